@@ -1,0 +1,60 @@
+"""The ``clerk`` console entry point.
+
+``clerk`` alone starts the window app; the sub-commands are for administrators
+and scripts.  Each package contributes its sub-commands through a ``cli``
+module with ``register(subparsers)``; modules are imported only when needed so
+that starting the app stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Packages that contribute sub-commands; each has a ``cli`` module with
+# ``register(subparsers) -> None``.  A missing module is skipped so the tree can
+# grow one package at a time.
+_COMMAND_MODULES = (
+    "clerk.catalog.cli",
+    "clerk.calendar.cli",
+    "clerk.identity.cli",
+    "clerk.store.cli",
+    "clerk.printing.cli",
+    "clerk.reports.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clerk",
+        description="政务服务中心综合受理窗口终端。不带子命令时启动窗口程序。",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in {"app", "--window"}:
+        from clerk.tui.launch import launch
+
+        return launch(argv[1:] if argv and argv[0] == "app" else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
