@@ -1,0 +1,201 @@
+"""Reading YAML node trees with line numbers, collecting problems as we go.
+
+The loader never works on plain ``yaml.safe_load`` output: it walks the node
+tree from ``yaml.compose`` so that every value keeps the line it came from and
+every problem can be reported as ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TypeVar
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from clerk.catalog.errors import Problem
+
+E = TypeVar("E", bound=StrEnum)
+
+_STR = "tag:yaml.org,2002:str"
+_KIND_NAMES = {
+    MappingNode: "映射（键: 值）",
+    SequenceNode: "列表",
+    ScalarNode: "单个值",
+}
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def line_of(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+def compose(text: str) -> Node | None:
+    """Parse one YAML document into its node tree (raises ``yaml.YAMLError``)."""
+    return yaml.compose(text, Loader=_Loader)
+
+
+class Fields:
+    """The fields of one YAML mapping, keyed by name, with their nodes."""
+
+    def __init__(self, node: MappingNode, values: dict[str, Node]) -> None:
+        self.node = node
+        self.values = values
+
+    @property
+    def line(self) -> int:
+        return line_of(self.node)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.values
+
+    def get(self, name: str) -> Node | None:
+        return self.values.get(name)
+
+
+class Reader:
+    """Typed access to the nodes of one file; every problem lands in ``problems``."""
+
+    def __init__(self, file: str, problems: list[Problem]) -> None:
+        self.file = file
+        self.problems = problems
+        self._constructor = SafeConstructor()
+
+    def problem(self, where: Node | Fields | int, message: str) -> None:
+        if isinstance(where, Node):
+            line = line_of(where)
+        elif isinstance(where, Fields):
+            line = where.line
+        else:
+            line = where
+        self.problems.append(Problem(self.file, line, message))
+
+    # -- containers ---------------------------------------------------------
+
+    def fields(
+        self,
+        node: Node,
+        what: str,
+        *,
+        required: Iterable[str],
+        optional: Iterable[str] = (),
+    ) -> Fields | None:
+        """A mapping with known field names; unknown, duplicate and missing fields are reported."""
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{what}应为{_KIND_NAMES[MappingNode]}，实际是{_kind(node)}")
+            return None
+        required = tuple(required)
+        allowed = set(required) | set(optional)
+        values: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node)
+            if not isinstance(key, str):
+                self.problem(key_node, f"{what}中的字段名应为文字：{key!r}")
+                continue
+            if key in values:
+                self.problem(key_node, f"{what}中字段 {key} 重复出现")
+                continue
+            if key not in allowed:
+                hint = "、".join(sorted(allowed))
+                self.problem(key_node, f"{what}中有未知字段 {key}（允许的字段：{hint}）")
+                continue
+            values[key] = value_node
+        for name in required:
+            if name not in values:
+                self.problem(node, f"{what}缺少字段 {name}")
+        return Fields(node, values)
+
+    def sequence(self, node: Node | None, what: str) -> list[Node]:
+        if node is None:
+            return []
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return []
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{what}应为{_KIND_NAMES[SequenceNode]}，实际是{_kind(node)}")
+            return []
+        return list(node.value)
+
+    # -- scalars ------------------------------------------------------------
+
+    def scalar(self, node: Node) -> object:
+        if not isinstance(node, ScalarNode):
+            return node
+        try:
+            return self._constructor.construct_object(node)
+        except ConstructorError as exc:
+            self.problem(node, f"无法读取的值：{exc.problem}")
+            return None
+
+    def text(self, fields: Fields, name: str, what: str) -> str | None:
+        """A non-empty string field (numbers are refused: they lose leading zeros)."""
+        node = fields.get(name)
+        if node is None:
+            return None
+        value = self.scalar(node)
+        if not isinstance(node, ScalarNode) or node.tag != _STR or not isinstance(value, str):
+            self.problem(node, f"{what}的 {name} 应为文字（数字或日期请加引号）")
+            return None
+        value = value.strip()
+        if not value:
+            self.problem(node, f"{what}的 {name} 不能为空")
+            return None
+        return value
+
+    def positive_int(self, fields: Fields, name: str, what: str) -> int | None:
+        node = fields.get(name)
+        if node is None:
+            return None
+        value = self.scalar(node)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.problem(node, f"{what}的 {name} 应为正整数，实际是 {_show(node)}")
+            return None
+        return value
+
+    def boolean(self, fields: Fields, name: str, what: str, default: bool) -> bool:
+        node = fields.get(name)
+        if node is None:
+            return default
+        value = self.scalar(node)
+        if not isinstance(value, bool):
+            self.problem(node, f"{what}的 {name} 应为 true 或 false，实际是 {_show(node)}")
+            return default
+        return value
+
+    def enum(self, fields: Fields, name: str, what: str, kind: type[E]) -> E | None:
+        node = fields.get(name)
+        if node is None:
+            return None
+        return self.enum_value(node, f"{what}的 {name}", kind)
+
+    def enum_value(self, node: Node, what: str, kind: type[E]) -> E | None:
+        value = self.scalar(node)
+        try:
+            return kind(value)
+        except ValueError:
+            choices = " | ".join(member.value for member in kind)
+            self.problem(node, f"{what}只能是 {choices}，实际是 {_show(node)}")
+            return None
+
+    def text_list(self, node: Node | None, what: str) -> list[tuple[str, Node]]:
+        """A list of non-empty strings, each with its node (for its line)."""
+        result = []
+        for item in self.sequence(node, what):
+            value = self.scalar(item)
+            if not isinstance(item, ScalarNode) or not isinstance(value, str) or not value.strip():
+                self.problem(item, f"{what}中的每一项应为非空文字，实际是 {_show(item)}")
+                continue
+            result.append((value.strip(), item))
+        return result
+
+
+def _kind(node: Node) -> str:
+    return _KIND_NAMES.get(type(node), type(node).__name__)
+
+
+def _show(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        return repr(node.value) if node.value != "" else "空值"
+    return _kind(node)

@@ -1,0 +1,154 @@
+"""Engine and sessions: one ``Store`` per process, one session per service call.
+
+SQLite runs in WAL mode with a busy timeout.  A deferred SQLite transaction
+that later writes fails at once with "database is locked" when another writer
+holds the lock, whatever the busy timeout, so write sessions start with
+``BEGIN IMMEDIATE``.  This follows SQLAlchemy's pysqlite recipe: the driver's
+own transaction handling is switched off (``isolation_level = None``) and the
+engine's ``begin`` event emits the BEGIN itself.
+
+SQLAlchemy is imported lazily: importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from clerk.store.errors import StoreUnavailable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WRITE_OPTION = "clerk_write"
+
+
+class Store:
+    """A database holding the cases of one hall (SQLite file or PostgreSQL)."""
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5) -> None:
+        self.url = url
+        self._echo = echo
+        self._pool_size = pool_size
+        self._engine: Engine | None = None
+        self._write_engine: Engine | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Store:
+        return cls(settings.effective_database_url)
+
+    def __repr__(self) -> str:
+        return f"Store({self.redacted_url!r})"
+
+    @property
+    def redacted_url(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite" if self.is_sqlite else self.engine.dialect.name
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._create_engine()
+            self._write_engine = self._engine.execution_options(**{_WRITE_OPTION: True})
+        return self._engine
+
+    def _create_engine(self) -> Engine:
+        from sqlalchemy import create_engine, event
+        from sqlalchemy.engine import make_url
+
+        import clerk.store.tables  # noqa: F401  (registers the tables on the metadata)
+
+        url = make_url(self.url)
+        if url.get_backend_name() != "sqlite":
+            return create_engine(
+                url,
+                echo=self._echo,
+                pool_pre_ping=True,
+                pool_size=self._pool_size,
+                connect_args={"connect_timeout": 5},
+            )
+        if url.database and url.database != ":memory:":
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            echo=self._echo,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's begin event own the transaction (pysqlite recipe).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            write = conn.get_execution_options().get(_WRITE_OPTION, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+
+    @contextmanager
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on error.
+
+        Connection failures surface as :class:`StoreUnavailable`.
+        """
+        from sqlmodel import Session
+
+        self.engine  # noqa: B018  (create both engines)
+        bind = self._write_engine if write else self._engine
+        with translate_errors():
+            with Session(bind, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+
+    @contextmanager
+    def connection(self, *, write: bool = True) -> Iterator[Any]:
+        """A Core connection inside one transaction (bulk loads, migrations)."""
+        self.engine  # noqa: B018
+        bind = self._write_engine if write else self._engine
+        with translate_errors():
+            with bind.begin() as conn:
+                yield conn
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = self._write_engine = None
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Map driver-level connection failures to :class:`StoreUnavailable`."""
+    from sqlalchemy import exc
+
+    try:
+        yield
+    except (exc.OperationalError, exc.InterfaceError) as error:
+        text = str(error.orig if getattr(error, "orig", None) is not None else error)
+        if "locked" in text or "busy" in text:
+            raise StoreUnavailable("数据库繁忙（其他窗口正在写入），请稍后重试。") from error
+        raise StoreUnavailable() from error
+    except exc.DBAPIError as error:
+        if error.connection_invalidated:
+            raise StoreUnavailable() from error
+        raise

@@ -1,0 +1,35 @@
+"""The core is usable without any UI library (STYLE.md: the harlequin contract)."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import clerk
+
+CORE = ("catalog", "calendar", "identity", "cases", "store", "printing")
+
+
+def core_modules() -> list[str]:
+    names = ["clerk.config", "clerk.cli"]
+    for info in pkgutil.walk_packages(clerk.__path__, prefix="clerk."):
+        top = info.name.split(".")[1]
+        if top in CORE:
+            names.append(info.name)
+    return names
+
+
+def test_core_modules_import_no_ui_library():
+    modules = core_modules()
+    assert any(m.startswith("clerk.cases") for m in modules)
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "leaked = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich') or m.startswith('clerk.tui'))\n"
+        "print(leaked)\n"
+        "sys.exit(1 if leaked else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, f"core imported UI modules: {result.stdout}{result.stderr}"
