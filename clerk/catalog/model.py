@@ -121,3 +121,4 @@ class Checklist:
     item_codes: tuple[str, ...]
     answers: tuple[tuple[str, str], ...]  # (situation key, chosen label)
     entries: tuple[ChecklistEntry, ...] = field(default_factory=tuple)
+    code: str = ""  # the item or bundle code the checklist was built for

@@ -41,9 +41,10 @@ def compose(text: str) -> Node | None:
 class Fields:
     """The fields of one YAML mapping, keyed by name, with their nodes."""
 
-    def __init__(self, node: MappingNode, values: dict[str, Node]) -> None:
+    def __init__(self, node: MappingNode, values: dict[str, Node], keys: dict[str, Node]) -> None:
         self.node = node
         self.values = values
+        self.keys = keys  # the key nodes: a block list starts on the line after its key
 
     @property
     def line(self) -> int:
@@ -54,6 +55,10 @@ class Fields:
 
     def get(self, name: str) -> Node | None:
         return self.values.get(name)
+
+    def key(self, name: str) -> Node:
+        """The node of the field's name (for problems about the field as a whole)."""
+        return self.keys.get(name, self.node)
 
 
 class Reader:
@@ -90,6 +95,7 @@ class Reader:
         required = tuple(required)
         allowed = set(required) | set(optional)
         values: dict[str, Node] = {}
+        keys: dict[str, Node] = {}
         for key_node, value_node in node.value:
             key = self.scalar(key_node)
             if not isinstance(key, str):
@@ -103,10 +109,11 @@ class Reader:
                 self.problem(key_node, f"{what}中有未知字段 {key}（允许的字段：{hint}）")
                 continue
             values[key] = value_node
+            keys[key] = key_node
         for name in required:
             if name not in values:
                 self.problem(node, f"{what}缺少字段 {name}")
-        return Fields(node, values)
+        return Fields(node, values, keys)
 
     def sequence(self, node: Node | None, what: str) -> list[Node]:
         if node is None:
@@ -176,7 +183,7 @@ class Reader:
             return kind(value)
         except ValueError:
             choices = " | ".join(member.value for member in kind)
-            self.problem(node, f"{what}只能是 {choices}，实际是 {_show(node)}")
+            self.problem(node, f"{what} 只能是 {choices}，实际是 {_show(node)}")
             return None
 
     def text_list(self, node: Node | None, what: str) -> list[tuple[str, Node]]:

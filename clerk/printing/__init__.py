@@ -1,1 +1,58 @@
+"""Printed notices: documents (reportlab), barcodes, fonts, print queue, printers.
 
+The public names are imported lazily (PEP 562) so that ``import clerk.printing``
+does not load reportlab; see docs/printing.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_EXPORTS = {
+    "NoticeKind": "clerk.printing.data",
+    "NoticeData": "clerk.printing.data",
+    "ManifestData": "clerk.printing.data",
+    "ManifestRow": "clerk.printing.data",
+    "ReceivedMaterial": "clerk.printing.data",
+    "MissingMaterial": "clerk.printing.data",
+    "ToleratedMaterial": "clerk.printing.data",
+    "PrintError": "clerk.printing.data",
+    "render": "clerk.printing.rendering",
+    "PAPERS": "clerk.printing.layout",
+    "choose_font": "clerk.printing.fonts",
+    "FontChoice": "clerk.printing.fonts",
+    "Printer": "clerk.printing.printers",
+    "NoPrinter": "clerk.printing.printers",
+    "CupsPrinter": "clerk.printing.printers",
+    "CommandPrinter": "clerk.printing.printers",
+    "printer_for": "clerk.printing.printers",
+    "PrintQueue": "clerk.printing.queue",
+    "PrintOutcome": "clerk.printing.queue",
+    "QueuedNotice": "clerk.printing.queue",
+    "NoticeStore": "clerk.printing.queue",
+    "notice_data_from_case": "clerk.printing.integration",
+    "reprint_from_store": "clerk.printing.integration",
+    "NotConnected": "clerk.printing.integration",
+    "sample": "clerk.printing.samples",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from clerk.printing.data import *  # noqa: F403
+    from clerk.printing.fonts import FontChoice, choose_font  # noqa: F401
+    from clerk.printing.integration import NotConnected, notice_data_from_case, reprint_from_store  # noqa: F401
+    from clerk.printing.layout import PAPERS  # noqa: F401
+    from clerk.printing.printers import CommandPrinter, CupsPrinter, NoPrinter, Printer, printer_for  # noqa: F401
+    from clerk.printing.queue import NoticeStore, PrintOutcome, PrintQueue, QueuedNotice  # noqa: F401
+    from clerk.printing.rendering import render  # noqa: F401
+    from clerk.printing.samples import sample  # noqa: F401
+
+
+def __getattr__(name: str):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'clerk.printing' has no attribute {name!r}") from None
+    return getattr(importlib.import_module(module), name)

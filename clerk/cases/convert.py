@@ -1,0 +1,174 @@
+"""Converters between table rows / JSON columns and the frozen domain views."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from clerk.calendar import DueDate
+from clerk.cases.domain import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
+from clerk.cases.lifecycle import CaseState
+from clerk.cases.views import (
+    AuditEntry,
+    CaseSummary,
+    CaseView,
+    Deadline,
+    DeadlineKind,
+    NoticeLine,
+    Rating,
+)
+from clerk.catalog.model import Delivery
+
+
+def marks_to_json(marks: dict[str, MaterialMark]) -> dict[str, Any]:
+    return {
+        key: {
+            "status": mark.status.value,
+            "copies": mark.copies,
+            "note": mark.note,
+            "supply_by": mark.supply_by.isoformat() if mark.supply_by else None,
+        }
+        for key, mark in sorted(marks.items())
+    }
+
+
+def marks_from_json(data: dict[str, Any]) -> dict[str, MaterialMark]:
+    return {
+        key: MaterialMark(
+            status=MaterialStatus(value["status"]),
+            copies=int(value.get("copies", 0)),
+            note=value.get("note", ""),
+            supply_by=date.fromisoformat(value["supply_by"]) if value.get("supply_by") else None,
+        )
+        for key, value in data.items()
+    }
+
+
+def notice_lines_to_json(lines: tuple[NoticeLine, ...]) -> list[dict[str, Any]]:
+    return [
+        {"key": ln.key, "name": ln.name, "form": ln.form, "copies": ln.copies,
+         "requirement": ln.requirement, "needed_by": list(ln.needed_by)}
+        for ln in lines
+    ]
+
+
+def notice_lines_from_json(data: list[dict[str, Any]] | None) -> tuple[NoticeLine, ...] | None:
+    if data is None:
+        return None
+    return tuple(
+        NoticeLine(d["key"], d["name"], d["form"], int(d["copies"]), d["requirement"], tuple(d["needed_by"]))
+        for d in data
+    )
+
+
+def applicant_columns(applicant: Applicant) -> dict[str, str]:
+    return {
+        "applicant_kind": applicant.kind.value,
+        "applicant_name": applicant.name.strip(),
+        "applicant_id_number": applicant.id_number.strip().upper(),
+        "applicant_phone": applicant.phone.strip(),
+        "applicant_address": applicant.address.strip(),
+        "applicant_postcode": applicant.postcode.strip(),
+    }
+
+
+def applicant_of(row: Any) -> Applicant:
+    return Applicant(
+        kind=ApplicantKind(row.applicant_kind),
+        name=row.applicant_name,
+        id_number=row.applicant_id_number,
+        phone=row.applicant_phone,
+        address=row.applicant_address,
+        postcode=row.applicant_postcode,
+    )
+
+
+def deadline_of(row: Any) -> Deadline:
+    missing = tuple(int(y) for y in row.missing_years.split(",") if y)
+    return Deadline(
+        kind=DeadlineKind(row.kind),
+        due=DueDate(row.due_on, row.provisional, missing),
+        start_on=row.start_on,
+        working_days=row.working_days,
+        requested_on=row.requested_on,
+        met_at=row.met_at,
+    )
+
+
+def deadline_columns(deadline: Deadline) -> dict[str, Any]:
+    return {
+        "kind": deadline.kind.value,
+        "start_on": deadline.start_on,
+        "working_days": deadline.working_days,
+        "requested_on": deadline.requested_on,
+        "due_on": deadline.due.date,
+        "provisional": deadline.due.provisional,
+        "missing_years": ",".join(str(y) for y in deadline.due.missing_years),
+        "met_at": deadline.met_at,
+    }
+
+
+def audit_entry_of(row: Any) -> AuditEntry:
+    return AuditEntry(row.seq, row.at, row.actor, row.window, row.action, row.before, row.after)
+
+
+def case_view(
+    row: Any,
+    *,
+    deadlines: tuple[Deadline, ...] = (),
+    children: tuple[CaseView, ...] = (),
+    events: tuple[AuditEntry, ...] = (),
+    notices: tuple = (),
+    parent_number: str | None = None,
+) -> CaseView:
+    from clerk.catalog.checklist import checklist_from_dict
+
+    return CaseView(
+        number=row.number,
+        code=row.code,
+        name=row.name,
+        department=row.department,
+        is_bundle=row.is_bundle,
+        item_kind=row.item_kind,
+        catalog_version=row.catalog_version,
+        checklist=checklist_from_dict(row.checklist),
+        marks=marks_from_json(row.marks),
+        applicant=applicant_of(row),
+        delivery=Delivery(row.delivery),
+        window=row.window,
+        clerk_id=row.clerk_id,
+        state=CaseState(row.state),
+        outcome=Outcome(row.outcome),
+        received_at=row.received_at,
+        version=row.version,
+        deadlines=deadlines,
+        one_time_notice=notice_lines_from_json(row.one_time_notice),
+        notice_issued_at=row.notice_issued_at,
+        reason=row.reason,
+        rating=Rating(row.rating) if row.rating else None,
+        waybill=row.waybill,
+        parent_number=parent_number,
+        children=children,
+        events=events,
+        notices=notices,
+    )
+
+
+def case_summary(row: Any) -> CaseSummary:
+    from clerk.identity import mask_id, mask_phone, mask_uscc
+
+    masked = mask_id(row.applicant_id_number) if row.applicant_kind == ApplicantKind.PERSON.value else mask_uscc(
+        row.applicant_id_number
+    )
+    return CaseSummary(
+        number=row.number,
+        name=row.name,
+        state=CaseState(row.state),
+        applicant_name=row.applicant_name,
+        applicant_id_masked=masked,
+        phone_masked=mask_phone(row.applicant_phone),
+        window=row.window,
+        received_at=row.received_at,
+        due_on=row.due_on,
+        due_provisional=row.due_provisional,
+    )

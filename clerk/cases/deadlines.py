@@ -1,0 +1,54 @@
+"""Working-day deadlines of a case (pure; the calendar does the counting).
+
+Counting starts on the local (hall time zone) date of the triggering moment,
+which itself is not counted (期间开始之日不计算在内).  A 容缺 supply-by date is
+what the applicant promised, but never later than the promised completion.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from clerk.calendar import DueDate, WorkCalendar
+from clerk.cases.views import Deadline, DeadlineKind
+
+NOTICE_LIMIT_DAYS = 5  # 行政许可法 art. 32: one-time notice within 5 days
+FOLLOW_UP_DAYS = 15  # a bad rating is rectified within 15 working days
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_date(at: datetime, tz: ZoneInfo) -> date:
+    return at.astimezone(tz).date()
+
+
+def due_date(calendar: WorkCalendar, start_on: date, working_days: int, requested_on: date | None = None) -> DueDate:
+    full = calendar.add_working_days(start_on, working_days)
+    if requested_on is not None and requested_on < full.date:
+        return DueDate(requested_on, full.provisional, full.missing_years)
+    return full
+
+
+def make_deadline(
+    calendar: WorkCalendar,
+    kind: DeadlineKind,
+    start_on: date,
+    working_days: int,
+    requested_on: date | None = None,
+) -> Deadline:
+    return Deadline(
+        kind=kind,
+        due=due_date(calendar, start_on, working_days, requested_on),
+        start_on=start_on,
+        working_days=working_days,
+        requested_on=requested_on,
+    )
+
+
+def running(deadlines: list[Deadline] | tuple[Deadline, ...]) -> Deadline | None:
+    """The earliest deadline not yet met: what a queue sorts and flags on."""
+    open_ones = [d for d in deadlines if d.met_at is None]
+    return min(open_ones, key=lambda d: d.due.date, default=None)

@@ -1,0 +1,178 @@
+"""Planning an intake (pure): which cases, states, deadlines, notices.
+
+``preview`` shows the plan; ``submit`` writes exactly the same plan, so what
+the clerk saw before pressing the key is what gets stored.  A bundle becomes a
+parent case plus one child case per item, each child with its own checklist
+(the item's part of the merged one) and its own state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from clerk.calendar import WorkCalendar
+from clerk.cases.deadlines import NOTICE_LIMIT_DAYS, local_date, make_deadline
+from clerk.cases.domain import (
+    OUTCOME_LABELS,
+    IntakeDraft,
+    MaterialMark,
+    MaterialStatus,
+    Outcome,
+    Verdict,
+    VerdictState,
+    assess,
+)
+from clerk.cases.errors import IntakeError
+from clerk.cases.lifecycle import CaseState, check_transition
+from clerk.cases.views import Deadline, DeadlineKind, NoticeLine
+from clerk.catalog.model import Bundle, Checklist, Delivery, ItemKind, ServiceItem
+from clerk.store.notices import NoticeKind
+
+
+@dataclass
+class CasePlan:
+    code: str
+    name: str
+    department: str
+    is_bundle: bool
+    item_kind: str
+    checklist: Checklist
+    marks: dict[str, MaterialMark]
+    verdict: Verdict
+    state: CaseState
+    deadlines: list[Deadline] = field(default_factory=list)
+    notice: tuple[NoticeLine, ...] | None = None
+    documents: list[NoticeKind] = field(default_factory=list)
+    children: list[CasePlan] = field(default_factory=list)
+
+
+def notice_lines(verdict: Verdict) -> tuple[NoticeLine, ...]:
+    """Everything still to bring, in full (一次告知): missing and tolerated."""
+    lines: list[NoticeLine] = []
+    for req in (*verdict.missing, *verdict.tolerated):
+        for entry in req.entries:
+            m = entry.material
+            lines.append(NoticeLine(m.key, m.name, m.form.value, m.copies, m.requirement, entry.needed_by))
+    return tuple(lines)
+
+
+def state_for(outcome: Outcome, verdict: Verdict, on_the_spot: bool) -> CaseState:
+    if outcome is Outcome.REJECT:
+        return CaseState.NOT_ACCEPTED
+    if verdict.state is VerdictState.COMPLETE:
+        return CaseState.DONE_ON_THE_SPOT if on_the_spot else CaseState.ACCEPTED
+    if outcome is Outcome.TOLERATE and verdict.state is VerdictState.TOLERABLE:
+        return CaseState.TOLERATED
+    return CaseState.INCOMPLETE
+
+
+def supply_deadline(
+    calendar: WorkCalendar, start: date, promised_days: int, marks: dict[str, MaterialMark], verdict: Verdict
+) -> Deadline:
+    tolerated_keys = {e.material.key for req in verdict.tolerated for e in req.entries}
+    asked = [m.supply_by for k, m in marks.items() if k in tolerated_keys and m.supply_by]
+    return make_deadline(calendar, DeadlineKind.SUPPLY, start, promised_days, min(asked, default=None))
+
+
+def deadlines_for(
+    calendar: WorkCalendar, state: CaseState, start: date, promised_days: int,
+    marks: dict[str, MaterialMark], verdict: Verdict,
+) -> list[Deadline]:
+    if state is CaseState.ACCEPTED:
+        return [make_deadline(calendar, DeadlineKind.PROMISED, start, promised_days)]
+    if state is CaseState.TOLERATED:
+        return [
+            make_deadline(calendar, DeadlineKind.PROMISED, start, promised_days),
+            supply_deadline(calendar, start, promised_days, marks, verdict),
+        ]
+    if state is CaseState.INCOMPLETE:
+        return [make_deadline(calendar, DeadlineKind.NOTICE, start, NOTICE_LIMIT_DAYS)]
+    return []
+
+
+def documents_for(state: CaseState) -> list[NoticeKind]:
+    return {
+        CaseState.ACCEPTED: [NoticeKind.ACCEPTANCE],
+        CaseState.DONE_ON_THE_SPOT: [NoticeKind.ON_THE_SPOT],
+        CaseState.TOLERATED: [NoticeKind.ACCEPTANCE, NoticeKind.TOLERANCE_COMMITMENT],
+        CaseState.INCOMPLETE: [NoticeKind.ONE_TIME],
+        CaseState.NOT_ACCEPTED: [NoticeKind.REJECTION],
+    }[state]
+
+
+def _item_plan(
+    catalog, calendar: WorkCalendar, item: ServiceItem, answers: dict[str, str],
+    marks: dict[str, MaterialMark], outcome: Outcome, start: date,
+) -> CasePlan:
+    keys = {s.key for s in catalog.situations(item.code)}
+    checklist = catalog.checklist(item.code, {k: v for k, v in answers.items() if k in keys})
+    own = {e.material.key for e in checklist.entries}
+    item_marks = {k: m for k, m in marks.items() if k in own}
+    verdict = assess(checklist, item_marks)
+    state = state_for(outcome, verdict, item.kind is ItemKind.ON_THE_SPOT)
+    return CasePlan(
+        code=item.code, name=item.name, department=item.department, is_bundle=False,
+        item_kind=item.kind.value, checklist=checklist, marks=item_marks, verdict=verdict, state=state,
+        deadlines=deadlines_for(calendar, state, start, item.promised_days, item_marks, verdict),
+        notice=notice_lines(verdict) if state is CaseState.INCOMPLETE else None,
+    )
+
+
+def plan_intake(
+    catalog, calendar: WorkCalendar, draft: IntakeDraft, outcome: Outcome,
+    received_at: datetime, tz: ZoneInfo, reason: str = "",
+) -> tuple[CasePlan, list[str]]:
+    """The plan for this visit and the problems (Chinese) that block submitting it."""
+    from clerk.catalog.errors import ChecklistError
+
+    target = catalog.get(draft.code)
+    if target is None:
+        raise IntakeError([f"未知的事项编码：{draft.code}"])
+    try:
+        checklist = catalog.checklist(draft.code, draft.answers)
+    except ChecklistError as exc:
+        raise IntakeError([str(exc)]) from exc
+    marks = dict(draft.marks)
+    verdict = assess(checklist, marks)
+    start = local_date(received_at, tz)
+    problems = list(draft.applicant.problems(need_address=draft.delivery is Delivery.EMS))
+    problems.extend(verdict.problems)
+    if outcome not in verdict.allowed_outcomes():
+        problems.append(f"材料情况为“{verdict.summary}”，不能选择“{OUTCOME_LABELS[outcome]}”")
+    if outcome is Outcome.REJECT and not reason.strip():
+        problems.append("不予受理必须填写理由")
+    for key, mark in marks.items():
+        if mark.status is MaterialStatus.TOLERATED and mark.supply_by and mark.supply_by <= start:
+            problems.append(f"容缺材料的补齐日期 {mark.supply_by:%Y-%m-%d} 必须晚于受理当日")
+
+    if isinstance(target, Bundle):
+        items = [catalog.items[c] for c in target.item_codes]
+        children = [_item_plan(catalog, calendar, it, draft.answers, marks, outcome, start) for it in items]
+        for item in items:
+            if draft.delivery not in item.deliveries:
+                problems.append(f"“{item.name}”不支持{draft.delivery.value}")
+        state = state_for(outcome, verdict, all(c.state is CaseState.DONE_ON_THE_SPOT for c in children))
+        promised_days = max(it.promised_days for it in items)
+        plan = CasePlan(
+            code=target.code, name=target.name, department="", is_bundle=True, item_kind="",
+            checklist=checklist, marks=marks, verdict=verdict, state=state, children=children,
+            deadlines=deadlines_for(calendar, state, start, promised_days, marks, verdict),
+            notice=notice_lines(verdict) if state is CaseState.INCOMPLETE else None,
+        )
+        if state in (CaseState.ACCEPTED, CaseState.TOLERATED):
+            # The bundle is done when its slowest item is: promise the latest child date.
+            promised = [d for c in children for d in c.deadlines if d.kind is DeadlineKind.PROMISED]
+            if promised:
+                latest = max(promised, key=lambda d: d.due.date)
+                plan.deadlines = [latest if d.kind is DeadlineKind.PROMISED else d for d in plan.deadlines]
+    else:
+        if draft.delivery not in target.deliveries:
+            problems.append(f"该事项不支持{draft.delivery.value}，可选：{'、'.join(d.value for d in target.deliveries)}")
+        plan = _item_plan(catalog, calendar, target, draft.answers, marks, outcome, start)
+        plan.checklist = checklist
+    plan.documents = documents_for(plan.state)
+    for case in (plan, *plan.children):
+        check_transition(draft.code, CaseState.RECEIVED, case.state)
+    return plan, problems

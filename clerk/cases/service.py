@@ -1,0 +1,299 @@
+"""The service layer the screens and scripts call (docs/architecture.md, "cases").
+
+One call = one transaction.  Calls return frozen views (``clerk.cases.views``),
+never ORM rows.  Roles are enforced here, not in the UI.  Store and session
+details stay inside ``clerk.store``; SQLAlchemy is imported on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from clerk.calendar import WorkCalendar
+from clerk.cases import convert
+from clerk.cases.deadlines import local_date, now_utc, running
+from clerk.cases.domain import IntakeDraft, Outcome
+from clerk.cases.errors import AuthenticationFailed, CaseNotFound, IntakeError, PermissionDenied
+from clerk.cases.intake import CasePlan, plan_intake
+from clerk.cases.lifecycle import CaseState
+from clerk.cases.operations import LifecycleOperations
+from clerk.cases.views import CaseSummary, CaseView, IntakePreview
+from clerk.store.accounts import ClerkUser, Role, hash_password, verify_password
+from clerk.store.notices import NoticeQueue, NoticeView, queue_notice
+
+INTAKE_ROLES = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})
+OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
+
+
+def require_role(user: ClerkUser, allowed: Iterable[Role], action: str) -> None:
+    allowed = frozenset(allowed)
+    if user.role not in allowed:
+        names = "、".join(r.label for r in Role if r in allowed)
+        raise PermissionDenied(f"{user.name}（{user.role.label}）无权{action}，需要角色：{names}")
+
+
+class CaseService(LifecycleOperations):
+    """Cases of one hall: intake, look-up, lifecycle, print queue, audit."""
+
+    def __init__(
+        self,
+        store: Any,
+        catalog: Any,
+        calendar: WorkCalendar,
+        clock: Callable[[], datetime] = now_utc,
+        *,
+        hall_code: str = "SF",
+        timezone: str = "Asia/Shanghai",
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.calendar = calendar
+        self.clock = clock
+        self.hall_code = hall_code
+        self.tz = ZoneInfo(timezone)
+        self.notices = NoticeQueue(store, clock)
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, store: Any = None, catalog: Any = None,
+                      calendar: WorkCalendar | None = None) -> CaseService:
+        from clerk.catalog import load_catalog
+        from clerk.store.engine import Store
+
+        return cls(
+            store or Store.from_settings(settings),
+            catalog or load_catalog(settings.catalog_dir),
+            calendar or WorkCalendar.load(settings.calendar_dir),
+            hall_code=settings.hall.code,
+            timezone=settings.timezone,
+        )
+
+    def today(self) -> date:
+        return local_date(self.clock(), self.tz)
+
+    # -- accounts -------------------------------------------------------------
+
+    def authenticate(self, clerk_id: str, password: str) -> ClerkUser:
+        from clerk.store.tables import ClerkAccount
+
+        with self.store.session(write=False) as session:
+            row = session.get(ClerkAccount, clerk_id.strip())
+            if row is None or not row.active or not verify_password(password, row.password_hash):
+                raise AuthenticationFailed()
+            return ClerkUser(row.id, row.name, Role(row.role))
+
+    def add_user(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str) -> ClerkUser:
+        """Create an account; ``by=None`` is the administrator's command line."""
+        from clerk.store.tables import ClerkAccount
+
+        if by is not None:
+            require_role(by, {Role.ADMIN}, "管理账号")
+        clerk_id, name = clerk_id.strip(), name.strip()
+        if not clerk_id or not name:
+            raise IntakeError(["工号和姓名不能为空"])
+        if len(password) < 6:
+            raise IntakeError(["密码至少需要6位"])
+        with self.store.session(write=True) as session:
+            if session.get(ClerkAccount, clerk_id) is not None:
+                raise IntakeError([f"工号 {clerk_id} 已存在"])
+            session.add(ClerkAccount(id=clerk_id, name=name, role=role.value,
+                                     password_hash=hash_password(password), created_at=self.clock()))
+            self._audit(session, by.id if by else "admin", None, "account_add", None, None,
+                        {"id": clerk_id, "name": name, "role": role.value})
+        return ClerkUser(clerk_id, name, role)
+
+    def count_users(self) -> int:
+        from sqlalchemy import func, select
+
+        from clerk.store.tables import ClerkAccount
+
+        with self.store.session(write=False) as session:
+            return session.execute(select(func.count()).select_from(ClerkAccount)).scalar_one()
+
+    # -- intake ---------------------------------------------------------------
+
+    def preview(self, draft: IntakeDraft, outcome: Outcome, reason: str = "") -> IntakePreview:
+        """What ``submit`` would store and print, without writing anything."""
+        received_at = self.clock()
+        plan, problems = plan_intake(self.catalog, self.calendar, draft, outcome, received_at, self.tz, reason)
+        return IntakePreview(
+            code=plan.code, name=plan.name, outcome=outcome, state=plan.state, verdict=plan.verdict,
+            received_at=received_at, deadlines=tuple(plan.deadlines), documents=tuple(plan.documents),
+            problems=tuple(problems), children=tuple((c.code, c.name, c.state) for c in plan.children),
+        )
+
+    def submit(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,
+               reason: str = "") -> CaseView:
+        """Commit the visit: case(s), numbers, deadlines, queued notices, audit — one transaction."""
+        require_role(user, INTAKE_ROLES, "受理案件")
+        received_at = self.clock()
+        plan, problems = plan_intake(self.catalog, self.calendar, draft, outcome, received_at, self.tz, reason)
+        if problems:
+            raise IntakeError(problems)
+        with self.store.session(write=True) as session:
+            parent = self._insert_case(session, plan, draft, outcome, user, window, received_at, reason, None)
+            for child in plan.children:
+                self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
+            for kind in plan.documents:
+                queue_notice(session, parent.id, kind, at=received_at)
+            return self._view(session, parent)
+
+    def _insert_case(self, session: Any, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
+                     user: ClerkUser, window: int, at: datetime, reason: str, parent: Any) -> Any:
+        from clerk.catalog import checklist_to_dict
+        from clerk.store.numbering import allocate_number
+        from clerk.store.tables import CaseRow, DeadlineRow
+
+        current = running(plan.deadlines)
+        row = CaseRow(
+            number=allocate_number(session, local_date(at, self.tz), self.hall_code),
+            parent_id=parent.id if parent is not None else None,
+            code=plan.code, name=plan.name, department=plan.department, is_bundle=plan.is_bundle,
+            item_kind=plan.item_kind, catalog_version=plan.checklist.catalog_version,
+            checklist=checklist_to_dict(plan.checklist), marks=convert.marks_to_json(plan.marks),
+            **convert.applicant_columns(draft.applicant),
+            delivery=draft.delivery.value, window=window, clerk_id=user.id, state=plan.state.value,
+            outcome=outcome.value, received_at=at,
+            due_on=current.due.date if current else None, due_kind=current.kind.value if current else None,
+            due_provisional=current.due.provisional if current else False,
+            one_time_notice=convert.notice_lines_to_json(plan.notice) if plan.notice is not None else None,
+            notice_issued_at=at if plan.notice is not None else None,
+            reason=reason.strip(), version=1, updated_at=at,
+        )
+        session.add(row)
+        session.flush()
+        for deadline in plan.deadlines:
+            session.add(DeadlineRow(case_id=row.id, **convert.deadline_columns(deadline)))
+        after: dict[str, Any] = {"state": plan.state.value, "code": plan.code, "outcome": outcome.value,
+                                 "marks": row.marks}
+        if parent is not None:
+            after["parent"] = parent.number
+        if plan.notice is not None:
+            after["one_time_notice"] = [line.key for line in plan.notice]
+        self._audit(session, user.id, window, "intake", row.number, {"state": CaseState.RECEIVED.value}, after)
+        return row
+
+    # -- look-up --------------------------------------------------------------
+
+    def get(self, number: str) -> CaseView:
+        with self.store.session(write=False) as session:
+            return self._view(session, self._load(session, number))
+
+    def find(self, text: str, limit: int = 50) -> list[CaseSummary]:
+        """Cases by number, ID number, phone or applicant name (exact or prefix)."""
+        from sqlalchemy import or_, select
+
+        from clerk.store.numbering import parse_number
+        from clerk.store.tables import CaseRow
+
+        text = text.strip()
+        if not text:
+            return []
+        if parse_number(text):
+            condition = CaseRow.number == text.upper()
+        else:
+            condition = or_(
+                CaseRow.applicant_id_number == text.upper(),
+                CaseRow.applicant_phone == text,
+                CaseRow.applicant_name == text,
+                CaseRow.applicant_name.startswith(text, autoescape=True),
+            )
+        query = select(CaseRow).where(condition).order_by(CaseRow.received_at.desc()).limit(limit)
+        with self.store.session(write=False) as session:
+            return [convert.case_summary(row) for (row,) in session.execute(query)]
+
+    def open_cases(self, window: int | None = None, limit: int = 200) -> list[CaseSummary]:
+        """Open cases (by window when given), newest first."""
+        from sqlalchemy import select
+
+        from clerk.store.tables import CaseRow
+
+        query = select(CaseRow).where(CaseRow.state.in_(OPEN_STATES))
+        if window is not None:
+            query = query.where(CaseRow.window == window)
+        query = query.order_by(CaseRow.received_at.desc()).limit(limit)
+        with self.store.session(write=False) as session:
+            return [convert.case_summary(row) for (row,) in session.execute(query)]
+
+    def overdue(self, today: date | None = None, limit: int = 200) -> list[CaseSummary]:
+        """Cases whose running deadline is before ``today`` (local), most overdue first."""
+        from sqlalchemy import select
+
+        from clerk.store.tables import CaseRow
+
+        today = today or self.today()
+        query = (
+            select(CaseRow)
+            .where(CaseRow.due_on < today, CaseRow.state.in_(OPEN_STATES))
+            .order_by(CaseRow.due_on)
+            .limit(limit)
+        )
+        with self.store.session(write=False) as session:
+            return [convert.case_summary(row) for (row,) in session.execute(query)]
+
+    # -- print queue ----------------------------------------------------------
+
+    def pending_notices(self, limit: int = 100) -> list[NoticeView]:
+        return self.notices.pending(limit)
+
+    def mark_printed(self, notice_id: int, *, path: str, sha256: str, user: ClerkUser | None = None,
+                     window: int | None = None) -> NoticeView:
+        return self.notices.mark_printed(notice_id, path=path, sha256=sha256,
+                                         actor=user.id if user else "system", window=window)
+
+    def mark_failed(self, notice_id: int, reason: str) -> NoticeView:
+        return self.notices.mark_failed(notice_id, reason)
+
+    # -- audit ----------------------------------------------------------------
+
+    def verify_audit(self) -> Any:
+        from clerk.store.audit import verify_chain
+
+        with self.store.session(write=False) as session:
+            return verify_chain(session)
+
+    # -- helpers shared with the lifecycle operations ---------------------------
+
+    def _audit(self, session: Any, actor: str, window: int | None, action: str, number: str | None,
+               before: dict | None, after: dict | None) -> None:
+        from clerk.store.audit import append_event
+
+        append_event(session, at=self.clock(), actor=actor, window=window, action=action,
+                     case_number=number, before=before, after=after)
+
+    def _load(self, session: Any, number: str) -> Any:
+        from sqlalchemy import select
+
+        from clerk.store.tables import CaseRow
+
+        row = session.execute(select(CaseRow).where(CaseRow.number == number.strip().upper())).scalar_one_or_none()
+        if row is None:
+            raise CaseNotFound(number.strip())
+        return row
+
+    def _view(self, session: Any, row: Any, *, with_children: bool = True) -> CaseView:
+        from sqlalchemy import select
+
+        from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow
+
+        deadlines = tuple(
+            convert.deadline_of(d)
+            for (d,) in session.execute(select(DeadlineRow).where(DeadlineRow.case_id == row.id).order_by(DeadlineRow.id))
+        )
+        events = tuple(
+            convert.audit_entry_of(e)
+            for (e,) in session.execute(select(AuditEvent).where(AuditEvent.case_number == row.number).order_by(AuditEvent.seq))
+        )
+        children: tuple[CaseView, ...] = ()
+        if with_children and row.is_bundle:
+            kids = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
+            children = tuple(self._view(session, kid, with_children=False) for (kid,) in kids)
+        parent_number = None
+        if row.parent_id is not None:
+            parent_number = session.execute(select(CaseRow.number).where(CaseRow.id == row.parent_id)).scalar_one()
+        return convert.case_view(
+            row, deadlines=deadlines, children=children, events=events,
+            notices=self.notices.for_case(session, row.id, row.number), parent_number=parent_number,
+        )

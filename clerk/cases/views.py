@@ -1,0 +1,160 @@
+"""Frozen views the service returns: never ORM rows bound to a session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from clerk.calendar import DueDate
+from clerk.cases.domain import Applicant, MaterialMark, Outcome, Verdict
+from clerk.cases.lifecycle import CaseState
+from clerk.catalog.model import Checklist, Delivery
+from clerk.store.notices import NoticeKind, NoticeView
+
+
+class DeadlineKind(StrEnum):
+    PROMISED = "promised"  # 承诺办结时间
+    NOTICE = "one_time_notice"  # 一次性告知法定期限（5个工作日）
+    SUPPLY = "supply_by"  # 容缺材料补齐期限
+    FOLLOW_UP = "follow_up"  # 差评整改期限（15个工作日）
+
+    @property
+    def label(self) -> str:
+        return {
+            DeadlineKind.PROMISED: "承诺办结时间",
+            DeadlineKind.NOTICE: "一次性告知期限",
+            DeadlineKind.SUPPLY: "容缺材料补齐期限",
+            DeadlineKind.FOLLOW_UP: "差评整改期限",
+        }[self]
+
+
+class Rating(StrEnum):
+    """好差评."""
+
+    VERY_SATISFIED = "非常满意"
+    SATISFIED = "满意"
+    BASICALLY_SATISFIED = "基本满意"
+    DISSATISFIED = "不满意"
+    VERY_DISSATISFIED = "非常不满意"
+
+    @property
+    def is_bad(self) -> bool:
+        return self in (Rating.DISSATISFIED, Rating.VERY_DISSATISFIED)
+
+
+class Decision(StrEnum):
+    """The back office's decision (后台审批结果)."""
+
+    APPROVED = "approved"  # 符合办证条件
+    CORRECTION = "correction"  # 需补正材料
+    REFUSED = "refused"  # 不符合办理要求
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: DeadlineKind
+    due: DueDate
+    start_on: date  # local date the count starts after (not counted)
+    working_days: int
+    requested_on: date | None = None
+    met_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """One material as printed on the one-time notice (kept exactly as issued)."""
+
+    key: str
+    name: str
+    form: str
+    copies: int
+    requirement: str
+    needed_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: datetime
+    actor: str
+    window: int | None
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A row in a list or search result (identity numbers masked)."""
+
+    number: str
+    name: str
+    state: CaseState
+    applicant_name: str
+    applicant_id_masked: str
+    phone_masked: str
+    window: int
+    received_at: datetime
+    due_on: date | None
+    due_provisional: bool
+
+
+@dataclass(frozen=True)
+class CaseView:
+    number: str
+    code: str  # item or bundle code
+    name: str
+    department: str
+    is_bundle: bool
+    item_kind: str
+    catalog_version: str
+    checklist: Checklist
+    marks: dict[str, MaterialMark]
+    applicant: Applicant
+    delivery: Delivery
+    window: int
+    clerk_id: str
+    state: CaseState
+    outcome: Outcome
+    received_at: datetime  # aware UTC
+    version: int
+    deadlines: tuple[Deadline, ...] = ()
+    one_time_notice: tuple[NoticeLine, ...] | None = None
+    notice_issued_at: datetime | None = None
+    reason: str = ""
+    rating: Rating | None = None
+    waybill: str | None = None
+    parent_number: str | None = None
+    children: tuple[CaseView, ...] = ()
+    events: tuple[AuditEntry, ...] = ()
+    notices: tuple[NoticeView, ...] = ()
+
+    def deadline(self, kind: DeadlineKind) -> Deadline | None:
+        return next((d for d in self.deadlines if d.kind is kind), None)
+
+    @property
+    def promised_due(self) -> DueDate | None:
+        found = self.deadline(DeadlineKind.PROMISED)
+        return found.due if found else None
+
+
+@dataclass(frozen=True)
+class IntakePreview:
+    """What ``submit`` would do, computed without writing."""
+
+    code: str
+    name: str
+    outcome: Outcome
+    state: CaseState
+    verdict: Verdict
+    received_at: datetime
+    deadlines: tuple[Deadline, ...]
+    documents: tuple[NoticeKind, ...]
+    problems: tuple[str, ...] = ()
+    children: tuple[tuple[str, str, CaseState], ...] = field(default_factory=tuple)  # code, name, state
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

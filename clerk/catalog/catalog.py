@@ -1,0 +1,95 @@
+"""The loaded catalog: items, bundles, shared materials, checklists and search."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from clerk.catalog import checklist as _checklist
+from clerk.catalog.errors import UnknownCode
+from clerk.catalog.model import Bundle, Checklist, Material, ServiceItem, Situation
+from clerk.catalog.search import SearchHit, SearchIndex
+
+_NO_ANSWERS: Mapping[str, str] = {}
+
+
+class Catalog:
+    """An immutable, validated service catalog (事项目录).
+
+    Built by ``load_catalog``; may also be built directly (tests, scripts).
+    """
+
+    def __init__(
+        self,
+        version: str,
+        items: Mapping[str, ServiceItem],
+        bundles: Mapping[str, Bundle] | None = None,
+        materials: Mapping[str, Material] | None = None,
+    ) -> None:
+        self.version = version
+        self.items: dict[str, ServiceItem] = dict(items)
+        self.bundles: dict[str, Bundle] = dict(bundles or {})
+        self.materials: dict[str, Material] = dict(materials or {})  # shared, by key
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"Catalog(version={self.version[:8]!r}, items={len(self.items)}, "
+            f"bundles={len(self.bundles)})"
+        )
+
+    def get(self, code: str) -> ServiceItem | Bundle | None:
+        """The item or bundle with this code, or None."""
+        return self.items.get(code) or self.bundles.get(code)
+
+    def _require(self, code: str) -> ServiceItem | Bundle:
+        found = self.get(code)
+        if found is None:
+            raise UnknownCode(f"事项目录中没有编码为 {code} 的事项或一件事")
+        return found
+
+    def situations(self, code: str) -> tuple[Situation, ...]:
+        """The questions to ask for this item; for a bundle, the union over its items."""
+        found = self._require(code)
+        if isinstance(found, ServiceItem):
+            return found.situations
+        union: dict[str, Situation] = {}
+        for item_code in found.item_codes:
+            for situation in self.items[item_code].situations:
+                union.setdefault(situation.key, situation)
+        return tuple(union.values())
+
+    def checklist(self, code: str, answers: Mapping[str, str] = _NO_ANSWERS) -> Checklist:
+        """The checklist to tick for this item or bundle under these situation answers.
+
+        Raises ``UnknownCode`` for an unknown code and ``ChecklistError`` for an
+        unknown situation key or option label.
+        """
+        found = self._require(code)
+        if isinstance(found, ServiceItem):
+            items = [found]
+        else:
+            items = [self.items[c] for c in found.item_codes]
+        return _checklist.build(
+            self.version, code, items, self.situations(code), answers, self.materials
+        )
+
+    # -- search -------------------------------------------------------------
+
+    def prepare_search(self) -> None:
+        """Compute every search key now (imports pypinyin); later calls are free."""
+        self._search_index()
+
+    def _search_index(self) -> SearchIndex:
+        if self._index is None:
+            with self._index_lock:
+                if self._index is None:
+                    names = [("item", i.code, i.name) for i in self.items.values()]
+                    names += [("bundle", b.code, b.name) for b in self.bundles.values()]
+                    self._index = SearchIndex(names)
+        return self._index
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Items and bundles matching ``query``, best first (exact, prefix, substring)."""
+        return self._search_index().search(query, limit)

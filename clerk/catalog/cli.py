@@ -1,0 +1,78 @@
+"""``clerk catalog check`` and ``clerk catalog search`` sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("catalog", help="事项目录：检查、检索")
+    commands = parser.add_subparsers(dest="catalog_command", metavar="COMMAND")
+    parser.set_defaults(handler=lambda args: _help(parser))
+
+    check = commands.add_parser("check", help="检查事项目录，一次列出全部问题")
+    check.add_argument("path", nargs="?", type=Path, help="目录文件夹或单个 YAML 文件（默认：配置中的 catalog_dir）")
+    check.set_defaults(handler=check_command)
+
+    search = commands.add_parser("search", help="按中文、拼音、拼音首字母或编码检索事项")
+    search.add_argument("query", help="检索词，例如 wsxk、卫生许可、370112")
+    search.add_argument("--limit", type=int, default=20, help="最多显示几条（默认 20）")
+    search.add_argument("--catalog", type=Path, help="目录文件夹（默认：配置中的 catalog_dir）")
+    search.set_defaults(handler=search_command)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _default_dir() -> Path:
+    from clerk.config import get_settings
+
+    return get_settings().catalog_dir
+
+
+def _load(path: Path | None):
+    from clerk.catalog.errors import CatalogError
+    from clerk.catalog.loader import load_catalog
+
+    try:
+        return load_catalog(path or _default_dir()), []
+    except CatalogError as exc:
+        return None, exc.problems
+
+
+def check_command(args: argparse.Namespace) -> int:
+    catalog, problems = _load(args.path)
+    if catalog is None:
+        for problem in problems:
+            print(problem)
+        print(f"目录检查未通过：共 {len(problems)} 个问题", file=sys.stderr)
+        return 1
+    print(
+        f"目录检查通过：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事，"
+        f"版本 {catalog.version[:8]}"
+    )
+    return 0
+
+
+def search_command(args: argparse.Namespace) -> int:
+    if args.limit <= 0:
+        print("--limit 应为正整数", file=sys.stderr)
+        return 2
+    catalog, problems = _load(args.catalog)
+    if catalog is None:
+        print(f"事项目录有 {len(problems)} 个问题，请先运行 clerk catalog check：", file=sys.stderr)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    hits = catalog.search(args.query, args.limit)
+    if not hits:
+        print(f"没有找到与「{args.query}」匹配的事项", file=sys.stderr)
+        return 1
+    for hit in hits:
+        mark = "\t[一件事]" if hit.kind == "bundle" else ""
+        print(f"{hit.code}\t{hit.name}{mark}")
+    return 0

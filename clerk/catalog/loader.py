@@ -1,0 +1,421 @@
+"""Load and validate the catalog folder (see docs/catalog-format.md).
+
+Every problem in every file is collected and reported at once; the catalog is
+only built when there is none, so a broken catalog is never half-loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from clerk.catalog.catalog import Catalog
+from clerk.catalog.errors import CatalogError, Problem
+from clerk.catalog.model import (
+    Bundle,
+    Delivery,
+    ItemKind,
+    Material,
+    MaterialForm,
+    Need,
+    ServiceItem,
+    Situation,
+    SituationOption,
+)
+from clerk.catalog.yamlreader import Fields, Reader, compose, line_of
+
+_KEY = re.compile(r"[a-z0-9-]+")
+_MATERIAL_FIELDS = ("key", "name", "form", "copies", "requirement")
+_USE_FIELDS = ("need", "tolerable", "alt")
+_ITEM_FIELDS = (
+    "code", "name", "department", "kind", "statutory_days", "promised_days",
+    "fee", "result", "delivery", "phone", "materials",
+)
+
+
+@dataclass
+class _Source:
+    """One composed YAML file and the sections it holds."""
+
+    reader: Reader
+    sections: Fields | None
+
+
+def load_catalog(path: Path | str) -> Catalog:
+    """Load a catalog folder (every ``*.yaml`` in it) or a single YAML file.
+
+    Raises ``CatalogError`` listing every problem as ``file:line: message``.
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    files = _catalog_files(path, problems)
+    digest = hashlib.sha256()
+    sources: list[_Source] = []
+    for file in files:
+        data = file.read_bytes()
+        digest.update(data)
+        source = _compose_file(file, data, problems)
+        if source is not None:
+            sources.append(source)
+
+    shared: dict[str, tuple[Material, str]] = {}
+    for source in sources:
+        for node in _section(source, "materials"):
+            _shared_material(source.reader, node, shared)
+    materials = {key: material for key, (material, _) in shared.items()}
+
+    codes: dict[str, str] = {}  # code -> "file:line" of its first definition
+    items: dict[str, ServiceItem] = {}
+    for source in sources:
+        for node in _section(source, "items"):
+            item = _item(source.reader, node, materials, codes)
+            if item is not None:
+                items[item.code] = item
+    bundles: dict[str, Bundle] = {}
+    for source in sources:
+        for node in _section(source, "bundles"):
+            bundle = _bundle(source.reader, node, items, codes)
+            if bundle is not None:
+                bundles[bundle.code] = bundle
+
+    if files and not problems and not items:
+        problems.append(Problem(str(path), 0, "目录中没有任何事项（items）"))
+    if problems:
+        raise CatalogError(problems)
+    catalog = Catalog(version=digest.hexdigest(), items=items, bundles=bundles, materials=materials)
+    catalog.prepare_search()  # pinyin keys once, at load, never per keystroke
+    return catalog
+
+
+def _catalog_files(path: Path, problems: list[Problem]) -> list[Path]:
+    if path.is_dir():
+        files = sorted((p for p in path.glob("*.yaml") if p.is_file()), key=lambda p: p.name)
+        if not files:
+            problems.append(Problem(str(path), 0, "目录中没有 *.yaml 文件"))
+        return files
+    if path.is_file():
+        return [path]
+    problems.append(Problem(str(path), 0, "找不到事项目录（文件或文件夹不存在）"))
+    return []
+
+
+def _compose_file(file: Path, data: bytes, problems: list[Problem]) -> _Source | None:
+    reader = Reader(str(file), problems)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        reader.problem(line, "文件不是 UTF-8 编码")
+        return None
+    try:
+        root = compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        reader.problem(line, f"YAML 语法错误：{exc.problem or exc.context}")
+        return None
+    except yaml.YAMLError as exc:
+        reader.problem(0, f"YAML 语法错误：{exc}")
+        return None
+    if root is None or (isinstance(root, ScalarNode) and root.value == ""):
+        return _Source(reader, None)
+    sections = reader.fields(root, "文件顶层", required=(), optional=("materials", "items", "bundles"))
+    return _Source(reader, sections)
+
+
+def _section(source: _Source, name: str) -> list[Node]:
+    if source.sections is None:
+        return []
+    return source.reader.sequence(source.sections.get(name), name)
+
+
+def _key(reader: Reader, fields: Fields, name: str, what: str) -> str | None:
+    key = reader.text(fields, name, what)
+    if key is not None and not _KEY.fullmatch(key):
+        reader.problem(fields.get(name), f"{what}的 {name} 只能由小写字母、数字和 - 组成：{key!r}")
+        return None
+    return key
+
+
+def _material_definition(reader: Reader, fields: Fields, what: str) -> Material | None:
+    key = _key(reader, fields, "key", what)
+    name = reader.text(fields, "name", what)
+    form = reader.enum(fields, "form", what, MaterialForm)
+    copies = reader.positive_int(fields, "copies", what)
+    requirement = reader.text(fields, "requirement", what)
+    if None in (key, name, form, copies, requirement):
+        return None
+    return Material(key, name, form, copies, Need.REQUIRED, False, requirement)
+
+
+def _shared_material(reader: Reader, node: Node, shared: dict[str, tuple[Material, str]]) -> None:
+    fields = reader.fields(node, "共用材料", required=_MATERIAL_FIELDS)
+    if fields is None:
+        return
+    material = _material_definition(reader, fields, "共用材料")
+    if material is None:
+        return
+    if material.key in shared:
+        first = shared[material.key][1]
+        reader.problem(fields.get("key"), f"材料 key {material.key} 重复（首次定义于 {first}）")
+        return
+    shared[material.key] = (material, f"{reader.file}:{fields.line}")
+
+
+def _register_code(reader: Reader, fields: Fields, code: str, codes: dict[str, str]) -> bool:
+    if code in codes:
+        reader.problem(fields.get("code"), f"编码 {code} 重复（首次定义于 {codes[code]}）")
+        return False
+    codes[code] = f"{reader.file}:{line_of(fields.get('code'))}"
+    return True
+
+
+def _item(
+    reader: Reader, node: Node, shared: dict[str, Material], codes: dict[str, str]
+) -> ServiceItem | None:
+    fields = reader.fields(node, "事项", required=_ITEM_FIELDS, optional=("situations",))
+    if fields is None:
+        return None
+    code = reader.text(fields, "code", "事项")
+    what = f"事项 {code} " if code else "事项"
+    unique = code is not None and _register_code(reader, fields, code, codes)
+    name = reader.text(fields, "name", what)
+    department = reader.text(fields, "department", what)
+    kind = reader.enum(fields, "kind", what, ItemKind)
+    statutory = reader.positive_int(fields, "statutory_days", what)
+    promised = reader.positive_int(fields, "promised_days", what)
+    if statutory is not None and promised is not None and promised > statutory:
+        reader.problem(
+            fields.get("promised_days"),
+            f"{what}的承诺时限（{promised} 个工作日）超过法定时限（{statutory} 个工作日）",
+        )
+        promised = None
+    fee = reader.text(fields, "fee", what)
+    result = reader.text(fields, "result", what)
+    deliveries = _deliveries(reader, fields, what)
+    phone = reader.text(fields, "phone", what)
+    materials, lines = _item_materials(reader, fields, shared, what)
+    situations = _situations(reader, fields, shared, {m.key for m in materials}, what)
+    _check_conditional_and_alt(reader, materials, lines, situations, what)
+    values = (code, name, department, kind, statutory, promised, fee, result, phone)
+    if not unique or None in values or deliveries is None or materials is None:
+        return None
+    return ServiceItem(
+        code=code, name=name, department=department, kind=kind,
+        statutory_days=statutory, promised_days=promised, fee=fee, result_name=result,
+        deliveries=deliveries, phone=phone, materials=tuple(materials),
+        situations=tuple(situations), source=f"{reader.file}:{fields.line}",
+    )
+
+
+def _deliveries(reader: Reader, fields: Fields, what: str) -> tuple[Delivery, ...] | None:
+    node = fields.get("delivery")
+    if node is None:
+        return None
+    chosen: list[Delivery] = []
+    for item in reader.sequence(node, f"{what}的 delivery"):
+        value = reader.enum_value(item, f"{what}的 delivery", Delivery)
+        if value is None:
+            return None
+        if value in chosen:
+            reader.problem(item, f"{what}的 delivery 中 {value} 重复")
+            return None
+        chosen.append(value)
+    if not chosen:
+        reader.problem(fields.key("delivery"), f"{what}的 delivery 至少要有一种送达方式")
+        return None
+    return tuple(chosen)
+
+
+def _item_materials(
+    reader: Reader, fields: Fields, shared: dict[str, Material], what: str
+) -> tuple[list[Material], dict[str, int]]:
+    """The item's materials (refs resolved) and the line of each by key."""
+    materials: list[Material] = []
+    lines: dict[str, int] = {}
+    for node in reader.sequence(fields.get("materials"), f"{what}的 materials"):
+        material = _item_material(reader, node, shared, what)
+        if material is None:
+            continue
+        if material.key in lines:
+            reader.problem(node, f"{what}中材料 {material.key} 重复（已在第 {lines[material.key]} 行列出）")
+            continue
+        materials.append(material)
+        lines[material.key] = line_of(node)
+    return materials, lines
+
+
+def _item_material(
+    reader: Reader, node: Node, shared: dict[str, Material], what: str
+) -> Material | None:
+    names = (
+        {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
+        if isinstance(node, MappingNode)
+        else set()
+    )
+    label = f"{what}的材料"
+    if "ref" in names:
+        fields = reader.fields(node, label, required=("ref",), optional=_USE_FIELDS)
+        if fields is None:
+            return None
+        ref = reader.text(fields, "ref", label)
+        if ref is None:
+            return None
+        base = shared.get(ref)
+        if base is None:
+            reader.problem(fields.get("ref"), f"{what}引用了未定义的材料 {ref}")
+            return None
+    else:
+        fields = reader.fields(node, label, required=_MATERIAL_FIELDS, optional=_USE_FIELDS)
+        if fields is None:
+            return None
+        base = _material_definition(reader, fields, label)
+        if base is not None and base.key in shared:
+            reader.problem(
+                fields.get("key"),
+                f"{what}的本地材料 key {base.key} 与共用材料重名（请改用 ref: {base.key}）",
+            )
+            return None
+        label = f"{what}的材料 {base.key} " if base else label
+    need = reader.enum(fields, "need", label, Need)
+    tolerable = reader.boolean(fields, "tolerable", label, default=False)
+    alt = reader.text(fields, "alt", label) if "alt" in fields else None
+    if base is None or ("need" in fields and need is None) or ("alt" in fields and alt is None):
+        return None
+    return replace(base, need=need or Need.REQUIRED, tolerable=tolerable, alt_group=alt)
+
+
+def _situations(
+    reader: Reader, fields: Fields, shared: dict[str, Material], local: set[str], what: str
+) -> list[Situation]:
+    situations: list[Situation] = []
+    seen: set[str] = set()
+    for node in reader.sequence(fields.get("situations"), f"{what}的 situations"):
+        sfields = reader.fields(node, f"{what}的情形", required=("key", "question", "options"))
+        if sfields is None:
+            continue
+        key = _key(reader, sfields, "key", f"{what}的情形")
+        label = f"{what}的情形 {key} " if key else f"{what}的情形"
+        if key is not None and key in seen:
+            reader.problem(sfields.get("key"), f"{what}中情形 {key} 重复")
+            key = None
+        seen.add(key)
+        question = reader.text(sfields, "question", label)
+        options = _options(reader, sfields, shared, local, label)
+        if len(options) == 1:
+            reader.problem(sfields.key("options"), f"{label}至少需要两个选项")
+        if key is not None and question is not None and len(options) >= 2:
+            situations.append(Situation(key, question, tuple(options)))
+    return situations
+
+
+def _options(
+    reader: Reader, sfields: Fields, shared: dict[str, Material], local: set[str], label: str
+) -> list[SituationOption]:
+    options: list[SituationOption] = []
+    labels: set[str] = set()
+    for node in reader.sequence(sfields.get("options"), f"{label}的 options"):
+        ofields = reader.fields(node, f"{label}的选项", required=("label",), optional=("adds", "removes"))
+        if ofields is None:
+            continue
+        text = reader.text(ofields, "label", f"{label}的选项")
+        if text is not None and text in labels:
+            reader.problem(ofields.get("label"), f"{label}中选项「{text}」重复")
+            continue
+        keys: dict[str, tuple[str, ...]] = {}
+        for name in ("adds", "removes"):
+            found = []
+            for key, knode in reader.text_list(ofields.get(name), f"{label}的 {name}"):
+                if key not in shared and key not in local:
+                    reader.problem(knode, f"{label}的 {name} 引用了未定义的材料 {key}")
+                else:
+                    found.append(key)
+            keys[name] = tuple(found)
+        if text is not None:
+            labels.add(text)
+            options.append(SituationOption(text, keys["adds"], keys["removes"]))
+    return options
+
+
+def _check_conditional_and_alt(
+    reader: Reader,
+    materials: list[Material],
+    lines: dict[str, int],
+    situations: list[Situation],
+    what: str,
+) -> None:
+    added = {key for s in situations for option in s.options for key in option.adds}
+    groups: dict[str, list[Material]] = {}
+    for material in materials:
+        if material.need is Need.CONDITIONAL and material.key not in added:
+            reader.problem(
+                lines[material.key],
+                f"{what}的材料 {material.key} 是情形必要，但没有任何情形选项添加它（adds）",
+            )
+        if material.alt_group is not None:
+            groups.setdefault(material.alt_group, []).append(material)
+    for group, members in groups.items():
+        if len(members) < 2:
+            reader.problem(
+                lines[members[0].key], f"{what}的可替代组 {group} 只有一个材料，至少需要两个"
+            )
+
+
+def _bundle(
+    reader: Reader, node: Node, items: dict[str, ServiceItem], codes: dict[str, str]
+) -> Bundle | None:
+    fields = reader.fields(node, "一件事", required=("code", "name", "items"), optional=("description",))
+    if fields is None:
+        return None
+    code = reader.text(fields, "code", "一件事")
+    what = f"一件事 {code} " if code else "一件事"
+    unique = code is not None and _register_code(reader, fields, code, codes)
+    name = reader.text(fields, "name", what)
+    description = reader.text(fields, "description", what) if "description" in fields else ""
+    item_codes: list[str] = []
+    ok = True
+    entries = reader.text_list(fields.get("items"), f"{what}的 items")
+    for item_code, inode in entries:
+        if item_code in item_codes:
+            reader.problem(inode, f"{what}中事项 {item_code} 重复")
+            ok = False
+        elif item_code not in items:
+            if item_code not in codes:  # a broken item was already reported where it is defined
+                reader.problem(inode, f"{what}包含未定义的事项 {item_code}")
+            ok = False
+        else:
+            item_codes.append(item_code)
+    if fields.get("items") is not None and len(entries) < 2:
+        reader.problem(fields.key("items"), f"{what}至少需要包含两个事项")
+        ok = False
+    if ok and not _situations_agree(reader, fields, [items[c] for c in item_codes], what):
+        ok = False
+    if not unique or name is None or description is None or not ok:
+        return None
+    return Bundle(code, name, tuple(item_codes), description, f"{reader.file}:{fields.line}")
+
+
+def _situations_agree(reader: Reader, fields: Fields, items: list[ServiceItem], what: str) -> bool:
+    """Items of one bundle that share a situation key must ask the same question."""
+    first: dict[str, tuple[str, Situation]] = {}
+    ok = True
+    for item in items:
+        for situation in item.situations:
+            seen = first.setdefault(situation.key, (item.code, situation))
+            other_code, other = seen
+            same = other.question == situation.question and [o.label for o in other.options] == [
+                o.label for o in situation.options
+            ]
+            if not same:
+                reader.problem(
+                    fields.key("items"),
+                    f"{what}中事项 {other_code} 与 {item.code} 的情形 {situation.key} "
+                    "问题或选项不一致，无法合并为一张表单",
+                )
+                ok = False
+    return ok

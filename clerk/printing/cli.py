@@ -1,0 +1,96 @@
+"""``clerk print``: test pages, reprints, and the font in use.
+
+    clerk print --sample promised --format roll -o test.pdf [--send]
+    clerk print SF20261218-0042 --kind promised        (补打, via the store)
+    clerk print --font
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from clerk.printing.data import TITLES, NoticeKind, PrintError
+
+PAPER_CHOICES = ("a4", "a5", "roll")
+
+
+def register(subparsers) -> None:
+    kinds = "；".join(f"{k.value}={t}" for k, t in TITLES.items())
+    parser = subparsers.add_parser(
+        "print",
+        help="打印测试页、补打通知书",
+        description=f"打印测试页（--sample）或补打案件的通知书。通知书类型：{kinds}",
+    )
+    parser.add_argument("case", nargs="?", help="受理编号（补打）")
+    parser.add_argument("--kind", choices=[k.value for k in NoticeKind], help="补打的通知书类型")
+    parser.add_argument("--sample", choices=[k.value for k in NoticeKind], help="用演示数据生成测试页")
+    parser.add_argument("--format", dest="paper", choices=PAPER_CHOICES, help="纸张：a4、a5 或 roll（80mm热敏纸）")
+    parser.add_argument("-o", "--output", type=Path, help="测试页保存到此 PDF 文件")
+    parser.add_argument("--send", action="store_true", help="测试页同时送到本窗口配置的打印机")
+    parser.add_argument("--font", action="store_true", help="显示通知书使用的中文字体")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from clerk.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+        if args.font:
+            return _show_font(settings)
+        if args.sample:
+            return _sample(args, settings)
+        if args.case:
+            if not args.kind:
+                print("补打须指定 --kind（通知书类型）", file=sys.stderr)
+                return 2
+            return _reprint(args, settings)
+    except (PrintError, ConfigError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print("请指定 --sample KIND、受理编号 CASE --kind KIND 或 --font（详见 clerk print --help）", file=sys.stderr)
+    return 2
+
+
+def _show_font(settings) -> int:
+    from clerk.printing.fonts import choose_font
+
+    font = choose_font(settings.font_path)
+    state = "已嵌入（子集）" if font.embedded else "未嵌入"
+    print(f"字体：{font.source}（{state}）")
+    if font.note:
+        print(font.note)
+    return 0
+
+
+def _sample(args, settings) -> int:
+    from clerk.printing.rendering import render
+    from clerk.printing.samples import sample
+
+    kind = NoticeKind(args.sample)
+    paper = args.paper or settings.paper
+    output = args.output or Path(f"sample-{kind.value}-{paper}.pdf")
+    pdf = render(kind, sample(kind, settings.hall), paper, settings)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(pdf)
+    print(f"已生成{kind.title}测试页：{output}（{paper}，{len(pdf)} 字节）")
+    if args.send:
+        from clerk.printing.printers import printer_for
+
+        printer = printer_for(settings)
+        printer.send(output, title=f"测试页 {kind.title}")
+        print(f"已送打印机：{printer.name}")
+    return 0
+
+
+def _reprint(args, settings) -> int:
+    from clerk.printing.integration import reprint_from_store
+
+    outcome = reprint_from_store(args.case, NoticeKind(args.kind), settings, args.paper)
+    if not outcome.ok:
+        print(f"补打未完成，已留在打印队列：{outcome.reason}", file=sys.stderr)
+        return 1
+    print(f"已补打：{outcome.path}")
+    return 0

@@ -1,0 +1,163 @@
+"""Plain input data of the printed documents.
+
+The printing layer does not read cases or the store: it renders these frozen
+dataclasses.  The case service builds them from its ``CaseView`` through the
+single integration point ``clerk.printing.integration.notice_data_from_case``.
+
+Identity numbers and phones are carried in full and masked when drawn
+(个人信息保护法), so no document can print them unmasked by mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from clerk.config import HallInfo
+
+
+class NoticeKind(StrEnum):
+    """Every document clerk prints; the value is used in file names."""
+
+    PROMISED = "promised"  # 承诺件通知书
+    ON_THE_SPOT = "on-the-spot"  # 即办件办结回执
+    ONE_TIME = "one-time"  # 一次性告知书（补正材料通知书）
+    COMMITMENT = "commitment"  # 容缺受理承诺书
+    REJECTION = "rejection"  # 不予受理通知书
+    RESULT_READY = "result-ready"  # 办结通知书 (licence ready)
+    RESULT_CORRECTION = "result-correction"  # 补正材料通知书 (back office)
+    RESULT_REFUSED = "result-refused"  # 不予许可通知书
+    MANIFEST = "manifest"  # EMS 交寄清单
+
+    @property
+    def title(self) -> str:
+        return TITLES[self]
+
+
+TITLES = {
+    NoticeKind.PROMISED: "承诺件通知书",
+    NoticeKind.ON_THE_SPOT: "即办件办结回执",
+    NoticeKind.ONE_TIME: "一次性告知书",
+    NoticeKind.COMMITMENT: "容缺受理承诺书",
+    NoticeKind.REJECTION: "不予受理通知书",
+    NoticeKind.RESULT_READY: "办结通知书",
+    NoticeKind.RESULT_CORRECTION: "补正材料通知书",
+    NoticeKind.RESULT_REFUSED: "不予许可通知书",
+    NoticeKind.MANIFEST: "EMS交寄清单",
+}
+
+
+class PrintError(Exception):
+    """A notice could not be rendered or printed; ``str()`` is Chinese, for the clerk."""
+
+
+@dataclass(frozen=True)
+class ReceivedMaterial:
+    """A line of 已收材料: name, 原件/复印件, copies."""
+
+    name: str
+    form: str
+    copies: int
+
+
+@dataclass(frozen=True)
+class MissingMaterial:
+    """A material to supplement, with the catalog's requirement text verbatim."""
+
+    name: str
+    requirement: str
+    form: str = ""
+    copies: int = 0
+
+
+@dataclass(frozen=True)
+class ToleratedMaterial:
+    """A 容缺 material: accepted missing, to be supplied by ``supply_by``."""
+
+    name: str
+    requirement: str
+    supply_by: date
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    """Everything any notice about one case may print.
+
+    ``received_at`` is an aware datetime, rendered in ``Settings.timezone``.
+    ``due_date``/``due_provisional`` come from ``WorkCalendar.add_working_days``:
+    provisional when a year on the way has no published holiday schedule.
+    """
+
+    hall: HallInfo
+    case_number: str
+    item_names: tuple[str, ...]
+    department: str
+    applicant_name: str
+    applicant_id: str  # full 居民身份证 / 统一社会信用代码; masked when printed
+    phone: str  # full; masked when printed
+    received_at: datetime
+    window: str = ""
+    clerk_name: str = ""
+    applicant_kind: str = "个人"  # 个人 | 单位
+    contact_name: str = ""  # an organisation's person at the window
+    address: str = ""
+    postcode: str = ""
+    delivery: str = "窗口领取"  # clerk.catalog.model.Delivery value: EMS邮寄 | 窗口领取
+    promised_days: int = 0
+    due_date: date | None = None
+    due_provisional: bool = False
+    bundle_name: str = ""  # 一件事一次办: the bundle's name, items listed in item_names
+    received: tuple[ReceivedMaterial, ...] = ()
+    missing: tuple[MissingMaterial, ...] = ()
+    tolerated: tuple[ToleratedMaterial, ...] = ()
+    supplement_by: date | None = None  # deadline of a one-time / correction notice
+    reason: str = ""  # 不予受理 / 不予许可 / 补正 reason
+    legal_basis: str = ""  # e.g. 《食品经营许可管理办法》第十条
+    result_name: str = ""  # e.g. 食品经营许可证
+    decision_number: str = ""  # 决定书文号
+    decided_on: date | None = None
+    waybill: str = ""  # EMS 邮件号 when the result is mailed
+    issued_at: datetime | None = None  # when the notice is issued; default received_at
+    reprint: bool = False  # 补打: printed again; marked on the paper
+    reprinted_at: datetime | None = None
+
+    @property
+    def item_title(self) -> str:
+        items = "、".join(self.item_names)
+        return f"{self.bundle_name}（{items}）" if self.bundle_name else items
+
+    @property
+    def by_mail(self) -> bool:
+        return self.delivery.startswith("EMS")
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """One mailing of the EMS daily manifest (交寄清单)."""
+
+    waybill: str
+    case_number: str
+    recipient: str
+    phone: str  # full; masked when printed
+    address: str
+    postcode: str = ""
+    contents: str = ""  # 内件, e.g. 食品经营许可证 / 补正材料通知书
+
+
+@dataclass(frozen=True)
+class ManifestData:
+    """The EMS daily manifest: one row per mailing handed to the EMS station."""
+
+    hall: HallInfo
+    day: date
+    rows: tuple[ManifestRow, ...]
+    clerk_name: str = ""
+    batch: str = ""  # 批次号, if the hall numbers its handovers
+    issued_at: datetime | None = None
+    reprint: bool = False
+    reprinted_at: datetime | None = None
+
+    @property
+    def number(self) -> str:
+        return self.batch or f"EMS-{self.day:%Y%m%d}"

@@ -1,0 +1,137 @@
+"""Documents printed at the window when a visit ends (行政许可法 art. 32 vouchers)."""
+
+from __future__ import annotations
+
+from clerk.printing.data import NoticeData
+from clerk.printing.masking import mask_id_number
+from clerk.printing.parts import PROVISIONAL_NOTE, Doc, day_text, time_text
+
+
+def promised(doc: Doc, d: NoticeData) -> None:
+    """承诺件通知书: accepted, with the promised completion date."""
+    doc.header("承诺件通知书", number=d.case_number)
+    doc.salutation(d)
+    received = time_text(d.received_at, doc.tz)
+    doc.body(
+        f"您申请办理的“{d.item_title}”，申请材料齐全、符合法定形式，本中心已于{received}予以受理，"
+        f"承诺在{d.promised_days}个工作日内办结。本通知书是您已办结受理手续的凭证，请妥善保管。"
+    )
+    due = "—"
+    if d.due_date:
+        due = day_text(d.due_date, weekday=True) + ("前（暂定）" if d.due_provisional else "前")
+    pairs = doc.applicant_fields(d) + [
+        ("收件时间", received),
+        ("承诺时限", f"{d.promised_days}个工作日"),
+        ("办结时间", due),
+        ("结果送达", doc.delivery_text(d)),
+    ] + doc.window_fields(d)
+    doc.flow.fields(pairs)
+    if d.due_provisional and d.due_date:
+        doc.flow.para("※ " + PROVISIONAL_NOTE.format(years=d.due_date.year), bold=True)
+    doc.materials_received(d)
+    doc.flow.heading("温馨提示")
+    doc.flow.para("凭受理编号或扫描本通知书条码可查询办理进度。办理结果将按上述方式送达，无需再跑。")
+    doc.phones(d.hall)
+    doc.seal()
+
+
+def on_the_spot(doc: Doc, d: NoticeData) -> None:
+    """即办件办结回执: decided at the window."""
+    doc.header("即办件办结回执", number=d.case_number)
+    doc.salutation(d)
+    received = time_text(d.received_at, doc.tz)
+    done = time_text(d.issued_at or d.received_at, doc.tz)
+    result = f"，办理结果：{d.result_name}" if d.result_name else ""
+    doc.body(f"您申请办理的“{d.item_title}”，申请材料齐全，已于{done}当场办结{result}。")
+    pairs = doc.applicant_fields(d) + [("收件时间", received), ("办结时间", f"{done}（即办件，当场办结）")]
+    if d.result_name:
+        pairs.append(("办理结果", d.result_name))
+    doc.flow.fields(pairs + doc.window_fields(d))
+    doc.materials_received(d)
+    doc.flow.heading("温馨提示")
+    doc.flow.para("欢迎您对本次服务作出评价（好差评）。")
+    doc.phones(d.hall)
+    doc.seal()
+
+
+def one_time(doc: Doc, d: NoticeData) -> None:
+    """一次性告知书（补正材料通知书）: every missing material, once and in full."""
+    doc.header("一次性告知书", subtitle="（补正材料通知书）", number=d.case_number)
+    doc.salutation(d)
+    doc.body(
+        f"您于{time_text(d.received_at, doc.tz)}申请办理的“{d.item_title}”，经审查，申请材料不齐全或者"
+        "不符合法定形式。根据《中华人民共和国行政许可法》第三十二条的规定，现将需要补正的全部内容一次性告知如下："
+    )
+    doc.missing_list(d)
+    doc.materials_received(d, heading="已收材料（已留存，补正时无需重复提交）")
+    doc.supplement_channels(d)
+    doc.flow.fields([("申请人", d.applicant_name)] + doc.window_fields(d))
+    doc.phones(d.hall, fallback=True)
+    doc.seal()
+
+
+def commitment(doc: Doc, d: NoticeData) -> None:
+    """容缺受理承诺书: two copies (联), signed by the applicant."""
+    for copy, keeper in (("第一联", "申请人留存"), ("第二联", "受理窗口存档")):
+        if copy == "第二联":
+            if doc.paper.height is None:
+                doc.flow.space(0.5)
+                doc.flow.rule("沿此线撕开")
+                doc.flow.space(0.5)
+            else:
+                doc.flow.page_break()
+        _commitment_copy(doc, d, f"{copy}　{keeper}")
+
+
+def _commitment_copy(doc: Doc, d: NoticeData, copy_label: str) -> None:
+    f = doc.flow
+    doc.header("容缺受理承诺书", subtitle=copy_label, number=d.case_number)
+    who = "本单位" if d.applicant_kind == "单位" else "本人"
+    f.para(
+        f"\u3000\u3000{who}{d.applicant_name}（证件号码 {mask_id_number(d.applicant_id)}）申请办理"
+        f"“{d.item_title}”。因下列材料暂时无法提供，申请容缺受理，并郑重承诺："
+    )
+    f.heading(f"容缺材料（共{len(d.tolerated)}项）")
+    num_w = _num_width(doc)
+    for i, m in enumerate(d.tolerated, 1):
+        f.para(f"{i}. {m.name}（{day_text(m.supply_by)}前补交）", hang=num_w, bold=True)
+        f.para(f"要求：{m.requirement or '按办事指南提交'}", indent=num_w)
+    latest = max((m.supply_by for m in d.tolerated), default=None)
+    by = f"（最迟{day_text(latest)}）" if latest else ""
+    for line in (
+        f"一、在上述期限前{by}补齐全部容缺材料，所补材料真实、合法、有效，与已提交的材料一致。",
+        "二、逾期未补齐的，同意终止办理本次申请；已作出许可决定的，由审批部门依法撤销，"
+        "由此产生的法律责任和后果由" + who + "承担。",
+        "三、如有虚假承诺，愿承担相应法律责任，并同意将失信信息记入信用记录。",
+    ):
+        f.para(line, hang=_num_width(doc, "一、"))
+    f.space(0.5)
+    f.signature("承诺人（签名/盖章）：")
+    f.signature("日期：\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日\u3000联系电话：")
+    f.fields(doc.window_fields(d) + [("受理时间", time_text(d.received_at, doc.tz))])
+    doc.seal()
+
+
+def rejection(doc: Doc, d: NoticeData) -> None:
+    """不予受理通知书, with the reason."""
+    doc.header("不予受理通知书", number=d.case_number)
+    doc.salutation(d)
+    doc.body(
+        f"您于{time_text(d.received_at, doc.tz)}申请办理的“{d.item_title}”，经审查，不予受理。"
+        "根据《中华人民共和国行政许可法》第三十二条第一款的规定，特此告知。"
+    )
+    doc.flow.heading("不予受理的理由")
+    doc.body(d.reason or "—")
+    if d.legal_basis:
+        doc.flow.heading("依据")
+        doc.body(d.legal_basis)
+    doc.flow.fields(doc.applicant_fields(d) + doc.window_fields(d))
+    doc.remedy()
+    doc.phones(d.hall)
+    doc.seal()
+
+
+def _num_width(doc: Doc, sample: str = "1. ") -> float:
+    from clerk.printing.layout import text_width
+
+    return text_width(sample, doc.flow.font, doc.paper.body)

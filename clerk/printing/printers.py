@@ -1,0 +1,169 @@
+"""Printer backends: PDF only, a CUPS queue (``lp -d NAME``), or a command.
+
+``send(path, title)`` returns normally when the printer took the job and
+raises ``PrintError`` with a Chinese sentence the clerk can act on otherwise
+(printer off, missing, out of paper, ``lp`` not installed…).  With CUPS a
+pre-flight ``lpstat -l -p NAME`` catches a disabled printer or a printer that
+reports no paper before the job is queued; a job that CUPS accepted counts as
+printed (a later jam is handled by a reprint, 补打).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Protocol
+
+from clerk.config import Settings
+from clerk.printing.data import PrintError
+
+TIMEOUT = 30  # seconds; a print command that hangs must not freeze the window
+
+
+class Printer(Protocol):
+    name: str
+
+    def send(self, path: Path, title: str = "") -> None: ...
+
+
+class NoPrinter:
+    """No printer configured: the saved PDF is the issued notice."""
+
+    name = "仅生成PDF"
+
+    def send(self, path: Path, title: str = "") -> None:
+        if not Path(path).is_file():
+            raise PrintError(f"通知书文件不存在：{path}")
+
+
+# printer-state-reasons (RFC 8011 / CUPS) → what the clerk should do
+STATE_REASONS = (
+    ("media-empty", "打印机缺纸，请装纸后重试"),
+    ("media-needed", "打印机缺纸，请装纸后重试"),
+    ("media-jam", "打印机卡纸，请取出卡纸后重试"),
+    ("door-open", "打印机盖板未关好，请关好后重试"),
+    ("cover-open", "打印机盖板未关好，请关好后重试"),
+    ("toner-empty", "打印机墨粉（色带）已用完，请更换后重试"),
+    ("marker-supply-empty", "打印机墨粉（色带）已用完，请更换后重试"),
+    ("offline", "打印机未开机或未连接，请打开打印机电源并检查连线"),
+    ("connecting-to-device", "打印机未开机或未连接，请打开打印机电源并检查连线"),
+    ("shutdown", "打印机未开机或未连接，请打开打印机电源并检查连线"),
+)
+
+# lp / lpstat stderr → reason
+LP_ERRORS = (
+    (r"does not exist|invalid destination|unknown destination|not found", "打印机“{name}”不存在，请检查打印机设置"),
+    (r"not accepting", "打印机“{name}”已停止接收任务（已被停用），请联系管理员启用"),
+    (r"unable to connect|connection refused|scheduler not responding|bad file descriptor"
+     r"|no such file or directory.*(socket|cups)",
+     "打印服务（CUPS）未运行，请联系管理员"),
+    (r"no default destination", "未设置默认打印机"),
+    (r"forbidden|not authorized|unauthorized", "无权使用打印机“{name}”，请联系管理员"),
+)
+
+
+def explain_lp_error(stderr: str, returncode: int, name: str) -> str:
+    """A Chinese reason for a failed ``lp``/``lpstat`` call."""
+    text = stderr.strip()
+    for pattern, reason in LP_ERRORS:
+        if re.search(pattern, text, re.I):
+            return reason.format(name=name)
+    detail = text.splitlines()[-1] if text else "无错误信息"
+    return f"打印失败（lp 退出码 {returncode}）：{detail}"
+
+
+def explain_printer_state(lpstat_output: str, name: str) -> str | None:
+    """The reason the printer cannot print now, from ``lpstat -l -p NAME``; None if ready.
+
+    Looks at the ``Alerts:`` line (printer-state-reasons; ``-warning`` ones do
+    not stop printing) and at ``printer NAME disabled since …``.
+    """
+    alerts: set[str] = set()
+    for line in lpstat_output.splitlines():
+        head, sep, rest = line.strip().partition("Alerts:")
+        if sep and not head:
+            alerts.update(rest.split())
+    for key, reason in STATE_REASONS:
+        if any(a in (key, f"{key}-error", f"{key}-report") for a in alerts):
+            return reason
+    if re.search(r"^printer\s+\S+\s+disabled", lpstat_output, re.M):
+        return f"打印机“{name}”已暂停（已停用），请检查打印机后由管理员启用"
+    return None
+
+
+class CupsPrinter:
+    """A CUPS queue: ``lp -d NAME -t TITLE -- FILE``."""
+
+    def __init__(self, queue: str, lp: str = "lp", lpstat: str = "lpstat"):
+        self.queue = queue
+        self.name = queue
+        self._lp = lp
+        self._lpstat = lpstat
+
+    def send(self, path: Path, title: str = "") -> None:
+        lp = shutil.which(self._lp)
+        if lp is None:
+            raise PrintError("未安装打印系统（找不到 lp 命令），请联系管理员安装 CUPS（apt-get install cups-client）")
+        self._preflight()
+        cmd = [lp, "-d", self.queue]
+        if title:
+            cmd += ["-t", title]
+        cmd += ["--", str(path)]
+        result = _run(cmd, "lp")
+        if result.returncode != 0:
+            raise PrintError(explain_lp_error(result.stderr, result.returncode, self.queue))
+
+    def _preflight(self) -> None:
+        lpstat = shutil.which(self._lpstat)
+        if lpstat is None:
+            return  # lp alone still reports a missing printer
+        result = _run([lpstat, "-l", "-p", self.queue], "lpstat")
+        if result.returncode != 0:
+            raise PrintError(explain_lp_error(result.stderr, result.returncode, self.queue))
+        reason = explain_printer_state(result.stdout, self.queue)
+        if reason:
+            raise PrintError(reason)
+
+
+class CommandPrinter:
+    """Any command taking the PDF path as its last argument (``Settings.print_command``)."""
+
+    def __init__(self, command: str):
+        self.command = command
+        self.name = command
+        try:
+            self._argv = shlex.split(command)
+        except ValueError as exc:
+            raise PrintError(f"打印命令格式有误：{command}（{exc}）") from exc
+        if not self._argv:
+            raise PrintError("打印命令为空")
+
+    def send(self, path: Path, title: str = "") -> None:
+        result = _run([*self._argv, str(path)], self._argv[0])
+        if result.returncode != 0:
+            lines = (result.stderr or result.stdout).strip().splitlines()
+            detail = lines[-1] if lines else "无错误信息"
+            raise PrintError(f"打印命令失败（退出码 {result.returncode}）：{detail}")
+
+
+def _run(argv: list[str], label: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    except FileNotFoundError:
+        raise PrintError(f"找不到打印命令：{label}") from None
+    except PermissionError:
+        raise PrintError(f"打印命令无法执行（没有执行权限）：{label}") from None
+    except subprocess.TimeoutExpired:
+        raise PrintError(f"打印命令 {TIMEOUT} 秒内没有完成，请检查打印机") from None
+
+
+def printer_for(settings: Settings) -> Printer:
+    """The window's printer: ``print_command`` first, then the CUPS queue, else PDF only."""
+    if settings.print_command.strip():
+        return CommandPrinter(settings.print_command)
+    if settings.printer.strip():
+        return CupsPrinter(settings.printer.strip())
+    return NoPrinter()

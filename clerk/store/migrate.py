@@ -1,0 +1,66 @@
+"""Schema migrations (Alembic), shipped inside the package.
+
+``upgrade(store)`` brings any database to the head revision; it is what
+``clerk db upgrade`` and ``clerk setup`` run.  Several windows may start at
+once: on PostgreSQL the upgrade holds an advisory lock, on SQLite the write
+transaction (BEGIN IMMEDIATE) serialises it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from alembic.config import Config
+
+    from clerk.store.engine import Store
+
+_ADVISORY_LOCK_KEY = 0x636C65726B  # "clerk"
+
+
+def alembic_config(connection: object | None = None) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "clerk.store:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def current_revision(store: Store) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with store.connection(write=False) as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | None]:
+    """Upgrade to ``revision``; returns (revision before, revision after)."""
+    from alembic import command
+
+    with store.connection(write=True) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY})")
+        before = _revision_of(conn)
+        command.upgrade(alembic_config(conn), revision)
+        after = _revision_of(conn)
+    return before, after
+
+
+def downgrade(store: Store, revision: str) -> None:
+    from alembic import command
+
+    with store.connection(write=True) as conn:
+        command.downgrade(alembic_config(conn), revision)
+
+
+def _revision_of(conn: object) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()

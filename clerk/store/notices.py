@@ -1,0 +1,156 @@
+"""The print queue as stored: notices queued for a case, printed or failed.
+
+The printing engine (``clerk.printing``) works this queue; intake queues its
+notices inside the intake transaction.  Marking a notice printed appends an
+audit event ("every print is an event").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from clerk.store.errors import NotFound
+
+
+class NoticeKind(StrEnum):
+    ACCEPTANCE = "acceptance"  # 承诺件通知书 / 受理通知书
+    ON_THE_SPOT = "on_the_spot"  # 即办件办结凭证
+    ONE_TIME = "one_time"  # 一次性告知书
+    TOLERANCE_COMMITMENT = "tolerance_commitment"  # 容缺受理承诺书
+    REJECTION = "rejection"  # 不予受理通知书
+    RESULT_APPROVED = "result_approved"  # 准予许可（证照）
+    RESULT_CORRECTION = "result_correction"  # 补正材料通知书
+    RESULT_REFUSED = "result_refused"  # 不予许可决定书
+    MANIFEST = "manifest"  # EMS 交寄清单
+
+
+class NoticeStatus(StrEnum):
+    QUEUED = "queued"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    id: int
+    case_number: str
+    kind: NoticeKind
+    paper: str
+    path: str
+    sha256: str
+    status: NoticeStatus
+    reason: str
+    attempts: int
+    is_reprint: bool
+    created_at: datetime
+    printed_at: datetime | None
+
+
+def notice_view(row: Any, case_number: str) -> NoticeView:
+    return NoticeView(
+        id=row.id,
+        case_number=case_number,
+        kind=NoticeKind(row.kind),
+        paper=row.paper,
+        path=row.path,
+        sha256=row.sha256,
+        status=NoticeStatus(row.status),
+        reason=row.reason,
+        attempts=row.attempts,
+        is_reprint=row.is_reprint,
+        created_at=row.created_at,
+        printed_at=row.printed_at,
+    )
+
+
+def queue_notice(
+    session: Any, case_id: int, kind: NoticeKind, *, at: datetime, paper: str = "a4", is_reprint: bool = False
+) -> Any:
+    """Queue one notice inside the caller's transaction; returns the row."""
+    from clerk.store.tables import NoticeRow
+
+    row = NoticeRow(
+        case_id=case_id, kind=kind.value, paper=paper, status=NoticeStatus.QUEUED.value,
+        is_reprint=is_reprint, created_at=at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+class NoticeQueue:
+    """Store-level access to the print queue (one call = one transaction)."""
+
+    def __init__(self, store: Any, clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self._clock = clock
+
+    def pending(self, limit: int = 100) -> list[NoticeView]:
+        from sqlalchemy import select
+
+        from clerk.store.tables import CaseRow, NoticeRow
+
+        query = (
+            select(NoticeRow, CaseRow.number)
+            .join(CaseRow, CaseRow.id == NoticeRow.case_id)
+            .where(NoticeRow.status != NoticeStatus.PRINTED.value)
+            .order_by(NoticeRow.created_at, NoticeRow.id)
+            .limit(limit)
+        )
+        with self._store.session(write=False) as session:
+            return [notice_view(row, number) for row, number in session.execute(query)]
+
+    def for_case(self, session: Any, case_id: int, number: str) -> tuple[NoticeView, ...]:
+        from sqlalchemy import select
+
+        from clerk.store.tables import NoticeRow
+
+        rows = session.execute(select(NoticeRow).where(NoticeRow.case_id == case_id).order_by(NoticeRow.id))
+        return tuple(notice_view(row, number) for (row,) in rows)
+
+    def mark_printed(
+        self, notice_id: int, *, path: str, sha256: str, actor: str = "system", window: int | None = None
+    ) -> NoticeView:
+        from clerk.store.audit import append_event
+
+        now = self._clock()
+        with self._store.session(write=True) as session:
+            row, number = self._load(session, notice_id)
+            before = {"status": row.status, "attempts": row.attempts}
+            row.status, row.path, row.sha256 = NoticeStatus.PRINTED.value, path, sha256
+            row.printed_at, row.reason, row.attempts = now, "", row.attempts + 1
+            session.add(row)
+            append_event(
+                session, at=now, actor=actor, window=window, action="print", case_number=number,
+                before=before,
+                after={"notice": row.id, "kind": row.kind, "status": row.status, "sha256": sha256,
+                       "reprint": row.is_reprint, "attempts": row.attempts},
+            )
+            return notice_view(row, number)
+
+    def mark_failed(self, notice_id: int, reason: str) -> NoticeView:
+        with self._store.session(write=True) as session:
+            row, number = self._load(session, notice_id)
+            row.status, row.reason, row.attempts = NoticeStatus.FAILED.value, reason[:400], row.attempts + 1
+            session.add(row)
+            return notice_view(row, number)
+
+    @staticmethod
+    def _load(session: Any, notice_id: int) -> tuple[Any, str]:
+        from sqlalchemy import select
+
+        from clerk.store.tables import CaseRow, NoticeRow
+
+        found = session.execute(
+            select(NoticeRow, CaseRow.number)
+            .join(CaseRow, CaseRow.id == NoticeRow.case_id)
+            .where(NoticeRow.id == notice_id)
+            .with_for_update(of=NoticeRow)
+        ).first()
+        if found is None:
+            raise NotFound(f"打印任务 {notice_id} 不存在")
+        return found[0], found[1]

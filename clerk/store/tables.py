@@ -1,0 +1,161 @@
+"""SQLModel tables.  Rows never leave the store: the service converts them to
+frozen domain objects before returning.
+
+The schema is owned by the Alembic migrations in ``clerk/store/migrations``;
+these classes must match the head revision (a test compares them).
+Datetimes are aware UTC (sqlmodel's ``UTCDateTime`` refuses naive values);
+dates (due dates) are calendar dates in the hall's local time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Named constraints: Alembic's batch mode (SQLite) needs names to alter them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
+
+class ClerkAccount(SQLModel, table=True):
+    """A person who logs in at a window (窗口人员, 兜底窗口, EMS, 管理)."""
+
+    __tablename__ = "clerk_accounts"
+
+    id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=64)
+    role: str = Field(max_length=16)
+    password_hash: str = Field(max_length=255)
+    active: bool = True
+    created_at: datetime
+
+
+class CaseCounter(SQLModel, table=True):
+    """Last serial handed out per day and hall; bumped in the case's transaction."""
+
+    __tablename__ = "case_counters"
+
+    day: str = Field(primary_key=True, max_length=8)
+    hall: str = Field(primary_key=True, max_length=8)
+    last: int = 0
+
+
+class CaseRow(SQLModel, table=True):
+    """One case (办件).  A bundle is a parent case with one child per item."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_window_state_received", "window", "state", "received_at"),
+        Index("ix_cases_due_state", "due_on", "state"),
+        Index("ix_cases_applicant_id", "applicant_id_number"),
+        Index("ix_cases_applicant_phone", "applicant_phone"),
+        Index("ix_cases_applicant_name", "applicant_name"),
+        Index("ix_cases_parent", "parent_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=24, unique=True)
+    parent_id: int | None = Field(default=None, foreign_key="cases.id")
+    code: str = Field(max_length=64)  # item or bundle code
+    name: str = Field(max_length=200)
+    department: str = Field(default="", max_length=100)
+    is_bundle: bool = False
+    item_kind: str = Field(default="", max_length=8)
+    catalog_version: str = Field(max_length=64)
+    checklist: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    marks: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    applicant_kind: str = Field(max_length=8)
+    applicant_name: str = Field(max_length=200)
+    applicant_id_number: str = Field(max_length=32)
+    applicant_phone: str = Field(max_length=32)
+    applicant_address: str = Field(default="", max_length=400)
+    applicant_postcode: str = Field(default="", max_length=8)
+    delivery: str = Field(max_length=16)
+    window: int
+    clerk_id: str = Field(max_length=32)
+    state: str = Field(max_length=16)
+    outcome: str = Field(max_length=16)
+    received_at: datetime
+    due_on: date | None = None  # the deadline that currently runs (for queues)
+    due_kind: str | None = Field(default=None, max_length=24)
+    due_provisional: bool = False
+    one_time_notice: list[Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    notice_issued_at: datetime | None = None
+    reason: str = Field(default="", max_length=1000)
+    rating: str | None = Field(default=None, max_length=8)
+    waybill: str | None = Field(default=None, max_length=32)
+    version: int = 1
+    updated_at: datetime
+
+
+class DeadlineRow(SQLModel, table=True):
+    """A working-day deadline of a case, kept with its basis so it can be recomputed."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (UniqueConstraint("case_id", "kind", name="uq_deadlines_case_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    kind: str = Field(max_length=24)
+    start_on: date  # local date the count starts after (not counted)
+    working_days: int
+    requested_on: date | None = None  # 容缺 supply-by date asked for (capped by the count)
+    due_on: date
+    provisional: bool = Field(index=True)
+    missing_years: str = Field(default="", max_length=64)
+    met_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only audit event, chained by hash to its predecessor."""
+
+    __tablename__ = "audit_events"
+
+    seq: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    at: datetime
+    actor: str = Field(max_length=32)
+    window: int | None = None
+    case_number: str | None = Field(default=None, max_length=24, index=True)
+    action: str = Field(max_length=32)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class AuditHead(SQLModel, table=True):
+    """The single row every chain append locks: last sequence number and hash."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str = Field(max_length=64)
+
+
+class NoticeRow(SQLModel, table=True):
+    """A document to print for a case (the printing engine works this queue)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_status_created", "status", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str = Field(max_length=32)
+    paper: str = Field(default="a4", max_length=8)
+    path: str = Field(default="", max_length=400)
+    sha256: str = Field(default="", max_length=64)
+    status: str = Field(default="queued", max_length=8)
+    reason: str = Field(default="", max_length=400)
+    attempts: int = 0
+    is_reprint: bool = False
+    created_at: datetime
+    printed_at: datetime | None = None

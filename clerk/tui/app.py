@@ -1,0 +1,230 @@
+"""The window app: sign-in, intake, lookup; scanner input anywhere.
+
+The app holds who is signed in at which window, the loaded catalog, and the
+thread workers that save and print (so a visit keeps saving when the clerk
+already moved on).  Workers never touch widgets: they post messages or use
+``call_from_thread``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import get_current_worker
+
+from clerk.tui.commands import ClerkCommands
+from clerk.tui.messages import CatalogLoaded, Failed, Kept, Printed, Submitted, banner_text
+from clerk.tui.scanner import ScanDetector
+from clerk.tui.services import Services
+from clerk.tui.state import PendingVisit, WindowState
+from clerk.tui.widgets.banner import Banner, Level
+
+
+class ClerkApp(App[None]):
+    CSS_PATH = "clerk.tcss"
+    TITLE = "clerk 综合受理窗口"
+    COMMANDS = App.COMMANDS | {ClerkCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "帮助", id="clerk.help"),
+        Binding("f5", "lookup", "查询", id="clerk.lookup"),
+        Binding("ctrl+q", "quit", "退出", id="clerk.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        state: WindowState | None = None,
+        keymap: dict[str, str] | None = None,
+        notes: tuple[str, ...] = (),
+        key_clock: Callable[[], float] = time.monotonic,
+        retry_interval: float = 15.0,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.state = state or WindowState()
+        self.keymap = dict(keymap or {})
+        self.notes = notes  # startup warnings (e.g. unknown keymap ids)
+        self.scanner = ScanDetector(prefix=services.settings.scanner_prefix, clock=key_clock)
+        self.retry_interval = retry_interval
+        self.catalog: Any = None
+        self.user: Any = None
+        self.window_number: int | None = services.settings.window or self.state.window()
+        self._stop = threading.Event()
+
+    # -- start ---------------------------------------------------------
+    def on_mount(self) -> None:
+        from clerk.tui.screens.signin import SignInScreen
+
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.push_screen(SignInScreen())
+        if self.notes:
+            self.show_banner("；".join(self.notes), "warning")
+        self._warm_up()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="startup")
+    def _warm_up(self) -> None:
+        """Load the catalog, then import the store, after the first screen is up."""
+        try:
+            catalog = self.services.load_catalog()
+        except Exception as exc:
+            self.post_message(Failed("catalog", exc, banner_text(exc)))
+            return
+        self.post_message(CatalogLoaded(catalog))
+        try:
+            self.services.calendar
+            self.services.cases
+        except Exception as exc:
+            self.post_message(Failed("store", exc, banner_text(exc)))
+
+    def on_catalog_loaded(self, event: CatalogLoaded) -> None:
+        self.catalog = event.catalog
+        for screen in self.screen_stack:
+            if hasattr(screen, "catalog_ready"):
+                screen.catalog_ready(event.catalog)
+
+    def on_failed(self, event: Failed) -> None:
+        self.show_banner(event.text)
+
+    def signed_in(self, user: Any, window: int) -> None:
+        from clerk.tui.screens.intake import IntakeScreen
+
+        self.user, self.window_number = user, window
+        self.state.remember_window(window)
+        self.switch_screen(IntakeScreen())
+        if self.state.pending():
+            self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
+            self._retry_pending()
+
+    def show_banner(self, text: str, level: Level = "error") -> None:
+        banners = self.screen.query(Banner)
+        if banners:
+            banners.first().show(text, level)
+        else:
+            self.notify(text, severity="error" if level == "error" else "information")
+
+    # -- keys: help, lookup, scanner -------------------------------------
+    def action_help(self) -> None:
+        from clerk.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_lookup(self) -> None:
+        from clerk.tui.screens.lookup import LookupScreen
+
+        if self.user is None:
+            self.show_banner("请先登录")
+        elif not isinstance(self.screen, LookupScreen):
+            self.push_screen(LookupScreen())
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if event.key == "enter":
+                scanned = self.scanner.enter()
+                if scanned is not None:
+                    event.prevent_default()
+                    event.stop()
+                    self._scanned(scanned)
+                    return
+            else:
+                self.scanner.key(event.character if event.is_printable else None)
+        await super().on_event(event)
+
+    def _scanned(self, text: str) -> None:
+        """A scanner burst: undo what it typed into a field, open that case."""
+        from clerk.store.numbering import parse_number
+        from textual.widgets import Input
+
+        focused = self.focused
+        if isinstance(focused, Input) and focused.value.endswith(text):
+            focused.value = focused.value[: len(focused.value) - len(text)]
+        if self.user is None:
+            self.show_banner("请先登录，再扫描受理编号")
+            return
+        number = text.strip().upper()
+        if parse_number(number) is None:
+            self.show_banner(f"扫描内容不是受理编号：“{text}”。请重新扫描通知书上的条码。")
+            return
+        self.open_case(number)
+
+    def open_case(self, number: str) -> None:
+        from clerk.tui.screens.lookup import LookupScreen
+
+        if isinstance(self.screen, LookupScreen):
+            self.screen.open_number(number)
+        else:
+            self.push_screen(LookupScreen(number))
+
+    # -- saving and printing (workers owned by the app) --------------------
+    def submit_visit(self, screen: Any, draft: Any, outcome: Any, reason: str) -> None:
+        self._submit(screen, PendingVisit(self.user.id, self.window_number, draft, outcome, reason))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="submit")
+    def _submit(self, screen: Any, visit: PendingVisit) -> None:
+        from clerk.store.errors import StoreUnavailable
+
+        try:
+            view = self.services.submit(self.user, visit.window, visit.draft, visit.outcome, visit.reason)
+        except StoreUnavailable as exc:
+            self.state.keep(visit)
+            text = f"{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。"
+            screen.post_message(Kept(visit, text))
+            self.call_from_thread(self._retry_pending)
+        except Exception as exc:
+            screen.post_message(Failed("submit", exc, banner_text(exc)))
+        else:
+            screen.post_message(Submitted(view))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="retry")
+    def _retry_pending(self) -> None:
+        """Save the visits kept during a store outage, until none is left."""
+        from clerk.store.errors import StoreUnavailable
+
+        worker = get_current_worker()
+        while not worker.is_cancelled and not self._stop.is_set():
+            pending = self.state.pending()
+            if not pending:
+                return
+            for visit in pending:
+                try:
+                    view = self.services.submit(self.user, visit.window, visit.draft, visit.outcome, visit.reason)
+                except StoreUnavailable:
+                    break
+                except Exception as exc:  # a visit the store refuses: leave it, tell the clerk
+                    self.call_from_thread(self.show_banner, f"暂存的办件无法保存：{banner_text(exc)}")
+                    return
+                self.state.saved(visit)
+                self.call_from_thread(self._recovered, view)
+            else:
+                continue
+            self._stop.wait(self.retry_interval)
+
+    def _recovered(self, view: Any) -> None:
+        self.show_banner(f"暂存的办件已保存：受理编号 {view.number}（{view.state}），正在打印……", "ok")
+        self.print_case(self.screen, view.number)
+
+    def print_case(self, screen: Any, number: str) -> None:
+        self._print(screen, number)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="print")
+    def _print(self, screen: Any, number: str) -> None:
+        try:
+            results = self.services.print_case(number, self.user, self.window_number)
+        except Exception as exc:
+            screen.post_message(Failed("print", exc, banner_text(exc) + " 可在查询（F5）中按 F9 重打。"))
+        else:
+            screen.post_message(Printed(number, results))
+
+    def describe_print(self, results: list[Any]) -> str:
+        return self.services.describe_print(results)
+
+    def on_unmount(self) -> None:
+        self._stop.set()

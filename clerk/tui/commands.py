@@ -1,0 +1,40 @@
+"""Command palette entries (ctrl+p) for every clerk action with a binding id."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+
+#: Binding-id prefixes that belong to clerk (Textual's own bindings are left out).
+PREFIXES = ("clerk.", "intake.", "checklist.", "lookup.", "signin.")
+
+
+def clerk_actions(screen) -> list[tuple[str, str, DOMNode, str]]:
+    """(title, key, node, action) for the app, the screen and its widgets."""
+    app = screen.app
+    found: list[tuple[str, str, DOMNode, str]] = []
+    seen: set[str] = set()
+    for node in [app, screen, *screen.query("*")]:
+        for binding in getattr(type(node), "BINDINGS", []):
+            if not binding.id or not binding.id.startswith(PREFIXES) or binding.id in seen:
+                continue
+            seen.add(binding.id)
+            key = app.keymap.get(binding.id, binding.key)
+            found.append((binding.description, key, node, binding.action))
+    return found
+
+
+class ClerkCommands(Provider):
+    async def discover(self) -> Hits:
+        for title, key, node, action in clerk_actions(self.screen):
+            yield DiscoveryHit(f"{title}（{key}）", partial(node.run_action, action), help=action)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, key, node, action in clerk_actions(self.screen):
+            text = f"{title}（{key}）"
+            score = matcher.match(f"{text} {action}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(node.run_action, action), help=action)

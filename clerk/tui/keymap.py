@@ -1,0 +1,47 @@
+"""The hall's key map: the ``[keymap]`` table of the config file.
+
+```toml
+[keymap]
+"clerk.finish" = "f12"          # binding id = key(s), comma-separated
+"intake.mark_original" = "1,space"
+```
+
+Values go to ``App.set_keymap``; unknown ids are reported, not fatal, so a
+typo never stops a window from opening.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+
+class KeymapError(ValueError):
+    """The [keymap] table cannot be used."""
+
+
+def load_keymap(path: Path, known_ids: set[str] | None = None) -> tuple[dict[str, str], list[str]]:
+    """Read ``[keymap]`` from the config file at ``path``.
+
+    Returns the keymap and a list of Chinese warnings (unknown binding ids).
+    A missing file gives an empty keymap.
+    """
+    if not path.is_file():
+        return {}, []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise KeymapError(f"配置文件 {path} 无法读取：{exc}") from exc
+    table = data.get("keymap", {})
+    if not isinstance(table, dict):
+        raise KeymapError(f"配置文件 {path}：[keymap] 必须是一个表")
+    keymap: dict[str, str] = {}
+    warnings: list[str] = []
+    for binding_id, keys in table.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise KeymapError(f"配置文件 {path}：[keymap] 中 {binding_id!r} 的按键必须是非空字符串")
+        if known_ids is not None and binding_id not in known_ids:
+            warnings.append(f"按键设置中的“{binding_id}”不是已知的操作，已忽略")
+            continue
+        keymap[binding_id] = ",".join(k.strip() for k in keys.split(","))
+    return keymap, warnings

@@ -1,0 +1,89 @@
+"""Messages the thread workers post back to the screens.
+
+Workers never touch widgets: they post one of these, and an ``@on`` handler on
+the screen updates the UI on the event loop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message as _Message
+
+
+class Message(_Message, bubble=False):
+    """Worker results go to the screen that asked, and stop there."""
+
+
+class Failed(Message):
+    """A worker's call failed; ``text`` is the Chinese banner for the clerk."""
+
+    def __init__(self, action: str, error: BaseException, text: str) -> None:
+        super().__init__()
+        self.action, self.error, self.text = action, error, text
+
+
+class CatalogLoaded(Message):
+    def __init__(self, catalog: Any) -> None:
+        super().__init__()
+        self.catalog = catalog
+
+
+class SignedIn(Message):
+    def __init__(self, user: Any, window: int) -> None:
+        super().__init__()
+        self.user, self.window = user, window
+
+
+class Previewed(Message):
+    def __init__(self, draft: Any, outcome: Any, reason: str, preview: Any) -> None:
+        super().__init__()
+        self.draft, self.outcome, self.reason, self.preview = draft, outcome, reason, preview
+
+
+class Submitted(Message):
+    def __init__(self, view: Any, kept: Any = None) -> None:
+        super().__init__()
+        self.view, self.kept = view, kept
+
+
+class Kept(Message):
+    """The store was unreachable: the visit is kept on disk for the retry worker."""
+
+    def __init__(self, visit: Any, text: str) -> None:
+        super().__init__()
+        self.visit, self.text = visit, text
+
+
+class Printed(Message):
+    def __init__(self, number: str, results: list[Any]) -> None:
+        super().__init__()
+        self.number, self.results = number, results
+
+
+class CaseLoaded(Message):
+    def __init__(self, view: Any, days_left: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.view, self.days_left = view, days_left or {}
+
+
+class CasesFound(Message):
+    def __init__(self, query: str, cases: list[Any]) -> None:
+        super().__init__()
+        self.query, self.cases = query, cases
+
+
+def banner_text(error: BaseException) -> str:
+    """The clerk's sentence for an error from the core (already Chinese there)."""
+    from clerk.catalog.errors import CatalogError
+
+    from clerk.cases.errors import ServiceError, StoreError, TransitionError
+
+    name = type(error).__name__
+    if isinstance(error, (ServiceError, StoreError, TransitionError)) or name == "PrintError":
+        return str(error)
+    if isinstance(error, CatalogError):
+        return f"事项目录有错误，请联系管理员：{error}"
+    if isinstance(error, (ValueError, LookupError)) and str(error):
+        return str(error)
+    return f"程序内部错误（{name}）：{error}。本次输入未丢失，请重试或联系管理员。"

@@ -1,0 +1,184 @@
+"""Finishing a visit: choose the outcome, then confirm what will be printed.
+
+``OutcomeScreen`` offers only ``Verdict.allowed_outcomes()``; ``ConfirmScreen``
+shows the service's ``IntakePreview`` (documents, due dates, the provisional
+calendar warning) before anything is written.  F10 or Enter confirms, Escape
+goes back — as everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from clerk.cases.domain import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
+from clerk.catalog.model import ItemKind, ServiceItem
+from clerk.tui.widgets.banner import Banner
+
+#: What each stored notice kind is called on screen (values of clerk.store.notices.NoticeKind).
+DOCUMENT_TITLES = {
+    "acceptance": "承诺件通知书",
+    "on_the_spot": "即办件办结凭证",
+    "one_time": "一次性告知书",
+    "tolerance_commitment": "容缺受理承诺书",
+    "rejection": "不予受理通知书",
+    "result_approved": "准予许可（证照）",
+    "result_correction": "补正材料通知书",
+    "result_refused": "不予许可决定书",
+    "manifest": "EMS交寄清单",
+}
+
+
+def outcome_label(outcome: Outcome, item: object) -> str:
+    if outcome is Outcome.ACCEPT:
+        on_the_spot = isinstance(item, ServiceItem) and item.kind is ItemKind.ON_THE_SPOT
+        return "即办件办结（打印办结凭证）" if on_the_spot else "受理（承诺件，打印承诺件通知书）"
+    return OUTCOME_LABELS[outcome]
+
+
+class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
+    DEFAULT_CSS = """
+    OutcomeScreen { align: center middle; }
+    OutcomeScreen > Vertical { width: 72; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    OutcomeScreen #reason-box { display: none; height: auto; }
+    OutcomeScreen.-reject #reason-box { display: block; }
+    OutcomeScreen OptionList { height: auto; }
+    """
+    BINDINGS = [
+        Binding("f10", "confirm", "确认", id="dialog.confirm"),
+        Binding("escape", "cancel", "返回", id="dialog.cancel"),
+    ]
+
+    def __init__(self, verdict: Verdict, item: object) -> None:
+        super().__init__()
+        self.verdict, self.item = verdict, item
+        self.outcomes = verdict.allowed_outcomes()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"办结方式 —— {self.verdict.summary}")
+            yield OptionList(
+                *(Option(f"{i}. {outcome_label(o, self.item)}", id=o.value) for i, o in enumerate(self.outcomes, 1)),
+                id="outcomes",
+            )
+            with Vertical(id="reason-box"):
+                yield Label("不予受理的理由（将打印在通知书上）")
+                yield Input(id="reason", compact=True)
+            yield Banner()
+        yield Footer()
+
+    def on_key(self, event) -> None:
+        # digits pick an outcome directly, as numbered in the list
+        if event.character and event.character.isdigit() and self.focused is self.query_one(OptionList):
+            index = int(event.character) - 1
+            if 0 <= index < len(self.outcomes):
+                event.stop()
+                self._choose(self.outcomes[index])
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(Outcome(event.option.id))
+
+    def _choose(self, outcome: Outcome) -> None:
+        if outcome is Outcome.REJECT:
+            self.add_class("-reject")
+            self.query_one("#reason", Input).focus()
+            return
+        self.dismiss((outcome, ""))
+
+    @on(Input.Submitted, "#reason")
+    def _reason_given(self) -> None:
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        if self.has_class("-reject"):
+            reason = self.query_one("#reason", Input).value.strip()
+            if not reason:
+                self.query_one(Banner).show("不予受理必须写明理由")
+                return
+            self.dismiss((Outcome.REJECT, reason))
+            return
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self._choose(self.outcomes[options.highlighted])
+
+    def action_cancel(self) -> None:
+        if self.has_class("-reject"):
+            self.remove_class("-reject")
+            self.query_one(OptionList).focus()
+        else:
+            self.dismiss(None)
+
+
+def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object) -> Group:
+    """The confirmation text: exactly what will be saved and printed."""
+    lines: list[Text] = [
+        Text(f"{preview.name}〔{preview.code}〕", style="bold"),
+        Text(f"办结方式：{outcome_label(outcome, item)} → 案件状态“{preview.state}”"),
+        Text(f"申请人：{draft.applicant.name}  {draft.applicant.id_number}  {draft.applicant.phone}"),
+        Text(f"送达方式：{draft.delivery}" + (f"  地址：{draft.applicant.address}" if draft.applicant.address else "")),
+    ]
+    if reason:
+        lines.append(Text(f"不予受理理由：{reason}"))
+    for deadline in preview.deadlines:
+        due = deadline.due
+        text = Text(f"{deadline.kind.label}：{due.date:%Y年%m月%d日}（{deadline.working_days} 个工作日）")
+        if due.provisional:
+            years = "、".join(str(y) for y in due.missing_years)
+            text.append(f"  ⚠ 暂定：{years}年节假日安排尚未公布，日期可能变动", style="bold yellow")
+        lines.append(text)
+    if outcome in (Outcome.FALLBACK, Outcome.TOLERATE):
+        label = "一次性告知的缺件" if outcome is Outcome.FALLBACK else "容缺材料"
+        reqs = preview.verdict.missing if outcome is Outcome.FALLBACK else preview.verdict.tolerated
+        lines.append(Text(f"{label}（{len(reqs)} 项）：" + "、".join(r.name for r in reqs)))
+    for code, name, state in preview.children:
+        lines.append(Text(f"  └ {name}〔{code}〕→ {state}"))
+    docs = "、".join(DOCUMENT_TITLES.get(str(d), str(d)) for d in preview.documents) or "（无）"
+    lines.append(Text(f"将打印：{docs}", style="bold"))
+    for problem in preview.problems:
+        lines.append(Text(f"✖ {problem}", style="bold red"))
+    return Group(*lines)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical { width: 100; height: auto; max-height: 30; border: thick $accent; background: $surface; padding: 1 2; }
+    ConfirmScreen VerticalScroll { height: auto; max-height: 22; }
+    ConfirmScreen #confirm-hint { margin-top: 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("f10,enter", "confirm", "确认并打印", id="dialog.confirm"),
+        Binding("escape", "cancel", "返回修改", id="dialog.cancel"),
+    ]
+
+    def __init__(self, draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object = None) -> None:
+        super().__init__()
+        self.draft, self.outcome, self.reason, self.preview, self.item = draft, outcome, reason, preview, item
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("请核对，确认后保存并打印", id="confirm-title")
+            with VerticalScroll():
+                yield Static(
+                    describe_preview(self.draft, self.outcome, self.reason, self.preview, self.item), id="preview"
+                )
+            yield Static("F10 或 回车：确认并打印    Esc：返回修改", id="confirm-hint")
+        yield Footer()
+
+    def action_confirm(self) -> None:
+        if self.preview.problems:
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

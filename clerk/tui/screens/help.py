@@ -1,0 +1,54 @@
+"""The key map, as this hall has it (after ``[keymap]`` remaps)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Static
+
+
+def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str, str, str]]:
+    """(where, key, action, binding id) for every clerk binding."""
+    from clerk.tui.screens.finish import ConfirmScreen
+    from clerk.tui.screens.intake import IntakeScreen
+    from clerk.tui.screens.lookup import LookupScreen
+    from clerk.tui.screens.signin import SignInScreen
+    from clerk.tui.widgets.checklist import ChecklistTable
+
+    places = [
+        ("全局", app_class),
+        ("登录", SignInScreen),
+        ("受理", IntakeScreen),
+        ("材料清单", ChecklistTable),
+        ("查询", LookupScreen),
+        ("对话框", ConfirmScreen),
+    ]
+    rows = []
+    for where, cls in places:
+        for b in cls.BINDINGS:
+            if isinstance(b, Binding) and b.id:
+                rows.append((where, keymap.get(b.id, b.key), b.description, b.id))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > DataTable { width: 90; height: 28; border: thick $primary; }
+    HelpScreen > Static { width: 90; }
+    """
+    BINDINGS = [
+        Binding("escape,f1", "close", "返回", id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("按键一览 —— 大厅可在配置文件的 [keymap] 表中按“编号 = 按键”重新指定；ctrl+p 可搜索全部操作")
+        table = DataTable(cursor_type="row", zebra_stripes=True)
+        table.add_columns("位置", "按键", "操作", "编号")
+        table.add_rows(key_map_rows(self.app.keymap, type(self.app)))
+        yield table
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss()

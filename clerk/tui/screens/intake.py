@@ -1,0 +1,332 @@
+"""The intake screen: item search, situations, applicant, checklist, verdict.
+
+Layout at 120×36: search and the chosen item on top, situations under it,
+applicant left, checklist centre, verdict right, banner and keys at the bottom.
+The screen keeps the visit's marks; ``assess`` (clerk.cases) gives the verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from clerk.cases.domain import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
+from clerk.catalog.model import Bundle, Delivery, ServiceItem
+from clerk.tui.messages import Failed, Kept, Previewed, Printed, Submitted, banner_text
+from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
+from clerk.tui.screens.prompt import PromptScreen
+from clerk.tui.widgets.applicant import ApplicantForm
+from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.checklist import ChecklistTable
+from clerk.tui.widgets.choice import ChoiceRow
+from clerk.tui.widgets.search import ItemSearch
+from clerk.tui.widgets.verdict import VerdictPanel
+
+
+class IntakeScreen(Screen):
+    BINDINGS = [
+        Binding("f2,ctrl+f", "focus_search", "事项", id="intake.search"),
+        Binding("f3", "focus_applicant", "申请人", id="intake.applicant"),
+        Binding("f4", "focus_checklist", "材料", id="intake.checklist"),
+        Binding("f10", "finish", "办结", id="intake.finish"),
+        Binding("ctrl+n", "new_visit", "新办件", id="intake.new"),
+    ]
+    AUTO_FOCUS = "#search-input"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item: ServiceItem | Bundle | None = None
+        self.answers: dict[str, str] = {}
+        self.checklist = None
+        self.marks: dict[str, MaterialMark] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header_text(), id="intake-header", markup=False)
+        yield ItemSearch()
+        yield Static("尚未选定事项", id="item-info", markup=False)
+        yield Vertical(id="situations")
+        with Horizontal(id="intake-main"):
+            with Vertical(id="applicant-pane"):
+                yield ApplicantForm(id="applicant")
+            yield ChecklistTable()
+            yield VerdictPanel(id="verdict")
+        yield Banner()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#applicant-pane").border_title = "申请人（F3）"
+        self.query_one(ChecklistTable).border_title = "材料清单（F4）"
+        self.catalog_ready(self.app.catalog)
+
+    def _header_text(self) -> str:
+        app = self.app
+        user = app.user
+        who = f"{getattr(user, 'name', '')}（{getattr(user, 'id', '')}）" if user else ""
+        now = app.services.now()
+        return f"{app.services.settings.hall.name} · 第 {app.window_number} 窗口 · {who} · {now:%Y-%m-%d %H:%M}"
+
+    def catalog_ready(self, catalog) -> None:
+        self.query_one(ItemSearch).catalog = catalog
+
+    # -- focus keys ----------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search-input", Input).focus()
+
+    def action_focus_applicant(self) -> None:
+        self.query_one("#applicant-name", Input).focus()
+
+    def action_focus_checklist(self) -> None:
+        self.query_one(ChecklistTable).focus()
+
+    # -- item and situations -------------------------------------------
+    @on(ItemSearch.Picked)
+    def _item_picked(self, event: ItemSearch.Picked) -> None:
+        catalog = self.app.catalog
+        self.item = catalog.get(event.code)
+        self.answers = {s.key: s.default.label for s in catalog.situations(event.code)}
+        self.marks = {}
+        self._show_item()
+        self._rebuild_situations()
+        self._rebuild_checklist()
+        self.query_one(Banner).clear()
+        self.action_focus_applicant()
+
+    def _show_item(self) -> None:
+        info = self.query_one("#item-info", Static)
+        item = self.item
+        if isinstance(item, ServiceItem):
+            text = (
+                f"{item.name}〔{item.code}〕 {item.kind.value} · 承诺 {item.promised_days} 个工作日"
+                f"（法定 {item.statutory_days}）· {item.department} · {item.fee}"
+            )
+            deliveries = item.deliveries
+        elif isinstance(item, Bundle):
+            items = [self.app.catalog.items[c] for c in item.item_codes]
+            text = f"一件事：{item.name}〔{item.code}〕 共 {len(items)} 项：" + "、".join(i.name for i in items)
+            deliveries = tuple(d for d in Delivery if all(d in i.deliveries for i in items))
+        else:
+            info.update("尚未选定事项")
+            return
+        info.update(text)
+        self.query_one(ApplicantForm).offer_deliveries(deliveries)
+
+    def _rebuild_situations(self) -> None:
+        box = self.query_one("#situations", Vertical)
+        box.remove_children()
+        if self.item is None:
+            return
+        rows = [
+            ChoiceRow(
+                f"情形·{s.question}", [o.label for o in s.options], value=self.answers[s.key], id=f"situation-{s.key}"
+            )
+            for s in self.app.catalog.situations(self.item.code)
+        ]
+        box.mount_all(rows)
+
+    @on(ChoiceRow.Changed)
+    def _situation_changed(self, event: ChoiceRow.Changed) -> None:
+        row_id = event.choice.id or ""
+        if not row_id.startswith("situation-") or self.item is None:
+            return
+        self.answers[row_id.removeprefix("situation-")] = event.value
+        self._rebuild_checklist()
+
+    def _rebuild_checklist(self) -> None:
+        table = self.query_one(ChecklistTable)
+        if self.item is None:
+            self.checklist = None
+        else:
+            self.checklist = self.app.catalog.checklist(self.item.code, self.answers)
+            keys = {e.material.key for e in self.checklist.entries}
+            self.marks = {k: m for k, m in self.marks.items() if k in keys}
+        table.show(self.checklist, self.marks)
+        self._refresh_verdict()
+
+    # -- marks -----------------------------------------------------------
+    def _default_copies(self, key: str) -> int:
+        entry = next(e for e in self.checklist.entries if e.material.key == key)
+        return entry.material.copies
+
+    def _set_mark(self, key: str, mark: MaterialMark) -> None:
+        self.marks[key] = mark
+        self.query_one(ChecklistTable).update_mark(key, mark)
+        self._refresh_verdict()
+
+    @on(ChecklistTable.Marked)
+    def _marked(self, event: ChecklistTable.Marked) -> None:
+        old = self.marks.get(event.key, MaterialMark())
+        if event.status is MaterialStatus.TOLERATED:
+            self._ask_supply_by(event.key, old)
+            return
+        copies = old.copies or self._default_copies(event.key) if event.status.received else 0
+        self._set_mark(event.key, MaterialMark(event.status, copies, old.note, None))
+
+    def _ask_supply_by(self, key: str, old: MaterialMark) -> None:
+        calendar = self.app.services.calendar
+        today = self.app.services.today()
+        default = old.supply_by or calendar.add_working_days(today, 5).date
+
+        def parse(text: str) -> date | None:
+            if text.isdigit() and len(text) <= 3:
+                return calendar.add_working_days(today, int(text)).date
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                return None
+
+        def problem(text: str) -> str | None:
+            day = parse(text)
+            if day is None:
+                return "请输入日期（如 2026-12-01）或工作日天数（如 5）"
+            if day <= today:
+                return "补交日期必须晚于今天"
+            return None
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._set_mark(key, MaterialMark(MaterialStatus.TOLERATED, 0, old.note, parse(text)))
+            self.query_one(ChecklistTable).focus()
+
+        self.app.push_screen(
+            PromptScreen("容缺：申请人承诺的补交日期（日期或工作日天数）", default.isoformat(), validate=problem), done
+        )
+
+    @on(ChecklistTable.CopiesChanged)
+    def _copies(self, event: ChecklistTable.CopiesChanged) -> None:
+        old = self.marks.get(event.key, MaterialMark())
+        if not old.status.received:
+            self.query_one(Banner).show("只有已收的材料才有份数：先按 1（原件）或 2（复印件）", "warning")
+            return
+        self._set_mark(event.key, replace(old, copies=max(1, old.copies + event.delta)))
+
+    @on(ChecklistTable.NoteRequested)
+    def _note(self, event: ChecklistTable.NoteRequested) -> None:
+        old = self.marks.get(event.key, MaterialMark())
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._set_mark(event.key, replace(old, note=text))
+            self.query_one(ChecklistTable).focus()
+
+        self.app.push_screen(PromptScreen("材料备注", old.note), done)
+
+    @on(ChecklistTable.AllReceived)
+    def _all_received(self) -> None:
+        for entry in self.checklist.entries:
+            key = entry.material.key
+            if self.marks.get(key, MaterialMark()).status is MaterialStatus.PENDING:
+                self._set_mark(key, MaterialMark(MaterialStatus.ORIGINAL, entry.material.copies))
+
+    # -- verdict ---------------------------------------------------------
+    @on(Input.Changed)
+    @on(ChoiceRow.Changed, "#applicant-kind, #delivery")
+    def _applicant_changed(self) -> None:
+        self._refresh_verdict()
+
+    def applicant_problems(self) -> list[str]:
+        form = self.query_one(ApplicantForm)
+        return form.applicant().problems(need_address=form.delivery is Delivery.EMS)
+
+    def verdict(self):
+        return assess(self.checklist, self.marks) if self.checklist is not None else None
+
+    def _refresh_verdict(self) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item)
+
+    def draft(self) -> IntakeDraft:
+        form = self.query_one(ApplicantForm)
+        return IntakeDraft(
+            code=self.item.code,
+            applicant=form.applicant(),
+            delivery=form.delivery,
+            answers=dict(self.answers),
+            marks=dict(self.marks),
+        )
+
+    # -- finishing the visit -------------------------------------------
+    def action_finish(self) -> None:
+        banner = self.query_one(Banner)
+        if self.item is None:
+            banner.show("请先选定事项（F2）")
+            self.action_focus_search()
+            return
+        problems = self.applicant_problems()
+        if problems:
+            banner.show("申请人信息不完整：" + "；".join(problems))
+            self.action_focus_applicant()
+            return
+        verdict = self.verdict()
+        if verdict.problems:
+            banner.show("；".join(verdict.problems))
+            self.action_focus_checklist()
+            return
+        draft = self.draft()
+
+        def chosen(choice: tuple[Outcome, str] | None) -> None:
+            if choice is not None:
+                banner.show("正在计算办结时间……", "info")
+                self._preview(draft, *choice)
+
+        self.app.push_screen(OutcomeScreen(verdict, self.item), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="intake")
+    def _preview(self, draft: IntakeDraft, outcome: Outcome, reason: str) -> None:
+        try:
+            preview = self.app.services.preview(draft, outcome)
+        except Exception as exc:
+            self.post_message(Failed("preview", exc, banner_text(exc)))
+        else:
+            self.post_message(Previewed(draft, outcome, reason, preview))
+
+    @on(Previewed)
+    def _confirm(self, event: Previewed) -> None:
+        self.query_one(Banner).clear()
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.query_one(Banner).show("正在保存……", "info")
+                self.app.submit_visit(self, event.draft, event.outcome, event.reason)
+
+        self.app.push_screen(
+            ConfirmScreen(event.draft, event.outcome, event.reason, event.preview, self.item), confirmed
+        )
+
+    @on(Submitted)
+    def _submitted(self, event: Submitted) -> None:
+        view = event.view
+        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{view.state}），正在打印……", "ok")
+        self.action_new_visit(keep_banner=True)
+        self.app.print_case(self, view.number)
+
+    @on(Printed)
+    def _printed(self, event: Printed) -> None:
+        self.query_one(Banner).show(f"受理编号 {event.number}：{self.app.describe_print(event.results)}", "ok")
+
+    @on(Kept)
+    def _kept(self, event: Kept) -> None:
+        self.query_one(Banner).show(event.text, "warning")
+        self.action_new_visit(keep_banner=True)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.query_one(Banner).show(event.text)
+
+    def action_new_visit(self, keep_banner: bool = False) -> None:
+        self.item, self.answers, self.checklist, self.marks = None, {}, None, {}
+        self.query_one(ApplicantForm).clear()
+        self._show_item()
+        self._rebuild_situations()
+        self.query_one(ChecklistTable).show(None, {})
+        self._refresh_verdict()
+        if not keep_banner:
+            self.query_one(Banner).clear()
+        self.action_focus_search()

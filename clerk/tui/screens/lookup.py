@@ -1,0 +1,198 @@
+"""Case lookup: by number, applicant name, phone or ID; the case's own form.
+
+Lists mask identity numbers and phones; the case's own form (the detail pane)
+shows full values.  Deadlines show working days left; F9 reprints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
+from clerk.tui.screens.finish import DOCUMENT_TITLES
+from clerk.tui.widgets.banner import Banner
+
+_NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
+
+
+class LookupScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="lookup.back"),
+        Binding("f10", "open", "打开", id="lookup.open"),
+        Binding("f9", "reprint", "重打", id="lookup.reprint"),
+        Binding("f2,ctrl+f", "focus_query", "查询", id="lookup.query"),
+    ]
+    AUTO_FOCUS = "#lookup-input"
+
+    def __init__(self, number: str | None = None) -> None:
+        super().__init__()
+        self.initial = number
+        self.view: Any = None
+        self.days_left: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("案件查询 —— 受理编号、申请人姓名、电话或证件号码，回车查询；扫码直接打开", id="lookup-title")
+        yield Input(placeholder="受理编号 / 姓名 / 电话 / 证件号码", id="lookup-input", compact=True)
+        with Horizontal(id="lookup-main"):
+            yield DataTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="case-pane"):
+                yield Static("", id="case-detail")
+        yield Banner()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#lookup-results", DataTable)
+        table.add_columns("受理编号", "事项", "申请人", "证件号码", "电话", "状态", "办结日期")
+        self.query_one("#case-pane").border_title = "案件"
+        if self.initial:
+            self.open_number(self.initial)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_focus_query(self) -> None:
+        self.query_one("#lookup-input", Input).focus()
+
+    def open_number(self, number: str) -> None:
+        self.query_one(Banner).show(f"正在打开 {number} ……", "info")
+        self._load(number)
+
+    # -- search ----------------------------------------------------------
+    @on(Input.Submitted, "#lookup-input")
+    def _search(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text:
+            self.query_one(Banner).show("正在查询……", "info")
+            self._find(text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
+    def _find(self, text: str) -> None:
+        try:
+            found = self.app.services.find(text)
+        except Exception as exc:
+            self.post_message(Failed("find", exc, banner_text(exc)))
+        else:
+            self.post_message(CasesFound(text, found))
+
+    @on(CasesFound)
+    def _found(self, event: CasesFound) -> None:
+        table = self.query_one("#lookup-results", DataTable)
+        table.clear()
+        for c in event.cases:
+            due = f"{c.due_on:%Y-%m-%d}" + ("（暂定）" if c.due_provisional else "") if c.due_on else ""
+            table.add_row(
+                c.number, c.name, c.applicant_name, c.applicant_id_masked, c.phone_masked, str(c.state), due,
+                key=c.number,
+            )
+        banner = self.query_one(Banner)
+        if not event.cases:
+            banner.show(f"没有找到与“{event.query}”相关的案件", "warning")
+        elif len(event.cases) == 1:
+            self._load(event.cases[0].number)
+        else:
+            banner.show(f"找到 {len(event.cases)} 件，↑↓ 选择，回车打开", "info")
+            table.focus()
+
+    @on(DataTable.RowSelected, "#lookup-results")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        self._load(event.row_key.value)
+
+    def action_open(self) -> None:
+        table = self.query_one("#lookup-results", DataTable)
+        if table.row_count:
+            self._load(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    # -- one case ----------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
+    def _load(self, number: str) -> None:
+        services = self.app.services
+        try:
+            view = services.get(number)
+            today = services.today()
+            days = {d.kind.value: services.calendar.count_working_days(today, d.due.date) for d in view.deadlines}
+        except Exception as exc:
+            self.post_message(Failed("get", exc, banner_text(exc)))
+        else:
+            self.post_message(CaseLoaded(view, days))
+
+    @on(CaseLoaded)
+    def _loaded(self, event: CaseLoaded) -> None:
+        self.view, self.days_left = event.view, event.days_left
+        self.query_one("#case-detail", Static).update(self._describe(event.view))
+        self.query_one("#case-pane").border_title = f"案件 {event.view.number}"
+        self.query_one(Banner).show(f"已打开 {event.view.number}：{event.view.state}（F9 重打通知书）", "info")
+
+    def _describe(self, v: Any) -> Group:
+        a = v.applicant
+        lines = [
+            Text(f"{v.number}  {v.name}", style="bold"),
+            Text(f"状态：{v.state}    {v.department}    {v.item_kind}"),
+            Text(f"申请人：{a.name}（{a.kind}） {a.id_number}  电话 {a.phone}"),
+            Text(f"送达：{v.delivery}  {a.address}"),
+            Text(f"收件：{v.received_at.astimezone(self.app.services.tz):%Y-%m-%d %H:%M}  第 {v.window} 窗口  {v.clerk_id}"),
+        ]
+        if v.reason:
+            lines.append(Text(f"理由：{v.reason}"))
+        for d in v.deadlines:
+            left = self.days_left.get(d.kind.value)
+            text = Text(f"{d.kind.label}：{d.due.date:%Y-%m-%d}")
+            if d.met_at:
+                text.append("  已完成", style="green")
+            elif left is not None:
+                style = "bold red" if left.days < 0 else "bold yellow" if left.days <= 2 else ""
+                text.append(f"  剩余 {left.days} 个工作日" if left.days >= 0 else f"  已超期 {-left.days} 个工作日", style=style)
+            if d.due.provisional:
+                text.append("（暂定：节假日安排未公布）", style="yellow")
+            lines.append(text)
+        if v.one_time_notice:
+            lines.append(Text("一次性告知的缺件：", style="bold"))
+            lines.extend(Text(f"  · {line.name}：{line.requirement}") for line in v.one_time_notice)
+        for child in v.children:
+            lines.append(Text(f"  └ {child.number} {child.name}：{child.state}"))
+        if v.notices:
+            lines.append(Text("通知书：", style="bold"))
+            for n in v.notices:
+                title = DOCUMENT_TITLES.get(str(n.kind), str(n.kind))
+                status = _NOTICE_STATUS.get(str(n.status), str(n.status))
+                lines.append(Text(f"  · {title}{'（重打）' if n.is_reprint else ''}：{status} {n.reason}"))
+        if v.events:
+            lines.append(Text("经办记录：", style="bold"))
+            for e in v.events:
+                at = e.at.astimezone(self.app.services.tz)
+                lines.append(Text(f"  {at:%m-%d %H:%M} {e.actor} {e.action}"))
+        return Group(*lines)
+
+    # -- reprint -----------------------------------------------------------
+    def action_reprint(self) -> None:
+        if self.view is None:
+            self.query_one(Banner).show("请先打开一个案件", "warning")
+            return
+        self.query_one(Banner).show(f"正在重打 {self.view.number} 的通知书……", "info")
+        self._reprint(self.view.number)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="print")
+    def _reprint(self, number: str) -> None:
+        try:
+            results = self.app.services.reprint(number, self.app.user, self.app.window_number)
+        except Exception as exc:
+            self.post_message(Failed("reprint", exc, banner_text(exc)))
+        else:
+            self.post_message(Printed(number, results))
+
+    @on(Printed)
+    def _printed(self, event: Printed) -> None:
+        self.query_one(Banner).show(f"{event.number}：{self.app.describe_print(event.results)}", "ok")
+        self._load(event.number)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.query_one(Banner).show(event.text)

@@ -1,0 +1,62 @@
+"""A small modal asking for one line of text (note, 容缺 date, reason).
+
+Enter or F10 confirms, Escape goes back — the same keys as every screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label
+
+from clerk.tui.widgets.banner import Banner
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Dismisses with the text (validated) or None."""
+
+    DEFAULT_CSS = """
+    PromptScreen { align: center middle; }
+    PromptScreen > Vertical { width: 70; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    PromptScreen Label { margin-bottom: 1; }
+    """
+    BINDINGS = [
+        Binding("f10", "confirm", "确认", id="dialog.confirm"),
+        Binding("escape", "cancel", "返回", id="dialog.cancel"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        validate: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text, self.initial, self.placeholder = title, value, placeholder
+        self.check = validate  # returns a Chinese problem, or None when fine
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text)
+            yield Input(self.initial, placeholder=self.placeholder, id="prompt-input")
+            yield Banner()
+        yield Footer()
+
+    @on(Input.Submitted)
+    def action_confirm(self) -> None:
+        text = self.query_one("#prompt-input", Input).value.strip()
+        problem = self.check(text) if self.check else None
+        if problem:
+            self.query_one(Banner).show(problem)
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

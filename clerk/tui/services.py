@@ -1,0 +1,140 @@
+"""The one seam between the window app and the core.
+
+``Services`` builds the catalog, calendar, case service and print queue from
+``Settings`` lazily (SQLAlchemy and reportlab are imported on first use, in a
+worker thread, never while the first screen is drawn).  Tests pass ready-made
+objects instead.  Every method may block: call them from thread workers only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from clerk.config import Settings
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+class Services:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = now_utc,
+        catalog: Any = None,
+        calendar: Any = None,
+        cases: Any = None,
+        printer: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._catalog, self._calendar, self._cases, self._printer = catalog, calendar, cases, printer
+        self._lock = threading.RLock()
+
+    # -- time ----------------------------------------------------------
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def now(self) -> datetime:
+        """The hall's local time (aware)."""
+        return self.clock().astimezone(self.tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    # -- core objects, built on first use ------------------------------
+    @property
+    def catalog(self) -> Any:
+        with self._lock:
+            if self._catalog is None:
+                from clerk.catalog.loader import load_catalog
+
+                self._catalog = load_catalog(self.settings.catalog_dir)
+            return self._catalog
+
+    def load_catalog(self) -> Any:
+        """Load the catalog and compute its search keys (call from a worker)."""
+        catalog = self.catalog
+        catalog.prepare_search()
+        return catalog
+
+    @property
+    def calendar(self) -> Any:
+        with self._lock:
+            if self._calendar is None:
+                from clerk.calendar import WorkCalendar
+
+                self._calendar = WorkCalendar.load(self.settings.calendar_dir)
+            return self._calendar
+
+    @property
+    def cases(self) -> Any:
+        """The ``CaseService`` (imports the store: SQLAlchemy)."""
+        with self._lock:
+            if self._cases is None:
+                from clerk.cases.service import CaseService
+                from clerk.store.engine import Store
+
+                store = Store.from_settings(self.settings)
+                self._cases = CaseService(
+                    store,
+                    self.catalog,
+                    self.calendar,
+                    self.clock,
+                    hall_code=self.settings.hall.code,
+                    timezone=self.settings.timezone,
+                )
+            return self._cases
+
+    @property
+    def printer(self) -> Any:
+        """The window's printer (``clerk.tui.printing.WindowPrinter``; imports reportlab)."""
+        with self._lock:
+            if self._printer is None:
+                from clerk.tui.printing import WindowPrinter
+
+                self._printer = WindowPrinter(self.settings)
+            return self._printer
+
+    def warm_up(self) -> None:
+        """Import and open everything heavy once the first screen is up."""
+        self.load_catalog()
+        self.calendar
+        self.cases
+
+    # -- the calls the screens make (one call = one transaction) -------
+    def authenticate(self, clerk_id: str, password: str) -> Any:
+        return self.cases.authenticate(clerk_id, password)
+
+    def preview(self, draft: Any, outcome: Any) -> Any:
+        return self.cases.preview(draft, outcome)
+
+    def submit(self, user: Any, window: int, draft: Any, outcome: Any, reason: str = "") -> Any:
+        return self.cases.submit(user, window, draft, outcome, reason=reason)
+
+    def get(self, number: str) -> Any:
+        return self.cases.get(number)
+
+    def find(self, text: str) -> list[Any]:
+        return self.cases.find(text)
+
+    def print_case(self, number: str, user: Any = None, window: int | None = None) -> list[Any]:
+        """Print the queued notices of a case; returns the printer's outcomes."""
+        return self.printer.print_case(self.cases, number, user, window)
+
+    def reprint(self, number: str, user: Any, window: int) -> list[Any]:
+        """Queue a 补打 of the case's notices and print them."""
+        return self.printer.reprint_case(self.cases, number, user, window)
+
+    @staticmethod
+    def describe_print(results: list[Any]) -> str:
+        from clerk.tui.printing import describe
+
+        return describe(results)

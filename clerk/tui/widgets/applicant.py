@@ -1,0 +1,133 @@
+"""The applicant block: person or organisation, name, ID with instant checksum
+feedback, phone, mailing address, delivery.
+
+The checks themselves live in ``clerk.identity``; this widget only shows them.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from clerk.cases.domain import Applicant, ApplicantKind
+from clerk.catalog.model import Delivery
+from clerk.tui.widgets.choice import ChoiceRow
+
+_ID_LABEL = {ApplicantKind.PERSON: "身份证号", ApplicantKind.ORG: "信用代码"}
+
+
+class ApplicantForm(Vertical):
+    DEFAULT_CSS = """
+    ApplicantForm { height: auto; }
+    ApplicantForm Horizontal { height: 1; margin-top: 1; }
+    ApplicantForm Horizontal.tight { margin-top: 0; }
+    ApplicantForm Label { width: 9; color: $text-muted; }
+    ApplicantForm Input { width: 1fr; background: $boost; }
+    ApplicantForm Input:focus { background: $primary 40%; }
+    ApplicantForm ChoiceRow { margin-top: 1; }
+    ApplicantForm .feedback { height: 1; padding-left: 9; }
+    ApplicantForm .feedback.-bad { color: $error; }
+    ApplicantForm .feedback.-good { color: $success; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield ChoiceRow("申请人  ", [k.value for k in ApplicantKind], id="applicant-kind")
+        with Horizontal():
+            yield Label("姓名/名称")
+            yield Input(id="applicant-name", compact=True)
+        with Horizontal():
+            yield Label(_ID_LABEL[ApplicantKind.PERSON], id="id-label")
+            yield Input(id="applicant-id", compact=True, max_length=18)
+        yield Static("", id="id-feedback", classes="feedback", markup=False)
+        with Horizontal(classes="tight"):
+            yield Label("联系电话")
+            yield Input(id="applicant-phone", compact=True, max_length=20)
+        yield Static("", id="phone-feedback", classes="feedback", markup=False)
+        with Horizontal(classes="tight"):
+            yield Label("邮寄地址")
+            yield Input(id="applicant-address", compact=True)
+        yield ChoiceRow("送达方式", [d.value for d in Delivery], id="delivery")
+
+    # -- reading -------------------------------------------------------
+    @property
+    def kind(self) -> ApplicantKind:
+        return ApplicantKind(self.query_one("#applicant-kind", ChoiceRow).value)
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value.strip()
+
+    def applicant(self) -> Applicant:
+        return Applicant(
+            kind=self.kind,
+            name=self._value("applicant-name"),
+            id_number=self._value("applicant-id").upper(),
+            phone=self._value("applicant-phone"),
+            address=self._value("applicant-address"),
+        )
+
+    @property
+    def delivery(self) -> Delivery:
+        return Delivery(self.query_one("#delivery", ChoiceRow).value)
+
+    def offer_deliveries(self, deliveries: tuple[Delivery, ...]) -> None:
+        """Limit the delivery choice to what the item offers (first is default)."""
+        row = self.query_one("#delivery", ChoiceRow)
+        row.options = [d.value for d in deliveries] or [d.value for d in Delivery]
+        row.index = 0
+        row.refresh()
+
+    def clear(self) -> None:
+        for field in self.query(Input):
+            field.value = ""
+        self.query_one("#applicant-kind", ChoiceRow).index = 0
+        for feedback in self.query(".feedback"):
+            feedback.update("")
+            feedback.remove_class("-bad", "-good")
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        # Enter moves on, as on a paper form; F10 finishes the visit
+        event.stop()
+        self.screen.focus_next()
+
+    # -- instant feedback ----------------------------------------------
+    @on(ChoiceRow.Changed, "#applicant-kind")
+    def _kind_changed(self, event: ChoiceRow.Changed) -> None:
+        self.query_one("#id-label", Label).update(_ID_LABEL[self.kind])
+        self._check_id(self._value("applicant-id"))
+
+    @on(Input.Changed, "#applicant-id")
+    def _id_changed(self, event: Input.Changed) -> None:
+        self._check_id(event.value.strip())
+
+    @on(Input.Changed, "#applicant-phone")
+    def _phone_changed(self, event: Input.Changed) -> None:
+        from clerk.identity import check_phone
+
+        self._show(
+            "#phone-feedback", event.value.strip(), check_phone, complete=len(event.value.strip()) >= 7
+        )
+
+    def _check_id(self, value: str) -> None:
+        from clerk.identity import check_resident_id, check_uscc
+
+        check = check_resident_id if self.kind is ApplicantKind.PERSON else check_uscc
+        self._show("#id-feedback", value, check, complete=len(value) >= 18)
+
+    def _show(self, target: str, value: str, check, *, complete: bool) -> None:
+        feedback = self.query_one(target, Static)
+        feedback.remove_class("-bad", "-good")
+        if not value:
+            feedback.update("")
+            return
+        result = check(value)
+        if result.ok:
+            feedback.update("✔ 校验通过")
+            feedback.add_class("-good")
+        elif complete:
+            feedback.update(f"✖ {result.reason}")
+            feedback.add_class("-bad")
+        else:
+            feedback.update(f"已输入 {len(value)} 位")

@@ -1,0 +1,132 @@
+"""The checklist: one row per material (merged for a bundle).
+
+Keys on a row: 1 原件, 2 复印件, 3 缺, 4 容缺, 5 不适用, + / − copies, n note,
+a marks every unticked row as received original.  The table only shows the
+marks; the intake screen owns them and asks ``assess`` for the verdict.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from clerk.cases.domain import MaterialMark, MaterialStatus
+from clerk.catalog.model import Checklist, Need
+
+_STATUS_STYLE = {
+    MaterialStatus.PENDING: "dim",
+    MaterialStatus.ORIGINAL: "bold green",
+    MaterialStatus.COPY: "green",
+    MaterialStatus.MISSING: "bold red",
+    MaterialStatus.TOLERATED: "bold yellow",
+    MaterialStatus.NOT_APPLICABLE: "dim",
+}
+_NEED_MARK = {Need.REQUIRED: "", Need.CONDITIONAL: "（情形）", Need.OPTIONAL: "（非必要）"}
+
+
+class ChecklistTable(DataTable):
+    BINDINGS = [
+        Binding("1", "mark('已收原件')", "原件", id="checklist.original"),
+        Binding("2", "mark('已收复印件')", "复印件", id="checklist.copy"),
+        Binding("3", "mark('缺')", "缺", id="checklist.missing"),
+        Binding("4", "mark('容缺')", "容缺", id="checklist.tolerated"),
+        Binding("5", "mark('不适用')", "不适用", id="checklist.not_applicable"),
+        Binding("plus,equals_sign", "copies(1)", "份数+", id="checklist.more_copies"),
+        Binding("minus", "copies(-1)", "份数−", id="checklist.fewer_copies"),
+        Binding("n", "note", "备注", id="checklist.note"),
+        Binding("a", "all_received", "其余收原件", id="checklist.all_received"),
+    ]
+
+    class Marked(Message):
+        """The clerk asked for a new status on a material."""
+
+        def __init__(self, key: str, status: MaterialStatus) -> None:
+            super().__init__()
+            self.key, self.status = key, status
+
+    class CopiesChanged(Message):
+        def __init__(self, key: str, delta: int) -> None:
+            super().__init__()
+            self.key, self.delta = key, delta
+
+    class NoteRequested(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class AllReceived(Message):
+        pass
+
+    def __init__(self, id: str | None = "checklist") -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.checklist: Checklist | None = None
+
+    def on_mount(self) -> None:
+        self.add_column("#", key="n", width=2)
+        self.add_column("材料", key="name", width=26)
+        self.add_column("要求", key="form", width=8)
+        self.add_column("状态", key="status", width=10)
+        self.add_column("份", key="copies", width=2)
+        self.add_column("备注/补交日", key="note", width=14)
+
+    @property
+    def current_key(self) -> str | None:
+        if self.checklist is None or not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def show(self, checklist: Checklist | None, marks: dict[str, MaterialMark]) -> None:
+        """Rebuild the rows (new item or new situation answers)."""
+        self.checklist = checklist
+        row = self.cursor_row
+        self.clear()
+        if checklist is None:
+            return
+        bundle = len(checklist.item_codes) > 1
+        for i, entry in enumerate(checklist.entries, start=1):
+            m = entry.material
+            name = m.name + _NEED_MARK[m.need] + ("〔可容缺〕" if m.tolerable else "")
+            if bundle and len(entry.needed_by) > 1:
+                name += f"（{len(entry.needed_by)}项共用）"
+            if m.alt_group:
+                name = f"[或] {name}"
+            self.add_row(str(i), name, f"{m.form.value}×{m.copies}", *self._mark_cells(marks.get(m.key)), key=m.key)
+        if self.row_count:
+            self.move_cursor(row=min(row, self.row_count - 1))
+
+    def update_mark(self, key: str, mark: MaterialMark | None) -> None:
+        status, copies, note = self._mark_cells(mark)
+        self.update_cell(key, "status", status)
+        self.update_cell(key, "copies", copies)
+        self.update_cell(key, "note", note)
+
+    @staticmethod
+    def _mark_cells(mark: MaterialMark | None) -> tuple[Text, str, str]:
+        mark = mark or MaterialMark()
+        note = mark.note
+        if mark.supply_by:
+            note = f"{mark.supply_by:%Y-%m-%d} 前补交" + (f"；{note}" if note else "")
+        copies = str(mark.copies) if mark.status.received else ""
+        return Text(mark.status.value, style=_STATUS_STYLE[mark.status]), copies, note
+
+    # -- actions -------------------------------------------------------
+    def action_mark(self, status: str) -> None:
+        key = self.current_key
+        if key is not None:
+            self.post_message(self.Marked(key, MaterialStatus(status)))
+            if self.cursor_row < self.row_count - 1:
+                self.move_cursor(row=self.cursor_row + 1)
+
+    def action_copies(self, delta: int) -> None:
+        if (key := self.current_key) is not None:
+            self.post_message(self.CopiesChanged(key, delta))
+
+    def action_note(self) -> None:
+        if (key := self.current_key) is not None:
+            self.post_message(self.NoteRequested(key))
+
+    def action_all_received(self) -> None:
+        if self.checklist is not None:
+            self.post_message(self.AllReceived())

@@ -1,0 +1,105 @@
+"""The item search: type Chinese, pinyin initials or a code; Enter picks.
+
+The list narrows on every keystroke (``Catalog.search`` is in memory); ↑ ↓
+move through the hits without leaving the field.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+_KIND_LABEL = {"item": "事项", "bundle": "一件事"}
+
+
+class ItemSearch(Vertical):
+    DEFAULT_CSS = """
+    ItemSearch { height: auto; }
+    ItemSearch #search-results { display: none; height: auto; max-height: 10; overlay: screen; }
+    ItemSearch.-open #search-results { display: block; }
+    """
+    BINDINGS = [
+        Binding("down", "move(1)", "下一条", id="search.down", show=False),
+        Binding("up", "move(-1)", "上一条", id="search.up", show=False),
+        Binding("escape", "close", "收起", id="search.close", show=False),
+    ]
+
+    class Picked(Message):
+        """The clerk chose an item or bundle."""
+
+        def __init__(self, code: str) -> None:
+            super().__init__()
+            self.code = code
+
+    def __init__(self, id: str | None = "search") -> None:
+        super().__init__(id=id)
+        self.catalog = None  # set once the catalog is loaded
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="事项：输入名称、拼音首字母或事项编码，回车选定（F2）", id="search-input", compact=True)
+        yield OptionList(id="search-results")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#search-input", Input)
+
+    @property
+    def results(self) -> OptionList:
+        return self.query_one("#search-results", OptionList)
+
+    @on(Input.Changed, "#search-input")
+    def _narrow(self, event: Input.Changed) -> None:
+        event.stop()
+        query = event.value.strip()
+        results = self.results
+        results.clear_options()
+        if not query or self.catalog is None:
+            self.remove_class("-open")
+            return
+        hits = self.catalog.search(query, limit=12)
+        results.add_options(
+            Option(f"{hit.name}  [{_KIND_LABEL[hit.kind]} {hit.code}]", id=hit.code) for hit in hits
+        )
+        if not hits:
+            results.add_option(Option(f"没有与“{query}”匹配的事项", disabled=True))
+        else:
+            results.highlighted = 0
+        self.add_class("-open")
+
+    @on(Input.Submitted, "#search-input")
+    def _pick_highlighted(self, event: Input.Submitted) -> None:
+        event.stop()
+        results = self.results
+        if not self.has_class("-open") or results.highlighted is None:
+            return
+        option = results.get_option_at_index(results.highlighted)
+        if option.id:
+            self._pick(option.id)
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _pick_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self._pick(event.option.id)
+
+    def _pick(self, code: str) -> None:
+        self.remove_class("-open")
+        self.input.value = ""
+        self.post_message(self.Picked(code))
+
+    def action_move(self, delta: int) -> None:
+        results = self.results
+        if self.has_class("-open") and results.option_count:
+            current = results.highlighted if results.highlighted is not None else -1
+            results.highlighted = max(0, min(results.option_count - 1, current + delta))
+
+    def action_close(self) -> None:
+        if self.has_class("-open"):
+            self.remove_class("-open")
+        else:
+            self.screen.focus_next()

@@ -1,0 +1,64 @@
+"""The live verdict panel: displays ``assess()`` and the applicant's problems.
+
+No rule lives here: the state, the missing list and the allowed outcomes all
+come from ``clerk.cases.domain``.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+from clerk.cases.domain import OUTCOME_LABELS, Verdict, VerdictState
+from clerk.catalog.model import ItemKind, ServiceItem
+
+_STATE_STYLE = {
+    VerdictState.COMPLETE: ("材料齐全", "bold green"),
+    VerdictState.TOLERABLE: ("可容缺受理", "bold yellow"),
+    VerdictState.INCOMPLETE: ("材料不全", "bold red"),
+}
+
+
+class VerdictPanel(Static):
+    DEFAULT_CSS = """
+    VerdictPanel { border: round $primary; border-title-color: $primary; padding: 0 1; height: 1fr; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "结论"
+        self.show(None, [], None)
+
+    def show(self, verdict: Verdict | None, applicant_problems: list[str], item: object | None) -> None:
+        if verdict is None:
+            self.update(Text("请先选定事项（F2）", style="dim"))
+            return
+        title, style = _STATE_STYLE[verdict.state]
+        parts: list[Text] = [Text(title, style=style)]
+        if verdict.state is VerdictState.INCOMPLETE:
+            # the summary names every missing material; one per line reads faster
+            parts.append(Text(f"缺 {len(verdict.missing)} 项（未核对 {len(verdict.pending)} 项）："))
+            parts.extend(_line(f"·{req.name}", "red") for req in verdict.missing)
+        else:
+            parts.append(Text(verdict.summary))
+        for req in verdict.tolerated:
+            parts.append(_line(f"容缺：{req.name}", "yellow"))
+        for problem in verdict.problems:
+            parts.append(Text(f"✖ {problem}", style="red"))
+        if applicant_problems:
+            parts.append(Text(f"申请人信息待补 {len(applicant_problems)} 处：", style="bold"))
+            parts.append(_line(f"·{applicant_problems[0]}", "red"))
+        parts.append(Text(""))
+        parts.append(Text("可选办结方式（F10）：", style="bold"))
+        kind = item.kind if isinstance(item, ServiceItem) else ItemKind.PROMISED
+        for outcome in verdict.allowed_outcomes():
+            label = OUTCOME_LABELS[outcome]
+            if outcome.value == "accept":
+                label = "即办件办结" if kind is ItemKind.ON_THE_SPOT else "受理（承诺件）"
+            parts.append(_line(f"·{label}"))
+        self.update(Group(*parts))
+
+
+def _line(text: str, style: str = "") -> Text:
+    """One line, cut with an ellipsis rather than wrapped mid-name."""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")

@@ -1,0 +1,181 @@
+"""Shared fixtures: a store on SQLite and on a throw-away PostgreSQL server.
+
+The PostgreSQL cluster is started once per session from the server binaries
+(initdb/pg_ctl, PATH or /usr/local/bin).  PostgreSQL refuses to run as root, so
+as root the cluster runs as ``nobody`` (runuser) from a temp dir it owns, with
+its unix socket in that dir and TCP on a free 127.0.0.1 port.  Without the
+binaries the PostgreSQL half is skipped, except under CI=true where that is a
+failure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_PG_DIRS = ("/usr/local/bin", "/usr/lib/postgresql/15/bin")
+
+
+def _pg_binary(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    for folder in _PG_DIRS:
+        candidate = Path(folder) / name
+        if candidate.is_file():
+            return str(candidate)
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class PostgresServer:
+    host: str
+    port: int
+    _counter = itertools.count(1)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@{self.host}:{self.port}/{database}"
+
+    def admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(host=self.host, port=self.port, user="postgres", dbname="postgres",
+                             autocommit=True) as conn:
+            conn.execute(sql)
+
+    def create_database(self) -> str:
+        name = f"clerk_test_{os.getpid()}_{next(self._counter)}"
+        self.admin(f'CREATE DATABASE "{name}"')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
+    if not (initdb and pg_ctl):
+        reason = "PostgreSQL server binaries (initdb, pg_ctl) not found"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason}; they are required under CI=true")
+        pytest.skip(reason)
+    root = Path(tempfile.mkdtemp(prefix="clerk-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(root, "nobody")
+        as_user = ["runuser", "-u", "nobody", "--"]
+    data, log, port = root / "data", root / "server.log", _free_port()
+    subprocess.run([*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync",
+                    "-E", "UTF8", "--locale=C"], check=True, capture_output=True)
+    options = f"-k {root} -p {port} -h 127.0.0.1 -F -c max_connections=200 -c fsync=off"
+    started = subprocess.run([*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(log), "-w",
+                              "-t", "60", "start"], capture_output=True, text=True)
+    if started.returncode != 0:
+        text = log.read_text(errors="replace") if log.exists() else started.stderr
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.fail(f"PostgreSQL did not start:\n{text}")
+    try:
+        yield PostgresServer("127.0.0.1", port)
+    finally:
+        subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
+                       capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def empty_store(backend, request, tmp_path):
+    """A store with no schema yet (for migration tests)."""
+    from clerk.store.engine import Store
+
+    if backend == "sqlite":
+        store = Store(f"sqlite:///{tmp_path / 'clerk.db'}")
+        yield store
+        store.dispose()
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.create_database()
+    store = Store(server.url(name))
+    try:
+        yield store
+    finally:
+        store.dispose()
+        server.drop_database(name)
+
+
+@pytest.fixture
+def store(empty_store):
+    """A store upgraded to the head revision, on SQLite and on PostgreSQL."""
+    from clerk.store.migrate import upgrade
+
+    upgrade(empty_store)
+    return empty_store
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from clerk.catalog import load_catalog
+
+    return load_catalog(FIXTURES / "catalog")
+
+
+@pytest.fixture(scope="session")
+def calendar():
+    from clerk.calendar import WorkCalendar
+
+    return WorkCalendar.load(None)
+
+
+class FakeClock:
+    """A settable clock; starts on Wednesday 2026-11-25 10:00 Beijing time."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def cheap_password_hashing(monkeypatch):
+    """Fast scrypt in tests (the stored hash records its own cost; one test checks the default)."""
+    import clerk.store.accounts as accounts
+
+    monkeypatch.setattr(accounts, "_N", 2**10)
+
+
+@pytest.fixture
+def service(store, catalog, calendar, clock, cheap_password_hashing):
+    from clerk.cases.service import CaseService
+
+    return CaseService(store, catalog, calendar, clock, hall_code="SF", timezone="Asia/Shanghai")

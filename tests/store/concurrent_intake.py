@@ -1,0 +1,25 @@
+"""Worker for the multi-process intake test (imported by spawned processes)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def intake_worker(url: str, catalog_dir: str, window: int, count: int, start_event) -> list[str]:
+    sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
+    from drafts import hygiene
+
+    from clerk.calendar import WorkCalendar
+    from clerk.cases.domain import Outcome
+    from clerk.cases.service import CaseService
+    from clerk.catalog import load_catalog
+    from clerk.store.accounts import ClerkUser, Role
+    from clerk.store.engine import Store
+
+    service = CaseService(Store(url), load_catalog(catalog_dir), WorkCalendar({}))
+    user = ClerkUser(f"w{window:02d}", f"窗口{window}", Role.WINDOW)
+    start_event.wait(30)
+    numbers = [service.submit(user, window, hygiene(), Outcome.ACCEPT).number for _ in range(count)]
+    service.store.dispose()
+    return numbers

@@ -1,0 +1,53 @@
+"""Settings come from defaults, the TOML file and CLERK_* variables, in that order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clerk.config import ConfigError, load_settings
+
+
+def test_defaults_use_an_embedded_sqlite_file_in_home(tmp_path):
+    settings = load_settings({"CLERK_HOME": str(tmp_path), "CLERK_CONFIG": str(tmp_path / "none.toml")})
+    assert settings.effective_database_url == f"sqlite:///{tmp_path / 'clerk.db'}"
+    assert settings.timezone == "Asia/Shanghai"
+    assert (settings.catalog_dir / ".." / "..").resolve().joinpath("pyproject.toml").is_file()
+
+
+def test_file_then_environment_override(tmp_path):
+    cfg = tmp_path / "clerk.toml"
+    cfg.write_text(
+        'database_url = "postgresql+psycopg://hall@db/clerk"\n'
+        'window = 7\nreceipts_dir = "/srv/receipts"\n'
+        '[hall]\nname = "历城区政务服务中心"\ncode = "LC"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings({"CLERK_CONFIG": str(cfg), "CLERK_WINDOW": "12"})
+    assert settings.database_url == "postgresql+psycopg://hall@db/clerk"
+    assert settings.window == 12  # the environment wins
+    assert settings.receipts_dir == Path("/srv/receipts")
+    assert settings.hall.name == "历城区政务服务中心" and settings.hall.code == "LC"
+    assert settings.hall.seal_caption == "受理专用章"  # untouched defaults stay
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("windw = 3\n", "未知的设置 'windw'"),
+        ("[hall]\nnmae = 'x'\n", "[hall] 中有未知的设置"),
+        ("window = = 3\n", "无法读取"),
+    ],
+)
+def test_a_broken_file_is_named_with_the_reason(tmp_path, text, message):
+    cfg = tmp_path / "clerk.toml"
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings({"CLERK_CONFIG": str(cfg)})
+    assert message in str(err.value) and str(cfg) in str(err.value)
+
+
+def test_a_bad_environment_value_is_named(tmp_path):
+    with pytest.raises(ConfigError, match="CLERK_WINDOW"):
+        load_settings({"CLERK_CONFIG": str(tmp_path / "x.toml"), "CLERK_WINDOW": "seven"})

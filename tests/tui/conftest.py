@@ -1,0 +1,120 @@
+"""Fixtures for driving the window app: a real catalog, calendar and store
+(SQLite in tmp), a fixed clock, an isolated state folder and no user config."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from clerk.config import PROJECT_ROOT, Settings
+
+# 2026-03-10 10:00 in Beijing: a Tuesday in a year with a published schedule.
+FIXED_NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+CLERK_ID, CLERK_PASSWORD, CLERK_NAME = "w07", "demo1234", "王小红"
+
+
+class KeyClock:
+    """Time as the scanner detector sees it: a human types 150 ms apart,
+    a scanner 3 ms apart (tests switch with ``scanner()``)."""
+
+    def __init__(self) -> None:
+        self.now, self.step = 1000.0, 0.15
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+    def scanner(self) -> None:
+        self.step = 0.003
+
+    def human(self) -> None:
+        self.step = 0.15
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """No user config, state or data dir of the machine leaks into a test."""
+    monkeypatch.setenv("CLERK_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from clerk.catalog import load_catalog
+
+    found = load_catalog(PROJECT_ROOT / "data" / "catalog")
+    found.prepare_search()
+    return found
+
+
+@pytest.fixture(scope="session")
+def calendar():
+    from clerk.calendar import WorkCalendar
+
+    return WorkCalendar.load(PROJECT_ROOT / "data" / "calendar")
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return replace(
+        Settings(),
+        home=tmp_path / "home",
+        database_url=f"sqlite:///{tmp_path / 'clerk.db'}",
+        receipts_dir=tmp_path / "receipts",
+    )
+
+
+@pytest.fixture
+def clock():
+    return lambda: FIXED_NOW
+
+
+@pytest.fixture
+def case_service(settings, catalog, calendar, clock):
+    from clerk.cases.service import CaseService
+    from clerk.store.accounts import Role
+    from clerk.store.engine import Store
+    from clerk.store.migrate import upgrade
+
+    store = Store(settings.effective_database_url)
+    upgrade(store)
+    service = CaseService(store, catalog, calendar, clock, hall_code=settings.hall.code, timezone=settings.timezone)
+    service.add_user(None, CLERK_ID, CLERK_NAME, Role.WINDOW, CLERK_PASSWORD)
+    yield service
+    store.dispose()
+
+
+@pytest.fixture
+def key_clock():
+    return KeyClock()
+
+
+@pytest.fixture
+def make_app(settings, catalog, calendar, case_service, clock, key_clock, tmp_path):
+    """Build a ClerkApp on the test store; keyword arguments override pieces."""
+    from clerk.tui.app import ClerkApp
+    from clerk.tui.services import Services
+    from clerk.tui.state import WindowState
+
+    counter = itertools.count()
+
+    def build(*, cases=None, printer=None, settings_=None, state_dir: Path | None = None, **kwargs):
+        services = Services(
+            settings_ or settings,
+            clock=clock,
+            catalog=catalog,
+            calendar=calendar,
+            cases=cases or case_service,
+            printer=printer,
+        )
+        state = WindowState(state_dir or tmp_path / f"state{next(counter)}")
+        kwargs.setdefault("retry_interval", 0.01)
+        return ClerkApp(services, state=state, key_clock=key_clock, **kwargs)
+
+    return build
