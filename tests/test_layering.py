@@ -15,7 +15,8 @@ def core_modules() -> list[str]:
     names = ["clerk.config", "clerk.cli"]
     for info in pkgutil.walk_packages(clerk.__path__, prefix="clerk."):
         top = info.name.split(".")[1]
-        if top in CORE:
+        # Alembic's env.py and revision files only run under `alembic` itself.
+        if top in CORE and ".migrations" not in info.name:
             names.append(info.name)
     return names
 

@@ -252,8 +252,11 @@ class LifecycleOperations:
             raise IntakeError([f"运单号：{check.reason}"])
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            self._require_mail(row)
-            self._move(row, CaseState.MAILED)
+            if CaseState(row.state) is CaseState.MAILED and row.waybill is None:
+                pass  # re-sent after a return (退件重寄)
+            else:
+                self._require_mail(row)
+                self._move(row, CaseState.MAILED)
             row.waybill = check.value
             return {"waybill": check.value}
 

@@ -82,3 +82,106 @@ async def test_complete_promised_case(make_app, case_service):
         text = pdf_text(notice.path)
         assert "承诺件通知书" in text and view.number in text
         assert f"{view.promised_due.date:%Y}" in text
+
+
+async def test_incomplete_case_goes_to_the_fallback_desk(make_app, case_service):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await applicant(pilot)
+        # id card received, photo missing, diploma missing, the rest received
+        await pilot.press("f4", "1", "3", "3", "a")
+        text = screen_text(app)
+        assert "材料不全" in text and "缺 2 项" in text
+        await finish(pilot, 1)  # allowed: 转兜底窗口, 不予受理
+        assert "受理编号" in banner(app)
+        (summary,) = case_service.find(PERSON[0])
+        view = case_service.get(summary.number)
+        assert view.state is CaseState.INCOMPLETE
+        assert {line.key for line in view.one_time_notice} == {"photo", "teacher-diploma"}
+        assert any(f.state is CaseState.INCOMPLETE for f in case_service.open_cases())
+        require_printing(app)
+        assert "一次性告知书" in pdf_text(printed(case_service, view.number)[0].path)
+
+
+async def test_tolerated_case_with_supply_date(make_app, case_service, catalog):
+    code = "370112-WSJK-006"  # 放射诊疗许可: 放射工作人员 may be tolerated
+    keys = [e.material.key for e in catalog.checklist(code).entries]
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, code)
+        await applicant(pilot, ORG, org=True)
+        await pilot.press("f4", *["down"] * keys.index("radiology-staff"), "4")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PromptScreen"
+        await pilot.press("ctrl+u", *"2026-03-20", "enter")  # replace the proposed date
+        await pilot.press("a")
+        assert "可容缺受理" in screen_text(app)
+        await finish(pilot, 1)  # allowed: 容缺受理, 转兜底窗口, 不予受理
+        (summary,) = case_service.find(ORG[0])
+        view = case_service.get(summary.number)
+        assert view.state is CaseState.TOLERATED
+        assert str(view.marks["radiology-staff"].supply_by) == "2026-03-20"
+        assert view.applicant.kind.value == "单位" and view.applicant.id_number == ORG[1]
+
+
+async def test_bundle_visit_makes_one_case_per_department(make_app, case_service, catalog):
+    code = "YJS-XSE"  # 新生儿出生一件事: five items, one merged checklist
+    merged = catalog.checklist(code)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, "xsecs")  # 新生儿出生 by pinyin initials
+        assert "一件事" in app.screen.query_one("#item-info").content.plain
+        table = app.screen.query_one("#checklist")
+        assert table.row_count == len(merged.entries)
+        await applicant(pilot)
+        await pilot.press("f4", "a")
+        await finish(pilot, 1)
+        (summary,) = case_service.find(PERSON[0])
+        view = case_service.get(summary.number)
+        assert view.is_bundle and len(view.children) == 5
+        assert {c.code for c in view.children} == set(catalog.bundles[code].item_codes)
+
+
+async def test_not_accepted_needs_a_reason(make_app, case_service):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await applicant(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("2", "f10")  # 不予受理 without a reason: refused
+        assert "必须写明理由" in app.screen.query_one("#banner").text
+        await pilot.press(*"申请人户籍不在本区", "enter")
+        await settle(pilot)
+        assert "申请人户籍不在本区" in screen_text(app)  # the confirmation shows the reason
+        await pilot.press("f10")
+        await settle(pilot)
+        (summary,) = case_service.find(PERSON[0])
+        view = case_service.get(summary.number)
+        assert view.state is CaseState.NOT_ACCEPTED and view.reason == "申请人户籍不在本区"
+
+
+async def test_bad_id_number_is_refused_at_the_keyboard(make_app, case_service):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        bad = ("李四", "110105194912310021", "13812345678", "济南市")
+        await applicant(pilot, bad)
+        assert "校验位应为 X" in app.screen.query_one("#id-feedback").content.plain
+        await pilot.press("f4", "a", "f10")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "IntakeScreen"  # no outcome dialog
+        assert "身份证号码：校验位应为 X" in banner(app)
+        assert app.focused.id == "applicant-name"
+        assert case_service.find("李四") == []
