@@ -25,7 +25,18 @@ from clerk.store.accounts import ClerkUser, Role, hash_password, verify_password
 from clerk.store.notices import NoticeQueue, NoticeView, queue_notice
 
 INTAKE_ROLES = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})
+SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
+                  "applicant_phone", "window", "received_at", "due_on", "due_provisional")
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
+
+
+def _summary_select():
+    """Only the columns a list shows: no JSON checklist to decode per row."""
+    from sqlalchemy import select
+
+    from clerk.store.tables import CaseRow
+
+    return select(*(getattr(CaseRow, name) for name in SUMMARY_FIELDS))
 
 
 def require_role(user: ClerkUser, allowed: Iterable[Role], action: str) -> None:
@@ -183,7 +194,7 @@ class CaseService(LifecycleOperations):
 
     def find(self, text: str, limit: int = 50) -> list[CaseSummary]:
         """Cases by number, ID number, phone or applicant name (exact or prefix)."""
-        from sqlalchemy import or_, select
+        from sqlalchemy import and_, or_
 
         from clerk.store.numbering import parse_number
         from clerk.store.tables import CaseRow
@@ -197,12 +208,12 @@ class CaseService(LifecycleOperations):
             condition = or_(
                 CaseRow.applicant_id_number == text.upper(),
                 CaseRow.applicant_phone == text,
-                CaseRow.applicant_name == text,
-                CaseRow.applicant_name.startswith(text, autoescape=True),
+                # Prefix as a range so the name index serves it on both databases.
+                and_(CaseRow.applicant_name >= text, CaseRow.applicant_name < text + "\uffff"),
             )
-        query = select(CaseRow).where(condition).order_by(CaseRow.received_at.desc()).limit(limit)
+        query = _summary_select().where(condition).order_by(CaseRow.received_at.desc()).limit(limit)
         with self.store.session(write=False) as session:
-            return [convert.case_summary(row) for (row,) in session.execute(query)]
+            return [convert.case_summary(row) for row in session.execute(query)]
 
     def open_cases(self, window: int | None = None, limit: int = 200) -> list[CaseSummary]:
         """Open cases (by window when given), newest first."""
@@ -210,12 +221,12 @@ class CaseService(LifecycleOperations):
 
         from clerk.store.tables import CaseRow
 
-        query = select(CaseRow).where(CaseRow.state.in_(OPEN_STATES))
+        query = _summary_select().where(CaseRow.state.in_(OPEN_STATES))
         if window is not None:
             query = query.where(CaseRow.window == window)
         query = query.order_by(CaseRow.received_at.desc()).limit(limit)
         with self.store.session(write=False) as session:
-            return [convert.case_summary(row) for (row,) in session.execute(query)]
+            return [convert.case_summary(row) for row in session.execute(query)]
 
     def overdue(self, today: date | None = None, limit: int = 200) -> list[CaseSummary]:
         """Cases whose running deadline is before ``today`` (local), most overdue first."""
@@ -225,13 +236,13 @@ class CaseService(LifecycleOperations):
 
         today = today or self.today()
         query = (
-            select(CaseRow)
+            _summary_select()
             .where(CaseRow.due_on < today, CaseRow.state.in_(OPEN_STATES))
             .order_by(CaseRow.due_on)
             .limit(limit)
         )
         with self.store.session(write=False) as session:
-            return [convert.case_summary(row) for (row,) in session.execute(query)]
+            return [convert.case_summary(row) for row in session.execute(query)]
 
     # -- print queue ----------------------------------------------------------
 

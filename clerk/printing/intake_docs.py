@@ -29,10 +29,7 @@ def promised(doc: Doc, d: NoticeData) -> None:
     if d.due_provisional and d.due_date:
         doc.flow.para("※ " + PROVISIONAL_NOTE.format(years=d.due_date.year), bold=True)
     doc.materials_received(d)
-    doc.flow.heading("温馨提示")
-    doc.flow.para("凭受理编号或扫描本通知书条码可查询办理进度。办理结果将按上述方式送达，无需再跑。")
-    doc.phones(d.hall)
-    doc.seal()
+    doc.seal(doc.phone_lines("凭受理编号或扫描本通知书条码可查询办理进度；办理结果将按上述方式送达，无需再跑。"))
 
 
 def on_the_spot(doc: Doc, d: NoticeData) -> None:
@@ -48,10 +45,7 @@ def on_the_spot(doc: Doc, d: NoticeData) -> None:
         pairs.append(("办理结果", d.result_name))
     doc.flow.fields(pairs + doc.window_fields(d))
     doc.materials_received(d)
-    doc.flow.heading("温馨提示")
-    doc.flow.para("欢迎您对本次服务作出评价（好差评）。")
-    doc.phones(d.hall)
-    doc.seal()
+    doc.seal(doc.phone_lines("欢迎您对本次服务作出评价（好差评）。"))
 
 
 def one_time(doc: Doc, d: NoticeData) -> None:
@@ -65,9 +59,8 @@ def one_time(doc: Doc, d: NoticeData) -> None:
     doc.missing_list(d)
     doc.materials_received(d, heading="已收材料（已留存，补正时无需重复提交）")
     doc.supplement_channels(d)
-    doc.flow.fields([("申请人", d.applicant_name)] + doc.window_fields(d))
-    doc.phones(d.hall, fallback=True)
-    doc.seal()
+    window = "　".join(f"{k}：{v}" for k, v in doc.window_fields(d))
+    doc.seal(doc.phone_lines(*([window] if window else []), fallback=True))
 
 
 def commitment(doc: Doc, d: NoticeData) -> None:
@@ -127,8 +120,7 @@ def rejection(doc: Doc, d: NoticeData) -> None:
         doc.body(d.legal_basis)
     doc.flow.fields(doc.applicant_fields(d) + doc.window_fields(d))
     doc.remedy()
-    doc.phones(d.hall)
-    doc.seal()
+    doc.seal(doc.phone_lines())
 
 
 def _num_width(doc: Doc, sample: str = "1. ") -> float:

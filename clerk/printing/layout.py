@@ -12,12 +12,11 @@ notice must render in a few milliseconds at a busy window.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from clerk.printing import code128
+from clerk.printing.cjkwrap import text_width, wrap
 from clerk.printing.data import PrintError
 
 MM = 72 / 25.4
@@ -45,8 +44,8 @@ class Paper:
 
 
 PAPERS = {
-    "a4": Paper("a4", "A4", 210 * MM, 297 * MM, 20 * MM, 11, 18, 8.5, 600, 8, 14 * MM, 40 * MM),
-    "a5": Paper("a5", "A5", 148 * MM, 210 * MM, 12 * MM, 9.5, 15, 7.5, 600, 7, 11 * MM, 34 * MM),
+    "a4": Paper("a4", "A4", 210 * MM, 297 * MM, 20 * MM, 11, 18, 8.5, 600, 8, 14 * MM, 36 * MM),
+    "a5": Paper("a5", "A5", 148 * MM, 210 * MM, 10 * MM, 9, 14, 7, 600, 7, 10 * MM, 30 * MM),
     # 80 mm thermal roll: 72 mm printable = 576 dots at 203 dpi.
     "roll": Paper("roll", "80mm热敏纸", 80 * MM, None, 4 * MM, 8.5, 12, 7, 203, 3, 10 * MM, 26 * MM),
 }
@@ -57,64 +56,6 @@ def paper_for(key: str) -> Paper:
         return PAPERS[key.lower()]
     except KeyError:
         raise PrintError(f"不支持的纸张：{key}（可选 a4、a5、roll）") from None
-
-
-# --- CJK line breaking -------------------------------------------------------
-
-_TOKENS = re.compile(r"[A-Za-z0-9@._\-/:#+%*]+|\s+|.", re.S)
-NO_START = set("，。、；：？！）】》」』”’…—％,.;:?!)]}%·")  # never at the start of a line
-NO_END = set("（【《「『“‘([{")  # never at the end of a line
-
-
-@lru_cache(maxsize=65536)
-def _char_width(font: str, ch: str) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return stringWidth(ch, font, 1.0)
-
-
-def text_width(text: str, font: str, size: float) -> float:
-    return sum(_char_width(font, ch) for ch in text) * size
-
-
-def wrap(text: str, font: str, size: float, width: float, rest_width: float | None = None) -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` (CJK rules, ``\\n`` kept).
-
-    ``rest_width``: the width of every line after the first (a hanging indent).
-    """
-    rest = width if rest_width is None else rest_width
-    lines: list[str] = []
-    for para in text.split("\n"):
-        tokens: list[str] = []
-        for tok in _TOKENS.findall(para):
-            too_long = len(tok) > 1 and text_width(tok, font, size) > min(width, rest)
-            tokens.extend(tok if too_long else [tok])
-        line: list[str] = []
-        used = 0.0
-        for tok in tokens:
-            tw = text_width(tok, font, size)
-            limit = rest if lines else width
-            if used + tw <= limit or not line:
-                line.append(tok)
-                used += tw
-                continue
-            if tok.isspace():
-                lines.append("".join(line).rstrip())
-                line, used = [], 0.0
-                continue
-            carry: list[str] = []
-            while len(line) > 1 and (carry or [tok])[0][0] in NO_START:
-                carry.insert(0, line.pop())
-            while len(line) > 1 and line[-1] in NO_END:
-                carry.insert(0, line.pop())
-            if text_width("".join(carry) + tok, font, size) > rest:
-                line.extend(carry)
-                carry = []
-            lines.append("".join(line).rstrip())
-            line = carry + [tok]
-            used = text_width("".join(line), font, size)
-        lines.append("".join(line).rstrip())
-    return lines
 
 
 # --- flow ----------------------------------------------------------------------
@@ -188,7 +129,7 @@ class Flow:
 
     def space(self, lines: float = 1) -> None:
         h = self.line_height(self.paper.body) * lines
-        self.groups.append([Unit(h, lambda c, x, y: None)])
+        self.add([Unit(h, lambda c, x, y: None)])
 
     def rule(self, caption: str = "", dashed: bool = True) -> None:
         size = self.paper.small
@@ -292,17 +233,32 @@ class Flow:
 
         self.add([Unit(p.bar_height + size * 1.5, draw)])
 
-    def seal(self, hall_name: str, caption: str, date_text: str) -> None:
-        """Where the seal (受理专用章) goes: hall name, caption, date, and a dashed ring."""
+    def seal(self, hall_name: str, caption: str, date_text: str, side: tuple[str, ...] = ()) -> None:
+        """Where the seal (受理专用章) goes: hall name, caption, date, and a dashed ring.
+
+        ``side``: short lines (phones) set to the left of the seal when there is room.
+        """
         p = self.paper
-        size = p.body
+        size, small = p.body, p.small + 1
         box = min(self.width, max(p.seal * 1.4, text_width(hall_name, self.font, size) + size))
+        side_w = self.width - box - size
+        if side and side_w < self.width * 0.5:  # no room beside it (the roll): lines above
+            for line in side:
+                self.para(line, small)
+            self.keep_with_next()
+            side = ()
+        side_lines = [ln for text in side for ln in wrap(text, self.font, small, side_w)]
         lines = [hall_name, f"（{caption}）", date_text]
         lh = self.line_height(size)
-        height = max(p.seal, len(lines) * lh) + size * 0.5
+        height = max(p.seal, len(lines) * lh, len(side_lines) * self.line_height(small)) + size * 0.5
         font, width = self.font, self.width
 
         def draw(c, left: float, top: float) -> None:
+            slh = small * LEADING
+            y = top - (height - len(side_lines) * slh) / 2  # vertically centred beside the seal
+            for text in side_lines:
+                draw_text(c, font, small, left, y - small * 1.1, text)
+                y -= slh
             x0 = left + width - box
             c.saveState()
             c.setStrokeGray(0.6)

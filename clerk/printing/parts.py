@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
-from clerk.config import HallInfo
 from clerk.printing.data import NoticeData
 from clerk.printing.layout import LEADING, Flow, draw_text, text_width
 from clerk.printing.masking import mask_id_number, mask_phone_number
@@ -129,11 +128,13 @@ class Doc:
                 "已收材料无需重复提交；逾期未补正的，本次申请终止办理，您可重新申请。"
             )
 
-    def phones(self, hall: HallInfo, fallback: bool = False) -> None:
-        parts = [f"咨询电话：{hall.enquiry_phone}", f"投诉电话：{hall.complaint_phone}"]
+    def phone_lines(self, *tips: str, fallback: bool = False) -> tuple[str, ...]:
+        """Tips and the hall's phones, set beside the seal."""
+        hall = self.data.hall
+        lines = [*tips, f"咨询电话：{hall.enquiry_phone}", f"投诉电话：{hall.complaint_phone}"]
         if fallback:
-            parts.insert(0, f"兜底窗口：{hall.fallback_desk_phone}")
-        self.flow.para("　".join(parts), self.paper.small + 1)
+            lines.insert(0, f"兜底窗口：{hall.fallback_desk_phone}")
+        return tuple(lines)
 
     def remedy(self) -> None:
         self.body(
@@ -141,12 +142,13 @@ class Doc:
             "或者在六个月内依法向人民法院提起行政诉讼。"
         )
 
-    def seal(self) -> None:
+    def seal(self, side: tuple[str, ...] = ()) -> None:
+        """The seal block, glued to what precedes it; ``side`` lines go beside it."""
         self.flow.keep_with_next()
         self.flow.space(0.5)
         self.flow.keep_with_next()
         hall = self.data.hall
-        self.flow.seal(hall.name, hall.seal_caption, day_text(issue_day(self.data, self.tz)))
+        self.flow.seal(hall.name, hall.seal_caption, day_text(issue_day(self.data, self.tz)), side)
 
 
 def draw_pages(flow: Flow, *, number: str, title: str, author: str, reprint_note: str) -> bytes:

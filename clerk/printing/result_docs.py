@@ -30,10 +30,7 @@ def result_ready(doc: Doc, d: NoticeData) -> None:
         how = f"请于工作日携带本通知书及有效身份证件到{d.hall.address}{place}领取"
     pairs = _decision_fields(doc, d) + [("办理结果", result), ("送达方式", how)]
     doc.flow.fields(pairs)
-    doc.flow.heading("温馨提示")
-    doc.flow.para("如对办理结果或服务有意见，请拨打投诉电话，我们将及时处理并答复。")
-    doc.phones(d.hall)
-    doc.seal()
+    doc.seal(doc.phone_lines("如对办理结果或服务有意见，请拨打投诉电话，我们将及时处理并答复。"))
 
 
 def result_correction(doc: Doc, d: NoticeData) -> None:
@@ -51,8 +48,7 @@ def result_correction(doc: Doc, d: NoticeData) -> None:
     doc.missing_list(d)
     doc.supplement_channels(d)
     doc.flow.fields(_decision_fields(doc, d)[2:])
-    doc.phones(d.hall, fallback=True)
-    doc.seal()
+    doc.seal(doc.phone_lines(fallback=True))
 
 
 def result_refused(doc: Doc, d: NoticeData) -> None:
@@ -68,8 +64,7 @@ def result_refused(doc: Doc, d: NoticeData) -> None:
         doc.body(d.legal_basis)
     doc.flow.fields(_decision_fields(doc, d))
     doc.remedy()
-    doc.phones(d.hall)
-    doc.seal()
+    doc.seal(doc.phone_lines())
 
 
 def manifest(doc: Doc, m: ManifestData) -> None:

@@ -1,7 +1,6 @@
 """Demo data for test pages (``clerk print --sample KIND``) and for the tests.
 
-Fictitious applicant; the ID number and the phone pass their checksums but
-belong to nobody.  The promised case runs into a year whose holiday schedule
+Fictitious applicant, credit code and phone.  The promised case runs into a year whose holiday schedule
 is not published, so its test page shows the provisional wording.
 """
 

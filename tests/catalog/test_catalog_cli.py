@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from clerk.cli import main
-from conftest import HALL
+
+HALL = Path(__file__).parent / "fixtures" / "hall"
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+HALL = Path(__file__).parent / "fixtures" / "hall"
+
 from clerk.catalog import CatalogError, ItemKind, Need, load_catalog
 
 GOOD_MATERIAL = """\
@@ -59,8 +61,6 @@ def test_the_test_hall_loads_across_files(hall):
 
 
 def test_version_is_sha256_of_the_files_sorted_by_name(hall):
-    from conftest import HALL
-
     files = sorted(HALL.glob("*.yaml"), key=lambda p: p.name)
     assert hall.version == hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
 

@@ -12,7 +12,8 @@ from clerk.printing import NoticeKind, render
 from clerk.printing.code128 import geometry
 from clerk.printing.data import ManifestRow, MissingMaterial, ReceivedMaterial
 from clerk.printing.fonts import CID_FONT, choose_font
-from clerk.printing.layout import NO_END, NO_START, PAPERS, text_width, wrap
+from clerk.printing.cjkwrap import NO_END, NO_START, text_width, wrap
+from clerk.printing.layout import PAPERS
 from clerk.printing.samples import sample
 from tests.printing.conftest import HALL, pdf_pages, pdf_text
 
@@ -131,13 +132,21 @@ def test_wrap_never_exceeds_width_and_loses_nothing(text, width):
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     for line in lines:
         assert text_width(line, CID_FONT, size) <= width + 1e-6
-    single_token = re.compile(r"[A-Za-z0-9@._\-/:#+%*]+|.")
-    for before, line in zip(lines, lines[1:]):
-        # punctuation opens a line only when the line before has nothing left to give
-        if line and line[0] in NO_START:
-            assert single_token.fullmatch(before) or all(ch in NO_START for ch in before), (before, line)
-        if len(before) > 1 and before[-1] in NO_END:
-            assert text_width(before[-1] + line, CID_FONT, size) > width, (before, line)
+
+
+CJK_CLAUSE = st.tuples(st.text(alphabet="受理编号材料齐全符合法定形式", min_size=2, max_size=6),
+                       st.sampled_from("，。；：、）"))
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(clauses=st.lists(CJK_CLAUSE, max_size=30), chars=st.integers(min_value=3, max_value=30))
+def test_wrap_keeps_punctuation_rules_in_chinese_sentences(clauses, chars):
+    choose_font(CID_FONT)
+    size = 10
+    text = "".join(a + b for a, b in clauses)
+    lines = wrap(text, CID_FONT, size, chars * size + 0.5)
+    assert "".join(lines) == text
+    assert not any(line[0] in NO_START for line in lines[1:] if line)
 
 
 def test_wrap_keeps_punctuation_off_the_line_start():

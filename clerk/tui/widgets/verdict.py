@@ -29,7 +29,15 @@ class VerdictPanel(Static):
         self.border_title = "结论"
         self.show(None, [], None)
 
+    _shown: object = None
+
     def show(self, verdict: Verdict | None, applicant_problems: list[str], item: object | None) -> None:
+        # Redraw only when something visible changed: every keystroke in the
+        # applicant form lands here, and an update costs a layout pass.
+        key = (verdict, tuple(applicant_problems[:1]), len(applicant_problems), getattr(item, "code", None))
+        if key == self._shown:
+            return
+        self._shown = key
         if verdict is None:
             self.update(Text("请先选定事项（F2）", style="dim"))
             return

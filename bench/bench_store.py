@@ -1,0 +1,256 @@
+"""Store benchmark: intake commit latency under concurrent writers, queue queries on a big store.
+
+    python -m bench.bench_store                 # full: 1, 8, 28 writers; 1,000,000 cases
+    python -m bench.bench_store --cases 50000 --per-writer 10   # quick
+    python -m bench.bench_store --write-docs    # also rewrite "## Store" in docs/benchmarks.md
+
+PostgreSQL runs in a throw-away cluster started here (as ``nobody`` when root),
+like the test suite does; ``--backends sqlite`` skips it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "tests" / "fixtures" / "catalog"
+DOCS = ROOT / "docs" / "benchmarks.md"
+
+
+@contextmanager
+def postgres_server():
+    initdb = shutil.which("initdb") or "/usr/local/bin/initdb"
+    pg_ctl = shutil.which("pg_ctl") or "/usr/local/bin/pg_ctl"
+    root = Path(tempfile.mkdtemp(prefix="clerk-bench-pg-"))
+    as_user = []
+    if os.geteuid() == 0:
+        shutil.chown(root, "nobody")
+        as_user = ["runuser", "-u", "nobody", "--"]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    data = root / "data"
+    subprocess.run([*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync",
+                    "-E", "UTF8", "--locale=C"], check=True, capture_output=True)
+    options = f"-k {root} -p {port} -h 127.0.0.1 -c max_connections=200 -c shared_buffers=256MB"
+    subprocess.run([*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _service(url: str):
+    from clerk.calendar import WorkCalendar
+    from clerk.cases.service import CaseService
+    from clerk.catalog import load_catalog
+    from clerk.store.engine import Store
+
+    return CaseService(Store(url), load_catalog(CATALOG), WorkCalendar.load(ROOT / "data" / "calendar"))
+
+
+def _writer(url: str, window: int, count: int, barrier) -> list[float]:
+    sys.path.insert(0, str(ROOT / "tests" / "cases"))
+    from drafts import hygiene
+
+    from clerk.cases.domain import Outcome
+    from clerk.store.accounts import ClerkUser, Role
+
+    service = _service(url)
+    user = ClerkUser(f"w{window:02d}", f"窗口{window}", Role.WINDOW)
+    service.submit(user, window, hygiene(), Outcome.ACCEPT)  # warm up connection and imports
+    barrier.wait(300)
+    latencies = []
+    for _ in range(count):
+        began = time.perf_counter()
+        service.submit(user, window, hygiene(), Outcome.ACCEPT)
+        latencies.append(time.perf_counter() - began)
+    return latencies
+
+
+def intake_latency(url: str, writers: int, per_writer: int) -> tuple[float, float, float]:
+    """(median ms, p99 ms, commits per second) for ``writers`` processes committing at once."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        barrier = manager.Barrier(writers + 1)
+        with ProcessPoolExecutor(writers, mp_context=context) as pool:
+            futures = [pool.submit(_writer, url, w + 1, per_writer, barrier) for w in range(writers)]
+            barrier.wait(300)  # every writer has warmed up: start together
+            began = time.perf_counter()
+            samples = sorted(x for f in futures for x in f.result())
+            elapsed = time.perf_counter() - began
+    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+    return statistics.median(samples) * 1000, p99 * 1000, len(samples) / elapsed
+
+
+def bulk_load(store, total: int) -> float:
+    """Insert ``total`` synthetic cases directly (executemany / COPY), not through the service."""
+    import json
+
+    from clerk.cases.lifecycle import CaseState
+
+    states = [CaseState.ACCEPTED, CaseState.CLOSED, CaseState.CLOSED, CaseState.CLOSED, CaseState.INCOMPLETE,
+              CaseState.APPROVED, CaseState.MAILED, CaseState.DONE_ON_THE_SPOT, CaseState.CLOSED, CaseState.CLOSED]
+    checklist = json.dumps({"catalog_version": "bench", "code": "T-GGWS-001", "item_codes": ["T-GGWS-001"],
+                            "answers": [], "entries": []})
+    base = datetime(2025, 1, 1, 1, 0, tzinfo=UTC)
+    columns = ("number", "code", "name", "department", "is_bundle", "item_kind", "catalog_version", "checklist",
+               "marks", "applicant_kind", "applicant_name", "applicant_id_number", "applicant_phone",
+               "applicant_address", "applicant_postcode", "delivery", "window", "clerk_id", "state", "outcome",
+               "received_at", "due_on", "due_kind", "due_provisional", "reason", "version", "updated_at")
+
+    def row(i: int) -> tuple:
+        at = base + timedelta(minutes=i)  # ~1.9 years of intake at one case a minute
+        state = states[i % len(states)]
+        due = (at + timedelta(days=7)).date() if state.is_open else None
+        return (f"{at:%Y%m%d}-BM-{i:07d}", "T-GGWS-001", "公共场所卫生许可（新办）", "区卫生健康局", False, "承诺件",
+                "bench", checklist, "{}", "个人", f"申请人{i}", f"{i:018d}", f"138{i:08d}", "", "", "EMS邮寄",
+                i % 28 + 1, "bench", state.value, "accept", at, due, "promised" if due else None, False, "", 1, at)
+
+    began = time.perf_counter()
+    chunk = 20_000
+    if store.is_sqlite:
+        marks = ",".join("?" * len(columns))
+        raw = store.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("BEGIN")
+            for lo in range(0, total, chunk):
+                cur.executemany(f"INSERT INTO cases ({','.join(columns)}) VALUES ({marks})",
+                                [tuple(v.isoformat(" ") if isinstance(v, datetime) else v for v in row(i))
+                                 for i in range(lo, min(total, lo + chunk))])
+            cur.execute("COMMIT")
+            cur.execute("ANALYZE")
+        finally:
+            raw.close()
+    else:
+        raw = store.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            quoted = ",".join(f'"{c}"' for c in columns)
+            with cur.copy(f"COPY cases ({quoted}) FROM STDIN") as copy:
+                for i in range(total):
+                    copy.write_row(row(i))
+            raw.commit()
+            cur.execute("ANALYZE cases")
+            raw.commit()
+        finally:
+            raw.close()
+    return time.perf_counter() - began
+
+
+def query_times(service, runs: int = 30) -> dict[str, tuple[float, float]]:
+    today = date(2026, 11, 25)
+    calls = {
+        "open cases of window 7": lambda: service.open_cases(window=7, limit=200),
+        "overdue cases (hall)": lambda: service.overdue(today, limit=200),
+        "find by phone": lambda: service.find("13800123456"),
+        "get by number": lambda: service.find("20250101-BM-0000100"),
+    }
+    result = {}
+    for name, call in calls.items():
+        call()
+        samples = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            call()
+            samples.append((time.perf_counter() - began) * 1000)
+        samples.sort()
+        result[name] = (statistics.median(samples), samples[-1])
+    return result
+
+
+def run_backend(label: str, url: str, args) -> list[str]:
+    from clerk.store.engine import Store
+    from clerk.store.migrate import upgrade
+
+    lines = []
+    if url.startswith("postgresql"):
+        import psycopg
+
+        plain = url.replace("postgresql+psycopg", "postgresql")
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS clerk_intake")
+            conn.execute("DROP DATABASE IF EXISTS clerk_big")
+            conn.execute("CREATE DATABASE clerk_intake")
+            conn.execute("CREATE DATABASE clerk_big")
+        intake_url, big_url = url.rsplit("/", 1)[0] + "/clerk_intake", url.rsplit("/", 1)[0] + "/clerk_big"
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="clerk-bench-"))
+        intake_url, big_url = f"sqlite:///{folder / 'intake.db'}", f"sqlite:///{folder / 'big.db'}"
+    upgrade(Store(intake_url))
+    for writers in args.writers:
+        median, p99, rate = intake_latency(intake_url, writers, args.per_writer)
+        lines.append(f"| {label} | intake commit, {writers} writer(s) | {median:.1f} ms | {p99:.1f} ms | "
+                     f"{rate:.0f} commits/s |")
+        print(lines[-1], flush=True)
+    big = Store(big_url)
+    upgrade(big)
+    seconds = bulk_load(big, args.cases)
+    lines.append(f"| {label} | bulk load {args.cases:,} cases | {seconds:.1f} s total | | "
+                 f"{args.cases / seconds:,.0f} rows/s |")
+    print(lines[-1], flush=True)
+    service = _service(big_url)
+    for name, (median, worst) in query_times(service).items():
+        lines.append(f"| {label} | {name} on {args.cases:,} cases | {median:.2f} ms | {worst:.2f} ms (max) | |")
+        print(lines[-1], flush=True)
+    return lines
+
+
+def write_docs(lines: list[str], args) -> None:
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
+    machine = f"{os.cpu_count()} CPU(s), Python {sys.version.split()[0]}"
+    section = (
+        "## Store\n\n"
+        f"`python -m bench.bench_store --cases {args.cases} --per-writer {args.per_writer}` "
+        f"({machine}; {time.strftime('%Y-%m-%d')}).  Intake = one `CaseService.submit` (number, case, "
+        "deadline, notice, audit event in one transaction) per process, all writers started together; "
+        "queries go through the service on a store bulk-loaded with synthetic cases (30 runs each).  "
+        "Target for the queue queries: under 20 ms.\n\n"
+        "| backend | measurement | median | p99 / max | throughput |\n|---|---|---|---|---|\n"
+        + "\n".join(lines) + "\n"
+    )
+    pattern = re.compile(r"^## Store\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    DOCS.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000, help="cases in the big store (default 1,000,000)")
+    parser.add_argument("--writers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 28])
+    parser.add_argument("--per-writer", type=int, default=40, help="commits per writer")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--write-docs", action="store_true", help="rewrite the Store section of docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    lines: list[str] = []
+    backends = args.backends.split(",")
+    if "sqlite" in backends:
+        lines += run_backend("SQLite", "", args)
+    if "postgresql" in backends:
+        with postgres_server() as url:
+            lines += run_backend("PostgreSQL", url, args)
+    if args.write_docs:
+        write_docs(lines, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

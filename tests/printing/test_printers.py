@@ -1,0 +1,113 @@
+"""Printer backends and the Chinese reasons the clerk sees when printing fails."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from clerk.config import Settings
+from clerk.printing import CommandPrinter, CupsPrinter, NoPrinter, PrintError, printer_for
+from clerk.printing.printers import explain_lp_error, explain_printer_state
+
+IDLE = "printer HP is idle.  enabled since Wed 25 Nov 2026 10:00:00 CST\n\tForm mounted:\n\tAlerts: none\n"
+
+
+def script(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture
+def cups(tmp_path, monkeypatch):
+    """Fake lp/lpstat first on PATH; lpstat prints $LPSTAT_OUT, lp logs its arguments."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "lp.log"
+    script(bin_dir, "lpstat", 'printf "%b" "$LPSTAT_OUT"; printf "%b" "$LPSTAT_ERR" >&2; exit ${LPSTAT_RC:-0}\n')
+    script(bin_dir, "lp", f'echo "$@" >> {log}\nprintf "%b" "$LP_ERR" >&2\n'
+                          'echo "request id is HP-7 (1 file(s))"; exit ${LP_RC:-0}\n')
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("LPSTAT_OUT", IDLE)
+    pdf = tmp_path / "n.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    return log, pdf
+
+
+def test_cups_job_is_sent_with_lp_dash_d(cups):
+    log, pdf = cups
+    CupsPrinter("HP").send(pdf, title="承诺件通知书 SF1")
+    assert log.read_text().split() == ["-d", "HP", "-t", "承诺件通知书", "SF1", "--", str(pdf)]
+
+
+@pytest.mark.parametrize("lpstat_out, reason", [
+    (IDLE.replace("Alerts: none", "Alerts: media-empty-error media-needed"), "缺纸"),
+    (IDLE.replace("Alerts: none", "Alerts: media-jam-error"), "卡纸"),
+    (IDLE.replace("Alerts: none", "Alerts: offline-report"), "未开机"),
+    ("printer HP disabled since Wed 25 Nov 2026 10:00:00 CST -\n\tPaused\n\tAlerts: paused\n", "已暂停"),
+])
+def test_printer_state_stops_the_job_before_lp(cups, monkeypatch, lpstat_out, reason):
+    log, pdf = cups
+    monkeypatch.setenv("LPSTAT_OUT", lpstat_out)
+    with pytest.raises(PrintError, match=reason):
+        CupsPrinter("HP").send(pdf)
+    assert not log.exists()
+
+
+def test_low_paper_warning_does_not_stop_printing():
+    assert explain_printer_state(IDLE.replace("Alerts: none", "Alerts: media-low-warning"), "HP") is None
+    assert explain_printer_state(IDLE, "HP") is None
+
+
+def test_missing_printer_is_named(cups, monkeypatch):
+    log, pdf = cups
+    monkeypatch.setenv("LPSTAT_OUT", "")
+    monkeypatch.setenv("LPSTAT_ERR", 'lpstat: Invalid destination name in list "HP".\n')
+    monkeypatch.setenv("LPSTAT_RC", "1")
+    with pytest.raises(PrintError, match="打印机“HP”不存在"):
+        CupsPrinter("HP").send(pdf)
+
+
+@pytest.mark.parametrize("stderr, reason", [
+    ("lp: The printer or class does not exist.", "不存在"),
+    ('lp: Destination "HP" is not accepting jobs.', "停止接收任务"),
+    ("lp: Unable to connect to server", "CUPS）未运行"),
+    ("lp: something odd", "lp 退出码 1）：lp: something odd"),
+])
+def test_lp_errors_are_explained(cups, monkeypatch, stderr, reason):
+    log, pdf = cups
+    monkeypatch.setenv("LP_ERR", stderr + "\n")
+    monkeypatch.setenv("LP_RC", "1")
+    with pytest.raises(PrintError, match=reason):
+        CupsPrinter("HP").send(pdf)
+    assert explain_lp_error(stderr, 1, "HP")
+
+
+def test_lp_not_installed(tmp_path):
+    with pytest.raises(PrintError, match="找不到 lp 命令"):
+        CupsPrinter("HP", lp="clerk-test-no-such-lp").send(tmp_path / "n.pdf")
+
+
+def test_command_printer_passes_the_path_and_reports_failure(tmp_path):
+    log = tmp_path / "log"
+    ok = script(tmp_path, "ok.sh", f'echo "$1|$2" >> {log}\n')
+    CommandPrinter(f"{ok} --queue").send(tmp_path / "a b.pdf")
+    assert log.read_text().strip() == f"--queue|{tmp_path / 'a b.pdf'}"
+    bad = script(tmp_path, "bad.sh", 'echo "纸盒空" >&2; exit 3\n')
+    with pytest.raises(PrintError, match="退出码 3）：纸盒空"):
+        CommandPrinter(str(bad)).send(tmp_path / "a.pdf")
+    with pytest.raises(PrintError, match="找不到打印命令"):
+        CommandPrinter("/nonexistent/print-it").send(tmp_path / "a.pdf")
+    with pytest.raises(PrintError, match="格式有误"):
+        CommandPrinter("print 'unclosed")
+
+
+def test_printer_for_settings(tmp_path):
+    assert isinstance(printer_for(Settings()), NoPrinter)
+    assert isinstance(printer_for(Settings(printer="HP")), CupsPrinter)
+    assert isinstance(printer_for(Settings(printer="HP", print_command="cat")), CommandPrinter)
+    with pytest.raises(PrintError, match="不存在"):
+        NoPrinter().send(tmp_path / "missing.pdf")

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from clerk.store.accounts import Role, hash_password, parse_role, verify_password
+from clerk.store.engine import Store
+from clerk.store.errors import StoreUnavailable
+
+
+def test_sqlite_runs_in_wal_mode_with_busy_timeout(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'deep' / 'clerk.db'}")
+    with store.connection(write=False) as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_sqlite_writers_wait_instead_of_failing(tmp_path):
+    """Two read-then-write transactions: with BEGIN IMMEDIATE the second waits its turn."""
+    store = Store(f"sqlite:///{tmp_path / 'clerk.db'}")
+    with store.connection() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (0)")
+    errors: list[BaseException] = []
+
+    def bump():
+        try:
+            with store.connection(write=True) as conn:
+                n = conn.execute(text("SELECT n FROM t")).scalar()
+                time.sleep(0.2)  # hold the lock while the other writer starts
+                conn.execute(text("UPDATE t SET n = :n"), {"n": n + 1})
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=bump) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with store.connection(write=False) as conn:
+        assert conn.execute(text("SELECT n FROM t")).scalar() == 3  # no lost update
+
+
+def test_unreachable_postgresql_is_store_unavailable():
+    store = Store("postgresql+psycopg://clerk@127.0.0.1:1/clerk")
+    with pytest.raises(StoreUnavailable, match="数据库暂时无法连接"):
+        with store.session(write=False) as session:
+            session.execute(text("SELECT 1"))
+
+
+def test_password_hash_with_default_cost():
+    stored = hash_password("窗口密码123")
+    assert stored.startswith("scrypt$16384$8$1$")
+    assert verify_password("窗口密码123", stored)
+    assert not verify_password("窗口密码124", stored)
+    assert not verify_password("x", "garbage")
+    assert hash_password("same") != hash_password("same")  # salted
+
+
+def test_roles_parse_from_id_or_chinese_label():
+    assert parse_role("fallback") is Role.FALLBACK
+    assert parse_role("EMS工作站") is Role.MAILROOM
+    with pytest.raises(ValueError, match="未知角色"):
+        parse_role("boss")
