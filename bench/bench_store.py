@@ -106,8 +106,12 @@ def bulk_load(store, total: int) -> float:
 
     from clerk.cases.lifecycle import CaseState
 
-    states = [CaseState.ACCEPTED, CaseState.CLOSED, CaseState.CLOSED, CaseState.CLOSED, CaseState.INCOMPLETE,
-              CaseState.APPROVED, CaseState.MAILED, CaseState.DONE_ON_THE_SPOT, CaseState.CLOSED, CaseState.CLOSED]
+    # Like a real hall: old cases are finished; the last ~2 weeks (2%) are open in
+    # every open state, about half of them past their due date on the query day.
+    finished = [CaseState.CLOSED] * 8 + [CaseState.DONE_ON_THE_SPOT, CaseState.NOT_ACCEPTED]
+    still_open = [CaseState.ACCEPTED, CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED,
+                  CaseState.APPROVED, CaseState.CORRECTION, CaseState.MAILED, CaseState.PICKED_UP]
+    recent_from = total - max(1, total // 50)
     checklist = json.dumps({"catalog_version": "bench", "code": "T-GGWS-001", "item_codes": ["T-GGWS-001"],
                             "answers": [], "entries": []})
     base = datetime(2025, 1, 1, 1, 0, tzinfo=UTC)
@@ -117,8 +121,8 @@ def bulk_load(store, total: int) -> float:
                "received_at", "due_on", "due_kind", "due_provisional", "reason", "version", "updated_at")
 
     def row(i: int) -> tuple:
-        at = base + timedelta(minutes=i)  # ~1.9 years of intake at one case a minute
-        state = states[i % len(states)]
+        at = base + timedelta(minutes=i * 1_000_000 // total)  # ~1.9 years, whatever the size
+        state = (still_open if i >= recent_from else finished)[i % 8 if i >= recent_from else i % 10]
         due = (at + timedelta(days=7)).date() if state.is_open else None
         return (f"{at:%Y%m%d}-BM-{i:07d}", "T-GGWS-001", "公共场所卫生许可（新办）", "区卫生健康局", False, "承诺件",
                 "bench", checklist, "{}", "个人", f"申请人{i}", f"{i:018d}", f"138{i:08d}", "", "", "EMS邮寄",
@@ -162,7 +166,7 @@ def query_times(service, runs: int = 30) -> dict[str, tuple[float, float]]:
         "open cases of window 7": lambda: service.open_cases(window=7, limit=200),
         "overdue cases (hall)": lambda: service.overdue(today, limit=200),
         "find by phone": lambda: service.find("13800123456"),
-        "get by number": lambda: service.find("20250101-BM-0000100"),
+        "find by number": lambda: service.find("20250101-BM-0000100"),
     }
     result = {}
     for name, call in calls.items():

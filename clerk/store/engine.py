@@ -36,6 +36,7 @@ class Store:
         self._pool_size = pool_size
         self._engine: Engine | None = None
         self._write_engine: Engine | None = None
+        self._lock_path: str | None = None  # SQLite file stores only
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
@@ -81,7 +82,9 @@ class Store:
                 connect_args={"connect_timeout": 5},
             )
         if url.database and url.database != ":memory:":
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            database = Path(url.database).expanduser()
+            database.parent.mkdir(parents=True, exist_ok=True)
+            self._lock_path = f"{database}-writer.lock"
         engine = create_engine(
             url,
             echo=self._echo,
@@ -116,7 +119,7 @@ class Store:
 
         self.engine  # noqa: B018  (create both engines)
         bind = self._write_engine if write else self._engine
-        with translate_errors():
+        with self._writer_turn(write), translate_errors():
             with Session(bind, expire_on_commit=False) as session:
                 with session.begin():
                     yield session
@@ -126,9 +129,20 @@ class Store:
         """A Core connection inside one transaction (bulk loads, migrations)."""
         self.engine  # noqa: B018
         bind = self._write_engine if write else self._engine
-        with translate_errors():
+        with self._writer_turn(write), translate_errors():
             with bind.begin() as conn:
                 yield conn
+
+    @contextmanager
+    def _writer_turn(self, write: bool) -> Iterator[None]:
+        """SQLite writers queue on a file lock first (see clerk.store.writelock)."""
+        if not (write and self._lock_path):
+            yield
+            return
+        from clerk.store.writelock import writer_lock
+
+        with writer_lock(self._lock_path, SQLITE_BUSY_TIMEOUT_MS / 1000):
+            yield
 
     def dispose(self) -> None:
         if self._engine is not None:

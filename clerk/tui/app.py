@@ -54,6 +54,7 @@ class ClerkApp(App[None]):
         self.notes = notes  # startup warnings (e.g. unknown keymap ids)
         self.scanner = ScanDetector(prefix=services.settings.scanner_prefix, clock=key_clock)
         self.retry_interval = retry_interval
+        self.key_serial = 0  # keys seen so far: lets a screen undo what a scan burst did
         self.catalog: Any = None
         self.user: Any = None
         self.window_number: int | None = services.settings.window or self.state.window()
@@ -128,24 +129,33 @@ class ClerkApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             if event.key == "enter":
+                burst = self.scanner.pending
                 scanned = self.scanner.enter()
                 if scanned is not None:
                     event.prevent_default()
                     event.stop()
-                    self._scanned(scanned)
+                    self._scanned(scanned, burst)
                     return
             else:
+                self.key_serial += 1
                 self.scanner.key(event.character if event.is_printable else None)
         await super().on_event(event)
 
-    def _scanned(self, text: str) -> None:
-        """A scanner burst: undo what it typed into a field, open that case."""
-        from clerk.store.numbering import parse_number
+    def _scanned(self, text: str, burst: str) -> None:
+        """A scanner burst: undo what its keys did here, then open that case."""
         from textual.widgets import Input
 
+        from clerk.store.numbering import parse_number
+
         focused = self.focused
-        if isinstance(focused, Input) and focused.value.endswith(text):
-            focused.value = focused.value[: len(focused.value) - len(text)]
+        if isinstance(focused, Input):
+            # the longest tail of the field that the burst typed (a max_length field drops the rest)
+            cut = next((k for k in range(len(burst), 0, -1) if focused.value.endswith(burst[:k])), 0)
+            if cut:
+                focused.value = focused.value[: len(focused.value) - cut]
+        undo = getattr(self.screen, "undo_keys_since", None)
+        if undo is not None:
+            undo(self.key_serial - len(burst) + 1)
         if self.user is None:
             self.show_banner("请先登录，再扫描受理编号")
             return

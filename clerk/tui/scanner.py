@@ -34,7 +34,7 @@ class ScanDetector:
         if character is None or not character.isprintable():
             self.reset()
             return
-        if not self._chars or now - self._last > MAX_KEY_GAP:
+        if now - self._last > MAX_KEY_GAP and not self._in_prefixed_scan():
             self._chars = []
         self._chars.append(character)
         self._last = now
@@ -48,6 +48,13 @@ class ScanDetector:
         if self.prefix and text.startswith(self.prefix):
             return text[len(self.prefix) :]
         return text if fast else None
+
+    def _in_prefixed_scan(self) -> bool:
+        """A configured prefix was (or is being) typed: keep collecting whatever the speed."""
+        if not self.prefix or not self._chars:
+            return False
+        typed = "".join(self._chars)
+        return typed.startswith(self.prefix) or self.prefix.startswith(typed)
 
     @property
     def pending(self) -> str:

@@ -113,8 +113,8 @@ class Services:
     def authenticate(self, clerk_id: str, password: str) -> Any:
         return self.cases.authenticate(clerk_id, password)
 
-    def preview(self, draft: Any, outcome: Any) -> Any:
-        return self.cases.preview(draft, outcome)
+    def preview(self, draft: Any, outcome: Any, reason: str = "") -> Any:
+        return self.cases.preview(draft, outcome, reason)
 
     def submit(self, user: Any, window: int, draft: Any, outcome: Any, reason: str = "") -> Any:
         return self.cases.submit(user, window, draft, outcome, reason=reason)

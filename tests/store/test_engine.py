@@ -66,3 +66,23 @@ def test_roles_parse_from_id_or_chinese_label():
     assert parse_role("EMS工作站") is Role.MAILROOM
     with pytest.raises(ValueError, match="未知角色"):
         parse_role("boss")
+
+
+def test_writer_lock_times_out_then_cleans_up(tmp_path):
+    import fcntl
+    import os
+
+    from clerk.store.writelock import writer_lock
+
+    path = str(tmp_path / "db-writer.lock")
+    holder = os.open(path, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    began = time.monotonic()
+    with writer_lock(path, timeout=0.2) as got:
+        assert got is False
+    assert 0.15 < time.monotonic() - began < 2
+    fcntl.flock(holder, fcntl.LOCK_UN)  # the abandoned waiter takes and drops it
+    time.sleep(0.1)
+    with writer_lock(path, timeout=1) as got:
+        assert got is True
+    os.close(holder)

@@ -29,6 +29,7 @@ class KeyClock:
         return self.now
 
     def scanner(self) -> None:
+        self.now += 1.0  # the clerk paused before picking up the scanner
         self.step = 0.003
 
     def human(self) -> None:

@@ -173,10 +173,16 @@ class ConfirmScreen(ModalScreen[bool]):
                     describe_preview(self.draft, self.outcome, self.reason, self.preview, self.item), id="preview"
                 )
             yield Static("F10 或 回车：确认并打印    Esc：返回修改", id="confirm-hint")
+            yield Banner()
         yield Footer()
+
+    def on_mount(self) -> None:
+        if self.preview.problems:
+            self.query_one(Banner).show("不能办结：" + "；".join(self.preview.problems) + "（Esc 返回修改）")
 
     def action_confirm(self) -> None:
         if self.preview.problems:
+            self.query_one(Banner).show("不能办结：" + "；".join(self.preview.problems) + "（Esc 返回修改）")
             return
         self.dismiss(True)
 

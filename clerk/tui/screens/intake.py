@@ -46,6 +46,9 @@ class IntakeScreen(Screen):
         self.answers: dict[str, str] = {}
         self.checklist = None
         self.marks: dict[str, MaterialMark] = {}
+        # (app key serial, marks before the change): a scanner burst that landed
+        # on the checklist (digits are marking keys) is undone from here
+        self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(self._header_text(), id="intake-header", markup=False)
@@ -155,6 +158,7 @@ class IntakeScreen(Screen):
         return entry.material.copies
 
     def _set_mark(self, key: str, mark: MaterialMark) -> None:
+        self._journal = [*self._journal[-40:], (self.app.key_serial, dict(self.marks))]
         self.marks[key] = mark
         self.query_one(ChecklistTable).update_mark(key, mark)
         self._refresh_verdict()
@@ -224,6 +228,16 @@ class IntakeScreen(Screen):
             if self.marks.get(key, MaterialMark()).status is MaterialStatus.PENDING:
                 self._set_mark(key, MaterialMark(MaterialStatus.ORIGINAL, entry.material.copies))
 
+    def undo_keys_since(self, serial: int) -> None:
+        """Undo the marks made by keys numbered ``serial`` or later (a scan burst)."""
+        first = next((i for i, (s, _) in enumerate(self._journal) if s >= serial), None)
+        if first is None:
+            return
+        self.marks = self._journal[first][1]
+        del self._journal[first:]
+        self.query_one(ChecklistTable).show(self.checklist, self.marks)
+        self._refresh_verdict()
+
     # -- verdict ---------------------------------------------------------
     @on(Input.Changed)
     @on(ChoiceRow.Changed, "#applicant-kind, #delivery")
@@ -281,7 +295,7 @@ class IntakeScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake")
     def _preview(self, draft: IntakeDraft, outcome: Outcome, reason: str) -> None:
         try:
-            preview = self.app.services.preview(draft, outcome)
+            preview = self.app.services.preview(draft, outcome, reason)
         except Exception as exc:
             self.post_message(Failed("preview", exc, banner_text(exc)))
         else:

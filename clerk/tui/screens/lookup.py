@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -42,7 +42,7 @@ class LookupScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("案件查询 —— 受理编号、申请人姓名、电话或证件号码，回车查询；扫码直接打开", id="lookup-title")
         yield Input(placeholder="受理编号 / 姓名 / 电话 / 证件号码", id="lookup-input", compact=True)
-        with Horizontal(id="lookup-main"):
+        with Vertical(id="lookup-main"):
             yield DataTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="case-pane"):
                 yield Static("", id="case-detail")

@@ -1,0 +1,93 @@
+"""The window app's plain pieces: scanner timing, key map file, kept visits."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.catalog.model import Delivery
+from clerk.tui.keymap import KeymapError, load_keymap
+from clerk.tui.scanner import ScanDetector
+from clerk.tui.state import PendingVisit, WindowState
+
+TEACHER = "370112-JYTY-003"
+
+
+class Ticks:
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def feed(detector: ScanDetector, text: str) -> str | None:
+    for ch in text:
+        detector.key(ch)
+    return detector.enter()
+
+
+def test_a_fast_burst_ending_in_enter_is_a_scan():
+    assert feed(ScanDetector(clock=Ticks(0.004)), "20260310-SF-0001") == "20260310-SF-0001"
+
+
+def test_human_typing_is_not_a_scan():
+    assert feed(ScanDetector(clock=Ticks(0.12)), "20260310-SF-0001") is None
+
+
+def test_a_short_fast_burst_is_not_a_scan():
+    assert feed(ScanDetector(clock=Ticks(0.004)), "1234567") is None
+
+
+def test_a_pause_splits_the_burst():
+    ticks = Ticks(0.004)
+    detector = ScanDetector(clock=ticks)
+    for ch in "abc":
+        detector.key(ch)
+    ticks.now += 0.5
+    assert feed(detector, "20260310-SF-0001") == "20260310-SF-0001"
+
+
+def test_a_configured_prefix_makes_even_slow_input_a_scan():
+    detector = ScanDetector(prefix="~~", clock=Ticks(0.2))
+    assert feed(detector, "~~20260310-SF-0001") == "20260310-SF-0001"
+
+
+def test_keymap_reads_the_table_and_reports_unknown_ids(tmp_path):
+    path = tmp_path / "clerk.toml"
+    path.write_text('window = 3\n[keymap]\n"intake.finish" = "f12"\n"no.such" = "x"\n', encoding="utf-8")
+    keymap, warnings = load_keymap(path, {"intake.finish"})
+    assert keymap == {"intake.finish": "f12"}
+    assert warnings and "no.such" in warnings[0]
+
+
+def test_keymap_refuses_a_non_string(tmp_path):
+    path = tmp_path / "clerk.toml"
+    path.write_text('[keymap]\n"intake.finish" = 12\n', encoding="utf-8")
+    with pytest.raises(KeymapError, match="非空字符串"):
+        load_keymap(path)
+
+
+def test_no_config_file_means_no_keymap(tmp_path):
+    assert load_keymap(tmp_path / "missing.toml") == ({}, [])
+
+
+def test_kept_visit_round_trips_through_json(tmp_path):
+    from clerk.tui.state import PendingVisit, WindowState
+    from datetime import date
+
+    marks = {"photo": MaterialMark(MaterialStatus.TOLERATED, 0, "下周补", date(2026, 3, 20))}
+    applicant = Applicant(ApplicantKind.ORG, "某公司", "91350100M000100Y43", "0531-88886666", "济南")
+    visit = PendingVisit("w07", 7, IntakeDraft(TEACHER, applicant, Delivery.PICKUP, {"a": "b"}, marks), Outcome.TOLERATE)
+    state = WindowState(tmp_path)
+    kept = state.keep(visit)
+    data = json.loads((tmp_path / "pending" / f"{kept.key}.json").read_text(encoding="utf-8"))
+    assert data["draft"]["applicant"]["name"] == "某公司"
+    (back,) = state.pending()
+    assert back.draft == visit.draft and back.outcome is Outcome.TOLERATE
+    state.saved(back)
+    assert state.pending() == []

@@ -1,0 +1,152 @@
+"""Scanning a case number anywhere, looking cases up, surviving a store outage."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CLERK_ID
+from screen_text import screen_text
+from visit import PERSON, applicant, finish, pick, settle, sign_in
+
+from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.cases.lifecycle import CaseState
+from clerk.catalog.model import Delivery
+from clerk.store.errors import StoreUnavailable
+
+pytestmark = pytest.mark.asyncio
+TEACHER = "370112-JYTY-003"
+
+
+def saved_case(case_service, catalog, name="赵六") -> str:
+    """A 承诺件 accepted through the service, as another window would."""
+    user = case_service.authenticate(CLERK_ID, "demo1234")
+    marks = {e.material.key: MaterialMark(MaterialStatus.ORIGINAL, 1) for e in catalog.checklist(TEACHER).entries}
+    applicant = Applicant(ApplicantKind.PERSON, name, "11010519491231002X", "13912345678", "济南市")
+    draft = IntakeDraft(TEACHER, applicant, Delivery.EMS, {}, marks)
+    return case_service.submit(user, 3, draft, Outcome.ACCEPT).number
+
+
+async def test_scan_opens_the_case_wherever_the_focus_is(make_app, case_service, catalog, key_clock):
+    number = saved_case(case_service, catalog)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await pilot.press("f3", *"王")  # the clerk was typing a name
+        key_clock.scanner()
+        await pilot.press(*number, "enter")
+        key_clock.human()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LookupScreen"
+        text = screen_text(app)
+        assert number in text and "已受理" in text
+        assert "承诺办结时间" in text and "剩余" in text  # working days left
+        assert "11010519491231002X" in text  # full values on the case's own form
+        await pilot.press("escape")
+        await pilot.pause()
+        # the scan did not leave its characters in the field; the clerk's typing is kept
+        assert app.screen.query_one("#applicant-name").value == "王"
+
+
+async def test_garbage_scan_shows_a_banner(make_app, key_clock):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        key_clock.scanner()
+        await pilot.press(*"X9#A-12345-ZZ", "enter")
+        key_clock.human()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "IntakeScreen"
+        assert "扫描内容不是受理编号" in app.screen.query_one("#banner").text
+        assert app.screen.query_one("#search-input").value == ""
+
+
+async def test_typing_fast_is_not_a_scan(make_app, case_service, catalog):
+    """Typed at human speed, a case number is just text in the lookup field."""
+    number = saved_case(case_service, catalog)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pilot.press("f5", *number, "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#lookup-input").value == number
+        assert number in screen_text(app)
+
+
+async def test_lookup_by_name_masks_the_list(make_app, case_service, catalog):
+    saved_case(case_service, catalog, "赵六")
+    saved_case(case_service, catalog, "赵六")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pilot.press("f5", *"赵六", "enter")
+        await settle(pilot)
+        table = app.screen.query_one("#lookup-results")
+        assert table.row_count == 2
+        text = screen_text(app)
+        assert "11010519491231002X" not in text and "13912345678" not in text
+        assert "139****5678" in text
+
+
+class FlakyCases:
+    """The real service, with the store down for the first ``outages`` submits."""
+
+    def __init__(self, real, outages: int) -> None:
+        self.real, self.outages = real, outages
+
+    def submit(self, *args, **kwargs):
+        if self.outages:
+            self.outages -= 1
+            raise StoreUnavailable()
+        return self.real.submit(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+async def test_a_visit_survives_a_store_outage(make_app, case_service, tmp_path):
+    state_dir = tmp_path / "state"
+    flaky = FlakyCases(case_service, outages=3)
+    app = make_app(cases=flaky, state_dir=state_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await applicant(pilot)
+        await pilot.press("f4", "a")
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("f10")
+        await pilot.pause()
+        # first attempt fails: the draft is on disk before anything else happens
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert flaky.outages == 0
+        assert "暂存的办件已保存" in app.screen.query_one("#banner").text
+        assert not list((state_dir / "pending").glob("*.json"))  # saved by the retry worker
+        (summary,) = case_service.find(PERSON[0])
+        assert summary.state is CaseState.ACCEPTED
+
+
+async def test_a_scan_onto_the_checklist_leaves_the_marks_alone(make_app, case_service, catalog, key_clock):
+    """Digits mark materials on the checklist; a scanned number must not."""
+    number = saved_case(case_service, catalog)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await pilot.press("f4", "1")  # the clerk ticked the first material
+        intake = app.screen
+        before = dict(intake.marks)
+        key_clock.scanner()
+        await pilot.press(*number, "enter")
+        key_clock.human()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LookupScreen"
+        assert intake.marks == before
