@@ -116,6 +116,8 @@ def _apply_file(settings: Settings, data: dict, path: Path) -> Settings:
             changes[key] = Path(value) if isinstance(default, Path) else value
         elif key == "keymap":
             continue  # read by the UI layer
+        elif key == "complaints":
+            continue  # read by clerk.complaints.categories
         else:
             raise ConfigError(f"配置文件 {path}：未知的设置 {key!r}")
     return replace(settings, **changes)

@@ -54,7 +54,8 @@ class LifecycleOperations:
             session.add(row)
             session.flush()
             self._audit(session, user.id, window, action, row.number, before, after)
-            return self._view(session, row)
+            number = row.number
+        return self.get(number)  # read after commit: row and audit-head locks already released
 
     @staticmethod
     def _bump_version(session: Any, row: Any, seen: int | None) -> None:

@@ -16,7 +16,7 @@ from clerk.calendar import WorkCalendar
 from clerk.cases import convert
 from clerk.cases.deadlines import local_date, now_utc, running
 from clerk.cases.domain import IntakeDraft, Outcome
-from clerk.cases.errors import AuthenticationFailed, CaseNotFound, IntakeError, PermissionDenied
+from clerk.cases.errors import AuthenticationFailed, CaseNotFound, IntakeError, PermissionDenied, StoreUnavailable
 from clerk.cases.intake import CasePlan, plan_intake
 from clerk.cases.lifecycle import CaseState
 from clerk.cases.operations import LifecycleOperations
@@ -149,7 +149,13 @@ class CaseService(LifecycleOperations):
                 self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
             for kind in plan.documents:
                 queue_notice(session, parent.id, kind, at=received_at)
-            return self._view(session, parent)
+            number = parent.number
+        # The view is read after the commit, so the numbering and audit-head row
+        # locks are not held while it is assembled (other windows wait on them).
+        try:
+            return self.get(number)
+        except StoreUnavailable as exc:  # saved: say so, or the clerk would submit twice
+            raise StoreUnavailable(f"案件已保存（受理编号 {number}），但暂时无法读取，请稍后按编号查询，勿重复受理。") from exc
 
     def _insert_case(self, session: Any, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
                      user: ClerkUser, window: int, at: datetime, reason: str, parent: Any) -> Any:

@@ -18,7 +18,6 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import get_current_worker
 
-from clerk.tui.commands import ClerkCommands
 from clerk.tui.messages import CatalogLoaded, Failed, Kept, Printed, Submitted, banner_text
 from clerk.tui.scanner import ScanDetector
 from clerk.tui.services import Services
@@ -29,7 +28,7 @@ from clerk.tui.widgets.banner import Banner, Level
 class ClerkApp(App[None]):
     CSS_PATH = "clerk.tcss"
     TITLE = "clerk 综合受理窗口"
-    COMMANDS = App.COMMANDS | {ClerkCommands}
+    COMMANDS = App.COMMANDS | {lambda: _clerk_commands()}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "帮助", id="clerk.help"),
@@ -69,7 +68,7 @@ class ClerkApp(App[None]):
         self.push_screen(SignInScreen())
         if self.notes:
             self.show_banner("；".join(self.notes), "warning")
-        self._warm_up()
+        self.call_after_refresh(self._warm_up)  # the first screen is drawn before heavy imports
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="startup")
     def _warm_up(self) -> None:
@@ -100,6 +99,7 @@ class ClerkApp(App[None]):
 
         self.user, self.window_number = user, window
         self.state.remember_window(window)
+        self.refresh_bindings()
         self.switch_screen(IntakeScreen())
         if self.state.pending():
             self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
@@ -113,6 +113,11 @@ class ClerkApp(App[None]):
             self.notify(text, severity="error" if level == "error" else "information")
 
     # -- keys: help, lookup, scanner -------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lookup" and self.user is None:
+            return False  # nothing to look up before signing in (hidden from the footer)
+        return True
+
     def action_help(self) -> None:
         from clerk.tui.screens.help import HelpScreen
 
@@ -238,3 +243,10 @@ class ClerkApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+
+
+def _clerk_commands() -> type:
+    """The palette provider, imported when the palette first opens."""
+    from clerk.tui.commands import ClerkCommands
+
+    return ClerkCommands

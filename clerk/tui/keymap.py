@@ -13,6 +13,7 @@ typo never stops a window from opening.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -20,11 +21,14 @@ class KeymapError(ValueError):
     """The [keymap] table cannot be used."""
 
 
-def load_keymap(path: Path, known_ids: set[str] | None = None) -> tuple[dict[str, str], list[str]]:
+def load_keymap(
+    path: Path, known_ids: set[str] | Callable[[], set[str]] | None = None
+) -> tuple[dict[str, str], list[str]]:
     """Read ``[keymap]`` from the config file at ``path``.
 
     Returns the keymap and a list of Chinese warnings (unknown binding ids).
-    A missing file gives an empty keymap.
+    A missing file gives an empty keymap.  ``known_ids`` may be a callable,
+    called only when the table has entries (it imports every screen).
     """
     if not path.is_file():
         return {}, []
@@ -37,6 +41,8 @@ def load_keymap(path: Path, known_ids: set[str] | None = None) -> tuple[dict[str
         raise KeymapError(f"配置文件 {path}：[keymap] 必须是一个表")
     keymap: dict[str, str] = {}
     warnings: list[str] = []
+    if table and callable(known_ids):
+        known_ids = known_ids()
     for binding_id, keys in table.items():
         if not isinstance(keys, str) or not keys.strip():
             raise KeymapError(f"配置文件 {path}：[keymap] 中 {binding_id!r} 的按键必须是非空字符串")

@@ -30,7 +30,7 @@ def make_app(argv: list[str] | None = None, env: dict[str, str] | None = None):
     settings = load_settings(env)
     if args.window is not None:
         settings = replace(settings, window=args.window)
-    keymap, notes = load_keymap(config_path(env), known_binding_ids())
+    keymap, notes = load_keymap(config_path(env), known_binding_ids)
     return ClerkApp(Services(settings), state=WindowState(), keymap=keymap, notes=tuple(notes))
 
 

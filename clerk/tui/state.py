@@ -14,11 +14,12 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
-from clerk.catalog.model import Delivery
+if TYPE_CHECKING:  # the domain loads after the first screen is drawn
+    from clerk.cases.domain import IntakeDraft, Outcome
 
 
 def default_state_dir() -> Path:
@@ -56,6 +57,9 @@ def draft_to_dict(draft: IntakeDraft) -> dict:
 
 
 def draft_from_dict(data: dict) -> IntakeDraft:
+    from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
+    from clerk.catalog.model import Delivery
+
     applicant = dict(data["applicant"])
     applicant["kind"] = ApplicantKind(applicant["kind"])
     marks = {
@@ -110,7 +114,9 @@ class WindowState:
         return PendingVisit(visit.clerk_id, visit.window, visit.draft, visit.outcome, visit.reason, key)
 
     def pending(self) -> list[PendingVisit]:
-        found = []
+        from clerk.cases.domain import Outcome
+
+        found: list[Any] = []
         for path in sorted(self.pending_dir.glob("*.json")):
             data = json.loads(path.read_text(encoding="utf-8"))
             found.append(

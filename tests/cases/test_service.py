@@ -243,3 +243,17 @@ def test_provisional_deadlines_are_recomputed_when_the_year_arrives(store, catal
     assert after.promised_due.date == date(2027, 1, 5) and not after.promised_due.provisional
     assert after.events[-1].action == "deadline_recompute"
     assert [s.due_on for s in loaded.find(view.number)] == [date(2027, 1, 5)]
+
+
+def test_outage_after_commit_names_the_saved_case(service, users, monkeypatch):
+    from clerk.cases.errors import StoreUnavailable
+
+    real_get = service.get
+
+    def outage(number):
+        raise StoreUnavailable()
+
+    monkeypatch.setattr(service, "get", outage)
+    with pytest.raises(StoreUnavailable, match="20261125-SF-0001.*勿重复受理"):
+        service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
+    assert real_get("20261125-SF-0001").state is CaseState.ACCEPTED

@@ -25,10 +25,12 @@ def cli_env(empty_store, monkeypatch, tmp_path, cheap_password_hashing):
 def test_setup_is_idempotent_and_says_what_it_did(cli_env, capsys):
     assert main(["setup"]) == 0
     first = capsys.readouterr().out
-    assert "空库 → 0002" in first and "已创建演示账号" in first and "3 个事项，1 个一件事" in first
+    from clerk.store.migrate import head_revision
+
+    assert f"空库 → {head_revision()}" in first and "已创建演示账号" in first and "3 个事项，1 个一件事" in first
     assert main(["setup"]) == 0
     second = capsys.readouterr().out
-    assert "已是最新版本（0002）" in second and "未创建演示账号" in second
+    assert f"已是最新版本（{head_revision()}）" in second and "未创建演示账号" in second
     assert main(["db", "current"]) == 0
     assert main(["audit", "verify"]) == 0
     assert "共 6 条事件" in capsys.readouterr().out
@@ -51,12 +53,12 @@ def test_user_add_then_login(cli_env, monkeypatch, capsys):
     from clerk.store.accounts import Role
 
     assert main(["db", "upgrade"]) == 0
-    monkeypatch.setattr("sys.stdin", io.StringIO("窗口密码8\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("窗口密码888\n"))
     assert main(["user", "add", "7001", "孙七", "兜底窗口", "--password-stdin"]) == 0
     assert "已新增账号 7001" in capsys.readouterr().out
     service = CaseService(cli_env, None, WorkCalendar({}))
-    assert service.authenticate("7001", "窗口密码8").role is Role.FALLBACK
-    monkeypatch.setattr("sys.stdin", io.StringIO("窗口密码8\n"))
+    assert service.authenticate("7001", "窗口密码888").role is Role.FALLBACK
+    monkeypatch.setattr("sys.stdin", io.StringIO("窗口密码888\n"))
     assert main(["user", "add", "7001", "孙七", "fallback", "--password-stdin"]) == 1
     assert "已存在" in capsys.readouterr().err
     assert main(["user", "add", "7002", "周八", "boss", "--password-stdin"]) == 1

@@ -17,11 +17,11 @@ def test_head_revision_matches_the_table_classes(store):
     with store.connection() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
     assert diff == []
-    assert current_revision(store) == head_revision() == "0002"
+    assert current_revision(store) == head_revision()
 
 
 def test_upgrade_is_idempotent(store):
-    assert upgrade(store) == ("0002", "0002")
+    assert upgrade(store) == (head_revision(), head_revision())
 
 
 def _insert_0001_rows(conn) -> None:
@@ -51,7 +51,7 @@ def test_database_with_rows_at_0001_upgrades_without_loss(empty_store, catalog, 
     with empty_store.connection() as conn:
         _insert_0001_rows(conn)
 
-    assert upgrade(empty_store) == ("0001", "0002")
+    assert upgrade(empty_store) == ("0001", head_revision())
 
     with empty_store.connection(write=False) as conn:
         cases = conn.execute(text("SELECT number, applicant_name, state FROM cases")).all()

@@ -94,13 +94,15 @@ async def test_lookup_by_name_masks_the_list(make_app, case_service, catalog):
 class FlakyCases:
     """The real service, with the store down for the first ``outages`` submits."""
 
-    def __init__(self, real, outages: int) -> None:
-        self.real, self.outages = real, outages
+    def __init__(self, real, outages: int, pending_dir) -> None:
+        self.real, self.outages, self.pending_dir = real, outages, pending_dir
+        self.kept_when_back: list[str] = []
 
     def submit(self, *args, **kwargs):
         if self.outages:
             self.outages -= 1
             raise StoreUnavailable()
+        self.kept_when_back = sorted(p.name for p in self.pending_dir.glob("*.json"))
         return self.real.submit(*args, **kwargs)
 
     def __getattr__(self, name):
@@ -109,7 +111,7 @@ class FlakyCases:
 
 async def test_a_visit_survives_a_store_outage(make_app, case_service, tmp_path):
     state_dir = tmp_path / "state"
-    flaky = FlakyCases(case_service, outages=3)
+    flaky = FlakyCases(case_service, outages=3, pending_dir=state_dir / "pending")
     app = make_app(cases=flaky, state_dir=state_dir)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -127,7 +129,7 @@ async def test_a_visit_survives_a_store_outage(make_app, case_service, tmp_path)
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert flaky.outages == 0
-        assert "暂存的办件已保存" in app.screen.query_one("#banner").text
+        assert len(flaky.kept_when_back) == 1  # the draft was on disk while the store was down
         assert not list((state_dir / "pending").glob("*.json"))  # saved by the retry worker
         (summary,) = case_service.find(PERSON[0])
         assert summary.state is CaseState.ACCEPTED
@@ -150,3 +152,41 @@ async def test_a_scan_onto_the_checklist_leaves_the_marks_alone(make_app, case_s
         await settle(pilot)
         assert type(app.screen).__name__ == "LookupScreen"
         assert intake.marks == before
+
+
+async def test_reprint_from_the_lookup_queues_a_reprint(make_app, case_service, catalog):
+    number = saved_case(case_service, catalog)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pilot.press("f5", *number, "enter")
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        notices = case_service.get(number).notices
+        assert any(n.is_reprint for n in notices)
+        assert number in app.screen.query_one("#banner").text
+
+
+class PrinterOff:
+    def print_case(self, cases, number, user=None, window=None):
+        from clerk.printing.data import PrintError
+
+        raise PrintError("打印机未连接，请检查电源和数据线")
+
+
+async def test_printer_off_keeps_the_case_and_says_so(make_app, case_service):
+    app = make_app(printer=PrinterOff())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await applicant(pilot)
+        await pilot.press("f4", "a")
+        await finish(pilot, 1)
+        text = app.screen.query_one("#banner").text
+        assert "打印机未连接" in text and "F9 重打" in text
+        assert app.screen.query_one("#banner").level == "error"
+        (summary,) = case_service.find(PERSON[0])
+        assert summary.state is CaseState.ACCEPTED

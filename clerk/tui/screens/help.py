@@ -43,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static("按键一览 —— 大厅可在配置文件的 [keymap] 表中按“编号 = 按键”重新指定；ctrl+p 可搜索全部操作")
+        yield Static("按键一览 —— 大厅可在配置文件的 [keymap] 表中按“编号 = 按键”重新指定；ctrl+p 可搜索全部操作", markup=False)
         table = DataTable(cursor_type="row", zebra_stripes=True)
         table.add_columns("位置", "按键", "操作", "编号")
         table.add_rows(key_map_rows(self.app.keymap, type(self.app)))

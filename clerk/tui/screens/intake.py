@@ -58,14 +58,17 @@ class IntakeScreen(Screen):
         with Horizontal(id="intake-main"):
             with Vertical(id="applicant-pane"):
                 yield ApplicantForm(id="applicant")
-            yield ChecklistTable()
+            with Vertical(id="checklist-pane"):
+                yield ChecklistTable()
+                yield Static("", id="material-detail", markup=False)
             yield VerdictPanel(id="verdict")
         yield Banner()
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#applicant-pane").border_title = "申请人（F3）"
-        self.query_one(ChecklistTable).border_title = "材料清单（F4）"
+        self.query_one("#checklist-pane").border_title = "材料清单（F4）"
+        self.query_one("#checklist-pane").border_subtitle = "+/−份数 n备注"
         self.catalog_ready(self.app.catalog)
 
     def _header_text(self) -> str:
@@ -161,12 +164,17 @@ class IntakeScreen(Screen):
         self._journal = [*self._journal[-40:], (self.app.key_serial, dict(self.marks))]
         self.marks[key] = mark
         self.query_one(ChecklistTable).update_mark(key, mark)
+        self._show_material()
         self._refresh_verdict()
 
     @on(ChecklistTable.Marked)
     def _marked(self, event: ChecklistTable.Marked) -> None:
         old = self.marks.get(event.key, MaterialMark())
         if event.status is MaterialStatus.TOLERATED:
+            material = next(e.material for e in self.checklist.entries if e.material.key == event.key)
+            if not material.tolerable:  # the catalog says so; don't ask for a date in vain
+                self.query_one(Banner).show(f"“{material.name}”不允许容缺，请选择 3（缺）或转兜底窗口", "warning")
+                return
             self._ask_supply_by(event.key, old)
             return
         copies = old.copies or self._default_copies(event.key) if event.status.received else 0
@@ -201,6 +209,25 @@ class IntakeScreen(Screen):
         self.app.push_screen(
             PromptScreen("容缺：申请人承诺的补交日期（日期或工作日天数）", default.isoformat(), validate=problem), done
         )
+
+    @on(ChecklistTable.RowHighlighted)
+    def _show_material(self) -> None:
+        """The highlighted material's requirement text (as the notice will print it) and note."""
+        detail = self.query_one("#material-detail", Static)
+        key = self.query_one(ChecklistTable).current_key
+        entry = next((e for e in self.checklist.entries if e.material.key == key), None) if self.checklist else None
+        if entry is None:
+            detail.update("")
+            return
+        mark = self.marks.get(key, MaterialMark())
+        text = entry.material.requirement
+        if len(entry.needed_by) > 1:
+            text += f"（{len(entry.needed_by)} 个事项共用）"
+        if mark.supply_by:
+            text += f"\n容缺：{mark.supply_by:%Y-%m-%d} 前补交"
+        if mark.note:
+            text += f"\n备注：{mark.note}"
+        detail.update(text)
 
     @on(ChecklistTable.CopiesChanged)
     def _copies(self, event: ChecklistTable.CopiesChanged) -> None:
@@ -323,7 +350,8 @@ class IntakeScreen(Screen):
 
     @on(Printed)
     def _printed(self, event: Printed) -> None:
-        self.query_one(Banner).show(f"受理编号 {event.number}：{self.app.describe_print(event.results)}", "ok")
+        level = "ok" if all(r.ok for r in event.results) else "warning"
+        self.query_one(Banner).show(f"受理编号 {event.number}：{self.app.describe_print(event.results)}", level)
 
     @on(Kept)
     def _kept(self, event: Kept) -> None:

@@ -22,6 +22,13 @@ from clerk.tui.screens.finish import DOCUMENT_TITLES
 from clerk.tui.widgets.banner import Banner
 
 _NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
+#: audit action codes (clerk.cases / clerk.store) as the history shows them
+_ACTIONS = {
+    "intake": "窗口收件", "supplement": "补正材料", "reject": "不予受理", "decide": "后台决定",
+    "mail_queue": "待寄出", "mail_hand_over": "交寄EMS", "mail_deliver": "已签收", "mail_return": "邮件退回",
+    "mail_requeue": "重新寄出", "pick_up": "窗口领取", "pickup_schedule": "预约取件", "close": "办结",
+    "rate": "评价", "reprint_queue": "申请补打", "print": "打印通知书", "deadline_recompute": "重算期限",
+}
 
 
 class LookupScreen(Screen):
@@ -89,8 +96,9 @@ class LookupScreen(Screen):
         table.clear()
         for c in event.cases:
             due = f"{c.due_on:%Y-%m-%d}" + ("（暂定）" if c.due_provisional else "") if c.due_on else ""
+            name = c.name if len(c.name) <= 14 else c.name[:13] + "…"
             table.add_row(
-                c.number, c.name, c.applicant_name, c.applicant_id_masked, c.phone_masked, str(c.state), due,
+                c.number, name, c.applicant_name, c.applicant_id_masked, c.phone_masked, str(c.state), due,
                 key=c.number,
             )
         banner = self.query_one(Banner)
@@ -168,7 +176,8 @@ class LookupScreen(Screen):
             lines.append(Text("经办记录：", style="bold"))
             for e in v.events:
                 at = e.at.astimezone(self.app.services.tz)
-                lines.append(Text(f"  {at:%m-%d %H:%M} {e.actor} {e.action}"))
+                where = f" 第{e.window}窗口" if e.window else ""
+                lines.append(Text(f"  {at:%m-%d %H:%M} {_ACTIONS.get(e.action, e.action)}  {e.actor}{where}"))
         return Group(*lines)
 
     # -- reprint -----------------------------------------------------------
@@ -190,7 +199,8 @@ class LookupScreen(Screen):
 
     @on(Printed)
     def _printed(self, event: Printed) -> None:
-        self.query_one(Banner).show(f"{event.number}：{self.app.describe_print(event.results)}", "ok")
+        level = "ok" if all(r.ok for r in event.results) else "warning"
+        self.query_one(Banner).show(f"{event.number}：{self.app.describe_print(event.results)}", level)
         self._load(event.number)
 
     @on(Failed)

@@ -23,11 +23,11 @@ class ApplicantForm(Vertical):
     ApplicantForm { height: auto; }
     ApplicantForm Horizontal { height: 1; margin-top: 1; }
     ApplicantForm Horizontal.tight { margin-top: 0; }
-    ApplicantForm Label { width: 9; color: $text-muted; }
+    ApplicantForm Label { width: 10; color: $text-muted; }
     ApplicantForm Input { width: 1fr; background: $boost; }
     ApplicantForm Input:focus { background: $primary 40%; }
     ApplicantForm ChoiceRow { margin-top: 1; }
-    ApplicantForm .feedback { height: 1; padding-left: 9; }
+    ApplicantForm .feedback { height: 1; padding-left: 10; }
     ApplicantForm .feedback.-bad { color: $error; }
     ApplicantForm .feedback.-good { color: $success; }
     """

@@ -33,9 +33,9 @@ class ChecklistTable(DataTable):
         Binding("3", "mark('缺')", "缺", id="checklist.missing"),
         Binding("4", "mark('容缺')", "容缺", id="checklist.tolerated"),
         Binding("5", "mark('不适用')", "不适用", id="checklist.not_applicable"),
-        Binding("plus,equals_sign", "copies(1)", "份数+", id="checklist.more_copies"),
-        Binding("minus", "copies(-1)", "份数−", id="checklist.fewer_copies"),
-        Binding("n", "note", "备注", id="checklist.note"),
+        Binding("plus,equals_sign", "copies(1)", "份数+", id="checklist.more_copies", show=False),
+        Binding("minus", "copies(-1)", "份数−", id="checklist.fewer_copies", show=False),
+        Binding("n", "note", "备注", id="checklist.note", show=False),
         Binding("a", "all_received", "其余收原件", id="checklist.all_received"),
     ]
 
@@ -64,12 +64,12 @@ class ChecklistTable(DataTable):
         self.checklist: Checklist | None = None
 
     def on_mount(self) -> None:
+        # sized to fit the centre pane at 120 columns: no horizontal scrolling;
+        # the requirement text and the note of the highlighted row show below
         self.add_column("#", key="n", width=2)
-        self.add_column("材料", key="name", width=26)
+        self.add_column("材料", key="name", width=21)
         self.add_column("要求", key="form", width=8)
-        self.add_column("状态", key="status", width=10)
-        self.add_column("份", key="copies", width=2)
-        self.add_column("备注/补交日", key="note", width=14)
+        self.add_column("状态", key="status", width=12)
 
     @property
     def current_key(self) -> str | None:
@@ -92,24 +92,24 @@ class ChecklistTable(DataTable):
                 name += f"（{len(entry.needed_by)}项共用）"
             if m.alt_group:
                 name = f"[或] {name}"
-            self.add_row(str(i), name, f"{m.form.value}×{m.copies}", *self._mark_cells(marks.get(m.key)), key=m.key)
+            self.add_row(str(i), name, f"{m.form.value}×{m.copies}", self._mark_cell(marks.get(m.key)), key=m.key)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
     def update_mark(self, key: str, mark: MaterialMark | None) -> None:
-        status, copies, note = self._mark_cells(mark)
-        self.update_cell(key, "status", status)
-        self.update_cell(key, "copies", copies)
-        self.update_cell(key, "note", note)
+        self.update_cell(key, "status", self._mark_cell(mark))
 
     @staticmethod
-    def _mark_cells(mark: MaterialMark | None) -> tuple[Text, str, str]:
+    def _mark_cell(mark: MaterialMark | None) -> Text:
         mark = mark or MaterialMark()
-        note = mark.note
+        status = Text(mark.status.value, style=_STATUS_STYLE[mark.status])
+        if mark.status.received:
+            status.append(f"×{mark.copies}")
         if mark.supply_by:
-            note = f"{mark.supply_by:%Y-%m-%d} 前补交" + (f"；{note}" if note else "")
-        copies = str(mark.copies) if mark.status.received else ""
-        return Text(mark.status.value, style=_STATUS_STYLE[mark.status]), copies, note
+            status.append(f"→{mark.supply_by:%m-%d}")
+        if mark.note:
+            status.append("*", style="bold")
+        return status
 
     # -- actions -------------------------------------------------------
     def action_mark(self, status: str) -> None:

@@ -1,0 +1,145 @@
+"""Cold start of the window app, next to a bare Textual app with one DataTable.
+
+    .venv/bin/python -m bench.bench_startup [--runs 7]
+
+Each run is a fresh process (headless, 120×36), timed from just before the
+process is spawned until the child reports:
+
+- bare:   the bare app's DataTable is mounted and focused;
+- first:  clerk's first screen (sign-in) is ready for input;
+- intake: clerk signed in with a demo account (keys typed by an autopilot as
+          soon as the first screen is up) and the intake screen's search field
+          has focus — this includes importing SQLAlchemy and opening the store,
+          which happen in a worker after the first screen is drawn;
+- warm:   only the interval from the last Enter of the sign-in form to the
+          intake screen ready, after the warm-up worker finished (what a clerk
+          who types her password at human speed waits for).
+
+Runs alternate between the variants so machine noise hits them alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BARE = r"""
+import os
+from textual.app import App
+from textual.widgets import DataTable
+
+class Bare(App):
+    def compose(self):
+        yield DataTable()
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("a", "b")
+        table.focus()
+        self.call_after_refresh(self.ready)
+    def ready(self):
+        os.write(1, b"READY\n")  # Textual captures print() while running
+        self.exit()
+
+Bare().run(headless=True, size=(120, 36))
+"""
+
+CLERK = r"""
+import os
+import sys
+import time
+from clerk.tui.launch import make_app
+
+mode = sys.argv[1]
+app = make_app([])
+
+async def autopilot(pilot):
+    from textual.widgets import Input
+    # first screen: the sign-in form has focus
+    while not (isinstance(app.focused, Input) and app.focused.id == "clerk-id"):
+        await pilot.pause(0.001)
+    if mode == "first":
+        os.write(1, b"READY\n")  # Textual captures print() while running
+        app.exit()
+        return
+    if mode == "warm":
+        # a clerk takes seconds to type id and password: by then the store is open
+        await app.workers.wait_for_complete()
+        start = time.perf_counter()
+    await pilot.press(*"1001", "enter", *"clerk123", "enter")
+    if mode == "warm":
+        start = time.perf_counter()
+    await pilot.press("enter")
+    while not (app.focused is not None and app.focused.id == "search-input" and app.catalog is not None):
+        await pilot.pause(0.001)
+    if mode == "warm":
+        os.write(1, f"READY {time.perf_counter() - start}\n".encode())
+    else:
+        os.write(1, b"READY\n")  # Textual captures print() while running
+    app.exit()
+
+app.run(headless=True, size=(120, 36), auto_pilot=autopilot)
+"""
+
+
+def time_child(code: str, args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, env=env, cwd=ROOT, text=True)
+    for line in proc.stdout:
+        if line.startswith("READY"):
+            elapsed = time.perf_counter() - start
+            if line.split()[1:]:  # the child measured an interval itself
+                elapsed = float(line.split()[1])
+            break
+    else:
+        raise SystemExit(f"child {args} never became ready (exit {proc.wait()})")
+    proc.wait()
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ)
+        env.update(
+            CLERK_HOME=f"{tmp}/home",
+            CLERK_CONFIG=f"{tmp}/clerk.toml",
+            XDG_STATE_HOME=f"{tmp}/state",
+            CLERK_WINDOW="7",
+            PYTHONPATH=str(ROOT),
+        )
+        subprocess.run([sys.executable, "-m", "clerk.cli", "setup"], env=env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        times: dict[str, list[float]] = {"bare": [], "first": [], "intake": [], "warm": []}
+        for _ in range(args.runs):
+            times["bare"].append(time_child(BARE, [], env))
+            times["first"].append(time_child(CLERK, ["first"], env))
+            times["intake"].append(time_child(CLERK, ["intake"], env))
+            times["warm"].append(time_child(CLERK, ["warm"], env))
+    bare = statistics.median(times["bare"])
+    print(f"runs: {args.runs} each, headless 120x36, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print("| variant | median s | min s | max s | × bare |")
+    print("|---|---:|---:|---:|---:|")
+    labels = {
+        "bare": "bare Textual app + DataTable",
+        "first": "clerk: sign-in screen ready",
+        "intake": "clerk: signed in at once, intake screen ready",
+        "warm": "clerk: last Enter of sign-in → intake ready (store warm)",
+    }
+    for key, values in times.items():
+        med = statistics.median(values)
+        print(f"| {labels[key]} | {med:.3f} | {min(values):.3f} | {max(values):.3f} | {med / bare:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""``DeskService``: the fallback desk, back-office results, the EMS station and ratings.
+
+Wraps a ``CaseService`` (composition: the case service stays the one owner of
+the case lifecycle and its guarded transaction) and a ``Carrier`` (default:
+``ManualCarrier``, EMS by hand).  Screens and scripts call it like the case
+service: one call, one transaction, frozen views back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clerk.cases.mail import MailRoom
+from clerk.cases.pickups import FallbackDesk
+from clerk.cases.ratings import Ratings
+
+
+class DeskService(FallbackDesk, MailRoom, Ratings):
+    def __init__(self, cases: Any, carrier: Any = None) -> None:
+        if carrier is None:
+            from clerk.carriers import ManualCarrier
+
+            carrier = ManualCarrier()
+        self.cases = cases
+        self.carrier = carrier
+
+    # pass-throughs the desk screens need, so a screen holds one object
+    def get(self, number: str) -> Any:
+        return self.cases.get(number)
+
+    def today(self) -> Any:
+        return self.cases.today()
+
+    @property
+    def calendar(self) -> Any:
+        return self.cases.calendar
+
+    @property
+    def tz(self) -> Any:
+        return self.cases.tz
+
+    def reject(self, user: Any, window: int, number: str, reason: str, *, version: int | None = None) -> Any:
+        """不予受理 at the fallback desk (the case service's call)."""
+        return self.cases.reject(user, window, number, reason, version=version)

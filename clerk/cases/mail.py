@@ -1,0 +1,293 @@
+"""Back-office results and the EMS station: decisions, the mail queue, the manifest.
+
+Mixed into ``DeskService`` (``clerk.cases.desk``) next to ``FallbackDesk``.
+A mail item belongs to a case; each item action changes the item and the case
+in the case service's guarded transaction (one action, one transaction, one
+audit event on the case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from clerk.cases.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
+from clerk.cases.errors import IntakeError, NotFound, ServiceError
+from clerk.cases.lifecycle import CaseState
+from clerk.cases.operations import _DECISION_STATE, DESK_ROLES, MAIL_ROLES
+from clerk.cases.pickups import mail_item_view, received_mark
+from clerk.cases.views import DeadlineKind, Decision
+from clerk.catalog.model import Delivery
+from clerk.store.accounts import ClerkUser
+from clerk.store.notices import queue_notice
+
+#: what goes in the envelope (内件) for each decision
+RESULT_CONTENTS = {
+    Decision.APPROVED: "准予许可决定书及证照",
+    Decision.CORRECTION: "补正材料通知书",
+    Decision.REFUSED: "不予许可决定书",
+}
+ITEM_ROLES = MAIL_ROLES | DESK_ROLES  # pickups are also received at the fallback desk
+
+
+class MailItemNotFound(NotFound):
+    def __init__(self, item_id: int) -> None:
+        super().__init__(f"未找到编号为 {item_id} 的邮件")
+
+
+class MailRoom:
+    """Decisions, the mail queue (results out, pickups in) and the daily manifest."""
+
+    cases: Any
+    carrier: Any
+    _supplement_in: Callable[..., dict[str, Any]]
+    _mail_query: Callable[..., list[MailItemView]]
+
+    # -- back-office results ---------------------------------------------------------
+
+    def record_decision(self, user: ClerkUser, window: int, number: str, decision: Decision, *,
+                        reason: str = "", items: tuple[str, ...] | list[str] = (),
+                        version: int | None = None) -> DecisionResult:
+        """Record the department's decision, queue its notice and, for EMS, the mailing.
+
+        Correction needs the items to correct (补正内容), refusal a reason.  The
+        result says whether the decision came within the promised limit.
+        """
+        from clerk.store.tables_mail import MailItemRow
+
+        decision = Decision(decision)
+        items = [i.strip() for i in items if i.strip()]
+        if decision is Decision.CORRECTION:
+            if not items:
+                raise IntakeError(["需补正时须列明补正内容"])
+            reason = "；".join(f"{n}. {text}" for n, text in enumerate(items, 1))
+        elif decision is Decision.REFUSED and not reason.strip():
+            raise IntakeError(["不予许可须写明理由"])
+        target, kind = _DECISION_STATE[decision]
+        timing: dict[str, Any] = {}
+        mailed: list[MailItemView] = []
+
+        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+            cases = self.cases
+            cases._move(row, target)
+            row.reason = reason.strip()
+            promised = cases._deadlines(session, row).get(DeadlineKind.PROMISED.value)
+            if promised is not None:
+                decided_on = now.astimezone(cases.tz).date()
+                late = cases.calendar.count_working_days(promised.due_on, decided_on).days
+                timing.update(on_time=decided_on <= promised.due_on, late=max(late, 0))
+            cases._meet(session, row, now, DeadlineKind.PROMISED)
+            cases._refresh_due(session, row)
+            queue_notice(session, row.id, kind, at=now)
+            after: dict[str, Any] = {"decision": decision.value, "reason": row.reason, **timing}
+            if row.delivery == Delivery.EMS.value:
+                item = MailItemRow(
+                    case_id=row.id, direction=MailDirection.OUTBOUND.value, status=MailStatus.QUEUED.value,
+                    contents=f"{RESULT_CONTENTS[decision]}（{row.name}）", recipient=row.applicant_name,
+                    phone=row.applicant_phone, address=row.applicant_address, postcode=row.applicant_postcode,
+                    created_by=user.id, created_at=now,
+                )
+                session.add(item)
+                session.flush()
+                mailed.append(mail_item_view(item, row.number))
+                after["mail"] = item.id
+            return after
+
+        view = self.cases._change(user, window, number, version, DESK_ROLES, "登记审批结果", "decide", mutate)
+        return DecisionResult(view, timing.get("on_time"), timing.get("late", 0), mailed[0] if mailed else None)
+
+    # -- the mail queue ------------------------------------------------------------------
+
+    def mail_queue(self, *, direction: MailDirection | None = None, statuses: tuple[MailStatus, ...] = (),
+                   follow_up_only: bool = False, limit: int = 500) -> list[MailItemView]:
+        """Outbound results and inbound pickups, oldest first."""
+        from clerk.store.tables_mail import MailItemRow
+
+        def shape(query: Any) -> Any:
+            if direction is not None:
+                query = query.where(MailItemRow.direction == MailDirection(direction).value)
+            if statuses:
+                query = query.where(MailItemRow.status.in_([MailStatus(s).value for s in statuses]))
+            if follow_up_only:
+                query = query.where(MailItemRow.follow_up.is_(True))
+            return query.order_by(MailItemRow.created_at, MailItemRow.id).limit(limit)
+
+        return self._mail_query(shape)
+
+    def mail_item(self, item_id: int) -> MailItemView:
+        from clerk.store.tables_mail import MailItemRow
+
+        found = self._mail_query(lambda q: q.where(MailItemRow.id == item_id))
+        if not found:
+            raise MailItemNotFound(item_id)
+        return found[0]
+
+    def _item_change(self, user: ClerkUser, window: int, item_id: int, what: str, action: str,
+                     change: Callable[[Any, Any, Any, datetime], dict[str, Any]]) -> MailItemView:
+        """Change one mail item and its case in one guarded transaction."""
+        from clerk.store.tables_mail import MailItemRow
+
+        number = self.mail_item(item_id).case_number
+        result: list[MailItemView] = []
+
+        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+            item = session.get(MailItemRow, item_id)
+            if item is None:
+                raise MailItemNotFound(item_id)
+            after = {"mail_item": item_id, **change(session, row, item, now)}
+            session.add(item)
+            session.flush()
+            result.append(mail_item_view(item, row.number))
+            return after
+
+        self.cases._change(user, window, number, None, ITEM_ROLES, what, action, mutate)
+        return result[0]
+
+    def hand_over_item(self, user: ClerkUser, window: int, item_id: int, waybill: str) -> MailItemView:
+        """Outbound: handed to EMS under ``waybill`` (case → 已寄出).  Inbound: collected by the courier."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_mail import MailItemRow
+
+        check = self.carrier.check_waybill(waybill)
+        if not check.ok:
+            raise IntakeError([f"邮件号：{check.reason}"])
+
+        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+            if item.status != MailStatus.QUEUED.value:
+                raise ServiceError(f"该邮件当前为“{_label(item)}”，不能再交寄")
+            used = session.execute(select(MailItemRow.id).where(MailItemRow.waybill == check.value,
+                                                                MailItemRow.id != item.id)).first()
+            if used is not None:
+                raise IntakeError([f"邮件号 {check.value} 已用于另一件邮件，请核对"])
+            if item.direction == MailDirection.OUTBOUND.value:
+                if not (CaseState(row.state) is CaseState.MAILED and row.waybill is None):  # else: 退件重寄
+                    self.cases._require_mail(row)
+                    self.cases._move(row, CaseState.MAILED)
+                row.waybill = check.value
+            item.status, item.waybill, item.handed_at = MailStatus.HANDED.value, check.value, now
+            item.attempts += 1
+            item.follow_up = False
+            return {"waybill": check.value, "mail": item.status}
+
+        action = "mail_hand_over" if self._direction(item_id) is MailDirection.OUTBOUND else "pickup_collected"
+        return self._item_change(user, window, item_id, "交寄邮件", action, change)
+
+    def deliver_item(self, user: ClerkUser, window: int, item_id: int) -> MailItemView:
+        """Outbound: EMS delivered it (case → 已办结).  Inbound: the materials reached the hall,
+        logged as a supplement by EMS (the case is accepted when complete)."""
+        from clerk.cases import convert
+
+        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+            if item.status != MailStatus.HANDED.value:
+                raise ServiceError(f"该邮件当前为“{_label(item)}”，需先登记交寄/揽收")
+            after: dict[str, Any] = {}
+            if item.direction == MailDirection.OUTBOUND.value:
+                self.cases._move(row, CaseState.CLOSED)
+            else:
+                marks = convert.marks_from_json(row.marks)
+                lines = {ln.key: ln for ln in convert.notice_lines_from_json(row.one_time_notice) or ()}
+                entries = {e["key"]: e for e in row.checklist.get("entries", ())}
+                arrived = {}
+                for key in item.materials or ():
+                    if key in marks and marks[key].status.received:
+                        continue
+                    if key in lines:
+                        arrived[key] = received_mark(lines[key])
+                    elif key in entries:
+                        e = entries[key]
+                        arrived[key] = received_mark(_line_of(e))
+                if arrived:
+                    after = self._supplement_in(session, row, now, user, window, arrived, SupplyChannel.EMS,
+                                                item.waybill or "", now, False)
+            item.status, item.delivered_at = MailStatus.DELIVERED.value, now
+            return {"mail": item.status, **after}
+
+        action = "mail_deliver" if self._direction(item_id) is MailDirection.OUTBOUND else "pickup_received"
+        return self._item_change(user, window, item_id, "登记妥投/收到", action, change)
+
+    def return_item(self, user: ClerkUser, window: int, item_id: int, reason: str) -> MailItemView:
+        """Returned mail (退件) or a failed pickup: flagged for follow-up."""
+        if not reason.strip():
+            raise IntakeError(["请填写退回原因"])
+
+        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+            outbound = item.direction == MailDirection.OUTBOUND.value
+            allowed = (MailStatus.HANDED.value,) if outbound else (MailStatus.QUEUED.value, MailStatus.HANDED.value)
+            if item.status not in allowed:
+                raise ServiceError(f"该邮件当前为“{_label(item)}”，不能登记退回")
+            if outbound:
+                row.waybill = None  # the case stays 已寄出 until re-sent
+            item.status, item.returned_at, item.follow_up = MailStatus.RETURNED.value, now, True
+            item.return_reason = reason.strip()
+            return {"mail": item.status, "waybill": item.waybill, "reason": item.return_reason}
+
+        return self._item_change(user, window, item_id, "登记退件", "mail_return", change)
+
+    def requeue_item(self, user: ClerkUser, window: int, item_id: int, *, address: str | None = None,
+                     phone: str | None = None) -> MailItemView:
+        """After the follow-up call: send again (optionally to a corrected address)."""
+        from clerk.identity import check_phone
+
+        if phone is not None and not check_phone(phone).ok:
+            raise IntakeError([f"联系电话：{check_phone(phone).reason}"])
+
+        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+            if item.status != MailStatus.RETURNED.value:
+                raise ServiceError(f"该邮件当前为“{_label(item)}”，无需重新安排")
+            if address and address.strip():
+                item.address = address.strip()
+            if phone:
+                item.phone = phone.strip()
+            item.status, item.waybill, item.follow_up = MailStatus.QUEUED.value, None, False
+            return {"mail": item.status, "address": item.address}
+
+        return self._item_change(user, window, item_id, "重新安排邮寄", "mail_requeue", change)
+
+    def _direction(self, item_id: int) -> MailDirection:
+        return self.mail_item(item_id).direction
+
+    # -- the daily manifest (交寄清单) ----------------------------------------------------
+
+    def manifest_items(self, day: date | None = None) -> list[MailItemView]:
+        """Outbound items handed to EMS on ``day`` (local), in handover order."""
+        from clerk.store.tables_mail import MailItemRow
+
+        day = day or self.cases.today()
+        start = datetime.combine(day, time(0), self.cases.tz).astimezone(UTC)
+        end = datetime.combine(date.fromordinal(day.toordinal() + 1), time(0), self.cases.tz).astimezone(UTC)
+        return self._mail_query(lambda q: q.where(
+            MailItemRow.direction == MailDirection.OUTBOUND.value, MailItemRow.waybill.is_not(None),
+            MailItemRow.handed_at >= start, MailItemRow.handed_at < end,
+        ).order_by(MailItemRow.handed_at, MailItemRow.id))
+
+    def manifest_data(self, day: date | None = None, *, hall: Any = None, clerk_name: str = "") -> Any:
+        """``ManifestData`` for ``clerk.printing.render("manifest", …)``."""
+        from clerk.config import HallInfo
+        from clerk.printing.data import ManifestData, ManifestRow
+
+        day = day or self.cases.today()
+        rows = tuple(ManifestRow(i.waybill or "", i.case_number, i.recipient, i.phone, i.address, i.postcode,
+                                 i.contents) for i in self.manifest_items(day))
+        return ManifestData(hall=hall or HallInfo(), day=day, rows=rows, clerk_name=clerk_name,
+                            issued_at=self.cases.clock())
+
+    def manifest_csv(self, day: date | None = None) -> bytes:
+        """The day's manifest in the carrier's batch-import format (EMS: CSV)."""
+        from clerk.carriers import ManifestLine
+
+        day = day or self.cases.today()
+        lines = [ManifestLine(i.waybill or "", i.case_number, i.recipient, i.phone, i.address, i.postcode,
+                              i.contents) for i in self.manifest_items(day)]
+        return self.carrier.export_manifest(day, lines)
+
+
+def _label(item: Any) -> str:
+    return MailStatus(item.status).label(MailDirection(item.direction))
+
+
+def _line_of(entry: dict[str, Any]) -> Any:
+    from clerk.cases.views import NoticeLine
+
+    return NoticeLine(entry["key"], entry["name"], entry["form"], int(entry["copies"]), entry["requirement"])

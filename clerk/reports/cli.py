@@ -1,0 +1,76 @@
+"""``clerk report daily|monthly``, ``clerk dashboard`` and ``clerk serve``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    report = subparsers.add_parser("report", help="业务日报、月报（CSV / PDF）")
+    kinds = report.add_subparsers(dest="report_kind", metavar="KIND")
+    daily = kinds.add_parser("daily", help="日报")
+    daily.add_argument("--date", required=True, help="日期 YYYY-MM-DD")
+    monthly = kinds.add_parser("monthly", help="月报")
+    monthly.add_argument("--month", required=True, help="月份 YYYY-MM")
+    for parser in (daily, monthly):
+        parser.add_argument("--csv", metavar="FILE", help="导出 CSV 文件")
+        parser.add_argument("--pdf", metavar="FILE", help="导出可打印的 PDF 文件（含图表）")
+        parser.set_defaults(handler=run_report)
+    report.set_defaults(handler=lambda args: (report.print_help(), 2)[1])
+
+    board = subparsers.add_parser("dashboard", help="大厅管理看板（全部窗口实时数据、诉求登记）")
+    board.set_defaults(handler=run_dashboard)
+    serve = subparsers.add_parser("serve", help="通过浏览器访问大厅管理看板（textual-serve）")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--public-url", default=None, help="经反向代理访问时的外部地址")
+    serve.set_defaults(handler=run_serve)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from clerk.config import ConfigError, get_settings
+    from clerk.reports.export import report_csv, report_pdf, write_csv
+    from clerk.reports.periods import parse_month
+    from clerk.reports.report import daily_report, monthly_report
+    from clerk.store.engine import Store
+    from clerk.store.errors import StoreUnavailable
+
+    try:
+        settings = get_settings()
+        if args.report_kind == "daily":
+            try:
+                day = date.fromisoformat(args.date)
+            except ValueError:
+                raise ValueError(f"日期格式应为 YYYY-MM-DD：{args.date}") from None
+            build, when = daily_report, day
+        else:
+            build, when = monthly_report, parse_month(args.month)
+        store = Store.from_settings(settings)
+        report = build(store, when, timezone=settings.timezone, hall_name=settings.hall.name)
+    except (ValueError, ConfigError, StoreUnavailable) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    if args.csv:
+        write_csv(report, args.csv)
+        print(f"已导出 CSV：{args.csv}")
+    if args.pdf:
+        with open(args.pdf, "wb") as fh:
+            fh.write(report_pdf(report, font_path=settings.font_path))
+        print(f"已导出 PDF：{args.pdf}")
+    if not (args.csv or args.pdf):
+        sys.stdout.write(report_csv(report).replace("\r\n", "\n"))
+    return 0
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    from clerk.tui.supervisor import run_supervisor
+
+    return run_supervisor()
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from clerk.tui.supervisor import serve
+
+    return serve(args.host, args.port, args.public_url)

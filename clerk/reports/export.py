@@ -1,0 +1,135 @@
+"""Report export: CSV (one row per figure) and a printable A4 PDF with bar charts.
+
+The PDF reuses the notice layout (``clerk.printing.layout.Flow``) and font
+choice (``clerk.printing.fonts.choose_font``), so Chinese text is embedded the
+same way as on the notices; charts are reportlab graphics bar charts.
+reportlab is imported on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from clerk.reports.report import Report
+
+CSV_HEADER = ("分类", "项目", "数值")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def report_rows(report: Report) -> list[tuple[str, str, str]]:
+    """Every figure of the report as (section, label, value)."""
+    rows: list[tuple[str, str, str]] = [
+        ("概况", "统计期间", report.period),
+        ("概况", "办件人次（一件事计1次）", str(report.visits)),
+        ("概况", "事项办件数", str(report.item_cases)),
+        ("概况", "按时办结率", _pct(report.on_time_rate)),
+        ("概况", "期间办结的承诺件", str(report.promised_met)),
+        ("概况", "其中按时办结", str(report.promised_on_time)),
+        ("概况", "满意率（非常满意+满意）", _pct(report.good_rating_share)),
+    ]
+    rows += [("按事项", f"{code} {name}", str(n)) for code, name, n in report.by_item]
+    rows += [("按部门", dept, str(n)) for dept, n in report.by_department]
+    rows += [("按窗口", f"{w}号窗口", str(n)) for w, n in report.by_window]
+    rows += [("按受理结果", label, str(n)) for label, n in report.by_outcome]
+    rows += [("好差评", rating, str(n)) for rating, n in report.ratings]
+    rows += [
+        ("兜底与容缺", "转兜底窗口", str(report.fallback_cases)),
+        ("兜底与容缺", "其中仍待补正", str(report.fallback_still_open)),
+        ("兜底与容缺", "容缺受理", str(report.tolerated_cases)),
+        ("兜底与容缺", "容缺材料逾期未补", str(report.supply_overdue)),
+    ]
+    return rows
+
+
+def report_csv(report: Report) -> str:
+    """CSV text (UTF-8 with BOM when written, so spreadsheet programs read Chinese)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(report_rows(report))
+    return out.getvalue()
+
+
+def write_csv(report: Report, path: Any) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        fh.write(report_csv(report))
+
+
+def report_pdf(report: Report, *, font_path: str = "") -> bytes:
+    from clerk.printing.fonts import choose_font
+    from clerk.printing.layout import Flow, paper_for
+    from clerk.printing.parts import draw_pages
+
+    font = choose_font(font_path).name
+    flow = Flow(paper_for("a4"), font)
+    body = flow.paper.body
+    if report.hall_name:
+        flow.para(report.hall_name, body + 2, align="center", bold=True)
+    flow.para(report.title, flow.paper.title, align="center", bold=True)
+    flow.para(f"生成时间：{report.generated_at:%Y-%m-%d %H:%M}", flow.paper.small, align="center", gray=0.3)
+    flow.heading("一、概况")
+    flow.fields([(label, value) for section, label, value in report_rows(report) if section == "概况"][1:])
+    flow.heading("二、按部门")
+    if report.by_department:
+        flow.add([_chart_unit(flow, [d for d, _ in report.by_department], [n for _, n in report.by_department])])
+    flow.table(["部门", "办件数"], [[d, str(n)] for d, n in report.by_department] or [["—", "0"]], [4, 1])
+    flow.heading("三、按事项")
+    flow.table(["事项编码", "事项名称", "办件数"], [[c, name, str(n)] for c, name, n in report.by_item] or
+               [["—", "—", "0"]], [1.3, 3, 0.8])
+    flow.heading("四、按窗口")
+    if report.by_window:
+        flow.add([_chart_unit(flow, [f"{w}号" for w, _ in report.by_window], [n for _, n in report.by_window])])
+    flow.table(["窗口", "办件人次"], [[f"{w}号窗口", str(n)] for w, n in report.by_window] or [["—", "0"]], [4, 1])
+    flow.heading("五、按受理结果")
+    flow.table(["受理结果", "人次"], [[label, str(n)] for label, n in report.by_outcome] or [["—", "0"]], [4, 1])
+    flow.heading("六、好差评")
+    flow.add([_chart_unit(flow, [r for r, _ in report.ratings], [n for _, n in report.ratings])])
+    flow.table(["评价", "件数"], [[r, str(n)] for r, n in report.ratings], [4, 1])
+    flow.heading("七、兜底与容缺")
+    flow.fields([(label, value) for section, label, value in report_rows(report) if section == "兜底与容缺"])
+    return draw_pages(flow, number=report.period, title=report.title, author=report.hall_name or "clerk",
+                      reprint_note="")
+
+
+def _chart_unit(flow: Any, labels: list[str], values: list[int]) -> Any:
+    """A vertical bar chart as one layout unit (reportlab graphics)."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing
+
+    from clerk.printing.layout import Unit
+
+    width, height = flow.width, 150.0
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 30, 30, width - 40, height - 45
+    chart.data = [values]
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(max(values, default=0), 1) * 1.15
+    chart.valueAxis.labels.fontName = flow.font
+    chart.valueAxis.labels.fontSize = 7
+    chart.categoryAxis.categoryNames = [label[:10] for label in labels]
+    chart.categoryAxis.labels.fontName = flow.font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = flow.font
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 6
+    chart.bars[0].fillColor = _gray(0.55)
+    drawing.add(chart)
+
+    def draw(c: Any, left: float, top: float) -> None:
+        renderPDF.draw(drawing, c, left, top - height)
+
+    return Unit(height + 6, draw)
+
+
+def _gray(level: float) -> Any:
+    from reportlab.lib.colors import Color
+
+    return Color(level, level, level)

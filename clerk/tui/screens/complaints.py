@@ -1,0 +1,174 @@
+"""The complaint desk (有事您说话 / 办不成事 window).
+
+Log a complaint with its category (answer limit in working days), then, on the
+selected row, type in the note field and press F5 to hand off (the note is the
+department), F6 to reply, F7/F8 for a satisfied/unsatisfied return visit.
+首问负责: the service refuses changes by anyone but the owner or a supervisor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from clerk.tui.messages import Message, banner_text
+from clerk.tui.widgets.banner import Banner
+
+
+class ComplaintsLoaded(Message):
+    def __init__(self, complaints: list[Any], categories: list[Any], today: Any, done: str = "") -> None:
+        super().__init__()
+        self.complaints, self.categories, self.today, self.done = complaints, categories, today, done
+
+
+class ComplaintFailed(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+def desk_from_app(app: Any) -> Any:
+    from clerk.complaints.categories import load_categories
+    from clerk.complaints.service import ComplaintDesk
+    from clerk.config import config_path
+
+    s = app.services
+    return ComplaintDesk(s.cases.store, s.calendar, load_categories(config_path()), s.clock,
+                         hall_code=s.settings.hall.code, timezone=s.settings.timezone)
+
+
+class ComplaintsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="complaints.back"),
+        Binding("f10", "log", "登记诉求", id="complaints.log"),
+        Binding("f5", "hand_off", "转办", id="complaints.hand_off"),
+        Binding("f6", "reply", "答复", id="complaints.reply"),
+        Binding("f7", "visit(True)", "回访满意", id="complaints.visit_ok"),
+        Binding("f8", "visit(False)", "回访不满意", id="complaints.visit_bad"),
+    ]
+    DEFAULT_CSS = """
+    ComplaintsScreen #complaint-form { height: auto; }
+    ComplaintsScreen #complaint-form Input { width: 1fr; }
+    ComplaintsScreen #complaint-category { width: 24; }
+    ComplaintsScreen #complaint-list { height: 1fr; }
+    """
+    AUTO_FOCUS = "#complaint-summary"
+
+    def __init__(self, desk: Any = None, *, user: Any = None) -> None:
+        super().__init__()
+        self.desk, self.user = desk, user
+        self.numbers: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("诉求登记（有事您说话 / 办不成事窗口）—— 首问负责：登记人负责到底", id="complaint-title")
+        with Horizontal(id="complaint-form"):
+            yield Select([], prompt="诉求类别", id="complaint-category", compact=True)
+            yield Input(placeholder="诉求内容", id="complaint-summary", compact=True)
+            yield Input(placeholder="诉求人", id="complaint-name", compact=True)
+            yield Input(placeholder="联系电话", id="complaint-phone", compact=True)
+            yield Input(placeholder="相关受理编号（可空）", id="complaint-case", compact=True)
+        yield DataTable(id="complaint-list", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="转办部门 / 答复内容 / 回访情况，然后按 F5 / F6 / F7 / F8", id="complaint-note",
+                    compact=True)
+        yield Banner()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("编号", "类别", "诉求内容", "负责人", "承办部门", "状态", "答复期限")
+        self._run(None)
+
+    def _user(self) -> Any:
+        return self.user or getattr(self.app, "user", None)
+
+    def _desk(self) -> Any:
+        if self.desk is None:
+            self.desk = desk_from_app(self.app)
+        return self.desk
+
+    # -- actions -------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_log(self) -> None:
+        category = self.query_one("#complaint-category", Select).value
+        if category is Select.NULL:
+            self.query_one(Banner).show("请选择诉求类别", "error")
+            return
+        values = [self.query_one(f"#complaint-{k}", Input).value for k in ("summary", "name", "phone", "case")]
+        self._run(("log", str(category), *values))
+
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not self.numbers or table.cursor_row is None or table.cursor_row >= len(self.numbers):
+            self.query_one(Banner).show("请先在列表中选择一件诉求", "error")
+            return None
+        return self.numbers[table.cursor_row]
+
+    def _note_call(self, kind: str, *extra: Any) -> None:
+        number = self._selected()
+        if number is not None:
+            self._run((kind, number, self.query_one("#complaint-note", Input).value, *extra))
+
+    def action_hand_off(self) -> None:
+        self._note_call("hand_off")
+
+    def action_reply(self) -> None:
+        self._note_call("reply")
+
+    def action_visit(self, satisfied: bool) -> None:
+        self._note_call("visit", satisfied)
+
+    # -- worker --------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="complaints")
+    def _run(self, call: tuple | None) -> None:
+        try:
+            desk, user, done = self._desk(), self._user(), ""
+            if call is not None:
+                if user is None:
+                    raise ValueError("请先登录")
+                kind, *args = call
+                if kind == "log":
+                    category, summary, name, phone, case = args
+                    view = desk.log(user, getattr(self.app, "window_number", None), category, summary,
+                                    applicant_name=name, applicant_phone=phone, case_number=case or None)
+                    done = f"已登记诉求 {view.number}，{desk.categories[category].limit_text}（{view.due_on:%Y-%m-%d}前）"
+                elif kind == "hand_off":
+                    view = desk.hand_off(user, args[0], args[1])
+                    done = f"诉求 {view.number} 已转办 {view.department}"
+                elif kind == "reply":
+                    view = desk.reply(user, args[0], args[1])
+                    done = f"诉求 {view.number} 已答复"
+                else:
+                    view = desk.return_visit(user, args[0], args[1], args[2])
+                    done = f"诉求 {view.number} 已回访，办结"
+            self.post_message(ComplaintsLoaded(desk.open_complaints(), list(desk.categories.values()),
+                                               desk.today(), done))
+        except Exception as exc:
+            self.post_message(ComplaintFailed(banner_text(exc)))
+
+    @on(ComplaintFailed)
+    def _failed(self, message: ComplaintFailed) -> None:
+        self.query_one(Banner).show(message.text, "error")
+
+    @on(ComplaintsLoaded)
+    def _loaded(self, message: ComplaintsLoaded) -> None:
+        select = self.query_one("#complaint-category", Select)
+        if not select._options or len(select._options) <= 1:
+            select.set_options([(f"{c.name}（{c.limit_text}）", c.name) for c in message.categories])
+        table = self.query_one(DataTable)
+        table.clear()
+        self.numbers = [c.number for c in message.complaints]
+        for c in message.complaints:
+            due = f"{c.due_on:%Y-%m-%d}" + ("（逾期）" if c.overdue_on(message.today) else "")
+            table.add_row(c.number, c.category, c.summary[:20], c.owner_name, c.department or "—", c.state.value, due)
+        if message.done:
+            self.query_one(Banner).show(message.done, "info")
+            for key in ("summary", "name", "phone", "case"):
+                self.query_one(f"#complaint-{key}", Input).value = ""
+            self.query_one("#complaint-note", Input).value = ""

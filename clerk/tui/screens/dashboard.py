@@ -1,0 +1,210 @@
+"""The supervisor's hall dashboard (大厅管理看板).
+
+Live across every window of the shared store: it refreshes itself every
+``REFRESH_SECONDS`` in a thread worker (one aggregate query per panel, see
+``clerk.reports.dashboard``) and posts the figures back as a message.  Enter on
+a deadline line drills down to its cases; C opens the complaint desk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Sparkline, Static
+
+from clerk.tui.messages import Message, banner_text
+from clerk.tui.widgets.banner import Banner
+
+REFRESH_SECONDS = 15.0
+
+
+class SnapshotReady(Message):
+    def __init__(self, snapshot: Any) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+
+
+class DrillReady(Message):
+    def __init__(self, title: str, cases: list[Any]) -> None:
+        super().__init__()
+        self.title, self.cases = title, cases
+
+
+class BoardFailed(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def dashboard_from_app(app: Any) -> Any:
+    """Build the core ``Dashboard`` from the window app's services (call in a worker)."""
+    from clerk.reports.dashboard import Dashboard
+
+    services = app.services
+    return Dashboard(services.cases.store, services.calendar, services.clock, timezone=services.settings.timezone)
+
+
+class DashboardScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="dashboard.back"),
+        Binding("f5,r", "refresh", "刷新", id="dashboard.refresh"),
+        Binding("enter", "drill", "查看案件", id="dashboard.drill"),
+        Binding("c", "complaints", "诉求登记", id="dashboard.complaints"),
+    ]
+    DEFAULT_CSS = """
+    DashboardScreen #board-top { height: auto; }
+    DashboardScreen #windows { width: 3fr; height: 12; }
+    DashboardScreen #totals-box { width: 2fr; height: 12; }
+    DashboardScreen #deadlines, DashboardScreen #drill { height: 1fr; }
+    DashboardScreen #board-bottom { height: 1fr; }
+    DashboardScreen #side { width: 2fr; }
+    DashboardScreen #deadline-box { width: 3fr; }
+    DashboardScreen Sparkline { height: 2; margin: 0 1; }
+    DashboardScreen .panel { border: round $primary; }
+    """
+
+    def __init__(self, dashboard: Any = None, *, refresh_seconds: float = REFRESH_SECONDS,
+                 complaint_desk: Any = None, user: Any = None) -> None:
+        super().__init__()
+        self.dashboard, self.refresh_seconds = dashboard, refresh_seconds
+        self.complaint_desk, self.user = complaint_desk, user
+        self.snapshot: Any = None
+        self._line_keys: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("大厅管理看板 —— 正在读取……", id="board-title")
+        with Horizontal(id="board-top"):
+            yield DataTable(id="windows", cursor_type="row", zebra_stripes=True, classes="panel")
+            with Vertical(id="totals-box", classes="panel"):
+                yield Static("", id="totals")
+                yield Sparkline([], id="hourly")
+        with Horizontal(id="board-bottom"):
+            with Vertical(id="deadline-box", classes="panel"):
+                yield DataTable(id="deadlines", cursor_type="row", zebra_stripes=True)
+                yield DataTable(id="drill", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="side", classes="panel"):
+                yield Static("", id="watch")
+                yield Static("", id="ratings")
+                yield Sparkline([], id="rating-trend")
+        yield Banner()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#windows", DataTable).add_columns("窗口", "今日办件", "当前/最近办件", "平均间隔", "待补正")
+        self.query_one("#deadlines", DataTable).add_columns("部门", "事项", "逾期", "1个工作日内", "3个工作日内")
+        self.query_one("#drill", DataTable).add_columns("受理编号", "事项", "状态", "窗口", "期限")
+        self.query_one("#windows").border_title = "各窗口"
+        self.query_one("#totals-box").border_title = "全厅"
+        self.query_one("#deadline-box").border_title = "期限预警（回车查看案件）"
+        self.query_one("#side").border_title = "提醒与好差评"
+        self.query_one("#deadlines", DataTable).focus()
+        self.action_refresh()
+        self.set_interval(self.refresh_seconds, self.action_refresh)
+
+    # -- actions -------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    def action_drill(self) -> None:
+        table = self.query_one("#deadlines", DataTable)
+        if not self._line_keys or table.cursor_row is None or table.cursor_row >= len(self._line_keys):
+            return
+        department, code = self._line_keys[table.cursor_row]
+        self._drill(department, code)
+
+    @on(DataTable.RowSelected, "#deadlines")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # the focused table takes Enter itself: drill from its selection
+        self.action_drill()
+
+    def action_complaints(self) -> None:
+        from clerk.tui.screens.complaints import ComplaintsScreen
+
+        self.app.push_screen(ComplaintsScreen(self.complaint_desk, user=self.user))
+
+    # -- workers -------------------------------------------------------------
+    def _board(self) -> Any:
+        if self.dashboard is None:
+            self.dashboard = dashboard_from_app(self.app)
+        return self.dashboard
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
+    def _load(self) -> None:
+        try:
+            self.post_message(SnapshotReady(self._board().snapshot()))
+        except Exception as exc:  # shown, never fatal: the next refresh retries
+            self.post_message(BoardFailed(banner_text(exc)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-drill")
+    def _drill(self, department: str, code: str) -> None:
+        try:
+            cases = self._board().drill(department, code, "due_3")
+            self.post_message(DrillReady(f"{department} {code}", cases))
+        except Exception as exc:
+            self.post_message(BoardFailed(banner_text(exc)))
+
+    # -- handlers ------------------------------------------------------------
+    @on(BoardFailed)
+    def _failed(self, message: BoardFailed) -> None:
+        self.query_one(Banner).show(message.text, "error")
+
+    @on(DrillReady)
+    def _show_drill(self, message: DrillReady) -> None:
+        table = self.query_one("#drill", DataTable)
+        table.clear()
+        for c in message.cases:
+            table.add_row(c.number, c.name, c.state, f"{c.window}号", f"{c.due_on:%m-%d}" if c.due_on else "—")
+        self.query_one(Banner).show(f"{message.title}：3个工作日内到期及逾期 {len(message.cases)} 件", "info")
+
+    @on(SnapshotReady)
+    def _show(self, message: SnapshotReady) -> None:
+        snap = self.snapshot = message.snapshot
+        now = snap.at.astimezone(self.dashboard.tz) if self.dashboard is not None else snap.at
+        self.query_one("#board-title", Static).update(
+            f"大厅管理看板 —— {now:%Y-%m-%d %H:%M:%S} 更新，每{self.refresh_seconds:g}秒自动刷新")
+        windows = self.query_one("#windows", DataTable)
+        windows.clear()
+        for w in snap.windows:
+            last = f"{w.last_number} {w.last_item}" if w.last_number else "—"
+            avg = f"{w.avg_minutes:.1f}分钟" if w.avg_minutes is not None else "—"
+            windows.add_row(f"{w.window}号", str(w.cases_today), last, avg, str(w.open_fallback))
+        t = snap.totals
+        self.query_one("#totals", Static).update(
+            f"今日办件 {t.cases_today}　本月 {t.cases_month}\n"
+            f"当场办结率 {_pct(t.on_the_spot_share)}\n"
+            f"兜底待补正 {t.fallback_backlog}　容缺待补 {t.tolerated_open}\n"
+            f"待寄件 {t.mail_queue}\n今日各时段办件（8—18时）：")
+        self.query_one("#hourly", Sparkline).data = list(t.hourly)
+        d = snap.deadlines
+        lines = self.query_one("#deadlines", DataTable)
+        row = lines.cursor_row
+        lines.clear()
+        self._line_keys = [(line.department, line.code) for line in d.lines]
+        for line in d.lines:
+            lines.add_row(line.department or "—", line.name, str(line.overdue), str(line.due_1), str(line.due_3))
+        if d.lines and row is not None:
+            lines.move_cursor(row=min(row, len(d.lines) - 1))
+        note = "（日历未载入，期限按周末推算）" if d.provisional else ""
+        self.query_one("#watch", Static).update(
+            f"逾期合计 {d.overdue_total}{note}\n"
+            f"一次性告知：逾期 {d.notice_overdue}，1个工作日内到期 {d.notice_due_1}\n"
+            f"容缺材料逾期未补 {d.supply_overdue}\n"
+            f"差评整改：未办结 {d.follow_up_open}，逾期 {d.follow_up_overdue}\n"
+            f"诉求：未办结 {d.complaints_open}，逾期未答复 {d.complaints_overdue}")
+        r = snap.ratings
+        trend = " ".join(f"{m[5:]}月{_pct(s)}" for m, s in r.trend[-3:])
+        self.query_one("#ratings", Static).update(
+            f"本月满意率 {_pct(r.good_share)}（{r.month_good}/{r.month_rated}）\n近月：{trend}")
+        self.query_one("#rating-trend", Sparkline).data = [s * 100 if s is not None else 0 for _, s in r.trend]

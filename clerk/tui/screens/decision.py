@@ -1,0 +1,120 @@
+"""Back-office results (后台审批结果): record the department's decision on a case.
+
+Scan or type the case number; choose 准予许可 / 需补正 / 不予许可; type the
+correction items (one per "；") or the refusal reason; F10 records it.  The
+matching notice is printed, an EMS case is queued for mailing, and the banner
+says whether the decision came within the promised limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Input, Select, Static
+
+from clerk.tui.messages import Failed, banner_text
+from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
+from clerk.tui.widgets.banner import Banner
+
+DECISIONS = [("准予许可（符合办证条件）", "approved"), ("需补正（补正材料通知书）", "correction"),
+             ("不予许可（不予许可决定书）", "refused")]
+
+
+class DecisionScreen(DeskScreen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="decision.back"),
+        Binding("f10", "save", "登记结果", id="decision.save"),
+        Binding("f2", "focus_scan", "扫码", id="decision.scan"),
+    ]
+    AUTO_FOCUS = "#decision-scan"
+
+    def __init__(self, desk: Any = None) -> None:
+        super().__init__(desk)
+        self.case: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("审批结果登记 —— 扫描受理编号条码（或输入编号回车）", id="decision-title")
+        yield Input(placeholder="受理编号", id="decision-scan", compact=True)
+        yield Static("", id="decision-detail")
+        yield Select(DECISIONS, value="approved", allow_blank=False, id="decision-kind", compact=True)
+        yield Input(placeholder="补正内容（多项用“；”分隔）或不予许可理由", id="decision-text", compact=True)
+        yield Banner()
+        yield Footer()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="decision")
+    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
+        self.run_call(action, fn, args, kwargs)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_focus_scan(self) -> None:
+        self.query_one("#decision-scan", Input).focus()
+
+    @on(Input.Submitted, "#decision-scan")
+    def _scanned(self, event: Input.Submitted) -> None:
+        number = event.value.strip()
+        event.input.value = ""
+        if number:
+            self.call("open", _open, number)
+
+    def action_save(self) -> None:
+        if self.case is None:
+            self.query_one(Banner).show("请先扫码或输入受理编号打开案件", "warning")
+            return
+        from clerk.cases.views import Decision
+
+        decision = Decision(self.query_one("#decision-kind", Select).value)
+        text = self.query_one("#decision-text", Input).value.strip()
+        items = [t for t in text.replace(";", "；").split("；") if t.strip()] if decision is Decision.CORRECTION else []
+        self.call("decide", "record_decision", self.user, self.window, self.case.number, decision,
+                  reason=text, items=items, version=self.case.version)
+
+    @on(DeskDone)
+    def _done(self, event: DeskDone) -> None:
+        banner = self.query_one(Banner)
+        if event.action == "open":
+            view, left = event.result
+            self.case = view
+            due = view.promised_due
+            lines = [f"{view.number}  {view.name}  状态：{view.state}  送达：{view.delivery}"]
+            if due is not None:
+                left_text = f"  {days_text(left)}" if left is not None else ""
+                lines.append(f"承诺办结时间：{due.date:%Y-%m-%d}" + ("（暂定）" if due.provisional else "") + left_text)
+            self.query_one("#decision-detail", Static).update("\n".join(lines))
+            self.query_one("#decision-kind", Select).focus()
+            banner.show(f"已打开 {view.number}", "info")
+        elif event.action == "decide":
+            r = event.result
+            self.case = r.case
+            timing = "" if r.on_time is None else ("按期作出" if r.on_time else f"超期 {r.late_days} 个工作日")
+            mail = "，已列入EMS待寄清单" if r.mail else "，请通知申请人到窗口领取"
+            banner.show(f"{r.case.number}：{r.case.state}（{timing}）{mail}，正在打印通知书……",
+                        "ok" if r.on_time is not False else "warning")
+            self._print(r.case.number)
+        elif event.action == "print":
+            banner.show(str(event.result), "ok")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="decision-print")
+    def _print(self, number: str) -> None:
+        services = self.app.services
+        try:
+            text = f"{number}：{services.describe_print(services.print_case(number, self.user, self.window))}"
+        except Exception as exc:
+            self.post_message(Failed("print", exc, banner_text(exc)))
+        else:
+            self.post_message(DeskDone("print", text))
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.query_one(Banner).show(event.text, "error")
+
+
+def _open(desk: Any, number: str) -> tuple[Any, int | None]:
+    view = desk.get(number)
+    due = view.promised_due
+    left = desk.calendar.count_working_days(desk.today(), due.date).days if due else None
+    return view, left

@@ -1,0 +1,69 @@
+"""Pieces shared by the desk screens (fallback, decision, mail, rating).
+
+Each desk screen holds a ``DeskService`` (``clerk.cases.desk``): injected by
+the app or a test, else built on first use from ``app.services.cases`` inside a
+worker thread (the store import stays off the event loop).  Workers post
+``DeskDone`` / ``Failed``; only handlers touch widgets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.screen import Screen
+
+from clerk.tui.messages import Failed, Message, banner_text
+
+
+class DeskDone(Message):
+    """A desk worker finished ``action`` with ``result``."""
+
+    def __init__(self, action: str, result: Any, extra: Any = None) -> None:
+        super().__init__()
+        self.action, self.result, self.extra = action, result, extra
+
+
+class DeskScreen(Screen):
+    """Base of the desk screens: the service, who is signed in, running calls."""
+
+    def __init__(self, desk: Any = None, *, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self._desk = desk
+
+    @property
+    def desk(self) -> Any:
+        """The DeskService (call from a worker: building it may import the store)."""
+        if self._desk is None:
+            from clerk.cases.desk import DeskService
+
+            services = self.app.services
+            self._desk = getattr(services, "desk", None) or DeskService(services.cases)
+        return self._desk
+
+    @property
+    def user(self) -> Any:
+        return self.app.user
+
+    @property
+    def window(self) -> int:
+        return self.app.window_number or 0
+
+    def call(self, action: str, fn: Any, *args: Any, **kwargs: Any) -> None:
+        """Run ``fn(*args, **kwargs)`` in the thread worker (one call, one transaction)."""
+        self._run(action, fn, args, kwargs)
+
+    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
+        raise NotImplementedError  # each screen defines its own worker (own group)
+
+    def run_call(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
+        """Body of a worker: the call, then one message back."""
+        try:
+            result = fn(self.desk, *args, **kwargs) if callable(fn) else getattr(self.desk, fn)(*args, **kwargs)
+        except Exception as exc:  # the clerk sees every error in the banner
+            self.post_message(Failed(action, exc, banner_text(exc)))
+        else:
+            self.post_message(DeskDone(action, result))
+
+
+def days_text(days: int) -> str:
+    return f"剩余 {days} 个工作日" if days >= 0 else f"已超期 {-days} 个工作日"

@@ -1,0 +1,238 @@
+"""The fallback desk (兜底窗口): queue, supplements, EMS pickups, acceptance.
+
+The queue lists incomplete and 容缺 cases of every window, oldest first, with
+the deadline that matters (the 5-working-day one-time-notice limit, or the 容缺
+supply-by date) and the working days left; rows about to lapse are red.  Scan
+a case's barcode (or type its number and Enter) to open it; tick the materials
+that arrived (space), choose the channel, F10 logs the supplement.  Unticking a
+material that was never on the one-time notice is refused by the service (一次
+告知) and the banner says so.  When the case becomes accepted the 承诺件通知书
+is printed, its completion date counted from that moment.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Input, Select, SelectionList, Static
+
+from clerk.tui.messages import Failed
+from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
+from clerk.tui.widgets.banner import Banner
+
+CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽收", "ems")]
+
+
+class FallbackScreen(DeskScreen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="fallback.back"),
+        Binding("f5", "refresh", "刷新", id="fallback.refresh"),
+        Binding("f10", "save", "登记补充", id="fallback.save"),
+        Binding("f6", "tolerate", "容缺受理", id="fallback.tolerate"),
+        Binding("f7", "pickup", "安排揽收", id="fallback.pickup"),
+        Binding("f8", "reject", "不予受理", id="fallback.reject"),
+        Binding("f2", "focus_scan", "扫码", id="fallback.scan"),
+    ]
+    AUTO_FOCUS = "#fallback-scan"
+
+    def __init__(self, desk: Any = None) -> None:
+        super().__init__(desk)
+        self.case: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("兜底窗口 —— 扫描受理编号条码（或输入编号回车）打开案件", id="fallback-title")
+        yield Input(placeholder="受理编号", id="fallback-scan", compact=True)
+        yield DataTable(id="fallback-queue", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="fallback-case"):
+            yield SelectionList[str](id="fallback-materials")
+            with Vertical(id="fallback-form"):
+                yield Static("", id="fallback-detail")
+                yield Select(CHANNELS, value="in_person", allow_blank=False, id="fallback-channel", compact=True)
+                yield Input(placeholder="上传编号 / 邮件号（可空）", id="fallback-ref", compact=True)
+                yield Input(placeholder="揽收日期 YYYY-MM-DD 时段 09:00-11:30", id="fallback-pickup", compact=True)
+                yield Input(placeholder="不予受理理由", id="fallback-reason", compact=True)
+        yield Banner()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#fallback-queue", DataTable)
+        table.add_columns("受理编号", "事项", "申请人", "状态", "期限", "到期日", "剩余", "尚缺材料")
+        self.query_one("#fallback-materials").border_title = "材料（空格勾选已收到）"
+        self.action_refresh()
+
+    # -- workers -----------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fallback")
+    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
+        self.run_call(action, fn, args, kwargs)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fallback-list")
+    def _list(self) -> None:
+        self.run_call("queue", "fallback_queue", (), {})
+
+    # -- actions -------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        self._list()
+
+    def action_focus_scan(self) -> None:
+        self.query_one("#fallback-scan", Input).focus()
+
+    @on(Input.Submitted, "#fallback-scan")
+    def _scanned(self, event: Input.Submitted) -> None:
+        number = event.value.strip()
+        event.input.value = ""
+        if number:
+            self.open_case(number)
+
+    @on(DataTable.RowSelected, "#fallback-queue")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        self.open_case(str(event.row_key.value))
+
+    def open_case(self, number: str) -> None:
+        self.query_one(Banner).show(f"正在打开 {number} ……", "info")
+        self.call("open", "get", number)
+
+    def _marks(self) -> dict[str, Any]:
+        """Materials newly ticked → received as the notice asks; unticked received ones → demanded again."""
+        from clerk.cases.domain import MaterialMark, MaterialStatus
+        from clerk.cases.pickups import received_mark
+        from clerk.cases.views import NoticeLine
+
+        chosen = set(self.query_one("#fallback-materials", SelectionList).selected)
+        marks: dict[str, Any] = {}
+        for e in self.case.checklist.entries:
+            m = e.material
+            had = self.case.marks.get(m.key, MaterialMark()).status.received
+            if m.key in chosen and not had:
+                marks[m.key] = received_mark(NoticeLine(m.key, m.name, str(m.form), m.copies, m.requirement))
+            elif had and m.key not in chosen:
+                marks[m.key] = MaterialMark(MaterialStatus.MISSING)
+        return marks
+
+    def _needs_case(self) -> bool:
+        if self.case is None:
+            self.query_one(Banner).show("请先扫码或输入受理编号打开案件", "warning")
+            return False
+        return True
+
+    def action_save(self, tolerate: bool = False) -> None:
+        if not self._needs_case():
+            return
+        marks = self._marks()
+        if not marks and not tolerate:
+            self.query_one(Banner).show("没有新勾选的材料", "warning")
+            return
+        channel = self.query_one("#fallback-channel", Select).value
+        reference = self.query_one("#fallback-ref", Input).value
+        self.call("supplement", "log_supplement", self.user, self.window, self.case.number, marks, channel,
+                  reference=reference, tolerate=tolerate, version=self.case.version)
+
+    def action_tolerate(self) -> None:
+        self.action_save(tolerate=True)
+
+    def action_pickup(self) -> None:
+        if not self._needs_case():
+            return
+        text = self.query_one("#fallback-pickup", Input).value.split()
+        try:
+            day = date.fromisoformat(text[0])
+            start, end = text[1].split("-")
+        except (IndexError, ValueError):
+            self.query_one(Banner).show("揽收安排请按“2026-11-26 09:00-11:30”填写", "error")
+            return
+        chosen = set(self.query_one("#fallback-materials", SelectionList).selected)
+        marks = self.case.marks
+        owed = [ln.key for ln in self.case.one_time_notice or ()
+                if ln.key not in chosen and not (ln.key in marks and marks[ln.key].status.received)]
+        self.call("pickup", "schedule_pickup", self.user, self.window, self.case.number, owed,
+                  day=day, window_from=start, window_to=end, version=self.case.version)
+
+    def action_reject(self) -> None:
+        if not self._needs_case():
+            return
+        reason = self.query_one("#fallback-reason", Input).value
+        self.call("reject", "reject", self.user, self.window, self.case.number, reason, version=self.case.version)
+
+    # -- results -------------------------------------------------------------------
+    @on(DeskDone)
+    def _done(self, event: DeskDone) -> None:
+        banner = self.query_one(Banner)
+        if event.action == "queue":
+            self._fill_queue(event.result)
+        elif event.action == "open":
+            self._show_case(event.result)
+            banner.show(f"已打开 {event.result.number}：{event.result.state}", "info")
+        elif event.action == "reopen":
+            self._show_case(event.result)
+        elif event.action == "pickup":
+            item = event.result
+            banner.show(f"已安排 {item.pickup_on:%m-%d} {item.pickup_from}-{item.pickup_to} 上门揽收：{item.contents}", "ok")
+            self.call("reopen", "get", item.case_number)
+        elif event.action in ("supplement", "reject"):
+            view, was = event.result, self.case.state if self.case else None
+            self._show_case(view)
+            if view.state != was and str(view.state) in ("已受理", "容缺受理"):
+                banner.show(f"{view.number} 已转为{view.state}，正在打印承诺件通知书……", "ok")
+                self._print(view.number)
+            else:
+                banner.show(f"{view.number}：已登记，当前状态 {view.state}", "ok")
+            self.action_refresh()
+        elif event.action == "print":
+            banner.show(str(event.result), "ok")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fallback-print")
+    def _print(self, number: str) -> None:
+        services = self.app.services
+        try:
+            results = services.print_case(number, self.user, self.window)
+            text = f"{number}：{services.describe_print(results)}"
+        except Exception as exc:
+            from clerk.tui.messages import banner_text
+
+            self.post_message(Failed("print", exc, banner_text(exc)))
+        else:
+            self.post_message(DeskDone("print", text))
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.query_one(Banner).show(event.text, "error")
+
+    def _fill_queue(self, entries: list[Any]) -> None:
+        table = self.query_one("#fallback-queue", DataTable)
+        table.clear()
+        for e in entries:
+            d = e.deadline
+            style = "bold red" if d and d.warn else ""
+            due = (f"{d.due_on:%Y-%m-%d}" + ("（暂定）" if d.provisional else "")) if d else ""
+            table.add_row(e.number, e.name, e.applicant_name, str(e.state), d.kind.label if d else "", due,
+                          Text(days_text(d.days_left), style=style) if d else "", "、".join(e.outstanding),
+                          key=e.number)
+        lapsing = sum(1 for e in entries if e.deadline and e.deadline.warn)
+        self.query_one("#fallback-queue").border_title = f"待补正 / 容缺 {len(entries)} 件" + (
+            f"，{lapsing} 件即将或已经超期" if lapsing else "")
+
+    def _show_case(self, view: Any) -> None:
+        self.case = view
+        materials = self.query_one("#fallback-materials", SelectionList)
+        materials.clear_options()
+        on_notice = {ln.key for ln in view.one_time_notice or ()}
+        for e in view.checklist.entries:
+            m = e.material
+            mark = view.marks.get(m.key)
+            received = bool(mark and mark.status.received)
+            flag = "（告知书）" if m.key in on_notice else ""
+            materials.add_option((f"{m.name}{flag}", m.key, received))
+        a = view.applicant
+        lines = [f"{view.number}  {view.name}", f"状态：{view.state}  申请人：{a.name}  {a.address}"]
+        lines += [f"{d.kind.label}：{d.due.date:%Y-%m-%d}" + ("  已完成" if d.met_at else "")
+                  for d in view.deadlines]
+        self.query_one("#fallback-detail", Static).update("\n".join(lines))
+        materials.focus()

@@ -1,0 +1,178 @@
+"""The EMS station (EMS工作站): results going out and pickups coming in, one queue.
+
+Filter with the selector; ↑↓ picks an item.  Scan (or type) the waybill and
+press Enter to hand the highlighted item to EMS (checked with
+``clerk.identity.check_waybill``); F6 marks it delivered / received, F7
+returned (with the reason; flagged for follow-up), F8 sends a returned item
+again.  F9 prints the day's manifest (交寄清单), F4 exports it as CSV for the
+EMS batch system.  Phones are masked in the list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from clerk.tui.messages import Failed
+from clerk.tui.screens.desk_common import DeskDone, DeskScreen
+from clerk.tui.widgets.banner import Banner
+
+FILTERS = [("全部在途", "open"), ("结果寄递", "outbound"), ("材料揽收", "inbound"), ("已退回待跟进", "follow_up"),
+           ("全部（含已完成）", "all")]
+
+
+def _query(desk: Any, which: str) -> list[Any]:
+    from clerk.cases.desk_views import MailDirection, MailStatus
+
+    if which == "follow_up":
+        return desk.mail_queue(follow_up_only=True)
+    if which in ("outbound", "inbound"):
+        return desk.mail_queue(direction=MailDirection(which), statuses=(MailStatus.QUEUED, MailStatus.HANDED))
+    if which == "all":
+        return desk.mail_queue()
+    return desk.mail_queue(statuses=(MailStatus.QUEUED, MailStatus.HANDED, MailStatus.RETURNED))
+
+
+class MailScreen(DeskScreen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="mail.back"),
+        Binding("f5", "refresh", "刷新", id="mail.refresh"),
+        Binding("f6", "deliver", "妥投/收到", id="mail.deliver"),
+        Binding("f7", "return_item", "退回", id="mail.return"),
+        Binding("f8", "requeue", "重寄", id="mail.requeue"),
+        Binding("f9", "manifest", "打印交寄清单", id="mail.manifest"),
+        Binding("f4", "export", "导出CSV", id="mail.export"),
+        Binding("f2", "focus_waybill", "邮件号", id="mail.waybill"),
+    ]
+    AUTO_FOCUS = "#mail-waybill"
+
+    def __init__(self, desk: Any = None, out_dir: Path | None = None) -> None:
+        super().__init__(desk)
+        self.out_dir = out_dir
+        self.items: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("EMS工作站 —— ↑↓ 选择邮件，扫描或输入邮件号回车即交寄", id="mail-title")
+        yield Select(FILTERS, value="open", allow_blank=False, id="mail-filter", compact=True)
+        yield DataTable(id="mail-items", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="邮件号（扫描）", id="mail-waybill", compact=True)
+        yield Input(placeholder="退回原因 / 新地址（重寄时）", id="mail-reason", compact=True)
+        yield Banner()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#mail-items", DataTable)
+        table.add_columns("类别", "受理编号", "收/寄件人", "电话", "地址", "内件", "揽收时间", "邮件号", "状态")
+        self.action_refresh()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mail")
+    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
+        self.run_call(action, fn, args, kwargs)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mail-list")
+    def _list(self, which: str) -> None:
+        self.run_call("list", _query, (which,), {})
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        self._list(str(self.query_one("#mail-filter", Select).value))
+
+    def action_focus_waybill(self) -> None:
+        self.query_one("#mail-waybill", Input).focus()
+
+    @on(Select.Changed, "#mail-filter")
+    def _filter(self) -> None:
+        self.action_refresh()
+
+    def _current(self) -> Any:
+        table = self.query_one("#mail-items", DataTable)
+        if not table.row_count:
+            self.query_one(Banner).show("没有选中的邮件", "warning")
+            return None
+        return self.items[str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)]
+
+    @on(Input.Submitted, "#mail-waybill")
+    def _waybill(self, event: Input.Submitted) -> None:
+        item = self._current()
+        if item is not None and event.value.strip():
+            self.call("hand_over", "hand_over_item", self.user, self.window, item.id, event.value.strip())
+
+    def action_deliver(self) -> None:
+        if (item := self._current()) is not None:
+            self.call("deliver", "deliver_item", self.user, self.window, item.id)
+
+    def action_return_item(self) -> None:
+        if (item := self._current()) is not None:
+            reason = self.query_one("#mail-reason", Input).value
+            self.call("return", "return_item", self.user, self.window, item.id, reason)
+
+    def action_requeue(self) -> None:
+        if (item := self._current()) is not None:
+            address = self.query_one("#mail-reason", Input).value.strip() or None
+            self.call("requeue", "requeue_item", self.user, self.window, item.id, address=address)
+
+    def action_manifest(self) -> None:
+        self.call("manifest", self._write_manifest, "pdf")
+
+    def action_export(self) -> None:
+        self.call("export", self._write_manifest, "csv")
+
+    def _write_manifest(self, desk: Any, kind: str) -> str:
+        """Runs in the worker: render/export the day's manifest, save it (and print the PDF)."""
+        services = self.app.services
+        settings = getattr(services, "settings", None)
+        day = desk.today()
+        folder = (self.out_dir or settings.receipts_dir) / f"{day:%Y-%m-%d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if kind == "csv":
+            path = folder / f"EMS-{day:%Y%m%d}.csv"
+            path.write_bytes(desk.manifest_csv(day))
+            return f"已导出交寄清单（{len(desk.manifest_items(day))} 件）：{path}"
+        from clerk.printing import render
+
+        data = desk.manifest_data(day, hall=settings.hall if settings else None, clerk_name=self.user.name)
+        if not data.rows:
+            return "今天还没有交寄的邮件"
+        path = folder / f"EMS-{day:%Y%m%d}-交寄清单.pdf"
+        path.write_bytes(render("manifest", data, settings=settings))
+        device = getattr(getattr(services, "printer", None), "device", None)
+        if device is not None:
+            device.send(path, "交寄清单")
+        return f"交寄清单（{len(data.rows)} 件）已打印：{path}"
+
+    @on(DeskDone)
+    def _done(self, event: DeskDone) -> None:
+        from clerk.identity import mask_phone
+
+        banner = self.query_one(Banner)
+        if event.action == "list":
+            table = self.query_one("#mail-items", DataTable)
+            table.clear()
+            self.items = {str(i.id): i for i in event.result}
+            for i in event.result:
+                when = f"{i.pickup_on:%m-%d} {i.pickup_from}-{i.pickup_to}" if i.pickup_on else ""
+                status = Text(i.status_label, style="bold red" if i.follow_up else "")
+                table.add_row(i.direction.label, i.case_number, i.recipient, mask_phone(i.phone), i.address,
+                              i.contents, when, i.waybill or "", status, key=str(i.id))
+            return
+        if event.action in ("manifest", "export"):
+            banner.show(str(event.result), "ok")
+            return
+        item = event.result
+        banner.show(f"{item.case_number}：{item.direction.label}{item.status_label}"
+                    + (f"（{item.waybill}）" if item.waybill else ""), "ok")
+        self.query_one("#mail-waybill", Input).value = ""
+        self.query_one("#mail-reason", Input).value = ""
+        self.action_refresh()
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.query_one(Banner).show(event.text, "error")

@@ -1,0 +1,125 @@
+"""Ratings (好差评) and the follow-up of bad ones (回访整改).
+
+Scan or type the case number, choose the rating, type the applicant's comment,
+F10 records it (a clerk cannot rate a case they took).  不满意 / 非常不满意
+opens a follow-up due in 15 working days; the table below lists open
+follow-ups, and a supervisor closes the highlighted one with F6 and a note.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from clerk.tui.messages import Failed
+from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
+from clerk.tui.widgets.banner import Banner
+
+RATINGS = [(r, r) for r in ("非常满意", "满意", "基本满意", "不满意", "非常不满意")]
+
+
+class RatingScreen(DeskScreen):
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="rating.back"),
+        Binding("f10", "save", "登记评价", id="rating.save"),
+        Binding("f6", "resolve", "整改办结", id="rating.resolve"),
+        Binding("f5", "refresh", "刷新", id="rating.refresh"),
+    ]
+    AUTO_FOCUS = "#rating-scan"
+
+    def __init__(self, desk: Any = None) -> None:
+        super().__init__(desk)
+        self.number: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("好差评 —— 扫描受理编号条码（或输入编号回车），选择评价并记录意见", id="rating-title")
+        yield Input(placeholder="受理编号", id="rating-scan", compact=True)
+        yield Static("", id="rating-case")
+        yield Select(RATINGS, value="满意", allow_blank=False, id="rating-value", compact=True)
+        yield Input(placeholder="申请人意见（差评必填）", id="rating-comment", compact=True)
+        yield DataTable(id="rating-follow-ups", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="整改情况（主管填写后按 F6）", id="rating-note", compact=True)
+        yield Banner()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#rating-follow-ups", DataTable)
+        table.add_columns("受理编号", "事项", "评价", "意见", "整改期限", "剩余")
+        table.border_title = "待整改的差评"
+        self.action_refresh()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rating")
+    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
+        self.run_call(action, fn, args, kwargs)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rating-list")
+    def _list(self) -> None:
+        self.run_call("list", "follow_ups", (), {})
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        self._list()
+
+    @on(Input.Submitted, "#rating-scan")
+    def _scanned(self, event: Input.Submitted) -> None:
+        number = event.value.strip()
+        event.input.value = ""
+        if number:
+            self.call("open", "get", number)
+
+    def action_save(self) -> None:
+        if self.number is None:
+            self.query_one(Banner).show("请先扫码或输入受理编号", "warning")
+            return
+        from clerk.cases.views import Rating
+
+        rating = Rating(self.query_one("#rating-value", Select).value)
+        comment = self.query_one("#rating-comment", Input).value
+        self.call("rate", "rate", self.user, self.window, self.number, rating, comment)
+
+    def action_resolve(self) -> None:
+        table = self.query_one("#rating-follow-ups", DataTable)
+        if not table.row_count:
+            self.query_one(Banner).show("没有待整改的差评", "warning")
+            return
+        number = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        note = self.query_one("#rating-note", Input).value
+        self.call("resolve", "resolve_follow_up", self.user, self.window, number, note)
+
+    @on(DeskDone)
+    def _done(self, event: DeskDone) -> None:
+        banner = self.query_one(Banner)
+        if event.action == "list":
+            table = self.query_one("#rating-follow-ups", DataTable)
+            table.clear()
+            for f in event.result:
+                style = "bold red" if f.days_left <= 2 else ""
+                table.add_row(f.number, f.name, str(f.rating), f.comment, f"{f.due_on:%Y-%m-%d}",
+                              Text(days_text(f.days_left), style=style), key=f.number)
+        elif event.action == "open":
+            view = event.result
+            self.number = view.number
+            rated = f"，已评价：{view.rating}" if view.rating else ""
+            self.query_one("#rating-case", Static).update(f"{view.number}  {view.name}  {view.state}{rated}")
+            self.query_one("#rating-value", Select).focus()
+        elif event.action == "rate":
+            view = event.result
+            follow = "，已生成回访整改（15个工作日）" if view.rating and view.rating.is_bad else ""
+            banner.show(f"{view.number}：已登记“{view.rating}”{follow}", "ok")
+            self.query_one("#rating-comment", Input).value = ""
+            self.action_refresh()
+        elif event.action == "resolve":
+            banner.show(f"{event.result.number}：差评整改已办结", "ok")
+            self.query_one("#rating-note", Input).value = ""
+            self.action_refresh()
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.query_one(Banner).show(event.text, "error")

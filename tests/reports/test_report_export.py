@@ -1,0 +1,70 @@
+"""Daily / monthly reports: figures, CSV, PDF text (pypdf) and the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from clerk.reports.export import report_csv, report_pdf
+from clerk.reports.report import daily_report, monthly_report
+
+
+def test_monthly_report_figures(hall, store):
+    report = monthly_report(store, date(2026, 11, 7))
+    assert report.period == "2026-11" and report.visits == 11 and report.item_cases == 12
+    assert dict((c, n) for c, _, n in report.by_item) == {"T-GGWS-001": 7, "T-JB-003": 3, "T-SP-002": 2}
+    assert dict(report.by_department) == {"区卫生健康局": 7, "区市场监督管理局": 5}
+    assert dict(report.by_window) == {3: 7, 4: 3, 5: 1}
+    assert dict(report.by_outcome) == {"承诺件受理": 6, "即办件办结": 3, "转兜底窗口（一次性告知）": 1, "容缺受理": 1}
+    assert dict(report.ratings)["不满意"] == 1 and report.good_rating_share == pytest.approx(2 / 3)
+    assert (report.fallback_cases, report.fallback_still_open, report.tolerated_cases) == (1, 1, 1)
+    assert report.supply_overdue == 1
+
+
+def test_on_time_rate_counts_met_promises(hall, service, clock, store):
+    from datetime import UTC, datetime
+
+    from clerk.cases.views import Decision
+
+    boss = service.authenticate("s01", "secret1")
+    clock.now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+    service.decide(boss, 3, hall.numbers["overdue"], Decision.APPROVED)  # due 17 Nov: late
+    service.decide(boss, 3, hall.numbers["due1"], Decision.APPROVED)  # due 26 Nov: on time
+    report = daily_report(store, date(2026, 11, 25))
+    assert (report.promised_met, report.promised_on_time, report.on_time_rate) == (2, 1, 0.5)
+    assert report.visits == 5 and dict(report.by_window) == {3: 4, 5: 1}
+
+
+def test_csv_and_pdf_carry_the_figures(hall, store):
+    report = monthly_report(store, date(2026, 11, 1), hall_name="示范区政务服务中心")
+    rows = list(csv.reader(io.StringIO(report_csv(report))))
+    assert rows[0] == ["分类", "项目", "数值"]
+    assert ["按部门", "区卫生健康局", "7"] in rows and ["概况", "满意率（非常满意+满意）", "66.7%"] in rows
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(report))).pages)
+    for expected in ("业务月报（2026-11）", "区卫生健康局", "公共场所卫生许可（新办）", "容缺材料逾期未补", "5号窗口"):
+        assert expected in text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_command_line_exports(hall, store, tmp_path, monkeypatch, capsys):
+    from clerk.cli import main
+    from clerk.config import get_settings
+
+    monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
+    monkeypatch.setenv("CLERK_CONFIG", str(tmp_path / "none.toml"))
+    get_settings.cache_clear()
+    try:
+        out_csv, out_pdf = tmp_path / "m.csv", tmp_path / "m.pdf"
+        assert main(["report", "monthly", "--month", "2026-11", "--csv", str(out_csv), "--pdf", str(out_pdf)]) == 0
+        assert out_csv.read_bytes().startswith(b"\xef\xbb\xbf") and "区卫生健康局,7" in out_csv.read_text("utf-8-sig")
+        assert "业务月报（2026-11）" in PdfReader(out_pdf).pages[0].extract_text()
+        assert main(["report", "daily", "--date", "2026-11-25"]) == 0
+        assert "按窗口,3号窗口,4" in capsys.readouterr().out
+        assert main(["report", "daily", "--date", "25/11/2026"]) == 2
+        assert "日期格式应为" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()
