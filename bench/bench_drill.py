@@ -111,12 +111,32 @@ async def drill(rounds: int) -> list[tuple[str, int, list[float], str]]:
         return results
 
 
+async def bare_ms_per_key(keys: int = 60) -> float:
+    """Pilot's own cost per key: a bare app with an Input and a DataTable."""
+    from textual.app import App
+    from textual.widgets import DataTable, Input
+
+    class Bare(App):
+        def compose(self):
+            yield Input()
+            yield DataTable()
+
+    app = Bare()
+    async with app.run_test(size=(120, 36)) as pilot:
+        start = time.perf_counter()
+        for i in range(keys):
+            await pilot.press("abcdefghij"[i % 10])
+        return (time.perf_counter() - start) / keys * 1000
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     results = asyncio.run(drill(args.rounds))
-    print(f"rounds: {args.rounds} per visit, headless 120x36, Pilot")
+    bare = asyncio.run(bare_ms_per_key())
+    print(f"rounds: {args.rounds} per visit, headless 120x36, Pilot; "
+          f"Pilot's own cost on a bare Input+DataTable app: {bare:.0f} ms per key")
     print("| visit | keystrokes | of which typed text | median s | ms per key | saved as |")
     print("|---|---:|---:|---:|---:|---|")
     for (name, keys, seconds, banner), (_, script) in zip(results, VISITS):

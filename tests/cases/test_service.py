@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from drafts import COPY, RECEIVED, hygiene, incomplete_hygiene, PERSON
+from tests.cases.drafts import COPY, RECEIVED, hygiene, incomplete_hygiene, PERSON
 
 from clerk.cases.domain import IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.cases.errors import (

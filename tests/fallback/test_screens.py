@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from drafts import hygiene, incomplete_hygiene
-from harness import DeskHarness, settle
+from tests.cases.drafts import hygiene, incomplete_hygiene
+from tests.fallback.harness import DeskHarness, settle
 
 from clerk.cases.domain import Outcome
 from clerk.cases.lifecycle import CaseState

@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from reports_hall import build_hall  # noqa: E402
+from tests.reports.reports_hall import build_hall  # noqa: E402
 
 
 @pytest.fixture

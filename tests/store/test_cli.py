@@ -7,7 +7,7 @@ import io
 import pytest
 
 from clerk.cli import main
-from conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from conftest import FIXTURES
-from concurrent_intake import intake_worker
+from tests.conftest import FIXTURES
+from tests.store.concurrent_intake import intake_worker
 
 WRITERS, PER_WRITER = 6, 12
 

@@ -5,36 +5,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from clerk.config import PROJECT_ROOT, Settings
 
-# 2026-03-10 10:00 in Beijing: a Tuesday in a year with a published schedule.
-FIXED_NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
-CLERK_ID, CLERK_PASSWORD, CLERK_NAME = "w07", "demo1234", "王小红"
-
-
-class KeyClock:
-    """Time as the scanner detector sees it: a human types 150 ms apart,
-    a scanner 3 ms apart (tests switch with ``scanner()``)."""
-
-    def __init__(self) -> None:
-        self.now, self.step = 1000.0, 0.15
-
-    def __call__(self) -> float:
-        self.now += self.step
-        return self.now
-
-    def scanner(self) -> None:
-        self.now += 1.0  # the clerk paused before picking up the scanner
-        self.step = 0.003
-
-    def human(self) -> None:
-        self.step = 0.15
-
+from .support import CLERK_ID, CLERK_NAME, CLERK_PASSWORD, FIXED_NOW, KeyClock
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from screen_text import screen_text
-from visit import PERSON, applicant, pick, settle, sign_in
+from .support import screen_text
+from .visit import PERSON, applicant, pick, settle, sign_in
 
 pytestmark = pytest.mark.asyncio
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from screen_text import screen_text
-from visit import PERSON, applicant, pick, settle, sign_in
+from .support import screen_text
+from .visit import PERSON, applicant, pick, settle, sign_in
 
 pytestmark = pytest.mark.asyncio
 

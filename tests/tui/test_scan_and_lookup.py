@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CLERK_ID
-from screen_text import screen_text
-from visit import PERSON, applicant, finish, pick, settle, sign_in
+from .support import CLERK_ID, screen_text
+from .visit import PERSON, applicant, finish, pick, settle, sign_in
 
 from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.cases.lifecycle import CaseState

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input
-from visit import PERSON, applicant, pick, settle, sign_in
+from .visit import PERSON, applicant, pick, settle, sign_in
 
 
 SIZE = (120, 36)
@@ -78,7 +78,7 @@ def test_help_screen(snap_compare, make_app):
 
 @pytest.fixture
 def looked_up_case(case_service, catalog):
-    from conftest import CLERK_ID, CLERK_PASSWORD
+    from .support import CLERK_ID, CLERK_PASSWORD
 
     from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
     from clerk.catalog.model import Delivery

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from screen_text import screen_text
-from visit import ORG, PERSON, applicant, finish, pick, settle, sign_in
+from .support import screen_text
+from .visit import ORG, PERSON, applicant, finish, pick, settle, sign_in
 
 from clerk.cases.lifecycle import CaseState
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import CLERK_ID, CLERK_PASSWORD
+from .support import CLERK_ID, CLERK_PASSWORD
 
 PERSON = ("张三", "11010519491231002X", "13812345678", "济南市历城区山大路100号")
 ORG = ("济南示范餐饮有限公司", "91350100M000100Y43", "0531-88886666", "济南市历下区泉城路1号")
