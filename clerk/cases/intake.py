@@ -94,9 +94,9 @@ def deadlines_for(
 
 def documents_for(state: CaseState) -> list[NoticeKind]:
     return {
-        CaseState.ACCEPTED: [NoticeKind.ACCEPTANCE],
+        CaseState.ACCEPTED: [NoticeKind.PROMISED],
         CaseState.DONE_ON_THE_SPOT: [NoticeKind.ON_THE_SPOT],
-        CaseState.TOLERATED: [NoticeKind.ACCEPTANCE, NoticeKind.TOLERANCE_COMMITMENT],
+        CaseState.TOLERATED: [NoticeKind.PROMISED, NoticeKind.COMMITMENT],
         CaseState.INCOMPLETE: [NoticeKind.ONE_TIME],
         CaseState.NOT_ACCEPTED: [NoticeKind.REJECTION],
     }[state]

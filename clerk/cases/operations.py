@@ -26,7 +26,7 @@ DESK_ROLES = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})
 MAIL_ROLES = frozenset({Role.MAILROOM, Role.SUPERVISOR})
 RESULT_STATES = (CaseState.APPROVED, CaseState.CORRECTION, CaseState.REFUSED)
 _DECISION_STATE = {
-    Decision.APPROVED: (CaseState.APPROVED, NoticeKind.RESULT_APPROVED),
+    Decision.APPROVED: (CaseState.APPROVED, NoticeKind.RESULT_READY),
     Decision.CORRECTION: (CaseState.CORRECTION, NoticeKind.RESULT_CORRECTION),
     Decision.REFUSED: (CaseState.REFUSED, NoticeKind.RESULT_REFUSED),
 }
@@ -179,7 +179,7 @@ class LifecycleOperations:
             if state is not CaseState.TOLERATED:  # 容缺 was already an acceptance: its promise stands
                 self._add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
                                                                promised_days))
-                queue_notice(session, row.id, NoticeKind.ACCEPTANCE, at=now)
+                queue_notice(session, row.id, NoticeKind.PROMISED, at=now)
         elif state is CaseState.INCOMPLETE and tolerate and verdict.state is VerdictState.TOLERABLE:
             from clerk.cases.intake import supply_deadline
 
@@ -188,8 +188,8 @@ class LifecycleOperations:
             self._add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
                                                            promised_days))
             self._add_deadline(session, row, supply_deadline(self.calendar, start, promised_days, current, verdict))
-            queue_notice(session, row.id, NoticeKind.ACCEPTANCE, at=now)
-            queue_notice(session, row.id, NoticeKind.TOLERANCE_COMMITMENT, at=now)
+            queue_notice(session, row.id, NoticeKind.PROMISED, at=now)
+            queue_notice(session, row.id, NoticeKind.COMMITMENT, at=now)
         self._refresh_due(session, row)
         return sorted(marks)
 

@@ -95,6 +95,14 @@ class CaseService(LifecycleOperations):
                 raise AuthenticationFailed()
             return ClerkUser(row.id, row.name, Role(row.role))
 
+    def clerk_name(self, clerk_id: str) -> str:
+        """The clerk's name as printed on notices (the id when the account is gone)."""
+        from clerk.store.tables import ClerkAccount
+
+        with self.store.session(write=False) as session:
+            row = session.get(ClerkAccount, clerk_id)
+            return row.name if row is not None else clerk_id
+
     def add_user(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str) -> ClerkUser:
         """Create an account; ``by=None`` is the administrator's command line."""
         from clerk.store.tables import ClerkAccount

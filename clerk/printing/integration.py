@@ -81,8 +81,82 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
     )
 
 
-def reprint_from_store(case_number: str, kind: Any, settings: Settings, paper: str | None = None):
-    """``clerk print CASE --kind KIND``: queue a 补打 of the notice and issue it."""
-    from clerk.printing.data import PrintError
+class CaseNotices:
+    """The case service's notice queue for one case, as the ``NoticeStore`` that
+    ``PrintQueue`` works."""
 
-    raise PrintError("补打请在窗口程序的案件查询中进行，或使用 clerk print --sample 打印测试页")
+    def __init__(self, cases: Any, number: str, user: Any = None, window: int | None = None) -> None:
+        self.cases, self.number, self.user, self.window = cases, number, user, window
+
+    def pending(self) -> list[Any]:
+        from clerk.printing.queue import QueuedNotice
+
+        view = self.cases.get(self.number)
+        return [
+            QueuedNotice(n.id, self.number, n.kind, n.is_reprint, n.attempts, n.reason)
+            for n in view.notices
+            if str(n.status) != "printed"
+        ]
+
+    def mark_printed(self, notice_id: Any, path: str, sha256: str) -> None:
+        self.cases.mark_printed(notice_id, path=path, sha256=sha256, user=self.user, window=self.window)
+
+    def mark_failed(self, notice_id: Any, reason: str) -> None:
+        self.cases.mark_failed(notice_id, reason)
+
+
+class CasePrinter:
+    """Issues the queued notices of a case on the configured printer.
+
+    A notice counts as issued only when the printer took it; a failure leaves
+    it queued with the reason, to be retried or reprinted (补打).
+    """
+
+    def __init__(self, settings: Settings, printer: Any = None) -> None:
+        from clerk.printing.printers import printer_for
+
+        self.settings = settings
+        self.device = printer or printer_for(settings)
+
+    def print_case(self, cases: Any, number: str, user: Any = None, window: int | None = None) -> list[Any]:
+        from clerk.printing.queue import PrintQueue
+
+        names: dict[str, str] = {}
+
+        def load(notice: Any) -> NoticeData:
+            view = cases.get(notice.case_number)
+            if view.clerk_id not in names:
+                names[view.clerk_id] = cases.clerk_name(view.clerk_id)
+            return notice_data_from_case(view, self.settings, clerk_name=names[view.clerk_id])
+
+        store = CaseNotices(cases, number, user, window)
+        queue = PrintQueue(store, self.device, self.settings, load, clock=cases.clock)
+        return queue.run_pending()
+
+    def reprint_case(self, cases: Any, number: str, user: Any, window: int, kinds: Any = None) -> list[Any]:
+        """Queue a 补打 of the case's notices (all, or ``kinds``), then print them."""
+        view = cases.get(number)
+        issued = list(dict.fromkeys(n.kind for n in view.notices if not n.is_reprint))
+        wanted = issued if kinds is None else [k for k in issued if k in set(kinds)]
+        if not wanted:
+            from clerk.printing.data import PrintError
+
+            names = "、".join(k.title for k in issued) or "无"
+            raise PrintError(f"案件 {number} 没有可补打的该类通知书（已出具：{names}）")
+        for kind in wanted:
+            cases.reprint(user, window, number, kind)
+        return self.print_case(cases, number, user, window)
+
+
+def describe(results: list[Any]) -> str:
+    """One Chinese sentence on what the printer did."""
+    if not results:
+        return "没有待打印的通知书"
+    done = [r for r in results if r.ok]
+    failed = [r for r in results if not r.ok]
+    parts = []
+    if done:
+        parts.append("已打印：" + "、".join(r.notice.kind.title for r in done))
+    if failed:
+        parts.append("未能打印：" + "；".join(f"{r.notice.kind.title}（{r.reason}）" for r in failed))
+    return "；".join(parts)

@@ -13,19 +13,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from clerk.printing.data import NoticeKind  # one enum for stored and printed notices
 from clerk.store.errors import NotFound
 
-
-class NoticeKind(StrEnum):
-    ACCEPTANCE = "acceptance"  # 承诺件通知书 / 受理通知书
-    ON_THE_SPOT = "on_the_spot"  # 即办件办结凭证
-    ONE_TIME = "one_time"  # 一次性告知书
-    TOLERANCE_COMMITMENT = "tolerance_commitment"  # 容缺受理承诺书
-    REJECTION = "rejection"  # 不予受理通知书
-    RESULT_APPROVED = "result_approved"  # 准予许可（证照）
-    RESULT_CORRECTION = "result_correction"  # 补正材料通知书
-    RESULT_REFUSED = "result_refused"  # 不予许可决定书
-    MANIFEST = "manifest"  # EMS 交寄清单
+__all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]
 
 
 class NoticeStatus(StrEnum):

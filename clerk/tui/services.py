@@ -95,12 +95,12 @@ class Services:
 
     @property
     def printer(self) -> Any:
-        """The window's printer (``clerk.tui.printing.WindowPrinter``; imports reportlab)."""
+        """The window's printer (``clerk.printing.integration.CasePrinter``; imports reportlab)."""
         with self._lock:
             if self._printer is None:
-                from clerk.tui.printing import WindowPrinter
+                from clerk.printing.integration import CasePrinter
 
-                self._printer = WindowPrinter(self.settings)
+                self._printer = CasePrinter(self.settings)
             return self._printer
 
     def warm_up(self) -> None:
@@ -135,6 +135,7 @@ class Services:
 
     @staticmethod
     def describe_print(results: list[Any]) -> str:
-        from clerk.tui.printing import describe
+        from clerk.printing.integration import describe
 
-        return describe(results)
+        text = describe(results)
+        return text + "。可在查询（F5）中按 F9 重打" if any(not r.ok for r in results) else text

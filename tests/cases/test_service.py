@@ -53,7 +53,7 @@ def test_accepted_case_has_number_deadline_notice_and_event(service, users, cloc
     assert view.promised_due.date == date(2026, 12, 2) and not view.promised_due.provisional
     assert view.checklist.catalog_version == service.catalog.version
     assert view.marks["lease-contract"].status is MaterialStatus.COPY
-    assert [n.kind for n in view.notices] == [NoticeKind.ACCEPTANCE]
+    assert [n.kind for n in view.notices] == [NoticeKind.PROMISED]
     assert [e.action for e in view.events] == ["intake"]
     assert service.get(view.number) == view
 
@@ -67,7 +67,7 @@ def test_acceptance_date_is_local_not_utc(service, users, clock):
 
 def test_preview_writes_nothing_and_matches_submit(service, users):
     preview = service.preview(hygiene(), Outcome.ACCEPT)
-    assert preview.ok and preview.documents == (NoticeKind.ACCEPTANCE,)
+    assert preview.ok and preview.documents == (NoticeKind.PROMISED,)
     assert service.find("13812345678") == []
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
     assert view.deadlines == preview.deadlines
@@ -112,7 +112,7 @@ def test_fallback_one_time_notice_is_frozen_and_enforced(service, users):
     assert done.state is CaseState.ACCEPTED
     assert done.deadline(DeadlineKind.NOTICE).met_at is not None
     assert done.promised_due is not None
-    assert [n.kind for n in done.notices] == [NoticeKind.ONE_TIME, NoticeKind.ACCEPTANCE]
+    assert [n.kind for n in done.notices] == [NoticeKind.ONE_TIME, NoticeKind.PROMISED]
 
 
 def test_tolerated_supply_date_never_beyond_the_promise(service, users):
@@ -124,7 +124,7 @@ def test_tolerated_supply_date_never_beyond_the_promise(service, users):
     marks["business-licence"] = MaterialMark(MaterialStatus.TOLERATED, supply_by=date(2026, 11, 27))
     view = service.submit(users["window"], 3, hygiene(marks), Outcome.TOLERATE)
     assert view.deadline(DeadlineKind.SUPPLY).due.date == date(2026, 11, 27)
-    assert {n.kind for n in view.notices} == {NoticeKind.ACCEPTANCE, NoticeKind.TOLERANCE_COMMITMENT}
+    assert {n.kind for n in view.notices} == {NoticeKind.PROMISED, NoticeKind.COMMITMENT}
 
 
 def test_bundle_makes_parent_and_children_with_own_numbers(service, users):
@@ -176,7 +176,7 @@ def test_mail_flow_and_prints(service, users):
     closed = service.deliver(users["mail"], 20, view.number)
     assert closed.state is CaseState.CLOSED
     kinds = [n.kind for n in closed.notices]
-    assert kinds == [NoticeKind.ACCEPTANCE, NoticeKind.RESULT_APPROVED, NoticeKind.MANIFEST]
+    assert kinds == [NoticeKind.PROMISED, NoticeKind.RESULT_READY, NoticeKind.MANIFEST]
 
     pending = service.pending_notices()
     assert [n.kind for n in pending] == kinds

@@ -60,7 +60,7 @@ def test_supplement_by_channel_then_acceptance(desk, service, users, clock):
     done = desk.log_supplement(users["fallback"], 9, view.number, {"hygiene-plan": COPY}, SupplyChannel.IN_PERSON)
     assert done.state is CaseState.ACCEPTED
     assert done.promised_due.date > view.deadline(DeadlineKind.NOTICE).due.date  # counted from now
-    assert NoticeKind.ACCEPTANCE in [n.kind for n in done.notices]
+    assert NoticeKind.PROMISED in [n.kind for n in done.notices]
     log = desk.supplements(view.number)
     assert [(s.materials, s.channel, s.reference) for s in log] == [
         (("business-licence",), SupplyChannel.ONLINE, "WS-2026-0042"),

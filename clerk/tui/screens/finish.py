@@ -24,20 +24,6 @@ from clerk.cases.domain import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
 from clerk.catalog.model import ItemKind, ServiceItem
 from clerk.tui.widgets.banner import Banner
 
-#: What each stored notice kind is called on screen (values of clerk.store.notices.NoticeKind).
-DOCUMENT_TITLES = {
-    "acceptance": "承诺件通知书",
-    "on_the_spot": "即办件办结凭证",
-    "one_time": "一次性告知书",
-    "tolerance_commitment": "容缺受理承诺书",
-    "rejection": "不予受理通知书",
-    "result_approved": "准予许可（证照）",
-    "result_correction": "补正材料通知书",
-    "result_refused": "不予许可决定书",
-    "manifest": "EMS交寄清单",
-}
-
-
 def outcome_label(outcome: Outcome, item: object) -> str:
     if outcome is Outcome.ACCEPT:
         on_the_spot = isinstance(item, ServiceItem) and item.kind is ItemKind.ON_THE_SPOT
@@ -142,7 +128,7 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
         lines.append(Text(f"{label}（{len(reqs)} 项）：" + "、".join(r.name for r in reqs)))
     for code, name, state in preview.children:
         lines.append(Text(f"  └ {name}〔{code}〕→ {state}"))
-    docs = "、".join(DOCUMENT_TITLES.get(str(d), str(d)) for d in preview.documents) or "（无）"
+    docs = "、".join(d.title for d in preview.documents) or "（无）"
     lines.append(Text(f"将打印：{docs}", style="bold"))
     for problem in preview.problems:
         lines.append(Text(f"✖ {problem}", style="bold red"))

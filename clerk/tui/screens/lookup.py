@@ -18,7 +18,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
-from clerk.tui.screens.finish import DOCUMENT_TITLES
 from clerk.tui.widgets.banner import Banner
 
 _NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
@@ -169,7 +168,7 @@ class LookupScreen(Screen):
         if v.notices:
             lines.append(Text("通知书：", style="bold"))
             for n in v.notices:
-                title = DOCUMENT_TITLES.get(str(n.kind), str(n.kind))
+                title = n.kind.title
                 status = _NOTICE_STATUS.get(str(n.status), str(n.status))
                 lines.append(Text(f"  · {title}{'（重打）' if n.is_reprint else ''}：{status} {n.reason}"))
         if v.events:
