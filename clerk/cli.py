@@ -44,7 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from clerk.config import ConfigError, get_settings
+
     argv = sys.argv[1:] if argv is None else argv
+    get_settings.cache_clear()  # each invocation reads the configuration afresh
+    try:
+        return _dispatch(argv)
+    except ConfigError as exc:
+        print(f"配置错误：{exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(argv: list[str]) -> int:
     if not argv or argv[0] in {"app", "--window"}:
         from clerk.tui.launch import launch
 

@@ -51,3 +51,13 @@ def test_a_broken_file_is_named_with_the_reason(tmp_path, text, message):
 def test_a_bad_environment_value_is_named(tmp_path):
     with pytest.raises(ConfigError, match="CLERK_WINDOW"):
         load_settings({"CLERK_CONFIG": str(tmp_path / "x.toml"), "CLERK_WINDOW": "seven"})
+
+
+def test_the_command_line_names_a_broken_config_instead_of_crashing(tmp_path, monkeypatch, capsys):
+    from clerk.cli import main
+
+    cfg = tmp_path / "clerk.toml"
+    cfg.write_text("windw = 3\n", encoding="utf-8")
+    monkeypatch.setenv("CLERK_CONFIG", str(cfg))
+    assert main(["catalog", "check"]) == 2
+    assert "配置错误" in capsys.readouterr().err

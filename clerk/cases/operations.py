@@ -122,31 +122,37 @@ class LifecycleOperations:
         again; marking any other material missing is refused.
         """
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            state = CaseState(row.state)
-            if state not in (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION):
-                raise ServiceError(f"案件 {row.number} 当前状态为“{state.value}”，无需补充材料")
-            changed = self._apply_marks(session, row, marks, now, tolerate)
-            if row.is_bundle:
-                from sqlalchemy import select
-
-                from clerk.store.tables import CaseRow
-
-                kids = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
-                for (kid,) in kids:
-                    own = {e["key"] for e in kid.checklist["entries"]}
-                    part = {k: m for k, m in marks.items() if k in own}
-                    if part and CaseState(kid.state) in (CaseState.INCOMPLETE, CaseState.TOLERATED):
-                        self._bump_version(session, kid, None)
-                        kid_before = kid.state
-                        self._apply_marks(session, kid, part, now, tolerate)
-                        kid.updated_at = now
-                        session.add(kid)
-                        session.flush()
-                        self._audit(session, user.id, window, "supplement", kid.number,
-                                    {"state": kid_before}, {"state": kid.state, "materials": sorted(part)})
-            return {"materials": changed}
+            return {"materials": self._supplement_in(session, row, now, user, window, marks, tolerate)}
 
         return self._change(user, window, number, version, DESK_ROLES, "登记补充材料", "supplement", mutate)
+
+    def _supplement_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, window: int,
+                       marks: dict[str, MaterialMark], tolerate: bool) -> list[str]:
+        """The supplement inside the caller's transaction (shared with the fallback desk's
+        ``DeskService.log_supplement`` and a pickup's arrival); returns the materials changed."""
+        state = CaseState(row.state)
+        if state not in (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION):
+            raise ServiceError(f"案件 {row.number} 当前状态为“{state.value}”，无需补充材料")
+        changed = self._apply_marks(session, row, marks, now, tolerate)
+        if row.is_bundle:
+            from sqlalchemy import select
+
+            from clerk.store.tables import CaseRow
+
+            kids = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
+            for (kid,) in kids:
+                own = {e["key"] for e in kid.checklist["entries"]}
+                part = {k: m for k, m in marks.items() if k in own}
+                if part and CaseState(kid.state) in (CaseState.INCOMPLETE, CaseState.TOLERATED):
+                    self._bump_version(session, kid, None)
+                    kid_before = kid.state
+                    self._apply_marks(session, kid, part, now, tolerate)
+                    kid.updated_at = now
+                    session.add(kid)
+                    session.flush()
+                    self._audit(session, user.id, window, "supplement", kid.number,
+                                {"state": kid_before}, {"state": kid.state, "materials": sorted(part)})
+        return changed
 
     def _apply_marks(self, session: Any, row: Any, marks: dict[str, MaterialMark], now: datetime,
                      tolerate: bool) -> list[str]:
@@ -313,20 +319,24 @@ class LifecycleOperations:
              version: int | None = None) -> CaseView:
         """Record the applicant's rating; a bad one opens a follow-up due in 15 working days."""
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            if row.clerk_id == user.id:
-                raise ServiceError("不能为本人受理的案件登记评价")
-            if row.rating:
-                raise ServiceError(f"案件 {row.number} 已评价（{row.rating}），不能重复评价")
-            if CaseState(row.state) is CaseState.RECEIVED:
-                raise ServiceError("案件尚未受理，不能评价")
-            row.rating = rating.value
-            if rating.is_bad:
-                self._add_deadline(session, row, make_deadline(
-                    self.calendar, DeadlineKind.FOLLOW_UP, local_date(now, self.tz), FOLLOW_UP_DAYS))
-                self._refresh_due(session, row)
-            return {"rating": rating.value}
+            return self._rate_in(session, row, now, user, rating)
 
         return self._change(user, window, number, version, DESK_ROLES, "登记评价", "rate", mutate)
+
+    def _rate_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, rating: Rating) -> dict[str, Any]:
+        """The rating inside the caller's transaction (shared with ``DeskService.rate``)."""
+        if row.clerk_id == user.id:
+            raise ServiceError("不能为本人受理的案件登记评价")
+        if row.rating:
+            raise ServiceError(f"案件 {row.number} 已评价（{row.rating}），不能重复评价")
+        if CaseState(row.state) is CaseState.RECEIVED:
+            raise ServiceError("案件尚未受理，不能评价")
+        row.rating = rating.value
+        if rating.is_bad:
+            self._add_deadline(session, row, make_deadline(
+                self.calendar, DeadlineKind.FOLLOW_UP, local_date(now, self.tz), FOLLOW_UP_DAYS))
+            self._refresh_due(session, row)
+        return {"rating": rating.value}
 
     def resolve_follow_up(self, user: ClerkUser, window: int, number: str, note: str, *,
                           version: int | None = None) -> CaseView:
@@ -335,21 +345,25 @@ class LifecycleOperations:
             raise IntakeError(["请填写整改情况"])
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            found = self._deadlines(session, row).get(DeadlineKind.FOLLOW_UP.value)
-            if found is None or found.met_at is not None:
-                raise ServiceError(f"案件 {row.number} 没有待整改的差评")
-            self._meet(session, row, now, DeadlineKind.FOLLOW_UP)
-            self._refresh_due(session, row)
-            return {"follow_up": note.strip()}
+            return self._resolve_in(session, row, now, note)
 
         return self._change(user, window, number, version, {Role.SUPERVISOR}, "办结差评整改",
                             "follow_up", mutate)
+
+    def _resolve_in(self, session: Any, row: Any, now: datetime, note: str) -> dict[str, Any]:
+        """Closing a follow-up inside the caller's transaction (shared with ``DeskService``)."""
+        found = self._deadlines(session, row).get(DeadlineKind.FOLLOW_UP.value)
+        if found is None or found.met_at is not None:
+            raise ServiceError(f"案件 {row.number} 没有待整改的差评")
+        self._meet(session, row, now, DeadlineKind.FOLLOW_UP)
+        self._refresh_due(session, row)
+        return {"follow_up": note.strip()}
 
     def reprint(self, user: ClerkUser, window: int, number: str, kind: NoticeKind) -> CaseView:
         """Queue a reprint of a notice the case already has."""
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             if not any(n.kind is kind for n in self.notices.for_case(session, row.id, row.number)):
-                raise ServiceError(f"案件 {row.number} 没有可补打的“{kind.value}”")
+                raise ServiceError(f"案件 {row.number} 没有可补打的“{kind.title}”")
             queue_notice(session, row.id, kind, at=now, is_reprint=True)
             return {"reprint": kind.value}
 

@@ -132,30 +132,9 @@ class FallbackDesk:
                        marks: dict[str, MaterialMark], channel: SupplyChannel, reference: str,
                        arrived_at: datetime, tolerate: bool) -> dict[str, Any]:
         """The supplement inside the caller's transaction (also used when a pickup arrives)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
         from clerk.store.tables_mail import SupplementRow
 
-        state = CaseState(row.state)
-        if state not in SUPPLY_STATES:
-            raise ServiceError(f"案件 {row.number} 当前状态为“{state.value}”，无需补充材料")
-        cases = self.cases
-        changed = cases._apply_marks(session, row, marks, now, tolerate)
-        if row.is_bundle:  # the children get their part (as CaseService.supplement does)
-            kids = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
-            for (kid,) in kids:
-                own = {e["key"] for e in kid.checklist["entries"]}
-                part = {k: m for k, m in marks.items() if k in own}
-                if part and CaseState(kid.state) in DESK_STATES:
-                    cases._bump_version(session, kid, None)
-                    kid_before = kid.state
-                    cases._apply_marks(session, kid, part, now, tolerate)
-                    kid.updated_at = now
-                    session.add(kid)
-                    session.flush()
-                    cases._audit(session, user.id, window, "supplement", kid.number,
-                                 {"state": kid_before}, {"state": kid.state, "materials": sorted(part)})
+        changed = self.cases._supplement_in(session, row, now, user, window, marks, tolerate)
         arrived = sorted(k for k, m in marks.items() if m.status.received)
         if arrived:
             session.add(SupplementRow(case_id=row.id, materials=arrived, channel=channel.value,

@@ -1,9 +1,10 @@
 """Ratings (好差评) with the applicant's comment, and the follow-up of bad ones.
 
-Same rules as ``CaseService.rate`` / ``resolve_follow_up`` (not by the clerk
-who took the case; one rating per case; 不满意/非常不满意 opens a follow-up
-(回访整改) due in 15 working days, closed by a supervisor), plus the comment
-and the supervisor's note stored in ``rating_notes`` in the same transaction.
+The rules are ``CaseService``'s own (``_rate_in`` / ``_resolve_in``, run inside
+this call's transaction: not by the clerk who took the case; one rating per
+case; 不满意/非常不满意 opens a follow-up (回访整改) due in 15 working days,
+closed by a supervisor); this adds the comment and the supervisor's note in
+``rating_notes`` in the same transaction, and lets the EMS station rate too.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from clerk.cases.deadlines import FOLLOW_UP_DAYS, local_date, make_deadline
 from clerk.cases.desk_views import FollowUpEntry
-from clerk.cases.errors import IntakeError, ServiceError
-from clerk.cases.lifecycle import CaseState
+from clerk.cases.errors import IntakeError
 from clerk.cases.operations import DESK_ROLES, MAIL_ROLES
 from clerk.cases.views import CaseView, DeadlineKind, Rating
 from clerk.store.accounts import ClerkUser, Role
@@ -34,21 +33,10 @@ class Ratings:
             raise IntakeError(["差评须记录申请人的意见，以便回访整改"])
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            cases = self.cases
-            if row.clerk_id == user.id:
-                raise ServiceError("不能为本人受理的案件登记评价")
-            if row.rating:
-                raise ServiceError(f"案件 {row.number} 已评价（{row.rating}），不能重复评价")
-            if CaseState(row.state) is CaseState.RECEIVED:
-                raise ServiceError("案件尚未受理，不能评价")
-            row.rating = rating.value
+            after = self.cases._rate_in(session, row, now, user, rating)
             session.add(RatingNoteRow(case_id=row.id, rating=rating.value, comment=comment, rated_by=user.id,
                                       rated_at=now))
-            if rating.is_bad:
-                cases._add_deadline(session, row, make_deadline(
-                    cases.calendar, DeadlineKind.FOLLOW_UP, local_date(now, cases.tz), FOLLOW_UP_DAYS))
-                cases._refresh_due(session, row)
-            return {"rating": rating.value, "comment": comment}
+            return {**after, "comment": comment}
 
         # The EMS station rates deliveries too (评价 after a delivery).
         return self.cases._change(user, window, number, version, DESK_ROLES | MAIL_ROLES, "登记评价", "rate",
@@ -63,17 +51,12 @@ class Ratings:
             raise IntakeError(["请填写整改情况"])
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            cases = self.cases
-            found = cases._deadlines(session, row).get(DeadlineKind.FOLLOW_UP.value)
-            if found is None or found.met_at is not None:
-                raise ServiceError(f"案件 {row.number} 没有待整改的差评")
-            cases._meet(session, row, now, DeadlineKind.FOLLOW_UP)
-            cases._refresh_due(session, row)
+            after = self.cases._resolve_in(session, row, now, note)
             rated = session.get(RatingNoteRow, row.id)
             if rated is not None:
                 rated.follow_up_note, rated.resolved_by, rated.resolved_at = note.strip(), user.id, now
                 session.add(rated)
-            return {"follow_up": note.strip()}
+            return after
 
         return self.cases._change(user, window, number, version, frozenset({Role.SUPERVISOR}), "办结差评整改",
                                   "follow_up", mutate)

@@ -30,6 +30,9 @@ def register(subparsers) -> None:
     parser.add_argument("-o", "--output", type=Path, help="测试页保存到此 PDF 文件")
     parser.add_argument("--send", action="store_true", help="测试页同时送到本窗口配置的打印机")
     parser.add_argument("--font", action="store_true", help="显示通知书使用的中文字体")
+    parser.add_argument("--clerk", help="补打人工号（补打记入审计记录）")
+    parser.add_argument("--window", type=int, help="补打窗口号（默认取配置的窗口号）")
+    parser.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（否则提示输入）")
     parser.set_defaults(handler=run)
 
 
@@ -86,11 +89,27 @@ def _sample(args, settings) -> int:
 
 
 def _reprint(args, settings) -> int:
+    import getpass
+
+    from clerk.cases.errors import ServiceError
+    from clerk.store.errors import StoreError
     from clerk.printing.integration import reprint_from_store
 
-    outcome = reprint_from_store(args.case, NoticeKind(args.kind), settings, args.paper)
-    if not outcome.ok:
-        print(f"补打未完成，已留在打印队列：{outcome.reason}", file=sys.stderr)
+    window = args.window or settings.window
+    if not args.clerk or not window:
+        print("补打须指定 --clerk 工号和 --window 窗口号（或在配置中设置 window）", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
+    try:
+        results = reprint_from_store(args.case, NoticeKind(args.kind), settings, clerk_id=args.clerk,
+                                     password=password, window=window, paper=args.paper)
+    except (ServiceError, StoreError, LookupError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
         return 1
-    print(f"已补打：{outcome.path}")
-    return 0
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if r.ok:
+            print(f"已补打{r.notice.kind.title}：{r.path}")
+    for r in failed:
+        print(f"补打未完成，已留在打印队列：{r.notice.kind.title}（{r.reason}）", file=sys.stderr)
+    return 1 if failed else 0

@@ -143,8 +143,12 @@ class CasePrinter:
 
             names = "、".join(k.title for k in issued) or "无"
             raise PrintError(f"案件 {number} 没有可补打的该类通知书（已出具：{names}）")
+        # A notice whose first print never succeeded is retried as the original,
+        # not reprinted: the applicant has not had it yet.
+        unprinted = {n.kind for n in view.notices if not n.is_reprint and str(n.status) != "printed"}
         for kind in wanted:
-            cases.reprint(user, window, number, kind)
+            if kind not in unprinted:
+                cases.reprint(user, window, number, kind)
         return self.print_case(cases, number, user, window)
 
 
@@ -160,3 +164,29 @@ def describe(results: list[Any]) -> str:
     if failed:
         parts.append("未能打印：" + "；".join(f"{r.notice.kind.title}（{r.reason}）" for r in failed))
     return "；".join(parts)
+
+
+def reprint_from_store(
+    case_number: str,
+    kind: Any,
+    settings: Settings,
+    *,
+    clerk_id: str,
+    password: str,
+    window: int,
+    paper: str | None = None,
+) -> list[Any]:
+    """``clerk print CASE --kind KIND``: queue a 补打 of the notice and issue it.
+
+    The clerk signs in (the reprint is an audit event with their name); the
+    outcome of each notice printed is returned, as at the window.
+    """
+    from dataclasses import replace
+
+    from clerk.cases.service import CaseService
+
+    if paper:
+        settings = replace(settings, paper=paper)
+    cases = CaseService.from_settings(settings)
+    user = cases.authenticate(clerk_id, password)
+    return CasePrinter(settings).reprint_case(cases, case_number.strip().upper(), user, window, kinds=[kind])

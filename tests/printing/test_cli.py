@@ -52,10 +52,9 @@ def test_printer_failure_is_reported_in_chinese(config, monkeypatch, capsys):
     assert "错误：找不到打印命令" in capsys.readouterr().err
 
 
-def test_reprint_needs_the_store_hook(config, capsys):
-    assert main(["print", "SF20261218-0042", "--kind", "promised"]) == 1
-    assert "尚未接入案件库" in capsys.readouterr().err
+def test_reprint_needs_a_kind(config, capsys):
     assert main(["print", "SF20261218-0042"]) == 2
+    assert "--kind" in capsys.readouterr().err
 
 
 def test_font_report(config, capsys):

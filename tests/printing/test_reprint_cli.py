@@ -1,0 +1,92 @@
+"""``clerk print CASE --kind KIND``: a 补打 from the command line, through the store."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from clerk.cli import main
+from tests.cases.drafts import hygiene
+from tests.conftest import FIXTURES
+from tests.printing.conftest import barcodes, pdf_text
+
+
+@pytest.fixture
+def hall(tmp_path, monkeypatch, capsys):
+    """A hall on a fresh SQLite store with the demo accounts and one accepted case."""
+    for var in ("CLERK_FONT", "CLERK_PRINTER", "CLERK_PAPER", "CLERK_WINDOW", "CLERK_DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    log = tmp_path / "printed.log"
+    stub = tmp_path / "lp-stub.sh"
+    stub.write_text(f'#!/bin/sh\necho "$1" >> {log}\n')
+    stub.chmod(0o755)
+    monkeypatch.setenv("CLERK_CONFIG", str(tmp_path / "clerk.toml"))
+    monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CLERK_CATALOG_DIR", str(FIXTURES / "catalog"))
+    monkeypatch.setenv("CLERK_RECEIPTS_DIR", str(tmp_path / "receipts"))
+    monkeypatch.setenv("CLERK_PRINT_COMMAND", str(stub))
+    assert main(["setup"]) == 0
+    from clerk.cases.domain import Outcome
+    from clerk.cases.service import CaseService
+    from clerk.config import load_settings
+
+    cases = CaseService.from_settings(load_settings())
+    clerk = cases.authenticate("1001", "clerk123")
+    number = cases.submit(clerk, 3, hygiene(), Outcome.ACCEPT).number
+    from clerk.printing.integration import CasePrinter
+
+    assert [r.ok for r in CasePrinter(load_settings()).print_case(cases, number, clerk, 3)] == [True]
+    log.unlink()
+    capsys.readouterr()
+    return cases, number, log
+
+
+def reprint(monkeypatch, *args: str, password: str = "clerk123") -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    return main(["print", *args, "--password-stdin"])
+
+
+def test_reprint_prints_a_marked_copy_and_audits_it(hall, monkeypatch, capsys):
+    cases, number, log = hall
+    assert reprint(monkeypatch, number, "--kind", "promised", "--clerk", "1002", "--window", "5") == 0
+    out = capsys.readouterr().out
+    assert "已补打承诺件通知书" in out
+    path = log.read_text().strip()
+    assert path in out
+    pdf = open(path, "rb").read()
+    assert "补打" in pdf_text(pdf) and number in pdf_text(pdf)
+    assert barcodes(pdf) == [number]
+    view = cases.get(number)
+    reprints = [n for n in view.notices if n.is_reprint]
+    assert len(reprints) == 1 and str(reprints[0].status) == "printed"
+    assert any(e.action == "reprint_queue" and e.actor == "1002" and e.window == 5 for e in view.events)
+
+
+def test_reprint_refuses_a_wrong_password_and_a_notice_never_issued(hall, monkeypatch, capsys):
+    cases, number, log = hall
+    assert reprint(monkeypatch, number, "--kind", "promised", "--clerk", "1001", "--window", "5",
+                   password="wrong") == 1
+    assert "工号或密码不正确" in capsys.readouterr().err
+    assert reprint(monkeypatch, number, "--kind", "rejection", "--clerk", "1001", "--window", "5") == 1
+    assert "没有可补打" in capsys.readouterr().err
+    assert not any(n.is_reprint for n in cases.get(number).notices)
+    assert not log.exists()
+
+
+def test_reprint_needs_a_clerk_and_a_window(hall, capsys):
+    _, number, _ = hall
+    assert main(["print", number, "--kind", "promised"]) == 2
+    assert "--clerk" in capsys.readouterr().err
+
+
+def test_a_notice_that_never_printed_is_retried_not_reprinted(hall, monkeypatch, capsys, tmp_path):
+    cases, number, log = hall
+    from clerk.cases.domain import Outcome
+
+    clerk = cases.authenticate("1001", "clerk123")
+    other = cases.submit(clerk, 3, hygiene(), Outcome.ACCEPT).number  # queued, never printed
+    assert reprint(monkeypatch, other, "--kind", "promised", "--clerk", "1001", "--window", "3") == 0
+    notices = cases.get(other).notices
+    assert [(n.is_reprint, str(n.status)) for n in notices] == [(False, "printed")]
+    assert "补打" not in pdf_text(open(log.read_text().strip(), "rb").read())
