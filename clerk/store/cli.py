@@ -12,12 +12,12 @@ import sys
 
 DEMO_PASSWORD = "clerk123"
 DEMO_ACCOUNTS = (
-    ("1001", "窗口一号（演示）", "window"),
-    ("1002", "窗口二号（演示）", "window"),
-    ("2001", "兜底窗口（演示）", "fallback"),
-    ("3001", "EMS工作站（演示）", "mailroom"),
-    ("9001", "大厅管理（演示）", "supervisor"),
-    ("admin", "系统管理员（演示）", "admin"),
+    ("1001", "王芳", "window"),
+    ("1002", "李明", "window"),
+    ("2001", "赵敏", "fallback"),
+    ("3001", "陈刚", "mailroom"),
+    ("9001", "刘洋", "supervisor"),
+    ("admin", "系统管理员", "admin"),
 )
 
 
