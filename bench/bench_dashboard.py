@@ -10,13 +10,12 @@ PostgreSQL; ~1.9 years of cases, the last 2% open) and ``postgres_server``.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.bench_store import bulk_load, postgres_server
+from bench.timing import time_calls
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,17 +29,7 @@ def panel_times(store, runs: int) -> dict[str, tuple[float, float]]:
                       lambda: datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
     calls = {"windows": board.windows, "totals": board.totals, "deadlines": board.deadlines,
              "ratings": board.ratings, "whole snapshot": board.snapshot}
-    result = {}
-    for name, call in calls.items():
-        call()
-        samples = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            call()
-            samples.append((time.perf_counter() - began) * 1000)
-        samples.sort()
-        result[name] = (statistics.median(samples), samples[-1])
-    return result
+    return time_calls(calls, runs)
 
 
 def run(label: str, url: str, cases: int, runs: int) -> None:

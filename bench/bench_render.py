@@ -35,8 +35,8 @@ def main() -> int:
     font = choose_font(args.font)
     print(f"font: {font.source} ({'embedded subset' if font.embedded else 'CID, not embedded'})")
     print(f"cold first render (imports + font): {cold:.1f} ms")
-    print(f"| kind | paper | median ms | p99 ms | PDF bytes |")
-    print(f"|---|---|---:|---:|---:|")
+    print("| kind | paper | median ms | p99 ms | PDF bytes |")
+    print("|---|---|---:|---:|---:|")
     worst = 0.0
     for kind in NoticeKind:
         data = sample(kind)

@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench.timing import time_calls
+
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "tests" / "fixtures" / "catalog"
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -168,17 +170,7 @@ def query_times(service, runs: int = 30) -> dict[str, tuple[float, float]]:
         "find by phone": lambda: service.find("13800123456"),
         "find by number": lambda: service.find("20250101-BM-0000100"),
     }
-    result = {}
-    for name, call in calls.items():
-        call()
-        samples = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            call()
-            samples.append((time.perf_counter() - began) * 1000)
-        samples.sort()
-        result[name] = (statistics.median(samples), samples[-1])
-    return result
+    return time_calls(calls, runs)
 
 
 def run_backend(label: str, url: str, args) -> list[str]:

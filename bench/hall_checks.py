@@ -67,7 +67,13 @@ def check_store(store: Any, hall: str = "SF", *, reported: list[str] | None = No
     from sqlalchemy import select, text
 
     from clerk.store.audit import verify_chain
-    from clerk.store.tables import AuditEvent, CaseCounter, CaseRow, DeadlineRow, NoticeRow
+    from clerk.store.tables import (
+        AuditEvent,
+        CaseCounter,
+        CaseRow,
+        DeadlineRow,
+        NoticeRow,
+    )
 
     problems: list[str] = []
     pattern = f"%-{hall}-%"

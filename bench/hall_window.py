@@ -85,7 +85,12 @@ class Window:
 
     def draft(self, code: str, *, missing: int = 0, tolerate: bool = False) -> Any:
         from bench.hall_people import applicant
-        from clerk.cases.domain import IntakeDraft, MaterialMark, MaterialStatus, requirements
+        from clerk.cases.domain import (
+            IntakeDraft,
+            MaterialMark,
+            MaterialStatus,
+            requirements,
+        )
         from clerk.catalog.model import Bundle, Delivery, MaterialForm
 
         catalog, rng = self.cases.catalog, self.rng

@@ -16,7 +16,13 @@ from clerk.calendar import WorkCalendar
 from clerk.cases import convert
 from clerk.cases.deadlines import local_date, now_utc, running
 from clerk.cases.domain import IntakeDraft, Outcome
-from clerk.cases.errors import AuthenticationFailed, CaseNotFound, IntakeError, PermissionDenied, StoreUnavailable
+from clerk.cases.errors import (
+    AuthenticationFailed,
+    CaseNotFound,
+    IntakeError,
+    PermissionDenied,
+    StoreUnavailable,
+)
 from clerk.cases.intake import CasePlan, plan_intake
 from clerk.cases.lifecycle import CaseState
 from clerk.cases.operations import LifecycleOperations
@@ -231,7 +237,6 @@ class CaseService(LifecycleOperations):
 
     def open_cases(self, window: int | None = None, limit: int = 200) -> list[CaseSummary]:
         """Open cases (by window when given), newest first."""
-        from sqlalchemy import select
 
         from clerk.store.tables import CaseRow
 
@@ -244,7 +249,6 @@ class CaseService(LifecycleOperations):
 
     def overdue(self, today: date | None = None, limit: int = 200) -> list[CaseSummary]:
         """Cases whose running deadline is before ``today`` (local), most overdue first."""
-        from sqlalchemy import select
 
         from clerk.store.tables import CaseRow
 

@@ -93,6 +93,8 @@ def load_catalog(path: Path | str) -> Catalog:
 
 
 def _catalog_files(path: Path, problems: list[Problem]) -> list[Path]:
+    if path.is_dir() and not any(path.glob("*.yaml")) and (path / "catalog").is_dir():
+        path = path / "catalog"  # `clerk catalog check data/`: the shipped layout
     if path.is_dir():
         files = sorted((p for p in path.glob("*.yaml") if p.is_file()), key=lambda p: p.name)
         if not files:

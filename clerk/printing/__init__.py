@@ -33,7 +33,7 @@ _EXPORTS = {
     "NoticeStore": "clerk.printing.queue",
     "notice_data_from_case": "clerk.printing.integration",
     "reprint_from_store": "clerk.printing.integration",
-    "NotConnected": "clerk.printing.integration",
+    "CasePrinter": "clerk.printing.integration",
     "sample": "clerk.printing.samples",
 }
 
@@ -42,9 +42,19 @@ __all__ = sorted(_EXPORTS)
 if TYPE_CHECKING:  # pragma: no cover
     from clerk.printing.data import *  # noqa: F403
     from clerk.printing.fonts import FontChoice, choose_font  # noqa: F401
-    from clerk.printing.integration import NotConnected, notice_data_from_case, reprint_from_store  # noqa: F401
+    from clerk.printing.integration import (  # noqa: F401
+        CasePrinter,
+        notice_data_from_case,
+        reprint_from_store,
+    )
     from clerk.printing.layout import PAPERS  # noqa: F401
-    from clerk.printing.printers import CommandPrinter, CupsPrinter, NoPrinter, Printer, printer_for  # noqa: F401
+    from clerk.printing.printers import (  # noqa: F401
+        CommandPrinter,
+        CupsPrinter,
+        NoPrinter,
+        Printer,
+        printer_for,
+    )
     from clerk.printing.queue import NoticeStore, PrintOutcome, PrintQueue, QueuedNotice  # noqa: F401
     from clerk.printing.rendering import render  # noqa: F401
     from clerk.printing.samples import sample  # noqa: F401

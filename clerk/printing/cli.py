@@ -92,8 +92,8 @@ def _reprint(args, settings) -> int:
     import getpass
 
     from clerk.cases.errors import ServiceError
-    from clerk.store.errors import StoreError
     from clerk.printing.integration import reprint_from_store
+    from clerk.store.errors import StoreError
 
     window = args.window or settings.window
     if not args.clerk or not window:

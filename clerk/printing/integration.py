@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from clerk.config import Settings
-from clerk.printing.data import MissingMaterial, NoticeData, ReceivedMaterial, ToleratedMaterial
+from clerk.printing.data import (
+    MissingMaterial,
+    NoticeData,
+    ReceivedMaterial,
+    ToleratedMaterial,
+)
 
 
 def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = "") -> NoticeData:

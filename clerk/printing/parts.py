@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from clerk.printing.data import NoticeData
-from clerk.printing.layout import LEADING, Flow, draw_text, text_width
+from clerk.printing.layout import Flow, draw_text, text_width
 from clerk.printing.masking import mask_id_number, mask_phone_number
 
 WEEKDAYS = "一二三四五六日"

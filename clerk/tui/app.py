@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.worker import get_current_worker
 
 from clerk.tui.messages import CatalogLoaded, Failed, Kept, Printed, Submitted, banner_text
+from clerk.tui.navigation import DESTINATIONS, go_bindings, home_of, refusal
 from clerk.tui.scanner import ScanDetector
 from clerk.tui.services import Services
 from clerk.tui.state import PendingVisit, WindowState
@@ -33,8 +34,14 @@ class ClerkApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", "帮助", id="clerk.help"),
         Binding("f5", "lookup", "查询", id="clerk.lookup"),
+        Binding("f12", "navigate", "切换", id="clerk.navigate"),
+        *go_bindings(),
         Binding("ctrl+q", "quit", "退出", id="clerk.quit", priority=True),
     ]
+    #: Roles that may sign in (None: every role).  ``SupervisorApp`` narrows it.
+    SIGN_IN_ROLES: frozenset[Any] | None = None
+    #: Whether sign-in asks for the window number (a supervisor has none).
+    ASK_WINDOW = True
 
     def __init__(
         self,
@@ -45,6 +52,7 @@ class ClerkApp(App[None]):
         notes: tuple[str, ...] = (),
         key_clock: Callable[[], float] = time.monotonic,
         retry_interval: float = 15.0,
+        dashboard_refresh: float = 15.0,
     ) -> None:
         super().__init__()
         self.services = services
@@ -53,6 +61,8 @@ class ClerkApp(App[None]):
         self.notes = notes  # startup warnings (e.g. unknown keymap ids)
         self.scanner = ScanDetector(prefix=services.settings.scanner_prefix, clock=key_clock)
         self.retry_interval = retry_interval
+        self.dashboard_refresh = dashboard_refresh
+        self.home: Any = None  # the screen the signed-in role lands on (bottom of the stack)
         self.key_serial = 0  # keys seen so far: lets a screen undo what a scan burst did
         self.catalog: Any = None
         self.user: Any = None
@@ -95,15 +105,63 @@ class ClerkApp(App[None]):
         self.show_banner(event.text)
 
     def signed_in(self, user: Any, window: int) -> None:
-        from clerk.tui.screens.intake import IntakeScreen
-
+        """The sign-in screen's result: land on the role's home screen."""
+        if self.SIGN_IN_ROLES is not None and user.role not in self.SIGN_IN_ROLES:
+            allowed = "、".join(r.label for r in self.SIGN_IN_ROLES)
+            self.show_banner(f"账号 {user.id}（{user.role.label}）不能登录{self.TITLE}，仅限：{allowed}")
+            return
         self.user, self.window_number = user, window
-        self.state.remember_window(window)
+        if self.ASK_WINDOW:
+            self.state.remember_window(window)
         self.refresh_bindings()
-        self.switch_screen(IntakeScreen())
-        if self.state.pending():
+        self.home = DESTINATIONS[home_of(user.role)].make(self)
+        self.switch_screen(self.home)
+        if self.ASK_WINDOW and self.state.pending():
             self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
             self._retry_pending()
+
+    # -- moving between screens (F12 menu, clerk.go_* keys, palette) -------
+    def action_navigate(self) -> None:
+        from clerk.tui.navigation import NavigateScreen
+
+        if self.user is None:
+            self.show_banner("请先登录")
+        elif isinstance(self.screen, NavigateScreen):
+            self.screen.dismiss(None)
+        elif not self._modal_open():
+            self.push_screen(NavigateScreen(), lambda name: name and self.action_go(name))
+
+    def action_go(self, name: str) -> None:
+        dest = DESTINATIONS[name]
+        refused = refusal(self.user, dest)
+        if refused is not None:
+            self.show_banner(refused, "warning")
+            return
+        if self._modal_open() or type(self.screen).__name__ == dest.screen:
+            return
+        while self.screen is not self.home and len(self.screen_stack) > 1:
+            self.pop_screen()
+        if type(self.home).__name__ != dest.screen:
+            self.push_screen(dest.make(self))
+
+    def _modal_open(self) -> bool:
+        """A dialog is up: finish or close it first (a half-confirmed visit is never dropped)."""
+        from textual.screen import ModalScreen
+
+        from clerk.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return False
+        if isinstance(self.screen, ModalScreen):
+            self.show_banner("请先完成或关闭当前对话框（Esc）", "warning")
+            return True
+        return False
+
+    def leave(self, screen: Any) -> None:
+        """Esc on a screen: back to where the clerk came from; the home screen stays."""
+        if screen is not self.home and screen is self.screen and len(self.screen_stack) > 1:
+            screen.dismiss()
 
     def show_banner(self, text: str, level: Level = "error") -> None:
         banners = self.screen.query(Banner)
@@ -114,7 +172,7 @@ class ClerkApp(App[None]):
 
     # -- keys: help, lookup, scanner -------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "lookup" and self.user is None:
+        if action in ("lookup", "navigate", "go") and self.user is None:
             return False  # nothing to look up before signing in (hidden from the footer)
         return True
 
@@ -163,6 +221,9 @@ class ClerkApp(App[None]):
             undo(self.key_serial - len(burst) + 1)
         if self.user is None:
             self.show_banner("请先登录，再扫描受理编号")
+            return
+        own = getattr(self.screen, "scanned", None)  # a desk screen takes its own scans
+        if own is not None and own(text.strip()):
             return
         number = text.strip().upper()
         if parse_number(number) is None:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from clerk.config import PROJECT_ROOT
 
 SHIPPED = PROJECT_ROOT / "data" / "catalog"
 
 
-@pytest.mark.skipif(
-    not any(SHIPPED.glob("*.yaml")), reason="data/catalog has no YAML yet (being written)"
-)
 def test_shipped_catalog_checks_clean_and_finds_the_usual_items():
     from clerk.catalog import load_catalog
 
@@ -25,3 +20,24 @@ def test_shipped_catalog_checks_clean_and_finds_the_usual_items():
     for bundle in catalog.bundles.values():
         merged = catalog.checklist(bundle.code)
         assert len({e.material.key for e in merged.entries}) == len(merged.entries)
+
+
+def test_catalog_check_accepts_the_data_folder(capsys):
+    from clerk.cli import main
+
+    assert main(["catalog", "check", str(PROJECT_ROOT / "data")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("目录检查通过：64 个事项，5 个一件事")
+
+
+def test_newborn_bundle_merges_its_five_items_into_six_materials():
+    from clerk.catalog import load_catalog
+
+    catalog = load_catalog(SHIPPED)
+    newborn = next(b for b in catalog.bundles.values() if "新生儿" in b.name)
+    assert len(newborn.item_codes) == 5
+    separate = sum(len(catalog.checklist(code).entries) for code in newborn.item_codes)
+    merged = catalog.checklist(newborn.code)
+    assert (separate, len(merged.entries)) == (17, 6)
+    assert all(len(e.needed_by) >= 1 for e in merged.entries)
+    assert max(len(e.needed_by) for e in merged.entries) >= 3  # shared by several items

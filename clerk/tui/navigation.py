@@ -1,0 +1,162 @@
+"""Which screens each role may open, where each role lands, and the F12 menu.
+
+The service layer enforces roles on every write (``require_role``); this
+table only decides what the app offers, so a clerk gets a clear banner instead
+of a screen whose every key ends in "无权限".  ``tests/tui/test_roles.py``
+checks it against the service layer's role sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from clerk.store.accounts import Role
+
+_DESK = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})  # = clerk.cases.operations.DESK_ROLES
+_MAIL = frozenset({Role.MAILROOM, Role.SUPERVISOR})  # = clerk.cases.operations.MAIL_ROLES
+
+
+@dataclass(frozen=True)
+class Destination:
+    name: str  # the action argument: go('<name>')
+    title: str
+    roles: frozenset[Role]
+    make: Callable[[Any], Screen]  # app -> a new screen
+    screen: str  # its class name (to tell "already there")
+
+
+def _intake(app: Any) -> Screen:
+    from clerk.tui.screens.intake import IntakeScreen
+
+    return IntakeScreen()
+
+
+def _fallback(app: Any) -> Screen:
+    from clerk.tui.screens.fallback import FallbackScreen
+
+    return FallbackScreen()
+
+
+def _decision(app: Any) -> Screen:
+    from clerk.tui.screens.decision import DecisionScreen
+
+    return DecisionScreen()
+
+
+def _mail(app: Any) -> Screen:
+    from clerk.tui.screens.mail import MailScreen
+
+    return MailScreen()
+
+
+def _rating(app: Any) -> Screen:
+    from clerk.tui.screens.rating import RatingScreen
+
+    return RatingScreen()
+
+
+def _dashboard(app: Any) -> Screen:
+    from clerk.tui.screens.dashboard import DashboardScreen
+
+    return DashboardScreen(refresh_seconds=app.dashboard_refresh, user=app.user)
+
+
+def _complaints(app: Any) -> Screen:
+    from clerk.tui.screens.complaints import ComplaintsScreen
+
+    return ComplaintsScreen(user=app.user)
+
+
+DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
+    Destination("intake", "综合受理", _DESK | {Role.ADMIN}, _intake, "IntakeScreen"),
+    Destination("fallback", "兜底窗口", _DESK, _fallback, "FallbackScreen"),
+    Destination("decision", "后台结果录入", _DESK, _decision, "DecisionScreen"),
+    Destination("mail", "EMS邮件", _MAIL, _mail, "MailScreen"),
+    Destination("rating", "好差评", _DESK | _MAIL, _rating, "RatingScreen"),
+    Destination("dashboard", "管理看板", frozenset({Role.SUPERVISOR, Role.ADMIN}), _dashboard, "DashboardScreen"),
+    Destination("complaints", "诉求窗口", frozenset(Role), _complaints, "ComplaintsScreen"),
+)}
+
+HOME: dict[Role, str] = {
+    Role.WINDOW: "intake",
+    Role.FALLBACK: "fallback",
+    Role.MAILROOM: "mail",
+    Role.SUPERVISOR: "dashboard",
+    Role.ADMIN: "intake",
+}
+
+#: The app's bindings that open a destination (ids ``clerk.go_<name>``): keys no screen uses.
+GO_KEYS = {
+    "intake": "ctrl+t",
+    "fallback": "ctrl+g",
+    "decision": "ctrl+r",
+    "mail": "ctrl+y",
+    "rating": "ctrl+o",
+    "dashboard": "ctrl+l",
+    "complaints": "ctrl+s",
+}
+
+
+def go_bindings() -> list[Binding]:
+    return [Binding(GO_KEYS[d.name], f"go('{d.name}')", d.title, id=f"clerk.go_{d.name}", show=False)
+            for d in DESTINATIONS.values()]
+
+
+def home_of(role: Role) -> str:
+    return HOME.get(role, "intake")
+
+
+def refusal(user: Any, dest: Destination) -> str | None:
+    """The banner text when ``user`` may not open ``dest`` (None when allowed)."""
+    if user is None:
+        return "请先登录"
+    if user.role in dest.roles:
+        return None
+    allowed = "、".join(r.label for r in Role if r in dest.roles)
+    return f"当前账号（{user.role.label}）无权打开“{dest.title}”，仅限：{allowed}"
+
+
+class NavigateScreen(ModalScreen[str | None]):
+    """F12: every destination with its key; the ones the role may not open are marked."""
+
+    DEFAULT_CSS = """
+    NavigateScreen { align: center middle; }
+    NavigateScreen > Static { width: 50; background: $panel; padding: 0 1; }
+    NavigateScreen > OptionList { width: 50; height: auto; max-height: 12; border: thick $primary; }
+    """
+    BINDINGS = [
+        Binding("escape,f12", "close", "返回", id="navigate.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Static("切换到（数字键或回车）", markup=False)
+        options = []
+        for n, dest in enumerate(DESTINATIONS.values(), 1):
+            key = app.keymap.get(f"clerk.go_{dest.name}", GO_KEYS[dest.name])
+            mark = "" if refusal(app.user, dest) is None else "（无权限）"
+            options.append(Option(f"{n}  {dest.title}{mark}    {key}", id=dest.name))
+        yield OptionList(*options)
+        yield Footer()
+
+    def on_key(self, event: Any) -> None:
+        if event.character and event.character.isdigit():
+            n = int(event.character)
+            names = list(DESTINATIONS)
+            if 1 <= n <= len(names):
+                event.stop()
+                self.dismiss(names[n - 1])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
