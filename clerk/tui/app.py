@@ -104,12 +104,12 @@ class ClerkApp(App[None]):
     def on_failed(self, event: Failed) -> None:
         self.show_banner(event.text)
 
-    def signed_in(self, user: Any, window: int) -> None:
-        """The sign-in screen's result: land on the role's home screen."""
+    def signed_in(self, user: Any, window: int) -> bool:
+        """The sign-in screen's result: land on the role's home screen (False: role refused here)."""
         if self.SIGN_IN_ROLES is not None and user.role not in self.SIGN_IN_ROLES:
             allowed = "、".join(r.label for r in self.SIGN_IN_ROLES)
-            self.show_banner(f"账号 {user.id}（{user.role.label}）不能登录{self.TITLE}，仅限：{allowed}")
-            return
+            self.show_banner(f"账号 {user.id}（{user.role.label}）不能登录“{self.TITLE}”，仅限：{allowed}")
+            return False
         self.user, self.window_number = user, window
         if self.ASK_WINDOW:
             self.state.remember_window(window)
@@ -119,6 +119,7 @@ class ClerkApp(App[None]):
         if self.ASK_WINDOW and self.state.pending():
             self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
             self._retry_pending()
+        return True
 
     # -- moving between screens (F12 menu, clerk.go_* keys, palette) -------
     def action_navigate(self) -> None:

@@ -8,7 +8,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 #: Binding-id prefixes that belong to clerk (Textual's own bindings are left out).
-PREFIXES = ("clerk.", "intake.", "checklist.", "lookup.", "signin.")
+PREFIXES = ("clerk.", "intake.", "checklist.", "lookup.", "signin.", "fallback.", "decision.", "mail.", "rating.",
+            "dashboard.", "complaints.")
 
 
 def clerk_actions(screen) -> list[tuple[str, str, DOMNode, str]]:

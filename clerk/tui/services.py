@@ -31,10 +31,14 @@ class Services:
         calendar: Any = None,
         cases: Any = None,
         printer: Any = None,
+        desk: Any = None,
+        dashboard: Any = None,
+        complaints: Any = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
         self._catalog, self._calendar, self._cases, self._printer = catalog, calendar, cases, printer
+        self._desk, self._dashboard, self._complaints = desk, dashboard, complaints
         self._lock = threading.RLock()
 
     # -- time ----------------------------------------------------------
@@ -102,6 +106,41 @@ class Services:
 
                 self._printer = CasePrinter(self.settings)
             return self._printer
+
+    @property
+    def desk(self) -> Any:
+        """The one ``DeskService`` (fallback desk, results, EMS, ratings) every desk screen shares."""
+        with self._lock:
+            if self._desk is None:
+                from clerk.cases.desk import DeskService
+
+                self._desk = DeskService(self.cases)
+            return self._desk
+
+    @property
+    def dashboard(self) -> Any:
+        """The supervisor's ``clerk.reports.dashboard.Dashboard`` on the same store."""
+        with self._lock:
+            if self._dashboard is None:
+                from clerk.reports.dashboard import Dashboard
+
+                self._dashboard = Dashboard(self.cases.store, self.calendar, self.clock,
+                                            timezone=self.settings.timezone)
+            return self._dashboard
+
+    @property
+    def complaints(self) -> Any:
+        """The complaint desk (``clerk.complaints.service.ComplaintDesk``) on the same store."""
+        with self._lock:
+            if self._complaints is None:
+                from clerk.complaints.categories import load_categories
+                from clerk.complaints.service import ComplaintDesk
+                from clerk.config import config_path
+
+                self._complaints = ComplaintDesk(self.cases.store, self.calendar, load_categories(config_path()),
+                                                 self.clock, hall_code=self.settings.hall.code,
+                                                 timezone=self.settings.timezone)
+            return self._complaints
 
     def warm_up(self) -> None:
         """Import and open everything heavy once the first screen is up."""

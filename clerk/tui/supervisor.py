@@ -1,10 +1,13 @@
 """The supervisor's own app (``clerk dashboard``) and browser access (``clerk serve``).
 
-``clerk serve`` runs ``clerk dashboard`` behind textual-serve.  The stock page
-of textual-serve links a Google web font; a hall network is often offline, so
-the page is served from a copy of the template without that link (the terminal
-then uses the browser's local monospace font).  Everything else it loads (the
-xterm.js bundle, CSS) is shipped inside the textual_serve package.
+``SupervisorApp`` is the window app narrowed to the supervisor role: the same
+sign-in screen (no window number), then the dashboard; every other screen a
+supervisor may open is one key away (F12).  ``clerk serve`` runs ``clerk
+dashboard`` behind textual-serve, so a browser tab signs in too.  The stock
+page of textual-serve links a Google web font; a hall network is often offline,
+so the page is served from a copy of the template without that link (the
+terminal then uses the browser's local monospace font).  Everything else it
+loads (the xterm.js bundle, CSS) is shipped inside the textual_serve package.
 """
 
 from __future__ import annotations
@@ -16,38 +19,44 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from textual.app import App
+from clerk.store.accounts import Role
+from clerk.tui.app import ClerkApp
 
 WEB_FONT_LINK = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.S)
 
 
-class SupervisorApp(App[None]):
-    """Dashboard first; the complaint desk one key away.  ``dashboard``/``desk``/``user`` injectable."""
+class SupervisorApp(ClerkApp):
+    """Sign-in (supervisors only), then the dashboard; ``services`` carries the injected pieces in tests."""
 
     TITLE = "大厅管理"
+    SIGN_IN_ROLES = frozenset({Role.SUPERVISOR})
+    ASK_WINDOW = False
 
-    def __init__(self, services: Any = None, *, dashboard: Any = None, desk: Any = None, user: Any = None,
-                 refresh_seconds: float = 15.0) -> None:
-        super().__init__()
-        self.services, self.user = services, user
-        self._dashboard, self._desk, self._refresh = dashboard, desk, refresh_seconds
+    def __init__(self, services: Any, *, refresh_seconds: float = 15.0, **kwargs: Any) -> None:
+        super().__init__(services, dashboard_refresh=refresh_seconds, **kwargs)
 
-    def on_mount(self) -> None:
-        from clerk.tui.screens.dashboard import DashboardScreen
 
-        self.push_screen(DashboardScreen(self._dashboard, refresh_seconds=self._refresh, complaint_desk=self._desk,
-                                         user=self.user))
+def make_supervisor_app(env: dict[str, str] | None = None) -> SupervisorApp:
+    from clerk.config import config_path, load_settings
+    from clerk.tui.keymap import load_keymap
+    from clerk.tui.launch import known_binding_ids
+    from clerk.tui.services import Services
+
+    keymap, notes = load_keymap(config_path(env), known_binding_ids)
+    return SupervisorApp(Services(load_settings(env)), keymap=keymap, notes=tuple(notes))
 
 
 def run_supervisor() -> int:
-    from clerk.config import get_settings
-    from clerk.store.accounts import ClerkUser, Role
-    from clerk.tui.services import Services
+    from clerk.config import ConfigError
+    from clerk.tui.keymap import KeymapError
 
-    # The command line acts as the supervisor on duty (首问负责 records this id).
-    user = ClerkUser("supervisor", "大厅管理", Role.SUPERVISOR)
-    SupervisorApp(Services(get_settings()), user=user).run()
-    return 0
+    try:
+        app = make_supervisor_app()
+    except (ConfigError, KeymapError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    app.run()
+    return int(app.return_code or 0)
 
 
 def offline_templates(target: Path) -> Path:

@@ -15,6 +15,8 @@ import os
 import random
 import signal
 
+import pytest
+
 from bench.hall_checks import check_store
 from tests.faults.window_child import serve
 
@@ -30,16 +32,27 @@ def _count(store) -> int:
         return session.execute(select(func.count()).select_from(CaseRow)).scalar_one()
 
 
-def test_killed_windows_leave_no_half_written_case(store, hall_users):
-    context = multiprocessing.get_context("spawn")
+@pytest.fixture(scope="module")
+def loaded():
+    from bench.hall_window import CALENDAR, CATALOG
+    from clerk.calendar import WorkCalendar
+    from clerk.catalog import load_catalog
+
+    return load_catalog(CATALOG), WorkCalendar.load(CALENDAR)
+
+
+def test_killed_windows_leave_no_half_written_case(store, hall_users, loaded):
+    # fork: the child starts with the catalog already loaded (a spawned one needs seconds);
+    # it opens its own Store, so no connection is shared with this process.
+    context = multiprocessing.get_context("fork")
     rng = random.Random(8)
     for round_ in range(KILLS):
         ready = context.Event()
-        child = context.Process(target=serve, args=(store.url, round_, ready), daemon=True)
+        child = context.Process(target=serve, args=(store.url, round_, ready, None, *loaded), daemon=True)
         child.start()
         assert ready.wait(60), "the window process did not start"
         ready.clear()
-        child.join(rng.uniform(0.3, 1.5))  # let it work, then pull the plug mid-whatever
+        child.join(rng.uniform(0.2, 1.0))  # let it work, then pull the plug mid-whatever
         assert child.is_alive(), f"the window process ended by itself (exit code {child.exitcode})"
         os.kill(child.pid, signal.SIGKILL)
         child.join(10)
@@ -50,7 +63,7 @@ def test_killed_windows_leave_no_half_written_case(store, hall_users):
 
     # The window restarts and carries on where the day stands.
     ready = context.Event()
-    child = context.Process(target=serve, args=(store.url, 99, ready, 8))
+    child = context.Process(target=serve, args=(store.url, 99, ready, 8, *loaded))
     child.start()
     child.join(120)
     assert child.exitcode == 0, "the restarted window hit errors (see its stderr)"

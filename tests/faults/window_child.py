@@ -2,7 +2,9 @@
 
 ``serve`` signs in as window 1 and serves visits of the simulated day (intake,
 supplements, decisions, mail, ratings — ``bench.hall_window``) until killed,
-or ``limit`` visits and then exits: 0 without errors, 3 with any.
+or ``limit`` visits and then exits: 0 without errors, 3 with any.  Under the
+fork start method the parent passes its loaded catalog and calendar, so a
+(re)started window is serving within milliseconds.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import random
 import sys
 
 
-def serve(url: str, seed: int, ready, limit: int | None = None) -> None:
+def serve(url: str, seed: int, ready, limit: int | None = None, catalog=None, calendar=None) -> None:
     from bench.hall_window import CALENDAR, CATALOG, Window, WindowResult
     from clerk.calendar import WorkCalendar
     from clerk.cases.desk import DeskService
@@ -19,7 +21,9 @@ def serve(url: str, seed: int, ready, limit: int | None = None) -> None:
     from clerk.catalog import load_catalog
     from clerk.store.engine import Store
 
-    service = CaseService(Store(url), load_catalog(CATALOG), WorkCalendar.load(CALENDAR), hall_code="SF")
+    catalog = catalog or load_catalog(CATALOG)
+    calendar = calendar or WorkCalendar.load(CALENDAR)
+    service = CaseService(Store(url), catalog, calendar, hall_code="SF")
     result = WindowResult(1)
     window = Window(service, DeskService(service), 1, random.Random(seed), result)
     ready.set()

@@ -57,7 +57,8 @@ def test_database_with_rows_at_0001_upgrades_without_loss(empty_store, catalog, 
         cases = conn.execute(text("SELECT number, applicant_name, state FROM cases")).all()
         notices = conn.execute(text("SELECT kind, status, attempts, is_reprint FROM notices ORDER BY id")).all()
     assert [tuple(r) for r in cases] == [("20261124-SF-0001", "赵六", "即办办结")]
-    assert [tuple(r) for r in notices] == [("on_the_spot", "printed", 1, False), ("acceptance", "queued", 0, False)]
+    # 0005 renamed the stored kinds to the printing layer's names
+    assert [tuple(r) for r in notices] == [("on-the-spot", "printed", 1, False), ("promised", "queued", 0, False)]
 
     # The upgraded store serves the old case and numbers on from the old counter.
     from clerk.cases.service import CaseService

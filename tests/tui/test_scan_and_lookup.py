@@ -153,8 +153,11 @@ async def test_a_scan_onto_the_checklist_leaves_the_marks_alone(make_app, case_s
         assert intake.marks == before
 
 
-async def test_reprint_from_the_lookup_queues_a_reprint(make_app, case_service, catalog):
+async def test_reprint_from_the_lookup_queues_a_reprint(make_app, case_service, catalog, settings):
+    from clerk.printing.integration import CasePrinter
+
     number = saved_case(case_service, catalog)
+    CasePrinter(settings).print_case(case_service, number)  # issued at intake
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -164,8 +167,22 @@ async def test_reprint_from_the_lookup_queues_a_reprint(make_app, case_service, 
         await pilot.press("f9")
         await settle(pilot)
         notices = case_service.get(number).notices
-        assert any(n.is_reprint for n in notices)
+        assert [(n.is_reprint, str(n.status)) for n in notices] == [(False, "printed"), (True, "printed")]
         assert number in app.screen.query_one("#banner").text
+
+
+async def test_reprint_of_a_notice_that_never_printed_retries_the_original(make_app, case_service, catalog):
+    number = saved_case(case_service, catalog)  # saved, its notice still queued
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pilot.press("f5", *number, "enter")
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        notices = case_service.get(number).notices
+        assert [(n.is_reprint, str(n.status)) for n in notices] == [(False, "printed")]
 
 
 class PrinterOff:

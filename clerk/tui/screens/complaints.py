@@ -34,13 +34,8 @@ class ComplaintFailed(Message):
 
 
 def desk_from_app(app: Any) -> Any:
-    from clerk.complaints.categories import load_categories
-    from clerk.complaints.service import ComplaintDesk
-    from clerk.config import config_path
-
-    s = app.services
-    return ComplaintDesk(s.cases.store, s.calendar, load_categories(config_path()), s.clock,
-                         hall_code=s.settings.hall.code, timezone=s.settings.timezone)
+    """The complaint desk of the app's services (call in a worker: may import the store)."""
+    return app.services.complaints
 
 
 class ComplaintsScreen(Screen):
@@ -93,7 +88,8 @@ class ComplaintsScreen(Screen):
 
     # -- actions -------------------------------------------------------------
     def action_back(self) -> None:
-        self.dismiss()
+        leave = getattr(self.app, "leave", None)
+        leave(self) if leave else self.dismiss()
 
     def action_log(self) -> None:
         category = self.query_one("#complaint-category", Select).value

@@ -46,11 +46,8 @@ def _pct(value: float | None) -> str:
 
 
 def dashboard_from_app(app: Any) -> Any:
-    """Build the core ``Dashboard`` from the window app's services (call in a worker)."""
-    from clerk.reports.dashboard import Dashboard
-
-    services = app.services
-    return Dashboard(services.cases.store, services.calendar, services.clock, timezone=services.settings.timezone)
+    """The core ``Dashboard`` of the app's services (call in a worker: may import the store)."""
+    return app.services.dashboard
 
 
 class DashboardScreen(Screen):
@@ -112,7 +109,8 @@ class DashboardScreen(Screen):
 
     # -- actions -------------------------------------------------------------
     def action_back(self) -> None:
-        self.dismiss()
+        leave = getattr(self.app, "leave", None)
+        leave(self) if leave else self.dismiss()
 
     def action_refresh(self) -> None:
         self._load()

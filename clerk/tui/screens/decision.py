@@ -48,9 +48,6 @@ class DecisionScreen(DeskScreen):
     def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
         self.run_call(action, fn, args, kwargs)
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_focus_scan(self) -> None:
         self.query_one("#decision-scan", Input).focus()
 
@@ -59,7 +56,11 @@ class DecisionScreen(DeskScreen):
         number = event.value.strip()
         event.input.value = ""
         if number:
-            self.call("open", _open, number)
+            self.open_case(number)
+
+    def open_case(self, number: str) -> None:
+        self.query_one(Banner).show(f"正在打开 {number} ……", "info")
+        self.call("open", _open, number)
 
     def action_save(self) -> None:
         if self.case is None:

@@ -1,7 +1,7 @@
 """Pieces shared by the desk screens (fallback, decision, mail, rating).
 
-Each desk screen holds a ``DeskService`` (``clerk.cases.desk``): injected by
-the app or a test, else built on first use from ``app.services.cases`` inside a
+Each desk screen holds a ``DeskService`` (``clerk.cases.desk``): injected by a
+test, else the app's shared ``app.services.desk``, fetched on first use inside a
 worker thread (the store import stays off the event loop).  Workers post
 ``DeskDone`` / ``Failed``; only handlers touch widgets.
 """
@@ -34,11 +34,25 @@ class DeskScreen(Screen):
     def desk(self) -> Any:
         """The DeskService (call from a worker: building it may import the store)."""
         if self._desk is None:
-            from clerk.cases.desk import DeskService
-
-            services = self.app.services
-            self._desk = getattr(services, "desk", None) or DeskService(services.cases)
+            self._desk = self.app.services.desk  # the one DeskService of the app (built once, thread-safe)
         return self._desk
+
+    def action_back(self) -> None:
+        leave = getattr(self.app, "leave", None)  # the window app keeps the role's home screen
+        leave(self) if leave else self.dismiss()
+
+    def scanned(self, text: str) -> bool:
+        """A barcode scan while this screen is up: a case number opens the case here."""
+        from clerk.store.numbering import parse_number
+
+        number = text.strip().upper()
+        if parse_number(number) is None:
+            return False
+        self.open_case(number)
+        return True
+
+    def open_case(self, number: str) -> None:
+        raise NotImplementedError
 
     @property
     def user(self) -> Any:

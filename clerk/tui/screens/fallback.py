@@ -76,9 +76,6 @@ class FallbackScreen(DeskScreen):
         self.run_call("queue", "fallback_queue", (), {})
 
     # -- actions -------------------------------------------------------------------
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_refresh(self) -> None:
         self._list()
 

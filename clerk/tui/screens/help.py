@@ -10,19 +10,33 @@ from textual.widgets import DataTable, Footer, Static
 
 def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str, str, str]]:
     """(where, key, action, binding id) for every clerk binding."""
+    from clerk.tui.navigation import NavigateScreen
+    from clerk.tui.screens.complaints import ComplaintsScreen
+    from clerk.tui.screens.dashboard import DashboardScreen
+    from clerk.tui.screens.decision import DecisionScreen
+    from clerk.tui.screens.fallback import FallbackScreen
     from clerk.tui.screens.finish import ConfirmScreen
     from clerk.tui.screens.intake import IntakeScreen
     from clerk.tui.screens.lookup import LookupScreen
+    from clerk.tui.screens.mail import MailScreen
+    from clerk.tui.screens.rating import RatingScreen
     from clerk.tui.screens.signin import SignInScreen
     from clerk.tui.widgets.checklist import ChecklistTable
 
     places = [
         ("全局", app_class),
+        ("切换", NavigateScreen),
         ("登录", SignInScreen),
         ("受理", IntakeScreen),
         ("材料清单", ChecklistTable),
         ("查询", LookupScreen),
         ("对话框", ConfirmScreen),
+        ("兜底窗口", FallbackScreen),
+        ("后台结果录入", DecisionScreen),
+        ("EMS邮件", MailScreen),
+        ("好差评", RatingScreen),
+        ("管理看板", DashboardScreen),
+        ("诉求窗口", ComplaintsScreen),
     ]
     rows = []
     for where, cls in places:
@@ -43,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static("按键一览 —— 大厅可在配置文件的 [keymap] 表中按“编号 = 按键”重新指定；ctrl+p 可搜索全部操作", markup=False)
+        yield Static("按键一览 —— F12 切换到其他界面；大厅可在配置文件的 [keymap] 表中按“编号 = 按键”重新指定；ctrl+p 可搜索全部操作", markup=False)
         table = DataTable(cursor_type="row", zebra_stripes=True)
         table.add_columns("位置", "按键", "操作", "编号")
         table.add_rows(key_map_rows(self.app.keymap, type(self.app)))

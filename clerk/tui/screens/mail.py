@@ -79,9 +79,6 @@ class MailScreen(DeskScreen):
     def _list(self, which: str) -> None:
         self.run_call("list", _query, (which,), {})
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_refresh(self) -> None:
         self._list(str(self.query_one("#mail-filter", Select).value))
 
@@ -101,9 +98,34 @@ class MailScreen(DeskScreen):
 
     @on(Input.Submitted, "#mail-waybill")
     def _waybill(self, event: Input.Submitted) -> None:
+        self.hand_over(event.value.strip())
+
+    def hand_over(self, waybill: str) -> None:
+        """Hand the highlighted item to EMS under ``waybill`` (the service checks the number)."""
         item = self._current()
-        if item is not None and event.value.strip():
-            self.call("hand_over", "hand_over_item", self.user, self.window, item.id, event.value.strip())
+        if item is not None and waybill:
+            self.call("hand_over", "hand_over_item", self.user, self.window, item.id, waybill)
+
+    def scanned(self, text: str) -> bool:
+        """A scan here: a case number picks its item; anything else is a waybill for the highlighted one."""
+        from clerk.store.numbering import parse_number
+
+        value = text.strip().upper()
+        if parse_number(value) is None:
+            self.query_one("#mail-waybill", Input).value = value
+            self.hand_over(value)
+            return True
+        self.open_case(value)
+        return True
+
+    def open_case(self, number: str) -> None:
+        table = self.query_one("#mail-items", DataTable)
+        for row, item in enumerate(self.items.values()):
+            if item.case_number == number:
+                table.move_cursor(row=row)
+                self.query_one(Banner).show(f"已选中 {number}：{item.direction.label}{item.status_label}", "info")
+                return
+        self.query_one(Banner).show(f"当前清单中没有受理编号 {number} 的邮件（可切换筛选或刷新）", "warning")
 
     def action_deliver(self) -> None:
         if (item := self._current()) is not None:

@@ -61,9 +61,6 @@ class RatingScreen(DeskScreen):
     def _list(self) -> None:
         self.run_call("list", "follow_ups", (), {})
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_refresh(self) -> None:
         self._list()
 
@@ -72,7 +69,10 @@ class RatingScreen(DeskScreen):
         number = event.value.strip()
         event.input.value = ""
         if number:
-            self.call("open", "get", number)
+            self.open_case(number)
+
+    def open_case(self, number: str) -> None:
+        self.call("open", "get", number)
 
     def action_save(self) -> None:
         if self.number is None:

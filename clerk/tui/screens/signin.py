@@ -19,25 +19,31 @@ class SignInScreen(Screen):
     ]
     AUTO_FOCUS = "#clerk-id"
 
+    @property
+    def _ask_window(self) -> bool:
+        return getattr(self.app, "ASK_WINDOW", True)
+
     def compose(self) -> ComposeResult:
         hall = self.app.services.settings.hall.name
         with Center(id="signin-box"):
             with Vertical(id="signin-form"):
-                yield Static(f"{hall}\n综合受理窗口 · 登录", id="signin-title")
+                yield Static(f"{hall}\n{self.app.TITLE.removeprefix('clerk ')} · 登录", id="signin-title")
                 yield Label("工号")
                 yield Input(id="clerk-id", compact=True)
                 yield Label("密码")
                 yield Input(id="password", password=True, compact=True)
-                yield Label("窗口号")
-                window = self.app.window_number
-                yield Input("" if window is None else str(window), id="window", type="integer", compact=True)
+                if self._ask_window:
+                    yield Label("窗口号")
+                    window = self.app.window_number
+                    yield Input("" if window is None else str(window), id="window", type="integer", compact=True)
                 yield Static("回车到下一项，在最后一项回车或按 F10 登录", id="signin-hint")
         yield Banner()
         yield Footer()
 
     @on(Input.Submitted)
     def _next_or_sign_in(self, event: Input.Submitted) -> None:
-        fields = [self.query_one(f"#{i}", Input) for i in ("clerk-id", "password", "window")]
+        names = ("clerk-id", "password", "window") if self._ask_window else ("clerk-id", "password")
+        fields = [self.query_one(f"#{i}", Input) for i in names]
         empty = next((f for f in fields if not f.value.strip()), None)
         if empty is not None and event.input is not fields[-1]:
             self.focus_next()
@@ -47,13 +53,13 @@ class SignInScreen(Screen):
     def action_sign_in(self) -> None:
         clerk_id = self.query_one("#clerk-id", Input).value.strip()
         password = self.query_one("#password", Input).value
-        window = self.query_one("#window", Input).value.strip()
+        window = self.query_one("#window", Input).value.strip() if self._ask_window else "0"
         banner = self.query_one(Banner)
         if not clerk_id or not password:
             banner.show("请输入工号和密码")
             self.query_one("#clerk-id" if not clerk_id else "#password", Input).focus()
             return
-        if not window.isdigit() or int(window) <= 0:
+        if self._ask_window and (not window.isdigit() or int(window) <= 0):
             banner.show("请输入本机的窗口号（正整数）")
             self.query_one("#window", Input).focus()
             return
@@ -78,4 +84,7 @@ class SignInScreen(Screen):
 
     @on(SignedIn)
     def _signed_in(self, event: SignedIn) -> None:
-        self.app.signed_in(event.user, event.window)
+        if self.app.signed_in(event.user, event.window) is False:  # this app refuses the role
+            password = self.query_one("#password", Input)
+            password.value = ""
+            password.focus()
