@@ -173,9 +173,8 @@ def _deadlines(row: Any, deadlines: list[Any]) -> list[str]:
     kinds = {d.kind for d in deadlines}
     problems = []
     needed = _NEEDED_DEADLINES.get(state, set())
-    if row.parent_id is None or not row.is_bundle:
-        if needed - kinds:
-            problems.append(f"{row.number}: {state.value} without deadline(s) {sorted(needed - kinds)}")
+    if needed - kinds:
+        problems.append(f"{row.number}: {state.value} without deadline(s) {sorted(needed - kinds)}")
     unmet = [d.due_on for d in deadlines if d.met_at is None]
     if row.due_on != (min(unmet) if unmet else None):
         problems.append(f"{row.number}: due_on {row.due_on}, earliest unmet deadline {min(unmet, default=None)}")

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.hall_window import CALENDAR, CATALOG, PASSWORD, WindowResult, run_window  # noqa: E402
+from bench.hall_window import CALENDAR, CATALOG, PASSWORD, WindowResult, run_window
 
 
 def prepare(url: str, windows: int, history: int) -> float:
@@ -119,14 +119,14 @@ def report(label: str, url: str, args) -> tuple[list[str], bool]:
     missing = sum(1 for p in problems if p.startswith("numbers"))
     p99 = writes[min(len(writes) - 1, int(len(writes) * 0.99))] if writes else 0.0
     p99s = submits[min(len(submits) - 1, int(len(submits) * 0.99))] if submits else 0.0
-    lines = [
+    lines = [(
         f"| {label} | {args.history:,} | {args.windows} | {visits} visits, {len(writes)} writes, "
         f"{len(numbers)} cases | {visits / (ended - began):.1f} visits/s "
         f"({len(writes) / (ended - began):.0f} writes/s) | "
         f"{statistics.median(writes) * 1000:.1f} / {p99 * 1000:.0f} ms | "
         f"{statistics.median(submits) * 1000:.1f} / {p99s * 1000:.0f} ms | {len(errors)} | {duplicates} / {missing} | "
         f"{'ok' if not problems else f'{len(problems)} problem(s)'} ({checked:.1f} s) |"
-    ]
+    )]
     print(f"{label}: mix {dict(sorted(outcomes.items()))}", flush=True)
     if loaded:
         print(f"{label}: bulk-loaded {args.history:,} earlier cases in {loaded:.0f} s", flush=True)

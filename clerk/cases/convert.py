@@ -61,12 +61,21 @@ def notice_lines_from_json(data: list[dict[str, Any]] | None) -> tuple[NoticeLin
     )
 
 
+def normalised(check: Any, value: str) -> str:
+    """The checked form (half-width, no spaces, upper-case X) so lookups find it."""
+    result = check(value)
+    return result.value if result.ok else value.strip().upper()
+
+
 def applicant_columns(applicant: Applicant) -> dict[str, str]:
+    from clerk.identity import check_phone, check_resident_id, check_uscc
+
+    id_check = check_resident_id if applicant.kind is ApplicantKind.PERSON else check_uscc
     return {
         "applicant_kind": applicant.kind.value,
         "applicant_name": applicant.name.strip(),
-        "applicant_id_number": applicant.id_number.strip().upper(),
-        "applicant_phone": applicant.phone.strip(),
+        "applicant_id_number": normalised(id_check, applicant.id_number),
+        "applicant_phone": normalised(check_phone, applicant.phone),
         "applicant_address": applicant.address.strip(),
         "applicant_postcode": applicant.postcode.strip(),
     }

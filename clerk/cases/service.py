@@ -26,9 +26,9 @@ from clerk.cases.errors import (
 from clerk.cases.intake import CasePlan, plan_intake
 from clerk.cases.lifecycle import CaseState
 from clerk.cases.operations import LifecycleOperations
-from clerk.cases.views import CaseSummary, CaseView, IntakePreview
+from clerk.cases.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
 from clerk.store.accounts import ClerkUser, Role, hash_password, verify_password
-from clerk.store.notices import NoticeQueue, NoticeView, queue_notice
+from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
 
 INTAKE_ROLES = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
@@ -190,7 +190,6 @@ class CaseService(LifecycleOperations):
             due_on=current.due.date if current else None, due_kind=current.kind.value if current else None,
             due_provisional=current.due.provisional if current else False,
             one_time_notice=convert.notice_lines_to_json(plan.notice) if plan.notice is not None else None,
-            notice_issued_at=at if plan.notice is not None else None,
             reason=reason.strip(), version=1, updated_at=at,
         )
         session.add(row)
@@ -225,9 +224,15 @@ class CaseService(LifecycleOperations):
         if parse_number(text):
             condition = CaseRow.number == text.upper()
         else:
+            from clerk.cases.convert import normalised
+            from clerk.identity import check_phone, check_resident_id, check_uscc
+
+            id_number = normalised(check_resident_id, text)
+            if id_number == text.upper():
+                id_number = normalised(check_uscc, text)
             condition = or_(
-                CaseRow.applicant_id_number == text.upper(),
-                CaseRow.applicant_phone == text,
+                CaseRow.applicant_id_number == id_number,
+                CaseRow.applicant_phone == normalised(check_phone, text),
                 # Prefix as a range so the name index serves it on both databases.
                 and_(CaseRow.applicant_name >= text, CaseRow.applicant_name < text + "\uffff"),
             )
@@ -270,7 +275,21 @@ class CaseService(LifecycleOperations):
     def mark_printed(self, notice_id: int, *, path: str, sha256: str, user: ClerkUser | None = None,
                      window: int | None = None) -> NoticeView:
         return self.notices.mark_printed(notice_id, path=path, sha256=sha256,
-                                         actor=user.id if user else "system", window=window)
+                                         actor=user.id if user else "system", window=window,
+                                         on_printed=self._notice_issued)
+
+    def _notice_issued(self, session: Any, notice: Any, now: datetime) -> None:
+        """A one-time notice counts as told only once it is printed (一次告知, art. 32)."""
+        from clerk.store.tables import CaseRow
+
+        if notice.kind != NoticeKind.ONE_TIME.value or notice.is_reprint:
+            return
+        row = session.get(CaseRow, notice.case_id)
+        if row.notice_issued_at is None:
+            row.notice_issued_at = now
+            session.add(row)
+        self._meet(session, row, now, DeadlineKind.NOTICE)
+        self._refresh_due(session, row)
 
     def mark_failed(self, notice_id: int, reason: str) -> NoticeView:
         return self.notices.mark_failed(notice_id, reason)

@@ -40,8 +40,11 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
             form = "原件" if mark.status is MaterialStatus.ORIGINAL else "复印件"
             received.append(ReceivedMaterial(material.name, form, mark.copies or material.copies))
         elif mark.status is MaterialStatus.TOLERATED:
+            # The stored deadline is capped at the promised completion; the
+            # paper must never promise the applicant more time than that.
             supply = case.deadline(DeadlineKind.SUPPLY)
-            supply_by = mark.supply_by or (supply.due.date if supply else None)
+            dates = [d for d in (mark.supply_by, supply.due.date if supply else None) if d is not None]
+            supply_by = min(dates, default=None)
             if supply_by is not None:
                 tolerated.append(ToleratedMaterial(material.name, material.requirement, supply_by))
 

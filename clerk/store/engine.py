@@ -150,6 +150,10 @@ class Store:
         self._engine = self._write_engine = None
 
 
+# SQLite reports schema mistakes as OperationalError too; they are not outages.
+_SCHEMA_ERRORS = ("no such table", "no such column", "has no column", "syntax error")
+
+
 @contextmanager
 def translate_errors() -> Iterator[None]:
     """Map driver-level connection failures to :class:`StoreUnavailable`."""
@@ -161,6 +165,8 @@ def translate_errors() -> Iterator[None]:
         text = str(error.orig if getattr(error, "orig", None) is not None else error)
         if "locked" in text or "busy" in text:
             raise StoreUnavailable("数据库繁忙（其他窗口正在写入），请稍后重试。") from error
+        if any(marker in text for marker in _SCHEMA_ERRORS):
+            raise  # a wrong or unmigrated schema is a bug to see, not an outage to retry
         raise StoreUnavailable() from error
     except exc.DBAPIError as error:
         if error.connection_invalidated:

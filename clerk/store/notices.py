@@ -104,13 +104,21 @@ class NoticeQueue:
         return tuple(notice_view(row, number) for (row,) in rows)
 
     def mark_printed(
-        self, notice_id: int, *, path: str, sha256: str, actor: str = "system", window: int | None = None
+        self, notice_id: int, *, path: str, sha256: str, actor: str = "system", window: int | None = None,
+        on_printed: Callable[[Any, Any, datetime], None] | None = None,
     ) -> NoticeView:
+        """Record a successful print (one transaction with its audit event).
+
+        ``on_printed(session, notice_row, now)`` runs inside the same
+        transaction: what issuing this notice means for its case.
+        """
         from clerk.store.audit import append_event
 
         now = self._clock()
         with self._store.session(write=True) as session:
             row, number = self._load(session, notice_id)
+            if on_printed is not None and row.status != NoticeStatus.PRINTED.value:
+                on_printed(session, row, now)
             before = {"status": row.status, "attempts": row.attempts}
             row.status, row.path, row.sha256 = NoticeStatus.PRINTED.value, path, sha256
             row.printed_at, row.reason, row.attempts = now, "", row.attempts + 1

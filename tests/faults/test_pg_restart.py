@@ -18,7 +18,7 @@ import pytest
 from bench.hall_checks import check_store
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
-from drafts import hygiene, incomplete_hygiene  # noqa: E402
+from drafts import hygiene, incomplete_hygiene
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

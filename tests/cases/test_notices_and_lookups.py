@@ -1,0 +1,81 @@
+"""What printing means for a case, and lookups that find what a scanner or a clerk types."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from clerk.cases.domain import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
+from clerk.cases.views import DeadlineKind
+from clerk.config import Settings
+from clerk.store.accounts import Role
+from tests.cases.drafts import hygiene, incomplete_hygiene
+
+
+@pytest.fixture
+def clerk(service):
+    return service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
+
+
+@pytest.fixture
+def printer(tmp_path):
+    from clerk.printing.integration import CasePrinter
+
+    return CasePrinter(replace(Settings(), receipts_dir=tmp_path / "receipts"))
+
+
+def test_one_time_notice_counts_as_told_only_once_printed(service, clerk, printer, clock):
+    number = service.submit(clerk, 1, incomplete_hygiene(), Outcome.FALLBACK).number
+    view = service.get(number)
+    assert view.notice_issued_at is None
+    assert view.deadline(DeadlineKind.NOTICE).met_at is None
+    assert [r.ok for r in printer.print_case(service, number, clerk, 1)] == [True]
+
+    view = service.get(number)
+    assert view.notice_issued_at == clock()
+    assert view.deadline(DeadlineKind.NOTICE).met_at == clock()
+    clock.advance(days=30)  # the applicant takes their time: the hall is not overdue
+    assert number not in [c.number for c in service.overdue()]
+
+
+def test_an_unprinted_one_time_notice_shows_as_overdue(service, clerk, clock):
+    number = service.submit(clerk, 1, incomplete_hygiene(), Outcome.FALLBACK).number
+    clock.advance(days=10)
+    assert number in [c.number for c in service.overdue()]
+
+
+def test_commitment_paper_never_gives_more_time_than_the_promise(service, clerk):
+    from clerk.printing.integration import notice_data_from_case
+
+    late = MaterialMark(MaterialStatus.TOLERATED, supply_by=date(2027, 3, 1))
+    draft = hygiene(dict(hygiene().marks, **{"business-licence": late}))
+    view = service.submit(clerk, 1, draft, Outcome.TOLERATE)
+    data = notice_data_from_case(view, Settings())
+    promised = view.deadline(DeadlineKind.PROMISED).due.date
+    assert [t.supply_by for t in data.tolerated] == [view.deadline(DeadlineKind.SUPPLY).due.date]
+    assert data.tolerated[0].supply_by <= promised
+
+
+def test_ids_and_phones_are_stored_as_checked_so_lookups_find_them(service, clerk):
+    typed = Applicant(ApplicantKind.PERSON, "王五", "１１０１０５ 19491231 002x", "138-1234-5678", "济南市")
+    number = service.submit(clerk, 1, hygiene(applicant=typed), Outcome.ACCEPT).number
+    view = service.get(number)
+    assert (view.applicant.id_number, view.applicant.phone) == ("11010519491231002X", "13812345678")
+    for query in ("11010519491231002X", "11010519491231002x", "138 1234 5678", "13812345678"):
+        assert [c.number for c in service.find(query)] == [number], query
+
+
+def test_a_schema_error_is_a_bug_not_an_outage(tmp_path, catalog, calendar, clock):
+    from sqlalchemy.exc import OperationalError
+
+    from clerk.cases.service import CaseService
+    from clerk.store.engine import Store
+    from clerk.store.errors import StoreUnavailable
+
+    unmigrated = CaseService(Store(f"sqlite:///{tmp_path / 'empty.db'}"), catalog, calendar, clock)
+    with pytest.raises(OperationalError) as err:
+        unmigrated.find("王五")
+    assert not isinstance(err.value, StoreUnavailable)
+    assert "no such table" in str(err.value)

@@ -1,0 +1,151 @@
+"""Bad input at the window's doors: IDs, credit codes, phones, waybills, scanner bursts, drafts.
+
+Random text and single-character mutations of valid values (generated with
+their real check characters by ``bench.hall_people``): no crash, every
+rejection says why in Chinese, and every single-character typo in an ID,
+a credit code or an S10 waybill is caught by its check character.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench import hall_people
+from clerk.identity import (
+    check_mobile,
+    check_phone,
+    check_postcode,
+    check_resident_id,
+    check_uscc,
+    check_waybill,
+)
+from clerk.identity.uscc import USCC_CHARS
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SEEDS = st.integers(0, 2**32)
+NOISE = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+FAST = settings(max_examples=150, deadline=None)
+
+
+def _rejected_in_chinese(check) -> None:
+    assert not check.ok
+    assert check.reason and CJK.search(check.reason), f"no Chinese reason: {check!r}"
+
+
+@FAST
+@given(NOISE)
+def test_random_text_never_crashes_a_check(text):
+    for check in (check_resident_id, check_uscc, check_mobile, check_phone, check_postcode, check_waybill):
+        result = check(text)
+        assert isinstance(result.ok, bool)
+        if not result.ok:
+            _rejected_in_chinese(result)
+
+
+@FAST
+@given(SEEDS, st.integers(0, 17), st.sampled_from("0123456789X"))
+def test_every_single_character_typo_in_a_resident_id_is_caught(seed, position, char):
+    valid = hall_people.resident_id(random.Random(seed))
+    assert check_resident_id(valid).ok
+    if valid[position] == char:
+        return
+    typo = valid[:position] + char + valid[position + 1:]
+    _rejected_in_chinese(check_resident_id(typo))
+
+
+@FAST
+@given(SEEDS, st.integers(0, 17), st.sampled_from(USCC_CHARS + "IOSVZ"))
+def test_every_single_character_typo_in_a_credit_code_is_caught(seed, position, char):
+    valid = hall_people.uscc(random.Random(seed))
+    assert check_uscc(valid).ok
+    if valid[position] == char:
+        return
+    _rejected_in_chinese(check_uscc(valid[:position] + char + valid[position + 1:]))
+
+
+@FAST
+@given(SEEDS, st.integers(2, 10), st.sampled_from("0123456789"))
+def test_every_digit_typo_in_an_s10_waybill_is_caught(seed, position, char):
+    """Caught unless the UPU S10 scheme itself cannot: its check maps both remainders
+    0 and 6 to "5", so a typo moving the sum between them keeps a valid number."""
+    from clerk.identity import s10_check_digit
+
+    valid = hall_people.waybill(random.Random(seed))
+    if valid[position] == char:
+        return
+    typo = valid[:position] + char + valid[position + 1:]
+    if s10_check_digit(typo[2:10]) == typo[10]:
+        assert typo[10] == "5"  # the scheme's only blind spot
+        assert check_waybill(typo).ok
+        return
+    _rejected_in_chinese(check_waybill(typo))
+
+
+@FAST
+@given(SEEDS, st.integers(0, 12), st.one_of(st.just(""), st.sampled_from("0123456789AZ-  ")))
+def test_mangled_waybills_never_crash(seed, position, char):
+    valid = hall_people.waybill(random.Random(seed))
+    result = check_waybill(valid[:position] + char + valid[position + 1:])
+    if not result.ok:
+        _rejected_in_chinese(result)
+
+
+# -- the barcode scanner (clerk/tui/scanner.py: the pure ScanDetector) -------------------------
+
+KEYS = st.lists(st.tuples(st.one_of(st.none(), st.characters(blacklist_categories=("Cs",))),
+                          st.floats(0, 0.2), st.booleans()), max_size=60)
+
+
+@FAST
+@given(KEYS, st.sampled_from(["", "@@", "SCAN:"]))
+def test_any_key_stream_is_handled(events, prefix):
+    from clerk.tui.scanner import ScanDetector
+
+    now = [0.0]
+    detector = ScanDetector(prefix=prefix, clock=lambda: now[0])
+    for char, gap, enter in events:
+        now[0] += gap
+        if enter:
+            scanned = detector.enter()
+            assert scanned is None or isinstance(scanned, str)
+            assert detector.pending == ""
+        else:
+            detector.key(char)
+        assert isinstance(detector.pending, str)
+
+
+@FAST
+@given(st.lists(st.tuples(st.sampled_from("0123456789-SF"), st.floats(0.0005, 0.02)), min_size=8, max_size=30),
+       st.floats(0.0, 0.02), st.lists(st.sampled_from("abc12"), max_size=5), st.floats(0.3, 2.0))
+def test_a_scanner_burst_after_typing_returns_exactly_the_burst(burst, before_enter, typed, pause):
+    """Slow typing, a pause, then a scanner burst: the burst (and only it) is the scan."""
+    from clerk.tui.scanner import ScanDetector
+
+    now = [0.0]
+    detector = ScanDetector(clock=lambda: now[0])
+    for char in typed:  # a clerk typing, 300 ms between keys
+        now[0] += 0.3
+        detector.key(char)
+    now[0] += pause
+    for char, gap in burst:
+        now[0] += gap
+        detector.key(char)
+    now[0] += before_enter
+    assert detector.enter() == "".join(c for c, _ in burst)
+    assert detector.pending == ""
+
+
+# -- a whole draft at the intake door (CaseService.preview) ----------------------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(NOISE, NOISE, NOISE, NOISE, st.sampled_from(["个人", "单位"]))
+def test_random_applicants_get_chinese_problems_not_crashes(name, id_number, phone, address, kind):
+    from clerk.cases.domain import Applicant, ApplicantKind
+
+    applicant = Applicant(ApplicantKind(kind), name, id_number, phone, address, postcode=phone[:6])
+    for problem in applicant.problems(need_address=True):
+        assert CJK.search(problem), problem

@@ -1,0 +1,199 @@
+"""One app for the whole hall: each role lands on its own screen and reaches the others it may open."""
+
+from __future__ import annotations
+
+import pytest
+from .support import screen_text
+from .test_scan_and_lookup import saved_case
+from .visit import applicant, finish, pick, settle, sign_in, typed
+
+from clerk.cases.lifecycle import CaseState
+from clerk.store.accounts import Role
+
+TEACHER = "370112-JYTY-003"  # 教师资格认定, 承诺件 (promised days from the catalog)
+PASSWORD = "clerk123"
+
+
+@pytest.fixture
+def staff(case_service):
+    """The desk accounts of the demo hall (the window clerk w07 comes from conftest)."""
+    make = lambda i, n, r: case_service.add_user(None, i, n, r, PASSWORD)  # noqa: E731
+    return {
+        "fallback": make("2001", "王兜底", Role.FALLBACK),
+        "mail": make("3001", "赵邮", Role.MAILROOM),
+        "boss": make("9001", "钱主任", Role.SUPERVISOR),
+    }
+
+
+def banner(app) -> str:
+    return app.screen.query_one("#banner").text
+
+
+def pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+async def sign_in_as(pilot, clerk_id: str, window: str = "9") -> None:
+    await pilot.press(*typed(clerk_id), "enter", *typed(PASSWORD), "enter", *typed(window), "enter")
+    await settle(pilot)
+
+
+def test_the_ui_role_table_matches_the_service_layer():
+    from clerk.cases.operations import DESK_ROLES, MAIL_ROLES
+    from clerk.cases.service import INTAKE_ROLES
+    from clerk.tui.navigation import DESTINATIONS, HOME
+
+    assert DESTINATIONS["fallback"].roles == DESK_ROLES == DESTINATIONS["decision"].roles
+    assert DESTINATIONS["mail"].roles == MAIL_ROLES
+    assert DESTINATIONS["rating"].roles == DESK_ROLES | MAIL_ROLES
+    assert DESTINATIONS["intake"].roles - {Role.ADMIN} == INTAKE_ROLES
+    assert all(role in DESTINATIONS[HOME[role]].roles for role in Role)  # every role may open its home
+
+
+@pytest.mark.asyncio
+async def test_incomplete_visit_is_finished_at_the_fallback_desk_by_scanning(make_app, case_service, staff,
+                                                                              key_clock):
+    from textual.widgets import DataTable, Input, SelectionList
+
+    window = make_app()
+    async with window.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await applicant(pilot)
+        await pilot.press("f4", "1", "3", "3", "a")  # photo and diploma missing
+        await finish(pilot, 1)  # 转兜底窗口
+    (summary,) = case_service.find("张三")
+    number = summary.number
+    assert case_service.get(number).state is CaseState.INCOMPLETE
+
+    desk = make_app()
+    async with desk.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "2001")
+        screen = desk.screen
+        assert type(screen).__name__ == "FallbackScreen"  # the fallback desk lands on its queue
+        assert screen.query_one("#fallback-queue", DataTable).row_count == 1
+        key_clock.scanner()
+        await pilot.press(*number, "enter")  # scanned into the focused scan field
+        key_clock.human()
+        await settle(pilot)
+        assert desk.screen is screen and screen.case is not None and screen.case.number == number
+        assert screen.query_one("#fallback-scan", Input).value == ""
+        materials = screen.query_one("#fallback-materials", SelectionList)
+        materials.select("photo")
+        materials.select("teacher-diploma")
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "已打印" in banner(desk), banner(desk)
+        assert screen.query_one("#fallback-queue", DataTable).row_count == 0
+    view = case_service.get(number)
+    assert view.state is CaseState.ACCEPTED
+    from clerk.store.notices import NoticeKind
+
+    promised = [n for n in view.notices if n.kind is NoticeKind.PROMISED]
+    assert promised and promised[-1].path, view.notices
+    text = pdf_text(promised[-1].path)
+    due = view.promised_due.date
+    assert "承诺件通知书" in text and f"{due.year}年{due.month}月{due.day}日" in text
+
+
+@pytest.mark.asyncio
+async def test_the_mail_room_hands_a_result_to_ems(make_app, case_service, catalog, staff, key_clock):
+    from textual.widgets import DataTable
+
+    from clerk.cases.desk import DeskService
+    from clerk.cases.views import Decision
+
+    number = saved_case(case_service, catalog)
+    DeskService(case_service).record_decision(staff["boss"], 1, number, Decision.APPROVED)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "3001")
+        assert type(app.screen).__name__ == "MailScreen"
+        assert app.screen.query_one("#mail-items", DataTable).row_count == 1
+        await pilot.press(*typed("EA123456789CN"), "enter")  # typed by hand, wrong check digit
+        await settle(pilot)
+        assert "邮件号" in banner(app) or "运单号" in banner(app), banner(app)
+        assert case_service.get(number).state is CaseState.APPROVED
+        await pilot.press(*["backspace"] * 13)
+        key_clock.scanner()
+        await pilot.press(*"EA123456785CN", "enter")  # the waybill's barcode
+        key_clock.human()
+        await settle(pilot)
+        assert "EA123456785CN" in banner(app), banner(app)
+        assert type(app.screen).__name__ == "MailScreen"
+    assert case_service.get(number).state is CaseState.MAILED
+
+
+@pytest.mark.asyncio
+async def test_a_window_clerk_gets_a_banner_for_the_dashboard(make_app, staff):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        assert type(app.screen).__name__ == "IntakeScreen"
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "IntakeScreen"
+        assert "无权打开“管理看板”" in banner(app) and "大厅管理" in banner(app)
+        await pilot.press("f12")  # the menu marks it too
+        await settle(pilot)
+        assert "管理看板（无权限）" in screen_text(app)
+        await pilot.press("2")  # 兜底窗口: a window clerk may work the queue
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FallbackScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "IntakeScreen"
+
+
+@pytest.mark.asyncio
+async def test_the_supervisor_lands_on_the_dashboard_and_moves_around(make_app, staff):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "9001")
+        home = app.screen
+        assert type(home).__name__ == "DashboardScreen"
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MailScreen"
+        await pilot.press("ctrl+g")  # straight on to another desk: the mail screen is left
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FallbackScreen" and len(app.screen_stack) == 3
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home
+        await pilot.press("escape")  # the home screen stays
+        await settle(pilot)
+        assert app.screen is home
+
+
+@pytest.mark.asyncio
+async def test_the_mail_room_may_not_open_the_fallback_desk(make_app, staff):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "3001")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MailScreen" and "无权打开“兜底窗口”" in banner(app)
+
+
+@pytest.mark.asyncio
+async def test_desk_screens_share_one_desk_service(make_app, staff):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "9001")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        decision = app.screen
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        fallback = app.screen
+        assert type(fallback).__name__ == "FallbackScreen" and fallback.desk is decision.desk is app.services.desk
