@@ -74,7 +74,7 @@ def run_day(url: str, windows: int, visits: int, seed: int) -> list[WindowResult
 def dashboard_times(url: str, runs: int = 5) -> dict[str, float]:
     """Median milliseconds of each dashboard panel query on the store as the day left it."""
     from clerk.calendar import WorkCalendar
-    from clerk.reports import Dashboard
+    from clerk.reports.dashboard import Dashboard
     from clerk.store.engine import Store
 
     store = Store(url)
@@ -134,12 +134,12 @@ def report(label: str, url: str, args) -> tuple[list[str], bool]:
         print(f"  error: {text}", flush=True)
     for text in problems[:20]:
         print(f"  problem: {text}", flush=True)
+    print(lines[0], flush=True)
     if args.history:
         times = dashboard_times(url)
         lines.append(f"| {label} | {args.history:,} | dashboard (median of 5) | " + ", ".join(
             f"{k} {v:.0f} ms" for k, v in times.items()) + " | | | | | | |")
-    for line in lines:
-        print(line, flush=True)
+        print(lines[-1], flush=True)
     return lines, not errors and not problems
 
 

@@ -128,8 +128,7 @@ class LifecycleOperations:
 
     def _supplement_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, window: int,
                        marks: dict[str, MaterialMark], tolerate: bool) -> list[str]:
-        """The supplement inside the caller's transaction (shared with the fallback desk's
-        ``DeskService.log_supplement`` and a pickup's arrival); returns the materials changed."""
+        """The supplement in the caller's transaction (also ``DeskService``'s); the materials changed."""
         state = CaseState(row.state)
         if state not in (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION):
             raise ServiceError(f"案件 {row.number} 当前状态为“{state.value}”，无需补充材料")
@@ -346,9 +345,7 @@ class LifecycleOperations:
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             return self._resolve_in(session, row, now, note)
-
-        return self._change(user, window, number, version, {Role.SUPERVISOR}, "办结差评整改",
-                            "follow_up", mutate)
+        return self._change(user, window, number, version, {Role.SUPERVISOR}, "办结差评整改", "follow_up", mutate)
 
     def _resolve_in(self, session: Any, row: Any, now: datetime, note: str) -> dict[str, Any]:
         """Closing a follow-up inside the caller's transaction (shared with ``DeskService``)."""

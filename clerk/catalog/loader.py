@@ -27,7 +27,7 @@ from clerk.catalog.model import (
     Situation,
     SituationOption,
 )
-from clerk.catalog.yamlreader import Fields, Reader, compose, line_of
+from clerk.catalog.yamlreader import Fields, Reader, compose, line_at, line_of
 
 _KEY = re.compile(r"[a-z0-9-]+")
 _MATERIAL_FIELDS = ("key", "name", "form", "copies", "requirement")
@@ -120,6 +120,9 @@ def _compose_file(file: Path, data: bytes, problems: list[Problem]) -> _Source |
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         reader.problem(line, f"YAML 语法错误：{exc.problem or exc.context}")
+        return None
+    except yaml.reader.ReaderError as exc:
+        reader.problem(line_at(text, exc.position), f"文件含有不允许的控制字符（#x{exc.character:04x}），请删除")
         return None
     except yaml.YAMLError as exc:
         reader.problem(0, f"YAML 语法错误：{exc}")

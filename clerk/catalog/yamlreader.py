@@ -33,6 +33,12 @@ def line_of(node: Node) -> int:
     return node.start_mark.line + 1
 
 
+def line_at(text: str, position: int) -> int:
+    """The 1-based line of a reader error's position (libyaml counts UTF-8 bytes)."""
+    counted = text.encode("utf-8") if _Loader is not yaml.SafeLoader else text
+    return counted[:position].count("\n" if isinstance(counted, str) else b"\n") + 1
+
+
 def compose(text: str) -> Node | None:
     """Parse one YAML document into its node tree (raises ``yaml.YAMLError``)."""
     return yaml.compose(text, Loader=_Loader)

@@ -134,6 +134,8 @@ class NoticeQueue:
     def mark_failed(self, notice_id: int, reason: str) -> NoticeView:
         with self._store.session(write=True) as session:
             row, number = self._load(session, notice_id)
+            if row.status == NoticeStatus.PRINTED.value:
+                return notice_view(row, number)  # a stale report from another printer: it was issued
             row.status, row.reason, row.attempts = NoticeStatus.FAILED.value, reason[:400], row.attempts + 1
             session.add(row)
             return notice_view(row, number)

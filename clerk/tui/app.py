@@ -207,11 +207,17 @@ class ClerkApp(App[None]):
 
     def _scanned(self, text: str, burst: str) -> None:
         """A scanner burst: undo what its keys did here, then open that case."""
+        focused = self.focused
+        if focused is None:
+            self._after_scan(text, burst, None)
+        else:  # a real scanner's keys may still wait in the widget's queue: undo after them
+            focused.call_later(self._after_scan, text, burst, focused)
+
+    def _after_scan(self, text: str, burst: str, focused: Any) -> None:
         from textual.widgets import Input
 
         from clerk.store.numbering import parse_number
 
-        focused = self.focused
         if isinstance(focused, Input):
             # the longest tail of the field that the burst typed (a max_length field drops the rest)
             cut = next((k for k in range(len(burst), 0, -1) if focused.value.endswith(burst[:k])), 0)

@@ -126,8 +126,6 @@ def test_mutated_year_file_as_raw_bytes(text):
             assert all(CJK.search(p.message) for p in error.problems)
 
 
-@pytest.mark.xfail(strict=True, reason="clerk/catalog/loader.py:124-125: a yaml ReaderError (control character, "
-                   "bad UTF-8) is reported at line 0 with PyYAML's English text instead of its line")
 def test_a_control_character_is_reported_at_its_line():
     from clerk.catalog import CatalogError, load_catalog
 

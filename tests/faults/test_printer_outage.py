@@ -83,9 +83,6 @@ def test_notices_wait_while_the_printer_fails_and_print_once(service, flaky, tmp
     assert service.verify_audit().ok
 
 
-@pytest.mark.xfail(strict=True, reason="clerk/store/notices.py:134 NoticeQueue.mark_failed does not check the notice's "
-                   "status: a late failure report from a second printer flips an issued notice back to "
-                   "failed, so it is pending and printed again")
 def test_an_issued_notice_stays_issued_when_a_stale_printer_reports(service):
     """Two windows print the same case: A prints and marks it printed, B (same stale pending
     list) then reports its own failure — the notice was issued and must stay so."""

@@ -34,6 +34,7 @@ class DecisionScreen(DeskScreen):
     def __init__(self, desk: Any = None) -> None:
         super().__init__(desk)
         self.case: Any = None
+        self._said = ""  # what the last decision's banner said (the print result is added to it)
 
     def compose(self) -> ComposeResult:
         yield Static("审批结果登记 —— 扫描受理编号条码（或输入编号回车）", id="decision-title")
@@ -79,25 +80,29 @@ class DecisionScreen(DeskScreen):
         banner = self.query_one(Banner)
         if event.action == "open":
             view, left = event.result
-            self.case = view
-            due = view.promised_due
-            lines = [f"{view.number}  {view.name}  状态：{view.state}  送达：{view.delivery}"]
-            if due is not None:
-                left_text = f"  {days_text(left)}" if left is not None else ""
-                lines.append(f"承诺办结时间：{due.date:%Y-%m-%d}" + ("（暂定）" if due.provisional else "") + left_text)
-            self.query_one("#decision-detail", Static).update("\n".join(lines))
+            self._show(view, left)
             self.query_one("#decision-kind", Select).focus()
             banner.show(f"已打开 {view.number}", "info")
         elif event.action == "decide":
             r = event.result
-            self.case = r.case
+            self._show(r.case, None)
             timing = "" if r.on_time is None else ("按期作出" if r.on_time else f"超期 {r.late_days} 个工作日")
             mail = "，已列入EMS待寄清单" if r.mail else "，请通知申请人到窗口领取"
-            banner.show(f"{r.case.number}：{r.case.state}（{timing}）{mail}，正在打印通知书……",
-                        "ok" if r.on_time is not False else "warning")
+            self._said = f"{r.case.number}：{r.case.state}" + (f"（{timing}）" if timing else "") + mail
+            banner.show(f"{self._said}，正在打印通知书……", "ok" if r.on_time is not False else "warning")
             self._print(r.case.number)
         elif event.action == "print":
-            banner.show(str(event.result), "ok")
+            printed = str(event.result).removeprefix(f"{self.case.number}：") if self.case else str(event.result)
+            banner.show(f"{self._said}；{printed}" if self._said else str(event.result), "ok")
+
+    def _show(self, view: Any, left: int | None) -> None:
+        self.case = view
+        due = view.promised_due
+        lines = [f"{view.number}  {view.name}  状态：{view.state}  送达：{view.delivery}"]
+        if due is not None:
+            left_text = f"  {days_text(left)}" if left is not None else ""
+            lines.append(f"承诺办结时间：{due.date:%Y-%m-%d}" + ("（暂定）" if due.provisional else "") + left_text)
+        self.query_one("#decision-detail", Static).update("\n".join(lines))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="decision-print")
     def _print(self, number: str) -> None:

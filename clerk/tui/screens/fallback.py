@@ -209,7 +209,8 @@ class FallbackScreen(DeskScreen):
             d = e.deadline
             style = "bold red" if d and d.warn else ""
             due = (f"{d.due_on:%Y-%m-%d}" + ("（暂定）" if d.provisional else "")) if d else ""
-            table.add_row(e.number, e.name, e.applicant_name, str(e.state), d.kind.label if d else "", due,
+            kind = d.kind.label if d else ("已告知待补正" if str(e.state) == "待补正" else "")
+            table.add_row(e.number, e.name, e.applicant_name, str(e.state), kind, due,
                           Text(days_text(d.days_left), style=style) if d else "", "、".join(e.outstanding),
                           key=e.number)
         lapsing = sum(1 for e in entries if e.deadline and e.deadline.warn)
@@ -232,4 +233,9 @@ class FallbackScreen(DeskScreen):
         lines += [f"{d.kind.label}：{d.due.date:%Y-%m-%d}" + ("  已完成" if d.met_at else "")
                   for d in view.deadlines]
         self.query_one("#fallback-detail", Static).update("\n".join(lines))
+        received = {k for k, mark in view.marks.items() if mark.status.received}
+        owed = [i for i, e in enumerate(view.checklist.entries)
+                if e.material.key in on_notice and e.material.key not in received]
+        if owed:  # the cursor starts on the first material still owed, not on one already received
+            materials.highlighted = owed[0]
         materials.focus()
