@@ -345,6 +345,7 @@ class LifecycleOperations:
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             return self._resolve_in(session, row, now, note)
+
         return self._change(user, window, number, version, {Role.SUPERVISOR}, "办结差评整改", "follow_up", mutate)
 
     def _resolve_in(self, session: Any, row: Any, now: datetime, note: str) -> dict[str, Any]:
