@@ -16,6 +16,7 @@ from clerk.cases.desk_views import DecisionResult, MailDirection, MailItemView, 
 from clerk.cases.errors import IntakeError, NotFound, ServiceError
 from clerk.cases.lifecycle import CaseState
 from clerk.cases.operations import _DECISION_STATE, DESK_ROLES, MAIL_ROLES
+from clerk.store.accounts import Role
 from clerk.cases.pickups import mail_item_view, received_mark
 from clerk.cases.views import DeadlineKind, Decision
 from clerk.catalog.model import Delivery
@@ -28,7 +29,7 @@ RESULT_CONTENTS = {
     Decision.CORRECTION: "补正材料通知书",
     Decision.REFUSED: "不予许可决定书",
 }
-ITEM_ROLES = MAIL_ROLES | DESK_ROLES  # pickups are also received at the fallback desk
+ITEM_ROLES = MAIL_ROLES | {Role.FALLBACK}  # pickups are also received at the fallback desk
 
 
 class MailItemNotFound(NotFound):

@@ -132,25 +132,21 @@ class LifecycleOperations:
         state = CaseState(row.state)
         if state not in (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION):
             raise ServiceError(f"案件 {row.number} 当前状态为“{state.value}”，无需补充材料")
+        if row.parent_id is not None and state is not CaseState.CORRECTION:
+            raise ServiceError(f"案件 {row.number} 属于“一件事”，请在主案件上登记补充材料，各分项同步更新")
         changed = self._apply_marks(session, row, marks, now, tolerate)
-        if row.is_bundle:
-            from sqlalchemy import select
-
-            from clerk.store.tables import CaseRow
-
-            kids = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
-            for (kid,) in kids:
-                own = {e["key"] for e in kid.checklist["entries"]}
-                part = {k: m for k, m in marks.items() if k in own}
-                if part and CaseState(kid.state) in (CaseState.INCOMPLETE, CaseState.TOLERATED):
-                    self._bump_version(session, kid, None)
-                    kid_before = kid.state
-                    self._apply_marks(session, kid, part, now, tolerate)
-                    kid.updated_at = now
-                    session.add(kid)
-                    session.flush()
-                    self._audit(session, user.id, window, "supplement", kid.number,
-                                {"state": kid_before}, {"state": kid.state, "materials": sorted(part)})
+        for kid in self._children(session, row):
+            own = {e["key"] for e in kid.checklist["entries"]}
+            part = {k: m for k, m in marks.items() if k in own}
+            if part and CaseState(kid.state) in (CaseState.INCOMPLETE, CaseState.TOLERATED):
+                self._bump_version(session, kid, None)
+                kid_before = kid.state
+                self._apply_marks(session, kid, part, now, tolerate)
+                kid.updated_at = now
+                session.add(kid)
+                session.flush()
+                self._audit(session, user.id, window, "supplement", kid.number,
+                            {"state": kid_before}, {"state": kid.state, "materials": sorted(part)})
         return changed
 
     def _apply_marks(self, session: Any, row: Any, marks: dict[str, MaterialMark], now: datetime,
@@ -162,21 +158,30 @@ class LifecycleOperations:
         unknown = sorted(set(marks) - known)
         if unknown:
             raise IntakeError([f"材料 {k} 不在本案件的材料清单上" for k in unknown])
-        on_notice = {line["key"] for line in (row.one_time_notice or [])}
-        asked = [k for k, m in marks.items()
-                 if m.status in (MaterialStatus.MISSING, MaterialStatus.TOLERATED, MaterialStatus.PENDING)
-                 and k not in on_notice]
-        if asked and row.one_time_notice is not None:
-            names = "、".join(e.material.name for e in checklist.entries if e.material.key in asked)
-            raise OneTimeNoticeViolation(
-                f"一次告知：“{names}”不在已出具的一次性告知书上，不得再要求申请人补充"
-            )
         current = convert.marks_from_json(row.marks)
+        # 一次告知: what the applicant was told they owe — the one-time notice, or
+        # for 容缺 the materials on the signed commitment — is all that may be asked.
+        if row.one_time_notice is not None:
+            owed, paper = {line["key"] for line in row.one_time_notice}, "一次性告知书"
+        elif CaseState(row.state) is CaseState.TOLERATED:
+            owed = {k for k, m in current.items() if m.status is MaterialStatus.TOLERATED}
+            paper = "容缺受理承诺书"
+        else:
+            owed, paper = None, ""
+        asked = [k for k, m in marks.items()
+                 if m.status in (MaterialStatus.MISSING, MaterialStatus.TOLERATED, MaterialStatus.PENDING)]
+        if owed is not None and set(asked) - owed:
+            names = "、".join(e.material.name for e in checklist.entries if e.material.key in set(asked) - owed)
+            raise OneTimeNoticeViolation(f"一次告知：“{names}”不在已出具的{paper}上，不得再要求申请人补充")
+        start = local_date(now, self.tz)
+        early = [k for k, m in marks.items()
+                 if m.status is MaterialStatus.TOLERATED and m.supply_by is not None and m.supply_by <= start]
+        if early:
+            raise IntakeError([f"容缺材料的补齐日期 {marks[k].supply_by:%Y-%m-%d} 必须晚于今天" for k in early])
         current.update(marks)
         row.marks = convert.marks_to_json(current)
         verdict = assess(checklist, current)
         state = CaseState(row.state)
-        start = local_date(now, self.tz)
         promised_days = self._promised_days(row)
         if verdict.state is VerdictState.COMPLETE:
             self._move(row, CaseState.ACCEPTED)
@@ -198,6 +203,28 @@ class LifecycleOperations:
         self._refresh_due(session, row)
         return sorted(marks)
 
+    @staticmethod
+    def _children(session: Any, row: Any) -> list[Any]:
+        from sqlalchemy import select
+
+        from clerk.store.tables import CaseRow
+
+        if not row.is_bundle:
+            return []
+        found = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
+        return [kid for (kid,) in found]
+
+    def _meet_bundle_promise(self, session: Any, child: Any, now: datetime) -> None:
+        """Once every item of a bundle is decided, the bundle's promise is kept."""
+        from clerk.store.tables import CaseRow
+
+        parent = session.get(CaseRow, child.parent_id)
+        waiting = (CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED)
+        if all(CaseState(kid.state) not in waiting for kid in self._children(session, parent)):
+            self._meet(session, parent, now, DeadlineKind.PROMISED)
+            self._refresh_due(session, parent)
+            session.add(parent)
+
     def _promised_days(self, row: Any) -> int:
         codes = row.checklist.get("item_codes") or [row.code]
         days = [self.catalog.items[c].promised_days for c in codes if c in self.catalog.items]
@@ -217,6 +244,17 @@ class LifecycleOperations:
             self._meet(session, row, now, *DeadlineKind)
             self._refresh_due(session, row)
             queue_notice(session, row.id, NoticeKind.REJECTION, at=now)
+            for kid in self._children(session, row):  # a bundle is not accepted as a whole
+                if CaseState(kid.state) in (CaseState.INCOMPLETE, CaseState.TOLERATED):
+                    self._bump_version(session, kid, None)
+                    before = kid.state
+                    self._move(kid, CaseState.NOT_ACCEPTED)
+                    kid.reason, kid.updated_at = row.reason, now
+                    self._meet(session, kid, now, *DeadlineKind)
+                    self._refresh_due(session, kid)
+                    session.add(kid)
+                    self._audit(session, user.id, window, "reject", kid.number, {"state": before},
+                                {"state": kid.state, "reason": kid.reason})
             return {"reason": row.reason}
 
         return self._change(user, window, number, version, DESK_ROLES, "作出不予受理", "reject", mutate)
@@ -235,6 +273,8 @@ class LifecycleOperations:
             self._meet(session, row, now, DeadlineKind.PROMISED)
             self._refresh_due(session, row)
             queue_notice(session, row.id, kind, at=now)
+            if row.parent_id is not None:
+                self._meet_bundle_promise(session, row, now)
             return {"decision": decision.value, "reason": row.reason}
 
         return self._change(user, window, number, version, DESK_ROLES, "登记审批结果", "decide", mutate)
