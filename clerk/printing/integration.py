@@ -160,15 +160,16 @@ class CasePrinter:
         return self.print_case(cases, number, user, window)
 
 
-def describe(results: list[Any]) -> str:
-    """One Chinese sentence on what the printer did."""
+def describe(results: list[Any], *, to_printer: bool = True) -> str:
+    """One Chinese sentence on what the printer did (``to_printer=False``: PDFs only)."""
     if not results:
         return "没有待打印的通知书"
     done = [r for r in results if r.ok]
     failed = [r for r in results if not r.ok]
     parts = []
     if done:
-        parts.append("已打印：" + "、".join(r.notice.kind.title for r in done))
+        verb = "已打印" if to_printer else "已生成通知书PDF（未配置打印机，请从 receipts 目录打印）"
+        parts.append(f"{verb}：" + "、".join(r.notice.kind.title for r in done))
     if failed:
         parts.append("未能打印：" + "；".join(f"{r.notice.kind.title}（{r.reason}）" for r in failed))
     return "；".join(parts)

@@ -172,9 +172,8 @@ class Services:
         """Queue a 补打 of the case's notices and print them."""
         return self.printer.reprint_case(self.cases, number, user, window)
 
-    @staticmethod
-    def describe_print(results: list[Any]) -> str:
+    def describe_print(self, results: list[Any]) -> str:
         from clerk.printing.integration import describe
 
-        text = describe(results)
+        text = describe(results, to_printer=bool(self.settings.printer or self.settings.print_command))
         return text + "。可在查询（F5）中按 F9 重打" if any(not r.ok for r in results) else text

@@ -90,3 +90,13 @@ def test_a_notice_that_never_printed_is_retried_not_reprinted(hall, monkeypatch,
     notices = cases.get(other).notices
     assert [(n.is_reprint, str(n.status)) for n in notices] == [(False, "printed")]
     assert "补打" not in pdf_text(open(log.read_text().strip(), "rb").read())
+
+
+def test_the_window_says_whether_paper_came_out():
+    from clerk.printing.data import NoticeKind
+    from clerk.printing.integration import describe
+    from clerk.printing.queue import PrintOutcome, QueuedNotice
+
+    done = [PrintOutcome(QueuedNotice(1, "20261126-SF-0001", NoticeKind.PROMISED, False, 0, ""), True)]
+    assert describe(done) == "已打印：承诺件通知书"
+    assert describe(done, to_printer=False).startswith("已生成通知书PDF（未配置打印机")
