@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 import pytest
-from tests.cases.drafts import COPY, MISSING, RECEIVED, hygiene, incomplete_hygiene
+from tests.cases.drafts import COPY, MISSING, hygiene, incomplete_hygiene
 
 from clerk.cases.desk_views import MailDirection, MailStatus, SupplyChannel
 from clerk.cases.domain import MaterialMark, MaterialStatus, Outcome

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import pytest
 
 from clerk.printing import NoticeKind, PrintError, render
-from clerk.printing.data import MissingMaterial, ReceivedMaterial
 from clerk.printing.samples import sample
 from tests.printing.conftest import HALL, barcodes, pdf_pages, pdf_text
 

@@ -12,7 +12,7 @@ from clerk.printing import NoticeKind, render
 from clerk.printing.code128 import geometry
 from clerk.printing.data import ManifestRow, MissingMaterial, ReceivedMaterial
 from clerk.printing.fonts import CID_FONT, choose_font
-from clerk.printing.cjkwrap import NO_END, NO_START, text_width, wrap
+from clerk.printing.cjkwrap import NO_START, text_width, wrap
 from clerk.printing.layout import PAPERS
 from clerk.printing.samples import sample
 from tests.printing.conftest import HALL, pdf_pages, pdf_text
@@ -111,7 +111,6 @@ def test_barcode_bars_are_whole_printer_dots(paper):
 
 
 def test_barcode_rects_in_the_roll_pdf_sit_on_the_203dpi_grid(settings):
-    import re
 
     pdf = render(NoticeKind.PROMISED, sample(NoticeKind.PROMISED, HALL), "roll", settings)
     content = pdf_pages(pdf)[0].get_contents().get_data().decode("latin-1")

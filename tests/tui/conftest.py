@@ -96,3 +96,19 @@ def make_app(settings, catalog, calendar, case_service, clock, key_clock, tmp_pa
         return ClerkApp(services, state=state, key_clock=key_clock, **kwargs)
 
     return build
+
+
+STAFF_PASSWORD = "clerk123"
+
+
+@pytest.fixture
+def staff(case_service):
+    """The desk accounts of the demo hall (the window clerk comes from ``case_service``)."""
+    from clerk.store.accounts import Role
+
+    make = lambda i, n, r: case_service.add_user(None, i, n, r, STAFF_PASSWORD)  # noqa: E731
+    return {
+        "fallback": make("2001", "王兜底", Role.FALLBACK),
+        "mail": make("3001", "赵邮", Role.MAILROOM),
+        "boss": make("9001", "钱主任", Role.SUPERVISOR),
+    }

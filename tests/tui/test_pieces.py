@@ -77,8 +77,6 @@ def test_no_config_file_means_no_keymap(tmp_path):
 
 
 def test_kept_visit_round_trips_through_json(tmp_path):
-    from clerk.tui.state import PendingVisit, WindowState
-    from datetime import date
 
     marks = {"photo": MaterialMark(MaterialStatus.TOLERATED, 0, "下周补", date(2026, 3, 20))}
     applicant = Applicant(ApplicantKind.ORG, "某公司", "91350100M000100Y43", "0531-88886666", "济南")

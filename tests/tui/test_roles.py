@@ -11,18 +11,7 @@ from clerk.cases.lifecycle import CaseState
 from clerk.store.accounts import Role
 
 TEACHER = "370112-JYTY-003"  # 教师资格认定, 承诺件 (promised days from the catalog)
-PASSWORD = "clerk123"
-
-
-@pytest.fixture
-def staff(case_service):
-    """The desk accounts of the demo hall (the window clerk w07 comes from conftest)."""
-    make = lambda i, n, r: case_service.add_user(None, i, n, r, PASSWORD)  # noqa: E731
-    return {
-        "fallback": make("2001", "王兜底", Role.FALLBACK),
-        "mail": make("3001", "赵邮", Role.MAILROOM),
-        "boss": make("9001", "钱主任", Role.SUPERVISOR),
-    }
+from .conftest import STAFF_PASSWORD as PASSWORD
 
 
 def banner(app) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from .support import CLERK_ID, CLERK_PASSWORD
-from .test_roles import sign_in_as, staff  # noqa: F401  (the demo desk accounts)
+from .test_roles import sign_in_as
 from .test_scan_and_lookup import saved_case
 from .test_snapshots import SIZE, _steady
 from .visit import PERSON, settle, typed
@@ -21,7 +21,14 @@ from .visit import PERSON, settle, typed
 
 def incomplete_case(case_service, catalog) -> str:
     """A 教师资格认定 sent to the fallback desk with the photo missing."""
-    from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+    from clerk.cases.domain import (
+        Applicant,
+        ApplicantKind,
+        IntakeDraft,
+        MaterialMark,
+        MaterialStatus,
+        Outcome,
+    )
     from clerk.catalog.model import Delivery
 
     user = case_service.authenticate(CLERK_ID, CLERK_PASSWORD)
@@ -42,7 +49,7 @@ def approved_case(case_service, catalog, boss) -> str:
     return number
 
 
-def test_fallback_queue(snap_compare, make_app, case_service, catalog, staff):  # noqa: F811
+def test_fallback_queue(snap_compare, make_app, case_service, catalog, staff):
     incomplete_case(case_service, catalog)
 
     async def run_before(pilot):
@@ -54,7 +61,7 @@ def test_fallback_queue(snap_compare, make_app, case_service, catalog, staff):  
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
 
-def test_fallback_case_opened(snap_compare, make_app, case_service, catalog, staff):  # noqa: F811
+def test_fallback_case_opened(snap_compare, make_app, case_service, catalog, staff):
     number = incomplete_case(case_service, catalog)
 
     async def run_before(pilot):
@@ -68,7 +75,7 @@ def test_fallback_case_opened(snap_compare, make_app, case_service, catalog, sta
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
 
-def test_mail_queue(snap_compare, make_app, case_service, catalog, staff):  # noqa: F811
+def test_mail_queue(snap_compare, make_app, case_service, catalog, staff):
     approved_case(case_service, catalog, staff["boss"])
 
     async def run_before(pilot):
@@ -80,7 +87,7 @@ def test_mail_queue(snap_compare, make_app, case_service, catalog, staff):  # no
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
 
-def test_decision_screen_with_a_case(snap_compare, make_app, case_service, catalog, staff):  # noqa: F811
+def test_decision_screen_with_a_case(snap_compare, make_app, case_service, catalog, staff):
     number = saved_case(case_service, catalog)
 
     async def run_before(pilot):
@@ -97,7 +104,7 @@ def test_decision_screen_with_a_case(snap_compare, make_app, case_service, catal
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
 
-def test_rating_screen_with_a_follow_up(snap_compare, make_app, case_service, catalog, staff):  # noqa: F811
+def test_rating_screen_with_a_follow_up(snap_compare, make_app, case_service, catalog, staff):
     from clerk.cases.desk import DeskService
     from clerk.cases.views import Rating
 
@@ -115,7 +122,7 @@ def test_rating_screen_with_a_follow_up(snap_compare, make_app, case_service, ca
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
 
-def test_dashboard(snap_compare, make_app, case_service, catalog, staff):  # noqa: F811
+def test_dashboard(snap_compare, make_app, case_service, catalog, staff):
     saved_case(case_service, catalog, "赵六")
     saved_case(case_service, catalog, "钱七")
     incomplete_case(case_service, catalog)
@@ -132,7 +139,7 @@ def test_dashboard(snap_compare, make_app, case_service, catalog, staff):  # noq
 
 
 @pytest.fixture
-def logged_complaint(case_service, calendar, settings, clock, staff):  # noqa: F811
+def logged_complaint(case_service, calendar, settings, clock, staff):
     from clerk.complaints.categories import load_categories
     from clerk.complaints.service import ComplaintDesk
 
