@@ -37,6 +37,7 @@ class ClerkApp(App[None]):
         Binding("f12", "navigate", "切换", id="clerk.navigate"),
         *go_bindings(),
         Binding("ctrl+q", "quit", "退出", id="clerk.quit", priority=True),
+        Binding("ctrl+backslash", "sign_out", "注销（换人登录）", id="clerk.sign_out", show=False),
     ]
     #: Roles that may sign in (None: every role).  ``SupervisorApp`` narrows it.
     SIGN_IN_ROLES: frozenset[Any] | None = None
@@ -130,7 +131,13 @@ class ClerkApp(App[None]):
         elif isinstance(self.screen, NavigateScreen):
             self.screen.dismiss(None)
         elif not self._modal_open():
-            self.push_screen(NavigateScreen(), lambda name: name and self.action_go(name))
+            self.push_screen(NavigateScreen(), self._navigated)
+
+    def _navigated(self, name: str | None) -> None:
+        if name == "sign_out":
+            self.call_after_refresh(self.action_sign_out)
+        elif name:
+            self.action_go(name)
 
     def action_go(self, name: str) -> None:
         dest = DESTINATIONS[name]
@@ -144,6 +151,21 @@ class ClerkApp(App[None]):
             self.pop_screen()
         if type(self.home).__name__ != dest.screen:
             self.push_screen(dest.make(self))
+
+    def action_sign_out(self) -> None:
+        """Hand the window to the next clerk: back to sign-in, nothing half-done left behind."""
+        from clerk.tui.screens.signin import SignInScreen
+
+        if self.user is None or self._modal_open():
+            return
+        if getattr(self.home, "item", None) is not None:
+            self.show_banner("当前办件尚未办结：请先办结，或按 ctrl+n 清空后再注销", "warning")
+            return
+        while len(self.screen_stack) > 1 and self.screen is not self.home:
+            self.pop_screen()
+        self.user, self.home = None, None
+        self.refresh_bindings()
+        self.switch_screen(SignInScreen())
 
     def _modal_open(self) -> bool:
         """A dialog is up: finish or close it first (a half-confirmed visit is never dropped)."""
@@ -173,7 +195,7 @@ class ClerkApp(App[None]):
 
     # -- keys: help, lookup, scanner -------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("lookup", "navigate", "go") and self.user is None:
+        if action in ("lookup", "navigate", "go", "sign_out") and self.user is None:
             return False  # nothing to look up before signing in (hidden from the footer)
         return True
 
@@ -278,7 +300,8 @@ class ClerkApp(App[None]):
                 return
             for visit in pending:
                 try:
-                    view = self.services.submit(self.user, visit.window, visit.draft, visit.outcome, visit.reason)
+                    clerk = self.services.cases.account(visit.clerk_id)  # saved as the clerk who took it
+                    view = self.services.submit(clerk, visit.window, visit.draft, visit.outcome, visit.reason)
                 except StoreUnavailable:
                     break
                 except Exception as exc:  # a visit the store refuses: leave it, tell the clerk

@@ -144,11 +144,16 @@ class NavigateScreen(ModalScreen[str | None]):
             key = app.keymap.get(f"clerk.go_{dest.name}", GO_KEYS[dest.name])
             mark = "" if refusal(app.user, dest) is None else "（无权限）"
             options.append(Option(f"{n}  {dest.title}{mark}    {key}", id=dest.name))
+        sign_out = app.keymap.get("clerk.sign_out", "ctrl+backslash")
+        options.append(Option(f"0  注销（换人登录）    {sign_out}", id="sign_out"))
         yield OptionList(*options)
         yield Footer()
 
     def on_key(self, event: Any) -> None:
-        if event.character and event.character.isdigit():
+        if event.character == "0":
+            event.stop()
+            self.dismiss("sign_out")
+        elif event.character and event.character.isdigit():
             n = int(event.character)
             names = list(DESTINATIONS)
             if 1 <= n <= len(names):

@@ -10,8 +10,9 @@ from .visit import applicant, finish, pick, settle, sign_in, typed
 from clerk.cases.lifecycle import CaseState
 from clerk.store.accounts import Role
 
-TEACHER = "370112-JYTY-003"  # 教师资格认定, 承诺件 (promised days from the catalog)
 from .conftest import STAFF_PASSWORD as PASSWORD
+
+TEACHER = "370112-JYTY-003"  # 教师资格认定, 承诺件 (promised days from the catalog)
 
 
 def banner(app) -> str:
@@ -186,3 +187,57 @@ async def test_desk_screens_share_one_desk_service(make_app, staff):
         await settle(pilot)
         fallback = app.screen
         assert type(fallback).__name__ == "FallbackScreen" and fallback.desk is decision.desk is app.services.desk
+
+
+@pytest.mark.asyncio
+async def test_sign_out_hands_the_window_to_the_next_clerk(make_app, staff):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        assert type(app.screen).__name__ == "IntakeScreen"
+        await pilot.press("f12")
+        await settle(pilot)
+        assert "注销" in screen_text(app)
+        await pilot.press("0")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SignInScreen" and app.user is None
+        await sign_in_as(pilot, "2001")
+        assert type(app.screen).__name__ == "FallbackScreen" and app.user.id == "2001"
+
+
+@pytest.mark.asyncio
+async def test_sign_out_is_refused_in_the_middle_of_a_visit(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await pilot.press("ctrl+backslash")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "IntakeScreen" and app.user is not None
+        assert "当前办件尚未办结" in banner(app)
+
+
+@pytest.mark.asyncio
+async def test_a_kept_visit_is_saved_as_the_clerk_who_took_it(make_app, case_service, catalog, staff, tmp_path):
+    from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+    from clerk.catalog.model import Delivery
+    from clerk.tui.state import PendingVisit, WindowState
+
+    from .support import CLERK_ID
+
+    marks = {e.material.key: MaterialMark(MaterialStatus.ORIGINAL, 1) for e in catalog.checklist(TEACHER).entries}
+    person = Applicant(ApplicantKind.PERSON, "孙七", "11010519491231002X", "13912345678", "济南市")
+    state_dir = tmp_path / "state"
+    WindowState(state_dir).keep(PendingVisit(CLERK_ID, 3, IntakeDraft(TEACHER, person, Delivery.EMS, {}, marks),
+                                             Outcome.ACCEPT))
+    app = make_app(state_dir=state_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "2001")  # the next clerk signs in while the visit waits
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    (summary,) = case_service.find("孙七")
+    view = case_service.get(summary.number)
+    assert (view.clerk_id, view.window) == (CLERK_ID, 3)
