@@ -241,3 +241,46 @@ async def test_a_kept_visit_is_saved_as_the_clerk_who_took_it(make_app, case_ser
     (summary,) = case_service.find("孙七")
     view = case_service.get(summary.number)
     assert (view.clerk_id, view.window) == (CLERK_ID, 3)
+
+
+@pytest.mark.asyncio
+async def test_not_accepted_at_the_fallback_desk_prints_the_notice(make_app, case_service, catalog, staff,
+                                                                   key_clock):
+    from textual.widgets import Input
+
+    from clerk.cases.domain import Outcome
+    from clerk.store.notices import NoticeKind
+
+    from .support import CLERK_ID, CLERK_PASSWORD
+
+    clerk = case_service.authenticate(CLERK_ID, CLERK_PASSWORD)
+    number = case_service.submit(clerk, 3, _incomplete_teacher(catalog), Outcome.FALLBACK).number
+    desk = make_app()
+    async with desk.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "2001")
+        key_clock.scanner()
+        await pilot.press(*number, "enter")
+        key_clock.human()
+        await settle(pilot)
+        desk.screen.query_one("#fallback-reason", Input).value = "申请人放弃办理"
+        await pilot.press("f8")
+        await settle(pilot)
+        await desk.workers.wait_for_complete()
+        await settle(pilot)
+        assert "不予受理通知书" in banner(desk), banner(desk)
+    view = case_service.get(number)
+    assert view.state is CaseState.NOT_ACCEPTED
+    (rejection,) = [n for n in view.notices if n.kind is NoticeKind.REJECTION]
+    assert str(rejection.status) == "printed" and "申请人放弃办理" in pdf_text(rejection.path)
+
+
+def _incomplete_teacher(catalog):
+    from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
+    from clerk.catalog.model import Delivery
+
+    entries = catalog.checklist(TEACHER).entries
+    marks = {e.material.key: MaterialMark(MaterialStatus.ORIGINAL, 1) for e in entries[1:]}
+    marks[entries[0].material.key] = MaterialMark(MaterialStatus.MISSING)
+    person = Applicant(ApplicantKind.PERSON, "周八", "11010519491231002X", "13912345678", "济南市")
+    return IntakeDraft(TEACHER, person, Delivery.EMS, {}, marks)

@@ -174,10 +174,12 @@ class FallbackScreen(DeskScreen):
             banner.show(f"已安排 {item.pickup_on:%m-%d} {item.pickup_from}-{item.pickup_to} 上门揽收：{item.contents}", "ok")
             self.call("reopen", "get", item.case_number)
         elif event.action in ("supplement", "reject"):
-            view, was = event.result, self.case.state if self.case else None
+            view = event.result
             self._show_case(view)
-            if view.state != was and str(view.state) in ("已受理", "容缺受理"):
-                banner.show(f"{view.number} 已转为{view.state}，正在打印承诺件通知书……", "ok")
+            # whatever the change queued (承诺件通知书, 容缺承诺书, 不予受理通知书) is printed now
+            waiting = list(dict.fromkeys(n.kind.title for n in view.notices if str(n.status) != "printed"))
+            if waiting:
+                banner.show(f"{view.number}：当前状态 {view.state}，正在打印{'、'.join(waiting)}……", "ok")
                 self._print(view.number)
             else:
                 banner.show(f"{view.number}：已登记，当前状态 {view.state}", "ok")
