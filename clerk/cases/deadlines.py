@@ -52,3 +52,36 @@ def running(deadlines: list[Deadline] | tuple[Deadline, ...]) -> Deadline | None
     """The earliest deadline not yet met: what a queue sorts and flags on."""
     open_ones = [d for d in deadlines if d.met_at is None]
     return min(open_ones, key=lambda d: d.due.date, default=None)
+
+
+SUPPLY_DEFAULT_DAYS = 5  # the date offered first when a clerk marks a material 容缺
+
+
+def supply_by(calendar: WorkCalendar, today: date, text: str = "") -> tuple[DueDate | None, str]:
+    """The supply-by date a 容缺 applicant promises, typed as a date or a number of working days.
+
+    Empty text gives the default offer.  Returns the date (with its provisional
+    flag) or ``None`` and the reason, in Chinese.
+    """
+    text = text.strip()
+    if not text or (text.isdigit() and len(text) <= 3):
+        days = int(text) if text else SUPPLY_DEFAULT_DAYS
+        if days <= 0:
+            return None, "工作日天数必须大于 0"
+        return calendar.add_working_days(today, days), ""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None, "请输入日期（如 2026-12-01）或工作日天数（如 5）"
+    if day <= today:
+        return None, "补交日期必须晚于今天"
+    counted = calendar.count_working_days(today, day)
+    return DueDate(day, counted.provisional, counted.missing_years), ""
+
+
+def provisional_note(due: DueDate) -> str:
+    """What a screen says beside a date computed for a year whose holidays are not published."""
+    if not due.provisional:
+        return ""
+    years = "、".join(str(y) for y in due.missing_years)
+    return f"（暂定：{years} 年节假日安排尚未公布，按周末推算）"

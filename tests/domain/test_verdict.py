@@ -79,3 +79,22 @@ def test_missing_and_unticked_both_block_acceptance(status):
 def test_not_applicable_satisfies_a_requirement():
     verdict = assess(checklist(ID), {"id": MaterialMark(MaterialStatus.NOT_APPLICABLE)})
     assert verdict.state is VerdictState.COMPLETE
+
+
+def test_supply_by_takes_a_date_or_working_days_and_flags_unpublished_years():
+    from datetime import date
+
+    from clerk.calendar import WorkCalendar
+    from clerk.cases.deadlines import provisional_note, supply_by
+
+    calendar = WorkCalendar.load(None)
+    today = date(2026, 11, 25)  # a Wednesday
+    offer, problem = supply_by(calendar, today, "")
+    assert (offer.date, offer.provisional, problem) == (date(2026, 12, 2), False, "")
+    assert supply_by(calendar, today, "3")[0].date == date(2026, 11, 30)
+    late, _ = supply_by(calendar, today, "2027-01-20")  # 2027's holidays are not published
+    assert late.provisional and late.missing_years == (2027,)
+    assert "2027 年节假日安排尚未公布" in provisional_note(late)
+    assert supply_by(calendar, today, "2026-11-25") == (None, "补交日期必须晚于今天")
+    assert supply_by(calendar, today, "0")[0] is None
+    assert supply_by(calendar, today, "明天")[1].startswith("请输入日期")

@@ -8,7 +8,6 @@ The screen keeps the visit's marks; ``assess`` (clerk.cases) gives the verdict.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -181,33 +180,30 @@ class IntakeScreen(Screen):
         self._set_mark(event.key, MaterialMark(event.status, copies, old.note, None))
 
     def _ask_supply_by(self, key: str, old: MaterialMark) -> None:
-        calendar = self.app.services.calendar
+        from clerk.cases.deadlines import provisional_note, supply_by
+
+        try:
+            calendar = self.app.services.calendar  # loaded at start-up; pure arithmetic from here
+        except Exception as exc:
+            self.query_one(Banner).show(f"工作日历无法载入，暂不能容缺受理：{banner_text(exc)}")
+            return
         today = self.app.services.today()
-        default = old.supply_by or calendar.add_working_days(today, 5).date
-
-        def parse(text: str) -> date | None:
-            if text.isdigit() and len(text) <= 3:
-                return calendar.add_working_days(today, int(text)).date
-            try:
-                return date.fromisoformat(text)
-            except ValueError:
-                return None
-
-        def problem(text: str) -> str | None:
-            day = parse(text)
-            if day is None:
-                return "请输入日期（如 2026-12-01）或工作日天数（如 5）"
-            if day <= today:
-                return "补交日期必须晚于今天"
-            return None
+        offer, _ = supply_by(calendar, today, "")
+        default = old.supply_by or offer.date
+        note = provisional_note(offer) if not old.supply_by else ""
 
         def done(text: str | None) -> None:
             if text is not None:
-                self._set_mark(key, MaterialMark(MaterialStatus.TOLERATED, 0, old.note, parse(text)))
+                due, _ = supply_by(calendar, today, text)
+                self._set_mark(key, MaterialMark(MaterialStatus.TOLERATED, 0, old.note, due.date))
+                if due.provisional:
+                    self.query_one(Banner).show(f"补交日期 {due.date:%Y-%m-%d}{provisional_note(due)}", "warning")
             self.query_one(ChecklistTable).focus()
 
         self.app.push_screen(
-            PromptScreen("容缺：申请人承诺的补交日期（日期或工作日天数）", default.isoformat(), validate=problem), done
+            PromptScreen(f"容缺：申请人承诺的补交日期（日期或工作日天数）{note}", default.isoformat(),
+                         validate=lambda text: supply_by(calendar, today, text)[1] or None),
+            done,
         )
 
     @on(ChecklistTable.RowHighlighted)
