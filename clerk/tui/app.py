@@ -281,12 +281,22 @@ class ClerkApp(App[None]):
         except StoreUnavailable as exc:
             self.state.keep(visit)
             text = f"{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。"
-            screen.post_message(Kept(visit, text))
+            self.call_from_thread(self._deliver_submit, screen, Kept(visit, text))
             self.call_from_thread(self._retry_pending)
         except Exception as exc:
-            screen.post_message(Failed("submit", exc, banner_text(exc)))
+            self.call_from_thread(self._deliver_submit, screen, Failed("submit", exc, banner_text(exc)))
         else:
-            screen.post_message(Submitted(view))
+            self.call_from_thread(self._deliver_submit, screen, Submitted(view))
+
+    def _deliver_submit(self, screen: Any, message: Any) -> None:
+        """To the intake screen that asked; if it has gone meanwhile, the app still prints."""
+        if screen in self.screen_stack:
+            screen.post_message(message)
+        elif isinstance(message, Submitted):
+            self.show_banner(f"受理编号 {message.view.number}（{message.view.state}）已保存，正在打印……", "ok")
+            self.print_case(None, message.view.number)
+        else:
+            self.show_banner(message.text, "warning" if isinstance(message, Kept) else "error")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="retry")
     def _retry_pending(self) -> None:
@@ -315,9 +325,11 @@ class ClerkApp(App[None]):
 
     def _recovered(self, view: Any) -> None:
         self.show_banner(f"暂存的办件已保存：受理编号 {view.number}（{view.state}），正在打印……", "ok")
-        self.print_case(self.screen, view.number)
+        self.print_case(None, view.number)
 
     def print_case(self, screen: Any, number: str) -> None:
+        """Print a case's queued notices; the outcome goes to ``screen``, or to the banner
+        of whatever screen is up when that one is gone (or ``None``)."""
         self._print(screen, number)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
@@ -325,9 +337,19 @@ class ClerkApp(App[None]):
         try:
             results = self.services.print_case(number, self.user, self.window_number)
         except Exception as exc:
-            screen.post_message(Failed("print", exc, banner_text(exc) + " 可在查询（F5）中按 F9 重打。"))
+            message: Any = Failed("print", exc, banner_text(exc) + " 可在查询（F5）中按 F9 重打。")
         else:
-            screen.post_message(Printed(number, results))
+            message = Printed(number, results)
+        self.call_from_thread(self._deliver_print, screen, message)
+
+    def _deliver_print(self, screen: Any, message: Any) -> None:
+        if screen is not None and screen in self.screen_stack:
+            screen.post_message(message)
+        elif isinstance(message, Printed):
+            failed = any(not r.ok for r in message.results)
+            self.show_banner(f"{message.number}：{self.describe_print(message.results)}", "error" if failed else "ok")
+        else:
+            self.show_banner(message.text)
 
     def describe_print(self, results: list[Any]) -> str:
         return self.services.describe_print(results)

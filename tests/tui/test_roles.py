@@ -241,6 +241,8 @@ async def test_a_kept_visit_is_saved_as_the_clerk_who_took_it(make_app, case_ser
     (summary,) = case_service.find("孙七")
     view = case_service.get(summary.number)
     assert (view.clerk_id, view.window) == (CLERK_ID, 3)
+    # printed although the screen up (the fallback queue) is not the intake screen that kept it
+    assert [str(n.status) for n in view.notices] == ["printed"]
 
 
 @pytest.mark.asyncio
