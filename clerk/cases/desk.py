@@ -8,6 +8,8 @@ service: one call, one transaction, frozen views back.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from typing import Any
 
 from clerk.cases.mail import MailRoom
@@ -34,6 +36,17 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
     @property
     def calendar(self) -> Any:
         return self.cases.calendar
+
+    def working_days_left(self, due: Any) -> Any:
+        return self.cases.working_days_left(due)
+
+    @staticmethod
+    def still_owed(view: Any, arriving: Iterable[str] = ()) -> list[str]:
+        """Materials on the one-time notice not received yet nor arriving now (what a pickup fetches)."""
+        arriving = set(arriving)
+        return [line.key for line in view.one_time_notice or ()
+                if line.key not in arriving
+                and not (line.key in view.marks and view.marks[line.key].status.received)]
 
     @property
     def tz(self) -> Any:

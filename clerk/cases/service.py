@@ -90,6 +90,10 @@ class CaseService(LifecycleOperations):
     def today(self) -> date:
         return local_date(self.clock(), self.tz)
 
+    def working_days_left(self, due: date) -> Any:
+        """Working days from today (hall time) to ``due``: negative once lapsed, with ``provisional``."""
+        return self.calendar.count_working_days(self.today(), due)
+
     # -- accounts -------------------------------------------------------------
 
     def authenticate(self, clerk_id: str, password: str) -> ClerkUser:

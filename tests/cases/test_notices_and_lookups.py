@@ -79,3 +79,27 @@ def test_a_schema_error_is_a_bug_not_an_outage(tmp_path, catalog, calendar, cloc
         unmigrated.find("王五")
     assert not isinstance(err.value, StoreUnavailable)
     assert "no such table" in str(err.value)
+
+
+def test_working_days_left_counts_from_the_hall_date_and_flags_unpublished_years(service, clock):
+    from datetime import timedelta
+
+    assert service.today() == date(2026, 11, 25)
+    left = service.working_days_left(date(2026, 12, 2))
+    assert (left.days, left.provisional) == (5, False)
+    assert service.working_days_left(date(2026, 11, 20)).days == -3  # lapsed three working days ago (Mon–Wed counted back)
+    clock.advance(hours=14)  # 2026-11-26 00:00 in Beijing while still the 25th in UTC
+    assert service.today() == date(2026, 11, 26)
+    assert service.working_days_left(date(2026, 12, 2)).days == 4
+    far = service.working_days_left(date(2026, 12, 2) + timedelta(days=60))
+    assert far.provisional and far.missing_years == (2027,)
+
+
+def test_a_pickup_fetches_what_is_still_owed(service, clerk):
+    from clerk.cases.desk import DeskService
+
+    view = service.submit(clerk, 1, incomplete_hygiene(), Outcome.FALLBACK)
+    owed = {line.key for line in view.one_time_notice}
+    assert set(DeskService.still_owed(view)) == owed
+    arriving = sorted(owed)[:1]
+    assert set(DeskService.still_owed(view, arriving)) == owed - set(arriving)

@@ -122,5 +122,5 @@ class DecisionScreen(DeskScreen):
 def _open(desk: Any, number: str) -> tuple[Any, int | None]:
     view = desk.get(number)
     due = view.promised_due
-    left = desk.calendar.count_working_days(desk.today(), due.date).days if due else None
+    left = desk.working_days_left(due.date).days if due else None
     return view, left

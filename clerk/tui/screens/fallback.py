@@ -145,10 +145,8 @@ class FallbackScreen(DeskScreen):
         except (IndexError, ValueError):
             self.query_one(Banner).show("揽收安排请按“2026-11-26 09:00-11:30”填写", "error")
             return
-        chosen = set(self.query_one("#fallback-materials", SelectionList).selected)
-        marks = self.case.marks
-        owed = [ln.key for ln in self.case.one_time_notice or ()
-                if ln.key not in chosen and not (ln.key in marks and marks[ln.key].status.received)]
+        arriving = self.query_one("#fallback-materials", SelectionList).selected
+        owed = self.desk.still_owed(self.case, arriving)
         self.call("pickup", "schedule_pickup", self.user, self.window, self.case.number, owed,
                   day=day, window_from=start, window_to=end, version=self.case.version)
 

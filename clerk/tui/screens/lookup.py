@@ -124,8 +124,7 @@ class LookupScreen(Screen):
         services = self.app.services
         try:
             view = services.get(number)
-            today = services.today()
-            days = {d.kind.value: services.calendar.count_working_days(today, d.due.date) for d in view.deadlines}
+            days = {d.kind.value: services.cases.working_days_left(d.due.date) for d in view.deadlines}
         except Exception as exc:
             self.post_message(Failed("get", exc, banner_text(exc)))
         else:
