@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.hall_window import CALENDAR, CATALOG, PASSWORD, WindowResult, run_window
+from bench.timing import time_calls
 
 
 def prepare(url: str, windows: int, history: int) -> float:
@@ -81,15 +82,7 @@ def dashboard_times(url: str, runs: int = 5) -> dict[str, float]:
     board = Dashboard(store, WorkCalendar.load(CALENDAR), timezone="Asia/Shanghai")
     calls = {"windows": board.windows, "totals": board.totals, "deadlines": board.deadlines,
              "ratings": board.ratings, "snapshot": board.snapshot}
-    result = {}
-    for name, call in calls.items():
-        call()
-        samples = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            call()
-            samples.append((time.perf_counter() - began) * 1000)
-        result[name] = statistics.median(samples)
+    result = {name: median for name, (median, _) in time_calls(calls, runs).items()}
     store.dispose()
     return result
 

@@ -1,12 +1,12 @@
 """Masking of identity numbers and phones on paper (个人信息保护法).
 
-Uses ``clerk.identity``'s ``mask_id`` / ``mask_phone`` / ``mask_uscc`` when
-that package provides them; the local fallbacks below follow the same shapes
-(``3701**********123X``, ``138****5678``) until it does.  An already masked
-value is printed as it is.
+The shapes are ``clerk.identity``'s (``3701**********123X``, ``138****5678``);
+an already masked value is printed as it is.
 """
 
 from __future__ import annotations
+
+from clerk.identity import mask_id, mask_phone, mask_uscc
 
 
 def mask_id_number(value: str) -> str:
@@ -14,10 +14,6 @@ def mask_id_number(value: str) -> str:
     value = value.strip()
     if not value or "*" in value:
         return value
-    try:
-        from clerk.identity import mask_id, mask_uscc
-    except ImportError:
-        return _keep_ends(value, 4, 4)
     if len(value) == 18 and value[:17].isdigit():
         return mask_id(value)
     return mask_uscc(value)
@@ -28,14 +24,4 @@ def mask_phone_number(value: str) -> str:
     value = value.strip()
     if not value or "*" in value:
         return value
-    try:
-        from clerk.identity import mask_phone
-    except ImportError:
-        return _keep_ends(value, 3, 4)
     return mask_phone(value)
-
-
-def _keep_ends(value: str, head: int, tail: int) -> str:
-    if len(value) <= head + tail:
-        return value[:1] + "*" * (len(value) - 1)
-    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
