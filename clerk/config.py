@@ -48,10 +48,21 @@ class Settings:
     font_path: str = ""  # TrueType/OpenType CJK font to embed; empty: detect or CID font
     scanner_prefix: str = ""  # prefix a barcode scanner sends before the case number
     hall: HallInfo = field(default_factory=HallInfo)
+    # Security and multi-window settings shared by the hardening work.
+    key_file: Path | None = None  # the hall key (HMAC of the audit chain, sealed visits)
+    lockout_attempts: int = 5  # failed sign-ins before an account locks
+    lockout_minutes: int = 15  # how long a locked account stays locked
+    idle_lock_minutes: int = 10  # a window left alone this long locks its screen
+    statement_timeout_seconds: float = 5.0  # a store call that takes longer is "not known yet"
+    fallback_may_decide: bool = False  # may the fallback desk record back-office decisions
 
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'clerk.db'}"
+
+    @property
+    def effective_key_file(self) -> Path:
+        return self.key_file or self.home / "hall.key"
 
 
 _ENV = {
@@ -67,6 +78,11 @@ _ENV = {
     "CLERK_PAPER": ("paper", str),
     "CLERK_FONT": ("font_path", str),
     "CLERK_SCANNER_PREFIX": ("scanner_prefix", str),
+    "CLERK_KEY_FILE": ("key_file", Path),
+    "CLERK_LOCKOUT_ATTEMPTS": ("lockout_attempts", int),
+    "CLERK_LOCKOUT_MINUTES": ("lockout_minutes", int),
+    "CLERK_IDLE_LOCK_MINUTES": ("idle_lock_minutes", int),
+    "CLERK_STATEMENT_TIMEOUT": ("statement_timeout_seconds", float),
 }
 
 
