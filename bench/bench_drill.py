@@ -50,10 +50,10 @@ VISITS = [
 
 def build_app(tmp: Path):
     from clerk.calendar import WorkCalendar
-    from clerk.cases.service import CaseService
+    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
     from clerk.config import Settings
-    from clerk.store.accounts import Role
+    from clerk.domain.accounts import Role
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
     from clerk.tui.app import ClerkApp

@@ -59,7 +59,7 @@ def postgres_server():
 
 def _service(url: str):
     from clerk.calendar import WorkCalendar
-    from clerk.cases.service import CaseService
+    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
     from clerk.store.engine import Store
 
@@ -70,8 +70,8 @@ def _writer(url: str, window: int, count: int, barrier) -> list[float]:
     sys.path.insert(0, str(ROOT / "tests" / "cases"))
     from drafts import hygiene
 
-    from clerk.cases.domain import Outcome
-    from clerk.store.accounts import ClerkUser, Role
+    from clerk.domain.intake import Outcome
+    from clerk.domain.accounts import ClerkUser, Role
 
     service = _service(url)
     user = ClerkUser(f"w{window:02d}", f"窗口{window}", Role.WINDOW)
@@ -106,7 +106,7 @@ def bulk_load(store, total: int) -> float:
     """Insert ``total`` synthetic cases directly (executemany / COPY), not through the service."""
     import json
 
-    from clerk.cases.lifecycle import CaseState
+    from clerk.domain.lifecycle import CaseState
 
     # Like a real hall: old cases are finished; the last ~2 weeks (2%) are open in
     # every open state, about half of them past their due date on the query day.

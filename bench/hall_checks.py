@@ -8,7 +8,7 @@ empty when everything holds:
   duplicate) and the day's counter says N — a rolled-back intake gives its
   serial back, so even a killed window leaves no hole;
 - states: each case's audit trail starts with its intake (已收件 → …), every
-  state change is allowed by ``clerk.cases.lifecycle.TRANSITIONS``, each
+  state change is allowed by ``clerk.domain.lifecycle.TRANSITIONS``, each
   event starts where the previous one ended, and the last one is the row's state;
 - notices: the notices recorded for a case are exactly those its history
   calls for (intake documents, 承诺件通知书 on acceptance after supplements,
@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from clerk.cases.intake import documents_for
-from clerk.cases.lifecycle import TRANSITIONS, CaseState
+from clerk.domain.plan import documents_for
+from clerk.domain.lifecycle import TRANSITIONS, CaseState
 from clerk.store.notices import NoticeKind
 
 _RESULT_NOTICE = {

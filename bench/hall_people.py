@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from clerk.cases.domain import Applicant, ApplicantKind
+from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.identity import check_mobile, check_resident_id, check_uscc, check_waybill
 from clerk.identity.resident_id import id_check_char
 from clerk.identity.uscc import USCC_CHARS, uscc_check_char

@@ -53,7 +53,7 @@ class WindowResult:
 
 class Window:
     def __init__(self, service: Any, desk: Any, window: int, rng: random.Random, result: WindowResult) -> None:
-        from clerk.cases.domain import requirements
+        from clerk.domain.intake import requirements
 
         self.cases, self.desk, self.window, self.rng, self.result = service, desk, window, rng, result
         ids = window_users(window)
@@ -85,7 +85,7 @@ class Window:
 
     def draft(self, code: str, *, missing: int = 0, tolerate: bool = False) -> Any:
         from bench.hall_people import applicant
-        from clerk.cases.domain import (
+        from clerk.domain.intake import (
             IntakeDraft,
             MaterialMark,
             MaterialStatus,
@@ -126,7 +126,7 @@ class Window:
             self.result.errors.append(f"visit: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}")
 
     def _visit(self) -> None:
-        from clerk.cases.domain import Outcome
+        from clerk.domain.intake import Outcome
 
         rng, roll = self.rng, self.rng.random()
         self.result.visits += 1
@@ -180,8 +180,8 @@ class Window:
 
     def supply(self, number: str) -> None:
         """The applicant brings what was missing (or promised under 容缺) to the fallback desk."""
-        from clerk.cases.desk_views import SupplyChannel
-        from clerk.cases.domain import MaterialMark, MaterialStatus
+        from clerk.domain.desk_views import SupplyChannel
+        from clerk.domain.intake import MaterialMark, MaterialStatus
 
         case = self.timed("get", lambda: self.cases.get(number))
         if case is None:
@@ -196,7 +196,7 @@ class Window:
 
     def decide(self, number: str) -> None:
         from bench.hall_people import waybill
-        from clerk.cases.views import Decision
+        from clerk.domain.views import Decision
 
         roll = self.rng.random()
         decision = Decision.APPROVED if roll < 0.8 else Decision.CORRECTION if roll < 0.9 else Decision.REFUSED
@@ -219,7 +219,7 @@ class Window:
                 self.timed("close", lambda: self.cases.close(user, self.window, number, version=picked.version))
 
     def rate(self, number: str) -> None:
-        from clerk.cases.views import Rating
+        from clerk.domain.views import Rating
 
         ratings = list(Rating)
         rating = self.rng.choices(ratings, weights=(60, 25, 10, 3, 2))[0]
@@ -230,8 +230,8 @@ class Window:
 def run_window(url: str, window: int, visits: int, seed: int, barrier: Any = None) -> WindowResult:
     """A window's day (the spawned process's entry point)."""
     from clerk.calendar import WorkCalendar
-    from clerk.cases.desk import DeskService
-    from clerk.cases.service import CaseService
+    from clerk.services.desk import DeskService
+    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
     from clerk.store.engine import Store
 

@@ -16,12 +16,12 @@ import sys
 # ``register(subparsers) -> None``.  A missing module is skipped so the tree can
 # grow one package at a time.
 _COMMAND_MODULES = (
-    "clerk.catalog.cli",
-    "clerk.calendar.cli",
-    "clerk.identity.cli",
-    "clerk.store.cli",
-    "clerk.printing.cli",
-    "clerk.reports.cli",
+    "clerk.commands.catalog",
+    "clerk.commands.calendar",
+    "clerk.commands.identity",
+    "clerk.commands.store",
+    "clerk.commands.printing",
+    "clerk.commands.reports",
 )
 
 

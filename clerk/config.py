@@ -133,7 +133,7 @@ def _apply_file(settings: Settings, data: dict, path: Path) -> Settings:
         elif key == "keymap":
             continue  # read by the UI layer
         elif key == "complaints":
-            continue  # read by clerk.complaints.categories
+            continue  # read by clerk.catalog.complaint_categories
         else:
             raise ConfigError(f"配置文件 {path}：未知的设置 {key!r}")
     return replace(settings, **changes)

@@ -169,13 +169,13 @@ def clock():
 @pytest.fixture
 def cheap_password_hashing(monkeypatch):
     """Fast scrypt in tests (the stored hash records its own cost; one test checks the default)."""
-    import clerk.store.accounts as accounts
+    import clerk.domain.accounts as accounts
 
     monkeypatch.setattr(accounts, "_N", 2**10)
 
 
 @pytest.fixture
 def service(store, catalog, calendar, clock, cheap_password_hashing):
-    from clerk.cases.service import CaseService
+    from clerk.services.cases import CaseService
 
     return CaseService(store, catalog, calendar, clock, hall_code="SF", timezone="Asia/Shanghai")

@@ -8,7 +8,7 @@ import sys
 
 import clerk
 
-CORE = ("catalog", "calendar", "identity", "cases", "store", "printing")
+CORE = ("catalog", "calendar", "identity", "domain", "store", "printing", "services")
 
 
 def core_modules() -> list[str]:
@@ -23,7 +23,7 @@ def core_modules() -> list[str]:
 
 def test_core_modules_import_no_ui_library():
     modules = core_modules()
-    assert any(m.startswith("clerk.cases") for m in modules)
+    assert any(m.startswith("clerk.domain") for m in modules)
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

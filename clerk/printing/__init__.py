@@ -31,9 +31,9 @@ _EXPORTS = {
     "PrintOutcome": "clerk.printing.queue",
     "QueuedNotice": "clerk.printing.queue",
     "NoticeStore": "clerk.printing.queue",
-    "notice_data_from_case": "clerk.printing.integration",
-    "reprint_from_store": "clerk.printing.integration",
-    "CasePrinter": "clerk.printing.integration",
+    "notice_data_from_case": "clerk.integration.printing",
+    "reprint_from_store": "clerk.integration.printing",
+    "CasePrinter": "clerk.integration.printing",
     "sample": "clerk.printing.samples",
 }
 
@@ -42,7 +42,7 @@ __all__ = sorted(_EXPORTS)
 if TYPE_CHECKING:  # pragma: no cover
     from clerk.printing.data import *  # noqa: F403
     from clerk.printing.fonts import FontChoice, choose_font  # noqa: F401
-    from clerk.printing.integration import (  # noqa: F401
+    from clerk.integration.printing import (  # noqa: F401
         CasePrinter,
         notice_data_from_case,
         reprint_from_store,

@@ -2,7 +2,7 @@
 
 The printing layer does not read cases or the store: it renders these frozen
 dataclasses.  The case service builds them from its ``CaseView`` through the
-single integration point ``clerk.printing.integration.notice_data_from_case``.
+single integration point ``clerk.integration.printing.notice_data_from_case``.
 
 Identity numbers and phones are carried in full and masked when drawn
 (个人信息保护法), so no document can print them unmasked by mistake.

@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from clerk.calendar import WorkCalendar
-from clerk.cases.lifecycle import CaseState
+from clerk.domain.lifecycle import CaseState
 from clerk.reports.periods import day_range, month_range, months_back, next_month
 
 IDLE_GAP_MINUTES = 30

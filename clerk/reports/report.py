@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from clerk.cases.lifecycle import CaseState
+from clerk.domain.lifecycle import CaseState
 from clerk.reports.periods import day_range, next_month
 
 RATING_ORDER = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")

@@ -2,7 +2,7 @@
 the supervisor's dashboard and reports need on the case tables.
 
 Owned by migration ``0004``.  Like ``clerk.store.tables``, rows never leave
-the store: ``clerk.complaints`` converts them to frozen views.
+the store: ``clerk.services.complaints`` converts them to frozen views.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ def banner_text(error: BaseException) -> str:
     """The clerk's sentence for an error from the core (already Chinese there)."""
     from clerk.catalog.errors import CatalogError
 
-    from clerk.cases.errors import ServiceError, StoreError, TransitionError
+    from clerk.domain.errors import ServiceError, StoreError, TransitionError
 
     name = type(error).__name__
     if isinstance(error, (ServiceError, StoreError, TransitionError)) or name == "PrintError":

@@ -18,10 +18,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from clerk.store.accounts import Role
+from clerk.domain.accounts import Role
 
-_DESK = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})  # = clerk.cases.operations.DESK_ROLES
-_MAIL = frozenset({Role.MAILROOM, Role.SUPERVISOR})  # = clerk.cases.operations.MAIL_ROLES
+_DESK = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})  # = clerk.services.operations.DESK_ROLES
+_MAIL = frozenset({Role.MAILROOM, Role.SUPERVISOR})  # = clerk.services.operations.MAIL_ROLES
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ class Services:
         """The ``CaseService`` (imports the store: SQLAlchemy)."""
         with self._lock:
             if self._cases is None:
-                from clerk.cases.service import CaseService
+                from clerk.services.cases import CaseService
                 from clerk.store.engine import Store
 
                 store = Store.from_settings(self.settings)
@@ -99,10 +99,10 @@ class Services:
 
     @property
     def printer(self) -> Any:
-        """The window's printer (``clerk.printing.integration.CasePrinter``; imports reportlab)."""
+        """The window's printer (``clerk.integration.printing.CasePrinter``; imports reportlab)."""
         with self._lock:
             if self._printer is None:
-                from clerk.printing.integration import CasePrinter
+                from clerk.integration.printing import CasePrinter
 
                 self._printer = CasePrinter(self.settings)
             return self._printer
@@ -112,7 +112,7 @@ class Services:
         """The one ``DeskService`` (fallback desk, results, EMS, ratings) every desk screen shares."""
         with self._lock:
             if self._desk is None:
-                from clerk.cases.desk import DeskService
+                from clerk.services.desk import DeskService
 
                 self._desk = DeskService(self.cases)
             return self._desk
@@ -130,11 +130,11 @@ class Services:
 
     @property
     def complaints(self) -> Any:
-        """The complaint desk (``clerk.complaints.service.ComplaintDesk``) on the same store."""
+        """The complaint desk (``clerk.services.complaints.ComplaintDesk``) on the same store."""
         with self._lock:
             if self._complaints is None:
-                from clerk.complaints.categories import load_categories
-                from clerk.complaints.service import ComplaintDesk
+                from clerk.catalog.complaint_categories import load_categories
+                from clerk.services.complaints import ComplaintDesk
                 from clerk.config import config_path
 
                 self._complaints = ComplaintDesk(self.cases.store, self.calendar, load_categories(config_path()),
@@ -173,7 +173,7 @@ class Services:
         return self.printer.reprint_case(self.cases, number, user, window)
 
     def describe_print(self, results: list[Any]) -> str:
-        from clerk.printing.integration import describe
+        from clerk.integration.printing import describe
 
         text = describe(results, to_printer=bool(self.settings.printer or self.settings.print_command))
         return text + "。可在查询（F5）中按 F9 重打" if any(not r.ok for r in results) else text

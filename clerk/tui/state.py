@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 
 if TYPE_CHECKING:  # the domain loads after the first screen is drawn
-    from clerk.cases.domain import IntakeDraft, Outcome
+    from clerk.domain.intake import IntakeDraft, Outcome
 
 
 def default_state_dir() -> Path:
@@ -57,7 +57,7 @@ def draft_to_dict(draft: IntakeDraft) -> dict:
 
 
 def draft_from_dict(data: dict) -> IntakeDraft:
-    from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
     from clerk.catalog.model import Delivery
 
     applicant = dict(data["applicant"])
@@ -114,7 +114,7 @@ class WindowState:
         return PendingVisit(visit.clerk_id, visit.window, visit.draft, visit.outcome, visit.reason, key)
 
     def pending(self) -> list[PendingVisit]:
-        from clerk.cases.domain import Outcome
+        from clerk.domain.intake import Outcome
 
         found: list[Any] = []
         for path in sorted(self.pending_dir.glob("*.json")):

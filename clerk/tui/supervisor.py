@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from clerk.store.accounts import Role
+from clerk.domain.accounts import Role
 from clerk.tui.app import ClerkApp
 
 WEB_FONT_LINK = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.S)

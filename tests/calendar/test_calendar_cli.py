@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from clerk.calendar import cli
+from clerk.commands import calendar as cli
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:

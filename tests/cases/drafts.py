@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
+from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
 from clerk.catalog.model import Delivery
 
 RECEIVED = MaterialMark(MaterialStatus.ORIGINAL, 1)

@@ -7,12 +7,12 @@ from tests.cases.drafts import COPY, RECEIVED, PERSON, hygiene, incomplete_hygie
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from clerk.cases.domain import IntakeDraft, MaterialMark, MaterialStatus, Outcome
-from clerk.cases.errors import IntakeError, ServiceError, TransitionError
-from clerk.cases.lifecycle import TRANSITIONS, CaseState
-from clerk.cases.views import Decision, Rating
+from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.errors import IntakeError, ServiceError, TransitionError
+from clerk.domain.lifecycle import TRANSITIONS, CaseState
+from clerk.domain.views import Decision, Rating
 from clerk.catalog.model import Delivery
-from clerk.store.accounts import Role
+from clerk.domain.accounts import Role
 
 TOLERATED = MaterialMark(MaterialStatus.TOLERATED)
 STARTS = {

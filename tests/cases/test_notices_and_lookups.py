@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from clerk.cases.domain import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
-from clerk.cases.views import DeadlineKind
+from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.views import DeadlineKind
 from clerk.config import Settings
-from clerk.store.accounts import Role
+from clerk.domain.accounts import Role
 from tests.cases.drafts import hygiene, incomplete_hygiene
 
 
@@ -21,7 +21,7 @@ def clerk(service):
 
 @pytest.fixture
 def printer(tmp_path):
-    from clerk.printing.integration import CasePrinter
+    from clerk.integration.printing import CasePrinter
 
     return CasePrinter(replace(Settings(), receipts_dir=tmp_path / "receipts"))
 
@@ -47,7 +47,7 @@ def test_an_unprinted_one_time_notice_shows_as_overdue(service, clerk, clock):
 
 
 def test_commitment_paper_never_gives_more_time_than_the_promise(service, clerk):
-    from clerk.printing.integration import notice_data_from_case
+    from clerk.integration.printing import notice_data_from_case
 
     late = MaterialMark(MaterialStatus.TOLERATED, supply_by=date(2027, 3, 1))
     draft = hygiene(dict(hygiene().marks, **{"business-licence": late}))
@@ -70,7 +70,7 @@ def test_ids_and_phones_are_stored_as_checked_so_lookups_find_them(service, cler
 def test_a_schema_error_is_a_bug_not_an_outage(tmp_path, catalog, calendar, clock):
     from sqlalchemy.exc import OperationalError
 
-    from clerk.cases.service import CaseService
+    from clerk.services.cases import CaseService
     from clerk.store.engine import Store
     from clerk.store.errors import StoreUnavailable
 
@@ -96,7 +96,7 @@ def test_working_days_left_counts_from_the_hall_date_and_flags_unpublished_years
 
 
 def test_a_pickup_fetches_what_is_still_owed(service, clerk):
-    from clerk.cases.desk import DeskService
+    from clerk.services.desk import DeskService
 
     view = service.submit(clerk, 1, incomplete_hygiene(), Outcome.FALLBACK)
     owed = {line.key for line in view.one_time_notice}

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 from tests.cases.drafts import COPY, RECEIVED, hygiene, incomplete_hygiene, PERSON
 
-from clerk.cases.domain import IntakeDraft, MaterialMark, MaterialStatus, Outcome
-from clerk.cases.errors import (
+from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.errors import (
     AuthenticationFailed,
     ConcurrentUpdate,
     IntakeError,
@@ -17,10 +17,10 @@ from clerk.cases.errors import (
     ServiceError,
     TransitionError,
 )
-from clerk.cases.lifecycle import CaseState
-from clerk.cases.views import DeadlineKind, Decision, Rating
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.views import DeadlineKind, Decision, Rating
 from clerk.catalog.model import Delivery
-from clerk.store.accounts import Role
+from clerk.domain.accounts import Role
 from clerk.store.notices import NoticeKind, NoticeStatus
 
 
@@ -229,7 +229,7 @@ def test_open_and_overdue_queues(service, users, clock):
 def test_provisional_deadlines_are_recomputed_when_the_year_arrives(store, catalog, calendar, clock, service, users):
     from clerk.calendar import WorkCalendar, YearSchedule
     from clerk.calendar.workcal import library_schedules
-    from clerk.cases.service import CaseService
+    from clerk.services.cases import CaseService
 
     clock.now = datetime(2026, 12, 28, 2, 0, tzinfo=UTC)  # Monday; 5 working days reach into 2027
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
@@ -246,7 +246,7 @@ def test_provisional_deadlines_are_recomputed_when_the_year_arrives(store, catal
 
 
 def test_outage_after_commit_names_the_saved_case(service, users, monkeypatch):
-    from clerk.cases.errors import StoreUnavailable
+    from clerk.domain.errors import StoreUnavailable
 
     real_get = service.get
 

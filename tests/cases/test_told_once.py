@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from clerk.cases.domain import IntakeDraft, MaterialMark, MaterialStatus, Outcome
-from clerk.cases.errors import IntakeError, OneTimeNoticeViolation, ServiceError
-from clerk.cases.lifecycle import CaseState
-from clerk.cases.views import Decision, DeadlineKind
+from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, ServiceError
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.views import Decision, DeadlineKind
 from clerk.catalog.model import Delivery
-from clerk.store.accounts import Role
+from clerk.domain.accounts import Role
 from tests.cases.drafts import COPY, MISSING, PERSON, RECEIVED, hygiene, incomplete_hygiene
 
 
@@ -77,8 +77,8 @@ def test_a_bundle_keeps_its_promise_once_every_item_is_decided(service, staff, c
 
 
 def test_a_window_clerk_cannot_hand_mail_to_ems(service, staff):
-    from clerk.cases.desk import DeskService
-    from clerk.cases.errors import PermissionDenied
+    from clerk.services.desk import DeskService
+    from clerk.domain.errors import PermissionDenied
 
     desk = DeskService(service)
     view = service.submit(staff["window"], 1, hygiene(), Outcome.ACCEPT)

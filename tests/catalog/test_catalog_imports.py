@@ -8,7 +8,7 @@ import sys
 
 def test_importing_the_catalog_package_loads_neither_yaml_nor_pypinyin():
     code = (
-        "import sys, clerk.catalog, clerk.catalog.cli\n"
+        "import sys, clerk.catalog, clerk.commands.catalog\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'pypinyin', 'textual', 'rich'))\n"
         "print(heavy)\n"
         "sys.exit(1 if heavy else 0)\n"

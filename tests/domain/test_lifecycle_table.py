@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clerk.cases import TRANSITIONS, CaseState, TransitionError, check_transition
+from clerk.domain import TRANSITIONS, CaseState, TransitionError, check_transition
 
 
 def reachable_from(start: CaseState) -> set[CaseState]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clerk.cases import MaterialMark, MaterialStatus, Outcome, VerdictState, assess
+from clerk.domain import MaterialMark, MaterialStatus, Outcome, VerdictState, assess
 from clerk.catalog.model import Checklist, ChecklistEntry, Material, MaterialForm, Need
 
 
@@ -85,7 +85,7 @@ def test_supply_by_takes_a_date_or_working_days_and_flags_unpublished_years():
     from datetime import date
 
     from clerk.calendar import WorkCalendar
-    from clerk.cases.deadlines import provisional_note, supply_by
+    from clerk.domain.deadlines import provisional_note, supply_by
 
     calendar = WorkCalendar.load(None)
     today = date(2026, 11, 25)  # a Wednesday

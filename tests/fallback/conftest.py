@@ -15,7 +15,7 @@ for folder in (Path(__file__).parent.parent / "cases", Path(__file__).parent):
 
 @pytest.fixture
 def users(service):
-    from clerk.store.accounts import Role
+    from clerk.domain.accounts import Role
 
     make = lambda i, n, r: service.add_user(None, i, n, r, "secret1")  # noqa: E731
     return {
@@ -29,6 +29,6 @@ def users(service):
 
 @pytest.fixture
 def desk(service):
-    from clerk.cases.desk import DeskService
+    from clerk.services.desk import DeskService
 
     return DeskService(service)

@@ -9,13 +9,13 @@ from datetime import date
 import pytest
 from tests.cases.drafts import COPY, MISSING, hygiene, incomplete_hygiene
 
-from clerk.cases.desk_views import MailDirection, MailStatus, SupplyChannel
-from clerk.cases.domain import MaterialMark, MaterialStatus, Outcome
-from clerk.cases.errors import IntakeError, OneTimeNoticeViolation, PermissionDenied, ServiceError
-from clerk.cases.lifecycle import CaseState
-from clerk.cases.views import DeadlineKind, Decision, Rating
+from clerk.domain.desk_views import MailDirection, MailStatus, SupplyChannel
+from clerk.domain.intake import MaterialMark, MaterialStatus, Outcome
+from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, PermissionDenied, ServiceError
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.views import DeadlineKind, Decision, Rating
 from clerk.catalog.model import Delivery
-from clerk.store.accounts import ClerkUser, Role
+from clerk.domain.accounts import ClerkUser, Role
 from clerk.store.notices import NoticeKind
 
 

@@ -7,9 +7,9 @@ from datetime import date
 from tests.cases.drafts import hygiene, incomplete_hygiene
 from tests.fallback.harness import DeskHarness, settle
 
-from clerk.cases.domain import Outcome
-from clerk.cases.lifecycle import CaseState
-from clerk.cases.views import Decision
+from clerk.domain.intake import Outcome
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.views import Decision
 from clerk.tui.widgets.banner import Banner
 
 import pytest

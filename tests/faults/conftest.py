@@ -28,7 +28,7 @@ def restartable_pg():
 def hall_users(service):
     """The accounts ``bench.hall_window.Window`` signs in with (window 1)."""
     from bench.hall_window import PASSWORD, window_users
-    from clerk.store.accounts import Role
+    from clerk.domain.accounts import Role
 
     roles = {"window": Role.WINDOW, "fallback": Role.FALLBACK, "mail": Role.MAILROOM, "boss": Role.SUPERVISOR}
     return {role: service.add_user(None, uid, f"测试{role}", roles[role], PASSWORD)

@@ -144,7 +144,7 @@ def test_a_scanner_burst_after_typing_returns_exactly_the_burst(burst, before_en
 @settings(max_examples=60, deadline=None)
 @given(NOISE, NOISE, NOISE, NOISE, st.sampled_from(["个人", "单位"]))
 def test_random_applicants_get_chinese_problems_not_crashes(name, id_number, phone, address, kind):
-    from clerk.cases.domain import Applicant, ApplicantKind
+    from clerk.domain.intake import Applicant, ApplicantKind
 
     applicant = Applicant(ApplicantKind(kind), name, id_number, phone, address, postcode=phone[:6])
     for problem in applicant.problems(need_address=True):

@@ -25,7 +25,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture
 def pg_service(restartable_pg, catalog, calendar, clock, cheap_password_hashing):
-    from clerk.cases.service import CaseService
+    from clerk.services.cases import CaseService
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
 
@@ -41,8 +41,8 @@ def pg_service(restartable_pg, catalog, calendar, clock, cheap_password_hashing)
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])  # orderly restart, and a crash
 def test_service_reports_the_outage_and_carries_on_after_restart(restartable_pg, pg_service, mode):
-    from clerk.cases.domain import Outcome
-    from clerk.store.accounts import Role
+    from clerk.domain.intake import Outcome
+    from clerk.domain.accounts import Role
     from clerk.store.errors import StoreUnavailable
 
     service = pg_service

@@ -44,9 +44,9 @@ def _print_events(service, number):
 
 
 def test_notices_wait_while_the_printer_fails_and_print_once(service, flaky, tmp_path):
-    from clerk.cases.domain import Outcome
-    from clerk.printing.integration import CasePrinter
-    from clerk.store.accounts import Role
+    from clerk.domain.intake import Outcome
+    from clerk.integration.printing import CasePrinter
+    from clerk.domain.accounts import Role
     from clerk.store.notices import NoticeStatus
 
     printer, log = flaky
@@ -86,8 +86,8 @@ def test_notices_wait_while_the_printer_fails_and_print_once(service, flaky, tmp
 def test_an_issued_notice_stays_issued_when_a_stale_printer_reports(service):
     """Two windows print the same case: A prints and marks it printed, B (same stale pending
     list) then reports its own failure — the notice was issued and must stay so."""
-    from clerk.cases.domain import Outcome
-    from clerk.store.accounts import Role
+    from clerk.domain.intake import Outcome
+    from clerk.domain.accounts import Role
     from clerk.store.notices import NoticeStatus
 
     clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")

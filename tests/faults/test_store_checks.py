@@ -19,8 +19,8 @@ from drafts import hygiene, incomplete_hygiene
 
 @pytest.fixture
 def day(service):
-    from clerk.cases.domain import Outcome
-    from clerk.store.accounts import Role
+    from clerk.domain.intake import Outcome
+    from clerk.domain.accounts import Role
 
     clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
     numbers = [service.submit(clerk, 1, hygiene(), Outcome.ACCEPT).number,

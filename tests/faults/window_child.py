@@ -16,8 +16,8 @@ import sys
 def serve(url: str, seed: int, ready, limit: int | None = None, catalog=None, calendar=None) -> None:
     from bench.hall_window import CALENDAR, CATALOG, Window, WindowResult
     from clerk.calendar import WorkCalendar
-    from clerk.cases.desk import DeskService
-    from clerk.cases.service import CaseService
+    from clerk.services.desk import DeskService
+    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
     from clerk.store.engine import Store
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from clerk.identity import cli
+from clerk.commands import identity as cli
 
 
 def run(argv, capsys):
@@ -42,7 +42,7 @@ def test_unknown_kind_is_a_usage_error(capsys):
 
 def test_core_packages_do_not_import_a_ui_library():
     code = (
-        "import sys, clerk.identity, clerk.identity.cli, clerk.calendar, clerk.calendar.cli;"
+        "import sys, clerk.identity, clerk.commands.identity, clerk.calendar, clerk.commands.calendar;"
         "bad = [m for m in ('textual', 'rich') if m in sys.modules]; print(bad); sys.exit(bool(bad))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -64,7 +64,7 @@ def test_font_report(config, capsys):
 
 def test_importing_printing_does_not_load_reportlab():
     code = (
-        "import sys, clerk.printing, clerk.printing.cli, clerk.printing.queue, clerk.printing.rendering\n"
+        "import sys, clerk.printing, clerk.commands.printing, clerk.printing.queue, clerk.printing.rendering\n"
         "from clerk.printing import NoticeKind, PrintQueue\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'barcode', 'pypdf')))\n"
     )

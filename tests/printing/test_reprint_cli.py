@@ -27,14 +27,14 @@ def hall(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CLERK_RECEIPTS_DIR", str(tmp_path / "receipts"))
     monkeypatch.setenv("CLERK_PRINT_COMMAND", str(stub))
     assert main(["setup"]) == 0
-    from clerk.cases.domain import Outcome
-    from clerk.cases.service import CaseService
+    from clerk.domain.intake import Outcome
+    from clerk.services.cases import CaseService
     from clerk.config import load_settings
 
     cases = CaseService.from_settings(load_settings())
     clerk = cases.authenticate("1001", "clerk123")
     number = cases.submit(clerk, 3, hygiene(), Outcome.ACCEPT).number
-    from clerk.printing.integration import CasePrinter
+    from clerk.integration.printing import CasePrinter
 
     assert [r.ok for r in CasePrinter(load_settings()).print_case(cases, number, clerk, 3)] == [True]
     log.unlink()
@@ -82,7 +82,7 @@ def test_reprint_needs_a_clerk_and_a_window(hall, capsys):
 
 def test_a_notice_that_never_printed_is_retried_not_reprinted(hall, monkeypatch, capsys, tmp_path):
     cases, number, log = hall
-    from clerk.cases.domain import Outcome
+    from clerk.domain.intake import Outcome
 
     clerk = cases.authenticate("1001", "clerk123")
     other = cases.submit(clerk, 3, hygiene(), Outcome.ACCEPT).number  # queued, never printed
@@ -94,7 +94,7 @@ def test_a_notice_that_never_printed_is_retried_not_reprinted(hall, monkeypatch,
 
 def test_the_window_says_whether_paper_came_out():
     from clerk.printing.data import NoticeKind
-    from clerk.printing.integration import describe
+    from clerk.integration.printing import describe
     from clerk.printing.queue import PrintOutcome, QueuedNotice
 
     done = [PrintOutcome(QueuedNotice(1, "20261126-SF-0001", NoticeKind.PROMISED, False, 0, ""), True)]

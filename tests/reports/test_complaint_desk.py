@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from clerk.cases.errors import IntakeError, PermissionDenied
-from clerk.complaints import ComplaintState, load_categories
-from clerk.complaints.categories import CategoryError
-from clerk.complaints.service import ComplaintDesk, ComplaintError
-from clerk.store.accounts import ClerkUser, Role
+from clerk.domain.errors import IntakeError, PermissionDenied
+from clerk.domain.complaints import ComplaintState
+from clerk.catalog.complaint_categories import load_categories
+from clerk.catalog.complaint_categories import CategoryError
+from clerk.services.complaints import ComplaintDesk, ComplaintError
+from clerk.domain.accounts import ClerkUser, Role
 
 OWNER = ClerkUser("w03", "张三", Role.WINDOW)
 OTHER = ClerkUser("w04", "李四", Role.WINDOW)

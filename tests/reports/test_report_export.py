@@ -28,7 +28,7 @@ def test_monthly_report_figures(hall, store):
 def test_on_time_rate_counts_met_promises(hall, service, clock, store):
     from datetime import UTC, datetime
 
-    from clerk.cases.views import Decision
+    from clerk.domain.views import Decision
 
     boss = service.authenticate("s01", "secret1")
     clock.now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)

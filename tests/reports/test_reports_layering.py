@@ -1,13 +1,13 @@
-"""clerk.reports and clerk.complaints: no UI library, and the heavy libraries load lazily."""
+"""clerk.reports and the complaint desk: no UI library, and the heavy libraries load lazily."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-MODULES = ["clerk.reports", "clerk.reports.cli", "clerk.reports.dashboard", "clerk.reports.report",
-           "clerk.reports.export", "clerk.reports.periods", "clerk.complaints", "clerk.complaints.service",
-           "clerk.complaints.categories", "clerk.complaints.views"]
+MODULES = ["clerk.reports", "clerk.commands.reports", "clerk.reports.dashboard", "clerk.reports.report",
+           "clerk.reports.export", "clerk.reports.periods", "clerk.services.complaints",
+           "clerk.catalog.complaint_categories", "clerk.domain.complaints"]
 
 
 def test_importing_reports_loads_no_ui_and_no_heavy_library():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
-from clerk.store.accounts import Role
+from clerk.domain.accounts import Role
 from clerk.tui.supervisor import SupervisorApp
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.parametrize("backend", ["sqlite"])]
@@ -43,8 +43,8 @@ def supervisor_app(service, catalog, calendar, clock, tmp_path):
 
 @pytest.fixture
 def desk(store, calendar, clock):
-    from clerk.complaints import load_categories
-    from clerk.complaints.service import ComplaintDesk
+    from clerk.catalog.complaint_categories import load_categories
+    from clerk.services.complaints import ComplaintDesk
 
     return ComplaintDesk(store, calendar, load_categories(None), clock)
 

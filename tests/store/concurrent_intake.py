@@ -11,10 +11,10 @@ def intake_worker(url: str, catalog_dir: str, window: int, count: int, start_eve
     from drafts import hygiene
 
     from clerk.calendar import WorkCalendar
-    from clerk.cases.domain import Outcome
-    from clerk.cases.service import CaseService
+    from clerk.domain.intake import Outcome
+    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
-    from clerk.store.accounts import ClerkUser, Role
+    from clerk.domain.accounts import ClerkUser, Role
     from clerk.store.engine import Store
 
     service = CaseService(Store(url), load_catalog(catalog_dir), WorkCalendar({}))

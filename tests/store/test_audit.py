@@ -11,8 +11,8 @@ from clerk.store.audit import verify_chain
 
 
 def _visits(service, clock, n=3):
-    from clerk.cases.domain import Outcome
-    from clerk.store.accounts import Role
+    from clerk.domain.intake import Outcome
+    from clerk.domain.accounts import Role
 
     sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
     from drafts import hygiene

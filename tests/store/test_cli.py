@@ -49,8 +49,8 @@ def test_setup_fails_on_a_broken_catalog(cli_env, monkeypatch, tmp_path, capsys)
 
 def test_user_add_then_login(cli_env, monkeypatch, capsys):
     from clerk.calendar import WorkCalendar
-    from clerk.cases.service import CaseService
-    from clerk.store.accounts import Role
+    from clerk.services.cases import CaseService
+    from clerk.domain.accounts import Role
 
     assert main(["db", "upgrade"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("窗口密码888\n"))

@@ -6,7 +6,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from clerk.store.accounts import Role, hash_password, parse_role, verify_password
+from clerk.domain.accounts import Role, hash_password, parse_role, verify_password
 from clerk.store.engine import Store
 from clerk.store.errors import StoreUnavailable
 

@@ -61,7 +61,7 @@ def test_database_with_rows_at_0001_upgrades_without_loss(empty_store, catalog, 
     assert [tuple(r) for r in notices] == [("on-the-spot", "printed", 1, False), ("promised", "queued", 0, False)]
 
     # The upgraded store serves the old case and numbers on from the old counter.
-    from clerk.cases.service import CaseService
+    from clerk.services.cases import CaseService
 
     service = CaseService(empty_store, catalog, calendar, clock)
     old = service.get("20261124-SF-0001")

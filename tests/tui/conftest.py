@@ -55,8 +55,8 @@ def clock():
 
 @pytest.fixture
 def case_service(settings, catalog, calendar, clock):
-    from clerk.cases.service import CaseService
-    from clerk.store.accounts import Role
+    from clerk.services.cases import CaseService
+    from clerk.domain.accounts import Role
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
 
@@ -104,7 +104,7 @@ STAFF_PASSWORD = "clerk123"
 @pytest.fixture
 def staff(case_service):
     """The desk accounts of the demo hall (the window clerk comes from ``case_service``)."""
-    from clerk.store.accounts import Role
+    from clerk.domain.accounts import Role
 
     make = lambda i, n, r: case_service.add_user(None, i, n, r, STAFF_PASSWORD)  # noqa: E731
     return {

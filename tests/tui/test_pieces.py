@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.catalog.model import Delivery
 from clerk.tui.keymap import KeymapError, load_keymap
 from clerk.tui.scanner import ScanDetector

@@ -7,8 +7,8 @@ from .support import screen_text
 from .test_scan_and_lookup import saved_case
 from .visit import applicant, finish, pick, settle, sign_in, typed
 
-from clerk.cases.lifecycle import CaseState
-from clerk.store.accounts import Role
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.accounts import Role
 
 from .conftest import STAFF_PASSWORD as PASSWORD
 
@@ -31,8 +31,8 @@ async def sign_in_as(pilot, clerk_id: str, window: str = "9") -> None:
 
 
 def test_the_ui_role_table_matches_the_service_layer():
-    from clerk.cases.operations import DESK_ROLES, MAIL_ROLES
-    from clerk.cases.service import INTAKE_ROLES
+    from clerk.services.operations import DESK_ROLES, MAIL_ROLES
+    from clerk.services.cases import INTAKE_ROLES
     from clerk.tui.navigation import DESTINATIONS, HOME
 
     assert DESTINATIONS["fallback"].roles == DESK_ROLES == DESTINATIONS["decision"].roles
@@ -94,8 +94,8 @@ async def test_incomplete_visit_is_finished_at_the_fallback_desk_by_scanning(mak
 async def test_the_mail_room_hands_a_result_to_ems(make_app, case_service, catalog, staff, key_clock):
     from textual.widgets import DataTable
 
-    from clerk.cases.desk import DeskService
-    from clerk.cases.views import Decision
+    from clerk.services.desk import DeskService
+    from clerk.domain.views import Decision
 
     number = saved_case(case_service, catalog)
     DeskService(case_service).record_decision(staff["boss"], 1, number, Decision.APPROVED)
@@ -221,7 +221,7 @@ async def test_sign_out_is_refused_in_the_middle_of_a_visit(make_app):
 
 @pytest.mark.asyncio
 async def test_a_kept_visit_is_saved_as_the_clerk_who_took_it(make_app, case_service, catalog, staff, tmp_path):
-    from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
     from clerk.catalog.model import Delivery
     from clerk.tui.state import PendingVisit, WindowState
 
@@ -250,7 +250,7 @@ async def test_not_accepted_at_the_fallback_desk_prints_the_notice(make_app, cas
                                                                    key_clock):
     from textual.widgets import Input
 
-    from clerk.cases.domain import Outcome
+    from clerk.domain.intake import Outcome
     from clerk.store.notices import NoticeKind
 
     from .support import CLERK_ID, CLERK_PASSWORD
@@ -278,7 +278,7 @@ async def test_not_accepted_at_the_fallback_desk_prints_the_notice(make_app, cas
 
 
 def _incomplete_teacher(catalog):
-    from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
     from clerk.catalog.model import Delivery
 
     entries = catalog.checklist(TEACHER).entries

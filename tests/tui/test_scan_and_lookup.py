@@ -6,8 +6,8 @@ import pytest
 from .support import CLERK_ID, screen_text
 from .visit import PERSON, applicant, finish, pick, settle, sign_in
 
-from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
-from clerk.cases.lifecycle import CaseState
+from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.lifecycle import CaseState
 from clerk.catalog.model import Delivery
 from clerk.store.errors import StoreUnavailable
 
@@ -154,7 +154,7 @@ async def test_a_scan_onto_the_checklist_leaves_the_marks_alone(make_app, case_s
 
 
 async def test_reprint_from_the_lookup_queues_a_reprint(make_app, case_service, catalog, settings):
-    from clerk.printing.integration import CasePrinter
+    from clerk.integration.printing import CasePrinter
 
     number = saved_case(case_service, catalog)
     CasePrinter(settings).print_case(case_service, number)  # issued at intake

@@ -80,7 +80,7 @@ def test_help_screen(snap_compare, make_app):
 def looked_up_case(case_service, catalog):
     from .support import CLERK_ID, CLERK_PASSWORD
 
-    from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
     from clerk.catalog.model import Delivery
 
     user = case_service.authenticate(CLERK_ID, CLERK_PASSWORD)

@@ -21,7 +21,7 @@ from .visit import PERSON, settle, typed
 
 def incomplete_case(case_service, catalog) -> str:
     """A 教师资格认定 sent to the fallback desk with the photo missing."""
-    from clerk.cases.domain import (
+    from clerk.domain.intake import (
         Applicant,
         ApplicantKind,
         IntakeDraft,
@@ -41,8 +41,8 @@ def incomplete_case(case_service, catalog) -> str:
 
 def approved_case(case_service, catalog, boss) -> str:
     """An EMS 承诺件 approved by the back office: queued for the mail room."""
-    from clerk.cases.desk import DeskService
-    from clerk.cases.views import Decision
+    from clerk.services.desk import DeskService
+    from clerk.domain.views import Decision
 
     number = saved_case(case_service, catalog)
     DeskService(case_service).record_decision(boss, 1, number, Decision.APPROVED)
@@ -105,8 +105,8 @@ def test_decision_screen_with_a_case(snap_compare, make_app, case_service, catal
 
 
 def test_rating_screen_with_a_follow_up(snap_compare, make_app, case_service, catalog, staff):
-    from clerk.cases.desk import DeskService
-    from clerk.cases.views import Rating
+    from clerk.services.desk import DeskService
+    from clerk.domain.views import Rating
 
     number = saved_case(case_service, catalog)
     DeskService(case_service).rate(staff["boss"], 1, number, Rating.DISSATISFIED, "等候时间太长")
@@ -140,8 +140,8 @@ def test_dashboard(snap_compare, make_app, case_service, catalog, staff):
 
 @pytest.fixture
 def logged_complaint(case_service, calendar, settings, clock, staff):
-    from clerk.complaints.categories import load_categories
-    from clerk.complaints.service import ComplaintDesk
+    from clerk.catalog.complaint_categories import load_categories
+    from clerk.services.complaints import ComplaintDesk
 
     desk = ComplaintDesk(case_service.store, calendar, load_categories(None), clock,
                          hall_code=settings.hall.code, timezone=settings.timezone)

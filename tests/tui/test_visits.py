@@ -6,7 +6,7 @@ import pytest
 from .support import screen_text
 from .visit import ORG, PERSON, applicant, finish, pick, settle, sign_in
 
-from clerk.cases.lifecycle import CaseState
+from clerk.domain.lifecycle import CaseState
 
 pytestmark = pytest.mark.asyncio
 

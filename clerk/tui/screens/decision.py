@@ -67,7 +67,7 @@ class DecisionScreen(DeskScreen):
         if self.case is None:
             self.query_one(Banner).show("请先扫码或输入受理编号打开案件", "warning")
             return
-        from clerk.cases.views import Decision
+        from clerk.domain.views import Decision
 
         decision = Decision(self.query_one("#decision-kind", Select).value)
         text = self.query_one("#decision-text", Input).value.strip()

@@ -1,6 +1,6 @@
 """Pieces shared by the desk screens (fallback, decision, mail, rating).
 
-Each desk screen holds a ``DeskService`` (``clerk.cases.desk``): injected by a
+Each desk screen holds a ``DeskService`` (``clerk.services.desk``): injected by a
 test, else the app's shared ``app.services.desk``, fetched on first use inside a
 worker thread (the store import stays off the event loop).  Workers post
 ``DeskDone`` / ``Failed``; only handlers touch widgets.

@@ -99,9 +99,9 @@ class FallbackScreen(DeskScreen):
 
     def _marks(self) -> dict[str, Any]:
         """Materials newly ticked → received as the notice asks; unticked received ones → demanded again."""
-        from clerk.cases.domain import MaterialMark, MaterialStatus
-        from clerk.cases.pickups import received_mark
-        from clerk.cases.views import NoticeLine
+        from clerk.domain.intake import MaterialMark, MaterialStatus
+        from clerk.services.pickups import received_mark
+        from clerk.domain.views import NoticeLine
 
         chosen = set(self.query_one("#fallback-materials", SelectionList).selected)
         marks: dict[str, Any] = {}

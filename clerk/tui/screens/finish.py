@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from clerk.cases.domain import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
+from clerk.domain.intake import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
 from clerk.catalog.model import ItemKind, ServiceItem
 from clerk.tui.widgets.banner import Banner
 

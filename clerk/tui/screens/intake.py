@@ -2,7 +2,7 @@
 
 Layout at 120×36: search and the chosen item on top, situations under it,
 applicant left, checklist centre, verdict right, banner and keys at the bottom.
-The screen keeps the visit's marks; ``assess`` (clerk.cases) gives the verdict.
+The screen keeps the visit's marks; ``assess`` (clerk.domain) gives the verdict.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from clerk.cases.domain import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
+from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
 from clerk.catalog.model import Bundle, Delivery, ServiceItem
 from clerk.tui.messages import Failed, Kept, Previewed, Printed, Submitted, banner_text
 from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
@@ -180,7 +180,7 @@ class IntakeScreen(Screen):
         self._set_mark(event.key, MaterialMark(event.status, copies, old.note, None))
 
     def _ask_supply_by(self, key: str, old: MaterialMark) -> None:
-        from clerk.cases.deadlines import provisional_note, supply_by
+        from clerk.domain.deadlines import provisional_note, supply_by
 
         try:
             calendar = self.app.services.calendar  # loaded at start-up; pure arithmetic from here

@@ -21,7 +21,7 @@ from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_t
 from clerk.tui.widgets.banner import Banner
 
 _NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
-#: audit action codes (clerk.cases / clerk.store) as the history shows them
+#: audit action codes (clerk.domain / clerk.store) as the history shows them
 _ACTIONS = {
     "intake": "窗口收件", "supplement": "补正材料", "reject": "不予受理", "decide": "后台决定",
     "mail_queue": "待寄出", "mail_hand_over": "交寄EMS", "mail_deliver": "已签收", "mail_return": "邮件退回",

@@ -28,7 +28,7 @@ FILTERS = [("全部在途", "open"), ("结果寄递", "outbound"), ("材料揽�
 
 
 def _query(desk: Any, which: str) -> list[Any]:
-    from clerk.cases.desk_views import MailDirection, MailStatus
+    from clerk.domain.desk_views import MailDirection, MailStatus
 
     if which == "follow_up":
         return desk.mail_queue(follow_up_only=True)

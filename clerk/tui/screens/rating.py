@@ -78,7 +78,7 @@ class RatingScreen(DeskScreen):
         if self.number is None:
             self.query_one(Banner).show("请先扫码或输入受理编号", "warning")
             return
-        from clerk.cases.views import Rating
+        from clerk.domain.views import Rating
 
         rating = Rating(self.query_one("#rating-value", Select).value)
         comment = self.query_one("#rating-comment", Input).value

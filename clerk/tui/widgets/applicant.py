@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-from clerk.cases.domain import Applicant, ApplicantKind
+from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.catalog.model import Delivery
 from clerk.tui.widgets.choice import ChoiceRow
 

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from clerk.cases.domain import MaterialMark, MaterialStatus
+from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.catalog.model import Checklist, Need
 
 _STATUS_STYLE = {

@@ -1,7 +1,7 @@
 """The live verdict panel: displays ``assess()`` and the applicant's problems.
 
 No rule lives here: the state, the missing list and the allowed outcomes all
-come from ``clerk.cases.domain``.
+come from ``clerk.domain.intake``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from clerk.cases.domain import OUTCOME_LABELS, Verdict, VerdictState
+from clerk.domain.intake import OUTCOME_LABELS, Verdict, VerdictState
 from clerk.catalog.model import ItemKind, ServiceItem
 
 _STATE_STYLE = {

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from clerk.cases import convert
-from clerk.cases.deadlines import FOLLOW_UP_DAYS, local_date, make_deadline, running
-from clerk.cases.domain import MaterialMark, MaterialStatus, VerdictState, assess
-from clerk.cases.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError
-from clerk.cases.lifecycle import CaseState, check_transition
-from clerk.cases.views import CaseView, Deadline, DeadlineKind, Decision, Rating
+from clerk.store import convert
+from clerk.domain.deadlines import FOLLOW_UP_DAYS, local_date, make_deadline, running
+from clerk.domain.intake import MaterialMark, MaterialStatus, VerdictState, assess
+from clerk.domain.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError
+from clerk.domain.lifecycle import CaseState, check_transition
+from clerk.domain.views import CaseView, Deadline, DeadlineKind, Decision, Rating
 from clerk.catalog.model import Delivery
-from clerk.store.accounts import ClerkUser, Role
+from clerk.domain.accounts import ClerkUser, Role
 from clerk.store.notices import NoticeKind, queue_notice
 
 DESK_ROLES = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})
@@ -41,7 +41,7 @@ class LifecycleOperations:
 
     def _change(self, user: ClerkUser, window: int, number: str, version: int | None,
                 roles: frozenset[Role], what: str, action: str, mutate: Mutation) -> CaseView:
-        from clerk.cases.service import require_role
+        from clerk.services.cases import require_role
 
         require_role(user, roles, what)
         with self.store.session(write=True) as session:
@@ -191,7 +191,7 @@ class LifecycleOperations:
                                                                promised_days))
                 queue_notice(session, row.id, NoticeKind.PROMISED, at=now)
         elif state is CaseState.INCOMPLETE and tolerate and verdict.state is VerdictState.TOLERABLE:
-            from clerk.cases.intake import supply_deadline
+            from clerk.domain.plan import supply_deadline
 
             self._move(row, CaseState.TOLERATED)
             self._meet(session, row, now, DeadlineKind.NOTICE)
@@ -413,7 +413,7 @@ class LifecycleOperations:
         """Recompute every provisional deadline with the loaded calendar; returns how many changed."""
         from sqlalchemy import select
 
-        from clerk.cases.deadlines import due_date
+        from clerk.domain.deadlines import due_date
         from clerk.store.tables import CaseRow, DeadlineRow
 
         changed = 0

@@ -26,8 +26,8 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
     (一次告知: the paper must say exactly what was told), else from the
     checklist's unmet requirements.
     """
-    from clerk.cases.domain import MaterialStatus, assess
-    from clerk.cases.views import DeadlineKind
+    from clerk.domain.intake import MaterialStatus, assess
+    from clerk.domain.views import DeadlineKind
 
     entries = {e.material.key: e.material for e in case.checklist.entries}
     received = []
@@ -192,7 +192,7 @@ def reprint_from_store(
     """
     from dataclasses import replace
 
-    from clerk.cases.service import CaseService
+    from clerk.services.cases import CaseService
 
     if paper:
         settings = replace(settings, paper=paper)

@@ -1,6 +1,6 @@
 """Back-office results and the EMS station: decisions, the mail queue, the manifest.
 
-Mixed into ``DeskService`` (``clerk.cases.desk``) next to ``FallbackDesk``.
+Mixed into ``DeskService`` (``clerk.services.desk``) next to ``FallbackDesk``.
 A mail item belongs to a case; each item action changes the item and the case
 in the case service's guarded transaction (one action, one transaction, one
 audit event on the case).
@@ -12,15 +12,15 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from clerk.cases.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
-from clerk.cases.errors import IntakeError, NotFound, ServiceError
-from clerk.cases.lifecycle import CaseState
-from clerk.cases.operations import _DECISION_STATE, DESK_ROLES, MAIL_ROLES
-from clerk.store.accounts import Role
-from clerk.cases.pickups import mail_item_view, received_mark
-from clerk.cases.views import DeadlineKind, Decision
+from clerk.domain.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
+from clerk.domain.errors import IntakeError, NotFound, ServiceError
+from clerk.domain.lifecycle import CaseState
+from clerk.services.operations import _DECISION_STATE, DESK_ROLES, MAIL_ROLES
+from clerk.domain.accounts import Role
+from clerk.services.pickups import mail_item_view, received_mark
+from clerk.domain.views import DeadlineKind, Decision
 from clerk.catalog.model import Delivery
-from clerk.store.accounts import ClerkUser
+from clerk.domain.accounts import ClerkUser
 from clerk.store.notices import queue_notice
 
 #: what goes in the envelope (内件) for each decision
@@ -178,7 +178,7 @@ class MailRoom:
     def deliver_item(self, user: ClerkUser, window: int, item_id: int) -> MailItemView:
         """Outbound: EMS delivered it (case → 已办结).  Inbound: the materials reached the hall,
         logged as a supplement by EMS (the case is accepted when complete)."""
-        from clerk.cases import convert
+        from clerk.store import convert
 
         def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
             if item.status != MailStatus.HANDED.value:
@@ -289,6 +289,6 @@ def _label(item: Any) -> str:
 
 
 def _line_of(entry: dict[str, Any]) -> Any:
-    from clerk.cases.views import NoticeLine
+    from clerk.domain.views import NoticeLine
 
     return NoticeLine(entry["key"], entry["name"], entry["form"], int(entry["copies"]), entry["requirement"])

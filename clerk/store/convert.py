@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from clerk.calendar import DueDate
-from clerk.cases.domain import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
-from clerk.cases.lifecycle import CaseState
-from clerk.cases.views import (
+from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.views import (
     AuditEntry,
     CaseSummary,
     CaseView,

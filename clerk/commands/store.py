@@ -90,7 +90,7 @@ def _db_current(args) -> int:
 
 
 def _service():
-    from clerk.cases.service import CaseService
+    from clerk.services.cases import CaseService
     from clerk.config import get_settings
 
     return CaseService.from_settings(get_settings(), store=_store())
@@ -124,8 +124,8 @@ def _audit_verify(args) -> int:
 
 
 def _user_add(args) -> int:
-    from clerk.cases.errors import ServiceError
-    from clerk.store.accounts import parse_role
+    from clerk.domain.errors import ServiceError
+    from clerk.domain.accounts import parse_role
     from clerk.store.errors import StoreError
 
     try:
@@ -149,7 +149,7 @@ def _user_add(args) -> int:
 def _service_for_accounts():
     """Accounts need neither catalog nor calendar: a service without them."""
     from clerk.calendar import WorkCalendar
-    from clerk.cases.service import CaseService
+    from clerk.services.cases import CaseService
     from clerk.config import get_settings
 
     settings = get_settings()
@@ -160,7 +160,7 @@ def _service_for_accounts():
 def _setup(args) -> int:
     from clerk.catalog import CatalogError, load_catalog
     from clerk.config import get_settings
-    from clerk.store.accounts import Role
+    from clerk.domain.accounts import Role
     from clerk.store.errors import StoreError
     from clerk.store.migrate import upgrade
 

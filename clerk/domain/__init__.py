@@ -1,9 +1,9 @@
 """The case lifecycle: domain objects, the verdict on materials, states and transitions.
 
-The service layer (``clerk.cases.service``) builds on these and the store.
+The service layer (``clerk.services.cases``) builds on these and the store.
 """
 
-from clerk.cases.domain import (
+from clerk.domain.intake import (
     OUTCOME_LABELS,
     Applicant,
     ApplicantKind,
@@ -17,7 +17,7 @@ from clerk.cases.domain import (
     assess,
     requirements,
 )
-from clerk.cases.lifecycle import TRANSITIONS, CaseState, TransitionError, can_transition, check_transition
+from clerk.domain.lifecycle import TRANSITIONS, CaseState, TransitionError, can_transition, check_transition
 
 __all__ = [
     "OUTCOME_LABELS",

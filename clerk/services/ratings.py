@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from clerk.cases.desk_views import FollowUpEntry
-from clerk.cases.errors import IntakeError
-from clerk.cases.operations import DESK_ROLES, MAIL_ROLES
-from clerk.cases.views import CaseView, DeadlineKind, Rating
-from clerk.store.accounts import ClerkUser, Role
+from clerk.domain.desk_views import FollowUpEntry
+from clerk.domain.errors import IntakeError
+from clerk.services.operations import DESK_ROLES, MAIL_ROLES
+from clerk.domain.views import CaseView, DeadlineKind, Rating
+from clerk.domain.accounts import ClerkUser, Role
 
 
 class Ratings:

@@ -8,8 +8,8 @@ from enum import StrEnum
 from typing import Any
 
 from clerk.calendar import DueDate
-from clerk.cases.domain import Applicant, MaterialMark, Outcome, Verdict
-from clerk.cases.lifecycle import CaseState
+from clerk.domain.intake import Applicant, MaterialMark, Outcome, Verdict
+from clerk.domain.lifecycle import CaseState
 from clerk.catalog.model import Checklist, Delivery
 from clerk.store.notices import NoticeKind, NoticeView
 

@@ -1,6 +1,6 @@
 """The service layer the screens and scripts call (docs/architecture.md, "cases").
 
-One call = one transaction.  Calls return frozen views (``clerk.cases.views``),
+One call = one transaction.  Calls return frozen views (``clerk.domain.views``),
 never ORM rows.  Roles are enforced here, not in the UI.  Store and session
 details stay inside ``clerk.store``; SQLAlchemy is imported on first use.
 """
@@ -13,21 +13,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from clerk.calendar import WorkCalendar
-from clerk.cases import convert
-from clerk.cases.deadlines import local_date, now_utc, running
-from clerk.cases.domain import IntakeDraft, Outcome
-from clerk.cases.errors import (
+from clerk.store import convert
+from clerk.domain.deadlines import local_date, now_utc, running
+from clerk.domain.intake import IntakeDraft, Outcome
+from clerk.domain.errors import (
     AuthenticationFailed,
     CaseNotFound,
     IntakeError,
     PermissionDenied,
     StoreUnavailable,
 )
-from clerk.cases.intake import CasePlan, plan_intake
-from clerk.cases.lifecycle import CaseState
-from clerk.cases.operations import LifecycleOperations
-from clerk.cases.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
-from clerk.store.accounts import ClerkUser, Role, hash_password, verify_password
+from clerk.domain.plan import CasePlan, plan_intake
+from clerk.domain.lifecycle import CaseState
+from clerk.services.operations import LifecycleOperations
+from clerk.domain.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
+from clerk.domain.accounts import ClerkUser, Role, hash_password, verify_password
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
 
 INTAKE_ROLES = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})
@@ -238,7 +238,7 @@ class CaseService(LifecycleOperations):
         if parse_number(text):
             condition = CaseRow.number == text.upper()
         else:
-            from clerk.cases.convert import normalised
+            from clerk.store.convert import normalised
             from clerk.identity import check_phone, check_resident_id, check_uscc
 
             id_number = normalised(check_resident_id, text)

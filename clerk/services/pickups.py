@@ -1,6 +1,6 @@
 """The fallback desk (兜底窗口): its queue, supplements by channel, EMS pickups.
 
-Mixed into ``DeskService`` (``clerk.cases.desk``), which holds the
+Mixed into ``DeskService`` (``clerk.services.desk``), which holds the
 ``CaseService`` as ``self.cases``.  Every write goes through the case service's
 guarded transaction (role, optimistic version, audit event) so a supplement or
 pickup and the case change it causes are one transaction.
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from clerk.cases.desk_views import (
+from clerk.domain.desk_views import (
     DeskDeadline,
     FallbackEntry,
     MailDirection,
@@ -22,12 +22,12 @@ from clerk.cases.desk_views import (
     SupplementEntry,
     SupplyChannel,
 )
-from clerk.cases.domain import MaterialMark, MaterialStatus
-from clerk.cases.errors import IntakeError, OneTimeNoticeViolation, ServiceError
-from clerk.cases.lifecycle import CaseState
-from clerk.cases.operations import DESK_ROLES
-from clerk.cases.views import CaseView, DeadlineKind, NoticeLine
-from clerk.store.accounts import ClerkUser
+from clerk.domain.intake import MaterialMark, MaterialStatus
+from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, ServiceError
+from clerk.domain.lifecycle import CaseState
+from clerk.services.operations import DESK_ROLES
+from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
+from clerk.domain.accounts import ClerkUser
 
 DESK_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED)
 SUPPLY_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION)
@@ -64,7 +64,7 @@ class FallbackDesk:
         """Incomplete and 容缺 cases of every window, oldest first, with the deadline that matters."""
         from sqlalchemy import select
 
-        from clerk.cases import convert
+        from clerk.store import convert
         from clerk.store.tables import CaseRow, DeadlineRow
 
         today = today or self.cases.today()
@@ -180,7 +180,7 @@ class FallbackDesk:
         made: list[MailItemView] = []
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            from clerk.cases import convert
+            from clerk.store import convert
 
             if CaseState(row.state) not in SUPPLY_STATES:
                 raise ServiceError(f"案件 {row.number} 当前状态为“{row.state}”，没有需要揽收的材料")

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from clerk.calendar import DueDate, WorkCalendar
-from clerk.cases.views import Deadline, DeadlineKind
+from clerk.domain.views import Deadline, DeadlineKind
 
 NOTICE_LIMIT_DAYS = 5  # 行政许可法 art. 32: one-time notice within 5 days
 FOLLOW_UP_DAYS = 15  # a bad rating is rectified within 15 working days

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from clerk.calendar import WorkCalendar
-from clerk.cases.deadlines import NOTICE_LIMIT_DAYS, local_date, make_deadline
-from clerk.cases.domain import (
+from clerk.domain.deadlines import NOTICE_LIMIT_DAYS, local_date, make_deadline
+from clerk.domain.intake import (
     OUTCOME_LABELS,
     IntakeDraft,
     MaterialMark,
@@ -24,9 +24,9 @@ from clerk.cases.domain import (
     VerdictState,
     assess,
 )
-from clerk.cases.errors import IntakeError
-from clerk.cases.lifecycle import CaseState, check_transition
-from clerk.cases.views import Deadline, DeadlineKind, NoticeLine
+from clerk.domain.errors import IntakeError
+from clerk.domain.lifecycle import CaseState, check_transition
+from clerk.domain.views import Deadline, DeadlineKind, NoticeLine
 from clerk.catalog.model import Bundle, Checklist, Delivery, ItemKind, ServiceItem
 from clerk.store.notices import NoticeKind
 

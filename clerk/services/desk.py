@@ -12,9 +12,9 @@ from collections.abc import Iterable
 
 from typing import Any
 
-from clerk.cases.mail import MailRoom
-from clerk.cases.pickups import FallbackDesk
-from clerk.cases.ratings import Ratings
+from clerk.services.mail import MailRoom
+from clerk.services.pickups import FallbackDesk
+from clerk.services.ratings import Ratings
 
 
 class DeskService(FallbackDesk, MailRoom, Ratings):

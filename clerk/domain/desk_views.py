@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from clerk.cases.lifecycle import CaseState
-from clerk.cases.views import CaseView, DeadlineKind, Rating
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.views import CaseView, DeadlineKind, Rating
 
 
 class SupplyChannel(StrEnum):

@@ -91,8 +91,8 @@ def _sample(args, settings) -> int:
 def _reprint(args, settings) -> int:
     import getpass
 
-    from clerk.cases.errors import ServiceError
-    from clerk.printing.integration import reprint_from_store
+    from clerk.domain.errors import ServiceError
+    from clerk.integration.printing import reprint_from_store
     from clerk.store.errors import StoreError
 
     window = args.window or settings.window

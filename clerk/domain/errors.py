@@ -6,7 +6,7 @@ the UI imports every error it shows from one place.
 
 from __future__ import annotations
 
-from clerk.cases.lifecycle import TransitionError
+from clerk.domain.lifecycle import TransitionError
 from clerk.store.errors import ConcurrentUpdate, NotFound, StoreError, StoreUnavailable
 
 

@@ -16,11 +16,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from clerk.calendar import DueDate, WorkCalendar
-from clerk.cases.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError
-from clerk.complaints.categories import Category
-from clerk.complaints.views import ComplaintState, ComplaintStep, ComplaintView, StepAction
+from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError
+from clerk.catalog.complaint_categories import Category
+from clerk.domain.complaints import ComplaintState, ComplaintStep, ComplaintView, StepAction
 from clerk.identity import mask_phone
-from clerk.store.accounts import ClerkUser, Role
+from clerk.domain.accounts import ClerkUser, Role
 
 _COUNTER_SUFFIX = "T"  # complaint serials share case_counters under hall code + "T"
 
@@ -47,7 +47,7 @@ class ComplaintDesk:
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None, calendar: WorkCalendar | None = None) -> ComplaintDesk:
-        from clerk.complaints.categories import load_categories
+        from clerk.catalog.complaint_categories import load_categories
         from clerk.config import config_path
         from clerk.store.engine import Store
 

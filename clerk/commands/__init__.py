@@ -1,0 +1,1 @@
+"""The `clerk` sub-commands, one module per topic, each with ``register(subparsers)``."""

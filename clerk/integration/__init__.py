@@ -1,0 +1,1 @@
+"""Glue between the services and the outside world (the print integration)."""

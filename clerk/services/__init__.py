@@ -1,0 +1,1 @@
+"""Application services: one per use case; each call is one unit of work."""
