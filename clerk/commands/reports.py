@@ -1,4 +1,4 @@
-"""``clerk report daily|monthly``, ``clerk dashboard`` and ``clerk serve``."""
+"""``clerk report daily|monthly`` (``clerk dashboard`` / ``serve`` are in ``clerk.tui.cli``)."""
 
 from __future__ import annotations
 
@@ -19,14 +19,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument("--pdf", metavar="FILE", help="导出可打印的 PDF 文件（含图表）")
         parser.set_defaults(handler=run_report)
     report.set_defaults(handler=lambda args: (report.print_help(), 2)[1])
-
-    board = subparsers.add_parser("dashboard", help="大厅管理看板（全部窗口实时数据、诉求登记）")
-    board.set_defaults(handler=run_dashboard)
-    serve = subparsers.add_parser("serve", help="通过浏览器访问大厅管理看板（textual-serve）")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--public-url", default=None, help="经反向代理访问时的外部地址")
-    serve.set_defaults(handler=run_serve)
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -63,14 +55,3 @@ def run_report(args: argparse.Namespace) -> int:
         sys.stdout.write(report_csv(report).replace("\r\n", "\n"))
     return 0
 
-
-def run_dashboard(args: argparse.Namespace) -> int:
-    from clerk.tui.supervisor import run_supervisor
-
-    return run_supervisor()
-
-
-def run_serve(args: argparse.Namespace) -> int:
-    from clerk.tui.supervisor import serve
-
-    return serve(args.host, args.port, args.public_url)

@@ -1,13 +1,35 @@
-"""Errors of the service layer; every message is a Chinese sentence for the clerk.
+"""Errors of the domain, the store and the services; every message is a Chinese sentence for the clerk.
 
-Store errors (``StoreUnavailable``, ``ConcurrentUpdate``) are re-exported so
-the UI imports every error it shows from one place.
+The store's errors (``StoreUnavailable``, ``ConcurrentUpdate``, ``NotFound``) are
+defined here too (``clerk.store.errors`` re-exports them) so that the UI imports
+every error it shows from one place and the domain needs nothing above it.
 """
 
 from __future__ import annotations
 
 from clerk.domain.lifecycle import TransitionError
-from clerk.store.errors import ConcurrentUpdate, NotFound, StoreError, StoreUnavailable
+
+
+class StoreError(Exception):
+    """Base class of store errors; ``str()`` is a sentence for the clerk."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached or stayed locked for too long."""
+
+    def __init__(self, message: str = "数据库暂时无法连接，请稍后重试；如持续出现请联系系统管理员。") -> None:
+        super().__init__(message)
+
+
+class ConcurrentUpdate(StoreError):
+    """Another window changed the case since it was loaded (optimistic lock)."""
+
+    def __init__(self, message: str = "已被其他窗口更新，请重新载入") -> None:
+        super().__init__(message)
+
+
+class NotFound(StoreError):
+    """No row for the given key (case number, clerk id …)."""
 
 
 class ServiceError(Exception):

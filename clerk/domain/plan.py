@@ -28,7 +28,7 @@ from clerk.domain.errors import IntakeError
 from clerk.domain.lifecycle import CaseState, check_transition
 from clerk.domain.views import Deadline, DeadlineKind, NoticeLine
 from clerk.catalog.model import Bundle, Checklist, Delivery, ItemKind, ServiceItem
-from clerk.store.notices import NoticeKind
+from clerk.domain.notices import NoticeKind
 
 
 @dataclass

@@ -11,7 +11,7 @@ from clerk.calendar import DueDate
 from clerk.domain.intake import Applicant, MaterialMark, Outcome, Verdict
 from clerk.domain.lifecycle import CaseState
 from clerk.catalog.model import Checklist, Delivery
-from clerk.store.notices import NoticeKind, NoticeView
+from clerk.domain.notices import NoticeKind, NoticeView
 
 
 class DeadlineKind(StrEnum):

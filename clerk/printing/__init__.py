@@ -31,9 +31,6 @@ _EXPORTS = {
     "PrintOutcome": "clerk.printing.queue",
     "QueuedNotice": "clerk.printing.queue",
     "NoticeStore": "clerk.printing.queue",
-    "notice_data_from_case": "clerk.integration.printing",
-    "reprint_from_store": "clerk.integration.printing",
-    "CasePrinter": "clerk.integration.printing",
     "sample": "clerk.printing.samples",
 }
 
@@ -42,11 +39,6 @@ __all__ = sorted(_EXPORTS)
 if TYPE_CHECKING:  # pragma: no cover
     from clerk.printing.data import *  # noqa: F403
     from clerk.printing.fonts import FontChoice, choose_font  # noqa: F401
-    from clerk.integration.printing import (  # noqa: F401
-        CasePrinter,
-        notice_data_from_case,
-        reprint_from_store,
-    )
     from clerk.printing.layout import PAPERS  # noqa: F401
     from clerk.printing.printers import (  # noqa: F401
         CommandPrinter,

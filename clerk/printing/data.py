@@ -12,40 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
 from clerk.config import HallInfo
+from clerk.domain.notices import TITLES, NoticeKind  # noqa: F401  (one enum for stored and printed notices)
 
-
-class NoticeKind(StrEnum):
-    """Every document clerk prints; the value is used in file names."""
-
-    PROMISED = "promised"  # 承诺件通知书
-    ON_THE_SPOT = "on-the-spot"  # 即办件办结回执
-    ONE_TIME = "one-time"  # 一次性告知书（补正材料通知书）
-    COMMITMENT = "commitment"  # 容缺受理承诺书
-    REJECTION = "rejection"  # 不予受理通知书
-    RESULT_READY = "result-ready"  # 办结通知书 (licence ready)
-    RESULT_CORRECTION = "result-correction"  # 补正材料通知书 (back office)
-    RESULT_REFUSED = "result-refused"  # 不予许可通知书
-    MANIFEST = "manifest"  # EMS 交寄清单
-
-    @property
-    def title(self) -> str:
-        return TITLES[self]
-
-
-TITLES = {
-    NoticeKind.PROMISED: "承诺件通知书",
-    NoticeKind.ON_THE_SPOT: "即办件办结回执",
-    NoticeKind.ONE_TIME: "一次性告知书",
-    NoticeKind.COMMITMENT: "容缺受理承诺书",
-    NoticeKind.REJECTION: "不予受理通知书",
-    NoticeKind.RESULT_READY: "办结通知书",
-    NoticeKind.RESULT_CORRECTION: "补正材料通知书",
-    NoticeKind.RESULT_REFUSED: "不予许可通知书",
-    NoticeKind.MANIFEST: "EMS交寄清单",
-}
 
 
 class PrintError(Exception):

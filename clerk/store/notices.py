@@ -8,37 +8,13 @@ audit event ("every print is an event").
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from clerk.printing.data import NoticeKind  # one enum for stored and printed notices
+from clerk.domain.notices import NoticeKind, NoticeStatus, NoticeView
 from clerk.store.errors import NotFound
 
 __all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]
-
-
-class NoticeStatus(StrEnum):
-    QUEUED = "queued"
-    PRINTED = "printed"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class NoticeView:
-    id: int
-    case_number: str
-    kind: NoticeKind
-    paper: str
-    path: str
-    sha256: str
-    status: NoticeStatus
-    reason: str
-    attempts: int
-    is_reprint: bool
-    created_at: datetime
-    printed_at: datetime | None
 
 
 def notice_view(row: Any, case_number: str) -> NoticeView:

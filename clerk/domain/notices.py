@@ -1,0 +1,62 @@
+"""Notice kinds and the stored notice view (pure; the store and printing share them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+__all__ = ["TITLES", "NoticeKind", "NoticeStatus", "NoticeView"]
+
+
+class NoticeKind(StrEnum):
+    """Every document clerk prints; the value is used in file names."""
+
+    PROMISED = "promised"  # 承诺件通知书
+    ON_THE_SPOT = "on-the-spot"  # 即办件办结回执
+    ONE_TIME = "one-time"  # 一次性告知书（补正材料通知书）
+    COMMITMENT = "commitment"  # 容缺受理承诺书
+    REJECTION = "rejection"  # 不予受理通知书
+    RESULT_READY = "result-ready"  # 办结通知书 (licence ready)
+    RESULT_CORRECTION = "result-correction"  # 补正材料通知书 (back office)
+    RESULT_REFUSED = "result-refused"  # 不予许可通知书
+    MANIFEST = "manifest"  # EMS 交寄清单
+
+    @property
+    def title(self) -> str:
+        return TITLES[self]
+
+
+TITLES = {
+    NoticeKind.PROMISED: "承诺件通知书",
+    NoticeKind.ON_THE_SPOT: "即办件办结回执",
+    NoticeKind.ONE_TIME: "一次性告知书",
+    NoticeKind.COMMITMENT: "容缺受理承诺书",
+    NoticeKind.REJECTION: "不予受理通知书",
+    NoticeKind.RESULT_READY: "办结通知书",
+    NoticeKind.RESULT_CORRECTION: "补正材料通知书",
+    NoticeKind.RESULT_REFUSED: "不予许可通知书",
+    NoticeKind.MANIFEST: "EMS交寄清单",
+}
+
+
+class NoticeStatus(StrEnum):
+    QUEUED = "queued"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    id: int
+    case_number: str
+    kind: NoticeKind
+    paper: str
+    path: str
+    sha256: str
+    status: NoticeStatus
+    reason: str
+    attempts: int
+    is_reprint: bool
+    created_at: datetime
+    printed_at: datetime | None
