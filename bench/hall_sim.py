@@ -55,6 +55,7 @@ def prepare(url: str, windows: int, history: int) -> float:
     service.add_user(None, "f01", "兜底窗口", Role.FALLBACK, PASSWORD)
     service.add_user(None, "m01", "邮政专窗", Role.MAILROOM, PASSWORD)
     service.add_user(None, "s01", "值班主任", Role.SUPERVISOR, PASSWORD)
+    service.add_user(None, "b01", "后台审批", Role.BACKOFFICE, PASSWORD)
     seconds = bulk_load(store, history) if history else 0.0
     store.dispose()
     return seconds

@@ -36,7 +36,7 @@ SUPPLIED_SAME_DAY = 0.8
 
 def window_users(window: int) -> dict[str, str]:
     """Account ids used by a window (created by the simulation before the day starts)."""
-    return {"window": f"w{window:02d}", "fallback": "f01", "mail": "m01", "boss": "s01"}
+    return {"window": f"w{window:02d}", "fallback": "f01", "mail": "m01", "boss": "s01", "office": "b01"}
 
 
 @dataclass
@@ -200,9 +200,9 @@ class Window:
 
         roll = self.rng.random()
         decision = Decision.APPROVED if roll < 0.8 else Decision.CORRECTION if roll < 0.9 else Decision.REFUSED
-        boss = self.users["boss"]
+        office = self.users["office"]  # the back office records decisions (岗位分离)
         result = self.timed("decide", lambda: self.desk.record_decision(
-            boss, self.window, number, decision, reason="不符合法定条件" if decision is Decision.REFUSED else "",
+            office, self.window, number, decision, reason="不符合法定条件" if decision is Decision.REFUSED else "",
             items=("补充提交经营场所平面图",) if decision is Decision.CORRECTION else ()))
         if result is None or decision is Decision.CORRECTION:
             return

@@ -16,6 +16,7 @@ DEMO_ACCOUNTS = (
     ("1002", "李明", "window"),
     ("2001", "赵敏", "fallback"),
     ("3001", "陈刚", "mailroom"),
+    ("4001", "孙丽", "backoffice"),
     ("9001", "刘洋", "supervisor"),
     ("admin", "系统管理员", "admin"),
 )
@@ -45,7 +46,7 @@ def register(subparsers) -> None:
     add = user_sub.add_parser("add", help="新增账号")
     add.add_argument("id", help="工号")
     add.add_argument("name", help="姓名")
-    add.add_argument("role", help="角色：window | fallback | mailroom | supervisor | admin（或中文名称）")
+    add.add_argument("role", help="角色：window | fallback | mailroom | backoffice | supervisor | admin（或中文名称）")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
     add.set_defaults(handler=_user_add)
 

@@ -20,6 +20,7 @@ class Role(StrEnum):
     MAILROOM = "mailroom"  # EMS工作站
     SUPERVISOR = "supervisor"  # 大厅管理
     ADMIN = "admin"  # 系统管理员
+    BACKOFFICE = "backoffice"  # 后台审批/出件 (records the department's decisions)
 
     @property
     def label(self) -> str:
@@ -32,6 +33,7 @@ ROLE_LABELS = {
     Role.MAILROOM: "EMS工作站",
     Role.SUPERVISOR: "大厅管理",
     Role.ADMIN: "系统管理员",
+    Role.BACKOFFICE: "后台审批/出件",
 }
 
 

@@ -28,9 +28,11 @@ from clerk.domain.lifecycle import CaseState
 from clerk.services.operations import LifecycleOperations
 from clerk.domain.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
 from clerk.domain.accounts import ClerkUser, Role, hash_password, verify_password
+from clerk.domain.permissions import MAY, Action
+from clerk.services.unit import UnitOfWork
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
 
-INTAKE_ROLES = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})
+INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
                   "applicant_phone", "window", "received_at", "due_on", "due_provisional")
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
@@ -45,13 +47,6 @@ def _summary_select():
     return select(*(getattr(CaseRow, name) for name in SUMMARY_FIELDS))
 
 
-def require_role(user: ClerkUser, allowed: Iterable[Role], action: str) -> None:
-    allowed = frozenset(allowed)
-    if user.role not in allowed:
-        names = "、".join(r.label for r in Role if r in allowed)
-        raise PermissionDenied(f"{user.name}（{user.role.label}）无权{action}，需要角色：{names}")
-
-
 class CaseService(LifecycleOperations):
     """Cases of one hall: intake, look-up, lifecycle, print queue, audit."""
 
@@ -64,6 +59,7 @@ class CaseService(LifecycleOperations):
         *,
         hall_code: str = "SF",
         timezone: str = "Asia/Shanghai",
+        fallback_may_decide: bool = False,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -72,6 +68,7 @@ class CaseService(LifecycleOperations):
         self.hall_code = hall_code
         self.tz = ZoneInfo(timezone)
         self.notices = NoticeQueue(store, clock)
+        self.uow = UnitOfWork(store, clock, fallback_may_decide=fallback_may_decide)
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None, catalog: Any = None,
@@ -85,6 +82,7 @@ class CaseService(LifecycleOperations):
             calendar or WorkCalendar.load(settings.calendar_dir),
             hall_code=settings.hall.code,
             timezone=settings.timezone,
+            fallback_may_decide=settings.fallback_may_decide,
         )
 
     def today(self) -> date:
@@ -127,14 +125,14 @@ class CaseService(LifecycleOperations):
         """Create an account; ``by=None`` is the administrator's command line."""
         from clerk.store.tables import ClerkAccount
 
-        if by is not None:
-            require_role(by, {Role.ADMIN}, "管理账号")
         clerk_id, name = clerk_id.strip(), name.strip()
-        if not clerk_id or not name:
-            raise IntakeError(["工号和姓名不能为空"])
-        if len(password) < 6:
-            raise IntakeError(["密码至少需要6位"])
         with self.store.session(write=True) as session:
+            if by is not None:
+                by = self.uow.authorise(session, by, Action.ACCOUNTS)
+            if not clerk_id or not name:
+                raise IntakeError(["工号和姓名不能为空"])
+            if len(password) < 6:
+                raise IntakeError(["密码至少需要6位"])
             if session.get(ClerkAccount, clerk_id) is not None:
                 raise IntakeError([f"工号 {clerk_id} 已存在"])
             session.add(ClerkAccount(id=clerk_id, name=name, role=role.value,
@@ -166,12 +164,12 @@ class CaseService(LifecycleOperations):
     def submit(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,
                reason: str = "") -> CaseView:
         """Commit the visit: case(s), numbers, deadlines, queued notices, audit — one transaction."""
-        require_role(user, INTAKE_ROLES, "受理案件")
         received_at = self.clock()
         plan, problems = plan_intake(self.catalog, self.calendar, draft, outcome, received_at, self.tz, reason)
-        if problems:
-            raise IntakeError(problems)
         with self.store.session(write=True) as session:
+            user = self.uow.authorise(session, user, Action.INTAKE)  # the account as stored, before anything
+            if problems:
+                raise IntakeError(problems)
             parent = self._insert_case(session, plan, draft, outcome, user, window, received_at, reason, None)
             for child in plan.children:
                 self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
@@ -223,7 +221,7 @@ class CaseService(LifecycleOperations):
 
     def get(self, number: str) -> CaseView:
         with self.store.session(write=False) as session:
-            return self._view(session, self._load(session, number))
+            return self._view(session, self.load(session, number))
 
     def find(self, text: str, limit: int = 50) -> list[CaseSummary]:
         """Cases by number, ID number, phone or applicant name (exact or prefix)."""
@@ -302,8 +300,8 @@ class CaseService(LifecycleOperations):
         if row.notice_issued_at is None:
             row.notice_issued_at = now
             session.add(row)
-        self._meet(session, row, now, DeadlineKind.NOTICE)
-        self._refresh_due(session, row)
+        self.meet(session, row, now, DeadlineKind.NOTICE)
+        self.refresh_due(session, row)
 
     def mark_failed(self, notice_id: int, reason: str) -> NoticeView:
         return self.notices.mark_failed(notice_id, reason)
@@ -325,7 +323,7 @@ class CaseService(LifecycleOperations):
         append_event(session, at=self.clock(), actor=actor, window=window, action=action,
                      case_number=number, before=before, after=after)
 
-    def _load(self, session: Any, number: str) -> Any:
+    def load(self, session: Any, number: str) -> Any:
         from sqlalchemy import select
 
         from clerk.store.tables import CaseRow

@@ -15,8 +15,8 @@ from typing import Any
 from clerk.domain.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
 from clerk.domain.errors import IntakeError, NotFound, ServiceError
 from clerk.domain.lifecycle import CaseState
-from clerk.services.operations import _DECISION_STATE, DESK_ROLES, MAIL_ROLES
-from clerk.domain.accounts import Role
+from clerk.domain.permissions import Action
+from clerk.services.operations import DECISION_STATE
 from clerk.services.pickups import mail_item_view, received_mark
 from clerk.domain.views import DeadlineKind, Decision
 from clerk.catalog.model import Delivery
@@ -29,7 +29,6 @@ RESULT_CONTENTS = {
     Decision.CORRECTION: "补正材料通知书",
     Decision.REFUSED: "不予许可决定书",
 }
-ITEM_ROLES = MAIL_ROLES | {Role.FALLBACK}  # pickups are also received at the fallback desk
 
 
 class MailItemNotFound(NotFound):
@@ -65,22 +64,24 @@ class MailRoom:
             reason = "；".join(f"{n}. {text}" for n, text in enumerate(items, 1))
         elif decision is Decision.REFUSED and not reason.strip():
             raise IntakeError(["不予许可须写明理由"])
-        target, kind = _DECISION_STATE[decision]
+        target, kind = DECISION_STATE[decision]
         timing: dict[str, Any] = {}
         mailed: list[MailItemView] = []
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             cases = self.cases
-            cases._move(row, target)
+            cases.move(row, target)
             row.reason = reason.strip()
-            promised = cases._deadlines(session, row).get(DeadlineKind.PROMISED.value)
+            promised = cases.deadlines_of(session, row).get(DeadlineKind.PROMISED.value)
             if promised is not None:
                 decided_on = now.astimezone(cases.tz).date()
                 late = cases.calendar.count_working_days(promised.due_on, decided_on).days
                 timing.update(on_time=decided_on <= promised.due_on, late=max(late, 0))
-            cases._meet(session, row, now, DeadlineKind.PROMISED)
-            cases._refresh_due(session, row)
+            cases.meet(session, row, now, DeadlineKind.PROMISED)
+            cases.refresh_due(session, row)
             queue_notice(session, row.id, kind, at=now)
+            if row.parent_id is not None:  # a bundle's item: the last one decided keeps the bundle's promise
+                cases.meet_bundle_promise(session, row, now)
             after: dict[str, Any] = {"decision": decision.value, "reason": row.reason, **timing}
             if row.delivery == Delivery.EMS.value:
                 item = MailItemRow(
@@ -95,7 +96,7 @@ class MailRoom:
                 after["mail"] = item.id
             return after
 
-        view = self.cases._change(user, window, number, version, DESK_ROLES, "登记审批结果", "decide", mutate)
+        view = self.cases.transact(user, window, number, version, Action.DECIDE, "decide", mutate)
         return DecisionResult(view, timing.get("on_time"), timing.get("late", 0), mailed[0] if mailed else None)
 
     # -- the mail queue ------------------------------------------------------------------
@@ -124,7 +125,7 @@ class MailRoom:
             raise MailItemNotFound(item_id)
         return found[0]
 
-    def _item_change(self, user: ClerkUser, window: int, item_id: int, what: str, action: str,
+    def _item_change(self, user: ClerkUser, window: int, item_id: int, action: str,
                      change: Callable[[Any, Any, Any, datetime], dict[str, Any]]) -> MailItemView:
         """Change one mail item and its case in one guarded transaction."""
         from clerk.store.tables_mail import MailItemRow
@@ -142,7 +143,7 @@ class MailRoom:
             result.append(mail_item_view(item, row.number))
             return after
 
-        self.cases._change(user, window, number, None, ITEM_ROLES, what, action, mutate)
+        self.cases.transact(user, window, number, None, Action.MAIL_ITEM, action, mutate)
         return result[0]
 
     def hand_over_item(self, user: ClerkUser, window: int, item_id: int, waybill: str) -> MailItemView:
@@ -164,8 +165,8 @@ class MailRoom:
                 raise IntakeError([f"邮件号 {check.value} 已用于另一件邮件，请核对"])
             if item.direction == MailDirection.OUTBOUND.value:
                 if not (CaseState(row.state) is CaseState.MAILED and row.waybill is None):  # else: 退件重寄
-                    self.cases._require_mail(row)
-                    self.cases._move(row, CaseState.MAILED)
+                    self.cases.require_mail(row)
+                    self.cases.move(row, CaseState.MAILED)
                 row.waybill = check.value
             item.status, item.waybill, item.handed_at = MailStatus.HANDED.value, check.value, now
             item.attempts += 1
@@ -173,7 +174,7 @@ class MailRoom:
             return {"waybill": check.value, "mail": item.status}
 
         action = "mail_hand_over" if self._direction(item_id) is MailDirection.OUTBOUND else "pickup_collected"
-        return self._item_change(user, window, item_id, "交寄邮件", action, change)
+        return self._item_change(user, window, item_id, action, change)
 
     def deliver_item(self, user: ClerkUser, window: int, item_id: int) -> MailItemView:
         """Outbound: EMS delivered it (case → 已办结).  Inbound: the materials reached the hall,
@@ -185,7 +186,7 @@ class MailRoom:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，需先登记交寄/揽收")
             after: dict[str, Any] = {}
             if item.direction == MailDirection.OUTBOUND.value:
-                self.cases._move(row, CaseState.CLOSED)
+                self.cases.move(row, CaseState.CLOSED)
             else:
                 marks = convert.marks_from_json(row.marks)
                 lines = {ln.key: ln for ln in convert.notice_lines_from_json(row.one_time_notice) or ()}
@@ -206,7 +207,7 @@ class MailRoom:
             return {"mail": item.status, **after}
 
         action = "mail_deliver" if self._direction(item_id) is MailDirection.OUTBOUND else "pickup_received"
-        return self._item_change(user, window, item_id, "登记妥投/收到", action, change)
+        return self._item_change(user, window, item_id, action, change)
 
     def return_item(self, user: ClerkUser, window: int, item_id: int, reason: str) -> MailItemView:
         """Returned mail (退件) or a failed pickup: flagged for follow-up."""
@@ -224,7 +225,7 @@ class MailRoom:
             item.return_reason = reason.strip()
             return {"mail": item.status, "waybill": item.waybill, "reason": item.return_reason}
 
-        return self._item_change(user, window, item_id, "登记退件", "mail_return", change)
+        return self._item_change(user, window, item_id, "mail_return", change)
 
     def requeue_item(self, user: ClerkUser, window: int, item_id: int, *, address: str | None = None,
                      phone: str | None = None) -> MailItemView:
@@ -244,7 +245,7 @@ class MailRoom:
             item.status, item.waybill, item.follow_up = MailStatus.QUEUED.value, None, False
             return {"mail": item.status, "address": item.address}
 
-        return self._item_change(user, window, item_id, "重新安排邮寄", "mail_requeue", change)
+        return self._item_change(user, window, item_id, "mail_requeue", change)
 
     def _direction(self, item_id: int) -> MailDirection:
         return self.mail_item(item_id).direction

@@ -20,12 +20,14 @@ from clerk.domain.lifecycle import CaseState, check_transition
 from clerk.domain.views import CaseView, Deadline, DeadlineKind, Decision, Rating
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser, Role
+from clerk.domain.permissions import MAY, Action, check_separation
 from clerk.store.notices import NoticeKind, queue_notice
 
-DESK_ROLES = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})
+#: who works the desks (the domain's table decides; these name its rows for the TUI's menu)
+DESK_ROLES = MAY[Action.SUPPLEMENT]
 MAIL_ROLES = frozenset({Role.MAILROOM, Role.SUPERVISOR})
 RESULT_STATES = (CaseState.APPROVED, CaseState.CORRECTION, CaseState.REFUSED)
-_DECISION_STATE = {
+DECISION_STATE = {
     Decision.APPROVED: (CaseState.APPROVED, NoticeKind.RESULT_READY),
     Decision.CORRECTION: (CaseState.CORRECTION, NoticeKind.RESULT_CORRECTION),
     Decision.REFUSED: (CaseState.REFUSED, NoticeKind.RESULT_REFUSED),
@@ -35,30 +37,41 @@ Mutation = Callable[[Any, Any, datetime], "dict[str, Any] | None"]
 
 
 class LifecycleOperations:
-    """Mixed into ``CaseService``; relies on its ``store``, ``clock``, ``_load``, ``_view``, ``_audit``."""
+    """Mixed into ``CaseService``; relies on its ``store``, ``clock``, ``uow``, ``load``, ``_audit``.
+
+    ``transact`` and the public helpers below (``move``, ``meet``, ``deadlines_of``,
+    ``refresh_due``, ``supplement_in``, ``rate_in`` …) are what the desk services
+    (``clerk.services.desk``) build their use cases from, inside ``transact``.
+    """
 
     # -- the one transaction every call goes through ----------------------------
 
-    def _change(self, user: ClerkUser, window: int, number: str, version: int | None,
-                roles: frozenset[Role], what: str, action: str, mutate: Mutation) -> CaseView:
-        from clerk.services.cases import require_role
+    def transact(self, user: ClerkUser, window: int | None, number: str, version: int | None,
+                 permission: Action, action: str, mutate: Mutation) -> CaseView:
+        """The one unit of work every case change goes through (every service calls it).
 
-        require_role(user, roles, what)
+        In one transaction: re-read the acting account (unknown or deactivated:
+        refused), check its stored role against the domain's table and the
+        separation of duties, check the optimistic version, ``mutate``, append
+        the audit event, commit.  A refusal raises before anything is written.
+        """
         with self.store.session(write=True) as session:
-            row = self._load(session, number)
-            self._bump_version(session, row, version)
+            account = self.uow.authorise(session, user, permission)
+            row = self.load(session, number)
+            check_separation(account, permission, row.clerk_id, row.number)
+            self.bump_version(session, row, version)
             before = {"state": row.state, "version": row.version - 1}
             after = mutate(session, row, self.clock()) or {}
             after = {"state": row.state, "version": row.version, **after}
             row.updated_at = self.clock()
             session.add(row)
             session.flush()
-            self._audit(session, user.id, window, action, row.number, before, after)
+            self._audit(session, account.id, window, action, row.number, before, after)
             number = row.number
         return self.get(number)  # read after commit: row and audit-head locks already released
 
     @staticmethod
-    def _bump_version(session: Any, row: Any, seen: int | None) -> None:
+    def bump_version(session: Any, row: Any, seen: int | None) -> None:
         from sqlalchemy import update
 
         from clerk.store.tables import CaseRow
@@ -74,35 +87,35 @@ class LifecycleOperations:
             raise ConcurrentUpdate()
         row.version = expected + 1
 
-    def _move(self, row: Any, target: CaseState) -> None:
+    def move(self, row: Any, target: CaseState) -> None:
         check_transition(row.number, CaseState(row.state), target)
         row.state = target.value
 
-    def _deadlines(self, session: Any, row: Any) -> dict[str, Any]:
+    def deadlines_of(self, session: Any, row: Any) -> dict[str, Any]:
         from sqlalchemy import select
 
         from clerk.store.tables import DeadlineRow
 
         return {d.kind: d for (d,) in session.execute(select(DeadlineRow).where(DeadlineRow.case_id == row.id))}
 
-    def _refresh_due(self, session: Any, row: Any) -> None:
-        found = [convert.deadline_of(d) for d in self._deadlines(session, row).values()]
+    def refresh_due(self, session: Any, row: Any) -> None:
+        found = [convert.deadline_of(d) for d in self.deadlines_of(session, row).values()]
         current: Deadline | None = running(found)
         row.due_on = current.due.date if current else None
         row.due_kind = current.kind.value if current else None
         row.due_provisional = current.due.provisional if current else False
 
-    def _meet(self, session: Any, row: Any, at: datetime, *kinds: DeadlineKind) -> None:
-        for kind, deadline in self._deadlines(session, row).items():
+    def meet(self, session: Any, row: Any, at: datetime, *kinds: DeadlineKind) -> None:
+        for kind, deadline in self.deadlines_of(session, row).items():
             if kind in {k.value for k in kinds} and deadline.met_at is None:
                 deadline.met_at = at
                 session.add(deadline)
         session.flush()
 
-    def _add_deadline(self, session: Any, row: Any, deadline: Deadline) -> None:
+    def add_deadline(self, session: Any, row: Any, deadline: Deadline) -> None:
         from clerk.store.tables import DeadlineRow
 
-        existing = self._deadlines(session, row).get(deadline.kind.value)
+        existing = self.deadlines_of(session, row).get(deadline.kind.value)
         columns = convert.deadline_columns(deadline)
         if existing is None:
             session.add(DeadlineRow(case_id=row.id, **columns))
@@ -112,21 +125,9 @@ class LifecycleOperations:
             session.add(existing)
         session.flush()
 
-    # -- supplements (兜底窗口) ---------------------------------------------------
+    # -- supplements (兜底窗口; the use case is ``DeskService.log_supplement``) -------
 
-    def supplement(self, user: ClerkUser, window: int, number: str, marks: dict[str, MaterialMark],
-                   *, version: int | None = None, tolerate: bool = False) -> CaseView:
-        """Log materials brought later; the case is accepted once nothing is missing.
-
-        一次告知: only materials on the issued one-time notice may be asked for
-        again; marking any other material missing is refused.
-        """
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            return {"materials": self._supplement_in(session, row, now, user, window, marks, tolerate)}
-
-        return self._change(user, window, number, version, DESK_ROLES, "登记补充材料", "supplement", mutate)
-
-    def _supplement_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, window: int,
+    def supplement_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, window: int,
                        marks: dict[str, MaterialMark], tolerate: bool) -> list[str]:
         """The supplement in the caller's transaction (also ``DeskService``'s); the materials changed."""
         state = CaseState(row.state)
@@ -135,11 +136,11 @@ class LifecycleOperations:
         if row.parent_id is not None and state is not CaseState.CORRECTION:
             raise ServiceError(f"案件 {row.number} 属于“一件事”，请在主案件上登记补充材料，各分项同步更新")
         changed = self._apply_marks(session, row, marks, now, tolerate)
-        for kid in self._children(session, row):
+        for kid in self.children_of(session, row):
             own = {e["key"] for e in kid.checklist["entries"]}
             part = {k: m for k, m in marks.items() if k in own}
             if part and CaseState(kid.state) in (CaseState.INCOMPLETE, CaseState.TOLERATED):
-                self._bump_version(session, kid, None)
+                self.bump_version(session, kid, None)
                 kid_before = kid.state
                 self._apply_marks(session, kid, part, now, tolerate)
                 kid.updated_at = now
@@ -182,29 +183,29 @@ class LifecycleOperations:
         row.marks = convert.marks_to_json(current)
         verdict = assess(checklist, current)
         state = CaseState(row.state)
-        promised_days = self._promised_days(row)
+        promised_days = self.promised_days(row)
         if verdict.state is VerdictState.COMPLETE:
-            self._move(row, CaseState.ACCEPTED)
-            self._meet(session, row, now, DeadlineKind.NOTICE, DeadlineKind.SUPPLY)
+            self.move(row, CaseState.ACCEPTED)
+            self.meet(session, row, now, DeadlineKind.NOTICE, DeadlineKind.SUPPLY)
             if state is not CaseState.TOLERATED:  # 容缺 was already an acceptance: its promise stands
-                self._add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
+                self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
                                                                promised_days))
                 queue_notice(session, row.id, NoticeKind.PROMISED, at=now)
         elif state is CaseState.INCOMPLETE and tolerate and verdict.state is VerdictState.TOLERABLE:
             from clerk.domain.plan import supply_deadline
 
-            self._move(row, CaseState.TOLERATED)
-            self._meet(session, row, now, DeadlineKind.NOTICE)
-            self._add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
+            self.move(row, CaseState.TOLERATED)
+            self.meet(session, row, now, DeadlineKind.NOTICE)
+            self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
                                                            promised_days))
-            self._add_deadline(session, row, supply_deadline(self.calendar, start, promised_days, current, verdict))
+            self.add_deadline(session, row, supply_deadline(self.calendar, start, promised_days, current, verdict))
             queue_notice(session, row.id, NoticeKind.PROMISED, at=now)
             queue_notice(session, row.id, NoticeKind.COMMITMENT, at=now)
-        self._refresh_due(session, row)
+        self.refresh_due(session, row)
         return sorted(marks)
 
     @staticmethod
-    def _children(session: Any, row: Any) -> list[Any]:
+    def children_of(session: Any, row: Any) -> list[Any]:
         from sqlalchemy import select
 
         from clerk.store.tables import CaseRow
@@ -214,18 +215,18 @@ class LifecycleOperations:
         found = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
         return [kid for (kid,) in found]
 
-    def _meet_bundle_promise(self, session: Any, child: Any, now: datetime) -> None:
+    def meet_bundle_promise(self, session: Any, child: Any, now: datetime) -> None:
         """Once every item of a bundle is decided, the bundle's promise is kept."""
         from clerk.store.tables import CaseRow
 
         parent = session.get(CaseRow, child.parent_id)
         waiting = (CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED)
-        if all(CaseState(kid.state) not in waiting for kid in self._children(session, parent)):
-            self._meet(session, parent, now, DeadlineKind.PROMISED)
-            self._refresh_due(session, parent)
+        if all(CaseState(kid.state) not in waiting for kid in self.children_of(session, parent)):
+            self.meet(session, parent, now, DeadlineKind.PROMISED)
+            self.refresh_due(session, parent)
             session.add(parent)
 
-    def _promised_days(self, row: Any) -> int:
+    def promised_days(self, row: Any) -> int:
         codes = row.checklist.get("item_codes") or [row.code]
         days = [self.catalog.items[c].promised_days for c in codes if c in self.catalog.items]
         if not days:
@@ -239,130 +240,53 @@ class LifecycleOperations:
             raise IntakeError(["不予受理必须填写理由"])
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            self._move(row, CaseState.NOT_ACCEPTED)
+            self.move(row, CaseState.NOT_ACCEPTED)
             row.reason = reason.strip()
-            self._meet(session, row, now, *DeadlineKind)
-            self._refresh_due(session, row)
+            self.meet(session, row, now, *DeadlineKind)
+            self.refresh_due(session, row)
             queue_notice(session, row.id, NoticeKind.REJECTION, at=now)
-            for kid in self._children(session, row):  # a bundle is not accepted as a whole
+            for kid in self.children_of(session, row):  # a bundle is not accepted as a whole
                 if CaseState(kid.state) in (CaseState.INCOMPLETE, CaseState.TOLERATED):
-                    self._bump_version(session, kid, None)
+                    self.bump_version(session, kid, None)
                     before = kid.state
-                    self._move(kid, CaseState.NOT_ACCEPTED)
+                    self.move(kid, CaseState.NOT_ACCEPTED)
                     kid.reason, kid.updated_at = row.reason, now
-                    self._meet(session, kid, now, *DeadlineKind)
-                    self._refresh_due(session, kid)
+                    self.meet(session, kid, now, *DeadlineKind)
+                    self.refresh_due(session, kid)
                     session.add(kid)
                     self._audit(session, user.id, window, "reject", kid.number, {"state": before},
                                 {"state": kid.state, "reason": kid.reason})
             return {"reason": row.reason}
 
-        return self._change(user, window, number, version, DESK_ROLES, "作出不予受理", "reject", mutate)
+        return self.transact(user, window, number, version, Action.REJECT, "reject", mutate)
 
-    # -- back-office decision and results -------------------------------------
-
-    def decide(self, user: ClerkUser, window: int, number: str, decision: Decision, reason: str = "", *,
-               version: int | None = None) -> CaseView:
-        target, kind = _DECISION_STATE[decision]
-        if decision is not Decision.APPROVED and not reason.strip():
-            raise IntakeError(["需补正或不予许可时必须填写理由"])
-
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            self._move(row, target)
-            row.reason = reason.strip()
-            self._meet(session, row, now, DeadlineKind.PROMISED)
-            self._refresh_due(session, row)
-            queue_notice(session, row.id, kind, at=now)
-            if row.parent_id is not None:
-                self._meet_bundle_promise(session, row, now)
-            return {"decision": decision.value, "reason": row.reason}
-
-        return self._change(user, window, number, version, DESK_ROLES, "登记审批结果", "decide", mutate)
-
-    def queue_mail(self, user: ClerkUser, window: int, number: str, *, version: int | None = None) -> CaseView:
-        """Put a decided EMS case on the mailing manifest (no state change yet)."""
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            self._require_mail(row)
-            queue_notice(session, row.id, NoticeKind.MANIFEST, at=now)
-            return {"mail": "queued"}
-
-        return self._change(user, window, number, version, MAIL_ROLES, "安排邮寄", "mail_queue", mutate)
-
-    def hand_over(self, user: ClerkUser, window: int, number: str, waybill: str, *,
-                  version: int | None = None) -> CaseView:
-        """The result is handed to EMS under a waybill number → 已寄出."""
-        from clerk.identity import check_waybill
-
-        check = check_waybill(waybill)
-        if not check.ok:
-            raise IntakeError([f"运单号：{check.reason}"])
-
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            if CaseState(row.state) is CaseState.MAILED and row.waybill is None:
-                pass  # re-sent after a return (退件重寄)
-            else:
-                self._require_mail(row)
-                self._move(row, CaseState.MAILED)
-            row.waybill = check.value
-            return {"waybill": check.value}
-
-        return self._change(user, window, number, version, MAIL_ROLES, "交寄邮件", "mail_hand_over", mutate)
-
-    def deliver(self, user: ClerkUser, window: int, number: str, *, version: int | None = None) -> CaseView:
-        """EMS confirms delivery → 已办结."""
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            self._move(row, CaseState.CLOSED)
-            return {"mail": "delivered"}
-
-        return self._change(user, window, number, version, MAIL_ROLES, "登记妥投", "mail_deliver", mutate)
-
-    def return_mail(self, user: ClerkUser, window: int, number: str, reason: str, *,
-                    version: int | None = None) -> CaseView:
-        """EMS returned the item (退件): recorded; the case stays 已寄出 until re-sent."""
-        if not reason.strip():
-            raise IntakeError(["退件必须填写原因"])
-
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            if CaseState(row.state) is not CaseState.MAILED:
-                raise ServiceError(f"案件 {row.number} 尚未寄出，不能登记退件")
-            old, row.waybill = row.waybill, None
-            return {"mail": "returned", "waybill": old, "reason": reason.strip()}
-
-        return self._change(user, window, number, version, MAIL_ROLES, "登记退件", "mail_return", mutate)
+    # -- results at the window (decisions: ``DeskService.record_decision``) ----
 
     def pick_up(self, user: ClerkUser, window: int, number: str, *, version: int | None = None) -> CaseView:
         """The applicant collects the result at the window → 已领取."""
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            self._move(row, CaseState.PICKED_UP)
+            self.move(row, CaseState.PICKED_UP)
             return None
 
-        return self._change(user, window, number, version, DESK_ROLES, "登记领取", "pick_up", mutate)
+        return self.transact(user, window, number, version, Action.COLLECT, "pick_up", mutate)
 
     def close(self, user: ClerkUser, window: int, number: str, *, version: int | None = None) -> CaseView:
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            self._move(row, CaseState.CLOSED)
+            self.move(row, CaseState.CLOSED)
             return None
 
-        return self._change(user, window, number, version, DESK_ROLES | MAIL_ROLES, "办结案件", "close", mutate)
+        return self.transact(user, window, number, version, Action.CLOSE, "close", mutate)
 
     @staticmethod
-    def _require_mail(row: Any) -> None:
+    def require_mail(row: Any) -> None:
         if row.delivery != Delivery.EMS.value:
             raise ServiceError(f"案件 {row.number} 选择的是{row.delivery}，不需要邮寄")
         if CaseState(row.state) not in RESULT_STATES:
             raise ServiceError(f"案件 {row.number} 当前状态为“{row.state}”，还没有可寄送的结果")
 
-    # -- ratings (好差评) -----------------------------------------------------------
+    # -- ratings (好差评; the use cases are ``DeskService.rate`` / ``resolve_follow_up``) --
 
-    def rate(self, user: ClerkUser, window: int, number: str, rating: Rating, *,
-             version: int | None = None) -> CaseView:
-        """Record the applicant's rating; a bad one opens a follow-up due in 15 working days."""
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            return self._rate_in(session, row, now, user, rating)
-
-        return self._change(user, window, number, version, DESK_ROLES, "登记评价", "rate", mutate)
-
-    def _rate_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, rating: Rating) -> dict[str, Any]:
+    def rate_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, rating: Rating) -> dict[str, Any]:
         """The rating inside the caller's transaction (shared with ``DeskService.rate``)."""
         if row.clerk_id == user.id:
             raise ServiceError("不能为本人受理的案件登记评价")
@@ -372,29 +296,18 @@ class LifecycleOperations:
             raise ServiceError("案件尚未受理，不能评价")
         row.rating = rating.value
         if rating.is_bad:
-            self._add_deadline(session, row, make_deadline(
+            self.add_deadline(session, row, make_deadline(
                 self.calendar, DeadlineKind.FOLLOW_UP, local_date(now, self.tz), FOLLOW_UP_DAYS))
-            self._refresh_due(session, row)
+            self.refresh_due(session, row)
         return {"rating": rating.value}
 
-    def resolve_follow_up(self, user: ClerkUser, window: int, number: str, note: str, *,
-                          version: int | None = None) -> CaseView:
-        """A supervisor closes the follow-up of a bad rating (整改完成)."""
-        if not note.strip():
-            raise IntakeError(["请填写整改情况"])
-
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            return self._resolve_in(session, row, now, note)
-
-        return self._change(user, window, number, version, {Role.SUPERVISOR}, "办结差评整改", "follow_up", mutate)
-
-    def _resolve_in(self, session: Any, row: Any, now: datetime, note: str) -> dict[str, Any]:
+    def resolve_in(self, session: Any, row: Any, now: datetime, note: str) -> dict[str, Any]:
         """Closing a follow-up inside the caller's transaction (shared with ``DeskService``)."""
-        found = self._deadlines(session, row).get(DeadlineKind.FOLLOW_UP.value)
+        found = self.deadlines_of(session, row).get(DeadlineKind.FOLLOW_UP.value)
         if found is None or found.met_at is not None:
             raise ServiceError(f"案件 {row.number} 没有待整改的差评")
-        self._meet(session, row, now, DeadlineKind.FOLLOW_UP)
-        self._refresh_due(session, row)
+        self.meet(session, row, now, DeadlineKind.FOLLOW_UP)
+        self.refresh_due(session, row)
         return {"follow_up": note.strip()}
 
     def reprint(self, user: ClerkUser, window: int, number: str, kind: NoticeKind) -> CaseView:
@@ -405,7 +318,7 @@ class LifecycleOperations:
             queue_notice(session, row.id, kind, at=now, is_reprint=True)
             return {"reprint": kind.value}
 
-        return self._change(user, window, number, None, frozenset(Role), "补打通知书", "reprint_queue", mutate)
+        return self.transact(user, window, number, None, Action.REPRINT, "reprint_queue", mutate)
 
     # -- deadlines when a year's calendar arrives ------------------------------------
 
@@ -434,7 +347,7 @@ class LifecycleOperations:
             session.flush()
             for case_id, changes in touched.items():
                 case = session.get(CaseRow, case_id)
-                self._refresh_due(session, case)
+                self.refresh_due(session, case)
                 session.add(case)
                 self._audit(session, "system", None, "deadline_recompute", case.number, None, {"changes": changes})
         return changed

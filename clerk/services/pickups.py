@@ -25,7 +25,7 @@ from clerk.domain.desk_views import (
 from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, ServiceError
 from clerk.domain.lifecycle import CaseState
-from clerk.services.operations import DESK_ROLES
+from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
 from clerk.domain.accounts import ClerkUser
 
@@ -126,7 +126,7 @@ class FallbackDesk:
             return self._supplement_in(session, row, at, user, window, marks, channel, reference.strip(),
                                        arrived_at or at, tolerate)
 
-        return self.cases._change(user, window, number, version, DESK_ROLES, "登记补充材料", "supplement", mutate)
+        return self.cases.transact(user, window, number, version, Action.SUPPLEMENT, "supplement", mutate)
 
     def _supplement_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, window: int,
                        marks: dict[str, MaterialMark], channel: SupplyChannel, reference: str,
@@ -134,7 +134,7 @@ class FallbackDesk:
         """The supplement inside the caller's transaction (also used when a pickup arrives)."""
         from clerk.store.tables_mail import SupplementRow
 
-        changed = self.cases._supplement_in(session, row, now, user, window, marks, tolerate)
+        changed = self.cases.supplement_in(session, row, now, user, window, marks, tolerate)
         arrived = sorted(k for k, m in marks.items() if m.status.received)
         if arrived:
             session.add(SupplementRow(case_id=row.id, materials=arrived, channel=channel.value,
@@ -148,7 +148,7 @@ class FallbackDesk:
         from clerk.store.tables_mail import SupplementRow
 
         with self.cases.store.session(write=False) as session:
-            row = self.cases._load(session, number)
+            row = self.cases.load(session, number)
             found = session.execute(select(SupplementRow).where(SupplementRow.case_id == row.id)
                                     .order_by(SupplementRow.id)).scalars()
             return [SupplementEntry(tuple(s.materials), SupplyChannel(s.channel), s.reference, s.arrived_at,
@@ -207,7 +207,7 @@ class FallbackDesk:
             return {"pickup": item.id, "materials": keys, "day": day.isoformat(),
                     "time": f"{window_from}-{window_to}", "booking": booking}
 
-        self.cases._change(user, window, number, version, DESK_ROLES, "安排上门揽收", "pickup_schedule", mutate)
+        self.cases.transact(user, window, number, version, Action.SCHEDULE_PICKUP, "pickup_schedule", mutate)
         return made[0]
 
     def pickups(self, day: date | None = None) -> list[MailItemView]:

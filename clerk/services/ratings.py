@@ -14,9 +14,9 @@ from typing import Any
 
 from clerk.domain.desk_views import FollowUpEntry
 from clerk.domain.errors import IntakeError
-from clerk.services.operations import DESK_ROLES, MAIL_ROLES
+from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, Rating
-from clerk.domain.accounts import ClerkUser, Role
+from clerk.domain.accounts import ClerkUser
 
 
 class Ratings:
@@ -33,14 +33,13 @@ class Ratings:
             raise IntakeError(["差评须记录申请人的意见，以便回访整改"])
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            after = self.cases._rate_in(session, row, now, user, rating)
+            after = self.cases.rate_in(session, row, now, user, rating)
             session.add(RatingNoteRow(case_id=row.id, rating=rating.value, comment=comment, rated_by=user.id,
                                       rated_at=now))
             return {**after, "comment": comment}
 
         # The EMS station rates deliveries too (评价 after a delivery).
-        return self.cases._change(user, window, number, version, DESK_ROLES | MAIL_ROLES, "登记评价", "rate",
-                                  mutate)
+        return self.cases.transact(user, window, number, version, Action.RATE, "rate", mutate)
 
     def resolve_follow_up(self, user: ClerkUser, window: int, number: str, note: str, *,
                           version: int | None = None) -> CaseView:
@@ -51,15 +50,14 @@ class Ratings:
             raise IntakeError(["请填写整改情况"])
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            after = self.cases._resolve_in(session, row, now, note)
+            after = self.cases.resolve_in(session, row, now, note)
             rated = session.get(RatingNoteRow, row.id)
             if rated is not None:
                 rated.follow_up_note, rated.resolved_by, rated.resolved_at = note.strip(), user.id, now
                 session.add(rated)
             return after
 
-        return self.cases._change(user, window, number, version, frozenset({Role.SUPERVISOR}), "办结差评整改",
-                                  "follow_up", mutate)
+        return self.cases.transact(user, window, number, version, Action.FOLLOW_UP, "follow_up", mutate)
 
     def follow_ups(self, *, open_only: bool = True, today: date | None = None) -> list[FollowUpEntry]:
         """Bad ratings' follow-ups, earliest due first."""

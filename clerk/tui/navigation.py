@@ -1,6 +1,6 @@
 """Which screens each role may open, where each role lands, and the F12 menu.
 
-The service layer enforces roles on every write (``require_role``); this
+The service layer enforces roles on every call (``clerk.domain.permissions``); this
 table only decides what the app offers, so a clerk gets a clear banner instead
 of a screen whose every key ends in "无权限".  ``tests/tui/test_roles.py``
 checks it against the service layer's role sets.
@@ -19,9 +19,14 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk.domain.accounts import Role
+from clerk.domain.permissions import MAY, Action, allowed_roles
 
-_DESK = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})  # = clerk.services.operations.DESK_ROLES
+# The menu follows the domain's one role table (clerk.domain.permissions.MAY).
+_DESK = MAY[Action.SUPPLEMENT]  # = clerk.services.operations.DESK_ROLES
 _MAIL = frozenset({Role.MAILROOM, Role.SUPERVISOR})  # = clerk.services.operations.MAIL_ROLES
+# The back office; the fallback desk too, which the service refuses unless the
+# hall's config has ``fallback_may_decide``.
+_DECIDE = allowed_roles(Action.DECIDE, fallback_may_decide=True)
 
 
 @dataclass(frozen=True)
@@ -78,9 +83,9 @@ def _complaints(app: Any) -> Screen:
 DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
     Destination("intake", "综合受理", _DESK | {Role.ADMIN}, _intake, "IntakeScreen"),
     Destination("fallback", "兜底窗口", _DESK, _fallback, "FallbackScreen"),
-    Destination("decision", "后台结果录入", _DESK, _decision, "DecisionScreen"),
+    Destination("decision", "后台结果录入", _DECIDE, _decision, "DecisionScreen"),
     Destination("mail", "EMS邮件", _MAIL, _mail, "MailScreen"),
-    Destination("rating", "好差评", _DESK | _MAIL, _rating, "RatingScreen"),
+    Destination("rating", "好差评", MAY[Action.RATE], _rating, "RatingScreen"),
     Destination("dashboard", "管理看板", frozenset({Role.SUPERVISOR, Role.ADMIN}), _dashboard, "DashboardScreen"),
     Destination("complaints", "诉求窗口", frozenset(Role), _complaints, "ComplaintsScreen"),
 )}
@@ -91,6 +96,7 @@ HOME: dict[Role, str] = {
     Role.MAILROOM: "mail",
     Role.SUPERVISOR: "dashboard",
     Role.ADMIN: "intake",
+    Role.BACKOFFICE: "decision",
 }
 
 #: The app's bindings that open a destination (ids ``clerk.go_<name>``): keys no screen uses.

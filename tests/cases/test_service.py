@@ -33,7 +33,22 @@ def users(service):
         "fallback": make("f01", "王兜底", Role.FALLBACK),
         "mail": make("m01", "赵邮", Role.MAILROOM),
         "boss": make("s01", "钱主任", Role.SUPERVISOR),
+        "office": make("b01", "孙审批", Role.BACKOFFICE),
     }
+
+
+@pytest.fixture
+def desk(service):
+    from clerk.services.desk import DeskService
+
+    return DeskService(service)
+
+
+def supplement(desk, user, window, number, marks, **kw):
+    """The fallback desk's supplement (the one path the screens use)."""
+    from clerk.domain.desk_views import SupplyChannel
+
+    return desk.log_supplement(user, window, number, marks, SupplyChannel.IN_PERSON, **kw)
 
 
 def test_authenticate(service, users):
@@ -85,30 +100,32 @@ def test_wrong_outcome_and_bad_applicant_are_refused(service, users):
     assert service.find("王五") == []
 
 
-def test_roles_are_enforced(service, users):
+def test_roles_are_enforced(service, desk, users):
     with pytest.raises(PermissionDenied, match="无权受理案件"):
         service.submit(users["mail"], 3, hygiene(), Outcome.ACCEPT)
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
-    service.decide(users["window"], 3, view.number, Decision.APPROVED)
+    with pytest.raises(PermissionDenied, match="无权登记审批结果"):
+        desk.record_decision(users["window2"], 4, view.number, Decision.APPROVED)
+    result = desk.record_decision(users["office"], 30, view.number, Decision.APPROVED)
     with pytest.raises(PermissionDenied):
-        service.hand_over(users["window"], 3, view.number, "EA123456785CN")
+        desk.hand_over_item(users["window"], 3, result.mail.id, "EA123456785CN")
     with pytest.raises(PermissionDenied):
         service.add_user(users["boss"], "x1", "某人", Role.ADMIN, "secret1")
 
 
-def test_fallback_one_time_notice_is_frozen_and_enforced(service, users):
+def test_fallback_one_time_notice_is_frozen_and_enforced(service, desk, users):
     view = service.submit(users["window"], 3, incomplete_hygiene(), Outcome.FALLBACK)
     assert view.state is CaseState.INCOMPLETE
     assert [line.key for line in view.one_time_notice] == ["business-licence", "hygiene-plan"]
     assert view.deadline(DeadlineKind.NOTICE).due.date == date(2026, 12, 2)
     assert [n.kind for n in view.notices] == [NoticeKind.ONE_TIME]
     with pytest.raises(OneTimeNoticeViolation, match="一次告知"):
-        service.supplement(users["fallback"], 9, view.number, {"id-card": MaterialMark(MaterialStatus.MISSING)})
+        supplement(desk, users["fallback"], 9, view.number, {"id-card": MaterialMark(MaterialStatus.MISSING)})
     assert service.get(view.number) == view  # refused: nothing changed
 
-    half = service.supplement(users["fallback"], 9, view.number, {"business-licence": COPY})
+    half = supplement(desk, users["fallback"], 9, view.number, {"business-licence": COPY})
     assert half.state is CaseState.INCOMPLETE and half.one_time_notice == view.one_time_notice
-    done = service.supplement(users["fallback"], 9, view.number, {"hygiene-plan": COPY})
+    done = supplement(desk, users["fallback"], 9, view.number, {"hygiene-plan": COPY})
     assert done.state is CaseState.ACCEPTED
     assert done.deadline(DeadlineKind.NOTICE).met_at is not None
     assert done.promised_due is not None
@@ -127,7 +144,7 @@ def test_tolerated_supply_date_never_beyond_the_promise(service, users):
     assert {n.kind for n in view.notices} == {NoticeKind.PROMISED, NoticeKind.COMMITMENT}
 
 
-def test_bundle_makes_parent_and_children_with_own_numbers(service, users):
+def test_bundle_makes_parent_and_children_with_own_numbers(service, desk, users):
     draft = IntakeDraft("T-YJS-CY", PERSON, Delivery.EMS, {},
                         {"id-card": RECEIVED, "hygiene-plan": COPY, "lease-contract": COPY})
     view = service.submit(users["window"], 3, draft, Outcome.FALLBACK)
@@ -136,7 +153,7 @@ def test_bundle_makes_parent_and_children_with_own_numbers(service, users):
     assert all(c.parent_number == view.number for c in view.children)
     assert {line.key for line in view.one_time_notice} == {"business-licence", "food-layout"}
     assert [line.key for line in view.children[0].one_time_notice] == ["business-licence"]
-    done = service.supplement(users["fallback"], 9, view.number, {"business-licence": COPY, "food-layout": RECEIVED})
+    done = supplement(desk, users["fallback"], 9, view.number, {"business-licence": COPY, "food-layout": RECEIVED})
     assert done.state is CaseState.ACCEPTED
     assert [c.state for c in done.children] == [CaseState.ACCEPTED, CaseState.ACCEPTED]
     assert done.promised_due.date == max(c.promised_due.date for c in done.children)
@@ -156,27 +173,31 @@ def test_illegal_transition_leaves_the_store_unchanged(service, users):
     assert service.get(view.number) == view
 
 
-def test_stale_version_loses_with_concurrent_update(service, users):
+def test_stale_version_loses_with_concurrent_update(service, desk, users):
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
-    service.decide(users["window"], 3, view.number, Decision.APPROVED, version=view.version)
+    desk.record_decision(users["office"], 30, view.number, Decision.APPROVED, version=view.version)
     with pytest.raises(ConcurrentUpdate, match="已被其他窗口更新，请重新载入"):
-        service.decide(users["window2"], 4, view.number, Decision.REFUSED, "不符合", version=view.version)
+        desk.record_decision(users["office"], 31, view.number, Decision.REFUSED, reason="不符合",
+                             version=view.version)
     assert service.get(view.number).state is CaseState.APPROVED
 
 
-def test_mail_flow_and_prints(service, users):
+def test_mail_flow_and_prints(service, desk, users):
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
-    service.decide(users["boss"], 1, view.number, Decision.APPROVED)
-    service.queue_mail(users["mail"], 20, view.number)
-    mailed = service.hand_over(users["mail"], 20, view.number, "EA123456785CN")
+    item = desk.record_decision(users["office"], 30, view.number, Decision.APPROVED).mail
+    desk.hand_over_item(users["mail"], 20, item.id, "EA123456785CN")
+    mailed = service.get(view.number)
     assert mailed.state is CaseState.MAILED and mailed.waybill == "EA123456785CN"
-    returned = service.return_mail(users["mail"], 20, view.number, "地址不详")
+    desk.return_item(users["mail"], 20, item.id, "地址不详")
+    returned = service.get(view.number)
     assert returned.waybill is None and returned.state is CaseState.MAILED
-    service.hand_over(users["mail"], 20, view.number, "EA123456785CN")
-    closed = service.deliver(users["mail"], 20, view.number)
+    desk.requeue_item(users["mail"], 20, item.id)
+    desk.hand_over_item(users["mail"], 20, item.id, "EA123456785CN")
+    desk.deliver_item(users["mail"], 20, item.id)
+    closed = service.get(view.number)
     assert closed.state is CaseState.CLOSED
     kinds = [n.kind for n in closed.notices]
-    assert kinds == [NoticeKind.PROMISED, NoticeKind.RESULT_READY, NoticeKind.MANIFEST]
+    assert kinds == [NoticeKind.PROMISED, NoticeKind.RESULT_READY]
 
     pending = service.pending_notices()
     assert [n.kind for n in pending] == kinds
@@ -189,19 +210,19 @@ def test_mail_flow_and_prints(service, users):
     assert service.verify_audit().ok
 
 
-def test_rating_rules_and_follow_up(service, users):
+def test_rating_rules_and_follow_up(service, desk, users):
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
     with pytest.raises(ServiceError, match="本人受理"):
-        service.rate(users["window"], 3, view.number, Rating.VERY_SATISFIED)
-    rated = service.rate(users["window2"], 4, view.number, Rating.DISSATISFIED)
+        desk.rate(users["window"], 3, view.number, Rating.VERY_SATISFIED)
+    rated = desk.rate(users["window2"], 4, view.number, Rating.DISSATISFIED, "等候太久")
     follow = rated.deadline(DeadlineKind.FOLLOW_UP)
     assert rated.rating is Rating.DISSATISFIED and follow.working_days == 15
     assert follow.due.date == date(2026, 12, 16)
     with pytest.raises(ServiceError, match="已评价"):
-        service.rate(users["boss"], 1, view.number, Rating.SATISFIED)
+        desk.rate(users["boss"], 1, view.number, Rating.SATISFIED)
     with pytest.raises(PermissionDenied):
-        service.resolve_follow_up(users["window2"], 4, view.number, "已整改")
-    done = service.resolve_follow_up(users["boss"], 1, view.number, "已约谈整改")
+        desk.resolve_follow_up(users["window2"], 4, view.number, "已整改")
+    done = desk.resolve_follow_up(users["boss"], 1, view.number, "已约谈整改")
     assert done.deadline(DeadlineKind.FOLLOW_UP).met_at is not None
 
 
@@ -215,14 +236,14 @@ def test_find_by_number_id_phone_and_name(service, users):
     assert service.find("赵") == []
 
 
-def test_open_and_overdue_queues(service, users, clock):
+def test_open_and_overdue_queues(service, desk, users, clock):
     first = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
     second = service.submit(users["window2"], 4, incomplete_hygiene(), Outcome.FALLBACK)
     assert [s.number for s in service.open_cases(window=3)] == [first.number]
     assert {s.number for s in service.open_cases()} == {first.number, second.number}
     assert service.overdue(date(2026, 12, 2)) == []
     assert [s.number for s in service.overdue(date(2026, 12, 3))] == [first.number, second.number]
-    service.decide(users["window"], 3, first.number, Decision.APPROVED)
+    desk.record_decision(users["office"], 30, first.number, Decision.APPROVED)
     assert [s.number for s in service.overdue(date(2026, 12, 3))] == [second.number]
 
 

@@ -95,13 +95,13 @@ def test_pickup_scheduled_collected_and_received_completes_the_case(desk, servic
 
 def test_decision_queues_notice_and_mail_and_reports_timing(desk, service, users, clock):
     pickup = service.submit(users["window"], 3, hygiene(delivery=Delivery.PICKUP), Outcome.ACCEPT)
-    result = desk.record_decision(users["boss"], 1, pickup.number, Decision.APPROVED)
+    result = desk.record_decision(users["office"], 30, pickup.number, Decision.APPROVED)
     assert result.on_time is True and result.late_days == 0 and result.mail is None
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
     with pytest.raises(IntakeError, match="补正内容"):
-        desk.record_decision(users["boss"], 1, view.number, Decision.CORRECTION)
+        desk.record_decision(users["office"], 30, view.number, Decision.CORRECTION)
     clock.advance(days=30)
-    late = desk.record_decision(users["boss"], 1, view.number, Decision.CORRECTION,
+    late = desk.record_decision(users["office"], 30, view.number, Decision.CORRECTION,
                                 items=["卫生管理制度缺少消毒记录", "平面图未标注面积"])
     assert late.on_time is False and late.late_days > 0
     assert late.case.state is CaseState.CORRECTION
@@ -114,7 +114,7 @@ def test_mail_queue_manifest_csv_return_and_resend(desk, service, users, clock):
     numbers = []
     for _ in range(2):
         view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
-        desk.record_decision(users["boss"], 1, view.number, Decision.APPROVED)
+        desk.record_decision(users["office"], 30, view.number, Decision.APPROVED)
         numbers.append(view.number)
     queued = desk.mail_queue(direction=MailDirection.OUTBOUND, statuses=(MailStatus.QUEUED,))
     assert [i.case_number for i in queued] == numbers
@@ -177,7 +177,7 @@ def test_end_to_end_intake_fallback_accept_decide_mail_deliver_rate(desk, servic
     accepted = service.get(view.number)
     assert accepted.state is CaseState.ACCEPTED
     clock.advance(days=2)
-    result = desk.record_decision(users["boss"], 1, view.number, Decision.APPROVED)
+    result = desk.record_decision(users["office"], 30, view.number, Decision.APPROVED)
     assert result.on_time
     desk.hand_over_item(users["mail"], 20, result.mail.id, "EA000000014CN")
     desk.deliver_item(users["mail"], 20, result.mail.id)
@@ -195,7 +195,7 @@ def test_manifest_renders_as_the_printed_exchange_list(desk, service, users):
     from clerk.printing import render
 
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
-    result = desk.record_decision(users["boss"], 1, view.number, Decision.APPROVED)
+    result = desk.record_decision(users["office"], 30, view.number, Decision.APPROVED)
     desk.hand_over_item(users["mail"], 20, result.mail.id, "EA123456785CN")
     pdf = render("manifest", desk.manifest_data(date(2026, 11, 25), clerk_name="赵邮"))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -61,7 +61,7 @@ async def test_decision_screen_records_correction_prints_and_reports_timing(desk
 
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
     screen = DecisionScreen(desk)
-    app = DeskHarness(screen, users["boss"], window=1)
+    app = DeskHarness(screen, users["office"], window=30)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*view.number, "enter")
         await settle(pilot)
@@ -85,7 +85,7 @@ async def test_mail_screen_scan_waybill_export_csv_and_deliver(desk, service, us
     from clerk.tui.screens.mail import MailScreen
 
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
-    desk.record_decision(users["boss"], 1, view.number, Decision.APPROVED)
+    desk.record_decision(users["office"], 30, view.number, Decision.APPROVED)
     screen = MailScreen(desk, out_dir=tmp_path)
     app = DeskHarness(screen, users["mail"], window=20)
     async with app.run_test(size=SIZE) as pilot:

@@ -55,6 +55,7 @@ def build_hall(service, clock) -> Hall:
         "w4": service.add_user(None, "w04", "李四", Role.WINDOW, "secret1"),
         "w5": service.add_user(None, "w05", "王五", Role.WINDOW, "secret1"),
         "boss": service.add_user(None, "s01", "钱主任", Role.SUPERVISOR, "secret1"),
+        "office": service.add_user(None, "b01", "孙审批", Role.BACKOFFICE, "secret1"),
     }
     hall = Hall()
 
@@ -65,7 +66,7 @@ def build_hall(service, clock) -> Hall:
     # October: one case rated 满意 (trend), finished.
     at(beijing(2026, 10, 20, 10), "oct", "w3", 3, name_check())
     clock.now = beijing(2026, 10, 20, 11)
-    service.rate(users["boss"], 3, hall.numbers["oct"], Rating.SATISFIED)
+    _desk(service).rate(users["boss"], 3, hall.numbers["oct"], Rating.SATISFIED, "回访意见")
     # Tue 10 Nov: promised 5 working days → due Tue 17 Nov: overdue today.
     at(beijing(2026, 11, 10, 10), "overdue", "w3", 3, hygiene())
     # Tue 10 Nov: incomplete → one-time notice due 17 Nov: overdue; fallback backlog at window 4.
@@ -90,8 +91,15 @@ def build_hall(service, clock) -> Hall:
     at(beijing(2026, 11, 25, 9, 30), "bundle", "w5", 5, restaurant())
     # Ratings this month: 非常满意, 满意, 不满意 (opens a follow-up).
     clock.now = beijing(2026, 11, 25, 10, 40)
-    service.rate(users["boss"], 3, hall.numbers["t2"], Rating.VERY_SATISFIED)
-    service.rate(users["boss"], 3, hall.numbers["t3"], Rating.SATISFIED)
-    service.rate(users["boss"], 3, hall.numbers["t4"], Rating.DISSATISFIED)
+    _desk(service).rate(users["boss"], 3, hall.numbers["t2"], Rating.VERY_SATISFIED, "回访意见")
+    _desk(service).rate(users["boss"], 3, hall.numbers["t3"], Rating.SATISFIED, "回访意见")
+    _desk(service).rate(users["boss"], 3, hall.numbers["t4"], Rating.DISSATISFIED, "回访意见")
     clock.now = beijing(2026, 11, 25, 11)  # "now" on the dashboard
     return hall
+
+
+def _desk(service):
+    """The desk service the rating screen calls."""
+    from clerk.services.desk import DeskService
+
+    return DeskService(service)

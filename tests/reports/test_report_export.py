@@ -30,10 +30,13 @@ def test_on_time_rate_counts_met_promises(hall, service, clock, store):
 
     from clerk.domain.views import Decision
 
-    boss = service.authenticate("s01", "secret1")
+    from clerk.services.desk import DeskService
+
+    office = service.authenticate("b01", "secret1")
     clock.now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
-    service.decide(boss, 3, hall.numbers["overdue"], Decision.APPROVED)  # due 17 Nov: late
-    service.decide(boss, 3, hall.numbers["due1"], Decision.APPROVED)  # due 26 Nov: on time
+    desk = DeskService(service)
+    desk.record_decision(office, 30, hall.numbers["overdue"], Decision.APPROVED)  # due 17 Nov: late
+    desk.record_decision(office, 30, hall.numbers["due1"], Decision.APPROVED)  # due 26 Nov: on time
     report = daily_report(store, date(2026, 11, 25))
     assert (report.promised_met, report.promised_on_time, report.on_time_rate) == (2, 1, 0.5)
     assert report.visits == 5 and dict(report.by_window) == {3: 4, 5: 1}

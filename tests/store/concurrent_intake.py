@@ -14,11 +14,15 @@ def intake_worker(url: str, catalog_dir: str, window: int, count: int, start_eve
     from clerk.domain.intake import Outcome
     from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
-    from clerk.domain.accounts import ClerkUser, Role
+    from clerk.domain.accounts import Role
+    from clerk.domain.errors import IntakeError
     from clerk.store.engine import Store
 
     service = CaseService(Store(url), load_catalog(catalog_dir), WorkCalendar({}))
-    user = ClerkUser(f"w{window:02d}", f"窗口{window}", Role.WINDOW)
+    try:  # the services act only for a stored, active account
+        user = service.add_user(None, f"w{window:02d}", f"窗口{window}", Role.WINDOW, "secret1")
+    except IntakeError:
+        user = service.account(f"w{window:02d}")
     start_event.wait(30)
     numbers = [service.submit(user, window, hygiene(), Outcome.ACCEPT).number for _ in range(count)]
     service.store.dispose()

@@ -33,7 +33,7 @@ def test_setup_is_idempotent_and_says_what_it_did(cli_env, capsys):
     assert f"已是最新版本（{head_revision()}）" in second and "未创建演示账号" in second
     assert main(["db", "current"]) == 0
     assert main(["audit", "verify"]) == 0
-    assert "共 6 条事件" in capsys.readouterr().out
+    assert "共 7 条事件" in capsys.readouterr().out  # one per demo account
 
 
 def test_setup_fails_on_a_broken_catalog(cli_env, monkeypatch, tmp_path, capsys):

@@ -111,4 +111,5 @@ def staff(case_service):
         "fallback": make("2001", "王兜底", Role.FALLBACK),
         "mail": make("3001", "赵邮", Role.MAILROOM),
         "boss": make("9001", "钱主任", Role.SUPERVISOR),
+        "office": make("4001", "孙丽", Role.BACKOFFICE),
     }

@@ -35,7 +35,11 @@ def test_the_ui_role_table_matches_the_service_layer():
     from clerk.services.cases import INTAKE_ROLES
     from clerk.tui.navigation import DESTINATIONS, HOME
 
-    assert DESTINATIONS["fallback"].roles == DESK_ROLES == DESTINATIONS["decision"].roles
+    from clerk.domain.permissions import Action, allowed_roles
+
+    assert DESTINATIONS["fallback"].roles == DESK_ROLES
+    assert DESTINATIONS["decision"].roles == allowed_roles(Action.DECIDE, fallback_may_decide=True)
+    assert Role.BACKOFFICE in DESTINATIONS["decision"].roles and Role.WINDOW not in DESTINATIONS["decision"].roles
     assert DESTINATIONS["mail"].roles == MAIL_ROLES
     assert DESTINATIONS["rating"].roles == DESK_ROLES | MAIL_ROLES
     assert DESTINATIONS["intake"].roles - {Role.ADMIN} == INTAKE_ROLES
@@ -98,7 +102,7 @@ async def test_the_mail_room_hands_a_result_to_ems(make_app, case_service, catal
     from clerk.domain.views import Decision
 
     number = saved_case(case_service, catalog)
-    DeskService(case_service).record_decision(staff["boss"], 1, number, Decision.APPROVED)
+    DeskService(case_service).record_decision(staff["office"], 30, number, Decision.APPROVED)
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -179,7 +183,7 @@ async def test_desk_screens_share_one_desk_service(make_app, staff):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await sign_in_as(pilot, "9001")
+        await sign_in_as(pilot, "2001")  # the fallback desk (may decide where the hall allows it)
         await pilot.press("ctrl+r")
         await settle(pilot)
         decision = app.screen
@@ -187,6 +191,25 @@ async def test_desk_screens_share_one_desk_service(make_app, staff):
         await settle(pilot)
         fallback = app.screen
         assert type(fallback).__name__ == "FallbackScreen" and fallback.desk is decision.desk is app.services.desk
+
+
+@pytest.mark.asyncio
+async def test_the_back_office_lands_on_the_decision_screen_and_a_window_clerk_is_refused_it(make_app, staff):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "4001")
+        assert type(app.screen).__name__ == "DecisionScreen"
+        await pilot.press("ctrl+r")  # already there
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DecisionScreen"
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "1001")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert type(app.screen).__name__ != "DecisionScreen"
 
 
 @pytest.mark.asyncio

@@ -45,7 +45,7 @@ def approved_case(case_service, catalog, boss) -> str:
     from clerk.domain.views import Decision
 
     number = saved_case(case_service, catalog)
-    DeskService(case_service).record_decision(boss, 1, number, Decision.APPROVED)
+    DeskService(case_service).record_decision(boss, 30, number, Decision.APPROVED)
     return number
 
 
@@ -76,7 +76,7 @@ def test_fallback_case_opened(snap_compare, make_app, case_service, catalog, sta
 
 
 def test_mail_queue(snap_compare, make_app, case_service, catalog, staff):
-    approved_case(case_service, catalog, staff["boss"])
+    approved_case(case_service, catalog, staff["office"])
 
     async def run_before(pilot):
         await settle(pilot)
@@ -126,7 +126,7 @@ def test_dashboard(snap_compare, make_app, case_service, catalog, staff):
     saved_case(case_service, catalog, "赵六")
     saved_case(case_service, catalog, "钱七")
     incomplete_case(case_service, catalog)
-    approved_case(case_service, catalog, staff["boss"])
+    approved_case(case_service, catalog, staff["office"])
 
     async def run_before(pilot):
         await settle(pilot)

@@ -1,0 +1,68 @@
+"""The unit of work every service call goes through.
+
+One call = one transaction that (1) re-reads the acting account and refuses a
+deactivated or unknown one (a ``ClerkUser`` made up in a script does not act),
+(2) checks the stored role against the domain's one table
+(``clerk.domain.permissions.MAY``), (3) appends the audit event and (4) commits.
+A refusal raises before anything is written and has a Chinese message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from clerk.domain.accounts import ClerkUser, Role
+from clerk.domain.errors import PermissionDenied
+from clerk.domain.permissions import Action, check_permission
+
+__all__ = ["UnitOfWork", "acting_account"]
+
+
+def acting_account(session: Any, user: ClerkUser) -> ClerkUser:
+    """The account as stored now; ``PermissionDenied`` for an unknown or deactivated one."""
+    from clerk.store.tables import ClerkAccount
+
+    row = session.get(ClerkAccount, getattr(user, "id", None))
+    if row is None:
+        raise PermissionDenied(f"工号 {getattr(user, 'id', '')} 不存在，不能办理业务")
+    if not row.active:
+        raise PermissionDenied(f"账号 {row.id}（{row.name}）已停用，不能办理业务")
+    try:
+        role = Role(row.role)
+    except ValueError:
+        raise PermissionDenied(f"账号 {row.id} 的角色“{row.role}”无效，不能办理业务") from None
+    return ClerkUser(row.id, row.name, role)
+
+
+class UnitOfWork:
+    """Opens the transaction of one service call for one acting account.
+
+    ``with uow.begin(user, Action.X) as (session, account):`` — ``account`` is
+    the re-read ``ClerkUser``; ``uow.audit(session, ...)`` appends the event.
+    Leaving the block commits; an exception rolls everything back.
+    """
+
+    def __init__(self, store: Any, clock: Callable[[], datetime], *, fallback_may_decide: bool = False) -> None:
+        self.store = store
+        self.clock = clock
+        self.fallback_may_decide = fallback_may_decide
+
+    def authorise(self, session: Any, user: ClerkUser, action: Action) -> ClerkUser:
+        account = acting_account(session, user)
+        check_permission(account, action, fallback_may_decide=self.fallback_may_decide)
+        return account
+
+    @contextmanager
+    def begin(self, user: ClerkUser, action: Action, *, write: bool = True) -> Iterator[tuple[Any, ClerkUser]]:
+        with self.store.session(write=write) as session:
+            yield session, self.authorise(session, user, action)
+
+    def audit(self, session: Any, actor: str, window: int | None, action: str, number: str | None,
+              before: dict | None, after: dict | None) -> None:
+        from clerk.store.audit import append_event
+
+        append_event(session, at=self.clock(), actor=actor, window=window, action=action,
+                     case_number=number, before=before, after=after)
