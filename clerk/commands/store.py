@@ -49,6 +49,9 @@ def register(subparsers) -> None:
     add.add_argument("role", help="角色：window | fallback | mailroom | backoffice | supervisor | admin（或中文名称）")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
     add.set_defaults(handler=_user_add)
+    off = user_sub.add_parser("deactivate", help="停用账号（停用后不能登录，也不能再办理任何业务）")
+    off.add_argument("id", help="工号")
+    off.set_defaults(handler=_user_deactivate)
 
 
 def _store():
@@ -144,6 +147,18 @@ def _user_add(args) -> int:
     except (ServiceError, StoreError) as exc:
         return _fail(str(exc))
     print(f"已新增账号 {user.id}（{user.name}，{user.role.label}）")
+    return 0
+
+
+def _user_deactivate(args) -> int:
+    from clerk.domain.errors import ServiceError
+    from clerk.store.errors import StoreError
+
+    try:
+        _service_for_accounts().accounts.deactivate(None, args.id)
+    except (ServiceError, StoreError) as exc:
+        return _fail(str(exc))
+    print(f"已停用账号 {args.id.strip()}")
     return 0
 
 

@@ -8,6 +8,7 @@ personal data unmasked is a use case too: ``case_sight`` is the access matrix.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied
@@ -17,6 +18,8 @@ __all__ = [
     "Action",
     "Sight",
     "allowed_roles",
+    "applicant_for",
+    "case_view_for",
     "case_sight",
     "check_permission",
     "check_separation",
@@ -111,3 +114,27 @@ def case_sight(role: Role, *, in_hand: bool, mails_it: bool = False) -> Sight:
     if role is M:
         return Sight.MAILING if mails_it else Sight.MASKED
     return Sight.NONE
+
+
+def applicant_for(applicant: Any, sight: Sight) -> Any:
+    """The applicant as ``sight`` shows it (``FULL``: as stored)."""
+    from dataclasses import replace
+
+    from clerk.identity import mask_id, mask_phone, mask_uscc
+
+    if sight is Sight.FULL:
+        return applicant
+    masked_id = mask_id(applicant.id_number) if applicant.kind == "个人" else mask_uscc(applicant.id_number)
+    if sight is Sight.MAILING:  # name and where to send it
+        return replace(applicant, id_number=masked_id, phone=mask_phone(applicant.phone))
+    return replace(applicant, id_number=masked_id, phone=mask_phone(applicant.phone), address="", postcode="")
+
+
+def case_view_for(view: Any, sight: Sight) -> Any:
+    """A ``CaseView`` (and its children) with the applicant as ``sight`` shows it."""
+    from dataclasses import replace
+
+    if sight is Sight.FULL:
+        return view
+    return replace(view, applicant=applicant_for(view.applicant, sight),
+                   children=tuple(case_view_for(c, sight) for c in view.children))

@@ -27,8 +27,9 @@ from clerk.domain.plan import CasePlan, plan_intake
 from clerk.domain.lifecycle import CaseState
 from clerk.services.operations import LifecycleOperations
 from clerk.domain.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
-from clerk.domain.accounts import ClerkUser, Role, hash_password, verify_password
+from clerk.domain.accounts import ClerkUser, Role, verify_password
 from clerk.domain.permissions import MAY, Action
+from clerk.services.accounts import AccountService
 from clerk.services.unit import UnitOfWork
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
 
@@ -68,7 +69,8 @@ class CaseService(LifecycleOperations):
         self.hall_code = hall_code
         self.tz = ZoneInfo(timezone)
         self.notices = NoticeQueue(store, clock)
-        self.uow = UnitOfWork(store, clock, fallback_may_decide=fallback_may_decide)
+        self.uow = UnitOfWork(store, lambda: self.clock(), fallback_may_decide=fallback_may_decide)
+        self.accounts = AccountService(store, lambda: self.clock())
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None, catalog: Any = None,
@@ -122,24 +124,8 @@ class CaseService(LifecycleOperations):
             return row.name if row is not None else clerk_id
 
     def add_user(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str) -> ClerkUser:
-        """Create an account; ``by=None`` is the administrator's command line."""
-        from clerk.store.tables import ClerkAccount
-
-        clerk_id, name = clerk_id.strip(), name.strip()
-        with self.store.session(write=True) as session:
-            if by is not None:
-                by = self.uow.authorise(session, by, Action.ACCOUNTS)
-            if not clerk_id or not name:
-                raise IntakeError(["工号和姓名不能为空"])
-            if len(password) < 6:
-                raise IntakeError(["密码至少需要6位"])
-            if session.get(ClerkAccount, clerk_id) is not None:
-                raise IntakeError([f"工号 {clerk_id} 已存在"])
-            session.add(ClerkAccount(id=clerk_id, name=name, role=role.value,
-                                     password_hash=hash_password(password), created_at=self.clock()))
-            self._audit(session, by.id if by else "admin", None, "account_add", None, None,
-                        {"id": clerk_id, "name": name, "role": role.value})
-        return ClerkUser(clerk_id, name, role)
+        """Create an account; ``by=None`` is the administrator's command line (``AccountService.add``)."""
+        return self.accounts.add(by, clerk_id, name, role, password)
 
     def count_users(self) -> int:
         from sqlalchemy import func, select
@@ -220,8 +206,9 @@ class CaseService(LifecycleOperations):
     # -- look-up --------------------------------------------------------------
 
     def get(self, number: str) -> CaseView:
+        """The full view for the services' own use after a change (screens read through ``LookupService``)."""
         with self.store.session(write=False) as session:
-            return self._view(session, self.load(session, number))
+            return self.view_of(session, self.load(session, number))
 
     def find(self, text: str, limit: int = 50) -> list[CaseSummary]:
         """Cases by number, ID number, phone or applicant name (exact or prefix)."""
@@ -333,7 +320,7 @@ class CaseService(LifecycleOperations):
             raise CaseNotFound(number.strip())
         return row
 
-    def _view(self, session: Any, row: Any, *, with_children: bool = True) -> CaseView:
+    def view_of(self, session: Any, row: Any, *, with_children: bool = True) -> CaseView:
         from sqlalchemy import select
 
         from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow
@@ -349,7 +336,7 @@ class CaseService(LifecycleOperations):
         children: tuple[CaseView, ...] = ()
         if with_children and row.is_bundle:
             kids = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
-            children = tuple(self._view(session, kid, with_children=False) for (kid,) in kids)
+            children = tuple(self.view_of(session, kid, with_children=False) for (kid,) in kids)
         parent_number = None
         if row.parent_id is not None:
             parent_number = session.execute(select(CaseRow.number).where(CaseRow.id == row.parent_id)).scalar_one()

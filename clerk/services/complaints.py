@@ -21,6 +21,8 @@ from clerk.catalog.complaint_categories import Category
 from clerk.domain.complaints import ComplaintState, ComplaintStep, ComplaintView, StepAction
 from clerk.identity import mask_phone
 from clerk.domain.accounts import ClerkUser, Role
+from clerk.domain.permissions import Action
+from clerk.services.unit import UnitOfWork
 
 _COUNTER_SUFFIX = "T"  # complaint serials share case_counters under hall code + "T"
 
@@ -44,6 +46,7 @@ class ComplaintDesk:
                  timezone: str = "Asia/Shanghai") -> None:
         self.store, self.calendar, self.categories = store, calendar, dict(categories)
         self.clock, self.hall_code, self.tz = clock, hall_code, ZoneInfo(timezone)
+        self.uow = UnitOfWork(store, lambda: self.clock())
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None, calendar: WorkCalendar | None = None) -> ComplaintDesk:
@@ -88,6 +91,7 @@ class ComplaintDesk:
         logged_on = now.astimezone(self.tz).date()
         due = self.due_for(cat.name, logged_on)
         with self.store.session(write=True) as session:
+            user = self.uow.authorise(session, user, Action.COMPLAINT)  # the account as stored, before anything
             hall = f"{self.hall_code}{_COUNTER_SUFFIX}"[:8]
             serial = session.execute(
                 text("INSERT INTO case_counters (day, hall, last) VALUES (:day, :hall, 1) "
@@ -185,6 +189,7 @@ class ComplaintDesk:
 
         now = self.clock()
         with self.store.session(write=True) as session:
+            user = self.uow.authorise(session, user, Action.COMPLAINT)
             row = self._load(session, number)
             if user.id != row.owner_id and user.role is not Role.SUPERVISOR:
                 raise PermissionDenied(f"首问负责：诉求 {row.number} 由 {row.owner_name} 负责，{user.name}无权{action}")

@@ -158,11 +158,17 @@ class Services:
     def submit(self, user: Any, window: int, draft: Any, outcome: Any, reason: str = "") -> Any:
         return self.cases.submit(user, window, draft, outcome, reason=reason)
 
-    def get(self, number: str) -> Any:
-        return self.cases.get(number)
+    def get(self, number: str, user: Any, window: int | None = None) -> Any:
+        """The case in hand, as ``user`` may see it (a ``view`` event when unmasked)."""
+        from clerk.services.lookup import LookupService
 
-    def find(self, text: str) -> list[Any]:
-        return self.cases.find(text)
+        return LookupService(self.cases).open(user, number, window=window)
+
+    def find(self, text: str, user: Any) -> list[Any]:
+        """Masked summaries; refused for a role that may not look cases up."""
+        from clerk.services.lookup import LookupService
+
+        return LookupService(self.cases).find(user, text)
 
     def print_case(self, number: str, user: Any = None, window: int | None = None) -> list[Any]:
         """Print the queued notices of a case; returns the printer's outcomes."""

@@ -20,6 +20,11 @@ BOSS = ClerkUser("s01", "钱主任", Role.SUPERVISOR)
 
 @pytest.fixture
 def desk(store, calendar, clock):
+    from clerk.services.accounts import AccountService
+
+    accounts = AccountService(store, clock)
+    for user in (OWNER, OTHER, BOSS):  # the desk acts only for stored, active accounts
+        accounts.add(None, user.id, user.name, user.role, "secret1")
     return ComplaintDesk(store, calendar, load_categories(None), clock)
 
 

@@ -62,4 +62,12 @@ def test_user_add_then_login(cli_env, monkeypatch, capsys):
     assert main(["user", "add", "7001", "孙七", "fallback", "--password-stdin"]) == 1
     assert "已存在" in capsys.readouterr().err
     assert main(["user", "add", "7002", "周八", "boss", "--password-stdin"]) == 1
+    capsys.readouterr()
+    assert main(["user", "deactivate", "7001"]) == 0
+    assert "已停用账号 7001" in capsys.readouterr().out
+    from clerk.domain.errors import AuthenticationFailed
+
+    with pytest.raises(AuthenticationFailed):
+        service.authenticate("7001", "窗口密码888")
+    assert main(["user", "deactivate", "7001"]) == 1 and "已停用" in capsys.readouterr().err
     assert main(["db", "recompute-deadlines"]) == 0

@@ -83,7 +83,7 @@ class LookupScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
     def _find(self, text: str) -> None:
         try:
-            found = self.app.services.find(text)
+            found = self.app.services.find(text, self.app.user)
         except Exception as exc:
             self.post_message(Failed("find", exc, banner_text(exc)))
         else:
@@ -123,7 +123,7 @@ class LookupScreen(Screen):
     def _load(self, number: str) -> None:
         services = self.app.services
         try:
-            view = services.get(number)
+            view = services.get(number, self.app.user, self.app.window_number)
             days = {d.kind.value: services.cases.working_days_left(d.due.date) for d in view.deadlines}
         except Exception as exc:
             self.post_message(Failed("get", exc, banner_text(exc)))

@@ -1,0 +1,62 @@
+"""Accounts as a use case: create and deactivate (the administrator's work).
+
+``by=None`` is the administrator's command line on the server (``clerk user``,
+``clerk setup``); any other caller acts through the unit of work, so only an
+active ``admin`` account may manage accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from clerk.domain.accounts import ClerkUser, Role, hash_password
+from clerk.domain.errors import IntakeError, NotFound
+from clerk.domain.permissions import Action
+from clerk.services.unit import UnitOfWork
+
+__all__ = ["AccountService"]
+
+
+class AccountService:
+    def __init__(self, store: Any, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.clock = clock
+        self.uow = UnitOfWork(store, lambda: self.clock())
+
+    def add(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str) -> ClerkUser:
+        """Create an account (one transaction, one ``account_add`` event)."""
+        from clerk.store.tables import ClerkAccount
+
+        clerk_id, name, role = clerk_id.strip(), name.strip(), Role(role)
+        with self.store.session(write=True) as session:
+            actor = self.uow.authorise(session, by, Action.ACCOUNTS).id if by is not None else "admin"
+            if not clerk_id or not name:
+                raise IntakeError(["工号和姓名不能为空"])
+            if len(password) < 6:
+                raise IntakeError(["密码至少需要6位"])
+            if session.get(ClerkAccount, clerk_id) is not None:
+                raise IntakeError([f"工号 {clerk_id} 已存在"])
+            session.add(ClerkAccount(id=clerk_id, name=name, role=role.value,
+                                     password_hash=hash_password(password), created_at=self.clock()))
+            self.uow.audit(session, actor, None, "account_add", None, None,
+                           {"id": clerk_id, "name": name, "role": role.value})
+        return ClerkUser(clerk_id, name, role)
+
+    def deactivate(self, by: ClerkUser | None, clerk_id: str) -> None:
+        """Deactivate an account: from now on it neither signs in nor acts."""
+        from clerk.store.tables import ClerkAccount
+
+        with self.store.session(write=True) as session:
+            actor = self.uow.authorise(session, by, Action.ACCOUNTS).id if by is not None else "admin"
+            row = session.get(ClerkAccount, clerk_id.strip())
+            if row is None:
+                raise NotFound(f"工号 {clerk_id.strip()} 不存在")
+            if not row.active:
+                raise IntakeError([f"账号 {row.id} 已停用"])
+            row.active = False
+            session.add(row)
+            session.flush()
+            self.uow.audit(session, actor, None, "account_deactivate", None, {"id": row.id, "active": True},
+                           {"id": row.id, "active": False})
