@@ -123,7 +123,7 @@ class Snapshot:
     ratings: RatingPanel
 
 
-def _count_if(condition: Any) -> Any:
+def count_if(condition: Any) -> Any:
     from sqlalchemy import case, func
 
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -200,16 +200,16 @@ class Dashboard:
         hour_cols = []
         for hour in HOURS:
             h0 = d_start.replace(hour=hour)
-            hour_cols.append(_count_if(and_(C.received_at >= h0, C.received_at < h0.replace(hour=hour + 1)
+            hour_cols.append(count_if(and_(C.received_at >= h0, C.received_at < h0.replace(hour=hour + 1)
                                             if hour < 23 else d_end)))
         # The month is a bare index count; the per-row CASE sums run over today's rows only.
         month = (select(func.count()).where(C.parent_id.is_(None), C.received_at >= m_start, C.received_at < m_end)
                  .scalar_subquery())
         visits = select(
-            month, func.count(), _count_if(C.state == CaseState.DONE_ON_THE_SPOT.value), *hour_cols,
+            month, func.count(), count_if(C.state == CaseState.DONE_ON_THE_SPOT.value), *hour_cols,
         ).where(C.parent_id.is_(None), in_today)
         backlog = select(
-            _count_if(C.state == CaseState.INCOMPLETE.value), _count_if(C.state == CaseState.TOLERATED.value),
+            count_if(C.state == CaseState.INCOMPLETE.value), count_if(C.state == CaseState.TOLERATED.value),
         ).where(C.state.in_((CaseState.INCOMPLETE.value, CaseState.TOLERATED.value)), C.parent_id.is_(None))
         with self.store.session(write=False) as session:
             v = session.execute(visits).one()
@@ -228,20 +228,20 @@ class Dashboard:
         today = self.today()
         d1, d3 = self.calendar.add_working_days(today, 1), self.calendar.add_working_days(today, 3)
         lines_q = (
-            select(C.department, C.code, func.max(C.name), _count_if(C.due_on < today),
-                   _count_if(C.due_on <= d1.date), func.count())
+            select(C.department, C.code, func.max(C.name), count_if(C.due_on < today),
+                   count_if(C.due_on <= d1.date), func.count())
             .where(C.due_on <= d3.date, C.state.in_(OPEN_STATES), C.is_bundle.is_(False))
             .group_by(C.department, C.code)
         )
         open_d = and_(D.met_at.is_(None), D.kind.in_(("one_time_notice", "supply_by", "follow_up")))
         kinds_q = select(
-            _count_if(and_(D.kind == "one_time_notice", D.due_on < today)),
-            _count_if(and_(D.kind == "one_time_notice", D.due_on >= today, D.due_on <= d1.date)),
-            _count_if(and_(D.kind == "supply_by", D.due_on < today)),
-            _count_if(and_(D.kind == "follow_up", D.due_on < today)),
-            _count_if(D.kind == "follow_up"),
+            count_if(and_(D.kind == "one_time_notice", D.due_on < today)),
+            count_if(and_(D.kind == "one_time_notice", D.due_on >= today, D.due_on <= d1.date)),
+            count_if(and_(D.kind == "supply_by", D.due_on < today)),
+            count_if(and_(D.kind == "follow_up", D.due_on < today)),
+            count_if(D.kind == "follow_up"),
         ).select_from(D).join(C, C.id == D.case_id).where(open_d, C.state.in_(OPEN_STATES) | (D.kind == "follow_up"))
-        complaints_q = select(_count_if(and_(T.answered_at.is_(None), T.due_on < today)), func.count()).where(
+        complaints_q = select(count_if(and_(T.answered_at.is_(None), T.due_on < today)), func.count()).where(
             T.state != "已回访")
         with self.store.session(write=False) as session:
             lines = [DeadlineLine(r[0], r[1], r[2], int(r[3]), int(r[4]), int(r[5])) for r in session.execute(lines_q)]
@@ -261,11 +261,11 @@ class Dashboard:
         for first in firsts:
             start, end = month_range(first, self.tz)
             in_month = and_(C.received_at >= start, C.received_at < end)
-            cols += [_count_if(in_month), _count_if(and_(in_month, C.rating.in_(GOOD_RATINGS)))]
+            cols += [count_if(in_month), count_if(and_(in_month, C.rating.in_(GOOD_RATINGS)))]
         lo = month_range(firsts[0], self.tz)[0]
         hi = month_range(next_month(firsts[-1]), self.tz)[0]
         query = select(*cols).where(C.rating.is_not(None), C.received_at >= lo, C.received_at < hi)
-        follow = select(_count_if(D.kind == "follow_up")).where(D.kind == "follow_up", D.met_at.is_(None))
+        follow = select(count_if(D.kind == "follow_up")).where(D.kind == "follow_up", D.met_at.is_(None))
         with self.store.session(write=False) as session:
             row = session.execute(query).one()
             open_follow = int(session.execute(follow).scalar_one())

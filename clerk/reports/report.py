@@ -74,7 +74,7 @@ def _build(store: Any, kind: str, period: str, start: date, end: date, timezone:
            now: datetime | None) -> Report:
     from sqlalchemy import and_, func, select
 
-    from clerk.reports.dashboard import _count_if
+    from clerk.reports.dashboard import count_if
     from clerk.store.tables import CaseRow as C, DeadlineRow as D
 
     tz = ZoneInfo(timezone)
@@ -95,9 +95,9 @@ def _build(store: Any, kind: str, period: str, start: date, end: date, timezone:
                           .group_by(C.outcome, C.item_kind, C.is_bundle))
         ratings = dict(rows(select(C.rating, func.count()).where(period_, C.rating.is_not(None)).group_by(C.rating)))
         fallback = session.execute(select(
-            _count_if(C.outcome == "fallback"),
-            _count_if(and_(C.outcome == "fallback", C.state == CaseState.INCOMPLETE.value)),
-            _count_if(C.outcome == "tolerate")).where(period_, visits)).one()
+            count_if(C.outcome == "fallback"),
+            count_if(and_(C.outcome == "fallback", C.state == CaseState.INCOMPLETE.value)),
+            count_if(C.outcome == "tolerate")).where(period_, visits)).one()
         met = rows(select(D.met_at, D.due_on).where(D.kind == "promised", D.met_at >= lo, D.met_at < hi))
         supply_overdue = session.execute(select(func.count()).select_from(D).where(
             D.kind == "supply_by", D.met_at.is_(None), D.due_on < end)).scalar_one()

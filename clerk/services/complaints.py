@@ -158,8 +158,12 @@ class ComplaintDesk:
         with self.store.session(write=False) as session:
             return self._view(session, self._load(session, number))
 
-    def open_complaints(self, limit: int = 200) -> list[ComplaintView]:
-        """Open complaints, earliest due first (no step history)."""
+    def open_complaints(self, limit: int = 200, *, user: ClerkUser | None = None) -> list[ComplaintView]:
+        """Open complaints, earliest due first (no step history; phones masked).
+
+        With ``user`` (the complaints screen), the reader's stored account and role
+        are checked first (the administrator manages accounts, not applicants).
+        """
         from sqlalchemy import select
 
         from clerk.store.tables_complaints import ComplaintRow
@@ -167,6 +171,8 @@ class ComplaintDesk:
         query = (select(ComplaintRow).where(ComplaintRow.state != ComplaintState.CLOSED.value)
                  .order_by(ComplaintRow.due_on, ComplaintRow.id).limit(limit))
         with self.store.session(write=False) as session:
+            if user is not None:
+                self.uow.authorise(session, user, Action.COMPLAINT)
             return [_view_of(row) for row in session.execute(query).scalars()]
 
     def overdue(self, today: date | None = None) -> list[ComplaintView]:

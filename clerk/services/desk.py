@@ -28,7 +28,14 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
 
     # pass-throughs the desk screens need, so a screen holds one object
     def get(self, number: str) -> Any:
+        """The case after a change, for the services' own use (a screen opens one with ``open``)."""
         return self.cases.get(number)
+
+    def open(self, user: Any, window: int | None, number: str) -> Any:
+        """The case in hand as ``user`` may see it (``LookupService.open``: a ``view`` event when unmasked)."""
+        from clerk.services.lookup import LookupService
+
+        return LookupService(self.cases).open(user, number, window=window)
 
     def today(self) -> Any:
         return self.cases.today()

@@ -90,6 +90,19 @@ async def test_lookup_by_name_masks_the_list(make_app, case_service, catalog):
         assert "139****5678" in text
 
 
+async def test_opening_a_case_in_the_lookup_leaves_a_view_event(make_app, case_service, catalog):
+    number = saved_case(case_service, catalog)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "7")
+        await pilot.press("f5", *number, "enter")
+        await settle(pilot)
+        assert "11010519491231002X" in screen_text(app)  # the case in hand, unmasked
+    event = case_service.get(number).events[-1]
+    assert (event.action, event.actor, event.window) == ("view", CLERK_ID, app.window_number)
+
+
 class FlakyCases:
     """The real service, with the store down for the first ``outages`` submits."""
 

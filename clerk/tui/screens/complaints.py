@@ -143,7 +143,7 @@ class ComplaintsScreen(Screen):
                 else:
                     view = desk.return_visit(user, args[0], args[1], args[2])
                     done = f"诉求 {view.number} 已回访，办结"
-            self.post_message(ComplaintsLoaded(desk.open_complaints(), list(desk.categories.values()),
+            self.post_message(ComplaintsLoaded(desk.open_complaints(user=self._user()), list(desk.categories.values()),
                                                desk.today(), done))
         except Exception as exc:
             self.post_message(ComplaintFailed(banner_text(exc)))

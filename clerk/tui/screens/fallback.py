@@ -95,7 +95,7 @@ class FallbackScreen(DeskScreen):
 
     def open_case(self, number: str) -> None:
         self.query_one(Banner).show(f"正在打开 {number} ……", "info")
-        self.call("open", "get", number)
+        self.call("open", "open", self.user, self.window, number)
 
     def _marks(self) -> dict[str, Any]:
         """Materials newly ticked → received as the notice asks; unticked received ones → demanded again."""
@@ -170,7 +170,7 @@ class FallbackScreen(DeskScreen):
         elif event.action == "pickup":
             item = event.result
             banner.show(f"已安排 {item.pickup_on:%m-%d} {item.pickup_from}-{item.pickup_to} 上门揽收：{item.contents}", "ok")
-            self.call("reopen", "get", item.case_number)
+            self.call("reopen", "open", self.user, self.window, item.case_number)
         elif event.action in ("supplement", "reject"):
             view = event.result
             self._show_case(view)

@@ -72,7 +72,7 @@ class RatingScreen(DeskScreen):
             self.open_case(number)
 
     def open_case(self, number: str) -> None:
-        self.call("open", "get", number)
+        self.call("open", "open", self.user, self.window, number)
 
     def action_save(self) -> None:
         if self.number is None:
