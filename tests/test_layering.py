@@ -34,3 +34,15 @@ def test_core_modules_import_no_ui_library():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, f"core imported UI modules: {result.stdout}{result.stderr}"
+
+
+def test_the_layers_contract_holds():
+    """pyproject.toml's import-linter contracts (layers: cli > tui|commands > integration >
+    services|reports > store|printing|carriers > domain > catalog|calendar|identity > config)."""
+    from pathlib import Path
+
+    lint = Path(sys.executable).parent / "lint-imports"
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([str(lint)], capture_output=True, text=True, cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Layers: arrows run one way" in result.stdout
