@@ -48,7 +48,9 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY})")
         before = _revision_of(conn)
-        command.upgrade(alembic_config(conn), revision)
+        config = alembic_config(conn)
+        config.attributes["hall_key"] = store.hall_key  # 0006 attests the rows it finds (clerk.store.audit)
+        command.upgrade(config, revision)
         after = _revision_of(conn)
     return before, after
 
