@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from clerk.store.errors import StoreError
 from clerk.store.tracked import canonical_json, hash_algorithm, mac, utc_text
 
 GENESIS_HASH = "0" * 64
@@ -46,7 +47,11 @@ _utc_text = utc_text  # kept for callers of the old private name
 
 
 class AuditError(RuntimeError):
-    """A write the audit chain cannot cover (message in Chinese)."""
+    """A write the audit chain cannot cover (a programming error; message in Chinese)."""
+
+
+class HallKeyMissing(StoreError):
+    """No usable hall key: nothing can be written (the store error the screens show)."""
 
 
 def _body(event: Mapping[str, Any]) -> dict[str, Any]:
@@ -73,13 +78,18 @@ def keyed_event_hash(key: bytes, prev_hash: str, event: Mapping[str, Any]) -> st
 
 
 def _key_of(session: Any) -> bytes:
-    source: Callable[[], bytes] | None = session.info.get(KEY_SOURCE)
-    if source is None:
-        from clerk.config import get_settings
-        from clerk.store.hallkey import load_hall_key
+    from clerk.store.hallkey import HallKeyError
 
-        return load_hall_key(get_settings())
-    return source()
+    source: Callable[[], bytes] | None = session.info.get(KEY_SOURCE)
+    try:
+        if source is None:
+            from clerk.config import get_settings
+            from clerk.store.hallkey import load_hall_key
+
+            return load_hall_key(get_settings())
+        return source()
+    except HallKeyError as exc:
+        raise HallKeyMissing(f"{exc}；在此之前无法保存任何记录") from exc
 
 
 def append_event(
