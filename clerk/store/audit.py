@@ -228,7 +228,7 @@ class _Walk:
 def parse_anchor(text: str) -> tuple[int, str]:
     """``SEQ:HASH`` as printed on the daily report; ValueError (Chinese) otherwise."""
     seq, sep, digest = text.strip().partition(":")
-    digest = digest.strip().lower()
+    digest = "".join(digest.split()).lower()  # the report prints the hash in groups
     if not sep or not seq.strip().isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         raise ValueError(f"锚点格式应为 序号:哈希（64位十六进制），收到 {text!r}")
     return int(seq), digest
