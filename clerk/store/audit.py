@@ -348,3 +348,48 @@ def _has_rows(session: Any, table: Any) -> bool:
     from sqlalchemy import select
 
     return session.execute(select(1).select_from(table).limit(1)).first() is not None
+
+
+# -- schema upgrades ------------------------------------------------------------------
+
+
+def attested_rows(conn: Any, key_source: Callable[[], bytes]) -> dict[tuple[str, str], str]:
+    """Rows whose current content matches their latest event (read before a schema upgrade).
+
+    Reads only the columns the database has, so it works while the table
+    classes are ahead of the schema.  Empty when the chain records no rows.
+    """
+    from sqlalchemy import inspect, select
+
+    from clerk.store.tables import AuditEvent
+    from clerk.store.tracked import all_digests, tracked_tables
+
+    if "row_digests" not in {c["name"] for c in inspect(conn).get_columns("audit_events")}:
+        return {}
+    column = AuditEvent.__table__.c.row_digests
+    latest: dict[tuple[str, str], str | None] = {}
+    for (rows,) in conn.execute(select(column).where(column.is_not(None)).order_by(AuditEvent.__table__.c.seq)):
+        for table, row_id, digest in rows or ():
+            latest[(table, row_id)] = digest
+    if not latest:
+        return {}
+    key, alg = key_source(), hash_algorithm()
+    return {(t.name, row_id): digest for t in tracked_tables(conn)
+            for row_id, digest in all_digests(conn, key, alg, t, live=True)
+            if latest.get((t.name, row_id)) == digest}
+
+
+def reattest_after_upgrade(conn: Any, key_source: Callable[[], bytes], prior: dict[tuple[str, str], str],
+                           before: str | None, after: str | None) -> int | None:
+    """A schema change that altered rows' canonical content (a column added with a
+    default) re-attests the rows that were sound before it, in one event."""
+    from clerk.store.tracked import all_digests, tracked_tables
+
+    if not prior:
+        return None
+    key, alg = key_source(), hash_algorithm()
+    changed = [[t.name, row_id, digest] for t in tracked_tables(conn)
+               for row_id, digest in all_digests(conn, key, alg, t, live=True)
+               if prior.get((t.name, row_id), digest) != digest]
+    return append_baseline(conn, key, at=datetime.now(UTC), action="schema_upgrade",
+                           after={"from": before, "to": after}, rows=changed)

@@ -263,3 +263,23 @@ def test_orm_bulk_update_is_covered(store, day):
     with store.session() as session:
         session.execute(update(CaseRow).where(CaseRow.number == day[2]).values(reason="补正说明"))
     assert _verify(store).ok
+
+
+def test_schema_upgrade_reattests_sound_rows_only(store, day):
+    """What ``clerk.store.migrate.upgrade`` does around a later migration that fills a new column:
+    rows sound before it are attested again; a row tampered before it stays named."""
+    from clerk.store.audit import attested_rows, reattest_after_upgrade
+
+    _sql(store, "UPDATE clerk_accounts SET role = 'admin' WHERE id = 'w01'")  # tampered before the upgrade
+    with store.connection() as conn:
+        prior = attested_rows(conn, store.hall_key)
+        assert ("clerk_accounts", "w01") not in prior and ("clerk_accounts", "s01") in prior
+        conn.execute(text("UPDATE clerk_accounts SET name = name || '（迁移）'"))  # the migration's own change
+        conn.execute(text("UPDATE deadlines SET missing_years = '2025'"))
+    report = _verify(store)
+    assert _names(report, "clerk_accounts#s01") and _names(report, "deadlines#")
+    with store.connection() as conn:
+        seq = reattest_after_upgrade(conn, store.hall_key, prior, "0006", "0007")
+    report = _verify(store)
+    assert seq == report.head[0] and report.bad_seq is None
+    assert [line.split("：")[0] for line in report.rows] == ["账号 clerk_accounts#w01"]
