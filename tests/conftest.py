@@ -99,6 +99,29 @@ def pg_server():
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def hall_key_file():
+    """A hall key in a temp dir for the whole run: ``CLERK_KEY_FILE`` reaches every
+    ``Store(url)`` (through ``get_settings()``) and every child process."""
+    from clerk.config import Settings, get_settings
+    from clerk.store.hallkey import ensure_hall_key
+
+    folder = Path(tempfile.mkdtemp(prefix="clerk-key-"))
+    path, _ = ensure_hall_key(Settings(key_file=folder / "hall.key"))
+    previous = os.environ.get("CLERK_KEY_FILE")
+    os.environ["CLERK_KEY_FILE"] = str(path)
+    get_settings.cache_clear()
+    try:
+        yield path
+    finally:
+        if previous is None:
+            os.environ.pop("CLERK_KEY_FILE", None)
+        else:
+            os.environ["CLERK_KEY_FILE"] = previous
+        get_settings.cache_clear()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def backend(request):
     return request.param

@@ -38,7 +38,8 @@ def register(subparsers) -> None:
 
     audit = subparsers.add_parser("audit", help="审计记录")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION")
-    verify = audit_sub.add_parser("verify", help="校验审计哈希链；发现篡改时退出码为1")
+    verify = audit_sub.add_parser("verify", help="校验审计哈希链及其覆盖的数据；发现篡改时退出码为1")
+    verify.add_argument("--anchor", metavar="SEQ:HASH", help="日报上签字的链头（序号:哈希），查出其后被截断或改写")
     verify.set_defaults(handler=_audit_verify)
 
     user = subparsers.add_parser("user", help="账号管理")
@@ -68,12 +69,13 @@ def _fail(message: str) -> int:
 
 def _db_upgrade(args) -> int:
     from clerk.store.errors import StoreError
+    from clerk.store.hallkey import HallKeyError
     from clerk.store.migrate import upgrade
 
     store = _store()
     try:
         before, after = upgrade(store, args.revision)
-    except StoreError as exc:
+    except (StoreError, HallKeyError) as exc:
         return _fail(str(exc))
     print(f"数据库 {store.redacted_url}：{before or '空库'} → {after}" if before != after
           else f"数据库 {store.redacted_url} 已是最新版本（{after}）")
@@ -112,19 +114,27 @@ def _db_recompute(args) -> int:
 
 
 def _audit_verify(args) -> int:
-    from clerk.store.audit import verify_chain
+    from clerk.store.audit import parse_anchor, verify_chain
     from clerk.store.errors import StoreError
+    from clerk.store.hallkey import HallKeyError
 
     store = _store()
     try:
+        anchor = parse_anchor(args.anchor) if args.anchor else None
         with store.session(write=False) as session:
-            report = verify_chain(session)
-    except StoreError as exc:
+            report = verify_chain(session, key=store.hall_key(), anchor=anchor)
+    except (StoreError, HallKeyError, ValueError) as exc:
         return _fail(str(exc))
     if report.ok:
         print(report.message)
+        if report.head is not None:
+            print(f"链头：{report.head[0]}:{report.head[1]}")
         return 0
-    return _fail(f"审计链校验失败：{report.message}（第一条异常事件 #{report.bad_seq}）")
+    first = f"（第一条异常事件 #{report.bad_seq}）" if report.bad_seq is not None else ""
+    print(f"审计链校验失败：{report.message}{first}", file=sys.stderr)
+    for line in report.rows:
+        print(f"  数据不符：{line}", file=sys.stderr)
+    return 1
 
 
 def _user_add(args) -> int:
@@ -180,8 +190,16 @@ def _setup(args) -> int:
     from clerk.store.errors import StoreError
     from clerk.store.migrate import upgrade
 
+    from clerk.store.hallkey import HallKeyError, ensure_hall_key
+
     settings = get_settings()
     store = _store()
+    try:
+        key_path, created = ensure_hall_key(settings)
+    except HallKeyError as exc:
+        return _fail(str(exc))
+    print(f"已创建大厅密钥 {key_path}（权限 0600；本大厅每个窗口需要同一份副本，请另行备份）" if created
+          else f"大厅密钥 {key_path} 已存在")
     try:
         before, after = upgrade(store)
         print(f"数据库 {store.redacted_url}：" + (f"已升级 {before or '空库'} → {after}" if before != after

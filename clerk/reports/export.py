@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC
 from typing import Any
 
 from clerk.reports.report import Report
@@ -92,8 +93,27 @@ def report_pdf(report: Report, *, font_path: str = "") -> bytes:
     flow.table(["评价", "件数"], [[r, str(n)] for r, n in report.ratings], [4, 1])
     flow.heading("七、兜底与容缺")
     flow.fields([(label, value) for section, label, value in report_rows(report) if section == "兜底与容缺"])
+    _audit_anchor(flow, report)
     return draw_pages(flow, number=report.period, title=report.title, author=report.hall_name or "clerk",
                       reprint_note="")
+
+
+def audit_anchor_lines(report: Report) -> list[tuple[str, str]]:
+    """The chain head as printed for the supervisor's signature (hash in groups of 16)."""
+    if report.audit_head is None:
+        return [("审计链头", "尚无审计事件")]
+    seq, digest, at = report.audit_head
+    when = "—" if at is None else f"{at.astimezone(report.generated_at.tzinfo or UTC):%Y-%m-%d %H:%M:%S}"
+    groups = " ".join(digest[i:i + 16] for i in range(0, len(digest), 16))
+    return [("审计链头序号", str(seq)), ("链头哈希", groups), ("链头时间", when),
+            ("核验命令", f"clerk audit verify --anchor {seq}:<链头哈希>")]
+
+
+def _audit_anchor(flow: Any, report: Report) -> None:
+    flow.heading("八、审计链头（主管签字确认）")
+    flow.fields(audit_anchor_lines(report))
+    flow.space(1)
+    flow.para("主管签字：____________________    日期：______________")
 
 
 def _chart_unit(flow: Any, labels: list[str], values: list[int]) -> Any:

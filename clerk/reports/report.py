@@ -9,7 +9,7 @@ after the due day.  Ratings: cases received in the period.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,6 +47,7 @@ class Report:
     fallback_still_open: int  # …of which still 待补正
     tolerated_cases: int
     supply_overdue: int  # 容缺 supplies overdue at the end of the period (all cases)
+    audit_head: tuple[int, str, datetime | None] | None = None  # (seq, hash, time) when built: the supervisor signs it
 
     @property
     def on_time_rate(self) -> float | None:
@@ -101,6 +102,7 @@ def _build(store: Any, kind: str, period: str, start: date, end: date, timezone:
         met = rows(select(D.met_at, D.due_on).where(D.kind == "promised", D.met_at >= lo, D.met_at < hi))
         supply_overdue = session.execute(select(func.count()).select_from(D).where(
             D.kind == "supply_by", D.met_at.is_(None), D.due_on < end)).scalar_one()
+        audit_head = _audit_head(session)
     outcomes: dict[str, int] = {}
     for outcome, item_kind, is_bundle, n in by_outcome:
         label = outcome_label(outcome, item_kind, is_bundle)
@@ -117,8 +119,20 @@ def _build(store: Any, kind: str, period: str, start: date, end: date, timezone:
         promised_met=len(met), promised_on_time=on_time,
         ratings=tuple((r, ratings.get(r, 0)) for r in RATING_ORDER),
         fallback_cases=int(fallback[0]), fallback_still_open=int(fallback[1]), tolerated_cases=int(fallback[2]),
-        supply_overdue=int(supply_overdue),
+        supply_overdue=int(supply_overdue), audit_head=audit_head,
     )
+
+
+def _audit_head(session: Any) -> tuple[int, str, datetime | None] | None:
+    """The audit chain's head as the report is built (``clerk audit verify --anchor SEQ:HASH``)."""
+    from clerk.store.tables import AuditEvent, AuditHead
+
+    head = session.get(AuditHead, 1)
+    if head is None or head.seq == 0:
+        return None
+    last = session.get(AuditEvent, head.seq)
+    at = None if last is None else last.at if last.at.tzinfo else last.at.replace(tzinfo=UTC)
+    return head.seq, head.hash, at
 
 
 def _local_day(at: datetime, tz: ZoneInfo) -> date:

@@ -1,41 +1,63 @@
-"""The audit trail: append-only events chained by SHA-256.
+"""The audit trail: append-only events in a keyed hash chain that covers the data.
 
-Each event's hash is ``sha256(prev_hash + canonical_json(event))`` where the
-canonical JSON holds every stored field except the hashes (sorted keys, no
-whitespace, UTF-8).  Appends lock the single ``audit_head`` row with an UPDATE
-(PostgreSQL row lock; SQLite's BEGIN IMMEDIATE already serialises writers), so
-concurrent writers can never fork the chain.  ``verify`` walks the chain and
-names the first event that does not match.
+Each event's hash is ``HMAC_alg(hall_key, prev_hash + canonical_json(event))``
+where the canonical JSON holds every stored field except the hashes (sorted
+keys, no whitespace, UTF-8) and ``alg`` is SM3 where the platform offers it,
+SHA-256 otherwise (recorded in the event).  Events written before revision
+0006 have no ``alg`` and keep their unkeyed ``sha256(prev_hash + json)``.
+
+An event also carries ``row_digests``: for each row of a tracked table
+(``clerk.store.tracked``) its transaction wrote or deleted, ``[table, key,
+digest]`` (``None`` for a delete).  Rows are collected by the session
+(``clerk.store.audited``) and digested when the transaction commits, so a
+write path needs nothing but its ORM writes and its ``append_event``; a
+transaction that writes tracked rows without an event gets one (``row_write``,
+actor ``system``).
+
+Appends lock the single ``audit_head`` row with an UPDATE (PostgreSQL row
+lock; SQLite's BEGIN IMMEDIATE already serialises writers), so concurrent
+writers can never fork the chain.  ``verify_chain`` walks the chain, then
+compares every current row with the digest of its latest event.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from clerk.store.errors import StoreError
+from clerk.store.tracked import canonical_json, hash_algorithm, mac, utc_text
 
 GENESIS_HASH = "0" * 64
 
 _LOCK_HEAD = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+_SET_HEAD = "UPDATE audit_head SET hash = :h WHERE id = 1"
+
+# Keys of ``session.info`` (see clerk.store.audited).
+KEY_SOURCE = "clerk_hall_key"  # a callable returning the hall key's bytes
+PENDING = "clerk_audit_pending"  # events appended in this transaction, hashes not yet final
+PREV = "clerk_audit_prev"  # the head's hash when this transaction's first event was appended
+TOUCHED = "clerk_audit_touched"  # {table: {primary key tuple}}
+
+_utc_text = utc_text  # kept for callers of the old private name
 
 
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+class AuditError(RuntimeError):
+    """A write the audit chain cannot cover (a programming error; message in Chinese)."""
 
 
-def _utc_text(at: datetime) -> str:
-    if at.tzinfo is None:  # SQLite hands back UTC without an offset
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
+class HallKeyMissing(StoreError):
+    """No usable hall key: nothing can be written (the store error the screens show)."""
 
 
-def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
-    body = {
+def _body(event: Mapping[str, Any]) -> dict[str, Any]:
+    return {
         "seq": event["seq"],
-        "at": _utc_text(event["at"]),
+        "at": utc_text(event["at"]),
         "actor": event["actor"],
         "window": event["window"],
         "case_number": event["case_number"],
@@ -43,7 +65,31 @@ def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
         "before": event["before"],
         "after": event["after"],
     }
-    return hashlib.sha256((prev_hash + canonical_json(body)).encode("utf-8")).hexdigest()
+
+
+def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
+    """The legacy (pre-0006) unkeyed hash."""
+    return hashlib.sha256((prev_hash + canonical_json(_body(event))).encode("utf-8")).hexdigest()
+
+
+def keyed_event_hash(key: bytes, prev_hash: str, event: Mapping[str, Any]) -> str:
+    body = _body(event) | {"alg": event["alg"], "rows": event["row_digests"]}
+    return mac(key, event["alg"], prev_hash + canonical_json(body))
+
+
+def _key_of(session: Any) -> bytes:
+    from clerk.store.hallkey import HallKeyError
+
+    source: Callable[[], bytes] | None = session.info.get(KEY_SOURCE)
+    try:
+        if source is None:
+            from clerk.config import get_settings
+            from clerk.store.hallkey import load_hall_key
+
+            return load_hall_key(get_settings())
+        return source()
+    except HallKeyError as exc:
+        raise HallKeyMissing(f"{exc}；在此之前无法保存任何记录") from exc
 
 
 def append_event(
@@ -57,28 +103,102 @@ def append_event(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> int:
-    """Append one event inside the caller's transaction; returns its sequence number."""
+    """Append one event inside the caller's transaction; returns its sequence number.
+
+    Its hash and row digests are set when the transaction commits.  Raises
+    ``HallKeyError`` (Chinese message) at once when the hall key is missing.
+    """
     from sqlalchemy import text
 
     from clerk.store.tables import AuditEvent
 
+    _key_of(session)  # say a missing key before anything is written
     seq, prev_hash = session.execute(text(_LOCK_HEAD)).one()
+    pending: list[Any] = session.info.setdefault(PENDING, [])
+    if not pending:
+        session.info[PREV] = prev_hash
     # JSON round trip: what is hashed is exactly what the database gives back.
-    event = {
-        "seq": seq,
-        "at": at.astimezone(UTC),
-        "actor": actor,
-        "window": window,
-        "case_number": case_number,
-        "action": action,
-        "before": json.loads(canonical_json(before)) if before is not None else None,
-        "after": json.loads(canonical_json(after)) if after is not None else None,
-    }
-    digest = event_hash(prev_hash, event)
-    session.add(AuditEvent(**event, prev_hash=prev_hash, hash=digest))
-    session.execute(text("UPDATE audit_head SET hash = :h WHERE id = 1"), {"h": digest})
+    row = AuditEvent(
+        seq=seq,
+        at=at.astimezone(UTC),
+        actor=actor,
+        window=window,
+        case_number=case_number,
+        action=action,
+        before=json.loads(canonical_json(before)) if before is not None else None,
+        after=json.loads(canonical_json(after)) if after is not None else None,
+        alg=hash_algorithm(),
+        row_digests=None,
+        prev_hash="",
+        hash="",
+    )
+    session.add(row)
+    pending.append(row)
     session.flush()
     return seq
+
+
+def finalise(session: Any) -> None:
+    """Digest the rows this transaction wrote and seal its events (runs before commit)."""
+    from sqlalchemy import text
+
+    from clerk.store.tracked import digests_of, tracked_tables
+
+    touched: dict[str, set[tuple[Any, ...]]] = session.info.pop(TOUCHED, {})
+    pending: list[Any] = session.info.get(PENDING, [])
+    if not touched and not pending:
+        return
+    key = _key_of(session)
+    alg = hash_algorithm()
+    rows: list[list[Any]] = []
+    by_name = {t.name: t for t in tracked_tables()}
+    for name in sorted(touched):
+        found = digests_of(session, key, alg, by_name[name], sorted(touched[name], key=str))
+        rows.extend([name, row_id, digest] for row_id, digest in sorted(found.items()))
+    if not pending:
+        append_event(session, at=datetime.now(UTC), actor="system", window=None, action="row_write")
+        pending = session.info[PENDING]
+    prev = session.info.pop(PREV)
+    session.info.pop(PENDING)
+    last = pending[-1]
+    for row in pending:
+        row.row_digests = rows if (row is last and rows) else None
+        row.prev_hash = prev
+        row.hash = prev = keyed_event_hash(key, prev, _stored(row))
+        session.add(row)
+    session.flush()
+    session.execute(text(_SET_HEAD), {"h": prev})
+
+
+def _stored(row: Any) -> dict[str, Any]:
+    """The event as the database will give it back (JSON round trip)."""
+    event = row.model_dump()
+    event["row_digests"] = json.loads(canonical_json(event["row_digests"]))
+    return event
+
+
+def append_baseline(session: Any, key: bytes, *, at: datetime, action: str, after: Mapping[str, Any] | None,
+                    rows: list[list[Any]]) -> int | None:
+    """Attest ``rows`` (``[table, key, digest]``) in one event of their own (migrations)."""
+    from sqlalchemy import text
+
+    if not rows:
+        return None
+    seq, prev = session.execute(text(_LOCK_HEAD)).one()
+    alg = hash_algorithm()
+    event = {"seq": seq, "at": at.astimezone(UTC), "actor": "system", "window": None, "case_number": None,
+             "action": action, "before": None, "after": json.loads(canonical_json(after)) if after else None,
+             "alg": alg, "row_digests": rows}
+    digest = keyed_event_hash(key, prev, event)
+    from clerk.store.tables import AuditEvent
+
+    values = {c: event[c] for c in event} | {"prev_hash": prev, "hash": digest}
+    session.execute(AuditEvent.__table__.insert().values(**values))
+    session.execute(text(_SET_HEAD), {"h": digest})
+    return seq
+
+
+# -- verification ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -87,31 +207,189 @@ class ChainReport:
     events: int
     bad_seq: int | None = None
     message: str = ""
+    rows: tuple[str, ...] = ()  # every row that differs from its latest event
+    head: tuple[int, str, datetime | None] | None = None  # (seq, hash, time) of the last event
+    row_count: int = 0
 
 
-def verify_chain(session: Any) -> ChainReport:
-    """Recompute every hash in order; the first mismatch is reported."""
+@dataclass
+class _Walk:
+    count: int = 0
+    bad_seq: int | None = None
+    message: str = ""
+    latest: dict[tuple[str, str], tuple[int, str | None]] = field(default_factory=dict)
+    last: tuple[int, str, datetime | None] | None = None
+
+    def fail(self, seq: int, message: str) -> None:
+        if self.bad_seq is None:
+            self.bad_seq, self.message = seq, message
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    """``SEQ:HASH`` as printed on the daily report; ValueError (Chinese) otherwise."""
+    seq, sep, digest = text.strip().partition(":")
+    digest = "".join(digest.split()).lower()  # the report prints the hash in groups
+    if not sep or not seq.strip().isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError(f"锚点格式应为 序号:哈希（64位十六进制），收到 {text!r}")
+    return int(seq), digest
+
+
+def verify_chain(session: Any, *, key: bytes | None = None, anchor: tuple[int, str] | None = None) -> ChainReport:
+    """Recompute every hash in order, then check every tracked row against its latest event.
+
+    The first bad event is named; so is every row that differs.  ``anchor``
+    (sequence, hash) is a head printed earlier: the chain must still hold it.
+    The hall key is read (``HallKeyError``) only when a keyed event or a
+    tracked row needs it.
+    """
     from sqlalchemy import select
 
     from clerk.store.tables import AuditEvent, AuditHead
 
+    walk = _Walk()
+    keys: list[bytes] = [key] if key is not None else []
+
+    def hall_key() -> bytes:
+        if not keys:
+            keys.append(_key_of(session))
+        return keys[0]
+
     prev_hash = GENESIS_HASH
     expected_seq = 1
-    count = 0
+    keyed = False
     rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000))
     for (row,) in rows:
         event = row.model_dump()
         if row.seq != expected_seq:
-            return ChainReport(False, count, row.seq, f"审计事件 #{expected_seq} 缺失（下一条为 #{row.seq}）")
-        if row.prev_hash != prev_hash:
-            return ChainReport(False, count, row.seq, f"审计事件 #{row.seq} 的前序哈希与上一条不一致")
-        if event_hash(prev_hash, event) != row.hash:
-            return ChainReport(False, count, row.seq, f"审计事件 #{row.seq} 的内容被改动（哈希不符）")
+            walk.fail(row.seq, f"审计事件 #{expected_seq} 缺失（下一条为 #{row.seq}）")
+        elif row.prev_hash != prev_hash:
+            walk.fail(row.seq, f"审计事件 #{row.seq} 的前序哈希与上一条不一致")
+        if row.alg is None:
+            if keyed:
+                walk.fail(row.seq, f"审计事件 #{row.seq} 未加密钥，却排在加密钥的事件之后（伪造）")
+            elif event_hash(row.prev_hash, event) != row.hash:
+                walk.fail(row.seq, f"审计事件 #{row.seq} 的内容被改动（哈希不符）")
+        else:
+            keyed = True
+            if row.alg not in ("sm3", "sha256"):
+                walk.fail(row.seq, f"审计事件 #{row.seq} 的算法 {row.alg!r} 无法识别")
+            elif keyed_event_hash(hall_key(), row.prev_hash, event) != row.hash:
+                walk.fail(row.seq, f"审计事件 #{row.seq} 的内容被改动或哈希被重算（密钥校验不符）")
+            for table, row_id, digest in row.row_digests or ():
+                walk.latest[(table, row_id)] = (row.seq, digest)
         prev_hash = row.hash
-        expected_seq += 1
-        count += 1
+        expected_seq = row.seq + 1
+        walk.count += 1
+        walk.last = (row.seq, row.hash, row.at)
     head = session.get(AuditHead, 1)
-    if head is None or head.seq != count or head.hash != prev_hash:
-        bad = count + 1 if head is None or head.seq > count else count
-        return ChainReport(False, count, bad, f"审计链末端不符：记录到 #{head.seq if head else 0}，实有 {count} 条")
-    return ChainReport(True, count, None, f"审计链完整，共 {count} 条事件")
+    last_seq = walk.last[0] if walk.last else 0
+    if head is None or head.seq != last_seq or head.hash != prev_hash:
+        walk.fail(last_seq + 1 if head is None or head.seq > last_seq else last_seq,
+                  f"审计链末端不符：记录到 #{head.seq if head else 0}，实有 {walk.count} 条")
+    if anchor is not None:
+        _check_anchor(session, walk, anchor)
+    differing, row_count = _check_rows(session, walk, hall_key)
+    ok = walk.bad_seq is None and not differing
+    if ok:
+        message = f"审计链完整，共 {walk.count} 条事件；{row_count} 行数据与最近事件一致"
+    elif walk.bad_seq is None:
+        message = f"审计链本身完整，但有 {len(differing)} 行数据与审计记录不符"
+    else:
+        message = walk.message
+    return ChainReport(ok, walk.count, walk.bad_seq, message, tuple(differing), walk.last, row_count)
+
+
+def _check_anchor(session: Any, walk: _Walk, anchor: tuple[int, str]) -> None:
+    from clerk.store.tables import AuditEvent
+
+    seq, digest = anchor
+    row = session.get(AuditEvent, seq)
+    if row is None:
+        walk.fail(seq, f"锚点 #{seq} 之后（含）的审计事件已被截断：链中没有事件 #{seq}")
+    elif row.hash != digest:
+        walk.fail(seq, f"审计事件 #{seq} 与签字锚点的哈希不符：锚点之前的记录被改写")
+
+
+_TABLE_LABELS = {
+    "clerk_accounts": "账号", "cases": "办件", "deadlines": "期限", "notices": "通知书", "mail_items": "邮件",
+    "supplement_log": "补件记录", "rating_notes": "评价", "complaints": "诉求", "complaint_steps": "诉求步骤",
+}
+
+
+def _row_name(table: str, row_id: str) -> str:
+    return f"{_TABLE_LABELS.get(table, table)} {table}#{row_id}"
+
+
+def _check_rows(session: Any, walk: _Walk, hall_key: Callable[[], bytes]) -> tuple[list[str], int]:
+    from clerk.store.tracked import all_digests, tracked_tables
+
+    differing: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    count = 0
+    for table in tracked_tables():
+        digests = all_digests(session, hall_key(), hash_algorithm(), table) if _has_rows(session, table) else ()
+        for row_id, digest in digests:
+            count += 1
+            seen.add((table.name, row_id))
+            latest = walk.latest.get((table.name, row_id))
+            if latest is None:
+                differing.append(f"{_row_name(table.name, row_id)}：没有任何审计事件记录过这一行（绕过系统写入）")
+            elif latest[1] is None:
+                differing.append(f"{_row_name(table.name, row_id)}：审计事件 #{latest[0]} 记录其已删除，现在却存在")
+            elif latest[1] != digest:
+                differing.append(f"{_row_name(table.name, row_id)}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
+    for (table, row_id), (seq, digest) in sorted(walk.latest.items(), key=lambda item: item[1][0]):
+        if digest is not None and (table, row_id) not in seen:
+            differing.append(f"{_row_name(table, row_id)}：审计事件 #{seq} 记录的这一行已不存在（被删除）")
+    return differing, count
+
+
+def _has_rows(session: Any, table: Any) -> bool:
+    from sqlalchemy import select
+
+    return session.execute(select(1).select_from(table).limit(1)).first() is not None
+
+
+# -- schema upgrades ------------------------------------------------------------------
+
+
+def attested_rows(conn: Any, key_source: Callable[[], bytes]) -> dict[tuple[str, str], str]:
+    """Rows whose current content matches their latest event (read before a schema upgrade).
+
+    Reads only the columns the database has, so it works while the table
+    classes are ahead of the schema.  Empty when the chain records no rows.
+    """
+    from sqlalchemy import inspect, select
+
+    from clerk.store.tables import AuditEvent
+    from clerk.store.tracked import all_digests, tracked_tables
+
+    if "row_digests" not in {c["name"] for c in inspect(conn).get_columns("audit_events")}:
+        return {}
+    column = AuditEvent.__table__.c.row_digests
+    latest: dict[tuple[str, str], str | None] = {}
+    for (rows,) in conn.execute(select(column).where(column.is_not(None)).order_by(AuditEvent.__table__.c.seq)):
+        for table, row_id, digest in rows or ():
+            latest[(table, row_id)] = digest
+    if not latest:
+        return {}
+    key, alg = key_source(), hash_algorithm()
+    return {(t.name, row_id): digest for t in tracked_tables(conn)
+            for row_id, digest in all_digests(conn, key, alg, t, live=True)
+            if latest.get((t.name, row_id)) == digest}
+
+
+def reattest_after_upgrade(conn: Any, key_source: Callable[[], bytes], prior: dict[tuple[str, str], str],
+                           before: str | None, after: str | None) -> int | None:
+    """A schema change that altered rows' canonical content (a column added with a
+    default) re-attests the rows that were sound before it, in one event."""
+    from clerk.store.tracked import all_digests, tracked_tables
+
+    if not prior:
+        return None
+    key, alg = key_source(), hash_algorithm()
+    changed = [[t.name, row_id, digest] for t in tracked_tables(conn)
+               for row_id, digest in all_digests(conn, key, alg, t, live=True)
+               if prior.get((t.name, row_id), digest) != digest]
+    return append_baseline(conn, key, at=datetime.now(UTC), action="schema_upgrade",
+                           after={"from": before, "to": after}, rows=changed)

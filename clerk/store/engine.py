@@ -30,8 +30,13 @@ _WRITE_OPTION = "clerk_write"
 class Store:
     """A database holding the cases of one hall (SQLite file or PostgreSQL)."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5, settings: Any = None,
+                 hall_key: bytes | None = None) -> None:
+        """``hall_key`` keys the audit chain; without it the key file of ``settings``
+        (default: ``clerk.config.get_settings()``) is read on the first write."""
         self.url = url
+        self._settings = settings
+        self._hall_key = hall_key
         self._echo = echo
         self._pool_size = pool_size
         self._engine: Engine | None = None
@@ -40,7 +45,19 @@ class Store:
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
-        return cls(settings.effective_database_url)
+        return cls(settings.effective_database_url, settings=settings)
+
+    def hall_key(self) -> bytes:
+        """The hall key (``HallKeyError`` with a Chinese message when it is missing)."""
+        if self._hall_key is None:
+            from clerk.store.hallkey import load_hall_key
+
+            if self._settings is None:
+                from clerk.config import get_settings
+
+                self._settings = get_settings()
+            self._hall_key = load_hall_key(self._settings)
+        return self._hall_key
 
     def __repr__(self) -> str:
         return f"Store({self.redacted_url!r})"
@@ -115,12 +132,13 @@ class Store:
 
         Connection failures surface as :class:`StoreUnavailable`.
         """
-        from sqlmodel import Session
+        from clerk.store.audit import KEY_SOURCE
+        from clerk.store.audited import AuditedSession
 
         self.engine  # noqa: B018  (create both engines)
         bind = self._write_engine if write else self._engine
         with self._writer_turn(write), translate_errors():
-            with Session(bind, expire_on_commit=False) as session:
+            with AuditedSession(bind, expire_on_commit=False, info={KEY_SOURCE: self.hall_key}) as session:
                 with session.begin():
                     yield session
 

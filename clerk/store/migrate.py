@@ -47,9 +47,16 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
     with store.connection(write=True) as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY})")
+        from clerk.store import audit
+
         before = _revision_of(conn)
-        command.upgrade(alembic_config(conn), revision)
+        prior = audit.attested_rows(conn, store.hall_key) if before not in (None, head_revision()) else {}
+        config = alembic_config(conn)
+        config.attributes["hall_key"] = store.hall_key  # 0006 attests the rows it finds (clerk.store.audit)
+        command.upgrade(config, revision)
         after = _revision_of(conn)
+        if before != after:  # a column added with a default changes rows' content: attest them again
+            audit.reattest_after_upgrade(conn, store.hall_key, prior, before, after)
     return before, after
 
 

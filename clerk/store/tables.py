@@ -129,6 +129,8 @@ class AuditEvent(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
     hash: str = Field(sa_column=Column(String(64), nullable=False))
+    alg: str | None = Field(default=None, max_length=16)  # sm3 | sha256; None: legacy unkeyed SHA-256
+    row_digests: list[Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class AuditHead(SQLModel, table=True):

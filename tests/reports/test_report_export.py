@@ -71,3 +71,17 @@ def test_command_line_exports(hall, store, tmp_path, monkeypatch, capsys):
         assert "日期格式应为" in capsys.readouterr().err
     finally:
         get_settings.cache_clear()
+
+
+def test_daily_pdf_carries_the_audit_head_that_verify_accepts_as_anchor(hall, store):
+    from clerk.store.audit import parse_anchor, verify_chain
+
+    report = daily_report(store, date(2026, 11, 25), hall_name="示范区政务服务中心")
+    seq, digest, at = report.audit_head
+    assert at is not None and len(digest) == 64
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(report))).pages)
+    assert "审计链头" in text and "主管签字" in text and digest[:16] in text and digest[48:] in text
+    printed = f"{seq}:{digest[:16]} {digest[16:32]} {digest[32:48]} {digest[48:]}"  # as a person copies it
+    with store.session(write=False) as session:
+        assert verify_chain(session, anchor=parse_anchor(printed)).ok
+        assert not verify_chain(session, anchor=(seq, "0" * 64)).ok

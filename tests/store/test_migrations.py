@@ -67,3 +67,95 @@ def test_database_with_rows_at_0001_upgrades_without_loss(empty_store, catalog, 
     old = service.get("20261124-SF-0001")
     assert old.applicant.name == "赵六" and old.notices[0].attempts == 1
     assert [s.number for s in service.find("赵六")] == ["20261124-SF-0001"]
+
+
+def _insert_legacy_events(conn) -> None:
+    """Two events as revision 0001-0005 wrote them: unkeyed SHA-256, no row digests."""
+    from clerk.store.audit import GENESIS_HASH, event_hash
+
+    prev = GENESIS_HASH
+    for seq, action in ((1, "intake"), (2, "print")):
+        event = {"seq": seq, "at": datetime(2026, 11, 24, 2, seq, tzinfo=UTC), "actor": "w01", "window": 2,
+                 "case_number": "20261124-SF-0001", "action": action, "before": None, "after": {"n": seq}}
+        digest = event_hash(prev, event)
+        conn.execute(text("INSERT INTO audit_events (seq, at, actor, \"window\", case_number, action, before, after,"
+                          " prev_hash, hash) VALUES (:seq, :at, :actor, :window, :case_number, :action, NULL,"
+                          " :after, :prev, :hash)"),
+                     event | {"after": '{"n": %d}' % seq, "prev": prev, "hash": digest})
+        prev = digest
+    conn.execute(text("UPDATE audit_head SET seq = 2, hash = :h WHERE id = 1"), {"h": prev})
+
+
+def test_0006_keeps_every_case_and_extends_the_chain(empty_store, catalog, calendar, clock, cheap_password_hashing):
+    from clerk.domain.intake import Outcome
+    from clerk.services.cases import CaseService
+    from clerk.domain.accounts import Role
+    from clerk.store.audit import verify_chain
+    from clerk.store.tracked import hash_algorithm
+    from tests.cases.drafts import hygiene
+
+    assert upgrade(empty_store, "0001") == (None, "0001")
+    with empty_store.connection() as conn:
+        _insert_0001_rows(conn)
+        _insert_legacy_events(conn)
+    upgrade(empty_store, "0005")
+    assert upgrade(empty_store) == ("0005", head_revision())
+
+    def verify():
+        with empty_store.session(write=False) as session:
+            return verify_chain(session)
+
+    report = verify()
+    assert report.ok, (report.message, report.rows)
+    assert report.events == 3 and report.row_count == 3  # two legacy events + the baseline; 1 case, 2 notices
+    with empty_store.connection(write=False) as conn:
+        baseline = conn.execute(text("SELECT action, actor, alg FROM audit_events WHERE seq = 3")).one()
+        assert tuple(baseline) == ("baseline", "system", hash_algorithm())
+        assert conn.execute(text("SELECT number, applicant_name FROM cases")).all() == [("20261124-SF-0001", "赵六")]
+
+    # The chain goes on: new work after the upgrade verifies with the old part.
+    service = CaseService(empty_store, catalog, calendar, clock)
+    clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
+    service.submit(clerk, 2, hygiene(), Outcome.ACCEPT)
+    assert verify().ok
+
+    # Tampering with the old case after the upgrade is named; so is an edit of a legacy event.
+    with empty_store.connection() as conn:
+        conn.execute(text("UPDATE cases SET applicant_name = '李四' WHERE number = '20261124-SF-0001'"))
+    report = verify()
+    assert not report.ok and any("cases#1：" in line for line in report.rows)
+    with empty_store.connection() as conn:
+        conn.execute(text("UPDATE cases SET applicant_name = '赵六' WHERE number = '20261124-SF-0001'"))
+        conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 1"))
+    report = verify()
+    assert not report.ok and report.bad_seq == 1 and not report.rows
+
+
+def test_0006_on_an_empty_store_needs_no_key(empty_store, tmp_path):
+    from clerk.config import Settings
+    from clerk.store.engine import Store
+
+    keyless = Store(empty_store.url, settings=Settings(key_file=tmp_path / "none.key"))
+    try:
+        assert upgrade(keyless)[1] == head_revision()
+    finally:
+        keyless.dispose()
+
+
+def test_0006_with_rows_and_no_key_says_so(empty_store, tmp_path):
+    import pytest
+
+    from clerk.config import Settings
+    from clerk.store.engine import Store
+    from clerk.store.hallkey import HallKeyError
+
+    upgrade(empty_store, "0001")
+    with empty_store.connection() as conn:
+        _insert_0001_rows(conn)
+    keyless = Store(empty_store.url, settings=Settings(key_file=tmp_path / "none.key"))
+    try:
+        with pytest.raises(HallKeyError, match="找不到大厅密钥文件"):
+            upgrade(keyless)
+        assert current_revision(keyless) == "0001"  # rolled back as a whole
+    finally:
+        keyless.dispose()

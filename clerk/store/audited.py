@@ -1,0 +1,81 @@
+"""The session every ``Store.session()`` hands out: it notes the tracked rows a
+transaction writes and seals the audit events when it commits.
+
+- ORM writes (add, change, delete of mapped rows): collected after each flush.
+- ORM bulk ``update(Table)`` / ``delete(Table)`` through the session: the keys
+  the statement's WHERE matches are read first.
+- ``insert(Table)`` statements and textual SQL that write a tracked table are
+  refused (``AuditError``): nothing would tell which rows they wrote.  Use the
+  ORM, or write an untracked table.
+- Core connections (``Store.connection()``, migrations) are not sessions: what
+  they write to a tracked table without an event shows up in
+  ``clerk audit verify`` as a row no event covers.
+
+Before the commit the session flushes, then ``clerk.store.audit.finalise``
+digests every touched row and sets the events' hashes and the chain head.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlmodel import Session
+
+from clerk.store import audit
+from clerk.store.tracked import TRACKED
+
+_RAW_WRITE = re.compile(r"^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+\"?(\w+)", re.IGNORECASE)
+
+
+class AuditedSession(Session):
+    """A SQLModel session whose transactions extend the audit chain."""
+
+
+def _touch(session: Any, table: str, key: tuple[Any, ...]) -> None:
+    session.info.setdefault(audit.TOUCHED, {}).setdefault(table, set()).add(key)
+
+
+@event.listens_for(AuditedSession, "after_flush")
+def _after_flush(session: Any, _context: Any) -> None:
+    for group in (session.new, session.dirty, session.deleted):
+        for obj in group:
+            mapper = inspect(obj).mapper
+            table = mapper.local_table.name
+            if table in TRACKED:
+                _touch(session, table, tuple(mapper.primary_key_from_instance(obj)))
+
+
+@event.listens_for(AuditedSession, "do_orm_execute")
+def _on_execute(state: Any) -> None:
+    statement = state.statement
+    if state.is_update or state.is_delete:
+        table = statement.table
+        if getattr(table, "name", None) in TRACKED:
+            pk = list(table.primary_key.columns)
+            query = select(*pk)
+            if statement.whereclause is not None:
+                query = query.where(statement.whereclause)
+            for key in state.session.execute(query):
+                _touch(state.session, table.name, tuple(key))
+    elif state.is_insert:
+        if getattr(statement.table, "name", None) in TRACKED:
+            raise audit.AuditError(f"审计链无法覆盖对 {statement.table.name} 的批量插入：请逐行写入")
+    elif not state.is_select:
+        match = _RAW_WRITE.match(str(statement))
+        if match and match.group(1).lower() in TRACKED:
+            raise audit.AuditError(f"审计链无法覆盖对 {match.group(1)} 的原始 SQL 写入：请通过 ORM 写入")
+
+
+@event.listens_for(AuditedSession, "before_commit")
+def _before_commit(session: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    audit.finalise(session)
+
+
+@event.listens_for(AuditedSession, "after_soft_rollback")
+def _after_rollback(session: Any, _previous: Any) -> None:
+    for name in (audit.TOUCHED, audit.PENDING, audit.PREV):
+        session.info.pop(name, None)

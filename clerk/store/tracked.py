@@ -1,0 +1,153 @@
+"""Tables whose rows the audit chain covers, and the keyed digest of a row.
+
+Every change event records, for each row of a tracked table that its
+transaction wrote or deleted, ``[table, key, digest]``: the key is the primary
+key (values joined with ``|``), the digest an HMAC with the hall key of the
+row's canonical content after the change, ``None`` (a tombstone) when the row
+is gone.  ``clerk audit verify`` recomputes the digest of every current row.
+
+Register a table added later with one line (its module must be imported
+before the first write, like every table module)::
+
+    from clerk.store.tracked import track
+    track("seats")
+
+Canonical content: every column whose value is not NULL, by name, datetimes
+as UTC ISO text, dates ISO, JSON as parsed; so a migration that adds a
+nullable column leaves every digest as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+TRACKED: list[str] = []
+
+
+def track(table_name: str) -> None:
+    """Cover ``table_name`` by the audit chain (idempotent)."""
+    if table_name not in TRACKED:
+        TRACKED.append(table_name)
+
+
+for _name in ("clerk_accounts", "cases", "deadlines", "notices", "mail_items", "supplement_log",
+              "rating_notes", "complaints", "complaint_steps"):
+    track(_name)
+
+
+@cache
+def hash_algorithm() -> str:
+    """SM3 (GB/T 32905) where the platform's OpenSSL offers it, SHA-256 otherwise."""
+    try:
+        hashlib.new("sm3")
+    except ValueError:
+        return "sha256"
+    return "sm3"
+
+
+def mac(key: bytes, alg: str, text: str) -> str:
+    return hmac.new(key, text.encode("utf-8"), alg).hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def utc_text(at: datetime) -> str:
+    if at.tzinfo is None:  # SQLite hands back UTC without an offset
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def row_key(values: Iterable[Any]) -> str:
+    return "|".join(str(v) for v in values)
+
+
+def row_digest(key: bytes, alg: str, table: str, row_id: str, content: dict[str, Any]) -> str:
+    return mac(key, alg, canonical_json([table, row_id, content]))
+
+
+def tracked_tables(connection: Any = None) -> list[Any]:
+    """The SQLAlchemy ``Table`` of every tracked table (only those that exist, given a connection)."""
+    from sqlmodel import SQLModel
+
+    import clerk.store.tables  # noqa: F401
+    import clerk.store.tables_complaints  # noqa: F401
+    import clerk.store.tables_mail  # noqa: F401
+
+    tables = [SQLModel.metadata.tables[name] for name in TRACKED if name in SQLModel.metadata.tables]
+    if connection is None:
+        return tables
+    from sqlalchemy import inspect
+
+    inspector = inspect(connection)
+    return [t for t in tables if inspector.has_table(t.name)]
+
+
+def _columns(table: Any, connection: Any, live: bool) -> list[Any]:
+    if not live:
+        return list(table.columns)
+    from sqlalchemy import inspect
+
+    present = {c["name"] for c in inspect(connection).get_columns(table.name)}
+    return [c for c in table.columns if c.name in present]
+
+
+def _content(columns: list[Any], values: Iterable[Any]) -> dict[str, Any]:
+    return {c.name: _plain(v) for c, v in zip(columns, values, strict=True) if v is not None}
+
+
+def digests_of(session: Any, key: bytes, alg: str, table: Any, ids: Iterable[tuple[Any, ...]]) -> dict[str, str | None]:
+    """Digest (or tombstone ``None``) of each given row of ``table``, read in the caller's transaction."""
+    from sqlalchemy import and_, or_, select
+
+    pk = list(table.primary_key.columns)
+    columns = list(table.columns)
+    positions = [columns.index(c) for c in pk]
+    keys = list(dict.fromkeys(tuple(i) for i in ids))
+    found: dict[str, str | None] = {row_key(k): None for k in keys}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        if len(pk) == 1:
+            where = pk[0].in_([k[0] for k in chunk])
+        else:
+            where = or_(*(and_(*(c == v for c, v in zip(pk, k, strict=True))) for k in chunk))
+        for values in session.execute(select(*columns).where(where)):
+            row_id = row_key(values[p] for p in positions)
+            found[row_id] = row_digest(key, alg, table.name, row_id, _content(columns, values))
+    return found
+
+
+def all_digests(session: Any, key: bytes, alg: str, table: Any, *, live: bool = False) -> Iterator[tuple[str, str]]:
+    """(key, digest) of every current row of ``table``.
+
+    ``live=True`` reads only the columns the database has (during a migration,
+    when the table classes may be ahead of the schema).
+    """
+    from sqlalchemy import select
+
+    columns = _columns(table, session, live)
+    positions = [columns.index(c) for c in table.primary_key.columns]
+    result = session.execute(select(*columns).execution_options(yield_per=2000))
+    for values in result:
+        row_id = row_key(values[p] for p in positions)
+        yield row_id, row_digest(key, alg, table.name, row_id, _content(columns, values))

@@ -1,0 +1,285 @@
+"""The keyed chain covers the data: direct SQL edits of tracked rows, forged
+events and a cut tail are all named by ``clerk audit verify`` (SQLite and
+PostgreSQL through the ``store`` fixture)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from clerk.store.audit import AuditError, HallKeyMissing, keyed_event_hash, verify_chain
+from clerk.store.tracked import hash_algorithm
+from tests.cases.drafts import hygiene, incomplete_hygiene
+
+
+@pytest.fixture
+def day(service, clock):
+    """A clean day of work: accounts, three intakes, one notice printed, one print failed."""
+    from clerk.domain.intake import Outcome
+    from clerk.domain.accounts import Role
+
+    clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
+    service.add_user(None, "s01", "刘洋", Role.SUPERVISOR, "secret2")
+    numbers = [service.submit(clerk, 3, hygiene(), Outcome.ACCEPT).number]
+    clock.advance(minutes=5)
+    numbers.append(service.submit(clerk, 3, incomplete_hygiene(), Outcome.FALLBACK).number)
+    clock.advance(minutes=5)
+    numbers.append(service.submit(clerk, 3, hygiene(), Outcome.ACCEPT).number)
+    pending = service.pending_notices()
+    service.mark_printed(pending[0].id, path="/tmp/a.pdf", sha256="a" * 64, user=clerk, window=3)
+    service.mark_failed(pending[1].id, "缺纸")  # no event of its own: the session adds one
+    return numbers
+
+
+def _verify(store, **kwargs):
+    with store.session(write=False) as session:
+        return verify_chain(session, **kwargs)
+
+
+def _sql(store, sql: str, **params) -> None:
+    with store.connection() as conn:
+        conn.execute(text(sql), params)
+
+
+def _one(store, sql: str, **params):
+    with store.connection(write=False) as conn:
+        return conn.execute(text(sql), params).one()
+
+
+def _case_id(store, number: str) -> int:
+    return _one(store, "SELECT id FROM cases WHERE number = :n", n=number)[0]
+
+
+def _names(report, needle: str) -> bool:
+    return any(needle in line for line in report.rows)
+
+
+def test_a_clean_day_verifies(store, day):
+    report = _verify(store)
+    assert report.ok, (report.message, report.rows)
+    assert report.row_count > 10 and report.head[0] == report.events
+    with store.connection(write=False) as conn:
+        algs = {a for (a,) in conn.execute(text("SELECT DISTINCT alg FROM audit_events"))}
+        actions = [a for (a,) in conn.execute(text("SELECT action FROM audit_events ORDER BY seq"))]
+    assert algs == {hash_algorithm()}
+    assert actions[-1] == "row_write"  # the failed print wrote a notice with no event of its own
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("applicant_name", "李四"),
+    ("applicant_id_number", "110105194912310038"),
+    ("state", "已办结"),
+])
+def test_direct_edit_of_a_case_is_named(store, day, column, value):
+    case_id = _case_id(store, day[1])
+    _sql(store, f"UPDATE cases SET {column} = :v WHERE id = :i", v=value, i=case_id)
+    report = _verify(store)
+    assert not report.ok and report.bad_seq is None  # the chain itself is intact: the data is not
+    assert _names(report, f"cases#{case_id}：内容与最近的审计事件")
+    assert len(report.rows) == 1
+
+
+def test_deleted_case_is_named(store, day):
+    case_id = _case_id(store, day[0])
+    for table in ("notices", "deadlines"):
+        _sql(store, f"DELETE FROM {table} WHERE case_id = :i", i=case_id)
+    _sql(store, "DELETE FROM cases WHERE id = :i", i=case_id)
+    report = _verify(store)
+    assert not report.ok and _names(report, f"cases#{case_id}：审计事件")
+    assert _names(report, "已不存在（被删除）")
+
+
+def test_notice_reset_to_queued_is_named(store, day):
+    notice_id = _one(store, "SELECT id FROM notices WHERE status = 'printed'")[0]
+    _sql(store, "UPDATE notices SET status = 'queued', printed_at = NULL WHERE id = :i", i=notice_id)
+    report = _verify(store)
+    assert not report.ok and report.rows == (report.rows[0],) and _names(report, f"notices#{notice_id}")
+
+
+def test_deadlines_moved_thirty_days_are_named(store, day):
+    with store.connection() as conn:
+        rows = conn.execute(text("SELECT id, due_on FROM deadlines")).all()
+        for deadline_id, due in rows:
+            due = due if not isinstance(due, str) else __import__("datetime").date.fromisoformat(due)
+            conn.execute(text("UPDATE deadlines SET due_on = :d WHERE id = :i"),
+                         {"d": due + timedelta(days=30), "i": deadline_id})
+    report = _verify(store)
+    assert not report.ok and len(rows) >= 2
+    for deadline_id, _ in rows:
+        assert _names(report, f"deadlines#{deadline_id}")
+
+
+def test_account_made_admin_is_named(store, day):
+    _sql(store, "UPDATE clerk_accounts SET role = 'admin' WHERE id = 'w01'")
+    report = _verify(store)
+    assert not report.ok and _names(report, "clerk_accounts#w01")
+
+
+def test_another_password_hash_is_named(store, day):
+    theirs = _one(store, "SELECT password_hash FROM clerk_accounts WHERE id = 's01'")[0]
+    _sql(store, "UPDATE clerk_accounts SET password_hash = :h WHERE id = 'w01'", h=theirs)
+    report = _verify(store)
+    assert not report.ok and report.rows == (report.rows[0],) and _names(report, "clerk_accounts#w01")
+
+
+def test_deleted_row_is_named(store, day):
+    deadline_id = _one(store, "SELECT min(id) FROM deadlines")[0]
+    _sql(store, "DELETE FROM deadlines WHERE id = :i", i=deadline_id)
+    report = _verify(store)
+    assert not report.ok and _names(report, f"deadlines#{deadline_id}：审计事件")
+
+
+def test_row_written_behind_the_application_is_named(store, day):
+    _sql(store, "INSERT INTO clerk_accounts (id, name, role, password_hash, active, created_at)"
+                " VALUES ('x99', '某人', 'admin', 'x', :t, :at)",
+         t=True, at=__import__("datetime").datetime(2026, 11, 25, 3, 0))
+    report = _verify(store)
+    assert not report.ok and _names(report, "clerk_accounts#x99：没有任何审计事件")
+
+
+def test_event_edited_and_later_hashes_recomputed_without_the_key_is_named(store, day):
+    """Whoever rewrites the chain without the hall key (here: with a key of their own) is caught at the
+    first event they touched, even though every link and the head agree."""
+    from sqlmodel import Session, select
+
+    from clerk.store.tables import AuditEvent, AuditHead
+
+    forged_key = secrets.token_bytes(32)
+    with Session(store.engine) as session:  # a plain session: no audit machinery
+        events = list(session.exec(select(AuditEvent).order_by(AuditEvent.seq)))
+        target = events[3].seq
+        prev = events[3].prev_hash
+        for event in events[3:]:
+            if event.seq == target:
+                event.actor = "mallory"
+            event.prev_hash = prev
+            event.hash = prev = keyed_event_hash(forged_key, prev, event.model_dump())
+        session.get(AuditHead, 1).hash = prev
+        session.commit()
+    report = _verify(store)
+    assert not report.ok and report.bad_seq == target
+    assert f"#{target}" in report.message
+
+
+def test_tail_cut_with_head_rolled_back_is_shown_by_the_anchor(store, day, monkeypatch, capsys):
+    signed = _verify(store).head  # what the supervisor signed on the day's report
+    keep = signed[0] - 2
+    kept_hash = _one(store, "SELECT hash FROM audit_events WHERE seq = :s", s=keep)[0]
+    _sql(store, "DELETE FROM audit_events WHERE seq > :s", s=keep)
+    _sql(store, "UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1", s=keep, h=kept_hash)
+
+    report = _verify(store, anchor=(signed[0], signed[1]))
+    assert not report.ok and report.bad_seq == signed[0] and "截断" in report.message
+
+    from clerk.cli import main
+    from clerk.config import get_settings
+
+    monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
+    monkeypatch.setenv("CLERK_CONFIG", "/nonexistent/clerk.toml")
+    get_settings.cache_clear()
+    try:
+        assert main(["audit", "verify", "--anchor", f"{signed[0]}:{signed[1]}"]) == 1
+        err = capsys.readouterr().err
+        assert f"#{signed[0]}" in err
+        assert main(["audit", "verify", "--anchor", "12:nothex"]) == 1
+        assert "锚点格式" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()
+
+
+def test_anchor_of_an_intact_chain_passes_and_a_rewritten_one_fails(store, day):
+    signed = _verify(store).head
+    assert _verify(store, anchor=(signed[0], signed[1])).ok
+    assert not _verify(store, anchor=(signed[0] - 1, signed[1])).ok
+
+
+def test_cli_names_every_differing_row_and_exits_non_zero(store, day, monkeypatch, capsys):
+    from clerk.cli import main
+    from clerk.config import get_settings
+
+    monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
+    monkeypatch.setenv("CLERK_CONFIG", "/nonexistent/clerk.toml")
+    get_settings.cache_clear()
+    try:
+        assert main(["audit", "verify"]) == 0
+        assert "审计链完整" in capsys.readouterr().out
+        _sql(store, "UPDATE clerk_accounts SET role = 'admin' WHERE id = 'w01'")
+        _sql(store, "UPDATE cases SET applicant_name = '李四'")
+        assert main(["audit", "verify"]) == 1
+        err = capsys.readouterr().err
+        assert "clerk_accounts#w01" in err and err.count("cases#") == 3
+    finally:
+        get_settings.cache_clear()
+
+
+def test_missing_key_is_said_when_verifying_and_when_writing(store, day, monkeypatch, tmp_path, capsys, service):
+    from clerk.cli import main
+    from clerk.config import get_settings
+    from clerk.domain.accounts import Role
+    from clerk.store.engine import Store
+
+    monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
+    monkeypatch.setenv("CLERK_CONFIG", "/nonexistent/clerk.toml")
+    monkeypatch.setenv("CLERK_KEY_FILE", str(tmp_path / "gone.key"))
+    get_settings.cache_clear()
+    try:
+        assert main(["audit", "verify"]) == 1
+        assert "找不到大厅密钥文件" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()
+
+    from clerk.services.cases import CaseService
+    from clerk.config import Settings
+
+    keyless = CaseService(Store(store.url, settings=Settings(key_file=tmp_path / "gone.key")), service.catalog,
+                          service.calendar, service.clock)
+    before = _one(store, "SELECT count(*) FROM clerk_accounts")[0]
+    with pytest.raises(HallKeyMissing, match="找不到大厅密钥文件"):
+        keyless.add_user(None, "w09", "钱七", Role.WINDOW, "secret9")
+    assert _one(store, "SELECT count(*) FROM clerk_accounts")[0] == before
+    keyless.store.dispose()
+
+
+def test_a_wrong_key_fails_every_keyed_event(store, day):
+    report = _verify(store, key=secrets.token_bytes(32))
+    assert not report.ok and report.bad_seq == 1
+
+
+def test_raw_sql_writes_to_a_tracked_table_through_a_session_are_refused(store, day):
+    with pytest.raises(AuditError, match="cases"):
+        with store.session() as session:
+            session.execute(text("UPDATE cases SET state = 'x'"))
+    assert _verify(store).ok  # rolled back, nothing written
+
+
+def test_orm_bulk_update_is_covered(store, day):
+    from sqlalchemy import update
+
+    from clerk.store.tables import CaseRow
+
+    with store.session() as session:
+        session.execute(update(CaseRow).where(CaseRow.number == day[2]).values(reason="补正说明"))
+    assert _verify(store).ok
+
+
+def test_schema_upgrade_reattests_sound_rows_only(store, day):
+    """What ``clerk.store.migrate.upgrade`` does around a later migration that fills a new column:
+    rows sound before it are attested again; a row tampered before it stays named."""
+    from clerk.store.audit import attested_rows, reattest_after_upgrade
+
+    _sql(store, "UPDATE clerk_accounts SET role = 'admin' WHERE id = 'w01'")  # tampered before the upgrade
+    with store.connection() as conn:
+        prior = attested_rows(conn, store.hall_key)
+        assert ("clerk_accounts", "w01") not in prior and ("clerk_accounts", "s01") in prior
+        conn.execute(text("UPDATE clerk_accounts SET name = name || '（迁移）'"))  # the migration's own change
+        conn.execute(text("UPDATE deadlines SET missing_years = '2025'"))
+    report = _verify(store)
+    assert _names(report, "clerk_accounts#s01") and _names(report, "deadlines#")
+    with store.connection() as conn:
+        seq = reattest_after_upgrade(conn, store.hall_key, prior, "0006", "0007")
+    report = _verify(store)
+    assert seq == report.head[0] and report.bad_seq is None
+    assert [line.split("：")[0] for line in report.rows] == ["账号 clerk_accounts#w01"]
