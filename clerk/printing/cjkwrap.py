@@ -17,7 +17,9 @@ NO_END = set("（【《「『“‘([{")  # never at the end of a line
 def _char_width(font: str, ch: str) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth(ch, font, 1.0)
+    from clerk.printing.fonts import face_for
+
+    return stringWidth(ch, face_for(font, ch) or font, 1.0)
 
 
 def text_width(text: str, font: str, size: float) -> float:

@@ -324,19 +324,43 @@ class Flow:
 
 def draw_text(c, font: str, size: float, x: float, y: float, text: str, *,
               bold: bool = False, gray: float = 0) -> None:
-    """One line of text at baseline ``y``; bold is simulated (fill + thin stroke)."""
+    """One line of text at baseline ``y``; bold is simulated (fill + thin stroke).
+
+    Characters the font set's main font lacks are drawn with its fallback; a
+    character no font has raises ``PrintError`` (never an empty box).
+    """
     if not text:
         return
     t = c.beginText(x, y)
-    t.setFont(font, size)
     if gray:
         t.setFillGray(gray)
     if bold:
         c.setLineWidth(size * 0.035)
         t.setTextRenderMode(2)
-    t.textOut(text)
+    for face, run in font_runs(font, text):
+        t.setFont(face, size)
+        t.textOut(run)
     if bold:
         t.setTextRenderMode(0)
     if gray:
         t.setFillGray(0)
     c.drawText(t)
+
+
+def font_runs(font: str, text: str) -> list[tuple[str, str]]:
+    """``text`` split into (registered font, run) pairs; PrintError for a missing glyph."""
+    from clerk.printing.fonts import face_for, missing_glyph_error
+
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        face = face_for(font, ch)
+        if face is None:
+            if ch.isspace():
+                face = font
+            else:
+                raise missing_glyph_error(ch, font)
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + ch)
+        else:
+            runs.append((face, ch))
+    return runs

@@ -164,7 +164,8 @@ def draw_pages(flow: Flow, *, number: str, title: str, author: str, reprint_note
     else:
         height = paper.height
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(paper.width, height), invariant=1, pageCompression=0)
+    c = Canvas(buf, pagesize=(paper.width, height), invariant=1, pageCompression=0,
+               initialFontName=flow.font)
     c.setTitle(f"{title} {number}".strip())
     c.setAuthor(author)
     c.setCreator("clerk")
