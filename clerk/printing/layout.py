@@ -75,9 +75,10 @@ PAGE_BREAK: list[Unit] = []
 class Flow:
     """Builds the groups of units of one document for one paper."""
 
-    def __init__(self, paper: Paper, font: str):
+    def __init__(self, paper: Paper, font: str, tight: int = 0):
         self.paper = paper
         self.font = font
+        self.tight = tight  # 0, 1, 2: tighter leading, spaces and tables to save a page
         self.width = paper.content_width
         self.groups: list[list[Unit]] = []
         self._heading: list[Unit] = []
@@ -89,7 +90,7 @@ class Flow:
         self._heading = []
 
     def line_height(self, size: float) -> float:
-        return size * LEADING
+        return size * (LEADING - 0.07 * self.tight)
 
     def text_line(self, text: str, size: float, *, x: float = 0, align: str = "left",
                   bold: bool = False, gray: float = 0, box: float | None = None) -> Unit:
@@ -128,7 +129,7 @@ class Flow:
         self._heading.append(self.text_line(text, size or self.paper.body, bold=True))
 
     def space(self, lines: float = 1) -> None:
-        h = self.line_height(self.paper.body) * lines
+        h = self.line_height(self.paper.body) * lines * (1 - 0.3 * self.tight)
         self.add([Unit(h, lambda c, x, y: None)])
 
     def rule(self, caption: str = "", dashed: bool = True) -> None:
@@ -177,11 +178,16 @@ class Flow:
         return Unit(self.line_height(size), draw)
 
     def table(self, headers: list[str], rows: list[list[str]], fractions: list[float],
-              size: float | None = None) -> None:
-        """A ruled table; cells wrap, a row too tall for a page is split by lines."""
-        size = size or self.paper.body
-        widths = [self.width * f / sum(fractions) for f in fractions]
-        pad = size * 0.3
+              size: float | None = None, *, fit: tuple[int, ...] = ()) -> None:
+        """A ruled table; cells wrap, a row too tall for a page is split by lines.
+
+        Columns in ``fit`` get the width of their longest cell (a case number, a
+        masked phone never wraps), taken from the other columns.  The last rows
+        stay together so a page never ends a table with one stray row.
+        """
+        size = (size or self.paper.body) - 0.5 * self.tight
+        pad = size * (0.3 - 0.1 * self.tight)
+        widths = self._column_widths(headers, rows, fractions, size, pad, fit)
         lh = self.line_height(size)
         max_lines = int((self.body_height() - 2 * pad) / lh) - 1 if self.paper.height else 10**6
         header = self._row_unit(headers, widths, [[h] for h in headers], size, pad, shade=True)
@@ -192,28 +198,55 @@ class Flow:
             for start in range(0, tallest, max(1, max_lines)):
                 chunk = [c[start : start + max_lines] for c in cells]
                 units.append(self._row_unit(row, widths, chunk, size, pad))
-        self.add(units[:2])  # the header stays with the first row
-        for unit in units[2:]:
-            self.groups.append([unit])
+        tail = 3 if len(units) > 5 else len(units)  # the last rows go to a page together
+        body, last = units[: len(units) - tail], units[len(units) - tail :]
+        if body:
+            self.add(body[:2])  # the header stays with the first row
+            for unit in body[2:]:
+                self.groups.append([unit])
+            self.groups.append(last)
+        else:
+            self.add(last)
+
+    def _column_widths(self, headers, rows, fractions, size, pad, fit) -> list[float]:
+        widths = [self.width * f / sum(fractions) for f in fractions]
+        if not fit:
+            return widths
+        need = {i: max(text_width(r[i], self.font, size) for r in [headers, *rows]) + 2 * pad + 0.5
+                for i in fit}
+        extra = sum(max(0.0, need[i] - widths[i]) for i in fit)
+        others = [i for i in range(len(widths)) if i not in need]
+        spare = sum(widths[i] - 2.5 * size for i in others)
+        if extra <= 0 or spare <= 0:
+            return widths
+        take = min(extra, spare)
+        for i in fit:
+            widths[i] += max(0.0, need[i] - widths[i]) * take / extra
+        for i in others:
+            widths[i] -= (widths[i] - 2.5 * size) * take / spare
+        return widths
 
     def _row_unit(self, row, widths, cells, size, pad, shade=False) -> Unit:
         font = self.font
         lh = self.line_height(size)
         height = max(len(c) for c in cells) * lh + 2 * pad
+        lw = 0.5  # strokes are inset by half their width: nothing outside the content box
 
         def draw(c, left: float, top: float) -> None:
             c.saveState()
-            c.setLineWidth(0.5)
+            c.setLineWidth(lw)
             x = left
-            for w, lines in zip(widths, cells):
+            for i, (w, lines) in enumerate(zip(widths, cells)):
+                x0 = x + (lw / 2 if i == 0 else 0)
+                x1 = x + w - (lw / 2 if i == len(widths) - 1 else 0)
                 if shade:
                     c.setFillGray(0.9)
-                    c.rect(x, top - height, w, height, stroke=1, fill=1)
+                    c.rect(x0, top - height, x1 - x0, height, stroke=1, fill=1)
                     c.setFillGray(0)
                 else:
-                    c.rect(x, top - height, w, height, stroke=1, fill=0)
-                for i, line in enumerate(lines):
-                    draw_text(c, font, size, x + pad, top - pad - i * lh - size * 1.1, line, bold=shade)
+                    c.rect(x0, top - height, x1 - x0, height, stroke=1, fill=0)
+                for j, line in enumerate(lines):
+                    draw_text(c, font, size, x + pad, top - pad - j * lh - size * 1.1, line, bold=shade)
                 x += w
             c.restoreState()
 
@@ -236,25 +269,28 @@ class Flow:
     def seal(self, hall_name: str, caption: str, date_text: str, side: tuple[str, ...] = ()) -> None:
         """Where the seal (受理专用章) goes: hall name, caption, date, and a dashed ring.
 
-        ``side``: short lines (phones) set to the left of the seal when there is room.
+        The three lines are set in the largest size (at most the body size) at
+        which each fits inside the ring.  ``side``: short lines (phones) set to
+        the left of the seal when there is room.
         """
         p = self.paper
-        size, small = p.body, p.small + 1
-        box = min(self.width, max(p.seal * 1.4, text_width(hall_name, self.font, size) + size))
-        side_w = self.width - box - size
+        small = p.small + 1
+        lines = [hall_name, f"（{caption}）", date_text]
+        size = self._seal_size(lines, p.seal / 2)
+        box = min(self.width, p.seal * 1.25)
+        side_w = self.width - box - small
         if side and side_w < self.width * 0.5:  # no room beside it (the roll): lines above
             for line in side:
                 self.para(line, small)
             self.keep_with_next()
             side = ()
         side_lines = [ln for text in side for ln in wrap(text, self.font, small, side_w)]
-        lines = [hall_name, f"（{caption}）", date_text]
-        lh = self.line_height(size)
-        height = max(p.seal, len(lines) * lh, len(side_lines) * self.line_height(small)) + size * 0.5
+        lh = size * LEADING
+        height = max(p.seal, len(side_lines) * self.line_height(small)) + p.body * 0.5
         font, width = self.font, self.width
 
         def draw(c, left: float, top: float) -> None:
-            slh = small * LEADING
+            slh = self.line_height(small)
             y = top - (height - len(side_lines) * slh) / 2  # vertically centred beside the seal
             for text in side_lines:
                 draw_text(c, font, small, left, y - small * 1.1, text)
@@ -264,7 +300,7 @@ class Flow:
             c.setStrokeGray(0.6)
             c.setLineWidth(0.6)
             c.setDash(2, 2)
-            c.circle(x0 + box / 2, top - height / 2, p.seal / 2, stroke=1, fill=0)
+            c.circle(x0 + box / 2, top - height / 2, p.seal / 2 - 0.3, stroke=1, fill=0)
             c.restoreState()
             y = top - (height - len(lines) * lh) / 2
             for text in lines:
@@ -273,6 +309,28 @@ class Flow:
                 y -= lh
 
         self.add([Unit(height, draw)])
+
+    def _seal_size(self, lines: list[str], radius: float) -> float:
+        """The largest size ≤ body at which every line of the seal fits inside its ring."""
+        size = self.paper.body
+        inner = radius - 0.6 - 1.0  # the ring's stroke and a 1 pt gap
+        while size > 4:
+            lh = size * LEADING
+            ok = True
+            for i, text in enumerate(lines):
+                mid = (i - (len(lines) - 1) / 2) * lh  # line centre below the ring's centre
+                far = abs(mid) + size * 0.6  # the line's edge farthest from the centre
+                if far >= inner:
+                    ok = False
+                    break
+                half_chord = (inner**2 - far**2) ** 0.5
+                if text_width(text, self.font, size) / 2 > half_chord:
+                    ok = False
+                    break
+            if ok:
+                return size
+            size -= 0.25
+        return size
 
     def signature(self, label: str, size: float | None = None) -> None:
         """``label`` followed by a line to sign on."""

@@ -42,11 +42,31 @@ def render(kind: NoticeKind | str, data: NoticeData | ManifestData, paper: str |
         raise PrintError(f"{kind.title}的数据类型不符")
     font = choose_font(settings.font_path)
     tz = zone(settings.timezone)
-    flow = Flow(paper_for(paper or settings.paper), font.name)
-    BUILDERS[kind](Doc(flow, data, tz), data)
+    flow = _layout(kind, data, paper_for(paper or settings.paper), font.name, tz)
     number = data.number if is_manifest else data.case_number
     reprint_note = ""
     if data.reprint:
         moment = data.reprinted_at
         reprint_note = f"补打 {moment.astimezone(tz):%Y-%m-%d %H:%M}" if moment else "补打"
     return draw_pages(flow, number=number, title=kind.title, author=data.hall.name, reprint_note=reprint_note)
+
+
+def _layout(kind: NoticeKind, data, paper, font: str, tz) -> Flow:
+    """Build the document; on paper, tighten it when that saves a page.
+
+    A notice whose last page is nearly empty (a stray row and the seal) is
+    built again with tighter leading and tables; the version with the fewest
+    pages wins (the loosest one on a tie).
+    """
+    best: tuple[int, Flow] | None = None
+    for tight in (0, 1, 2):
+        flow = Flow(paper, font, tight)
+        BUILDERS[kind](Doc(flow, data, tz), data)
+        if paper.height is None:
+            return flow
+        pages = flow.paginate()
+        if best is None or len(pages) < best[0]:
+            best = (len(pages), flow)
+        if len(pages) == 1:
+            break
+    return best[1]
