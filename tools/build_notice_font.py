@@ -28,6 +28,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "data" / "fonts" / "clerk-notice-song.ttf"
 FACE = 0  # AR PL UMing CN (simplified Chinese glyph shapes)
+# Renamed (the APL allows modified versions under the same licence): reportlab
+# merges fonts that share a PostScript name, so the shipped subset must not be
+# called UMingCN, or a system uming.ttc configured as the fallback would vanish.
+FAMILY = "Clerk Notice Song"
+POSTSCRIPT = "ClerkNoticeSong"
+
+# Characters outside GB 2312 that are common in personal and company names
+# (given names, 堃/喆/昇…); the catalog and templates are added automatically.
+NAME_CHARS = (
+    "堃喆昇旻玥珺瑄婧琦琨瑾璟璐钰铖锟镕昕晟晗暄煜烨焜炜熠翀翾鹍鹏鹍彧祎禕祺禛"
+    "骐骞骢驰赟赉甯奭皓皞颢頔淏滢瀚沄沣泓洺浛淇渲溍潆澔灏燚垚鑫犇淼焱森磊"
+    "芃苡茜荀莙萁蓁蔚蕤蘅菡萱筠箐篪籽玹玟玧珏珩珮琇琬琰瑀瑗瑱璇璠璨瓅"
+)
 
 # Text sources whose every character must be printable.
 SOURCES = (
@@ -62,15 +75,36 @@ def gb2312() -> set[str]:
     return chars
 
 
-def wanted() -> set[str]:
-    chars = gb2312()
-    for lo, hi in RANGES:
-        chars.update(chr(c) for c in range(lo, hi + 1))
+def source_chars() -> set[str]:
+    """Every character of the shipped data, the settings' defaults and the templates."""
+    chars: set[str] = set()
     for folder, patterns in SOURCES:
         for pattern in patterns:
             for path in sorted(folder.rglob(pattern)):
                 chars.update(path.read_text(encoding="utf-8"))
+    return {ch for ch in chars if ch.isprintable()}
+
+
+def wanted() -> set[str]:
+    chars = gb2312() | set(NAME_CHARS) | source_chars()
+    for lo, hi in RANGES:
+        chars.update(chr(c) for c in range(lo, hi + 1))
     return {ch for ch in chars if ch.isprintable() or ch == "\u3000"}
+
+
+def rename(font) -> None:
+    """Give the subset its own family and PostScript names (see POSTSCRIPT)."""
+    names = font["name"]
+    for record in list(names.names):
+        if record.nameID in (1, 3, 4, 6, 16, 17):
+            names.removeNames(nameID=record.nameID)
+    names.setName(FAMILY, 1, 3, 1, 0x409)
+    names.setName("Regular", 2, 3, 1, 0x409)
+    names.setName(f"{POSTSCRIPT};subset of AR PL UMing CN", 3, 3, 1, 0x409)
+    names.setName(FAMILY, 4, 3, 1, 0x409)
+    names.setName(POSTSCRIPT, 6, 3, 1, 0x409)
+    names.setName("Subset of AR PL UMing CN (Arphic Technology; CJK Unifonts), Arphic Public License",
+                  10, 3, 1, 0x409)
 
 
 def build(source: Path, output: Path = OUTPUT) -> tuple[int, list[str]]:
@@ -81,7 +115,8 @@ def build(source: Path, output: Path = OUTPUT) -> tuple[int, list[str]]:
     font = TTFont(str(source), fontNumber=FACE, lazy=False)
     cmap = font.getBestCmap()
     chars = wanted()
-    lacking = sorted(ch for ch in chars if ord(ch) not in cmap and ch.isprintable() and ord(ch) > 0x7F)
+    lacking = sorted(ch for ch in source_chars() | set(NAME_CHARS) if ord(ch) not in cmap and ord(ch) > 0x7F
+                     and not ch.isspace())
     options = subset.Options()
     options.layout_features = []
     options.drop_tables += ["BDF ", "EBDT", "EBLC", "EBSC", "FFTM", "GDEF", "GPOS", "GSUB",
@@ -94,6 +129,7 @@ def build(source: Path, output: Path = OUTPUT) -> tuple[int, list[str]]:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[ord(ch) for ch in chars if ord(ch) in cmap])
     subsetter.subset(font)
+    rename(font)
     output.parent.mkdir(parents=True, exist_ok=True)
     font.save(str(output))
     return font["maxp"].numGlyphs, lacking
