@@ -91,3 +91,54 @@ def box_glyphs(pdf: bytes) -> list[str]:
                         elif not ch.isspace() and program["glyf"][glyph].numberOfContours == 0:
                             problems.append(f"page {number}: {ch!r} has an empty glyph")
     return problems
+
+
+def seal_geometry(pdf: bytes, texts: list[str]):
+    """((cx, cy, r) of the dashed seal ring, [bbox of each text line in ``texts``]) on the last page.
+
+    The ring is the path stroked with the dash pattern [2 2]; text boxes come
+    from the text matrices and the fonts' advance widths.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    from clerk.printing.cjkwrap import text_width
+    from clerk.printing.fonts import choose_font
+
+    reader = PdfReader(io.BytesIO(pdf))
+    page = reader.pages[-1]
+    ops = ContentStream(page.get_contents(), reader).operations
+    ring = None
+    dashed = False
+    points: list[tuple[float, float]] = []
+    for operands, op in ops:
+        if op == b"d":
+            dashed = [float(v) for v in operands[0]] == [2.0, 2.0]
+        elif dashed and op in (b"m", b"c"):
+            points += [(float(operands[i]), float(operands[i + 1])) for i in range(0, len(operands), 2)]
+        elif dashed and op in (b"S", b"s") and points:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            ring = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, (max(xs) - min(xs)) / 2)
+            points = []
+    font = choose_font("").name
+    boxes = []
+    found: dict[str, tuple] = {}
+
+    runs: list[list] = []  # [text, x, y, size]: pypdf splits a line into chunks at the same origin
+
+    def visit(text, cm, tm, font_dict, size):
+        x, y = tm[4] + cm[4], tm[5] + cm[5]
+        if runs and (runs[-1][1], runs[-1][2]) == (x, y):
+            runs[-1][0] += text
+        elif text.strip():
+            runs.append([text, x, y, size * tm[0]])
+
+    page.extract_text(visitor_text=visit)
+    for text, x, y, size in runs:
+        if text.strip() in texts:
+            found[text.strip()] = (x, y, size)  # the last occurrence: the seal
+    for text in texts:
+        if text in found:
+            x, y, size = found[text]
+            boxes.append((x, y - 0.2 * size, x + text_width(text, font, size), y + 0.9 * size))
+    return ring, boxes
