@@ -153,6 +153,12 @@ def face_for(font: str, ch: str) -> str | None:
     return None
 
 
+def covers(font: str, text: str) -> bool:
+    """Does the main font of font set ``font`` have every character of ``text``?"""
+    coverage = _COVERAGE.get(font)
+    return coverage is None or coverage.issuperset(map(ord, text))
+
+
 def missing_glyph_error(ch: str, font: str) -> PrintError:
     fallback = _FALLBACK.get(font)
     where = "随程序发布的字体和配置的系统字体" if fallback else "随程序发布的字体"
@@ -191,9 +197,27 @@ def _truetype(spec: str, name: str = "") -> tuple[str, str]:
     lacking = [ch for ch in PROBE if ord(ch) not in font.face.charToGlyph]
     if lacking:
         raise PrintError(f"字体 {path.name} 缺少常用字符（{''.join(lacking)}），不能用于打印通知书")
+    font.face.makeSubset = _SubsetCache(font.face.makeSubset)
     pdfmetrics.registerFont(font)
     _COVERAGE[name] = frozenset(font.face.charToGlyph)
     return name, str(path)
+
+
+class _SubsetCache:
+    """Font programs of subsets already built in this process (same glyphs, same bytes)."""
+
+    def __init__(self, make, size: int = 64):
+        self.make, self.size = make, size
+        self.built: dict[tuple[int, ...], bytes] = {}
+
+    def __call__(self, subset) -> bytes:
+        key = tuple(subset)
+        program = self.built.get(key)
+        if program is None:
+            if len(self.built) >= self.size:
+                self.built.pop(next(iter(self.built)))
+            program = self.built[key] = self.make(subset)
+        return program
 
 
 def system_fonts_present(candidates: tuple[str, ...] = SYSTEM_CANDIDATES) -> list[str]:

@@ -350,6 +350,10 @@ class Flow:
     def footer_height(self) -> float:
         return self.paper.small * LEADING * 1.5
 
+    def forced_pages(self) -> int:
+        """Pages the document has at least: one, plus one per page break."""
+        return 1 + sum(1 for g in self.groups if g is PAGE_BREAK)
+
     def body_height(self) -> float:
         assert self.paper.height is not None
         return self.paper.height - 2 * self.paper.margin - self.footer_height()
@@ -407,8 +411,10 @@ def draw_text(c, font: str, size: float, x: float, y: float, text: str, *,
 
 def font_runs(font: str, text: str) -> list[tuple[str, str]]:
     """``text`` split into (registered font, run) pairs; PrintError for a missing glyph."""
-    from clerk.printing.fonts import face_for, missing_glyph_error
+    from clerk.printing.fonts import covers, face_for, missing_glyph_error
 
+    if covers(font, text):  # the common case: the main font has every character
+        return [(font, text)]
     runs: list[tuple[str, str]] = []
     for ch in text:
         face = face_for(font, ch)

@@ -54,9 +54,10 @@ def render(kind: NoticeKind | str, data: NoticeData | ManifestData, paper: str |
 def _layout(kind: NoticeKind, data, paper, font: str, tz) -> Flow:
     """Build the document; on paper, tighten it when that saves a page.
 
-    A notice whose last page is nearly empty (a stray row and the seal) is
-    built again with tighter leading and tables; the version with the fewest
-    pages wins (the loosest one on a tie).
+    A notice whose last page holds only a little (a stray row and the seal)
+    is built again with tighter leading and tables; the version with the
+    fewest pages wins (the loosest one on a tie).  Pages forced by a page
+    break (the commitment's second copy) are never "saved".
     """
     best: tuple[int, Flow] | None = None
     for tight in (0, 1, 2):
@@ -67,6 +68,12 @@ def _layout(kind: NoticeKind, data, paper, font: str, tz) -> Flow:
         pages = flow.paginate()
         if best is None or len(pages) < best[0]:
             best = (len(pages), flow)
-        if len(pages) == 1:
+        if len(pages) <= flow.forced_pages() or _last_page_share(flow, pages) > 0.4:
             break
     return best[1]
+
+
+def _last_page_share(flow: Flow, pages) -> float:
+    last = pages[-1]
+    used = last[-1][0] + last[-1][1].height if last else 0.0
+    return used / flow.body_height()
