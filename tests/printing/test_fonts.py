@@ -13,7 +13,6 @@ from clerk.printing import NoticeKind, PrintError, render
 from clerk.printing.fonts import (
     CID_FONT,
     PROBE,
-    SYSTEM_CANDIDATES,
     choose_font,
     outline_format,
     shipped_font_path,
@@ -118,17 +117,3 @@ def test_truetype_font_without_chinese_glyphs_is_refused(settings):
 def test_bad_face_index_is_refused():
     with pytest.raises(PrintError, match="字体序号无效"):
         choose_font(f"{VERA}#x")
-
-
-HOST_CJK = [p for p in SYSTEM_CANDIDATES if Path(p).is_file()]
-
-
-@pytest.mark.skipif(not HOST_CJK, reason="no TrueType CJK font on this host (optional check)")
-def test_embedded_host_font_is_subset_and_text_extracts(settings):
-    font = choose_font(HOST_CJK[0])
-    assert font.embedded
-    data = sample(NoticeKind.ONE_TIME, HALL)
-    pdf = render(NoticeKind.ONE_TIME, data, "a4", replace(settings, font_path=HOST_CJK[0]))
-    assert b"/FontFile2" in pdf
-    text = pdf_text(pdf)
-    assert data.case_number in text and data.missing[0].name in text
