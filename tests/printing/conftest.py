@@ -55,28 +55,7 @@ def barcodes(pdf: bytes, page: int = 0, scale: float = 3.0) -> list[str]:
 
 @pytest.fixture
 def cupsd(tmp_path, monkeypatch):
-    """A real, private CUPS scheduler (queues ``good`` and ``jam``); CUPS_SERVER points at it.
+    """A real, private CUPS scheduler (queues ``good`` and ``jam``); CUPS_SERVER points at it."""
+    from tests.printing.cupsd import private_cupsd
 
-    Skipped with the reason when CUPS is not installed, except under CI=true,
-    where a missing CUPS is a failure (.ci/run installs it).
-    """
-    import os
-
-    from tests.printing.cupsd import Cupsd, missing
-
-    why = missing()
-    if why:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but a private CUPS scheduler cannot run: {why}")
-        pytest.skip(why)
-    server = Cupsd(tmp_path / "cups")
-    try:
-        server.start()
-    except RuntimeError as exc:
-        server.stop()
-        if os.environ.get("CI", "").lower() == "true":
-            raise
-        pytest.skip(f"private cupsd did not start: {exc}")
-    monkeypatch.setenv("CUPS_SERVER", server.server)
-    yield server
-    server.stop()
+    yield from private_cupsd(tmp_path, monkeypatch)

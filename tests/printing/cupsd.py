@@ -113,3 +113,32 @@ class Cupsd:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def private_cupsd(tmp_path: Path, monkeypatch):
+    """Fixture body: start a private scheduler, point CUPS_SERVER at it, stop it after.
+
+    Skipped with the reason when CUPS is not installed, except under CI=true,
+    where a missing CUPS is a failure (.ci/run installs it).
+    """
+    import pytest
+
+    ci = os.environ.get("CI", "").lower() == "true"
+    why = missing()
+    if why:
+        if ci:
+            pytest.fail(f"CI=true but a private CUPS scheduler cannot run: {why}")
+        pytest.skip(why)
+    server = Cupsd(tmp_path / "cups")
+    try:
+        server.start()
+    except RuntimeError as exc:
+        server.stop()
+        if ci:
+            raise
+        pytest.skip(f"private cupsd did not start: {exc}")
+    monkeypatch.setenv("CUPS_SERVER", server.server)
+    try:
+        yield server
+    finally:
+        server.stop()
