@@ -67,6 +67,7 @@ DrawFn = Callable[[object, float, float], None]  # (canvas, x_left, y_top)
 class Unit:
     height: float
     draw: DrawFn
+    header: Unit | None = None  # a table row: its table's header, repeated atop a new page
 
 
 PAGE_BREAK: list[Unit] = []
@@ -197,7 +198,7 @@ class Flow:
             tallest = max(len(c) for c in cells)
             for start in range(0, tallest, max(1, max_lines)):
                 chunk = [c[start : start + max_lines] for c in cells]
-                units.append(self._row_unit(row, widths, chunk, size, pad))
+                units.append(self._row_unit(row, widths, chunk, size, pad, header=header))
         tail = 3 if len(units) > 5 else len(units)  # the last rows go to a page together
         body, last = units[: len(units) - tail], units[len(units) - tail :]
         if body:
@@ -226,7 +227,7 @@ class Flow:
             widths[i] -= (widths[i] - 2.5 * size) * take / spare
         return widths
 
-    def _row_unit(self, row, widths, cells, size, pad, shade=False) -> Unit:
+    def _row_unit(self, row, widths, cells, size, pad, shade=False, header: Unit | None = None) -> Unit:
         font = self.font
         lh = self.line_height(size)
         height = max(len(c) for c in cells) * lh + 2 * pad
@@ -250,7 +251,7 @@ class Flow:
                 x += w
             c.restoreState()
 
-        return Unit(height, draw)
+        return Unit(height, draw, header)
 
     def barcode(self, number: str) -> None:
         """The case number as Code 128, with the number in text under it."""
@@ -379,6 +380,9 @@ class Flow:
                 if used + unit.height > limit and pages[-1]:
                     pages.append([])
                     used = 0.0
+                if not pages[-1] and unit.header is not None and len(pages) > 1:
+                    pages[-1].append((used, unit.header))  # a table continued: its header again
+                    used += unit.header.height
                 pages[-1].append((used, unit))
                 used += unit.height
         return pages

@@ -102,6 +102,8 @@ def test_materials_tables_never_leave_one_stray_row(settings, count, pages):
     on_last = [m.name for m in data.received if m.name in last]
     assert len(on_last) == count or len(on_last) >= 3  # the table's tail, never one row
     assert "行政审批受理专用章" in last  # the seal with the last rows
+    for continued in texts[1:]:
+        assert continued.startswith("序号材料名称形式份数")  # the table's header again
 
 
 def test_the_a5_one_time_notice_keeps_its_deadline_with_the_seal(settings):

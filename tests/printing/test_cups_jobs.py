@@ -24,6 +24,8 @@ from tests.printing.test_queue import MemoryNoticeStore, loader
 sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
 from drafts import hygiene  # noqa: E402
 
+pytestmark = pytest.mark.slow  # each test starts its own cupsd
+
 
 @pytest.fixture
 def pdf(tmp_path) -> Path:

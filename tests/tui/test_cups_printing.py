@@ -15,7 +15,7 @@ from clerk.cases.lifecycle import CaseState
 
 from .visit import PERSON, applicant, finish, pick, settle, sign_in
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
 TEACHER = "370112-JYTY-003"  # 教师资格认定, 承诺件
 
