@@ -253,19 +253,58 @@ class Flow:
 
         return Unit(height, draw, header)
 
-    def barcode(self, number: str) -> None:
-        """The case number as Code 128, with the number in text under it."""
+    def barcode(self, number: str, link: str = "") -> None:
+        """The case number as Code 128, with the number in text under it.
+
+        ``link``: the case's progress page, as a QR code beside the barcode
+        (under it when the paper is too narrow for both side by side).
+        """
+        from clerk.printing import qrcode
+
         p = self.paper
-        geo = code128.geometry(number, self.width, p.dpi, p.max_dots)
         font, size, width = self.font, p.body, self.width
+        qr = None
+        if link:
+            side = p.bar_height + size * 1.5
+            qr = qrcode.geometry(link, side, p.dpi, p.max_dots)
+            if qr is not None:
+                room = width - qr.size - size
+                geo = code128.geometry(number, room, p.dpi, p.max_dots)
+                if geo.module < code128.geometry(number, width, p.dpi, p.max_dots).module:
+                    qr = None  # it would make the bars thinner: put the QR code under the barcode
+        geo = code128.geometry(number, width - (qr.size + size if qr else 0), p.dpi, p.max_dots)
 
         def draw(c, left: float, top: float) -> None:
-            x = left + (width - geo.width) / 2
+            x = left + (width - geo.width - (qr.size + size if qr else 0)) / 2
             code128.draw_barcode(c, geo, x, top - p.bar_height, p.bar_height, p.dpi)
             tw = text_width(number, font, size)
-            draw_text(c, font, size, left + (width - tw) / 2, top - p.bar_height - size * 1.15, number)
+            draw_text(c, font, size, x + (geo.width - tw) / 2, top - p.bar_height - size * 1.15, number)
+            if qr is not None:
+                qrcode.draw_qr(c, qr, x + geo.width + size, top, p.dpi)
 
-        self.add([Unit(p.bar_height + size * 1.5, draw)])
+        height = p.bar_height + size * 1.5
+        if qr is not None:
+            height = max(height, qr.size)
+        self.add([Unit(height, draw)])
+        if link and qr is None:
+            self._qr_below(link)
+
+    def _qr_below(self, link: str) -> None:
+        from clerk.printing import qrcode
+
+        p = self.paper
+        qr = qrcode.geometry(link, min(self.width, 30 * MM), p.dpi, p.max_dots)
+        if qr is None:
+            return
+        small, width = p.small, self.width
+        caption = "扫码查询办理进度"
+
+        def draw(c, left: float, top: float) -> None:
+            qrcode.draw_qr(c, qr, left + (width - qr.size) / 2, top, p.dpi)
+            tw = text_width(caption, self.font, small)
+            draw_text(c, self.font, small, left + (width - tw) / 2, top - qr.size - small * 1.1, caption)
+
+        self.add([Unit(qr.size + small * LEADING, draw)])
 
     def seal(self, hall_name: str, caption: str, date_text: str, side: tuple[str, ...] = ()) -> None:
         """Where the seal (受理专用章) goes: hall name, caption, date, and a dashed ring.

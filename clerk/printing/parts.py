@@ -44,11 +44,12 @@ def issue_day(data, tz: tzinfo) -> date:
 class Doc:
     """A document being built: flow + data + time zone."""
 
-    def __init__(self, flow: Flow, data, tz: tzinfo):
+    def __init__(self, flow: Flow, data, tz: tzinfo, progress_url: str = ""):
         self.flow = flow
         self.data = data
         self.tz = tz
         self.paper = flow.paper
+        self.progress_url = progress_url  # Settings.progress_url: a QR code beside the barcode
 
     def header(self, title: str, subtitle: str = "", number: str = "") -> None:
         f, p = self.flow, self.paper
@@ -59,8 +60,10 @@ class Doc:
         if self.data.reprint:
             f.para("【补打】", p.body * 1.15, align="center", bold=True)
         if number:
+            from clerk.printing.qrcode import progress_link
+
             f.space(0.2)
-            f.barcode(number)
+            f.barcode(number, progress_link(self.progress_url, number))
         f.space(0.3)
 
     def salutation(self, d: NoticeData) -> None:

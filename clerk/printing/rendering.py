@@ -42,7 +42,7 @@ def render(kind: NoticeKind | str, data: NoticeData | ManifestData, paper: str |
         raise PrintError(f"{kind.title}的数据类型不符")
     font = choose_font(settings.font_path)
     tz = zone(settings.timezone)
-    flow = _layout(kind, data, paper_for(paper or settings.paper), font.name, tz)
+    flow = _layout(kind, data, paper_for(paper or settings.paper), font.name, tz, settings.progress_url)
     number = data.number if is_manifest else data.case_number
     reprint_note = ""
     if data.reprint:
@@ -51,7 +51,7 @@ def render(kind: NoticeKind | str, data: NoticeData | ManifestData, paper: str |
     return draw_pages(flow, number=number, title=kind.title, author=data.hall.name, reprint_note=reprint_note)
 
 
-def _layout(kind: NoticeKind, data, paper, font: str, tz) -> Flow:
+def _layout(kind: NoticeKind, data, paper, font: str, tz, progress_url: str = "") -> Flow:
     """Build the document; on paper, tighten it when that saves a page.
 
     A notice whose last page holds only a little (a stray row and the seal)
@@ -62,7 +62,7 @@ def _layout(kind: NoticeKind, data, paper, font: str, tz) -> Flow:
     best: tuple[int, Flow] | None = None
     for tight in (0, 1, 2):
         flow = Flow(paper, font, tight)
-        BUILDERS[kind](Doc(flow, data, tz), data)
+        BUILDERS[kind](Doc(flow, data, tz, progress_url), data)
         if paper.height is None:
             return flow
         pages = flow.paginate()
