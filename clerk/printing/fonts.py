@@ -54,6 +54,9 @@ SYSTEM_CANDIDATES = (
 
 # Characters every notice uses: Chinese, full-width punctuation, Latin, digits.
 PROBE = "受理编号办结时间，（）：SF0123456789-X"
+# A fallback font only draws what the shipped font lacks: Chinese is enough
+# (Droid Sans Fallback, with no Latin digits, is a fine fallback).
+FALLBACK_PROBE = "受理编号办结时间"
 
 
 def shipped_font_path() -> Path:
@@ -114,7 +117,7 @@ def _font_set(shipped: str, spec: str) -> FontChoice:
     primary, _ = _truetype(shipped, SHIPPED_NAME)
     if not spec:
         return FontChoice(primary, True, shipped, note="嵌入字体子集")
-    fallback, source = _truetype(spec)
+    fallback, source = _truetype(spec, probe=FALLBACK_PROBE)
     name = f"{primary}+{fallback}"
     _register_alias(name, primary)
     _FALLBACK[name] = fallback
@@ -167,7 +170,7 @@ def missing_glyph_error(ch: str, font: str) -> PrintError:
 
 
 @lru_cache(maxsize=None)
-def _truetype(spec: str, name: str = "") -> tuple[str, str]:
+def _truetype(spec: str, name: str = "", probe: str = PROBE) -> tuple[str, str]:
     """Register the TrueType font ``spec`` once per process; (registered name, path)."""
     path_text, _, index_text = spec.partition("#")
     path = Path(path_text).expanduser()
@@ -194,7 +197,7 @@ def _truetype(spec: str, name: str = "") -> tuple[str, str]:
         font = TTFont(name, str(path), subfontIndex=index)
     except TTFError as exc:
         raise PrintError(f"字体 {path.name} 无法使用：{exc}") from exc
-    lacking = [ch for ch in PROBE if ord(ch) not in font.face.charToGlyph]
+    lacking = [ch for ch in probe if ord(ch) not in font.face.charToGlyph]
     if lacking:
         raise PrintError(f"字体 {path.name} 缺少常用字符（{''.join(lacking)}），不能用于打印通知书")
     font.face.makeSubset = _SubsetCache(font.face.makeSubset)
