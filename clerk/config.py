@@ -45,7 +45,7 @@ class Settings:
     printer: str = ""  # CUPS queue name for `lp -d`; empty: no printer, PDFs only
     print_command: str = ""  # alternative: a command taking the PDF path as last argument
     paper: str = "a4"  # a4 | a5 | roll
-    font_path: str = ""  # TrueType/OpenType CJK font to embed; empty: detect or CID font
+    font_path: str = ""  # fallback TrueType font for characters the shipped notice font lacks; "STSong-Light": CID
     scanner_prefix: str = ""  # prefix a barcode scanner sends before the case number
     hall: HallInfo = field(default_factory=HallInfo)
     # Security and multi-window settings shared by the hardening work.
@@ -55,6 +55,7 @@ class Settings:
     idle_lock_minutes: int = 10  # a window left alone this long locks its screen
     statement_timeout_seconds: float = 5.0  # a store call that takes longer is "not known yet"
     fallback_may_decide: bool = False  # may the fallback desk record back-office decisions
+    progress_url: str = ""  # progress-query page; "{number}" becomes the case number; notices print a QR code
 
     @property
     def effective_database_url(self) -> str:
@@ -77,6 +78,7 @@ _ENV = {
     "CLERK_PRINT_COMMAND": ("print_command", str),
     "CLERK_PAPER": ("paper", str),
     "CLERK_FONT": ("font_path", str),
+    "CLERK_PROGRESS_URL": ("progress_url", str),
     "CLERK_SCANNER_PREFIX": ("scanner_prefix", str),
     "CLERK_KEY_FILE": ("key_file", Path),
     "CLERK_LOCKOUT_ATTEMPTS": ("lockout_attempts", int),

@@ -58,13 +58,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show_font(settings) -> int:
-    from clerk.printing.fonts import choose_font
+    from clerk.printing.fonts import choose_font, system_fonts_present
 
     font = choose_font(settings.font_path)
-    state = "已嵌入（子集）" if font.embedded else "未嵌入"
-    print(f"字体：{font.source}（{state}）")
-    if font.note:
-        print(font.note)
+    print(font.describe())
+    print(f"字体文件：{font.source}")
+    if font.embedded and not font.fallback_source:
+        found = system_fonts_present()
+        hint = f"（本机可用：{'、'.join(found)}）" if found else ""
+        print(f"缺字备用字体：未配置；可用 CLERK_FONT 指定含生僻字的 TrueType 系统字体{hint}")
     return 0
 
 

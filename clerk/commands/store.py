@@ -221,4 +221,11 @@ def _setup(args) -> int:
             print(problem, file=sys.stderr)
         return _fail(f"事项目录 {settings.catalog_dir} 有 {len(exc.problems)} 处问题，请修正后重试")
     print(f"事项目录已载入：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事（版本 {catalog.version[:12]}）")
+    from clerk.printing.data import PrintError
+    from clerk.printing.fonts import choose_font
+
+    try:
+        print(choose_font(settings.font_path).describe())
+    except PrintError as exc:
+        return _fail(f"通知书字体不可用：{exc}")
     return 0

@@ -10,6 +10,7 @@ from typing import Any
 
 from clerk.config import Settings
 from clerk.printing.data import (
+    BundleItem,
     MissingMaterial,
     NoticeData,
     ReceivedMaterial,
@@ -48,10 +49,10 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
             if supply_by is not None:
                 tolerated.append(ToleratedMaterial(material.name, material.requirement, supply_by))
 
+    verdict = assess(case.checklist, case.marks)
     if case.one_time_notice is not None:
         missing = tuple(MissingMaterial(ln.name, ln.requirement, ln.form, ln.copies) for ln in case.one_time_notice)
     else:
-        verdict = assess(case.checklist, case.marks)
         missing = tuple(
             MissingMaterial(e.material.name, e.material.requirement, e.material.form.value, e.material.copies)
             for req in verdict.missing
@@ -86,6 +87,26 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
         tolerated=tuple(tolerated),
         reason=case.reason,
         waybill=case.waybill or "",
+        items=tuple(bundle_item(child) for child in case.children) if case.is_bundle else (),
+        complete=str(verdict.state) == "complete",
+    )
+
+
+def bundle_item(child: Any) -> BundleItem:
+    """One item of a bundle as printed: its own number, state and date."""
+    from clerk.cases.lifecycle import CaseState
+    from clerk.cases.views import DeadlineKind
+
+    state = CaseState(child.state)
+    promised = child.deadline(DeadlineKind.PROMISED)
+    waiting = state in (CaseState.ACCEPTED, CaseState.TOLERATED)
+    return BundleItem(
+        number=child.number,
+        name=child.name,
+        state=state.value,
+        due_date=promised.due.date if promised and waiting else None,
+        due_provisional=bool(promised and waiting and promised.due.provisional),
+        done_at=child.received_at if state is CaseState.DONE_ON_THE_SPOT else None,
     )
 
 

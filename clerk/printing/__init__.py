@@ -17,6 +17,7 @@ _EXPORTS = {
     "ReceivedMaterial": "clerk.printing.data",
     "MissingMaterial": "clerk.printing.data",
     "ToleratedMaterial": "clerk.printing.data",
+    "BundleItem": "clerk.printing.data",
     "PrintError": "clerk.printing.data",
     "render": "clerk.printing.rendering",
     "PAPERS": "clerk.printing.layout",

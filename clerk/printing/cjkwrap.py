@@ -17,7 +17,9 @@ NO_END = set("（【《「『“‘([{")  # never at the end of a line
 def _char_width(font: str, ch: str) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth(ch, font, 1.0)
+    from clerk.printing.fonts import face_for
+
+    return stringWidth(ch, face_for(font, ch) or font, 1.0)
 
 
 def text_width(text: str, font: str, size: float) -> float:
@@ -60,5 +62,36 @@ def wrap(text: str, font: str, size: float, width: float, rest_width: float | No
             lines.append("".join(line).rstrip())
             line = carry + [tok]
             used = text_width("".join(line), font, size)
-        lines.append("".join(line).rstrip())
+        last = "".join(line).rstrip()
+        if lines and _is_widow(last):
+            last = _pull_back(lines, last, font, size, rest)
+        lines.append(last)
     return lines
+
+
+def _is_widow(line: str) -> bool:
+    """A last line of at most one character besides punctuation (``结。``)."""
+    body = [ch for ch in line if ch not in NO_START and ch not in NO_END and not ch.isspace()]
+    return 0 < len(line) and len(body) <= 1 and len(line) <= 3
+
+
+def _pull_back(lines: list[str], last: str, font: str, size: float, width: float) -> str:
+    """Move characters from the line before to the widow so it holds at least two.
+
+    Never splits a Latin run, never leaves closing punctuation at the start of
+    the new last line nor opening punctuation at the end of the line before.
+    """
+    prev = lines[-1]
+    tokens = _TOKENS.findall(prev)
+    moved = ""
+    while len(tokens) > 2:
+        tok = tokens.pop()
+        moved = tok + moved
+        if text_width(moved + last, font, size) > width:
+            return last
+        if tok[0] in NO_START or (tokens and tokens[-1] in NO_END):
+            continue
+        if not _is_widow(moved + last):
+            lines[-1] = "".join(tokens).rstrip()
+            return moved + last
+    return last

@@ -51,6 +51,23 @@ class ToleratedMaterial:
 
 
 @dataclass(frozen=True)
+class BundleItem:
+    """One item of a bundle (一件事一次办): its own case, outcome and date.
+
+    ``state`` is the item's case state label (即办办结 / 已受理 / 容缺受理 /
+    待补正 / 不予受理 …); ``done_at`` is set for an item decided on the spot,
+    ``due_date`` for one promised to be decided later.
+    """
+
+    number: str
+    name: str
+    state: str
+    due_date: date | None = None
+    due_provisional: bool = False
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class NoticeData:
     """Everything any notice about one case may print.
 
@@ -91,6 +108,15 @@ class NoticeData:
     issued_at: datetime | None = None  # when the notice is issued; default received_at
     reprint: bool = False  # 补打: printed again; marked on the paper
     reprinted_at: datetime | None = None
+    items: tuple[BundleItem, ...] = ()  # a bundle's items, each with its own case number
+    complete: bool | None = None  # the verdict: every material received; None = judge by missing/tolerated
+
+    @property
+    def materials_complete(self) -> bool:
+        """May the paper say 申请材料齐全?  Only when the verdict says complete."""
+        if self.complete is not None:
+            return self.complete and not self.tolerated and not self.missing
+        return not self.tolerated and not self.missing
 
     @property
     def item_title(self) -> str:

@@ -1,14 +1,21 @@
 """The Chinese font of the printed notices.
 
-Three ways, chosen by ``Settings.font_path``:
+Every notice embeds its font.  By default that is the font shipped with clerk,
+``data/fonts/clerk-notice-song.ttf`` (a subset of AR PL UMing CN, a Song/Ming
+face with TrueType outlines, Arphic Public License; built by
+``tools/build_notice_font.py``), located by ``shipped_font_path()``.
+``Settings.font_path`` changes that:
 
+- empty (the default): the shipped font alone;
 - a path to a TrueType font (``.ttf``, or ``.ttc`` with an optional ``#index``
-  of the face): embedded as a subset, so any print host shows it;
-- ``STSong-Light`` (or ``cid``): reportlab's built-in CID font.  It needs no
-  font file and its text extracts, but it is *not embedded*: a viewer or print
-  host without a Chinese font shows empty boxes;
-- empty (the default): the first usable font from ``SYSTEM_CANDIDATES``,
-  else ``STSong-Light``.
+  of the face): a system font for the characters the shipped subset lacks
+  (a rare character in a name or an address); it is embedded as a subset too;
+- ``STSong-Light`` (or ``cid``): reportlab's built-in CID font, on explicit
+  request only.  It is *not embedded*: a viewer or print host without a
+  Chinese font shows empty boxes.
+
+A character that no configured font has is refused (``PrintError`` naming the
+character) when the notice is drawn, never printed as a box.
 
 reportlab embeds TrueType outlines only: OpenType/CFF fonts (``.otf`` and the
 Noto/Source Han CJK ``.ttc`` of Debian's ``fonts-noto-cjk``) are refused with
@@ -28,10 +35,11 @@ from pathlib import Path
 from clerk.printing.data import PrintError
 
 CID_FONT = "STSong-Light"
+SHIPPED_FILE = "clerk-notice-song.ttf"
+SHIPPED_NAME = "ClerkSong"
 
-# Fonts with TrueType outlines known to work, Song/Ming faces first (official
-# documents are set in 宋体).  Debian packages: fonts-arphic-uming,
-# fonts-wqy-zenhei, fonts-wqy-microhei; then Windows and macOS locations.
+# System fonts with TrueType outlines known to work, Song/Ming faces first;
+# suggestions for ``Settings.font_path`` (`clerk print --font` lists those present).
 SYSTEM_CANDIDATES = (
     "/usr/share/fonts/truetype/arphic/uming.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -46,46 +54,124 @@ SYSTEM_CANDIDATES = (
 
 # Characters every notice uses: Chinese, full-width punctuation, Latin, digits.
 PROBE = "受理编号办结时间，（）：SF0123456789-X"
+# A fallback font only draws what the shipped font lacks: Chinese is enough
+# (Droid Sans Fallback, with no Latin digits, is a fine fallback).
+FALLBACK_PROBE = "受理编号办结时间"
+
+
+def shipped_font_path() -> Path:
+    """Where the shipped notice font is (the one place that knows)."""
+    from clerk.config import PROJECT_ROOT
+
+    return PROJECT_ROOT / "data" / "fonts" / SHIPPED_FILE
 
 
 @dataclass(frozen=True)
 class FontChoice:
-    """The registered reportlab font name and how it was chosen."""
+    """The font set of the notices: ``name`` is what the layout draws with.
+
+    ``name`` is a registered reportlab font (the shipped font or the CID font);
+    characters it lacks are drawn with ``fallback`` (a registered font name, or
+    "") — see ``face_for``.
+    """
 
     name: str
     embedded: bool
     source: str  # file path, or CID_FONT
-    note: str = ""  # Chinese remark for `clerk print --font`
+    note: str = ""  # Chinese remark for `clerk print --font` / `clerk setup`
+    fallback: str = ""  # registered name of the system font for missing characters
+    fallback_source: str = ""
+
+    def describe(self) -> str:
+        """One Chinese line: which font the notices use."""
+        if not self.embedded:
+            return f"通知书字体：内置 CID 字体 {CID_FONT}（未嵌入；{self.note}）"
+        text = f"通知书字体：{Path(self.source).name}（随程序发布，嵌入PDF）"
+        if self.fallback_source:
+            text += f"；缺字时使用系统字体 {self.fallback_source}（嵌入PDF）"
+        return text
 
 
-def choose_font(font_path: str, candidates: tuple[str, ...] = SYSTEM_CANDIDATES) -> FontChoice:
-    """Resolve ``Settings.font_path`` to a registered font; raise PrintError if unusable."""
+# registered name -> (characters it has, or None for "all": the CID font)
+_COVERAGE: dict[str, frozenset[int] | None] = {}
+# font set name -> fallback registered name
+_FALLBACK: dict[str, str] = {}
+
+
+def choose_font(font_path: str) -> FontChoice:
+    """Resolve ``Settings.font_path`` to the notices' font set; raise PrintError if unusable."""
     spec = font_path.strip()
     if spec.lower() in {CID_FONT.lower(), "cid"}:
-        return _cid_font("按配置使用内置 CID 字体，未嵌入字体文件")
-    if spec:
-        return _truetype(spec)
-    for candidate in candidates:
-        if Path(candidate).is_file():
-            try:
-                return _truetype(candidate)
-            except PrintError:
-                continue
-    return _cid_font("未找到可嵌入的中文 TrueType 字体，使用内置 CID 字体（未嵌入，打印机主机须装有中文字体）")
+        return _cid_font()
+    shipped = shipped_font_path()
+    if not shipped.is_file():
+        if spec:
+            name, source = _truetype(spec)
+            return FontChoice(name, True, source, note="未找到随程序发布的字体，使用配置的字体")
+        raise PrintError(f"找不到随程序发布的通知书字体：{shipped}（请重新安装 clerk，或配置 CLERK_FONT）")
+    return _font_set(str(shipped), spec)
 
 
 @lru_cache(maxsize=None)
-def _cid_font(note: str) -> FontChoice:
+def _font_set(shipped: str, spec: str) -> FontChoice:
+    primary, _ = _truetype(shipped, SHIPPED_NAME)
+    if not spec:
+        return FontChoice(primary, True, shipped, note="嵌入字体子集")
+    fallback, source = _truetype(spec, probe=FALLBACK_PROBE)
+    name = f"{primary}+{fallback}"
+    _register_alias(name, primary)
+    _FALLBACK[name] = fallback
+    return FontChoice(name, True, shipped, note="嵌入字体子集", fallback=fallback, fallback_source=source)
+
+
+def _register_alias(alias: str, registered: str) -> None:
+    """``alias`` draws with the same reportlab font as ``registered``."""
+    from reportlab.pdfbase import pdfmetrics
+
+    pdfmetrics._fonts[alias] = pdfmetrics.getFont(registered)
+    _COVERAGE[alias] = _COVERAGE[registered]
+
+
+@lru_cache(maxsize=None)
+def _cid_font() -> FontChoice:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
     if CID_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-    return FontChoice(CID_FONT, embedded=False, source=CID_FONT, note=note)
+    _COVERAGE[CID_FONT] = None
+    return FontChoice(CID_FONT, embedded=False, source=CID_FONT,
+                      note="按配置使用，打印机主机和查看者须装有中文字体，否则显示为方框")
+
+
+@lru_cache(maxsize=65536)
+def face_for(font: str, ch: str) -> str | None:
+    """The registered font that draws ``ch`` in font set ``font``; None if none has it."""
+    coverage = _COVERAGE.get(font)
+    if coverage is None or ord(ch) in coverage:
+        return font
+    fallback = _FALLBACK.get(font)
+    if fallback and ord(ch) in _COVERAGE[fallback]:
+        return fallback
+    return None
+
+
+def covers(font: str, text: str) -> bool:
+    """Does the main font of font set ``font`` have every character of ``text``?"""
+    coverage = _COVERAGE.get(font)
+    return coverage is None or coverage.issuperset(map(ord, text))
+
+
+def missing_glyph_error(ch: str, font: str) -> PrintError:
+    fallback = _FALLBACK.get(font)
+    where = "随程序发布的字体和配置的系统字体" if fallback else "随程序发布的字体"
+    hint = "" if fallback else "；可在配置中指定含此字的系统字体（CLERK_FONT）"
+    return PrintError(f"通知书含有{where}中没有的字“{ch}”（U+{ord(ch):04X}），无法打印，以免印成方框{hint}")
 
 
 @lru_cache(maxsize=None)
-def _truetype(spec: str) -> FontChoice:
+def _truetype(spec: str, name: str = "", probe: str = PROBE) -> tuple[str, str]:
+    """Register the TrueType font ``spec`` once per process; (registered name, path)."""
     path_text, _, index_text = spec.partition("#")
     path = Path(path_text).expanduser()
     if not path.is_file():
@@ -106,16 +192,40 @@ def _truetype(spec: str) -> FontChoice:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-    name = "ClerkCJK-" + hashlib.sha1(spec.encode()).hexdigest()[:8]
+    name = name or "ClerkCJK-" + hashlib.sha1(spec.encode()).hexdigest()[:8]
     try:
         font = TTFont(name, str(path), subfontIndex=index)
     except TTFError as exc:
         raise PrintError(f"字体 {path.name} 无法使用：{exc}") from exc
-    lacking = [ch for ch in PROBE if ord(ch) not in font.face.charToGlyph]
+    lacking = [ch for ch in probe if ord(ch) not in font.face.charToGlyph]
     if lacking:
         raise PrintError(f"字体 {path.name} 缺少常用字符（{''.join(lacking)}），不能用于打印通知书")
+    font.face.makeSubset = _SubsetCache(font.face.makeSubset)
     pdfmetrics.registerFont(font)
-    return FontChoice(name, embedded=True, source=str(path), note="嵌入字体子集")
+    _COVERAGE[name] = frozenset(font.face.charToGlyph)
+    return name, str(path)
+
+
+class _SubsetCache:
+    """Font programs of subsets already built in this process (same glyphs, same bytes)."""
+
+    def __init__(self, make, size: int = 64):
+        self.make, self.size = make, size
+        self.built: dict[tuple[int, ...], bytes] = {}
+
+    def __call__(self, subset) -> bytes:
+        key = tuple(subset)
+        program = self.built.get(key)
+        if program is None:
+            if len(self.built) >= self.size:
+                self.built.pop(next(iter(self.built)))
+            program = self.built[key] = self.make(subset)
+        return program
+
+
+def system_fonts_present(candidates: tuple[str, ...] = SYSTEM_CANDIDATES) -> list[str]:
+    """The known-good system fonts on this host (suggestions for CLERK_FONT)."""
+    return [c for c in candidates if Path(c).is_file()]
 
 
 def outline_format(path: Path, index: int = 0) -> str:

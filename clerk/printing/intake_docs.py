@@ -8,26 +8,48 @@ from clerk.printing.parts import PROVISIONAL_NOTE, Doc, day_text, time_text
 
 
 def promised(doc: Doc, d: NoticeData) -> None:
-    """承诺件通知书: accepted, with the promised completion date."""
+    """承诺件通知书: accepted, with the promised completion date.
+
+    The text follows the case: 申请材料齐全 only when the verdict is complete;
+    a 容缺 acceptance lists what is owed and by when; a bundle lists each item
+    with its own case number, outcome and date.
+    """
     doc.header("承诺件通知书", number=d.case_number)
     doc.salutation(d)
     received = time_text(d.received_at, doc.tz)
-    doc.body(
-        f"您申请办理的“{d.item_title}”，申请材料齐全、符合法定形式，本中心已于{received}予以受理，"
-        f"承诺在{d.promised_days}个工作日内办结。本通知书是您已办结受理手续的凭证，请妥善保管。"
-    )
     due = "—"
     if d.due_date:
         due = day_text(d.due_date, weekday=True) + ("前（暂定）" if d.due_provisional else "前")
-    pairs = doc.applicant_fields(d) + [
-        ("收件时间", received),
-        ("承诺时限", f"{d.promised_days}个工作日"),
-        ("办结时间", due),
-        ("结果送达", doc.delivery_text(d)),
-    ] + doc.window_fields(d)
-    doc.flow.fields(pairs)
+    if d.items:
+        doc.body(
+            f"您申请办理的“{d.bundle_name or d.item_title}”（一件事一次办，共{len(d.items)}项事项），"
+            f"本中心已于{received}收件。各事项分别编号、分别办理，办理结果和时间如下表。"
+            "本通知书是您已办结收件手续的凭证，请妥善保管。"
+        )
+        timing = [("全部办结", due)] if d.due_date and any(i.due_date for i in d.items) else []
+    elif d.tolerated:
+        owed = max(m.supply_by for m in d.tolerated)
+        doc.body(
+            f"您申请办理的“{d.item_title}”，本中心已于{received}予以容缺受理，承诺在{d.promised_days}个工作日内办结。"
+            f"尚有{len(d.tolerated)}项材料须于{day_text(owed)}前补交（见下表），逾期未补交的，本次申请终止办理。"
+            "本通知书是您已办结受理手续的凭证，请妥善保管。"
+        )
+        timing = [("承诺时限", f"{d.promised_days}个工作日"), ("办结时间", due)]
+    else:
+        state = "申请材料齐全、符合法定形式，" if d.materials_complete else ""
+        doc.body(
+            f"您申请办理的“{d.item_title}”，{state}本中心已于{received}予以受理，"
+            f"承诺在{d.promised_days}个工作日内办结。本通知书是您已办结受理手续的凭证，请妥善保管。"
+        )
+        timing = [("承诺时限", f"{d.promised_days}个工作日"), ("办结时间", due)]
+    pairs = doc.applicant_fields(d) + [("收件时间", received), *timing, ("结果送达", doc.delivery_text(d))]
+    doc.flow.fields(pairs + doc.window_fields(d))
     if d.due_provisional and d.due_date:
         doc.flow.para("※ " + PROVISIONAL_NOTE.format(years=d.due_date.year), bold=True)
+    if d.items:
+        doc.bundle_items(d)
+    if d.tolerated:
+        doc.tolerated_owed(d)
     doc.materials_received(d)
     doc.seal(doc.phone_lines("凭受理编号或扫描本通知书条码可查询办理进度；办理结果将按上述方式送达，无需再跑。"))
 
@@ -39,7 +61,8 @@ def on_the_spot(doc: Doc, d: NoticeData) -> None:
     received = time_text(d.received_at, doc.tz)
     done = time_text(d.issued_at or d.received_at, doc.tz)
     result = f"，办理结果：{d.result_name}" if d.result_name else ""
-    doc.body(f"您申请办理的“{d.item_title}”，申请材料齐全，已于{done}当场办结{result}。")
+    state = "申请材料齐全，" if d.materials_complete else ""
+    doc.body(f"您申请办理的“{d.item_title}”，{state}已于{done}当场办结{result}。")
     pairs = doc.applicant_fields(d) + [("收件时间", received), ("办结时间", f"{done}（即办件，当场办结）")]
     if d.result_name:
         pairs.append(("办理结果", d.result_name))

@@ -67,6 +67,7 @@ DrawFn = Callable[[object, float, float], None]  # (canvas, x_left, y_top)
 class Unit:
     height: float
     draw: DrawFn
+    header: Unit | None = None  # a table row: its table's header, repeated atop a new page
 
 
 PAGE_BREAK: list[Unit] = []
@@ -75,9 +76,10 @@ PAGE_BREAK: list[Unit] = []
 class Flow:
     """Builds the groups of units of one document for one paper."""
 
-    def __init__(self, paper: Paper, font: str):
+    def __init__(self, paper: Paper, font: str, tight: int = 0):
         self.paper = paper
         self.font = font
+        self.tight = tight  # 0, 1, 2: tighter leading, spaces and tables to save a page
         self.width = paper.content_width
         self.groups: list[list[Unit]] = []
         self._heading: list[Unit] = []
@@ -89,7 +91,7 @@ class Flow:
         self._heading = []
 
     def line_height(self, size: float) -> float:
-        return size * LEADING
+        return size * (LEADING - 0.07 * self.tight)
 
     def text_line(self, text: str, size: float, *, x: float = 0, align: str = "left",
                   bold: bool = False, gray: float = 0, box: float | None = None) -> Unit:
@@ -128,7 +130,7 @@ class Flow:
         self._heading.append(self.text_line(text, size or self.paper.body, bold=True))
 
     def space(self, lines: float = 1) -> None:
-        h = self.line_height(self.paper.body) * lines
+        h = self.line_height(self.paper.body) * lines * (1 - 0.3 * self.tight)
         self.add([Unit(h, lambda c, x, y: None)])
 
     def rule(self, caption: str = "", dashed: bool = True) -> None:
@@ -177,11 +179,16 @@ class Flow:
         return Unit(self.line_height(size), draw)
 
     def table(self, headers: list[str], rows: list[list[str]], fractions: list[float],
-              size: float | None = None) -> None:
-        """A ruled table; cells wrap, a row too tall for a page is split by lines."""
-        size = size or self.paper.body
-        widths = [self.width * f / sum(fractions) for f in fractions]
-        pad = size * 0.3
+              size: float | None = None, *, fit: tuple[int, ...] = ()) -> None:
+        """A ruled table; cells wrap, a row too tall for a page is split by lines.
+
+        Columns in ``fit`` get the width of their longest cell (a case number, a
+        masked phone never wraps), taken from the other columns.  The last rows
+        stay together so a page never ends a table with one stray row.
+        """
+        size = (size or self.paper.body) - 0.5 * self.tight
+        pad = size * (0.3 - 0.1 * self.tight)
+        widths = self._column_widths(headers, rows, fractions, size, pad, fit)
         lh = self.line_height(size)
         max_lines = int((self.body_height() - 2 * pad) / lh) - 1 if self.paper.height else 10**6
         header = self._row_unit(headers, widths, [[h] for h in headers], size, pad, shade=True)
@@ -191,70 +198,139 @@ class Flow:
             tallest = max(len(c) for c in cells)
             for start in range(0, tallest, max(1, max_lines)):
                 chunk = [c[start : start + max_lines] for c in cells]
-                units.append(self._row_unit(row, widths, chunk, size, pad))
-        self.add(units[:2])  # the header stays with the first row
-        for unit in units[2:]:
-            self.groups.append([unit])
+                units.append(self._row_unit(row, widths, chunk, size, pad, header=header))
+        tail = 3 if len(units) > 5 else len(units)  # the last rows go to a page together
+        body, last = units[: len(units) - tail], units[len(units) - tail :]
+        if body:
+            self.add(body[:2])  # the header stays with the first row
+            for unit in body[2:]:
+                self.groups.append([unit])
+            self.groups.append(last)
+        else:
+            self.add(last)
 
-    def _row_unit(self, row, widths, cells, size, pad, shade=False) -> Unit:
+    def _column_widths(self, headers, rows, fractions, size, pad, fit) -> list[float]:
+        widths = [self.width * f / sum(fractions) for f in fractions]
+        if not fit:
+            return widths
+        need = {i: max(text_width(r[i], self.font, size) for r in [headers, *rows]) + 2 * pad + 0.5
+                for i in fit}
+        extra = sum(max(0.0, need[i] - widths[i]) for i in fit)
+        others = [i for i in range(len(widths)) if i not in need]
+        spare = sum(widths[i] - 2.5 * size for i in others)
+        if extra <= 0 or spare <= 0:
+            return widths
+        take = min(extra, spare)
+        for i in fit:
+            widths[i] += max(0.0, need[i] - widths[i]) * take / extra
+        for i in others:
+            widths[i] -= (widths[i] - 2.5 * size) * take / spare
+        return widths
+
+    def _row_unit(self, row, widths, cells, size, pad, shade=False, header: Unit | None = None) -> Unit:
         font = self.font
         lh = self.line_height(size)
         height = max(len(c) for c in cells) * lh + 2 * pad
+        lw = 0.5  # strokes are inset by half their width: nothing outside the content box
 
         def draw(c, left: float, top: float) -> None:
             c.saveState()
-            c.setLineWidth(0.5)
+            c.setLineWidth(lw)
             x = left
-            for w, lines in zip(widths, cells):
+            for i, (w, lines) in enumerate(zip(widths, cells)):
+                x0 = x + (lw / 2 if i == 0 else 0)
+                x1 = x + w - (lw / 2 if i == len(widths) - 1 else 0)
                 if shade:
                     c.setFillGray(0.9)
-                    c.rect(x, top - height, w, height, stroke=1, fill=1)
+                    c.rect(x0, top - height, x1 - x0, height, stroke=1, fill=1)
                     c.setFillGray(0)
                 else:
-                    c.rect(x, top - height, w, height, stroke=1, fill=0)
-                for i, line in enumerate(lines):
-                    draw_text(c, font, size, x + pad, top - pad - i * lh - size * 1.1, line, bold=shade)
+                    c.rect(x0, top - height, x1 - x0, height, stroke=1, fill=0)
+                for j, line in enumerate(lines):
+                    draw_text(c, font, size, x + pad, top - pad - j * lh - size * 1.1, line, bold=shade)
                 x += w
             c.restoreState()
 
-        return Unit(height, draw)
+        return Unit(height, draw, header)
 
-    def barcode(self, number: str) -> None:
-        """The case number as Code 128, with the number in text under it."""
+    def barcode(self, number: str, link: str = "") -> None:
+        """The case number as Code 128, with the number in text under it.
+
+        ``link``: the case's progress page, as a QR code beside the barcode
+        (under it when the paper is too narrow for both side by side).
+        """
+        from clerk.printing import qrcode
+
         p = self.paper
-        geo = code128.geometry(number, self.width, p.dpi, p.max_dots)
         font, size, width = self.font, p.body, self.width
+        qr = None
+        if link:
+            side = p.bar_height + size * 1.5
+            qr = qrcode.geometry(link, side, p.dpi, p.max_dots)
+            if qr is not None:
+                room = width - qr.size - size
+                geo = code128.geometry(number, room, p.dpi, p.max_dots)
+                if geo.module < code128.geometry(number, width, p.dpi, p.max_dots).module:
+                    qr = None  # it would make the bars thinner: put the QR code under the barcode
+        geo = code128.geometry(number, width - (qr.size + size if qr else 0), p.dpi, p.max_dots)
 
         def draw(c, left: float, top: float) -> None:
-            x = left + (width - geo.width) / 2
+            x = left + (width - geo.width - (qr.size + size if qr else 0)) / 2
             code128.draw_barcode(c, geo, x, top - p.bar_height, p.bar_height, p.dpi)
             tw = text_width(number, font, size)
-            draw_text(c, font, size, left + (width - tw) / 2, top - p.bar_height - size * 1.15, number)
+            draw_text(c, font, size, x + (geo.width - tw) / 2, top - p.bar_height - size * 1.15, number)
+            if qr is not None:
+                qrcode.draw_qr(c, qr, x + geo.width + size, top, p.dpi)
 
-        self.add([Unit(p.bar_height + size * 1.5, draw)])
+        height = p.bar_height + size * 1.5
+        if qr is not None:
+            height = max(height, qr.size)
+        self.add([Unit(height, draw)])
+        if link and qr is None:
+            self._qr_below(link)
+
+    def _qr_below(self, link: str) -> None:
+        from clerk.printing import qrcode
+
+        p = self.paper
+        qr = qrcode.geometry(link, min(self.width, 30 * MM), p.dpi, p.max_dots)
+        if qr is None:
+            return
+        small, width = p.small, self.width
+        caption = "扫码查询办理进度"
+
+        def draw(c, left: float, top: float) -> None:
+            qrcode.draw_qr(c, qr, left + (width - qr.size) / 2, top, p.dpi)
+            tw = text_width(caption, self.font, small)
+            draw_text(c, self.font, small, left + (width - tw) / 2, top - qr.size - small * 1.1, caption)
+
+        self.add([Unit(qr.size + small * LEADING, draw)])
 
     def seal(self, hall_name: str, caption: str, date_text: str, side: tuple[str, ...] = ()) -> None:
         """Where the seal (受理专用章) goes: hall name, caption, date, and a dashed ring.
 
-        ``side``: short lines (phones) set to the left of the seal when there is room.
+        The three lines are set in the largest size (at most the body size) at
+        which each fits inside the ring.  ``side``: short lines (phones) set to
+        the left of the seal when there is room.
         """
         p = self.paper
-        size, small = p.body, p.small + 1
-        box = min(self.width, max(p.seal * 1.4, text_width(hall_name, self.font, size) + size))
-        side_w = self.width - box - size
+        small = p.small + 1
+        lines = [hall_name, f"（{caption}）", date_text]
+        size = self._seal_size(lines, p.seal / 2)
+        box = min(self.width, p.seal * 1.25)
+        side_w = self.width - box - small
         if side and side_w < self.width * 0.5:  # no room beside it (the roll): lines above
             for line in side:
                 self.para(line, small)
             self.keep_with_next()
             side = ()
         side_lines = [ln for text in side for ln in wrap(text, self.font, small, side_w)]
-        lines = [hall_name, f"（{caption}）", date_text]
-        lh = self.line_height(size)
-        height = max(p.seal, len(lines) * lh, len(side_lines) * self.line_height(small)) + size * 0.5
+        lh = size * LEADING
+        height = max(p.seal, len(side_lines) * self.line_height(small)) + p.body * 0.5
         font, width = self.font, self.width
 
         def draw(c, left: float, top: float) -> None:
-            slh = small * LEADING
+            slh = self.line_height(small)
             y = top - (height - len(side_lines) * slh) / 2  # vertically centred beside the seal
             for text in side_lines:
                 draw_text(c, font, small, left, y - small * 1.1, text)
@@ -264,7 +340,7 @@ class Flow:
             c.setStrokeGray(0.6)
             c.setLineWidth(0.6)
             c.setDash(2, 2)
-            c.circle(x0 + box / 2, top - height / 2, p.seal / 2, stroke=1, fill=0)
+            c.circle(x0 + box / 2, top - height / 2, p.seal / 2 - 0.3, stroke=1, fill=0)
             c.restoreState()
             y = top - (height - len(lines) * lh) / 2
             for text in lines:
@@ -273,6 +349,28 @@ class Flow:
                 y -= lh
 
         self.add([Unit(height, draw)])
+
+    def _seal_size(self, lines: list[str], radius: float) -> float:
+        """The largest size ≤ body at which every line of the seal fits inside its ring."""
+        size = self.paper.body
+        inner = radius - 0.6 - 1.0  # the ring's stroke and a 1 pt gap
+        while size > 4:
+            lh = size * LEADING
+            ok = True
+            for i, text in enumerate(lines):
+                mid = (i - (len(lines) - 1) / 2) * lh  # line centre below the ring's centre
+                far = abs(mid) + size * 0.6  # the line's edge farthest from the centre
+                if far >= inner:
+                    ok = False
+                    break
+                half_chord = (inner**2 - far**2) ** 0.5
+                if text_width(text, self.font, size) / 2 > half_chord:
+                    ok = False
+                    break
+            if ok:
+                return size
+            size -= 0.25
+        return size
 
     def signature(self, label: str, size: float | None = None) -> None:
         """``label`` followed by a line to sign on."""
@@ -291,6 +389,10 @@ class Flow:
     # pagination ----------------------------------------------------------------
     def footer_height(self) -> float:
         return self.paper.small * LEADING * 1.5
+
+    def forced_pages(self) -> int:
+        """Pages the document has at least: one, plus one per page break."""
+        return 1 + sum(1 for g in self.groups if g is PAGE_BREAK)
 
     def body_height(self) -> float:
         assert self.paper.height is not None
@@ -317,6 +419,9 @@ class Flow:
                 if used + unit.height > limit and pages[-1]:
                     pages.append([])
                     used = 0.0
+                if not pages[-1] and unit.header is not None and len(pages) > 1:
+                    pages[-1].append((used, unit.header))  # a table continued: its header again
+                    used += unit.header.height
                 pages[-1].append((used, unit))
                 used += unit.height
         return pages
@@ -324,19 +429,45 @@ class Flow:
 
 def draw_text(c, font: str, size: float, x: float, y: float, text: str, *,
               bold: bool = False, gray: float = 0) -> None:
-    """One line of text at baseline ``y``; bold is simulated (fill + thin stroke)."""
+    """One line of text at baseline ``y``; bold is simulated (fill + thin stroke).
+
+    Characters the font set's main font lacks are drawn with its fallback; a
+    character no font has raises ``PrintError`` (never an empty box).
+    """
     if not text:
         return
     t = c.beginText(x, y)
-    t.setFont(font, size)
     if gray:
         t.setFillGray(gray)
     if bold:
         c.setLineWidth(size * 0.035)
         t.setTextRenderMode(2)
-    t.textOut(text)
+    for face, run in font_runs(font, text):
+        t.setFont(face, size)
+        t.textOut(run)
     if bold:
         t.setTextRenderMode(0)
     if gray:
         t.setFillGray(0)
     c.drawText(t)
+
+
+def font_runs(font: str, text: str) -> list[tuple[str, str]]:
+    """``text`` split into (registered font, run) pairs; PrintError for a missing glyph."""
+    from clerk.printing.fonts import covers, face_for, missing_glyph_error
+
+    if covers(font, text):  # the common case: the main font has every character
+        return [(font, text)]
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        face = face_for(font, ch)
+        if face is None:
+            if ch.isspace():
+                face = font
+            else:
+                raise missing_glyph_error(ch, font)
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + ch)
+        else:
+            runs.append((face, ch))
+    return runs

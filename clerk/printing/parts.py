@@ -44,11 +44,12 @@ def issue_day(data, tz: tzinfo) -> date:
 class Doc:
     """A document being built: flow + data + time zone."""
 
-    def __init__(self, flow: Flow, data, tz: tzinfo):
+    def __init__(self, flow: Flow, data, tz: tzinfo, progress_url: str = ""):
         self.flow = flow
         self.data = data
         self.tz = tz
         self.paper = flow.paper
+        self.progress_url = progress_url  # Settings.progress_url: a QR code beside the barcode
 
     def header(self, title: str, subtitle: str = "", number: str = "") -> None:
         f, p = self.flow, self.paper
@@ -59,8 +60,10 @@ class Doc:
         if self.data.reprint:
             f.para("【补打】", p.body * 1.15, align="center", bold=True)
         if number:
+            from clerk.printing.qrcode import progress_link
+
             f.space(0.2)
-            f.barcode(number)
+            f.barcode(number, progress_link(self.progress_url, number))
         f.space(0.3)
 
     def salutation(self, d: NoticeData) -> None:
@@ -99,7 +102,29 @@ class Doc:
             return
         self.flow.heading(f"{heading}（共{len(d.received)}项）")
         rows = [[str(i), m.name, m.form, f"{m.copies}份"] for i, m in enumerate(d.received, 1)]
-        self.flow.table(["序号", "材料名称", "形式", "份数"], rows, [0.8, 5, 1.4, 1.1], self.paper.small + 1)
+        self.flow.table(["序号", "材料名称", "形式", "份数"], rows, [0.8, 5, 1.4, 1.1], self.paper.small + 1,
+                        fit=(0, 2, 3))
+
+    def bundle_items(self, d: NoticeData) -> None:
+        """A bundle's items: each its own case number, outcome and date."""
+        self.flow.heading(f"办理事项（共{len(d.items)}项）")
+        rows = []
+        for i, item in enumerate(d.items, 1):
+            if item.done_at is not None:
+                when = f"{day_text(item.done_at.astimezone(self.tz).date())}当场办结"
+            elif item.due_date is not None:
+                when = f"{day_text(item.due_date)}前办结" + ("（暂定）" if item.due_provisional else "")
+            else:
+                when = "—"
+            rows.append([str(i), item.name, item.number, item.state, when])
+        self.flow.table(["序号", "事项", "受理编号", "办理结果", "办结时间"], rows, [0.8, 4, 3.2, 1.8, 3.2],
+                        self.paper.small + 1, fit=(0, 2, 3))
+
+    def tolerated_owed(self, d: NoticeData) -> None:
+        """容缺 materials still owed, each with its deadline."""
+        self.flow.heading(f"容缺材料（共{len(d.tolerated)}项，须按期补交）")
+        rows = [[str(i), m.name, f"{day_text(m.supply_by)}前"] for i, m in enumerate(d.tolerated, 1)]
+        self.flow.table(["序号", "材料名称", "补交期限"], rows, [0.8, 5.5, 2.2], self.paper.small + 1, fit=(0, 2))
 
     def missing_list(self, d: NoticeData) -> None:
         f = self.flow
@@ -164,7 +189,8 @@ def draw_pages(flow: Flow, *, number: str, title: str, author: str, reprint_note
     else:
         height = paper.height
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(paper.width, height), invariant=1, pageCompression=0)
+    c = Canvas(buf, pagesize=(paper.width, height), invariant=1, pageCompression=0,
+               initialFontName=flow.font)
     c.setTitle(f"{title} {number}".strip())
     c.setAuthor(author)
     c.setCreator("clerk")

@@ -4,8 +4,10 @@
 raises ``PrintError`` with a Chinese sentence the clerk can act on otherwise
 (printer off, missing, out of paper, ``lp`` not installed…).  With CUPS a
 pre-flight ``lpstat -l -p NAME`` catches a disabled printer or a printer that
-reports no paper before the job is queued; a job that CUPS accepted counts as
-printed (a later jam is handled by a reprint, 补打).
+reports no paper before the job is queued; then the job is followed over IPP
+(``clerk.printing.ipp``) until CUPS reports it completed: a job that jams,
+stops the queue or is aborted after ``lp`` accepted it is a failure with the
+printer's reason, and is cancelled.
 """
 
 from __future__ import annotations
@@ -86,22 +88,37 @@ def explain_printer_state(lpstat_output: str, name: str) -> str | None:
         head, sep, rest = line.strip().partition("Alerts:")
         if sep and not head:
             alerts.update(rest.split())
-    for key, reason in STATE_REASONS:
-        if any(a in (key, f"{key}-error", f"{key}-report") for a in alerts):
-            return reason
+    reason = explain_reasons(sorted(alerts))
+    if reason:
+        return reason
     if re.search(r"^printer\s+\S+\s+disabled", lpstat_output, re.M):
         return f"打印机“{name}”已暂停（已停用），请检查打印机后由管理员启用"
     return None
 
 
-class CupsPrinter:
-    """A CUPS queue: ``lp -d NAME -t TITLE -- FILE``."""
+def explain_reasons(reasons: list[str]) -> str | None:
+    """The clerk's sentence for printer-state-reasons (``-warning`` ones do not stop printing)."""
+    for key, reason in STATE_REASONS:
+        if any(a in (key, f"{key}-error", f"{key}-report") for a in reasons):
+            return reason
+    return None
 
-    def __init__(self, queue: str, lp: str = "lp", lpstat: str = "lpstat"):
+
+class CupsPrinter:
+    """A CUPS queue: ``lp -d NAME -t TITLE -- FILE``, then the job followed until completed.
+
+    ``follow``: seconds to wait for the job to complete (0: trust ``lp``'s
+    acceptance, for a scheduler that cannot be asked).
+    """
+
+    def __init__(self, queue: str, lp: str = "lp", lpstat: str = "lpstat", follow: float | None = None):
+        from clerk.printing.ipp import JOB_TIMEOUT
+
         self.queue = queue
         self.name = queue
         self._lp = lp
         self._lpstat = lpstat
+        self.follow = JOB_TIMEOUT if follow is None else follow
 
     def send(self, path: Path, title: str = "") -> None:
         lp = shutil.which(self._lp)
@@ -115,6 +132,13 @@ class CupsPrinter:
         result = _run(cmd, "lp")
         if result.returncode != 0:
             raise PrintError(explain_lp_error(result.stderr, result.returncode, self.queue))
+        if self.follow > 0:
+            from clerk.printing.ipp import follow_job
+
+            found = re.search(r"request id is \S*?-(\d+)\b", result.stdout)
+            if found is None:
+                raise PrintError(f"打印机“{self.queue}”未返回任务号，无法确认通知书已打印：{result.stdout.strip()}")
+            follow_job(self.queue, int(found.group(1)), timeout=self.follow, explain=explain_reasons)
 
     def _preflight(self) -> None:
         lpstat = shutil.which(self._lpstat)

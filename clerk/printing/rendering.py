@@ -42,11 +42,38 @@ def render(kind: NoticeKind | str, data: NoticeData | ManifestData, paper: str |
         raise PrintError(f"{kind.title}的数据类型不符")
     font = choose_font(settings.font_path)
     tz = zone(settings.timezone)
-    flow = Flow(paper_for(paper or settings.paper), font.name)
-    BUILDERS[kind](Doc(flow, data, tz), data)
+    flow = _layout(kind, data, paper_for(paper or settings.paper), font.name, tz, settings.progress_url)
     number = data.number if is_manifest else data.case_number
     reprint_note = ""
     if data.reprint:
         moment = data.reprinted_at
         reprint_note = f"补打 {moment.astimezone(tz):%Y-%m-%d %H:%M}" if moment else "补打"
     return draw_pages(flow, number=number, title=kind.title, author=data.hall.name, reprint_note=reprint_note)
+
+
+def _layout(kind: NoticeKind, data, paper, font: str, tz, progress_url: str = "") -> Flow:
+    """Build the document; on paper, tighten it when that saves a page.
+
+    A notice whose last page holds only a little (a stray row and the seal)
+    is built again with tighter leading and tables; the version with the
+    fewest pages wins (the loosest one on a tie).  Pages forced by a page
+    break (the commitment's second copy) are never "saved".
+    """
+    best: tuple[int, Flow] | None = None
+    for tight in (0, 1, 2):
+        flow = Flow(paper, font, tight)
+        BUILDERS[kind](Doc(flow, data, tz, progress_url), data)
+        if paper.height is None:
+            return flow
+        pages = flow.paginate()
+        if best is None or len(pages) < best[0]:
+            best = (len(pages), flow)
+        if len(pages) <= flow.forced_pages() or _last_page_share(flow, pages) > 0.4:
+            break
+    return best[1]
+
+
+def _last_page_share(flow: Flow, pages) -> float:
+    last = pages[-1]
+    used = last[-1][0] + last[-1][1].height if last else 0.0
+    return used / flow.body_height()

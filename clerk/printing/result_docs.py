@@ -86,7 +86,7 @@ def manifest(doc: Doc, m: ManifestData) -> None:
             for i, r in enumerate(m.rows, 1)
         ]
         f.table(["序号", "邮件号", "受理编号", "收件人", "电话", "地址", "内件"], rows,
-                [0.55, 2.2, 2.3, 1.3, 1.6, 4.2, 2.0], p.small)
+                [0.55, 2.2, 2.3, 1.3, 1.6, 4.2, 2.0], p.small, fit=(0, 1, 2, 4))
     f.space(0.5)
     f.para(f"共 {len(m.rows)} 件。邮费由政府统一结算，不向收件人收取。", bold=True)
     f.space(0.5)

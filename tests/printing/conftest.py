@@ -1,8 +1,8 @@
-"""Helpers for the printing tests: settings pinned to the built-in CID font,
+"""Helpers for the printing tests: settings using the shipped notice font,
 text extraction (pypdf) and barcode decoding (pypdfium2 + zxing-cpp).
 
-No poppler, no system fonts: the CID font STSong-Light needs no font file and
-its text extracts through the UniGB-UCS2-H CMap.
+No system fonts: the shipped font is embedded, so its text extracts on any host
+(tests that need the CID font configure it).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ HALL = HallInfo(
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="STSong-Light",
+    return Settings(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="",
                     timezone="Asia/Shanghai", hall=HALL)
 
 
@@ -51,3 +51,11 @@ def barcodes(pdf: bytes, page: int = 0, scale: float = 3.0) -> list[str]:
     finally:
         doc.close()
     return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.Code128)]
+
+
+@pytest.fixture
+def cupsd(tmp_path, monkeypatch):
+    """A real, private CUPS scheduler (queues ``good`` and ``jam``); CUPS_SERVER points at it."""
+    from tests.printing.cupsd import private_cupsd
+
+    yield from private_cupsd(tmp_path, monkeypatch)

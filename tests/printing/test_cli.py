@@ -14,7 +14,7 @@ from tests.printing.conftest import barcodes, pdf_pages, pdf_text
 @pytest.fixture
 def config(tmp_path, monkeypatch):
     toml = tmp_path / "clerk.toml"
-    toml.write_text('font_path = "STSong-Light"\n[hall]\nname = "配置区政务服务中心"\nseal_caption = "配置受理章"\n',
+    toml.write_text('[hall]\nname = "配置区政务服务中心"\nseal_caption = "配置受理章"\n',
                     encoding="utf-8")
     for var in ("CLERK_FONT", "CLERK_PRINTER", "CLERK_PRINT_COMMAND", "CLERK_PAPER"):
         monkeypatch.delenv(var, raising=False)
@@ -57,9 +57,17 @@ def test_reprint_needs_a_kind(config, capsys):
     assert "--kind" in capsys.readouterr().err
 
 
-def test_font_report(config, capsys):
+def test_font_report_names_the_shipped_font(config, capsys):
     assert main(["print", "--font"]) == 0
-    assert "STSong-Light（未嵌入）" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "通知书字体：clerk-notice-song.ttf（随程序发布，嵌入PDF）" in out
+    assert "缺字备用字体：未配置" in out
+
+
+def test_font_report_warns_about_the_unembedded_cid_font(config, monkeypatch, capsys):
+    monkeypatch.setenv("CLERK_FONT", "STSong-Light")
+    assert main(["print", "--font"]) == 0
+    assert "STSong-Light（未嵌入；" in capsys.readouterr().out
 
 
 def test_importing_printing_does_not_load_reportlab():

@@ -1,4 +1,5 @@
-"""Choosing the Chinese font: CID fallback, embedding, and refusing unusable fonts."""
+"""Choosing the Chinese font: the shipped font, a fallback per character, the CID font on request,
+and refusing unusable fonts and missing glyphs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from clerk.printing import NoticeKind, PrintError, render
-from clerk.printing.fonts import CID_FONT, SYSTEM_CANDIDATES, choose_font, outline_format
+from clerk.printing.fonts import (
+    CID_FONT,
+    PROBE,
+    choose_font,
+    outline_format,
+    shipped_font_path,
+)
 from clerk.printing.samples import sample
 from tests.printing.conftest import HALL, pdf_text
 
@@ -27,10 +34,51 @@ def test_builtin_cid_font_on_request(spec):
     assert font.name == CID_FONT and not font.embedded
 
 
-def test_no_font_found_falls_back_to_cid_with_a_warning():
-    font = choose_font("", candidates=("/nonexistent/a.ttc", str(VERA)))
-    assert font.name == CID_FONT and not font.embedded
-    assert "未嵌入" in font.note
+def test_the_default_is_the_shipped_font_embedded():
+    font = choose_font("")
+    assert font.embedded and Path(font.source) == shipped_font_path()
+    assert "随程序发布，嵌入PDF" in font.describe()
+
+
+RARE = "\u4dae"  # 䶮: CJK Extension A, outside GB 2312 and the shipped subset
+
+
+@pytest.fixture(scope="module")
+def rare_font(tmp_path_factory) -> Path:
+    """A small TrueType 'system font' that has 䶮 (drawn with another glyph's outline)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(shipped_font_path()))
+    options = subset.Options()
+    options.notdef_outline = True
+    sub = subset.Subsetter(options)
+    sub.populate(text=PROBE + "龙")
+    sub.subset(font)
+    glyph = font.getBestCmap()[ord("龙")]
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap[ord(RARE)] = glyph
+    font["name"].removeNames(nameID=6)
+    font["name"].setName("ClerkTestRare", 6, 3, 1, 0x409)  # its own PostScript name, as a system font has
+    path = tmp_path_factory.mktemp("fonts") / "rare.ttf"
+    font.save(str(path))
+    return path
+
+
+def test_a_character_no_font_has_is_refused_naming_it(settings):
+    data = replace(sample(NoticeKind.PROMISED, HALL), applicant_name=f"王{RARE}")
+    with pytest.raises(PrintError, match=f"“{RARE}”（U\\+4DAE）"):
+        render(NoticeKind.PROMISED, data, "a4", replace(settings, font_path=""))
+
+
+def test_a_character_outside_the_subset_falls_back_to_the_configured_font(settings, rare_font):
+    data = replace(sample(NoticeKind.PROMISED, HALL), applicant_name=f"王{RARE}")
+    font = choose_font(str(rare_font))
+    assert font.fallback_source == str(rare_font) and "缺字时使用系统字体" in font.describe()
+    pdf = render(NoticeKind.PROMISED, data, "a4", replace(settings, font_path=str(rare_font)))
+    assert f"王{RARE}" in pdf_text(pdf)
+    assert pdf.count(b"/FontFile2") >= 2  # the shipped subset and the fallback's, both embedded
 
 
 def test_missing_configured_font_is_an_error(tmp_path):
@@ -69,17 +117,3 @@ def test_truetype_font_without_chinese_glyphs_is_refused(settings):
 def test_bad_face_index_is_refused():
     with pytest.raises(PrintError, match="字体序号无效"):
         choose_font(f"{VERA}#x")
-
-
-HOST_CJK = [p for p in SYSTEM_CANDIDATES if Path(p).is_file()]
-
-
-@pytest.mark.skipif(not HOST_CJK, reason="no TrueType CJK font on this host (optional check)")
-def test_embedded_host_font_is_subset_and_text_extracts(settings):
-    font = choose_font(HOST_CJK[0])
-    assert font.embedded
-    data = sample(NoticeKind.ONE_TIME, HALL)
-    pdf = render(NoticeKind.ONE_TIME, data, "a4", replace(settings, font_path=HOST_CJK[0]))
-    assert b"/FontFile2" in pdf
-    text = pdf_text(pdf)
-    assert data.case_number in text and data.missing[0].name in text

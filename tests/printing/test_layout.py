@@ -25,7 +25,7 @@ def text_boxes(pdf: bytes):
     """(page, text, x, y, width) of every text run, from the PDF itself."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    choose_font(CID_FONT)
+    shipped = choose_font("").name  # the conftest settings: the shipped font
     for number, page in enumerate(pdf_pages(pdf)):
         box = page.mediabox
         found = []
@@ -34,7 +34,7 @@ def text_boxes(pdf: bytes):
             if text.strip():
                 x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                found.append((text, x, y, stringWidth(text.rstrip("\n"), CID_FONT, size * cm[0])))
+                found.append((text, x, y, stringWidth(text.rstrip("\n"), shipped, size * cm[0])))
 
         page.extract_text(visitor_text=visit)
         assert found, f"page {number} has no text"
@@ -146,6 +146,8 @@ def test_wrap_keeps_punctuation_rules_in_chinese_sentences(clauses, chars):
     lines = wrap(text, CID_FONT, size, chars * size + 0.5)
     assert "".join(lines) == text
     assert not any(line[0] in NO_START for line in lines[1:] if line)
+    if len(lines) > 1 and chars >= 4:  # no widow such as 结。 alone on the last line
+        assert len([ch for ch in lines[-1] if ch not in NO_START]) >= 2 or len(lines[-1]) > 3, lines
 
 
 def test_wrap_keeps_punctuation_off_the_line_start():

@@ -39,7 +39,7 @@ def cups(tmp_path, monkeypatch):
 
 def test_cups_job_is_sent_with_lp_dash_d(cups):
     log, pdf = cups
-    CupsPrinter("HP").send(pdf, title="承诺件通知书 SF1")
+    CupsPrinter("HP", follow=0).send(pdf, title="承诺件通知书 SF1")  # following: test_cups_jobs.py
     assert log.read_text().split() == ["-d", "HP", "-t", "承诺件通知书", "SF1", "--", str(pdf)]
 
 
@@ -111,3 +111,11 @@ def test_printer_for_settings(tmp_path):
     assert isinstance(printer_for(Settings(printer="HP", print_command="cat")), CommandPrinter)
     with pytest.raises(PrintError, match="不存在"):
         NoPrinter().send(tmp_path / "missing.pdf")
+
+
+def test_an_accepted_job_that_cannot_be_followed_is_not_issued(cups, monkeypatch, tmp_path):
+    """lp took the job but no scheduler answers for it: not counted as printed."""
+    _, pdf = cups
+    monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "no-such.sock"))
+    with pytest.raises(PrintError, match="无法向打印服务（CUPS）确认打印结果"):
+        CupsPrinter("HP").send(pdf)

@@ -71,3 +71,16 @@ def test_user_add_then_login(cli_env, monkeypatch, capsys):
         service.authenticate("7001", "窗口密码888")
     assert main(["user", "deactivate", "7001"]) == 1 and "已停用" in capsys.readouterr().err
     assert main(["db", "recompute-deadlines"]) == 0
+
+
+def test_setup_says_which_font_the_notices_use(cli_env, monkeypatch, tmp_path, capsys):
+    from clerk.config import get_settings
+
+    monkeypatch.delenv("CLERK_FONT", raising=False)
+    get_settings.cache_clear()
+    assert main(["setup"]) == 0
+    assert "通知书字体：clerk-notice-song.ttf（随程序发布，嵌入PDF）" in capsys.readouterr().out
+    monkeypatch.setenv("CLERK_FONT", str(tmp_path / "gone.ttf"))
+    get_settings.cache_clear()
+    assert main(["setup"]) == 1
+    assert "通知书字体不可用：找不到配置的字体文件" in capsys.readouterr().err

@@ -1,0 +1,68 @@
+"""From a stored case to the paper: the notice follows the case (容缺, bundles)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from clerk.config import Settings
+from clerk.printing import NoticeKind, render
+from clerk.printing.integration import notice_data_from_case
+from tests.printing.conftest import HALL, pdf_text
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
+from drafts import PERSON, hygiene  # noqa: E402
+
+SETTINGS = Settings(font_path="", hall=HALL, timezone="Asia/Shanghai")
+
+
+@pytest.fixture
+def users(service):
+    from clerk.store.accounts import Role
+
+    add = lambda i, r: service.add_user(None, i, i, r, "secret1")  # noqa: E731
+    return {"window": add("w01", Role.WINDOW), "fallback": add("f01", Role.FALLBACK)}
+
+
+def test_a_tolerated_case_prints_what_is_owed_not_complete(service, users):
+    from clerk.cases.domain import MaterialMark, MaterialStatus, Outcome
+
+    late = MaterialMark(MaterialStatus.TOLERATED, supply_by=date(2026, 11, 30))
+    view = service.submit(users["window"], 3, hygiene(dict(hygiene().marks, **{"business-licence": late})),
+                          Outcome.TOLERATE)
+    data = notice_data_from_case(view, SETTINGS)
+    assert data.tolerated and not data.materials_complete
+    text = pdf_text(render(NoticeKind.PROMISED, data, "a4", SETTINGS))
+    assert "申请材料齐全" not in text and "予以容缺受理" in text
+    assert data.tolerated[0].name in text
+
+
+def test_a_complete_case_says_so(service, users):
+    from clerk.cases.domain import Outcome
+
+    view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
+    data = notice_data_from_case(view, SETTINGS)
+    assert data.complete is True
+    assert "申请材料齐全、符合法定形式" in pdf_text(render(NoticeKind.PROMISED, data, "a4", SETTINGS))
+
+
+def test_a_bundle_prints_each_item_with_its_own_number_and_state(service, users):
+    from clerk.cases.domain import MaterialMark, MaterialStatus, Outcome
+    from clerk.cases.domain import IntakeDraft
+    from clerk.catalog.model import Delivery
+
+    got, copy = MaterialMark(MaterialStatus.ORIGINAL), MaterialMark(MaterialStatus.COPY)
+    draft = IntakeDraft("T-YJS-CY", PERSON, Delivery.EMS, {},
+                        {"id-card": got, "hygiene-plan": copy, "lease-contract": copy})
+    view = service.submit(users["window"], 3, draft, Outcome.FALLBACK)
+    view = service.supplement(users["fallback"], 9, view.number, {"business-licence": copy, "food-layout": got})
+    data = notice_data_from_case(view, SETTINGS)
+    assert [(i.number, i.state) for i in data.items] == [(c.number, c.state.value) for c in view.children]
+    assert all(i.due_date == c.promised_due.date for i, c in zip(data.items, view.children))
+    text = pdf_text(render(NoticeKind.PROMISED, data, "a4", SETTINGS))
+    for child in view.children:
+        assert f"{child.number}已受理{child.promised_due.date.year}年" in text
+    assert "一件事一次办，共2项事项" in text
