@@ -94,8 +94,8 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
 
 def bundle_item(child: Any) -> BundleItem:
     """One item of a bundle as printed: its own number, state and date."""
-    from clerk.cases.lifecycle import CaseState
-    from clerk.cases.views import DeadlineKind
+    from clerk.domain.lifecycle import CaseState
+    from clerk.domain.views import DeadlineKind
 
     state = CaseState(child.state)
     promised = child.deadline(DeadlineKind.PROMISED)

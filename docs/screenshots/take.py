@@ -61,7 +61,7 @@ async def main() -> None:
 
 
 def complete_draft(catalog):
-    from clerk.cases.domain import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
     from clerk.catalog.model import Delivery
 
     code = "370112-JYTY-003"  # 教师资格认定, every material received
@@ -72,9 +72,9 @@ def complete_draft(catalog):
 
 async def desks(services, tmp: Path, name: str) -> None:
     """The fallback queue, the EMS station and the dashboard, each as its role signs in."""
-    from clerk.cases.domain import Outcome
-    from clerk.cases.views import Decision
-    from clerk.store.accounts import Role
+    from clerk.domain.intake import Outcome
+    from clerk.domain.views import Decision
+    from clerk.domain.accounts import Role
     from clerk.tui.app import ClerkApp
     from clerk.tui.state import WindowState
 

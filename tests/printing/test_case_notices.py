@@ -10,7 +10,7 @@ import pytest
 
 from clerk.config import Settings
 from clerk.printing import NoticeKind, render
-from clerk.printing.integration import notice_data_from_case
+from clerk.integration.printing import notice_data_from_case
 from tests.printing.conftest import HALL, pdf_text
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
@@ -21,14 +21,14 @@ SETTINGS = Settings(font_path="", hall=HALL, timezone="Asia/Shanghai")
 
 @pytest.fixture
 def users(service):
-    from clerk.store.accounts import Role
+    from clerk.domain.accounts import Role
 
     add = lambda i, r: service.add_user(None, i, i, r, "secret1")  # noqa: E731
     return {"window": add("w01", Role.WINDOW), "fallback": add("f01", Role.FALLBACK)}
 
 
 def test_a_tolerated_case_prints_what_is_owed_not_complete(service, users):
-    from clerk.cases.domain import MaterialMark, MaterialStatus, Outcome
+    from clerk.domain.intake import MaterialMark, MaterialStatus, Outcome
 
     late = MaterialMark(MaterialStatus.TOLERATED, supply_by=date(2026, 11, 30))
     view = service.submit(users["window"], 3, hygiene(dict(hygiene().marks, **{"business-licence": late})),
@@ -41,7 +41,7 @@ def test_a_tolerated_case_prints_what_is_owed_not_complete(service, users):
 
 
 def test_a_complete_case_says_so(service, users):
-    from clerk.cases.domain import Outcome
+    from clerk.domain.intake import Outcome
 
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
     data = notice_data_from_case(view, SETTINGS)
@@ -50,8 +50,8 @@ def test_a_complete_case_says_so(service, users):
 
 
 def test_a_bundle_prints_each_item_with_its_own_number_and_state(service, users):
-    from clerk.cases.domain import MaterialMark, MaterialStatus, Outcome
-    from clerk.cases.domain import IntakeDraft
+    from clerk.domain.intake import MaterialMark, MaterialStatus, Outcome
+    from clerk.domain.intake import IntakeDraft
     from clerk.catalog.model import Delivery
 
     got, copy = MaterialMark(MaterialStatus.ORIGINAL), MaterialMark(MaterialStatus.COPY)

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from clerk.cases.lifecycle import CaseState
+from clerk.domain.lifecycle import CaseState
 
 from .visit import PERSON, applicant, finish, pick, settle, sign_in
 
