@@ -58,7 +58,12 @@ def test_a_bundle_prints_each_item_with_its_own_number_and_state(service, users)
     draft = IntakeDraft("T-YJS-CY", PERSON, Delivery.EMS, {},
                         {"id-card": got, "hygiene-plan": copy, "lease-contract": copy})
     view = service.submit(users["window"], 3, draft, Outcome.FALLBACK)
-    view = service.supplement(users["fallback"], 9, view.number, {"business-licence": copy, "food-layout": got})
+    from clerk.domain.desk_views import SupplyChannel
+    from clerk.services.desk import DeskService
+
+    view = DeskService(service).log_supplement(users["fallback"], 9, view.number,
+                                               {"business-licence": copy, "food-layout": got},
+                                               SupplyChannel.IN_PERSON)
     data = notice_data_from_case(view, SETTINGS)
     assert [(i.number, i.state) for i in data.items] == [(c.number, c.state.value) for c in view.children]
     assert all(i.due_date == c.promised_due.date for i, c in zip(data.items, view.children))
