@@ -62,6 +62,10 @@ def load_catalog(path: Path | str) -> Catalog:
         source = _compose_file(file, data, problems)
         if source is not None:
             sources.append(source)
+    if problems:
+        # A file that does not parse leaves its codes undefined: report the real
+        # cause alone, not the knock-on "未定义" lines in the other files.
+        raise CatalogError(problems)
 
     shared: dict[str, tuple[Material, str]] = {}
     for source in sources:

@@ -158,6 +158,7 @@ def _service_for_accounts():
 
 
 def _setup(args) -> int:
+    from clerk.calendar import WorkCalendar
     from clerk.catalog import CatalogError, load_catalog
     from clerk.config import get_settings
     from clerk.store.accounts import Role
@@ -165,6 +166,14 @@ def _setup(args) -> int:
     from clerk.store.migrate import upgrade
 
     settings = get_settings()
+    # Everything setup reads is checked before it writes anything.
+    try:
+        catalog = load_catalog(settings.catalog_dir)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return _fail(f"事项目录 {settings.catalog_dir} 有 {len(exc.problems)} 处问题，请修正后重试")
+    calendar = WorkCalendar.load(settings.calendar_dir)  # CalendarError: one line from clerk.cli
     store = _store()
     try:
         before, after = upgrade(store)
@@ -180,11 +189,7 @@ def _setup(args) -> int:
             print("已有账号，未创建演示账号")
     except StoreError as exc:
         return _fail(str(exc))
-    try:
-        catalog = load_catalog(settings.catalog_dir)
-    except CatalogError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return _fail(f"事项目录 {settings.catalog_dir} 有 {len(exc.problems)} 处问题，请修正后重试")
     print(f"事项目录已载入：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事（版本 {catalog.version[:12]}）")
+    years = calendar.years()
+    print(f"节假日安排已载入：{years[0]}–{years[-1]} 年" if years else "没有任何年份的节假日安排")
     return 0

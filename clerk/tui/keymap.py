@@ -33,7 +33,7 @@ def load_keymap(
     if not path.is_file():
         return {}, []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KeymapError(f"配置文件 {path} 无法读取：{exc}") from exc
     table = data.get("keymap", {})
