@@ -421,7 +421,7 @@ def _read_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"配置文件 {path} 无法读取：TOML 格式错误（{exc}）") from None
+        raise ConfigError(f"配置文件 {path} 无法读取：TOML 格式错误（{' '.join(str(exc).split())}）") from None
     return _apply_file(data, _Source(path, text))
 
 

@@ -34,6 +34,9 @@ def register(subparsers) -> None:
     cur.set_defaults(handler=_db_current)
     rec = db_sub.add_parser("recompute-deadlines", help="载入新年度日历后重算临时期限")
     rec.set_defaults(handler=_db_recompute)
+    from clerk.store.backup_cli import register_db
+
+    register_db(db_sub)
 
     audit = subparsers.add_parser("audit", help="审计记录")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION")
@@ -163,6 +166,7 @@ def _setup(args) -> int:
     from clerk.config import get_settings
     from clerk.store.accounts import Role
     from clerk.store.errors import StoreError
+    from clerk.store.hallkey import ensure_hall_key
     from clerk.store.migrate import upgrade
 
     settings = get_settings()
@@ -187,9 +191,26 @@ def _setup(args) -> int:
             print(f"已创建演示账号 {ids}，初始密码 {DEMO_PASSWORD}（正式使用前请更换）")
         else:
             print("已有账号，未创建演示账号")
+        _protect_store_file(store)
+        key_path, created = ensure_hall_key(settings)
+        print(f"已创建大厅密钥 {key_path}（本大厅其他窗口须使用同一文件）" if created else f"大厅密钥：{key_path}")
     except StoreError as exc:
         return _fail(str(exc))
     print(f"事项目录已载入：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事（版本 {catalog.version[:12]}）")
     years = calendar.years()
     print(f"节假日安排已载入：{years[0]}–{years[-1]} 年" if years else "没有任何年份的节假日安排")
     return 0
+
+
+def _protect_store_file(store) -> None:
+    """An SQLite file holds applicants' personal data: owner only (0600)."""
+    import os
+
+    from clerk.store.backup import sqlite_file
+
+    if not store.is_sqlite:
+        return
+    path = sqlite_file(store)
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            os.chmod(file, 0o600)
