@@ -22,6 +22,7 @@ _COMMAND_MODULES = (
     "clerk.store.cli",
     "clerk.printing.cli",
     "clerk.reports.cli",
+    "clerk.ops.cli",
 )
 
 
