@@ -8,6 +8,8 @@ moves with the visits.  Every outcome occurs — accepted 承诺件 and 即办�
 office's decisions (approved, correction, refused), EMS mail handed over and
 delivered (and one returned), pickups, ratings with the supervisor's
 follow-up of bad ones, and complaints logged, forwarded, answered and visited.
+What would happen after closing time is left for the next day, so the queues
+(fallback desk, EMS station, follow-ups) hold what a real evening holds.
 
 Everything goes through CaseService / DeskService / ComplaintDesk, exactly as
 the screens do, so the store, the audit chain and the notice queue are what a
@@ -344,5 +346,5 @@ def fill_day(settings: Any, day: date, visits: int, *, seed: int = 20261120, sto
         hall.run_due(arrival)
         clock.at_least(arrival)
         hall.visit(index % WINDOWS + 1)
-    hall.run_due(datetime.max.replace(tzinfo=UTC))
+    hall.run_due(datetime.combine(day, CLOSE, tz).astimezone(UTC))  # the rest waits for the next day
     return summary
