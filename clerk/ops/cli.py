@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 
 
@@ -52,9 +53,13 @@ def _doctor(args) -> int:
 
 def _demo(args) -> int:
     from clerk.config import get_settings
-    from clerk.ops.demo import fill_day
+    from clerk.ops.demo import DemoRefused, fill_day
 
-    summary = fill_day(get_settings(), args.day, args.visits, seed=args.seed)
+    try:
+        summary = fill_day(get_settings(), args.day, args.visits, seed=args.seed)
+    except DemoRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
     for line in summary.lines():
         print(line)
     return 0

@@ -302,6 +302,20 @@ class _Day:
             clerk, number, "电话回访，申请人表示认可", self.rng.random() < 0.85)))
 
 
+class DemoRefused(RuntimeError):
+    """The store already holds real work (message in Chinese)."""
+
+
+def _refuse_a_store_with_cases(store: Any) -> None:
+    from sqlalchemy import text
+
+    with store.connection(write=False) as conn:
+        count = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
+    if count:
+        raise DemoRefused(f"数据库 {store.redacted_url} 中已有 {count} 件案件：演示数据只写入空的数据库"
+                          "（请用另一个 CLERK_HOME 或 CLERK_DATABASE_URL）")
+
+
 def _ensure_staff(cases: Any) -> None:
     from clerk.cases.errors import AuthenticationFailed
     from clerk.store.accounts import Role
@@ -331,6 +345,7 @@ def fill_day(settings: Any, day: date, visits: int, *, seed: int = 20261120, sto
     categories = load_categories(config_path())
     store = store or Store.from_settings(settings)
     upgrade(store)
+    _refuse_a_store_with_cases(store)
     clock = DayClock(day, tz)
     cases = CaseService(store, catalog, calendar, clock, hall_code=settings.hall.code, timezone=settings.timezone)
     _ensure_staff(cases)

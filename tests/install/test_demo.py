@@ -36,6 +36,8 @@ def test_a_demo_day_has_every_outcome_and_follow_up_and_a_sound_audit_chain(tmp_
     with store.session(write=False) as session:
         assert verify_chain(session).ok
     store.dispose()
+    assert main(["demo", "--visits", "5"]) == 1  # never mixed into a store holding cases
+    assert "已有" in capsys.readouterr().err
     get_settings.cache_clear()
     assert {"accept", "tolerate", "fallback", "reject"} <= outcomes
     assert bundles > 0 and complaints > 0
