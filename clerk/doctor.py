@@ -53,22 +53,26 @@ def run_checks(settings: Settings, *, today: date | None = None,
     from zoneinfo import ZoneInfo
 
     today = today or now().astimezone(ZoneInfo(settings.timezone)).date()
-    checks: list[Callable[[], Check]] = [
-        lambda: check_store(settings),
-        lambda: check_clock(settings, now),
-        lambda: check_catalog(settings),
-        lambda: check_calendar(settings, today),
-        lambda: check_font(settings),
-        lambda: check_printer(settings),
-        lambda: check_permissions(settings),
-        lambda: check_hall_key(settings),
+    checks: list[tuple[str, Callable[[], Check]]] = [
+        ("数据库", lambda: check_store(settings)),
+        ("时钟", lambda: check_clock(settings, now)),
+        ("事项目录", lambda: check_catalog(settings)),
+        ("节假日安排", lambda: check_calendar(settings, today)),
+        ("通知书字体", lambda: check_font(settings)),
+        ("打印机", lambda: check_printer(settings)),
+        ("文件权限", lambda: check_permissions(settings)),
+        ("大厅密钥", lambda: check_hall_key(settings)),
     ]
     results = []
-    for index, check in enumerate(checks):
+    for name, check in checks:
         try:
             results.append(check())
         except Exception as exc:  # noqa: BLE001  (one broken check must not hide the others)
-            results.append(Check(Level.FAIL, f"检查 {index + 1}", f"检查本身出错：{type(exc).__name__}: {exc}"))
+            from clerk.failures import explain
+
+            explained = explain(exc)
+            text = explained[0] if explained else f"检查本身出错：{type(exc).__name__}: {exc}"
+            results.append(Check(Level.FAIL, name, " ".join(text.split())))
     return results
 
 
@@ -158,7 +162,7 @@ def check_calendar(settings: Settings, today: date) -> Check:
                                        f"{settings.calendar_dir} 添加 {year}.toml")
     if today.month >= NEXT_YEAR_FROM_MONTH and not calendar.has_schedule(year + 1):
         return Check(Level.WARN, name, f"已载入 {year} 年；{year + 1} 年的安排尚未载入"
-                                       f"（国务院通常在11月公布，公布后请添加 {year + 1}.toml）")
+                                       f"（国务院通常在11月公布，公布后请在 calendar_dir 中添加 {year + 1}.toml）")
     return Check(Level.OK, name, f"已载入 {year} 年" + (f"和 {year + 1} 年" if calendar.has_schedule(year + 1) else ""))
 
 

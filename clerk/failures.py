@@ -68,7 +68,29 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
             return (f"{prefix}{text}" if prefix and not text.startswith(prefix) else text), EXIT_FAILED
     if isinstance(exc, OSError):
         return os_error_line(exc), EXIT_FAILED
+    damaged = damaged_database_line(exc)
+    if damaged:
+        return damaged, EXIT_FAILED
     return None
+
+
+_DAMAGED = ("file is not a database", "database disk image is malformed", "unsupported file format")
+
+
+def damaged_database_line(exc: BaseException) -> str | None:
+    """SQLite refusing a file that is not (or no longer) a database: say so, not "internal error"."""
+    import sys
+
+    sa_exc, sqlite3 = sys.modules.get("sqlalchemy.exc"), sys.modules.get("sqlite3")
+    if sa_exc is not None and isinstance(exc, sa_exc.DBAPIError):
+        text = str(exc.orig if exc.orig is not None else exc)
+    elif sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc)
+    else:
+        return None
+    if not any(marker in text for marker in _DAMAGED):
+        return None
+    return f"数据库文件已损坏或不是 SQLite 数据库（{text}）：请检查 database_url / CLERK_HOME，或用 clerk db restore 从备份恢复"
 
 
 def _known_errors() -> list[tuple[type[BaseException], str]]:

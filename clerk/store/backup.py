@@ -86,6 +86,8 @@ def _copy(source: Path, target: Path) -> None:
     try:
         src.backup(dst, pages=1024)
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"无法读取数据库文件 {source}：{exc}（文件已损坏或不是 SQLite 数据库）") from None
     finally:
         dst.close()
         src.close()

@@ -185,3 +185,24 @@ def test_an_unexpected_error_names_the_log_file_with_the_traceback(clean_env, ca
     assert str(log_file()) in line and BUG in line
     assert "Traceback" in log_file().read_text(encoding="utf-8")
     assert str(clean_env / "log") in str(log_file())
+
+
+@pytest.mark.parametrize("command", [["db", "current"], ["setup"], ["audit", "verify"], ["db", "backup", "copy.db"]])
+def test_a_damaged_database_file_is_named_not_an_internal_error(clean_env, monkeypatch, capsys, command):
+    home = clean_env / "home"
+    home.mkdir()
+    (home / "clerk.db").write_bytes(b"\x13\x37 not sqlite " * 400)
+    monkeypatch.chdir(clean_env)
+    status, lines, _ = run(command, capsys)
+    line = one_clear_line(lines)
+    assert status == 1 and ("损坏" in line or "不是 SQLite" in line)
+    assert not (clean_env / "copy.db").exists()
+
+
+def test_doctor_names_a_damaged_database_in_its_own_line(clean_env, capsys):
+    home = clean_env / "home"
+    home.mkdir()
+    (home / "clerk.db").write_bytes(b"\x13\x37 not sqlite " * 400)
+    status, _, out = run(["doctor"], capsys)
+    first = out.splitlines()[0]
+    assert status == 2 and first.startswith("✖ 数据库：") and "损坏" in first

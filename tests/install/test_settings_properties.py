@@ -131,6 +131,7 @@ def quiet_env(monkeypatch, tmp_path):
     monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("CLERK_LOG_DIR", str(tmp_path / "log"))
+    monkeypatch.chdir(tmp_path)  # a random `-o` lands here, not in the checkout
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
