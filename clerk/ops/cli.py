@@ -26,9 +26,12 @@ def register(subparsers) -> None:
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期 {text!r} 无效，格式应为 YYYY-MM-DD") from None
+    if not 2000 <= day.year <= 2099:
+        raise argparse.ArgumentTypeError("演示日期应在 2000 至 2099 年之间")
+    return day
 
 
 def _visits(text: str) -> int:

@@ -206,3 +206,10 @@ def test_doctor_names_a_damaged_database_in_its_own_line(clean_env, capsys):
     status, _, out = run(["doctor"], capsys)
     first = out.splitlines()[0]
     assert status == 2 and first.startswith("✖ 数据库：") and "损坏" in first
+
+
+@pytest.mark.parametrize("argv", [["report", "daily", "--date", "9999-12-31"], ["report", "daily", "--date", "0001-01-01"],
+                                  ["report", "monthly", "--month", "9999-12"]])
+def test_a_report_far_outside_the_calendar_is_one_line(clean_env, capsys, argv):
+    status, lines, _ = run(argv, capsys)
+    assert status == 2 and "2000 至 2099" in one_clear_line(lines)

@@ -49,7 +49,8 @@ def test_a_demo_day_has_every_outcome_and_follow_up_and_a_sound_audit_chain(tmp_
 def test_demo_arguments_are_checked(capsys):
     from clerk.cli import main
 
-    for argv in (["demo", "--day", "2026-13-01"], ["demo", "--visits", "0"], ["demo", "--visits", "x"]):
+    for argv in (["demo", "--day", "2026-13-01"], ["demo", "--day", "9999-12-31"], ["demo", "--visits", "0"],
+                 ["demo", "--visits", "x"]):
         with pytest.raises(SystemExit) as exc:
             main(argv)
         assert exc.value.code == 2

@@ -137,10 +137,11 @@ def quiet_env(monkeypatch, tmp_path):
     get_settings.cache_clear()
 
 
-arguments = st.one_of(texts, st.sampled_from(["9999-12-31", "0001-01-01", "2026-02-29", "-1", "0", "99999999999",
+arguments = st.one_of(texts, st.sampled_from(["9999-12-31", "0001-01-01", "9999-12", "0001-01", "2026-02-29", "-1", "0", "99999999999",
                                               "--limit", "-o", "/proc/x.pdf", "/", "许可", "wsxk", ""]))
 COMMANDS = [["calendar", "add"], ["calendar", "count"], ["calendar", "--dir"], ["catalog", "search"],
-            ["catalog", "check"], ["print", "--sample"], ["print", "--font", "--format"]]
+            ["catalog", "check"], ["print", "--sample"], ["print", "--font", "--format"],
+            ["report", "daily", "--date"], ["report", "monthly", "--month"]]
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
