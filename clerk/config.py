@@ -140,7 +140,14 @@ def _path(raw: Any) -> Path:
     text = _text(raw, max_len=4096, allowed="应为文件或文件夹路径（字符串）")
     if not text.strip():
         raise _Bad("路径不能为空")
-    return Path(text).expanduser()
+    return _expand(text)
+
+
+def _expand(text: str) -> Path:
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # "~name" of a user that does not exist
+        raise _Bad(f"应为可用的路径，无法展开 {text.split('/')[0]}（没有这个用户）") from None
 
 
 def _blocked_by_file(path: Path) -> Path | None:
@@ -268,7 +275,7 @@ def _font(raw: Any) -> str:
     spec = value.strip()
     if spec and spec.lower() not in {"stsong-light", "cid"}:
         file = spec.split("#", 1)[0]
-        if not Path(file).expanduser().is_file():
+        if not _expand(file).is_file():
             raise _Bad(f"应为已存在的 TrueType 字体文件（或 STSong-Light），找不到 {file}")
     return value
 
@@ -285,7 +292,7 @@ def _database_url(raw: Any) -> str:
         database = value[len("sqlite:///"):].split("?", 1)[0]
         if not database or database == ":memory:" or "mode=memory" in value:
             raise _Bad("不能使用内存数据库（案件会随程序退出而丢失）；" + allowed)
-        path = Path(database).expanduser()
+        path = _expand(database)
         if path.is_dir():
             raise _Bad(f"{path} 是文件夹，应为数据库文件；" + allowed)
         blocker = _blocked_by_file(path)

@@ -157,3 +157,30 @@ def test_random_arguments_end_in_one_line_and_a_status(quiet_env, capsys, comman
     assert "程序内部错误" not in err and "Traceback" not in err
     if status != 0:  # a reason on stderr, or the usage of an incomplete command
         assert err.strip() or captured.out.startswith("usage:")
+
+
+SAFE_COMMANDS = [["catalog", "search", "xk"], ["calendar", "years"], ["calendar", "add", "2026-12-20", "5"],
+                 ["print", "--sample", "promised", "-o", "out.pdf"], ["check", "id", "11010519491231002X"]]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(var=st.sampled_from([v for v in VARIABLES if v != "CLERK_DATABASE_URL"]),
+       value=env_values.filter(lambda v: "\x00" not in v),
+       command=st.sampled_from(SAFE_COMMANDS))  # (a real environment cannot hold NUL)
+def test_random_settings_then_a_command_end_in_one_line_and_a_status(quiet_env, monkeypatch, capsys, var, value,
+                                                                    command):
+    from clerk.config import get_settings
+
+    monkeypatch.setenv(var, value)
+    get_settings.cache_clear()
+    try:
+        status = main(command)
+    finally:
+        monkeypatch.delenv(var)
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert status in (0, 1, 2)
+    assert "程序内部错误" not in err and "Traceback" not in err
+    if status == 2:
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and _ENV[var][0] in lines[0] and var in lines[0]
