@@ -76,6 +76,10 @@ class Settings:
     idle_lock_minutes: int = 10  # a window left alone this long locks its screen
     statement_timeout_seconds: float = 5.0  # a store call that takes longer is "not known yet"
     fallback_may_decide: bool = False  # may the fallback desk record back-office decisions
+    # The file's [keymap] and [complaints.categories] tables, checked with everything else
+    # (read through clerk.tui.keymap.keymap_from_settings / clerk.complaints.categories.categories_for).
+    keymap: tuple[tuple[str, str], ...] = ()  # (binding id, keys)
+    complaint_categories: tuple[tuple[str, int, str], ...] = ()  # (name, working days, hint); empty: shipped
 
     @property
     def effective_database_url(self) -> str:
@@ -438,9 +442,9 @@ def _apply_file(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
         if key == "hall":
             changes["hall"] = _hall(value, source)
         elif key == "keymap":
-            _check_keymap(value, source)
+            changes["keymap"] = _check_keymap(value, source)
         elif key == "complaints":
-            _check_complaints(value, source)
+            changes["complaint_categories"] = _check_complaints(value, source)
         elif key in _CHECKS:
             try:
                 changes[key] = _CHECKS[key](value)
@@ -473,14 +477,17 @@ def _hall(value: Any, source: _Source) -> HallInfo:
     return replace(HallInfo(), **checked)
 
 
-def _check_keymap(value: Any, source: _Source) -> None:
+def _check_keymap(value: Any, source: _Source) -> tuple[tuple[str, str], ...]:
+    pairs = []
     for binding_id, keys in _table(value, "keymap", source).items():
         if not isinstance(keys, str) or not keys.strip() or _CONTROL.search(keys):
             raise _bad(f"keymap.{binding_id}", keys, source.where(binding_id, "keymap"),
                        "应为非空的按键名字符串，多个按键用逗号分隔，例如 \"f12\" 或 \"1,space\"")
+        pairs.append((binding_id, keys))
+    return tuple(pairs)
 
 
-def _check_complaints(value: Any, source: _Source) -> None:
+def _check_complaints(value: Any, source: _Source) -> tuple[tuple[str, int, str], ...]:
     table = _table(value, "complaints", source)
     unknown = set(table) - {"categories"}
     if unknown:
@@ -491,9 +498,11 @@ def _check_complaints(value: Any, source: _Source) -> None:
 
         categories = _table(table["categories"], "complaints.categories", source)
         try:
-            parse_categories(categories, str(source.path))
+            parsed = parse_categories(categories, str(source.path))
         except CategoryError as exc:
             raise ConfigError(str(exc)) from None
+        return tuple((c.name, c.days, c.hint) for c in parsed.values())
+    return ()
 
 
 @lru_cache(maxsize=1)

@@ -62,3 +62,20 @@ def test_the_command_line_names_a_broken_config_instead_of_crashing(tmp_path, mo
     monkeypatch.setenv("CLERK_CONFIG", str(cfg))
     assert main(["catalog", "check"]) == 2
     assert "配置错误" in capsys.readouterr().err
+
+
+def test_keymap_and_complaint_categories_are_read_with_the_settings(tmp_path):
+    from clerk.complaints.categories import categories_for
+    from clerk.tui.keymap import keymap_from_settings
+
+    cfg = tmp_path / "clerk.toml"
+    cfg.write_text('[keymap]\n"clerk.finish" = "f12"\n"no.such" = "f3"\n'
+                   '[complaints.categories]\n"办不了" = { days = 3, hint = "三天" }\n"协调办" = 0\n', encoding="utf-8")
+    settings = load_settings({"CLERK_CONFIG": str(cfg)})
+    cfg.unlink()  # nothing reads the file again
+    keymap, notes = keymap_from_settings(settings, {"clerk.finish"})
+    assert keymap == {"clerk.finish": "f12"} and len(notes) == 1 and "no.such" in notes[0]
+    categories = categories_for(settings)
+    assert list(categories) == ["办不了", "协调办"]
+    assert categories["办不了"].days == 3 and categories["办不了"].hint == "三天" and categories["协调办"].forward_at_once
+    assert "很难办" in categories_for(load_settings({"CLERK_CONFIG": os.devnull}))  # the shipped table

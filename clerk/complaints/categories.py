@@ -68,6 +68,13 @@ def _table_of(path: Path) -> Mapping[str, object] | None:
     return table if isinstance(table, Mapping) else None
 
 
+def categories_for(settings) -> dict[str, Category]:
+    """The categories of ``Settings.complaint_categories`` (the config file's table), else the shipped ones."""
+    if settings.complaint_categories:
+        return {name: Category(name, days, hint) for name, days, hint in settings.complaint_categories}
+    return load_categories(None)
+
+
 def load_categories(config_file: Path | None = None, default_file: Path = DEFAULT_FILE) -> dict[str, Category]:
     """Categories by name, in file order; see the module docstring for the sources."""
     for path in (config_file, default_file):

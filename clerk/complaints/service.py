@@ -47,12 +47,11 @@ class ComplaintDesk:
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None, calendar: WorkCalendar | None = None) -> ComplaintDesk:
-        from clerk.complaints.categories import load_categories
-        from clerk.config import config_path
+        from clerk.complaints.categories import categories_for
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), calendar or WorkCalendar.load(settings.calendar_dir),
-                   load_categories(config_path()), hall_code=settings.hall.code, timezone=settings.timezone)
+                   categories_for(settings), hall_code=settings.hall.code, timezone=settings.timezone)
 
     def today(self) -> date:
         return self.clock().astimezone(self.tz).date()

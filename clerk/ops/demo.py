@@ -333,16 +333,15 @@ def fill_day(settings: Any, day: date, visits: int, *, seed: int = 20261120, sto
     from clerk.cases.desk import DeskService
     from clerk.cases.service import CaseService
     from clerk.catalog import load_catalog
-    from clerk.complaints.categories import load_categories
+    from clerk.complaints.categories import categories_for
     from clerk.complaints.service import ComplaintDesk
-    from clerk.config import config_path
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
 
     tz = ZoneInfo(settings.timezone)
     catalog = load_catalog(settings.catalog_dir)
     calendar = WorkCalendar.load(settings.calendar_dir)
-    categories = load_categories(config_path())
+    categories = categories_for(settings)
     store = store or Store.from_settings(settings)
     upgrade(store)
     _refuse_a_store_with_cases(store)
