@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -79,8 +80,6 @@ _DAMAGED = ("file is not a database", "database disk image is malformed", "unsup
 
 def damaged_database_line(exc: BaseException) -> str | None:
     """SQLite refusing a file that is not (or no longer) a database: say so, not "internal error"."""
-    import sys
-
     sa_exc, sqlite3 = sys.modules.get("sqlalchemy.exc"), sys.modules.get("sqlite3")
     if sa_exc is not None and isinstance(exc, sa_exc.DBAPIError):
         text = str(exc.orig if exc.orig is not None else exc)
@@ -93,26 +92,23 @@ def damaged_database_line(exc: BaseException) -> str | None:
     return f"数据库文件已损坏或不是 SQLite 数据库（{text}）：请检查 database_url / CLERK_HOME，或用 clerk db restore 从备份恢复"
 
 
-def _known_errors() -> list[tuple[type[BaseException], str]]:
-    """Error classes whose message is already a sentence for people, with a prefix."""
-    found: list[tuple[type[BaseException], str]] = []
-    for module, name, prefix in (
-        ("clerk.store.errors", "StoreError", ""),
-        ("clerk.cases.errors", "ServiceError", ""),
-        ("clerk.catalog.errors", "CatalogError", "事项目录有问题："),
-        ("clerk.calendar.yearfile", "CalendarError", "节假日安排文件有误："),
-        ("clerk.store.hallkey", "HallKeyError", ""),
-        ("clerk.printing.data", "PrintError", "打印失败："),
-        ("clerk.complaints.categories", "CategoryError", "诉求类别设置有问题："),
-        ("clerk.tui.keymap", "KeymapError", "按键设置有问题："),
-    ):
-        import importlib
-        import sys
+_KNOWN = (  # error classes whose message is already a sentence for people, with a prefix
+    ("clerk.store.errors", "StoreError", ""),
+    ("clerk.cases.errors", "ServiceError", ""),
+    ("clerk.catalog.errors", "CatalogError", "事项目录有问题："),
+    ("clerk.calendar.yearfile", "CalendarError", "节假日安排文件有误："),
+    ("clerk.store.hallkey", "HallKeyError", ""),
+    ("clerk.printing.data", "PrintError", "打印失败："),
+    ("clerk.complaints.categories", "CategoryError", "诉求类别设置有问题："),
+    ("clerk.tui.keymap", "KeymapError", "按键设置有问题："),
+)
 
-        loaded = sys.modules.get(module)  # an error of a module never imported cannot occur
-        if loaded is None:
-            continue
-        kind = getattr(importlib.import_module(module), name, None)
+
+def _known_errors() -> list[tuple[type[BaseException], str]]:
+    """The classes of ``_KNOWN`` whose module is loaded (an error of a module never imported cannot occur)."""
+    found: list[tuple[type[BaseException], str]] = []
+    for module, name, prefix in _KNOWN:
+        kind = getattr(sys.modules.get(module), name, None)
         if isinstance(kind, type):
             found.append((kind, prefix))
     return found
