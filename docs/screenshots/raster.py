@@ -38,6 +38,11 @@ LATIN_BOLD_CANDIDATES = (
     "/usr/share/fonts/truetype/noto/NotoSansMono-Bold.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationMono-Bold.ttf",
 )
+SYMBOL_CANDIDATES = (  # narrow symbols the Latin font lacks (ℹ in the banners)
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
+    "C:/Windows/Fonts/seguisym.ttf",
+)
 CJK_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -74,15 +79,23 @@ class Fonts:
         self.latin = ImageFont.truetype(latin, FONT_SIZE)
         self.bold = ImageFont.truetype(bold, FONT_SIZE)
         self.cjk = ImageFont.truetype(cjk, FONT_SIZE)
+        self.symbols = [ImageFont.truetype(p, FONT_SIZE) for p in SYMBOL_CANDIDATES if Path(p).is_file()]
         self.names = (Path(latin).name, Path(cjk).name)
-        self._has: dict[str, bool] = {}
+        self._has: dict[tuple[int, str], bool] = {}
 
-    def covers(self, char: str) -> bool:
-        """Does the Latin font draw ``char`` (not its .notdef box)?"""
-        if char not in self._has:
-            missing = self.latin.getmask("\uffff").getbbox()
-            self._has[char] = self.latin.getmask(char).getbbox() != missing or char == " "
-        return self._has[char]
+    def covers(self, char: str, font=None) -> bool:
+        """Does ``font`` (default: the Latin one) draw ``char``, not its .notdef box?"""
+        font = font or self.latin
+        key = (id(font), char)
+        if key not in self._has:
+            missing = font.getmask("\uffff").getbbox()
+            self._has[key] = font.getmask(char).getbbox() != missing or char == " "
+        return self._has[key]
+
+    def narrow(self, char: str, bold: bool):
+        if self.covers(char):
+            return self.bold if bold else self.latin
+        return next((f for f in self.symbols if self.covers(char, f)), self.cjk)
 
 
 def _rgb(color, theme, default):
@@ -142,7 +155,7 @@ def _glyph(draw, fonts: Fonts, char: str, cells: int, left: int, top: int, fill:
     if cells == 1 and _is_block(char):
         _block(draw, char, left, top, fill)
         return
-    font = (fonts.bold if bold else fonts.latin) if cells == 1 and fonts.covers(char) else fonts.cjk
+    font = fonts.narrow(char, bold) if cells == 1 else fonts.cjk
     box_w = cells * CELL_W
     x0, y0, x1, y1 = font.getbbox(char)
     advance = font.getlength(char)
