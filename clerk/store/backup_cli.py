@@ -41,7 +41,11 @@ def _restore(args) -> int:
         checked = verify_copy(args.file.expanduser())
         print(f"备份 {checked.path}：版本 {checked.revision}，{checked.message}")
         print("恢复将替换当前数据库（当前库会先另存一份）。请确认所有窗口已退出。", file=sys.stderr)
-        if input("输入 yes 确认恢复：").strip().lower() != "yes":
+        try:
+            answer = input("输入 yes 确认恢复：")
+        except EOFError:  # no terminal (a script without --yes)
+            answer = ""
+        if answer.strip().lower() != "yes":
             print("已取消，未做任何改动", file=sys.stderr)
             return 1
     verified, aside = restore(store, args.file)

@@ -138,3 +138,27 @@ def test_a_pg_dump_restores_into_a_new_database_with_a_verified_chain(pg_server,
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     assert report.ok and report.events == original.events
+
+
+def test_restore_without_yes_and_without_a_terminal_changes_nothing(hall, tmp_path, capsys, monkeypatch):
+    import io
+
+    copy = tmp_path / "backup.db"
+    assert main(["db", "backup", str(copy)]) == 0
+    before = _accounts(hall)
+    hall.dispose()
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["db", "restore", str(copy)]) == 1
+    assert "已取消" in capsys.readouterr().err
+    assert _accounts(hall) == before
+    assert not list((tmp_path / "home").glob("clerk.db.before-restore-*"))
+
+
+def test_backup_of_a_postgresql_store_points_to_pg_dump(hall, monkeypatch, capsys):
+    from clerk.config import get_settings
+
+    monkeypatch.setenv("CLERK_DATABASE_URL", "postgresql+psycopg://clerk@db.invalid/clerk")
+    get_settings.cache_clear()
+    assert main(["db", "backup", "x.db"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "pg_dump" in err[0] and "docs/deploy.md" in err[0]
