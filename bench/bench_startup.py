@@ -112,7 +112,7 @@ def main() -> int:
         env = dict(os.environ)
         env.update(
             CLERK_HOME=f"{tmp}/home",
-            CLERK_CONFIG=f"{tmp}/clerk.toml",
+            CLERK_CONFIG=os.devnull,
             XDG_STATE_HOME=f"{tmp}/state",
             CLERK_WINDOW="7",
             PYTHONPATH=str(ROOT),

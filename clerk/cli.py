@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "clerk.commands.printing",
     "clerk.commands.reports",
     "clerk.tui.cli",
+    "clerk.commands.ops",
 )
 
 
@@ -45,18 +46,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from clerk.config import ConfigError, get_settings
+    """Run one command; every failure ends in one Chinese line and a non-zero status."""
+    from clerk.config import get_settings
+    from clerk.commands.failures import explain, record_bug
 
     argv = sys.argv[1:] if argv is None else argv
     get_settings.cache_clear()  # each invocation reads the configuration afresh
     try:
         return _dispatch(argv)
-    except ConfigError as exc:
-        print(f"配置错误：{exc}", file=sys.stderr)
-        return 2
+    except SystemExit:
+        raise  # argparse: usage error (2) or --help (0), already explained
+    except BaseException as exc:  # noqa: BLE001  (the one place that ends every command)
+        explained = explain(exc)
+        if explained is None:
+            if not isinstance(exc, Exception):
+                raise
+            print(record_bug(exc, argv), file=sys.stderr)
+            return 1
+        line, status = explained
+        print(line, file=sys.stderr)
+        return status
 
 
 def _dispatch(argv: list[str]) -> int:
+    from clerk.config import get_settings
+
     if not argv or argv[0] in {"app", "--window"}:
         from clerk.tui.launch import launch
 
@@ -66,6 +80,7 @@ def _dispatch(argv: list[str]) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    get_settings()  # the whole configuration is checked before any command writes anything
     return int(args.handler(args) or 0)
 
 

@@ -1,23 +1,44 @@
-"""Configuration in one typed place.
+"""Configuration in one typed, validated place, read once.
 
 Read, in increasing priority, from built-in defaults, a TOML file
 (``$CLERK_CONFIG`` or ``<user config dir>/clerk/clerk.toml``) and environment
-variables (``CLERK_*``).  Everything here is plain data: no UI, no I/O beyond
-reading the file.
+variables (``CLERK_*``).  Every value is checked here, before anything is
+written: a bad one raises :class:`ConfigError` with one Chinese line naming the
+setting, where it came from (``file:line`` or the variable) and what is allowed.
+The ``[keymap]`` and ``[complaints]`` tables are checked here too (their
+readers, ``clerk.tui.keymap`` and ``clerk.complaint_categories``, use them).
+
+A named config file (``CLERK_CONFIG``) must exist; ``CLERK_CONFIG=/dev/null``
+(``os.devnull``) means "no file".  Everything here is plain data: no UI, no I/O
+beyond reading the file and looking at paths.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
-# The repository (or installed source tree) root: data/ and receipts/ live here.
+from clerk.shipped import running_from_checkout, shipped_path
+
+# The repository (or installed source tree) root.  Shipped data is found through
+# clerk.shipped, never through this path.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_receipts_dir() -> Path:
+    """``receipts/`` of the checkout; installed: the user's data folder."""
+    if running_from_checkout():
+        return PROJECT_ROOT / "receipts"
+    return Path(platformdirs.user_data_dir("clerk")) / "receipts"
 
 
 @dataclass(frozen=True)
@@ -37,9 +58,9 @@ class HallInfo:
 class Settings:
     home: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir("clerk")))
     database_url: str = ""  # empty: sqlite file inside ``home``
-    catalog_dir: Path = PROJECT_ROOT / "data" / "catalog"
-    calendar_dir: Path = PROJECT_ROOT / "data" / "calendar"
-    receipts_dir: Path = PROJECT_ROOT / "receipts"
+    catalog_dir: Path = field(default_factory=lambda: shipped_path("catalog"))
+    calendar_dir: Path = field(default_factory=lambda: shipped_path("calendar"))
+    receipts_dir: Path = field(default_factory=_default_receipts_dir)
     timezone: str = "Asia/Shanghai"
     window: int | None = None
     printer: str = ""  # CUPS queue name for `lp -d`; empty: no printer, PDFs only
@@ -56,6 +77,10 @@ class Settings:
     statement_timeout_seconds: float = 5.0  # a store call that takes longer is "not known yet"
     fallback_may_decide: bool = False  # may the fallback desk record back-office decisions
     progress_url: str = ""  # progress-query page; "{number}" becomes the case number; notices print a QR code
+    # The file's [keymap] and [complaints.categories] tables, checked with everything else
+    # (read through clerk.tui.keymap.keymap_from_settings / clerk.complaint_categories.categories_for).
+    keymap: tuple[tuple[str, str], ...] = ()  # (binding id, keys)
+    complaint_categories: tuple[tuple[str, int, str], ...] = ()  # (name, working days, hint); empty: shipped
 
     @property
     def effective_database_url(self) -> str:
@@ -85,6 +110,7 @@ _ENV = {
     "CLERK_LOCKOUT_MINUTES": ("lockout_minutes", int),
     "CLERK_IDLE_LOCK_MINUTES": ("idle_lock_minutes", int),
     "CLERK_STATEMENT_TIMEOUT": ("statement_timeout_seconds", float),
+    "CLERK_FALLBACK_MAY_DECIDE": ("fallback_may_decide", bool),
 }
 
 
@@ -92,53 +118,403 @@ class ConfigError(ValueError):
     """The configuration file or an environment variable is unusable."""
 
 
-def config_path(env: dict[str, str] | None = None) -> Path:
+class _Bad(ValueError):
+    """A value is not allowed; the text says what is."""
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     if env.get("CLERK_CONFIG"):
         return Path(env["CLERK_CONFIG"])
     return Path(platformdirs.user_config_dir("clerk")) / "clerk.toml"
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
+# -- value checks: raw value (TOML value or variable text) -> typed value ------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _text(raw: Any, *, max_len: int = 200, allowed: str = "") -> str:
+    if not isinstance(raw, str):
+        raise _Bad(allowed or "应为字符串（用引号括起）")
+    if _CONTROL.search(raw) or len(raw) > max_len:
+        raise _Bad(allowed or f"应为不含控制字符、不超过 {max_len} 个字符的字符串")
+    return raw
+
+
+def _path(raw: Any) -> Path:
+    text = _text(raw, max_len=4096, allowed="应为文件或文件夹路径（字符串）")
+    if not text.strip():
+        raise _Bad("路径不能为空")
+    return _expand(text)
+
+
+def _expand(text: str) -> Path:
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # "~name" of a user that does not exist
+        raise _Bad(f"应为可用的路径，无法展开 {text.split('/')[0]}（没有这个用户）") from None
+
+
+def _blocked_by_file(path: Path) -> Path | None:
+    """The first part of ``path`` that exists but is not a folder (a folder can't go there)."""
+    for parent in reversed(path.parents):
+        try:
+            if parent.exists() and not parent.is_dir():
+                return parent
+        except OSError:
+            return parent
+    return None
+
+
+def _folder_to_create(raw: Any) -> Path:
+    path = _path(raw)
+    blocker = _blocked_by_file(path)
+    if blocker is not None or (path.exists() and not path.is_dir()):
+        raise _Bad(f"应为文件夹，但 {blocker or path} 是文件")
+    return path
+
+
+def _existing_folder(raw: Any) -> Path:
+    path = _path(raw)
+    if not path.is_dir():
+        raise _Bad(f"应为已存在的文件夹，找不到 {path}" if not path.exists() else f"应为文件夹，{path} 是文件")
+    return path
+
+
+def _existing_catalog(raw: Any) -> Path:
+    path = _path(raw)
+    if not path.exists():
+        raise _Bad(f"应为已存在的事项目录文件夹（或单个 YAML 文件），找不到 {path}")
+    return path
+
+
+def _file_path(raw: Any) -> Path:
+    path = _path(raw)
+    blocker = _blocked_by_file(path)
+    if blocker is not None or path.is_dir():
+        raise _Bad(f"应为文件路径，但 {blocker or path} " + ("是文件" if blocker else "是文件夹"))
+    return path
+
+
+def _integer(low: int, high: int) -> Callable[[Any], int]:
+    def check(raw: Any) -> int:
+        allowed = f"应为 {low} 至 {high} 之间的整数"
+        if isinstance(raw, bool):
+            raise _Bad(allowed)
+        if isinstance(raw, str):
+            if not re.fullmatch(r"\s*[+-]?\d{1,12}\s*", raw):
+                raise _Bad(allowed)
+            raw = int(raw)
+        if not isinstance(raw, int) or not low <= raw <= high:
+            raise _Bad(allowed)
+        return raw
+
+    return check
+
+
+def _seconds(raw: Any) -> float:
+    allowed = "应为 0.1 至 600 之间的秒数"
+    if isinstance(raw, bool):
+        raise _Bad(allowed)
+    if isinstance(raw, str):
+        try:
+            raw = float(raw)
+        except ValueError:
+            raise _Bad(allowed) from None
+    if not isinstance(raw, int | float) or not 0.1 <= raw <= 600:  # also rejects nan
+        raise _Bad(allowed)
+    return float(raw)
+
+
+def _boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        word = raw.strip().lower()
+        if word in {"1", "true", "yes", "on", "是"}:
+            return True
+        if word in {"0", "false", "no", "off", "否"}:
+            return False
+    raise _Bad("应为 true 或 false")
+
+
+def _timezone(raw: Any) -> str:
+    from zoneinfo import ZoneInfo
+
+    allowed = "应为 IANA 时区名，例如 Asia/Shanghai"
+    name = _text(raw, max_len=64, allowed=allowed)
+    try:
+        ZoneInfo(name)
+    except Exception:  # ZoneInfoNotFoundError, ValueError, IsADirectoryError…
+        raise _Bad(allowed) from None
+    return name
+
+
+def _paper(raw: Any) -> str:
+    allowed = "应为 a4、a5 或 roll"
+    value = _text(raw, max_len=8, allowed=allowed).strip().lower()
+    if value not in {"a4", "a5", "roll"}:
+        raise _Bad(allowed)
+    return value
+
+
+def _printer(raw: Any) -> str:
+    allowed = "应为 CUPS 打印队列名（字母、数字、-、_、.，不含空格），留空表示不接打印机"
+    value = _text(raw, max_len=127, allowed=allowed)
+    if value and not re.fullmatch(r"[A-Za-z0-9_.\-@]+", value):
+        raise _Bad(allowed)
+    return value
+
+
+def _print_command(raw: Any) -> str:
+    value = _text(raw, max_len=1000)
+    try:
+        shlex.split(value)
+    except ValueError:
+        raise _Bad("应为一条命令（引号须成对）") from None
+    return value
+
+
+def _font(raw: Any) -> str:
+    value = _text(raw, max_len=4096)
+    spec = value.strip()
+    if spec and spec.lower() not in {"stsong-light", "cid"}:
+        file = spec.split("#", 1)[0]
+        if not _expand(file).is_file():
+            raise _Bad(f"应为已存在的 TrueType 字体文件（或 STSong-Light），找不到 {file}")
+    return value
+
+
+def _database_url(raw: Any) -> str:
+    allowed = "应为 sqlite:///文件路径 或 postgresql+psycopg://用户@主机/库名，留空表示使用 home 下的 clerk.db"
+    value = _text(raw, max_len=2000, allowed=allowed).strip()
+    if not value:
+        return ""
+    scheme = value.split(":", 1)[0].lower()
+    if scheme == "sqlite":
+        if not value.startswith("sqlite:///"):
+            raise _Bad(allowed)
+        database = value[len("sqlite:///"):].split("?", 1)[0]
+        if not database or database == ":memory:" or "mode=memory" in value:
+            raise _Bad("不能使用内存数据库（案件会随程序退出而丢失）；" + allowed)
+        path = _expand(database)
+        if path.is_dir():
+            raise _Bad(f"{path} 是文件夹，应为数据库文件；" + allowed)
+        blocker = _blocked_by_file(path)
+        if blocker is not None:
+            raise _Bad(f"{blocker} 是文件，不能在其下存放数据库；" + allowed)
+        return value
+    if scheme in {"postgresql", "postgres", "postgresql+psycopg"}:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            raise _Bad(allowed) from None
+        if not url.database:
+            raise _Bad("缺少数据库名；" + allowed)
+        # Plain postgresql:// would pick psycopg2, which clerk does not install.
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    raise _Bad(allowed)
+
+
+def _window(raw: Any) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return _integer(1, 999)(raw)
+
+
+def _hall_code(raw: Any) -> str:
+    allowed = "应为 1 至 8 位大写字母或数字（用于受理编号）"
+    value = _text(raw, max_len=8, allowed=allowed).strip().upper()
+    if not re.fullmatch(r"[A-Z0-9]{1,8}", value):
+        raise _Bad(allowed)
+    return value
+
+
+def _hall_text(raw: Any) -> str:
+    value = _text(raw, max_len=100, allowed="应为 1 至 100 个字符、不含控制字符的字符串")
+    if not value.strip():
+        raise _Bad("不能为空")
+    return value
+
+
+def _progress_url(raw: Any) -> str:
+    allowed = "应为空，或以 http:// 或 https:// 开头的网址（{number} 处填入受理编号）"
+    value = _text(raw, max_len=500, allowed=allowed).strip()
+    if value and not re.match(r"https?://[^\s]+$", value):
+        raise _Bad(allowed)
+    return value
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "home": _folder_to_create,
+    "database_url": _database_url,
+    "catalog_dir": _existing_catalog,
+    "calendar_dir": _existing_folder,
+    "receipts_dir": _folder_to_create,
+    "timezone": _timezone,
+    "window": _window,
+    "printer": _printer,
+    "print_command": _print_command,
+    "paper": _paper,
+    "font_path": _font,
+    "scanner_prefix": lambda raw: _text(raw, max_len=16),
+    "key_file": _file_path,
+    "lockout_attempts": _integer(1, 100),
+    "lockout_minutes": _integer(1, 1440),
+    "idle_lock_minutes": _integer(0, 480),
+    "statement_timeout_seconds": _seconds,
+    "fallback_may_decide": _boolean,
+    "progress_url": _progress_url,
+}
+
+_HALL_CHECKS: dict[str, Callable[[Any], Any]] = {
+    f.name: (_hall_code if f.name == "code" else _hall_text) for f in fields(HallInfo)
+}
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def _show(raw: Any) -> str:
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+class _Source:
+    """The config file's text, to name ``file:line`` of a key."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def where(self, key: str, section: str = "") -> str:
+        current = ""
+        pattern = re.compile(rf"""\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*=""")
+        for number, line in enumerate(self.lines, 1):
+            header = re.match(r"\s*\[+\s*([^\]]+?)\s*\]+", line)
+            if header:
+                current = header.group(1)
+                continue
+            if current == section and pattern.match(line):
+                return f"{self.path}:{number}"
+        return str(self.path)
+
+
+def _bad(setting: str, raw: Any, where: str, reason: str) -> ConfigError:
+    return ConfigError(f"设置 {setting} 的值 {_show(raw)} 无效（{where}）：{reason}")
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from defaults, the TOML file and the environment."""
     env = dict(os.environ if env is None else env)
-    settings = Settings()
+    changes: dict[str, Any] = {}
     path = config_path(env)
-    if path.is_file():
+    named = bool(env.get("CLERK_CONFIG"))
+    if named and str(path) == os.devnull:
+        pass  # explicitly no file
+    elif path.is_file():
+        changes = _read_file(path)
+    elif path.exists():
+        raise ConfigError(f"配置文件 {path} 不是文件（来自环境变量 CLERK_CONFIG）")
+    elif named:
+        raise ConfigError(f"配置文件 {path} 不存在（来自环境变量 CLERK_CONFIG）；不使用配置文件请设为 {os.devnull}")
+    for var, (name, _kind) in _ENV.items():
+        raw = env.get(var, "")
+        if raw == "":
+            continue
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"配置文件 {path} 无法读取：{exc}") from exc
-        settings = _apply_file(settings, data, path)
-    for var, (name, kind) in _ENV.items():
-        if env.get(var, "") != "":
-            try:
-                settings = replace(settings, **{name: kind(env[var])})
-            except ValueError as exc:
-                raise ConfigError(f"环境变量 {var} 的值无效：{env[var]!r}") from exc
-    return settings
+            changes[name] = _CHECKS[name](raw)
+        except _Bad as exc:
+            raise _bad(name, raw, f"来自环境变量 {var}", str(exc)) from None
+    return replace(Settings(), **changes) if changes else Settings()
 
 
-def _apply_file(settings: Settings, data: dict, path: Path) -> Settings:
-    known = {f.name: f for f in fields(Settings)}
-    changes: dict[str, object] = {}
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")  # Notepad writes a BOM
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {path} 无法读取：不是 UTF-8 编码的文本") from None
+    except OSError as exc:
+        raise ConfigError(f"配置文件 {path} 无法读取：{exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 无法读取：TOML 格式错误（{' '.join(str(exc).split())}）") from None
+    return _apply_file(data, _Source(path, text))
+
+
+def _apply_file(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
     for key, value in data.items():
         if key == "hall":
-            hall_known = {f.name for f in fields(HallInfo)}
-            unknown = set(value) - hall_known
-            if unknown:
-                raise ConfigError(f"配置文件 {path}：[hall] 中有未知的设置 {sorted(unknown)}")
-            changes["hall"] = replace(settings.hall, **value)
-        elif key in known:
-            default = getattr(settings, key)
-            changes[key] = Path(value) if isinstance(default, Path) else value
+            changes["hall"] = _hall(value, source)
         elif key == "keymap":
-            continue  # read by the UI layer
+            changes["keymap"] = _check_keymap(value, source)
         elif key == "complaints":
-            continue  # read by clerk.catalog.complaint_categories
+            continue  # read by clerk.complaint_categories
+            changes["complaint_categories"] = _check_complaints(value, source)
+        elif key in _CHECKS:
+            try:
+                changes[key] = _CHECKS[key](value)
+            except _Bad as exc:
+                raise _bad(key, value, source.where(key), str(exc)) from None
         else:
-            raise ConfigError(f"配置文件 {path}：未知的设置 {key!r}")
-    return replace(settings, **changes)
+            raise ConfigError(f"配置文件 {source.where(key)}：未知的设置 {key!r}"
+                              f"（可用：{'、'.join(_CHECKS)}、[hall]、[keymap]、[complaints]）")
+    return changes
+
+
+def _table(value: Any, name: str, source: _Source) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"配置文件 {source.where(name)}：{name} 应为一个表（[{name}]）")
+    return value
+
+
+def _hall(value: Any, source: _Source) -> HallInfo:
+    table = _table(value, "hall", source)
+    unknown = set(table) - set(_HALL_CHECKS)
+    if unknown:
+        raise ConfigError(f"配置文件 {source.path}：[hall] 中有未知的设置 {sorted(unknown)}"
+                          f"（可用：{'、'.join(_HALL_CHECKS)}）")
+    checked = {}
+    for key, raw in table.items():
+        try:
+            checked[key] = _HALL_CHECKS[key](raw)
+        except _Bad as exc:
+            raise _bad(f"hall.{key}", raw, source.where(key, "hall"), str(exc)) from None
+    return replace(HallInfo(), **checked)
+
+
+def _check_keymap(value: Any, source: _Source) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for binding_id, keys in _table(value, "keymap", source).items():
+        if not isinstance(keys, str) or not keys.strip() or _CONTROL.search(keys):
+            raise _bad(f"keymap.{binding_id}", keys, source.where(binding_id, "keymap"),
+                       "应为非空的按键名字符串，多个按键用逗号分隔，例如 \"f12\" 或 \"1,space\"")
+        pairs.append((binding_id, keys))
+    return tuple(pairs)
+
+
+def _check_complaints(value: Any, source: _Source) -> tuple[tuple[str, int, str], ...]:
+    table = _table(value, "complaints", source)
+    unknown = set(table) - {"categories"}
+    if unknown:
+        raise ConfigError(f"配置文件 {source.path}：[complaints] 中有未知的设置 {sorted(unknown)}"
+                          "（可用：[complaints.categories]）")
+    if "categories" in table:
+        from clerk.complaint_categories import CategoryError, parse_categories
+
+        categories = _table(table["categories"], "complaints.categories", source)
+        try:
+            parsed = parse_categories(categories, str(source.path))
+        except CategoryError as exc:
+            raise ConfigError(str(exc)) from None
+        return tuple((c.name, c.days, c.hint) for c in parsed.values())
+    return ()
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from clerk.config import ConfigError, load_settings
 
 
 def test_defaults_use_an_embedded_sqlite_file_in_home(tmp_path):
-    settings = load_settings({"CLERK_HOME": str(tmp_path), "CLERK_CONFIG": str(tmp_path / "none.toml")})
+    settings = load_settings({"CLERK_HOME": str(tmp_path), "CLERK_CONFIG": os.devnull})
     assert settings.effective_database_url == f"sqlite:///{tmp_path / 'clerk.db'}"
     assert settings.timezone == "Asia/Shanghai"
     assert (settings.catalog_dir / ".." / "..").resolve().joinpath("pyproject.toml").is_file()
@@ -50,7 +51,7 @@ def test_a_broken_file_is_named_with_the_reason(tmp_path, text, message):
 
 def test_a_bad_environment_value_is_named(tmp_path):
     with pytest.raises(ConfigError, match="CLERK_WINDOW"):
-        load_settings({"CLERK_CONFIG": str(tmp_path / "x.toml"), "CLERK_WINDOW": "seven"})
+        load_settings({"CLERK_CONFIG": os.devnull, "CLERK_WINDOW": "seven"})
 
 
 def test_the_command_line_names_a_broken_config_instead_of_crashing(tmp_path, monkeypatch, capsys):
@@ -61,3 +62,20 @@ def test_the_command_line_names_a_broken_config_instead_of_crashing(tmp_path, mo
     monkeypatch.setenv("CLERK_CONFIG", str(cfg))
     assert main(["catalog", "check"]) == 2
     assert "配置错误" in capsys.readouterr().err
+
+
+def test_keymap_and_complaint_categories_are_read_with_the_settings(tmp_path):
+    from clerk.complaint_categories import categories_for
+    from clerk.tui.keymap import keymap_from_settings
+
+    cfg = tmp_path / "clerk.toml"
+    cfg.write_text('[keymap]\n"clerk.finish" = "f12"\n"no.such" = "f3"\n'
+                   '[complaints.categories]\n"办不了" = { days = 3, hint = "三天" }\n"协调办" = 0\n', encoding="utf-8")
+    settings = load_settings({"CLERK_CONFIG": str(cfg)})
+    cfg.unlink()  # nothing reads the file again
+    keymap, notes = keymap_from_settings(settings, {"clerk.finish"})
+    assert keymap == {"clerk.finish": "f12"} and len(notes) == 1 and "no.such" in notes[0]
+    categories = categories_for(settings)
+    assert list(categories) == ["办不了", "协调办"]
+    assert categories["办不了"].days == 3 and categories["办不了"].hint == "三天" and categories["协调办"].forward_at_once
+    assert "很难办" in categories_for(load_settings({"CLERK_CONFIG": os.devnull}))  # the shipped table

@@ -56,12 +56,19 @@ def load_catalog(path: Path | str) -> Catalog:
     files = _catalog_files(path, problems)
     digest = hashlib.sha256()
     sources: list[_Source] = []
+    unreadable = False
     for file in files:
         data = file.read_bytes()
         digest.update(data)
         source = _compose_file(file, data, problems)
         if source is not None:
             sources.append(source)
+        else:
+            unreadable = True
+    if unreadable:
+        # A file that does not parse leaves its codes undefined: report the real
+        # cause alone, not the knock-on "未定义" lines in the other files.
+        raise CatalogError(problems)
 
     shared: dict[str, tuple[Material, str]] = {}
     for source in sources:

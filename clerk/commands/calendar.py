@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+MAX_WORKING_DAYS = 10_000  # some forty years: more is a typo, and dates end at 9999
+
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
@@ -55,12 +57,17 @@ def _non_negative(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} 不是整数") from None
     if value < 0:
         raise argparse.ArgumentTypeError("工作日数不能为负数")
+    if value > MAX_WORKING_DAYS:
+        raise argparse.ArgumentTypeError(f"工作日数不能超过 {MAX_WORKING_DAYS}")
     return value
 
 
 def _calendar(args):
     from clerk.calendar import CalendarError, WorkCalendar
 
+    if args.dir is not None and not args.dir.is_dir():
+        print(f"--dir {args.dir}：找不到这个文件夹（节假日安排文件目录）", file=sys.stderr)
+        return None
     try:
         return WorkCalendar.load(args.dir)
     except CalendarError as exc:
@@ -68,9 +75,20 @@ def _calendar(args):
         return None
 
 
+def _year_runs(years: tuple[int, ...]) -> str:
+    """``2027、2028`` but ``1–2003、2027–9999`` for long runs."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return "、".join(str(a) if a == b else (f"{a}、{b}" if b == a + 1 else f"{a}–{b}") for a, b in runs)
+
+
 def provisional_explanation(missing_years: tuple[int, ...]) -> str:
     """The sentence shown wherever a provisional date or count appears."""
-    years = "、".join(str(y) for y in missing_years)
+    years = _year_runs(missing_years)
     return (
         f"注意：{years} 年的节假日安排尚未载入（国务院尚未公布或管理员尚未添加），"
         "该年份仅按周六、周日休息推算，结果可能有误，安排公布后须重新核对。"
@@ -81,7 +99,11 @@ def _add(args) -> int:
     calendar = _calendar(args)
     if calendar is None:
         return 1
-    due = calendar.add_working_days(args.date, args.n)
+    try:
+        due = calendar.add_working_days(args.date, args.n)
+    except (OverflowError, ValueError):
+        print(f"{args.date.isoformat()} 之后第 {args.n} 个工作日超出了可计算的日期范围（9999 年以前）", file=sys.stderr)
+        return 1
     note = calendar.day_note(due.date)
     line = f"{due.date.isoformat()} {WEEKDAYS[due.date.weekday()]}"
     if note:

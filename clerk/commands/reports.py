@@ -39,6 +39,8 @@ def run_report(args: argparse.Namespace) -> int:
             build, when = daily_report, day
         else:
             build, when = monthly_report, parse_month(args.month)
+        if not 2000 <= when.year <= 2099:  # the calendar and the stored datetimes end somewhere
+            raise ValueError(f"报表日期应在 2000 至 2099 年之间：{when.isoformat()}")
         store = Store.from_settings(settings)
         report = build(store, when, timezone=settings.timezone, hall_name=settings.hall.name)
     except (ValueError, ConfigError, StoreUnavailable) as exc:

@@ -35,6 +35,9 @@ def register(subparsers) -> None:
     cur.set_defaults(handler=_db_current)
     rec = db_sub.add_parser("recompute-deadlines", help="载入新年度日历后重算临时期限")
     rec.set_defaults(handler=_db_recompute)
+    from clerk.commands.backup import register_db
+
+    register_db(db_sub)
 
     audit = subparsers.add_parser("audit", help="审计记录")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION")
@@ -184,15 +187,23 @@ def _service_for_accounts():
 
 
 def _setup(args) -> int:
+    from clerk.calendar import WorkCalendar
     from clerk.catalog import CatalogError, load_catalog
     from clerk.config import get_settings
     from clerk.domain.accounts import Role
     from clerk.store.errors import StoreError
+    from clerk.store.hallkey import HallKeyError, ensure_hall_key
     from clerk.store.migrate import upgrade
 
-    from clerk.store.hallkey import HallKeyError, ensure_hall_key
-
     settings = get_settings()
+    # Everything setup reads is checked before it writes anything.
+    try:
+        catalog = load_catalog(settings.catalog_dir)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return _fail(f"事项目录 {settings.catalog_dir} 有 {len(exc.problems)} 处问题，请修正后重试")
+    calendar = WorkCalendar.load(settings.calendar_dir)  # CalendarError: one line from clerk.cli
     store = _store()
     try:
         key_path, created = ensure_hall_key(settings)
@@ -212,14 +223,9 @@ def _setup(args) -> int:
             print(f"已创建演示账号 {ids}，初始密码 {DEMO_PASSWORD}（正式使用前请更换）")
         else:
             print("已有账号，未创建演示账号")
+        _protect_store_file(store)
     except StoreError as exc:
         return _fail(str(exc))
-    try:
-        catalog = load_catalog(settings.catalog_dir)
-    except CatalogError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return _fail(f"事项目录 {settings.catalog_dir} 有 {len(exc.problems)} 处问题，请修正后重试")
     print(f"事项目录已载入：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事（版本 {catalog.version[:12]}）")
     from clerk.printing.data import PrintError
     from clerk.printing.fonts import choose_font
@@ -228,4 +234,20 @@ def _setup(args) -> int:
         print(choose_font(settings.font_path).describe())
     except PrintError as exc:
         return _fail(f"通知书字体不可用：{exc}")
+    years = calendar.years()
+    print(f"节假日安排已载入：{years[0]}–{years[-1]} 年" if years else "没有任何年份的节假日安排")
     return 0
+
+
+def _protect_store_file(store) -> None:
+    """An SQLite file holds applicants' personal data: owner only (0600)."""
+    import os
+
+    from clerk.store.backup import sqlite_file
+
+    if not store.is_sqlite:
+        return
+    path = sqlite_file(store)
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            os.chmod(file, 0o600)

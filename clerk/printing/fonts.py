@@ -61,9 +61,9 @@ FALLBACK_PROBE = "受理编号办结时间"
 
 def shipped_font_path() -> Path:
     """Where the shipped notice font is (the one place that knows)."""
-    from clerk.config import PROJECT_ROOT
+    from clerk.shipped import shipped_path
 
-    return PROJECT_ROOT / "data" / "fonts" / SHIPPED_FILE
+    return shipped_path("fonts") / SHIPPED_FILE
 
 
 @dataclass(frozen=True)

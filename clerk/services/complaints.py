@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from clerk.calendar import DueDate, WorkCalendar
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError
-from clerk.catalog.complaint_categories import Category
+from clerk.complaint_categories import Category
 from clerk.domain.complaints import ComplaintState, ComplaintStep, ComplaintView, StepAction
 from clerk.identity import mask_phone
 from clerk.domain.accounts import ClerkUser, Role
@@ -50,12 +50,11 @@ class ComplaintDesk:
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None, calendar: WorkCalendar | None = None) -> ComplaintDesk:
-        from clerk.catalog.complaint_categories import load_categories
-        from clerk.config import config_path
+        from clerk.complaint_categories import categories_for
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), calendar or WorkCalendar.load(settings.calendar_dir),
-                   load_categories(config_path()), hall_code=settings.hall.code, timezone=settings.timezone)
+                   categories_for(settings), hall_code=settings.hall.code, timezone=settings.timezone)
 
     def today(self) -> date:
         return self.clock().astimezone(self.tz).date()

@@ -33,12 +33,22 @@ def load_keymap(
     if not path.is_file():
         return {}, []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KeymapError(f"配置文件 {path} 无法读取：{exc}") from exc
     table = data.get("keymap", {})
     if not isinstance(table, dict):
         raise KeymapError(f"配置文件 {path}：[keymap] 必须是一个表")
+    return _keymap(table, known_ids, path)
+
+
+def keymap_from_settings(settings, known_ids: set[str] | Callable[[], set[str]] | None = None
+                         ) -> tuple[dict[str, str], list[str]]:
+    """The keymap of ``Settings.keymap`` (the config file's checked [keymap] table)."""
+    return _keymap(dict(settings.keymap), known_ids, "配置")
+
+
+def _keymap(table: dict, known_ids, path) -> tuple[dict[str, str], list[str]]:
     keymap: dict[str, str] = {}
     warnings: list[str] = []
     if table and callable(known_ids):

@@ -20,9 +20,9 @@ def make_app(argv: list[str] | None = None, env: dict[str, str] | None = None):
     """Build the app from the command line, the config file and the environment."""
     from dataclasses import replace
 
-    from clerk.config import config_path, load_settings
+    from clerk.config import load_settings
     from clerk.tui.app import ClerkApp
-    from clerk.tui.keymap import load_keymap
+    from clerk.tui.keymap import keymap_from_settings
     from clerk.tui.services import Services
     from clerk.tui.state import WindowState
 
@@ -30,7 +30,7 @@ def make_app(argv: list[str] | None = None, env: dict[str, str] | None = None):
     settings = load_settings(env)
     if args.window is not None:
         settings = replace(settings, window=args.window)
-    keymap, notes = load_keymap(config_path(env), known_binding_ids)
+    keymap, notes = keymap_from_settings(settings, known_binding_ids)
     return ClerkApp(Services(settings), state=WindowState(), keymap=keymap, notes=tuple(notes))
 
 

@@ -133,11 +133,10 @@ class Services:
         """The complaint desk (``clerk.services.complaints.ComplaintDesk``) on the same store."""
         with self._lock:
             if self._complaints is None:
-                from clerk.catalog.complaint_categories import load_categories
+                from clerk.complaint_categories import categories_for
                 from clerk.services.complaints import ComplaintDesk
-                from clerk.config import config_path
 
-                self._complaints = ComplaintDesk(self.cases.store, self.calendar, load_categories(config_path()),
+                self._complaints = ComplaintDesk(self.cases.store, self.calendar, categories_for(self.settings),
                                                  self.clock, hall_code=self.settings.hall.code,
                                                  timezone=self.settings.timezone)
             return self._complaints

@@ -37,13 +37,14 @@ class SupervisorApp(ClerkApp):
 
 
 def make_supervisor_app(env: dict[str, str] | None = None) -> SupervisorApp:
-    from clerk.config import config_path, load_settings
-    from clerk.tui.keymap import load_keymap
+    from clerk.config import load_settings
+    from clerk.tui.keymap import keymap_from_settings
     from clerk.tui.launch import known_binding_ids
     from clerk.tui.services import Services
 
-    keymap, notes = load_keymap(config_path(env), known_binding_ids)
-    return SupervisorApp(Services(load_settings(env)), keymap=keymap, notes=tuple(notes))
+    settings = load_settings(env)
+    keymap, notes = keymap_from_settings(settings, known_binding_ids)
+    return SupervisorApp(Services(settings), keymap=keymap, notes=tuple(notes))
 
 
 def run_supervisor() -> int:

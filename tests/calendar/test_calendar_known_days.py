@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -93,7 +94,7 @@ def test_configured_directory_is_used_by_default(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setenv("CLERK_CALENDAR_DIR", str(tmp_path))
-    monkeypatch.setenv("CLERK_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     config.get_settings.cache_clear()
     try:
         assert WorkCalendar.load().has_schedule(2027)

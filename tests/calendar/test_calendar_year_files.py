@@ -124,8 +124,8 @@ def test_missing_directory_means_package_years_only(tmp_path):
 
 
 def test_shipped_data_directory_has_no_invented_years():
-    from clerk.config import PROJECT_ROOT
+    from clerk.shipped import shipped_path
 
-    shipped = PROJECT_ROOT / "data" / "calendar"
+    shipped = shipped_path("calendar")
     assert not any(shipped.glob("2027.toml")), "2027 is not published: ship no file for it"
     WorkCalendar.load(shipped)  # whatever is shipped must load

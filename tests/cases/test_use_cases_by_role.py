@@ -32,7 +32,7 @@ ACTORS = [*(r.value for r in Role), "deactivated", "unknown"]
 @pytest.fixture
 def hall(service, clock):
     """Accounts for every role, one deactivated, and the desk services."""
-    from clerk.catalog.complaint_categories import load_categories
+    from clerk.complaint_categories import load_categories
     from clerk.services.complaints import ComplaintDesk
     from clerk.services.desk import DeskService
     from clerk.services.lookup import LookupService

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ def settings_catalog(monkeypatch):
 
     def point(path):
         monkeypatch.setenv("CLERK_CATALOG_DIR", str(path))
-        monkeypatch.setenv("CLERK_CONFIG", str(path) + "/no-such-config.toml")
+        monkeypatch.setenv("CLERK_CONFIG", os.devnull)
         get_settings.cache_clear()
 
     yield point

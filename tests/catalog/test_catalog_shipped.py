@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from clerk.config import PROJECT_ROOT
+from clerk.shipped import shipped_path, shipped_root
 
-SHIPPED = PROJECT_ROOT / "data" / "catalog"
+SHIPPED = shipped_path("catalog")
 
 
 def test_shipped_catalog_checks_clean_and_finds_the_usual_items():
@@ -25,7 +25,7 @@ def test_shipped_catalog_checks_clean_and_finds_the_usual_items():
 def test_catalog_check_accepts_the_data_folder(capsys):
     from clerk.cli import main
 
-    assert main(["catalog", "check", str(PROJECT_ROOT / "data")]) == 0
+    assert main(["catalog", "check", str(shipped_root())]) == 0
     out = capsys.readouterr().out
     assert out.startswith("目录检查通过：64 个事项，5 个一件事")
 

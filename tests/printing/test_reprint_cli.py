@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import io
 
 import pytest
@@ -21,7 +22,7 @@ def hall(tmp_path, monkeypatch, capsys):
     stub = tmp_path / "lp-stub.sh"
     stub.write_text(f'#!/bin/sh\necho "$1" >> {log}\n')
     stub.chmod(0o755)
-    monkeypatch.setenv("CLERK_CONFIG", str(tmp_path / "clerk.toml"))
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("CLERK_CATALOG_DIR", str(FIXTURES / "catalog"))
     monkeypatch.setenv("CLERK_RECEIPTS_DIR", str(tmp_path / "receipts"))

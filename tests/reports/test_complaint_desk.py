@@ -8,8 +8,8 @@ import pytest
 
 from clerk.domain.errors import IntakeError, PermissionDenied
 from clerk.domain.complaints import ComplaintState
-from clerk.catalog.complaint_categories import load_categories
-from clerk.catalog.complaint_categories import CategoryError
+from clerk.complaint_categories import load_categories
+from clerk.complaint_categories import CategoryError
 from clerk.services.complaints import ComplaintDesk, ComplaintError
 from clerk.domain.accounts import ClerkUser, Role
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import csv
 import io
 from datetime import date
@@ -58,7 +59,7 @@ def test_command_line_exports(hall, store, tmp_path, monkeypatch, capsys):
     from clerk.config import get_settings
 
     monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
-    monkeypatch.setenv("CLERK_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     get_settings.cache_clear()
     try:
         out_csv, out_pdf = tmp_path / "m.csv", tmp_path / "m.pdf"

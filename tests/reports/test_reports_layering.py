@@ -7,7 +7,7 @@ import sys
 
 MODULES = ["clerk.reports", "clerk.commands.reports", "clerk.reports.dashboard", "clerk.reports.report",
            "clerk.reports.export", "clerk.reports.periods", "clerk.services.complaints",
-           "clerk.catalog.complaint_categories", "clerk.domain.complaints"]
+           "clerk.complaint_categories", "clerk.domain.complaints"]
 
 
 def test_importing_reports_loads_no_ui_and_no_heavy_library():

@@ -43,7 +43,7 @@ def supervisor_app(service, catalog, calendar, clock, tmp_path):
 
 @pytest.fixture
 def desk(store, calendar, clock):
-    from clerk.catalog.complaint_categories import load_categories
+    from clerk.complaint_categories import load_categories
     from clerk.services.complaints import ComplaintDesk
 
     return ComplaintDesk(store, calendar, load_categories(None), clock)

@@ -51,7 +51,7 @@ def test_dashboard_page_opens_in_headless_chromium(tmp_path):
     import subprocess
     import sys
 
-    env = dict(os.environ, CLERK_HOME=str(tmp_path / "home"), CLERK_CONFIG=str(tmp_path / "none.toml"))
+    env = dict(os.environ, CLERK_HOME=str(tmp_path / "home"), CLERK_CONFIG=os.devnull)
     subprocess.run([sys.executable, "-m", "clerk.cli", "setup"], env=env, check=True, capture_output=True)
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "clerk.cli", "serve", "--port", str(port)], env=env,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def test_edited_event_is_named(service, store, clock, monkeypatch):
     from clerk.cli import main
 
     monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
-    monkeypatch.setenv("CLERK_CONFIG", "/nonexistent/clerk.toml")
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     from clerk.config import get_settings
 
     get_settings.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import io
 
 import pytest
@@ -14,7 +15,7 @@ from tests.conftest import FIXTURES
 def cli_env(empty_store, monkeypatch, tmp_path, cheap_password_hashing):
     from clerk.config import get_settings
 
-    monkeypatch.setenv("CLERK_CONFIG", str(tmp_path / "missing.toml"))
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     monkeypatch.setenv("CLERK_DATABASE_URL", empty_store.url)
     monkeypatch.setenv("CLERK_CATALOG_DIR", str(FIXTURES / "catalog"))
     get_settings.cache_clear()

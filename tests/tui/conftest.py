@@ -3,20 +3,22 @@
 
 from __future__ import annotations
 
+import os
 import itertools
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from clerk.config import PROJECT_ROOT, Settings
+from clerk.config import Settings
+from clerk.shipped import shipped_path
 
 from .support import CLERK_ID, CLERK_NAME, CLERK_PASSWORD, FIXED_NOW, KeyClock
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     """No user config, state or data dir of the machine leaks into a test."""
-    monkeypatch.setenv("CLERK_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
@@ -26,7 +28,7 @@ def _isolated(tmp_path, monkeypatch):
 def catalog():
     from clerk.catalog import load_catalog
 
-    found = load_catalog(PROJECT_ROOT / "data" / "catalog")
+    found = load_catalog(shipped_path("catalog"))
     found.prepare_search()
     return found
 
@@ -35,7 +37,7 @@ def catalog():
 def calendar():
     from clerk.calendar import WorkCalendar
 
-    return WorkCalendar.load(PROJECT_ROOT / "data" / "calendar")
+    return WorkCalendar.load(shipped_path("calendar"))
 
 
 @pytest.fixture

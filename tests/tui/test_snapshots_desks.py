@@ -140,7 +140,7 @@ def test_dashboard(snap_compare, make_app, case_service, catalog, staff):
 
 @pytest.fixture
 def logged_complaint(case_service, calendar, settings, clock, staff):
-    from clerk.catalog.complaint_categories import load_categories
+    from clerk.complaint_categories import load_categories
     from clerk.services.complaints import ComplaintDesk
 
     desk = ComplaintDesk(case_service.store, calendar, load_categories(None), clock,

@@ -1,7 +1,7 @@
 """Complaint categories and their answer limits, from a TOML table.
 
 The ``[complaints.categories]`` table of the clerk config file wins; otherwise
-``data/complaints.toml``; otherwise the built-in defaults (the Longjing hall's
+the shipped ``complaints.toml``; otherwise the built-in defaults (the Longjing hall's
 办不了 / 不给办: 5 working days, 很难办: 10, 协调办 and simple matters: at once).
 A value is either a number of working days or ``{ days = N, hint = "…" }``.
 """
@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from clerk.config import PROJECT_ROOT
+from clerk.shipped import shipped_path
 
-DEFAULT_FILE = PROJECT_ROOT / "data" / "complaints.toml"
+DEFAULT_FILE = shipped_path("complaints.toml")
 
 DEFAULTS: dict[str, int] = {"办不了": 5, "不给办": 5, "很难办": 10, "协调办": 0, "简单事项": 0}
 
@@ -61,11 +61,18 @@ def parse_categories(table: Mapping[str, object], source: str) -> dict[str, Cate
 
 def _table_of(path: Path) -> Mapping[str, object] | None:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CategoryError(f"{path} 无法读取：{exc}") from exc
     table = data.get("complaints", {}).get("categories")
     return table if isinstance(table, Mapping) else None
+
+
+def categories_for(settings) -> dict[str, Category]:
+    """The categories of ``Settings.complaint_categories`` (the config file's table), else the shipped ones."""
+    if settings.complaint_categories:
+        return {name: Category(name, days, hint) for name, days, hint in settings.complaint_categories}
+    return load_categories(None)
 
 
 def load_categories(config_file: Path | None = None, default_file: Path = DEFAULT_FILE) -> dict[str, Category]:

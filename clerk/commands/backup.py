@@ -1,0 +1,57 @@
+"""``clerk db backup FILE`` and ``clerk db restore FILE`` (SQLite stores)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def register_db(db_sub) -> None:
+    backup = db_sub.add_parser("backup", help="在线备份 SQLite 数据库到 FILE，并校验副本（审计链）")
+    backup.add_argument("file", type=Path, metavar="FILE", help="备份文件（不能已存在）")
+    backup.set_defaults(handler=_backup)
+    restore = db_sub.add_parser("restore", help="用已校验的备份替换 SQLite 数据库（当前库先另存）")
+    restore.add_argument("file", type=Path, metavar="FILE", help="clerk db backup 生成的备份文件")
+    restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复（所有窗口须已退出）")
+    restore.set_defaults(handler=_restore)
+
+
+def _store():
+    from clerk.config import get_settings
+    from clerk.store.engine import Store
+
+    return Store.from_settings(get_settings())
+
+
+def _backup(args) -> int:
+    from clerk.store.backup import backup
+
+    verified = backup(_store(), args.file)
+    size = verified.path.stat().st_size
+    print(f"已备份到 {verified.path}（{size} 字节，版本 {verified.revision}）；副本校验通过：{verified.message}")
+    return 0
+
+
+def _restore(args) -> int:
+    from clerk.store.backup import restore, verify_copy
+    from clerk.store.migrate import head_revision
+
+    store = _store()
+    if not args.yes:
+        checked = verify_copy(args.file.expanduser())
+        print(f"备份 {checked.path}：版本 {checked.revision}，{checked.message}")
+        print("恢复将替换当前数据库（当前库会先另存一份）。请确认所有窗口已退出。", file=sys.stderr)
+        try:
+            answer = input("输入 yes 确认恢复：")
+        except EOFError:  # no terminal (a script without --yes)
+            answer = ""
+        if answer.strip().lower() != "yes":
+            print("已取消，未做任何改动", file=sys.stderr)
+            return 1
+    verified, aside = restore(store, args.file)
+    if aside is not None:
+        print(f"原数据库已另存为 {aside}")
+    print(f"已从 {args.file} 恢复；{verified.message}")
+    if verified.revision != head_revision():
+        print(f"备份的数据库版本为 {verified.revision}：请运行 clerk db upgrade")
+    return 0

@@ -1,0 +1,248 @@
+"""``clerk doctor``: is this window ready for a working day?
+
+Each check returns one :class:`Check` (✔ ok, ⚠ warning, ✖ failure) with one
+Chinese line.  Checks never raise: an unexpected error in one is reported as
+that check's failure and the others still run.  No UI imports.
+
+Exit status of the command: 0 all ✔, 1 some ⚠ but no ✖, 2 any ✖.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import stat
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from pathlib import Path
+
+from clerk.config import Settings
+from clerk.shipped import shipped_path
+
+SKEW_WARN_SECONDS = 2.0  # deadlines and audit times come from both clocks
+SKEW_FAIL_SECONDS = 60.0
+NEXT_YEAR_FROM_MONTH = 11  # the State Council publishes next year's schedule in November
+
+
+class Level(Enum):
+    OK = "✔"
+    WARN = "⚠"
+    FAIL = "✖"
+
+
+@dataclass(frozen=True)
+class Check:
+    level: Level
+    name: str
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.level.value} {self.name}：{self.detail}"
+
+
+def exit_status(checks: list[Check]) -> int:
+    levels = {c.level for c in checks}
+    return 2 if Level.FAIL in levels else 1 if Level.WARN in levels else 0
+
+
+def run_checks(settings: Settings, *, today: date | None = None,
+               now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[Check]:
+    from zoneinfo import ZoneInfo
+
+    today = today or now().astimezone(ZoneInfo(settings.timezone)).date()
+    checks: list[tuple[str, Callable[[], Check]]] = [
+        ("数据库", lambda: check_store(settings)),
+        ("时钟", lambda: check_clock(settings, now)),
+        ("事项目录", lambda: check_catalog(settings)),
+        ("节假日安排", lambda: check_calendar(settings, today)),
+        ("通知书字体", lambda: check_font(settings)),
+        ("打印机", lambda: check_printer(settings)),
+        ("文件权限", lambda: check_permissions(settings)),
+        ("大厅密钥", lambda: check_hall_key(settings)),
+    ]
+    results = []
+    for name, check in checks:
+        try:
+            results.append(check())
+        except Exception as exc:  # noqa: BLE001  (one broken check must not hide the others)
+            from clerk.commands.failures import explain
+
+            explained = explain(exc)
+            text = explained[0] if explained else f"检查本身出错：{type(exc).__name__}: {exc}"
+            results.append(Check(Level.FAIL, name, " ".join(text.split())))
+    return results
+
+
+def _store(settings: Settings):
+    from clerk.store.engine import Store
+
+    return Store.from_settings(settings)
+
+
+def check_store(settings: Settings) -> Check:
+    from clerk.store.errors import StoreError
+    from clerk.store.migrate import current_revision, head_revision
+
+    name = "数据库"
+    url = settings.effective_database_url
+    if url.startswith("sqlite:///"):
+        file = Path(url[len("sqlite:///"):].split("?", 1)[0]).expanduser()
+        if not file.is_file():
+            return Check(Level.FAIL, name, f"数据库文件 {file} 不存在：请运行 clerk setup")
+    store = _store(settings)
+    try:
+        current = current_revision(store)
+    except StoreError as exc:
+        return Check(Level.FAIL, name, f"{store.redacted_url} 无法连接：{exc}")
+    finally:
+        store.dispose()
+    head = head_revision()
+    if current is None:
+        return Check(Level.FAIL, name, f"{store.redacted_url} 尚未初始化：请运行 clerk setup")
+    if current != head:
+        return Check(Level.FAIL, name, f"{store.redacted_url} 版本 {current}，最新为 {head}：请运行 clerk db upgrade")
+    return Check(Level.OK, name, f"{store.redacted_url} 可连接，版本 {current}（最新）")
+
+
+def check_clock(settings: Settings, now: Callable[[], datetime]) -> Check:
+    from sqlalchemy import text
+
+    from clerk.store.errors import StoreError
+
+    name = "时钟"
+    store = _store(settings)
+    if store.is_sqlite:
+        return Check(Level.OK, name, "数据库为本机 SQLite 文件，与本机使用同一时钟")
+    try:
+        with store.session(write=False) as session:
+            before = now()
+            server = session.execute(text("SELECT now()")).scalar_one()
+            after = now()
+    except StoreError as exc:
+        return Check(Level.FAIL, name, f"无法读取数据库服务器时间：{exc}")
+    finally:
+        store.dispose()
+    local = before + (after - before) / 2
+    skew = (server - local).total_seconds()
+    text_ = f"本机与数据库服务器相差 {abs(skew):.1f} 秒（{'本机慢' if skew > 0 else '本机快'}）"
+    if abs(skew) >= SKEW_FAIL_SECONDS:
+        return Check(Level.FAIL, name, text_ + "：期限和审计时间会出错，请校准本机时间（NTP）")
+    if abs(skew) >= SKEW_WARN_SECONDS:
+        return Check(Level.WARN, name, text_ + "：请检查本机的时间同步（NTP）")
+    return Check(Level.OK, name, f"本机与数据库服务器相差 {abs(skew):.1f} 秒")
+
+
+def check_catalog(settings: Settings) -> Check:
+    from clerk.catalog import CatalogError, load_catalog
+
+    name = "事项目录"
+    try:
+        catalog = load_catalog(settings.catalog_dir)
+    except CatalogError as exc:
+        first = exc.problems[0] if exc.problems else ""
+        return Check(Level.FAIL, name, f"{settings.catalog_dir} 有 {len(exc.problems)} 处问题，"
+                                       f"第一处：{first}（clerk catalog check 列出全部）")
+    return Check(Level.OK, name, f"{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事")
+
+
+def check_calendar(settings: Settings, today: date) -> Check:
+    from clerk.calendar import CalendarError, WorkCalendar
+
+    name = "节假日安排"
+    try:
+        calendar = WorkCalendar.load(settings.calendar_dir)
+    except CalendarError as exc:
+        return Check(Level.FAIL, name, f"年份文件有误：{exc.problems[0] if exc.problems else exc}")
+    year = today.year
+    if not calendar.has_schedule(year):
+        return Check(Level.FAIL, name, f"缺少本年（{year}）的安排：期限只能按周末推算，请在 "
+                                       f"{settings.calendar_dir} 添加 {year}.toml")
+    if today.month >= NEXT_YEAR_FROM_MONTH and not calendar.has_schedule(year + 1):
+        return Check(Level.WARN, name, f"已载入 {year} 年；{year + 1} 年的安排尚未载入"
+                                       f"（国务院通常在11月公布，公布后请在 calendar_dir 中添加 {year + 1}.toml）")
+    return Check(Level.OK, name, f"已载入 {year} 年" + (f"和 {year + 1} 年" if calendar.has_schedule(year + 1) else ""))
+
+
+def shipped_fonts() -> list[Path]:
+    folder = shipped_path("fonts")
+    return sorted(folder.glob("*.ttf")) if folder.is_dir() else []
+
+
+def check_font(settings: Settings) -> Check:
+    name = "通知书字体"
+    spec = settings.font_path.strip()
+    if spec and spec.lower() not in {"stsong-light", "cid"}:
+        from clerk.printing.data import PrintError
+        from clerk.printing.fonts import choose_font
+
+        try:
+            font = choose_font(spec)
+        except PrintError as exc:
+            return Check(Level.FAIL, name, f"配置的字体不可用：{exc}")
+        return Check(Level.OK, name, f"使用配置的字体 {font.source}（嵌入）")
+    fonts = shipped_fonts()
+    if fonts:
+        return Check(Level.OK, name, f"随程序附带的嵌入字体 {fonts[0].name}")
+    if spec:
+        return Check(Level.WARN, name, "按配置使用内置 CID 字体（未嵌入）：打印主机须装有中文字体")
+    return Check(Level.WARN, name, "未附带嵌入字体（data/fonts/*.ttf）：将使用系统字体或不嵌入的 CID 字体")
+
+
+def check_printer(settings: Settings, run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
+                  which: Callable[[str], str | None] = shutil.which) -> Check:
+    name = "打印机"
+    if settings.print_command:
+        program = shlex.split(settings.print_command)[0] if settings.print_command.strip() else ""
+        if program and (which(program) or Path(program).is_file()):
+            return Check(Level.OK, name, f"打印命令 {program} 可用")
+        return Check(Level.FAIL, name, f"打印命令 {program or settings.print_command!r} 找不到")
+    if not settings.printer:
+        return Check(Level.OK, name, "未配置打印机：通知书只生成 PDF")
+    if not which("lpstat"):
+        return Check(Level.FAIL, name, f"已配置打印队列 {settings.printer}，但本机没有 CUPS（找不到 lpstat）")
+    from clerk.printing.printers import explain_lp_error, explain_printer_state
+
+    try:
+        result = run(["lpstat", "-l", "-p", settings.printer], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check(Level.FAIL, name, f"无法查询打印队列 {settings.printer}：{exc}")
+    if result.returncode != 0:
+        return Check(Level.FAIL, name, explain_lp_error(result.stderr, result.returncode, settings.printer))
+    reason = explain_printer_state(result.stdout, settings.printer)
+    if reason:
+        return Check(Level.FAIL, name, reason)
+    return Check(Level.OK, name, f"打印队列 {settings.printer} 就绪")
+
+
+def _loose(path: Path) -> bool:
+    return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+def check_permissions(settings: Settings) -> Check:
+    name = "文件权限"
+    files: list[Path] = []
+    url = settings.effective_database_url
+    if url.startswith("sqlite:///"):
+        db = Path(url[len("sqlite:///"):].split("?", 1)[0]).expanduser()
+        files += [db, db.with_name(db.name + "-wal")]
+    files.append(settings.effective_key_file)
+    loose = [f for f in files if f.exists() and _loose(f)]
+    if loose:
+        names = "、".join(str(f) for f in loose)
+        return Check(Level.FAIL, name, f"{names} 同组或其他用户可读写：请执行 chmod 600")
+    present = [f for f in files if f.exists()]
+    return Check(Level.OK, name, "数据库与密钥文件仅本用户可读写" if present else "没有需要检查的本地文件")
+
+
+def check_hall_key(settings: Settings) -> Check:
+    from clerk.store.hallkey import HallKeyError, load_hall_key
+
+    name = "大厅密钥"
+    try:
+        load_hall_key(settings)
+    except HallKeyError as exc:
+        return Check(Level.FAIL, name, str(exc))
+    return Check(Level.OK, name, f"{settings.effective_key_file} 可用")

@@ -1,0 +1,1 @@
+"""Operations commands of a hall: ``clerk doctor`` and ``clerk demo``."""

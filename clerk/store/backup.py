@@ -1,0 +1,143 @@
+"""Backups of an SQLite store: ``clerk db backup FILE`` and ``clerk db restore FILE``.
+
+The copy is taken with SQLite's online backup API (windows may keep working
+meanwhile), written next to the target and renamed into place, then verified:
+reopened as a store, at a known schema revision, and its audit chain checked
+with :func:`clerk.store.audit.verify_chain`.  A copy that fails verification is
+deleted.  Restore verifies the file first, keeps the current database aside as
+``<db>.before-restore-<time>`` and copies the backup in with the same API.
+
+A PostgreSQL store is backed up with ``pg_dump``/``pg_basebackup``; see
+docs/deploy.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from clerk.store.engine import Store
+from clerk.store.errors import StoreError
+
+
+class BackupError(StoreError):
+    """A backup or restore could not be made or did not verify (message in Chinese)."""
+
+
+@dataclass(frozen=True)
+class Verified:
+    path: Path
+    revision: str
+    events: int
+    message: str
+
+
+def sqlite_file(store: Store) -> Path:
+    """The database file of an SQLite store; BackupError for PostgreSQL."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(store.url)
+    if url.get_backend_name() != "sqlite":
+        raise BackupError("PostgreSQL 数据库请用 pg_dump 或 pg_basebackup 备份（见 docs/deploy.md）")
+    if not url.database or url.database == ":memory:":
+        raise BackupError("内存数据库无法备份")
+    return Path(url.database).expanduser()
+
+
+def verify_copy(path: Path) -> Verified:
+    """Open ``path`` as a store and check its revision and audit chain."""
+    from clerk.store.audit import verify_chain
+    from clerk.store.migrate import current_revision
+
+    if not path.is_file():
+        raise BackupError(f"找不到备份文件 {path}")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path} 不是可用的数据库文件：{exc}") from None
+    copy = Store(f"sqlite:///{path}")
+    try:
+        revision = current_revision(copy)
+        if not revision:
+            raise BackupError(f"{path} 不是 clerk 数据库（没有版本记录）")
+        with copy.session(write=False) as session:
+            report = verify_chain(session)
+    except StoreError:
+        raise
+    except Exception as exc:  # a foreign or damaged file: no clerk tables, bad pages…
+        raise BackupError(f"{path} 不是完整的 clerk 数据库：{type(exc).__name__}") from None
+    finally:
+        copy.dispose()
+    if not report.ok:
+        raise BackupError(f"{path} 的审计链校验失败：{report.message}")
+    return Verified(path, revision, report.events, report.message)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """SQLite online backup of ``source`` into a fresh ``target`` file (mode 0600)."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst, pages=1024)
+        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"无法读取数据库文件 {source}：{exc}（文件已损坏或不是 SQLite 数据库）") from None
+    finally:
+        dst.close()
+        src.close()
+
+
+def backup(store: Store, target: Path) -> Verified:
+    """Copy the store's database to ``target`` (must not exist) and verify the copy."""
+    source = sqlite_file(store)
+    if not source.is_file():
+        raise BackupError(f"数据库文件 {source} 不存在：请先运行 clerk setup")
+    target = target.expanduser()
+    if target.exists():
+        raise BackupError(f"{target} 已存在：请换一个文件名（备份不覆盖已有文件）")
+    if not target.parent.is_dir():
+        raise BackupError(f"{target.parent} 不是已存在的文件夹")
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        _copy(source, partial)
+        verified = verify_copy(partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return Verified(target, verified.revision, verified.events, verified.message)
+
+
+def restore(store: Store, backup_file: Path) -> tuple[Verified, Path | None]:
+    """Replace the store's database by a verified backup; returns (verified, set-aside copy)."""
+    from clerk.store.migrate import head_revision
+
+    target = sqlite_file(store)
+    verified = verify_copy(backup_file.expanduser())
+    if verified.revision != head_revision():
+        note = f"备份的数据库版本为 {verified.revision}，本程序为 {head_revision()}"
+        if verified.revision > head_revision():
+            raise BackupError(f"{note}：备份来自更新的 clerk，请先升级程序")
+    store.dispose()
+    aside = None
+    if target.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = target.with_name(f"{target.name}.before-restore-{stamp}")
+        _copy(target, aside)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{verified.path}?mode=ro", uri=True)
+    dst = sqlite3.connect(target, timeout=30)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    os.chmod(target, 0o600)
+    return verify_copy(target), aside

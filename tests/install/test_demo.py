@@ -1,0 +1,58 @@
+"""``clerk demo``: a realistic day written through the services."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+
+@pytest.mark.slow
+def test_a_demo_day_has_every_outcome_and_follow_up_and_a_sound_audit_chain(tmp_path, monkeypatch, capsys,
+                                                                            cheap_password_hashing):
+    from sqlalchemy import text
+
+    from clerk.cli import main
+    from clerk.config import get_settings
+    from clerk.store.audit import verify_chain
+    from clerk.store.engine import Store
+
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
+    monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("CLERK_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    assert main(["demo", "--day", "2026-11-20", "--visits", "150"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-11-20" in out and "150 人次" in out and "未能完成" not in out
+
+    store = Store.from_settings(get_settings())
+    with store.connection(write=False) as conn:
+        outcomes = {row[0] for row in conn.execute(text("SELECT DISTINCT outcome FROM cases"))}
+        bundles = conn.execute(text("SELECT count(*) FROM cases WHERE parent_id IS NOT NULL")).scalar_one()
+        days = {row[0][:10] for row in conn.execute(text("SELECT received_at FROM cases"))}
+        complaints = conn.execute(text("SELECT count(*) FROM complaints")).scalar_one()
+        actions = {row[0] for row in conn.execute(text("SELECT DISTINCT action FROM audit_events"))}
+    with store.session(write=False) as session:
+        assert verify_chain(session).ok
+    store.dispose()
+    assert main(["demo", "--visits", "5"]) == 1  # never mixed into a store holding cases
+    assert "已有" in capsys.readouterr().err
+    get_settings.cache_clear()
+    assert {"accept", "tolerate", "fallback", "reject"} <= outcomes
+    assert bundles > 0 and complaints > 0
+    assert days == {"2026-11-20"}
+    assert {"intake", "supplement", "decide", "mail_hand_over", "mail_deliver", "pick_up", "rate",
+            "complaint_log", "complaint_hand_off"} <= actions, actions
+
+
+def test_demo_arguments_are_checked(capsys):
+    from clerk.cli import main
+
+    for argv in (["demo", "--day", "2026-13-01"], ["demo", "--day", "9999-12-31"], ["demo", "--visits", "0"],
+                 ["demo", "--visits", "x"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+    assert "来访人次" in capsys.readouterr().err
+    assert date(2026, 11, 20).weekday() == 4  # the default day is a Friday: a working day
