@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from clerk.cases.lifecycle import TransitionError
 from clerk.store.errors import ConcurrentUpdate, NotFound, StoreError, StoreUnavailable
+from clerk.store.signin import AccountLocked, PasswordChangeRequired, PasswordRejected, SignInFailed
 
 
 class ServiceError(Exception):
     """A request the service refuses; ``str()`` says why, in Chinese."""
 
 
-class AuthenticationFailed(ServiceError):
-    def __init__(self) -> None:
-        super().__init__("工号或密码不正确，或账号已停用")
+# Sign-in refusals are raised by clerk.store.signin (lock-out, equal cost for unknown ids).
+AuthenticationFailed = SignInFailed
 
 
 class PermissionDenied(ServiceError):
@@ -42,12 +42,15 @@ class CaseNotFound(NotFound):
 
 
 __all__ = [
+    "AccountLocked",
     "AuthenticationFailed",
     "CaseNotFound",
     "ConcurrentUpdate",
     "IntakeError",
     "NotFound",
     "OneTimeNoticeViolation",
+    "PasswordChangeRequired",
+    "PasswordRejected",
     "PermissionDenied",
     "ServiceError",
     "StoreError",

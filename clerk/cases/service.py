@@ -27,8 +27,10 @@ from clerk.cases.intake import CasePlan, plan_intake
 from clerk.cases.lifecycle import CaseState
 from clerk.cases.operations import LifecycleOperations
 from clerk.cases.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
-from clerk.store.accounts import ClerkUser, Role, hash_password, verify_password
+from clerk.store.accounts import ClerkUser, Role, hash_password
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
+from clerk.store.passwords import password_problems
+from clerk.store.signin import SignIn, SignInPolicy
 
 INTAKE_ROLES = frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR})
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
@@ -79,13 +81,15 @@ class CaseService(LifecycleOperations):
         from clerk.catalog import load_catalog
         from clerk.store.engine import Store
 
-        return cls(
+        service = cls(
             store or Store.from_settings(settings),
             catalog or load_catalog(settings.catalog_dir),
             calendar or WorkCalendar.load(settings.calendar_dir),
             hall_code=settings.hall.code,
             timezone=settings.timezone,
         )
+        service.sign_in_policy = SignInPolicy.from_settings(settings)
+        return service
 
     def today(self) -> date:
         return local_date(self.clock(), self.tz)
@@ -96,14 +100,11 @@ class CaseService(LifecycleOperations):
 
     # -- accounts -------------------------------------------------------------
 
-    def authenticate(self, clerk_id: str, password: str) -> ClerkUser:
-        from clerk.store.tables import ClerkAccount
+    sign_in_policy: Any = None  # clerk.store.signin.SignInPolicy; None: from the settings
 
-        with self.store.session(write=False) as session:
-            row = session.get(ClerkAccount, clerk_id.strip())
-            if row is None or not row.active or not verify_password(password, row.password_hash):
-                raise AuthenticationFailed()
-            return ClerkUser(row.id, row.name, Role(row.role))
+    def authenticate(self, clerk_id: str, password: str, **how: Any) -> ClerkUser:
+        """Sign in (lock-out, audit, new password): see ``clerk.store.signin.SignIn.authenticate``."""
+        return SignIn(self.store, self.clock, self.tz, self.sign_in_policy).authenticate(clerk_id, password, **how)
 
     def account(self, clerk_id: str) -> ClerkUser:
         """An active account by id, for work it already signed for (a visit kept during an outage)."""
@@ -123,8 +124,13 @@ class CaseService(LifecycleOperations):
             row = session.get(ClerkAccount, clerk_id)
             return row.name if row is not None else clerk_id
 
-    def add_user(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str) -> ClerkUser:
-        """Create an account; ``by=None`` is the administrator's command line."""
+    def add_user(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str, *,
+                 must_change: bool = False, password_rule: bool = False) -> ClerkUser:
+        """Create an account; ``by=None`` is the administrator's command line.
+
+        ``password_rule``: apply ``clerk.store.passwords`` (what people choose goes through it);
+        ``must_change``: the password is an initial one, to be replaced at the first sign-in.
+        """
         from clerk.store.tables import ClerkAccount
 
         if by is not None:
@@ -132,13 +138,16 @@ class CaseService(LifecycleOperations):
         clerk_id, name = clerk_id.strip(), name.strip()
         if not clerk_id or not name:
             raise IntakeError(["工号和姓名不能为空"])
+        if password_rule and (problems := password_problems(password, clerk_id=clerk_id)):
+            raise IntakeError(problems)
         if len(password) < 6:
             raise IntakeError(["密码至少需要6位"])
         with self.store.session(write=True) as session:
             if session.get(ClerkAccount, clerk_id) is not None:
                 raise IntakeError([f"工号 {clerk_id} 已存在"])
             session.add(ClerkAccount(id=clerk_id, name=name, role=role.value,
-                                     password_hash=hash_password(password), created_at=self.clock()))
+                                     password_hash=hash_password(password), created_at=self.clock(),
+                                     must_change_password=must_change))
             self._audit(session, by.id if by else "admin", None, "account_add", None, None,
                         {"id": clerk_id, "name": name, "role": role.value})
         return ClerkUser(clerk_id, name, role)
