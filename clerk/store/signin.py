@@ -152,14 +152,21 @@ class SignIn:
         self.policy = policy or _default_policy()
 
     def authenticate(self, clerk_id: str, password: str, *, via: str = "window", window: int | None = None,
-                     new_password: str | None = None, roles: Any = None) -> ClerkUser:
+                     new_password: str | None = None, roles: Any = None,
+                     policy: SignInPolicy | None = None) -> ClerkUser:
         """The signed-in clerk, or a :class:`SignInFailed` saying why not (in Chinese).
+
+        ``via`` and ``window`` go into the audit events; ``new_password`` replaces
+        the password (required when the account must change it); ``policy``
+        overrides the lock-out policy for this call (the caller's settings).
 
         ``roles``: when given, an account of another role is refused like a wrong
         password (``clerk serve`` admits supervisors only), after the password check.
         """
         from clerk.store.tables import ClerkAccount
 
+        if policy is not None:
+            self.policy = policy
         clerk_id = clerk_id.strip()
         now = self.clock()
         with self.store.session(write=False) as session:
