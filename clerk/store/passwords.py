@@ -9,7 +9,6 @@ every way in (terminal, browser, scanner) and hide what was typed.
 from __future__ import annotations
 
 import string
-import unicodedata
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # scrypt cost grows with the input; nobody types more
@@ -34,7 +33,8 @@ def character_classes(password: str) -> set[str]:
 
 
 def _is_control(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")
+    """Control, format, unassigned characters and every blank but the plain space."""
+    return not (ch.isprintable() or ch == " ")
 
 
 def password_problems(password: str, *, clerk_id: str = "") -> list[str]:
@@ -45,7 +45,7 @@ def password_problems(password: str, *, clerk_id: str = "") -> list[str]:
     if len(password) > MAX_LENGTH:
         problems.append(f"密码最多{MAX_LENGTH}个字符")
     if any(_is_control(ch) for ch in password):
-        problems.append("密码不能含有控制字符")
+        problems.append("密码不能含有控制字符或特殊空白字符")
     classes = character_classes(password)
     if len(classes) < MIN_CLASSES:
         have = "、".join(name for name in CLASS_NAMES if name in classes) or "无"

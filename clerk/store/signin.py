@@ -56,7 +56,7 @@ class PasswordChangeRequired(SignInFailed):
     """The password was right, but it is an initial or reset one: a new one is needed first."""
 
     def __init__(self) -> None:
-        super().__init__("这是初始密码或管理员重置的密码，请先设置新密码（输入两次）")
+        super().__init__("这是初始密码或管理员重置的密码，须先设置新密码：在登录界面输入两次新密码")
 
 
 class PasswordRejected(SignInFailed):

@@ -86,7 +86,7 @@ async def test_an_initial_password_is_changed_before_the_clerk_gets_in(make_app,
         screen = app.screen
         assert screen.query_one("#new-password-box").display
         assert screen.focused is screen.query_one("#new-password", Input)
-        assert "请先设置新密码" in screen_text(app)
+        assert "须先设置新密码" in screen_text(app)
         # twice, and the two must agree
         await pilot.press(*typed("Hall#2026x"), "enter", *typed("Hall#2026y"), "enter")
         await settle(pilot)
