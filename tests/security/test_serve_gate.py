@@ -1,0 +1,148 @@
+"""`clerk serve` behind its sign-in gate: plain HTTP/websocket clients and headless Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .serving import SUPERVISOR, SUPERVISOR_PASSWORD, Browser, dashboards, hall_env, serving
+
+aiohttp = pytest.importorskip("aiohttp")
+pytest.importorskip("textual_serve")
+
+needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None and os.environ.get("CI") != "true",
+                                    reason="Debian's chromium is not installed (.ci/run installs it for CI)")
+
+
+async def login(http, base: str, clerk_id: str, password: str, origin: str | None = None):
+    headers = {"Origin": origin or base}
+    async with http.post(f"{base}/login", data={"clerk_id": clerk_id, "password": password}, headers=headers,
+                         allow_redirects=False) as response:
+        return response.status, await response.text(), response.headers.get("Location")
+
+
+async def websocket_refused(http, base: str, origin: str | None) -> int:
+    headers = {"Origin": origin} if origin else {}
+    try:
+        ws = await http.ws_connect(f"{base.replace('http', 'ws')}/ws?width=80&height=24", headers=headers)
+    except aiohttp.WSServerHandshakeError as exc:
+        return exc.status
+    await ws.close()
+    return 101
+
+
+def test_gate_refuses_strangers_foreign_origins_listings_and_too_many_sessions(tmp_path):
+    env = hall_env(tmp_path)
+    with serving(env, "--max-sessions", "1") as (server, port, log):
+        base = f"http://127.0.0.1:{port}"
+
+        async def scenario():
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+                async with http.get(f"{base}/", allow_redirects=False) as r:
+                    assert r.status == 303 and r.headers["Location"] == "/login"
+                async with http.get(f"{base}/static/") as r:
+                    body = await r.text()
+                    assert r.status in (403, 404) and "Index of" not in body and "textual.js" not in body
+                async with http.get(f"{base}/static/js/") as r:
+                    assert r.status in (403, 404)
+                async with http.get(f"{base}/static/js/textual.js") as r:
+                    assert r.status == 200
+                # 15 websockets without signing in: all refused, not one process started
+                refused = await asyncio.gather(*(websocket_refused(http, base, base) for _ in range(15)))
+                assert refused == [401] * 15
+                assert dashboards(server.pid) == 0
+                # a supervisor signs in; a foreign page (or none at all) still cannot open the websocket
+                status, _, location = await login(http, base, SUPERVISOR, SUPERVISOR_PASSWORD)
+                assert status == 303 and location == "/"
+                assert await websocket_refused(http, base, "http://evil.example") == 403
+                assert await websocket_refused(http, base, "null") == 403
+                assert await websocket_refused(http, base, None) == 403
+                assert dashboards(server.pid) == 0
+                # the page's own origin gets a dashboard; a second one is over the cap
+                ws = await http.ws_connect(f"{base.replace('http', 'ws')}/ws?width=80&height=24",
+                                           headers={"Origin": base})
+                first = await asyncio.wait_for(ws.receive(), 60)
+                assert first.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT)
+                assert dashboards(server.pid) == 1
+                assert await websocket_refused(http, base, base) == 503
+                await ws.close()
+            # another client without the session cookie gets nothing either
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as other:
+                assert await websocket_refused(other, base, base) == 401
+
+        asyncio.run(scenario())
+    assert "GET /static/" in log.getvalue()
+
+
+def test_forty_wrong_passwords_lock_the_supervisor_out(tmp_path):
+    env = hall_env(tmp_path)
+    with serving(env) as (server, port, log):
+        base = f"http://127.0.0.1:{port}"
+
+        async def scenario():
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+                answers = [await login(http, base, SUPERVISOR, f"Guess#{n:04d}") for n in range(40)]
+                statuses = [a[0] for a in answers]
+                assert statuses[:4] == [401] * 4
+                assert statuses[4:] == [429] * 36
+                assert "账号已锁定至" in answers[4][1]
+                assert "登录失败次数过多" in answers[-1][1]  # the address is throttled as well
+                status, body, location = await login(http, base, SUPERVISOR, SUPERVISOR_PASSWORD)
+                assert status == 429 and location is None
+                assert http.cookie_jar.filter_cookies(base).get("clerk_session") is None
+                assert await websocket_refused(http, base, base) == 401
+            assert dashboards(server.pid) == 0
+
+        asyncio.run(scenario())
+    listing = subprocess.run([sys.executable, "-m", "clerk.cli", "user", "list"], env=env, capture_output=True,
+                             text=True).stdout
+    assert f"{SUPERVISOR}\t刘洋\t大厅管理\t锁定至" in listing
+
+
+def test_only_supervisors_pass_the_gate(tmp_path):
+    env = hall_env(tmp_path)
+    subprocess.run([sys.executable, "-m", "clerk.cli", "user", "passwd", "1001", "--password-stdin",
+                    "--no-change-required"], env=env, check=True, input="Window#2026\n", text=True)
+    with serving(env) as (server, port, log):
+        base = f"http://127.0.0.1:{port}"
+
+        async def scenario():
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+                status, body, _ = await login(http, base, "1001", "Window#2026")
+                assert status == 401 and "工号或密码不正确" in body
+                status, body, _ = await login(http, base, SUPERVISOR, SUPERVISOR_PASSWORD,
+                                              origin="http://evil.example")
+                assert status == 403  # a sign-in posted from a foreign page is refused
+
+        asyncio.run(scenario())
+
+
+@needs_chromium
+def test_chromium_signs_in_then_the_dashboard_streams_and_a_lockout_holds(tmp_path):
+    env = hall_env(tmp_path)
+    with serving(env) as (server, port, log):
+        base = f"http://127.0.0.1:{port}"
+
+        async def scenario():
+            async with Browser(tmp_path / "chromium") as browser:
+                await browser.goto(f"{base}/")
+                assert browser and "工号" in await browser.text()  # redirected to the sign-in page
+                assert dashboards(server.pid) == 0
+                await browser.submit_login(SUPERVISOR, SUPERVISOR_PASSWORD)
+                await browser.wait_for("document.querySelector('.-first-byte')", 60)
+                assert dashboards(server.pid) == 1
+                await browser.goto(f"{base}/logout")
+                for n in range(5):
+                    await browser.submit_login(SUPERVISOR, f"Guess#{n:04d}")
+                assert "账号已锁定至" in await browser.text()
+                await browser.submit_login(SUPERVISOR, SUPERVISOR_PASSWORD)
+                assert "账号已锁定至" in await browser.text()
+                assert "-first-byte" not in await browser.evaluate("document.documentElement.outerHTML")
+
+        asyncio.run(scenario())
+    assert "GET /ws" in log.getvalue()
