@@ -146,3 +146,55 @@ def test_chromium_signs_in_then_the_dashboard_streams_and_a_lockout_holds(tmp_pa
 
         asyncio.run(scenario())
     assert "GET /ws" in log.getvalue()
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses (hex, as /proc/net/tcp writes them) listening on ``port``."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if int(hex_port, 16) == port and state == "0A":  # LISTEN
+                found.add(address)
+    return found
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed to make a test certificate")
+def test_tls_with_certfile_and_keyfile_and_loopback_by_default(tmp_path):
+    import ssl
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    env = hall_env(tmp_path)
+    with serving(env, "--certfile", str(cert), "--keyfile", str(key)) as (server, port, log):
+        assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1 only
+        base = f"https://127.0.0.1:{port}"
+        context = ssl.create_default_context(cafile=str(cert))
+        context.check_hostname = False
+
+        async def scenario():
+            connector = aiohttp.TCPConnector(ssl=context)
+            async with aiohttp.ClientSession(connector=connector,
+                                             cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+                async with http.get(f"{base}/login") as r:
+                    assert r.status == 200 and "工号" in await r.text()
+                async with http.post(f"{base}/login", data={"clerk_id": SUPERVISOR, "password": SUPERVISOR_PASSWORD},
+                                     headers={"Origin": base}, allow_redirects=False) as r:
+                    assert r.status == 303
+                    cookie = r.headers["Set-Cookie"]
+                    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+            plain = aiohttp.ClientSession()
+            try:
+                with pytest.raises(aiohttp.ClientError):
+                    async with plain.get(f"http://127.0.0.1:{port}/login") as r:
+                        await r.text()
+            finally:
+                await plain.close()
+
+        asyncio.run(scenario())
