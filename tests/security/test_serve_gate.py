@@ -13,6 +13,7 @@ import pytest
 from .serving import SUPERVISOR, SUPERVISOR_PASSWORD, Browser, dashboards, hall_env, serving
 
 aiohttp = pytest.importorskip("aiohttp")
+yarl = pytest.importorskip("yarl")
 pytest.importorskip("textual_serve")
 
 needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None and os.environ.get("CI") != "true",
@@ -94,7 +95,7 @@ def test_forty_wrong_passwords_lock_the_supervisor_out(tmp_path):
                 assert "登录失败次数过多" in answers[-1][1]  # the address is throttled as well
                 status, body, location = await login(http, base, SUPERVISOR, SUPERVISOR_PASSWORD)
                 assert status == 429 and location is None
-                assert http.cookie_jar.filter_cookies(base).get("clerk_session") is None
+                assert http.cookie_jar.filter_cookies(yarl.URL(base)).get("clerk_session") is None
                 assert await websocket_refused(http, base, base) == 401
             assert dashboards(server.pid) == 0
 
@@ -104,10 +105,12 @@ def test_forty_wrong_passwords_lock_the_supervisor_out(tmp_path):
     assert f"{SUPERVISOR}\t刘洋\t大厅管理\t锁定至" in listing
 
 
-def test_only_supervisors_pass_the_gate(tmp_path):
+def test_only_supervisors_pass_the_gate_and_an_initial_password_is_changed_there(tmp_path):
     env = hall_env(tmp_path)
     subprocess.run([sys.executable, "-m", "clerk.cli", "user", "passwd", "1001", "--password-stdin",
                     "--no-change-required"], env=env, check=True, input="Window#2026\n", text=True)
+    subprocess.run([sys.executable, "-m", "clerk.cli", "user", "add", "9002", "孙主任", "supervisor",
+                    "--password-stdin"], env=env, check=True, input="Initial#2026\n", text=True)
     with serving(env) as (server, port, log):
         base = f"http://127.0.0.1:{port}"
 
@@ -118,6 +121,20 @@ def test_only_supervisors_pass_the_gate(tmp_path):
                 status, body, _ = await login(http, base, SUPERVISOR, SUPERVISOR_PASSWORD,
                                               origin="http://evil.example")
                 assert status == 403  # a sign-in posted from a foreign page is refused
+                # an initial password: the page asks for a new one, twice, and the rule applies
+                status, body, _ = await login(http, base, "9002", "Initial#2026")
+                assert status == 401 and "须先设置新密码" in body and 'name="new_password_again"' in body
+                fields = {"clerk_id": "9002", "password": "Initial#2026"}
+                for new, again, expected, text in (("Boss#2027", "Boss#2028", 400, "两次输入的新密码不一致"),
+                                                   ("bossbossboss", "bossbossboss", 400, "至少3类"),
+                                                   ("Boss#2027", "Boss#2027", 303, "")):
+                    async with http.post(f"{base}/login", data={**fields, "new_password": new,
+                                                                "new_password_again": again},
+                                         headers={"Origin": base}, allow_redirects=False) as r:
+                        assert r.status == expected and text in await r.text()
+                assert http.cookie_jar.filter_cookies(yarl.URL(base)).get("clerk_session") is not None
+                status, _, location = await login(http, base, "9002", "Boss#2027")
+                assert status == 303 and location == "/"
 
         asyncio.run(scenario())
 
