@@ -216,14 +216,15 @@ class SignIn:
 
     def _unknown_id(self, session: Any, clerk_id: str, now: datetime, via: str,
                     window: int | None) -> SignInFailed:
-        until = _unknown.locked_until(clerk_id, now)
+        key = f"{getattr(self.store, 'url', id(self.store))}|{clerk_id}"  # per store, as real accounts are
+        until = _unknown.locked_until(key, now)
         if until is not None:
             self._audit(session, now, _actor(clerk_id), window, "sign_in_failed",
                         {"via": via, "reason": "locked", "known": False})
             return AccountLocked(until.astimezone(self.tz))
         self._audit(session, now, _actor(clerk_id), window, "sign_in_failed",
                     {"via": via, "reason": "unknown", "known": False})
-        until = _unknown.fail(clerk_id, now, self.policy)
+        until = _unknown.fail(key, now, self.policy)
         return AccountLocked(until.astimezone(self.tz)) if until is not None else SignInFailed()
 
     def _count_failure(self, session: Any, row: Any, now: datetime, via: str, window: int | None,
