@@ -26,6 +26,7 @@ import asyncio
 import html
 import secrets
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from textual_serve.server import Server
 
 COOKIE = "clerk_session"
 SESSION_HOURS = 8
+MAX_GATE_SESSIONS = 200  # signed-in browsers remembered at once
 THROTTLE_FAILURES = 20  # failed sign-ins from one address …
 THROTTLE_SECONDS = 15 * 60  # … within this window, then refused for the rest of it
 
@@ -108,6 +110,8 @@ class GatedServer(Server):
         self.running = 0  # dashboards started and not yet ended
         self.throttle = _Throttle()
         self._sign_in = sign_in or self._store_sign_in
+        self._store: Any = None
+        self._store_lock = threading.Lock()
         self._ticket = ticket
 
     # -- the app ------------------------------------------------------------
@@ -156,6 +160,13 @@ class GatedServer(Server):
             self.sessions.pop(token, None)
             return None
         return session
+
+    def _forget_expired(self) -> None:
+        now = time.time()
+        for token in [t for t, s in self.sessions.items() if s.expires < now]:
+            del self.sessions[token]
+        while len(self.sessions) >= MAX_GATE_SESSIONS:  # the oldest sign-in goes first
+            self.sessions.pop(next(iter(self.sessions)))
 
     def _own_origins(self, request: web.Request) -> set[str]:
         public = urlsplit(self.public_url)
@@ -221,6 +232,7 @@ class GatedServer(Server):
             return self._login_page(message=str(exc), clerk_id=clerk_id, status=401)
         except StoreError as exc:
             return self._login_page(message=str(exc), clerk_id=clerk_id, status=503)
+        self._forget_expired()
         token = secrets.token_urlsafe(32)
         self.sessions[token] = GateSession(user.id, user.name, time.time() + SESSION_HOURS * 3600)
         response = web.HTTPSeeOther("/")
@@ -234,8 +246,9 @@ class GatedServer(Server):
         from clerk.store.engine import Store
         from clerk.store.signin import SignIn, SignInPolicy
 
-        if not hasattr(self, "_store"):
-            self._store = Store.from_settings(self.settings)
+        with self._store_lock:
+            if self._store is None:
+                self._store = Store.from_settings(self.settings)
         gate = SignIn(self._store, now_utc, self.settings.timezone, SignInPolicy.from_settings(self.settings))
         return gate.authenticate(clerk_id, password, via="serve", new_password=new_password,
                                  roles={Role.SUPERVISOR})

@@ -127,12 +127,12 @@ def test_unknown_ids_cost_what_known_ones_cost(store, catalog, calendar, clock):
 
     cost("nobody"), cost("w01")  # warm-up (the dummy hash is made once)
     known, unknown = [], []
-    for n in range(6):
+    for n in range(8):  # interleaved, so load on the machine hits both alike
         known.append(cost("w01"))
         unknown.append(cost(f"nobody{n}"))
-    known_median, unknown_median = sorted(known)[3], sorted(unknown)[3]
-    assert known_median > 0.01  # scrypt at its real cost did run
-    assert 0.6 < unknown_median / known_median < 1.6, (known, unknown)
+    # the fastest of each is what a patient attacker measures; before, 49 ms against 0.4 ms
+    assert min(known) > 0.01  # scrypt at its real cost did run
+    assert 0.7 < min(unknown) / min(known) < 1.4, (known, unknown)
 
 
 def test_unknown_ids_lock_too_and_are_audited(hall):
