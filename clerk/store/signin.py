@@ -192,10 +192,13 @@ class SignIn:
             self._audit(session, now, row.id, window, "sign_in_failed", {"via": via, "reason": "locked"})
             return AccountLocked(until.astimezone(self.tz))
         allowed = roles is None or Role(row.role) in set(roles)
-        if not password_ok or not row.active or not allowed:
-            reason = "password" if not password_ok else ("disabled" if not row.active else "role")
-            locked = self._count_failure(session, row, now, via, window, reason)
+        if not password_ok:
+            locked = self._count_failure(session, row, now, via, window)
             return AccountLocked(locked.astimezone(self.tz)) if locked is not None else SignInFailed()
+        if not row.active or not allowed:  # the right password: nothing to lock against, same answer
+            self._audit(session, now, row.id, window, "sign_in_failed",
+                        {"via": via, "reason": "disabled" if not row.active else "role"})
+            return SignInFailed()
         if row.must_change_password or new_password is not None:
             if new_password is None:
                 return PasswordChangeRequired()
@@ -227,11 +230,10 @@ class SignIn:
         until = _unknown.fail(key, now, self.policy)
         return AccountLocked(until.astimezone(self.tz)) if until is not None else SignInFailed()
 
-    def _count_failure(self, session: Any, row: Any, now: datetime, via: str, window: int | None,
-                       reason: str) -> datetime | None:
+    def _count_failure(self, session: Any, row: Any, now: datetime, via: str, window: int | None) -> datetime | None:
         row.failed_count = (row.failed_count or 0) + 1
         self._audit(session, now, row.id, window, "sign_in_failed",
-                    {"via": via, "reason": reason, "failed": row.failed_count})
+                    {"via": via, "reason": "password", "failed": row.failed_count})
         locked = None
         if row.failed_count >= self.policy.attempts:
             locked = now + timedelta(minutes=self.policy.minutes)

@@ -201,3 +201,16 @@ def test_examples_that_pass(good):
                                       ("ABCDEFGH", "至少3类"), ("Abc\x001234", "控制字符")])
 def test_examples_that_fail(bad, why):
     assert any(why in p for p in password_problems(bad))
+
+
+def test_the_right_password_at_the_wrong_door_is_refused_but_never_locks(hall):
+    """A window clerk who tries the supervisors' `clerk serve` is refused like a wrong password,
+    but her window is not locked: the password was right, there is nothing to guess."""
+    service, _ = hall
+    for _ in range(7):
+        with pytest.raises(AuthenticationFailed, match="工号或密码不正确") as refused:
+            service.authenticate("w01", "secret1", via="serve", roles={Role.SUPERVISOR})
+        assert not isinstance(refused.value, AccountLocked)
+    assert service.authenticate("w01", "secret1").id == "w01"
+    reasons = [after["reason"] for action, after in actions(service, "w01") if action == "sign_in_failed"]
+    assert reasons == ["role"] * 7
