@@ -214,3 +214,25 @@ def test_the_right_password_at_the_wrong_door_is_refused_but_never_locks(hall):
     assert service.authenticate("w01", "secret1").id == "w01"
     reasons = [after["reason"] for action, after in actions(service, "w01") if action == "sign_in_failed"]
     assert reasons == ["role"] * 7
+
+
+def test_upgrading_flags_accounts_that_still_have_the_demo_password(empty_store, cheap_password_hashing):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from clerk.store.accounts import hash_password
+    from clerk.store.migrate import upgrade
+    from clerk.store.tables import ClerkAccount
+
+    upgrade(empty_store, "0005")
+    with empty_store.connection() as conn:
+        for clerk_id, password in (("1001", "clerk123"), ("1002", "Chosen#2026")):
+            conn.execute(text("INSERT INTO clerk_accounts (id, name, role, password_hash, active, created_at) "
+                              "VALUES (:i, :i, 'window', :h, :a, :t)"),
+                         {"i": clerk_id, "h": hash_password(password), "a": True, "t": datetime.now(UTC)})
+    upgrade(empty_store)
+    with empty_store.session(write=False) as session:
+        flags = {clerk_id: session.get(ClerkAccount, clerk_id).must_change_password for clerk_id in ("1001", "1002")}
+        assert session.get(ClerkAccount, "1002").failed_count == 0
+    assert flags == {"1001": True, "1002": False}
