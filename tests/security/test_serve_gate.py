@@ -135,6 +135,11 @@ def test_only_supervisors_pass_the_gate_and_an_initial_password_is_changed_there
                 assert http.cookie_jar.filter_cookies(yarl.URL(base)).get("clerk_session") is not None
                 status, _, location = await login(http, base, "9002", "Boss#2027")
                 assert status == 303 and location == "/"
+                # a disabled account no longer passes, whatever the password
+                subprocess.run([sys.executable, "-m", "clerk.cli", "user", "disable", "9002"], env=env, check=True,
+                               capture_output=True)
+                status, body, _ = await login(http, base, "9002", "Boss#2027")
+                assert status == 401 and "工号或密码不正确" in body
 
         asyncio.run(scenario())
 

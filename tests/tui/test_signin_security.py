@@ -112,3 +112,15 @@ async def test_accounts_made_without_the_flag_sign_in_as_before(make_app):
         await settle(pilot)
         await _attempt(pilot, CLERK_ID, CLERK_PASSWORD)
         assert app.user is not None and app.user.id == CLERK_ID
+
+
+@pytest.mark.asyncio
+async def test_a_disabled_account_cannot_sign_in_at_the_window(make_app, case_service, clock):
+    from clerk.store.account_admin import set_active
+
+    set_active(case_service.store, CLERK_ID, False, at=clock())
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await _attempt(pilot, CLERK_ID, CLERK_PASSWORD)
+        assert app.user is None and "工号或密码不正确，或账号已停用" in screen_text(app)
