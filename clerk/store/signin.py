@@ -175,18 +175,19 @@ class SignIn:
         password_ok = verify_password(password, stored) and row is not None
         with self.store.session(write=True) as session:
             # Errors are returned, not raised, so that the counter and the events commit.
-            outcome = self._decide(session, clerk_id, password_ok, now, via, window, new_password, roles)
+            outcome = self._decide(session, clerk_id, password_ok, stored, now, via, window, new_password, roles)
         if isinstance(outcome, SignInFailed):
             raise outcome
         return outcome
 
-    def _decide(self, session: Any, clerk_id: str, password_ok: bool, now: datetime, via: str,
+    def _decide(self, session: Any, clerk_id: str, password_ok: bool, checked: str, now: datetime, via: str,
                 window: int | None, new_password: str | None, roles: Any) -> ClerkUser | SignInFailed:
         from clerk.store.tables import ClerkAccount
 
         row = session.get(ClerkAccount, clerk_id, with_for_update=True) if clerk_id else None
         if row is None:
             return self._unknown_id(session, clerk_id, now, via, window)
+        password_ok = password_ok and row.password_hash == checked  # changed meanwhile: not this password
         until = _aware(row.locked_until)
         if until is not None and until > now:
             self._audit(session, now, row.id, window, "sign_in_failed", {"via": via, "reason": "locked"})
