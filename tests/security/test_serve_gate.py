@@ -105,6 +105,33 @@ def test_forty_wrong_passwords_lock_the_supervisor_out(tmp_path):
     assert f"{SUPERVISOR}\t刘洋\t大厅管理\t锁定至" in listing
 
 
+def test_the_gate_answers_unknown_ids_as_slowly_as_known_ones(tmp_path):
+    import time
+
+    env = hall_env(tmp_path, CLERK_LOCKOUT_ATTEMPTS="1000")
+    with serving(env) as (server, port, log):
+        base = f"http://127.0.0.1:{port}"
+
+        async def scenario():
+            async with aiohttp.ClientSession() as http:
+                async def cost(clerk_id: str) -> float:
+                    started = time.perf_counter()
+                    status, _, _ = await login(http, base, clerk_id, "Wrong#0000")
+                    assert status == 401
+                    return time.perf_counter() - started
+
+                await cost("nobody"), await cost(SUPERVISOR)  # warm-up
+                known, unknown = [], []
+                for n in range(8):
+                    known.append(await cost(SUPERVISOR))
+                    unknown.append(await cost(f"nobody{n}"))
+                return known, unknown
+
+        known, unknown = asyncio.run(scenario())
+    assert min(known) > 0.01
+    assert 0.7 < min(unknown) / min(known) < 1.4, (known, unknown)
+
+
 def test_only_supervisors_pass_the_gate_and_an_initial_password_is_changed_there(tmp_path):
     env = hall_env(tmp_path)
     subprocess.run([sys.executable, "-m", "clerk.cli", "user", "passwd", "1001", "--password-stdin",
