@@ -237,7 +237,7 @@ class GatedServer(Server):
         self.sessions[token] = GateSession(user.id, user.name, time.time() + SESSION_HOURS * 3600)
         response = web.HTTPSeeOther("/")
         response.set_cookie(COOKIE, token, path="/", httponly=True, samesite="Strict",
-                            secure=self.ssl_context is not None, max_age=SESSION_HOURS * 3600)
+                            secure=self.public_url.startswith("https"), max_age=SESSION_HOURS * 3600)
         raise response
 
     def _store_sign_in(self, clerk_id: str, password: str, new_password: str | None) -> Any:
