@@ -195,6 +195,7 @@ def test_chromium_signs_in_then_the_dashboard_streams_and_a_lockout_holds(tmp_pa
 
         asyncio.run(scenario())
     assert "GET /ws" in log.getvalue()
+    assert SUPERVISOR_PASSWORD not in log.getvalue() and "Guess#" not in log.getvalue()
 
 
 def _listening_addresses(port: int) -> set[str]:
