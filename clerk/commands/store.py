@@ -52,10 +52,9 @@ def register(subparsers) -> None:
     add.add_argument("name", help="姓名")
     add.add_argument("role", help="角色：window | fallback | mailroom | backoffice | supervisor | admin（或中文名称）")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    add.add_argument("--no-change-required", action="store_true", help="不要求首次登录时修改密码")
     add.set_defaults(handler=_user_add)
-    off = user_sub.add_parser("deactivate", help="停用账号（停用后不能登录，也不能再办理任何业务）")
-    off.add_argument("id", help="工号")
-    off.set_defaults(handler=_user_deactivate)
+    _register_user_admin(user_sub)
 
 
 def _store():
@@ -149,29 +148,15 @@ def _user_add(args) -> int:
         role = parse_role(args.role)
     except ValueError as exc:
         return _fail(str(exc))
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass("密码：")
-        if getpass.getpass("再次输入密码：") != password:
-            return _fail("两次输入的密码不一致")
+    password = _read_new_password(args)
+    if password is None:
+        return _fail("两次输入的密码不一致")
     try:
-        user = _service_for_accounts().add_user(None, args.id, args.name, role, password)
+        user = _service_for_accounts().add_user(None, args.id, args.name, role, password, password_rule=True,
+                                                must_change=not args.no_change_required)
     except (ServiceError, StoreError) as exc:
         return _fail(str(exc))
     print(f"已新增账号 {user.id}（{user.name}，{user.role.label}）")
-    return 0
-
-
-def _user_deactivate(args) -> int:
-    from clerk.domain.errors import ServiceError
-    from clerk.store.errors import StoreError
-
-    try:
-        _service_for_accounts().accounts.deactivate(None, args.id)
-    except (ServiceError, StoreError) as exc:
-        return _fail(str(exc))
-    print(f"已停用账号 {args.id.strip()}")
     return 0
 
 
@@ -218,9 +203,9 @@ def _setup(args) -> int:
         service = _service_for_accounts()
         if service.count_users() == 0:
             for clerk_id, name, role in DEMO_ACCOUNTS:
-                service.add_user(None, clerk_id, name, Role(role), DEMO_PASSWORD)
+                service.add_user(None, clerk_id, name, Role(role), DEMO_PASSWORD, must_change=True)
             ids = "、".join(a[0] for a in DEMO_ACCOUNTS)
-            print(f"已创建演示账号 {ids}，初始密码 {DEMO_PASSWORD}（正式使用前请更换）")
+            print(f"已创建演示账号 {ids}，初始密码 {DEMO_PASSWORD}（首次登录时须设置新密码）")
         else:
             print("已有账号，未创建演示账号")
         _protect_store_file(store)
@@ -251,3 +236,95 @@ def _protect_store_file(store) -> None:
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if file.exists():
             os.chmod(file, 0o600)
+# -- clerk user list | passwd | disable | enable | unlock -------------------------
+
+def _register_user_admin(user_sub) -> None:
+    listing = user_sub.add_parser("list", help="列出账号及其状态（停用、锁定、须修改密码）")
+    listing.set_defaults(handler=_user_list)
+    passwd = user_sub.add_parser("passwd", help="为账号设置新密码（默认要求下次登录时修改）")
+    passwd.add_argument("id", help="工号")
+    passwd.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    passwd.add_argument("--no-change-required", action="store_true", help="不要求下次登录时修改密码")
+    passwd.set_defaults(handler=_user_passwd)
+    for name, text, handler in (("disable", "停用账号（离岗人员），停用后任何方式都不能登录", _user_disable),
+                                ("enable", "重新启用账号", _user_enable),
+                                ("unlock", "解除因连续登录失败造成的锁定", _user_unlock)):
+        command = user_sub.add_parser(name, help=text)
+        command.add_argument("id", help="工号")
+        command.set_defaults(handler=handler)
+
+
+def _read_new_password(args) -> str | None:
+    """The new password from stdin or typed twice; None when the two differ."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("密码：")
+    if getpass.getpass("再次输入密码：") != password:
+        return None
+    return password
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _user_list(args) -> int:
+    from zoneinfo import ZoneInfo
+
+    from clerk.config import get_settings
+    from clerk.store.account_admin import list_accounts
+    from clerk.store.errors import StoreError
+
+    try:
+        accounts = list_accounts(_store())
+    except StoreError as exc:
+        return _fail(str(exc))
+    tz, now = ZoneInfo(get_settings().timezone), _now()
+    print("工号\t姓名\t角色\t状态\t密码")
+    for a in accounts:
+        state = "停用" if not a.active else (
+            f"锁定至 {a.locked_until.astimezone(tz):%m-%d %H:%M}" if a.locked(now) else "正常")
+        password = "须修改" if a.must_change_password else "已设置"
+        print(f"{a.id}\t{a.name}\t{a.role.label}\t{state}\t{password}")
+    return 0
+
+
+def _user_passwd(args) -> int:
+    from clerk.store.account_admin import set_password
+    from clerk.store.errors import StoreError
+
+    password = _read_new_password(args)
+    if password is None:
+        return _fail("两次输入的密码不一致")
+    try:
+        set_password(_store(), args.id, password, at=_now(), must_change=not args.no_change_required)
+    except StoreError as exc:
+        return _fail(str(exc))
+    print(f"已为账号 {args.id} 设置新密码" + ("" if args.no_change_required else "，下次登录时须修改"))
+    return 0
+
+
+def _user_disable(args) -> int:
+    return _user_change(args, "set_active", f"已停用账号 {args.id}", active=False)
+
+
+def _user_enable(args) -> int:
+    return _user_change(args, "set_active", f"已启用账号 {args.id}", active=True)
+
+
+def _user_unlock(args) -> int:
+    return _user_change(args, "unlock", f"已解除账号 {args.id} 的锁定")
+
+
+def _user_change(args, what: str, done: str, **kwargs) -> int:
+    from clerk.store import account_admin
+    from clerk.store.errors import StoreError
+
+    try:
+        getattr(account_admin, what)(_store(), args.id, at=_now(), **kwargs)
+    except StoreError as exc:
+        return _fail(str(exc))
+    print(done)
+    return 0

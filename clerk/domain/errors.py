@@ -7,6 +7,8 @@ every error it shows from one place and the domain needs nothing above it.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from clerk.domain.lifecycle import TransitionError
 
 
@@ -32,13 +34,43 @@ class NotFound(StoreError):
     """No row for the given key (case number, clerk id …)."""
 
 
+class SignInFailed(StoreError):
+    """Wrong id or password, or a disabled account (one message for all three)."""
+
+    def __init__(self, message: str = "工号或密码不正确，或账号已停用") -> None:
+        super().__init__(message)
+
+
+class AccountLocked(SignInFailed):
+    """Too many failures: refused until ``until`` (aware, hall time)."""
+
+    def __init__(self, until: datetime) -> None:
+        self.until = until
+        super().__init__(f"连续登录失败次数过多，账号已锁定至 {until:%H:%M}（{until:%m月%d日}），"
+                         "请届时再试，或请系统管理员解锁")
+
+
+class PasswordChangeRequired(SignInFailed):
+    """The password was right, but it is an initial or reset one: a new one is needed first."""
+
+    def __init__(self) -> None:
+        super().__init__("这是初始密码或管理员重置的密码，须先设置新密码：在登录界面输入两次新密码")
+
+
+class PasswordRejected(SignInFailed):
+    """The new password does not pass the rule; ``problems`` says why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("新密码不符合要求：" + "；".join(problems))
+
+
 class ServiceError(Exception):
     """A request the service refuses; ``str()`` says why, in Chinese."""
 
 
-class AuthenticationFailed(ServiceError):
-    def __init__(self) -> None:
-        super().__init__("工号或密码不正确，或账号已停用")
+# Sign-in refusals are raised by clerk.store.signin (lock-out, equal cost for unknown ids).
+AuthenticationFailed = SignInFailed
 
 
 class PermissionDenied(ServiceError):
@@ -64,14 +96,18 @@ class CaseNotFound(NotFound):
 
 
 __all__ = [
+    "AccountLocked",
     "AuthenticationFailed",
     "CaseNotFound",
     "ConcurrentUpdate",
     "IntakeError",
     "NotFound",
     "OneTimeNoticeViolation",
+    "PasswordChangeRequired",
+    "PasswordRejected",
     "PermissionDenied",
     "ServiceError",
+    "SignInFailed",
     "StoreError",
     "StoreUnavailable",
     "TransitionError",

@@ -218,5 +218,5 @@ def reprint_from_store(
     if paper:
         settings = replace(settings, paper=paper)
     cases = CaseService.from_settings(settings)
-    user = cases.authenticate(clerk_id, password)
+    user = cases.authenticate(clerk_id, password, via="cli", window=window)
     return CasePrinter(settings).reprint_case(cases, case_number.strip().upper(), user, window, kinds=[kind])

@@ -14,7 +14,6 @@ in-memory one.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -119,12 +118,9 @@ class PrintQueue:
         return folder / f"{stem}.pdf"
 
     def _save(self, notice: QueuedNotice, pdf: bytes, now: datetime) -> Path:
-        path = self.path_for(notice, now)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(pdf)
-        os.replace(tmp, path)
-        return path
+        from clerk.filemodes import write_private
+
+        return write_private(self.path_for(notice, now), pdf)  # 0600 in 0700 date folders
 
 
 def safe_name(text: str) -> str:

@@ -25,8 +25,15 @@ class AccountService:
         self.clock = clock
         self.uow = UnitOfWork(store, lambda: self.clock())
 
-    def add(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str) -> ClerkUser:
-        """Create an account (one transaction, one ``account_add`` event)."""
+    def add(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str, *,
+            must_change: bool = False, password_rule: bool = False) -> ClerkUser:
+        """Create an account (one transaction, one ``account_add`` event).
+
+        ``password_rule`` applies ``clerk.domain.passwords`` (every password a person chooses);
+        ``must_change`` marks an initial password, replaced at the first sign-in.
+        """
+        from clerk.domain.passwords import password_problems
+
         from clerk.store.tables import ClerkAccount
 
         clerk_id, name, role = clerk_id.strip(), name.strip(), Role(role)
@@ -34,12 +41,15 @@ class AccountService:
             actor = self.uow.authorise(session, by, Action.ACCOUNTS).id if by is not None else "admin"
             if not clerk_id or not name:
                 raise IntakeError(["工号和姓名不能为空"])
+            if password_rule and (problems := password_problems(password, clerk_id=clerk_id)):
+                raise IntakeError(problems)
             if len(password) < 6:
                 raise IntakeError(["密码至少需要6位"])
             if session.get(ClerkAccount, clerk_id) is not None:
                 raise IntakeError([f"工号 {clerk_id} 已存在"])
             session.add(ClerkAccount(id=clerk_id, name=name, role=role.value,
-                                     password_hash=hash_password(password), created_at=self.clock()))
+                                     password_hash=hash_password(password), created_at=self.clock(),
+                                     must_change_password=must_change))
             self.uow.audit(session, actor, None, "account_add", None, None,
                            {"id": clerk_id, "name": name, "role": role.value})
         return ClerkUser(clerk_id, name, role)

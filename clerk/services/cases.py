@@ -32,6 +32,8 @@ from clerk.domain.permissions import MAY, Action
 from clerk.services.accounts import AccountService
 from clerk.services.unit import UnitOfWork
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
+from clerk.domain.passwords import password_problems
+from clerk.store.signin import SignIn, SignInPolicy
 
 INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
@@ -78,7 +80,7 @@ class CaseService(LifecycleOperations):
         from clerk.catalog import load_catalog
         from clerk.store.engine import Store
 
-        return cls(
+        service = cls(
             store or Store.from_settings(settings),
             catalog or load_catalog(settings.catalog_dir),
             calendar or WorkCalendar.load(settings.calendar_dir),
@@ -86,6 +88,8 @@ class CaseService(LifecycleOperations):
             timezone=settings.timezone,
             fallback_may_decide=settings.fallback_may_decide,
         )
+        service.sign_in_policy = SignInPolicy.from_settings(settings)
+        return service
 
     def today(self) -> date:
         return local_date(self.clock(), self.tz)
@@ -96,14 +100,11 @@ class CaseService(LifecycleOperations):
 
     # -- accounts -------------------------------------------------------------
 
-    def authenticate(self, clerk_id: str, password: str) -> ClerkUser:
-        from clerk.store.tables import ClerkAccount
+    sign_in_policy: Any = None  # clerk.store.signin.SignInPolicy; None: from the settings
 
-        with self.store.session(write=False) as session:
-            row = session.get(ClerkAccount, clerk_id.strip())
-            if row is None or not row.active or not verify_password(password, row.password_hash):
-                raise AuthenticationFailed()
-            return ClerkUser(row.id, row.name, Role(row.role))
+    def authenticate(self, clerk_id: str, password: str, **how: Any) -> ClerkUser:
+        """Sign in (lock-out, audit, new password): see ``clerk.store.signin.SignIn.authenticate``."""
+        return SignIn(self.store, self.clock, self.tz, self.sign_in_policy).authenticate(clerk_id, password, **how)
 
     def account(self, clerk_id: str) -> ClerkUser:
         """An active account by id, for work it already signed for (a visit kept during an outage)."""
@@ -123,9 +124,15 @@ class CaseService(LifecycleOperations):
             row = session.get(ClerkAccount, clerk_id)
             return row.name if row is not None else clerk_id
 
-    def add_user(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str) -> ClerkUser:
-        """Create an account; ``by=None`` is the administrator's command line (``AccountService.add``)."""
-        return self.accounts.add(by, clerk_id, name, role, password)
+    def add_user(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str, *,
+                 must_change: bool = False, password_rule: bool = False) -> ClerkUser:
+        """Create an account; ``by=None`` is the administrator's command line (``AccountService.add``).
+
+        ``password_rule``: apply ``clerk.domain.passwords`` (what people choose goes through it);
+        ``must_change``: the password is an initial one, to be replaced at the first sign-in.
+        """
+        return self.accounts.add(by, clerk_id, name, role, password, must_change=must_change,
+                                 password_rule=password_rule)
 
     def count_users(self) -> int:
         from sqlalchemy import func, select

@@ -88,6 +88,7 @@ class Store:
         from sqlalchemy.engine import make_url
 
         import clerk.store.tables  # noqa: F401  (registers the tables on the metadata)
+        from clerk.filemodes import private_sqlite
 
         url = make_url(self.url)
         if url.get_backend_name() != "sqlite":
@@ -100,7 +101,7 @@ class Store:
             )
         if url.database and url.database != ":memory:":
             database = Path(url.database).expanduser()
-            database.parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite(database)  # 0600 file (SQLite gives -wal/-shm the same mode), 0700 folders
             self._lock_path = f"{database}-writer.lock"
         engine = create_engine(
             url,

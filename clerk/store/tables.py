@@ -36,6 +36,11 @@ class ClerkAccount(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     active: bool = True
     created_at: datetime
+    # Sign-in protection (clerk.store.signin): consecutive failures, lock-out, forced change.
+    failed_count: int = 0
+    locked_until: datetime | None = None
+    must_change_password: bool = False
+    password_changed_at: datetime | None = None
 
 
 class CaseCounter(SQLModel, table=True):

@@ -28,7 +28,7 @@ def writer_lock(path: str, timeout: float) -> Iterator[bool]:
     if fcntl is None:
         yield False
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # beside the store: the service account's
     if not _acquire(fd, timeout):
         yield False  # the caller goes on; SQLite's busy timeout still protects it
         return

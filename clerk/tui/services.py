@@ -148,8 +148,10 @@ class Services:
         self.cases
 
     # -- the calls the screens make (one call = one transaction) -------
-    def authenticate(self, clerk_id: str, password: str) -> Any:
-        return self.cases.authenticate(clerk_id, password)
+    def authenticate(self, clerk_id: str, password: str, **how: Any) -> Any:
+        from clerk.store.signin import SignInPolicy
+
+        return self.cases.authenticate(clerk_id, password, policy=SignInPolicy.from_settings(self.settings), **how)
 
     def preview(self, draft: Any, outcome: Any, reason: str = "") -> Any:
         return self.cases.preview(draft, outcome, reason)

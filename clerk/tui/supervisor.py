@@ -12,12 +12,15 @@ loads (the xterm.js bundle, CSS) is shipped inside the textual_serve package.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from textual import work
 
 from clerk.domain.accounts import Role
 from clerk.tui.app import ClerkApp
@@ -32,8 +35,29 @@ class SupervisorApp(ClerkApp):
     SIGN_IN_ROLES = frozenset({Role.SUPERVISOR})
     ASK_WINDOW = False
 
-    def __init__(self, services: Any, *, refresh_seconds: float = 15.0, **kwargs: Any) -> None:
+    def __init__(self, services: Any, *, refresh_seconds: float = 15.0, ticket: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(services, dashboard_refresh=refresh_seconds, **kwargs)
+        self._ticket = ticket  # from `clerk serve`: the supervisor already signed in at its gate
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self._ticket:
+            self._sign_in_by_ticket(self._ticket)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
+    def _sign_in_by_ticket(self, ticket: str) -> None:
+        """A valid ticket for an active supervisor signs in; anything else leaves the sign-in screen up."""
+        from clerk.store.hallkey import load_hall_key
+        from clerk.tui.serveticket import ticket_clerk
+
+        try:
+            clerk_id = ticket_clerk(load_hall_key(self.services.settings), ticket)
+            user = self.services.cases.account(clerk_id) if clerk_id else None
+        except Exception:  # no key, no store, disabled account: the clerk signs in by hand
+            return
+        if user is not None and user.role in self.SIGN_IN_ROLES:
+            self.call_from_thread(self.signed_in, user, 0)
 
 
 def make_supervisor_app(env: dict[str, str] | None = None) -> SupervisorApp:
@@ -42,9 +66,12 @@ def make_supervisor_app(env: dict[str, str] | None = None) -> SupervisorApp:
     from clerk.tui.launch import known_binding_ids
     from clerk.tui.services import Services
 
+    from clerk.tui.serveticket import ENV
+
     settings = load_settings(env)
     keymap, notes = keymap_from_settings(settings, known_binding_ids)
-    return SupervisorApp(Services(settings), keymap=keymap, notes=tuple(notes))
+    ticket = os.environ.pop(ENV, None) if env is None else env.get(ENV)
+    return SupervisorApp(Services(settings), keymap=keymap, notes=tuple(notes), ticket=ticket)
 
 
 def run_supervisor() -> int:
@@ -71,14 +98,29 @@ def offline_templates(target: Path) -> Path:
     return target
 
 
-def serve(host: str, port: int, public_url: str | None = None) -> int:
+def serve(host: str, port: int, public_url: str | None = None, *, certfile: str | None = None,
+          keyfile: str | None = None, max_sessions: int = 4) -> int:
+    """textual-serve behind the sign-in gate of ``clerk.tui.webgate``."""
     try:
-        from textual_serve.server import Server
+        from clerk.tui.webgate import GatedServer, tls_context
     except ImportError:
         print("错误：未安装 textual-serve，请执行 pip install textual-serve", file=sys.stderr)
         return 2
+    from clerk.config import get_settings
+    from clerk.store.hallkey import HallKeyError, ensure_hall_key, load_hall_key
+    from clerk.tui.serveticket import make_ticket
+
+    settings = get_settings()
+    try:
+        context = tls_context(certfile, keyfile)
+        ensure_hall_key(settings)
+        key = load_hall_key(settings)
+    except (ValueError, HallKeyError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     templates = offline_templates(Path(tempfile.mkdtemp(prefix="clerk-serve-")))
     command = f"{shlex.quote(sys.executable)} -m clerk.cli dashboard"
-    Server(command, host=host, port=port, title="大厅管理看板", public_url=public_url,
-           templates_path=templates).serve()
+    GatedServer(command, settings=settings, host=host, port=port, title="大厅管理看板", public_url=public_url,
+                templates_path=templates, max_sessions=max_sessions, ssl_context=context,
+                ticket=lambda clerk_id: make_ticket(key, clerk_id)).serve()
     return 0

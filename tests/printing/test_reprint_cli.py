@@ -12,6 +12,8 @@ from tests.cases.drafts import hygiene
 from tests.conftest import FIXTURES
 from tests.printing.conftest import barcodes, pdf_text
 
+PASSWORD = "Window#2026"
+
 
 @pytest.fixture
 def hall(tmp_path, monkeypatch, capsys):
@@ -33,7 +35,9 @@ def hall(tmp_path, monkeypatch, capsys):
     from clerk.config import load_settings
 
     cases = CaseService.from_settings(load_settings())
-    clerk = cases.authenticate("1001", "clerk123")
+    for demo in ("1001", "1002"):  # the demo accounts set their own password at first sign-in
+        cases.authenticate(demo, "clerk123", new_password=PASSWORD)
+    clerk = cases.authenticate("1001", PASSWORD)
     number = cases.submit(clerk, 3, hygiene(), Outcome.ACCEPT).number
     from clerk.integration.printing import CasePrinter
 
@@ -43,7 +47,7 @@ def hall(tmp_path, monkeypatch, capsys):
     return cases, number, log
 
 
-def reprint(monkeypatch, *args: str, password: str = "clerk123") -> int:
+def reprint(monkeypatch, *args: str, password: str = PASSWORD) -> int:
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
     return main(["print", *args, "--password-stdin"])
 
@@ -85,7 +89,7 @@ def test_a_notice_that_never_printed_is_retried_not_reprinted(hall, monkeypatch,
     cases, number, log = hall
     from clerk.domain.intake import Outcome
 
-    clerk = cases.authenticate("1001", "clerk123")
+    clerk = cases.authenticate("1001", PASSWORD)
     other = cases.submit(clerk, 3, hygiene(), Outcome.ACCEPT).number  # queued, never printed
     assert reprint(monkeypatch, other, "--kind", "promised", "--clerk", "1001", "--window", "3") == 0
     notices = cases.get(other).notices

@@ -19,53 +19,24 @@ def test_served_page_has_no_external_links(tmp_path):
     assert "{{ config.static.url }}js/textual.js" in page  # the terminal bundle is served locally
 
 
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port: int, seconds: float) -> None:
-    import socket
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"clerk serve did not listen on {port} within {seconds} s")
-
-
 @pytest.mark.skipif(shutil.which("chromium") is None and os.environ.get("CI") != "true",
                     reason="Debian's chromium is not installed (.ci/run installs it for CI)")
 def test_dashboard_page_opens_in_headless_chromium(tmp_path):
-    """A browser on the hall's network loads the page and the app streams to it over the websocket."""
-    import subprocess
-    import sys
+    """A browser on the hall's network signs in at the gate, loads the page and the app streams to it."""
+    import asyncio
 
-    env = dict(os.environ, CLERK_HOME=str(tmp_path / "home"), CLERK_CONFIG=os.devnull)
-    subprocess.run([sys.executable, "-m", "clerk.cli", "setup"], env=env, check=True, capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "clerk.cli", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        _wait_for_port(port, 30)
-        dom = subprocess.run(
-            ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium'}",
-             "--virtual-time-budget=15000", "--dump-dom", f"http://127.0.0.1:{port}/"],
-            capture_output=True, text=True, timeout=120,
-        ).stdout
-    finally:
-        server.terminate()
-        log = server.communicate(timeout=10)[0]
+    from tests.security.serving import SUPERVISOR, SUPERVISOR_PASSWORD, Browser, hall_env, serving
+
+    env = hall_env(tmp_path)
+    with serving(env) as (server, port, log):
+        async def visit() -> str:
+            async with Browser(tmp_path / "chromium") as browser:
+                await browser.goto(f"http://127.0.0.1:{port}/")
+                await browser.submit_login(SUPERVISOR, SUPERVISOR_PASSWORD)
+                await browser.wait_for("document.querySelector('.-first-byte')", 60)
+                return await browser.evaluate("document.documentElement.outerHTML")
+
+        dom = asyncio.run(visit())
     assert "大厅管理看板" in dom  # the page (served locally, nothing fetched from outside)
-    assert "-first-byte" in dom, log  # the websocket opened and the app's first screen arrived
-    assert "GET /ws" in log
+    assert "-first-byte" in dom, log.getvalue()  # the websocket opened and the app's first screen arrived
+    assert "GET /ws" in log.getvalue()

@@ -4,6 +4,7 @@ PostgreSQL through the ``store`` fixture)."""
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 
@@ -178,7 +179,7 @@ def test_tail_cut_with_head_rolled_back_is_shown_by_the_anchor(store, day, monke
     from clerk.config import get_settings
 
     monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
-    monkeypatch.setenv("CLERK_CONFIG", "/nonexistent/clerk.toml")
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     get_settings.cache_clear()
     try:
         assert main(["audit", "verify", "--anchor", f"{signed[0]}:{signed[1]}"]) == 1
@@ -201,7 +202,7 @@ def test_cli_names_every_differing_row_and_exits_non_zero(store, day, monkeypatc
     from clerk.config import get_settings
 
     monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
-    monkeypatch.setenv("CLERK_CONFIG", "/nonexistent/clerk.toml")
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     get_settings.cache_clear()
     try:
         assert main(["audit", "verify"]) == 0
@@ -222,7 +223,7 @@ def test_missing_key_is_said_when_verifying_and_when_writing(store, day, monkeyp
     from clerk.store.engine import Store
 
     monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
-    monkeypatch.setenv("CLERK_CONFIG", "/nonexistent/clerk.toml")
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     monkeypatch.setenv("CLERK_KEY_FILE", str(tmp_path / "gone.key"))
     get_settings.cache_clear()
     try:

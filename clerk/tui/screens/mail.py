@@ -152,19 +152,18 @@ class MailScreen(DeskScreen):
         services = self.app.services
         settings = getattr(services, "settings", None)
         day = desk.today()
-        folder = (self.out_dir or settings.receipts_dir) / f"{day:%Y-%m-%d}"
-        folder.mkdir(parents=True, exist_ok=True)
+        from clerk.filemodes import private_dirs, write_private
+
+        folder = private_dirs((self.out_dir or settings.receipts_dir) / f"{day:%Y-%m-%d}")
         if kind == "csv":
-            path = folder / f"EMS-{day:%Y%m%d}.csv"
-            path.write_bytes(desk.manifest_csv(day))
+            path = write_private(folder / f"EMS-{day:%Y%m%d}.csv", desk.manifest_csv(day))
             return f"已导出交寄清单（{len(desk.manifest_items(day))} 件）：{path}"
         from clerk.printing import render
 
         data = desk.manifest_data(day, hall=settings.hall if settings else None, clerk_name=self.user.name)
         if not data.rows:
             return "今天还没有交寄的邮件"
-        path = folder / f"EMS-{day:%Y%m%d}-交寄清单.pdf"
-        path.write_bytes(render("manifest", data, settings=settings))
+        path = write_private(folder / f"EMS-{day:%Y%m%d}-交寄清单.pdf", render("manifest", data, settings=settings))
         device = getattr(getattr(services, "printer", None), "device", None)
         if device is not None:
             device.send(path, "交寄清单")

@@ -1,4 +1,10 @@
-"""Sign in: clerk id, password and the window number (remembered per machine)."""
+"""Sign in: clerk id, password and the window number (remembered per machine).
+
+An account with an initial or reset password (``PasswordChangeRequired``) gets
+two more fields, the new password twice; the clerk is in once the store has
+accepted the new one.  Lock-out and the password rule live in
+``clerk.store.signin`` / ``clerk.domain.passwords``, not here.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
+from clerk.domain.errors import PasswordChangeRequired, PasswordRejected
+from clerk.domain.passwords import MAX_LENGTH
 from clerk.tui.messages import Failed, SignedIn, banner_text
 from clerk.tui.widgets.banner import Banner
 
@@ -18,6 +26,11 @@ class SignInScreen(Screen):
         Binding("f10", "sign_in", "登录", id="signin.confirm"),
     ]
     AUTO_FOCUS = "#clerk-id"
+    NEW_PASSWORD_FIELDS = ("new-password", "new-password-again")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._changing = False  # the store asked for a new password
 
     @property
     def _ask_window(self) -> bool:
@@ -31,18 +44,41 @@ class SignInScreen(Screen):
                 yield Label("工号")
                 yield Input(id="clerk-id", compact=True)
                 yield Label("密码")
-                yield Input(id="password", password=True, compact=True)
+                yield Input(id="password", password=True, compact=True, max_length=MAX_LENGTH)
                 if self._ask_window:
                     yield Label("窗口号")
                     window = self.app.window_number
                     yield Input("" if window is None else str(window), id="window", type="integer", compact=True)
+                with Vertical(id="new-password-box"):
+                    yield Label("新密码（至少8位，含大写字母、小写字母、数字、符号中至少3类）")
+                    yield Input(id="new-password", password=True, compact=True, max_length=MAX_LENGTH)
+                    yield Label("再次输入新密码")
+                    yield Input(id="new-password-again", password=True, compact=True, max_length=MAX_LENGTH)
                 yield Static("回车到下一项，在最后一项回车或按 F10 登录", id="signin-hint")
         yield Banner()
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.query_one("#new-password-box").display = False
+
+    def _show_new_password(self, shown: bool) -> None:
+        self._changing = shown
+        self.query_one("#new-password-box").display = shown
+        for name in self.NEW_PASSWORD_FIELDS:
+            self.query_one(f"#{name}", Input).value = ""
+        if shown:
+            self.query_one("#new-password", Input).focus()
+
+    @on(Input.Changed, "#clerk-id")
+    def _other_clerk(self) -> None:
+        if self._changing:  # a new password belongs to the account it was asked for
+            self._show_new_password(False)
+
     @on(Input.Submitted)
     def _next_or_sign_in(self, event: Input.Submitted) -> None:
         names = ("clerk-id", "password", "window") if self._ask_window else ("clerk-id", "password")
+        if self._changing:
+            names += self.NEW_PASSWORD_FIELDS
         fields = [self.query_one(f"#{i}", Input) for i in names]
         empty = next((f for f in fields if not f.value.strip()), None)
         if empty is not None and event.input is not fields[-1]:
@@ -63,13 +99,27 @@ class SignInScreen(Screen):
             banner.show("请输入本机的窗口号（正整数）")
             self.query_one("#window", Input).focus()
             return
+        new_password = None
+        if self._changing:
+            new_password = self.query_one("#new-password", Input).value
+            again = self.query_one("#new-password-again", Input).value
+            if not new_password or not again:
+                banner.show("请输入新密码，并再次输入确认", "warning")
+                self.query_one("#new-password" if not new_password else "#new-password-again", Input).focus()
+                return
+            if new_password != again:
+                banner.show("两次输入的新密码不一致，请重新输入")
+                self._show_new_password(True)
+                return
         banner.show("正在登录……", "info")
-        self._authenticate(clerk_id, password, int(window))
+        self._authenticate(clerk_id, password, int(window), new_password)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
-    def _authenticate(self, clerk_id: str, password: str, window: int) -> None:
+    def _authenticate(self, clerk_id: str, password: str, window: int, new_password: str | None) -> None:
         try:
-            user = self.app.services.authenticate(clerk_id, password)
+            user = self.app.services.authenticate(clerk_id, password, via="window",
+                                                  window=window if self._ask_window else None,
+                                                  new_password=new_password)
         except Exception as exc:  # shown to the clerk as a banner
             self.post_message(Failed("signin", exc, banner_text(exc)))
         else:
@@ -77,7 +127,15 @@ class SignInScreen(Screen):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
+        if isinstance(event.error, PasswordChangeRequired):
+            self.query_one(Banner).show(event.text, "warning")
+            self._show_new_password(True)
+            return
         self.query_one(Banner).show(event.text)
+        if isinstance(event.error, PasswordRejected):
+            self._show_new_password(True)
+            return
+        self._show_new_password(False)
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()

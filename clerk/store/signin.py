@@ -1,0 +1,224 @@
+"""Signing in, the one way in for every entry point (window app, ``clerk serve``, CLI).
+
+- After ``attempts`` consecutive failures an account is locked for ``minutes``;
+  while locked even the right password is refused.  The count lives in the
+  account row, so every process and every way in shares it.
+- Unknown ids cost what known ones cost: the password is checked against a
+  dummy scrypt hash of the same parameters, the same transactions run, and
+  unknown ids lock after the same number of tries (counted in this process),
+  so neither the time nor the message tells which ids exist.
+- A disabled account is refused with the same message as a wrong password.
+- Every success, failure and lock is an audit event (``sign_in``,
+  ``sign_in_failed``, ``account_locked``; ``password_changed`` when a new
+  password is set while signing in).
+- An account flagged ``must_change_password`` (the demo accounts of ``clerk
+  setup``, a password reset by the administrator) signs in only together with
+  a new password that passes :func:`clerk.domain.passwords.password_problems`.
+
+The password is checked outside any transaction; the decision (lock state,
+counter) is taken again inside one write transaction holding the account row,
+so concurrent guesses cannot slip past the limit once it is reached.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from clerk.domain import accounts
+from clerk.domain.accounts import ClerkUser, Role, hash_password, verify_password
+from clerk.domain.errors import AccountLocked, PasswordChangeRequired, PasswordRejected, SignInFailed
+from clerk.domain.passwords import password_problems
+
+__all__ = ["AccountLocked", "PasswordChangeRequired", "PasswordRejected", "SignIn", "SignInFailed", "SignInPolicy"]
+
+WAYS_IN = ("window", "serve", "cli")
+
+
+@dataclass(frozen=True)
+class SignInPolicy:
+    attempts: int = 5
+    minutes: int = 15
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SignInPolicy:
+        return cls(max(1, int(settings.lockout_attempts)), max(1, int(settings.lockout_minutes)))
+
+
+def _default_policy() -> SignInPolicy:
+    from clerk.config import get_settings
+
+    return SignInPolicy.from_settings(get_settings())
+
+
+# -- equal cost for unknown ids ------------------------------------------------
+
+_dummy_hashes: dict[tuple[int, int, int], str] = {}
+
+
+def dummy_hash() -> str:
+    """A hash with the current scrypt parameters that no password matches in practice."""
+    key = (accounts._N, accounts._R, accounts._P)
+    if key not in _dummy_hashes:
+        import os
+
+        _dummy_hashes[key] = hash_password(os.urandom(24).hex())
+    return _dummy_hashes[key]
+
+
+class _UnknownIds:
+    """Failure counts of ids with no account, so they lock like real ones (per process)."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state: dict[str, tuple[int, datetime | None]] = {}
+
+    def locked_until(self, clerk_id: str, now: datetime) -> datetime | None:
+        with self._lock:
+            _, until = self._state.get(clerk_id, (0, None))
+            return until if until is not None and until > now else None
+
+    def fail(self, clerk_id: str, now: datetime, policy: SignInPolicy) -> datetime | None:
+        with self._lock:
+            count, until = self._state.get(clerk_id, (0, None))
+            if until is not None and until <= now:
+                count, until = 0, None
+            count += 1
+            if count >= policy.attempts:
+                until, count = now + timedelta(minutes=policy.minutes), 0
+            if len(self._state) >= self.LIMIT and clerk_id not in self._state:
+                self._state.pop(next(iter(self._state)))
+            self._state[clerk_id] = (count, until)
+            return until
+
+
+_unknown = _UnknownIds()
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    if at is not None and at.tzinfo is None:  # SQLite hands back UTC without an offset
+        return at.replace(tzinfo=UTC)
+    return at
+
+
+def _actor(clerk_id: str) -> str:
+    """What the audit records as the actor of an attempt: the typed id, printable and clipped."""
+    clean = "".join(ch for ch in clerk_id if ch.isprintable())
+    return clean[:32] or "?"
+
+
+class SignIn:
+    """Sign-in against the store's accounts; one call = one attempt."""
+
+    def __init__(self, store: Any, clock: Any, tz: ZoneInfo | str = "Asia/Shanghai",
+                 policy: SignInPolicy | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
+        self.policy = policy or _default_policy()
+
+    def authenticate(self, clerk_id: str, password: str, *, via: str = "window", window: int | None = None,
+                     new_password: str | None = None, roles: Any = None,
+                     policy: SignInPolicy | None = None) -> ClerkUser:
+        """The signed-in clerk, or a :class:`SignInFailed` saying why not (in Chinese).
+
+        ``via`` and ``window`` go into the audit events; ``new_password`` replaces
+        the password (required when the account must change it); ``policy``
+        overrides the lock-out policy for this call (the caller's settings).
+
+        ``roles``: when given, an account of another role is refused like a wrong
+        password (``clerk serve`` admits supervisors only), after the password check.
+        """
+        from clerk.store.tables import ClerkAccount
+
+        if policy is not None:
+            self.policy = policy
+        clerk_id = clerk_id.strip()
+        now = self.clock()
+        with self.store.session(write=False) as session:
+            row = session.get(ClerkAccount, clerk_id) if clerk_id else None
+            stored = row.password_hash if row is not None else dummy_hash()
+        password_ok = verify_password(password, stored) and row is not None
+        with self.store.session(write=True) as session:
+            # Errors are returned, not raised, so that the counter and the events commit.
+            outcome = self._decide(session, clerk_id, password_ok, stored, now, via, window, new_password, roles)
+        if isinstance(outcome, SignInFailed):
+            raise outcome
+        return outcome
+
+    def _decide(self, session: Any, clerk_id: str, password_ok: bool, checked: str, now: datetime, via: str,
+                window: int | None, new_password: str | None, roles: Any) -> ClerkUser | SignInFailed:
+        from clerk.store.tables import ClerkAccount
+
+        row = session.get(ClerkAccount, clerk_id, with_for_update=True) if clerk_id else None
+        if row is None:
+            return self._unknown_id(session, clerk_id, now, via, window)
+        password_ok = password_ok and row.password_hash == checked  # changed meanwhile: not this password
+        until = _aware(row.locked_until)
+        if until is not None and until > now:
+            self._audit(session, now, row.id, window, "sign_in_failed", {"via": via, "reason": "locked"})
+            return AccountLocked(until.astimezone(self.tz))
+        allowed = roles is None or Role(row.role) in set(roles)
+        if not password_ok:
+            locked = self._count_failure(session, row, now, via, window)
+            return AccountLocked(locked.astimezone(self.tz)) if locked is not None else SignInFailed()
+        if not row.active or not allowed:  # the right password: nothing to lock against, same answer
+            self._audit(session, now, row.id, window, "sign_in_failed",
+                        {"via": via, "reason": "disabled" if not row.active else "role"})
+            return SignInFailed()
+        if row.must_change_password or new_password is not None:
+            if new_password is None:
+                return PasswordChangeRequired()
+            problems = password_problems(new_password, clerk_id=row.id)
+            if not problems and verify_password(new_password, row.password_hash):
+                problems.append("新密码不能与原密码相同")
+            if problems:
+                return PasswordRejected(problems)
+            row.password_hash = hash_password(new_password)
+            row.must_change_password = False
+            row.password_changed_at = now
+            self._audit(session, now, row.id, window, "password_changed", {"via": via, "by": row.id})
+        row.failed_count = 0
+        row.locked_until = None
+        session.add(row)
+        self._audit(session, now, row.id, window, "sign_in", {"via": via})
+        return ClerkUser(row.id, row.name, Role(row.role))
+
+    def _unknown_id(self, session: Any, clerk_id: str, now: datetime, via: str,
+                    window: int | None) -> SignInFailed:
+        key = f"{getattr(self.store, 'url', id(self.store))}|{clerk_id}"  # per store, as real accounts are
+        until = _unknown.locked_until(key, now)
+        if until is not None:
+            self._audit(session, now, _actor(clerk_id), window, "sign_in_failed",
+                        {"via": via, "reason": "locked", "known": False})
+            return AccountLocked(until.astimezone(self.tz))
+        self._audit(session, now, _actor(clerk_id), window, "sign_in_failed",
+                    {"via": via, "reason": "unknown", "known": False})
+        until = _unknown.fail(key, now, self.policy)
+        return AccountLocked(until.astimezone(self.tz)) if until is not None else SignInFailed()
+
+    def _count_failure(self, session: Any, row: Any, now: datetime, via: str, window: int | None) -> datetime | None:
+        row.failed_count = (row.failed_count or 0) + 1
+        self._audit(session, now, row.id, window, "sign_in_failed",
+                    {"via": via, "reason": "password", "failed": row.failed_count})
+        locked = None
+        if row.failed_count >= self.policy.attempts:
+            locked = now + timedelta(minutes=self.policy.minutes)
+            row.locked_until = locked
+            row.failed_count = 0
+            self._audit(session, now, row.id, window, "account_locked",
+                        {"via": via, "until": locked.astimezone(UTC).isoformat(timespec="seconds"),
+                         "attempts": self.policy.attempts})
+        session.add(row)
+        return locked
+
+    def _audit(self, session: Any, now: datetime, actor: str, window: int | None, action: str,
+               after: dict[str, Any]) -> None:
+        from clerk.store.audit import append_event
+
+        append_event(session, at=now, actor=actor, window=window, action=action, after=after)
