@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from clerk.cases.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
-from clerk.cases.errors import IntakeError, NotFound, ServiceError
+from clerk.cases.errors import IntakeError, NotFound, ServiceError, refuse_bad_text
+from clerk.identity.text import ADDRESS_MAX, NOTE_MAX
 from clerk.cases.lifecycle import CaseState
 from clerk.cases.operations import _DECISION_STATE, DESK_ROLES, MAIL_ROLES
 from clerk.store.accounts import Role
@@ -65,6 +66,7 @@ class MailRoom:
             reason = "；".join(f"{n}. {text}" for n, text in enumerate(items, 1))
         elif decision is Decision.REFUSED and not reason.strip():
             raise IntakeError(["不予许可须写明理由"])
+        refuse_bad_text((reason, "补正内容或理由", NOTE_MAX))
         target, kind = _DECISION_STATE[decision]
         timing: dict[str, Any] = {}
         mailed: list[MailItemView] = []
@@ -212,6 +214,7 @@ class MailRoom:
         """Returned mail (退件) or a failed pickup: flagged for follow-up."""
         if not reason.strip():
             raise IntakeError(["请填写退回原因"])
+        refuse_bad_text((reason, "退回原因", NOTE_MAX))
 
         def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
             outbound = item.direction == MailDirection.OUTBOUND.value
@@ -230,6 +233,8 @@ class MailRoom:
                      phone: str | None = None) -> MailItemView:
         """After the follow-up call: send again (optionally to a corrected address)."""
         from clerk.identity import check_phone
+
+        refuse_bad_text((address or "", "邮寄地址", ADDRESS_MAX))
 
         if phone is not None and not check_phone(phone).ok:
             raise IntakeError([f"联系电话：{check_phone(phone).reason}"])

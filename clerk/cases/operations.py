@@ -15,7 +15,8 @@ from typing import Any
 from clerk.cases import convert
 from clerk.cases.deadlines import FOLLOW_UP_DAYS, local_date, make_deadline, running
 from clerk.cases.domain import MaterialMark, MaterialStatus, VerdictState, assess
-from clerk.cases.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError
+from clerk.cases.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
+from clerk.identity.text import NOTE_MAX
 from clerk.cases.lifecycle import CaseState, check_transition
 from clerk.cases.views import CaseView, Deadline, DeadlineKind, Decision, Rating
 from clerk.catalog.model import Delivery
@@ -237,6 +238,7 @@ class LifecycleOperations:
         """不予受理 after intake (incomplete or 容缺 not supplied)."""
         if not reason.strip():
             raise IntakeError(["不予受理必须填写理由"])
+        refuse_bad_text((reason, "不予受理理由", NOTE_MAX))
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             self._move(row, CaseState.NOT_ACCEPTED)
@@ -266,6 +268,7 @@ class LifecycleOperations:
         target, kind = _DECISION_STATE[decision]
         if decision is not Decision.APPROVED and not reason.strip():
             raise IntakeError(["需补正或不予许可时必须填写理由"])
+        refuse_bad_text((reason, "理由", NOTE_MAX))
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             self._move(row, target)
@@ -321,6 +324,7 @@ class LifecycleOperations:
         """EMS returned the item (退件): recorded; the case stays 已寄出 until re-sent."""
         if not reason.strip():
             raise IntakeError(["退件必须填写原因"])
+        refuse_bad_text((reason, "退件原因", NOTE_MAX))
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             if CaseState(row.state) is not CaseState.MAILED:
@@ -382,6 +386,7 @@ class LifecycleOperations:
         """A supervisor closes the follow-up of a bad rating (整改完成)."""
         if not note.strip():
             raise IntakeError(["请填写整改情况"])
+        refuse_bad_text((note, "整改情况", NOTE_MAX))
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             return self._resolve_in(session, row, now, note)

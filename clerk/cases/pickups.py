@@ -23,7 +23,8 @@ from clerk.cases.desk_views import (
     SupplyChannel,
 )
 from clerk.cases.domain import MaterialMark, MaterialStatus
-from clerk.cases.errors import IntakeError, OneTimeNoticeViolation, ServiceError
+from clerk.cases.errors import IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
+from clerk.identity.text import ADDRESS_MAX, NOTE_MAX, text_problems
 from clerk.cases.lifecycle import CaseState
 from clerk.cases.operations import DESK_ROLES
 from clerk.cases.views import CaseView, DeadlineKind, NoticeLine
@@ -109,6 +110,7 @@ class FallbackDesk:
         its completion date counted from now.
         """
         channel = SupplyChannel(channel)
+        refuse_bad_text((reference, "上传编号/邮件号", NOTE_MAX))
         if not marks:
             raise IntakeError(["请勾选收到的材料"])
         if channel is SupplyChannel.ONLINE and not reference.strip():
@@ -166,7 +168,7 @@ class FallbackDesk:
         from clerk.store.tables_mail import MailItemRow
 
         keys = list(dict.fromkeys(materials))
-        problems = []
+        problems = text_problems((address or "", "揽收地址", ADDRESS_MAX))
         if not keys:
             problems.append("请选择需要揽收的材料")
         if day < self.cases.today():

@@ -13,7 +13,8 @@ from datetime import date, datetime
 from typing import Any
 
 from clerk.cases.desk_views import FollowUpEntry
-from clerk.cases.errors import IntakeError
+from clerk.cases.errors import IntakeError, refuse_bad_text
+from clerk.identity.text import NOTE_MAX
 from clerk.cases.operations import DESK_ROLES, MAIL_ROLES
 from clerk.cases.views import CaseView, DeadlineKind, Rating
 from clerk.store.accounts import ClerkUser, Role
@@ -31,6 +32,7 @@ class Ratings:
         comment = comment.strip()
         if rating.is_bad and not comment:
             raise IntakeError(["差评须记录申请人的意见，以便回访整改"])
+        refuse_bad_text((comment, "评价意见", NOTE_MAX))
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             after = self.cases._rate_in(session, row, now, user, rating)
@@ -49,6 +51,7 @@ class Ratings:
 
         if not note.strip():
             raise IntakeError(["请填写整改情况"])
+        refuse_bad_text((note, "整改情况", NOTE_MAX))
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             after = self.cases._resolve_in(session, row, now, note)

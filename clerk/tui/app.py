@@ -191,7 +191,9 @@ class ClerkApp(App[None]):
         if banners:
             banners.first().show(text, level)
         else:
-            self.notify(text, severity="error" if level == "error" else "information")
+            from clerk.identity.text import printable
+
+            self.notify(printable(text, 600), severity="error" if level == "error" else "information", markup=False)
 
     # -- keys: help, lookup, scanner -------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

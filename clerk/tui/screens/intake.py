@@ -19,6 +19,8 @@ from textual.widgets import Footer, Input, Static
 from clerk.cases.domain import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
 from clerk.catalog.model import Bundle, Delivery, ServiceItem
 from clerk.tui.messages import Failed, Kept, Previewed, Printed, Submitted, banner_text
+from clerk.tui.plain import LINE_LIMIT, plain
+from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
@@ -119,7 +121,7 @@ class IntakeScreen(Screen):
         else:
             info.update("尚未选定事项")
             return
-        info.update(text)
+        info.update(plain(text, limit=LINE_LIMIT))
         self.query_one(ApplicantForm).offer_deliveries(deliveries)
 
     def _rebuild_situations(self) -> None:
@@ -223,7 +225,7 @@ class IntakeScreen(Screen):
             text += f"\n容缺：{mark.supply_by:%Y-%m-%d} 前补交"
         if mark.note:
             text += f"\n备注：{mark.note}"
-        detail.update(text)
+        detail.update(plain_lines(text.split("\n")))
 
     @on(ChecklistTable.CopiesChanged)
     def _copies(self, event: ChecklistTable.CopiesChanged) -> None:
