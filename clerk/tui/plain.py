@@ -54,3 +54,8 @@ def literal(text: Text, *, limit: int | None = LINE_LIMIT) -> Text:
     if limit is not None and len(safe) > limit:
         safe.truncate(limit, overflow="ellipsis")
     return safe
+
+
+#: ``Input(restrict=TYPED)``: a key or a paste carrying a control character or a
+#: bidi mark is refused at the keyboard (the domain refuses it again on save).
+TYPED = r"[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*"

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from clerk.identity.text import NAME_MAX, SUMMARY_MAX
 from clerk.tui.messages import Message, banner_text
-from clerk.tui.plain import cells, plain
+from clerk.tui.plain import TYPED, cells, plain
 from clerk.tui.widgets.banner import Banner
 
 
@@ -66,13 +66,13 @@ class ComplaintsScreen(Screen):
         yield Static("诉求登记（有事您说话 / 办不成事窗口）—— 首问负责：登记人负责到底", id="complaint-title")
         with Horizontal(id="complaint-form"):
             yield Select([], prompt="诉求类别", id="complaint-category", compact=True)
-            yield Input(placeholder="诉求内容", id="complaint-summary", compact=True, max_length=SUMMARY_MAX)
-            yield Input(placeholder="诉求人", id="complaint-name", compact=True, max_length=NAME_MAX)
-            yield Input(placeholder="联系电话", id="complaint-phone", compact=True, max_length=20)
-            yield Input(placeholder="相关受理编号（可空）", id="complaint-case", compact=True, max_length=32)
+            yield Input(placeholder="诉求内容", id="complaint-summary", compact=True, max_length=SUMMARY_MAX, restrict=TYPED)
+            yield Input(placeholder="诉求人", id="complaint-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
+            yield Input(placeholder="联系电话", id="complaint-phone", compact=True, max_length=20, restrict=TYPED)
+            yield Input(placeholder="相关受理编号（可空）", id="complaint-case", compact=True, max_length=32, restrict=TYPED)
         yield DataTable(id="complaint-list", cursor_type="row", zebra_stripes=True)
         yield Input(placeholder="转办部门 / 答复内容 / 回访情况，然后按 F5 / F6 / F7 / F8", id="complaint-note",
-                    compact=True, max_length=SUMMARY_MAX)
+                    compact=True, max_length=SUMMARY_MAX, restrict=TYPED)
         yield Banner()
         yield Footer()
 

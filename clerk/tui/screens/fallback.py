@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Select, SelectionList, Sta
 
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed
-from clerk.tui.plain import cells, plain
+from clerk.tui.plain import TYPED, cells, plain
 from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
@@ -50,16 +50,16 @@ class FallbackScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("兜底窗口 —— 扫描受理编号条码（或输入编号回车）打开案件", id="fallback-title")
-        yield Input(placeholder="受理编号", id="fallback-scan", compact=True, max_length=32)
+        yield Input(placeholder="受理编号", id="fallback-scan", compact=True, max_length=32, restrict=TYPED)
         yield DataTable(id="fallback-queue", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="fallback-case"):
             yield SelectionList[str](id="fallback-materials")
             with Vertical(id="fallback-form"):
                 yield Static("", id="fallback-detail")
                 yield Select(CHANNELS, value="in_person", allow_blank=False, id="fallback-channel", compact=True)
-                yield Input(placeholder="上传编号 / 邮件号（可空）", id="fallback-ref", compact=True, max_length=64)
+                yield Input(placeholder="上传编号 / 邮件号（可空）", id="fallback-ref", compact=True, max_length=64, restrict=TYPED)
                 yield Input(placeholder="揽收日期 YYYY-MM-DD 时段 09:00-11:30", id="fallback-pickup", compact=True)
-                yield Input(placeholder="不予受理理由", id="fallback-reason", compact=True, max_length=NOTE_MAX)
+                yield Input(placeholder="不予受理理由", id="fallback-reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
         yield Footer()
 

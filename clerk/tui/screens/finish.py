@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from clerk.cases.domain import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
 from clerk.catalog.model import ItemKind, ServiceItem
 from clerk.identity.text import NOTE_MAX
-from clerk.tui.plain import LINE_LIMIT, literal, plain
+from clerk.tui.plain import TYPED, LINE_LIMIT, literal, plain
 from clerk.tui.widgets.banner import Banner
 
 def outcome_label(outcome: Outcome, item: object) -> str:
@@ -60,7 +60,7 @@ class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
             )
             with Vertical(id="reason-box"):
                 yield Label("不予受理的理由（将打印在通知书上）")
-                yield Input(id="reason", compact=True, max_length=NOTE_MAX)
+                yield Input(id="reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
             yield Banner()
         yield Footer()
 

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from clerk.identity.text import NAME_MAX
 from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
-from clerk.tui.plain import cells, literal
+from clerk.tui.plain import TYPED, cells, literal
 from clerk.tui.widgets.banner import Banner
 
 _NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
@@ -50,7 +50,7 @@ class LookupScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("案件查询 —— 受理编号、申请人姓名、电话或证件号码，回车查询；扫码直接打开", id="lookup-title")
         yield Input(placeholder="受理编号 / 姓名 / 电话 / 证件号码", id="lookup-input", compact=True,
-                    max_length=NAME_MAX)
+                    max_length=NAME_MAX, restrict=TYPED)
         with Vertical(id="lookup-main"):
             yield DataTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="case-pane"):

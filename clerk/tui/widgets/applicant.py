@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from clerk.cases.domain import Applicant, ApplicantKind
 from clerk.catalog.model import Delivery
+from clerk.tui.plain import TYPED
 from clerk.identity.text import ADDRESS_MAX, NAME_MAX
 from clerk.tui.widgets.choice import ChoiceRow
 
@@ -37,18 +38,18 @@ class ApplicantForm(Vertical):
         yield ChoiceRow("申请人  ", [k.value for k in ApplicantKind], id="applicant-kind")
         with Horizontal():
             yield Label("姓名/名称")
-            yield Input(id="applicant-name", compact=True, max_length=NAME_MAX)
+            yield Input(id="applicant-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
         with Horizontal():
             yield Label(_ID_LABEL[ApplicantKind.PERSON], id="id-label")
-            yield Input(id="applicant-id", compact=True, max_length=18)
+            yield Input(id="applicant-id", compact=True, max_length=18, restrict=TYPED)
         yield Static("", id="id-feedback", classes="feedback", markup=False)
         with Horizontal(classes="tight"):
             yield Label("联系电话")
-            yield Input(id="applicant-phone", compact=True, max_length=20)
+            yield Input(id="applicant-phone", compact=True, max_length=20, restrict=TYPED)
         yield Static("", id="phone-feedback", classes="feedback", markup=False)
         with Horizontal(classes="tight"):
             yield Label("邮寄地址")
-            yield Input(id="applicant-address", compact=True, max_length=ADDRESS_MAX)
+            yield Input(id="applicant-address", compact=True, max_length=ADDRESS_MAX, restrict=TYPED)
         yield ChoiceRow("送达方式", [d.value for d in Delivery], id="delivery")
 
     # -- reading -------------------------------------------------------

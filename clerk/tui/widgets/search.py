@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from clerk.tui.plain import plain
+from clerk.tui.plain import TYPED, plain
 
 _KIND_LABEL = {"item": "事项", "bundle": "一件事"}
 
@@ -44,7 +44,7 @@ class ItemSearch(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="事项：输入名称、拼音首字母或事项编码，回车选定（F2）", id="search-input", compact=True,
-                    max_length=100)
+                    max_length=100, restrict=TYPED)
         yield OptionList(id="search-results")
 
     @property
