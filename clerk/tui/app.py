@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from textual import events, work
@@ -58,6 +59,11 @@ class ClerkApp(App[None]):
         super().__init__()
         self.services = services
         self.state = state or WindowState()
+        if self.state.key is None:  # kept visits are sealed under the hall key
+            self.state.key = partial(_hall_key, services.settings)
+        from clerk.incidents import open_log
+
+        open_log(self.state.log_path)  # unexpected errors: details (masked) there, a sentence on screen
         self.keymap = dict(keymap or {})
         self.notes = notes  # startup warnings (e.g. unknown keymap ids)
         self.scanner = ScanDetector(prefix=services.settings.scanner_prefix, clock=key_clock)
@@ -117,10 +123,26 @@ class ClerkApp(App[None]):
         self.refresh_bindings()
         self.home = DESTINATIONS[home_of(user.role)].make(self)
         self.switch_screen(self.home)
-        if self.ASK_WINDOW and self.state.pending():
-            self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
-            self._retry_pending()
+        if self.ASK_WINDOW:
+            self._check_pending()
         return True
+
+    def _check_pending(self) -> None:
+        """Kept visits whose seal holds are saved; any other is set aside and reported."""
+        from clerk.tui.state import StateError
+
+        try:
+            waiting = self.state.pending()
+        except StateError as exc:
+            self.call_after_refresh(self.show_banner, f"本机有暂存的办件，但无法核验：{exc}。请联系管理员。")
+            return
+        rejected = self.state.take_rejected()
+        if rejected:
+            self.call_after_refresh(self.show_banner, _rejected_text(rejected, self.state.rejected_dir))
+        elif waiting:
+            self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
+        if waiting:
+            self._retry_pending()
 
     # -- moving between screens (F12 menu, clerk.go_* keys, palette) -------
     def action_navigate(self) -> None:
@@ -278,10 +300,18 @@ class ClerkApp(App[None]):
     def _submit(self, screen: Any, visit: PendingVisit) -> None:
         from clerk.store.errors import StoreUnavailable
 
+        from clerk.tui.state import StateError
+
         try:
             view = self.services.submit(self.user, visit.window, visit.draft, visit.outcome, visit.reason)
         except StoreUnavailable as exc:
-            self.state.keep(visit)
+            try:
+                self.state.keep(visit)
+            except StateError as why:  # neither saved nor kept: it stays on screen, loudly
+                text = (f"本次办件未能保存，也无法暂存在本机（{why}）。请不要关闭或清空此办件，"
+                        "待数据库恢复后再按 F10 办结，并联系管理员。")
+                self.call_from_thread(self._not_kept, screen, Failed("submit", exc, text))
+                return
             text = f"{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。"
             self.call_from_thread(self._deliver_submit, screen, Kept(visit, text))
             self.call_from_thread(self._retry_pending)
@@ -289,6 +319,13 @@ class ClerkApp(App[None]):
             self.call_from_thread(self._deliver_submit, screen, Failed("submit", exc, banner_text(exc)))
         else:
             self.call_from_thread(self._deliver_submit, screen, Submitted(view))
+
+    def _not_kept(self, screen: Any, message: Any) -> None:
+        self.bell()
+        if screen in self.screen_stack:
+            screen.post_message(message)
+        else:
+            self.show_banner(message.text)
 
     def _deliver_submit(self, screen: Any, message: Any) -> None:
         """To the intake screen that asked; if it has gone meanwhile, the app still prints."""
@@ -305,9 +342,18 @@ class ClerkApp(App[None]):
         """Save the visits kept during a store outage, until none is left."""
         from clerk.store.errors import StoreUnavailable
 
+        from clerk.tui.state import StateError
+
         worker = get_current_worker()
         while not worker.is_cancelled and not self._stop.is_set():
-            pending = self.state.pending()
+            try:
+                pending = self.state.pending()
+            except StateError as exc:
+                self.call_from_thread(self.show_banner, f"暂存的办件无法核验：{exc}")
+                return
+            rejected = self.state.take_rejected()
+            if rejected:
+                self.call_from_thread(self.show_banner, _rejected_text(rejected, self.state.rejected_dir))
             if not pending:
                 return
             for visit in pending:
@@ -358,6 +404,17 @@ class ClerkApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+
+
+def _hall_key(settings: Any) -> bytes:
+    from clerk.store.hallkey import load_hall_key
+
+    return load_hall_key(settings)
+
+
+def _rejected_text(rejected: list[Any], folder: Any) -> str:
+    return (f"发现 {len(rejected)} 个暂存办件未通过校验（伪造、被改动或不属于本机），未保存，"
+            f"已移至 {folder}。请联系管理员核查。")
 
 
 def _clerk_commands() -> type:

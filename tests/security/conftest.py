@@ -45,6 +45,9 @@ def make_app(settings, service, catalog, calendar, clock, tmp_path):
     from clerk.tui.state import WindowState
 
     def build(*, state_dir=None, settings_=None, **kwargs):
+        from clerk.store.hallkey import ensure_hall_key
+
+        ensure_hall_key(settings_ or settings)
         services = Services(settings_ or settings, clock=clock, catalog=catalog, calendar=calendar, cases=service)
         kwargs.setdefault("retry_interval", 0.01)
         return ClerkApp(services, state=WindowState(state_dir or tmp_path / "state"), **kwargs)
