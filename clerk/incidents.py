@@ -27,7 +27,7 @@ LOGGER.setLevel(logging.INFO)
 _PARAMETERS = re.compile(r"\[parameters: .*?(?=\n\(Background on this error|\Z)", re.S)
 _DETAIL = re.compile(r"^(DETAIL|CONTEXT):.*$", re.M)  # PostgreSQL echoes the failing row's values here
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
-_USCC = re.compile(r"(?<![0-9A-Z])([0-9A-HJ-NP-RTUWXY]{2}\d{6})[0-9A-HJ-NP-RTUWXY]{9}(?![0-9A-Z])")
+_USCC = re.compile(r"(?<![0-9A-Z])([0-9A-HJ-NP-RTUWXY]{2}\d{6})[0-9A-HJ-NP-RTUWXY]{10}(?![0-9A-Z])")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{4,}(\d{2})(?!\d)")
 _QUOTED = re.compile(r"'([^'\n]{12,})'")  # long quoted literals: addresses, names, notes
@@ -39,7 +39,7 @@ def mask_personal(text: str) -> str:
     text = _PARAMETERS.sub("[parameters: 已隐去]", text)
     text = _DETAIL.sub(r"\1: 已隐去", text)
     text = _ID.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
-    text = _USCC.sub(lambda m: m.group(1) + "*" * 9 + "", text)
+    text = _USCC.sub(lambda m: m.group(1) + "*" * 10, text)
     text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
     text = _LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
     text = _QUOTED.sub(lambda m: f"'{m.group(1)[:2]}…（{len(m.group(1))}字）'", text)
