@@ -53,6 +53,7 @@ class ClerkApp(App[None]):
         keymap: dict[str, str] | None = None,
         notes: tuple[str, ...] = (),
         key_clock: Callable[[], float] = time.monotonic,
+        idle_clock: Callable[[], float] = time.monotonic,
         retry_interval: float = 15.0,
         dashboard_refresh: float = 15.0,
     ) -> None:
@@ -75,6 +76,9 @@ class ClerkApp(App[None]):
         self.user: Any = None
         self.window_number: int | None = services.settings.window or self.state.window()
         self._stop = threading.Event()
+        self.idle_clock = idle_clock  # the idle lock's clock (tests move it instead of waiting)
+        self.last_key = idle_clock()
+        self.locked = False
 
     # -- start ---------------------------------------------------------
     def on_mount(self) -> None:
@@ -86,6 +90,7 @@ class ClerkApp(App[None]):
         if self.notes:
             self.show_banner("；".join(self.notes), "warning")
         self.call_after_refresh(self._warm_up)  # the first screen is drawn before heavy imports
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="startup")
     def _warm_up(self) -> None:
@@ -125,7 +130,59 @@ class ClerkApp(App[None]):
         self.switch_screen(self.home)
         if self.ASK_WINDOW:
             self._check_pending()
+        self._restore_draft(user)
         return True
+
+    # -- idle lock (clerk.tui.screens.lock) ---------------------------------
+    def check_idle_lock(self) -> None:
+        """Lock the screen once ``idle_lock_minutes`` passed without a key (0: never)."""
+        minutes = self.services.settings.idle_lock_minutes
+        if self.user is None or self.locked or minutes <= 0:
+            return
+        if self.idle_clock() - self.last_key >= minutes * 60:
+            from clerk.tui.screens.lock import LockScreen
+
+            self.locked = True
+            self.push_screen(LockScreen(self.user, self.window_number))
+
+    def unlock(self) -> None:
+        """The clerk who was signed in is back: exactly where she left off."""
+        from clerk.tui.screens.lock import LockScreen
+
+        if self.locked and isinstance(self.screen, LockScreen):
+            self.locked = False
+            self.last_key = self.idle_clock()
+            self.pop_screen()
+
+    def hand_over(self, user: Any) -> None:
+        """Another clerk at a locked window signs the first out; her unfinished visit is kept for her."""
+        from clerk.tui.state import StateError
+
+        if self.SIGN_IN_ROLES is not None and user.role not in self.SIGN_IN_ROLES:
+            self.show_banner(f"账号 {user.id}（{user.role.label}）不能登录“{self.TITLE}”")
+            return
+        owner, home = self.user, self.home
+        if getattr(home, "item", None) is not None:
+            try:
+                self.state.keep_draft(owner.id, home.draft())
+            except StateError as exc:
+                self.show_banner(f"无法为 {owner.name} 暂存未办完的办件（{exc}），请由其本人解锁后办结")
+                return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.locked, self.user, self.home = False, None, None
+        self.last_key = self.idle_clock()
+        self.signed_in(user, self.window_number)
+
+    def _restore_draft(self, user: Any) -> None:
+        from clerk.tui.state import StateError
+
+        try:
+            draft = self.state.take_draft(user.id)
+        except StateError:
+            return
+        if draft is not None and hasattr(self.home, "restore"):
+            self.call_after_refresh(self.home.restore, draft)
 
     def _check_pending(self) -> None:
         """Kept visits whose seal holds are saved; any other is set aside and reported."""
@@ -221,6 +278,8 @@ class ClerkApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lookup", "navigate", "go", "sign_out") and self.user is None:
             return False  # nothing to look up before signing in (hidden from the footer)
+        if self.locked and action in ("lookup", "navigate", "go", "sign_out", "command_palette", "quit", "help"):
+            return False  # a locked window opens nothing until it is unlocked
         return True
 
     def action_help(self) -> None:
@@ -238,6 +297,7 @@ class ClerkApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            self.last_key = self.idle_clock()
             if event.key == "enter":
                 burst = self.scanner.pending
                 scanned = self.scanner.enter()
@@ -272,8 +332,8 @@ class ClerkApp(App[None]):
         undo = getattr(self.screen, "undo_keys_since", None)
         if undo is not None:
             undo(self.key_serial - len(burst) + 1)
-        if self.user is None:
-            self.show_banner("请先登录，再扫描受理编号")
+        if self.user is None or self.locked:
+            self.show_banner("请先登录，再扫描受理编号" if self.user is None else "本窗口已锁定，请先解锁")
             return
         own = getattr(self.screen, "scanned", None)  # a desk screen takes its own scans
         if own is not None and own(text.strip()):
@@ -404,6 +464,9 @@ class ClerkApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+
+
+IDLE_CHECK_SECONDS = 15.0
 
 
 def _hall_key(settings: Any) -> bytes:

@@ -93,17 +93,18 @@ class StateError(OSError):
     """The state folder cannot keep a visit (disk full, no permission, no hall key)."""
 
 
-def _derived_key(hall_key: bytes, clerk_id: str) -> bytes:
+def _derived_key(hall_key: bytes, clerk_id: str, purpose: bytes = b"clerk.pending") -> bytes:
     """The seal key of one clerk's kept visits (a visit sealed for one clerk fails for another)."""
-    return hmac.new(hall_key, b"clerk.pending\x00" + clerk_id.encode("utf-8"), hashlib.sha256).digest()
+    return hmac.new(hall_key, purpose + b"\x00" + clerk_id.encode("utf-8"), hashlib.sha256).digest()
 
 
 def _canonical(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def seal(hall_key: bytes, data: dict) -> str:
-    return hmac.new(_derived_key(hall_key, str(data["clerk_id"])), _canonical(data), hashlib.sha256).hexdigest()
+def seal(hall_key: bytes, data: dict, purpose: bytes = b"clerk.pending") -> str:
+    key = _derived_key(hall_key, str(data["clerk_id"]), purpose)
+    return hmac.new(key, _canonical(data), hashlib.sha256).hexdigest()
 
 
 class WindowState:
@@ -217,6 +218,41 @@ class WindowState:
         """The files moved aside since the last call (to tell the clerk once)."""
         found, self.rejected = self.rejected, []
         return found
+
+    # -- a half-entered visit, kept for its owner when another clerk signs her out --
+    @property
+    def drafts_dir(self) -> Path:
+        return self.root / "drafts"
+
+    def _draft_path(self, clerk_id: str) -> Path:
+        return self.drafts_dir / f"{hashlib.sha256(clerk_id.encode('utf-8')).hexdigest()[:16]}.json"
+
+    def keep_draft(self, clerk_id: str, draft: IntakeDraft) -> None:
+        """Seal and write ``clerk_id``'s unfinished visit (``StateError`` when it cannot be kept)."""
+        data = {"clerk_id": clerk_id, "draft": draft_to_dict(draft)}
+        data["seal"] = seal(self._hall_key(), data, b"clerk.draft")
+        try:
+            self._write(self._draft_path(clerk_id), json.dumps(data, ensure_ascii=False, indent=1))
+        except OSError as exc:
+            raise StateError(f"本机状态目录无法写入（{exc.strerror or exc}）") from exc
+
+    def take_draft(self, clerk_id: str) -> IntakeDraft | None:
+        """``clerk_id``'s kept unfinished visit, removed from disk; None if none or its seal fails."""
+        path = self._draft_path(clerk_id)
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            given = data.pop("seal")
+            if data.get("clerk_id") != clerk_id or not hmac.compare_digest(
+                    str(given), seal(self._hall_key(), data, b"clerk.draft")):
+                raise ValueError("seal")
+            draft = draft_from_dict(data["draft"])
+        except Exception:  # noqa: BLE001 - forged or damaged: set aside like a pending file
+            self._reject(path)
+            return None
+        path.unlink(missing_ok=True)
+        return draft
 
     def saved(self, visit: PendingVisit) -> None:
         (self.pending_dir / f"{visit.key}.json").unlink(missing_ok=True)

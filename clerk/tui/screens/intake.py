@@ -105,6 +105,20 @@ class IntakeScreen(Screen):
         self.query_one(Banner).clear()
         self.action_focus_applicant()
 
+    def restore(self, draft: IntakeDraft) -> None:
+        """An unfinished visit kept for this clerk (signed out at a locked window) comes back."""
+        catalog = self.app.catalog
+        self.item = catalog.get(draft.code) if catalog is not None else None
+        if self.item is None:
+            return
+        self.answers = {s.key: s.default.label for s in catalog.situations(draft.code)} | dict(draft.answers)
+        self.marks = dict(draft.marks)
+        self._show_item()
+        self._rebuild_situations()
+        self._rebuild_checklist()
+        self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery)
+        self.query_one(Banner).show("已恢复您离开时未办完的办件，请核对后继续", "info")
+
     def _show_item(self) -> None:
         info = self.query_one("#item-info", Static)
         item = self.item

@@ -80,6 +80,17 @@ class ApplicantForm(Vertical):
         row.index = 0
         row.refresh()
 
+    def fill(self, applicant: Applicant, delivery: Delivery) -> None:
+        """Put a kept applicant back (an unfinished visit restored for its clerk)."""
+        kinds = [k.value for k in ApplicantKind]
+        self.query_one("#applicant-kind", ChoiceRow).index = kinds.index(applicant.kind.value)
+        for widget_id, value in (("applicant-name", applicant.name), ("applicant-id", applicant.id_number),
+                                 ("applicant-phone", applicant.phone), ("applicant-address", applicant.address)):
+            self.query_one(f"#{widget_id}", Input).value = value
+        row = self.query_one("#delivery", ChoiceRow)
+        if delivery.value in row.options:
+            row.index = row.options.index(delivery.value)
+
     def clear(self) -> None:
         for field in self.query(Input):
             field.value = ""
