@@ -20,7 +20,7 @@ from tests.cases.drafts import hygiene, incomplete_hygiene
 from tests.support.hostile import CONTROL_CHARS, HOSTILE
 from tests.support.screen import screen_text, settle
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 SIZE = (160, 50)
 
 

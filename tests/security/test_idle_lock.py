@@ -6,7 +6,7 @@ import pytest
 
 from tests.support.screen import screen_text, settle
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 SIZE = (120, 36)
 NAME, ID_NUMBER, PHONE = "王小五", "11010519491231002X", "13812345678"
 
