@@ -465,6 +465,23 @@ class ClerkApp(App[None]):
     def on_unmount(self) -> None:
         self._stop.set()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash leaves one sentence on the terminal, never Textual's traceback with its
+        locals (names, ID numbers, addresses); the details go to the log, masked.
+        (Textual's own handler, pinned 8.2.8, minus the traceback; Pilot still re-raises.)"""
+        from rich.text import Text
+
+        from clerk.incidents import report
+
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        text = report(error, "the window app stopped")
+        self.bell()
+        self._exit_renderables.append(Text(f"clerk 已退出：{text} 日志：{self.state.log_path}"))
+        self._close_messages_no_wait()
+
 
 IDLE_CHECK_SECONDS = 15.0
 

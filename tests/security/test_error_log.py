@@ -81,3 +81,24 @@ async def test_masking_keeps_what_helps_and_drops_what_identifies():
     assert "110105********002X" in masked and "138****5678" in masked and "0531-****66" in masked
     assert "91350100M000100Y43" not in masked and "张三" not in masked and "山大路" not in masked
     assert "[SQL: UPDATE cases SET applicant_name=%(n)s]" in masked and "Background on this error" in masked
+
+
+async def test_a_crash_prints_one_sentence_not_the_applicants_data(make_app, users, tmp_path, capfd):
+    """Textual's crash report shows a traceback with locals; clerk's shows a sentence and logs the rest."""
+    app = make_app(state_dir=tmp_path / "state")
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            app.signed_in(users["window"], 5)
+            await settle(pilot)
+            secret = FULL_ID  # a local the crash would have printed
+
+            def crash() -> None:
+                raise RuntimeError(f"broken while showing {secret}")
+
+            app.call_later(crash)
+            await pilot.pause()
+    shown = capfd.readouterr()
+    assert "记录号" in shown.err and FULL_ID not in shown.err + shown.out and "Traceback" not in shown.err
+    logged = (tmp_path / "state" / "clerk.log").read_text(encoding="utf-8")
+    assert "RuntimeError" in logged and FULL_ID not in logged and "110105********002X" in logged
