@@ -69,6 +69,8 @@ class _PrivateFileHandler(logging.FileHandler):
     def _open(self):  # type: ignore[no-untyped-def]
         path = Path(self.baseFilename)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if path.parent.stat().st_mode & 0o077:  # a folder made by an older version
+            os.chmod(path.parent, 0o700)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         os.chmod(path, 0o600)
         return os.fdopen(fd, "a", encoding="utf-8")
