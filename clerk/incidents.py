@@ -13,6 +13,7 @@ anywhere (never to the terminal).
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import os
 import re
 import traceback
@@ -63,8 +64,8 @@ def report(error: BaseException, context: str = "") -> str:
     return f"程序内部错误，输入内容未丢失。请重试；如仍不成功请联系管理员（记录号 {ref}）。"
 
 
-class _PrivateFileHandler(logging.FileHandler):
-    """A log file only the service account reads: 0600 in a 0700 folder."""
+class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
+    """A log file only the service account reads: 0600 in a 0700 folder, 4 × 5 MB at most."""
 
     def _open(self):  # type: ignore[no-untyped-def]
         path = Path(self.baseFilename)
@@ -85,7 +86,7 @@ def open_log(path: Path) -> logging.Handler | None:
         LOGGER.removeHandler(old)
         old.close()
     try:
-        handler = _PrivateFileHandler(path, delay=False)
+        handler = _PrivateFileHandler(path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
