@@ -52,7 +52,7 @@ class IntakeScreen(Screen):
         self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(self._header_text(), id="intake-header", markup=False)
+        yield Static(plain(self._header_text(), limit=LINE_LIMIT), id="intake-header")
         yield ItemSearch()
         yield Static("尚未选定事项", id="item-info", markup=False)
         yield Vertical(id="situations")
