@@ -75,3 +75,20 @@ def test_desk_free_text_refused_on_both_stores(service):
         desk.record_decision(boss, 1, view.number, Decision.REFUSED, reason="理" * 501)
     with pytest.raises(IntakeError, match="文字方向"):
         desk.rate(boss, 1, view.number, Rating("非常不满意"), comment="差\u202e评")
+
+
+@pytest.mark.parametrize("summary", ["诉" * 1001, "诉求\x00内容", "诉求\u2067内容"], ids=["1001", "nul", "bidi"])
+def test_complaint_text_refused_on_both_stores(store, calendar, clock, summary):
+    from clerk.complaints.categories import load_categories
+    from clerk.complaints.service import ComplaintDesk
+    from clerk.store.accounts import ClerkUser, Role
+
+    desk = ComplaintDesk(store, calendar, load_categories(None), clock)
+    who = ClerkUser("s01", "钱主任", Role.SUPERVISOR)
+    category = next(iter(desk.categories))
+    with pytest.raises(IntakeError):
+        desk.log(who, 1, category, summary)
+    logged = desk.log(who, 1, category, "窗口排队时间长")
+    with pytest.raises(IntakeError):
+        desk.reply(who, logged.number, summary)
+    assert desk.get(logged.number).reply == ""
