@@ -85,6 +85,16 @@ class IntakeError(ServiceError):
         super().__init__("；".join(problems))
 
 
+def refuse_bad_text(*fields: tuple[str, str, int]) -> None:
+    """``IntakeError`` for free text the domain refuses: controls, bidi marks, too long
+    (each field a (value, Chinese label, limit) of ``clerk.identity.text``)."""
+    from clerk.identity.text import text_problems
+
+    problems = text_problems(*fields)
+    if problems:
+        raise IntakeError(problems)
+
+
 class OneTimeNoticeViolation(ServiceError):
     """一次告知: a material not on the issued one-time notice cannot be required later."""
 

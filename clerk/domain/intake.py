@@ -55,7 +55,12 @@ class Applicant:
         """Reasons, in Chinese, why this applicant cannot be saved yet."""
         from clerk.identity import check_phone, check_postcode, check_resident_id, check_uscc
 
-        found: list[str] = []
+        from clerk.identity.text import ADDRESS_MAX, NAME_MAX, text_problems
+
+        found: list[str] = text_problems(
+            (self.name, "申请人名称", NAME_MAX), (self.address, "邮寄地址", ADDRESS_MAX),
+            (self.contact_name, "经办人", NAME_MAX),
+        )
         if not self.name.strip():
             found.append("请填写申请人名称")
         check = check_resident_id if self.kind is ApplicantKind.PERSON else check_uscc

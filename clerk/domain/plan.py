@@ -29,6 +29,7 @@ from clerk.domain.lifecycle import CaseState, check_transition
 from clerk.domain.views import Deadline, DeadlineKind, NoticeLine
 from clerk.catalog.model import Bundle, Checklist, Delivery, ItemKind, ServiceItem
 from clerk.domain.notices import NoticeKind
+from clerk.identity.text import NOTE_MAX, text_problems
 
 
 @dataclass
@@ -143,6 +144,8 @@ def plan_intake(
         problems.append(f"材料情况为“{verdict.summary}”，不能选择“{OUTCOME_LABELS[outcome]}”")
     if outcome is Outcome.REJECT and not reason.strip():
         problems.append("不予受理必须填写理由")
+    problems.extend(text_problems((reason, "不予受理理由", NOTE_MAX),
+                                  *((m.note, "材料备注", NOTE_MAX) for m in marks.values())))
     for key, mark in marks.items():
         if mark.status is MaterialStatus.TOLERATED and mark.supply_by and mark.supply_by <= start:
             problems.append(f"容缺材料的补齐日期 {mark.supply_by:%Y-%m-%d} 必须晚于受理当日")

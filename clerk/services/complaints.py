@@ -16,13 +16,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from clerk.calendar import DueDate, WorkCalendar
-from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError
+from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError, refuse_bad_text
 from clerk.complaint_categories import Category
 from clerk.domain.complaints import ComplaintState, ComplaintStep, ComplaintView, StepAction
 from clerk.identity import mask_phone
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import Action
 from clerk.services.unit import UnitOfWork
+from clerk.identity.text import NAME_MAX, NOTE_MAX, SUMMARY_MAX, text_problems
 
 _COUNTER_SUFFIX = "T"  # complaint serials share case_counters under hall code + "T"
 
@@ -78,6 +79,8 @@ class ComplaintDesk:
         problems = []
         if not summary.strip():
             problems.append("请填写诉求内容")
+        problems.extend(text_problems((summary, "诉求内容", SUMMARY_MAX), (applicant_name, "诉求人", NAME_MAX),
+                                      (case_number or "", "受理编号", NAME_MAX)))
         if applicant_phone.strip():
             from clerk.identity import check_phone
 
@@ -113,6 +116,7 @@ class ComplaintDesk:
         """Forward to a department (转办); the owner stays the first person asked."""
         if not department.strip():
             raise IntakeError(["请填写承办部门"])
+        refuse_bad_text((department, "承办部门", NAME_MAX), (note, "转办说明", NOTE_MAX))
 
         def change(session: Any, row: Any, now: datetime) -> None:
             if ComplaintState(row.state) is not ComplaintState.LOGGED and row.state != ComplaintState.HANDED_OFF:
@@ -128,6 +132,7 @@ class ComplaintDesk:
         """The answer given to the applicant (答复)."""
         if not text.strip():
             raise IntakeError(["请填写答复内容"])
+        refuse_bad_text((text, "答复内容", SUMMARY_MAX))
 
         def change(session: Any, row: Any, now: datetime) -> None:
             if not ComplaintState(row.state).is_open or row.state == ComplaintState.ANSWERED:
@@ -143,6 +148,7 @@ class ComplaintDesk:
         """The return visit (回访) after the answer; closes the complaint."""
         if not note.strip():
             raise IntakeError(["请填写回访情况"])
+        refuse_bad_text((note, "回访情况", NOTE_MAX))
 
         def change(session: Any, row: Any, now: datetime) -> None:
             if ComplaintState(row.state) is not ComplaintState.ANSWERED:

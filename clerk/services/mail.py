@@ -13,12 +13,13 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from clerk.domain.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
-from clerk.domain.errors import IntakeError, NotFound, ServiceError
+from clerk.domain.errors import IntakeError, NotFound, ServiceError, refuse_bad_text
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.permissions import Action
 from clerk.services.operations import DECISION_STATE
 from clerk.services.pickups import mail_item_view, received_mark
 from clerk.domain.views import DeadlineKind, Decision
+from clerk.identity.text import ADDRESS_MAX, NOTE_MAX
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser
 from clerk.store.notices import queue_notice
@@ -64,6 +65,7 @@ class MailRoom:
             reason = "；".join(f"{n}. {text}" for n, text in enumerate(items, 1))
         elif decision is Decision.REFUSED and not reason.strip():
             raise IntakeError(["不予许可须写明理由"])
+        refuse_bad_text((reason, "补正内容或理由", NOTE_MAX))
         target, kind = DECISION_STATE[decision]
         timing: dict[str, Any] = {}
         mailed: list[MailItemView] = []
@@ -213,6 +215,7 @@ class MailRoom:
         """Returned mail (退件) or a failed pickup: flagged for follow-up."""
         if not reason.strip():
             raise IntakeError(["请填写退回原因"])
+        refuse_bad_text((reason, "退回原因", NOTE_MAX))
 
         def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
             outbound = item.direction == MailDirection.OUTBOUND.value
@@ -231,6 +234,8 @@ class MailRoom:
                      phone: str | None = None) -> MailItemView:
         """After the follow-up call: send again (optionally to a corrected address)."""
         from clerk.identity import check_phone
+
+        refuse_bad_text((address or "", "邮寄地址", ADDRESS_MAX))
 
         if phone is not None and not check_phone(phone).ok:
             raise IntakeError([f"联系电话：{check_phone(phone).reason}"])

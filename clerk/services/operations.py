@@ -15,9 +15,10 @@ from typing import Any
 from clerk.store import convert
 from clerk.domain.deadlines import FOLLOW_UP_DAYS, local_date, make_deadline, running
 from clerk.domain.intake import MaterialMark, MaterialStatus, VerdictState, assess
-from clerk.domain.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError
+from clerk.domain.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
 from clerk.domain.lifecycle import CaseState, check_transition
 from clerk.domain.views import CaseView, Deadline, DeadlineKind, Decision, Rating
+from clerk.identity.text import NOTE_MAX
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import MAY, Action, check_separation
@@ -238,6 +239,7 @@ class LifecycleOperations:
         """不予受理 after intake (incomplete or 容缺 not supplied)."""
         if not reason.strip():
             raise IntakeError(["不予受理必须填写理由"])
+        refuse_bad_text((reason, "不予受理理由", NOTE_MAX))
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             self.move(row, CaseState.NOT_ACCEPTED)

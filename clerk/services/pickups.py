@@ -23,11 +23,12 @@ from clerk.domain.desk_views import (
     SupplyChannel,
 )
 from clerk.domain.intake import MaterialMark, MaterialStatus
-from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, ServiceError
+from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
 from clerk.domain.accounts import ClerkUser
+from clerk.identity.text import ADDRESS_MAX, NOTE_MAX, text_problems
 
 DESK_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED)
 SUPPLY_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION)
@@ -109,6 +110,7 @@ class FallbackDesk:
         its completion date counted from now.
         """
         channel = SupplyChannel(channel)
+        refuse_bad_text((reference, "上传编号/邮件号", NOTE_MAX))
         if not marks:
             raise IntakeError(["请勾选收到的材料"])
         if channel is SupplyChannel.ONLINE and not reference.strip():
@@ -166,7 +168,7 @@ class FallbackDesk:
         from clerk.store.tables_mail import MailItemRow
 
         keys = list(dict.fromkeys(materials))
-        problems = []
+        problems = text_problems((address or "", "揽收地址", ADDRESS_MAX))
         if not keys:
             problems.append("请选择需要揽收的材料")
         if day < self.cases.today():

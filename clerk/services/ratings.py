@@ -13,10 +13,11 @@ from datetime import date, datetime
 from typing import Any
 
 from clerk.domain.desk_views import FollowUpEntry
-from clerk.domain.errors import IntakeError
+from clerk.domain.errors import IntakeError, refuse_bad_text
 from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, Rating
 from clerk.domain.accounts import ClerkUser
+from clerk.identity.text import NOTE_MAX
 
 
 class Ratings:
@@ -31,6 +32,7 @@ class Ratings:
         comment = comment.strip()
         if rating.is_bad and not comment:
             raise IntakeError(["差评须记录申请人的意见，以便回访整改"])
+        refuse_bad_text((comment, "评价意见", NOTE_MAX))
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             after = self.cases.rate_in(session, row, now, user, rating)
@@ -48,6 +50,7 @@ class Ratings:
 
         if not note.strip():
             raise IntakeError(["请填写整改情况"])
+        refuse_bad_text((note, "整改情况", NOTE_MAX))
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             after = self.cases.resolve_in(session, row, now, note)

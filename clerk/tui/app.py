@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from textual import events, work
@@ -52,12 +53,18 @@ class ClerkApp(App[None]):
         keymap: dict[str, str] | None = None,
         notes: tuple[str, ...] = (),
         key_clock: Callable[[], float] = time.monotonic,
+        idle_clock: Callable[[], float] = time.monotonic,
         retry_interval: float = 15.0,
         dashboard_refresh: float = 15.0,
     ) -> None:
         super().__init__()
         self.services = services
         self.state = state or WindowState()
+        if self.state.key is None:  # kept visits are sealed under the hall key
+            self.state.key = partial(_hall_key, services.settings)
+        from clerk.incidents import open_log
+
+        open_log(self.state.log_path)  # unexpected errors: details (masked) there, a sentence on screen
         self.keymap = dict(keymap or {})
         self.notes = notes  # startup warnings (e.g. unknown keymap ids)
         self.scanner = ScanDetector(prefix=services.settings.scanner_prefix, clock=key_clock)
@@ -69,6 +76,9 @@ class ClerkApp(App[None]):
         self.user: Any = None
         self.window_number: int | None = services.settings.window or self.state.window()
         self._stop = threading.Event()
+        self.idle_clock = idle_clock  # the idle lock's clock (tests move it instead of waiting)
+        self.last_key = idle_clock()
+        self.locked = False
 
     # -- start ---------------------------------------------------------
     def on_mount(self) -> None:
@@ -80,6 +90,7 @@ class ClerkApp(App[None]):
         if self.notes:
             self.show_banner("；".join(self.notes), "warning")
         self.call_after_refresh(self._warm_up)  # the first screen is drawn before heavy imports
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="startup")
     def _warm_up(self) -> None:
@@ -117,10 +128,78 @@ class ClerkApp(App[None]):
         self.refresh_bindings()
         self.home = DESTINATIONS[home_of(user.role)].make(self)
         self.switch_screen(self.home)
-        if self.ASK_WINDOW and self.state.pending():
-            self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
-            self._retry_pending()
+        if self.ASK_WINDOW:
+            self._check_pending()
+        self._restore_draft(user)
         return True
+
+    # -- idle lock (clerk.tui.screens.lock) ---------------------------------
+    def check_idle_lock(self) -> None:
+        """Lock the screen once ``idle_lock_minutes`` passed without a key (0: never)."""
+        minutes = self.services.settings.idle_lock_minutes
+        if self.user is None or self.locked or minutes <= 0:
+            return
+        if self.idle_clock() - self.last_key >= minutes * 60:
+            from clerk.tui.screens.lock import LockScreen
+
+            self.locked = True
+            self.push_screen(LockScreen(self.user, self.window_number))
+
+    def unlock(self) -> None:
+        """The clerk who was signed in is back: exactly where she left off."""
+        from clerk.tui.screens.lock import LockScreen
+
+        if self.locked and isinstance(self.screen, LockScreen):
+            self.locked = False
+            self.last_key = self.idle_clock()
+            self.pop_screen()
+
+    def hand_over(self, user: Any) -> None:
+        """Another clerk at a locked window signs the first out; her unfinished visit is kept for her."""
+        from clerk.tui.state import StateError
+
+        if self.SIGN_IN_ROLES is not None and user.role not in self.SIGN_IN_ROLES:
+            self.show_banner(f"账号 {user.id}（{user.role.label}）不能登录“{self.TITLE}”")
+            return
+        owner, home = self.user, self.home
+        if getattr(home, "item", None) is not None:
+            try:
+                self.state.keep_draft(owner.id, home.draft())
+            except StateError as exc:
+                self.show_banner(f"无法为 {owner.name} 暂存未办完的办件（{exc}），请由其本人解锁后办结")
+                return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.locked, self.user, self.home = False, None, None
+        self.last_key = self.idle_clock()
+        self.signed_in(user, self.window_number)
+
+    def _restore_draft(self, user: Any) -> None:
+        from clerk.tui.state import StateError
+
+        try:
+            draft = self.state.take_draft(user.id)
+        except StateError:
+            return
+        if draft is not None and hasattr(self.home, "restore"):
+            self.call_after_refresh(self.home.restore, draft)
+
+    def _check_pending(self) -> None:
+        """Kept visits whose seal holds are saved; any other is set aside and reported."""
+        from clerk.tui.state import StateError
+
+        try:
+            waiting = self.state.pending()
+        except StateError as exc:
+            self.call_after_refresh(self.show_banner, f"本机有暂存的办件，但无法核验：{exc}。请联系管理员。")
+            return
+        rejected = self.state.take_rejected()
+        if rejected:
+            self.call_after_refresh(self.show_banner, _rejected_text(rejected, self.state.rejected_dir))
+        elif waiting:
+            self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
+        if waiting:
+            self._retry_pending()
 
     # -- moving between screens (F12 menu, clerk.go_* keys, palette) -------
     def action_navigate(self) -> None:
@@ -191,12 +270,16 @@ class ClerkApp(App[None]):
         if banners:
             banners.first().show(text, level)
         else:
-            self.notify(text, severity="error" if level == "error" else "information")
+            from clerk.identity.text import printable
+
+            self.notify(printable(text, 600), severity="error" if level == "error" else "information", markup=False)
 
     # -- keys: help, lookup, scanner -------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lookup", "navigate", "go", "sign_out") and self.user is None:
             return False  # nothing to look up before signing in (hidden from the footer)
+        if self.locked and action in ("lookup", "navigate", "go", "sign_out", "command_palette", "quit", "help"):
+            return False  # a locked window opens nothing until it is unlocked
         return True
 
     def action_help(self) -> None:
@@ -214,6 +297,7 @@ class ClerkApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            self.last_key = self.idle_clock()
             if event.key == "enter":
                 burst = self.scanner.pending
                 scanned = self.scanner.enter()
@@ -248,8 +332,8 @@ class ClerkApp(App[None]):
         undo = getattr(self.screen, "undo_keys_since", None)
         if undo is not None:
             undo(self.key_serial - len(burst) + 1)
-        if self.user is None:
-            self.show_banner("请先登录，再扫描受理编号")
+        if self.user is None or self.locked:
+            self.show_banner("请先登录，再扫描受理编号" if self.user is None else "本窗口已锁定，请先解锁")
             return
         own = getattr(self.screen, "scanned", None)  # a desk screen takes its own scans
         if own is not None and own(text.strip()):
@@ -276,10 +360,18 @@ class ClerkApp(App[None]):
     def _submit(self, screen: Any, visit: PendingVisit) -> None:
         from clerk.store.errors import StoreUnavailable
 
+        from clerk.tui.state import StateError
+
         try:
             view = self.services.submit(self.user, visit.window, visit.draft, visit.outcome, visit.reason)
         except StoreUnavailable as exc:
-            self.state.keep(visit)
+            try:
+                self.state.keep(visit)
+            except StateError as why:  # neither saved nor kept: it stays on screen, loudly
+                text = (f"本次办件未能保存，也无法暂存在本机（{why}）。请不要关闭或清空此办件，"
+                        "待数据库恢复后再按 F10 办结，并联系管理员。")
+                self.call_from_thread(self._not_kept, screen, Failed("submit", exc, text))
+                return
             text = f"{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。"
             self.call_from_thread(self._deliver_submit, screen, Kept(visit, text))
             self.call_from_thread(self._retry_pending)
@@ -287,6 +379,13 @@ class ClerkApp(App[None]):
             self.call_from_thread(self._deliver_submit, screen, Failed("submit", exc, banner_text(exc)))
         else:
             self.call_from_thread(self._deliver_submit, screen, Submitted(view))
+
+    def _not_kept(self, screen: Any, message: Any) -> None:
+        self.bell()
+        if screen in self.screen_stack:
+            screen.post_message(message)
+        else:
+            self.show_banner(message.text)
 
     def _deliver_submit(self, screen: Any, message: Any) -> None:
         """To the intake screen that asked; if it has gone meanwhile, the app still prints."""
@@ -303,9 +402,18 @@ class ClerkApp(App[None]):
         """Save the visits kept during a store outage, until none is left."""
         from clerk.store.errors import StoreUnavailable
 
+        from clerk.tui.state import StateError
+
         worker = get_current_worker()
         while not worker.is_cancelled and not self._stop.is_set():
-            pending = self.state.pending()
+            try:
+                pending = self.state.pending()
+            except StateError as exc:
+                self.call_from_thread(self.show_banner, f"暂存的办件无法核验：{exc}")
+                return
+            rejected = self.state.take_rejected()
+            if rejected:
+                self.call_from_thread(self.show_banner, _rejected_text(rejected, self.state.rejected_dir))
             if not pending:
                 return
             for visit in pending:
@@ -356,6 +464,37 @@ class ClerkApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash leaves one sentence on the terminal, never Textual's traceback with its
+        locals (names, ID numbers, addresses); the details go to the log, masked.
+        (Textual's own handler, pinned 8.2.8, minus the traceback; Pilot still re-raises.)"""
+        from rich.text import Text
+
+        from clerk.incidents import report
+
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        text = report(error, "the window app stopped")
+        self.bell()
+        self._exit_renderables.append(Text(f"clerk 已退出：{text} 日志：{self.state.log_path}"))
+        self._close_messages_no_wait()
+
+
+IDLE_CHECK_SECONDS = 15.0
+
+
+def _hall_key(settings: Any) -> bytes:
+    from clerk.store.hallkey import load_hall_key
+
+    return load_hall_key(settings)
+
+
+def _rejected_text(rejected: list[Any], folder: Any) -> str:
+    return (f"发现 {len(rejected)} 个暂存办件未通过校验（伪造、被改动或不属于本机），未保存，"
+            f"已移至 {folder}。请联系管理员核查。")
 
 
 def _clerk_commands() -> type:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from functools import partial
 
+from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
+
+from clerk.identity.text import printable
 
 #: Binding-id prefixes that belong to clerk (Textual's own bindings are left out).
 PREFIXES = ("clerk.", "intake.", "checklist.", "lookup.", "signin.", "fallback.", "decision.", "mail.", "rating.",
@@ -30,12 +33,13 @@ def clerk_actions(screen) -> list[tuple[str, str, DOMNode, str]]:
 class ClerkCommands(Provider):
     async def discover(self) -> Hits:
         for title, key, node, action in clerk_actions(self.screen):
-            yield DiscoveryHit(f"{title}（{key}）", partial(node.run_action, action), help=action)
+            yield DiscoveryHit(Text(printable(f"{title}（{key}）")), partial(node.run_action, action),
+                               help=printable(action))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, key, node, action in clerk_actions(self.screen):
-            text = f"{title}（{key}）"
+            text = printable(f"{title}（{key}）")  # keys come from the hall's config file
             score = matcher.match(f"{text} {action}")
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(node.run_action, action), help=action)
+                yield Hit(score, matcher.highlight(text), partial(node.run_action, action), help=printable(action))

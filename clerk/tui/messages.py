@@ -84,6 +84,8 @@ def banner_text(error: BaseException) -> str:
         return str(error)
     if isinstance(error, CatalogError):
         return f"事项目录有错误，请联系管理员：{error}"
-    if isinstance(error, (ValueError, LookupError)) and str(error):
+    if isinstance(error, (ValueError, LookupError)) and not isinstance(error, KeyError) and str(error):
         return str(error)
-    return f"程序内部错误（{name}）：{error}。本次输入未丢失，请重试或联系管理员。"
+    from clerk.incidents import report
+
+    return report(error)  # one sentence; the details (masked) go to the log file

@@ -93,6 +93,9 @@ def make_app(settings, catalog, calendar, case_service, clock, key_clock, tmp_pa
             cases=cases or case_service,
             printer=printer,
         )
+        from clerk.store.hallkey import ensure_hall_key
+
+        ensure_hall_key(settings_ or settings)  # kept visits are sealed under it
         state = WindowState(state_dir or tmp_path / f"state{next(counter)}")
         kwargs.setdefault("retry_interval", 0.01)
         return ClerkApp(services, state=state, key_clock=key_clock, **kwargs)

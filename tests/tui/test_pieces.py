@@ -81,7 +81,7 @@ def test_kept_visit_round_trips_through_json(tmp_path):
     marks = {"photo": MaterialMark(MaterialStatus.TOLERATED, 0, "下周补", date(2026, 3, 20))}
     applicant = Applicant(ApplicantKind.ORG, "某公司", "91350100M000100Y43", "0531-88886666", "济南")
     visit = PendingVisit("w07", 7, IntakeDraft(TEACHER, applicant, Delivery.PICKUP, {"a": "b"}, marks), Outcome.TOLERATE)
-    state = WindowState(tmp_path)
+    state = WindowState(tmp_path, key=lambda: bytes(32))
     kept = state.keep(visit)
     data = json.loads((tmp_path / "pending" / f"{kept.key}.json").read_text(encoding="utf-8"))
     assert data["draft"]["applicant"]["name"] == "某公司"

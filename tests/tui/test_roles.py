@@ -243,7 +243,8 @@ async def test_sign_out_is_refused_in_the_middle_of_a_visit(make_app):
 
 
 @pytest.mark.asyncio
-async def test_a_kept_visit_is_saved_as_the_clerk_who_took_it(make_app, case_service, catalog, staff, tmp_path):
+async def test_a_kept_visit_is_saved_as_the_clerk_who_took_it(make_app, case_service, catalog, staff, tmp_path,
+                                                              settings):
     from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
     from clerk.catalog.model import Delivery
     from clerk.tui.state import PendingVisit, WindowState
@@ -252,8 +253,11 @@ async def test_a_kept_visit_is_saved_as_the_clerk_who_took_it(make_app, case_ser
 
     marks = {e.material.key: MaterialMark(MaterialStatus.ORIGINAL, 1) for e in catalog.checklist(TEACHER).entries}
     person = Applicant(ApplicantKind.PERSON, "孙七", "11010519491231002X", "13912345678", "济南市")
+    from clerk.store.hallkey import ensure_hall_key, load_hall_key
+
     state_dir = tmp_path / "state"
-    WindowState(state_dir).keep(PendingVisit(CLERK_ID, 3, IntakeDraft(TEACHER, person, Delivery.EMS, {}, marks),
+    ensure_hall_key(settings)
+    WindowState(state_dir, key=lambda: load_hall_key(settings)).keep(PendingVisit(CLERK_ID, 3, IntakeDraft(TEACHER, person, Delivery.EMS, {}, marks),
                                              Outcome.ACCEPT))
     app = make_app(state_dir=state_dir)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -17,7 +17,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
+from clerk.identity.text import NAME_MAX, SUMMARY_MAX
 from clerk.tui.messages import Message, banner_text
+from clerk.tui.plain import TYPED, cells, plain
 from clerk.tui.widgets.banner import Banner
 
 
@@ -64,13 +66,13 @@ class ComplaintsScreen(Screen):
         yield Static("诉求登记（有事您说话 / 办不成事窗口）—— 首问负责：登记人负责到底", id="complaint-title")
         with Horizontal(id="complaint-form"):
             yield Select([], prompt="诉求类别", id="complaint-category", compact=True)
-            yield Input(placeholder="诉求内容", id="complaint-summary", compact=True)
-            yield Input(placeholder="诉求人", id="complaint-name", compact=True)
-            yield Input(placeholder="联系电话", id="complaint-phone", compact=True)
-            yield Input(placeholder="相关受理编号（可空）", id="complaint-case", compact=True)
+            yield Input(placeholder="诉求内容", id="complaint-summary", compact=True, max_length=SUMMARY_MAX, restrict=TYPED)
+            yield Input(placeholder="诉求人", id="complaint-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
+            yield Input(placeholder="联系电话", id="complaint-phone", compact=True, max_length=20, restrict=TYPED)
+            yield Input(placeholder="相关受理编号（可空）", id="complaint-case", compact=True, max_length=32, restrict=TYPED)
         yield DataTable(id="complaint-list", cursor_type="row", zebra_stripes=True)
         yield Input(placeholder="转办部门 / 答复内容 / 回访情况，然后按 F5 / F6 / F7 / F8", id="complaint-note",
-                    compact=True)
+                    compact=True, max_length=SUMMARY_MAX, restrict=TYPED)
         yield Banner()
         yield Footer()
 
@@ -156,13 +158,14 @@ class ComplaintsScreen(Screen):
     def _loaded(self, message: ComplaintsLoaded) -> None:
         select = self.query_one("#complaint-category", Select)
         if not select._options or len(select._options) <= 1:
-            select.set_options([(f"{c.name}（{c.limit_text}）", c.name) for c in message.categories])
+            select.set_options([(plain(f"{c.name}（{c.limit_text}）"), c.name) for c in message.categories])
         table = self.query_one(DataTable)
         table.clear()
         self.numbers = [c.number for c in message.complaints]
         for c in message.complaints:
             due = f"{c.due_on:%Y-%m-%d}" + ("（逾期）" if c.overdue_on(message.today) else "")
-            table.add_row(c.number, c.category, c.summary[:20], c.owner_name, c.department or "—", c.state.value, due)
+            table.add_row(*cells(c.number, c.category, c.summary[:20], c.owner_name, c.department or "—",
+                                 c.state.value, due))
         if message.done:
             self.query_one(Banner).show(message.done, "info")
             for key in ("summary", "name", "phone", "case"):

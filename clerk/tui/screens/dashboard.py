@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from clerk.tui.messages import Message, banner_text
+from clerk.tui.plain import cells
 from clerk.tui.widgets.banner import Banner
 
 REFRESH_SECONDS = 15.0
@@ -163,7 +164,7 @@ class DashboardScreen(Screen):
         table = self.query_one("#drill", DataTable)
         table.clear()
         for c in message.cases:
-            table.add_row(c.number, c.name, c.state, f"{c.window}号", f"{c.due_on:%m-%d}" if c.due_on else "—")
+            table.add_row(*cells(c.number, c.name, c.state, f"{c.window}号", f"{c.due_on:%m-%d}" if c.due_on else "—"))
         self.query_one(Banner).show(f"{message.title}：3个工作日内到期及逾期 {len(message.cases)} 件", "info")
 
     @on(SnapshotReady)
@@ -177,7 +178,7 @@ class DashboardScreen(Screen):
         for w in snap.windows:
             last = f"{w.last_number} {w.last_item}" if w.last_number else "—"
             avg = f"{w.avg_minutes:.1f}分钟" if w.avg_minutes is not None else "—"
-            windows.add_row(f"{w.window}号", str(w.cases_today), last, avg, str(w.open_fallback))
+            windows.add_row(*cells(f"{w.window}号", str(w.cases_today), last, avg, str(w.open_fallback)))
         t = snap.totals
         self.query_one("#totals", Static).update(
             f"今日办件 {t.cases_today}　本月 {t.cases_month}\n"
@@ -191,7 +192,8 @@ class DashboardScreen(Screen):
         lines.clear()
         self._line_keys = [(line.department, line.code) for line in d.lines]
         for line in d.lines:
-            lines.add_row(line.department or "—", line.name, str(line.overdue), str(line.due_1), str(line.due_3))
+            lines.add_row(*cells(line.department or "—", line.name, str(line.overdue), str(line.due_1),
+                                 str(line.due_3)))
         if d.lines and row is not None:
             lines.move_cursor(row=min(row, len(d.lines) - 1))
         note = "（日历未载入，期限按周末推算）" if d.provisional else ""

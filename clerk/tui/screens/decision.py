@@ -15,7 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input, Select, Static
 
+from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed, banner_text
+from clerk.tui.plain import TYPED
+from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 
@@ -38,10 +41,11 @@ class DecisionScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("审批结果登记 —— 扫描受理编号条码（或输入编号回车）", id="decision-title")
-        yield Input(placeholder="受理编号", id="decision-scan", compact=True)
+        yield Input(placeholder="受理编号", id="decision-scan", compact=True, max_length=32, restrict=TYPED)
         yield Static("", id="decision-detail")
         yield Select(DECISIONS, value="approved", allow_blank=False, id="decision-kind", compact=True)
-        yield Input(placeholder="补正内容（多项用“；”分隔）或不予许可理由", id="decision-text", compact=True)
+        yield Input(placeholder="补正内容（多项用“；”分隔）或不予许可理由", id="decision-text", compact=True,
+                    max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
         yield Footer()
 
@@ -102,7 +106,7 @@ class DecisionScreen(DeskScreen):
         if due is not None:
             left_text = f"  {days_text(left)}" if left is not None else ""
             lines.append(f"承诺办结时间：{due.date:%Y-%m-%d}" + ("（暂定）" if due.provisional else "") + left_text)
-        self.query_one("#decision-detail", Static).update("\n".join(lines))
+        self.query_one("#decision-detail", Static).update(plain_lines(lines))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="decision-print")
     def _print(self, number: str) -> None:

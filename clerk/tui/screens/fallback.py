@@ -22,7 +22,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Select, SelectionList, Static
 
+from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed
+from clerk.tui.plain import TYPED, cells, plain
+from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 
@@ -47,16 +50,16 @@ class FallbackScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("兜底窗口 —— 扫描受理编号条码（或输入编号回车）打开案件", id="fallback-title")
-        yield Input(placeholder="受理编号", id="fallback-scan", compact=True)
+        yield Input(placeholder="受理编号", id="fallback-scan", compact=True, max_length=32, restrict=TYPED)
         yield DataTable(id="fallback-queue", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="fallback-case"):
             yield SelectionList[str](id="fallback-materials")
             with Vertical(id="fallback-form"):
                 yield Static("", id="fallback-detail")
                 yield Select(CHANNELS, value="in_person", allow_blank=False, id="fallback-channel", compact=True)
-                yield Input(placeholder="上传编号 / 邮件号（可空）", id="fallback-ref", compact=True)
+                yield Input(placeholder="上传编号 / 邮件号（可空）", id="fallback-ref", compact=True, max_length=64, restrict=TYPED)
                 yield Input(placeholder="揽收日期 YYYY-MM-DD 时段 09:00-11:30", id="fallback-pickup", compact=True)
-                yield Input(placeholder="不予受理理由", id="fallback-reason", compact=True)
+                yield Input(placeholder="不予受理理由", id="fallback-reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
         yield Footer()
 
@@ -210,8 +213,8 @@ class FallbackScreen(DeskScreen):
             style = "bold red" if d and d.warn else ""
             due = (f"{d.due_on:%Y-%m-%d}" + ("（暂定）" if d.provisional else "")) if d else ""
             kind = d.kind.label if d else ("已告知待补正" if str(e.state) == "待补正" else "")
-            table.add_row(e.number, e.name, e.applicant_name, str(e.state), kind, due,
-                          Text(days_text(d.days_left), style=style) if d else "", "、".join(e.outstanding),
+            table.add_row(*cells(e.number, e.name, e.applicant_name, str(e.state), kind, due,
+                                 Text(days_text(d.days_left), style=style) if d else "", "、".join(e.outstanding)),
                           key=e.number)
         lapsing = sum(1 for e in entries if e.deadline and e.deadline.warn)
         self.query_one("#fallback-queue").border_title = f"待补正 / 容缺 {len(entries)} 件" + (
@@ -227,12 +230,12 @@ class FallbackScreen(DeskScreen):
             mark = view.marks.get(m.key)
             received = bool(mark and mark.status.received)
             flag = "（告知书）" if m.key in on_notice else ""
-            materials.add_option((f"{m.name}{flag}", m.key, received))
+            materials.add_option((plain(f"{m.name}{flag}"), m.key, received))
         a = view.applicant
         lines = [f"{view.number}  {view.name}", f"状态：{view.state}  申请人：{a.name}  {a.address}"]
         lines += [f"{d.kind.label}：{d.due.date:%Y-%m-%d}" + ("  已完成" if d.met_at else "")
                   for d in view.deadlines]
-        self.query_one("#fallback-detail", Static).update("\n".join(lines))
+        self.query_one("#fallback-detail", Static).update(plain_lines(lines))
         received = {k for k, mark in view.marks.items() if mark.status.received}
         owed = [i for i, e in enumerate(view.checklist.entries)
                 if e.material.key in on_notice and e.material.key not in received]

@@ -22,6 +22,8 @@ from textual.widgets.option_list import Option
 
 from clerk.domain.intake import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
 from clerk.catalog.model import ItemKind, ServiceItem
+from clerk.identity.text import NOTE_MAX
+from clerk.tui.plain import TYPED, LINE_LIMIT, literal, plain
 from clerk.tui.widgets.banner import Banner
 
 def outcome_label(outcome: Outcome, item: object) -> str:
@@ -51,14 +53,14 @@ class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"办结方式 —— {self.verdict.summary}")
+            yield Label(plain(f"办结方式 —— {self.verdict.summary}", limit=LINE_LIMIT))
             yield OptionList(
-                *(Option(f"{i}. {outcome_label(o, self.item)}", id=o.value) for i, o in enumerate(self.outcomes, 1)),
+                *(Option(plain(f"{i}. {outcome_label(o, self.item)}"), id=o.value) for i, o in enumerate(self.outcomes, 1)),
                 id="outcomes",
             )
             with Vertical(id="reason-box"):
                 yield Label("不予受理的理由（将打印在通知书上）")
-                yield Input(id="reason", compact=True)
+                yield Input(id="reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
             yield Banner()
         yield Footer()
 
@@ -132,7 +134,7 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
     lines.append(Text(f"将打印：{docs}", style="bold"))
     for problem in preview.problems:
         lines.append(Text(f"✖ {problem}", style="bold red"))
-    return Group(*lines)
+    return Group(*(literal(line) for line in lines))
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -60,7 +60,9 @@ class HelpScreen(ModalScreen[None]):
         yield Static("按键一览 —— F12 切换到其他界面；大厅可在配置文件的 [keymap] 表中按“编号 = 按键”重新指定；ctrl+p 可搜索全部操作", markup=False)
         table = DataTable(cursor_type="row", zebra_stripes=True)
         table.add_columns("位置", "按键", "操作", "编号")
-        table.add_rows(key_map_rows(self.app.keymap, type(self.app)))
+        from clerk.tui.plain import cells
+
+        table.add_rows(cells(*row) for row in key_map_rows(self.app.keymap, type(self.app)))  # keys: a config file
         yield table
         yield Footer()
 

@@ -19,6 +19,8 @@ from textual.widgets import Footer, Input, Static
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
 from clerk.catalog.model import Bundle, Delivery, ServiceItem
 from clerk.tui.messages import Failed, Kept, Previewed, Printed, Submitted, banner_text
+from clerk.tui.plain import LINE_LIMIT, plain
+from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
@@ -50,7 +52,7 @@ class IntakeScreen(Screen):
         self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(self._header_text(), id="intake-header", markup=False)
+        yield Static(plain(self._header_text(), limit=LINE_LIMIT), id="intake-header")
         yield ItemSearch()
         yield Static("尚未选定事项", id="item-info", markup=False)
         yield Vertical(id="situations")
@@ -103,6 +105,20 @@ class IntakeScreen(Screen):
         self.query_one(Banner).clear()
         self.action_focus_applicant()
 
+    def restore(self, draft: IntakeDraft) -> None:
+        """An unfinished visit kept for this clerk (signed out at a locked window) comes back."""
+        catalog = self.app.catalog
+        self.item = catalog.get(draft.code) if catalog is not None else None
+        if self.item is None:
+            return
+        self.answers = {s.key: s.default.label for s in catalog.situations(draft.code)} | dict(draft.answers)
+        self.marks = dict(draft.marks)
+        self._show_item()
+        self._rebuild_situations()
+        self._rebuild_checklist()
+        self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery)
+        self.query_one(Banner).show("已恢复您离开时未办完的办件，请核对后继续", "info")
+
     def _show_item(self) -> None:
         info = self.query_one("#item-info", Static)
         item = self.item
@@ -119,7 +135,7 @@ class IntakeScreen(Screen):
         else:
             info.update("尚未选定事项")
             return
-        info.update(text)
+        info.update(plain(text, limit=LINE_LIMIT))
         self.query_one(ApplicantForm).offer_deliveries(deliveries)
 
     def _rebuild_situations(self) -> None:
@@ -223,7 +239,7 @@ class IntakeScreen(Screen):
             text += f"\n容缺：{mark.supply_by:%Y-%m-%d} 前补交"
         if mark.note:
             text += f"\n备注：{mark.note}"
-        detail.update(text)
+        detail.update(plain_lines(text.split("\n")))
 
     @on(ChecklistTable.CopiesChanged)
     def _copies(self, event: ChecklistTable.CopiesChanged) -> None:

@@ -17,7 +17,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from clerk.identity.text import NAME_MAX
 from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
+from clerk.tui.plain import TYPED, cells, literal
 from clerk.tui.widgets.banner import Banner
 
 _NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
@@ -48,7 +50,8 @@ class LookupScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("案件查询 —— 受理编号、申请人姓名、电话或证件号码，回车查询；扫码直接打开", id="lookup-title")
-        yield Input(placeholder="受理编号 / 姓名 / 电话 / 证件号码", id="lookup-input", compact=True)
+        yield Input(placeholder="受理编号 / 姓名 / 电话 / 证件号码", id="lookup-input", compact=True,
+                    max_length=NAME_MAX, restrict=TYPED)
         with Vertical(id="lookup-main"):
             yield DataTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="case-pane"):
@@ -98,7 +101,7 @@ class LookupScreen(Screen):
             due = f"{c.due_on:%Y-%m-%d}" + ("（暂定）" if c.due_provisional else "") if c.due_on else ""
             name = c.name if len(c.name) <= 14 else c.name[:13] + "…"
             table.add_row(
-                c.number, name, c.applicant_name, c.applicant_id_masked, c.phone_masked, str(c.state), due,
+                *cells(c.number, name, c.applicant_name, c.applicant_id_masked, c.phone_masked, str(c.state), due),
                 key=c.number,
             )
         banner = self.query_one(Banner)
@@ -177,7 +180,7 @@ class LookupScreen(Screen):
                 at = e.at.astimezone(self.app.services.tz)
                 where = f" 第{e.window}窗口" if e.window else ""
                 lines.append(Text(f"  {at:%m-%d %H:%M} {_ACTIONS.get(e.action, e.action)}  {e.actor}{where}"))
-        return Group(*lines)
+        return Group(*(literal(line) for line in lines))
 
     # -- reprint -----------------------------------------------------------
     def action_reprint(self) -> None:

@@ -19,7 +19,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
+from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed
+from clerk.tui.plain import TYPED, cells
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen
 from clerk.tui.widgets.banner import Banner
 
@@ -61,8 +63,8 @@ class MailScreen(DeskScreen):
         yield Static("EMS工作站 —— ↑↓ 选择邮件，扫描或输入邮件号回车即交寄", id="mail-title")
         yield Select(FILTERS, value="open", allow_blank=False, id="mail-filter", compact=True)
         yield DataTable(id="mail-items", cursor_type="row", zebra_stripes=True)
-        yield Input(placeholder="邮件号（扫描）", id="mail-waybill", compact=True)
-        yield Input(placeholder="退回原因 / 新地址（重寄时）", id="mail-reason", compact=True)
+        yield Input(placeholder="邮件号（扫描）", id="mail-waybill", compact=True, max_length=32, restrict=TYPED)
+        yield Input(placeholder="退回原因 / 新地址（重寄时）", id="mail-reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
         yield Footer()
 
@@ -181,8 +183,8 @@ class MailScreen(DeskScreen):
             for i in event.result:
                 when = f"{i.pickup_on:%m-%d} {i.pickup_from}-{i.pickup_to}" if i.pickup_on else ""
                 status = Text(i.status_label, style="bold red" if i.follow_up else "")
-                table.add_row(i.direction.label, i.case_number, i.recipient, mask_phone(i.phone), i.address,
-                              i.contents, when, i.waybill or "", status, key=str(i.id))
+                table.add_row(*cells(i.direction.label, i.case_number, i.recipient, mask_phone(i.phone), i.address,
+                                     i.contents, when, i.waybill or "", status), key=str(i.id))
             return
         if event.action in ("manifest", "export"):
             banner.show(str(event.result), "ok")

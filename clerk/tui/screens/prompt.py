@@ -14,6 +14,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label
 
+from clerk.identity.text import NOTE_MAX
+from clerk.tui.plain import TYPED, LINE_LIMIT, plain
 from clerk.tui.widgets.banner import Banner
 
 
@@ -44,8 +46,8 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
-            yield Input(self.initial, placeholder=self.placeholder, id="prompt-input")
+            yield Label(plain(self.title_text, limit=LINE_LIMIT))
+            yield Input(self.initial, placeholder=self.placeholder, id="prompt-input", max_length=NOTE_MAX, restrict=TYPED)
             yield Banner()
         yield Footer()
 

@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from clerk.tui.messages import Failed
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
+from clerk.identity.text import NOTE_MAX
+from clerk.tui.plain import TYPED, LINE_LIMIT, cells, plain
 from clerk.tui.widgets.banner import Banner
 
 RATINGS = [(r, r) for r in ("非常满意", "满意", "基本满意", "不满意", "非常不满意")]
@@ -38,12 +40,12 @@ class RatingScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("好差评 —— 扫描受理编号条码（或输入编号回车），选择评价并记录意见", id="rating-title")
-        yield Input(placeholder="受理编号", id="rating-scan", compact=True)
+        yield Input(placeholder="受理编号", id="rating-scan", compact=True, max_length=32, restrict=TYPED)
         yield Static("", id="rating-case")
         yield Select(RATINGS, value="满意", allow_blank=False, id="rating-value", compact=True)
-        yield Input(placeholder="申请人意见（差评必填）", id="rating-comment", compact=True)
+        yield Input(placeholder="申请人意见（差评必填）", id="rating-comment", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield DataTable(id="rating-follow-ups", cursor_type="row", zebra_stripes=True)
-        yield Input(placeholder="整改情况（主管填写后按 F6）", id="rating-note", compact=True)
+        yield Input(placeholder="整改情况（主管填写后按 F6）", id="rating-note", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
         yield Footer()
 
@@ -101,13 +103,13 @@ class RatingScreen(DeskScreen):
             table.clear()
             for f in event.result:
                 style = "bold red" if f.days_left <= 2 else ""
-                table.add_row(f.number, f.name, str(f.rating), f.comment, f"{f.due_on:%Y-%m-%d}",
-                              Text(days_text(f.days_left), style=style), key=f.number)
+                table.add_row(*cells(f.number, f.name, str(f.rating), f.comment, f"{f.due_on:%Y-%m-%d}",
+                                     Text(days_text(f.days_left), style=style)), key=f.number)
         elif event.action == "open":
             view = event.result
             self.number = view.number
             rated = f"，已评价：{view.rating}" if view.rating else ""
-            self.query_one("#rating-case", Static).update(f"{view.number}  {view.name}  {view.state}{rated}")
+            self.query_one("#rating-case", Static).update(plain(f"{view.number}  {view.name}  {view.state}{rated}", limit=LINE_LIMIT))
             self.query_one("#rating-value", Select).focus()
         elif event.action == "rate":
             view = event.result

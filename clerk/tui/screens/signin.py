@@ -40,7 +40,7 @@ class SignInScreen(Screen):
         hall = self.app.services.settings.hall.name
         with Center(id="signin-box"):
             with Vertical(id="signin-form"):
-                yield Static(f"{hall}\n{self.app.TITLE.removeprefix('clerk ')} · 登录", id="signin-title")
+                yield Static(f"{hall}\n{self.app.TITLE.removeprefix('clerk ')} · 登录", id="signin-title", markup=False)
                 yield Label("工号")
                 yield Input(id="clerk-id", compact=True)
                 yield Label("密码")

@@ -13,6 +13,8 @@ from textual.widgets import Input, Label, Static
 
 from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.catalog.model import Delivery
+from clerk.tui.plain import TYPED
+from clerk.identity.text import ADDRESS_MAX, NAME_MAX
 from clerk.tui.widgets.choice import ChoiceRow
 
 _ID_LABEL = {ApplicantKind.PERSON: "身份证号", ApplicantKind.ORG: "信用代码"}
@@ -36,18 +38,18 @@ class ApplicantForm(Vertical):
         yield ChoiceRow("申请人  ", [k.value for k in ApplicantKind], id="applicant-kind")
         with Horizontal():
             yield Label("姓名/名称")
-            yield Input(id="applicant-name", compact=True)
+            yield Input(id="applicant-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
         with Horizontal():
             yield Label(_ID_LABEL[ApplicantKind.PERSON], id="id-label")
-            yield Input(id="applicant-id", compact=True, max_length=18)
+            yield Input(id="applicant-id", compact=True, max_length=18, restrict=TYPED)
         yield Static("", id="id-feedback", classes="feedback", markup=False)
         with Horizontal(classes="tight"):
             yield Label("联系电话")
-            yield Input(id="applicant-phone", compact=True, max_length=20)
+            yield Input(id="applicant-phone", compact=True, max_length=20, restrict=TYPED)
         yield Static("", id="phone-feedback", classes="feedback", markup=False)
         with Horizontal(classes="tight"):
             yield Label("邮寄地址")
-            yield Input(id="applicant-address", compact=True)
+            yield Input(id="applicant-address", compact=True, max_length=ADDRESS_MAX, restrict=TYPED)
         yield ChoiceRow("送达方式", [d.value for d in Delivery], id="delivery")
 
     # -- reading -------------------------------------------------------
@@ -77,6 +79,17 @@ class ApplicantForm(Vertical):
         row.options = [d.value for d in deliveries] or [d.value for d in Delivery]
         row.index = 0
         row.refresh()
+
+    def fill(self, applicant: Applicant, delivery: Delivery) -> None:
+        """Put a kept applicant back (an unfinished visit restored for its clerk)."""
+        kinds = [k.value for k in ApplicantKind]
+        self.query_one("#applicant-kind", ChoiceRow).index = kinds.index(applicant.kind.value)
+        for widget_id, value in (("applicant-name", applicant.name), ("applicant-id", applicant.id_number),
+                                 ("applicant-phone", applicant.phone), ("applicant-address", applicant.address)):
+            self.query_one(f"#{widget_id}", Input).value = value
+        row = self.query_one("#delivery", ChoiceRow)
+        if delivery.value in row.options:
+            row.index = row.options.index(delivery.value)
 
     def clear(self) -> None:
         for field in self.query(Input):

@@ -6,8 +6,11 @@ from typing import Literal
 
 from textual.widgets import Static
 
+from clerk.identity.text import printable
+
 Level = Literal["error", "warning", "info", "ok"]
 
+BANNER_LIMIT = 600
 _ICONS = {"error": "✖", "warning": "⚠", "info": "ℹ", "ok": "✔"}
 
 
@@ -32,7 +35,8 @@ class Banner(Static):
         self.remove_class("-error", "-warning", "-info", "-ok")
         self.add_class("-shown", f"-{level}")
         self.level, self.text = level, text
-        self.update(f"{_ICONS[level]} {text}")
+        # literal text (markup=False), controls made visible: banners quote names and scans
+        self.update(printable(f"{_ICONS[level]} {text}", BANNER_LIMIT))
 
     def clear(self) -> None:
         self.remove_class("-shown")

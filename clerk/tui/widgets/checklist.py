@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.catalog.model import Checklist, Need
+from clerk.tui.plain import cells
 
 _STATUS_STYLE = {
     MaterialStatus.PENDING: "dim",
@@ -92,7 +93,8 @@ class ChecklistTable(DataTable):
                 name += f"（{len(entry.needed_by)}项共用）"
             if m.alt_group:
                 name = f"[或] {name}"
-            self.add_row(str(i), name, f"{m.form.value}×{m.copies}", self._mark_cell(marks.get(m.key)), key=m.key)
+            self.add_row(*cells(str(i), name, f"{m.form.value}×{m.copies}", self._mark_cell(marks.get(m.key))),
+                         key=m.key)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 

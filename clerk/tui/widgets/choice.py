@@ -8,6 +8,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from clerk.tui.plain import literal
+
 
 class ChoiceRow(Widget, can_focus=True):
     """``label  ‹ chosen ›  other  other``; posts ``ChoiceRow.Changed``."""
@@ -64,4 +66,4 @@ class ChoiceRow(Widget, can_focus=True):
             else:
                 text.append(f" {option} ", style="dim")
             text.append(" ")
-        return text
+        return literal(text)

@@ -14,6 +14,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from clerk.tui.plain import TYPED, plain
+
 _KIND_LABEL = {"item": "事项", "bundle": "一件事"}
 
 
@@ -41,7 +43,8 @@ class ItemSearch(Vertical):
         self.catalog = None  # set once the catalog is loaded
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="事项：输入名称、拼音首字母或事项编码，回车选定（F2）", id="search-input", compact=True)
+        yield Input(placeholder="事项：输入名称、拼音首字母或事项编码，回车选定（F2）", id="search-input", compact=True,
+                    max_length=100, restrict=TYPED)
         yield OptionList(id="search-results")
 
     @property
@@ -63,10 +66,10 @@ class ItemSearch(Vertical):
             return
         hits = self.catalog.search(query, limit=12)
         results.add_options(
-            Option(f"{hit.name}  [{_KIND_LABEL[hit.kind]} {hit.code}]", id=hit.code) for hit in hits
+            Option(plain(f"{hit.name}  [{_KIND_LABEL[hit.kind]} {hit.code}]"), id=hit.code) for hit in hits
         )
         if not hits:
-            results.add_option(Option(f"没有与“{query}”匹配的事项", disabled=True))
+            results.add_option(Option(plain(f"没有与“{query}”匹配的事项"), disabled=True))
         else:
             results.highlighted = 0
         self.add_class("-open")

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from clerk.domain.intake import OUTCOME_LABELS, Verdict, VerdictState
 from clerk.catalog.model import ItemKind, ServiceItem
+from clerk.tui.plain import literal
 
 _STATE_STYLE = {
     VerdictState.COMPLETE: ("材料齐全", "bold green"),
@@ -64,7 +65,7 @@ class VerdictPanel(Static):
             if outcome.value == "accept":
                 label = "即办件办结" if kind is ItemKind.ON_THE_SPOT else "受理（承诺件）"
             parts.append(_line(f"·{label}"))
-        self.update(Group(*parts))
+        self.update(Group(*(literal(part) for part in parts)))
 
 
 def _line(text: str, style: str = "") -> Text:

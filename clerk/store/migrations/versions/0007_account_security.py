@@ -34,11 +34,11 @@ def upgrade() -> None:
     _flag_demo_passwords()
 
 
-DEMO_PASSWORD = "clerk123"  # clerk.store.cli.DEMO_PASSWORD when this revision was written
+DEMO_PASSWORD = "clerk123"  # clerk.commands.store.DEMO_PASSWORD when this revision was written
 
 
 def _flag_demo_passwords() -> None:
-    from clerk.store.accounts import verify_password
+    from clerk.domain.accounts import verify_password
 
     accounts = sa.table("clerk_accounts", sa.column("id", sa.String), sa.column("password_hash", sa.String),
                         sa.column("must_change_password", sa.Boolean))

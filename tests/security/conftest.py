@@ -1,0 +1,55 @@
+"""Fixtures of the security tests: accounts, a window app on the (parametrised) store."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLERK_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture
+def users(service):
+    from clerk.domain.accounts import Role
+
+    make = lambda i, n, r: service.add_user(None, i, n, r, "secret1")  # noqa: E731
+    return {
+        "window": make("w01", "张三", Role.WINDOW),
+        "window2": make("w02", "李四", Role.WINDOW),
+        "fallback": make("f01", "王兜底", Role.FALLBACK),
+        "mail": make("m01", "赵邮", Role.MAILROOM),
+        "boss": make("s01", "钱主任", Role.SUPERVISOR),
+    }
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from clerk.config import Settings
+
+    return replace(Settings(), home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'unused.db'}",
+                   receipts_dir=tmp_path / "receipts")
+
+
+@pytest.fixture
+def make_app(settings, service, catalog, calendar, clock, tmp_path):
+    """A ClerkApp on the test store, with its own state folder."""
+    from clerk.tui.app import ClerkApp
+    from clerk.tui.services import Services
+    from clerk.tui.state import WindowState
+
+    def build(*, state_dir=None, settings_=None, **kwargs):
+        from clerk.store.hallkey import ensure_hall_key
+
+        ensure_hall_key(settings_ or settings)
+        services = Services(settings_ or settings, clock=clock, catalog=catalog, calendar=calendar, cases=service)
+        kwargs.setdefault("retry_interval", 0.01)
+        return ClerkApp(services, state=WindowState(state_dir or tmp_path / "state"), **kwargs)
+
+    return build
