@@ -194,6 +194,9 @@ def _setup(args) -> int:
             print(f"已创建演示账号 {ids}，初始密码 {DEMO_PASSWORD}（正式使用前请更换）")
         else:
             print("已有账号，未创建演示账号")
+        if service.accounts.active_with_role(Role.BACKOFFICE) == 0:
+            print("提示：尚无“后台审批/出件”账号，审批结果只能由该岗位录入；"
+                  "请用 clerk user add 工号 姓名 backoffice 新增")
     except StoreError as exc:
         return _fail(str(exc))
     try:
