@@ -54,6 +54,17 @@ class AccountService:
                            {"id": clerk_id, "name": name, "role": role.value})
         return ClerkUser(clerk_id, name, role)
 
+    def active_with_role(self, role: Role) -> int:
+        """How many active accounts have ``role`` (``clerk setup`` warns when the back office has none)."""
+        from sqlalchemy import func, select
+
+        from clerk.store.tables import ClerkAccount
+
+        query = select(func.count()).select_from(ClerkAccount).where(
+            ClerkAccount.role == Role(role).value, ClerkAccount.active.is_(True))
+        with self.store.session(write=False) as session:
+            return session.execute(query).scalar_one()
+
     def deactivate(self, by: ClerkUser | None, clerk_id: str) -> None:
         """Deactivate an account: from now on it neither signs in nor acts."""
         from clerk.store.tables import ClerkAccount

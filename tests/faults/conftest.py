@@ -30,6 +30,7 @@ def hall_users(service):
     from bench.hall_window import PASSWORD, window_users
     from clerk.domain.accounts import Role
 
-    roles = {"window": Role.WINDOW, "fallback": Role.FALLBACK, "mail": Role.MAILROOM, "boss": Role.SUPERVISOR}
+    roles = {"window": Role.WINDOW, "fallback": Role.FALLBACK, "mail": Role.MAILROOM, "boss": Role.SUPERVISOR,
+             "office": Role.BACKOFFICE}
     return {role: service.add_user(None, uid, f"测试{role}", roles[role], PASSWORD)
             for role, uid in window_users(1).items()}

@@ -35,6 +35,11 @@ def test_setup_is_idempotent_and_says_what_it_did(cli_env, capsys):
     assert main(["db", "current"]) == 0
     assert main(["audit", "verify"]) == 0
     assert "共 7 条事件" in capsys.readouterr().out  # one per demo account
+    assert "后台审批/出件" not in first  # the demo hall has its back office (4001)
+    assert main(["user", "deactivate", "4001"]) == 0
+    capsys.readouterr()
+    assert main(["setup"]) == 0
+    assert "尚无“后台审批/出件”账号" in capsys.readouterr().out
 
 
 def test_setup_fails_on_a_broken_catalog(cli_env, monkeypatch, tmp_path, capsys):

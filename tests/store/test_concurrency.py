@@ -38,5 +38,4 @@ def test_parallel_intake_from_many_processes(store, clock):
 
     with store.session(write=False) as session:
         report = verify_chain(session)
-    # one event per case, plus one per writer's account created through the services
-    assert report.ok and report.events == len(numbers) + WRITERS
+    assert report.ok and report.events == len(numbers) + WRITERS  # + one account_add per window's account
