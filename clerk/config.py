@@ -455,7 +455,6 @@ def _apply_file(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
         elif key == "keymap":
             changes["keymap"] = _check_keymap(value, source)
         elif key == "complaints":
-            continue  # read by clerk.complaint_categories
             changes["complaint_categories"] = _check_complaints(value, source)
         elif key in _CHECKS:
             try:

@@ -36,7 +36,8 @@ DEMO_PASSWORD = "clerk123"
 STAFF = (
     ("1001", "王芳", "window"), ("1002", "李明", "window"), ("1003", "张静", "window"),
     ("1004", "刘洋洋", "window"), ("1005", "陈丽", "window"), ("1006", "杨涛", "window"),
-    ("2001", "赵敏", "fallback"), ("3001", "陈刚", "mailroom"), ("9001", "刘洋", "supervisor"),
+    ("2001", "赵敏", "fallback"), ("3001", "陈刚", "mailroom"), ("4001", "孙丽", "backoffice"),
+    ("9001", "刘洋", "supervisor"),
 )
 MIX = (("complete", 0.66), ("fallback", 0.14), ("tolerate", 0.06), ("bundle", 0.08), ("reject", 0.03),
        ("complaint", 0.03))
@@ -238,7 +239,7 @@ class _Day:
         roll = self.rng.random()
         decision = Decision.APPROVED if roll < 0.8 else Decision.CORRECTION if roll < 0.9 else Decision.REFUSED
         result = self.act("decide", lambda: self.desk.record_decision(
-            self.staff["9001"], window, number, decision,
+            self.staff["4001"], window, number, decision,
             reason="不符合法定条件" if decision is Decision.REFUSED else "",
             items=("补充提交经营场所平面图",) if decision is Decision.CORRECTION else ()))
         if result is None or decision is Decision.CORRECTION:

@@ -192,6 +192,10 @@ def test_a_damaged_database_file_is_named_not_an_internal_error(clean_env, monke
     home = clean_env / "home"
     home.mkdir()
     (home / "clerk.db").write_bytes(b"\x13\x37 not sqlite " * 400)
+    from clerk.config import load_settings
+    from clerk.store.hallkey import ensure_hall_key
+
+    ensure_hall_key(load_settings())  # the hall key is there: only the database is damaged
     monkeypatch.chdir(clean_env)
     status, lines, _ = run(command, capsys)
     line = one_clear_line(lines)

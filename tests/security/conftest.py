@@ -26,6 +26,7 @@ def users(service):
         "fallback": make("f01", "王兜底", Role.FALLBACK),
         "mail": make("m01", "赵邮", Role.MAILROOM),
         "boss": make("s01", "钱主任", Role.SUPERVISOR),
+        "office": make("b01", "孙审批", Role.BACKOFFICE),
     }
 
 

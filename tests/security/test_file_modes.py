@@ -48,10 +48,10 @@ def test_wal_and_shm_while_a_window_works(hall):
     from clerk.store.engine import Store
 
     store = Store.from_settings(load_settings())
-    with store.session(write=True) as session:
+    with store.connection(write=True) as conn:
         from sqlalchemy import text
 
-        session.execute(text("UPDATE clerk_accounts SET name = name"))
+        conn.execute(text("UPDATE clerk_accounts SET name = name"))
     home = hall / "data" / "home"
     siblings = [p for p in home.iterdir() if p.name.startswith("clerk.db-")]
     assert {p.name for p in siblings} >= {"clerk.db-wal", "clerk.db-shm"}

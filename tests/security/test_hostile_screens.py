@@ -29,8 +29,9 @@ def _storable(backend):
 
 
 def _set(service, sql, **params):
-    with service.store.session(write=True) as session:
-        session.execute(text(sql), params)
+    """Write behind the services (the domain refuses these values at entry)."""
+    with service.store.connection(write=True) as conn:
+        conn.execute(text(sql), params)
 
 
 def _seed(service, users, backend):
@@ -45,7 +46,7 @@ def _seed(service, users, backend):
         for number in (waiting.number, decided.number):
             _set(service, "UPDATE cases SET applicant_name = :v, applicant_address = :v, reason = :v "
                           "WHERE number = :n", v=h.value, n=number)
-        desk.record_decision(users["boss"], 1, decided.number, Decision.APPROVED)  # queues the mailing
+        desk.record_decision(users["office"], 1, decided.number, Decision.APPROVED)  # queues the mailing
         desk.rate(users["boss"], 1, decided.number, Rating.VERY_DISSATISFIED, comment="待改")
         _set(service, "UPDATE rating_notes SET comment = :v WHERE case_id = (SELECT id FROM cases WHERE number = :n)",
              v=h.value, n=decided.number)

@@ -108,7 +108,7 @@ def test_forty_wrong_passwords_lock_the_supervisor_out(tmp_path):
 def test_the_gate_answers_unknown_ids_as_slowly_as_known_ones(tmp_path):
     import time
 
-    env = hall_env(tmp_path, CLERK_LOCKOUT_ATTEMPTS="1000")
+    env = hall_env(tmp_path, CLERK_LOCKOUT_ATTEMPTS="100")
     with serving(env) as (server, port, log):
         base = f"http://127.0.0.1:{port}"
 

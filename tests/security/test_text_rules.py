@@ -81,10 +81,11 @@ def test_desk_free_text_refused_on_both_stores(service):
 def test_complaint_text_refused_on_both_stores(store, calendar, clock, summary):
     from clerk.complaint_categories import load_categories
     from clerk.services.complaints import ComplaintDesk
-    from clerk.domain.accounts import ClerkUser, Role
+    from clerk.domain.accounts import Role
+    from clerk.services.accounts import AccountService
 
     desk = ComplaintDesk(store, calendar, load_categories(None), clock)
-    who = ClerkUser("s01", "钱主任", Role.SUPERVISOR)
+    who = AccountService(store, clock).add(None, "s01", "钱主任", Role.SUPERVISOR, "secret1")
     category = next(iter(desk.categories))
     with pytest.raises(IntakeError):
         desk.log(who, 1, category, summary)

@@ -134,9 +134,10 @@ def test_deleted_row_is_named(store, day):
 
 
 def test_row_written_behind_the_application_is_named(store, day):
-    _sql(store, "INSERT INTO clerk_accounts (id, name, role, password_hash, active, created_at)"
-                " VALUES ('x99', '某人', 'admin', 'x', :t, :at)",
-         t=True, at=__import__("datetime").datetime(2026, 11, 25, 3, 0))
+    _sql(store, "INSERT INTO clerk_accounts (id, name, role, password_hash, active, created_at,"
+                " failed_count, must_change_password)"
+                " VALUES ('x99', '某人', 'admin', 'x', :t, :at, 0, :f)",
+         t=True, f=False, at=__import__("datetime").datetime(2026, 11, 25, 3, 0))
     report = _verify(store)
     assert not report.ok and _names(report, "clerk_accounts#x99：没有任何审计事件")
 

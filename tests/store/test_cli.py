@@ -36,7 +36,7 @@ def test_setup_is_idempotent_and_says_what_it_did(cli_env, capsys):
     assert main(["audit", "verify"]) == 0
     assert "共 7 条事件" in capsys.readouterr().out  # one per demo account
     assert "后台审批/出件" not in first  # the demo hall has its back office (4001)
-    assert main(["user", "deactivate", "4001"]) == 0
+    assert main(["user", "disable", "4001"]) == 0
     capsys.readouterr()
     assert main(["setup"]) == 0
     assert "尚无“后台审批/出件”账号" in capsys.readouterr().out
@@ -92,5 +92,5 @@ def test_setup_says_which_font_the_notices_use(cli_env, monkeypatch, tmp_path, c
     assert "通知书字体：clerk-notice-song.ttf（随程序发布，嵌入PDF）" in capsys.readouterr().out
     monkeypatch.setenv("CLERK_FONT", str(tmp_path / "gone.ttf"))
     get_settings.cache_clear()
-    assert main(["setup"]) == 1
-    assert "通知书字体不可用：找不到配置的字体文件" in capsys.readouterr().err
+    assert main(["setup"]) == 2  # a bad setting: nothing is written
+    assert "设置 font_path" in capsys.readouterr().err
