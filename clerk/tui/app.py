@@ -60,7 +60,9 @@ class ClerkApp(App[None]):
         self.state = state or WindowState()
         self.keymap = dict(keymap or {})
         self.notes = notes  # startup warnings (e.g. unknown keymap ids)
-        self.scanner = ScanDetector(prefix=services.settings.scanner_prefix, clock=key_clock)
+        self.scanner = ScanDetector(
+            prefix=services.settings.scanner_prefix, clock=key_clock, hall=services.settings.hall.code
+        )
         self.retry_interval = retry_interval
         self.dashboard_refresh = dashboard_refresh
         self.home: Any = None  # the screen the signed-in role lands on (bottom of the stack)
@@ -216,7 +218,7 @@ class ClerkApp(App[None]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             if event.key == "enter":
                 burst = self.scanner.pending
-                scanned = self.scanner.enter()
+                scanned = self.scanner.enter(getattr(self.screen, "expects_scan", None))
                 if scanned is not None:
                     event.prevent_default()
                     event.stop()

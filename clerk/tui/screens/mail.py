@@ -106,6 +106,12 @@ class MailScreen(DeskScreen):
         if item is not None and waybill:
             self.call("hand_over", "hand_over_item", self.user, self.window, item.id, waybill)
 
+    def expects_scan(self, text: str) -> bool:
+        """A waybill scanned here is a scan too (case numbers always are)."""
+        from clerk.identity import check_waybill
+
+        return check_waybill(text).ok
+
     def scanned(self, text: str) -> bool:
         """A scan here: a case number picks its item; anything else is a waybill for the highlighted one."""
         from clerk.store.numbering import parse_number
