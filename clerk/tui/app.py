@@ -29,9 +29,10 @@ from clerk.tui.widgets.banner import Banner, Level
 class ClerkApp(App[None]):
     CSS_PATH = "clerk.tcss"
     TITLE = "clerk 综合受理窗口"
-    COMMANDS = App.COMMANDS | {lambda: _clerk_commands()}
+    COMMANDS = {lambda: _clerk_commands()}  # no Textual system commands: they are in English
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
+        Binding("ctrl+p", "command_palette", "搜索操作", id="clerk.palette", show=False, priority=True),
         Binding("f1", "help", "帮助", id="clerk.help"),
         Binding("f5", "lookup", "查询", id="clerk.lookup"),
         Binding("f12", "navigate", "切换", id="clerk.navigate"),
@@ -196,6 +197,38 @@ class ClerkApp(App[None]):
             self.notify(text, severity="error" if level == "error" else "information")
 
     # -- keys: help, lookup, scanner -------------------------------------
+    # -- quitting ----------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Ctrl+Q: with a visit half-entered, ask first (the visit is kept on this machine)."""
+        from clerk.tui.screens.quit import QuitScreen
+
+        if isinstance(self.screen, QuitScreen):
+            return
+        what = getattr(self.home, "open_visit_summary", lambda: None)() if self.user is not None else None
+        if not what:
+            self.exit()
+            return
+        keep = getattr(self.home, "keep_open_visit", None)
+        if keep is not None:
+            keep()  # on disk now, whatever happens next
+
+        def answered(quit_: bool | None) -> None:
+            if quit_:
+                self.exit()
+
+        self.push_screen(QuitScreen(what), answered)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's English toast, said in Chinese."""
+        key = self.keymap.get("clerk.quit", "ctrl+q")
+        self.show_banner(f"退出请按 {key}（ctrl+c 不会退出）", "info")
+
+    def action_command_palette(self) -> None:
+        from clerk.tui.widgets.chinese import ClerkCommandPalette
+
+        if self.use_command_palette and not ClerkCommandPalette.is_open(self):
+            self.push_screen(ClerkCommandPalette())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lookup", "navigate", "go", "sign_out") and self.user is None:
             return False  # nothing to look up before signing in (hidden from the footer)

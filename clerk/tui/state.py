@@ -134,6 +134,27 @@ class WindowState:
     def saved(self, visit: PendingVisit) -> None:
         (self.pending_dir / f"{visit.key}.json").unlink(missing_ok=True)
 
+    # -- the visit being entered (back after a crash or a quit) ---------
+    def _open_path(self, clerk_id: str) -> Path:
+        safe = "".join(c if c.isalnum() else "_" for c in clerk_id)
+        return self.root / "open" / f"{safe}.json"
+
+    def keep_open(self, clerk_id: str, draft: IntakeDraft) -> None:
+        """The clerk's half-entered visit, as typed so far (``draft.code`` may be empty)."""
+        data = {"clerk_id": clerk_id, "draft": draft_to_dict(draft)}
+        self._write(self._open_path(clerk_id), json.dumps(data, ensure_ascii=False, indent=1))
+
+    def open_visit(self, clerk_id: str) -> IntakeDraft | None:
+        """The visit ``clerk_id`` left half-entered on this machine, if any."""
+        try:
+            data = json.loads(self._open_path(clerk_id).read_text(encoding="utf-8"))
+            return draft_from_dict(data["draft"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def drop_open(self, clerk_id: str) -> None:
+        self._open_path(clerk_id).unlink(missing_ok=True)
+
     def _write(self, path: Path, text: str) -> None:
         # write-then-rename: a crash never leaves half a draft behind
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -52,3 +52,20 @@ def screen_text(app) -> str:
                       color_system=None, legacy_windows=False, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+def region_text(app, widget) -> str:
+    """What the clerk sees inside ``widget``'s region, lines joined and spaces dropped (a reason may wrap)."""
+    from rich.cells import get_character_cell_size
+
+    region = widget.region
+    lines = screen_text(app).splitlines()[region.y : region.y + region.height]
+    found = []
+    for line in lines:
+        cells, column = [], 0
+        for char in line:
+            if region.x <= column < region.x + region.width:
+                cells.append(char)
+            column += get_character_cell_size(char)
+        found.append("".join(cells))
+    return "".join("".join(found).replace("│", "").split())

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from clerk.tui.messages import Message, banner_text
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.chinese import ClerkSelect
 
 
 class ComplaintsLoaded(Message):
@@ -63,7 +64,7 @@ class ComplaintsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("诉求登记（有事您说话 / 办不成事窗口）—— 首问负责：登记人负责到底", id="complaint-title")
         with Horizontal(id="complaint-form"):
-            yield Select([], prompt="诉求类别", id="complaint-category", compact=True)
+            yield ClerkSelect([], prompt="诉求类别", id="complaint-category", compact=True)
             yield Input(placeholder="诉求内容", id="complaint-summary", compact=True)
             yield Input(placeholder="诉求人", id="complaint-name", compact=True)
             yield Input(placeholder="联系电话", id="complaint-phone", compact=True)

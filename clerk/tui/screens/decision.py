@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Select, Static
 from clerk.tui.messages import Failed, banner_text
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.chinese import ClerkSelect
 
 DECISIONS = [("准予许可（符合办证条件）", "approved"), ("需补正（补正材料通知书）", "correction"),
              ("不予许可（不予许可决定书）", "refused")]
@@ -40,7 +41,7 @@ class DecisionScreen(DeskScreen):
         yield Static("审批结果登记 —— 扫描受理编号条码（或输入编号回车）", id="decision-title")
         yield Input(placeholder="受理编号", id="decision-scan", compact=True)
         yield Static("", id="decision-detail")
-        yield Select(DECISIONS, value="approved", allow_blank=False, id="decision-kind", compact=True)
+        yield ClerkSelect(DECISIONS, value="approved", allow_blank=False, id="decision-kind", compact=True)
         yield Input(placeholder="补正内容（多项用“；”分隔）或不予许可理由", id="decision-text", compact=True)
         yield Banner()
         yield Footer()

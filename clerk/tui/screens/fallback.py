@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Footer, Input, Select, SelectionList, Sta
 from clerk.tui.messages import Failed
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.chinese import ClerkSelect
 
 CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽收", "ems")]
 
@@ -53,7 +54,7 @@ class FallbackScreen(DeskScreen):
             yield SelectionList[str](id="fallback-materials")
             with Vertical(id="fallback-form"):
                 yield Static("", id="fallback-detail")
-                yield Select(CHANNELS, value="in_person", allow_blank=False, id="fallback-channel", compact=True)
+                yield ClerkSelect(CHANNELS, value="in_person", allow_blank=False, id="fallback-channel", compact=True)
                 yield Input(placeholder="上传编号 / 邮件号（可空）", id="fallback-ref", compact=True)
                 yield Input(placeholder="揽收日期 YYYY-MM-DD 时段 09:00-11:30", id="fallback-pickup", compact=True)
                 yield Input(placeholder="不予受理理由", id="fallback-reason", compact=True)

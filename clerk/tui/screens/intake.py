@@ -28,6 +28,9 @@ from clerk.tui.widgets.choice import ChoiceRow
 from clerk.tui.widgets.search import ItemSearch
 from clerk.tui.widgets.verdict import VerdictPanel
 
+#: Seconds after the last change before the half-entered visit is written to the state dir.
+KEEP_DELAY = 0.5
+
 
 class IntakeScreen(Screen):
     BINDINGS = [
@@ -48,6 +51,8 @@ class IntakeScreen(Screen):
         # (app key serial, marks before the change): a scanner burst that landed
         # on the checklist (digits are marking keys) is undone from here
         self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
+        self._restored = False  # the half-entered visit kept on this machine was looked for
+        self._keep_timer = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._header_text(), id="intake-header", markup=False)
@@ -79,6 +84,68 @@ class IntakeScreen(Screen):
 
     def catalog_ready(self, catalog) -> None:
         self.query_one(ItemSearch).catalog = catalog
+        if catalog is not None and not self._restored:
+            self._restored = True
+            self._restore_open_visit()
+
+    # -- the half-entered visit, kept on this machine ---------------------
+    def open_visit_summary(self) -> str | None:
+        """What is half-entered (for the quit question), or None when the form is empty."""
+        applicant = self.query_one(ApplicantForm).applicant()
+        if self.item is None and not any((applicant.name, applicant.id_number, applicant.phone, applicant.address)):
+            return None
+        parts = [self.item.name if self.item is not None else "尚未选定事项"]
+        if applicant.name:
+            parts.append(applicant.name)
+        return " · ".join(parts)
+
+    def keep_open_visit(self) -> None:
+        """Write the visit as typed so far to the state dir (or drop it when the form is empty)."""
+        user = self.app.user
+        if user is None:
+            return
+        state = self.app.state
+        if self.open_visit_summary() is None:
+            state.drop_open(user.id)
+            return
+        form = self.query_one(ApplicantForm)
+        draft = IntakeDraft(
+            code=self.item.code if self.item is not None else "",
+            applicant=form.applicant(),
+            delivery=form.delivery,
+            answers=dict(self.answers),
+            marks=dict(self.marks),
+        )
+        try:
+            state.keep_open(user.id, draft)
+        except OSError as exc:
+            self.query_one(Banner).show(f"本机暂存失败：{exc}", "warning")
+
+    def _keep_soon(self) -> None:
+        """Every change is on disk within a second (one write per pause, not per key)."""
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+        self._keep_timer = self.set_timer(KEEP_DELAY, self.keep_open_visit)
+
+    def _restore_open_visit(self) -> None:
+        user = self.app.user
+        draft = self.app.state.open_visit(user.id) if user is not None else None
+        if draft is None:
+            return
+        catalog = self.app.catalog
+        if draft.code:
+            try:
+                self.item = catalog.get(draft.code)
+            except Exception:  # the catalog changed since: keep the applicant at least
+                self.item = None
+        if self.item is not None:
+            self.answers = {s.key: s.default.label for s in catalog.situations(self.item.code)} | dict(draft.answers)
+            self.marks = dict(draft.marks)
+            self._show_item()
+            self._rebuild_situations()
+            self._rebuild_checklist()
+        self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery)
+        self.query_one(Banner).show("已恢复上次未办结的办件（按 ctrl+n 清空）", "warning")
 
     # -- focus keys ----------------------------------------------------
     def action_focus_search(self) -> None:
@@ -278,6 +345,8 @@ class IntakeScreen(Screen):
         if not self.is_mounted:
             return
         self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item)
+        if self._restored:
+            self._keep_soon()
 
     def draft(self) -> IntakeDraft:
         form = self.query_one(ApplicantForm)
@@ -365,6 +434,10 @@ class IntakeScreen(Screen):
         self._rebuild_situations()
         self.query_one(ChecklistTable).show(None, {})
         self._refresh_verdict()
+        if self._keep_timer is not None:
+            self._keep_timer.stop()
+        if self.app.user is not None:
+            self.app.state.drop_open(self.app.user.id)
         if not keep_banner:
             self.query_one(Banner).clear()
         self.action_focus_search()

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from clerk.tui.messages import Failed
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.chinese import ClerkSelect
 
 FILTERS = [("全部在途", "open"), ("结果寄递", "outbound"), ("材料揽收", "inbound"), ("已退回待跟进", "follow_up"),
            ("全部（含已完成）", "all")]
@@ -59,7 +60,7 @@ class MailScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("EMS工作站 —— ↑↓ 选择邮件，扫描或输入邮件号回车即交寄", id="mail-title")
-        yield Select(FILTERS, value="open", allow_blank=False, id="mail-filter", compact=True)
+        yield ClerkSelect(FILTERS, value="open", allow_blank=False, id="mail-filter", compact=True)
         yield DataTable(id="mail-items", cursor_type="row", zebra_stripes=True)
         yield Input(placeholder="邮件号（扫描）", id="mail-waybill", compact=True)
         yield Input(placeholder="退回原因 / 新地址（重寄时）", id="mail-reason", compact=True)

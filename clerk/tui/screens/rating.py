@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from clerk.tui.messages import Failed
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.chinese import ClerkSelect
 
 RATINGS = [(r, r) for r in ("非常满意", "满意", "基本满意", "不满意", "非常不满意")]
 
@@ -40,7 +41,7 @@ class RatingScreen(DeskScreen):
         yield Static("好差评 —— 扫描受理编号条码（或输入编号回车），选择评价并记录意见", id="rating-title")
         yield Input(placeholder="受理编号", id="rating-scan", compact=True)
         yield Static("", id="rating-case")
-        yield Select(RATINGS, value="满意", allow_blank=False, id="rating-value", compact=True)
+        yield ClerkSelect(RATINGS, value="满意", allow_blank=False, id="rating-value", compact=True)
         yield Input(placeholder="申请人意见（差评必填）", id="rating-comment", compact=True)
         yield DataTable(id="rating-follow-ups", cursor_type="row", zebra_stripes=True)
         yield Input(placeholder="整改情况（主管填写后按 F6）", id="rating-note", compact=True)

@@ -6,9 +6,12 @@ The checks themselves live in ``clerk.identity``; this widget only shows them.
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from clerk.cases.domain import Applicant, ApplicantKind
@@ -16,6 +19,34 @@ from clerk.catalog.model import Delivery
 from clerk.tui.widgets.choice import ChoiceRow
 
 _ID_LABEL = {ApplicantKind.PERSON: "身份证号", ApplicantKind.ORG: "信用代码"}
+#: Spaces and separators people type or paste inside an ID number or credit code.
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―－_·.。,，/]")
+
+
+class IdInput(Input):
+    """ID number / credit code: spaces and separators are dropped as they are
+    typed or pasted (as the check itself ignores them); only digits and
+    letters are taken, anything else is refused with a reason."""
+
+    class Refused(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        from clerk.identity.check import normalise
+
+        if not text:  # a deletion
+            super().replace(text, start, end)
+            return
+        clean = normalise(_SEPARATORS.sub("", text))
+        if not clean:
+            return  # only a space or a separator: nothing to take, nothing to refuse
+        kept = "".join(c for c in clean if c.isascii() and c.isalnum())
+        if kept != clean:
+            self.post_message(self.Refused(text))
+        if kept:
+            super().replace(kept, start, end)
 
 
 class ApplicantForm(Vertical):
@@ -27,7 +58,7 @@ class ApplicantForm(Vertical):
     ApplicantForm Input { width: 1fr; background: $boost; }
     ApplicantForm Input:focus { background: $primary 40%; }
     ApplicantForm ChoiceRow { margin-top: 1; }
-    ApplicantForm .feedback { height: 1; padding-left: 10; }
+    ApplicantForm .feedback { height: auto; padding-left: 10; }
     ApplicantForm .feedback.-bad { color: $error; }
     ApplicantForm .feedback.-good { color: $success; }
     """
@@ -39,7 +70,7 @@ class ApplicantForm(Vertical):
             yield Input(id="applicant-name", compact=True)
         with Horizontal():
             yield Label(_ID_LABEL[ApplicantKind.PERSON], id="id-label")
-            yield Input(id="applicant-id", compact=True, max_length=18)
+            yield IdInput(id="applicant-id", compact=True)
         yield Static("", id="id-feedback", classes="feedback", markup=False)
         with Horizontal(classes="tight"):
             yield Label("联系电话")
@@ -78,6 +109,18 @@ class ApplicantForm(Vertical):
         row.index = 0
         row.refresh()
 
+    def fill(self, applicant: Applicant, delivery: Delivery) -> None:
+        """Put a kept applicant back into the fields (a restored visit)."""
+        self.query_one("#applicant-kind", ChoiceRow).value = applicant.kind.value
+        for widget_id, value in (
+            ("applicant-name", applicant.name),
+            ("applicant-id", applicant.id_number),
+            ("applicant-phone", applicant.phone),
+            ("applicant-address", applicant.address),
+        ):
+            self.query_one(f"#{widget_id}", Input).value = value
+        self.query_one("#delivery", ChoiceRow).value = delivery.value
+
     def clear(self) -> None:
         for field in self.query(Input):
             field.value = ""
@@ -101,6 +144,13 @@ class ApplicantForm(Vertical):
     @on(Input.Changed, "#applicant-id")
     def _id_changed(self, event: Input.Changed) -> None:
         self._check_id(event.value.strip())
+
+    @on(IdInput.Refused)
+    def _id_refused(self, event: IdInput.Refused) -> None:
+        feedback = self.query_one("#id-feedback", Static)
+        feedback.update(f"✖{_ID_LABEL[self.kind]}只能是数字和字母，未接受“{event.text}”")
+        feedback.remove_class("-good")
+        feedback.add_class("-bad")
 
     @on(Input.Changed, "#applicant-phone")
     def _phone_changed(self, event: Input.Changed) -> None:
@@ -127,7 +177,7 @@ class ApplicantForm(Vertical):
             feedback.update("✔ 校验通过")
             feedback.add_class("-good")
         elif complete:
-            feedback.update(f"✖ {result.reason}")
+            feedback.update(f"✖{result.reason}")  # no space: a long reason wraps after the mark
             feedback.add_class("-bad")
         else:
             feedback.update(f"已输入 {len(value)} 位")

@@ -34,7 +34,7 @@ class VerdictPanel(Static):
     def show(self, verdict: Verdict | None, applicant_problems: list[str], item: object | None) -> None:
         # Redraw only when something visible changed: every keystroke in the
         # applicant form lands here, and an update costs a layout pass.
-        key = (verdict, tuple(applicant_problems[:1]), len(applicant_problems), getattr(item, "code", None))
+        key = (verdict, tuple(applicant_problems), getattr(item, "code", None))
         if key == self._shown:
             return
         self._shown = key
@@ -55,7 +55,8 @@ class VerdictPanel(Static):
             parts.append(Text(f"✖ {problem}", style="red"))
         if applicant_problems:
             parts.append(Text(f"申请人信息待补 {len(applicant_problems)} 处：", style="bold"))
-            parts.append(_line(f"·{applicant_problems[0]}", "red"))
+            # every problem, whole: the reason is what the clerk needs to read
+            parts.extend(Text(f"·{problem}", style="red") for problem in applicant_problems)
         parts.append(Text(""))
         parts.append(Text("可选办结方式（F10）：", style="bold"))
         kind = item.kind if isinstance(item, ServiceItem) else ItemKind.PROMISED
