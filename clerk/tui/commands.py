@@ -12,6 +12,19 @@ PREFIXES = ("clerk.", "intake.", "checklist.", "lookup.", "signin.", "fallback."
             "dashboard.", "complaints.")
 
 
+_KEY_NAMES = {"backslash": "\\", "escape": "esc", "plus": "+", "minus": "−", "equals_sign": "=", "space": "空格",
+              "enter": "回车"}
+
+
+def key_display(keys: str) -> str:
+    """``ctrl+backslash,escape`` as a clerk reads it: ``ctrl+\\ / esc``."""
+    shown = []
+    for key in keys.split(","):
+        parts = key.strip().split("+")
+        shown.append("+".join(_KEY_NAMES.get(p, p) for p in parts))
+    return " / ".join(shown)
+
+
 def clerk_actions(screen) -> list[tuple[str, str, DOMNode, str]]:
     """(title, key, node, action) for the app, the screen and its widgets."""
     app = screen.app
@@ -22,7 +35,7 @@ def clerk_actions(screen) -> list[tuple[str, str, DOMNode, str]]:
             if not binding.id or not binding.id.startswith(PREFIXES) or binding.id in seen:
                 continue
             seen.add(binding.id)
-            key = app.keymap.get(binding.id, binding.key)
+            key = key_display(app.keymap.get(binding.id, binding.key))
             found.append((binding.description, key, node, binding.action))
     return found
 
@@ -30,7 +43,7 @@ def clerk_actions(screen) -> list[tuple[str, str, DOMNode, str]]:
 class ClerkCommands(Provider):
     async def discover(self) -> Hits:
         for title, key, node, action in clerk_actions(self.screen):
-            yield DiscoveryHit(f"{title}（{key}）", partial(node.run_action, action), help=action)
+            yield DiscoveryHit(f"{title}（{key}）", partial(node.run_action, action))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -38,4 +51,4 @@ class ClerkCommands(Provider):
             text = f"{title}（{key}）"
             score = matcher.match(f"{text} {action}")
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(node.run_action, action), help=action)
+                yield Hit(score, matcher.highlight(text), partial(node.run_action, action))

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Static
 
 def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str, str, str]]:
     """(where, key, action, binding id) for every clerk binding."""
+    from clerk.tui.commands import key_display
     from clerk.tui.navigation import NavigateScreen
     from clerk.tui.screens.complaints import ComplaintsScreen
     from clerk.tui.screens.dashboard import DashboardScreen
@@ -42,7 +43,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
     for where, cls in places:
         for b in cls.BINDINGS:
             if isinstance(b, Binding) and b.id:
-                rows.append((where, keymap.get(b.id, b.key), b.description, b.id))
+                rows.append((where, key_display(keymap.get(b.id, b.key)), b.description, b.id))
     return rows
 
 

@@ -28,8 +28,6 @@ from clerk.tui.widgets.choice import ChoiceRow
 from clerk.tui.widgets.search import ItemSearch
 from clerk.tui.widgets.verdict import VerdictPanel
 
-#: Seconds after the last change before the half-entered visit is written to the state dir.
-KEEP_DELAY = 0.5
 
 
 class IntakeScreen(Screen):
@@ -52,7 +50,6 @@ class IntakeScreen(Screen):
         # on the checklist (digits are marking keys) is undone from here
         self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
         self._restored = False  # the half-entered visit kept on this machine was looked for
-        self._keep_timer = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._header_text(), id="intake-header", markup=False)
@@ -120,12 +117,6 @@ class IntakeScreen(Screen):
             state.keep_open(user.id, draft)
         except OSError as exc:
             self.query_one(Banner).show(f"本机暂存失败：{exc}", "warning")
-
-    def _keep_soon(self) -> None:
-        """Every change is on disk within a second (one write per pause, not per key)."""
-        if self._keep_timer is not None:
-            self._keep_timer.stop()
-        self._keep_timer = self.set_timer(KEEP_DELAY, self.keep_open_visit)
 
     def _restore_open_visit(self) -> None:
         user = self.app.user
@@ -346,7 +337,7 @@ class IntakeScreen(Screen):
             return
         self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item)
         if self._restored:
-            self._keep_soon()
+            self.keep_open_visit()  # every change on disk at once: a small file, well under a frame
 
     def draft(self) -> IntakeDraft:
         form = self.query_one(ApplicantForm)
@@ -434,8 +425,6 @@ class IntakeScreen(Screen):
         self._rebuild_situations()
         self.query_one(ChecklistTable).show(None, {})
         self._refresh_verdict()
-        if self._keep_timer is not None:
-            self._keep_timer.stop()
         if self.app.user is not None:
             self.app.state.drop_open(self.app.user.id)
         if not keep_banner:
