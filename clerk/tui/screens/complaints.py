@@ -1,7 +1,7 @@
 """The complaint desk (有事您说话 / 办不成事 window).
 
 Log a complaint with its category (answer limit in working days), then, on the
-selected row, type in the note field and press F5 to hand off (the note is the
+selected row, type in the note field and press F9 to hand off (the note is the
 department), F6 to reply, F7/F8 for a satisfied/unsatisfied return visit.
 首问负责: the service refuses changes by anyone but the owner or a supervisor.
 """
@@ -43,7 +43,7 @@ class ComplaintsScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="complaints.back"),
         Binding("f10", "log", "登记诉求", id="complaints.log"),
-        Binding("f5", "hand_off", "转办", id="complaints.hand_off"),
+        Binding("f9", "hand_off", "转办", id="complaints.hand_off"),
         Binding("f6", "reply", "答复", id="complaints.reply"),
         Binding("f7", "visit(True)", "回访满意", id="complaints.visit_ok"),
         Binding("f8", "visit(False)", "回访不满意", id="complaints.visit_bad"),
@@ -70,7 +70,7 @@ class ComplaintsScreen(Screen):
             yield Input(placeholder="联系电话", id="complaint-phone", compact=True)
             yield Input(placeholder="相关受理编号（可空）", id="complaint-case", compact=True)
         yield DataTable(id="complaint-list", cursor_type="row", zebra_stripes=True)
-        yield Input(placeholder="转办部门 / 答复内容 / 回访情况，然后按 F5 / F6 / F7 / F8", id="complaint-note",
+        yield Input(placeholder="转办部门 / 答复内容 / 回访情况，然后按 F9 / F6 / F7 / F8", id="complaint-note",
                     compact=True)
         yield Banner()
         yield Footer()

@@ -33,7 +33,7 @@ CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽�
 class FallbackScreen(DeskScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="fallback.back"),
-        Binding("f5", "refresh", "刷新", id="fallback.refresh"),
+        Binding("f11", "refresh", "刷新", id="fallback.refresh"),
         Binding("f10", "save", "登记补充", id="fallback.save"),
         Binding("f6", "tolerate", "容缺受理", id="fallback.tolerate"),
         Binding("f7", "pickup", "安排揽收", id="fallback.pickup"),
