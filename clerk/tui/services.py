@@ -168,9 +168,9 @@ class Services:
         """Print the queued notices of a case; returns the printer's outcomes."""
         return self.printer.print_case(self.cases, number, user, window)
 
-    def reprint(self, number: str, user: Any, window: int) -> list[Any]:
-        """Queue a 补打 of the case's notices and print them."""
-        return self.printer.reprint_case(self.cases, number, user, window)
+    def reprint(self, number: str, user: Any, window: int, kinds: Any = None) -> list[Any]:
+        """Queue a 补打 of the case's notices (all, or ``kinds``) and print them."""
+        return self.printer.reprint_case(self.cases, number, user, window, kinds=kinds)
 
     def describe_print(self, results: list[Any]) -> str:
         from clerk.printing.integration import describe

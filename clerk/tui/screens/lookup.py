@@ -43,6 +43,8 @@ class LookupScreen(Screen):
         super().__init__()
         self.initial = number
         self.view: Any = None
+        self.wanted: str | None = None
+        self._announce = True
         self.days_left: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
@@ -69,7 +71,14 @@ class LookupScreen(Screen):
         self.query_one("#lookup-input", Input).focus()
 
     def open_number(self, number: str) -> None:
+        """A scan (or the caller) opens ``number``: the query starts empty again."""
+        self.query_one("#lookup-input", Input).value = ""
         self.query_one(Banner).show(f"正在打开 {number} ……", "info")
+        self._open(number)
+
+    def _open(self, number: str, announce: bool = True) -> None:
+        self.wanted = number  # the case the clerk asked for last: only it is shown, F9 acts on it
+        self._announce = announce  # False: a refresh after printing keeps the printer's message
         self._load(number)
 
     # -- search ----------------------------------------------------------
@@ -104,19 +113,19 @@ class LookupScreen(Screen):
         if not event.cases:
             banner.show(f"没有找到与“{event.query}”相关的案件", "warning")
         elif len(event.cases) == 1:
-            self._load(event.cases[0].number)
+            self._open(event.cases[0].number)
         else:
             banner.show(f"找到 {len(event.cases)} 件，↑↓ 选择，回车打开", "info")
             table.focus()
 
     @on(DataTable.RowSelected, "#lookup-results")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
-        self._load(event.row_key.value)
+        self._open(event.row_key.value)
 
     def action_open(self) -> None:
         table = self.query_one("#lookup-results", DataTable)
         if table.row_count:
-            self._load(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+            self._open(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     # -- one case ----------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
@@ -132,10 +141,13 @@ class LookupScreen(Screen):
 
     @on(CaseLoaded)
     def _loaded(self, event: CaseLoaded) -> None:
+        if self.wanted is not None and event.view.number != self.wanted:
+            return  # a slower load of a case the clerk has moved away from
         self.view, self.days_left = event.view, event.days_left
         self.query_one("#case-detail", Static).update(self._describe(event.view))
         self.query_one("#case-pane").border_title = f"案件 {event.view.number}"
-        self.query_one(Banner).show(f"已打开 {event.view.number}：{event.view.state}（F9 重打通知书）", "info")
+        if self._announce:
+            self.query_one(Banner).show(f"已打开 {event.view.number}：{event.view.state}（F9 重打通知书）", "info")
 
     def _describe(self, v: Any) -> Group:
         a = v.applicant
@@ -180,16 +192,36 @@ class LookupScreen(Screen):
 
     # -- reprint -----------------------------------------------------------
     def action_reprint(self) -> None:
-        if self.view is None:
+        """F9: which notice of the case being looked at?  Then print that one."""
+        from clerk.tui.screens.choose import ChooseScreen
+
+        view = self.view
+        if view is None or view.number != self.wanted:
             self.query_one(Banner).show("请先打开一个案件", "warning")
             return
-        self.query_one(Banner).show(f"正在重打 {self.view.number} 的通知书……", "info")
-        self._reprint(self.view.number)
+        kinds = list(dict.fromkeys(n.kind for n in view.notices if not n.is_reprint))
+        if not kinds:
+            self.query_one(Banner).show(f"{view.number} 没有出具过通知书，无可重打", "warning")
+            return
+        lines = []
+        for kind in kinds:
+            latest = [n for n in view.notices if n.kind == kind][-1]
+            lines.append(f"{kind.title}（{_NOTICE_STATUS.get(str(latest.status), str(latest.status))}）")
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                self.query_one(Banner).show("未重打", "info")
+                return
+            kind = kinds[index]
+            self.query_one(Banner).show(f"正在重打 {view.number} 的{kind.title}……", "info")
+            self._reprint(view.number, kind)
+
+        self.app.push_screen(ChooseScreen(f"重打 {view.number} 的哪一份通知书？", lines), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
-    def _reprint(self, number: str) -> None:
+    def _reprint(self, number: str, kind: Any) -> None:
         try:
-            results = self.app.services.reprint(number, self.app.user, self.app.window_number)
+            results = self.app.services.reprint(number, self.app.user, self.app.window_number, kinds=[kind])
         except Exception as exc:
             self.post_message(Failed("reprint", exc, banner_text(exc)))
         else:
@@ -198,8 +230,9 @@ class LookupScreen(Screen):
     @on(Printed)
     def _printed(self, event: Printed) -> None:
         level = "ok" if all(r.ok for r in event.results) else "warning"
-        self.query_one(Banner).show(f"{event.number}：{self.app.describe_print(event.results)}", level)
-        self._load(event.number)
+        at = self.app.services.now().astimezone(self.app.services.tz)
+        self.query_one(Banner).show(f"{at:%H:%M} {event.number}：{self.app.describe_print(event.results)}", level)
+        self._open(event.number, announce=False)
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
