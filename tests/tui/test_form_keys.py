@@ -85,3 +85,30 @@ async def test_every_reason_is_readable_at_80_columns(make_app):
         assert "手机号码应为11位，当前为10位" in region_text(app, screen.query_one("#phone-feedback"))
         verdict = region_text(app, screen.query_one("#verdict"))
         assert "联系电话：手机号码应为11位，当前为10位" in verdict
+
+
+async def test_a_capped_supply_by_date_is_refused_when_typed_with_the_rule(make_app, calendar):
+    """建筑工程施工许可 promises 3 working days: a 容缺 date of 20 working days is refused at once."""
+    from clerk.tui.screens.prompt import PromptScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, "370112-ZJJ-001")
+        intake = app.screen
+        await pilot.press("f4")
+        table = intake.query_one("#checklist")
+        table.move_cursor(row=table.get_row_index("drawing-review-commitment"))
+        await pilot.press("4")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        limit = calendar.add_working_days(app.services.today(), 3).date
+        await pilot.press("ctrl+u", "2", "0", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)  # refused, with the rule and the date it allows
+        banner = region_text(app, app.screen.query_one("#banner"))
+        assert "承诺3个工作日办结" in banner and f"{limit:%Y-%m-%d}" in banner
+        await pilot.press("ctrl+u", *f"{limit:%Y-%m-%d}", "enter")
+        await pilot.pause()
+        assert intake.marks["drawing-review-commitment"].supply_by == limit

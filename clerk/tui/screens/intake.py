@@ -30,6 +30,10 @@ from clerk.tui.widgets.verdict import VerdictPanel
 
 
 
+def offer_limit(calendar, today, days: int) -> str:
+    return f"{calendar.add_working_days(today, days).date:%Y-%m-%d}"
+
+
 class IntakeScreen(Screen):
     BINDINGS = [
         Binding("f2,ctrl+f", "focus_search", "事项", id="intake.search"),
@@ -246,23 +250,34 @@ class IntakeScreen(Screen):
             self.query_one(Banner).show(f"工作日历无法载入，暂不能容缺受理：{banner_text(exc)}")
             return
         today = self.app.services.today()
-        offer, _ = supply_by(calendar, today, "")
+        limit_days = self._promised_days()
+        offer, _ = supply_by(calendar, today, "", limit_days)
         default = old.supply_by or offer.date
         note = provisional_note(offer) if not old.supply_by else ""
 
         def done(text: str | None) -> None:
             if text is not None:
-                due, _ = supply_by(calendar, today, text)
+                due, _ = supply_by(calendar, today, text, limit_days)
                 self._set_mark(key, MaterialMark(MaterialStatus.TOLERATED, 0, old.note, due.date))
                 if due.provisional:
                     self.query_one(Banner).show(f"补交日期 {due.date:%Y-%m-%d}{provisional_note(due)}", "warning")
             self.query_one(ChecklistTable).focus()
 
+        rule = f"，不晚于承诺办结日期 {offer_limit(calendar, today, limit_days)}" if limit_days else ""
         self.app.push_screen(
-            PromptScreen(f"容缺：申请人承诺的补交日期（日期或工作日天数）{note}", default.isoformat(),
-                         validate=lambda text: supply_by(calendar, today, text)[1] or None),
+            PromptScreen(f"容缺：申请人承诺的补交日期（日期或工作日天数{rule}）{note}", default.isoformat(),
+                         validate=lambda text: supply_by(calendar, today, text, limit_days)[1] or None),
             done,
         )
+
+    def _promised_days(self) -> int | None:
+        """The working days the item promises (a bundle: its shortest item's), which cap a 容缺 date."""
+        item = self.item
+        if isinstance(item, ServiceItem):
+            return item.promised_days
+        if isinstance(item, Bundle):
+            return min((self.app.catalog.items[c].promised_days for c in item.item_codes), default=None)
+        return None
 
     @on(ChecklistTable.RowHighlighted)
     def _show_material(self) -> None:
