@@ -116,3 +116,12 @@ def test_a_supply_by_date_past_the_promised_completion_is_refused_with_the_rule(
     assert supply_by(calendar, today, f"{limit:%Y-%m-%d}", promised_days=3)[0].date == limit
     assert supply_by(calendar, today, "", promised_days=3)[0].date == limit  # the offer never passes the limit
     assert supply_by(calendar, today, "20")[0] is not None  # without the rule, as before
+
+
+def test_a_copy_does_not_stand_in_for_an_original():
+    original = Material(key="id", name="身份证", form=MaterialForm.ORIGINAL, copies=1, need=Need.REQUIRED,
+                        tolerable=False, requirement="原件", alt_group=None)
+    checklist = Checklist("v", ("X",), (), (ChecklistEntry(original, ("X",)),))
+    copy = {"id": MaterialMark(MaterialStatus.COPY, 1)}
+    assert assess(checklist, copy).state is VerdictState.INCOMPLETE
+    assert assess(checklist, {"id": MaterialMark(MaterialStatus.ORIGINAL, 1)}).state is VerdictState.COMPLETE
