@@ -30,6 +30,10 @@ from clerk.tui.widgets.verdict import VerdictPanel
 
 
 
+#: Seconds between two looks at the header clock.
+CLOCK_TICK = 10.0
+
+
 def offer_limit(calendar, today, days: int) -> str:
     return f"{calendar.add_working_days(today, days).date:%Y-%m-%d}"
 
@@ -53,6 +57,7 @@ class IntakeScreen(Screen):
         # (app key serial, marks before the change): a scanner burst that landed
         # on the checklist (digits are marking keys) is undone from here
         self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
+        self._header = ""
         self._restored = False  # the half-entered visit kept on this machine was looked for
 
     def compose(self) -> ComposeResult:
@@ -74,7 +79,15 @@ class IntakeScreen(Screen):
         self.query_one("#applicant-pane").border_title = "申请人（F3）"
         self.query_one("#checklist-pane").border_title = "材料清单（F4）"
         self.query_one("#checklist-pane").border_subtitle = "+/−份数 n备注"
+        self.set_interval(CLOCK_TICK, self.tick_header)
         self.catalog_ready(self.app.catalog)
+
+    def tick_header(self) -> None:
+        """The header's clock follows the time (each tick and each change of the visit)."""
+        text = self._header_text()
+        if text != self._header:
+            self._header = text
+            self.query_one("#intake-header", Static).update(text)
 
     def _header_text(self) -> str:
         app = self.app
@@ -351,6 +364,7 @@ class IntakeScreen(Screen):
         if not self.is_mounted:
             return
         self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item)
+        self.tick_header()
         if self._restored:
             self.keep_open_visit()  # every change on disk at once: a small file, well under a frame
 
@@ -439,6 +453,7 @@ class IntakeScreen(Screen):
         self._show_item()
         self._rebuild_situations()
         self.query_one(ChecklistTable).show(None, {})
+        self._show_material()
         self._refresh_verdict()
         if self.app.user is not None:
             self.app.state.drop_open(self.app.user.id)

@@ -103,8 +103,10 @@ class MailScreen(DeskScreen):
 
     def hand_over(self, waybill: str) -> None:
         """Hand the highlighted item to EMS under ``waybill`` (the service checks the number)."""
+        if not waybill:
+            return  # an Enter in the empty field (e.g. the one that opened this screen) is nothing
         item = self._current()
-        if item is not None and waybill:
+        if item is not None:
             self.call("hand_over", "hand_over_item", self.user, self.window, item.id, waybill)
 
     def expects_scan(self, text: str) -> bool:

@@ -103,10 +103,11 @@ class ApplicantForm(Vertical):
         return Delivery(self.query_one("#delivery", ChoiceRow).value)
 
     def offer_deliveries(self, deliveries: tuple[Delivery, ...]) -> None:
-        """Limit the delivery choice to what the item offers (first is default)."""
+        """Limit the delivery choice to what the item offers, always in the same order;
+        the item's first delivery is the default."""
         row = self.query_one("#delivery", ChoiceRow)
-        row.options = [d.value for d in deliveries] or [d.value for d in Delivery]
-        row.index = 0
+        row.options = [d.value for d in Delivery if d in deliveries] or [d.value for d in Delivery]
+        row.index = row.options.index(deliveries[0].value) if deliveries else 0
         row.refresh()
 
     def fill(self, applicant: Applicant, delivery: Delivery) -> None:
@@ -125,6 +126,7 @@ class ApplicantForm(Vertical):
         for field in self.query(Input):
             field.value = ""
         self.query_one("#applicant-kind", ChoiceRow).index = 0
+        self.offer_deliveries(tuple(Delivery))
         for feedback in self.query(".feedback"):
             feedback.update("")
             feedback.remove_class("-bad", "-good")
