@@ -31,13 +31,15 @@ class ClerkApp(App[None]):
     TITLE = "clerk 综合受理窗口"
     COMMANDS = {lambda: _clerk_commands()}  # no Textual system commands: they are in English
     ENABLE_COMMAND_PALETTE = True
+    #: every screen gets -narrow below 100 columns (80×24 terminals) and -wide from 100 (120×36)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "搜索操作", id="clerk.palette", show=False, priority=True),
         Binding("f1", "help", "帮助", id="clerk.help"),
         Binding("f5", "lookup", "查询", id="clerk.lookup"),
         Binding("f12", "navigate", "切换", id="clerk.navigate"),
         *go_bindings(),
-        Binding("ctrl+q", "quit", "退出", id="clerk.quit", priority=True),
+        Binding("ctrl+q", "quit", "退出", id="clerk.quit", priority=True, show=False),  # F1 lists it; the footer keeps room
         Binding("ctrl+backslash", "sign_out", "注销（换人登录）", id="clerk.sign_out", show=False),
     ]
     #: Roles that may sign in (None: every role).  ``SupervisorApp`` narrows it.

@@ -40,9 +40,10 @@ def offer_limit(calendar, today, days: int) -> str:
 
 class IntakeScreen(Screen):
     BINDINGS = [
-        Binding("f2,ctrl+f", "focus_search", "事项", id="intake.search"),
-        Binding("f3", "focus_applicant", "申请人", id="intake.applicant"),
-        Binding("f4", "focus_checklist", "材料", id="intake.checklist"),
+        # F2, F3, F4 are written on the search line and the panes' titles: the footer keeps room
+        Binding("f2,ctrl+f", "focus_search", "事项", id="intake.search", show=False),
+        Binding("f3", "focus_applicant", "申请人", id="intake.applicant", show=False),
+        Binding("f4", "focus_checklist", "材料", id="intake.checklist", show=False),
         Binding("f10", "finish", "办结", id="intake.finish"),
         Binding("ctrl+n", "new_visit", "新办件", id="intake.new"),
     ]
@@ -78,7 +79,7 @@ class IntakeScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#applicant-pane").border_title = "申请人（F3）"
         self.query_one("#checklist-pane").border_title = "材料清单（F4）"
-        self.query_one("#checklist-pane").border_subtitle = "+/−份数 n备注"
+        self.query_one("#checklist-pane").border_subtitle = "a其余收原件 +/−份数 n备注"
         self.set_interval(CLOCK_TICK, self.tick_header)
         self.catalog_ready(self.app.catalog)
 
@@ -302,7 +303,7 @@ class IntakeScreen(Screen):
             detail.update("")
             return
         mark = self.marks.get(key, MaterialMark())
-        text = entry.material.requirement
+        text = f"{entry.material.name}：{entry.material.requirement}"  # the list may cut the name
         if len(entry.needed_by) > 1:
             text += f"（{len(entry.needed_by)} 个事项共用）"
         if mark.supply_by:
@@ -449,6 +450,7 @@ class IntakeScreen(Screen):
 
     def action_new_visit(self, keep_banner: bool = False) -> None:
         self.item, self.answers, self.checklist, self.marks = None, {}, None, {}
+        self.query_one("#search-input", Input).value = ""
         self.query_one(ApplicantForm).clear()
         self._show_item()
         self._rebuild_situations()

@@ -32,7 +32,7 @@ class Banner(Static):
         self.remove_class("-error", "-warning", "-info", "-ok")
         self.add_class("-shown", f"-{level}")
         self.level, self.text = level, text
-        self.update(f"{_ICONS[level]} {text}")
+        self.update(f"{_ICONS[level]}{text}")  # no space: a long text wraps after the icon, not before it
 
     def clear(self) -> None:
         self.remove_class("-shown")
