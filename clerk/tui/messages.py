@@ -87,3 +87,11 @@ def banner_text(error: BaseException) -> str:
     if isinstance(error, (ValueError, LookupError)) and str(error):
         return str(error)
     return f"程序内部错误（{name}）：{error}。本次输入未丢失，请重试或联系管理员。"
+
+
+class ApplicantFound(Message):
+    """A checked ID number / credit code belongs to an earlier case's applicant."""
+
+    def __init__(self, id_number: str, applicant: Any, number: str) -> None:
+        super().__init__()
+        self.id_number, self.applicant, self.number = id_number, applicant, number

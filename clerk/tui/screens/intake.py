@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Static
 
 from clerk.cases.domain import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
 from clerk.catalog.model import Bundle, Delivery, ServiceItem
-from clerk.tui.messages import Failed, Kept, Previewed, Printed, Submitted, banner_text
+from clerk.tui.messages import ApplicantFound, Failed, Kept, Previewed, Printed, Submitted, banner_text
 from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
@@ -44,6 +44,7 @@ class IntakeScreen(Screen):
         Binding("f2,ctrl+f", "focus_search", "事项", id="intake.search", show=False),
         Binding("f3", "focus_applicant", "申请人", id="intake.applicant", show=False),
         Binding("f4", "focus_checklist", "材料", id="intake.checklist", show=False),
+        Binding("f6", "take_applicant", "带入老申请人", id="intake.take_applicant", show=False),
         Binding("f10", "finish", "办结", id="intake.finish"),
         Binding("ctrl+n", "new_visit", "新办件", id="intake.new"),
     ]
@@ -59,6 +60,7 @@ class IntakeScreen(Screen):
         # on the checklist (digits are marking keys) is undone from here
         self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
         self._header = ""
+        self.offer = None  # a returning applicant's details, taken with F6
         self._restored = False  # the half-entered visit kept on this machine was looked for
 
     def compose(self) -> ComposeResult:
@@ -348,6 +350,48 @@ class IntakeScreen(Screen):
         self.query_one(ChecklistTable).show(self.checklist, self.marks)
         self._refresh_verdict()
 
+    # -- returning applicants ------------------------------------------
+    @on(ApplicantForm.IdChecked)
+    def _id_checked(self, event: ApplicantForm.IdChecked) -> None:
+        self.offer = None
+        self._look_up_applicant(event.kind, event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="returning")
+    def _look_up_applicant(self, kind, id_number: str) -> None:
+        app = self.app
+        try:
+            found = app.services.previous_applicant(app.user, app.window_number, kind, id_number)
+        except Exception:  # a convenience: the clerk types the details as before
+            return
+        if found is not None:
+            self.post_message(ApplicantFound(id_number, *found))
+
+    @on(ApplicantFound)
+    def _applicant_found(self, event: ApplicantFound) -> None:
+        from clerk.identity import mask_phone
+
+        form = self.query_one(ApplicantForm)
+        current = form.applicant()
+        if current.id_number != event.id_number:
+            return  # the number changed meanwhile
+        known = event.applicant
+        if (current.name, current.phone, current.address) == (known.name, known.phone, known.address):
+            return
+        self.offer = known
+        key = self.app.keymap.get("intake.take_applicant", "f6").upper()
+        details = " · ".join(x for x in (known.name, mask_phone(known.phone), known.address) if x)
+        self.query_one(Banner).show(f"曾在本厅办理（{event.number}）：{details}。按 {key} 带入姓名、电话、地址", "info")
+
+    def action_take_applicant(self) -> None:
+        if self.offer is None:
+            self.query_one(Banner).show("没有可带入的申请人信息：先输入已校验的证件号码", "warning")
+            return
+        form = self.query_one(ApplicantForm)
+        form.take(self.offer)
+        self.offer = None
+        self.query_one(Banner).show("已带入申请人信息，请与申请人核对", "ok")
+        self.query_one("#delivery").focus()
+
     # -- verdict ---------------------------------------------------------
     @on(Input.Changed)
     @on(ChoiceRow.Changed, "#applicant-kind, #delivery")
@@ -450,6 +494,7 @@ class IntakeScreen(Screen):
 
     def action_new_visit(self, keep_banner: bool = False) -> None:
         self.item, self.answers, self.checklist, self.marks = None, {}, None, {}
+        self.offer = None
         self.query_one("#search-input", Input).value = ""
         self.query_one(ApplicantForm).clear()
         self._show_item()

@@ -162,24 +162,45 @@ class ApplicantForm(Vertical):
             "#phone-feedback", event.value.strip(), check_phone, complete=len(event.value.strip()) >= 7
         )
 
+    class IdChecked(Message):
+        """A complete ID number / credit code passed its check (a returning applicant?)."""
+
+        def __init__(self, kind: ApplicantKind, value: str) -> None:
+            super().__init__()
+            self.kind, self.value = kind, value
+
     def _check_id(self, value: str) -> None:
         from clerk.identity import check_resident_id, check_uscc
 
         check = check_resident_id if self.kind is ApplicantKind.PERSON else check_uscc
-        self._show("#id-feedback", value, check, complete=len(value) >= 18)
+        if self._show("#id-feedback", value, check, complete=len(value) >= 18):
+            self.post_message(self.IdChecked(self.kind, check(value).value))
 
-    def _show(self, target: str, value: str, check, *, complete: bool) -> None:
+    def take(self, applicant: Applicant) -> None:
+        """A returning applicant's name, phone and address, as on their latest case."""
+        for widget_id, value in (
+            ("applicant-name", applicant.name),
+            ("applicant-phone", applicant.phone),
+            ("applicant-address", applicant.address),
+        ):
+            if value:
+                self.query_one(f"#{widget_id}", Input).value = value
+
+    def _show(self, target: str, value: str, check, *, complete: bool) -> bool:
+        """Show the check's outcome under the field; True when the value passed."""
         feedback = self.query_one(target, Static)
         feedback.remove_class("-bad", "-good")
         if not value:
             feedback.update("")
-            return
+            return False
         result = check(value)
         if result.ok:
             feedback.update("✔ 校验通过")
             feedback.add_class("-good")
+            return True
         elif complete:
             feedback.update(f"✖{result.reason}")  # no space: a long reason wraps after the mark
             feedback.add_class("-bad")
         else:
             feedback.update(f"已输入 {len(value)} 位")
+        return False
