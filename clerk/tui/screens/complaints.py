@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from clerk.tui.messages import Message, banner_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
+from clerk.tui.widgets.fit import clip
 
 
 class ComplaintsLoaded(Message):
@@ -163,7 +164,7 @@ class ComplaintsScreen(Screen):
         self.numbers = [c.number for c in message.complaints]
         for c in message.complaints:
             due = f"{c.due_on:%Y-%m-%d}" + ("（逾期）" if c.overdue_on(message.today) else "")
-            table.add_row(c.number, c.category, c.summary[:20], c.owner_name, c.department or "—", c.state.value, due)
+            table.add_row(c.number, clip(c.category, 10), clip(c.summary, 20), c.owner_name, clip(c.department or "—", 12), c.state.value, due)
         if message.done:
             self.query_one(Banner).show(message.done, "info")
             for key in ("summary", "name", "phone", "case"):

@@ -26,19 +26,20 @@ from clerk.tui.messages import Failed
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
+from clerk.tui.widgets.fit import clip
 
 CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽收", "ems")]
 
 
 class FallbackScreen(DeskScreen):
     BINDINGS = [
-        Binding("escape", "back", "返回", id="fallback.back"),
+        Binding("escape", "back", "返回", id="fallback.back", show=False),
         Binding("f11", "refresh", "刷新", id="fallback.refresh"),
-        Binding("f10", "save", "登记补充", id="fallback.save"),
-        Binding("f6", "tolerate", "容缺受理", id="fallback.tolerate"),
-        Binding("f7", "pickup", "安排揽收", id="fallback.pickup"),
+        Binding("f10", "save", "补充", id="fallback.save"),
+        Binding("f6", "tolerate", "容缺", id="fallback.tolerate"),
+        Binding("f7", "pickup", "揽收", id="fallback.pickup"),
         Binding("f8", "reject", "不予受理", id="fallback.reject"),
-        Binding("f2", "focus_scan", "扫码", id="fallback.scan"),
+        Binding("f2", "focus_scan", "扫码", id="fallback.scan", show=False),
     ]
     AUTO_FOCUS = "#fallback-scan"
 
@@ -211,8 +212,8 @@ class FallbackScreen(DeskScreen):
             style = "bold red" if d and d.warn else ""
             due = (f"{d.due_on:%Y-%m-%d}" + ("（暂定）" if d.provisional else "")) if d else ""
             kind = d.kind.label if d else ("已告知待补正" if str(e.state) == "待补正" else "")
-            table.add_row(e.number, e.name, e.applicant_name, str(e.state), kind, due,
-                          Text(days_text(d.days_left), style=style) if d else "", "、".join(e.outstanding),
+            table.add_row(e.number, clip(e.name, 16), clip(e.applicant_name, 14), str(e.state), kind, due,
+                          Text(days_text(d.days_left), style=style) if d else "", clip("、".join(e.outstanding), 20),
                           key=e.number)
         lapsing = sum(1 for e in entries if e.deadline and e.deadline.warn)
         self.query_one("#fallback-queue").border_title = f"待补正 / 容缺 {len(entries)} 件" + (

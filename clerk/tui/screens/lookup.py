@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.fit import clip
 
 _NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
 #: audit action codes (clerk.cases / clerk.store) as the history shows them
@@ -104,9 +105,8 @@ class LookupScreen(Screen):
         table.clear()
         for c in event.cases:
             due = f"{c.due_on:%Y-%m-%d}" + ("（暂定）" if c.due_provisional else "") if c.due_on else ""
-            name = c.name if len(c.name) <= 14 else c.name[:13] + "…"
             table.add_row(
-                c.number, name, c.applicant_name, c.applicant_id_masked, c.phone_masked, str(c.state), due,
+                c.number, clip(c.name, 16), clip(c.applicant_name, 14), c.applicant_id_masked, c.phone_masked, str(c.state), due,
                 key=c.number,
             )
         banner = self.query_one(Banner)

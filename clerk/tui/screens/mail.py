@@ -23,6 +23,7 @@ from clerk.tui.messages import Failed
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
+from clerk.tui.widgets.fit import clip
 
 FILTERS = [("全部在途", "open"), ("结果寄递", "outbound"), ("材料揽收", "inbound"), ("已退回待跟进", "follow_up"),
            ("全部（含已完成）", "all")]
@@ -42,14 +43,14 @@ def _query(desk: Any, which: str) -> list[Any]:
 
 class MailScreen(DeskScreen):
     BINDINGS = [
-        Binding("escape", "back", "返回", id="mail.back"),
+        Binding("escape", "back", "返回", id="mail.back", show=False),
         Binding("f11", "refresh", "刷新", id="mail.refresh"),
-        Binding("f6", "deliver", "妥投/收到", id="mail.deliver"),
+        Binding("f6", "deliver", "妥投", id="mail.deliver"),
         Binding("f7", "return_item", "退回", id="mail.return"),
         Binding("f8", "requeue", "重寄", id="mail.requeue"),
-        Binding("f9", "manifest", "打印交寄清单", id="mail.manifest"),
-        Binding("f4", "export", "导出CSV", id="mail.export"),
-        Binding("f2", "focus_waybill", "邮件号", id="mail.waybill"),
+        Binding("f9", "manifest", "交寄清单", id="mail.manifest"),
+        Binding("f4", "export", "导出", id="mail.export"),
+        Binding("f2", "focus_waybill", "邮件号", id="mail.waybill", show=False),
     ]
     AUTO_FOCUS = "#mail-waybill"
 
@@ -191,8 +192,8 @@ class MailScreen(DeskScreen):
             for i in event.result:
                 when = f"{i.pickup_on:%m-%d} {i.pickup_from}-{i.pickup_to}" if i.pickup_on else ""
                 status = Text(i.status_label, style="bold red" if i.follow_up else "")
-                table.add_row(i.direction.label, i.case_number, i.recipient, mask_phone(i.phone), i.address,
-                              i.contents, when, i.waybill or "", status, key=str(i.id))
+                table.add_row(i.direction.label, i.case_number, clip(i.recipient, 14), mask_phone(i.phone),
+                              clip(i.address, 16), clip(i.contents, 10), when, i.waybill or "", status, key=str(i.id))
             return
         if event.action in ("manifest", "export"):
             banner.show(str(event.result), "ok")

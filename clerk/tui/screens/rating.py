@@ -20,6 +20,7 @@ from clerk.tui.messages import Failed
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
+from clerk.tui.widgets.fit import clip
 
 RATINGS = [(r, r) for r in ("非常满意", "满意", "基本满意", "不满意", "非常不满意")]
 
@@ -102,7 +103,7 @@ class RatingScreen(DeskScreen):
             table.clear()
             for f in event.result:
                 style = "bold red" if f.days_left <= 2 else ""
-                table.add_row(f.number, f.name, str(f.rating), f.comment, f"{f.due_on:%Y-%m-%d}",
+                table.add_row(f.number, clip(f.name, 16), str(f.rating), clip(f.comment, 20), f"{f.due_on:%Y-%m-%d}",
                               Text(days_text(f.days_left), style=style), key=f.number)
         elif event.action == "open":
             view = event.result
