@@ -474,14 +474,17 @@ class IntakeScreen(Screen):
     @on(Submitted)
     def _submitted(self, event: Submitted) -> None:
         view = event.view
-        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{view.state}），正在打印……", "ok")
+        items = "".join(f"；{child.number} {child.name}：{child.state}" for child in view.children)
+        self._saved_items = {view.number: items}  # a bundle's items stay in the banner after printing
+        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{view.state}）{items}，正在打印……", "ok")
         self.action_new_visit(keep_banner=True)
         self.app.print_case(self, view.number)
 
     @on(Printed)
     def _printed(self, event: Printed) -> None:
         level = "ok" if all(r.ok for r in event.results) else "warning"
-        self.query_one(Banner).show(f"受理编号 {event.number}：{self.app.describe_print(event.results)}", level)
+        items = getattr(self, "_saved_items", {}).get(event.number, "")
+        self.query_one(Banner).show(f"受理编号 {event.number}：{self.app.describe_print(event.results)}{items}", level)
 
     @on(Kept)
     def _kept(self, event: Kept) -> None:
