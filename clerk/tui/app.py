@@ -284,8 +284,10 @@ class ClerkApp(App[None]):
         from clerk.store.numbering import parse_number
 
         if isinstance(focused, Input):
-            # the longest tail of the field that the burst typed (a max_length field drops the rest)
-            cut = next((k for k in range(len(burst), 0, -1) if focused.value.endswith(burst[:k])), 0)
+            # the longest tail of the field that the burst typed (a max_length field drops the rest;
+            # a field that drops separators, e.g. the ID number, says how the burst landed)
+            landed = getattr(focused, "typed_form", lambda text: text)(burst)
+            cut = next((k for k in range(len(landed), 0, -1) if focused.value.endswith(landed[:k])), 0)
             if cut:
                 focused.value = focused.value[: len(focused.value) - cut]
         undo = getattr(self.screen, "undo_keys_since", None)

@@ -84,7 +84,11 @@ async def test_every_reason_is_readable_at_80_columns(make_app):
         assert "校验位应为3，当前为4" in region_text(app, screen.query_one("#id-feedback"))
         assert "手机号码应为11位，当前为10位" in region_text(app, screen.query_one("#phone-feedback"))
         verdict = region_text(app, screen.query_one("#verdict"))
-        assert "联系电话：手机号码应为11位，当前为10位" in verdict
+        assert "申请人待补3处（2处见栏下提示）" in verdict  # the two reasons above are not cut here
+        assert "选择EMS邮寄时必须填写邮寄地址" in verdict  # the one without a field of its own, whole
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        assert "联系电话：手机号码应为11位，当前为10位" in region_text(app, screen.query_one("#verdict"))
 
 
 async def test_a_capped_supply_by_date_is_refused_when_typed_with_the_rule(make_app, calendar):

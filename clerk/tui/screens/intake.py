@@ -408,7 +408,8 @@ class IntakeScreen(Screen):
     def _refresh_verdict(self) -> None:
         if not self.is_mounted:
             return
-        self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item)
+        inline = tuple(self.query_one(ApplicantForm).inline_reasons())
+        self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item, inline)
         self.tick_header()
         if self._restored:
             self.keep_open_visit()  # every change on disk at once: a small file, well under a frame

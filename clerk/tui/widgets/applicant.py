@@ -33,6 +33,13 @@ class IdInput(Input):
             super().__init__()
             self.text = text
 
+    @staticmethod
+    def typed_form(text: str) -> str:
+        """What typing ``text`` leaves in this field."""
+        from clerk.identity.check import normalise
+
+        return "".join(c for c in normalise(_SEPARATORS.sub("", text)) if c.isascii() and c.isalnum())
+
     def replace(self, text: str, start: int, end: int) -> None:
         from clerk.identity.check import normalise
 
@@ -186,10 +193,19 @@ class ApplicantForm(Vertical):
             if value:
                 self.query_one(f"#{widget_id}", Input).value = value
 
+    #: the reasons shown whole under their fields right now (feedback id → reason)
+    inline: dict[str, str]
+
+    def inline_reasons(self) -> list[str]:
+        return list(getattr(self, "inline", {}).values())
+
     def _show(self, target: str, value: str, check, *, complete: bool) -> bool:
         """Show the check's outcome under the field; True when the value passed."""
         feedback = self.query_one(target, Static)
         feedback.remove_class("-bad", "-good")
+        if not hasattr(self, "inline"):
+            self.inline = {}
+        self.inline.pop(target, None)
         if not value:
             feedback.update("")
             return False
@@ -201,6 +217,7 @@ class ApplicantForm(Vertical):
         elif complete:
             feedback.update(f"✖{result.reason}")  # no space: a long reason wraps after the mark
             feedback.add_class("-bad")
+            self.inline[target] = result.reason
         else:
             feedback.update(f"已输入 {len(value)} 位")
         return False

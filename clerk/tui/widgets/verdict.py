@@ -6,6 +6,8 @@ come from ``clerk.cases.domain``.
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
@@ -31,20 +33,23 @@ class VerdictPanel(Static):
 
     _shown: object = None
 
-    def show(self, verdict: Verdict | None, applicant_problems: list[str], item: object | None) -> None:
+    def show(self, verdict: Verdict | None, applicant_problems: list[str], item: object | None,
+             inline: tuple[str, ...] = ()) -> None:
+        """``inline``: reasons the form already shows whole under their fields (the compact
+        form at 80 columns counts those instead of repeating them)."""
         # Redraw only when something visible changed: every keystroke in the
         # applicant form lands here, and an update costs a layout pass.
         compact = self.screen.has_class("-narrow")
-        key = (verdict, tuple(applicant_problems), getattr(item, "code", None), compact)
+        key = (verdict, tuple(applicant_problems), getattr(item, "code", None), compact, tuple(inline))
         if key == self._shown:
             return
         self._shown = key
-        self._args = (verdict, applicant_problems, item)
+        self._args = (verdict, applicant_problems, item, inline)
         if verdict is None:
             self.update(Text("请先选定事项（F2）", style="dim"))
             return
         if compact:
-            self.update(Group(*_compact(verdict, applicant_problems, item)))
+            self.update(Group(*_compact(verdict, applicant_problems, item, inline)))
             return
         title, style = _STATE_STYLE[verdict.state]
         parts: list[Text] = [Text(title, style=style)]
@@ -84,7 +89,8 @@ def _outcomes(verdict: Verdict, item: object | None) -> list[str]:
     return labels
 
 
-def _compact(verdict: Verdict, applicant_problems: list[str], item: object | None) -> list[Text]:
+def _compact(verdict: Verdict, applicant_problems: list[str], item: object | None,
+             inline: tuple[str, ...] = ()) -> list[Text]:
     """The verdict in a few lines (80 columns): the checklist beside it shows each material's status."""
     title, style = _STATE_STYLE[verdict.state]
     head = Text(title, style=style)
@@ -92,11 +98,17 @@ def _compact(verdict: Verdict, applicant_problems: list[str], item: object | Non
         head.append(f"：缺{len(verdict.missing)}项（未核{len(verdict.pending)}项）", style="")
     if verdict.tolerated:
         head.append(f" 容缺{len(verdict.tolerated)}项", style="yellow")
-    parts = [head, Text("F10：" + "/".join(_outcomes(verdict, item)), style="bold")]
+    short = [re.sub(r"（.*?）", "", label) for label in _outcomes(verdict, item)]
+    parts = [head, Text("F10：" + "/".join(short), style="bold")]
     parts.extend(Text(f"✖ {problem}", style="red") for problem in verdict.problems)
     if applicant_problems:
-        parts.append(Text(f"申请人待补 {len(applicant_problems)} 处：", style="bold"))
-        parts.extend(Text(f"·{problem}", style="red") for problem in applicant_problems)
+        beside = [p for p in applicant_problems if any(reason and reason in p for reason in inline)]
+        rest = [p for p in applicant_problems if p not in beside]
+        head = Text(f"申请人待补 {len(applicant_problems)} 处", style="bold")
+        if beside:
+            head.append(f"（{len(beside)} 处见栏下提示）", style="")
+        parts.append(head)
+        parts.extend(Text(f"·{problem}", style="red") for problem in rest)
     return parts
 
 
