@@ -164,7 +164,7 @@ class ComplaintsScreen(Screen):
         self.numbers = [c.number for c in message.complaints]
         for c in message.complaints:
             due = f"{c.due_on:%Y-%m-%d}" + ("（逾期）" if c.overdue_on(message.today) else "")
-            table.add_row(c.number, clip(c.category, 10), clip(c.summary, 30), c.owner_name, clip(c.department or "—", 12), c.state.value, due)
+            table.add_row(c.number, clip(c.category, 10), clip(c.summary, 30), c.owner_name, clip(c.department or "—", 20), c.state.value, due)
         if message.done:
             self.query_one(Banner).show(message.done, "info")
             for key in ("summary", "name", "phone", "case"):
