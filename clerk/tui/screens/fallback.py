@@ -64,7 +64,8 @@ class FallbackScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#fallback-queue", DataTable)
-        table.add_columns("受理编号", "事项", "申请人", "状态", "期限", "到期日", "剩余", "尚缺材料")
+        # what the desk works by first (fits 80 columns); the rest scrolls in from the right
+        table.add_columns("受理编号", "申请人", "剩余", "到期日", "尚缺材料", "事项", "状态", "期限")
         self.query_one("#fallback-materials").border_title = "材料（空格勾选已收到）"
         self.action_refresh()
 
@@ -212,8 +213,8 @@ class FallbackScreen(DeskScreen):
             style = "bold red" if d and d.warn else ""
             due = (f"{d.due_on:%Y-%m-%d}" + ("（暂定）" if d.provisional else "")) if d else ""
             kind = d.kind.label if d else ("已告知待补正" if str(e.state) == "待补正" else "")
-            table.add_row(e.number, clip(e.name, 16), clip(e.applicant_name, 14), str(e.state), kind, due,
-                          Text(days_text(d.days_left), style=style) if d else "", clip("、".join(e.outstanding), 20),
+            table.add_row(e.number, clip(e.applicant_name, 14), Text(days_text(d.days_left), style=style) if d else "",
+                          due, clip("、".join(e.outstanding), 20), clip(e.name, 16), str(e.state), kind,
                           key=e.number)
         lapsing = sum(1 for e in entries if e.deadline and e.deadline.warn)
         self.query_one("#fallback-queue").border_title = f"待补正 / 容缺 {len(entries)} 件" + (
