@@ -70,7 +70,8 @@ class MailScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#mail-items", DataTable)
-        table.add_columns("类别", "受理编号", "收/寄件人", "电话", "地址", "内件", "揽收时间", "邮件号", "状态")
+        # what the station works by first (fits 80 columns); the rest scrolls in from the right
+        table.add_columns("受理编号", "收/寄件人", "状态", "邮件号", "类别", "电话", "地址", "内件", "揽收时间")
         self.action_refresh()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mail")
@@ -192,8 +193,8 @@ class MailScreen(DeskScreen):
             for i in event.result:
                 when = f"{i.pickup_on:%m-%d} {i.pickup_from}-{i.pickup_to}" if i.pickup_on else ""
                 status = Text(i.status_label, style="bold red" if i.follow_up else "")
-                table.add_row(i.direction.label, i.case_number, clip(i.recipient, 14), mask_phone(i.phone),
-                              clip(i.address, 16), clip(i.contents, 10), when, i.waybill or "", status, key=str(i.id))
+                table.add_row(i.case_number, clip(i.recipient, 14), status, i.waybill or "", i.direction.label,
+                              mask_phone(i.phone), clip(i.address, 16), clip(i.contents, 10), when, key=str(i.id))
             return
         if event.action in ("manifest", "export"):
             banner.show(str(event.result), "ok")
