@@ -60,3 +60,22 @@ async def test_one_key_takes_a_returning_applicants_details(make_app, case_servi
         assert (taken.name, taken.id_number, taken.phone, taken.address) == ("赵六", ID_NUMBER, "13912345678", "济南市")
         assert intake.applicant_problems() == []
         assert len(_views(case_service)) == 1
+
+
+@pytest.mark.asyncio
+async def test_the_view_shows_in_the_case_history_in_chinese(make_app, case_service, catalog):
+    from clerk.cases.domain import ApplicantKind
+    from clerk.cases.returning import previous_applicant
+
+    from .support import screen_text
+
+    number = saved_case(case_service, catalog, "赵六")
+    user = case_service.authenticate(CLERK_ID, CLERK_PASSWORD)
+    previous_applicant(case_service, user, 7, ApplicantKind.PERSON, ID_NUMBER)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pilot.press("f5", *number, "enter")
+        await settle(pilot)
+        assert "调阅申请人信息" in screen_text(app)

@@ -28,6 +28,7 @@ _ACTIONS = {
     "mail_queue": "待寄出", "mail_hand_over": "交寄EMS", "mail_deliver": "已签收", "mail_return": "邮件退回",
     "mail_requeue": "重新寄出", "pick_up": "窗口领取", "pickup_schedule": "预约取件", "close": "办结",
     "rate": "评价", "reprint_queue": "申请补打", "print": "打印通知书", "deadline_recompute": "重算期限",
+    "view": "调阅申请人信息（老申请人带入）",
 }
 
 
