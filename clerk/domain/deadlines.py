@@ -57,26 +57,44 @@ def running(deadlines: list[Deadline] | tuple[Deadline, ...]) -> Deadline | None
 SUPPLY_DEFAULT_DAYS = 5  # the date offered first when a clerk marks a material 容缺
 
 
-def supply_by(calendar: WorkCalendar, today: date, text: str = "") -> tuple[DueDate | None, str]:
+def supply_by(
+    calendar: WorkCalendar, today: date, text: str = "", promised_days: int | None = None
+) -> tuple[DueDate | None, str]:
     """The supply-by date a 容缺 applicant promises, typed as a date or a number of working days.
 
-    Empty text gives the default offer.  Returns the date (with its provisional
-    flag) or ``None`` and the reason, in Chinese.
+    Empty text gives the default offer (never past the limit).  With
+    ``promised_days``, a date later than the item's promised completion date is
+    refused with the rule and the latest date it allows (the supply deadline
+    is capped there, see ``due_date``).  Returns the date (with its
+    provisional flag) or ``None`` and the reason, in Chinese.
     """
     text = text.strip()
+    limit = calendar.add_working_days(today, promised_days) if promised_days else None
     if not text or (text.isdigit() and len(text) <= 3):
         days = int(text) if text else SUPPLY_DEFAULT_DAYS
         if days <= 0:
             return None, "工作日天数必须大于 0"
-        return calendar.add_working_days(today, days), ""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None, "请输入日期（如 2026-12-01）或工作日天数（如 5）"
-    if day <= today:
-        return None, "补交日期必须晚于今天"
-    counted = calendar.count_working_days(today, day)
-    return DueDate(day, counted.provisional, counted.missing_years), ""
+        due = calendar.add_working_days(today, days)
+        if not text and limit is not None and limit.date < due.date:
+            return limit, ""
+    else:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return None, "请输入日期（如 2026-12-01）或工作日天数（如 5）"
+        if day <= today:
+            return None, "补交日期必须晚于今天"
+        counted = calendar.count_working_days(today, day)
+        due = DueDate(day, counted.provisional, counted.missing_years)
+    if limit is not None and due.date > limit.date:
+        return None, supply_limit_reason(promised_days or 0, limit)
+    return due, ""
+
+
+def supply_limit_reason(promised_days: int, limit: DueDate) -> str:
+    """Why a supply-by date is refused: the rule, and the latest date it allows."""
+    return (f"补交日期不能晚于承诺办结日期：本事项承诺 {promised_days} 个工作日办结，"
+            f"最晚可约定 {limit.date:%Y-%m-%d}")
 
 
 def provisional_note(due: DueDate) -> str:

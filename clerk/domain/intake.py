@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from clerk.catalog.model import Checklist, ChecklistEntry, Delivery, Need
+from clerk.catalog.model import Checklist, ChecklistEntry, Delivery, Material, MaterialForm, Need
 
 
 class MaterialStatus(StrEnum):
@@ -176,6 +176,13 @@ def requirements(checklist: Checklist) -> tuple[Requirement, ...]:
     return tuple(Requirement(tuple(groups[k])) for k in order)
 
 
+def satisfies(material: Material, status: MaterialStatus) -> bool:
+    """A mark meets the material: received (a copy does not stand in for a 原件) or not applicable."""
+    if status is MaterialStatus.COPY:
+        return material.form is not MaterialForm.ORIGINAL
+    return status.received or status is MaterialStatus.NOT_APPLICABLE
+
+
 def assess(checklist: Checklist, marks: dict[str, MaterialMark]) -> Verdict:
     """The verdict on a visit's materials (the live panel at the window)."""
     missing: list[Requirement] = []
@@ -184,7 +191,7 @@ def assess(checklist: Checklist, marks: dict[str, MaterialMark]) -> Verdict:
     problems: list[str] = []
     for req in requirements(checklist):
         statuses = {e.material.key: marks.get(e.material.key, MaterialMark()).status for e in req.entries}
-        if any(s.received or s is MaterialStatus.NOT_APPLICABLE for s in statuses.values()):
+        if any(satisfies(e.material, statuses[e.material.key]) for e in req.entries):
             continue
         tolerated_entries = [e for e in req.entries if statuses[e.material.key] is MaterialStatus.TOLERATED]
         if tolerated_entries:

@@ -154,6 +154,7 @@ class IntakePreview:
     documents: tuple[NoticeKind, ...]
     problems: tuple[str, ...] = ()
     children: tuple[tuple[str, str, CaseState], ...] = field(default_factory=tuple)  # code, name, state
+    child_deadlines: tuple[tuple[Deadline, ...], ...] = field(default_factory=tuple)  # per child, as children
 
     @property
     def ok(self) -> bool:

@@ -152,6 +152,7 @@ class CaseService(LifecycleOperations):
             code=plan.code, name=plan.name, outcome=outcome, state=plan.state, verdict=plan.verdict,
             received_at=received_at, deadlines=tuple(plan.deadlines), documents=tuple(plan.documents),
             problems=tuple(problems), children=tuple((c.code, c.name, c.state) for c in plan.children),
+            child_deadlines=tuple(tuple(c.deadlines) for c in plan.children),
         )
 
     def submit(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,

@@ -30,14 +30,17 @@ from clerk.tui.widgets.banner import Banner, Level
 class ClerkApp(App[None]):
     CSS_PATH = "clerk.tcss"
     TITLE = "clerk 综合受理窗口"
-    COMMANDS = App.COMMANDS | {lambda: _clerk_commands()}
+    COMMANDS = {lambda: _clerk_commands()}  # no Textual system commands: they are in English
     ENABLE_COMMAND_PALETTE = True
+    #: every screen gets -narrow below 100 columns (80×24 terminals) and -wide from 100 (120×36)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
+        Binding("ctrl+p", "command_palette", "搜索操作", id="clerk.palette", show=False, priority=True),
         Binding("f1", "help", "帮助", id="clerk.help"),
         Binding("f5", "lookup", "查询", id="clerk.lookup"),
         Binding("f12", "navigate", "切换", id="clerk.navigate"),
         *go_bindings(),
-        Binding("ctrl+q", "quit", "退出", id="clerk.quit", priority=True),
+        Binding("ctrl+q", "quit", "退出", id="clerk.quit", priority=True, show=False),  # F1 lists it; the footer keeps room
         Binding("ctrl+backslash", "sign_out", "注销（换人登录）", id="clerk.sign_out", show=False),
     ]
     #: Roles that may sign in (None: every role).  ``SupervisorApp`` narrows it.
@@ -67,7 +70,9 @@ class ClerkApp(App[None]):
         open_log(self.state.log_path)  # unexpected errors: details (masked) there, a sentence on screen
         self.keymap = dict(keymap or {})
         self.notes = notes  # startup warnings (e.g. unknown keymap ids)
-        self.scanner = ScanDetector(prefix=services.settings.scanner_prefix, clock=key_clock)
+        self.scanner = ScanDetector(
+            prefix=services.settings.scanner_prefix, clock=key_clock, hall=services.settings.hall.code
+        )
         self.retry_interval = retry_interval
         self.dashboard_refresh = dashboard_refresh
         self.home: Any = None  # the screen the signed-in role lands on (bottom of the stack)
@@ -106,6 +111,12 @@ class ClerkApp(App[None]):
             self.services.cases
         except Exception as exc:
             self.post_message(Failed("store", exc, banner_text(exc)))
+        # The catalog, its search index and the libraries are loaded for good: move them out of
+        # the garbage collector's sight, or every full collection walks them all on the UI thread
+        # (250–400 ms measured: a stall in the middle of a clerk's typing).
+        import gc
+
+        gc.freeze()
 
     def on_catalog_loaded(self, event: CatalogLoaded) -> None:
         self.catalog = event.catalog
@@ -275,6 +286,38 @@ class ClerkApp(App[None]):
             self.notify(printable(text, 600), severity="error" if level == "error" else "information", markup=False)
 
     # -- keys: help, lookup, scanner -------------------------------------
+    # -- quitting ----------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Ctrl+Q: with a visit half-entered, ask first (the visit is kept on this machine)."""
+        from clerk.tui.screens.quit import QuitScreen
+
+        if isinstance(self.screen, QuitScreen):
+            return
+        what = getattr(self.home, "open_visit_summary", lambda: None)() if self.user is not None else None
+        if not what:
+            self.exit()
+            return
+        keep = getattr(self.home, "keep_open_visit", None)
+        if keep is not None:
+            keep()  # on disk now, whatever happens next
+
+        def answered(quit_: bool | None) -> None:
+            if quit_:
+                self.exit()
+
+        self.push_screen(QuitScreen(what), answered)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's English toast, said in Chinese."""
+        key = self.keymap.get("clerk.quit", "ctrl+q")
+        self.show_banner(f"退出请按 {key}（ctrl+c 不会退出）", "info")
+
+    def action_command_palette(self) -> None:
+        from clerk.tui.widgets.chinese import ClerkCommandPalette
+
+        if self.use_command_palette and not ClerkCommandPalette.is_open(self):
+            self.push_screen(ClerkCommandPalette())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lookup", "navigate", "go", "sign_out") and self.user is None:
             return False  # nothing to look up before signing in (hidden from the footer)
@@ -300,7 +343,7 @@ class ClerkApp(App[None]):
             self.last_key = self.idle_clock()
             if event.key == "enter":
                 burst = self.scanner.pending
-                scanned = self.scanner.enter()
+                scanned = self.scanner.enter(getattr(self.screen, "expects_scan", None))
                 if scanned is not None:
                     event.prevent_default()
                     event.stop()
@@ -325,8 +368,10 @@ class ClerkApp(App[None]):
         from clerk.store.numbering import parse_number
 
         if isinstance(focused, Input):
-            # the longest tail of the field that the burst typed (a max_length field drops the rest)
-            cut = next((k for k in range(len(burst), 0, -1) if focused.value.endswith(burst[:k])), 0)
+            # the longest tail of the field that the burst typed (a max_length field drops the rest;
+            # a field that drops separators, e.g. the ID number, says how the burst landed)
+            landed = getattr(focused, "typed_form", lambda text: text)(burst)
+            cut = next((k for k in range(len(landed), 0, -1) if focused.value.endswith(landed[:k])), 0)
             if cut:
                 focused.value = focused.value[: len(focused.value) - cut]
         undo = getattr(self.screen, "undo_keys_since", None)

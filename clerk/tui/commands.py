@@ -15,6 +15,19 @@ PREFIXES = ("clerk.", "intake.", "checklist.", "lookup.", "signin.", "fallback."
             "dashboard.", "complaints.")
 
 
+_KEY_NAMES = {"backslash": "\\", "escape": "esc", "plus": "+", "minus": "−", "equals_sign": "=", "space": "空格",
+              "enter": "回车"}
+
+
+def key_display(keys: str) -> str:
+    """``ctrl+backslash,escape`` as a clerk reads it: ``ctrl+\\ / esc``."""
+    shown = []
+    for key in keys.split(","):
+        parts = key.strip().split("+")
+        shown.append("+".join(_KEY_NAMES.get(p, p) for p in parts))
+    return " / ".join(shown)
+
+
 def clerk_actions(screen) -> list[tuple[str, str, DOMNode, str]]:
     """(title, key, node, action) for the app, the screen and its widgets."""
     app = screen.app
@@ -25,7 +38,7 @@ def clerk_actions(screen) -> list[tuple[str, str, DOMNode, str]]:
             if not binding.id or not binding.id.startswith(PREFIXES) or binding.id in seen:
                 continue
             seen.add(binding.id)
-            key = app.keymap.get(binding.id, binding.key)
+            key = key_display(app.keymap.get(binding.id, binding.key))
             found.append((binding.description, key, node, binding.action))
     return found
 

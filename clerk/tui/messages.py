@@ -89,3 +89,11 @@ def banner_text(error: BaseException) -> str:
     from clerk.incidents import report
 
     return report(error)  # one sentence; the details (masked) go to the log file
+
+
+class ApplicantFound(Message):
+    """A checked ID number / credit code belongs to an earlier case's applicant."""
+
+    def __init__(self, id_number: str, applicant: Any, number: str) -> None:
+        super().__init__()
+        self.id_number, self.applicant, self.number = id_number, applicant, number

@@ -175,9 +175,15 @@ class Services:
         """Print the queued notices of a case; returns the printer's outcomes."""
         return self.printer.print_case(self.cases, number, user, window)
 
-    def reprint(self, number: str, user: Any, window: int) -> list[Any]:
-        """Queue a 补打 of the case's notices and print them."""
-        return self.printer.reprint_case(self.cases, number, user, window)
+    def previous_applicant(self, user: Any, window: int | None, kind: Any, id_number: str) -> Any:
+        """A returning applicant's details from their latest case (audited), or None."""
+        from clerk.services.returning import previous_applicant
+
+        return previous_applicant(self.cases, user, window, kind, id_number)
+
+    def reprint(self, number: str, user: Any, window: int, kinds: Any = None) -> list[Any]:
+        """Queue a 补打 of the case's notices (all, or ``kinds``) and print them."""
+        return self.printer.reprint_case(self.cases, number, user, window, kinds=kinds)
 
     def describe_print(self, results: list[Any]) -> str:
         from clerk.integration.printing import describe

@@ -257,6 +257,41 @@ class WindowState:
     def saved(self, visit: PendingVisit) -> None:
         (self.pending_dir / f"{visit.key}.json").unlink(missing_ok=True)
 
+    # -- the visit being entered (back after a crash or a quit) ---------
+    def _open_path(self, clerk_id: str) -> Path:
+        safe = "".join(c if c.isalnum() else "_" for c in clerk_id)
+        return self.root / "open" / f"{safe}.json"
+
+    def keep_open(self, clerk_id: str, draft: IntakeDraft) -> None:
+        """The clerk's half-entered visit, as typed so far (``draft.code`` may be empty),
+        sealed under the hall key and bound to its clerk like a kept visit."""
+        data = {"clerk_id": clerk_id, "draft": draft_to_dict(draft)}
+        data["seal"] = seal(self._hall_key(), data, b"clerk.open")
+        self._write(self._open_path(clerk_id), json.dumps(data, ensure_ascii=False, indent=1))
+
+    def open_visit(self, clerk_id: str) -> IntakeDraft | None:
+        """The visit ``clerk_id`` left half-entered on this machine, if any (a file whose
+        seal fails is set aside, never shown)."""
+        path = self._open_path(clerk_id)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        try:
+            given = data.pop("seal")
+            if data.get("clerk_id") != clerk_id or not hmac.compare_digest(
+                    str(given), seal(self._hall_key(), data, b"clerk.open")):
+                raise ValueError("seal")
+            return draft_from_dict(data["draft"])
+        except StateError:
+            return None  # no hall key here: leave the file for when there is one
+        except Exception:  # noqa: BLE001 - forged or damaged: set aside like a pending file
+            self._reject(path)
+            return None
+
+    def drop_open(self, clerk_id: str) -> None:
+        self._open_path(clerk_id).unlink(missing_ok=True)
+
     def _write(self, path: Path, text: str) -> None:
         # write-then-rename: a crash never leaves half a draft behind; only this account reads it
         for folder in (self.root, path.parent):

@@ -98,3 +98,30 @@ def test_supply_by_takes_a_date_or_working_days_and_flags_unpublished_years():
     assert supply_by(calendar, today, "2026-11-25") == (None, "补交日期必须晚于今天")
     assert supply_by(calendar, today, "0")[0] is None
     assert supply_by(calendar, today, "明天")[1].startswith("请输入日期")
+
+
+def test_a_supply_by_date_past_the_promised_completion_is_refused_with_the_rule():
+    from datetime import date
+
+    from clerk.calendar import WorkCalendar
+    from clerk.domain.deadlines import supply_by
+
+    calendar = WorkCalendar.load(None)
+    today = date(2026, 12, 2)  # a Wednesday
+    limit = calendar.add_working_days(today, 3).date
+    assert supply_by(calendar, today, "3", promised_days=3)[0].date == limit
+    due, problem = supply_by(calendar, today, "20", promised_days=3)
+    assert due is None
+    assert "承诺 3 个工作日" in problem and f"{limit:%Y-%m-%d}" in problem
+    assert supply_by(calendar, today, f"{limit:%Y-%m-%d}", promised_days=3)[0].date == limit
+    assert supply_by(calendar, today, "", promised_days=3)[0].date == limit  # the offer never passes the limit
+    assert supply_by(calendar, today, "20")[0] is not None  # without the rule, as before
+
+
+def test_a_copy_does_not_stand_in_for_an_original():
+    original = Material(key="id", name="身份证", form=MaterialForm.ORIGINAL, copies=1, need=Need.REQUIRED,
+                        tolerable=False, requirement="原件", alt_group=None)
+    checklist = Checklist("v", ("X",), (), (ChecklistEntry(original, ("X",)),))
+    copy = {"id": MaterialMark(MaterialStatus.COPY, 1)}
+    assert assess(checklist, copy).state is VerdictState.INCOMPLETE
+    assert assess(checklist, {"id": MaterialMark(MaterialStatus.ORIGINAL, 1)}).state is VerdictState.COMPLETE

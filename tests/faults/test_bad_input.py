@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,24 +120,41 @@ def test_any_key_stream_is_handled(events, prefix):
 
 
 @FAST
-@given(st.lists(st.tuples(st.sampled_from("0123456789-SF"), st.floats(0.0005, 0.02)), min_size=8, max_size=30),
+@given(st.dates(date(2000, 1, 1), date(9999, 12, 31)), st.integers(1, 99999), st.lists(st.floats(0.0005, 0.02), min_size=30, max_size=30),
        st.floats(0.0, 0.02), st.lists(st.sampled_from("abc12"), max_size=5), st.floats(0.3, 2.0))
-def test_a_scanner_burst_after_typing_returns_exactly_the_burst(burst, before_enter, typed, pause):
-    """Slow typing, a pause, then a scanner burst: the burst (and only it) is the scan."""
+def test_a_scanner_burst_after_typing_returns_exactly_the_burst(day, serial, gaps, before_enter, typed, pause):
+    """Slow typing, a pause, then a scanner burst of a case number: the burst (and only it) is the scan."""
+    from clerk.store.numbering import format_number
     from clerk.tui.scanner import ScanDetector
 
+    number = format_number(day, "SF", serial)
     now = [0.0]
-    detector = ScanDetector(clock=lambda: now[0])
+    detector = ScanDetector(clock=lambda: now[0], hall="SF")
     for char in typed:  # a clerk typing, 300 ms between keys
         now[0] += 0.3
         detector.key(char)
     now[0] += pause
-    for char, gap in burst:
+    for char, gap in zip(number, gaps, strict=False):
         now[0] += gap
         detector.key(char)
     now[0] += before_enter
-    assert detector.enter() == "".join(c for c, _ in burst)
+    assert detector.enter() == number
     assert detector.pending == ""
+
+
+@FAST
+@given(st.text(st.sampled_from("0123456789X -"), min_size=1, max_size=30), st.floats(0.0005, 0.02))
+def test_a_device_burst_that_is_no_case_number_is_never_a_scan(burst, gap):
+    """An ID-card reader, a pasted phone, a fast password: fast, but not a case number of this hall."""
+    from clerk.tui.scanner import ScanDetector
+
+    now = [0.0]
+    detector = ScanDetector(clock=lambda: now[0], hall="SF")
+    for char in burst:
+        now[0] += gap
+        detector.key(char)
+    now[0] += gap
+    assert detector.enter() is None
 
 
 # -- a whole draft at the intake door (CaseService.preview) ----------------------------------------

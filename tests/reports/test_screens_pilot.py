@@ -106,7 +106,7 @@ async def test_complaint_desk_logs_and_the_owner_replies(store, service, dashboa
         assert len(rows) == 1 and rows[0][1:4] == ["很难办", "开饭店跑了三次还没办成", "孙主任"]
         assert rows[0][6] == "2026-12-09"  # 10 working days after Wed 25 Nov
         screen.query_one("#complaint-note", Input).value = "区市场监督管理局"
-        await pilot.press("f5")
+        await pilot.press("f9")
         await _settle(pilot)
         assert _cells(screen.query_one("#complaint-list", DataTable))[0][4:6] == ["区市场监督管理局", "已转办"]
     assert desk.get(rows[0][0]).owner_id == "s02"

@@ -14,21 +14,35 @@ CLERK_ID, CLERK_PASSWORD, CLERK_NAME = "w07", "demo1234", "王小红"
 
 class KeyClock:
     """Time as the scanner detector sees it: a human types 150 ms apart,
-    a scanner 3 ms apart (tests switch with ``scanner()``)."""
+    a scanner 3 ms apart (tests switch with ``scanner()``), or each key after a
+    delay drawn from a distribution (``device()`` 5–20 ms, ``person()`` 120–250 ms)."""
 
     def __init__(self) -> None:
+        import random
+
         self.now, self.step = 1000.0, 0.15
+        self.spread: tuple[float, float] | None = None
+        self.random = random.Random(13)
 
     def __call__(self) -> float:
-        self.now += self.step
+        self.now += self.random.uniform(*self.spread) if self.spread else self.step
         return self.now
+
+    def device(self) -> None:
+        """A card reader, QR reader or scanner in keyboard mode: 5–20 ms a key."""
+        self.now += 1.0
+        self.spread = (0.005, 0.020)
+
+    def person(self) -> None:
+        """A clerk at the keyboard: 120–250 ms a key."""
+        self.spread = (0.120, 0.250)
 
     def scanner(self) -> None:
         self.now += 1.0  # the clerk paused before picking up the scanner
-        self.step = 0.003
+        self.step, self.spread = 0.003, None
 
     def human(self) -> None:
-        self.step = 0.15
+        self.step, self.spread = 0.15, None
 
 
 def screen_text(app) -> str:
@@ -38,3 +52,20 @@ def screen_text(app) -> str:
                       color_system=None, legacy_windows=False, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+def region_text(app, widget) -> str:
+    """What the clerk sees inside ``widget``'s region, lines joined and spaces dropped (a reason may wrap)."""
+    from rich.cells import get_character_cell_size
+
+    region = widget.region
+    lines = screen_text(app).splitlines()[region.y : region.y + region.height]
+    found = []
+    for line in lines:
+        cells, column = [], 0
+        for char in line:
+            if region.x <= column < region.x + region.width:
+                cells.append(char)
+            column += get_character_cell_size(char)
+        found.append("".join(cells))
+    return "".join("".join(found).replace("│", "").split())

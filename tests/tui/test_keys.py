@@ -34,7 +34,7 @@ async def test_command_palette_runs_clerk_actions(make_app):
         await sign_in(pilot)
         await pilot.press("ctrl+p")
         await settle(pilot)
-        assert type(app.screen).__name__ == "CommandPalette"
+        assert type(app.screen).__name__ == "ClerkCommandPalette"
         await pilot.press(*"查询")
         await settle(pilot)
         assert "查询（f5）" in screen_text(app)

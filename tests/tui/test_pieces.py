@@ -25,10 +25,10 @@ class Ticks:
         return self.now
 
 
-def feed(detector: ScanDetector, text: str) -> str | None:
+def feed(detector: ScanDetector, text: str, expected=None) -> str | None:
     for ch in text:
         detector.key(ch)
-    return detector.enter()
+    return detector.enter(expected)
 
 
 def test_a_fast_burst_ending_in_enter_is_a_scan():
@@ -41,6 +41,24 @@ def test_human_typing_is_not_a_scan():
 
 def test_a_short_fast_burst_is_not_a_scan():
     assert feed(ScanDetector(clock=Ticks(0.004)), "1234567") is None
+
+
+def test_an_id_card_reader_burst_is_not_a_scan():
+    """18 digits at a device's pace: an ID number for the focused field, not a case number."""
+    assert feed(ScanDetector(clock=Ticks(0.004), hall="SF"), "370112199001017775") is None
+
+
+def test_another_halls_case_number_is_not_a_scan_here():
+    assert feed(ScanDetector(clock=Ticks(0.004), hall="SF"), "20260310-XY-0001") is None
+    assert feed(ScanDetector(clock=Ticks(0.004), hall="SF"), "20260310-sf-0001") == "20260310-sf-0001"
+
+
+def test_a_screen_may_expect_other_scans():
+    """The EMS screen expects waybills: a fast waybill is a scan there, and only there."""
+    waybill = "EA123456785CN"
+    assert feed(ScanDetector(clock=Ticks(0.004)), waybill) is None
+    assert feed(ScanDetector(clock=Ticks(0.004)), waybill, lambda text: text == waybill) == waybill
+    assert feed(ScanDetector(clock=Ticks(0.12)), waybill, lambda text: True) is None
 
 
 def test_a_pause_splits_the_burst():

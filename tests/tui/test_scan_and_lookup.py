@@ -47,18 +47,18 @@ async def test_scan_opens_the_case_wherever_the_focus_is(make_app, case_service,
         assert app.screen.query_one("#applicant-name").value == "王"
 
 
-async def test_garbage_scan_shows_a_banner(make_app, key_clock):
+async def test_a_fast_burst_that_is_no_case_number_stays_in_the_field(make_app, key_clock):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await sign_in(pilot)
         key_clock.scanner()
-        await pilot.press(*"X9#A-12345-ZZ", "enter")
+        await pilot.press(*"X9#A-12345-ZZ")
         key_clock.human()
         await settle(pilot)
         assert type(app.screen).__name__ == "IntakeScreen"
-        assert "扫描内容不是受理编号" in app.screen.query_one("#banner").text
-        assert app.screen.query_one("#search-input").value == ""
+        assert "扫描内容" not in app.screen.query_one("#banner").text
+        assert app.screen.query_one("#search-input").value == "X9#A-12345-ZZ"
 
 
 async def test_typing_fast_is_not_a_scan(make_app, case_service, catalog):
@@ -178,6 +178,9 @@ async def test_reprint_from_the_lookup_queues_a_reprint(make_app, case_service, 
         await pilot.press("f5", *number, "enter")
         await settle(pilot)
         await pilot.press("f9")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChooseScreen"  # which notice?
+        await pilot.press("enter")
         await settle(pilot)
         notices = case_service.get(number).notices
         assert [(n.is_reprint, str(n.status)) for n in notices] == [(False, "printed"), (True, "printed")]
@@ -192,7 +195,7 @@ async def test_reprint_of_a_notice_that_never_printed_retries_the_original(make_
         await sign_in(pilot)
         await pilot.press("f5", *number, "enter")
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("f9", "1")
         await settle(pilot)
         notices = case_service.get(number).notices
         assert [(n.is_reprint, str(n.status)) for n in notices] == [(False, "printed")]
@@ -219,3 +222,49 @@ async def test_printer_off_keeps_the_case_and_says_so(make_app, case_service):
         assert app.screen.query_one("#banner").level == "error"
         (summary,) = case_service.find(PERSON[0])
         assert summary.state is CaseState.ACCEPTED
+
+
+async def test_a_second_scan_in_the_lookup_opens_that_case_and_f9_acts_on_it(make_app, case_service, catalog,
+                                                                             settings, key_clock):
+    from clerk.integration.printing import CasePrinter
+
+    first, second = saved_case(case_service, catalog, "赵六"), saved_case(case_service, catalog, "钱七")
+    for number in (first, second):
+        CasePrinter(settings).print_case(case_service, number)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        for number in (first, second):  # two notices scanned one after the other
+            key_clock.scanner()
+            await pilot.press(*number, "enter")
+            key_clock.human()
+            await settle(pilot)
+        lookup = app.screen
+        assert type(lookup).__name__ == "LookupScreen"
+        assert lookup.query_one("#lookup-input").value == ""  # no “…0001…0002” query left behind
+        assert lookup.view.number == second
+        assert "没有找到" not in lookup.query_one("#banner").text
+        await pilot.press("f9")
+        await pilot.pause()
+        assert second in screen_text(app) and "承诺件通知书" in screen_text(app)
+        await pilot.press("1")
+        await settle(pilot)
+        assert [n.is_reprint for n in case_service.get(first).notices] == [False]
+        assert [n.is_reprint for n in case_service.get(second).notices] == [False, True]
+        banner = app.screen.query_one("#banner").text
+        assert second in banner and "已" in banner and "10:00" in banner  # when it was printed
+
+
+async def test_f5_starts_from_an_empty_query_each_time(make_app, case_service, catalog):
+    number = saved_case(case_service, catalog)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pilot.press("f5", *"赵六", "enter")
+        await settle(pilot)
+        await pilot.press("escape", "f5")
+        await settle(pilot)
+        assert app.screen.query_one("#lookup-input").value == ""
+        assert app.screen.view is None and number

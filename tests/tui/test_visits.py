@@ -184,3 +184,34 @@ async def test_bad_id_number_is_refused_at_the_keyboard(make_app, case_service):
         assert "身份证号码：校验位应为 X" in banner(app)
         assert app.focused.id == "applicant-name"
         assert case_service.find("李四") == []
+
+
+async def test_a_bundle_confirmation_and_banner_show_each_item(make_app, case_service, catalog):
+    """Each item's outcome and date before saving; each item's case number once saved."""
+    code = "YJS-XSE"
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, "xsecs")
+        await applicant(pilot)
+        await pilot.press("f4", "a", "f10")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        import io
+
+        from rich.console import Console
+
+        console = Console(width=200, file=io.StringIO(), record=True)
+        console.print(app.screen.query_one("#preview").content)  # the whole text, scrolled or not
+        text = console.export_text()
+        for item_code in catalog.bundles[code].item_codes:
+            assert item_code in text
+        assert "分项（5 项" in text and text.count("承诺办结时间 2026-") >= 1
+        await pilot.press("f10")
+        await settle(pilot)
+        parent = min(case_service.find(PERSON[0]), key=lambda s: s.number)
+        view = case_service.get(parent.number)
+        shown = banner(app)
+        assert all(child.number in shown for child in view.children), shown

@@ -1,7 +1,7 @@
 """The complaint desk (有事您说话 / 办不成事 window).
 
 Log a complaint with its category (answer limit in working days), then, on the
-selected row, type in the note field and press F5 to hand off (the note is the
+selected row, type in the note field and press F9 to hand off (the note is the
 department), F6 to reply, F7/F8 for a satisfied/unsatisfied return visit.
 首问负责: the service refuses changes by anyone but the owner or a supervisor.
 """
@@ -21,6 +21,8 @@ from clerk.identity.text import NAME_MAX, SUMMARY_MAX
 from clerk.tui.messages import Message, banner_text
 from clerk.tui.plain import TYPED, cells, plain
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.chinese import ClerkSelect
+from clerk.tui.widgets.fit import clip
 
 
 class ComplaintsLoaded(Message):
@@ -44,7 +46,7 @@ class ComplaintsScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="complaints.back"),
         Binding("f10", "log", "登记诉求", id="complaints.log"),
-        Binding("f5", "hand_off", "转办", id="complaints.hand_off"),
+        Binding("f9", "hand_off", "转办", id="complaints.hand_off"),
         Binding("f6", "reply", "答复", id="complaints.reply"),
         Binding("f7", "visit(True)", "回访满意", id="complaints.visit_ok"),
         Binding("f8", "visit(False)", "回访不满意", id="complaints.visit_bad"),
@@ -65,13 +67,13 @@ class ComplaintsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("诉求登记（有事您说话 / 办不成事窗口）—— 首问负责：登记人负责到底", id="complaint-title")
         with Horizontal(id="complaint-form"):
-            yield Select([], prompt="诉求类别", id="complaint-category", compact=True)
+            yield ClerkSelect([], prompt="诉求类别", id="complaint-category", compact=True)
             yield Input(placeholder="诉求内容", id="complaint-summary", compact=True, max_length=SUMMARY_MAX, restrict=TYPED)
             yield Input(placeholder="诉求人", id="complaint-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
             yield Input(placeholder="联系电话", id="complaint-phone", compact=True, max_length=20, restrict=TYPED)
             yield Input(placeholder="相关受理编号（可空）", id="complaint-case", compact=True, max_length=32, restrict=TYPED)
         yield DataTable(id="complaint-list", cursor_type="row", zebra_stripes=True)
-        yield Input(placeholder="转办部门 / 答复内容 / 回访情况，然后按 F5 / F6 / F7 / F8", id="complaint-note",
+        yield Input(placeholder="转办部门 / 答复内容 / 回访情况，然后按 F9 / F6 / F7 / F8", id="complaint-note",
                     compact=True, max_length=SUMMARY_MAX, restrict=TYPED)
         yield Banner()
         yield Footer()
@@ -164,8 +166,8 @@ class ComplaintsScreen(Screen):
         self.numbers = [c.number for c in message.complaints]
         for c in message.complaints:
             due = f"{c.due_on:%Y-%m-%d}" + ("（逾期）" if c.overdue_on(message.today) else "")
-            table.add_row(*cells(c.number, c.category, c.summary[:20], c.owner_name, c.department or "—",
-                                 c.state.value, due))
+            table.add_row(*cells(c.number, clip(c.category, 10), clip(c.summary, 30), c.owner_name,
+                                 clip(c.department or "—", 20), c.state.value, due))
         if message.done:
             self.query_one(Banner).show(message.done, "info")
             for key in ("summary", "name", "phone", "case"):

@@ -21,6 +21,7 @@ from clerk.tui.plain import TYPED
 from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.chinese import ClerkSelect
 
 DECISIONS = [("准予许可（符合办证条件）", "approved"), ("需补正（补正材料通知书）", "correction"),
              ("不予许可（不予许可决定书）", "refused")]
@@ -43,7 +44,7 @@ class DecisionScreen(DeskScreen):
         yield Static("审批结果登记 —— 扫描受理编号条码（或输入编号回车）", id="decision-title")
         yield Input(placeholder="受理编号", id="decision-scan", compact=True, max_length=32, restrict=TYPED)
         yield Static("", id="decision-detail")
-        yield Select(DECISIONS, value="approved", allow_blank=False, id="decision-kind", compact=True)
+        yield ClerkSelect(DECISIONS, value="approved", allow_blank=False, id="decision-kind", compact=True)
         yield Input(placeholder="补正内容（多项用“；”分隔）或不予许可理由", id="decision-text", compact=True,
                     max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()

@@ -28,19 +28,21 @@ from clerk.tui.plain import TYPED, cells, plain
 from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.chinese import ClerkSelect
+from clerk.tui.widgets.fit import clip
 
 CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽收", "ems")]
 
 
 class FallbackScreen(DeskScreen):
     BINDINGS = [
-        Binding("escape", "back", "返回", id="fallback.back"),
-        Binding("f5", "refresh", "刷新", id="fallback.refresh"),
-        Binding("f10", "save", "登记补充", id="fallback.save"),
-        Binding("f6", "tolerate", "容缺受理", id="fallback.tolerate"),
-        Binding("f7", "pickup", "安排揽收", id="fallback.pickup"),
+        Binding("escape", "back", "返回", id="fallback.back", show=False),
+        Binding("f11", "refresh", "刷新", id="fallback.refresh"),
+        Binding("f10", "save", "补充", id="fallback.save"),
+        Binding("f6", "tolerate", "容缺", id="fallback.tolerate"),
+        Binding("f7", "pickup", "揽收", id="fallback.pickup"),
         Binding("f8", "reject", "不予受理", id="fallback.reject"),
-        Binding("f2", "focus_scan", "扫码", id="fallback.scan"),
+        Binding("f2", "focus_scan", "扫码", id="fallback.scan", show=False),
     ]
     AUTO_FOCUS = "#fallback-scan"
 
@@ -56,7 +58,7 @@ class FallbackScreen(DeskScreen):
             yield SelectionList[str](id="fallback-materials")
             with Vertical(id="fallback-form"):
                 yield Static("", id="fallback-detail")
-                yield Select(CHANNELS, value="in_person", allow_blank=False, id="fallback-channel", compact=True)
+                yield ClerkSelect(CHANNELS, value="in_person", allow_blank=False, id="fallback-channel", compact=True)
                 yield Input(placeholder="上传编号 / 邮件号（可空）", id="fallback-ref", compact=True, max_length=64, restrict=TYPED)
                 yield Input(placeholder="揽收日期 YYYY-MM-DD 时段 09:00-11:30", id="fallback-pickup", compact=True)
                 yield Input(placeholder="不予受理理由", id="fallback-reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
@@ -65,7 +67,8 @@ class FallbackScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#fallback-queue", DataTable)
-        table.add_columns("受理编号", "事项", "申请人", "状态", "期限", "到期日", "剩余", "尚缺材料")
+        # what the desk works by first (fits 80 columns); the rest scrolls in from the right
+        table.add_columns("受理编号", "申请人", "剩余", "到期日", "尚缺材料", "事项", "状态", "期限")
         self.query_one("#fallback-materials").border_title = "材料（空格勾选已收到）"
         self.action_refresh()
 
@@ -213,8 +216,8 @@ class FallbackScreen(DeskScreen):
             style = "bold red" if d and d.warn else ""
             due = (f"{d.due_on:%Y-%m-%d}" + ("（暂定）" if d.provisional else "")) if d else ""
             kind = d.kind.label if d else ("已告知待补正" if str(e.state) == "待补正" else "")
-            table.add_row(*cells(e.number, e.name, e.applicant_name, str(e.state), kind, due,
-                                 Text(days_text(d.days_left), style=style) if d else "", "、".join(e.outstanding)),
+            table.add_row(*cells(e.number, clip(e.applicant_name, 14), Text(days_text(d.days_left), style=style) if d else "",
+                          due, clip("、".join(e.outstanding), 20), clip(e.name, 16), str(e.state), kind),
                           key=e.number)
         lapsing = sum(1 for e in entries if e.deadline and e.deadline.warn)
         self.query_one("#fallback-queue").border_title = f"待补正 / 容缺 {len(entries)} 件" + (

@@ -128,8 +128,16 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
         label = "一次性告知的缺件" if outcome is Outcome.FALLBACK else "容缺材料"
         reqs = preview.verdict.missing if outcome is Outcome.FALLBACK else preview.verdict.tolerated
         lines.append(Text(f"{label}（{len(reqs)} 项）：" + "、".join(r.name for r in reqs)))
-    for code, name, state in preview.children:
-        lines.append(Text(f"  └ {name}〔{code}〕→ {state}"))
+    child_deadlines = getattr(preview, "child_deadlines", ()) or ((),) * len(preview.children)
+    if preview.children:
+        lines.append(Text(f"分项（{len(preview.children)} 项，保存后各有受理编号）：", style="bold"))
+    for (code, name, state), deadlines in zip(preview.children, child_deadlines, strict=False):
+        line = Text(f"  └ {name}〔{code}〕→ {state}")
+        for deadline in deadlines:
+            line.append(f"  {deadline.kind.label} {deadline.due.date:%Y-%m-%d}")
+            if deadline.due.provisional:
+                line.append("（暂定）", style="yellow")
+        lines.append(line)
     docs = "、".join(d.title for d in preview.documents) or "（无）"
     lines.append(Text(f"将打印：{docs}", style="bold"))
     for problem in preview.problems:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 
 def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str, str, str]]:
     """(where, key, action, binding id) for every clerk binding."""
+    from clerk.tui.commands import key_display
     from clerk.tui.navigation import NavigateScreen
     from clerk.tui.screens.complaints import ComplaintsScreen
     from clerk.tui.screens.dashboard import DashboardScreen
@@ -42,28 +44,32 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
     for where, cls in places:
         for b in cls.BINDINGS:
             if isinstance(b, Binding) and b.id:
-                rows.append((where, keymap.get(b.id, b.key), b.description, b.id))
+                rows.append((where, key_display(keymap.get(b.id, b.key)), b.description, b.id))
     return rows
 
 
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > DataTable { width: 90; height: 28; border: thick $primary; }
-    HelpScreen > Static { width: 90; }
+    HelpScreen > Vertical { width: 100; max-width: 100%; height: 30; max-height: 100%;
+                            border: thick $primary; background: $surface; }
+    HelpScreen #help-title { height: auto; padding: 0 1; background: $boost; }
+    HelpScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
         Binding("escape,f1", "close", "返回", id="help.close"),
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static("按键一览 —— F12 切换到其他界面；大厅可在配置文件的 [keymap] 表中按“编号 = 按键”重新指定；ctrl+p 可搜索全部操作", markup=False)
-        table = DataTable(cursor_type="row", zebra_stripes=True)
-        table.add_columns("位置", "按键", "操作", "编号")
-        from clerk.tui.plain import cells
+        with Vertical():
+            yield Static("按键一览 —— F12 切换到其他界面；ctrl+p 搜索全部操作；大厅可在配置文件的 [keymap] 表中按"
+                         "“编号 = 按键”重新指定", id="help-title", markup=False)
+            table = DataTable(cursor_type="row", zebra_stripes=True)
+            table.add_columns("位置", "按键", "操作", "编号")
+            from clerk.tui.plain import cells
 
-        table.add_rows(cells(*row) for row in key_map_rows(self.app.keymap, type(self.app)))  # keys: a config file
-        yield table
+            table.add_rows(cells(*row) for row in key_map_rows(self.app.keymap, type(self.app)))  # keys: a config file
+            yield table
         yield Footer()
 
     def action_close(self) -> None:

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Static
 
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
 from clerk.catalog.model import Bundle, Delivery, ServiceItem
-from clerk.tui.messages import Failed, Kept, Previewed, Printed, Submitted, banner_text
+from clerk.tui.messages import ApplicantFound, Failed, Kept, Previewed, Printed, Submitted, banner_text
 from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
@@ -31,11 +31,22 @@ from clerk.tui.widgets.search import ItemSearch
 from clerk.tui.widgets.verdict import VerdictPanel
 
 
+
+#: Seconds between two looks at the header clock.
+CLOCK_TICK = 10.0
+
+
+def offer_limit(calendar, today, days: int) -> str:
+    return f"{calendar.add_working_days(today, days).date:%Y-%m-%d}"
+
+
 class IntakeScreen(Screen):
     BINDINGS = [
-        Binding("f2,ctrl+f", "focus_search", "事项", id="intake.search"),
-        Binding("f3", "focus_applicant", "申请人", id="intake.applicant"),
-        Binding("f4", "focus_checklist", "材料", id="intake.checklist"),
+        # F2, F3, F4 are written on the search line and the panes' titles: the footer keeps room
+        Binding("f2,ctrl+f", "focus_search", "事项", id="intake.search", show=False),
+        Binding("f3", "focus_applicant", "申请人", id="intake.applicant", show=False),
+        Binding("f4", "focus_checklist", "材料", id="intake.checklist", show=False),
+        Binding("f6", "take_applicant", "带入老申请人", id="intake.take_applicant", show=False),
         Binding("f10", "finish", "办结", id="intake.finish"),
         Binding("ctrl+n", "new_visit", "新办件", id="intake.new"),
     ]
@@ -50,6 +61,9 @@ class IntakeScreen(Screen):
         # (app key serial, marks before the change): a scanner burst that landed
         # on the checklist (digits are marking keys) is undone from here
         self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
+        self._header = ""
+        self.offer = None  # a returning applicant's details, taken with F6
+        self._restored = False  # the half-entered visit kept on this machine was looked for
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self._header_text(), limit=LINE_LIMIT), id="intake-header")
@@ -69,8 +83,16 @@ class IntakeScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#applicant-pane").border_title = "申请人（F3）"
         self.query_one("#checklist-pane").border_title = "材料清单（F4）"
-        self.query_one("#checklist-pane").border_subtitle = "+/−份数 n备注"
+        self.query_one("#checklist-pane").border_subtitle = "a其余收原件 +/−份数 n备注"
+        self.set_interval(CLOCK_TICK, self.tick_header)
         self.catalog_ready(self.app.catalog)
+
+    def tick_header(self) -> None:
+        """The header's clock follows the time (each tick and each change of the visit)."""
+        text = self._header_text()
+        if text != self._header:
+            self._header = text
+            self.query_one("#intake-header", Static).update(text)
 
     def _header_text(self) -> str:
         app = self.app
@@ -81,6 +103,62 @@ class IntakeScreen(Screen):
 
     def catalog_ready(self, catalog) -> None:
         self.query_one(ItemSearch).catalog = catalog
+        if catalog is not None and not self._restored:
+            self._restored = True
+            self._restore_open_visit()
+
+    # -- the half-entered visit, kept on this machine ---------------------
+    def open_visit_summary(self) -> str | None:
+        """What is half-entered (for the quit question), or None when the form is empty."""
+        applicant = self.query_one(ApplicantForm).applicant()
+        if self.item is None and not any((applicant.name, applicant.id_number, applicant.phone, applicant.address)):
+            return None
+        parts = [self.item.name if self.item is not None else "尚未选定事项"]
+        if applicant.name:
+            parts.append(applicant.name)
+        return " · ".join(parts)
+
+    def keep_open_visit(self) -> None:
+        """Write the visit as typed so far to the state dir (or drop it when the form is empty)."""
+        user = self.app.user
+        if user is None:
+            return
+        state = self.app.state
+        if self.open_visit_summary() is None:
+            state.drop_open(user.id)
+            return
+        form = self.query_one(ApplicantForm)
+        draft = IntakeDraft(
+            code=self.item.code if self.item is not None else "",
+            applicant=form.applicant(),
+            delivery=form.delivery,
+            answers=dict(self.answers),
+            marks=dict(self.marks),
+        )
+        try:
+            state.keep_open(user.id, draft)
+        except OSError as exc:
+            self.query_one(Banner).show(f"本机暂存失败：{exc}", "warning")
+
+    def _restore_open_visit(self) -> None:
+        user = self.app.user
+        draft = self.app.state.open_visit(user.id) if user is not None else None
+        if draft is None:
+            return
+        catalog = self.app.catalog
+        if draft.code:
+            try:
+                self.item = catalog.get(draft.code)
+            except Exception:  # the catalog changed since: keep the applicant at least
+                self.item = None
+        if self.item is not None:
+            self.answers = {s.key: s.default.label for s in catalog.situations(self.item.code)} | dict(draft.answers)
+            self.marks = dict(draft.marks)
+            self._show_item()
+            self._rebuild_situations()
+            self._rebuild_checklist()
+        self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery)
+        self.query_one(Banner).show("已恢复上次未办结的办件（按 ctrl+n 清空）", "warning")
 
     # -- focus keys ----------------------------------------------------
     def action_focus_search(self) -> None:
@@ -204,23 +282,34 @@ class IntakeScreen(Screen):
             self.query_one(Banner).show(f"工作日历无法载入，暂不能容缺受理：{banner_text(exc)}")
             return
         today = self.app.services.today()
-        offer, _ = supply_by(calendar, today, "")
+        limit_days = self._promised_days()
+        offer, _ = supply_by(calendar, today, "", limit_days)
         default = old.supply_by or offer.date
         note = provisional_note(offer) if not old.supply_by else ""
 
         def done(text: str | None) -> None:
             if text is not None:
-                due, _ = supply_by(calendar, today, text)
+                due, _ = supply_by(calendar, today, text, limit_days)
                 self._set_mark(key, MaterialMark(MaterialStatus.TOLERATED, 0, old.note, due.date))
                 if due.provisional:
                     self.query_one(Banner).show(f"补交日期 {due.date:%Y-%m-%d}{provisional_note(due)}", "warning")
             self.query_one(ChecklistTable).focus()
 
+        rule = f"，不晚于承诺办结日期 {offer_limit(calendar, today, limit_days)}" if limit_days else ""
         self.app.push_screen(
-            PromptScreen(f"容缺：申请人承诺的补交日期（日期或工作日天数）{note}", default.isoformat(),
-                         validate=lambda text: supply_by(calendar, today, text)[1] or None),
+            PromptScreen(f"容缺：申请人承诺的补交日期（日期或工作日天数{rule}）{note}", default.isoformat(),
+                         validate=lambda text: supply_by(calendar, today, text, limit_days)[1] or None),
             done,
         )
+
+    def _promised_days(self) -> int | None:
+        """The working days the item promises (a bundle: its shortest item's), which cap a 容缺 date."""
+        item = self.item
+        if isinstance(item, ServiceItem):
+            return item.promised_days
+        if isinstance(item, Bundle):
+            return min((self.app.catalog.items[c].promised_days for c in item.item_codes), default=None)
+        return None
 
     @on(ChecklistTable.RowHighlighted)
     def _show_material(self) -> None:
@@ -232,7 +321,7 @@ class IntakeScreen(Screen):
             detail.update("")
             return
         mark = self.marks.get(key, MaterialMark())
-        text = entry.material.requirement
+        text = f"{entry.material.name}：{entry.material.requirement}"  # the list may cut the name
         if len(entry.needed_by) > 1:
             text += f"（{len(entry.needed_by)} 个事项共用）"
         if mark.supply_by:
@@ -277,6 +366,48 @@ class IntakeScreen(Screen):
         self.query_one(ChecklistTable).show(self.checklist, self.marks)
         self._refresh_verdict()
 
+    # -- returning applicants ------------------------------------------
+    @on(ApplicantForm.IdChecked)
+    def _id_checked(self, event: ApplicantForm.IdChecked) -> None:
+        self.offer = None
+        self._look_up_applicant(event.kind, event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="returning")
+    def _look_up_applicant(self, kind, id_number: str) -> None:
+        app = self.app
+        try:
+            found = app.services.previous_applicant(app.user, app.window_number, kind, id_number)
+        except Exception:  # a convenience: the clerk types the details as before
+            return
+        if found is not None:
+            self.post_message(ApplicantFound(id_number, *found))
+
+    @on(ApplicantFound)
+    def _applicant_found(self, event: ApplicantFound) -> None:
+        from clerk.identity import mask_phone
+
+        form = self.query_one(ApplicantForm)
+        current = form.applicant()
+        if current.id_number != event.id_number:
+            return  # the number changed meanwhile
+        known = event.applicant
+        if (current.name, current.phone, current.address) == (known.name, known.phone, known.address):
+            return
+        self.offer = known
+        key = self.app.keymap.get("intake.take_applicant", "f6").upper()
+        details = " · ".join(x for x in (known.name, mask_phone(known.phone), known.address) if x)
+        self.query_one(Banner).show(f"曾在本厅办理（{event.number}）：{details}。按 {key} 带入姓名、电话、地址", "info")
+
+    def action_take_applicant(self) -> None:
+        if self.offer is None:
+            self.query_one(Banner).show("没有可带入的申请人信息：先输入已校验的证件号码", "warning")
+            return
+        form = self.query_one(ApplicantForm)
+        form.take(self.offer)
+        self.offer = None
+        self.query_one(Banner).show("已带入申请人信息，请与申请人核对", "ok")
+        self.query_one("#delivery").focus()
+
     # -- verdict ---------------------------------------------------------
     @on(Input.Changed)
     @on(ChoiceRow.Changed, "#applicant-kind, #delivery")
@@ -293,7 +424,11 @@ class IntakeScreen(Screen):
     def _refresh_verdict(self) -> None:
         if not self.is_mounted:
             return
-        self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item)
+        inline = tuple(self.query_one(ApplicantForm).inline_reasons())
+        self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item, inline)
+        self.tick_header()
+        if self._restored:
+            self.keep_open_visit()  # every change on disk at once: a small file, well under a frame
 
     def draft(self) -> IntakeDraft:
         form = self.query_one(ApplicantForm)
@@ -356,14 +491,17 @@ class IntakeScreen(Screen):
     @on(Submitted)
     def _submitted(self, event: Submitted) -> None:
         view = event.view
-        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{view.state}），正在打印……", "ok")
+        items = "".join(f"；{child.number} {child.name}：{child.state}" for child in view.children)
+        self._saved_items = {view.number: items}  # a bundle's items stay in the banner after printing
+        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{view.state}）{items}，正在打印……", "ok")
         self.action_new_visit(keep_banner=True)
         self.app.print_case(self, view.number)
 
     @on(Printed)
     def _printed(self, event: Printed) -> None:
         level = "ok" if all(r.ok for r in event.results) else "warning"
-        self.query_one(Banner).show(f"受理编号 {event.number}：{self.app.describe_print(event.results)}", level)
+        items = getattr(self, "_saved_items", {}).get(event.number, "")
+        self.query_one(Banner).show(f"受理编号 {event.number}：{self.app.describe_print(event.results)}{items}", level)
 
     @on(Kept)
     def _kept(self, event: Kept) -> None:
@@ -376,11 +514,16 @@ class IntakeScreen(Screen):
 
     def action_new_visit(self, keep_banner: bool = False) -> None:
         self.item, self.answers, self.checklist, self.marks = None, {}, None, {}
+        self.offer = None
+        self.query_one("#search-input", Input).value = ""
         self.query_one(ApplicantForm).clear()
         self._show_item()
         self._rebuild_situations()
         self.query_one(ChecklistTable).show(None, {})
+        self._show_material()
         self._refresh_verdict()
+        if self.app.user is not None:
+            self.app.state.drop_open(self.app.user.id)
         if not keep_banner:
             self.query_one(Banner).clear()
         self.action_focus_search()

@@ -21,6 +21,7 @@ from clerk.identity.text import NAME_MAX
 from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
 from clerk.tui.plain import TYPED, cells, literal
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.fit import clip
 
 _NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
 #: audit action codes (clerk.domain / clerk.store) as the history shows them
@@ -29,7 +30,7 @@ _ACTIONS = {
     "mail_queue": "待寄出", "mail_hand_over": "交寄EMS", "mail_deliver": "已签收", "mail_return": "邮件退回",
     "mail_requeue": "重新寄出", "pick_up": "窗口领取", "pickup_schedule": "预约取件", "close": "办结",
     "rate": "评价", "reprint_queue": "申请补打", "print": "打印通知书", "deadline_recompute": "重算期限",
-    "view": "查看个人信息",
+    "view": "调阅申请人信息（老申请人带入）",
 }
 
 
@@ -46,6 +47,8 @@ class LookupScreen(Screen):
         super().__init__()
         self.initial = number
         self.view: Any = None
+        self.wanted: str | None = None
+        self._announce = True
         self.days_left: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
@@ -73,7 +76,14 @@ class LookupScreen(Screen):
         self.query_one("#lookup-input", Input).focus()
 
     def open_number(self, number: str) -> None:
+        """A scan (or the caller) opens ``number``: the query starts empty again."""
+        self.query_one("#lookup-input", Input).value = ""
         self.query_one(Banner).show(f"正在打开 {number} ……", "info")
+        self._open(number)
+
+    def _open(self, number: str, announce: bool = True) -> None:
+        self.wanted = number  # the case the clerk asked for last: only it is shown, F9 acts on it
+        self._announce = announce  # False: a refresh after printing keeps the printer's message
         self._load(number)
 
     # -- search ----------------------------------------------------------
@@ -99,28 +109,27 @@ class LookupScreen(Screen):
         table.clear()
         for c in event.cases:
             due = f"{c.due_on:%Y-%m-%d}" + ("（暂定）" if c.due_provisional else "") if c.due_on else ""
-            name = c.name if len(c.name) <= 14 else c.name[:13] + "…"
             table.add_row(
-                *cells(c.number, name, c.applicant_name, c.applicant_id_masked, c.phone_masked, str(c.state), due),
+                *cells(c.number, clip(c.name, 16), clip(c.applicant_name, 14), c.applicant_id_masked, c.phone_masked, str(c.state), due),
                 key=c.number,
             )
         banner = self.query_one(Banner)
         if not event.cases:
             banner.show(f"没有找到与“{event.query}”相关的案件", "warning")
         elif len(event.cases) == 1:
-            self._load(event.cases[0].number)
+            self._open(event.cases[0].number)
         else:
             banner.show(f"找到 {len(event.cases)} 件，↑↓ 选择，回车打开", "info")
             table.focus()
 
     @on(DataTable.RowSelected, "#lookup-results")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
-        self._load(event.row_key.value)
+        self._open(event.row_key.value)
 
     def action_open(self) -> None:
         table = self.query_one("#lookup-results", DataTable)
         if table.row_count:
-            self._load(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+            self._open(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     # -- one case ----------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
@@ -136,10 +145,13 @@ class LookupScreen(Screen):
 
     @on(CaseLoaded)
     def _loaded(self, event: CaseLoaded) -> None:
+        if self.wanted is not None and event.view.number != self.wanted:
+            return  # a slower load of a case the clerk has moved away from
         self.view, self.days_left = event.view, event.days_left
         self.query_one("#case-detail", Static).update(self._describe(event.view))
         self.query_one("#case-pane").border_title = f"案件 {event.view.number}"
-        self.query_one(Banner).show(f"已打开 {event.view.number}：{event.view.state}（F9 重打通知书）", "info")
+        if self._announce:
+            self.query_one(Banner).show(f"已打开 {event.view.number}：{event.view.state}（F9 重打通知书）", "info")
 
     def _describe(self, v: Any) -> Group:
         a = v.applicant
@@ -184,16 +196,36 @@ class LookupScreen(Screen):
 
     # -- reprint -----------------------------------------------------------
     def action_reprint(self) -> None:
-        if self.view is None:
+        """F9: which notice of the case being looked at?  Then print that one."""
+        from clerk.tui.screens.choose import ChooseScreen
+
+        view = self.view
+        if view is None or view.number != self.wanted:
             self.query_one(Banner).show("请先打开一个案件", "warning")
             return
-        self.query_one(Banner).show(f"正在重打 {self.view.number} 的通知书……", "info")
-        self._reprint(self.view.number)
+        kinds = list(dict.fromkeys(n.kind for n in view.notices if not n.is_reprint))
+        if not kinds:
+            self.query_one(Banner).show(f"{view.number} 没有出具过通知书，无可重打", "warning")
+            return
+        lines = []
+        for kind in kinds:
+            latest = [n for n in view.notices if n.kind == kind][-1]
+            lines.append(f"{kind.title}（{_NOTICE_STATUS.get(str(latest.status), str(latest.status))}）")
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                self.query_one(Banner).show("未重打", "info")
+                return
+            kind = kinds[index]
+            self.query_one(Banner).show(f"正在重打 {view.number} 的{kind.title}……", "info")
+            self._reprint(view.number, kind)
+
+        self.app.push_screen(ChooseScreen(f"重打 {view.number} 的哪一份通知书？", lines), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
-    def _reprint(self, number: str) -> None:
+    def _reprint(self, number: str, kind: Any) -> None:
         try:
-            results = self.app.services.reprint(number, self.app.user, self.app.window_number)
+            results = self.app.services.reprint(number, self.app.user, self.app.window_number, kinds=[kind])
         except Exception as exc:
             self.post_message(Failed("reprint", exc, banner_text(exc)))
         else:
@@ -202,8 +234,9 @@ class LookupScreen(Screen):
     @on(Printed)
     def _printed(self, event: Printed) -> None:
         level = "ok" if all(r.ok for r in event.results) else "warning"
-        self.query_one(Banner).show(f"{event.number}：{self.app.describe_print(event.results)}", level)
-        self._load(event.number)
+        at = self.app.services.now().astimezone(self.app.services.tz)
+        self.query_one(Banner).show(f"{at:%H:%M} {event.number}：{self.app.describe_print(event.results)}", level)
+        self._open(event.number, announce=False)
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:

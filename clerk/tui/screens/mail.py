@@ -24,6 +24,8 @@ from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.chinese import ClerkSelect
+from clerk.tui.widgets.fit import clip
 
 FILTERS = [("全部在途", "open"), ("结果寄递", "outbound"), ("材料揽收", "inbound"), ("已退回待跟进", "follow_up"),
            ("全部（含已完成）", "all")]
@@ -43,14 +45,14 @@ def _query(desk: Any, which: str) -> list[Any]:
 
 class MailScreen(DeskScreen):
     BINDINGS = [
-        Binding("escape", "back", "返回", id="mail.back"),
-        Binding("f5", "refresh", "刷新", id="mail.refresh"),
-        Binding("f6", "deliver", "妥投/收到", id="mail.deliver"),
+        Binding("escape", "back", "返回", id="mail.back", show=False),
+        Binding("f11", "refresh", "刷新", id="mail.refresh"),
+        Binding("f6", "deliver", "妥投", id="mail.deliver"),
         Binding("f7", "return_item", "退回", id="mail.return"),
         Binding("f8", "requeue", "重寄", id="mail.requeue"),
-        Binding("f9", "manifest", "打印交寄清单", id="mail.manifest"),
-        Binding("f4", "export", "导出CSV", id="mail.export"),
-        Binding("f2", "focus_waybill", "邮件号", id="mail.waybill"),
+        Binding("f9", "manifest", "交寄清单", id="mail.manifest"),
+        Binding("f4", "export", "导出", id="mail.export"),
+        Binding("f2", "focus_waybill", "邮件号", id="mail.waybill", show=False),
     ]
     AUTO_FOCUS = "#mail-waybill"
 
@@ -61,7 +63,7 @@ class MailScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("EMS工作站 —— ↑↓ 选择邮件，扫描或输入邮件号回车即交寄", id="mail-title")
-        yield Select(FILTERS, value="open", allow_blank=False, id="mail-filter", compact=True)
+        yield ClerkSelect(FILTERS, value="open", allow_blank=False, id="mail-filter", compact=True)
         yield DataTable(id="mail-items", cursor_type="row", zebra_stripes=True)
         yield Input(placeholder="邮件号（扫描）", id="mail-waybill", compact=True, max_length=32, restrict=TYPED)
         yield Input(placeholder="退回原因 / 新地址（重寄时）", id="mail-reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
@@ -70,7 +72,8 @@ class MailScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#mail-items", DataTable)
-        table.add_columns("类别", "受理编号", "收/寄件人", "电话", "地址", "内件", "揽收时间", "邮件号", "状态")
+        # what the station works by first (fits 80 columns); the rest scrolls in from the right
+        table.add_columns("受理编号", "收/寄件人", "状态", "邮件号", "类别", "电话", "地址", "内件", "揽收时间")
         self.action_refresh()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mail")
@@ -104,9 +107,17 @@ class MailScreen(DeskScreen):
 
     def hand_over(self, waybill: str) -> None:
         """Hand the highlighted item to EMS under ``waybill`` (the service checks the number)."""
+        if not waybill:
+            return  # an Enter in the empty field (e.g. the one that opened this screen) is nothing
         item = self._current()
-        if item is not None and waybill:
+        if item is not None:
             self.call("hand_over", "hand_over_item", self.user, self.window, item.id, waybill)
+
+    def expects_scan(self, text: str) -> bool:
+        """A waybill scanned here is a scan too (case numbers always are)."""
+        from clerk.identity import check_waybill
+
+        return check_waybill(text).ok
 
     def scanned(self, text: str) -> bool:
         """A scan here: a case number picks its item; anything else is a waybill for the highlighted one."""
@@ -183,8 +194,8 @@ class MailScreen(DeskScreen):
             for i in event.result:
                 when = f"{i.pickup_on:%m-%d} {i.pickup_from}-{i.pickup_to}" if i.pickup_on else ""
                 status = Text(i.status_label, style="bold red" if i.follow_up else "")
-                table.add_row(*cells(i.direction.label, i.case_number, i.recipient, mask_phone(i.phone), i.address,
-                                     i.contents, when, i.waybill or "", status), key=str(i.id))
+                table.add_row(*cells(i.case_number, clip(i.recipient, 14), status, i.waybill or "", i.direction.label,
+                              mask_phone(i.phone), clip(i.address, 16), clip(i.contents, 10), when), key=str(i.id))
             return
         if event.action in ("manifest", "export"):
             banner.show(str(event.result), "ok")

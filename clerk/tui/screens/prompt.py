@@ -24,8 +24,9 @@ class PromptScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
-    PromptScreen > Vertical { width: 70; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
-    PromptScreen Label { margin-bottom: 1; }
+    PromptScreen > Vertical { width: 70; max-width: 100%; height: auto; border: thick $primary; background: $surface;
+                              padding: 1 2; }
+    PromptScreen Label { width: 100%; margin-bottom: 1; }
     """
     BINDINGS = [
         Binding("f10", "confirm", "确认", id="dialog.confirm"),

@@ -21,6 +21,8 @@ from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.plain import TYPED, LINE_LIMIT, cells, plain
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.chinese import ClerkSelect
+from clerk.tui.widgets.fit import clip
 
 RATINGS = [(r, r) for r in ("非常满意", "满意", "基本满意", "不满意", "非常不满意")]
 
@@ -30,7 +32,7 @@ class RatingScreen(DeskScreen):
         Binding("escape", "back", "返回", id="rating.back"),
         Binding("f10", "save", "登记评价", id="rating.save"),
         Binding("f6", "resolve", "整改办结", id="rating.resolve"),
-        Binding("f5", "refresh", "刷新", id="rating.refresh"),
+        Binding("f11", "refresh", "刷新", id="rating.refresh"),
     ]
     AUTO_FOCUS = "#rating-scan"
 
@@ -42,7 +44,7 @@ class RatingScreen(DeskScreen):
         yield Static("好差评 —— 扫描受理编号条码（或输入编号回车），选择评价并记录意见", id="rating-title")
         yield Input(placeholder="受理编号", id="rating-scan", compact=True, max_length=32, restrict=TYPED)
         yield Static("", id="rating-case")
-        yield Select(RATINGS, value="满意", allow_blank=False, id="rating-value", compact=True)
+        yield ClerkSelect(RATINGS, value="满意", allow_blank=False, id="rating-value", compact=True)
         yield Input(placeholder="申请人意见（差评必填）", id="rating-comment", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield DataTable(id="rating-follow-ups", cursor_type="row", zebra_stripes=True)
         yield Input(placeholder="整改情况（主管填写后按 F6）", id="rating-note", compact=True, max_length=NOTE_MAX, restrict=TYPED)
@@ -103,8 +105,8 @@ class RatingScreen(DeskScreen):
             table.clear()
             for f in event.result:
                 style = "bold red" if f.days_left <= 2 else ""
-                table.add_row(*cells(f.number, f.name, str(f.rating), f.comment, f"{f.due_on:%Y-%m-%d}",
-                                     Text(days_text(f.days_left), style=style)), key=f.number)
+                table.add_row(*cells(f.number, clip(f.name, 16), str(f.rating), clip(f.comment, 20), f"{f.due_on:%Y-%m-%d}",
+                              Text(days_text(f.days_left), style=style)), key=f.number)
         elif event.action == "open":
             view = event.result
             self.number = view.number

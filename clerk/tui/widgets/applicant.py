@@ -6,9 +6,12 @@ The checks themselves live in ``clerk.identity``; this widget only shows them.
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from clerk.domain.intake import Applicant, ApplicantKind
@@ -18,6 +21,41 @@ from clerk.identity.text import ADDRESS_MAX, NAME_MAX
 from clerk.tui.widgets.choice import ChoiceRow
 
 _ID_LABEL = {ApplicantKind.PERSON: "身份证号", ApplicantKind.ORG: "信用代码"}
+#: Spaces and separators people type or paste inside an ID number or credit code.
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―－_·.。,，/]")
+
+
+class IdInput(Input):
+    """ID number / credit code: spaces and separators are dropped as they are
+    typed or pasted (as the check itself ignores them); only digits and
+    letters are taken, anything else is refused with a reason."""
+
+    class Refused(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    @staticmethod
+    def typed_form(text: str) -> str:
+        """What typing ``text`` leaves in this field."""
+        from clerk.identity.check import normalise
+
+        return "".join(c for c in normalise(_SEPARATORS.sub("", text)) if c.isascii() and c.isalnum())
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        from clerk.identity.check import normalise
+
+        if not text:  # a deletion
+            super().replace(text, start, end)
+            return
+        clean = normalise(_SEPARATORS.sub("", text))
+        if not clean:
+            return  # only a space or a separator: nothing to take, nothing to refuse
+        kept = "".join(c for c in clean if c.isascii() and c.isalnum())
+        if kept != clean:
+            self.post_message(self.Refused(text))
+        if kept:
+            super().replace(kept, start, end)
 
 
 class ApplicantForm(Vertical):
@@ -29,7 +67,7 @@ class ApplicantForm(Vertical):
     ApplicantForm Input { width: 1fr; background: $boost; }
     ApplicantForm Input:focus { background: $primary 40%; }
     ApplicantForm ChoiceRow { margin-top: 1; }
-    ApplicantForm .feedback { height: 1; padding-left: 10; }
+    ApplicantForm .feedback { height: auto; padding-left: 10; }
     ApplicantForm .feedback.-bad { color: $error; }
     ApplicantForm .feedback.-good { color: $success; }
     """
@@ -41,7 +79,7 @@ class ApplicantForm(Vertical):
             yield Input(id="applicant-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
         with Horizontal():
             yield Label(_ID_LABEL[ApplicantKind.PERSON], id="id-label")
-            yield Input(id="applicant-id", compact=True, max_length=18, restrict=TYPED)
+            yield IdInput(id="applicant-id", compact=True)
         yield Static("", id="id-feedback", classes="feedback", markup=False)
         with Horizontal(classes="tight"):
             yield Label("联系电话")
@@ -74,27 +112,30 @@ class ApplicantForm(Vertical):
         return Delivery(self.query_one("#delivery", ChoiceRow).value)
 
     def offer_deliveries(self, deliveries: tuple[Delivery, ...]) -> None:
-        """Limit the delivery choice to what the item offers (first is default)."""
+        """Limit the delivery choice to what the item offers, always in the same order;
+        the item's first delivery is the default."""
         row = self.query_one("#delivery", ChoiceRow)
-        row.options = [d.value for d in deliveries] or [d.value for d in Delivery]
-        row.index = 0
+        row.options = [d.value for d in Delivery if d in deliveries] or [d.value for d in Delivery]
+        row.index = row.options.index(deliveries[0].value) if deliveries else 0
         row.refresh()
 
     def fill(self, applicant: Applicant, delivery: Delivery) -> None:
-        """Put a kept applicant back (an unfinished visit restored for its clerk)."""
-        kinds = [k.value for k in ApplicantKind]
-        self.query_one("#applicant-kind", ChoiceRow).index = kinds.index(applicant.kind.value)
-        for widget_id, value in (("applicant-name", applicant.name), ("applicant-id", applicant.id_number),
-                                 ("applicant-phone", applicant.phone), ("applicant-address", applicant.address)):
+        """Put a kept applicant back into the fields (a restored visit)."""
+        self.query_one("#applicant-kind", ChoiceRow).value = applicant.kind.value
+        for widget_id, value in (
+            ("applicant-name", applicant.name),
+            ("applicant-id", applicant.id_number),
+            ("applicant-phone", applicant.phone),
+            ("applicant-address", applicant.address),
+        ):
             self.query_one(f"#{widget_id}", Input).value = value
-        row = self.query_one("#delivery", ChoiceRow)
-        if delivery.value in row.options:
-            row.index = row.options.index(delivery.value)
+        self.query_one("#delivery", ChoiceRow).value = delivery.value
 
     def clear(self) -> None:
         for field in self.query(Input):
             field.value = ""
         self.query_one("#applicant-kind", ChoiceRow).index = 0
+        self.offer_deliveries(tuple(Delivery))
         for feedback in self.query(".feedback"):
             feedback.update("")
             feedback.remove_class("-bad", "-good")
@@ -115,6 +156,13 @@ class ApplicantForm(Vertical):
     def _id_changed(self, event: Input.Changed) -> None:
         self._check_id(event.value.strip())
 
+    @on(IdInput.Refused)
+    def _id_refused(self, event: IdInput.Refused) -> None:
+        feedback = self.query_one("#id-feedback", Static)
+        feedback.update(f"✖{_ID_LABEL[self.kind]}只能是数字和字母，未接受“{event.text}”")
+        feedback.remove_class("-good")
+        feedback.add_class("-bad")
+
     @on(Input.Changed, "#applicant-phone")
     def _phone_changed(self, event: Input.Changed) -> None:
         from clerk.identity import check_phone
@@ -123,24 +171,55 @@ class ApplicantForm(Vertical):
             "#phone-feedback", event.value.strip(), check_phone, complete=len(event.value.strip()) >= 7
         )
 
+    class IdChecked(Message):
+        """A complete ID number / credit code passed its check (a returning applicant?)."""
+
+        def __init__(self, kind: ApplicantKind, value: str) -> None:
+            super().__init__()
+            self.kind, self.value = kind, value
+
     def _check_id(self, value: str) -> None:
         from clerk.identity import check_resident_id, check_uscc
 
         check = check_resident_id if self.kind is ApplicantKind.PERSON else check_uscc
-        self._show("#id-feedback", value, check, complete=len(value) >= 18)
+        if self._show("#id-feedback", value, check, complete=len(value) >= 18):
+            self.post_message(self.IdChecked(self.kind, check(value).value))
 
-    def _show(self, target: str, value: str, check, *, complete: bool) -> None:
+    def take(self, applicant: Applicant) -> None:
+        """A returning applicant's name, phone and address, as on their latest case."""
+        for widget_id, value in (
+            ("applicant-name", applicant.name),
+            ("applicant-phone", applicant.phone),
+            ("applicant-address", applicant.address),
+        ):
+            if value:
+                self.query_one(f"#{widget_id}", Input).value = value
+
+    #: the reasons shown whole under their fields right now (feedback id → reason)
+    inline: dict[str, str]
+
+    def inline_reasons(self) -> list[str]:
+        return list(getattr(self, "inline", {}).values())
+
+    def _show(self, target: str, value: str, check, *, complete: bool) -> bool:
+        """Show the check's outcome under the field; True when the value passed."""
         feedback = self.query_one(target, Static)
         feedback.remove_class("-bad", "-good")
+        if not hasattr(self, "inline"):
+            self.inline = {}
+        self.inline.pop(target, None)
         if not value:
             feedback.update("")
-            return
+            return False
         result = check(value)
         if result.ok:
             feedback.update("✔ 校验通过")
             feedback.add_class("-good")
+            return True
         elif complete:
-            feedback.update(f"✖ {result.reason}")
+            feedback.update(f"✖{result.reason}")  # no space: a long reason wraps after the mark
             feedback.add_class("-bad")
+            self.inline[target] = result.reason
         else:
             feedback.update(f"已输入 {len(value)} 位")
+        return False

@@ -35,8 +35,9 @@ class Banner(Static):
         self.remove_class("-error", "-warning", "-info", "-ok")
         self.add_class("-shown", f"-{level}")
         self.level, self.text = level, text
-        # literal text (markup=False), controls made visible: banners quote names and scans
-        self.update(printable(f"{_ICONS[level]} {text}", BANNER_LIMIT))
+        # literal text (markup=False), controls made visible: banners quote names and scans;
+        # no space after the icon: a long text wraps after the icon, not before it
+        self.update(printable(f"{_ICONS[level]}{text}", BANNER_LIMIT))
 
     def clear(self) -> None:
         self.remove_class("-shown")

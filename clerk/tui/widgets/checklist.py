@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.catalog.model import Checklist, Need
+from clerk.identity.text import printable
 from clerk.tui.plain import cells
 
 _STATUS_STYLE = {
@@ -30,14 +31,14 @@ _NEED_MARK = {Need.REQUIRED: "", Need.CONDITIONAL: "（情形）", Need.OPTIONAL
 class ChecklistTable(DataTable):
     BINDINGS = [
         Binding("1", "mark('已收原件')", "原件", id="checklist.original"),
-        Binding("2", "mark('已收复印件')", "复印件", id="checklist.copy"),
+        Binding("2", "mark('已收复印件')", "复印", id="checklist.copy"),
         Binding("3", "mark('缺')", "缺", id="checklist.missing"),
         Binding("4", "mark('容缺')", "容缺", id="checklist.tolerated"),
         Binding("5", "mark('不适用')", "不适用", id="checklist.not_applicable"),
         Binding("plus,equals_sign", "copies(1)", "份数+", id="checklist.more_copies", show=False),
         Binding("minus", "copies(-1)", "份数−", id="checklist.fewer_copies", show=False),
         Binding("n", "note", "备注", id="checklist.note", show=False),
-        Binding("a", "all_received", "其余收原件", id="checklist.all_received"),
+        Binding("a", "all_received", "其余收原件", id="checklist.all_received", show=False),  # on the pane's edge
     ]
 
     class Marked(Message):
@@ -60,17 +61,34 @@ class ChecklistTable(DataTable):
     class AllReceived(Message):
         pass
 
+    #: the fixed columns' widths; the material's name takes the rest of the pane
+    FIXED = {"n": 2, "form": 6, "status": 12}
+
     def __init__(self, id: str | None = "checklist") -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.checklist: Checklist | None = None
+        self._marks: dict[str, MaterialMark] = {}
+        self._name_width = 0
 
     def on_mount(self) -> None:
-        # sized to fit the centre pane at 120 columns: no horizontal scrolling;
-        # the requirement text and the note of the highlighted row show below
-        self.add_column("#", key="n", width=2)
-        self.add_column("材料", key="name", width=21)
-        self.add_column("要求", key="form", width=8)
-        self.add_column("状态", key="status", width=12)
+        self._columns(21)
+
+    def _columns(self, name_width: int) -> None:
+        # no horizontal scrolling at any width: a long name ends in “…”; the whole
+        # name, the requirement text and the note of the highlighted row show below
+        self._name_width = name_width
+        self.add_column("#", key="n", width=self.FIXED["n"])
+        self.add_column("材料", key="name", width=name_width)
+        self.add_column("要求", key="form", width=self.FIXED["form"])
+        self.add_column("状态", key="status", width=self.FIXED["status"])
+
+    def on_resize(self) -> None:
+        padding = 2 * self.cell_padding * (len(self.FIXED) + 1)
+        name_width = max(8, self.size.width - sum(self.FIXED.values()) - padding - 1)  # 1: the scrollbar
+        if name_width != self._name_width:
+            self.clear(columns=True)
+            self._columns(name_width)
+            self.show(self.checklist, self._marks)
 
     @property
     def current_key(self) -> str | None:
@@ -80,7 +98,7 @@ class ChecklistTable(DataTable):
 
     def show(self, checklist: Checklist | None, marks: dict[str, MaterialMark]) -> None:
         """Rebuild the rows (new item or new situation answers)."""
-        self.checklist = checklist
+        self.checklist, self._marks = checklist, dict(marks)
         row = self.cursor_row
         self.clear()
         if checklist is None:
@@ -93,12 +111,16 @@ class ChecklistTable(DataTable):
                 name += f"（{len(entry.needed_by)}项共用）"
             if m.alt_group:
                 name = f"[或] {name}"
-            self.add_row(*cells(str(i), name, f"{m.form.value}×{m.copies}", self._mark_cell(marks.get(m.key))),
-                         key=m.key)
+            cell = Text(printable(name, None), no_wrap=True, overflow="ellipsis")
+            self.add_row(str(i), cell, f"{m.form.value}×{m.copies}", self._mark_cell(marks.get(m.key)), key=m.key)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
     def update_mark(self, key: str, mark: MaterialMark | None) -> None:
+        if mark is None:
+            self._marks.pop(key, None)
+        else:
+            self._marks[key] = mark
         self.update_cell(key, "status", self._mark_cell(mark))
 
     @staticmethod

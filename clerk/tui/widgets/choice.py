@@ -21,6 +21,7 @@ class ChoiceRow(Widget, can_focus=True):
     BINDINGS = [
         Binding("right,space", "step(1)", "下一项", id="choice.next", show=False),
         Binding("left", "step(-1)", "上一项", id="choice.previous", show=False),
+        Binding("enter", "next_field", "下一栏", id="choice.enter", show=False),
     ]
 
     index: reactive[int] = reactive(0)
@@ -53,6 +54,10 @@ class ChoiceRow(Widget, can_focus=True):
     def action_step(self, delta: int) -> None:
         if self.options:
             self.index = (self.index + delta) % len(self.options)
+
+    def action_next_field(self) -> None:
+        """Enter moves on, as in every field of a form."""
+        self.screen.focus_next()
 
     def watch_index(self, old: int, new: int) -> None:
         if old != new:

@@ -1,0 +1,59 @@
+"""Returning applicants: the details of an earlier case, offered for a new visit.
+
+A checked ID number or credit code that matches an earlier case lets the
+window take the applicant's name, phone and address with one key instead of
+typing them again.  Showing them is a view of personal data, so every look-up
+that finds someone is an audit event (action ``view``).
+
+Kept as one small function over a ``CaseService`` so the service layer can fold
+it in as a method (``CaseService.previous_applicant``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clerk.domain.intake import Applicant, ApplicantKind
+
+#: Roles that take applicants at a window (the same as intake).
+VIEW_ACTION = "view"
+
+
+def previous_applicant(cases: Any, user: Any, window: int | None, kind: ApplicantKind,
+                       id_number: str) -> tuple[Applicant, str] | None:
+    """The applicant as on their latest case, and that case's number; None if there is none.
+
+    Only a checked ID number / credit code is looked up (the caller checks it);
+    a hit appends an audit event ``view`` naming the case whose data was shown.
+    """
+    from sqlalchemy import select
+
+    from clerk.services.cases import INTAKE_ROLES, require_role
+    from clerk.store.audit import append_event
+    from clerk.store.tables import CaseRow
+
+    require_role(user, INTAKE_ROLES, "查看申请人信息")
+    id_number = id_number.strip().upper()
+    if not id_number:
+        return None
+    query = (
+        select(CaseRow)
+        .where(CaseRow.applicant_id_number == id_number, CaseRow.applicant_kind == kind.value)
+        .order_by(CaseRow.received_at.desc())
+        .limit(1)
+    )
+    with cases.store.session() as session:
+        row = session.execute(query).scalars().first()
+        if row is None:
+            return None
+        applicant = Applicant(
+            kind=ApplicantKind(row.applicant_kind),
+            name=row.applicant_name,
+            id_number=row.applicant_id_number,
+            phone=row.applicant_phone,
+            address=row.applicant_address or "",
+            postcode=row.applicant_postcode or "",
+        )
+        append_event(session, at=cases.clock(), actor=user.id, window=window, action=VIEW_ACTION,
+                     case_number=row.number, after={"viewed": "applicant", "for": "returning applicant"})
+        return applicant, row.number
