@@ -28,11 +28,9 @@ def previous_applicant(cases: Any, user: Any, window: int | None, kind: Applican
     """
     from sqlalchemy import select
 
-    from clerk.services.cases import INTAKE_ROLES, require_role
-    from clerk.store.audit import append_event
+    from clerk.domain.permissions import Action
     from clerk.store.tables import CaseRow
 
-    require_role(user, INTAKE_ROLES, "查看申请人信息")
     id_number = id_number.strip().upper()
     if not id_number:
         return None
@@ -42,7 +40,7 @@ def previous_applicant(cases: Any, user: Any, window: int | None, kind: Applican
         .order_by(CaseRow.received_at.desc())
         .limit(1)
     )
-    with cases.store.session() as session:
+    with cases.uow.begin(user, Action.INTAKE) as (session, account):  # only who may take a case in
         row = session.execute(query).scalars().first()
         if row is None:
             return None
@@ -54,6 +52,6 @@ def previous_applicant(cases: Any, user: Any, window: int | None, kind: Applican
             address=row.applicant_address or "",
             postcode=row.applicant_postcode or "",
         )
-        append_event(session, at=cases.clock(), actor=user.id, window=window, action=VIEW_ACTION,
-                     case_number=row.number, after={"viewed": "applicant", "for": "returning applicant"})
+        cases.uow.audit(session, account.id, window, VIEW_ACTION, row.number, None,
+                        {"viewed": "applicant", "for": "returning applicant"})
         return applicant, row.number
