@@ -18,7 +18,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import get_current_worker
 
-from clerk.tui.messages import CatalogLoaded, Failed, Kept, Printed, Submitted, banner_text
+from clerk.tui.live import LiveStore
+from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text, whose
 from clerk.tui.navigation import DESTINATIONS, go_bindings, home_of, refusal
 from clerk.tui.scanner import ScanDetector
 from clerk.tui.services import Services
@@ -35,6 +36,7 @@ class ClerkApp(App[None]):
         Binding("f1", "help", "帮助", id="clerk.help"),
         Binding("f5", "lookup", "查询", id="clerk.lookup"),
         Binding("f12", "navigate", "切换", id="clerk.navigate"),
+        Binding("f11", "history", "消息", id="clerk.history"),
         *go_bindings(),
         Binding("ctrl+q", "quit", "退出", id="clerk.quit", priority=True),
         Binding("ctrl+backslash", "sign_out", "注销（换人登录）", id="clerk.sign_out", show=False),
@@ -54,6 +56,7 @@ class ClerkApp(App[None]):
         key_clock: Callable[[], float] = time.monotonic,
         retry_interval: float = 15.0,
         dashboard_refresh: float = 15.0,
+        live_interval: float = 1.0,
     ) -> None:
         super().__init__()
         self.services = services
@@ -69,6 +72,10 @@ class ClerkApp(App[None]):
         self.user: Any = None
         self.window_number: int | None = services.settings.window or self.state.window()
         self._stop = threading.Event()
+        self.message_log = MessageLog(services.now)  # every banner message of the session (F11)
+        self.live = LiveStore(self, live_interval)  # screens reload when the store changes
+        self._saving: set[str] = set()  # visit keys this process is saving right now
+        self._whose: dict[str, str] = {}  # case number -> applicant · item, for later messages
 
     # -- start ---------------------------------------------------------
     def on_mount(self) -> None:
@@ -117,6 +124,7 @@ class ClerkApp(App[None]):
         self.refresh_bindings()
         self.home = DESTINATIONS[home_of(user.role)].make(self)
         self.switch_screen(self.home)
+        self.live.start()
         if self.ASK_WINDOW and self.state.pending():
             self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
             self._retry_pending()
@@ -186,12 +194,31 @@ class ClerkApp(App[None]):
         if screen is not self.home and screen is self.screen and len(self.screen_stack) > 1:
             screen.dismiss()
 
-    def show_banner(self, text: str, level: Level = "error") -> None:
+    def show_banner(self, text: str, level: Level = "error", *, sticky: bool | None = None) -> None:
         banners = self.screen.query(Banner)
         if banners:
-            banners.first().show(text, level)
+            banners.first().show(text, level, sticky=sticky)
         else:
-            self.notify(text, severity="error" if level == "error" else "information")
+            self.message_log.add(level, text, type(self.screen).__name__)
+            self.notify(text, markup=False, severity="error" if level == "error" else "information",
+                        timeout=30 if sticky else 5)
+
+    def action_history(self) -> None:
+        """F11: the session's messages with their times; the banners' lasting ones count as read."""
+        from clerk.tui.screens.history import MessageHistoryScreen
+
+        if isinstance(self.screen, MessageHistoryScreen):
+            self.screen.dismiss(None)
+            return
+        for screen in self.screen_stack:
+            for banner in screen.query(Banner):
+                banner.acknowledge()
+        self.push_screen(MessageHistoryScreen())
+
+    def case_label(self, number: str) -> str:
+        """``number（applicant · item）`` when this window saved it, else the number."""
+        who = self._whose.get(number)
+        return f"{number}（{who}）" if who else number
 
     # -- keys: help, lookup, scanner -------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -269,34 +296,58 @@ class ClerkApp(App[None]):
             self.push_screen(LookupScreen(number))
 
     # -- saving and printing (workers owned by the app) --------------------
-    def submit_visit(self, screen: Any, draft: Any, outcome: Any, reason: str) -> None:
-        self._submit(screen, PendingVisit(self.user.id, self.window_number, draft, outcome, reason))
+    def submit_visit(self, screen: Any, draft: Any, outcome: Any, reason: str, key: str = "") -> None:
+        """Save the visit under its key (clerk.cases.visits): at most one case per key, ever."""
+        from clerk.cases.visits import new_visit_key
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="submit")
-    def _submit(self, screen: Any, visit: PendingVisit) -> None:
+        visit = PendingVisit(self.user.id, self.window_number, draft, outcome, reason, key or new_visit_key())
+        if visit.key in self._saving:  # already on its way: never a second attempt
+            return
+        self._saving.add(visit.key)
+        self._submit(screen, self.user, visit)
+
+    def saving(self, key: str) -> bool:
+        """A save of this visit is in flight in this process."""
+        return key in self._saving
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="submit")
+    def _submit(self, screen: Any, user: Any, visit: PendingVisit) -> None:
+        from clerk.cases.visits import SaveNotKnown
         from clerk.store.errors import StoreUnavailable
 
+        who = visit.draft.applicant.name or "本次办件"
         try:
-            view = self.services.submit(self.user, visit.window, visit.draft, visit.outcome, visit.reason)
-        except StoreUnavailable as exc:
+            # written ahead: a window killed mid-save finds the visit (and its key) on restart
             self.state.keep(visit)
-            text = f"{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。"
-            self.call_from_thread(self._deliver_submit, screen, Kept(visit, text))
+            view = self.services.visits.save(user, visit.window, visit.draft, visit.outcome, visit.reason,
+                                             visit.key)
+        except SaveNotKnown as exc:
+            message: Any = Kept(visit, f"{who}：{exc}")
+            self.call_from_thread(self._retry_pending)
+        except StoreUnavailable as exc:
+            message = Kept(visit, f"{who}：{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。")
             self.call_from_thread(self._retry_pending)
         except Exception as exc:
-            self.call_from_thread(self._deliver_submit, screen, Failed("submit", exc, banner_text(exc)))
+            self.state.saved(visit)  # refused: nothing stored; the form still holds the visit
+            message = Failed("submit", exc, f"{who}：未保存。{banner_text(exc)}")
         else:
-            self.call_from_thread(self._deliver_submit, screen, Submitted(view))
+            self.state.saved(visit)
+            self._whose[view.number] = whose(view)
+            message = Submitted(view)
+        finally:
+            self._saving.discard(visit.key)
+        self.call_from_thread(self._deliver_submit, screen, message)
 
     def _deliver_submit(self, screen: Any, message: Any) -> None:
         """To the intake screen that asked; if it has gone meanwhile, the app still prints."""
         if screen in self.screen_stack:
             screen.post_message(message)
         elif isinstance(message, Submitted):
-            self.show_banner(f"受理编号 {message.view.number}（{message.view.state}）已保存，正在打印……", "ok")
+            self.show_banner(f"受理编号 {self.case_label(message.view.number)}（{message.view.state}）已保存，"
+                             "正在打印……", "ok", sticky=True)
             self.print_case(None, message.view.number)
         else:
-            self.show_banner(message.text, "warning" if isinstance(message, Kept) else "error")
+            self.show_banner(message.text, "warning" if isinstance(message, Kept) else "error", sticky=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="retry")
     def _retry_pending(self) -> None:
@@ -304,27 +355,35 @@ class ClerkApp(App[None]):
         from clerk.store.errors import StoreUnavailable
 
         worker = get_current_worker()
+        visits = self.services.visits
         while not worker.is_cancelled and not self._stop.is_set():
-            pending = self.state.pending()
+            # a visit being saved right now is that attempt's business
+            pending = [v for v in self.state.pending() if v.key not in self._saving]
             if not pending:
                 return
             for visit in pending:
                 try:
-                    clerk = self.services.cases.account(visit.clerk_id)  # saved as the clerk who took it
-                    view = self.services.submit(clerk, visit.window, visit.draft, visit.outcome, visit.reason)
-                except StoreUnavailable:
+                    # ask the store for the visit's key first: a save whose answer never came may be there
+                    view = visits.resolve(visit.key)
+                    if view is None:  # not stored, no attempt in flight: save it (same key: once at most)
+                        clerk = self.services.cases.account(visit.clerk_id)  # as the clerk who took it
+                        view = visits.save(clerk, visit.window, visit.draft, visit.outcome, visit.reason, visit.key)
+                except StoreUnavailable:  # also SaveNotKnown: ask again later
                     break
                 except Exception as exc:  # a visit the store refuses: leave it, tell the clerk
-                    self.call_from_thread(self.show_banner, f"暂存的办件无法保存：{banner_text(exc)}")
+                    self.call_from_thread(self.show_banner, f"暂存的办件（{visit.draft.applicant.name}）无法保存："
+                                          f"{banner_text(exc)}", "error", sticky=True)
                     return
                 self.state.saved(visit)
+                self._whose[view.number] = whose(view)
                 self.call_from_thread(self._recovered, view)
             else:
                 continue
             self._stop.wait(self.retry_interval)
 
     def _recovered(self, view: Any) -> None:
-        self.show_banner(f"暂存的办件已保存：受理编号 {view.number}（{view.state}），正在打印……", "ok")
+        self.show_banner(f"暂存的办件已保存：受理编号 {self.case_label(view.number)}（{view.state}），正在打印……",
+                         "ok", sticky=True)
         self.print_case(None, view.number)
 
     def print_case(self, screen: Any, number: str) -> None:
@@ -347,9 +406,10 @@ class ClerkApp(App[None]):
             screen.post_message(message)
         elif isinstance(message, Printed):
             failed = any(not r.ok for r in message.results)
-            self.show_banner(f"{message.number}：{self.describe_print(message.results)}", "error" if failed else "ok")
+            self.show_banner(f"{self.case_label(message.number)}：{self.describe_print(message.results)}",
+                             "error" if failed else "ok", sticky=failed)
         else:
-            self.show_banner(message.text)
+            self.show_banner(message.text, sticky=True)
 
     def describe_print(self, results: list[Any]) -> str:
         return self.services.describe_print(results)

@@ -3,7 +3,9 @@
 - the window number, so the clerk types it once per machine;
 - visits that could not be saved (store outage): each a JSON file under
   ``pending/``, saved by a retry worker when the store returns, and removed
-  only after the store confirmed the save.
+  only after the store confirmed the save.  A visit is written here *before*
+  its first save attempt, with its visit key, so a window killed mid-save
+  finds it again on restart and asks the store for that key.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class PendingVisit:
     draft: IntakeDraft
     outcome: Outcome
     reason: str = ""
-    key: str = ""  # file stem in the pending folder
+    key: str = ""  # the visit key (clerk.cases.visits), also the file stem in the pending folder
 
 
 def draft_to_dict(draft: IntakeDraft) -> dict:
@@ -109,6 +111,7 @@ class WindowState:
             "outcome": visit.outcome.value,
             "reason": visit.reason,
             "draft": draft_to_dict(visit.draft),
+            "visit_key": key,  # the store keeps one case per key: a kept visit is saved once
         }
         self._write(self.pending_dir / f"{key}.json", json.dumps(data, ensure_ascii=False, indent=1))
         return PendingVisit(visit.clerk_id, visit.window, visit.draft, visit.outcome, visit.reason, key)
@@ -126,13 +129,16 @@ class WindowState:
                     draft=draft_from_dict(data["draft"]),
                     outcome=Outcome(data["outcome"]),
                     reason=data.get("reason", ""),
-                    key=path.stem,
+                    key=data.get("visit_key") or path.stem,
                 )
             )
         return found
 
     def saved(self, visit: PendingVisit) -> None:
         (self.pending_dir / f"{visit.key}.json").unlink(missing_ok=True)
+
+    def is_kept(self, key: str) -> bool:
+        return (self.pending_dir / f"{key}.json").exists()
 
     def _write(self, path: Path, text: str) -> None:
         # write-then-rename: a crash never leaves half a draft behind

@@ -17,8 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from clerk.cases.domain import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
+from clerk.cases.visits import new_visit_key
 from clerk.catalog.model import Bundle, Delivery, ServiceItem
-from clerk.tui.messages import Failed, Kept, Previewed, Printed, Submitted, banner_text
+from clerk.tui.messages import Failed, Kept, Previewed, Printed, Submitted, banner_text, whose
 from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
@@ -48,6 +49,8 @@ class IntakeScreen(Screen):
         # (app key serial, marks before the change): a scanner burst that landed
         # on the checklist (digits are marking keys) is undone from here
         self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
+        # names this visit from its first keystroke to its commit: the store keeps one case per key
+        self.visit_key = new_visit_key()
 
     def compose(self) -> ComposeResult:
         yield Static(self._header_text(), id="intake-header", markup=False)
@@ -290,8 +293,16 @@ class IntakeScreen(Screen):
         )
 
     # -- finishing the visit -------------------------------------------
+    def _save_in_flight(self) -> bool:
+        if self.app.saving(self.visit_key):
+            self.query_one(Banner).show("正在保存本次办件，请等待保存结果，勿重复办结", "warning")
+            return True
+        return False
+
     def action_finish(self) -> None:
         banner = self.query_one(Banner)
+        if self._save_in_flight():
+            return
         if self.item is None:
             banner.show("请先选定事项（F2）")
             self.action_focus_search()
@@ -329,9 +340,9 @@ class IntakeScreen(Screen):
         self.query_one(Banner).clear()
 
         def confirmed(ok: bool | None) -> None:
-            if ok:
+            if ok and not self._save_in_flight():
                 self.query_one(Banner).show("正在保存……", "info")
-                self.app.submit_visit(self, event.draft, event.outcome, event.reason)
+                self.app.submit_visit(self, event.draft, event.outcome, event.reason, self.visit_key)
 
         self.app.push_screen(
             ConfirmScreen(event.draft, event.outcome, event.reason, event.preview, self.item), confirmed
@@ -340,25 +351,31 @@ class IntakeScreen(Screen):
     @on(Submitted)
     def _submitted(self, event: Submitted) -> None:
         view = event.view
-        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{view.state}），正在打印……", "ok")
+        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{whose(view)}，{view.state}），正在打印……", "ok",
+                                    sticky=True)
         self.action_new_visit(keep_banner=True)
         self.app.print_case(self, view.number)
 
     @on(Printed)
     def _printed(self, event: Printed) -> None:
-        level = "ok" if all(r.ok for r in event.results) else "warning"
-        self.query_one(Banner).show(f"受理编号 {event.number}：{self.app.describe_print(event.results)}", level)
+        failed = not all(r.ok for r in event.results)
+        self.query_one(Banner).show(f"受理编号 {self.app.case_label(event.number)}：{self.app.describe_print(event.results)}",
+                                    "warning" if failed else "ok", sticky=failed)
 
     @on(Kept)
     def _kept(self, event: Kept) -> None:
-        self.query_one(Banner).show(event.text, "warning")
+        self.query_one(Banner).show(event.text, "warning", sticky=True)
         self.action_new_visit(keep_banner=True)
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        self.query_one(Banner).show(event.text)
+        self.query_one(Banner).show(event.text, sticky=event.action in ("submit", "print"))
 
     def action_new_visit(self, keep_banner: bool = False) -> None:
+        if self.app.saving(self.visit_key):  # its outcome is on the way: the next visit waits for it
+            self.query_one(Banner).show("正在保存本次办件，请等待保存结果", "warning")
+            return
+        self.visit_key = new_visit_key()
         self.item, self.answers, self.checklist, self.marks = None, {}, None, {}
         self.query_one(ApplicantForm).clear()
         self._show_item()
