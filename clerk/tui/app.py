@@ -22,6 +22,7 @@ from clerk.tui.live import LiveStore
 from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text, whose
 from clerk.tui.navigation import DESTINATIONS, go_bindings, home_of, refusal
 from clerk.tui.scanner import ScanDetector
+from clerk.tui.seats import SeatKeeper
 from clerk.tui.services import Services
 from clerk.tui.state import PendingVisit, WindowState
 from clerk.tui.widgets.banner import Banner, Level
@@ -76,6 +77,7 @@ class ClerkApp(App[None]):
         self.live = LiveStore(self, live_interval)  # screens reload when the store changes
         self._saving: set[str] = set()  # visit keys this process is saving right now
         self._whose: dict[str, str] = {}  # case number -> applicant · item, for later messages
+        self.seats = SeatKeeper(self)  # one seat per clerk (clerk.cases.seats)
 
     # -- start ---------------------------------------------------------
     def on_mount(self) -> None:
@@ -118,6 +120,15 @@ class ClerkApp(App[None]):
             allowed = "、".join(r.label for r in self.SIGN_IN_ROLES)
             self.show_banner(f"账号 {user.id}（{user.role.label}）不能登录“{self.TITLE}”，仅限：{allowed}")
             return False
+        self.seats.claim(user, window, lambda note: self._land(user, window, note))
+        return True
+
+    def _land(self, user: Any, window: int, note: str = "") -> None:
+        """The seat is taken (or could not be recorded: ``note``): the role's home screen."""
+        from clerk.tui.screens.signin import SignInScreen
+
+        if not isinstance(self.screen, SignInScreen):
+            return  # the clerk left the sign-in meanwhile
         self.user, self.window_number = user, window
         if self.ASK_WINDOW:
             self.state.remember_window(window)
@@ -125,10 +136,29 @@ class ClerkApp(App[None]):
         self.home = DESTINATIONS[home_of(user.role)].make(self)
         self.switch_screen(self.home)
         self.live.start()
+        if note:
+            self.call_after_refresh(self.show_banner, note, "warning")
         if self.ASK_WINDOW and self.state.pending():
             self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
             self._retry_pending()
-        return True
+
+    def seat_tick(self) -> None:
+        """From the live-store thread (clerk.tui.live): is the seat still this window's?"""
+        self.seats.tick()
+
+    def seat_lost(self, text: str) -> None:
+        """The clerk signed in elsewhere and took the seat over: sign out here and say so."""
+        from clerk.tui.screens.signin import SignInScreen
+
+        if self.user is None:
+            return
+        while len(self.screen_stack) > 1 and self.screen is not self.home:
+            self.pop_screen()
+        self.user, self.home = None, None
+        self.refresh_bindings()
+        screen = SignInScreen()
+        self.switch_screen(screen)
+        self.call_after_refresh(self.show_banner, text, "warning", sticky=True)
 
     # -- moving between screens (F12 menu, clerk.go_* keys, palette) -------
     def action_navigate(self) -> None:
@@ -172,6 +202,7 @@ class ClerkApp(App[None]):
         while len(self.screen_stack) > 1 and self.screen is not self.home:
             self.pop_screen()
         self.user, self.home = None, None
+        self.seats.release()
         self.refresh_bindings()
         self.switch_screen(SignInScreen())
 

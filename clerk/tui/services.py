@@ -153,6 +153,16 @@ class Services:
                 self._visits = VisitSaver(self.cases, self.settings.statement_timeout_seconds + 1.0)
             return self._visits
 
+    @property
+    def seats(self) -> Any:
+        """The ``clerk.cases.seats.SeatService``: who is signed in at which window."""
+        with self._lock:
+            if getattr(self, "_seats", None) is None:
+                from clerk.cases.seats import SeatService
+
+                self._seats = SeatService(self.cases.store, self.clock)
+            return self._seats
+
     def warm_up(self) -> None:
         """Import and open everything heavy once the first screen is up."""
         self.load_catalog()
