@@ -354,10 +354,8 @@ class ClerkApp(App[None]):
                                              visit.key)
         except SaveNotKnown as exc:
             message: Any = Kept(visit, f"{who}：{exc}")
-            self.call_from_thread(self._retry_pending)
         except StoreUnavailable as exc:
             message = Kept(visit, f"{who}：{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。")
-            self.call_from_thread(self._retry_pending)
         except Exception as exc:
             self.state.saved(visit)  # refused: nothing stored; the form still holds the visit
             message = Failed("submit", exc, f"{who}：未保存。{banner_text(exc)}")
@@ -368,6 +366,8 @@ class ClerkApp(App[None]):
         finally:
             self._saving.discard(visit.key)
         self.call_from_thread(self._deliver_submit, screen, message)
+        if isinstance(message, Kept):  # after the key left ``_saving``: the retry loop takes it over
+            self.call_from_thread(self._retry_pending)
 
     def _deliver_submit(self, screen: Any, message: Any) -> None:
         """To the intake screen that asked; if it has gone meanwhile, the app still prints."""
