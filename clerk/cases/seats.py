@@ -37,6 +37,7 @@ class Seat:
     app: str
     token: str
     since: datetime
+    name: str = ""  # the clerk's name (filled by ``seats()``)
 
     def where(self) -> str:
         place = f"第 {self.window} 窗口" if self.window else "主管工作台"
@@ -127,6 +128,11 @@ class SeatService:
 
         from clerk.store.tables_seats import SeatRow
 
+        from dataclasses import replace
+
+        from clerk.store.tables import ClerkAccount
+
+        query = (select(SeatRow, ClerkAccount.name).outerjoin(ClerkAccount, ClerkAccount.id == SeatRow.clerk_id)
+                 .order_by(SeatRow.window, SeatRow.clerk_id))
         with self.store.session(write=False) as session:
-            rows = session.execute(select(SeatRow).order_by(SeatRow.window, SeatRow.clerk_id)).scalars().all()
-            return [_seat(r) for r in rows]
+            return [replace(_seat(row), name=name or row.clerk_id) for row, name in session.execute(query)]

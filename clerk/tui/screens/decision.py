@@ -95,6 +95,9 @@ class DecisionScreen(DeskScreen):
             printed = str(event.result).removeprefix(f"{self.case.number}：") if self.case else str(event.result)
             banner.show(f"{self._said}；{printed}" if self._said else str(event.result), "ok")
 
+    def show_case_again(self, view: Any) -> None:
+        self.open_case(view.number)  # days left come with the reopen
+
     def _show(self, view: Any, left: int | None) -> None:
         self.case = view
         due = view.promised_due

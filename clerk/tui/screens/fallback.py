@@ -202,8 +202,13 @@ class FallbackScreen(DeskScreen):
     def _failed(self, event: Failed) -> None:
         self.query_one(Banner).show(event.text, "error")
 
+    def show_case_again(self, view: Any) -> None:
+        self._show_case(view)
+
     def _fill_queue(self, entries: list[Any]) -> None:
+        self.query_one(Banner).clear_outage()  # the store answered
         table = self.query_one("#fallback-queue", DataTable)
+        row = table.cursor_row
         table.clear()
         for e in entries:
             d = e.deadline
@@ -213,6 +218,8 @@ class FallbackScreen(DeskScreen):
             table.add_row(e.number, e.name, e.applicant_name, str(e.state), kind, due,
                           Text(days_text(d.days_left), style=style) if d else "", "、".join(e.outstanding),
                           key=e.number)
+        if entries and row is not None:  # a live reload keeps the clerk's place
+            table.move_cursor(row=min(row, len(entries) - 1))
         lapsing = sum(1 for e in entries if e.deadline and e.deadline.warn)
         self.query_one("#fallback-queue").border_title = f"待补正 / 容缺 {len(entries)} 件" + (
             f"，{lapsing} 件即将或已经超期" if lapsing else "")
