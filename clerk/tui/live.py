@@ -60,8 +60,8 @@ class LiveStore:
             self._outage.clear()
         try:
             self.app.call_from_thread(self.apply, changed, recovered)
-        except RuntimeError:  # the app has ended
-            pass
+        except BaseException:  # noqa: BLE001 - the app has ended (RuntimeError, CancelledError)
+            self.app._stop.set()
 
     def apply(self, changed: bool, recovered: bool) -> None:
         """On the event loop: clear outage banners, tell the screens."""

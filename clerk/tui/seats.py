@@ -113,7 +113,7 @@ class SeatKeeper:
             self.seat = None
             try:
                 self.app.call_from_thread(self.app.seat_lost, lost.text())
-            except RuntimeError:
+            except BaseException:  # noqa: BLE001 - the app has ended
                 pass
 
     def release(self) -> None:
