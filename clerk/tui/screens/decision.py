@@ -119,7 +119,7 @@ class DecisionScreen(DeskScreen):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        self.query_one(Banner).show(event.text, "error")
+        self.query_one(Banner).show(event.text, "error", sticky=event.action != "open")
 
 
 def _open(desk: Any, number: str) -> tuple[Any, int | None]:

@@ -176,11 +176,12 @@ class FallbackScreen(DeskScreen):
             self._show_case(view)
             # whatever the change queued (承诺件通知书, 容缺承诺书, 不予受理通知书) is printed now
             waiting = list(dict.fromkeys(n.kind.title for n in view.notices if str(n.status) != "printed"))
+            who = f"{view.number}（{view.applicant.name}）"
             if waiting:
-                banner.show(f"{view.number}：当前状态 {view.state}，正在打印{'、'.join(waiting)}……", "ok")
+                banner.show(f"{who}：当前状态 {view.state}，正在打印{'、'.join(waiting)}……", "ok", sticky=True)
                 self._print(view.number)
             else:
-                banner.show(f"{view.number}：已登记，当前状态 {view.state}", "ok")
+                banner.show(f"{who}：已登记，当前状态 {view.state}", "ok", sticky=True)
             self.action_refresh()
         elif event.action == "print":
             banner.show(str(event.result), "ok")
@@ -200,7 +201,8 @@ class FallbackScreen(DeskScreen):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        self.query_one(Banner).show(event.text, "error")
+        # not saved / not printed stays until the clerk's next action; a failed list is an outage line
+        self.query_one(Banner).show(event.text, "error", sticky=event.action not in ("queue", "open", "reopen"))
 
     def show_case_again(self, view: Any) -> None:
         self._show_case(view)
