@@ -172,3 +172,30 @@ async def test_an_outage_message_clears_itself_when_the_store_answers(live_app):
         banner.show("20261202-SF-0001（李四）：未能打印", "error", sticky=True)
         assert await _until(pilot, lambda: "数据库暂时无法连接" not in banner.text, 5), banner.text
         assert "未能打印" in banner.text  # what matters stays
+
+
+async def test_a_case_changed_elsewhere_is_reloaded_in_the_desk_pane(live_app, catalog, calendar):
+    from tests.tui.live_child import save_one
+
+    service, build = live_app
+    context = multiprocessing.get_context("fork")
+    report = context.Queue()
+    child = context.Process(target=save_one, args=(service.store.url, catalog, calendar, "孙八", report))
+    child.start()
+    number, _ = report.get(timeout=60)
+    child.join(30)
+    app = build()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await _sign_in(pilot, "2001", STAFF_PASSWORD, "9")
+        await pilot.press(*typed(number), "enter")
+        await settle(pilot)
+        desk = app.screen
+        assert desk.case is not None and desk.case.number == number
+        before = desk.case.version
+
+        # another window records the applicant's withdrawal on the same case
+        service.reject(service.account(CLERK_ID), 7, number, "申请人撤回申请")
+        assert await _until(pilot, lambda: desk.case.version > before, 5), "the pane kept the old case"
+        assert str(desk.case.state) == "不予受理"
+        assert f"{number}（孙八）已在其他窗口更新" in _banner(app)
