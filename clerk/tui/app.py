@@ -447,6 +447,7 @@ class ClerkApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+        self.seats.release(wait=1.0)  # quitting frees the seat (a killed window's seat is taken over)
 
 
 def _clerk_commands() -> type:

@@ -116,8 +116,9 @@ class SeatKeeper:
             except BaseException:  # noqa: BLE001 - the app has ended
                 pass
 
-    def release(self) -> None:
-        """Sign-out: free the seat (in a thread; an unreachable store keeps it until taken over)."""
+    def release(self, wait: float = 0.0) -> None:
+        """Sign-out or quit: free the seat (in a thread, waiting at most ``wait`` seconds; an
+        unreachable store keeps it until the clerk takes it over elsewhere)."""
         seat, self.seat = self.seat, None
         if seat is None:
             return
@@ -128,4 +129,7 @@ class SeatKeeper:
             except Exception:  # noqa: BLE001
                 pass
 
-        threading.Thread(target=free, daemon=True, name="clerk-seat-release").start()
+        thread = threading.Thread(target=free, daemon=True, name="clerk-seat-release")
+        thread.start()
+        if wait:
+            thread.join(wait)

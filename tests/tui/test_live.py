@@ -199,3 +199,15 @@ async def test_a_case_changed_elsewhere_is_reloaded_in_the_desk_pane(live_app, c
         assert await _until(pilot, lambda: desk.case.version > before, 5), "the pane kept the old case"
         assert str(desk.case.state) == "不予受理"
         assert f"{number}（孙八）已在其他窗口更新" in _banner(app)
+
+
+async def test_quitting_frees_the_seat(live_app):
+    from clerk.cases.seats import SeatService
+
+    service, build = live_app
+    app = build()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        assert [s.window for s in SeatService(service.store, service.clock).seats()] == [7]
+    assert SeatService(service.store, service.clock).seats() == []
