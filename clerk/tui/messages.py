@@ -93,10 +93,6 @@ def banner_text(error: BaseException) -> str:
     return f"程序内部错误（{name}）：{error}。本次输入未丢失，请重试或联系管理员。"
 
 
-class StoreChanged(Message):
-    """Another window (or this one) committed a change: reload what the screen shows."""
-
-
 @dataclass(frozen=True)
 class LoggedMessage:
     at: datetime

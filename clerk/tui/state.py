@@ -137,9 +137,6 @@ class WindowState:
     def saved(self, visit: PendingVisit) -> None:
         (self.pending_dir / f"{visit.key}.json").unlink(missing_ok=True)
 
-    def is_kept(self, key: str) -> bool:
-        return (self.pending_dir / f"{key}.json").exists()
-
     def _write(self, path: Path, text: str) -> None:
         # write-then-rename: a crash never leaves half a draft behind
         path.parent.mkdir(parents=True, exist_ok=True)
