@@ -89,6 +89,7 @@ async def test_a_case_saved_by_another_process_appears_on_the_desk_within_2s(liv
         assert max(latencies) < 2.0, latencies
 
 
+@pytest.mark.slow
 async def test_a_seat_taken_elsewhere_signs_this_window_out_and_says_where(live_app):
     from clerk.cases.seats import SeatService
 
@@ -174,6 +175,7 @@ async def test_an_outage_message_clears_itself_when_the_store_answers(live_app):
         assert "未能打印" in banner.text  # what matters stays
 
 
+@pytest.mark.slow
 async def test_a_case_changed_elsewhere_is_reloaded_in_the_desk_pane(live_app, catalog, calendar):
     from tests.tui.live_child import save_one
 
