@@ -335,6 +335,12 @@ class ClerkApp(App[None]):
         if visit.key in self._saving:  # already on its way: never a second attempt
             return
         self._saving.add(visit.key)
+        try:
+            # written ahead, before anything can be sent: a window killed mid-save finds the
+            # visit (and its key) on restart and asks the store for it
+            self.state.keep(visit)
+        except OSError as exc:
+            self.show_banner(f"本机暂存失败（{exc}），仍在保存……", "warning")
         self._submit(screen, self.user, visit)
 
     def saving(self, key: str) -> bool:
@@ -348,8 +354,6 @@ class ClerkApp(App[None]):
 
         who = visit.draft.applicant.name or "本次办件"
         try:
-            # written ahead: a window killed mid-save finds the visit (and its key) on restart
-            self.state.keep(visit)
             view = self.services.visits.save(user, visit.window, visit.draft, visit.outcome, visit.reason,
                                              visit.key)
         except SaveNotKnown as exc:
