@@ -15,6 +15,11 @@ empty when everything holds:
   the decision's notice, 不予受理通知书, EMS manifest);
 - deadlines: an open case has the deadlines its state needs and ``due_on`` is
   the earliest unmet one;
+- visits: no two cases from one visit — no visit key on two cases; with
+  ``visits=True`` (the hall simulation, whose windows key every visit) also
+  every top-level case carries a key, and no two keyless cases look like one
+  visit (same applicant, item, window, clerk and materials, received within
+  ``SAME_VISIT_SECONDS``) — tests that submit one draft repeatedly keep the default;
 - the audit hash chain verifies; SQLite also passes ``PRAGMA integrity_check``
   and ``PRAGMA foreign_key_check``.
 
@@ -35,6 +40,7 @@ _RESULT_NOTICE = {
     CaseState.CORRECTION: NoticeKind.RESULT_CORRECTION,
     CaseState.REFUSED: NoticeKind.RESULT_REFUSED,
 }
+SAME_VISIT_SECONDS = 120
 _NEEDED_DEADLINES = {
     CaseState.ACCEPTED: {"promised"},
     CaseState.TOLERATED: {"promised", "supply_by"},
@@ -61,7 +67,8 @@ def expected_notices(before: CaseState, after: CaseState, action: str, top_level
     return []
 
 
-def check_store(store: Any, hall: str = "SF", *, reported: list[str] | None = None) -> list[str]:
+def check_store(store: Any, hall: str = "SF", *, reported: list[str] | None = None,
+                visits: bool = False) -> list[str]:
     """Every problem found (empty list: the store is whole).  ``reported``: the numbers
     the windows were told were committed — each must exist, and nothing else."""
     from sqlalchemy import select, text
@@ -105,6 +112,7 @@ def check_store(store: Any, hall: str = "SF", *, reported: list[str] | None = No
     if not chain.ok:
         problems.append(f"audit chain: {chain.message}")
     problems += _numbers(cases, counters, reported)
+    problems += one_case_per_visit(list(cases.values()), strict=visits)
     for number, row in sorted(cases.items()):
         problems += _history(row, events.get(number, []), notices.get(row.id, Counter()))
         problems += _deadlines(row, deadlines.get(row.id, []))
@@ -136,6 +144,38 @@ def _numbers(cases: dict[str, Any], counters: dict[tuple[str, str], int], report
         unknown = sorted(set(cases) - set(reported))
         if unknown:
             problems.append(f"cases stored but never reported to a window: {unknown[:10]}")
+    return problems
+
+
+def one_case_per_visit(rows: list[Any], *, strict: bool = True) -> list[str]:
+    """Cases that are one visit saved twice (top-level cases only: a bundle's children share it).
+    ``strict``: also every case must carry a visit key, and keyless look-alikes count."""
+    import json
+
+    problems: list[str] = []
+    top = sorted((r for r in rows if r.parent_id is None), key=lambda r: (r.received_at, r.number))
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for row in top:
+        if row.visit_key:
+            by_key[row.visit_key].append(row.number)
+    problems += [f"visit {key}: {len(numbers)} cases {numbers}" for key, numbers in by_key.items()
+                 if len(numbers) > 1]
+    if not strict:
+        return problems
+    keyless = [r.number for r in top if not r.visit_key]
+    if keyless:
+        problems.append(f"cases saved without a visit key (not exactly-once): {keyless[:10]}")
+    last: dict[tuple, Any] = {}
+    for row in top:
+        if row.visit_key:
+            continue
+        same = (row.applicant_id_number, row.code, row.window, row.clerk_id, row.outcome,
+                json.dumps(row.marks, sort_keys=True, ensure_ascii=False))
+        before = last.get(same)
+        if before is not None and (row.received_at - before.received_at).total_seconds() <= SAME_VISIT_SECONDS:
+            problems.append(f"{before.number} and {row.number}: one visit saved twice (same applicant, item, "
+                            f"window, clerk and materials, {(row.received_at - before.received_at).seconds} s apart)")
+        last[same] = row
     return problems
 
 

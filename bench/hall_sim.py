@@ -106,7 +106,7 @@ def report(label: str, url: str, args) -> tuple[list[str], bool]:
             outcomes[k] = outcomes.get(k, 0) + v
     store = Store(url)
     checked = time.perf_counter()
-    problems = check_store(store, "SF", reported=numbers)
+    problems = check_store(store, "SF", reported=numbers, visits=True)
     checked = time.perf_counter() - checked
     store.dispose()
     duplicates = len(numbers) - len(set(numbers))

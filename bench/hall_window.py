@@ -169,8 +169,11 @@ class Window:
             self.later.pop(rng.randrange(len(self.later)))()
 
     def submit(self, draft: Any, outcome: Any, reason: str = "") -> Any:
+        from clerk.services.visits import new_visit_key
+
+        key = new_visit_key()  # one key per visit, as the window app does
         case = self.timed("submit", lambda: self.cases.submit(self.users["window"], self.window, draft, outcome,
-                                                              reason))
+                                                              reason, visit_key=key))
         if case is not None:
             self.result.numbers.append(case.number)
             self.result.numbers.extend(child.number for child in case.children)

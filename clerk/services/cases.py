@@ -156,20 +156,38 @@ class CaseService(LifecycleOperations):
         )
 
     def submit(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,
-               reason: str = "") -> CaseView:
-        """Commit the visit: case(s), numbers, deadlines, queued notices, audit — one transaction."""
+               reason: str = "", *, visit_key: str | None = None) -> CaseView:
+        """Commit the visit: case(s), numbers, deadlines, queued notices, audit — one transaction.
+
+        ``visit_key`` names the visit (clerk.services.visits): a visit already stored under
+        it is returned as it is, never stored a second time (a unique index enforces it
+        even for two windows racing with the same key).
+        """
+        from sqlalchemy.exc import IntegrityError
+
+        if visit_key:
+            first = self.saved_visit(visit_key)
+            if first is not None:
+                return first
         received_at = self.clock()
         plan, problems = plan_intake(self.catalog, self.calendar, draft, outcome, received_at, self.tz, reason)
-        with self.store.session(write=True) as session:
-            user = self.uow.authorise(session, user, Action.INTAKE)  # the account as stored, before anything
-            if problems:
-                raise IntakeError(problems)
-            parent = self._insert_case(session, plan, draft, outcome, user, window, received_at, reason, None)
-            for child in plan.children:
-                self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
-            for kind in plan.documents:
-                queue_notice(session, parent.id, kind, at=received_at)
-            number = parent.number
+        try:
+            with self.store.session(write=True) as session:
+                user = self.uow.authorise(session, user, Action.INTAKE)  # the account as stored, before anything
+                if problems:
+                    raise IntakeError(problems)
+                parent = self._insert_case(session, plan, draft, outcome, user, window, received_at, reason, None,
+                                           visit_key=visit_key)
+                for child in plan.children:
+                    self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
+                for kind in plan.documents:
+                    queue_notice(session, parent.id, kind, at=received_at)
+                number = parent.number
+        except IntegrityError:
+            first = self.saved_visit(visit_key) if visit_key else None
+            if first is None:
+                raise
+            return first  # the same visit committed meanwhile (another attempt): that one stands
         # The view is read after the commit, so the numbering and audit-head row
         # locks are not held while it is assembled (other windows wait on them).
         try:
@@ -177,8 +195,19 @@ class CaseService(LifecycleOperations):
         except StoreUnavailable as exc:  # saved: say so, or the clerk would submit twice
             raise StoreUnavailable(f"案件已保存（受理编号 {number}），但暂时无法读取，请稍后按编号查询，勿重复受理。") from exc
 
+    def saved_visit(self, visit_key: str) -> CaseView | None:
+        """The case stored for this visit, or None when the store holds none (yet)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables import CaseRow
+
+        with self.store.session(write=False) as session:
+            row = session.execute(select(CaseRow).where(CaseRow.visit_key == visit_key)).scalar_one_or_none()
+            return self._view(session, row) if row is not None else None
+
     def _insert_case(self, session: Any, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
-                     user: ClerkUser, window: int, at: datetime, reason: str, parent: Any) -> Any:
+                     user: ClerkUser, window: int, at: datetime, reason: str, parent: Any,
+                     *, visit_key: str | None = None) -> Any:
         from clerk.catalog import checklist_to_dict
         from clerk.store.numbering import allocate_number
         from clerk.store.tables import CaseRow, DeadlineRow
@@ -196,7 +225,7 @@ class CaseService(LifecycleOperations):
             due_on=current.due.date if current else None, due_kind=current.kind.value if current else None,
             due_provisional=current.due.provisional if current else False,
             one_time_notice=convert.notice_lines_to_json(plan.notice) if plan.notice is not None else None,
-            reason=reason.strip(), version=1, updated_at=at,
+            reason=reason.strip(), version=1, updated_at=at, visit_key=visit_key,
         )
         session.add(row)
         session.flush()

@@ -25,27 +25,33 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "clerk_write"
+#: PostgreSQL channel every write transaction notifies on commit (clerk.store.changes listens).
+CHANGES_CHANNEL = "clerk_changes"
 
 
 class Store:
     """A database holding the cases of one hall (SQLite file or PostgreSQL)."""
 
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5, settings: Any = None,
-                 hall_key: bytes | None = None) -> None:
+                 hall_key: bytes | None = None, statement_timeout: float | None = None) -> None:
         """``hall_key`` keys the audit chain; without it the key file of ``settings``
-        (default: ``clerk.config.get_settings()``) is read on the first write."""
+        (default: ``clerk.config.get_settings()``) is read on the first write.
+        ``statement_timeout`` (seconds) bounds every statement and lock wait."""
         self.url = url
         self._settings = settings
         self._hall_key = hall_key
         self._echo = echo
         self._pool_size = pool_size
+        #: seconds a statement or a lock wait may take (None: the drivers' defaults, SQLite 30 s)
+        self.statement_timeout = statement_timeout
         self._engine: Engine | None = None
         self._write_engine: Engine | None = None
         self._lock_path: str | None = None  # SQLite file stores only
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
-        return cls(settings.effective_database_url, settings=settings)
+        return cls(settings.effective_database_url, settings=settings,
+                   statement_timeout=getattr(settings, "statement_timeout_seconds", None) or None)
 
     def hall_key(self) -> bytes:
         """The hall key (``HallKeyError`` with a Chinese message when it is missing)."""
@@ -97,7 +103,8 @@ class Store:
                 echo=self._echo,
                 pool_pre_ping=True,
                 pool_size=self._pool_size,
-                connect_args={"connect_timeout": 5},
+                pool_timeout=self.statement_timeout or 30,
+                connect_args=postgres_connect_args(self.statement_timeout),
             )
         if url.database and url.database != ":memory:":
             database = Path(url.database).expanduser()
@@ -106,8 +113,9 @@ class Store:
         engine = create_engine(
             url,
             echo=self._echo,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            connect_args={"timeout": self.busy_timeout_ms / 1000, "check_same_thread": False},
         )
+        busy_ms = self.busy_timeout_ms
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -115,7 +123,7 @@ class Store:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
@@ -126,6 +134,13 @@ class Store:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
+
+    @property
+    def busy_timeout_ms(self) -> int:
+        """SQLite: how long a writer waits for the lock (the statement timeout when set)."""
+        if self.statement_timeout:
+            return max(1, int(self.statement_timeout * 1000))
+        return SQLITE_BUSY_TIMEOUT_MS
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
@@ -142,6 +157,9 @@ class Store:
             with AuditedSession(bind, expire_on_commit=False, info={KEY_SOURCE: self.hall_key}) as session:
                 with session.begin():
                     yield session
+                    if write and not self.is_sqlite:
+                        # Delivered at commit only (NOTIFY is transactional): live screens refresh.
+                        session.connection().exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")
 
     @contextmanager
     def connection(self, *, write: bool = True) -> Iterator[Any]:
@@ -160,13 +178,31 @@ class Store:
             return
         from clerk.store.writelock import writer_lock
 
-        with writer_lock(self._lock_path, SQLITE_BUSY_TIMEOUT_MS / 1000):
+        with writer_lock(self._lock_path, self.busy_timeout_ms / 1000):
             yield
 
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
         self._engine = self._write_engine = None
+
+
+def postgres_connect_args(statement_timeout: float | None) -> dict[str, Any]:
+    """libpq options: a connect timeout always; with ``statement_timeout`` also the server's
+    statement and lock timeouts and TCP keepalives, so a call never waits without bound
+    on the server (a frozen server is bounded by the caller: clerk.services.visits)."""
+    if not statement_timeout:
+        return {"connect_timeout": 5}
+    ms = max(1, int(statement_timeout * 1000))
+    return {
+        "connect_timeout": max(2, int(statement_timeout + 0.999)),
+        "options": f"-c statement_timeout={ms} -c lock_timeout={ms}",
+        "keepalives": 1,
+        "keepalives_idle": max(1, int(statement_timeout)),
+        "keepalives_interval": 1,
+        "keepalives_count": 3,
+        "tcp_user_timeout": ms,
+    }
 
 
 # SQLite reports schema mistakes as OperationalError too; they are not outages.
@@ -180,6 +216,8 @@ def translate_errors() -> Iterator[None]:
 
     try:
         yield
+    except exc.TimeoutError as error:  # no pooled connection came free in time
+        raise StoreUnavailable() from error
     except (exc.OperationalError, exc.InterfaceError) as error:
         text = str(error.orig if getattr(error, "orig", None) is not None else error)
         if "locked" in text or "busy" in text:

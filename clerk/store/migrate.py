@@ -46,6 +46,9 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
 
     with store.connection(write=True) as conn:
         if conn.dialect.name == "postgresql":
+            # a migration may outlast the windows' statement timeout, and waits for another's
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY})")
         from clerk.store import audit
 

@@ -64,6 +64,7 @@ class CaseRow(SQLModel, table=True):
         Index("ix_cases_applicant_phone", "applicant_phone"),
         Index("ix_cases_applicant_name", "applicant_name"),
         Index("ix_cases_parent", "parent_id"),
+        Index("uq_cases_visit_key", "visit_key", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -99,6 +100,7 @@ class CaseRow(SQLModel, table=True):
     waybill: str | None = Field(default=None, max_length=32)
     version: int = 1
     updated_at: datetime
+    visit_key: str | None = Field(default=None, max_length=32)  # the visit it came from (exactly once)
 
 
 class DeadlineRow(SQLModel, table=True):

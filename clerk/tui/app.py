@@ -19,9 +19,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import get_current_worker
 
-from clerk.tui.messages import CatalogLoaded, Failed, Kept, Printed, Submitted, banner_text
+from clerk.tui.live import LiveStore
+from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text, whose
 from clerk.tui.navigation import DESTINATIONS, go_bindings, home_of, refusal
 from clerk.tui.scanner import ScanDetector
+from clerk.tui.seats import SeatKeeper
 from clerk.tui.services import Services
 from clerk.tui.state import PendingVisit, WindowState
 from clerk.tui.widgets.banner import Banner, Level
@@ -39,6 +41,7 @@ class ClerkApp(App[None]):
         Binding("f1", "help", "帮助", id="clerk.help"),
         Binding("f5", "lookup", "查询", id="clerk.lookup"),
         Binding("f12", "navigate", "切换", id="clerk.navigate"),
+        Binding("f11", "history", "消息", id="clerk.history"),
         *go_bindings(),
         Binding("ctrl+q", "quit", "退出", id="clerk.quit", priority=True, show=False),  # F1 lists it; the footer keeps room
         Binding("ctrl+backslash", "sign_out", "注销（换人登录）", id="clerk.sign_out", show=False),
@@ -59,6 +62,7 @@ class ClerkApp(App[None]):
         idle_clock: Callable[[], float] = time.monotonic,
         retry_interval: float = 15.0,
         dashboard_refresh: float = 15.0,
+        live_interval: float = 1.0,
     ) -> None:
         super().__init__()
         self.services = services
@@ -84,6 +88,12 @@ class ClerkApp(App[None]):
         self.idle_clock = idle_clock  # the idle lock's clock (tests move it instead of waiting)
         self.last_key = idle_clock()
         self.locked = False
+        self.message_log = MessageLog(services.now)  # every banner message of the session (F11)
+        self.live = LiveStore(self, live_interval)  # screens reload when the store changes
+        self._saving: set[str] = set()  # visit keys this process is saving right now
+        self._unkept: set[str] = set()  # visit keys whose write-ahead copy could not be kept
+        self._whose: dict[str, str] = {}  # case number -> applicant · item, for later messages
+        self.seats = SeatKeeper(self)  # one seat per clerk (clerk.services.seats)
 
     # -- start ---------------------------------------------------------
     def on_mount(self) -> None:
@@ -133,16 +143,45 @@ class ClerkApp(App[None]):
             allowed = "、".join(r.label for r in self.SIGN_IN_ROLES)
             self.show_banner(f"账号 {user.id}（{user.role.label}）不能登录“{self.TITLE}”，仅限：{allowed}")
             return False
+        self.seats.claim(user, window, lambda note: self._land(user, window, note))
+        return True
+
+    def _land(self, user: Any, window: int, note: str = "") -> None:
+        """The seat is taken (or could not be recorded: ``note``): the role's home screen."""
+        from clerk.tui.screens.signin import SignInScreen
+
+        if not isinstance(self.screen, SignInScreen):
+            return  # the clerk left the sign-in meanwhile
         self.user, self.window_number = user, window
         if self.ASK_WINDOW:
             self.state.remember_window(window)
         self.refresh_bindings()
         self.home = DESTINATIONS[home_of(user.role)].make(self)
         self.switch_screen(self.home)
+        self.live.start()
+        if note:
+            self.call_after_refresh(self.show_banner, note, "warning")
         if self.ASK_WINDOW:
             self._check_pending()
         self._restore_draft(user)
-        return True
+
+    def seat_tick(self) -> None:
+        """From the live-store thread (clerk.tui.live): is the seat still this window's?"""
+        self.seats.tick()
+
+    def seat_lost(self, text: str) -> None:
+        """The clerk signed in elsewhere and took the seat over: sign out here and say so."""
+        from clerk.tui.screens.signin import SignInScreen
+
+        if self.user is None:
+            return
+        while len(self.screen_stack) > 1 and self.screen is not self.home:
+            self.pop_screen()
+        self.user, self.home = None, None
+        self.refresh_bindings()
+        screen = SignInScreen()
+        self.switch_screen(screen)
+        self.call_after_refresh(self.show_banner, text, "warning", sticky=True)
 
     # -- idle lock (clerk.tui.screens.lock) ---------------------------------
     def check_idle_lock(self) -> None:
@@ -254,6 +293,7 @@ class ClerkApp(App[None]):
         while len(self.screen_stack) > 1 and self.screen is not self.home:
             self.pop_screen()
         self.user, self.home = None, None
+        self.seats.release()
         self.refresh_bindings()
         self.switch_screen(SignInScreen())
 
@@ -276,14 +316,36 @@ class ClerkApp(App[None]):
         if screen is not self.home and screen is self.screen and len(self.screen_stack) > 1:
             screen.dismiss()
 
-    def show_banner(self, text: str, level: Level = "error") -> None:
+    def show_banner(self, text: str, level: Level = "error", *, sticky: bool | None = None) -> None:
         banners = self.screen.query(Banner)
         if banners:
-            banners.first().show(text, level)
+            banners.first().show(text, level, sticky=sticky)
         else:
             from clerk.identity.text import printable
 
             self.notify(printable(text, 600), severity="error" if level == "error" else "information", markup=False)
+            self.message_log.add(level, text, type(self.screen).__name__)
+            from clerk.identity.text import printable
+
+            self.notify(printable(text, 600), markup=False, severity="error" if level == "error" else "information",
+                        timeout=30 if sticky else 5)
+
+    def action_history(self) -> None:
+        """F11: the session's messages with their times; the banners' lasting ones count as read."""
+        from clerk.tui.screens.history import MessageHistoryScreen
+
+        if isinstance(self.screen, MessageHistoryScreen):
+            self.screen.dismiss(None)
+            return
+        for screen in self.screen_stack:
+            for banner in screen.query(Banner):
+                banner.acknowledge()
+        self.push_screen(MessageHistoryScreen())
+
+    def case_label(self, number: str) -> str:
+        """``number（applicant · item）`` when this window saved it, else the number."""
+        who = self._whose.get(number)
+        return f"{number}（{who}）" if who else number
 
     # -- keys: help, lookup, scanner -------------------------------------
     # -- quitting ----------------------------------------------------------
@@ -398,32 +460,65 @@ class ClerkApp(App[None]):
             self.push_screen(LookupScreen(number))
 
     # -- saving and printing (workers owned by the app) --------------------
-    def submit_visit(self, screen: Any, draft: Any, outcome: Any, reason: str) -> None:
-        self._submit(screen, PendingVisit(self.user.id, self.window_number, draft, outcome, reason))
+    def submit_visit(self, screen: Any, draft: Any, outcome: Any, reason: str, key: str = "") -> None:
+        """Save the visit under its key (clerk.services.visits): at most one case per key, ever."""
+        from clerk.services.visits import new_visit_key
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="submit")
-    def _submit(self, screen: Any, visit: PendingVisit) -> None:
+        visit = PendingVisit(self.user.id, self.window_number, draft, outcome, reason, key or new_visit_key())
+        if visit.key in self._saving:  # already on its way: never a second attempt
+            return
+        self._saving.add(visit.key)
+        try:
+            # written ahead, before anything can be sent: a window killed mid-save finds the
+            # visit (and its key) on restart and asks the store for it
+            self.state.keep(visit)
+        except OSError as exc:  # StateError too: no hall key, a full or unwritable state folder
+            self._unkept.add(visit.key)
+            self.show_banner(f"本机暂存失败（{exc}），仍在保存……", "warning")
+        self._submit(screen, self.user, visit)
+
+    def saving(self, key: str) -> bool:
+        """A save of this visit is in flight in this process."""
+        return key in self._saving
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="submit")
+    def _submit(self, screen: Any, user: Any, visit: PendingVisit) -> None:
+        from clerk.services.visits import SaveNotKnown
         from clerk.store.errors import StoreUnavailable
 
         from clerk.tui.state import StateError
 
+        who = visit.draft.applicant.name or "本次办件"
         try:
-            view = self.services.submit(self.user, visit.window, visit.draft, visit.outcome, visit.reason)
+            view = self.services.visits.save(user, visit.window, visit.draft, visit.outcome, visit.reason,
+                                             visit.key)
+        except SaveNotKnown as exc:
+            message: Any = Kept(visit, f"{who}：{exc}")
         except StoreUnavailable as exc:
-            try:
-                self.state.keep(visit)
-            except StateError as why:  # neither saved nor kept: it stays on screen, loudly
-                text = (f"本次办件未能保存，也无法暂存在本机（{why}）。请不要关闭或清空此办件，"
-                        "待数据库恢复后再按 F10 办结，并联系管理员。")
-                self.call_from_thread(self._not_kept, screen, Failed("submit", exc, text))
-                return
-            text = f"{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。"
-            self.call_from_thread(self._deliver_submit, screen, Kept(visit, text))
-            self.call_from_thread(self._retry_pending)
+            if visit.key in self._unkept:  # the write-ahead failed: try once more, else say so loudly
+                try:
+                    self.state.keep(visit)
+                    self._unkept.discard(visit.key)
+                except StateError as why:  # neither saved nor kept: it stays on screen, loudly
+                    self._saving.discard(visit.key)
+                    text = (f"{who}：本次办件未能保存，也无法暂存在本机（{why}）。请不要关闭或清空此办件，"
+                            "待数据库恢复后再按 F10 办结，并联系管理员。")
+                    self.call_from_thread(self._not_kept, screen, Failed("submit", exc, text))
+                    return
+            message = Kept(visit, f"{who}：{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。")
         except Exception as exc:
-            self.call_from_thread(self._deliver_submit, screen, Failed("submit", exc, banner_text(exc)))
+            self.state.saved(visit)  # refused: nothing stored; the form still holds the visit
+            message = Failed("submit", exc, f"{who}：未保存。{banner_text(exc)}")
         else:
-            self.call_from_thread(self._deliver_submit, screen, Submitted(view))
+            self.state.saved(visit)
+            self._unkept.discard(visit.key)
+            self._whose[view.number] = whose(view)
+            message = Submitted(view)
+        finally:
+            self._saving.discard(visit.key)
+        self.call_from_thread(self._deliver_submit, screen, message)
+        if isinstance(message, Kept):  # after the key left ``_saving``: the retry loop takes it over
+            self.call_from_thread(self._retry_pending)
 
     def _not_kept(self, screen: Any, message: Any) -> None:
         self.bell()
@@ -437,10 +532,11 @@ class ClerkApp(App[None]):
         if screen in self.screen_stack:
             screen.post_message(message)
         elif isinstance(message, Submitted):
-            self.show_banner(f"受理编号 {message.view.number}（{message.view.state}）已保存，正在打印……", "ok")
+            self.show_banner(f"受理编号 {self.case_label(message.view.number)}（{message.view.state}）已保存，"
+                             "正在打印……", "ok", sticky=True)
             self.print_case(None, message.view.number)
         else:
-            self.show_banner(message.text, "warning" if isinstance(message, Kept) else "error")
+            self.show_banner(message.text, "warning" if isinstance(message, Kept) else "error", sticky=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="retry")
     def _retry_pending(self) -> None:
@@ -450,9 +546,11 @@ class ClerkApp(App[None]):
         from clerk.tui.state import StateError
 
         worker = get_current_worker()
+        visits = self.services.visits
         while not worker.is_cancelled and not self._stop.is_set():
             try:
-                pending = self.state.pending()
+                # a visit being saved right now is that attempt's business
+                pending = [v for v in self.state.pending() if v.key not in self._saving]
             except StateError as exc:
                 self.call_from_thread(self.show_banner, f"暂存的办件无法核验：{exc}")
                 return
@@ -463,21 +561,27 @@ class ClerkApp(App[None]):
                 return
             for visit in pending:
                 try:
-                    clerk = self.services.cases.account(visit.clerk_id)  # saved as the clerk who took it
-                    view = self.services.submit(clerk, visit.window, visit.draft, visit.outcome, visit.reason)
-                except StoreUnavailable:
+                    # ask the store for the visit's key first: a save whose answer never came may be there
+                    view = visits.resolve(visit.key)
+                    if view is None:  # not stored, no attempt in flight: save it (same key: once at most)
+                        clerk = self.services.cases.account(visit.clerk_id)  # as the clerk who took it
+                        view = visits.save(clerk, visit.window, visit.draft, visit.outcome, visit.reason, visit.key)
+                except StoreUnavailable:  # also SaveNotKnown: ask again later
                     break
                 except Exception as exc:  # a visit the store refuses: leave it, tell the clerk
-                    self.call_from_thread(self.show_banner, f"暂存的办件无法保存：{banner_text(exc)}")
+                    self.call_from_thread(self.show_banner, f"暂存的办件（{visit.draft.applicant.name}）无法保存："
+                                          f"{banner_text(exc)}", "error", sticky=True)
                     return
                 self.state.saved(visit)
+                self._whose[view.number] = whose(view)
                 self.call_from_thread(self._recovered, view)
             else:
                 continue
             self._stop.wait(self.retry_interval)
 
     def _recovered(self, view: Any) -> None:
-        self.show_banner(f"暂存的办件已保存：受理编号 {view.number}（{view.state}），正在打印……", "ok")
+        self.show_banner(f"暂存的办件已保存：受理编号 {self.case_label(view.number)}（{view.state}），正在打印……",
+                         "ok", sticky=True)
         self.print_case(None, view.number)
 
     def print_case(self, screen: Any, number: str) -> None:
@@ -500,15 +604,17 @@ class ClerkApp(App[None]):
             screen.post_message(message)
         elif isinstance(message, Printed):
             failed = any(not r.ok for r in message.results)
-            self.show_banner(f"{message.number}：{self.describe_print(message.results)}", "error" if failed else "ok")
+            self.show_banner(f"{self.case_label(message.number)}：{self.describe_print(message.results)}",
+                             "error" if failed else "ok", sticky=failed)
         else:
-            self.show_banner(message.text)
+            self.show_banner(message.text, sticky=True)
 
     def describe_print(self, results: list[Any]) -> str:
         return self.services.describe_print(results)
 
     def on_unmount(self) -> None:
         self._stop.set()
+        self.seats.release(wait=1.0)  # quitting frees the seat (a killed window's seat is taken over)
 
     def _handle_exception(self, error: Exception) -> None:
         """A crash leaves one sentence on the terminal, never Textual's traceback with its

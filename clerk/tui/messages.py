@@ -1,11 +1,15 @@
-"""Messages the thread workers post back to the screens.
+"""Messages the thread workers post back to the screens, and the session's message history.
 
 Workers never touch widgets: they post one of these, and an ``@on`` handler on
-the screen updates the UI on the event loop.
+the screen updates the UI on the event loop.  ``MessageLog`` keeps every banner
+message of the session with its time (F11 shows it).
 """
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from textual.message import Message as _Message
@@ -97,3 +101,40 @@ class ApplicantFound(Message):
     def __init__(self, id_number: str, applicant: Any, number: str) -> None:
         super().__init__()
         self.id_number, self.applicant, self.number = id_number, applicant, number
+
+
+@dataclass(frozen=True)
+class LoggedMessage:
+    at: datetime
+    level: str
+    text: str
+    where: str = ""  # the screen that showed it
+
+
+class MessageLog:
+    """Every message shown in this session, oldest first (bounded)."""
+
+    def __init__(self, clock: Any = None, limit: int = 2000) -> None:
+        self._clock = clock or (lambda: datetime.now().astimezone())
+        self._limit = limit
+        self._entries: list[LoggedMessage] = []
+        self._lock = threading.Lock()
+
+    def add(self, level: str, text: str, where: str = "") -> LoggedMessage:
+        entry = LoggedMessage(self._clock(), level, text, where)
+        with self._lock:
+            self._entries.append(entry)
+            del self._entries[:-self._limit]
+        return entry
+
+    @property
+    def entries(self) -> list[LoggedMessage]:
+        with self._lock:
+            return list(self._entries)
+
+
+def whose(view: Any) -> str:
+    """Whose case a message is about: applicant and item, for the clerk to tell visits apart."""
+    applicant = getattr(getattr(view, "applicant", None), "name", "") or getattr(view, "applicant_name", "")
+    name = getattr(view, "name", "")
+    return " · ".join(part for part in (applicant, name) if part)

@@ -39,6 +39,7 @@ class Services:
         self.clock = clock
         self._catalog, self._calendar, self._cases, self._printer = catalog, calendar, cases, printer
         self._desk, self._dashboard, self._complaints = desk, dashboard, complaints
+        self._visits: Any = None
         self._lock = threading.RLock()
 
     # -- time ----------------------------------------------------------
@@ -140,6 +141,26 @@ class Services:
                                                  self.clock, hall_code=self.settings.hall.code,
                                                  timezone=self.settings.timezone)
             return self._complaints
+
+    @property
+    def visits(self) -> Any:
+        """The ``clerk.services.visits.VisitSaver``: exactly-once saves, bounded by the statement timeout."""
+        with self._lock:
+            if self._visits is None:
+                from clerk.services.visits import VisitSaver
+
+                self._visits = VisitSaver(self.cases, self.settings.statement_timeout_seconds + 1.0)
+            return self._visits
+
+    @property
+    def seats(self) -> Any:
+        """The ``clerk.services.seats.SeatService``: who is signed in at which window."""
+        with self._lock:
+            if getattr(self, "_seats", None) is None:
+                from clerk.services.seats import SeatService
+
+                self._seats = SeatService(self.cases.store, self.clock)
+            return self._seats
 
     def warm_up(self) -> None:
         """Import and open everything heavy once the first screen is up."""

@@ -3,7 +3,9 @@
 - the window number, so the clerk types it once per machine;
 - visits that could not be saved (store outage): each a JSON file under
   ``pending/``, saved by a retry worker when the store returns, and removed
-  only after the store confirmed the save.
+  only after the store confirmed the save.  A visit is written here *before*
+  its first save attempt, with its visit key, so a window killed mid-save
+  finds it again on restart and asks the store for that key.
 
 Everything here is personal data at rest: files 0600, folders 0700.  A kept
 visit is sealed with an HMAC-SHA256 under a key derived from the hall key and
@@ -44,7 +46,7 @@ class PendingVisit:
     draft: IntakeDraft
     outcome: Outcome
     reason: str = ""
-    key: str = ""  # file stem in the pending folder
+    key: str = ""  # the visit key (clerk.services.visits), also the file stem in the pending folder
 
 
 def draft_to_dict(draft: IntakeDraft) -> dict:
@@ -164,6 +166,7 @@ class WindowState:
             "outcome": visit.outcome.value,
             "reason": visit.reason,
             "draft": draft_to_dict(visit.draft),
+            "visit_key": key,  # the store keeps one case per key: a kept visit is saved once
         }
         data["seal"] = seal(self._hall_key(), data)
         try:
@@ -196,7 +199,7 @@ class WindowState:
                     draft=draft_from_dict(data["draft"]),
                     outcome=Outcome(data["outcome"]),
                     reason=str(data.get("reason", "")),
-                    key=path.stem,
+                    key=data.get("visit_key") or path.stem,
                 )
             except Exception:  # noqa: BLE001 - forged, altered, truncated or not ours
                 self._reject(path)

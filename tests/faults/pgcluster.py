@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -43,7 +44,33 @@ class RestartableCluster:
         subprocess.run([*self.as_user, self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop"],
                        check=True, capture_output=True)
 
+    def processes(self) -> list[int]:
+        """The postmaster and every process it started (backends, writer, checkpointer...)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        found = [postmaster]
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            except OSError:
+                continue
+            if int(fields.get("PPid", "0").strip() or 0) == postmaster:
+                found.append(int(status.parent.name))
+        return found
+
+    def freeze(self) -> None:
+        """``kill -STOP`` on the server: connections stay open, nothing answers (a hung server)."""
+        for pid in self.processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self.processes():
+            os.kill(pid, signal.SIGCONT)
+
     def remove(self) -> None:
+        try:
+            self.thaw()
+        except (OSError, ValueError):
+            pass
         subprocess.run([*self.as_user, self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"],
                        capture_output=True, check=False)
         shutil.rmtree(self.root, ignore_errors=True)

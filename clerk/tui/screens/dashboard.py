@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,12 +23,19 @@ from clerk.tui.plain import cells
 from clerk.tui.widgets.banner import Banner
 
 REFRESH_SECONDS = 15.0
+LIVE_GAP_SECONDS = 2.0  # live reloads (clerk.tui.live) at most this often: the snapshot is a few queries
+NARROW_BELOW = 110  # columns: below this the top panels stack, so the 各窗口 table gets the full width
+ITEM_CHARS = 8  # the last item's name is cut to this many characters in the 各窗口 table
+
+
+def _short(text: str, limit: int = ITEM_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class SnapshotReady(Message):
-    def __init__(self, snapshot: Any) -> None:
+    def __init__(self, snapshot: Any, seats: list[Any] | None = None) -> None:
         super().__init__()
-        self.snapshot = snapshot
+        self.snapshot, self.seats = snapshot, seats or []
 
 
 class DrillReady(Message):
@@ -68,6 +76,9 @@ class DashboardScreen(Screen):
     DashboardScreen #deadline-box { width: 3fr; }
     DashboardScreen Sparkline { height: 2; margin: 0 1; }
     DashboardScreen .panel { border: round $primary; }
+    DashboardScreen.-narrow #board-top { layout: vertical; }
+    DashboardScreen.-narrow #windows { width: 1fr; height: 9; }
+    DashboardScreen.-narrow #totals-box { width: 1fr; height: 8; }
     """
 
     def __init__(self, dashboard: Any = None, *, refresh_seconds: float = REFRESH_SECONDS,
@@ -77,6 +88,8 @@ class DashboardScreen(Screen):
         self.complaint_desk, self.user = complaint_desk, user
         self.snapshot: Any = None
         self._line_keys: list[tuple[str, str]] = []
+        self._last_load = 0.0  # time.monotonic() of the last load started
+        self._live_pending = False
 
     def compose(self) -> ComposeResult:
         yield Static("大厅管理看板 —— 正在读取……", id="board-title")
@@ -97,7 +110,8 @@ class DashboardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#windows", DataTable).add_columns("窗口", "今日办件", "当前/最近办件", "平均间隔", "待补正")
+        self.query_one("#windows", DataTable).add_columns("窗口", "在岗", "今日", "最近办件", "平均间隔", "待补正")
+        self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
         self.query_one("#deadlines", DataTable).add_columns("部门", "事项", "逾期", "1个工作日内", "3个工作日内")
         self.query_one("#drill", DataTable).add_columns("受理编号", "事项", "状态", "窗口", "期限")
         self.query_one("#windows").border_title = "各窗口"
@@ -113,8 +127,29 @@ class DashboardScreen(Screen):
         leave = getattr(self.app, "leave", None)
         leave(self) if leave else self.dismiss()
 
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
+
     def action_refresh(self) -> None:
+        import time
+
+        self._last_load = time.monotonic()
         self._load()
+
+    def store_changed(self) -> None:
+        """The store changed (clerk.tui.live): reload, at most every ``LIVE_GAP_SECONDS``."""
+        import time
+
+        wait = self._last_load + LIVE_GAP_SECONDS - time.monotonic()
+        if wait <= 0:
+            self.action_refresh()
+        elif not self._live_pending:
+            self._live_pending = True
+            self.set_timer(wait, self._live_reload)
+
+    def _live_reload(self) -> None:
+        self._live_pending = False
+        self.action_refresh()
 
     def action_drill(self) -> None:
         table = self.query_one("#deadlines", DataTable)
@@ -142,9 +177,15 @@ class DashboardScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
     def _load(self) -> None:
         try:
-            self.post_message(SnapshotReady(self._board().snapshot()))
+            snapshot = self._board().snapshot()
         except Exception as exc:  # shown, never fatal: the next refresh retries
             self.post_message(BoardFailed(banner_text(exc)))
+            return
+        try:
+            seats = self.app.services.seats.seats()
+        except Exception:  # noqa: BLE001 - who sits where is a nicety: the figures still show
+            seats = []
+        self.post_message(SnapshotReady(snapshot, seats))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-drill")
     def _drill(self, department: str, code: str) -> None:
@@ -170,15 +211,27 @@ class DashboardScreen(Screen):
     @on(SnapshotReady)
     def _show(self, message: SnapshotReady) -> None:
         snap = self.snapshot = message.snapshot
+        self.query_one(Banner).clear_outage()  # the store answered
         now = snap.at.astimezone(self.dashboard.tz) if self.dashboard is not None else snap.at
         self.query_one("#board-title", Static).update(
-            f"大厅管理看板 —— {now:%Y-%m-%d %H:%M:%S} 更新，每{self.refresh_seconds:g}秒自动刷新")
+            f"大厅管理看板 —— {now:%Y-%m-%d %H:%M:%S} 更新（有办件即刷新）")
         windows = self.query_one("#windows", DataTable)
         windows.clear()
-        for w in snap.windows:
-            last = f"{w.last_number} {w.last_item}" if w.last_number else "—"
+        seated: dict[int, list[str]] = {}
+        for seat in message.seats:
+            if seat.window:
+                seated.setdefault(seat.window, []).append(seat.name)
+        loads = {w.window: w for w in snap.windows}
+        for number in sorted(set(loads) | set(seated)):
+            w = loads.get(number)
+            who = Text("、".join(seated.get(number, [])) or "—")
+            if w is None:
+                windows.add_row(f"{number}号", who, "0", "—", "—", "0")
+                continue
+            # the serial and a short item name: the whole row fits at 80 columns
+            last = Text(f"{w.last_number.rsplit('-', 1)[-1]} {_short(w.last_item)}") if w.last_number else "—"
             avg = f"{w.avg_minutes:.1f}分钟" if w.avg_minutes is not None else "—"
-            windows.add_row(*cells(f"{w.window}号", str(w.cases_today), last, avg, str(w.open_fallback)))
+            windows.add_row(*cells(f"{number}号", who, str(w.cases_today), last, avg, str(w.open_fallback)))
         t = snap.totals
         self.query_one("#totals", Static).update(
             f"今日办件 {t.cases_today}　本月 {t.cases_month}\n"

@@ -100,6 +100,9 @@ class DecisionScreen(DeskScreen):
             printed = str(event.result).removeprefix(f"{self.case.number}：") if self.case else str(event.result)
             banner.show(f"{self._said}；{printed}" if self._said else str(event.result), "ok")
 
+    def show_case_again(self, view: Any) -> None:
+        self.open_case(view.number)  # days left come with the reopen
+
     def _show(self, view: Any, left: int | None) -> None:
         self.case = view
         due = view.promised_due
@@ -121,7 +124,7 @@ class DecisionScreen(DeskScreen):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        self.query_one(Banner).show(event.text, "error")
+        self.query_one(Banner).show(event.text, "error", sticky=event.action != "open")
 
 
 def _open(desk: Any, number: str) -> tuple[Any, int | None]:

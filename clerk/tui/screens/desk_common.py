@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import on, work
 from textual.screen import Screen
 
 from clerk.tui.messages import Failed, Message, banner_text
@@ -21,6 +22,14 @@ class DeskDone(Message):
     def __init__(self, action: str, result: Any, extra: Any = None) -> None:
         super().__init__()
         self.action, self.result, self.extra = action, result, extra
+
+
+class CaseMoved(Message):
+    """The case this screen shows was changed elsewhere (a newer version in the store)."""
+
+    def __init__(self, view: Any) -> None:
+        super().__init__()
+        self.view = view
 
 
 class DeskScreen(Screen):
@@ -61,6 +70,52 @@ class DeskScreen(Screen):
     @property
     def window(self) -> int:
         return self.app.window_number or 0
+
+    # -- live: the store changed (clerk.tui.live) --------------------------------------
+    def store_changed(self) -> None:
+        """Reload the list this screen shows, and check the open case is still current."""
+        refresh = getattr(self, "action_refresh", None)
+        if refresh is not None:
+            refresh()
+        case = getattr(self, "case", None)
+        if case is not None:
+            self._recheck(case.number, case.version)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="desk-recheck")
+    def _recheck(self, number: str, version: int) -> None:
+        try:
+            view = self.desk.get(number)
+        except Exception:  # noqa: BLE001 - the next change or the clerk's next action will tell
+            return
+        if view.version != version:
+            self.post_message(CaseMoved(view))
+
+    @on(CaseMoved)
+    def _case_moved(self, event: CaseMoved) -> None:
+        case = getattr(self, "case", None)
+        if case is None or case.number != event.view.number or case.version >= event.view.version:
+            return  # another case by now, or this screen's own change
+        self.show_case_again(event.view)
+        self._banner().show(f"{event.view.number}（{event.view.applicant.name}）已在其他窗口更新，"
+                            f"当前状态 {event.view.state}，已重新载入", "warning", sticky=True)
+
+    @on(Failed)
+    def _conflict_reload(self, event: Failed) -> None:
+        """Refused because another window changed the case: show the case as it now is."""
+        from clerk.store.errors import ConcurrentUpdate
+
+        case = getattr(self, "case", None)
+        if isinstance(event.error, ConcurrentUpdate) and case is not None:
+            self._recheck(case.number, case.version)
+
+    def show_case_again(self, view: Any) -> None:
+        """Put a fresher view of the open case in the pane (screens with a case pane override)."""
+        self.open_case(view.number)
+
+    def _banner(self) -> Any:
+        from clerk.tui.widgets.banner import Banner
+
+        return self.query_one(Banner)
 
     def call(self, action: str, fn: Any, *args: Any, **kwargs: Any) -> None:
         """Run ``fn(*args, **kwargs)`` in the thread worker (one call, one transaction)."""

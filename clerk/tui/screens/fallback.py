@@ -182,11 +182,12 @@ class FallbackScreen(DeskScreen):
             self._show_case(view)
             # whatever the change queued (承诺件通知书, 容缺承诺书, 不予受理通知书) is printed now
             waiting = list(dict.fromkeys(n.kind.title for n in view.notices if str(n.status) != "printed"))
+            who = f"{view.number}（{view.applicant.name}）"
             if waiting:
-                banner.show(f"{view.number}：当前状态 {view.state}，正在打印{'、'.join(waiting)}……", "ok")
+                banner.show(f"{who}：当前状态 {view.state}，正在打印{'、'.join(waiting)}……", "ok", sticky=True)
                 self._print(view.number)
             else:
-                banner.show(f"{view.number}：已登记，当前状态 {view.state}", "ok")
+                banner.show(f"{who}：已登记，当前状态 {view.state}", "ok", sticky=True)
             self.action_refresh()
         elif event.action == "print":
             banner.show(str(event.result), "ok")
@@ -206,10 +207,16 @@ class FallbackScreen(DeskScreen):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        self.query_one(Banner).show(event.text, "error")
+        # not saved / not printed stays until the clerk's next action; a failed list is an outage line
+        self.query_one(Banner).show(event.text, "error", sticky=event.action not in ("queue", "open", "reopen"))
+
+    def show_case_again(self, view: Any) -> None:
+        self._show_case(view)
 
     def _fill_queue(self, entries: list[Any]) -> None:
+        self.query_one(Banner).clear_outage()  # the store answered
         table = self.query_one("#fallback-queue", DataTable)
+        row = table.cursor_row
         table.clear()
         for e in entries:
             d = e.deadline
@@ -219,6 +226,8 @@ class FallbackScreen(DeskScreen):
             table.add_row(*cells(e.number, clip(e.applicant_name, 14), Text(days_text(d.days_left), style=style) if d else "",
                           due, clip("、".join(e.outstanding), 20), clip(e.name, 16), str(e.state), kind),
                           key=e.number)
+        if entries and row is not None:  # a live reload keeps the clerk's place
+            table.move_cursor(row=min(row, len(entries) - 1))
         lapsing = sum(1 for e in entries if e.deadline and e.deadline.warn)
         self.query_one("#fallback-queue").border_title = f"待补正 / 容缺 {len(entries)} 件" + (
             f"，{lapsing} 件即将或已经超期" if lapsing else "")

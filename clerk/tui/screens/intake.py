@@ -18,9 +18,10 @@ from textual.widgets import Footer, Input, Static
 
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
 from clerk.catalog.model import Bundle, Delivery, ServiceItem
-from clerk.tui.messages import ApplicantFound, Failed, Kept, Previewed, Printed, Submitted, banner_text
+from clerk.tui.messages import ApplicantFound, Failed, Kept, Previewed, Printed, Submitted, banner_text, whose
 from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.plain import lines as plain_lines
+from clerk.services.visits import new_visit_key
 from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
@@ -64,6 +65,8 @@ class IntakeScreen(Screen):
         self._header = ""
         self.offer = None  # a returning applicant's details, taken with F6
         self._restored = False  # the half-entered visit kept on this machine was looked for
+        # names this visit from its first keystroke to its commit: the store keeps one case per key
+        self.visit_key = new_visit_key()
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self._header_text(), limit=LINE_LIMIT), id="intake-header")
@@ -441,8 +444,16 @@ class IntakeScreen(Screen):
         )
 
     # -- finishing the visit -------------------------------------------
+    def _save_in_flight(self) -> bool:
+        if self.app.saving(self.visit_key):
+            self.query_one(Banner).show("正在保存本次办件，请等待保存结果，勿重复办结", "warning")
+            return True
+        return False
+
     def action_finish(self) -> None:
         banner = self.query_one(Banner)
+        if self._save_in_flight():
+            return
         if self.item is None:
             banner.show("请先选定事项（F2）")
             self.action_focus_search()
@@ -480,9 +491,9 @@ class IntakeScreen(Screen):
         self.query_one(Banner).clear()
 
         def confirmed(ok: bool | None) -> None:
-            if ok:
+            if ok and not self._save_in_flight():
                 self.query_one(Banner).show("正在保存……", "info")
-                self.app.submit_visit(self, event.draft, event.outcome, event.reason)
+                self.app.submit_visit(self, event.draft, event.outcome, event.reason, self.visit_key)
 
         self.app.push_screen(
             ConfirmScreen(event.draft, event.outcome, event.reason, event.preview, self.item), confirmed
@@ -493,26 +504,32 @@ class IntakeScreen(Screen):
         view = event.view
         items = "".join(f"；{child.number} {child.name}：{child.state}" for child in view.children)
         self._saved_items = {view.number: items}  # a bundle's items stay in the banner after printing
-        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{view.state}）{items}，正在打印……", "ok")
+        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{whose(view)}，{view.state}）{items}，正在打印……",
+                                    "ok", sticky=True)
         self.action_new_visit(keep_banner=True)
         self.app.print_case(self, view.number)
 
     @on(Printed)
     def _printed(self, event: Printed) -> None:
-        level = "ok" if all(r.ok for r in event.results) else "warning"
+        failed = not all(r.ok for r in event.results)
         items = getattr(self, "_saved_items", {}).get(event.number, "")
-        self.query_one(Banner).show(f"受理编号 {event.number}：{self.app.describe_print(event.results)}{items}", level)
+        self.query_one(Banner).show(f"受理编号 {self.app.case_label(event.number)}：{self.app.describe_print(event.results)}"
+                                    f"{items}", "warning" if failed else "ok", sticky=failed)
 
     @on(Kept)
     def _kept(self, event: Kept) -> None:
-        self.query_one(Banner).show(event.text, "warning")
+        self.query_one(Banner).show(event.text, "warning", sticky=True)
         self.action_new_visit(keep_banner=True)
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        self.query_one(Banner).show(event.text)
+        self.query_one(Banner).show(event.text, sticky=event.action in ("submit", "print"))
 
     def action_new_visit(self, keep_banner: bool = False) -> None:
+        if self.app.saving(self.visit_key):  # its outcome is on the way: the next visit waits for it
+            self.query_one(Banner).show("正在保存本次办件，请等待保存结果", "warning")
+            return
+        self.visit_key = new_visit_key()
         self.item, self.answers, self.checklist, self.marks = None, {}, None, {}
         self.offer = None
         self.query_one("#search-input", Input).value = ""

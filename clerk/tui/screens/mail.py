@@ -188,7 +188,9 @@ class MailScreen(DeskScreen):
 
         banner = self.query_one(Banner)
         if event.action == "list":
+            banner.clear_outage()  # the store answered
             table = self.query_one("#mail-items", DataTable)
+            row = table.cursor_row
             table.clear()
             self.items = {str(i.id): i for i in event.result}
             for i in event.result:
@@ -196,6 +198,8 @@ class MailScreen(DeskScreen):
                 status = Text(i.status_label, style="bold red" if i.follow_up else "")
                 table.add_row(*cells(i.case_number, clip(i.recipient, 14), status, i.waybill or "", i.direction.label,
                               mask_phone(i.phone), clip(i.address, 16), clip(i.contents, 10), when), key=str(i.id))
+            if event.result and row is not None:  # a live reload keeps the clerk's place
+                table.move_cursor(row=min(row, len(event.result) - 1))
             return
         if event.action in ("manifest", "export"):
             banner.show(str(event.result), "ok")

@@ -1,0 +1,138 @@
+"""Seats: one clerk, one window at a time (docs/store.md, "Seats").
+
+A sign-in takes a seat (clerk, window, machine, since).  When the clerk
+already sits elsewhere, ``take`` refuses with ``SeatTaken`` saying where; with
+``take_over=True`` the other seat is released (a ``seat_releases`` row under
+its token says by whom) and the new one taken, in one transaction.  The window
+that lost its seat learns it from ``check(token)`` and signs out.  The same
+machine and window taking the seat again (a restart after a crash) needs no
+question.  One call = one transaction; views are frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from clerk.domain.errors import ServiceError
+
+
+def this_machine() -> str:
+    return socket.gethostname()[:128] or "?"
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Seat:
+    clerk_id: str
+    window: int | None
+    machine: str
+    app: str
+    token: str
+    since: datetime
+    name: str = ""  # the clerk's name (filled by ``seats()``)
+
+    def where(self) -> str:
+        place = f"第 {self.window} 窗口" if self.window else "主管工作台"
+        return f"{place}（计算机 {self.machine}，{self.since.astimezone():%H:%M} 起）"
+
+
+@dataclass(frozen=True)
+class SeatLost:
+    """Why a seat is no longer this window's: taken over elsewhere, or signed out."""
+
+    clerk_id: str
+    by_window: int | None
+    by_machine: str
+    at: datetime
+
+    def text(self) -> str:
+        if not self.clerk_id:
+            return "本窗口的登录已在别处结束，请重新登录。"
+        place = f"第 {self.by_window} 窗口" if self.by_window else "主管工作台"
+        return (f"工号 {self.clerk_id} 已于 {self.at.astimezone():%H:%M} 在{place}（计算机 {self.by_machine}）"
+                "登录并接管，本窗口已注销。")
+
+
+class SeatTaken(ServiceError):
+    def __init__(self, seat: Seat) -> None:
+        self.seat = seat
+        super().__init__(f"工号 {seat.clerk_id} 已在{seat.where()}登录。")
+
+
+def _seat(row: Any) -> Seat:
+    return Seat(row.clerk_id, row.window, row.machine, row.app, row.token, _utc(row.since))
+
+
+class SeatService:
+    def __init__(self, store: Any, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.clock = clock
+
+    def take(self, user: Any, window: int | None, *, machine: str | None = None, app: str = "window",
+             take_over: bool = False) -> Seat:
+        """Sit ``user`` at ``window``; ``SeatTaken`` when she sits elsewhere and ``take_over`` is False."""
+        from clerk.store.tables_seats import SeatReleaseRow, SeatRow
+
+        machine = machine or this_machine()
+        now = self.clock()
+        with self.store.session(write=True) as session:
+            row = session.get(SeatRow, user.id)
+            if row is not None:
+                same_place = row.machine == machine and row.window == window and row.app == app
+                if not same_place and not take_over:
+                    raise SeatTaken(_seat(row))
+                session.merge(SeatReleaseRow(token=row.token, clerk_id=user.id, by_window=window,
+                                             by_machine=machine, at=now))
+                session.delete(row)
+                session.flush()
+            new = SeatRow(clerk_id=user.id, window=window, machine=machine, app=app, token=uuid.uuid4().hex,
+                          since=now, seen_at=now)
+            session.add(new)
+            session.flush()
+            return _seat(new)
+
+    def check(self, token: str) -> SeatLost | None:
+        """None while the seat with ``token`` is still held; else who took it over."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_seats import SeatReleaseRow, SeatRow
+
+        with self.store.session(write=False) as session:
+            if session.execute(select(SeatRow.clerk_id).where(SeatRow.token == token)).first() is not None:
+                return None
+            gone = session.get(SeatReleaseRow, token)
+            if gone is None:
+                return SeatLost("", None, "", self.clock())
+            return SeatLost(gone.clerk_id, gone.by_window, gone.by_machine, _utc(gone.at))
+
+    def release(self, token: str) -> None:
+        """Sign-out: the seat is free again."""
+        from sqlalchemy import delete
+
+        from clerk.store.tables_seats import SeatRow
+
+        with self.store.session(write=True) as session:
+            session.execute(delete(SeatRow).where(SeatRow.token == token))
+
+    def seats(self) -> list[Seat]:
+        """Who sits where, by window (the supervisor's dashboard)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_seats import SeatRow
+
+        from dataclasses import replace
+
+        from clerk.store.tables import ClerkAccount
+
+        query = (select(SeatRow, ClerkAccount.name).outerjoin(ClerkAccount, ClerkAccount.id == SeatRow.clerk_id)
+                 .order_by(SeatRow.window, SeatRow.clerk_id))
+        with self.store.session(write=False) as session:
+            return [replace(_seat(row), name=name or row.clerk_id) for row, name in session.execute(query)]

@@ -1,0 +1,42 @@
+"""The dashboard's 各窗口 table fits at 120 and at 80 columns, and shows who sits at which window."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable
+
+from clerk.tui.supervisor import SupervisorApp
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.parametrize("backend", ["sqlite"])]
+
+
+async def _settle(pilot) -> None:
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("width", [120, 80])
+async def test_every_window_column_is_visible(hall, dashboard, service, catalog, calendar, clock, tmp_path, width):
+    from clerk.services.seats import SeatService
+    from clerk.config import Settings
+    from clerk.tui.services import Services
+    from clerk.tui.state import WindowState
+
+    SeatService(service.store, clock).take(service.account("w04"), 4, machine="pc-04")
+    services = Services(Settings(home=tmp_path), clock=clock, catalog=catalog, calendar=calendar, cases=service,
+                        dashboard=dashboard)
+    app = SupervisorApp(services, state=WindowState(tmp_path / "state"), refresh_seconds=3600)
+    async with app.run_test(size=(width, 36)) as pilot:
+        await _settle(pilot)
+        await pilot.press(*"s01", "enter", *"secret1", "enter")
+        await _settle(pilot)
+        await _settle(pilot)
+        table = app.screen.query_one("#windows", DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels == ["窗口", "在岗", "今日", "最近办件", "平均间隔", "待补正"]
+        assert table.virtual_size.width <= table.scrollable_content_region.width, (
+            f"{table.virtual_size.width} columns of table in {table.scrollable_content_region.width}")
+        assert not table.show_horizontal_scrollbar
+        rows = {str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)}
+        assert rows["4号"][1] == "李四"
