@@ -203,7 +203,7 @@ class CaseService(LifecycleOperations):
 
         with self.store.session(write=False) as session:
             row = session.execute(select(CaseRow).where(CaseRow.visit_key == visit_key)).scalar_one_or_none()
-            return self._view(session, row) if row is not None else None
+            return self.view_of(session, row) if row is not None else None
 
     def _insert_case(self, session: Any, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
                      user: ClerkUser, window: int, at: datetime, reason: str, parent: Any,

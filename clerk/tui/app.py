@@ -148,10 +148,8 @@ class ClerkApp(App[None]):
 
     def _land(self, user: Any, window: int, note: str = "") -> None:
         """The seat is taken (or could not be recorded: ``note``): the role's home screen."""
-        from clerk.tui.screens.signin import SignInScreen
-
-        if not isinstance(self.screen, SignInScreen):
-            return  # the clerk left the sign-in meanwhile
+        if self.user is not None:
+            return  # somebody landed meanwhile (a second answer to the same sign-in)
         self.user, self.window_number = user, window
         if self.ASK_WINDOW:
             self.state.remember_window(window)
@@ -215,11 +213,13 @@ class ClerkApp(App[None]):
         if getattr(home, "item", None) is not None:
             try:
                 self.state.keep_draft(owner.id, home.draft())
+                self.state.drop_open(owner.id)  # the sealed draft is now the one copy of her visit
             except StateError as exc:
                 self.show_banner(f"无法为 {owner.name} 暂存未办完的办件（{exc}），请由其本人解锁后办结")
                 return
         while len(self.screen_stack) > 2:
             self.pop_screen()
+        self.seats.release(wait=2.0)  # the first clerk's seat at this window is free again
         self.locked, self.user, self.home = False, None, None
         self.last_key = self.idle_clock()
         self.signed_in(user, self.window_number)

@@ -46,8 +46,7 @@ def clerk_actions(screen) -> list[tuple[str, str, DOMNode, str]]:
 class ClerkCommands(Provider):
     async def discover(self) -> Hits:
         for title, key, node, action in clerk_actions(self.screen):
-            yield DiscoveryHit(Text(printable(f"{title}（{key}）")), partial(node.run_action, action),
-                               help=printable(action))
+            yield DiscoveryHit(Text(printable(f"{title}（{key}）")), partial(node.run_action, action))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -55,4 +54,4 @@ class ClerkCommands(Provider):
             text = printable(f"{title}（{key}）")  # keys come from the hall's config file
             score = matcher.match(f"{text} {action}")
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(node.run_action, action), help=printable(action))
+                yield Hit(score, matcher.highlight(text), partial(node.run_action, action))

@@ -87,7 +87,8 @@ async def _until(pilot, condition, seconds: float) -> bool:
 
 
 @pytest.mark.asyncio
-async def test_a_hung_server_during_a_save_gives_one_case(restartable_pg, hung_store, hall_data, tmp_path):
+async def test_a_hung_server_during_a_save_gives_one_case(restartable_pg, hung_store, hall_data, tmp_path,
+                                                          hall_key_file):
     from clerk.config import Settings
     from clerk.tui.app import ClerkApp
     from clerk.tui.services import Services
@@ -96,7 +97,7 @@ async def test_a_hung_server_during_a_save_gives_one_case(restartable_pg, hung_s
 
     url, service = hung_store
     settings = replace(Settings(), home=tmp_path / "home", database_url=url, receipts_dir=tmp_path / "receipts",
-                       statement_timeout_seconds=1.0)
+                       statement_timeout_seconds=1.0, key_file=hall_key_file)
     app = ClerkApp(Services(settings, catalog=hall_data[0], calendar=hall_data[1]),
                    state=WindowState(tmp_path / "state"), retry_interval=0.3)
     pending = tmp_path / "state" / "pending"
@@ -112,20 +113,22 @@ async def test_a_hung_server_during_a_save_gives_one_case(restartable_pg, hung_s
         await settle(pilot)
 
         restartable_pg.freeze()
-        began = time.monotonic()
-        await pilot.press("f10")  # confirm: the save hangs
-        await pilot.pause()
-        await pilot.press("f10")  # again: inert while the save is in flight
-        await pilot.pause()
-        assert "正在保存本次办件" in banner()
-        assert await _until(pilot, lambda: "暂未知" in banner(), 10), banner()
-        assert time.monotonic() - began < 6  # the statement timeout (1 s) bounds the wait, not the hang
-        assert "张三" in banner()  # whose visit it is
-        assert len(list(pending.glob("*.json"))) == 1  # kept, with its key
-        await pilot.press("f10")  # the form is empty now: nothing to save twice
-        await pilot.pause(2)  # the hang goes on for a while
+        try:
+            began = time.monotonic()
+            await pilot.press("f10")  # confirm: the save hangs
+            await pilot.pause()
+            await pilot.press("f10")  # again: inert while the save is in flight
+            await pilot.pause()
+            assert "正在保存本次办件" in banner()
+            assert await _until(pilot, lambda: "暂未知" in banner(), 10), banner()
+            assert time.monotonic() - began < 6  # the statement timeout (1 s) bounds the wait, not the hang
+            assert "张三" in banner()  # whose visit it is
+            assert len(list(pending.glob("*.json"))) == 1  # kept, with its key
+            await pilot.press("f10")  # the form is empty now: nothing to save twice
+            await pilot.pause(2)  # the hang goes on for a while
+        finally:  # never leave the server frozen: the app's shutdown waits for its save worker
+            restartable_pg.thaw()
 
-        restartable_pg.thaw()
         assert await _until(pilot, lambda: not list(pending.glob("*.json")), 30), banner()
         assert await _until(pilot, lambda: "暂存的办件已保存" in banner(), 10), banner()
         assert "张三" in banner()

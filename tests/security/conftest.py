@@ -31,10 +31,10 @@ def users(service):
 
 
 @pytest.fixture
-def settings(tmp_path):
+def settings(tmp_path, hall_key_file):
     from clerk.config import Settings
 
-    return replace(Settings(), home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'unused.db'}",
+    return replace(Settings(), key_file=hall_key_file, home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'unused.db'}",
                    receipts_dir=tmp_path / "receipts")
 
 

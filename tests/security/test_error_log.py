@@ -57,6 +57,7 @@ async def test_an_error_is_one_sentence_and_the_details_are_logged_masked(make_a
         await settle(pilot)
         app.signed_in(users["window"], 5)
         await settle(pilot)
+        await settle(pilot)  # landing waits for the seat (clerk.tui.seats)
         app.submit_visit(app.screen, hygiene(), Outcome.ACCEPT, "")
         await settle(pilot)
         banner = app.screen.query_one(Banner)
@@ -91,6 +92,7 @@ async def test_a_crash_prints_one_sentence_not_the_applicants_data(make_app, use
             await settle(pilot)
             app.signed_in(users["window"], 5)
             await settle(pilot)
+            await settle(pilot)  # landing waits for the seat (clerk.tui.seats)
             secret = FULL_ID  # a local the crash would have printed
 
             def crash() -> None:

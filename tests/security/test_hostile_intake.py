@@ -35,6 +35,7 @@ async def test_intake_refuses_or_keeps_hostile_input_literally(make_app, users, 
         await settle(pilot)
         app.signed_in(users["window"], 5)
         await settle(pilot)
+        await settle(pilot)  # landing waits for the seat (clerk.tui.seats)
         name = app.screen.query_one("#applicant-name", Input)
         name.focus()
         name.insert_text_at_cursor(hostile.value)  # what a paste does

@@ -55,6 +55,7 @@ async def _unlock_as(pilot, clerk_id, password):
     await _type(pilot, password)
     await pilot.press("enter")
     await settle(pilot)
+    await settle(pilot)  # a hand-over lands after the seat is taken (clerk.tui.seats)
 
 
 async def test_idle_lock_covers_the_visit_and_its_clerk_opens_it_where_she_left_off(make_app, users):
@@ -70,6 +71,7 @@ async def test_idle_lock_covers_the_visit_and_its_clerk_opens_it_where_she_left_
         await settle(pilot)
         app.signed_in(users["window"], 5)
         await settle(pilot)
+        await settle(pilot)  # landing waits for the seat (clerk.tui.seats)
         await _half_entered_visit(app, pilot)
         intake = app.screen
         clock.wait(9.9)
@@ -104,6 +106,7 @@ async def test_another_clerk_signs_the_first_out_and_her_visit_waits_for_her(mak
         await settle(pilot)
         app.signed_in(users["window"], 5)
         await settle(pilot)
+        await settle(pilot)  # landing waits for the seat (clerk.tui.seats)
         await _half_entered_visit(app, pilot)
         clock.wait(11)
         app.check_idle_lock()
@@ -119,6 +122,7 @@ async def test_another_clerk_signs_the_first_out_and_her_visit_waits_for_her(mak
         await settle(pilot)
         app.signed_in(users["window"], 5)
         await settle(pilot)
+        await settle(pilot)  # landing waits for the seat (clerk.tui.seats)
         assert app.screen.query_one("#applicant-name", Input).value == NAME
         assert app.screen.query_one("#applicant-id", Input).value == ID_NUMBER
     assert not list((tmp_path / "state" / "drafts").glob("*.json"))

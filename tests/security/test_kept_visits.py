@@ -61,6 +61,7 @@ async def _sign_in(app, pilot, user):
     await settle(pilot)
     app.signed_in(user, 5)
     await settle(pilot)
+    await settle(pilot)  # landing waits for the seat (clerk.tui.seats)
     await app.workers.wait_for_complete()
     await settle(pilot)
 

@@ -41,9 +41,10 @@ def calendar():
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
+def settings(tmp_path, hall_key_file) -> Settings:
     return replace(
         Settings(),
+        key_file=hall_key_file,  # the run's hall key: sign-ins and saves append keyed audit events
         home=tmp_path / "home",
         database_url=f"sqlite:///{tmp_path / 'clerk.db'}",
         receipts_dir=tmp_path / "receipts",

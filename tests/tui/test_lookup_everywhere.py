@@ -9,7 +9,7 @@ from .visit import settle
 
 SCREENS = {
     "ctrl+g": "FallbackScreen",
-    "ctrl+r": "DecisionScreen",
+    # ctrl+r (results) is the back office's: a supervisor no longer records decisions
     "ctrl+y": "MailScreen",
     "ctrl+o": "RatingScreen",
     "ctrl+s": "ComplaintsScreen",
@@ -45,4 +45,6 @@ def test_no_screen_binds_f5_but_the_app():
     owners = [(where, ident) for where, key, _, ident in rows if "f5" in key.split(" / ")]
     assert owners == [("全局", "clerk.lookup")]
     refresh = {ident: key for _, key, _, ident in rows if ident.endswith(".refresh")}
-    assert refresh and all("f11" in key for key in refresh.values())
+    assert refresh and all("f3" in key for key in refresh.values())
+    # F11 is the session's message history on every screen: no screen takes it over
+    assert [ident for _, key, _, ident in rows if "f11" in key.split(" / ")] == ["clerk.history"]

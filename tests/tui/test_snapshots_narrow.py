@@ -129,7 +129,7 @@ def test_mail_queue_with_a_long_name(snap_compare, make_app, case_service, catal
     from clerk.domain.views import Decision
 
     number = long_named_case(case_service, catalog, "accept")
-    DeskService(case_service).record_decision(staff["boss"], 1, number, Decision.APPROVED)
+    DeskService(case_service).record_decision(staff["office"], 1, number, Decision.APPROVED)
 
     async def run_before(pilot):
         await settle(pilot)

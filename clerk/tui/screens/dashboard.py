@@ -62,7 +62,7 @@ def dashboard_from_app(app: Any) -> Any:
 class DashboardScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="dashboard.back"),
-        Binding("f11,r", "refresh", "刷新", id="dashboard.refresh"),
+        Binding("f3,r", "refresh", "刷新", id="dashboard.refresh"),
         Binding("enter", "drill", "查看案件", id="dashboard.drill"),
         Binding("c", "complaints", "诉求登记", id="dashboard.complaints"),
     ]

@@ -37,7 +37,7 @@ CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽�
 class FallbackScreen(DeskScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="fallback.back", show=False),
-        Binding("f11", "refresh", "刷新", id="fallback.refresh"),
+        Binding("f3", "refresh", "刷新", id="fallback.refresh"),
         Binding("f10", "save", "补充", id="fallback.save"),
         Binding("f6", "tolerate", "容缺", id="fallback.tolerate"),
         Binding("f7", "pickup", "揽收", id="fallback.pickup"),

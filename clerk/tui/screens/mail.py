@@ -46,7 +46,7 @@ def _query(desk: Any, which: str) -> list[Any]:
 class MailScreen(DeskScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="mail.back", show=False),
-        Binding("f11", "refresh", "刷新", id="mail.refresh"),
+        Binding("f3", "refresh", "刷新", id="mail.refresh"),
         Binding("f6", "deliver", "妥投", id="mail.deliver"),
         Binding("f7", "return_item", "退回", id="mail.return"),
         Binding("f8", "requeue", "重寄", id="mail.requeue"),

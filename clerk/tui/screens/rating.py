@@ -32,7 +32,7 @@ class RatingScreen(DeskScreen):
         Binding("escape", "back", "返回", id="rating.back"),
         Binding("f10", "save", "登记评价", id="rating.save"),
         Binding("f6", "resolve", "整改办结", id="rating.resolve"),
-        Binding("f11", "refresh", "刷新", id="rating.refresh"),
+        Binding("f3", "refresh", "刷新", id="rating.refresh"),
     ]
     AUTO_FOCUS = "#rating-scan"
 
