@@ -33,6 +33,7 @@ from clerk.store.errors import StoreError
 from clerk.store.tracked import canonical_json, hash_algorithm, mac, utc_text
 
 GENESIS_HASH = "0" * 64
+_ALGS = ("sm3", "sha256")
 
 _LOCK_HEAD = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
 _SET_HEAD = "UPDATE audit_head SET hash = :h WHERE id = 1"
@@ -217,7 +218,7 @@ class _Walk:
     count: int = 0
     bad_seq: int | None = None
     message: str = ""
-    latest: dict[tuple[str, str], tuple[int, str | None]] = field(default_factory=dict)
+    latest: dict[tuple[str, str], tuple[int, str | None, str]] = field(default_factory=dict)
     last: tuple[int, str, datetime | None] | None = None
 
     def fail(self, seq: int, message: str) -> None:
@@ -271,12 +272,12 @@ def verify_chain(session: Any, *, key: bytes | None = None, anchor: tuple[int, s
                 walk.fail(row.seq, f"审计事件 #{row.seq} 的内容被改动（哈希不符）")
         else:
             keyed = True
-            if row.alg not in ("sm3", "sha256"):
+            if row.alg not in _ALGS:
                 walk.fail(row.seq, f"审计事件 #{row.seq} 的算法 {row.alg!r} 无法识别")
             elif keyed_event_hash(hall_key(), row.prev_hash, event) != row.hash:
                 walk.fail(row.seq, f"审计事件 #{row.seq} 的内容被改动或哈希被重算（密钥校验不符）")
             for table, row_id, digest in row.row_digests or ():
-                walk.latest[(table, row_id)] = (row.seq, digest)
+                walk.latest[(table, row_id)] = (row.seq, digest, row.alg)
         prev_hash = row.hash
         expected_seq = row.seq + 1
         walk.count += 1
@@ -321,14 +322,14 @@ def _row_name(table: str, row_id: str) -> str:
 
 
 def _check_rows(session: Any, walk: _Walk, hall_key: Callable[[], bytes]) -> tuple[list[str], int]:
-    from clerk.store.tracked import all_digests, tracked_tables
+    from clerk.store.tracked import all_payloads, tracked_tables
 
     differing: list[str] = []
     seen: set[tuple[str, str]] = set()
     count = 0
     for table in tracked_tables():
-        digests = all_digests(session, hall_key(), hash_algorithm(), table) if _has_rows(session, table) else ()
-        for row_id, digest in digests:
+        payloads = all_payloads(session, table) if _has_rows(session, table) else ()
+        for row_id, payload in payloads:
             count += 1
             seen.add((table.name, row_id))
             latest = walk.latest.get((table.name, row_id))
@@ -336,9 +337,9 @@ def _check_rows(session: Any, walk: _Walk, hall_key: Callable[[], bytes]) -> tup
                 differing.append(f"{_row_name(table.name, row_id)}：没有任何审计事件记录过这一行（绕过系统写入）")
             elif latest[1] is None:
                 differing.append(f"{_row_name(table.name, row_id)}：审计事件 #{latest[0]} 记录其已删除，现在却存在")
-            elif latest[1] != digest:
+            elif latest[2] not in _ALGS or latest[1] != mac(hall_key(), latest[2], payload):
                 differing.append(f"{_row_name(table.name, row_id)}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
-    for (table, row_id), (seq, digest) in sorted(walk.latest.items(), key=lambda item: item[1][0]):
+    for (table, row_id), (seq, digest, _alg) in sorted(walk.latest.items(), key=lambda item: item[1][0]):
         if digest is not None and (table, row_id) not in seen:
             differing.append(f"{_row_name(table, row_id)}：审计事件 #{seq} 记录的这一行已不存在（被删除）")
     return differing, count

@@ -143,6 +143,12 @@ def all_digests(session: Any, key: bytes, alg: str, table: Any, *, live: bool = 
     ``live=True`` reads only the columns the database has (during a migration,
     when the table classes may be ahead of the schema).
     """
+    for row_id, payload in all_payloads(session, table, live=live):
+        yield row_id, mac(key, alg, payload)
+
+
+def all_payloads(session: Any, table: Any, *, live: bool = False) -> Iterator[tuple[str, str]]:
+    """(key, canonical text that is digested) of every current row of ``table``."""
     from sqlalchemy import select
 
     columns = _columns(table, session, live)
@@ -150,4 +156,4 @@ def all_digests(session: Any, key: bytes, alg: str, table: Any, *, live: bool = 
     result = session.execute(select(*columns).execution_options(yield_per=2000))
     for values in result:
         row_id = row_key(values[p] for p in positions)
-        yield row_id, row_digest(key, alg, table.name, row_id, _content(columns, values))
+        yield row_id, canonical_json([table.name, row_id, _content(columns, values)])
