@@ -283,3 +283,21 @@ def test_schema_upgrade_reattests_sound_rows_only(store, day):
     report = _verify(store)
     assert seq == report.head[0] and report.bad_seq is None
     assert [line.split("：")[0] for line in report.rows] == ["账号 clerk_accounts#w01"]
+
+
+def test_a_rolled_back_savepoint_leaves_a_sound_chain(store, day):
+    from clerk.store.audit import append_event
+    from clerk.store.tables import ClerkAccount
+
+    at = __import__("datetime").datetime(2026, 11, 25, 4, 0, tzinfo=__import__("datetime").UTC)
+    with store.session() as session:
+        append_event(session, at=at, actor="s01", window=None, action="note")
+        session.get(ClerkAccount, "w01").name = "张三丰"
+        savepoint = session.begin_nested()
+        append_event(session, at=at, actor="s01", window=None, action="undone")
+        session.get(ClerkAccount, "s01").name = "改名"
+        session.flush()
+        savepoint.rollback()
+    report = _verify(store)
+    assert report.ok, (report.message, report.rows)
+    assert _one(store, "SELECT action FROM audit_events WHERE seq = :s", s=report.head[0])[0] == "note"
