@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.timing import time_calls
+from bench.timing import throwaway_hall_key, time_calls
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "tests" / "fixtures" / "catalog"
@@ -312,16 +312,6 @@ def write_docs(lines: list[str], args) -> None:
     DOCS.write_text(text, encoding="utf-8")
 
 
-def _hall_key() -> None:
-    """A throw-away hall key for the benchmark's stores (writer processes inherit ``CLERK_KEY_FILE``)."""
-    from clerk.config import Settings, get_settings
-    from clerk.store.hallkey import ensure_hall_key
-
-    path, _ = ensure_hall_key(Settings(key_file=Path(tempfile.mkdtemp(prefix="clerk-bench-key-")) / "hall.key"))
-    os.environ["CLERK_KEY_FILE"] = str(path)
-    get_settings.cache_clear()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases in the big store (default 1,000,000)")
@@ -331,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--intake-only", action="store_true", help="only the intake commit figures")
     parser.add_argument("--write-docs", action="store_true", help="rewrite the Store section of docs/benchmarks.md")
     args = parser.parse_args(argv)
-    _hall_key()
+    throwaway_hall_key()
     lines: list[str] = []
     backends = args.backends.split(",")
     if "sqlite" in backends:
