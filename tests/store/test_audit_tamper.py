@@ -301,3 +301,24 @@ def test_a_rolled_back_savepoint_leaves_a_sound_chain(store, day):
     report = _verify(store)
     assert report.ok, (report.message, report.rows)
     assert _one(store, "SELECT action FROM audit_events WHERE seq = :s", s=report.head[0])[0] == "note"
+
+
+def test_a_delete_through_the_application_leaves_a_tombstone(store, day):
+    from clerk.store.tables import DeadlineRow
+
+    deadline_id = _one(store, "SELECT max(id) FROM deadlines")[0]
+    with store.connection(write=False) as conn:
+        saved = dict(conn.execute(text("SELECT * FROM deadlines WHERE id = :i"), {"i": deadline_id}).mappings().one())
+    with store.session() as session:
+        session.delete(session.get(DeadlineRow, deadline_id))
+    report = _verify(store)
+    assert report.ok, report.rows
+    from clerk.store.tables import AuditEvent
+
+    with store.session(write=False) as session:
+        assert ["deadlines", str(deadline_id), None] in session.get(AuditEvent, report.head[0]).row_digests
+
+    columns = ", ".join(saved)
+    _sql(store, f"INSERT INTO deadlines ({columns}) VALUES ({', '.join(':' + c for c in saved)})", **saved)
+    report = _verify(store)
+    assert not report.ok and _names(report, f"deadlines#{deadline_id}：审计事件 #{report.head[0]} 记录其已删除")
