@@ -107,7 +107,8 @@ def append_event(
     """Append one event inside the caller's transaction; returns its sequence number.
 
     Its hash and row digests are set when the transaction commits.  Raises
-    ``HallKeyError`` (Chinese message) at once when the hall key is missing.
+    ``HallKeyMissing`` (a ``StoreError``, Chinese message) at once when the hall
+    key is missing, before anything is written.
     """
     from sqlalchemy import text
 
