@@ -134,9 +134,8 @@ def append_event(
         prev_hash="",
         hash="",
     )
-    session.add(row)
-    pending.append(row)
-    session.flush()
+    pending.append(row)  # inserted, with its hash, when the transaction commits (finalise)
+    session.flush()  # callers may rely on the flush an append always did
     return seq
 
 
@@ -167,16 +166,16 @@ def finalise(session: Any) -> None:
         row.row_digests = rows if (row is last and rows) else None
         row.prev_hash = prev
         row.hash = prev = keyed_event_hash(key, prev, _stored(row))
-        session.add(row)
+    session.add_all(pending)
     session.flush()
     session.execute(text(_SET_HEAD), {"h": prev})
 
 
 def _stored(row: Any) -> dict[str, Any]:
-    """The event as the database will give it back (JSON round trip)."""
-    event = row.model_dump()
-    event["row_digests"] = json.loads(canonical_json(event["row_digests"]))
-    return event
+    """The event as the database will give it back (``row_digests`` holds only JSON-plain values)."""
+    return {"seq": row.seq, "at": row.at, "actor": row.actor, "window": row.window, "case_number": row.case_number,
+            "action": row.action, "before": row.before, "after": row.after, "alg": row.alg,
+            "row_digests": row.row_digests}
 
 
 def append_baseline(session: Any, key: bytes, *, at: datetime, action: str, after: Mapping[str, Any] | None,

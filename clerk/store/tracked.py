@@ -116,22 +116,31 @@ def _content(columns: list[Any], values: Iterable[Any]) -> dict[str, Any]:
     return {c.name: _plain(v) for c, v in zip(columns, values, strict=True) if v is not None}
 
 
+_BY_KEYS: dict[str, Any] = {}  # table name -> SELECT of its rows by primary key (built once)
+
+
+def _by_keys(table: Any) -> Any:
+    query = _BY_KEYS.get(table.name)
+    if query is None:
+        from sqlalchemy import bindparam, select, tuple_
+
+        pk = list(table.primary_key.columns)
+        target = pk[0] if len(pk) == 1 else tuple_(*pk)
+        query = _BY_KEYS[table.name] = select(*table.columns).where(target.in_(bindparam("keys", expanding=True)))
+    return query
+
+
 def digests_of(session: Any, key: bytes, alg: str, table: Any, ids: Iterable[tuple[Any, ...]]) -> dict[str, str | None]:
     """Digest (or tombstone ``None``) of each given row of ``table``, read in the caller's transaction."""
-    from sqlalchemy import and_, or_, select
-
-    pk = list(table.primary_key.columns)
     columns = list(table.columns)
-    positions = [columns.index(c) for c in pk]
+    positions = [columns.index(c) for c in table.primary_key.columns]
+    single = len(positions) == 1
     keys = list(dict.fromkeys(tuple(i) for i in ids))
     found: dict[str, str | None] = {row_key(k): None for k in keys}
+    query = _by_keys(table)
     for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        if len(pk) == 1:
-            where = pk[0].in_([k[0] for k in chunk])
-        else:
-            where = or_(*(and_(*(c == v for c, v in zip(pk, k, strict=True))) for k in chunk))
-        for values in session.execute(select(*columns).where(where)):
+        chunk = [k[0] for k in keys[start:start + 500]] if single else keys[start:start + 500]
+        for values in session.execute(query, {"keys": chunk}):
             row_id = row_key(values[p] for p in positions)
             found[row_id] = row_digest(key, alg, table.name, row_id, _content(columns, values))
     return found
