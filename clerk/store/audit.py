@@ -115,7 +115,7 @@ def append_event(
     from clerk.store.tables import AuditEvent
 
     _key_of(session)  # say a missing key before anything is written
-    seq, prev_hash = session.execute(text(_LOCK_HEAD)).one()
+    seq, prev_hash = session.connection().execute(text(_LOCK_HEAD)).one()
     pending: list[Any] = session.info.setdefault(PENDING, [])
     if not pending:
         session.info[PREV] = prev_hash
@@ -143,7 +143,8 @@ def finalise(session: Any) -> None:
     """Digest the rows this transaction wrote and seal its events (runs before commit)."""
     from sqlalchemy import text
 
-    from clerk.store.tracked import digests_of, tracked_tables
+    from clerk.store.tables import AuditEvent
+    from clerk.store.tracked import digests_of, tracked_table
 
     touched: dict[str, set[tuple[Any, ...]]] = session.info.pop(TOUCHED, {})
     pending: list[Any] = session.info.get(PENDING, [])
@@ -152,9 +153,9 @@ def finalise(session: Any) -> None:
     key = _key_of(session)
     alg = hash_algorithm()
     rows: list[list[Any]] = []
-    by_name = {t.name: t for t in tracked_tables()}
+    conn = session.connection()  # Core: no ORM overhead for what is only the audit's own work
     for name in sorted(touched):
-        found = digests_of(session, key, alg, by_name[name], sorted(touched[name], key=str))
+        found = digests_of(conn, key, alg, tracked_table(name), sorted(touched[name], key=str))
         rows.extend([name, row_id, digest] for row_id, digest in sorted(found.items()))
     if not pending:
         append_event(session, at=datetime.now(UTC), actor="system", window=None, action="row_write")
@@ -162,13 +163,14 @@ def finalise(session: Any) -> None:
     prev = session.info.pop(PREV)
     session.info.pop(PENDING)
     last = pending[-1]
+    values = []
     for row in pending:
         row.row_digests = rows if (row is last and rows) else None
         row.prev_hash = prev
         row.hash = prev = keyed_event_hash(key, prev, _stored(row))
-    session.add_all(pending)
-    session.flush()
-    session.execute(text(_SET_HEAD), {"h": prev})
+        values.append(_stored(row) | {"prev_hash": row.prev_hash, "hash": row.hash})
+    conn.execute(AuditEvent.__table__.insert(), values)
+    conn.execute(text(_SET_HEAD), {"h": prev})
 
 
 def _stored(row: Any) -> dict[str, Any]:

@@ -103,6 +103,17 @@ def tracked_tables(connection: Any = None) -> list[Any]:
     return [t for t in tables if inspector.has_table(t.name)]
 
 
+_TABLES: dict[str, Any] = {}
+
+
+def tracked_table(name: str) -> Any:
+    """The ``Table`` of one tracked table (cached)."""
+    table = _TABLES.get(name)
+    if table is None:
+        table = _TABLES[name] = next(t for t in tracked_tables() if t.name == name)
+    return table
+
+
 def _columns(table: Any, connection: Any, live: bool) -> list[Any]:
     if not live:
         return list(table.columns)
