@@ -111,14 +111,6 @@ def _raw_writer(url: str, window: int, count: int, barrier) -> list[float]:
     writer lock on SQLite, the numbering row and the audit head locked), but no
     ORM, no intake planning, no row digests or HMAC, no read-back of the view.
     """
-    import hashlib
-    import json
-
-    from sqlalchemy import text
-
-    from clerk.store.numbering import _BUMP, format_number
-    from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow, NoticeRow
-
     sys.path.insert(0, str(ROOT / "tests" / "cases"))
     from drafts import hygiene
 
@@ -127,10 +119,30 @@ def _raw_writer(url: str, window: int, count: int, barrier) -> list[float]:
 
     service = _service(url)
     user = ClerkUser(f"r{window:02d}", f"窗口{window}", Role.WINDOW)
-    template = _intake_template(service.store, service.submit(user, window, hygiene(), Outcome.ACCEPT).number)
+    one = raw_intake(service.store, service.submit(user, window, hygiene(), Outcome.ACCEPT).number)
+    one()  # warm up
+    barrier.wait(300)
+    latencies = []
+    for _ in range(count):
+        began = time.perf_counter()
+        one()
+        latencies.append(time.perf_counter() - began)
+    return latencies
+
+
+def raw_intake(store, number: str):
+    """A callable writing the rows intake ``number`` wrote again, with Core SQL in one transaction."""
+    import hashlib
+    import json
+
+    from sqlalchemy import text
+
+    from clerk.store.numbering import _BUMP, format_number
+    from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow, NoticeRow
+
+    template = _intake_template(store, number)
     case_t, deadline_t, notice_t, event_t = (CaseRow.__table__, DeadlineRow.__table__, NoticeRow.__table__,
                                              AuditEvent.__table__)
-    store = service.store
 
     def one() -> None:
         now = datetime.now(UTC)
@@ -153,14 +165,7 @@ def _raw_writer(url: str, window: int, count: int, barrier) -> list[float]:
             conn.execute(event_t.insert().values(**event))
             conn.execute(text("UPDATE audit_head SET hash = :h WHERE id = 1"), {"h": event["hash"]})
 
-    one()  # warm up
-    barrier.wait(300)
-    latencies = []
-    for _ in range(count):
-        began = time.perf_counter()
-        one()
-        latencies.append(time.perf_counter() - began)
-    return latencies
+    return one
 
 
 def intake_latency(url: str, writers: int, per_writer: int, *, raw: bool = False) -> tuple[float, float, float]:
