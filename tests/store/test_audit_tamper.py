@@ -264,6 +264,28 @@ def test_orm_bulk_update_is_covered(store, day):
         session.execute(update(CaseRow).where(CaseRow.number == day[2]).values(reason="补正说明"))
     assert _verify(store).ok
 
+    from sqlalchemy import delete
+
+    from clerk.store.tables import DeadlineRow
+
+    gone = _one(store, "SELECT max(id) FROM deadlines")[0]
+    with store.session() as session:
+        session.execute(delete(DeadlineRow).where(DeadlineRow.id == gone))
+    report = _verify(store)
+    assert report.ok, report.rows
+    with pytest.raises(AuditError, match="批量插入"):
+        with store.session() as session:
+            from sqlalchemy import insert
+
+            session.execute(insert(DeadlineRow).values(case_id=1, kind="x", start_on=day_one(),
+                                                        working_days=1, due_on=day_one(), provisional=False))
+
+
+def day_one():
+    from datetime import date
+
+    return date(2026, 11, 25)
+
 
 def test_schema_upgrade_reattests_sound_rows_only(store, day):
     """What ``clerk.store.migrate.upgrade`` does around a later migration that fills a new column:
