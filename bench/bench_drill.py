@@ -52,6 +52,7 @@ def build_app(tmp: Path):
     from clerk.calendar import WorkCalendar
     from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
+    from bench.timing import throwaway_hall_key
     from clerk.config import Settings
     from clerk.domain.accounts import Role
     from clerk.store.engine import Store
@@ -61,8 +62,8 @@ def build_app(tmp: Path):
     from clerk.tui.state import WindowState
 
     settings = replace(Settings(), home=tmp, database_url=f"sqlite:///{tmp / 'clerk.db'}", receipts_dir=tmp / "receipts",
-                       font_path="STSong-Light")
-    store = Store(settings.effective_database_url)
+                       font_path="STSong-Light", key_file=throwaway_hall_key())
+    store = Store.from_settings(settings)
     upgrade(store)
     catalog = load_catalog(settings.catalog_dir)
     catalog.prepare_search()

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.timing import time_calls
+from bench.timing import throwaway_hall_key, time_calls
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "tests" / "fixtures" / "catalog"
@@ -89,15 +89,99 @@ def _writer(url: str, window: int, count: int, barrier) -> list[float]:
     return latencies
 
 
-def intake_latency(url: str, writers: int, per_writer: int) -> tuple[float, float, float]:
+def _intake_template(store, number: str) -> dict[str, list[dict]]:
+    """The rows one intake wrote (case, deadlines, notices, audit event), as column dicts."""
+    from sqlalchemy import select
+
+    from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow, NoticeRow
+
+    tables = {t.name: t for t in (CaseRow.__table__, DeadlineRow.__table__, NoticeRow.__table__,
+                                  AuditEvent.__table__)}
+    with store.connection(write=False) as conn:
+        case = conn.execute(select(tables["cases"]).where(tables["cases"].c.number == number)).mappings().one()
+        found = {"cases": [dict(case)]}
+        for name in ("deadlines", "notices"):
+            found[name] = [dict(r) for r in conn.execute(select(tables[name]).where(
+                tables[name].c.case_id == case["id"])).mappings()]
+        found["audit_events"] = [dict(r) for r in conn.execute(select(tables["audit_events"]).where(
+            tables["audit_events"].c.case_number == number)).mappings()]
+    return found
+
+
+def _raw_writer(url: str, window: int, count: int, barrier) -> list[float]:
+    """The baseline: the rows of one intake written with Core SQL in one transaction.
+
+    Same transaction shape as ``CaseService.submit`` (BEGIN IMMEDIATE and the
+    writer lock on SQLite, the numbering row and the audit head locked), but no
+    ORM, no intake planning, no row digests or HMAC, no read-back of the view.
+    """
+    sys.path.insert(0, str(ROOT / "tests" / "cases"))
+    from drafts import hygiene
+
+    from clerk.domain.intake import Outcome
+    from clerk.domain.accounts import ClerkUser, Role
+
+    service = _service(url)
+    user = ClerkUser(f"r{window:02d}", f"窗口{window}", Role.WINDOW)
+    one = raw_intake(service.store, service.submit(user, window, hygiene(), Outcome.ACCEPT).number)
+    one()  # warm up
+    barrier.wait(300)
+    latencies = []
+    for _ in range(count):
+        began = time.perf_counter()
+        one()
+        latencies.append(time.perf_counter() - began)
+    return latencies
+
+
+def raw_intake(store, number: str):
+    """A callable writing the rows intake ``number`` wrote again, with Core SQL in one transaction."""
+    import hashlib
+    import json
+
+    from sqlalchemy import text
+
+    from clerk.store.numbering import _BUMP, format_number
+    from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow, NoticeRow
+
+    template = _intake_template(store, number)
+    case_t, deadline_t, notice_t, event_t = (CaseRow.__table__, DeadlineRow.__table__, NoticeRow.__table__,
+                                             AuditEvent.__table__)
+
+    def one() -> None:
+        now = datetime.now(UTC)
+        with store.connection(write=True) as conn:
+            serial = conn.execute(text(_BUMP), {"day": f"{now:%Y%m%d}", "hall": "RAW"}).scalar_one()
+            number = format_number(now.date(), "RAW", serial)
+            case = {k: v for k, v in template["cases"][0].items() if k != "id"} | {
+                "number": number, "received_at": now, "updated_at": now}
+            case_id = conn.execute(case_t.insert().values(**case).returning(case_t.c.id)).scalar_one()
+            for d in template["deadlines"]:
+                conn.execute(deadline_t.insert().values({k: v for k, v in d.items() if k != "id"} | {"case_id": case_id}))
+            for n in template["notices"]:
+                conn.execute(notice_t.insert().values({k: v for k, v in n.items() if k != "id"}
+                                                     | {"case_id": case_id, "created_at": now}))
+            seq, prev = conn.execute(text("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 "
+                                          "RETURNING seq, hash")).one()
+            event = {k: v for k, v in template["audit_events"][0].items()} | {
+                "seq": seq, "at": now, "case_number": number, "prev_hash": prev}
+            event["hash"] = hashlib.sha256((prev + json.dumps(event, default=str)).encode()).hexdigest()
+            conn.execute(event_t.insert().values(**event))
+            conn.execute(text("UPDATE audit_head SET hash = :h WHERE id = 1"), {"h": event["hash"]})
+
+    return one
+
+
+def intake_latency(url: str, writers: int, per_writer: int, *, raw: bool = False) -> tuple[float, float, float]:
     """(median ms, p99 ms, commits per second) for ``writers`` processes committing at once."""
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")
+    work = _raw_writer if raw else _writer
     with context.Manager() as manager:
         barrier = manager.Barrier(writers + 1)
         with ProcessPoolExecutor(writers, mp_context=context) as pool:
-            futures = [pool.submit(_writer, url, w + 1, per_writer, barrier) for w in range(writers)]
+            futures = [pool.submit(work, url, w + 1, per_writer, barrier) for w in range(writers)]
             barrier.wait(300)  # every writer has warmed up: start together
             began = time.perf_counter()
             samples = sorted(x for f in futures for x in f.result())
@@ -197,10 +281,14 @@ def run_backend(label: str, url: str, args) -> list[str]:
         intake_url, big_url = f"sqlite:///{folder / 'intake.db'}", f"sqlite:///{folder / 'big.db'}"
     upgrade(Store(intake_url))
     for writers in args.writers:
-        median, p99, rate = intake_latency(intake_url, writers, args.per_writer)
-        lines.append(f"| {label} | intake commit, {writers} writer(s) | {median:.1f} ms | {p99:.1f} ms | "
-                     f"{rate:.0f} commits/s |")
-        print(lines[-1], flush=True)
+        for raw in (False, True):
+            median, p99, rate = intake_latency(intake_url, writers, args.per_writer, raw=raw)
+            what = "raw-SQL baseline (same rows, one transaction)" if raw else "intake commit (audited service)"
+            lines.append(f"| {label} | {what}, {writers} writer(s) | {median:.1f} ms | {p99:.1f} ms | "
+                         f"{rate:.0f} commits/s |")
+            print(lines[-1], flush=True)
+    if args.intake_only:
+        return lines
     big = Store(big_url)
     upgrade(big)
     seconds = bulk_load(big, args.cases)
@@ -239,8 +327,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 28])
     parser.add_argument("--per-writer", type=int, default=40, help="commits per writer")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--intake-only", action="store_true", help="only the intake commit figures")
     parser.add_argument("--write-docs", action="store_true", help="rewrite the Store section of docs/benchmarks.md")
     args = parser.parse_args(argv)
+    throwaway_hall_key()
     lines: list[str] = []
     backends = args.backends.split(",")
     if "sqlite" in backends:

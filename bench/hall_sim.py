@@ -150,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    from bench.timing import throwaway_hall_key
+
+    throwaway_hall_key()
     print(f"{os.cpu_count()} CPU(s), Python {sys.version.split()[0]}", flush=True)
     print(HEADER, flush=True)
     ok = True

@@ -19,3 +19,21 @@ def time_calls(calls: dict[str, Callable[[], object]], runs: int) -> dict[str, t
             samples.append((time.perf_counter() - began) * 1000)
         result[name] = (statistics.median(samples), max(samples))
     return result
+
+
+def throwaway_hall_key():
+    """A hall key in a temp dir for a benchmark's throw-away stores; returns its path.
+
+    Sets ``CLERK_KEY_FILE`` so ``Store(url)`` here and in worker processes finds it.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from clerk.config import Settings, get_settings
+    from clerk.store.hallkey import ensure_hall_key
+
+    path, _ = ensure_hall_key(Settings(key_file=Path(tempfile.mkdtemp(prefix="clerk-bench-key-")) / "hall.key"))
+    os.environ["CLERK_KEY_FILE"] = str(path)
+    get_settings.cache_clear()
+    return path

@@ -33,6 +33,7 @@ from clerk.store.errors import StoreError
 from clerk.store.tracked import canonical_json, hash_algorithm, mac, utc_text
 
 GENESIS_HASH = "0" * 64
+_ALGS = ("sm3", "sha256")
 
 _LOCK_HEAD = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
 _SET_HEAD = "UPDATE audit_head SET hash = :h WHERE id = 1"
@@ -106,14 +107,15 @@ def append_event(
     """Append one event inside the caller's transaction; returns its sequence number.
 
     Its hash and row digests are set when the transaction commits.  Raises
-    ``HallKeyError`` (Chinese message) at once when the hall key is missing.
+    ``HallKeyMissing`` (a ``StoreError``, Chinese message) at once when the hall
+    key is missing, before anything is written.
     """
     from sqlalchemy import text
 
     from clerk.store.tables import AuditEvent
 
     _key_of(session)  # say a missing key before anything is written
-    seq, prev_hash = session.execute(text(_LOCK_HEAD)).one()
+    seq, prev_hash = session.connection().execute(text(_LOCK_HEAD)).one()
     pending: list[Any] = session.info.setdefault(PENDING, [])
     if not pending:
         session.info[PREV] = prev_hash
@@ -132,9 +134,8 @@ def append_event(
         prev_hash="",
         hash="",
     )
-    session.add(row)
-    pending.append(row)
-    session.flush()
+    pending.append(row)  # inserted, with its hash, when the transaction commits (finalise)
+    session.flush()  # callers may rely on the flush an append always did
     return seq
 
 
@@ -142,7 +143,8 @@ def finalise(session: Any) -> None:
     """Digest the rows this transaction wrote and seal its events (runs before commit)."""
     from sqlalchemy import text
 
-    from clerk.store.tracked import digests_of, tracked_tables
+    from clerk.store.tables import AuditEvent
+    from clerk.store.tracked import digests_of, tracked_table
 
     touched: dict[str, set[tuple[Any, ...]]] = session.info.pop(TOUCHED, {})
     pending: list[Any] = session.info.get(PENDING, [])
@@ -151,9 +153,9 @@ def finalise(session: Any) -> None:
     key = _key_of(session)
     alg = hash_algorithm()
     rows: list[list[Any]] = []
-    by_name = {t.name: t for t in tracked_tables()}
+    conn = session.connection()  # Core: no ORM overhead for what is only the audit's own work
     for name in sorted(touched):
-        found = digests_of(session, key, alg, by_name[name], sorted(touched[name], key=str))
+        found = digests_of(conn, key, alg, tracked_table(name), sorted(touched[name], key=str))
         rows.extend([name, row_id, digest] for row_id, digest in sorted(found.items()))
     if not pending:
         append_event(session, at=datetime.now(UTC), actor="system", window=None, action="row_write")
@@ -161,20 +163,21 @@ def finalise(session: Any) -> None:
     prev = session.info.pop(PREV)
     session.info.pop(PENDING)
     last = pending[-1]
+    values = []
     for row in pending:
         row.row_digests = rows if (row is last and rows) else None
         row.prev_hash = prev
         row.hash = prev = keyed_event_hash(key, prev, _stored(row))
-        session.add(row)
-    session.flush()
-    session.execute(text(_SET_HEAD), {"h": prev})
+        values.append(_stored(row) | {"prev_hash": row.prev_hash, "hash": row.hash})
+    conn.execute(AuditEvent.__table__.insert(), values)
+    conn.execute(text(_SET_HEAD), {"h": prev})
 
 
 def _stored(row: Any) -> dict[str, Any]:
-    """The event as the database will give it back (JSON round trip)."""
-    event = row.model_dump()
-    event["row_digests"] = json.loads(canonical_json(event["row_digests"]))
-    return event
+    """The event as the database will give it back (``row_digests`` holds only JSON-plain values)."""
+    return {"seq": row.seq, "at": row.at, "actor": row.actor, "window": row.window, "case_number": row.case_number,
+            "action": row.action, "before": row.before, "after": row.after, "alg": row.alg,
+            "row_digests": row.row_digests}
 
 
 def append_baseline(session: Any, key: bytes, *, at: datetime, action: str, after: Mapping[str, Any] | None,
@@ -217,7 +220,7 @@ class _Walk:
     count: int = 0
     bad_seq: int | None = None
     message: str = ""
-    latest: dict[tuple[str, str], tuple[int, str | None]] = field(default_factory=dict)
+    latest: dict[tuple[str, str], tuple[int, str | None, str]] = field(default_factory=dict)
     last: tuple[int, str, datetime | None] | None = None
 
     def fail(self, seq: int, message: str) -> None:
@@ -271,12 +274,12 @@ def verify_chain(session: Any, *, key: bytes | None = None, anchor: tuple[int, s
                 walk.fail(row.seq, f"审计事件 #{row.seq} 的内容被改动（哈希不符）")
         else:
             keyed = True
-            if row.alg not in ("sm3", "sha256"):
+            if row.alg not in _ALGS:
                 walk.fail(row.seq, f"审计事件 #{row.seq} 的算法 {row.alg!r} 无法识别")
             elif keyed_event_hash(hall_key(), row.prev_hash, event) != row.hash:
                 walk.fail(row.seq, f"审计事件 #{row.seq} 的内容被改动或哈希被重算（密钥校验不符）")
             for table, row_id, digest in row.row_digests or ():
-                walk.latest[(table, row_id)] = (row.seq, digest)
+                walk.latest[(table, row_id)] = (row.seq, digest, row.alg)
         prev_hash = row.hash
         expected_seq = row.seq + 1
         walk.count += 1
@@ -321,14 +324,14 @@ def _row_name(table: str, row_id: str) -> str:
 
 
 def _check_rows(session: Any, walk: _Walk, hall_key: Callable[[], bytes]) -> tuple[list[str], int]:
-    from clerk.store.tracked import all_digests, tracked_tables
+    from clerk.store.tracked import all_payloads, tracked_tables
 
     differing: list[str] = []
     seen: set[tuple[str, str]] = set()
     count = 0
     for table in tracked_tables():
-        digests = all_digests(session, hall_key(), hash_algorithm(), table) if _has_rows(session, table) else ()
-        for row_id, digest in digests:
+        payloads = all_payloads(session, table) if _has_rows(session, table) else ()
+        for row_id, payload in payloads:
             count += 1
             seen.add((table.name, row_id))
             latest = walk.latest.get((table.name, row_id))
@@ -336,9 +339,9 @@ def _check_rows(session: Any, walk: _Walk, hall_key: Callable[[], bytes]) -> tup
                 differing.append(f"{_row_name(table.name, row_id)}：没有任何审计事件记录过这一行（绕过系统写入）")
             elif latest[1] is None:
                 differing.append(f"{_row_name(table.name, row_id)}：审计事件 #{latest[0]} 记录其已删除，现在却存在")
-            elif latest[1] != digest:
+            elif latest[2] not in _ALGS or latest[1] != mac(hall_key(), latest[2], payload):
                 differing.append(f"{_row_name(table.name, row_id)}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
-    for (table, row_id), (seq, digest) in sorted(walk.latest.items(), key=lambda item: item[1][0]):
+    for (table, row_id), (seq, digest, _alg) in sorted(walk.latest.items(), key=lambda item: item[1][0]):
         if digest is not None and (table, row_id) not in seen:
             differing.append(f"{_row_name(table, row_id)}：审计事件 #{seq} 记录的这一行已不存在（被删除）")
     return differing, count

@@ -70,12 +70,22 @@ def _on_execute(state: Any) -> None:
 
 @event.listens_for(AuditedSession, "before_commit")
 def _before_commit(session: Any) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the outer commit seals everything
     if session.new or session.dirty or session.deleted:
         session.flush()
     audit.finalise(session)
 
 
 @event.listens_for(AuditedSession, "after_soft_rollback")
-def _after_rollback(session: Any, _previous: Any) -> None:
+def _after_rollback(session: Any, previous: Any) -> None:
+    if previous.nested:  # a savepoint rolled back: forget the events it appended (their seq went back)
+        from sqlalchemy import text
+
+        head = session.execute(text("SELECT seq FROM audit_head WHERE id = 1")).scalar_one()
+        pending = [e for e in session.info.get(audit.PENDING, []) if e.seq <= head]
+        if pending:
+            session.info[audit.PENDING] = pending
+            return
     for name in (audit.TOUCHED, audit.PENDING, audit.PREV):
         session.info.pop(name, None)

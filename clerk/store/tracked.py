@@ -103,6 +103,17 @@ def tracked_tables(connection: Any = None) -> list[Any]:
     return [t for t in tables if inspector.has_table(t.name)]
 
 
+_TABLES: dict[str, Any] = {}
+
+
+def tracked_table(name: str) -> Any:
+    """The ``Table`` of one tracked table (cached)."""
+    table = _TABLES.get(name)
+    if table is None:
+        table = _TABLES[name] = next(t for t in tracked_tables() if t.name == name)
+    return table
+
+
 def _columns(table: Any, connection: Any, live: bool) -> list[Any]:
     if not live:
         return list(table.columns)
@@ -116,22 +127,31 @@ def _content(columns: list[Any], values: Iterable[Any]) -> dict[str, Any]:
     return {c.name: _plain(v) for c, v in zip(columns, values, strict=True) if v is not None}
 
 
+_BY_KEYS: dict[str, Any] = {}  # table name -> SELECT of its rows by primary key (built once)
+
+
+def _by_keys(table: Any) -> Any:
+    query = _BY_KEYS.get(table.name)
+    if query is None:
+        from sqlalchemy import bindparam, select, tuple_
+
+        pk = list(table.primary_key.columns)
+        target = pk[0] if len(pk) == 1 else tuple_(*pk)
+        query = _BY_KEYS[table.name] = select(*table.columns).where(target.in_(bindparam("keys", expanding=True)))
+    return query
+
+
 def digests_of(session: Any, key: bytes, alg: str, table: Any, ids: Iterable[tuple[Any, ...]]) -> dict[str, str | None]:
     """Digest (or tombstone ``None``) of each given row of ``table``, read in the caller's transaction."""
-    from sqlalchemy import and_, or_, select
-
-    pk = list(table.primary_key.columns)
     columns = list(table.columns)
-    positions = [columns.index(c) for c in pk]
+    positions = [columns.index(c) for c in table.primary_key.columns]
+    single = len(positions) == 1
     keys = list(dict.fromkeys(tuple(i) for i in ids))
     found: dict[str, str | None] = {row_key(k): None for k in keys}
+    query = _by_keys(table)
     for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        if len(pk) == 1:
-            where = pk[0].in_([k[0] for k in chunk])
-        else:
-            where = or_(*(and_(*(c == v for c, v in zip(pk, k, strict=True))) for k in chunk))
-        for values in session.execute(select(*columns).where(where)):
+        chunk = [k[0] for k in keys[start:start + 500]] if single else keys[start:start + 500]
+        for values in session.execute(query, {"keys": chunk}):
             row_id = row_key(values[p] for p in positions)
             found[row_id] = row_digest(key, alg, table.name, row_id, _content(columns, values))
     return found
@@ -143,6 +163,12 @@ def all_digests(session: Any, key: bytes, alg: str, table: Any, *, live: bool = 
     ``live=True`` reads only the columns the database has (during a migration,
     when the table classes may be ahead of the schema).
     """
+    for row_id, payload in all_payloads(session, table, live=live):
+        yield row_id, mac(key, alg, payload)
+
+
+def all_payloads(session: Any, table: Any, *, live: bool = False) -> Iterator[tuple[str, str]]:
+    """(key, canonical text that is digested) of every current row of ``table``."""
     from sqlalchemy import select
 
     columns = _columns(table, session, live)
@@ -150,4 +176,4 @@ def all_digests(session: Any, key: bytes, alg: str, table: Any, *, live: bool = 
     result = session.execute(select(*columns).execution_options(yield_per=2000))
     for values in result:
         row_id = row_key(values[p] for p in positions)
-        yield row_id, row_digest(key, alg, table.name, row_id, _content(columns, values))
+        yield row_id, canonical_json([table.name, row_id, _content(columns, values)])

@@ -266,6 +266,28 @@ def test_orm_bulk_update_is_covered(store, day):
         session.execute(update(CaseRow).where(CaseRow.number == day[2]).values(reason="补正说明"))
     assert _verify(store).ok
 
+    from sqlalchemy import delete
+
+    from clerk.store.tables import DeadlineRow
+
+    gone = _one(store, "SELECT max(id) FROM deadlines")[0]
+    with store.session() as session:
+        session.execute(delete(DeadlineRow).where(DeadlineRow.id == gone))
+    report = _verify(store)
+    assert report.ok, report.rows
+    with pytest.raises(AuditError, match="批量插入"):
+        with store.session() as session:
+            from sqlalchemy import insert
+
+            session.execute(insert(DeadlineRow).values(case_id=1, kind="x", start_on=day_one(),
+                                                        working_days=1, due_on=day_one(), provisional=False))
+
+
+def day_one():
+    from datetime import date
+
+    return date(2026, 11, 25)
+
 
 def test_schema_upgrade_reattests_sound_rows_only(store, day):
     """What ``clerk.store.migrate.upgrade`` does around a later migration that fills a new column:
@@ -285,3 +307,42 @@ def test_schema_upgrade_reattests_sound_rows_only(store, day):
     report = _verify(store)
     assert seq == report.head[0] and report.bad_seq is None
     assert [line.split("：")[0] for line in report.rows] == ["账号 clerk_accounts#w01"]
+
+
+def test_a_rolled_back_savepoint_leaves_a_sound_chain(store, day):
+    from clerk.store.audit import append_event
+    from clerk.store.tables import ClerkAccount
+
+    at = __import__("datetime").datetime(2026, 11, 25, 4, 0, tzinfo=__import__("datetime").UTC)
+    with store.session() as session:
+        append_event(session, at=at, actor="s01", window=None, action="note")
+        session.get(ClerkAccount, "w01").name = "张三丰"
+        savepoint = session.begin_nested()
+        append_event(session, at=at, actor="s01", window=None, action="undone")
+        session.get(ClerkAccount, "s01").name = "改名"
+        session.flush()
+        savepoint.rollback()
+    report = _verify(store)
+    assert report.ok, (report.message, report.rows)
+    assert _one(store, "SELECT action FROM audit_events WHERE seq = :s", s=report.head[0])[0] == "note"
+
+
+def test_a_delete_through_the_application_leaves_a_tombstone(store, day):
+    from clerk.store.tables import DeadlineRow
+
+    deadline_id = _one(store, "SELECT max(id) FROM deadlines")[0]
+    with store.connection(write=False) as conn:
+        saved = dict(conn.execute(text("SELECT * FROM deadlines WHERE id = :i"), {"i": deadline_id}).mappings().one())
+    with store.session() as session:
+        session.delete(session.get(DeadlineRow, deadline_id))
+    report = _verify(store)
+    assert report.ok, report.rows
+    from clerk.store.tables import AuditEvent
+
+    with store.session(write=False) as session:
+        assert ["deadlines", str(deadline_id), None] in session.get(AuditEvent, report.head[0]).row_digests
+
+    columns = ", ".join(saved)
+    _sql(store, f"INSERT INTO deadlines ({columns}) VALUES ({', '.join(':' + c for c in saved)})", **saved)
+    report = _verify(store)
+    assert not report.ok and _names(report, f"deadlines#{deadline_id}：审计事件 #{report.head[0]} 记录其已删除")

@@ -94,3 +94,26 @@ def test_setup_says_which_font_the_notices_use(cli_env, monkeypatch, tmp_path, c
     get_settings.cache_clear()
     assert main(["setup"]) == 2  # a bad setting: nothing is written
     assert "设置 font_path" in capsys.readouterr().err
+def test_setup_creates_the_hall_key_once_and_the_chain_uses_it(cli_env, monkeypatch, tmp_path, capsys):
+    import stat
+
+    from clerk.config import get_settings
+
+    key_file = tmp_path / "keys" / "hall.key"
+    monkeypatch.setenv("CLERK_KEY_FILE", str(key_file))
+    get_settings.cache_clear()
+    assert main(["setup"]) == 0
+    out = capsys.readouterr().out
+    assert f"已创建大厅密钥 {key_file}" in out
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_text()
+    assert main(["setup"]) == 0
+    assert f"大厅密钥 {key_file} 已存在" in capsys.readouterr().out and key_file.read_text() == key
+    assert main(["audit", "verify"]) == 0
+
+    key_file.rename(tmp_path / "moved.key")  # the key is lost: said clearly, nothing passes
+    assert main(["audit", "verify"]) == 1
+    assert "找不到大厅密钥文件" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("窗口Pass888\n"))
+    assert main(["user", "add", "7002", "周八", "window", "--password-stdin"]) == 1
+    assert "找不到大厅密钥文件" in capsys.readouterr().err
