@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("CLERK_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
