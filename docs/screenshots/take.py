@@ -37,6 +37,9 @@ def demo_settings(tmp: Path):
 
     settings = replace(Settings(), home=tmp, database_url=f"sqlite:///{tmp / 'clerk.db'}",
                        receipts_dir=tmp / "receipts", font_path="STSong-Light")
+    from clerk.store.hallkey import ensure_hall_key
+
+    ensure_hall_key(settings)  # a throw-away hall key for the demo store's audit chain
     summary = fill_day(settings, DAY, VISITS)
     print("\n".join(summary.lines()))
     return settings
