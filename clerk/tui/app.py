@@ -323,10 +323,7 @@ class ClerkApp(App[None]):
         else:
             from clerk.identity.text import printable
 
-            self.notify(printable(text, 600), severity="error" if level == "error" else "information", markup=False)
             self.message_log.add(level, text, type(self.screen).__name__)
-            from clerk.identity.text import printable
-
             self.notify(printable(text, 600), markup=False, severity="error" if level == "error" else "information",
                         timeout=30 if sticky else 5)
 

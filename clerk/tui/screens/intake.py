@@ -95,7 +95,7 @@ class IntakeScreen(Screen):
         text = self._header_text()
         if text != self._header:
             self._header = text
-            self.query_one("#intake-header", Static).update(text)
+            self.query_one("#intake-header", Static).update(plain(text, limit=LINE_LIMIT))  # names: text
 
     def _header_text(self) -> str:
         app = self.app
