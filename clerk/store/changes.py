@@ -38,9 +38,13 @@ class ChangeWatcher:
 
     # -- SQLite ----------------------------------------------------------------
     def _sqlite_path(self) -> str:
+        from pathlib import Path
+
         from sqlalchemy.engine import make_url
 
-        return make_url(self.store.url).database or ""
+        database = make_url(self.store.url).database or ""
+        # the same file the engine opens: it expands "~" too (clerk.store.engine)
+        return database if database in ("", ":memory:") else str(Path(database).expanduser())
 
     def _run_sqlite(self, stop: threading.Event, on_poll: Poll) -> None:
         import sqlite3
