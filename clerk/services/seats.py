@@ -15,18 +15,17 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from clerk.domain.errors import ServiceError
+from clerk.store.convert import aware
 
 
 def this_machine() -> str:
     return socket.gethostname()[:128] or "?"
 
 
-def _utc(at: datetime) -> datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class SeatTaken(ServiceError):
 
 
 def _seat(row: Any) -> Seat:
-    return Seat(row.clerk_id, row.window, row.machine, row.app, row.token, _utc(row.since))
+    return Seat(row.clerk_id, row.window, row.machine, row.app, row.token, aware(row.since))
 
 
 class SeatService:
@@ -111,7 +110,7 @@ class SeatService:
             gone = session.get(SeatReleaseRow, token)
             if gone is None:
                 return SeatLost("", None, "", self.clock())
-            return SeatLost(gone.clerk_id, gone.by_window, gone.by_machine, _utc(gone.at))
+            return SeatLost(gone.clerk_id, gone.by_window, gone.by_machine, aware(gone.at))
 
     def release(self, token: str) -> None:
         """Sign-out: the seat is free again."""

@@ -15,6 +15,7 @@ from typing import Any
 from clerk.domain.accounts import Role, hash_password
 from clerk.store.errors import StoreError
 from clerk.domain.passwords import password_problems
+from clerk.store.convert import aware
 
 
 class AccountError(StoreError):
@@ -36,8 +37,6 @@ class AccountStatus:
         return self.locked_until is not None and self.locked_until > now
 
 
-def _aware(at: datetime | None) -> datetime | None:
-    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
 
 def list_accounts(store: Any) -> list[AccountStatus]:
@@ -47,8 +46,8 @@ def list_accounts(store: Any) -> list[AccountStatus]:
 
     with store.session(write=False) as session:
         rows = session.execute(select(ClerkAccount).order_by(ClerkAccount.id)).scalars().all()
-        return [AccountStatus(r.id, r.name, Role(r.role), r.active, _aware(r.locked_until),
-                              r.must_change_password, r.failed_count, _aware(r.password_changed_at))
+        return [AccountStatus(r.id, r.name, Role(r.role), r.active, aware(r.locked_until),
+                              r.must_change_password, r.failed_count, aware(r.password_changed_at))
                 for r in rows]
 
 
@@ -97,7 +96,7 @@ def unlock(store: Any, clerk_id: str, *, at: datetime, by: str = "admin") -> Non
     """Lift a lock-out before it runs out and forget the failures."""
 
     def apply(row: Any) -> dict:
-        was = _aware(row.locked_until)
+        was = aware(row.locked_until)
         row.locked_until = None
         row.failed_count = 0
         return {"was_locked_until": was.isoformat(timespec="seconds") if was else None}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from clerk.calendar import DueDate
@@ -18,6 +18,11 @@ from clerk.domain.views import (
     Rating,
 )
 from clerk.catalog.model import Delivery
+
+
+def aware(at: datetime | None) -> datetime | None:
+    """A stored time as aware UTC: SQLite hands back UTC without an offset."""
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
 
 def marks_to_json(marks: dict[str, MaterialMark]) -> dict[str, Any]:

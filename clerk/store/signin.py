@@ -32,6 +32,7 @@ from clerk.domain import accounts
 from clerk.domain.accounts import ClerkUser, Role, hash_password, verify_password
 from clerk.domain.errors import AccountLocked, PasswordChangeRequired, PasswordRejected, SignInFailed
 from clerk.domain.passwords import password_problems
+from clerk.store.convert import aware
 
 __all__ = ["AccountLocked", "PasswordChangeRequired", "PasswordRejected", "SignIn", "SignInFailed", "SignInPolicy"]
 
@@ -100,10 +101,6 @@ class _UnknownIds:
 _unknown = _UnknownIds()
 
 
-def _aware(at: datetime | None) -> datetime | None:
-    if at is not None and at.tzinfo is None:  # SQLite hands back UTC without an offset
-        return at.replace(tzinfo=UTC)
-    return at
 
 
 def _actor(clerk_id: str) -> str:
@@ -159,7 +156,7 @@ class SignIn:
         if row is None:
             return self._unknown_id(session, clerk_id, now, via, window)
         password_ok = password_ok and row.password_hash == checked  # changed meanwhile: not this password
-        until = _aware(row.locked_until)
+        until = aware(row.locked_until)
         if until is not None and until > now:
             self._audit(session, now, row.id, window, "sign_in_failed", {"via": via, "reason": "locked"})
             return AccountLocked(until.astimezone(self.tz))
