@@ -142,6 +142,16 @@ class Store:
             return max(1, int(self.statement_timeout * 1000))
         return SQLITE_BUSY_TIMEOUT_MS
 
+    @property
+    def answer_limit(self) -> float:
+        """Seconds a caller waits for one short service call (sign-in, seat) before giving up
+        on the store (``clerk.services.bounded.within``): the connect timeout, then the
+        statement timeout, plus a second for the work around them."""
+        if self.is_sqlite:
+            return self.busy_timeout_ms / 1000 + 1.0
+        connect = postgres_connect_args(self.statement_timeout)["connect_timeout"]
+        return connect + (self.statement_timeout or 30.0) + 1.0
+
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on error.

@@ -72,11 +72,15 @@ class SeatKeeper:
                             exit_on_error=False, group="seat")
 
     def _claim(self, user: Any, window: int | None, land: Callable[[str], None], take_over: bool) -> None:
+        from clerk.services.bounded import within
         from clerk.services.seats import SeatTaken
         from clerk.tui.messages import banner_text
 
+        service = self._service
         try:
-            seat = self._service.take(user, window or None, app=self._app_kind(), take_over=take_over)
+            seat = within(service.store.answer_limit,
+                          lambda: service.take(user, window or None, app=self._app_kind(), take_over=take_over),
+                          name="clerk-seat")
         except SeatTaken as taken:
             self.app.call_from_thread(self._ask, user, window, land, str(taken))
             return

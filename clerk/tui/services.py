@@ -170,9 +170,14 @@ class Services:
 
     # -- the calls the screens make (one call = one transaction) -------
     def authenticate(self, clerk_id: str, password: str, **how: Any) -> Any:
+        """Bounded (``clerk.services.bounded``): a hung server gives a Chinese message in seconds."""
+        from clerk.services.bounded import within
         from clerk.store.signin import SignInPolicy
 
-        return self.cases.authenticate(clerk_id, password, policy=SignInPolicy.from_settings(self.settings), **how)
+        cases = self.cases
+        policy = SignInPolicy.from_settings(self.settings)
+        return within(cases.store.answer_limit, lambda: cases.authenticate(clerk_id, password, policy=policy, **how),
+                      name="clerk-sign-in")
 
     def preview(self, draft: Any, outcome: Any, reason: str = "") -> Any:
         return self.cases.preview(draft, outcome, reason)

@@ -2,8 +2,10 @@
 
 ``first_window`` signs in, fills a visit, and once the parent froze the
 server confirms it (F10), presses F10 again, reports what the banner said and
-waits to be killed.  ``restarted_window`` signs in on the same machine state
-and reports once the kept visit has been resolved (its pending file gone).
+waits to be killed.  ``restarted_window`` starts on the same machine state while
+the server still hangs, signs in (and reports the outage message it got),
+signs in again once the parent thawed the server, and reports once the kept
+visit has been resolved (its pending file gone).
 """
 
 from __future__ import annotations
@@ -63,16 +65,24 @@ def first_window(url: str, root: str, catalog, calendar, ready, frozen, report) 
     asyncio.run(main())
 
 
-def restarted_window(url: str, root: str, catalog, calendar, report) -> None:
-    from tests.tui.visit import settle, sign_in
+def restarted_window(url: str, root: str, catalog, calendar, report, thawed) -> None:
+    from tests.tui.visit import CLERK_PASSWORD, settle, sign_in, typed
 
     async def main() -> None:
         app = _app(url, Path(root), catalog, calendar)
         pending = Path(root) / "state" / "pending"
+        loop = asyncio.get_running_loop()
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             report.put(("pending at start", len(list(pending.glob("*.json")))))
-            await sign_in(pilot)  # waits for the server like a clerk would
+            began = loop.time()
+            await sign_in(pilot)  # the server still hangs: told so within the timeouts
+            report.put(("sign-in while hung", loop.time() - began, app.user is None,
+                        app.screen.query_one("#banner").text))
+            thawed.wait(60)
+            await pilot.press(*typed(CLERK_PASSWORD), "enter")  # again, as a clerk would
+            await settle(pilot)
+            await settle(pilot)
             resolved = await _until(pilot, lambda: not list(pending.glob("*.json")), 60)
             report.put(("resolved", resolved, app.screen.query_one("#banner").text))
 
