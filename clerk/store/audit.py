@@ -82,12 +82,9 @@ def _key_of(session: Any) -> bytes:
     from clerk.store.hallkey import HallKeyError
 
     source: Callable[[], bytes] | None = session.info.get(KEY_SOURCE)
+    if source is None:  # every Store.session() passes its key source; anything else is a bug
+        raise AuditError("审计会话缺少大厅密钥来源（请通过 Store.session() 写入）")
     try:
-        if source is None:
-            from clerk.config import get_settings
-            from clerk.store.hallkey import load_hall_key
-
-            return load_hall_key(get_settings())
         return source()
     except HallKeyError as exc:
         raise HallKeyMissing(f"{exc}；在此之前无法保存任何记录") from exc

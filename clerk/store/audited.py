@@ -26,7 +26,10 @@ from sqlmodel import Session
 from clerk.store import audit
 from clerk.store.tracked import TRACKED
 
-_RAW_WRITE = re.compile(r"^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+\"?(\w+)", re.IGNORECASE)
+#: A write anywhere in a textual statement (also after ``WITH …``, or inside a CTE), naming its table.
+#: ``FOR UPDATE [OF t]`` and ``DO UPDATE SET`` name no table after the verb and do not match a tracked one.
+_RAW_WRITE = re.compile(r"\b(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+(?:only\s+)?\"?(\w+)",
+                        re.IGNORECASE)
 
 
 class AuditedSession(Session):
@@ -63,9 +66,9 @@ def _on_execute(state: Any) -> None:
         if getattr(statement.table, "name", None) in TRACKED:
             raise audit.AuditError(f"审计链无法覆盖对 {statement.table.name} 的批量插入：请逐行写入")
     elif not state.is_select:
-        match = _RAW_WRITE.match(str(statement))
-        if match and match.group(1).lower() in TRACKED:
-            raise audit.AuditError(f"审计链无法覆盖对 {match.group(1)} 的原始 SQL 写入：请通过 ORM 写入")
+        for name in _RAW_WRITE.findall(str(statement)):
+            if name.lower() in TRACKED:
+                raise audit.AuditError(f"审计链无法覆盖对 {name} 的原始 SQL 写入：请通过 ORM 写入")
 
 
 @event.listens_for(AuditedSession, "before_commit")

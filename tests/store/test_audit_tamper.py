@@ -257,6 +257,27 @@ def test_raw_sql_writes_to_a_tracked_table_through_a_session_are_refused(store, 
     assert _verify(store).ok  # rolled back, nothing written
 
 
+@pytest.mark.parametrize("sql", [
+    "WITH gone AS (SELECT id FROM cases LIMIT 1) UPDATE cases SET state = 'x' WHERE id IN (SELECT id FROM gone)",
+    "with t as (delete from deadlines returning id) select count(*) from t",
+    "WITH RECURSIVE n(i) AS (SELECT 1) INSERT INTO notices (case_id) SELECT i FROM n",
+    "UPDATE ONLY cases SET state = 'x'",
+])
+def test_raw_writes_behind_a_with_clause_are_refused_too(store, day, sql):
+    with pytest.raises(AuditError, match="原始 SQL"):
+        with store.session() as session:
+            session.execute(text(sql))
+    assert _verify(store).ok
+
+
+def test_raw_reads_and_untracked_writes_still_pass(store, day):
+    with store.session() as session:
+        session.execute(text("WITH c AS (SELECT id FROM cases) SELECT count(*) FROM c")).scalar_one()
+        session.execute(text("WITH s AS (SELECT 1) UPDATE seats SET machine = machine"))  # not audited
+    with store.session(write=False) as session:
+        session.execute(text("SELECT id FROM cases ORDER BY id")).all()
+
+
 def test_orm_bulk_update_is_covered(store, day):
     from sqlalchemy import update
 
