@@ -32,8 +32,16 @@ _RAW_WRITE = re.compile(r"\b(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+fro
                         re.IGNORECASE)
 
 
+#: ``session.info`` key: this transaction wrote something (``Store.session`` notifies live screens only then).
+WROTE = "clerk_wrote"
+
+
 class AuditedSession(Session):
     """A SQLModel session whose transactions extend the audit chain."""
+
+    def wrote(self) -> bool:
+        """Whether this transaction wrote anything so far (flushed or still pending)."""
+        return bool(self.info.get(WROTE) or self.new or self.dirty or self.deleted)
 
 
 def _touch(session: Any, table: str, key: tuple[Any, ...]) -> None:
@@ -42,6 +50,8 @@ def _touch(session: Any, table: str, key: tuple[Any, ...]) -> None:
 
 @event.listens_for(AuditedSession, "after_flush")
 def _after_flush(session: Any, _context: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[WROTE] = True
     for group in (session.new, session.dirty, session.deleted):
         for obj in group:
             mapper = inspect(obj).mapper
@@ -53,6 +63,8 @@ def _after_flush(session: Any, _context: Any) -> None:
 @event.listens_for(AuditedSession, "do_orm_execute")
 def _on_execute(state: Any) -> None:
     statement = state.statement
+    if state.is_update or state.is_delete or state.is_insert:
+        state.session.info[WROTE] = True
     if state.is_update or state.is_delete:
         table = statement.table
         if getattr(table, "name", None) in TRACKED:
@@ -66,7 +78,10 @@ def _on_execute(state: Any) -> None:
         if getattr(statement.table, "name", None) in TRACKED:
             raise audit.AuditError(f"审计链无法覆盖对 {statement.table.name} 的批量插入：请逐行写入")
     elif not state.is_select:
-        for name in _RAW_WRITE.findall(str(statement)):
+        names = _RAW_WRITE.findall(str(statement))
+        if names:
+            state.session.info[WROTE] = True
+        for name in names:
             if name.lower() in TRACKED:
                 raise audit.AuditError(f"审计链无法覆盖对 {name} 的原始 SQL 写入：请通过 ORM 写入")
 

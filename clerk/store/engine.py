@@ -167,8 +167,9 @@ class Store:
             with AuditedSession(bind, expire_on_commit=False, info={KEY_SOURCE: self.hall_key}) as session:
                 with session.begin():
                     yield session
-                    if write and not self.is_sqlite:
+                    if write and not self.is_sqlite and session.wrote():
                         # Delivered at commit only (NOTIFY is transactional): live screens refresh.
+                        # A write session that changed nothing (a refused action, a lookup) stays quiet.
                         session.connection().exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")
 
     @contextmanager
