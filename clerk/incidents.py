@@ -6,8 +6,12 @@ screen (等保 / PIPL: errors and logs never carry full ID numbers, phones or
 addresses).  ``report`` writes the traceback to the ``clerk.incidents`` logger
 with personal data masked and returns the sentence with a short reference the
 administrator finds in the log.  ``open_log`` attaches the file (0600 in a 0700
-folder) under the window's state folder; without it nothing is written
-anywhere (never to the terminal).
+folder); without it nothing is written anywhere (never to the terminal).
+
+There is one log, ``log_path()``: ``$CLERK_LOG_DIR/clerk.log``, else
+``clerk.log`` in the user state folder (the window app's state folder, where it
+keeps its kept visits) — the window app and every ``clerk`` command write
+there, masked the same way.
 """
 
 from __future__ import annotations
@@ -33,6 +37,20 @@ _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{4,}(\d{2})(?!\d)")
 _QUOTED = re.compile(r"'([^'\n]{12,})'")  # long quoted literals: addresses, names, notes
 _LINE_MAX = 2000
+LOG_NAME = "clerk.log"
+
+
+def log_path(state_dir: Path | None = None) -> Path:
+    """The log of unexpected errors: ``$CLERK_LOG_DIR/clerk.log``, else ``clerk.log`` in
+    ``state_dir`` (default: the user state folder, ``~/.local/state/clerk`` on Linux)."""
+    folder = os.environ.get("CLERK_LOG_DIR")
+    if folder:
+        return Path(folder) / LOG_NAME
+    if state_dir is None:
+        import platformdirs
+
+        state_dir = Path(platformdirs.user_state_dir("clerk"))
+    return state_dir / LOG_NAME
 
 
 def mask_personal(text: str) -> str:
@@ -53,15 +71,21 @@ def is_database_error(error: BaseException) -> bool:
 
 def report(error: BaseException, context: str = "") -> str:
     """Log ``error`` (masked) and return the clerk's sentence with its reference."""
+    ref = log_incident(error, context)
+    if is_database_error(error):
+        return f"数据库未能完成本次操作，输入内容未丢失。请重试；如仍不成功请联系管理员（记录号 {ref}）。"
+    return f"程序内部错误，输入内容未丢失。请重试；如仍不成功请联系管理员（记录号 {ref}）。"
+
+
+def log_incident(error: BaseException, context: str = "") -> str:
+    """Write ``error``'s traceback, masked, to the log; its reference."""
     ref = uuid.uuid4().hex[:8]
     try:
         details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
         LOGGER.error("incident %s %s\n%s", ref, context, mask_personal(details))
     except Exception:  # noqa: BLE001 - a log that fails must not hide the sentence
         pass
-    if is_database_error(error):
-        return f"数据库未能完成本次操作，输入内容未丢失。请重试；如仍不成功请联系管理员（记录号 {ref}）。"
-    return f"程序内部错误，输入内容未丢失。请重试；如仍不成功请联系管理员（记录号 {ref}）。"
+    return ref
 
 
 class _PrivateFileHandler(logging.handlers.RotatingFileHandler):

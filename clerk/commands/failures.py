@@ -10,10 +10,7 @@ No UI imports here; the console entry point (``clerk.cli``) calls it.
 from __future__ import annotations
 
 import errno
-import os
 import sys
-import traceback
-from datetime import datetime
 from pathlib import Path
 
 EXIT_FAILED = 1  # the command could not do its work (store down, file unwritable…)
@@ -37,13 +34,11 @@ _ERRNO_TEXT = {
 
 
 def log_file() -> Path:
-    """Where unexpected errors are written (``CLERK_LOG_DIR`` or the user log folder)."""
-    folder = os.environ.get("CLERK_LOG_DIR")
-    if not folder:
-        import platformdirs
+    """Where unexpected errors are written: the one log the window app writes too
+    (``clerk.incidents.log_path``: ``$CLERK_LOG_DIR/clerk.log`` or the user state folder)."""
+    from clerk.incidents import log_path
 
-        folder = platformdirs.user_log_dir("clerk")
-    return Path(folder) / "clerk-errors.log"
+    return log_path()
 
 
 def os_error_line(exc: OSError) -> str:
@@ -127,14 +122,12 @@ def _one_line(exc: BaseException) -> str:
 
 
 def record_bug(exc: BaseException, argv: list[str]) -> str:
-    """Write the traceback to the log; the line to show, naming the log."""
+    """Write the traceback to the log (masked like the window app's: no ID numbers, phones or
+    SQL parameters); the line to show, naming the log."""
+    from clerk.incidents import log_incident, open_log
+
     path = log_file()
-    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-    body = "".join(traceback.format_exception(exc))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as out:
-            out.write(f"--- {stamp} clerk {' '.join(argv)}\n{body}\n")
-    except OSError:
-        return f"程序内部错误（{type(exc).__name__}），且无法写入日志 {path}；请把以下内容告知系统管理员：{exc!r}"
-    return f"程序内部错误（{type(exc).__name__}）：详细记录已写入 {path}，请告知系统管理员"
+    if open_log(path) is None:
+        return f"程序内部错误（{type(exc).__name__}），且无法写入日志 {path}；请告知系统管理员"
+    ref = log_incident(exc, f"clerk {' '.join(argv)}")
+    return f"程序内部错误（{type(exc).__name__}）：详细记录已写入 {path}（记录号 {ref}），请告知系统管理员"

@@ -138,7 +138,10 @@ class WindowState:
 
     @property
     def log_path(self) -> Path:
-        return self.root / "clerk.log"
+        """The one error log (``clerk.incidents.log_path``): here unless ``CLERK_LOG_DIR`` says elsewhere."""
+        from clerk.incidents import log_path
+
+        return log_path(self.root)
 
     # -- visits waiting for the store ----------------------------------
     @property

@@ -187,6 +187,24 @@ def test_an_unexpected_error_names_the_log_file_with_the_traceback(clean_env, ca
     assert str(clean_env / "log") in str(log_file())
 
 
+def test_one_error_log_for_commands_and_windows_with_personal_data_masked(clean_env, monkeypatch):
+    from clerk.commands.failures import log_file, record_bug
+    from clerk.tui.state import WindowState
+
+    assert WindowState(clean_env / "state").log_path == log_file()  # CLERK_LOG_DIR: both there
+    monkeypatch.delenv("CLERK_LOG_DIR")
+    assert WindowState().log_path == log_file()  # the default: the user state folder, one file
+    monkeypatch.setenv("CLERK_LOG_DIR", str(clean_env / "log"))
+    try:
+        raise ValueError("申请人 11010519491231002X 电话 13812345678")
+    except ValueError as exc:
+        line = record_bug(exc, ["demo"])
+    logged = log_file().read_text(encoding="utf-8")
+    assert "11010519491231002X" not in logged and "13812345678" not in logged
+    assert "110105********002X" in logged and "ValueError" in logged
+    assert str(log_file()) in line and log_file().stat().st_mode & 0o077 == 0
+
+
 @pytest.mark.parametrize("command", [["db", "current"], ["setup"], ["audit", "verify"], ["db", "backup", "copy.db"]])
 def test_a_damaged_database_file_is_named_not_an_internal_error(clean_env, monkeypatch, capsys, command):
     home = clean_env / "home"
