@@ -81,6 +81,7 @@ class Settings:
     # (read through clerk.tui.keymap.keymap_from_settings / clerk.complaint_categories.categories_for).
     keymap: tuple[tuple[str, str], ...] = ()  # (binding id, keys)
     complaint_categories: tuple[tuple[str, int, str], ...] = ()  # (name, working days, hint); empty: shipped
+    seat_stale_minutes: int = 3  # a seat without a heartbeat this long is 离线: taken without a question
 
     @property
     def effective_database_url(self) -> str:
@@ -111,6 +112,7 @@ _ENV = {
     "CLERK_IDLE_LOCK_MINUTES": ("idle_lock_minutes", int),
     "CLERK_STATEMENT_TIMEOUT": ("statement_timeout_seconds", float),
     "CLERK_FALLBACK_MAY_DECIDE": ("fallback_may_decide", bool),
+    "CLERK_SEAT_STALE_MINUTES": ("seat_stale_minutes", int),
 }
 
 
@@ -369,6 +371,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "statement_timeout_seconds": _seconds,
     "fallback_may_decide": _boolean,
     "progress_url": _progress_url,
+    "seat_stale_minutes": _integer(1, 1440),
 }
 
 _HALL_CHECKS: dict[str, Callable[[Any], Any]] = {

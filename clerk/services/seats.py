@@ -7,6 +7,16 @@ its token says by whom) and the new one taken, in one transaction.  The window
 that lost its seat learns it from ``check(token)`` and signs out.  The same
 machine and window taking the seat again (a restart after a crash) needs no
 question.  One call = one transaction; views are frozen dataclasses.
+
+Heartbeat: a signed-in window calls ``heartbeat(token)`` every
+``HEARTBEAT_SECONDS``; it moves the seat's ``seen_at`` (and says, like
+``check``, whether the seat is still held).  A seat not seen for
+``stale_after`` belongs to a window that was killed, lost power or its
+network: it is *stale* — another sign-in of the same clerk takes it without a
+question (the old window, should it come back, still learns where it went), and
+the dashboard shows it as 离线.  Heartbeats write through a Core connection,
+not an audited session: they change nothing any screen shows, so they wake no
+live screen on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,16 +25,19 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from clerk.domain.errors import ServiceError
 from clerk.store.convert import aware
 
 
+#: Seconds between two heartbeats of a signed-in window (well below any sensible ``stale_after``).
+HEARTBEAT_SECONDS = 30
+
+
 def this_machine() -> str:
     return socket.gethostname()[:128] or "?"
-
 
 
 
@@ -37,6 +50,8 @@ class Seat:
     token: str
     since: datetime
     name: str = ""  # the clerk's name (filled by ``seats()``)
+    seen_at: datetime | None = None  # the last heartbeat
+    stale: bool = False  # no heartbeat for ``stale_after``: 离线 (filled by ``seats()``)
 
     def where(self) -> str:
         place = f"第 {self.window} 窗口" if self.window else "主管工作台"
@@ -67,13 +82,20 @@ class SeatTaken(ServiceError):
 
 
 def _seat(row: Any) -> Seat:
-    return Seat(row.clerk_id, row.window, row.machine, row.app, row.token, aware(row.since))
+    return Seat(row.clerk_id, row.window, row.machine, row.app, row.token, aware(row.since),
+                seen_at=aware(row.seen_at) if row.seen_at is not None else None)
 
 
 class SeatService:
-    def __init__(self, store: Any, clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: Any, clock: Callable[[], datetime], *,
+                 stale_after: timedelta = timedelta(minutes=3)) -> None:
         self.store = store
         self.clock = clock
+        self.stale_after = stale_after
+
+    def _stale(self, row: Any, now: datetime) -> bool:
+        seen = aware(row.seen_at) if row.seen_at is not None else aware(row.since)
+        return now - seen >= self.stale_after
 
     def take(self, user: Any, window: int | None, *, machine: str | None = None, app: str = "window",
              take_over: bool = False) -> Seat:
@@ -86,7 +108,7 @@ class SeatService:
             row = session.get(SeatRow, user.id)
             if row is not None:
                 same_place = row.machine == machine and row.window == window and row.app == app
-                if not same_place and not take_over:
+                if not same_place and not take_over and not self._stale(row, now):
                     raise SeatTaken(_seat(row))
                 session.merge(SeatReleaseRow(token=row.token, clerk_id=user.id, by_window=window,
                                              by_machine=machine, at=now))
@@ -112,6 +134,19 @@ class SeatService:
                 return SeatLost("", None, "", self.clock())
             return SeatLost(gone.clerk_id, gone.by_window, gone.by_machine, aware(gone.at))
 
+    def heartbeat(self, token: str) -> SeatLost | None:
+        """The window holding ``token`` is alive: move its ``seen_at``.  None while the seat is
+        still held; else who took it over (as ``check``)."""
+        from sqlalchemy import update
+
+        from clerk.store.tables_seats import SeatRow
+
+        with self.store.connection(write=True) as conn:  # not audited, wakes no live screen
+            moved = conn.execute(update(SeatRow).where(SeatRow.token == token).values(seen_at=self.clock()))
+            if moved.rowcount:
+                return None
+        return self.check(token)
+
     def release(self, token: str) -> None:
         """Sign-out: the seat is free again."""
         from sqlalchemy import delete
@@ -133,5 +168,7 @@ class SeatService:
 
         query = (select(SeatRow, ClerkAccount.name).outerjoin(ClerkAccount, ClerkAccount.id == SeatRow.clerk_id)
                  .order_by(SeatRow.window, SeatRow.clerk_id))
+        now = self.clock()
         with self.store.session(write=False) as session:
-            return [replace(_seat(row), name=name or row.clerk_id) for row, name in session.execute(query)]
+            return [replace(_seat(row), name=name or row.clerk_id, stale=self._stale(row, now))
+                    for row, name in session.execute(query)]

@@ -173,6 +173,7 @@ class ClerkApp(App[None]):
 
         if self.user is None:
             return
+        text += self._keep_open_visit_of(self.user, self.home)
         while len(self.screen_stack) > 1 and self.screen is not self.home:
             self.pop_screen()
         self.user, self.home = None, None
@@ -180,6 +181,20 @@ class ClerkApp(App[None]):
         screen = SignInScreen()
         self.switch_screen(screen)
         self.call_after_refresh(self.show_banner, text, "warning", sticky=True)
+
+    def _keep_open_visit_of(self, user: Any, home: Any) -> str:
+        """Signed out mid-visit: the half-entered visit stays on this machine (the intake screen
+        keeps it on every change; once more now) for ``user``'s next sign-in here; what to say."""
+        what = getattr(home, "open_visit_summary", lambda: None)()
+        if not what:
+            return ""
+        try:
+            home.keep_open_visit()
+        except Exception:  # noqa: BLE001 - the copy of the last change is on disk already
+            pass
+        if self.state.open_visit(user.id) is None:
+            return f"未办完的办件（{what}）未能暂存在本机，请重新录入。"
+        return f"未办完的办件（{what}）已暂存在本机，工号 {user.id} 下次在本机登录时自动恢复。"
 
     # -- idle lock (clerk.tui.screens.lock) ---------------------------------
     def check_idle_lock(self) -> None:

@@ -3,8 +3,11 @@
 ``SeatKeeper.claim`` runs after the password was accepted: it takes the seat,
 or — when the clerk sits elsewhere — asks whether to take over (F10) or not
 (Esc).  While signed in, ``tick`` (called from the live-store thread about
-every second) checks every few seconds that the seat is still this window's;
-when it was taken over elsewhere the window signs out and says where.  A store
+every second) checks every few seconds that the seat is still this window's,
+and every ``HEARTBEAT_SECONDS`` beats instead (the seat's ``seen_at``: a seat
+without heartbeats goes 离线 and is taken without a question); when it was
+taken over elsewhere the window signs out and says where, keeping a
+half-entered visit for that clerk's next sign-in at this machine.  A store
 that cannot be reached never blocks the sign-in: the clerk is told the seat
 could not be recorded.
 """
@@ -12,6 +15,7 @@ could not be recorded.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -57,6 +61,7 @@ class SeatKeeper:
         self.seat: Any = None
         self._polls = 0
         self._checking = threading.Lock()
+        self._beat_at = 0.0  # time.monotonic() of the last heartbeat (0: none yet)
 
     @property
     def _service(self) -> Any:
@@ -89,6 +94,7 @@ class SeatKeeper:
             self.app.call_from_thread(land, f"未能登记本窗口的登录（{banner_text(exc)}）")
             return
         self.seat = seat
+        self._beat_at = time.monotonic()  # taking the seat set seen_at
         self.app.call_from_thread(land, "")
 
     def _ask(self, user: Any, window: int | None, land: Callable[[str], None], text: str) -> None:
@@ -107,8 +113,14 @@ class SeatKeeper:
         seat = self.seat
         if seat is None or self._polls % CHECK_EVERY or not self._checking.acquire(blocking=False):
             return
+        from clerk.services.seats import HEARTBEAT_SECONDS
+
         try:
-            lost = self._service.check(seat.token)
+            if time.monotonic() - self._beat_at >= HEARTBEAT_SECONDS:
+                lost = self._service.heartbeat(seat.token)
+                self._beat_at = time.monotonic()
+            else:
+                lost = self._service.check(seat.token)
         except Exception:  # noqa: BLE001 - unreachable now: ask again at the next tick
             return
         finally:

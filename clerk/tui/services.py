@@ -157,9 +157,12 @@ class Services:
         """The ``clerk.services.seats.SeatService``: who is signed in at which window."""
         with self._lock:
             if getattr(self, "_seats", None) is None:
+                from datetime import timedelta
+
                 from clerk.services.seats import SeatService
 
-                self._seats = SeatService(self.cases.store, self.clock)
+                self._seats = SeatService(self.cases.store, self.clock,
+                                          stale_after=timedelta(minutes=self.settings.seat_stale_minutes))
             return self._seats
 
     def warm_up(self) -> None:

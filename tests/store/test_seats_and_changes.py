@@ -31,6 +31,28 @@ def test_a_second_sign_in_is_told_where_and_may_take_over(service, clock):
     assert [(s.clerk_id, s.window, s.machine) for s in seats.seats()] == [("1001", 6, "pc-06")]
 
 
+def test_a_seat_without_heartbeat_goes_stale_and_is_taken_without_a_question(service, clock):
+    from datetime import timedelta
+
+    seats = SeatService(service.store, clock, stale_after=timedelta(minutes=3))
+    clerk = service.add_user(None, "1001", "李梅", Role.WINDOW, "secret1")
+    first = seats.take(clerk, 1, machine="pc-01")
+    clock.advance(minutes=2)
+    assert seats.heartbeat(first.token) is None  # alive
+    clock.advance(minutes=2)  # 4 minutes since the seat was taken, 2 since its heartbeat
+    assert [s.stale for s in seats.seats()] == [False]
+    with pytest.raises(SeatTaken):
+        seats.take(clerk, 6, machine="pc-06")
+    clock.advance(minutes=1, seconds=30)  # the window at pc-01 was killed: no heartbeat for 3.5 minutes
+    (shown,) = seats.seats()
+    assert shown.stale and shown.window == 1
+    second = seats.take(clerk, 6, machine="pc-06")  # no question for a stale seat
+    assert second.window == 6 and [s.stale for s in seats.seats()] == [False]
+    lost = seats.heartbeat(first.token)  # should pc-01 come back, it learns where the seat went
+    assert lost is not None and "第 6 窗口" in lost.text()
+    assert seats.check(second.token) is None
+
+
 def test_the_same_place_again_needs_no_question_and_sign_out_frees_the_seat(service, clock):
     seats = SeatService(service.store, clock)
     clerk = service.add_user(None, "1001", "李梅", Role.WINDOW, "secret1")

@@ -110,6 +110,37 @@ async def test_a_seat_taken_elsewhere_signs_this_window_out_and_says_where(live_
         assert app.user is None
 
 
+@pytest.mark.slow
+async def test_a_take_over_mid_visit_keeps_the_visit_for_the_clerks_next_sign_in(live_app):
+    from clerk.services.seats import SeatService
+
+    from .visit import applicant, pick
+
+    service, build = live_app
+    app = build()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        await pick(pilot, "370112-JYTY-003")
+        await applicant(pilot)  # 张三, half-entered: the clerk is called away to window 6
+        await settle(pilot)
+        seats = SeatService(service.store, service.clock)
+        seats.take(service.account(CLERK_ID), 6, machine="pc-06", take_over=True)
+        assert await _until(pilot, lambda: type(app.screen).__name__ == "SignInScreen", 8)
+        assert await _until(pilot, lambda: "第 6 窗口" in _banner(app), 3)
+        said = _banner(app)
+        assert "pc-06" in said and "张三" in said and "已暂存" in said, said
+
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")  # back at window 7: asked, takes over again
+        assert type(app.screen).__name__ == "SeatTakeoverScreen"
+        await pilot.press("f10")
+        await settle(pilot)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "IntakeScreen"
+        assert app.screen.item is not None and app.screen.item.code == "370112-JYTY-003"
+        assert app.screen.draft().applicant.name == "张三"
+
+
 async def test_a_second_sign_in_is_asked_before_taking_over(live_app):
     from clerk.services.seats import SeatService
 

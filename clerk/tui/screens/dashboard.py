@@ -219,8 +219,8 @@ class DashboardScreen(Screen):
         windows.clear()
         seated: dict[int, list[str]] = {}
         for seat in message.seats:
-            if seat.window:
-                seated.setdefault(seat.window, []).append(seat.name)
+            if seat.window:  # a window whose heartbeat stopped (killed, cut off) is 离线
+                seated.setdefault(seat.window, []).append(f"{seat.name}（离线）" if seat.stale else seat.name)
         loads = {w.window: w for w in snap.windows}
         for number in sorted(set(loads) | set(seated)):
             w = loads.get(number)
