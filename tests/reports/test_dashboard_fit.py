@@ -40,3 +40,25 @@ async def test_every_window_column_is_visible(hall, dashboard, service, catalog,
         assert not table.show_horizontal_scrollbar
         rows = {str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)}
         assert rows["4号"][1] == "李四"
+
+
+async def test_a_window_whose_heartbeat_stopped_shows_offline(hall, dashboard, service, catalog, calendar, clock,
+                                                              tmp_path):
+    from clerk.services.seats import SeatService
+    from clerk.config import Settings
+    from clerk.tui.services import Services
+    from clerk.tui.state import WindowState
+
+    SeatService(service.store, clock).take(service.account("w04"), 4, machine="pc-04")
+    clock.advance(minutes=4)  # window 4 was killed: no heartbeat since (the default limit is 3 minutes)
+    services = Services(Settings(home=tmp_path), clock=clock, catalog=catalog, calendar=calendar, cases=service,
+                        dashboard=dashboard)
+    app = SupervisorApp(services, state=WindowState(tmp_path / "state"), refresh_seconds=3600)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot)
+        await pilot.press(*"s01", "enter", *"secret1", "enter")
+        await _settle(pilot)
+        await _settle(pilot)
+        table = app.screen.query_one("#windows", DataTable)
+        rows = {str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)}
+        assert rows["4号"][1] == "李四（离线）"

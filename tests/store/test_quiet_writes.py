@@ -42,3 +42,15 @@ def test_a_write_session_that_changed_nothing_notifies_nobody(service, listener)
     assert listener() == 0
     service.submit(clerk, 1, hygiene(), Outcome.ACCEPT)
     assert listener() == 1
+
+
+def test_a_seat_heartbeat_wakes_no_live_screen(service, listener, clock):
+    from clerk.services.seats import SeatService
+
+    seats = SeatService(service.store, clock)
+    seat = seats.take(service.add_user(None, "w02", "李四", Role.WINDOW, "secret1"), 2, machine="pc-02")
+    listener()
+    clock.advance(seconds=30)
+    assert seats.heartbeat(seat.token) is None
+    assert listener() == 0
+    assert seats.seats()[0].seen_at == clock.now
