@@ -324,8 +324,7 @@ class CaseService(LifecycleOperations):
         if row.notice_issued_at is None:
             row.notice_issued_at = now
             session.add(row)
-        self.meet(session, row, now, DeadlineKind.NOTICE)
-        self.refresh_due(session, row)
+        self.meet_and_refresh(session, row, now, DeadlineKind.NOTICE)
 
     def mark_failed(self, notice_id: int, reason: str) -> NoticeView:
         return self.notices.mark_failed(notice_id, reason)

@@ -79,8 +79,7 @@ class MailRoom:
                 decided_on = now.astimezone(cases.tz).date()
                 late = cases.calendar.count_working_days(promised.due_on, decided_on).days
                 timing.update(on_time=decided_on <= promised.due_on, late=max(late, 0))
-            cases.meet(session, row, now, DeadlineKind.PROMISED)
-            cases.refresh_due(session, row)
+            cases.meet_and_refresh(session, row, now, DeadlineKind.PROMISED)
             queue_notice(session, row.id, kind, at=now)
             if row.parent_id is not None:  # a bundle's item: the last one decided keeps the bundle's promise
                 cases.meet_bundle_promise(session, row, now)

@@ -75,14 +75,15 @@ class LifecycleOperations:
     def bump_version(session: Any, row: Any, seen: int | None) -> None:
         from sqlalchemy import update
 
+        from clerk.store.audited import KEYS
         from clerk.store.tables import CaseRow
 
         expected = row.version if seen is None else seen
         if expected != row.version:
             raise ConcurrentUpdate()
-        result = session.execute(
+        result = session.execute(  # the WHERE is the key: the audit hook is told it, reads nothing
             update(CaseRow).where(CaseRow.id == row.id, CaseRow.version == expected)
-            .values(version=expected + 1).execution_options(synchronize_session=False)
+            .values(version=expected + 1).execution_options(synchronize_session=False, **{KEYS: [(row.id,)]})
         )
         if result.rowcount != 1:
             raise ConcurrentUpdate()
@@ -99,32 +100,48 @@ class LifecycleOperations:
 
         return {d.kind: d for (d,) in session.execute(select(DeadlineRow).where(DeadlineRow.case_id == row.id))}
 
-    def refresh_due(self, session: Any, row: Any) -> None:
-        found = [convert.deadline_of(d) for d in self.deadlines_of(session, row).values()]
+    def refresh_due(self, session: Any, row: Any, deadlines: dict[str, Any] | None = None) -> None:
+        """``row.due_*`` from its earliest unmet deadline (``deadlines``: as just read by ``meet``)."""
+        if deadlines is None:
+            deadlines = self.deadlines_of(session, row)
+        found = [convert.deadline_of(d) for d in deadlines.values()]
         current: Deadline | None = running(found)
         row.due_on = current.due.date if current else None
         row.due_kind = current.kind.value if current else None
         row.due_provisional = current.due.provisional if current else False
 
-    def meet(self, session: Any, row: Any, at: datetime, *kinds: DeadlineKind) -> None:
-        for kind, deadline in self.deadlines_of(session, row).items():
+    def meet(self, session: Any, row: Any, at: datetime, *kinds: DeadlineKind) -> dict[str, Any]:
+        """Mark ``kinds`` met at ``at``; the case's deadlines (pass them on to ``refresh_due``)."""
+        deadlines = self.deadlines_of(session, row)
+        for kind, deadline in deadlines.items():
             if kind in {k.value for k in kinds} and deadline.met_at is None:
                 deadline.met_at = at
                 session.add(deadline)
         session.flush()
+        return deadlines
 
-    def add_deadline(self, session: Any, row: Any, deadline: Deadline) -> None:
+    def meet_and_refresh(self, session: Any, row: Any, at: datetime, *kinds: DeadlineKind) -> None:
+        """``meet`` then ``refresh_due`` on one read of the deadlines."""
+        self.refresh_due(session, row, self.meet(session, row, at, *kinds))
+
+    def add_deadline(self, session: Any, row: Any, deadline: Deadline,
+                     deadlines: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Add or replace one deadline; the case's deadlines after it (``deadlines``: as read
+        already in this transaction, by ``meet`` or an earlier ``add_deadline``)."""
         from clerk.store.tables import DeadlineRow
 
-        existing = self.deadlines_of(session, row).get(deadline.kind.value)
+        if deadlines is None:
+            deadlines = self.deadlines_of(session, row)
+        existing = deadlines.get(deadline.kind.value)
         columns = convert.deadline_columns(deadline)
         if existing is None:
-            session.add(DeadlineRow(case_id=row.id, **columns))
+            existing = deadlines[deadline.kind.value] = DeadlineRow(case_id=row.id, **columns)
         else:
             for key, value in columns.items():
                 setattr(existing, key, value)
-            session.add(existing)
+        session.add(existing)
         session.flush()
+        return deadlines
 
     # -- supplements (兜底窗口; the use case is ``DeskService.log_supplement``) -------
 
@@ -185,24 +202,26 @@ class LifecycleOperations:
         verdict = assess(checklist, current)
         state = CaseState(row.state)
         promised_days = self.promised_days(row)
+        known: dict[str, Any] | None = None  # the deadlines, once read: read once per supplement
         if verdict.state is VerdictState.COMPLETE:
             self.move(row, CaseState.ACCEPTED)
-            self.meet(session, row, now, DeadlineKind.NOTICE, DeadlineKind.SUPPLY)
+            known = self.meet(session, row, now, DeadlineKind.NOTICE, DeadlineKind.SUPPLY)
             if state is not CaseState.TOLERATED:  # 容缺 was already an acceptance: its promise stands
-                self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
-                                                               promised_days))
+                known = self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
+                                                                       promised_days), known)
                 queue_notice(session, row.id, NoticeKind.PROMISED, at=now)
         elif state is CaseState.INCOMPLETE and tolerate and verdict.state is VerdictState.TOLERABLE:
             from clerk.domain.plan import supply_deadline
 
             self.move(row, CaseState.TOLERATED)
-            self.meet(session, row, now, DeadlineKind.NOTICE)
-            self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
-                                                           promised_days))
-            self.add_deadline(session, row, supply_deadline(self.calendar, start, promised_days, current, verdict))
+            known = self.meet(session, row, now, DeadlineKind.NOTICE)
+            known = self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
+                                                                   promised_days), known)
+            known = self.add_deadline(session, row, supply_deadline(self.calendar, start, promised_days, current,
+                                                                    verdict), known)
             queue_notice(session, row.id, NoticeKind.PROMISED, at=now)
             queue_notice(session, row.id, NoticeKind.COMMITMENT, at=now)
-        self.refresh_due(session, row)
+        self.refresh_due(session, row, known)
         return sorted(marks)
 
     @staticmethod
@@ -223,8 +242,7 @@ class LifecycleOperations:
         parent = session.get(CaseRow, child.parent_id)
         waiting = (CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED)
         if all(CaseState(kid.state) not in waiting for kid in self.children_of(session, parent)):
-            self.meet(session, parent, now, DeadlineKind.PROMISED)
-            self.refresh_due(session, parent)
+            self.meet_and_refresh(session, parent, now, DeadlineKind.PROMISED)
             session.add(parent)
 
     def promised_days(self, row: Any) -> int:
@@ -244,8 +262,7 @@ class LifecycleOperations:
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
             self.move(row, CaseState.NOT_ACCEPTED)
             row.reason = reason.strip()
-            self.meet(session, row, now, *DeadlineKind)
-            self.refresh_due(session, row)
+            self.meet_and_refresh(session, row, now, *DeadlineKind)
             queue_notice(session, row.id, NoticeKind.REJECTION, at=now)
             for kid in self.children_of(session, row):  # a bundle is not accepted as a whole
                 if CaseState(kid.state) in (CaseState.INCOMPLETE, CaseState.TOLERATED):
@@ -253,8 +270,7 @@ class LifecycleOperations:
                     before = kid.state
                     self.move(kid, CaseState.NOT_ACCEPTED)
                     kid.reason, kid.updated_at = row.reason, now
-                    self.meet(session, kid, now, *DeadlineKind)
-                    self.refresh_due(session, kid)
+                    self.meet_and_refresh(session, kid, now, *DeadlineKind)
                     session.add(kid)
                     self._audit(session, user.id, window, "reject", kid.number, {"state": before},
                                 {"state": kid.state, "reason": kid.reason})
@@ -308,8 +324,7 @@ class LifecycleOperations:
         found = self.deadlines_of(session, row).get(DeadlineKind.FOLLOW_UP.value)
         if found is None or found.met_at is not None:
             raise ServiceError(f"案件 {row.number} 没有待整改的差评")
-        self.meet(session, row, now, DeadlineKind.FOLLOW_UP)
-        self.refresh_due(session, row)
+        self.meet_and_refresh(session, row, now, DeadlineKind.FOLLOW_UP)
         return {"follow_up": note.strip()}
 
     def reprint(self, user: ClerkUser, window: int, number: str, kind: NoticeKind) -> CaseView:

@@ -3,7 +3,9 @@ transaction writes and seals the audit events when it commits.
 
 - ORM writes (add, change, delete of mapped rows): collected after each flush.
 - ORM bulk ``update(Table)`` / ``delete(Table)`` through the session: the keys
-  the statement's WHERE matches are read first.
+  the statement's WHERE matches are read first — unless the caller names them
+  (``execution_options(clerk_keys=[(pk,), …])``, e.g. an optimistic version
+  bump whose WHERE is the primary key): no extra SELECT then.
 - ``insert(Table)`` statements and textual SQL that write a tracked table are
   refused (``AuditError``): nothing would tell which rows they wrote.  Use the
   ORM, or write an untracked table.
@@ -32,6 +34,9 @@ _RAW_WRITE = re.compile(r"\b(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+fro
                         re.IGNORECASE)
 
 
+#: Execution option of a bulk ``update``/``delete``: the primary keys it may touch, known to the
+#: caller (the hook then reads none).  Naming fewer keys than the WHERE matches breaks the chain.
+KEYS = "clerk_keys"
 #: ``session.info`` key: this transaction wrote something (``Store.session`` notifies live screens only then).
 WROTE = "clerk_wrote"
 
@@ -67,7 +72,11 @@ def _on_execute(state: Any) -> None:
         state.session.info[WROTE] = True
     if state.is_update or state.is_delete:
         table = statement.table
-        if getattr(table, "name", None) in TRACKED:
+        named = state.execution_options.get(KEYS)
+        if named is not None and getattr(table, "name", None) in TRACKED:
+            for key in named:
+                _touch(state.session, table.name, tuple(key))
+        elif getattr(table, "name", None) in TRACKED:
             pk = list(table.primary_key.columns)
             query = select(*pk)
             if statement.whereclause is not None:
