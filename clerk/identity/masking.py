@@ -38,3 +38,23 @@ def mask_phone(value: str) -> str:
         masked = f"{area}-{mask_middle(local, 0, 4)}"
         return "-".join([masked, *ext])
     return mask_middle(normalise(value), 3, 4)
+
+
+def mask_name(value: str) -> str:
+    """A person's or organisation's name for a list: ``张三`` → ``张*``, ``欧阳娜娜`` → ``欧***``
+    (the first character and up to 4 stars); an organisation's long name keeps its first
+    4 characters (city or brand) and ``****``."""
+    text = value.strip()
+    if len(text) <= 1:
+        return "*" if text else ""
+    if len(text) > 6:  # an organisation
+        return text[:4] + "****"
+    return text[0] + "*" * min(4, len(text) - 1)
+
+
+def mask_address(value: str) -> str:
+    """An address for a list: the first 6 characters (province, city, district) and ``****``."""
+    text = value.strip()
+    if len(text) <= 6:
+        return text[: len(text) // 2] + "****" if text else ""
+    return text[:6] + "****"

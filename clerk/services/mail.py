@@ -126,6 +126,26 @@ class MailRoom:
             raise MailItemNotFound(item_id)
         return found[0]
 
+    def open_mail_item(self, user: ClerkUser, window: int | None, item_id: int) -> MailItemView:
+        """One mail item unmasked (recipient, phone, address) for the clerk who handles it,
+        with a ``view`` event in the same transaction (lists show it masked, no event)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables import CaseRow
+        from clerk.store.tables_mail import MailItemRow
+
+        query = (select(MailItemRow, CaseRow.number).join(CaseRow, CaseRow.id == MailItemRow.case_id)
+                 .where(MailItemRow.id == item_id))
+        with self.cases.store.session(write=True) as session:
+            account = self.cases.uow.authorise(session, user, Action.MAIL_ITEM)
+            found = session.execute(query).first()
+            if found is None:
+                raise MailItemNotFound(item_id)
+            view = mail_item_view(*found)
+            self.cases.uow.audit(session, account.id, window, "view", view.case_number, None,
+                                 {"sight": "mailing", "mail_item": item_id})
+        return view
+
     def _item_change(self, user: ClerkUser, window: int, item_id: int, action: str,
                      change: Callable[[Any, Any, Any, datetime], dict[str, Any]]) -> MailItemView:
         """Change one mail item and its case in one guarded transaction."""

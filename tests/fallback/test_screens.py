@@ -108,6 +108,43 @@ async def test_mail_screen_scan_waybill_export_csv_and_deliver(desk, service, us
     assert service.get(view.number).state is CaseState.CLOSED
 
 
+async def test_mail_list_is_masked_and_the_highlighted_items_detail_is_a_view_event(desk, service, users):
+    from sqlalchemy import select
+    from textual.widgets import DataTable, Static
+
+    from clerk.store.tables import AuditEvent
+    from clerk.tui.screens.mail import MailScreen
+
+    first = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
+    second = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
+    for view in (first, second):
+        desk.record_decision(users["office"], 30, view.number, Decision.APPROVED)
+
+    def views() -> list[tuple[str, str | None, int | None]]:
+        with service.store.session(write=False) as session:
+            rows = session.execute(select(AuditEvent).where(AuditEvent.action == "view").order_by(AuditEvent.seq))
+            return [(e.actor, e.case_number, e.window) for (e,) in rows]
+
+    screen = MailScreen(desk)
+    app = DeskHarness(screen, users["mail"], window=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = screen.query_one("#mail-items", DataTable)
+        listed = [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        assert len(listed) == 2
+        for row in listed:  # 王五, 13812345678, 济南市历城区山大路1号: masked in the list
+            assert "王*" in row and "王五" not in row
+            assert "138****5678" in row and "13812345678" not in row
+            assert "济南市历城区****" in row and "山大路" not in row
+        detail = lambda: str(screen.query_one("#mail-detail", Static).render())  # noqa: E731
+        assert "王五" in detail() and "13812345678" in detail() and "山大路1号" in detail()
+        assert views() == [("m01", first.number, 20)]  # the highlighted one, opened once
+        table.move_cursor(row=1)
+        await settle(pilot)
+        assert second.number in detail()
+        assert views() == [("m01", first.number, 20), ("m01", second.number, 20)]
+
+
 async def test_rating_screen_bad_rating_opens_follow_up_and_supervisor_closes_it(desk, service, users):
     from textual.widgets import DataTable, Input, Select
 

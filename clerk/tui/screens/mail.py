@@ -5,7 +5,9 @@ press Enter to hand the highlighted item to EMS (checked with
 ``clerk.identity.check_waybill``); F6 marks it delivered / received, F7
 returned (with the reason; flagged for follow-up), F8 sends a returned item
 again.  F9 prints the day's manifest (交寄清单), F4 exports it as CSV for the
-EMS batch system.  Phones are masked in the list.
+EMS batch system.  The list masks names, phones and addresses; the highlighted
+item's full recipient, phone and address show below it, read through
+``open_mail_item`` (a ``view`` event per item opened).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class MailScreen(DeskScreen):
         yield Static("EMS工作站 —— ↑↓ 选择邮件，扫描或输入邮件号回车即交寄", id="mail-title")
         yield ClerkSelect(FILTERS, value="open", allow_blank=False, id="mail-filter", compact=True)
         yield DataTable(id="mail-items", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="mail-detail", markup=False)
         yield Input(placeholder="邮件号（扫描）", id="mail-waybill", compact=True, max_length=32, restrict=TYPED)
         yield Input(placeholder="退回原因 / 新地址（重寄时）", id="mail-reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
@@ -83,6 +86,22 @@ class MailScreen(DeskScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="mail-list")
     def _list(self, which: str) -> None:
         self.run_call("list", _query, (which,), {})
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mail-detail")
+    def _detail(self, item_id: int) -> None:
+        self.run_call("detail", "open_mail_item", (self.user, self.window, item_id), {})
+
+    @on(DataTable.RowHighlighted, "#mail-items")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        item = self.items.get(str(event.row_key.value)) if event.row_key is not None else None
+        if item is None:
+            return
+        what = (item.id, item.recipient, item.phone, item.address)
+        if getattr(self, "_shown", None) == what:  # a live reload kept the place: no second view event
+            return
+        self._shown = what
+        self.query_one("#mail-detail", Static).update("")
+        self._detail(item.id)
 
     def action_refresh(self) -> None:
         self._list(str(self.query_one("#mail-filter", Select).value))
@@ -184,9 +203,14 @@ class MailScreen(DeskScreen):
 
     @on(DeskDone)
     def _done(self, event: DeskDone) -> None:
-        from clerk.identity import mask_phone
+        from clerk.identity import mask_address, mask_name, mask_phone
 
         banner = self.query_one(Banner)
+        if event.action == "detail":
+            i = event.result
+            self.query_one("#mail-detail", Static).update(Text(
+                f"{i.case_number}　{i.direction.label}　{i.recipient}　{i.phone}　{i.postcode} {i.address}"))
+            return
         if event.action == "list":
             banner.clear_outage()  # the store answered
             table = self.query_one("#mail-items", DataTable)
@@ -196,8 +220,9 @@ class MailScreen(DeskScreen):
             for i in event.result:
                 when = f"{i.pickup_on:%m-%d} {i.pickup_from}-{i.pickup_to}" if i.pickup_on else ""
                 status = Text(i.status_label, style="bold red" if i.follow_up else "")
-                table.add_row(*cells(i.case_number, clip(i.recipient, 14), status, i.waybill or "", i.direction.label,
-                              mask_phone(i.phone), clip(i.address, 16), clip(i.contents, 10), when), key=str(i.id))
+                table.add_row(*cells(i.case_number, mask_name(i.recipient), status, i.waybill or "", i.direction.label,
+                              mask_phone(i.phone), mask_address(i.address), clip(i.contents, 10), when),
+                              key=str(i.id))
             if event.result and row is not None:  # a live reload keeps the clerk's place
                 table.move_cursor(row=min(row, len(event.result) - 1))
             return
