@@ -55,7 +55,10 @@ class Window:
     def __init__(self, service: Any, desk: Any, window: int, rng: random.Random, result: WindowResult) -> None:
         from clerk.domain.intake import requirements
 
+        from clerk.services.system_reader import SystemReader
+
         self.cases, self.desk, self.window, self.rng, self.result = service, desk, window, rng, result
+        self.reader = SystemReader(service, "hall-sim")  # state, materials, version: masked, no event
         ids = window_users(window)
         self.users = {role: service.authenticate(uid, PASSWORD) for role, uid in ids.items()}
         catalog = service.catalog
@@ -186,7 +189,7 @@ class Window:
         from clerk.domain.desk_views import SupplyChannel
         from clerk.domain.intake import MaterialMark, MaterialStatus
 
-        case = self.timed("get", lambda: self.cases.get(number))
+        case = self.timed("get", lambda: self.reader.masked(number))
         if case is None:
             return
         owed = [k for k, m in case.marks.items() if m.status in (MaterialStatus.MISSING, MaterialStatus.TOLERATED)]

@@ -90,7 +90,10 @@ class _Day:
                  summary: DemoSummary) -> None:
         from clerk.domain.intake import requirements
 
+        from clerk.services.system_reader import SystemReader
+
         self.cases, self.desk, self.complaints = cases, desk, complaints
+        self.reader = SystemReader(cases, "demo")  # the script reads state and materials: masked, no event
         self.clock, self.rng, self.summary = clock, rng, summary
         self.staff = {clerk_id: cases.account(clerk_id) for clerk_id, _, _ in STAFF}
         catalog = cases.catalog
@@ -218,7 +221,7 @@ class _Day:
         from clerk.domain.desk_views import SupplyChannel
         from clerk.domain.intake import MaterialMark, MaterialStatus
 
-        case = self.cases.get(number)
+        case = self.reader.masked(number)
         owed = [k for k, m in case.marks.items() if m.status in (MaterialStatus.MISSING, MaterialStatus.TOLERATED)]
         if not owed:
             return
@@ -229,7 +232,7 @@ class _Day:
                                                                 reference=reference, version=case.version))
 
     def late_reject(self, number: str) -> None:
-        case = self.cases.get(number)
+        case = self.reader.masked(number)
         self.act("late_reject", lambda: self.desk.reject(self.staff["2001"], FALLBACK_WINDOW, number,
                                                          "申请人确认无法补齐材料，不予受理", version=case.version))
 
@@ -260,7 +263,7 @@ class _Day:
 
     def pick_up(self, number: str, window: int) -> None:
         clerk = self.window_clerk(window)
-        case = self.cases.get(number)
+        case = self.reader.masked(number)
         picked = self.act("pick_up", lambda: self.cases.pick_up(clerk, window, number, version=case.version))
         if picked is not None:
             self.act("close", lambda: self.cases.close(clerk, window, number, version=picked.version))
@@ -275,7 +278,7 @@ class _Day:
             self.soon((30, 180), lambda: self.follow_up(number, window))
 
     def follow_up(self, number: str, window: int) -> None:
-        case = self.cases.get(number)
+        case = self.reader.masked(number)
         self.act("follow_up", lambda: self.desk.resolve_follow_up(
             self.staff["9001"], window, number, "已电话回访申请人并致歉，窗口已更新材料清单说明",
             version=case.version))

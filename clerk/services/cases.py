@@ -243,7 +243,8 @@ class CaseService(LifecycleOperations):
     # -- look-up --------------------------------------------------------------
 
     def get(self, number: str) -> CaseView:
-        """The full view for the services' own use after a change (screens read through ``LookupService``)."""
+        """The full view for the services' own use after a change (screens read through ``LookupService``,
+        scripts through ``clerk.services.system_reader.SystemReader``: masked, or audited)."""
         with self.store.session(write=False) as session:
             return self.view_of(session, self.load(session, number))
 
