@@ -52,7 +52,8 @@ async def _measure(url: str, samples: int, catalog, calendar, home: Path) -> lis
     from clerk.tui.services import Services
     from clerk.tui.state import WindowState
 
-    settings = replace(Settings(), home=home, database_url=url, receipts_dir=home / "receipts")
+    settings = replace(Settings(), home=home, database_url=url, receipts_dir=home / "receipts",
+                       key_file=Path(os.environ["CLERK_KEY_FILE"]))
     app = ClerkApp(Services(settings, catalog=catalog, calendar=calendar), state=WindowState(home / "state"))
     context = multiprocessing.get_context("fork")
     latencies: list[float] = []
@@ -65,6 +66,9 @@ async def _measure(url: str, samples: int, catalog, calendar, home: Path) -> lis
             if type(app.screen).__name__ == "FallbackScreen":
                 break
         await pilot.pause(2.0)  # the watcher has its baseline
+        if type(app.screen).__name__ != "FallbackScreen":
+            found = app.screen.query("#banner")
+            raise SystemExit(f"the desk did not sign in: {found.first().text if found else app.screen}")
         table = app.screen.query_one("#fallback-queue")
         for serial in range(samples):
             report = context.Queue()
@@ -105,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=10)
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args(argv)
+    from bench.timing import throwaway_hall_key
+
+    throwaway_hall_key()  # the throw-away stores' audit chain (and the sign-in) need a hall key
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     print("| backend | samples | median | max |\n|---|---|---|---|")
     for backend in args.backends.split(","):
