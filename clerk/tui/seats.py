@@ -62,6 +62,7 @@ class SeatKeeper:
         self._polls = 0
         self._checking = threading.Lock()
         self._beat_at = 0.0  # time.monotonic() of the last heartbeat (0: none yet)
+        self.heartbeat_every: float | None = None  # seconds (None: clerk.services.seats.HEARTBEAT_SECONDS)
 
     @property
     def _service(self) -> Any:
@@ -115,8 +116,9 @@ class SeatKeeper:
             return
         from clerk.services.seats import HEARTBEAT_SECONDS
 
+        every = HEARTBEAT_SECONDS if self.heartbeat_every is None else self.heartbeat_every
         try:
-            if time.monotonic() - self._beat_at >= HEARTBEAT_SECONDS:
+            if time.monotonic() - self._beat_at >= every:
                 lost = self._service.heartbeat(seat.token)
                 self._beat_at = time.monotonic()
             else:

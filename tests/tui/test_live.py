@@ -141,6 +141,22 @@ async def test_a_take_over_mid_visit_keeps_the_visit_for_the_clerks_next_sign_in
         assert app.screen.draft().applicant.name == "张三"
 
 
+@pytest.mark.slow
+async def test_a_signed_in_window_beats_its_seats_heartbeat(live_app):
+    from clerk.services.seats import SeatService
+
+    service, build = live_app
+    app = build(live_interval=0.2)
+    app.seats.heartbeat_every = 0.5  # 30 s in the hall
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        seats = SeatService(service.store, service.clock)
+        (first,) = seats.seats()
+        assert await _until(pilot, lambda: seats.seats()[0].seen_at > first.seen_at, 5), "no heartbeat"
+        assert not seats.seats()[0].stale
+
+
 async def test_a_second_sign_in_is_asked_before_taking_over(live_app):
     from clerk.services.seats import SeatService
 
