@@ -157,6 +157,25 @@ async def test_a_signed_in_window_beats_its_seats_heartbeat(live_app):
         assert not seats.seats()[0].stale
 
 
+async def test_a_seat_whose_window_went_silent_is_taken_without_a_question(live_app):
+    from datetime import timedelta
+
+    from clerk.services.seats import SeatService
+
+    service, build = live_app
+    long_ago = lambda: service.clock() - timedelta(minutes=10)  # noqa: E731
+    old = SeatService(service.store, long_ago).take(service.account(CLERK_ID), 1, machine="pc-01")  # then killed
+    app = build()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        assert type(app.screen).__name__ == "IntakeScreen"  # no take-over question for a 离线 seat
+        seats = SeatService(service.store, service.clock)
+        assert [(s.window, s.stale) for s in seats.seats()] == [(7, False)]
+        lost = seats.check(old.token)
+        assert lost is not None and "第 7 窗口" in lost.text()
+
+
 async def test_a_second_sign_in_is_asked_before_taking_over(live_app):
     from clerk.services.seats import SeatService
 
