@@ -270,6 +270,19 @@ def test_raw_writes_behind_a_with_clause_are_refused_too(store, day, sql):
     assert _verify(store).ok
 
 
+def test_a_session_without_the_stores_key_source_cannot_append_events(store, day):
+    """No silent fallback to the settings' key file: only Store.session() hands out audited sessions."""
+    from clerk.store.audit import append_event
+    from clerk.store.audited import AuditedSession
+
+    from datetime import UTC, datetime
+
+    store.engine  # noqa: B018
+    with AuditedSession(store.engine) as session, session.begin():
+        with pytest.raises(AuditError, match="Store.session"):
+            append_event(session, at=datetime.now(UTC), actor="x", window=None, action="view")
+
+
 def test_raw_reads_and_untracked_writes_still_pass(store, day):
     with store.session() as session:
         session.execute(text("WITH c AS (SELECT id FROM cases) SELECT count(*) FROM c")).scalar_one()
