@@ -18,7 +18,7 @@ from pathlib import Path
 
 # Brackets, quotes and separators people type or leave out at will.
 _DROP = re.compile(r"[\s()\[\]{}<>（）【】〔〕［］《》〈〉「」『』\"'“”‘’·・、,，。.:：;；/／_]+")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 SYNONYM_FILE = "search-synonyms.toml"
 
 
@@ -33,7 +33,7 @@ def _t2s():
 def normalise(text: str) -> str:
     """The comparable form of a query, a name or an alias (see the module doc)."""
     text = unicodedata.normalize("NFKC", text).lower()
-    if _HAN.search(text):
+    if HAN.search(text):
         text = _t2s().convert(text)
     return _DROP.sub("", text)
 

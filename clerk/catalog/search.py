@@ -21,8 +21,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
+from clerk.catalog.normalise import HAN as _HAN
 from clerk.catalog.normalise import Synonyms, normalise
 
 Kind = Literal["item", "bundle"]
@@ -34,6 +36,7 @@ _QUERY_ASCII = re.compile(r"[a-z0-9]+")
 _OTHER = "\x00"
 _TYPO_MIN = 3  # shorter queries match too much when one character may differ
 _TYPO_SCAN = 400  # anchor occurrences examined per typo pattern at most
+_FEW = 256  # below this many occurrences, substring hits are scored in one pass
 _WRITTEN = 500  # within a tier, the name, code or an alias beats a synonym-table form
 
 
@@ -120,6 +123,9 @@ class _Field:
     def __init__(self, values: list[str], positions: list[tuple[int, ...]], owners: list[int]) -> None:
         depth = max((len(p) for p in positions), default=0)
         self.owners = owners
+        # Where a position does not start every character (pinyin syllables): offset -> level.
+        self.starts = [None if pos == tuple(range(len(v))) else {o: p for p, o in enumerate(pos)}
+                       for v, pos in zip(values, positions)]
         self.levels = [
             _Level([v[pos[p]:] if p < len(pos) else "" for v, pos in zip(values, positions)])
             for p in range(max(depth, 1))
@@ -129,135 +135,183 @@ class _Field:
         return q in self.levels[0].blob
 
 
+class _Layout:
+    """Every key laid out in one order of entries (the tie-break within a tier), so a
+    tier can stop after ``limit`` hits: later values at a level rank lower."""
+
+    def __init__(self, per_entry: list[list[_Key]], codes: list[str], order: list[int]) -> None:
+        self.rank = [0] * len(order)
+        for position, entry in enumerate(order):
+            self.rank[entry] = position
+        keys = [key for entry in order for key in per_entry[entry]]
+        self.keys = keys
+        self.exact: dict[str, list[int]] = {}
+        for k, key in enumerate(keys):
+            for text in dict.fromkeys((key.text, key.pinyin, key.initials)):
+                if text:
+                    self.exact.setdefault(text, []).append(k)
+        self.code_keys: dict[str, list[int]] = {}
+        for entry, code in enumerate(codes):
+            self.code_keys.setdefault(code, []).append(entry)
+        spelled = [k for k, key in enumerate(keys) if key.pinyin]
+        # Full pinyin for names only: nobody spells out an alias, and the pinyin
+        # levels are the largest blobs a query scans.
+        named = [k for k in spelled if keys[k].shown == ""]
+        self.name = _Field([k.text for k in keys], [tuple(range(len(k.text))) for k in keys], list(range(len(keys))))
+        self.code = _Field([codes[e] for e in order], [(0,)] * len(order), [-1 - e for e in order])
+        self.pinyin = _Field([keys[k].pinyin for k in named], [keys[k].starts for k in named], named)
+        self.initials = _Field(
+            [keys[k].initials for k in spelled], [tuple(range(len(keys[k].initials))) for k in spelled], spelled
+        )
+
+
 class SearchIndex:
     """Precomputed search keys of every item and bundle.
 
     ``names`` yields ``(kind, code, name)`` or ``(kind, code, name, aliases)``.
-    Entries are kept sorted by (name length, code), the last tie-break within a
-    tier, so the tiers can stop after ``limit`` hits when no counts are given.
+    Without counts, entries rank by (name length, code) within a tier.  With
+    counts, by (count, name length, code): the keys are laid out again in that
+    order once per distinct counts mapping (the hall's figures change daily, not
+    per keystroke), so a search still stops after ``limit`` hits per tier.
     """
 
     def __init__(self, names: Iterable[tuple], synonyms: Synonyms | None = None) -> None:
         rows = [(n[0], n[1], n[2], tuple(n[3]) if len(n) > 3 else ()) for n in names]
         rows.sort(key=lambda r: (len(r[2]), r[1]))
         self._entries = [_Entry(kind, code, name) for kind, code, name, _ in rows]
-        keys: list[_Key] = []
-        for index, (_, _, name, aliases) in enumerate(rows):
-            keys.extend(_keys_of(index, name, aliases, synonyms))
-        self._keys = keys
-        self._exact: dict[str, list[int]] = {}
-        for k, key in enumerate(keys):
-            for text in dict.fromkeys((key.text, key.pinyin, key.initials)):
-                if text:
-                    self._exact.setdefault(text, []).append(k)
-        codes = [normalise(e.code) for e in self._entries]
-        self._code_keys: dict[str, list[int]] = {}
-        for index, code in enumerate(codes):
-            self._code_keys.setdefault(code, []).append(index)
-        every = list(range(len(keys)))
-        spelled = [k for k, key in enumerate(keys) if key.pinyin]
-        self._name = _Field([k.text for k in keys], [tuple(range(len(k.text))) for k in keys], every)
-        self._code = _Field(codes, [(0,) for _ in codes], [-1 - i for i in range(len(codes))])
-        self._pinyin = _Field([keys[k].pinyin for k in spelled], [keys[k].starts for k in spelled], spelled)
-        self._initials = _Field(
-            [keys[k].initials for k in spelled], [tuple(range(len(keys[k].initials))) for k in spelled], spelled
-        )
+        self._per_entry = [_keys_of(i, name, aliases, synonyms) for i, (_, _, name, aliases) in enumerate(rows)]
+        self._codes = [normalise(e.code) for e in self._entries]
+        self._plain = _Layout(self._per_entry, self._codes, list(range(len(rows))))
+        self._counted: tuple[dict[str, int], _Layout] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def _layout(self, counts: Mapping[str, int] | None) -> _Layout:
+        if not counts:
+            return self._plain
+        cached = self._counted
+        if cached is not None and cached[0] == counts:
+            return cached[1]
+        snapshot = dict(counts)
+        entries = self._entries
+        order = sorted(range(len(entries)), key=lambda i: (-snapshot.get(entries[i].code, 0), i))
+        layout = _Layout(self._per_entry, self._codes, order)
+        self._counted = (snapshot, layout)
+        return layout
 
     def search(self, query: str, limit: int = 20, counts: Mapping[str, int] | None = None) -> list[SearchHit]:
         """Best hits for ``query``; ``counts`` (code -> recent intakes) breaks ties within a tier."""
         q = normalise(query).replace(_SEP, "")
         if not q or limit <= 0:
             return []
-        cap = None if counts else limit  # with counts, every hit of a tier competes
+        layout = self._layout(counts)
         ascii_query = _QUERY_ASCII.fullmatch(q) is not None
         found: dict[int, tuple[int, int]] = {}  # entry -> (score, key or -1)
-        for k in self._exact.get(q, ()):
-            _keep(found, self._keys[k].entry, EXACT * 1000 + _WRITTEN * self._keys[k].written, k)
-        for index in self._code_keys.get(q, ()):
+        keys = layout.keys
+        for k in layout.exact.get(q, ()):
+            _keep(found, keys[k].entry, EXACT * 1000 + _WRITTEN * keys[k].written, k)
+        for index in layout.code_keys.get(q, ()):
             _keep(found, index, EXACT * 1000 + _WRITTEN, -1)
-        prefix_fields = [self._name, self._code]
+        prefix_fields = [layout.name, layout.code]
         if ascii_query:
-            prefix_fields += [self._initials, self._pinyin]
+            prefix_fields += [layout.initials, layout.pinyin]
         for field in prefix_fields:
-            self._at_level(field, 0, q, cap, found, PREFIX * 1000)
-        if len(found) < limit or cap is None:
-            fields = [self._name, self._initials, self._pinyin] if ascii_query else [self._name]
-            fields = [f for f in fields if q in f]
+            _at_level(keys, field, 0, q, limit, found, PREFIX * 1000)
+        if len(found) < limit:
+            fields = [layout.name, layout.initials, layout.pinyin] if ascii_query else [layout.name]
+            occurring = [(f, f.levels[0].blob.count(q)) for f in fields]
+            fields = []
+            for field, times in occurring:
+                if 0 < times <= _FEW:  # score each occurrence where it is: one pass, not one per level
+                    _occurrences(keys, field, q, found)
+                elif times:
+                    fields.append(field)
             depth = max((len(f.levels) for f in fields), default=0)
             # Level by level: every hit at position p outranks any at p + 1.
             for p in range(1, depth):
                 for field in fields:
                     if p < len(field.levels):
-                        self._at_level(field, p, q, cap, found, _substring(p))
-                if cap is not None and len(found) >= limit:
+                        _at_level(keys, field, p, q, limit, found, _substring(p))
+                if len(found) >= limit:
                     break
-        if len(found) < limit and not ascii_query and len(q) >= _TYPO_MIN:
-            self._typos(q, limit, found)
-        counts = counts or {}
-        entries = self._entries
-        best = heapq.nsmallest(
-            limit, found.items(), key=lambda hit: (-hit[1][0], -counts.get(entries[hit[0]].code, 0), hit[0])
-        )
-        return [self._hit(index, score, k) for index, (score, k) in best]
+        if len(found) < limit and len(q) >= _TYPO_MIN and _HAN.search(q):  # Chinese typos only
+            _typos(keys, layout.name.levels[0], q, limit, found)
+        rank = layout.rank
+        best = heapq.nsmallest(limit, found.items(), key=lambda hit: (-hit[1][0], rank[hit[0]]))
+        return [self._hit(index, score, keys[k].shown if k >= 0 else "") for index, (score, k) in best]
 
-    def _hit(self, index: int, score: int, k: int) -> SearchHit:
+    def _hit(self, index: int, score: int, via: str) -> SearchHit:
         entry = self._entries[index]
-        via = self._keys[k].shown if k >= 0 else ""
         return SearchHit(entry.kind, entry.code, entry.name, score, via)
 
-    def _at_level(
-        self, field: _Field, p: int, q: str, cap: int | None, found: dict[int, tuple[int, int]], score: int
-    ) -> None:
-        owners, keys = field.owners, self._keys
-        for n, value in enumerate(field.levels[p].prefixed(q), 1):
-            owner = owners[value]
-            if owner < 0:  # a code
-                _keep(found, -1 - owner, score + _WRITTEN, -1)
-            else:
-                _keep(found, keys[owner].entry, score + _WRITTEN * keys[owner].written, owner)
-            if cap is not None and n >= cap:  # later values at this level rank lower
-                break
 
-    def _typos(self, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
-        """Names one character away from ``q`` (a wrong, missing or extra character)."""
-        level = self._name.levels[0]
-        blob, offsets, keys = level.blob, level.offsets, self._keys
-        for left, right, gap in _typo_patterns(q):
-            anchor_left = len(left) >= len(right)
-            anchor = left if anchor_left else right
-            pos = blob.find(anchor)
-            for _ in range(_TYPO_SCAN):
-                if pos < 0:
-                    break
-                start = pos if anchor_left else pos - gap - len(left)
-                end = start + len(left) + gap + len(right)
-                if start >= 1 and blob.startswith(left, start) and blob.startswith(right, end - len(right)):
-                    middle = blob[start + len(left):end - len(right)]
-                    if _SEP not in middle and _SEP not in blob[start:end]:
-                        row = bisect_right(offsets, start) - 1
-                        score = TYPO * 1000 + max(1, 100 - (start - offsets[row]))
-                        _keep(found, keys[row].entry, score, row)
-                pos = blob.find(anchor, pos + 1)
-            if len(found) >= limit * 4:
-                return
+def _at_level(
+    keys: list[_Key], field: _Field, p: int, q: str, cap: int, found: dict[int, tuple[int, int]], score: int
+) -> None:
+    owners = field.owners
+    for n, value in enumerate(field.levels[p].prefixed(q), 1):
+        owner = owners[value]
+        if owner < 0:  # a code
+            _keep(found, -1 - owner, score + _WRITTEN, -1)
+        else:
+            _keep(found, keys[owner].entry, score + _WRITTEN * keys[owner].written, owner)
+        if n >= cap:  # later values at this level rank lower
+            break
+
+
+def _occurrences(keys: list[_Key], field: _Field, q: str, found: dict[int, tuple[int, int]]) -> None:
+    """Every occurrence of ``q`` inside a value (not at its start), scored by its level."""
+    level = field.levels[0]
+    blob, offsets, owners, starts = level.blob, level.offsets, field.owners, field.starts
+    pos = blob.find(q)
+    while pos >= 0:
+        value = bisect_right(offsets, pos) - 1
+        offset = pos - offsets[value]
+        p = offset if starts[value] is None else starts[value].get(offset)
+        if p:  # None: inside a syllable; 0: the prefix tier, already scored
+            owner = owners[value]
+            _keep(found, keys[owner].entry, _substring(p) + _WRITTEN * keys[owner].written, owner)
+        pos = blob.find(q, pos + 1)
+
+
+def _typos(keys: list[_Key], level: _Level, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
+    """Names one character away from ``q`` (a wrong, missing or extra character)."""
+    blob, offsets = level.blob, level.offsets
+    for pattern in _typo_patterns(q):
+        for n, match in enumerate(pattern.finditer(blob)):
+            if n >= _TYPO_SCAN:
+                break
+            start = match.start()
+            row = bisect_right(offsets, start) - 1
+            _keep(found, keys[row].entry, TYPO * 1000 + max(1, 100 - (start - offsets[row])), row)
+        if len(found) >= limit * 4:
+            return
+
+
+@lru_cache(maxsize=256)
+def _typo_patterns(q: str) -> tuple[re.Pattern, ...]:
+    """One regular expression per way of being one character off ``q``."""
+    n = len(q)
+    shapes = [(q[:i], q[i + 1:], 1) for i in range(n)]  # one wrong character
+    shapes += [(q[:i], q[i:], 1) for i in range(1, n)]  # one character missing in the query
+    if n >= 4:
+        shapes += [(q[:i], q[i + 1:], 0) for i in range(1, n - 1)]  # one extra character
+    patterns = []
+    for left, right, gap in shapes:
+        # A one-character anchor occurs all over the catalog: guessing from it is noise.
+        if max(len(left), len(right)) < 2:
+            continue
+        other = f"[^{_SEP}]" * gap
+        # A literal first lets the regex engine skip ahead; a leading wildcard is a lookbehind.
+        head = re.escape(left) + other if left else f"(?<=[^{_SEP}])"
+        patterns.append(re.compile(head + re.escape(right)))
+    return tuple(patterns)
 
 
 def _keep(found: dict[int, tuple[int, int]], entry: int, score: int, key: int) -> None:
     if found.get(entry, (-1,))[0] < score:
         found[entry] = (score, key)
-
-
-def _typo_patterns(q: str) -> list[tuple[str, str, int]]:
-    """(left, right, gap): a name holding left + ``gap`` other characters + right."""
-    n = len(q)
-    patterns = [(q[:i], q[i + 1:], 1) for i in range(n)]  # one wrong character
-    patterns += [(q[:i], q[i:], 1) for i in range(1, n)]  # one character missing in the query
-    if n >= 4:
-        patterns += [(q[:i], q[i + 1:], 0) for i in range(1, n - 1)]  # one extra character
-    return patterns
 
 
 def _keys_of(index: int, name: str, aliases: tuple[str, ...], synonyms: Synonyms | None) -> list[_Key]:
