@@ -278,11 +278,13 @@ def _occurrences(keys: list[_Key], field: _Field, q: str, found: dict[int, tuple
 def _typos(keys: list[_Key], level: _Level, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
     """Names one character away from ``q`` (a wrong, missing or extra character)."""
     blob, offsets = level.blob, level.offsets
-    for pattern in _typo_patterns(q):
+    for pattern, back in _typo_patterns(q):
         for n, match in enumerate(pattern.finditer(blob)):
             if n >= _TYPO_SCAN:
                 break
-            start = match.start()
+            start = match.start() - back
+            if back and blob[start] == _SEP:  # the wrong character would be before the name
+                continue
             row = bisect_right(offsets, start) - 1
             _keep(found, keys[row].entry, TYPO * 1000 + max(1, 100 - (start - offsets[row])), row)
         if len(found) >= limit * 4:
@@ -290,8 +292,9 @@ def _typos(keys: list[_Key], level: _Level, q: str, limit: int, found: dict[int,
 
 
 @lru_cache(maxsize=256)
-def _typo_patterns(q: str) -> tuple[re.Pattern, ...]:
-    """One regular expression per way of being one character off ``q``."""
+def _typo_patterns(q: str) -> tuple[tuple[re.Pattern, int], ...]:
+    """One regular expression per way of being one character off ``q``, with how far
+    before its match the name's text starts (a wrong first character)."""
     n = len(q)
     shapes = [(q[:i], q[i + 1:], 1) for i in range(n)]  # one wrong character
     shapes += [(q[:i], q[i:], 1) for i in range(1, n)]  # one character missing in the query
@@ -302,10 +305,12 @@ def _typo_patterns(q: str) -> tuple[re.Pattern, ...]:
         # A one-character anchor occurs all over the catalog: guessing from it is noise.
         if max(len(left), len(right)) < 2:
             continue
-        other = f"[^{_SEP}]" * gap
-        # A literal first lets the regex engine skip ahead; a leading wildcard is a lookbehind.
-        head = re.escape(left) + other if left else f"(?<=[^{_SEP}])"
-        patterns.append(re.compile(head + re.escape(right)))
+        # A literal first lets the regex engine skip ahead: a wrong first character is
+        # checked by the caller, one step back from the match.
+        if left:
+            patterns.append((re.compile(re.escape(left) + f"[^{_SEP}]" * gap + re.escape(right)), 0))
+        else:
+            patterns.append((re.compile(re.escape(right)), gap))
     return tuple(patterns)
 
 

@@ -37,8 +37,10 @@ from clerk.tui.widgets.verdict import VerdictPanel
 CLOCK_TICK = 10.0
 
 
-def offer_limit(calendar, today, days: int) -> str:
-    return f"{calendar.add_working_days(today, days).date:%Y-%m-%d}"
+def offer_limit(calendar, today, days) -> str:
+    from clerk.domain.deadlines import limit_due_date
+
+    return f"{limit_due_date(calendar, today, days).date:%Y-%m-%d}"
 
 
 class IntakeScreen(Screen):
@@ -205,8 +207,9 @@ class IntakeScreen(Screen):
         item = self.item
         if isinstance(item, ServiceItem):
             text = (
-                f"{item.name}〔{item.code}〕 {item.kind.value} · 承诺 {item.promised_days} 个工作日"
-                f"（法定 {item.statutory_days}）· {item.department} · {item.fee}"
+                f"{item.name}〔{item.code}〕 {item.kind.value} · 承诺 {item.promised}"
+                f"（法定 {item.statutory_days if item.statutory_unit is item.promised_unit else item.statutory}）"
+                f"· {item.department} · {item.fee}"
             )
             deliveries = item.deliveries
         elif isinstance(item, Bundle):
@@ -285,7 +288,7 @@ class IntakeScreen(Screen):
             self.query_one(Banner).show(f"工作日历无法载入，暂不能容缺受理：{banner_text(exc)}")
             return
         today = self.app.services.today()
-        limit_days = self._promised_days()
+        limit_days = self._promised_limit(calendar, today)
         offer, _ = supply_by(calendar, today, "", limit_days)
         default = old.supply_by or offer.date
         note = provisional_note(offer) if not old.supply_by else ""
@@ -305,13 +308,15 @@ class IntakeScreen(Screen):
             done,
         )
 
-    def _promised_days(self) -> int | None:
-        """The working days the item promises (a bundle: its shortest item's), which cap a 容缺 date."""
+    def _promised_limit(self, calendar, today):
+        """The limit the item promises (a bundle: the one ending first), which caps a 容缺 date."""
+        from clerk.domain.deadlines import earliest_limit
+
         item = self.item
         if isinstance(item, ServiceItem):
-            return item.promised_days
+            return item.promised
         if isinstance(item, Bundle):
-            return min((self.app.catalog.items[c].promised_days for c in item.item_codes), default=None)
+            return earliest_limit(calendar, today, [self.app.catalog.items[c].promised for c in item.item_codes])
         return None
 
     @on(ChecklistTable.RowHighlighted)
