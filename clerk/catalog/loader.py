@@ -41,7 +41,7 @@ _ITEM_FIELDS = (
 )
 
 
-_ITEM_OPTIONAL = ("situations", "aliases", "statutory_unit", "promised_unit")
+_ITEM_OPTIONAL = ("situations", "aliases", "statutory_unit", "promised_unit", "item_type")
 
 
 @dataclass
@@ -220,7 +220,8 @@ def _item(
     situations = _situations(reader, fields, shared, {m.key for m in materials}, what)
     _check_conditional_and_alt(reader, materials, lines, situations, what)
     aliases = _aliases(reader, fields, name, what)
-    values = (code, name, department, kind, statutory, promised, fee, result, phone, aliases)
+    item_type = reader.text(fields, "item_type", what) if "item_type" in fields else ""
+    values = (code, name, department, kind, statutory, promised, fee, result, phone, aliases, item_type)
     if not unique or None in values or deliveries is None or materials is None:
         return None
     return ServiceItem(
@@ -228,7 +229,7 @@ def _item(
         statutory_days=statutory.count, promised_days=promised.count, fee=fee, result_name=result,
         deliveries=deliveries, phone=phone, materials=tuple(materials),
         situations=tuple(situations), source=f"{reader.file}:{fields.line}", aliases=aliases,
-        statutory_unit=statutory.unit, promised_unit=promised.unit,
+        statutory_unit=statutory.unit, promised_unit=promised.unit, item_type=item_type,
     )
 
 

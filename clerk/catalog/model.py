@@ -123,6 +123,7 @@ class ServiceItem:
     aliases: tuple[str, ...] = ()  # 俗称: what applicants call it (营业执照, 上户口)
     statutory_unit: LimitUnit = LimitUnit.WORKING_DAYS
     promised_unit: LimitUnit = LimitUnit.WORKING_DAYS
+    item_type: str = ""  # 事项类型: 行政许可, 行政确认, 公共服务 ... (as the 实施清单 says)
 
     @property
     def statutory(self) -> TimeLimit:
