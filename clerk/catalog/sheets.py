@@ -101,16 +101,23 @@ def read_tables(path: Path) -> tuple[list[Table], list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    workbook = load_workbook(path, data_only=True)  # not read-only: merged ranges are needed
+    workbook = load_workbook(path, data_only=True, read_only=True)
+    try:
+        return _tables(path, workbook, get_column_letter)
+    finally:
+        workbook.close()  # read-only mode keeps the file open until closed
+
+
+def _tables(path: Path, workbook, get_column_letter) -> tuple[list[Table], list[str]]:
     tables: list[Table] = []
     skipped: list[str] = []
-    for sheet in workbook.worksheets:
+    for sheet, ranges in _sheets_with_merges(path, workbook):
         grid = [[clean(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         merged_from: dict[tuple[int, int], tuple[int, int]] = {}
-        for merged in sheet.merged_cells.ranges:
-            top, left = merged.min_row - 1, merged.min_col - 1
-            for r in range(merged.min_row - 1, merged.max_row):
-                for c in range(merged.min_col - 1, merged.max_col):
+        for min_col, min_row, max_col, max_row in ranges:
+            top, left = min_row - 1, min_col - 1
+            for r in range(min_row - 1, max_row):
+                for c in range(min_col - 1, max_col):
                     if (r, c) != (top, left):
                         merged_from[(r, c)] = (top, left)
         header_at, columns = _find_header(grid)
@@ -135,6 +142,40 @@ def read_tables(path: Path) -> tuple[list[Table], list[str]]:
         letters = {name: get_column_letter(c + 1) for name, c in columns.items()}
         tables.append(Table(sheet.title, letters, f"{prefix}A{header_at + 1}", rows))
     return tables, skipped
+
+
+def _sheets_with_merges(path: Path, workbook):
+    """Each worksheet with its merged ranges as (min_col, min_row, max_col, max_row).
+
+    Read-only mode streams values fast but does not expose merged ranges, and the
+    full mode spends seconds styling every merged cell of a large export; so the
+    ranges are read from the sheet's own XML (``<mergeCell ref="A4:A9"/>``), and
+    the full mode is the fallback should openpyxl's reader change shape.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    for sheet in workbook.worksheets:
+        try:
+            stream = workbook._archive.open(sheet._worksheet_path)  # openpyxl 3.1 read-only internals
+        except AttributeError:
+            yield from _sheets_with_merges_slowly(path)
+            return
+        ranges = []
+        with stream:
+            for _, element in iterparse(stream):
+                if element.tag.endswith("}mergeCell") and element.get("ref"):
+                    ranges.append(range_boundaries(element.get("ref")))
+                element.clear()
+        yield sheet, ranges
+
+
+def _sheets_with_merges_slowly(path: Path):
+    from openpyxl import load_workbook
+
+    for sheet in load_workbook(path, data_only=True).worksheets:
+        yield sheet, [(r.min_col, r.min_row, r.max_col, r.max_row) for r in sheet.merged_cells.ranges]
 
 
 def _find_header(grid: list[list[str]]) -> tuple[int | None, dict[str, int]]:
