@@ -281,9 +281,7 @@ def _finish(item: _Item, problems: list[str]) -> dict:
                             "（应如 20个工作日、即办、30日、3个月）")
         limits[which] = limit
     if limits["statutory"] and limits["promised"]:
-        from clerk.catalog.loader import exceeds
-
-        if exceeds(limits["promised"], limits["statutory"]):
+        if limits["promised"].surely_longer_than(limits["statutory"]):
             problems.append(f"{row.ref('promised')}: 承诺办结时限（{limits['promised']}）超过法定办结时限"
                             f"（{limits['statutory']}）")
     for which in ("statutory", "promised"):

@@ -207,7 +207,7 @@ def _item(
     kind = reader.enum(fields, "kind", what, ItemKind)
     statutory = _limit(reader, fields, "statutory", what)
     promised = _limit(reader, fields, "promised", what)
-    if statutory is not None and promised is not None and exceeds(promised, statutory):
+    if statutory is not None and promised is not None and promised.surely_longer_than(statutory):
         reader.problem(
             fields.get("promised_days"), f"{what}的承诺时限（{promised}）超过法定时限（{statutory}）"
         )
@@ -253,25 +253,6 @@ def _limit(reader: Reader, fields: Fields, which: str, what: str) -> TimeLimit |
     count = reader.positive_int(fields, name, what)
     return None if count is None else TimeLimit(count, unit)
 
-
-# Shortest and longest span of a limit in calendar days, to compare limits in two units.
-def _span(limit: TimeLimit) -> tuple[float, float]:
-    match limit.unit:
-        case LimitUnit.IMMEDIATE:
-            return (0, 0)
-        case LimitUnit.CALENDAR_DAYS:
-            return (limit.count, limit.count)
-        case LimitUnit.MONTHS:
-            return (28 * limit.count, 31 * limit.count)
-    # Working days: at least as many calendar days; at most 7/5 of them plus a Golden Week.
-    return (limit.count, limit.count * 7 / 5 + 10)
-
-
-def exceeds(promised: TimeLimit, statutory: TimeLimit) -> bool:
-    """Whether a promised limit is surely longer than the statutory one."""
-    if promised.unit is statutory.unit:
-        return promised.count > statutory.count
-    return _span(promised)[0] > _span(statutory)[1]
 
 
 def _deliveries(reader: Reader, fields: Fields, what: str) -> tuple[Delivery, ...] | None:

@@ -57,6 +57,24 @@ class TimeLimit:
                 return f"{self.count} 日（自然日）"
         return f"{self.count} 个工作日"
 
+    def span(self) -> tuple[float, float]:
+        """Shortest and longest length in calendar days (to compare limits in two units)."""
+        match self.unit:
+            case LimitUnit.IMMEDIATE:
+                return (0, 0)
+            case LimitUnit.CALENDAR_DAYS:
+                return (self.count, self.count)
+            case LimitUnit.MONTHS:
+                return (28 * self.count, 31 * self.count)
+        # Working days: at least as many calendar days; at most 7/5 of them plus a Golden Week.
+        return (self.count, self.count * 7 / 5 + 10)
+
+    def surely_longer_than(self, other: TimeLimit) -> bool:
+        """Whether this limit is longer than ``other`` whatever the calendar (承诺 vs 法定)."""
+        if self.unit is other.unit:
+            return self.count > other.count
+        return self.span()[0] > other.span()[1]
+
 
 class Delivery(StrEnum):
     EMS = "EMS邮寄"
