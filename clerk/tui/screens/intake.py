@@ -107,10 +107,20 @@ class IntakeScreen(Screen):
         return f"{app.services.settings.hall.name} · 第 {app.window_number} 窗口 · {who} · {now:%Y-%m-%d %H:%M}"
 
     def catalog_ready(self, catalog) -> None:
-        self.query_one(ItemSearch).catalog = catalog
+        search = self.query_one(ItemSearch)
+        search.catalog = catalog
+        if catalog is not None:
+            search.load_counts(self._recent_intakes)
         if catalog is not None and not self._restored:
             self._restored = True
             self._restore_open_visit()
+
+    def _recent_intakes(self) -> dict[str, int]:
+        """This hall's intakes per item over the last 90 days (runs in a worker)."""
+        from clerk.reports.catalog_use import recent_intakes
+
+        services = self.app.services
+        return recent_intakes(services.cases.store, services.now())
 
     # -- the half-entered visit, kept on this machine ---------------------
     def open_visit_summary(self) -> str | None:
