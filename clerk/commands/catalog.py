@@ -84,7 +84,8 @@ def search_command(args: argparse.Namespace) -> int:
         return 1
     for hit in hits:
         mark = "\t[一件事]" if hit.kind == "bundle" else ""
-        print(f"{hit.code}\t{hit.name}{mark}")
+        via = f"\t（{hit.via}）" if hit.via else ""
+        print(f"{hit.code}\t{hit.name}{mark}{via}")
     return 0
 
 

@@ -227,13 +227,6 @@ class LifecycleOperations:
             self.refresh_due(session, parent)
             session.add(parent)
 
-    def promised_days(self, row: Any) -> int:
-        codes = row.checklist.get("item_codes") or [row.code]
-        days = [self.catalog.items[c].promised_days for c in codes if c in self.catalog.items]
-        if not days:
-            raise ServiceError(f"事项 {row.code} 已不在当前事项目录中，无法计算承诺时限")
-        return max(days)
-
     def promised_limit(self, row: Any, start: Any) -> Any:
         """The case's promised limit in its unit (a bundle: the item limit ending last)."""
         from clerk.domain.deadlines import latest_limit
