@@ -80,9 +80,10 @@ class Catalog:
 
     # -- search -------------------------------------------------------------
 
-    def prepare_search(self) -> None:
-        """Compute every search key now (imports pypinyin); later calls are free."""
-        self._search_index()
+    def prepare_search(self, counts: Mapping[str, int] | None = None) -> None:
+        """Compute every search key now (imports pypinyin), laid out for ``counts`` if given;
+        later calls are free."""
+        self._search_index().prepare(counts)
 
     def _search_index(self) -> SearchIndex:
         if self._index is None:

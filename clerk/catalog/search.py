@@ -131,9 +131,6 @@ class _Field:
             for p in range(max(depth, 1))
         ]
 
-    def __contains__(self, q: str) -> bool:
-        return q in self.levels[0].blob
-
 
 class _Layout:
     """Every key laid out in one order of entries (the tie-break within a tier), so a
@@ -186,6 +183,10 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def prepare(self, counts: Mapping[str, int] | None) -> None:
+        """Lay the keys out for ``counts`` now (a worker), not on the first keystroke."""
+        self._layout(counts)
 
     def _layout(self, counts: Mapping[str, int] | None) -> _Layout:
         if not counts:

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
-from clerk.catalog.model import Bundle, Delivery, ServiceItem
+from clerk.catalog.model import Bundle, Delivery, LimitUnit, ServiceItem
 from clerk.tui.messages import ApplicantFound, Failed, Kept, Previewed, Printed, Submitted, banner_text, whose
 from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.plain import lines as plain_lines
@@ -218,7 +218,7 @@ class IntakeScreen(Screen):
         if isinstance(item, ServiceItem):
             text = (
                 f"{item.name}〔{item.code}〕 {item.kind.value} · 承诺 {item.promised}"
-                f"（法定 {item.statutory_days if item.statutory_unit is item.promised_unit else item.statutory}）"
+                f"（法定 {item.statutory_days if {item.statutory_unit, item.promised_unit} == {LimitUnit.WORKING_DAYS} else item.statutory}）"
                 f"· {item.department} · {item.fee}"
             )
             deliveries = item.deliveries

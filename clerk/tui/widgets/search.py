@@ -55,6 +55,8 @@ class ItemSearch(Vertical):
         """Run ``fetch()`` (a store query) off the UI thread; without it ties stay by name."""
         try:
             counts = fetch()
+            if self.catalog is not None:
+                self.catalog.prepare_search(counts)  # the tie-break order, built here, not per keystroke
         except Exception:  # noqa: BLE001 - a nicety: search works the same without counts
             return
         self.post_message(self.CountsReady(counts))
