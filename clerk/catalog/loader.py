@@ -29,7 +29,7 @@ from clerk.catalog.model import (
     SituationOption,
     TimeLimit,
 )
-from clerk.catalog.normalise import normalise
+from clerk.catalog.normalise import SYNONYM_FILE, SynonymError, Synonyms, load_synonyms, normalise
 from clerk.catalog.yamlreader import Fields, Reader, compose, line_at, line_of
 
 _KEY = re.compile(r"[a-z0-9-]+")
@@ -98,11 +98,27 @@ def load_catalog(path: Path | str) -> Catalog:
 
     if files and not problems and not items:
         problems.append(Problem(str(path), 0, "目录中没有任何事项（items）"))
+    synonyms = _hall_synonyms(files, problems)
     if problems:
         raise CatalogError(problems)
-    catalog = Catalog(version=digest.hexdigest(), items=items, bundles=bundles, materials=materials)
+    catalog = Catalog(version=digest.hexdigest(), items=items, bundles=bundles, materials=materials,
+                      synonyms=synonyms)
     catalog.prepare_search()  # pinyin keys once, at load, never per keystroke
     return catalog
+
+
+def _hall_synonyms(files: list[Path], problems: list[Problem]) -> Synonyms | None:
+    """A hall's own ``search-synonyms.toml`` beside its catalog files replaces the shipped table."""
+    if not files:
+        return None
+    path = files[0].parent / SYNONYM_FILE
+    if not path.is_file():
+        return None
+    try:
+        return load_synonyms(path)
+    except SynonymError as exc:
+        problems.append(Problem(str(path), 0, str(exc).removeprefix(f"{path}: ")))
+        return None
 
 
 def _catalog_files(path: Path, problems: list[Problem]) -> list[Path]:

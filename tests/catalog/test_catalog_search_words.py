@@ -148,3 +148,14 @@ def test_aliases_are_validated_with_file_and_line(tmp_path: Path):
     hit = catalog.search("个体户")[0]
     assert (hit.code, hit.via, hit.score // 1000) == ("A-1", "个体户", 3)
     assert catalog.search("byyzz")[0].code == "A-1"  # an alias's pinyin initials
+
+
+def test_a_halls_own_synonym_table_beside_its_catalog(hall_copy: Path):
+    assert load_catalog(hall_copy).search("防疫证") == []
+    (hall_copy / "search-synonyms.toml").write_text('[leads_to]\n"防疫证" = ["卫生许可"]\n', encoding="utf-8")
+    assert {h.code for h in load_catalog(hall_copy).search("防疫证")} == {"370112-GGWS-001", "370112-GGWS-002"}
+    (hall_copy / "search-synonyms.toml").write_text('[[same]]\nwords = ["防疫证"]\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(hall_copy)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{hall_copy / 'search-synonyms.toml'}: 第 1 个 [[same]] 需要 words = [至少两个词]"]
