@@ -36,3 +36,5 @@ async def test_the_busier_item_comes_first_among_equals(make_app, case_service, 
         shown = results(app)
         assert shown[0] == COMPANY
         assert sorted(shown) == sorted(before)  # the same hits, only the order changed
+        first = app.screen.query_one("#search-results", OptionList).get_option_at_index(0).prompt
+        assert str(first) == f"有限责任公司设立登记  [事项 {COMPANY}]  ← 营业执照"  # why it was found

@@ -90,7 +90,9 @@ class ItemSearch(Vertical):
             return
         hits = self.catalog.search(query, limit=12, counts=self.counts)
         results.add_options(
-            Option(plain(f"{hit.name}  [{_KIND_LABEL[hit.kind]} {hit.code}]"), id=hit.code) for hit in hits
+            Option(plain(f"{hit.name}  [{_KIND_LABEL[hit.kind]} {hit.code}]" + (f"  ← {hit.via}" if hit.via else "")),
+                   id=hit.code)
+            for hit in hits
         )
         if not hits:
             results.add_option(Option(plain(f"没有与“{query}”匹配的事项"), disabled=True))
