@@ -130,7 +130,7 @@ def supply_by(
 def supply_limit_reason(promised_days: int | TimeLimit, limit: DueDate) -> str:
     """Why a supply-by date is refused: the rule, and the latest date it allows."""
     promised = promised_days if isinstance(promised_days, TimeLimit) else TimeLimit(promised_days)
-    return (f"补交日期不能晚于承诺办结日期：本事项承诺 {promised} 办结，"
+    return (f"补交日期不能晚于承诺办结日期：本事项承诺 {promised}办结，"
             f"最晚可约定 {limit.date:%Y-%m-%d}")
 
 

@@ -113,7 +113,7 @@ def test_limit_due_date_in_each_unit(calendar):
 def test_a_supply_by_date_is_capped_by_a_calendar_day_promise(calendar):
     limit = TimeLimit(15, LimitUnit.CALENDAR_DAYS)
     due, reason = supply_by(calendar, date(2026, 1, 31), "2026-02-25", limit)
-    assert due is None and reason == ("补交日期不能晚于承诺办结日期：本事项承诺 15 日（自然日） 办结，"
+    assert due is None and reason == ("补交日期不能晚于承诺办结日期：本事项承诺 15 日（自然日）办结，"
                                       "最晚可约定 2026-02-24")
     due, reason = supply_by(calendar, date(2026, 1, 31), "2026-02-24", limit)
     assert due.date == date(2026, 2, 24) and reason == ""
