@@ -3,6 +3,7 @@
 See docs/architecture.md (section calendar) and docs/calendar.md.
 """
 
+from clerk.calendar.spans import add_calendar_days, add_months
 from clerk.calendar.workcal import DueDate, WorkCalendar, WorkingDays
 from clerk.calendar.yearfile import CalendarError, CalendarProblem, YearSchedule
 
@@ -13,4 +14,6 @@ __all__ = [
     "WorkCalendar",
     "WorkingDays",
     "YearSchedule",
+    "add_calendar_days",
+    "add_months",
 ]

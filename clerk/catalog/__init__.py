@@ -18,12 +18,14 @@ from clerk.catalog.model import (
     ChecklistEntry,
     Delivery,
     ItemKind,
+    LimitUnit,
     Material,
     MaterialForm,
     Need,
     ServiceItem,
     Situation,
     SituationOption,
+    TimeLimit,
 )
 from clerk.catalog.search import SearchHit
 
@@ -32,8 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Bundle", "Catalog", "CatalogError", "Checklist", "ChecklistEntry", "ChecklistError",
-    "Delivery", "ItemKind", "Material", "MaterialForm", "Need", "Problem", "SearchHit",
-    "ServiceItem", "Situation", "SituationOption", "UnknownCode", "checklist_from_dict",
+    "Delivery", "ItemKind", "LimitUnit", "Material", "MaterialForm", "Need", "Problem", "SearchHit",
+    "ServiceItem", "Situation", "SituationOption", "TimeLimit", "UnknownCode", "checklist_from_dict",
     "checklist_to_dict", "load_catalog",
 ]
 

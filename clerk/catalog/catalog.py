@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from clerk.catalog import checklist as _checklist
 from clerk.catalog.errors import UnknownCode
 from clerk.catalog.model import Bundle, Checklist, Material, ServiceItem, Situation
+from clerk.catalog.normalise import Synonyms, load_synonyms
 from clerk.catalog.search import SearchHit, SearchIndex
 
 _NO_ANSWERS: Mapping[str, str] = {}
@@ -25,11 +26,13 @@ class Catalog:
         items: Mapping[str, ServiceItem],
         bundles: Mapping[str, Bundle] | None = None,
         materials: Mapping[str, Material] | None = None,
+        synonyms: Synonyms | None = None,
     ) -> None:
         self.version = version
         self.items: dict[str, ServiceItem] = dict(items)
         self.bundles: dict[str, Bundle] = dict(bundles or {})
         self.materials: dict[str, Material] = dict(materials or {})  # shared, by key
+        self.synonyms = synonyms  # None: the shipped table (data/search-synonyms.toml)
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
 
@@ -77,19 +80,24 @@ class Catalog:
 
     # -- search -------------------------------------------------------------
 
-    def prepare_search(self) -> None:
-        """Compute every search key now (imports pypinyin); later calls are free."""
-        self._search_index()
+    def prepare_search(self, counts: Mapping[str, int] | None = None) -> None:
+        """Compute every search key now (imports pypinyin), laid out for ``counts`` if given;
+        later calls are free."""
+        self._search_index().prepare(counts)
 
     def _search_index(self) -> SearchIndex:
         if self._index is None:
             with self._index_lock:
                 if self._index is None:
-                    names = [("item", i.code, i.name) for i in self.items.values()]
-                    names += [("bundle", b.code, b.name) for b in self.bundles.values()]
-                    self._index = SearchIndex(names)
+                    names = [("item", i.code, i.name, i.aliases) for i in self.items.values()]
+                    names += [("bundle", b.code, b.name, b.aliases) for b in self.bundles.values()]
+                    synonyms = self.synonyms if self.synonyms is not None else load_synonyms()
+                    self._index = SearchIndex(names, synonyms)
         return self._index
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Items and bundles matching ``query``, best first (exact, prefix, substring)."""
-        return self._search_index().search(query, limit)
+    def search(
+        self, query: str, limit: int = 20, counts: Mapping[str, int] | None = None
+    ) -> list[SearchHit]:
+        """Items and bundles matching ``query``, best first (exact, prefix, substring,
+        one-character typo); ``counts`` (code -> this hall's recent intakes) breaks ties."""
+        return self._search_index().search(query, limit, counts)

@@ -20,13 +20,16 @@ from clerk.catalog.model import (
     Bundle,
     Delivery,
     ItemKind,
+    LimitUnit,
     Material,
     MaterialForm,
     Need,
     ServiceItem,
     Situation,
     SituationOption,
+    TimeLimit,
 )
+from clerk.catalog.normalise import SYNONYM_FILE, SynonymError, Synonyms, load_synonyms, normalise
 from clerk.catalog.yamlreader import Fields, Reader, compose, line_at, line_of
 
 _KEY = re.compile(r"[a-z0-9-]+")
@@ -36,6 +39,9 @@ _ITEM_FIELDS = (
     "code", "name", "department", "kind", "statutory_days", "promised_days",
     "fee", "result", "delivery", "phone", "materials",
 )
+
+
+_ITEM_OPTIONAL = ("situations", "aliases", "statutory_unit", "promised_unit", "item_type")
 
 
 @dataclass
@@ -92,11 +98,27 @@ def load_catalog(path: Path | str) -> Catalog:
 
     if files and not problems and not items:
         problems.append(Problem(str(path), 0, "目录中没有任何事项（items）"))
+    synonyms = _hall_synonyms(files, problems)
     if problems:
         raise CatalogError(problems)
-    catalog = Catalog(version=digest.hexdigest(), items=items, bundles=bundles, materials=materials)
+    catalog = Catalog(version=digest.hexdigest(), items=items, bundles=bundles, materials=materials,
+                      synonyms=synonyms)
     catalog.prepare_search()  # pinyin keys once, at load, never per keystroke
     return catalog
+
+
+def _hall_synonyms(files: list[Path], problems: list[Problem]) -> Synonyms | None:
+    """A hall's own ``search-synonyms.toml`` beside its catalog files replaces the shipped table."""
+    if not files:
+        return None
+    path = files[0].parent / SYNONYM_FILE
+    if not path.is_file():
+        return None
+    try:
+        return load_synonyms(path)
+    except SynonymError as exc:
+        problems.append(Problem(str(path), 0, str(exc).removeprefix(f"{path}: ")))
+        return None
 
 
 def _catalog_files(path: Path, problems: list[Problem]) -> list[Path]:
@@ -190,7 +212,7 @@ def _register_code(reader: Reader, fields: Fields, code: str, codes: dict[str, s
 def _item(
     reader: Reader, node: Node, shared: dict[str, Material], codes: dict[str, str]
 ) -> ServiceItem | None:
-    fields = reader.fields(node, "事项", required=_ITEM_FIELDS, optional=("situations",))
+    fields = reader.fields(node, "事项", required=_ITEM_FIELDS, optional=_ITEM_OPTIONAL)
     if fields is None:
         return None
     code = reader.text(fields, "code", "事项")
@@ -199,12 +221,11 @@ def _item(
     name = reader.text(fields, "name", what)
     department = reader.text(fields, "department", what)
     kind = reader.enum(fields, "kind", what, ItemKind)
-    statutory = reader.positive_int(fields, "statutory_days", what)
-    promised = reader.positive_int(fields, "promised_days", what)
-    if statutory is not None and promised is not None and promised > statutory:
+    statutory = _limit(reader, fields, "statutory", what)
+    promised = _limit(reader, fields, "promised", what)
+    if statutory is not None and promised is not None and promised.surely_longer_than(statutory):
         reader.problem(
-            fields.get("promised_days"),
-            f"{what}的承诺时限（{promised} 个工作日）超过法定时限（{statutory} 个工作日）",
+            fields.get("promised_days"), f"{what}的承诺时限（{promised}）超过法定时限（{statutory}）"
         )
         promised = None
     fee = reader.text(fields, "fee", what)
@@ -214,15 +235,40 @@ def _item(
     materials, lines = _item_materials(reader, fields, shared, what)
     situations = _situations(reader, fields, shared, {m.key for m in materials}, what)
     _check_conditional_and_alt(reader, materials, lines, situations, what)
-    values = (code, name, department, kind, statutory, promised, fee, result, phone)
+    aliases = _aliases(reader, fields, name, what)
+    item_type = reader.text(fields, "item_type", what) if "item_type" in fields else ""
+    values = (code, name, department, kind, statutory, promised, fee, result, phone, aliases, item_type)
     if not unique or None in values or deliveries is None or materials is None:
         return None
     return ServiceItem(
         code=code, name=name, department=department, kind=kind,
-        statutory_days=statutory, promised_days=promised, fee=fee, result_name=result,
+        statutory_days=statutory.count, promised_days=promised.count, fee=fee, result_name=result,
         deliveries=deliveries, phone=phone, materials=tuple(materials),
-        situations=tuple(situations), source=f"{reader.file}:{fields.line}",
+        situations=tuple(situations), source=f"{reader.file}:{fields.line}", aliases=aliases,
+        statutory_unit=statutory.unit, promised_unit=promised.unit, item_type=item_type,
     )
+
+
+def _limit(reader: Reader, fields: Fields, which: str, what: str) -> TimeLimit | None:
+    """``<which>_days`` with its optional ``<which>_unit`` (default 工作日, 行政许可法 art. 82)."""
+    unit = LimitUnit.WORKING_DAYS
+    if f"{which}_unit" in fields:
+        unit = reader.enum(fields, f"{which}_unit", what, LimitUnit)
+        if unit is None:
+            return None
+    name = f"{which}_days"
+    node = fields.get(name)
+    if unit is LimitUnit.IMMEDIATE:
+        if node is None:
+            return None
+        value = reader.scalar(node)
+        if isinstance(value, bool) or value != 0:
+            reader.problem(node, f"{what}的 {name} 在单位为即办时应为 0，实际是 {node.value!r}")
+            return None
+        return TimeLimit(0, unit)
+    count = reader.positive_int(fields, name, what)
+    return None if count is None else TimeLimit(count, unit)
+
 
 
 def _deliveries(reader: Reader, fields: Fields, what: str) -> tuple[Delivery, ...] | None:
@@ -381,7 +427,9 @@ def _check_conditional_and_alt(
 def _bundle(
     reader: Reader, node: Node, items: dict[str, ServiceItem], codes: dict[str, str]
 ) -> Bundle | None:
-    fields = reader.fields(node, "一件事", required=("code", "name", "items"), optional=("description",))
+    fields = reader.fields(
+        node, "一件事", required=("code", "name", "items"), optional=("description", "aliases")
+    )
     if fields is None:
         return None
     code = reader.text(fields, "code", "一件事")
@@ -407,9 +455,29 @@ def _bundle(
         ok = False
     if ok and not _situations_agree(reader, fields, [items[c] for c in item_codes], what):
         ok = False
-    if not unique or name is None or description is None or not ok:
+    aliases = _aliases(reader, fields, name, what)
+    if not unique or name is None or description is None or aliases is None or not ok:
         return None
-    return Bundle(code, name, tuple(item_codes), description, f"{reader.file}:{fields.line}")
+    return Bundle(code, name, tuple(item_codes), description, f"{reader.file}:{fields.line}", aliases)
+
+
+def _aliases(reader: Reader, fields: Fields, name: str | None, what: str) -> tuple[str, ...] | None:
+    """``aliases:`` (俗称), optional: distinct non-empty texts other than the name."""
+    if "aliases" not in fields:
+        return ()
+    problems = len(reader.problems)
+    seen: dict[str, str] = {normalise(name): name} if name else {}
+    aliases: list[str] = []
+    for alias, node in reader.text_list(fields.get("aliases"), f"{what}的 aliases"):
+        key = normalise(alias)
+        if not key:
+            reader.problem(node, f"{what}的别名「{alias}」去掉空格和括号后为空")
+        elif key in seen:
+            reader.problem(node, f"{what}的别名「{alias}」与「{seen[key]}」重复")
+        else:
+            seen[key] = alias
+            aliases.append(alias)
+    return tuple(aliases) if len(reader.problems) == problems else None
 
 
 def _situations_agree(reader: Reader, fields: Fields, items: list[ServiceItem], what: str) -> bool:

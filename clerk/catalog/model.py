@@ -30,6 +30,52 @@ class Need(StrEnum):
     OPTIONAL = "非必要"
 
 
+class LimitUnit(StrEnum):
+    """The unit of a time limit.  行政许可法 art. 82: a limit in days counts
+    working days unless a law says otherwise, so 工作日 is the default."""
+
+    WORKING_DAYS = "工作日"
+    CALENDAR_DAYS = "自然日"
+    MONTHS = "月"
+    IMMEDIATE = "即办"  # decided on the spot; the count is 0
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """A statutory or promised limit (时限): a count in a unit."""
+
+    count: int
+    unit: LimitUnit = LimitUnit.WORKING_DAYS
+
+    def __str__(self) -> str:
+        match self.unit:
+            case LimitUnit.IMMEDIATE:
+                return "即办"
+            case LimitUnit.MONTHS:
+                return f"{self.count} 个月"
+            case LimitUnit.CALENDAR_DAYS:
+                return f"{self.count} 日（自然日）"
+        return f"{self.count} 个工作日"
+
+    def span(self) -> tuple[float, float]:
+        """Shortest and longest length in calendar days (to compare limits in two units)."""
+        match self.unit:
+            case LimitUnit.IMMEDIATE:
+                return (0, 0)
+            case LimitUnit.CALENDAR_DAYS:
+                return (self.count, self.count)
+            case LimitUnit.MONTHS:
+                return (28 * self.count, 31 * self.count)
+        # Working days: at least as many calendar days; at most 7/5 of them plus a Golden Week.
+        return (self.count, self.count * 7 / 5 + 10)
+
+    def surely_longer_than(self, other: TimeLimit) -> bool:
+        """Whether this limit is longer than ``other`` whatever the calendar (承诺 vs 法定)."""
+        if self.unit is other.unit:
+            return self.count > other.count
+        return self.span()[0] > other.span()[1]
+
+
 class Delivery(StrEnum):
     EMS = "EMS邮寄"
     PICKUP = "窗口领取"
@@ -83,8 +129,8 @@ class ServiceItem:
     name: str
     department: str  # 实施机构
     kind: ItemKind
-    statutory_days: int  # 法定时限, working days
-    promised_days: int  # 承诺时限, working days
+    statutory_days: int  # 法定时限, a count in ``statutory_unit``
+    promised_days: int  # 承诺时限, a count in ``promised_unit``
     fee: str
     result_name: str
     deliveries: tuple[Delivery, ...]
@@ -92,6 +138,18 @@ class ServiceItem:
     materials: tuple[Material, ...]
     situations: tuple[Situation, ...] = ()
     source: str = ""  # "file:line" where the item is defined
+    aliases: tuple[str, ...] = ()  # 俗称: what applicants call it (营业执照, 上户口)
+    statutory_unit: LimitUnit = LimitUnit.WORKING_DAYS
+    promised_unit: LimitUnit = LimitUnit.WORKING_DAYS
+    item_type: str = ""  # 事项类型: 行政许可, 行政确认, 公共服务 ... (as the 实施清单 says)
+
+    @property
+    def statutory(self) -> TimeLimit:
+        return TimeLimit(self.statutory_days, self.statutory_unit)
+
+    @property
+    def promised(self) -> TimeLimit:
+        return TimeLimit(self.promised_days, self.promised_unit)
 
 
 @dataclass(frozen=True)
@@ -103,6 +161,7 @@ class Bundle:
     item_codes: tuple[str, ...]
     description: str = ""
     source: str = ""
+    aliases: tuple[str, ...] = ()  # 俗称 (开店)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,17 @@
 """Search over item and bundle names as a clerk types (事项检索).
 
 A clerk types Chinese (``卫生许可``), full pinyin (``weishengxuke``), pinyin
-initials (``wsxk``) or the start of a code.  Keys are computed once when the
-index is built (pypinyin is imported only then); a query scans one string
-holding every key, so it costs microseconds, not a Python loop over every item.
+initials (``wsxk``), the start of a code, an alias (俗称: ``营业执照``, ``开店``)
+or a word of the synonym table (``医保``).  Queries and names are compared
+after ``normalise`` (full/half width, traditional -> simplified, no spaces or
+brackets).  Keys are computed once when the index is built (pypinyin is
+imported only then); a query scans one string holding every key, so it costs
+microseconds, not a Python loop over every item.
+
+Rank: exact, then prefix, then substring (earlier is better), then names one
+character away from the query (a typo: one character wrong, missing or extra).
+Within a rank, the caller's counts break ties (how often this hall took the
+item lately), then shorter names first.
 """
 
 from __future__ import annotations
@@ -11,29 +19,39 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
+
+from clerk.catalog.normalise import HAN as _HAN
+from clerk.catalog.normalise import Synonyms, normalise
 
 Kind = Literal["item", "bundle"]
 
-EXACT, PREFIX, SUBSTRING = 3, 2, 1
+EXACT, PREFIX, SUBSTRING, TYPO = 3, 2, 1, 0
 _SEP = "\x1e"  # between the values of one key in a ``_Field`` blob
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _QUERY_ASCII = re.compile(r"[a-z0-9]+")
 _OTHER = "\x00"
+_TYPO_MIN = 3  # shorter queries match too much when one character may differ
+_TYPO_SCAN = 400  # anchor occurrences examined per typo pattern at most
+_FEW = 256  # below this many occurrences, substring hits are scored in one pass
+_WRITTEN = 500  # within a tier, the name, code or an alias beats a synonym-table form
 
 
 @dataclass(frozen=True)
 class SearchHit:
     """One search result.  ``score``: higher is better; the tier (3 exact,
-    2 prefix, 1 substring) is ``score // 1000``; within the substring tier an
-    earlier match scores higher."""
+    2 prefix, 1 substring, 0 one-character typo) is ``score // 1000``; within a
+    tier an earlier match scores higher.  ``via``: the alias or synonym form
+    that matched, when it was not the name or code itself."""
 
     kind: Kind
     code: str
     name: str
     score: int
+    via: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,11 +59,19 @@ class _Entry:
     kind: Kind
     code: str
     name: str
-    name_key: str  # lower-cased name
-    code_key: str  # lower-cased code
-    pinyin: str  # full pinyin, no spaces: "gonggongchangsuo..."
-    starts: tuple[int, ...]  # offsets in ``pinyin`` where a syllable starts
-    initials: str  # one letter per syllable: "ggcs..."
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One searchable form of an entry: its name, an alias or a synonym variant."""
+
+    entry: int
+    text: str  # normalised
+    shown: str  # as written (for ``SearchHit.via``); "" for the name itself
+    written: bool  # the name or an alias, not a form derived from the synonym table
+    pinyin: str = ""  # full pinyin, no spaces: "gonggongchangsuo..."
+    starts: tuple[int, ...] = ()  # offsets in ``pinyin`` where a syllable starts
+    initials: str = ""  # one letter per syllable: "ggcs..."
 
 
 def _spell(name: str) -> tuple[str, tuple[int, ...], str]:
@@ -74,14 +100,14 @@ class _Level:
 
     def __init__(self, values: list[str]) -> None:
         self.blob = _SEP + _SEP.join(values) + _SEP
-        self.offsets: list[int] = []  # where each entry's value starts in ``blob``
+        self.offsets: list[int] = []  # where each value starts in ``blob``
         offset = 1
         for value in values:
             self.offsets.append(offset)
             offset += len(value) + 1
 
     def prefixed(self, q: str):
-        """Indices of entries whose value here starts with ``q``, in entry order."""
+        """Indices of values here starting with ``q``, in order."""
         needle, find, offsets = _SEP + q, self.blob.find, self.offsets
         pos = find(needle)
         while pos >= 0:
@@ -90,83 +116,227 @@ class _Level:
 
 
 class _Field:
-    """One key of every entry, as suffixes: level p holds each value from its p-th
-    position (character or syllable) on, so "q at position p" is a prefix scan."""
+    """One key of many values, as suffixes: level p holds each value from its p-th
+    position (character or syllable) on, so "q at position p" is a prefix scan.
+    ``owners[i]`` is the key (``_Key`` index) value i belongs to."""
 
-    def __init__(self, values: list[str], positions: list[tuple[int, ...]]) -> None:
+    def __init__(self, values: list[str], positions: list[tuple[int, ...]], owners: list[int]) -> None:
         depth = max((len(p) for p in positions), default=0)
+        self.owners = owners
+        # Where a position does not start every character (pinyin syllables): offset -> level.
+        self.starts = [None if pos == tuple(range(len(v))) else {o: p for p, o in enumerate(pos)}
+                       for v, pos in zip(values, positions)]
         self.levels = [
             _Level([v[pos[p]:] if p < len(pos) else "" for v, pos in zip(values, positions)])
             for p in range(max(depth, 1))
         ]
 
-    def __contains__(self, q: str) -> bool:
-        return q in self.levels[0].blob
+
+class _Layout:
+    """Every key laid out in one order of entries (the tie-break within a tier), so a
+    tier can stop after ``limit`` hits: later values at a level rank lower."""
+
+    def __init__(self, per_entry: list[list[_Key]], codes: list[str], order: list[int]) -> None:
+        self.rank = [0] * len(order)
+        for position, entry in enumerate(order):
+            self.rank[entry] = position
+        keys = [key for entry in order for key in per_entry[entry]]
+        self.keys = keys
+        self.exact: dict[str, list[int]] = {}
+        for k, key in enumerate(keys):
+            for text in dict.fromkeys((key.text, key.pinyin, key.initials)):
+                if text:
+                    self.exact.setdefault(text, []).append(k)
+        self.code_keys: dict[str, list[int]] = {}
+        for entry, code in enumerate(codes):
+            self.code_keys.setdefault(code, []).append(entry)
+        spelled = [k for k, key in enumerate(keys) if key.pinyin]
+        # Full pinyin for names only: nobody spells out an alias, and the pinyin
+        # levels are the largest blobs a query scans.
+        named = [k for k in spelled if keys[k].shown == ""]
+        self.name = _Field([k.text for k in keys], [tuple(range(len(k.text))) for k in keys], list(range(len(keys))))
+        self.code = _Field([codes[e] for e in order], [(0,)] * len(order), [-1 - e for e in order])
+        self.pinyin = _Field([keys[k].pinyin for k in named], [keys[k].starts for k in named], named)
+        self.initials = _Field(
+            [keys[k].initials for k in spelled], [tuple(range(len(keys[k].initials))) for k in spelled], spelled
+        )
 
 
 class SearchIndex:
     """Precomputed search keys of every item and bundle.
 
-    Entries are kept sorted by (name length, code), the tie-break within a
-    tier, so the exact and prefix tiers can stop after ``limit`` hits.
+    ``names`` yields ``(kind, code, name)`` or ``(kind, code, name, aliases)``.
+    Without counts, entries rank by (name length, code) within a tier.  With
+    counts, by (count, name length, code): the keys are laid out again in that
+    order once per distinct counts mapping (the hall's figures change daily, not
+    per keystroke), so a search still stops after ``limit`` hits per tier.
     """
 
-    def __init__(self, names: Iterable[tuple[Kind, str, str]]) -> None:
-        entries = []
-        for kind, code, name in names:
-            pinyin, starts, initials = _spell(name)
-            entries.append(_Entry(kind, code, name, name.lower(), code.lower(), pinyin, starts, initials))
-        entries.sort(key=lambda e: (len(e.name), e.code))
-        self._entries = entries
-        self._exact: dict[str, list[int]] = {}
-        for index, e in enumerate(entries):
-            for key in dict.fromkeys((e.name_key, e.code_key, e.pinyin, e.initials)):
-                self._exact.setdefault(key, []).append(index)
-        every = [tuple(range(len(e.name_key))) for e in entries]
-        self._name = _Field([e.name_key for e in entries], every)
-        self._code = _Field([e.code_key for e in entries], [(0,) for _ in entries])
-        self._pinyin = _Field([e.pinyin for e in entries], [e.starts for e in entries])
-        self._initials = _Field(
-            [e.initials for e in entries], [tuple(range(len(e.initials))) for e in entries]
-        )
+    def __init__(self, names: Iterable[tuple], synonyms: Synonyms | None = None) -> None:
+        rows = [(n[0], n[1], n[2], tuple(n[3]) if len(n) > 3 else ()) for n in names]
+        rows.sort(key=lambda r: (len(r[2]), r[1]))
+        self._entries = [_Entry(kind, code, name) for kind, code, name, _ in rows]
+        self._per_entry = [_keys_of(i, name, aliases, synonyms) for i, (_, _, name, aliases) in enumerate(rows)]
+        self._codes = [normalise(e.code) for e in self._entries]
+        self._plain = _Layout(self._per_entry, self._codes, list(range(len(rows))))
+        self._counted: tuple[dict[str, int], _Layout] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        q = "".join(query.split()).lower().replace(_SEP, "")
+    def prepare(self, counts: Mapping[str, int] | None) -> None:
+        """Lay the keys out for ``counts`` now (a worker), not on the first keystroke."""
+        self._layout(counts)
+
+    def _layout(self, counts: Mapping[str, int] | None) -> _Layout:
+        if not counts:
+            return self._plain
+        cached = self._counted
+        if cached is not None and cached[0] == counts:
+            return cached[1]
+        snapshot = dict(counts)
+        entries = self._entries
+        order = sorted(range(len(entries)), key=lambda i: (-snapshot.get(entries[i].code, 0), i))
+        layout = _Layout(self._per_entry, self._codes, order)
+        self._counted = (snapshot, layout)
+        return layout
+
+    def search(self, query: str, limit: int = 20, counts: Mapping[str, int] | None = None) -> list[SearchHit]:
+        """Best hits for ``query``; ``counts`` (code -> recent intakes) breaks ties within a tier."""
+        q = normalise(query).replace(_SEP, "")
         if not q or limit <= 0:
             return []
+        layout = self._layout(counts)
         ascii_query = _QUERY_ASCII.fullmatch(q) is not None
-        scores: dict[int, int] = dict.fromkeys(self._exact.get(q, ()), EXACT * 1000)
-        prefix_fields = [self._name, self._code]
+        found: dict[int, tuple[int, int]] = {}  # entry -> (score, key or -1)
+        keys = layout.keys
+        for k in layout.exact.get(q, ()):
+            _keep(found, keys[k].entry, EXACT * 1000 + _WRITTEN * keys[k].written, k)
+        for index in layout.code_keys.get(q, ()):
+            _keep(found, index, EXACT * 1000 + _WRITTEN, -1)
+        prefix_fields = [layout.name, layout.code]
         if ascii_query:
-            prefix_fields += [self._initials, self._pinyin]
+            prefix_fields += [layout.initials, layout.pinyin]
         for field in prefix_fields:
-            self._at_level(field, 0, q, limit, scores, PREFIX * 1000)
-        if len(scores) < limit:
-            fields = [self._name, self._initials, self._pinyin] if ascii_query else [self._name]
-            fields = [f for f in fields if q in f]
+            _at_level(keys, field, 0, q, limit, found, PREFIX * 1000)
+        if len(found) < limit:
+            fields = [layout.name, layout.initials, layout.pinyin] if ascii_query else [layout.name]
+            occurring = [(f, f.levels[0].blob.count(q)) for f in fields]
+            fields = []
+            for field, times in occurring:
+                if 0 < times <= _FEW:  # score each occurrence where it is: one pass, not one per level
+                    _occurrences(keys, field, q, found)
+                elif times:
+                    fields.append(field)
             depth = max((len(f.levels) for f in fields), default=0)
             # Level by level: every hit at position p outranks any at p + 1.
             for p in range(1, depth):
                 for field in fields:
                     if p < len(field.levels):
-                        self._at_level(field, p, q, limit, scores, _substring(p))
-                if len(scores) >= limit:
+                        _at_level(keys, field, p, q, limit, found, _substring(p))
+                if len(found) >= limit:
                     break
-        best = heapq.nsmallest(limit, scores.items(), key=lambda hit: (-hit[1], hit[0]))
-        entries = self._entries
-        return [
-            SearchHit(entries[i].kind, entries[i].code, entries[i].name, score) for i, score in best
-        ]
+        if len(found) < limit and len(q) >= _TYPO_MIN and _HAN.search(q):  # Chinese typos only
+            _typos(keys, layout.name.levels[0], q, limit, found)
+        rank = layout.rank
+        best = heapq.nsmallest(limit, found.items(), key=lambda hit: (-hit[1][0], rank[hit[0]]))
+        return [self._hit(index, score, keys[k].shown if k >= 0 else "") for index, (score, k) in best]
 
-    @staticmethod
-    def _at_level(field: _Field, p: int, q: str, limit: int, scores: dict[int, int], score: int) -> None:
-        for found, index in enumerate(field.levels[p].prefixed(q), 1):
-            scores.setdefault(index, score)
-            if found >= limit:  # later entries at this level rank lower
+    def _hit(self, index: int, score: int, via: str) -> SearchHit:
+        entry = self._entries[index]
+        return SearchHit(entry.kind, entry.code, entry.name, score, via)
+
+
+def _at_level(
+    keys: list[_Key], field: _Field, p: int, q: str, cap: int, found: dict[int, tuple[int, int]], score: int
+) -> None:
+    owners = field.owners
+    for n, value in enumerate(field.levels[p].prefixed(q), 1):
+        owner = owners[value]
+        if owner < 0:  # a code
+            _keep(found, -1 - owner, score + _WRITTEN, -1)
+        else:
+            _keep(found, keys[owner].entry, score + _WRITTEN * keys[owner].written, owner)
+        if n >= cap:  # later values at this level rank lower
+            break
+
+
+def _occurrences(keys: list[_Key], field: _Field, q: str, found: dict[int, tuple[int, int]]) -> None:
+    """Every occurrence of ``q`` inside a value (not at its start), scored by its level."""
+    level = field.levels[0]
+    blob, offsets, owners, starts = level.blob, level.offsets, field.owners, field.starts
+    pos = blob.find(q)
+    while pos >= 0:
+        value = bisect_right(offsets, pos) - 1
+        offset = pos - offsets[value]
+        p = offset if starts[value] is None else starts[value].get(offset)
+        if p:  # None: inside a syllable; 0: the prefix tier, already scored
+            owner = owners[value]
+            _keep(found, keys[owner].entry, _substring(p) + _WRITTEN * keys[owner].written, owner)
+        pos = blob.find(q, pos + 1)
+
+
+def _typos(keys: list[_Key], level: _Level, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
+    """Names one character away from ``q`` (a wrong, missing or extra character)."""
+    blob, offsets = level.blob, level.offsets
+    for pattern, back in _typo_patterns(q):
+        for n, match in enumerate(pattern.finditer(blob)):
+            if n >= _TYPO_SCAN:
                 break
+            start = match.start() - back
+            if back and blob[start] == _SEP:  # the wrong character would be before the name
+                continue
+            row = bisect_right(offsets, start) - 1
+            _keep(found, keys[row].entry, TYPO * 1000 + max(1, 100 - (start - offsets[row])), row)
+        if len(found) >= limit * 4:
+            return
+
+
+@lru_cache(maxsize=256)
+def _typo_patterns(q: str) -> tuple[tuple[re.Pattern, int], ...]:
+    """One regular expression per way of being one character off ``q``, with how far
+    before its match the name's text starts (a wrong first character)."""
+    n = len(q)
+    shapes = [(q[:i], q[i + 1:], 1) for i in range(n)]  # one wrong character
+    shapes += [(q[:i], q[i:], 1) for i in range(1, n)]  # one character missing in the query
+    if n >= 4:
+        shapes += [(q[:i], q[i + 1:], 0) for i in range(1, n - 1)]  # one extra character
+    patterns = []
+    for left, right, gap in shapes:
+        # A one-character anchor occurs all over the catalog: guessing from it is noise.
+        if max(len(left), len(right)) < 2:
+            continue
+        # A literal first lets the regex engine skip ahead: a wrong first character is
+        # checked by the caller, one step back from the match.
+        if left:
+            patterns.append((re.compile(re.escape(left) + f"[^{_SEP}]" * gap + re.escape(right)), 0))
+        else:
+            patterns.append((re.compile(re.escape(right)), gap))
+    return tuple(patterns)
+
+
+def _keep(found: dict[int, tuple[int, int]], entry: int, score: int, key: int) -> None:
+    if found.get(entry, (-1,))[0] < score:
+        found[entry] = (score, key)
+
+
+def _keys_of(index: int, name: str, aliases: tuple[str, ...], synonyms: Synonyms | None) -> list[_Key]:
+    written = {normalise(name): ""}
+    for alias in aliases:
+        written.setdefault(normalise(alias), alias)
+    keys = []
+    for text, shown in written.items():
+        if text:
+            keys.append(_Key(index, text, shown, True, *_spell(shown or name)))
+    if synonyms is not None:
+        seen = set(written)
+        for text in list(written):
+            for variant in synonyms.variants(text):
+                if variant not in seen:
+                    seen.add(variant)
+                    spelled = _spell(variant) if variant in synonyms.leads_to else ("", (), "")
+                    keys.append(_Key(index, variant, variant, False, *spelled))
+    return keys
 
 
 def _substring(pos: int) -> int:

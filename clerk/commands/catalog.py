@@ -1,4 +1,4 @@
-"""``clerk catalog check`` and ``clerk catalog search`` sub-commands."""
+"""``clerk catalog check``, ``search``, ``import`` and ``diff`` sub-commands."""
 
 from __future__ import annotations
 
@@ -21,6 +21,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("--limit", type=int, default=20, help="最多显示几条（默认 20）")
     search.add_argument("--catalog", type=Path, help="目录文件夹（默认：配置中的 catalog_dir）")
     search.set_defaults(handler=search_command)
+
+    imp = commands.add_parser("import", help="从实施清单电子表格（.xlsx）导入事项目录")
+    imp.add_argument("file", type=Path, help="事项管理系统导出的实施清单 .xlsx")
+    imp.add_argument("-o", "--output", type=Path, required=True, help="写入的目录文件夹（生成 imported.yaml）")
+    imp.set_defaults(handler=import_command)
+
+    diff = commands.add_parser("diff", help="比较两个版本的事项目录：新增、删除、变更的事项和材料")
+    diff.add_argument("old", type=Path, help="当前使用的目录文件夹")
+    diff.add_argument("new", type=Path, help="准备切换到的目录文件夹")
+    diff.set_defaults(handler=diff_command)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
@@ -74,5 +84,50 @@ def search_command(args: argparse.Namespace) -> int:
         return 1
     for hit in hits:
         mark = "\t[一件事]" if hit.kind == "bundle" else ""
-        print(f"{hit.code}\t{hit.name}{mark}")
+        via = f"\t（{hit.via}）" if hit.via else ""
+        print(f"{hit.code}\t{hit.name}{mark}{via}")
+    return 0
+
+
+def import_command(args: argparse.Namespace) -> int:
+    from clerk.catalog.errors import CatalogError
+    from clerk.catalog.importer import ImportError_, import_workbook, write_catalog
+
+    if not args.file.is_file():
+        print(f"{args.file}: 文件不存在", file=sys.stderr)
+        return 2
+    try:
+        items = import_workbook(args.file)
+    except ImportError_ as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"导入未完成：共 {len(exc.problems)} 个问题，未写入任何文件", file=sys.stderr)
+        return 1
+    try:
+        target = write_catalog(items, args.output, args.file.name)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"导入的事项与 {args.output} 中的其他文件不一致：共 {len(exc.problems)} 个问题，已恢复原文件",
+              file=sys.stderr)
+        return 1
+    materials = sum(len(item["materials"]) for item in items)
+    print(f"已导入 {len(items)} 个事项、{materials} 项材料 → {target}")
+    return 0
+
+
+def diff_command(args: argparse.Namespace) -> int:
+    from clerk.catalog.diff import diff_catalogs
+
+    old, old_problems = _load(args.old)
+    new, new_problems = _load(args.new)
+    for path, problems in ((args.old, old_problems), (args.new, new_problems)):
+        if problems:
+            print(f"{path}: 事项目录有 {len(problems)} 个问题，请先运行 clerk catalog check", file=sys.stderr)
+            for problem in problems:
+                print(problem, file=sys.stderr)
+    if old is None or new is None:
+        return 1
+    for line in diff_catalogs(old, new).lines():
+        print(line)
     return 0

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from clerk.calendar import DueDate, WorkCalendar
+from clerk.calendar import DueDate, WorkCalendar, add_calendar_days, add_months
+from clerk.catalog.model import LimitUnit, TimeLimit
 from clerk.domain.views import Deadline, DeadlineKind
 
 NOTICE_LIMIT_DAYS = 5  # 行政许可法 art. 32: one-time notice within 5 days
@@ -25,26 +26,59 @@ def local_date(at: datetime, tz: ZoneInfo) -> date:
     return at.astimezone(tz).date()
 
 
-def due_date(calendar: WorkCalendar, start_on: date, working_days: int, requested_on: date | None = None) -> DueDate:
-    full = calendar.add_working_days(start_on, working_days)
+def due_date(
+    calendar: WorkCalendar, start_on: date, working_days: int, requested_on: date | None = None,
+    unit: LimitUnit = LimitUnit.WORKING_DAYS,
+) -> DueDate:
+    """The deadline of a limit of ``working_days`` (a count in ``unit``), capped at
+    ``requested_on`` (a 容缺 supply-by date) when that comes first."""
+    full = limit_due_date(calendar, start_on, TimeLimit(working_days, unit))
     if requested_on is not None and requested_on < full.date:
         return DueDate(requested_on, full.provisional, full.missing_years)
     return full
+
+
+def limit_due_date(calendar: WorkCalendar, start_on: date, limit: TimeLimit) -> DueDate:
+    """The last day of a catalog limit counted after ``start_on``, in the limit's unit:
+    working days by the holiday schedule, calendar days and months by the calendar
+    (rolled to the next working day when they end on a rest day), 即办 the same day."""
+    match limit.unit:
+        case LimitUnit.CALENDAR_DAYS:
+            return add_calendar_days(calendar, start_on, limit.count)
+        case LimitUnit.MONTHS:
+            return add_months(calendar, start_on, limit.count)
+        case LimitUnit.IMMEDIATE:
+            missing = calendar.missing_years(start_on, start_on)
+            return DueDate(start_on, bool(missing), missing)
+    return calendar.add_working_days(start_on, limit.count)
+
+
+def latest_limit(calendar: WorkCalendar, start_on: date, limits: list[TimeLimit]) -> TimeLimit:
+    """Of several items' limits (a bundle), the one that ends last: the bundle's promise."""
+    return max(limits, key=lambda limit: limit_due_date(calendar, start_on, limit).date)
+
+
+def earliest_limit(calendar: WorkCalendar, start_on: date, limits: list[TimeLimit]) -> TimeLimit | None:
+    """Of several items' limits, the one that ends first (it caps a 容缺 supply-by date)."""
+    return min(limits, key=lambda limit: limit_due_date(calendar, start_on, limit).date, default=None)
 
 
 def make_deadline(
     calendar: WorkCalendar,
     kind: DeadlineKind,
     start_on: date,
-    working_days: int,
+    working_days: int | TimeLimit,
     requested_on: date | None = None,
 ) -> Deadline:
+    """A deadline of ``working_days`` working days, or of a catalog ``TimeLimit`` in its unit."""
+    limit = working_days if isinstance(working_days, TimeLimit) else TimeLimit(working_days)
     return Deadline(
         kind=kind,
-        due=due_date(calendar, start_on, working_days, requested_on),
+        due=due_date(calendar, start_on, limit.count, requested_on, limit.unit),
         start_on=start_on,
-        working_days=working_days,
+        working_days=limit.count,
         requested_on=requested_on,
+        unit=limit.unit,
     )
 
 
@@ -58,7 +92,7 @@ SUPPLY_DEFAULT_DAYS = 5  # the date offered first when a clerk marks a material 
 
 
 def supply_by(
-    calendar: WorkCalendar, today: date, text: str = "", promised_days: int | None = None
+    calendar: WorkCalendar, today: date, text: str = "", promised_days: int | TimeLimit | None = None
 ) -> tuple[DueDate | None, str]:
     """The supply-by date a 容缺 applicant promises, typed as a date or a number of working days.
 
@@ -69,7 +103,9 @@ def supply_by(
     provisional flag) or ``None`` and the reason, in Chinese.
     """
     text = text.strip()
-    limit = calendar.add_working_days(today, promised_days) if promised_days else None
+    if isinstance(promised_days, int):
+        promised_days = TimeLimit(promised_days) if promised_days else None
+    limit = limit_due_date(calendar, today, promised_days) if promised_days else None
     if not text or (text.isdigit() and len(text) <= 3):
         days = int(text) if text else SUPPLY_DEFAULT_DAYS
         if days <= 0:
@@ -87,13 +123,14 @@ def supply_by(
         counted = calendar.count_working_days(today, day)
         due = DueDate(day, counted.provisional, counted.missing_years)
     if limit is not None and due.date > limit.date:
-        return None, supply_limit_reason(promised_days or 0, limit)
+        return None, supply_limit_reason(promised_days, limit)
     return due, ""
 
 
-def supply_limit_reason(promised_days: int, limit: DueDate) -> str:
+def supply_limit_reason(promised_days: int | TimeLimit, limit: DueDate) -> str:
     """Why a supply-by date is refused: the rule, and the latest date it allows."""
-    return (f"补交日期不能晚于承诺办结日期：本事项承诺 {promised_days} 个工作日办结，"
+    promised = promised_days if isinstance(promised_days, TimeLimit) else TimeLimit(promised_days)
+    return (f"补交日期不能晚于承诺办结日期：本事项承诺 {promised}办结，"
             f"最晚可约定 {limit.date:%Y-%m-%d}")
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from clerk.calendar import WorkCalendar
-from clerk.domain.deadlines import NOTICE_LIMIT_DAYS, local_date, make_deadline
+from clerk.domain.deadlines import NOTICE_LIMIT_DAYS, latest_limit, local_date, make_deadline
 from clerk.domain.intake import (
     OUTCOME_LABELS,
     IntakeDraft,
@@ -27,7 +27,7 @@ from clerk.domain.intake import (
 from clerk.domain.errors import IntakeError
 from clerk.domain.lifecycle import CaseState, check_transition
 from clerk.domain.views import Deadline, DeadlineKind, NoticeLine
-from clerk.catalog.model import Bundle, Checklist, Delivery, ItemKind, ServiceItem
+from clerk.catalog.model import Bundle, Checklist, Delivery, ItemKind, ServiceItem, TimeLimit
 from clerk.domain.notices import NoticeKind
 from clerk.identity.text import NOTE_MAX, text_problems
 
@@ -70,7 +70,8 @@ def state_for(outcome: Outcome, verdict: Verdict, on_the_spot: bool) -> CaseStat
 
 
 def supply_deadline(
-    calendar: WorkCalendar, start: date, promised_days: int, marks: dict[str, MaterialMark], verdict: Verdict
+    calendar: WorkCalendar, start: date, promised_days: int | TimeLimit, marks: dict[str, MaterialMark],
+    verdict: Verdict,
 ) -> Deadline:
     tolerated_keys = {e.material.key for req in verdict.tolerated for e in req.entries}
     asked = [m.supply_by for k, m in marks.items() if k in tolerated_keys and m.supply_by]
@@ -78,7 +79,7 @@ def supply_deadline(
 
 
 def deadlines_for(
-    calendar: WorkCalendar, state: CaseState, start: date, promised_days: int,
+    calendar: WorkCalendar, state: CaseState, start: date, promised_days: int | TimeLimit,
     marks: dict[str, MaterialMark], verdict: Verdict,
 ) -> list[Deadline]:
     if state is CaseState.ACCEPTED:
@@ -116,7 +117,7 @@ def _item_plan(
     return CasePlan(
         code=item.code, name=item.name, department=item.department, is_bundle=False,
         item_kind=item.kind.value, checklist=checklist, marks=item_marks, verdict=verdict, state=state,
-        deadlines=deadlines_for(calendar, state, start, item.promised_days, item_marks, verdict),
+        deadlines=deadlines_for(calendar, state, start, item.promised, item_marks, verdict),
         notice=notice_lines(verdict) if state is CaseState.INCOMPLETE else None,
     )
 
@@ -157,7 +158,7 @@ def plan_intake(
             if draft.delivery not in item.deliveries:
                 problems.append(f"“{item.name}”不支持{draft.delivery.value}")
         state = state_for(outcome, verdict, all(c.state is CaseState.DONE_ON_THE_SPOT for c in children))
-        promised_days = max(it.promised_days for it in items)
+        promised_days = latest_limit(calendar, start, [it.promised for it in items])
         plan = CasePlan(
             code=target.code, name=target.name, department="", is_bundle=True, item_kind="",
             checklist=checklist, marks=marks, verdict=verdict, state=state, children=children,

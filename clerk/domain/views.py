@@ -10,7 +10,7 @@ from typing import Any
 from clerk.calendar import DueDate
 from clerk.domain.intake import Applicant, MaterialMark, Outcome, Verdict
 from clerk.domain.lifecycle import CaseState
-from clerk.catalog.model import Checklist, Delivery
+from clerk.catalog.model import Checklist, Delivery, LimitUnit, TimeLimit
 from clerk.domain.notices import NoticeKind, NoticeView
 
 
@@ -57,9 +57,14 @@ class Deadline:
     kind: DeadlineKind
     due: DueDate
     start_on: date  # local date the count starts after (not counted)
-    working_days: int
+    working_days: int  # the count, in ``unit`` (working days unless the catalog says otherwise)
     requested_on: date | None = None
     met_at: datetime | None = None
+    unit: LimitUnit = LimitUnit.WORKING_DAYS
+
+    @property
+    def limit(self) -> TimeLimit:
+        return TimeLimit(self.working_days, self.unit)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
         clerk_name=clerk_name or case.clerk_id,
         delivery=case.delivery.value,
         promised_days=promised.working_days if promised else 0,
+        promised_unit=promised.unit.value if promised else "工作日",
         due_date=promised.due.date if promised else None,
         due_provisional=promised.due.provisional if promised else False,
         received=tuple(received),

@@ -110,6 +110,7 @@ class NoticeData:
     reprinted_at: datetime | None = None
     items: tuple[BundleItem, ...] = ()  # a bundle's items, each with its own case number
     complete: bool | None = None  # the verdict: every material received; None = judge by missing/tolerated
+    promised_unit: str = "工作日"  # clerk.catalog.model.LimitUnit value of promised_days
 
     @property
     def materials_complete(self) -> bool:
@@ -117,6 +118,12 @@ class NoticeData:
         if self.complete is not None:
             return self.complete and not self.tolerated and not self.missing
         return not self.tolerated and not self.missing
+
+    @property
+    def promised_text(self) -> str:
+        """The promised limit as printed: 20个工作日, 30日, 3个月."""
+        n = self.promised_days
+        return {"自然日": f"{n}日", "月": f"{n}个月", "即办": "当场"}.get(self.promised_unit, f"{n}个工作日")
 
     @property
     def item_title(self) -> str:

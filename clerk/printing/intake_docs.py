@@ -30,18 +30,18 @@ def promised(doc: Doc, d: NoticeData) -> None:
     elif d.tolerated:
         owed = max(m.supply_by for m in d.tolerated)
         doc.body(
-            f"您申请办理的“{d.item_title}”，本中心已于{received}予以容缺受理，承诺在{d.promised_days}个工作日内办结。"
+            f"您申请办理的“{d.item_title}”，本中心已于{received}予以容缺受理，承诺在{d.promised_text}内办结。"
             f"尚有{len(d.tolerated)}项材料须于{day_text(owed)}前补交（见下表），逾期未补交的，本次申请终止办理。"
             "本通知书是您已办结受理手续的凭证，请妥善保管。"
         )
-        timing = [("承诺时限", f"{d.promised_days}个工作日"), ("办结时间", due)]
+        timing = [("承诺时限", d.promised_text), ("办结时间", due)]
     else:
         state = "申请材料齐全、符合法定形式，" if d.materials_complete else ""
         doc.body(
             f"您申请办理的“{d.item_title}”，{state}本中心已于{received}予以受理，"
-            f"承诺在{d.promised_days}个工作日内办结。本通知书是您已办结受理手续的凭证，请妥善保管。"
+            f"承诺在{d.promised_text}内办结。本通知书是您已办结受理手续的凭证，请妥善保管。"
         )
-        timing = [("承诺时限", f"{d.promised_days}个工作日"), ("办结时间", due)]
+        timing = [("承诺时限", d.promised_text), ("办结时间", due)]
     pairs = doc.applicant_fields(d) + [("收件时间", received), *timing, ("结果送达", doc.delivery_text(d))]
     doc.flow.fields(pairs + doc.window_fields(d))
     if d.due_provisional and d.due_date:

@@ -201,7 +201,7 @@ class LifecycleOperations:
         row.marks = convert.marks_to_json(current)
         verdict = assess(checklist, current)
         state = CaseState(row.state)
-        promised_days = self.promised_days(row)
+        promised_days = self.promised_limit(row, start)
         known: dict[str, Any] | None = None  # the deadlines, once read: read once per supplement
         if verdict.state is VerdictState.COMPLETE:
             self.move(row, CaseState.ACCEPTED)
@@ -245,12 +245,15 @@ class LifecycleOperations:
             self.meet_and_refresh(session, parent, now, DeadlineKind.PROMISED)
             session.add(parent)
 
-    def promised_days(self, row: Any) -> int:
+    def promised_limit(self, row: Any, start: Any) -> Any:
+        """The case's promised limit in its unit (a bundle: the item limit ending last)."""
+        from clerk.domain.deadlines import latest_limit
+
         codes = row.checklist.get("item_codes") or [row.code]
-        days = [self.catalog.items[c].promised_days for c in codes if c in self.catalog.items]
-        if not days:
+        limits = [self.catalog.items[c].promised for c in codes if c in self.catalog.items]
+        if not limits:
             raise ServiceError(f"事项 {row.code} 已不在当前事项目录中，无法计算承诺时限")
-        return max(days)
+        return latest_limit(self.calendar, start, limits)
 
     def reject(self, user: ClerkUser, window: int, number: str, reason: str, *,
                version: int | None = None) -> CaseView:
@@ -343,6 +346,7 @@ class LifecycleOperations:
         """Recompute every provisional deadline with the loaded calendar; returns how many changed."""
         from sqlalchemy import select
 
+        from clerk.catalog.model import LimitUnit
         from clerk.domain.deadlines import due_date
         from clerk.store.tables import CaseRow, DeadlineRow
 
@@ -351,7 +355,8 @@ class LifecycleOperations:
             rows = session.execute(select(DeadlineRow).where(DeadlineRow.provisional.is_(True))).scalars().all()
             touched: dict[int, list[dict[str, Any]]] = {}
             for d in rows:
-                due = due_date(self.calendar, d.start_on, d.working_days, d.requested_on)
+                unit = LimitUnit(d.unit) if d.unit else LimitUnit.WORKING_DAYS
+                due = due_date(self.calendar, d.start_on, d.working_days, d.requested_on, unit)
                 if due.date == d.due_on and due.provisional == d.provisional:
                     continue
                 touched.setdefault(d.case_id, []).append(

@@ -17,7 +17,7 @@ from clerk.domain.views import (
     NoticeLine,
     Rating,
 )
-from clerk.catalog.model import Delivery
+from clerk.catalog.model import Delivery, LimitUnit
 
 
 def aware(at: datetime | None) -> datetime | None:
@@ -106,6 +106,7 @@ def deadline_of(row: Any) -> Deadline:
         working_days=row.working_days,
         requested_on=row.requested_on,
         met_at=row.met_at,
+        unit=LimitUnit(row.unit) if row.unit else LimitUnit.WORKING_DAYS,
     )
 
 
@@ -119,6 +120,8 @@ def deadline_columns(deadline: Deadline) -> dict[str, Any]:
         "provisional": deadline.due.provisional,
         "missing_years": ",".join(str(y) for y in deadline.due.missing_years),
         "met_at": deadline.met_at,
+        # NULL for working days: rows written before units existed read the same.
+        "unit": None if deadline.unit is LimitUnit.WORKING_DAYS else deadline.unit.value,
     }
 
 

@@ -119,6 +119,7 @@ class DeadlineRow(SQLModel, table=True):
     provisional: bool = Field(index=True)
     missing_years: str = Field(default="", max_length=64)
     met_at: datetime | None = None
+    unit: str | None = Field(default=None, max_length=8)  # the limit's LimitUnit; NULL: 工作日
 
 
 class AuditEvent(SQLModel, table=True):

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
-from clerk.catalog.model import Bundle, Delivery, ServiceItem
+from clerk.catalog.model import Bundle, Delivery, LimitUnit, ServiceItem
 from clerk.tui.messages import ApplicantFound, Failed, Kept, Previewed, Printed, Submitted, banner_text, whose
 from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.plain import lines as plain_lines
@@ -37,8 +37,10 @@ from clerk.tui.widgets.verdict import VerdictPanel
 CLOCK_TICK = 10.0
 
 
-def offer_limit(calendar, today, days: int) -> str:
-    return f"{calendar.add_working_days(today, days).date:%Y-%m-%d}"
+def offer_limit(calendar, today, days) -> str:
+    from clerk.domain.deadlines import limit_due_date
+
+    return f"{limit_due_date(calendar, today, days).date:%Y-%m-%d}"
 
 
 class IntakeScreen(Screen):
@@ -105,10 +107,20 @@ class IntakeScreen(Screen):
         return f"{app.services.settings.hall.name} · 第 {app.window_number} 窗口 · {who} · {now:%Y-%m-%d %H:%M}"
 
     def catalog_ready(self, catalog) -> None:
-        self.query_one(ItemSearch).catalog = catalog
+        search = self.query_one(ItemSearch)
+        search.catalog = catalog
+        if catalog is not None:
+            search.load_counts(self._recent_intakes)
         if catalog is not None and not self._restored:
             self._restored = True
             self._restore_open_visit()
+
+    def _recent_intakes(self) -> dict[str, int]:
+        """This hall's intakes per item over the last 90 days (runs in a worker)."""
+        from clerk.reports.catalog_use import recent_intakes
+
+        services = self.app.services
+        return recent_intakes(services.cases.store, services.now())
 
     # -- the half-entered visit, kept on this machine ---------------------
     def open_visit_summary(self) -> str | None:
@@ -205,8 +217,9 @@ class IntakeScreen(Screen):
         item = self.item
         if isinstance(item, ServiceItem):
             text = (
-                f"{item.name}〔{item.code}〕 {item.kind.value} · 承诺 {item.promised_days} 个工作日"
-                f"（法定 {item.statutory_days}）· {item.department} · {item.fee}"
+                f"{item.name}〔{item.code}〕 {item.kind.value} · 承诺 {item.promised}"
+                f"（法定 {item.statutory_days if {item.statutory_unit, item.promised_unit} == {LimitUnit.WORKING_DAYS} else item.statutory}）"
+                f"· {item.department} · {item.fee}"
             )
             deliveries = item.deliveries
         elif isinstance(item, Bundle):
@@ -285,7 +298,7 @@ class IntakeScreen(Screen):
             self.query_one(Banner).show(f"工作日历无法载入，暂不能容缺受理：{banner_text(exc)}")
             return
         today = self.app.services.today()
-        limit_days = self._promised_days()
+        limit_days = self._promised_limit(calendar, today)
         offer, _ = supply_by(calendar, today, "", limit_days)
         default = old.supply_by or offer.date
         note = provisional_note(offer) if not old.supply_by else ""
@@ -305,13 +318,15 @@ class IntakeScreen(Screen):
             done,
         )
 
-    def _promised_days(self) -> int | None:
-        """The working days the item promises (a bundle: its shortest item's), which cap a 容缺 date."""
+    def _promised_limit(self, calendar, today):
+        """The limit the item promises (a bundle: the one ending first), which caps a 容缺 date."""
+        from clerk.domain.deadlines import earliest_limit
+
         item = self.item
         if isinstance(item, ServiceItem):
-            return item.promised_days
+            return item.promised
         if isinstance(item, Bundle):
-            return min((self.app.catalog.items[c].promised_days for c in item.item_codes), default=None)
+            return earliest_limit(calendar, today, [self.app.catalog.items[c].promised for c in item.item_codes])
         return None
 
     @on(ChecklistTable.RowHighlighted)

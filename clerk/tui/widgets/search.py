@@ -6,7 +6,7 @@ move through the hits without leaving the field.
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -38,9 +38,33 @@ class ItemSearch(Vertical):
             super().__init__()
             self.code = code
 
+    class CountsReady(Message):
+        """This hall's intakes per code over the last 90 days (search tie-breaks)."""
+
+        def __init__(self, counts: dict[str, int]) -> None:
+            super().__init__()
+            self.counts = counts
+
     def __init__(self, id: str | None = "search") -> None:
         super().__init__(id=id)
         self.catalog = None  # set once the catalog is loaded
+        self.counts: dict[str, int] = {}  # code -> recent intakes; ties in a tier go to the busier item
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-counts")
+    def load_counts(self, fetch) -> None:
+        """Run ``fetch()`` (a store query) off the UI thread; without it ties stay by name."""
+        try:
+            counts = fetch()
+            if self.catalog is not None:
+                self.catalog.prepare_search(counts)  # the tie-break order, built here, not per keystroke
+        except Exception:  # noqa: BLE001 - a nicety: search works the same without counts
+            return
+        self.post_message(self.CountsReady(counts))
+
+    @on(CountsReady)
+    def _counts_ready(self, event: CountsReady) -> None:
+        event.stop()
+        self.counts = event.counts
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="事项：输入名称、拼音首字母或事项编码，回车选定（F2）", id="search-input", compact=True,
@@ -64,9 +88,11 @@ class ItemSearch(Vertical):
         if not query or self.catalog is None:
             self.remove_class("-open")
             return
-        hits = self.catalog.search(query, limit=12)
+        hits = self.catalog.search(query, limit=12, counts=self.counts)
         results.add_options(
-            Option(plain(f"{hit.name}  [{_KIND_LABEL[hit.kind]} {hit.code}]"), id=hit.code) for hit in hits
+            Option(plain(f"{hit.name}  [{_KIND_LABEL[hit.kind]} {hit.code}]" + (f"  ← {hit.via}" if hit.via else "")),
+                   id=hit.code)
+            for hit in hits
         )
         if not hits:
             results.add_option(Option(plain(f"没有与“{query}”匹配的事项"), disabled=True))
