@@ -13,6 +13,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
     """(where, key, action, binding id) for every clerk binding."""
     from clerk.tui.commands import key_display
     from clerk.tui.navigation import NavigateScreen
+    from clerk.tui.screens.appointments import AppointmentsScreen
     from clerk.tui.screens.complaints import ComplaintsScreen
     from clerk.tui.screens.dashboard import DashboardScreen
     from clerk.tui.screens.decision import DecisionScreen
@@ -39,6 +40,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
         ("好差评", RatingScreen),
         ("管理看板", DashboardScreen),
         ("诉求窗口", ComplaintsScreen),
+        ("预约", AppointmentsScreen),
     ]
     rows = []
     for where, cls in places:
