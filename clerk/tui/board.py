@@ -70,14 +70,15 @@ class BoardApp(App[None]):
     """The hall display over ``hall`` (``clerk.tui.hall.HallServices``: ``tickets.board(now)``, ``store``)."""
 
     TITLE = "叫号屏"
+    ENABLE_COMMAND_PALETTE = False
     CSS = """
     Screen { background: #06121a; color: #e8f0f4; layout: vertical; }
     #board-head { height: 1; background: #0d3b5a; color: #ffffff; padding: 0 1; }
     #board-latest { height: 1fr; min-height: 5; content-align: center middle; text-align: center;
                     background: #0a2a40; color: #ffd54a; text-style: bold; border: heavy #1e6fa8; }
-    #board-lower { height: 2fr; }
-    #board-recent { width: 2fr; border: round #1e6fa8; }
-    #board-queues { width: 3fr; border: round #1e6fa8; }
+    #board-lower { height: 1fr; }
+    #board-recent { width: 1fr; border: round #1e6fa8; }
+    #board-queues { width: 2fr; border: round #1e6fa8; }
     #board-recent, #board-queues { background: #06121a; }
     DataTable { background: #06121a; }
     #board-paused { height: auto; min-height: 1; background: #5a3a0d; color: #ffffff; padding: 0 1; }
@@ -128,6 +129,10 @@ class BoardApp(App[None]):
         self.set_interval(10.0, self._head)
         if self.watch:
             threading.Thread(target=self._watch, daemon=True, name="clerk-board-watch").start()
+
+    def on_resize(self) -> None:
+        if self.view is not None:
+            self.call_after_refresh(self._show, self.view)
 
     def on_unmount(self) -> None:
         self._stop.set()

@@ -128,6 +128,7 @@ class KioskApp(App[None]):
     """The ticket machine over ``hall`` (``clerk.tui.hall.HallServices``)."""
 
     TITLE = "自助取号"
+    ENABLE_COMMAND_PALETTE = False  # Textual's palette is in English; a kiosk needs none
     CSS = """
     Screen { layout: vertical; }
     #kiosk-head { height: 1; background: $primary; color: $text; padding: 0 1; text-style: bold; }
