@@ -1,0 +1,280 @@
+"""Tickets and calling (排队叫号): states, priorities, the calling order, views (pure).
+
+A ticket is taken at the kiosk (PENDING until its paper is printed, then
+WAITING), called to a window (CALLED), served (SERVING), finished (DONE), or
+marked a no-show (NO_SHOW: callable once more within ``no_show_recall_minutes``).
+A ticket whose paper failed to print is VOID and counts nowhere.  A transfer is
+not a state: the ticket goes back to WAITING in another queue (or for one
+window) and keeps its original ``taken_at``, hence its place.
+
+``choose_next`` is the one ordering rule: priority tickets (绿色通道 and checked-in
+appointments) first, oldest first; then ordinary tickets by the window's queue
+preference and waiting time; but an ordinary ticket that has waited
+``max_wait`` or more goes before every priority one (no ordinary ticket waits
+longer than that behind priority ones).  Tickets transferred to this very window
+come before ordinary ones of its queues.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from clerk.domain.errors import ServiceError
+from clerk.queue_spec import DEFAULT_QUEUES, DEFAULT_WINDOW_QUEUES, QueueSpec
+
+__all__ = [
+    "DEFAULT_QUEUES",
+    "DEFAULT_WINDOW_QUEUES",
+    "BoardView",
+    "CallView",
+    "Priority",
+    "QueueSpec",
+    "QueueStatus",
+    "TicketError",
+    "TicketState",
+    "TicketView",
+    "WindowStatus",
+    "birth_date",
+    "call_text",
+    "choose_next",
+    "estimate_wait",
+    "format_ticket_number",
+    "parse_ticket_number",
+    "priority_for_id",
+    "queue_for_item",
+    "queues_of_window",
+]
+
+
+class TicketError(ServiceError):
+    """A ticket request refused (closed or full queue, nobody waiting, wrong window …); Chinese text."""
+
+
+class TicketState(StrEnum):
+    PENDING = "pending"  # number taken, paper not printed yet
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    VOID = "void"  # the paper did not print: not counted anywhere
+
+    @property
+    def label(self) -> str:
+        return _STATE_LABELS[self]
+
+    @property
+    def open_at_window(self) -> bool:
+        return self in (TicketState.CALLED, TicketState.SERVING)
+
+
+_STATE_LABELS = {
+    TicketState.PENDING: "出票中", TicketState.WAITING: "等候", TicketState.CALLED: "已叫号",
+    TicketState.SERVING: "办理中", TicketState.DONE: "已办结", TicketState.NO_SHOW: "过号",
+    TicketState.VOID: "作废",
+}
+
+
+class Priority(StrEnum):
+    NONE = "none"
+    ELDERLY = "elderly"  # 70 or older, from the ID's birth date
+    DISABILITY = "disability"
+    SERVICE_MEMBER = "service_member"
+    PREGNANCY = "pregnancy"
+    APPOINTMENT = "appointment"  # a checked-in appointment
+
+    @property
+    def label(self) -> str:
+        return _PRIORITY_LABELS[self]
+
+    @property
+    def is_priority(self) -> bool:
+        return self is not Priority.NONE
+
+
+_PRIORITY_LABELS = {
+    Priority.NONE: "普通", Priority.ELDERLY: "绿色通道（70岁以上）", Priority.DISABILITY: "绿色通道（残疾人）",
+    Priority.SERVICE_MEMBER: "绿色通道（军人）", Priority.PREGNANCY: "绿色通道（孕妇）",
+    Priority.APPOINTMENT: "预约",
+}
+
+ELDERLY_AGE = 70
+
+
+def birth_date(id_number: str) -> date | None:
+    """The birth date of an 18-character resident ID number, ``None`` when it has none."""
+    text = (id_number or "").strip()
+    if len(text) != 18 or not text[:17].isdigit():
+        return None
+    try:
+        return date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return None
+
+
+def priority_for_id(id_number: str | None, today: date) -> Priority:
+    """ELDERLY for a holder aged 70 or more on ``today`` (from the ID's birth date), else NONE."""
+    born = birth_date(id_number or "")
+    if born is None or born > today:
+        return Priority.NONE
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return Priority.ELDERLY if age >= ELDERLY_AGE else Priority.NONE
+
+
+class Waiting(Protocol):
+    """What ``choose_next`` needs of a waiting ticket."""
+
+    id: int
+    queue: str
+    priority: Priority | str
+    taken_at: datetime
+    target_window: int | None
+
+
+def _is_priority(ticket: Any) -> bool:
+    return Priority(ticket.priority).is_priority
+
+
+def choose_next(waiting: Iterable[Any], now: datetime, max_wait: timedelta | float,
+                preference: Sequence[str] = ()) -> Any | None:
+    """The ticket a window calls next among ``waiting`` (all callable by this window), or None.
+
+    ``max_wait``: a timedelta or minutes; ``preference``: the window's queue
+    prefixes in order (a queue not listed ranks last).
+    """
+    if not isinstance(max_wait, timedelta):
+        max_wait = timedelta(minutes=max_wait)
+    rank = {prefix: i for i, prefix in enumerate(preference)}
+    priority = []
+    ordinary = []
+    for ticket in waiting:
+        (priority if _is_priority(ticket) else ordinary).append(ticket)
+    oldest_ordinary = min(ordinary, key=lambda t: (t.taken_at, t.id), default=None)
+    if oldest_ordinary is not None and priority and now - oldest_ordinary.taken_at >= max_wait:
+        return oldest_ordinary
+    if priority:
+        return min(priority, key=lambda t: (t.taken_at, t.id))
+    if not ordinary:
+        return None
+    return min(ordinary, key=lambda t: (0 if t.target_window is not None else 1,
+                                        rank.get(t.queue, len(rank)), t.taken_at, t.id))
+
+
+def estimate_wait(ahead: int, serving_windows: int, mean_service_minutes: float) -> int:
+    """Minutes until a ticket with ``ahead`` people before it is called (rounded up)."""
+    if ahead <= 0:
+        return 0
+    return math.ceil(ahead * max(mean_service_minutes, 0.0) / max(serving_windows, 1))
+
+
+def format_ticket_number(prefix: str, serial: int) -> str:
+    return f"{prefix}{serial:03d}"
+
+
+def parse_ticket_number(text: str, prefixes: Iterable[str]) -> str | None:
+    """A typed or scanned ticket number normalised ("a12" -> "A012"), or None."""
+    value = (text or "").strip().upper()
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        rest = value[len(prefix):]
+        if value.startswith(prefix) and rest.isdigit() and 0 < len(rest) <= 4 and int(rest) > 0:
+            return format_ticket_number(prefix, int(rest))
+    return None
+
+
+def call_text(number: str, window: int) -> str:
+    return f"请 {number} 号 到 {window} 号窗口"
+
+
+def queues_of_window(window: int, window_queues: dict[int, tuple[str, ...]],
+                     queues: Sequence[QueueSpec]) -> tuple[str, ...]:
+    """The queue prefixes ``window`` serves in order of preference (unlisted: A then Z, as present)."""
+    if window in window_queues:
+        return window_queues[window]
+    present = {q.prefix for q in queues}
+    default = tuple(p for p in ("A", "Z") if p in present)
+    return default or tuple(q.prefix for q in queues[:1])
+
+
+def queue_for_item(code: str, department: str, queues: Sequence[QueueSpec]) -> str:
+    """The prefix of the queue serving an item: by code, then department, then the first catch-all."""
+    for spec in queues:
+        if code in spec.items:
+            return spec.prefix
+    for spec in queues:
+        if department and department in spec.departments:
+            return spec.prefix
+    for spec in queues:
+        if spec.claims_nothing:
+            return spec.prefix
+    return queues[0].prefix
+
+
+# -- frozen views ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    number: str  # "A012"
+    queue: str  # prefix
+    queue_name: str
+    state: TicketState
+    priority: Priority
+    taken_at: datetime
+    called_at: datetime | None
+    window: int | None
+    ahead: int  # people before it in its queue (WAITING only; else 0)
+    estimated_wait_minutes: int
+    id_number_masked: str
+    recalls: int
+    case_numbers: tuple[str, ...]
+    day: date | None = None
+    target_window: int | None = None
+    appointment_code: str = ""
+    finished_at: datetime | None = None
+
+    @property
+    def text(self) -> str:
+        """One line for a clerk: number, queue, state."""
+        where = f" · {self.window}号窗口" if self.window else ""
+        return f"{self.number} {self.queue_name} · {self.state.label}{where}"
+
+
+@dataclass(frozen=True)
+class CallView:
+    number: str
+    window: int
+    text: str  # "请 A012 号 到 7 号窗口"
+    at: datetime
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    prefix: str
+    name: str
+    waiting: int
+    estimated_wait_minutes: int
+    open: bool
+    full: bool
+
+
+@dataclass(frozen=True)
+class BoardView:
+    latest: CallView | None
+    recent: list[CallView]
+    queues: list[QueueStatus]
+    paused: list[tuple[int, str, datetime]]  # (window, reason, since)
+
+
+@dataclass(frozen=True)
+class WindowStatus:
+    window: int
+    paused: bool
+    reason: str
+    since: datetime | None
+    current: TicketView | None
