@@ -41,7 +41,7 @@ def tickets_of(services: Any) -> Any:
         if found is None:
             from clerk.services.tickets import TicketService
 
-            found = TicketService(services.cases.store, services.settings, services.catalog)
+            found = TicketService(services.cases.store, services.settings, services.catalog, services.clock)
             _TICKETS[services] = found
         return found
 
@@ -91,9 +91,9 @@ class CallerScreen(Screen):
         current = status.current
         if current is None:
             return " · 未叫号（F7 叫号）"
-        mark = "" if str(current.priority) in ("", "none", "NONE") else " 绿色通道"
+        mark = f" {current.priority.label}" if current.priority.is_priority else ""
         who = f" {current.id_number_masked}" if current.id_number_masked else ""
-        return f" · 当前 {current.number} {current.queue_name}{mark}{who}"
+        return f" · 当前 {current.number}（{current.state.label}）{current.queue_name}{mark}{who}"
 
     def _status_changed(self) -> None:
         """The header shows the new status (IntakeScreen's ``tick_header``)."""

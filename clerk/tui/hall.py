@@ -57,7 +57,7 @@ class HallServices:
             if self._tickets is None:
                 from clerk.services.tickets import TicketService
 
-                self._tickets = TicketService(self.store, self.settings, self.catalog)
+                self._tickets = TicketService(self.store, self.settings, self.catalog, self.clock)
             return self._tickets
 
     @property
@@ -71,10 +71,10 @@ class HallServices:
 
     @property
     def printers(self) -> Any:
-        """The kiosk's ticket printer (what ``clerk.integration.tickets.issue_ticket`` prints with)."""
+        """The kiosk's ticket printer (``print_command`` or the CUPS queue of the hall's config)."""
         with self._lock:
             if self._printers is None:
-                from clerk.integration.tickets import ticket_printer
+                from clerk.printing import printer_for
 
-                self._printers = ticket_printer(self.settings)
+                self._printers = printer_for(self.settings)
             return self._printers

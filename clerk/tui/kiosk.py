@@ -76,7 +76,7 @@ class TicketShown(ModalScreen[None]):
             number.append("\n".join(block_lines(t.number, 1)) + "\n")
         number.append(f"您的号码：{t.number}")
         wait = f"，预计等候约 {t.estimated_wait_minutes} 分钟" if t.ahead else ""
-        lane = "（绿色通道）" if str(t.priority) not in ("none", "") else ""
+        lane = f"（{t.priority.label}）" if t.priority.is_priority else ""
         details = (f"{t.queue_name}{lane}\n前面还有 {t.ahead} 人{wait}\n请取走号票，留意叫号屏和语音叫号")
         with Vertical():
             yield Static(number, id="ticket-number")
