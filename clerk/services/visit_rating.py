@@ -5,8 +5,7 @@ At the window, once the visit's cases are linked to the ticket
 like ``DeskService.rate`` (the case's rating, a ``RatingNoteRow``, a follow-up due
 for a bad one, the audit event), on each case of the visit, only when:
 
-- the ticket was finished at this window (``TicketService.find`` refuses a ticket
-  of another window) and is done,
+- the ticket was finished at this window and is done,
 - the case is one the ticket's visit produced (``TicketView.case_numbers``),
 - within ``RATE_WITHIN_MINUTES`` of the ticket's call (the visit just ended; a
   clerk cannot rate old visits from the window).
@@ -23,6 +22,7 @@ from typing import Any
 from clerk.domain.accounts import ClerkUser
 from clerk.domain.errors import IntakeError, ServiceError, refuse_bad_text
 from clerk.domain.permissions import Action
+from clerk.domain.queueing import TicketState
 from clerk.domain.views import CaseView, Rating
 from clerk.identity.text import NOTE_MAX
 
@@ -30,7 +30,7 @@ from clerk.identity.text import NOTE_MAX
 RATE_WITHIN_MINUTES = 240
 
 
-def rate_visit(cases: Any, tickets: Any, user: ClerkUser, window: int, ticket_number: str, rating: Rating,
+def rate_visit(cases: Any, tickets: Any, user: ClerkUser, window: int, ticket_id: int, rating: Rating,
                comment: str = "", *, now: datetime | None = None) -> list[CaseView]:
     """Record the applicant's rating on every case of the ticket's visit; returns the rated cases."""
     rating = Rating(rating)
@@ -38,8 +38,10 @@ def rate_visit(cases: Any, tickets: Any, user: ClerkUser, window: int, ticket_nu
     if rating.is_bad and not comment:
         raise IntakeError(["差评须记录申请人的意见，以便回访整改"])
     refuse_bad_text((comment, "评价意见", NOTE_MAX))
-    ticket = tickets.find(ticket_number, window)
-    if str(ticket.state).lower() != "done":
+    ticket = tickets.get(ticket_id)
+    if ticket.window != window:
+        raise ServiceError(f"{ticket.number} 号不是在本窗口办理的，不能在本窗口评价")
+    if ticket.state is not TicketState.DONE:
         raise ServiceError(f"{ticket.number} 的接待尚未结束，不能评价")
     if not ticket.case_numbers:
         raise ServiceError(f"{ticket.number} 没有关联的办件，无法登记评价")

@@ -79,7 +79,11 @@ class CallerScreen(Screen):
         self._status_at = 0.0
 
     def on_mount(self) -> None:
-        self._caller("status", "window_status")
+        self.reload_window_status()
+
+    def reload_window_status(self) -> None:
+        if self.app.window_number:
+            self._caller("status", "window_status", self.app.window_number)
 
     # -- what the header says ---------------------------------------------------
     def caller_header(self) -> str:
@@ -104,7 +108,7 @@ class CallerScreen(Screen):
     def store_changed(self) -> None:
         """Another window or the kiosk wrote: refresh now and then (transfers to this window)."""
         if time.monotonic() - self._status_at >= STATUS_EVERY:
-            self._caller("status", "window_status")
+            self.reload_window_status()
 
     # -- the keys -----------------------------------------------------------------
     def _signed_in(self) -> bool:
@@ -245,7 +249,7 @@ class CallerScreen(Screen):
         """The applicant rates the visit (好差评); nothing happens when the rating screen is not there."""
         from clerk.tui.screens.visit_rating import VisitRatingScreen
 
-        self.app.push_screen(VisitRatingScreen(ticket.number, numbers))
+        self.app.push_screen(VisitRatingScreen(ticket, numbers))
 
 
 def _number(result: Any, status: Any) -> str:

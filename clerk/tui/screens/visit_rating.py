@@ -41,9 +41,9 @@ class VisitRatingScreen(ModalScreen[None]):
         Binding("escape", "skip", "未评价", id="visit_rating.skip"),
     ]
 
-    def __init__(self, ticket_number: str, numbers: list[str]) -> None:
+    def __init__(self, ticket: Any, numbers: list[str]) -> None:
         super().__init__()
-        self.ticket_number, self.numbers = ticket_number, numbers
+        self.ticket, self.ticket_number, self.numbers = ticket, ticket.number, numbers
         self.rating: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -99,7 +99,7 @@ class VisitRatingScreen(ModalScreen[None]):
         app = self.app
         try:
             views = rate_visit(app.services.cases, tickets_of(app.services), app.user, app.window_number,
-                               self.ticket_number, Rating(rating), comment)
+                               self.ticket.id, Rating(rating), comment)
         except Exception as exc:
             self.post_message(Failed("visit_rating", exc, banner_text(exc)))
             return

@@ -1,0 +1,130 @@
+"""The window caller on the intake screen: F7 calls, F8 recalls, F9 the rest; the header shows the
+current ticket; two windows calling alternately never get the same ticket; finishing a visit links
+its case to the ticket and the applicant's rating reaches the case."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.screen import screen_text
+from tests.support.tickets import printed
+
+from .support import CLERK_ID, CLERK_PASSWORD
+from .visit import PERSON, applicant, finish, pick, settle, typed
+
+
+def _tickets(case_service, settings, catalog, clock):
+    from clerk.services.tickets import TicketService
+
+    return TicketService(case_service.store, settings, catalog, clock)
+
+
+async def _sign_in(pilot, clerk_id: str, password: str, window: str) -> None:
+    await settle(pilot)
+    await pilot.press(*typed(clerk_id), "enter", *typed(password), "enter")
+    field = pilot.app.screen.query_one("#window")
+    field.value = ""
+    await pilot.press(*typed(window), "enter")
+    await settle(pilot)
+    await settle(pilot)
+
+
+def _header(app) -> str:
+    return str(app.home.query_one("#intake-header").render())
+
+
+@pytest.mark.asyncio
+async def test_two_windows_calling_alternately_never_get_the_same_ticket(make_app, case_service, settings,
+                                                                         catalog, clock):
+    from clerk.domain.accounts import Role
+
+    case_service.add_user(None, "w08", "李四", Role.WINDOW, CLERK_PASSWORD)
+    tickets = _tickets(case_service, settings, catalog, clock)
+    taken = [printed(tickets, "A").number for _ in range(5)]
+    seven, eight = make_app(), make_app()
+    got: dict[int, list[str]] = {7: [], 8: []}
+    async with seven.run_test(size=(120, 36)) as p7, eight.run_test(size=(120, 36)) as p8:
+        await _sign_in(p7, CLERK_ID, CLERK_PASSWORD, "7")
+        await _sign_in(p8, "w08", CLERK_PASSWORD, "8")
+        for round_ in range(2):
+            for window, pilot, app in ((7, p7, seven), (8, p8, eight)):
+                await pilot.press("f7")
+                await settle(pilot)
+                current = app.screen.window_status.current
+                assert current is not None and current.window == window
+                got[window].append(current.number)
+                assert f"当前 {current.number}" in _header(app)
+                # a second F7 while the ticket is open is refused, and says why
+                await pilot.press("f7")
+                await settle(pilot)
+                assert "尚未办结" in screen_text(app)
+                # 过号 through the caller's menu: F9, 1
+                await pilot.press("f9", "1")
+                await settle(pilot)
+                assert app.screen.window_status.current is None
+    called = got[7] + got[8]
+    assert len(set(called)) == len(called) == 4
+    assert set(called) <= set(taken)
+
+
+@pytest.mark.asyncio
+async def test_finishing_the_visit_links_the_case_and_the_rating_reaches_it(make_app, case_service, settings,
+                                                                            catalog, clock):
+    from clerk.domain.queueing import TicketState
+
+    tickets = _tickets(case_service, settings, catalog, clock)
+    ticket = printed(tickets, "A")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        assert "未叫号" in _header(app)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert f"当前 {ticket.number}" in _header(app)
+        await pilot.press("f8")  # 重呼
+        await settle(pilot)
+        assert "已重呼" in screen_text(app)
+
+        await pick(pilot, "370112-WSJK-006")
+        await applicant(pilot, PERSON)
+        await pilot.press("f4", "a")
+        await pilot.pause()
+        await finish(pilot)
+        await settle(pilot)
+        await settle(pilot)
+        linked = tickets.get(ticket.id)
+        assert linked.state is TicketState.DONE
+        assert len(linked.case_numbers) == 1
+        number = linked.case_numbers[0]
+        assert "未叫号" in _header(app)
+
+        # the applicant rates at the end of the visit: 2 = 满意
+        from clerk.tui.screens.visit_rating import VisitRatingScreen
+
+        assert isinstance(app.screen, VisitRatingScreen)
+        await pilot.press("2")
+        await settle(pilot)
+        assert not isinstance(app.screen, VisitRatingScreen)
+    assert str(case_service.get(number).rating) == "满意"
+
+
+@pytest.mark.asyncio
+async def test_pause_and_resume_and_an_empty_queue(make_app, case_service, settings, catalog, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        await pilot.press("f7")
+        await settle(pilot)
+        assert "当前没有等候的号" in screen_text(app)
+        await pilot.press("f9", "3")  # 暂停: the reason prompt, with a default
+        await pilot.pause()
+        await pilot.press("f10")
+        await settle(pilot)
+        assert app.screen.window_status.paused
+        assert "暂停服务（临时离开）" in _header(app)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert "已暂停服务" in screen_text(app)
+        await pilot.press("f9", "3")  # 上岗
+        await settle(pilot)
+        assert not app.screen.window_status.paused
