@@ -28,6 +28,9 @@ from clerk.domain.errors import ServiceError
 from clerk.queue_spec import DEFAULT_QUEUES, DEFAULT_WINDOW_QUEUES, QueueSpec
 
 __all__ = [
+    "HALVES",
+    "AppointmentState",
+    "AppointmentView",
     "DEFAULT_QUEUES",
     "DEFAULT_WINDOW_QUEUES",
     "BoardView",
@@ -48,6 +51,7 @@ __all__ = [
     "priority_for_id",
     "queue_for_item",
     "queues_of_window",
+    "slot_bounds",
 ]
 
 
@@ -278,3 +282,41 @@ class WindowStatus:
     reason: str
     since: datetime | None
     current: TicketView | None
+
+
+# -- appointments (预约) ------------------------------------------------------------------------------
+
+HALVES = ("上午", "下午")
+
+
+class AppointmentState(StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+    @property
+    def label(self) -> str:
+        return {"booked": "已预约", "checked_in": "已签到", "cancelled": "已取消", "no_show": "爽约"}[self.value]
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    code: str
+    queue: str
+    queue_name: str
+    day: date
+    half: str  # 上午 / 下午
+    name: str
+    id_number_masked: str
+    phone_masked: str
+    state: AppointmentState
+    source: str = ""
+    ticket_number: str = ""
+
+
+def slot_bounds(spec: QueueSpec, half: str) -> tuple[str, str]:
+    """Local "HH:MM" start and end of a half-day slot of ``spec`` (morning ends at lunch or 12:00)."""
+    if half == HALVES[0]:
+        return spec.opens, spec.lunch_from or min("12:00", spec.closes)
+    return spec.lunch_to or max("13:00", spec.opens), spec.closes

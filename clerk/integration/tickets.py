@@ -15,7 +15,7 @@ from typing import Any
 from clerk.domain.errors import StoreError
 from clerk.domain.queueing import Priority, TicketError, TicketView
 
-__all__ = ["issue_ticket", "ticket_pdf_path"]
+__all__ = ["check_in_and_print", "issue_ticket", "print_and_count", "ticket_pdf_path"]
 
 
 def ticket_pdf_path(settings: Any, ticket: TicketView) -> Path:
@@ -32,11 +32,23 @@ def issue_ticket(service: Any, printers: Any, settings: Any, queue: str, id_numb
     (closed or full queue, print failure: the ticket is void) or
     ``StoreUnavailable``.
     """
+    ticket = service.take(queue, id_number=id_number, priority=priority, now=now,
+                          appointment_code=appointment_code)
+    return print_and_count(service, printers, settings, ticket, now=now)
+
+
+def check_in_and_print(appointments: Any, service: Any, printers: Any, settings: Any, code_or_id_number: str, *,
+                       now: Any = None) -> TicketView:
+    """Appointment check-in at the kiosk: the priority ticket, printed and counted (else void)."""
+    ticket = appointments.check_in(code_or_id_number, now)
+    return print_and_count(service, printers, settings, ticket, now=now)
+
+
+def print_and_count(service: Any, printers: Any, settings: Any, ticket: TicketView, *, now: Any = None) -> TicketView:
+    """Render and print a PENDING ticket, then count it (WAITING); a print failure voids it."""
     from clerk.printing.data import PrintError
     from clerk.printing.ticket_doc import render_ticket
 
-    ticket = service.take(queue, id_number=id_number, priority=priority, now=now,
-                          appointment_code=appointment_code)
     try:
         pdf = render_ticket(ticket, settings)
         path = ticket_pdf_path(settings, ticket)

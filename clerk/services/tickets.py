@@ -133,6 +133,10 @@ class TicketService:
             day=row.day, target_window=row.target_window, appointment_code=row.appointment_code,
             finished_at=aware(row.finished_at))
 
+    def view_in(self, session: Any, row: Any, now: datetime) -> TicketView:
+        """The view of a ticket row inside the caller's transaction (for ``AppointmentService``)."""
+        return self._view(session, row, now)
+
     def _ahead(self, session: Any, row: Any) -> int:
         from sqlalchemy import func, or_, select
 
@@ -208,11 +212,6 @@ class TicketService:
     def take(self, queue_prefix: str, *, id_number: str | None = None, priority: Priority = Priority.NONE,
              now: datetime | None = None, appointment_code: str = "") -> TicketView:
         """A PENDING ticket (counted once ``mark_printed``); refuses a closed or full queue."""
-        from sqlalchemy import func, select, text
-
-        from clerk.identity import mask_id
-        from clerk.store.tables_tickets import TicketHolderRow, TicketRow
-
         spec = self._spec(queue_prefix)
         now = self._now(now)
         local = now.astimezone(self.tz)
@@ -225,25 +224,36 @@ class TicketService:
             raise TicketError("70岁以上绿色通道以身份证的出生日期为准：请刷身份证，或由引导员选择其他绿色通道类别")
         if priority is Priority.NONE:
             priority = from_id
-        day = local.date()
         with self.store.session() as session:
-            serial = session.execute(text(_BUMP), {"day": f"{day:%Y%m%d}", "queue": spec.prefix}).scalar_one()
-            issued = session.execute(select(func.count()).select_from(TicketRow).where(
-                TicketRow.day == day, TicketRow.taken_queue == spec.prefix,
-                TicketRow.state != TicketState.VOID.value)).scalar_one()
-            if issued >= spec.daily_cap:
-                raise TicketError(f"{spec.name}（{spec.prefix}）今日号源已取完（每日 {spec.daily_cap} 个），请明日再来或咨询引导台")
-            row = TicketRow(day=day, queue=spec.prefix, taken_queue=spec.prefix, serial=serial,
-                            number=format_ticket_number(spec.prefix, serial), state=TicketState.PENDING.value,
-                            priority=priority.value, id_masked=mask_id(id_number) if id_number else "",
-                            appointment_code=appointment_code, taken_at=now, case_numbers=[])
-            session.add(row)
-            session.flush()
-            if id_number:
-                session.add(TicketHolderRow(ticket_id=row.id, id_number=id_number))
-                self.uow.audit(session, "kiosk", None, "取号", None, None,
-                               {"ticket": row.number, "id_number": mask_id(id_number)})
+            row = self.take_in(session, spec, now, id_number, priority, appointment_code)
             return self._view(session, row, now)
+
+    def take_in(self, session: Any, spec: QueueSpec, now: datetime, id_number: str, priority: Priority,
+                appointment_code: str = "") -> Any:
+        """Insert a PENDING ticket inside the caller's transaction (checked input); the row."""
+        from sqlalchemy import func, select, text
+
+        from clerk.identity import mask_id
+        from clerk.store.tables_tickets import TicketHolderRow, TicketRow
+
+        day = now.astimezone(self.tz).date()
+        serial = session.execute(text(_BUMP), {"day": f"{day:%Y%m%d}", "queue": spec.prefix}).scalar_one()
+        issued = session.execute(select(func.count()).select_from(TicketRow).where(
+            TicketRow.day == day, TicketRow.taken_queue == spec.prefix,
+            TicketRow.state != TicketState.VOID.value)).scalar_one()
+        if issued >= spec.daily_cap:
+            raise TicketError(f"{spec.name}（{spec.prefix}）今日号源已取完（每日 {spec.daily_cap} 个），请明日再来或咨询引导台")
+        row = TicketRow(day=day, queue=spec.prefix, taken_queue=spec.prefix, serial=serial,
+                        number=format_ticket_number(spec.prefix, serial), state=TicketState.PENDING.value,
+                        priority=priority.value, id_masked=mask_id(id_number) if id_number else "",
+                        appointment_code=appointment_code, taken_at=now, case_numbers=[])
+        session.add(row)
+        session.flush()
+        if id_number:
+            session.add(TicketHolderRow(ticket_id=row.id, id_number=id_number))
+            self.uow.audit(session, "kiosk", None, "取号", None, None,
+                           {"ticket": row.number, "id_number": mask_id(id_number)})
+        return row
 
     @staticmethod
     def _checked_id(id_number: str | None, today: date) -> str:
@@ -279,6 +289,16 @@ class TicketService:
                 raise TicketError(f"{row.number} 号的状态是“{TicketState(row.state).label}”，不能作废")
             row.state = TicketState.VOID.value
             session.add(row)
+            if row.appointment_code:  # the check-in did not happen: the appointment stands again
+                from sqlalchemy import select
+
+                from clerk.store.tables_tickets import AppointmentRow
+
+                booking = session.execute(select(AppointmentRow).where(
+                    AppointmentRow.code == row.appointment_code)).scalar_one_or_none()
+                if booking is not None and booking.ticket_id == row.id:
+                    booking.state, booking.ticket_id, booking.updated_at = "booked", None, now
+                    session.add(booking)
             holder = session.get(TicketHolderRow, row.id)
             if holder is not None:
                 session.delete(holder)
