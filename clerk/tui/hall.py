@@ -66,7 +66,7 @@ class HallServices:
             if self._appointments is None:
                 from clerk.services.appointments import AppointmentService
 
-                self._appointments = AppointmentService(self.store, self.settings)
+                self._appointments = AppointmentService(self.store, self.settings, self.clock)
             return self._appointments
 
     @property

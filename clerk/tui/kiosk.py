@@ -103,6 +103,7 @@ class CheckInScreen(ModalScreen[str | None]):
     CheckInScreen Button { width: 1fr; margin-top: 1; }
     """
     BINDINGS = [Binding("escape", "cancel", "返回", id="kiosk.checkin_cancel")]
+    AUTO_FOCUS = "#checkin-input"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -129,6 +130,7 @@ class KioskApp(App[None]):
 
     TITLE = "自助取号"
     ENABLE_COMMAND_PALETTE = False  # Textual's palette is in English; a kiosk needs none
+    AUTO_FOCUS = None  # nothing focused: the digit keys pick a queue
     CSS = """
     Screen { layout: vertical; }
     #kiosk-head { height: 1; background: $primary; color: $text; padding: 0 1; text-style: bold; }
@@ -222,6 +224,7 @@ class KioskApp(App[None]):
         self._hits([])
         self._set_lane("none")
         self._message("")
+        self.set_focus(None)
 
     # -- queue buttons ------------------------------------------------------------
     def reload(self) -> None:
@@ -400,13 +403,13 @@ class KioskApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="kiosk-issue")
     def _check_in(self, code_or_id: str) -> None:
-        from clerk.integration.tickets import check_in_ticket
+        from clerk.integration.tickets import check_in_and_print
         from clerk.tui.messages import banner_text
 
         hall = self.hall
         try:
-            ticket = check_in_ticket(hall.appointments, hall.tickets, hall.printers, hall.settings, code_or_id.upper(),
-                                     hall.clock())
+            ticket = check_in_and_print(hall.appointments, hall.tickets, hall.printers, hall.settings,
+                                        code_or_id.upper(), now=hall.clock())
         except Exception as exc:
             self.post_message(KioskDone("issue", error=f"预约签到未成功：{banner_text(exc)}"))
             return

@@ -94,7 +94,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
     Destination("rating", "好差评", MAY[Action.RATE], _rating, "RatingScreen"),
     Destination("dashboard", "管理看板", frozenset({Role.SUPERVISOR, Role.ADMIN}), _dashboard, "DashboardScreen"),
     Destination("complaints", "诉求窗口", frozenset(Role), _complaints, "ComplaintsScreen"),
-    Destination("appointments", "预约", frozenset({Role.WINDOW, Role.FALLBACK, Role.SUPERVISOR}), _appointments,
+    Destination("appointments", "预约", MAY[Action.APPOINTMENT], _appointments,
                 "AppointmentsScreen"),
 )}
 

@@ -39,7 +39,7 @@ def appointments_of(services: Any) -> Any:
         if found is None:
             from clerk.services.appointments import AppointmentService
 
-            found = AppointmentService(services.cases.store, services.settings)
+            found = AppointmentService(services.cases.store, services.settings, services.clock)
             _SERVICES[services] = found
         return found
 
@@ -166,8 +166,8 @@ class AppointmentsScreen(DeskScreen):
             table = self.query_one("#appointments-table", DataTable)
             table.clear()
             for a in event.result:
-                table.add_row(*cells(a.code, a.queue, a.half, clip(a.name, 12), a.id_number_masked,
-                                     a.phone_masked, str(a.state)), key=a.code)
+                table.add_row(*cells(a.code, f"{a.queue} {a.queue_name}", a.half, clip(a.name, 12), a.id_number_masked,
+                                     a.phone_masked, a.state.label), key=a.code)
             if not event.result:
                 banner.show("这一天没有预约（F6 新增）", "info")
         elif event.action == "add":
