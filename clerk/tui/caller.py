@@ -87,17 +87,18 @@ class CallerScreen(Screen):
 
     # -- what the header says ---------------------------------------------------
     def caller_header(self) -> str:
+        """The header's first words (the ticket matters more than the hall's name at 80 columns)."""
         status = self.window_status
         if status is None:
             return ""
         if status.paused:
-            return f" · 暂停服务（{status.reason or '离岗'}）"
+            return f"暂停服务（{status.reason or '离岗'}） · "
         current = status.current
         if current is None:
-            return " · 未叫号（F7 叫号）"
+            return "未叫号（F7 叫号） · "
         mark = f" {current.priority.label}" if current.priority.is_priority else ""
         who = f" {current.id_number_masked}" if current.id_number_masked else ""
-        return f" · 当前 {current.number}（{current.state.label}）{current.queue_name}{mark}{who}"
+        return f"当前 {current.number} {current.state.label} {current.queue_name}{mark}{who} · "
 
     def _status_changed(self) -> None:
         """The header shows the new status (IntakeScreen's ``tick_header``)."""

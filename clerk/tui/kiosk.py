@@ -34,7 +34,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from clerk.tui.plain import TYPED, plain
+from clerk.tui.plain import TYPED, lines, plain
 
 #: Seconds without a touch or key after which the kiosk forgets the ID number and choices.
 IDLE_SECONDS = 60.0
@@ -77,10 +77,10 @@ class TicketShown(ModalScreen[None]):
         number.append(f"您的号码：{t.number}")
         wait = f"，预计等候约 {t.estimated_wait_minutes} 分钟" if t.ahead else ""
         lane = f"（{t.priority.label}）" if t.priority.is_priority else ""
-        details = (f"{t.queue_name}{lane}\n前面还有 {t.ahead} 人{wait}\n请取走号票，留意叫号屏和语音叫号")
+        details = lines([f"{t.queue_name}{lane}", f"前面还有 {t.ahead} 人{wait}", "请取走号票，留意叫号屏和语音叫号"])
         with Vertical():
             yield Static(number, id="ticket-number")
-            yield Static(plain(details, limit=400), id="ticket-details")
+            yield Static(details, id="ticket-details")
 
     def on_mount(self) -> None:
         self.set_timer(self.seconds, self.action_close)

@@ -104,8 +104,8 @@ class IntakeScreen(CallerScreen):
         user = app.user
         who = f"{getattr(user, 'name', '')}（{getattr(user, 'id', '')}）" if user else ""
         now = app.services.now()
-        return (f"{app.services.settings.hall.name} · 第 {app.window_number} 窗口 · {who} · {now:%Y-%m-%d %H:%M}"
-                f"{self.caller_header()}")
+        return (f"{self.caller_header()}{app.services.settings.hall.name} · 第 {app.window_number} 窗口 · {who} · "
+                f"{now:%Y-%m-%d %H:%M}")
 
     def catalog_ready(self, catalog) -> None:
         self.query_one(ItemSearch).catalog = catalog
