@@ -45,7 +45,7 @@ def rate_visit(cases: Any, tickets: Any, user: ClerkUser, window: int, ticket_id
         raise ServiceError(f"{ticket.number} 的接待尚未结束，不能评价")
     if not ticket.case_numbers:
         raise ServiceError(f"{ticket.number} 没有关联的办件，无法登记评价")
-    moment = now or cases.clock()
+    moment = now or tickets.clock()
     if ticket.called_at is not None and moment - ticket.called_at > timedelta(minutes=RATE_WITHIN_MINUTES):
         raise ServiceError(f"{ticket.number} 的接待已结束较久，请在“好差评”中登记")
     from clerk.store.tables_mail import RatingNoteRow
