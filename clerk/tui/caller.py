@@ -2,11 +2,12 @@
 
 Keys (``CALLER_BINDINGS``, ids ``intake.call_next/recall/caller``, remappable in ``[keymap]``): F7 calls the next ticket of
 this window's queues, F8 recalls (重呼) the current one, F9 opens the caller's
-menu (1 过号, 2 转移, 3 暂停/上岗, 4 过号再呼: F9 then the digit; the free
-ctrl keys are taken or mean Enter/Tab in a terminal).  The intake
-header shows the current ticket (or that the window is paused); finishing a
-visit links its case(s) to the ticket (``TicketService.link_cases``) and then
-asks the applicant for a rating, which goes to the case's 好差评 record.
+menu (1 过号, 2 转移, 3 暂停/上岗, 4 过号再呼, 5 结束接待: F9 then the digit; the
+free ctrl keys are taken or mean Enter/Tab in a terminal).  The intake header
+shows the current ticket (or that the window is paused).  Every case saved
+while a ticket is served belongs to its visit; the visit ends with F7 (the next
+call) or F9 → 5: its cases are linked to the ticket (``TicketService.link_cases``)
+and the applicant is asked for a rating, which goes to the cases' 好差评 records.
 
 Every call is one ``TicketService`` call in a thread worker; the answers come
 back as ``CallerDone`` / ``Failed`` messages.  The rules (who is next, a second
@@ -59,6 +60,7 @@ MENU = [
     ("transfer", "转移到其他队列或窗口"),
     ("pause", "暂停服务（离岗）/ 恢复服务（上岗）"),
     ("recall_no_show", "过号再呼（输入号码）"),
+    ("finish_visit", "结束接待（关联本次已办的件，请申请人评价）"),
 ]
 
 CALLER_BINDINGS = [
@@ -98,7 +100,8 @@ class CallerScreen(Screen):
             return "未叫号（F7 叫号） · "
         mark = f" {current.priority.label}" if current.priority.is_priority else ""
         who = f" {current.id_number_masked}" if current.id_number_masked else ""
-        return f"当前 {current.number} {current.state.label} {current.queue_name}{mark}{who} · "
+        done = f" 已办 {len(self.visit_cases)} 件" if self.visit_cases else ""
+        return f"当前 {current.number} {current.state.label} {current.queue_name}{mark}{who}{done} · "
 
     def _status_changed(self) -> None:
         """The header shows the new status (IntakeScreen's ``tick_header``)."""
@@ -116,8 +119,30 @@ class CallerScreen(Screen):
         return self.app.user is not None and self.app.window_number
 
     def action_call_next(self) -> None:
+        """叫号; with a ticket being served whose visit saved cases, end that visit first (link, rate)."""
+        if not self._signed_in():
+            return
+        current = self.window_status.current if self.window_status is not None else None
+        if current is not None and self.visit_cases:
+            self._finish_visit(then_call=True)
+            return
+        self._caller("call_next", "call_next", self.app.user, self.app.window_number)
+
+    def action_finish_visit(self) -> None:
+        """结束接待: the ticket is done, with the cases saved during its visit (none for a 咨询)."""
         if self._signed_in():
-            self._caller("call_next", "call_next", self.app.user, self.app.window_number)
+            self._finish_visit(then_call=False)
+
+    def _finish_visit(self, *, then_call: bool) -> None:
+        current = self.window_status.current if self.window_status is not None else None
+        if current is None:
+            from clerk.tui.widgets.banner import Banner
+
+            self.query_one(Banner).show("本窗口当前没有正在接待的号", "warning")
+            return
+        numbers = list(self.visit_cases)
+        self._caller("link", "link_cases", self.app.user, self.app.window_number, numbers,
+                     extra=(current, numbers, then_call))
 
     def action_recall(self) -> None:
         if self._signed_in():
@@ -187,13 +212,16 @@ class CallerScreen(Screen):
 
     # -- finishing the visit ------------------------------------------------------
     def visit_saved(self, view: Any) -> None:
-        """A case of this visit was saved: link it (and a bundle's items) to the current ticket."""
+        """A case of this visit was saved: it (and a bundle's items) will be linked to the ticket being
+        served when the visit ends — F7 for the next person, or F9 → 5 — so one applicant's
+        several items all land on their ticket."""
         status = self.window_status
         if status is None or status.current is None or not self._signed_in():
             return
-        numbers = [view.number, *(child.number for child in getattr(view, "children", ()) or ())]
-        self._caller("link", "link_cases", self.app.user, self.app.window_number, numbers,
-                     extra=(status.current, numbers))
+        for number in (view.number, *(child.number for child in getattr(view, "children", ()) or ())):
+            if number not in self.visit_cases:
+                self.visit_cases.append(number)
+        self._status_changed()
 
     # -- running calls --------------------------------------------------------------
     def _caller(self, action: str, method: str, *args: Any, extra: Any = None, **kwargs: Any) -> None:
@@ -220,6 +248,10 @@ class CallerScreen(Screen):
     def _caller_done(self, event: CallerDone) -> None:
         from clerk.tui.widgets.banner import Banner
 
+        before = getattr(getattr(self.window_status, "current", None), "id", None)
+        after = getattr(getattr(event.status, "current", None), "id", None)
+        if before != after and event.action != "link":  # 过号, 转移 …: another ticket's visit from here
+            self.visit_cases = []
         self.window_status = event.status
         self._status_changed()
         say = self.query_one(Banner).show
@@ -242,15 +274,26 @@ class CallerScreen(Screen):
         elif event.action == "resume":
             say("本窗口已恢复服务（上岗）", "ok")
         elif event.action == "link":
-            ticket, numbers = result
-            say(f"{ticket.number} 的接待已结束，已关联受理编号 {'、'.join(numbers)}", "ok")
-            self.ask_rating(ticket, numbers)
+            ticket, numbers, then_call = result
+            self.visit_cases = [n for n in self.visit_cases if n not in numbers]
+            self._status_changed()
+            linked = f"，已关联受理编号 {'、'.join(numbers)}" if numbers else ""
+            say(f"{ticket.number} 的接待已结束{linked}", "ok")
 
-    def ask_rating(self, ticket: Any, numbers: list[str]) -> None:
-        """The applicant rates the visit (好差评); nothing happens when the rating screen is not there."""
+            def rated(_: Any = None) -> None:
+                if then_call:
+                    self._caller("call_next", "call_next", self.app.user, self.app.window_number)
+
+            if numbers:
+                self.ask_rating(ticket, numbers, rated)
+            else:
+                rated()
+
+    def ask_rating(self, ticket: Any, numbers: list[str], after: Any = None) -> None:
+        """The applicant rates the visit (好差评, 一次一评); ``after`` runs once the rating screen closes."""
         from clerk.tui.screens.visit_rating import VisitRatingScreen
 
-        self.app.push_screen(VisitRatingScreen(ticket, numbers))
+        self.app.push_screen(VisitRatingScreen(ticket, numbers), after)
 
 
 def _number(result: Any, status: Any) -> str:

@@ -92,19 +92,25 @@ async def test_finishing_the_visit_links_the_case_and_the_rating_reaches_it(make
         await finish(pilot)
         await settle(pilot)
         await settle(pilot)
+        # the visit is still open (an applicant may have a second item): the header counts its cases
+        assert tickets.get(ticket.id).state is not TicketState.DONE
+        assert "已办 1 件" in _header(app)
+
+        # F7 ends it: the case is linked, the applicant rates (2 = 满意), then the next call
+        await pilot.press("f7")
+        await settle(pilot)
         linked = tickets.get(ticket.id)
         assert linked.state is TicketState.DONE
         assert len(linked.case_numbers) == 1
         number = linked.case_numbers[0]
-        assert "未叫号" in _header(app)
-
-        # the applicant rates at the end of the visit: 2 = 满意
         from clerk.tui.screens.visit_rating import VisitRatingScreen
 
         assert isinstance(app.screen, VisitRatingScreen)
         await pilot.press("2")
         await settle(pilot)
         assert not isinstance(app.screen, VisitRatingScreen)
+        assert "未叫号" in _header(app)
+        assert "当前没有等候的号" in screen_text(app)
     assert str(case_service.get(number).rating) == "满意"
 
 
@@ -128,3 +134,25 @@ async def test_pause_and_resume_and_an_empty_queue(make_app, case_service, setti
         await pilot.press("f9", "3")  # 上岗
         await settle(pilot)
         assert not app.screen.window_status.paused
+
+
+@pytest.mark.asyncio
+async def test_a_consultation_ends_without_a_case_and_without_a_rating(make_app, case_service, settings, catalog,
+                                                                       clock):
+    from clerk.domain.queueing import TicketState
+    from clerk.tui.screens.visit_rating import VisitRatingScreen
+
+    tickets = _tickets(case_service, settings, catalog, clock)
+    ticket = printed(tickets, "Z")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        await pilot.press("f7")
+        await settle(pilot)
+        assert f"当前 {ticket.number}" in _header(app)
+        await pilot.press("f9", "5")  # 结束接待
+        await settle(pilot)
+        assert not isinstance(app.screen, VisitRatingScreen)
+        assert f"{ticket.number} 的接待已结束" in screen_text(app)
+    done = tickets.get(ticket.id)
+    assert done.state is TicketState.DONE and done.case_numbers == ()
