@@ -160,8 +160,10 @@ class KioskApp(App[None]):
     ]
 
     def __init__(self, hall: Any, *, idle_clock: Callable[[], float] = time.monotonic,
-                 refresh_seconds: float = 15.0, result_seconds: float = RESULT_SECONDS) -> None:
+                 refresh_seconds: float = 15.0, result_seconds: float = RESULT_SECONDS,
+                 idle_check: float = 5.0) -> None:
         super().__init__()
+        self.idle_check = idle_check
         self.hall = hall
         self.idle_clock = idle_clock
         self.refresh_seconds = refresh_seconds
@@ -197,7 +199,7 @@ class KioskApp(App[None]):
     def on_mount(self) -> None:
         self._head()
         self.set_interval(10.0, self._head)
-        self.set_interval(5.0, self._check_idle)
+        self.set_interval(self.idle_check, self._check_idle)
         self.reload()
         self.set_interval(self.refresh_seconds, self.reload)
 

@@ -161,3 +161,25 @@ async def test_appointment_check_in_prints_a_priority_ticket(hall, case_service)
         assert "您的号码" in screen_text(app)
     (ticket,) = app.issued
     assert ticket.priority is Priority.APPOINTMENT
+
+
+@pytest.mark.asyncio
+async def test_an_id_number_left_on_the_kiosk_is_forgotten_when_nobody_touches_it(hall):
+    from clerk.tui.kiosk import IDLE_SECONDS, KioskApp
+
+    now = [100.0]
+    app = KioskApp(hall(), idle_clock=lambda: now[0], idle_check=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", *typed(ELDER), "f5")
+        field = app.query_one("#kiosk-id")
+        assert field.value == ELDER and app.lane == "disability"
+        now[0] += IDLE_SECONDS - 1
+        await pilot.pause(0.2)
+        assert field.value == ELDER  # not yet
+        now[0] += 2
+        for _ in range(100):
+            if not field.value:
+                break
+            await pilot.pause(0.05)
+        assert field.value == "" and app.lane == "none" and app.issued == []
