@@ -40,6 +40,10 @@ from clerk.tui.plain import TYPED, lines, plain
 IDLE_SECONDS = 60.0
 #: Seconds the printed ticket's details stay on screen.
 RESULT_SECONDS = 8.0
+#: Keys this close (seconds) are one burst (a card reader types 5–20 ms a key; a finger, 100+ ms).
+BURST_GAP = 0.05
+#: A digit picks its queue once no other key followed it this long (seconds).
+BURST_WAIT = 0.15
 #: 绿色通道 the attendant confirms at the door (value of clerk.domain.queueing.Priority, label).
 DOOR_PRIORITIES = [("none", "不需要"), ("disability", "残疾人"), ("service_member", "军人"),
                    ("pregnancy", "孕妇")]
@@ -161,7 +165,8 @@ class KioskApp(App[None]):
 
     def __init__(self, hall: Any, *, idle_clock: Callable[[], float] = time.monotonic,
                  refresh_seconds: float = 15.0, result_seconds: float = RESULT_SECONDS,
-                 idle_check: float = 5.0) -> None:
+                 idle_check: float = 5.0, key_clock: Callable[[], float] = time.monotonic,
+                 burst_wait: float = BURST_WAIT) -> None:
         super().__init__()
         self.idle_check = idle_check
         self.hall = hall
@@ -172,6 +177,9 @@ class KioskApp(App[None]):
         self.lane = "none"
         self.busy = False  # a ticket is being printed: a second press waits
         self.issued: list[Any] = []  # tickets printed by this kiosk (tests read it)
+        self.key_clock = key_clock
+        self.burst_wait = burst_wait
+        self._burst, self._burst_at, self._burst_timer = "", 0.0, None
         self.last_touch = idle_clock()
 
     def compose(self) -> ComposeResult:
@@ -273,23 +281,55 @@ class KioskApp(App[None]):
         index = int((event.button.id or "queue-0").removeprefix("queue-"))
         self.take(self.queues[index].prefix)
 
-    def on_key_digit(self, digit: int) -> bool:
+    def _pick_queue(self, digit: int) -> None:
         if 1 <= digit <= len(self.queues):
             self.take(self.queues[digit - 1].prefix)
-            return True
-        return False
+        else:
+            self._message(f"没有第 {digit} 项业务，请按 1–{len(self.queues)} 选择", error=True)
 
     async def on_event(self, event: Any) -> None:
+        """Digits pick a queue — unless they come as a burst: an ID card reader typing the number
+        (and Enter) while nothing is focused fills the ID field and takes no ticket."""
         from textual import events
         from textual.widgets import Input as _Input
 
-        if (isinstance(event, events.Key) and event.character and event.character.isdigit()
-                and not isinstance(self.focused, _Input) and self.screen is self.screen_stack[0]):
-            if self.on_key_digit(int(event.character)):
-                event.prevent_default()
-                event.stop()
-                return
+        if (isinstance(event, events.Key) and not isinstance(self.focused, _Input)
+                and self.screen is self.screen_stack[0] and self._burst_key(event)):
+            event.prevent_default()
+            event.stop()
+            return
         await super().on_event(event)
+
+    def _burst_key(self, event: Any) -> bool:
+        char = event.character or ""
+        now = self.key_clock()
+        fast = bool(self._burst) and now - self._burst_at <= BURST_GAP
+        if event.key == "enter" and self._burst:
+            self._burst_done()
+            return True
+        if not (char.isdigit() or (char in "Xx" and fast)):
+            return False
+        if not fast:
+            self._burst = ""
+        self._burst += char.upper()
+        self._burst_at = now
+        if self._burst_timer is not None:
+            self._burst_timer.stop()
+        self._burst_timer = self.set_timer(self.burst_wait, self._burst_done)
+        return True
+
+    def _burst_done(self) -> None:
+        if self._burst_timer is not None:
+            self._burst_timer.stop()
+            self._burst_timer = None
+        text, self._burst = self._burst, ""
+        if len(text) == 1:
+            self._pick_queue(int(text))
+        elif len(text) >= 15:  # a card reader: the ID number, never a ticket by itself
+            self.query_one("#kiosk-id", Input).value = text[:18]
+            self._message("已读取身份证号，请选择办理的业务", busy=True)
+        elif text:
+            self._message("请只按一个数字键选择业务", error=True)
 
     # -- item search -------------------------------------------------------------------
     def action_focus_search(self) -> None:

@@ -32,6 +32,15 @@ def hall(case_service, settings, catalog):
     return build
 
 
+async def press_digit(pilot, digit: str) -> None:
+    """A finger on the keypad: one digit, then nothing (the kiosk waits to tell it from a card reader)."""
+    from clerk.tui.kiosk import BURST_WAIT
+
+    await pilot.press(digit)
+    await pilot.pause(BURST_WAIT * 2)
+    await settle(pilot)
+
+
 def _waiting(hall, prefix: str) -> int:
     return next(q.waiting for q in hall.tickets.queue_status() if q.prefix == prefix)
 
@@ -45,8 +54,7 @@ async def test_a_ticket_by_its_digit_is_printed_counted_and_shown(hall):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "1  A 综合受理" in screen_text(app)
-        await pilot.press("1")
-        await settle(pilot)
+        await press_digit(pilot, "1")
         assert isinstance(app.screen, TicketShown)
         assert "您的号码：A001" in screen_text(app)
         assert services.printers.sent and "A001" in services.printers.sent[0][1]
@@ -66,14 +74,12 @@ async def test_green_channel_by_the_door_and_by_the_id_of_a_person_over_70(hall)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f5")  # 残疾人
-        await pilot.press("1")
-        await settle(pilot)
+        await press_digit(pilot, "1")
         await pilot.press("enter")
         await pilot.press("f4", *typed(ELDER))
         await pilot.press("f2")  # leave the ID field: digits pick a queue again
         app.set_focus(None)
-        await pilot.press("1")
-        await settle(pilot)
+        await press_digit(pilot, "1")
         await pilot.press("enter")
         await settle(pilot)
         # the ID is gone once the ticket is out: the next person never sees it
@@ -107,8 +113,7 @@ async def test_printer_out_of_paper_says_so_and_counts_no_ticket(hall):
     app = KioskApp(services)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await press_digit(pilot, "1")
         assert not isinstance(app.screen, TicketShown)
         text = screen_text(app)
         assert "未能取号" in text and "打印机缺纸" in text
@@ -183,3 +188,24 @@ async def test_an_id_number_left_on_the_kiosk_is_forgotten_when_nobody_touches_i
                 break
             await pilot.pause(0.05)
         assert field.value == "" and app.lane == "none" and app.issued == []
+
+
+@pytest.mark.asyncio
+async def test_an_id_card_reader_typing_while_nothing_is_focused_fills_the_id_and_takes_no_ticket(hall, key_clock):
+    from clerk.domain.queueing import Priority
+    from clerk.tui.kiosk import KioskApp
+
+    services = hall()
+    app = KioskApp(services, key_clock=key_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        key_clock.device()  # 5–20 ms a key, as a reader types
+        await pilot.press(*typed(ELDER), "enter")
+        key_clock.person()
+        await settle(pilot)
+        assert app.query_one("#kiosk-id").value == ELDER
+        assert app.issued == [] and services.printers.sent == []
+        assert "已读取身份证号" in screen_text(app)
+        await press_digit(pilot, "1")
+    (ticket,) = app.issued
+    assert ticket.priority is Priority.ELDERLY

@@ -62,7 +62,10 @@ def test_kiosk_ticket_printed(snap_compare, called_hall):
 
     async def run_before(pilot):
         await settle(pilot)
+        from clerk.tui.kiosk import BURST_WAIT
+
         await pilot.press("2")
+        await pilot.pause(BURST_WAIT * 2)
         await settle(pilot)
 
     assert snap_compare(KioskApp(called_hall, result_seconds=600), terminal_size=NARROW, run_before=run_before)
