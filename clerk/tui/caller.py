@@ -268,7 +268,8 @@ class CallerScreen(Screen):
         elif event.action == "recall_no_show":
             say(f"已再呼：{_number(result, event.status)}", "ok")
         elif event.action == "transfer":
-            say(f"已转移：{_number(result, None)}", "ok")
+            where = f"{result.target_window} 号窗口" if result.target_window else result.queue_name
+            say(f"已转移：{result.number} 转到{where}等候（保留原取号时间）", "ok")
         elif event.action == "pause":
             say("本窗口已暂停服务（离岗），按 F9、3 恢复服务", "warning")
         elif event.action == "resume":
