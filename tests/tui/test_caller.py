@@ -156,3 +156,29 @@ async def test_a_consultation_ends_without_a_case_and_without_a_rating(make_app,
         assert f"{ticket.number} 的接待已结束" in screen_text(app)
     done = tickets.get(ticket.id)
     assert done.state is TicketState.DONE and done.case_numbers == ()
+
+
+@pytest.mark.asyncio
+async def test_a_transfer_to_another_window_keeps_the_ticket_for_that_window(make_app, case_service, settings,
+                                                                             catalog, clock):
+    from clerk.domain.queueing import TicketState
+
+    tickets = _tickets(case_service, settings, catalog, clock)
+    first, second = printed(tickets, "A"), printed(tickets, "A")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("f9", "2")  # 转移
+        await pilot.pause()
+        await pilot.press(str(len(settings.queues) + 1))  # 转到指定窗口……
+        await pilot.pause()
+        await pilot.press("9", "enter")
+        await settle(pilot)
+        assert "转到9 号窗口" in screen_text(app)
+        moved = tickets.get(first.id)
+        assert moved.state is TicketState.WAITING and moved.target_window == 9
+        await pilot.press("f7")  # window 7 gets the next one, not the transferred ticket
+        await settle(pilot)
+        assert app.home.window_status.current.number == second.number
