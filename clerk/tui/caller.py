@@ -50,9 +50,9 @@ def tickets_of(services: Any) -> Any:
 class CallerDone(Message):
     """A caller worker finished ``action`` with ``result`` (the window's status after it in ``status``)."""
 
-    def __init__(self, action: str, result: Any, status: Any) -> None:
+    def __init__(self, action: str, result: Any, status: Any, serial: int = 0) -> None:
         super().__init__()
-        self.action, self.result, self.status = action, result, status
+        self.action, self.result, self.status, self.serial = action, result, status, serial
 
 
 MENU = [
@@ -79,6 +79,8 @@ class CallerScreen(Screen):
         self.window_status: Any = None  # clerk.domain.queueing.WindowStatus, once loaded
         self.visit_cases: list[str] = []  # cases saved during the current ticket's visit
         self._status_at = 0.0
+        self._serial = 0  # caller calls started so far
+        self._acted = 0  # serial of the latest call that changes something
 
     def on_mount(self) -> None:
         self.reload_window_status()
@@ -226,10 +228,13 @@ class CallerScreen(Screen):
     # -- running calls --------------------------------------------------------------
     def _caller(self, action: str, method: str, *args: Any, extra: Any = None, **kwargs: Any) -> None:
         self._status_at = time.monotonic()
-        self._run_caller(action, method, args, kwargs, extra)
+        self._serial += 1
+        if action != "status":
+            self._acted = self._serial
+        self._run_caller(action, method, args, kwargs, extra, self._serial)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="caller")
-    def _run_caller(self, action: str, method: str, args: tuple, kwargs: dict, extra: Any) -> None:
+    def _run_caller(self, action: str, method: str, args: tuple, kwargs: dict, extra: Any, serial: int) -> None:
         app = self.app
         try:
             tickets = tickets_of(app.services)
@@ -242,12 +247,14 @@ class CallerScreen(Screen):
             status = result if action == "status" else tickets.window_status(app.window_number)
         except Exception:  # noqa: BLE001 - the call itself went through
             status = self.window_status
-        self.post_message(CallerDone(action, extra if extra is not None else result, status))
+        self.post_message(CallerDone(action, extra if extra is not None else result, status, serial))
 
     @on(CallerDone)
     def _caller_done(self, event: CallerDone) -> None:
         from clerk.tui.widgets.banner import Banner
 
+        if event.action == "status" and event.serial < self._acted:
+            return  # read before a call of this window that changed it: that call's answer is newer
         before = getattr(getattr(self.window_status, "current", None), "id", None)
         after = getattr(getattr(event.status, "current", None), "id", None)
         if before != after and event.action != "link":  # 过号, 转移 …: another ticket's visit from here
