@@ -43,6 +43,7 @@ __all__ = [
     "TicketView",
     "WindowStatus",
     "birth_date",
+    "call_order",
     "call_text",
     "choose_next",
     "estimate_wait",
@@ -158,15 +159,48 @@ def choose_next(waiting: Iterable[Any], now: datetime, max_wait: timedelta | flo
     ordinary = []
     for ticket in waiting:
         (priority if _is_priority(ticket) else ordinary).append(ticket)
-    oldest_ordinary = min(ordinary, key=lambda t: (t.taken_at, t.id), default=None)
+    oldest_ordinary = min(ordinary, key=_age, default=None)
     if oldest_ordinary is not None and priority and now - oldest_ordinary.taken_at >= max_wait:
         return oldest_ordinary
     if priority:
-        return min(priority, key=lambda t: (t.taken_at, t.id))
+        return min(priority, key=_age)
     if not ordinary:
         return None
-    return min(ordinary, key=lambda t: (0 if t.target_window is not None else 1,
-                                        rank.get(t.queue, len(rank)), t.taken_at, t.id))
+    return min(ordinary, key=lambda t: _ordinary_key(t, rank))
+
+
+def _age(ticket: Any) -> tuple[datetime, int]:
+    return ticket.taken_at, ticket.id
+
+
+def _ordinary_key(ticket: Any, rank: dict[str, int]) -> tuple[int, int, datetime, int]:
+    return (0 if ticket.target_window is not None else 1, rank.get(ticket.queue, len(rank)), ticket.taken_at,
+            ticket.id)
+
+
+def call_order(waiting: Iterable[Any], now: datetime, max_wait: timedelta | float,
+               preference: Sequence[str] = ()) -> list[Any]:
+    """Every waiting ticket in the order this window would call them (``choose_next`` applied
+    again and again, as if nobody else came): the window locks the first one still free."""
+    if not isinstance(max_wait, timedelta):
+        max_wait = timedelta(minutes=max_wait)
+    rank = {prefix: i for i, prefix in enumerate(preference)}
+    tickets = list(waiting)
+    priority = sorted((t for t in tickets if _is_priority(t)), key=_age)
+    ordinary = [t for t in tickets if not _is_priority(t)]
+    by_age = sorted(ordinary, key=_age)
+    by_key = sorted(ordinary, key=lambda t: _ordinary_key(t, rank))
+    taken: set[int] = set()
+    order: list[Any] = []
+    age_at = 0
+    for ticket in priority:
+        while age_at < len(by_age) and now - by_age[age_at].taken_at >= max_wait:
+            order.append(by_age[age_at])  # an ordinary ticket waited too long behind priority ones
+            taken.add(id(by_age[age_at]))
+            age_at += 1
+        order.append(ticket)
+    order.extend(t for t in by_key if id(t) not in taken)
+    return order
 
 
 def estimate_wait(ahead: int, serving_windows: int, mean_service_minutes: float) -> int:

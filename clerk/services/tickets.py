@@ -36,8 +36,8 @@ from clerk.domain.queueing import (
     TicketState,
     TicketView,
     WindowStatus,
+    call_order,
     call_text,
-    choose_next,
     estimate_wait,
     format_ticket_number,
     parse_ticket_number,
@@ -61,6 +61,7 @@ _BUMP = (
     "RETURNING last"
 )
 _OPEN = (TicketState.CALLED.value, TicketState.SERVING.value)
+_CHUNK = 64  # tickets offered to one locking query
 
 
 @dataclass(frozen=True)
@@ -344,14 +345,10 @@ class TicketService:
                 or_(T.target_window == window, (T.target_window.is_(None)) & T.queue.in_(prefs)))).all()
             candidates = [_Candidate(r.id, r.queue, r.priority, aware(r.taken_at), r.target_window) for r in rows]
             max_wait = timedelta(minutes=self.settings.priority_max_wait_minutes)
-            while candidates:
-                pick = choose_next(candidates, now, max_wait, prefs)
-                query = select(T).where(T.id == pick.id, T.state == TicketState.WAITING.value)
-                if not self.store.is_sqlite:
-                    query = query.with_for_update(skip_locked=True)
-                row = session.execute(query).scalar_one_or_none()
-                if row is None:  # another window holds (or just called) it: the next one
-                    candidates = [c for c in candidates if c.id != pick.id]
+            order = [c.id for c in call_order(candidates, now, max_wait, prefs)]
+            for start in range(0, len(order), _CHUNK):
+                row = self._lock_first(session, order[start:start + _CHUNK])
+                if row is None:  # every one of these is held (or was just called) by other windows
                     continue
                 row.state, row.window, row.target_window = TicketState.CALLED.value, window, None
                 row.called_at = row.called_at or now
@@ -360,6 +357,25 @@ class TicketService:
                 session.flush()
                 return self._view(session, row, now)
             return None
+
+    def _lock_first(self, session: Any, ids: list[int]) -> Any | None:
+        """The first of ``ids`` (in that order) still WAITING, locked for this transaction.
+
+        PostgreSQL: one ``ORDER BY … LIMIT 1 FOR UPDATE SKIP LOCKED``: a ticket
+        another window holds is skipped, one it has just called no longer
+        matches (READ COMMITTED re-checks the row), so 28 windows calling at once
+        take 28 different tickets in one round trip each.  SQLite: the writer
+        lock is held, the first one is free.
+        """
+        from sqlalchemy import case, select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        query = select(T).where(T.id.in_(ids), T.state == TicketState.WAITING.value)
+        query = query.order_by(case({i: n for n, i in enumerate(ids)}, value=T.id)).limit(1)
+        if not self.store.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        return session.execute(query).scalar_one_or_none()
 
     def _current(self, session: Any, window: int, what: str) -> Any:
         row = self._open_at(session, window, lock=True)
