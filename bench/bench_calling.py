@@ -12,7 +12,10 @@ window's queues, one in seven priority).  Two shapes:
   instant (the worst case: 28 transactions competing for the same few oldest
   tickets), then finish the visit; ``call_next`` alone is timed.
 - **steady**: each window calls, "serves" for a random 0–40 ms, finishes, calls
-  again, without a barrier (many windows, staggered).
+  again, without a barrier (the store and CPU saturated).
+- **hall**: each window serves for a random 0.5–2.5 s between calls: 28 windows
+  make ~19 calls a second, still some hundred times a real hall's rate (a visit
+  takes minutes), with calls overlapping at random.
 
 Target (issue 16): call-next p99 under 20 ms at 28 windows on PostgreSQL.
 """
@@ -77,7 +80,7 @@ def _fill(url: str, windows: int, tickets: int) -> None:
     store.dispose()
 
 
-def _window(url: str, window: int, windows: int, rounds: int, barrier, steady: bool) -> list[float]:
+def _window(url: str, window: int, windows: int, rounds: int, barrier, shape: str) -> list[float]:
     from clerk.domain.accounts import ClerkUser, Role
     from clerk.services.tickets import TicketService
     from clerk.store.engine import Store
@@ -85,36 +88,39 @@ def _window(url: str, window: int, windows: int, rounds: int, barrier, steady: b
     store = Store(url)
     service = TicketService(store, _settings(windows), None, _Clock())
     user = ClerkUser(f"w{window:02d}", f"窗口{window}", Role.WINDOW)
-    service.window_status(window)  # warm up the connection and the imports
+    if service.call_next(user, window) is not None:  # warm up: connection, imports, compiled statements
+        service.link_cases(user, window, [])
     rng = random.Random(window)
     barrier.wait(300)
     samples = []
+    if shape == "hall":
+        time.sleep(rng.uniform(0, 2.5))  # windows open at different moments
     for _ in range(rounds):
-        if not steady:
+        if shape == "burst":
             barrier.wait(300)
         began = time.perf_counter()
         ticket = service.call_next(user, window)
         samples.append(time.perf_counter() - began)
         if ticket is None:
             break
-        if steady:
-            time.sleep(rng.uniform(0, 0.04))
+        if shape != "burst":
+            time.sleep(rng.uniform(0, 0.04) if shape == "steady" else rng.uniform(0.5, 2.5))
         service.link_cases(user, window, [])
-    if not steady:  # the others still wait on the barrier each round
+    if shape == "burst":  # the others still wait on the barrier each round
         for _ in range(rounds - len(samples)):
             barrier.wait(300)
     store.dispose()
     return samples
 
 
-def calling_latency(url: str, windows: int, rounds: int, *, steady: bool) -> dict[str, float]:
+def calling_latency(url: str, windows: int, rounds: int, *, shape: str) -> dict[str, float]:
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         barrier = manager.Barrier(windows)
         with ProcessPoolExecutor(windows, mp_context=context) as pool:
-            futures = [pool.submit(_window, url, w, windows, rounds, barrier, steady) for w in range(1, windows + 1)]
+            futures = [pool.submit(_window, url, w, windows, rounds, barrier, shape) for w in range(1, windows + 1)]
             began = time.perf_counter()
             samples = sorted(x for f in futures for x in f.result(timeout=900))
             elapsed = time.perf_counter() - began
@@ -137,23 +143,23 @@ def _called_once(url: str) -> tuple[int, int]:
     return done, called
 
 
-def run(backends: list[str], windows: int, rounds: int, tickets: int) -> list[str]:
+def run(backends: list[str], windows: int, rounds: int, tickets: int,
+        shapes: tuple[str, ...] = ("burst", "steady", "hall")) -> list[str]:
     from bench.bench_store import postgres_server
 
     throwaway_hall_key()
     rows = []
     for backend in backends:
-        for steady in (False, True):
-            shape = "steady" if steady else "burst"
+        for shape in shapes:
             if backend == "sqlite":
                 folder = Path(tempfile.mkdtemp(prefix="clerk-bench-calling-"))
                 _fill(url := f"sqlite:///{folder / 'clerk.db'}", windows, tickets)
-                result = calling_latency(url, windows, rounds, steady=steady)
+                result = calling_latency(url, windows, rounds, shape=shape)
                 done, open_ = _called_once(url)
             else:
                 with postgres_server() as server:
                     _fill(server, windows, tickets)
-                    result = calling_latency(server, windows, rounds, steady=steady)
+                    result = calling_latency(server, windows, rounds, shape=shape)
                     done, open_ = _called_once(server)
             name = "SQLite" if backend == "sqlite" else "PostgreSQL"
             line = (f"| {name} | {shape}, {windows} windows | {result['calls']} | {result['median']:.1f} ms | "
@@ -170,11 +176,12 @@ def write_docs(rows: list[str], windows: int, rounds: int, tickets: int) -> None
         f"`python -m bench.bench_calling --windows {windows} --rounds {rounds} --tickets {tickets}` "
         f"({os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, load average at the end {load:.1f} — "
         f"the machine was shared, so concurrent figures are noisy; {datetime.now():%Y-%m-%d}).  "
-        f"One process per window, {tickets} waiting tickets (A/C/Z, one in seven priority); "
+        f"One process per window (each warmed up by one call first), {tickets} waiting tickets (A/C/Z, one in seven priority); "
         "`call_next` alone is timed (the acting account re-read and role check, the pause and open-ticket "
         "checks, the candidates, the chosen ticket locked — `FOR UPDATE SKIP LOCKED` on PostgreSQL — "
         "and updated, commit with `NOTIFY`).  *burst*: every round all windows call at the same instant "
-        "(barrier); *steady*: call, serve 0–40 ms, finish, call again.  Target: p99 under 20 ms at 28 "
+        "(barrier); *steady*: call, serve 0–40 ms, finish, call again; *hall*: serve 0.5–2.5 s between "
+        "calls (still ~100× a real hall's call rate).  Target: p99 under 20 ms at 28 "
         "windows on PostgreSQL.\n\n"
         "| backend | shape | calls | median | p99 | max | throughput |\n|---|---|---|---|---|---|---|\n"
         + "\n".join(rows) + "\n"
@@ -191,9 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--windows", type=int, default=28)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--tickets", type=int, default=700)
+    parser.add_argument("--shapes", default="burst,steady,hall")
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args(argv)
-    rows = run([b.strip() for b in args.backends.split(",") if b.strip()], args.windows, args.rounds, args.tickets)
+    rows = run([b.strip() for b in args.backends.split(",") if b.strip()], args.windows, args.rounds, args.tickets,
+               tuple(s.strip() for s in args.shapes.split(",") if s.strip()))
     if args.write_docs:
         write_docs(rows, args.windows, args.rounds, args.tickets)
     return 0
