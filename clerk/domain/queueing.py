@@ -40,6 +40,7 @@ __all__ = [
     "QueueStatus",
     "TicketError",
     "TicketState",
+    "TicketTimes",
     "TicketView",
     "WindowStatus",
     "birth_date",
@@ -281,6 +282,29 @@ class TicketView:
         """One line for a clerk: number, queue, state."""
         where = f" · {self.window}号窗口" if self.window else ""
         return f"{self.number} {self.queue_name} · {self.state.label}{where}"
+
+
+@dataclass(frozen=True)
+class TicketTimes:
+    """A ticket's measured times (waiting = taken -> first call; handling = last call -> finish)."""
+
+    id: int
+    number: str
+    taken_queue: str
+    queue: str
+    priority: Priority
+    state: TicketState
+    taken_at: datetime
+    first_called_at: datetime | None
+    last_called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    no_show_at: datetime | None
+    transferred_at: datetime | None
+    window: int | None
+    recalls: int
+    transfers: int
+    appointment_code: str
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from clerk.domain.queueing import (
     QueueStatus,
     TicketError,
     TicketState,
+    TicketTimes,
     TicketView,
     WindowStatus,
     call_order,
@@ -568,6 +569,21 @@ class TicketService:
             if state in (TicketState.DONE, TicketState.VOID):
                 raise TicketError(f"{normal} 号已{state.label}")
             return self._view(session, row, now)
+
+    def times(self, day: date) -> list[TicketTimes]:
+        """Every counted ticket of ``day`` (VOID and PENDING left out) with its measured times."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        with self.store.session(write=False) as session:
+            rows = session.execute(select(T).where(
+                T.day == day, T.state.not_in((TicketState.VOID.value, TicketState.PENDING.value))
+            ).order_by(T.id)).scalars().all()
+            return [TicketTimes(r.id, r.number, r.taken_queue, r.queue, Priority(r.priority), TicketState(r.state),
+                                aware(r.taken_at), aware(r.called_at), aware(r.last_called_at), aware(r.started_at),
+                                aware(r.finished_at), aware(r.no_show_at), aware(r.transferred_at), r.window,
+                                r.recalls, r.transfers, r.appointment_code) for r in rows]
 
     def queue_status(self, now: datetime | None = None) -> list[QueueStatus]:
         now = self._now(now)
