@@ -132,6 +132,9 @@ class DayResult:
     appointments_booked: int = 0
     appointments_checked_in: int = 0
     appointments_no_show: int = 0
+    appointments_refused: int = 0  # slot full when booking
+    turned_away: int = 0  # the kiosk refused a ticket (closed or full queue)
+    refusals: Counter = field(default_factory=Counter)
     pauses: int = 0
     calls: int = 0
     waits: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
@@ -210,11 +213,14 @@ class Hall:
 def simulate_day(url: str, *, arrivals: int = 1000, windows: int = 28, seed: int = 1) -> DayResult:
     """A whole day (see the module's docstring); the result is read back from the store."""
     from clerk.config import Settings
-    from clerk.domain.queueing import Priority
+    from clerk.domain.queueing import Priority, TicketError
+    from clerk.services.appointments import AppointmentError
 
     rng = random.Random(seed)
-    settings = replace(Settings(), window_queues={w: ("A", "B", "C", "Z") if w % 4 else ("B", "C", "A", "Z")
-                                                  for w in range(1, windows + 1)})
+    base = Settings()
+    settings = replace(base, queues=tuple(replace(q, daily_cap=999) for q in base.queues),
+                       window_queues={w: ("A", "B", "C", "Z") if w % 4 else ("B", "C", "A", "Z")
+                                      for w in range(1, windows + 1)})
     clock = SimClock(at_hour(7.0))
     hall = Hall(url, settings, windows, clock)
     result = DayResult()
@@ -226,8 +232,12 @@ def simulate_day(url: str, *, arrivals: int = 1000, windows: int = 28, seed: int
                 and not at_hour(12.0) <= p.arrives < at_hour(13.0)]  # lunch: no slot
     for i, person in enumerate(p for p in bookable if rng.random() < 0.25):
         half = "上午" if person.arrives < at_hour(12.0) else "下午"
-        view = hall.appointments.add(hall.users[1], person.queue, DAY, half, f"预约人{i}",
-                                     _resident_id(rng, i), source="电话")
+        try:
+            view = hall.appointments.add(hall.users[1], person.queue, DAY, half, f"预约人{i}",
+                                         _resident_id(rng, i), source="电话")
+        except AppointmentError:  # the half-day is fully booked: this one comes with an ordinary ticket
+            result.appointments_refused += 1
+            continue
         person.appointment = view.code
         booked.append(person)
     result.appointments_booked = len(booked)
@@ -246,10 +256,16 @@ def simulate_day(url: str, *, arrivals: int = 1000, windows: int = 28, seed: int
         if kind == "arrive":
             person: Person = data
             result.arrivals += 1
-            if person.appointment:
-                ticket = hall.appointments.check_in(person.appointment)
-            else:
-                ticket = hall.tickets.take(person.queue, priority=Priority(person.priority))
+            try:
+                if person.appointment:
+                    ticket = hall.appointments.check_in(person.appointment)
+                else:
+                    ticket = hall.tickets.take(person.queue, priority=Priority(person.priority))
+            except TicketError as exc:  # a closed or full queue: the person goes home
+                result.turned_away += 1
+                result.refusals[str(exc)] += 1
+                hall.dispatch(result)
+                return
             ticket = hall.tickets.mark_printed(ticket.id)
             person.ticket_id, person.number = ticket.id, ticket.number
             hall.by_ticket[ticket.id] = person
@@ -442,8 +458,9 @@ def describe_day(result: DayResult) -> list[str]:
         f"arrivals {result.arrivals}, tickets {result.tickets}, calls {result.calls}, done {result.done}, "
         f"no-shows {result.no_shows} (called again {result.recalled_after_no_show}), transfers {result.transfers}, "
         f"绿色通道/appointments served {result.priority_served}, appointments booked {result.appointments_booked} "
-        f"/ checked in {result.appointments_checked_in} / no-show {result.appointments_no_show}, "
-        f"lunch pauses {result.pauses}",
+        f"/ checked in {result.appointments_checked_in} / no-show {result.appointments_no_show} "
+        f"(refused, slot full: {result.appointments_refused}), "
+        f"lunch pauses {result.pauses}, turned away at the kiosk {result.turned_away}",
     ]
     for queue in sorted(result.waits):
         waits = result.waits[queue]
