@@ -49,10 +49,12 @@ from clerk.domain.queueing import (
 from clerk.services.unit import UnitOfWork
 from clerk.store.convert import aware
 
-__all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "TicketService"]
+__all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "STALE_PENDING", "TicketService"]
 
 #: mean handling minutes assumed before a queue has finished tickets today
 DEFAULT_SERVICE_MINUTES = 10.0
+#: a PENDING ticket older than this never printed (the kiosk died): the next take voids it
+STALE_PENDING = timedelta(minutes=10)
 #: calls shown on the board besides the latest
 RECENT_CALLS = 8
 
@@ -238,8 +240,14 @@ class TicketService:
         from clerk.identity import mask_id
         from clerk.store.tables_tickets import TicketHolderRow, TicketRow
 
+        from sqlalchemy import update
+
         day = now.astimezone(self.tz).date()
         serial = session.execute(text(_BUMP), {"day": f"{day:%Y%m%d}", "queue": spec.prefix}).scalar_one()
+        # a kiosk that died between taking and printing left a PENDING ticket: after a while it is void
+        session.execute(update(TicketRow).where(
+            TicketRow.day == day, TicketRow.taken_queue == spec.prefix, TicketRow.state == TicketState.PENDING.value,
+            TicketRow.taken_at < now - STALE_PENDING).values(state=TicketState.VOID.value))
         issued = session.execute(select(func.count()).select_from(TicketRow).where(
             TicketRow.day == day, TicketRow.taken_queue == spec.prefix,
             TicketRow.state != TicketState.VOID.value)).scalar_one()
