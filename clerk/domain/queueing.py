@@ -36,20 +36,24 @@ __all__ = [
     "BoardView",
     "CallView",
     "Priority",
+    "QueueFigures",
     "QueueSpec",
     "QueueStatus",
     "TicketError",
     "TicketState",
     "TicketTimes",
     "TicketView",
+    "WindowFigures",
     "WindowStatus",
     "birth_date",
     "call_order",
     "call_text",
     "choose_next",
+    "day_figures",
     "estimate_wait",
     "format_ticket_number",
     "parse_ticket_number",
+    "percentile",
     "priority_for_id",
     "queue_for_item",
     "queues_of_window",
@@ -305,6 +309,64 @@ class TicketTimes:
     recalls: int
     transfers: int
     appointment_code: str
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    """A queue's figures for one day (minutes): for the dashboard and the reports."""
+
+    prefix: str
+    name: str
+    waiting_now: int
+    longest_wait_now: float
+    called: int
+    mean_wait: float
+    p90_wait: float
+    no_shows: int
+    priority_served: int
+
+
+@dataclass(frozen=True)
+class WindowFigures:
+    window: int
+    served: int
+    mean_handling: float  # minutes, last call -> finish
+    paused: bool
+    reason: str
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The nearest-rank ``q`` percentile (0 < q <= 1) of ``values``; 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def day_figures(times: Iterable[TicketTimes], now: datetime, queues: Sequence[QueueSpec],
+                paused: dict[int, str]) -> tuple[list[QueueFigures], list[WindowFigures]]:
+    """Per queue and per window figures from a day's ticket times (pure)."""
+    tickets = list(times)
+    result = []
+    for spec in queues:
+        mine = [t for t in tickets if t.taken_queue == spec.prefix]
+        waiting = [t for t in tickets if t.queue == spec.prefix and t.state is TicketState.WAITING]
+        waits = [(t.first_called_at - t.taken_at).total_seconds() / 60 for t in mine if t.first_called_at]
+        result.append(QueueFigures(
+            spec.prefix, spec.name, len(waiting),
+            max(((now - t.taken_at).total_seconds() / 60 for t in waiting), default=0.0),
+            len(waits), sum(waits) / len(waits) if waits else 0.0, percentile(waits, 0.9),
+            sum(1 for t in mine if t.state is TicketState.NO_SHOW),
+            sum(1 for t in mine if t.state is TicketState.DONE and t.priority.is_priority)))
+    by_window: dict[int, list[float]] = {}
+    for t in tickets:
+        if t.state is TicketState.DONE and t.window is not None and t.finished_at and t.last_called_at:
+            by_window.setdefault(t.window, []).append((t.finished_at - t.last_called_at).total_seconds() / 60)
+    windows = [WindowFigures(w, len(by_window.get(w, [])),
+                             sum(by_window[w]) / len(by_window[w]) if by_window.get(w) else 0.0,
+                             w in paused, paused.get(w, ""))
+               for w in sorted(set(by_window) | set(paused))]
+    return result, windows
 
 
 @dataclass(frozen=True)

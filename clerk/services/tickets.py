@@ -30,15 +30,18 @@ from clerk.domain.queueing import (
     BoardView,
     CallView,
     Priority,
+    QueueFigures,
     QueueSpec,
     QueueStatus,
     TicketError,
     TicketState,
     TicketTimes,
     TicketView,
+    WindowFigures,
     WindowStatus,
     call_order,
     call_text,
+    day_figures,
     estimate_wait,
     format_ticket_number,
     parse_ticket_number,
@@ -592,6 +595,20 @@ class TicketService:
                                 aware(r.taken_at), aware(r.called_at), aware(r.last_called_at), aware(r.started_at),
                                 aware(r.finished_at), aware(r.no_show_at), aware(r.transferred_at), r.window,
                                 r.recalls, r.transfers, r.appointment_code) for r in rows]
+
+    def figures(self, day: date | None = None, now: datetime | None = None
+                ) -> tuple[list[QueueFigures], list[WindowFigures]]:
+        """The day's measured figures per queue (waiting now, longest wait now, mean and p90 wait,
+        no-shows, priority served) and per window (served, mean handling time, paused)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import WindowStateRow as W
+
+        now = self._now(now)
+        day = day or self.today(now)
+        with self.store.session(write=False) as session:
+            paused = {w.window: w.reason for w in session.execute(select(W).where(W.paused)).scalars()}
+        return day_figures(self.times(day), now, tuple(self.queues.values()), paused)
 
     def queue_status(self, now: datetime | None = None) -> list[QueueStatus]:
         now = self._now(now)
