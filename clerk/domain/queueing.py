@@ -36,18 +36,24 @@ __all__ = [
     "BoardView",
     "CallView",
     "Priority",
+    "QueueFigures",
     "QueueSpec",
     "QueueStatus",
     "TicketError",
     "TicketState",
+    "TicketTimes",
     "TicketView",
+    "WindowFigures",
     "WindowStatus",
     "birth_date",
+    "call_order",
     "call_text",
     "choose_next",
+    "day_figures",
     "estimate_wait",
     "format_ticket_number",
     "parse_ticket_number",
+    "percentile",
     "priority_for_id",
     "queue_for_item",
     "queues_of_window",
@@ -158,15 +164,48 @@ def choose_next(waiting: Iterable[Any], now: datetime, max_wait: timedelta | flo
     ordinary = []
     for ticket in waiting:
         (priority if _is_priority(ticket) else ordinary).append(ticket)
-    oldest_ordinary = min(ordinary, key=lambda t: (t.taken_at, t.id), default=None)
+    oldest_ordinary = min(ordinary, key=_age, default=None)
     if oldest_ordinary is not None and priority and now - oldest_ordinary.taken_at >= max_wait:
         return oldest_ordinary
     if priority:
-        return min(priority, key=lambda t: (t.taken_at, t.id))
+        return min(priority, key=_age)
     if not ordinary:
         return None
-    return min(ordinary, key=lambda t: (0 if t.target_window is not None else 1,
-                                        rank.get(t.queue, len(rank)), t.taken_at, t.id))
+    return min(ordinary, key=lambda t: _ordinary_key(t, rank))
+
+
+def _age(ticket: Any) -> tuple[datetime, int]:
+    return ticket.taken_at, ticket.id
+
+
+def _ordinary_key(ticket: Any, rank: dict[str, int]) -> tuple[int, int, datetime, int]:
+    return (0 if ticket.target_window is not None else 1, rank.get(ticket.queue, len(rank)), ticket.taken_at,
+            ticket.id)
+
+
+def call_order(waiting: Iterable[Any], now: datetime, max_wait: timedelta | float,
+               preference: Sequence[str] = ()) -> list[Any]:
+    """Every waiting ticket in the order this window would call them (``choose_next`` applied
+    again and again, as if nobody else came): the window locks the first one still free."""
+    if not isinstance(max_wait, timedelta):
+        max_wait = timedelta(minutes=max_wait)
+    rank = {prefix: i for i, prefix in enumerate(preference)}
+    tickets = list(waiting)
+    priority = sorted((t for t in tickets if _is_priority(t)), key=_age)
+    ordinary = [t for t in tickets if not _is_priority(t)]
+    by_age = sorted(ordinary, key=_age)
+    by_key = sorted(ordinary, key=lambda t: _ordinary_key(t, rank))
+    taken: set[int] = set()
+    order: list[Any] = []
+    age_at = 0
+    for ticket in priority:
+        while age_at < len(by_age) and now - by_age[age_at].taken_at >= max_wait:
+            order.append(by_age[age_at])  # an ordinary ticket waited too long behind priority ones
+            taken.add(id(by_age[age_at]))
+            age_at += 1
+        order.append(ticket)
+    order.extend(t for t in by_key if id(t) not in taken)
+    return order
 
 
 def estimate_wait(ahead: int, serving_windows: int, mean_service_minutes: float) -> int:
@@ -247,6 +286,87 @@ class TicketView:
         """One line for a clerk: number, queue, state."""
         where = f" · {self.window}号窗口" if self.window else ""
         return f"{self.number} {self.queue_name} · {self.state.label}{where}"
+
+
+@dataclass(frozen=True)
+class TicketTimes:
+    """A ticket's measured times (waiting = taken -> first call; handling = last call -> finish)."""
+
+    id: int
+    number: str
+    taken_queue: str
+    queue: str
+    priority: Priority
+    state: TicketState
+    taken_at: datetime
+    first_called_at: datetime | None
+    last_called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    no_show_at: datetime | None
+    transferred_at: datetime | None
+    window: int | None
+    recalls: int
+    transfers: int
+    appointment_code: str
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    """A queue's figures for one day (minutes): for the dashboard and the reports."""
+
+    prefix: str
+    name: str
+    waiting_now: int
+    longest_wait_now: float
+    called: int
+    mean_wait: float
+    p90_wait: float
+    no_shows: int
+    priority_served: int
+
+
+@dataclass(frozen=True)
+class WindowFigures:
+    window: int
+    served: int
+    mean_handling: float  # minutes, last call -> finish
+    paused: bool
+    reason: str
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The nearest-rank ``q`` percentile (0 < q <= 1) of ``values``; 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def day_figures(times: Iterable[TicketTimes], now: datetime, queues: Sequence[QueueSpec],
+                paused: dict[int, str]) -> tuple[list[QueueFigures], list[WindowFigures]]:
+    """Per queue and per window figures from a day's ticket times (pure)."""
+    tickets = list(times)
+    result = []
+    for spec in queues:
+        mine = [t for t in tickets if t.taken_queue == spec.prefix]
+        waiting = [t for t in tickets if t.queue == spec.prefix and t.state is TicketState.WAITING]
+        waits = [(t.first_called_at - t.taken_at).total_seconds() / 60 for t in mine if t.first_called_at]
+        result.append(QueueFigures(
+            spec.prefix, spec.name, len(waiting),
+            max(((now - t.taken_at).total_seconds() / 60 for t in waiting), default=0.0),
+            len(waits), sum(waits) / len(waits) if waits else 0.0, percentile(waits, 0.9),
+            sum(1 for t in mine if t.state is TicketState.NO_SHOW),
+            sum(1 for t in mine if t.state is TicketState.DONE and t.priority.is_priority)))
+    by_window: dict[int, list[float]] = {}
+    for t in tickets:
+        if t.state is TicketState.DONE and t.window is not None and t.finished_at and t.last_called_at:
+            by_window.setdefault(t.window, []).append((t.finished_at - t.last_called_at).total_seconds() / 60)
+    windows = [WindowFigures(w, len(by_window.get(w, [])),
+                             sum(by_window[w]) / len(by_window[w]) if by_window.get(w) else 0.0,
+                             w in paused, paused.get(w, ""))
+               for w in sorted(set(by_window) | set(paused))]
+    return result, windows
 
 
 @dataclass(frozen=True)

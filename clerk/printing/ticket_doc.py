@@ -18,7 +18,7 @@ from clerk.printing.parts import zone
 
 __all__ = ["render_ticket"]
 
-HEIGHT = 105 * MM
+HEIGHT = 92 * MM
 
 
 def render_ticket(ticket: Any, settings: Any, *, hall_name: str | None = None) -> bytes:

@@ -30,14 +30,18 @@ from clerk.domain.queueing import (
     BoardView,
     CallView,
     Priority,
+    QueueFigures,
     QueueSpec,
     QueueStatus,
     TicketError,
     TicketState,
+    TicketTimes,
     TicketView,
+    WindowFigures,
     WindowStatus,
+    call_order,
     call_text,
-    choose_next,
+    day_figures,
     estimate_wait,
     format_ticket_number,
     parse_ticket_number,
@@ -48,10 +52,12 @@ from clerk.domain.queueing import (
 from clerk.services.unit import UnitOfWork
 from clerk.store.convert import aware
 
-__all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "TicketService"]
+__all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "STALE_PENDING", "TicketService"]
 
 #: mean handling minutes assumed before a queue has finished tickets today
 DEFAULT_SERVICE_MINUTES = 10.0
+#: a PENDING ticket older than this never printed (the kiosk died): the next take voids it
+STALE_PENDING = timedelta(minutes=10)
 #: calls shown on the board besides the latest
 RECENT_CALLS = 8
 
@@ -61,6 +67,7 @@ _BUMP = (
     "RETURNING last"
 )
 _OPEN = (TicketState.CALLED.value, TicketState.SERVING.value)
+_CHUNK = 64  # tickets offered to one locking query
 
 
 @dataclass(frozen=True)
@@ -236,8 +243,14 @@ class TicketService:
         from clerk.identity import mask_id
         from clerk.store.tables_tickets import TicketHolderRow, TicketRow
 
+        from sqlalchemy import update
+
         day = now.astimezone(self.tz).date()
         serial = session.execute(text(_BUMP), {"day": f"{day:%Y%m%d}", "queue": spec.prefix}).scalar_one()
+        # a kiosk that died between taking and printing left a PENDING ticket: after a while it is void
+        session.execute(update(TicketRow).where(
+            TicketRow.day == day, TicketRow.taken_queue == spec.prefix, TicketRow.state == TicketState.PENDING.value,
+            TicketRow.taken_at < now - STALE_PENDING).values(state=TicketState.VOID.value))
         issued = session.execute(select(func.count()).select_from(TicketRow).where(
             TicketRow.day == day, TicketRow.taken_queue == spec.prefix,
             TicketRow.state != TicketState.VOID.value)).scalar_one()
@@ -344,14 +357,10 @@ class TicketService:
                 or_(T.target_window == window, (T.target_window.is_(None)) & T.queue.in_(prefs)))).all()
             candidates = [_Candidate(r.id, r.queue, r.priority, aware(r.taken_at), r.target_window) for r in rows]
             max_wait = timedelta(minutes=self.settings.priority_max_wait_minutes)
-            while candidates:
-                pick = choose_next(candidates, now, max_wait, prefs)
-                query = select(T).where(T.id == pick.id, T.state == TicketState.WAITING.value)
-                if not self.store.is_sqlite:
-                    query = query.with_for_update(skip_locked=True)
-                row = session.execute(query).scalar_one_or_none()
-                if row is None:  # another window holds (or just called) it: the next one
-                    candidates = [c for c in candidates if c.id != pick.id]
+            order = [c.id for c in call_order(candidates, now, max_wait, prefs)]
+            for start in range(0, len(order), _CHUNK):
+                row = self._lock_first(session, order[start:start + _CHUNK])
+                if row is None:  # every one of these is held (or was just called) by other windows
                     continue
                 row.state, row.window, row.target_window = TicketState.CALLED.value, window, None
                 row.called_at = row.called_at or now
@@ -360,6 +369,25 @@ class TicketService:
                 session.flush()
                 return self._view(session, row, now)
             return None
+
+    def _lock_first(self, session: Any, ids: list[int]) -> Any | None:
+        """The first of ``ids`` (in that order) still WAITING, locked for this transaction.
+
+        PostgreSQL: one ``ORDER BY … LIMIT 1 FOR UPDATE SKIP LOCKED``: a ticket
+        another window holds is skipped, one it has just called no longer
+        matches (READ COMMITTED re-checks the row), so 28 windows calling at once
+        take 28 different tickets in one round trip each.  SQLite: the writer
+        lock is held, the first one is free.
+        """
+        from sqlalchemy import case, select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        query = select(T).where(T.id.in_(ids), T.state == TicketState.WAITING.value)
+        query = query.order_by(case({i: n for n, i in enumerate(ids)}, value=T.id)).limit(1)
+        if not self.store.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        return session.execute(query).scalar_one_or_none()
 
     def _current(self, session: Any, window: int, what: str) -> Any:
         row = self._open_at(session, window, lock=True)
@@ -552,6 +580,35 @@ class TicketService:
             if state in (TicketState.DONE, TicketState.VOID):
                 raise TicketError(f"{normal} 号已{state.label}")
             return self._view(session, row, now)
+
+    def times(self, day: date) -> list[TicketTimes]:
+        """Every counted ticket of ``day`` (VOID and PENDING left out) with its measured times."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        with self.store.session(write=False) as session:
+            rows = session.execute(select(T).where(
+                T.day == day, T.state.not_in((TicketState.VOID.value, TicketState.PENDING.value))
+            ).order_by(T.id)).scalars().all()
+            return [TicketTimes(r.id, r.number, r.taken_queue, r.queue, Priority(r.priority), TicketState(r.state),
+                                aware(r.taken_at), aware(r.called_at), aware(r.last_called_at), aware(r.started_at),
+                                aware(r.finished_at), aware(r.no_show_at), aware(r.transferred_at), r.window,
+                                r.recalls, r.transfers, r.appointment_code) for r in rows]
+
+    def figures(self, day: date | None = None, now: datetime | None = None
+                ) -> tuple[list[QueueFigures], list[WindowFigures]]:
+        """The day's measured figures per queue (waiting now, longest wait now, mean and p90 wait,
+        no-shows, priority served) and per window (served, mean handling time, paused)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import WindowStateRow as W
+
+        now = self._now(now)
+        day = day or self.today(now)
+        with self.store.session(write=False) as session:
+            paused = {w.window: w.reason for w in session.execute(select(W).where(W.paused)).scalars()}
+        return day_figures(self.times(day), now, tuple(self.queues.values()), paused)
 
     def queue_status(self, now: datetime | None = None) -> list[QueueStatus]:
         now = self._now(now)

@@ -36,3 +36,19 @@ class PaperPrinter:
 
     def send(self, path: Any, title: str = "") -> None:
         self.sent.append((path, title))
+
+
+def watch(store: Any, interval: float = 0.2) -> tuple[list[tuple[float, bool, bool]], Any, Any]:
+    """Start a ``ChangeWatcher`` thread on ``store``: (polls, stop event, thread)."""
+    import threading
+    import time
+
+    from clerk.store.changes import ChangeWatcher
+
+    polls: list[tuple[float, bool, bool]] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=ChangeWatcher(store, interval=interval).run,
+                              args=(stop, lambda changed, ok: polls.append((time.monotonic(), changed, ok))),
+                              daemon=True)
+    thread.start()
+    return polls, stop, thread

@@ -231,3 +231,22 @@ def test_handling_time_feeds_the_estimate(tickets, clerks, hall_clock):
     assert later.estimated_wait_minutes == 0
     assert printed(tickets).estimated_wait_minutes == 40  # two ahead, 20 minutes each, one window
     assert timedelta(minutes=20)
+
+
+def test_day_figures_per_queue_and_window(tickets, clerks, hall_clock):
+    for _ in range(3):
+        printed(tickets)
+    hall_clock.advance(minutes=10)
+    tickets.call_next(clerks["window"], 7)
+    hall_clock.advance(minutes=6)
+    tickets.link_cases(clerks["window"], 7, [])
+    tickets.call_next(clerks["window"], 7)  # waited 16 minutes
+    tickets.no_show(clerks["window"], 7)
+    tickets.pause(clerks["window2"], 8, "培训")
+    hall_clock.advance(minutes=4)
+    queues, windows = tickets.figures()
+    a = next(q for q in queues if q.prefix == "A")
+    assert (a.waiting_now, a.longest_wait_now, a.called, a.no_shows) == (1, 20.0, 2, 1)
+    assert (a.mean_wait, a.p90_wait) == (13.0, 16.0)
+    assert [(w.window, w.served, w.mean_handling, w.paused, w.reason) for w in windows] == [
+        (7, 1, 6.0, False, ""), (8, 0, 0.0, True, "培训")]

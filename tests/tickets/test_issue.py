@@ -37,3 +37,19 @@ def test_store_down_at_the_kiosk_prints_nothing(hall_settings, tmp_path, hall_cl
     with pytest.raises(StoreUnavailable):
         issue_ticket(TicketService(down, hall_settings, None, hall_clock), paper, hall_settings, "A")
     assert paper.sent == []
+
+
+def test_a_ticket_left_pending_by_a_dead_kiosk_stops_counting(store, hall_settings, catalog, hall_clock):
+    from dataclasses import replace
+
+    from clerk.domain.queueing import QueueSpec
+    from clerk.services.tickets import TicketService
+
+    settings = replace(hall_settings, queues=(QueueSpec("A", "综合受理", daily_cap=1),))
+    service = TicketService(store, settings, catalog, hall_clock)
+    stuck = service.take("A")  # the kiosk died before printing
+    with pytest.raises(TicketError, match="今日号源已取完"):
+        service.take("A")
+    hall_clock.advance(minutes=11)
+    assert service.take("A").number == "A002"  # the refused take gave its serial back
+    assert service.get(stuck.id).state is TicketState.VOID
