@@ -212,6 +212,20 @@ class CallerScreen(Screen):
         self.app.push_screen(PromptScreen("过号再呼：号码（如 A012）", validate=lambda t: None if t.strip()
                                           else "请输入号码"), number)
 
+    # -- a ticket's barcode scanned at the window ---------------------------------
+    def expects_scan(self, text: str) -> bool:
+        """A fast burst that is a ticket number (its Code 128 on the paper) is a scan here."""
+        from clerk.domain.queueing import parse_ticket_number
+
+        return parse_ticket_number(text, [q.prefix for q in self.app.services.settings.queues]) is not None
+
+    def scanned(self, text: str) -> bool:
+        """A scanned ticket: the service says whether it is this window's (else where to go)."""
+        if not self.expects_scan(text) or not self._signed_in():
+            return False
+        self._caller("find", "find", text, self.app.window_number)
+        return True
+
     # -- finishing the visit ------------------------------------------------------
     def visit_saved(self, view: Any) -> None:
         """A case of this visit was saved: it (and a bundle's items) will be linked to the ticket being
@@ -277,6 +291,9 @@ class CallerScreen(Screen):
         elif event.action == "transfer":
             where = f"{result.target_window} 号窗口" if result.target_window else result.queue_name
             say(f"已转移：{result.number} 转到{where}等候（保留原取号时间）", "ok")
+        elif event.action == "find":
+            lane = f"，{result.priority.label}" if result.priority.is_priority else ""
+            say(f"{result.number}（{result.queue_name}{lane}）：是本窗口{result.state.label}的号", "ok")
         elif event.action == "pause":
             say("本窗口已暂停服务（离岗），按 F9、3 恢复服务", "warning")
         elif event.action == "resume":

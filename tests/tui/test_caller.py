@@ -182,3 +182,24 @@ async def test_a_transfer_to_another_window_keeps_the_ticket_for_that_window(mak
         await pilot.press("f7")  # window 7 gets the next one, not the transferred ticket
         await settle(pilot)
         assert app.home.window_status.current.number == second.number
+
+
+@pytest.mark.asyncio
+async def test_a_ticket_scanned_at_the_wrong_window_is_refused_and_the_field_keeps_nothing(
+        make_app, case_service, settings, catalog, clock, key_clock):
+    from clerk.domain.accounts import Role
+
+    tickets = _tickets(case_service, settings, catalog, clock)
+    ticket = printed(tickets, "A")
+    case_service.add_user(None, "w03", "赵三", Role.WINDOW, CLERK_PASSWORD)
+    tickets.call_next(case_service.account("w03"), 3)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        await pilot.press("f2")
+        key_clock.scanner()
+        await pilot.press(*typed(ticket.number), "enter")
+        key_clock.human()
+        await settle(pilot)
+        assert "请到 3 号窗口办理" in screen_text(app)
+        assert app.home.query_one("#search-input").value == ""
