@@ -90,6 +90,7 @@ class Settings:
     no_show_recall_minutes: int = 30  # a no-show may be called once more within this time
     appointment_grace_minutes: int = 15  # check-in accepted this long before/after the half-day slot
     announce_command: str = ""  # run with the Chinese call text as its last argument (no shell); "": none
+    wait_alert_minutes: int = 45  # the supervisor's 排队叫号 screen alerts when someone waits longer than this
 
     @property
     def effective_database_url(self) -> str:
@@ -124,6 +125,7 @@ _ENV = {
     "CLERK_NO_SHOW_RECALL_MINUTES": ("no_show_recall_minutes", int),
     "CLERK_APPOINTMENT_GRACE": ("appointment_grace_minutes", int),
     "CLERK_ANNOUNCE_COMMAND": ("announce_command", str),
+    "CLERK_WAIT_ALERT_MINUTES": ("wait_alert_minutes", int),
 }
 
 
@@ -386,6 +388,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "no_show_recall_minutes": _integer(0, 480),
     "appointment_grace_minutes": _integer(0, 240),
     "announce_command": _print_command,
+    "wait_alert_minutes": _integer(1, 480),
 }
 
 _HALL_CHECKS: dict[str, Callable[[Any], Any]] = {

@@ -14,6 +14,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
     from clerk.tui.commands import key_display
     from clerk.tui.navigation import NavigateScreen
     from clerk.tui.screens.appointments import AppointmentsScreen
+    from clerk.tui.screens.queue_figures import QueueFiguresScreen
     from clerk.tui.screens.complaints import ComplaintsScreen
     from clerk.tui.screens.dashboard import DashboardScreen
     from clerk.tui.screens.decision import DecisionScreen
@@ -41,6 +42,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
         ("管理看板", DashboardScreen),
         ("诉求窗口", ComplaintsScreen),
         ("预约", AppointmentsScreen),
+        ("排队叫号", QueueFiguresScreen),
     ]
     rows = []
     for where, cls in places:
