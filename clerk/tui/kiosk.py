@@ -8,7 +8,7 @@ Chinese only, big targets for a finger or a mouse, and keys for a keypad:
   queue that serves it (``TicketService.queue_for_item``);
 - F4 the ID number (optional; an ID card reader types it): the window then sees the
   applicant's returning data, and 70+ from its birth date is the 绿色通道 by itself;
-- F5 绿色通道 for people the attendant at the door confirms (残疾人, 军人, 孕妇);
+- F6 绿色通道 for people the attendant at the door confirms (残疾人, 军人, 孕妇);
 - F3 appointment check-in (预约签到) by code or ID number.
 
 A ticket is taken, printed and only then counted (``clerk.integration.tickets``),
@@ -158,7 +158,7 @@ class KioskApp(App[None]):
         Binding("f2", "focus_search", "搜索事项", id="kiosk.search"),
         Binding("f3", "check_in", "预约签到", id="kiosk.check_in"),
         Binding("f4", "focus_id", "身份证号", id="kiosk.id"),
-        Binding("f5", "next_lane", "绿色通道", id="kiosk.lane"),
+        Binding("f6", "next_lane", "绿色通道", id="kiosk.lane"),
         Binding("escape", "clear", "清空", id="kiosk.clear"),
         Binding("ctrl+q", "quit", "退出", id="kiosk.quit", show=False, priority=True),
     ]
@@ -178,6 +178,7 @@ class KioskApp(App[None]):
         self.busy = False  # a ticket is being printed: a second press waits
         self.issued: list[Any] = []  # tickets printed by this kiosk (tests read it)
         self.key_clock = key_clock
+        self.hall_keymap: dict[str, str] = {}
         self.burst_wait = burst_wait
         self._burst, self._burst_at, self._burst_timer = "", 0.0, None
         self.last_touch = idle_clock()
@@ -197,7 +198,7 @@ class KioskApp(App[None]):
                 yield Input(placeholder="可不填；刷身份证或输入，窗口可调出您的办事记录", id="kiosk-id", max_length=18,
                             restrict=r"[0-9Xx]*", password=False)
             with Horizontal(id="kiosk-lane-row"):
-                yield Static("绿色通道 F5", classes="kiosk-label", markup=False)
+                yield Static("绿色通道 F6", classes="kiosk-label", markup=False)
                 for value, label in DOOR_PRIORITIES:
                     yield Button(label, id=f"lane-{value}", classes="-chosen" if value == "none" else "")
             yield Button("预约签到（F3）", id="kiosk-checkin", variant="primary")
@@ -205,6 +206,8 @@ class KioskApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.hall_keymap:
+            self.set_keymap(self.hall_keymap)
         self._head()
         self.set_interval(10.0, self._head)
         self.set_interval(self.idle_check, self._check_idle)
@@ -491,7 +494,13 @@ def make_kiosk_app(env: dict[str, str] | None = None) -> KioskApp:
     from clerk.config import load_settings
     from clerk.tui.hall import HallServices
 
-    return KioskApp(HallServices(load_settings(env)))
+    from clerk.tui.keymap import keymap_from_settings
+
+    settings = load_settings(env)
+    app = KioskApp(HallServices(settings))
+    keymap, _ = keymap_from_settings(settings)  # the hall's [keymap]: ids kiosk.*
+    app.hall_keymap = {k: v for k, v in keymap.items() if k.startswith("kiosk.")}
+    return app
 
 
 def run_kiosk() -> int:

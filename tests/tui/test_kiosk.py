@@ -73,7 +73,7 @@ async def test_green_channel_by_the_door_and_by_the_id_of_a_person_over_70(hall)
     app = KioskApp(services)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f5")  # 残疾人
+        await pilot.press("f6")  # 残疾人
         await press_digit(pilot, "1")
         await pilot.press("enter")
         await pilot.press("f4", *typed(ELDER))
@@ -176,7 +176,7 @@ async def test_an_id_number_left_on_the_kiosk_is_forgotten_when_nobody_touches_i
     app = KioskApp(hall(), idle_clock=lambda: now[0], idle_check=0.05)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f4", *typed(ELDER), "f5")
+        await pilot.press("f4", *typed(ELDER), "f6")
         field = app.query_one("#kiosk-id")
         assert field.value == ELDER and app.lane == "disability"
         now[0] += IDLE_SECONDS - 1
