@@ -98,3 +98,16 @@ def test_a_bad_queue_config_names_the_line(monkeypatch, tmp_path, capsys):
     settings = load_settings({"CLERK_CONFIG": str(config)})
     assert [q.prefix for q in settings.queues] == ["A", "B"] and settings.window_queues == {7: ("B", "A")}
     assert settings.queues[0].daily_cap == 2
+
+
+def test_ticket_settings_from_the_environment_are_checked():
+    from clerk.config import ConfigError, load_settings
+
+    env = {"CLERK_CONFIG": "/dev/null", "CLERK_PRIORITY_MAX_WAIT": "45", "CLERK_ANNOUNCE_COMMAND": "say -v Ting"}
+    settings = load_settings(env)
+    assert (settings.priority_max_wait_minutes, settings.announce_command) == (45, "say -v Ting")
+    assert [q.prefix for q in settings.queues] == ["A", "B", "C", "F", "Z"] and settings.window_queues[9] == ("F",)
+    with pytest.raises(ConfigError, match="CLERK_PRIORITY_MAX_WAIT"):
+        load_settings({"CLERK_CONFIG": "/dev/null", "CLERK_PRIORITY_MAX_WAIT": "0"})
+    with pytest.raises(ConfigError, match="引号须成对"):
+        load_settings({"CLERK_CONFIG": "/dev/null", "CLERK_ANNOUNCE_COMMAND": "say '请"})
