@@ -366,9 +366,20 @@ class TicketService:
                 row.called_at = row.called_at or now
                 row.last_called_at, row.called_by = now, account.id
                 session.add(row)
-                session.flush()
+                self._flush_call(session, window)
                 return self._view(session, row, now)
             return None
+
+    @staticmethod
+    def _flush_call(session: Any, window: int) -> None:
+        """Write the call; a second call from the same window at the same moment loses here
+        (the store's one-open-ticket-per-window index) and is refused like any second call."""
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            session.flush()
+        except IntegrityError:
+            raise TicketError(f"本窗口（{window} 号）刚刚已叫了一个号：请先办结、过号或转移，再叫下一位") from None
 
     def _lock_first(self, session: Any, ids: list[int]) -> Any | None:
         """The first of ``ids`` (in that order) still WAITING, locked for this transaction.
@@ -452,7 +463,7 @@ class TicketService:
             row.state, row.window, row.calls_after_no_show = TicketState.CALLED.value, window, 1
             row.last_called_at, row.called_by = now, account.id
             session.add(row)
-            session.flush()
+            self._flush_call(session, window)
             return self._view(session, row, now)
 
     def start(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:
