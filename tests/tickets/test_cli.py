@@ -57,6 +57,8 @@ def test_queue_take_and_status(cli_env, capsys, tmp_path):
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].split("\t") == ["A", "综合受理", "2", "20", "已满"]
     assert lines[2].split("\t")[:3] == ["B", "不动产登记", "0"]
+    today = lines.index("") + 2
+    assert lines[today].split("\t")[:4] == ["A", "综合受理", "0", "0.0"]
 
 
 def test_appointment_commands(cli_env, capsys, tmp_path):
