@@ -28,7 +28,6 @@ from typing import Any
 import platformdirs
 
 from clerk.queue_spec import DEFAULT_QUEUES, DEFAULT_WINDOW_QUEUES, QueueSpec
-
 from clerk.shipped import running_from_checkout, shipped_path
 
 # The repository (or installed source tree) root.  Shipped data is found through

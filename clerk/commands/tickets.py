@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     take.add_argument("--priority", nargs="?", const="elderly", default=None, metavar="KIND",
                       help="绿色通道：不带值为 70 岁以上（须 --id）；或 残疾人 / 军人 / 孕妇")
     take.set_defaults(handler=run_take)
-    status = actions.add_parser("status", help="各队列等候人数、预计等候时间、是否开放")
+    status = actions.add_parser("status", help="各队列等候人数、预计等候时间、是否开放；今日等候与办理时间")
     status.set_defaults(handler=run_status)
     queue.set_defaults(handler=lambda args: (queue.print_help(), 2)[1])
 
@@ -96,6 +96,15 @@ def run_status(args: argparse.Namespace) -> int:
     for q in tickets.queue_status():
         state = "已满" if q.full else ("开放" if q.open else "未开放")
         print(f"{q.prefix}\t{q.name}\t{q.waiting}\t{q.estimated_wait_minutes}\t{state}")
+    queues, windows = tickets.figures()
+    print("\n今日\t名称\t已叫号\t平均等候(分钟)\t90%等候(分钟)\t当前最长等候(分钟)\t过号\t绿色通道/预约已办")
+    for f in queues:
+        print(f"{f.prefix}\t{f.name}\t{f.called}\t{f.mean_wait:.1f}\t{f.p90_wait:.1f}\t{f.longest_wait_now:.1f}\t"
+              f"{f.no_shows}\t{f.priority_served}")
+    if windows:
+        print("\n窗口\t已办结\t平均办理(分钟)\t状态")
+        for w in windows:
+            print(f"{w.window}\t{w.served}\t{w.mean_handling:.1f}\t{'暂停：' + w.reason if w.paused else '在岗'}")
     return 0
 
 

@@ -147,7 +147,7 @@ class Waiting(Protocol):
 
 
 def _is_priority(ticket: Any) -> bool:
-    return Priority(ticket.priority).is_priority
+    return ticket.priority != Priority.NONE  # a StrEnum equals its value: rows may hold plain text
 
 
 def choose_next(waiting: Iterable[Any], now: datetime, max_wait: timedelta | float,

@@ -345,12 +345,7 @@ class TicketService:
         now = self._now(now)
         prefs = self.window_queues(window)
         with self.uow.begin(user, Action.CALL) as (session, account):
-            state = self._window_state(session, window)
-            if state is not None and state.paused:
-                raise TicketError(f"{window} 号窗口已暂停服务（{state.reason}），请先上岗再叫号")
-            current = self._open_at(session, window)
-            if current is not None:
-                raise TicketError(f"本窗口的 {current.number} 号尚未办结：请先办结、过号或转移，再叫下一位")
+            self._check_free(session, window)
             day = self.today(now)
             rows = session.execute(select(T.id, T.queue, T.priority, T.taken_at, T.target_window).where(
                 T.day == day, T.state == TicketState.WAITING.value,
@@ -366,9 +361,36 @@ class TicketService:
                 row.called_at = row.called_at or now
                 row.last_called_at, row.called_by = now, account.id
                 session.add(row)
-                session.flush()
+                self._flush_call(session, window)
                 return self._view(session, row, now)
             return None
+
+    @staticmethod
+    def _flush_call(session: Any, window: int) -> None:
+        """Write the call; a second call from the same window at the same moment loses here
+        (the store's one-open-ticket-per-window index) and is refused like any second call."""
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            session.flush()
+        except IntegrityError:
+            raise TicketError(f"本窗口（{window} 号）刚刚已叫了一个号：请先办结、过号或转移，再叫下一位") from None
+
+    @staticmethod
+    def _check_free(session: Any, window: int) -> None:
+        """Refuse a paused window, or one whose ticket is still open (one statement)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow as T
+        from clerk.store.tables_tickets import WindowStateRow as W
+
+        paused = select(W.reason).where(W.window == window, W.paused).scalar_subquery()
+        current = select(T.number).where(T.window == window, T.state.in_(_OPEN)).limit(1).scalar_subquery()
+        reason, number = session.execute(select(paused, current)).one()
+        if reason is not None:
+            raise TicketError(f"{window} 号窗口已暂停服务（{reason}），请先上岗再叫号")
+        if number is not None:
+            raise TicketError(f"本窗口的 {number} 号尚未办结：请先办结、过号或转移，再叫下一位")
 
     def _lock_first(self, session: Any, ids: list[int]) -> Any | None:
         """The first of ``ids`` (in that order) still WAITING, locked for this transaction.
@@ -379,14 +401,21 @@ class TicketService:
         take 28 different tickets in one round trip each.  SQLite: the writer
         lock is held, the first one is free.
         """
-        from sqlalchemy import case, select
+        from sqlalchemy import ARRAY, Integer, bindparam, func, select
 
         from clerk.store.tables_tickets import TicketRow as T
 
-        query = select(T).where(T.id.in_(ids), T.state == TicketState.WAITING.value)
-        query = query.order_by(case({i: n for n, i in enumerate(ids)}, value=T.id)).limit(1)
-        if not self.store.is_sqlite:
-            query = query.with_for_update(skip_locked=True)
+        waiting = T.state == TicketState.WAITING.value
+        if self.store.is_sqlite:  # the writer lock is held: nobody else calls now (the first is free)
+            for ticket_id in ids:
+                row = session.execute(select(T).where(T.id == ticket_id, waiting)).scalar_one_or_none()
+                if row is not None:
+                    return row
+            return None
+        else:  # one array parameter: the statement text is the same for any number of ids
+            wanted = bindparam("ids", ids, type_=ARRAY(Integer))
+            query = select(T).where(T.id == func.any(wanted), waiting).order_by(
+                func.array_position(wanted, T.id)).limit(1).with_for_update(skip_locked=True)
         return session.execute(query).scalar_one_or_none()
 
     def _current(self, session: Any, window: int, what: str) -> Any:
@@ -452,7 +481,7 @@ class TicketService:
             row.state, row.window, row.calls_after_no_show = TicketState.CALLED.value, window, 1
             row.last_called_at, row.called_by = now, account.id
             session.add(row)
-            session.flush()
+            self._flush_call(session, window)
             return self._view(session, row, now)
 
     def start(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 import clerk.store.tables  # noqa: F401  (naming convention)
 from clerk.store.tracked import track
+
+
+OPEN_AT_WINDOW = "state IN ('called', 'serving')"
 
 
 class TicketRow(SQLModel, table=True):
@@ -32,6 +35,9 @@ class TicketRow(SQLModel, table=True):
         Index("ix_tickets_state_queue", "state", "queue", "taken_at"),
         Index("ix_tickets_window_state", "window", "state"),
         Index("ix_tickets_day_called", "day", "last_called_at"),
+        # One open ticket per window, whatever races: a second call from the same window fails here.
+        Index("uq_tickets_open_window", "window", unique=True, sqlite_where=text(OPEN_AT_WINDOW),
+              postgresql_where=text(OPEN_AT_WINDOW)),
     )
 
     id: int | None = Field(default=None, primary_key=True)

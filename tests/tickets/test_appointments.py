@@ -140,3 +140,23 @@ def test_csv_import_all_or_nothing(appointments, tmp_path):
     assert problems[2] == f"{bad}:5: 预约号 W0001 已存在"
     assert len(problems) == 3
     assert {a.code for a in appointments.list(TODAY)} == {"W0001"}  # W0003 was not written
+
+
+def test_personal_data_is_in_the_audit_chain_and_verifies(store, appointments, tickets, clerks):
+    from sqlalchemy import select
+
+    from clerk.store.audit import verify_chain
+    from clerk.store.tables import AuditEvent
+
+    kept = tickets.take("A", id_number=ELDER)
+    tickets.void(tickets.take("A", id_number=YOUNG).id)  # the ID of a void ticket is dropped
+    booked = appointments.add(clerks["window"], "B", TODAY, "上午", "张三", OTHER)
+    appointments.cancel(clerks["window"], booked.code)
+    assert tickets.holder_id_number(clerks["window"], kept.id) == ELDER
+    with store.session(write=False) as session:
+        report = verify_chain(session)
+        digests = [d for e in session.execute(select(AuditEvent)).scalars() for d in (e.row_digests or [])]
+    assert report.ok, report.rows
+    tables = {d[0] for d in digests}
+    assert {"ticket_holders", "appointments"} <= tables and "tickets" not in tables
+    assert any(d[0] == "ticket_holders" and d[2] is None for d in digests)  # the void ticket's ID: tombstone

@@ -57,6 +57,8 @@ def test_queue_take_and_status(cli_env, capsys, tmp_path):
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].split("\t") == ["A", "综合受理", "2", "20", "已满"]
     assert lines[2].split("\t")[:3] == ["B", "不动产登记", "0"]
+    today = lines.index("") + 2
+    assert lines[today].split("\t")[:4] == ["A", "综合受理", "0", "0.0"]
 
 
 def test_appointment_commands(cli_env, capsys, tmp_path):
@@ -98,3 +100,16 @@ def test_a_bad_queue_config_names_the_line(monkeypatch, tmp_path, capsys):
     settings = load_settings({"CLERK_CONFIG": str(config)})
     assert [q.prefix for q in settings.queues] == ["A", "B"] and settings.window_queues == {7: ("B", "A")}
     assert settings.queues[0].daily_cap == 2
+
+
+def test_ticket_settings_from_the_environment_are_checked():
+    from clerk.config import ConfigError, load_settings
+
+    env = {"CLERK_CONFIG": "/dev/null", "CLERK_PRIORITY_MAX_WAIT": "45", "CLERK_ANNOUNCE_COMMAND": "say -v Ting"}
+    settings = load_settings(env)
+    assert (settings.priority_max_wait_minutes, settings.announce_command) == (45, "say -v Ting")
+    assert [q.prefix for q in settings.queues] == ["A", "B", "C", "F", "Z"] and settings.window_queues[9] == ("F",)
+    with pytest.raises(ConfigError, match="CLERK_PRIORITY_MAX_WAIT"):
+        load_settings({"CLERK_CONFIG": "/dev/null", "CLERK_PRIORITY_MAX_WAIT": "0"})
+    with pytest.raises(ConfigError, match="引号须成对"):
+        load_settings({"CLERK_CONFIG": "/dev/null", "CLERK_ANNOUNCE_COMMAND": "say '请"})

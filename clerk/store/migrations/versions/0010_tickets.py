@@ -54,6 +54,9 @@ def upgrade() -> None:
     op.create_index("ix_tickets_state_queue", "tickets", ["state", "queue", "taken_at"])
     op.create_index("ix_tickets_window_state", "tickets", ["window", "state"])
     op.create_index("ix_tickets_day_called", "tickets", ["day", "last_called_at"])
+    open_at_window = sa.text("state IN ('called', 'serving')")
+    op.create_index("uq_tickets_open_window", "tickets", ["window"], unique=True,
+                    sqlite_where=open_at_window, postgresql_where=open_at_window)
     op.create_table(
         "ticket_holders",
         sa.Column("ticket_id", sa.Integer(), nullable=False),
