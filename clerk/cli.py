@@ -22,6 +22,7 @@ _COMMAND_MODULES = (
     "clerk.commands.store",
     "clerk.commands.printing",
     "clerk.commands.reports",
+    "clerk.commands.tickets",
     "clerk.tui.cli",
     "clerk.commands.ops",
 )

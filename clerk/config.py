@@ -27,6 +27,7 @@ from typing import Any
 
 import platformdirs
 
+from clerk.queue_spec import DEFAULT_QUEUES, DEFAULT_WINDOW_QUEUES, QueueSpec
 from clerk.shipped import running_from_checkout, shipped_path
 
 # The repository (or installed source tree) root.  Shipped data is found through
@@ -82,6 +83,14 @@ class Settings:
     keymap: tuple[tuple[str, str], ...] = ()  # (binding id, keys)
     complaint_categories: tuple[tuple[str, int, str], ...] = ()  # (name, working days, hint); empty: shipped
     seat_stale_minutes: int = 3  # a seat without a heartbeat this long is 离线: taken without a question
+    # Tickets and calling (issue 16, docs/tickets.md): [[queues]] and [window_queues] in the file.
+    queues: tuple[QueueSpec, ...] = DEFAULT_QUEUES
+    window_queues: dict[int, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_WINDOW_QUEUES), hash=False)
+    priority_max_wait_minutes: int = 30  # an ordinary ticket never waits longer than this behind priority ones
+    no_show_recall_minutes: int = 30  # a no-show may be called once more within this time
+    appointment_grace_minutes: int = 15  # check-in accepted this long before/after the half-day slot
+    announce_command: str = ""  # run with the Chinese call text as its last argument (no shell); "": none
+    wait_alert_minutes: int = 45  # the supervisor's 排队叫号 screen alerts when someone waits longer than this
 
     @property
     def effective_database_url(self) -> str:
@@ -113,6 +122,11 @@ _ENV = {
     "CLERK_STATEMENT_TIMEOUT": ("statement_timeout_seconds", float),
     "CLERK_FALLBACK_MAY_DECIDE": ("fallback_may_decide", bool),
     "CLERK_SEAT_STALE_MINUTES": ("seat_stale_minutes", int),
+    "CLERK_PRIORITY_MAX_WAIT": ("priority_max_wait_minutes", int),
+    "CLERK_NO_SHOW_RECALL_MINUTES": ("no_show_recall_minutes", int),
+    "CLERK_APPOINTMENT_GRACE": ("appointment_grace_minutes", int),
+    "CLERK_ANNOUNCE_COMMAND": ("announce_command", str),
+    "CLERK_WAIT_ALERT_MINUTES": ("wait_alert_minutes", int),
 }
 
 
@@ -372,6 +386,11 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "fallback_may_decide": _boolean,
     "progress_url": _progress_url,
     "seat_stale_minutes": _integer(1, 1440),
+    "priority_max_wait_minutes": _integer(1, 480),
+    "no_show_recall_minutes": _integer(0, 480),
+    "appointment_grace_minutes": _integer(0, 240),
+    "announce_command": _print_command,
+    "wait_alert_minutes": _integer(1, 480),
 }
 
 _HALL_CHECKS: dict[str, Callable[[Any], Any]] = {
@@ -459,6 +478,8 @@ def _apply_file(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
             changes["keymap"] = _check_keymap(value, source)
         elif key == "complaints":
             changes["complaint_categories"] = _check_complaints(value, source)
+        elif key in ("queues", "window_queues"):
+            continue  # after the loop: window_queues names the queues' prefixes
         elif key in _CHECKS:
             try:
                 changes[key] = _CHECKS[key](value)
@@ -466,8 +487,26 @@ def _apply_file(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
                 raise _bad(key, value, source.where(key), str(exc)) from None
         else:
             raise ConfigError(f"配置文件 {source.where(key)}：未知的设置 {key!r}"
-                              f"（可用：{'、'.join(_CHECKS)}、[hall]、[keymap]、[complaints]）")
+                              f"（可用：{'、'.join(_CHECKS)}、[hall]、[keymap]、[complaints]、[[queues]]、[window_queues]）")
+    if "queues" in data or "window_queues" in data:
+        changes.update(_check_queues(data, source))
     return changes
+
+
+def _check_queues(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
+    from clerk.queue_spec import QueueSpecError, parse_queues, parse_window_queues
+
+    try:
+        queues = parse_queues(data["queues"], source) if "queues" in data else DEFAULT_QUEUES
+        prefixes = {q.prefix for q in queues}
+        if "window_queues" in data:
+            windows = parse_window_queues(data["window_queues"], prefixes, source)
+        else:  # the default map, minus queues this hall does not have
+            windows = {w: tuple(p for p in ps if p in prefixes) for w, ps in DEFAULT_WINDOW_QUEUES.items()}
+            windows = {w: ps for w, ps in windows.items() if ps}
+    except QueueSpecError as exc:
+        raise ConfigError(str(exc)) from None
+    return {"queues": queues, "window_queues": windows}
 
 
 def _table(value: Any, name: str, source: _Source) -> Mapping[str, Any]:

@@ -45,6 +45,8 @@ class Action(StrEnum):
     ACCOUNTS = "管理账号"
     COMPLAINT = "办理诉求"
     VIEW_CASE = "查看案件"
+    CALL = "叫号"
+    APPOINTMENT = "管理预约"
 
 
 #: the role table: which roles may do each action
@@ -65,6 +67,8 @@ MAY: dict[Action, frozenset[Role]] = {
     Action.ACCOUNTS: frozenset({A}),
     Action.COMPLAINT: frozenset({W, F, M, S, B}),
     Action.VIEW_CASE: frozenset({W, F, M, S, B}),
+    Action.CALL: frozenset({W, F, S}),  # calling at a window (issue 16)
+    Action.APPOINTMENT: frozenset({W, F, S}),
 }
 
 

@@ -307,9 +307,14 @@ class LifecycleOperations:
 
     # -- ratings (好差评; the use cases are ``DeskService.rate`` / ``resolve_follow_up``) --
 
-    def rate_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, rating: Rating) -> dict[str, Any]:
-        """The rating inside the caller's transaction (shared with ``DeskService.rate``)."""
-        if row.clerk_id == user.id:
+    def rate_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, rating: Rating, *,
+                at_window: bool = False) -> dict[str, Any]:
+        """The rating inside the caller's transaction (shared with ``DeskService.rate``).
+
+        ``at_window``: the applicant's own rating at the end of the ticket's visit, given at the
+        window that served them (clerk.services.visit_rating checks the ticket); the clerk did
+        not type it, so the rule against rating one's own case does not apply."""
+        if row.clerk_id == user.id and not at_window:
             raise ServiceError("不能为本人受理的案件登记评价")
         if row.rating:
             raise ServiceError(f"案件 {row.number} 已评价（{row.rating}），不能重复评价")

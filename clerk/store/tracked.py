@@ -93,6 +93,7 @@ def tracked_tables(connection: Any = None) -> list[Any]:
     import clerk.store.tables  # noqa: F401
     import clerk.store.tables_complaints  # noqa: F401
     import clerk.store.tables_mail  # noqa: F401
+    import clerk.store.tables_tickets  # noqa: F401
 
     tables = [SQLModel.metadata.tables[name] for name in TRACKED if name in SQLModel.metadata.tables]
     if connection is None:

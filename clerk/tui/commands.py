@@ -12,7 +12,7 @@ from clerk.identity.text import printable
 
 #: Binding-id prefixes that belong to clerk (Textual's own bindings are left out).
 PREFIXES = ("clerk.", "intake.", "checklist.", "lookup.", "signin.", "fallback.", "decision.", "mail.", "rating.",
-            "dashboard.", "complaints.")
+            "dashboard.", "complaints.", "appointments.", "queue_figures.")
 
 
 _KEY_NAMES = {"backslash": "\\", "escape": "esc", "plus": "+", "minus": "−", "equals_sign": "=", "space": "空格",

@@ -74,6 +74,12 @@ def _dashboard(app: Any) -> Screen:
     return DashboardScreen(refresh_seconds=app.dashboard_refresh, user=app.user)
 
 
+def _appointments(app: Any) -> Screen:
+    from clerk.tui.screens.appointments import AppointmentsScreen
+
+    return AppointmentsScreen()
+
+
 def _complaints(app: Any) -> Screen:
     from clerk.tui.screens.complaints import ComplaintsScreen
 
@@ -88,6 +94,8 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
     Destination("rating", "好差评", MAY[Action.RATE], _rating, "RatingScreen"),
     Destination("dashboard", "管理看板", frozenset({Role.SUPERVISOR, Role.ADMIN}), _dashboard, "DashboardScreen"),
     Destination("complaints", "诉求窗口", frozenset(Role), _complaints, "ComplaintsScreen"),
+    Destination("appointments", "预约", MAY[Action.APPOINTMENT], _appointments,
+                "AppointmentsScreen"),
 )}
 
 HOME: dict[Role, str] = {
@@ -108,6 +116,7 @@ GO_KEYS = {
     "rating": "ctrl+o",
     "dashboard": "ctrl+l",
     "complaints": "ctrl+s",
+    "appointments": "ctrl+b",
 }
 
 

@@ -25,6 +25,9 @@ from textual import work
 from clerk.domain.accounts import Role
 from clerk.tui.app import ClerkApp
 
+#: What ``clerk serve --app`` may run, with the page title.
+SERVED_TITLES = {"dashboard": "大厅管理看板", "kiosk": "自助取号", "board": "叫号屏"}
+
 WEB_FONT_LINK = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.S)
 
 
@@ -99,8 +102,12 @@ def offline_templates(target: Path) -> Path:
 
 
 def serve(host: str, port: int, public_url: str | None = None, *, certfile: str | None = None,
-          keyfile: str | None = None, max_sessions: int = 4) -> int:
-    """textual-serve behind the sign-in gate of ``clerk.tui.webgate``."""
+          keyfile: str | None = None, max_sessions: int = 4, app: str = "dashboard") -> int:
+    """textual-serve behind the sign-in gate of ``clerk.tui.webgate``.
+
+    ``app`` is the sub-command each browser tab runs: ``dashboard``, or the hall's
+    ``kiosk`` / ``board`` (a supervisor signs the kiosk's or the TV's browser in once).
+    """
     try:
         from clerk.tui.webgate import GatedServer, tls_context
     except ImportError:
@@ -119,8 +126,11 @@ def serve(host: str, port: int, public_url: str | None = None, *, certfile: str 
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     templates = offline_templates(Path(tempfile.mkdtemp(prefix="clerk-serve-")))
-    command = f"{shlex.quote(sys.executable)} -m clerk.cli dashboard"
-    GatedServer(command, settings=settings, host=host, port=port, title="大厅管理看板", public_url=public_url,
+    if app not in SERVED_TITLES:
+        print(f"错误：未知的界面 {app!r}（可用：{'、'.join(SERVED_TITLES)}）", file=sys.stderr)
+        return 2
+    command = f"{shlex.quote(sys.executable)} -m clerk.cli {app}"
+    GatedServer(command, settings=settings, host=host, port=port, title=SERVED_TITLES[app], public_url=public_url,
                 templates_path=templates, max_sessions=max_sessions, ssl_context=context,
                 ticket=lambda clerk_id: make_ticket(key, clerk_id)).serve()
     return 0

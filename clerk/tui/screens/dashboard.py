@@ -66,6 +66,7 @@ class DashboardScreen(Screen):
         Binding("f3,r", "refresh", "刷新", id="dashboard.refresh"),
         Binding("enter", "drill", "查看案件", id="dashboard.drill"),
         Binding("c", "complaints", "诉求登记", id="dashboard.complaints"),
+        Binding("q", "queue_figures", "排队叫号", id="dashboard.queues"),
     ]
     DEFAULT_CSS = """
     DashboardScreen #board-top { height: auto; }
@@ -168,6 +169,11 @@ class DashboardScreen(Screen):
         from clerk.tui.screens.complaints import ComplaintsScreen
 
         self.app.push_screen(ComplaintsScreen(self.complaint_desk, user=self.user))
+
+    def action_queue_figures(self) -> None:
+        from clerk.tui.screens.queue_figures import QueueFiguresScreen
+
+        self.app.push_screen(QueueFiguresScreen())
 
     # -- workers -------------------------------------------------------------
     def _board(self) -> Any:

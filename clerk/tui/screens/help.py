@@ -13,6 +13,10 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
     """(where, key, action, binding id) for every clerk binding."""
     from clerk.tui.commands import key_display
     from clerk.tui.navigation import NavigateScreen
+    from clerk.tui.screens.appointments import AppointmentsScreen
+    from clerk.tui.screens.queue_figures import QueueFiguresScreen
+    from clerk.tui.board import BoardApp
+    from clerk.tui.kiosk import CheckInScreen, KioskApp, TicketShown
     from clerk.tui.screens.complaints import ComplaintsScreen
     from clerk.tui.screens.dashboard import DashboardScreen
     from clerk.tui.screens.decision import DecisionScreen
@@ -39,6 +43,13 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
         ("好差评", RatingScreen),
         ("管理看板", DashboardScreen),
         ("诉求窗口", ComplaintsScreen),
+        ("预约", AppointmentsScreen),
+        ("排队叫号", QueueFiguresScreen),
+        # the hall's own apps (clerk kiosk, clerk board) read the same [keymap] table
+        ("取号机", KioskApp),
+        ("取号机", CheckInScreen),
+        ("取号机", TicketShown),
+        ("叫号屏", BoardApp),
     ]
     rows = []
     for where, cls in places:

@@ -22,6 +22,7 @@ from clerk.tui.messages import ApplicantFound, Failed, Kept, Previewed, Printed,
 from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.plain import lines as plain_lines
 from clerk.services.visits import new_visit_key
+from clerk.tui.caller import CALLER_BINDINGS, CallerScreen
 from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
@@ -43,7 +44,7 @@ def offer_limit(calendar, today, days) -> str:
     return f"{limit_due_date(calendar, today, days).date:%Y-%m-%d}"
 
 
-class IntakeScreen(Screen):
+class IntakeScreen(CallerScreen):
     BINDINGS = [
         # F2, F3, F4 are written on the search line and the panes' titles: the footer keeps room
         Binding("f2,ctrl+f", "focus_search", "事项", id="intake.search", show=False),
@@ -52,6 +53,7 @@ class IntakeScreen(Screen):
         Binding("f6", "take_applicant", "带入老申请人", id="intake.take_applicant", show=False),
         Binding("f10", "finish", "办结", id="intake.finish"),
         Binding("ctrl+n", "new_visit", "新办件", id="intake.new"),
+        *CALLER_BINDINGS,  # the window caller (clerk.tui.caller): F7 叫号, F8 重呼, F9 叫号操作
     ]
     AUTO_FOCUS = "#search-input"
 
@@ -104,7 +106,8 @@ class IntakeScreen(Screen):
         user = app.user
         who = f"{getattr(user, 'name', '')}（{getattr(user, 'id', '')}）" if user else ""
         now = app.services.now()
-        return f"{app.services.settings.hall.name} · 第 {app.window_number} 窗口 · {who} · {now:%Y-%m-%d %H:%M}"
+        return (f"{self.caller_header()}{app.services.settings.hall.name} · 第 {app.window_number} 窗口 · {who} · "
+                f"{now:%Y-%m-%d %H:%M}")
 
     def catalog_ready(self, catalog) -> None:
         search = self.query_one(ItemSearch)
@@ -523,6 +526,7 @@ class IntakeScreen(Screen):
                                     "ok", sticky=True)
         self.action_new_visit(keep_banner=True)
         self.app.print_case(self, view.number)
+        self.visit_saved(view)  # the ticket being served: its visit ends with this case
 
     @on(Printed)
     def _printed(self, event: Printed) -> None:

@@ -1,0 +1,684 @@
+"""Tickets and calling (取号与叫号, issue 16; docs/tickets.md).
+
+``TicketService(store, settings, catalog)``: the kiosk side (``take``,
+``mark_printed``, ``void``: anonymous, no user), the window side (``call_next``,
+``recall``, ``no_show``, ``recall_no_show``, ``transfer``, ``start``,
+``link_cases``, ``pause``, ``resume``: each with the acting user, role-checked
+by the unit of work) and the reads (``board``, ``queue_status``,
+``window_status``, ``find``, ``get``).  One call = one transaction; every
+refusal is a Chinese ``TicketError`` raised before anything is written.
+
+Two windows calling at once never get the same ticket: on SQLite write
+transactions are serialised (the writer lock + ``BEGIN IMMEDIATE``); on
+PostgreSQL the chosen ticket is locked with ``FOR UPDATE SKIP LOCKED`` and a
+ticket another window holds is skipped (the next one is chosen).  Every write
+transaction tells live screens (``clerk.store.changes``: ``NOTIFY`` at commit
+on PostgreSQL, ``data_version`` on SQLite), so the hall board wakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from clerk.domain.deadlines import now_utc
+from clerk.domain.permissions import Action
+from clerk.domain.queueing import (
+    BoardView,
+    CallView,
+    Priority,
+    QueueFigures,
+    QueueSpec,
+    QueueStatus,
+    TicketError,
+    TicketState,
+    TicketTimes,
+    TicketView,
+    WindowFigures,
+    WindowStatus,
+    call_order,
+    call_text,
+    day_figures,
+    estimate_wait,
+    format_ticket_number,
+    parse_ticket_number,
+    priority_for_id,
+    queue_for_item,
+    queues_of_window,
+)
+from clerk.services.unit import UnitOfWork
+from clerk.store.convert import aware
+
+__all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "STALE_PENDING", "TicketService"]
+
+#: mean handling minutes assumed before a queue has finished tickets today
+DEFAULT_SERVICE_MINUTES = 10.0
+#: a PENDING ticket older than this never printed (the kiosk died): the next take voids it
+STALE_PENDING = timedelta(minutes=10)
+#: calls shown on the board besides the latest
+RECENT_CALLS = 8
+
+_BUMP = (
+    "INSERT INTO ticket_counters (day, queue, last) VALUES (:day, :queue, 1) "
+    "ON CONFLICT (day, queue) DO UPDATE SET last = ticket_counters.last + 1 "
+    "RETURNING last"
+)
+_OPEN = (TicketState.CALLED.value, TicketState.SERVING.value)
+_CHUNK = 64  # tickets offered to one locking query
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    id: int
+    queue: str
+    priority: str
+    taken_at: datetime
+    target_window: int | None
+
+
+class TicketService:
+    def __init__(self, store: Any, settings: Any, catalog: Any = None,
+                 clock: Callable[[], datetime] = now_utc) -> None:
+        self.store = store
+        self.settings = settings
+        self.catalog = catalog
+        self.clock = clock
+        self.tz = ZoneInfo(settings.timezone)
+        self.queues: dict[str, QueueSpec] = {q.prefix: q for q in settings.queues}
+        self.uow = UnitOfWork(store, clock)
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, store: Any = None, catalog: Any = None) -> TicketService:
+        from clerk.store.engine import Store
+
+        return cls(store or Store.from_settings(settings), settings, catalog)
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def _now(self, now: datetime | None) -> datetime:
+        return now or self.clock()
+
+    def today(self, now: datetime | None = None) -> date:
+        return self._now(now).astimezone(self.tz).date()
+
+    def _spec(self, prefix: str) -> QueueSpec:
+        spec = self.queues.get((prefix or "").strip().upper())
+        if spec is None:
+            names = "、".join(f"{q.prefix} {q.name}" for q in self.queues.values())
+            raise TicketError(f"没有队列“{prefix}”（可选：{names}）")
+        return spec
+
+    def queue_for_item(self, item_code: str) -> str:
+        """The prefix of the queue that serves an item of the catalog."""
+        item = self.catalog.get(item_code) if self.catalog is not None else None
+        department = getattr(item, "department", "") or ""
+        if item is not None and not department:  # a bundle: the department of its first item
+            for code in getattr(item, "items", ()) or ():
+                first = self.catalog.get(code)
+                department = getattr(first, "department", "") or ""
+                break
+        return queue_for_item(item_code, department, tuple(self.queues.values()))
+
+    def window_queues(self, window: int) -> tuple[str, ...]:
+        return queues_of_window(window, self.settings.window_queues, tuple(self.queues.values()))
+
+    def _view(self, session: Any, row: Any, now: datetime) -> TicketView:
+        state = TicketState(row.state)
+        ahead = wait = 0
+        if state in (TicketState.PENDING, TicketState.WAITING):
+            ahead = self._ahead(session, row)
+            wait = estimate_wait(ahead, self._serving_windows(session, row.queue),
+                                 self._mean_service_minutes(session, row.queue, row.day))
+        spec = self.queues.get(row.queue)
+        return TicketView(
+            id=row.id, number=row.number, queue=row.queue, queue_name=spec.name if spec else row.queue,
+            state=state, priority=Priority(row.priority), taken_at=aware(row.taken_at),
+            called_at=aware(row.last_called_at), window=row.window, ahead=ahead, estimated_wait_minutes=wait,
+            id_number_masked=row.id_masked, recalls=row.recalls, case_numbers=tuple(row.case_numbers or ()),
+            day=row.day, target_window=row.target_window, appointment_code=row.appointment_code,
+            finished_at=aware(row.finished_at))
+
+    def view_in(self, session: Any, row: Any, now: datetime) -> TicketView:
+        """The view of a ticket row inside the caller's transaction (for ``AppointmentService``)."""
+        return self._view(session, row, now)
+
+    def _ahead(self, session: Any, row: Any) -> int:
+        from sqlalchemy import func, or_, select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        mine_first = or_(T.taken_at < row.taken_at, (T.taken_at == row.taken_at) & (T.id < row.id))
+        if Priority(row.priority).is_priority:  # only earlier priority tickets go first
+            ahead = (T.priority != Priority.NONE.value) & mine_first
+        else:  # every priority ticket, and earlier ordinary ones
+            ahead = or_(T.priority != Priority.NONE.value, mine_first)
+        query = select(func.count()).select_from(T).where(
+            T.day == row.day, T.queue == row.queue, T.state == TicketState.WAITING.value, T.id != row.id, ahead)
+        return int(session.execute(query).scalar_one())
+
+    def _serving_windows(self, session: Any, prefix: str) -> int:
+        """Signed-in windows that serve ``prefix`` and are not paused (at least 1)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_seats import SeatRow
+        from clerk.store.tables_tickets import WindowStateRow
+
+        windows = {w for (w,) in session.execute(select(SeatRow.window).where(SeatRow.window.is_not(None)))}
+        paused = {w for (w,) in session.execute(select(WindowStateRow.window).where(WindowStateRow.paused))}
+        return max(1, sum(1 for w in windows - paused if prefix in self.window_queues(w)))
+
+    def _mean_service_minutes(self, session: Any, prefix: str, day: date) -> float:
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        rows = session.execute(select(T.last_called_at, T.finished_at).where(
+            T.day == day, T.queue == prefix, T.state == TicketState.DONE.value,
+            T.finished_at.is_not(None), T.last_called_at.is_not(None)).order_by(T.finished_at.desc()).limit(50)).all()
+        spans = [(aware(f) - aware(c)).total_seconds() / 60 for c, f in rows]
+        spans = [s for s in spans if s >= 0]
+        return sum(spans) / len(spans) if spans else DEFAULT_SERVICE_MINUTES
+
+    def _row(self, session: Any, ticket_id: int, *, lock: bool = False) -> Any:
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow
+
+        query = select(TicketRow).where(TicketRow.id == ticket_id)
+        if lock and not self.store.is_sqlite:
+            query = query.with_for_update()
+        row = session.execute(query).scalar_one_or_none()
+        if row is None:
+            raise TicketError(f"没有编号为 {ticket_id} 的号票")
+        return row
+
+    def _open_at(self, session: Any, window: int, *, lock: bool = False) -> Any | None:
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        query = select(T).where(T.window == window, T.state.in_(_OPEN)).order_by(T.last_called_at.desc())
+        if lock and not self.store.is_sqlite:
+            query = query.with_for_update()
+        return session.execute(query.limit(1)).scalar_one_or_none()
+
+    def _window_state(self, session: Any, window: int) -> Any | None:
+        from clerk.store.tables_tickets import WindowStateRow
+
+        return session.get(WindowStateRow, window)
+
+    @staticmethod
+    def _check_window(window: Any) -> int:
+        if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 999:
+            raise TicketError("请先设置本机的窗口号（window）再叫号")
+        return window
+
+    # -- the kiosk -----------------------------------------------------------------------------------
+    def take(self, queue_prefix: str, *, id_number: str | None = None, priority: Priority = Priority.NONE,
+             now: datetime | None = None, appointment_code: str = "") -> TicketView:
+        """A PENDING ticket (counted once ``mark_printed``); refuses a closed or full queue."""
+        spec = self._spec(queue_prefix)
+        now = self._now(now)
+        local = now.astimezone(self.tz)
+        if not spec.open_at(local.time()):
+            raise TicketError(f"{spec.name}（{spec.prefix}）现在不取号，取号时间为 {spec.hours()}")
+        id_number = self._checked_id(id_number, local.date())
+        priority = Priority(priority)
+        from_id = priority_for_id(id_number, local.date()) if id_number else Priority.NONE
+        if priority is Priority.ELDERLY and from_id is not Priority.ELDERLY:
+            raise TicketError("70岁以上绿色通道以身份证的出生日期为准：请刷身份证，或由引导员选择其他绿色通道类别")
+        if priority is Priority.NONE:
+            priority = from_id
+        with self.store.session() as session:
+            row = self.take_in(session, spec, now, id_number, priority, appointment_code)
+            return self._view(session, row, now)
+
+    def take_in(self, session: Any, spec: QueueSpec, now: datetime, id_number: str, priority: Priority,
+                appointment_code: str = "") -> Any:
+        """Insert a PENDING ticket inside the caller's transaction (checked input); the row."""
+        from sqlalchemy import func, select, text
+
+        from clerk.identity import mask_id
+        from clerk.store.tables_tickets import TicketHolderRow, TicketRow
+
+        from sqlalchemy import update
+
+        day = now.astimezone(self.tz).date()
+        serial = session.execute(text(_BUMP), {"day": f"{day:%Y%m%d}", "queue": spec.prefix}).scalar_one()
+        # a kiosk that died between taking and printing left a PENDING ticket: after a while it is void
+        session.execute(update(TicketRow).where(
+            TicketRow.day == day, TicketRow.taken_queue == spec.prefix, TicketRow.state == TicketState.PENDING.value,
+            TicketRow.taken_at < now - STALE_PENDING).values(state=TicketState.VOID.value))
+        issued = session.execute(select(func.count()).select_from(TicketRow).where(
+            TicketRow.day == day, TicketRow.taken_queue == spec.prefix,
+            TicketRow.state != TicketState.VOID.value)).scalar_one()
+        if issued >= spec.daily_cap:
+            raise TicketError(f"{spec.name}（{spec.prefix}）今日号源已取完（每日 {spec.daily_cap} 个），请明日再来或咨询引导台")
+        row = TicketRow(day=day, queue=spec.prefix, taken_queue=spec.prefix, serial=serial,
+                        number=format_ticket_number(spec.prefix, serial), state=TicketState.PENDING.value,
+                        priority=priority.value, id_masked=mask_id(id_number) if id_number else "",
+                        appointment_code=appointment_code, taken_at=now, case_numbers=[])
+        session.add(row)
+        session.flush()
+        if id_number:
+            session.add(TicketHolderRow(ticket_id=row.id, id_number=id_number))
+            self.uow.audit(session, "kiosk", None, "取号", None, None,
+                           {"ticket": row.number, "id_number": mask_id(id_number)})
+        return row
+
+    @staticmethod
+    def _checked_id(id_number: str | None, today: date) -> str:
+        if not id_number or not id_number.strip():
+            return ""
+        from clerk.identity.resident_id import check_resident_id
+
+        check = check_resident_id(id_number, today=today)
+        if not check.ok:
+            raise TicketError(f"身份证号码无效：{check.reason}")
+        return check.value
+
+    def mark_printed(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
+        """The paper is out: PENDING -> WAITING (only now the ticket counts and can be called)."""
+        now = self._now(now)
+        with self.store.session() as session:
+            row = self._row(session, ticket_id, lock=True)
+            if row.state != TicketState.PENDING.value:
+                raise TicketError(f"{row.number} 号的状态是“{TicketState(row.state).label}”，不能登记为已出票")
+            row.state, row.printed_at = TicketState.WAITING.value, now
+            session.add(row)
+            session.flush()
+            return self._view(session, row, now)
+
+    def void(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
+        """The paper did not print: PENDING -> VOID (counted nowhere; the ID given is dropped)."""
+        from clerk.store.tables_tickets import TicketHolderRow
+
+        now = self._now(now)
+        with self.store.session() as session:
+            row = self._row(session, ticket_id, lock=True)
+            if row.state != TicketState.PENDING.value:
+                raise TicketError(f"{row.number} 号的状态是“{TicketState(row.state).label}”，不能作废")
+            row.state = TicketState.VOID.value
+            session.add(row)
+            if row.appointment_code:  # the check-in did not happen: the appointment stands again
+                from sqlalchemy import select
+
+                from clerk.store.tables_tickets import AppointmentRow
+
+                booking = session.execute(select(AppointmentRow).where(
+                    AppointmentRow.code == row.appointment_code)).scalar_one_or_none()
+                if booking is not None and booking.ticket_id == row.id:
+                    booking.state, booking.ticket_id, booking.updated_at = "booked", None, now
+                    session.add(booking)
+            holder = session.get(TicketHolderRow, row.id)
+            if holder is not None:
+                session.delete(holder)
+                self.uow.audit(session, "kiosk", None, "作废号票", None, {"ticket": row.number}, None)
+            session.flush()
+            return self._view(session, row, now)
+
+    def get(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
+        with self.store.session(write=False) as session:
+            return self._view(session, self._row(session, ticket_id), self._now(now))
+
+    def holder_id_number(self, user: Any, ticket_id: int) -> str:
+        """The full ID number given at the kiosk for a ticket ("" when none); a ``view`` audit event."""
+        from clerk.store.tables_tickets import TicketHolderRow
+
+        with self.uow.begin(user, Action.CALL) as (session, account):
+            holder = session.get(TicketHolderRow, ticket_id)
+            if holder is None:
+                return ""
+            self.uow.audit(session, account.id, None, "view", None, None, {"ticket_id": ticket_id})
+            return holder.id_number
+
+    # -- the window ----------------------------------------------------------------------------------
+    def call_next(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView | None:
+        """Call the next ticket of this window's queues; None when nobody is waiting."""
+        from sqlalchemy import or_, select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        window = self._check_window(window)
+        now = self._now(now)
+        prefs = self.window_queues(window)
+        with self.uow.begin(user, Action.CALL) as (session, account):
+            self._check_free(session, window)
+            day = self.today(now)
+            rows = session.execute(select(T.id, T.queue, T.priority, T.taken_at, T.target_window).where(
+                T.day == day, T.state == TicketState.WAITING.value,
+                or_(T.target_window == window, (T.target_window.is_(None)) & T.queue.in_(prefs)))).all()
+            candidates = [_Candidate(r.id, r.queue, r.priority, aware(r.taken_at), r.target_window) for r in rows]
+            max_wait = timedelta(minutes=self.settings.priority_max_wait_minutes)
+            order = [c.id for c in call_order(candidates, now, max_wait, prefs)]
+            for start in range(0, len(order), _CHUNK):
+                row = self._lock_first(session, order[start:start + _CHUNK])
+                if row is None:  # every one of these is held (or was just called) by other windows
+                    continue
+                row.state, row.window, row.target_window = TicketState.CALLED.value, window, None
+                row.called_at = row.called_at or now
+                row.last_called_at, row.called_by = now, account.id
+                session.add(row)
+                self._flush_call(session, window)
+                return self._view(session, row, now)
+            return None
+
+    @staticmethod
+    def _flush_call(session: Any, window: int) -> None:
+        """Write the call; a second call from the same window at the same moment loses here
+        (the store's one-open-ticket-per-window index) and is refused like any second call."""
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            session.flush()
+        except IntegrityError:
+            raise TicketError(f"本窗口（{window} 号）刚刚已叫了一个号：请先办结、过号或转移，再叫下一位") from None
+
+    @staticmethod
+    def _check_free(session: Any, window: int) -> None:
+        """Refuse a paused window, or one whose ticket is still open (one statement)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow as T
+        from clerk.store.tables_tickets import WindowStateRow as W
+
+        paused = select(W.reason).where(W.window == window, W.paused).scalar_subquery()
+        current = select(T.number).where(T.window == window, T.state.in_(_OPEN)).limit(1).scalar_subquery()
+        reason, number = session.execute(select(paused, current)).one()
+        if reason is not None:
+            raise TicketError(f"{window} 号窗口已暂停服务（{reason}），请先上岗再叫号")
+        if number is not None:
+            raise TicketError(f"本窗口的 {number} 号尚未办结：请先办结、过号或转移，再叫下一位")
+
+    def _lock_first(self, session: Any, ids: list[int]) -> Any | None:
+        """The first of ``ids`` (in that order) still WAITING, locked for this transaction.
+
+        PostgreSQL: one ``ORDER BY … LIMIT 1 FOR UPDATE SKIP LOCKED``: a ticket
+        another window holds is skipped, one it has just called no longer
+        matches (READ COMMITTED re-checks the row), so 28 windows calling at once
+        take 28 different tickets in one round trip each.  SQLite: the writer
+        lock is held, the first one is free.
+        """
+        from sqlalchemy import ARRAY, Integer, bindparam, func, select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        waiting = T.state == TicketState.WAITING.value
+        if self.store.is_sqlite:  # the writer lock is held: nobody else calls now (the first is free)
+            for ticket_id in ids:
+                row = session.execute(select(T).where(T.id == ticket_id, waiting)).scalar_one_or_none()
+                if row is not None:
+                    return row
+            return None
+        else:  # one array parameter: the statement text is the same for any number of ids
+            wanted = bindparam("ids", ids, type_=ARRAY(Integer))
+            query = select(T).where(T.id == func.any(wanted), waiting).order_by(
+                func.array_position(wanted, T.id)).limit(1).with_for_update(skip_locked=True)
+        return session.execute(query).scalar_one_or_none()
+
+    def _current(self, session: Any, window: int, what: str) -> Any:
+        row = self._open_at(session, window, lock=True)
+        if row is None:
+            raise TicketError(f"本窗口当前没有已叫的号，无法{what}")
+        return row
+
+    def recall(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:
+        """重呼: call the window's current ticket again (the board shows it again)."""
+        window, now = self._check_window(window), self._now(now)
+        with self.uow.begin(user, Action.CALL) as (session, _account):
+            row = self._current(session, window, "重呼")
+            if row.state != TicketState.CALLED.value:
+                raise TicketError(f"{row.number} 号已在办理中，无需重呼")
+            row.recalls += 1
+            row.last_called_at = now
+            session.add(row)
+            session.flush()
+            return self._view(session, row, now)
+
+    def no_show(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:
+        """过号: the called person did not come; callable once more within ``no_show_recall_minutes``."""
+        window, now = self._check_window(window), self._now(now)
+        with self.uow.begin(user, Action.CALL) as (session, _account):
+            row = self._current(session, window, "过号")
+            if row.state != TicketState.CALLED.value:
+                raise TicketError(f"{row.number} 号已在办理中，不能过号")
+            row.state, row.no_show_at = TicketState.NO_SHOW.value, now
+            session.add(row)
+            session.flush()
+            return self._view(session, row, now)
+
+    def recall_no_show(self, user: Any, window: int, number: str, *, now: datetime | None = None) -> TicketView:
+        """Call a no-show ticket once more (the person came back within the allowed time)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        window, now = self._check_window(window), self._now(now)
+        normal = parse_ticket_number(number, self.queues)
+        if normal is None:
+            raise TicketError(f"“{number}”不是号票号码（例如 A012）")
+        with self.uow.begin(user, Action.CALL) as (session, account):
+            current = self._open_at(session, window)
+            if current is not None:
+                raise TicketError(f"本窗口的 {current.number} 号尚未办结：请先办结、过号或转移")
+            query = select(T).where(T.day == self.today(now), T.number == normal)
+            if not self.store.is_sqlite:
+                query = query.with_for_update()
+            row = session.execute(query).scalar_one_or_none()
+            if row is None:
+                raise TicketError(f"今天没有 {normal} 号")
+            if row.state != TicketState.NO_SHOW.value:
+                raise TicketError(f"{normal} 号的状态是“{TicketState(row.state).label}”，不是过号")
+            if row.calls_after_no_show >= 1:
+                raise TicketError(f"{normal} 号过号后已补叫过一次，请重新取号")
+            limit = timedelta(minutes=self.settings.no_show_recall_minutes)
+            if now - aware(row.no_show_at) > limit:
+                raise TicketError(f"{normal} 号过号已超过 {self.settings.no_show_recall_minutes} 分钟，请重新取号")
+            if row.window != window and row.queue not in self.window_queues(window):
+                raise TicketError(f"{normal} 号属于{self._spec(row.queue).name}，本窗口不办理")
+            row.state, row.window, row.calls_after_no_show = TicketState.CALLED.value, window, 1
+            row.last_called_at, row.called_by = now, account.id
+            session.add(row)
+            self._flush_call(session, window)
+            return self._view(session, row, now)
+
+    def start(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:
+        """The called person is at the window: CALLED -> SERVING (handling starts)."""
+        window, now = self._check_window(window), self._now(now)
+        with self.uow.begin(user, Action.CALL) as (session, _account):
+            row = self._current(session, window, "开始办理")
+            if row.state == TicketState.CALLED.value:
+                row.state, row.started_at = TicketState.SERVING.value, now
+                session.add(row)
+                session.flush()
+            return self._view(session, row, now)
+
+    def transfer(self, user: Any, window: int, *, to_queue: str | None = None, to_window: int | None = None,
+                 now: datetime | None = None) -> TicketView:
+        """转移: the current ticket waits again in ``to_queue`` or for ``to_window``, keeping its place."""
+        window, now = self._check_window(window), self._now(now)
+        if (to_queue is None) == (to_window is None):
+            raise TicketError("请选择转移到哪个队列或哪个窗口（二选一）")
+        spec = self._spec(to_queue) if to_queue is not None else None
+        if to_window is not None:
+            self._check_window(to_window)
+            if to_window == window:
+                raise TicketError("不能转移到本窗口")
+        with self.uow.begin(user, Action.CALL) as (session, _account):
+            row = self._current(session, window, "转移")
+            if spec is not None and spec.prefix == row.queue:
+                raise TicketError(f"{row.number} 号已在{spec.name}队列")
+            row.state, row.window = TicketState.WAITING.value, None
+            row.queue = spec.prefix if spec is not None else row.queue
+            row.target_window = to_window
+            row.transferred_at, row.transfers = now, row.transfers + 1
+            session.add(row)
+            session.flush()
+            return self._view(session, row, now)
+
+    def link_cases(self, user: Any, window: int, case_numbers: Iterable[str], *,
+                   now: datetime | None = None) -> TicketView:
+        """Finish the visit: the window's ticket is DONE and remembers its case(s)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables import CaseRow
+
+        window, now = self._check_window(window), self._now(now)
+        numbers = list(dict.fromkeys(n.strip().upper() for n in case_numbers if n and n.strip()))
+        with self.uow.begin(user, Action.CALL) as (session, _account):
+            row = self._current(session, window, "办结")
+            if numbers:
+                known = set(session.execute(select(CaseRow.number).where(CaseRow.number.in_(numbers))).scalars())
+                unknown = [n for n in numbers if n not in known]
+                if unknown:
+                    raise TicketError(f"没有受理编号为 {'、'.join(unknown)} 的案件")
+            row.state, row.finished_at = TicketState.DONE.value, now
+            row.started_at = row.started_at or row.last_called_at
+            row.case_numbers = list(dict.fromkeys([*(row.case_numbers or []), *numbers]))
+            session.add(row)
+            session.flush()
+            return self._view(session, row, now)
+
+    def pause(self, user: Any, window: int, reason: str, *, now: datetime | None = None) -> WindowStatus:
+        """暂停/离岗 with a reason; refused while a ticket is open at the window."""
+        from clerk.store.tables_tickets import WindowStateRow
+
+        window, now = self._check_window(window), self._now(now)
+        reason = " ".join((reason or "").split())
+        if not reason or len(reason) > 100:
+            raise TicketError("请填写暂停服务的原因（不超过 100 个字）")
+        with self.uow.begin(user, Action.CALL) as (session, account):
+            current = self._open_at(session, window)
+            if current is not None:
+                raise TicketError(f"本窗口的 {current.number} 号尚未办结：请先办结、过号或转移，再暂停")
+            state = self._window_state(session, window)
+            if state is not None and state.paused:
+                raise TicketError(f"{window} 号窗口已在暂停中（{state.reason}）")
+            state = state or WindowStateRow(window=window, since=now)
+            state.paused, state.reason, state.since, state.by = True, reason, now, account.id
+            session.add(state)
+            session.flush()
+            return WindowStatus(window, True, reason, now, None)
+
+    def resume(self, user: Any, window: int, *, now: datetime | None = None) -> WindowStatus:
+        """上岗: the window serves again."""
+        from clerk.store.tables_tickets import WindowStateRow
+
+        window, now = self._check_window(window), self._now(now)
+        with self.uow.begin(user, Action.CALL) as (session, account):
+            state = self._window_state(session, window) or WindowStateRow(window=window, since=now)
+            state.paused, state.reason, state.since, state.by = False, "", now, account.id
+            session.add(state)
+            session.flush()
+            return WindowStatus(window, False, "", now, None)
+
+    # -- reads ---------------------------------------------------------------------------------------
+    def window_status(self, window: int, *, now: datetime | None = None) -> WindowStatus:
+        now = self._now(now)
+        with self.store.session(write=False) as session:
+            state = self._window_state(session, window)
+            row = self._open_at(session, window)
+            return WindowStatus(window, bool(state and state.paused), state.reason if state else "",
+                                aware(state.since) if state else None,
+                                self._view(session, row, now) if row is not None else None)
+
+    def find(self, number_or_barcode: str, window: int, *, now: datetime | None = None) -> TicketView:
+        """A ticket scanned or typed at ``window``: refused (Chinese) unless it is this window's."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        now = self._now(now)
+        normal = parse_ticket_number(number_or_barcode, self.queues)
+        if normal is None:
+            raise TicketError(f"“{number_or_barcode.strip()[:20]}”不是号票号码（例如 A012）")
+        with self.store.session(write=False) as session:
+            row = session.execute(select(T).where(T.day == self.today(now), T.number == normal)).scalar_one_or_none()
+            if row is None:
+                raise TicketError(f"今天没有 {normal} 号")
+            state = TicketState(row.state)
+            if state.open_at_window and row.window != window:
+                raise TicketError(f"{normal} 号叫到的是 {row.window} 号窗口，请到 {row.window} 号窗口办理")
+            if state in (TicketState.WAITING, TicketState.PENDING):
+                where = f"{row.target_window} 号窗口" if row.target_window else self._spec(row.queue).name
+                raise TicketError(f"{normal} 号尚未叫号（等候{where}），请等候叫号")
+            if state is TicketState.NO_SHOW:
+                raise TicketError(f"{normal} 号已过号：可在 {self.settings.no_show_recall_minutes} 分钟内补叫一次")
+            if state in (TicketState.DONE, TicketState.VOID):
+                raise TicketError(f"{normal} 号已{state.label}")
+            return self._view(session, row, now)
+
+    def times(self, day: date) -> list[TicketTimes]:
+        """Every counted ticket of ``day`` (VOID and PENDING left out) with its measured times."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        with self.store.session(write=False) as session:
+            rows = session.execute(select(T).where(
+                T.day == day, T.state.not_in((TicketState.VOID.value, TicketState.PENDING.value))
+            ).order_by(T.id)).scalars().all()
+            return [TicketTimes(r.id, r.number, r.taken_queue, r.queue, Priority(r.priority), TicketState(r.state),
+                                aware(r.taken_at), aware(r.called_at), aware(r.last_called_at), aware(r.started_at),
+                                aware(r.finished_at), aware(r.no_show_at), aware(r.transferred_at), r.window,
+                                r.recalls, r.transfers, r.appointment_code) for r in rows]
+
+    def figures(self, day: date | None = None, now: datetime | None = None
+                ) -> tuple[list[QueueFigures], list[WindowFigures]]:
+        """The day's measured figures per queue (waiting now, longest wait now, mean and p90 wait,
+        no-shows, priority served) and per window (served, mean handling time, paused)."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import WindowStateRow as W
+
+        now = self._now(now)
+        day = day or self.today(now)
+        with self.store.session(write=False) as session:
+            paused = {w.window: w.reason for w in session.execute(select(W).where(W.paused)).scalars()}
+        return day_figures(self.times(day), now, tuple(self.queues.values()), paused)
+
+    def queue_status(self, now: datetime | None = None) -> list[QueueStatus]:
+        now = self._now(now)
+        with self.store.session(write=False) as session:
+            return self._queue_status(session, now)
+
+    def _queue_status(self, session: Any, now: datetime) -> list[QueueStatus]:
+        from sqlalchemy import func, select
+
+        from clerk.store.tables_tickets import TicketRow as T
+
+        day = self.today(now)
+        local = now.astimezone(self.tz).time()
+        waiting = dict(session.execute(select(T.queue, func.count()).where(
+            T.day == day, T.state == TicketState.WAITING.value).group_by(T.queue)).all())
+        issued = dict(session.execute(select(T.taken_queue, func.count()).where(
+            T.day == day, T.state != TicketState.VOID.value).group_by(T.taken_queue)).all())
+        result = []
+        for spec in self.queues.values():
+            count = int(waiting.get(spec.prefix, 0))
+            wait = estimate_wait(count, self._serving_windows(session, spec.prefix),
+                                 self._mean_service_minutes(session, spec.prefix, day))
+            result.append(QueueStatus(spec.prefix, spec.name, count, wait, spec.open_at(local),
+                                      int(issued.get(spec.prefix, 0)) >= spec.daily_cap))
+        return result
+
+    def board(self, now: datetime | None = None) -> BoardView:
+        """What the hall display shows: the latest calls, queue lengths and waits, paused windows."""
+        from sqlalchemy import select
+
+        from clerk.store.tables_tickets import TicketRow as T
+        from clerk.store.tables_tickets import WindowStateRow as W
+
+        now = self._now(now)
+        with self.store.session(write=False) as session:
+            rows = session.execute(select(T.number, T.window, T.last_called_at).where(
+                T.day == self.today(now), T.last_called_at.is_not(None), T.window.is_not(None),
+                T.state != TicketState.WAITING.value,
+            ).order_by(T.last_called_at.desc(), T.id.desc()).limit(RECENT_CALLS + 1)).all()
+            calls = [CallView(r.number, r.window, call_text(r.number, r.window), aware(r.last_called_at))
+                     for r in rows]
+            paused = [(w.window, w.reason, aware(w.since)) for w in
+                      session.execute(select(W).where(W.paused).order_by(W.window)).scalars()]
+            return BoardView(calls[0] if calls else None, calls[1:], self._queue_status(session, now), paused)

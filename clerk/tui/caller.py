@@ -1,0 +1,332 @@
+"""The window caller (叫号器) on the intake screen.
+
+Keys (``CALLER_BINDINGS``, ids ``intake.call_next/recall/caller``, remappable in ``[keymap]``): F7 calls the next ticket of
+this window's queues, F8 recalls (重呼) the current one, F9 opens the caller's
+menu (1 过号, 2 转移, 3 暂停/上岗, 4 过号再呼, 5 结束接待: F9 then the digit; the
+free ctrl keys are taken or mean Enter/Tab in a terminal).  The intake header
+shows the current ticket (or that the window is paused).  Every case saved
+while a ticket is served belongs to its visit; the visit ends with F7 (the next
+call) or F9 → 5: its cases are linked to the ticket (``TicketService.link_cases``)
+and the applicant is asked for a rating, which goes to the cases' 好差评 records.
+
+Every call is one ``TicketService`` call in a thread worker; the answers come
+back as ``CallerDone`` / ``Failed`` messages.  The rules (who is next, a second
+call while a ticket is open, a number scanned at the wrong window) are the
+service's: the screen only shows its Chinese refusals.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from typing import Any
+
+from textual import on, work
+from textual.binding import Binding
+from textual.screen import Screen
+
+from clerk.tui.messages import Failed, Message, banner_text
+
+_TICKETS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+_TICKETS_LOCK = threading.Lock()
+
+#: Seconds between two reloads of the window's status when the store changes elsewhere.
+STATUS_EVERY = 3.0
+
+
+def tickets_of(services: Any) -> Any:
+    """The window app's ``TicketService`` (one per ``Services``; built in a worker on first use)."""
+    with _TICKETS_LOCK:
+        found = _TICKETS.get(services)
+        if found is None:
+            from clerk.services.tickets import TicketService
+
+            found = TicketService(services.cases.store, services.settings, services.catalog, services.clock)
+            _TICKETS[services] = found
+        return found
+
+
+class CallerDone(Message):
+    """A caller worker finished ``action`` with ``result`` (the window's status after it in ``status``)."""
+
+    def __init__(self, action: str, result: Any, status: Any, serial: int = 0) -> None:
+        super().__init__()
+        self.action, self.result, self.status, self.serial = action, result, status, serial
+
+
+MENU = [
+    ("no_show", "过号（可在 30 分钟内再呼一次）"),
+    ("transfer", "转移到其他队列或窗口"),
+    ("pause", "暂停服务（离岗）/ 恢复服务（上岗）"),
+    ("recall_no_show", "过号再呼（输入号码）"),
+    ("finish_visit", "结束接待（关联本次已办的件，请申请人评价）"),
+]
+
+CALLER_BINDINGS = [
+    Binding("f7", "call_next", "叫号", id="intake.call_next"),
+    Binding("f8", "recall", "重呼", id="intake.recall", show=False),
+    Binding("f9", "caller_menu", "叫号操作", id="intake.caller"),
+]
+
+
+class CallerScreen(Screen):
+    """Base of the intake screen: the caller's status and calls (its keys: ``CALLER_BINDINGS``, listed
+    in the intake screen's own ``BINDINGS`` so that the F1 help and the palette show them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.window_status: Any = None  # clerk.domain.queueing.WindowStatus, once loaded
+        self.visit_cases: list[str] = []  # cases saved during the current ticket's visit
+        self._status_at = 0.0
+        self._serial = 0  # caller calls started so far
+        self._acted = 0  # serial of the latest call that changes something
+
+    def on_mount(self) -> None:
+        self.reload_window_status()
+
+    def reload_window_status(self) -> None:
+        if self.app.window_number:
+            self._caller("status", "window_status", self.app.window_number)
+
+    # -- what the header says ---------------------------------------------------
+    def caller_header(self) -> str:
+        """The header's first words (the ticket matters more than the hall's name at 80 columns)."""
+        status = self.window_status
+        if status is None:
+            return ""
+        if status.paused:
+            return f"暂停服务（{status.reason or '离岗'}） · "
+        current = status.current
+        if current is None:
+            return "未叫号（F7 叫号） · "
+        mark = f" {current.priority.label}" if current.priority.is_priority else ""
+        who = f" {current.id_number_masked}" if current.id_number_masked else ""
+        done = f" 已办 {len(self.visit_cases)} 件" if self.visit_cases else ""
+        return f"当前 {current.number} {current.state.label} {current.queue_name}{mark}{who}{done} · "
+
+    def _status_changed(self) -> None:
+        """The header shows the new status (IntakeScreen's ``tick_header``)."""
+        tick = getattr(self, "tick_header", None)
+        if tick is not None:
+            tick()
+
+    def store_changed(self) -> None:
+        """Another window or the kiosk wrote: refresh now and then (transfers to this window)."""
+        if time.monotonic() - self._status_at >= STATUS_EVERY:
+            self.reload_window_status()
+
+    # -- the keys -----------------------------------------------------------------
+    def _signed_in(self) -> bool:
+        return self.app.user is not None and self.app.window_number
+
+    def action_call_next(self) -> None:
+        """叫号; with a ticket being served whose visit saved cases, end that visit first (link, rate)."""
+        if not self._signed_in():
+            return
+        current = self.window_status.current if self.window_status is not None else None
+        if current is not None and self.visit_cases:
+            self._finish_visit(then_call=True)
+            return
+        self._caller("call_next", "call_next", self.app.user, self.app.window_number)
+
+    def action_finish_visit(self) -> None:
+        """结束接待: the ticket is done, with the cases saved during its visit (none for a 咨询)."""
+        if self._signed_in():
+            self._finish_visit(then_call=False)
+
+    def _finish_visit(self, *, then_call: bool) -> None:
+        current = self.window_status.current if self.window_status is not None else None
+        if current is None:
+            from clerk.tui.widgets.banner import Banner
+
+            self.query_one(Banner).show("本窗口当前没有正在接待的号", "warning")
+            return
+        numbers = list(self.visit_cases)
+        self._caller("link", "link_cases", self.app.user, self.app.window_number, numbers,
+                     extra=(current, numbers, then_call))
+
+    def action_recall(self) -> None:
+        if self._signed_in():
+            self._caller("recall", "recall", self.app.user, self.app.window_number)
+
+    def action_no_show(self) -> None:
+        if self._signed_in():
+            self._caller("no_show", "no_show", self.app.user, self.app.window_number)
+
+    def action_caller_menu(self) -> None:
+        from clerk.tui.screens.choose import ChooseScreen
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                getattr(self, f"action_{MENU[index][0]}")()
+
+        self.app.push_screen(ChooseScreen("叫号操作（数字键或回车）", [text for _, text in MENU]), chosen)
+
+    def action_transfer(self) -> None:
+        from clerk.tui.screens.choose import ChooseScreen
+        from clerk.tui.screens.prompt import PromptScreen
+
+        queues = list(self.app.services.settings.queues)
+        lines = [f"转到 {q.prefix} {q.name}" for q in queues] + ["转到指定窗口……"]
+
+        def to_window(text: str | None) -> None:
+            if text:
+                self._caller("transfer", "transfer", self.app.user, self.app.window_number, to_window=int(text))
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            if index < len(queues):
+                self._caller("transfer", "transfer", self.app.user, self.app.window_number,
+                             to_queue=queues[index].prefix)
+            else:
+                self.app.push_screen(PromptScreen("转到几号窗口？", validate=_window_problem), to_window)
+
+        self.app.push_screen(ChooseScreen("转移当前号（保留原取号时间排队）", lines), chosen)
+
+    def action_pause(self) -> None:
+        from clerk.tui.screens.prompt import PromptScreen
+
+        if not self._signed_in():
+            return
+        if self.window_status is not None and self.window_status.paused:
+            self._caller("resume", "resume", self.app.user, self.app.window_number)
+            return
+
+        def reason(text: str | None) -> None:
+            if text:
+                self._caller("pause", "pause", self.app.user, self.app.window_number, text)
+
+        self.app.push_screen(PromptScreen("暂停服务（离岗）的原因", "临时离开",
+                                          validate=lambda t: None if t.strip() else "请填写原因"), reason)
+
+    def action_recall_no_show(self) -> None:
+        from clerk.tui.screens.prompt import PromptScreen
+
+        def number(text: str | None) -> None:
+            if text:
+                self._caller("recall_no_show", "recall_no_show", self.app.user, self.app.window_number,
+                             text.strip().upper())
+
+        self.app.push_screen(PromptScreen("过号再呼：号码（如 A012）", validate=lambda t: None if t.strip()
+                                          else "请输入号码"), number)
+
+    # -- a ticket's barcode scanned at the window ---------------------------------
+    def expects_scan(self, text: str) -> bool:
+        """A fast burst that is a ticket number (its Code 128 on the paper) is a scan here."""
+        from clerk.domain.queueing import parse_ticket_number
+
+        return parse_ticket_number(text, [q.prefix for q in self.app.services.settings.queues]) is not None
+
+    def scanned(self, text: str) -> bool:
+        """A scanned ticket: the service says whether it is this window's (else where to go)."""
+        if not self.expects_scan(text) or not self._signed_in():
+            return False
+        self._caller("find", "find", text, self.app.window_number)
+        return True
+
+    # -- finishing the visit ------------------------------------------------------
+    def visit_saved(self, view: Any) -> None:
+        """A case of this visit was saved: it (and a bundle's items) will be linked to the ticket being
+        served when the visit ends — F7 for the next person, or F9 → 5 — so one applicant's
+        several items all land on their ticket."""
+        status = self.window_status
+        if status is None or status.current is None or not self._signed_in():
+            return
+        for number in (view.number, *(child.number for child in getattr(view, "children", ()) or ())):
+            if number not in self.visit_cases:
+                self.visit_cases.append(number)
+        self._status_changed()
+
+    # -- running calls --------------------------------------------------------------
+    def _caller(self, action: str, method: str, *args: Any, extra: Any = None, **kwargs: Any) -> None:
+        self._status_at = time.monotonic()
+        self._serial += 1
+        if action != "status":
+            self._acted = self._serial
+        self._run_caller(action, method, args, kwargs, extra, self._serial)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="caller")
+    def _run_caller(self, action: str, method: str, args: tuple, kwargs: dict, extra: Any, serial: int) -> None:
+        app = self.app
+        try:
+            tickets = tickets_of(app.services)
+            result = getattr(tickets, method)(*args, **kwargs)
+        except Exception as exc:
+            if action != "status":  # no status: the header stays as it was (the banner has the outage)
+                self.post_message(Failed(f"caller.{action}", exc, banner_text(exc)))
+            return
+        try:
+            status = result if action == "status" else tickets.window_status(app.window_number)
+        except Exception:  # noqa: BLE001 - the call itself went through
+            status = self.window_status
+        self.post_message(CallerDone(action, extra if extra is not None else result, status, serial))
+
+    @on(CallerDone)
+    def _caller_done(self, event: CallerDone) -> None:
+        from clerk.tui.widgets.banner import Banner
+
+        if event.action == "status" and event.serial < self._acted:
+            return  # read before a call of this window that changed it: that call's answer is newer
+        before = getattr(getattr(self.window_status, "current", None), "id", None)
+        after = getattr(getattr(event.status, "current", None), "id", None)
+        if before != after and event.action != "link":  # 过号, 转移 …: another ticket's visit from here
+            self.visit_cases = []
+        self.window_status = event.status
+        self._status_changed()
+        say = self.query_one(Banner).show
+        result = event.result
+        if event.action == "call_next":
+            if result is None:
+                say("当前没有等候的号", "info")
+            else:
+                say(f"已叫号：{result.number}（{result.queue_name}），请到 {result.window} 号窗口", "ok")
+        elif event.action == "recall":
+            say(f"已重呼：{_number(result, event.status)}", "ok")
+        elif event.action == "no_show":
+            say(f"已过号：{_number(result, None)}（30 分钟内可过号再呼一次）", "warning")
+        elif event.action == "recall_no_show":
+            say(f"已再呼：{_number(result, event.status)}", "ok")
+        elif event.action == "transfer":
+            where = f"{result.target_window} 号窗口" if result.target_window else result.queue_name
+            say(f"已转移：{result.number} 转到{where}等候（保留原取号时间）", "ok")
+        elif event.action == "find":
+            lane = f"，{result.priority.label}" if result.priority.is_priority else ""
+            say(f"{result.number}（{result.queue_name}{lane}）：是本窗口{result.state.label}的号", "ok")
+        elif event.action == "pause":
+            say("本窗口已暂停服务（离岗），按 F9、3 恢复服务", "warning")
+        elif event.action == "resume":
+            say("本窗口已恢复服务（上岗）", "ok")
+        elif event.action == "link":
+            ticket, numbers, then_call = result
+            self.visit_cases = [n for n in self.visit_cases if n not in numbers]
+            self._status_changed()
+            linked = f"，已关联受理编号 {'、'.join(numbers)}" if numbers else ""
+            say(f"{ticket.number} 的接待已结束{linked}", "ok")
+
+            def rated(_: Any = None) -> None:
+                if then_call:
+                    self._caller("call_next", "call_next", self.app.user, self.app.window_number)
+
+            if numbers:
+                self.ask_rating(ticket, numbers, rated)
+            else:
+                rated()
+
+    def ask_rating(self, ticket: Any, numbers: list[str], after: Any = None) -> None:
+        """The applicant rates the visit (好差评, 一次一评); ``after`` runs once the rating screen closes."""
+        from clerk.tui.screens.visit_rating import VisitRatingScreen
+
+        self.app.push_screen(VisitRatingScreen(ticket, numbers), after)
+
+
+def _number(result: Any, status: Any) -> str:
+    if result is not None and hasattr(result, "number"):
+        return result.number
+    current = getattr(status, "current", None)
+    return current.number if current is not None else ""
+
+
+def _window_problem(text: str) -> str | None:
+    return None if text.strip().isdigit() and 0 < int(text) < 1000 else "请输入窗口号（数字）"

@@ -1,0 +1,131 @@
+"""The hall display (``clerk board``): calls reach it within a second, on SQLite and PostgreSQL;
+each new call is announced once; the TV size and 80×24 both show the latest call large."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.support.screen import screen_text
+from tests.support.tickets import printed
+
+from .support import FIXED_NOW
+
+
+@pytest.fixture
+def hall(store, settings, catalog, cheap_password_hashing):
+    """The hall's pieces on ``store`` (both databases) and a window clerk."""
+    from clerk.domain.accounts import Role
+    from clerk.services.accounts import AccountService
+    from clerk.services.tickets import TicketService
+    from clerk.tui.hall import HallServices
+
+    from tests.conftest import FakeClock
+
+    clock = FakeClock(FIXED_NOW)
+    tickets = TicketService(store, settings, catalog, clock)
+    clerk = AccountService(store, clock).add(None, "1001", "王小明", Role.WINDOW, "secret12")
+    return HallServices(settings, clock=clock, store=store, catalog=catalog, tickets=tickets), clerk
+
+
+async def _wait(pilot, done, seconds: float) -> float:
+    """Let the app run until ``done()``; the time it took (fails after ``seconds``)."""
+    start = time.monotonic()
+    while not done():
+        if time.monotonic() - start > seconds:
+            break
+        await pilot.pause(0.02)
+    return time.monotonic() - start
+
+
+@pytest.mark.asyncio
+async def test_a_call_made_elsewhere_reaches_the_board_within_a_second_and_is_announced_once(hall):
+    from clerk.tui.board import BoardApp
+
+    hall_services, clerk = hall
+    tickets = hall_services.tickets
+    first, second = printed(tickets, "A"), printed(tickets, "A")
+    said: list[str] = []
+    app = BoardApp(hall_services, announce=said.append, refresh_seconds=600)  # only a change wakes it
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _wait(pilot, lambda: app.loads >= 1, 5)
+        assert app.view.latest is None
+        assert "欢迎光临" in screen_text(app)
+
+        # another window calls, in another thread with its own connection
+        caller = threading.Thread(target=tickets.call_next, args=(clerk, 7))
+        started = time.monotonic()
+        caller.start()
+        caller.join()
+        await _wait(pilot, lambda: app.view.latest is not None, 3)
+        took = time.monotonic() - started  # from the call's start to the board showing it
+        assert app.view.latest.number == first.number
+        assert took < 1.0, f"the call took {took:.2f}s to reach the board"
+        await app.workers.wait_for_complete()
+        text = screen_text(app)
+        assert f"请 {first.number} 号 到 7 号窗口" in text
+        assert said == [f"请 {first.number} 号 到 7 号窗口"]
+
+        # a recall is said again; nothing else is
+        loads = app.loads
+        hall_services.clock.advance(seconds=40)
+        threading.Thread(target=tickets.recall, args=(clerk, 7)).start()
+        await _wait(pilot, lambda: len(said) >= 2, 3)
+        await app.workers.wait_for_complete()
+        assert said == [f"请 {first.number} 号 到 7 号窗口"] * 2
+        assert app.loads > loads
+        # the queue line counts the one still waiting
+        queue_a = next(q for q in app.view.queues if q.prefix == "A")
+        assert queue_a.waiting == 1 and second.number not in text.split("最近叫号")[0]
+
+
+@pytest.mark.asyncio
+async def test_calls_made_before_the_board_started_are_not_announced(hall):
+    from clerk.tui.board import BoardApp
+
+    hall_services, clerk = hall
+    printed(hall_services.tickets, "A")
+    hall_services.tickets.call_next(clerk, 3)
+    said: list[str] = []
+    app = BoardApp(hall_services, announce=said.append, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: app.loads >= 1, 5)
+        await app.workers.wait_for_complete()
+        assert app.view.latest.window == 3
+        assert said == []
+        assert "请 A001 号 到 3 号窗口" in screen_text(app)
+
+
+def test_the_announce_command_gets_the_call_text_as_one_argument_without_a_shell(tmp_path):
+    from clerk.tui.board import announce_with
+
+    out = tmp_path / "said.txt"
+    script = tmp_path / "say.py"
+    script.write_text("import sys\nopen(sys.argv[1], 'w', encoding='utf-8').write(repr(sys.argv[2:]))\n")
+    say = announce_with(f"{shlex.quote(sys.executable)} {shlex.quote(str(script))} {shlex.quote(str(out))}")
+    say("请 A012 号 到 7 号窗口; touch pwned")
+    assert out.read_text(encoding="utf-8") == repr(["请 A012 号 到 7 号窗口; touch pwned"])
+    assert not (tmp_path / "pwned").exists()
+    assert announce_with("") is None and announce_with("   ") is None
+
+
+@pytest.mark.asyncio
+async def test_a_store_that_does_not_answer_leaves_the_last_board_and_says_so(settings, catalog):
+    from clerk.tui.board import BoardApp
+    from clerk.tui.hall import HallServices
+
+    class Down:
+        def board(self, now):
+            from clerk.store.errors import StoreUnavailable
+
+            raise StoreUnavailable("数据库暂时无法连接")
+
+    app = BoardApp(HallServices(settings, clock=lambda: FIXED_NOW, tickets=Down()), watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "叫号数据暂时无法读取" in screen_text(app)
