@@ -152,10 +152,12 @@ class AppointmentService:
 
         spec = self.queues[booking.queue]
         slot = (booking.queue, booking.day, booking.half)
-        if not self.store.is_sqlite:  # two windows booking the last place at once: one at a time per slot
+        if not self.store.is_sqlite:
+            # Two windows booking the last place (or the same person twice) at once: one at a time
+            # per queue and day, so the capacity and the one-booking-per-day checks see each other.
             from sqlalchemy import text
 
-            key = zlib.crc32(f"appointments|{booking.queue}|{booking.day.isoformat()}|{booking.half}".encode())
+            key = zlib.crc32(f"appointments|{booking.queue}|{booking.day.isoformat()}".encode())
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
         if slot not in booked:
             booked[slot] = len(session.execute(select(R.id).where(
