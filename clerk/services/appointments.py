@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import re
 import secrets
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -151,6 +152,13 @@ class AppointmentService:
 
         spec = self.queues[booking.queue]
         slot = (booking.queue, booking.day, booking.half)
+        if not self.store.is_sqlite:
+            # Two windows booking the last place (or the same person twice) at once: one at a time
+            # per queue and day, so the capacity and the one-booking-per-day checks see each other.
+            from sqlalchemy import text
+
+            key = zlib.crc32(f"appointments|{booking.queue}|{booking.day.isoformat()}".encode())
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
         if slot not in booked:
             booked[slot] = len(session.execute(select(R.id).where(
                 R.queue == booking.queue, R.day == booking.day, R.half == booking.half,

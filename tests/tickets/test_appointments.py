@@ -160,3 +160,38 @@ def test_personal_data_is_in_the_audit_chain_and_verifies(store, appointments, t
     tables = {d[0] for d in digests}
     assert {"ticket_holders", "appointments"} <= tables and "tickets" not in tables
     assert any(d[0] == "ticket_holders" and d[2] is None for d in digests)  # the void ticket's ID: tombstone
+
+
+def test_two_windows_booking_the_last_place_at_once(store, hall_settings, hall_clock, clerks):
+    import threading
+
+    from clerk.domain.queueing import QueueSpec
+    from clerk.services.appointments import AppointmentError, AppointmentService
+    from clerk.store.engine import Store
+
+    settings = replace(hall_settings, queues=(QueueSpec("A", "综合受理", appointment_slots=1),))
+    shared = Store(store.url, pool_size=4, settings=settings)
+    service = AppointmentService(shared, settings, hall_clock)
+    outcomes: list[str] = []
+    try:
+        for round_, day in enumerate((date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 30))):
+            start = threading.Barrier(2)
+
+            def book(who: str, id_number: str) -> None:
+                start.wait()
+                try:
+                    service.add(clerks[who], "A", day, "上午", who, id_number)
+                    outcomes.append("booked")
+                except AppointmentError as exc:
+                    outcomes.append(str(exc))
+
+            threads = [threading.Thread(target=book, args=("window", YOUNG)),
+                       threading.Thread(target=book, args=("window2", OTHER))]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+            assert len(service.list(day)) == 1, round_
+    finally:
+        shared.dispose()
+    assert outcomes.count("booked") == 3 and all("预约已满" in o for o in outcomes if o != "booked")

@@ -43,6 +43,10 @@ def test_pending_and_void_tickets_are_never_called(tickets, clerks):
 def test_empty_queue_gives_none_and_writes_nothing(tickets, clerks):
     assert tickets.call_next(clerks["window"], 7) is None
     assert tickets.window_status(7).current is None
+    board = tickets.board()
+    assert (board.latest, board.recent, board.paused) == (None, [], [])
+    assert [(q.prefix, q.waiting, q.open, q.full) for q in board.queues][:2] == [("A", 0, True, False),
+                                                                              ("B", 0, True, False)]
 
 
 def test_second_call_while_a_ticket_is_open_is_refused(tickets, clerks):
