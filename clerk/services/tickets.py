@@ -607,7 +607,7 @@ class TicketService:
             if state is TicketState.NO_SHOW:
                 raise TicketError(f"{normal} 号已过号：可在 {self.settings.no_show_recall_minutes} 分钟内补叫一次")
             if state in (TicketState.DONE, TicketState.VOID):
-                raise TicketError(f"{normal} 号已{state.label}")
+                raise TicketError(f"{normal} 号{state.label}" if state is TicketState.DONE else f"{normal} 号已作废")
             return self._view(session, row, now)
 
     def times(self, day: date) -> list[TicketTimes]:

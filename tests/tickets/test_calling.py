@@ -254,3 +254,12 @@ def test_day_figures_per_queue_and_window(tickets, clerks, hall_clock):
     assert (a.mean_wait, a.p90_wait) == (13.0, 16.0)
     assert [(w.window, w.served, w.mean_handling, w.paused, w.reason) for w in windows] == [
         (7, 1, 6.0, False, ""), (8, 0, 0.0, True, "培训")]
+
+
+def test_a_finished_ticket_scanned_again_says_so_once(tickets, clerks):
+    printed(tickets)
+    called = tickets.call_next(clerks["window"], 7)
+    tickets.link_cases(clerks["window"], 7, [])
+    with pytest.raises(TicketError) as refused:
+        tickets.find(called.number, 7)
+    assert str(refused.value) == f"{called.number} 号已办结"
