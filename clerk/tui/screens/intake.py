@@ -65,6 +65,7 @@ class IntakeScreen(Screen):
         self._header = ""
         self.offer = None  # a returning applicant's details, taken with F6
         self._restored = False  # the half-entered visit kept on this machine was looked for
+        self.owner = None  # the clerk signed in when this screen was mounted
         # names this visit from its first keystroke to its commit: the store keeps one case per key
         self.visit_key = new_visit_key()
 
@@ -84,6 +85,7 @@ class IntakeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.owner = self.app.user  # whose visit this screen keeps (never the next clerk's file)
         self.query_one("#applicant-pane").border_title = "申请人（F3）"
         self.query_one("#checklist-pane").border_title = "材料清单（F4）"
         self.query_one("#checklist-pane").border_subtitle = "a其余收原件 +/−份数 n备注"
@@ -121,33 +123,46 @@ class IntakeScreen(Screen):
             parts.append(applicant.name)
         return " · ".join(parts)
 
-    def keep_open_visit(self) -> None:
-        """Write the visit as typed so far to the state dir (or drop it when the form is empty)."""
-        user = self.app.user
-        if user is None:
-            return
-        state = self.app.state
+    def keep_open_visit(self, *, now: bool = False) -> None:
+        """Keep the visit as typed so far on this machine (or drop it when the form is empty).
+
+        Written by a worker thread (clerk.tui.state.OpenVisitWriter); ``now`` writes
+        on this thread and raises ``StateError`` (quit, hand-over at a locked window).
+        """
+        user = self.owner
+        if user is None or user is not self.app.user:
+            return  # signed out or handed over: this screen keeps nobody's visit any more
+        writer = self.app.state.writer
         if self.open_visit_summary() is None:
-            state.drop_open(user.id)
-            return
-        form = self.query_one(ApplicantForm)
-        draft = IntakeDraft(
-            code=self.item.code if self.item is not None else "",
-            applicant=form.applicant(),
-            delivery=form.delivery,
-            answers=dict(self.answers),
-            marks=dict(self.marks),
-        )
-        try:
-            state.keep_open(user.id, draft)
-        except OSError as exc:
-            self.query_one(Banner).show(f"本机暂存失败：{exc}", "warning")
+            start = writer.note(user.id, None)
+        else:
+            form = self.query_one(ApplicantForm)
+            draft = IntakeDraft(
+                code=self.item.code if self.item is not None else "",
+                applicant=form.applicant(),
+                delivery=form.delivery,
+                answers=dict(self.answers),
+                marks=dict(self.marks),
+            )
+            start = writer.note(user.id, draft, self.visit_key)
+        if now:
+            writer.flush()
+        elif start:
+            self._write_open_visit(writer)
+
+    @work(thread=True, exit_on_error=False, group="open-visit")
+    def _write_open_visit(self, writer) -> None:
+        for error in writer.drain():
+            self.post_message(Failed("keep", error, f"本机暂存失败：{error}"))
 
     def _restore_open_visit(self) -> None:
-        user = self.app.user
-        draft = self.app.state.open_visit(user.id) if user is not None else None
-        if draft is None:
+        user = self.owner
+        kept = self.app.state.open_visit(user.id) if user is not None else None
+        if kept is None:
             return
+        draft = kept.draft
+        if kept.key:
+            self.visit_key = kept.key  # the same visit: the store keeps one case per key
         catalog = self.app.catalog
         if draft.code:
             try:
@@ -161,7 +176,7 @@ class IntakeScreen(Screen):
             self._rebuild_situations()
             self._rebuild_checklist()
         self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery)
-        self.query_one(Banner).show("已恢复上次未办结的办件（按 ctrl+n 清空）", "warning")
+        self.query_one(Banner).show("已恢复上次未办结的办件，请与申请人核对后继续（按 ctrl+n 清空）", "warning")
 
     # -- focus keys ----------------------------------------------------
     def action_focus_search(self) -> None:
@@ -185,20 +200,6 @@ class IntakeScreen(Screen):
         self._rebuild_checklist()
         self.query_one(Banner).clear()
         self.action_focus_applicant()
-
-    def restore(self, draft: IntakeDraft) -> None:
-        """An unfinished visit kept for this clerk (signed out at a locked window) comes back."""
-        catalog = self.app.catalog
-        self.item = catalog.get(draft.code) if catalog is not None else None
-        if self.item is None:
-            return
-        self.answers = {s.key: s.default.label for s in catalog.situations(draft.code)} | dict(draft.answers)
-        self.marks = dict(draft.marks)
-        self._show_item()
-        self._rebuild_situations()
-        self._rebuild_checklist()
-        self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery)
-        self.query_one(Banner).show("已恢复您离开时未办完的办件，请核对后继续", "info")
 
     def _show_item(self) -> None:
         info = self.query_one("#item-info", Static)
@@ -431,7 +432,7 @@ class IntakeScreen(Screen):
         self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item, inline)
         self.tick_header()
         if self._restored:
-            self.keep_open_visit()  # every change on disk at once: a small file, well under a frame
+            self.keep_open_visit()  # every change on disk soon, by a worker: no key waits for the disk
 
     def draft(self) -> IntakeDraft:
         form = self.query_one(ApplicantForm)
@@ -539,8 +540,7 @@ class IntakeScreen(Screen):
         self.query_one(ChecklistTable).show(None, {})
         self._show_material()
         self._refresh_verdict()
-        if self.app.user is not None:
-            self.app.state.drop_open(self.app.user.id)
+        self.keep_open_visit()  # the form is empty: the kept file goes
         if not keep_banner:
             self.query_one(Banner).clear()
         self.action_focus_search()
