@@ -430,6 +430,7 @@ class IntakeScreen(Screen):
             return
         inline = tuple(self.query_one(ApplicantForm).inline_reasons())
         self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item, inline)
+        self._update_blocker()
         self.tick_header()
         if self._restored:
             self.keep_open_visit()  # every change on disk soon, by a worker: no key waits for the disk
@@ -451,24 +452,49 @@ class IntakeScreen(Screen):
             return True
         return False
 
+    def _finish_blocker(self) -> tuple[str, str] | None:
+        """Why F10 cannot go on now, and where the clerk fixes it (None: it can)."""
+        if self.item is None:
+            return "请先选定事项（F2）", "search"
+        problems = self.applicant_problems()
+        if problems:
+            return "申请人信息不完整：" + "；".join(problems), "applicant"
+        verdict = self.verdict()
+        if verdict.problems:
+            return "；".join(verdict.problems), "checklist"
+        return None
+
+    def _update_blocker(self) -> None:
+        """The banner F10 left follows the visit: updated or gone as soon as the reason changes."""
+        shown = getattr(self, "_blocker_shown", None)
+        if shown is None:
+            return
+        found = self._finish_blocker()
+        text = found[0] if found else None
+        if text == shown:
+            return
+        banner = self.query_one(Banner)
+        if not banner.withdraw(shown):
+            self._blocker_shown = None  # the clerk's next action cleared it already
+            return
+        self._blocker_shown = text
+        if text is not None:
+            banner.show(text)
+
     def action_finish(self) -> None:
         banner = self.query_one(Banner)
         if self._save_in_flight():
             return
-        if self.item is None:
-            banner.show("请先选定事项（F2）")
-            self.action_focus_search()
+        blocker = self._finish_blocker()
+        if blocker is not None:
+            text, where = blocker
+            banner.show(text)
+            self._blocker_shown = text
+            {"search": self.action_focus_search, "applicant": self.action_focus_applicant,
+             "checklist": self.action_focus_checklist}[where]()
             return
-        problems = self.applicant_problems()
-        if problems:
-            banner.show("申请人信息不完整：" + "；".join(problems))
-            self.action_focus_applicant()
-            return
+        self._blocker_shown = None
         verdict = self.verdict()
-        if verdict.problems:
-            banner.show("；".join(verdict.problems))
-            self.action_focus_checklist()
-            return
         draft = self.draft()
 
         def chosen(choice: tuple[Outcome, str] | None) -> None:
