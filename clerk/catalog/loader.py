@@ -381,7 +381,7 @@ def _check_conditional_and_alt(
 def _bundle(
     reader: Reader, node: Node, items: dict[str, ServiceItem], codes: dict[str, str]
 ) -> Bundle | None:
-    fields = reader.fields(node, "一件事", required=("code", "name", "items"), optional=("description",))
+    fields = reader.fields(node, "一件事", required=("code", "name", "items"), optional=("description", "child_name"))
     if fields is None:
         return None
     code = reader.text(fields, "code", "一件事")
@@ -389,6 +389,7 @@ def _bundle(
     unique = code is not None and _register_code(reader, fields, code, codes)
     name = reader.text(fields, "name", what)
     description = reader.text(fields, "description", what) if "description" in fields else ""
+    child_name = reader.boolean(fields, "child_name", what, False)
     item_codes: list[str] = []
     ok = True
     entries = reader.text_list(fields.get("items"), f"{what}的 items")
@@ -409,7 +410,7 @@ def _bundle(
         ok = False
     if not unique or name is None or description is None or not ok:
         return None
-    return Bundle(code, name, tuple(item_codes), description, f"{reader.file}:{fields.line}")
+    return Bundle(code, name, tuple(item_codes), description, f"{reader.file}:{fields.line}", child_name)
 
 
 def _situations_agree(reader: Reader, fields: Fields, items: list[ServiceItem], what: str) -> bool:

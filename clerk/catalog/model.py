@@ -103,6 +103,7 @@ class Bundle:
     item_codes: tuple[str, ...]
     description: str = ""
     source: str = ""
+    child_name: bool = False  # asks for the newborn's name (新生儿姓名), printed on every notice
 
 
 @dataclass(frozen=True)

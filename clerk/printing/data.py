@@ -110,6 +110,7 @@ class NoticeData:
     reprinted_at: datetime | None = None
     items: tuple[BundleItem, ...] = ()  # a bundle's items, each with its own case number
     complete: bool | None = None  # the verdict: every material received; None = judge by missing/tolerated
+    child_name: str = ""  # 新生儿姓名 (the newborn bundle)
 
     @property
     def materials_complete(self) -> bool:

@@ -126,6 +126,7 @@ def draft_to_dict(draft: IntakeDraft) -> dict:
         "applicant": {**asdict(draft.applicant), "kind": draft.applicant.kind.value},
         "delivery": draft.delivery.value,
         "answers": dict(draft.answers),
+        "child_name": draft.child_name,
         "marks": {
             key: {
                 "status": m.status.value,
@@ -159,6 +160,7 @@ def draft_from_dict(data: dict) -> IntakeDraft:
         delivery=Delivery(data["delivery"]),
         answers=dict(data["answers"]),
         marks=marks,
+        child_name=str(data.get("child_name", "")),  # files kept before the field existed have none
     )
 
 

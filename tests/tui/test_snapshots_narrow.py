@@ -70,6 +70,7 @@ def test_bundle_confirmation(snap_compare, make_app):
         await sign_in(pilot)
         await pick(pilot, "xsecs")
         await applicant(pilot)
+        await pilot.press(*"王小宝")  # 新生儿姓名
         await pilot.press("f4", "a", "f10")
         await settle(pilot)
         await pilot.press("1")

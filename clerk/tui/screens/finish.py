@@ -115,6 +115,8 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
         Text(f"申请人：{draft.applicant.name}  {draft.applicant.id_number}  {draft.applicant.phone}"),
         Text(f"送达方式：{draft.delivery}" + (f"  地址：{draft.applicant.address}" if draft.applicant.address else "")),
     ]
+    if draft.child_name:
+        lines.insert(3, Text(f"新生儿姓名：{draft.child_name}"))
     if reason:
         lines.append(Text(f"不予受理理由：{reason}"))
     for deadline in preview.deadlines:

@@ -143,6 +143,7 @@ class IntakeScreen(Screen):
                 delivery=form.delivery,
                 answers=dict(self.answers),
                 marks=dict(self.marks),
+                child_name=form.child_name,
             )
             start = writer.note(user.id, draft, self.visit_key)
         if now:
@@ -175,7 +176,7 @@ class IntakeScreen(Screen):
             self._show_item()
             self._rebuild_situations()
             self._rebuild_checklist()
-        self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery)
+        self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery, draft.child_name)
         self.query_one(Banner).show("已恢复上次未办结的办件，请与申请人核对后继续（按 ctrl+n 清空）", "warning")
 
     # -- focus keys ----------------------------------------------------
@@ -216,8 +217,10 @@ class IntakeScreen(Screen):
             deliveries = tuple(d for d in Delivery if all(d in i.deliveries for i in items))
         else:
             info.update("尚未选定事项")
+            self.query_one(ApplicantForm).ask_child_name(False)
             return
         info.update(plain(text, limit=LINE_LIMIT))
+        self.query_one(ApplicantForm).ask_child_name(isinstance(item, Bundle) and item.child_name)
         self.query_one(ApplicantForm).offer_deliveries(deliveries)
 
     def _rebuild_situations(self) -> None:
@@ -419,8 +422,15 @@ class IntakeScreen(Screen):
         self._refresh_verdict()
 
     def applicant_problems(self) -> list[str]:
+        from clerk.domain.intake import VerdictState, child_name_problems
+
         form = self.query_one(ApplicantForm)
-        return form.applicant().problems(need_address=form.delivery is Delivery.EMS)
+        found = form.applicant().problems(need_address=form.delivery is Delivery.EMS)
+        if form.asks_child_name:  # needed to accept the visit; a visit sent on may come before the name
+            verdict = self.verdict()
+            accepted = verdict is not None and verdict.state is not VerdictState.INCOMPLETE
+            found += child_name_problems(form.child_name, asked=True, required=accepted)
+        return found
 
     def verdict(self):
         return assess(self.checklist, self.marks) if self.checklist is not None else None
@@ -443,6 +453,7 @@ class IntakeScreen(Screen):
             delivery=form.delivery,
             answers=dict(self.answers),
             marks=dict(self.marks),
+            child_name=form.child_name,
         )
 
     # -- finishing the visit -------------------------------------------

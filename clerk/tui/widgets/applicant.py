@@ -70,6 +70,8 @@ class ApplicantForm(Vertical):
     ApplicantForm .feedback { height: auto; padding-left: 10; }
     ApplicantForm .feedback.-bad { color: $error; }
     ApplicantForm .feedback.-good { color: $success; }
+    ApplicantForm #child-row { display: none; }
+    ApplicantForm.-child #child-row { display: block; }
     """
 
     def compose(self) -> ComposeResult:
@@ -88,6 +90,9 @@ class ApplicantForm(Vertical):
         with Horizontal(classes="tight"):
             yield Label("邮寄地址")
             yield Input(id="applicant-address", compact=True, max_length=ADDRESS_MAX, restrict=TYPED)
+        with Horizontal(classes="tight", id="child-row"):  # the newborn bundle only (Bundle.child_name)
+            yield Label("新生儿姓名")
+            yield Input(id="child-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
         yield ChoiceRow("送达方式", [d.value for d in Delivery], id="delivery")
 
     # -- reading -------------------------------------------------------
@@ -108,6 +113,21 @@ class ApplicantForm(Vertical):
         )
 
     @property
+    def asks_child_name(self) -> bool:
+        return self.has_class("-child")
+
+    @property
+    def child_name(self) -> str:
+        """The newborn's name as typed ("" when the item does not ask for it)."""
+        return self.query_one("#child-name", Input).value.strip() if self.asks_child_name else ""
+
+    def ask_child_name(self, asked: bool) -> None:
+        """Show the 新生儿姓名 row for a bundle that asks for it (hidden and empty otherwise)."""
+        self.set_class(asked, "-child")
+        if not asked:
+            self.query_one("#child-name", Input).value = ""
+
+    @property
     def delivery(self) -> Delivery:
         return Delivery(self.query_one("#delivery", ChoiceRow).value)
 
@@ -119,8 +139,10 @@ class ApplicantForm(Vertical):
         row.index = row.options.index(deliveries[0].value) if deliveries else 0
         row.refresh()
 
-    def fill(self, applicant: Applicant, delivery: Delivery) -> None:
+    def fill(self, applicant: Applicant, delivery: Delivery, child_name: str = "") -> None:
         """Put a kept applicant back into the fields (a restored visit)."""
+        if self.asks_child_name:
+            self.query_one("#child-name", Input).value = child_name
         self.query_one("#applicant-kind", ChoiceRow).value = applicant.kind.value
         for widget_id, value in (
             ("applicant-name", applicant.name),
