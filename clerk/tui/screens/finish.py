@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk.domain.intake import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
@@ -25,6 +25,7 @@ from clerk.catalog.model import ItemKind, ServiceItem
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.plain import TYPED, LINE_LIMIT, literal, plain
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 
 def outcome_label(outcome: Outcome, item: object) -> str:
     if outcome is Outcome.ACCEPT:
@@ -62,7 +63,7 @@ class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
                 yield Label("不予受理的理由（将打印在通知书上）")
                 yield Input(id="reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
             yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_key(self, event) -> None:
         # digits pick an outcome directly, as numbered in the list
@@ -172,7 +173,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 )
             yield Static("F10 或 回车：确认并打印    Esc：返回修改", id="confirm-hint")
             yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.preview.problems:

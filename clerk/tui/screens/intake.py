@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
 from clerk.catalog.model import Bundle, Delivery, ServiceItem
@@ -26,6 +26,7 @@ from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 from clerk.tui.widgets.checklist import ChecklistTable
 from clerk.tui.widgets.choice import ChoiceRow
 from clerk.tui.widgets.search import ItemSearch
@@ -82,7 +83,7 @@ class IntakeScreen(Screen):
                 yield Static("", id="material-detail", markup=False)
             yield VerdictPanel(id="verdict")
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.owner = self.app.user  # whose visit this screen keeps (never the next clerk's file)
@@ -91,6 +92,18 @@ class IntakeScreen(Screen):
         self.query_one("#checklist-pane").border_subtitle = "a其余收原件 +/−份数 n备注"
         self.set_interval(CLOCK_TICK, self.tick_header)
         self.catalog_ready(self.app.catalog)
+
+    def on_descendant_focus(self, event) -> None:
+        """Frame the pane that holds the focus.  Not ``:focus-within``: Textual restyles a
+        whole pane with such a rule on every focus change inside it (each Enter between
+        the applicant's fields); here only the pane is restyled, and only when it changes."""
+        chain = event.widget.ancestors_with_self
+        for pane in self.query("#applicant-pane, #checklist-pane"):
+            active = pane in chain
+            if active != pane.has_class("-active"):
+                pane.set_class(active, "-active", update=False)  # no descendant depends on it
+                self.app.stylesheet.update_nodes([pane], animate=False)
+                pane.refresh()
 
     def tick_header(self) -> None:
         """The header's clock follows the time (each tick and each change of the visit)."""
@@ -435,7 +448,16 @@ class IntakeScreen(Screen):
     def verdict(self):
         return assess(self.checklist, self.marks) if self.checklist is not None else None
 
+    _verdict_due = False
+
     def _refresh_verdict(self) -> None:
+        """Once for all the changes of one key (``a`` marks every row, F6 fills three fields)."""
+        if self.is_mounted and not self._verdict_due:
+            self._verdict_due = True
+            self.call_later(self._refresh_verdict_now)
+
+    def _refresh_verdict_now(self) -> None:
+        self._verdict_due = False
         if not self.is_mounted:
             return
         inline = tuple(self.query_one(ApplicantForm).inline_reasons())
