@@ -1,0 +1,43 @@
+"""At 80×24 what matters stays on screen: the complaint desk's form and list fit, the whole
+text of the highlighted row shows under the list, a long address shows its end."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, Select
+
+from .support import screen_text
+from .visit import settle, sign_in
+
+pytestmark = pytest.mark.asyncio
+NARROW = (80, 24)
+LONG = "开饭店跑了三次还没办成，每次窗口都说缺一份材料，第三次又说要先去消防大队盖章再来"
+
+
+async def test_the_complaint_desk_fits_80_columns_and_shows_the_row_in_full(make_app, staff):
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ComplaintsScreen"
+        for field in ("#complaint-category", "#complaint-summary", "#complaint-name", "#complaint-phone",
+                      "#complaint-case"):
+            region = screen.query_one(field).region
+            assert region.width >= 12 and region.right <= NARROW[0], (field, region)
+        screen.query_one("#complaint-category", Select).value = "很难办"
+        screen.query_one("#complaint-summary", Input).value = LONG
+        screen.query_one("#complaint-name", Input).value = "李四"
+        screen.query_one("#complaint-phone", Input).value = "13812345678"
+        await pilot.press("f10")
+        await settle(pilot)
+        table = screen.query_one("#complaint-list", DataTable)
+        assert table.row_count == 1
+        assert table.virtual_size.width <= table.size.width  # no column pushed off screen
+        shown = screen_text(app)
+        assert "很难办" in shown and "答复期限" in shown
+        detail = "".join(shown.split())
+        assert "".join(LONG.split()) in detail  # the whole text under the list, wrapped
+        assert "李四138****5678" in detail and "13812345678" not in detail  # masked as in the list
