@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Select
 
-from .support import screen_text
+from .support import region_text, screen_text
 from .visit import settle, sign_in
 
 pytestmark = pytest.mark.asyncio
@@ -41,3 +41,24 @@ async def test_the_complaint_desk_fits_80_columns_and_shows_the_row_in_full(make
         detail = "".join(shown.split())
         assert "".join(LONG.split()) in detail  # the whole text under the list, wrapped
         assert "李四138****5678" in detail and "13812345678" not in detail  # masked as in the list
+
+
+async def test_a_long_address_shows_whole_under_its_field(make_app):
+    from .test_scan_and_lookup import TEACHER
+    from .visit import pick
+
+    address = "济南市历城区山大路100号示范新材料产业园区综合服务中心三楼东侧302室"
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await pilot.press("f3", "enter", "enter", "enter", *address, "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#applicant-address", Input).value == address
+        pane = app.screen.query_one("#applicant-pane")
+        assert pane.region.right <= NARROW[0]
+        assert address in region_text(app, pane)  # every character of it, wrapped under the field
+        await pilot.press("f3", "enter", "enter", "enter", "ctrl+u", *"济南市", "enter")
+        await pilot.pause()
+        assert not app.screen.query_one("#address-full").display  # a short one fits its field

@@ -71,6 +71,8 @@ class ApplicantForm(Vertical):
     ApplicantForm .feedback.-bad { color: $error; }
     ApplicantForm .feedback.-good { color: $success; }
     ApplicantForm #child-row { display: none; }
+    ApplicantForm #address-full { display: none; color: $text-muted; }
+    ApplicantForm #address-full.-shown { display: block; }
     ApplicantForm.-child #child-row { display: block; }
     """
 
@@ -90,6 +92,8 @@ class ApplicantForm(Vertical):
         with Horizontal(classes="tight"):
             yield Label("邮寄地址")
             yield Input(id="applicant-address", compact=True, max_length=ADDRESS_MAX, restrict=TYPED)
+        # an address longer than its field is shown whole under it (the field scrolls sideways)
+        yield Static("", id="address-full", classes="feedback", markup=False)
         with Horizontal(classes="tight", id="child-row"):  # the newborn bundle only (Bundle.child_name)
             yield Label("新生儿姓名")
             yield Input(id="child-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
@@ -177,6 +181,28 @@ class ApplicantForm(Vertical):
     @on(Input.Changed, "#applicant-id")
     def _id_changed(self, event: Input.Changed) -> None:
         self._check_id(event.value.strip())
+
+    @on(Input.Changed, "#applicant-address")
+    def _address_changed(self, event: Input.Changed) -> None:
+        self._show_address()
+
+    def on_resize(self) -> None:
+        self._show_address()
+
+    def _show_address(self) -> None:
+        from rich.cells import cell_len
+
+        from clerk.identity.text import printable
+
+        field = self.query_one("#applicant-address", Input)
+        full = self.query_one("#address-full", Static)
+        value = field.value.strip()
+        width = field.content_size.width or 20
+        wide = cell_len(value) > width - 1  # the last cell is the cursor's
+        if wide:
+            full.update(printable(value, ADDRESS_MAX))
+        if wide != full.has_class("-shown"):
+            full.set_class(wide, "-shown")
 
     @on(IdInput.Refused)
     def _id_refused(self, event: IdInput.Refused) -> None:
