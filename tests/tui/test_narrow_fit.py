@@ -62,3 +62,27 @@ async def test_a_long_address_shows_whole_under_its_field(make_app):
         await pilot.press("f3", "enter", "enter", "enter", "ctrl+u", *"济南市", "enter")
         await pilot.pause()
         assert not app.screen.query_one("#address-full").display  # a short one fits its field
+
+
+async def test_the_desks_show_the_highlighted_row_in_full_under_the_list(make_app, case_service, catalog, staff):
+    from clerk.domain.views import Decision
+    from clerk.services.desk import DeskService
+
+    from .test_roles import sign_in_as
+    from .test_snapshots_narrow import LONG_NAME, long_named_case
+
+    long_named_case(case_service, catalog)
+    mailed = long_named_case(case_service, catalog, "accept")
+    DeskService(case_service).record_decision(staff["office"], 1, mailed, Decision.APPROVED)
+    for clerk_id, row_id, words in (("2001", "#fallback-row", ("尚缺：", "尚缺：", "教师资格")),
+                                    ("3001", "#mail-row", ("138****5678", "三楼东侧302室"))):
+        app = make_app()
+        async with app.run_test(size=NARROW) as pilot:
+            await settle(pilot)
+            await sign_in_as(pilot, clerk_id)
+            await settle(pilot)
+            detail = app.screen.query_one(row_id)
+            assert detail.region.height >= 2 and detail.region.right <= NARROW[0]
+            seen = region_text(app, detail)
+            assert LONG_NAME in seen, seen  # the list cuts it with “…”; here it is whole
+            assert all(word in seen for word in words[1:]) and "13812345678" not in seen, seen

@@ -26,6 +26,7 @@ from clerk.tui.screens.desk_common import DeskDone, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
+from clerk.tui.widgets.rowdetail import RowDetail
 
 FILTERS = [("全部在途", "open"), ("结果寄递", "outbound"), ("材料揽收", "inbound"), ("已退回待跟进", "follow_up"),
            ("全部（含已完成）", "all")]
@@ -65,6 +66,7 @@ class MailScreen(DeskScreen):
         yield Static("EMS工作站 —— ↑↓ 选择邮件，扫描或输入邮件号回车即交寄", id="mail-title")
         yield ClerkSelect(FILTERS, value="open", allow_blank=False, id="mail-filter", compact=True)
         yield DataTable(id="mail-items", cursor_type="row", zebra_stripes=True)
+        yield RowDetail(id="mail-row")
         yield Input(placeholder="邮件号（扫描）", id="mail-waybill", compact=True, max_length=32, restrict=TYPED)
         yield Input(placeholder="退回原因 / 新地址（重寄时）", id="mail-reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
@@ -200,6 +202,7 @@ class MailScreen(DeskScreen):
                               mask_phone(i.phone), clip(i.address, 16), clip(i.contents, 10), when), key=str(i.id))
             if event.result and row is not None:  # a live reload keeps the clerk's place
                 table.move_cursor(row=min(row, len(event.result) - 1))
+            self._show_row()
             return
         if event.action in ("manifest", "export"):
             banner.show(str(event.result), "ok")
@@ -214,3 +217,23 @@ class MailScreen(DeskScreen):
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         self.query_one(Banner).show(event.text, "error")
+
+    @on(DataTable.RowHighlighted, "#mail-items")
+    def _show_row(self) -> None:
+        """The highlighted item in full under the list (phone masked as in the list)."""
+        from clerk.identity import mask_phone
+
+        table = self.query_one("#mail-items", DataTable)
+        item = None
+        if table.row_count:
+            item = self.items.get(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+        if item is None:
+            self.query_one("#mail-row", RowDetail).show_lines([])
+            return
+        when = f" · 揽收 {item.pickup_on:%Y-%m-%d} {item.pickup_from}-{item.pickup_to}" if item.pickup_on else ""
+        postcode = f"（{item.postcode}）" if getattr(item, "postcode", "") else ""
+        self.query_one("#mail-row", RowDetail).show_lines([
+            f"{item.case_number} {item.direction.label}{item.status_label}"
+            + (f" · 邮件号 {item.waybill}" if item.waybill else "") + when,
+            f"{item.recipient} {mask_phone(item.phone)} · {item.address}{postcode} · 内件：{item.contents}",
+        ])
