@@ -71,7 +71,7 @@ class ApplicantForm(Vertical):
     ApplicantForm .feedback.-bad { color: $error; }
     ApplicantForm .feedback.-good { color: $success; }
     ApplicantForm #child-row { display: none; }
-    ApplicantForm #address-full { display: none; color: $text-muted; }
+    ApplicantForm #address-full { display: none; color: $text-muted; padding-left: 0; max-height: 2; }
     ApplicantForm #address-full.-shown { display: block; }
     ApplicantForm.-child #child-row { display: block; }
     """
@@ -191,6 +191,7 @@ class ApplicantForm(Vertical):
 
     def _show_address(self) -> None:
         from rich.cells import cell_len
+        from rich.text import Text
 
         from clerk.identity.text import printable
 
@@ -200,7 +201,13 @@ class ApplicantForm(Vertical):
         width = field.content_size.width or 20
         wide = cell_len(value) > width - 1  # the last cell is the cursor's
         if wide:
-            full.update(printable(value, ADDRESS_MAX))
+            # two lines at most (the 80-column pane is short): the field itself shows the end
+            room = 2 * (self.content_size.width or 30) - 2
+            text = Text(printable(value, ADDRESS_MAX))
+            if text.cell_len > room:
+                text.truncate(room - 1)
+                text.append("…")
+            full.update(text)
         if wide != full.has_class("-shown"):
             full.set_class(wide, "-shown")
 
