@@ -28,3 +28,21 @@ async def test_the_incomplete_applicant_banner_updates_and_clears_as_the_data_is
         await pilot.press("enter", *phone, "enter", *address)
         await pilot.pause()
         assert "申请人信息不完整" not in banner.text
+
+
+async def test_the_printing_outcome_replaces_the_saving_message(make_app, case_service):
+    from .visit import applicant, finish
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await applicant(pilot)
+        await pilot.press("f4", "a")
+        await finish(pilot, 1)
+        await settle(pilot)
+        (summary,) = case_service.find(PERSON[0])
+        lines = app.screen.query_one("#banner").lines
+        assert [line.text.count(summary.number) for line in lines] == [1], [line.text for line in lines]
+        assert "正在打印" not in lines[0].text and "通知书" in lines[0].text

@@ -564,8 +564,9 @@ class IntakeScreen(Screen):
         view = event.view
         items = "".join(f"；{child.number} {child.name}：{child.state}" for child in view.children)
         self._saved_items = {view.number: items}  # a bundle's items stay in the banner after printing
-        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{whose(view)}，{view.state}）{items}，正在打印……",
-                                    "ok", sticky=True)
+        text = f"已保存：受理编号 {view.number}（{whose(view)}，{view.state}）{items}，正在打印……"
+        self._printing = {view.number: text}  # replaced by the printing's outcome, which repeats it
+        self.query_one(Banner).show(text, "ok", sticky=True)
         self.action_new_visit(keep_banner=True)
         self.app.print_case(self, view.number)
 
@@ -573,6 +574,9 @@ class IntakeScreen(Screen):
     def _printed(self, event: Printed) -> None:
         failed = not all(r.ok for r in event.results)
         items = getattr(self, "_saved_items", {}).get(event.number, "")
+        saving = getattr(self, "_printing", {}).pop(event.number, None)
+        if saving is not None:
+            self.query_one(Banner).withdraw(saving)  # one message per visit, not two with the same items
         self.query_one(Banner).show(f"受理编号 {self.app.case_label(event.number)}：{self.app.describe_print(event.results)}"
                                     f"{items}", "warning" if failed else "ok", sticky=failed)
 
