@@ -88,3 +88,24 @@ async def test_the_desks_show_the_highlighted_row_in_full_under_the_list(make_ap
             seen = region_text(app, detail)
             assert LONG_NAME in seen, seen  # the list cuts it with “…”; here it is whole
             assert all(word in seen for word in words[1:]) and "13812345678" not in seen, seen
+
+
+async def test_the_confirmation_of_a_bundle_sent_to_the_fallback_desk_fits_80_columns(make_app):
+    from .visit import applicant, pick
+
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, "xsecs")
+        await applicant(pilot)
+        await pilot.press("f10")  # nothing ticked: the fallback desk, which may come before the child's name
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        box = app.screen.query_one("#preview").parent.parent
+        assert box.region.x >= 0 and box.region.right <= NARROW[0]
+        assert box.query_one("VerticalScroll").max_scroll_x == 0  # lines wrap; nothing to the right
+        shown = "".join(screen_text(app).replace("█", "").split())
+        assert shown.count("一次性告知期限2026-03-17") >= 4  # whole, though wrapped (more scroll below)

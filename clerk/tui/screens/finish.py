@@ -37,7 +37,7 @@ def outcome_label(outcome: Outcome, item: object) -> str:
 class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
     DEFAULT_CSS = """
     OutcomeScreen { align: center middle; }
-    OutcomeScreen > Vertical { width: 72; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    OutcomeScreen > Vertical { width: 72; max-width: 100%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
     OutcomeScreen #reason-box { display: none; height: auto; }
     OutcomeScreen.-reject #reason-box { display: block; }
     OutcomeScreen OptionList { height: auto; }
@@ -151,7 +151,7 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
 class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 100; height: auto; max-height: 30; border: thick $accent; background: $surface; padding: 1 2; }
+    ConfirmScreen > Vertical { width: 100; max-width: 100%; height: auto; max-height: 30; border: thick $accent; background: $surface; padding: 1 2; }
     ConfirmScreen VerticalScroll { height: auto; max-height: 22; }
     ConfirmScreen #confirm-hint { margin-top: 1; color: $text-muted; }
     """
