@@ -177,7 +177,7 @@ class ComplaintsScreen(Screen):
         self.complaints = {c.number: c for c in message.complaints}
         for c in message.complaints:
             due = f"{c.due_on:%Y-%m-%d}" + ("逾期" if c.overdue_on(message.today) else "")
-            table.add_row(*cells(c.number, clip(c.category, 8), clip(c.summary, 20), clip(c.state.value, 8), due))
+            table.add_row(*cells(c.number, clip(c.category, 8), clip(c.summary, 24), clip(c.state.value, 6), due))
         self._show_detail()
         if message.done:
             self.query_one(Banner).show(message.done, "info")
