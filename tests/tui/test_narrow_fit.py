@@ -109,3 +109,19 @@ async def test_the_confirmation_of_a_bundle_sent_to_the_fallback_desk_fits_80_co
         assert box.query_one("VerticalScroll").max_scroll_x == 0  # lines wrap; nothing to the right
         shown = "".join(screen_text(app).replace("█", "").split())
         assert shown.count("一次性告知期限2026-03-17") >= 4  # whole, though wrapped (more scroll below)
+
+
+async def test_the_new_password_rule_is_read_whole_at_sign_in(make_app, case_service):
+    from clerk.domain.accounts import Role
+
+    from .visit import typed
+
+    case_service.add_user(None, "1001", "王芳", Role.WINDOW, "clerk123", must_change=True)
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press(*typed("1001"), "enter", *typed("clerk123"), "enter", "7", "enter")
+        await settle(pilot)
+        assert app.user is None and app.screen.query_one("#new-password-box").display
+        shown = "".join(screen_text(app).replace("█", "").split())
+        assert "新密码（至少8位，含大写字母、小写字母、数字、符号中至少3类）" in shown
