@@ -428,7 +428,7 @@ def _bundle(
     reader: Reader, node: Node, items: dict[str, ServiceItem], codes: dict[str, str]
 ) -> Bundle | None:
     fields = reader.fields(
-        node, "一件事", required=("code", "name", "items"), optional=("description", "aliases")
+        node, "一件事", required=("code", "name", "items"), optional=("description", "aliases", "child_name")
     )
     if fields is None:
         return None
@@ -437,6 +437,7 @@ def _bundle(
     unique = code is not None and _register_code(reader, fields, code, codes)
     name = reader.text(fields, "name", what)
     description = reader.text(fields, "description", what) if "description" in fields else ""
+    child_name = reader.boolean(fields, "child_name", what, False)
     item_codes: list[str] = []
     ok = True
     entries = reader.text_list(fields.get("items"), f"{what}的 items")
@@ -458,7 +459,8 @@ def _bundle(
     aliases = _aliases(reader, fields, name, what)
     if not unique or name is None or description is None or aliases is None or not ok:
         return None
-    return Bundle(code, name, tuple(item_codes), description, f"{reader.file}:{fields.line}", aliases)
+    return Bundle(code, name, tuple(item_codes), description, f"{reader.file}:{fields.line}", aliases,
+                  child_name)
 
 
 def _aliases(reader: Reader, fields: Fields, name: str | None, what: str) -> tuple[str, ...] | None:

@@ -162,6 +162,7 @@ class Bundle:
     description: str = ""
     source: str = ""
     aliases: tuple[str, ...] = ()  # 俗称 (开店)
+    child_name: bool = False  # asks for the newborn's name (新生儿姓名), printed on every notice
 
 
 @dataclass(frozen=True)

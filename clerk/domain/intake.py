@@ -92,6 +92,23 @@ class IntakeDraft:
     delivery: Delivery
     answers: dict[str, str] = field(default_factory=dict)
     marks: dict[str, MaterialMark] = field(default_factory=dict)  # material key → mark
+    child_name: str = ""  # 新生儿姓名: a bundle that asks for it (the newborn bundle)
+
+
+def child_name_problems(name: str, *, asked: bool, required: bool = True) -> list[str]:
+    """Reasons, in Chinese, why the newborn's name cannot be saved (checked like other names).
+
+    ``asked``: the item or bundle records it; ``required``: the visit is accepted
+    (a visit sent to the fallback desk or refused may come before the name is chosen).
+    """
+    from clerk.identity.text import NAME_MAX, text_problems
+
+    if not asked:
+        return ["本事项不登记新生儿姓名"] if name.strip() else []
+    found = text_problems((name, "新生儿姓名", NAME_MAX))
+    if required and not name.strip():
+        found.append("请填写新生儿姓名")
+    return found
 
 
 class VerdictState(StrEnum):

@@ -23,6 +23,7 @@ from clerk.domain.intake import (
     Verdict,
     VerdictState,
     assess,
+    child_name_problems,
 )
 from clerk.domain.errors import IntakeError
 from clerk.domain.lifecycle import CaseState, check_transition
@@ -140,6 +141,8 @@ def plan_intake(
     verdict = assess(checklist, marks)
     start = local_date(received_at, tz)
     problems = list(draft.applicant.problems(need_address=draft.delivery is Delivery.EMS))
+    problems.extend(child_name_problems(draft.child_name, asked=isinstance(target, Bundle) and target.child_name,
+                                        required=outcome in (Outcome.ACCEPT, Outcome.TOLERATE)))
     problems.extend(verdict.problems)
     if outcome not in verdict.allowed_outcomes():
         problems.append(f"材料情况为“{verdict.summary}”，不能选择“{OUTCOME_LABELS[outcome]}”")

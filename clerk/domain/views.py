@@ -135,6 +135,7 @@ class CaseView:
     children: tuple[CaseView, ...] = ()
     events: tuple[AuditEntry, ...] = ()
     notices: tuple[NoticeView, ...] = ()
+    child_name: str = ""  # 新生儿姓名 (the newborn bundle), on the bundle's case and each item's
 
     def deadline(self, kind: DeadlineKind) -> Deadline | None:
         return next((d for d in self.deadlines if d.kind is kind), None)

@@ -90,6 +90,7 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
         waybill=case.waybill or "",
         items=tuple(bundle_item(child) for child in case.children) if case.is_bundle else (),
         complete=str(verdict.state) == "complete",
+        child_name=case.child_name,
     )
 
 

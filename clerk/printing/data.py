@@ -111,6 +111,7 @@ class NoticeData:
     items: tuple[BundleItem, ...] = ()  # a bundle's items, each with its own case number
     complete: bool | None = None  # the verdict: every material received; None = judge by missing/tolerated
     promised_unit: str = "工作日"  # clerk.catalog.model.LimitUnit value of promised_days
+    child_name: str = ""  # 新生儿姓名 (the newborn bundle)
 
     @property
     def materials_complete(self) -> bool:

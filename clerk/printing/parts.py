@@ -80,6 +80,8 @@ class Doc:
         pairs.append(("申请人", d.applicant_name))
         if d.contact_name:
             pairs.append(("经办人", d.contact_name))
+        if d.child_name:
+            pairs.append(("新生儿姓名", d.child_name))
         pairs += [(id_label, mask_id_number(d.applicant_id)), ("联系电话", mask_phone_number(d.phone))]
         return pairs
 

@@ -226,6 +226,7 @@ class CaseService(LifecycleOperations):
             due_provisional=current.due.provisional if current else False,
             one_time_notice=convert.notice_lines_to_json(plan.notice) if plan.notice is not None else None,
             reason=reason.strip(), version=1, updated_at=at, visit_key=visit_key,
+            child_name=draft.child_name.strip() or None,
         )
         session.add(row)
         session.flush()

@@ -168,6 +168,7 @@ def case_view(
         children=children,
         events=events,
         notices=notices,
+        child_name=row.child_name or "",
     )
 
 

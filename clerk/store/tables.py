@@ -101,6 +101,7 @@ class CaseRow(SQLModel, table=True):
     version: int = 1
     updated_at: datetime
     visit_key: str | None = Field(default=None, max_length=32)  # the visit it came from (exactly once)
+    child_name: str | None = Field(default=None, max_length=200)  # 新生儿姓名 (NULL: not asked; digests unchanged)
 
 
 class DeadlineRow(SQLModel, table=True):

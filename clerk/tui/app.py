@@ -161,7 +161,6 @@ class ClerkApp(App[None]):
             self.call_after_refresh(self.show_banner, note, "warning")
         if self.ASK_WINDOW:
             self._check_pending()
-        self._restore_draft(user)
 
     def seat_tick(self) -> None:
         """From the live-store thread (clerk.tui.live): is the seat still this window's?"""
@@ -189,7 +188,7 @@ class ClerkApp(App[None]):
         if not what:
             return ""
         try:
-            home.keep_open_visit()
+            home.keep_open_visit(now=True)  # on disk now: the writer thread may still hold the last change
         except Exception:  # noqa: BLE001 - the copy of the last change is on disk already
             pass
         if self.state.open_visit(user.id) is None:
@@ -225,10 +224,10 @@ class ClerkApp(App[None]):
             self.show_banner(f"账号 {user.id}（{user.role.label}）不能登录“{self.TITLE}”")
             return
         owner, home = self.user, self.home
-        if getattr(home, "item", None) is not None:
+        keep = getattr(home, "keep_open_visit", None)
+        if keep is not None:
             try:
-                self.state.keep_draft(owner.id, home.draft())
-                self.state.drop_open(owner.id)  # the sealed draft is now the one copy of her visit
+                keep(now=True)  # her visit, sealed for her, waits in the one kept-visit file
             except StateError as exc:
                 self.show_banner(f"无法为 {owner.name} 暂存未办完的办件（{exc}），请由其本人解锁后办结")
                 return
@@ -238,16 +237,6 @@ class ClerkApp(App[None]):
         self.locked, self.user, self.home = False, None, None
         self.last_key = self.idle_clock()
         self.signed_in(user, self.window_number)
-
-    def _restore_draft(self, user: Any) -> None:
-        from clerk.tui.state import StateError
-
-        try:
-            draft = self.state.take_draft(user.id)
-        except StateError:
-            return
-        if draft is not None and hasattr(self.home, "restore"):
-            self.call_after_refresh(self.home.restore, draft)
 
     def _check_pending(self) -> None:
         """Kept visits whose seal holds are saved; any other is set aside and reported."""
@@ -373,7 +362,10 @@ class ClerkApp(App[None]):
             return
         keep = getattr(self.home, "keep_open_visit", None)
         if keep is not None:
-            keep()  # on disk now, whatever happens next
+            try:
+                keep(now=True)  # on disk now, whatever happens next
+            except OSError as exc:
+                self.show_banner(f"本机暂存失败：{exc}", "warning")
 
         def answered(quit_: bool | None) -> None:
             if quit_:

@@ -5,7 +5,11 @@
   ``pending/``, saved by a retry worker when the store returns, and removed
   only after the store confirmed the save.  A visit is written here *before*
   its first save attempt, with its visit key, so a window killed mid-save
-  finds it again on restart and asks the store for that key.
+  finds it again on restart and asks the store for that key;
+- the visit being typed, one file per clerk under ``open/`` (named by a hash
+  of the clerk id) with its visit key: back after a quit, a crash, or another
+  clerk's sign-in at a locked window.  ``OpenVisitWriter`` writes it from a
+  worker thread, so no key waits for the disk.
 
 Everything here is personal data at rest: files 0600, folders 0700.  A kept
 visit is sealed with an HMAC-SHA256 under a key derived from the hall key and
@@ -49,12 +53,80 @@ class PendingVisit:
     key: str = ""  # the visit key (clerk.services.visits), also the file stem in the pending folder
 
 
+@dataclass(frozen=True)
+class OpenVisit:
+    """A half-entered visit as kept on disk: what was typed and the key that names it."""
+
+    draft: IntakeDraft
+    key: str
+
+
+class OpenVisitWriter:
+    """Keeps the visit being typed on disk without making a key wait for the disk.
+
+    ``note`` (on the UI thread) only remembers the newest state of a clerk's
+    visit; ``drain`` (in a worker thread) seals and writes it, newest first and
+    only once however many keys came meanwhile.  ``flush`` does the same on the
+    caller's thread (quit, hand-over): whatever it writes is never overwritten
+    by an older state, because taking a state and writing it happen under one lock.
+    A process that dies loses at most the keys of the write in progress.
+    """
+
+    def __init__(self, state: WindowState) -> None:
+        import threading
+
+        self.state = state
+        self._lock = threading.Lock()  # guards _ops and _draining
+        self._writing = threading.Lock()  # one write at a time, in order
+        self._ops: dict[str, tuple[IntakeDraft, str] | None] = {}  # clerk → newest state (None: drop)
+        self._draining = False
+
+    def note(self, clerk_id: str, draft: IntakeDraft | None, visit_key: str = "") -> bool:
+        """Remember the newest state (None: the visit is gone); True when a drain must be started."""
+        with self._lock:
+            self._ops[clerk_id] = (draft, visit_key) if draft is not None else None
+            if self._draining:
+                return False
+            self._draining = True
+            return True
+
+    def drain(self) -> list[StateError]:
+        """Write until nothing is waiting (a worker thread); the errors met on the way."""
+        errors: list[StateError] = []
+        while True:
+            with self._writing:
+                with self._lock:
+                    if not self._ops:
+                        self._draining = False
+                        return errors
+                    clerk_id, op = self._ops.popitem()
+                try:
+                    self._apply(clerk_id, op)
+                except StateError as exc:
+                    errors.append(exc)
+
+    def flush(self) -> None:
+        """Write everything waiting now, on this thread (``StateError`` when it cannot)."""
+        with self._writing:
+            with self._lock:
+                ops, self._ops = self._ops, {}
+            for clerk_id, op in ops.items():
+                self._apply(clerk_id, op)
+
+    def _apply(self, clerk_id: str, op: tuple[IntakeDraft, str] | None) -> None:
+        if op is None:
+            self.state.drop_open(clerk_id)
+        else:
+            self.state.keep_open(clerk_id, *op)
+
+
 def draft_to_dict(draft: IntakeDraft) -> dict:
     return {
         "code": draft.code,
         "applicant": {**asdict(draft.applicant), "kind": draft.applicant.kind.value},
         "delivery": draft.delivery.value,
         "answers": dict(draft.answers),
+        "child_name": draft.child_name,
         "marks": {
             key: {
                 "status": m.status.value,
@@ -88,6 +160,7 @@ def draft_from_dict(data: dict) -> IntakeDraft:
         delivery=Delivery(data["delivery"]),
         answers=dict(data["answers"]),
         marks=marks,
+        child_name=str(data.get("child_name", "")),  # files kept before the field existed have none
     )
 
 
@@ -120,6 +193,7 @@ class WindowState:
         self.root = root or default_state_dir()
         self.key = key
         self.rejected: list[Path] = []  # files moved aside since the app last asked (``take_rejected``)
+        self.writer = OpenVisitWriter(self)  # the visit being typed, written off the UI thread
 
     # -- window number -------------------------------------------------
     def window(self) -> int | None:
@@ -225,59 +299,34 @@ class WindowState:
         found, self.rejected = self.rejected, []
         return found
 
-    # -- a half-entered visit, kept for its owner when another clerk signs her out --
-    @property
-    def drafts_dir(self) -> Path:
-        return self.root / "drafts"
-
-    def _draft_path(self, clerk_id: str) -> Path:
-        return self.drafts_dir / f"{hashlib.sha256(clerk_id.encode('utf-8')).hexdigest()[:16]}.json"
-
-    def keep_draft(self, clerk_id: str, draft: IntakeDraft) -> None:
-        """Seal and write ``clerk_id``'s unfinished visit (``StateError`` when it cannot be kept)."""
-        data = {"clerk_id": clerk_id, "draft": draft_to_dict(draft)}
-        data["seal"] = seal(self._hall_key(), data, b"clerk.draft")
-        try:
-            self._write(self._draft_path(clerk_id), json.dumps(data, ensure_ascii=False, indent=1))
-        except OSError as exc:
-            raise StateError(f"本机状态目录无法写入（{exc.strerror or exc}）") from exc
-
-    def take_draft(self, clerk_id: str) -> IntakeDraft | None:
-        """``clerk_id``'s kept unfinished visit, removed from disk; None if none or its seal fails."""
-        path = self._draft_path(clerk_id)
-        if not path.exists():
-            return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            given = data.pop("seal")
-            if data.get("clerk_id") != clerk_id or not hmac.compare_digest(
-                    str(given), seal(self._hall_key(), data, b"clerk.draft")):
-                raise ValueError("seal")
-            draft = draft_from_dict(data["draft"])
-        except Exception:  # noqa: BLE001 - forged or damaged: set aside like a pending file
-            self._reject(path)
-            return None
-        path.unlink(missing_ok=True)
-        return draft
-
     def saved(self, visit: PendingVisit) -> None:
         (self.pending_dir / f"{visit.key}.json").unlink(missing_ok=True)
 
-    # -- the visit being entered (back after a crash or a quit) ---------
+    # -- the visit being entered: one sealed file per clerk -----------------
+    # Back after a quit, a crash, an outage or another clerk's sign-in at a locked
+    # window.  The file keeps the visit key, so a visit that was already saved
+    # (killed mid-save) is not saved twice when it is finished again.
+    @property
+    def open_dir(self) -> Path:
+        return self.root / "open"
+
     def _open_path(self, clerk_id: str) -> Path:
-        safe = "".join(c if c.isalnum() else "_" for c in clerk_id)
-        return self.root / "open" / f"{safe}.json"
+        # hashed: ids ``a.b`` and ``a_b`` (or any two ids) never share a file
+        return self.open_dir / f"{hashlib.sha256(clerk_id.encode('utf-8')).hexdigest()}.json"
 
-    def keep_open(self, clerk_id: str, draft: IntakeDraft) -> None:
-        """The clerk's half-entered visit, as typed so far (``draft.code`` may be empty),
-        sealed under the hall key and bound to its clerk like a kept visit."""
-        data = {"clerk_id": clerk_id, "draft": draft_to_dict(draft)}
+    def keep_open(self, clerk_id: str, draft: IntakeDraft, visit_key: str) -> None:
+        """Seal and write ``clerk_id``'s half-entered visit (``draft.code`` may be empty),
+        bound to its clerk and its visit key; ``StateError`` when it cannot be kept."""
+        data = {"clerk_id": clerk_id, "draft": draft_to_dict(draft), "visit_key": visit_key}
         data["seal"] = seal(self._hall_key(), data, b"clerk.open")
-        self._write(self._open_path(clerk_id), json.dumps(data, ensure_ascii=False, indent=1))
+        try:
+            self._write(self._open_path(clerk_id), json.dumps(data, ensure_ascii=False, indent=1))
+        except OSError as exc:
+            raise StateError(f"本机状态目录无法写入（{exc.strerror or exc}）") from exc
 
-    def open_visit(self, clerk_id: str) -> IntakeDraft | None:
+    def open_visit(self, clerk_id: str) -> OpenVisit | None:
         """The visit ``clerk_id`` left half-entered on this machine, if any (a file whose
-        seal fails is set aside, never shown)."""
+        seal fails is set aside, never shown; without the hall key it is left for later)."""
         path = self._open_path(clerk_id)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -288,9 +337,9 @@ class WindowState:
             if data.get("clerk_id") != clerk_id or not hmac.compare_digest(
                     str(given), seal(self._hall_key(), data, b"clerk.open")):
                 raise ValueError("seal")
-            return draft_from_dict(data["draft"])
+            return OpenVisit(draft_from_dict(data["draft"]), str(data.get("visit_key") or ""))
         except StateError:
-            return None  # no hall key here: leave the file for when there is one
+            return None
         except Exception:  # noqa: BLE001 - forged or damaged: set aside like a pending file
             self._reject(path)
             return None

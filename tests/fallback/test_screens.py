@@ -110,10 +110,11 @@ async def test_mail_screen_scan_waybill_export_csv_and_deliver(desk, service, us
 
 async def test_mail_list_is_masked_and_the_highlighted_items_detail_is_a_view_event(desk, service, users):
     from sqlalchemy import select
-    from textual.widgets import DataTable, Static
+    from textual.widgets import DataTable
 
     from clerk.store.tables import AuditEvent
     from clerk.tui.screens.mail import MailScreen
+    from clerk.tui.widgets.rowdetail import RowDetail
 
     first = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
     second = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
@@ -136,7 +137,7 @@ async def test_mail_list_is_masked_and_the_highlighted_items_detail_is_a_view_ev
             assert "王*" in row and "王五" not in row
             assert "138****5678" in row and "13812345678" not in row
             assert "济南市历城区****" in row and "山大路" not in row
-        detail = lambda: str(screen.query_one("#mail-detail", Static).render())  # noqa: E731
+        detail = lambda: str(screen.query_one("#mail-row", RowDetail).render())  # noqa: E731
         assert "王五" in detail() and "13812345678" in detail() and "山大路1号" in detail()
         assert views() == [("m01", first.number, 20)]  # the highlighted one, opened once
         table.move_cursor(row=1)

@@ -104,12 +104,15 @@ async def test_complaint_desk_logs_and_the_owner_replies(store, service, dashboa
         await pilot.press("f10")
         await _settle(pilot)
         rows = _cells(screen.query_one("#complaint-list", DataTable))
-        assert len(rows) == 1 and rows[0][1:4] == ["很难办", "开饭店跑了三次还没办成", "孙主任"]
-        assert rows[0][6] == "2026-12-09"  # 10 working days after Wed 25 Nov
+        assert len(rows) == 1 and rows[0][1] == "很难办" and rows[0][2].startswith("开饭店跑了三次")
+        assert rows[0][4] == "2026-12-09"  # 10 working days after Wed 25 Nov
+        detail = str(screen.query_one("#complaint-detail", Static).render())  # the row in full, under the list
+        assert "开饭店跑了三次还没办成" in detail and "负责人 孙主任" in detail and "138****5678" in detail
         screen.query_one("#complaint-note", Input).value = "区市场监督管理局"
         await pilot.press("f9")
         await _settle(pilot)
-        assert _cells(screen.query_one("#complaint-list", DataTable))[0][4:6] == ["区市场监督管理局", "已转办"]
+        assert _cells(screen.query_one("#complaint-list", DataTable))[0][3] == "已转办"
+        assert "承办部门 区市场监督管理局" in str(screen.query_one("#complaint-detail", Static).render())
     assert desk.get(rows[0][0]).owner_id == "s02"
 
 

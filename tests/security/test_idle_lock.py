@@ -116,7 +116,7 @@ async def test_another_clerk_signs_the_first_out_and_her_visit_waits_for_her(mak
         assert app.user.id == "w02" and not app.locked
         assert app.screen.query_one("#applicant-name", Input).value == ""
         assert NAME not in screen_text(app) and app.screen.item is None
-        assert len(list((tmp_path / "state" / "drafts").glob("*.json"))) == 1
+        assert len(list((tmp_path / "state" / "open").glob("*.json"))) == 1  # hers only: the next clerk's form is empty
         # the next clerk leaves; the first one signs in again and finds her visit
         app.action_sign_out()
         await settle(pilot)
@@ -125,4 +125,4 @@ async def test_another_clerk_signs_the_first_out_and_her_visit_waits_for_her(mak
         await settle(pilot)  # landing waits for the seat (clerk.tui.seats)
         assert app.screen.query_one("#applicant-name", Input).value == NAME
         assert app.screen.query_one("#applicant-id", Input).value == ID_NUMBER
-    assert not list((tmp_path / "state" / "drafts").glob("*.json"))
+    assert len(list((tmp_path / "state" / "open").glob("*.json"))) == 1  # her visit, open again: one copy

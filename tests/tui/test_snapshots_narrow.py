@@ -70,9 +70,22 @@ def test_bundle_confirmation(snap_compare, make_app):
         await sign_in(pilot)
         await pick(pilot, "xsecs")
         await applicant(pilot)
+        await pilot.press(*"王小宝")  # 新生儿姓名
         await pilot.press("f4", "a", "f10")
         await settle(pilot)
         await pilot.press("1")
+        await _steady(pilot)
+
+    assert snap_compare(make_app(), terminal_size=NARROW, run_before=run_before)
+
+
+def test_newborn_bundle_with_the_childs_name(snap_compare, make_app):
+    async def run_before(pilot):
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, "xsecs")
+        await applicant(pilot)
+        await pilot.press(*"王小宝")  # 新生儿姓名, under the applicant's address
         await _steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=NARROW, run_before=run_before)

@@ -139,6 +139,7 @@ async def test_bundle_visit_makes_one_case_per_department(make_app, case_service
         table = app.screen.query_one("#checklist")
         assert table.row_count == len(merged.entries)
         await applicant(pilot)
+        await pilot.press(*"王小宝")  # Enter after the address lands on 新生儿姓名
         await pilot.press("f4", "a")
         await finish(pilot, 1)
         parent = min(case_service.find(PERSON[0]), key=lambda s: s.number)  # children follow it
@@ -195,6 +196,7 @@ async def test_a_bundle_confirmation_and_banner_show_each_item(make_app, case_se
         await sign_in(pilot)
         await pick(pilot, "xsecs")
         await applicant(pilot)
+        await pilot.press(*"王小宝")  # 新生儿姓名
         await pilot.press("f4", "a", "f10")
         await settle(pilot)
         await pilot.press("1")

@@ -7,8 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
+
+from clerk.tui.widgets.footer import KeyFooter
 
 
 class ChooseScreen(ModalScreen[int | None]):
@@ -34,7 +36,7 @@ class ChooseScreen(ModalScreen[int | None]):
         with Vertical():
             yield Label(self.title_text, markup=False)
             yield OptionList(*(Option(f"{i}. {line}") for i, line in enumerate(self.lines, 1)), id="choices")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = 0

@@ -13,13 +13,14 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from clerk.identity.text import NAME_MAX, SUMMARY_MAX
 from clerk.tui.messages import Message, banner_text
 from clerk.tui.plain import TYPED, cells, plain
+from clerk.tui.plain import lines as plain_lines
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
@@ -51,11 +52,15 @@ class ComplaintsScreen(Screen):
         Binding("f7", "visit(True)", "回访满意", id="complaints.visit_ok"),
         Binding("f8", "visit(False)", "回访不满意", id="complaints.visit_bad"),
     ]
+    # Two form lines and a short list fit 80 columns; the highlighted complaint's
+    # whole text, person, owner and department show on the lines under the list.
     DEFAULT_CSS = """
     ComplaintsScreen #complaint-form { height: auto; }
+    ComplaintsScreen #complaint-form Horizontal { height: 1; }
     ComplaintsScreen #complaint-form Input { width: 1fr; }
-    ComplaintsScreen #complaint-category { width: 24; }
+    ComplaintsScreen #complaint-category { width: 32; }
     ComplaintsScreen #complaint-list { height: 1fr; }
+    ComplaintsScreen #complaint-detail { height: auto; max-height: 4; color: $text-muted; }
     """
     AUTO_FOCUS = "#complaint-summary"
 
@@ -66,20 +71,25 @@ class ComplaintsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("诉求登记（有事您说话 / 办不成事窗口）—— 首问负责：登记人负责到底", id="complaint-title")
-        with Horizontal(id="complaint-form"):
-            yield ClerkSelect([], prompt="诉求类别", id="complaint-category", compact=True)
-            yield Input(placeholder="诉求内容", id="complaint-summary", compact=True, max_length=SUMMARY_MAX, restrict=TYPED)
-            yield Input(placeholder="诉求人", id="complaint-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
-            yield Input(placeholder="联系电话", id="complaint-phone", compact=True, max_length=20, restrict=TYPED)
-            yield Input(placeholder="相关受理编号（可空）", id="complaint-case", compact=True, max_length=32, restrict=TYPED)
+        with Vertical(id="complaint-form"):
+            with Horizontal():
+                yield ClerkSelect([], prompt="诉求类别", id="complaint-category", compact=True)
+                yield Input(placeholder="诉求内容", id="complaint-summary", compact=True, max_length=SUMMARY_MAX,
+                            restrict=TYPED)
+            with Horizontal():
+                yield Input(placeholder="诉求人", id="complaint-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
+                yield Input(placeholder="联系电话", id="complaint-phone", compact=True, max_length=20, restrict=TYPED)
+                yield Input(placeholder="相关受理编号（可空）", id="complaint-case", compact=True, max_length=32,
+                            restrict=TYPED)
         yield DataTable(id="complaint-list", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="complaint-detail", markup=False)
         yield Input(placeholder="转办部门 / 答复内容 / 回访情况，然后按 F9 / F6 / F7 / F8", id="complaint-note",
                     compact=True, max_length=SUMMARY_MAX, restrict=TYPED)
         yield Banner()
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("编号", "类别", "诉求内容", "负责人", "承办部门", "状态", "答复期限")
+        self.query_one(DataTable).add_columns("编号", "类别", "诉求内容", "状态", "答复期限")
         self._run(None)
 
     def _user(self) -> Any:
@@ -164,12 +174,29 @@ class ComplaintsScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         self.numbers = [c.number for c in message.complaints]
+        self.complaints = {c.number: c for c in message.complaints}
         for c in message.complaints:
-            due = f"{c.due_on:%Y-%m-%d}" + ("（逾期）" if c.overdue_on(message.today) else "")
-            table.add_row(*cells(c.number, clip(c.category, 10), clip(c.summary, 30), c.owner_name,
-                                 clip(c.department or "—", 20), c.state.value, due))
+            due = f"{c.due_on:%Y-%m-%d}" + ("逾期" if c.overdue_on(message.today) else "")
+            table.add_row(*cells(c.number, clip(c.category, 8), clip(c.summary, 24), clip(c.state.value, 6), due))
+        self._show_detail()
         if message.done:
             self.query_one(Banner).show(message.done, "info")
             for key in ("summary", "name", "phone", "case"):
                 self.query_one(f"#complaint-{key}", Input).value = ""
             self.query_one("#complaint-note", Input).value = ""
+
+    @on(DataTable.RowHighlighted, "#complaint-list")
+    def _show_detail(self) -> None:
+        """The highlighted complaint in full: the list cuts its text at 80 columns."""
+        detail = self.query_one("#complaint-detail", Static)
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        c = getattr(self, "complaints", {}).get(self.numbers[row]) if self.numbers and row is not None and \
+            row < len(self.numbers) else None
+        if c is None:
+            detail.update("")
+            return
+        who = " ".join(x for x in (c.applicant_name, c.applicant_phone_masked) if x) or "—"
+        head = (f"{c.number} {c.category} · 诉求人 {who} · 负责人 {c.owner_name} · 承办部门 {c.department or '—'}"
+                f" · 答复期限 {c.due_on:%Y-%m-%d}" + (f" · 受理编号 {c.case_number}" if c.case_number else ""))
+        detail.update(plain_lines([head, f"诉求内容：{c.summary}"], limit=SUMMARY_MAX + 40))

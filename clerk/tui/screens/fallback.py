@@ -30,6 +30,7 @@ from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
+from clerk.tui.widgets.rowdetail import RowDetail
 
 CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽收", "ems")]
 
@@ -54,6 +55,7 @@ class FallbackScreen(DeskScreen):
         yield Static("兜底窗口 —— 扫描受理编号条码（或输入编号回车）打开案件", id="fallback-title")
         yield Input(placeholder="受理编号", id="fallback-scan", compact=True, max_length=32, restrict=TYPED)
         yield DataTable(id="fallback-queue", cursor_type="row", zebra_stripes=True)
+        yield RowDetail(id="fallback-row")
         with Horizontal(id="fallback-case"):
             yield SelectionList[str](id="fallback-materials")
             with Vertical(id="fallback-form"):
@@ -218,6 +220,7 @@ class FallbackScreen(DeskScreen):
         table = self.query_one("#fallback-queue", DataTable)
         row = table.cursor_row
         table.clear()
+        self.entries = {e.number: e for e in entries}
         for e in entries:
             d = e.deadline
             style = "bold red" if d and d.warn else ""
@@ -228,9 +231,32 @@ class FallbackScreen(DeskScreen):
                           key=e.number)
         if entries and row is not None:  # a live reload keeps the clerk's place
             table.move_cursor(row=min(row, len(entries) - 1))
+        self._show_row()
         lapsing = sum(1 for e in entries if e.deadline and e.deadline.warn)
         self.query_one("#fallback-queue").border_title = f"待补正 / 容缺 {len(entries)} 件" + (
             f"，{lapsing} 件即将或已经超期" if lapsing else "")
+
+    @on(DataTable.RowHighlighted, "#fallback-queue")
+    def _show_row(self) -> None:
+        """The highlighted case in full under the queue: the list cuts names at 80 columns."""
+        table = self.query_one("#fallback-queue", DataTable)
+        entry = None
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            entry = getattr(self, "entries", {}).get(key)
+        if entry is None:
+            self.query_one("#fallback-row", RowDetail).show_lines([])
+            return
+        d = entry.deadline
+        due = ""
+        if d:
+            due = f" · {d.kind.label} {d.due_on:%Y-%m-%d}" + ("（暂定）" if d.provisional else "") + \
+                f"（{days_text(d.days_left)}）"
+        self.query_one("#fallback-row", RowDetail).show_lines([
+            f"{entry.number} {entry.state}{due}",
+            "尚缺：" + ("、".join(entry.outstanding) or "—"),
+            f"申请人：{entry.applicant_name} · {entry.name}",
+        ])
 
     def _show_case(self, view: Any) -> None:
         self.case = view

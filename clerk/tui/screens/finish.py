@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk.domain.intake import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
@@ -25,6 +25,7 @@ from clerk.catalog.model import ItemKind, ServiceItem
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.plain import TYPED, LINE_LIMIT, literal, plain
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 
 def outcome_label(outcome: Outcome, item: object) -> str:
     if outcome is Outcome.ACCEPT:
@@ -36,7 +37,7 @@ def outcome_label(outcome: Outcome, item: object) -> str:
 class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
     DEFAULT_CSS = """
     OutcomeScreen { align: center middle; }
-    OutcomeScreen > Vertical { width: 72; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    OutcomeScreen > Vertical { width: 72; max-width: 100%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
     OutcomeScreen #reason-box { display: none; height: auto; }
     OutcomeScreen.-reject #reason-box { display: block; }
     OutcomeScreen OptionList { height: auto; }
@@ -62,7 +63,7 @@ class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
                 yield Label("不予受理的理由（将打印在通知书上）")
                 yield Input(id="reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
             yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_key(self, event) -> None:
         # digits pick an outcome directly, as numbered in the list
@@ -115,6 +116,8 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
         Text(f"申请人：{draft.applicant.name}  {draft.applicant.id_number}  {draft.applicant.phone}"),
         Text(f"送达方式：{draft.delivery}" + (f"  地址：{draft.applicant.address}" if draft.applicant.address else "")),
     ]
+    if draft.child_name:
+        lines.insert(3, Text(f"新生儿姓名：{draft.child_name}"))
     if reason:
         lines.append(Text(f"不予受理理由：{reason}"))
     for deadline in preview.deadlines:
@@ -148,7 +151,7 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
 class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 100; height: auto; max-height: 30; border: thick $accent; background: $surface; padding: 1 2; }
+    ConfirmScreen > Vertical { width: 100; max-width: 100%; height: auto; max-height: 30; border: thick $accent; background: $surface; padding: 1 2; }
     ConfirmScreen VerticalScroll { height: auto; max-height: 22; }
     ConfirmScreen #confirm-hint { margin-top: 1; color: $text-muted; }
     """
@@ -170,7 +173,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 )
             yield Static("F10 或 回车：确认并打印    Esc：返回修改", id="confirm-hint")
             yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.preview.problems:

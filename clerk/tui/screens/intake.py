@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
 from clerk.catalog.model import Bundle, Delivery, LimitUnit, ServiceItem
@@ -27,6 +27,7 @@ from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 from clerk.tui.widgets.checklist import ChecklistTable
 from clerk.tui.widgets.choice import ChoiceRow
 from clerk.tui.widgets.search import ItemSearch
@@ -69,6 +70,7 @@ class IntakeScreen(CallerScreen):
         self._header = ""
         self.offer = None  # a returning applicant's details, taken with F6
         self._restored = False  # the half-entered visit kept on this machine was looked for
+        self.owner = None  # the clerk signed in when this screen was mounted
         # names this visit from its first keystroke to its commit: the store keeps one case per key
         self.visit_key = new_visit_key()
 
@@ -85,14 +87,27 @@ class IntakeScreen(CallerScreen):
                 yield Static("", id="material-detail", markup=False)
             yield VerdictPanel(id="verdict")
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.owner = self.app.user  # whose visit this screen keeps (never the next clerk's file)
         self.query_one("#applicant-pane").border_title = "申请人（F3）"
         self.query_one("#checklist-pane").border_title = "材料清单（F4）"
         self.query_one("#checklist-pane").border_subtitle = "a其余收原件 +/−份数 n备注"
         self.set_interval(CLOCK_TICK, self.tick_header)
         self.catalog_ready(self.app.catalog)
+
+    def on_descendant_focus(self, event) -> None:
+        """Frame the pane that holds the focus.  Not ``:focus-within``: Textual restyles a
+        whole pane with such a rule on every focus change inside it (each Enter between
+        the applicant's fields); here only the pane is restyled, and only when it changes."""
+        chain = event.widget.ancestors_with_self
+        for pane in self.query("#applicant-pane, #checklist-pane"):
+            active = pane in chain
+            if active != pane.has_class("-active"):
+                pane.set_class(active, "-active", update=False)  # no descendant depends on it
+                self.app.stylesheet.update_nodes([pane], animate=False)
+                pane.refresh()
 
     def tick_header(self) -> None:
         """The header's clock follows the time (each tick and each change of the visit)."""
@@ -136,33 +151,47 @@ class IntakeScreen(CallerScreen):
             parts.append(applicant.name)
         return " · ".join(parts)
 
-    def keep_open_visit(self) -> None:
-        """Write the visit as typed so far to the state dir (or drop it when the form is empty)."""
-        user = self.app.user
-        if user is None:
-            return
-        state = self.app.state
+    def keep_open_visit(self, *, now: bool = False) -> None:
+        """Keep the visit as typed so far on this machine (or drop it when the form is empty).
+
+        Written by a worker thread (clerk.tui.state.OpenVisitWriter); ``now`` writes
+        on this thread and raises ``StateError`` (quit, hand-over at a locked window).
+        """
+        user = self.owner
+        if user is None or user is not self.app.user:
+            return  # signed out or handed over: this screen keeps nobody's visit any more
+        writer = self.app.state.writer
         if self.open_visit_summary() is None:
-            state.drop_open(user.id)
-            return
-        form = self.query_one(ApplicantForm)
-        draft = IntakeDraft(
-            code=self.item.code if self.item is not None else "",
-            applicant=form.applicant(),
-            delivery=form.delivery,
-            answers=dict(self.answers),
-            marks=dict(self.marks),
-        )
-        try:
-            state.keep_open(user.id, draft)
-        except OSError as exc:
-            self.query_one(Banner).show(f"本机暂存失败：{exc}", "warning")
+            start = writer.note(user.id, None)
+        else:
+            form = self.query_one(ApplicantForm)
+            draft = IntakeDraft(
+                code=self.item.code if self.item is not None else "",
+                applicant=form.applicant(),
+                delivery=form.delivery,
+                answers=dict(self.answers),
+                marks=dict(self.marks),
+                child_name=form.child_name,
+            )
+            start = writer.note(user.id, draft, self.visit_key)
+        if now:
+            writer.flush()
+        elif start:
+            self._write_open_visit(writer)
+
+    @work(thread=True, exit_on_error=False, group="open-visit")
+    def _write_open_visit(self, writer) -> None:
+        for error in writer.drain():
+            self.post_message(Failed("keep", error, f"本机暂存失败：{error}"))
 
     def _restore_open_visit(self) -> None:
-        user = self.app.user
-        draft = self.app.state.open_visit(user.id) if user is not None else None
-        if draft is None:
+        user = self.owner
+        kept = self.app.state.open_visit(user.id) if user is not None else None
+        if kept is None:
             return
+        draft = kept.draft
+        if kept.key:
+            self.visit_key = kept.key  # the same visit: the store keeps one case per key
         catalog = self.app.catalog
         if draft.code:
             try:
@@ -175,8 +204,8 @@ class IntakeScreen(CallerScreen):
             self._show_item()
             self._rebuild_situations()
             self._rebuild_checklist()
-        self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery)
-        self.query_one(Banner).show("已恢复上次未办结的办件（按 ctrl+n 清空）", "warning")
+        self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery, draft.child_name)
+        self.query_one(Banner).show("已恢复上次未办结的办件，请与申请人核对后继续（按 ctrl+n 清空）", "warning")
 
     # -- focus keys ----------------------------------------------------
     def action_focus_search(self) -> None:
@@ -201,20 +230,6 @@ class IntakeScreen(CallerScreen):
         self.query_one(Banner).clear()
         self.action_focus_applicant()
 
-    def restore(self, draft: IntakeDraft) -> None:
-        """An unfinished visit kept for this clerk (signed out at a locked window) comes back."""
-        catalog = self.app.catalog
-        self.item = catalog.get(draft.code) if catalog is not None else None
-        if self.item is None:
-            return
-        self.answers = {s.key: s.default.label for s in catalog.situations(draft.code)} | dict(draft.answers)
-        self.marks = dict(draft.marks)
-        self._show_item()
-        self._rebuild_situations()
-        self._rebuild_checklist()
-        self.query_one(ApplicantForm).fill(draft.applicant, draft.delivery)
-        self.query_one(Banner).show("已恢复您离开时未办完的办件，请核对后继续", "info")
-
     def _show_item(self) -> None:
         info = self.query_one("#item-info", Static)
         item = self.item
@@ -231,8 +246,10 @@ class IntakeScreen(CallerScreen):
             deliveries = tuple(d for d in Delivery if all(d in i.deliveries for i in items))
         else:
             info.update("尚未选定事项")
+            self.query_one(ApplicantForm).ask_child_name(False)
             return
         info.update(plain(text, limit=LINE_LIMIT))
+        self.query_one(ApplicantForm).ask_child_name(isinstance(item, Bundle) and item.child_name)
         self.query_one(ApplicantForm).offer_deliveries(deliveries)
 
     def _rebuild_situations(self) -> None:
@@ -436,20 +453,37 @@ class IntakeScreen(CallerScreen):
         self._refresh_verdict()
 
     def applicant_problems(self) -> list[str]:
+        from clerk.domain.intake import VerdictState, child_name_problems
+
         form = self.query_one(ApplicantForm)
-        return form.applicant().problems(need_address=form.delivery is Delivery.EMS)
+        found = form.applicant().problems(need_address=form.delivery is Delivery.EMS)
+        if form.asks_child_name:  # needed to accept the visit; a visit sent on may come before the name
+            verdict = self.verdict()
+            accepted = verdict is not None and verdict.state is not VerdictState.INCOMPLETE
+            found += child_name_problems(form.child_name, asked=True, required=accepted)
+        return found
 
     def verdict(self):
         return assess(self.checklist, self.marks) if self.checklist is not None else None
 
+    _verdict_due = False
+
     def _refresh_verdict(self) -> None:
+        """Once for all the changes of one key (``a`` marks every row, F6 fills three fields)."""
+        if self.is_mounted and not self._verdict_due:
+            self._verdict_due = True
+            self.call_later(self._refresh_verdict_now)
+
+    def _refresh_verdict_now(self) -> None:
+        self._verdict_due = False
         if not self.is_mounted:
             return
         inline = tuple(self.query_one(ApplicantForm).inline_reasons())
         self.query_one(VerdictPanel).show(self.verdict(), self.applicant_problems(), self.item, inline)
+        self._update_blocker()
         self.tick_header()
         if self._restored:
-            self.keep_open_visit()  # every change on disk at once: a small file, well under a frame
+            self.keep_open_visit()  # every change on disk soon, by a worker: no key waits for the disk
 
     def draft(self) -> IntakeDraft:
         form = self.query_one(ApplicantForm)
@@ -459,6 +493,7 @@ class IntakeScreen(CallerScreen):
             delivery=form.delivery,
             answers=dict(self.answers),
             marks=dict(self.marks),
+            child_name=form.child_name,
         )
 
     # -- finishing the visit -------------------------------------------
@@ -468,24 +503,49 @@ class IntakeScreen(CallerScreen):
             return True
         return False
 
+    def _finish_blocker(self) -> tuple[str, str] | None:
+        """Why F10 cannot go on now, and where the clerk fixes it (None: it can)."""
+        if self.item is None:
+            return "请先选定事项（F2）", "search"
+        problems = self.applicant_problems()
+        if problems:
+            return "申请人信息不完整：" + "；".join(problems), "applicant"
+        verdict = self.verdict()
+        if verdict.problems:
+            return "；".join(verdict.problems), "checklist"
+        return None
+
+    def _update_blocker(self) -> None:
+        """The banner F10 left follows the visit: updated or gone as soon as the reason changes."""
+        shown = getattr(self, "_blocker_shown", None)
+        if shown is None:
+            return
+        found = self._finish_blocker()
+        text = found[0] if found else None
+        if text == shown:
+            return
+        banner = self.query_one(Banner)
+        if not banner.withdraw(shown):
+            self._blocker_shown = None  # the clerk's next action cleared it already
+            return
+        self._blocker_shown = text
+        if text is not None:
+            banner.show(text)
+
     def action_finish(self) -> None:
         banner = self.query_one(Banner)
         if self._save_in_flight():
             return
-        if self.item is None:
-            banner.show("请先选定事项（F2）")
-            self.action_focus_search()
+        blocker = self._finish_blocker()
+        if blocker is not None:
+            text, where = blocker
+            banner.show(text)
+            self._blocker_shown = text
+            {"search": self.action_focus_search, "applicant": self.action_focus_applicant,
+             "checklist": self.action_focus_checklist}[where]()
             return
-        problems = self.applicant_problems()
-        if problems:
-            banner.show("申请人信息不完整：" + "；".join(problems))
-            self.action_focus_applicant()
-            return
+        self._blocker_shown = None
         verdict = self.verdict()
-        if verdict.problems:
-            banner.show("；".join(verdict.problems))
-            self.action_focus_checklist()
-            return
         draft = self.draft()
 
         def chosen(choice: tuple[Outcome, str] | None) -> None:
@@ -522,8 +582,9 @@ class IntakeScreen(CallerScreen):
         view = event.view
         items = "".join(f"；{child.number} {child.name}：{child.state}" for child in view.children)
         self._saved_items = {view.number: items}  # a bundle's items stay in the banner after printing
-        self.query_one(Banner).show(f"已保存：受理编号 {view.number}（{whose(view)}，{view.state}）{items}，正在打印……",
-                                    "ok", sticky=True)
+        text = f"已保存：受理编号 {view.number}（{whose(view)}，{view.state}）{items}，正在打印……"
+        self._printing = {view.number: text}  # replaced by the printing's outcome, which repeats it
+        self.query_one(Banner).show(text, "ok", sticky=True)
         self.action_new_visit(keep_banner=True)
         self.app.print_case(self, view.number)
         self.visit_saved(view)  # the ticket being served: its visit ends with this case
@@ -532,6 +593,9 @@ class IntakeScreen(CallerScreen):
     def _printed(self, event: Printed) -> None:
         failed = not all(r.ok for r in event.results)
         items = getattr(self, "_saved_items", {}).get(event.number, "")
+        saving = getattr(self, "_printing", {}).pop(event.number, None)
+        if saving is not None:
+            self.query_one(Banner).withdraw(saving)  # one message per visit, not two with the same items
         self.query_one(Banner).show(f"受理编号 {self.app.case_label(event.number)}：{self.app.describe_print(event.results)}"
                                     f"{items}", "warning" if failed else "ok", sticky=failed)
 
@@ -558,8 +622,7 @@ class IntakeScreen(CallerScreen):
         self.query_one(ChecklistTable).show(None, {})
         self._show_material()
         self._refresh_verdict()
-        if self.app.user is not None:
-            self.app.state.drop_open(self.app.user.id)
+        self.keep_open_visit()  # the form is empty: the kept file goes
         if not keep_banner:
             self.query_one(Banner).clear()
         self.action_focus_search()

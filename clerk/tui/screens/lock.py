@@ -4,7 +4,7 @@ After ``settings.idle_lock_minutes`` without a key the app pushes this screen
 over everything (an opaque ``Screen``, so nothing under it is drawn: no
 applicant data stays visible).  The clerk who is signed in types her password
 and is back where she left off.  Another clerk may sign her out from here: a
-half-entered visit is kept sealed for its owner (``WindowState.keep_draft``) and
+half-entered visit is kept sealed for its owner (``WindowState.keep_open``) and
 never shown to the next clerk; it comes back when its owner signs in again.
 """
 

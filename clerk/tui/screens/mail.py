@@ -28,6 +28,7 @@ from clerk.tui.screens.desk_common import DeskDone, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
+from clerk.tui.widgets.rowdetail import RowDetail
 
 FILTERS = [("全部在途", "open"), ("结果寄递", "outbound"), ("材料揽收", "inbound"), ("已退回待跟进", "follow_up"),
            ("全部（含已完成）", "all")]
@@ -67,7 +68,7 @@ class MailScreen(DeskScreen):
         yield Static("EMS工作站 —— ↑↓ 选择邮件，扫描或输入邮件号回车即交寄", id="mail-title")
         yield ClerkSelect(FILTERS, value="open", allow_blank=False, id="mail-filter", compact=True)
         yield DataTable(id="mail-items", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="mail-detail", markup=False)
+        yield RowDetail(id="mail-row")
         yield Input(placeholder="邮件号（扫描）", id="mail-waybill", compact=True, max_length=32, restrict=TYPED)
         yield Input(placeholder="退回原因 / 新地址（重寄时）", id="mail-reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
@@ -100,7 +101,7 @@ class MailScreen(DeskScreen):
         if getattr(self, "_shown", None) == what:  # a live reload kept the place: no second view event
             return
         self._shown = what
-        self.query_one("#mail-detail", Static).update("")
+        self._opened = None  # the masked lines until the audited detail arrives
         self._detail(item.id)
 
     def action_refresh(self) -> None:
@@ -207,9 +208,8 @@ class MailScreen(DeskScreen):
 
         banner = self.query_one(Banner)
         if event.action == "detail":
-            i = event.result
-            self.query_one("#mail-detail", Static).update(Text(
-                f"{i.case_number}　{i.direction.label}　{i.recipient}　{i.phone}　{i.postcode} {i.address}"))
+            self._opened = event.result  # opened in full (a view event): shown while it stays highlighted
+            self._show_row()
             return
         if event.action == "list":
             banner.clear_outage()  # the store answered
@@ -225,6 +225,7 @@ class MailScreen(DeskScreen):
                               key=str(i.id))
             if event.result and row is not None:  # a live reload keeps the clerk's place
                 table.move_cursor(row=min(row, len(event.result) - 1))
+            self._show_row()
             return
         if event.action in ("manifest", "export"):
             banner.show(str(event.result), "ok")
@@ -239,3 +240,30 @@ class MailScreen(DeskScreen):
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         self.query_one(Banner).show(event.text, "error")
+
+    @on(DataTable.RowHighlighted, "#mail-items")
+    def _show_row(self) -> None:
+        """The highlighted item under the list: masked as in the list until ``open_mail_item``
+        (an audited view) answers, then in full."""
+        from clerk.identity import mask_address, mask_name, mask_phone
+
+        table = self.query_one("#mail-items", DataTable)
+        item = None
+        if table.row_count:
+            item = self.items.get(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+        if item is None:
+            self.query_one("#mail-row", RowDetail).show_lines([])
+            return
+        opened = getattr(self, "_opened", None)
+        if opened is not None and opened.id == item.id:
+            who = f"{opened.recipient} {opened.phone} · {opened.address}"
+            postcode = opened.postcode
+        else:
+            who = f"{mask_name(item.recipient)} {mask_phone(item.phone)} · {mask_address(item.address)}"
+            postcode = getattr(item, "postcode", "")
+        when = f" · 揽收 {item.pickup_on:%Y-%m-%d} {item.pickup_from}-{item.pickup_to}" if item.pickup_on else ""
+        self.query_one("#mail-row", RowDetail).show_lines([
+            f"{item.case_number} {item.direction.label}{item.status_label}"
+            + (f" · 邮件号 {item.waybill}" if item.waybill else "") + when,
+            who + (f"（{postcode}）" if postcode else "") + f" · 内件：{item.contents}",
+        ])

@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.plain import TYPED, LINE_LIMIT, plain
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -50,7 +51,7 @@ class PromptScreen(ModalScreen[str | None]):
             yield Label(plain(self.title_text, limit=LINE_LIMIT))
             yield Input(self.initial, placeholder=self.placeholder, id="prompt-input", max_length=NOTE_MAX, restrict=TYPED)
             yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted)
     def action_confirm(self) -> None:

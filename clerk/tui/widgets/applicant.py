@@ -70,6 +70,10 @@ class ApplicantForm(Vertical):
     ApplicantForm .feedback { height: auto; padding-left: 10; }
     ApplicantForm .feedback.-bad { color: $error; }
     ApplicantForm .feedback.-good { color: $success; }
+    ApplicantForm #child-row { display: none; }
+    ApplicantForm #address-full { display: none; color: $text-muted; padding-left: 0; max-height: 2; }
+    ApplicantForm #address-full.-shown { display: block; }
+    ApplicantForm.-child #child-row { display: block; }
     """
 
     def compose(self) -> ComposeResult:
@@ -88,6 +92,11 @@ class ApplicantForm(Vertical):
         with Horizontal(classes="tight"):
             yield Label("邮寄地址")
             yield Input(id="applicant-address", compact=True, max_length=ADDRESS_MAX, restrict=TYPED)
+        # an address longer than its field is shown whole under it (the field scrolls sideways)
+        yield Static("", id="address-full", classes="feedback", markup=False)
+        with Horizontal(classes="tight", id="child-row"):  # the newborn bundle only (Bundle.child_name)
+            yield Label("新生儿姓名")
+            yield Input(id="child-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
         yield ChoiceRow("送达方式", [d.value for d in Delivery], id="delivery")
 
     # -- reading -------------------------------------------------------
@@ -108,6 +117,21 @@ class ApplicantForm(Vertical):
         )
 
     @property
+    def asks_child_name(self) -> bool:
+        return self.has_class("-child")
+
+    @property
+    def child_name(self) -> str:
+        """The newborn's name as typed ("" when the item does not ask for it)."""
+        return self.query_one("#child-name", Input).value.strip() if self.asks_child_name else ""
+
+    def ask_child_name(self, asked: bool) -> None:
+        """Show the 新生儿姓名 row for a bundle that asks for it (hidden and empty otherwise)."""
+        self.set_class(asked, "-child")
+        if not asked:
+            self.query_one("#child-name", Input).value = ""
+
+    @property
     def delivery(self) -> Delivery:
         return Delivery(self.query_one("#delivery", ChoiceRow).value)
 
@@ -119,8 +143,10 @@ class ApplicantForm(Vertical):
         row.index = row.options.index(deliveries[0].value) if deliveries else 0
         row.refresh()
 
-    def fill(self, applicant: Applicant, delivery: Delivery) -> None:
+    def fill(self, applicant: Applicant, delivery: Delivery, child_name: str = "") -> None:
         """Put a kept applicant back into the fields (a restored visit)."""
+        if self.asks_child_name:
+            self.query_one("#child-name", Input).value = child_name
         self.query_one("#applicant-kind", ChoiceRow).value = applicant.kind.value
         for widget_id, value in (
             ("applicant-name", applicant.name),
@@ -155,6 +181,35 @@ class ApplicantForm(Vertical):
     @on(Input.Changed, "#applicant-id")
     def _id_changed(self, event: Input.Changed) -> None:
         self._check_id(event.value.strip())
+
+    @on(Input.Changed, "#applicant-address")
+    def _address_changed(self, event: Input.Changed) -> None:
+        self._show_address()
+
+    def on_resize(self) -> None:
+        self._show_address()
+
+    def _show_address(self) -> None:
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        from clerk.identity.text import printable
+
+        field = self.query_one("#applicant-address", Input)
+        full = self.query_one("#address-full", Static)
+        value = field.value.strip()
+        width = field.content_size.width or 20
+        wide = cell_len(value) > width - 1  # the last cell is the cursor's
+        if wide:
+            # two lines at most (the 80-column pane is short): the field itself shows the end
+            room = 2 * (self.content_size.width or 30) - 2
+            text = Text(printable(value, ADDRESS_MAX))
+            if text.cell_len > room:
+                text.truncate(room - 1)
+                text.append("…")
+            full.update(text)
+        if wide != full.has_class("-shown"):
+            full.set_class(wide, "-shown")
 
     @on(IdInput.Refused)
     def _id_refused(self, event: IdInput.Refused) -> None:

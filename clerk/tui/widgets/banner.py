@@ -89,6 +89,15 @@ class Banner(Static):
         self.lines = []
         self._draw()
 
+    def withdraw(self, text: str) -> bool:
+        """Take back a message that no longer holds (the data was fixed); False when not shown."""
+        kept = [line for line in self.lines if line.text != text]
+        if len(kept) == len(self.lines):
+            return False
+        self.lines = kept
+        self._draw()
+        return True
+
     def acknowledge(self) -> None:
         """The clerk has read the messages that mattered."""
         self.lines = [line for line in self.lines if not line.sticky]
