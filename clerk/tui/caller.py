@@ -55,6 +55,14 @@ class CallerDone(Message):
         self.action, self.result, self.status, self.serial = action, result, status, serial
 
 
+class HolderId(Message):
+    """The full ID number the called ticket's holder gave at the kiosk (an audited view)."""
+
+    def __init__(self, ticket_id: int, number: str) -> None:
+        super().__init__()
+        self.ticket_id, self.number = ticket_id, number
+
+
 MENU = [
     ("no_show", "过号（可在 30 分钟内再呼一次）"),
     ("transfer", "转移到其他队列或窗口"),
@@ -282,6 +290,8 @@ class CallerScreen(Screen):
                 say("当前没有等候的号", "info")
             else:
                 say(f"已叫号：{result.number}（{result.queue_name}），请到 {result.window} 号窗口", "ok")
+                if result.id_number_masked:  # read at the kiosk: the window needs not ask for the card
+                    self._take_holder_id(result.id)
         elif event.action == "recall":
             say(f"已重呼：{_number(result, event.status)}", "ok")
         elif event.action == "no_show":
@@ -313,6 +323,37 @@ class CallerScreen(Screen):
                 self.ask_rating(ticket, numbers, rated)
             else:
                 rated()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="caller-holder")
+    def _take_holder_id(self, ticket_id: int) -> None:
+        app = self.app
+        try:
+            number = tickets_of(app.services).holder_id_number(app.user, ticket_id)
+        except Exception:  # noqa: BLE001 - a convenience: the clerk asks for the card as before
+            return
+        if number:
+            self.post_message(HolderId(ticket_id, number))
+
+    @on(HolderId)
+    def _holder_id(self, event: HolderId) -> None:
+        """The called ticket's ID number goes into an empty 身份证号 field; its check then offers the
+        returning applicant's details (F6) like a card read at the window."""
+        from textual.css.query import NoMatches
+        from textual.widgets import Input
+
+        from clerk.domain.intake import ApplicantKind
+        from clerk.tui.widgets.applicant import ApplicantForm
+
+        current = self.window_status.current if self.window_status is not None else None
+        if current is None or current.id != event.ticket_id:
+            return  # another ticket by now (过号, 转移)
+        try:
+            form = self.query_one(ApplicantForm)
+        except NoMatches:
+            return
+        field = form.query_one("#applicant-id", Input)
+        if form.kind is ApplicantKind.PERSON and not field.value.strip():
+            field.value = event.number
 
     def ask_rating(self, ticket: Any, numbers: list[str], after: Any = None) -> None:
         """The applicant rates the visit (好差评, 一次一评); ``after`` runs once the rating screen closes."""

@@ -203,3 +203,26 @@ async def test_a_ticket_scanned_at_the_wrong_window_is_refused_and_the_field_kee
         await settle(pilot)
         assert "请到 3 号窗口办理" in screen_text(app)
         assert app.home.query_one("#search-input").value == ""
+
+
+@pytest.mark.asyncio
+async def test_an_id_read_at_the_kiosk_reaches_the_window_with_the_returning_offer(make_app, case_service,
+                                                                                 settings, catalog, clock):
+    from .test_scan_and_lookup import saved_case
+
+    saved_case(case_service, catalog, "赵六")  # an earlier case of the applicant, at another window
+    tickets = _tickets(case_service, settings, catalog, clock)
+    ticket = printed(tickets, "A", id_number="11010519491231002X")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        await pilot.press("f7")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen.window_status.current.id == ticket.id
+        form = app.screen.query_one("#applicant")
+        assert form.applicant().id_number == "11010519491231002X"  # not asked for again at the window
+        assert "赵六" in app.screen.query_one("#banner").text and "F6" in app.screen.query_one("#banner").text
+        await pilot.press("f6")
+        await settle(pilot)
+        assert form.applicant().name == "赵六"
