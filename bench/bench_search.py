@@ -172,13 +172,9 @@ def write_section(rows: list[str]) -> str:
         *rows,
         "",
     ])
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    from bench.timing import replace_doc_section
+
+    replace_doc_section(DOC, SECTION, section)
     return section
 
 

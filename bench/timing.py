@@ -37,3 +37,17 @@ def throwaway_hall_key():
     os.environ["CLERK_KEY_FILE"] = str(path)
     get_settings.cache_clear()
     return path
+
+
+def replace_doc_section(doc, title: str, section: str) -> None:
+    """Put ``section`` (starting with the ``title`` line) into the markdown file ``doc``, replacing
+    the section of that title if there is one (up to the next ``## ``), else at the end."""
+    import re
+
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(rf"^{re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    doc.write_text(text.rstrip("\n") + "\n", encoding="utf-8")

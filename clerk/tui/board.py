@@ -262,14 +262,6 @@ def make_board_app(env: dict[str, str] | None = None) -> BoardApp:
 
 
 def run_board() -> int:
-    import sys
+    from clerk.tui.hall import run_hall_app
 
-    from clerk.config import ConfigError
-
-    try:
-        app = make_board_app()
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    app.run()
-    return int(app.return_code or 0)
+    return run_hall_app(make_board_app)

@@ -78,3 +78,18 @@ class HallServices:
 
                 self._printers = printer_for(self.settings)
             return self._printers
+
+
+def run_hall_app(make: Callable[[], Any]) -> int:
+    """Start a hall app (``clerk kiosk`` / ``clerk board``); a bad config is one line, exit 2."""
+    import sys
+
+    from clerk.config import ConfigError
+
+    try:
+        app = make()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    app.run()
+    return int(app.return_code or 0)

@@ -504,14 +504,6 @@ def make_kiosk_app(env: dict[str, str] | None = None) -> KioskApp:
 
 
 def run_kiosk() -> int:
-    import sys
+    from clerk.tui.hall import run_hall_app
 
-    from clerk.config import ConfigError
-
-    try:
-        app = make_kiosk_app()
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    app.run()
-    return int(app.return_code or 0)
+    return run_hall_app(make_kiosk_app)
