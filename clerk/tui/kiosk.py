@@ -228,7 +228,12 @@ class KioskApp(App[None]):
 
     def _check_idle(self) -> None:
         if self.idle_clock() - self.last_touch >= IDLE_SECONDS and not self.busy:
-            self.action_clear()
+            from textual.css.query import NoMatches
+
+            try:
+                self.action_clear()
+            except NoMatches:  # the form is not on screen (closing down, or a screen over it): next check
+                pass
 
     def action_clear(self) -> None:
         """Forget the ID number, the search and the 绿色通道 choice (the next person starts clean)."""
