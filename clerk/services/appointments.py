@@ -122,6 +122,8 @@ class AppointmentService:
         half = (half or "").strip()
         if half not in HALVES:
             raise AppointmentError(f"时段“{half}”应为“上午”或“下午”")
+        if day == self.today() and self.clock() > self._slot_window(spec, day, half)[1]:
+            raise AppointmentError(f"今天{half}的预约时段已过，请预约其他时段")
         name = " ".join((name or "").split())
         if not name or len(name) > 64 or _CONTROL.search(name):
             raise AppointmentError("姓名应为 1 至 64 个字符")

@@ -195,3 +195,12 @@ def test_two_windows_booking_the_last_place_at_once(store, hall_settings, hall_c
     finally:
         shared.dispose()
     assert outcomes.count("booked") == 3 and all("预约已满" in o for o in outcomes if o != "booked")
+
+
+def test_todays_half_day_that_is_over_cannot_be_booked(appointments, clerks, hall_clock):
+    from clerk.services.appointments import AppointmentError
+
+    hall_clock.advance(hours=6)  # 16:00 Beijing time: the morning is over, the afternoon is not
+    with pytest.raises(AppointmentError, match="今天上午的预约时段已过"):
+        appointments.add(clerks["window"], "B", TODAY, "上午", "张三", YOUNG)
+    assert appointments.add(clerks["window"], "B", TODAY, "下午", "张三", YOUNG).half == "下午"
