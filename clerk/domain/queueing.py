@@ -333,6 +333,7 @@ class WindowFigures:
     mean_handling: float  # minutes, last call -> finish
     paused: bool
     reason: str
+    current: str = ""  # the ticket called or being served there now ("" none)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -362,10 +363,12 @@ def day_figures(times: Iterable[TicketTimes], now: datetime, queues: Sequence[Qu
     for t in tickets:
         if t.state is TicketState.DONE and t.window is not None and t.finished_at and t.last_called_at:
             by_window.setdefault(t.window, []).append((t.finished_at - t.last_called_at).total_seconds() / 60)
+    serving = {t.window: t.number for t in tickets
+               if t.window is not None and t.state in (TicketState.CALLED, TicketState.SERVING)}
     windows = [WindowFigures(w, len(by_window.get(w, [])),
                              sum(by_window[w]) / len(by_window[w]) if by_window.get(w) else 0.0,
-                             w in paused, paused.get(w, ""))
-               for w in sorted(set(by_window) | set(paused))]
+                             w in paused, paused.get(w, ""), serving.get(w, ""))
+               for w in sorted(set(by_window) | set(paused) | set(serving))]
     return result, windows
 
 

@@ -263,3 +263,10 @@ def test_a_finished_ticket_scanned_again_says_so_once(tickets, clerks):
     with pytest.raises(TicketError) as refused:
         tickets.find(called.number, 7)
     assert str(refused.value) == f"{called.number} 号已办结"
+
+
+def test_a_window_with_a_ticket_open_is_in_the_figures_with_it(tickets, clerks, hall_clock):
+    printed(tickets)
+    called = tickets.call_next(clerks["window"], 7)  # called, nothing finished at window 7 yet
+    _, windows = tickets.figures()
+    assert [(w.window, w.served, w.current) for w in windows] == [(7, 0, called.number)]

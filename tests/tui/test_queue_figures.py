@@ -28,6 +28,7 @@ async def test_a_long_wait_is_flagged_and_handling_times_are_shown(make_app, cas
     tickets.call_next(clerk, 7, now=FIXED_NOW - timedelta(minutes=10))
     tickets.link_cases(clerk, 7, [], now=FIXED_NOW - timedelta(minutes=4))
     tickets.pause(clerk, 5, "午休")
+    open_now = tickets.call_next(staff["fallback"], 3, now=FIXED_NOW - timedelta(minutes=2))
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -39,3 +40,4 @@ async def test_a_long_wait_is_flagged_and_handling_times_are_shown(make_app, cas
     assert "等候超过 45 分钟：A 综合受理（60 分钟）" in text
     assert "7 号" in text and "6 分" in text  # handling: called 10 min ago, finished 4 min ago
     assert "暂停（午休）" in text
+    assert f"接待 {open_now.number}" in text  # a window serving someone shows whom

@@ -126,7 +126,10 @@ class QueueFiguresScreen(Screen):
         windows = self.query_one("#figures-windows", DataTable)
         windows.clear()
         for w in event.windows:
-            state = Text(f"暂停（{w.reason}）", style="yellow") if w.paused else "服务中"
+            if w.paused:
+                state = Text(f"暂停（{w.reason}）", style="yellow")
+            else:
+                state = f"接待 {w.current}" if w.current else "服务中"
             windows.add_row(*cells(f"{w.window} 号", w.served, _minutes(w.mean_handling), state))
         alert = self.query_one("#figures-alert", Static)
         late = long_waits(event.queues, limit)
