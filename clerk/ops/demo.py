@@ -158,8 +158,9 @@ class _Day:
         else:
             allowed = list(target.deliveries)
         delivery = rng.choice(allowed or [Delivery.PICKUP])
+        child = person_name(rng) if isinstance(target, Bundle) and target.child_name else ""  # 新生儿姓名
         return IntakeDraft(code, applicant(rng, organisation=rng.random() < 0.25, today=self.cases.today()),
-                           delivery, answers, marks)
+                           delivery, answers, marks, child_name=child)
 
     # -- a visit -----------------------------------------------------------------------
 

@@ -108,6 +108,37 @@ async def desk_shots(settings, tmp: Path, fonts: Fonts) -> None:
             print("wrote", rasterise(app, HERE / f"{name}.png", fonts).name)
 
 
+HALL_TIME = datetime.combine(DAY, time(10, 20), ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+
+
+async def hall_shots(settings, fonts: Fonts) -> None:
+    """The ticket kiosk and the hall display, after a morning's tickets and a few calls."""
+    from clerk.domain.accounts import ClerkUser, Role
+    from clerk.domain.queueing import Priority
+    from clerk.tui.board import BoardApp
+    from clerk.tui.hall import HallServices
+    from clerk.tui.kiosk import KioskApp
+
+    class Paper:  # the kiosk's printer: the PDF is kept, nothing is sent
+        name = "kiosk"
+
+        def send(self, path, title=""):
+            pass
+
+    hall = HallServices(settings, clock=lambda: HALL_TIME, printers=Paper())
+    tickets = hall.tickets
+    for queue, count in (("A", 14), ("B", 5), ("C", 6), ("Z", 2)):
+        for i in range(count):
+            taken = tickets.take(queue, priority=Priority.DISABILITY if (queue, i) == ("A", 3) else Priority.NONE)
+            tickets.mark_printed(taken.id)
+    for window, clerk_id in ((1, "1001"), (3, "1002"), (7, "2001")):
+        tickets.call_next(ClerkUser(clerk_id, clerk_id, Role.WINDOW if clerk_id < "2" else Role.FALLBACK), window)
+    for app, name, size in ((KioskApp(hall), "11-kiosk", SIZE), (BoardApp(hall, watch=False), "12-board", SIZE)):
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            print("wrote", rasterise(app, HERE / f"{name}.png", fonts).name)
+
+
 async def main() -> None:
     fonts = Fonts()
     print("fonts:", *fonts.names)
@@ -115,6 +146,7 @@ async def main() -> None:
         settings = demo_settings(Path(tmp))
         await window_shots(settings, Path(tmp), fonts)
         await desk_shots(settings, Path(tmp), fonts)
+        await hall_shots(settings, fonts)
 
 
 if __name__ == "__main__":

@@ -56,3 +56,22 @@ def test_demo_arguments_are_checked(capsys):
         assert exc.value.code == 2
     assert "来访人次" in capsys.readouterr().err
     assert date(2026, 11, 20).weekday() == 4  # the default day is a Friday: a working day
+
+
+def test_a_demo_day_with_the_newborn_bundle_names_the_child(tmp_path, cheap_password_hashing, hall_key_file):
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from clerk.config import Settings
+    from clerk.ops.demo import fill_day
+    from clerk.store.engine import Store
+    from clerk.store.tables import CaseRow
+
+    settings = replace(Settings(), home=tmp_path, database_url=f"sqlite:///{tmp_path / 'clerk.db'}",
+                       receipts_dir=tmp_path / "receipts", key_file=hall_key_file)
+    summary = fill_day(settings, date(2026, 11, 20), 40, seed=3)  # seed 3 takes in a 新生儿出生“一件事”
+    assert summary.refused == []
+    with Store.from_settings(settings).session(write=False) as session:
+        names = session.execute(select(CaseRow.child_name).where(CaseRow.code == "YJS-XSE")).scalars().all()
+    assert names and all(names)
