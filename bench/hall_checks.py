@@ -84,7 +84,7 @@ def check_store(store: Any, hall: str = "SF", *, reported: list[str] | None = No
 
     problems: list[str] = []
     pattern = f"%-{hall}-%"
-    with store.session(write=False) as session:
+    with store.session(write=False, snapshot=True) as session:  # one moment, while windows write
         cases = {r.number: r for (r,) in session.execute(select(CaseRow).where(CaseRow.number.like(pattern)))}
         ids = {r.id: r for r in cases.values()}
         counters = {(c.day, c.hall): c.last for (c,) in session.execute(

@@ -123,7 +123,7 @@ def _audit_verify(args) -> int:
     store = _store()
     try:
         anchor = parse_anchor(args.anchor) if args.anchor else None
-        with store.session(write=False) as session:
+        with store.session(write=False, snapshot=True) as session:
             report = verify_chain(session, key=store.hall_key(), anchor=anchor)
     except (StoreError, HallKeyError, ValueError) as exc:
         return _fail(str(exc))

@@ -336,7 +336,7 @@ class CaseService(LifecycleOperations):
     def verify_audit(self) -> Any:
         from clerk.store.audit import verify_chain
 
-        with self.store.session(write=False) as session:
+        with self.store.session(write=False, snapshot=True) as session:
             return verify_chain(session)
 
     # -- helpers shared with the lifecycle operations ---------------------------

@@ -153,10 +153,13 @@ class Store:
         return connect + (self.statement_timeout or 30.0) + 1.0
 
     @contextmanager
-    def session(self, *, write: bool = True) -> Iterator[Session]:
+    def session(self, *, write: bool = True, snapshot: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on error.
 
-        Connection failures surface as :class:`StoreUnavailable`.
+        ``snapshot`` (read sessions): every statement sees the same moment of the store —
+        PostgreSQL's REPEATABLE READ; SQLite's read transaction already is one.  Checks that
+        compare tables with each other (the audit chain and its head) need it while other
+        windows write.  Connection failures surface as :class:`StoreUnavailable`.
         """
         from clerk.store.audit import KEY_SOURCE
         from clerk.store.audited import AuditedSession
@@ -166,6 +169,9 @@ class Store:
         with self._writer_turn(write), translate_errors():
             with AuditedSession(bind, expire_on_commit=False, info={KEY_SOURCE: self.hall_key}) as session:
                 with session.begin():
+                    if snapshot and not self.is_sqlite:
+                        session.connection().exec_driver_sql(
+                            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     yield session
                     if write and not self.is_sqlite and session.wrote():
                         # Delivered at commit only (NOTIFY is transactional): live screens refresh.
