@@ -33,8 +33,9 @@ from clerk.store.engine import CHANGES_CHANNEL
 
 __all__ = ["HEAD", "CallStatements", "call_statements"]
 
-#: the first tickets of the calling order a window reads and offers to one locking statement
-HEAD = 64
+#: the first tickets of the calling order a window reads and offers to one locking statement (more
+#: than the windows that can hold one at the same moment in a hall of 28; past it, everyone is read)
+HEAD = 32
 
 #: the columns a called ticket's view needs (``TicketService._view`` reads them by name)
 _VIEW_COLUMNS = ("id", "number", "queue", "state", "priority", "taken_at", "last_called_at", "window", "id_masked",

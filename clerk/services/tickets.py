@@ -363,14 +363,20 @@ class TicketService:
                 candidates = [_Candidate(r.id, r.queue, r.priority, aware(r.taken_at), r.target_window)
                               for r in rows]
                 order = [c.id for c in call_order(candidates, now, max_wait, prefs)]
-                for start in range(HEAD if everyone else 0, len(order) if everyone else HEAD, _CHUNK):
-                    called = self._call_first(conn, sql, order[start:start + _CHUNK], window, now, account.id)
+                if everyone:  # those of the head are held (or called since): offer the others, in order
+                    order = [i for i in order if i not in held]
+                    offers = [order[i:i + _CHUNK] for i in range(0, len(order), _CHUNK)]
+                else:  # the head set gives the first HEAD of the order exactly (not what follows them)
+                    held = set(order[:HEAD])
+                    offers = [order[:HEAD]]
+                for ids in offers:
+                    called = self._call_first(conn, sql, ids, window, now, account.id)
                     if called is not None:
                         session.info[WROTE] = True
                         if sql.notifies:
                             session.info[NOTIFIED] = True
                         return self._view(session, called, now)
-                if len(order) < HEAD:  # the head was everyone
+                if len(order) < HEAD:  # the head was everyone (no group has HEAD tickets)
                     break
             return None
 
