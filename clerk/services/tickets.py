@@ -336,34 +336,72 @@ class TicketService:
 
     # -- the window ----------------------------------------------------------------------------------
     def call_next(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView | None:
-        """Call the next ticket of this window's queues; None when nobody is waiting."""
-        from sqlalchemy import or_, select
+        """Call the next ticket of this window's queues; None when nobody is waiting.
 
-        from clerk.store.tables_tickets import TicketRow as T
+        The hall's hottest call: Core statements built once (``clerk.services.ticket_calls``),
+        only the head of the calling order read, and one statement that picks, locks and
+        updates the ticket (and, on PostgreSQL, notifies the live screens)."""
+        from clerk.services.ticket_calls import HEAD, call_statements
+        from clerk.store.audited import WROTE
+        from clerk.store.engine import NOTIFIED
 
         window = self._check_window(window)
         now = self._now(now)
         prefs = self.window_queues(window)
+        sql = call_statements(self.store.is_sqlite)
         with self.uow.begin(user, Action.CALL) as (session, account):
-            self._check_free(session, window)
-            day = self.today(now)
-            rows = session.execute(select(T.id, T.queue, T.priority, T.taken_at, T.target_window).where(
-                T.day == day, T.state == TicketState.WAITING.value,
-                or_(T.target_window == window, (T.target_window.is_(None)) & T.queue.in_(prefs)))).all()
-            candidates = [_Candidate(r.id, r.queue, r.priority, aware(r.taken_at), r.target_window) for r in rows]
+            conn = session.connection()
+            reason, number = conn.execute(sql.check_free, {"at_window": window}).one()
+            if reason is not None:
+                raise TicketError(f"{window} 号窗口已暂停服务（{reason}），请先上岗再叫号")
+            if number is not None:
+                raise TicketError(f"本窗口的 {number} 号尚未办结：请先办结、过号或转移，再叫下一位")
+            where = {"on_day": self.today(now), "at_window": window, "prefs": list(prefs)}
             max_wait = timedelta(minutes=self.settings.priority_max_wait_minutes)
-            order = [c.id for c in call_order(candidates, now, max_wait, prefs)]
-            for start in range(0, len(order), _CHUNK):
-                row = self._lock_first(session, order[start:start + _CHUNK])
-                if row is None:  # every one of these is held (or was just called) by other windows
-                    continue
-                row.state, row.window, row.target_window = TicketState.CALLED.value, window, None
-                row.called_at = row.called_at or now
-                row.last_called_at, row.called_by = now, account.id
-                session.add(row)
-                self._flush_call(session, window)
-                return self._view(session, row, now)
+            for everyone in (False, True):  # the head of the order; everyone when the head is all held
+                rows = conn.execute(sql.everyone if everyone else sql.head, where).all()
+                candidates = [_Candidate(r.id, r.queue, r.priority, aware(r.taken_at), r.target_window)
+                              for r in rows]
+                order = [c.id for c in call_order(candidates, now, max_wait, prefs)]
+                if everyone:  # those of the head are held (or called since): offer the others, in order
+                    order = [i for i in order if i not in held]
+                    offers = [order[i:i + _CHUNK] for i in range(0, len(order), _CHUNK)]
+                else:  # the head set gives the first HEAD of the order exactly (not what follows them)
+                    held = set(order[:HEAD])
+                    offers = [order[:HEAD]]
+                for ids in offers:
+                    called = self._call_first(conn, sql, ids, window, now, account.id)
+                    if called is not None:
+                        session.info[WROTE] = True
+                        if sql.notifies:
+                            session.info[NOTIFIED] = True
+                        return self._view(session, called, now)
+                if len(order) < HEAD:  # the head was everyone (no group has HEAD tickets)
+                    break
             return None
+
+    def _call_first(self, conn: Any, sql: Any, ids: list[int], window: int, now: datetime, by: str) -> Any | None:
+        """The first of ``ids`` still WAITING, called to ``window`` (its view columns), or None.
+
+        PostgreSQL: one statement, ``FOR UPDATE SKIP LOCKED`` inside: a ticket another
+        window holds is skipped, one it has just called no longer matches (READ COMMITTED
+        re-checks the row), so 28 windows calling at once take 28 different tickets in one
+        round trip each.  SQLite: the writer lock is held, the first one is free.
+        A second call from the same window at the same moment loses on the store's
+        one-open-ticket-per-window index and is refused like any second call."""
+        from sqlalchemy.exc import IntegrityError
+
+        values = {"at_window": window, "now": now, "by": by}
+        try:
+            if self.store.is_sqlite:
+                for ticket_id in ids:
+                    row = conn.execute(sql.call, {**values, "ticket_id": ticket_id}).one_or_none()
+                    if row is not None:
+                        return row
+                return None
+            return conn.execute(sql.call, {**values, "ids": ids}).one_or_none() if ids else None
+        except IntegrityError:
+            raise TicketError(f"本窗口（{window} 号）刚刚已叫了一个号：请先办结、过号或转移，再叫下一位") from None
 
     @staticmethod
     def _flush_call(session: Any, window: int) -> None:
@@ -375,48 +413,6 @@ class TicketService:
             session.flush()
         except IntegrityError:
             raise TicketError(f"本窗口（{window} 号）刚刚已叫了一个号：请先办结、过号或转移，再叫下一位") from None
-
-    @staticmethod
-    def _check_free(session: Any, window: int) -> None:
-        """Refuse a paused window, or one whose ticket is still open (one statement)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-        from clerk.store.tables_tickets import WindowStateRow as W
-
-        paused = select(W.reason).where(W.window == window, W.paused).scalar_subquery()
-        current = select(T.number).where(T.window == window, T.state.in_(_OPEN)).limit(1).scalar_subquery()
-        reason, number = session.execute(select(paused, current)).one()
-        if reason is not None:
-            raise TicketError(f"{window} 号窗口已暂停服务（{reason}），请先上岗再叫号")
-        if number is not None:
-            raise TicketError(f"本窗口的 {number} 号尚未办结：请先办结、过号或转移，再叫下一位")
-
-    def _lock_first(self, session: Any, ids: list[int]) -> Any | None:
-        """The first of ``ids`` (in that order) still WAITING, locked for this transaction.
-
-        PostgreSQL: one ``ORDER BY … LIMIT 1 FOR UPDATE SKIP LOCKED``: a ticket
-        another window holds is skipped, one it has just called no longer
-        matches (READ COMMITTED re-checks the row), so 28 windows calling at once
-        take 28 different tickets in one round trip each.  SQLite: the writer
-        lock is held, the first one is free.
-        """
-        from sqlalchemy import ARRAY, Integer, bindparam, func, select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
-        waiting = T.state == TicketState.WAITING.value
-        if self.store.is_sqlite:  # the writer lock is held: nobody else calls now (the first is free)
-            for ticket_id in ids:
-                row = session.execute(select(T).where(T.id == ticket_id, waiting)).scalar_one_or_none()
-                if row is not None:
-                    return row
-            return None
-        else:  # one array parameter: the statement text is the same for any number of ids
-            wanted = bindparam("ids", ids, type_=ARRAY(Integer))
-            query = select(T).where(T.id == func.any(wanted), waiting).order_by(
-                func.array_position(wanted, T.id)).limit(1).with_for_update(skip_locked=True)
-        return session.execute(query).scalar_one_or_none()
 
     def _current(self, session: Any, window: int, what: str) -> Any:
         row = self._open_at(session, window, lock=True)

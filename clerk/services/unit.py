@@ -21,11 +21,25 @@ from clerk.domain.permissions import Action, check_permission
 __all__ = ["UnitOfWork", "acting_account"]
 
 
-def acting_account(session: Any, user: ClerkUser) -> ClerkUser:
-    """The account as stored now; ``PermissionDenied`` for an unknown or deactivated one."""
-    from clerk.store.tables import ClerkAccount
+_ACCOUNT: Any = None  # the Core statement reading the acting account, built on first use
 
-    row = session.get(ClerkAccount, getattr(user, "id", None))
+
+def acting_account(session: Any, user: ClerkUser) -> ClerkUser:
+    """The account as stored now; ``PermissionDenied`` for an unknown or deactivated one.
+
+    Read with one prepared Core statement on the session's connection (every service call
+    does this first: no ORM entity, no statement rebuilt)."""
+    global _ACCOUNT
+    if _ACCOUNT is None:
+        from sqlalchemy import bindparam, select
+
+        from clerk.store.tables import ClerkAccount
+
+        table = ClerkAccount.__table__
+        _ACCOUNT = select(table.c.id, table.c.name, table.c.role, table.c.active).where(
+            table.c.id == bindparam("id", type_=table.c.id.type))
+    account_id = getattr(user, "id", None)
+    row = session.connection().execute(_ACCOUNT, {"id": account_id}).one_or_none() if account_id is not None else None
     if row is None:
         raise PermissionDenied(f"工号 {getattr(user, 'id', '')} 不存在，不能办理业务")
     if not row.active:

@@ -27,6 +27,9 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "clerk_write"
 #: PostgreSQL channel every write transaction notifies on commit (clerk.store.changes listens).
 CHANGES_CHANNEL = "clerk_changes"
+#: ``session.info`` key: the transaction already sent ``pg_notify`` on CHANGES_CHANNEL in one of its
+#: own statements (``TicketService.call_next``): the session sends no separate ``NOTIFY``.
+NOTIFIED = "clerk_notified"
 
 
 class Store:
@@ -173,7 +176,7 @@ class Store:
                         session.connection().exec_driver_sql(
                             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     yield session
-                    if write and not self.is_sqlite and session.wrote():
+                    if write and not self.is_sqlite and session.wrote() and not session.info.get(NOTIFIED):
                         # Delivered at commit only (NOTIFY is transactional): live screens refresh.
                         # A write session that changed nothing (a refused action, a lookup) stays quiet.
                         session.connection().exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")

@@ -266,7 +266,14 @@ class CallerScreen(Screen):
                 self.post_message(Failed(f"caller.{action}", exc, banner_text(exc)))
             return
         try:
-            status = result if action == "status" else tickets.window_status(app.window_number)
+            if action == "status":
+                status = result
+            elif action == "call_next":  # its answer is the status: not paused (it refuses then), this ticket open
+                from clerk.domain.queueing import WindowStatus
+
+                status = WindowStatus(app.window_number, False, "", None, result)
+            else:
+                status = tickets.window_status(app.window_number)
         except Exception:  # noqa: BLE001 - the call itself went through
             status = self.window_status
         self.post_message(CallerDone(action, extra if extra is not None else result, status, serial))
