@@ -160,17 +160,19 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape", "cancel", "返回修改", id="dialog.cancel"),
     ]
 
-    def __init__(self, draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object = None) -> None:
+    def __init__(self, draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object = None,
+                 text: Group | None = None) -> None:
+        """``text``: ``describe_preview`` of the same arguments when it was built off the UI thread."""
         super().__init__()
         self.draft, self.outcome, self.reason, self.preview, self.item = draft, outcome, reason, preview, item
+        self.text = text
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("请核对，确认后保存并打印", id="confirm-title")
             with VerticalScroll():
-                yield Static(
-                    describe_preview(self.draft, self.outcome, self.reason, self.preview, self.item), id="preview"
-                )
+                text = self.text or describe_preview(self.draft, self.outcome, self.reason, self.preview, self.item)
+                yield Static(text, id="preview")
             yield Static("F10 或 回车：确认并打印    Esc：返回修改", id="confirm-hint")
             yield Banner()
         yield KeyFooter()
