@@ -114,7 +114,8 @@ class IntakeScreen(CallerScreen):
         text = self._header_text()
         if text != self._header:
             self._header = text
-            self.query_one("#intake-header", Static).update(plain(text, limit=LINE_LIMIT))  # names: text
+            # names: text; one fixed line, so no relayout of the screen
+            self.query_one("#intake-header", Static).update(plain(text, limit=LINE_LIMIT), layout=False)
 
     def _header_text(self) -> str:
         app = self.app
@@ -362,7 +363,7 @@ class IntakeScreen(CallerScreen):
         key = self.query_one(ChecklistTable).current_key
         entry = next((e for e in self.checklist.entries if e.material.key == key), None) if self.checklist else None
         if entry is None:
-            detail.update("")
+            detail.update("", layout=False)  # a fixed height (tcss): no relayout for a new row's text
             return
         mark = self.marks.get(key, MaterialMark())
         text = f"{entry.material.name}：{entry.material.requirement}"  # the list may cut the name
@@ -372,7 +373,7 @@ class IntakeScreen(CallerScreen):
             text += f"\n容缺：{mark.supply_by:%Y-%m-%d} 前补交"
         if mark.note:
             text += f"\n备注：{mark.note}"
-        detail.update(plain_lines(text.split("\n")))
+        detail.update(plain_lines(text.split("\n")), layout=False)
 
     @on(ChecklistTable.CopiesChanged)
     def _copies(self, event: ChecklistTable.CopiesChanged) -> None:
