@@ -64,3 +64,40 @@ async def test_marks_survive_a_situation_answer_that_keeps_the_rows(make_app, ca
         assert table.row_count == 6
         statuses = [str(table.get_cell(key, "status")) for key in table.rows]
         assert all(s.startswith("已收原件") for s in statuses), statuses
+
+
+async def test_the_outcome_dialog_is_kept_and_asks_about_the_visit_of_now(make_app, case_service):
+    """F10's dialog is one instance per intake screen; a second F10 shows the outcomes of the
+    checklist as it is then, and its digit keys pick from those."""
+    from .visit import applicant
+
+    from clerk.domain.lifecycle import CaseState
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await applicant(pilot)
+        intake = app.screen
+        await pilot.press("f4", "a", "f10")
+        await settle(pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "OutcomeScreen"
+        first = [o.value for o in dialog.outcomes]
+        await pilot.press("escape", "up", "up", "up", "up", "up", "up", "up", "up", "3", "f10")  # row 1: 缺
+        await settle(pilot)
+        assert app.screen is dialog  # the same dialog, asked again
+        now = [o.value for o in dialog.outcomes]
+        assert now != first
+        assert now == [o.value for o in intake.verdict().allowed_outcomes()]
+        assert now[0] == "fallback"
+        labels = [str(dialog.query_one("#outcomes").get_option_at_index(i).prompt) for i in range(len(now))]
+        assert len(labels) == len(now) and all(label.startswith(f"{i}.") for i, label in enumerate(labels, 1))
+        assert dialog.query_one("#outcomes").highlighted == 0 and dialog.focused is dialog.query_one("#outcomes")
+        await pilot.press("1")  # the first outcome of now (an incomplete visit: 转兜底窗口)
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        number = app.screen.query_one("#banner").text.split("受理编号 ")[1][:16]
+        assert case_service.get(number).state is CaseState.INCOMPLETE

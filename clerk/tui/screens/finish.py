@@ -52,13 +52,31 @@ class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
         self.verdict, self.item = verdict, item
         self.outcomes = verdict.allowed_outcomes()
 
+    def _title(self) -> str:
+        return plain(f"办结方式 —— {self.verdict.summary}", limit=LINE_LIMIT)
+
+    def _options(self) -> list[Option]:
+        return [Option(plain(f"{i}. {outcome_label(o, self.item)}"), id=o.value) for i, o in enumerate(self.outcomes, 1)]
+
+    def ask(self, verdict: Verdict, item: object) -> None:
+        """The same dialog for the next F10 (kept by the intake screen: composing it anew on
+        every F10 cost the key a compose, a mount and a restyle of the whole dialog)."""
+        self.verdict, self.item = verdict, item
+        self.outcomes = verdict.allowed_outcomes()
+        self.remove_class("-reject")
+        self.query_one("#dialog-title", Label).update(self._title())
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(self._options())
+        options.highlighted = 0
+        self.query_one("#reason", Input).value = ""
+        self.query_one(Banner).clear()
+        self.set_focus(options)
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(plain(f"办结方式 —— {self.verdict.summary}", limit=LINE_LIMIT))
-            yield OptionList(
-                *(Option(plain(f"{i}. {outcome_label(o, self.item)}"), id=o.value) for i, o in enumerate(self.outcomes, 1)),
-                id="outcomes",
-            )
+            yield Label(self._title(), id="dialog-title")
+            yield OptionList(*self._options(), id="outcomes")
             with Vertical(id="reason-box"):
                 yield Label("不予受理的理由（将打印在通知书上）")
                 yield Input(id="reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)

@@ -560,7 +560,25 @@ class IntakeScreen(CallerScreen):
                 banner.show("正在计算办结时间……", "info")
                 self._preview(draft, *choice)
 
-        self.app.push_screen(OutcomeScreen(verdict, self.item), chosen)
+        self.app.push_screen(self._outcome_dialog(verdict), chosen)
+
+    _outcome: OutcomeScreen | None = None
+
+    def _outcome_dialog(self, verdict) -> OutcomeScreen:
+        """One outcome dialog per intake screen, installed so that dismissing keeps it."""
+        if self._outcome is None:
+            self._outcome = OutcomeScreen(verdict, self.item)
+            self.app.install_screen(self._outcome, name=f"outcome-{id(self)}")
+        else:
+            self._outcome.ask(verdict, self.item)
+        return self._outcome
+
+    def on_unmount(self) -> None:
+        if self._outcome is not None:
+            try:
+                self.app.uninstall_screen(self._outcome)
+            except Exception:  # noqa: BLE001 - the app is closing with the dialog on its stack
+                pass
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake")
     def _preview(self, draft: IntakeDraft, outcome: Outcome, reason: str) -> None:
