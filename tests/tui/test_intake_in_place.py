@@ -101,3 +101,28 @@ async def test_the_outcome_dialog_is_kept_and_asks_about_the_visit_of_now(make_a
         await settle(pilot)
         number = app.screen.query_one("#banner").text.split("受理编号 ")[1][:16]
         assert case_service.get(number).state is CaseState.INCOMPLETE
+
+
+async def test_the_confirmation_is_kept_and_shows_the_visit_of_now(make_app):
+    from .visit import applicant
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await applicant(pilot)
+        await pilot.press("f4", "a", "f10")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "ConfirmScreen"
+        assert "张三" in str(dialog.query_one("#preview").content.renderables[2])
+        await pilot.press("escape", "f3", "ctrl+u", *"李四", "f10")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.screen is dialog
+        shown = str(dialog.query_one("#preview").content.renderables[2])
+        assert "李四" in shown and "张三" not in shown

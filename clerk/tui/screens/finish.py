@@ -199,6 +199,15 @@ class ConfirmScreen(ModalScreen[bool]):
         if self.preview.problems:
             self.query_one(Banner).show("不能办结：" + "；".join(self.preview.problems) + "（Esc 返回修改）")
 
+    def ask(self, draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object = None,
+            text: Group | None = None) -> None:
+        """The same dialog for the next visit (kept by the intake screen, as the outcome dialog)."""
+        self.draft, self.outcome, self.reason, self.preview, self.item = draft, outcome, reason, preview, item
+        self.query_one("#preview", Static).update(text or describe_preview(draft, outcome, reason, preview, item))
+        self.query_one(VerticalScroll).scroll_home(animate=False)
+        self.query_one(Banner).clear()
+        self.on_mount()
+
     def action_confirm(self) -> None:
         if self.preview.problems:
             self.query_one(Banner).show("不能办结：" + "；".join(self.preview.problems) + "（Esc 返回修改）")

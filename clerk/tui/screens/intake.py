@@ -574,11 +574,12 @@ class IntakeScreen(CallerScreen):
         return self._outcome
 
     def on_unmount(self) -> None:
-        if self._outcome is not None:
-            try:
-                self.app.uninstall_screen(self._outcome)
-            except Exception:  # noqa: BLE001 - the app is closing with the dialog on its stack
-                pass
+        for dialog in (self._outcome, self._confirm_dialog):
+            if dialog is not None:
+                try:
+                    self.app.uninstall_screen(dialog)
+                except Exception:  # noqa: BLE001 - the app is closing with the dialog on its stack
+                    pass
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake")
     def _preview(self, draft: IntakeDraft, outcome: Outcome, reason: str) -> None:
@@ -599,9 +600,15 @@ class IntakeScreen(CallerScreen):
                 self.query_one(Banner).show("正在保存……", "info")
                 self.app.submit_visit(self, event.draft, event.outcome, event.reason, self.visit_key)
 
-        self.app.push_screen(
-            ConfirmScreen(event.draft, event.outcome, event.reason, event.preview, self.item, event.text), confirmed
-        )
+        args = (event.draft, event.outcome, event.reason, event.preview, self.item, event.text)
+        if self._confirm_dialog is None:
+            self._confirm_dialog = ConfirmScreen(*args)
+            self.app.install_screen(self._confirm_dialog, name=f"confirm-{id(self)}")
+        else:
+            self._confirm_dialog.ask(*args)
+        self.app.push_screen(self._confirm_dialog, confirmed)
+
+    _confirm_dialog: ConfirmScreen | None = None
 
     @on(Submitted)
     def _submitted(self, event: Submitted) -> None:
