@@ -35,6 +35,7 @@ PERSON = (120, 250)  # ms between a clerk's keys
 DEVICE = (5, 20)  # ms between a card reader's / scanner's keys
 ID_NUMBER = "11010519491231002X"
 VERBOSE = "--verbose" in sys.argv
+FRAME = 1 / 60  # s: a key should never keep the UI thread longer than one frame
 
 
 def typed(text: str, data: bool = False) -> list[tuple[str, str, bool]]:
@@ -111,7 +112,62 @@ class LoopWatch:
         return self.worst
 
 
-async def run_size(size: tuple[int, int], seed: int) -> list[dict]:
+class KeyProfiler:
+    """cProfile of each event-loop callback of the UI thread while a key is handled; keeps the
+    profiles of the callbacks that held the loop longer than a frame (what a stall is made of).
+
+    Summed per (visit, key); cProfile roughly doubles Textual's own cost, so the stall figures
+    of a profiled run are not the drill's figures, only where the time goes.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], list] = {}
+        self.label: tuple[str, str] | None = None
+        self._original = None
+
+    def _wrap(self) -> None:
+        import asyncio.events
+        import cProfile
+
+        original = self._original = asyncio.events.Handle._run
+        profiler = self
+
+        def _run(handle):
+            if profiler.label is None:
+                return original(handle)
+            profile = cProfile.Profile()
+            began = time.perf_counter()
+            profile.enable()
+            try:
+                return original(handle)
+            finally:
+                profile.disable()
+                if time.perf_counter() - began > FRAME and profiler.label is not None:
+                    profiler.kept.setdefault(profiler.label, []).append(profile)
+
+        asyncio.events.Handle._run = _run
+
+    def start(self, visit: str, key: str) -> None:
+        if self._original is None:
+            self._wrap()
+        self.label = (visit, key)
+
+    def stop(self) -> None:
+        self.label = None
+
+    def report(self, top: int = 30, out=None) -> None:
+        import pstats
+
+        out = out or sys.stdout
+        for (visit, key), profiles in self.kept.items():
+            stats = pstats.Stats(profiles[0], stream=out)
+            for more in profiles[1:]:
+                stats.add(more)
+            print(f"\n### {visit} · {key} ({len(profiles)} slow callbacks)", file=out)
+            stats.sort_stats("cumulative").print_stats(top)
+
+
+async def run_size(size: tuple[int, int], seed: int, profiler: KeyProfiler | None = None) -> list[dict]:
     rng = random.Random(seed)
     clock = SimClock()
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,9 +206,13 @@ async def run_size(size: tuple[int, int], seed: int) -> list[dict]:
                         watch.keys = True
                         before = watch.worst
                         watch.worst = 0.0
+                        if profiler:
+                            profiler.start(name, press)
                         await pilot.press(press)
                         watch.keys = False
-                        if watch.worst > 0.0167:
+                        if profiler:
+                            profiler.stop()
+                        if watch.worst > FRAME:
                             slow.append((name, press, round(watch.worst * 1000)))
                         watch.worst = max(before, watch.worst)
                         machine += time.perf_counter() - began
@@ -173,7 +233,17 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--verbose", action="store_true", help="list every key that stalled the UI thread")
+    parser.add_argument("--profile", type=Path, metavar="FILE",
+                        help="cProfile the UI thread on each key; write the profiles of the keys that stalled")
     args = parser.parse_args()
+    if args.profile:
+        profiler = KeyProfiler()
+        for size in ((80, 24), (120, 36)):
+            asyncio.run(run_size(size, args.seed, profiler))
+        with args.profile.open("w", encoding="utf-8") as out:
+            profiler.report(out=out)
+        print(f"profiles of {sum(len(p) for p in profiler.kept.values())} slow keys written to {args.profile}")
+        return 0
     bare = asyncio.run(bare_ms_per_key())
     print(f"headless, Pilot; Pilot's own cost on a bare Input+DataTable app: {bare:.0f} ms per key; "
           "a scan counts as one keystroke (the clerk pulls the trigger)")

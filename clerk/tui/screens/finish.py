@@ -52,13 +52,31 @@ class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
         self.verdict, self.item = verdict, item
         self.outcomes = verdict.allowed_outcomes()
 
+    def _title(self) -> str:
+        return plain(f"办结方式 —— {self.verdict.summary}", limit=LINE_LIMIT)
+
+    def _options(self) -> list[Option]:
+        return [Option(plain(f"{i}. {outcome_label(o, self.item)}"), id=o.value) for i, o in enumerate(self.outcomes, 1)]
+
+    def ask(self, verdict: Verdict, item: object) -> None:
+        """The same dialog for the next F10 (kept by the intake screen: composing it anew on
+        every F10 cost the key a compose, a mount and a restyle of the whole dialog)."""
+        self.verdict, self.item = verdict, item
+        self.outcomes = verdict.allowed_outcomes()
+        self.remove_class("-reject")
+        self.query_one("#dialog-title", Label).update(self._title())
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(self._options())
+        options.highlighted = 0
+        self.query_one("#reason", Input).value = ""
+        self.query_one(Banner).clear()
+        self.set_focus(options)
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(plain(f"办结方式 —— {self.verdict.summary}", limit=LINE_LIMIT))
-            yield OptionList(
-                *(Option(plain(f"{i}. {outcome_label(o, self.item)}"), id=o.value) for i, o in enumerate(self.outcomes, 1)),
-                id="outcomes",
-            )
+            yield Label(self._title(), id="dialog-title")
+            yield OptionList(*self._options(), id="outcomes")
             with Vertical(id="reason-box"):
                 yield Label("不予受理的理由（将打印在通知书上）")
                 yield Input(id="reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
@@ -160,17 +178,19 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape", "cancel", "返回修改", id="dialog.cancel"),
     ]
 
-    def __init__(self, draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object = None) -> None:
+    def __init__(self, draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object = None,
+                 text: Group | None = None) -> None:
+        """``text``: ``describe_preview`` of the same arguments when it was built off the UI thread."""
         super().__init__()
         self.draft, self.outcome, self.reason, self.preview, self.item = draft, outcome, reason, preview, item
+        self.text = text
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("请核对，确认后保存并打印", id="confirm-title")
             with VerticalScroll():
-                yield Static(
-                    describe_preview(self.draft, self.outcome, self.reason, self.preview, self.item), id="preview"
-                )
+                text = self.text or describe_preview(self.draft, self.outcome, self.reason, self.preview, self.item)
+                yield Static(text, id="preview")
             yield Static("F10 或 回车：确认并打印    Esc：返回修改", id="confirm-hint")
             yield Banner()
         yield KeyFooter()
@@ -178,6 +198,15 @@ class ConfirmScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         if self.preview.problems:
             self.query_one(Banner).show("不能办结：" + "；".join(self.preview.problems) + "（Esc 返回修改）")
+
+    def ask(self, draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object = None,
+            text: Group | None = None) -> None:
+        """The same dialog for the next visit (kept by the intake screen, as the outcome dialog)."""
+        self.draft, self.outcome, self.reason, self.preview, self.item = draft, outcome, reason, preview, item
+        self.query_one("#preview", Static).update(text or describe_preview(draft, outcome, reason, preview, item))
+        self.query_one(VerticalScroll).scroll_home(animate=False)
+        self.query_one(Banner).clear()
+        self.on_mount()
 
     def action_confirm(self) -> None:
         if self.preview.problems:

@@ -23,7 +23,7 @@ from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.plain import lines as plain_lines
 from clerk.services.visits import new_visit_key
 from clerk.tui.caller import CALLER_BINDINGS, CallerScreen
-from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen
+from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen, describe_preview
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
 from clerk.tui.widgets.banner import Banner
@@ -114,7 +114,8 @@ class IntakeScreen(CallerScreen):
         text = self._header_text()
         if text != self._header:
             self._header = text
-            self.query_one("#intake-header", Static).update(plain(text, limit=LINE_LIMIT))  # names: text
+            # names: text; one fixed line, so no relayout of the screen
+            self.query_one("#intake-header", Static).update(plain(text, limit=LINE_LIMIT), layout=False)
 
     def _header_text(self) -> str:
         app = self.app
@@ -224,11 +225,12 @@ class IntakeScreen(CallerScreen):
         self.item = catalog.get(event.code)
         self.answers = {s.key: s.default.label for s in catalog.situations(event.code)}
         self.marks = {}
-        self._show_item()
-        self._rebuild_situations()
-        self._rebuild_checklist()
-        self.query_one(Banner).clear()
-        self.action_focus_applicant()
+        with self.app.batch_update():  # one layout and one render for the whole change, not one per part
+            self._show_item()
+            self._rebuild_situations()
+            self._rebuild_checklist()
+            self.query_one(Banner).clear()
+            self.action_focus_applicant()
 
     def _show_item(self) -> None:
         info = self.query_one("#item-info", Static)
@@ -254,16 +256,21 @@ class IntakeScreen(CallerScreen):
 
     def _rebuild_situations(self) -> None:
         box = self.query_one("#situations", Vertical)
-        box.remove_children()
-        if self.item is None:
+        situations = self.app.catalog.situations(self.item.code) if self.item is not None else []
+        wanted = [(f"situation-{s.key}", f"情形·{s.question}", [o.label for o in s.options]) for s in situations]
+        rows = list(box.children)
+        if [(row.id, getattr(row, "label", None), getattr(row, "options", None)) for row in rows] == wanted:
+            # the same questions (the same item again, or none before and after): set the answers in
+            # place; remounting costs a restyle, a relayout and a full render of the screen
+            for row, situation in zip(rows, situations, strict=True):
+                with row.prevent(ChoiceRow.Changed):
+                    row.value = self.answers[situation.key]
             return
-        rows = [
-            ChoiceRow(
-                f"情形·{s.question}", [o.label for o in s.options], value=self.answers[s.key], id=f"situation-{s.key}"
-            )
-            for s in self.app.catalog.situations(self.item.code)
-        ]
-        box.mount_all(rows)
+        if rows:
+            box.remove_children()
+        if wanted:
+            box.mount_all(ChoiceRow(question, options, value=self.answers[row_id.removeprefix("situation-")], id=row_id)
+                          for row_id, question, options in wanted)
 
     @on(ChoiceRow.Changed)
     def _situation_changed(self, event: ChoiceRow.Changed) -> None:
@@ -356,7 +363,7 @@ class IntakeScreen(CallerScreen):
         key = self.query_one(ChecklistTable).current_key
         entry = next((e for e in self.checklist.entries if e.material.key == key), None) if self.checklist else None
         if entry is None:
-            detail.update("")
+            detail.update("", layout=False)  # a fixed height (tcss): no relayout for a new row's text
             return
         mark = self.marks.get(key, MaterialMark())
         text = f"{entry.material.name}：{entry.material.requirement}"  # the list may cut the name
@@ -366,7 +373,7 @@ class IntakeScreen(CallerScreen):
             text += f"\n容缺：{mark.supply_by:%Y-%m-%d} 前补交"
         if mark.note:
             text += f"\n备注：{mark.note}"
-        detail.update(plain_lines(text.split("\n")))
+        detail.update(plain_lines(text.split("\n")), layout=False)
 
     @on(ChecklistTable.CopiesChanged)
     def _copies(self, event: ChecklistTable.CopiesChanged) -> None:
@@ -553,16 +560,36 @@ class IntakeScreen(CallerScreen):
                 banner.show("正在计算办结时间……", "info")
                 self._preview(draft, *choice)
 
-        self.app.push_screen(OutcomeScreen(verdict, self.item), chosen)
+        self.app.push_screen(self._outcome_dialog(verdict), chosen)
+
+    _outcome: OutcomeScreen | None = None
+
+    def _outcome_dialog(self, verdict) -> OutcomeScreen:
+        """One outcome dialog per intake screen, installed so that dismissing keeps it."""
+        if self._outcome is None:
+            self._outcome = OutcomeScreen(verdict, self.item)
+            self.app.install_screen(self._outcome, name=f"outcome-{id(self)}")
+        else:
+            self._outcome.ask(verdict, self.item)
+        return self._outcome
+
+    def on_unmount(self) -> None:
+        for dialog in (self._outcome, self._confirm_dialog):
+            if dialog is not None:
+                try:
+                    self.app.uninstall_screen(dialog)
+                except Exception:  # noqa: BLE001 - the app is closing with the dialog on its stack
+                    pass
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake")
     def _preview(self, draft: IntakeDraft, outcome: Outcome, reason: str) -> None:
         try:
             preview = self.app.services.preview(draft, outcome, reason)
+            text = describe_preview(draft, outcome, reason, preview, self.item)  # here, not on the UI thread
         except Exception as exc:
             self.post_message(Failed("preview", exc, banner_text(exc)))
         else:
-            self.post_message(Previewed(draft, outcome, reason, preview))
+            self.post_message(Previewed(draft, outcome, reason, preview, text))
 
     @on(Previewed)
     def _confirm(self, event: Previewed) -> None:
@@ -573,9 +600,15 @@ class IntakeScreen(CallerScreen):
                 self.query_one(Banner).show("正在保存……", "info")
                 self.app.submit_visit(self, event.draft, event.outcome, event.reason, self.visit_key)
 
-        self.app.push_screen(
-            ConfirmScreen(event.draft, event.outcome, event.reason, event.preview, self.item), confirmed
-        )
+        args = (event.draft, event.outcome, event.reason, event.preview, self.item, event.text)
+        if self._confirm_dialog is None:
+            self._confirm_dialog = ConfirmScreen(*args)
+            self.app.install_screen(self._confirm_dialog, name=f"confirm-{id(self)}")
+        else:
+            self._confirm_dialog.ask(*args)
+        self.app.push_screen(self._confirm_dialog, confirmed)
+
+    _confirm_dialog: ConfirmScreen | None = None
 
     @on(Submitted)
     def _submitted(self, event: Submitted) -> None:
@@ -616,12 +649,13 @@ class IntakeScreen(CallerScreen):
         self.item, self.answers, self.checklist, self.marks = None, {}, None, {}
         self.offer = None
         self.query_one("#search-input", Input).value = ""
-        self.query_one(ApplicantForm).clear()
-        self._show_item()
-        self._rebuild_situations()
-        self.query_one(ChecklistTable).show(None, {})
-        self._show_material()
-        self._refresh_verdict()
+        with self.app.batch_update():
+            self.query_one(ApplicantForm).clear()
+            self._show_item()
+            self._rebuild_situations()
+            self.query_one(ChecklistTable).show(None, {})
+            self._show_material()
+            self._refresh_verdict()
         self.keep_open_visit()  # the form is empty: the kept file goes
         if not keep_banner:
             self.query_one(Banner).clear()

@@ -276,5 +276,7 @@ class ApplicantForm(Vertical):
             feedback.add_class("-bad")
             self.inline[target] = result.reason
         else:
-            feedback.update(f"已输入 {len(value)} 位")
+            # typing on: the count replaces a count, one line by one line (no relayout of the screen)
+            counting = str(feedback.content).startswith("已输入 ")
+            feedback.update(f"已输入 {len(value)} 位", layout=not counting)
         return False

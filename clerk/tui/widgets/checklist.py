@@ -88,6 +88,7 @@ class ChecklistTable(DataTable):
         if name_width != self._name_width:
             self.clear(columns=True)
             self._columns(name_width)
+            self._shown_rows = []
             self.show(self.checklist, self._marks)
 
     @property
@@ -98,12 +99,33 @@ class ChecklistTable(DataTable):
 
     def show(self, checklist: Checklist | None, marks: dict[str, MaterialMark]) -> None:
         """Rebuild the rows (new item or new situation answers)."""
-        self.checklist, self._marks = checklist, dict(marks)
+        rows = self._rows(checklist)
+        if rows == self._shown_rows:
+            # the same rows (a situation answer that changes no material, an undone scan burst,
+            # an empty list emptied again): only the status cells that differ are redrawn
+            shown, self.checklist, self._marks = self._marks, checklist, dict(marks)
+            for key, *_ in rows:
+                if shown.get(key) != marks.get(key):
+                    self.update_cell(key, "status", self._mark_cell(marks.get(key)))
+            return
+        self.checklist, self._marks, self._shown_rows = checklist, dict(marks), rows
         row = self.cursor_row
         self.clear()
+        for key, n, name, form in rows:
+            self.add_row(n, Text(name, no_wrap=True, overflow="ellipsis"), form, self._mark_cell(marks.get(key)),
+                         key=key)
+        if self.row_count:
+            self.move_cursor(row=min(row, self.row_count - 1))
+
+    _shown_rows: list[tuple[str, str, str, str]] = []
+
+    @staticmethod
+    def _rows(checklist: Checklist | None) -> list[tuple[str, str, str, str]]:
+        """(key, number, name, form) of each row, without the status."""
         if checklist is None:
-            return
+            return []
         bundle = len(checklist.item_codes) > 1
+        rows = []
         for i, entry in enumerate(checklist.entries, start=1):
             m = entry.material
             name = m.name + _NEED_MARK[m.need] + ("〔可容缺〕" if m.tolerable else "")
@@ -111,10 +133,8 @@ class ChecklistTable(DataTable):
                 name += f"（{len(entry.needed_by)}项共用）"
             if m.alt_group:
                 name = f"[或] {name}"
-            cell = Text(printable(name, None), no_wrap=True, overflow="ellipsis")
-            self.add_row(str(i), cell, f"{m.form.value}×{m.copies}", self._mark_cell(marks.get(m.key)), key=m.key)
-        if self.row_count:
-            self.move_cursor(row=min(row, self.row_count - 1))
+            rows.append((m.key, str(i), printable(name, None), f"{m.form.value}×{m.copies}"))
+        return rows
 
     def update_mark(self, key: str, mark: MaterialMark | None) -> None:
         if mark is None:

@@ -39,7 +39,8 @@ class VerdictPanel(Static):
         """``inline``: reasons the form already shows whole under their fields (the compact
         form at 80 columns counts those instead of repeating them)."""
         # Redraw only when something visible changed: every keystroke in the
-        # applicant form lands here, and an update costs a layout pass.
+        # applicant form lands here.  The panel's size is fixed by the screen's CSS
+        # (1fr / a grid cell), so an update repaints it without relayouting the screen.
         compact = self.screen.has_class("-narrow")
         key = (verdict, tuple(applicant_problems), getattr(item, "code", None), compact, tuple(inline))
         if key == self._shown:
@@ -47,10 +48,10 @@ class VerdictPanel(Static):
         self._shown = key
         self._args = (verdict, applicant_problems, item, inline)
         if verdict is None:
-            self.update(Text("请先选定事项（F2）", style="dim"))
+            self.update(Text("请先选定事项（F2）", style="dim"), layout=False)
             return
         if compact:
-            self.update(Group(*_compact(verdict, applicant_problems, item, inline)))
+            self.update(Group(*_compact(verdict, applicant_problems, item, inline)), layout=False)
             return
         title, style = _STATE_STYLE[verdict.state]
         parts: list[Text] = [Text(title, style=style)]
@@ -71,7 +72,7 @@ class VerdictPanel(Static):
         parts.append(Text(""))
         parts.append(Text("可选办结方式（F10）：", style="bold"))
         parts.extend(_line(f"·{label}") for label in _outcomes(verdict, item))
-        self.update(Group(*(literal(part) for part in parts)))
+        self.update(Group(*(literal(part) for part in parts)), layout=False)
 
     _args: tuple = (None, [], None)
 
