@@ -42,7 +42,8 @@ def run_report(args: argparse.Namespace) -> int:
         if not 2000 <= when.year <= 2099:  # the calendar and the stored datetimes end somewhere
             raise ValueError(f"报表日期应在 2000 至 2099 年之间：{when.isoformat()}")
         store = Store.from_settings(settings)
-        report = build(store, when, timezone=settings.timezone, hall_name=settings.hall.name)
+        report = build(store, when, timezone=settings.timezone, hall_name=settings.hall.name,
+                       queue_names={q.prefix: q.name for q in settings.queues})
     except (ValueError, ConfigError, StoreUnavailable) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

@@ -38,6 +38,18 @@ def report_rows(report: Report) -> list[tuple[str, str, str]]:
     rows += [("按窗口", f"{w}号窗口", str(n)) for w, n in report.by_window]
     rows += [("按受理结果", label, str(n)) for label, n in report.by_outcome]
     rows += [("好差评", rating, str(n)) for rating, n in report.ratings]
+    for q in report.queues:
+        name = f"{q.prefix} {q.name}".strip()
+        rows += [("排队叫号", f"{name} 取号", str(q.tickets)), ("排队叫号", f"{name} 已叫号", str(q.called)),
+                 ("排队叫号", f"{name} 平均等候（分钟）", f"{q.mean_wait:.1f}"),
+                 ("排队叫号", f"{name} 90%等候（分钟）", f"{q.p90_wait:.1f}"),
+                 ("排队叫号", f"{name} 最长等候（分钟）", f"{q.longest_wait:.1f}"),
+                 ("排队叫号", f"{name} 过号", str(q.no_shows)),
+                 ("排队叫号", f"{name} 绿色通道/预约已办", str(q.priority_served)),
+                 ("排队叫号", f"{name} 预约签到", str(q.appointments))]
+    rows += [("窗口办理时长", f"{w}号窗口 已办 {n} 个号", f"平均 {m:.1f} 分钟，90% {p:.1f} 分钟")
+             for w, n, m, p in report.windows_handling]
+    rows += [("分时段", f"{h:02d}时", f"取号 {n}，平均等候 {m:.1f} 分钟") for h, n, m in report.by_hour]
     rows += [
         ("兜底与容缺", "转兜底窗口", str(report.fallback_cases)),
         ("兜底与容缺", "其中仍待补正", str(report.fallback_still_open)),
@@ -77,7 +89,7 @@ def report_pdf(report: Report, *, font_path: str = "") -> bytes:
     flow.fields([(label, value) for section, label, value in report_rows(report) if section == "概况"][1:])
     flow.heading("二、按部门")
     if report.by_department:
-        flow.add([_chart_unit(flow, [d for d, _ in report.by_department], [n for _, n in report.by_department])])
+        flow.add([_hbar_unit(flow, [d for d, _ in report.by_department], [n for _, n in report.by_department])])
     flow.table(["部门", "办件数"], [[d, str(n)] for d, n in report.by_department] or [["—", "0"]], [4, 1])
     flow.heading("三、按事项")
     flow.table(["事项编码", "事项名称", "办件数"], [[c, name, str(n)] for c, name, n in report.by_item] or
@@ -93,6 +105,7 @@ def report_pdf(report: Report, *, font_path: str = "") -> bytes:
     flow.table(["评价", "件数"], [[r, str(n)] for r, n in report.ratings], [4, 1])
     flow.heading("七、兜底与容缺")
     flow.fields([(label, value) for section, label, value in report_rows(report) if section == "兜底与容缺"])
+    _queue_section(flow, report)
     _audit_anchor(flow, report)
     return draw_pages(flow, number=report.period, title=report.title, author=report.hall_name or "clerk",
                       reprint_note="")
@@ -110,10 +123,78 @@ def audit_anchor_lines(report: Report) -> list[tuple[str, str]]:
 
 
 def _audit_anchor(flow: Any, report: Report) -> None:
-    flow.heading("八、审计链头（主管签字确认）")
+    flow.heading("九、审计链头（主管签字确认）")
     flow.fields(audit_anchor_lines(report))
     flow.space(1)
     flow.para("主管签字：____________________    日期：______________")
+
+
+def _queue_section(flow: Any, report: Report) -> None:
+    """八、排队叫号: waits per queue, handling per window, tickets and waits per hour (measured)."""
+    flow.heading("八、排队叫号")
+    if not report.queues:
+        flow.para("本期没有取号记录。")
+        return
+    flow.table(["队列", "取号", "已叫", "平均等候", "90%等候", "最长", "过号", "优先已办", "预约"],
+               [[f"{q.prefix} {q.name}".strip(), str(q.tickets), str(q.called), f"{q.mean_wait:.0f}分",
+                 f"{q.p90_wait:.0f}分", f"{q.longest_wait:.0f}分", str(q.no_shows), str(q.priority_served),
+                 str(q.appointments)] for q in report.queues],
+               [1.6, 0.6, 0.6, 0.9, 0.9, 0.7, 0.6, 1.1, 0.8])
+    flow.add([_hbar_unit(flow, [f"{q.prefix} {q.name}".strip() for q in report.queues],
+                         [round(q.mean_wait) for q in report.queues], caption="平均等候（分钟）")])
+    flow.para("优先已办：绿色通道与预约签到的号办结数；等候：取号至首次叫号。", flow.paper.small, gray=0.3)
+    if report.by_hour:
+        flow.para("各时段取号数", flow.paper.small, gray=0.3)
+        flow.add([_chart_unit(flow, [f"{h}时" for h, _, _ in report.by_hour], [n for _, n, _ in report.by_hour])])
+        flow.table(["时段", "取号", "平均等候（分钟）"],
+                   [[f"{h:02d}:00—{h + 1:02d}:00", str(n), f"{m:.1f}"] for h, n, m in report.by_hour], [2, 1, 2])
+    if report.windows_handling:
+        flow.table(["窗口", "已办号数", "平均办理（分钟）", "90%办理（分钟）"],
+                   [[f"{w}号窗口", str(n), f"{m:.1f}", f"{p:.1f}"] for w, n, m, p in report.windows_handling],
+                   [1.5, 1, 1.5, 1.5])
+
+
+def _hbar_unit(flow: Any, labels: list[str], values: list[int], caption: str = "") -> Any:
+    """A horizontal bar chart (long Chinese labels read left of their bars, one row each)."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+
+    from clerk.printing.layout import Unit
+
+    row = 14.0
+    label_width = min(max((len(label) for label in labels), default=4), 16) * 7.5 + 8
+    height = row * len(labels) + (34 if caption else 24)
+    width = flow.width
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = label_width, 18
+    chart.width, chart.height = width - label_width - 30, row * len(labels)
+    chart.data = [list(reversed(values))]  # the first label on top
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(max(values, default=0), 1) * 1.15
+    chart.valueAxis.labels.fontName = flow.font
+    chart.valueAxis.labels.fontSize = 7
+    chart.categoryAxis.categoryNames = [label if len(label) <= 16 else label[:15] + "…"
+                                        for label in reversed(labels)]
+    chart.categoryAxis.labels.fontName = flow.font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = flow.font
+    chart.barLabels.fontSize = 7
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    chart.bars[0].fillColor = _gray(0.55)
+    drawing.add(chart)
+    if caption:
+        drawing.add(String(label_width, height - 10, caption, fontName=flow.font, fontSize=7))
+
+    def draw(c: Any, left: float, top: float) -> None:
+        renderPDF.draw(drawing, c, left, top - height)
+
+    return Unit(height + 6, draw)
 
 
 def _chart_unit(flow: Any, labels: list[str], values: list[int]) -> Any:

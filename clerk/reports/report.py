@@ -8,6 +8,7 @@ after the due day.  Ratings: cases received in the period.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -23,6 +24,22 @@ def outcome_label(outcome: str, item_kind: str, is_bundle: bool) -> str:
     if outcome == "accept":
         return "承诺件受理" if is_bundle or item_kind != "即办件" else "即办件办结"
     return {"fallback": "转兜底窗口（一次性告知）", "tolerate": "容缺受理", "reject": "不予受理"}.get(outcome, outcome)
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    """One queue's figures over the period (waits: taken -> first call, minutes)."""
+
+    prefix: str
+    name: str
+    tickets: int
+    called: int
+    mean_wait: float
+    p90_wait: float
+    longest_wait: float
+    no_shows: int
+    priority_served: int  # 绿色通道 and appointments, finished
+    appointments: int  # tickets that came from an appointment check-in
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,10 @@ class Report:
     tolerated_cases: int
     supply_overdue: int  # 容缺 supplies overdue at the end of the period (all cases)
     audit_head: tuple[int, str, datetime | None] | None = None  # (seq, hash, time) when built: the supervisor signs it
+    # 排队叫号 (tickets counted: printed, not void), minutes; measured from the tickets' own times
+    queues: tuple[QueueLine, ...] = ()
+    windows_handling: tuple[tuple[int, int, float, float], ...] = ()  # window, served, mean, p90 handling
+    by_hour: tuple[tuple[int, int, float], ...] = ()  # local hour, tickets taken, mean wait of those called
 
     @property
     def on_time_rate(self) -> float | None:
@@ -61,18 +82,20 @@ class Report:
 
 
 def daily_report(store: Any, day: date, *, timezone: str = "Asia/Shanghai", hall_name: str = "",
-                 now: datetime | None = None) -> Report:
-    return _build(store, "daily", f"{day:%Y-%m-%d}", day, day + timedelta(days=1), timezone, hall_name, now)
+                 now: datetime | None = None, queue_names: Mapping[str, str] | None = None) -> Report:
+    return _build(store, "daily", f"{day:%Y-%m-%d}", day, day + timedelta(days=1), timezone, hall_name, now,
+                  queue_names or {})
 
 
 def monthly_report(store: Any, month: date, *, timezone: str = "Asia/Shanghai", hall_name: str = "",
-                   now: datetime | None = None) -> Report:
+                   now: datetime | None = None, queue_names: Mapping[str, str] | None = None) -> Report:
     first = month.replace(day=1)
-    return _build(store, "monthly", f"{first:%Y-%m}", first, next_month(first), timezone, hall_name, now)
+    return _build(store, "monthly", f"{first:%Y-%m}", first, next_month(first), timezone, hall_name, now,
+                  queue_names or {})
 
 
 def _build(store: Any, kind: str, period: str, start: date, end: date, timezone: str, hall_name: str,
-           now: datetime | None) -> Report:
+           now: datetime | None, queue_names: Mapping[str, str]) -> Report:
     from sqlalchemy import and_, func, select
 
     from clerk.reports.dashboard import count_if
@@ -103,6 +126,8 @@ def _build(store: Any, kind: str, period: str, start: date, end: date, timezone:
         supply_overdue = session.execute(select(func.count()).select_from(D).where(
             D.kind == "supply_by", D.met_at.is_(None), D.due_on < end)).scalar_one()
         audit_head = _audit_head(session)
+        tickets = _ticket_times(session, start, end)
+    queues, windows_handling, by_hour = _ticket_figures(tickets, tz, queue_names)
     outcomes: dict[str, int] = {}
     for outcome, item_kind, is_bundle, n in by_outcome:
         label = outcome_label(outcome, item_kind, is_bundle)
@@ -120,6 +145,7 @@ def _build(store: Any, kind: str, period: str, start: date, end: date, timezone:
         ratings=tuple((r, ratings.get(r, 0)) for r in RATING_ORDER),
         fallback_cases=int(fallback[0]), fallback_still_open=int(fallback[1]), tolerated_cases=int(fallback[2]),
         supply_overdue=int(supply_overdue), audit_head=audit_head,
+        queues=queues, windows_handling=windows_handling, by_hour=by_hour,
     )
 
 
@@ -141,3 +167,57 @@ def _local_day(at: datetime, tz: ZoneInfo) -> date:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.astimezone(tz).date()
+
+
+def _ticket_times(session: Any, start: date, end: date) -> list[Any]:
+    """The period's counted tickets (printed, not void) with their times."""
+    from sqlalchemy import select
+
+    from clerk.domain.queueing import TicketState
+    from clerk.store.tables_tickets import TicketRow as T
+
+    return list(session.execute(select(
+        T.taken_queue, T.state, T.priority, T.appointment_code, T.taken_at, T.called_at, T.last_called_at,
+        T.finished_at, T.window).where(
+        T.day >= start, T.day < end,
+        T.state.not_in((TicketState.VOID.value, TicketState.PENDING.value)))))
+
+
+def _minutes(a: datetime | None, b: datetime | None) -> float | None:
+    if a is None or b is None:
+        return None
+    a, b = (x if x.tzinfo else x.replace(tzinfo=UTC) for x in (a, b))
+    return (b - a).total_seconds() / 60
+
+
+def _ticket_figures(rows: list[Any], tz: ZoneInfo, names: Mapping[str, str]) -> tuple[
+        tuple[QueueLine, ...], tuple[tuple[int, int, float, float], ...], tuple[tuple[int, int, float], ...]]:
+    """Per queue, per window (handling: last call -> finish) and per hour of taking (pure)."""
+    from clerk.domain.queueing import Priority, TicketState, percentile
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else 0.0
+
+    queues = []
+    for prefix in sorted({r.taken_queue for r in rows}):
+        mine = [r for r in rows if r.taken_queue == prefix]
+        waits = [w for r in mine if (w := _minutes(r.taken_at, r.called_at)) is not None]
+        queues.append(QueueLine(
+            prefix, names.get(prefix, ""), len(mine), len(waits), mean(waits), percentile(waits, 0.9),
+            max(waits, default=0.0), sum(1 for r in mine if r.state == TicketState.NO_SHOW.value),
+            sum(1 for r in mine if r.state == TicketState.DONE.value and Priority(r.priority).is_priority),
+            sum(1 for r in mine if r.appointment_code)))
+    handling: dict[int, list[float]] = {}
+    for r in rows:
+        took = _minutes(r.last_called_at, r.finished_at)
+        if r.state == TicketState.DONE.value and r.window is not None and took is not None:
+            handling.setdefault(r.window, []).append(took)
+    windows = tuple((w, len(v), mean(v), percentile(v, 0.9)) for w, v in sorted(handling.items()))
+    hours: dict[int, tuple[int, list[float]]] = {}
+    for r in rows:
+        taken = r.taken_at if r.taken_at.tzinfo else r.taken_at.replace(tzinfo=UTC)
+        count, waits = hours.get(taken.astimezone(tz).hour, (0, []))
+        wait = _minutes(r.taken_at, r.called_at)
+        hours[taken.astimezone(tz).hour] = (count + 1, waits + ([wait] if wait is not None else []))
+    by_hour = tuple((h, n, mean(w)) for h, (n, w) in sorted(hours.items()))
+    return tuple(queues), windows, by_hour

@@ -86,3 +86,57 @@ def test_daily_pdf_carries_the_audit_head_that_verify_accepts_as_anchor(hall, st
     with store.session(write=False) as session:
         assert verify_chain(session, anchor=parse_anchor(printed)).ok
         assert not verify_chain(session, anchor=(seq, "0" * 64)).ok
+
+
+def _placed_text(pdf: bytes) -> list[tuple[str, float, float, float]]:
+    """(text, x, y, size) of every text run, in page coordinates (pypdf's visitor)."""
+    placed: list[tuple[str, float, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            placed.append((text.strip(), round(x, 1), round(y, 1), round(size * abs(tm[3] or 1) * abs(cm[3] or 1), 1)))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return placed
+
+
+def test_the_department_chart_gives_each_long_chinese_name_its_own_row(hall, store):
+    report = monthly_report(store, date(2026, 11, 1))
+    small = [(t, x, y) for t, x, y, size in _placed_text(report_pdf(report)) if size <= 7.5]
+    rows = {t: y for t, _, y in small if t in dict(report.by_department)}
+    assert set(rows) == set(dict(report.by_department))  # every department named in full on the chart
+    assert len(set(rows.values())) == len(rows)  # one row each: never printed on top of each other
+
+
+def test_the_daily_report_measures_waits_and_handling_from_the_tickets(store, service, clock, hall_key_file):
+    from datetime import UTC, datetime
+
+    from clerk.config import Settings
+    from clerk.domain.accounts import Role
+    from clerk.services.tickets import TicketService
+
+    clerk = service.add_user(None, "w99", "叫号员", Role.WINDOW, "secret1")
+    tickets = TicketService(store, Settings(key_file=hall_key_file), None, clock)
+    clock.now = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # 09:00 in the hall
+    for _ in range(3):
+        tickets.mark_printed(tickets.take("A").id)
+    clock.advance(minutes=10)
+    tickets.call_next(clerk, 7)  # A001 waited 10 minutes
+    clock.advance(minutes=6)
+    tickets.link_cases(clerk, 7, [])  # handled in 6
+    clock.advance(minutes=4)
+    tickets.call_next(clerk, 7)  # A002 waited 20
+    tickets.no_show(clerk, 7)
+    report = daily_report(store, date(2026, 11, 25), queue_names={"A": "综合受理"})
+    (line,) = report.queues
+    assert (line.prefix, line.name, line.tickets, line.called, line.no_shows) == ("A", "综合受理", 3, 2, 1)
+    assert (line.mean_wait, line.longest_wait) == (pytest.approx(15.0), pytest.approx(20.0))
+    assert report.windows_handling == ((7, 1, pytest.approx(6.0), pytest.approx(6.0)),)
+    assert report.by_hour == ((9, 3, pytest.approx(15.0)),)
+    rows = list(csv.reader(io.StringIO(report_csv(report))))
+    assert ["排队叫号", "A 综合受理 平均等候（分钟）", "15.0"] in rows
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(report))).pages)
+    for expected in ("八、排队叫号", "A 综合受理", "09:00—10:00", "7号窗口"):
+        assert expected in text
