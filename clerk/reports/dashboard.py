@@ -6,9 +6,10 @@ Counting rules (docs/supervisor.md):
   hall totals count visits;
 - per department / item figures count item cases (bundle parents excluded,
   their children included);
-- *average handling time* per window: the store does not record when a visit
-  starts, so it is the mean gap between consecutive receipts at the same window
-  today, ignoring gaps over ``IDLE_GAP_MINUTES`` (the window was idle);
+- *average handling time* per window: measured from the tickets (call -> finish,
+  ``handling_minutes``) where the hall calls by ticket; otherwise estimated as the
+  mean gap between consecutive receipts at the same window today, ignoring gaps
+  over ``IDLE_GAP_MINUTES`` (the window was idle);
 - deadlines use each case's running deadline (``cases.due_on``), buckets in
   working days via ``WorkCalendar``; 容缺, one-time-notice and follow-up
   deadlines come from the ``deadlines`` table (unmet ones);
@@ -44,6 +45,7 @@ class WindowLoad:
     last_at: datetime | None
     avg_minutes: float | None  # mean gap between receipts today (idle gaps ignored)
     open_fallback: int  # 待补正 cases taken at this window, any day
+    handling_minutes: float | None = None  # measured: mean call -> finish of today's tickets done here
 
 
 @dataclass(frozen=True)
@@ -176,16 +178,24 @@ class Dashboard:
         ).group_by(ranked.c.window)
         fallback_q = (select(C.window, func.count()).where(C.state == CaseState.INCOMPLETE.value, visit)
                       .group_by(C.window))
+        from clerk.domain.queueing import TicketState
+        from clerk.store.tables_tickets import TicketRow as T
+
+        handled = self._seconds_between(T.finished_at, T.last_called_at)
+        handling_q = (select(T.window, func.avg(handled)).where(
+            T.day == self.today(), T.state == TicketState.DONE.value, T.window.is_not(None),
+            T.finished_at.is_not(None), T.last_called_at.is_not(None)).group_by(T.window))
         with self.store.session(write=False) as session:
             rows = {r[0]: r for r in session.execute(today_q)}
             fallback = {w: n for w, n in session.execute(fallback_q)}
+            handling = {w: float(v) / 60 for w, v in session.execute(handling_q) if v is not None}
         result = []
-        for window in sorted(set(rows) | set(fallback)):
+        for window in sorted(set(rows) | set(fallback) | set(handling)):
             r = rows.get(window)
             avg = float(r[2]) / 60 if r is not None and r[2] is not None else None
             last_at = _aware(r[5]) if r is not None else None
             result.append(WindowLoad(window, int(r[1]) if r else 0, r[3] if r else None, r[4] or "" if r else "",
-                                     last_at, avg, int(fallback.get(window, 0))))
+                                     last_at, avg, int(fallback.get(window, 0)), handling.get(window)))
         return result
 
     def totals(self) -> HallTotals:

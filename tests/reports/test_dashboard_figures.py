@@ -64,3 +64,25 @@ def test_empty_store_gives_zeros(store, dashboard):
     snap = dashboard.snapshot()
     assert snap.windows == () and snap.totals.cases_today == 0 and snap.totals.on_the_spot_share is None
     assert snap.deadlines.lines == () and snap.ratings.good_share is None
+
+
+def test_a_window_calling_by_ticket_shows_its_measured_handling_time(hall, dashboard, service, store, clock,
+                                                                      hall_key_file):
+    from datetime import timedelta
+
+    from clerk.config import Settings
+    from clerk.domain.accounts import Role
+    from clerk.services.tickets import TicketService
+
+    clerk = service.add_user(None, "w77", "叫号员", Role.WINDOW, "secret1")
+    tickets = TicketService(store, Settings(key_file=hall_key_file), None, clock)
+    now = clock.now
+    for minutes in (8, 4):  # two visits at window 3, called and finished: 8 and 4 minutes
+        tickets.mark_printed(tickets.take("A", now=now).id, now=now)
+        tickets.call_next(clerk, 3, now=now)
+        now += timedelta(minutes=minutes)
+        tickets.link_cases(clerk, 3, [], now=now)
+    windows = {w.window: w for w in dashboard.windows()}
+    assert windows[3].handling_minutes == pytest.approx(6.0, abs=0.01)  # measured, not the receipt gaps
+    assert windows[3].avg_minutes == pytest.approx(12.5, abs=0.01)  # the estimate is still there
+    assert windows[5].handling_minutes is None  # no tickets there: the estimate stands

@@ -34,7 +34,7 @@ async def test_every_window_column_is_visible(hall, dashboard, service, catalog,
         await _settle(pilot)
         table = app.screen.query_one("#windows", DataTable)
         labels = [str(c.label) for c in table.columns.values()]
-        assert labels == ["窗口", "在岗", "今日", "最近办件", "平均间隔", "待补正"]
+        assert labels == ["窗口", "在岗", "今日", "最近办件", "平均办理", "待补正"]
         assert table.virtual_size.width <= table.scrollable_content_region.width, (
             f"{table.virtual_size.width} columns of table in {table.scrollable_content_region.width}")
         assert not table.show_horizontal_scrollbar

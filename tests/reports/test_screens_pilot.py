@@ -59,7 +59,7 @@ async def test_dashboard_shows_the_hall_and_drills_down(hall, dashboard, desk, s
         assert type(screen).__name__ == "DashboardScreen" and app.user.role is Role.SUPERVISOR
         windows = _cells(screen.query_one("#windows", DataTable))
         serial = hall.numbers["t4"].rsplit("-", 1)[-1]  # the serial and a short name: fits at 80 columns
-        assert ["3号", "—", "4", f"{serial} 个体工商户名称…", "12.5分钟", "0"] in windows
+        assert ["3号", "—", "4", f"{serial} 个体工商户名称…", "约12.5分钟", "0"] in windows
         totals = str(screen.query_one("#totals", Static).render())
         assert "今日办件 5" in totals and "当场办结率 60.0%" in totals
         lines = _cells(screen.query_one("#deadlines", DataTable))

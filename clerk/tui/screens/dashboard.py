@@ -112,7 +112,7 @@ class DashboardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#windows", DataTable).add_columns("窗口", "在岗", "今日", "最近办件", "平均间隔", "待补正")
+        self.query_one("#windows", DataTable).add_columns("窗口", "在岗", "今日", "最近办件", "平均办理", "待补正")
         self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
         self.query_one("#deadlines", DataTable).add_columns("部门", "事项", "逾期", "1个工作日内", "3个工作日内")
         self.query_one("#drill", DataTable).add_columns("受理编号", "事项", "状态", "窗口", "期限")
@@ -249,7 +249,10 @@ class DashboardScreen(Screen):
                 continue
             # the serial and a short item name: the whole row fits at 80 columns
             last = Text(f"{w.last_number.rsplit('-', 1)[-1]} {_short(w.last_item)}") if w.last_number else "—"
-            avg = f"{w.avg_minutes:.1f}分钟" if w.avg_minutes is not None else "—"
+            if w.handling_minutes is not None:  # measured from the tickets: call -> finish
+                avg = f"{w.handling_minutes:.1f}分钟"
+            else:  # no tickets: estimated from the gaps between receipts
+                avg = f"约{w.avg_minutes:.1f}分钟" if w.avg_minutes is not None else "—"
             windows.add_row(*cells(f"{number}号", who, str(w.cases_today), last, avg, str(w.open_fallback)))
         t = snap.totals
         self.query_one("#totals", Static).update(
