@@ -23,14 +23,11 @@ import csv
 import re
 import secrets
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from clerk.domain.deadlines import now_utc
 from clerk.domain.errors import ServiceError
 from clerk.domain.permissions import Action
 from clerk.domain.queueing import (
@@ -43,7 +40,7 @@ from clerk.domain.queueing import (
     TicketView,
     slot_bounds,
 )
-from clerk.services.unit import UnitOfWork
+from clerk.services.hallday import HallDay
 
 __all__ = ["AppointmentError", "AppointmentService", "CSV_COLUMNS"]
 
@@ -82,23 +79,13 @@ class _Booking:
     phone: str
 
 
-class AppointmentService:
-    def __init__(self, store: Any, settings: Any, clock: Callable[[], datetime] = now_utc) -> None:
-        self.store = store
-        self.settings = settings
-        self.clock = clock
-        self.tz = ZoneInfo(settings.timezone)
-        self.queues: dict[str, QueueSpec] = {q.prefix: q for q in settings.queues}
-        self.uow = UnitOfWork(store, clock)
+class AppointmentService(HallDay):
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None) -> AppointmentService:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), settings)
-
-    def today(self, now: datetime | None = None) -> date:
-        return (now or self.clock()).astimezone(self.tz).date()
 
     # -- checks ------------------------------------------------------------------------------------
     def _check(self, queue: str, day: Any, half: str, name: str, id_number: str, phone: str,

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from clerk.domain.deadlines import now_utc
 from clerk.domain.permissions import Action
@@ -49,7 +48,7 @@ from clerk.domain.queueing import (
     queue_for_item,
     queues_of_window,
 )
-from clerk.services.unit import UnitOfWork
+from clerk.services.hallday import HallDay
 from clerk.store.convert import aware
 
 __all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "STALE_PENDING", "TicketService"]
@@ -79,16 +78,11 @@ class _Candidate:
     target_window: int | None
 
 
-class TicketService:
+class TicketService(HallDay):
     def __init__(self, store: Any, settings: Any, catalog: Any = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
-        self.store = store
-        self.settings = settings
+        super().__init__(store, settings, clock)
         self.catalog = catalog
-        self.clock = clock
-        self.tz = ZoneInfo(settings.timezone)
-        self.queues: dict[str, QueueSpec] = {q.prefix: q for q in settings.queues}
-        self.uow = UnitOfWork(store, clock)
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None, catalog: Any = None) -> TicketService:
@@ -97,12 +91,6 @@ class TicketService:
         return cls(store or Store.from_settings(settings), settings, catalog)
 
     # -- helpers -------------------------------------------------------------------------------------
-    def _now(self, now: datetime | None) -> datetime:
-        return now or self.clock()
-
-    def today(self, now: datetime | None = None) -> date:
-        return self._now(now).astimezone(self.tz).date()
-
     def _spec(self, prefix: str) -> QueueSpec:
         spec = self.queues.get((prefix or "").strip().upper())
         if spec is None:

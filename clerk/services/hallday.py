@@ -1,0 +1,29 @@
+"""What the ticket and the appointment services share: the store, the hall's queues, its clock and day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from clerk.domain.deadlines import now_utc
+from clerk.domain.queueing import QueueSpec
+from clerk.services.unit import UnitOfWork
+
+
+class HallDay:
+    def __init__(self, store: Any, settings: Any, clock: Callable[[], datetime] = now_utc) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.tz = ZoneInfo(settings.timezone)
+        self.queues: dict[str, QueueSpec] = {q.prefix: q for q in settings.queues}
+        self.uow = UnitOfWork(store, clock)
+
+    def _now(self, now: datetime | None) -> datetime:
+        return now or self.clock()
+
+    def today(self, now: datetime | None = None) -> date:
+        """The hall's local date (of ``now``, else of its clock)."""
+        return self._now(now).astimezone(self.tz).date()
