@@ -137,6 +137,23 @@ def test_every_clerk_path_in_the_docs_exists(binding_ids: set[str]) -> None:
     assert not missing, "the docs name modules or binding ids that do not exist:\n" + "\n".join(missing)
 
 
+# `clerk/store/audit.py`, `bench/queue_sim.py`, `tests/tui/`: files of the source tree
+SOURCE_FILE = re.compile(r"(?<![\w/.~$-])(?:clerk|bench|tests|tools)/[\w/.-]*[\w/]")
+RUN_MODULE = re.compile(r"python -m ((?:clerk|bench|tools)(?:\.\w+)*)")
+
+
+def test_every_source_file_and_runnable_module_in_the_docs_exists() -> None:
+    missing = []
+    for where, number, line in _doc_lines():
+        for match in SOURCE_FILE.finditer(line):
+            if not (ROOT / match.group(0)).exists():
+                missing.append(f"{where}:{number}: {match.group(0)}")
+        for match in RUN_MODULE.finditer(line):
+            if importlib.util.find_spec(match.group(1)) is None:
+                missing.append(f"{where}:{number}: python -m {match.group(1)}")
+    assert not missing, "the docs name files or modules that do not exist:\n" + "\n".join(missing)
+
+
 def test_the_named_purposes_are_the_codes() -> None:
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "clerk").rglob("*.py"))
     for purpose in PURPOSES:
