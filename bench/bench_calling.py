@@ -17,7 +17,7 @@ window's queues, one in seven priority).  Two shapes:
   make ~19 calls a second, still some hundred times a real hall's rate (a visit
   takes minutes), with calls overlapping at random.
 
-Target (issue 16): call-next p99 under 20 ms at 28 windows on PostgreSQL.
+Target: call-next p99 under 20 ms at 28 windows on PostgreSQL.
 """
 
 from __future__ import annotations

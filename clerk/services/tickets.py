@@ -1,4 +1,4 @@
-"""Tickets and calling (取号与叫号, issue 16; docs/tickets.md).
+"""Tickets and calling (取号与叫号; docs/tickets.md).
 
 ``TicketService(store, settings, catalog)``: the kiosk side (``take``,
 ``mark_printed``, ``void``: anonymous, no user), the window side (``call_next``,
