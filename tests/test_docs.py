@@ -154,6 +154,15 @@ def test_every_source_file_and_runnable_module_in_the_docs_exists() -> None:
     assert not missing, "the docs name files or modules that do not exist:\n" + "\n".join(missing)
 
 
+def test_every_relative_link_in_the_docs_leads_to_a_file() -> None:
+    broken = []
+    for path in DOCS:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8")):
+            if "://" not in target and not (path.parent / target).exists():
+                broken.append(f"{path.relative_to(ROOT)}: {target}")
+    assert not broken, "\n".join(broken)
+
+
 def test_the_named_purposes_are_the_codes() -> None:
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "clerk").rglob("*.py"))
     for purpose in PURPOSES:
