@@ -3,7 +3,8 @@
 Every dotted path ``clerk.x.y`` (``clerk.x.y.Name``, ``clerk.x.y:func``) in README.md and
 docs/**/*.md is a module that imports or an attribute of one, or the id of a real key
 binding; every binding id (``intake.finish``, ``clerk.go_*``, ``lookup.*``) is the id of a
-``Binding`` in the app; and a ``[keymap]`` example in the docs gives no key that another
+``Binding`` in clerk.tui; every source file (``clerk/store/audit.py``), ``python -m`` module
+and relative link exists; and a ``[keymap]`` example in the docs gives no key that another
 binding of the same screen already uses.
 """
 
@@ -64,10 +65,11 @@ def _bindings(cls: type[DOMNode]) -> list[Binding]:
     """The bindings a class has, its bases' included, as Textual merges them."""
     found: list[Binding] = []
     for base in reversed(cls.__mro__):
-        own = vars(base).get("BINDINGS", [])
-        if not vars(base).get("inherit_bindings", True):
+        if not issubclass(base, DOMNode):
+            continue
+        if not base._inherit_bindings:
             found = []
-        for item in own:
+        for item in vars(base).get("BINDINGS", []):
             if isinstance(item, Binding):
                 found.append(item)
             elif isinstance(item, tuple):
