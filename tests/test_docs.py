@@ -234,3 +234,16 @@ def test_keymap_examples_take_no_key_already_in_use(classes: list[type[DOMNode]]
                         clashes.append(f"{doc}: {binding_id} = {sorted(taken)} is already "
                                        f"{other.id or other.action} ({owner.__name__})")
     assert not clashes, "\n".join(clashes)
+
+
+def test_the_layers_diagram_is_the_import_linter_contract() -> None:
+    """docs/architecture.md draws the `layers` contract of pyproject.toml, tier by tier."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (layers,) = [c["layers"] for c in contracts if c["type"] == "layers"]
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text[text.index("\n## Layers"):]
+    diagram = section[section.index("```\n") + 4:section.index("\n```", section.index("```\n"))]
+    # a tier is the line up to a gap of two or more spaces (what follows is a note)
+    drawn = [re.split(r"\s{2,}", line.strip())[0] for line in diagram.splitlines() if line.strip()]
+    assert drawn == [" | ".join(t.strip() for t in tier.split("|")) for tier in layers]
