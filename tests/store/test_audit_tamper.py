@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from clerk.store.audit import AuditError, HallKeyMissing, keyed_event_hash, verify_chain
 from clerk.store.tracked import hash_algorithm
-from tests.cases.drafts import hygiene, incomplete_hygiene
+from tests.support.drafts import hygiene, incomplete_hygiene
 
 
 @pytest.fixture
