@@ -116,7 +116,7 @@ _TRUE, _FALSE = {"1", "true", "yes", "on", "是"}, {"0", "false", "no", "off", "
 
 
 def _said(var: str, value: str):
-    """What the variable ``var`` set to ``value`` means, read as docs/install.md says."""
+    """What the variable ``var`` set to ``value`` means (README and docs/deploy.md: its setting's type)."""
     name, kind = _ENV[var]
     if name == "window" and not value.strip():
         return None
