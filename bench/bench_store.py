@@ -67,8 +67,7 @@ def _service(url: str):
 
 
 def _writer(url: str, window: int, count: int, barrier) -> list[float]:
-    sys.path.insert(0, str(ROOT / "tests" / "cases"))
-    from drafts import hygiene
+    from tests.support.drafts import hygiene
 
     from clerk.domain.intake import Outcome
     from clerk.domain.accounts import Role
@@ -115,8 +114,7 @@ def _raw_writer(url: str, window: int, count: int, barrier) -> list[float]:
     writer lock on SQLite, the numbering row and the audit head locked), but no
     ORM, no intake planning, no row digests or HMAC, no read-back of the view.
     """
-    sys.path.insert(0, str(ROOT / "tests" / "cases"))
-    from drafts import hygiene
+    from tests.support.drafts import hygiene
 
     from clerk.domain.intake import Outcome
     from clerk.domain.accounts import ClerkUser, Role

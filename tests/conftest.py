@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.support.accounts"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 _PG_DIRS = ("/usr/local/bin", "/usr/lib/postgresql/15/bin")
 

@@ -116,7 +116,7 @@ async def test_complaint_desk_logs_and_the_owner_replies(store, service, dashboa
     assert desk.get(rows[0][0]).owner_id == "s02"
 
 
-async def test_dashboard_builds_itself_from_the_app_services(hall, supervisor_app):
+async def test_dashboard_builds_itself_from_the_app_services(hall, supervisor_app, service, clock):
     app = supervisor_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await _settle(pilot)
@@ -125,4 +125,6 @@ async def test_dashboard_builds_itself_from_the_app_services(hall, supervisor_ap
         title = str(app.screen.query_one("#board-title", Static).render())
         assert "2026-11-25 11:00:00 更新" in title
         assert "今日办件 5" in str(app.screen.query_one("#totals", Static).render())
-        assert app.services.dashboard is app.services.dashboard  # built once, shared
+        board = app.screen.dashboard  # the screen's figures come from the app's one Dashboard
+        assert board is not None and board is app.services.dashboard
+        assert board.store is service.store and board.clock is clock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 import threading
 import time
@@ -164,27 +165,80 @@ def test_an_initial_password_must_be_replaced_by_one_that_passes_the_rule(hall):
 
 # -- the password rule ----------------------------------------------------------
 
-def _classes(text: str) -> int:
-    return sum((
-        any(c in string.ascii_uppercase for c in text),
-        any(c in string.ascii_lowercase for c in text),
-        any(c in string.digits for c in text),
-        any(not (c in string.ascii_letters or c in string.digits) and c.isprintable() and not c.isspace()
-            for c in text),
-    ))
+#: Example passwords with their verdict, decided by hand from the rule (等保: at least 8
+#: characters from at least 3 of upper-case, lower-case, digits and symbols; no control
+#: characters; not the clerk's id): the expected reason, or "" for a password that passes.
+VERDICTS = [
+    ("Ab1!xyzw", ""),  # 8 characters, all four classes
+    ("Ab1!xyz", "至少需要8个字符"),  # 7
+    ("abcdefg1", "至少3类"),  # lower and digits
+    ("ABCDEFGH", "至少3类"),
+    ("12345678", "至少3类"),
+    ("abcdEFGH", "至少3类"),  # two letter classes are two classes
+    ("ABCD123!", ""),  # upper, digits, a symbol
+    ("abcd123.", ""),
+    ("政务大厅abc1", ""),  # a Chinese character is a symbol
+    ("Ab 1 cdef", ""),  # upper, lower, digit; the plain space is allowed
+    ("abcd efg1", "至少3类"),  # the plain space is no symbol
+    ("Abc\t1234", "控制字符"),
+    ("Abc\n1234", "控制字符"),
+    ("Abc\x001234", "控制字符"),
+    ("Abc\u200b1234", "控制字符"),  # a zero-width space hides what was typed
+    ("Abc\u00a01234", "控制字符"),  # so does a no-break space
+    ("Ab1" + "x" * 125, ""),  # 128: the longest allowed
+    ("Ab1" + "x" * 126, "最多128个字符"),
+    ("", "至少需要8个字符"),
+]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40))
-def test_password_rule_is_length_and_three_classes(password):
+@pytest.mark.parametrize("password, why", VERDICTS)
+def test_password_rule_is_length_and_three_classes(password, why):
     problems = password_problems(password)
-    printable = all(c.isprintable() or c == " " for c in password)
-    ok = len(password) >= 8 and _classes(password) >= 3 and printable
-    if not printable:
-        assert problems
+    if why:
+        assert any(why in p for p in problems), (password, problems)
     else:
-        assert (problems == []) == ok, (password, problems)
-    assert all(isinstance(p, str) and p for p in problems)
+        assert problems == [], (password, problems)
+
+
+UPPER, LOWER, DIGITS = string.ascii_uppercase, string.ascii_lowercase, string.digits
+SYMBOLS = "!#$%&*+-./:;=?@_~，。政务"
+CLASSES = (UPPER, LOWER, DIGITS, SYMBOLS)
+
+
+@st.composite
+def from_classes(draw, count: int) -> str:
+    """8 to 128 characters using exactly ``count`` of the four classes, each at least once."""
+    chosen = draw(st.permutations(CLASSES))[:count]
+    required = [draw(st.sampled_from(alphabet)) for alphabet in chosen]
+    rest = draw(st.lists(st.sampled_from("".join(chosen)), min_size=max(0, 8 - count), max_size=128 - count))
+    return "".join(draw(st.permutations(required + rest)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(from_classes(3), from_classes(4)))
+def test_three_classes_and_eight_characters_always_pass(password):
+    assert password_problems(password) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(from_classes(1), from_classes(2)))
+def test_fewer_than_three_classes_never_pass_whatever_the_length(password):
+    assert any("至少3类" in p for p in password_problems(password))
+
+
+@settings(max_examples=150, deadline=None)
+@given(from_classes(4), st.integers(0, 7), st.sampled_from("\x00\x07\t\n\r\x1b\x7f\u200b\u2028\ufeff"))
+def test_a_control_character_anywhere_is_refused(password, cut, control):
+    at = min(cut, len(password))
+    assert any("控制字符" in p for p in password_problems(password[:at] + control + password[at:]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=7))
+def test_short_passwords_never_pass_and_every_reason_is_a_sentence(password):
+    problems = password_problems(password)
+    assert any("至少需要8个字符" in p for p in problems)
+    assert all(isinstance(p, str) and re.search(r"[\u4e00-\u9fff]", p) for p in problems)
 
 
 @given(st.text(alphabet=string.ascii_lowercase, min_size=8, max_size=30))

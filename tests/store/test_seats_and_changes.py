@@ -10,7 +10,7 @@ import pytest
 from clerk.domain.intake import Outcome
 from clerk.services.seats import SeatService, SeatTaken
 from clerk.domain.accounts import Role
-from tests.cases.drafts import hygiene
+from tests.support.drafts import hygiene
 
 
 def test_a_second_sign_in_is_told_where_and_may_take_over(service, clock):
