@@ -24,9 +24,9 @@ from pathlib import Path
 
 
 def _settings(url: str, home: Path):
-    from clerk.config import Settings
+    from clerk.config import get_settings
 
-    return replace(Settings(), database_url=url, home=home, receipts_dir=home / "receipts")
+    return replace(get_settings(), database_url=url, home=home, receipts_dir=home / "receipts")
 
 
 def _windows(url: str, home: str, calls: int, done, asked) -> None:

@@ -53,7 +53,7 @@ def build_app(tmp: Path):
     from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
     from bench.timing import throwaway_hall_key
-    from clerk.config import Settings
+    from clerk.config import get_settings
     from clerk.domain.accounts import Role
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
@@ -61,7 +61,7 @@ def build_app(tmp: Path):
     from clerk.tui.services import Services
     from clerk.tui.state import WindowState
 
-    settings = replace(Settings(), home=tmp, database_url=f"sqlite:///{tmp / 'clerk.db'}", receipts_dir=tmp / "receipts",
+    settings = replace(get_settings(), home=tmp, database_url=f"sqlite:///{tmp / 'clerk.db'}", receipts_dir=tmp / "receipts",
                        font_path="STSong-Light", key_file=throwaway_hall_key())
     store = Store.from_settings(settings)
     upgrade(store)

@@ -212,12 +212,12 @@ class Hall:
 
 def simulate_day(url: str, *, arrivals: int = 1000, windows: int = 28, seed: int = 1) -> DayResult:
     """A whole day (see the module's docstring); the result is read back from the store."""
-    from clerk.config import Settings
+    from clerk.config import get_settings
     from clerk.domain.queueing import Priority, TicketError
     from clerk.services.appointments import AppointmentError
 
     rng = random.Random(seed)
-    base = Settings()
+    base = get_settings()
     settings = replace(base, queues=tuple(replace(q, daily_cap=999) for q in base.queues),
                        window_queues={w: ("A", "B", "C", "Z") if w % 4 else ("B", "C", "A", "Z")
                                       for w in range(1, windows + 1)})
@@ -398,12 +398,12 @@ class MMCResult:
 def mmc_run(url: str, *, windows: int, arrival_rate: float, service_rate: float, customers: int,
             warmup: int, seed: int) -> float:
     """One replication: the mean wait (minutes, from the store) of customers after the warm-up."""
-    from clerk.config import Settings
+    from clerk.config import get_settings
     from clerk.domain.queueing import QueueSpec
 
     rng = random.Random(seed)
     spec = QueueSpec("A", "综合受理", opens="00:00", closes="23:59", daily_cap=999)
-    settings = replace(Settings(), queues=(spec,), window_queues={w: ("A",) for w in range(1, windows + 1)})
+    settings = replace(get_settings(), queues=(spec,), window_queues={w: ("A",) for w in range(1, windows + 1)})
     clock = SimClock(at_hour(0.25))
     hall = Hall(url, settings, windows, clock)
     t = clock.now

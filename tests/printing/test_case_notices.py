@@ -16,7 +16,7 @@ from tests.printing.conftest import HALL, pdf_text
 sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
 from drafts import PERSON, hygiene  # noqa: E402
 
-SETTINGS = Settings(font_path="", hall=HALL, timezone="Asia/Shanghai")
+SETTINGS = Settings.defaults(font_path="", hall=HALL, timezone="Asia/Shanghai")
 
 
 @pytest.fixture
