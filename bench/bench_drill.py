@@ -42,7 +42,8 @@ VISITS = [
                              "f10", "~", "1", "~", "f10", "~"]),
     ("容缺受理（放射诊疗许可）", ["f2", *"fszlxk", "enter", *person(ORG, org=True), "f4", "down", "down", "down",
                                "down", "4", "~", "enter", "a", "f10", "~", "1", "~", "f10", "~"]),
-    ("一件事：新生儿出生", ["f2", *"xsecs", "enter", *person(PERSON), "f4", "a", "f10", "~", "1", "~", "f10", "~"]),
+    ("一件事：新生儿出生", ["f2", *"xsecs", "enter", *person(PERSON), *"王小宝", "f4", "a", "f10", "~", "1", "~",
+                          "f10", "~"]),  # Enter after the address goes on to 新生儿姓名
     ("不予受理（写明理由）", ["f2", *"jszg", "enter", *person(PERSON), "f10", "~", "2", *"户籍不在本区", "enter",
                              "~", "f10", "~"]),
 ]
@@ -145,7 +146,10 @@ def main() -> int:
         med = statistics.median(seconds)
         number = banner.split("受理编号 ")[-1].split("：")[0] if "受理编号" in banner else banner[:30]
         print(f"| {name} | {keys} | {typed} | {med:.2f} | {med / keys * 1000:.0f} | {number} |")
-    return 0
+    unsaved = [name for name, _, _, banner in results if "受理编号" not in banner]
+    if unsaved:
+        print("not saved:", "、".join(unsaved))
+    return 1 if unsaved else 0
 
 
 if __name__ == "__main__":
