@@ -53,9 +53,9 @@ class _Clock:
 
 
 def _settings(windows: int):
-    from clerk.config import Settings
+    from clerk.config import get_settings
 
-    return replace(Settings(), window_queues={w: ("A", "C", "Z") for w in range(1, windows + 1)})
+    return replace(get_settings(), window_queues={w: ("A", "C", "Z") for w in range(1, windows + 1)})
 
 
 def _fill(url: str, windows: int, tickets: int) -> None:

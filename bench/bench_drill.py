@@ -42,7 +42,8 @@ VISITS = [
                              "f10", "~", "1", "~", "f10", "~"]),
     ("容缺受理（放射诊疗许可）", ["f2", *"fszlxk", "enter", *person(ORG, org=True), "f4", "down", "down", "down",
                                "down", "4", "~", "enter", "a", "f10", "~", "1", "~", "f10", "~"]),
-    ("一件事：新生儿出生", ["f2", *"xsecs", "enter", *person(PERSON), "f4", "a", "f10", "~", "1", "~", "f10", "~"]),
+    ("一件事：新生儿出生", ["f2", *"xsecs", "enter", *person(PERSON), *"王小宝", "f4", "a", "f10", "~", "1", "~",
+                          "f10", "~"]),  # Enter after the address goes on to 新生儿姓名
     ("不予受理（写明理由）", ["f2", *"jszg", "enter", *person(PERSON), "f10", "~", "2", *"户籍不在本区", "enter",
                              "~", "f10", "~"]),
 ]
@@ -53,7 +54,7 @@ def build_app(tmp: Path):
     from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
     from bench.timing import throwaway_hall_key
-    from clerk.config import Settings
+    from clerk.config import get_settings
     from clerk.domain.accounts import Role
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
@@ -61,7 +62,7 @@ def build_app(tmp: Path):
     from clerk.tui.services import Services
     from clerk.tui.state import WindowState
 
-    settings = replace(Settings(), home=tmp, database_url=f"sqlite:///{tmp / 'clerk.db'}", receipts_dir=tmp / "receipts",
+    settings = replace(get_settings(), home=tmp, database_url=f"sqlite:///{tmp / 'clerk.db'}", receipts_dir=tmp / "receipts",
                        font_path="STSong-Light", key_file=throwaway_hall_key())
     store = Store.from_settings(settings)
     upgrade(store)
@@ -145,7 +146,10 @@ def main() -> int:
         med = statistics.median(seconds)
         number = banner.split("受理编号 ")[-1].split("：")[0] if "受理编号" in banner else banner[:30]
         print(f"| {name} | {keys} | {typed} | {med:.2f} | {med / keys * 1000:.0f} | {number} |")
-    return 0
+    unsaved = [name for name, _, _, banner in results if "受理编号" not in banner]
+    if unsaved:
+        print("not saved:", "、".join(unsaved))
+    return 1 if unsaved else 0
 
 
 if __name__ == "__main__":

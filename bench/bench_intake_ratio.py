@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_store import ROOT, _service, postgres_server, raw_intake
+from bench.bench_store import ROOT, _service, postgres_server, raw_intake, window_user
 from bench.timing import throwaway_hall_key
 
 
@@ -25,11 +25,10 @@ def measure(url: str, runs: int) -> tuple[float, float, float, float]:
     from tests.support.drafts import hygiene
 
     from clerk.domain.intake import Outcome
-    from clerk.domain.accounts import ClerkUser, Role
 
     upgrade(Store(url))
     service = _service(url)
-    user = ClerkUser("w01", "窗口1", Role.WINDOW)
+    user = window_user(service, "w01", 1)
     raw = raw_intake(service.store, service.submit(user, 1, hygiene(), Outcome.ACCEPT).number)
     audited: list[float] = []
     baseline: list[float] = []

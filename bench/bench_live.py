@@ -47,12 +47,12 @@ def _save(url: str, catalog, calendar, serial: int, report) -> None:
 
 
 async def _measure(url: str, samples: int, catalog, calendar, home: Path) -> list[float]:
-    from clerk.config import Settings
+    from clerk.config import get_settings
     from clerk.tui.app import ClerkApp
     from clerk.tui.services import Services
     from clerk.tui.state import WindowState
 
-    settings = replace(Settings(), home=home, database_url=url, receipts_dir=home / "receipts",
+    settings = replace(get_settings(), home=home, database_url=url, receipts_dir=home / "receipts",
                        key_file=Path(os.environ["CLERK_KEY_FILE"]))
     app = ClerkApp(Services(settings, catalog=catalog, calendar=calendar), state=WindowState(home / "state"))
     context = multiprocessing.get_context("fork")

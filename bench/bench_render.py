@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dataclasses import replace  # noqa: E402
 
-from clerk.config import Settings  # noqa: E402
+from clerk.config import get_settings  # noqa: E402
 from clerk.printing.data import NoticeKind  # noqa: E402
 from clerk.printing.fonts import choose_font  # noqa: E402
 from clerk.printing.rendering import render  # noqa: E402
@@ -50,7 +50,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--font", default="", help='font_path setting: "" = the shipped font (default), STSong-Light, or a fallback font path')
     args = parser.parse_args()
-    settings = Settings(font_path=args.font)
+    settings = replace(get_settings(), font_path=args.font)
     start = time.perf_counter()
     render(NoticeKind.PROMISED, sample(NoticeKind.PROMISED), "a4", settings)
     cold = (time.perf_counter() - start) * 1000

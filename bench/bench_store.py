@@ -66,18 +66,25 @@ def _service(url: str):
     return CaseService(Store(url), load_catalog(CATALOG), WorkCalendar.load(ROOT / "data" / "calendar"))
 
 
+def window_user(service, clerk_id: str, window: int):
+    """The stored, active window account ``clerk_id`` (created on first use): the services act
+    only for one."""
+    from clerk.domain.accounts import Role
+    from clerk.domain.errors import IntakeError
+
+    try:
+        return service.add_user(None, clerk_id, f"窗口{window}", Role.WINDOW, "secret1")
+    except IntakeError:  # already there from an earlier run
+        return service.account(clerk_id)
+
+
 def _writer(url: str, window: int, count: int, barrier) -> list[float]:
     from tests.support.drafts import hygiene
 
     from clerk.domain.intake import Outcome
-    from clerk.domain.accounts import Role
-    from clerk.domain.errors import IntakeError
 
     service = _service(url)
-    try:  # the services act only for a stored, active account
-        user = service.add_user(None, f"w{window:02d}", f"窗口{window}", Role.WINDOW, "secret1")
-    except IntakeError:  # already there from an earlier run
-        user = service.account(f"w{window:02d}")
+    user = window_user(service, f"w{window:02d}", window)
     service.submit(user, window, hygiene(), Outcome.ACCEPT)  # warm up connection and imports
     barrier.wait(300)
     latencies = []
@@ -117,10 +124,9 @@ def _raw_writer(url: str, window: int, count: int, barrier) -> list[float]:
     from tests.support.drafts import hygiene
 
     from clerk.domain.intake import Outcome
-    from clerk.domain.accounts import ClerkUser, Role
 
     service = _service(url)
-    user = ClerkUser(f"r{window:02d}", f"窗口{window}", Role.WINDOW)
+    user = window_user(service, f"r{window:02d}", window)
     one = raw_intake(service.store, service.submit(user, window, hygiene(), Outcome.ACCEPT).number)
     one()  # warm up
     barrier.wait(300)

@@ -87,7 +87,7 @@ class Window:
     # -- drafts ------------------------------------------------------------------------
 
     def draft(self, code: str, *, missing: int = 0, tolerate: bool = False) -> Any:
-        from bench.hall_people import applicant
+        from bench.hall_people import applicant, person_name
         from clerk.domain.intake import (
             IntakeDraft,
             MaterialMark,
@@ -118,7 +118,9 @@ class Window:
         else:
             allowed = list(target.deliveries)
         delivery = rng.choice(allowed or [Delivery.PICKUP])
-        return IntakeDraft(code, applicant(rng, organisation=rng.random() < 0.25), delivery, answers, marks)
+        child = person_name(rng) if isinstance(target, Bundle) and target.child_name else ""  # 新生儿姓名
+        return IntakeDraft(code, applicant(rng, organisation=rng.random() < 0.25), delivery, answers, marks,
+                           child_name=child)
 
     # -- one visit ---------------------------------------------------------------------
 

@@ -30,10 +30,13 @@ def throwaway_hall_key():
     import tempfile
     from pathlib import Path
 
-    from clerk.config import Settings, get_settings
+    from dataclasses import replace
+
+    from clerk.config import get_settings
     from clerk.store.hallkey import ensure_hall_key
 
-    path, _ = ensure_hall_key(Settings(key_file=Path(tempfile.mkdtemp(prefix="clerk-bench-key-")) / "hall.key"))
+    folder = Path(tempfile.mkdtemp(prefix="clerk-bench-key-"))
+    path, _ = ensure_hall_key(replace(get_settings(), key_file=folder / "hall.key"))
     os.environ["CLERK_KEY_FILE"] = str(path)
     get_settings.cache_clear()
     return path

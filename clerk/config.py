@@ -55,9 +55,22 @@ class HallInfo:
     seal_caption: str = "受理专用章"
 
 
-@dataclass(frozen=True)
+def _default_home() -> Path:
+    return Path(platformdirs.user_data_dir("clerk"))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
-    home: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir("clerk")))
+    """Every setting, checked.  Read them with :func:`get_settings` (or :func:`load_settings`
+    for a given environment): the loader honours the config file and every ``CLERK_*`` variable.
+
+    ``Settings.defaults(**overrides)`` is the built-in defaults alone, ignoring the machine's
+    configuration: for tests and tools whose output must not depend on it.  ``home`` has no
+    default, so a bare ``Settings()`` is an error instead of silently meaning "defaults without
+    the environment"; construction is keyword-only.
+    """
+
+    home: Path
     database_url: str = ""  # empty: sqlite file inside ``home``
     catalog_dir: Path = field(default_factory=lambda: shipped_path("catalog"))
     calendar_dir: Path = field(default_factory=lambda: shipped_path("calendar"))
@@ -91,6 +104,11 @@ class Settings:
     appointment_grace_minutes: int = 15  # check-in accepted this long before/after the half-day slot
     announce_command: str = ""  # run with the Chinese call text as its last argument (no shell); "": none
     wait_alert_minutes: int = 45  # the supervisor's 排队叫号 screen alerts when someone waits longer than this
+
+    @classmethod
+    def defaults(cls, **overrides: Any) -> Settings:
+        """The built-in defaults with ``overrides``, ignoring the config file and ``CLERK_*``."""
+        return cls(**{"home": _default_home(), **overrides})
 
     @property
     def effective_database_url(self) -> str:
@@ -452,7 +470,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             changes[name] = _CHECKS[name](raw)
         except _Bad as exc:
             raise _bad(name, raw, f"来自环境变量 {var}", str(exc)) from None
-    return replace(Settings(), **changes) if changes else Settings()
+    return Settings.defaults(**changes)
 
 
 def _read_file(path: Path) -> dict[str, Any]:

@@ -109,7 +109,7 @@ def hall_key_file():
     from clerk.store.hallkey import ensure_hall_key
 
     folder = Path(tempfile.mkdtemp(prefix="clerk-key-"))
-    path, _ = ensure_hall_key(Settings(key_file=folder / "hall.key"))
+    path, _ = ensure_hall_key(Settings.defaults(key_file=folder / "hall.key"))
     previous = os.environ.get("CLERK_KEY_FILE")
     os.environ["CLERK_KEY_FILE"] = str(path)
     get_settings.cache_clear()
@@ -204,3 +204,32 @@ def service(store, catalog, calendar, clock, cheap_password_hashing):
     from clerk.services.cases import CaseService
 
     return CaseService(store, catalog, calendar, clock, hall_code="SF", timezone="Asia/Shanghai")
+
+
+# -- every test on its own HOME, XDG folders and CLERK_* environment ----------------------------
+# Nothing a test does may read or write the real user's folders or pick up this machine's
+# configuration (a clerk.toml, a CLERK_* variable, a hall key from `clerk setup`).  Child
+# processes inherit the environment set here.
+
+_XDG = {"XDG_CONFIG_HOME": ".config", "XDG_DATA_HOME": ".local/share", "XDG_CACHE_HOME": ".cache",
+        "XDG_STATE_HOME": ".local/state"}
+# What the suite sets on purpose and every test keeps: the session's hall key (``hall_key_file``).
+_KEPT_CLERK = frozenset({"CLERK_KEY_FILE"})
+
+
+@pytest.fixture(autouse=True)
+def own_home(tmp_path_factory, monkeypatch, hall_key_file) -> Path:
+    """A fresh, empty HOME with its XDG folders, and no ``CLERK_*`` but the suite's own;
+    ``get_settings()`` is read afresh before and after the test."""
+    from clerk.config import get_settings
+
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for variable, folder in _XDG.items():
+        monkeypatch.setenv(variable, str(home / folder))
+    for variable in list(os.environ):
+        if variable.startswith("CLERK_") and variable not in _KEPT_CLERK:
+            monkeypatch.delenv(variable)
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()

@@ -56,7 +56,7 @@ def variant(data, name: str | None):
 
 
 def main() -> int:
-    settings = Settings(font_path="", hall=HallInfo())
+    settings = Settings.defaults(font_path="", hall=HallInfo())  # not this machine's config: the same pictures everywhere
     out = ROOT / "docs" / "notices"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

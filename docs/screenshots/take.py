@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,8 +34,10 @@ def demo_settings(tmp: Path):
     from clerk.config import Settings
     from clerk.ops.demo import fill_day
 
-    settings = replace(Settings(), home=tmp, database_url=f"sqlite:///{tmp / 'clerk.db'}",
-                       receipts_dir=tmp / "receipts", font_path="STSong-Light")
+    # The built-in defaults, not this machine's clerk.toml or CLERK_* (hall name, queues, keys):
+    # the pictures must come out the same everywhere.
+    settings = Settings.defaults(home=tmp, database_url=f"sqlite:///{tmp / 'clerk.db'}",
+                                 receipts_dir=tmp / "receipts", font_path="STSong-Light")
     from clerk.store.hallkey import ensure_hall_key
 
     ensure_hall_key(settings)  # a throw-away hall key for the demo store's audit chain

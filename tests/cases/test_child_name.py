@@ -66,7 +66,7 @@ def test_an_accepted_newborn_visit_keeps_the_name_on_every_case_and_notice(hall,
     stored = service.get(view.number)
     assert stored.child_name == "王小宝"
     assert len(stored.children) == 5 and {c.child_name for c in stored.children} == {"王小宝"}
-    settings = Settings(font_path="", hall=HALL, timezone="Asia/Shanghai")
+    settings = Settings.defaults(font_path="", hall=HALL, timezone="Asia/Shanghai")
     text = pdf_text(render(NoticeKind.PROMISED, notice_data_from_case(stored, settings), "a4", settings))
     assert "新生儿姓名" in text and "王小宝" in text
 

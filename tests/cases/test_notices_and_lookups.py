@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -23,7 +22,7 @@ def clerk(service):
 def printer(tmp_path):
     from clerk.integration.printing import CasePrinter
 
-    return CasePrinter(replace(Settings(), receipts_dir=tmp_path / "receipts"))
+    return CasePrinter(Settings.defaults(receipts_dir=tmp_path / "receipts"))
 
 
 def test_one_time_notice_counts_as_told_only_once_printed(service, clerk, printer, clock):
@@ -52,7 +51,7 @@ def test_commitment_paper_never_gives_more_time_than_the_promise(service, clerk)
     late = MaterialMark(MaterialStatus.TOLERATED, supply_by=date(2027, 3, 1))
     draft = hygiene(dict(hygiene().marks, **{"business-licence": late}))
     view = service.submit(clerk, 1, draft, Outcome.TOLERATE)
-    data = notice_data_from_case(view, Settings())
+    data = notice_data_from_case(view, Settings.defaults())
     promised = view.deadline(DeadlineKind.PROMISED).due.date
     assert [t.supply_by for t in data.tolerated] == [view.deadline(DeadlineKind.SUPPLY).due.date]
     assert data.tolerated[0].supply_by <= promised

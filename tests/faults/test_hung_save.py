@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import signal
 import time
-from dataclasses import replace
 
 import pytest
 
@@ -96,7 +95,7 @@ async def test_a_hung_server_during_a_save_gives_one_case(restartable_pg, hung_s
     from tests.tui.visit import applicant, pick, settle, sign_in
 
     url, service = hung_store
-    settings = replace(Settings(), home=tmp_path / "home", database_url=url, receipts_dir=tmp_path / "receipts",
+    settings = Settings.defaults(home=tmp_path / "home", database_url=url, receipts_dir=tmp_path / "receipts",
                        statement_timeout_seconds=1.0, key_file=hall_key_file)
     app = ClerkApp(Services(settings, catalog=hall_data[0], calendar=hall_data[1]),
                    state=WindowState(tmp_path / "state"), retry_interval=0.3)
@@ -151,7 +150,7 @@ async def test_a_sign_in_against_a_hung_server_is_told_so_within_the_timeouts(re
     from tests.tui.visit import CLERK_PASSWORD, settle, sign_in, typed
 
     url, _service = hung_store
-    settings = replace(Settings(), home=tmp_path / "home", database_url=url, receipts_dir=tmp_path / "receipts",
+    settings = Settings.defaults(home=tmp_path / "home", database_url=url, receipts_dir=tmp_path / "receipts",
                        statement_timeout_seconds=1.0, key_file=hall_key_file)
     services = Services(settings, catalog=hall_data[0], calendar=hall_data[1])
     app = ClerkApp(services, state=WindowState(tmp_path / "state"), retry_interval=0.3)

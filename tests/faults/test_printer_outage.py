@@ -48,7 +48,7 @@ def test_notices_wait_while_the_printer_fails_and_print_once(service, flaky, tmp
     from clerk.store.notices import NoticeStatus
 
     printer, log = flaky
-    settings = Settings(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="STSong-Light",
+    settings = Settings.defaults(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="STSong-Light",
                         timezone="Asia/Shanghai", hall=HALL)
     clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
     accepted = service.submit(clerk, 1, hygiene(), Outcome.ACCEPT).number

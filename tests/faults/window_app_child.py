@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 
 import asyncio
-from dataclasses import replace
 from pathlib import Path
 
 
@@ -23,7 +22,7 @@ def _app(url: str, root: Path, catalog, calendar):
     from clerk.tui.services import Services
     from clerk.tui.state import WindowState
 
-    settings = replace(Settings(), home=root / "home", database_url=url, receipts_dir=root / "receipts",
+    settings = Settings.defaults(home=root / "home", database_url=url, receipts_dir=root / "receipts",
                        statement_timeout_seconds=1.0, key_file=Path(os.environ["CLERK_KEY_FILE"]))
     services = Services(settings, catalog=catalog, calendar=calendar)
     return ClerkApp(services, state=WindowState(root / "state"), retry_interval=0.3)

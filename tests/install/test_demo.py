@@ -59,7 +59,6 @@ def test_demo_arguments_are_checked(capsys):
 
 
 def test_a_demo_day_with_the_newborn_bundle_names_the_child(tmp_path, cheap_password_hashing, hall_key_file):
-    from dataclasses import replace
 
     from sqlalchemy import select
 
@@ -68,7 +67,7 @@ def test_a_demo_day_with_the_newborn_bundle_names_the_child(tmp_path, cheap_pass
     from clerk.store.engine import Store
     from clerk.store.tables import CaseRow
 
-    settings = replace(Settings(), home=tmp_path, database_url=f"sqlite:///{tmp_path / 'clerk.db'}",
+    settings = Settings.defaults(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'clerk.db'}",
                        receipts_dir=tmp_path / "receipts", key_file=hall_key_file)
     summary = fill_day(settings, date(2026, 11, 20), 40, seed=3)  # seed 3 takes in a 新生儿出生“一件事”
     assert summary.refused == []

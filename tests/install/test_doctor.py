@@ -66,17 +66,17 @@ def test_a_fresh_setup_passes_every_check_but_the_reminders(ready, capsys):
 
 
 def test_a_missing_or_unmigrated_store_fails_without_creating_anything(tmp_path):
-    settings = Settings(home=tmp_path / "nowhere")
+    settings = Settings.defaults(home=tmp_path / "nowhere")
     check = check_store(settings)
     assert check.level is Level.FAIL and "clerk setup" in check.detail
     assert not (tmp_path / "nowhere").exists()
     (tmp_path / "empty.db").touch()
-    check = check_store(Settings(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'empty.db'}"))
+    check = check_store(Settings.defaults(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'empty.db'}"))
     assert check.level is Level.FAIL and "尚未初始化" in check.detail
 
 
 def test_next_years_calendar_is_a_warning_from_november(tmp_path):
-    settings = Settings(calendar_dir=tmp_path)
+    settings = Settings.defaults(calendar_dir=tmp_path)
     assert check_calendar(settings, date(2026, 10, 31)).level is Level.OK
     november = check_calendar(settings, date(2026, 11, 1))
     assert november.level is Level.WARN and "2027" in november.detail
@@ -95,11 +95,11 @@ def test_loose_permissions_on_the_key_or_store_fail(ready):
 
 
 def test_the_font_check_looks_for_the_shipped_fonts():
-    check = check_font(Settings(font_path="STSong-Light"))
+    check = check_font(Settings.defaults(font_path="STSong-Light"))
     assert check.level is (Level.OK if shipped_fonts() else Level.WARN)
-    default = check_font(Settings())
+    default = check_font(Settings.defaults())
     assert (default.level is Level.OK) == bool(shipped_fonts())
-    assert check_font(Settings(font_path="/nonexistent/font.ttf")).level is Level.FAIL
+    assert check_font(Settings.defaults(font_path="/nonexistent/font.ttf")).level is Level.FAIL
 
 
 def _lpstat(output: str, returncode: int = 0, stderr: str = ""):
@@ -111,7 +111,7 @@ def _lpstat(output: str, returncode: int = 0, stderr: str = ""):
 
 
 def test_the_printer_queue_must_exist_and_be_enabled():
-    settings = Settings(printer="HP")
+    settings = Settings.defaults(printer="HP")
     have_lpstat = lambda name: f"/usr/bin/{name}"  # noqa: E731
     ready = check_printer(settings, _lpstat("printer HP is idle.  enabled since Fri 20 Nov 2026\n"), have_lpstat)
     assert ready.level is Level.OK
@@ -122,8 +122,8 @@ def test_the_printer_queue_must_exist_and_be_enabled():
     assert missing.level is Level.FAIL
     no_cups = check_printer(settings, _lpstat(""), lambda name: None)
     assert no_cups.level is Level.FAIL and "CUPS" in no_cups.detail
-    assert check_printer(Settings()).level is Level.OK  # no printer configured: PDFs only
-    assert check_printer(Settings(print_command="/nonexistent/lp-stub")).level is Level.FAIL
+    assert check_printer(Settings.defaults()).level is Level.OK  # no printer configured: PDFs only
+    assert check_printer(Settings.defaults(print_command="/nonexistent/lp-stub")).level is Level.FAIL
 
 
 @pytest.mark.postgres
@@ -134,7 +134,7 @@ def test_clock_skew_against_the_database_server(pg_server):
     name = pg_server.create_database()
     try:
         upgrade(Store(pg_server.url(name)))
-        settings = Settings(database_url=pg_server.url(name))
+        settings = Settings.defaults(database_url=pg_server.url(name))
         in_step = check_clock(settings, lambda: datetime.now(UTC))
         assert in_step.level is Level.OK
         slow = check_clock(settings, lambda: datetime.now(UTC) - timedelta(seconds=120))

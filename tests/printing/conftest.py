@@ -25,7 +25,7 @@ HALL = HallInfo(
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="",
+    return Settings.defaults(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="",
                     timezone="Asia/Shanghai", hall=HALL)
 
 

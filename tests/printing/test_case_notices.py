@@ -13,7 +13,7 @@ from tests.printing.conftest import HALL, pdf_text
 from tests.support.drafts import PERSON, hygiene
 
 
-SETTINGS = Settings(font_path="", hall=HALL, timezone="Asia/Shanghai")
+SETTINGS = Settings.defaults(font_path="", hall=HALL, timezone="Asia/Shanghai")
 
 
 def test_a_tolerated_case_prints_what_is_owed_not_complete(service, users):

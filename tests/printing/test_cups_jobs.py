@@ -32,7 +32,7 @@ def pdf(tmp_path) -> Path:
 
     path = tmp_path / "n.pdf"
     path.write_bytes(render(NoticeKind.PROMISED, sample(NoticeKind.PROMISED, HALL), "roll",
-                            Settings(font_path="", hall=HALL)))
+                            Settings.defaults(font_path="", hall=HALL)))
     return path
 
 
@@ -55,7 +55,7 @@ def test_a_job_that_jams_after_lp_accepted_it_fails_with_the_printers_reason(cup
 def test_the_queue_does_not_issue_a_jammed_notice(cupsd, tmp_path):
     store = MemoryNoticeStore()
     store.enqueue("SF20261218-0042", NoticeKind.PROMISED)
-    settings = Settings(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="", printer="jam",
+    settings = Settings.defaults(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="", printer="jam",
                         timezone="Asia/Shanghai", hall=HALL)
     (outcome,) = PrintQueue(store, CupsPrinter("jam"), settings, loader).run_pending()
     assert not outcome.ok and "卡纸" in outcome.reason
@@ -70,7 +70,7 @@ def test_a_case_notice_stays_unprinted_with_the_reason_on_a_real_cups_queue(serv
 
     clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
     number = service.submit(clerk, 1, hygiene(), Outcome.ACCEPT).number
-    settings = Settings(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="", printer="jam",
+    settings = Settings.defaults(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="", printer="jam",
                         timezone="Asia/Shanghai", hall=HALL)
     start = time.monotonic()
     (outcome,) = CasePrinter(settings).print_case(service, number, clerk, 1)

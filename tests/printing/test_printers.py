@@ -106,9 +106,9 @@ def test_command_printer_passes_the_path_and_reports_failure(tmp_path):
 
 
 def test_printer_for_settings(tmp_path):
-    assert isinstance(printer_for(Settings()), NoPrinter)
-    assert isinstance(printer_for(Settings(printer="HP")), CupsPrinter)
-    assert isinstance(printer_for(Settings(printer="HP", print_command="cat")), CommandPrinter)
+    assert isinstance(printer_for(Settings.defaults()), NoPrinter)
+    assert isinstance(printer_for(Settings.defaults(printer="HP")), CupsPrinter)
+    assert isinstance(printer_for(Settings.defaults(printer="HP", print_command="cat")), CommandPrinter)
     with pytest.raises(PrintError, match="不存在"):
         NoPrinter().send(tmp_path / "missing.pdf")
 

@@ -46,7 +46,7 @@ async def test_the_dashboard_counts_open_cases_on_an_older_catalog(hall, dashboa
         assert current.version != service.catalog.version
     older = open_under_older_catalog(store, current.version)
     assert (older > 0) is switched  # the hall's open cases all carry the fixture catalog's version
-    services = Services(Settings(home=tmp_path), clock=clock, catalog=current, calendar=calendar, cases=service,
+    services = Services(Settings.defaults(home=tmp_path), clock=clock, catalog=current, calendar=calendar, cases=service,
                         dashboard=dashboard)
     watch = await _watch_after_sign_in(SupervisorApp(services, state=WindowState(tmp_path / "state"),
                                                      refresh_seconds=3600))

@@ -75,7 +75,7 @@ def test_a_window_calling_by_ticket_shows_its_measured_handling_time(hall, dashb
     from clerk.services.tickets import TicketService
 
     clerk = service.add_user(None, "w77", "叫号员", Role.WINDOW, "secret1")
-    tickets = TicketService(store, Settings(key_file=hall_key_file), None, clock)
+    tickets = TicketService(store, Settings.defaults(key_file=hall_key_file), None, clock)
     now = clock.now
     for minutes in (8, 4):  # two visits at window 3, called and finished: 8 and 4 minutes
         tickets.mark_printed(tickets.take("A", now=now).id, now=now)

@@ -24,7 +24,7 @@ async def test_every_window_column_is_visible(hall, dashboard, service, catalog,
     from clerk.tui.state import WindowState
 
     SeatService(service.store, clock).take(service.account("w04"), 4, machine="pc-04")
-    services = Services(Settings(home=tmp_path), clock=clock, catalog=catalog, calendar=calendar, cases=service,
+    services = Services(Settings.defaults(home=tmp_path), clock=clock, catalog=catalog, calendar=calendar, cases=service,
                         dashboard=dashboard)
     app = SupervisorApp(services, state=WindowState(tmp_path / "state"), refresh_seconds=3600)
     async with app.run_test(size=(width, 36)) as pilot:
@@ -51,7 +51,7 @@ async def test_a_window_whose_heartbeat_stopped_shows_offline(hall, dashboard, s
 
     SeatService(service.store, clock).take(service.account("w04"), 4, machine="pc-04")
     clock.advance(minutes=4)  # window 4 was killed: no heartbeat since (the default limit is 3 minutes)
-    services = Services(Settings(home=tmp_path), clock=clock, catalog=catalog, calendar=calendar, cases=service,
+    services = Services(Settings.defaults(home=tmp_path), clock=clock, catalog=catalog, calendar=calendar, cases=service,
                         dashboard=dashboard)
     app = SupervisorApp(services, state=WindowState(tmp_path / "state"), refresh_seconds=3600)
     async with app.run_test(size=(120, 36)) as pilot:

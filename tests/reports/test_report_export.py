@@ -118,7 +118,7 @@ def test_the_daily_report_measures_waits_and_handling_from_the_tickets(store, se
     from clerk.services.tickets import TicketService
 
     clerk = service.add_user(None, "w99", "叫号员", Role.WINDOW, "secret1")
-    tickets = TicketService(store, Settings(key_file=hall_key_file), None, clock)
+    tickets = TicketService(store, Settings.defaults(key_file=hall_key_file), None, clock)
     clock.now = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # 09:00 in the hall
     for _ in range(3):
         tickets.mark_printed(tickets.take("A").id)

@@ -34,7 +34,7 @@ def supervisor_app(service, catalog, calendar, clock, tmp_path):
     from clerk.tui.state import WindowState
 
     def build(dashboard=None, complaints=None) -> SupervisorApp:
-        services = Services(Settings(home=tmp_path), clock=clock, catalog=catalog, calendar=calendar, cases=service,
+        services = Services(Settings.defaults(home=tmp_path), clock=clock, catalog=catalog, calendar=calendar, cases=service,
                             dashboard=dashboard, complaints=complaints)
         return SupervisorApp(services, state=WindowState(tmp_path / "state"), refresh_seconds=3600)
 

@@ -22,7 +22,7 @@ def app_with(service, catalog, calendar, clock, tmp_path, hall, dashboard):
     from clerk.tui.services import Services
     from clerk.tui.state import WindowState
 
-    settings = Settings(home=tmp_path)
+    settings = Settings.defaults(home=tmp_path)
     ensure_hall_key(settings)
 
     def build(ticket: str) -> SupervisorApp:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 import pytest
 
@@ -20,7 +19,7 @@ def _isolated(tmp_path, monkeypatch):
 def settings(tmp_path, hall_key_file):
     from clerk.config import Settings
 
-    return replace(Settings(), key_file=hall_key_file, home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'unused.db'}",
+    return Settings.defaults(key_file=hall_key_file, home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'unused.db'}",
                    receipts_dir=tmp_path / "receipts")
 
 

@@ -236,7 +236,7 @@ def test_missing_key_is_said_when_verifying_and_when_writing(store, day, monkeyp
     from clerk.services.cases import CaseService
     from clerk.config import Settings
 
-    keyless = CaseService(Store(store.url, settings=Settings(key_file=tmp_path / "gone.key")), service.catalog,
+    keyless = CaseService(Store(store.url, settings=Settings.defaults(key_file=tmp_path / "gone.key")), service.catalog,
                           service.calendar, service.clock)
     before = _one(store, "SELECT count(*) FROM clerk_accounts")[0]
     with pytest.raises(HallKeyMissing, match="找不到大厅密钥文件"):

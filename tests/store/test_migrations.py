@@ -135,7 +135,7 @@ def test_0006_on_an_empty_store_needs_no_key(empty_store, tmp_path):
     from clerk.config import Settings
     from clerk.store.engine import Store
 
-    keyless = Store(empty_store.url, settings=Settings(key_file=tmp_path / "none.key"))
+    keyless = Store(empty_store.url, settings=Settings.defaults(key_file=tmp_path / "none.key"))
     try:
         assert upgrade(keyless)[1] == head_revision()
     finally:
@@ -152,7 +152,7 @@ def test_0006_with_rows_and_no_key_says_so(empty_store, tmp_path):
     upgrade(empty_store, "0001")
     with empty_store.connection() as conn:
         _insert_0001_rows(conn)
-    keyless = Store(empty_store.url, settings=Settings(key_file=tmp_path / "none.key"))
+    keyless = Store(empty_store.url, settings=Settings.defaults(key_file=tmp_path / "none.key"))
     try:
         with pytest.raises(HallKeyError, match="找不到大厅密钥文件"):
             upgrade(keyless)

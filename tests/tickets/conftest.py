@@ -13,7 +13,7 @@ from clerk.domain.accounts import Role
 def hall_settings(hall_key_file, tmp_path):
     from clerk.config import Settings
 
-    return Settings(home=tmp_path, receipts_dir=tmp_path / "receipts", key_file=hall_key_file)
+    return Settings.defaults(home=tmp_path, receipts_dir=tmp_path / "receipts", key_file=hall_key_file)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import itertools
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -42,8 +41,7 @@ def calendar():
 
 @pytest.fixture
 def settings(tmp_path, hall_key_file) -> Settings:
-    return replace(
-        Settings(),
+    return Settings.defaults(
         key_file=hall_key_file,  # the run's hall key: sign-ins and saves append keyed audit events
         home=tmp_path / "home",
         database_url=f"sqlite:///{tmp_path / 'clerk.db'}",
