@@ -34,11 +34,6 @@ def a_visit(name: str = "张三", key: str = "a" * 32) -> PendingVisit:
     return PendingVisit(CLERK.id, 7, IntakeDraft(TEACHER, applicant, Delivery.PICKUP), Outcome.ACCEPT, "", key)
 
 
-def a_view(visit: PendingVisit, number: str = "20260310-SF-0001") -> Any:
-    return SimpleNamespace(number=number, state="已受理", name="教师资格认定",
-                           applicant=SimpleNamespace(name=visit.draft.applicant.name))
-
-
 @dataclass
 class Window:
     """Records what the saving asked of the window."""
