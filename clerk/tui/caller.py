@@ -17,34 +17,17 @@ service's: the screen only shows its Chinese refusals.
 
 from __future__ import annotations
 
-import threading
 import time
-import weakref
 from typing import Any
 
 from textual import on, work
 from textual.binding import Binding
-from textual.screen import Screen
 
 from clerk.tui.messages import Failed, Message, banner_text
-
-_TICKETS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-_TICKETS_LOCK = threading.Lock()
+from clerk.tui.screen import ClerkScreen
 
 #: Seconds between two reloads of the window's status when the store changes elsewhere.
 STATUS_EVERY = 3.0
-
-
-def tickets_of(services: Any) -> Any:
-    """The window app's ``TicketService`` (one per ``Services``; built in a worker on first use)."""
-    with _TICKETS_LOCK:
-        found = _TICKETS.get(services)
-        if found is None:
-            from clerk.services.tickets import TicketService
-
-            found = TicketService(services.cases.store, services.settings, services.catalog, services.clock)
-            _TICKETS[services] = found
-        return found
 
 
 class CallerDone(Message):
@@ -78,7 +61,7 @@ CALLER_BINDINGS = [
 ]
 
 
-class CallerScreen(Screen):
+class CallerScreen(ClerkScreen):
     """Base of the intake screen: the caller's status and calls (its keys: ``CALLER_BINDINGS``, listed
     in the intake screen's own ``BINDINGS`` so that the F1 help and the palette show them)."""
 
@@ -259,7 +242,7 @@ class CallerScreen(Screen):
     def _run_caller(self, action: str, method: str, args: tuple, kwargs: dict, extra: Any, serial: int) -> None:
         app = self.app
         try:
-            tickets = tickets_of(app.services)
+            tickets = app.services.tickets
             result = getattr(tickets, method)(*args, **kwargs)
         except Exception as exc:
             if action != "status":  # no status: the header stays as it was (the banner has the outage)
@@ -335,7 +318,7 @@ class CallerScreen(Screen):
     def _take_holder_id(self, ticket_id: int) -> None:
         app = self.app
         try:
-            number = tickets_of(app.services).holder_id_number(app.user, ticket_id)
+            number = app.services.tickets.holder_id_number(app.user, ticket_id)
         except Exception:  # noqa: BLE001 - a convenience: the clerk asks for the card as before
             return
         if number:

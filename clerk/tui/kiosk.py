@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -35,6 +35,12 @@ from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk.tui.plain import TYPED, lines, plain
+from clerk.tui.services import Services
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from clerk.domain.queueing import QueueStatus, TicketView
 
 #: Seconds without a touch or key after which the kiosk forgets the ID number and choices.
 IDLE_SECONDS = 60.0
@@ -130,7 +136,7 @@ class CheckInScreen(ModalScreen[str | None]):
 
 
 class KioskApp(App[None]):
-    """The ticket machine over ``hall`` (``clerk.tui.hall.HallServices``)."""
+    """The ticket machine over ``services`` (tickets, appointments, catalog, ticket printer)."""
 
     TITLE = "自助取号"
     ENABLE_COMMAND_PALETTE = False  # Textual's palette is in English; a kiosk needs none
@@ -163,24 +169,25 @@ class KioskApp(App[None]):
         Binding("ctrl+q", "quit", "退出", id="kiosk.quit", show=False, priority=True),
     ]
 
-    def __init__(self, hall: Any, *, idle_clock: Callable[[], float] = time.monotonic,
+    def __init__(self, services: Services, *, idle_clock: Callable[[], float] = time.monotonic,
                  refresh_seconds: float = 15.0, result_seconds: float = RESULT_SECONDS,
                  idle_check: float = 5.0, key_clock: Callable[[], float] = time.monotonic,
                  burst_wait: float = BURST_WAIT) -> None:
         super().__init__()
         self.idle_check = idle_check
-        self.hall = hall
+        self.services = services
         self.idle_clock = idle_clock
         self.refresh_seconds = refresh_seconds
         self.result_seconds = result_seconds
-        self.queues: list[Any] = []  # QueueStatus, in the order of the buttons
+        self.queues: list[QueueStatus] = []  # in the order of the buttons
         self.lane = "none"
         self.busy = False  # a ticket is being printed: a second press waits
-        self.issued: list[Any] = []  # tickets printed by this kiosk (tests read it)
+        self.issued: list[TicketView] = []  # tickets printed by this kiosk (tests read it)
         self.key_clock = key_clock
         self.hall_keymap: dict[str, str] = {}
         self.burst_wait = burst_wait
-        self._burst, self._burst_at, self._burst_timer = "", 0.0, None
+        self._burst, self._burst_at = "", 0.0
+        self._burst_timer: Timer | None = None
         self.last_touch = idle_clock()
 
     def compose(self) -> ComposeResult:
@@ -215,9 +222,9 @@ class KioskApp(App[None]):
         self.set_interval(self.refresh_seconds, self.reload)
 
     def _head(self) -> None:
-        now = self.hall.now()
+        now = self.services.now()
         self.query_one("#kiosk-head", Static).update(
-            plain(f"{self.hall.settings.hall.name} · 自助取号    {now:%Y-%m-%d %H:%M}"))
+            plain(f"{self.services.settings.hall.name} · 自助取号    {now:%Y-%m-%d %H:%M}"))
 
     # -- the idle reset ---------------------------------------------------------
     def on_key(self) -> None:
@@ -253,13 +260,13 @@ class KioskApp(App[None]):
         from clerk.tui.messages import banner_text
 
         try:
-            queues = self.hall.tickets.queue_status(self.hall.now())
+            queues = self.services.tickets.queue_status(self.services.now())
         except Exception as exc:
             self.post_message(KioskDone("load", error=f"暂时无法取号：{banner_text(exc)}。请稍候或咨询服务台。"))
             return
         self.post_message(KioskDone("load", queues))
 
-    def _show_queues(self, queues: list[Any]) -> None:
+    def _show_queues(self, queues: list[QueueStatus]) -> None:
         grid = self.query_one("#kiosk-queues", Grid)
         same = [q.prefix for q in queues] == [q.prefix for q in self.queues] and len(grid.children) == len(queues)
         self.queues = list(queues)
@@ -273,7 +280,7 @@ class KioskApp(App[None]):
             button.variant = "primary" if q.open and not q.full else "default"
 
     @staticmethod
-    def _queue_label(index: int, q: Any) -> Text:
+    def _queue_label(index: int, q: QueueStatus) -> Text:
         label = Text(f"{index + 1}  {q.prefix} {q.name}\n", style="bold")
         if not q.open:
             label.append("现在不在办理时间")
@@ -357,7 +364,7 @@ class KioskApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="kiosk-search")
     def _search(self, text: str) -> None:
         try:
-            hits = [(h.code, h.name) for h in self.hall.catalog.search(text, limit=6) if h.kind == "item"]
+            hits = [(h.code, h.name) for h in self.services.catalog.search(text, limit=6) if h.kind == "item"]
         except Exception:  # noqa: BLE001 - no catalog: the queue buttons still work
             hits = []
         self.post_message(KioskDone("search", (text, hits)))
@@ -409,7 +416,7 @@ class KioskApp(App[None]):
         if id_number is not None:
             from clerk.identity import check_resident_id
 
-            check = check_resident_id(id_number, today=self.hall.now().date())
+            check = check_resident_id(id_number, today=self.services.now().date())
             if not check.ok:
                 self._message(f"身份证号有误：{check.reason}。可清空（Esc）后不填身份证号取号", error=True)
                 return
@@ -424,12 +431,12 @@ class KioskApp(App[None]):
         from clerk.integration.tickets import issue_ticket
         from clerk.tui.messages import banner_text
 
-        hall = self.hall
+        services = self.services
         try:
             if queue is None:
-                queue = hall.tickets.queue_for_item(item)
-            ticket = issue_ticket(hall.tickets, hall.printers, hall.settings, queue, id_number=id_number,
-                                  priority=Priority(lane))
+                queue = services.tickets.queue_for_item(item)
+            ticket = issue_ticket(services.tickets, services.ticket_printer, services.settings, queue,
+                                  id_number=id_number, priority=Priority(lane))
         except Exception as exc:
             self.post_message(KioskDone("issue", error=f"未能取号：{banner_text(exc)}"))
             return
@@ -456,10 +463,10 @@ class KioskApp(App[None]):
         from clerk.integration.tickets import check_in_and_print
         from clerk.tui.messages import banner_text
 
-        hall = self.hall
+        services = self.services
         try:
-            ticket = check_in_and_print(hall.appointments, hall.tickets, hall.printers, hall.settings,
-                                        code_or_id.upper(), now=hall.clock())
+            ticket = check_in_and_print(services.appointments, services.tickets, services.ticket_printer,
+                                        services.settings, code_or_id.upper(), now=services.clock())
         except Exception as exc:
             self.post_message(KioskDone("issue", error=f"预约签到未成功：{banner_text(exc)}"))
             return
@@ -497,12 +504,10 @@ class KioskApp(App[None]):
 
 def make_kiosk_app(env: dict[str, str] | None = None) -> KioskApp:
     from clerk.config import load_settings
-    from clerk.tui.hall import HallServices
-
     from clerk.tui.keymap import keymap_from_settings
 
     settings = load_settings(env)
-    app = KioskApp(HallServices(settings))
+    app = KioskApp(Services(settings))
     keymap, _ = keymap_from_settings(settings)  # the hall's [keymap]: ids kiosk.*
     app.hall_keymap = {k: v for k, v in keymap.items() if k.startswith("kiosk.")}
     return app

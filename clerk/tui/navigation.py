@@ -14,16 +14,16 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk.domain.accounts import Role
-from clerk.domain.permissions import MAY, Action, allowed_roles
+from clerk.domain.permissions import DESK_ROLES, MAIL_ROLES, MAY, Action, allowed_roles
+from clerk.tui.screen import ClerkModal
 
-# The menu follows the domain's one role table (clerk.domain.permissions.MAY).
-_DESK = MAY[Action.SUPPLEMENT]  # = clerk.services.operations.DESK_ROLES
-_MAIL = frozenset({Role.MAILROOM, Role.SUPERVISOR})  # = clerk.services.operations.MAIL_ROLES
+# The menu follows the domain's one role table (clerk.domain.permissions).
+
 # The back office; the fallback desk too, which the service refuses unless the
 # hall's config has ``fallback_may_decide``.
 _DECIDE = allowed_roles(Action.DECIDE, fallback_may_decide=True)
@@ -87,10 +87,10 @@ def _complaints(app: Any) -> Screen:
 
 
 DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
-    Destination("intake", "综合受理", _DESK | {Role.ADMIN}, _intake, "IntakeScreen"),
-    Destination("fallback", "兜底窗口", _DESK, _fallback, "FallbackScreen"),
+    Destination("intake", "综合受理", DESK_ROLES | {Role.ADMIN}, _intake, "IntakeScreen"),
+    Destination("fallback", "兜底窗口", DESK_ROLES, _fallback, "FallbackScreen"),
     Destination("decision", "后台结果录入", _DECIDE, _decision, "DecisionScreen"),
-    Destination("mail", "EMS邮件", _MAIL, _mail, "MailScreen"),
+    Destination("mail", "EMS邮件", MAIL_ROLES, _mail, "MailScreen"),
     Destination("rating", "好差评", MAY[Action.RATE], _rating, "RatingScreen"),
     Destination("dashboard", "管理看板", frozenset({Role.SUPERVISOR, Role.ADMIN}), _dashboard, "DashboardScreen"),
     Destination("complaints", "诉求窗口", frozenset(Role), _complaints, "ComplaintsScreen"),
@@ -139,7 +139,7 @@ def refusal(user: Any, dest: Destination) -> str | None:
     return f"当前账号（{user.role.label}）无权打开“{dest.title}”，仅限：{allowed}"
 
 
-class NavigateScreen(ModalScreen[str | None]):
+class NavigateScreen(ClerkModal[str | None]):
     """F12: every destination with its key; the ones the role may not open are marked."""
 
     DEFAULT_CSS = """

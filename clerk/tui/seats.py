@@ -22,13 +22,14 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label
+
+from clerk.tui.screen import ClerkModal
 
 CHECK_EVERY = 2  # polls of the live-store thread between seat checks
 
 
-class SeatTakeoverScreen(ModalScreen[bool]):
+class SeatTakeoverScreen(ClerkModal[bool]):
     DEFAULT_CSS = """
     SeatTakeoverScreen { align: center middle; }
     SeatTakeoverScreen > Vertical { width: 76; height: auto; border: thick $warning; background: $surface; padding: 1 2; }

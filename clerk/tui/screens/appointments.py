@@ -9,8 +9,6 @@ and phones.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,33 +16,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells, plain
+from clerk.tui.screen import ClerkModal
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
 
-_SERVICES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-_SERVICES_LOCK = threading.Lock()
 
-
-def appointments_of(services: Any) -> Any:
-    """The window app's ``AppointmentService`` (one per ``Services``; built in a worker)."""
-    with _SERVICES_LOCK:
-        found = _SERVICES.get(services)
-        if found is None:
-            from clerk.services.appointments import AppointmentService
-
-            found = AppointmentService(services.cases.store, services.settings, services.clock)
-            _SERVICES[services] = found
-        return found
-
-
-class AddAppointment(ModalScreen[dict | None]):
+class AddAppointment(ClerkModal[dict | None]):
     """The booking form; F10 or Enter in the last field confirms, Esc goes back."""
 
     DEFAULT_CSS = """
@@ -109,7 +92,7 @@ class AppointmentsScreen(DeskScreen):
     def desk(self) -> Any:
         """The AppointmentService (call from a worker: building it may import the store)."""
         if self._desk is None:
-            self._desk = appointments_of(self.app.services)
+            self._desk = self.app.services.appointments
         return self._desk
 
     def compose(self) -> ComposeResult:

@@ -15,11 +15,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from clerk.tui.messages import Message, banner_text
 from clerk.tui.plain import cells
+from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
 
 REFRESH_SECONDS = 15.0
@@ -60,7 +60,7 @@ def dashboard_from_app(app: Any) -> Any:
     return app.services.dashboard
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(ClerkScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="dashboard.back"),
         Binding("f3,r", "refresh", "刷新", id="dashboard.refresh"),

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on, work
-from textual.screen import Screen
 
 from clerk.tui.messages import Failed, Message, banner_text
+from clerk.tui.screen import ClerkScreen
 
 
 class DeskDone(Message):
@@ -32,7 +32,7 @@ class CaseMoved(Message):
         self.view = view
 
 
-class DeskScreen(Screen):
+class DeskScreen(ClerkScreen):
     """Base of the desk screens: the service, who is signed in, running calls."""
 
     def __init__(self, desk: Any = None, *, name: str | None = None) -> None:

@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,6 +23,7 @@ from clerk.domain.intake import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
 from clerk.catalog.model import ItemKind, ServiceItem
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.plain import TYPED, LINE_LIMIT, literal, plain
+from clerk.tui.screen import ClerkModal
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.footer import KeyFooter
 
@@ -34,7 +34,7 @@ def outcome_label(outcome: Outcome, item: object) -> str:
     return OUTCOME_LABELS[outcome]
 
 
-class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
+class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
     DEFAULT_CSS = """
     OutcomeScreen { align: center middle; }
     OutcomeScreen > Vertical { width: 72; max-width: 100%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
@@ -166,7 +166,7 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
     return Group(*(literal(line) for line in lines))
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(ClerkModal[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical { width: 100; max-width: 100%; height: auto; max-height: 30; border: thick $accent; background: $surface; padding: 1 2; }

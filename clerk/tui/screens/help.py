@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
+
+from clerk.tui.screen import ClerkModal
 
 
 def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str, str, str]]:
@@ -59,7 +60,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
     return rows
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ClerkModal[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical { width: 100; max-width: 100%; height: 30; max-height: 100%;

@@ -14,12 +14,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from clerk.identity.text import NAME_MAX
 from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
 from clerk.tui.plain import TYPED, cells, literal
+from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.fit import clip
 
@@ -34,7 +34,7 @@ _ACTIONS = {
 }
 
 
-class LookupScreen(Screen):
+class LookupScreen(ClerkScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="lookup.back"),
         Binding("f10", "open", "打开", id="lookup.open"),
