@@ -591,10 +591,12 @@ class ClerkApp(App[None]):
     def print_case(self, screen: Any, number: str) -> None:
         """Print a case's queued notices; the outcome goes to ``screen``, or to the banner
         of whatever screen is up when that one is gone (or ``None``)."""
-        self._print(screen, number)
+        self._print_notices(screen, number)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
-    def _print(self, screen: Any, number: str) -> None:
+    def _print_notices(self, screen: Any, number: str) -> None:
+        """The print worker (not ``_print``: Textual's ``App._print`` takes what the program writes
+        to stdout and stderr while the app runs)."""
         try:
             results = self.services.print_case(number, self.user, self.window_number)
         except Exception as exc:
