@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
@@ -27,6 +27,12 @@ from clerk.tui.seats import SeatKeeper
 from clerk.tui.services import Services
 from clerk.tui.state import PendingVisit, WindowState
 from clerk.tui.widgets.banner import Banner, Level
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from clerk.catalog.catalog import Catalog
+    from clerk.domain.accounts import ClerkUser, Role
 
 
 class ClerkApp(App[None]):
@@ -47,7 +53,7 @@ class ClerkApp(App[None]):
         Binding("ctrl+backslash", "sign_out", "注销（换人登录）", id="clerk.sign_out", show=False),
     ]
     #: Roles that may sign in (None: every role).  ``SupervisorApp`` narrows it.
-    SIGN_IN_ROLES: frozenset[Any] | None = None
+    SIGN_IN_ROLES: frozenset[Role] | None = None
     #: Whether sign-in asks for the window number (a supervisor has none).
     ASK_WINDOW = True
 
@@ -79,10 +85,10 @@ class ClerkApp(App[None]):
         )
         self.retry_interval = retry_interval
         self.dashboard_refresh = dashboard_refresh
-        self.home: Any = None  # the screen the signed-in role lands on (bottom of the stack)
+        self.home: Screen[Any] | None = None  # the screen the signed-in role lands on (bottom of the stack)
         self.key_serial = 0  # keys seen so far: lets a screen undo what a scan burst did
-        self.catalog: Any = None
-        self.user: Any = None
+        self.catalog: Catalog | None = None
+        self.user: ClerkUser | None = None
         self.window_number: int | None = services.settings.window or self.state.window()
         self._stop = threading.Event()
         self.idle_clock = idle_clock  # the idle lock's clock (tests move it instead of waiting)
@@ -229,14 +235,15 @@ class ClerkApp(App[None]):
             try:
                 keep(now=True)  # her visit, sealed for her, waits in the one kept-visit file
             except StateError as exc:
-                self.show_banner(f"无法为 {owner.name} 暂存未办完的办件（{exc}），请由其本人解锁后办结")
+                who = owner.name if owner is not None else "上一位工作人员"
+                self.show_banner(f"无法为 {who} 暂存未办完的办件（{exc}），请由其本人解锁后办结")
                 return
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.seats.release(wait=2.0)  # the first clerk's seat at this window is free again
         self.locked, self.user, self.home = False, None, None
         self.last_key = self.idle_clock()
-        self.signed_in(user, self.window_number)
+        self.signed_in(user, self.window_number or 0)
 
     def _check_pending(self) -> None:
         """Kept visits whose seal holds are saved; any other is set aside and reported."""
@@ -381,7 +388,8 @@ class ClerkApp(App[None]):
     def action_command_palette(self) -> None:
         from clerk.tui.widgets.chinese import ClerkCommandPalette
 
-        if self.use_command_palette and not ClerkCommandPalette.is_open(self):
+        # Textual types is_open(app: App[object]); App is invariant in its return type, ClerkApp is App[None]
+        if self.use_command_palette and not ClerkCommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(ClerkCommandPalette())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

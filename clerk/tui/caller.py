@@ -109,7 +109,7 @@ class CallerScreen(ClerkScreen):
 
     # -- the keys -----------------------------------------------------------------
     def _signed_in(self) -> bool:
-        return self.app.user is not None and self.app.window_number
+        return self.app.user is not None and bool(self.app.window_number)
 
     def action_call_next(self) -> None:
         """叫号; with a ticket being served whose visit saved cases, end that visit first (link, rate)."""

@@ -434,6 +434,8 @@ class KioskApp(App[None]):
         services = self.services
         try:
             if queue is None:
+                if item is None:
+                    raise ValueError("neither a queue nor an item to take a ticket for")
                 queue = services.tickets.queue_for_item(item)
             ticket = issue_ticket(services.tickets, services.ticket_printer, services.settings, queue,
                                   id_number=id_number, priority=Priority(lane))

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual.screen import ModalScreen, Screen
 
+from clerk.domain.errors import PermissionDenied
+
 if TYPE_CHECKING:
     from textual import getters
 
+    from clerk.domain.accounts import ClerkUser
     from clerk.tui.app import ClerkApp
 
 ResultType = TypeVar("ResultType")
@@ -34,3 +37,16 @@ class ClerkModal(ModalScreen[ResultType]):
 
     if TYPE_CHECKING:
         app = getters.app(ClerkApp)
+
+
+def signed_in_user(app: ClerkApp) -> ClerkUser:
+    """Who is signed in, for the screens past sign-in (a call started before a sign-out is refused)."""
+    user = app.user
+    if user is None:
+        raise PermissionDenied("请先登录")
+    return user
+
+
+def window_of(app: ClerkApp) -> int:
+    """The window signed in at (0: none, as the supervisor's app signs in)."""
+    return app.window_number or 0

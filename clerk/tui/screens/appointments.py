@@ -76,6 +76,7 @@ class AddAppointment(ClerkModal[dict | None]):
 
 
 class AppointmentsScreen(DeskScreen):
+    WORKER_GROUP = "appointments"
     BINDINGS = [
         Binding("escape", "back", "返回", id="appointments.back"),
         Binding("f6", "add", "新增预约", id="appointments.add"),
@@ -107,32 +108,34 @@ class AppointmentsScreen(DeskScreen):
         table.add_columns("预约码", "队列", "时段", "姓名", "身份证号", "电话", "状态")
         self.action_refresh()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="appointments")
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.run_call(action, fn, args, kwargs)
-
     @work(thread=True, exclusive=True, exit_on_error=False, group="appointments-list")
     def _list(self, day: date) -> None:
         self.run_call("list", "list", (day,), {})
 
     def action_refresh(self) -> None:
+        if self.day is None:  # not mounted yet
+            return
         self.query_one("#appointments-title", Static).update(
             plain(f"预约 —— {self.day:%Y-%m-%d}（F2 前一天 · F3 后一天 · F6 新增 · F8 取消）"))
         self._list(self.day)
 
     def action_day(self, delta: int) -> None:
-        self.day = self.day + timedelta(days=delta)
-        self.action_refresh()
+        if self.day is not None:
+            self.day += timedelta(days=delta)
+            self.action_refresh()
 
     def action_add(self) -> None:
+        day = self.day
+        if day is None:
+            return
         queues = [(q.prefix, q.name) for q in self.app.services.settings.queues]
 
         def done(form: dict | None) -> None:
             if form is not None:
-                self.call("add", "add", self.user, form["queue"], self.day, form["half"], form["name"],
+                self.call("add", "add", self.user, form["queue"], day, form["half"], form["name"],
                           form["id_number"], form["phone"])
 
-        self.app.push_screen(AddAppointment(self.day, queues), done)
+        self.app.push_screen(AddAppointment(day, queues), done)
 
     def action_cancel_highlighted(self) -> None:
         table = self.query_one("#appointments-table", DataTable)

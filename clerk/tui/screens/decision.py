@@ -28,6 +28,7 @@ DECISIONS = [("准予许可（符合办证条件）", "approved"), ("需补正�
 
 
 class DecisionScreen(DeskScreen):
+    WORKER_GROUP = "decision"
     BINDINGS = [
         Binding("escape", "back", "返回", id="decision.back"),
         Binding("f10", "save", "登记结果", id="decision.save"),
@@ -50,10 +51,6 @@ class DecisionScreen(DeskScreen):
         yield Banner()
         yield Footer()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="decision")
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.run_call(action, fn, args, kwargs)
-
     def action_focus_scan(self) -> None:
         self.query_one("#decision-scan", Input).focus()
 
@@ -74,7 +71,11 @@ class DecisionScreen(DeskScreen):
             return
         from clerk.domain.views import Decision
 
-        decision = Decision(self.query_one("#decision-kind", Select).value)
+        value = self.query_one("#decision-kind", Select).value
+        if not isinstance(value, str):
+            self.query_one(Banner).show("请选择审批结果", "warning")
+            return
+        decision = Decision(value)
         text = self.query_one("#decision-text", Input).value.strip()
         items = [t for t in text.replace(";", "；").split("；") if t.strip()] if decision is Decision.CORRECTION else []
         self.call("decide", "record_decision", self.user, self.window, self.case.number, decision,

@@ -8,7 +8,8 @@ worker thread (the store import stays off the event loop).  Workers post
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Any, ClassVar
 
 from textual import on, work
 
@@ -34,6 +35,9 @@ class CaseMoved(Message):
 
 class DeskScreen(ClerkScreen):
     """Base of the desk screens: the service, who is signed in, running calls."""
+
+    #: the group of the screen's call worker (exclusive: one call of a screen at a time)
+    WORKER_GROUP: ClassVar[str] = "desk"
 
     def __init__(self, desk: Any = None, *, name: str | None = None) -> None:
         super().__init__(name=name)
@@ -118,13 +122,11 @@ class DeskScreen(ClerkScreen):
         return self.query_one(Banner)
 
     def call(self, action: str, fn: Any, *args: Any, **kwargs: Any) -> None:
-        """Run ``fn(*args, **kwargs)`` in the thread worker (one call, one transaction)."""
-        self._run(action, fn, args, kwargs)
+        """Run ``fn(*args, **kwargs)`` in the screen's thread worker (one call, one transaction)."""
+        self.run_worker(partial(self.run_call, action, fn, args, kwargs), group=self.WORKER_GROUP,
+                        thread=True, exclusive=True, exit_on_error=False)
 
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        raise NotImplementedError  # each screen defines its own worker (own group)
-
-    def run_call(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
+    def run_call(self, action: str, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """Body of a worker: the call, then one message back."""
         try:
             result = fn(self.desk, *args, **kwargs) if callable(fn) else getattr(self.desk, fn)(*args, **kwargs)

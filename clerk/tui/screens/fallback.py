@@ -36,6 +36,7 @@ CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽�
 
 
 class FallbackScreen(DeskScreen):
+    WORKER_GROUP = "fallback"
     BINDINGS = [
         Binding("escape", "back", "返回", id="fallback.back", show=False),
         Binding("f3", "refresh", "刷新", id="fallback.refresh"),
@@ -75,10 +76,6 @@ class FallbackScreen(DeskScreen):
         self.action_refresh()
 
     # -- workers -----------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="fallback")
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.run_call(action, fn, args, kwargs)
-
     @work(thread=True, exclusive=True, exit_on_error=False, group="fallback-list")
     def _list(self) -> None:
         self.run_call("queue", "fallback_queue", (), {})
@@ -266,9 +263,9 @@ class FallbackScreen(DeskScreen):
         for e in view.checklist.entries:
             m = e.material
             mark = view.marks.get(m.key)
-            received = bool(mark and mark.status.received)
+            has_it = bool(mark and mark.status.received)
             flag = "（告知书）" if m.key in on_notice else ""
-            materials.add_option((plain(f"{m.name}{flag}"), m.key, received))
+            materials.add_option((plain(f"{m.name}{flag}"), m.key, has_it))
         a = view.applicant
         lines = [f"{view.number}  {view.name}", f"状态：{view.state}  申请人：{a.name}  {a.address}"]
         lines += [f"{d.kind.label}：{d.due.date:%Y-%m-%d}" + ("  已完成" if d.met_at else "")

@@ -52,7 +52,7 @@ class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
         self.verdict, self.item = verdict, item
         self.outcomes = verdict.allowed_outcomes()
 
-    def _title(self) -> str:
+    def _title(self) -> Text:
         return plain(f"办结方式 —— {self.verdict.summary}", limit=LINE_LIMIT)
 
     def _options(self) -> list[Option]:
@@ -93,7 +93,8 @@ class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._choose(Outcome(event.option.id))
+        if event.option.id:  # the outcome's value
+            self._choose(Outcome(event.option.id))
 
     def _choose(self, outcome: Outcome) -> None:
         if outcome is Outcome.REJECT:

@@ -19,8 +19,8 @@ from textual.widgets import DataTable, Footer, Input, Static
 from clerk.identity.text import NAME_MAX
 from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
 from clerk.tui.plain import TYPED, cells, literal
-from clerk.tui.screen import ClerkScreen
-from clerk.tui.widgets.banner import Banner
+from clerk.tui.screen import ClerkScreen, signed_in_user, window_of
+from clerk.tui.widgets.banner import Banner, Level
 from clerk.tui.widgets.fit import clip
 
 _NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
@@ -97,7 +97,7 @@ class LookupScreen(ClerkScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
     def _find(self, text: str) -> None:
         try:
-            found = self.app.services.find(text, self.app.user)
+            found = self.app.services.find(text, signed_in_user(self.app))
         except Exception as exc:
             self.post_message(Failed("find", exc, banner_text(exc)))
         else:
@@ -124,19 +124,21 @@ class LookupScreen(ClerkScreen):
 
     @on(DataTable.RowSelected, "#lookup-results")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
-        self._open(event.row_key.value)
+        if event.row_key.value:  # the case number (the rows' keys)
+            self._open(event.row_key.value)
 
     def action_open(self) -> None:
         table = self.query_one("#lookup-results", DataTable)
-        if table.row_count:
-            self._open(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        number = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        if number:
+            self._open(number)
 
     # -- one case ----------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
     def _load(self, number: str) -> None:
         services = self.app.services
         try:
-            view = services.get(number, self.app.user, self.app.window_number)
+            view = services.get(number, signed_in_user(self.app), self.app.window_number)
             days = {d.kind.value: services.cases.working_days_left(d.due.date) for d in view.deadlines}
         except Exception as exc:
             self.post_message(Failed("get", exc, banner_text(exc)))
@@ -225,7 +227,7 @@ class LookupScreen(ClerkScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
     def _reprint(self, number: str, kind: Any) -> None:
         try:
-            results = self.app.services.reprint(number, self.app.user, self.app.window_number, kinds=[kind])
+            results = self.app.services.reprint(number, signed_in_user(self.app), window_of(self.app), kinds=[kind])
         except Exception as exc:
             self.post_message(Failed("reprint", exc, banner_text(exc)))
         else:
@@ -233,7 +235,7 @@ class LookupScreen(ClerkScreen):
 
     @on(Printed)
     def _printed(self, event: Printed) -> None:
-        level = "ok" if all(r.ok for r in event.results) else "warning"
+        level: Level = "ok" if all(r.ok for r in event.results) else "warning"
         at = self.app.services.now().astimezone(self.app.services.tz)
         self.query_one(Banner).show(f"{at:%H:%M} {event.number}：{self.app.describe_print(event.results)}", level)
         self._open(event.number, announce=False)

@@ -47,6 +47,7 @@ def _query(desk: Any, which: str) -> list[Any]:
 
 
 class MailScreen(DeskScreen):
+    WORKER_GROUP = "mail"
     BINDINGS = [
         Binding("escape", "back", "返回", id="mail.back", show=False),
         Binding("f3", "refresh", "刷新", id="mail.refresh"),
@@ -79,10 +80,6 @@ class MailScreen(DeskScreen):
         # what the station works by first (fits 80 columns); the rest scrolls in from the right
         table.add_columns("受理编号", "收/寄件人", "状态", "邮件号", "类别", "电话", "地址", "内件", "揽收时间")
         self.action_refresh()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mail")
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.run_call(action, fn, args, kwargs)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mail-list")
     def _list(self, which: str) -> None:
@@ -187,7 +184,10 @@ class MailScreen(DeskScreen):
         day = desk.today()
         from clerk.filemodes import private_dirs, write_private
 
-        folder = private_dirs((self.out_dir or settings.receipts_dir) / f"{day:%Y-%m-%d}")
+        root = self.out_dir or (settings.receipts_dir if settings is not None else None)
+        if root is None:
+            raise ValueError("no folder for the manifest (receipts_dir)")
+        folder = private_dirs(root / f"{day:%Y-%m-%d}")
         if kind == "csv":
             path = write_private(folder / f"EMS-{day:%Y%m%d}.csv", desk.manifest_csv(day))
             return f"已导出交寄清单（{len(desk.manifest_items(day))} 件）：{path}"

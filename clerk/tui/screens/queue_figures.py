@@ -124,6 +124,7 @@ class QueueFiguresScreen(ClerkScreen):
         windows = self.query_one("#figures-windows", DataTable)
         windows.clear()
         for w in event.windows:
+            state: Text | str
             if w.paused:
                 state = Text(f"暂停（{w.reason}）", style="yellow")
             else:

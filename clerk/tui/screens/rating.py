@@ -28,6 +28,7 @@ RATINGS = [(r, r) for r in ("非常满意", "满意", "基本满意", "不满意
 
 
 class RatingScreen(DeskScreen):
+    WORKER_GROUP = "rating"
     BINDINGS = [
         Binding("escape", "back", "返回", id="rating.back"),
         Binding("f10", "save", "登记评价", id="rating.save"),
@@ -57,10 +58,6 @@ class RatingScreen(DeskScreen):
         table.border_title = "待整改的差评"
         self.action_refresh()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rating")
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.run_call(action, fn, args, kwargs)
-
     @work(thread=True, exclusive=True, exit_on_error=False, group="rating-list")
     def _list(self) -> None:
         self.run_call("list", "follow_ups", (), {})
@@ -84,7 +81,11 @@ class RatingScreen(DeskScreen):
             return
         from clerk.domain.views import Rating
 
-        rating = Rating(self.query_one("#rating-value", Select).value)
+        value = self.query_one("#rating-value", Select).value
+        if not isinstance(value, str):
+            self.query_one(Banner).show("请选择评价", "warning")
+            return
+        rating = Rating(value)
         comment = self.query_one("#rating-comment", Input).value
         self.call("rate", "rate", self.user, self.window, self.number, rating, comment)
 

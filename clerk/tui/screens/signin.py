@@ -76,7 +76,7 @@ class SignInScreen(ClerkScreen):
 
     @on(Input.Submitted)
     def _next_or_sign_in(self, event: Input.Submitted) -> None:
-        names = ("clerk-id", "password", "window") if self._ask_window else ("clerk-id", "password")
+        names: tuple[str, ...] = ("clerk-id", "password", "window") if self._ask_window else ("clerk-id", "password")
         if self._changing:
             names += self.NEW_PASSWORD_FIELDS
         fields = [self.query_one(f"#{i}", Input) for i in names]

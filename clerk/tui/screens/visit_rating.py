@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed, banner_text
 from clerk.tui.plain import TYPED
-from clerk.tui.screen import ClerkModal
+from clerk.tui.screen import ClerkModal, signed_in_user, window_of
 from clerk.tui.screens.desk_common import DeskDone
 from clerk.tui.widgets.banner import Banner
 
@@ -97,7 +97,7 @@ class VisitRatingScreen(ClerkModal[None]):
 
         app = self.app
         try:
-            views = rate_visit(app.services.cases, app.services.tickets, app.user, app.window_number,
+            views = rate_visit(app.services.cases, app.services.tickets, signed_in_user(app), window_of(app),
                                self.ticket.id, Rating(rating), comment)
         except Exception as exc:
             self.post_message(Failed("visit_rating", exc, banner_text(exc)))
