@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -38,6 +38,7 @@ from clerk.tui.plain import TYPED, lines, plain
 from clerk.tui.services import Services
 
 if TYPE_CHECKING:
+    from textual import events
     from textual.timer import Timer
 
     from clerk.domain.queueing import QueueStatus, TicketView
@@ -55,10 +56,28 @@ DOOR_PRIORITIES = [("none", "不需要"), ("disability", "残疾人"), ("service
                    ("pregnancy", "孕妇")]
 
 
-class KioskDone(Message):
-    def __init__(self, action: str, result: Any = None, error: str = "") -> None:
+class QueuesLoaded(Message):
+    """The queues' buttons to show (``queues``), or why they could not be read (``error``)."""
+
+    def __init__(self, queues: list[QueueStatus], error: str = "") -> None:
         super().__init__()
-        self.action, self.result, self.error = action, result, error
+        self.queues, self.error = queues, error
+
+
+class SearchHits(Message):
+    """The items found for ``text``: (code, name)."""
+
+    def __init__(self, text: str, hits: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.text, self.hits = text, hits
+
+
+class TicketIssued(Message):
+    """A ticket printed and counted (``ticket``), or why not (``error``)."""
+
+    def __init__(self, ticket: TicketView | None, error: str = "") -> None:
+        super().__init__()
+        self.ticket, self.error = ticket, error
 
 
 class TicketShown(ModalScreen[None]):
@@ -73,7 +92,7 @@ class TicketShown(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,enter,space", "close", "好的", id="kiosk.ticket_close")]
 
-    def __init__(self, ticket: Any, seconds: float = RESULT_SECONDS) -> None:
+    def __init__(self, ticket: TicketView, seconds: float = RESULT_SECONDS) -> None:
         super().__init__()
         self.ticket, self.seconds = ticket, seconds
 
@@ -262,9 +281,9 @@ class KioskApp(App[None]):
         try:
             queues = self.services.tickets.queue_status(self.services.now())
         except Exception as exc:
-            self.post_message(KioskDone("load", error=f"暂时无法取号：{banner_text(exc)}。请稍候或咨询服务台。"))
+            self.post_message(QueuesLoaded([], f"暂时无法取号：{banner_text(exc)}。请稍候或咨询服务台。"))
             return
-        self.post_message(KioskDone("load", queues))
+        self.post_message(QueuesLoaded(queues))
 
     def _show_queues(self, queues: list[QueueStatus]) -> None:
         grid = self.query_one("#kiosk-queues", Grid)
@@ -302,7 +321,7 @@ class KioskApp(App[None]):
         else:
             self._message(f"没有第 {digit} 项业务，请按 1–{len(self.queues)} 选择", error=True)
 
-    async def on_event(self, event: Any) -> None:
+    async def on_event(self, event: events.Event) -> None:
         """Digits pick a queue — unless they come as a burst: an ID card reader typing the number
         (and Enter) while nothing is focused fills the ID field and takes no ticket."""
         from textual import events
@@ -315,7 +334,7 @@ class KioskApp(App[None]):
             return
         await super().on_event(event)
 
-    def _burst_key(self, event: Any) -> bool:
+    def _burst_key(self, event: events.Key) -> bool:
         char = event.character or ""
         now = self.key_clock()
         fast = bool(self._burst) and now - self._burst_at <= BURST_GAP
@@ -367,7 +386,7 @@ class KioskApp(App[None]):
             hits = [(h.code, h.name) for h in self.services.catalog.search(text, limit=6) if h.kind == "item"]
         except Exception:  # noqa: BLE001 - no catalog: the queue buttons still work
             hits = []
-        self.post_message(KioskDone("search", (text, hits)))
+        self.post_message(SearchHits(text, hits))
 
     def _hits(self, hits: list[tuple[str, str]]) -> None:
         box = self.query_one("#kiosk-hits", OptionList)
@@ -440,9 +459,9 @@ class KioskApp(App[None]):
             ticket = issue_ticket(services.tickets, services.ticket_printer, services.settings, queue,
                                   id_number=id_number, priority=Priority(lane))
         except Exception as exc:
-            self.post_message(KioskDone("issue", error=f"未能取号：{banner_text(exc)}"))
+            self.post_message(TicketIssued(None, f"未能取号：{banner_text(exc)}"))
             return
-        self.post_message(KioskDone("issue", ticket))
+        self.post_message(TicketIssued(ticket))
 
     def action_check_in(self) -> None:
         if self.busy:
@@ -470,32 +489,34 @@ class KioskApp(App[None]):
             ticket = check_in_and_print(services.appointments, services.tickets, services.ticket_printer,
                                         services.settings, code_or_id.upper(), now=services.clock())
         except Exception as exc:
-            self.post_message(KioskDone("issue", error=f"预约签到未成功：{banner_text(exc)}"))
+            self.post_message(TicketIssued(None, f"预约签到未成功：{banner_text(exc)}"))
             return
-        self.post_message(KioskDone("issue", ticket))
+        self.post_message(TicketIssued(ticket))
 
     # -- answers ----------------------------------------------------------------------------
-    @on(KioskDone)
-    def _done(self, event: KioskDone) -> None:
-        if event.action == "load":
-            if event.error:
-                self._message(event.error, error=True)
-            else:
-                self._show_queues(event.result)
-        elif event.action == "search":
-            text, hits = event.result
-            if self.query_one("#kiosk-search", Input).value.strip() == text:
-                self._hits(hits)
-        elif event.action == "issue":
-            self.busy = False
-            if event.error:
-                self.bell()
-                self._message(event.error, error=True)
-                return
-            self.issued.append(event.result)
-            self.action_clear()
-            self.push_screen(TicketShown(event.result, self.result_seconds))
-            self.reload()
+    @on(QueuesLoaded)
+    def _queues_loaded(self, event: QueuesLoaded) -> None:
+        if event.error:
+            self._message(event.error, error=True)
+        else:
+            self._show_queues(event.queues)
+
+    @on(SearchHits)
+    def _search_hits(self, event: SearchHits) -> None:
+        if self.query_one("#kiosk-search", Input).value.strip() == event.text:
+            self._hits(event.hits)
+
+    @on(TicketIssued)
+    def _ticket_issued(self, event: TicketIssued) -> None:
+        self.busy = False
+        if event.ticket is None:
+            self.bell()
+            self._message(event.error, error=True)
+            return
+        self.issued.append(event.ticket)
+        self.action_clear()
+        self.push_screen(TicketShown(event.ticket, self.result_seconds))
+        self.reload()
 
     def _message(self, text: str, *, error: bool = False, busy: bool = False) -> None:
         box = self.query_one("#kiosk-message", Static)

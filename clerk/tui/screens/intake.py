@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from clerk.catalog.catalog import Catalog
     from clerk.catalog.model import Checklist, ChecklistEntry
     from clerk.domain.accounts import ClerkUser
+    from clerk.domain.intake import Applicant
 
 
 
@@ -75,7 +75,7 @@ class IntakeScreen(CallerScreen):
         # on the checklist (digits are marking keys) is undone from here
         self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
         self._header = ""
-        self.offer = None  # a returning applicant's details, taken with F6
+        self.offer: Applicant | None = None  # a returning applicant's details, taken with F6
         self._restored = False  # the half-entered visit kept on this machine was looked for
         self.owner: ClerkUser | None = None  # the clerk signed in when this screen was mounted
         # names this visit from its first keystroke to its commit: the store keeps one case per key
