@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message as _Message
 
 if TYPE_CHECKING:
+    from clerk.calendar import WorkingDays
     from clerk.catalog.catalog import Catalog
     from clerk.domain.accounts import ClerkUser
     from clerk.domain.intake import Applicant
@@ -74,7 +75,7 @@ class Printed(Message):
 
 
 class CaseLoaded(Message):
-    def __init__(self, view: CaseView, days_left: dict[str, int] | None = None) -> None:
+    def __init__(self, view: CaseView, days_left: dict[str, WorkingDays] | None = None) -> None:
         super().__init__()
         self.view, self.days_left = view, days_left or {}
 

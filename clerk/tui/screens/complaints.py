@@ -8,7 +8,7 @@ department), F6 to reply, F7/F8 for a satisfied/unsatisfied return visit.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +25,10 @@ from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
 
+if TYPE_CHECKING:
+    from clerk.services.complaints import ComplaintDesk
+    from clerk.tui.app import ClerkApp
+
 
 class ComplaintsLoaded(Message):
     def __init__(self, complaints: list[Any], categories: list[Any], today: Any, done: str = "") -> None:
@@ -38,7 +42,7 @@ class ComplaintFailed(Message):
         self.text = text
 
 
-def desk_from_app(app: Any) -> Any:
+def desk_from_app(app: ClerkApp) -> ComplaintDesk:
     """The complaint desk of the app's services (call in a worker: may import the store)."""
     return app.services.complaints
 

@@ -8,7 +8,7 @@ says whether the decision came within the promised limit.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +22,9 @@ from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
+
+if TYPE_CHECKING:
+    from clerk.domain.views import CaseView
 
 DECISIONS = [("准予许可（符合办证条件）", "approved"), ("需补正（补正材料通知书）", "correction"),
              ("不予许可（不予许可决定书）", "refused")]
@@ -101,10 +104,10 @@ class DecisionScreen(DeskScreen):
             printed = str(event.result).removeprefix(f"{self.case.number}：") if self.case else str(event.result)
             banner.show(f"{self._said}；{printed}" if self._said else str(event.result), "ok")
 
-    def show_case_again(self, view: Any) -> None:
+    def show_case_again(self, view: CaseView) -> None:
         self.open_case(view.number)  # days left come with the reopen
 
-    def _show(self, view: Any, left: int | None) -> None:
+    def _show(self, view: CaseView, left: int | None) -> None:
         self.case = view
         due = view.promised_due
         lines = [f"{view.number}  {view.name}  状态：{view.state}  送达：{view.delivery}"]

@@ -9,12 +9,17 @@ worker thread (the store import stays off the event loop).  Workers post
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 
 from clerk.tui.messages import Failed, Message, banner_text
 from clerk.tui.screen import ClerkScreen
+
+if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
+    from clerk.domain.views import CaseView
+    from clerk.tui.widgets.banner import Banner
 
 
 class DeskDone(Message):
@@ -28,7 +33,7 @@ class DeskDone(Message):
 class CaseMoved(Message):
     """The case this screen shows was changed elsewhere (a newer version in the store)."""
 
-    def __init__(self, view: Any) -> None:
+    def __init__(self, view: CaseView) -> None:
         super().__init__()
         self.view = view
 
@@ -68,7 +73,7 @@ class DeskScreen(ClerkScreen):
         raise NotImplementedError
 
     @property
-    def user(self) -> Any:
+    def user(self) -> ClerkUser | None:
         return self.app.user
 
     @property
@@ -112,11 +117,11 @@ class DeskScreen(ClerkScreen):
         if isinstance(event.error, ConcurrentUpdate) and case is not None:
             self._recheck(case.number, case.version)
 
-    def show_case_again(self, view: Any) -> None:
+    def show_case_again(self, view: CaseView) -> None:
         """Put a fresher view of the open case in the pane (screens with a case pane override)."""
         self.open_case(view.number)
 
-    def _banner(self) -> Any:
+    def _banner(self) -> Banner:
         from clerk.tui.widgets.banner import Banner
 
         return self.query_one(Banner)

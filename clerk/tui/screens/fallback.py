@@ -13,7 +13,7 @@ is printed, its completion date counted from that moment.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -31,6 +31,9 @@ from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
 from clerk.tui.widgets.rowdetail import RowDetail
+
+if TYPE_CHECKING:
+    from clerk.domain.views import CaseView
 
 CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽收", "ems")]
 
@@ -209,7 +212,7 @@ class FallbackScreen(DeskScreen):
         # not saved / not printed stays until the clerk's next action; a failed list is an outage line
         self.query_one(Banner).show(event.text, "error", sticky=event.action not in ("queue", "open", "reopen"))
 
-    def show_case_again(self, view: Any) -> None:
+    def show_case_again(self, view: CaseView) -> None:
         self._show_case(view)
 
     def _fill_queue(self, entries: list[Any]) -> None:
@@ -255,7 +258,7 @@ class FallbackScreen(DeskScreen):
             f"申请人：{entry.applicant_name} · {entry.name}",
         ])
 
-    def _show_case(self, view: Any) -> None:
+    def _show_case(self, view: CaseView) -> None:
         self.case = view
         materials = self.query_one("#fallback-materials", SelectionList)
         materials.clear_options()

@@ -6,7 +6,7 @@ shows full values.  Deadlines show working days left; F9 reprints.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.text import Text
@@ -22,6 +22,11 @@ from clerk.tui.plain import TYPED, cells, literal
 from clerk.tui.screen import ClerkScreen, signed_in_user, window_of
 from clerk.tui.widgets.banner import Banner, Level
 from clerk.tui.widgets.fit import clip
+
+if TYPE_CHECKING:
+    from clerk.calendar import WorkingDays
+    from clerk.domain.views import CaseView
+    from clerk.store.notices import NoticeKind
 
 _NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
 #: audit action codes (clerk.domain / clerk.store) as the history shows them
@@ -49,7 +54,7 @@ class LookupScreen(ClerkScreen):
         self.view: Any = None
         self.wanted: str | None = None
         self._announce = True
-        self.days_left: dict[str, Any] = {}
+        self.days_left: dict[str, WorkingDays] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("案件查询 —— 受理编号、申请人姓名、电话或证件号码，回车查询；扫码直接打开", id="lookup-title")
@@ -155,7 +160,7 @@ class LookupScreen(ClerkScreen):
         if self._announce:
             self.query_one(Banner).show(f"已打开 {event.view.number}：{event.view.state}（F9 重打通知书）", "info")
 
-    def _describe(self, v: Any) -> Group:
+    def _describe(self, v: CaseView) -> Group:
         a = v.applicant
         lines = [
             Text(f"{v.number}  {v.name}", style="bold"),
@@ -225,7 +230,7 @@ class LookupScreen(ClerkScreen):
         self.app.push_screen(ChooseScreen(f"重打 {view.number} 的哪一份通知书？", lines), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
-    def _reprint(self, number: str, kind: Any) -> None:
+    def _reprint(self, number: str, kind: NoticeKind) -> None:
         try:
             results = self.app.services.reprint(number, signed_in_user(self.app), window_of(self.app), kinds=[kind])
         except Exception as exc:

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells
+from clerk.tui.screen import signed_in_user
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
@@ -193,7 +194,8 @@ class MailScreen(DeskScreen):
             return f"已导出交寄清单（{len(desk.manifest_items(day))} 件）：{path}"
         from clerk.printing import render
 
-        data = desk.manifest_data(day, hall=settings.hall if settings else None, clerk_name=self.user.name)
+        data = desk.manifest_data(day, hall=settings.hall if settings else None,
+                                  clerk_name=signed_in_user(self.app).name)
         if not data.rows:
             return "今天还没有交寄的邮件"
         path = write_private(folder / f"EMS-{day:%Y%m%d}-交寄清单.pdf", render("manifest", data, settings=settings))
