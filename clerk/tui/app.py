@@ -30,8 +30,11 @@ from clerk.tui.widgets.banner import Banner, Level
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+    from textual.widget import Widget
 
     from clerk.catalog.catalog import Catalog
+    from clerk.config import Settings
+    from clerk.printing.queue import PrintOutcome
     from clerk.domain.accounts import ClerkUser, Role
 
 
@@ -143,7 +146,7 @@ class ClerkApp(App[None]):
     def on_failed(self, event: Failed) -> None:
         self.show_banner(event.text)
 
-    def signed_in(self, user: Any, window: int) -> bool:
+    def signed_in(self, user: ClerkUser, window: int) -> bool:
         """The sign-in screen's result: land on the role's home screen (False: role refused here)."""
         if self.SIGN_IN_ROLES is not None and user.role not in self.SIGN_IN_ROLES:
             allowed = "、".join(r.label for r in self.SIGN_IN_ROLES)
@@ -152,7 +155,7 @@ class ClerkApp(App[None]):
         self.seats.claim(user, window, lambda note: self._land(user, window, note))
         return True
 
-    def _land(self, user: Any, window: int, note: str = "") -> None:
+    def _land(self, user: ClerkUser, window: int, note: str = "") -> None:
         """The seat is taken (or could not be recorded: ``note``): the role's home screen."""
         if self.user is not None:
             return  # somebody landed meanwhile (a second answer to the same sign-in)
@@ -187,14 +190,16 @@ class ClerkApp(App[None]):
         self.switch_screen(screen)
         self.call_after_refresh(self.show_banner, text, "warning", sticky=True)
 
-    def _keep_open_visit_of(self, user: Any, home: Any) -> str:
+    def _keep_open_visit_of(self, user: ClerkUser, home: Screen[Any] | None) -> str:
         """Signed out mid-visit: the half-entered visit stays on this machine (the intake screen
         keeps it on every change; once more now) for ``user``'s next sign-in here; what to say."""
         what = getattr(home, "open_visit_summary", lambda: None)()
         if not what:
             return ""
+        keep = getattr(home, "keep_open_visit", None)  # the intake screen's
         try:
-            home.keep_open_visit(now=True)  # on disk now: the writer thread may still hold the last change
+            if keep is not None:
+                keep(now=True)  # on disk now: the writer thread may still hold the last change
         except Exception:  # noqa: BLE001 - the copy of the last change is on disk already
             pass
         if self.state.open_visit(user.id) is None:
@@ -222,7 +227,7 @@ class ClerkApp(App[None]):
             self.last_key = self.idle_clock()
             self.pop_screen()
 
-    def hand_over(self, user: Any) -> None:
+    def hand_over(self, user: ClerkUser) -> None:
         """Another clerk at a locked window signs the first out; her unfinished visit is kept for her."""
         from clerk.tui.state import StateError
 
@@ -322,7 +327,7 @@ class ClerkApp(App[None]):
             return True
         return False
 
-    def leave(self, screen: Any) -> None:
+    def leave(self, screen: Screen[Any]) -> None:
         """Esc on a screen: back to where the clerk came from; the home screen stays."""
         if screen is not self.home and screen is self.screen and len(self.screen_stack) > 1:
             screen.dismiss()
@@ -436,7 +441,7 @@ class ClerkApp(App[None]):
         else:  # a real scanner's keys may still wait in the widget's queue: undo after them
             focused.call_later(self._after_scan, text, burst, focused)
 
-    def _after_scan(self, text: str, burst: str, focused: Any) -> None:
+    def _after_scan(self, text: str, burst: str, focused: Widget | None) -> None:
         from textual.widgets import Input
 
         from clerk.store.numbering import parse_number
@@ -623,7 +628,7 @@ class ClerkApp(App[None]):
         else:
             self.show_banner(message.text, sticky=True)
 
-    def describe_print(self, results: list[Any]) -> str:
+    def describe_print(self, results: list[PrintOutcome]) -> str:
         return self.services.describe_print(results)
 
     def on_unmount(self) -> None:
@@ -651,7 +656,7 @@ class ClerkApp(App[None]):
 IDLE_CHECK_SECONDS = 15.0
 
 
-def _hall_key(settings: Any) -> bytes:
+def _hall_key(settings: Settings) -> bytes:
     from clerk.store.hallkey import load_hall_key
 
     return load_hall_key(settings)
