@@ -60,10 +60,10 @@ def _windows(url: str, home: str, calls: int, done, asked) -> None:
 
 async def _board(url: str, home: Path, calls: int) -> list[float]:
     from clerk.tui.board import BoardApp
-    from clerk.tui.hall import HallServices
+    from clerk.tui.services import Services
 
     settings = _settings(url, home)
-    app = BoardApp(HallServices(settings), refresh_seconds=3600)
+    app = BoardApp(Services(settings), refresh_seconds=3600)
     context = multiprocessing.get_context("spawn")
     done, asked = context.Queue(), context.Event()
     windows = context.Process(target=_windows, args=(url, str(home), calls, done, asked))

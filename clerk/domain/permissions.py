@@ -14,6 +14,8 @@ from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied
 
 __all__ = [
+    "DESK_ROLES",
+    "MAIL_ROLES",
     "MAY",
     "Action",
     "Sight",
@@ -70,6 +72,11 @@ MAY: dict[Action, frozenset[Role]] = {
     Action.CALL: frozenset({W, F, S}),  # calling tickets at a window (叫号)
     Action.APPOINTMENT: frozenset({W, F, S}),
 }
+
+
+#: who works the desks and who works the mail room: the window app's menu offers their screens
+DESK_ROLES = MAY[Action.SUPPLEMENT]
+MAIL_ROLES = frozenset({M, S})  # the fallback desk may also MAIL_ITEM (pickups), from its own screen
 
 
 def allowed_roles(action: Action, *, fallback_may_decide: bool = False) -> frozenset[Role]:

@@ -20,13 +20,10 @@ from clerk.domain.lifecycle import CaseState, check_transition
 from clerk.domain.views import CaseView, Deadline, DeadlineKind, Decision, Rating
 from clerk.identity.text import NOTE_MAX
 from clerk.catalog.model import Delivery
-from clerk.domain.accounts import ClerkUser, Role
-from clerk.domain.permissions import MAY, Action, check_separation
+from clerk.domain.accounts import ClerkUser
+from clerk.domain.permissions import DESK_ROLES, MAIL_ROLES, MAY, Action, check_separation  # noqa: F401 - the roles re-exported
 from clerk.store.notices import NoticeKind, queue_notice
 
-#: who works the desks (the domain's table decides; these name its rows for the TUI's menu)
-DESK_ROLES = MAY[Action.SUPPLEMENT]
-MAIL_ROLES = frozenset({Role.MAILROOM, Role.SUPERVISOR})
 RESULT_STATES = (CaseState.APPROVED, CaseState.CORRECTION, CaseState.REFUSED)
 DECISION_STATE = {
     Decision.APPROVED: (CaseState.APPROVED, NoticeKind.RESULT_READY),

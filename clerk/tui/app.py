@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
@@ -24,12 +24,21 @@ from textual.worker import get_current_worker
 from clerk.tui.live import LiveStore
 from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text
 from clerk.tui.navigation import DESTINATIONS, go_bindings, home_of, refusal
+from clerk.tui.screen import signed_in_user
 from clerk.tui.saving import KeptForLater, Saved, SaveOutcome, VisitSaving
 from clerk.tui.scanner import ScanDetector
 from clerk.tui.seats import SeatKeeper
 from clerk.tui.services import Services
 from clerk.tui.state import PendingVisit, WindowState
 from clerk.tui.widgets.banner import Banner, Level
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from clerk.catalog.catalog import Catalog
+    from clerk.config import Settings
+    from clerk.printing.queue import PrintOutcome
+    from clerk.domain.accounts import ClerkUser, Role
 
 
 class ClerkApp(App[None]):
@@ -50,7 +59,7 @@ class ClerkApp(App[None]):
         Binding("ctrl+backslash", "sign_out", "注销（换人登录）", id="clerk.sign_out", show=False),
     ]
     #: Roles that may sign in (None: every role).  ``SupervisorApp`` narrows it.
-    SIGN_IN_ROLES: frozenset[Any] | None = None
+    SIGN_IN_ROLES: frozenset[Role] | None = None
     #: Whether sign-in asks for the window number (a supervisor has none).
     ASK_WINDOW = True
 
@@ -81,10 +90,10 @@ class ClerkApp(App[None]):
             prefix=services.settings.scanner_prefix, clock=key_clock, hall=services.settings.hall.code
         )
         self.dashboard_refresh = dashboard_refresh
-        self.home: Any = None  # the screen the signed-in role lands on (bottom of the stack)
+        self.home: Screen[Any] | None = None  # the screen the signed-in role lands on (bottom of the stack)
         self.key_serial = 0  # keys seen so far: lets a screen undo what a scan burst did
-        self.catalog: Any = None
-        self.user: Any = None
+        self.catalog: Catalog | None = None
+        self.user: ClerkUser | None = None
         self.window_number: int | None = services.settings.window or self.state.window()
         self._stop = threading.Event()
         self.idle_clock = idle_clock  # the idle lock's clock (tests move it instead of waiting)
@@ -141,7 +150,7 @@ class ClerkApp(App[None]):
     def on_failed(self, event: Failed) -> None:
         self.show_banner(event.text)
 
-    def signed_in(self, user: Any, window: int) -> bool:
+    def signed_in(self, user: ClerkUser, window: int) -> bool:
         """The sign-in screen's result: land on the role's home screen (False: role refused here)."""
         if self.SIGN_IN_ROLES is not None and user.role not in self.SIGN_IN_ROLES:
             allowed = "、".join(r.label for r in self.SIGN_IN_ROLES)
@@ -150,7 +159,7 @@ class ClerkApp(App[None]):
         self.seats.claim(user, window, lambda note: self._land(user, window, note))
         return True
 
-    def _land(self, user: Any, window: int, note: str = "") -> None:
+    def _land(self, user: ClerkUser, window: int, note: str = "") -> None:
         """The seat is taken (or could not be recorded: ``note``): the role's home screen."""
         if self.user is not None:
             return  # somebody landed meanwhile (a second answer to the same sign-in)
@@ -185,14 +194,16 @@ class ClerkApp(App[None]):
         self.switch_screen(screen)
         self.call_after_refresh(self.show_banner, text, "warning", sticky=True)
 
-    def _keep_open_visit_of(self, user: Any, home: Any) -> str:
+    def _keep_open_visit_of(self, user: ClerkUser, home: Screen[Any] | None) -> str:
         """Signed out mid-visit: the half-entered visit stays on this machine (the intake screen
         keeps it on every change; once more now) for ``user``'s next sign-in here; what to say."""
         what = getattr(home, "open_visit_summary", lambda: None)()
         if not what:
             return ""
+        keep = getattr(home, "keep_open_visit", None)  # the intake screen's
         try:
-            home.keep_open_visit(now=True)  # on disk now: the writer thread may still hold the last change
+            if keep is not None:
+                keep(now=True)  # on disk now: the writer thread may still hold the last change
         except Exception:  # noqa: BLE001 - the copy of the last change is on disk already
             pass
         if self.state.open_visit(user.id) is None:
@@ -220,7 +231,7 @@ class ClerkApp(App[None]):
             self.last_key = self.idle_clock()
             self.pop_screen()
 
-    def hand_over(self, user: Any) -> None:
+    def hand_over(self, user: ClerkUser) -> None:
         """Another clerk at a locked window signs the first out; her unfinished visit is kept for her."""
         from clerk.tui.state import StateError
 
@@ -233,14 +244,15 @@ class ClerkApp(App[None]):
             try:
                 keep(now=True)  # her visit, sealed for her, waits in the one kept-visit file
             except StateError as exc:
-                self.show_banner(f"无法为 {owner.name} 暂存未办完的办件（{exc}），请由其本人解锁后办结")
+                who = owner.name if owner is not None else "上一位工作人员"
+                self.show_banner(f"无法为 {who} 暂存未办完的办件（{exc}），请由其本人解锁后办结")
                 return
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.seats.release(wait=2.0)  # the first clerk's seat at this window is free again
         self.locked, self.user, self.home = False, None, None
         self.last_key = self.idle_clock()
-        self.signed_in(user, self.window_number)
+        self.signed_in(user, self.window_number or 0)
 
     # -- moving between screens (F12 menu, clerk.go_* keys, palette) -------
     def action_navigate(self) -> None:
@@ -302,7 +314,7 @@ class ClerkApp(App[None]):
             return True
         return False
 
-    def leave(self, screen: Any) -> None:
+    def leave(self, screen: Screen[Any]) -> None:
         """Esc on a screen: back to where the clerk came from; the home screen stays."""
         if screen is not self.home and screen is self.screen and len(self.screen_stack) > 1:
             screen.dismiss()
@@ -367,7 +379,8 @@ class ClerkApp(App[None]):
     def action_command_palette(self) -> None:
         from clerk.tui.widgets.chinese import ClerkCommandPalette
 
-        if self.use_command_palette and not ClerkCommandPalette.is_open(self):
+        # Textual types is_open(app: App[object]); App is invariant in its return type, ClerkApp is App[None]
+        if self.use_command_palette and not ClerkCommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(ClerkCommandPalette())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -414,7 +427,7 @@ class ClerkApp(App[None]):
         else:  # a real scanner's keys may still wait in the widget's queue: undo after them
             focused.call_later(self._after_scan, text, burst, focused)
 
-    def _after_scan(self, text: str, burst: str, focused: Any) -> None:
+    def _after_scan(self, text: str, burst: str, focused: Widget | None) -> None:
         from textual.widgets import Input
 
         from clerk.store.numbering import parse_number
@@ -454,7 +467,7 @@ class ClerkApp(App[None]):
         """Save the visit under its key (clerk.services.visits): at most one case per key, ever."""
         from clerk.services.visits import new_visit_key
 
-        visit = PendingVisit(self.user.id, self.window_number, draft, outcome, reason, key or new_visit_key())
+        visit = PendingVisit(signed_in_user(self).id, self.window_number or 0, draft, outcome, reason, key or new_visit_key())
         if self.saves.begin(visit):
             self._submit(screen, self.user, visit)
 
@@ -475,10 +488,12 @@ class ClerkApp(App[None]):
     def print_case(self, screen: Any, number: str) -> None:
         """Print a case's queued notices; the outcome goes to ``screen``, or to the banner
         of whatever screen is up when that one is gone (or ``None``)."""
-        self._print(screen, number)
+        self._print_notices(screen, number)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
-    def _print(self, screen: Any, number: str) -> None:
+    def _print_notices(self, screen: Any, number: str) -> None:
+        """The print worker (not ``_print``: Textual's ``App._print`` takes what the program writes
+        to stdout and stderr while the app runs)."""
         try:
             results = self.services.print_case(number, self.user, self.window_number)
         except Exception as exc:
@@ -497,7 +512,7 @@ class ClerkApp(App[None]):
         else:
             self.show_banner(message.text, sticky=True)
 
-    def describe_print(self, results: list[Any]) -> str:
+    def describe_print(self, results: list[PrintOutcome]) -> str:
         return self.services.describe_print(results)
 
     def on_unmount(self) -> None:
@@ -525,7 +540,7 @@ class ClerkApp(App[None]):
 IDLE_CHECK_SECONDS = 15.0
 
 
-def _hall_key(settings: Any) -> bytes:
+def _hall_key(settings: Settings) -> bytes:
     from clerk.store.hallkey import load_hall_key
 
     return load_hall_key(settings)

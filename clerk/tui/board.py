@@ -19,7 +19,7 @@ import subprocess
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -31,6 +31,10 @@ from textual.widgets import DataTable, Static
 
 from clerk.tui.bigtext import big_text
 from clerk.tui.plain import plain
+from clerk.tui.services import Services
+
+if TYPE_CHECKING:
+    from clerk.domain.queueing import BoardView, CallView
 
 #: Seconds between two looks at the store for a change (a call must reach the TV within 1 s).
 BOARD_POLL = 0.25
@@ -56,18 +60,18 @@ def announce_with(command: str, *, timeout: float = ANNOUNCE_TIMEOUT) -> Callabl
 
 
 class BoardLoaded(Message):
-    def __init__(self, view: Any, error: str = "") -> None:
+    def __init__(self, view: BoardView | None, error: str = "") -> None:
         super().__init__()
         self.view, self.error = view, error
 
 
-def call_key(call: Any) -> tuple[str, int, Any]:
+def call_key(call: CallView) -> tuple[str, int, datetime]:
     """One call (a recall is a new one: its own time)."""
     return (call.number, call.window, call.at)
 
 
 class BoardApp(App[None]):
-    """The hall display over ``hall`` (``clerk.tui.hall.HallServices``: ``tickets.board(now)``, ``store``)."""
+    """The hall display over ``services`` (its ``tickets.board(now)`` and ``store``)."""
 
     TITLE = "叫号屏"
     ENABLE_COMMAND_PALETTE = False
@@ -89,21 +93,21 @@ class BoardApp(App[None]):
         Binding("ctrl+q", "quit", "退出", id="board.quit", show=False, priority=True),
     ]
 
-    def __init__(self, hall: Any, *, announce: Callable[[str], None] | None = None, watch: bool = True,
+    def __init__(self, services: Services, *, announce: Callable[[str], None] | None = None, watch: bool = True,
                  refresh_seconds: float = 30.0, poll: float = BOARD_POLL, recent: int = 8) -> None:
         super().__init__()
-        self.hall = hall
-        self.clock = hall.now
-        self.hall_name = hall.settings.hall.name
-        self.watch = watch
+        self.services = services
+        self.clock = services.now
+        self.hall_name = services.settings.hall.name
+        self.watch_store = watch  # wake on the store's changes (tests load by hand instead)
         self.announce = announce
         self.refresh_seconds = refresh_seconds
         self.poll = poll
         self.recent_count = recent
-        self.view: Any = None
+        self.view: BoardView | None = None
         self.loads = 0  # boards shown so far (tests wait on it)
         self.announced: list[str] = []  # call texts handed to ``announce`` (in order)
-        self._seen: set[tuple[str, int, Any]] | None = None  # calls already on the board
+        self._seen: set[tuple[str, int, datetime]] | None = None  # calls already on the board
         self._stop = threading.Event()
         self._announce_lock = threading.Lock()  # one voice at a time, in call order
 
@@ -127,7 +131,7 @@ class BoardApp(App[None]):
         self.reload()
         self.set_interval(self.refresh_seconds, self.reload)
         self.set_interval(10.0, self._head)
-        if self.watch:
+        if self.watch_store:
             threading.Thread(target=self._watch, daemon=True, name="clerk-board-watch").start()
 
     def on_resize(self) -> None:
@@ -149,7 +153,7 @@ class BoardApp(App[None]):
 
         while not self._stop.is_set():
             try:
-                store = self.hall.store
+                store = self.services.store
                 break
             except Exception:  # noqa: BLE001 - no store yet: the board says so when it loads
                 self._stop.wait(1.0)
@@ -171,7 +175,7 @@ class BoardApp(App[None]):
         from clerk.tui.messages import banner_text
 
         try:
-            view = self.hall.tickets.board(self.clock())
+            view = self.services.tickets.board(self.clock())
         except Exception as exc:  # the store is down: keep the last board, say so at the bottom
             self.post_message(BoardLoaded(None, f"叫号数据暂时无法读取：{banner_text(exc)}"))
             return
@@ -189,7 +193,7 @@ class BoardApp(App[None]):
         self._announce_new(event.view)
         self.loads += 1
 
-    def _show(self, view: Any) -> None:
+    def _show(self, view: BoardView) -> None:
         latest = view.latest
         box = self.query_one("#board-latest", Static)
         if latest is None:
@@ -223,7 +227,7 @@ class BoardApp(App[None]):
         return at.astimezone(now.tzinfo) if at.tzinfo and now.tzinfo else at
 
     # -- the voice ---------------------------------------------------------------
-    def _announce_new(self, view: Any) -> None:
+    def _announce_new(self, view: BoardView) -> None:
         calls = [c for c in ([view.latest] if view.latest else []) + list(view.recent) if c is not None]
         keys = {call_key(c) for c in calls}
         if self._seen is None:  # the first board: what was called before it started is not re-announced
@@ -239,9 +243,12 @@ class BoardApp(App[None]):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="announce")
     def _say(self, text: str) -> None:
+        announce = self.announce
+        if announce is None:
+            return
         with self._announce_lock:
             try:
-                self.announce(text)
+                announce(text)
             except Exception as exc:  # noqa: BLE001 - no voice is no reason to stop the board
                 from clerk.tui.messages import banner_text
 
@@ -255,10 +262,9 @@ class BoardApp(App[None]):
 
 def make_board_app(env: dict[str, str] | None = None) -> BoardApp:
     from clerk.config import load_settings
-    from clerk.tui.hall import HallServices
 
     settings = load_settings(env)
-    return BoardApp(HallServices(settings), announce=announce_with(settings.announce_command))
+    return BoardApp(Services(settings), announce=announce_with(settings.announce_command))
 
 
 def run_board() -> int:

@@ -17,9 +17,7 @@ service's: the screen only shows its Chinese refusals.
 
 from __future__ import annotations
 
-import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -27,32 +25,18 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual import on, work
 from textual.binding import Binding
-from textual.screen import Screen
 
 from clerk.tui.messages import Failed, Message, banner_text
+from clerk.tui.screen import ClerkScreen, signed_in_user, window_of
 
 if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
     from clerk.domain.queueing import TicketView, WindowStatus
     from clerk.services.tickets import TicketService
     from clerk.tui.widgets.banner import Level
 
-_TICKETS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-_TICKETS_LOCK = threading.Lock()
-
 #: Seconds between two reloads of the window's status when the store changes elsewhere.
 STATUS_EVERY = 3.0
-
-
-def tickets_of(services: Any) -> Any:
-    """The window app's ``TicketService`` (one per ``Services``; built in a worker on first use)."""
-    with _TICKETS_LOCK:
-        found = _TICKETS.get(services)
-        if found is None:
-            from clerk.services.tickets import TicketService
-
-            found = TicketService(services.cases.store, services.settings, services.catalog, services.clock)
-            _TICKETS[services] = found
-        return found
 
 
 R = TypeVar("R")
@@ -106,7 +90,7 @@ CALLER_BINDINGS = [
 ]
 
 
-class CallerScreen(Screen):
+class CallerScreen(ClerkScreen):
     """Base of the intake screen: the caller's status and calls (its keys: ``CALLER_BINDINGS``, listed
     in the intake screen's own ``BINDINGS`` so that the F1 help and the palette show them)."""
 
@@ -157,9 +141,9 @@ class CallerScreen(Screen):
     def _signed_in(self) -> bool:
         return self.app.user is not None and bool(self.app.window_number)
 
-    def _seat(self) -> tuple[Any, int]:
+    def _seat(self) -> tuple[ClerkUser, int]:
         """Who calls, at which window (only once ``_signed_in``)."""
-        return self.app.user, self.app.window_number
+        return signed_in_user(self.app), window_of(self.app)
 
     def action_call_next(self) -> None:
         """叫号; with a ticket being served whose visit saved cases, end that visit first (link, rate)."""
@@ -342,14 +326,15 @@ class CallerScreen(Screen):
     def _run_call(self, call: CallerCall[Any], serial: int) -> None:
         app = self.app
         try:
-            tickets = tickets_of(app.services)
+            tickets = app.services.tickets
             result = call.run(tickets)
         except Exception as exc:
             if not call.read:  # a read: the header stays as it was (the banner has the outage)
                 self.post_message(Failed("caller", exc, banner_text(exc)))
             return
+        status: WindowStatus | None
         try:
-            status = call.status(result) if call.status is not None else tickets.window_status(app.window_number)
+            status = call.status(result) if call.status is not None else tickets.window_status(window_of(app))
         except Exception:  # noqa: BLE001 - the call itself went through
             status = self.window_status
         self.post_message(CallerDone(serial, status, partial(call.done, result), read=call.read,
@@ -376,7 +361,7 @@ class CallerScreen(Screen):
     def _take_holder_id(self, ticket_id: int) -> None:
         app = self.app
         try:
-            number = tickets_of(app.services).holder_id_number(app.user, ticket_id)
+            number = app.services.tickets.holder_id_number(app.user, ticket_id)
         except Exception:  # noqa: BLE001 - a convenience: the clerk asks for the card as before
             return
         if number:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.dom import DOMNode
+from textual.app import App
+from textual.screen import Screen
+from textual.widget import Widget
 
 from clerk.identity.text import printable
+
+if TYPE_CHECKING:
+    from clerk.tui.app import ClerkApp
 
 #: Binding-id prefixes that belong to clerk (Textual's own bindings are left out).
 PREFIXES = ("clerk.", "intake.", "checklist.", "lookup.", "signin.", "fallback.", "decision.", "mail.", "rating.",
@@ -28,12 +34,17 @@ def key_display(keys: str) -> str:
     return " / ".join(shown)
 
 
-def clerk_actions(screen) -> list[tuple[str, str, DOMNode, str]]:
+#: what runs an action: the app, a screen or a widget
+ActionNode = App[Any] | Widget
+
+
+def clerk_actions(screen: Screen[Any]) -> list[tuple[str, str, ActionNode, str]]:
     """(title, key, node, action) for the app, the screen and its widgets."""
-    app = screen.app
-    found: list[tuple[str, str, DOMNode, str]] = []
+    app = cast("ClerkApp", screen.app)  # the palette is the window app's (``ClerkApp.COMMANDS``)
+    found: list[tuple[str, str, ActionNode, str]] = []
     seen: set[str] = set()
-    for node in [app, screen, *screen.query("*")]:
+    nodes: list[ActionNode] = [app, screen, *screen.query("*")]
+    for node in nodes:
         for binding in getattr(type(node), "BINDINGS", []):
             if not binding.id or not binding.id.startswith(PREFIXES) or binding.id in seen:
                 continue

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -35,6 +35,13 @@ from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk.tui.plain import TYPED, lines, plain
+from clerk.tui.services import Services
+
+if TYPE_CHECKING:
+    from textual import events
+    from textual.timer import Timer
+
+    from clerk.domain.queueing import QueueStatus, TicketView
 
 #: Seconds without a touch or key after which the kiosk forgets the ID number and choices.
 IDLE_SECONDS = 60.0
@@ -49,10 +56,28 @@ DOOR_PRIORITIES = [("none", "不需要"), ("disability", "残疾人"), ("service
                    ("pregnancy", "孕妇")]
 
 
-class KioskDone(Message):
-    def __init__(self, action: str, result: Any = None, error: str = "") -> None:
+class QueuesLoaded(Message):
+    """The queues' buttons to show (``queues``), or why they could not be read (``error``)."""
+
+    def __init__(self, queues: list[QueueStatus], error: str = "") -> None:
         super().__init__()
-        self.action, self.result, self.error = action, result, error
+        self.queues, self.error = queues, error
+
+
+class SearchHits(Message):
+    """The items found for ``text``: (code, name)."""
+
+    def __init__(self, text: str, hits: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.text, self.hits = text, hits
+
+
+class TicketIssued(Message):
+    """A ticket printed and counted (``ticket``), or why not (``error``)."""
+
+    def __init__(self, ticket: TicketView | None, error: str = "") -> None:
+        super().__init__()
+        self.ticket, self.error = ticket, error
 
 
 class TicketShown(ModalScreen[None]):
@@ -67,7 +92,7 @@ class TicketShown(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,enter,space", "close", "好的", id="kiosk.ticket_close")]
 
-    def __init__(self, ticket: Any, seconds: float = RESULT_SECONDS) -> None:
+    def __init__(self, ticket: TicketView, seconds: float = RESULT_SECONDS) -> None:
         super().__init__()
         self.ticket, self.seconds = ticket, seconds
 
@@ -130,7 +155,7 @@ class CheckInScreen(ModalScreen[str | None]):
 
 
 class KioskApp(App[None]):
-    """The ticket machine over ``hall`` (``clerk.tui.hall.HallServices``)."""
+    """The ticket machine over ``services`` (tickets, appointments, catalog, ticket printer)."""
 
     TITLE = "自助取号"
     ENABLE_COMMAND_PALETTE = False  # Textual's palette is in English; a kiosk needs none
@@ -163,24 +188,25 @@ class KioskApp(App[None]):
         Binding("ctrl+q", "quit", "退出", id="kiosk.quit", show=False, priority=True),
     ]
 
-    def __init__(self, hall: Any, *, idle_clock: Callable[[], float] = time.monotonic,
+    def __init__(self, services: Services, *, idle_clock: Callable[[], float] = time.monotonic,
                  refresh_seconds: float = 15.0, result_seconds: float = RESULT_SECONDS,
                  idle_check: float = 5.0, key_clock: Callable[[], float] = time.monotonic,
                  burst_wait: float = BURST_WAIT) -> None:
         super().__init__()
         self.idle_check = idle_check
-        self.hall = hall
+        self.services = services
         self.idle_clock = idle_clock
         self.refresh_seconds = refresh_seconds
         self.result_seconds = result_seconds
-        self.queues: list[Any] = []  # QueueStatus, in the order of the buttons
+        self.queues: list[QueueStatus] = []  # in the order of the buttons
         self.lane = "none"
         self.busy = False  # a ticket is being printed: a second press waits
-        self.issued: list[Any] = []  # tickets printed by this kiosk (tests read it)
+        self.issued: list[TicketView] = []  # tickets printed by this kiosk (tests read it)
         self.key_clock = key_clock
         self.hall_keymap: dict[str, str] = {}
         self.burst_wait = burst_wait
-        self._burst, self._burst_at, self._burst_timer = "", 0.0, None
+        self._burst, self._burst_at = "", 0.0
+        self._burst_timer: Timer | None = None
         self.last_touch = idle_clock()
 
     def compose(self) -> ComposeResult:
@@ -215,9 +241,9 @@ class KioskApp(App[None]):
         self.set_interval(self.refresh_seconds, self.reload)
 
     def _head(self) -> None:
-        now = self.hall.now()
+        now = self.services.now()
         self.query_one("#kiosk-head", Static).update(
-            plain(f"{self.hall.settings.hall.name} · 自助取号    {now:%Y-%m-%d %H:%M}"))
+            plain(f"{self.services.settings.hall.name} · 自助取号    {now:%Y-%m-%d %H:%M}"))
 
     # -- the idle reset ---------------------------------------------------------
     def on_key(self) -> None:
@@ -253,13 +279,13 @@ class KioskApp(App[None]):
         from clerk.tui.messages import banner_text
 
         try:
-            queues = self.hall.tickets.queue_status(self.hall.now())
+            queues = self.services.tickets.queue_status(self.services.now())
         except Exception as exc:
-            self.post_message(KioskDone("load", error=f"暂时无法取号：{banner_text(exc)}。请稍候或咨询服务台。"))
+            self.post_message(QueuesLoaded([], f"暂时无法取号：{banner_text(exc)}。请稍候或咨询服务台。"))
             return
-        self.post_message(KioskDone("load", queues))
+        self.post_message(QueuesLoaded(queues))
 
-    def _show_queues(self, queues: list[Any]) -> None:
+    def _show_queues(self, queues: list[QueueStatus]) -> None:
         grid = self.query_one("#kiosk-queues", Grid)
         same = [q.prefix for q in queues] == [q.prefix for q in self.queues] and len(grid.children) == len(queues)
         self.queues = list(queues)
@@ -273,7 +299,7 @@ class KioskApp(App[None]):
             button.variant = "primary" if q.open and not q.full else "default"
 
     @staticmethod
-    def _queue_label(index: int, q: Any) -> Text:
+    def _queue_label(index: int, q: QueueStatus) -> Text:
         label = Text(f"{index + 1}  {q.prefix} {q.name}\n", style="bold")
         if not q.open:
             label.append("现在不在办理时间")
@@ -295,7 +321,7 @@ class KioskApp(App[None]):
         else:
             self._message(f"没有第 {digit} 项业务，请按 1–{len(self.queues)} 选择", error=True)
 
-    async def on_event(self, event: Any) -> None:
+    async def on_event(self, event: events.Event) -> None:
         """Digits pick a queue — unless they come as a burst: an ID card reader typing the number
         (and Enter) while nothing is focused fills the ID field and takes no ticket."""
         from textual import events
@@ -308,7 +334,7 @@ class KioskApp(App[None]):
             return
         await super().on_event(event)
 
-    def _burst_key(self, event: Any) -> bool:
+    def _burst_key(self, event: events.Key) -> bool:
         char = event.character or ""
         now = self.key_clock()
         fast = bool(self._burst) and now - self._burst_at <= BURST_GAP
@@ -357,10 +383,10 @@ class KioskApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="kiosk-search")
     def _search(self, text: str) -> None:
         try:
-            hits = [(h.code, h.name) for h in self.hall.catalog.search(text, limit=6) if h.kind == "item"]
+            hits = [(h.code, h.name) for h in self.services.catalog.search(text, limit=6) if h.kind == "item"]
         except Exception:  # noqa: BLE001 - no catalog: the queue buttons still work
             hits = []
-        self.post_message(KioskDone("search", (text, hits)))
+        self.post_message(SearchHits(text, hits))
 
     def _hits(self, hits: list[tuple[str, str]]) -> None:
         box = self.query_one("#kiosk-hits", OptionList)
@@ -409,7 +435,7 @@ class KioskApp(App[None]):
         if id_number is not None:
             from clerk.identity import check_resident_id
 
-            check = check_resident_id(id_number, today=self.hall.now().date())
+            check = check_resident_id(id_number, today=self.services.now().date())
             if not check.ok:
                 self._message(f"身份证号有误：{check.reason}。可清空（Esc）后不填身份证号取号", error=True)
                 return
@@ -424,16 +450,18 @@ class KioskApp(App[None]):
         from clerk.integration.tickets import issue_ticket
         from clerk.tui.messages import banner_text
 
-        hall = self.hall
+        services = self.services
         try:
             if queue is None:
-                queue = hall.tickets.queue_for_item(item)
-            ticket = issue_ticket(hall.tickets, hall.printers, hall.settings, queue, id_number=id_number,
-                                  priority=Priority(lane))
+                if item is None:
+                    raise ValueError("neither a queue nor an item to take a ticket for")
+                queue = services.tickets.queue_for_item(item)
+            ticket = issue_ticket(services.tickets, services.ticket_printer, services.settings, queue,
+                                  id_number=id_number, priority=Priority(lane))
         except Exception as exc:
-            self.post_message(KioskDone("issue", error=f"未能取号：{banner_text(exc)}"))
+            self.post_message(TicketIssued(None, f"未能取号：{banner_text(exc)}"))
             return
-        self.post_message(KioskDone("issue", ticket))
+        self.post_message(TicketIssued(ticket))
 
     def action_check_in(self) -> None:
         if self.busy:
@@ -456,37 +484,39 @@ class KioskApp(App[None]):
         from clerk.integration.tickets import check_in_and_print
         from clerk.tui.messages import banner_text
 
-        hall = self.hall
+        services = self.services
         try:
-            ticket = check_in_and_print(hall.appointments, hall.tickets, hall.printers, hall.settings,
-                                        code_or_id.upper(), now=hall.clock())
+            ticket = check_in_and_print(services.appointments, services.tickets, services.ticket_printer,
+                                        services.settings, code_or_id.upper(), now=services.clock())
         except Exception as exc:
-            self.post_message(KioskDone("issue", error=f"预约签到未成功：{banner_text(exc)}"))
+            self.post_message(TicketIssued(None, f"预约签到未成功：{banner_text(exc)}"))
             return
-        self.post_message(KioskDone("issue", ticket))
+        self.post_message(TicketIssued(ticket))
 
     # -- answers ----------------------------------------------------------------------------
-    @on(KioskDone)
-    def _done(self, event: KioskDone) -> None:
-        if event.action == "load":
-            if event.error:
-                self._message(event.error, error=True)
-            else:
-                self._show_queues(event.result)
-        elif event.action == "search":
-            text, hits = event.result
-            if self.query_one("#kiosk-search", Input).value.strip() == text:
-                self._hits(hits)
-        elif event.action == "issue":
-            self.busy = False
-            if event.error:
-                self.bell()
-                self._message(event.error, error=True)
-                return
-            self.issued.append(event.result)
-            self.action_clear()
-            self.push_screen(TicketShown(event.result, self.result_seconds))
-            self.reload()
+    @on(QueuesLoaded)
+    def _queues_loaded(self, event: QueuesLoaded) -> None:
+        if event.error:
+            self._message(event.error, error=True)
+        else:
+            self._show_queues(event.queues)
+
+    @on(SearchHits)
+    def _search_hits(self, event: SearchHits) -> None:
+        if self.query_one("#kiosk-search", Input).value.strip() == event.text:
+            self._hits(event.hits)
+
+    @on(TicketIssued)
+    def _ticket_issued(self, event: TicketIssued) -> None:
+        self.busy = False
+        if event.ticket is None:
+            self.bell()
+            self._message(event.error, error=True)
+            return
+        self.issued.append(event.ticket)
+        self.action_clear()
+        self.push_screen(TicketShown(event.ticket, self.result_seconds))
+        self.reload()
 
     def _message(self, text: str, *, error: bool = False, busy: bool = False) -> None:
         box = self.query_one("#kiosk-message", Static)
@@ -497,12 +527,10 @@ class KioskApp(App[None]):
 
 def make_kiosk_app(env: dict[str, str] | None = None) -> KioskApp:
     from clerk.config import load_settings
-    from clerk.tui.hall import HallServices
-
     from clerk.tui.keymap import keymap_from_settings
 
     settings = load_settings(env)
-    app = KioskApp(HallServices(settings))
+    app = KioskApp(Services(settings))
     keymap, _ = keymap_from_settings(settings)  # the hall's [keymap]: ids kiosk.*
     app.hall_keymap = {k: v for k, v in keymap.items() if k.startswith("kiosk.")}
     return app

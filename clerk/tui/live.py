@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clerk.tui.app import ClerkApp
 
 
 class LiveStore:
-    def __init__(self, app: Any, interval: float = 1.0) -> None:
+    def __init__(self, app: ClerkApp, interval: float = 1.0) -> None:
         self.app = app
         self.interval = interval
         self.changes = 0  # changes seen (tests and the benchmark read it)

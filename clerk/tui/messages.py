@@ -10,9 +10,17 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message as _Message
+
+if TYPE_CHECKING:
+    from clerk.calendar import WorkingDays
+    from clerk.catalog.catalog import Catalog
+    from clerk.domain.accounts import ClerkUser
+    from clerk.domain.intake import Applicant
+    from clerk.domain.views import CaseSummary, CaseView
 
 
 class Message(_Message, bubble=False):
@@ -28,13 +36,13 @@ class Failed(Message):
 
 
 class CatalogLoaded(Message):
-    def __init__(self, catalog: Any) -> None:
+    def __init__(self, catalog: Catalog) -> None:
         super().__init__()
         self.catalog = catalog
 
 
 class SignedIn(Message):
-    def __init__(self, user: Any, window: int) -> None:
+    def __init__(self, user: ClerkUser, window: int) -> None:
         super().__init__()
         self.user, self.window = user, window
 
@@ -67,13 +75,13 @@ class Printed(Message):
 
 
 class CaseLoaded(Message):
-    def __init__(self, view: Any, days_left: dict[str, Any] | None = None) -> None:
+    def __init__(self, view: CaseView, days_left: dict[str, WorkingDays] | None = None) -> None:
         super().__init__()
         self.view, self.days_left = view, days_left or {}
 
 
 class CasesFound(Message):
-    def __init__(self, query: str, cases: list[Any]) -> None:
+    def __init__(self, query: str, cases: list[CaseSummary]) -> None:
         super().__init__()
         self.query, self.cases = query, cases
 
@@ -99,7 +107,7 @@ def banner_text(error: BaseException) -> str:
 class ApplicantFound(Message):
     """A checked ID number / credit code belongs to an earlier case's applicant."""
 
-    def __init__(self, id_number: str, applicant: Any, number: str) -> None:
+    def __init__(self, id_number: str, applicant: Applicant, number: str) -> None:
         super().__init__()
         self.id_number, self.applicant, self.number = id_number, applicant, number
 
@@ -115,7 +123,7 @@ class LoggedMessage:
 class MessageLog:
     """Every message shown in this session, oldest first (bounded)."""
 
-    def __init__(self, clock: Any = None, limit: int = 2000) -> None:
+    def __init__(self, clock: Callable[[], datetime] | None = None, limit: int = 2000) -> None:
         self._clock = clock or (lambda: datetime.now().astimezone())
         self._limit = limit
         self._entries: list[LoggedMessage] = []
@@ -134,7 +142,7 @@ class MessageLog:
             return list(self._entries)
 
 
-def whose(view: Any) -> str:
+def whose(view: CaseView | CaseSummary) -> str:
     """Whose case a message is about: applicant and item, for the clerk to tell visits apart."""
     applicant = getattr(getattr(view, "applicant", None), "name", "") or getattr(view, "applicant_name", "")
     name = getattr(view, "name", "")

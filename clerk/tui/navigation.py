@@ -10,20 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from clerk.domain.accounts import Role
-from clerk.domain.permissions import MAY, Action, allowed_roles
+from clerk.domain.accounts import ClerkUser, Role
+from clerk.domain.permissions import DESK_ROLES, MAIL_ROLES, MAY, Action, allowed_roles
+from clerk.tui.screen import ClerkModal
 
-# The menu follows the domain's one role table (clerk.domain.permissions.MAY).
-_DESK = MAY[Action.SUPPLEMENT]  # = clerk.services.operations.DESK_ROLES
-_MAIL = frozenset({Role.MAILROOM, Role.SUPERVISOR})  # = clerk.services.operations.MAIL_ROLES
+if TYPE_CHECKING:
+    from clerk.tui.app import ClerkApp
+
+# The menu follows the domain's one role table (clerk.domain.permissions).
+
 # The back office; the fallback desk too, which the service refuses unless the
 # hall's config has ``fallback_may_decide``.
 _DECIDE = allowed_roles(Action.DECIDE, fallback_may_decide=True)
@@ -34,63 +38,63 @@ class Destination:
     name: str  # the action argument: go('<name>')
     title: str
     roles: frozenset[Role]
-    make: Callable[[Any], Screen]  # app -> a new screen
+    make: Callable[[ClerkApp], Screen[Any]]  # app -> a new screen
     screen: str  # its class name (to tell "already there")
 
 
-def _intake(app: Any) -> Screen:
+def _intake(app: ClerkApp) -> Screen[Any]:
     from clerk.tui.screens.intake import IntakeScreen
 
     return IntakeScreen()
 
 
-def _fallback(app: Any) -> Screen:
+def _fallback(app: ClerkApp) -> Screen[Any]:
     from clerk.tui.screens.fallback import FallbackScreen
 
     return FallbackScreen()
 
 
-def _decision(app: Any) -> Screen:
+def _decision(app: ClerkApp) -> Screen[Any]:
     from clerk.tui.screens.decision import DecisionScreen
 
     return DecisionScreen()
 
 
-def _mail(app: Any) -> Screen:
+def _mail(app: ClerkApp) -> Screen[Any]:
     from clerk.tui.screens.mail import MailScreen
 
     return MailScreen()
 
 
-def _rating(app: Any) -> Screen:
+def _rating(app: ClerkApp) -> Screen[Any]:
     from clerk.tui.screens.rating import RatingScreen
 
     return RatingScreen()
 
 
-def _dashboard(app: Any) -> Screen:
+def _dashboard(app: ClerkApp) -> Screen[Any]:
     from clerk.tui.screens.dashboard import DashboardScreen
 
     return DashboardScreen(refresh_seconds=app.dashboard_refresh, user=app.user)
 
 
-def _appointments(app: Any) -> Screen:
+def _appointments(app: ClerkApp) -> Screen[Any]:
     from clerk.tui.screens.appointments import AppointmentsScreen
 
     return AppointmentsScreen()
 
 
-def _complaints(app: Any) -> Screen:
+def _complaints(app: ClerkApp) -> Screen[Any]:
     from clerk.tui.screens.complaints import ComplaintsScreen
 
     return ComplaintsScreen(user=app.user)
 
 
 DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
-    Destination("intake", "综合受理", _DESK | {Role.ADMIN}, _intake, "IntakeScreen"),
-    Destination("fallback", "兜底窗口", _DESK, _fallback, "FallbackScreen"),
+    Destination("intake", "综合受理", DESK_ROLES | {Role.ADMIN}, _intake, "IntakeScreen"),
+    Destination("fallback", "兜底窗口", DESK_ROLES, _fallback, "FallbackScreen"),
     Destination("decision", "后台结果录入", _DECIDE, _decision, "DecisionScreen"),
-    Destination("mail", "EMS邮件", _MAIL, _mail, "MailScreen"),
+    Destination("mail", "EMS邮件", MAIL_ROLES, _mail, "MailScreen"),
     Destination("rating", "好差评", MAY[Action.RATE], _rating, "RatingScreen"),
     Destination("dashboard", "管理看板", frozenset({Role.SUPERVISOR, Role.ADMIN}), _dashboard, "DashboardScreen"),
     Destination("complaints", "诉求窗口", frozenset(Role), _complaints, "ComplaintsScreen"),
@@ -129,7 +133,7 @@ def home_of(role: Role) -> str:
     return HOME.get(role, "intake")
 
 
-def refusal(user: Any, dest: Destination) -> str | None:
+def refusal(user: ClerkUser | None, dest: Destination) -> str | None:
     """The banner text when ``user`` may not open ``dest`` (None when allowed)."""
     if user is None:
         return "请先登录"
@@ -139,7 +143,7 @@ def refusal(user: Any, dest: Destination) -> str | None:
     return f"当前账号（{user.role.label}）无权打开“{dest.title}”，仅限：{allowed}"
 
 
-class NavigateScreen(ModalScreen[str | None]):
+class NavigateScreen(ClerkModal[str | None]):
     """F12: every destination with its key; the ones the role may not open are marked."""
 
     DEFAULT_CSS = """
@@ -164,7 +168,7 @@ class NavigateScreen(ModalScreen[str | None]):
         yield OptionList(*options)
         yield Footer()
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.character == "0":
             event.stop()
             self.dismiss("sign_out")

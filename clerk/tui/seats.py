@@ -17,18 +17,24 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label
+
+from clerk.tui.screen import ClerkModal
+
+if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
+    from clerk.services.seats import Seat, SeatService
+    from clerk.tui.app import ClerkApp
 
 CHECK_EVERY = 2  # polls of the live-store thread between seat checks
 
 
-class SeatTakeoverScreen(ModalScreen[bool]):
+class SeatTakeoverScreen(ClerkModal[bool]):
     DEFAULT_CSS = """
     SeatTakeoverScreen { align: center middle; }
     SeatTakeoverScreen > Vertical { width: 76; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
@@ -56,28 +62,28 @@ class SeatTakeoverScreen(ModalScreen[bool]):
 
 
 class SeatKeeper:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: ClerkApp) -> None:
         self.app = app
-        self.seat: Any = None
+        self.seat: Seat | None = None
         self._polls = 0
         self._checking = threading.Lock()
         self._beat_at = 0.0  # time.monotonic() of the last heartbeat (0: none yet)
         self.heartbeat_every: float | None = None  # seconds (None: clerk.services.seats.HEARTBEAT_SECONDS)
 
     @property
-    def _service(self) -> Any:
+    def _service(self) -> SeatService:
         return self.app.services.seats
 
     def _app_kind(self) -> str:
         return "window" if getattr(self.app, "ASK_WINDOW", True) else "supervisor"
 
     # -- sign-in -------------------------------------------------------------------
-    def claim(self, user: Any, window: int | None, land: Callable[[str], None], *, take_over: bool = False) -> None:
+    def claim(self, user: ClerkUser, window: int | None, land: Callable[[str], None], *, take_over: bool = False) -> None:
         """Take the seat, then ``land(note)`` (note: a warning for the banner, or "")."""
         self.app.run_worker(lambda: self._claim(user, window, land, take_over), thread=True, exclusive=True,
                             exit_on_error=False, group="seat")
 
-    def _claim(self, user: Any, window: int | None, land: Callable[[str], None], take_over: bool) -> None:
+    def _claim(self, user: ClerkUser, window: int | None, land: Callable[[str], None], take_over: bool) -> None:
         from clerk.services.bounded import within
         from clerk.services.seats import SeatTaken
         from clerk.tui.messages import banner_text
@@ -98,7 +104,7 @@ class SeatKeeper:
         self._beat_at = time.monotonic()  # taking the seat set seen_at
         self.app.call_from_thread(land, "")
 
-    def _ask(self, user: Any, window: int | None, land: Callable[[str], None], text: str) -> None:
+    def _ask(self, user: ClerkUser, window: int | None, land: Callable[[str], None], text: str) -> None:
         def answered(take: bool | None) -> None:
             if take:
                 self.claim(user, window, land, take_over=True)

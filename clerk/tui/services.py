@@ -1,20 +1,41 @@
-"""The one seam between the window app and the core.
+"""The one seam between the apps (window, supervisor, kiosk, hall display) and the core.
 
-``Services`` builds the catalog, calendar, case service and print queue from
-``Settings`` lazily (SQLAlchemy and reportlab are imported on first use, in a
-worker thread, never while the first screen is drawn).  Tests pass ready-made
-objects instead.  Every method may block: call them from thread workers only.
+``Services`` builds the store, catalog, calendar and every service the screens
+call from ``Settings`` lazily (SQLAlchemy and reportlab are imported on first
+use, in a worker thread, never while the first screen is drawn).  Tests pass
+ready-made objects instead.  Every method may block: call them from thread
+workers only.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from datetime import UTC, date, datetime
-from typing import Any
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from clerk.config import Settings
+
+if TYPE_CHECKING:
+    from clerk.calendar import WorkCalendar
+    from clerk.catalog.catalog import Catalog
+    from clerk.domain.accounts import ClerkUser
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, Outcome
+    from clerk.domain.views import CaseSummary, CaseView, IntakePreview
+    from clerk.integration.printing import CasePrinter
+    from clerk.printing.printers import Printer
+    from clerk.printing.queue import PrintOutcome
+    from clerk.reports.dashboard import Dashboard
+    from clerk.services.appointments import AppointmentService
+    from clerk.services.cases import CaseService
+    from clerk.services.complaints import ComplaintDesk
+    from clerk.services.desk import DeskService
+    from clerk.services.seats import SeatService
+    from clerk.services.tickets import TicketService
+    from clerk.services.visits import VisitSaver
+    from clerk.store.engine import Store
+    from clerk.store.notices import NoticeKind
 
 
 def now_utc() -> datetime:
@@ -22,24 +43,32 @@ def now_utc() -> datetime:
 
 
 class Services:
+    """Every core object an app needs, each built once on first use (thread-safe)."""
+
     def __init__(
         self,
         settings: Settings,
         *,
         clock: Callable[[], datetime] = now_utc,
-        catalog: Any = None,
-        calendar: Any = None,
-        cases: Any = None,
-        printer: Any = None,
-        desk: Any = None,
-        dashboard: Any = None,
-        complaints: Any = None,
+        store: Store | None = None,
+        catalog: Catalog | None = None,
+        calendar: WorkCalendar | None = None,
+        cases: CaseService | None = None,
+        printer: CasePrinter | None = None,
+        desk: DeskService | None = None,
+        dashboard: Dashboard | None = None,
+        complaints: ComplaintDesk | None = None,
+        tickets: TicketService | None = None,
+        appointments: AppointmentService | None = None,
+        ticket_printer: Printer | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self._catalog, self._calendar, self._cases, self._printer = catalog, calendar, cases, printer
-        self._desk, self._dashboard, self._complaints = desk, dashboard, complaints
-        self._visits: Any = None
+        self._store, self._catalog, self._calendar, self._cases = store, catalog, calendar, cases
+        self._printer, self._desk, self._dashboard, self._complaints = printer, desk, dashboard, complaints
+        self._tickets, self._appointments, self._ticket_printer = tickets, appointments, ticket_printer
+        self._visits: VisitSaver | None = None
+        self._seats: SeatService | None = None
         self._lock = threading.RLock()
 
     # -- time ----------------------------------------------------------
@@ -56,7 +85,19 @@ class Services:
 
     # -- core objects, built on first use ------------------------------
     @property
-    def catalog(self) -> Any:
+    def store(self) -> Store:
+        """The hall's store (the case service's, when one was given)."""
+        with self._lock:
+            if self._store is None:
+                if self._cases is not None:
+                    return self._cases.store
+                from clerk.store.engine import Store
+
+                self._store = Store.from_settings(self.settings)
+            return self._store
+
+    @property
+    def catalog(self) -> Catalog:
         with self._lock:
             if self._catalog is None:
                 from clerk.catalog.loader import load_catalog
@@ -64,14 +105,14 @@ class Services:
                 self._catalog = load_catalog(self.settings.catalog_dir)
             return self._catalog
 
-    def load_catalog(self) -> Any:
+    def load_catalog(self) -> Catalog:
         """Load the catalog and compute its search keys (call from a worker)."""
         catalog = self.catalog
         catalog.prepare_search()
         return catalog
 
     @property
-    def calendar(self) -> Any:
+    def calendar(self) -> WorkCalendar:
         with self._lock:
             if self._calendar is None:
                 from clerk.calendar import WorkCalendar
@@ -80,16 +121,14 @@ class Services:
             return self._calendar
 
     @property
-    def cases(self) -> Any:
+    def cases(self) -> CaseService:
         """The ``CaseService`` (imports the store: SQLAlchemy)."""
         with self._lock:
             if self._cases is None:
                 from clerk.services.cases import CaseService
-                from clerk.store.engine import Store
 
-                store = Store.from_settings(self.settings)
                 self._cases = CaseService(
-                    store,
+                    self.store,
                     self.catalog,
                     self.calendar,
                     self.clock,
@@ -99,8 +138,8 @@ class Services:
             return self._cases
 
     @property
-    def printer(self) -> Any:
-        """The window's printer (``clerk.integration.printing.CasePrinter``; imports reportlab)."""
+    def printer(self) -> CasePrinter:
+        """The window's notice printer (imports reportlab)."""
         with self._lock:
             if self._printer is None:
                 from clerk.integration.printing import CasePrinter
@@ -109,8 +148,18 @@ class Services:
             return self._printer
 
     @property
-    def desk(self) -> Any:
-        """The one ``DeskService`` (fallback desk, results, EMS, ratings) every desk screen shares."""
+    def ticket_printer(self) -> Printer:
+        """The kiosk's ticket printer (``print_command`` or the CUPS queue of the hall's config)."""
+        with self._lock:
+            if self._ticket_printer is None:
+                from clerk.printing import printer_for
+
+                self._ticket_printer = printer_for(self.settings)
+            return self._ticket_printer
+
+    @property
+    def desk(self) -> DeskService:
+        """The one desk service (fallback desk, results, EMS, ratings) every desk screen shares."""
         with self._lock:
             if self._desk is None:
                 from clerk.services.desk import DeskService
@@ -119,32 +168,52 @@ class Services:
             return self._desk
 
     @property
-    def dashboard(self) -> Any:
-        """The supervisor's ``clerk.reports.dashboard.Dashboard`` on the same store."""
+    def dashboard(self) -> Dashboard:
+        """The supervisor's dashboard on the same store."""
         with self._lock:
             if self._dashboard is None:
                 from clerk.reports.dashboard import Dashboard
 
-                self._dashboard = Dashboard(self.cases.store, self.calendar, self.clock,
+                self._dashboard = Dashboard(self.store, self.calendar, self.clock,
                                             timezone=self.settings.timezone)
             return self._dashboard
 
     @property
-    def complaints(self) -> Any:
-        """The complaint desk (``clerk.services.complaints.ComplaintDesk``) on the same store."""
+    def complaints(self) -> ComplaintDesk:
+        """The complaint desk on the same store."""
         with self._lock:
             if self._complaints is None:
                 from clerk.complaint_categories import categories_for
                 from clerk.services.complaints import ComplaintDesk
 
-                self._complaints = ComplaintDesk(self.cases.store, self.calendar, categories_for(self.settings),
+                self._complaints = ComplaintDesk(self.store, self.calendar, categories_for(self.settings),
                                                  self.clock, hall_code=self.settings.hall.code,
                                                  timezone=self.settings.timezone)
             return self._complaints
 
     @property
-    def visits(self) -> Any:
-        """The ``clerk.services.visits.VisitSaver``: exactly-once saves, bounded by the statement timeout."""
+    def tickets(self) -> TicketService:
+        """The hall's tickets and queues (叫号): kiosk, board and the window's caller."""
+        with self._lock:
+            if self._tickets is None:
+                from clerk.services.tickets import TicketService
+
+                self._tickets = TicketService(self.store, self.settings, self.catalog, self.clock)
+            return self._tickets
+
+    @property
+    def appointments(self) -> AppointmentService:
+        """The hall's appointments (预约): the window's list and the kiosk's check-in."""
+        with self._lock:
+            if self._appointments is None:
+                from clerk.services.appointments import AppointmentService
+
+                self._appointments = AppointmentService(self.store, self.settings, self.clock)
+            return self._appointments
+
+    @property
+    def visits(self) -> VisitSaver:
+        """Exactly-once saves of a visit, bounded by the statement timeout."""
         with self._lock:
             if self._visits is None:
                 from clerk.services.visits import VisitSaver
@@ -153,26 +222,18 @@ class Services:
             return self._visits
 
     @property
-    def seats(self) -> Any:
-        """The ``clerk.services.seats.SeatService``: who is signed in at which window."""
+    def seats(self) -> SeatService:
+        """Who is signed in at which window."""
         with self._lock:
-            if getattr(self, "_seats", None) is None:
-                from datetime import timedelta
-
+            if self._seats is None:
                 from clerk.services.seats import SeatService
 
-                self._seats = SeatService(self.cases.store, self.clock,
+                self._seats = SeatService(self.store, self.clock,
                                           stale_after=timedelta(minutes=self.settings.seat_stale_minutes))
             return self._seats
 
-    def warm_up(self) -> None:
-        """Import and open everything heavy once the first screen is up."""
-        self.load_catalog()
-        self.calendar
-        self.cases
-
     # -- the calls the screens make (one call = one transaction) -------
-    def authenticate(self, clerk_id: str, password: str, **how: Any) -> Any:
+    def authenticate(self, clerk_id: str, password: str, **how: Any) -> ClerkUser:
         """Bounded (``clerk.services.bounded``): a hung server gives a Chinese message in seconds."""
         from clerk.services.bounded import within
         from clerk.store.signin import SignInPolicy
@@ -182,39 +243,38 @@ class Services:
         return within(cases.store.answer_limit, lambda: cases.authenticate(clerk_id, password, policy=policy, **how),
                       name="clerk-sign-in")
 
-    def preview(self, draft: Any, outcome: Any, reason: str = "") -> Any:
+    def preview(self, draft: IntakeDraft, outcome: Outcome, reason: str = "") -> IntakePreview:
         return self.cases.preview(draft, outcome, reason)
 
-    def submit(self, user: Any, window: int, draft: Any, outcome: Any, reason: str = "") -> Any:
-        return self.cases.submit(user, window, draft, outcome, reason=reason)
-
-    def get(self, number: str, user: Any, window: int | None = None) -> Any:
+    def get(self, number: str, user: ClerkUser, window: int | None = None) -> CaseView:
         """The case in hand, as ``user`` may see it (a ``view`` event when unmasked)."""
         from clerk.services.lookup import LookupService
 
         return LookupService(self.cases).open(user, number, window=window)
 
-    def find(self, text: str, user: Any) -> list[Any]:
+    def find(self, text: str, user: ClerkUser) -> list[CaseSummary]:
         """Masked summaries; refused for a role that may not look cases up."""
         from clerk.services.lookup import LookupService
 
         return LookupService(self.cases).find(user, text)
 
-    def print_case(self, number: str, user: Any = None, window: int | None = None) -> list[Any]:
+    def print_case(self, number: str, user: ClerkUser | None = None, window: int | None = None) -> list[PrintOutcome]:
         """Print the queued notices of a case; returns the printer's outcomes."""
         return self.printer.print_case(self.cases, number, user, window)
 
-    def previous_applicant(self, user: Any, window: int | None, kind: Any, id_number: str) -> Any:
+    def previous_applicant(self, user: ClerkUser, window: int | None, kind: ApplicantKind,
+                           id_number: str) -> tuple[Applicant, str] | None:
         """A returning applicant's details from their latest case (audited), or None."""
         from clerk.services.returning import previous_applicant
 
         return previous_applicant(self.cases, user, window, kind, id_number)
 
-    def reprint(self, number: str, user: Any, window: int, kinds: Any = None) -> list[Any]:
+    def reprint(self, number: str, user: ClerkUser, window: int,
+                kinds: Iterable[NoticeKind] | None = None) -> list[PrintOutcome]:
         """Queue a 补打 of the case's notices (all, or ``kinds``) and print them."""
         return self.printer.reprint_case(self.cases, number, user, window, kinds=kinds)
 
-    def describe_print(self, results: list[Any]) -> str:
+    def describe_print(self, results: list[PrintOutcome]) -> str:
         from clerk.integration.printing import describe
 
         text = describe(results, to_printer=bool(self.settings.printer or self.settings.print_command))

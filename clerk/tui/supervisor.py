@@ -24,6 +24,7 @@ from textual import work
 
 from clerk.domain.accounts import Role
 from clerk.tui.app import ClerkApp
+from clerk.tui.services import Services
 
 #: What ``clerk serve --app`` may run, with the page title.
 SERVED_TITLES = {"dashboard": "大厅管理看板", "kiosk": "自助取号", "board": "叫号屏"}
@@ -38,7 +39,7 @@ class SupervisorApp(ClerkApp):
     SIGN_IN_ROLES = frozenset({Role.SUPERVISOR})
     ASK_WINDOW = False
 
-    def __init__(self, services: Any, *, refresh_seconds: float = 15.0, ticket: str | None = None,
+    def __init__(self, services: Services, *, refresh_seconds: float = 15.0, ticket: str | None = None,
                  **kwargs: Any) -> None:
         super().__init__(services, dashboard_refresh=refresh_seconds, **kwargs)
         self._ticket = ticket  # from `clerk serve`: the supervisor already signed in at its gate

@@ -259,7 +259,7 @@ class GatedServer(Server):
             raise web.HTTPUnauthorized(text="请先登录")
         return await super().handle_download(request)
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         if not self.same_origin(request, required=True):
             raise web.HTTPForbidden(text="websocket 来源不符，已拒绝")
         session = self.session_of(request)
@@ -273,7 +273,7 @@ class GatedServer(Server):
         finally:
             self.running -= 1
 
-    async def _run_dashboard(self, request: web.Request, session: GateSession) -> web.StreamResponse:
+    async def _run_dashboard(self, request: web.Request, session: GateSession) -> web.WebSocketResponse:
         import logging
 
         websocket = web.WebSocketResponse(heartbeat=15)

@@ -117,7 +117,7 @@ async def hall_shots(settings, fonts: Fonts) -> None:
     from clerk.domain.accounts import ClerkUser, Role
     from clerk.domain.queueing import Priority
     from clerk.tui.board import BoardApp
-    from clerk.tui.hall import HallServices
+    from clerk.tui.services import Services
     from clerk.tui.kiosk import KioskApp
 
     class Paper:  # the kiosk's printer: the PDF is kept, nothing is sent
@@ -126,7 +126,7 @@ async def hall_shots(settings, fonts: Fonts) -> None:
         def send(self, path, title=""):
             pass
 
-    hall = HallServices(settings, clock=lambda: HALL_TIME, printers=Paper())
+    hall = Services(settings, clock=lambda: HALL_TIME, ticket_printer=Paper())
     tickets = hall.tickets
     for queue, count in (("A", 14), ("B", 5), ("C", 6), ("Z", 2)):
         for i in range(count):

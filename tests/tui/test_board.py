@@ -22,14 +22,14 @@ def hall(store, settings, catalog, cheap_password_hashing):
     from clerk.domain.accounts import Role
     from clerk.services.accounts import AccountService
     from clerk.services.tickets import TicketService
-    from clerk.tui.hall import HallServices
+    from clerk.tui.services import Services
 
     from tests.conftest import FakeClock
 
     clock = FakeClock(FIXED_NOW)
     tickets = TicketService(store, settings, catalog, clock)
     clerk = AccountService(store, clock).add(None, "1001", "王小明", Role.WINDOW, "secret12")
-    return HallServices(settings, clock=clock, store=store, catalog=catalog, tickets=tickets), clerk
+    return Services(settings, clock=clock, store=store, catalog=catalog, tickets=tickets), clerk
 
 
 async def _wait(pilot, done, seconds: float) -> float:
@@ -116,7 +116,7 @@ def test_the_announce_command_gets_the_call_text_as_one_argument_without_a_shell
 @pytest.mark.asyncio
 async def test_a_store_that_does_not_answer_leaves_the_last_board_and_says_so(settings, catalog):
     from clerk.tui.board import BoardApp
-    from clerk.tui.hall import HallServices
+    from clerk.tui.services import Services
 
     class Down:
         def board(self, now):
@@ -124,7 +124,7 @@ async def test_a_store_that_does_not_answer_leaves_the_last_board_and_says_so(se
 
             raise StoreUnavailable("数据库暂时无法连接")
 
-    app = BoardApp(HallServices(settings, clock=lambda: FIXED_NOW, tickets=Down()), watch=False)
+    app = BoardApp(Services(settings, clock=lambda: FIXED_NOW, tickets=Down()), watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -19,15 +19,15 @@ ELDER = "11010519491231002X"  # born 1949: 76 on the test day
 def hall(case_service, settings, catalog):
     from clerk.services.appointments import AppointmentService
     from clerk.services.tickets import TicketService
-    from clerk.tui.hall import HallServices
+    from clerk.tui.services import Services
 
     def build(printer=None):
         clock = lambda: FIXED_NOW  # noqa: E731
         store = case_service.store
-        return HallServices(settings, clock=clock, store=store, catalog=catalog,
-                            tickets=TicketService(store, settings, catalog, clock),
-                            appointments=AppointmentService(store, settings, clock),
-                            printers=printer or PaperPrinter())
+        return Services(settings, clock=clock, store=store, catalog=catalog,
+                        tickets=TicketService(store, settings, catalog, clock),
+                        appointments=AppointmentService(store, settings, clock),
+                        ticket_printer=printer or PaperPrinter())
 
     return build
 
@@ -57,7 +57,7 @@ async def test_a_ticket_by_its_digit_is_printed_counted_and_shown(hall):
         await press_digit(pilot, "1")
         assert isinstance(app.screen, TicketShown)
         assert "您的号码：A001" in screen_text(app)
-        assert services.printers.sent and "A001" in services.printers.sent[0][1]
+        assert services.ticket_printer.sent and "A001" in services.ticket_printer.sent[0][1]
         await pilot.press("enter")
         await settle(pilot)
         assert "等候 1 人" in screen_text(app)
@@ -126,13 +126,13 @@ async def test_store_down_says_so_and_prints_nothing(settings, catalog, tmp_path
     from clerk.config import Settings
     from dataclasses import replace
 
-    from clerk.tui.hall import HallServices
+    from clerk.tui.services import Services
     from clerk.tui.kiosk import KioskApp
 
     down = replace(settings, database_url="postgresql+psycopg://nobody@127.0.0.1:9/none",
                    statement_timeout_seconds=1)
     printer = PaperPrinter()
-    app = KioskApp(HallServices(down, clock=lambda: FIXED_NOW, catalog=catalog, printers=printer))
+    app = KioskApp(Services(down, clock=lambda: FIXED_NOW, catalog=catalog, ticket_printer=printer))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "暂时无法取号" in screen_text(app)
@@ -204,7 +204,7 @@ async def test_an_id_card_reader_typing_while_nothing_is_focused_fills_the_id_an
         key_clock.person()
         await settle(pilot)
         assert app.query_one("#kiosk-id").value == ELDER
-        assert app.issued == [] and services.printers.sent == []
+        assert app.issued == [] and services.ticket_printer.sent == []
         assert "已读取身份证号" in screen_text(app)
         await press_digit(pilot, "1")
     (ticket,) = app.issued

@@ -1,4 +1,4 @@
-"""The window app's plain pieces: scanner timing, key map file, kept visits."""
+"""The window app's plain pieces: scanner timing, the key map, kept visits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.catalog.model import Delivery
-from clerk.tui.keymap import KeymapError, load_keymap
+from clerk.config import load_settings
+from clerk.tui.keymap import keymap_from_settings
 from clerk.tui.scanner import ScanDetector
 from clerk.tui.state import PendingVisit, WindowState
 
@@ -77,21 +78,23 @@ def test_a_configured_prefix_makes_even_slow_input_a_scan():
 
 def test_keymap_reads_the_table_and_reports_unknown_ids(tmp_path):
     path = tmp_path / "clerk.toml"
-    path.write_text('window = 3\n[keymap]\n"intake.finish" = "f12"\n"no.such" = "x"\n', encoding="utf-8")
-    keymap, warnings = load_keymap(path, {"intake.finish"})
-    assert keymap == {"intake.finish": "f12"}
+    path.write_text('window = 3\n[keymap]\n"intake.finish" = "f12"\n"checklist.original" = "1, space"\n'
+                    '"no.such" = "x"\n', encoding="utf-8")
+    settings = load_settings({"CLERK_CONFIG": str(path), "HOME": str(tmp_path)})
+    keymap, warnings = keymap_from_settings(settings, lambda: {"intake.finish", "checklist.original"})
+    assert keymap == {"intake.finish": "f12", "checklist.original": "1,space"}
     assert warnings and "no.such" in warnings[0]
 
 
-def test_keymap_refuses_a_non_string(tmp_path):
+def test_no_keymap_table_means_no_keymap_and_no_screen_imports(tmp_path):
     path = tmp_path / "clerk.toml"
-    path.write_text('[keymap]\n"intake.finish" = 12\n', encoding="utf-8")
-    with pytest.raises(KeymapError, match="非空字符串"):
-        load_keymap(path)
+    path.write_text("window = 3\n", encoding="utf-8")
+    settings = load_settings({"CLERK_CONFIG": str(path), "HOME": str(tmp_path)})
 
+    def every_screen() -> set[str]:
+        raise AssertionError("the binding ids are collected only when the table has entries")
 
-def test_no_config_file_means_no_keymap(tmp_path):
-    assert load_keymap(tmp_path / "missing.toml") == ({}, [])
+    assert keymap_from_settings(settings, every_screen) == ({}, [])
 
 
 def test_kept_visit_round_trips_through_json(tmp_path):

@@ -63,3 +63,15 @@ async def test_the_delivery_row_keeps_one_order_and_ctrl_n_resets_it(make_app):
         assert delivery.options == ["EMS邮寄", "窗口领取"] and delivery.value == "EMS邮寄"
         assert str(app.screen.query_one("#material-detail").content) == ""
         assert app.screen.query_one("#search-input").value == ""
+
+
+async def test_what_a_library_prints_while_the_window_runs_still_reaches_stderr(make_app, capfd):
+    """Textual hands captured output to ``App._print``: the app's print worker must not take it."""
+    import sys
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        print("某个库的警告", file=sys.stderr)
+        await settle(pilot)
+    assert "某个库的警告" in capfd.readouterr().err

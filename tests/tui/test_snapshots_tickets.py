@@ -22,7 +22,7 @@ NARROW, TV = (80, 24), (160, 45)
 def called_hall(case_service, settings, catalog):
     """Four tickets taken, two called (windows 3 and 7), window 5 paused for lunch."""
     from clerk.services.tickets import TicketService
-    from clerk.tui.hall import HallServices
+    from clerk.tui.services import Services
 
     from .support import CLERK_ID
 
@@ -35,8 +35,8 @@ def called_hall(case_service, settings, catalog):
     tickets.call_next(clerk, 3)
     tickets.call_next(clerk, 7)
     tickets.pause(clerk, 5, "午休")
-    return HallServices(settings, clock=clock, store=case_service.store, catalog=catalog, tickets=tickets,
-                        printers=PaperPrinter())
+    return Services(settings, clock=clock, store=case_service.store, catalog=catalog, tickets=tickets,
+                    ticket_printer=PaperPrinter())
 
 
 def test_board_narrow(snap_compare, called_hall):

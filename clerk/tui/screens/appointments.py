@@ -9,20 +9,18 @@ and phones.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells, plain
+from clerk.tui.screen import ClerkModal
 from clerk.tui.screens.desk_common import DeskCall, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
@@ -32,23 +30,8 @@ if TYPE_CHECKING:
     from clerk.domain.queueing import AppointmentView
     from clerk.services.appointments import AppointmentService
 
-_SERVICES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-_SERVICES_LOCK = threading.Lock()
 
-
-def appointments_of(services: Any) -> Any:
-    """The window app's ``AppointmentService`` (one per ``Services``; built in a worker)."""
-    with _SERVICES_LOCK:
-        found = _SERVICES.get(services)
-        if found is None:
-            from clerk.services.appointments import AppointmentService
-
-            found = AppointmentService(services.cases.store, services.settings, services.clock)
-            _SERVICES[services] = found
-        return found
-
-
-class AddAppointment(ModalScreen[dict | None]):
+class AddAppointment(ClerkModal[dict | None]):
     """The booking form; F10 or Enter in the last field confirms, Esc goes back."""
 
     DEFAULT_CSS = """
@@ -97,6 +80,7 @@ class AddAppointment(ModalScreen[dict | None]):
 
 
 class AppointmentsScreen(DeskScreen["AppointmentService"]):
+    WORKER_GROUP = "appointments"
     BINDINGS = [
         Binding("escape", "back", "返回", id="appointments.back"),
         Binding("f6", "add", "新增预约", id="appointments.add"),
@@ -113,7 +97,7 @@ class AppointmentsScreen(DeskScreen["AppointmentService"]):
     def desk(self) -> AppointmentService:
         """The AppointmentService (call from a worker: building it may import the store)."""
         if self._desk is None:
-            self._desk = appointments_of(self.app.services)
+            self._desk = self.app.services.appointments
         return self._desk
 
     def compose(self) -> ComposeResult:
@@ -128,33 +112,35 @@ class AppointmentsScreen(DeskScreen["AppointmentService"]):
         table.add_columns("预约码", "队列", "时段", "姓名", "身份证号", "电话", "状态")
         self.action_refresh()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="appointments")
-    def _run(self, call: DeskCall[AppointmentService, Any]) -> None:
-        self.run_call(call)
-
     @work(thread=True, exclusive=True, exit_on_error=False, group="appointments-list")
     def _list(self, day: date) -> None:
         self.run_call(DeskCall("list", lambda desk: desk.list(day), self._listed))
 
     def action_refresh(self) -> None:
+        if self.day is None:  # not mounted yet
+            return
         self.query_one("#appointments-title", Static).update(
             plain(f"预约 —— {self.day:%Y-%m-%d}（F2 前一天 · F3 后一天 · F6 新增 · F8 取消）"))
         self._list(self.day)
 
     def action_day(self, delta: int) -> None:
-        self.day = self.day + timedelta(days=delta)
-        self.action_refresh()
+        if self.day is not None:
+            self.day += timedelta(days=delta)
+            self.action_refresh()
 
     def action_add(self) -> None:
+        day = self.day
+        if day is None:
+            return
         queues = [(q.prefix, q.name) for q in self.app.services.settings.queues]
 
         def done(form: dict | None) -> None:
             if form is not None:
-                user, day = self.user, self.day
+                user = self.user
                 self.call("add", lambda desk: desk.add(user, form["queue"], day, form["half"], form["name"],
                                                        form["id_number"], form["phone"]), self._added)
 
-        self.app.push_screen(AddAppointment(self.day, queues), done)
+        self.app.push_screen(AddAppointment(day, queues), done)
 
     def action_cancel_highlighted(self) -> None:
         table = self.query_one("#appointments-table", DataTable)

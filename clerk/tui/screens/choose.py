@@ -6,14 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from clerk.tui.screen import ClerkModal
 from clerk.tui.widgets.footer import KeyFooter
 
 
-class ChooseScreen(ModalScreen[int | None]):
+class ChooseScreen(ClerkModal[int | None]):
     """Dismisses with the index of the chosen line, or None."""
 
     DEFAULT_CSS = """

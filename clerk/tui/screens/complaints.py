@@ -15,13 +15,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from clerk.identity.text import NAME_MAX, SUMMARY_MAX
 from clerk.tui.messages import Message, banner_text
 from clerk.tui.plain import TYPED, cells, plain
 from clerk.tui.plain import lines as plain_lines
+from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
@@ -29,6 +29,7 @@ from clerk.tui.widgets.fit import clip
 if TYPE_CHECKING:
     from clerk.domain.accounts import ClerkUser
     from clerk.services.complaints import ComplaintDesk
+    from clerk.tui.app import ClerkApp
 
 #: One change at the complaint desk (in the worker): the service call, and what the banner says after it.
 Change: TypeAlias = "Callable[[ComplaintDesk, ClerkUser], str]"
@@ -46,12 +47,12 @@ class ComplaintFailed(Message):
         self.text = text
 
 
-def desk_from_app(app: Any) -> Any:
+def desk_from_app(app: ClerkApp) -> ComplaintDesk:
     """The complaint desk of the app's services (call in a worker: may import the store)."""
     return app.services.complaints
 
 
-class ComplaintsScreen(Screen):
+class ComplaintsScreen(ClerkScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="complaints.back"),
         Binding("f10", "log", "登记诉求", id="complaints.log"),

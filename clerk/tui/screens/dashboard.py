@@ -8,19 +8,23 @@ a deadline line drills down to its cases; C opens the complaint desk.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from clerk.tui.messages import Message, banner_text
 from clerk.tui.plain import cells
+from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
+
+if TYPE_CHECKING:
+    from clerk.reports.dashboard import Dashboard
+    from clerk.tui.app import ClerkApp
 
 REFRESH_SECONDS = 15.0
 LIVE_GAP_SECONDS = 2.0  # live reloads (clerk.tui.live) at most this often: the snapshot is a few queries
@@ -55,12 +59,12 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def dashboard_from_app(app: Any) -> Any:
+def dashboard_from_app(app: ClerkApp) -> Dashboard:
     """The core ``Dashboard`` of the app's services (call in a worker: may import the store)."""
     return app.services.dashboard
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(ClerkScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="dashboard.back"),
         Binding("f3,r", "refresh", "刷新", id="dashboard.refresh"),

@@ -20,7 +20,7 @@ from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed, banner_text
 from clerk.tui.plain import TYPED
 from clerk.tui.plain import lines as plain_lines
-from clerk.tui.screens.desk_common import DeskCall, DeskDone, DeskScreen, days_text
+from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 
@@ -34,6 +34,7 @@ DECISIONS = [("准予许可（符合办证条件）", "approved"), ("需补正�
 
 
 class DecisionScreen(DeskScreen["DeskService"]):
+    WORKER_GROUP = "decision"
     BINDINGS = [
         Binding("escape", "back", "返回", id="decision.back"),
         Binding("f10", "save", "登记结果", id="decision.save"),
@@ -56,10 +57,6 @@ class DecisionScreen(DeskScreen["DeskService"]):
         yield Banner()
         yield Footer()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="decision")
-    def _run(self, call: DeskCall[DeskService, Any]) -> None:
-        self.run_call(call)
-
     def action_focus_scan(self) -> None:
         self.query_one("#decision-scan", Input).focus()
 
@@ -80,7 +77,11 @@ class DecisionScreen(DeskScreen["DeskService"]):
             return
         from clerk.domain.views import Decision
 
-        decision = Decision(self.query_one("#decision-kind", Select).value)
+        value = self.query_one("#decision-kind", Select).value
+        if not isinstance(value, str):
+            self.query_one(Banner).show("请选择审批结果", "warning")
+            return
+        decision = Decision(value)
         text = self.query_one("#decision-text", Input).value.strip()
         items = [t for t in text.replace(";", "；").split("；") if t.strip()] if decision is Decision.CORRECTION else []
         user, window, case = self.user, self.window, self.case
@@ -105,10 +106,10 @@ class DecisionScreen(DeskScreen["DeskService"]):
         printed = text.removeprefix(f"{self.case.number}：") if self.case else text
         self.query_one(Banner).show(f"{self._said}；{printed}" if self._said else text, "ok")
 
-    def show_case_again(self, view: Any) -> None:
+    def show_case_again(self, view: CaseView) -> None:
         self.open_case(view.number)  # days left come with the reopen
 
-    def _show(self, view: Any, left: int | None) -> None:
+    def _show(self, view: CaseView, left: int | None) -> None:
         self.case = view
         due = view.promised_due
         lines = [f"{view.number}  {view.name}  状态：{view.state}  送达：{view.delivery}"]

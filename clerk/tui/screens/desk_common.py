@@ -12,12 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from textual import on, work
-from textual.screen import Screen
 
 from clerk.tui.messages import Failed, Message, banner_text
+from clerk.tui.screen import ClerkScreen, signed_in_user
+
+if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
+    from clerk.domain.views import CaseView
+    from clerk.tui.widgets.banner import Banner
 
 D = TypeVar("D")
 R = TypeVar("R")
@@ -48,13 +53,16 @@ class DeskDone(Message):
 class CaseMoved(Message):
     """The case this screen shows was changed elsewhere (a newer version in the store)."""
 
-    def __init__(self, view: Any) -> None:
+    def __init__(self, view: CaseView) -> None:
         super().__init__()
         self.view = view
 
 
-class DeskScreen(Screen[None], Generic[D]):
+class DeskScreen(ClerkScreen, Generic[D]):
     """Base of the desk screens: the service (``D``), who is signed in, running calls."""
+
+    #: the group of the screen's call worker (exclusive: one call of a screen at a time)
+    WORKER_GROUP: ClassVar[str] = "desk"
 
     def __init__(self, desk: D | None = None, *, name: str | None = None) -> None:
         super().__init__(name=name)
@@ -64,7 +72,7 @@ class DeskScreen(Screen[None], Generic[D]):
     def desk(self) -> D:
         """The DeskService (call from a worker: building it may import the store)."""
         if self._desk is None:
-            self._desk = self.app.services.desk  # the one DeskService of the app (built once, thread-safe)
+            self._desk = cast(D, self.app.services.desk)  # the one DeskService of the app (built once, thread-safe)
         return self._desk
 
     def action_back(self) -> None:
@@ -85,8 +93,9 @@ class DeskScreen(Screen[None], Generic[D]):
         raise NotImplementedError
 
     @property
-    def user(self) -> Any:
-        return self.app.user
+    def user(self) -> ClerkUser:
+        """Who is signed in (the desk screens are only shown past sign-in)."""
+        return signed_in_user(self.app)
 
     @property
     def window(self) -> int:
@@ -129,21 +138,20 @@ class DeskScreen(Screen[None], Generic[D]):
         if isinstance(event.error, ConcurrentUpdate) and case is not None:
             self._recheck(case.number, case.version)
 
-    def show_case_again(self, view: Any) -> None:
+    def show_case_again(self, view: CaseView) -> None:
         """Put a fresher view of the open case in the pane (screens with a case pane override)."""
         self.open_case(view.number)
 
-    def _banner(self) -> Any:
+    def _banner(self) -> Banner:
         from clerk.tui.widgets.banner import Banner
 
         return self.query_one(Banner)
 
     def call(self, what: str, run: Callable[[D], R], done: Callable[[R], None]) -> None:
-        """Run ``run(desk)`` in the screen's worker; ``done`` shows its answer."""
-        self._run(DeskCall(what, run, done))
-
-    def _run(self, call: DeskCall[D, Any]) -> object:
-        raise NotImplementedError  # each screen defines its own worker (own group) that calls ``run_call``
+        """Run ``run(desk)`` in the screen's thread worker (one call, one transaction); ``done`` shows
+        its answer."""
+        self.run_worker(partial(self.run_call, DeskCall(what, run, done)), group=self.WORKER_GROUP,
+                        thread=True, exclusive=True, exit_on_error=False)
 
     def run_call(self, call: DeskCall[D, R]) -> None:
         """Body of a worker: the call, then one message back."""

@@ -33,6 +33,8 @@ from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
 from clerk.tui.widgets.rowdetail import RowDetail
 
+from clerk.domain.desk_views import SupplyChannel
+
 if TYPE_CHECKING:
     from clerk.domain.desk_views import FallbackEntry, MailItemView
     from clerk.domain.views import CaseView
@@ -42,6 +44,7 @@ CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽�
 
 
 class FallbackScreen(DeskScreen["DeskService"]):
+    WORKER_GROUP = "fallback"
     BINDINGS = [
         Binding("escape", "back", "返回", id="fallback.back", show=False),
         Binding("f3", "refresh", "刷新", id="fallback.refresh"),
@@ -81,10 +84,6 @@ class FallbackScreen(DeskScreen["DeskService"]):
         self.action_refresh()
 
     # -- workers -----------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="fallback")
-    def _run(self, call: DeskCall[DeskService, Any]) -> None:
-        self.run_call(call)
-
     @work(thread=True, exclusive=True, exit_on_error=False, group="fallback-list")
     def _list(self) -> None:
         self.run_call(DeskCall("queue", lambda desk: desk.fallback_queue(), self._fill_queue))
@@ -142,7 +141,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
         if not marks and not tolerate:
             self.query_one(Banner).show("没有新勾选的材料", "warning")
             return
-        channel = self.query_one("#fallback-channel", Select).value
+        channel = SupplyChannel(str(self.query_one("#fallback-channel", Select).value))  # never blank
         reference = self.query_one("#fallback-ref", Input).value
         user, window, case = self.user, self.window, self.case
         self.call("supplement", lambda desk: desk.log_supplement(user, window, case.number, marks, channel,
@@ -223,7 +222,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
         # not saved / not printed stays until the clerk's next action; a failed list is an outage line
         self.query_one(Banner).show(event.text, "error", sticky=event.action not in ("queue", "open", "reopen"))
 
-    def show_case_again(self, view: Any) -> None:
+    def show_case_again(self, view: CaseView) -> None:
         self._show_case(view)
 
     def _fill_queue(self, entries: list[FallbackEntry]) -> None:
@@ -269,7 +268,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
             f"申请人：{entry.applicant_name} · {entry.name}",
         ])
 
-    def _show_case(self, view: Any) -> None:
+    def _show_case(self, view: CaseView) -> None:
         self.case = view
         materials = self.query_one("#fallback-materials", SelectionList)
         materials.clear_options()
@@ -277,9 +276,9 @@ class FallbackScreen(DeskScreen["DeskService"]):
         for e in view.checklist.entries:
             m = e.material
             mark = view.marks.get(m.key)
-            received = bool(mark and mark.status.received)
+            has_it = bool(mark and mark.status.received)
             flag = "（告知书）" if m.key in on_notice else ""
-            materials.add_option((plain(f"{m.name}{flag}"), m.key, received))
+            materials.add_option((plain(f"{m.name}{flag}"), m.key, has_it))
         a = view.applicant
         lines = [f"{view.number}  {view.name}", f"状态：{view.state}  申请人：{a.name}  {a.address}"]
         lines += [f"{d.kind.label}：{d.due.date:%Y-%m-%d}" + ("  已完成" if d.met_at else "")

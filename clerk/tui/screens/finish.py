@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,6 +23,7 @@ from clerk.domain.intake import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
 from clerk.catalog.model import ItemKind, ServiceItem
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.plain import TYPED, LINE_LIMIT, literal, plain
+from clerk.tui.screen import ClerkModal
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.footer import KeyFooter
 
@@ -34,7 +34,7 @@ def outcome_label(outcome: Outcome, item: object) -> str:
     return OUTCOME_LABELS[outcome]
 
 
-class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
+class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
     DEFAULT_CSS = """
     OutcomeScreen { align: center middle; }
     OutcomeScreen > Vertical { width: 72; max-width: 100%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
@@ -52,7 +52,7 @@ class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
         self.verdict, self.item = verdict, item
         self.outcomes = verdict.allowed_outcomes()
 
-    def _title(self) -> str:
+    def _title(self) -> Text:
         return plain(f"办结方式 —— {self.verdict.summary}", limit=LINE_LIMIT)
 
     def _options(self) -> list[Option]:
@@ -93,7 +93,8 @@ class OutcomeScreen(ModalScreen[tuple[Outcome, str] | None]):
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._choose(Outcome(event.option.id))
+        if event.option.id:  # the outcome's value
+            self._choose(Outcome(event.option.id))
 
     def _choose(self, outcome: Outcome) -> None:
         if outcome is Outcome.REJECT:
@@ -166,7 +167,7 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
     return Group(*(literal(line) for line in lines))
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(ClerkModal[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical { width: 100; max-width: 100%; height: auto; max-height: 30; border: thick $accent; background: $surface; padding: 1 2; }

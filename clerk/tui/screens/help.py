@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.dom import DOMNode
 from textual.widgets import DataTable, Footer, Static
 
+from clerk.tui.screen import ClerkModal
 
-def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str, str, str]]:
+
+def key_map_rows(keymap: dict[str, str], app_class: type[DOMNode]) -> list[tuple[str, str, str, str]]:
     """(where, key, action, binding id) for every clerk binding."""
     from clerk.tui.commands import key_display
     from clerk.tui.navigation import NavigateScreen
@@ -29,7 +32,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
     from clerk.tui.screens.signin import SignInScreen
     from clerk.tui.widgets.checklist import ChecklistTable
 
-    places = [
+    places: list[tuple[str, type[DOMNode]]] = [
         ("全局", app_class),
         ("切换", NavigateScreen),
         ("登录", SignInScreen),
@@ -59,7 +62,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type) -> list[tuple[str, str
     return rows
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ClerkModal[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical { width: 100; max-width: 100%; height: 30; max-height: 100%;
@@ -75,7 +78,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Static("按键一览 —— F12 切换到其他界面；ctrl+p 搜索全部操作；大厅可在配置文件的 [keymap] 表中按"
                          "“编号 = 按键”重新指定", id="help-title", markup=False)
-            table = DataTable(cursor_type="row", zebra_stripes=True)
+            table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("位置", "按键", "操作", "编号")
             from clerk.tui.plain import cells
 

@@ -9,13 +9,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label
+
+from clerk.tui.screen import ClerkModal
 
 _LEVELS = {"error": "✖ 错误", "warning": "⚠ 注意", "info": "ℹ 提示", "ok": "✔ 完成"}
 
 
-class MessageHistoryScreen(ModalScreen[None]):
+class MessageHistoryScreen(ClerkModal[None]):
     DEFAULT_CSS = """
     MessageHistoryScreen { align: center middle; }
     MessageHistoryScreen > Vertical { width: 95%; height: 85%; border: thick $primary; background: $surface; }

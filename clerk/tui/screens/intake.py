@@ -8,12 +8,12 @@ The screen keeps the visit's marks; ``assess`` (clerk.domain) gives the verdict.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
@@ -24,6 +24,7 @@ from clerk.tui.plain import lines as plain_lines
 from clerk.services.visits import new_visit_key
 from clerk.tui.caller import CALLER_BINDINGS, CallerScreen
 from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen, describe_preview
+from clerk.tui.screen import signed_in_user
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
 from clerk.tui.widgets.banner import Banner
@@ -32,6 +33,12 @@ from clerk.tui.widgets.checklist import ChecklistTable
 from clerk.tui.widgets.choice import ChoiceRow
 from clerk.tui.widgets.search import ItemSearch
 from clerk.tui.widgets.verdict import VerdictPanel
+
+if TYPE_CHECKING:
+    from clerk.catalog.catalog import Catalog
+    from clerk.catalog.model import Checklist, ChecklistEntry
+    from clerk.domain.accounts import ClerkUser
+    from clerk.domain.intake import Applicant
 
 
 
@@ -62,15 +69,15 @@ class IntakeScreen(CallerScreen):
         super().__init__()
         self.item: ServiceItem | Bundle | None = None
         self.answers: dict[str, str] = {}
-        self.checklist = None
+        self.checklist: Checklist | None = None
         self.marks: dict[str, MaterialMark] = {}
         # (app key serial, marks before the change): a scanner burst that landed
         # on the checklist (digits are marking keys) is undone from here
         self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
         self._header = ""
-        self.offer = None  # a returning applicant's details, taken with F6
+        self.offer: Applicant | None = None  # a returning applicant's details, taken with F6
         self._restored = False  # the half-entered visit kept on this machine was looked for
-        self.owner = None  # the clerk signed in when this screen was mounted
+        self.owner: ClerkUser | None = None  # the clerk signed in when this screen was mounted
         # names this visit from its first keystroke to its commit: the store keeps one case per key
         self.visit_key = new_visit_key()
 
@@ -125,7 +132,7 @@ class IntakeScreen(CallerScreen):
         return (f"{self.caller_header()}{app.services.settings.hall.name} · 第 {app.window_number} 窗口 · {who} · "
                 f"{now:%Y-%m-%d %H:%M}")
 
-    def catalog_ready(self, catalog) -> None:
+    def catalog_ready(self, catalog: Catalog | None) -> None:
         search = self.query_one(ItemSearch)
         search.catalog = catalog
         if catalog is not None:
@@ -193,7 +200,7 @@ class IntakeScreen(CallerScreen):
         draft = kept.draft
         if kept.key:
             self.visit_key = kept.key  # the same visit: the store keeps one case per key
-        catalog = self.app.catalog
+        catalog = self.catalog  # restored once the catalog is ready (``catalog_ready``)
         if draft.code:
             try:
                 self.item = catalog.get(draft.code)
@@ -219,9 +226,20 @@ class IntakeScreen(CallerScreen):
         self.query_one(ChecklistTable).focus()
 
     # -- item and situations -------------------------------------------
+    @property
+    def catalog(self) -> Catalog:
+        """The hall's catalog (loaded before the search offers anything to pick)."""
+        catalog = self.app.catalog
+        if catalog is None:
+            raise RuntimeError("the catalog is not loaded yet")
+        return catalog
+
+    def _entries(self) -> list[ChecklistEntry]:
+        return list(self.checklist.entries) if self.checklist is not None else []
+
     @on(ItemSearch.Picked)
     def _item_picked(self, event: ItemSearch.Picked) -> None:
-        catalog = self.app.catalog
+        catalog = self.catalog
         self.item = catalog.get(event.code)
         self.answers = {s.key: s.default.label for s in catalog.situations(event.code)}
         self.marks = {}
@@ -243,7 +261,7 @@ class IntakeScreen(CallerScreen):
             )
             deliveries = item.deliveries
         elif isinstance(item, Bundle):
-            items = [self.app.catalog.items[c] for c in item.item_codes]
+            items = [self.catalog.items[c] for c in item.item_codes]
             text = f"一件事：{item.name}〔{item.code}〕 共 {len(items)} 项：" + "、".join(i.name for i in items)
             deliveries = tuple(d for d in Delivery if all(d in i.deliveries for i in items))
         else:
@@ -256,9 +274,9 @@ class IntakeScreen(CallerScreen):
 
     def _rebuild_situations(self) -> None:
         box = self.query_one("#situations", Vertical)
-        situations = self.app.catalog.situations(self.item.code) if self.item is not None else []
+        situations = self.catalog.situations(self.item.code) if self.item is not None else []
         wanted = [(f"situation-{s.key}", f"情形·{s.question}", [o.label for o in s.options]) for s in situations]
-        rows = list(box.children)
+        rows = [row for row in box.children if isinstance(row, ChoiceRow)]
         if [(row.id, getattr(row, "label", None), getattr(row, "options", None)) for row in rows] == wanted:
             # the same questions (the same item again, or none before and after): set the answers in
             # place; remounting costs a restyle, a relayout and a full render of the screen
@@ -285,7 +303,7 @@ class IntakeScreen(CallerScreen):
         if self.item is None:
             self.checklist = None
         else:
-            self.checklist = self.app.catalog.checklist(self.item.code, self.answers)
+            self.checklist = self.catalog.checklist(self.item.code, self.answers)
             keys = {e.material.key for e in self.checklist.entries}
             self.marks = {k: m for k, m in self.marks.items() if k in keys}
         table.show(self.checklist, self.marks)
@@ -293,7 +311,7 @@ class IntakeScreen(CallerScreen):
 
     # -- marks -----------------------------------------------------------
     def _default_copies(self, key: str) -> int:
-        entry = next(e for e in self.checklist.entries if e.material.key == key)
+        entry = next(e for e in self._entries() if e.material.key == key)
         return entry.material.copies
 
     def _set_mark(self, key: str, mark: MaterialMark) -> None:
@@ -307,7 +325,7 @@ class IntakeScreen(CallerScreen):
     def _marked(self, event: ChecklistTable.Marked) -> None:
         old = self.marks.get(event.key, MaterialMark())
         if event.status is MaterialStatus.TOLERATED:
-            material = next(e.material for e in self.checklist.entries if e.material.key == event.key)
+            material = next(e.material for e in self._entries() if e.material.key == event.key)
             if not material.tolerable:  # the catalog says so; don't ask for a date in vain
                 self.query_one(Banner).show(f"“{material.name}”不允许容缺，请选择 3（缺）或转兜底窗口", "warning")
                 return
@@ -326,13 +344,19 @@ class IntakeScreen(CallerScreen):
             return
         today = self.app.services.today()
         limit_days = self._promised_limit(calendar, today)
-        offer, _ = supply_by(calendar, today, "", limit_days)
+        offer, problem = supply_by(calendar, today, "", limit_days)
+        if offer is None:
+            self.query_one(Banner).show(f"无法计算补交日期：{problem}")
+            return
         default = old.supply_by or offer.date
         note = provisional_note(offer) if not old.supply_by else ""
 
         def done(text: str | None) -> None:
             if text is not None:
-                due, _ = supply_by(calendar, today, text, limit_days)
+                due, problem = supply_by(calendar, today, text, limit_days)
+                if due is None:  # the prompt checked it: only a calendar changed meanwhile
+                    self.query_one(Banner).show(problem, "warning")
+                    return
                 self._set_mark(key, MaterialMark(MaterialStatus.TOLERATED, 0, old.note, due.date))
                 if due.provisional:
                     self.query_one(Banner).show(f"补交日期 {due.date:%Y-%m-%d}{provisional_note(due)}", "warning")
@@ -353,7 +377,7 @@ class IntakeScreen(CallerScreen):
         if isinstance(item, ServiceItem):
             return item.promised
         if isinstance(item, Bundle):
-            return earliest_limit(calendar, today, [self.app.catalog.items[c].promised for c in item.item_codes])
+            return earliest_limit(calendar, today, [self.catalog.items[c].promised for c in item.item_codes])
         return None
 
     @on(ChecklistTable.RowHighlighted)
@@ -361,8 +385,8 @@ class IntakeScreen(CallerScreen):
         """The highlighted material's requirement text (as the notice will print it) and note."""
         detail = self.query_one("#material-detail", Static)
         key = self.query_one(ChecklistTable).current_key
-        entry = next((e for e in self.checklist.entries if e.material.key == key), None) if self.checklist else None
-        if entry is None:
+        entry = next((e for e in self._entries() if e.material.key == key), None)
+        if key is None or entry is None:
             detail.update("", layout=False)  # a fixed height (tcss): no relayout for a new row's text
             return
         mark = self.marks.get(key, MaterialMark())
@@ -396,7 +420,7 @@ class IntakeScreen(CallerScreen):
 
     @on(ChecklistTable.AllReceived)
     def _all_received(self) -> None:
-        for entry in self.checklist.entries:
+        for entry in self._entries():
             key = entry.material.key
             if self.marks.get(key, MaterialMark()).status is MaterialStatus.PENDING:
                 self._set_mark(key, MaterialMark(MaterialStatus.ORIGINAL, entry.material.copies))
@@ -421,7 +445,7 @@ class IntakeScreen(CallerScreen):
     def _look_up_applicant(self, kind, id_number: str) -> None:
         app = self.app
         try:
-            found = app.services.previous_applicant(app.user, app.window_number, kind, id_number)
+            found = app.services.previous_applicant(signed_in_user(app), app.window_number, kind, id_number)
         except Exception:  # a convenience: the clerk types the details as before
             return
         if found is not None:
@@ -493,6 +517,8 @@ class IntakeScreen(CallerScreen):
             self.keep_open_visit()  # every change on disk soon, by a worker: no key waits for the disk
 
     def draft(self) -> IntakeDraft:
+        if self.item is None:
+            raise ValueError("no item picked yet")
         form = self.query_one(ApplicantForm)
         return IntakeDraft(
             code=self.item.code,

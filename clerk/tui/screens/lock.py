@@ -16,15 +16,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from clerk.tui.messages import Failed, SignedIn, banner_text
 from clerk.tui.plain import TYPED, plain
+from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
 
 
-class LockScreen(Screen):
+class LockScreen(ClerkScreen):
     DEFAULT_CSS = """
     LockScreen { align: center middle; }
     LockScreen #lock-form { width: 56; height: auto; border: thick $warning; padding: 1 2; }

@@ -6,7 +6,7 @@ shows full values.  Deadlines show working days left; F9 reprints.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.text import Text
@@ -14,14 +14,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from clerk.identity.text import NAME_MAX
 from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
 from clerk.tui.plain import TYPED, cells, literal
-from clerk.tui.widgets.banner import Banner
+from clerk.tui.screen import ClerkScreen, signed_in_user, window_of
+from clerk.tui.widgets.banner import Banner, Level
 from clerk.tui.widgets.fit import clip
+
+if TYPE_CHECKING:
+    from clerk.calendar import WorkingDays
+    from clerk.domain.views import CaseView
+    from clerk.store.notices import NoticeKind
 
 _NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
 #: audit action codes (clerk.domain / clerk.store) as the history shows them
@@ -34,7 +39,7 @@ _ACTIONS = {
 }
 
 
-class LookupScreen(Screen):
+class LookupScreen(ClerkScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="lookup.back"),
         Binding("f10", "open", "打开", id="lookup.open"),
@@ -49,7 +54,7 @@ class LookupScreen(Screen):
         self.view: Any = None
         self.wanted: str | None = None
         self._announce = True
-        self.days_left: dict[str, Any] = {}
+        self.days_left: dict[str, WorkingDays] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("案件查询 —— 受理编号、申请人姓名、电话或证件号码，回车查询；扫码直接打开", id="lookup-title")
@@ -97,7 +102,7 @@ class LookupScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
     def _find(self, text: str) -> None:
         try:
-            found = self.app.services.find(text, self.app.user)
+            found = self.app.services.find(text, signed_in_user(self.app))
         except Exception as exc:
             self.post_message(Failed("find", exc, banner_text(exc)))
         else:
@@ -124,19 +129,21 @@ class LookupScreen(Screen):
 
     @on(DataTable.RowSelected, "#lookup-results")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
-        self._open(event.row_key.value)
+        if event.row_key.value:  # the case number (the rows' keys)
+            self._open(event.row_key.value)
 
     def action_open(self) -> None:
         table = self.query_one("#lookup-results", DataTable)
-        if table.row_count:
-            self._open(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        number = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        if number:
+            self._open(number)
 
     # -- one case ----------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
     def _load(self, number: str) -> None:
         services = self.app.services
         try:
-            view = services.get(number, self.app.user, self.app.window_number)
+            view = services.get(number, signed_in_user(self.app), self.app.window_number)
             days = {d.kind.value: services.cases.working_days_left(d.due.date) for d in view.deadlines}
         except Exception as exc:
             self.post_message(Failed("get", exc, banner_text(exc)))
@@ -153,7 +160,7 @@ class LookupScreen(Screen):
         if self._announce:
             self.query_one(Banner).show(f"已打开 {event.view.number}：{event.view.state}（F9 重打通知书）", "info")
 
-    def _describe(self, v: Any) -> Group:
+    def _describe(self, v: CaseView) -> Group:
         a = v.applicant
         lines = [
             Text(f"{v.number}  {v.name}", style="bold"),
@@ -223,9 +230,9 @@ class LookupScreen(Screen):
         self.app.push_screen(ChooseScreen(f"重打 {view.number} 的哪一份通知书？", lines), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
-    def _reprint(self, number: str, kind: Any) -> None:
+    def _reprint(self, number: str, kind: NoticeKind) -> None:
         try:
-            results = self.app.services.reprint(number, self.app.user, self.app.window_number, kinds=[kind])
+            results = self.app.services.reprint(number, signed_in_user(self.app), window_of(self.app), kinds=[kind])
         except Exception as exc:
             self.post_message(Failed("reprint", exc, banner_text(exc)))
         else:
@@ -233,7 +240,7 @@ class LookupScreen(Screen):
 
     @on(Printed)
     def _printed(self, event: Printed) -> None:
-        level = "ok" if all(r.ok for r in event.results) else "warning"
+        level: Level = "ok" if all(r.ok for r in event.results) else "warning"
         at = self.app.services.now().astimezone(self.app.services.tz)
         self.query_one(Banner).show(f"{at:%H:%M} {event.number}：{self.app.describe_print(event.results)}", level)
         self._open(event.number, announce=False)

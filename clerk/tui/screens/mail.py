@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells
+from clerk.tui.screen import signed_in_user
 from clerk.tui.screens.desk_common import DeskCall, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
@@ -51,6 +52,7 @@ def _query(desk: DeskService, which: str) -> list[MailItemView]:
 
 
 class MailScreen(DeskScreen["DeskService"]):
+    WORKER_GROUP = "mail"
     BINDINGS = [
         Binding("escape", "back", "返回", id="mail.back", show=False),
         Binding("f3", "refresh", "刷新", id="mail.refresh"),
@@ -84,10 +86,6 @@ class MailScreen(DeskScreen["DeskService"]):
         # what the station works by first (fits 80 columns); the rest scrolls in from the right
         table.add_columns("受理编号", "收/寄件人", "状态", "邮件号", "类别", "电话", "地址", "内件", "揽收时间")
         self.action_refresh()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mail")
-    def _run(self, call: DeskCall[DeskService, Any]) -> None:
-        self.run_call(call)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mail-list")
     def _list(self, which: str) -> None:
@@ -197,13 +195,17 @@ class MailScreen(DeskScreen["DeskService"]):
         day = desk.today()
         from clerk.filemodes import private_dirs, write_private
 
-        folder = private_dirs((self.out_dir or settings.receipts_dir) / f"{day:%Y-%m-%d}")
+        root = self.out_dir or (settings.receipts_dir if settings is not None else None)
+        if root is None:
+            raise ValueError("no folder for the manifest (receipts_dir)")
+        folder = private_dirs(root / f"{day:%Y-%m-%d}")
         if kind == "csv":
             path = write_private(folder / f"EMS-{day:%Y%m%d}.csv", desk.manifest_csv(day))
             return f"已导出交寄清单（{len(desk.manifest_items(day))} 件）：{path}"
         from clerk.printing import render
 
-        data = desk.manifest_data(day, hall=settings.hall if settings else None, clerk_name=self.user.name)
+        data = desk.manifest_data(day, hall=settings.hall if settings else None,
+                                  clerk_name=signed_in_user(self.app).name)
         if not data.rows:
             return "今天还没有交寄的邮件"
         path = write_private(folder / f"EMS-{day:%Y%m%d}-交寄清单.pdf", render("manifest", data, settings=settings))

@@ -11,16 +11,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.plain import TYPED, LINE_LIMIT, plain
+from clerk.tui.screen import ClerkModal
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.footer import KeyFooter
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(ClerkModal[str | None]):
     """Dismisses with the text (validated) or None."""
 
     DEFAULT_CSS = """

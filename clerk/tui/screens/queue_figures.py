@@ -18,11 +18,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from clerk.tui.messages import Failed, Message, banner_text
 from clerk.tui.plain import cells, plain
+from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
 
 REFRESH_SECONDS = 30.0
@@ -44,7 +44,7 @@ def long_waits(queues: list[Any], limit_minutes: int) -> list[Any]:
     return [q for q in queues if q.longest_wait_now > limit_minutes]
 
 
-class QueueFiguresScreen(Screen):
+class QueueFiguresScreen(ClerkScreen):
     BINDINGS = [
         Binding("escape", "back", "返回", id="queue_figures.back"),
         Binding("f3,r", "refresh", "刷新", id="queue_figures.refresh"),
@@ -105,9 +105,7 @@ class QueueFiguresScreen(Screen):
     def _load(self) -> None:
         try:
             if self._tickets is None:
-                from clerk.tui.caller import tickets_of
-
-                self._tickets = tickets_of(self.app.services)
+                self._tickets = self.app.services.tickets
             queues, windows = self._tickets.figures()
         except Exception as exc:
             self.post_message(Failed("figures", exc, banner_text(exc)))
@@ -126,6 +124,7 @@ class QueueFiguresScreen(Screen):
         windows = self.query_one("#figures-windows", DataTable)
         windows.clear()
         for w in event.windows:
+            state: Text | str
             if w.paused:
                 state = Text(f"暂停（{w.reason}）", style="yellow")
             else:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from clerk.tui.screen import ClerkModal
 
-class QuitScreen(ModalScreen[bool]):
+
+class QuitScreen(ClerkModal[bool]):
     DEFAULT_CSS = """
     QuitScreen { align: center middle; }
     QuitScreen > Vertical { width: 60; max-width: 100%; height: auto; border: thick $warning;

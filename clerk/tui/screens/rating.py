@@ -8,7 +8,7 @@ follow-ups, and a supervisor closes the highlighted one with F6 and a note.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -33,6 +33,7 @@ RATINGS = [(r, r) for r in ("非常满意", "满意", "基本满意", "不满意
 
 
 class RatingScreen(DeskScreen["DeskService"]):
+    WORKER_GROUP = "rating"
     BINDINGS = [
         Binding("escape", "back", "返回", id="rating.back"),
         Binding("f10", "save", "登记评价", id="rating.save"),
@@ -62,10 +63,6 @@ class RatingScreen(DeskScreen["DeskService"]):
         table.border_title = "待整改的差评"
         self.action_refresh()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rating")
-    def _run(self, call: DeskCall[DeskService, Any]) -> None:
-        self.run_call(call)
-
     @work(thread=True, exclusive=True, exit_on_error=False, group="rating-list")
     def _list(self) -> None:
         self.run_call(DeskCall("list", lambda desk: desk.follow_ups(), self._listed))
@@ -90,7 +87,11 @@ class RatingScreen(DeskScreen["DeskService"]):
             return
         from clerk.domain.views import Rating
 
-        rating = Rating(self.query_one("#rating-value", Select).value)
+        value = self.query_one("#rating-value", Select).value
+        if not isinstance(value, str):
+            self.query_one(Banner).show("请选择评价", "warning")
+            return
+        rating = Rating(value)
         comment = self.query_one("#rating-comment", Input).value
         user, window, number = self.user, self.window, self.number
         self.call("rate", lambda desk: desk.rate(user, window, number, rating, comment), self._rated)

@@ -12,16 +12,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from clerk.domain.errors import PasswordChangeRequired, PasswordRejected
 from clerk.domain.passwords import MAX_LENGTH
 from clerk.tui.messages import Failed, SignedIn, banner_text
+from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
 
 
-class SignInScreen(Screen):
+class SignInScreen(ClerkScreen):
     BINDINGS = [
         Binding("f10", "sign_in", "登录", id="signin.confirm"),
     ]
@@ -76,7 +76,7 @@ class SignInScreen(Screen):
 
     @on(Input.Submitted)
     def _next_or_sign_in(self, event: Input.Submitted) -> None:
-        names = ("clerk-id", "password", "window") if self._ask_window else ("clerk-id", "password")
+        names: tuple[str, ...] = ("clerk-id", "password", "window") if self._ask_window else ("clerk-id", "password")
         if self._changing:
             names += self.NEW_PASSWORD_FIELDS
         fields = [self.query_one(f"#{i}", Input) for i in names]

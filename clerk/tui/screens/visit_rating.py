@@ -14,13 +14,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed, Message, banner_text
 from clerk.tui.plain import TYPED
+from clerk.tui.screen import ClerkModal, signed_in_user, window_of
 from clerk.tui.widgets.banner import Banner
 
 RATINGS = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
@@ -34,7 +34,7 @@ class VisitRated(Message):
         self.cases = cases
 
 
-class VisitRatingScreen(ModalScreen[None]):
+class VisitRatingScreen(ClerkModal[None]):
     DEFAULT_CSS = """
     VisitRatingScreen { align: center middle; }
     VisitRatingScreen > Vertical { width: 64; max-width: 100%; height: auto; max-height: 100%;
@@ -101,11 +101,10 @@ class VisitRatingScreen(ModalScreen[None]):
     def _rate(self, rating: str, comment: str) -> None:
         from clerk.domain.views import Rating
         from clerk.services.visit_rating import rate_visit
-        from clerk.tui.caller import tickets_of
 
         app = self.app
         try:
-            views = rate_visit(app.services.cases, tickets_of(app.services), app.user, app.window_number,
+            views = rate_visit(app.services.cases, app.services.tickets, signed_in_user(app), window_of(app),
                                self.ticket.id, Rating(rating), comment)
         except Exception as exc:
             self.post_message(Failed("visit_rating", exc, banner_text(exc)))

@@ -162,7 +162,7 @@ class ApplicantForm(Vertical):
             field.value = ""
         self.query_one("#applicant-kind", ChoiceRow).index = 0
         self.offer_deliveries(tuple(Delivery))
-        for feedback in self.query(".feedback"):
+        for feedback in self.query(".feedback").results(Static):
             feedback.update("")
             feedback.remove_class("-bad", "-good")
 

@@ -6,6 +6,8 @@ move through the hits without leaving the field.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,9 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from clerk.tui.plain import TYPED, plain
+
+if TYPE_CHECKING:
+    from clerk.catalog.catalog import Catalog
 
 _KIND_LABEL = {"item": "事项", "bundle": "一件事"}
 
@@ -47,7 +52,7 @@ class ItemSearch(Vertical):
 
     def __init__(self, id: str | None = "search") -> None:
         super().__init__(id=id)
-        self.catalog = None  # set once the catalog is loaded
+        self.catalog: Catalog | None = None  # set once the catalog is loaded
         self.counts: dict[str, int] = {}  # code -> recent intakes; ties in a tier go to the busier item
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search-counts")
