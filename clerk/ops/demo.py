@@ -23,10 +23,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from clerk.ops.people import applicant, mobile, person_name, waybill
+
+if TYPE_CHECKING:
+    from clerk.store.engine import Store
 
 WINDOWS = 6
 FALLBACK_WINDOW = 7
@@ -311,7 +314,7 @@ class DemoRefused(RuntimeError):
     """The store already holds real work (message in Chinese)."""
 
 
-def _refuse_a_store_with_cases(store: Any) -> None:
+def _refuse_a_store_with_cases(store: Store) -> None:
     from sqlalchemy import text
 
     with store.connection(write=False) as conn:
@@ -332,7 +335,7 @@ def _ensure_staff(cases: Any) -> None:
             cases.add_user(None, clerk_id, name, Role(role), DEMO_PASSWORD)
 
 
-def fill_day(settings: Any, day: date, visits: int, *, seed: int = 20261120, store: Any = None) -> DemoSummary:
+def fill_day(settings: Any, day: date, visits: int, *, seed: int = 20261120, store: Store = None) -> DemoSummary:
     """Write a demo day into the configured store (upgraded first); returns what was done."""
     from clerk.calendar import WorkCalendar
     from clerk.services.desk import DeskService

@@ -23,12 +23,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from sqlmodel import col
 
 from clerk.calendar import WorkCalendar
 from clerk.domain.lifecycle import CaseState
 from clerk.reports.periods import day_range, month_range, months_back, next_month
+
+if TYPE_CHECKING:
+    from clerk.store.engine import Store
+    from sqlmodel import Session
 
 IDLE_GAP_MINUTES = 30
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
@@ -134,14 +140,14 @@ def count_if(condition: Any) -> Any:
 class Dashboard:
     """Read-only figures of the whole hall (every window shares the store)."""
 
-    def __init__(self, store: Any, calendar: WorkCalendar, clock: Callable[[], datetime] | None = None, *,
+    def __init__(self, store: Store, calendar: WorkCalendar, clock: Callable[[], datetime] | None = None, *,
                  timezone: str = "Asia/Shanghai") -> None:
         self.store, self.calendar = store, calendar
         self.clock = clock or (lambda: datetime.now(UTC))
         self.tz = ZoneInfo(timezone)
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Any = None) -> Dashboard:
+    def from_settings(cls, settings: Any, *, store: Store = None) -> Dashboard:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), WorkCalendar.load(settings.calendar_dir),
@@ -161,12 +167,12 @@ class Dashboard:
         from clerk.store.tables import CaseRow as C
 
         start, end = day_range(self.today(), self.tz)
-        visit = C.parent_id.is_(None)
-        today = and_(C.received_at >= start, C.received_at < end)
+        visit = col(C.parent_id).is_(None)
+        today = and_(col(C.received_at) >= start, col(C.received_at) < end)
         ranked = (
-            select(C.window, C.number, C.name, C.received_at,
-                   func.row_number().over(partition_by=C.window, order_by=C.received_at.desc()).label("rn"),
-                   func.lag(C.received_at).over(partition_by=C.window, order_by=C.received_at).label("prev"))
+            select(col(C.window), col(C.number), col(C.name), col(C.received_at),
+                   func.row_number().over(partition_by=col(C.window), order_by=col(C.received_at).desc()).label("rn"),
+                   func.lag(col(C.received_at)).over(partition_by=col(C.window), order_by=col(C.received_at)).label("prev"))
             .where(today, visit).subquery()
         )
         gap = self._seconds_between(ranked.c.received_at, ranked.c.prev)
@@ -176,15 +182,15 @@ class Dashboard:
             func.max(_if(ranked.c.rn == 1, ranked.c.number)), func.max(_if(ranked.c.rn == 1, ranked.c.name)),
             func.max(_if(ranked.c.rn == 1, ranked.c.received_at)),
         ).group_by(ranked.c.window)
-        fallback_q = (select(C.window, func.count()).where(C.state == CaseState.INCOMPLETE.value, visit)
-                      .group_by(C.window))
+        fallback_q = (select(col(C.window), func.count()).where(col(C.state) == CaseState.INCOMPLETE.value, visit)
+                      .group_by(col(C.window)))
         from clerk.domain.queueing import TicketState
         from clerk.store.tables_tickets import TicketRow as T
 
         handled = self._seconds_between(T.finished_at, T.last_called_at)
-        handling_q = (select(T.window, func.avg(handled)).where(
-            T.day == self.today(), T.state == TicketState.DONE.value, T.window.is_not(None),
-            T.finished_at.is_not(None), T.last_called_at.is_not(None)).group_by(T.window))
+        handling_q = (select(col(T.window), func.avg(handled)).where(
+            T.day == self.today(), col(T.state) == TicketState.DONE.value, col(T.window).is_not(None),
+            T.finished_at.is_not(None), T.last_called_at.is_not(None)).group_by(col(T.window)))
         with self.store.session(write=False) as session:
             rows = {r[0]: r for r in session.execute(today_q)}
             fallback = {w: n for w, n in session.execute(fallback_q)}
@@ -206,21 +212,21 @@ class Dashboard:
         today = self.today()
         d_start, d_end = day_range(today, self.tz)
         m_start, m_end = month_range(today, self.tz)
-        in_today = and_(C.received_at >= d_start, C.received_at < d_end)
+        in_today = and_(col(C.received_at) >= d_start, col(C.received_at) < d_end)
         hour_cols = []
         for hour in HOURS:
             h0 = d_start.replace(hour=hour)
-            hour_cols.append(count_if(and_(C.received_at >= h0, C.received_at < h0.replace(hour=hour + 1)
+            hour_cols.append(count_if(and_(col(C.received_at) >= h0, col(C.received_at) < h0.replace(hour=hour + 1)
                                             if hour < 23 else d_end)))
         # The month is a bare index count; the per-row CASE sums run over today's rows only.
-        month = (select(func.count()).where(C.parent_id.is_(None), C.received_at >= m_start, C.received_at < m_end)
+        month = (select(func.count()).where(col(C.parent_id).is_(None), col(C.received_at) >= m_start, col(C.received_at) < m_end)
                  .scalar_subquery())
         visits = select(
-            month, func.count(), count_if(C.state == CaseState.DONE_ON_THE_SPOT.value), *hour_cols,
-        ).where(C.parent_id.is_(None), in_today)
+            month, func.count(), count_if(col(C.state) == CaseState.DONE_ON_THE_SPOT.value), *hour_cols,
+        ).where(col(C.parent_id).is_(None), in_today)
         backlog = select(
-            count_if(C.state == CaseState.INCOMPLETE.value), count_if(C.state == CaseState.TOLERATED.value),
-        ).where(C.state.in_((CaseState.INCOMPLETE.value, CaseState.TOLERATED.value)), C.parent_id.is_(None))
+            count_if(col(C.state) == CaseState.INCOMPLETE.value), count_if(col(C.state) == CaseState.TOLERATED.value),
+        ).where(col(C.state).in_((CaseState.INCOMPLETE.value, CaseState.TOLERATED.value)), col(C.parent_id).is_(None))
         with self.store.session(write=False) as session:
             v = session.execute(visits).one()
             b = session.execute(backlog).one()
@@ -238,10 +244,10 @@ class Dashboard:
         today = self.today()
         d1, d3 = self.calendar.add_working_days(today, 1), self.calendar.add_working_days(today, 3)
         lines_q = (
-            select(C.department, C.code, func.max(C.name), count_if(C.due_on < today),
-                   count_if(C.due_on <= d1.date), func.count())
-            .where(C.due_on <= d3.date, C.state.in_(OPEN_STATES), C.is_bundle.is_(False))
-            .group_by(C.department, C.code)
+            select(col(C.department), col(C.code), func.max(col(C.name)), count_if(col(C.due_on) < today),
+                   count_if(col(C.due_on) <= d1.date), func.count())
+            .where(col(C.due_on) <= d3.date, col(C.state).in_(OPEN_STATES), col(C.is_bundle).is_(False))
+            .group_by(col(C.department), col(C.code))
         )
         open_d = and_(D.met_at.is_(None), D.kind.in_(("one_time_notice", "supply_by", "follow_up")))
         kinds_q = select(
@@ -250,9 +256,9 @@ class Dashboard:
             count_if(and_(D.kind == "supply_by", D.due_on < today)),
             count_if(and_(D.kind == "follow_up", D.due_on < today)),
             count_if(D.kind == "follow_up"),
-        ).select_from(D).join(C, C.id == D.case_id).where(open_d, C.state.in_(OPEN_STATES) | (D.kind == "follow_up"))
-        complaints_q = select(count_if(and_(T.answered_at.is_(None), T.due_on < today)), func.count()).where(
-            T.state != "已回访")
+        ).select_from(D).join(C, col(C.id) == D.case_id).where(open_d, col(C.state).in_(OPEN_STATES) | (D.kind == "follow_up"))
+        complaints_q = select(count_if(and_(col(T.answered_at).is_(None), col(T.due_on) < today)), func.count()).where(
+            col(T.state) != "已回访")
         with self.store.session(write=False) as session:
             lines = [DeadlineLine(r[0], r[1], r[2], int(r[3]), int(r[4]), int(r[5])) for r in session.execute(lines_q)]
             k = session.execute(kinds_q).one()
@@ -270,11 +276,11 @@ class Dashboard:
         cols = []
         for first in firsts:
             start, end = month_range(first, self.tz)
-            in_month = and_(C.received_at >= start, C.received_at < end)
-            cols += [count_if(in_month), count_if(and_(in_month, C.rating.in_(GOOD_RATINGS)))]
+            in_month = and_(col(C.received_at) >= start, col(C.received_at) < end)
+            cols += [count_if(in_month), count_if(and_(in_month, col(C.rating).in_(GOOD_RATINGS)))]
         lo = month_range(firsts[0], self.tz)[0]
         hi = month_range(next_month(firsts[-1]), self.tz)[0]
-        query = select(*cols).where(C.rating.is_not(None), C.received_at >= lo, C.received_at < hi)
+        query = select(*cols).where(col(C.rating).is_not(None), col(C.received_at) >= lo, col(C.received_at) < hi)
         follow = select(count_if(D.kind == "follow_up")).where(D.kind == "follow_up", D.met_at.is_(None))
         with self.store.session(write=False) as session:
             row = session.execute(query).one()
@@ -293,13 +299,13 @@ class Dashboard:
         today = self.today()
         bound = {"overdue": None, "due_1": self.calendar.add_working_days(today, 1).date,
                  "due_3": self.calendar.add_working_days(today, 3).date}[bucket]
-        query = select(C.number, C.name, C.department, C.state, C.window, C.due_on, C.due_kind).where(
-            C.department == department, C.state.in_(OPEN_STATES), C.is_bundle.is_(False),
-            C.due_on < today if bound is None else C.due_on <= bound)
+        query = select(col(C.number), col(C.name), col(C.department), col(C.state), col(C.window), col(C.due_on), col(C.due_kind)).where(
+            col(C.department) == department, col(C.state).in_(OPEN_STATES), col(C.is_bundle).is_(False),
+            col(C.due_on) < today if bound is None else col(C.due_on) <= bound)
         if code is not None:
-            query = query.where(C.code == code)
+            query = query.where(col(C.code) == code)
         with self.store.session(write=False) as session:
-            rows = session.execute(query.order_by(C.due_on, C.number).limit(limit)).all()
+            rows = session.execute(query.order_by(col(C.due_on), col(C.number)).limit(limit)).all()
         return [DrillCase(*r) for r in rows]
 
     # -- helpers -----------------------------------------------------------------
@@ -310,13 +316,13 @@ class Dashboard:
             return (func.julianday(later) - func.julianday(earlier)) * 86400.0
         return func.extract("epoch", later - earlier)
 
-    def _mail_queue(self, session: Any) -> int:
+    def _mail_queue(self, session: Session) -> int:
         """Results waiting to go out by EMS (queued outbound mail items)."""
         from sqlalchemy import func, select
 
         from clerk.store.tables_mail import MailItemRow as M
 
-        query = select(func.count()).where(M.direction == "outbound", M.status == "queued")
+        query = select(func.count()).where(col(M.direction) == "outbound", col(M.status) == "queued")
         return int(session.execute(query).scalar_one())
 
 

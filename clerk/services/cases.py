@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from sqlmodel import col
 
 from clerk.calendar import WorkCalendar
 from clerk.store import convert
@@ -35,6 +37,10 @@ from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notic
 from clerk.domain.passwords import password_problems
 from clerk.store.signin import SignIn, SignInPolicy
 
+if TYPE_CHECKING:
+    from clerk.store.engine import Store
+    from sqlmodel import Session
+
 INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
                   "applicant_phone", "window", "received_at", "due_on", "due_provisional")
@@ -55,7 +61,7 @@ class CaseService(LifecycleOperations):
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         catalog: Any,
         calendar: WorkCalendar,
         clock: Callable[[], datetime] = now_utc,
@@ -75,7 +81,7 @@ class CaseService(LifecycleOperations):
         self.accounts = AccountService(store, lambda: self.clock())
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Any = None, catalog: Any = None,
+    def from_settings(cls, settings: Any, *, store: Store = None, catalog: Any = None,
                       calendar: WorkCalendar | None = None) -> CaseService:
         from clerk.catalog import load_catalog
         from clerk.store.engine import Store
@@ -202,10 +208,10 @@ class CaseService(LifecycleOperations):
         from clerk.store.tables import CaseRow
 
         with self.store.session(write=False) as session:
-            row = session.execute(select(CaseRow).where(CaseRow.visit_key == visit_key)).scalar_one_or_none()
+            row = session.execute(select(CaseRow).where(col(CaseRow.visit_key) == visit_key)).scalar_one_or_none()
             return self.view_of(session, row) if row is not None else None
 
-    def _insert_case(self, session: Any, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
+    def _insert_case(self, session: Session, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
                      user: ClerkUser, window: int, at: datetime, reason: str, parent: Any,
                      *, visit_key: str | None = None) -> Any:
         from clerk.catalog import checklist_to_dict
@@ -260,7 +266,7 @@ class CaseService(LifecycleOperations):
         if not text:
             return []
         if parse_number(text):
-            condition = CaseRow.number == text.upper()
+            condition = col(CaseRow.number) == text.upper()
         else:
             from clerk.store.convert import normalised
             from clerk.identity import check_phone, check_resident_id, check_uscc
@@ -269,12 +275,12 @@ class CaseService(LifecycleOperations):
             if id_number == text.upper():
                 id_number = normalised(check_uscc, text)
             condition = or_(
-                CaseRow.applicant_id_number == id_number,
-                CaseRow.applicant_phone == normalised(check_phone, text),
+                col(CaseRow.applicant_id_number) == id_number,
+                col(CaseRow.applicant_phone) == normalised(check_phone, text),
                 # Prefix as a range so the name index serves it on both databases.
-                and_(CaseRow.applicant_name >= text, CaseRow.applicant_name < text + "\uffff"),
+                and_(col(CaseRow.applicant_name) >= text, col(CaseRow.applicant_name) < text + "\uffff"),
             )
-        query = _summary_select().where(condition).order_by(CaseRow.received_at.desc()).limit(limit)
+        query = _summary_select().where(condition).order_by(col(CaseRow.received_at).desc()).limit(limit)
         with self.store.session(write=False) as session:
             return [convert.case_summary(row) for row in session.execute(query)]
 
@@ -283,10 +289,10 @@ class CaseService(LifecycleOperations):
 
         from clerk.store.tables import CaseRow
 
-        query = _summary_select().where(CaseRow.state.in_(OPEN_STATES))
+        query = _summary_select().where(col(CaseRow.state).in_(OPEN_STATES))
         if window is not None:
-            query = query.where(CaseRow.window == window)
-        query = query.order_by(CaseRow.received_at.desc()).limit(limit)
+            query = query.where(col(CaseRow.window) == window)
+        query = query.order_by(col(CaseRow.received_at).desc()).limit(limit)
         with self.store.session(write=False) as session:
             return [convert.case_summary(row) for row in session.execute(query)]
 
@@ -298,8 +304,8 @@ class CaseService(LifecycleOperations):
         today = today or self.today()
         query = (
             _summary_select()
-            .where(CaseRow.due_on < today, CaseRow.state.in_(OPEN_STATES))
-            .order_by(CaseRow.due_on)
+            .where(col(CaseRow.due_on) < today, col(CaseRow.state).in_(OPEN_STATES))
+            .order_by(col(CaseRow.due_on))
             .limit(limit)
         )
         with self.store.session(write=False) as session:
@@ -316,7 +322,7 @@ class CaseService(LifecycleOperations):
                                          actor=user.id if user else "system", window=window,
                                          on_printed=self._notice_issued)
 
-    def _notice_issued(self, session: Any, notice: Any, now: datetime) -> None:
+    def _notice_issued(self, session: Session, notice: Any, now: datetime) -> None:
         """A one-time notice counts as told only once it is printed (一次告知, art. 32)."""
         from clerk.store.tables import CaseRow
 
@@ -341,43 +347,43 @@ class CaseService(LifecycleOperations):
 
     # -- helpers shared with the lifecycle operations ---------------------------
 
-    def _audit(self, session: Any, actor: str, window: int | None, action: str, number: str | None,
+    def _audit(self, session: Session, actor: str, window: int | None, action: str, number: str | None,
                before: dict | None, after: dict | None) -> None:
         from clerk.store.audit import append_event
 
         append_event(session, at=self.clock(), actor=actor, window=window, action=action,
                      case_number=number, before=before, after=after)
 
-    def load(self, session: Any, number: str) -> Any:
+    def load(self, session: Session, number: str) -> Any:
         from sqlalchemy import select
 
         from clerk.store.tables import CaseRow
 
-        row = session.execute(select(CaseRow).where(CaseRow.number == number.strip().upper())).scalar_one_or_none()
+        row = session.execute(select(CaseRow).where(col(CaseRow.number) == number.strip().upper())).scalar_one_or_none()
         if row is None:
             raise CaseNotFound(number.strip())
         return row
 
-    def view_of(self, session: Any, row: Any, *, with_children: bool = True) -> CaseView:
+    def view_of(self, session: Session, row: Any, *, with_children: bool = True) -> CaseView:
         from sqlalchemy import select
 
         from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow
 
         deadlines = tuple(
             convert.deadline_of(d)
-            for (d,) in session.execute(select(DeadlineRow).where(DeadlineRow.case_id == row.id).order_by(DeadlineRow.id))
+            for (d,) in session.execute(select(DeadlineRow).where(col(DeadlineRow.case_id) == row.id).order_by(col(DeadlineRow.id)))
         )
         events = tuple(
             convert.audit_entry_of(e)
-            for (e,) in session.execute(select(AuditEvent).where(AuditEvent.case_number == row.number).order_by(AuditEvent.seq))
+            for (e,) in session.execute(select(AuditEvent).where(col(AuditEvent.case_number) == row.number).order_by(col(AuditEvent.seq)))
         )
         children: tuple[CaseView, ...] = ()
         if with_children and row.is_bundle:
-            kids = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
+            kids = session.execute(select(CaseRow).where(col(CaseRow.parent_id) == row.id).order_by(col(CaseRow.id)))
             children = tuple(self.view_of(session, kid, with_children=False) for (kid,) in kids)
         parent_number = None
         if row.parent_id is not None:
-            parent_number = session.execute(select(CaseRow.number).where(CaseRow.id == row.parent_id)).scalar_one()
+            parent_number = session.execute(select(col(CaseRow.number)).where(col(CaseRow.id) == row.parent_id)).scalar_one()
         return convert.case_view(
             row, deadlines=deadlines, children=children, events=events,
             notices=self.notices.for_case(session, row.id, row.number), parent_number=parent_number,

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from sqlmodel import col
 
 from clerk.calendar import DueDate, WorkCalendar
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError, refuse_bad_text
@@ -24,6 +26,10 @@ from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import Action
 from clerk.services.unit import UnitOfWork
 from clerk.identity.text import NAME_MAX, NOTE_MAX, SUMMARY_MAX, text_problems
+
+if TYPE_CHECKING:
+    from clerk.store.engine import Store
+    from sqlmodel import Session
 
 _COUNTER_SUFFIX = "T"  # complaint serials share case_counters under hall code + "T"
 
@@ -42,7 +48,7 @@ def now_utc() -> datetime:
 
 
 class ComplaintDesk:
-    def __init__(self, store: Any, calendar: WorkCalendar, categories: Mapping[str, Category],
+    def __init__(self, store: Store, calendar: WorkCalendar, categories: Mapping[str, Category],
                  clock: Callable[[], datetime] = now_utc, *, hall_code: str = "SF",
                  timezone: str = "Asia/Shanghai") -> None:
         self.store, self.calendar, self.categories = store, calendar, dict(categories)
@@ -50,7 +56,7 @@ class ComplaintDesk:
         self.uow = UnitOfWork(store, lambda: self.clock())
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Any = None, calendar: WorkCalendar | None = None) -> ComplaintDesk:
+    def from_settings(cls, settings: Any, *, store: Store = None, calendar: WorkCalendar | None = None) -> ComplaintDesk:
         from clerk.complaint_categories import categories_for
         from clerk.store.engine import Store
 
@@ -118,7 +124,7 @@ class ComplaintDesk:
             raise IntakeError(["请填写承办部门"])
         refuse_bad_text((department, "承办部门", NAME_MAX), (note, "转办说明", NOTE_MAX))
 
-        def change(session: Any, row: Any, now: datetime) -> None:
+        def change(session: Session, row: Any, now: datetime) -> None:
             if ComplaintState(row.state) is not ComplaintState.LOGGED and row.state != ComplaintState.HANDED_OFF:
                 raise ComplaintError(f"诉求 {row.number} 已答复，不能再转办")
             row.department, row.state = department.strip(), ComplaintState.HANDED_OFF.value
@@ -134,7 +140,7 @@ class ComplaintDesk:
             raise IntakeError(["请填写答复内容"])
         refuse_bad_text((text, "答复内容", SUMMARY_MAX))
 
-        def change(session: Any, row: Any, now: datetime) -> None:
+        def change(session: Session, row: Any, now: datetime) -> None:
             if not ComplaintState(row.state).is_open or row.state == ComplaintState.ANSWERED:
                 raise ComplaintError(f"诉求 {row.number} 已答复")
             row.reply, row.state = text.strip(), ComplaintState.ANSWERED.value
@@ -150,7 +156,7 @@ class ComplaintDesk:
             raise IntakeError(["请填写回访情况"])
         refuse_bad_text((note, "回访情况", NOTE_MAX))
 
-        def change(session: Any, row: Any, now: datetime) -> None:
+        def change(session: Session, row: Any, now: datetime) -> None:
             if ComplaintState(row.state) is not ComplaintState.ANSWERED:
                 raise ComplaintError(f"诉求 {row.number} 尚未答复，不能回访")
             row.visit_note, row.visit_satisfied = note.strip(), satisfied
@@ -173,8 +179,8 @@ class ComplaintDesk:
 
         from clerk.store.tables_complaints import ComplaintRow
 
-        query = (select(ComplaintRow).where(ComplaintRow.state != ComplaintState.CLOSED.value)
-                 .order_by(ComplaintRow.due_on, ComplaintRow.id).limit(limit))
+        query = (select(ComplaintRow).where(col(ComplaintRow.state) != ComplaintState.CLOSED.value)
+                 .order_by(col(ComplaintRow.due_on), col(ComplaintRow.id)).limit(limit))
         with self.store.session(write=False) as session:
             if user is not None:
                 self.uow.authorise(session, user, Action.COMPLAINT)
@@ -206,7 +212,7 @@ class ComplaintDesk:
                 raise PermissionDenied(f"首问负责：诉求 {row.number} 由 {row.owner_name} 负责，{user.name}无权{action}")
             seen = row.version if version is None else version
             bumped = session.execute(
-                update(ComplaintRow).where(ComplaintRow.id == row.id, ComplaintRow.version == seen)
+                update(ComplaintRow).where(col(ComplaintRow.id) == row.id, col(ComplaintRow.version) == seen)
                 .values(version=seen + 1)).rowcount
             if bumped != 1:
                 raise ConcurrentUpdate()
@@ -217,7 +223,7 @@ class ComplaintDesk:
             session.flush()
             return self._view(session, row)
 
-    def _step(self, session: Any, row: Any, user: ClerkUser, action: StepAction, *, department: str = "",
+    def _step(self, session: Session, row: Any, user: ClerkUser, action: StepAction, *, department: str = "",
               note: str = "") -> None:
         from clerk.store.audit import append_event
         from clerk.store.tables_complaints import ComplaintStepRow
@@ -230,25 +236,25 @@ class ComplaintDesk:
                      after={"state": row.state, "department": department, "category": row.category})
 
     @staticmethod
-    def _load(session: Any, number: str) -> Any:
+    def _load(session: Session, number: str) -> Any:
         from sqlalchemy import select
 
         from clerk.store.tables_complaints import ComplaintRow
 
         key = number.strip().upper()
-        row = session.execute(select(ComplaintRow).where(ComplaintRow.number == key)).scalar_one_or_none()
+        row = session.execute(select(ComplaintRow).where(col(ComplaintRow.number) == key)).scalar_one_or_none()
         if row is None:
             raise ComplaintNotFound(number.strip())
         return row
 
     @staticmethod
-    def _view(session: Any, row: Any) -> ComplaintView:
+    def _view(session: Session, row: Any) -> ComplaintView:
         from sqlalchemy import select
 
         from clerk.store.tables_complaints import ComplaintStepRow
 
-        steps = session.execute(select(ComplaintStepRow).where(ComplaintStepRow.complaint_id == row.id)
-                                .order_by(ComplaintStepRow.id)).scalars()
+        steps = session.execute(select(ComplaintStepRow).where(col(ComplaintStepRow.complaint_id) == row.id)
+                                .order_by(col(ComplaintStepRow.id))).scalars()
         return _view_of(row, tuple(ComplaintStep(s.at, s.actor, StepAction(s.action), s.department, s.note)
                                    for s in steps))
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
 from clerk.domain.errors import IntakeError, NotFound, ServiceError, refuse_bad_text
@@ -23,6 +25,9 @@ from clerk.identity.text import ADDRESS_MAX, NOTE_MAX
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser
 from clerk.store.notices import queue_notice
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 #: what goes in the envelope (内件) for each decision
 RESULT_CONTENTS = {
@@ -70,7 +75,7 @@ class MailRoom:
         timing: dict[str, Any] = {}
         mailed: list[MailItemView] = []
 
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
             cases = self.cases
             cases.move(row, target)
             row.reason = reason.strip()
@@ -109,19 +114,19 @@ class MailRoom:
 
         def shape(query: Any) -> Any:
             if direction is not None:
-                query = query.where(MailItemRow.direction == MailDirection(direction).value)
+                query = query.where(col(MailItemRow.direction) == MailDirection(direction).value)
             if statuses:
-                query = query.where(MailItemRow.status.in_([MailStatus(s).value for s in statuses]))
+                query = query.where(col(MailItemRow.status).in_([MailStatus(s).value for s in statuses]))
             if follow_up_only:
-                query = query.where(MailItemRow.follow_up.is_(True))
-            return query.order_by(MailItemRow.created_at, MailItemRow.id).limit(limit)
+                query = query.where(col(MailItemRow.follow_up).is_(True))
+            return query.order_by(col(MailItemRow.created_at), col(MailItemRow.id)).limit(limit)
 
         return self._mail_query(shape)
 
     def mail_item(self, item_id: int) -> MailItemView:
         from clerk.store.tables_mail import MailItemRow
 
-        found = self._mail_query(lambda q: q.where(MailItemRow.id == item_id))
+        found = self._mail_query(lambda q: q.where(col(MailItemRow.id) == item_id))
         if not found:
             raise MailItemNotFound(item_id)
         return found[0]
@@ -134,8 +139,8 @@ class MailRoom:
         from clerk.store.tables import CaseRow
         from clerk.store.tables_mail import MailItemRow
 
-        query = (select(MailItemRow, CaseRow.number).join(CaseRow, CaseRow.id == MailItemRow.case_id)
-                 .where(MailItemRow.id == item_id))
+        query = (select(MailItemRow, col(CaseRow.number)).join(CaseRow, col(CaseRow.id) == MailItemRow.case_id)
+                 .where(col(MailItemRow.id) == item_id))
         with self.cases.store.session(write=True) as session:
             account = self.cases.uow.authorise(session, user, Action.MAIL_ITEM)
             found = session.execute(query).first()
@@ -154,7 +159,7 @@ class MailRoom:
         number = self.mail_item(item_id).case_number
         result: list[MailItemView] = []
 
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
             item = session.get(MailItemRow, item_id)
             if item is None:
                 raise MailItemNotFound(item_id)
@@ -177,11 +182,11 @@ class MailRoom:
         if not check.ok:
             raise IntakeError([f"邮件号：{check.reason}"])
 
-        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: Any, item: Any, now: datetime) -> dict[str, Any]:
             if item.status != MailStatus.QUEUED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，不能再交寄")
-            used = session.execute(select(MailItemRow.id).where(MailItemRow.waybill == check.value,
-                                                                MailItemRow.id != item.id)).first()
+            used = session.execute(select(col(MailItemRow.id)).where(col(MailItemRow.waybill) == check.value,
+                                                                col(MailItemRow.id) != item.id)).first()
             if used is not None:
                 raise IntakeError([f"邮件号 {check.value} 已用于另一件邮件，请核对"])
             if item.direction == MailDirection.OUTBOUND.value:
@@ -202,7 +207,7 @@ class MailRoom:
         logged as a supplement by EMS (the case is accepted when complete)."""
         from clerk.store import convert
 
-        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: Any, item: Any, now: datetime) -> dict[str, Any]:
             if item.status != MailStatus.HANDED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，需先登记交寄/揽收")
             after: dict[str, Any] = {}
@@ -236,7 +241,7 @@ class MailRoom:
             raise IntakeError(["请填写退回原因"])
         refuse_bad_text((reason, "退回原因", NOTE_MAX))
 
-        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: Any, item: Any, now: datetime) -> dict[str, Any]:
             outbound = item.direction == MailDirection.OUTBOUND.value
             allowed = (MailStatus.HANDED.value,) if outbound else (MailStatus.QUEUED.value, MailStatus.HANDED.value)
             if item.status not in allowed:
@@ -259,7 +264,7 @@ class MailRoom:
         if phone is not None and not check_phone(phone).ok:
             raise IntakeError([f"联系电话：{check_phone(phone).reason}"])
 
-        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: Any, item: Any, now: datetime) -> dict[str, Any]:
             if item.status != MailStatus.RETURNED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，无需重新安排")
             if address and address.strip():
@@ -284,9 +289,9 @@ class MailRoom:
         start = datetime.combine(day, time(0), self.cases.tz).astimezone(UTC)
         end = datetime.combine(date.fromordinal(day.toordinal() + 1), time(0), self.cases.tz).astimezone(UTC)
         return self._mail_query(lambda q: q.where(
-            MailItemRow.direction == MailDirection.OUTBOUND.value, MailItemRow.waybill.is_not(None),
-            MailItemRow.handed_at >= start, MailItemRow.handed_at < end,
-        ).order_by(MailItemRow.handed_at, MailItemRow.id))
+            col(MailItemRow.direction) == MailDirection.OUTBOUND.value, col(MailItemRow.waybill).is_not(None),
+            col(MailItemRow.handed_at) >= start, col(MailItemRow.handed_at) < end,
+        ).order_by(col(MailItemRow.handed_at), col(MailItemRow.id)))
 
     def manifest_data(self, day: date | None = None, *, hall: Any = None, clerk_name: str = "") -> Any:
         """``ManifestData`` for ``clerk.printing.render("manifest", …)``."""

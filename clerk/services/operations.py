@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.store import convert
 from clerk.domain.deadlines import FOLLOW_UP_DAYS, local_date, make_deadline, running
@@ -23,6 +25,9 @@ from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import MAY, Action, check_separation
 from clerk.store.notices import NoticeKind, queue_notice
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 #: who works the desks (the domain's table decides; these name its rows for the TUI's menu)
 DESK_ROLES = MAY[Action.SUPPLEMENT]
@@ -72,7 +77,7 @@ class LifecycleOperations:
         return self.get(number)  # read after commit: row and audit-head locks already released
 
     @staticmethod
-    def bump_version(session: Any, row: Any, seen: int | None) -> None:
+    def bump_version(session: Session, row: Any, seen: int | None) -> None:
         from sqlalchemy import update
 
         from clerk.store.audited import KEYS
@@ -82,7 +87,7 @@ class LifecycleOperations:
         if expected != row.version:
             raise ConcurrentUpdate()
         result = session.execute(  # the WHERE is the key: the audit hook is told it, reads nothing
-            update(CaseRow).where(CaseRow.id == row.id, CaseRow.version == expected)
+            update(CaseRow).where(col(CaseRow.id) == row.id, col(CaseRow.version) == expected)
             .values(version=expected + 1).execution_options(synchronize_session=False, **{KEYS: [(row.id,)]})
         )
         if result.rowcount != 1:
@@ -93,14 +98,14 @@ class LifecycleOperations:
         check_transition(row.number, CaseState(row.state), target)
         row.state = target.value
 
-    def deadlines_of(self, session: Any, row: Any) -> dict[str, Any]:
+    def deadlines_of(self, session: Session, row: Any) -> dict[str, Any]:
         from sqlalchemy import select
 
         from clerk.store.tables import DeadlineRow
 
-        return {d.kind: d for (d,) in session.execute(select(DeadlineRow).where(DeadlineRow.case_id == row.id))}
+        return {d.kind: d for (d,) in session.execute(select(DeadlineRow).where(col(DeadlineRow.case_id) == row.id))}
 
-    def refresh_due(self, session: Any, row: Any, deadlines: dict[str, Any] | None = None) -> None:
+    def refresh_due(self, session: Session, row: Any, deadlines: dict[str, Any] | None = None) -> None:
         """``row.due_*`` from its earliest unmet deadline (``deadlines``: as just read by ``meet``)."""
         if deadlines is None:
             deadlines = self.deadlines_of(session, row)
@@ -110,7 +115,7 @@ class LifecycleOperations:
         row.due_kind = current.kind.value if current else None
         row.due_provisional = current.due.provisional if current else False
 
-    def meet(self, session: Any, row: Any, at: datetime, *kinds: DeadlineKind) -> dict[str, Any]:
+    def meet(self, session: Session, row: Any, at: datetime, *kinds: DeadlineKind) -> dict[str, Any]:
         """Mark ``kinds`` met at ``at``; the case's deadlines (pass them on to ``refresh_due``)."""
         deadlines = self.deadlines_of(session, row)
         for kind, deadline in deadlines.items():
@@ -120,11 +125,11 @@ class LifecycleOperations:
         session.flush()
         return deadlines
 
-    def meet_and_refresh(self, session: Any, row: Any, at: datetime, *kinds: DeadlineKind) -> None:
+    def meet_and_refresh(self, session: Session, row: Any, at: datetime, *kinds: DeadlineKind) -> None:
         """``meet`` then ``refresh_due`` on one read of the deadlines."""
         self.refresh_due(session, row, self.meet(session, row, at, *kinds))
 
-    def add_deadline(self, session: Any, row: Any, deadline: Deadline,
+    def add_deadline(self, session: Session, row: Any, deadline: Deadline,
                      deadlines: dict[str, Any] | None = None) -> dict[str, Any]:
         """Add or replace one deadline; the case's deadlines after it (``deadlines``: as read
         already in this transaction, by ``meet`` or an earlier ``add_deadline``)."""
@@ -145,7 +150,7 @@ class LifecycleOperations:
 
     # -- supplements (兜底窗口; the use case is ``DeskService.log_supplement``) -------
 
-    def supplement_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, window: int,
+    def supplement_in(self, session: Session, row: Any, now: datetime, user: ClerkUser, window: int,
                        marks: dict[str, MaterialMark], tolerate: bool) -> list[str]:
         """The supplement in the caller's transaction (also ``DeskService``'s); the materials changed."""
         state = CaseState(row.state)
@@ -168,7 +173,7 @@ class LifecycleOperations:
                             {"state": kid_before}, {"state": kid.state, "materials": sorted(part)})
         return changed
 
-    def _apply_marks(self, session: Any, row: Any, marks: dict[str, MaterialMark], now: datetime,
+    def _apply_marks(self, session: Session, row: Any, marks: dict[str, MaterialMark], now: datetime,
                      tolerate: bool) -> list[str]:
         from clerk.catalog import checklist_from_dict
 
@@ -225,17 +230,17 @@ class LifecycleOperations:
         return sorted(marks)
 
     @staticmethod
-    def children_of(session: Any, row: Any) -> list[Any]:
+    def children_of(session: Session, row: Any) -> list[Any]:
         from sqlalchemy import select
 
         from clerk.store.tables import CaseRow
 
         if not row.is_bundle:
             return []
-        found = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
+        found = session.execute(select(CaseRow).where(col(CaseRow.parent_id) == row.id).order_by(col(CaseRow.id)))
         return [kid for (kid,) in found]
 
-    def meet_bundle_promise(self, session: Any, child: Any, now: datetime) -> None:
+    def meet_bundle_promise(self, session: Session, child: Any, now: datetime) -> None:
         """Once every item of a bundle is decided, the bundle's promise is kept."""
         from clerk.store.tables import CaseRow
 
@@ -262,7 +267,7 @@ class LifecycleOperations:
             raise IntakeError(["不予受理必须填写理由"])
         refuse_bad_text((reason, "不予受理理由", NOTE_MAX))
 
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
             self.move(row, CaseState.NOT_ACCEPTED)
             row.reason = reason.strip()
             self.meet_and_refresh(session, row, now, *DeadlineKind)
@@ -285,14 +290,14 @@ class LifecycleOperations:
 
     def pick_up(self, user: ClerkUser, window: int, number: str, *, version: int | None = None) -> CaseView:
         """The applicant collects the result at the window → 已领取."""
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
             self.move(row, CaseState.PICKED_UP)
             return None
 
         return self.transact(user, window, number, version, Action.COLLECT, "pick_up", mutate)
 
     def close(self, user: ClerkUser, window: int, number: str, *, version: int | None = None) -> CaseView:
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
             self.move(row, CaseState.CLOSED)
             return None
 
@@ -307,7 +312,7 @@ class LifecycleOperations:
 
     # -- ratings (好差评; the use cases are ``DeskService.rate`` / ``resolve_follow_up``) --
 
-    def rate_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, rating: Rating, *,
+    def rate_in(self, session: Session, row: Any, now: datetime, user: ClerkUser, rating: Rating, *,
                 at_window: bool = False) -> dict[str, Any]:
         """The rating inside the caller's transaction (shared with ``DeskService.rate``).
 
@@ -327,7 +332,7 @@ class LifecycleOperations:
             self.refresh_due(session, row)
         return {"rating": rating.value}
 
-    def resolve_in(self, session: Any, row: Any, now: datetime, note: str) -> dict[str, Any]:
+    def resolve_in(self, session: Session, row: Any, now: datetime, note: str) -> dict[str, Any]:
         """Closing a follow-up inside the caller's transaction (shared with ``DeskService``)."""
         found = self.deadlines_of(session, row).get(DeadlineKind.FOLLOW_UP.value)
         if found is None or found.met_at is not None:
@@ -337,7 +342,7 @@ class LifecycleOperations:
 
     def reprint(self, user: ClerkUser, window: int, number: str, kind: NoticeKind) -> CaseView:
         """Queue a reprint of a notice the case already has."""
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
             if not any(n.kind is kind for n in self.notices.for_case(session, row.id, row.number)):
                 raise ServiceError(f"案件 {row.number} 没有可补打的“{kind.title}”")
             queue_notice(session, row.id, kind, at=now, is_reprint=True)
@@ -357,7 +362,7 @@ class LifecycleOperations:
 
         changed = 0
         with self.store.session(write=True) as session:
-            rows = session.execute(select(DeadlineRow).where(DeadlineRow.provisional.is_(True))).scalars().all()
+            rows = session.execute(select(DeadlineRow).where(col(DeadlineRow.provisional).is_(True))).scalars().all()
             touched: dict[int, list[dict[str, Any]]] = {}
             for d in rows:
                 unit = LimitUnit(d.unit) if d.unit else LimitUnit.WORKING_DAYS

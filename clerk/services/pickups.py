@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.desk_views import (
     DeskDeadline,
@@ -29,6 +31,9 @@ from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
 from clerk.domain.accounts import ClerkUser
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX, text_problems
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 DESK_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED)
 SUPPLY_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION)
@@ -69,16 +74,16 @@ class FallbackDesk:
         from clerk.store.tables import CaseRow, DeadlineRow
 
         today = today or self.cases.today()
-        query = (select(CaseRow).where(CaseRow.state.in_([s.value for s in DESK_STATES]),
-                                       CaseRow.parent_id.is_(None))
-                 .order_by(CaseRow.received_at, CaseRow.id).limit(limit))
+        query = (select(CaseRow).where(col(CaseRow.state).in_([s.value for s in DESK_STATES]),
+                                       col(CaseRow.parent_id).is_(None))
+                 .order_by(col(CaseRow.received_at), col(CaseRow.id)).limit(limit))
         with self.cases.store.session(write=False) as session:
             rows = session.execute(query).scalars().all()
             ids = [r.id for r in rows]
             deadlines: dict[int, list[Any]] = {}
             if ids:
-                found = session.execute(select(DeadlineRow).where(DeadlineRow.case_id.in_(ids),
-                                                                   DeadlineRow.met_at.is_(None)))
+                found = session.execute(select(DeadlineRow).where(col(DeadlineRow.case_id).in_(ids),
+                                                                   col(DeadlineRow.met_at).is_(None)))
                 for d in found.scalars():
                     deadlines.setdefault(d.case_id, []).append(d)
             entries = []
@@ -124,13 +129,13 @@ class FallbackDesk:
         if arrived_at is not None and arrived_at > now:
             raise IntakeError(["材料收到时间不能晚于现在"])
 
-        def mutate(session: Any, row: Any, at: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: Any, at: datetime) -> dict[str, Any]:
             return self._supplement_in(session, row, at, user, window, marks, channel, reference.strip(),
                                        arrived_at or at, tolerate)
 
         return self.cases.transact(user, window, number, version, Action.SUPPLEMENT, "supplement", mutate)
 
-    def _supplement_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, window: int,
+    def _supplement_in(self, session: Session, row: Any, now: datetime, user: ClerkUser, window: int,
                        marks: dict[str, MaterialMark], channel: SupplyChannel, reference: str,
                        arrived_at: datetime, tolerate: bool) -> dict[str, Any]:
         """The supplement inside the caller's transaction (also used when a pickup arrives)."""
@@ -151,8 +156,8 @@ class FallbackDesk:
 
         with self.cases.store.session(write=False) as session:
             row = self.cases.load(session, number)
-            found = session.execute(select(SupplementRow).where(SupplementRow.case_id == row.id)
-                                    .order_by(SupplementRow.id)).scalars()
+            found = session.execute(select(SupplementRow).where(col(SupplementRow.case_id) == row.id)
+                                    .order_by(col(SupplementRow.id))).scalars()
             return [SupplementEntry(tuple(s.materials), SupplyChannel(s.channel), s.reference, s.arrived_at,
                                     s.logged_by) for s in found]
 
@@ -181,7 +186,7 @@ class FallbackDesk:
             raise IntakeError(problems)
         made: list[MailItemView] = []
 
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
             from clerk.store import convert
 
             if CaseState(row.state) not in SUPPLY_STATES:
@@ -217,9 +222,9 @@ class FallbackDesk:
         from clerk.store.tables_mail import MailItemRow
 
         day = day or self.cases.today()
-        return self._mail_query(lambda q: q.where(MailItemRow.direction == MailDirection.INBOUND.value,
-                                                  MailItemRow.pickup_on == day)
-                                .order_by(MailItemRow.pickup_from, MailItemRow.id))
+        return self._mail_query(lambda q: q.where(col(MailItemRow.direction) == MailDirection.INBOUND.value,
+                                                  col(MailItemRow.pickup_on) == day)
+                                .order_by(col(MailItemRow.pickup_from), col(MailItemRow.id)))
 
     def _mail_query(self, shape: Any) -> list[MailItemView]:
         from sqlalchemy import select
@@ -227,7 +232,7 @@ class FallbackDesk:
         from clerk.store.tables import CaseRow
         from clerk.store.tables_mail import MailItemRow
 
-        query = shape(select(MailItemRow, CaseRow.number).join(CaseRow, CaseRow.id == MailItemRow.case_id))
+        query = shape(select(MailItemRow, col(CaseRow.number)).join(CaseRow, col(CaseRow.id) == MailItemRow.case_id))
         with self.cases.store.session(write=False) as session:
             return [mail_item_view(item, number) for item, number in session.execute(query)]
 

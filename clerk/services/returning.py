@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import col
+
 from clerk.domain.intake import Applicant, ApplicantKind
 
 #: Roles that take applicants at a window (the same as intake).
@@ -36,8 +38,8 @@ def previous_applicant(cases: Any, user: Any, window: int | None, kind: Applican
         return None
     query = (
         select(CaseRow)
-        .where(CaseRow.applicant_id_number == id_number, CaseRow.applicant_kind == kind.value)
-        .order_by(CaseRow.received_at.desc())
+        .where(col(CaseRow.applicant_id_number) == id_number, col(CaseRow.applicant_kind) == kind.value)
+        .order_by(col(CaseRow.received_at).desc())
         .limit(1)
     )
     with cases.uow.begin(user, Action.INTAKE) as (session, account):  # only who may take a case in

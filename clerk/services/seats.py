@@ -26,10 +26,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.errors import ServiceError
 from clerk.store.convert import aware
+
+if TYPE_CHECKING:
+    from clerk.store.engine import Store
 
 
 #: Seconds between two heartbeats of a signed-in window (well below any sensible ``stale_after``).
@@ -87,7 +92,7 @@ def _seat(row: Any) -> Seat:
 
 
 class SeatService:
-    def __init__(self, store: Any, clock: Callable[[], datetime], *,
+    def __init__(self, store: Store, clock: Callable[[], datetime], *,
                  stale_after: timedelta = timedelta(minutes=3)) -> None:
         self.store = store
         self.clock = clock
@@ -127,7 +132,7 @@ class SeatService:
         from clerk.store.tables_seats import SeatReleaseRow, SeatRow
 
         with self.store.session(write=False) as session:
-            if session.execute(select(SeatRow.clerk_id).where(SeatRow.token == token)).first() is not None:
+            if session.execute(select(col(SeatRow.clerk_id)).where(col(SeatRow.token) == token)).first() is not None:
                 return None
             gone = session.get(SeatReleaseRow, token)
             if gone is None:
@@ -142,7 +147,7 @@ class SeatService:
         from clerk.store.tables_seats import SeatRow
 
         with self.store.connection(write=True) as conn:  # not audited, wakes no live screen
-            moved = conn.execute(update(SeatRow).where(SeatRow.token == token).values(seen_at=self.clock()))
+            moved = conn.execute(update(SeatRow).where(col(SeatRow.token) == token).values(seen_at=self.clock()))
             if moved.rowcount:
                 return None
         return self.check(token)
@@ -154,7 +159,7 @@ class SeatService:
         from clerk.store.tables_seats import SeatRow
 
         with self.store.session(write=True) as session:
-            session.execute(delete(SeatRow).where(SeatRow.token == token))
+            session.execute(delete(SeatRow).where(col(SeatRow.token) == token))
 
     def seats(self) -> list[Seat]:
         """Who sits where, by window (the supervisor's dashboard)."""
@@ -166,8 +171,8 @@ class SeatService:
 
         from clerk.store.tables import ClerkAccount
 
-        query = (select(SeatRow, ClerkAccount.name).outerjoin(ClerkAccount, ClerkAccount.id == SeatRow.clerk_id)
-                 .order_by(SeatRow.window, SeatRow.clerk_id))
+        query = (select(SeatRow, col(ClerkAccount.name)).outerjoin(ClerkAccount, col(ClerkAccount.id) == SeatRow.clerk_id)
+                 .order_by(col(SeatRow.window), col(SeatRow.clerk_id)))
         now = self.clock()
         with self.store.session(write=False) as session:
             return [replace(_seat(row), name=name or row.clerk_id, stale=self._stale(row, now))

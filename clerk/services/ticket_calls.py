@@ -66,10 +66,11 @@ def call_statements(sqlite: bool) -> CallStatements:
 def _build(sqlite: bool) -> CallStatements:
     from sqlalchemy import ARRAY, Integer, bindparam, func, literal_column, or_, select, update
 
+    from clerk.store.tables import table_of
     from clerk.store.tables_tickets import TicketRow, WindowStateRow
 
-    t = TicketRow.__table__
-    w = WindowStateRow.__table__
+    t = table_of(TicketRow)
+    w = table_of(WindowStateRow)
     window = bindparam("at_window", type_=t.c.window.type)
     open_states = (TicketState.CALLED.value, TicketState.SERVING.value)
     paused = select(w.c.reason).where(w.c.window == window, w.c.paused).scalar_subquery()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from clerk.calendar import DueDate
 from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
@@ -18,6 +18,9 @@ from clerk.domain.views import (
     Rating,
 )
 from clerk.catalog.model import Delivery, LimitUnit
+
+if TYPE_CHECKING:
+    from clerk.domain.notices import NoticeView
 
 
 def aware(at: datetime | None) -> datetime | None:
@@ -135,7 +138,7 @@ def case_view(
     deadlines: tuple[Deadline, ...] = (),
     children: tuple[CaseView, ...] = (),
     events: tuple[AuditEntry, ...] = (),
-    notices: tuple = (),
+    notices: tuple[NoticeView, ...] = (),
     parent_number: str | None = None,
 ) -> CaseView:
     from clerk.catalog.checklist import checklist_from_dict

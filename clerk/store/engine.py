@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from clerk.store.errors import StoreUnavailable
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -132,7 +132,7 @@ class Store:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn: Any) -> None:
+        def _on_begin(conn: Connection) -> None:
             write = conn.get_execution_options().get(_WRITE_OPTION, False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
@@ -153,7 +153,7 @@ class Store:
         if self.is_sqlite:
             return self.busy_timeout_ms / 1000 + 1.0
         connect = postgres_connect_args(self.statement_timeout)["connect_timeout"]
-        return connect + (self.statement_timeout or 30.0) + 1.0
+        return float(connect) + (self.statement_timeout or 30.0) + 1.0
 
     @contextmanager
     def session(self, *, write: bool = True, snapshot: bool = False) -> Iterator[Session]:
@@ -182,10 +182,11 @@ class Store:
                         session.connection().exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")
 
     @contextmanager
-    def connection(self, *, write: bool = True) -> Iterator[Any]:
+    def connection(self, *, write: bool = True) -> Iterator[Connection]:
         """A Core connection inside one transaction (bulk loads, migrations)."""
         self.engine  # noqa: B018
         bind = self._write_engine if write else self._engine
+        assert bind is not None  # made by self.engine
         with self._writer_turn(write), translate_errors():
             with bind.begin() as conn:
                 yield conn

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from alembic.config import Config
 
     from clerk.store.engine import Store
+    from sqlalchemy.engine import Connection
 
 _ADVISORY_LOCK_KEY = 0x636C65726B  # "clerk"
 
@@ -70,7 +71,7 @@ def downgrade(store: Store, revision: str) -> None:
         command.downgrade(alembic_config(conn), revision)
 
 
-def _revision_of(conn: object) -> str | None:
+def _revision_of(conn: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     return MigrationContext.configure(conn).get_current_revision()

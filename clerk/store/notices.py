@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.notices import NoticeKind, NoticeStatus, NoticeView
 from clerk.store.errors import NotFound
+
+if TYPE_CHECKING:
+    from clerk.store.engine import Store
+    from sqlmodel import Session
 
 __all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]
 
@@ -35,7 +41,7 @@ def notice_view(row: Any, case_number: str) -> NoticeView:
 
 
 def queue_notice(
-    session: Any, case_id: int, kind: NoticeKind, *, at: datetime, paper: str = "a4", is_reprint: bool = False
+    session: Session, case_id: int, kind: NoticeKind, *, at: datetime, paper: str = "a4", is_reprint: bool = False
 ) -> Any:
     """Queue one notice inside the caller's transaction; returns the row."""
     from clerk.store.tables import NoticeRow
@@ -52,7 +58,7 @@ def queue_notice(
 class NoticeQueue:
     """Store-level access to the print queue (one call = one transaction)."""
 
-    def __init__(self, store: Any, clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
         self._store = store
         self._clock = clock
 
@@ -62,21 +68,21 @@ class NoticeQueue:
         from clerk.store.tables import CaseRow, NoticeRow
 
         query = (
-            select(NoticeRow, CaseRow.number)
-            .join(CaseRow, CaseRow.id == NoticeRow.case_id)
-            .where(NoticeRow.status != NoticeStatus.PRINTED.value)
-            .order_by(NoticeRow.created_at, NoticeRow.id)
+            select(NoticeRow, col(CaseRow.number))
+            .join(CaseRow, col(CaseRow.id) == NoticeRow.case_id)
+            .where(col(NoticeRow.status) != NoticeStatus.PRINTED.value)
+            .order_by(col(NoticeRow.created_at), col(NoticeRow.id))
             .limit(limit)
         )
         with self._store.session(write=False) as session:
             return [notice_view(row, number) for row, number in session.execute(query)]
 
-    def for_case(self, session: Any, case_id: int, number: str) -> tuple[NoticeView, ...]:
+    def for_case(self, session: Session, case_id: int, number: str) -> tuple[NoticeView, ...]:
         from sqlalchemy import select
 
         from clerk.store.tables import NoticeRow
 
-        rows = session.execute(select(NoticeRow).where(NoticeRow.case_id == case_id).order_by(NoticeRow.id))
+        rows = session.execute(select(NoticeRow).where(col(NoticeRow.case_id) == case_id).order_by(col(NoticeRow.id)))
         return tuple(notice_view(row, number) for (row,) in rows)
 
     def mark_printed(
@@ -117,15 +123,15 @@ class NoticeQueue:
             return notice_view(row, number)
 
     @staticmethod
-    def _load(session: Any, notice_id: int) -> tuple[Any, str]:
+    def _load(session: Session, notice_id: int) -> tuple[Any, str]:
         from sqlalchemy import select
 
         from clerk.store.tables import CaseRow, NoticeRow
 
         found = session.execute(
-            select(NoticeRow, CaseRow.number)
-            .join(CaseRow, CaseRow.id == NoticeRow.case_id)
-            .where(NoticeRow.id == notice_id)
+            select(NoticeRow, col(CaseRow.number))
+            .join(CaseRow, col(CaseRow.id) == NoticeRow.case_id)
+            .where(col(NoticeRow.id) == notice_id)
             .with_for_update(of=NoticeRow)
         ).first()
         if found is None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from clerk.domain import accounts
@@ -33,6 +33,10 @@ from clerk.domain.accounts import ClerkUser, Role, hash_password, verify_passwor
 from clerk.domain.errors import AccountLocked, PasswordChangeRequired, PasswordRejected, SignInFailed
 from clerk.domain.passwords import password_problems
 from clerk.store.convert import aware
+
+if TYPE_CHECKING:
+    from clerk.store.engine import Store
+    from sqlmodel import Session
 
 __all__ = ["AccountLocked", "PasswordChangeRequired", "PasswordRejected", "SignIn", "SignInFailed", "SignInPolicy"]
 
@@ -112,7 +116,7 @@ def _actor(clerk_id: str) -> str:
 class SignIn:
     """Sign-in against the store's accounts; one call = one attempt."""
 
-    def __init__(self, store: Any, clock: Any, tz: ZoneInfo | str = "Asia/Shanghai",
+    def __init__(self, store: Store, clock: Any, tz: ZoneInfo | str = "Asia/Shanghai",
                  policy: SignInPolicy | None = None) -> None:
         self.store = store
         self.clock = clock
@@ -148,7 +152,7 @@ class SignIn:
             raise outcome
         return outcome
 
-    def _decide(self, session: Any, clerk_id: str, password_ok: bool, checked: str, now: datetime, via: str,
+    def _decide(self, session: Session, clerk_id: str, password_ok: bool, checked: str, now: datetime, via: str,
                 window: int | None, new_password: str | None, roles: Any) -> ClerkUser | SignInFailed:
         from clerk.store.tables import ClerkAccount
 
@@ -186,7 +190,7 @@ class SignIn:
         self._audit(session, now, row.id, window, "sign_in", {"via": via})
         return ClerkUser(row.id, row.name, Role(row.role))
 
-    def _unknown_id(self, session: Any, clerk_id: str, now: datetime, via: str,
+    def _unknown_id(self, session: Session, clerk_id: str, now: datetime, via: str,
                     window: int | None) -> SignInFailed:
         key = f"{getattr(self.store, 'url', id(self.store))}|{clerk_id}"  # per store, as real accounts are
         until = _unknown.locked_until(key, now)
@@ -199,7 +203,7 @@ class SignIn:
         until = _unknown.fail(key, now, self.policy)
         return AccountLocked(until.astimezone(self.tz)) if until is not None else SignInFailed()
 
-    def _count_failure(self, session: Any, row: Any, now: datetime, via: str, window: int | None) -> datetime | None:
+    def _count_failure(self, session: Session, row: Any, now: datetime, via: str, window: int | None) -> datetime | None:
         row.failed_count = (row.failed_count or 0) + 1
         self._audit(session, now, row.id, window, "sign_in_failed",
                     {"via": via, "reason": "password", "failed": row.failed_count})
@@ -214,7 +218,7 @@ class SignIn:
         session.add(row)
         return locked
 
-    def _audit(self, session: Any, now: datetime, actor: str, window: int | None, action: str,
+    def _audit(self, session: Session, now: datetime, actor: str, window: int | None, action: str,
                after: dict[str, Any]) -> None:
         from clerk.store.audit import append_event
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
 
 # Named constraints: Alembic's batch mode (SQLite) needs names to alter them.
@@ -23,6 +24,13 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
 }
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core ``Table`` of a table class (SQLModel declares no ``__table__`` a type checker sees)."""
+    table = sa_inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
 
 
 class ClerkAccount(SQLModel, table=True):
