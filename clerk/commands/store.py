@@ -10,6 +10,8 @@ from __future__ import annotations
 import getpass
 import sys
 
+from clerk.domain.deadlines import now_utc
+
 DEMO_PASSWORD = "clerk123"
 DEMO_ACCOUNTS = (
     ("1001", "王芳", "window"),
@@ -267,12 +269,6 @@ def _read_new_password(args) -> str | None:
     return password
 
 
-def _now():
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
-
-
 def _user_list(args) -> int:
     from zoneinfo import ZoneInfo
 
@@ -284,7 +280,7 @@ def _user_list(args) -> int:
         accounts = list_accounts(_store())
     except StoreError as exc:
         return _fail(str(exc))
-    tz, now = ZoneInfo(get_settings().timezone), _now()
+    tz, now = ZoneInfo(get_settings().timezone), now_utc()
     print("工号\t姓名\t角色\t状态\t密码")
     for a in accounts:
         state = "停用" if not a.active else (
@@ -302,7 +298,7 @@ def _user_passwd(args) -> int:
     if password is None:
         return _fail("两次输入的密码不一致")
     try:
-        set_password(_store(), args.id, password, at=_now(), must_change=not args.no_change_required)
+        set_password(_store(), args.id, password, at=now_utc(), must_change=not args.no_change_required)
     except StoreError as exc:
         return _fail(str(exc))
     print(f"已为账号 {args.id} 设置新密码" + ("" if args.no_change_required else "，下次登录时须修改"))
@@ -326,7 +322,7 @@ def _user_change(args, what: str, done: str, **kwargs) -> int:
     from clerk.store.errors import StoreError
 
     try:
-        getattr(account_admin, what)(_store(), args.id, at=_now(), **kwargs)
+        getattr(account_admin, what)(_store(), args.id, at=now_utc(), **kwargs)
     except StoreError as exc:
         return _fail(str(exc))
     print(done)

@@ -68,7 +68,7 @@ class AccountService:
         query = select(func.count()).select_from(ClerkAccount).where(
             col(ClerkAccount.role) == Role(role).value, col(ClerkAccount.active).is_(True))
         with self.store.session(write=False) as session:
-            return session.execute(query).scalar_one()
+            return int(session.execute(query).scalar_one())
 
     def deactivate(self, by: ClerkUser | None, clerk_id: str) -> None:
         """Deactivate an account: from now on it neither signs in nor acts."""

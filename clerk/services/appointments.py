@@ -19,6 +19,7 @@ chain and lists show them masked.
 
 from __future__ import annotations
 
+import builtins
 import csv
 import re
 import secrets
@@ -47,6 +48,9 @@ from clerk.services.hallday import HallDay
 if TYPE_CHECKING:
     from clerk.store.engine import Store
     from sqlmodel import Session
+    from clerk.config import Settings
+    from clerk.domain.accounts import ClerkUser
+    from clerk.store.tables_tickets import AppointmentRow
 
 __all__ = ["AppointmentError", "AppointmentService", "CSV_COLUMNS"]
 
@@ -88,7 +92,7 @@ class _Booking:
 class AppointmentService(HallDay):
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Store = None) -> AppointmentService:
+    def from_settings(cls, settings: Settings, *, store: Store | None = None) -> AppointmentService:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), settings)
@@ -134,7 +138,7 @@ class AppointmentService(HallDay):
             raise AppointmentError(f"预约号“{code[:20]}”应为 4 至 16 位字母或数字")
         return _Booking(code, spec.prefix, day, half, name, checked.value, phone_text)
 
-    def _authorise(self, session: Session, user: Any) -> str:
+    def _authorise(self, session: Session, user: ClerkUser | None) -> str:
         if user is None:
             return "cli"
         return self.uow.authorise(session, user, Action.APPOINTMENT).id
@@ -183,7 +187,7 @@ class AppointmentService(HallDay):
         booked[slot] += 1
         return row
 
-    def _view(self, session: Session, row: Any) -> AppointmentView:
+    def _view(self, session: Session, row: AppointmentRow) -> AppointmentView:
         from clerk.identity import mask_id, mask_phone
         from clerk.store.tables_tickets import TicketRow
 
@@ -194,7 +198,7 @@ class AppointmentService(HallDay):
                                AppointmentState(row.state), row.source, ticket.number if ticket else "")
 
     # -- use cases ---------------------------------------------------------------------------------
-    def add(self, user: Any, queue: str, day: Any, half: str, name: str, id_number: str, phone: str = "", *,
+    def add(self, user: ClerkUser, queue: str, day: Any, half: str, name: str, id_number: str, phone: str = "", *,
             source: str = "窗口", code: str = "") -> AppointmentView:
         """Book a slot (by phone or at a window); refuses a full slot or a second booking of the day."""
         booking = self._check(queue, day, half, name, id_number, phone, code)
@@ -220,7 +224,7 @@ class AppointmentService(HallDay):
             rows = sorted(rows, key=lambda r: (r.queue, HALVES.index(r.half) if r.half in HALVES else 2, r.code))
             return [self._view(session, r) for r in rows]
 
-    def cancel(self, user: Any, code: str) -> AppointmentView:
+    def cancel(self, user: ClerkUser, code: str) -> AppointmentView:
         from sqlalchemy import select
 
         from clerk.store.tables_tickets import AppointmentRow as R
@@ -239,7 +243,7 @@ class AppointmentService(HallDay):
             session.flush()
             return self._view(session, row)
 
-    def import_csv(self, path: Path | str, *, user: Any = None, source: str = "网上") -> list[AppointmentView]:
+    def import_csv(self, path: Path | str, *, user: ClerkUser | None = None, source: str = "网上") -> builtins.list[AppointmentView]:
         """Import the online channel's bookings; all or nothing, problems as ``FILE:LINE: message``."""
         path = Path(path)
         try:

@@ -27,19 +27,26 @@ from clerk.domain.errors import (
 )
 from clerk.domain.plan import CasePlan, plan_intake
 from clerk.domain.lifecycle import CaseState
-from clerk.services.operations import LifecycleOperations
+from clerk.services.operations import Audited, LifecycleOperations
 from clerk.domain.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
 from clerk.domain.accounts import ClerkUser, Role, verify_password
 from clerk.domain.permissions import MAY, Action
 from clerk.services.accounts import AccountService
 from clerk.services.unit import UnitOfWork
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
+from clerk.store.tables import saved_id
 from clerk.domain.passwords import password_problems
 from clerk.store.signin import SignIn, SignInPolicy
 
 if TYPE_CHECKING:
     from clerk.store.engine import Store
     from sqlmodel import Session
+    from sqlalchemy import Select
+    from clerk.store.tables import CaseRow, NoticeRow
+    from clerk.store.audit import ChainReport
+    from clerk.catalog.catalog import Catalog
+    from clerk.config import Settings
+    from clerk.calendar import WorkingDays
 
 INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
@@ -47,7 +54,7 @@ SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name",
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
 
 
-def _summary_select():
+def _summary_select() -> Select[Any]:
     """Only the columns a list shows: no JSON checklist to decode per row."""
     from sqlalchemy import select
 
@@ -62,7 +69,7 @@ class CaseService(LifecycleOperations):
     def __init__(
         self,
         store: Store,
-        catalog: Any,
+        catalog: Catalog,
         calendar: WorkCalendar,
         clock: Callable[[], datetime] = now_utc,
         *,
@@ -81,7 +88,7 @@ class CaseService(LifecycleOperations):
         self.accounts = AccountService(store, lambda: self.clock())
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Store = None, catalog: Any = None,
+    def from_settings(cls, settings: Settings, *, store: Store | None = None, catalog: Catalog | None = None,
                       calendar: WorkCalendar | None = None) -> CaseService:
         from clerk.catalog import load_catalog
         from clerk.store.engine import Store
@@ -100,13 +107,13 @@ class CaseService(LifecycleOperations):
     def today(self) -> date:
         return local_date(self.clock(), self.tz)
 
-    def working_days_left(self, due: date) -> Any:
+    def working_days_left(self, due: date) -> WorkingDays:
         """Working days from today (hall time) to ``due``: negative once lapsed, with ``provisional``."""
         return self.calendar.count_working_days(self.today(), due)
 
     # -- accounts -------------------------------------------------------------
 
-    sign_in_policy: Any = None  # clerk.store.signin.SignInPolicy; None: from the settings
+    sign_in_policy: SignInPolicy | None = None  # None: from the settings
 
     def authenticate(self, clerk_id: str, password: str, **how: Any) -> ClerkUser:
         """Sign in (lock-out, audit, new password): see ``clerk.store.signin.SignIn.authenticate``."""
@@ -146,7 +153,7 @@ class CaseService(LifecycleOperations):
         from clerk.store.tables import ClerkAccount
 
         with self.store.session(write=False) as session:
-            return session.execute(select(func.count()).select_from(ClerkAccount)).scalar_one()
+            return int(session.execute(select(func.count()).select_from(ClerkAccount)).scalar_one())
 
     # -- intake ---------------------------------------------------------------
 
@@ -187,7 +194,7 @@ class CaseService(LifecycleOperations):
                 for child in plan.children:
                     self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
                 for kind in plan.documents:
-                    queue_notice(session, parent.id, kind, at=received_at)
+                    queue_notice(session, saved_id(parent), kind, at=received_at)
                 number = parent.number
         except IntegrityError:
             first = self.saved_visit(visit_key) if visit_key else None
@@ -212,8 +219,8 @@ class CaseService(LifecycleOperations):
             return self.view_of(session, row) if row is not None else None
 
     def _insert_case(self, session: Session, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
-                     user: ClerkUser, window: int, at: datetime, reason: str, parent: Any,
-                     *, visit_key: str | None = None) -> Any:
+                     user: ClerkUser, window: int, at: datetime, reason: str, parent: CaseRow | None,
+                     *, visit_key: str | None = None) -> CaseRow:
         from clerk.catalog import checklist_to_dict
         from clerk.store.numbering import allocate_number
         from clerk.store.tables import CaseRow, DeadlineRow
@@ -237,8 +244,8 @@ class CaseService(LifecycleOperations):
         session.add(row)
         session.flush()
         for deadline in plan.deadlines:
-            session.add(DeadlineRow(case_id=row.id, **convert.deadline_columns(deadline)))
-        after: dict[str, Any] = {"state": plan.state.value, "code": plan.code, "outcome": outcome.value,
+            session.add(DeadlineRow(case_id=saved_id(row), **convert.deadline_columns(deadline)))
+        after: Audited = {"state": plan.state.value, "code": plan.code, "outcome": outcome.value,
                                  "marks": row.marks}
         if parent is not None:
             after["parent"] = parent.number
@@ -322,13 +329,13 @@ class CaseService(LifecycleOperations):
                                          actor=user.id if user else "system", window=window,
                                          on_printed=self._notice_issued)
 
-    def _notice_issued(self, session: Session, notice: Any, now: datetime) -> None:
+    def _notice_issued(self, session: Session, notice: NoticeRow, now: datetime) -> None:
         """A one-time notice counts as told only once it is printed (一次告知, art. 32)."""
         from clerk.store.tables import CaseRow
 
         if notice.kind != NoticeKind.ONE_TIME.value or notice.is_reprint:
             return
-        row = session.get(CaseRow, notice.case_id)
+        row = session.get_one(CaseRow, notice.case_id)
         if row.notice_issued_at is None:
             row.notice_issued_at = now
             session.add(row)
@@ -339,7 +346,7 @@ class CaseService(LifecycleOperations):
 
     # -- audit ----------------------------------------------------------------
 
-    def verify_audit(self) -> Any:
+    def verify_audit(self) -> ChainReport:
         from clerk.store.audit import verify_chain
 
         with self.store.session(write=False, snapshot=True) as session:
@@ -348,23 +355,24 @@ class CaseService(LifecycleOperations):
     # -- helpers shared with the lifecycle operations ---------------------------
 
     def _audit(self, session: Session, actor: str, window: int | None, action: str, number: str | None,
-               before: dict | None, after: dict | None) -> None:
+               before: Audited | None, after: Audited | None) -> None:
         from clerk.store.audit import append_event
 
         append_event(session, at=self.clock(), actor=actor, window=window, action=action,
                      case_number=number, before=before, after=after)
 
-    def load(self, session: Session, number: str) -> Any:
+    def load(self, session: Session, number: str) -> CaseRow:
         from sqlalchemy import select
 
         from clerk.store.tables import CaseRow
 
-        row = session.execute(select(CaseRow).where(col(CaseRow.number) == number.strip().upper())).scalar_one_or_none()
+        row: CaseRow | None = session.execute(
+            select(CaseRow).where(col(CaseRow.number) == number.strip().upper())).scalar_one_or_none()
         if row is None:
             raise CaseNotFound(number.strip())
         return row
 
-    def view_of(self, session: Session, row: Any, *, with_children: bool = True) -> CaseView:
+    def view_of(self, session: Session, row: CaseRow, *, with_children: bool = True) -> CaseView:
         from sqlalchemy import select
 
         from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow
@@ -386,5 +394,5 @@ class CaseService(LifecycleOperations):
             parent_number = session.execute(select(col(CaseRow.number)).where(col(CaseRow.id) == row.parent_id)).scalar_one()
         return convert.case_view(
             row, deadlines=deadlines, children=children, events=events,
-            notices=self.notices.for_case(session, row.id, row.number), parent_number=parent_number,
+            notices=self.notices.for_case(session, saved_id(row), row.number), parent_number=parent_number,
         )

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from clerk.services.mail import MailRoom
 from clerk.services.pickups import FallbackDesk
 from clerk.services.ratings import Ratings
 
+if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
+    from clerk.services.cases import CaseService
+    from clerk.carriers.base import Carrier
+
 
 class DeskService(FallbackDesk, MailRoom, Ratings):
-    def __init__(self, cases: Any, carrier: Any = None) -> None:
+    def __init__(self, cases: CaseService, carrier: Carrier | None = None) -> None:
         if carrier is None:
             from clerk.carriers import ManualCarrier
 
@@ -31,7 +36,7 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
         """The case after a change, for the services' own use (a screen opens one with ``open``)."""
         return self.cases.get(number)
 
-    def open(self, user: Any, window: int | None, number: str) -> Any:
+    def open(self, user: ClerkUser, window: int | None, number: str) -> Any:
         """The case in hand as ``user`` may see it (``LookupService.open``: a ``view`` event when unmasked)."""
         from clerk.services.lookup import LookupService
 
@@ -59,6 +64,6 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
     def tz(self) -> Any:
         return self.cases.tz
 
-    def reject(self, user: Any, window: int, number: str, reason: str, *, version: int | None = None) -> Any:
+    def reject(self, user: ClerkUser, window: int, number: str, reason: str, *, version: int | None = None) -> Any:
         """不予受理 at the fallback desk (the case service's call)."""
         return self.cases.reject(user, window, number, reason, version=version)

@@ -13,10 +13,11 @@ from clerk.services.unit import UnitOfWork
 
 if TYPE_CHECKING:
     from clerk.store.engine import Store
+    from clerk.config import Settings
 
 
 class HallDay:
-    def __init__(self, store: Store, settings: Any, clock: Callable[[], datetime] = now_utc) -> None:
+    def __init__(self, store: Store, settings: Settings, clock: Callable[[], datetime] = now_utc) -> None:
         self.store = store
         self.settings = settings
         self.clock = clock

@@ -10,7 +10,7 @@ refused with a Chinese message and nothing is written.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from sqlmodel import col
 
@@ -19,11 +19,14 @@ from clerk.domain.errors import PermissionDenied
 from clerk.domain.permissions import Action, Sight, case_sight, case_view_for
 from clerk.domain.views import CaseSummary, CaseView
 
+if TYPE_CHECKING:
+    from clerk.services.cases import CaseService
+
 __all__ = ["LookupService"]
 
 
 class LookupService:
-    def __init__(self, cases: Any) -> None:
+    def __init__(self, cases: CaseService) -> None:
         self.cases = cases
 
     def find(self, user: ClerkUser, text: str, limit: int = 50) -> list[CaseSummary]:

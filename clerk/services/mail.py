@@ -24,10 +24,16 @@ from clerk.domain.views import DeadlineKind, Decision
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser
+from clerk.store.tables import saved_id
 from clerk.store.notices import queue_notice
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+    from clerk.services.cases import CaseService
+    from clerk.services.operations import Audited
+    from clerk.store.tables import CaseRow
+    from clerk.store.tables_mail import MailItemRow
+    from clerk.carriers.base import Carrier
 
 #: what goes in the envelope (内件) for each decision
 RESULT_CONTENTS = {
@@ -45,8 +51,8 @@ class MailItemNotFound(NotFound):
 class MailRoom:
     """Decisions, the mail queue (results out, pickups in) and the daily manifest."""
 
-    cases: Any
-    carrier: Any
+    cases: CaseService
+    carrier: Carrier
     _supplement_in: Callable[..., dict[str, Any]]
     _mail_query: Callable[..., list[MailItemView]]
 
@@ -75,7 +81,7 @@ class MailRoom:
         timing: dict[str, Any] = {}
         mailed: list[MailItemView] = []
 
-        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             cases = self.cases
             cases.move(row, target)
             row.reason = reason.strip()
@@ -85,13 +91,13 @@ class MailRoom:
                 late = cases.calendar.count_working_days(promised.due_on, decided_on).days
                 timing.update(on_time=decided_on <= promised.due_on, late=max(late, 0))
             cases.meet_and_refresh(session, row, now, DeadlineKind.PROMISED)
-            queue_notice(session, row.id, kind, at=now)
+            queue_notice(session, saved_id(row), kind, at=now)
             if row.parent_id is not None:  # a bundle's item: the last one decided keeps the bundle's promise
                 cases.meet_bundle_promise(session, row, now)
             after: dict[str, Any] = {"decision": decision.value, "reason": row.reason, **timing}
             if row.delivery == Delivery.EMS.value:
                 item = MailItemRow(
-                    case_id=row.id, direction=MailDirection.OUTBOUND.value, status=MailStatus.QUEUED.value,
+                    case_id=saved_id(row), direction=MailDirection.OUTBOUND.value, status=MailStatus.QUEUED.value,
                     contents=f"{RESULT_CONTENTS[decision]}（{row.name}）", recipient=row.applicant_name,
                     phone=row.applicant_phone, address=row.applicant_address, postcode=row.applicant_postcode,
                     created_by=user.id, created_at=now,
@@ -159,7 +165,7 @@ class MailRoom:
         number = self.mail_item(item_id).case_number
         result: list[MailItemView] = []
 
-        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             item = session.get(MailItemRow, item_id)
             if item is None:
                 raise MailItemNotFound(item_id)
@@ -182,7 +188,7 @@ class MailRoom:
         if not check.ok:
             raise IntakeError([f"邮件号：{check.reason}"])
 
-        def change(session: Session, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: CaseRow, item: MailItemRow, now: datetime) -> Audited:
             if item.status != MailStatus.QUEUED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，不能再交寄")
             used = session.execute(select(col(MailItemRow.id)).where(col(MailItemRow.waybill) == check.value,
@@ -207,7 +213,7 @@ class MailRoom:
         logged as a supplement by EMS (the case is accepted when complete)."""
         from clerk.store import convert
 
-        def change(session: Session, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: CaseRow, item: MailItemRow, now: datetime) -> Audited:
             if item.status != MailStatus.HANDED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，需先登记交寄/揽收")
             after: dict[str, Any] = {}
@@ -241,7 +247,7 @@ class MailRoom:
             raise IntakeError(["请填写退回原因"])
         refuse_bad_text((reason, "退回原因", NOTE_MAX))
 
-        def change(session: Session, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: CaseRow, item: MailItemRow, now: datetime) -> Audited:
             outbound = item.direction == MailDirection.OUTBOUND.value
             allowed = (MailStatus.HANDED.value,) if outbound else (MailStatus.QUEUED.value, MailStatus.HANDED.value)
             if item.status not in allowed:
@@ -264,7 +270,7 @@ class MailRoom:
         if phone is not None and not check_phone(phone).ok:
             raise IntakeError([f"联系电话：{check_phone(phone).reason}"])
 
-        def change(session: Session, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: CaseRow, item: MailItemRow, now: datetime) -> Audited:
             if item.status != MailStatus.RETURNED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，无需重新安排")
             if address and address.strip():

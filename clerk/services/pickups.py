@@ -31,9 +31,15 @@ from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
 from clerk.domain.accounts import ClerkUser
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX, text_problems
+from clerk.store.tables import saved_id
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+    from clerk.services.cases import CaseService
+    from clerk.services.operations import Audited
+    from clerk.store.tables import CaseRow, DeadlineRow
+    from clerk.store.tables_mail import MailItemRow
+    from clerk.carriers.base import Carrier
 
 DESK_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED)
 SUPPLY_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION)
@@ -46,9 +52,9 @@ def received_mark(line: NoticeLine) -> MaterialMark:
     return MaterialMark(status, max(line.copies, 1))
 
 
-def mail_item_view(row: Any, case_number: str) -> MailItemView:
+def mail_item_view(row: MailItemRow, case_number: str) -> MailItemView:
     return MailItemView(
-        id=row.id, case_number=case_number, direction=MailDirection(row.direction),
+        id=saved_id(row), case_number=case_number, direction=MailDirection(row.direction),
         status=MailStatus(row.status), contents=row.contents, materials=tuple(row.materials or ()),
         recipient=row.recipient, phone=row.phone, address=row.address, postcode=row.postcode,
         pickup_on=row.pickup_on, pickup_from=row.pickup_from, pickup_to=row.pickup_to,
@@ -61,8 +67,8 @@ def mail_item_view(row: Any, case_number: str) -> MailItemView:
 class FallbackDesk:
     """Queue, supplements and pickups of the fallback desk."""
 
-    cases: Any
-    carrier: Any
+    cases: CaseService
+    carrier: Carrier
 
     # -- the queue ------------------------------------------------------------
 
@@ -99,7 +105,7 @@ class FallbackDesk:
                 ))
         return entries
 
-    def _desk_deadline(self, today: date, row: Any) -> DeskDeadline:
+    def _desk_deadline(self, today: date, row: DeadlineRow) -> DeskDeadline:
         left = self.cases.calendar.count_working_days(today, row.due_on)
         return DeskDeadline(DeadlineKind(row.kind), row.due_on, left.days, row.provisional or left.provisional)
 
@@ -129,13 +135,13 @@ class FallbackDesk:
         if arrived_at is not None and arrived_at > now:
             raise IntakeError(["材料收到时间不能晚于现在"])
 
-        def mutate(session: Session, row: Any, at: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, at: datetime) -> Audited:
             return self._supplement_in(session, row, at, user, window, marks, channel, reference.strip(),
                                        arrived_at or at, tolerate)
 
         return self.cases.transact(user, window, number, version, Action.SUPPLEMENT, "supplement", mutate)
 
-    def _supplement_in(self, session: Session, row: Any, now: datetime, user: ClerkUser, window: int,
+    def _supplement_in(self, session: Session, row: CaseRow, now: datetime, user: ClerkUser, window: int,
                        marks: dict[str, MaterialMark], channel: SupplyChannel, reference: str,
                        arrived_at: datetime, tolerate: bool) -> dict[str, Any]:
         """The supplement inside the caller's transaction (also used when a pickup arrives)."""
@@ -144,7 +150,7 @@ class FallbackDesk:
         changed = self.cases.supplement_in(session, row, now, user, window, marks, tolerate)
         arrived = sorted(k for k, m in marks.items() if m.status.received)
         if arrived:
-            session.add(SupplementRow(case_id=row.id, materials=arrived, channel=channel.value,
+            session.add(SupplementRow(case_id=saved_id(row), materials=arrived, channel=channel.value,
                                       reference=reference, arrived_at=arrived_at, logged_at=now,
                                       logged_by=user.id, window=window))
         return {"materials": changed, "channel": channel.value, "reference": reference}
@@ -186,7 +192,7 @@ class FallbackDesk:
             raise IntakeError(problems)
         made: list[MailItemView] = []
 
-        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             from clerk.store import convert
 
             if CaseState(row.state) not in SUPPLY_STATES:
@@ -197,7 +203,7 @@ class FallbackDesk:
                 raise OneTimeNoticeViolation(
                     f"一次告知：{'、'.join(asked)} 不在一次性告知书（或容缺承诺）上，或已收到，不能要求揽收")
             item = MailItemRow(
-                case_id=row.id, direction=MailDirection.INBOUND.value, status=MailStatus.QUEUED.value,
+                case_id=saved_id(row), direction=MailDirection.INBOUND.value, status=MailStatus.QUEUED.value,
                 contents="补充材料：" + "、".join(owed[k] for k in keys), materials=keys,
                 recipient=row.applicant_name, phone=(phone or row.applicant_phone).strip(),
                 address=(address or row.applicant_address).strip(),
@@ -237,7 +243,7 @@ class FallbackDesk:
             return [mail_item_view(item, number) for item, number in session.execute(query)]
 
 
-def _owed(row: Any, marks: dict[str, MaterialMark]) -> dict[str, str]:
+def _owed(row: CaseRow, marks: dict[str, MaterialMark]) -> dict[str, str]:
     """Materials the applicant may still be asked for: on the notice (or 容缺), not yet received."""
     names = {e["key"]: e["name"] for e in row.checklist.get("entries", ())}
     owed: dict[str, str] = {}
@@ -249,5 +255,5 @@ def _owed(row: Any, marks: dict[str, MaterialMark]) -> dict[str, str]:
     return {k: n for k, n in owed.items() if not marks.get(k, MaterialMark()).status.received}
 
 
-def _outstanding(row: Any, marks: dict[str, MaterialMark]) -> list[str]:
+def _outstanding(row: CaseRow, marks: dict[str, MaterialMark]) -> list[str]:
     return list(_owed(row, marks).values())

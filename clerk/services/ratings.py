@@ -20,13 +20,17 @@ from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, Rating
 from clerk.domain.accounts import ClerkUser
 from clerk.identity.text import NOTE_MAX
+from clerk.store.tables import saved_id
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+    from clerk.services.cases import CaseService
+    from clerk.services.operations import Audited
+    from clerk.store.tables import CaseRow
 
 
 class Ratings:
-    cases: Any
+    cases: CaseService
 
     def rate(self, user: ClerkUser, window: int, number: str, rating: Rating, comment: str = "", *,
              version: int | None = None) -> CaseView:
@@ -39,9 +43,9 @@ class Ratings:
             raise IntakeError(["差评须记录申请人的意见，以便回访整改"])
         refuse_bad_text((comment, "评价意见", NOTE_MAX))
 
-        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             after = self.cases.rate_in(session, row, now, user, rating)
-            session.add(RatingNoteRow(case_id=row.id, rating=rating.value, comment=comment, rated_by=user.id,
+            session.add(RatingNoteRow(case_id=saved_id(row), rating=rating.value, comment=comment, rated_by=user.id,
                                       rated_at=now))
             return {**after, "comment": comment}
 
@@ -57,7 +61,7 @@ class Ratings:
             raise IntakeError(["请填写整改情况"])
         refuse_bad_text((note, "整改情况", NOTE_MAX))
 
-        def mutate(session: Session, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             after = self.cases.resolve_in(session, row, now, note)
             rated = session.get(RatingNoteRow, row.id)
             if rated is not None:

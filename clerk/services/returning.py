@@ -11,17 +11,21 @@ it in as a method (``CaseService.previous_applicant``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from sqlmodel import col
 
 from clerk.domain.intake import Applicant, ApplicantKind
 
+if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
+    from clerk.services.cases import CaseService
+
 #: Roles that take applicants at a window (the same as intake).
 VIEW_ACTION = "view"
 
 
-def previous_applicant(cases: Any, user: Any, window: int | None, kind: ApplicantKind,
+def previous_applicant(cases: CaseService, user: ClerkUser, window: int | None, kind: ApplicantKind,
                        id_number: str) -> tuple[Applicant, str] | None:
     """The applicant as on their latest case, and that case's number; None if there is none.
 

@@ -35,6 +35,8 @@ from clerk.store.convert import aware
 
 if TYPE_CHECKING:
     from clerk.store.engine import Store
+    from clerk.domain.accounts import ClerkUser
+    from clerk.store.tables_seats import SeatRow
 
 
 #: Seconds between two heartbeats of a signed-in window (well below any sensible ``stale_after``).
@@ -86,7 +88,7 @@ class SeatTaken(ServiceError):
         super().__init__(f"工号 {seat.clerk_id} 已在{seat.where()}登录。")
 
 
-def _seat(row: Any) -> Seat:
+def _seat(row: SeatRow) -> Seat:
     return Seat(row.clerk_id, row.window, row.machine, row.app, row.token, aware(row.since),
                 seen_at=aware(row.seen_at) if row.seen_at is not None else None)
 
@@ -98,11 +100,11 @@ class SeatService:
         self.clock = clock
         self.stale_after = stale_after
 
-    def _stale(self, row: Any, now: datetime) -> bool:
+    def _stale(self, row: SeatRow, now: datetime) -> bool:
         seen = aware(row.seen_at) if row.seen_at is not None else aware(row.since)
         return now - seen >= self.stale_after
 
-    def take(self, user: Any, window: int | None, *, machine: str | None = None, app: str = "window",
+    def take(self, user: ClerkUser, window: int | None, *, machine: str | None = None, app: str = "window",
              take_over: bool = False) -> Seat:
         """Sit ``user`` at ``window``; ``SeatTaken`` when she sits elsewhere and ``take_over`` is False."""
         from clerk.store.tables_seats import SeatReleaseRow, SeatRow

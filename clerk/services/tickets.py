@@ -51,12 +51,17 @@ from clerk.domain.queueing import (
     queues_of_window,
 )
 from clerk.services.hallday import HallDay
+from clerk.store.tables import saved_id
 from clerk.store.convert import aware
 
 if TYPE_CHECKING:
     from clerk.store.engine import Store
     from sqlalchemy.engine import Connection
     from sqlmodel import Session
+    from clerk.config import Settings
+    from clerk.domain.accounts import ClerkUser
+    from clerk.store.tables_tickets import TicketRow
+    from sqlalchemy import ColumnElement
 
 __all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "STALE_PENDING", "TicketService"]
 
@@ -86,13 +91,13 @@ class _Candidate:
 
 
 class TicketService(HallDay):
-    def __init__(self, store: Store, settings: Any, catalog: Any = None,
+    def __init__(self, store: Store, settings: Settings, catalog: Any = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
         super().__init__(store, settings, clock)
         self.catalog = catalog
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Store = None, catalog: Any = None) -> TicketService:
+    def from_settings(cls, settings: Settings, *, store: Store | None = None, catalog: Any = None) -> TicketService:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), settings, catalog)
@@ -119,7 +124,7 @@ class TicketService(HallDay):
     def window_queues(self, window: int) -> tuple[str, ...]:
         return queues_of_window(window, self.settings.window_queues, tuple(self.queues.values()))
 
-    def _view(self, session: Session, row: Any, now: datetime) -> TicketView:
+    def _view(self, session: Session, row: TicketRow, now: datetime) -> TicketView:
         state = TicketState(row.state)
         ahead = wait = 0
         if state in (TicketState.PENDING, TicketState.WAITING):
@@ -128,23 +133,24 @@ class TicketService(HallDay):
                                  self._mean_service_minutes(session, row.queue, row.day))
         spec = self.queues.get(row.queue)
         return TicketView(
-            id=row.id, number=row.number, queue=row.queue, queue_name=spec.name if spec else row.queue,
+            id=saved_id(row), number=row.number, queue=row.queue, queue_name=spec.name if spec else row.queue,
             state=state, priority=Priority(row.priority), taken_at=aware(row.taken_at),
             called_at=aware(row.last_called_at), window=row.window, ahead=ahead, estimated_wait_minutes=wait,
             id_number_masked=row.id_masked, recalls=row.recalls, case_numbers=tuple(row.case_numbers or ()),
             day=row.day, target_window=row.target_window, appointment_code=row.appointment_code,
             finished_at=aware(row.finished_at))
 
-    def view_in(self, session: Session, row: Any, now: datetime) -> TicketView:
+    def view_in(self, session: Session, row: TicketRow, now: datetime) -> TicketView:
         """The view of a ticket row inside the caller's transaction (for ``AppointmentService``)."""
         return self._view(session, row, now)
 
-    def _ahead(self, session: Session, row: Any) -> int:
+    def _ahead(self, session: Session, row: TicketRow) -> int:
         from sqlalchemy import func, or_, select
 
         from clerk.store.tables_tickets import TicketRow as T
 
         mine_first = or_(col(T.taken_at) < row.taken_at, (col(T.taken_at) == row.taken_at) & (col(T.id) < row.id))
+        ahead: ColumnElement[bool]
         if Priority(row.priority).is_priority:  # only earlier priority tickets go first
             ahead = (col(T.priority) != Priority.NONE.value) & mine_first
         else:  # every priority ticket, and earlier ordinary ones
@@ -258,7 +264,7 @@ class TicketService(HallDay):
         session.add(row)
         session.flush()
         if id_number:
-            session.add(TicketHolderRow(ticket_id=row.id, id_number=id_number))
+            session.add(TicketHolderRow(ticket_id=saved_id(row), id_number=id_number))
             self.uow.audit(session, "kiosk", None, "取号", None, None,
                            {"ticket": row.number, "id_number": mask_id(id_number)})
         return row
@@ -318,7 +324,7 @@ class TicketService(HallDay):
         with self.store.session(write=False) as session:
             return self._view(session, self._row(session, ticket_id), self._now(now))
 
-    def holder_id_number(self, user: Any, ticket_id: int) -> str:
+    def holder_id_number(self, user: ClerkUser, ticket_id: int) -> str:
         """The full ID number given at the kiosk for a ticket ("" when none); a ``view`` audit event."""
         from clerk.store.tables_tickets import TicketHolderRow
 
@@ -330,7 +336,7 @@ class TicketService(HallDay):
             return holder.id_number
 
     # -- the window ----------------------------------------------------------------------------------
-    def call_next(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView | None:
+    def call_next(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> TicketView | None:
         """Call the next ticket of this window's queues; None when nobody is waiting.
 
         The hall's hottest call: Core statements built once (``clerk.services.ticket_calls``),
@@ -353,6 +359,7 @@ class TicketService(HallDay):
                 raise TicketError(f"本窗口的 {number} 号尚未办结：请先办结、过号或转移，再叫下一位")
             where = {"on_day": self.today(now), "at_window": window, "prefs": list(prefs)}
             max_wait = timedelta(minutes=self.settings.priority_max_wait_minutes)
+            held: set[int] = set()
             for everyone in (False, True):  # the head of the order; everyone when the head is all held
                 rows = conn.execute(sql.everyone if everyone else sql.head, where).all()
                 candidates = [_Candidate(r.id, r.queue, r.priority, aware(r.taken_at), r.target_window)
@@ -415,7 +422,7 @@ class TicketService(HallDay):
             raise TicketError(f"本窗口当前没有已叫的号，无法{what}")
         return row
 
-    def recall(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:
+    def recall(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> TicketView:
         """重呼: call the window's current ticket again (the board shows it again)."""
         window, now = self._check_window(window), self._now(now)
         with self.uow.begin(user, Action.CALL) as (session, _account):
@@ -428,7 +435,7 @@ class TicketService(HallDay):
             session.flush()
             return self._view(session, row, now)
 
-    def no_show(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:
+    def no_show(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> TicketView:
         """过号: the called person did not come; callable once more within ``no_show_recall_minutes``."""
         window, now = self._check_window(window), self._now(now)
         with self.uow.begin(user, Action.CALL) as (session, _account):
@@ -440,7 +447,7 @@ class TicketService(HallDay):
             session.flush()
             return self._view(session, row, now)
 
-    def recall_no_show(self, user: Any, window: int, number: str, *, now: datetime | None = None) -> TicketView:
+    def recall_no_show(self, user: ClerkUser, window: int, number: str, *, now: datetime | None = None) -> TicketView:
         """Call a no-show ticket once more (the person came back within the allowed time)."""
         from sqlalchemy import select
 
@@ -475,7 +482,7 @@ class TicketService(HallDay):
             self._flush_call(session, window)
             return self._view(session, row, now)
 
-    def start(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:
+    def start(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> TicketView:
         """The called person is at the window: CALLED -> SERVING (handling starts)."""
         window, now = self._check_window(window), self._now(now)
         with self.uow.begin(user, Action.CALL) as (session, _account):
@@ -486,7 +493,7 @@ class TicketService(HallDay):
                 session.flush()
             return self._view(session, row, now)
 
-    def transfer(self, user: Any, window: int, *, to_queue: str | None = None, to_window: int | None = None,
+    def transfer(self, user: ClerkUser, window: int, *, to_queue: str | None = None, to_window: int | None = None,
                  now: datetime | None = None) -> TicketView:
         """转移: the current ticket waits again in ``to_queue`` or for ``to_window``, keeping its place."""
         window, now = self._check_window(window), self._now(now)
@@ -509,7 +516,7 @@ class TicketService(HallDay):
             session.flush()
             return self._view(session, row, now)
 
-    def link_cases(self, user: Any, window: int, case_numbers: Iterable[str], *,
+    def link_cases(self, user: ClerkUser, window: int, case_numbers: Iterable[str], *,
                    now: datetime | None = None) -> TicketView:
         """Finish the visit: the window's ticket is DONE and remembers its case(s)."""
         from sqlalchemy import select
@@ -532,7 +539,7 @@ class TicketService(HallDay):
             session.flush()
             return self._view(session, row, now)
 
-    def pause(self, user: Any, window: int, reason: str, *, now: datetime | None = None) -> WindowStatus:
+    def pause(self, user: ClerkUser, window: int, reason: str, *, now: datetime | None = None) -> WindowStatus:
         """暂停/离岗 with a reason; refused while a ticket is open at the window."""
         from clerk.store.tables_tickets import WindowStateRow
 
@@ -553,7 +560,7 @@ class TicketService(HallDay):
             session.flush()
             return WindowStatus(window, True, reason, now, None)
 
-    def resume(self, user: Any, window: int, *, now: datetime | None = None) -> WindowStatus:
+    def resume(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> WindowStatus:
         """上岗: the window serves again."""
         from clerk.store.tables_tickets import WindowStateRow
 

@@ -74,12 +74,12 @@ class UnitOfWork:
         return account
 
     @contextmanager
-    def begin(self, user: ClerkUser, action: Action, *, write: bool = True) -> Iterator[tuple[Any, ClerkUser]]:
+    def begin(self, user: ClerkUser, action: Action, *, write: bool = True) -> Iterator[tuple[Session, ClerkUser]]:
         with self.store.session(write=write) as session:
             yield session, self.authorise(session, user, action)
 
     def audit(self, session: Session, actor: str, window: int | None, action: str, number: str | None,
-              before: dict | None, after: dict | None) -> None:
+              before: dict[str, object] | None, after: dict[str, object] | None) -> None:
         from clerk.store.audit import append_event
 
         append_event(session, at=self.clock(), actor=actor, window=window, action=action,

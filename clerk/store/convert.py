@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from clerk.calendar import DueDate
 from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from clerk.domain.notices import NoticeView
 
 
+@overload
+def aware(at: datetime) -> datetime: ...
+@overload
+def aware(at: None) -> None: ...
+@overload
+def aware(at: datetime | None) -> datetime | None: ...
 def aware(at: datetime | None) -> datetime | None:
     """A stored time as aware UTC: SQLite hands back UTC without an offset."""
     return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
@@ -75,7 +81,18 @@ def normalised(check: Any, value: str) -> str:
     return result.value if result.ok else value.strip().upper()
 
 
-def applicant_columns(applicant: Applicant) -> dict[str, str]:
+class ApplicantColumns(TypedDict):
+    """The applicant's columns of ``CaseRow`` (and of the mail and ticket rows that copy them)."""
+
+    applicant_kind: str
+    applicant_name: str
+    applicant_id_number: str
+    applicant_phone: str
+    applicant_address: str
+    applicant_postcode: str
+
+
+def applicant_columns(applicant: Applicant) -> ApplicantColumns:
     from clerk.identity import check_phone, check_resident_id, check_uscc
 
     id_check = check_resident_id if applicant.kind is ApplicantKind.PERSON else check_uscc
@@ -113,7 +130,21 @@ def deadline_of(row: Any) -> Deadline:
     )
 
 
-def deadline_columns(deadline: Deadline) -> dict[str, Any]:
+class DeadlineColumns(TypedDict):
+    """The columns of a ``DeadlineRow`` but its key and case."""
+
+    kind: str
+    start_on: date
+    working_days: int
+    requested_on: date | None
+    due_on: date
+    provisional: bool
+    missing_years: str
+    met_at: datetime | None
+    unit: str | None
+
+
+def deadline_columns(deadline: Deadline) -> DeadlineColumns:
     return {
         "kind": deadline.kind.value,
         "start_on": deadline.start_on,

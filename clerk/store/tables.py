@@ -10,7 +10,7 @@ dates (due dates) are calendar dates in the hall's local time.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Column, Index, Integer, String, Table, UniqueConstraint
 from sqlalchemy import inspect as sa_inspect
@@ -31,6 +31,17 @@ def table_of(model: type[SQLModel]) -> Table:
     table = sa_inspect(model).local_table
     assert isinstance(table, Table)
     return table
+
+
+class _Keyed(Protocol):
+    id: int | None
+
+
+def saved_id(row: _Keyed) -> int:
+    """The key of a row already flushed (SQLModel types ``id`` ``int | None`` for rows not yet saved)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id before it is flushed")
+    return row.id
 
 
 class ClerkAccount(SQLModel, table=True):
