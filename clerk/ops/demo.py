@@ -22,6 +22,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -57,8 +58,8 @@ COMPLAINTS = (
 class DemoSummary:
     day: date
     visits: int
-    outcomes: Counter = field(default_factory=Counter)
-    actions: Counter = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    actions: Counter[str] = field(default_factory=Counter)
     refused: list[str] = field(default_factory=list)  # a service said no: a demo bug, shown, never hidden
 
     def lines(self) -> list[str]:
@@ -193,28 +194,28 @@ class _Day:
             case = self.submit(clerk, window, self.draft(rng.choice(self.bundles), missing=int(incomplete)),
                                Outcome.FALLBACK if incomplete else Outcome.ACCEPT)
             if case is not None and incomplete:
-                self.soon((40, 300), lambda n=case.number: self.supply(n))
+                self.soon((40, 300), partial(self.supply, case.number))
         elif kind == "fallback":
             case = self.submit(clerk, window, self.draft(rng.choice(self.items), missing=rng.choice((1, 1, 2))),
                                Outcome.FALLBACK)
             if case is not None:
                 if rng.random() < 0.75:
-                    self.soon((30, 360), lambda n=case.number: self.supply(n))
+                    self.soon((30, 360), partial(self.supply, case.number))
                 elif rng.random() < 0.3:
-                    self.soon((60, 240), lambda n=case.number: self.late_reject(n))
+                    self.soon((60, 240), partial(self.late_reject, case.number))
         elif kind == "tolerate":
             case = self.submit(clerk, window, self.draft(rng.choice(self.tolerable), tolerate=True), Outcome.TOLERATE)
             if case is not None and rng.random() < 0.5:
-                self.soon((60, 400), lambda n=case.number: self.supply(n))
+                self.soon((60, 400), partial(self.supply, case.number))
         else:
             case = self.submit(clerk, window, self.draft(rng.choice(self.items)), Outcome.ACCEPT)
             if case is not None and not case.is_bundle and case.item_kind == "承诺件" and rng.random() < 0.35:
-                self.soon((30, 400), lambda n=case.number, w=window: self.decide(n, w))
+                self.soon((30, 400), partial(self.decide, case.number, window))
         if case is None:
             return
         self.summary.outcomes[kind] += 1
         if kind != "reject" and rng.random() < 0.45:
-            self.soon((1, 5), lambda n=case.number, w=window: self.rate(n, w))
+            self.soon((1, 5), partial(self.rate, case.number, window))
 
     def submit(self, clerk: Any, window: int, draft: Any, outcome: Any, reason: str = "") -> Any:
         return self.act("submit", lambda: self.cases.submit(clerk, window, draft, outcome, reason))
@@ -252,7 +253,7 @@ class _Day:
         if result is None or decision is Decision.CORRECTION:
             return
         if result.mail is not None:
-            self.soon((20, 90), lambda item=result.mail.id: self.post(item, window))
+            self.soon((20, 90), partial(self.post, result.mail.id, window))
         elif self.rng.random() < 0.6:
             self.soon((20, 120), lambda: self.pick_up(number, window))
 
@@ -335,7 +336,7 @@ def _ensure_staff(cases: Any) -> None:
             cases.add_user(None, clerk_id, name, Role(role), DEMO_PASSWORD)
 
 
-def fill_day(settings: Any, day: date, visits: int, *, seed: int = 20261120, store: Store = None) -> DemoSummary:
+def fill_day(settings: Any, day: date, visits: int, *, seed: int = 20261120, store: Store | None = None) -> DemoSummary:
     """Write a demo day into the configured store (upgraded first); returns what was done."""
     from clerk.calendar import WorkCalendar
     from clerk.services.desk import DeskService

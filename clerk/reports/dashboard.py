@@ -147,7 +147,7 @@ class Dashboard:
         self.tz = ZoneInfo(timezone)
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Store = None) -> Dashboard:
+    def from_settings(cls, settings: Any, *, store: Store | None = None) -> Dashboard:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), WorkCalendar.load(settings.calendar_dir),
@@ -187,10 +187,10 @@ class Dashboard:
         from clerk.domain.queueing import TicketState
         from clerk.store.tables_tickets import TicketRow as T
 
-        handled = self._seconds_between(T.finished_at, T.last_called_at)
+        handled = self._seconds_between(col(T.finished_at), col(T.last_called_at))
         handling_q = (select(col(T.window), func.avg(handled)).where(
-            T.day == self.today(), col(T.state) == TicketState.DONE.value, col(T.window).is_not(None),
-            T.finished_at.is_not(None), T.last_called_at.is_not(None)).group_by(col(T.window)))
+            col(T.day) == self.today(), col(T.state) == TicketState.DONE.value, col(T.window).is_not(None),
+            col(T.finished_at).is_not(None), col(T.last_called_at).is_not(None)).group_by(col(T.window)))
         with self.store.session(write=False) as session:
             rows = {r[0]: r for r in session.execute(today_q)}
             fallback = {w: n for w, n in session.execute(fallback_q)}
@@ -216,8 +216,8 @@ class Dashboard:
         hour_cols = []
         for hour in HOURS:
             h0 = d_start.replace(hour=hour)
-            hour_cols.append(count_if(and_(col(C.received_at) >= h0, col(C.received_at) < h0.replace(hour=hour + 1)
-                                            if hour < 23 else d_end)))
+            hour_cols.append(count_if(and_(col(C.received_at) >= h0,
+                                           col(C.received_at) < (h0.replace(hour=hour + 1) if hour < 23 else d_end))))
         # The month is a bare index count; the per-row CASE sums run over today's rows only.
         month = (select(func.count()).where(col(C.parent_id).is_(None), col(C.received_at) >= m_start, col(C.received_at) < m_end)
                  .scalar_subquery())
@@ -249,14 +249,14 @@ class Dashboard:
             .where(col(C.due_on) <= d3.date, col(C.state).in_(OPEN_STATES), col(C.is_bundle).is_(False))
             .group_by(col(C.department), col(C.code))
         )
-        open_d = and_(D.met_at.is_(None), D.kind.in_(("one_time_notice", "supply_by", "follow_up")))
+        open_d = and_(col(D.met_at).is_(None), col(D.kind).in_(("one_time_notice", "supply_by", "follow_up")))
         kinds_q = select(
-            count_if(and_(D.kind == "one_time_notice", D.due_on < today)),
-            count_if(and_(D.kind == "one_time_notice", D.due_on >= today, D.due_on <= d1.date)),
-            count_if(and_(D.kind == "supply_by", D.due_on < today)),
-            count_if(and_(D.kind == "follow_up", D.due_on < today)),
-            count_if(D.kind == "follow_up"),
-        ).select_from(D).join(C, col(C.id) == D.case_id).where(open_d, col(C.state).in_(OPEN_STATES) | (D.kind == "follow_up"))
+            count_if(and_(col(D.kind) == "one_time_notice", col(D.due_on) < today)),
+            count_if(and_(col(D.kind) == "one_time_notice", col(D.due_on) >= today, col(D.due_on) <= d1.date)),
+            count_if(and_(col(D.kind) == "supply_by", col(D.due_on) < today)),
+            count_if(and_(col(D.kind) == "follow_up", col(D.due_on) < today)),
+            count_if(col(D.kind) == "follow_up"),
+        ).select_from(D).join(C, col(C.id) == D.case_id).where(open_d, col(C.state).in_(OPEN_STATES) | (col(D.kind) == "follow_up"))
         complaints_q = select(count_if(and_(col(T.answered_at).is_(None), col(T.due_on) < today)), func.count()).where(
             col(T.state) != "已回访")
         with self.store.session(write=False) as session:
@@ -281,7 +281,7 @@ class Dashboard:
         lo = month_range(firsts[0], self.tz)[0]
         hi = month_range(next_month(firsts[-1]), self.tz)[0]
         query = select(*cols).where(col(C.rating).is_not(None), col(C.received_at) >= lo, col(C.received_at) < hi)
-        follow = select(count_if(D.kind == "follow_up")).where(D.kind == "follow_up", D.met_at.is_(None))
+        follow = select(count_if(col(D.kind) == "follow_up")).where(col(D.kind) == "follow_up", col(D.met_at).is_(None))
         with self.store.session(write=False) as session:
             row = session.execute(query).one()
             open_follow = int(session.execute(follow).scalar_one())

@@ -168,8 +168,8 @@ def _hbar_unit(flow: Any, labels: list[str], values: list[int], caption: str = "
     width = flow.width
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = label_width, 18
-    chart.width, chart.height = width - label_width - 30, row * len(labels)
+    chart.x, chart.y = label_width, 18  # type: ignore[assignment]  # reportlab takes any number; its stubs say int
+    chart.width, chart.height = width - label_width - 30, row * len(labels)  # type: ignore[assignment]  # as above
     chart.data = [list(reversed(values))]  # the first label on top
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = max(max(values, default=0), 1) * 1.15
@@ -208,7 +208,7 @@ def _chart_unit(flow: Any, labels: list[str], values: list[int]) -> Any:
     width, height = flow.width, 150.0
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 30, 30, width - 40, height - 45
+    chart.x, chart.y, chart.width, chart.height = 30, 30, width - 40, height - 45  # type: ignore[assignment]  # as above
     chart.data = [values]
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = max(max(values, default=0), 1) * 1.15

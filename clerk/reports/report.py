@@ -128,9 +128,9 @@ def _build(store: Store, kind: str, period: str, start: date, end: date, timezon
             count_if(col(C.outcome) == "fallback"),
             count_if(and_(col(C.outcome) == "fallback", col(C.state) == CaseState.INCOMPLETE.value)),
             count_if(col(C.outcome) == "tolerate")).where(period_, visits)).one()
-        met = rows(select(D.met_at, D.due_on).where(D.kind == "promised", D.met_at >= lo, D.met_at < hi))
+        met = rows(select(col(D.met_at), col(D.due_on)).where(col(D.kind) == "promised", col(D.met_at) >= lo, col(D.met_at) < hi))
         supply_overdue = session.execute(select(func.count()).select_from(D).where(
-            D.kind == "supply_by", D.met_at.is_(None), D.due_on < end)).scalar_one()
+            col(D.kind) == "supply_by", col(D.met_at).is_(None), col(D.due_on) < end)).scalar_one()
         audit_head = _audit_head(session)
         tickets = _ticket_times(session, start, end)
     queues, windows_handling, by_hour = _ticket_figures(tickets, tz, queue_names)
