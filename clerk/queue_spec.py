@@ -109,13 +109,13 @@ def parse_queues(value: Any, source: Any = None) -> tuple[QueueSpec, ...]:
         name = table.get("name")
         if not isinstance(name, str) or not name.strip() or len(name) > 20 or re.search(r"[\x00-\x1f\x7f]", name):
             raise QueueSpecError(f"配置文件 {at}：name 应为 1 至 20 个字符的队列名称")
-        lists = {}
+        lists: dict[str, tuple[str, ...]] = {}
         for key in ("items", "departments"):
             raw = table.get(key, [])
             if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
                 raise QueueSpecError(f"配置文件 {at}：{key} 应为字符串列表")
             lists[key] = tuple(x.strip() for x in raw)
-        times = {}
+        times: dict[str, str] = {}
         for key, default in (("opens", "08:30"), ("closes", "17:00"), ("lunch_from", ""), ("lunch_to", "")):
             raw = table.get(key, default)
             if not isinstance(raw, str) or (raw and not _HHMM.fullmatch(raw)):
@@ -126,15 +126,18 @@ def parse_queues(value: Any, source: Any = None) -> tuple[QueueSpec, ...]:
         if bool(times["lunch_from"]) != bool(times["lunch_to"]) or (
                 times["lunch_from"] and not times["opens"] <= times["lunch_from"] < times["lunch_to"] <= times["closes"]):
             raise QueueSpecError(f"配置文件 {at}：lunch_from 与 lunch_to 应同时给出，且在营业时间之内、前者早于后者")
-        numbers = {}
-        for key, default, high in (("daily_cap", 300, 999), ("appointment_slots", 20, 999)):
-            raw = table.get(key, default)
-            if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= high:
+        numbers: dict[str, int] = {}
+        for key, usual, high in (("daily_cap", 300, 999), ("appointment_slots", 20, 999)):
+            count = table.get(key, usual)
+            if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= high:
                 raise QueueSpecError(f"配置文件 {at}：{key} 应为 0 至 {high} 之间的整数")
-            numbers[key] = raw
+            numbers[key] = count
         if any(s.prefix == prefix for s in specs):
             raise QueueSpecError(f"配置文件 {at}：队列前缀 {prefix} 重复")
-        specs.append(QueueSpec(prefix, name.strip(), **lists, **times, **numbers))
+        specs.append(QueueSpec(prefix, name.strip(), items=lists["items"], departments=lists["departments"],
+                               opens=times["opens"], closes=times["closes"], lunch_from=times["lunch_from"],
+                               lunch_to=times["lunch_to"], daily_cap=numbers["daily_cap"],
+                               appointment_slots=numbers["appointment_slots"]))
     return tuple(specs)
 
 
