@@ -30,7 +30,7 @@ def render_ticket(ticket: Any, settings: Any, *, hall_name: str | None = None) -
     tz = zone(settings.timezone)
     hall = hall_name if hall_name is not None else settings.hall.name
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(paper.width, HEIGHT), invariant=1, pageCompression=0, initialFontName=font)
+    c = Canvas(buf, pagesize=(paper.width, HEIGHT), invariant=1, pageCompression=0, initialFontName=font)  # type: ignore[arg-type]  # a font name; types-reportlab says float
     c.setTitle(f"号票 {ticket.number}")
     c.setAuthor(hall)
     c.setCreator("clerk")
