@@ -1,4 +1,3 @@
-#FIXME typing import
 """Reading the 实施清单 spreadsheet export: headers found by their text, merged cells filled.
 
 A sheet is a table once its header row is found: the first row, among the first
@@ -17,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

@@ -198,7 +198,7 @@ class AppointmentService(HallDay):
                                AppointmentState(row.state), row.source, ticket.number if ticket else "")
 
     # -- use cases ---------------------------------------------------------------------------------
-    def add(self, user: ClerkUser, queue: str, day: Any, half: str, name: str, id_number: str, phone: str = "", *,
+    def add(self, user: ClerkUser | None, queue: str, day: Any, half: str, name: str, id_number: str, phone: str = "", *,
             source: str = "窗口", code: str = "") -> AppointmentView:
         """Book a slot (by phone or at a window); refuses a full slot or a second booking of the day."""
         booking = self._check(queue, day, half, name, id_number, phone, code)
@@ -224,7 +224,7 @@ class AppointmentService(HallDay):
             rows = sorted(rows, key=lambda r: (r.queue, HALVES.index(r.half) if r.half in HALVES else 2, r.code))
             return [self._view(session, r) for r in rows]
 
-    def cancel(self, user: ClerkUser, code: str) -> AppointmentView:
+    def cancel(self, user: ClerkUser | None, code: str) -> AppointmentView:
         from sqlalchemy import select
 
         from clerk.store.tables_tickets import AppointmentRow as R
