@@ -272,7 +272,6 @@ def _limit(reader: Reader, fields: Fields, which: str, what: str) -> TimeLimit |
     return None if count is None else TimeLimit(count, unit)
 
 
-
 def _deliveries(reader: Reader, fields: Fields, what: str) -> tuple[Delivery, ...] | None:
     node = fields.get("delivery")
     if node is None:

@@ -1,9 +1,15 @@
 """The `clerk` sub-commands, one module per topic, each with ``register(subparsers)``."""
 
-import argparse
+from __future__ import annotations
 
-#: what ``register`` receives: the `clerk` parser's sub-commands
-Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    #: what ``register`` receives: the `clerk` parser's sub-commands
+    Subcommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def print_help(parser: argparse.ArgumentParser) -> int:

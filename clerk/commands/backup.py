@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clerk.commands import Subcommands
-
 if TYPE_CHECKING:
     from clerk.store.engine import Store
+    from clerk.commands import Subcommands
 
 
 def register_db(db_sub: Subcommands) -> None:

@@ -8,10 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clerk.commands import Subcommands
-
 if TYPE_CHECKING:
     from clerk.calendar import WorkCalendar
+    from clerk.commands import Subcommands
 
 MAX_WORKING_DAYS = 10_000  # some forty years: more is a typo, and dates end at 9999
 

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clerk.commands import Subcommands
-
 if TYPE_CHECKING:
     from clerk.catalog.catalog import Catalog
     from clerk.catalog.errors import Problem
+    from clerk.commands import Subcommands
 
 
 def register(subparsers: Subcommands) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from clerk.commands import Subcommands
+if TYPE_CHECKING:
+    from clerk.commands import Subcommands
+
 _KINDS = {
     "id": ("check_resident_id", "居民身份证号码"),
     "uscc": ("check_uscc", "统一社会信用代码"),

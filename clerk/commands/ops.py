@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
-from clerk.commands import Subcommands
+if TYPE_CHECKING:
+    from clerk.commands import Subcommands
 
 
 def register(subparsers: Subcommands) -> None:

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from clerk.domain.notices import TITLES
 from clerk.printing.data import NoticeKind, PrintError
-from clerk.commands import Subcommands
 
 if TYPE_CHECKING:
     from clerk.config import Settings
+    from clerk.commands import Subcommands
 
 PAPER_CHOICES = ("a4", "a5", "roll")
 

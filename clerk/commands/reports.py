@@ -8,10 +8,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from clerk.commands import Subcommands, print_help
+from clerk.commands import print_help
 
 if TYPE_CHECKING:
     from clerk.reports.report import Report
+    from clerk.commands import Subcommands
 
 
 def register(subparsers: Subcommands) -> None:

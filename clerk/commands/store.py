@@ -13,11 +13,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from clerk.domain.deadlines import now_utc
-from clerk.commands import Subcommands
 
 if TYPE_CHECKING:
     from clerk.store.engine import Store
     from clerk.services.cases import CaseService
+    from clerk.commands import Subcommands
 
 DEMO_PASSWORD = "clerk123"
 DEMO_ACCOUNTS = (

@@ -18,7 +18,6 @@ from clerk.domain.notices import TITLES
 from clerk.domain.notices import NoticeKind as NoticeKind  # re-exported: one enum for stored and printed notices
 
 
-
 class PrintError(Exception):
     """A notice could not be rendered or printed; ``str()`` is Chinese, for the clerk."""
 

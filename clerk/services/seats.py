@@ -47,7 +47,6 @@ def this_machine() -> str:
     return socket.gethostname()[:128] or "?"
 
 
-
 @dataclass(frozen=True)
 class Seat:
     clerk_id: str

@@ -44,8 +44,6 @@ class AccountStatus:
         return self.locked_until is not None and self.locked_until > now
 
 
-
-
 def list_accounts(store: Store) -> list[AccountStatus]:
     from sqlalchemy import select
 

@@ -105,8 +105,6 @@ class _UnknownIds:
 _unknown = _UnknownIds()
 
 
-
-
 def _actor(clerk_id: str) -> str:
     """What the audit records as the actor of an attempt: the typed id, printable and clipped."""
     clean = "".join(ch for ch in clerk_id if ch.isprintable())
