@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlmodel import col
 
@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from clerk.store.tables import CaseRow
     from clerk.store.tables_mail import MailItemRow
     from clerk.carriers.base import Carrier
+    from sqlalchemy import Select
+    from clerk.config import HallInfo
+    from clerk.printing.data import ManifestData
+    from clerk.domain.views import NoticeLine
 
 #: what goes in the envelope (内件) for each decision
 RESULT_CONTENTS = {
@@ -48,12 +52,17 @@ class MailItemNotFound(NotFound):
         super().__init__(f"未找到编号为 {item_id} 的邮件")
 
 
+class _Timing(TypedDict, total=False):
+    on_time: bool  # decided by the promised date
+    late: int  # working days after it
+
+
 class MailRoom:
     """Decisions, the mail queue (results out, pickups in) and the daily manifest."""
 
     cases: CaseService
     carrier: Carrier
-    _supplement_in: Callable[..., dict[str, Any]]
+    _supplement_in: Callable[..., Audited]
     _mail_query: Callable[..., list[MailItemView]]
 
     # -- back-office results ---------------------------------------------------------
@@ -78,7 +87,7 @@ class MailRoom:
             raise IntakeError(["不予许可须写明理由"])
         refuse_bad_text((reason, "补正内容或理由", NOTE_MAX))
         target, kind = DECISION_STATE[decision]
-        timing: dict[str, Any] = {}
+        timing: _Timing = {}
         mailed: list[MailItemView] = []
 
         def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
@@ -89,12 +98,12 @@ class MailRoom:
             if promised is not None:
                 decided_on = now.astimezone(cases.tz).date()
                 late = cases.calendar.count_working_days(promised.due_on, decided_on).days
-                timing.update(on_time=decided_on <= promised.due_on, late=max(late, 0))
+                timing.update({"on_time": decided_on <= promised.due_on, "late": max(late, 0)})
             cases.meet_and_refresh(session, row, now, DeadlineKind.PROMISED)
             queue_notice(session, saved_id(row), kind, at=now)
             if row.parent_id is not None:  # a bundle's item: the last one decided keeps the bundle's promise
                 cases.meet_bundle_promise(session, row, now)
-            after: dict[str, Any] = {"decision": decision.value, "reason": row.reason, **timing}
+            after: Audited = {"decision": decision.value, "reason": row.reason, **timing}
             if row.delivery == Delivery.EMS.value:
                 item = MailItemRow(
                     case_id=saved_id(row), direction=MailDirection.OUTBOUND.value, status=MailStatus.QUEUED.value,
@@ -118,7 +127,7 @@ class MailRoom:
         """Outbound results and inbound pickups, oldest first."""
         from clerk.store.tables_mail import MailItemRow
 
-        def shape(query: Any) -> Any:
+        def shape(query: Select[tuple[MailItemRow, str]]) -> Select[tuple[MailItemRow, str]]:
             if direction is not None:
                 query = query.where(col(MailItemRow.direction) == MailDirection(direction).value)
             if statuses:
@@ -158,7 +167,7 @@ class MailRoom:
         return view
 
     def _item_change(self, user: ClerkUser, window: int, item_id: int, action: str,
-                     change: Callable[[Any, Any, Any, datetime], dict[str, Any]]) -> MailItemView:
+                     change: Callable[[Session, CaseRow, MailItemRow, datetime], Audited]) -> MailItemView:
         """Change one mail item and its case in one guarded transaction."""
         from clerk.store.tables_mail import MailItemRow
 
@@ -216,7 +225,7 @@ class MailRoom:
         def change(session: Session, row: CaseRow, item: MailItemRow, now: datetime) -> Audited:
             if item.status != MailStatus.HANDED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，需先登记交寄/揽收")
-            after: dict[str, Any] = {}
+            after: Audited = {}
             if item.direction == MailDirection.OUTBOUND.value:
                 self.cases.move(row, CaseState.CLOSED)
             else:
@@ -299,7 +308,8 @@ class MailRoom:
             col(MailItemRow.handed_at) >= start, col(MailItemRow.handed_at) < end,
         ).order_by(col(MailItemRow.handed_at), col(MailItemRow.id)))
 
-    def manifest_data(self, day: date | None = None, *, hall: Any = None, clerk_name: str = "") -> Any:
+    def manifest_data(self, day: date | None = None, *, hall: HallInfo | None = None,
+                      clerk_name: str = "") -> ManifestData:
         """``ManifestData`` for ``clerk.printing.render("manifest", …)``."""
         from clerk.config import HallInfo
         from clerk.printing.data import ManifestData, ManifestRow
@@ -320,11 +330,11 @@ class MailRoom:
         return self.carrier.export_manifest(day, lines)
 
 
-def _label(item: Any) -> str:
+def _label(item: MailItemRow) -> str:
     return MailStatus(item.status).label(MailDirection(item.direction))
 
 
-def _line_of(entry: dict[str, Any]) -> Any:
+def _line_of(entry: dict[str, Any]) -> NoticeLine:
     from clerk.domain.views import NoticeLine
 
     return NoticeLine(entry["key"], entry["name"], entry["form"], int(entry["copies"]), entry["requirement"])

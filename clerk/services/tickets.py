@@ -56,12 +56,14 @@ from clerk.store.convert import aware
 
 if TYPE_CHECKING:
     from clerk.store.engine import Store
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Connection, Row
     from sqlmodel import Session
     from clerk.config import Settings
     from clerk.domain.accounts import ClerkUser
-    from clerk.store.tables_tickets import TicketRow
+    from clerk.store.tables_tickets import TicketRow, WindowStateRow
     from sqlalchemy import ColumnElement
+    from clerk.services.ticket_calls import CallStatements
+    from clerk.catalog.catalog import Catalog
 
 __all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "STALE_PENDING", "TicketService"]
 
@@ -91,13 +93,13 @@ class _Candidate:
 
 
 class TicketService(HallDay):
-    def __init__(self, store: Store, settings: Settings, catalog: Any = None,
+    def __init__(self, store: Store, settings: Settings, catalog: Catalog | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
         super().__init__(store, settings, clock)
         self.catalog = catalog
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, store: Store | None = None, catalog: Any = None) -> TicketService:
+    def from_settings(cls, settings: Settings, *, store: Store | None = None, catalog: Catalog | None = None) -> TicketService:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), settings, catalog)
@@ -112,11 +114,12 @@ class TicketService(HallDay):
 
     def queue_for_item(self, item_code: str) -> str:
         """The prefix of the queue that serves an item of the catalog."""
-        item = self.catalog.get(item_code) if self.catalog is not None else None
+        catalog = self.catalog
+        item = catalog.get(item_code) if catalog is not None else None
         department = getattr(item, "department", "") or ""
-        if item is not None and not department:  # a bundle: the department of its first item
+        if catalog is not None and item is not None and not department:  # a bundle: its first item's department
             for code in getattr(item, "items", ()) or ():
-                first = self.catalog.get(code)
+                first = catalog.get(code)
                 department = getattr(first, "department", "") or ""
                 break
         return queue_for_item(item_code, department, tuple(self.queues.values()))
@@ -124,7 +127,8 @@ class TicketService(HallDay):
     def window_queues(self, window: int) -> tuple[str, ...]:
         return queues_of_window(window, self.settings.window_queues, tuple(self.queues.values()))
 
-    def _view(self, session: Session, row: TicketRow, now: datetime) -> TicketView:
+    def _view(self, session: Session, row: TicketRow | Row[Any], now: datetime) -> TicketView:
+        """The view of a ticket row, or of the view columns a call returned (``ticket_calls``)."""
         state = TicketState(row.state)
         ahead = wait = 0
         if state in (TicketState.PENDING, TicketState.WAITING):
@@ -144,7 +148,7 @@ class TicketService(HallDay):
         """The view of a ticket row inside the caller's transaction (for ``AppointmentService``)."""
         return self._view(session, row, now)
 
-    def _ahead(self, session: Session, row: TicketRow) -> int:
+    def _ahead(self, session: Session, row: TicketRow | Row[Any]) -> int:
         from sqlalchemy import func, or_, select
 
         from clerk.store.tables_tickets import TicketRow as T
@@ -182,7 +186,7 @@ class TicketService(HallDay):
         spans = [s for s in spans if s >= 0]
         return sum(spans) / len(spans) if spans else DEFAULT_SERVICE_MINUTES
 
-    def _row(self, session: Session, ticket_id: int, *, lock: bool = False) -> Any:
+    def _row(self, session: Session, ticket_id: int, *, lock: bool = False) -> TicketRow:
         from sqlalchemy import select
 
         from clerk.store.tables_tickets import TicketRow
@@ -190,12 +194,12 @@ class TicketService(HallDay):
         query = select(TicketRow).where(col(TicketRow.id) == ticket_id)
         if lock and not self.store.is_sqlite:
             query = query.with_for_update()
-        row = session.execute(query).scalar_one_or_none()
+        row: TicketRow | None = session.execute(query).scalar_one_or_none()
         if row is None:
             raise TicketError(f"没有编号为 {ticket_id} 的号票")
         return row
 
-    def _open_at(self, session: Session, window: int, *, lock: bool = False) -> Any | None:
+    def _open_at(self, session: Session, window: int, *, lock: bool = False) -> TicketRow | None:
         from sqlalchemy import select
 
         from clerk.store.tables_tickets import TicketRow as T
@@ -203,15 +207,16 @@ class TicketService(HallDay):
         query = select(T).where(col(T.window) == window, col(T.state).in_(_OPEN)).order_by(col(T.last_called_at).desc())
         if lock and not self.store.is_sqlite:
             query = query.with_for_update()
-        return session.execute(query.limit(1)).scalar_one_or_none()
+        row: TicketRow | None = session.execute(query.limit(1)).scalar_one_or_none()
+        return row
 
-    def _window_state(self, session: Session, window: int) -> Any | None:
+    def _window_state(self, session: Session, window: int) -> WindowStateRow | None:
         from clerk.store.tables_tickets import WindowStateRow
 
         return session.get(WindowStateRow, window)
 
     @staticmethod
-    def _check_window(window: Any) -> int:
+    def _check_window(window: object) -> int:
         if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 999:
             raise TicketError("请先设置本机的窗口号（window）再叫号")
         return window
@@ -237,7 +242,7 @@ class TicketService(HallDay):
             return self._view(session, row, now)
 
     def take_in(self, session: Session, spec: QueueSpec, now: datetime, id_number: str, priority: Priority,
-                appointment_code: str = "") -> Any:
+                appointment_code: str = "") -> TicketRow:
         """Insert a PENDING ticket inside the caller's transaction (checked input); the row."""
         from sqlalchemy import func, select, text
 
@@ -382,7 +387,8 @@ class TicketService(HallDay):
                     break
             return None
 
-    def _call_first(self, conn: Connection, sql: Any, ids: list[int], window: int, now: datetime, by: str) -> Any | None:
+    def _call_first(self, conn: Connection, sql: CallStatements, ids: list[int], window: int, now: datetime,
+                    by: str) -> Row[Any] | None:
         """The first of ``ids`` still WAITING, called to ``window`` (its view columns), or None.
 
         PostgreSQL: one statement, ``FOR UPDATE SKIP LOCKED`` inside: a ticket another
@@ -416,7 +422,7 @@ class TicketService(HallDay):
         except IntegrityError:
             raise TicketError(f"本窗口（{window} 号）刚刚已叫了一个号：请先办结、过号或转移，再叫下一位") from None
 
-    def _current(self, session: Session, window: int, what: str) -> Any:
+    def _current(self, session: Session, window: int, what: str) -> TicketRow:
         row = self._open_at(session, window, lock=True)
         if row is None:
             raise TicketError(f"本窗口当前没有已叫的号，无法{what}")
