@@ -21,6 +21,8 @@ from clerk.catalog.model import Delivery, LimitUnit
 
 if TYPE_CHECKING:
     from clerk.domain.notices import NoticeView
+    from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow
+    from sqlalchemy.engine import Row
 
 
 @overload
@@ -106,7 +108,7 @@ def applicant_columns(applicant: Applicant) -> ApplicantColumns:
     }
 
 
-def applicant_of(row: Any) -> Applicant:
+def applicant_of(row: CaseRow) -> Applicant:
     return Applicant(
         kind=ApplicantKind(row.applicant_kind),
         name=row.applicant_name,
@@ -117,7 +119,7 @@ def applicant_of(row: Any) -> Applicant:
     )
 
 
-def deadline_of(row: Any) -> Deadline:
+def deadline_of(row: DeadlineRow) -> Deadline:
     missing = tuple(int(y) for y in row.missing_years.split(",") if y)
     return Deadline(
         kind=DeadlineKind(row.kind),
@@ -159,12 +161,12 @@ def deadline_columns(deadline: Deadline) -> DeadlineColumns:
     }
 
 
-def audit_entry_of(row: Any) -> AuditEntry:
+def audit_entry_of(row: AuditEvent) -> AuditEntry:
     return AuditEntry(row.seq, row.at, row.actor, row.window, row.action, row.before, row.after)
 
 
 def case_view(
-    row: Any,
+    row: CaseRow,
     *,
     deadlines: tuple[Deadline, ...] = (),
     children: tuple[CaseView, ...] = (),
@@ -206,7 +208,7 @@ def case_view(
     )
 
 
-def case_summary(row: Any) -> CaseSummary:
+def case_summary(row: CaseRow | Row[Any]) -> CaseSummary:
     from clerk.identity import mask_id, mask_phone, mask_uscc
 
     masked = mask_id(row.applicant_id_number) if row.applicant_kind == ApplicantKind.PERSON.value else mask_uscc(

@@ -22,6 +22,7 @@ from clerk.store.errors import StoreUnavailable
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
+    from clerk.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "clerk_write"
@@ -35,7 +36,7 @@ NOTIFIED = "clerk_notified"
 class Store:
     """A database holding the cases of one hall (SQLite file or PostgreSQL)."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5, settings: Any = None,
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5, settings: Settings | None = None,
                  hall_key: bytes | None = None, statement_timeout: float | None = None) -> None:
         """``hall_key`` keys the audit chain; without it the key file of ``settings``
         (default: ``clerk.config.get_settings()``) is read on the first write.
@@ -52,7 +53,7 @@ class Store:
         self._lock_path: str | None = None  # SQLite file stores only
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Store:
+    def from_settings(cls, settings: Settings) -> Store:
         return cls(settings.effective_database_url, settings=settings,
                    statement_timeout=getattr(settings, "statement_timeout_seconds", None) or None)
 

@@ -37,6 +37,9 @@ from clerk.store.convert import aware
 if TYPE_CHECKING:
     from clerk.store.engine import Store
     from sqlmodel import Session
+    from clerk.config import Settings
+    from clerk.store.tables import ClerkAccount
+    from collections.abc import Callable, Iterable
 
 __all__ = ["AccountLocked", "PasswordChangeRequired", "PasswordRejected", "SignIn", "SignInFailed", "SignInPolicy"]
 
@@ -49,7 +52,7 @@ class SignInPolicy:
     minutes: int = 15
 
     @classmethod
-    def from_settings(cls, settings: Any) -> SignInPolicy:
+    def from_settings(cls, settings: Settings) -> SignInPolicy:
         return cls(max(1, int(settings.lockout_attempts)), max(1, int(settings.lockout_minutes)))
 
 
@@ -114,7 +117,7 @@ def _actor(clerk_id: str) -> str:
 class SignIn:
     """Sign-in against the store's accounts; one call = one attempt."""
 
-    def __init__(self, store: Store, clock: Any, tz: ZoneInfo | str = "Asia/Shanghai",
+    def __init__(self, store: Store, clock: Callable[[], datetime], tz: ZoneInfo | str = "Asia/Shanghai",
                  policy: SignInPolicy | None = None) -> None:
         self.store = store
         self.clock = clock
@@ -122,7 +125,7 @@ class SignIn:
         self.policy = policy or _default_policy()
 
     def authenticate(self, clerk_id: str, password: str, *, via: str = "window", window: int | None = None,
-                     new_password: str | None = None, roles: Any = None,
+                     new_password: str | None = None, roles: Iterable[Role] | None = None,
                      policy: SignInPolicy | None = None) -> ClerkUser:
         """The signed-in clerk, or a :class:`SignInFailed` saying why not (in Chinese).
 
@@ -151,7 +154,7 @@ class SignIn:
         return outcome
 
     def _decide(self, session: Session, clerk_id: str, password_ok: bool, checked: str, now: datetime, via: str,
-                window: int | None, new_password: str | None, roles: Any) -> ClerkUser | SignInFailed:
+                window: int | None, new_password: str | None, roles: Iterable[Role] | None) -> ClerkUser | SignInFailed:
         from clerk.store.tables import ClerkAccount
 
         row = session.get(ClerkAccount, clerk_id, with_for_update=True) if clerk_id else None
@@ -201,7 +204,7 @@ class SignIn:
         until = _unknown.fail(key, now, self.policy)
         return AccountLocked(until.astimezone(self.tz)) if until is not None else SignInFailed()
 
-    def _count_failure(self, session: Session, row: Any, now: datetime, via: str, window: int | None) -> datetime | None:
+    def _count_failure(self, session: Session, row: ClerkAccount, now: datetime, via: str, window: int | None) -> datetime | None:
         row.failed_count = (row.failed_count or 0) + 1
         self._audit(session, now, row.id, window, "sign_in_failed",
                     {"via": via, "reason": "password", "failed": row.failed_count})
@@ -217,7 +220,7 @@ class SignIn:
         return locked
 
     def _audit(self, session: Session, now: datetime, actor: str, window: int | None, action: str,
-               after: dict[str, Any]) -> None:
+               after: dict[str, object]) -> None:
         from clerk.store.audit import append_event
 
         append_event(session, at=now, actor=actor, window=window, action=action, after=after)
