@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from typing import Protocol
 
 __all__ = ["DEFAULT_QUEUES", "DEFAULT_WINDOW_QUEUES", "QueueSpec", "QueueSpecError", "parse_queues",
            "parse_window_queues"]
@@ -89,11 +89,17 @@ _KEYS = {"prefix", "name", "items", "departments", "opens", "closes", "lunch_fro
          "appointment_slots"}
 
 
-def _where(source: Any, key: str, section: str = "") -> str:
+class Source(Protocol):
+    """Where a setting was read (the config file's ``file:line``)."""
+
+    def where(self, key: str, section: str = "") -> str: ...
+
+
+def _where(source: Source | None, key: str, section: str = "") -> str:
     return source.where(key, section) if source is not None else "配置"
 
 
-def parse_queues(value: Any, source: Any = None) -> tuple[QueueSpec, ...]:
+def parse_queues(value: object, source: Source | None = None) -> tuple[QueueSpec, ...]:
     """The ``[[queues]]`` array of tables -> specs; ``QueueSpecError`` naming file:line and reason."""
     if not isinstance(value, list) or not value or not all(isinstance(v, Mapping) for v in value):
         raise QueueSpecError(f"配置文件 {_where(source, 'queues')}：queues 应为一个或多个 [[queues]] 表")
@@ -141,7 +147,7 @@ def parse_queues(value: Any, source: Any = None) -> tuple[QueueSpec, ...]:
     return tuple(specs)
 
 
-def parse_window_queues(value: Any, prefixes: set[str], source: Any = None) -> dict[int, tuple[str, ...]]:
+def parse_window_queues(value: object, prefixes: set[str], source: Source | None = None) -> dict[int, tuple[str, ...]]:
     """The ``[window_queues]`` table (``7 = ["A", "Z"]``) -> window -> prefixes."""
     if not isinstance(value, Mapping):
         raise QueueSpecError(f"配置文件 {_where(source, 'window_queues')}：window_queues 应为一个表")

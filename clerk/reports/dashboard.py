@@ -35,6 +35,8 @@ from clerk.reports.periods import day_range, month_range, months_back, next_mont
 if TYPE_CHECKING:
     from clerk.store.engine import Store
     from sqlmodel import Session
+    from sqlalchemy import ColumnElement, Extract, SQLColumnExpression
+    from clerk.config import Settings
 
 IDLE_GAP_MINUTES = 30
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
@@ -131,7 +133,7 @@ class Snapshot:
     ratings: RatingPanel
 
 
-def count_if(condition: Any) -> Any:
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     from sqlalchemy import case, func
 
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -147,7 +149,7 @@ class Dashboard:
         self.tz = ZoneInfo(timezone)
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Store | None = None) -> Dashboard:
+    def from_settings(cls, settings: Settings, *, store: Store | None = None) -> Dashboard:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), WorkCalendar.load(settings.calendar_dir),
@@ -309,7 +311,8 @@ class Dashboard:
         return [DrillCase(*r) for r in rows]
 
     # -- helpers -----------------------------------------------------------------
-    def _seconds_between(self, later: Any, earlier: Any) -> Any:
+    def _seconds_between(self, later: SQLColumnExpression[datetime | None],
+                         earlier: SQLColumnExpression[datetime | None]) -> ColumnElement[float] | Extract:
         from sqlalchemy import func
 
         if self.store.is_sqlite:
@@ -326,7 +329,7 @@ class Dashboard:
         return int(session.execute(query).scalar_one())
 
 
-def _if(condition: Any, value: Any) -> Any:
+def _if(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
     from sqlalchemy import case
 
     return case((condition, value), else_=None)
