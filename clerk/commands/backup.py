@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
     from clerk.commands import Subcommands
+    from clerk.store.engine import Store
 
 
 def register_db(db_sub: Subcommands) -> None:

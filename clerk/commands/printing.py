@@ -16,8 +16,8 @@ from clerk.domain.notices import TITLES
 from clerk.printing.data import NoticeKind, PrintError
 
 if TYPE_CHECKING:
-    from clerk.config import Settings
     from clerk.commands import Subcommands
+    from clerk.config import Settings
 
 PAPER_CHOICES = ("a4", "a5", "roll")
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from clerk.commands import print_help
 
 if TYPE_CHECKING:
-    from clerk.reports.report import Report
     from clerk.commands import Subcommands
+    from clerk.reports.report import Report
 
 
 def register(subparsers: Subcommands) -> None:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from clerk.domain.deadlines import now_utc
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
-    from clerk.services.cases import CaseService
     from clerk.commands import Subcommands
+    from clerk.services.cases import CaseService
+    from clerk.store.engine import Store
 
 DEMO_PASSWORD = "clerk123"
 DEMO_ACCOUNTS = (

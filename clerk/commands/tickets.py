@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from clerk.commands import print_help
 
 if TYPE_CHECKING:
+    from clerk.commands import Subcommands
     from clerk.config import Settings
     from clerk.services.appointments import AppointmentService
     from clerk.services.tickets import TicketService
-    from clerk.commands import Subcommands
 
 _PRIORITIES = {
     "elderly": "elderly", "老年人": "elderly", "70岁以上": "elderly",

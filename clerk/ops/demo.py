@@ -30,14 +30,14 @@ from zoneinfo import ZoneInfo
 from clerk.ops.people import applicant, mobile, person_name, waybill
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
-    from clerk.services.cases import CaseService
-    from clerk.services.desk import DeskService
-    from clerk.services.complaints import ComplaintDesk
+    from clerk.config import Settings
     from clerk.domain.accounts import ClerkUser
     from clerk.domain.intake import IntakeDraft, MaterialMark, Outcome
     from clerk.domain.views import CaseView
-    from clerk.config import Settings
+    from clerk.services.cases import CaseService
+    from clerk.services.complaints import ComplaintDesk
+    from clerk.services.desk import DeskService
+    from clerk.store.engine import Store
 
 T = TypeVar("T")
 

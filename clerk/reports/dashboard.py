@@ -33,10 +33,11 @@ from clerk.domain.lifecycle import CaseState
 from clerk.reports.periods import day_range, month_range, months_back, next_month
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
-    from sqlmodel import Session
     from sqlalchemy import ColumnElement, Extract, SQLColumnExpression
+    from sqlmodel import Session
+
     from clerk.config import Settings
+    from clerk.store.engine import Store
 
 IDLE_GAP_MINUTES = 30
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)

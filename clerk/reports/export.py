@@ -16,10 +16,12 @@ from typing import Any, TYPE_CHECKING
 from clerk.reports.report import Report
 
 if TYPE_CHECKING:
-    from clerk.printing.layout import Flow, Unit
     from os import PathLike
+
     from reportlab.lib.colors import Color
     from reportlab.pdfgen.canvas import Canvas
+
+    from clerk.printing.layout import Flow, Unit
 
 CSV_HEADER = ("分类", "项目", "数值")
 

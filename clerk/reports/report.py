@@ -20,8 +20,9 @@ from clerk.domain.lifecycle import CaseState
 from clerk.reports.periods import day_range, next_month
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
     from sqlmodel import Session
+
+    from clerk.store.engine import Store
 
 RATING_ORDER = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 

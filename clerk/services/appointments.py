@@ -46,10 +46,11 @@ from clerk.domain.queueing import (
 from clerk.services.hallday import HallDay
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
     from sqlmodel import Session
+
     from clerk.config import Settings
     from clerk.domain.accounts import ClerkUser
+    from clerk.store.engine import Store
     from clerk.store.tables_tickets import AppointmentRow
 
 __all__ = ["AppointmentError", "AppointmentService", "CSV_COLUMNS"]

@@ -39,14 +39,15 @@ from clerk.domain.passwords import password_problems
 from clerk.store.signin import SignIn, SignInPolicy
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
-    from sqlmodel import Session
     from sqlalchemy import Select
-    from clerk.store.tables import CaseRow, NoticeRow
-    from clerk.store.audit import ChainReport
+    from sqlmodel import Session
+
+    from clerk.calendar import WorkingDays
     from clerk.catalog.catalog import Catalog
     from clerk.config import Settings
-    from clerk.calendar import WorkingDays
+    from clerk.store.audit import ChainReport
+    from clerk.store.engine import Store
+    from clerk.store.tables import CaseRow, NoticeRow
 
 INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",

@@ -30,9 +30,10 @@ from clerk.identity.text import NAME_MAX, NOTE_MAX, SUMMARY_MAX, text_problems
 from clerk.store.tables import saved_id
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
     from sqlmodel import Session
+
     from clerk.config import Settings
+    from clerk.store.engine import Store
     from clerk.store.tables_complaints import ComplaintRow
 
 _COUNTER_SUFFIX = "T"  # complaint serials share case_counters under hall code + "T"

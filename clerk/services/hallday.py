@@ -12,8 +12,8 @@ from clerk.domain.queueing import QueueSpec
 from clerk.services.unit import UnitOfWork
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
     from clerk.config import Settings
+    from clerk.store.engine import Store
 
 
 class HallDay:

@@ -28,16 +28,17 @@ from clerk.store.tables import saved_id
 from clerk.store.notices import queue_notice
 
 if TYPE_CHECKING:
+    from sqlalchemy import Select
     from sqlmodel import Session
+
+    from clerk.carriers.base import Carrier
+    from clerk.config import HallInfo
+    from clerk.domain.views import NoticeLine
+    from clerk.printing.data import ManifestData
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited
     from clerk.store.tables import CaseRow
     from clerk.store.tables_mail import MailItemRow
-    from clerk.carriers.base import Carrier
-    from sqlalchemy import Select
-    from clerk.config import HallInfo
-    from clerk.printing.data import ManifestData
-    from clerk.domain.views import NoticeLine
 
 #: what goes in the envelope (内件) for each decision
 RESULT_CONTENTS = {

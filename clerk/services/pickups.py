@@ -35,11 +35,12 @@ from clerk.store.tables import saved_id
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from clerk.carriers.base import Carrier
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited
     from clerk.store.tables import CaseRow, DeadlineRow
     from clerk.store.tables_mail import MailItemRow
-    from clerk.carriers.base import Carrier
 
 DESK_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED)
 SUPPLY_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION)

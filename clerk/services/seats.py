@@ -34,8 +34,8 @@ from clerk.domain.errors import ServiceError
 from clerk.store.convert import aware
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
     from clerk.domain.accounts import ClerkUser
+    from clerk.store.engine import Store
     from clerk.store.tables_seats import SeatRow
 
 

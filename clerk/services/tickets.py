@@ -55,15 +55,16 @@ from clerk.store.tables import saved_id
 from clerk.store.convert import aware
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
+    from sqlalchemy import ColumnElement
     from sqlalchemy.engine import Connection, Row
     from sqlmodel import Session
+
+    from clerk.catalog.catalog import Catalog
     from clerk.config import Settings
     from clerk.domain.accounts import ClerkUser
-    from clerk.store.tables_tickets import TicketRow, WindowStateRow
-    from sqlalchemy import ColumnElement
     from clerk.services.ticket_calls import CallStatements
-    from clerk.catalog.catalog import Catalog
+    from clerk.store.engine import Store
+    from clerk.store.tables_tickets import TicketRow, WindowStateRow
 
 __all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "STALE_PENDING", "TicketService"]
 

@@ -19,8 +19,9 @@ from clerk.domain.errors import PermissionDenied
 from clerk.domain.permissions import Action, check_permission
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
     from sqlmodel import Session
+
+    from clerk.store.engine import Store
 
 __all__ = ["UnitOfWork", "acting_account"]
 

@@ -29,6 +29,7 @@ from clerk.store.tables import saved_id
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited
     from clerk.store.tables import CaseRow

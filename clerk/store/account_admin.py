@@ -20,9 +20,10 @@ from clerk.domain.passwords import password_problems
 from clerk.store.convert import aware
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from clerk.store.engine import Store
     from clerk.store.tables import ClerkAccount
-    from collections.abc import Callable
 
 
 class AccountError(StoreError):

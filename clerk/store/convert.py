@@ -20,9 +20,10 @@ from clerk.domain.views import (
 from clerk.catalog.model import Delivery, LimitUnit
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Row
+
     from clerk.domain.notices import NoticeView
     from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow
-    from sqlalchemy.engine import Row
 
 
 @overload

@@ -22,6 +22,7 @@ from clerk.store.errors import StoreUnavailable
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
+
     from clerk.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from alembic.config import Config
+    from sqlalchemy.engine import Connection
 
     from clerk.store.engine import Store
-    from sqlalchemy.engine import Connection
 
 _ADVISORY_LOCK_KEY = 0x636C65726B  # "clerk"
 

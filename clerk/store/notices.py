@@ -17,8 +17,9 @@ from clerk.domain.notices import NoticeKind, NoticeStatus, NoticeView
 from clerk.store.errors import NotFound
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
     from sqlmodel import Session
+
+    from clerk.store.engine import Store
 
 __all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]
 

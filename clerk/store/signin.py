@@ -35,11 +35,13 @@ from clerk.domain.passwords import password_problems
 from clerk.store.convert import aware
 
 if TYPE_CHECKING:
-    from clerk.store.engine import Store
-    from sqlmodel import Session
-    from clerk.config import Settings
-    from clerk.store.tables import ClerkAccount
     from collections.abc import Callable, Iterable
+
+    from sqlmodel import Session
+
+    from clerk.config import Settings
+    from clerk.store.engine import Store
+    from clerk.store.tables import ClerkAccount
 
 __all__ = ["AccountLocked", "PasswordChangeRequired", "PasswordRejected", "SignIn", "SignInFailed", "SignInPolicy"]
 
