@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -35,8 +35,11 @@ from clerk.store.errors import StoreError
 from clerk.store.tracked import canonical_json, hash_algorithm, mac, utc_text
 
 if TYPE_CHECKING:
+    from sqlalchemy import Table
     from sqlalchemy.engine import Connection
     from sqlmodel import Session
+
+    from clerk.store.tables import AuditEvent
 
 GENESIS_HASH = "0" * 64
 _ALGS = ("sm3", "sha256")
@@ -61,7 +64,7 @@ class HallKeyMissing(StoreError):
     """No usable hall key: nothing can be written (the store error the screens show)."""
 
 
-def _body(event: Mapping[str, Any]) -> dict[str, Any]:
+def _body(event: Mapping[str, Any]) -> dict[str, object]:
     return {
         "seq": event["seq"],
         "at": utc_text(event["at"]),
@@ -104,8 +107,8 @@ def append_event(
     window: int | None,
     action: str,
     case_number: str | None = None,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
+    before: Mapping[str, object] | None = None,
+    after: Mapping[str, object] | None = None,
 ) -> int:
     """Append one event inside the caller's transaction; returns its sequence number.
 
@@ -155,7 +158,7 @@ def finalise(session: Session) -> None:
         return
     key = _key_of(session)
     alg = hash_algorithm()
-    rows: list[list[Any]] = []
+    rows: list[list[str | None]] = []
     conn = session.connection()  # Core: no ORM overhead for what is only the audit's own work
     for name in sorted(touched):
         found = digests_of(conn, key, alg, tracked_table(name), sorted(touched[name], key=str))
@@ -176,15 +179,15 @@ def finalise(session: Session) -> None:
     conn.execute(text(_SET_HEAD), {"h": prev})
 
 
-def _stored(row: Any) -> dict[str, Any]:
+def _stored(row: AuditEvent) -> dict[str, object]:
     """The event as the database will give it back (``row_digests`` holds only JSON-plain values)."""
     return {"seq": row.seq, "at": row.at, "actor": row.actor, "window": row.window, "case_number": row.case_number,
             "action": row.action, "before": row.before, "after": row.after, "alg": row.alg,
             "row_digests": row.row_digests}
 
 
-def append_baseline(session: Session | Connection, key: bytes, *, at: datetime, action: str, after: Mapping[str, Any] | None,
-                    rows: list[list[Any]]) -> int | None:
+def append_baseline(session: Session | Connection, key: bytes, *, at: datetime, action: str, after: Mapping[str, object] | None,
+                    rows: Sequence[Sequence[str | None]]) -> int | None:
     """Attest ``rows`` (``[table, key, digest]``) in one event of their own (migrations)."""
     from sqlalchemy import text
 
@@ -350,7 +353,7 @@ def _check_rows(session: Session, walk: _Walk, hall_key: Callable[[], bytes]) ->
     return differing, count
 
 
-def _has_rows(session: Session, table: Any) -> bool:
+def _has_rows(session: Session, table: Table) -> bool:
     from sqlalchemy import select
 
     return session.execute(select(1).select_from(table).limit(1)).first() is not None
