@@ -145,7 +145,7 @@ class AppointmentService(HallDay):
         return self.uow.authorise(session, user, Action.APPOINTMENT).id
 
     def _insert(self, session: Session, booking: _Booking, actor: str, source: str, now: datetime,
-                booked: dict[tuple[str, date, str], int]) -> Any:
+                booked: dict[tuple[str, date, str], int]) -> AppointmentRow:
         from sqlalchemy import select
 
         from clerk.store.tables_tickets import AppointmentRow as R

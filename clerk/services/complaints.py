@@ -200,7 +200,7 @@ class ComplaintDesk:
             raise IntakeError([f"未知的诉求类别“{name}”，可选：{names}"]) from None
 
     def _change(self, user: ClerkUser, number: str, version: int | None, action: str,
-                change: Callable[[Any, Any, datetime], None]) -> ComplaintView:
+                change: Callable[[Session, ComplaintRow, datetime], None]) -> ComplaintView:
         from sqlalchemy import update
 
         from clerk.store.tables_complaints import ComplaintRow
@@ -237,13 +237,14 @@ class ComplaintDesk:
                      after={"state": row.state, "department": department, "category": row.category})
 
     @staticmethod
-    def _load(session: Session, number: str) -> Any:
+    def _load(session: Session, number: str) -> ComplaintRow:
         from sqlalchemy import select
 
         from clerk.store.tables_complaints import ComplaintRow
 
         key = number.strip().upper()
-        row = session.execute(select(ComplaintRow).where(col(ComplaintRow.number) == key)).scalar_one_or_none()
+        row: ComplaintRow | None = session.execute(
+            select(ComplaintRow).where(col(ComplaintRow.number) == key)).scalar_one_or_none()
         if row is None:
             raise ComplaintNotFound(number.strip())
         return row

@@ -87,7 +87,7 @@ class FallbackDesk:
         with self.cases.store.session(write=False) as session:
             rows = session.execute(query).scalars().all()
             ids = [r.id for r in rows]
-            deadlines: dict[int, list[Any]] = {}
+            deadlines: dict[int, list[DeadlineRow]] = {}
             if ids:
                 found = session.execute(select(DeadlineRow).where(col(DeadlineRow.case_id).in_(ids),
                                                                    col(DeadlineRow.met_at).is_(None)))
@@ -144,7 +144,7 @@ class FallbackDesk:
 
     def _supplement_in(self, session: Session, row: CaseRow, now: datetime, user: ClerkUser, window: int,
                        marks: dict[str, MaterialMark], channel: SupplyChannel, reference: str,
-                       arrived_at: datetime, tolerate: bool) -> dict[str, Any]:
+                       arrived_at: datetime, tolerate: bool) -> Audited:
         """The supplement inside the caller's transaction (also used when a pickup arrives)."""
         from clerk.store.tables_mail import SupplementRow
 

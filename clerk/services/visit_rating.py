@@ -32,13 +32,14 @@ if TYPE_CHECKING:
 
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited
+    from clerk.services.tickets import TicketService
     from clerk.store.tables import CaseRow
 
 #: A visit's rating is taken at its end: not later than this after the ticket was called.
 RATE_WITHIN_MINUTES = 240
 
 
-def rate_visit(cases: CaseService, tickets: Any, user: ClerkUser, window: int, ticket_id: int, rating: Rating,
+def rate_visit(cases: CaseService, tickets: TicketService, user: ClerkUser, window: int, ticket_id: int, rating: Rating,
                comment: str = "", *, now: datetime | None = None) -> list[CaseView]:
     """Record the applicant's rating on every case of the ticket's visit; returns the rated cases."""
     rating = Rating(rating)

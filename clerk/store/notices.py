@@ -15,18 +15,20 @@ from sqlmodel import col
 
 from clerk.domain.notices import NoticeKind, NoticeStatus, NoticeView
 from clerk.store.errors import NotFound
+from clerk.store.tables import saved_id
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from clerk.store.engine import Store
+    from clerk.store.tables import NoticeRow
 
 __all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]
 
 
-def notice_view(row: Any, case_number: str) -> NoticeView:
+def notice_view(row: NoticeRow, case_number: str) -> NoticeView:
     return NoticeView(
-        id=row.id,
+        id=saved_id(row),
         case_number=case_number,
         kind=NoticeKind(row.kind),
         paper=row.paper,
@@ -43,7 +45,7 @@ def notice_view(row: Any, case_number: str) -> NoticeView:
 
 def queue_notice(
     session: Session, case_id: int, kind: NoticeKind, *, at: datetime, paper: str = "a4", is_reprint: bool = False
-) -> Any:
+) -> NoticeRow:
     """Queue one notice inside the caller's transaction; returns the row."""
     from clerk.store.tables import NoticeRow
 
@@ -88,7 +90,7 @@ class NoticeQueue:
 
     def mark_printed(
         self, notice_id: int, *, path: str, sha256: str, actor: str = "system", window: int | None = None,
-        on_printed: Callable[[Any, Any, datetime], None] | None = None,
+        on_printed: Callable[[Session, NoticeRow, datetime], None] | None = None,
     ) -> NoticeView:
         """Record a successful print (one transaction with its audit event).
 
@@ -124,7 +126,7 @@ class NoticeQueue:
             return notice_view(row, number)
 
     @staticmethod
-    def _load(session: Session, notice_id: int) -> tuple[Any, str]:
+    def _load(session: Session, notice_id: int) -> tuple[NoticeRow, str]:
         from sqlalchemy import select
 
         from clerk.store.tables import CaseRow, NoticeRow
