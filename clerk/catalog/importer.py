@@ -238,7 +238,8 @@ def _add_material(item: _Item, row: Row, problems: list[str]) -> None:
     note = row.text("note")
     form_note = form[1] or form[0].value
     requirement = f"{name}（{form_note}{copies}份）" + (f"：{note}" if note else "。")
-    material: dict[str, object] = {"key": key, "name": name, "form": form[0].value, "copies": copies, "requirement": requirement}
+    material: dict[str, object] = {"key": key, "name": name, "form": form[0].value, "copies": copies,
+                                   "requirement": requirement}
     if need[0] is not Need.REQUIRED:
         material["need"] = need[0].value
     if need[1]:

@@ -31,7 +31,8 @@ def ticket_pdf_path(settings: Settings, ticket: TicketView) -> Path:
 
 
 def issue_ticket(service: TicketService, printers: Printer, settings: Settings, queue: str, id_number: str | None = None,
-                 priority: Priority = Priority.NONE, *, now: datetime | None = None, appointment_code: str = "") -> TicketView:
+                 priority: Priority = Priority.NONE, *, now: datetime | None = None,
+                 appointment_code: str = "") -> TicketView:
     """Take a ticket of ``queue``, print it on ``printers`` (a ``Printer``), and count it.
 
     ``printers``: ``clerk.printing.printer_for(settings)`` or any object with
@@ -44,14 +45,16 @@ def issue_ticket(service: TicketService, printers: Printer, settings: Settings, 
     return print_and_count(service, printers, settings, ticket, now=now)
 
 
-def check_in_and_print(appointments: AppointmentService, service: TicketService, printers: Printer, settings: Settings, code_or_id_number: str, *,
+def check_in_and_print(appointments: AppointmentService, service: TicketService, printers: Printer, settings: Settings,
+                       code_or_id_number: str, *,
                        now: datetime | None = None) -> TicketView:
     """Appointment check-in at the kiosk: the priority ticket, printed and counted (else void)."""
     ticket = appointments.check_in(code_or_id_number, now)
     return print_and_count(service, printers, settings, ticket, now=now)
 
 
-def print_and_count(service: TicketService, printers: Printer, settings: Settings, ticket: TicketView, *, now: datetime | None = None) -> TicketView:
+def print_and_count(service: TicketService, printers: Printer, settings: Settings, ticket: TicketView, *,
+                    now: datetime | None = None) -> TicketView:
     """Render and print a PENDING ticket, then count it (WAITING); a print failure voids it."""
     from clerk.printing.data import PrintError
     from clerk.printing.ticket_doc import render_ticket

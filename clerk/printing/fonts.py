@@ -202,7 +202,8 @@ def _truetype(spec: str, name: str = "", probe: str = PROBE) -> tuple[str, str]:
     lacking = [ch for ch in probe if ord(ch) not in font.face.charToGlyph]
     if lacking:
         raise PrintError(f"字体 {path.name} 缺少常用字符（{''.join(lacking)}），不能用于打印通知书")
-    font.face.makeSubset = _SubsetCache(font.face.makeSubset)  # type: ignore[method-assign]  # cache reportlab's subsets per process
+    # Cache reportlab's subsets per process (a method replaced on purpose).
+    font.face.makeSubset = _SubsetCache(font.face.makeSubset)  # type: ignore[method-assign]
     pdfmetrics.registerFont(font)
     _COVERAGE[name] = frozenset(font.face.charToGlyph)
     return name, str(path)

@@ -192,7 +192,7 @@ def draw_pages(flow: Flow, *, number: str, title: str, author: str, reprint_note
         height = paper.height
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=(paper.width, height), invariant=1, pageCompression=0,
-               initialFontName=flow.font)  # type: ignore[arg-type]  # a font name; types-reportlab says float
+               initialFontName=flow.font)  # type: ignore[arg-type]  # a font name (types-reportlab: float)
     c.setTitle(f"{title} {number}".strip())
     c.setAuthor(author)
     c.setCreator("clerk")

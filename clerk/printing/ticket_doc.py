@@ -34,7 +34,9 @@ def render_ticket(ticket: TicketView, settings: Settings, *, hall_name: str | No
     tz = zone(settings.timezone)
     hall = hall_name if hall_name is not None else settings.hall.name
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(paper.width, HEIGHT), invariant=1, pageCompression=0, initialFontName=font)  # type: ignore[arg-type]  # a font name; types-reportlab says float
+    # initialFontName is a font name; types-reportlab types it float.
+    c = Canvas(buf, pagesize=(paper.width, HEIGHT), invariant=1, pageCompression=0,
+               initialFontName=font)  # type: ignore[arg-type]
     c.setTitle(f"号票 {ticket.number}")
     c.setAuthor(hall)
     c.setCreator("clerk")

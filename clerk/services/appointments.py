@@ -244,7 +244,8 @@ class AppointmentService(HallDay):
             session.flush()
             return self._view(session, row)
 
-    def import_csv(self, path: Path | str, *, user: ClerkUser | None = None, source: str = "网上") -> builtins.list[AppointmentView]:
+    def import_csv(self, path: Path | str, *, user: ClerkUser | None = None,
+                   source: str = "网上") -> builtins.list[AppointmentView]:
         """Import the online channel's bookings; all or nothing, problems as ``FILE:LINE: message``."""
         path = Path(path)
         try:

@@ -57,7 +57,8 @@ class ComplaintDesk:
         self.uow = UnitOfWork(store, lambda: self.clock())
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, store: Store | None = None, calendar: WorkCalendar | None = None) -> ComplaintDesk:
+    def from_settings(cls, settings: Settings, *, store: Store | None = None,
+                      calendar: WorkCalendar | None = None) -> ComplaintDesk:
         from clerk.complaint_categories import categories_for
         from clerk.store.engine import Store
 

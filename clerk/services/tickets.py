@@ -100,7 +100,8 @@ class TicketService(HallDay):
         self.catalog = catalog
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, store: Store | None = None, catalog: Catalog | None = None) -> TicketService:
+    def from_settings(cls, settings: Settings, *, store: Store | None = None,
+                      catalog: Catalog | None = None) -> TicketService:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), settings, catalog)

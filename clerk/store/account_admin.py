@@ -57,7 +57,8 @@ def list_accounts(store: Store) -> list[AccountStatus]:
                 for r in rows]
 
 
-def _change(store: Store, clerk_id: str, at: datetime, by: str, action: str, apply: Callable[[ClerkAccount], dict[str, object]]) -> None:
+def _change(store: Store, clerk_id: str, at: datetime, by: str, action: str,
+            apply: Callable[[ClerkAccount], dict[str, object]]) -> None:
     from clerk.store.audit import append_event
     from clerk.store.tables import ClerkAccount
 

@@ -206,7 +206,8 @@ class SignIn:
         until = _unknown.fail(key, now, self.policy)
         return AccountLocked(until.astimezone(self.tz)) if until is not None else SignInFailed()
 
-    def _count_failure(self, session: Session, row: ClerkAccount, now: datetime, via: str, window: int | None) -> datetime | None:
+    def _count_failure(self, session: Session, row: ClerkAccount, now: datetime, via: str,
+                       window: int | None) -> datetime | None:
         row.failed_count = (row.failed_count or 0) + 1
         self._audit(session, now, row.id, window, "sign_in_failed",
                     {"via": via, "reason": "password", "failed": row.failed_count})

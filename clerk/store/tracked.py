@@ -147,7 +147,8 @@ def _by_keys(table: Table) -> Select[Any]:
     return query
 
 
-def digests_of(session: Session | Connection, key: bytes, alg: str, table: Table, ids: Iterable[tuple[object, ...]]) -> dict[str, str | None]:
+def digests_of(session: Session | Connection, key: bytes, alg: str, table: Table,
+               ids: Iterable[tuple[object, ...]]) -> dict[str, str | None]:
     """Digest (or tombstone ``None``) of each given row of ``table``, read in the caller's transaction."""
     columns = list(table.columns)
     positions = [columns.index(c) for c in table.primary_key.columns]
@@ -163,7 +164,8 @@ def digests_of(session: Session | Connection, key: bytes, alg: str, table: Table
     return found
 
 
-def all_digests(session: Session | Connection, key: bytes, alg: str, table: Table, *, live: bool = False) -> Iterator[tuple[str, str]]:
+def all_digests(session: Session | Connection, key: bytes, alg: str, table: Table, *,
+                live: bool = False) -> Iterator[tuple[str, str]]:
     """(key, digest) of every current row of ``table``.
 
     ``live=True`` reads only the columns the database has (during a migration,
