@@ -26,7 +26,6 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col
 
 from clerk.calendar import WorkCalendar
 from clerk.domain.lifecycle import CaseState
@@ -166,6 +165,7 @@ class Dashboard:
     def windows(self) -> list[WindowLoad]:
         """Per window: visits today, last visit, mean gap, open fallback cases."""
         from sqlalchemy import and_, func, select
+        from sqlmodel import col
 
         from clerk.store.tables import CaseRow as C
 
@@ -209,6 +209,7 @@ class Dashboard:
 
     def totals(self) -> HallTotals:
         from sqlalchemy import and_, func, select
+        from sqlmodel import col
 
         from clerk.store.tables import CaseRow as C
 
@@ -240,6 +241,7 @@ class Dashboard:
 
     def deadlines(self) -> DeadlineWatch:
         from sqlalchemy import and_, func, select
+        from sqlmodel import col
 
         from clerk.store.tables import CaseRow as C, DeadlineRow as D
         from clerk.store.tables_complaints import ComplaintRow as T
@@ -272,6 +274,7 @@ class Dashboard:
 
     def ratings(self, months: int = 6) -> RatingPanel:
         from sqlalchemy import and_, select
+        from sqlmodel import col
 
         from clerk.store.tables import CaseRow as C, DeadlineRow as D
 
@@ -296,6 +299,7 @@ class Dashboard:
               limit: int = 200) -> list[DrillCase]:
         """The cases behind a deadline line; ``bucket`` is overdue | due_1 | due_3."""
         from sqlalchemy import select
+        from sqlmodel import col
 
         from clerk.store.tables import CaseRow as C
 
@@ -323,6 +327,7 @@ class Dashboard:
     def _mail_queue(self, session: Session) -> int:
         """Results waiting to go out by EMS (queued outbound mail items)."""
         from sqlalchemy import func, select
+        from sqlmodel import col
 
         from clerk.store.tables_mail import MailItemRow as M
 

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col
 
 from clerk.domain.lifecycle import CaseState
 from clerk.reports.periods import day_range, next_month
@@ -104,6 +103,7 @@ def monthly_report(store: Store, month: date, *, timezone: str = "Asia/Shanghai"
 def _build(store: Store, kind: str, period: str, start: date, end: date, timezone: str, hall_name: str,
            now: datetime | None, queue_names: Mapping[str, str]) -> Report:
     from sqlalchemy import and_, func, select
+    from sqlmodel import col
 
     from clerk.reports.dashboard import count_if
     from clerk.store.tables import CaseRow as C, DeadlineRow as D
@@ -179,6 +179,7 @@ def _local_day(at: datetime, tz: ZoneInfo) -> date:
 def _ticket_times(session: Session, start: date, end: date) -> list[Any]:
     """The period's counted tickets (printed, not void) with their times."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from clerk.domain.queueing import TicketState
     from clerk.store.tables_tickets import TicketRow as T

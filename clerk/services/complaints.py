@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col
 
 from clerk.calendar import DueDate, WorkCalendar
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError, refuse_bad_text
@@ -27,7 +26,6 @@ from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import Action
 from clerk.services.unit import UnitOfWork
 from clerk.identity.text import NAME_MAX, NOTE_MAX, SUMMARY_MAX, text_problems
-from clerk.store.tables import saved_id
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -178,6 +176,7 @@ class ComplaintDesk:
         are checked first (the administrator manages accounts, not applicants).
         """
         from sqlalchemy import select
+        from sqlmodel import col
 
         from clerk.store.tables_complaints import ComplaintRow
 
@@ -203,6 +202,7 @@ class ComplaintDesk:
     def _change(self, user: ClerkUser, number: str, version: int | None, action: str,
                 change: Callable[[Session, ComplaintRow, datetime], None]) -> ComplaintView:
         from sqlalchemy import update
+        from sqlmodel import col
 
         from clerk.store.tables_complaints import ComplaintRow
 
@@ -228,6 +228,7 @@ class ComplaintDesk:
     def _step(self, session: Session, row: ComplaintRow, user: ClerkUser, action: StepAction, *, department: str = "",
               note: str = "") -> None:
         from clerk.store.audit import append_event
+        from clerk.store.tables import saved_id
         from clerk.store.tables_complaints import ComplaintStepRow
 
         at = self.clock()
@@ -240,6 +241,7 @@ class ComplaintDesk:
     @staticmethod
     def _load(session: Session, number: str) -> ComplaintRow:
         from sqlalchemy import select
+        from sqlmodel import col
 
         from clerk.store.tables_complaints import ComplaintRow
 
@@ -253,6 +255,7 @@ class ComplaintDesk:
     @staticmethod
     def _view(session: Session, row: ComplaintRow) -> ComplaintView:
         from sqlalchemy import select
+        from sqlmodel import col
 
         from clerk.store.tables_complaints import ComplaintStepRow
 
