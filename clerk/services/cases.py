@@ -116,9 +116,12 @@ class CaseService(LifecycleOperations):
 
     sign_in_policy: SignInPolicy | None = None  # None: from the settings
 
-    def authenticate(self, clerk_id: str, password: str, **how: Any) -> ClerkUser:
+    def authenticate(self, clerk_id: str, password: str, *, via: str = "window", window: int | None = None,
+                     new_password: str | None = None, roles: Iterable[Role] | None = None,
+                     policy: SignInPolicy | None = None) -> ClerkUser:
         """Sign in (lock-out, audit, new password): see ``clerk.store.signin.SignIn.authenticate``."""
-        return SignIn(self.store, self.clock, self.tz, self.sign_in_policy).authenticate(clerk_id, password, **how)
+        return SignIn(self.store, self.clock, self.tz, self.sign_in_policy).authenticate(
+            clerk_id, password, via=via, window=window, new_password=new_password, roles=roles, policy=policy)
 
     def account(self, clerk_id: str) -> ClerkUser:
         """An active account by id, for work it already signed for (a visit kept during an outage)."""
