@@ -20,6 +20,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: $(VENV)/.installed

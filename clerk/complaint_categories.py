@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from clerk.shipped import shipped_path
 
@@ -68,7 +69,12 @@ def _table_of(path: Path) -> Mapping[str, object] | None:
     return table if isinstance(table, Mapping) else None
 
 
-def categories_for(settings) -> dict[str, Category]:
+class _CategorySettings(Protocol):
+    @property
+    def complaint_categories(self) -> tuple[tuple[str, int, str], ...]: ...
+
+
+def categories_for(settings: _CategorySettings) -> dict[str, Category]:
     """The categories of ``Settings.complaint_categories`` (the config file's table), else the shipped ones."""
     if settings.complaint_categories:
         return {name: Category(name, days, hint) for name, days, hint in settings.complaint_categories}

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from typing import Protocol
 
 __all__ = ["DEFAULT_QUEUES", "DEFAULT_WINDOW_QUEUES", "QueueSpec", "QueueSpecError", "parse_queues",
            "parse_window_queues"]
@@ -89,11 +89,17 @@ _KEYS = {"prefix", "name", "items", "departments", "opens", "closes", "lunch_fro
          "appointment_slots"}
 
 
-def _where(source: Any, key: str, section: str = "") -> str:
+class Source(Protocol):
+    """Where a setting was read (the config file's ``file:line``)."""
+
+    def where(self, key: str, section: str = "") -> str: ...
+
+
+def _where(source: Source | None, key: str, section: str = "") -> str:
     return source.where(key, section) if source is not None else "配置"
 
 
-def parse_queues(value: Any, source: Any = None) -> tuple[QueueSpec, ...]:
+def parse_queues(value: object, source: Source | None = None) -> tuple[QueueSpec, ...]:
     """The ``[[queues]]`` array of tables -> specs; ``QueueSpecError`` naming file:line and reason."""
     if not isinstance(value, list) or not value or not all(isinstance(v, Mapping) for v in value):
         raise QueueSpecError(f"配置文件 {_where(source, 'queues')}：queues 应为一个或多个 [[queues]] 表")
@@ -109,13 +115,13 @@ def parse_queues(value: Any, source: Any = None) -> tuple[QueueSpec, ...]:
         name = table.get("name")
         if not isinstance(name, str) or not name.strip() or len(name) > 20 or re.search(r"[\x00-\x1f\x7f]", name):
             raise QueueSpecError(f"配置文件 {at}：name 应为 1 至 20 个字符的队列名称")
-        lists = {}
+        lists: dict[str, tuple[str, ...]] = {}
         for key in ("items", "departments"):
             raw = table.get(key, [])
             if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
                 raise QueueSpecError(f"配置文件 {at}：{key} 应为字符串列表")
             lists[key] = tuple(x.strip() for x in raw)
-        times = {}
+        times: dict[str, str] = {}
         for key, default in (("opens", "08:30"), ("closes", "17:00"), ("lunch_from", ""), ("lunch_to", "")):
             raw = table.get(key, default)
             if not isinstance(raw, str) or (raw and not _HHMM.fullmatch(raw)):
@@ -126,19 +132,22 @@ def parse_queues(value: Any, source: Any = None) -> tuple[QueueSpec, ...]:
         if bool(times["lunch_from"]) != bool(times["lunch_to"]) or (
                 times["lunch_from"] and not times["opens"] <= times["lunch_from"] < times["lunch_to"] <= times["closes"]):
             raise QueueSpecError(f"配置文件 {at}：lunch_from 与 lunch_to 应同时给出，且在营业时间之内、前者早于后者")
-        numbers = {}
-        for key, default, high in (("daily_cap", 300, 999), ("appointment_slots", 20, 999)):
-            raw = table.get(key, default)
-            if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= high:
+        numbers: dict[str, int] = {}
+        for key, usual, high in (("daily_cap", 300, 999), ("appointment_slots", 20, 999)):
+            count = table.get(key, usual)
+            if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= high:
                 raise QueueSpecError(f"配置文件 {at}：{key} 应为 0 至 {high} 之间的整数")
-            numbers[key] = raw
+            numbers[key] = count
         if any(s.prefix == prefix for s in specs):
             raise QueueSpecError(f"配置文件 {at}：队列前缀 {prefix} 重复")
-        specs.append(QueueSpec(prefix, name.strip(), **lists, **times, **numbers))
+        specs.append(QueueSpec(prefix, name.strip(), items=lists["items"], departments=lists["departments"],
+                               opens=times["opens"], closes=times["closes"], lunch_from=times["lunch_from"],
+                               lunch_to=times["lunch_to"], daily_cap=numbers["daily_cap"],
+                               appointment_slots=numbers["appointment_slots"]))
     return tuple(specs)
 
 
-def parse_window_queues(value: Any, prefixes: set[str], source: Any = None) -> dict[int, tuple[str, ...]]:
+def parse_window_queues(value: object, prefixes: set[str], source: Source | None = None) -> dict[int, tuple[str, ...]]:
     """The ``[window_queues]`` table (``7 = ["A", "Z"]``) -> window -> prefixes."""
     if not isinstance(value, Mapping):
         raise QueueSpecError(f"配置文件 {_where(source, 'window_queues')}：window_queues 应为一个表")

@@ -106,7 +106,7 @@ class _Validator:
         self.problems.append(CalendarProblem(self.name, line, message))
 
     # -- checks ----------------------------------------------------------
-    def validate(self, data: dict) -> YearSchedule:
+    def validate(self, data: dict[str, object]) -> YearSchedule:
         for key in sorted(set(data) - _TOP_KEYS):
             self.problem(self._key_line(key), f"未知的键 {key!r}（允许：year、source、[[holidays]]）")
         year = data.get("year")
@@ -134,9 +134,11 @@ class _Validator:
             self.problem(0, f"{day} 同时被列为放假日（{holidays[day]}）和调休上班日（{makeup[day]}）")
         if self.problems:
             raise CalendarError(self.problems)
+        assert isinstance(source, str)  # else a problem was reported above
         return YearSchedule(self.file_year, source.strip(), holidays, makeup)
 
-    def _holiday(self, index: int, entry: dict, holidays: dict, makeup: dict) -> None:
+    def _holiday(self, index: int, entry: dict[str, object], holidays: dict[date, str],
+                 makeup: dict[date, str]) -> None:
         line = self.holiday_lines[index] if index < len(self.holiday_lines) else 0
         name = entry.get("name")
         label = f"第{index + 1}个 [[holidays]]" + (f"（{name}）" if isinstance(name, str) else "")
@@ -165,7 +167,7 @@ class _Validator:
                 self.problem(self._key_line("makeup_workdays", line), f"{label}：调休上班日 {day} 重复")
             makeup[day] = name
 
-    def _holiday_days(self, entry: dict, label: str, line: int) -> list[date]:
+    def _holiday_days(self, entry: dict[str, object], label: str, line: int) -> list[date]:
         has_dates = "dates" in entry
         has_range = "from" in entry or "to" in entry
         if has_dates and has_range:

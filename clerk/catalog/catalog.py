@@ -9,7 +9,7 @@ from clerk.catalog import checklist as _checklist
 from clerk.catalog.errors import UnknownCode
 from clerk.catalog.model import Bundle, Checklist, Material, ServiceItem, Situation
 from clerk.catalog.normalise import Synonyms, load_synonyms
-from clerk.catalog.search import SearchHit, SearchIndex
+from clerk.catalog.search import Kind, SearchHit, SearchIndex
 
 _NO_ANSWERS: Mapping[str, str] = {}
 
@@ -89,7 +89,8 @@ class Catalog:
         if self._index is None:
             with self._index_lock:
                 if self._index is None:
-                    names = [("item", i.code, i.name, i.aliases) for i in self.items.values()]
+                    names: list[tuple[Kind, str, str, tuple[str, ...]]] = [
+                        ("item", i.code, i.name, i.aliases) for i in self.items.values()]
                     names += [("bundle", b.code, b.name, b.aliases) for b in self.bundles.values()]
                     synonyms = self.synonyms if self.synonyms is not None else load_synonyms()
                     self._index = SearchIndex(names, synonyms)

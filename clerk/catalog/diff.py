@@ -8,10 +8,14 @@ then by key for what is left.  ``CatalogDiff.lines`` is the Chinese report
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from clerk.catalog.catalog import Catalog
 from clerk.catalog.model import Bundle, Material, ServiceItem
+
+E = TypeVar("E", ServiceItem, Bundle)
 
 
 @dataclass(frozen=True)
@@ -82,19 +86,8 @@ def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
     added: list[ServiceItem | Bundle] = []
     removed: list[ServiceItem | Bundle] = []
     changed: list[ItemDiff] = []
-    unchanged = 0
-    for olds, news, compare in ((old.items, new.items, _item_diff), (old.bundles, new.bundles, _bundle_diff)):
-        for code in sorted(set(olds) | set(news)):
-            if code not in olds:
-                added.append(news[code])
-            elif code not in news:
-                removed.append(olds[code])
-            else:
-                diff = compare(olds[code], news[code])
-                if diff:
-                    changed.append(diff)
-                else:
-                    unchanged += 1
+    unchanged = _compare(old.items, new.items, _item_diff, added, removed, changed)
+    unchanged += _compare(old.bundles, new.bundles, _bundle_diff, added, removed, changed)
     return CatalogDiff(old.version, new.version, tuple(added), tuple(removed), tuple(changed), unchanged,
                        ((len(old.items), len(old.bundles)), (len(new.items), len(new.bundles))))
 
@@ -122,6 +115,24 @@ def _text(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
+def _compare(olds: Mapping[str, E], news: Mapping[str, E], compare: Callable[[E, E], ItemDiff],
+             added: list[ServiceItem | Bundle], removed: list[ServiceItem | Bundle], changed: list[ItemDiff]) -> int:
+    """Sort the entries of one kind into ``added``, ``removed`` and ``changed``; how many are unchanged."""
+    unchanged = 0
+    for code in sorted(set(olds) | set(news)):
+        if code not in olds:
+            added.append(news[code])
+        elif code not in news:
+            removed.append(olds[code])
+        else:
+            diff = compare(olds[code], news[code])
+            if diff:
+                changed.append(diff)
+            else:
+                unchanged += 1
+    return unchanged
+
+
 def _item_diff(old: ServiceItem, new: ServiceItem) -> ItemDiff:
     fields = _changes([
         ("名称", old.name, new.name), ("事项类型", old.item_type, new.item_type),
@@ -145,11 +156,14 @@ def _item_diff(old: ServiceItem, new: ServiceItem) -> ItemDiff:
     return ItemDiff(new.code, new.name, fields, tuple(added), tuple(removed), tuple(changed))
 
 
-def _match(old: tuple[Material, ...], new: tuple[Material, ...]):
+def _match(old: tuple[Material, ...],
+           new: tuple[Material, ...]) -> tuple[list[tuple[Material, Material]], list[Material], list[Material]]:
     """Pairs of the same material (by name, then by key), and the unmatched on each side."""
     left, right = list(old), list(new)
-    pairs = []
-    for same in (lambda a, b: a.name == b.name, lambda a, b: a.key == b.key):
+    pairs: list[tuple[Material, Material]] = []
+    sameness: tuple[Callable[[Material, Material], bool], ...] = (lambda a, b: a.name == b.name,
+                                                                   lambda a, b: a.key == b.key)
+    for same in sameness:
         for a in list(left):
             b = next((b for b in right if same(a, b)), None)
             if b is not None:

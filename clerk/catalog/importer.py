@@ -52,8 +52,8 @@ class ImportError_(Exception):
 class _Item:
     code: str
     row: Row
-    fields: dict
-    materials: list[dict] = field(default_factory=list)
+    fields: dict[str, str]
+    materials: list[dict[str, object]] = field(default_factory=list)
     situations: dict[str, list[str]] = field(default_factory=dict)  # 情形 text -> material keys
     material_rows: int = 0  # rows naming a material, valid or not
 
@@ -75,7 +75,7 @@ def parse_limit(text: str) -> TimeLimit | None:
     return None
 
 
-def import_workbook(path: Path | str) -> list[dict]:
+def import_workbook(path: Path | str) -> list[dict[str, object]]:
     """The catalog items of a workbook, as the mappings the YAML holds.
 
     Raises ``ImportError_`` with every problem as ``FILE!SHEET!CELL: message``.
@@ -238,7 +238,8 @@ def _add_material(item: _Item, row: Row, problems: list[str]) -> None:
     note = row.text("note")
     form_note = form[1] or form[0].value
     requirement = f"{name}（{form_note}{copies}份）" + (f"：{note}" if note else "。")
-    material = {"key": key, "name": name, "form": form[0].value, "copies": copies, "requirement": requirement}
+    material: dict[str, object] = {"key": key, "name": name, "form": form[0].value, "copies": copies,
+                                   "requirement": requirement}
     if need[0] is not Need.REQUIRED:
         material["need"] = need[0].value
     if need[1]:
@@ -252,9 +253,9 @@ def _slug(code: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", code.lower()).strip("-") or "item"
 
 
-def _finish(item: _Item, problems: list[str]) -> dict:
+def _finish(item: _Item, problems: list[str]) -> dict[str, object]:
     row = item.row
-    out: dict = {"code": item.code}
+    out: dict[str, object] = {"code": item.code}
     name = row.text("name")
     if not name:
         problems.append(f"{row.ref('name')}: 事项名称为空")
@@ -320,7 +321,7 @@ def _fee(row: Row, problems: list[str]) -> str:
     return ""
 
 
-def catalog_yaml(items: list[dict], source: str) -> str:
+def catalog_yaml(items: list[dict[str, object]], source: str) -> str:
     import yaml
 
     head = (f"# Imported by `clerk catalog import` from {source}.\n"
@@ -329,7 +330,7 @@ def catalog_yaml(items: list[dict], source: str) -> str:
     return head + yaml.dump({"items": items}, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-def write_catalog(items: list[dict], out_dir: Path | str, source: str) -> Path:
+def write_catalog(items: list[dict[str, object]], out_dir: Path | str, source: str) -> Path:
     """Write ``imported.yaml`` into ``out_dir`` and load the folder back.
 
     Raises ``CatalogError`` (and restores the folder as it was) when the folder

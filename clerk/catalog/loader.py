@@ -171,7 +171,7 @@ def _section(source: _Source, name: str) -> list[Node]:
 def _key(reader: Reader, fields: Fields, name: str, what: str) -> str | None:
     key = reader.text(fields, name, what)
     if key is not None and not _KEY.fullmatch(key):
-        reader.problem(fields.get(name), f"{what}的 {name} 只能由小写字母、数字和 - 组成：{key!r}")
+        reader.problem(fields.at(name), f"{what}的 {name} 只能由小写字母、数字和 - 组成：{key!r}")
         return None
     return key
 
@@ -182,7 +182,7 @@ def _material_definition(reader: Reader, fields: Fields, what: str) -> Material 
     form = reader.enum(fields, "form", what, MaterialForm)
     copies = reader.positive_int(fields, "copies", what)
     requirement = reader.text(fields, "requirement", what)
-    if None in (key, name, form, copies, requirement):
+    if key is None or name is None or form is None or copies is None or requirement is None:
         return None
     return Material(key, name, form, copies, Need.REQUIRED, False, requirement)
 
@@ -196,16 +196,16 @@ def _shared_material(reader: Reader, node: Node, shared: dict[str, tuple[Materia
         return
     if material.key in shared:
         first = shared[material.key][1]
-        reader.problem(fields.get("key"), f"材料 key {material.key} 重复（首次定义于 {first}）")
+        reader.problem(fields.at("key"), f"材料 key {material.key} 重复（首次定义于 {first}）")
         return
     shared[material.key] = (material, f"{reader.file}:{fields.line}")
 
 
 def _register_code(reader: Reader, fields: Fields, code: str, codes: dict[str, str]) -> bool:
     if code in codes:
-        reader.problem(fields.get("code"), f"编码 {code} 重复（首次定义于 {codes[code]}）")
+        reader.problem(fields.at("code"), f"编码 {code} 重复（首次定义于 {codes[code]}）")
         return False
-    codes[code] = f"{reader.file}:{line_of(fields.get('code'))}"
+    codes[code] = f"{reader.file}:{line_of(fields.at('code'))}"
     return True
 
 
@@ -225,7 +225,7 @@ def _item(
     promised = _limit(reader, fields, "promised", what)
     if statutory is not None and promised is not None and promised.surely_longer_than(statutory):
         reader.problem(
-            fields.get("promised_days"), f"{what}的承诺时限（{promised}）超过法定时限（{statutory}）"
+            fields.at("promised_days"), f"{what}的承诺时限（{promised}）超过法定时限（{statutory}）"
         )
         promised = None
     fee = reader.text(fields, "fee", what)
@@ -237,8 +237,9 @@ def _item(
     _check_conditional_and_alt(reader, materials, lines, situations, what)
     aliases = _aliases(reader, fields, name, what)
     item_type = reader.text(fields, "item_type", what) if "item_type" in fields else ""
-    values = (code, name, department, kind, statutory, promised, fee, result, phone, aliases, item_type)
-    if not unique or None in values or deliveries is None or materials is None:
+    if (not unique or code is None or name is None or department is None or kind is None or statutory is None
+            or promised is None or fee is None or result is None or phone is None or aliases is None
+            or item_type is None or deliveries is None or materials is None):
         return None
     return ServiceItem(
         code=code, name=name, department=department, kind=kind,
@@ -253,9 +254,10 @@ def _limit(reader: Reader, fields: Fields, which: str, what: str) -> TimeLimit |
     """``<which>_days`` with its optional ``<which>_unit`` (default 工作日, 行政许可法 art. 82)."""
     unit = LimitUnit.WORKING_DAYS
     if f"{which}_unit" in fields:
-        unit = reader.enum(fields, f"{which}_unit", what, LimitUnit)
-        if unit is None:
+        given = reader.enum(fields, f"{which}_unit", what, LimitUnit)
+        if given is None:
             return None
+        unit = given
     name = f"{which}_days"
     node = fields.get(name)
     if unit is LimitUnit.IMMEDIATE:
@@ -268,7 +270,6 @@ def _limit(reader: Reader, fields: Fields, which: str, what: str) -> TimeLimit |
         return TimeLimit(0, unit)
     count = reader.positive_int(fields, name, what)
     return None if count is None else TimeLimit(count, unit)
-
 
 
 def _deliveries(reader: Reader, fields: Fields, what: str) -> tuple[Delivery, ...] | None:
@@ -326,7 +327,7 @@ def _item_material(
             return None
         base = shared.get(ref)
         if base is None:
-            reader.problem(fields.get("ref"), f"{what}引用了未定义的材料 {ref}")
+            reader.problem(fields.at("ref"), f"{what}引用了未定义的材料 {ref}")
             return None
     else:
         fields = reader.fields(node, label, required=_MATERIAL_FIELDS, optional=_USE_FIELDS)
@@ -335,7 +336,7 @@ def _item_material(
         base = _material_definition(reader, fields, label)
         if base is not None and base.key in shared:
             reader.problem(
-                fields.get("key"),
+                fields.at("key"),
                 f"{what}的本地材料 key {base.key} 与共用材料重名（请改用 ref: {base.key}）",
             )
             return None
@@ -352,7 +353,7 @@ def _situations(
     reader: Reader, fields: Fields, shared: dict[str, Material], local: set[str], what: str
 ) -> list[Situation]:
     situations: list[Situation] = []
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     for node in reader.sequence(fields.get("situations"), f"{what}的 situations"):
         sfields = reader.fields(node, f"{what}的情形", required=("key", "question", "options"))
         if sfields is None:
@@ -360,7 +361,7 @@ def _situations(
         key = _key(reader, sfields, "key", f"{what}的情形")
         label = f"{what}的情形 {key} " if key else f"{what}的情形"
         if key is not None and key in seen:
-            reader.problem(sfields.get("key"), f"{what}中情形 {key} 重复")
+            reader.problem(sfields.at("key"), f"{what}中情形 {key} 重复")
             key = None
         seen.add(key)
         question = reader.text(sfields, "question", label)
@@ -383,7 +384,7 @@ def _options(
             continue
         text = reader.text(ofields, "label", f"{label}的选项")
         if text is not None and text in labels:
-            reader.problem(ofields.get("label"), f"{label}中选项「{text}」重复")
+            reader.problem(ofields.at("label"), f"{label}中选项「{text}」重复")
             continue
         keys: dict[str, tuple[str, ...]] = {}
         for name in ("adds", "removes"):
@@ -457,7 +458,7 @@ def _bundle(
     if ok and not _situations_agree(reader, fields, [items[c] for c in item_codes], what):
         ok = False
     aliases = _aliases(reader, fields, name, what)
-    if not unique or name is None or description is None or aliases is None or not ok:
+    if not unique or code is None or name is None or description is None or aliases is None or not ok:
         return None
     return Bundle(code, name, tuple(item_codes), description, f"{reader.file}:{fields.line}", aliases,
                   child_name)

@@ -15,6 +15,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from opencc import OpenCC
 
 # Brackets, quotes and separators people type or leave out at will.
 _DROP = re.compile(r"[\s()\[\]{}<>（）【】〔〕［］《》〈〉「」『』\"'“”‘’·・、,，。.:：;；/／_]+")
@@ -23,7 +27,7 @@ SYNONYM_FILE = "search-synonyms.toml"
 
 
 @lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> OpenCC:
     from opencc import OpenCC  # pure Python; its tables load on first use only
 
     return OpenCC("t2s")

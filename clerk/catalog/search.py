@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -106,7 +106,7 @@ class _Level:
             self.offsets.append(offset)
             offset += len(value) + 1
 
-    def prefixed(self, q: str):
+    def prefixed(self, q: str) -> Iterator[int]:
         """Indices of values here starting with ``q``, in order."""
         needle, find, offsets = _SEP + q, self.blob.find, self.offsets
         pos = find(needle)
@@ -172,7 +172,8 @@ class SearchIndex:
     per keystroke), so a search still stops after ``limit`` hits per tier.
     """
 
-    def __init__(self, names: Iterable[tuple], synonyms: Synonyms | None = None) -> None:
+    def __init__(self, names: Iterable[tuple[Kind, str, str] | tuple[Kind, str, str, Iterable[str]]],
+                 synonyms: Synonyms | None = None) -> None:
         rows = [(n[0], n[1], n[2], tuple(n[3]) if len(n) > 3 else ()) for n in names]
         rows.sort(key=lambda r: (len(r[2]), r[1]))
         self._entries = [_Entry(kind, code, name) for kind, code, name, _ in rows]
@@ -269,7 +270,8 @@ def _occurrences(keys: list[_Key], field: _Field, q: str, found: dict[int, tuple
     while pos >= 0:
         value = bisect_right(offsets, pos) - 1
         offset = pos - offsets[value]
-        p = offset if starts[value] is None else starts[value].get(offset)
+        start = starts[value]
+        p = offset if start is None else start.get(offset)
         if p:  # None: inside a syllable; 0: the prefix tier, already scored
             owner = owners[value]
             _keep(found, keys[owner].entry, _substring(p) + _WRITTEN * keys[owner].written, owner)
@@ -293,7 +295,7 @@ def _typos(keys: list[_Key], level: _Level, q: str, limit: int, found: dict[int,
 
 
 @lru_cache(maxsize=256)
-def _typo_patterns(q: str) -> tuple[tuple[re.Pattern, int], ...]:
+def _typo_patterns(q: str) -> tuple[tuple[re.Pattern[str], int], ...]:
     """One regular expression per way of being one character off ``q``, with how far
     before its match the name's text starts (a wrong first character)."""
     n = len(q)

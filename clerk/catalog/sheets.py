@@ -16,6 +16,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+_Range = tuple[int, int, int, int]  # a merged range: min_col, min_row, max_col, max_row
 
 HEADER_ROWS = 12
 
@@ -108,7 +118,7 @@ def read_tables(path: Path) -> tuple[list[Table], list[str]]:
         workbook.close()  # read-only mode keeps the file open until closed
 
 
-def _tables(path: Path, workbook, get_column_letter) -> tuple[list[Table], list[str]]:
+def _tables(path: Path, workbook: Workbook, get_column_letter: Callable[[int], str]) -> tuple[list[Table], list[str]]:
     tables: list[Table] = []
     skipped: list[str] = []
     for sheet, ranges in _sheets_with_merges(path, workbook):
@@ -144,7 +154,7 @@ def _tables(path: Path, workbook, get_column_letter) -> tuple[list[Table], list[
     return tables, skipped
 
 
-def _sheets_with_merges(path: Path, workbook):
+def _sheets_with_merges(path: Path, workbook: Workbook) -> Iterator[tuple[Worksheet, list[_Range]]]:
     """Each worksheet with its merged ranges as (min_col, min_row, max_col, max_row).
 
     Read-only mode streams values fast but does not expose merged ranges, and the
@@ -158,20 +168,25 @@ def _sheets_with_merges(path: Path, workbook):
 
     for sheet in workbook.worksheets:
         try:
-            stream = workbook._archive.open(sheet._worksheet_path)  # openpyxl 3.1 read-only internals
+            # openpyxl 3.1 read-only internals (not in its type stubs)
+            stream = getattr(workbook, "_archive").open(getattr(sheet, "_worksheet_path"))
         except AttributeError:
             yield from _sheets_with_merges_slowly(path)
             return
-        ranges = []
+        ranges: list[_Range] = []
         with stream:
             for _, element in iterparse(stream):
-                if element.tag.endswith("}mergeCell") and element.get("ref"):
-                    ranges.append(range_boundaries(element.get("ref")))
+                ref = element.get("ref")
+                if element.tag.endswith("}mergeCell") and ref:
+                    min_col, min_row, max_col, max_row = range_boundaries(ref)
+                    # a merge spans cells: every bound is given
+                    assert min_col is not None and min_row is not None and max_col is not None and max_row is not None
+                    ranges.append((min_col, min_row, max_col, max_row))
                 element.clear()
         yield sheet, ranges
 
 
-def _sheets_with_merges_slowly(path: Path):
+def _sheets_with_merges_slowly(path: Path) -> Iterator[tuple[Worksheet, list[_Range]]]:
     from openpyxl import load_workbook
 
     for sheet in load_workbook(path, data_only=True).worksheets:

@@ -35,8 +35,9 @@ def line_of(node: Node) -> int:
 
 def line_at(text: str, position: int) -> int:
     """The 1-based line of a reader error's position (libyaml counts UTF-8 bytes)."""
-    counted = text.encode("utf-8") if _Loader is not yaml.SafeLoader else text
-    return counted[:position].count("\n" if isinstance(counted, str) else b"\n") + 1
+    if _Loader is not yaml.SafeLoader:
+        return text.encode("utf-8")[:position].count(b"\n") + 1
+    return text[:position].count("\n") + 1
 
 
 def compose(text: str) -> Node | None:
@@ -61,6 +62,10 @@ class Fields:
 
     def get(self, name: str) -> Node | None:
         return self.values.get(name)
+
+    def at(self, name: str) -> Node:
+        """The node of a field that is there (the mapping's own node, should it not be)."""
+        return self.values.get(name, self.node)
 
     def key(self, name: str) -> Node:
         """The node of the field's name (for problems about the field as a whole)."""
@@ -185,16 +190,15 @@ class Reader:
 
     def enum_value(self, node: Node, what: str, kind: type[E]) -> E | None:
         value = self.scalar(node)
-        try:
-            return kind(value)
-        except ValueError:
-            choices = " | ".join(member.value for member in kind)
+        member = next((m for m in kind if m.value == value), None)
+        if member is None:
+            choices = " | ".join(m.value for m in kind)
             self.problem(node, f"{what} 只能是 {choices}，实际是 {_show(node)}")
-            return None
+        return member
 
     def text_list(self, node: Node | None, what: str) -> list[tuple[str, Node]]:
         """A list of non-empty strings, each with its node (for its line)."""
-        result = []
+        result: list[tuple[str, Node]] = []
         for item in self.sequence(node, what):
             value = self.scalar(item)
             if not isinstance(item, ScalarNode) or not isinstance(value, str) or not value.strip():

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clerk.commands import Subcommands
+    from clerk.store.engine import Store
 
 
-def register_db(db_sub) -> None:
+def register_db(db_sub: Subcommands) -> None:
     backup = db_sub.add_parser("backup", help="在线备份 SQLite 数据库到 FILE，并校验副本（审计链）")
     backup.add_argument("file", type=Path, metavar="FILE", help="备份文件（不能已存在）")
     backup.set_defaults(handler=_backup)
@@ -16,14 +22,14 @@ def register_db(db_sub) -> None:
     restore.set_defaults(handler=_restore)
 
 
-def _store():
+def _store() -> Store:
     from clerk.config import get_settings
     from clerk.store.engine import Store
 
     return Store.from_settings(get_settings())
 
 
-def _backup(args) -> int:
+def _backup(args: argparse.Namespace) -> int:
     from clerk.store.backup import backup
 
     verified = backup(_store(), args.file)
@@ -32,7 +38,7 @@ def _backup(args) -> int:
     return 0
 
 
-def _restore(args) -> int:
+def _restore(args: argparse.Namespace) -> int:
     from clerk.store.backup import restore, verify_copy
     from clerk.store.migrate import head_revision
 

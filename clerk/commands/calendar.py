@@ -6,13 +6,18 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clerk.calendar import WorkCalendar
+    from clerk.commands import Subcommands
 
 MAX_WORKING_DAYS = 10_000  # some forty years: more is a typo, and dates end at 9999
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subcommands) -> None:
     parser = subparsers.add_parser(
         "calendar",
         help="工作日计算（节假日、调休）",
@@ -62,7 +67,7 @@ def _non_negative(text: str) -> int:
     return value
 
 
-def _calendar(args):
+def _calendar(args: argparse.Namespace) -> WorkCalendar | None:
     from clerk.calendar import CalendarError, WorkCalendar
 
     if args.dir is not None and not args.dir.is_dir():
@@ -95,7 +100,7 @@ def provisional_explanation(missing_years: tuple[int, ...]) -> str:
     )
 
 
-def _add(args) -> int:
+def _add(args: argparse.Namespace) -> int:
     calendar = _calendar(args)
     if calendar is None:
         return 1
@@ -116,7 +121,7 @@ def _add(args) -> int:
     return 0
 
 
-def _count(args) -> int:
+def _count(args: argparse.Namespace) -> int:
     calendar = _calendar(args)
     if calendar is None:
         return 1
@@ -130,7 +135,7 @@ def _count(args) -> int:
     return 0
 
 
-def _years(args) -> int:
+def _years(args: argparse.Namespace) -> int:
     calendar = _calendar(args)
     if calendar is None:
         return 1

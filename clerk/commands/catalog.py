@@ -5,9 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clerk.catalog.catalog import Catalog
+    from clerk.catalog.errors import Problem
+    from clerk.commands import Subcommands
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subcommands) -> None:
     parser = subparsers.add_parser("catalog", help="事项目录：检查、检索")
     commands = parser.add_subparsers(dest="catalog_command", metavar="COMMAND")
     parser.set_defaults(handler=lambda args: _help(parser))
@@ -44,7 +50,7 @@ def _default_dir() -> Path:
     return get_settings().catalog_dir
 
 
-def _load(path: Path | None):
+def _load(path: Path | None) -> tuple[Catalog, list[Problem]] | tuple[None, list[Problem]]:
     from clerk.catalog.errors import CatalogError
     from clerk.catalog.loader import load_catalog
 
@@ -106,12 +112,12 @@ def import_command(args: argparse.Namespace) -> int:
     try:
         target = write_catalog(items, args.output, args.file.name)
     except CatalogError as exc:
-        for problem in exc.problems:
-            print(problem)
+        for issue in exc.problems:
+            print(issue)
         print(f"导入的事项与 {args.output} 中的其他文件不一致：共 {len(exc.problems)} 个问题，已恢复原文件",
               file=sys.stderr)
         return 1
-    materials = sum(len(item["materials"]) for item in items)
+    materials = sum(len(listed) for item in items if isinstance(listed := item["materials"], list))
     print(f"已导入 {len(items)} 个事项、{materials} 项材料 → {target}")
     return 0
 

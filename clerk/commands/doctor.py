@@ -18,9 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clerk.config import Settings
 from clerk.shipped import shipped_path
+
+if TYPE_CHECKING:
+    from clerk.store.engine import Store
 
 SKEW_WARN_SECONDS = 2.0  # deadlines and audit times come from both clocks
 SKEW_FAIL_SECONDS = 60.0
@@ -76,7 +80,7 @@ def run_checks(settings: Settings, *, today: date | None = None,
     return results
 
 
-def _store(settings: Settings):
+def _store(settings: Settings) -> Store:
     from clerk.store.engine import Store
 
     return Store.from_settings(settings)
@@ -191,7 +195,7 @@ def check_font(settings: Settings) -> Check:
     return Check(Level.WARN, name, "未附带嵌入字体（data/fonts/*.ttf）：将使用系统字体或不嵌入的 CID 字体")
 
 
-def check_printer(settings: Settings, run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
+def check_printer(settings: Settings, run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
                   which: Callable[[str], str | None] = shutil.which) -> Check:
     name = "打印机"
     if settings.print_command:

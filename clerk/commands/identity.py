@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clerk.commands import Subcommands
+
 _KINDS = {
     "id": ("check_resident_id", "居民身份证号码"),
     "uscc": ("check_uscc", "统一社会信用代码"),
@@ -12,7 +18,7 @@ _KINDS = {
 }
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subcommands) -> None:
     parser = subparsers.add_parser(
         "check",
         help="校验证件号码、电话、邮编、邮件号",
@@ -28,7 +34,7 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=_check)
 
 
-def _check(args) -> int:
+def _check(args: argparse.Namespace) -> int:
     import clerk.identity as identity
 
     result = getattr(identity, _KINDS[args.kind][0])(args.value)

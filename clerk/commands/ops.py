@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clerk.commands import Subcommands
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subcommands) -> None:
     doctor = subparsers.add_parser(
         "doctor", help="检查本窗口是否就绪（数据库、时钟、目录、日历、字体、打印机、权限、密钥）",
         description="每项检查一行：✔ 正常，⚠ 提醒，✖ 故障。退出码：0 全部正常，1 有提醒，2 有故障。",
@@ -44,7 +48,7 @@ def _visits(text: str) -> int:
     return value
 
 
-def _doctor(args) -> int:
+def _doctor(args: argparse.Namespace) -> int:
     from clerk.config import get_settings
     from clerk.commands.doctor import exit_status, run_checks
 
@@ -54,7 +58,7 @@ def _doctor(args) -> int:
     return exit_status(checks)
 
 
-def _demo(args) -> int:
+def _demo(args: argparse.Namespace) -> int:
     from clerk.config import get_settings
     from clerk.ops.demo import DemoRefused, fill_day
 

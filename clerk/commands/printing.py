@@ -10,13 +10,19 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clerk.printing.data import TITLES, NoticeKind, PrintError
+from clerk.domain.notices import TITLES
+from clerk.printing.data import NoticeKind, PrintError
+
+if TYPE_CHECKING:
+    from clerk.commands import Subcommands
+    from clerk.config import Settings
 
 PAPER_CHOICES = ("a4", "a5", "roll")
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subcommands) -> None:
     kinds = "；".join(f"{k.value}={t}" for k, t in TITLES.items())
     parser = subparsers.add_parser(
         "print",
@@ -57,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     return 2
 
 
-def _show_font(settings) -> int:
+def _show_font(settings: Settings) -> int:
     from clerk.printing.fonts import choose_font, system_fonts_present
 
     font = choose_font(settings.font_path)
@@ -70,7 +76,7 @@ def _show_font(settings) -> int:
     return 0
 
 
-def _sample(args, settings) -> int:
+def _sample(args: argparse.Namespace, settings: Settings) -> int:
     from clerk.printing.rendering import render
     from clerk.printing.samples import sample
 
@@ -90,7 +96,7 @@ def _sample(args, settings) -> int:
     return 0
 
 
-def _reprint(args, settings) -> int:
+def _reprint(args: argparse.Namespace, settings: Settings) -> int:
     import getpass
 
     from clerk.domain.errors import ServiceError

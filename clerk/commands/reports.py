@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
+
+from clerk.commands import print_help
+
+if TYPE_CHECKING:
+    from clerk.commands import Subcommands
+    from clerk.reports.report import Report
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subcommands) -> None:
     report = subparsers.add_parser("report", help="业务日报、月报（CSV / PDF）")
     kinds = report.add_subparsers(dest="report_kind", metavar="KIND")
     daily = kinds.add_parser("daily", help="日报")
@@ -18,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument("--csv", metavar="FILE", help="导出 CSV 文件")
         parser.add_argument("--pdf", metavar="FILE", help="导出可打印的 PDF 文件（含图表）")
         parser.set_defaults(handler=run_report)
-    report.set_defaults(handler=lambda args: (report.print_help(), 2)[1])
+    report.set_defaults(handler=lambda args: print_help(report))
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -31,6 +39,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     try:
         settings = get_settings()
+        build: Callable[..., Report]
         if args.report_kind == "daily":
             try:
                 day = date.fromisoformat(args.date)

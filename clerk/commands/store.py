@@ -7,8 +7,17 @@ it prints what it did and is safe to run again.
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import sys
+from typing import TYPE_CHECKING
+
+from clerk.domain.deadlines import now_utc
+
+if TYPE_CHECKING:
+    from clerk.commands import Subcommands
+    from clerk.services.cases import CaseService
+    from clerk.store.engine import Store
 
 DEMO_PASSWORD = "clerk123"
 DEMO_ACCOUNTS = (
@@ -22,7 +31,7 @@ DEMO_ACCOUNTS = (
 )
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subcommands) -> None:
     setup = subparsers.add_parser("setup", help="升级数据库、创建演示账号并检查事项目录（可重复执行）")
     setup.set_defaults(handler=_setup)
 
@@ -57,7 +66,7 @@ def register(subparsers) -> None:
     _register_user_admin(user_sub)
 
 
-def _store():
+def _store() -> Store:
     from clerk.config import get_settings
     from clerk.store.engine import Store
 
@@ -69,7 +78,7 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _db_upgrade(args) -> int:
+def _db_upgrade(args: argparse.Namespace) -> int:
     from clerk.store.errors import StoreError
     from clerk.store.hallkey import HallKeyError
     from clerk.store.migrate import upgrade
@@ -84,7 +93,7 @@ def _db_upgrade(args) -> int:
     return 0
 
 
-def _db_current(args) -> int:
+def _db_current(args: argparse.Namespace) -> int:
     from clerk.store.errors import StoreError
     from clerk.store.migrate import current_revision, head_revision
 
@@ -97,14 +106,14 @@ def _db_current(args) -> int:
     return 0 if current == head_revision() else 1
 
 
-def _service():
+def _service() -> CaseService:
     from clerk.services.cases import CaseService
     from clerk.config import get_settings
 
     return CaseService.from_settings(get_settings(), store=_store())
 
 
-def _db_recompute(args) -> int:
+def _db_recompute(args: argparse.Namespace) -> int:
     from clerk.store.errors import StoreError
 
     try:
@@ -115,7 +124,7 @@ def _db_recompute(args) -> int:
     return 0
 
 
-def _audit_verify(args) -> int:
+def _audit_verify(args: argparse.Namespace) -> int:
     from clerk.store.audit import parse_anchor, verify_chain
     from clerk.store.errors import StoreError
     from clerk.store.hallkey import HallKeyError
@@ -139,7 +148,7 @@ def _audit_verify(args) -> int:
     return 1
 
 
-def _user_add(args) -> int:
+def _user_add(args: argparse.Namespace) -> int:
     from clerk.domain.errors import ServiceError
     from clerk.domain.accounts import parse_role
     from clerk.store.errors import StoreError
@@ -160,18 +169,19 @@ def _user_add(args) -> int:
     return 0
 
 
-def _service_for_accounts():
+def _service_for_accounts() -> CaseService:
     """Accounts need neither catalog nor calendar: a service without them."""
     from clerk.calendar import WorkCalendar
+    from clerk.catalog.catalog import Catalog
     from clerk.services.cases import CaseService
     from clerk.config import get_settings
 
     settings = get_settings()
-    return CaseService(_store(), None, WorkCalendar({}), hall_code=settings.hall.code,
+    return CaseService(_store(), Catalog("", {}), WorkCalendar({}), hall_code=settings.hall.code,
                        timezone=settings.timezone)
 
 
-def _setup(args) -> int:
+def _setup(args: argparse.Namespace) -> int:
     from clerk.calendar import WorkCalendar
     from clerk.catalog import CatalogError, load_catalog
     from clerk.config import get_settings
@@ -227,7 +237,7 @@ def _setup(args) -> int:
     return 0
 
 
-def _protect_store_file(store) -> None:
+def _protect_store_file(store: Store) -> None:
     """An SQLite file holds applicants' personal data: owner only (0600)."""
     import os
 
@@ -241,7 +251,7 @@ def _protect_store_file(store) -> None:
             os.chmod(file, 0o600)
 # -- clerk user list | passwd | disable | enable | unlock -------------------------
 
-def _register_user_admin(user_sub) -> None:
+def _register_user_admin(user_sub: Subcommands) -> None:
     listing = user_sub.add_parser("list", help="列出账号及其状态（停用、锁定、须修改密码）")
     listing.set_defaults(handler=_user_list)
     passwd = user_sub.add_parser("passwd", help="为账号设置新密码（默认要求下次登录时修改）")
@@ -257,7 +267,7 @@ def _register_user_admin(user_sub) -> None:
         command.set_defaults(handler=handler)
 
 
-def _read_new_password(args) -> str | None:
+def _read_new_password(args: argparse.Namespace) -> str | None:
     """The new password from stdin or typed twice; None when the two differ."""
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -267,13 +277,7 @@ def _read_new_password(args) -> str | None:
     return password
 
 
-def _now():
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
-
-
-def _user_list(args) -> int:
+def _user_list(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from clerk.config import get_settings
@@ -284,17 +288,17 @@ def _user_list(args) -> int:
         accounts = list_accounts(_store())
     except StoreError as exc:
         return _fail(str(exc))
-    tz, now = ZoneInfo(get_settings().timezone), _now()
+    tz, now = ZoneInfo(get_settings().timezone), now_utc()
     print("工号\t姓名\t角色\t状态\t密码")
     for a in accounts:
         state = "停用" if not a.active else (
-            f"锁定至 {a.locked_until.astimezone(tz):%m-%d %H:%M}" if a.locked(now) else "正常")
+            f"锁定至 {a.locked_until.astimezone(tz):%m-%d %H:%M}" if a.locked_until and a.locked(now) else "正常")
         password = "须修改" if a.must_change_password else "已设置"
         print(f"{a.id}\t{a.name}\t{a.role.label}\t{state}\t{password}")
     return 0
 
 
-def _user_passwd(args) -> int:
+def _user_passwd(args: argparse.Namespace) -> int:
     from clerk.store.account_admin import set_password
     from clerk.store.errors import StoreError
 
@@ -302,31 +306,31 @@ def _user_passwd(args) -> int:
     if password is None:
         return _fail("两次输入的密码不一致")
     try:
-        set_password(_store(), args.id, password, at=_now(), must_change=not args.no_change_required)
+        set_password(_store(), args.id, password, at=now_utc(), must_change=not args.no_change_required)
     except StoreError as exc:
         return _fail(str(exc))
     print(f"已为账号 {args.id} 设置新密码" + ("" if args.no_change_required else "，下次登录时须修改"))
     return 0
 
 
-def _user_disable(args) -> int:
+def _user_disable(args: argparse.Namespace) -> int:
     return _user_change(args, "set_active", f"已停用账号 {args.id}", active=False)
 
 
-def _user_enable(args) -> int:
+def _user_enable(args: argparse.Namespace) -> int:
     return _user_change(args, "set_active", f"已启用账号 {args.id}", active=True)
 
 
-def _user_unlock(args) -> int:
+def _user_unlock(args: argparse.Namespace) -> int:
     return _user_change(args, "unlock", f"已解除账号 {args.id} 的锁定")
 
 
-def _user_change(args, what: str, done: str, **kwargs) -> int:
+def _user_change(args: argparse.Namespace, what: str, done: str, **kwargs: object) -> int:
     from clerk.store import account_admin
     from clerk.store.errors import StoreError
 
     try:
-        getattr(account_admin, what)(_store(), args.id, at=_now(), **kwargs)
+        getattr(account_admin, what)(_store(), args.id, at=now_utc(), **kwargs)
     except StoreError as exc:
         return _fail(str(exc))
     print(done)

@@ -10,6 +10,15 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
+
+from clerk.commands import print_help
+
+if TYPE_CHECKING:
+    from clerk.commands import Subcommands
+    from clerk.config import Settings
+    from clerk.services.appointments import AppointmentService
+    from clerk.services.tickets import TicketService
 
 _PRIORITIES = {
     "elderly": "elderly", "老年人": "elderly", "70岁以上": "elderly",
@@ -19,7 +28,7 @@ _PRIORITIES = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subcommands) -> None:
     queue = subparsers.add_parser("queue", help="取号与排队（号票、队列状态）")
     actions = queue.add_subparsers(dest="queue_action", metavar="ACTION")
     take = actions.add_parser("take", help="取号并打印号票（与取号机相同）")
@@ -30,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     take.set_defaults(handler=run_take)
     status = actions.add_parser("status", help="各队列等候人数、预计等候时间、是否开放；今日等候与办理时间")
     status.set_defaults(handler=run_status)
-    queue.set_defaults(handler=lambda args: (queue.print_help(), 2)[1])
+    queue.set_defaults(handler=lambda args: print_help(queue))
 
     appointment = subparsers.add_parser("appointment", help="预约（电话、窗口、网上导入）")
     acts = appointment.add_subparsers(dest="appointment_action", metavar="ACTION")
@@ -53,10 +62,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load = acts.add_parser("import", help="导入网上预约 CSV（有任何问题则全部不导入）")
     load.add_argument("file", metavar="FILE", help="CSV 文件：预约号,队列,日期,时段,姓名,身份证号,手机号")
     load.set_defaults(handler=run_import)
-    appointment.set_defaults(handler=lambda args: (appointment.print_help(), 2)[1])
+    appointment.set_defaults(handler=lambda args: print_help(appointment))
 
 
-def _services(settings):
+def _services(settings: Settings) -> tuple[TicketService, AppointmentService]:
     from clerk.services.appointments import AppointmentService
     from clerk.services.tickets import TicketService
     from clerk.store.engine import Store

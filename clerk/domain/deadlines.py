@@ -122,7 +122,7 @@ def supply_by(
             return None, "补交日期必须晚于今天"
         counted = calendar.count_working_days(today, day)
         due = DueDate(day, counted.provisional, counted.missing_years)
-    if limit is not None and due.date > limit.date:
+    if limit is not None and promised_days is not None and due.date > limit.date:
         return None, supply_limit_reason(promised_days, limit)
     return due, ""
 

@@ -22,8 +22,8 @@ class NoticeKind(StrEnum):
     RESULT_REFUSED = "result-refused"  # 不予许可通知书
     MANIFEST = "manifest"  # EMS 交寄清单
 
-    @property
-    def title(self) -> str:
+    @property  # the notice's Chinese title; shadows str.title on purpose (screens read kind.title)
+    def title(self) -> str:  # type: ignore[override]
         return TITLES[self]
 
 

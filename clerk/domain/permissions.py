@@ -8,10 +8,14 @@ personal data unmasked is a use case too: ``case_sight`` is the access matrix.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from clerk.domain.intake import Applicant
+    from clerk.domain.views import CaseView
 
 __all__ = [
     "DESK_ROLES",
@@ -127,7 +131,7 @@ def case_sight(role: Role, *, in_hand: bool, mails_it: bool = False) -> Sight:
     return Sight.NONE
 
 
-def applicant_for(applicant: Any, sight: Sight) -> Any:
+def applicant_for(applicant: Applicant, sight: Sight) -> Applicant:
     """The applicant as ``sight`` shows it (``FULL``: as stored)."""
     from dataclasses import replace
 
@@ -141,7 +145,7 @@ def applicant_for(applicant: Any, sight: Sight) -> Any:
     return replace(applicant, id_number=masked_id, phone=mask_phone(applicant.phone), address="", postcode="")
 
 
-def case_view_for(view: Any, sight: Sight) -> Any:
+def case_view_for(view: CaseView, sight: Sight) -> CaseView:
     """A ``CaseView`` (and its children) with the applicant as ``sight`` shows it."""
     from dataclasses import replace
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from clerk.calendar import WorkCalendar
@@ -31,6 +32,9 @@ from clerk.domain.views import Deadline, DeadlineKind, NoticeLine
 from clerk.catalog.model import Bundle, Checklist, Delivery, ItemKind, ServiceItem, TimeLimit
 from clerk.domain.notices import NoticeKind
 from clerk.identity.text import NOTE_MAX, text_problems
+
+if TYPE_CHECKING:
+    from clerk.catalog.catalog import Catalog
 
 
 @dataclass
@@ -106,7 +110,7 @@ def documents_for(state: CaseState) -> list[NoticeKind]:
 
 
 def _item_plan(
-    catalog, calendar: WorkCalendar, item: ServiceItem, answers: dict[str, str],
+    catalog: Catalog, calendar: WorkCalendar, item: ServiceItem, answers: dict[str, str],
     marks: dict[str, MaterialMark], outcome: Outcome, start: date,
 ) -> CasePlan:
     keys = {s.key for s in catalog.situations(item.code)}
@@ -124,7 +128,7 @@ def _item_plan(
 
 
 def plan_intake(
-    catalog, calendar: WorkCalendar, draft: IntakeDraft, outcome: Outcome,
+    catalog: Catalog, calendar: WorkCalendar, draft: IntakeDraft, outcome: Outcome,
     received_at: datetime, tz: ZoneInfo, reason: str = "",
 ) -> tuple[CasePlan, list[str]]:
     """The plan for this visit and the problems (Chinese) that block submitting it."""

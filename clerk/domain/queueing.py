@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 
 from clerk.domain.errors import ServiceError
 from clerk.queue_spec import DEFAULT_QUEUES, DEFAULT_WINDOW_QUEUES, QueueSpec
@@ -139,19 +139,27 @@ def priority_for_id(id_number: str | None, today: date) -> Priority:
 class Waiting(Protocol):
     """What ``choose_next`` needs of a waiting ticket."""
 
-    id: int
-    queue: str
-    priority: Priority | str
-    taken_at: datetime
-    target_window: int | None
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def queue(self) -> str: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def taken_at(self) -> datetime: ...
+    @property
+    def target_window(self) -> int | None: ...
 
 
-def _is_priority(ticket: Any) -> bool:
-    return ticket.priority != Priority.NONE  # a StrEnum equals its value: rows may hold plain text
+W = TypeVar("W", bound=Waiting)
 
 
-def choose_next(waiting: Iterable[Any], now: datetime, max_wait: timedelta | float,
-                preference: Sequence[str] = ()) -> Any | None:
+def _is_priority(ticket: Waiting) -> bool:
+    return bool(ticket.priority != Priority.NONE)  # a StrEnum equals its value: rows may hold plain text
+
+
+def choose_next(waiting: Iterable[W], now: datetime, max_wait: timedelta | float,
+                preference: Sequence[str] = ()) -> W | None:
     """The ticket a window calls next among ``waiting`` (all callable by this window), or None.
 
     ``max_wait``: a timedelta or minutes; ``preference``: the window's queue
@@ -160,8 +168,8 @@ def choose_next(waiting: Iterable[Any], now: datetime, max_wait: timedelta | flo
     if not isinstance(max_wait, timedelta):
         max_wait = timedelta(minutes=max_wait)
     rank = {prefix: i for i, prefix in enumerate(preference)}
-    priority = []
-    ordinary = []
+    priority: list[W] = []
+    ordinary: list[W] = []
     for ticket in waiting:
         (priority if _is_priority(ticket) else ordinary).append(ticket)
     oldest_ordinary = min(ordinary, key=_age, default=None)
@@ -174,17 +182,17 @@ def choose_next(waiting: Iterable[Any], now: datetime, max_wait: timedelta | flo
     return min(ordinary, key=lambda t: _ordinary_key(t, rank))
 
 
-def _age(ticket: Any) -> tuple[datetime, int]:
-    return ticket.taken_at, ticket.id
+def _age(ticket: Waiting) -> tuple[datetime, int]:
+    return ticket.taken_at, ticket.id or 0
 
 
-def _ordinary_key(ticket: Any, rank: dict[str, int]) -> tuple[int, int, datetime, int]:
+def _ordinary_key(ticket: Waiting, rank: dict[str, int]) -> tuple[int, int, datetime, int]:
     return (0 if ticket.target_window is not None else 1, rank.get(ticket.queue, len(rank)), ticket.taken_at,
-            ticket.id)
+            ticket.id or 0)
 
 
-def call_order(waiting: Iterable[Any], now: datetime, max_wait: timedelta | float,
-               preference: Sequence[str] = ()) -> list[Any]:
+def call_order(waiting: Iterable[W], now: datetime, max_wait: timedelta | float,
+               preference: Sequence[str] = ()) -> list[W]:
     """Every waiting ticket in the order this window would call them (``choose_next`` applied
     again and again, as if nobody else came): the window locks the first one still free."""
     if not isinstance(max_wait, timedelta):
@@ -196,7 +204,7 @@ def call_order(waiting: Iterable[Any], now: datetime, max_wait: timedelta | floa
     by_age = sorted(ordinary, key=_age)
     by_key = sorted(ordinary, key=lambda t: _ordinary_key(t, rank))
     taken: set[int] = set()
-    order: list[Any] = []
+    order: list[W] = []
     age_at = 0
     for ticket in priority:
         while age_at < len(by_age) and now - by_age[age_at].taken_at >= max_wait:

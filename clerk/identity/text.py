@@ -63,7 +63,7 @@ def printable(value: object, limit: int | None = 200) -> str:
     """``value`` as plain text safe for a terminal: controls made visible, cut at ``limit``."""
     text = "" if value is None else str(value)
     cut = limit is not None and len(text) > limit
-    if cut:
+    if limit is not None and cut:
         text = text[: limit - 1]
     if any(is_control(ch) or ch in BIDI_CONTROLS for ch in text):
         text = "".join(

@@ -6,7 +6,8 @@ Everything else in ``clerk.printing`` works on the plain ``NoticeData`` /
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from clerk.config import Settings
 from clerk.printing.data import (
@@ -17,8 +18,16 @@ from clerk.printing.data import (
     ToleratedMaterial,
 )
 
+if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
+    from clerk.domain.notices import NoticeKind
+    from clerk.domain.views import CaseView
+    from clerk.printing.printers import Printer
+    from clerk.printing.queue import PrintOutcome, QueuedNotice
+    from clerk.services.cases import CaseService
 
-def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = "") -> NoticeData:
+
+def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str = "") -> NoticeData:
     """Build the printable data of a case from its ``CaseView``.
 
     For a bundle (一件事一次办) the parent's view is printed: its items are the
@@ -94,7 +103,7 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
     )
 
 
-def bundle_item(child: Any) -> BundleItem:
+def bundle_item(child: CaseView) -> BundleItem:
     """One item of a bundle as printed: its own number, state and date."""
     from clerk.domain.lifecycle import CaseState
     from clerk.domain.views import DeadlineKind
@@ -116,10 +125,11 @@ class CaseNotices:
     """The case service's notice queue for one case, as the ``NoticeStore`` that
     ``PrintQueue`` works."""
 
-    def __init__(self, cases: Any, number: str, user: Any = None, window: int | None = None) -> None:
+    def __init__(self, cases: CaseService, number: str, user: ClerkUser | None = None,
+                 window: int | None = None) -> None:
         self.cases, self.number, self.user, self.window = cases, number, user, window
 
-    def pending(self) -> list[Any]:
+    def pending(self) -> list[QueuedNotice]:
         from clerk.printing.queue import QueuedNotice
 
         view = self.cases.get(self.number)
@@ -129,11 +139,11 @@ class CaseNotices:
             if str(n.status) != "printed"
         ]
 
-    def mark_printed(self, notice_id: Any, path: str, sha256: str) -> None:
-        self.cases.mark_printed(notice_id, path=path, sha256=sha256, user=self.user, window=self.window)
+    def mark_printed(self, notice_id: int | str, path: str, sha256: str) -> None:
+        self.cases.mark_printed(int(notice_id), path=path, sha256=sha256, user=self.user, window=self.window)
 
-    def mark_failed(self, notice_id: Any, reason: str) -> None:
-        self.cases.mark_failed(notice_id, reason)
+    def mark_failed(self, notice_id: int | str, reason: str) -> None:
+        self.cases.mark_failed(int(notice_id), reason)
 
 
 class CasePrinter:
@@ -143,18 +153,19 @@ class CasePrinter:
     it queued with the reason, to be retried or reprinted (补打).
     """
 
-    def __init__(self, settings: Settings, printer: Any = None) -> None:
+    def __init__(self, settings: Settings, printer: Printer | None = None) -> None:
         from clerk.printing.printers import printer_for
 
         self.settings = settings
         self.device = printer or printer_for(settings)
 
-    def print_case(self, cases: Any, number: str, user: Any = None, window: int | None = None) -> list[Any]:
+    def print_case(self, cases: CaseService, number: str, user: ClerkUser | None = None,
+                   window: int | None = None) -> list[PrintOutcome]:
         from clerk.printing.queue import PrintQueue
 
         names: dict[str, str] = {}
 
-        def load(notice: Any) -> NoticeData:
+        def load(notice: QueuedNotice) -> NoticeData:
             view = cases.get(notice.case_number)
             if view.clerk_id not in names:
                 names[view.clerk_id] = cases.clerk_name(view.clerk_id)
@@ -164,7 +175,8 @@ class CasePrinter:
         queue = PrintQueue(store, self.device, self.settings, load, clock=cases.clock)
         return queue.run_pending()
 
-    def reprint_case(self, cases: Any, number: str, user: Any, window: int, kinds: Any = None) -> list[Any]:
+    def reprint_case(self, cases: CaseService, number: str, user: ClerkUser, window: int,
+                     kinds: Iterable[NoticeKind] | None = None) -> list[PrintOutcome]:
         """Queue a 补打 of the case's notices (all, or ``kinds``), then print them."""
         view = cases.get(number)
         issued = list(dict.fromkeys(n.kind for n in view.notices if not n.is_reprint))
@@ -183,7 +195,7 @@ class CasePrinter:
         return self.print_case(cases, number, user, window)
 
 
-def describe(results: list[Any], *, to_printer: bool = True) -> str:
+def describe(results: list[PrintOutcome], *, to_printer: bool = True) -> str:
     """One Chinese sentence on what the printer did (``to_printer=False``: PDFs only)."""
     if not results:
         return "没有待打印的通知书"
@@ -200,14 +212,14 @@ def describe(results: list[Any], *, to_printer: bool = True) -> str:
 
 def reprint_from_store(
     case_number: str,
-    kind: Any,
+    kind: NoticeKind,
     settings: Settings,
     *,
     clerk_id: str,
     password: str,
     window: int,
     paper: str | None = None,
-) -> list[Any]:
+) -> list[PrintOutcome]:
     """``clerk print CASE --kind KIND``: queue a 补打 of the notice and issue it.
 
     The clerk signs in (the reprint is an audit event with their name); the

@@ -9,22 +9,30 @@ printed (no phantom ticket).  Used by ``clerk queue take`` and by the kiosk.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clerk.domain.errors import StoreError
 from clerk.domain.queueing import Priority, TicketError, TicketView
 
+if TYPE_CHECKING:
+    from clerk.config import Settings
+    from clerk.printing.printers import Printer
+    from clerk.services.appointments import AppointmentService
+    from clerk.services.tickets import TicketService
+
 __all__ = ["check_in_and_print", "issue_ticket", "print_and_count", "ticket_pdf_path"]
 
 
-def ticket_pdf_path(settings: Any, ticket: TicketView) -> Path:
+def ticket_pdf_path(settings: Settings, ticket: TicketView) -> Path:
     day = ticket.day or ticket.taken_at.date()
     return Path(settings.receipts_dir) / "tickets" / f"{day:%Y%m%d}" / f"{ticket.number}-{ticket.id}.pdf"
 
 
-def issue_ticket(service: Any, printers: Any, settings: Any, queue: str, id_number: str | None = None,
-                 priority: Priority = Priority.NONE, *, now: Any = None, appointment_code: str = "") -> TicketView:
+def issue_ticket(service: TicketService, printers: Printer, settings: Settings, queue: str, id_number: str | None = None,
+                 priority: Priority = Priority.NONE, *, now: datetime | None = None,
+                 appointment_code: str = "") -> TicketView:
     """Take a ticket of ``queue``, print it on ``printers`` (a ``Printer``), and count it.
 
     ``printers``: ``clerk.printing.printer_for(settings)`` or any object with
@@ -37,14 +45,16 @@ def issue_ticket(service: Any, printers: Any, settings: Any, queue: str, id_numb
     return print_and_count(service, printers, settings, ticket, now=now)
 
 
-def check_in_and_print(appointments: Any, service: Any, printers: Any, settings: Any, code_or_id_number: str, *,
-                       now: Any = None) -> TicketView:
+def check_in_and_print(appointments: AppointmentService, service: TicketService, printers: Printer, settings: Settings,
+                       code_or_id_number: str, *,
+                       now: datetime | None = None) -> TicketView:
     """Appointment check-in at the kiosk: the priority ticket, printed and counted (else void)."""
     ticket = appointments.check_in(code_or_id_number, now)
     return print_and_count(service, printers, settings, ticket, now=now)
 
 
-def print_and_count(service: Any, printers: Any, settings: Any, ticket: TicketView, *, now: Any = None) -> TicketView:
+def print_and_count(service: TicketService, printers: Printer, settings: Settings, ticket: TicketView, *,
+                    now: datetime | None = None) -> TicketView:
     """Render and print a PENDING ticket, then count it (WAITING); a print failure voids it."""
     from clerk.printing.data import PrintError
     from clerk.printing.ticket_doc import render_ticket

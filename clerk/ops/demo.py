@@ -22,11 +22,24 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from clerk.ops.people import applicant, mobile, person_name, waybill
+
+if TYPE_CHECKING:
+    from clerk.config import Settings
+    from clerk.domain.accounts import ClerkUser
+    from clerk.domain.intake import IntakeDraft, MaterialMark, Outcome
+    from clerk.domain.views import CaseView
+    from clerk.services.cases import CaseService
+    from clerk.services.complaints import ComplaintDesk
+    from clerk.services.desk import DeskService
+    from clerk.store.engine import Store
+
+T = TypeVar("T")
 
 WINDOWS = 6
 FALLBACK_WINDOW = 7
@@ -54,8 +67,8 @@ COMPLAINTS = (
 class DemoSummary:
     day: date
     visits: int
-    outcomes: Counter = field(default_factory=Counter)
-    actions: Counter = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    actions: Counter[str] = field(default_factory=Counter)
     refused: list[str] = field(default_factory=list)  # a service said no: a demo bug, shown, never hidden
 
     def lines(self) -> list[str]:
@@ -86,7 +99,7 @@ class DayClock:
 
 
 class _Day:
-    def __init__(self, cases: Any, desk: Any, complaints: Any, clock: DayClock, rng: random.Random,
+    def __init__(self, cases: CaseService, desk: DeskService, complaints: ComplaintDesk, clock: DayClock, rng: random.Random,
                  summary: DemoSummary) -> None:
         from clerk.domain.intake import requirements
 
@@ -101,12 +114,12 @@ class _Day:
         self.bundles = sorted(catalog.bundles)
         self.tolerable = sorted(c for c in self.items if any(r.tolerable and len(r.entries) == 1
                                                              for r in requirements(catalog.checklist(c))))
-        self.later: list[tuple[datetime, int, Callable[[], None]]] = []
+        self.later: list[tuple[datetime, int, Callable[[], object]]] = []
         self._order = 0
 
     # -- bookkeeping -----------------------------------------------------------------
 
-    def act(self, action: str, call: Callable[[], Any]) -> Any:
+    def act(self, action: str, call: Callable[[], T]) -> T | None:
         from clerk.domain.errors import ServiceError
 
         try:
@@ -117,7 +130,7 @@ class _Day:
         self.summary.actions[action] += 1
         return value
 
-    def soon(self, minutes: tuple[int, int], call: Callable[[], None]) -> None:
+    def soon(self, minutes: tuple[int, int], call: Callable[[], object]) -> None:
         self._order += 1
         self.later.append((self.clock.now + timedelta(minutes=self.rng.randint(*minutes)), self._order, call))
 
@@ -128,19 +141,19 @@ class _Day:
             self.clock.at_least(at)
             call()
 
-    def window_clerk(self, window: int) -> Any:
+    def window_clerk(self, window: int) -> ClerkUser:
         return self.staff[f"100{window}"]
 
     # -- drafts ------------------------------------------------------------------------
 
-    def draft(self, code: str, *, missing: int = 0, tolerate: bool = False) -> Any:
+    def draft(self, code: str, *, missing: int = 0, tolerate: bool = False) -> IntakeDraft:
         from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, requirements
         from clerk.catalog.model import Bundle, Delivery, MaterialForm
 
         catalog, rng = self.cases.catalog, self.rng
         answers = {} if tolerate else {s.key: rng.choice(s.options).label for s in catalog.situations(code)}
         reqs = list(requirements(catalog.checklist(code, answers)))
-        marks: dict[str, Any] = {}
+        marks: dict[str, MaterialMark] = {}
         for req in reqs:
             entry = rng.choice(req.entries)
             original = entry.material.form is MaterialForm.ORIGINAL
@@ -156,7 +169,7 @@ class _Day:
         if isinstance(target, Bundle):
             allowed = [d for d in Delivery if all(d in catalog.items[c].deliveries for c in target.item_codes)]
         else:
-            allowed = list(target.deliveries)
+            allowed = list(target.deliveries) if target is not None else []
         delivery = rng.choice(allowed or [Delivery.PICKUP])
         child = person_name(rng) if isinstance(target, Bundle) and target.child_name else ""  # 新生儿姓名
         return IntakeDraft(code, applicant(rng, organisation=rng.random() < 0.25, today=self.cases.today()),
@@ -190,30 +203,31 @@ class _Day:
             case = self.submit(clerk, window, self.draft(rng.choice(self.bundles), missing=int(incomplete)),
                                Outcome.FALLBACK if incomplete else Outcome.ACCEPT)
             if case is not None and incomplete:
-                self.soon((40, 300), lambda n=case.number: self.supply(n))
+                self.soon((40, 300), partial(self.supply, case.number))
         elif kind == "fallback":
             case = self.submit(clerk, window, self.draft(rng.choice(self.items), missing=rng.choice((1, 1, 2))),
                                Outcome.FALLBACK)
             if case is not None:
                 if rng.random() < 0.75:
-                    self.soon((30, 360), lambda n=case.number: self.supply(n))
+                    self.soon((30, 360), partial(self.supply, case.number))
                 elif rng.random() < 0.3:
-                    self.soon((60, 240), lambda n=case.number: self.late_reject(n))
+                    self.soon((60, 240), partial(self.late_reject, case.number))
         elif kind == "tolerate":
             case = self.submit(clerk, window, self.draft(rng.choice(self.tolerable), tolerate=True), Outcome.TOLERATE)
             if case is not None and rng.random() < 0.5:
-                self.soon((60, 400), lambda n=case.number: self.supply(n))
+                self.soon((60, 400), partial(self.supply, case.number))
         else:
             case = self.submit(clerk, window, self.draft(rng.choice(self.items)), Outcome.ACCEPT)
             if case is not None and not case.is_bundle and case.item_kind == "承诺件" and rng.random() < 0.35:
-                self.soon((30, 400), lambda n=case.number, w=window: self.decide(n, w))
+                self.soon((30, 400), partial(self.decide, case.number, window))
         if case is None:
             return
         self.summary.outcomes[kind] += 1
         if kind != "reject" and rng.random() < 0.45:
-            self.soon((1, 5), lambda n=case.number, w=window: self.rate(n, w))
+            self.soon((1, 5), partial(self.rate, case.number, window))
 
-    def submit(self, clerk: Any, window: int, draft: Any, outcome: Any, reason: str = "") -> Any:
+    def submit(self, clerk: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,
+               reason: str = "") -> CaseView | None:
         return self.act("submit", lambda: self.cases.submit(clerk, window, draft, outcome, reason))
 
     # -- later in the day ----------------------------------------------------------------
@@ -249,7 +263,7 @@ class _Day:
         if result is None or decision is Decision.CORRECTION:
             return
         if result.mail is not None:
-            self.soon((20, 90), lambda item=result.mail.id: self.post(item, window))
+            self.soon((20, 90), partial(self.post, result.mail.id, window))
         elif self.rng.random() < 0.6:
             self.soon((20, 120), lambda: self.pick_up(number, window))
 
@@ -311,7 +325,7 @@ class DemoRefused(RuntimeError):
     """The store already holds real work (message in Chinese)."""
 
 
-def _refuse_a_store_with_cases(store: Any) -> None:
+def _refuse_a_store_with_cases(store: Store) -> None:
     from sqlalchemy import text
 
     with store.connection(write=False) as conn:
@@ -321,7 +335,7 @@ def _refuse_a_store_with_cases(store: Any) -> None:
                           "（请用另一个 CLERK_HOME 或 CLERK_DATABASE_URL）")
 
 
-def _ensure_staff(cases: Any) -> None:
+def _ensure_staff(cases: CaseService) -> None:
     from clerk.domain.errors import AuthenticationFailed
     from clerk.domain.accounts import Role
 
@@ -332,7 +346,7 @@ def _ensure_staff(cases: Any) -> None:
             cases.add_user(None, clerk_id, name, Role(role), DEMO_PASSWORD)
 
 
-def fill_day(settings: Any, day: date, visits: int, *, seed: int = 20261120, store: Any = None) -> DemoSummary:
+def fill_day(settings: Settings, day: date, visits: int, *, seed: int = 20261120, store: Store | None = None) -> DemoSummary:
     """Write a demo day into the configured store (upgraded first); returns what was done."""
     from clerk.calendar import WorkCalendar
     from clerk.services.desk import DeskService

@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from clerk.printing.samples import sample  # noqa: F401
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     try:
         module = _EXPORTS[name]
     except KeyError:

@@ -82,7 +82,7 @@ def _pull_back(lines: list[str], last: str, font: str, size: float, width: float
     the new last line nor opening punctuation at the end of the line before.
     """
     prev = lines[-1]
-    tokens = _TOKENS.findall(prev)
+    tokens: list[str] = _TOKENS.findall(prev)
     moved = ""
     while len(tokens) > 2:
         tok = tokens.pop()

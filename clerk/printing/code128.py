@@ -10,9 +10,13 @@ thermal head prints the bars without rounding them unevenly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from functools import lru_cache
 
 from clerk.printing.data import PrintError
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 QUIET_MODULES = 10  # quiet zone each side, in modules (ISO/IEC 15417 asks for 10)
 
@@ -26,7 +30,8 @@ def module_pattern(text: str) -> str:
     if not text:
         raise PrintError("受理编号为空，无法生成条码")
     try:
-        return Code128(text).build()[0]
+        pattern: str = Code128(text).build()[0]  # python-barcode ships no types
+        return pattern
     except (BarcodeError, RuntimeError, KeyError) as exc:
         raise PrintError(f"受理编号 {text!r} 含有条码无法表示的字符") from exc
 
@@ -61,7 +66,7 @@ def geometry(text: str, max_width: float, dpi: int, max_dots: int) -> BarcodeGeo
     return BarcodeGeometry(tuple(bars), total_modules * module, module, dots)
 
 
-def draw_barcode(canvas, geo: BarcodeGeometry, x: float, y: float, height: float, dpi: int) -> float:
+def draw_barcode(canvas: Canvas, geo: BarcodeGeometry, x: float, y: float, height: float, dpi: int) -> float:
     """Draw at ``(x, y)`` (bottom left of the symbol, snapped to the dot grid); return x used."""
     dot = 72.0 / dpi
     x = round(x / dot) * dot

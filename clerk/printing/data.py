@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from clerk.config import HallInfo
-from clerk.domain.notices import TITLES, NoticeKind  # noqa: F401  (one enum for stored and printed notices)
-
+from clerk.domain.notices import TITLES
+from clerk.domain.notices import NoticeKind as NoticeKind  # re-exported: one enum for stored and printed notices
 
 
 class PrintError(Exception):

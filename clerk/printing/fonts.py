@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -128,7 +129,7 @@ def _register_alias(alias: str, registered: str) -> None:
     """``alias`` draws with the same reportlab font as ``registered``."""
     from reportlab.pdfbase import pdfmetrics
 
-    pdfmetrics._fonts[alias] = pdfmetrics.getFont(registered)
+    getattr(pdfmetrics, "_fonts")[alias] = pdfmetrics.getFont(registered)  # reportlab's registry (no public alias call)
     _COVERAGE[alias] = _COVERAGE[registered]
 
 
@@ -151,7 +152,8 @@ def face_for(font: str, ch: str) -> str | None:
     if coverage is None or ord(ch) in coverage:
         return font
     fallback = _FALLBACK.get(font)
-    if fallback and ord(ch) in _COVERAGE[fallback]:
+    fallback_coverage = _COVERAGE[fallback] if fallback else None
+    if fallback and (fallback_coverage is None or ord(ch) in fallback_coverage):
         return fallback
     return None
 
@@ -200,7 +202,8 @@ def _truetype(spec: str, name: str = "", probe: str = PROBE) -> tuple[str, str]:
     lacking = [ch for ch in probe if ord(ch) not in font.face.charToGlyph]
     if lacking:
         raise PrintError(f"字体 {path.name} 缺少常用字符（{''.join(lacking)}），不能用于打印通知书")
-    font.face.makeSubset = _SubsetCache(font.face.makeSubset)
+    # Cache reportlab's subsets per process (a method replaced on purpose).
+    font.face.makeSubset = _SubsetCache(font.face.makeSubset)  # type: ignore[method-assign]
     pdfmetrics.registerFont(font)
     _COVERAGE[name] = frozenset(font.face.charToGlyph)
     return name, str(path)
@@ -209,11 +212,11 @@ def _truetype(spec: str, name: str = "", probe: str = PROBE) -> tuple[str, str]:
 class _SubsetCache:
     """Font programs of subsets already built in this process (same glyphs, same bytes)."""
 
-    def __init__(self, make, size: int = 64):
+    def __init__(self, make: Callable[[Sequence[int]], bytes], size: int = 64) -> None:
         self.make, self.size = make, size
         self.built: dict[tuple[int, ...], bytes] = {}
 
-    def __call__(self, subset) -> bytes:
+    def __call__(self, subset: Sequence[int]) -> bytes:
         key = tuple(subset)
         program = self.built.get(key)
         if program is None:

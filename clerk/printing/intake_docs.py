@@ -147,6 +147,6 @@ def rejection(doc: Doc, d: NoticeData) -> None:
 
 
 def _num_width(doc: Doc, sample: str = "1. ") -> float:
-    from clerk.printing.layout import text_width
+    from clerk.printing.cjkwrap import text_width
 
     return text_width(sample, doc.flow.font, doc.paper.body)

@@ -36,6 +36,9 @@ PRINTER_STOPPED = 5
 _GET_JOB, _GET_PRINTER, _CANCEL_JOB = 0x0009, 0x000B, 0x0008
 _TEXT_TAGS = {0x41, 0x42, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49}
 
+IppValue = int | str | bytes  # an integer or enum, a text, or octets the client does not read
+IppAttributes = dict[str, IppValue | list[IppValue]]  # a multi-valued attribute holds a list
+
 
 class _UnixConnection(HTTPConnection):
     def __init__(self, path: str, timeout: float):
@@ -87,7 +90,7 @@ class IppClient:
         host, _, port = self.server.rpartition(":") if ":" in self.server else (self.server, "", "631")
         return HTTPConnection(host.strip("[]") or "localhost", int(port or 631), timeout=self.timeout)
 
-    def request(self, op: int, target: tuple[str, str], requested: tuple[str, ...] = ()) -> dict:
+    def request(self, op: int, target: tuple[str, str], requested: tuple[str, ...] = ()) -> IppAttributes:
         body = struct.pack(">BBHI", 2, 0, op, 1) + b"\x01"
         body += _text(0x47, "attributes-charset", "utf-8")
         body += _text(0x48, "attributes-natural-language", "zh-cn")
@@ -106,11 +109,11 @@ class IppClient:
             conn.close()
         return _parse(reply)
 
-    def job(self, job_id: int) -> dict:
+    def job(self, job_id: int) -> IppAttributes:
         return self.request(_GET_JOB, ("job-uri", f"ipp://localhost/jobs/{job_id}"),
                             ("job-state", "job-state-reasons", "job-printer-state-message", "job-state-message"))
 
-    def printer(self, queue: str) -> dict:
+    def printer(self, queue: str) -> IppAttributes:
         return self.request(_GET_PRINTER, ("printer-uri", f"ipp://localhost/printers/{queue}"),
                             ("printer-state", "printer-state-reasons", "printer-state-message"))
 
@@ -125,12 +128,12 @@ def _user() -> str:
         return "clerk"
 
 
-def _parse(reply: bytes) -> dict:
+def _parse(reply: bytes) -> IppAttributes:
     """IPP response → {"status": int, name: value or [values]}."""
     if len(reply) < 9:
         raise PrintError("打印服务（CUPS）的应答不完整，无法确认打印结果")
     (status,) = struct.unpack(">H", reply[2:4])
-    out: dict = {"status": status}
+    out: IppAttributes = {"status": status}
     pos, name = 8, ""
     while pos < len(reply):
         tag = reply[pos]
@@ -146,7 +149,7 @@ def _parse(reply: bytes) -> dict:
         raw = reply[pos + 2 : pos + 2 + m]
         pos += 2 + m
         if tag in (0x21, 0x23) and m == 4:
-            value: object = struct.unpack(">i", raw)[0]
+            value: IppValue = struct.unpack(">i", raw)[0]
         elif tag in _TEXT_TAGS:
             value = raw.decode("utf-8", "replace")
         else:
@@ -160,7 +163,7 @@ def _parse(reply: bytes) -> dict:
     return out
 
 
-def _values(found: dict, key: str) -> list:
+def _values(found: IppAttributes, key: str) -> list[IppValue]:
     value = found.get(key, [])
     return value if isinstance(value, list) else [value]
 
@@ -177,9 +180,11 @@ def follow_job(queue: str, job_id: int, *, client: IppClient | None = None, time
     label = f"{queue}-{job_id}"
     while True:
         job = client.job(job_id)
-        if job["status"] >= 0x0400:
+        status = job["status"]
+        if not isinstance(status, int) or status >= 0x0400:
             raise PrintError(f"打印任务 {label} 在打印服务中不存在，无法确认已打印")
-        state = job.get("job-state")
+        given = job.get("job-state")
+        state = given if isinstance(given, int) else None
         if state == COMPLETED:
             return
         printer = client.printer(queue)
@@ -193,7 +198,7 @@ def follow_job(queue: str, job_id: int, *, client: IppClient | None = None, time
             _cancel_quietly(client, job_id)
             if stuck:
                 raise PrintError(f"打印机已停止，通知书未打出（任务 {label} 已撤销）：{why}")
-            raise PrintError(f"打印任务 {label} {int(timeout)} 秒内未打完（{JOB_STATES.get(state, '未知状态')}），"
+            raise PrintError(f"打印任务 {label} {int(timeout)} 秒内未打完（{JOB_STATES.get(state or 0, '未知状态')}），"
                              f"已撤销，通知书未打出：{why}")
         sleep(POLL)
 

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from clerk.printing import code128
 from clerk.printing.cjkwrap import text_width, wrap
 from clerk.printing.data import PrintError
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 MM = 72 / 25.4
 LEADING = 1.45
@@ -60,7 +64,7 @@ def paper_for(key: str) -> Paper:
 
 # --- flow ----------------------------------------------------------------------
 
-DrawFn = Callable[[object, float, float], None]  # (canvas, x_left, y_top)
+DrawFn = Callable[["Canvas", float, float], None]  # (canvas, x_left, y_top)
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ class Flow:
                   bold: bool = False, gray: float = 0, box: float | None = None) -> Unit:
         font, width = self.font, box if box is not None else self.width - x
 
-        def draw(c, left: float, top: float) -> None:
+        def draw(c: Canvas, left: float, top: float) -> None:
             tx = left + x
             if align == "center":
                 tx += (width - text_width(text, font, size)) / 2
@@ -137,7 +141,7 @@ class Flow:
         size = self.paper.small
         font, width = self.font, self.width
 
-        def draw(c, left: float, top: float) -> None:
+        def draw(c: Canvas, left: float, top: float) -> None:
             mid = top - size * LEADING / 2
             c.saveState()
             c.setLineWidth(0.6)
@@ -170,7 +174,7 @@ class Flow:
     def _field_line(self, label: str, value: str, size: float, label_w: float) -> Unit:
         font = self.font
 
-        def draw(c, left: float, top: float) -> None:
+        def draw(c: Canvas, left: float, top: float) -> None:
             base = top - size * 1.1
             if label:
                 draw_text(c, font, size, left, base, label, gray=0.25)
@@ -209,7 +213,8 @@ class Flow:
         else:
             self.add(last)
 
-    def _column_widths(self, headers, rows, fractions, size, pad, fit) -> list[float]:
+    def _column_widths(self, headers: list[str], rows: list[list[str]], fractions: list[float], size: float,
+                       pad: float, fit: tuple[int, ...]) -> list[float]:
         widths = [self.width * f / sum(fractions) for f in fractions]
         if not fit:
             return widths
@@ -227,13 +232,14 @@ class Flow:
             widths[i] -= (widths[i] - 2.5 * size) * take / spare
         return widths
 
-    def _row_unit(self, row, widths, cells, size, pad, shade=False, header: Unit | None = None) -> Unit:
+    def _row_unit(self, row: list[str], widths: list[float], cells: list[list[str]], size: float, pad: float,
+                  shade: bool = False, header: Unit | None = None) -> Unit:
         font = self.font
         lh = self.line_height(size)
         height = max(len(c) for c in cells) * lh + 2 * pad
         lw = 0.5  # strokes are inset by half their width: nothing outside the content box
 
-        def draw(c, left: float, top: float) -> None:
+        def draw(c: Canvas, left: float, top: float) -> None:
             c.saveState()
             c.setLineWidth(lw)
             x = left
@@ -274,7 +280,7 @@ class Flow:
                     qr = None  # it would make the bars thinner: put the QR code under the barcode
         geo = code128.geometry(number, width - (qr.size + size if qr else 0), p.dpi, p.max_dots)
 
-        def draw(c, left: float, top: float) -> None:
+        def draw(c: Canvas, left: float, top: float) -> None:
             x = left + (width - geo.width - (qr.size + size if qr else 0)) / 2
             code128.draw_barcode(c, geo, x, top - p.bar_height, p.bar_height, p.dpi)
             tw = text_width(number, font, size)
@@ -299,7 +305,7 @@ class Flow:
         small, width = p.small, self.width
         caption = "扫码查询办理进度"
 
-        def draw(c, left: float, top: float) -> None:
+        def draw(c: Canvas, left: float, top: float) -> None:
             qrcode.draw_qr(c, qr, left + (width - qr.size) / 2, top, p.dpi)
             tw = text_width(caption, self.font, small)
             draw_text(c, self.font, small, left + (width - tw) / 2, top - qr.size - small * 1.1, caption)
@@ -329,7 +335,7 @@ class Flow:
         height = max(p.seal, len(side_lines) * self.line_height(small)) + p.body * 0.5
         font, width = self.font, self.width
 
-        def draw(c, left: float, top: float) -> None:
+        def draw(c: Canvas, left: float, top: float) -> None:
             slh = self.line_height(small)
             y = top - (height - len(side_lines) * slh) / 2  # vertically centred beside the seal
             for text in side_lines:
@@ -377,7 +383,7 @@ class Flow:
         size = size or self.paper.body
         font, width = self.font, self.width
 
-        def draw(c, left: float, top: float) -> None:
+        def draw(c: Canvas, left: float, top: float) -> None:
             base = top - size * 1.6
             draw_text(c, font, size, left, base, label)
             lw = text_width(label, font, size)
@@ -427,7 +433,7 @@ class Flow:
         return pages
 
 
-def draw_text(c, font: str, size: float, x: float, y: float, text: str, *,
+def draw_text(c: Canvas, font: str, size: float, x: float, y: float, text: str, *,
               bold: bool = False, gray: float = 0) -> None:
     """One line of text at baseline ``y``; bold is simulated (fill + thin stroke).
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
-from clerk.printing.data import NoticeData
-from clerk.printing.layout import Flow, draw_text, text_width
+from clerk.printing.data import ManifestData, NoticeData
+from clerk.printing.cjkwrap import text_width
+from clerk.printing.layout import Flow, draw_text
 from clerk.printing.masking import mask_id_number, mask_phone_number
 
 WEEKDAYS = "一二三四五六日"
@@ -34,17 +35,16 @@ def time_text(moment: datetime, tz: tzinfo) -> str:
     return f"{day_text(local.date())} {local:%H:%M}"
 
 
-def issue_day(data, tz: tzinfo) -> date:
-    moment = data.issued_at or getattr(data, "received_at", None)
-    if moment is None:
-        return data.day
-    return moment.astimezone(tz).date()
+def issue_day(data: NoticeData | ManifestData, tz: tzinfo) -> date:
+    if isinstance(data, ManifestData):
+        return data.issued_at.astimezone(tz).date() if data.issued_at is not None else data.day
+    return (data.issued_at or data.received_at).astimezone(tz).date()
 
 
 class Doc:
     """A document being built: flow + data + time zone."""
 
-    def __init__(self, flow: Flow, data, tz: tzinfo, progress_url: str = ""):
+    def __init__(self, flow: Flow, data: NoticeData | ManifestData, tz: tzinfo, progress_url: str = "") -> None:
         self.flow = flow
         self.data = data
         self.tz = tz
@@ -192,7 +192,7 @@ def draw_pages(flow: Flow, *, number: str, title: str, author: str, reprint_note
         height = paper.height
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=(paper.width, height), invariant=1, pageCompression=0,
-               initialFontName=flow.font)
+               initialFontName=flow.font)  # type: ignore[arg-type]  # a font name (types-reportlab: float)
     c.setTitle(f"{title} {number}".strip())
     c.setAuthor(author)
     c.setCreator("clerk")

@@ -173,7 +173,7 @@ class CommandPrinter:
             raise PrintError(f"打印命令失败（退出码 {result.returncode}）：{detail}")
 
 
-def _run(argv: list[str], label: str) -> subprocess.CompletedProcess:
+def _run(argv: list[str], label: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except FileNotFoundError:

@@ -9,7 +9,11 @@ whole printer dots, snapped to the dot grid like the Code 128 bars, with the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 QUIET = 4
 
@@ -50,7 +54,7 @@ def geometry(text: str, max_size: float, dpi: int, max_dots: int) -> QrGeometry 
     return QrGeometry(dark, count, dots * dot)
 
 
-def draw_qr(canvas, geo: QrGeometry, x: float, top: float, dpi: int) -> None:
+def draw_qr(canvas: Canvas, geo: QrGeometry, x: float, top: float, dpi: int) -> None:
     """Draw with the symbol's top-left corner (quiet zone included) at ``(x, top)``, snapped to dots."""
     dot = 72.0 / dpi
     x = round(x / dot) * dot

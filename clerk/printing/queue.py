@@ -18,11 +18,12 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 from clerk.config import Settings
+from clerk.domain.deadlines import now_utc
 from clerk.printing.data import ManifestData, NoticeData, NoticeKind, PrintError
 from clerk.printing.printers import Printer
 
@@ -60,10 +61,6 @@ class PrintOutcome:
 
 
 DataLoader = Callable[[QueuedNotice], NoticeData | ManifestData]
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 class PrintQueue:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clerk.printing.data import ManifestData, NoticeData
+from clerk.printing.data import ManifestData, ManifestRow, NoticeData
 from clerk.printing.masking import mask_phone_number
 from clerk.printing.parts import Doc, day_text, time_text
 
@@ -95,7 +95,7 @@ def manifest(doc: Doc, m: ManifestData) -> None:
     f.signature("揽收时间：")
 
 
-def _row_pairs(r) -> list[tuple[str, str]]:
+def _row_pairs(r: ManifestRow) -> list[tuple[str, str]]:
     address = r.address + (f"（{r.postcode}）" if r.postcode else "")
     return [("受理编号", r.case_number), ("收件人", r.recipient), ("电话", mask_phone_number(r.phone)),
             ("地址", address), ("内件", r.contents)]

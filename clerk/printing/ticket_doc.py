@@ -8,7 +8,7 @@ ticket renders to the same bytes.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clerk.printing.code128 import draw_barcode, geometry
 from clerk.printing.cjkwrap import text_width
@@ -16,12 +16,16 @@ from clerk.printing.fonts import choose_font
 from clerk.printing.layout import MM, draw_text, paper_for
 from clerk.printing.parts import zone
 
+if TYPE_CHECKING:
+    from clerk.config import Settings
+    from clerk.domain.queueing import TicketView
+
 __all__ = ["render_ticket"]
 
 HEIGHT = 92 * MM
 
 
-def render_ticket(ticket: Any, settings: Any, *, hall_name: str | None = None) -> bytes:
+def render_ticket(ticket: TicketView, settings: Settings, *, hall_name: str | None = None) -> bytes:
     """One ticket (a ``TicketView``) as a one-page PDF on the 80 mm roll."""
     from reportlab.pdfgen.canvas import Canvas
 
@@ -30,7 +34,9 @@ def render_ticket(ticket: Any, settings: Any, *, hall_name: str | None = None) -
     tz = zone(settings.timezone)
     hall = hall_name if hall_name is not None else settings.hall.name
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(paper.width, HEIGHT), invariant=1, pageCompression=0, initialFontName=font)
+    # initialFontName is a font name; types-reportlab types it float.
+    c = Canvas(buf, pagesize=(paper.width, HEIGHT), invariant=1, pageCompression=0,
+               initialFontName=font)  # type: ignore[arg-type]
     c.setTitle(f"号票 {ticket.number}")
     c.setAuthor(hall)
     c.setCreator("clerk")

@@ -23,12 +23,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
 
 from clerk.calendar import WorkCalendar
 from clerk.domain.lifecycle import CaseState
 from clerk.reports.periods import day_range, month_range, months_back, next_month
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, Extract, SQLColumnExpression
+    from sqlmodel import Session
+
+    from clerk.config import Settings
+    from clerk.store.engine import Store
 
 IDLE_GAP_MINUTES = 30
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
@@ -125,7 +133,7 @@ class Snapshot:
     ratings: RatingPanel
 
 
-def count_if(condition: Any) -> Any:
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     from sqlalchemy import case, func
 
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -134,14 +142,14 @@ def count_if(condition: Any) -> Any:
 class Dashboard:
     """Read-only figures of the whole hall (every window shares the store)."""
 
-    def __init__(self, store: Any, calendar: WorkCalendar, clock: Callable[[], datetime] | None = None, *,
+    def __init__(self, store: Store, calendar: WorkCalendar, clock: Callable[[], datetime] | None = None, *,
                  timezone: str = "Asia/Shanghai") -> None:
         self.store, self.calendar = store, calendar
         self.clock = clock or (lambda: datetime.now(UTC))
         self.tz = ZoneInfo(timezone)
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Any = None) -> Dashboard:
+    def from_settings(cls, settings: Settings, *, store: Store | None = None) -> Dashboard:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), WorkCalendar.load(settings.calendar_dir),
@@ -157,16 +165,17 @@ class Dashboard:
     def windows(self) -> list[WindowLoad]:
         """Per window: visits today, last visit, mean gap, open fallback cases."""
         from sqlalchemy import and_, func, select
+        from sqlmodel import col
 
         from clerk.store.tables import CaseRow as C
 
         start, end = day_range(self.today(), self.tz)
-        visit = C.parent_id.is_(None)
-        today = and_(C.received_at >= start, C.received_at < end)
+        visit = col(C.parent_id).is_(None)
+        today = and_(col(C.received_at) >= start, col(C.received_at) < end)
         ranked = (
-            select(C.window, C.number, C.name, C.received_at,
-                   func.row_number().over(partition_by=C.window, order_by=C.received_at.desc()).label("rn"),
-                   func.lag(C.received_at).over(partition_by=C.window, order_by=C.received_at).label("prev"))
+            select(col(C.window), col(C.number), col(C.name), col(C.received_at),
+                   func.row_number().over(partition_by=col(C.window), order_by=col(C.received_at).desc()).label("rn"),
+                   func.lag(col(C.received_at)).over(partition_by=col(C.window), order_by=col(C.received_at)).label("prev"))
             .where(today, visit).subquery()
         )
         gap = self._seconds_between(ranked.c.received_at, ranked.c.prev)
@@ -176,15 +185,15 @@ class Dashboard:
             func.max(_if(ranked.c.rn == 1, ranked.c.number)), func.max(_if(ranked.c.rn == 1, ranked.c.name)),
             func.max(_if(ranked.c.rn == 1, ranked.c.received_at)),
         ).group_by(ranked.c.window)
-        fallback_q = (select(C.window, func.count()).where(C.state == CaseState.INCOMPLETE.value, visit)
-                      .group_by(C.window))
+        fallback_q = (select(col(C.window), func.count()).where(col(C.state) == CaseState.INCOMPLETE.value, visit)
+                      .group_by(col(C.window)))
         from clerk.domain.queueing import TicketState
         from clerk.store.tables_tickets import TicketRow as T
 
-        handled = self._seconds_between(T.finished_at, T.last_called_at)
-        handling_q = (select(T.window, func.avg(handled)).where(
-            T.day == self.today(), T.state == TicketState.DONE.value, T.window.is_not(None),
-            T.finished_at.is_not(None), T.last_called_at.is_not(None)).group_by(T.window))
+        handled = self._seconds_between(col(T.finished_at), col(T.last_called_at))
+        handling_q = (select(col(T.window), func.avg(handled)).where(
+            col(T.day) == self.today(), col(T.state) == TicketState.DONE.value, col(T.window).is_not(None),
+            col(T.finished_at).is_not(None), col(T.last_called_at).is_not(None)).group_by(col(T.window)))
         with self.store.session(write=False) as session:
             rows = {r[0]: r for r in session.execute(today_q)}
             fallback = {w: n for w, n in session.execute(fallback_q)}
@@ -200,27 +209,28 @@ class Dashboard:
 
     def totals(self) -> HallTotals:
         from sqlalchemy import and_, func, select
+        from sqlmodel import col
 
         from clerk.store.tables import CaseRow as C
 
         today = self.today()
         d_start, d_end = day_range(today, self.tz)
         m_start, m_end = month_range(today, self.tz)
-        in_today = and_(C.received_at >= d_start, C.received_at < d_end)
+        in_today = and_(col(C.received_at) >= d_start, col(C.received_at) < d_end)
         hour_cols = []
         for hour in HOURS:
             h0 = d_start.replace(hour=hour)
-            hour_cols.append(count_if(and_(C.received_at >= h0, C.received_at < h0.replace(hour=hour + 1)
-                                            if hour < 23 else d_end)))
+            hour_cols.append(count_if(and_(col(C.received_at) >= h0,
+                                           col(C.received_at) < (h0.replace(hour=hour + 1) if hour < 23 else d_end))))
         # The month is a bare index count; the per-row CASE sums run over today's rows only.
-        month = (select(func.count()).where(C.parent_id.is_(None), C.received_at >= m_start, C.received_at < m_end)
+        month = (select(func.count()).where(col(C.parent_id).is_(None), col(C.received_at) >= m_start, col(C.received_at) < m_end)
                  .scalar_subquery())
         visits = select(
-            month, func.count(), count_if(C.state == CaseState.DONE_ON_THE_SPOT.value), *hour_cols,
-        ).where(C.parent_id.is_(None), in_today)
+            month, func.count(), count_if(col(C.state) == CaseState.DONE_ON_THE_SPOT.value), *hour_cols,
+        ).where(col(C.parent_id).is_(None), in_today)
         backlog = select(
-            count_if(C.state == CaseState.INCOMPLETE.value), count_if(C.state == CaseState.TOLERATED.value),
-        ).where(C.state.in_((CaseState.INCOMPLETE.value, CaseState.TOLERATED.value)), C.parent_id.is_(None))
+            count_if(col(C.state) == CaseState.INCOMPLETE.value), count_if(col(C.state) == CaseState.TOLERATED.value),
+        ).where(col(C.state).in_((CaseState.INCOMPLETE.value, CaseState.TOLERATED.value)), col(C.parent_id).is_(None))
         with self.store.session(write=False) as session:
             v = session.execute(visits).one()
             b = session.execute(backlog).one()
@@ -231,6 +241,7 @@ class Dashboard:
 
     def deadlines(self) -> DeadlineWatch:
         from sqlalchemy import and_, func, select
+        from sqlmodel import col
 
         from clerk.store.tables import CaseRow as C, DeadlineRow as D
         from clerk.store.tables_complaints import ComplaintRow as T
@@ -238,21 +249,21 @@ class Dashboard:
         today = self.today()
         d1, d3 = self.calendar.add_working_days(today, 1), self.calendar.add_working_days(today, 3)
         lines_q = (
-            select(C.department, C.code, func.max(C.name), count_if(C.due_on < today),
-                   count_if(C.due_on <= d1.date), func.count())
-            .where(C.due_on <= d3.date, C.state.in_(OPEN_STATES), C.is_bundle.is_(False))
-            .group_by(C.department, C.code)
+            select(col(C.department), col(C.code), func.max(col(C.name)), count_if(col(C.due_on) < today),
+                   count_if(col(C.due_on) <= d1.date), func.count())
+            .where(col(C.due_on) <= d3.date, col(C.state).in_(OPEN_STATES), col(C.is_bundle).is_(False))
+            .group_by(col(C.department), col(C.code))
         )
-        open_d = and_(D.met_at.is_(None), D.kind.in_(("one_time_notice", "supply_by", "follow_up")))
+        open_d = and_(col(D.met_at).is_(None), col(D.kind).in_(("one_time_notice", "supply_by", "follow_up")))
         kinds_q = select(
-            count_if(and_(D.kind == "one_time_notice", D.due_on < today)),
-            count_if(and_(D.kind == "one_time_notice", D.due_on >= today, D.due_on <= d1.date)),
-            count_if(and_(D.kind == "supply_by", D.due_on < today)),
-            count_if(and_(D.kind == "follow_up", D.due_on < today)),
-            count_if(D.kind == "follow_up"),
-        ).select_from(D).join(C, C.id == D.case_id).where(open_d, C.state.in_(OPEN_STATES) | (D.kind == "follow_up"))
-        complaints_q = select(count_if(and_(T.answered_at.is_(None), T.due_on < today)), func.count()).where(
-            T.state != "已回访")
+            count_if(and_(col(D.kind) == "one_time_notice", col(D.due_on) < today)),
+            count_if(and_(col(D.kind) == "one_time_notice", col(D.due_on) >= today, col(D.due_on) <= d1.date)),
+            count_if(and_(col(D.kind) == "supply_by", col(D.due_on) < today)),
+            count_if(and_(col(D.kind) == "follow_up", col(D.due_on) < today)),
+            count_if(col(D.kind) == "follow_up"),
+        ).select_from(D).join(C, col(C.id) == D.case_id).where(open_d, col(C.state).in_(OPEN_STATES) | (col(D.kind) == "follow_up"))
+        complaints_q = select(count_if(and_(col(T.answered_at).is_(None), col(T.due_on) < today)), func.count()).where(
+            col(T.state) != "已回访")
         with self.store.session(write=False) as session:
             lines = [DeadlineLine(r[0], r[1], r[2], int(r[3]), int(r[4]), int(r[5])) for r in session.execute(lines_q)]
             k = session.execute(kinds_q).one()
@@ -263,6 +274,7 @@ class Dashboard:
 
     def ratings(self, months: int = 6) -> RatingPanel:
         from sqlalchemy import and_, select
+        from sqlmodel import col
 
         from clerk.store.tables import CaseRow as C, DeadlineRow as D
 
@@ -270,12 +282,12 @@ class Dashboard:
         cols = []
         for first in firsts:
             start, end = month_range(first, self.tz)
-            in_month = and_(C.received_at >= start, C.received_at < end)
-            cols += [count_if(in_month), count_if(and_(in_month, C.rating.in_(GOOD_RATINGS)))]
+            in_month = and_(col(C.received_at) >= start, col(C.received_at) < end)
+            cols += [count_if(in_month), count_if(and_(in_month, col(C.rating).in_(GOOD_RATINGS)))]
         lo = month_range(firsts[0], self.tz)[0]
         hi = month_range(next_month(firsts[-1]), self.tz)[0]
-        query = select(*cols).where(C.rating.is_not(None), C.received_at >= lo, C.received_at < hi)
-        follow = select(count_if(D.kind == "follow_up")).where(D.kind == "follow_up", D.met_at.is_(None))
+        query = select(*cols).where(col(C.rating).is_not(None), col(C.received_at) >= lo, col(C.received_at) < hi)
+        follow = select(count_if(col(D.kind) == "follow_up")).where(col(D.kind) == "follow_up", col(D.met_at).is_(None))
         with self.store.session(write=False) as session:
             row = session.execute(query).one()
             open_follow = int(session.execute(follow).scalar_one())
@@ -287,40 +299,43 @@ class Dashboard:
               limit: int = 200) -> list[DrillCase]:
         """The cases behind a deadline line; ``bucket`` is overdue | due_1 | due_3."""
         from sqlalchemy import select
+        from sqlmodel import col
 
         from clerk.store.tables import CaseRow as C
 
         today = self.today()
         bound = {"overdue": None, "due_1": self.calendar.add_working_days(today, 1).date,
                  "due_3": self.calendar.add_working_days(today, 3).date}[bucket]
-        query = select(C.number, C.name, C.department, C.state, C.window, C.due_on, C.due_kind).where(
-            C.department == department, C.state.in_(OPEN_STATES), C.is_bundle.is_(False),
-            C.due_on < today if bound is None else C.due_on <= bound)
+        query = select(col(C.number), col(C.name), col(C.department), col(C.state), col(C.window), col(C.due_on), col(C.due_kind)).where(
+            col(C.department) == department, col(C.state).in_(OPEN_STATES), col(C.is_bundle).is_(False),
+            col(C.due_on) < today if bound is None else col(C.due_on) <= bound)
         if code is not None:
-            query = query.where(C.code == code)
+            query = query.where(col(C.code) == code)
         with self.store.session(write=False) as session:
-            rows = session.execute(query.order_by(C.due_on, C.number).limit(limit)).all()
+            rows = session.execute(query.order_by(col(C.due_on), col(C.number)).limit(limit)).all()
         return [DrillCase(*r) for r in rows]
 
     # -- helpers -----------------------------------------------------------------
-    def _seconds_between(self, later: Any, earlier: Any) -> Any:
+    def _seconds_between(self, later: SQLColumnExpression[datetime | None],
+                         earlier: SQLColumnExpression[datetime | None]) -> ColumnElement[float] | Extract:
         from sqlalchemy import func
 
         if self.store.is_sqlite:
             return (func.julianday(later) - func.julianday(earlier)) * 86400.0
         return func.extract("epoch", later - earlier)
 
-    def _mail_queue(self, session: Any) -> int:
+    def _mail_queue(self, session: Session) -> int:
         """Results waiting to go out by EMS (queued outbound mail items)."""
         from sqlalchemy import func, select
+        from sqlmodel import col
 
         from clerk.store.tables_mail import MailItemRow as M
 
-        query = select(func.count()).where(M.direction == "outbound", M.status == "queued")
+        query = select(func.count()).where(col(M.direction) == "outbound", col(M.status) == "queued")
         return int(session.execute(query).scalar_one())
 
 
-def _if(condition: Any, value: Any) -> Any:
+def _if(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
     from sqlalchemy import case
 
     return case((condition, value), else_=None)

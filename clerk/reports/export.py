@@ -11,9 +11,17 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from clerk.reports.report import Report
+
+if TYPE_CHECKING:
+    from os import PathLike
+
+    from reportlab.lib.colors import Color
+    from reportlab.pdfgen.canvas import Canvas
+
+    from clerk.printing.layout import Flow, Unit
 
 CSV_HEADER = ("分类", "项目", "数值")
 
@@ -68,7 +76,7 @@ def report_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def write_csv(report: Report, path: Any) -> None:
+def write_csv(report: Report, path: str | PathLike[str]) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         fh.write(report_csv(report))
 
@@ -122,14 +130,14 @@ def audit_anchor_lines(report: Report) -> list[tuple[str, str]]:
             ("核验命令", f"clerk audit verify --anchor {seq}:<链头哈希>")]
 
 
-def _audit_anchor(flow: Any, report: Report) -> None:
+def _audit_anchor(flow: Flow, report: Report) -> None:
     flow.heading("九、审计链头（主管签字确认）")
     flow.fields(audit_anchor_lines(report))
     flow.space(1)
     flow.para("主管签字：____________________    日期：______________")
 
 
-def _queue_section(flow: Any, report: Report) -> None:
+def _queue_section(flow: Flow, report: Report) -> None:
     """八、排队叫号: waits per queue, handling per window, tickets and waits per hour (measured)."""
     flow.heading("八、排队叫号")
     if not report.queues:
@@ -154,7 +162,7 @@ def _queue_section(flow: Any, report: Report) -> None:
                    [1.5, 1, 1.5, 1.5])
 
 
-def _hbar_unit(flow: Any, labels: list[str], values: list[int], caption: str = "") -> Any:
+def _hbar_unit(flow: Flow, labels: list[str], values: list[int], caption: str = "") -> Unit:
     """A horizontal bar chart (long Chinese labels read left of their bars, one row each)."""
     from reportlab.graphics import renderPDF
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -168,8 +176,8 @@ def _hbar_unit(flow: Any, labels: list[str], values: list[int], caption: str = "
     width = flow.width
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = label_width, 18
-    chart.width, chart.height = width - label_width - 30, row * len(labels)
+    chart.x, chart.y = label_width, 18  # type: ignore[assignment]  # reportlab takes any number; its stubs say int
+    chart.width, chart.height = width - label_width - 30, row * len(labels)  # type: ignore[assignment]  # as above
     chart.data = [list(reversed(values))]  # the first label on top
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = max(max(values, default=0), 1) * 1.15
@@ -191,13 +199,13 @@ def _hbar_unit(flow: Any, labels: list[str], values: list[int], caption: str = "
     if caption:
         drawing.add(String(label_width, height - 10, caption, fontName=flow.font, fontSize=7))
 
-    def draw(c: Any, left: float, top: float) -> None:
+    def draw(c: Canvas, left: float, top: float) -> None:
         renderPDF.draw(drawing, c, left, top - height)
 
     return Unit(height + 6, draw)
 
 
-def _chart_unit(flow: Any, labels: list[str], values: list[int]) -> Any:
+def _chart_unit(flow: Flow, labels: list[str], values: list[int]) -> Unit:
     """A vertical bar chart as one layout unit (reportlab graphics)."""
     from reportlab.graphics import renderPDF
     from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -208,7 +216,7 @@ def _chart_unit(flow: Any, labels: list[str], values: list[int]) -> Any:
     width, height = flow.width, 150.0
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 30, 30, width - 40, height - 45
+    chart.x, chart.y, chart.width, chart.height = 30, 30, width - 40, height - 45  # type: ignore[assignment]  # as above
     chart.data = [values]
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = max(max(values, default=0), 1) * 1.15
@@ -224,13 +232,13 @@ def _chart_unit(flow: Any, labels: list[str], values: list[int]) -> Any:
     chart.bars[0].fillColor = _gray(0.55)
     drawing.add(chart)
 
-    def draw(c: Any, left: float, top: float) -> None:
+    def draw(c: Canvas, left: float, top: float) -> None:
         renderPDF.draw(drawing, c, left, top - height)
 
     return Unit(height + 6, draw)
 
 
-def _gray(level: float) -> Any:
+def _gray(level: float) -> Color:
     from reportlab.lib.colors import Color
 
     return Color(level, level, level)

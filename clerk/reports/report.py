@@ -11,11 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
 
 from clerk.domain.lifecycle import CaseState
 from clerk.reports.periods import day_range, next_month
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from clerk.store.engine import Store
 
 RATING_ORDER = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 
@@ -81,50 +87,51 @@ class Report:
         return good / rated if rated else None
 
 
-def daily_report(store: Any, day: date, *, timezone: str = "Asia/Shanghai", hall_name: str = "",
+def daily_report(store: Store, day: date, *, timezone: str = "Asia/Shanghai", hall_name: str = "",
                  now: datetime | None = None, queue_names: Mapping[str, str] | None = None) -> Report:
     return _build(store, "daily", f"{day:%Y-%m-%d}", day, day + timedelta(days=1), timezone, hall_name, now,
                   queue_names or {})
 
 
-def monthly_report(store: Any, month: date, *, timezone: str = "Asia/Shanghai", hall_name: str = "",
+def monthly_report(store: Store, month: date, *, timezone: str = "Asia/Shanghai", hall_name: str = "",
                    now: datetime | None = None, queue_names: Mapping[str, str] | None = None) -> Report:
     first = month.replace(day=1)
     return _build(store, "monthly", f"{first:%Y-%m}", first, next_month(first), timezone, hall_name, now,
                   queue_names or {})
 
 
-def _build(store: Any, kind: str, period: str, start: date, end: date, timezone: str, hall_name: str,
+def _build(store: Store, kind: str, period: str, start: date, end: date, timezone: str, hall_name: str,
            now: datetime | None, queue_names: Mapping[str, str]) -> Report:
     from sqlalchemy import and_, func, select
+    from sqlmodel import col
 
     from clerk.reports.dashboard import count_if
     from clerk.store.tables import CaseRow as C, DeadlineRow as D
 
     tz = ZoneInfo(timezone)
     lo, hi = day_range(start, tz)[0], day_range(end, tz)[0]
-    period_ = and_(C.received_at >= lo, C.received_at < hi)
-    items = C.is_bundle.is_(False)
-    visits = C.parent_id.is_(None)
+    period_ = and_(col(C.received_at) >= lo, col(C.received_at) < hi)
+    items = col(C.is_bundle).is_(False)
+    visits = col(C.parent_id).is_(None)
     with store.session(write=False) as session:
         def rows(query: Any) -> list[Any]:
             return list(session.execute(query))
 
-        by_item = rows(select(C.code, func.max(C.name), func.count()).where(period_, items).group_by(C.code)
-                       .order_by(func.count().desc(), C.code))
-        by_dept = rows(select(C.department, func.count()).where(period_, items).group_by(C.department)
-                       .order_by(func.count().desc(), C.department))
-        by_window = rows(select(C.window, func.count()).where(period_, visits).group_by(C.window).order_by(C.window))
-        by_outcome = rows(select(C.outcome, C.item_kind, C.is_bundle, func.count()).where(period_, visits)
-                          .group_by(C.outcome, C.item_kind, C.is_bundle))
-        ratings = dict(rows(select(C.rating, func.count()).where(period_, C.rating.is_not(None)).group_by(C.rating)))
+        by_item = rows(select(col(C.code), func.max(col(C.name)), func.count()).where(period_, items).group_by(col(C.code))
+                       .order_by(func.count().desc(), col(C.code)))
+        by_dept = rows(select(col(C.department), func.count()).where(period_, items).group_by(col(C.department))
+                       .order_by(func.count().desc(), col(C.department)))
+        by_window = rows(select(col(C.window), func.count()).where(period_, visits).group_by(col(C.window)).order_by(col(C.window)))
+        by_outcome = rows(select(col(C.outcome), col(C.item_kind), col(C.is_bundle), func.count()).where(period_, visits)
+                          .group_by(col(C.outcome), col(C.item_kind), col(C.is_bundle)))
+        ratings = dict(rows(select(col(C.rating), func.count()).where(period_, col(C.rating).is_not(None)).group_by(col(C.rating))))
         fallback = session.execute(select(
-            count_if(C.outcome == "fallback"),
-            count_if(and_(C.outcome == "fallback", C.state == CaseState.INCOMPLETE.value)),
-            count_if(C.outcome == "tolerate")).where(period_, visits)).one()
-        met = rows(select(D.met_at, D.due_on).where(D.kind == "promised", D.met_at >= lo, D.met_at < hi))
+            count_if(col(C.outcome) == "fallback"),
+            count_if(and_(col(C.outcome) == "fallback", col(C.state) == CaseState.INCOMPLETE.value)),
+            count_if(col(C.outcome) == "tolerate")).where(period_, visits)).one()
+        met = rows(select(col(D.met_at), col(D.due_on)).where(col(D.kind) == "promised", col(D.met_at) >= lo, col(D.met_at) < hi))
         supply_overdue = session.execute(select(func.count()).select_from(D).where(
-            D.kind == "supply_by", D.met_at.is_(None), D.due_on < end)).scalar_one()
+            col(D.kind) == "supply_by", col(D.met_at).is_(None), col(D.due_on) < end)).scalar_one()
         audit_head = _audit_head(session)
         tickets = _ticket_times(session, start, end)
     queues, windows_handling, by_hour = _ticket_figures(tickets, tz, queue_names)
@@ -149,7 +156,7 @@ def _build(store: Any, kind: str, period: str, start: date, end: date, timezone:
     )
 
 
-def _audit_head(session: Any) -> tuple[int, str, datetime | None] | None:
+def _audit_head(session: Session) -> tuple[int, str, datetime | None] | None:
     """The audit chain's head as the report is built (``clerk audit verify --anchor SEQ:HASH``)."""
     from clerk.store.tables import AuditEvent, AuditHead
 
@@ -169,18 +176,19 @@ def _local_day(at: datetime, tz: ZoneInfo) -> date:
     return at.astimezone(tz).date()
 
 
-def _ticket_times(session: Any, start: date, end: date) -> list[Any]:
+def _ticket_times(session: Session, start: date, end: date) -> list[Any]:
     """The period's counted tickets (printed, not void) with their times."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from clerk.domain.queueing import TicketState
     from clerk.store.tables_tickets import TicketRow as T
 
     return list(session.execute(select(
-        T.taken_queue, T.state, T.priority, T.appointment_code, T.taken_at, T.called_at, T.last_called_at,
-        T.finished_at, T.window).where(
-        T.day >= start, T.day < end,
-        T.state.not_in((TicketState.VOID.value, TicketState.PENDING.value)))))
+        col(T.taken_queue), col(T.state), col(T.priority), col(T.appointment_code), col(T.taken_at), col(T.called_at), col(T.last_called_at),
+        col(T.finished_at), col(T.window)).where(
+        col(T.day) >= start, col(T.day) < end,
+        col(T.state).not_in((TicketState.VOID.value, TicketState.PENDING.value)))))
 
 
 def _minutes(a: datetime | None, b: datetime | None) -> float | None:

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.accounts import ClerkUser, Role, hash_password
 from clerk.domain.errors import IntakeError, NotFound
 from clerk.domain.permissions import Action
 from clerk.services.unit import UnitOfWork
 
+if TYPE_CHECKING:
+    from clerk.store.engine import Store
+
 __all__ = ["AccountService"]
 
 
 class AccountService:
-    def __init__(self, store: Any, clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
         self.store = store
         self.clock = clock
         self.uow = UnitOfWork(store, lambda: self.clock())
@@ -61,9 +66,9 @@ class AccountService:
         from clerk.store.tables import ClerkAccount
 
         query = select(func.count()).select_from(ClerkAccount).where(
-            ClerkAccount.role == Role(role).value, ClerkAccount.active.is_(True))
+            col(ClerkAccount.role) == Role(role).value, col(ClerkAccount.active).is_(True))
         with self.store.session(write=False) as session:
-            return session.execute(query).scalar_one()
+            return int(session.execute(query).scalar_one())
 
     def deactivate(self, by: ClerkUser | None, clerk_id: str) -> None:
         """Deactivate an account: from now on it neither signs in nor acts."""

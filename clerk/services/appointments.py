@@ -19,6 +19,7 @@ chain and lists show them masked.
 
 from __future__ import annotations
 
+import builtins
 import csv
 import re
 import secrets
@@ -26,7 +27,9 @@ import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.errors import ServiceError
 from clerk.domain.permissions import Action
@@ -41,6 +44,14 @@ from clerk.domain.queueing import (
     slot_bounds,
 )
 from clerk.services.hallday import HallDay
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from clerk.config import Settings
+    from clerk.domain.accounts import ClerkUser
+    from clerk.store.engine import Store
+    from clerk.store.tables_tickets import AppointmentRow
 
 __all__ = ["AppointmentError", "AppointmentService", "CSV_COLUMNS"]
 
@@ -82,7 +93,7 @@ class _Booking:
 class AppointmentService(HallDay):
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Any = None) -> AppointmentService:
+    def from_settings(cls, settings: Settings, *, store: Store | None = None) -> AppointmentService:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), settings)
@@ -128,13 +139,13 @@ class AppointmentService(HallDay):
             raise AppointmentError(f"预约号“{code[:20]}”应为 4 至 16 位字母或数字")
         return _Booking(code, spec.prefix, day, half, name, checked.value, phone_text)
 
-    def _authorise(self, session: Any, user: Any) -> str:
+    def _authorise(self, session: Session, user: ClerkUser | None) -> str:
         if user is None:
             return "cli"
         return self.uow.authorise(session, user, Action.APPOINTMENT).id
 
-    def _insert(self, session: Any, booking: _Booking, actor: str, source: str, now: datetime,
-                booked: dict[tuple[str, date, str], int]) -> Any:
+    def _insert(self, session: Session, booking: _Booking, actor: str, source: str, now: datetime,
+                booked: dict[tuple[str, date, str], int]) -> AppointmentRow:
         from sqlalchemy import select
 
         from clerk.store.tables_tickets import AppointmentRow as R
@@ -149,25 +160,25 @@ class AppointmentService(HallDay):
             key = zlib.crc32(f"appointments|{booking.queue}|{booking.day.isoformat()}".encode())
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
         if slot not in booked:
-            booked[slot] = len(session.execute(select(R.id).where(
-                R.queue == booking.queue, R.day == booking.day, R.half == booking.half,
-                R.state.in_(_ACTIVE))).all())
+            booked[slot] = len(session.execute(select(col(R.id)).where(
+                col(R.queue) == booking.queue, col(R.day) == booking.day, col(R.half) == booking.half,
+                col(R.state).in_(_ACTIVE))).all())
         if booked[slot] >= spec.appointment_slots:
             raise AppointmentError(f"{booking.day.isoformat()} {booking.half} {spec.name} 的预约已满"
                                    f"（{spec.appointment_slots} 个）")
-        twin = session.execute(select(R.code).where(
-            R.id_number == booking.id_number, R.day == booking.day, R.queue == booking.queue,
-            R.state.in_(_ACTIVE))).scalar_one_or_none()
+        twin = session.execute(select(col(R.code)).where(
+            col(R.id_number) == booking.id_number, col(R.day) == booking.day, col(R.queue) == booking.queue,
+            col(R.state).in_(_ACTIVE))).scalar_one_or_none()
         if twin is not None:
             raise AppointmentError(f"此身份证号当天已有{spec.name}的预约（预约号 {twin}）")
         code = booking.code
         if code:
-            if session.execute(select(R.id).where(R.code == code)).first() is not None:
+            if session.execute(select(col(R.id)).where(col(R.code) == code)).first() is not None:
                 raise AppointmentError(f"预约号 {code} 已存在")
         else:
             while True:
                 code = f"{booking.day:%m%d}{secrets.randbelow(10**4):04d}"
-                if session.execute(select(R.id).where(R.code == code)).first() is None:
+                if session.execute(select(col(R.id)).where(col(R.code) == code)).first() is None:
                     break
         row = R(code=code, queue=booking.queue, day=booking.day, half=booking.half, name=booking.name,
                 id_number=booking.id_number, phone=booking.phone, state=AppointmentState.BOOKED.value,
@@ -177,7 +188,7 @@ class AppointmentService(HallDay):
         booked[slot] += 1
         return row
 
-    def _view(self, session: Any, row: Any) -> AppointmentView:
+    def _view(self, session: Session, row: AppointmentRow) -> AppointmentView:
         from clerk.identity import mask_id, mask_phone
         from clerk.store.tables_tickets import TicketRow
 
@@ -188,7 +199,7 @@ class AppointmentService(HallDay):
                                AppointmentState(row.state), row.source, ticket.number if ticket else "")
 
     # -- use cases ---------------------------------------------------------------------------------
-    def add(self, user: Any, queue: str, day: Any, half: str, name: str, id_number: str, phone: str = "", *,
+    def add(self, user: ClerkUser | None, queue: str, day: Any, half: str, name: str, id_number: str, phone: str = "", *,
             source: str = "窗口", code: str = "") -> AppointmentView:
         """Book a slot (by phone or at a window); refuses a full slot or a second booking of the day."""
         booking = self._check(queue, day, half, name, id_number, phone, code)
@@ -206,15 +217,15 @@ class AppointmentService(HallDay):
         from clerk.store.tables_tickets import AppointmentRow as R
 
         with self.store.session(write=False) as session:
-            query = select(R).where(R.day == day)
+            query = select(R).where(col(R.day) == day)
             if queue:
-                query = query.where(R.queue == queue.strip().upper())
-            rows = session.execute(query.order_by(R.queue, R.half.desc(), R.code)).scalars().all()
+                query = query.where(col(R.queue) == queue.strip().upper())
+            rows = session.execute(query.order_by(col(R.queue), col(R.half).desc(), col(R.code))).scalars().all()
             # 上午 sorts after 下午 by code point; order by HALVES instead
             rows = sorted(rows, key=lambda r: (r.queue, HALVES.index(r.half) if r.half in HALVES else 2, r.code))
             return [self._view(session, r) for r in rows]
 
-    def cancel(self, user: Any, code: str) -> AppointmentView:
+    def cancel(self, user: ClerkUser | None, code: str) -> AppointmentView:
         from sqlalchemy import select
 
         from clerk.store.tables_tickets import AppointmentRow as R
@@ -222,7 +233,7 @@ class AppointmentService(HallDay):
         code = (code or "").strip().upper()
         with self.store.session() as session:
             actor = self._authorise(session, user)
-            row = session.execute(select(R).where(R.code == code)).scalar_one_or_none()
+            row = session.execute(select(R).where(col(R.code) == code)).scalar_one_or_none()
             if row is None:
                 raise AppointmentError(f"预约号 {code} 不存在")
             if row.state != AppointmentState.BOOKED.value:
@@ -233,7 +244,8 @@ class AppointmentService(HallDay):
             session.flush()
             return self._view(session, row)
 
-    def import_csv(self, path: Path | str, *, user: Any = None, source: str = "网上") -> list[AppointmentView]:
+    def import_csv(self, path: Path | str, *, user: ClerkUser | None = None,
+                   source: str = "网上") -> builtins.list[AppointmentView]:
         """Import the online channel's bookings; all or nothing, problems as ``FILE:LINE: message``."""
         path = Path(path)
         try:
@@ -315,13 +327,13 @@ class AppointmentService(HallDay):
         tickets = TicketService(self.store, self.settings, None, self.clock)
         with self.store.session() as session:
             if len(text) == 18:
-                rows = session.execute(select(R).where(R.id_number == text, R.day == today)).scalars().all()
+                rows = session.execute(select(R).where(col(R.id_number) == text, col(R.day) == today)).scalars().all()
                 if not rows:
                     raise TicketError("没有此身份证号今天的预约，请取普通号")
                 row = next((r for r in rows if r.state == AppointmentState.BOOKED.value), rows[0])
                 label = "此身份证号的预约"
             else:
-                row = session.execute(select(R).where(R.code == text)).scalar_one_or_none()
+                row = session.execute(select(R).where(col(R.code) == text)).scalar_one_or_none()
                 if row is None:
                     raise TicketError(f"预约号 {text[:16]} 不存在，请核对后重新输入")
                 label = f"预约号 {row.code}"
@@ -355,8 +367,8 @@ class AppointmentService(HallDay):
         now = now or self.clock()
         count = 0
         with self.store.session() as session:
-            rows = session.execute(select(R).where(R.state == AppointmentState.BOOKED.value,
-                                                   R.day <= self.today(now))).scalars().all()
+            rows = session.execute(select(R).where(col(R.state) == AppointmentState.BOOKED.value,
+                                                   col(R.day) <= self.today(now))).scalars().all()
             for row in rows:
                 spec = self.queues.get(row.queue)
                 ends = self._slot_window(spec, row.day, row.half)[1] if spec else datetime.combine(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from sqlmodel import col
 
 from clerk.calendar import WorkCalendar
 from clerk.store import convert
@@ -25,15 +27,27 @@ from clerk.domain.errors import (
 )
 from clerk.domain.plan import CasePlan, plan_intake
 from clerk.domain.lifecycle import CaseState
-from clerk.services.operations import LifecycleOperations
+from clerk.services.operations import Audited, LifecycleOperations
 from clerk.domain.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
 from clerk.domain.accounts import ClerkUser, Role, verify_password
 from clerk.domain.permissions import MAY, Action
 from clerk.services.accounts import AccountService
 from clerk.services.unit import UnitOfWork
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
+from clerk.store.tables import saved_id
 from clerk.domain.passwords import password_problems
 from clerk.store.signin import SignIn, SignInPolicy
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+    from sqlmodel import Session
+
+    from clerk.calendar import WorkingDays
+    from clerk.catalog.catalog import Catalog
+    from clerk.config import Settings
+    from clerk.store.audit import ChainReport
+    from clerk.store.engine import Store
+    from clerk.store.tables import CaseRow, NoticeRow
 
 INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
@@ -41,7 +55,7 @@ SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name",
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
 
 
-def _summary_select():
+def _summary_select() -> Select[Any]:
     """Only the columns a list shows: no JSON checklist to decode per row."""
     from sqlalchemy import select
 
@@ -55,8 +69,8 @@ class CaseService(LifecycleOperations):
 
     def __init__(
         self,
-        store: Any,
-        catalog: Any,
+        store: Store,
+        catalog: Catalog,
         calendar: WorkCalendar,
         clock: Callable[[], datetime] = now_utc,
         *,
@@ -75,7 +89,7 @@ class CaseService(LifecycleOperations):
         self.accounts = AccountService(store, lambda: self.clock())
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Any = None, catalog: Any = None,
+    def from_settings(cls, settings: Settings, *, store: Store | None = None, catalog: Catalog | None = None,
                       calendar: WorkCalendar | None = None) -> CaseService:
         from clerk.catalog import load_catalog
         from clerk.store.engine import Store
@@ -94,17 +108,20 @@ class CaseService(LifecycleOperations):
     def today(self) -> date:
         return local_date(self.clock(), self.tz)
 
-    def working_days_left(self, due: date) -> Any:
+    def working_days_left(self, due: date) -> WorkingDays:
         """Working days from today (hall time) to ``due``: negative once lapsed, with ``provisional``."""
         return self.calendar.count_working_days(self.today(), due)
 
     # -- accounts -------------------------------------------------------------
 
-    sign_in_policy: Any = None  # clerk.store.signin.SignInPolicy; None: from the settings
+    sign_in_policy: SignInPolicy | None = None  # None: from the settings
 
-    def authenticate(self, clerk_id: str, password: str, **how: Any) -> ClerkUser:
+    def authenticate(self, clerk_id: str, password: str, *, via: str = "window", window: int | None = None,
+                     new_password: str | None = None, roles: Iterable[Role] | None = None,
+                     policy: SignInPolicy | None = None) -> ClerkUser:
         """Sign in (lock-out, audit, new password): see ``clerk.store.signin.SignIn.authenticate``."""
-        return SignIn(self.store, self.clock, self.tz, self.sign_in_policy).authenticate(clerk_id, password, **how)
+        return SignIn(self.store, self.clock, self.tz, self.sign_in_policy).authenticate(
+            clerk_id, password, via=via, window=window, new_password=new_password, roles=roles, policy=policy)
 
     def account(self, clerk_id: str) -> ClerkUser:
         """An active account by id, for work it already signed for (a visit kept during an outage)."""
@@ -140,7 +157,7 @@ class CaseService(LifecycleOperations):
         from clerk.store.tables import ClerkAccount
 
         with self.store.session(write=False) as session:
-            return session.execute(select(func.count()).select_from(ClerkAccount)).scalar_one()
+            return int(session.execute(select(func.count()).select_from(ClerkAccount)).scalar_one())
 
     # -- intake ---------------------------------------------------------------
 
@@ -181,7 +198,7 @@ class CaseService(LifecycleOperations):
                 for child in plan.children:
                     self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
                 for kind in plan.documents:
-                    queue_notice(session, parent.id, kind, at=received_at)
+                    queue_notice(session, saved_id(parent), kind, at=received_at)
                 number = parent.number
         except IntegrityError:
             first = self.saved_visit(visit_key) if visit_key else None
@@ -202,12 +219,12 @@ class CaseService(LifecycleOperations):
         from clerk.store.tables import CaseRow
 
         with self.store.session(write=False) as session:
-            row = session.execute(select(CaseRow).where(CaseRow.visit_key == visit_key)).scalar_one_or_none()
+            row = session.execute(select(CaseRow).where(col(CaseRow.visit_key) == visit_key)).scalar_one_or_none()
             return self.view_of(session, row) if row is not None else None
 
-    def _insert_case(self, session: Any, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
-                     user: ClerkUser, window: int, at: datetime, reason: str, parent: Any,
-                     *, visit_key: str | None = None) -> Any:
+    def _insert_case(self, session: Session, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
+                     user: ClerkUser, window: int, at: datetime, reason: str, parent: CaseRow | None,
+                     *, visit_key: str | None = None) -> CaseRow:
         from clerk.catalog import checklist_to_dict
         from clerk.store.numbering import allocate_number
         from clerk.store.tables import CaseRow, DeadlineRow
@@ -231,8 +248,8 @@ class CaseService(LifecycleOperations):
         session.add(row)
         session.flush()
         for deadline in plan.deadlines:
-            session.add(DeadlineRow(case_id=row.id, **convert.deadline_columns(deadline)))
-        after: dict[str, Any] = {"state": plan.state.value, "code": plan.code, "outcome": outcome.value,
+            session.add(DeadlineRow(case_id=saved_id(row), **convert.deadline_columns(deadline)))
+        after: Audited = {"state": plan.state.value, "code": plan.code, "outcome": outcome.value,
                                  "marks": row.marks}
         if parent is not None:
             after["parent"] = parent.number
@@ -260,7 +277,7 @@ class CaseService(LifecycleOperations):
         if not text:
             return []
         if parse_number(text):
-            condition = CaseRow.number == text.upper()
+            condition = col(CaseRow.number) == text.upper()
         else:
             from clerk.store.convert import normalised
             from clerk.identity import check_phone, check_resident_id, check_uscc
@@ -269,12 +286,12 @@ class CaseService(LifecycleOperations):
             if id_number == text.upper():
                 id_number = normalised(check_uscc, text)
             condition = or_(
-                CaseRow.applicant_id_number == id_number,
-                CaseRow.applicant_phone == normalised(check_phone, text),
+                col(CaseRow.applicant_id_number) == id_number,
+                col(CaseRow.applicant_phone) == normalised(check_phone, text),
                 # Prefix as a range so the name index serves it on both databases.
-                and_(CaseRow.applicant_name >= text, CaseRow.applicant_name < text + "\uffff"),
+                and_(col(CaseRow.applicant_name) >= text, col(CaseRow.applicant_name) < text + "\uffff"),
             )
-        query = _summary_select().where(condition).order_by(CaseRow.received_at.desc()).limit(limit)
+        query = _summary_select().where(condition).order_by(col(CaseRow.received_at).desc()).limit(limit)
         with self.store.session(write=False) as session:
             return [convert.case_summary(row) for row in session.execute(query)]
 
@@ -283,10 +300,10 @@ class CaseService(LifecycleOperations):
 
         from clerk.store.tables import CaseRow
 
-        query = _summary_select().where(CaseRow.state.in_(OPEN_STATES))
+        query = _summary_select().where(col(CaseRow.state).in_(OPEN_STATES))
         if window is not None:
-            query = query.where(CaseRow.window == window)
-        query = query.order_by(CaseRow.received_at.desc()).limit(limit)
+            query = query.where(col(CaseRow.window) == window)
+        query = query.order_by(col(CaseRow.received_at).desc()).limit(limit)
         with self.store.session(write=False) as session:
             return [convert.case_summary(row) for row in session.execute(query)]
 
@@ -298,8 +315,8 @@ class CaseService(LifecycleOperations):
         today = today or self.today()
         query = (
             _summary_select()
-            .where(CaseRow.due_on < today, CaseRow.state.in_(OPEN_STATES))
-            .order_by(CaseRow.due_on)
+            .where(col(CaseRow.due_on) < today, col(CaseRow.state).in_(OPEN_STATES))
+            .order_by(col(CaseRow.due_on))
             .limit(limit)
         )
         with self.store.session(write=False) as session:
@@ -316,13 +333,13 @@ class CaseService(LifecycleOperations):
                                          actor=user.id if user else "system", window=window,
                                          on_printed=self._notice_issued)
 
-    def _notice_issued(self, session: Any, notice: Any, now: datetime) -> None:
+    def _notice_issued(self, session: Session, notice: NoticeRow, now: datetime) -> None:
         """A one-time notice counts as told only once it is printed (一次告知, art. 32)."""
         from clerk.store.tables import CaseRow
 
         if notice.kind != NoticeKind.ONE_TIME.value or notice.is_reprint:
             return
-        row = session.get(CaseRow, notice.case_id)
+        row = session.get_one(CaseRow, notice.case_id)
         if row.notice_issued_at is None:
             row.notice_issued_at = now
             session.add(row)
@@ -333,7 +350,7 @@ class CaseService(LifecycleOperations):
 
     # -- audit ----------------------------------------------------------------
 
-    def verify_audit(self) -> Any:
+    def verify_audit(self) -> ChainReport:
         from clerk.store.audit import verify_chain
 
         with self.store.session(write=False, snapshot=True) as session:
@@ -341,44 +358,45 @@ class CaseService(LifecycleOperations):
 
     # -- helpers shared with the lifecycle operations ---------------------------
 
-    def _audit(self, session: Any, actor: str, window: int | None, action: str, number: str | None,
-               before: dict | None, after: dict | None) -> None:
+    def _audit(self, session: Session, actor: str, window: int | None, action: str, number: str | None,
+               before: Audited | None, after: Audited | None) -> None:
         from clerk.store.audit import append_event
 
         append_event(session, at=self.clock(), actor=actor, window=window, action=action,
                      case_number=number, before=before, after=after)
 
-    def load(self, session: Any, number: str) -> Any:
+    def load(self, session: Session, number: str) -> CaseRow:
         from sqlalchemy import select
 
         from clerk.store.tables import CaseRow
 
-        row = session.execute(select(CaseRow).where(CaseRow.number == number.strip().upper())).scalar_one_or_none()
+        row: CaseRow | None = session.execute(
+            select(CaseRow).where(col(CaseRow.number) == number.strip().upper())).scalar_one_or_none()
         if row is None:
             raise CaseNotFound(number.strip())
         return row
 
-    def view_of(self, session: Any, row: Any, *, with_children: bool = True) -> CaseView:
+    def view_of(self, session: Session, row: CaseRow, *, with_children: bool = True) -> CaseView:
         from sqlalchemy import select
 
         from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow
 
         deadlines = tuple(
             convert.deadline_of(d)
-            for (d,) in session.execute(select(DeadlineRow).where(DeadlineRow.case_id == row.id).order_by(DeadlineRow.id))
+            for (d,) in session.execute(select(DeadlineRow).where(col(DeadlineRow.case_id) == row.id).order_by(col(DeadlineRow.id)))
         )
         events = tuple(
             convert.audit_entry_of(e)
-            for (e,) in session.execute(select(AuditEvent).where(AuditEvent.case_number == row.number).order_by(AuditEvent.seq))
+            for (e,) in session.execute(select(AuditEvent).where(col(AuditEvent.case_number) == row.number).order_by(col(AuditEvent.seq)))
         )
         children: tuple[CaseView, ...] = ()
         if with_children and row.is_bundle:
-            kids = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
+            kids = session.execute(select(CaseRow).where(col(CaseRow.parent_id) == row.id).order_by(col(CaseRow.id)))
             children = tuple(self.view_of(session, kid, with_children=False) for (kid,) in kids)
         parent_number = None
         if row.parent_id is not None:
-            parent_number = session.execute(select(CaseRow.number).where(CaseRow.id == row.parent_id)).scalar_one()
+            parent_number = session.execute(select(col(CaseRow.number)).where(col(CaseRow.id) == row.parent_id)).scalar_one()
         return convert.case_view(
             row, deadlines=deadlines, children=children, events=events,
-            notices=self.notices.for_case(session, row.id, row.number), parent_number=parent_number,
+            notices=self.notices.for_case(session, saved_id(row), row.number), parent_number=parent_number,
         )

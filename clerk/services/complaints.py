@@ -11,19 +11,28 @@ once") is due the same day and is answered by its first hand-off.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
 
 from clerk.calendar import DueDate, WorkCalendar
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError, refuse_bad_text
 from clerk.complaint_categories import Category
+from clerk.domain.deadlines import now_utc
 from clerk.domain.complaints import ComplaintState, ComplaintStep, ComplaintView, StepAction
 from clerk.identity import mask_phone
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import Action
 from clerk.services.unit import UnitOfWork
 from clerk.identity.text import NAME_MAX, NOTE_MAX, SUMMARY_MAX, text_problems
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from clerk.config import Settings
+    from clerk.store.engine import Store
+    from clerk.store.tables_complaints import ComplaintRow
 
 _COUNTER_SUFFIX = "T"  # complaint serials share case_counters under hall code + "T"
 
@@ -37,12 +46,8 @@ class ComplaintError(ServiceError):
     """An action the complaint's state does not allow (message in Chinese)."""
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
 class ComplaintDesk:
-    def __init__(self, store: Any, calendar: WorkCalendar, categories: Mapping[str, Category],
+    def __init__(self, store: Store, calendar: WorkCalendar, categories: Mapping[str, Category],
                  clock: Callable[[], datetime] = now_utc, *, hall_code: str = "SF",
                  timezone: str = "Asia/Shanghai") -> None:
         self.store, self.calendar, self.categories = store, calendar, dict(categories)
@@ -50,7 +55,8 @@ class ComplaintDesk:
         self.uow = UnitOfWork(store, lambda: self.clock())
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Any = None, calendar: WorkCalendar | None = None) -> ComplaintDesk:
+    def from_settings(cls, settings: Settings, *, store: Store | None = None,
+                      calendar: WorkCalendar | None = None) -> ComplaintDesk:
         from clerk.complaint_categories import categories_for
         from clerk.store.engine import Store
 
@@ -118,7 +124,7 @@ class ComplaintDesk:
             raise IntakeError(["请填写承办部门"])
         refuse_bad_text((department, "承办部门", NAME_MAX), (note, "转办说明", NOTE_MAX))
 
-        def change(session: Any, row: Any, now: datetime) -> None:
+        def change(session: Session, row: ComplaintRow, now: datetime) -> None:
             if ComplaintState(row.state) is not ComplaintState.LOGGED and row.state != ComplaintState.HANDED_OFF:
                 raise ComplaintError(f"诉求 {row.number} 已答复，不能再转办")
             row.department, row.state = department.strip(), ComplaintState.HANDED_OFF.value
@@ -134,7 +140,7 @@ class ComplaintDesk:
             raise IntakeError(["请填写答复内容"])
         refuse_bad_text((text, "答复内容", SUMMARY_MAX))
 
-        def change(session: Any, row: Any, now: datetime) -> None:
+        def change(session: Session, row: ComplaintRow, now: datetime) -> None:
             if not ComplaintState(row.state).is_open or row.state == ComplaintState.ANSWERED:
                 raise ComplaintError(f"诉求 {row.number} 已答复")
             row.reply, row.state = text.strip(), ComplaintState.ANSWERED.value
@@ -150,7 +156,7 @@ class ComplaintDesk:
             raise IntakeError(["请填写回访情况"])
         refuse_bad_text((note, "回访情况", NOTE_MAX))
 
-        def change(session: Any, row: Any, now: datetime) -> None:
+        def change(session: Session, row: ComplaintRow, now: datetime) -> None:
             if ComplaintState(row.state) is not ComplaintState.ANSWERED:
                 raise ComplaintError(f"诉求 {row.number} 尚未答复，不能回访")
             row.visit_note, row.visit_satisfied = note.strip(), satisfied
@@ -170,11 +176,12 @@ class ComplaintDesk:
         are checked first (the administrator manages accounts, not applicants).
         """
         from sqlalchemy import select
+        from sqlmodel import col
 
         from clerk.store.tables_complaints import ComplaintRow
 
-        query = (select(ComplaintRow).where(ComplaintRow.state != ComplaintState.CLOSED.value)
-                 .order_by(ComplaintRow.due_on, ComplaintRow.id).limit(limit))
+        query = (select(ComplaintRow).where(col(ComplaintRow.state) != ComplaintState.CLOSED.value)
+                 .order_by(col(ComplaintRow.due_on), col(ComplaintRow.id)).limit(limit))
         with self.store.session(write=False) as session:
             if user is not None:
                 self.uow.authorise(session, user, Action.COMPLAINT)
@@ -193,8 +200,9 @@ class ComplaintDesk:
             raise IntakeError([f"未知的诉求类别“{name}”，可选：{names}"]) from None
 
     def _change(self, user: ClerkUser, number: str, version: int | None, action: str,
-                change: Callable[[Any, Any, datetime], None]) -> ComplaintView:
+                change: Callable[[Session, ComplaintRow, datetime], None]) -> ComplaintView:
         from sqlalchemy import update
+        from sqlmodel import col
 
         from clerk.store.tables_complaints import ComplaintRow
 
@@ -205,8 +213,8 @@ class ComplaintDesk:
             if user.id != row.owner_id and user.role is not Role.SUPERVISOR:
                 raise PermissionDenied(f"首问负责：诉求 {row.number} 由 {row.owner_name} 负责，{user.name}无权{action}")
             seen = row.version if version is None else version
-            bumped = session.execute(
-                update(ComplaintRow).where(ComplaintRow.id == row.id, ComplaintRow.version == seen)
+            bumped = session.execute(  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
+                update(ComplaintRow).where(col(ComplaintRow.id) == row.id, col(ComplaintRow.version) == seen)
                 .values(version=seen + 1)).rowcount
             if bumped != 1:
                 raise ConcurrentUpdate()
@@ -217,43 +225,47 @@ class ComplaintDesk:
             session.flush()
             return self._view(session, row)
 
-    def _step(self, session: Any, row: Any, user: ClerkUser, action: StepAction, *, department: str = "",
+    def _step(self, session: Session, row: ComplaintRow, user: ClerkUser, action: StepAction, *, department: str = "",
               note: str = "") -> None:
         from clerk.store.audit import append_event
+        from clerk.store.tables import saved_id
         from clerk.store.tables_complaints import ComplaintStepRow
 
         at = self.clock()
-        session.add(ComplaintStepRow(complaint_id=row.id, at=at, actor=user.id, action=action.value,
+        session.add(ComplaintStepRow(complaint_id=saved_id(row), at=at, actor=user.id, action=action.value,
                                      department=department, note=note))
         append_event(session, at=at, actor=user.id, window=row.window, action=f"complaint_{action.name.lower()}",
                      case_number=row.number, before=None,
                      after={"state": row.state, "department": department, "category": row.category})
 
     @staticmethod
-    def _load(session: Any, number: str) -> Any:
+    def _load(session: Session, number: str) -> ComplaintRow:
         from sqlalchemy import select
+        from sqlmodel import col
 
         from clerk.store.tables_complaints import ComplaintRow
 
         key = number.strip().upper()
-        row = session.execute(select(ComplaintRow).where(ComplaintRow.number == key)).scalar_one_or_none()
+        row: ComplaintRow | None = session.execute(
+            select(ComplaintRow).where(col(ComplaintRow.number) == key)).scalar_one_or_none()
         if row is None:
             raise ComplaintNotFound(number.strip())
         return row
 
     @staticmethod
-    def _view(session: Any, row: Any) -> ComplaintView:
+    def _view(session: Session, row: ComplaintRow) -> ComplaintView:
         from sqlalchemy import select
+        from sqlmodel import col
 
         from clerk.store.tables_complaints import ComplaintStepRow
 
-        steps = session.execute(select(ComplaintStepRow).where(ComplaintStepRow.complaint_id == row.id)
-                                .order_by(ComplaintStepRow.id)).scalars()
+        steps = session.execute(select(ComplaintStepRow).where(col(ComplaintStepRow.complaint_id) == row.id)
+                                .order_by(col(ComplaintStepRow.id))).scalars()
         return _view_of(row, tuple(ComplaintStep(s.at, s.actor, StepAction(s.action), s.department, s.note)
                                    for s in steps))
 
 
-def _view_of(row: Any, steps: tuple[ComplaintStep, ...] = ()) -> ComplaintView:
+def _view_of(row: ComplaintRow, steps: tuple[ComplaintStep, ...] = ()) -> ComplaintView:
     return ComplaintView(
         number=row.number, category=row.category, working_days=row.working_days, summary=row.summary,
         applicant_name=row.applicant_name,

@@ -9,16 +9,25 @@ service: one call, one transaction, frozen views back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING
 
 from clerk.services.mail import MailRoom
 from clerk.services.pickups import FallbackDesk
 from clerk.services.ratings import Ratings
 
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from clerk.calendar import WorkCalendar, WorkingDays
+    from clerk.carriers.base import Carrier
+    from clerk.domain.accounts import ClerkUser
+    from clerk.domain.views import CaseView
+    from clerk.services.cases import CaseService
+
 
 class DeskService(FallbackDesk, MailRoom, Ratings):
-    def __init__(self, cases: Any, carrier: Any = None) -> None:
+    def __init__(self, cases: CaseService, carrier: Carrier | None = None) -> None:
         if carrier is None:
             from clerk.carriers import ManualCarrier
 
@@ -27,28 +36,28 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
         self.carrier = carrier
 
     # pass-throughs the desk screens need, so a screen holds one object
-    def get(self, number: str) -> Any:
+    def get(self, number: str) -> CaseView:
         """The case after a change, for the services' own use (a screen opens one with ``open``)."""
         return self.cases.get(number)
 
-    def open(self, user: Any, window: int | None, number: str) -> Any:
+    def open(self, user: ClerkUser, window: int | None, number: str) -> CaseView:
         """The case in hand as ``user`` may see it (``LookupService.open``: a ``view`` event when unmasked)."""
         from clerk.services.lookup import LookupService
 
         return LookupService(self.cases).open(user, number, window=window)
 
-    def today(self) -> Any:
+    def today(self) -> date:
         return self.cases.today()
 
     @property
-    def calendar(self) -> Any:
+    def calendar(self) -> WorkCalendar:
         return self.cases.calendar
 
-    def working_days_left(self, due: Any) -> Any:
+    def working_days_left(self, due: date) -> WorkingDays:
         return self.cases.working_days_left(due)
 
     @staticmethod
-    def still_owed(view: Any, arriving: Iterable[str] = ()) -> list[str]:
+    def still_owed(view: CaseView, arriving: Iterable[str] = ()) -> list[str]:
         """Materials on the one-time notice not received yet nor arriving now (what a pickup fetches)."""
         arriving = set(arriving)
         return [line.key for line in view.one_time_notice or ()
@@ -56,9 +65,9 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
                 and not (line.key in view.marks and view.marks[line.key].status.received)]
 
     @property
-    def tz(self) -> Any:
+    def tz(self) -> ZoneInfo:
         return self.cases.tz
 
-    def reject(self, user: Any, window: int, number: str, reason: str, *, version: int | None = None) -> Any:
+    def reject(self, user: ClerkUser, window: int, number: str, reason: str, *, version: int | None = None) -> CaseView:
         """不予受理 at the fallback desk (the case service's call)."""
         return self.cases.reject(user, window, number, reason, version=version)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from clerk.domain.deadlines import now_utc
 from clerk.domain.queueing import QueueSpec
 from clerk.services.unit import UnitOfWork
 
+if TYPE_CHECKING:
+    from clerk.config import Settings
+    from clerk.store.engine import Store
+
 
 class HallDay:
-    def __init__(self, store: Any, settings: Any, clock: Callable[[], datetime] = now_utc) -> None:
+    def __init__(self, store: Store, settings: Settings, clock: Callable[[], datetime] = now_utc) -> None:
         self.store = store
         self.settings = settings
         self.clock = clock

@@ -10,18 +10,23 @@ refused with a Chinese message and nothing is written.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
+
+from sqlmodel import col
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied
 from clerk.domain.permissions import Action, Sight, case_sight, case_view_for
 from clerk.domain.views import CaseSummary, CaseView
 
+if TYPE_CHECKING:
+    from clerk.services.cases import CaseService
+
 __all__ = ["LookupService"]
 
 
 class LookupService:
-    def __init__(self, cases: Any) -> None:
+    def __init__(self, cases: CaseService) -> None:
         self.cases = cases
 
     def find(self, user: ClerkUser, text: str, limit: int = 50) -> list[CaseSummary]:
@@ -40,7 +45,7 @@ class LookupService:
             account = self.cases.uow.authorise(session, user, Action.VIEW_CASE)
             row = self.cases.load(session, number)
             mails_it = account.role is Role.MAILROOM and session.execute(
-                select(MailItemRow.id).where(MailItemRow.case_id == row.id).limit(1)).first() is not None
+                select(col(MailItemRow.id)).where(col(MailItemRow.case_id) == row.id).limit(1)).first() is not None
             sight = case_sight(account.role, in_hand=True, mails_it=mails_it)
             if sight is Sight.NONE:
                 raise PermissionDenied(f"{account.name}（{account.role.label}）无权查看申请人信息")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from sqlmodel import col
 
 from clerk.domain.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
 from clerk.domain.errors import IntakeError, NotFound, ServiceError, refuse_bad_text
@@ -22,7 +24,21 @@ from clerk.domain.views import DeadlineKind, Decision
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser
+from clerk.store.tables import saved_id
 from clerk.store.notices import queue_notice
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+    from sqlmodel import Session
+
+    from clerk.carriers.base import Carrier
+    from clerk.config import HallInfo
+    from clerk.domain.views import NoticeLine
+    from clerk.printing.data import ManifestData
+    from clerk.services.cases import CaseService
+    from clerk.services.operations import Audited
+    from clerk.store.tables import CaseRow
+    from clerk.store.tables_mail import MailItemRow
 
 #: what goes in the envelope (内件) for each decision
 RESULT_CONTENTS = {
@@ -37,12 +53,17 @@ class MailItemNotFound(NotFound):
         super().__init__(f"未找到编号为 {item_id} 的邮件")
 
 
+class _Timing(TypedDict, total=False):
+    on_time: bool  # decided by the promised date
+    late: int  # working days after it
+
+
 class MailRoom:
     """Decisions, the mail queue (results out, pickups in) and the daily manifest."""
 
-    cases: Any
-    carrier: Any
-    _supplement_in: Callable[..., dict[str, Any]]
+    cases: CaseService
+    carrier: Carrier
+    _supplement_in: Callable[..., Audited]
     _mail_query: Callable[..., list[MailItemView]]
 
     # -- back-office results ---------------------------------------------------------
@@ -67,10 +88,10 @@ class MailRoom:
             raise IntakeError(["不予许可须写明理由"])
         refuse_bad_text((reason, "补正内容或理由", NOTE_MAX))
         target, kind = DECISION_STATE[decision]
-        timing: dict[str, Any] = {}
+        timing: _Timing = {}
         mailed: list[MailItemView] = []
 
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             cases = self.cases
             cases.move(row, target)
             row.reason = reason.strip()
@@ -78,15 +99,15 @@ class MailRoom:
             if promised is not None:
                 decided_on = now.astimezone(cases.tz).date()
                 late = cases.calendar.count_working_days(promised.due_on, decided_on).days
-                timing.update(on_time=decided_on <= promised.due_on, late=max(late, 0))
+                timing.update({"on_time": decided_on <= promised.due_on, "late": max(late, 0)})
             cases.meet_and_refresh(session, row, now, DeadlineKind.PROMISED)
-            queue_notice(session, row.id, kind, at=now)
+            queue_notice(session, saved_id(row), kind, at=now)
             if row.parent_id is not None:  # a bundle's item: the last one decided keeps the bundle's promise
                 cases.meet_bundle_promise(session, row, now)
-            after: dict[str, Any] = {"decision": decision.value, "reason": row.reason, **timing}
+            after: Audited = {"decision": decision.value, "reason": row.reason, **timing}
             if row.delivery == Delivery.EMS.value:
                 item = MailItemRow(
-                    case_id=row.id, direction=MailDirection.OUTBOUND.value, status=MailStatus.QUEUED.value,
+                    case_id=saved_id(row), direction=MailDirection.OUTBOUND.value, status=MailStatus.QUEUED.value,
                     contents=f"{RESULT_CONTENTS[decision]}（{row.name}）", recipient=row.applicant_name,
                     phone=row.applicant_phone, address=row.applicant_address, postcode=row.applicant_postcode,
                     created_by=user.id, created_at=now,
@@ -107,21 +128,21 @@ class MailRoom:
         """Outbound results and inbound pickups, oldest first."""
         from clerk.store.tables_mail import MailItemRow
 
-        def shape(query: Any) -> Any:
+        def shape(query: Select[tuple[MailItemRow, str]]) -> Select[tuple[MailItemRow, str]]:
             if direction is not None:
-                query = query.where(MailItemRow.direction == MailDirection(direction).value)
+                query = query.where(col(MailItemRow.direction) == MailDirection(direction).value)
             if statuses:
-                query = query.where(MailItemRow.status.in_([MailStatus(s).value for s in statuses]))
+                query = query.where(col(MailItemRow.status).in_([MailStatus(s).value for s in statuses]))
             if follow_up_only:
-                query = query.where(MailItemRow.follow_up.is_(True))
-            return query.order_by(MailItemRow.created_at, MailItemRow.id).limit(limit)
+                query = query.where(col(MailItemRow.follow_up).is_(True))
+            return query.order_by(col(MailItemRow.created_at), col(MailItemRow.id)).limit(limit)
 
         return self._mail_query(shape)
 
     def mail_item(self, item_id: int) -> MailItemView:
         from clerk.store.tables_mail import MailItemRow
 
-        found = self._mail_query(lambda q: q.where(MailItemRow.id == item_id))
+        found = self._mail_query(lambda q: q.where(col(MailItemRow.id) == item_id))
         if not found:
             raise MailItemNotFound(item_id)
         return found[0]
@@ -134,8 +155,8 @@ class MailRoom:
         from clerk.store.tables import CaseRow
         from clerk.store.tables_mail import MailItemRow
 
-        query = (select(MailItemRow, CaseRow.number).join(CaseRow, CaseRow.id == MailItemRow.case_id)
-                 .where(MailItemRow.id == item_id))
+        query = (select(MailItemRow, col(CaseRow.number)).join(CaseRow, col(CaseRow.id) == MailItemRow.case_id)
+                 .where(col(MailItemRow.id) == item_id))
         with self.cases.store.session(write=True) as session:
             account = self.cases.uow.authorise(session, user, Action.MAIL_ITEM)
             found = session.execute(query).first()
@@ -147,14 +168,14 @@ class MailRoom:
         return view
 
     def _item_change(self, user: ClerkUser, window: int, item_id: int, action: str,
-                     change: Callable[[Any, Any, Any, datetime], dict[str, Any]]) -> MailItemView:
+                     change: Callable[[Session, CaseRow, MailItemRow, datetime], Audited]) -> MailItemView:
         """Change one mail item and its case in one guarded transaction."""
         from clerk.store.tables_mail import MailItemRow
 
         number = self.mail_item(item_id).case_number
         result: list[MailItemView] = []
 
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             item = session.get(MailItemRow, item_id)
             if item is None:
                 raise MailItemNotFound(item_id)
@@ -177,11 +198,11 @@ class MailRoom:
         if not check.ok:
             raise IntakeError([f"邮件号：{check.reason}"])
 
-        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: CaseRow, item: MailItemRow, now: datetime) -> Audited:
             if item.status != MailStatus.QUEUED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，不能再交寄")
-            used = session.execute(select(MailItemRow.id).where(MailItemRow.waybill == check.value,
-                                                                MailItemRow.id != item.id)).first()
+            used = session.execute(select(col(MailItemRow.id)).where(col(MailItemRow.waybill) == check.value,
+                                                                col(MailItemRow.id) != item.id)).first()
             if used is not None:
                 raise IntakeError([f"邮件号 {check.value} 已用于另一件邮件，请核对"])
             if item.direction == MailDirection.OUTBOUND.value:
@@ -202,10 +223,10 @@ class MailRoom:
         logged as a supplement by EMS (the case is accepted when complete)."""
         from clerk.store import convert
 
-        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: CaseRow, item: MailItemRow, now: datetime) -> Audited:
             if item.status != MailStatus.HANDED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，需先登记交寄/揽收")
-            after: dict[str, Any] = {}
+            after: Audited = {}
             if item.direction == MailDirection.OUTBOUND.value:
                 self.cases.move(row, CaseState.CLOSED)
             else:
@@ -236,7 +257,7 @@ class MailRoom:
             raise IntakeError(["请填写退回原因"])
         refuse_bad_text((reason, "退回原因", NOTE_MAX))
 
-        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: CaseRow, item: MailItemRow, now: datetime) -> Audited:
             outbound = item.direction == MailDirection.OUTBOUND.value
             allowed = (MailStatus.HANDED.value,) if outbound else (MailStatus.QUEUED.value, MailStatus.HANDED.value)
             if item.status not in allowed:
@@ -259,7 +280,7 @@ class MailRoom:
         if phone is not None and not check_phone(phone).ok:
             raise IntakeError([f"联系电话：{check_phone(phone).reason}"])
 
-        def change(session: Any, row: Any, item: Any, now: datetime) -> dict[str, Any]:
+        def change(session: Session, row: CaseRow, item: MailItemRow, now: datetime) -> Audited:
             if item.status != MailStatus.RETURNED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，无需重新安排")
             if address and address.strip():
@@ -284,11 +305,12 @@ class MailRoom:
         start = datetime.combine(day, time(0), self.cases.tz).astimezone(UTC)
         end = datetime.combine(date.fromordinal(day.toordinal() + 1), time(0), self.cases.tz).astimezone(UTC)
         return self._mail_query(lambda q: q.where(
-            MailItemRow.direction == MailDirection.OUTBOUND.value, MailItemRow.waybill.is_not(None),
-            MailItemRow.handed_at >= start, MailItemRow.handed_at < end,
-        ).order_by(MailItemRow.handed_at, MailItemRow.id))
+            col(MailItemRow.direction) == MailDirection.OUTBOUND.value, col(MailItemRow.waybill).is_not(None),
+            col(MailItemRow.handed_at) >= start, col(MailItemRow.handed_at) < end,
+        ).order_by(col(MailItemRow.handed_at), col(MailItemRow.id)))
 
-    def manifest_data(self, day: date | None = None, *, hall: Any = None, clerk_name: str = "") -> Any:
+    def manifest_data(self, day: date | None = None, *, hall: HallInfo | None = None,
+                      clerk_name: str = "") -> ManifestData:
         """``ManifestData`` for ``clerk.printing.render("manifest", …)``."""
         from clerk.config import HallInfo
         from clerk.printing.data import ManifestData, ManifestRow
@@ -309,11 +331,11 @@ class MailRoom:
         return self.carrier.export_manifest(day, lines)
 
 
-def _label(item: Any) -> str:
+def _label(item: MailItemRow) -> str:
     return MailStatus(item.status).label(MailDirection(item.direction))
 
 
-def _line_of(entry: dict[str, Any]) -> Any:
+def _line_of(entry: dict[str, Any]) -> NoticeLine:
     from clerk.domain.views import NoticeLine
 
     return NoticeLine(entry["key"], entry["name"], entry["form"], int(entry["copies"]), entry["requirement"])

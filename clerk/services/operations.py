@@ -9,8 +9,10 @@ transition raises ``TransitionError`` before anything is written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.store import convert
 from clerk.domain.deadlines import FOLLOW_UP_DAYS, local_date, make_deadline, running
@@ -23,6 +25,21 @@ from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser
 from clerk.domain.permissions import DESK_ROLES, MAIL_ROLES, MAY, Action, check_separation  # noqa: F401 - the roles re-exported
 from clerk.store.notices import NoticeKind, queue_notice
+from clerk.store.tables import saved_id
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import CursorResult
+    from sqlmodel import Session
+
+    from clerk.calendar import WorkCalendar
+    from clerk.catalog.catalog import Catalog
+    from clerk.catalog.model import TimeLimit
+    from clerk.services.unit import UnitOfWork
+    from clerk.store.engine import Store
+    from clerk.store.notices import NoticeQueue
+    from clerk.store.tables import CaseRow, DeadlineRow
 
 RESULT_STATES = (CaseState.APPROVED, CaseState.CORRECTION, CaseState.REFUSED)
 DECISION_STATE = {
@@ -31,7 +48,10 @@ DECISION_STATE = {
     Decision.REFUSED: (CaseState.REFUSED, NoticeKind.RESULT_REFUSED),
 }
 
-Mutation = Callable[[Any, Any, datetime], "dict[str, Any] | None"]
+#: what a change does to the locked case row; returns what the audit event adds
+Mutation = Callable[["Session", "CaseRow", datetime], "dict[str, object] | None"]
+#: JSON-plain values of an audit event
+Audited = dict[str, object]
 
 
 class LifecycleOperations:
@@ -41,6 +61,17 @@ class LifecycleOperations:
     ``refresh_due``, ``supplement_in``, ``rate_in`` …) are what the desk services
     (``clerk.services.desk``) build their use cases from, inside ``transact``.
     """
+
+    store: Store
+    catalog: Catalog
+    calendar: WorkCalendar
+    clock: Callable[[], datetime]
+    tz: ZoneInfo
+    notices: NoticeQueue
+    uow: UnitOfWork
+    get: Callable[[str], CaseView]
+    load: Callable[[Session, str], CaseRow]
+    _audit: Callable[[Session, str, int | None, str, str | None, Audited | None, Audited | None], None]
 
     # -- the one transaction every call goes through ----------------------------
 
@@ -69,7 +100,7 @@ class LifecycleOperations:
         return self.get(number)  # read after commit: row and audit-head locks already released
 
     @staticmethod
-    def bump_version(session: Any, row: Any, seen: int | None) -> None:
+    def bump_version(session: Session, row: CaseRow, seen: int | None) -> None:
         from sqlalchemy import update
 
         from clerk.store.audited import KEYS
@@ -78,26 +109,28 @@ class LifecycleOperations:
         expected = row.version if seen is None else seen
         if expected != row.version:
             raise ConcurrentUpdate()
-        result = session.execute(  # the WHERE is the key: the audit hook is told it, reads nothing
-            update(CaseRow).where(CaseRow.id == row.id, CaseRow.version == expected)
+        # An UPDATE gives a CursorResult; Session.execute is typed to give a Result.
+        # The WHERE is the key: the audit hook is told it, reads nothing.
+        result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+            update(CaseRow).where(col(CaseRow.id) == row.id, col(CaseRow.version) == expected)
             .values(version=expected + 1).execution_options(synchronize_session=False, **{KEYS: [(row.id,)]})
         )
         if result.rowcount != 1:
             raise ConcurrentUpdate()
         row.version = expected + 1
 
-    def move(self, row: Any, target: CaseState) -> None:
+    def move(self, row: CaseRow, target: CaseState) -> None:
         check_transition(row.number, CaseState(row.state), target)
         row.state = target.value
 
-    def deadlines_of(self, session: Any, row: Any) -> dict[str, Any]:
+    def deadlines_of(self, session: Session, row: CaseRow) -> dict[str, DeadlineRow]:
         from sqlalchemy import select
 
         from clerk.store.tables import DeadlineRow
 
-        return {d.kind: d for (d,) in session.execute(select(DeadlineRow).where(DeadlineRow.case_id == row.id))}
+        return {d.kind: d for (d,) in session.execute(select(DeadlineRow).where(col(DeadlineRow.case_id) == row.id))}
 
-    def refresh_due(self, session: Any, row: Any, deadlines: dict[str, Any] | None = None) -> None:
+    def refresh_due(self, session: Session, row: CaseRow, deadlines: dict[str, DeadlineRow] | None = None) -> None:
         """``row.due_*`` from its earliest unmet deadline (``deadlines``: as just read by ``meet``)."""
         if deadlines is None:
             deadlines = self.deadlines_of(session, row)
@@ -107,7 +140,7 @@ class LifecycleOperations:
         row.due_kind = current.kind.value if current else None
         row.due_provisional = current.due.provisional if current else False
 
-    def meet(self, session: Any, row: Any, at: datetime, *kinds: DeadlineKind) -> dict[str, Any]:
+    def meet(self, session: Session, row: CaseRow, at: datetime, *kinds: DeadlineKind) -> dict[str, DeadlineRow]:
         """Mark ``kinds`` met at ``at``; the case's deadlines (pass them on to ``refresh_due``)."""
         deadlines = self.deadlines_of(session, row)
         for kind, deadline in deadlines.items():
@@ -117,12 +150,12 @@ class LifecycleOperations:
         session.flush()
         return deadlines
 
-    def meet_and_refresh(self, session: Any, row: Any, at: datetime, *kinds: DeadlineKind) -> None:
+    def meet_and_refresh(self, session: Session, row: CaseRow, at: datetime, *kinds: DeadlineKind) -> None:
         """``meet`` then ``refresh_due`` on one read of the deadlines."""
         self.refresh_due(session, row, self.meet(session, row, at, *kinds))
 
-    def add_deadline(self, session: Any, row: Any, deadline: Deadline,
-                     deadlines: dict[str, Any] | None = None) -> dict[str, Any]:
+    def add_deadline(self, session: Session, row: CaseRow, deadline: Deadline,
+                     deadlines: dict[str, DeadlineRow] | None = None) -> dict[str, DeadlineRow]:
         """Add or replace one deadline; the case's deadlines after it (``deadlines``: as read
         already in this transaction, by ``meet`` or an earlier ``add_deadline``)."""
         from clerk.store.tables import DeadlineRow
@@ -132,7 +165,7 @@ class LifecycleOperations:
         existing = deadlines.get(deadline.kind.value)
         columns = convert.deadline_columns(deadline)
         if existing is None:
-            existing = deadlines[deadline.kind.value] = DeadlineRow(case_id=row.id, **columns)
+            existing = deadlines[deadline.kind.value] = DeadlineRow(case_id=saved_id(row), **columns)
         else:
             for key, value in columns.items():
                 setattr(existing, key, value)
@@ -142,7 +175,7 @@ class LifecycleOperations:
 
     # -- supplements (兜底窗口; the use case is ``DeskService.log_supplement``) -------
 
-    def supplement_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, window: int,
+    def supplement_in(self, session: Session, row: CaseRow, now: datetime, user: ClerkUser, window: int,
                        marks: dict[str, MaterialMark], tolerate: bool) -> list[str]:
         """The supplement in the caller's transaction (also ``DeskService``'s); the materials changed."""
         state = CaseState(row.state)
@@ -165,13 +198,13 @@ class LifecycleOperations:
                             {"state": kid_before}, {"state": kid.state, "materials": sorted(part)})
         return changed
 
-    def _apply_marks(self, session: Any, row: Any, marks: dict[str, MaterialMark], now: datetime,
+    def _apply_marks(self, session: Session, row: CaseRow, marks: dict[str, MaterialMark], now: datetime,
                      tolerate: bool) -> list[str]:
         from clerk.catalog import checklist_from_dict
 
         checklist = checklist_from_dict(row.checklist)
-        known = {e.material.key for e in checklist.entries}
-        unknown = sorted(set(marks) - known)
+        listed = {e.material.key for e in checklist.entries}
+        unknown = sorted(set(marks) - listed)
         if unknown:
             raise IntakeError([f"材料 {k} 不在本案件的材料清单上" for k in unknown])
         current = convert.marks_from_json(row.marks)
@@ -199,14 +232,14 @@ class LifecycleOperations:
         verdict = assess(checklist, current)
         state = CaseState(row.state)
         promised_days = self.promised_limit(row, start)
-        known: dict[str, Any] | None = None  # the deadlines, once read: read once per supplement
+        known: dict[str, DeadlineRow] | None = None  # the deadlines, once read: read once per supplement
         if verdict.state is VerdictState.COMPLETE:
             self.move(row, CaseState.ACCEPTED)
             known = self.meet(session, row, now, DeadlineKind.NOTICE, DeadlineKind.SUPPLY)
             if state is not CaseState.TOLERATED:  # 容缺 was already an acceptance: its promise stands
                 known = self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
                                                                        promised_days), known)
-                queue_notice(session, row.id, NoticeKind.PROMISED, at=now)
+                queue_notice(session, saved_id(row), NoticeKind.PROMISED, at=now)
         elif state is CaseState.INCOMPLETE and tolerate and verdict.state is VerdictState.TOLERABLE:
             from clerk.domain.plan import supply_deadline
 
@@ -216,33 +249,33 @@ class LifecycleOperations:
                                                                    promised_days), known)
             known = self.add_deadline(session, row, supply_deadline(self.calendar, start, promised_days, current,
                                                                     verdict), known)
-            queue_notice(session, row.id, NoticeKind.PROMISED, at=now)
-            queue_notice(session, row.id, NoticeKind.COMMITMENT, at=now)
+            queue_notice(session, saved_id(row), NoticeKind.PROMISED, at=now)
+            queue_notice(session, saved_id(row), NoticeKind.COMMITMENT, at=now)
         self.refresh_due(session, row, known)
         return sorted(marks)
 
     @staticmethod
-    def children_of(session: Any, row: Any) -> list[Any]:
+    def children_of(session: Session, row: CaseRow) -> list[CaseRow]:
         from sqlalchemy import select
 
         from clerk.store.tables import CaseRow
 
         if not row.is_bundle:
             return []
-        found = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
+        found = session.execute(select(CaseRow).where(col(CaseRow.parent_id) == row.id).order_by(col(CaseRow.id)))
         return [kid for (kid,) in found]
 
-    def meet_bundle_promise(self, session: Any, child: Any, now: datetime) -> None:
+    def meet_bundle_promise(self, session: Session, child: CaseRow, now: datetime) -> None:
         """Once every item of a bundle is decided, the bundle's promise is kept."""
         from clerk.store.tables import CaseRow
 
-        parent = session.get(CaseRow, child.parent_id)
+        parent = session.get_one(CaseRow, child.parent_id)
         waiting = (CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED)
         if all(CaseState(kid.state) not in waiting for kid in self.children_of(session, parent)):
             self.meet_and_refresh(session, parent, now, DeadlineKind.PROMISED)
             session.add(parent)
 
-    def promised_limit(self, row: Any, start: Any) -> Any:
+    def promised_limit(self, row: CaseRow, start: date) -> TimeLimit:
         """The case's promised limit in its unit (a bundle: the item limit ending last)."""
         from clerk.domain.deadlines import latest_limit
 
@@ -259,11 +292,11 @@ class LifecycleOperations:
             raise IntakeError(["不予受理必须填写理由"])
         refuse_bad_text((reason, "不予受理理由", NOTE_MAX))
 
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited | None:
             self.move(row, CaseState.NOT_ACCEPTED)
             row.reason = reason.strip()
             self.meet_and_refresh(session, row, now, *DeadlineKind)
-            queue_notice(session, row.id, NoticeKind.REJECTION, at=now)
+            queue_notice(session, saved_id(row), NoticeKind.REJECTION, at=now)
             for kid in self.children_of(session, row):  # a bundle is not accepted as a whole
                 if CaseState(kid.state) in (CaseState.INCOMPLETE, CaseState.TOLERATED):
                     self.bump_version(session, kid, None)
@@ -282,21 +315,21 @@ class LifecycleOperations:
 
     def pick_up(self, user: ClerkUser, window: int, number: str, *, version: int | None = None) -> CaseView:
         """The applicant collects the result at the window → 已领取."""
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited | None:
             self.move(row, CaseState.PICKED_UP)
             return None
 
         return self.transact(user, window, number, version, Action.COLLECT, "pick_up", mutate)
 
     def close(self, user: ClerkUser, window: int, number: str, *, version: int | None = None) -> CaseView:
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited | None:
             self.move(row, CaseState.CLOSED)
             return None
 
         return self.transact(user, window, number, version, Action.CLOSE, "close", mutate)
 
     @staticmethod
-    def require_mail(row: Any) -> None:
+    def require_mail(row: CaseRow) -> None:
         if row.delivery != Delivery.EMS.value:
             raise ServiceError(f"案件 {row.number} 选择的是{row.delivery}，不需要邮寄")
         if CaseState(row.state) not in RESULT_STATES:
@@ -304,8 +337,8 @@ class LifecycleOperations:
 
     # -- ratings (好差评; the use cases are ``DeskService.rate`` / ``resolve_follow_up``) --
 
-    def rate_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, rating: Rating, *,
-                at_window: bool = False) -> dict[str, Any]:
+    def rate_in(self, session: Session, row: CaseRow, now: datetime, user: ClerkUser, rating: Rating, *,
+                at_window: bool = False) -> Audited:
         """The rating inside the caller's transaction (shared with ``DeskService.rate``).
 
         ``at_window``: the applicant's own rating at the end of the ticket's visit, given at the
@@ -324,7 +357,7 @@ class LifecycleOperations:
             self.refresh_due(session, row)
         return {"rating": rating.value}
 
-    def resolve_in(self, session: Any, row: Any, now: datetime, note: str) -> dict[str, Any]:
+    def resolve_in(self, session: Session, row: CaseRow, now: datetime, note: str) -> Audited:
         """Closing a follow-up inside the caller's transaction (shared with ``DeskService``)."""
         found = self.deadlines_of(session, row).get(DeadlineKind.FOLLOW_UP.value)
         if found is None or found.met_at is not None:
@@ -334,10 +367,10 @@ class LifecycleOperations:
 
     def reprint(self, user: ClerkUser, window: int, number: str, kind: NoticeKind) -> CaseView:
         """Queue a reprint of a notice the case already has."""
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            if not any(n.kind is kind for n in self.notices.for_case(session, row.id, row.number)):
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited | None:
+            if not any(n.kind is kind for n in self.notices.for_case(session, saved_id(row), row.number)):
                 raise ServiceError(f"案件 {row.number} 没有可补打的“{kind.title}”")
-            queue_notice(session, row.id, kind, at=now, is_reprint=True)
+            queue_notice(session, saved_id(row), kind, at=now, is_reprint=True)
             return {"reprint": kind.value}
 
         return self.transact(user, window, number, None, Action.REPRINT, "reprint_queue", mutate)
@@ -354,8 +387,8 @@ class LifecycleOperations:
 
         changed = 0
         with self.store.session(write=True) as session:
-            rows = session.execute(select(DeadlineRow).where(DeadlineRow.provisional.is_(True))).scalars().all()
-            touched: dict[int, list[dict[str, Any]]] = {}
+            rows = session.execute(select(DeadlineRow).where(col(DeadlineRow.provisional).is_(True))).scalars().all()
+            touched: dict[int, list[Audited]] = {}
             for d in rows:
                 unit = LimitUnit(d.unit) if d.unit else LimitUnit.WORKING_DAYS
                 due = due_date(self.calendar, d.start_on, d.working_days, d.requested_on, unit)
@@ -370,7 +403,7 @@ class LifecycleOperations:
                 changed += 1
             session.flush()
             for case_id, changes in touched.items():
-                case = session.get(CaseRow, case_id)
+                case = session.get_one(CaseRow, case_id)
                 self.refresh_due(session, case)
                 session.add(case)
                 self._audit(session, "system", None, "deadline_recompute", case.number, None, {"changes": changes})

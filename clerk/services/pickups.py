@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.desk_views import (
     DeskDeadline,
@@ -29,6 +31,16 @@ from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
 from clerk.domain.accounts import ClerkUser
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX, text_problems
+from clerk.store.tables import saved_id
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from clerk.carriers.base import Carrier
+    from clerk.services.cases import CaseService
+    from clerk.services.operations import Audited
+    from clerk.store.tables import CaseRow, DeadlineRow
+    from clerk.store.tables_mail import MailItemRow
 
 DESK_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED)
 SUPPLY_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION)
@@ -41,9 +53,9 @@ def received_mark(line: NoticeLine) -> MaterialMark:
     return MaterialMark(status, max(line.copies, 1))
 
 
-def mail_item_view(row: Any, case_number: str) -> MailItemView:
+def mail_item_view(row: MailItemRow, case_number: str) -> MailItemView:
     return MailItemView(
-        id=row.id, case_number=case_number, direction=MailDirection(row.direction),
+        id=saved_id(row), case_number=case_number, direction=MailDirection(row.direction),
         status=MailStatus(row.status), contents=row.contents, materials=tuple(row.materials or ()),
         recipient=row.recipient, phone=row.phone, address=row.address, postcode=row.postcode,
         pickup_on=row.pickup_on, pickup_from=row.pickup_from, pickup_to=row.pickup_to,
@@ -56,8 +68,8 @@ def mail_item_view(row: Any, case_number: str) -> MailItemView:
 class FallbackDesk:
     """Queue, supplements and pickups of the fallback desk."""
 
-    cases: Any
-    carrier: Any
+    cases: CaseService
+    carrier: Carrier
 
     # -- the queue ------------------------------------------------------------
 
@@ -69,16 +81,16 @@ class FallbackDesk:
         from clerk.store.tables import CaseRow, DeadlineRow
 
         today = today or self.cases.today()
-        query = (select(CaseRow).where(CaseRow.state.in_([s.value for s in DESK_STATES]),
-                                       CaseRow.parent_id.is_(None))
-                 .order_by(CaseRow.received_at, CaseRow.id).limit(limit))
+        query = (select(CaseRow).where(col(CaseRow.state).in_([s.value for s in DESK_STATES]),
+                                       col(CaseRow.parent_id).is_(None))
+                 .order_by(col(CaseRow.received_at), col(CaseRow.id)).limit(limit))
         with self.cases.store.session(write=False) as session:
             rows = session.execute(query).scalars().all()
             ids = [r.id for r in rows]
-            deadlines: dict[int, list[Any]] = {}
+            deadlines: dict[int, list[DeadlineRow]] = {}
             if ids:
-                found = session.execute(select(DeadlineRow).where(DeadlineRow.case_id.in_(ids),
-                                                                   DeadlineRow.met_at.is_(None)))
+                found = session.execute(select(DeadlineRow).where(col(DeadlineRow.case_id).in_(ids),
+                                                                   col(DeadlineRow.met_at).is_(None)))
                 for d in found.scalars():
                     deadlines.setdefault(d.case_id, []).append(d)
             entries = []
@@ -94,7 +106,7 @@ class FallbackDesk:
                 ))
         return entries
 
-    def _desk_deadline(self, today: date, row: Any) -> DeskDeadline:
+    def _desk_deadline(self, today: date, row: DeadlineRow) -> DeskDeadline:
         left = self.cases.calendar.count_working_days(today, row.due_on)
         return DeskDeadline(DeadlineKind(row.kind), row.due_on, left.days, row.provisional or left.provisional)
 
@@ -124,22 +136,22 @@ class FallbackDesk:
         if arrived_at is not None and arrived_at > now:
             raise IntakeError(["材料收到时间不能晚于现在"])
 
-        def mutate(session: Any, row: Any, at: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, at: datetime) -> Audited:
             return self._supplement_in(session, row, at, user, window, marks, channel, reference.strip(),
                                        arrived_at or at, tolerate)
 
         return self.cases.transact(user, window, number, version, Action.SUPPLEMENT, "supplement", mutate)
 
-    def _supplement_in(self, session: Any, row: Any, now: datetime, user: ClerkUser, window: int,
+    def _supplement_in(self, session: Session, row: CaseRow, now: datetime, user: ClerkUser, window: int,
                        marks: dict[str, MaterialMark], channel: SupplyChannel, reference: str,
-                       arrived_at: datetime, tolerate: bool) -> dict[str, Any]:
+                       arrived_at: datetime, tolerate: bool) -> Audited:
         """The supplement inside the caller's transaction (also used when a pickup arrives)."""
         from clerk.store.tables_mail import SupplementRow
 
         changed = self.cases.supplement_in(session, row, now, user, window, marks, tolerate)
         arrived = sorted(k for k, m in marks.items() if m.status.received)
         if arrived:
-            session.add(SupplementRow(case_id=row.id, materials=arrived, channel=channel.value,
+            session.add(SupplementRow(case_id=saved_id(row), materials=arrived, channel=channel.value,
                                       reference=reference, arrived_at=arrived_at, logged_at=now,
                                       logged_by=user.id, window=window))
         return {"materials": changed, "channel": channel.value, "reference": reference}
@@ -151,8 +163,8 @@ class FallbackDesk:
 
         with self.cases.store.session(write=False) as session:
             row = self.cases.load(session, number)
-            found = session.execute(select(SupplementRow).where(SupplementRow.case_id == row.id)
-                                    .order_by(SupplementRow.id)).scalars()
+            found = session.execute(select(SupplementRow).where(col(SupplementRow.case_id) == row.id)
+                                    .order_by(col(SupplementRow.id))).scalars()
             return [SupplementEntry(tuple(s.materials), SupplyChannel(s.channel), s.reference, s.arrived_at,
                                     s.logged_by) for s in found]
 
@@ -181,7 +193,7 @@ class FallbackDesk:
             raise IntakeError(problems)
         made: list[MailItemView] = []
 
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             from clerk.store import convert
 
             if CaseState(row.state) not in SUPPLY_STATES:
@@ -192,7 +204,7 @@ class FallbackDesk:
                 raise OneTimeNoticeViolation(
                     f"一次告知：{'、'.join(asked)} 不在一次性告知书（或容缺承诺）上，或已收到，不能要求揽收")
             item = MailItemRow(
-                case_id=row.id, direction=MailDirection.INBOUND.value, status=MailStatus.QUEUED.value,
+                case_id=saved_id(row), direction=MailDirection.INBOUND.value, status=MailStatus.QUEUED.value,
                 contents="补充材料：" + "、".join(owed[k] for k in keys), materials=keys,
                 recipient=row.applicant_name, phone=(phone or row.applicant_phone).strip(),
                 address=(address or row.applicant_address).strip(),
@@ -217,9 +229,9 @@ class FallbackDesk:
         from clerk.store.tables_mail import MailItemRow
 
         day = day or self.cases.today()
-        return self._mail_query(lambda q: q.where(MailItemRow.direction == MailDirection.INBOUND.value,
-                                                  MailItemRow.pickup_on == day)
-                                .order_by(MailItemRow.pickup_from, MailItemRow.id))
+        return self._mail_query(lambda q: q.where(col(MailItemRow.direction) == MailDirection.INBOUND.value,
+                                                  col(MailItemRow.pickup_on) == day)
+                                .order_by(col(MailItemRow.pickup_from), col(MailItemRow.id)))
 
     def _mail_query(self, shape: Any) -> list[MailItemView]:
         from sqlalchemy import select
@@ -227,12 +239,12 @@ class FallbackDesk:
         from clerk.store.tables import CaseRow
         from clerk.store.tables_mail import MailItemRow
 
-        query = shape(select(MailItemRow, CaseRow.number).join(CaseRow, CaseRow.id == MailItemRow.case_id))
+        query = shape(select(MailItemRow, col(CaseRow.number)).join(CaseRow, col(CaseRow.id) == MailItemRow.case_id))
         with self.cases.store.session(write=False) as session:
             return [mail_item_view(item, number) for item, number in session.execute(query)]
 
 
-def _owed(row: Any, marks: dict[str, MaterialMark]) -> dict[str, str]:
+def _owed(row: CaseRow, marks: dict[str, MaterialMark]) -> dict[str, str]:
     """Materials the applicant may still be asked for: on the notice (or 容缺), not yet received."""
     names = {e["key"]: e["name"] for e in row.checklist.get("entries", ())}
     owed: dict[str, str] = {}
@@ -244,5 +256,5 @@ def _owed(row: Any, marks: dict[str, MaterialMark]) -> dict[str, str]:
     return {k: n for k, n in owed.items() if not marks.get(k, MaterialMark()).status.received}
 
 
-def _outstanding(row: Any, marks: dict[str, MaterialMark]) -> list[str]:
+def _outstanding(row: CaseRow, marks: dict[str, MaterialMark]) -> list[str]:
     return list(_owed(row, marks).values())

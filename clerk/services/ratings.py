@@ -10,7 +10,9 @@ closed by a supervisor); this adds the comment and the supervisor's note in
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.desk_views import FollowUpEntry
 from clerk.domain.errors import IntakeError, refuse_bad_text
@@ -18,10 +20,18 @@ from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, Rating
 from clerk.domain.accounts import ClerkUser
 from clerk.identity.text import NOTE_MAX
+from clerk.store.tables import saved_id
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from clerk.services.cases import CaseService
+    from clerk.services.operations import Audited
+    from clerk.store.tables import CaseRow
 
 
 class Ratings:
-    cases: Any
+    cases: CaseService
 
     def rate(self, user: ClerkUser, window: int, number: str, rating: Rating, comment: str = "", *,
              version: int | None = None) -> CaseView:
@@ -34,9 +44,9 @@ class Ratings:
             raise IntakeError(["差评须记录申请人的意见，以便回访整改"])
         refuse_bad_text((comment, "评价意见", NOTE_MAX))
 
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             after = self.cases.rate_in(session, row, now, user, rating)
-            session.add(RatingNoteRow(case_id=row.id, rating=rating.value, comment=comment, rated_by=user.id,
+            session.add(RatingNoteRow(case_id=saved_id(row), rating=rating.value, comment=comment, rated_by=user.id,
                                       rated_at=now))
             return {**after, "comment": comment}
 
@@ -52,7 +62,7 @@ class Ratings:
             raise IntakeError(["请填写整改情况"])
         refuse_bad_text((note, "整改情况", NOTE_MAX))
 
-        def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             after = self.cases.resolve_in(session, row, now, note)
             rated = session.get(RatingNoteRow, row.id)
             if rated is not None:
@@ -71,12 +81,12 @@ class Ratings:
 
         today = today or self.cases.today()
         query = (select(DeadlineRow, CaseRow, RatingNoteRow)
-                 .join(CaseRow, CaseRow.id == DeadlineRow.case_id)
-                 .outerjoin(RatingNoteRow, RatingNoteRow.case_id == CaseRow.id)
-                 .where(DeadlineRow.kind == DeadlineKind.FOLLOW_UP.value)
-                 .order_by(DeadlineRow.due_on, CaseRow.id))
+                 .join(CaseRow, col(CaseRow.id) == DeadlineRow.case_id)
+                 .outerjoin(RatingNoteRow, col(RatingNoteRow.case_id) == CaseRow.id)
+                 .where(col(DeadlineRow.kind) == DeadlineKind.FOLLOW_UP.value)
+                 .order_by(col(DeadlineRow.due_on), col(CaseRow.id)))
         if open_only:
-            query = query.where(DeadlineRow.met_at.is_(None))
+            query = query.where(col(DeadlineRow.met_at).is_(None))
         entries = []
         with self.cases.store.session(write=False) as session:
             for d, case, note in session.execute(query):

@@ -11,15 +11,21 @@ it in as a method (``CaseService.previous_applicant``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
+
+from sqlmodel import col
 
 from clerk.domain.intake import Applicant, ApplicantKind
+
+if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
+    from clerk.services.cases import CaseService
 
 #: Roles that take applicants at a window (the same as intake).
 VIEW_ACTION = "view"
 
 
-def previous_applicant(cases: Any, user: Any, window: int | None, kind: ApplicantKind,
+def previous_applicant(cases: CaseService, user: ClerkUser, window: int | None, kind: ApplicantKind,
                        id_number: str) -> tuple[Applicant, str] | None:
     """The applicant as on their latest case, and that case's number; None if there is none.
 
@@ -36,8 +42,8 @@ def previous_applicant(cases: Any, user: Any, window: int | None, kind: Applican
         return None
     query = (
         select(CaseRow)
-        .where(CaseRow.applicant_id_number == id_number, CaseRow.applicant_kind == kind.value)
-        .order_by(CaseRow.received_at.desc())
+        .where(col(CaseRow.applicant_id_number) == id_number, col(CaseRow.applicant_kind) == kind.value)
+        .order_by(col(CaseRow.received_at).desc())
         .limit(1)
     )
     with cases.uow.begin(user, Action.INTAKE) as (session, account):  # only who may take a case in

@@ -26,10 +26,17 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.errors import ServiceError
 from clerk.store.convert import aware
+
+if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
+    from clerk.store.engine import Store
+    from clerk.store.tables_seats import SeatRow
 
 
 #: Seconds between two heartbeats of a signed-in window (well below any sensible ``stale_after``).
@@ -38,7 +45,6 @@ HEARTBEAT_SECONDS = 30
 
 def this_machine() -> str:
     return socket.gethostname()[:128] or "?"
-
 
 
 @dataclass(frozen=True)
@@ -81,23 +87,23 @@ class SeatTaken(ServiceError):
         super().__init__(f"工号 {seat.clerk_id} 已在{seat.where()}登录。")
 
 
-def _seat(row: Any) -> Seat:
+def _seat(row: SeatRow) -> Seat:
     return Seat(row.clerk_id, row.window, row.machine, row.app, row.token, aware(row.since),
                 seen_at=aware(row.seen_at) if row.seen_at is not None else None)
 
 
 class SeatService:
-    def __init__(self, store: Any, clock: Callable[[], datetime], *,
+    def __init__(self, store: Store, clock: Callable[[], datetime], *,
                  stale_after: timedelta = timedelta(minutes=3)) -> None:
         self.store = store
         self.clock = clock
         self.stale_after = stale_after
 
-    def _stale(self, row: Any, now: datetime) -> bool:
+    def _stale(self, row: SeatRow, now: datetime) -> bool:
         seen = aware(row.seen_at) if row.seen_at is not None else aware(row.since)
         return now - seen >= self.stale_after
 
-    def take(self, user: Any, window: int | None, *, machine: str | None = None, app: str = "window",
+    def take(self, user: ClerkUser, window: int | None, *, machine: str | None = None, app: str = "window",
              take_over: bool = False) -> Seat:
         """Sit ``user`` at ``window``; ``SeatTaken`` when she sits elsewhere and ``take_over`` is False."""
         from clerk.store.tables_seats import SeatReleaseRow, SeatRow
@@ -127,7 +133,7 @@ class SeatService:
         from clerk.store.tables_seats import SeatReleaseRow, SeatRow
 
         with self.store.session(write=False) as session:
-            if session.execute(select(SeatRow.clerk_id).where(SeatRow.token == token)).first() is not None:
+            if session.execute(select(col(SeatRow.clerk_id)).where(col(SeatRow.token) == token)).first() is not None:
                 return None
             gone = session.get(SeatReleaseRow, token)
             if gone is None:
@@ -142,7 +148,7 @@ class SeatService:
         from clerk.store.tables_seats import SeatRow
 
         with self.store.connection(write=True) as conn:  # not audited, wakes no live screen
-            moved = conn.execute(update(SeatRow).where(SeatRow.token == token).values(seen_at=self.clock()))
+            moved = conn.execute(update(SeatRow).where(col(SeatRow.token) == token).values(seen_at=self.clock()))
             if moved.rowcount:
                 return None
         return self.check(token)
@@ -154,7 +160,7 @@ class SeatService:
         from clerk.store.tables_seats import SeatRow
 
         with self.store.session(write=True) as session:
-            session.execute(delete(SeatRow).where(SeatRow.token == token))
+            session.execute(delete(SeatRow).where(col(SeatRow.token) == token))
 
     def seats(self) -> list[Seat]:
         """Who sits where, by window (the supervisor's dashboard)."""
@@ -166,8 +172,8 @@ class SeatService:
 
         from clerk.store.tables import ClerkAccount
 
-        query = (select(SeatRow, ClerkAccount.name).outerjoin(ClerkAccount, ClerkAccount.id == SeatRow.clerk_id)
-                 .order_by(SeatRow.window, SeatRow.clerk_id))
+        query = (select(SeatRow, col(ClerkAccount.name)).outerjoin(ClerkAccount, col(ClerkAccount.id) == SeatRow.clerk_id)
+                 .order_by(col(SeatRow.window), col(SeatRow.clerk_id)))
         now = self.clock()
         with self.store.session(write=False) as session:
             return [replace(_seat(row), name=name or row.clerk_id, stale=self._stale(row, now))

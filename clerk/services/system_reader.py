@@ -15,17 +15,20 @@ was asked for); a script that reads cases is a reader too and says who it is:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from clerk.domain.errors import ServiceError
 from clerk.domain.permissions import Sight, case_view_for
 from clerk.domain.views import CaseView
 
+if TYPE_CHECKING:
+    from clerk.services.cases import CaseService
+
 __all__ = ["SystemReader"]
 
 
 class SystemReader:
-    def __init__(self, cases: Any, name: str, *, purpose: str = "") -> None:
+    def __init__(self, cases: CaseService, name: str, *, purpose: str = "") -> None:
         if not name.strip() or len(name) > 24:
             raise ServiceError("系统读取者须有名称（1—24 个字符）")
         self.cases = cases

@@ -26,10 +26,14 @@ When the whole head is held by other windows, every waiting ticket is read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from clerk.domain.queueing import Priority, TicketState
 from clerk.store.engine import CHANGES_CHANNEL
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, Select
+    from sqlalchemy.sql.dml import ReturningUpdate
 
 __all__ = ["HEAD", "CallStatements", "call_statements"]
 
@@ -46,10 +50,10 @@ _VIEW_COLUMNS = ("id", "number", "queue", "state", "priority", "taken_at", "last
 class CallStatements:
     """Prepared Core statements of ``call_next`` for one dialect."""
 
-    check_free: Any  # (paused reason, open ticket number, since when paused or not) of :window
-    head: Any  # the waiting tickets that may be among the first HEAD of the order
-    everyone: Any  # every waiting ticket this window may call (when the head is all held)
-    call: Any  # pick + lock + update one ticket, RETURNING its view columns
+    check_free: Select[Any]  # (paused reason, open ticket number, since when paused or not) of :window
+    head: Select[Any]  # the waiting tickets that may be among the first HEAD of the order
+    everyone: Select[Any]  # every waiting ticket this window may call (when the head is all held)
+    call: ReturningUpdate[Any]  # pick + lock + update one ticket, RETURNING its view columns
     notifies: bool  # ``call`` sends the change notification itself
 
 
@@ -66,10 +70,11 @@ def call_statements(sqlite: bool) -> CallStatements:
 def _build(sqlite: bool) -> CallStatements:
     from sqlalchemy import ARRAY, Integer, bindparam, func, literal_column, or_, select, update
 
+    from clerk.store.tables import table_of
     from clerk.store.tables_tickets import TicketRow, WindowStateRow
 
-    t = TicketRow.__table__
-    w = WindowStateRow.__table__
+    t = table_of(TicketRow)
+    w = table_of(WindowStateRow)
     window = bindparam("at_window", type_=t.c.window.type)
     open_states = (TicketState.CALLED.value, TicketState.SERVING.value)
     paused = select(w.c.reason).where(w.c.window == window, w.c.paused).scalar_subquery()
@@ -97,7 +102,7 @@ def _build(sqlite: bool) -> CallStatements:
     values = {"state": TicketState.CALLED.value, "window": window, "target_window": None,
               "called_at": func.coalesce(t.c.called_at, now), "last_called_at": now,
               "called_by": bindparam("by", type_=t.c.called_by.type)}
-    returning = [t.c[name] for name in _VIEW_COLUMNS]
+    returning: list[ColumnElement[Any]] = [t.c[name] for name in _VIEW_COLUMNS]
     if sqlite:  # the writer lock is held: the ticket read as waiting is still waiting
         call = update(t).where(t.c.id == bindparam("ticket_id", type_=Integer), waiting).values(values)
         return CallStatements(check_free, head, everyone, call.returning(*returning), notifies=False)

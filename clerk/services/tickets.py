@@ -21,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.deadlines import now_utc
 from clerk.domain.permissions import Action
@@ -49,7 +51,20 @@ from clerk.domain.queueing import (
     queues_of_window,
 )
 from clerk.services.hallday import HallDay
+from clerk.store.tables import saved_id
 from clerk.store.convert import aware
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+    from sqlalchemy.engine import Connection, Row
+    from sqlmodel import Session
+
+    from clerk.catalog.catalog import Catalog
+    from clerk.config import Settings
+    from clerk.domain.accounts import ClerkUser
+    from clerk.services.ticket_calls import CallStatements
+    from clerk.store.engine import Store
+    from clerk.store.tables_tickets import TicketRow, WindowStateRow
 
 __all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "STALE_PENDING", "TicketService"]
 
@@ -79,13 +94,14 @@ class _Candidate:
 
 
 class TicketService(HallDay):
-    def __init__(self, store: Any, settings: Any, catalog: Any = None,
+    def __init__(self, store: Store, settings: Settings, catalog: Catalog | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
         super().__init__(store, settings, clock)
         self.catalog = catalog
 
     @classmethod
-    def from_settings(cls, settings: Any, *, store: Any = None, catalog: Any = None) -> TicketService:
+    def from_settings(cls, settings: Settings, *, store: Store | None = None,
+                      catalog: Catalog | None = None) -> TicketService:
         from clerk.store.engine import Store
 
         return cls(store or Store.from_settings(settings), settings, catalog)
@@ -100,11 +116,12 @@ class TicketService(HallDay):
 
     def queue_for_item(self, item_code: str) -> str:
         """The prefix of the queue that serves an item of the catalog."""
-        item = self.catalog.get(item_code) if self.catalog is not None else None
+        catalog = self.catalog
+        item = catalog.get(item_code) if catalog is not None else None
         department = getattr(item, "department", "") or ""
-        if item is not None and not department:  # a bundle: the department of its first item
+        if catalog is not None and item is not None and not department:  # a bundle: its first item's department
             for code in getattr(item, "items", ()) or ():
-                first = self.catalog.get(code)
+                first = catalog.get(code)
                 department = getattr(first, "department", "") or ""
                 break
         return queue_for_item(item_code, department, tuple(self.queues.values()))
@@ -112,7 +129,8 @@ class TicketService(HallDay):
     def window_queues(self, window: int) -> tuple[str, ...]:
         return queues_of_window(window, self.settings.window_queues, tuple(self.queues.values()))
 
-    def _view(self, session: Any, row: Any, now: datetime) -> TicketView:
+    def _view(self, session: Session, row: TicketRow | Row[Any], now: datetime) -> TicketView:
+        """The view of a ticket row, or of the view columns a call returned (``ticket_calls``)."""
         state = TicketState(row.state)
         ahead = wait = 0
         if state in (TicketState.PENDING, TicketState.WAITING):
@@ -121,84 +139,86 @@ class TicketService(HallDay):
                                  self._mean_service_minutes(session, row.queue, row.day))
         spec = self.queues.get(row.queue)
         return TicketView(
-            id=row.id, number=row.number, queue=row.queue, queue_name=spec.name if spec else row.queue,
+            id=saved_id(row), number=row.number, queue=row.queue, queue_name=spec.name if spec else row.queue,
             state=state, priority=Priority(row.priority), taken_at=aware(row.taken_at),
             called_at=aware(row.last_called_at), window=row.window, ahead=ahead, estimated_wait_minutes=wait,
             id_number_masked=row.id_masked, recalls=row.recalls, case_numbers=tuple(row.case_numbers or ()),
             day=row.day, target_window=row.target_window, appointment_code=row.appointment_code,
             finished_at=aware(row.finished_at))
 
-    def view_in(self, session: Any, row: Any, now: datetime) -> TicketView:
+    def view_in(self, session: Session, row: TicketRow, now: datetime) -> TicketView:
         """The view of a ticket row inside the caller's transaction (for ``AppointmentService``)."""
         return self._view(session, row, now)
 
-    def _ahead(self, session: Any, row: Any) -> int:
+    def _ahead(self, session: Session, row: TicketRow | Row[Any]) -> int:
         from sqlalchemy import func, or_, select
 
         from clerk.store.tables_tickets import TicketRow as T
 
-        mine_first = or_(T.taken_at < row.taken_at, (T.taken_at == row.taken_at) & (T.id < row.id))
+        mine_first = or_(col(T.taken_at) < row.taken_at, (col(T.taken_at) == row.taken_at) & (col(T.id) < row.id))
+        ahead: ColumnElement[bool]
         if Priority(row.priority).is_priority:  # only earlier priority tickets go first
-            ahead = (T.priority != Priority.NONE.value) & mine_first
+            ahead = (col(T.priority) != Priority.NONE.value) & mine_first
         else:  # every priority ticket, and earlier ordinary ones
-            ahead = or_(T.priority != Priority.NONE.value, mine_first)
+            ahead = or_(col(T.priority) != Priority.NONE.value, mine_first)
         query = select(func.count()).select_from(T).where(
-            T.day == row.day, T.queue == row.queue, T.state == TicketState.WAITING.value, T.id != row.id, ahead)
+            col(T.day) == row.day, col(T.queue) == row.queue, col(T.state) == TicketState.WAITING.value, col(T.id) != row.id, ahead)
         return int(session.execute(query).scalar_one())
 
-    def _serving_windows(self, session: Any, prefix: str) -> int:
+    def _serving_windows(self, session: Session, prefix: str) -> int:
         """Signed-in windows that serve ``prefix`` and are not paused (at least 1)."""
         from sqlalchemy import select
 
         from clerk.store.tables_seats import SeatRow
         from clerk.store.tables_tickets import WindowStateRow
 
-        windows = {w for (w,) in session.execute(select(SeatRow.window).where(SeatRow.window.is_not(None)))}
-        paused = {w for (w,) in session.execute(select(WindowStateRow.window).where(WindowStateRow.paused))}
+        windows = {w for (w,) in session.execute(select(col(SeatRow.window)).where(col(SeatRow.window).is_not(None)))}
+        paused = {w for (w,) in session.execute(select(col(WindowStateRow.window)).where(col(WindowStateRow.paused)))}
         return max(1, sum(1 for w in windows - paused if prefix in self.window_queues(w)))
 
-    def _mean_service_minutes(self, session: Any, prefix: str, day: date) -> float:
+    def _mean_service_minutes(self, session: Session, prefix: str, day: date) -> float:
         from sqlalchemy import select
 
         from clerk.store.tables_tickets import TicketRow as T
 
-        rows = session.execute(select(T.last_called_at, T.finished_at).where(
-            T.day == day, T.queue == prefix, T.state == TicketState.DONE.value,
-            T.finished_at.is_not(None), T.last_called_at.is_not(None)).order_by(T.finished_at.desc()).limit(50)).all()
+        rows = session.execute(select(col(T.last_called_at), col(T.finished_at)).where(
+            col(T.day) == day, col(T.queue) == prefix, col(T.state) == TicketState.DONE.value,
+            col(T.finished_at).is_not(None), col(T.last_called_at).is_not(None)).order_by(col(T.finished_at).desc()).limit(50)).all()
         spans = [(aware(f) - aware(c)).total_seconds() / 60 for c, f in rows]
         spans = [s for s in spans if s >= 0]
         return sum(spans) / len(spans) if spans else DEFAULT_SERVICE_MINUTES
 
-    def _row(self, session: Any, ticket_id: int, *, lock: bool = False) -> Any:
+    def _row(self, session: Session, ticket_id: int, *, lock: bool = False) -> TicketRow:
         from sqlalchemy import select
 
         from clerk.store.tables_tickets import TicketRow
 
-        query = select(TicketRow).where(TicketRow.id == ticket_id)
+        query = select(TicketRow).where(col(TicketRow.id) == ticket_id)
         if lock and not self.store.is_sqlite:
             query = query.with_for_update()
-        row = session.execute(query).scalar_one_or_none()
+        row: TicketRow | None = session.execute(query).scalar_one_or_none()
         if row is None:
             raise TicketError(f"没有编号为 {ticket_id} 的号票")
         return row
 
-    def _open_at(self, session: Any, window: int, *, lock: bool = False) -> Any | None:
+    def _open_at(self, session: Session, window: int, *, lock: bool = False) -> TicketRow | None:
         from sqlalchemy import select
 
         from clerk.store.tables_tickets import TicketRow as T
 
-        query = select(T).where(T.window == window, T.state.in_(_OPEN)).order_by(T.last_called_at.desc())
+        query = select(T).where(col(T.window) == window, col(T.state).in_(_OPEN)).order_by(col(T.last_called_at).desc())
         if lock and not self.store.is_sqlite:
             query = query.with_for_update()
-        return session.execute(query.limit(1)).scalar_one_or_none()
+        row: TicketRow | None = session.execute(query.limit(1)).scalar_one_or_none()
+        return row
 
-    def _window_state(self, session: Any, window: int) -> Any | None:
+    def _window_state(self, session: Session, window: int) -> WindowStateRow | None:
         from clerk.store.tables_tickets import WindowStateRow
 
         return session.get(WindowStateRow, window)
 
     @staticmethod
-    def _check_window(window: Any) -> int:
+    def _check_window(window: object) -> int:
         if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 999:
             raise TicketError("请先设置本机的窗口号（window）再叫号")
         return window
@@ -223,8 +243,8 @@ class TicketService(HallDay):
             row = self.take_in(session, spec, now, id_number, priority, appointment_code)
             return self._view(session, row, now)
 
-    def take_in(self, session: Any, spec: QueueSpec, now: datetime, id_number: str, priority: Priority,
-                appointment_code: str = "") -> Any:
+    def take_in(self, session: Session, spec: QueueSpec, now: datetime, id_number: str, priority: Priority,
+                appointment_code: str = "") -> TicketRow:
         """Insert a PENDING ticket inside the caller's transaction (checked input); the row."""
         from sqlalchemy import func, select, text
 
@@ -237,11 +257,11 @@ class TicketService(HallDay):
         serial = session.execute(text(_BUMP), {"day": f"{day:%Y%m%d}", "queue": spec.prefix}).scalar_one()
         # a kiosk that died between taking and printing left a PENDING ticket: after a while it is void
         session.execute(update(TicketRow).where(
-            TicketRow.day == day, TicketRow.taken_queue == spec.prefix, TicketRow.state == TicketState.PENDING.value,
-            TicketRow.taken_at < now - STALE_PENDING).values(state=TicketState.VOID.value))
+            col(TicketRow.day) == day, col(TicketRow.taken_queue) == spec.prefix, col(TicketRow.state) == TicketState.PENDING.value,
+            col(TicketRow.taken_at) < now - STALE_PENDING).values(state=TicketState.VOID.value))
         issued = session.execute(select(func.count()).select_from(TicketRow).where(
-            TicketRow.day == day, TicketRow.taken_queue == spec.prefix,
-            TicketRow.state != TicketState.VOID.value)).scalar_one()
+            col(TicketRow.day) == day, col(TicketRow.taken_queue) == spec.prefix,
+            col(TicketRow.state) != TicketState.VOID.value)).scalar_one()
         if issued >= spec.daily_cap:
             raise TicketError(f"{spec.name}（{spec.prefix}）今日号源已取完（每日 {spec.daily_cap} 个），请明日再来或咨询引导台")
         row = TicketRow(day=day, queue=spec.prefix, taken_queue=spec.prefix, serial=serial,
@@ -251,7 +271,7 @@ class TicketService(HallDay):
         session.add(row)
         session.flush()
         if id_number:
-            session.add(TicketHolderRow(ticket_id=row.id, id_number=id_number))
+            session.add(TicketHolderRow(ticket_id=saved_id(row), id_number=id_number))
             self.uow.audit(session, "kiosk", None, "取号", None, None,
                            {"ticket": row.number, "id_number": mask_id(id_number)})
         return row
@@ -296,7 +316,7 @@ class TicketService(HallDay):
                 from clerk.store.tables_tickets import AppointmentRow
 
                 booking = session.execute(select(AppointmentRow).where(
-                    AppointmentRow.code == row.appointment_code)).scalar_one_or_none()
+                    col(AppointmentRow.code) == row.appointment_code)).scalar_one_or_none()
                 if booking is not None and booking.ticket_id == row.id:
                     booking.state, booking.ticket_id, booking.updated_at = "booked", None, now
                     session.add(booking)
@@ -311,7 +331,7 @@ class TicketService(HallDay):
         with self.store.session(write=False) as session:
             return self._view(session, self._row(session, ticket_id), self._now(now))
 
-    def holder_id_number(self, user: Any, ticket_id: int) -> str:
+    def holder_id_number(self, user: ClerkUser, ticket_id: int) -> str:
         """The full ID number given at the kiosk for a ticket ("" when none); a ``view`` audit event."""
         from clerk.store.tables_tickets import TicketHolderRow
 
@@ -323,7 +343,7 @@ class TicketService(HallDay):
             return holder.id_number
 
     # -- the window ----------------------------------------------------------------------------------
-    def call_next(self, user: Any, window: int, *, now: datetime | None = None) -> WindowStatus:
+    def call_next(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> WindowStatus:
         """Call the next ticket of this window's queues; the window's status after it: serving
         (``current``) the ticket called, or nothing when nobody is waiting.  (Refused while the
         window is paused or still has a ticket open, so the status needs no second read.)
@@ -348,6 +368,7 @@ class TicketService(HallDay):
                 raise TicketError(f"本窗口的 {number} 号尚未办结：请先办结、过号或转移，再叫下一位")
             where = {"on_day": self.today(now), "at_window": window, "prefs": list(prefs)}
             max_wait = timedelta(minutes=self.settings.priority_max_wait_minutes)
+            held: set[int] = set()
             for everyone in (False, True):  # the head of the order; everyone when the head is all held
                 rows = conn.execute(sql.everyone if everyone else sql.head, where).all()
                 candidates = [_Candidate(r.id, r.queue, r.priority, aware(r.taken_at), r.target_window)
@@ -371,7 +392,8 @@ class TicketService(HallDay):
                     break
             return WindowStatus(window, False, "", aware(since), None)
 
-    def _call_first(self, conn: Any, sql: Any, ids: list[int], window: int, now: datetime, by: str) -> Any | None:
+    def _call_first(self, conn: Connection, sql: CallStatements, ids: list[int], window: int, now: datetime,
+                    by: str) -> Row[Any] | None:
         """The first of ``ids`` still WAITING, called to ``window`` (its view columns), or None.
 
         PostgreSQL: one statement, ``FOR UPDATE SKIP LOCKED`` inside: a ticket another
@@ -395,7 +417,7 @@ class TicketService(HallDay):
             raise TicketError(f"本窗口（{window} 号）刚刚已叫了一个号：请先办结、过号或转移，再叫下一位") from None
 
     @staticmethod
-    def _flush_call(session: Any, window: int) -> None:
+    def _flush_call(session: Session, window: int) -> None:
         """Write the call; a second call from the same window at the same moment loses here
         (the store's one-open-ticket-per-window index) and is refused like any second call."""
         from sqlalchemy.exc import IntegrityError
@@ -405,13 +427,13 @@ class TicketService(HallDay):
         except IntegrityError:
             raise TicketError(f"本窗口（{window} 号）刚刚已叫了一个号：请先办结、过号或转移，再叫下一位") from None
 
-    def _current(self, session: Any, window: int, what: str) -> Any:
+    def _current(self, session: Session, window: int, what: str) -> TicketRow:
         row = self._open_at(session, window, lock=True)
         if row is None:
             raise TicketError(f"本窗口当前没有已叫的号，无法{what}")
         return row
 
-    def recall(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:
+    def recall(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> TicketView:
         """重呼: call the window's current ticket again (the board shows it again)."""
         window, now = self._check_window(window), self._now(now)
         with self.uow.begin(user, Action.CALL) as (session, _account):
@@ -424,7 +446,7 @@ class TicketService(HallDay):
             session.flush()
             return self._view(session, row, now)
 
-    def no_show(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:
+    def no_show(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> TicketView:
         """过号: the called person did not come; callable once more within ``no_show_recall_minutes``."""
         window, now = self._check_window(window), self._now(now)
         with self.uow.begin(user, Action.CALL) as (session, _account):
@@ -436,7 +458,7 @@ class TicketService(HallDay):
             session.flush()
             return self._view(session, row, now)
 
-    def recall_no_show(self, user: Any, window: int, number: str, *, now: datetime | None = None) -> TicketView:
+    def recall_no_show(self, user: ClerkUser, window: int, number: str, *, now: datetime | None = None) -> TicketView:
         """Call a no-show ticket once more (the person came back within the allowed time)."""
         from sqlalchemy import select
 
@@ -450,7 +472,7 @@ class TicketService(HallDay):
             current = self._open_at(session, window)
             if current is not None:
                 raise TicketError(f"本窗口的 {current.number} 号尚未办结：请先办结、过号或转移")
-            query = select(T).where(T.day == self.today(now), T.number == normal)
+            query = select(T).where(col(T.day) == self.today(now), col(T.number) == normal)
             if not self.store.is_sqlite:
                 query = query.with_for_update()
             row = session.execute(query).scalar_one_or_none()
@@ -471,7 +493,7 @@ class TicketService(HallDay):
             self._flush_call(session, window)
             return self._view(session, row, now)
 
-    def start(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView:
+    def start(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> TicketView:
         """The called person is at the window: CALLED -> SERVING (handling starts)."""
         window, now = self._check_window(window), self._now(now)
         with self.uow.begin(user, Action.CALL) as (session, _account):
@@ -482,7 +504,7 @@ class TicketService(HallDay):
                 session.flush()
             return self._view(session, row, now)
 
-    def transfer(self, user: Any, window: int, *, to_queue: str | None = None, to_window: int | None = None,
+    def transfer(self, user: ClerkUser, window: int, *, to_queue: str | None = None, to_window: int | None = None,
                  now: datetime | None = None) -> TicketView:
         """转移: the current ticket waits again in ``to_queue`` or for ``to_window``, keeping its place."""
         window, now = self._check_window(window), self._now(now)
@@ -505,7 +527,7 @@ class TicketService(HallDay):
             session.flush()
             return self._view(session, row, now)
 
-    def link_cases(self, user: Any, window: int, case_numbers: Iterable[str], *,
+    def link_cases(self, user: ClerkUser, window: int, case_numbers: Iterable[str], *,
                    now: datetime | None = None) -> TicketView:
         """Finish the visit: the window's ticket is DONE and remembers its case(s)."""
         from sqlalchemy import select
@@ -517,7 +539,7 @@ class TicketService(HallDay):
         with self.uow.begin(user, Action.CALL) as (session, _account):
             row = self._current(session, window, "办结")
             if numbers:
-                known = set(session.execute(select(CaseRow.number).where(CaseRow.number.in_(numbers))).scalars())
+                known = set(session.execute(select(col(CaseRow.number)).where(col(CaseRow.number).in_(numbers))).scalars())
                 unknown = [n for n in numbers if n not in known]
                 if unknown:
                     raise TicketError(f"没有受理编号为 {'、'.join(unknown)} 的案件")
@@ -528,7 +550,7 @@ class TicketService(HallDay):
             session.flush()
             return self._view(session, row, now)
 
-    def pause(self, user: Any, window: int, reason: str, *, now: datetime | None = None) -> WindowStatus:
+    def pause(self, user: ClerkUser, window: int, reason: str, *, now: datetime | None = None) -> WindowStatus:
         """暂停/离岗 with a reason; refused while a ticket is open at the window."""
         from clerk.store.tables_tickets import WindowStateRow
 
@@ -549,7 +571,7 @@ class TicketService(HallDay):
             session.flush()
             return WindowStatus(window, True, reason, now, None)
 
-    def resume(self, user: Any, window: int, *, now: datetime | None = None) -> WindowStatus:
+    def resume(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> WindowStatus:
         """上岗: the window serves again."""
         from clerk.store.tables_tickets import WindowStateRow
 
@@ -582,7 +604,7 @@ class TicketService(HallDay):
         if normal is None:
             raise TicketError(f"“{number_or_barcode.strip()[:20]}”不是号票号码（例如 A012）")
         with self.store.session(write=False) as session:
-            row = session.execute(select(T).where(T.day == self.today(now), T.number == normal)).scalar_one_or_none()
+            row = session.execute(select(T).where(col(T.day) == self.today(now), col(T.number) == normal)).scalar_one_or_none()
             if row is None:
                 raise TicketError(f"今天没有 {normal} 号")
             state = TicketState(row.state)
@@ -605,8 +627,8 @@ class TicketService(HallDay):
 
         with self.store.session(write=False) as session:
             rows = session.execute(select(T).where(
-                T.day == day, T.state.not_in((TicketState.VOID.value, TicketState.PENDING.value))
-            ).order_by(T.id)).scalars().all()
+                col(T.day) == day, col(T.state).not_in((TicketState.VOID.value, TicketState.PENDING.value))
+            ).order_by(col(T.id))).scalars().all()
             return [TicketTimes(r.id, r.number, r.taken_queue, r.queue, Priority(r.priority), TicketState(r.state),
                                 aware(r.taken_at), aware(r.called_at), aware(r.last_called_at), aware(r.started_at),
                                 aware(r.finished_at), aware(r.no_show_at), aware(r.transferred_at), r.window,
@@ -623,7 +645,7 @@ class TicketService(HallDay):
         now = self._now(now)
         day = day or self.today(now)
         with self.store.session(write=False) as session:
-            paused = {w.window: w.reason for w in session.execute(select(W).where(W.paused)).scalars()}
+            paused = {w.window: w.reason for w in session.execute(select(W).where(col(W.paused))).scalars()}
         return day_figures(self.times(day), now, tuple(self.queues.values()), paused)
 
     def queue_status(self, now: datetime | None = None) -> list[QueueStatus]:
@@ -631,17 +653,17 @@ class TicketService(HallDay):
         with self.store.session(write=False) as session:
             return self._queue_status(session, now)
 
-    def _queue_status(self, session: Any, now: datetime) -> list[QueueStatus]:
+    def _queue_status(self, session: Session, now: datetime) -> list[QueueStatus]:
         from sqlalchemy import func, select
 
         from clerk.store.tables_tickets import TicketRow as T
 
         day = self.today(now)
         local = now.astimezone(self.tz).time()
-        waiting = dict(session.execute(select(T.queue, func.count()).where(
-            T.day == day, T.state == TicketState.WAITING.value).group_by(T.queue)).all())
-        issued = dict(session.execute(select(T.taken_queue, func.count()).where(
-            T.day == day, T.state != TicketState.VOID.value).group_by(T.taken_queue)).all())
+        waiting = dict(session.execute(select(col(T.queue), func.count()).where(
+            col(T.day) == day, col(T.state) == TicketState.WAITING.value).group_by(col(T.queue))).all())
+        issued = dict(session.execute(select(col(T.taken_queue), func.count()).where(
+            col(T.day) == day, col(T.state) != TicketState.VOID.value).group_by(col(T.taken_queue))).all())
         result = []
         for spec in self.queues.values():
             count = int(waiting.get(spec.prefix, 0))
@@ -660,12 +682,12 @@ class TicketService(HallDay):
 
         now = self._now(now)
         with self.store.session(write=False) as session:
-            rows = session.execute(select(T.number, T.window, T.last_called_at).where(
-                T.day == self.today(now), T.last_called_at.is_not(None), T.window.is_not(None),
-                T.state != TicketState.WAITING.value,
-            ).order_by(T.last_called_at.desc(), T.id.desc()).limit(RECENT_CALLS + 1)).all()
+            rows = session.execute(select(col(T.number), col(T.window), col(T.last_called_at)).where(
+                col(T.day) == self.today(now), col(T.last_called_at).is_not(None), col(T.window).is_not(None),
+                col(T.state) != TicketState.WAITING.value,
+            ).order_by(col(T.last_called_at).desc(), col(T.id).desc()).limit(RECENT_CALLS + 1)).all()
             calls = [CallView(r.number, r.window, call_text(r.number, r.window), aware(r.last_called_at))
                      for r in rows]
             paused = [(w.window, w.reason, aware(w.since)) for w in
-                      session.execute(select(W).where(W.paused).order_by(W.window)).scalars()]
+                      session.execute(select(W).where(col(W.paused)).order_by(col(W.window))).scalars()]
             return BoardView(calls[0] if calls else None, calls[1:], self._queue_status(session, now), paused)

@@ -12,11 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied
 from clerk.domain.permissions import Action, check_permission
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from clerk.store.engine import Store
 
 __all__ = ["UnitOfWork", "acting_account"]
 
@@ -24,7 +29,7 @@ __all__ = ["UnitOfWork", "acting_account"]
 _ACCOUNT: Any = None  # the Core statement reading the acting account, built on first use
 
 
-def acting_account(session: Any, user: ClerkUser) -> ClerkUser:
+def acting_account(session: Session, user: ClerkUser) -> ClerkUser:
     """The account as stored now; ``PermissionDenied`` for an unknown or deactivated one.
 
     Read with one prepared Core statement on the session's connection (every service call
@@ -33,9 +38,9 @@ def acting_account(session: Any, user: ClerkUser) -> ClerkUser:
     if _ACCOUNT is None:
         from sqlalchemy import bindparam, select
 
-        from clerk.store.tables import ClerkAccount
+        from clerk.store.tables import ClerkAccount, table_of
 
-        table = ClerkAccount.__table__
+        table = table_of(ClerkAccount)
         _ACCOUNT = select(table.c.id, table.c.name, table.c.role, table.c.active).where(
             table.c.id == bindparam("id", type_=table.c.id.type))
     account_id = getattr(user, "id", None)
@@ -59,23 +64,23 @@ class UnitOfWork:
     Leaving the block commits; an exception rolls everything back.
     """
 
-    def __init__(self, store: Any, clock: Callable[[], datetime], *, fallback_may_decide: bool = False) -> None:
+    def __init__(self, store: Store, clock: Callable[[], datetime], *, fallback_may_decide: bool = False) -> None:
         self.store = store
         self.clock = clock
         self.fallback_may_decide = fallback_may_decide
 
-    def authorise(self, session: Any, user: ClerkUser, action: Action) -> ClerkUser:
+    def authorise(self, session: Session, user: ClerkUser, action: Action) -> ClerkUser:
         account = acting_account(session, user)
         check_permission(account, action, fallback_may_decide=self.fallback_may_decide)
         return account
 
     @contextmanager
-    def begin(self, user: ClerkUser, action: Action, *, write: bool = True) -> Iterator[tuple[Any, ClerkUser]]:
+    def begin(self, user: ClerkUser, action: Action, *, write: bool = True) -> Iterator[tuple[Session, ClerkUser]]:
         with self.store.session(write=write) as session:
             yield session, self.authorise(session, user, action)
 
-    def audit(self, session: Any, actor: str, window: int | None, action: str, number: str | None,
-              before: dict | None, after: dict | None) -> None:
+    def audit(self, session: Session, actor: str, window: int | None, action: str, number: str | None,
+              before: dict[str, object] | None, after: dict[str, object] | None) -> None:
         from clerk.store.audit import append_event
 
         append_event(session, at=self.clock(), actor=actor, window=window, action=action,

@@ -17,7 +17,7 @@ which ``rate_in(at_window=True)`` allows only on this path.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clerk.domain.accounts import ClerkUser
 from clerk.domain.errors import IntakeError, ServiceError, refuse_bad_text
@@ -25,12 +25,21 @@ from clerk.domain.permissions import Action
 from clerk.domain.queueing import TicketState
 from clerk.domain.views import CaseView, Rating
 from clerk.identity.text import NOTE_MAX
+from clerk.store.tables import saved_id
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from clerk.services.cases import CaseService
+    from clerk.services.operations import Audited
+    from clerk.services.tickets import TicketService
+    from clerk.store.tables import CaseRow
 
 #: A visit's rating is taken at its end: not later than this after the ticket was called.
 RATE_WITHIN_MINUTES = 240
 
 
-def rate_visit(cases: Any, tickets: Any, user: ClerkUser, window: int, ticket_id: int, rating: Rating,
+def rate_visit(cases: CaseService, tickets: TicketService, user: ClerkUser, window: int, ticket_id: int, rating: Rating,
                comment: str = "", *, now: datetime | None = None) -> list[CaseView]:
     """Record the applicant's rating on every case of the ticket's visit; returns the rated cases."""
     rating = Rating(rating)
@@ -52,9 +61,9 @@ def rate_visit(cases: Any, tickets: Any, user: ClerkUser, window: int, ticket_id
 
     rated = []
     for number in ticket.case_numbers:
-        def mutate(session: Any, row: Any, at: datetime) -> dict[str, Any]:
+        def mutate(session: Session, row: CaseRow, at: datetime) -> Audited:
             after = cases.rate_in(session, row, at, user, rating, at_window=True)
-            session.add(RatingNoteRow(case_id=row.id, rating=rating.value, comment=comment, rated_by=user.id,
+            session.add(RatingNoteRow(case_id=saved_id(row), rating=rating.value, comment=comment, rated_by=user.id,
                                       rated_at=at))
             return {**after, "comment": comment, "ticket": ticket.number}
 

@@ -27,9 +27,16 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
+from clerk.services.bounded import Attempt
 from clerk.store.errors import StoreUnavailable
+
+if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
+    from clerk.domain.intake import IntakeDraft, Outcome
+    from clerk.domain.views import CaseView
+    from clerk.services.cases import CaseService
 
 
 def new_visit_key() -> str:
@@ -45,43 +52,22 @@ class SaveNotKnown(StoreUnavailable):
         super().__init__(message)
 
 
-class _Attempt:
-    def __init__(self, call: Callable[[], Any]) -> None:
-        self.done = threading.Event()
-        self.value: Any = None
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(call,), daemon=True, name="clerk-store-call")
-        self._thread.start()
-
-    def _run(self, call: Callable[[], Any]) -> None:
-        try:
-            self.value = call()
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
-            self.error = exc
-        finally:
-            self.done.set()
-
-    def result(self, deadline: float) -> Any:
-        if not self.done.wait(deadline):
-            raise SaveNotKnown()
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-
 class VisitSaver:
     """Exactly-once, bounded saves of visits through a ``CaseService``."""
 
-    def __init__(self, cases: Any, deadline: float) -> None:
+    def __init__(self, cases: CaseService, deadline: float) -> None:
         self.cases = cases
         self.deadline = deadline
         self._lock = threading.Lock()
-        self._attempts: dict[tuple[str, str], _Attempt] = {}
+        self._attempts: dict[tuple[str, str], Attempt[CaseView | None]] = {}
 
-    def save(self, user: Any, window: int, draft: Any, outcome: Any, reason: str, key: str) -> Any:
+    def save(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome, reason: str,
+             key: str) -> CaseView:
         """The case of this visit; ``SaveNotKnown`` when the store did not answer in time."""
-        return self._bounded(("save", key),
+        case = self._bounded(("save", key),
                              lambda: self.cases.submit(user, window, draft, outcome, reason, visit_key=key))
+        assert case is not None  # submit returns the case it stored
+        return case
 
     def in_flight(self, key: str) -> bool:
         """An attempt to save this visit is still waiting for the store."""
@@ -89,7 +75,7 @@ class VisitSaver:
             attempt = self._attempts.get(("save", key))
             return attempt is not None and not attempt.done.is_set()
 
-    def resolve(self, key: str) -> Any:
+    def resolve(self, key: str) -> CaseView | None:
         """The case the store holds for ``key``, or None when it holds none.
 
         ``SaveNotKnown`` while an attempt of this process is still in flight (its
@@ -99,13 +85,13 @@ class VisitSaver:
             raise SaveNotKnown()
         return self._bounded(("ask", key), lambda: self.cases.saved_visit(key))
 
-    def _bounded(self, tag: tuple[str, str], call: Callable[[], Any]) -> Any:
+    def _bounded(self, tag: tuple[str, str], call: Callable[[], CaseView | None]) -> CaseView | None:
         with self._lock:
             attempt = self._attempts.get(tag)
             if attempt is None or attempt.done.is_set():
-                attempt = self._attempts[tag] = _Attempt(call)
+                attempt = self._attempts[tag] = Attempt(call)
         try:
-            return attempt.result(self.deadline)
+            return attempt.result(self.deadline, too_slow=SaveNotKnown)
         finally:
             with self._lock:
                 if attempt.done.is_set() and self._attempts.get(tag) is attempt:

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.accounts import Role, hash_password
 from clerk.store.errors import StoreError
 from clerk.domain.passwords import password_problems
 from clerk.store.convert import aware
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from clerk.store.engine import Store
+    from clerk.store.tables import ClerkAccount
 
 
 class AccountError(StoreError):
@@ -37,21 +45,20 @@ class AccountStatus:
         return self.locked_until is not None and self.locked_until > now
 
 
-
-
-def list_accounts(store: Any) -> list[AccountStatus]:
+def list_accounts(store: Store) -> list[AccountStatus]:
     from sqlalchemy import select
 
     from clerk.store.tables import ClerkAccount
 
     with store.session(write=False) as session:
-        rows = session.execute(select(ClerkAccount).order_by(ClerkAccount.id)).scalars().all()
+        rows = session.execute(select(ClerkAccount).order_by(col(ClerkAccount.id))).scalars().all()
         return [AccountStatus(r.id, r.name, Role(r.role), r.active, aware(r.locked_until),
                               r.must_change_password, r.failed_count, aware(r.password_changed_at))
                 for r in rows]
 
 
-def _change(store: Any, clerk_id: str, at: datetime, by: str, action: str, apply: Any) -> None:
+def _change(store: Store, clerk_id: str, at: datetime, by: str, action: str,
+            apply: Callable[[ClerkAccount], dict[str, object]]) -> None:
     from clerk.store.audit import append_event
     from clerk.store.tables import ClerkAccount
 
@@ -64,14 +71,14 @@ def _change(store: Any, clerk_id: str, at: datetime, by: str, action: str, apply
         append_event(session, at=at, actor=by, window=None, action=action, after={"id": row.id, **after})
 
 
-def set_password(store: Any, clerk_id: str, password: str, *, at: datetime, must_change: bool = True,
+def set_password(store: Store, clerk_id: str, password: str, *, at: datetime, must_change: bool = True,
                  by: str = "admin") -> None:
     """A new password (the rule applies); the failure count and any lock are cleared."""
     problems = password_problems(password, clerk_id=clerk_id.strip())
     if problems:
         raise AccountError("密码不符合要求：" + "；".join(problems))
 
-    def apply(row: Any) -> dict:
+    def apply(row: ClerkAccount) -> dict[str, object]:
         row.password_hash = hash_password(password)
         row.must_change_password = must_change
         row.password_changed_at = at
@@ -82,20 +89,20 @@ def set_password(store: Any, clerk_id: str, password: str, *, at: datetime, must
     _change(store, clerk_id, at, by, "password_reset", apply)
 
 
-def set_active(store: Any, clerk_id: str, active: bool, *, at: datetime, by: str = "admin") -> None:
+def set_active(store: Store, clerk_id: str, active: bool, *, at: datetime, by: str = "admin") -> None:
     """Disable (people who left) or enable an account; a disabled one signs in nowhere."""
 
-    def apply(row: Any) -> dict:
+    def apply(row: ClerkAccount) -> dict[str, object]:
         row.active = active
         return {"active": active}
 
     _change(store, clerk_id, at, by, "account_enabled" if active else "account_disabled", apply)
 
 
-def unlock(store: Any, clerk_id: str, *, at: datetime, by: str = "admin") -> None:
+def unlock(store: Store, clerk_id: str, *, at: datetime, by: str = "admin") -> None:
     """Lift a lock-out before it runs out and forget the failures."""
 
-    def apply(row: Any) -> dict:
+    def apply(row: ClerkAccount) -> dict[str, object]:
         was = aware(row.locked_until)
         row.locked_until = None
         row.failed_count = 0

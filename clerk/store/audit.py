@@ -24,13 +24,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.store.errors import StoreError
 from clerk.store.tracked import canonical_json, hash_algorithm, mac, utc_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.engine import Connection
+    from sqlmodel import Session
+
+    from clerk.store.tables import AuditEvent
 
 GENESIS_HASH = "0" * 64
 _ALGS = ("sm3", "sha256")
@@ -55,7 +64,7 @@ class HallKeyMissing(StoreError):
     """No usable hall key: nothing can be written (the store error the screens show)."""
 
 
-def _body(event: Mapping[str, Any]) -> dict[str, Any]:
+def _body(event: Mapping[str, Any]) -> dict[str, object]:
     return {
         "seq": event["seq"],
         "at": utc_text(event["at"]),
@@ -78,7 +87,7 @@ def keyed_event_hash(key: bytes, prev_hash: str, event: Mapping[str, Any]) -> st
     return mac(key, event["alg"], prev_hash + canonical_json(body))
 
 
-def _key_of(session: Any) -> bytes:
+def _key_of(session: Session) -> bytes:
     from clerk.store.hallkey import HallKeyError
 
     source: Callable[[], bytes] | None = session.info.get(KEY_SOURCE)
@@ -91,15 +100,15 @@ def _key_of(session: Any) -> bytes:
 
 
 def append_event(
-    session: Any,
+    session: Session,
     *,
     at: datetime,
     actor: str,
     window: int | None,
     action: str,
     case_number: str | None = None,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
+    before: Mapping[str, object] | None = None,
+    after: Mapping[str, object] | None = None,
 ) -> int:
     """Append one event inside the caller's transaction; returns its sequence number.
 
@@ -133,14 +142,14 @@ def append_event(
     )
     pending.append(row)  # inserted, with its hash, when the transaction commits (finalise)
     session.flush()  # callers may rely on the flush an append always did
-    return seq
+    return int(seq)
 
 
-def finalise(session: Any) -> None:
+def finalise(session: Session) -> None:
     """Digest the rows this transaction wrote and seal its events (runs before commit)."""
     from sqlalchemy import text
 
-    from clerk.store.tables import AuditEvent
+    from clerk.store.tables import AuditEvent, table_of
     from clerk.store.tracked import digests_of, tracked_table
 
     touched: dict[str, set[tuple[Any, ...]]] = session.info.pop(TOUCHED, {})
@@ -149,7 +158,7 @@ def finalise(session: Any) -> None:
         return
     key = _key_of(session)
     alg = hash_algorithm()
-    rows: list[list[Any]] = []
+    rows: list[list[str | None]] = []
     conn = session.connection()  # Core: no ORM overhead for what is only the audit's own work
     for name in sorted(touched):
         found = digests_of(conn, key, alg, tracked_table(name), sorted(touched[name], key=str))
@@ -166,19 +175,19 @@ def finalise(session: Any) -> None:
         row.prev_hash = prev
         row.hash = prev = keyed_event_hash(key, prev, _stored(row))
         values.append(_stored(row) | {"prev_hash": row.prev_hash, "hash": row.hash})
-    conn.execute(AuditEvent.__table__.insert(), values)
+    conn.execute(table_of(AuditEvent).insert(), values)
     conn.execute(text(_SET_HEAD), {"h": prev})
 
 
-def _stored(row: Any) -> dict[str, Any]:
+def _stored(row: AuditEvent) -> dict[str, object]:
     """The event as the database will give it back (``row_digests`` holds only JSON-plain values)."""
     return {"seq": row.seq, "at": row.at, "actor": row.actor, "window": row.window, "case_number": row.case_number,
             "action": row.action, "before": row.before, "after": row.after, "alg": row.alg,
             "row_digests": row.row_digests}
 
 
-def append_baseline(session: Any, key: bytes, *, at: datetime, action: str, after: Mapping[str, Any] | None,
-                    rows: list[list[Any]]) -> int | None:
+def append_baseline(session: Session | Connection, key: bytes, *, at: datetime, action: str, after: Mapping[str, object] | None,
+                    rows: Sequence[Sequence[str | None]]) -> int | None:
     """Attest ``rows`` (``[table, key, digest]``) in one event of their own (migrations)."""
     from sqlalchemy import text
 
@@ -190,12 +199,12 @@ def append_baseline(session: Any, key: bytes, *, at: datetime, action: str, afte
              "action": action, "before": None, "after": json.loads(canonical_json(after)) if after else None,
              "alg": alg, "row_digests": rows}
     digest = keyed_event_hash(key, prev, event)
-    from clerk.store.tables import AuditEvent
+    from clerk.store.tables import AuditEvent, table_of
 
     values = {c: event[c] for c in event} | {"prev_hash": prev, "hash": digest}
-    session.execute(AuditEvent.__table__.insert().values(**values))
+    session.execute(table_of(AuditEvent).insert().values(**values))
     session.execute(text(_SET_HEAD), {"h": digest})
-    return seq
+    return int(seq)
 
 
 # -- verification ------------------------------------------------------------------
@@ -234,7 +243,7 @@ def parse_anchor(text: str) -> tuple[int, str]:
     return int(seq), digest
 
 
-def verify_chain(session: Any, *, key: bytes | None = None, anchor: tuple[int, str] | None = None) -> ChainReport:
+def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[int, str] | None = None) -> ChainReport:
     """Recompute every hash in order, then check every tracked row against its latest event.
 
     The first bad event is named; so is every row that differs.  ``anchor``
@@ -257,7 +266,7 @@ def verify_chain(session: Any, *, key: bytes | None = None, anchor: tuple[int, s
     prev_hash = GENESIS_HASH
     expected_seq = 1
     keyed = False
-    rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000))
+    rows = session.execute(select(AuditEvent).order_by(col(AuditEvent.seq)).execution_options(yield_per=2000))
     for (row,) in rows:
         event = row.model_dump()
         if row.seq != expected_seq:
@@ -299,7 +308,7 @@ def verify_chain(session: Any, *, key: bytes | None = None, anchor: tuple[int, s
     return ChainReport(ok, walk.count, walk.bad_seq, message, tuple(differing), walk.last, row_count)
 
 
-def _check_anchor(session: Any, walk: _Walk, anchor: tuple[int, str]) -> None:
+def _check_anchor(session: Session, walk: _Walk, anchor: tuple[int, str]) -> None:
     from clerk.store.tables import AuditEvent
 
     seq, digest = anchor
@@ -320,7 +329,7 @@ def _row_name(table: str, row_id: str) -> str:
     return f"{_TABLE_LABELS.get(table, table)} {table}#{row_id}"
 
 
-def _check_rows(session: Any, walk: _Walk, hall_key: Callable[[], bytes]) -> tuple[list[str], int]:
+def _check_rows(session: Session, walk: _Walk, hall_key: Callable[[], bytes]) -> tuple[list[str], int]:
     from clerk.store.tracked import all_payloads, tracked_tables
 
     differing: list[str] = []
@@ -338,13 +347,13 @@ def _check_rows(session: Any, walk: _Walk, hall_key: Callable[[], bytes]) -> tup
                 differing.append(f"{_row_name(table.name, row_id)}：审计事件 #{latest[0]} 记录其已删除，现在却存在")
             elif latest[2] not in _ALGS or latest[1] != mac(hall_key(), latest[2], payload):
                 differing.append(f"{_row_name(table.name, row_id)}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
-    for (table, row_id), (seq, digest, _alg) in sorted(walk.latest.items(), key=lambda item: item[1][0]):
-        if digest is not None and (table, row_id) not in seen:
-            differing.append(f"{_row_name(table, row_id)}：审计事件 #{seq} 记录的这一行已不存在（被删除）")
+    for (name, row_id), (seq, digest, _alg) in sorted(walk.latest.items(), key=lambda item: item[1][0]):
+        if digest is not None and (name, row_id) not in seen:
+            differing.append(f"{_row_name(name, row_id)}：审计事件 #{seq} 记录的这一行已不存在（被删除）")
     return differing, count
 
 
-def _has_rows(session: Any, table: Any) -> bool:
+def _has_rows(session: Session, table: Table) -> bool:
     from sqlalchemy import select
 
     return session.execute(select(1).select_from(table).limit(1)).first() is not None
@@ -353,7 +362,7 @@ def _has_rows(session: Any, table: Any) -> bool:
 # -- schema upgrades ------------------------------------------------------------------
 
 
-def attested_rows(conn: Any, key_source: Callable[[], bytes]) -> dict[tuple[str, str], str]:
+def attested_rows(conn: Connection, key_source: Callable[[], bytes]) -> dict[tuple[str, str], str]:
     """Rows whose current content matches their latest event (read before a schema upgrade).
 
     Reads only the columns the database has, so it works while the table
@@ -361,14 +370,15 @@ def attested_rows(conn: Any, key_source: Callable[[], bytes]) -> dict[tuple[str,
     """
     from sqlalchemy import inspect, select
 
-    from clerk.store.tables import AuditEvent
+    from clerk.store.tables import AuditEvent, table_of
     from clerk.store.tracked import all_digests, tracked_tables
 
     if "row_digests" not in {c["name"] for c in inspect(conn).get_columns("audit_events")}:
         return {}
-    column = AuditEvent.__table__.c.row_digests
+    audit_events = table_of(AuditEvent)
+    column = audit_events.c.row_digests
     latest: dict[tuple[str, str], str | None] = {}
-    for (rows,) in conn.execute(select(column).where(column.is_not(None)).order_by(AuditEvent.__table__.c.seq)):
+    for (rows,) in conn.execute(select(column).where(column.is_not(None)).order_by(audit_events.c.seq)):
         for table, row_id, digest in rows or ():
             latest[(table, row_id)] = digest
     if not latest:
@@ -379,7 +389,7 @@ def attested_rows(conn: Any, key_source: Callable[[], bytes]) -> dict[tuple[str,
             if latest.get((t.name, row_id)) == digest}
 
 
-def reattest_after_upgrade(conn: Any, key_source: Callable[[], bytes], prior: dict[tuple[str, str], str],
+def reattest_after_upgrade(conn: Connection, key_source: Callable[[], bytes], prior: dict[tuple[str, str], str],
                            before: str | None, after: str | None) -> int | None:
     """A schema change that altered rows' canonical content (a column added with a
     default) re-attests the rows that were sound before it, in one event."""

@@ -49,12 +49,12 @@ class AuditedSession(Session):
         return bool(self.info.get(WROTE) or self.new or self.dirty or self.deleted)
 
 
-def _touch(session: Any, table: str, key: tuple[Any, ...]) -> None:
+def _touch(session: Session, table: str, key: tuple[Any, ...]) -> None:
     session.info.setdefault(audit.TOUCHED, {}).setdefault(table, set()).add(key)
 
 
 @event.listens_for(AuditedSession, "after_flush")
-def _after_flush(session: Any, _context: Any) -> None:
+def _after_flush(session: Session, _context: Any) -> None:
     if session.new or session.dirty or session.deleted:
         session.info[WROTE] = True
     for group in (session.new, session.dirty, session.deleted):
@@ -96,7 +96,7 @@ def _on_execute(state: Any) -> None:
 
 
 @event.listens_for(AuditedSession, "before_commit")
-def _before_commit(session: Any) -> None:
+def _before_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: the outer commit seals everything
     if session.new or session.dirty or session.deleted:
@@ -105,7 +105,7 @@ def _before_commit(session: Any) -> None:
 
 
 @event.listens_for(AuditedSession, "after_soft_rollback")
-def _after_rollback(session: Any, previous: Any) -> None:
+def _after_rollback(session: Session, previous: Any) -> None:
     if previous.nested:  # a savepoint rolled back: forget the events it appended (their seq went back)
         from sqlalchemy import text
 

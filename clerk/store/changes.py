@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clerk.store.engine import CHANGES_CHANNEL
+
+if TYPE_CHECKING:
+    from clerk.store.engine import Store
 
 Poll = Callable[[bool, bool], None]
 
 
 class ChangeWatcher:
-    def __init__(self, store: Any, *, interval: float = 1.0) -> None:
+    def __init__(self, store: Store, *, interval: float = 1.0) -> None:
         self.store = store
         self.interval = interval
 

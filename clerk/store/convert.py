@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from clerk.calendar import DueDate
 from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
@@ -19,7 +19,19 @@ from clerk.domain.views import (
 )
 from clerk.catalog.model import Delivery, LimitUnit
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Row
 
+    from clerk.domain.notices import NoticeView
+    from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow
+
+
+@overload
+def aware(at: datetime) -> datetime: ...
+@overload
+def aware(at: None) -> None: ...
+@overload
+def aware(at: datetime | None) -> datetime | None: ...
 def aware(at: datetime | None) -> datetime | None:
     """A stored time as aware UTC: SQLite hands back UTC without an offset."""
     return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
@@ -72,7 +84,18 @@ def normalised(check: Any, value: str) -> str:
     return result.value if result.ok else value.strip().upper()
 
 
-def applicant_columns(applicant: Applicant) -> dict[str, str]:
+class ApplicantColumns(TypedDict):
+    """The applicant's columns of ``CaseRow`` (and of the mail and ticket rows that copy them)."""
+
+    applicant_kind: str
+    applicant_name: str
+    applicant_id_number: str
+    applicant_phone: str
+    applicant_address: str
+    applicant_postcode: str
+
+
+def applicant_columns(applicant: Applicant) -> ApplicantColumns:
     from clerk.identity import check_phone, check_resident_id, check_uscc
 
     id_check = check_resident_id if applicant.kind is ApplicantKind.PERSON else check_uscc
@@ -86,7 +109,7 @@ def applicant_columns(applicant: Applicant) -> dict[str, str]:
     }
 
 
-def applicant_of(row: Any) -> Applicant:
+def applicant_of(row: CaseRow) -> Applicant:
     return Applicant(
         kind=ApplicantKind(row.applicant_kind),
         name=row.applicant_name,
@@ -97,7 +120,7 @@ def applicant_of(row: Any) -> Applicant:
     )
 
 
-def deadline_of(row: Any) -> Deadline:
+def deadline_of(row: DeadlineRow) -> Deadline:
     missing = tuple(int(y) for y in row.missing_years.split(",") if y)
     return Deadline(
         kind=DeadlineKind(row.kind),
@@ -110,7 +133,21 @@ def deadline_of(row: Any) -> Deadline:
     )
 
 
-def deadline_columns(deadline: Deadline) -> dict[str, Any]:
+class DeadlineColumns(TypedDict):
+    """The columns of a ``DeadlineRow`` but its key and case."""
+
+    kind: str
+    start_on: date
+    working_days: int
+    requested_on: date | None
+    due_on: date
+    provisional: bool
+    missing_years: str
+    met_at: datetime | None
+    unit: str | None
+
+
+def deadline_columns(deadline: Deadline) -> DeadlineColumns:
     return {
         "kind": deadline.kind.value,
         "start_on": deadline.start_on,
@@ -125,17 +162,17 @@ def deadline_columns(deadline: Deadline) -> dict[str, Any]:
     }
 
 
-def audit_entry_of(row: Any) -> AuditEntry:
+def audit_entry_of(row: AuditEvent) -> AuditEntry:
     return AuditEntry(row.seq, row.at, row.actor, row.window, row.action, row.before, row.after)
 
 
 def case_view(
-    row: Any,
+    row: CaseRow,
     *,
     deadlines: tuple[Deadline, ...] = (),
     children: tuple[CaseView, ...] = (),
     events: tuple[AuditEntry, ...] = (),
-    notices: tuple = (),
+    notices: tuple[NoticeView, ...] = (),
     parent_number: str | None = None,
 ) -> CaseView:
     from clerk.catalog.checklist import checklist_from_dict
@@ -172,7 +209,7 @@ def case_view(
     )
 
 
-def case_summary(row: Any) -> CaseSummary:
+def case_summary(row: CaseRow | Row[Any]) -> CaseSummary:
     from clerk.identity import mask_id, mask_phone, mask_uscc
 
     masked = mask_id(row.applicant_id_number) if row.applicant_kind == ApplicantKind.PERSON.value else mask_uscc(

@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 from clerk.store.errors import StoreUnavailable
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
+
+    from clerk.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "clerk_write"
@@ -35,7 +37,7 @@ NOTIFIED = "clerk_notified"
 class Store:
     """A database holding the cases of one hall (SQLite file or PostgreSQL)."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5, settings: Any = None,
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5, settings: Settings | None = None,
                  hall_key: bytes | None = None, statement_timeout: float | None = None) -> None:
         """``hall_key`` keys the audit chain; without it the key file of ``settings``
         (default: ``clerk.config.get_settings()``) is read on the first write.
@@ -52,7 +54,7 @@ class Store:
         self._lock_path: str | None = None  # SQLite file stores only
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Store:
+    def from_settings(cls, settings: Settings) -> Store:
         return cls(settings.effective_database_url, settings=settings,
                    statement_timeout=getattr(settings, "statement_timeout_seconds", None) or None)
 
@@ -132,7 +134,7 @@ class Store:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn: Any) -> None:
+        def _on_begin(conn: Connection) -> None:
             write = conn.get_execution_options().get(_WRITE_OPTION, False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
@@ -153,7 +155,7 @@ class Store:
         if self.is_sqlite:
             return self.busy_timeout_ms / 1000 + 1.0
         connect = postgres_connect_args(self.statement_timeout)["connect_timeout"]
-        return connect + (self.statement_timeout or 30.0) + 1.0
+        return float(connect) + (self.statement_timeout or 30.0) + 1.0
 
     @contextmanager
     def session(self, *, write: bool = True, snapshot: bool = False) -> Iterator[Session]:
@@ -182,10 +184,11 @@ class Store:
                         session.connection().exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")
 
     @contextmanager
-    def connection(self, *, write: bool = True) -> Iterator[Any]:
+    def connection(self, *, write: bool = True) -> Iterator[Connection]:
         """A Core connection inside one transaction (bulk loads, migrations)."""
         self.engine  # noqa: B018
         bind = self._write_engine if write else self._engine
+        assert bind is not None  # made by self.engine
         with self._writer_turn(write), translate_errors():
             with bind.begin() as conn:
                 yield conn

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from alembic.config import Config
+    from sqlalchemy.engine import Connection
 
     from clerk.store.engine import Store
 
@@ -70,7 +71,7 @@ def downgrade(store: Store, revision: str) -> None:
         command.downgrade(alembic_config(conn), revision)
 
 
-def _revision_of(conn: object) -> str | None:
+def _revision_of(conn: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     return MigrationContext.configure(conn).get_current_revision()

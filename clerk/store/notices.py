@@ -9,17 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import col
 
 from clerk.domain.notices import NoticeKind, NoticeStatus, NoticeView
 from clerk.store.errors import NotFound
+from clerk.store.tables import saved_id
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from clerk.store.engine import Store
+    from clerk.store.tables import NoticeRow
 
 __all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]
 
 
-def notice_view(row: Any, case_number: str) -> NoticeView:
+def notice_view(row: NoticeRow, case_number: str) -> NoticeView:
     return NoticeView(
-        id=row.id,
+        id=saved_id(row),
         case_number=case_number,
         kind=NoticeKind(row.kind),
         paper=row.paper,
@@ -35,8 +44,8 @@ def notice_view(row: Any, case_number: str) -> NoticeView:
 
 
 def queue_notice(
-    session: Any, case_id: int, kind: NoticeKind, *, at: datetime, paper: str = "a4", is_reprint: bool = False
-) -> Any:
+    session: Session, case_id: int, kind: NoticeKind, *, at: datetime, paper: str = "a4", is_reprint: bool = False
+) -> NoticeRow:
     """Queue one notice inside the caller's transaction; returns the row."""
     from clerk.store.tables import NoticeRow
 
@@ -52,7 +61,7 @@ def queue_notice(
 class NoticeQueue:
     """Store-level access to the print queue (one call = one transaction)."""
 
-    def __init__(self, store: Any, clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
         self._store = store
         self._clock = clock
 
@@ -62,26 +71,26 @@ class NoticeQueue:
         from clerk.store.tables import CaseRow, NoticeRow
 
         query = (
-            select(NoticeRow, CaseRow.number)
-            .join(CaseRow, CaseRow.id == NoticeRow.case_id)
-            .where(NoticeRow.status != NoticeStatus.PRINTED.value)
-            .order_by(NoticeRow.created_at, NoticeRow.id)
+            select(NoticeRow, col(CaseRow.number))
+            .join(CaseRow, col(CaseRow.id) == NoticeRow.case_id)
+            .where(col(NoticeRow.status) != NoticeStatus.PRINTED.value)
+            .order_by(col(NoticeRow.created_at), col(NoticeRow.id))
             .limit(limit)
         )
         with self._store.session(write=False) as session:
             return [notice_view(row, number) for row, number in session.execute(query)]
 
-    def for_case(self, session: Any, case_id: int, number: str) -> tuple[NoticeView, ...]:
+    def for_case(self, session: Session, case_id: int, number: str) -> tuple[NoticeView, ...]:
         from sqlalchemy import select
 
         from clerk.store.tables import NoticeRow
 
-        rows = session.execute(select(NoticeRow).where(NoticeRow.case_id == case_id).order_by(NoticeRow.id))
+        rows = session.execute(select(NoticeRow).where(col(NoticeRow.case_id) == case_id).order_by(col(NoticeRow.id)))
         return tuple(notice_view(row, number) for (row,) in rows)
 
     def mark_printed(
         self, notice_id: int, *, path: str, sha256: str, actor: str = "system", window: int | None = None,
-        on_printed: Callable[[Any, Any, datetime], None] | None = None,
+        on_printed: Callable[[Session, NoticeRow, datetime], None] | None = None,
     ) -> NoticeView:
         """Record a successful print (one transaction with its audit event).
 
@@ -117,15 +126,15 @@ class NoticeQueue:
             return notice_view(row, number)
 
     @staticmethod
-    def _load(session: Any, notice_id: int) -> tuple[Any, str]:
+    def _load(session: Session, notice_id: int) -> tuple[NoticeRow, str]:
         from sqlalchemy import select
 
         from clerk.store.tables import CaseRow, NoticeRow
 
         found = session.execute(
-            select(NoticeRow, CaseRow.number)
-            .join(CaseRow, CaseRow.id == NoticeRow.case_id)
-            .where(NoticeRow.id == notice_id)
+            select(NoticeRow, col(CaseRow.number))
+            .join(CaseRow, col(CaseRow.id) == NoticeRow.case_id)
+            .where(col(NoticeRow.id) == notice_id)
             .with_for_update(of=NoticeRow)
         ).first()
         if found is None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 NUMBER_PATTERN = re.compile(r"^(\d{8})-([A-Z0-9]{1,8})-(\d{4,})$")
 
@@ -46,7 +49,7 @@ def normalise_hall_code(hall: str) -> str:
     return code
 
 
-def allocate_number(session: Any, day: date, hall: str) -> str:
+def allocate_number(session: Session, day: date, hall: str) -> str:
     """Take the next serial of ``day`` for ``hall`` inside the caller's transaction."""
     from sqlalchemy import text
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from clerk.domain import accounts
@@ -33,6 +33,15 @@ from clerk.domain.accounts import ClerkUser, Role, hash_password, verify_passwor
 from clerk.domain.errors import AccountLocked, PasswordChangeRequired, PasswordRejected, SignInFailed
 from clerk.domain.passwords import password_problems
 from clerk.store.convert import aware
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from sqlmodel import Session
+
+    from clerk.config import Settings
+    from clerk.store.engine import Store
+    from clerk.store.tables import ClerkAccount
 
 __all__ = ["AccountLocked", "PasswordChangeRequired", "PasswordRejected", "SignIn", "SignInFailed", "SignInPolicy"]
 
@@ -45,7 +54,7 @@ class SignInPolicy:
     minutes: int = 15
 
     @classmethod
-    def from_settings(cls, settings: Any) -> SignInPolicy:
+    def from_settings(cls, settings: Settings) -> SignInPolicy:
         return cls(max(1, int(settings.lockout_attempts)), max(1, int(settings.lockout_minutes)))
 
 
@@ -101,8 +110,6 @@ class _UnknownIds:
 _unknown = _UnknownIds()
 
 
-
-
 def _actor(clerk_id: str) -> str:
     """What the audit records as the actor of an attempt: the typed id, printable and clipped."""
     clean = "".join(ch for ch in clerk_id if ch.isprintable())
@@ -112,7 +119,7 @@ def _actor(clerk_id: str) -> str:
 class SignIn:
     """Sign-in against the store's accounts; one call = one attempt."""
 
-    def __init__(self, store: Any, clock: Any, tz: ZoneInfo | str = "Asia/Shanghai",
+    def __init__(self, store: Store, clock: Callable[[], datetime], tz: ZoneInfo | str = "Asia/Shanghai",
                  policy: SignInPolicy | None = None) -> None:
         self.store = store
         self.clock = clock
@@ -120,7 +127,7 @@ class SignIn:
         self.policy = policy or _default_policy()
 
     def authenticate(self, clerk_id: str, password: str, *, via: str = "window", window: int | None = None,
-                     new_password: str | None = None, roles: Any = None,
+                     new_password: str | None = None, roles: Iterable[Role] | None = None,
                      policy: SignInPolicy | None = None) -> ClerkUser:
         """The signed-in clerk, or a :class:`SignInFailed` saying why not (in Chinese).
 
@@ -148,8 +155,8 @@ class SignIn:
             raise outcome
         return outcome
 
-    def _decide(self, session: Any, clerk_id: str, password_ok: bool, checked: str, now: datetime, via: str,
-                window: int | None, new_password: str | None, roles: Any) -> ClerkUser | SignInFailed:
+    def _decide(self, session: Session, clerk_id: str, password_ok: bool, checked: str, now: datetime, via: str,
+                window: int | None, new_password: str | None, roles: Iterable[Role] | None) -> ClerkUser | SignInFailed:
         from clerk.store.tables import ClerkAccount
 
         row = session.get(ClerkAccount, clerk_id, with_for_update=True) if clerk_id else None
@@ -186,7 +193,7 @@ class SignIn:
         self._audit(session, now, row.id, window, "sign_in", {"via": via})
         return ClerkUser(row.id, row.name, Role(row.role))
 
-    def _unknown_id(self, session: Any, clerk_id: str, now: datetime, via: str,
+    def _unknown_id(self, session: Session, clerk_id: str, now: datetime, via: str,
                     window: int | None) -> SignInFailed:
         key = f"{getattr(self.store, 'url', id(self.store))}|{clerk_id}"  # per store, as real accounts are
         until = _unknown.locked_until(key, now)
@@ -199,7 +206,8 @@ class SignIn:
         until = _unknown.fail(key, now, self.policy)
         return AccountLocked(until.astimezone(self.tz)) if until is not None else SignInFailed()
 
-    def _count_failure(self, session: Any, row: Any, now: datetime, via: str, window: int | None) -> datetime | None:
+    def _count_failure(self, session: Session, row: ClerkAccount, now: datetime, via: str,
+                       window: int | None) -> datetime | None:
         row.failed_count = (row.failed_count or 0) + 1
         self._audit(session, now, row.id, window, "sign_in_failed",
                     {"via": via, "reason": "password", "failed": row.failed_count})
@@ -214,8 +222,8 @@ class SignIn:
         session.add(row)
         return locked
 
-    def _audit(self, session: Any, now: datetime, actor: str, window: int | None, action: str,
-               after: dict[str, Any]) -> None:
+    def _audit(self, session: Session, now: datetime, actor: str, window: int | None, action: str,
+               after: dict[str, object]) -> None:
         from clerk.store.audit import append_event
 
         append_event(session, at=now, actor=actor, window=window, action=action, after=after)

@@ -10,9 +10,10 @@ dates (due dates) are calendar dates in the hall's local time.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import JSON, Column, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
 
 # Named constraints: Alembic's batch mode (SQLite) needs names to alter them.
@@ -23,6 +24,24 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
 }
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core ``Table`` of a table class (SQLModel declares no ``__table__`` a type checker sees)."""
+    table = sa_inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
+
+
+class _Keyed(Protocol):
+    id: int | None
+
+
+def saved_id(row: _Keyed) -> int:
+    """The key of a row already flushed (SQLModel types ``id`` ``int | None`` for rows not yet saved)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id before it is flushed")
+    return row.id
 
 
 class ClerkAccount(SQLModel, table=True):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from clerk.store.tables import CaseRow, DeadlineRow
 
@@ -63,7 +63,6 @@ class ComplaintStepRow(SQLModel, table=True):
 # Dashboard and report queries: today's cases by time, open deadlines by kind.
 # Covering (received_at, parent_id, state, rating): the totals and ratings panels
 # read only the index for a month or six of cases.
-_cases = CaseRow.__table__.c
-Index("ix_cases_received", _cases.received_at, _cases.parent_id, _cases.state, _cases.rating)
-Index("ix_deadlines_kind_met_due", DeadlineRow.__table__.c.kind, DeadlineRow.__table__.c.met_at,
-      DeadlineRow.__table__.c.due_on)
+Index("ix_cases_received", col(CaseRow.received_at), col(CaseRow.parent_id), col(CaseRow.state),
+      col(CaseRow.rating))
+Index("ix_deadlines_kind_met_due", col(DeadlineRow.kind), col(DeadlineRow.met_at), col(DeadlineRow.due_on))

@@ -64,7 +64,7 @@ class TicketRow(SQLModel, table=True):
     recalls: int = 0
     calls_after_no_show: int = 0
     transfers: int = 0
-    case_numbers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    case_numbers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class TicketHolderRow(SQLModel, table=True):

@@ -26,7 +26,12 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Column, Select, Table
+    from sqlalchemy.engine import Connection
+    from sqlmodel import Session
 
 TRACKED: list[str] = []
 
@@ -56,7 +61,7 @@ def mac(key: bytes, alg: str, text: str) -> str:
     return hmac.new(key, text.encode("utf-8"), alg).hexdigest()
 
 
-def canonical_json(value: Any) -> str:
+def canonical_json(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
@@ -66,7 +71,7 @@ def utc_text(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     if isinstance(value, datetime):
         return utc_text(value)
     if isinstance(value, date):
@@ -78,15 +83,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def row_key(values: Iterable[Any]) -> str:
+def row_key(values: Iterable[object]) -> str:
     return "|".join(str(v) for v in values)
 
 
-def row_digest(key: bytes, alg: str, table: str, row_id: str, content: dict[str, Any]) -> str:
+def row_digest(key: bytes, alg: str, table: str, row_id: str, content: dict[str, object]) -> str:
     return mac(key, alg, canonical_json([table, row_id, content]))
 
 
-def tracked_tables(connection: Any = None) -> list[Any]:
+def tracked_tables(connection: Connection | None = None) -> list[Table]:
     """The SQLAlchemy ``Table`` of every tracked table (only those that exist, given a connection)."""
     from sqlmodel import SQLModel
 
@@ -104,10 +109,10 @@ def tracked_tables(connection: Any = None) -> list[Any]:
     return [t for t in tables if inspector.has_table(t.name)]
 
 
-_TABLES: dict[str, Any] = {}
+_TABLES: dict[str, Table] = {}
 
 
-def tracked_table(name: str) -> Any:
+def tracked_table(name: str) -> Table:
     """The ``Table`` of one tracked table (cached)."""
     table = _TABLES.get(name)
     if table is None:
@@ -115,7 +120,7 @@ def tracked_table(name: str) -> Any:
     return table
 
 
-def _columns(table: Any, connection: Any, live: bool) -> list[Any]:
+def _columns(table: Table, connection: Session | Connection, live: bool) -> list[Column[Any]]:
     if not live:
         return list(table.columns)
     from sqlalchemy import inspect
@@ -124,14 +129,14 @@ def _columns(table: Any, connection: Any, live: bool) -> list[Any]:
     return [c for c in table.columns if c.name in present]
 
 
-def _content(columns: list[Any], values: Iterable[Any]) -> dict[str, Any]:
+def _content(columns: list[Column[Any]], values: Iterable[object]) -> dict[str, object]:
     return {c.name: _plain(v) for c, v in zip(columns, values, strict=True) if v is not None}
 
 
-_BY_KEYS: dict[str, Any] = {}  # table name -> SELECT of its rows by primary key (built once)
+_BY_KEYS: dict[str, Select[Any]] = {}  # table name -> SELECT of its rows by primary key (built once)
 
 
-def _by_keys(table: Any) -> Any:
+def _by_keys(table: Table) -> Select[Any]:
     query = _BY_KEYS.get(table.name)
     if query is None:
         from sqlalchemy import bindparam, select, tuple_
@@ -142,7 +147,8 @@ def _by_keys(table: Any) -> Any:
     return query
 
 
-def digests_of(session: Any, key: bytes, alg: str, table: Any, ids: Iterable[tuple[Any, ...]]) -> dict[str, str | None]:
+def digests_of(session: Session | Connection, key: bytes, alg: str, table: Table,
+               ids: Iterable[tuple[object, ...]]) -> dict[str, str | None]:
     """Digest (or tombstone ``None``) of each given row of ``table``, read in the caller's transaction."""
     columns = list(table.columns)
     positions = [columns.index(c) for c in table.primary_key.columns]
@@ -158,7 +164,8 @@ def digests_of(session: Any, key: bytes, alg: str, table: Any, ids: Iterable[tup
     return found
 
 
-def all_digests(session: Any, key: bytes, alg: str, table: Any, *, live: bool = False) -> Iterator[tuple[str, str]]:
+def all_digests(session: Session | Connection, key: bytes, alg: str, table: Table, *,
+                live: bool = False) -> Iterator[tuple[str, str]]:
     """(key, digest) of every current row of ``table``.
 
     ``live=True`` reads only the columns the database has (during a migration,
@@ -168,7 +175,7 @@ def all_digests(session: Any, key: bytes, alg: str, table: Any, *, live: bool = 
         yield row_id, mac(key, alg, payload)
 
 
-def all_payloads(session: Any, table: Any, *, live: bool = False) -> Iterator[tuple[str, str]]:
+def all_payloads(session: Session | Connection, table: Table, *, live: bool = False) -> Iterator[tuple[str, str]]:
     """(key, canonical text that is digested) of every current row of ``table``."""
     from sqlalchemy import select
 

@@ -12,20 +12,19 @@ A crashed holder releases the lock with its process.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-try:
+if sys.platform != "win32":
     import fcntl
-except ImportError:  # pragma: no cover - not on POSIX: rely on SQLite's busy timeout alone
-    fcntl = None  # type: ignore[assignment]
 
 
 @contextmanager
 def writer_lock(path: str, timeout: float) -> Iterator[bool]:
     """Hold the lock on ``path`` for the block; yields False when it could not be had in time."""
-    if fcntl is None:
+    if sys.platform == "win32":  # pragma: no cover - no fcntl: rely on SQLite's busy timeout alone
         yield False
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # beside the store: the service account's

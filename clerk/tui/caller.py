@@ -361,7 +361,7 @@ class CallerScreen(ClerkScreen):
     def _take_holder_id(self, ticket_id: int) -> None:
         app = self.app
         try:
-            number = app.services.tickets.holder_id_number(app.user, ticket_id)
+            number = app.services.tickets.holder_id_number(signed_in_user(app), ticket_id)
         except Exception:  # noqa: BLE001 - a convenience: the clerk asks for the card as before
             return
         if number:

@@ -32,6 +32,7 @@ from clerk.tui.state import PendingVisit, StateError
 
 if TYPE_CHECKING:
     from clerk.domain.accounts import ClerkUser
+    from clerk.domain.intake import IntakeDraft, Outcome
     from clerk.domain.views import CaseView
 
 Level: TypeAlias = Literal["info", "ok", "warning", "error"]
@@ -103,7 +104,7 @@ class SaveWindow(Protocol[S_contra]):
 class BoundedVisits(Protocol):
     """``clerk.services.visits.VisitSaver``: exactly-once saves that never wait without bound."""
 
-    def save(self, user: ClerkUser, window: int, draft: object, outcome: object, reason: str,
+    def save(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome, reason: str,
              key: str) -> CaseView: ...
 
     def resolve(self, key: str) -> CaseView | None: ...

@@ -152,7 +152,7 @@ class Services:
         """The kiosk's ticket printer (``print_command`` or the CUPS queue of the hall's config)."""
         with self._lock:
             if self._ticket_printer is None:
-                from clerk.printing import printer_for
+                from clerk.printing.printers import printer_for
 
                 self._ticket_printer = printer_for(self.settings)
             return self._ticket_printer

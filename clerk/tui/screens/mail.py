@@ -202,7 +202,7 @@ class MailScreen(DeskScreen["DeskService"]):
         if kind == "csv":
             path = write_private(folder / f"EMS-{day:%Y%m%d}.csv", desk.manifest_csv(day))
             return f"已导出交寄清单（{len(desk.manifest_items(day))} 件）：{path}"
-        from clerk.printing import render
+        from clerk.printing.rendering import render
 
         data = desk.manifest_data(day, hall=settings.hall if settings else None,
                                   clerk_name=signed_in_user(self.app).name)

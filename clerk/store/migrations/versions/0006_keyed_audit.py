@@ -27,7 +27,8 @@ depends_on = None
 def _hall_key() -> bytes:
     source = context.config.attributes.get("hall_key")
     if source is not None:
-        return source()
+        key: bytes = source()
+        return key
     from clerk.config import get_settings
     from clerk.store.hallkey import load_hall_key
 
