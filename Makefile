@@ -20,7 +20,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench

@@ -7,7 +7,7 @@ The board (``clerk.tui.board.BoardApp``, headless) watches the store as in the h
 (``BOARD_POLL`` = 0.25 s: ``PRAGMA data_version`` on SQLite, LISTEN/NOTIFY on
 PostgreSQL); a separate process plays the windows, calling one ticket at a random
 moment, then waiting for the board before the next.  Latency = call committed →
-the board's view holds that call.  Target (issue 16): under 1 s.
+the board's view holds that call.  Target: under 1 s.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ window's queues, one in seven priority).  Two shapes:
   make ~19 calls a second, still some hundred times a real hall's rate (a visit
   takes minutes), with calls overlapping at random.
 
-Target (issue 16): call-next p99 under 20 ms at 28 windows on PostgreSQL.
+Target: call-next p99 under 20 ms at 28 windows on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def _window(url: str, window: int, windows: int, rounds: int, barrier, shape: st
     store = Store(url)
     service = TicketService(store, _settings(windows), None, _Clock())
     user = ClerkUser(f"w{window:02d}", f"窗口{window}", Role.WINDOW)
-    if service.call_next(user, window) is not None:  # warm up: connection, imports, compiled statements
+    if service.call_next(user, window).current is not None:  # warm up: connection, imports, compiled statements
         service.link_cases(user, window, [])
     rng = random.Random(window)
     barrier.wait(300)
@@ -99,7 +99,7 @@ def _window(url: str, window: int, windows: int, rounds: int, barrier, shape: st
         if shape == "burst":
             barrier.wait(300)
         began = time.perf_counter()
-        ticket = service.call_next(user, window)
+        ticket = service.call_next(user, window).current
         samples.append(time.perf_counter() - began)
         if ticket is None:
             break

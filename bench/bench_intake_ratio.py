@@ -22,8 +22,7 @@ def measure(url: str, runs: int) -> tuple[float, float, float, float]:
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
 
-    sys.path.insert(0, str(ROOT / "tests" / "cases"))
-    from drafts import hygiene
+    from tests.support.drafts import hygiene
 
     from clerk.domain.intake import Outcome
 

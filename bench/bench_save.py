@@ -29,8 +29,7 @@ def measure(url: str, calls: int) -> dict[str, tuple[float, float, float]]:
     """name -> (median ms, p99 ms, statements per call)."""
     from sqlalchemy import event
 
-    sys.path.insert(0, str(ROOT / "tests" / "cases"))
-    from drafts import incomplete_hygiene
+    from tests.support.drafts import incomplete_hygiene
 
     from clerk.domain.accounts import Role
     from clerk.domain.desk_views import SupplyChannel

@@ -79,8 +79,7 @@ def window_user(service, clerk_id: str, window: int):
 
 
 def _writer(url: str, window: int, count: int, barrier) -> list[float]:
-    sys.path.insert(0, str(ROOT / "tests" / "cases"))
-    from drafts import hygiene
+    from tests.support.drafts import hygiene
 
     from clerk.domain.intake import Outcome
 
@@ -122,8 +121,7 @@ def _raw_writer(url: str, window: int, count: int, barrier) -> list[float]:
     writer lock on SQLite, the numbering row and the audit head locked), but no
     ORM, no intake planning, no row digests or HMAC, no read-back of the view.
     """
-    sys.path.insert(0, str(ROOT / "tests" / "cases"))
-    from drafts import hygiene
+    from tests.support.drafts import hygiene
 
     from clerk.domain.intake import Outcome
 

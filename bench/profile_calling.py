@@ -36,7 +36,7 @@ def profile_window(url: str, calls: int, *, profile: bool, top: int) -> dict[str
     service = TicketService(store, _settings(1), None, _Clock())
     user = ClerkUser("w01", "窗口1", Role.WINDOW)
     for _ in range(3):  # warm up: connection, imports, compiled statements
-        if service.call_next(user, 1) is not None:
+        if service.call_next(user, 1).current is not None:
             service.link_cases(user, 1, [])
     statements: list[str] = []
     counting = [False]
@@ -53,7 +53,7 @@ def profile_window(url: str, calls: int, *, profile: bool, top: int) -> dict[str
         if profile:
             profiler.enable()
         began = time.perf_counter()
-        ticket = service.call_next(user, 1)
+        ticket = service.call_next(user, 1).current
         samples.append(time.perf_counter() - began)
         if profile:
             profiler.disable()

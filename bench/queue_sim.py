@@ -194,7 +194,7 @@ class Hall:
                 except TicketError:  # back too late: the ticket stays a no-show
                     result.came_back_too_late += 1
             if ticket is None:
-                ticket = self.tickets.call_next(user, window)
+                ticket = self.tickets.call_next(user, window).current
                 if ticket is None:
                     return  # nobody waiting: the other idle windows would find nobody either
                 person = self.by_ticket[ticket.id]

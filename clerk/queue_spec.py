@@ -1,4 +1,4 @@
-"""Queues of the ticket machine as the hall config describes them (issue 16).
+"""Queues of the ticket machine as the hall config describes them (docs/tickets.md).
 
 ``QueueSpec`` lives here, below ``clerk.config`` in the layers, because the
 settings hold a tuple of them; ``clerk.domain.queueing`` re-exports it.  This

@@ -67,7 +67,7 @@ MAY: dict[Action, frozenset[Role]] = {
     Action.ACCOUNTS: frozenset({A}),
     Action.COMPLAINT: frozenset({W, F, M, S, B}),
     Action.VIEW_CASE: frozenset({W, F, M, S, B}),
-    Action.CALL: frozenset({W, F, S}),  # calling at a window (issue 16)
+    Action.CALL: frozenset({W, F, S}),  # calling tickets at a window (叫号)
     Action.APPOINTMENT: frozenset({W, F, S}),
 }
 

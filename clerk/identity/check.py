@@ -25,6 +25,11 @@ def normalise(value: str) -> str:
     return "".join(text.split()).upper()
 
 
+def is_digits(text: str) -> bool:
+    """Only ASCII digits 0-9 (``str.isdigit`` also takes Arabic-Indic, Thai, superscript… digits)."""
+    return text.isascii() and text.isdigit()
+
+
 def passed(value: str) -> Check:
     return Check(True, value, "")
 

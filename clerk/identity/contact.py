@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 
-from clerk.identity.check import Check, failed, normalise, passed
+from clerk.identity.check import Check, failed, is_digits, normalise, passed
 
 _SEPARATORS = re.compile(r"[\s\-－—()（）.]")
-_COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1\d{10}$)")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# re.ASCII: \d is 0-9 only, not every script's decimal digits.
+_COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=1\d{10}$)", re.ASCII)
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 # Area code: 010 and 020–029 are three digits, all others 0 + three digits.
 _LANDLINE = re.compile(
     r"^(?P<area>0(?:10|2\d|[3-9]\d{2}))-?(?P<local>[1-9]\d{6,7})"
-    r"(?:(?:-|转|EXT\.?|X|#)(?P<ext>\d{1,6}))?$"
+    r"(?:(?:-|转|EXT\.?|X|#)(?P<ext>\d{1,6}))?$",
+    re.ASCII,
 )
 
 
@@ -25,7 +27,7 @@ def check_mobile(value: str) -> Check:
     v = _COUNTRY_PREFIX.sub("", _digits_only(value))
     if not v:
         return failed(v, "请输入手机号码")
-    if not v.isdigit():
+    if not is_digits(v):
         return failed(v, "手机号码只能包含数字")
     if len(v) != 11:
         return failed(v, f"手机号码应为11位，当前为{len(v)}位")
@@ -83,7 +85,7 @@ def check_postcode(value: str) -> Check:
     v = normalise(value)
     if not v:
         return failed(v, "请输入邮政编码")
-    if not v.isdigit() or len(v) != 6:
+    if not is_digits(v) or len(v) != 6:
         return failed(v, f"邮政编码应为6位数字，当前为 {v}")
     if v[0] == "9":
         return failed(v, "邮政编码首位不能是 9")

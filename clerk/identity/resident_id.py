@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from clerk.identity.check import Check, failed, normalise, passed
+from clerk.identity.check import Check, failed, is_digits, normalise, passed
 
 # Weights 2^(17-i) mod 11 for positions 1..17 (ISO 7064 MOD 11-2).
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -38,13 +38,13 @@ def check_resident_id(value: str, *, today: date | None = None) -> Check:
         return failed(v, "请输入身份证号码")
     if len(v) != 18:
         reason = f"身份证号码应为18位，当前为{len(v)}位"
-        if len(v) == 15 and v.isdigit():
+        if len(v) == 15 and is_digits(v):
             reason += "（15位的第一代身份证已停止使用）"
         return failed(v, reason)
     for position, char in enumerate(v[:17], start=1):
-        if not char.isdigit():
+        if not is_digits(char):
             return failed(v, f"身份证号码第{position}位应为数字，当前为 {char}")
-    if not (v[17].isdigit() or v[17] == "X"):
+    if not (is_digits(v[17]) or v[17] == "X"):
         return failed(v, f"身份证号码最后一位应为数字或 X，当前为 {v[17]}")
     if int(v[:2]) not in PROVINCE_CODES:
         return failed(v, f"地区代码 {v[:2]} 无效")

@@ -8,7 +8,7 @@ subject code (主体标识码, the GB 11714 organisation code), 1 check characte
 
 from __future__ import annotations
 
-from clerk.identity.check import Check, failed, normalise, passed
+from clerk.identity.check import Check, failed, is_digits, normalise, passed
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # 3^i mod 31
@@ -56,7 +56,7 @@ def check_uscc(value: str) -> Check:
         return failed(v, f"登记管理部门代码 {authority} 无效")
     if kind not in USCC_TYPES[authority]:
         return failed(v, f"机构类别代码 {kind} 与登记管理部门代码 {authority} 不匹配")
-    if not v[2:8].isdigit():
+    if not is_digits(v[2:8]):
         return failed(v, f"第3至8位应为行政区划代码（6位数字），当前为 {v[2:8]}")
     expected = uscc_check_char(v[:17])
     if v[17] != expected:

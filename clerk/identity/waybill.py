@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 
-from clerk.identity.check import Check, failed, normalise, passed
+from clerk.identity.check import Check, failed, is_digits, normalise, passed
 
 S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
-_S10 = re.compile(r"^[A-Z]{2}\d{9}[A-Z]{2}$")
+_S10 = re.compile(r"^[A-Z]{2}\d{9}[A-Z]{2}$", re.ASCII)
 
 
 def s10_check_digit(serial: str) -> str:
@@ -31,7 +31,7 @@ def check_waybill(value: str) -> Check:
     v = normalise(value).replace("-", "")
     if not v:
         return failed(v, "请输入邮件号")
-    if v.isdigit():
+    if is_digits(v):
         if len(v) != 13:
             return failed(v, f"国内 EMS 邮件号应为13位数字，当前为{len(v)}位")
         return passed(v)

@@ -7,7 +7,8 @@ fails the case stays saved, the notice stays in the queue with the reason
 the store's audit trail records it.
 
 The queue talks to the store through the small ``NoticeStore`` protocol; the
-store's notice table implements it (wired by the lead), the tests use an
+case service's notices of one case implement it
+(``clerk.integration.printing.CaseNotices``), the tests use an
 in-memory one.
 """
 

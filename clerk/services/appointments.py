@@ -1,4 +1,4 @@
-"""Appointments (预约, issue 16; docs/tickets.md).
+"""Appointments (预约; docs/tickets.md).
 
 Slots are per queue and half-day (上午 / 下午) with the queue's
 ``appointment_slots`` capacity.  Booked by phone or at a window (``add``), or

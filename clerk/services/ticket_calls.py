@@ -46,7 +46,7 @@ _VIEW_COLUMNS = ("id", "number", "queue", "state", "priority", "taken_at", "last
 class CallStatements:
     """Prepared Core statements of ``call_next`` for one dialect."""
 
-    check_free: Any  # (paused reason, open ticket number) of :window
+    check_free: Any  # (paused reason, open ticket number, since when paused or not) of :window
     head: Any  # the waiting tickets that may be among the first HEAD of the order
     everyone: Any  # every waiting ticket this window may call (when the head is all held)
     call: Any  # pick + lock + update one ticket, RETURNING its view columns
@@ -74,7 +74,8 @@ def _build(sqlite: bool) -> CallStatements:
     open_states = (TicketState.CALLED.value, TicketState.SERVING.value)
     paused = select(w.c.reason).where(w.c.window == window, w.c.paused).scalar_subquery()
     current = select(t.c.number).where(t.c.window == window, t.c.state.in_(open_states)).limit(1).scalar_subquery()
-    check_free = select(paused, current)
+    since = select(w.c.since).where(w.c.window == window).scalar_subquery()  # of the window's pause or resume
+    check_free = select(paused, current, since)
 
     waiting = t.c.state == TicketState.WAITING.value
     callable_here = (t.c.day == bindparam("on_day", type_=t.c.day.type)) & waiting & or_(

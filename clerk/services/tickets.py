@@ -1,4 +1,4 @@
-"""Tickets and calling (取号与叫号, issue 16; docs/tickets.md).
+"""Tickets and calling (取号与叫号; docs/tickets.md).
 
 ``TicketService(store, settings, catalog)``: the kiosk side (``take``,
 ``mark_printed``, ``void``: anonymous, no user), the window side (``call_next``,
@@ -323,8 +323,10 @@ class TicketService(HallDay):
             return holder.id_number
 
     # -- the window ----------------------------------------------------------------------------------
-    def call_next(self, user: Any, window: int, *, now: datetime | None = None) -> TicketView | None:
-        """Call the next ticket of this window's queues; None when nobody is waiting.
+    def call_next(self, user: Any, window: int, *, now: datetime | None = None) -> WindowStatus:
+        """Call the next ticket of this window's queues; the window's status after it: serving
+        (``current``) the ticket called, or nothing when nobody is waiting.  (Refused while the
+        window is paused or still has a ticket open, so the status needs no second read.)
 
         The hall's hottest call: Core statements built once (``clerk.services.ticket_calls``),
         only the head of the calling order read, and one statement that picks, locks and
@@ -339,7 +341,7 @@ class TicketService(HallDay):
         sql = call_statements(self.store.is_sqlite)
         with self.uow.begin(user, Action.CALL) as (session, account):
             conn = session.connection()
-            reason, number = conn.execute(sql.check_free, {"at_window": window}).one()
+            reason, number, since = conn.execute(sql.check_free, {"at_window": window}).one()
             if reason is not None:
                 raise TicketError(f"{window} 号窗口已暂停服务（{reason}），请先上岗再叫号")
             if number is not None:
@@ -363,10 +365,11 @@ class TicketService(HallDay):
                         session.info[WROTE] = True
                         if sql.notifies:
                             session.info[NOTIFIED] = True
-                        return self._view(session, called, now)
+                        return WindowStatus(window, False, "", aware(since),
+                                            self._view(session, called, now))
                 if len(order) < HEAD:  # the head was everyone (no group has HEAD tickets)
                     break
-            return None
+            return WindowStatus(window, False, "", aware(since), None)
 
     def _call_first(self, conn: Any, sql: Any, ids: list[int], window: int, now: datetime, by: str) -> Any | None:
         """The first of ``ids`` still WAITING, called to ``window`` (its view columns), or None.

@@ -17,11 +17,14 @@ from typing import Any
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from clerk.tui.live import LiveStore
-from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text, whose
+from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text
 from clerk.tui.navigation import DESTINATIONS, go_bindings, home_of, refusal
+from clerk.tui.saving import KeptForLater, Saved, SaveOutcome, VisitSaving
 from clerk.tui.scanner import ScanDetector
 from clerk.tui.seats import SeatKeeper
 from clerk.tui.services import Services
@@ -77,7 +80,6 @@ class ClerkApp(App[None]):
         self.scanner = ScanDetector(
             prefix=services.settings.scanner_prefix, clock=key_clock, hall=services.settings.hall.code
         )
-        self.retry_interval = retry_interval
         self.dashboard_refresh = dashboard_refresh
         self.home: Any = None  # the screen the signed-in role lands on (bottom of the stack)
         self.key_serial = 0  # keys seen so far: lets a screen undo what a scan burst did
@@ -90,9 +92,11 @@ class ClerkApp(App[None]):
         self.locked = False
         self.message_log = MessageLog(services.now)  # every banner message of the session (F11)
         self.live = LiveStore(self, live_interval)  # screens reload when the store changes
-        self._saving: set[str] = set()  # visit keys this process is saving right now
-        self._unkept: set[str] = set()  # visit keys whose write-ahead copy could not be kept
-        self._whose: dict[str, str] = {}  # case number -> applicant · item, for later messages
+        #: saving finished visits: write-ahead keep, bounded save, retry of kept visits (clerk.tui.saving)
+        self.saves: VisitSaving[Screen[Any]] = VisitSaving(
+            self.state, lambda: services.visits, lambda clerk_id: services.cases.account(clerk_id),
+            SavesToScreens(self), on_ui=self.call_from_thread, explain=banner_text,
+            retry_interval=retry_interval, stop=self._stop)
         self.seats = SeatKeeper(self)  # one seat per clerk (clerk.services.seats)
 
     # -- start ---------------------------------------------------------
@@ -159,8 +163,8 @@ class ClerkApp(App[None]):
         self.live.start()
         if note:
             self.call_after_refresh(self.show_banner, note, "warning")
-        if self.ASK_WINDOW:
-            self._check_pending()
+        if self.ASK_WINDOW:  # kept visits: the sound ones are saved, any other is set aside and reported
+            self.call_after_refresh(self.saves.look_for_kept)
 
     def seat_tick(self) -> None:
         """From the live-store thread (clerk.tui.live): is the seat still this window's?"""
@@ -237,23 +241,6 @@ class ClerkApp(App[None]):
         self.locked, self.user, self.home = False, None, None
         self.last_key = self.idle_clock()
         self.signed_in(user, self.window_number)
-
-    def _check_pending(self) -> None:
-        """Kept visits whose seal holds are saved; any other is set aside and reported."""
-        from clerk.tui.state import StateError
-
-        try:
-            waiting = self.state.pending()
-        except StateError as exc:
-            self.call_after_refresh(self.show_banner, f"本机有暂存的办件，但无法核验：{exc}。请联系管理员。")
-            return
-        rejected = self.state.take_rejected()
-        if rejected:
-            self.call_after_refresh(self.show_banner, _rejected_text(rejected, self.state.rejected_dir))
-        elif waiting:
-            self.call_after_refresh(self.show_banner, "有暂存未保存的办件，正在自动保存……", "warning")
-        if waiting:
-            self._retry_pending()
 
     # -- moving between screens (F12 menu, clerk.go_* keys, palette) -------
     def action_navigate(self) -> None:
@@ -345,8 +332,7 @@ class ClerkApp(App[None]):
 
     def case_label(self, number: str) -> str:
         """``number（applicant · item）`` when this window saved it, else the number."""
-        who = self._whose.get(number)
-        return f"{number}（{who}）" if who else number
+        return self.saves.case_label(number)
 
     # -- keys: help, lookup, scanner -------------------------------------
     # -- quitting ----------------------------------------------------------
@@ -469,124 +455,22 @@ class ClerkApp(App[None]):
         from clerk.services.visits import new_visit_key
 
         visit = PendingVisit(self.user.id, self.window_number, draft, outcome, reason, key or new_visit_key())
-        if visit.key in self._saving:  # already on its way: never a second attempt
-            return
-        self._saving.add(visit.key)
-        try:
-            # written ahead, before anything can be sent: a window killed mid-save finds the
-            # visit (and its key) on restart and asks the store for it
-            self.state.keep(visit)
-        except OSError as exc:  # StateError too: no hall key, a full or unwritable state folder
-            self._unkept.add(visit.key)
-            self.show_banner(f"本机暂存失败（{exc}），仍在保存……", "warning")
-        self._submit(screen, self.user, visit)
+        if self.saves.begin(visit):
+            self._submit(screen, self.user, visit)
 
     def saving(self, key: str) -> bool:
         """A save of this visit is in flight in this process."""
-        return key in self._saving
+        return self.saves.saving(key)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="submit")
     def _submit(self, screen: Any, user: Any, visit: PendingVisit) -> None:
-        from clerk.services.visits import SaveNotKnown
-        from clerk.store.errors import StoreUnavailable
-
-        from clerk.tui.state import StateError
-
-        who = visit.draft.applicant.name or "本次办件"
-        try:
-            view = self.services.visits.save(user, visit.window, visit.draft, visit.outcome, visit.reason,
-                                             visit.key)
-        except SaveNotKnown as exc:
-            message: Any = Kept(visit, f"{who}：{exc}")
-        except StoreUnavailable as exc:
-            if visit.key in self._unkept:  # the write-ahead failed: try once more, else say so loudly
-                try:
-                    self.state.keep(visit)
-                    self._unkept.discard(visit.key)
-                except StateError as why:  # neither saved nor kept: it stays on screen, loudly
-                    self._saving.discard(visit.key)
-                    text = (f"{who}：本次办件未能保存，也无法暂存在本机（{why}）。请不要关闭或清空此办件，"
-                            "待数据库恢复后再按 F10 办结，并联系管理员。")
-                    self.call_from_thread(self._not_kept, screen, Failed("submit", exc, text))
-                    return
-            message = Kept(visit, f"{who}：{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。")
-        except Exception as exc:
-            self.state.saved(visit)  # refused: nothing stored; the form still holds the visit
-            message = Failed("submit", exc, f"{who}：未保存。{banner_text(exc)}")
-        else:
-            self.state.saved(visit)
-            self._unkept.discard(visit.key)
-            self._whose[view.number] = whose(view)
-            message = Submitted(view)
-        finally:
-            self._saving.discard(visit.key)
-        self.call_from_thread(self._deliver_submit, screen, message)
-        if isinstance(message, Kept):  # after the key left ``_saving``: the retry loop takes it over
-            self.call_from_thread(self._retry_pending)
-
-    def _not_kept(self, screen: Any, message: Any) -> None:
-        self.bell()
-        if screen in self.screen_stack:
-            screen.post_message(message)
-        else:
-            self.show_banner(message.text)
-
-    def _deliver_submit(self, screen: Any, message: Any) -> None:
-        """To the intake screen that asked; if it has gone meanwhile, the app still prints."""
-        if screen in self.screen_stack:
-            screen.post_message(message)
-        elif isinstance(message, Submitted):
-            self.show_banner(f"受理编号 {self.case_label(message.view.number)}（{message.view.state}）已保存，"
-                             "正在打印……", "ok", sticky=True)
-            self.print_case(None, message.view.number)
-        else:
-            self.show_banner(message.text, "warning" if isinstance(message, Kept) else "error", sticky=True)
+        self.saves.save(screen, user, visit)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="retry")
     def _retry_pending(self) -> None:
         """Save the visits kept during a store outage, until none is left."""
-        from clerk.store.errors import StoreUnavailable
-
-        from clerk.tui.state import StateError
-
         worker = get_current_worker()
-        visits = self.services.visits
-        while not worker.is_cancelled and not self._stop.is_set():
-            try:
-                # a visit being saved right now is that attempt's business
-                pending = [v for v in self.state.pending() if v.key not in self._saving]
-            except StateError as exc:
-                self.call_from_thread(self.show_banner, f"暂存的办件无法核验：{exc}")
-                return
-            rejected = self.state.take_rejected()
-            if rejected:
-                self.call_from_thread(self.show_banner, _rejected_text(rejected, self.state.rejected_dir))
-            if not pending:
-                return
-            for visit in pending:
-                try:
-                    # ask the store for the visit's key first: a save whose answer never came may be there
-                    view = visits.resolve(visit.key)
-                    if view is None:  # not stored, no attempt in flight: save it (same key: once at most)
-                        clerk = self.services.cases.account(visit.clerk_id)  # as the clerk who took it
-                        view = visits.save(clerk, visit.window, visit.draft, visit.outcome, visit.reason, visit.key)
-                except StoreUnavailable:  # also SaveNotKnown: ask again later
-                    break
-                except Exception as exc:  # a visit the store refuses: leave it, tell the clerk
-                    self.call_from_thread(self.show_banner, f"暂存的办件（{visit.draft.applicant.name}）无法保存："
-                                          f"{banner_text(exc)}", "error", sticky=True)
-                    return
-                self.state.saved(visit)
-                self._whose[view.number] = whose(view)
-                self.call_from_thread(self._recovered, view)
-            else:
-                continue
-            self._stop.wait(self.retry_interval)
-
-    def _recovered(self, view: Any) -> None:
-        self.show_banner(f"暂存的办件已保存：受理编号 {self.case_label(view.number)}（{view.state}），正在打印……",
-                         "ok", sticky=True)
-        self.print_case(None, view.number)
+        self.saves.retry_kept(lambda: worker.is_cancelled)
 
     def print_case(self, screen: Any, number: str) -> None:
         """Print a case's queued notices; the outcome goes to ``screen``, or to the banner
@@ -647,13 +531,41 @@ def _hall_key(settings: Any) -> bytes:
     return load_hall_key(settings)
 
 
-def _rejected_text(rejected: list[Any], folder: Any) -> str:
-    return (f"发现 {len(rejected)} 个暂存办件未通过校验（伪造、被改动或不属于本机），未保存，"
-            f"已移至 {folder}。请联系管理员核查。")
-
-
 def _clerk_commands() -> type:
     """The palette provider, imported when the palette first opens."""
     from clerk.tui.commands import ClerkCommands
 
     return ClerkCommands
+
+
+class SavesToScreens:
+    """How the saving of visits (``clerk.tui.saving``) reaches the window: its outcomes as messages to
+    the screen that asked, or the banner of whatever screen is up."""
+
+    def __init__(self, app: ClerkApp) -> None:
+        self.app = app
+
+    def shows(self, screen: Screen[Any]) -> bool:
+        return screen in self.app.screen_stack
+
+    def to_screen(self, screen: Screen[Any], outcome: SaveOutcome) -> None:
+        message: Message
+        if isinstance(outcome, Saved):
+            message = Submitted(outcome.view)
+        elif isinstance(outcome, KeptForLater):
+            message = Kept(outcome.visit, outcome.text)
+        else:
+            message = Failed("submit", outcome.error, outcome.text)
+        screen.post_message(message)
+
+    def banner(self, text: str, level: Level = "error", sticky: bool | None = None) -> None:
+        self.app.show_banner(text, level, sticky=sticky)
+
+    def print_case(self, number: str) -> None:
+        self.app.print_case(None, number)
+
+    def bell(self) -> None:
+        self.app.bell()
+
+    def start_retry(self) -> None:
+        self.app._retry_pending()

@@ -20,13 +20,21 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual import on, work
 from textual.binding import Binding
 from textual.screen import Screen
 
 from clerk.tui.messages import Failed, Message, banner_text
+
+if TYPE_CHECKING:
+    from clerk.domain.queueing import TicketView, WindowStatus
+    from clerk.services.tickets import TicketService
+    from clerk.tui.widgets.banner import Level
 
 _TICKETS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 _TICKETS_LOCK = threading.Lock()
@@ -47,12 +55,32 @@ def tickets_of(services: Any) -> Any:
         return found
 
 
-class CallerDone(Message):
-    """A caller worker finished ``action`` with ``result`` (the window's status after it in ``status``)."""
+R = TypeVar("R")
 
-    def __init__(self, action: str, result: Any, status: Any, serial: int = 0) -> None:
+
+@dataclass(frozen=True)
+class CallerCall(Generic[R]):
+    """One call of the window's caller: the ``TicketService`` call (run in a worker) and what its
+    answer does on the screen (``done``, on the event loop, after the header shows the new status)."""
+
+    run: Callable[[TicketService], R]
+    done: Callable[[R], None]
+    #: the answer is the window's status (``call_next``, ``window_status``); else it is read after the call
+    status: Callable[[R], WindowStatus] | None = None
+    #: a read: its answer is dropped when a call of this window that changes it started meanwhile
+    read: bool = False
+    #: the call ends the current ticket's visit itself (its cases are linked, not forgotten)
+    ends_visit: bool = False
+
+
+class CallerDone(Message):
+    """A caller call went through: the window's status after it, and the screen's part of its answer."""
+
+    def __init__(self, serial: int, status: WindowStatus | None, answer: Callable[[], None], *, read: bool,
+                 ends_visit: bool) -> None:
         super().__init__()
-        self.action, self.result, self.status, self.serial = action, result, status, serial
+        self.serial, self.status, self.answer = serial, status, answer
+        self.read, self.ends_visit = read, ends_visit
 
 
 class HolderId(Message):
@@ -84,7 +112,7 @@ class CallerScreen(Screen):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.window_status: Any = None  # clerk.domain.queueing.WindowStatus, once loaded
+        self.window_status: WindowStatus | None = None  # once loaded
         self.visit_cases: list[str] = []  # cases saved during the current ticket's visit
         self._status_at = 0.0
         self._serial = 0  # caller calls started so far
@@ -94,8 +122,9 @@ class CallerScreen(Screen):
         self.reload_window_status()
 
     def reload_window_status(self) -> None:
-        if self.app.window_number:
-            self._caller("status", "window_status", self.app.window_number)
+        window = self.app.window_number
+        if window:
+            self._call(CallerCall(lambda tickets: tickets.window_status(window), _ignore, status=_same, read=True))
 
     # -- what the header says ---------------------------------------------------
     def caller_header(self) -> str:
@@ -126,7 +155,11 @@ class CallerScreen(Screen):
 
     # -- the keys -----------------------------------------------------------------
     def _signed_in(self) -> bool:
-        return self.app.user is not None and self.app.window_number
+        return self.app.user is not None and bool(self.app.window_number)
+
+    def _seat(self) -> tuple[Any, int]:
+        """Who calls, at which window (only once ``_signed_in``)."""
+        return self.app.user, self.app.window_number
 
     def action_call_next(self) -> None:
         """叫号; with a ticket being served whose visit saved cases, end that visit first (link, rate)."""
@@ -136,7 +169,20 @@ class CallerScreen(Screen):
         if current is not None and self.visit_cases:
             self._finish_visit(then_call=True)
             return
-        self._caller("call_next", "call_next", self.app.user, self.app.window_number)
+        self._call_next()
+
+    def _call_next(self) -> None:
+        user, window = self._seat()
+        self._call(CallerCall(lambda tickets: tickets.call_next(user, window), self._called, status=_same))
+
+    def _called(self, status: WindowStatus) -> None:
+        ticket = status.current
+        if ticket is None:
+            self._say("当前没有等候的号", "info")
+            return
+        self._say(f"已叫号：{ticket.number}（{ticket.queue_name}），请到 {ticket.window} 号窗口", "ok")
+        if ticket.id_number_masked:  # read at the kiosk: the window needs not ask for the card
+            self._take_holder_id(ticket.id)
 
     def action_finish_visit(self) -> None:
         """结束接待: the ticket is done, with the cases saved during its visit (none for a 咨询)."""
@@ -146,21 +192,40 @@ class CallerScreen(Screen):
     def _finish_visit(self, *, then_call: bool) -> None:
         current = self.window_status.current if self.window_status is not None else None
         if current is None:
-            from clerk.tui.widgets.banner import Banner
-
-            self.query_one(Banner).show("本窗口当前没有正在接待的号", "warning")
+            self._say("本窗口当前没有正在接待的号", "warning")
             return
+        user, window = self._seat()
         numbers = list(self.visit_cases)
-        self._caller("link", "link_cases", self.app.user, self.app.window_number, numbers,
-                     extra=(current, numbers, then_call))
+        self._call(CallerCall(lambda tickets: tickets.link_cases(user, window, numbers),
+                              partial(self._visit_ended, current, numbers, then_call), ends_visit=True))
+
+    def _visit_ended(self, ticket: TicketView, numbers: list[str], then_call: bool, _done: TicketView) -> None:
+        self.visit_cases = [n for n in self.visit_cases if n not in numbers]
+        self._status_changed()
+        linked = f"，已关联受理编号 {'、'.join(numbers)}" if numbers else ""
+        self._say(f"{ticket.number} 的接待已结束{linked}", "ok")
+
+        def rated(_: object = None) -> None:
+            if then_call:
+                self._call_next()
+
+        if numbers:
+            self.ask_rating(ticket, numbers, rated)
+        else:
+            rated()
 
     def action_recall(self) -> None:
         if self._signed_in():
-            self._caller("recall", "recall", self.app.user, self.app.window_number)
+            user, window = self._seat()
+            self._call(CallerCall(lambda tickets: tickets.recall(user, window),
+                                  lambda ticket: self._say(f"已重呼：{ticket.number}", "ok")))
 
     def action_no_show(self) -> None:
         if self._signed_in():
-            self._caller("no_show", "no_show", self.app.user, self.app.window_number)
+            user, window = self._seat()
+            self._call(CallerCall(lambda tickets: tickets.no_show(user, window),
+                                  lambda ticket: self._say(f"已过号：{ticket.number}（30 分钟内可过号再呼一次）",
+                                                           "warning")))
 
     def action_caller_menu(self) -> None:
         from clerk.tui.screens.choose import ChooseScreen
@@ -180,31 +245,42 @@ class CallerScreen(Screen):
 
         def to_window(text: str | None) -> None:
             if text:
-                self._caller("transfer", "transfer", self.app.user, self.app.window_number, to_window=int(text))
+                self._transfer(to_window=int(text))
 
         def chosen(index: int | None) -> None:
             if index is None:
                 return
             if index < len(queues):
-                self._caller("transfer", "transfer", self.app.user, self.app.window_number,
-                             to_queue=queues[index].prefix)
+                self._transfer(to_queue=queues[index].prefix)
             else:
                 self.app.push_screen(PromptScreen("转到几号窗口？", validate=_window_problem), to_window)
 
         self.app.push_screen(ChooseScreen("转移当前号（保留原取号时间排队）", lines), chosen)
+
+    def _transfer(self, *, to_queue: str | None = None, to_window: int | None = None) -> None:
+        user, window = self._seat()
+        self._call(CallerCall(lambda tickets: tickets.transfer(user, window, to_queue=to_queue, to_window=to_window),
+                              self._transferred))
+
+    def _transferred(self, ticket: TicketView) -> None:
+        where = f"{ticket.target_window} 号窗口" if ticket.target_window else ticket.queue_name
+        self._say(f"已转移：{ticket.number} 转到{where}等候（保留原取号时间）", "ok")
 
     def action_pause(self) -> None:
         from clerk.tui.screens.prompt import PromptScreen
 
         if not self._signed_in():
             return
+        user, window = self._seat()
         if self.window_status is not None and self.window_status.paused:
-            self._caller("resume", "resume", self.app.user, self.app.window_number)
+            self._call(CallerCall(lambda tickets: tickets.resume(user, window),
+                                  lambda _status: self._say("本窗口已恢复服务（上岗）", "ok")))
             return
 
         def reason(text: str | None) -> None:
             if text:
-                self._caller("pause", "pause", self.app.user, self.app.window_number, text)
+                self._call(CallerCall(lambda tickets: tickets.pause(user, window, text),
+                                      lambda _status: self._say("本窗口已暂停服务（离岗），按 F9、3 恢复服务", "warning")))
 
         self.app.push_screen(PromptScreen("暂停服务（离岗）的原因", "临时离开",
                                           validate=lambda t: None if t.strip() else "请填写原因"), reason)
@@ -214,8 +290,10 @@ class CallerScreen(Screen):
 
         def number(text: str | None) -> None:
             if text:
-                self._caller("recall_no_show", "recall_no_show", self.app.user, self.app.window_number,
-                             text.strip().upper())
+                user, window = self._seat()
+                wanted = text.strip().upper()
+                self._call(CallerCall(lambda tickets: tickets.recall_no_show(user, window, wanted),
+                                      lambda ticket: self._say(f"已再呼：{ticket.number}", "ok")))
 
         self.app.push_screen(PromptScreen("过号再呼：号码（如 A012）", validate=lambda t: None if t.strip()
                                           else "请输入号码"), number)
@@ -231,8 +309,13 @@ class CallerScreen(Screen):
         """A scanned ticket: the service says whether it is this window's (else where to go)."""
         if not self.expects_scan(text) or not self._signed_in():
             return False
-        self._caller("find", "find", text, self.app.window_number)
+        _, window = self._seat()
+        self._call(CallerCall(lambda tickets: tickets.find(text, window), self._found))
         return True
+
+    def _found(self, ticket: TicketView) -> None:
+        lane = f"，{ticket.priority.label}" if ticket.priority.is_priority else ""
+        self._say(f"{ticket.number}（{ticket.queue_name}{lane}）：是本窗口{ticket.state.label}的号", "ok")
 
     # -- finishing the visit ------------------------------------------------------
     def visit_saved(self, view: Any) -> None:
@@ -248,88 +331,46 @@ class CallerScreen(Screen):
         self._status_changed()
 
     # -- running calls --------------------------------------------------------------
-    def _caller(self, action: str, method: str, *args: Any, extra: Any = None, **kwargs: Any) -> None:
+    def _call(self, call: CallerCall[R]) -> None:
         self._status_at = time.monotonic()
         self._serial += 1
-        if action != "status":
+        if not call.read:
             self._acted = self._serial
-        self._run_caller(action, method, args, kwargs, extra, self._serial)
+        self._run_call(call, self._serial)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="caller")
-    def _run_caller(self, action: str, method: str, args: tuple, kwargs: dict, extra: Any, serial: int) -> None:
+    def _run_call(self, call: CallerCall[Any], serial: int) -> None:
         app = self.app
         try:
             tickets = tickets_of(app.services)
-            result = getattr(tickets, method)(*args, **kwargs)
+            result = call.run(tickets)
         except Exception as exc:
-            if action != "status":  # no status: the header stays as it was (the banner has the outage)
-                self.post_message(Failed(f"caller.{action}", exc, banner_text(exc)))
+            if not call.read:  # a read: the header stays as it was (the banner has the outage)
+                self.post_message(Failed("caller", exc, banner_text(exc)))
             return
         try:
-            if action == "status":
-                status = result
-            elif action == "call_next":  # its answer is the status: not paused (it refuses then), this ticket open
-                from clerk.domain.queueing import WindowStatus
-
-                status = WindowStatus(app.window_number, False, "", None, result)
-            else:
-                status = tickets.window_status(app.window_number)
+            status = call.status(result) if call.status is not None else tickets.window_status(app.window_number)
         except Exception:  # noqa: BLE001 - the call itself went through
             status = self.window_status
-        self.post_message(CallerDone(action, extra if extra is not None else result, status, serial))
+        self.post_message(CallerDone(serial, status, partial(call.done, result), read=call.read,
+                                     ends_visit=call.ends_visit))
 
     @on(CallerDone)
     def _caller_done(self, event: CallerDone) -> None:
-        from clerk.tui.widgets.banner import Banner
-
-        if event.action == "status" and event.serial < self._acted:
+        if event.read and event.serial < self._acted:
             return  # read before a call of this window that changed it: that call's answer is newer
         before = getattr(getattr(self.window_status, "current", None), "id", None)
         after = getattr(getattr(event.status, "current", None), "id", None)
-        if before != after and event.action != "link":  # 过号, 转移 …: another ticket's visit from here
+        if before != after and not event.ends_visit:  # 过号, 转移 …: another ticket's visit from here
             self.visit_cases = []
         self.window_status = event.status
         self._status_changed()
-        say = self.query_one(Banner).show
-        result = event.result
-        if event.action == "call_next":
-            if result is None:
-                say("当前没有等候的号", "info")
-            else:
-                say(f"已叫号：{result.number}（{result.queue_name}），请到 {result.window} 号窗口", "ok")
-                if result.id_number_masked:  # read at the kiosk: the window needs not ask for the card
-                    self._take_holder_id(result.id)
-        elif event.action == "recall":
-            say(f"已重呼：{_number(result, event.status)}", "ok")
-        elif event.action == "no_show":
-            say(f"已过号：{_number(result, None)}（30 分钟内可过号再呼一次）", "warning")
-        elif event.action == "recall_no_show":
-            say(f"已再呼：{_number(result, event.status)}", "ok")
-        elif event.action == "transfer":
-            where = f"{result.target_window} 号窗口" if result.target_window else result.queue_name
-            say(f"已转移：{result.number} 转到{where}等候（保留原取号时间）", "ok")
-        elif event.action == "find":
-            lane = f"，{result.priority.label}" if result.priority.is_priority else ""
-            say(f"{result.number}（{result.queue_name}{lane}）：是本窗口{result.state.label}的号", "ok")
-        elif event.action == "pause":
-            say("本窗口已暂停服务（离岗），按 F9、3 恢复服务", "warning")
-        elif event.action == "resume":
-            say("本窗口已恢复服务（上岗）", "ok")
-        elif event.action == "link":
-            ticket, numbers, then_call = result
-            self.visit_cases = [n for n in self.visit_cases if n not in numbers]
-            self._status_changed()
-            linked = f"，已关联受理编号 {'、'.join(numbers)}" if numbers else ""
-            say(f"{ticket.number} 的接待已结束{linked}", "ok")
+        event.answer()
 
-            def rated(_: Any = None) -> None:
-                if then_call:
-                    self._caller("call_next", "call_next", self.app.user, self.app.window_number)
+    def _say(self, text: str, level: Level) -> None:
+        from clerk.tui.widgets.banner import Banner
 
-            if numbers:
-                self.ask_rating(ticket, numbers, rated)
-            else:
-                rated()
+        self.query_one(Banner).show(text, level)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="caller-holder")
     def _take_holder_id(self, ticket_id: int) -> None:
@@ -369,11 +410,12 @@ class CallerScreen(Screen):
         self.app.push_screen(VisitRatingScreen(ticket, numbers), after)
 
 
-def _number(result: Any, status: Any) -> str:
-    if result is not None and hasattr(result, "number"):
-        return result.number
-    current = getattr(status, "current", None)
-    return current.number if current is not None else ""
+def _same(status: WindowStatus) -> WindowStatus:
+    return status
+
+
+def _ignore(_: object) -> None:
+    return None
 
 
 def _window_problem(text: str) -> str | None:

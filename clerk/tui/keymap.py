@@ -2,8 +2,8 @@
 
 ```toml
 [keymap]
-"clerk.finish" = "f12"          # binding id = key(s), comma-separated
-"intake.mark_original" = "1,space"
+"intake.finish" = "f10,insert"  # binding id = key(s), comma-separated
+"checklist.original" = "1,space"
 ```
 
 Values go to ``App.set_keymap``; unknown ids are reported, not fatal, so a

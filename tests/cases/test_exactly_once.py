@@ -10,7 +10,7 @@ from bench.hall_checks import check_store, one_case_per_visit
 from clerk.domain.intake import Outcome
 from clerk.services.visits import SaveNotKnown, VisitSaver, new_visit_key
 from clerk.domain.accounts import Role
-from tests.cases.drafts import hygiene, incomplete_hygiene
+from tests.support.drafts import hygiene, incomplete_hygiene
 
 
 def _cases(store) -> list:

@@ -3,7 +3,7 @@ and every refused action leaves the store exactly as it was."""
 
 from __future__ import annotations
 
-from tests.cases.drafts import COPY, RECEIVED, PERSON, hygiene, incomplete_hygiene
+from tests.support.drafts import COPY, RECEIVED, PERSON, hygiene, incomplete_hygiene
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 

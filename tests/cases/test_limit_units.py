@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from tests.cases.drafts import PERSON, RECEIVED
+from tests.support.drafts import PERSON, RECEIVED
 
 from clerk.catalog import CatalogError, LimitUnit, TimeLimit, load_catalog
 from clerk.catalog.model import Delivery

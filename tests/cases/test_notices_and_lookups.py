@@ -10,7 +10,7 @@ from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, Material
 from clerk.domain.views import DeadlineKind
 from clerk.config import Settings
 from clerk.domain.accounts import Role
-from tests.cases.drafts import hygiene, incomplete_hygiene
+from tests.support.drafts import hygiene, incomplete_hygiene
 
 
 @pytest.fixture

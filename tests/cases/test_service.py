@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from tests.cases.drafts import COPY, RECEIVED, hygiene, incomplete_hygiene, PERSON
+from tests.support.drafts import COPY, RECEIVED, hygiene, incomplete_hygiene, PERSON
 
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.domain.errors import (
@@ -22,19 +22,6 @@ from clerk.domain.views import DeadlineKind, Decision, Rating
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import Role
 from clerk.store.notices import NoticeKind, NoticeStatus
-
-
-@pytest.fixture
-def users(service):
-    make = lambda i, n, r: service.add_user(None, i, n, r, "secret1")  # noqa: E731
-    return {
-        "window": make("w01", "张三", Role.WINDOW),
-        "window2": make("w02", "李四", Role.WINDOW),
-        "fallback": make("f01", "王兜底", Role.FALLBACK),
-        "mail": make("m01", "赵邮", Role.MAILROOM),
-        "boss": make("s01", "钱主任", Role.SUPERVISOR),
-        "office": make("b01", "孙审批", Role.BACKOFFICE),
-    }
 
 
 @pytest.fixture

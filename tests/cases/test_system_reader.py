@@ -9,7 +9,7 @@ from clerk.domain.errors import ServiceError
 from clerk.domain.intake import Outcome
 from clerk.services.system_reader import SystemReader
 from clerk.store.audit import verify_chain
-from tests.cases.drafts import hygiene
+from tests.support.drafts import hygiene
 
 
 def _views(service) -> list[tuple[str, str, dict]]:

@@ -12,7 +12,7 @@ from clerk.domain.lifecycle import CaseState
 from clerk.domain.views import Decision, DeadlineKind
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import Role
-from tests.cases.drafts import COPY, MISSING, PERSON, RECEIVED, hygiene, incomplete_hygiene
+from tests.support.drafts import COPY, MISSING, PERSON, RECEIVED, hygiene, incomplete_hygiene
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Callable
 
 import pytest
-from tests.cases.drafts import COPY, hygiene, incomplete_hygiene
+from tests.support.drafts import COPY, hygiene, incomplete_hygiene
 
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser, Role

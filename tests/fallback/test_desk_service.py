@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 import pytest
-from tests.cases.drafts import COPY, MISSING, hygiene, incomplete_hygiene
+from tests.support.drafts import COPY, MISSING, hygiene, incomplete_hygiene
 
 from clerk.domain.desk_views import MailDirection, MailStatus, SupplyChannel
 from clerk.domain.intake import MaterialMark, MaterialStatus, Outcome

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.cases.drafts import hygiene, incomplete_hygiene
-from tests.fallback.harness import DeskHarness, settle
+from tests.support.drafts import hygiene, incomplete_hygiene
+from tests.support.desk_harness import DeskHarness, settle
 
 from clerk.domain.intake import Outcome
 from clerk.domain.lifecycle import CaseState

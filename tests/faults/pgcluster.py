@@ -8,6 +8,7 @@ data directory and port, as when the hall's database server restarts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -60,11 +61,13 @@ class RestartableCluster:
     def freeze(self) -> None:
         """``kill -STOP`` on the server: connections stay open, nothing answers (a hung server)."""
         for pid in self.processes():
-            os.kill(pid, signal.SIGSTOP)
+            with contextlib.suppress(ProcessLookupError):  # a backend that just ended
+                os.kill(pid, signal.SIGSTOP)
 
     def thaw(self) -> None:
         for pid in self.processes():
-            os.kill(pid, signal.SIGCONT)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
     def remove(self) -> None:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from datetime import date
 
 from hypothesis import given, settings
@@ -37,14 +38,61 @@ def _rejected_in_chinese(check) -> None:
     assert check.reason and CJK.search(check.reason), f"no Chinese reason: {check!r}"
 
 
+#: What an accepted value looks like once normalised, written from the formats (ASCII only:
+#: an ID, a phone or a waybill number goes into the store, onto paper and to EMS as typed).
+SHAPES = {
+    check_resident_id: re.compile(r"[0-9]{17}[0-9X]"),
+    check_uscc: re.compile(r"[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}"),
+    check_mobile: re.compile(r"1[3-9][0-9]{9}"),
+    check_phone: re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-[1-9][0-9]{6,7}(-[0-9]{1,6})?"),
+    check_postcode: re.compile(r"[0-8][0-9]{5}"),
+    check_waybill: re.compile(r"[0-9]{13}|[A-Z]{2}[0-9]{9}[A-Z]{2}"),
+}
+#: Text that looks like a number to ``str.isdigit`` and ``\d`` but is not ASCII: Arabic-Indic,
+#: Devanagari, Thai, mathematical and other decimal digits, in the lengths the formats use.
+LOOKALIKE_DIGITS = st.text(st.characters(categories=["Nd"]).filter(lambda c: not c.isascii()), min_size=1,
+                           max_size=3).flatmap(lambda digits: st.sampled_from(
+                               ["1" + "3" + digits * 9, "١٢٣٤٥٦", digits * 6, "0531-" + digits * 8, digits * 13,
+                                "11010519491231002X"[:6] + digits * 11 + "X", "EA" + digits * 9 + "CN"]))
+
+
+def _verdict_agrees_with_the_shape(check, text: str) -> None:
+    result = check(text)
+    if result.ok:
+        assert SHAPES[check].fullmatch(result.value), (check.__name__, text, result)
+        assert result.reason == ""
+    else:
+        _rejected_in_chinese(result)
+
+
 @FAST
-@given(NOISE)
+@given(st.one_of(NOISE, LOOKALIKE_DIGITS))
 def test_random_text_never_crashes_a_check(text):
-    for check in (check_resident_id, check_uscc, check_mobile, check_phone, check_postcode, check_waybill):
-        result = check(text)
-        assert isinstance(result.ok, bool)
-        if not result.ok:
-            _rejected_in_chinese(result)
+    for check in SHAPES:
+        _verdict_agrees_with_the_shape(check, text)
+
+
+@FAST
+@given(NOISE.filter(lambda t: not any(c.isdigit() for c in unicodedata.normalize("NFKC", t))))
+def test_text_without_digits_is_no_number(text):
+    for check in (check_resident_id, check_mobile, check_phone, check_postcode):
+        _rejected_in_chinese(check(text))
+
+
+@FAST
+@given(SEEDS, st.sampled_from(["{}", " {} ", "{}\n", "FULL"]))
+def test_generated_valid_values_are_accepted_as_typed(seed, form):
+    """Valid numbers (real check characters, from ``bench.hall_people``) pass, also with blanks
+    around them or typed full-width through a Chinese IME, and come back normalised."""
+    rng = random.Random(seed)
+    values = {check_resident_id: hall_people.resident_id(rng), check_uscc: hall_people.uscc(rng),
+              check_mobile: hall_people.mobile(rng), check_phone: hall_people.mobile(rng),
+              check_waybill: hall_people.waybill(rng)}
+    for check, valid in values.items():
+        typed = valid.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}) if form == "FULL" else form.format(valid)
+        result = check(typed)
+        assert result.ok and result.value == valid, (check.__name__, typed, result)
+        assert SHAPES[check].fullmatch(result.value)
 
 
 @FAST

@@ -10,15 +10,12 @@ was lost or written twice.
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
 from bench.hall_checks import check_store
+from tests.support.drafts import hygiene, incomplete_hygiene
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
-from drafts import hygiene, incomplete_hygiene
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

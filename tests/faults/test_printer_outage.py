@@ -8,16 +8,14 @@ then prints, appending each printed path to a log.  On SQLite and PostgreSQL.
 from __future__ import annotations
 
 import contextlib
-import sys
 from pathlib import Path
 
 import pytest
 
 from clerk.config import Settings
 from tests.printing.conftest import HALL
+from tests.support.drafts import hygiene, incomplete_hygiene
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
-from drafts import hygiene, incomplete_hygiene
 
 FAILURES = 3
 

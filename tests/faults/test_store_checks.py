@@ -6,15 +6,10 @@ on damage: each test here damages one thing behind the service's back.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from bench.hall_checks import check_store
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
-from drafts import hygiene, incomplete_hygiene
+from tests.support.drafts import hygiene, incomplete_hygiene
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Every case of issue 15's "Tracebacks instead of messages" and "Silent or misleading".
+"""Commands that meet a bad setting, a missing file or a broken store say so in one line.
 
 Each runs the real ``clerk`` entry point and asserts one Chinese line on stderr,
 the exit status, and that nothing was written where the bad setting pointed.

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import fields
+from dataclasses import fields, replace
+from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from clerk.cli import main
@@ -111,15 +112,58 @@ def test_any_complaint_category_value_loads_or_is_named(tmp_path_factory, name, 
         assert isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 60
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on", "是"}, {"0", "false", "no", "off", "否"}
+
+
+def _said(var: str, value: str):
+    """What the variable ``var`` set to ``value`` means (README and docs/deploy.md: its setting's type)."""
+    name, kind = _ENV[var]
+    if name == "window" and not value.strip():
+        return None
+    if kind is int:
+        return int(value)
+    if kind is float:
+        return float(value)
+    if kind is bool:
+        word = value.strip().lower()
+        assert word in _TRUE | _FALSE
+        return word in _TRUE
+    if kind is Path:
+        return Path(value).expanduser()
+    if name == "paper":
+        return value.strip().lower()
+    if name == "progress_url":
+        return value.strip()
+    if name == "database_url":
+        scheme, rest = value.strip().split(":", 1)
+        return value.strip() if scheme == "sqlite" else "postgresql+psycopg:" + rest
+    return value
+
+
 @FAST
 @given(var=st.sampled_from(VARIABLES), value=env_values)
+@example(var="CLERK_FALLBACK_MAY_DECIDE", value="0").via("a false word")
+@example(var="CLERK_FALLBACK_MAY_DECIDE", value=" Yes").via("a true word")
+@example(var="CLERK_WINDOW", value="7")
+@example(var="CLERK_LOCKOUT_MINUTES", value=" 7 ")
+@example(var="CLERK_STATEMENT_TIMEOUT", value="7")
+@example(var="CLERK_HOME", value="/proc/x")
+@example(var="CLERK_PAPER", value=" ROLL")
+@example(var="CLERK_DATABASE_URL", value="postgresql://h/db")
+@example(var="CLERK_TIMEZONE", value="Asia/Urumqi")
 def test_any_variable_value_loads_or_is_named(var, value):
+    baseline = load_settings({"CLERK_CONFIG": os.devnull})
     try:
         loaded = load_settings({"CLERK_CONFIG": os.devnull, var: value})
     except ConfigError as exc:
         _assert_one_clear_line(str(exc), _ENV[var][0], var)
     else:
-        assert isinstance(loaded, Settings)
+        name = _ENV[var][0]
+        if value == "":  # an empty variable is no setting
+            assert loaded == baseline
+            return
+        assert getattr(loaded, name) == _said(var, value), (var, value)
+        assert replace(loaded, **{name: getattr(baseline, name)}) == baseline  # nothing else changed
 
 
 @pytest.fixture

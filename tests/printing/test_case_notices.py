@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,19 +10,10 @@ from clerk.config import Settings
 from clerk.printing import NoticeKind, render
 from clerk.integration.printing import notice_data_from_case
 from tests.printing.conftest import HALL, pdf_text
+from tests.support.drafts import PERSON, hygiene
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
-from drafts import PERSON, hygiene  # noqa: E402
 
 SETTINGS = Settings.defaults(font_path="", hall=HALL, timezone="Asia/Shanghai")
-
-
-@pytest.fixture
-def users(service):
-    from clerk.domain.accounts import Role
-
-    add = lambda i, r: service.add_user(None, i, i, r, "secret1")  # noqa: E731
-    return {"window": add("w01", Role.WINDOW), "fallback": add("f01", Role.FALLBACK)}
 
 
 def test_a_tolerated_case_prints_what_is_owed_not_complete(service, users):

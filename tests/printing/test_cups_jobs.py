@@ -7,7 +7,6 @@ notice must not count as issued, and the clerk must hear why within 30 s.
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,9 +19,8 @@ from clerk.printing.data import NoticeKind
 from clerk.integration.printing import CasePrinter, describe
 from tests.printing.conftest import HALL
 from tests.printing.test_queue import MemoryNoticeStore, loader
+from tests.support.drafts import hygiene
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
-from drafts import hygiene  # noqa: E402
 
 pytestmark = pytest.mark.slow  # each test starts its own cupsd
 

@@ -1,13 +1,8 @@
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from tests.reports.reports_hall import build_hall  # noqa: E402
+from tests.support.reports_hall import build_hall
 
 
 @pytest.fixture

@@ -113,10 +113,21 @@ async def test_complaint_desk_logs_and_the_owner_replies(store, service, dashboa
         await _settle(pilot)
         assert _cells(screen.query_one("#complaint-list", DataTable))[0][3] == "已转办"
         assert "承办部门 区市场监督管理局" in str(screen.query_one("#complaint-detail", Static).render())
-    assert desk.get(rows[0][0]).owner_id == "s02"
+        screen.query_one("#complaint-note", Input).value = "已协调，下周一到窗口办理"
+        await pilot.press("f6")  # 答复
+        await _settle(pilot)
+        assert _cells(screen.query_one("#complaint-list", DataTable))[0][3] == "已答复"
+        assert f"诉求 {rows[0][0]} 已答复" in screen.query_one("#banner").text
+        screen.query_one("#complaint-note", Input).value = "申请人表示满意"
+        await pilot.press("f7")  # 回访满意: closed, off the open list
+        await _settle(pilot)
+        assert f"诉求 {rows[0][0]} 已回访，办结" in screen.query_one("#banner").text
+    closed = desk.get(rows[0][0])
+    assert closed.owner_id == "s02" and closed.state.value == "已回访" and closed.department == "区市场监督管理局"
+    assert (closed.visit_satisfied, closed.visit_note) == (True, "申请人表示满意")
 
 
-async def test_dashboard_builds_itself_from_the_app_services(hall, supervisor_app):
+async def test_dashboard_builds_itself_from_the_app_services(hall, supervisor_app, service, clock):
     app = supervisor_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await _settle(pilot)
@@ -125,4 +136,6 @@ async def test_dashboard_builds_itself_from_the_app_services(hall, supervisor_ap
         title = str(app.screen.query_one("#board-title", Static).render())
         assert "2026-11-25 11:00:00 更新" in title
         assert "今日办件 5" in str(app.screen.query_one("#totals", Static).render())
-        assert app.services.dashboard is app.services.dashboard  # built once, shared
+        board = app.screen.dashboard  # the screen's figures come from the app's one Dashboard
+        assert board is not None and board is app.services.dashboard
+        assert board.store is service.store and board.clock is clock

@@ -16,21 +16,6 @@ def _isolated(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def users(service):
-    from clerk.domain.accounts import Role
-
-    make = lambda i, n, r: service.add_user(None, i, n, r, "secret1")  # noqa: E731
-    return {
-        "window": make("w01", "张三", Role.WINDOW),
-        "window2": make("w02", "李四", Role.WINDOW),
-        "fallback": make("f01", "王兜底", Role.FALLBACK),
-        "mail": make("m01", "赵邮", Role.MAILROOM),
-        "boss": make("s01", "钱主任", Role.SUPERVISOR),
-        "office": make("b01", "孙审批", Role.BACKOFFICE),
-    }
-
-
-@pytest.fixture
 def settings(tmp_path, hall_key_file):
     from clerk.config import Settings
 

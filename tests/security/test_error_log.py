@@ -9,7 +9,7 @@ import pytest
 
 from clerk.domain.intake import Outcome
 from clerk.incidents import mask_personal
-from tests.cases.drafts import PERSON, hygiene
+from tests.support.drafts import PERSON, hygiene
 from tests.support.screen import screen_text, settle
 
 pytestmark = pytest.mark.asyncio

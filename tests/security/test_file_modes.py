@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from clerk.cli import main
-from tests.cases.drafts import hygiene
+from tests.support.drafts import hygiene
 from tests.conftest import FIXTURES
 
 

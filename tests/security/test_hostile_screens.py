@@ -16,7 +16,7 @@ from sqlalchemy import text
 from clerk.domain.intake import Outcome
 from clerk.domain.views import Decision, Rating
 from clerk.identity.text import printable
-from tests.cases.drafts import hygiene, incomplete_hygiene
+from tests.support.drafts import hygiene, incomplete_hygiene
 from tests.support.hostile import CONTROL_CHARS, HOSTILE
 from tests.support.screen import screen_text, settle
 

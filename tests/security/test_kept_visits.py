@@ -22,7 +22,7 @@ from clerk.store.errors import StoreUnavailable
 from clerk.tui.app import ClerkApp
 from clerk.tui.state import PendingVisit, WindowState
 from clerk.tui.widgets.banner import Banner
-from tests.cases.drafts import PERSON, hygiene
+from tests.support.drafts import PERSON, hygiene
 from tests.support.screen import settle
 
 pytestmark = pytest.mark.asyncio

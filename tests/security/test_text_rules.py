@@ -9,7 +9,7 @@ import pytest
 from clerk.domain.intake import Applicant, ApplicantKind, Outcome
 from clerk.domain.errors import IntakeError
 from clerk.identity.text import ADDRESS_MAX, NAME_MAX, NOTE_MAX, check_text, printable
-from tests.cases.drafts import PERSON, hygiene
+from tests.support.drafts import PERSON, hygiene
 from tests.support.hostile import HOSTILE, ids
 
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 
 def intake_worker(url: str, catalog_dir: str, window: int, count: int, start_event) -> list[str]:
-    sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
-    from drafts import hygiene
+    from tests.support.drafts import hygiene
 
     from clerk.calendar import WorkCalendar
     from clerk.domain.intake import Outcome

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 from sqlalchemy import text
 
 from clerk.store.audit import verify_chain
+from tests.support.drafts import hygiene
 
 
 def _visits(service, clock, n=3):
     from clerk.domain.intake import Outcome
     from clerk.domain.accounts import Role
-
-    sys.path.insert(0, str(Path(__file__).parent.parent / "cases"))
-    from drafts import hygiene
 
     user = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
     return [service.submit(user, 3, hygiene(), Outcome.ACCEPT).number for _ in range(n)]

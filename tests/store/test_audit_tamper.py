@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
 from clerk.store.audit import AuditError, HallKeyMissing, keyed_event_hash, verify_chain
 from clerk.store.tracked import hash_algorithm
-from tests.cases.drafts import hygiene, incomplete_hygiene
+from tests.support.drafts import hygiene, incomplete_hygiene
 
 
 @pytest.fixture
@@ -275,8 +275,6 @@ def test_a_session_without_the_stores_key_source_cannot_append_events(store, day
     from clerk.store.audit import append_event
     from clerk.store.audited import AuditedSession
 
-    from datetime import UTC, datetime
-
     store.engine  # noqa: B018
     with AuditedSession(store.engine) as session, session.begin():
         with pytest.raises(AuditError, match="Store.session"):
@@ -284,11 +282,21 @@ def test_a_session_without_the_stores_key_source_cannot_append_events(store, day
 
 
 def test_raw_reads_and_untracked_writes_still_pass(store, day):
+    events = _verify(store).events
     with store.session() as session:
-        session.execute(text("WITH c AS (SELECT id FROM cases) SELECT count(*) FROM c")).scalar_one()
-        session.execute(text("WITH s AS (SELECT 1) UPDATE seats SET machine = machine"))  # not audited
+        counted = session.execute(text("WITH c AS (SELECT id FROM cases) SELECT count(*) FROM c")).scalar_one()
+        assert not session.wrote()  # a read: live screens are not told of a change
+        session.execute(text("WITH s AS (SELECT 1) INSERT INTO seats (clerk_id, \"window\", machine, app, token, since, "
+                             "seen_at) SELECT 'w01', 3, 'PC-1', 'window', 't1', :at, :at FROM s"),
+                        {"at": datetime(2026, 11, 25, 2, 0, tzinfo=UTC)})
+        session.execute(text("WITH s AS (SELECT 1) UPDATE seats SET machine = 'PC-2' WHERE clerk_id = 'w01'"))
+        assert session.wrote()  # an untracked write still tells live screens
+    assert counted == 3
     with store.session(write=False) as session:
-        session.execute(text("SELECT id FROM cases ORDER BY id")).all()
+        assert session.execute(text("SELECT number FROM cases ORDER BY id")).scalars().all() == day
+        assert session.execute(text("SELECT clerk_id, machine FROM seats")).all() == [("w01", "PC-2")]
+    report = _verify(store)  # an untracked table is outside the chain: no event, nothing uncovered
+    assert report.ok and report.events == events, report.rows
 
 
 def test_orm_bulk_update_is_covered(store, day):

@@ -92,7 +92,7 @@ def test_0006_keeps_every_case_and_extends_the_chain(empty_store, catalog, calen
     from clerk.domain.accounts import Role
     from clerk.store.audit import verify_chain
     from clerk.store.tracked import hash_algorithm
-    from tests.cases.drafts import hygiene
+    from tests.support.drafts import hygiene
 
     assert upgrade(empty_store, "0001") == (None, "0001")
     with empty_store.connection() as conn:

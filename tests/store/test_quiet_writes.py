@@ -7,7 +7,7 @@ import pytest
 from clerk.domain.accounts import Role
 from clerk.domain.intake import Outcome
 from clerk.store.engine import CHANGES_CHANNEL
-from tests.cases.drafts import hygiene
+from tests.support.drafts import hygiene
 
 pytestmark = pytest.mark.postgres
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -10,7 +9,8 @@ import pytest
 from clerk.domain.intake import Outcome
 from clerk.services.seats import SeatService, SeatTaken
 from clerk.domain.accounts import Role
-from tests.cases.drafts import hygiene
+from tests.support.drafts import hygiene
+from tests.support.tickets import watch
 
 
 def test_a_second_sign_in_is_told_where_and_may_take_over(service, clock):
@@ -61,40 +61,23 @@ def test_the_same_place_again_needs_no_question_and_sign_out_frees_the_seat(serv
     again = seats.take(clerk, 1, machine="pc-01")  # the window restarted after a crash
     assert again.token != first.token and seats.check(again.token) is None
     seats.take(boss, None, machine="pc-boss", app="supervisor")
-    assert [(s.clerk_id, s.window) for s in seats.seats()] == [("1001", 1), ("9001", None)] or \
-        [(s.clerk_id, s.window) for s in seats.seats()] == [("9001", None), ("1001", 1)]
+    assert sorted((s.clerk_id, s.window) for s in seats.seats()) == [("1001", 1), ("9001", None)]
     seats.release(again.token)
     assert seats.check(again.token) is not None
     assert seats.take(clerk, 6, machine="pc-06").window == 6  # free: no question
 
 
-def _watch(store, interval=0.2):
-    from clerk.store.changes import ChangeWatcher
-
-    polls: list[tuple[float, bool, bool]] = []
-    stop = threading.Event()
-    thread = threading.Thread(target=ChangeWatcher(store, interval=interval).run,
-                              args=(stop, lambda changed, ok: polls.append((time.monotonic(), changed, ok))),
-                              daemon=True)
-    thread.start()
-    return polls, stop, thread
-
-
 def test_the_watcher_sees_a_commit_of_another_connection(service):
     clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
-    polls, stop, thread = _watch(service.store)
+    polls, stop, thread = watch(service.store)
     try:
-        deadline = time.monotonic() + 10
-        while len(polls) < 3 and time.monotonic() < deadline:  # settled, nothing changed yet
-            time.sleep(0.05)
-        assert polls and all(ok for _, _, ok in polls)
-        assert not any(changed for _, changed, _ in polls[1:])
-        saved = time.monotonic()
+        assert polls.wait_for_count(3, timeout=10), "the watcher did not poll"
+        assert all(ok for _, _, ok in polls.seen)
+        assert not any(changed for _, changed, _ in polls.seen[1:])  # settled, nothing changed yet
+        start, saved = polls.count(), time.monotonic()
         service.submit(clerk, 1, hygiene(), Outcome.ACCEPT)
-        while not any(changed and at >= saved for at, changed, _ in polls) and time.monotonic() < saved + 5:
-            time.sleep(0.02)
-        seen = [at for at, changed, _ in polls if changed and at >= saved]
-        assert seen, "the watcher never reported the commit"
+        seen = polls.first_after(start, changed=True, timeout=5.0)
+        assert seen is not None, "the watcher never reported the commit"
         assert seen[0] - saved < 1.0
     finally:
         stop.set()

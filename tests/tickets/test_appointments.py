@@ -72,7 +72,7 @@ def test_check_in_by_code_gives_a_priority_ticket_first_in_line(appointments, ti
     assert (ticket.priority, ticket.state, ticket.ahead) == (Priority.APPOINTMENT, TicketState.WAITING, 0)
     assert ticket.appointment_code == booked.code
     assert appointments.list(TODAY)[0].ticket_number == ticket.number
-    assert tickets.call_next(clerks["window"], 1).number == ticket.number
+    assert tickets.call_next(clerks["window"], 1).current.number == ticket.number
     with pytest.raises(TicketError, match="已签到"):
         appointments.check_in(booked.code)
 
@@ -111,7 +111,7 @@ def test_a_failed_print_voids_the_ticket_and_the_booking_stands(appointments, ti
     with pytest.raises(TicketError, match="本次取号不计"):
         check_in_and_print(appointments, tickets, FailingPrinter(), hall_settings, booked.code)
     assert appointments.list(TODAY)[0].state is AppointmentState.BOOKED
-    assert tickets.call_next(clerks["window"], 1) is None
+    assert tickets.call_next(clerks["window"], 1).current is None
     again = check_in_and_print(appointments, tickets, PaperPrinter(), hall_settings, booked.code)
     assert again.number == "B002"
 

@@ -29,7 +29,7 @@ def _crowded_hall(tickets, clerks, hall_clock):
         ids.append(printed(tickets, "Z" if i % 3 else "A").id)
     for _ in range(3):  # C is not window 7's queue: only the transfer brings these here
         printed(tickets, "C")
-        moved = tickets.call_next(clerks["window2"], 3)
+        moved = tickets.call_next(clerks["window2"], 3).current
         tickets.transfer(clerks["window2"], 3, to_window=7)
         ids.append(moved.id)
     hall_clock.advance(minutes=15)  # the first twelve now waited 35 minutes
@@ -45,7 +45,7 @@ def test_calls_follow_the_whole_calling_order_past_the_head(store, hall_settings
     expected = _expected_order(tickets, waiting, hall_clock.now, 7)
     assert len(expected) > 2 * HEAD
     called = []
-    while (ticket := tickets.call_next(clerks["window"], 7)) is not None:
+    while (ticket := tickets.call_next(clerks["window"], 7).current) is not None:
         called.append(ticket.number)
         tickets.link_cases(clerks["window"], 7, [])
     assert called == expected
@@ -66,5 +66,5 @@ def test_a_head_held_by_other_windows_is_skipped(store, hall_settings, catalog, 
     held = [tickets.get(t).id for t in waiting if tickets.get(t).number in expected[:HEAD]]
     with store.connection(write=True) as other:
         other.execute(text("SELECT id FROM tickets WHERE id = ANY(:ids) FOR UPDATE"), {"ids": held})
-        ticket = tickets.call_next(clerks["window"], 7)
+        ticket = tickets.call_next(clerks["window"], 7).current
     assert ticket.number == expected[HEAD]

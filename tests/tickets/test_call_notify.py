@@ -25,11 +25,11 @@ def test_a_call_notifies_once_and_an_empty_or_refused_one_not_at_all(tickets, cl
         return len(list(conn.notifies(timeout=0.3)))
 
     try:
-        assert tickets.call_next(clerks["window"], 7) is None  # nobody waiting
+        assert tickets.call_next(clerks["window"], 7).current is None  # nobody waiting
         assert heard() == 0
         printed(tickets)
         heard()  # the take and the print
-        called = tickets.call_next(clerks["window"], 7)
+        called = tickets.call_next(clerks["window"], 7).current
         assert called is not None
         assert heard() == 1
         with pytest.raises(TicketError, match="尚未办结"):

@@ -19,7 +19,10 @@ def test_take_print_call_finish(tickets, clerks, hall_clock):
     assert second.number == "A002" and second.ahead == 1 and second.estimated_wait_minutes > 0
 
     hall_clock.advance(minutes=5)
-    called = tickets.call_next(clerks["window"], 7)
+    status = tickets.call_next(clerks["window"], 7)
+    assert status == tickets.window_status(7)  # the window's status after the call, as a fresh read gives it
+    assert (status.window, status.paused) == (7, False)
+    called = status.current
     assert (called.number, called.state, called.window) == ("A001", TicketState.CALLED, 7)
     board = tickets.board()
     assert board.latest.text == "请 A001 号 到 7 号窗口"
@@ -28,20 +31,21 @@ def test_take_print_call_finish(tickets, clerks, hall_clock):
     hall_clock.advance(minutes=8)
     done = tickets.link_cases(clerks["window"], 7, [])
     assert done.state is TicketState.DONE
-    assert tickets.call_next(clerks["window"], 7).number == "A002"
+    assert tickets.call_next(clerks["window"], 7).current.number == "A002"
 
 
 def test_pending_and_void_tickets_are_never_called(tickets, clerks):
     pending = tickets.take("A")
     voided = tickets.take("A")
     tickets.void(voided.id)
-    assert tickets.call_next(clerks["window"], 7) is None
+    assert tickets.call_next(clerks["window"], 7).current is None
     assert tickets.get(pending.id).state is TicketState.PENDING
     assert {q.prefix: q.waiting for q in tickets.queue_status()}["A"] == 0
 
 
 def test_empty_queue_gives_none_and_writes_nothing(tickets, clerks):
-    assert tickets.call_next(clerks["window"], 7) is None
+    assert tickets.call_next(clerks["window"], 7) == tickets.window_status(7)
+    assert tickets.call_next(clerks["window"], 7).current is None
     assert tickets.window_status(7).current is None
     board = tickets.board()
     assert (board.latest, board.recent, board.paused) == (None, [], [])
@@ -52,7 +56,7 @@ def test_empty_queue_gives_none_and_writes_nothing(tickets, clerks):
 def test_second_call_while_a_ticket_is_open_is_refused(tickets, clerks):
     printed(tickets)
     printed(tickets)
-    first = tickets.call_next(clerks["window"], 7)
+    first = tickets.call_next(clerks["window"], 7).current
     with pytest.raises(TicketError, match=f"本窗口的 {first.number} 号尚未办结"):
         tickets.call_next(clerks["window"], 7)
     assert tickets.window_status(7).current.number == first.number
@@ -97,7 +101,7 @@ def test_elderly_from_the_id_goes_first(tickets, clerks):
     assert elder.priority is Priority.ELDERLY and elder.id_number_masked.startswith("1101")
     assert "0101003" not in elder.id_number_masked
     assert elder.ahead == 0
-    assert tickets.call_next(clerks["window"], 7).number == elder.number
+    assert tickets.call_next(clerks["window"], 7).current.number == elder.number
 
 
 def test_elderly_priority_needs_the_id(tickets):
@@ -111,22 +115,22 @@ def test_ordinary_ticket_not_left_behind_priority_longer_than_the_limit(tickets,
     plain = printed(tickets)
     hall_clock.advance(minutes=31)
     printed(tickets, priority=Priority.DISABILITY)
-    assert tickets.call_next(clerks["window"], 7).number == plain.number
+    assert tickets.call_next(clerks["window"], 7).current.number == plain.number
 
 
 def test_a_window_calls_its_own_queues_in_order_of_preference(tickets, clerks):
     printed(tickets, "A")
     b = printed(tickets, "B")
     printed(tickets, "F")
-    assert tickets.call_next(clerks["window"], 1).number == b.number  # window 1: B, A, Z
-    assert tickets.call_next(clerks["fallback"], 9).number == "F001"  # window 9: F only
+    assert tickets.call_next(clerks["window"], 1).current.number == b.number  # window 1: B, A, Z
+    assert tickets.call_next(clerks["fallback"], 9).current.number == "F001"  # window 9: F only
     tickets.link_cases(clerks["fallback"], 9, [])
-    assert tickets.call_next(clerks["fallback"], 9) is None
+    assert tickets.call_next(clerks["fallback"], 9).current is None
 
 
 def test_recall_no_show_and_call_once_more(tickets, clerks, hall_clock):
     printed(tickets)
-    called = tickets.call_next(clerks["window"], 7)
+    called = tickets.call_next(clerks["window"], 7).current
     hall_clock.advance(minutes=1)
     assert tickets.recall(clerks["window"], 7).recalls == 1
     assert tickets.board().latest.at == hall_clock.now
@@ -143,7 +147,7 @@ def test_recall_no_show_and_call_once_more(tickets, clerks, hall_clock):
 
 def test_no_show_recall_after_the_limit_is_refused(tickets, clerks, hall_clock):
     printed(tickets)
-    called = tickets.call_next(clerks["window"], 7)
+    called = tickets.call_next(clerks["window"], 7).current
     tickets.no_show(clerks["window"], 7)
     hall_clock.advance(minutes=31)
     with pytest.raises(TicketError, match="过号已超过 30 分钟"):
@@ -158,10 +162,10 @@ def test_transfer_keeps_the_original_place(tickets, clerks, hall_clock):
     moved = tickets.transfer(clerks["window"], 7, to_queue="C")
     assert (moved.state, moved.queue, moved.taken_at) == (TicketState.WAITING, "C", first.taken_at)
     assert moved.ahead == 0
-    assert tickets.call_next(clerks["window2"], 3).number == first.number  # before C001 (taken later)
+    assert tickets.call_next(clerks["window2"], 3).current.number == first.number  # before C001 (taken later)
     tickets.transfer(clerks["window2"], 3, to_window=5)
-    assert tickets.call_next(clerks["window"], 7) is None  # only window 5 may call it now
-    assert tickets.call_next(clerks["window"], 5).number == first.number
+    assert tickets.call_next(clerks["window"], 7).current is None  # only window 5 may call it now
+    assert tickets.call_next(clerks["window"], 5).current.number == first.number
     assert later_c.number == "C001"
 
 
@@ -182,9 +186,11 @@ def test_pause_and_resume(tickets, clerks):
     with pytest.raises(TicketError, match="已暂停服务（午餐），请先上岗再叫号"):
         tickets.call_next(clerks["window"], 7)
     assert [(w, r) for w, r, _ in tickets.board().paused] == [(7, "午餐")]
-    tickets.resume(clerks["window"], 7)
+    resumed = tickets.resume(clerks["window"], 7)
     assert tickets.board().paused == []
-    assert tickets.call_next(clerks["window"], 7) is not None
+    status = tickets.call_next(clerks["window"], 7)
+    assert status.current is not None and status == tickets.window_status(7)
+    assert status.since == resumed.since  # serving since the window was back (上岗)
     with pytest.raises(TicketError, match="尚未办结：请先办结、过号或转移，再暂停"):
         tickets.pause(clerks["window"], 7, "离岗")
 
@@ -192,7 +198,7 @@ def test_pause_and_resume(tickets, clerks):
 def test_a_ticket_scanned_at_the_wrong_window_is_refused(tickets, clerks):
     printed(tickets)
     waiting = printed(tickets)
-    called = tickets.call_next(clerks["window"], 7)
+    called = tickets.call_next(clerks["window"], 7).current
     assert tickets.find(called.number, 7).id == called.id
     with pytest.raises(TicketError, match=f"{called.number} 号叫到的是 7 号窗口，请到 7 号窗口办理"):
         tickets.find(called.number, 8)
@@ -222,7 +228,7 @@ def test_link_cases_refuses_unknown_case_numbers(tickets, clerks):
 def test_yesterdays_waiting_ticket_is_not_called_today(tickets, clerks, hall_clock):
     printed(tickets)
     hall_clock.advance(days=1)
-    assert tickets.call_next(clerks["window"], 7) is None
+    assert tickets.call_next(clerks["window"], 7).current is None
 
 
 def test_handling_time_feeds_the_estimate(tickets, clerks, hall_clock):
@@ -258,7 +264,7 @@ def test_day_figures_per_queue_and_window(tickets, clerks, hall_clock):
 
 def test_a_finished_ticket_scanned_again_says_so_once(tickets, clerks):
     printed(tickets)
-    called = tickets.call_next(clerks["window"], 7)
+    called = tickets.call_next(clerks["window"], 7).current
     tickets.link_cases(clerks["window"], 7, [])
     with pytest.raises(TicketError) as refused:
         tickets.find(called.number, 7)
@@ -267,6 +273,6 @@ def test_a_finished_ticket_scanned_again_says_so_once(tickets, clerks):
 
 def test_a_window_with_a_ticket_open_is_in_the_figures_with_it(tickets, clerks, hall_clock):
     printed(tickets)
-    called = tickets.call_next(clerks["window"], 7)  # called, nothing finished at window 7 yet
+    called = tickets.call_next(clerks["window"], 7).current  # called, nothing finished at window 7 yet
     _, windows = tickets.figures()
     assert [(w.window, w.served, w.current) for w in windows] == [(7, 0, called.number)]

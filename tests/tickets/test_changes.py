@@ -7,32 +7,23 @@ import time
 from tests.support.tickets import printed, watch
 
 
-def _wait_for_change(polls, since: float, limit: float = 5.0) -> float | None:
-    while time.monotonic() < since + limit:
-        seen = [at for at, changed, _ in polls if changed and at >= since]
-        if seen:
-            return seen[0]
-        time.sleep(0.02)
-    return None
-
-
 def test_a_call_and_a_take_wake_the_board(tickets, clerks):
     printed(tickets)
     polls, stop, thread = watch(tickets.store)
     try:
-        deadline = time.monotonic() + 10
-        while len(polls) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert polls and all(ok for _, _, ok in polls)
-        called = time.monotonic()
+        assert polls.wait_for_count(3, timeout=10), "the watcher did not poll"
+        assert all(ok for _, _, ok in polls.seen)
+        start, called = polls.count(), time.monotonic()
         tickets.call_next(clerks["window"], 7)
-        seen = _wait_for_change(polls, called)
-        assert seen is not None and seen - called < 1.0
-        time.sleep(0.5)  # let the watcher settle after the call
-        taken = time.monotonic()
+        returned = polls.count()
+        seen = polls.first_after(start, changed=True, timeout=1.0)
+        assert seen is not None and seen[0] - called < 1.0, polls.seen[start:]
+        # a poll after the call returned that saw nothing new: the call's commits are all seen
+        assert polls.first_after(max(returned, polls.seen.index(seen) + 1), changed=False, timeout=5.0)
+        start, taken = polls.count(), time.monotonic()
         tickets.take("A")
-        seen = _wait_for_change(polls, taken)
-        assert seen is not None and seen - taken < 1.0
+        seen = polls.first_after(start, changed=True, timeout=1.0)
+        assert seen is not None and seen[0] - taken < 1.0, polls.seen[start:]
     finally:
         stop.set()
         thread.join(5)

@@ -32,7 +32,7 @@ def test_28_windows_call_every_ticket_exactly_once(store, hall_settings, catalog
     def window(number: int) -> None:
         try:
             start.wait()
-            while (ticket := service.call_next(clerks["window"], number)) is not None:
+            while (ticket := service.call_next(clerks["window"], number).current) is not None:
                 assert ticket.window == number and ticket.state is TicketState.CALLED
                 calls[number].append(ticket.number)
                 service.link_cases(clerks["window"], number, [])

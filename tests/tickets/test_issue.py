@@ -16,14 +16,14 @@ def test_a_printed_ticket_counts(tickets, hall_settings, clerks):
     assert ticket.state is TicketState.WAITING and ticket.number == "A001"
     (path, title), = paper.sent
     assert title == "号票 A001" and path.read_bytes().startswith(b"%PDF")
-    assert tickets.call_next(clerks["window"], 7).number == "A001"
+    assert tickets.call_next(clerks["window"], 7).current.number == "A001"
 
 
 def test_printer_out_of_paper_counts_no_ticket(tickets, hall_settings, clerks):
     with pytest.raises(TicketError, match=r"号票未能打印（打印机缺纸，请装纸后重试），本次取号不计"):
         issue_ticket(tickets, FailingPrinter(), hall_settings, "A")
     assert {q.prefix: q.waiting for q in tickets.queue_status()}["A"] == 0
-    assert tickets.call_next(clerks["window"], 7) is None
+    assert tickets.call_next(clerks["window"], 7).current is None
     assert tickets.get(1).state is TicketState.VOID
 
 

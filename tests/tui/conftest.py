@@ -55,14 +55,11 @@ def clock():
 
 
 @pytest.fixture
-def case_service(settings, catalog, calendar, clock):
+def case_service(settings, catalog, calendar, clock, store_templates, tmp_path):
     from clerk.services.cases import CaseService
     from clerk.domain.accounts import Role
-    from clerk.store.engine import Store
-    from clerk.store.migrate import upgrade
 
-    store = Store(settings.effective_database_url)
-    upgrade(store)
+    store = store_templates.sqlite_store(tmp_path / "clerk.db")  # settings.database_url's file
     service = CaseService(store, catalog, calendar, clock, hall_code=settings.hall.code, timezone=settings.timezone)
     service.add_user(None, CLERK_ID, CLERK_NAME, Role.WINDOW, CLERK_PASSWORD)
     yield service

@@ -1,5 +1,5 @@
-"""Picking an item updates the situations and the checklist in place where it can (issue 13,
-per-key stall): the same questions keep their rows, only the answers are reset."""
+"""Picking an item updates the situations and the checklist in place where it can (no per-key
+stall from rebuilding them): the same questions keep their rows, only the answers are reset."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from clerk.tui.state import WindowState
-from tests.cases.drafts import PERSON, hygiene
+from tests.support.drafts import PERSON, hygiene
 
 from .support import CLERK_ID, CLERK_PASSWORD
 from .test_scan_and_lookup import TEACHER

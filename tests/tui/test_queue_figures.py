@@ -28,7 +28,7 @@ async def test_a_long_wait_is_flagged_and_handling_times_are_shown(make_app, cas
     tickets.call_next(clerk, 7, now=FIXED_NOW - timedelta(minutes=10))
     tickets.link_cases(clerk, 7, [], now=FIXED_NOW - timedelta(minutes=4))
     tickets.pause(clerk, 5, "午休")
-    open_now = tickets.call_next(staff["fallback"], 3, now=FIXED_NOW - timedelta(minutes=2))
+    open_now = tickets.call_next(staff["fallback"], 3, now=FIXED_NOW - timedelta(minutes=2)).current
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

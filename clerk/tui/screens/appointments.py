@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import weakref
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,10 +23,14 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells, plain
-from clerk.tui.screens.desk_common import DeskDone, DeskScreen
+from clerk.tui.screens.desk_common import DeskCall, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
+
+if TYPE_CHECKING:
+    from clerk.domain.queueing import AppointmentView
+    from clerk.services.appointments import AppointmentService
 
 _SERVICES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 _SERVICES_LOCK = threading.Lock()
@@ -92,7 +96,7 @@ class AddAppointment(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-class AppointmentsScreen(DeskScreen):
+class AppointmentsScreen(DeskScreen["AppointmentService"]):
     BINDINGS = [
         Binding("escape", "back", "返回", id="appointments.back"),
         Binding("f6", "add", "新增预约", id="appointments.add"),
@@ -101,12 +105,12 @@ class AppointmentsScreen(DeskScreen):
         Binding("f3", "day(1)", "后一天", id="appointments.next_day"),
     ]
 
-    def __init__(self, service: Any = None) -> None:
+    def __init__(self, service: AppointmentService | None = None) -> None:
         super().__init__(service)
         self.day: date | None = None
 
     @property
-    def desk(self) -> Any:
+    def desk(self) -> AppointmentService:
         """The AppointmentService (call from a worker: building it may import the store)."""
         if self._desk is None:
             self._desk = appointments_of(self.app.services)
@@ -125,12 +129,12 @@ class AppointmentsScreen(DeskScreen):
         self.action_refresh()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="appointments")
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.run_call(action, fn, args, kwargs)
+    def _run(self, call: DeskCall[AppointmentService, Any]) -> None:
+        self.run_call(call)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="appointments-list")
     def _list(self, day: date) -> None:
-        self.run_call("list", "list", (day,), {})
+        self.run_call(DeskCall("list", lambda desk: desk.list(day), self._listed))
 
     def action_refresh(self) -> None:
         self.query_one("#appointments-title", Static).update(
@@ -146,8 +150,9 @@ class AppointmentsScreen(DeskScreen):
 
         def done(form: dict | None) -> None:
             if form is not None:
-                self.call("add", "add", self.user, form["queue"], self.day, form["half"], form["name"],
-                          form["id_number"], form["phone"])
+                user, day = self.user, self.day
+                self.call("add", lambda desk: desk.add(user, form["queue"], day, form["half"], form["name"],
+                                                       form["id_number"], form["phone"]), self._added)
 
         self.app.push_screen(AddAppointment(self.day, queues), done)
 
@@ -157,26 +162,26 @@ class AppointmentsScreen(DeskScreen):
             self.query_one(Banner).show("这一天没有预约", "warning")
             return
         code = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        self.call("cancel", "cancel", self.user, code)
+        user = self.user
+        self.call("cancel", lambda desk: desk.cancel(user, code), self._cancelled)
 
-    @on(DeskDone)
-    def _done(self, event: DeskDone) -> None:
-        banner = self.query_one(Banner)
-        if event.action == "list":
-            table = self.query_one("#appointments-table", DataTable)
-            table.clear()
-            for a in event.result:
-                table.add_row(*cells(a.code, f"{a.queue} {a.queue_name}", a.half, clip(a.name, 12), a.id_number_masked,
-                                     a.phone_masked, a.state.label), key=a.code)
-            if not event.result:
-                banner.show("这一天没有预约（F6 新增）", "info")
-        elif event.action == "add":
-            banner.show(f"已预约：预约码 {event.result.code}（{event.result.queue} {event.result.half}），"
-                        "请告知申请人凭预约码或身份证号到取号机签到", "ok", sticky=True)
-            self.action_refresh()
-        elif event.action == "cancel":
-            banner.show("已取消预约", "ok")
-            self.action_refresh()
+    def _listed(self, appointments: list[AppointmentView]) -> None:
+        table = self.query_one("#appointments-table", DataTable)
+        table.clear()
+        for a in appointments:
+            table.add_row(*cells(a.code, f"{a.queue} {a.queue_name}", a.half, clip(a.name, 12), a.id_number_masked,
+                                 a.phone_masked, a.state.label), key=a.code)
+        if not appointments:
+            self.query_one(Banner).show("这一天没有预约（F6 新增）", "info")
+
+    def _added(self, booked: AppointmentView) -> None:
+        self.query_one(Banner).show(f"已预约：预约码 {booked.code}（{booked.queue} {booked.half}），"
+                                    "请告知申请人凭预约码或身份证号到取号机签到", "ok", sticky=True)
+        self.action_refresh()
+
+    def _cancelled(self, _cancelled: AppointmentView) -> None:
+        self.query_one(Banner).show("已取消预约", "ok")
+        self.action_refresh()
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:

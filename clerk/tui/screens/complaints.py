@@ -8,7 +8,8 @@ department), F6 to reply, F7/F8 for a satisfied/unsatisfied return visit.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,6 +25,13 @@ from clerk.tui.plain import lines as plain_lines
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
+
+if TYPE_CHECKING:
+    from clerk.domain.accounts import ClerkUser
+    from clerk.services.complaints import ComplaintDesk
+
+#: One change at the complaint desk (in the worker): the service call, and what the banner says after it.
+Change: TypeAlias = "Callable[[ComplaintDesk, ClerkUser], str]"
 
 
 class ComplaintsLoaded(Message):
@@ -110,8 +118,16 @@ class ComplaintsScreen(Screen):
         if category is Select.NULL:
             self.query_one(Banner).show("请选择诉求类别", "error")
             return
-        values = [self.query_one(f"#complaint-{k}", Input).value for k in ("summary", "name", "phone", "case")]
-        self._run(("log", str(category), *values))
+        summary, name, phone, case = (self.query_one(f"#complaint-{k}", Input).value
+                                      for k in ("summary", "name", "phone", "case"))
+        chosen, window = str(category), getattr(self.app, "window_number", None)
+
+        def log(desk: ComplaintDesk, user: ClerkUser) -> str:
+            view = desk.log(user, window, chosen, summary, applicant_name=name, applicant_phone=phone,
+                            case_number=case or None)
+            return f"已登记诉求 {view.number}，{desk.categories[chosen].limit_text}（{view.due_on:%Y-%m-%d}前）"
+
+        self._run(log)
 
     def _selected(self) -> str | None:
         table = self.query_one(DataTable)
@@ -120,43 +136,41 @@ class ComplaintsScreen(Screen):
             return None
         return self.numbers[table.cursor_row]
 
-    def _note_call(self, kind: str, *extra: Any) -> None:
-        number = self._selected()
-        if number is not None:
-            self._run((kind, number, self.query_one("#complaint-note", Input).value, *extra))
-
     def action_hand_off(self) -> None:
-        self._note_call("hand_off")
+        if (chosen := self._noted()) is not None:
+            number, department = chosen
+
+            def hand_off(desk: ComplaintDesk, user: ClerkUser) -> str:
+                view = desk.hand_off(user, number, department)
+                return f"诉求 {view.number} 已转办 {view.department}"
+
+            self._run(hand_off)
 
     def action_reply(self) -> None:
-        self._note_call("reply")
+        if (chosen := self._noted()) is not None:
+            number, text = chosen
+            self._run(lambda desk, user: f"诉求 {desk.reply(user, number, text).number} 已答复")
 
     def action_visit(self, satisfied: bool) -> None:
-        self._note_call("visit", satisfied)
+        if (chosen := self._noted()) is not None:
+            number, note = chosen
+            self._run(lambda desk, user: f"诉求 {desk.return_visit(user, number, note, satisfied).number} 已回访，办结")
+
+    def _noted(self) -> tuple[str, str] | None:
+        """The selected complaint's number and the note typed for it (None: nothing selected)."""
+        number = self._selected()
+        return None if number is None else (number, self.query_one("#complaint-note", Input).value)
 
     # -- worker --------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="complaints")
-    def _run(self, call: tuple | None) -> None:
+    def _run(self, change: Change | None) -> None:
+        """Make ``change`` (None: only reload), then reload the list."""
         try:
             desk, user, done = self._desk(), self._user(), ""
-            if call is not None:
+            if change is not None:
                 if user is None:
                     raise ValueError("请先登录")
-                kind, *args = call
-                if kind == "log":
-                    category, summary, name, phone, case = args
-                    view = desk.log(user, getattr(self.app, "window_number", None), category, summary,
-                                    applicant_name=name, applicant_phone=phone, case_number=case or None)
-                    done = f"已登记诉求 {view.number}，{desk.categories[category].limit_text}（{view.due_on:%Y-%m-%d}前）"
-                elif kind == "hand_off":
-                    view = desk.hand_off(user, args[0], args[1])
-                    done = f"诉求 {view.number} 已转办 {view.department}"
-                elif kind == "reply":
-                    view = desk.reply(user, args[0], args[1])
-                    done = f"诉求 {view.number} 已答复"
-                else:
-                    view = desk.return_visit(user, args[0], args[1], args[2])
-                    done = f"诉求 {view.number} 已回访，办结"
+                done = change(desk, user)
             self.post_message(ComplaintsLoaded(desk.open_complaints(user=self._user()), list(desk.categories.values()),
                                                desk.today(), done))
         except Exception as exc:

@@ -8,7 +8,8 @@ says whether the decision came within the promised limit.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,15 +20,20 @@ from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed, banner_text
 from clerk.tui.plain import TYPED
 from clerk.tui.plain import lines as plain_lines
-from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
+from clerk.tui.screens.desk_common import DeskCall, DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
+
+if TYPE_CHECKING:
+    from clerk.domain.desk_views import DecisionResult
+    from clerk.domain.views import CaseView
+    from clerk.services.desk import DeskService
 
 DECISIONS = [("准予许可（符合办证条件）", "approved"), ("需补正（补正材料通知书）", "correction"),
              ("不予许可（不予许可决定书）", "refused")]
 
 
-class DecisionScreen(DeskScreen):
+class DecisionScreen(DeskScreen["DeskService"]):
     BINDINGS = [
         Binding("escape", "back", "返回", id="decision.back"),
         Binding("f10", "save", "登记结果", id="decision.save"),
@@ -35,7 +41,7 @@ class DecisionScreen(DeskScreen):
     ]
     AUTO_FOCUS = "#decision-scan"
 
-    def __init__(self, desk: Any = None) -> None:
+    def __init__(self, desk: DeskService | None = None) -> None:
         super().__init__(desk)
         self.case: Any = None
         self._said = ""  # what the last decision's banner said (the print result is added to it)
@@ -51,8 +57,8 @@ class DecisionScreen(DeskScreen):
         yield Footer()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="decision")
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.run_call(action, fn, args, kwargs)
+    def _run(self, call: DeskCall[DeskService, Any]) -> None:
+        self.run_call(call)
 
     def action_focus_scan(self) -> None:
         self.query_one("#decision-scan", Input).focus()
@@ -66,7 +72,7 @@ class DecisionScreen(DeskScreen):
 
     def open_case(self, number: str) -> None:
         self.query_one(Banner).show(f"正在打开 {number} ……", "info")
-        self.call("open", _open, number)
+        self.call("open", lambda desk: _open(desk, number), self._opened)
 
     def action_save(self) -> None:
         if self.case is None:
@@ -77,28 +83,27 @@ class DecisionScreen(DeskScreen):
         decision = Decision(self.query_one("#decision-kind", Select).value)
         text = self.query_one("#decision-text", Input).value.strip()
         items = [t for t in text.replace(";", "；").split("；") if t.strip()] if decision is Decision.CORRECTION else []
-        self.call("decide", "record_decision", self.user, self.window, self.case.number, decision,
-                  reason=text, items=items, version=self.case.version)
+        user, window, case = self.user, self.window, self.case
+        self.call("decide", lambda desk: desk.record_decision(user, window, case.number, decision, reason=text,
+                                                              items=items, version=case.version), self._decided)
 
-    @on(DeskDone)
-    def _done(self, event: DeskDone) -> None:
-        banner = self.query_one(Banner)
-        if event.action == "open":
-            view, left = event.result
-            self._show(view, left)
-            self.query_one("#decision-kind", Select).focus()
-            banner.show(f"已打开 {view.number}", "info")
-        elif event.action == "decide":
-            r = event.result
-            self._show(r.case, None)
-            timing = "" if r.on_time is None else ("按期作出" if r.on_time else f"超期 {r.late_days} 个工作日")
-            mail = "，已列入EMS待寄清单" if r.mail else "，请通知申请人到窗口领取"
-            self._said = f"{r.case.number}：{r.case.state}" + (f"（{timing}）" if timing else "") + mail
-            banner.show(f"{self._said}，正在打印通知书……", "ok" if r.on_time is not False else "warning")
-            self._print(r.case.number)
-        elif event.action == "print":
-            printed = str(event.result).removeprefix(f"{self.case.number}：") if self.case else str(event.result)
-            banner.show(f"{self._said}；{printed}" if self._said else str(event.result), "ok")
+    def _opened(self, opened: tuple[CaseView, int | None]) -> None:
+        view, left = opened
+        self._show(view, left)
+        self.query_one("#decision-kind", Select).focus()
+        self.query_one(Banner).show(f"已打开 {view.number}", "info")
+
+    def _decided(self, r: DecisionResult) -> None:
+        self._show(r.case, None)
+        timing = "" if r.on_time is None else ("按期作出" if r.on_time else f"超期 {r.late_days} 个工作日")
+        mail = "，已列入EMS待寄清单" if r.mail else "，请通知申请人到窗口领取"
+        self._said = f"{r.case.number}：{r.case.state}" + (f"（{timing}）" if timing else "") + mail
+        self.query_one(Banner).show(f"{self._said}，正在打印通知书……", "ok" if r.on_time is not False else "warning")
+        self._print(r.case.number)
+
+    def _printed(self, text: str) -> None:
+        printed = text.removeprefix(f"{self.case.number}：") if self.case else text
+        self.query_one(Banner).show(f"{self._said}；{printed}" if self._said else text, "ok")
 
     def show_case_again(self, view: Any) -> None:
         self.open_case(view.number)  # days left come with the reopen
@@ -120,14 +125,14 @@ class DecisionScreen(DeskScreen):
         except Exception as exc:
             self.post_message(Failed("print", exc, banner_text(exc)))
         else:
-            self.post_message(DeskDone("print", text))
+            self.post_message(DeskDone(partial(self._printed, text)))
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         self.query_one(Banner).show(event.text, "error", sticky=event.action != "open")
 
 
-def _open(desk: Any, number: str) -> tuple[Any, int | None]:
+def _open(desk: DeskService, number: str) -> tuple[CaseView, int | None]:
     view = desk.get(number)
     due = view.promised_due
     left = desk.working_days_left(due.date).days if due else None

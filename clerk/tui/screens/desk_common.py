@@ -2,26 +2,47 @@
 
 Each desk screen holds a ``DeskService`` (``clerk.services.desk``): injected by a
 test, else the app's shared ``app.services.desk``, fetched on first use inside a
-worker thread (the store import stays off the event loop).  Workers post
-``DeskDone`` / ``Failed``; only handlers touch widgets.
+worker thread (the store import stays off the event loop).  Each call is a
+``DeskCall``: the service call, typed, and the screen's method that shows its
+answer.  Workers post ``DeskDone`` / ``Failed``; only handlers touch widgets.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from textual import on, work
 from textual.screen import Screen
 
 from clerk.tui.messages import Failed, Message, banner_text
 
+D = TypeVar("D")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class DeskCall(Generic[D, R]):
+    """One desk call: ``run`` (in a worker: one service call, one transaction) and ``done``, the
+    screen's method that shows its answer (on the event loop)."""
+
+    what: str  # the action, as ``Failed.action`` names it to the screen's error banner
+    run: Callable[[D], R]
+    done: Callable[[R], None]
+
+
+class _CaseDesk(Protocol):
+    def get(self, number: str) -> Any: ...
+
 
 class DeskDone(Message):
-    """A desk worker finished ``action`` with ``result``."""
+    """A desk call went through: ``answer`` shows it (the call's ``done`` with its result)."""
 
-    def __init__(self, action: str, result: Any, extra: Any = None) -> None:
+    def __init__(self, answer: Callable[[], None]) -> None:
         super().__init__()
-        self.action, self.result, self.extra = action, result, extra
+        self.answer = answer
 
 
 class CaseMoved(Message):
@@ -32,15 +53,15 @@ class CaseMoved(Message):
         self.view = view
 
 
-class DeskScreen(Screen):
-    """Base of the desk screens: the service, who is signed in, running calls."""
+class DeskScreen(Screen[None], Generic[D]):
+    """Base of the desk screens: the service (``D``), who is signed in, running calls."""
 
-    def __init__(self, desk: Any = None, *, name: str | None = None) -> None:
+    def __init__(self, desk: D | None = None, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self._desk = desk
 
     @property
-    def desk(self) -> Any:
+    def desk(self) -> D:
         """The DeskService (call from a worker: building it may import the store)."""
         if self._desk is None:
             self._desk = self.app.services.desk  # the one DeskService of the app (built once, thread-safe)
@@ -84,7 +105,7 @@ class DeskScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="desk-recheck")
     def _recheck(self, number: str, version: int) -> None:
         try:
-            view = self.desk.get(number)
+            view = cast(_CaseDesk, self.desk).get(number)  # only screens that show a case have a ``case``
         except Exception:  # noqa: BLE001 - the next change or the clerk's next action will tell
             return
         if view.version != version:
@@ -117,21 +138,25 @@ class DeskScreen(Screen):
 
         return self.query_one(Banner)
 
-    def call(self, action: str, fn: Any, *args: Any, **kwargs: Any) -> None:
-        """Run ``fn(*args, **kwargs)`` in the thread worker (one call, one transaction)."""
-        self._run(action, fn, args, kwargs)
+    def call(self, what: str, run: Callable[[D], R], done: Callable[[R], None]) -> None:
+        """Run ``run(desk)`` in the screen's worker; ``done`` shows its answer."""
+        self._run(DeskCall(what, run, done))
 
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        raise NotImplementedError  # each screen defines its own worker (own group)
+    def _run(self, call: DeskCall[D, Any]) -> object:
+        raise NotImplementedError  # each screen defines its own worker (own group) that calls ``run_call``
 
-    def run_call(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
+    def run_call(self, call: DeskCall[D, R]) -> None:
         """Body of a worker: the call, then one message back."""
         try:
-            result = fn(self.desk, *args, **kwargs) if callable(fn) else getattr(self.desk, fn)(*args, **kwargs)
+            result = call.run(self.desk)
         except Exception as exc:  # the clerk sees every error in the banner
-            self.post_message(Failed(action, exc, banner_text(exc)))
+            self.post_message(Failed(call.what, exc, banner_text(exc)))
         else:
-            self.post_message(DeskDone(action, result))
+            self.post_message(DeskDone(partial(call.done, result)))
+
+    @on(DeskDone)
+    def _desk_done(self, event: DeskDone) -> None:
+        event.answer()
 
 
 def days_text(days: int) -> str:

@@ -13,7 +13,8 @@ is printed, its completion date counted from that moment.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -26,16 +27,21 @@ from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells, plain
 from clerk.tui.plain import lines as plain_lines
-from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
+from clerk.tui.screens.desk_common import DeskCall, DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
 from clerk.tui.widgets.rowdetail import RowDetail
 
+if TYPE_CHECKING:
+    from clerk.domain.desk_views import FallbackEntry, MailItemView
+    from clerk.domain.views import CaseView
+    from clerk.services.desk import DeskService
+
 CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽收", "ems")]
 
 
-class FallbackScreen(DeskScreen):
+class FallbackScreen(DeskScreen["DeskService"]):
     BINDINGS = [
         Binding("escape", "back", "返回", id="fallback.back", show=False),
         Binding("f3", "refresh", "刷新", id="fallback.refresh"),
@@ -47,7 +53,7 @@ class FallbackScreen(DeskScreen):
     ]
     AUTO_FOCUS = "#fallback-scan"
 
-    def __init__(self, desk: Any = None) -> None:
+    def __init__(self, desk: DeskService | None = None) -> None:
         super().__init__(desk)
         self.case: Any = None
 
@@ -76,12 +82,12 @@ class FallbackScreen(DeskScreen):
 
     # -- workers -----------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="fallback")
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.run_call(action, fn, args, kwargs)
+    def _run(self, call: DeskCall[DeskService, Any]) -> None:
+        self.run_call(call)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="fallback-list")
     def _list(self) -> None:
-        self.run_call("queue", "fallback_queue", (), {})
+        self.run_call(DeskCall("queue", lambda desk: desk.fallback_queue(), self._fill_queue))
 
     # -- actions -------------------------------------------------------------------
     def action_refresh(self) -> None:
@@ -103,7 +109,8 @@ class FallbackScreen(DeskScreen):
 
     def open_case(self, number: str) -> None:
         self.query_one(Banner).show(f"正在打开 {number} ……", "info")
-        self.call("open", "open", self.user, self.window, number)
+        user, window = self.user, self.window
+        self.call("open", lambda desk: desk.open(user, window, number), self._opened)
 
     def _marks(self) -> dict[str, Any]:
         """Materials newly ticked → received as the notice asks; unticked received ones → demanded again."""
@@ -137,8 +144,10 @@ class FallbackScreen(DeskScreen):
             return
         channel = self.query_one("#fallback-channel", Select).value
         reference = self.query_one("#fallback-ref", Input).value
-        self.call("supplement", "log_supplement", self.user, self.window, self.case.number, marks, channel,
-                  reference=reference, tolerate=tolerate, version=self.case.version)
+        user, window, case = self.user, self.window, self.case
+        self.call("supplement", lambda desk: desk.log_supplement(user, window, case.number, marks, channel,
+                                                                 reference=reference, tolerate=tolerate,
+                                                                 version=case.version), self._changed)
 
     def action_tolerate(self) -> None:
         self.action_save(tolerate=True)
@@ -155,44 +164,46 @@ class FallbackScreen(DeskScreen):
             return
         arriving = self.query_one("#fallback-materials", SelectionList).selected
         owed = self.desk.still_owed(self.case, arriving)
-        self.call("pickup", "schedule_pickup", self.user, self.window, self.case.number, owed,
-                  day=day, window_from=start, window_to=end, version=self.case.version)
+        user, window, case = self.user, self.window, self.case
+        self.call("pickup", lambda desk: desk.schedule_pickup(user, window, case.number, owed, day=day,
+                                                              window_from=start, window_to=end,
+                                                              version=case.version), self._pickup_scheduled)
 
     def action_reject(self) -> None:
         if not self._needs_case():
             return
         reason = self.query_one("#fallback-reason", Input).value
-        self.call("reject", "reject", self.user, self.window, self.case.number, reason, version=self.case.version)
+        user, window, case = self.user, self.window, self.case
+        self.call("reject", lambda desk: desk.reject(user, window, case.number, reason, version=case.version),
+                  self._changed)
 
     # -- results -------------------------------------------------------------------
-    @on(DeskDone)
-    def _done(self, event: DeskDone) -> None:
+    def _opened(self, view: CaseView) -> None:
+        self._show_case(view)
+        self.query_one(Banner).show(f"已打开 {view.number}：{view.state}", "info")
+
+    def _pickup_scheduled(self, item: MailItemView) -> None:
+        self.query_one(Banner).show(f"已安排 {item.pickup_on:%m-%d} {item.pickup_from}-{item.pickup_to} 上门揽收："
+                                    f"{item.contents}", "ok")
+        user, window, number = self.user, self.window, item.case_number
+        self.call("reopen", lambda desk: desk.open(user, window, number), self._show_case)
+
+    def _changed(self, view: CaseView) -> None:
+        """A supplement or a refusal was recorded."""
+        self._show_case(view)
+        # whatever the change queued (承诺件通知书, 容缺承诺书, 不予受理通知书) is printed now
+        waiting = list(dict.fromkeys(n.kind.title for n in view.notices if str(n.status) != "printed"))
+        who = f"{view.number}（{view.applicant.name}）"
         banner = self.query_one(Banner)
-        if event.action == "queue":
-            self._fill_queue(event.result)
-        elif event.action == "open":
-            self._show_case(event.result)
-            banner.show(f"已打开 {event.result.number}：{event.result.state}", "info")
-        elif event.action == "reopen":
-            self._show_case(event.result)
-        elif event.action == "pickup":
-            item = event.result
-            banner.show(f"已安排 {item.pickup_on:%m-%d} {item.pickup_from}-{item.pickup_to} 上门揽收：{item.contents}", "ok")
-            self.call("reopen", "open", self.user, self.window, item.case_number)
-        elif event.action in ("supplement", "reject"):
-            view = event.result
-            self._show_case(view)
-            # whatever the change queued (承诺件通知书, 容缺承诺书, 不予受理通知书) is printed now
-            waiting = list(dict.fromkeys(n.kind.title for n in view.notices if str(n.status) != "printed"))
-            who = f"{view.number}（{view.applicant.name}）"
-            if waiting:
-                banner.show(f"{who}：当前状态 {view.state}，正在打印{'、'.join(waiting)}……", "ok", sticky=True)
-                self._print(view.number)
-            else:
-                banner.show(f"{who}：已登记，当前状态 {view.state}", "ok", sticky=True)
-            self.action_refresh()
-        elif event.action == "print":
-            banner.show(str(event.result), "ok")
+        if waiting:
+            banner.show(f"{who}：当前状态 {view.state}，正在打印{'、'.join(waiting)}……", "ok", sticky=True)
+            self._print(view.number)
+        else:
+            banner.show(f"{who}：已登记，当前状态 {view.state}", "ok", sticky=True)
+        self.action_refresh()
+
+    def _printed(self, text: str) -> None:
+        self.query_one(Banner).show(text, "ok")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="fallback-print")
     def _print(self, number: str) -> None:
@@ -205,7 +216,7 @@ class FallbackScreen(DeskScreen):
 
             self.post_message(Failed("print", exc, banner_text(exc)))
         else:
-            self.post_message(DeskDone("print", text))
+            self.post_message(DeskDone(partial(self._printed, text)))
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
@@ -215,7 +226,7 @@ class FallbackScreen(DeskScreen):
     def show_case_again(self, view: Any) -> None:
         self._show_case(view)
 
-    def _fill_queue(self, entries: list[Any]) -> None:
+    def _fill_queue(self, entries: list[FallbackEntry]) -> None:
         self.query_one(Banner).clear_outage()  # the store answered
         table = self.query_one("#fallback-queue", DataTable)
         row = table.cursor_row

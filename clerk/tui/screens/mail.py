@@ -13,7 +13,7 @@ item's full recipient, phone and address show below it, read through
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -24,17 +24,21 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells
-from clerk.tui.screens.desk_common import DeskDone, DeskScreen
+from clerk.tui.screens.desk_common import DeskCall, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
 from clerk.tui.widgets.rowdetail import RowDetail
 
+if TYPE_CHECKING:
+    from clerk.domain.desk_views import MailItemView
+    from clerk.services.desk import DeskService
+
 FILTERS = [("全部在途", "open"), ("结果寄递", "outbound"), ("材料揽收", "inbound"), ("已退回待跟进", "follow_up"),
            ("全部（含已完成）", "all")]
 
 
-def _query(desk: Any, which: str) -> list[Any]:
+def _query(desk: DeskService, which: str) -> list[MailItemView]:
     from clerk.domain.desk_views import MailDirection, MailStatus
 
     if which == "follow_up":
@@ -46,7 +50,7 @@ def _query(desk: Any, which: str) -> list[Any]:
     return desk.mail_queue(statuses=(MailStatus.QUEUED, MailStatus.HANDED, MailStatus.RETURNED))
 
 
-class MailScreen(DeskScreen):
+class MailScreen(DeskScreen["DeskService"]):
     BINDINGS = [
         Binding("escape", "back", "返回", id="mail.back", show=False),
         Binding("f3", "refresh", "刷新", id="mail.refresh"),
@@ -59,10 +63,11 @@ class MailScreen(DeskScreen):
     ]
     AUTO_FOCUS = "#mail-waybill"
 
-    def __init__(self, desk: Any = None, out_dir: Path | None = None) -> None:
+    def __init__(self, desk: DeskService | None = None, out_dir: Path | None = None) -> None:
         super().__init__(desk)
         self.out_dir = out_dir
         self.items: dict[str, Any] = {}
+        self._opened: MailItemView | None = None  # the highlighted item read in full (an audited view)
 
     def compose(self) -> ComposeResult:
         yield Static("EMS工作站 —— ↑↓ 选择邮件，扫描或输入邮件号回车即交寄", id="mail-title")
@@ -81,16 +86,17 @@ class MailScreen(DeskScreen):
         self.action_refresh()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mail")
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.run_call(action, fn, args, kwargs)
+    def _run(self, call: DeskCall[DeskService, Any]) -> None:
+        self.run_call(call)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mail-list")
     def _list(self, which: str) -> None:
-        self.run_call("list", _query, (which,), {})
+        self.run_call(DeskCall("list", lambda desk: _query(desk, which), self._listed))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mail-detail")
     def _detail(self, item_id: int) -> None:
-        self.run_call("detail", "open_mail_item", (self.user, self.window, item_id), {})
+        user, window = self.user, self.window
+        self.run_call(DeskCall("detail", lambda desk: desk.open_mail_item(user, window, item_id), self._detailed))
 
     @on(DataTable.RowHighlighted, "#mail-items")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -131,7 +137,8 @@ class MailScreen(DeskScreen):
             return  # an Enter in the empty field (e.g. the one that opened this screen) is nothing
         item = self._current()
         if item is not None:
-            self.call("hand_over", "hand_over_item", self.user, self.window, item.id, waybill)
+            user, window = self.user, self.window
+            self.call("hand_over", lambda desk: desk.hand_over_item(user, window, item.id, waybill), self._moved)
 
     def expects_scan(self, text: str) -> bool:
         """A waybill scanned here is a scan too (case numbers always are)."""
@@ -162,25 +169,28 @@ class MailScreen(DeskScreen):
 
     def action_deliver(self) -> None:
         if (item := self._current()) is not None:
-            self.call("deliver", "deliver_item", self.user, self.window, item.id)
+            user, window = self.user, self.window
+            self.call("deliver", lambda desk: desk.deliver_item(user, window, item.id), self._moved)
 
     def action_return_item(self) -> None:
         if (item := self._current()) is not None:
             reason = self.query_one("#mail-reason", Input).value
-            self.call("return", "return_item", self.user, self.window, item.id, reason)
+            user, window = self.user, self.window
+            self.call("return", lambda desk: desk.return_item(user, window, item.id, reason), self._moved)
 
     def action_requeue(self) -> None:
         if (item := self._current()) is not None:
             address = self.query_one("#mail-reason", Input).value.strip() or None
-            self.call("requeue", "requeue_item", self.user, self.window, item.id, address=address)
+            user, window = self.user, self.window
+            self.call("requeue", lambda desk: desk.requeue_item(user, window, item.id, address=address), self._moved)
 
     def action_manifest(self) -> None:
-        self.call("manifest", self._write_manifest, "pdf")
+        self.call("manifest", lambda desk: self._write_manifest(desk, "pdf"), self._manifest_done)
 
     def action_export(self) -> None:
-        self.call("export", self._write_manifest, "csv")
+        self.call("export", lambda desk: self._write_manifest(desk, "csv"), self._manifest_done)
 
-    def _write_manifest(self, desk: Any, kind: str) -> str:
+    def _write_manifest(self, desk: DeskService, kind: str) -> str:
         """Runs in the worker: render/export the day's manifest, save it (and print the PDF)."""
         services = self.app.services
         settings = getattr(services, "settings", None)
@@ -202,37 +212,35 @@ class MailScreen(DeskScreen):
             device.send(path, "交寄清单")
         return f"交寄清单（{len(data.rows)} 件）已打印：{path}"
 
-    @on(DeskDone)
-    def _done(self, event: DeskDone) -> None:
+    def _detailed(self, item: MailItemView) -> None:
+        self._opened = item  # opened in full (a view event): shown while it stays highlighted
+        self._show_row()
+
+    def _listed(self, items: list[MailItemView]) -> None:
         from clerk.identity import mask_address, mask_name, mask_phone
 
-        banner = self.query_one(Banner)
-        if event.action == "detail":
-            self._opened = event.result  # opened in full (a view event): shown while it stays highlighted
-            self._show_row()
-            return
-        if event.action == "list":
-            banner.clear_outage()  # the store answered
-            table = self.query_one("#mail-items", DataTable)
-            row = table.cursor_row
-            table.clear()
-            self.items = {str(i.id): i for i in event.result}
-            for i in event.result:
-                when = f"{i.pickup_on:%m-%d} {i.pickup_from}-{i.pickup_to}" if i.pickup_on else ""
-                status = Text(i.status_label, style="bold red" if i.follow_up else "")
-                table.add_row(*cells(i.case_number, mask_name(i.recipient), status, i.waybill or "", i.direction.label,
-                              mask_phone(i.phone), mask_address(i.address), clip(i.contents, 10), when),
-                              key=str(i.id))
-            if event.result and row is not None:  # a live reload keeps the clerk's place
-                table.move_cursor(row=min(row, len(event.result) - 1))
-            self._show_row()
-            return
-        if event.action in ("manifest", "export"):
-            banner.show(str(event.result), "ok")
-            return
-        item = event.result
-        banner.show(f"{item.case_number}：{item.direction.label}{item.status_label}"
-                    + (f"（{item.waybill}）" if item.waybill else ""), "ok")
+        self.query_one(Banner).clear_outage()  # the store answered
+        table = self.query_one("#mail-items", DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.items = {str(i.id): i for i in items}
+        for i in items:
+            when = f"{i.pickup_on:%m-%d} {i.pickup_from}-{i.pickup_to}" if i.pickup_on else ""
+            status = Text(i.status_label, style="bold red" if i.follow_up else "")
+            table.add_row(*cells(i.case_number, mask_name(i.recipient), status, i.waybill or "", i.direction.label,
+                          mask_phone(i.phone), mask_address(i.address), clip(i.contents, 10), when),
+                          key=str(i.id))
+        if items and row is not None:  # a live reload keeps the clerk's place
+            table.move_cursor(row=min(row, len(items) - 1))
+        self._show_row()
+
+    def _manifest_done(self, text: str) -> None:
+        self.query_one(Banner).show(text, "ok")
+
+    def _moved(self, item: MailItemView) -> None:
+        """An item was handed over, delivered, returned or sent again."""
+        self.query_one(Banner).show(f"{item.case_number}：{item.direction.label}{item.status_label}"
+                                    + (f"（{item.waybill}）" if item.waybill else ""), "ok")
         self.query_one("#mail-waybill", Input).value = ""
         self.query_one("#mail-reason", Input).value = ""
         self.action_refresh()

@@ -8,7 +8,7 @@ follow-ups, and a supervisor closes the highlighted one with F6 and a note.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -17,17 +17,22 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from clerk.tui.messages import Failed
-from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
+from clerk.tui.screens.desk_common import DeskCall, DeskScreen, days_text
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.plain import TYPED, LINE_LIMIT, cells, plain
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
 
+if TYPE_CHECKING:
+    from clerk.domain.desk_views import FollowUpEntry
+    from clerk.domain.views import CaseView
+    from clerk.services.desk import DeskService
+
 RATINGS = [(r, r) for r in ("非常满意", "满意", "基本满意", "不满意", "非常不满意")]
 
 
-class RatingScreen(DeskScreen):
+class RatingScreen(DeskScreen["DeskService"]):
     BINDINGS = [
         Binding("escape", "back", "返回", id="rating.back"),
         Binding("f10", "save", "登记评价", id="rating.save"),
@@ -36,7 +41,7 @@ class RatingScreen(DeskScreen):
     ]
     AUTO_FOCUS = "#rating-scan"
 
-    def __init__(self, desk: Any = None) -> None:
+    def __init__(self, desk: DeskService | None = None) -> None:
         super().__init__(desk)
         self.number: str | None = None
 
@@ -58,12 +63,12 @@ class RatingScreen(DeskScreen):
         self.action_refresh()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rating")
-    def _run(self, action: str, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.run_call(action, fn, args, kwargs)
+    def _run(self, call: DeskCall[DeskService, Any]) -> None:
+        self.run_call(call)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rating-list")
     def _list(self) -> None:
-        self.run_call("list", "follow_ups", (), {})
+        self.run_call(DeskCall("list", lambda desk: desk.follow_ups(), self._listed))
 
     def action_refresh(self) -> None:
         self._list()
@@ -76,7 +81,8 @@ class RatingScreen(DeskScreen):
             self.open_case(number)
 
     def open_case(self, number: str) -> None:
-        self.call("open", "open", self.user, self.window, number)
+        user, window = self.user, self.window
+        self.call("open", lambda desk: desk.open(user, window, number), self._opened)
 
     def action_save(self) -> None:
         if self.number is None:
@@ -86,7 +92,8 @@ class RatingScreen(DeskScreen):
 
         rating = Rating(self.query_one("#rating-value", Select).value)
         comment = self.query_one("#rating-comment", Input).value
-        self.call("rate", "rate", self.user, self.window, self.number, rating, comment)
+        user, window, number = self.user, self.window, self.number
+        self.call("rate", lambda desk: desk.rate(user, window, number, rating, comment), self._rated)
 
     def action_resolve(self) -> None:
         table = self.query_one("#rating-follow-ups", DataTable)
@@ -95,34 +102,33 @@ class RatingScreen(DeskScreen):
             return
         number = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         note = self.query_one("#rating-note", Input).value
-        self.call("resolve", "resolve_follow_up", self.user, self.window, number, note)
+        user, window = self.user, self.window
+        self.call("resolve", lambda desk: desk.resolve_follow_up(user, window, number, note), self._resolved)
 
-    @on(DeskDone)
-    def _done(self, event: DeskDone) -> None:
-        banner = self.query_one(Banner)
-        if event.action == "list":
-            table = self.query_one("#rating-follow-ups", DataTable)
-            table.clear()
-            for f in event.result:
-                style = "bold red" if f.days_left <= 2 else ""
-                table.add_row(*cells(f.number, clip(f.name, 16), str(f.rating), clip(f.comment, 20), f"{f.due_on:%Y-%m-%d}",
-                              Text(days_text(f.days_left), style=style)), key=f.number)
-        elif event.action == "open":
-            view = event.result
-            self.number = view.number
-            rated = f"，已评价：{view.rating}" if view.rating else ""
-            self.query_one("#rating-case", Static).update(plain(f"{view.number}  {view.name}  {view.state}{rated}", limit=LINE_LIMIT))
-            self.query_one("#rating-value", Select).focus()
-        elif event.action == "rate":
-            view = event.result
-            follow = "，已生成回访整改（15个工作日）" if view.rating and view.rating.is_bad else ""
-            banner.show(f"{view.number}：已登记“{view.rating}”{follow}", "ok")
-            self.query_one("#rating-comment", Input).value = ""
-            self.action_refresh()
-        elif event.action == "resolve":
-            banner.show(f"{event.result.number}：差评整改已办结", "ok")
-            self.query_one("#rating-note", Input).value = ""
-            self.action_refresh()
+    def _listed(self, follow_ups: list[FollowUpEntry]) -> None:
+        table = self.query_one("#rating-follow-ups", DataTable)
+        table.clear()
+        for f in follow_ups:
+            style = "bold red" if f.days_left <= 2 else ""
+            table.add_row(*cells(f.number, clip(f.name, 16), str(f.rating), clip(f.comment, 20), f"{f.due_on:%Y-%m-%d}",
+                          Text(days_text(f.days_left), style=style)), key=f.number)
+
+    def _opened(self, view: CaseView) -> None:
+        self.number = view.number
+        rated = f"，已评价：{view.rating}" if view.rating else ""
+        self.query_one("#rating-case", Static).update(plain(f"{view.number}  {view.name}  {view.state}{rated}", limit=LINE_LIMIT))
+        self.query_one("#rating-value", Select).focus()
+
+    def _rated(self, view: CaseView) -> None:
+        follow = "，已生成回访整改（15个工作日）" if view.rating and view.rating.is_bad else ""
+        self.query_one(Banner).show(f"{view.number}：已登记“{view.rating}”{follow}", "ok")
+        self.query_one("#rating-comment", Input).value = ""
+        self.action_refresh()
+
+    def _resolved(self, view: CaseView) -> None:
+        self.query_one(Banner).show(f"{view.number}：差评整改已办结", "ok")
+        self.query_one("#rating-note", Input).value = ""
+        self.action_refresh()
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:

@@ -19,12 +19,19 @@ from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from clerk.identity.text import NOTE_MAX
-from clerk.tui.messages import Failed, banner_text
+from clerk.tui.messages import Failed, Message, banner_text
 from clerk.tui.plain import TYPED
-from clerk.tui.screens.desk_common import DeskDone
 from clerk.tui.widgets.banner import Banner
 
 RATINGS = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
+
+
+class VisitRated(Message):
+    """The visit's rating reached its cases (``clerk.services.visit_rating.rate_visit``)."""
+
+    def __init__(self, cases: list[Any]) -> None:
+        super().__init__()
+        self.cases = cases
 
 
 class VisitRatingScreen(ModalScreen[None]):
@@ -103,14 +110,14 @@ class VisitRatingScreen(ModalScreen[None]):
         except Exception as exc:
             self.post_message(Failed("visit_rating", exc, banner_text(exc)))
             return
-        self.post_message(DeskDone("rated", views))
+        self.post_message(VisitRated(views))
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         self.query_one(Banner).show(event.text)
 
-    @on(DeskDone)
-    def _rated(self, event: DeskDone) -> None:
+    @on(VisitRated)
+    def _rated(self, event: VisitRated) -> None:
         self.app.show_banner(f"{self.ticket_number}：已登记评价“{self.rating}”，谢谢！", "ok")
         self.dismiss()
 

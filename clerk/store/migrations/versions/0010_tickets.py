@@ -1,4 +1,4 @@
-"""Tickets and calling (issue 16): tickets, ticket holders, counters, window states, appointments.
+"""Tickets and calling: tickets, ticket holders, counters, window states, appointments.
 
 ``ticket_holders`` and ``appointments`` (personal data) are tracked by the audit
 chain; they are created empty, so nothing needs attesting.
