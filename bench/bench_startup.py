@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -89,9 +90,11 @@ app.run(headless=True, size=(120, 36), auto_pilot=autopilot)
 """
 
 
-def time_child(code: str, args: list[str], env: dict[str, str]) -> float:
+def time_child(code: str, args: list[str], env: dict[str, str], timeout: float = 300) -> float:
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, env=env, cwd=ROOT, text=True)
+    watchdog = threading.Timer(timeout, proc.kill)  # a child stuck on a screen would hang the bench
+    watchdog.start()
     for line in proc.stdout:
         if line.startswith("READY"):
             elapsed = time.perf_counter() - start
@@ -99,8 +102,10 @@ def time_child(code: str, args: list[str], env: dict[str, str]) -> float:
                 elapsed = float(line.split()[1])
             break
     else:
+        watchdog.cancel()
         raise SystemExit(f"child {args} never became ready (exit {proc.wait()})")
     proc.wait()
+    watchdog.cancel()
     return elapsed
 
 
