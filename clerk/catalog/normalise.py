@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from clerk.shipped import shipped_path
+
 # Brackets, quotes and separators people type or leave out at will.
 _DROP = re.compile(r"[\s()\[\]{}<>（）【】〔〕［］《》〈〉「」『』\"'“”‘’·・、,，。.:：;；/／_]+")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -74,8 +76,6 @@ class SynonymError(ValueError):
 def load_synonyms(path: Path | str | None = None) -> Synonyms:
     """Read a synonym table (TOML); the shipped ``data/search-synonyms.toml`` by default."""
     if path is None:
-        from clerk.shipped import shipped_path
-
         path = shipped_path(SYNONYM_FILE)
     path = Path(path)
     try:
