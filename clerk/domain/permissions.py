@@ -7,11 +7,13 @@ personal data unmasked is a use case too: ``case_sight`` is the access matrix.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied
+from clerk.identity import mask_id, mask_phone, mask_uscc
 
 __all__ = [
     "MAY",
@@ -122,10 +124,6 @@ def case_sight(role: Role, *, in_hand: bool, mails_it: bool = False) -> Sight:
 
 def applicant_for(applicant: Any, sight: Sight) -> Any:
     """The applicant as ``sight`` shows it (``FULL``: as stored)."""
-    from dataclasses import replace
-
-    from clerk.identity import mask_id, mask_phone, mask_uscc
-
     if sight is Sight.FULL:
         return applicant
     masked_id = mask_id(applicant.id_number) if applicant.kind == "个人" else mask_uscc(applicant.id_number)
@@ -136,8 +134,6 @@ def applicant_for(applicant: Any, sight: Sight) -> Any:
 
 def case_view_for(view: Any, sight: Sight) -> Any:
     """A ``CaseView`` (and its children) with the applicant as ``sight`` shows it."""
-    from dataclasses import replace
-
     if sight is Sight.FULL:
         return view
     return replace(view, applicant=applicant_for(view.applicant, sight),
