@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from clerk.domain.accounts import Role, hash_password
+from clerk.store.audit import append_event
 from clerk.store.errors import StoreError
 from clerk.domain.passwords import password_problems
 from clerk.store.convert import aware
+from clerk.store.tables import ClerkAccount
 
 
 class AccountError(StoreError):
@@ -40,10 +44,6 @@ class AccountStatus:
 
 
 def list_accounts(store: Any) -> list[AccountStatus]:
-    from sqlalchemy import select
-
-    from clerk.store.tables import ClerkAccount
-
     with store.session(write=False) as session:
         rows = session.execute(select(ClerkAccount).order_by(ClerkAccount.id)).scalars().all()
         return [AccountStatus(r.id, r.name, Role(r.role), r.active, aware(r.locked_until),
@@ -52,9 +52,6 @@ def list_accounts(store: Any) -> list[AccountStatus]:
 
 
 def _change(store: Any, clerk_id: str, at: datetime, by: str, action: str, apply: Any) -> None:
-    from clerk.store.audit import append_event
-    from clerk.store.tables import ClerkAccount
-
     with store.session(write=True) as session:
         row = session.get(ClerkAccount, clerk_id.strip(), with_for_update=True)
         if row is None:

@@ -29,8 +29,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import inspect, select, text
+
 from clerk.store.errors import StoreError
-from clerk.store.tracked import canonical_json, hash_algorithm, mac, utc_text
+from clerk.store.hallkey import HallKeyError
+from clerk.store.tables import AuditEvent, AuditHead
+from clerk.store.tracked import (
+    all_digests,
+    all_payloads,
+    canonical_json,
+    digests_of,
+    hash_algorithm,
+    mac,
+    tracked_table,
+    tracked_tables,
+    utc_text,
+)
 
 GENESIS_HASH = "0" * 64
 _ALGS = ("sm3", "sha256")
@@ -79,8 +93,6 @@ def keyed_event_hash(key: bytes, prev_hash: str, event: Mapping[str, Any]) -> st
 
 
 def _key_of(session: Any) -> bytes:
-    from clerk.store.hallkey import HallKeyError
-
     source: Callable[[], bytes] | None = session.info.get(KEY_SOURCE)
     if source is None:  # every Store.session() passes its key source; anything else is a bug
         raise AuditError("审计会话缺少大厅密钥来源（请通过 Store.session() 写入）")
@@ -107,10 +119,6 @@ def append_event(
     ``HallKeyMissing`` (a ``StoreError``, Chinese message) at once when the hall
     key is missing, before anything is written.
     """
-    from sqlalchemy import text
-
-    from clerk.store.tables import AuditEvent
-
     _key_of(session)  # say a missing key before anything is written
     seq, prev_hash = session.connection().execute(text(_LOCK_HEAD)).one()
     pending: list[Any] = session.info.setdefault(PENDING, [])
@@ -138,11 +146,6 @@ def append_event(
 
 def finalise(session: Any) -> None:
     """Digest the rows this transaction wrote and seal its events (runs before commit)."""
-    from sqlalchemy import text
-
-    from clerk.store.tables import AuditEvent
-    from clerk.store.tracked import digests_of, tracked_table
-
     touched: dict[str, set[tuple[Any, ...]]] = session.info.pop(TOUCHED, {})
     pending: list[Any] = session.info.get(PENDING, [])
     if not touched and not pending:
@@ -180,8 +183,6 @@ def _stored(row: Any) -> dict[str, Any]:
 def append_baseline(session: Any, key: bytes, *, at: datetime, action: str, after: Mapping[str, Any] | None,
                     rows: list[list[Any]]) -> int | None:
     """Attest ``rows`` (``[table, key, digest]``) in one event of their own (migrations)."""
-    from sqlalchemy import text
-
     if not rows:
         return None
     seq, prev = session.execute(text(_LOCK_HEAD)).one()
@@ -190,7 +191,6 @@ def append_baseline(session: Any, key: bytes, *, at: datetime, action: str, afte
              "action": action, "before": None, "after": json.loads(canonical_json(after)) if after else None,
              "alg": alg, "row_digests": rows}
     digest = keyed_event_hash(key, prev, event)
-    from clerk.store.tables import AuditEvent
 
     values = {c: event[c] for c in event} | {"prev_hash": prev, "hash": digest}
     session.execute(AuditEvent.__table__.insert().values(**values))
@@ -242,10 +242,6 @@ def verify_chain(session: Any, *, key: bytes | None = None, anchor: tuple[int, s
     The hall key is read (``HallKeyError``) only when a keyed event or a
     tracked row needs it.
     """
-    from sqlalchemy import select
-
-    from clerk.store.tables import AuditEvent, AuditHead
-
     walk = _Walk()
     keys: list[bytes] = [key] if key is not None else []
 
@@ -300,8 +296,6 @@ def verify_chain(session: Any, *, key: bytes | None = None, anchor: tuple[int, s
 
 
 def _check_anchor(session: Any, walk: _Walk, anchor: tuple[int, str]) -> None:
-    from clerk.store.tables import AuditEvent
-
     seq, digest = anchor
     row = session.get(AuditEvent, seq)
     if row is None:
@@ -321,8 +315,6 @@ def _row_name(table: str, row_id: str) -> str:
 
 
 def _check_rows(session: Any, walk: _Walk, hall_key: Callable[[], bytes]) -> tuple[list[str], int]:
-    from clerk.store.tracked import all_payloads, tracked_tables
-
     differing: list[str] = []
     seen: set[tuple[str, str]] = set()
     count = 0
@@ -345,8 +337,6 @@ def _check_rows(session: Any, walk: _Walk, hall_key: Callable[[], bytes]) -> tup
 
 
 def _has_rows(session: Any, table: Any) -> bool:
-    from sqlalchemy import select
-
     return session.execute(select(1).select_from(table).limit(1)).first() is not None
 
 
@@ -359,11 +349,6 @@ def attested_rows(conn: Any, key_source: Callable[[], bytes]) -> dict[tuple[str,
     Reads only the columns the database has, so it works while the table
     classes are ahead of the schema.  Empty when the chain records no rows.
     """
-    from sqlalchemy import inspect, select
-
-    from clerk.store.tables import AuditEvent
-    from clerk.store.tracked import all_digests, tracked_tables
-
     if "row_digests" not in {c["name"] for c in inspect(conn).get_columns("audit_events")}:
         return {}
     column = AuditEvent.__table__.c.row_digests
@@ -383,8 +368,6 @@ def reattest_after_upgrade(conn: Any, key_source: Callable[[], bytes], prior: di
                            before: str | None, after: str | None) -> int | None:
     """A schema change that altered rows' canonical content (a column added with a
     default) re-attests the rows that were sound before it, in one event."""
-    from clerk.store.tracked import all_digests, tracked_tables
-
     if not prior:
         return None
     key, alg = key_source(), hash_algorithm()

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from clerk.calendar import DueDate
+from clerk.catalog.checklist import checklist_from_dict
 from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.views import (
@@ -18,6 +19,7 @@ from clerk.domain.views import (
     Rating,
 )
 from clerk.catalog.model import Delivery, LimitUnit
+from clerk.identity import check_phone, check_resident_id, check_uscc, mask_id, mask_phone, mask_uscc
 
 
 def aware(at: datetime | None) -> datetime | None:
@@ -73,8 +75,6 @@ def normalised(check: Any, value: str) -> str:
 
 
 def applicant_columns(applicant: Applicant) -> dict[str, str]:
-    from clerk.identity import check_phone, check_resident_id, check_uscc
-
     id_check = check_resident_id if applicant.kind is ApplicantKind.PERSON else check_uscc
     return {
         "applicant_kind": applicant.kind.value,
@@ -138,8 +138,6 @@ def case_view(
     notices: tuple = (),
     parent_number: str | None = None,
 ) -> CaseView:
-    from clerk.catalog.checklist import checklist_from_dict
-
     return CaseView(
         number=row.number,
         code=row.code,
@@ -173,8 +171,6 @@ def case_view(
 
 
 def case_summary(row: Any) -> CaseSummary:
-    from clerk.identity import mask_id, mask_phone, mask_uscc
-
     masked = mask_id(row.applicant_id_number) if row.applicant_kind == ApplicantKind.PERSON.value else mask_uscc(
         row.applicant_id_number
     )

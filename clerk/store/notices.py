@@ -11,8 +11,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from clerk.domain.notices import NoticeKind, NoticeStatus, NoticeView
+from clerk.store.audit import append_event
 from clerk.store.errors import NotFound
+from clerk.store.tables import CaseRow, NoticeRow
 
 __all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]
 
@@ -38,8 +42,6 @@ def queue_notice(
     session: Any, case_id: int, kind: NoticeKind, *, at: datetime, paper: str = "a4", is_reprint: bool = False
 ) -> Any:
     """Queue one notice inside the caller's transaction; returns the row."""
-    from clerk.store.tables import NoticeRow
-
     row = NoticeRow(
         case_id=case_id, kind=kind.value, paper=paper, status=NoticeStatus.QUEUED.value,
         is_reprint=is_reprint, created_at=at,
@@ -57,10 +59,6 @@ class NoticeQueue:
         self._clock = clock
 
     def pending(self, limit: int = 100) -> list[NoticeView]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow, NoticeRow
-
         query = (
             select(NoticeRow, CaseRow.number)
             .join(CaseRow, CaseRow.id == NoticeRow.case_id)
@@ -72,10 +70,6 @@ class NoticeQueue:
             return [notice_view(row, number) for row, number in session.execute(query)]
 
     def for_case(self, session: Any, case_id: int, number: str) -> tuple[NoticeView, ...]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import NoticeRow
-
         rows = session.execute(select(NoticeRow).where(NoticeRow.case_id == case_id).order_by(NoticeRow.id))
         return tuple(notice_view(row, number) for (row,) in rows)
 
@@ -88,8 +82,6 @@ class NoticeQueue:
         ``on_printed(session, notice_row, now)`` runs inside the same
         transaction: what issuing this notice means for its case.
         """
-        from clerk.store.audit import append_event
-
         now = self._clock()
         with self._store.session(write=True) as session:
             row, number = self._load(session, notice_id)
@@ -118,10 +110,6 @@ class NoticeQueue:
 
     @staticmethod
     def _load(session: Any, notice_id: int) -> tuple[Any, str]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow, NoticeRow
-
         found = session.execute(
             select(NoticeRow, CaseRow.number)
             .join(CaseRow, CaseRow.id == NoticeRow.case_id)

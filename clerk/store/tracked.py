@@ -28,6 +28,9 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam, inspect, select, tuple_
+from sqlmodel import SQLModel
+
 TRACKED: list[str] = []
 
 
@@ -88,8 +91,6 @@ def row_digest(key: bytes, alg: str, table: str, row_id: str, content: dict[str,
 
 def tracked_tables(connection: Any = None) -> list[Any]:
     """The SQLAlchemy ``Table`` of every tracked table (only those that exist, given a connection)."""
-    from sqlmodel import SQLModel
-
     import clerk.store.tables  # noqa: F401
     import clerk.store.tables_complaints  # noqa: F401
     import clerk.store.tables_mail  # noqa: F401
@@ -98,7 +99,6 @@ def tracked_tables(connection: Any = None) -> list[Any]:
     tables = [SQLModel.metadata.tables[name] for name in TRACKED if name in SQLModel.metadata.tables]
     if connection is None:
         return tables
-    from sqlalchemy import inspect
 
     inspector = inspect(connection)
     return [t for t in tables if inspector.has_table(t.name)]
@@ -118,7 +118,6 @@ def tracked_table(name: str) -> Any:
 def _columns(table: Any, connection: Any, live: bool) -> list[Any]:
     if not live:
         return list(table.columns)
-    from sqlalchemy import inspect
 
     present = {c["name"] for c in inspect(connection).get_columns(table.name)}
     return [c for c in table.columns if c.name in present]
@@ -134,8 +133,6 @@ _BY_KEYS: dict[str, Any] = {}  # table name -> SELECT of its rows by primary key
 def _by_keys(table: Any) -> Any:
     query = _BY_KEYS.get(table.name)
     if query is None:
-        from sqlalchemy import bindparam, select, tuple_
-
         pk = list(table.primary_key.columns)
         target = pk[0] if len(pk) == 1 else tuple_(*pk)
         query = _BY_KEYS[table.name] = select(*table.columns).where(target.in_(bindparam("keys", expanding=True)))
@@ -170,8 +167,6 @@ def all_digests(session: Any, key: bytes, alg: str, table: Any, *, live: bool = 
 
 def all_payloads(session: Any, table: Any, *, live: bool = False) -> Iterator[tuple[str, str]]:
     """(key, canonical text that is digested) of every current row of ``table``."""
-    from sqlalchemy import select
-
     columns = _columns(table, session, live)
     positions = [columns.index(c) for c in table.primary_key.columns]
     result = session.execute(select(*columns).execution_options(yield_per=2000))
