@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from reportlab.graphics.barcode import qrencoder
+
 QUIET = 4
 
 
@@ -36,8 +38,6 @@ class QrGeometry:
 
 def geometry(text: str, max_size: float, dpi: int, max_dots: int) -> QrGeometry | None:
     """The symbol with the largest whole-dot module fitting ``max_size``; None if it does not fit."""
-    from reportlab.graphics.barcode import qrencoder
-
     qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     qr.addData(text)
     qr.make()

@@ -6,7 +6,7 @@ the same bytes, so the sha256 recorded in the store identifies the paper.
 
 from __future__ import annotations
 
-from clerk.config import Settings
+from clerk.config import Settings, get_settings
 from clerk.printing import intake_docs, result_docs
 from clerk.printing.data import ManifestData, NoticeData, NoticeKind, PrintError
 from clerk.printing.fonts import choose_font
@@ -30,8 +30,6 @@ def render(kind: NoticeKind | str, data: NoticeData | ManifestData, paper: str |
            settings: Settings | None = None) -> bytes:
     """Render one document; ``paper`` is a4 | a5 | roll (default ``Settings.paper``)."""
     if settings is None:
-        from clerk.config import get_settings
-
         settings = get_settings()
     try:
         kind = NoticeKind(kind)
