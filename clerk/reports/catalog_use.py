@@ -9,17 +9,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
+
 from clerk.reports.dashboard import OPEN_STATES
+from clerk.store.tables import CaseRow as C
 
 RECENT_DAYS = 90
 
 
 def recent_intakes(store: Any, now: datetime, days: int = RECENT_DAYS) -> dict[str, int]:
     """Cases taken per item or bundle code in the last ``days`` days (bundle items included)."""
-    from sqlalchemy import func, select
-
-    from clerk.store.tables import CaseRow as C
-
     query = select(C.code, func.count()).where(C.received_at >= now - timedelta(days=days)).group_by(C.code)
     with store.session(write=False) as session:
         return {code: int(n) for code, n in session.execute(query)}
@@ -31,10 +30,6 @@ def open_under_older_catalog(store: Any, version: str) -> int:
     They keep the checklist they were taken with (frozen in the case); the
     supervisor sees how many are still running after a catalog switch.
     """
-    from sqlalchemy import func, select
-
-    from clerk.store.tables import CaseRow as C
-
     query = select(func.count()).where(C.parent_id.is_(None), C.state.in_(OPEN_STATES), C.catalog_version != version)
     with store.session(write=False) as session:
         return int(session.execute(query).scalar_one())

@@ -26,9 +26,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, case, func, select
+
 from clerk.calendar import WorkCalendar
 from clerk.domain.lifecycle import CaseState
+from clerk.domain.queueing import TicketState
 from clerk.reports.periods import day_range, month_range, months_back, next_month
+from clerk.store.engine import Store
+from clerk.store.tables import CaseRow as C, DeadlineRow as D
+from clerk.store.tables_mail import MailItemRow as M
+from clerk.store.tables_tickets import TicketRow as T
 
 IDLE_GAP_MINUTES = 30
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
@@ -126,8 +133,6 @@ class Snapshot:
 
 
 def count_if(condition: Any) -> Any:
-    from sqlalchemy import case, func
-
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
@@ -142,8 +147,6 @@ class Dashboard:
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None) -> Dashboard:
-        from clerk.store.engine import Store
-
         return cls(store or Store.from_settings(settings), WorkCalendar.load(settings.calendar_dir),
                    timezone=settings.timezone)
 
@@ -156,10 +159,6 @@ class Dashboard:
     # -- panels ------------------------------------------------------------------
     def windows(self) -> list[WindowLoad]:
         """Per window: visits today, last visit, mean gap, open fallback cases."""
-        from sqlalchemy import and_, func, select
-
-        from clerk.store.tables import CaseRow as C
-
         start, end = day_range(self.today(), self.tz)
         visit = C.parent_id.is_(None)
         today = and_(C.received_at >= start, C.received_at < end)
@@ -178,8 +177,6 @@ class Dashboard:
         ).group_by(ranked.c.window)
         fallback_q = (select(C.window, func.count()).where(C.state == CaseState.INCOMPLETE.value, visit)
                       .group_by(C.window))
-        from clerk.domain.queueing import TicketState
-        from clerk.store.tables_tickets import TicketRow as T
 
         handled = self._seconds_between(T.finished_at, T.last_called_at)
         handling_q = (select(T.window, func.avg(handled)).where(
@@ -199,10 +196,6 @@ class Dashboard:
         return result
 
     def totals(self) -> HallTotals:
-        from sqlalchemy import and_, func, select
-
-        from clerk.store.tables import CaseRow as C
-
         today = self.today()
         d_start, d_end = day_range(today, self.tz)
         m_start, m_end = month_range(today, self.tz)
@@ -230,9 +223,6 @@ class Dashboard:
                           hourly=tuple(int(x) for x in v[3:]))
 
     def deadlines(self) -> DeadlineWatch:
-        from sqlalchemy import and_, func, select
-
-        from clerk.store.tables import CaseRow as C, DeadlineRow as D
         from clerk.store.tables_complaints import ComplaintRow as T
 
         today = self.today()
@@ -262,10 +252,6 @@ class Dashboard:
                              int(k[0]), int(k[1]), int(k[2]), int(k[3]), int(k[4]), int(t[0]), int(t[1]))
 
     def ratings(self, months: int = 6) -> RatingPanel:
-        from sqlalchemy import and_, select
-
-        from clerk.store.tables import CaseRow as C, DeadlineRow as D
-
         firsts = months_back(self.today(), months)
         cols = []
         for first in firsts:
@@ -286,10 +272,6 @@ class Dashboard:
     def drill(self, department: str, code: str | None = None, bucket: str = "overdue",
               limit: int = 200) -> list[DrillCase]:
         """The cases behind a deadline line; ``bucket`` is overdue | due_1 | due_3."""
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow as C
-
         today = self.today()
         bound = {"overdue": None, "due_1": self.calendar.add_working_days(today, 1).date,
                  "due_3": self.calendar.add_working_days(today, 3).date}[bucket]
@@ -304,25 +286,17 @@ class Dashboard:
 
     # -- helpers -----------------------------------------------------------------
     def _seconds_between(self, later: Any, earlier: Any) -> Any:
-        from sqlalchemy import func
-
         if self.store.is_sqlite:
             return (func.julianday(later) - func.julianday(earlier)) * 86400.0
         return func.extract("epoch", later - earlier)
 
     def _mail_queue(self, session: Any) -> int:
         """Results waiting to go out by EMS (queued outbound mail items)."""
-        from sqlalchemy import func, select
-
-        from clerk.store.tables_mail import MailItemRow as M
-
         query = select(func.count()).where(M.direction == "outbound", M.status == "queued")
         return int(session.execute(query).scalar_one())
 
 
 def _if(condition: Any, value: Any) -> Any:
-    from sqlalchemy import case
-
     return case((condition, value), else_=None)
 
 

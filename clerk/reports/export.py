@@ -13,6 +13,14 @@ import io
 from datetime import UTC
 from typing import Any
 
+from clerk.printing.fonts import choose_font
+from clerk.printing.layout import Flow, Unit, paper_for
+from clerk.printing.parts import draw_pages
+from reportlab.graphics import renderPDF
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib.colors import Color
+
 from clerk.reports.report import Report
 
 CSV_HEADER = ("分类", "项目", "数值")
@@ -74,10 +82,6 @@ def write_csv(report: Report, path: Any) -> None:
 
 
 def report_pdf(report: Report, *, font_path: str = "") -> bytes:
-    from clerk.printing.fonts import choose_font
-    from clerk.printing.layout import Flow, paper_for
-    from clerk.printing.parts import draw_pages
-
     font = choose_font(font_path).name
     flow = Flow(paper_for("a4"), font)
     body = flow.paper.body
@@ -156,12 +160,6 @@ def _queue_section(flow: Any, report: Report) -> None:
 
 def _hbar_unit(flow: Any, labels: list[str], values: list[int], caption: str = "") -> Any:
     """A horizontal bar chart (long Chinese labels read left of their bars, one row each)."""
-    from reportlab.graphics import renderPDF
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing, String
-
-    from clerk.printing.layout import Unit
-
     row = 14.0
     label_width = min(max((len(label) for label in labels), default=4), 16) * 7.5 + 8
     height = row * len(labels) + (34 if caption else 24)
@@ -199,12 +197,6 @@ def _hbar_unit(flow: Any, labels: list[str], values: list[int], caption: str = "
 
 def _chart_unit(flow: Any, labels: list[str], values: list[int]) -> Any:
     """A vertical bar chart as one layout unit (reportlab graphics)."""
-    from reportlab.graphics import renderPDF
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.shapes import Drawing
-
-    from clerk.printing.layout import Unit
-
     width, height = flow.width, 150.0
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
@@ -231,6 +223,4 @@ def _chart_unit(flow: Any, labels: list[str], values: list[int]) -> Any:
 
 
 def _gray(level: float) -> Any:
-    from reportlab.lib.colors import Color
-
     return Color(level, level, level)

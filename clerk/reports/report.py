@@ -14,8 +14,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, func, select
+
 from clerk.domain.lifecycle import CaseState
+from clerk.domain.queueing import Priority, TicketState, percentile
+from clerk.reports.dashboard import count_if
 from clerk.reports.periods import day_range, next_month
+from clerk.store.tables import AuditEvent, AuditHead, CaseRow as C, DeadlineRow as D
+from clerk.store.tables_tickets import TicketRow as T
 
 RATING_ORDER = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 
@@ -96,11 +102,6 @@ def monthly_report(store: Any, month: date, *, timezone: str = "Asia/Shanghai", 
 
 def _build(store: Any, kind: str, period: str, start: date, end: date, timezone: str, hall_name: str,
            now: datetime | None, queue_names: Mapping[str, str]) -> Report:
-    from sqlalchemy import and_, func, select
-
-    from clerk.reports.dashboard import count_if
-    from clerk.store.tables import CaseRow as C, DeadlineRow as D
-
     tz = ZoneInfo(timezone)
     lo, hi = day_range(start, tz)[0], day_range(end, tz)[0]
     period_ = and_(C.received_at >= lo, C.received_at < hi)
@@ -151,8 +152,6 @@ def _build(store: Any, kind: str, period: str, start: date, end: date, timezone:
 
 def _audit_head(session: Any) -> tuple[int, str, datetime | None] | None:
     """The audit chain's head as the report is built (``clerk audit verify --anchor SEQ:HASH``)."""
-    from clerk.store.tables import AuditEvent, AuditHead
-
     head = session.get(AuditHead, 1)
     if head is None or head.seq == 0:
         return None
@@ -162,8 +161,6 @@ def _audit_head(session: Any) -> tuple[int, str, datetime | None] | None:
 
 
 def _local_day(at: datetime, tz: ZoneInfo) -> date:
-    from datetime import UTC
-
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.astimezone(tz).date()
@@ -171,11 +168,6 @@ def _local_day(at: datetime, tz: ZoneInfo) -> date:
 
 def _ticket_times(session: Any, start: date, end: date) -> list[Any]:
     """The period's counted tickets (printed, not void) with their times."""
-    from sqlalchemy import select
-
-    from clerk.domain.queueing import TicketState
-    from clerk.store.tables_tickets import TicketRow as T
-
     return list(session.execute(select(
         T.taken_queue, T.state, T.priority, T.appointment_code, T.taken_at, T.called_at, T.last_called_at,
         T.finished_at, T.window).where(
@@ -193,8 +185,6 @@ def _minutes(a: datetime | None, b: datetime | None) -> float | None:
 def _ticket_figures(rows: list[Any], tz: ZoneInfo, names: Mapping[str, str]) -> tuple[
         tuple[QueueLine, ...], tuple[tuple[int, int, float, float], ...], tuple[tuple[int, int, float], ...]]:
     """Per queue, per window (handling: last call -> finish) and per hour of taking (pure)."""
-    from clerk.domain.queueing import Priority, TicketState, percentile
-
     def mean(values: list[float]) -> float:
         return sum(values) / len(values) if values else 0.0
 
