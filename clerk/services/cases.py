@@ -12,7 +12,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
 from clerk.calendar import WorkCalendar
+from clerk.catalog import checklist_to_dict, load_catalog
+from clerk.identity import check_phone, check_resident_id, check_uscc
 from clerk.store import convert
 from clerk.domain.deadlines import local_date, now_utc, running
 from clerk.domain.intake import IntakeDraft, Outcome
@@ -31,9 +36,14 @@ from clerk.domain.accounts import ClerkUser, Role, verify_password
 from clerk.domain.permissions import MAY, Action
 from clerk.services.accounts import AccountService
 from clerk.services.unit import UnitOfWork
+from clerk.store.audit import append_event, verify_chain
+from clerk.store.convert import normalised
+from clerk.store.engine import Store
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
 from clerk.domain.passwords import password_problems
+from clerk.store.numbering import allocate_number, parse_number
 from clerk.store.signin import SignIn, SignInPolicy
+from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow
 
 INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
@@ -43,10 +53,6 @@ OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseSta
 
 def _summary_select():
     """Only the columns a list shows: no JSON checklist to decode per row."""
-    from sqlalchemy import select
-
-    from clerk.store.tables import CaseRow
-
     return select(*(getattr(CaseRow, name) for name in SUMMARY_FIELDS))
 
 
@@ -77,9 +83,6 @@ class CaseService(LifecycleOperations):
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None, catalog: Any = None,
                       calendar: WorkCalendar | None = None) -> CaseService:
-        from clerk.catalog import load_catalog
-        from clerk.store.engine import Store
-
         service = cls(
             store or Store.from_settings(settings),
             catalog or load_catalog(settings.catalog_dir),
@@ -108,8 +111,6 @@ class CaseService(LifecycleOperations):
 
     def account(self, clerk_id: str) -> ClerkUser:
         """An active account by id, for work it already signed for (a visit kept during an outage)."""
-        from clerk.store.tables import ClerkAccount
-
         with self.store.session(write=False) as session:
             row = session.get(ClerkAccount, clerk_id)
             if row is None or not row.active:
@@ -118,8 +119,6 @@ class CaseService(LifecycleOperations):
 
     def clerk_name(self, clerk_id: str) -> str:
         """The clerk's name as printed on notices (the id when the account is gone)."""
-        from clerk.store.tables import ClerkAccount
-
         with self.store.session(write=False) as session:
             row = session.get(ClerkAccount, clerk_id)
             return row.name if row is not None else clerk_id
@@ -135,10 +134,6 @@ class CaseService(LifecycleOperations):
                                  password_rule=password_rule)
 
     def count_users(self) -> int:
-        from sqlalchemy import func, select
-
-        from clerk.store.tables import ClerkAccount
-
         with self.store.session(write=False) as session:
             return session.execute(select(func.count()).select_from(ClerkAccount)).scalar_one()
 
@@ -163,8 +158,6 @@ class CaseService(LifecycleOperations):
         it is returned as it is, never stored a second time (a unique index enforces it
         even for two windows racing with the same key).
         """
-        from sqlalchemy.exc import IntegrityError
-
         if visit_key:
             first = self.saved_visit(visit_key)
             if first is not None:
@@ -197,10 +190,6 @@ class CaseService(LifecycleOperations):
 
     def saved_visit(self, visit_key: str) -> CaseView | None:
         """The case stored for this visit, or None when the store holds none (yet)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-
         with self.store.session(write=False) as session:
             row = session.execute(select(CaseRow).where(CaseRow.visit_key == visit_key)).scalar_one_or_none()
             return self.view_of(session, row) if row is not None else None
@@ -208,10 +197,6 @@ class CaseService(LifecycleOperations):
     def _insert_case(self, session: Any, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
                      user: ClerkUser, window: int, at: datetime, reason: str, parent: Any,
                      *, visit_key: str | None = None) -> Any:
-        from clerk.catalog import checklist_to_dict
-        from clerk.store.numbering import allocate_number
-        from clerk.store.tables import CaseRow, DeadlineRow
-
         current = running(plan.deadlines)
         row = CaseRow(
             number=allocate_number(session, local_date(at, self.tz), self.hall_code),
@@ -251,20 +236,12 @@ class CaseService(LifecycleOperations):
 
     def find(self, text: str, limit: int = 50) -> list[CaseSummary]:
         """Cases by number, ID number, phone or applicant name (exact or prefix)."""
-        from sqlalchemy import and_, or_
-
-        from clerk.store.numbering import parse_number
-        from clerk.store.tables import CaseRow
-
         text = text.strip()
         if not text:
             return []
         if parse_number(text):
             condition = CaseRow.number == text.upper()
         else:
-            from clerk.store.convert import normalised
-            from clerk.identity import check_phone, check_resident_id, check_uscc
-
             id_number = normalised(check_resident_id, text)
             if id_number == text.upper():
                 id_number = normalised(check_uscc, text)
@@ -281,8 +258,6 @@ class CaseService(LifecycleOperations):
     def open_cases(self, window: int | None = None, limit: int = 200) -> list[CaseSummary]:
         """Open cases (by window when given), newest first."""
 
-        from clerk.store.tables import CaseRow
-
         query = _summary_select().where(CaseRow.state.in_(OPEN_STATES))
         if window is not None:
             query = query.where(CaseRow.window == window)
@@ -292,8 +267,6 @@ class CaseService(LifecycleOperations):
 
     def overdue(self, today: date | None = None, limit: int = 200) -> list[CaseSummary]:
         """Cases whose running deadline is before ``today`` (local), most overdue first."""
-
-        from clerk.store.tables import CaseRow
 
         today = today or self.today()
         query = (
@@ -318,8 +291,6 @@ class CaseService(LifecycleOperations):
 
     def _notice_issued(self, session: Any, notice: Any, now: datetime) -> None:
         """A one-time notice counts as told only once it is printed (一次告知, art. 32)."""
-        from clerk.store.tables import CaseRow
-
         if notice.kind != NoticeKind.ONE_TIME.value or notice.is_reprint:
             return
         row = session.get(CaseRow, notice.case_id)
@@ -334,8 +305,6 @@ class CaseService(LifecycleOperations):
     # -- audit ----------------------------------------------------------------
 
     def verify_audit(self) -> Any:
-        from clerk.store.audit import verify_chain
-
         with self.store.session(write=False, snapshot=True) as session:
             return verify_chain(session)
 
@@ -343,26 +312,16 @@ class CaseService(LifecycleOperations):
 
     def _audit(self, session: Any, actor: str, window: int | None, action: str, number: str | None,
                before: dict | None, after: dict | None) -> None:
-        from clerk.store.audit import append_event
-
         append_event(session, at=self.clock(), actor=actor, window=window, action=action,
                      case_number=number, before=before, after=after)
 
     def load(self, session: Any, number: str) -> Any:
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-
         row = session.execute(select(CaseRow).where(CaseRow.number == number.strip().upper())).scalar_one_or_none()
         if row is None:
             raise CaseNotFound(number.strip())
         return row
 
     def view_of(self, session: Any, row: Any, *, with_children: bool = True) -> CaseView:
-        from sqlalchemy import select
-
-        from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow
-
         deadlines = tuple(
             convert.deadline_of(d)
             for (d,) in session.execute(select(DeadlineRow).where(DeadlineRow.case_id == row.id).order_by(DeadlineRow.id))

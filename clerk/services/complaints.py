@@ -15,15 +15,20 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select, text, update
+
 from clerk.calendar import DueDate, WorkCalendar
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError, refuse_bad_text
-from clerk.complaint_categories import Category
+from clerk.complaint_categories import Category, categories_for
 from clerk.domain.complaints import ComplaintState, ComplaintStep, ComplaintView, StepAction
-from clerk.identity import mask_phone
+from clerk.identity import check_phone, mask_phone
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import Action
 from clerk.services.unit import UnitOfWork
 from clerk.identity.text import NAME_MAX, NOTE_MAX, SUMMARY_MAX, text_problems
+from clerk.store.audit import append_event
+from clerk.store.engine import Store
+from clerk.store.tables_complaints import ComplaintRow, ComplaintStepRow
 
 _COUNTER_SUFFIX = "T"  # complaint serials share case_counters under hall code + "T"
 
@@ -51,9 +56,6 @@ class ComplaintDesk:
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None, calendar: WorkCalendar | None = None) -> ComplaintDesk:
-        from clerk.complaint_categories import categories_for
-        from clerk.store.engine import Store
-
         return cls(store or Store.from_settings(settings), calendar or WorkCalendar.load(settings.calendar_dir),
                    categories_for(settings), hall_code=settings.hall.code, timezone=settings.timezone)
 
@@ -71,10 +73,6 @@ class ComplaintDesk:
     def log(self, user: ClerkUser, window: int | None, category: str, summary: str, *,
             applicant_name: str = "", applicant_phone: str = "", case_number: str | None = None) -> ComplaintView:
         """Log a complaint or request; ``user`` owns it (首问负责)."""
-        from sqlalchemy import text
-
-        from clerk.store.tables_complaints import ComplaintRow
-
         cat = self._category(category)
         problems = []
         if not summary.strip():
@@ -82,8 +80,6 @@ class ComplaintDesk:
         problems.extend(text_problems((summary, "诉求内容", SUMMARY_MAX), (applicant_name, "诉求人", NAME_MAX),
                                       (case_number or "", "受理编号", NAME_MAX)))
         if applicant_phone.strip():
-            from clerk.identity import check_phone
-
             check = check_phone(applicant_phone)
             if not check.ok:
                 problems.append(f"联系电话：{check.reason}")
@@ -169,10 +165,6 @@ class ComplaintDesk:
         With ``user`` (the complaints screen), the reader's stored account and role
         are checked first (the administrator manages accounts, not applicants).
         """
-        from sqlalchemy import select
-
-        from clerk.store.tables_complaints import ComplaintRow
-
         query = (select(ComplaintRow).where(ComplaintRow.state != ComplaintState.CLOSED.value)
                  .order_by(ComplaintRow.due_on, ComplaintRow.id).limit(limit))
         with self.store.session(write=False) as session:
@@ -194,10 +186,6 @@ class ComplaintDesk:
 
     def _change(self, user: ClerkUser, number: str, version: int | None, action: str,
                 change: Callable[[Any, Any, datetime], None]) -> ComplaintView:
-        from sqlalchemy import update
-
-        from clerk.store.tables_complaints import ComplaintRow
-
         now = self.clock()
         with self.store.session(write=True) as session:
             user = self.uow.authorise(session, user, Action.COMPLAINT)
@@ -219,9 +207,6 @@ class ComplaintDesk:
 
     def _step(self, session: Any, row: Any, user: ClerkUser, action: StepAction, *, department: str = "",
               note: str = "") -> None:
-        from clerk.store.audit import append_event
-        from clerk.store.tables_complaints import ComplaintStepRow
-
         at = self.clock()
         session.add(ComplaintStepRow(complaint_id=row.id, at=at, actor=user.id, action=action.value,
                                      department=department, note=note))
@@ -231,10 +216,6 @@ class ComplaintDesk:
 
     @staticmethod
     def _load(session: Any, number: str) -> Any:
-        from sqlalchemy import select
-
-        from clerk.store.tables_complaints import ComplaintRow
-
         key = number.strip().upper()
         row = session.execute(select(ComplaintRow).where(ComplaintRow.number == key)).scalar_one_or_none()
         if row is None:
@@ -243,10 +224,6 @@ class ComplaintDesk:
 
     @staticmethod
     def _view(session: Any, row: Any) -> ComplaintView:
-        from sqlalchemy import select
-
-        from clerk.store.tables_complaints import ComplaintStepRow
-
         steps = session.execute(select(ComplaintStepRow).where(ComplaintStepRow.complaint_id == row.id)
                                 .order_by(ComplaintStepRow.id)).scalars()
         return _view_of(row, tuple(ComplaintStep(s.at, s.actor, StepAction(s.action), s.department, s.note)

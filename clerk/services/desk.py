@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 from typing import Any
 
+from clerk.carriers import ManualCarrier
+from clerk.services.lookup import LookupService
 from clerk.services.mail import MailRoom
 from clerk.services.pickups import FallbackDesk
 from clerk.services.ratings import Ratings
@@ -20,8 +22,6 @@ from clerk.services.ratings import Ratings
 class DeskService(FallbackDesk, MailRoom, Ratings):
     def __init__(self, cases: Any, carrier: Any = None) -> None:
         if carrier is None:
-            from clerk.carriers import ManualCarrier
-
             carrier = ManualCarrier()
         self.cases = cases
         self.carrier = carrier
@@ -33,8 +33,6 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
 
     def open(self, user: Any, window: int | None, number: str) -> Any:
         """The case in hand as ``user`` may see it (``LookupService.open``: a ``view`` event when unmasked)."""
-        from clerk.services.lookup import LookupService
-
         return LookupService(self.cases).open(user, number, window=window)
 
     def today(self) -> Any:

@@ -12,17 +12,23 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from clerk.catalog import checklist_from_dict
+from clerk.domain.plan import supply_deadline
+from sqlalchemy import select, update
+
 from clerk.store import convert
-from clerk.domain.deadlines import FOLLOW_UP_DAYS, local_date, make_deadline, running
+from clerk.domain.deadlines import FOLLOW_UP_DAYS, due_date, latest_limit, local_date, make_deadline, running
 from clerk.domain.intake import MaterialMark, MaterialStatus, VerdictState, assess
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
 from clerk.domain.lifecycle import CaseState, check_transition
 from clerk.domain.views import CaseView, Deadline, DeadlineKind, Decision, Rating
 from clerk.identity.text import NOTE_MAX
-from clerk.catalog.model import Delivery
+from clerk.catalog.model import Delivery, LimitUnit
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import MAY, Action, check_separation
+from clerk.store.audited import KEYS
 from clerk.store.notices import NoticeKind, queue_notice
+from clerk.store.tables import CaseRow, DeadlineRow
 
 #: who works the desks (the domain's table decides; these name its rows for the TUI's menu)
 DESK_ROLES = MAY[Action.SUPPLEMENT]
@@ -73,11 +79,6 @@ class LifecycleOperations:
 
     @staticmethod
     def bump_version(session: Any, row: Any, seen: int | None) -> None:
-        from sqlalchemy import update
-
-        from clerk.store.audited import KEYS
-        from clerk.store.tables import CaseRow
-
         expected = row.version if seen is None else seen
         if expected != row.version:
             raise ConcurrentUpdate()
@@ -94,10 +95,6 @@ class LifecycleOperations:
         row.state = target.value
 
     def deadlines_of(self, session: Any, row: Any) -> dict[str, Any]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import DeadlineRow
-
         return {d.kind: d for (d,) in session.execute(select(DeadlineRow).where(DeadlineRow.case_id == row.id))}
 
     def refresh_due(self, session: Any, row: Any, deadlines: dict[str, Any] | None = None) -> None:
@@ -128,8 +125,6 @@ class LifecycleOperations:
                      deadlines: dict[str, Any] | None = None) -> dict[str, Any]:
         """Add or replace one deadline; the case's deadlines after it (``deadlines``: as read
         already in this transaction, by ``meet`` or an earlier ``add_deadline``)."""
-        from clerk.store.tables import DeadlineRow
-
         if deadlines is None:
             deadlines = self.deadlines_of(session, row)
         existing = deadlines.get(deadline.kind.value)
@@ -170,8 +165,6 @@ class LifecycleOperations:
 
     def _apply_marks(self, session: Any, row: Any, marks: dict[str, MaterialMark], now: datetime,
                      tolerate: bool) -> list[str]:
-        from clerk.catalog import checklist_from_dict
-
         checklist = checklist_from_dict(row.checklist)
         known = {e.material.key for e in checklist.entries}
         unknown = sorted(set(marks) - known)
@@ -211,8 +204,6 @@ class LifecycleOperations:
                                                                        promised_days), known)
                 queue_notice(session, row.id, NoticeKind.PROMISED, at=now)
         elif state is CaseState.INCOMPLETE and tolerate and verdict.state is VerdictState.TOLERABLE:
-            from clerk.domain.plan import supply_deadline
-
             self.move(row, CaseState.TOLERATED)
             known = self.meet(session, row, now, DeadlineKind.NOTICE)
             known = self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
@@ -226,10 +217,6 @@ class LifecycleOperations:
 
     @staticmethod
     def children_of(session: Any, row: Any) -> list[Any]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-
         if not row.is_bundle:
             return []
         found = session.execute(select(CaseRow).where(CaseRow.parent_id == row.id).order_by(CaseRow.id))
@@ -237,8 +224,6 @@ class LifecycleOperations:
 
     def meet_bundle_promise(self, session: Any, child: Any, now: datetime) -> None:
         """Once every item of a bundle is decided, the bundle's promise is kept."""
-        from clerk.store.tables import CaseRow
-
         parent = session.get(CaseRow, child.parent_id)
         waiting = (CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED)
         if all(CaseState(kid.state) not in waiting for kid in self.children_of(session, parent)):
@@ -247,8 +232,6 @@ class LifecycleOperations:
 
     def promised_limit(self, row: Any, start: Any) -> Any:
         """The case's promised limit in its unit (a bundle: the item limit ending last)."""
-        from clerk.domain.deadlines import latest_limit
-
         codes = row.checklist.get("item_codes") or [row.code]
         limits = [self.catalog.items[c].promised for c in codes if c in self.catalog.items]
         if not limits:
@@ -349,12 +332,6 @@ class LifecycleOperations:
 
     def recompute_provisional_deadlines(self) -> int:
         """Recompute every provisional deadline with the loaded calendar; returns how many changed."""
-        from sqlalchemy import select
-
-        from clerk.catalog.model import LimitUnit
-        from clerk.domain.deadlines import due_date
-        from clerk.store.tables import CaseRow, DeadlineRow
-
         changed = 0
         with self.store.session(write=True) as session:
             rows = session.execute(select(DeadlineRow).where(DeadlineRow.provisional.is_(True))).scalars().all()

@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from clerk.carriers import PickupRequest
+from sqlalchemy import select
+
 from clerk.domain.desk_views import (
     DeskDeadline,
     FallbackEntry,
@@ -28,7 +31,11 @@ from clerk.domain.lifecycle import CaseState
 from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
 from clerk.domain.accounts import ClerkUser
+from clerk.identity import check_phone
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX, text_problems
+from clerk.store import convert
+from clerk.store.tables import CaseRow, DeadlineRow
+from clerk.store.tables_mail import MailItemRow, SupplementRow
 
 DESK_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED)
 SUPPLY_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION)
@@ -63,11 +70,6 @@ class FallbackDesk:
 
     def fallback_queue(self, today: date | None = None, limit: int = 500) -> list[FallbackEntry]:
         """Incomplete and 容缺 cases of every window, oldest first, with the deadline that matters."""
-        from sqlalchemy import select
-
-        from clerk.store import convert
-        from clerk.store.tables import CaseRow, DeadlineRow
-
         today = today or self.cases.today()
         query = (select(CaseRow).where(CaseRow.state.in_([s.value for s in DESK_STATES]),
                                        CaseRow.parent_id.is_(None))
@@ -134,8 +136,6 @@ class FallbackDesk:
                        marks: dict[str, MaterialMark], channel: SupplyChannel, reference: str,
                        arrived_at: datetime, tolerate: bool) -> dict[str, Any]:
         """The supplement inside the caller's transaction (also used when a pickup arrives)."""
-        from clerk.store.tables_mail import SupplementRow
-
         changed = self.cases.supplement_in(session, row, now, user, window, marks, tolerate)
         arrived = sorted(k for k, m in marks.items() if m.status.received)
         if arrived:
@@ -145,10 +145,6 @@ class FallbackDesk:
         return {"materials": changed, "channel": channel.value, "reference": reference}
 
     def supplements(self, number: str) -> list[SupplementEntry]:
-        from sqlalchemy import select
-
-        from clerk.store.tables_mail import SupplementRow
-
         with self.cases.store.session(write=False) as session:
             row = self.cases.load(session, number)
             found = session.execute(select(SupplementRow).where(SupplementRow.case_id == row.id)
@@ -163,10 +159,6 @@ class FallbackDesk:
                         phone: str | None = None, postcode: str | None = None,
                         version: int | None = None) -> MailItemView:
         """Arrange an EMS pickup (政府买单) of materials still owed, at the applicant's."""
-        from clerk.carriers import PickupRequest
-        from clerk.identity import check_phone
-        from clerk.store.tables_mail import MailItemRow
-
         keys = list(dict.fromkeys(materials))
         problems = text_problems((address or "", "揽收地址", ADDRESS_MAX))
         if not keys:
@@ -182,8 +174,6 @@ class FallbackDesk:
         made: list[MailItemView] = []
 
         def mutate(session: Any, row: Any, now: datetime) -> dict[str, Any]:
-            from clerk.store import convert
-
             if CaseState(row.state) not in SUPPLY_STATES:
                 raise ServiceError(f"案件 {row.number} 当前状态为“{row.state}”，没有需要揽收的材料")
             owed = _owed(row, convert.marks_from_json(row.marks))
@@ -214,19 +204,12 @@ class FallbackDesk:
 
     def pickups(self, day: date | None = None) -> list[MailItemView]:
         """The pickups agreed for ``day`` (default today), by time window."""
-        from clerk.store.tables_mail import MailItemRow
-
         day = day or self.cases.today()
         return self._mail_query(lambda q: q.where(MailItemRow.direction == MailDirection.INBOUND.value,
                                                   MailItemRow.pickup_on == day)
                                 .order_by(MailItemRow.pickup_from, MailItemRow.id))
 
     def _mail_query(self, shape: Any) -> list[MailItemView]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-        from clerk.store.tables_mail import MailItemRow
-
         query = shape(select(MailItemRow, CaseRow.number).join(CaseRow, CaseRow.id == MailItemRow.case_id))
         with self.cases.store.session(write=False) as session:
             return [mail_item_view(item, number) for item, number in session.execute(query)]

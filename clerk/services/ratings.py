@@ -12,12 +12,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from clerk.domain.desk_views import FollowUpEntry
 from clerk.domain.errors import IntakeError, refuse_bad_text
 from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, Rating
 from clerk.domain.accounts import ClerkUser
 from clerk.identity.text import NOTE_MAX
+from clerk.store.tables import CaseRow, DeadlineRow
+from clerk.store.tables_mail import RatingNoteRow
 
 
 class Ratings:
@@ -26,8 +30,6 @@ class Ratings:
     def rate(self, user: ClerkUser, window: int, number: str, rating: Rating, comment: str = "", *,
              version: int | None = None) -> CaseView:
         """Record the applicant's rating after a visit or a delivery."""
-        from clerk.store.tables_mail import RatingNoteRow
-
         rating = Rating(rating)
         comment = comment.strip()
         if rating.is_bad and not comment:
@@ -46,8 +48,6 @@ class Ratings:
     def resolve_follow_up(self, user: ClerkUser, window: int, number: str, note: str, *,
                           version: int | None = None) -> CaseView:
         """A supervisor closes a bad rating's follow-up with what was rectified (整改情况)."""
-        from clerk.store.tables_mail import RatingNoteRow
-
         if not note.strip():
             raise IntakeError(["请填写整改情况"])
         refuse_bad_text((note, "整改情况", NOTE_MAX))
@@ -64,11 +64,6 @@ class Ratings:
 
     def follow_ups(self, *, open_only: bool = True, today: date | None = None) -> list[FollowUpEntry]:
         """Bad ratings' follow-ups, earliest due first."""
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow, DeadlineRow
-        from clerk.store.tables_mail import RatingNoteRow
-
         today = today or self.cases.today()
         query = (select(DeadlineRow, CaseRow, RatingNoteRow)
                  .join(CaseRow, CaseRow.id == DeadlineRow.case_id)

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from clerk.domain.intake import Applicant, ApplicantKind
+from clerk.domain.permissions import Action
+from clerk.store.tables import CaseRow
 
 #: Roles that take applicants at a window (the same as intake).
 VIEW_ACTION = "view"
@@ -26,11 +30,6 @@ def previous_applicant(cases: Any, user: Any, window: int | None, kind: Applican
     Only a checked ID number / credit code is looked up (the caller checks it);
     a hit appends an audit event ``view`` naming the case whose data was shown.
     """
-    from sqlalchemy import select
-
-    from clerk.domain.permissions import Action
-    from clerk.store.tables import CaseRow
-
     id_number = id_number.strip().upper()
     if not id_number:
         return None

@@ -28,8 +28,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import ARRAY, Integer, bindparam, func, literal_column, or_, select, update
+
 from clerk.domain.queueing import Priority, TicketState
 from clerk.store.engine import CHANGES_CHANNEL
+from clerk.store.tables_tickets import TicketRow, WindowStateRow
 
 __all__ = ["HEAD", "CallStatements", "call_statements"]
 
@@ -64,10 +67,6 @@ def call_statements(sqlite: bool) -> CallStatements:
 
 
 def _build(sqlite: bool) -> CallStatements:
-    from sqlalchemy import ARRAY, Integer, bindparam, func, literal_column, or_, select, update
-
-    from clerk.store.tables_tickets import TicketRow, WindowStateRow
-
     t = TicketRow.__table__
     w = WindowStateRow.__table__
     window = bindparam("at_window", type_=t.c.window.type)

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+
 from clerk.domain.deadlines import now_utc
 from clerk.domain.permissions import Action
 from clerk.domain.queueing import (
@@ -48,8 +51,23 @@ from clerk.domain.queueing import (
     queue_for_item,
     queues_of_window,
 )
+from clerk.identity import mask_id
+from clerk.identity.resident_id import check_resident_id
 from clerk.services.hallday import HallDay
+from clerk.services.ticket_calls import HEAD, call_statements
+from clerk.store.audited import WROTE
 from clerk.store.convert import aware
+from clerk.store.engine import NOTIFIED, Store
+from clerk.store.tables import CaseRow
+from clerk.store.tables_seats import SeatRow
+from clerk.store.tables_tickets import (
+    AppointmentRow,
+    TicketHolderRow,
+    TicketRow as T,
+    TicketRow,
+    WindowStateRow,
+    WindowStateRow as W,
+)
 
 __all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "STALE_PENDING", "TicketService"]
 
@@ -86,8 +104,6 @@ class TicketService(HallDay):
 
     @classmethod
     def from_settings(cls, settings: Any, *, store: Any = None, catalog: Any = None) -> TicketService:
-        from clerk.store.engine import Store
-
         return cls(store or Store.from_settings(settings), settings, catalog)
 
     # -- helpers -------------------------------------------------------------------------------------
@@ -133,10 +149,6 @@ class TicketService(HallDay):
         return self._view(session, row, now)
 
     def _ahead(self, session: Any, row: Any) -> int:
-        from sqlalchemy import func, or_, select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         mine_first = or_(T.taken_at < row.taken_at, (T.taken_at == row.taken_at) & (T.id < row.id))
         if Priority(row.priority).is_priority:  # only earlier priority tickets go first
             ahead = (T.priority != Priority.NONE.value) & mine_first
@@ -148,20 +160,11 @@ class TicketService(HallDay):
 
     def _serving_windows(self, session: Any, prefix: str) -> int:
         """Signed-in windows that serve ``prefix`` and are not paused (at least 1)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_seats import SeatRow
-        from clerk.store.tables_tickets import WindowStateRow
-
         windows = {w for (w,) in session.execute(select(SeatRow.window).where(SeatRow.window.is_not(None)))}
         paused = {w for (w,) in session.execute(select(WindowStateRow.window).where(WindowStateRow.paused))}
         return max(1, sum(1 for w in windows - paused if prefix in self.window_queues(w)))
 
     def _mean_service_minutes(self, session: Any, prefix: str, day: date) -> float:
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         rows = session.execute(select(T.last_called_at, T.finished_at).where(
             T.day == day, T.queue == prefix, T.state == TicketState.DONE.value,
             T.finished_at.is_not(None), T.last_called_at.is_not(None)).order_by(T.finished_at.desc()).limit(50)).all()
@@ -170,10 +173,6 @@ class TicketService(HallDay):
         return sum(spans) / len(spans) if spans else DEFAULT_SERVICE_MINUTES
 
     def _row(self, session: Any, ticket_id: int, *, lock: bool = False) -> Any:
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow
-
         query = select(TicketRow).where(TicketRow.id == ticket_id)
         if lock and not self.store.is_sqlite:
             query = query.with_for_update()
@@ -183,18 +182,12 @@ class TicketService(HallDay):
         return row
 
     def _open_at(self, session: Any, window: int, *, lock: bool = False) -> Any | None:
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         query = select(T).where(T.window == window, T.state.in_(_OPEN)).order_by(T.last_called_at.desc())
         if lock and not self.store.is_sqlite:
             query = query.with_for_update()
         return session.execute(query.limit(1)).scalar_one_or_none()
 
     def _window_state(self, session: Any, window: int) -> Any | None:
-        from clerk.store.tables_tickets import WindowStateRow
-
         return session.get(WindowStateRow, window)
 
     @staticmethod
@@ -226,13 +219,6 @@ class TicketService(HallDay):
     def take_in(self, session: Any, spec: QueueSpec, now: datetime, id_number: str, priority: Priority,
                 appointment_code: str = "") -> Any:
         """Insert a PENDING ticket inside the caller's transaction (checked input); the row."""
-        from sqlalchemy import func, select, text
-
-        from clerk.identity import mask_id
-        from clerk.store.tables_tickets import TicketHolderRow, TicketRow
-
-        from sqlalchemy import update
-
         day = now.astimezone(self.tz).date()
         serial = session.execute(text(_BUMP), {"day": f"{day:%Y%m%d}", "queue": spec.prefix}).scalar_one()
         # a kiosk that died between taking and printing left a PENDING ticket: after a while it is void
@@ -260,7 +246,6 @@ class TicketService(HallDay):
     def _checked_id(id_number: str | None, today: date) -> str:
         if not id_number or not id_number.strip():
             return ""
-        from clerk.identity.resident_id import check_resident_id
 
         check = check_resident_id(id_number, today=today)
         if not check.ok:
@@ -281,8 +266,6 @@ class TicketService(HallDay):
 
     def void(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
         """The paper did not print: PENDING -> VOID (counted nowhere; the ID given is dropped)."""
-        from clerk.store.tables_tickets import TicketHolderRow
-
         now = self._now(now)
         with self.store.session() as session:
             row = self._row(session, ticket_id, lock=True)
@@ -291,10 +274,6 @@ class TicketService(HallDay):
             row.state = TicketState.VOID.value
             session.add(row)
             if row.appointment_code:  # the check-in did not happen: the appointment stands again
-                from sqlalchemy import select
-
-                from clerk.store.tables_tickets import AppointmentRow
-
                 booking = session.execute(select(AppointmentRow).where(
                     AppointmentRow.code == row.appointment_code)).scalar_one_or_none()
                 if booking is not None and booking.ticket_id == row.id:
@@ -313,8 +292,6 @@ class TicketService(HallDay):
 
     def holder_id_number(self, user: Any, ticket_id: int) -> str:
         """The full ID number given at the kiosk for a ticket ("" when none); a ``view`` audit event."""
-        from clerk.store.tables_tickets import TicketHolderRow
-
         with self.uow.begin(user, Action.CALL) as (session, account):
             holder = session.get(TicketHolderRow, ticket_id)
             if holder is None:
@@ -329,10 +306,6 @@ class TicketService(HallDay):
         The hall's hottest call: Core statements built once (``clerk.services.ticket_calls``),
         only the head of the calling order read, and one statement that picks, locks and
         updates the ticket (and, on PostgreSQL, notifies the live screens)."""
-        from clerk.services.ticket_calls import HEAD, call_statements
-        from clerk.store.audited import WROTE
-        from clerk.store.engine import NOTIFIED
-
         window = self._check_window(window)
         now = self._now(now)
         prefs = self.window_queues(window)
@@ -377,8 +350,6 @@ class TicketService(HallDay):
         round trip each.  SQLite: the writer lock is held, the first one is free.
         A second call from the same window at the same moment loses on the store's
         one-open-ticket-per-window index and is refused like any second call."""
-        from sqlalchemy.exc import IntegrityError
-
         values = {"at_window": window, "now": now, "by": by}
         try:
             if self.store.is_sqlite:
@@ -395,8 +366,6 @@ class TicketService(HallDay):
     def _flush_call(session: Any, window: int) -> None:
         """Write the call; a second call from the same window at the same moment loses here
         (the store's one-open-ticket-per-window index) and is refused like any second call."""
-        from sqlalchemy.exc import IntegrityError
-
         try:
             session.flush()
         except IntegrityError:
@@ -435,10 +404,6 @@ class TicketService(HallDay):
 
     def recall_no_show(self, user: Any, window: int, number: str, *, now: datetime | None = None) -> TicketView:
         """Call a no-show ticket once more (the person came back within the allowed time)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         window, now = self._check_window(window), self._now(now)
         normal = parse_ticket_number(number, self.queues)
         if normal is None:
@@ -505,10 +470,6 @@ class TicketService(HallDay):
     def link_cases(self, user: Any, window: int, case_numbers: Iterable[str], *,
                    now: datetime | None = None) -> TicketView:
         """Finish the visit: the window's ticket is DONE and remembers its case(s)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-
         window, now = self._check_window(window), self._now(now)
         numbers = list(dict.fromkeys(n.strip().upper() for n in case_numbers if n and n.strip()))
         with self.uow.begin(user, Action.CALL) as (session, _account):
@@ -527,8 +488,6 @@ class TicketService(HallDay):
 
     def pause(self, user: Any, window: int, reason: str, *, now: datetime | None = None) -> WindowStatus:
         """暂停/离岗 with a reason; refused while a ticket is open at the window."""
-        from clerk.store.tables_tickets import WindowStateRow
-
         window, now = self._check_window(window), self._now(now)
         reason = " ".join((reason or "").split())
         if not reason or len(reason) > 100:
@@ -548,8 +507,6 @@ class TicketService(HallDay):
 
     def resume(self, user: Any, window: int, *, now: datetime | None = None) -> WindowStatus:
         """上岗: the window serves again."""
-        from clerk.store.tables_tickets import WindowStateRow
-
         window, now = self._check_window(window), self._now(now)
         with self.uow.begin(user, Action.CALL) as (session, account):
             state = self._window_state(session, window) or WindowStateRow(window=window, since=now)
@@ -570,10 +527,6 @@ class TicketService(HallDay):
 
     def find(self, number_or_barcode: str, window: int, *, now: datetime | None = None) -> TicketView:
         """A ticket scanned or typed at ``window``: refused (Chinese) unless it is this window's."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         now = self._now(now)
         normal = parse_ticket_number(number_or_barcode, self.queues)
         if normal is None:
@@ -596,10 +549,6 @@ class TicketService(HallDay):
 
     def times(self, day: date) -> list[TicketTimes]:
         """Every counted ticket of ``day`` (VOID and PENDING left out) with its measured times."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         with self.store.session(write=False) as session:
             rows = session.execute(select(T).where(
                 T.day == day, T.state.not_in((TicketState.VOID.value, TicketState.PENDING.value))
@@ -613,10 +562,6 @@ class TicketService(HallDay):
                 ) -> tuple[list[QueueFigures], list[WindowFigures]]:
         """The day's measured figures per queue (waiting now, longest wait now, mean and p90 wait,
         no-shows, priority served) and per window (served, mean handling time, paused)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import WindowStateRow as W
-
         now = self._now(now)
         day = day or self.today(now)
         with self.store.session(write=False) as session:
@@ -629,10 +574,6 @@ class TicketService(HallDay):
             return self._queue_status(session, now)
 
     def _queue_status(self, session: Any, now: datetime) -> list[QueueStatus]:
-        from sqlalchemy import func, select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         day = self.today(now)
         local = now.astimezone(self.tz).time()
         waiting = dict(session.execute(select(T.queue, func.count()).where(
@@ -650,11 +591,6 @@ class TicketService(HallDay):
 
     def board(self, now: datetime | None = None) -> BoardView:
         """What the hall display shows: the latest calls, queue lengths and waits, paused windows."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-        from clerk.store.tables_tickets import WindowStateRow as W
-
         now = self._now(now)
         with self.store.session(write=False) as session:
             rows = session.execute(select(T.number, T.window, T.last_called_at).where(

@@ -25,6 +25,7 @@ from clerk.domain.permissions import Action
 from clerk.domain.queueing import TicketState
 from clerk.domain.views import CaseView, Rating
 from clerk.identity.text import NOTE_MAX
+from clerk.store.tables_mail import RatingNoteRow
 
 #: A visit's rating is taken at its end: not later than this after the ticket was called.
 RATE_WITHIN_MINUTES = 240
@@ -48,7 +49,6 @@ def rate_visit(cases: Any, tickets: Any, user: ClerkUser, window: int, ticket_id
     moment = now or tickets.clock()
     if ticket.called_at is not None and moment - ticket.called_at > timedelta(minutes=RATE_WITHIN_MINUTES):
         raise ServiceError(f"{ticket.number} 的接待已结束较久，请在“好差评”中登记")
-    from clerk.store.tables_mail import RatingNoteRow
 
     rated = []
     for number in ticket.case_numbers:
