@@ -6,16 +6,17 @@ Everything else in ``clerk.printing`` works on the plain ``NoticeData`` /
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from clerk.config import Settings
-from clerk.printing.data import (
-    BundleItem,
-    MissingMaterial,
-    NoticeData,
-    ReceivedMaterial,
-    ToleratedMaterial,
-)
+from clerk.domain.intake import MaterialStatus, assess
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.views import DeadlineKind
+from clerk.printing.data import BundleItem, MissingMaterial, NoticeData, PrintError, ReceivedMaterial, ToleratedMaterial
+from clerk.printing.printers import printer_for
+from clerk.printing.queue import PrintQueue, QueuedNotice
+from clerk.services.cases import CaseService
 
 
 def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = "") -> NoticeData:
@@ -27,9 +28,6 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
     (一次告知: the paper must say exactly what was told), else from the
     checklist's unmet requirements.
     """
-    from clerk.domain.intake import MaterialStatus, assess
-    from clerk.domain.views import DeadlineKind
-
     entries = {e.material.key: e.material for e in case.checklist.entries}
     received = []
     tolerated = []
@@ -96,9 +94,6 @@ def notice_data_from_case(case: Any, settings: Settings, *, clerk_name: str = ""
 
 def bundle_item(child: Any) -> BundleItem:
     """One item of a bundle as printed: its own number, state and date."""
-    from clerk.domain.lifecycle import CaseState
-    from clerk.domain.views import DeadlineKind
-
     state = CaseState(child.state)
     promised = child.deadline(DeadlineKind.PROMISED)
     waiting = state in (CaseState.ACCEPTED, CaseState.TOLERATED)
@@ -120,8 +115,6 @@ class CaseNotices:
         self.cases, self.number, self.user, self.window = cases, number, user, window
 
     def pending(self) -> list[Any]:
-        from clerk.printing.queue import QueuedNotice
-
         view = self.cases.get(self.number)
         return [
             QueuedNotice(n.id, self.number, n.kind, n.is_reprint, n.attempts, n.reason)
@@ -144,14 +137,10 @@ class CasePrinter:
     """
 
     def __init__(self, settings: Settings, printer: Any = None) -> None:
-        from clerk.printing.printers import printer_for
-
         self.settings = settings
         self.device = printer or printer_for(settings)
 
     def print_case(self, cases: Any, number: str, user: Any = None, window: int | None = None) -> list[Any]:
-        from clerk.printing.queue import PrintQueue
-
         names: dict[str, str] = {}
 
         def load(notice: Any) -> NoticeData:
@@ -170,8 +159,6 @@ class CasePrinter:
         issued = list(dict.fromkeys(n.kind for n in view.notices if not n.is_reprint))
         wanted = issued if kinds is None else [k for k in issued if k in set(kinds)]
         if not wanted:
-            from clerk.printing.data import PrintError
-
             names = "、".join(k.title for k in issued) or "无"
             raise PrintError(f"案件 {number} 没有可补打的该类通知书（已出具：{names}）")
         # A notice whose first print never succeeded is retried as the original,
@@ -213,10 +200,6 @@ def reprint_from_store(
     The clerk signs in (the reprint is an audit event with their name); the
     outcome of each notice printed is returned, as at the window.
     """
-    from dataclasses import replace
-
-    from clerk.services.cases import CaseService
-
     if paper:
         settings = replace(settings, paper=paper)
     cases = CaseService.from_settings(settings)

@@ -14,6 +14,8 @@ from typing import Any
 
 from clerk.domain.errors import StoreError
 from clerk.domain.queueing import Priority, TicketError, TicketView
+from clerk.printing.data import PrintError
+from clerk.printing.ticket_doc import render_ticket
 
 __all__ = ["check_in_and_print", "issue_ticket", "print_and_count", "ticket_pdf_path"]
 
@@ -46,9 +48,6 @@ def check_in_and_print(appointments: Any, service: Any, printers: Any, settings:
 
 def print_and_count(service: Any, printers: Any, settings: Any, ticket: TicketView, *, now: Any = None) -> TicketView:
     """Render and print a PENDING ticket, then count it (WAITING); a print failure voids it."""
-    from clerk.printing.data import PrintError
-    from clerk.printing.ticket_doc import render_ticket
-
     try:
         pdf = render_ticket(ticket, settings)
         path = ticket_pdf_path(settings, ticket)
