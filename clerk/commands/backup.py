@@ -5,6 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from clerk.config import get_settings
+from clerk.store.backup import backup, restore, verify_copy
+from clerk.store.engine import Store
+from clerk.store.migrate import head_revision
+
 
 def register_db(db_sub) -> None:
     backup = db_sub.add_parser("backup", help="在线备份 SQLite 数据库到 FILE，并校验副本（审计链）")
@@ -17,15 +22,10 @@ def register_db(db_sub) -> None:
 
 
 def _store():
-    from clerk.config import get_settings
-    from clerk.store.engine import Store
-
     return Store.from_settings(get_settings())
 
 
 def _backup(args) -> int:
-    from clerk.store.backup import backup
-
     verified = backup(_store(), args.file)
     size = verified.path.stat().st_size
     print(f"已备份到 {verified.path}（{size} 字节，版本 {verified.revision}）；副本校验通过：{verified.message}")
@@ -33,9 +33,6 @@ def _backup(args) -> int:
 
 
 def _restore(args) -> int:
-    from clerk.store.backup import restore, verify_copy
-    from clerk.store.migrate import head_revision
-
     store = _store()
     if not args.yes:
         checked = verify_copy(args.file.expanduser())

@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from clerk.calendar import CalendarError, WorkCalendar
+
 MAX_WORKING_DAYS = 10_000  # some forty years: more is a typo, and dates end at 9999
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -63,8 +65,6 @@ def _non_negative(text: str) -> int:
 
 
 def _calendar(args):
-    from clerk.calendar import CalendarError, WorkCalendar
-
     if args.dir is not None and not args.dir.is_dir():
         print(f"--dir {args.dir}：找不到这个文件夹（节假日安排文件目录）", file=sys.stderr)
         return None

@@ -6,6 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from clerk.catalog.diff import diff_catalogs
+from clerk.catalog.errors import CatalogError
+from clerk.config import get_settings
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("catalog", help="事项目录：检查、检索")
@@ -39,13 +43,10 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def _default_dir() -> Path:
-    from clerk.config import get_settings
-
     return get_settings().catalog_dir
 
 
 def _load(path: Path | None):
-    from clerk.catalog.errors import CatalogError
     from clerk.catalog.loader import load_catalog
 
     try:
@@ -90,7 +91,6 @@ def search_command(args: argparse.Namespace) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    from clerk.catalog.errors import CatalogError
     from clerk.catalog.importer import ImportError_, import_workbook, write_catalog
 
     if not args.file.is_file():
@@ -117,8 +117,6 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def diff_command(args: argparse.Namespace) -> int:
-    from clerk.catalog.diff import diff_catalogs
-
     old, old_problems = _load(args.old)
     new, new_problems = _load(args.new)
     for path, problems in ((args.old, old_problems), (args.new, new_problems)):

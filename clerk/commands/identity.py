@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import clerk.identity as identity
+
 _KINDS = {
     "id": ("check_resident_id", "居民身份证号码"),
     "uscc": ("check_uscc", "统一社会信用代码"),
@@ -29,8 +31,6 @@ def register(subparsers) -> None:
 
 
 def _check(args) -> int:
-    import clerk.identity as identity
-
     result = getattr(identity, _KINDS[args.kind][0])(args.value)
     if result.ok:
         print(f"ok {result.value}")

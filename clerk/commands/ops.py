@@ -6,6 +6,8 @@ import argparse
 import sys
 from datetime import date
 
+from clerk.config import get_settings
+
 
 def register(subparsers) -> None:
     doctor = subparsers.add_parser(
@@ -45,7 +47,6 @@ def _visits(text: str) -> int:
 
 
 def _doctor(args) -> int:
-    from clerk.config import get_settings
     from clerk.commands.doctor import exit_status, run_checks
 
     checks = run_checks(get_settings())
@@ -55,7 +56,6 @@ def _doctor(args) -> int:
 
 
 def _demo(args) -> int:
-    from clerk.config import get_settings
     from clerk.ops.demo import DemoRefused, fill_day
 
     try:

@@ -8,10 +8,16 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
+from clerk.config import ConfigError, load_settings
+from clerk.domain.errors import ServiceError
 from clerk.printing.data import TITLES, NoticeKind, PrintError
+from clerk.printing.printers import printer_for
+from clerk.printing.samples import sample
+from clerk.store.errors import StoreError
 
 PAPER_CHOICES = ("a4", "a5", "roll")
 
@@ -37,8 +43,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clerk.config import ConfigError, load_settings
-
     try:
         settings = load_settings()
         if args.font:
@@ -72,7 +76,6 @@ def _show_font(settings) -> int:
 
 def _sample(args, settings) -> int:
     from clerk.printing.rendering import render
-    from clerk.printing.samples import sample
 
     kind = NoticeKind(args.sample)
     paper = args.paper or settings.paper
@@ -82,8 +85,6 @@ def _sample(args, settings) -> int:
     output.write_bytes(pdf)
     print(f"已生成{kind.title}测试页：{output}（{paper}，{len(pdf)} 字节）")
     if args.send:
-        from clerk.printing.printers import printer_for
-
         printer = printer_for(settings)
         printer.send(output, title=f"测试页 {kind.title}")
         print(f"已送打印机：{printer.name}")
@@ -91,11 +92,7 @@ def _sample(args, settings) -> int:
 
 
 def _reprint(args, settings) -> int:
-    import getpass
-
-    from clerk.domain.errors import ServiceError
     from clerk.integration.printing import reprint_from_store
-    from clerk.store.errors import StoreError
 
     window = args.window or settings.window
     if not args.clerk or not window:

@@ -8,7 +8,19 @@ it prints what it did and is safe to run again.
 from __future__ import annotations
 
 import getpass
+import os
 import sys
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from clerk.calendar import WorkCalendar
+from clerk.catalog import CatalogError, load_catalog
+from clerk.config import get_settings
+from clerk.domain.accounts import Role, parse_role
+from clerk.domain.errors import ServiceError
+from clerk.printing.data import PrintError
+from clerk.store.errors import StoreError
+from clerk.store.hallkey import HallKeyError, ensure_hall_key
 
 DEMO_PASSWORD = "clerk123"
 DEMO_ACCOUNTS = (
@@ -58,7 +70,6 @@ def register(subparsers) -> None:
 
 
 def _store():
-    from clerk.config import get_settings
     from clerk.store.engine import Store
 
     return Store.from_settings(get_settings())
@@ -70,8 +81,6 @@ def _fail(message: str) -> int:
 
 
 def _db_upgrade(args) -> int:
-    from clerk.store.errors import StoreError
-    from clerk.store.hallkey import HallKeyError
     from clerk.store.migrate import upgrade
 
     store = _store()
@@ -85,7 +94,6 @@ def _db_upgrade(args) -> int:
 
 
 def _db_current(args) -> int:
-    from clerk.store.errors import StoreError
     from clerk.store.migrate import current_revision, head_revision
 
     store = _store()
@@ -99,14 +107,11 @@ def _db_current(args) -> int:
 
 def _service():
     from clerk.services.cases import CaseService
-    from clerk.config import get_settings
 
     return CaseService.from_settings(get_settings(), store=_store())
 
 
 def _db_recompute(args) -> int:
-    from clerk.store.errors import StoreError
-
     try:
         changed = _service().recompute_provisional_deadlines()
     except StoreError as exc:
@@ -117,8 +122,6 @@ def _db_recompute(args) -> int:
 
 def _audit_verify(args) -> int:
     from clerk.store.audit import parse_anchor, verify_chain
-    from clerk.store.errors import StoreError
-    from clerk.store.hallkey import HallKeyError
 
     store = _store()
     try:
@@ -140,10 +143,6 @@ def _audit_verify(args) -> int:
 
 
 def _user_add(args) -> int:
-    from clerk.domain.errors import ServiceError
-    from clerk.domain.accounts import parse_role
-    from clerk.store.errors import StoreError
-
     try:
         role = parse_role(args.role)
     except ValueError as exc:
@@ -162,9 +161,7 @@ def _user_add(args) -> int:
 
 def _service_for_accounts():
     """Accounts need neither catalog nor calendar: a service without them."""
-    from clerk.calendar import WorkCalendar
     from clerk.services.cases import CaseService
-    from clerk.config import get_settings
 
     settings = get_settings()
     return CaseService(_store(), None, WorkCalendar({}), hall_code=settings.hall.code,
@@ -172,12 +169,6 @@ def _service_for_accounts():
 
 
 def _setup(args) -> int:
-    from clerk.calendar import WorkCalendar
-    from clerk.catalog import CatalogError, load_catalog
-    from clerk.config import get_settings
-    from clerk.domain.accounts import Role
-    from clerk.store.errors import StoreError
-    from clerk.store.hallkey import HallKeyError, ensure_hall_key
     from clerk.store.migrate import upgrade
 
     settings = get_settings()
@@ -215,7 +206,6 @@ def _setup(args) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     print(f"事项目录已载入：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事（版本 {catalog.version[:12]}）")
-    from clerk.printing.data import PrintError
     from clerk.printing.fonts import choose_font
 
     try:
@@ -229,8 +219,6 @@ def _setup(args) -> int:
 
 def _protect_store_file(store) -> None:
     """An SQLite file holds applicants' personal data: owner only (0600)."""
-    import os
-
     from clerk.store.backup import sqlite_file
 
     if not store.is_sqlite:
@@ -268,17 +256,11 @@ def _read_new_password(args) -> str | None:
 
 
 def _now():
-    from datetime import UTC, datetime
-
     return datetime.now(UTC)
 
 
 def _user_list(args) -> int:
-    from zoneinfo import ZoneInfo
-
-    from clerk.config import get_settings
     from clerk.store.account_admin import list_accounts
-    from clerk.store.errors import StoreError
 
     try:
         accounts = list_accounts(_store())
@@ -296,7 +278,6 @@ def _user_list(args) -> int:
 
 def _user_passwd(args) -> int:
     from clerk.store.account_admin import set_password
-    from clerk.store.errors import StoreError
 
     password = _read_new_password(args)
     if password is None:
@@ -323,7 +304,6 @@ def _user_unlock(args) -> int:
 
 def _user_change(args, what: str, done: str, **kwargs) -> int:
     from clerk.store import account_admin
-    from clerk.store.errors import StoreError
 
     try:
         getattr(account_admin, what)(_store(), args.id, at=_now(), **kwargs)
