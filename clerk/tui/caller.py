@@ -24,9 +24,19 @@ from typing import Any
 
 from textual import on, work
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widgets import Input
 
+from clerk.domain.intake import ApplicantKind
+from clerk.domain.queueing import WindowStatus, parse_ticket_number
+from clerk.services.tickets import TicketService
 from clerk.tui.messages import Failed, Message, banner_text
+from clerk.tui.screens.choose import ChooseScreen
+from clerk.tui.screens.prompt import PromptScreen
+from clerk.tui.screens.visit_rating import VisitRatingScreen
+from clerk.tui.widgets.applicant import ApplicantForm
+from clerk.tui.widgets.banner import Banner
 
 _TICKETS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 _TICKETS_LOCK = threading.Lock()
@@ -40,8 +50,6 @@ def tickets_of(services: Any) -> Any:
     with _TICKETS_LOCK:
         found = _TICKETS.get(services)
         if found is None:
-            from clerk.services.tickets import TicketService
-
             found = TicketService(services.cases.store, services.settings, services.catalog, services.clock)
             _TICKETS[services] = found
         return found
@@ -146,8 +154,6 @@ class CallerScreen(Screen):
     def _finish_visit(self, *, then_call: bool) -> None:
         current = self.window_status.current if self.window_status is not None else None
         if current is None:
-            from clerk.tui.widgets.banner import Banner
-
             self.query_one(Banner).show("本窗口当前没有正在接待的号", "warning")
             return
         numbers = list(self.visit_cases)
@@ -163,8 +169,6 @@ class CallerScreen(Screen):
             self._caller("no_show", "no_show", self.app.user, self.app.window_number)
 
     def action_caller_menu(self) -> None:
-        from clerk.tui.screens.choose import ChooseScreen
-
         def chosen(index: int | None) -> None:
             if index is not None:
                 getattr(self, f"action_{MENU[index][0]}")()
@@ -172,9 +176,6 @@ class CallerScreen(Screen):
         self.app.push_screen(ChooseScreen("叫号操作（数字键或回车）", [text for _, text in MENU]), chosen)
 
     def action_transfer(self) -> None:
-        from clerk.tui.screens.choose import ChooseScreen
-        from clerk.tui.screens.prompt import PromptScreen
-
         queues = list(self.app.services.settings.queues)
         lines = [f"转到 {q.prefix} {q.name}" for q in queues] + ["转到指定窗口……"]
 
@@ -194,8 +195,6 @@ class CallerScreen(Screen):
         self.app.push_screen(ChooseScreen("转移当前号（保留原取号时间排队）", lines), chosen)
 
     def action_pause(self) -> None:
-        from clerk.tui.screens.prompt import PromptScreen
-
         if not self._signed_in():
             return
         if self.window_status is not None and self.window_status.paused:
@@ -210,8 +209,6 @@ class CallerScreen(Screen):
                                           validate=lambda t: None if t.strip() else "请填写原因"), reason)
 
     def action_recall_no_show(self) -> None:
-        from clerk.tui.screens.prompt import PromptScreen
-
         def number(text: str | None) -> None:
             if text:
                 self._caller("recall_no_show", "recall_no_show", self.app.user, self.app.window_number,
@@ -223,8 +220,6 @@ class CallerScreen(Screen):
     # -- a ticket's barcode scanned at the window ---------------------------------
     def expects_scan(self, text: str) -> bool:
         """A fast burst that is a ticket number (its Code 128 on the paper) is a scan here."""
-        from clerk.domain.queueing import parse_ticket_number
-
         return parse_ticket_number(text, [q.prefix for q in self.app.services.settings.queues]) is not None
 
     def scanned(self, text: str) -> bool:
@@ -269,8 +264,6 @@ class CallerScreen(Screen):
             if action == "status":
                 status = result
             elif action == "call_next":  # its answer is the status: not paused (it refuses then), this ticket open
-                from clerk.domain.queueing import WindowStatus
-
                 status = WindowStatus(app.window_number, False, "", None, result)
             else:
                 status = tickets.window_status(app.window_number)
@@ -280,8 +273,6 @@ class CallerScreen(Screen):
 
     @on(CallerDone)
     def _caller_done(self, event: CallerDone) -> None:
-        from clerk.tui.widgets.banner import Banner
-
         if event.action == "status" and event.serial < self._acted:
             return  # read before a call of this window that changed it: that call's answer is newer
         before = getattr(getattr(self.window_status, "current", None), "id", None)
@@ -345,12 +336,6 @@ class CallerScreen(Screen):
     def _holder_id(self, event: HolderId) -> None:
         """The called ticket's ID number goes into an empty 身份证号 field; its check then offers the
         returning applicant's details (F6) like a card read at the window."""
-        from textual.css.query import NoMatches
-        from textual.widgets import Input
-
-        from clerk.domain.intake import ApplicantKind
-        from clerk.tui.widgets.applicant import ApplicantForm
-
         current = self.window_status.current if self.window_status is not None else None
         if current is None or current.id != event.ticket_id:
             return  # another ticket by now (过号, 转移)
@@ -364,8 +349,6 @@ class CallerScreen(Screen):
 
     def ask_rating(self, ticket: Any, numbers: list[str], after: Any = None) -> None:
         """The applicant rates the visit (好差评, 一次一评); ``after`` runs once the rating screen closes."""
-        from clerk.tui.screens.visit_rating import VisitRatingScreen
-
         self.app.push_screen(VisitRatingScreen(ticket, numbers), after)
 
 

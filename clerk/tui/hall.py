@@ -7,11 +7,19 @@ catalog) is built on first use, in a worker; tests pass ready-made pieces.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from clerk.catalog.loader import load_catalog
+from clerk.config import ConfigError
+from clerk.printing import printer_for
+from clerk.services.appointments import AppointmentService
+from clerk.services.tickets import TicketService
+from clerk.store.engine import Store
 
 
 def _now_utc() -> datetime:
@@ -35,8 +43,6 @@ class HallServices:
     def store(self) -> Any:
         with self._lock:
             if self._store is None:
-                from clerk.store.engine import Store
-
                 self._store = Store.from_settings(self.settings)
             return self._store
 
@@ -44,8 +50,6 @@ class HallServices:
     def catalog(self) -> Any:
         with self._lock:
             if self._catalog is None:
-                from clerk.catalog.loader import load_catalog
-
                 self._catalog = load_catalog(self.settings.catalog_dir)
                 self._catalog.prepare_search()
             return self._catalog
@@ -55,8 +59,6 @@ class HallServices:
         """The ``clerk.services.tickets.TicketService`` on the hall's store."""
         with self._lock:
             if self._tickets is None:
-                from clerk.services.tickets import TicketService
-
                 self._tickets = TicketService(self.store, self.settings, self.catalog, self.clock)
             return self._tickets
 
@@ -64,8 +66,6 @@ class HallServices:
     def appointments(self) -> Any:
         with self._lock:
             if self._appointments is None:
-                from clerk.services.appointments import AppointmentService
-
                 self._appointments = AppointmentService(self.store, self.settings, self.clock)
             return self._appointments
 
@@ -74,18 +74,12 @@ class HallServices:
         """The kiosk's ticket printer (``print_command`` or the CUPS queue of the hall's config)."""
         with self._lock:
             if self._printers is None:
-                from clerk.printing import printer_for
-
                 self._printers = printer_for(self.settings)
             return self._printers
 
 
 def run_hall_app(make: Callable[[], Any]) -> int:
     """Start a hall app (``clerk kiosk`` / ``clerk board``); a bad config is one line, exit 2."""
-    import sys
-
-    from clerk.config import ConfigError
-
     try:
         app = make()
     except ConfigError as exc:

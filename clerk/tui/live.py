@@ -13,6 +13,8 @@ import threading
 import time
 from typing import Any
 
+from clerk.tui.widgets.banner import Banner
+
 
 class LiveStore:
     def __init__(self, app: Any, interval: float = 1.0) -> None:
@@ -65,8 +67,6 @@ class LiveStore:
 
     def apply(self, changed: bool, recovered: bool) -> None:
         """On the event loop: clear outage banners, tell the screens."""
-        from clerk.tui.widgets.banner import Banner
-
         if recovered:
             for screen in self.app.screen_stack:
                 for banner in screen.query(Banner):

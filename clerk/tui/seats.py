@@ -25,6 +25,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label
 
+from clerk.tui.messages import banner_text
+
 CHECK_EVERY = 2  # polls of the live-store thread between seat checks
 
 
@@ -80,7 +82,6 @@ class SeatKeeper:
     def _claim(self, user: Any, window: int | None, land: Callable[[str], None], take_over: bool) -> None:
         from clerk.services.bounded import within
         from clerk.services.seats import SeatTaken
-        from clerk.tui.messages import banner_text
 
         service = self._service
         try:

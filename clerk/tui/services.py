@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -157,8 +157,6 @@ class Services:
         """The ``clerk.services.seats.SeatService``: who is signed in at which window."""
         with self._lock:
             if getattr(self, "_seats", None) is None:
-                from datetime import timedelta
-
                 from clerk.services.seats import SeatService
 
                 self._seats = SeatService(self.cases.store, self.clock,

@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import json
 import os
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -32,6 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
+
+from clerk.catalog.model import Delivery
+from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.incidents import log_path
 
 if TYPE_CHECKING:  # the domain loads after the first screen is drawn
     from clerk.domain.intake import IntakeDraft, Outcome
@@ -73,8 +78,6 @@ class OpenVisitWriter:
     """
 
     def __init__(self, state: WindowState) -> None:
-        import threading
-
         self.state = state
         self._lock = threading.Lock()  # guards _ops and _draining
         self._writing = threading.Lock()  # one write at a time, in order
@@ -140,9 +143,6 @@ def draft_to_dict(draft: IntakeDraft) -> dict:
 
 
 def draft_from_dict(data: dict) -> IntakeDraft:
-    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
-    from clerk.catalog.model import Delivery
-
     applicant = dict(data["applicant"])
     applicant["kind"] = ApplicantKind(applicant["kind"])
     marks = {
@@ -213,8 +213,6 @@ class WindowState:
     @property
     def log_path(self) -> Path:
         """The one error log (``clerk.incidents.log_path``): here unless ``CLERK_LOG_DIR`` says elsewhere."""
-        from clerk.incidents import log_path
-
         return log_path(self.root)
 
     # -- visits waiting for the store ----------------------------------
@@ -254,8 +252,6 @@ class WindowState:
 
     def pending(self) -> list[PendingVisit]:
         """The kept visits whose seal holds; any other file is moved aside (see ``take_rejected``)."""
-        from clerk.domain.intake import Outcome
-
         try:
             paths = sorted(self.pending_dir.glob("*.json"))
         except OSError:

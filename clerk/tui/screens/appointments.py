@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
+from clerk.services.appointments import AppointmentService
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells, plain
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen
@@ -37,8 +38,6 @@ def appointments_of(services: Any) -> Any:
     with _SERVICES_LOCK:
         found = _SERVICES.get(services)
         if found is None:
-            from clerk.services.appointments import AppointmentService
-
             found = AppointmentService(services.cases.store, services.settings, services.clock)
             _SERVICES[services] = found
         return found

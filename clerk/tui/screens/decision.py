@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input, Select, Static
 
+from clerk.domain.views import Decision
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed, banner_text
 from clerk.tui.plain import TYPED
@@ -72,7 +73,6 @@ class DecisionScreen(DeskScreen):
         if self.case is None:
             self.query_one(Banner).show("请先扫码或输入受理编号打开案件", "warning")
             return
-        from clerk.domain.views import Decision
 
         decision = Decision(self.query_one("#decision-kind", Select).value)
         text = self.query_one("#decision-text", Input).value.strip()

@@ -13,7 +13,10 @@ from typing import Any
 from textual import on, work
 from textual.screen import Screen
 
+from clerk.store.errors import ConcurrentUpdate
+from clerk.store.numbering import parse_number
 from clerk.tui.messages import Failed, Message, banner_text
+from clerk.tui.widgets.banner import Banner
 
 
 class DeskDone(Message):
@@ -52,8 +55,6 @@ class DeskScreen(Screen):
 
     def scanned(self, text: str) -> bool:
         """A barcode scan while this screen is up: a case number opens the case here."""
-        from clerk.store.numbering import parse_number
-
         number = text.strip().upper()
         if parse_number(number) is None:
             return False
@@ -102,8 +103,6 @@ class DeskScreen(Screen):
     @on(Failed)
     def _conflict_reload(self, event: Failed) -> None:
         """Refused because another window changed the case: show the case as it now is."""
-        from clerk.store.errors import ConcurrentUpdate
-
         case = getattr(self, "case", None)
         if isinstance(event.error, ConcurrentUpdate) and case is not None:
             self._recheck(case.number, case.version)
@@ -113,8 +112,6 @@ class DeskScreen(Screen):
         self.open_case(view.number)
 
     def _banner(self) -> Any:
-        from clerk.tui.widgets.banner import Banner
-
         return self.query_one(Banner)
 
     def call(self, action: str, fn: Any, *args: Any, **kwargs: Any) -> None:

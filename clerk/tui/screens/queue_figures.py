@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from clerk.tui.caller import tickets_of
 from clerk.tui.messages import Failed, Message, banner_text
 from clerk.tui.plain import cells, plain
 from clerk.tui.widgets.banner import Banner
@@ -105,8 +106,6 @@ class QueueFiguresScreen(Screen):
     def _load(self) -> None:
         try:
             if self._tickets is None:
-                from clerk.tui.caller import tickets_of
-
                 self._tickets = tickets_of(self.app.services)
             queues, windows = self._tickets.figures()
         except Exception as exc:

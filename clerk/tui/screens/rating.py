@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
+from clerk.domain.views import Rating
 from clerk.tui.messages import Failed
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.identity.text import NOTE_MAX
@@ -82,7 +83,6 @@ class RatingScreen(DeskScreen):
         if self.number is None:
             self.query_one(Banner).show("请先扫码或输入受理编号", "warning")
             return
-        from clerk.domain.views import Rating
 
         rating = Rating(self.query_one("#rating-value", Select).value)
         comment = self.query_one("#rating-comment", Input).value

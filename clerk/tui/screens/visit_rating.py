@@ -18,7 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from clerk.domain.views import Rating
 from clerk.identity.text import NOTE_MAX
+from clerk.services.visit_rating import rate_visit
 from clerk.tui.messages import Failed, banner_text
 from clerk.tui.plain import TYPED
 from clerk.tui.screens.desk_common import DeskDone
@@ -92,8 +94,6 @@ class VisitRatingScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="visit-rating")
     def _rate(self, rating: str, comment: str) -> None:
-        from clerk.domain.views import Rating
-        from clerk.services.visit_rating import rate_visit
         from clerk.tui.caller import tickets_of
 
         app = self.app
