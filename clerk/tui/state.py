@@ -34,8 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from clerk.catalog.model import Delivery
-from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.incidents import log_path
 
 if TYPE_CHECKING:  # the domain loads after the first screen is drawn
@@ -143,6 +141,9 @@ def draft_to_dict(draft: IntakeDraft) -> dict:
 
 
 def draft_from_dict(data: dict) -> IntakeDraft:
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
+    from clerk.catalog.model import Delivery
+
     applicant = dict(data["applicant"])
     applicant["kind"] = ApplicantKind(applicant["kind"])
     marks = {
@@ -252,6 +253,8 @@ class WindowState:
 
     def pending(self) -> list[PendingVisit]:
         """The kept visits whose seal holds; any other file is moved aside (see ``take_rejected``)."""
+        from clerk.domain.intake import Outcome
+
         try:
             paths = sorted(self.pending_dir.glob("*.json"))
         except OSError:
