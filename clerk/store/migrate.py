@@ -18,8 +18,6 @@ from alembic.script import ScriptDirectory
 from clerk.store import audit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from alembic.config import Config
-
     from clerk.store.engine import Store
 
 _ADVISORY_LOCK_KEY = 0x636C65726B  # "clerk"
