@@ -24,10 +24,18 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import platformdirs
 
-from clerk.queue_spec import DEFAULT_QUEUES, DEFAULT_WINDOW_QUEUES, QueueSpec
+from clerk.queue_spec import (
+    DEFAULT_QUEUES,
+    DEFAULT_WINDOW_QUEUES,
+    QueueSpec,
+    QueueSpecError,
+    parse_queues,
+    parse_window_queues,
+)
 from clerk.shipped import running_from_checkout, shipped_path
 
 # The repository (or installed source tree) root.  Shipped data is found through
@@ -274,8 +282,6 @@ def _boolean(raw: Any) -> bool:
 
 
 def _timezone(raw: Any) -> str:
-    from zoneinfo import ZoneInfo
-
     allowed = "应为 IANA 时区名，例如 Asia/Shanghai"
     name = _text(raw, max_len=64, allowed=allowed)
     try:
@@ -512,8 +518,6 @@ def _apply_file(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
 
 
 def _check_queues(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
-    from clerk.queue_spec import QueueSpecError, parse_queues, parse_window_queues
-
     try:
         queues = parse_queues(data["queues"], source) if "queues" in data else DEFAULT_QUEUES
         prefixes = {q.prefix for q in queues}

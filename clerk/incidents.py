@@ -24,6 +24,8 @@ import traceback
 import uuid
 from pathlib import Path
 
+import platformdirs
+
 LOGGER = logging.getLogger("clerk.incidents")
 LOGGER.propagate = False  # never Python's last-resort handler (stderr = the clerk's terminal)
 LOGGER.addHandler(logging.NullHandler())
@@ -47,8 +49,6 @@ def log_path(state_dir: Path | None = None) -> Path:
     if folder:
         return Path(folder) / LOG_NAME
     if state_dir is None:
-        import platformdirs
-
         state_dir = Path(platformdirs.user_state_dir("clerk"))
     return state_dir / LOG_NAME
 

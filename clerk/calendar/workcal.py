@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import chinese_calendar
+from chinese_calendar import constants
+
 from clerk.calendar.yearfile import (
     YEAR_FILE_NAME,
     CalendarError,
@@ -22,6 +25,7 @@ from clerk.calendar.yearfile import (
     YearSchedule,
     load_year_file,
 )
+from clerk.config import get_settings
 
 _STEP_LIMIT = 64  # below this many working days, stepping day by day is fastest
 
@@ -46,9 +50,6 @@ class WorkingDays:
 
 def library_schedules() -> dict[int, YearSchedule]:
     """The years covered by the ``chinesecalendar`` package, as schedules."""
-    import chinese_calendar
-    from chinese_calendar import constants
-
     chinese = {h.value: h.chinese for h in constants.Holiday}
     first = min(constants.holidays).year
     last = max(constants.holidays).year
@@ -94,8 +95,6 @@ class WorkCalendar:
         ``CalendarError`` naming every problem, and nothing is loaded.
         """
         if calendar_dir is None:
-            from clerk.config import get_settings
-
             calendar_dir = get_settings().calendar_dir
         schedules = library_schedules()
         schedules.update(read_year_files(Path(calendar_dir)))

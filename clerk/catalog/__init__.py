@@ -1,49 +1,92 @@
 """The service catalog (事项目录): items, materials, bundles and situations.
 
 See docs/architecture.md ("catalog") for the contract and
-docs/catalog-format.md for the files.  ``load_catalog`` imports PyYAML and
-pypinyin only when called.
+docs/catalog-format.md for the files.  The names below load on first use (PEP 562):
+``clerk.catalog.errors`` stays cheap for the first screen, and ``load_catalog``
+imports PyYAML and pypinyin only when called.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
-from clerk.catalog.catalog import Catalog
-from clerk.catalog.checklist import checklist_from_dict, checklist_to_dict
-from clerk.catalog.errors import CatalogError, ChecklistError, Problem, UnknownCode
-from clerk.catalog.model import (
-    Bundle,
-    Checklist,
-    ChecklistEntry,
-    Delivery,
-    ItemKind,
-    LimitUnit,
-    Material,
-    MaterialForm,
-    Need,
-    ServiceItem,
-    Situation,
-    SituationOption,
-    TimeLimit,
-)
-from clerk.catalog.search import SearchHit
-
-if TYPE_CHECKING:
-    from clerk.catalog.loader import load_catalog
+_EXPORTS = {
+    "Catalog": "clerk.catalog.catalog",
+    "checklist_from_dict": "clerk.catalog.checklist",
+    "checklist_to_dict": "clerk.catalog.checklist",
+    "CatalogError": "clerk.catalog.errors",
+    "ChecklistError": "clerk.catalog.errors",
+    "Problem": "clerk.catalog.errors",
+    "UnknownCode": "clerk.catalog.errors",
+    "Bundle": "clerk.catalog.model",
+    "Checklist": "clerk.catalog.model",
+    "ChecklistEntry": "clerk.catalog.model",
+    "Delivery": "clerk.catalog.model",
+    "ItemKind": "clerk.catalog.model",
+    "LimitUnit": "clerk.catalog.model",
+    "Material": "clerk.catalog.model",
+    "MaterialForm": "clerk.catalog.model",
+    "Need": "clerk.catalog.model",
+    "ServiceItem": "clerk.catalog.model",
+    "Situation": "clerk.catalog.model",
+    "SituationOption": "clerk.catalog.model",
+    "TimeLimit": "clerk.catalog.model",
+    "SearchHit": "clerk.catalog.search",
+    "load_catalog": "clerk.catalog.loader",
+}
 
 __all__ = [
-    "Bundle", "Catalog", "CatalogError", "Checklist", "ChecklistEntry", "ChecklistError",
-    "Delivery", "ItemKind", "LimitUnit", "Material", "MaterialForm", "Need", "Problem", "SearchHit",
-    "ServiceItem", "Situation", "SituationOption", "TimeLimit", "UnknownCode", "checklist_from_dict",
-    "checklist_to_dict", "load_catalog",
+    "Bundle",
+    "Catalog",
+    "CatalogError",
+    "Checklist",
+    "ChecklistEntry",
+    "ChecklistError",
+    "Delivery",
+    "ItemKind",
+    "LimitUnit",
+    "Material",
+    "MaterialForm",
+    "Need",
+    "Problem",
+    "SearchHit",
+    "ServiceItem",
+    "Situation",
+    "SituationOption",
+    "TimeLimit",
+    "UnknownCode",
+    "checklist_from_dict",
+    "checklist_to_dict",
+    "load_catalog",
 ]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from clerk.catalog.catalog import Catalog
+    from clerk.catalog.checklist import checklist_from_dict, checklist_to_dict
+    from clerk.catalog.errors import CatalogError, ChecklistError, Problem, UnknownCode
+    from clerk.catalog.model import (
+        Bundle,
+        Checklist,
+        ChecklistEntry,
+        Delivery,
+        ItemKind,
+        LimitUnit,
+        Material,
+        MaterialForm,
+        Need,
+        ServiceItem,
+        Situation,
+        SituationOption,
+        TimeLimit,
+    )
+    from clerk.catalog.search import SearchHit
+    from clerk.catalog.loader import load_catalog
 
 
 def __getattr__(name: str) -> object:
-    # PEP 562: keep `import clerk.catalog` free of PyYAML until a catalog is loaded.
-    if name == "load_catalog":
-        from clerk.catalog.loader import load_catalog
-
-        return load_catalog
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'clerk.catalog' has no attribute {name!r}") from None
+    return getattr(importlib.import_module(module), name)

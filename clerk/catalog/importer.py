@@ -15,6 +15,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clerk.catalog.errors import CatalogError
+from clerk.catalog.loader import load_catalog
+import yaml
+
 from clerk.catalog.model import ItemKind, LimitUnit, MaterialForm, Need, TimeLimit
 from clerk.catalog.sheets import Row, Table, read_tables
 
@@ -322,8 +326,6 @@ def _fee(row: Row, problems: list[str]) -> str:
 
 
 def catalog_yaml(items: list[dict[str, object]], source: str) -> str:
-    import yaml
-
     head = (f"# Imported by `clerk catalog import` from {source}.\n"
             "# Edit the spreadsheet and import again rather than editing this file by hand.\n")
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 4x faster on a full export
@@ -337,9 +339,6 @@ def write_catalog(items: list[dict[str, object]], out_dir: Path | str, source: s
     does not load with the new file, e.g. a hand-written bundle names an item
     the new export no longer has.
     """
-    from clerk.catalog.errors import CatalogError
-    from clerk.catalog.loader import load_catalog
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / OUTPUT_FILE

@@ -15,10 +15,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from opencc import OpenCC
+from opencc import OpenCC
+
+
+from clerk.shipped import shipped_path
 
 # Brackets, quotes and separators people type or leave out at will.
 _DROP = re.compile(r"[\s()\[\]{}<>（）【】〔〕［］《》〈〉「」『』\"'“”‘’·・、,，。.:：;；/／_]+")
@@ -28,8 +29,6 @@ SYNONYM_FILE = "search-synonyms.toml"
 
 @lru_cache(maxsize=1)
 def _t2s() -> OpenCC:
-    from opencc import OpenCC  # pure Python; its tables load on first use only
-
     return OpenCC("t2s")
 
 
@@ -78,8 +77,6 @@ class SynonymError(ValueError):
 def load_synonyms(path: Path | str | None = None) -> Synonyms:
     """Read a synonym table (TOML); the shipped ``data/search-synonyms.toml`` by default."""
     if path is None:
-        from clerk.shipped import shipped_path
-
         path = shipped_path(SYNONYM_FILE)
     path = Path(path)
     try:

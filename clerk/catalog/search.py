@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from pypinyin import lazy_pinyin
+
 from clerk.catalog.normalise import HAN as _HAN
 from clerk.catalog.normalise import Synonyms, normalise
 
@@ -75,8 +77,6 @@ class _Key:
 
 
 def _spell(name: str) -> tuple[str, tuple[int, ...], str]:
-    from pypinyin import lazy_pinyin  # heavy (~0.3 s): only when an index is built
-
     pinyin: list[str] = []
     starts: list[int] = []
     initials: list[str] = []

@@ -17,7 +17,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from typing import TYPE_CHECKING
+from xml.etree.ElementTree import iterparse
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -108,9 +112,6 @@ class Table:
 
 def read_tables(path: Path) -> tuple[list[Table], list[str]]:
     """Every sheet with a recognisable header, and the sheets without one."""
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
     workbook = load_workbook(path, data_only=True, read_only=True)
     try:
         return _tables(path, workbook, get_column_letter)
@@ -162,10 +163,6 @@ def _sheets_with_merges(path: Path, workbook: Workbook) -> Iterator[tuple[Worksh
     ranges are read from the sheet's own XML (``<mergeCell ref="A4:A9"/>``), and
     the full mode is the fallback should openpyxl's reader change shape.
     """
-    from xml.etree.ElementTree import iterparse
-
-    from openpyxl.utils.cell import range_boundaries
-
     for sheet in workbook.worksheets:
         try:
             # openpyxl 3.1 read-only internals (not in its type stubs)
@@ -187,8 +184,6 @@ def _sheets_with_merges(path: Path, workbook: Workbook) -> Iterator[tuple[Worksh
 
 
 def _sheets_with_merges_slowly(path: Path) -> Iterator[tuple[Worksheet, list[_Range]]]:
-    from openpyxl import load_workbook
-
     for sheet in load_workbook(path, data_only=True).worksheets:
         yield sheet, [(r.min_col, r.min_row, r.max_col, r.max_row) for r in sheet.merged_cells.ranges]
 

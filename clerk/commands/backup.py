@@ -7,9 +7,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from clerk.config import get_settings
+from clerk.store.backup import backup, restore, verify_copy
+from clerk.store.engine import Store
+from clerk.store.migrate import head_revision
+
 if TYPE_CHECKING:
     from clerk.commands import Subcommands
-    from clerk.store.engine import Store
 
 
 def register_db(db_sub: Subcommands) -> None:
@@ -23,15 +27,10 @@ def register_db(db_sub: Subcommands) -> None:
 
 
 def _store() -> Store:
-    from clerk.config import get_settings
-    from clerk.store.engine import Store
-
     return Store.from_settings(get_settings())
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from clerk.store.backup import backup
-
     verified = backup(_store(), args.file)
     size = verified.path.stat().st_size
     print(f"已备份到 {verified.path}（{size} 字节，版本 {verified.revision}）；副本校验通过：{verified.message}")
@@ -39,9 +38,6 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from clerk.store.backup import restore, verify_copy
-    from clerk.store.migrate import head_revision
-
     store = _store()
     if not args.yes:
         checked = verify_copy(args.file.expanduser())

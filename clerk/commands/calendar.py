@@ -8,8 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from clerk.calendar import CalendarError, WorkCalendar
+
 if TYPE_CHECKING:
-    from clerk.calendar import WorkCalendar
     from clerk.commands import Subcommands
 
 MAX_WORKING_DAYS = 10_000  # some forty years: more is a typo, and dates end at 9999
@@ -68,8 +69,6 @@ def _non_negative(text: str) -> int:
 
 
 def _calendar(args: argparse.Namespace) -> WorkCalendar | None:
-    from clerk.calendar import CalendarError, WorkCalendar
-
     if args.dir is not None and not args.dir.is_dir():
         print(f"--dir {args.dir}：找不到这个文件夹（节假日安排文件目录）", file=sys.stderr)
         return None

@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from clerk.catalog.errors import CatalogError
+from clerk.config import get_settings
+
 if TYPE_CHECKING:
     from clerk.catalog.catalog import Catalog
     from clerk.catalog.errors import Problem
@@ -45,13 +48,10 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def _default_dir() -> Path:
-    from clerk.config import get_settings
-
     return get_settings().catalog_dir
 
 
 def _load(path: Path | None) -> tuple[Catalog, list[Problem]] | tuple[None, list[Problem]]:
-    from clerk.catalog.errors import CatalogError
     from clerk.catalog.loader import load_catalog
 
     try:
@@ -96,7 +96,6 @@ def search_command(args: argparse.Namespace) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    from clerk.catalog.errors import CatalogError
     from clerk.catalog.importer import ImportError_, import_workbook, write_catalog
 
     if not args.file.is_file():

@@ -18,13 +18,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from clerk.calendar import CalendarError, WorkCalendar
+from clerk.catalog import CatalogError, load_catalog
+from clerk.commands.failures import explain
+from sqlalchemy import text
 
 from clerk.config import Settings
+from clerk.printing.data import PrintError
+from clerk.printing.fonts import choose_font
+from clerk.printing.printers import explain_lp_error, explain_printer_state
 from clerk.shipped import shipped_path
+from clerk.store.engine import Store
+from clerk.store.errors import StoreError
+from clerk.store.hallkey import HallKeyError, load_hall_key
+from clerk.store.migrate import current_revision, head_revision
 
-if TYPE_CHECKING:
-    from clerk.store.engine import Store
 
 SKEW_WARN_SECONDS = 2.0  # deadlines and audit times come from both clocks
 SKEW_FAIL_SECONDS = 60.0
@@ -54,8 +64,6 @@ def exit_status(checks: list[Check]) -> int:
 
 def run_checks(settings: Settings, *, today: date | None = None,
                now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[Check]:
-    from zoneinfo import ZoneInfo
-
     today = today or now().astimezone(ZoneInfo(settings.timezone)).date()
     checks: list[tuple[str, Callable[[], Check]]] = [
         ("数据库", lambda: check_store(settings)),
@@ -72,8 +80,6 @@ def run_checks(settings: Settings, *, today: date | None = None,
         try:
             results.append(check())
         except Exception as exc:  # noqa: BLE001  (one broken check must not hide the others)
-            from clerk.commands.failures import explain
-
             explained = explain(exc)
             text = explained[0] if explained else f"检查本身出错：{type(exc).__name__}: {exc}"
             results.append(Check(Level.FAIL, name, " ".join(text.split())))
@@ -81,15 +87,10 @@ def run_checks(settings: Settings, *, today: date | None = None,
 
 
 def _store(settings: Settings) -> Store:
-    from clerk.store.engine import Store
-
     return Store.from_settings(settings)
 
 
 def check_store(settings: Settings) -> Check:
-    from clerk.store.errors import StoreError
-    from clerk.store.migrate import current_revision, head_revision
-
     name = "数据库"
     url = settings.effective_database_url
     if url.startswith("sqlite:///"):
@@ -112,10 +113,6 @@ def check_store(settings: Settings) -> Check:
 
 
 def check_clock(settings: Settings, now: Callable[[], datetime]) -> Check:
-    from sqlalchemy import text
-
-    from clerk.store.errors import StoreError
-
     name = "时钟"
     store = _store(settings)
     if store.is_sqlite:
@@ -140,8 +137,6 @@ def check_clock(settings: Settings, now: Callable[[], datetime]) -> Check:
 
 
 def check_catalog(settings: Settings) -> Check:
-    from clerk.catalog import CatalogError, load_catalog
-
     name = "事项目录"
     try:
         catalog = load_catalog(settings.catalog_dir)
@@ -153,8 +148,6 @@ def check_catalog(settings: Settings) -> Check:
 
 
 def check_calendar(settings: Settings, today: date) -> Check:
-    from clerk.calendar import CalendarError, WorkCalendar
-
     name = "节假日安排"
     try:
         calendar = WorkCalendar.load(settings.calendar_dir)
@@ -179,9 +172,6 @@ def check_font(settings: Settings) -> Check:
     name = "通知书字体"
     spec = settings.font_path.strip()
     if spec and spec.lower() not in {"stsong-light", "cid"}:
-        from clerk.printing.data import PrintError
-        from clerk.printing.fonts import choose_font
-
         try:
             font = choose_font(spec)
         except PrintError as exc:
@@ -207,7 +197,6 @@ def check_printer(settings: Settings, run: Callable[..., subprocess.CompletedPro
         return Check(Level.OK, name, "未配置打印机：通知书只生成 PDF")
     if not which("lpstat"):
         return Check(Level.FAIL, name, f"已配置打印队列 {settings.printer}，但本机没有 CUPS（找不到 lpstat）")
-    from clerk.printing.printers import explain_lp_error, explain_printer_state
 
     try:
         result = run(["lpstat", "-l", "-p", settings.printer], capture_output=True, text=True, timeout=10)
@@ -242,8 +231,6 @@ def check_permissions(settings: Settings) -> Check:
 
 
 def check_hall_key(settings: Settings) -> Check:
-    from clerk.store.hallkey import HallKeyError, load_hall_key
-
     name = "大厅密钥"
     try:
         load_hall_key(settings)

@@ -13,6 +13,9 @@ import errno
 import sys
 from pathlib import Path
 
+from clerk.config import ConfigError
+from clerk.incidents import log_incident, log_path, open_log
+
 EXIT_FAILED = 1  # the command could not do its work (store down, file unwritable…)
 EXIT_BAD_INPUT = 2  # the configuration or an argument is wrong
 EXIT_INTERRUPTED = 130
@@ -36,8 +39,6 @@ _ERRNO_TEXT = {
 def log_file() -> Path:
     """Where unexpected errors are written: the one log the window app writes too
     (``clerk.incidents.log_path``: ``$CLERK_LOG_DIR/clerk.log`` or the user state folder)."""
-    from clerk.incidents import log_path
-
     return log_path()
 
 
@@ -51,8 +52,6 @@ def os_error_line(exc: OSError) -> str:
 
 def explain(exc: BaseException) -> tuple[str, int] | None:
     """One line and an exit status for an expected failure; None for a bug."""
-    from clerk.config import ConfigError
-
     if isinstance(exc, ConfigError):
         return f"配置错误：{exc}", EXIT_BAD_INPUT
     if isinstance(exc, KeyboardInterrupt):
@@ -124,8 +123,6 @@ def _one_line(exc: BaseException) -> str:
 def record_bug(exc: BaseException, argv: list[str]) -> str:
     """Write the traceback to the log (masked like the window app's: no ID numbers, phones or
     SQL parameters); the line to show, naming the log."""
-    from clerk.incidents import log_incident, open_log
-
     path = log_file()
     if open_log(path) is None:
         return f"程序内部错误（{type(exc).__name__}），且无法写入日志 {path}；请告知系统管理员"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+import clerk.identity as identity
+
 if TYPE_CHECKING:
     from clerk.commands import Subcommands
 
@@ -35,8 +37,6 @@ def register(subparsers: Subcommands) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    import clerk.identity as identity
-
     result = getattr(identity, _KINDS[args.kind][0])(args.value)
     if result.ok:
         print(f"ok {result.value}")

@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
+from clerk.config import get_settings
+
 if TYPE_CHECKING:
     from clerk.commands import Subcommands
 
@@ -49,7 +51,6 @@ def _visits(text: str) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from clerk.config import get_settings
     from clerk.commands.doctor import exit_status, run_checks
 
     checks = run_checks(get_settings())
@@ -59,7 +60,6 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from clerk.config import get_settings
     from clerk.ops.demo import DemoRefused, fill_day
 
     try:

@@ -8,12 +8,18 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from clerk.config import ConfigError, load_settings
+from clerk.domain.errors import ServiceError
 from clerk.domain.notices import TITLES
 from clerk.printing.data import NoticeKind, PrintError
+from clerk.printing.printers import printer_for
+from clerk.printing.samples import sample
+from clerk.store.errors import StoreError
 
 if TYPE_CHECKING:
     from clerk.commands import Subcommands
@@ -43,8 +49,6 @@ def register(subparsers: Subcommands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clerk.config import ConfigError, load_settings
-
     try:
         settings = load_settings()
         if args.font:
@@ -78,7 +82,6 @@ def _show_font(settings: Settings) -> int:
 
 def _sample(args: argparse.Namespace, settings: Settings) -> int:
     from clerk.printing.rendering import render
-    from clerk.printing.samples import sample
 
     kind = NoticeKind(args.sample)
     paper = args.paper or settings.paper
@@ -88,8 +91,6 @@ def _sample(args: argparse.Namespace, settings: Settings) -> int:
     output.write_bytes(pdf)
     print(f"已生成{kind.title}测试页：{output}（{paper}，{len(pdf)} 字节）")
     if args.send:
-        from clerk.printing.printers import printer_for
-
         printer = printer_for(settings)
         printer.send(output, title=f"测试页 {kind.title}")
         print(f"已送打印机：{printer.name}")
@@ -97,11 +98,7 @@ def _sample(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _reprint(args: argparse.Namespace, settings: Settings) -> int:
-    import getpass
-
-    from clerk.domain.errors import ServiceError
     from clerk.integration.printing import reprint_from_store
-    from clerk.store.errors import StoreError
 
     window = args.window or settings.window
     if not args.clerk or not window:

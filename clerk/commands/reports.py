@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from clerk.commands import Subcommands
     from clerk.reports.report import Report
 
+from clerk.config import ConfigError, get_settings
+from clerk.reports.periods import parse_month
+from clerk.store.errors import StoreUnavailable
+
 
 def register(subparsers: Subcommands) -> None:
     report = subparsers.add_parser("report", help="业务日报、月报（CSV / PDF）")
@@ -30,12 +34,9 @@ def register(subparsers: Subcommands) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from clerk.config import ConfigError, get_settings
     from clerk.reports.export import report_csv, report_pdf, write_csv
-    from clerk.reports.periods import parse_month
     from clerk.reports.report import daily_report, monthly_report
     from clerk.store.engine import Store
-    from clerk.store.errors import StoreUnavailable
 
     try:
         settings = get_settings()

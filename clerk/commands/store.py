@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from clerk.calendar import WorkCalendar
+from clerk.catalog import CatalogError, load_catalog
+from clerk.config import get_settings
+from clerk.domain.accounts import Role, parse_role
 from clerk.domain.deadlines import now_utc
+from clerk.domain.errors import ServiceError
+from clerk.printing.data import PrintError
+from clerk.store.errors import StoreError
+from clerk.store.hallkey import HallKeyError, ensure_hall_key
 
 if TYPE_CHECKING:
     from clerk.commands import Subcommands
@@ -67,7 +77,6 @@ def register(subparsers: Subcommands) -> None:
 
 
 def _store() -> Store:
-    from clerk.config import get_settings
     from clerk.store.engine import Store
 
     return Store.from_settings(get_settings())
@@ -79,8 +88,6 @@ def _fail(message: str) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from clerk.store.errors import StoreError
-    from clerk.store.hallkey import HallKeyError
     from clerk.store.migrate import upgrade
 
     store = _store()
@@ -94,7 +101,6 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _db_current(args: argparse.Namespace) -> int:
-    from clerk.store.errors import StoreError
     from clerk.store.migrate import current_revision, head_revision
 
     store = _store()
@@ -108,14 +114,11 @@ def _db_current(args: argparse.Namespace) -> int:
 
 def _service() -> CaseService:
     from clerk.services.cases import CaseService
-    from clerk.config import get_settings
 
     return CaseService.from_settings(get_settings(), store=_store())
 
 
 def _db_recompute(args: argparse.Namespace) -> int:
-    from clerk.store.errors import StoreError
-
     try:
         changed = _service().recompute_provisional_deadlines()
     except StoreError as exc:
@@ -126,8 +129,6 @@ def _db_recompute(args: argparse.Namespace) -> int:
 
 def _audit_verify(args: argparse.Namespace) -> int:
     from clerk.store.audit import parse_anchor, verify_chain
-    from clerk.store.errors import StoreError
-    from clerk.store.hallkey import HallKeyError
 
     store = _store()
     try:
@@ -149,10 +150,6 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _user_add(args: argparse.Namespace) -> int:
-    from clerk.domain.errors import ServiceError
-    from clerk.domain.accounts import parse_role
-    from clerk.store.errors import StoreError
-
     try:
         role = parse_role(args.role)
     except ValueError as exc:
@@ -171,10 +168,8 @@ def _user_add(args: argparse.Namespace) -> int:
 
 def _service_for_accounts() -> CaseService:
     """Accounts need neither catalog nor calendar: a service without them."""
-    from clerk.calendar import WorkCalendar
     from clerk.catalog.catalog import Catalog
     from clerk.services.cases import CaseService
-    from clerk.config import get_settings
 
     settings = get_settings()
     return CaseService(_store(), Catalog("", {}), WorkCalendar({}), hall_code=settings.hall.code,
@@ -182,12 +177,6 @@ def _service_for_accounts() -> CaseService:
 
 
 def _setup(args: argparse.Namespace) -> int:
-    from clerk.calendar import WorkCalendar
-    from clerk.catalog import CatalogError, load_catalog
-    from clerk.config import get_settings
-    from clerk.domain.accounts import Role
-    from clerk.store.errors import StoreError
-    from clerk.store.hallkey import HallKeyError, ensure_hall_key
     from clerk.store.migrate import upgrade
 
     settings = get_settings()
@@ -225,7 +214,6 @@ def _setup(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     print(f"事项目录已载入：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事（版本 {catalog.version[:12]}）")
-    from clerk.printing.data import PrintError
     from clerk.printing.fonts import choose_font
 
     try:
@@ -239,8 +227,6 @@ def _setup(args: argparse.Namespace) -> int:
 
 def _protect_store_file(store: Store) -> None:
     """An SQLite file holds applicants' personal data: owner only (0600)."""
-    import os
-
     from clerk.store.backup import sqlite_file
 
     if not store.is_sqlite:
@@ -278,11 +264,7 @@ def _read_new_password(args: argparse.Namespace) -> str | None:
 
 
 def _user_list(args: argparse.Namespace) -> int:
-    from zoneinfo import ZoneInfo
-
-    from clerk.config import get_settings
     from clerk.store.account_admin import list_accounts
-    from clerk.store.errors import StoreError
 
     try:
         accounts = list_accounts(_store())
@@ -300,7 +282,6 @@ def _user_list(args: argparse.Namespace) -> int:
 
 def _user_passwd(args: argparse.Namespace) -> int:
     from clerk.store.account_admin import set_password
-    from clerk.store.errors import StoreError
 
     password = _read_new_password(args)
     if password is None:
@@ -327,7 +308,6 @@ def _user_unlock(args: argparse.Namespace) -> int:
 
 def _user_change(args: argparse.Namespace, what: str, done: str, **kwargs: object) -> int:
     from clerk.store import account_admin
-    from clerk.store.errors import StoreError
 
     try:
         getattr(account_admin, what)(_store(), args.id, at=now_utc(), **kwargs)

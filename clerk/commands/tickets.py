@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from clerk.services.appointments import AppointmentService
     from clerk.services.tickets import TicketService
 
+from clerk.config import get_settings
+from clerk.domain.queueing import Priority
+from clerk.printing.printers import printer_for
+
 _PRIORITIES = {
     "elderly": "elderly", "老年人": "elderly", "70岁以上": "elderly",
     "disability": "disability", "残疾人": "disability",
@@ -75,10 +79,7 @@ def _services(settings: Settings) -> tuple[TicketService, AppointmentService]:
 
 
 def run_take(args: argparse.Namespace) -> int:
-    from clerk.config import get_settings
-    from clerk.domain.queueing import Priority
     from clerk.integration.tickets import issue_ticket
-    from clerk.printing.printers import printer_for
 
     settings = get_settings()
     priority = Priority.NONE
@@ -97,8 +98,6 @@ def run_take(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from clerk.config import get_settings
-
     settings = get_settings()
     tickets, _ = _services(settings)
     print("队列\t名称\t等候\t预计等候(分钟)\t状态")
@@ -127,8 +126,6 @@ def _day(text: str | None) -> date | None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from clerk.config import get_settings
-
     _, appointments = _services(get_settings())
     view = appointments.add(None, args.queue, args.day, args.half, args.name, args.id_number, args.phone,
                             source=args.source)
@@ -137,8 +134,6 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from clerk.config import get_settings
-
     try:
         day = _day(args.day)
     except ValueError as exc:
@@ -156,8 +151,6 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_cancel(args: argparse.Namespace) -> int:
-    from clerk.config import get_settings
-
     _, appointments = _services(get_settings())
     view = appointments.cancel(None, args.code)
     print(f"已取消预约 {view.code}（{view.day.isoformat()} {view.half} {view.queue_name}）")
@@ -165,7 +158,6 @@ def run_cancel(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from clerk.config import get_settings
     from clerk.services.appointments import AppointmentError
 
     _, appointments = _services(get_settings())

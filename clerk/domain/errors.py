@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from clerk.domain.lifecycle import TransitionError
+from clerk.identity.text import text_problems
 
 
 class StoreError(Exception):
@@ -88,8 +89,6 @@ class IntakeError(ServiceError):
 def refuse_bad_text(*fields: tuple[str, str, int]) -> None:
     """``IntakeError`` for free text the domain refuses: controls, bidi marks, too long
     (each field a (value, Chinese label, limit) of ``clerk.identity.text``)."""
-    from clerk.identity.text import text_problems
-
     problems = text_problems(*fields)
     if problems:
         raise IntakeError(problems)

@@ -11,6 +11,8 @@ from datetime import date
 from enum import StrEnum
 
 from clerk.catalog.model import Checklist, ChecklistEntry, Delivery, Material, MaterialForm, Need
+from clerk.identity import check_phone, check_postcode, check_resident_id, check_uscc
+from clerk.identity.text import ADDRESS_MAX, NAME_MAX, text_problems
 
 
 class MaterialStatus(StrEnum):
@@ -53,10 +55,6 @@ class Applicant:
 
     def problems(self, *, need_address: bool) -> list[str]:
         """Reasons, in Chinese, why this applicant cannot be saved yet."""
-        from clerk.identity import check_phone, check_postcode, check_resident_id, check_uscc
-
-        from clerk.identity.text import ADDRESS_MAX, NAME_MAX, text_problems
-
         found: list[str] = text_problems(
             (self.name, "申请人名称", NAME_MAX), (self.address, "邮寄地址", ADDRESS_MAX),
             (self.contact_name, "经办人", NAME_MAX),
@@ -101,8 +99,6 @@ def child_name_problems(name: str, *, asked: bool, required: bool = True) -> lis
     ``asked``: the item or bundle records it; ``required``: the visit is accepted
     (a visit sent to the fallback desk or refused may come before the name is chosen).
     """
-    from clerk.identity.text import NAME_MAX, text_problems
-
     if not asked:
         return ["本事项不登记新生儿姓名"] if name.strip() else []
     found = text_problems((name, "新生儿姓名", NAME_MAX))

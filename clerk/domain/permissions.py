@@ -7,11 +7,13 @@ personal data unmasked is a use case too: ``case_sight`` is the access matrix.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied
+from clerk.identity import mask_id, mask_phone, mask_uscc
 
 if TYPE_CHECKING:
     from clerk.domain.intake import Applicant
@@ -133,10 +135,6 @@ def case_sight(role: Role, *, in_hand: bool, mails_it: bool = False) -> Sight:
 
 def applicant_for(applicant: Applicant, sight: Sight) -> Applicant:
     """The applicant as ``sight`` shows it (``FULL``: as stored)."""
-    from dataclasses import replace
-
-    from clerk.identity import mask_id, mask_phone, mask_uscc
-
     if sight is Sight.FULL:
         return applicant
     masked_id = mask_id(applicant.id_number) if applicant.kind == "个人" else mask_uscc(applicant.id_number)
@@ -147,8 +145,6 @@ def applicant_for(applicant: Applicant, sight: Sight) -> Applicant:
 
 def case_view_for(view: CaseView, sight: Sight) -> CaseView:
     """A ``CaseView`` (and its children) with the applicant as ``sight`` shows it."""
-    from dataclasses import replace
-
     if sight is Sight.FULL:
         return view
     return replace(view, applicant=applicant_for(view.applicant, sight),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from clerk.calendar import WorkCalendar
+from clerk.catalog.errors import ChecklistError
 from clerk.domain.deadlines import NOTICE_LIMIT_DAYS, latest_limit, local_date, make_deadline
 from clerk.domain.intake import (
     OUTCOME_LABELS,
@@ -132,8 +133,6 @@ def plan_intake(
     received_at: datetime, tz: ZoneInfo, reason: str = "",
 ) -> tuple[CasePlan, list[str]]:
     """The plan for this visit and the problems (Chinese) that block submitting it."""
-    from clerk.catalog.errors import ChecklistError
-
     target = catalog.get(draft.code)
     if target is None:
         raise IntakeError([f"未知的事项编码：{draft.code}"])

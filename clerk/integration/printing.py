@@ -7,24 +7,24 @@ Everything else in ``clerk.printing`` works on the plain ``NoticeData`` /
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from clerk.config import Settings
-from clerk.printing.data import (
-    BundleItem,
-    MissingMaterial,
-    NoticeData,
-    ReceivedMaterial,
-    ToleratedMaterial,
-)
+from clerk.domain.intake import MaterialStatus, assess
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.views import DeadlineKind
+from clerk.printing.data import BundleItem, MissingMaterial, NoticeData, PrintError, ReceivedMaterial, ToleratedMaterial
+from clerk.printing.printers import printer_for
+from clerk.printing.queue import PrintQueue, QueuedNotice
+from clerk.services.cases import CaseService
 
 if TYPE_CHECKING:
     from clerk.domain.accounts import ClerkUser
     from clerk.domain.notices import NoticeKind
     from clerk.domain.views import CaseView
     from clerk.printing.printers import Printer
-    from clerk.printing.queue import PrintOutcome, QueuedNotice
-    from clerk.services.cases import CaseService
+    from clerk.printing.queue import PrintOutcome
 
 
 def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str = "") -> NoticeData:
@@ -36,9 +36,6 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
     (一次告知: the paper must say exactly what was told), else from the
     checklist's unmet requirements.
     """
-    from clerk.domain.intake import MaterialStatus, assess
-    from clerk.domain.views import DeadlineKind
-
     entries = {e.material.key: e.material for e in case.checklist.entries}
     received = []
     tolerated = []
@@ -105,9 +102,6 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
 
 def bundle_item(child: CaseView) -> BundleItem:
     """One item of a bundle as printed: its own number, state and date."""
-    from clerk.domain.lifecycle import CaseState
-    from clerk.domain.views import DeadlineKind
-
     state = CaseState(child.state)
     promised = child.deadline(DeadlineKind.PROMISED)
     waiting = state in (CaseState.ACCEPTED, CaseState.TOLERATED)
@@ -130,8 +124,6 @@ class CaseNotices:
         self.cases, self.number, self.user, self.window = cases, number, user, window
 
     def pending(self) -> list[QueuedNotice]:
-        from clerk.printing.queue import QueuedNotice
-
         view = self.cases.get(self.number)
         return [
             QueuedNotice(n.id, self.number, n.kind, n.is_reprint, n.attempts, n.reason)
@@ -154,15 +146,11 @@ class CasePrinter:
     """
 
     def __init__(self, settings: Settings, printer: Printer | None = None) -> None:
-        from clerk.printing.printers import printer_for
-
         self.settings = settings
         self.device = printer or printer_for(settings)
 
     def print_case(self, cases: CaseService, number: str, user: ClerkUser | None = None,
                    window: int | None = None) -> list[PrintOutcome]:
-        from clerk.printing.queue import PrintQueue
-
         names: dict[str, str] = {}
 
         def load(notice: QueuedNotice) -> NoticeData:
@@ -182,8 +170,6 @@ class CasePrinter:
         issued = list(dict.fromkeys(n.kind for n in view.notices if not n.is_reprint))
         wanted = issued if kinds is None else [k for k in issued if k in set(kinds)]
         if not wanted:
-            from clerk.printing.data import PrintError
-
             names = "、".join(k.title for k in issued) or "无"
             raise PrintError(f"案件 {number} 没有可补打的该类通知书（已出具：{names}）")
         # A notice whose first print never succeeded is retried as the original,
@@ -225,10 +211,6 @@ def reprint_from_store(
     The clerk signs in (the reprint is an audit event with their name); the
     outcome of each notice printed is returned, as at the window.
     """
-    from dataclasses import replace
-
-    from clerk.services.cases import CaseService
-
     if paper:
         settings = replace(settings, paper=paper)
     cases = CaseService.from_settings(settings)

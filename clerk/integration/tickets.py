@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from clerk.domain.errors import StoreError
 from clerk.domain.queueing import Priority, TicketError, TicketView
+from clerk.printing.data import PrintError
+from clerk.printing.ticket_doc import render_ticket
 
 if TYPE_CHECKING:
     from clerk.config import Settings
@@ -56,9 +58,6 @@ def check_in_and_print(appointments: AppointmentService, service: TicketService,
 def print_and_count(service: TicketService, printers: Printer, settings: Settings, ticket: TicketView, *,
                     now: datetime | None = None) -> TicketView:
     """Render and print a PENDING ticket, then count it (WAITING); a print failure voids it."""
-    from clerk.printing.data import PrintError
-    from clerk.printing.ticket_doc import render_ticket
-
     try:
         pdf = render_ticket(ticket, settings)
         path = ticket_pdf_path(settings, ticket)

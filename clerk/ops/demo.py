@@ -27,17 +27,29 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
+from clerk.calendar import WorkCalendar
+from clerk.catalog import load_catalog
+from clerk.catalog.model import Bundle, Delivery, MaterialForm
+from clerk.complaint_categories import categories_for
+from clerk.domain.accounts import Role
+from clerk.domain.desk_views import SupplyChannel
+from clerk.domain.errors import AuthenticationFailed, ServiceError
+from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, requirements
+from clerk.domain.views import Decision, Rating
+from sqlalchemy import text
+
 from clerk.ops.people import applicant, mobile, person_name, waybill
+from clerk.services.cases import CaseService
+from clerk.services.complaints import ComplaintDesk
+from clerk.services.desk import DeskService
+from clerk.services.system_reader import SystemReader
+from clerk.store.engine import Store
+from clerk.store.migrate import upgrade
 
 if TYPE_CHECKING:
     from clerk.config import Settings
     from clerk.domain.accounts import ClerkUser
-    from clerk.domain.intake import IntakeDraft, MaterialMark, Outcome
     from clerk.domain.views import CaseView
-    from clerk.services.cases import CaseService
-    from clerk.services.complaints import ComplaintDesk
-    from clerk.services.desk import DeskService
-    from clerk.store.engine import Store
 
 T = TypeVar("T")
 
@@ -101,10 +113,6 @@ class DayClock:
 class _Day:
     def __init__(self, cases: CaseService, desk: DeskService, complaints: ComplaintDesk, clock: DayClock, rng: random.Random,
                  summary: DemoSummary) -> None:
-        from clerk.domain.intake import requirements
-
-        from clerk.services.system_reader import SystemReader
-
         self.cases, self.desk, self.complaints = cases, desk, complaints
         self.reader = SystemReader(cases, "demo")  # the script reads state and materials: masked, no event
         self.clock, self.rng, self.summary = clock, rng, summary
@@ -120,8 +128,6 @@ class _Day:
     # -- bookkeeping -----------------------------------------------------------------
 
     def act(self, action: str, call: Callable[[], T]) -> T | None:
-        from clerk.domain.errors import ServiceError
-
         try:
             value = call()
         except ServiceError as exc:
@@ -147,9 +153,6 @@ class _Day:
     # -- drafts ------------------------------------------------------------------------
 
     def draft(self, code: str, *, missing: int = 0, tolerate: bool = False) -> IntakeDraft:
-        from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, requirements
-        from clerk.catalog.model import Bundle, Delivery, MaterialForm
-
         catalog, rng = self.cases.catalog, self.rng
         answers = {} if tolerate else {s.key: rng.choice(s.options).label for s in catalog.situations(code)}
         reqs = list(requirements(catalog.checklist(code, answers)))
@@ -178,8 +181,6 @@ class _Day:
     # -- a visit -----------------------------------------------------------------------
 
     def visit(self, window: int) -> None:
-        from clerk.domain.intake import Outcome
-
         rng, roll, cut = self.rng, self.rng.random(), 0.0
         kind = "complete"
         for name, share in MIX:
@@ -233,9 +234,6 @@ class _Day:
     # -- later in the day ----------------------------------------------------------------
 
     def supply(self, number: str) -> None:
-        from clerk.domain.desk_views import SupplyChannel
-        from clerk.domain.intake import MaterialMark, MaterialStatus
-
         case = self.reader.masked(number)
         owed = [k for k, m in case.marks.items() if m.status in (MaterialStatus.MISSING, MaterialStatus.TOLERATED)]
         if not owed:
@@ -252,8 +250,6 @@ class _Day:
                                                          "申请人确认无法补齐材料，不予受理", version=case.version))
 
     def decide(self, number: str, window: int) -> None:
-        from clerk.domain.views import Decision
-
         roll = self.rng.random()
         decision = Decision.APPROVED if roll < 0.8 else Decision.CORRECTION if roll < 0.9 else Decision.REFUSED
         result = self.act("decide", lambda: self.desk.record_decision(
@@ -284,8 +280,6 @@ class _Day:
             self.act("close", lambda: self.cases.close(clerk, window, number, version=picked.version))
 
     def rate(self, number: str, window: int) -> None:
-        from clerk.domain.views import Rating
-
         rating = self.rng.choices(list(Rating), weights=(60, 25, 10, 3, 2))[0]
         comment = "等候时间较长，材料清单说明不清" if rating.is_bad else ""
         rated = self.act("rate", lambda: self.desk.rate(self.staff["2001"], FALLBACK_WINDOW, number, rating, comment))
@@ -326,8 +320,6 @@ class DemoRefused(RuntimeError):
 
 
 def _refuse_a_store_with_cases(store: Store) -> None:
-    from sqlalchemy import text
-
     with store.connection(write=False) as conn:
         count = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
     if count:
@@ -336,9 +328,6 @@ def _refuse_a_store_with_cases(store: Store) -> None:
 
 
 def _ensure_staff(cases: CaseService) -> None:
-    from clerk.domain.errors import AuthenticationFailed
-    from clerk.domain.accounts import Role
-
     for clerk_id, name, role in STAFF:
         try:
             cases.account(clerk_id)
@@ -348,15 +337,6 @@ def _ensure_staff(cases: CaseService) -> None:
 
 def fill_day(settings: Settings, day: date, visits: int, *, seed: int = 20261120, store: Store | None = None) -> DemoSummary:
     """Write a demo day into the configured store (upgraded first); returns what was done."""
-    from clerk.calendar import WorkCalendar
-    from clerk.services.desk import DeskService
-    from clerk.services.cases import CaseService
-    from clerk.catalog import load_catalog
-    from clerk.complaint_categories import categories_for
-    from clerk.services.complaints import ComplaintDesk
-    from clerk.store.engine import Store
-    from clerk.store.migrate import upgrade
-
     tz = ZoneInfo(settings.timezone)
     catalog = load_catalog(settings.catalog_dir)
     calendar = WorkCalendar.load(settings.calendar_dir)

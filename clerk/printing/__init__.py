@@ -35,7 +35,31 @@ _EXPORTS = {
     "sample": "clerk.printing.samples",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "BundleItem",
+    "CommandPrinter",
+    "CupsPrinter",
+    "FontChoice",
+    "ManifestData",
+    "ManifestRow",
+    "MissingMaterial",
+    "NoPrinter",
+    "NoticeData",
+    "NoticeKind",
+    "NoticeStore",
+    "PAPERS",
+    "PrintError",
+    "PrintOutcome",
+    "PrintQueue",
+    "Printer",
+    "QueuedNotice",
+    "ReceivedMaterial",
+    "ToleratedMaterial",
+    "choose_font",
+    "printer_for",
+    "render",
+    "sample",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from clerk.printing.data import *  # noqa: F403

@@ -8,6 +8,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from clerk.printing.fonts import face_for
+
 _TOKENS = re.compile(r"[A-Za-z0-9@._\-/:#+%*]+|\s+|.", re.S)
 NO_START = set("，。、；：？！）】》」』”’…—％,.;:?!)]}%·")  # never at the start of a line
 NO_END = set("（【《「『“‘([{")  # never at the end of a line
@@ -15,10 +19,6 @@ NO_END = set("（【《「『“‘([{")  # never at the end of a line
 
 @lru_cache(maxsize=65536)
 def _char_width(font: str, ch: str) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    from clerk.printing.fonts import face_for
-
     return stringWidth(ch, face_for(font, ch) or font, 1.0)
 
 

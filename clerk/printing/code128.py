@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from functools import lru_cache
 
+from barcode.codex import Code128
+from barcode.errors import BarcodeError
+
 from clerk.printing.data import PrintError
 
 if TYPE_CHECKING:
@@ -24,9 +27,6 @@ QUIET_MODULES = 10  # quiet zone each side, in modules (ISO/IEC 15417 asks for 1
 @lru_cache(maxsize=256)
 def module_pattern(text: str) -> str:
     """The '1'/'0' module string of ``text`` (start, data, checksum, stop)."""
-    from barcode.codex import Code128
-    from barcode.errors import BarcodeError
-
     if not text:
         raise PrintError("受理编号为空，无法生成条码")
     try:

@@ -33,7 +33,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
 from clerk.printing.data import PrintError
+from clerk.shipped import shipped_path
 
 CID_FONT = "STSong-Light"
 SHIPPED_FILE = "clerk-notice-song.ttf"
@@ -62,8 +67,6 @@ FALLBACK_PROBE = "受理编号办结时间"
 
 def shipped_font_path() -> Path:
     """Where the shipped notice font is (the one place that knows)."""
-    from clerk.shipped import shipped_path
-
     return shipped_path("fonts") / SHIPPED_FILE
 
 
@@ -127,17 +130,12 @@ def _font_set(shipped: str, spec: str) -> FontChoice:
 
 def _register_alias(alias: str, registered: str) -> None:
     """``alias`` draws with the same reportlab font as ``registered``."""
-    from reportlab.pdfbase import pdfmetrics
-
     getattr(pdfmetrics, "_fonts")[alias] = pdfmetrics.getFont(registered)  # reportlab's registry (no public alias call)
     _COVERAGE[alias] = _COVERAGE[registered]
 
 
 @lru_cache(maxsize=None)
 def _cid_font() -> FontChoice:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
     if CID_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
     _COVERAGE[CID_FONT] = None
@@ -190,9 +188,6 @@ def _truetype(spec: str, name: str = "", probe: str = PROBE) -> tuple[str, str]:
         )
     if outline != "truetype":
         raise PrintError(f"{path.name} 不是可用的 TrueType/OpenType 字体文件")
-
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     name = name or "ClerkCJK-" + hashlib.sha1(spec.encode()).hexdigest()[:8]
     try:

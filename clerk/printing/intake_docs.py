@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clerk.printing.cjkwrap import text_width
 from clerk.printing.data import NoticeData
 from clerk.printing.masking import mask_id_number
 from clerk.printing.parts import PROVISIONAL_NOTE, Doc, day_text, time_text
@@ -147,6 +148,4 @@ def rejection(doc: Doc, d: NoticeData) -> None:
 
 
 def _num_width(doc: Doc, sample: str = "1. ") -> float:
-    from clerk.printing.cjkwrap import text_width
-
     return text_width(sample, doc.flow.font, doc.paper.body)

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from clerk.printing import code128
+from clerk.printing import code128, qrcode
 from clerk.printing.cjkwrap import text_width, wrap
 from clerk.printing.data import PrintError
+from clerk.printing.fonts import covers, face_for, missing_glyph_error
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -265,8 +266,6 @@ class Flow:
         ``link``: the case's progress page, as a QR code beside the barcode
         (under it when the paper is too narrow for both side by side).
         """
-        from clerk.printing import qrcode
-
         p = self.paper
         font, size, width = self.font, p.body, self.width
         qr = None
@@ -296,8 +295,6 @@ class Flow:
             self._qr_below(link)
 
     def _qr_below(self, link: str) -> None:
-        from clerk.printing import qrcode
-
         p = self.paper
         qr = qrcode.geometry(link, min(self.width, 30 * MM), p.dpi, p.max_dots)
         if qr is None:
@@ -460,8 +457,6 @@ def draw_text(c: Canvas, font: str, size: float, x: float, y: float, text: str, 
 
 def font_runs(font: str, text: str) -> list[tuple[str, str]]:
     """``text`` split into (registered font, run) pairs; PrintError for a missing glyph."""
-    from clerk.printing.fonts import covers, face_for, missing_glyph_error
-
     if covers(font, text):  # the common case: the main font has every character
         return [(font, text)]
     runs: list[tuple[str, str]] = []

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from reportlab.pdfgen.canvas import Canvas
 
 from clerk.printing.data import ManifestData, NoticeData
 from clerk.printing.cjkwrap import text_width
 from clerk.printing.layout import Flow, draw_text
 from clerk.printing.masking import mask_id_number, mask_phone_number
+from clerk.printing.qrcode import progress_link
 
 WEEKDAYS = "一二三四五六日"
 PROVISIONAL_NOTE = "办结时间按周末推算，待国务院公布{years}年度节假日安排后以实际为准。"
 
 
 def zone(name: str) -> tzinfo:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -60,8 +62,6 @@ class Doc:
         if self.data.reprint:
             f.para("【补打】", p.body * 1.15, align="center", bold=True)
         if number:
-            from clerk.printing.qrcode import progress_link
-
             f.space(0.2)
             f.barcode(number, progress_link(self.progress_url, number))
         f.space(0.3)
@@ -180,8 +180,6 @@ class Doc:
 
 def draw_pages(flow: Flow, *, number: str, title: str, author: str, reprint_note: str) -> bytes:
     """Paginate ``flow`` and draw it with a footer on every page; return the PDF."""
-    from reportlab.pdfgen.canvas import Canvas
-
     paper = flow.paper
     pages = flow.paginate()
     footer_h = flow.footer_height()

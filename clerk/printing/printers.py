@@ -21,6 +21,7 @@ from typing import Protocol
 
 from clerk.config import Settings
 from clerk.printing.data import PrintError
+from clerk.printing.ipp import JOB_TIMEOUT, follow_job
 
 TIMEOUT = 30  # seconds; a print command that hangs must not freeze the window
 
@@ -112,8 +113,6 @@ class CupsPrinter:
     """
 
     def __init__(self, queue: str, lp: str = "lp", lpstat: str = "lpstat", follow: float | None = None):
-        from clerk.printing.ipp import JOB_TIMEOUT
-
         self.queue = queue
         self.name = queue
         self._lp = lp
@@ -133,8 +132,6 @@ class CupsPrinter:
         if result.returncode != 0:
             raise PrintError(explain_lp_error(result.stderr, result.returncode, self.queue))
         if self.follow > 0:
-            from clerk.printing.ipp import follow_job
-
             found = re.search(r"request id is \S*?-(\d+)\b", result.stdout)
             if found is None:
                 raise PrintError(f"打印机“{self.queue}”未返回任务号，无法确认通知书已打印：{result.stdout.strip()}")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from reportlab.graphics.barcode import qrencoder
+
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
@@ -40,8 +42,6 @@ class QrGeometry:
 
 def geometry(text: str, max_size: float, dpi: int, max_dots: int) -> QrGeometry | None:
     """The symbol with the largest whole-dot module fitting ``max_size``; None if it does not fit."""
-    from reportlab.graphics.barcode import qrencoder
-
     qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     qr.addData(text)
     qr.make()

@@ -24,8 +24,11 @@ from typing import Protocol
 
 from clerk.config import Settings
 from clerk.domain.deadlines import now_utc
+from clerk.filemodes import write_private
 from clerk.printing.data import ManifestData, NoticeData, NoticeKind, PrintError
+from clerk.printing.parts import zone
 from clerk.printing.printers import Printer
+from clerk.printing.rendering import render
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,6 @@ class PrintQueue:
 
     def issue(self, notice: QueuedNotice) -> PrintOutcome:
         """Render, save, print one notice and record the outcome in the store."""
-        from clerk.printing.rendering import render
-
         now = self.clock()
         try:
             data = self.load(notice)
@@ -106,8 +107,6 @@ class PrintQueue:
         return PrintOutcome(notice, ok=True, path=path, sha256=digest)
 
     def path_for(self, notice: QueuedNotice, now: datetime) -> Path:
-        from clerk.printing.parts import zone
-
         day = now.astimezone(zone(self.settings.timezone)).date()
         stem = f"{safe_name(notice.case_number)}-{notice.kind.value}"
         folder = Path(self.settings.receipts_dir) / day.isoformat()
@@ -116,8 +115,6 @@ class PrintQueue:
         return folder / f"{stem}.pdf"
 
     def _save(self, notice: QueuedNotice, pdf: bytes, now: datetime) -> Path:
-        from clerk.filemodes import write_private
-
         return write_private(self.path_for(notice, now), pdf)  # 0600 in 0700 date folders
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import tzinfo
 
-from clerk.config import Settings
+from clerk.config import Settings, get_settings
 from clerk.printing import intake_docs, result_docs
 from clerk.printing.data import ManifestData, NoticeData, NoticeKind, PrintError
 from clerk.printing.fonts import choose_font
@@ -33,8 +33,6 @@ def render(kind: NoticeKind | str, data: NoticeData | ManifestData, paper: str |
            settings: Settings | None = None) -> bytes:
     """Render one document; ``paper`` is a4 | a5 | roll (default ``Settings.paper``)."""
     if settings is None:
-        from clerk.config import get_settings
-
         settings = get_settings()
     try:
         kind = NoticeKind(kind)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from reportlab.pdfgen.canvas import Canvas
+
 from clerk.printing.code128 import draw_barcode, geometry
 from clerk.printing.cjkwrap import text_width
 from clerk.printing.fonts import choose_font
@@ -27,8 +29,6 @@ HEIGHT = 92 * MM
 
 def render_ticket(ticket: TicketView, settings: Settings, *, hall_name: str | None = None) -> bytes:
     """One ticket (a ``TicketView``) as a one-page PDF on the 80 mm roll."""
-    from reportlab.pdfgen.canvas import Canvas
-
     paper = paper_for("roll")
     font = choose_font(settings.font_path).name
     tz = zone(settings.timezone)

@@ -27,16 +27,22 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 
+from sqlalchemy import and_, case, func, select
+from sqlmodel import col
+
 from clerk.calendar import WorkCalendar
 from clerk.domain.lifecycle import CaseState
+from clerk.domain.queueing import TicketState
 from clerk.reports.periods import day_range, month_range, months_back, next_month
+from clerk.store.engine import Store
+from clerk.store.tables import CaseRow as C, DeadlineRow as D
+from clerk.store.tables_mail import MailItemRow as M
+from clerk.store.tables_tickets import TicketRow as T
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Extract, SQLColumnExpression
     from sqlmodel import Session
-
     from clerk.config import Settings
-    from clerk.store.engine import Store
 
 IDLE_GAP_MINUTES = 30
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
@@ -134,8 +140,6 @@ class Snapshot:
 
 
 def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    from sqlalchemy import case, func
-
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
@@ -150,8 +154,6 @@ class Dashboard:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, store: Store | None = None) -> Dashboard:
-        from clerk.store.engine import Store
-
         return cls(store or Store.from_settings(settings), WorkCalendar.load(settings.calendar_dir),
                    timezone=settings.timezone)
 
@@ -164,11 +166,6 @@ class Dashboard:
     # -- panels ------------------------------------------------------------------
     def windows(self) -> list[WindowLoad]:
         """Per window: visits today, last visit, mean gap, open fallback cases."""
-        from sqlalchemy import and_, func, select
-        from sqlmodel import col
-
-        from clerk.store.tables import CaseRow as C
-
         start, end = day_range(self.today(), self.tz)
         visit = col(C.parent_id).is_(None)
         today = and_(col(C.received_at) >= start, col(C.received_at) < end)
@@ -187,8 +184,6 @@ class Dashboard:
         ).group_by(ranked.c.window)
         fallback_q = (select(col(C.window), func.count()).where(col(C.state) == CaseState.INCOMPLETE.value, visit)
                       .group_by(col(C.window)))
-        from clerk.domain.queueing import TicketState
-        from clerk.store.tables_tickets import TicketRow as T
 
         handled = self._seconds_between(col(T.finished_at), col(T.last_called_at))
         handling_q = (select(col(T.window), func.avg(handled)).where(
@@ -208,11 +203,6 @@ class Dashboard:
         return result
 
     def totals(self) -> HallTotals:
-        from sqlalchemy import and_, func, select
-        from sqlmodel import col
-
-        from clerk.store.tables import CaseRow as C
-
         today = self.today()
         d_start, d_end = day_range(today, self.tz)
         m_start, m_end = month_range(today, self.tz)
@@ -240,10 +230,6 @@ class Dashboard:
                           hourly=tuple(int(x) for x in v[3:]))
 
     def deadlines(self) -> DeadlineWatch:
-        from sqlalchemy import and_, func, select
-        from sqlmodel import col
-
-        from clerk.store.tables import CaseRow as C, DeadlineRow as D
         from clerk.store.tables_complaints import ComplaintRow as T
 
         today = self.today()
@@ -273,11 +259,6 @@ class Dashboard:
                              int(k[0]), int(k[1]), int(k[2]), int(k[3]), int(k[4]), int(t[0]), int(t[1]))
 
     def ratings(self, months: int = 6) -> RatingPanel:
-        from sqlalchemy import and_, select
-        from sqlmodel import col
-
-        from clerk.store.tables import CaseRow as C, DeadlineRow as D
-
         firsts = months_back(self.today(), months)
         cols = []
         for first in firsts:
@@ -298,11 +279,6 @@ class Dashboard:
     def drill(self, department: str, code: str | None = None, bucket: str = "overdue",
               limit: int = 200) -> list[DrillCase]:
         """The cases behind a deadline line; ``bucket`` is overdue | due_1 | due_3."""
-        from sqlalchemy import select
-        from sqlmodel import col
-
-        from clerk.store.tables import CaseRow as C
-
         today = self.today()
         bound = {"overdue": None, "due_1": self.calendar.add_working_days(today, 1).date,
                  "due_3": self.calendar.add_working_days(today, 3).date}[bucket]
@@ -318,26 +294,17 @@ class Dashboard:
     # -- helpers -----------------------------------------------------------------
     def _seconds_between(self, later: SQLColumnExpression[datetime | None],
                          earlier: SQLColumnExpression[datetime | None]) -> ColumnElement[float] | Extract:
-        from sqlalchemy import func
-
         if self.store.is_sqlite:
             return (func.julianday(later) - func.julianday(earlier)) * 86400.0
         return func.extract("epoch", later - earlier)
 
     def _mail_queue(self, session: Session) -> int:
         """Results waiting to go out by EMS (queued outbound mail items)."""
-        from sqlalchemy import func, select
-        from sqlmodel import col
-
-        from clerk.store.tables_mail import MailItemRow as M
-
         query = select(func.count()).where(col(M.direction) == "outbound", col(M.status) == "queued")
         return int(session.execute(query).scalar_one())
 
 
 def _if(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
-    from sqlalchemy import case
-
     return case((condition, value), else_=None)
 
 

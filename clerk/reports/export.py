@@ -11,17 +11,21 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
+
+from clerk.printing.fonts import choose_font
+from clerk.printing.layout import Flow, Unit, paper_for
+from clerk.printing.parts import draw_pages
+from reportlab.graphics import renderPDF
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib.colors import Color
 
 from clerk.reports.report import Report
 
 if TYPE_CHECKING:
     from os import PathLike
-
-    from reportlab.lib.colors import Color
     from reportlab.pdfgen.canvas import Canvas
-
-    from clerk.printing.layout import Flow, Unit
 
 CSV_HEADER = ("分类", "项目", "数值")
 
@@ -82,10 +86,6 @@ def write_csv(report: Report, path: str | PathLike[str]) -> None:
 
 
 def report_pdf(report: Report, *, font_path: str = "") -> bytes:
-    from clerk.printing.fonts import choose_font
-    from clerk.printing.layout import Flow, paper_for
-    from clerk.printing.parts import draw_pages
-
     font = choose_font(font_path).name
     flow = Flow(paper_for("a4"), font)
     body = flow.paper.body
@@ -164,12 +164,6 @@ def _queue_section(flow: Flow, report: Report) -> None:
 
 def _hbar_unit(flow: Flow, labels: list[str], values: list[int], caption: str = "") -> Unit:
     """A horizontal bar chart (long Chinese labels read left of their bars, one row each)."""
-    from reportlab.graphics import renderPDF
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing, String
-
-    from clerk.printing.layout import Unit
-
     row = 14.0
     label_width = min(max((len(label) for label in labels), default=4), 16) * 7.5 + 8
     height = row * len(labels) + (34 if caption else 24)
@@ -207,12 +201,6 @@ def _hbar_unit(flow: Flow, labels: list[str], values: list[int], caption: str = 
 
 def _chart_unit(flow: Flow, labels: list[str], values: list[int]) -> Unit:
     """A vertical bar chart as one layout unit (reportlab graphics)."""
-    from reportlab.graphics import renderPDF
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.shapes import Drawing
-
-    from clerk.printing.layout import Unit
-
     width, height = flow.width, 150.0
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
@@ -239,6 +227,4 @@ def _chart_unit(flow: Flow, labels: list[str], values: list[int]) -> Unit:
 
 
 def _gray(level: float) -> Color:
-    from reportlab.lib.colors import Color
-
     return Color(level, level, level)

@@ -15,8 +15,15 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 
+from sqlalchemy import and_, func, select
+from sqlmodel import col
+
 from clerk.domain.lifecycle import CaseState
+from clerk.domain.queueing import Priority, TicketState, percentile
+from clerk.reports.dashboard import count_if
 from clerk.reports.periods import day_range, next_month
+from clerk.store.tables import AuditEvent, AuditHead, CaseRow as C, DeadlineRow as D
+from clerk.store.tables_tickets import TicketRow as T
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -102,12 +109,6 @@ def monthly_report(store: Store, month: date, *, timezone: str = "Asia/Shanghai"
 
 def _build(store: Store, kind: str, period: str, start: date, end: date, timezone: str, hall_name: str,
            now: datetime | None, queue_names: Mapping[str, str]) -> Report:
-    from sqlalchemy import and_, func, select
-    from sqlmodel import col
-
-    from clerk.reports.dashboard import count_if
-    from clerk.store.tables import CaseRow as C, DeadlineRow as D
-
     tz = ZoneInfo(timezone)
     lo, hi = day_range(start, tz)[0], day_range(end, tz)[0]
     period_ = and_(col(C.received_at) >= lo, col(C.received_at) < hi)
@@ -158,8 +159,6 @@ def _build(store: Store, kind: str, period: str, start: date, end: date, timezon
 
 def _audit_head(session: Session) -> tuple[int, str, datetime | None] | None:
     """The audit chain's head as the report is built (``clerk audit verify --anchor SEQ:HASH``)."""
-    from clerk.store.tables import AuditEvent, AuditHead
-
     head = session.get(AuditHead, 1)
     if head is None or head.seq == 0:
         return None
@@ -169,8 +168,6 @@ def _audit_head(session: Session) -> tuple[int, str, datetime | None] | None:
 
 
 def _local_day(at: datetime, tz: ZoneInfo) -> date:
-    from datetime import UTC
-
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.astimezone(tz).date()
@@ -178,12 +175,6 @@ def _local_day(at: datetime, tz: ZoneInfo) -> date:
 
 def _ticket_times(session: Session, start: date, end: date) -> list[Any]:
     """The period's counted tickets (printed, not void) with their times."""
-    from sqlalchemy import select
-    from sqlmodel import col
-
-    from clerk.domain.queueing import TicketState
-    from clerk.store.tables_tickets import TicketRow as T
-
     return list(session.execute(select(
         col(T.taken_queue), col(T.state), col(T.priority), col(T.appointment_code), col(T.taken_at), col(T.called_at), col(T.last_called_at),
         col(T.finished_at), col(T.window)).where(
@@ -201,8 +192,6 @@ def _minutes(a: datetime | None, b: datetime | None) -> float | None:
 def _ticket_figures(rows: list[Any], tz: ZoneInfo, names: Mapping[str, str]) -> tuple[
         tuple[QueueLine, ...], tuple[tuple[int, int, float, float], ...], tuple[tuple[int, int, float], ...]]:
     """Per queue, per window (handling: last call -> finish) and per hour of taking (pure)."""
-    from clerk.domain.queueing import Priority, TicketState, percentile
-
     def mean(values: list[float]) -> float:
         return sum(values) / len(values) if values else 0.0
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlmodel import col
 
+from sqlalchemy import func, select
+
 from clerk.domain.accounts import ClerkUser, Role, hash_password
 from clerk.domain.errors import IntakeError, NotFound
+from clerk.domain.passwords import password_problems
 from clerk.domain.permissions import Action
 from clerk.services.unit import UnitOfWork
+from clerk.store.tables import ClerkAccount
 
 if TYPE_CHECKING:
     from clerk.store.engine import Store
@@ -37,10 +41,6 @@ class AccountService:
         ``password_rule`` applies ``clerk.domain.passwords`` (every password a person chooses);
         ``must_change`` marks an initial password, replaced at the first sign-in.
         """
-        from clerk.domain.passwords import password_problems
-
-        from clerk.store.tables import ClerkAccount
-
         clerk_id, name, role = clerk_id.strip(), name.strip(), Role(role)
         with self.store.session(write=True) as session:
             actor = self.uow.authorise(session, by, Action.ACCOUNTS).id if by is not None else "admin"
@@ -61,10 +61,6 @@ class AccountService:
 
     def active_with_role(self, role: Role) -> int:
         """How many active accounts have ``role`` (``clerk setup`` warns when the back office has none)."""
-        from sqlalchemy import func, select
-
-        from clerk.store.tables import ClerkAccount
-
         query = select(func.count()).select_from(ClerkAccount).where(
             col(ClerkAccount.role) == Role(role).value, col(ClerkAccount.active).is_(True))
         with self.store.session(write=False) as session:
@@ -72,8 +68,6 @@ class AccountService:
 
     def deactivate(self, by: ClerkUser | None, clerk_id: str) -> None:
         """Deactivate an account: from now on it neither signs in nor acts."""
-        from clerk.store.tables import ClerkAccount
-
         with self.store.session(write=True) as session:
             actor = self.uow.authorise(session, by, Action.ACCOUNTS).id if by is not None else "admin"
             row = session.get(ClerkAccount, clerk_id.strip())

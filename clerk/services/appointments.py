@@ -29,6 +29,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select, text
 from sqlmodel import col
 
 from clerk.domain.errors import ServiceError
@@ -43,14 +44,17 @@ from clerk.domain.queueing import (
     TicketView,
     slot_bounds,
 )
+from clerk.identity import check_phone, check_resident_id, mask_id, mask_phone
+from clerk.identity.check import normalise
 from clerk.services.hallday import HallDay
+from clerk.services.tickets import TicketService
+from clerk.store.engine import Store
+from clerk.store.tables_tickets import AppointmentRow as R, TicketRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
     from clerk.config import Settings
     from clerk.domain.accounts import ClerkUser
-    from clerk.store.engine import Store
     from clerk.store.tables_tickets import AppointmentRow
 
 __all__ = ["AppointmentError", "AppointmentService", "CSV_COLUMNS"]
@@ -94,16 +98,12 @@ class AppointmentService(HallDay):
 
     @classmethod
     def from_settings(cls, settings: Settings, *, store: Store | None = None) -> AppointmentService:
-        from clerk.store.engine import Store
-
         return cls(store or Store.from_settings(settings), settings)
 
     # -- checks ------------------------------------------------------------------------------------
     def _check(self, queue: str, day: Any, half: str, name: str, id_number: str, phone: str,
                code: str = "") -> _Booking:
         """A checked booking, or ``AppointmentError`` naming the first problem (Chinese)."""
-        from clerk.identity import check_phone, check_resident_id
-
         prefix = (queue or "").strip().upper()
         spec = self.queues.get(prefix) or next((q for q in self.queues.values() if q.name == queue.strip()), None)
         if spec is None:
@@ -146,17 +146,11 @@ class AppointmentService(HallDay):
 
     def _insert(self, session: Session, booking: _Booking, actor: str, source: str, now: datetime,
                 booked: dict[tuple[str, date, str], int]) -> AppointmentRow:
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import AppointmentRow as R
-
         spec = self.queues[booking.queue]
         slot = (booking.queue, booking.day, booking.half)
         if not self.store.is_sqlite:
             # Two windows booking the last place (or the same person twice) at once: one at a time
             # per queue and day, so the capacity and the one-booking-per-day checks see each other.
-            from sqlalchemy import text
-
             key = zlib.crc32(f"appointments|{booking.queue}|{booking.day.isoformat()}".encode())
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
         if slot not in booked:
@@ -189,9 +183,6 @@ class AppointmentService(HallDay):
         return row
 
     def _view(self, session: Session, row: AppointmentRow) -> AppointmentView:
-        from clerk.identity import mask_id, mask_phone
-        from clerk.store.tables_tickets import TicketRow
-
         spec = self.queues.get(row.queue)
         ticket = session.get(TicketRow, row.ticket_id) if row.ticket_id else None
         return AppointmentView(row.code, row.queue, spec.name if spec else row.queue, row.day, row.half, row.name,
@@ -212,10 +203,6 @@ class AppointmentService(HallDay):
 
     def list(self, day: date, queue: str | None = None) -> list[AppointmentView]:
         """The appointments of ``day`` (ID and phone masked), by queue, half and code."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import AppointmentRow as R
-
         with self.store.session(write=False) as session:
             query = select(R).where(col(R.day) == day)
             if queue:
@@ -226,10 +213,6 @@ class AppointmentService(HallDay):
             return [self._view(session, r) for r in rows]
 
     def cancel(self, user: ClerkUser | None, code: str) -> AppointmentView:
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import AppointmentRow as R
-
         code = (code or "").strip().upper()
         with self.store.session() as session:
             actor = self._authorise(session, user)
@@ -313,12 +296,6 @@ class AppointmentService(HallDay):
 
     def check_in(self, code_or_id_number: str, now: datetime | None = None) -> TicketView:
         """Check in at the kiosk: a PENDING priority ticket for the booking (print it, then count it)."""
-        from sqlalchemy import select
-
-        from clerk.identity.check import normalise
-        from clerk.services.tickets import TicketService
-        from clerk.store.tables_tickets import AppointmentRow as R
-
         now = now or self.clock()
         today = self.today(now)
         text = normalise(code_or_id_number or "")
@@ -360,10 +337,6 @@ class AppointmentService(HallDay):
 
     def mark_no_shows(self, now: datetime | None = None) -> int:
         """Record as no-shows the bookings whose slot and grace passed; returns how many."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import AppointmentRow as R
-
         now = now or self.clock()
         count = 0
         with self.store.session() as session:

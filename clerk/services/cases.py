@@ -12,9 +12,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from clerk.calendar import WorkCalendar
+from clerk.catalog import checklist_to_dict, load_catalog
+from clerk.identity import check_phone, check_resident_id, check_uscc
 from clerk.store import convert
 from clerk.domain.deadlines import local_date, now_utc, running
 from clerk.domain.intake import IntakeDraft, Outcome
@@ -33,21 +37,23 @@ from clerk.domain.accounts import ClerkUser, Role, verify_password
 from clerk.domain.permissions import MAY, Action
 from clerk.services.accounts import AccountService
 from clerk.services.unit import UnitOfWork
+from clerk.store.audit import append_event, verify_chain
+from clerk.store.convert import normalised
+from clerk.store.engine import Store
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
-from clerk.store.tables import saved_id
+from clerk.store.numbering import allocate_number, parse_number
+from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, saved_id
 from clerk.domain.passwords import password_problems
 from clerk.store.signin import SignIn, SignInPolicy
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
     from sqlmodel import Session
-
     from clerk.calendar import WorkingDays
     from clerk.catalog.catalog import Catalog
     from clerk.config import Settings
     from clerk.store.audit import ChainReport
-    from clerk.store.engine import Store
-    from clerk.store.tables import CaseRow, NoticeRow
+    from clerk.store.tables import NoticeRow
 
 INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
@@ -57,10 +63,6 @@ OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseSta
 
 def _summary_select() -> Select[Any]:
     """Only the columns a list shows: no JSON checklist to decode per row."""
-    from sqlalchemy import select
-
-    from clerk.store.tables import CaseRow
-
     return select(*(getattr(CaseRow, name) for name in SUMMARY_FIELDS))
 
 
@@ -91,9 +93,6 @@ class CaseService(LifecycleOperations):
     @classmethod
     def from_settings(cls, settings: Settings, *, store: Store | None = None, catalog: Catalog | None = None,
                       calendar: WorkCalendar | None = None) -> CaseService:
-        from clerk.catalog import load_catalog
-        from clerk.store.engine import Store
-
         service = cls(
             store or Store.from_settings(settings),
             catalog or load_catalog(settings.catalog_dir),
@@ -125,8 +124,6 @@ class CaseService(LifecycleOperations):
 
     def account(self, clerk_id: str) -> ClerkUser:
         """An active account by id, for work it already signed for (a visit kept during an outage)."""
-        from clerk.store.tables import ClerkAccount
-
         with self.store.session(write=False) as session:
             row = session.get(ClerkAccount, clerk_id)
             if row is None or not row.active:
@@ -135,8 +132,6 @@ class CaseService(LifecycleOperations):
 
     def clerk_name(self, clerk_id: str) -> str:
         """The clerk's name as printed on notices (the id when the account is gone)."""
-        from clerk.store.tables import ClerkAccount
-
         with self.store.session(write=False) as session:
             row = session.get(ClerkAccount, clerk_id)
             return row.name if row is not None else clerk_id
@@ -152,10 +147,6 @@ class CaseService(LifecycleOperations):
                                  password_rule=password_rule)
 
     def count_users(self) -> int:
-        from sqlalchemy import func, select
-
-        from clerk.store.tables import ClerkAccount
-
         with self.store.session(write=False) as session:
             return int(session.execute(select(func.count()).select_from(ClerkAccount)).scalar_one())
 
@@ -180,8 +171,6 @@ class CaseService(LifecycleOperations):
         it is returned as it is, never stored a second time (a unique index enforces it
         even for two windows racing with the same key).
         """
-        from sqlalchemy.exc import IntegrityError
-
         if visit_key:
             first = self.saved_visit(visit_key)
             if first is not None:
@@ -214,10 +203,6 @@ class CaseService(LifecycleOperations):
 
     def saved_visit(self, visit_key: str) -> CaseView | None:
         """The case stored for this visit, or None when the store holds none (yet)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-
         with self.store.session(write=False) as session:
             row = session.execute(select(CaseRow).where(col(CaseRow.visit_key) == visit_key)).scalar_one_or_none()
             return self.view_of(session, row) if row is not None else None
@@ -225,10 +210,6 @@ class CaseService(LifecycleOperations):
     def _insert_case(self, session: Session, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
                      user: ClerkUser, window: int, at: datetime, reason: str, parent: CaseRow | None,
                      *, visit_key: str | None = None) -> CaseRow:
-        from clerk.catalog import checklist_to_dict
-        from clerk.store.numbering import allocate_number
-        from clerk.store.tables import CaseRow, DeadlineRow
-
         current = running(plan.deadlines)
         row = CaseRow(
             number=allocate_number(session, local_date(at, self.tz), self.hall_code),
@@ -268,20 +249,12 @@ class CaseService(LifecycleOperations):
 
     def find(self, text: str, limit: int = 50) -> list[CaseSummary]:
         """Cases by number, ID number, phone or applicant name (exact or prefix)."""
-        from sqlalchemy import and_, or_
-
-        from clerk.store.numbering import parse_number
-        from clerk.store.tables import CaseRow
-
         text = text.strip()
         if not text:
             return []
         if parse_number(text):
             condition = col(CaseRow.number) == text.upper()
         else:
-            from clerk.store.convert import normalised
-            from clerk.identity import check_phone, check_resident_id, check_uscc
-
             id_number = normalised(check_resident_id, text)
             if id_number == text.upper():
                 id_number = normalised(check_uscc, text)
@@ -298,8 +271,6 @@ class CaseService(LifecycleOperations):
     def open_cases(self, window: int | None = None, limit: int = 200) -> list[CaseSummary]:
         """Open cases (by window when given), newest first."""
 
-        from clerk.store.tables import CaseRow
-
         query = _summary_select().where(col(CaseRow.state).in_(OPEN_STATES))
         if window is not None:
             query = query.where(col(CaseRow.window) == window)
@@ -309,8 +280,6 @@ class CaseService(LifecycleOperations):
 
     def overdue(self, today: date | None = None, limit: int = 200) -> list[CaseSummary]:
         """Cases whose running deadline is before ``today`` (local), most overdue first."""
-
-        from clerk.store.tables import CaseRow
 
         today = today or self.today()
         query = (
@@ -335,8 +304,6 @@ class CaseService(LifecycleOperations):
 
     def _notice_issued(self, session: Session, notice: NoticeRow, now: datetime) -> None:
         """A one-time notice counts as told only once it is printed (一次告知, art. 32)."""
-        from clerk.store.tables import CaseRow
-
         if notice.kind != NoticeKind.ONE_TIME.value or notice.is_reprint:
             return
         row = session.get_one(CaseRow, notice.case_id)
@@ -351,8 +318,6 @@ class CaseService(LifecycleOperations):
     # -- audit ----------------------------------------------------------------
 
     def verify_audit(self) -> ChainReport:
-        from clerk.store.audit import verify_chain
-
         with self.store.session(write=False, snapshot=True) as session:
             return verify_chain(session)
 
@@ -360,16 +325,10 @@ class CaseService(LifecycleOperations):
 
     def _audit(self, session: Session, actor: str, window: int | None, action: str, number: str | None,
                before: Audited | None, after: Audited | None) -> None:
-        from clerk.store.audit import append_event
-
         append_event(session, at=self.clock(), actor=actor, window=window, action=action,
                      case_number=number, before=before, after=after)
 
     def load(self, session: Session, number: str) -> CaseRow:
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-
         row: CaseRow | None = session.execute(
             select(CaseRow).where(col(CaseRow.number) == number.strip().upper())).scalar_one_or_none()
         if row is None:
@@ -377,10 +336,6 @@ class CaseService(LifecycleOperations):
         return row
 
     def view_of(self, session: Session, row: CaseRow, *, with_children: bool = True) -> CaseView:
-        from sqlalchemy import select
-
-        from clerk.store.tables import AuditEvent, CaseRow, DeadlineRow
-
         deadlines = tuple(
             convert.deadline_of(d)
             for (d,) in session.execute(select(DeadlineRow).where(col(DeadlineRow.case_id) == row.id).order_by(col(DeadlineRow.id)))

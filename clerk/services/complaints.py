@@ -12,27 +12,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 
+from sqlalchemy import select, text, update
+from sqlmodel import col
+
 from clerk.calendar import DueDate, WorkCalendar
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError, refuse_bad_text
-from clerk.complaint_categories import Category
+from clerk.complaint_categories import Category, categories_for
 from clerk.domain.deadlines import now_utc
 from clerk.domain.complaints import ComplaintState, ComplaintStep, ComplaintView, StepAction
-from clerk.identity import mask_phone
+from clerk.identity import check_phone, mask_phone
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import Action
 from clerk.services.unit import UnitOfWork
 from clerk.identity.text import NAME_MAX, NOTE_MAX, SUMMARY_MAX, text_problems
+from clerk.store.audit import append_event
+from clerk.store.engine import Store
+from clerk.store.tables import saved_id
+from clerk.store.tables_complaints import ComplaintRow, ComplaintStepRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
     from clerk.config import Settings
-    from clerk.store.engine import Store
-    from clerk.store.tables_complaints import ComplaintRow
 
 _COUNTER_SUFFIX = "T"  # complaint serials share case_counters under hall code + "T"
 
@@ -57,9 +61,6 @@ class ComplaintDesk:
     @classmethod
     def from_settings(cls, settings: Settings, *, store: Store | None = None,
                       calendar: WorkCalendar | None = None) -> ComplaintDesk:
-        from clerk.complaint_categories import categories_for
-        from clerk.store.engine import Store
-
         return cls(store or Store.from_settings(settings), calendar or WorkCalendar.load(settings.calendar_dir),
                    categories_for(settings), hall_code=settings.hall.code, timezone=settings.timezone)
 
@@ -77,10 +78,6 @@ class ComplaintDesk:
     def log(self, user: ClerkUser, window: int | None, category: str, summary: str, *,
             applicant_name: str = "", applicant_phone: str = "", case_number: str | None = None) -> ComplaintView:
         """Log a complaint or request; ``user`` owns it (首问负责)."""
-        from sqlalchemy import text
-
-        from clerk.store.tables_complaints import ComplaintRow
-
         cat = self._category(category)
         problems = []
         if not summary.strip():
@@ -88,8 +85,6 @@ class ComplaintDesk:
         problems.extend(text_problems((summary, "诉求内容", SUMMARY_MAX), (applicant_name, "诉求人", NAME_MAX),
                                       (case_number or "", "受理编号", NAME_MAX)))
         if applicant_phone.strip():
-            from clerk.identity import check_phone
-
             check = check_phone(applicant_phone)
             if not check.ok:
                 problems.append(f"联系电话：{check.reason}")
@@ -175,11 +170,6 @@ class ComplaintDesk:
         With ``user`` (the complaints screen), the reader's stored account and role
         are checked first (the administrator manages accounts, not applicants).
         """
-        from sqlalchemy import select
-        from sqlmodel import col
-
-        from clerk.store.tables_complaints import ComplaintRow
-
         query = (select(ComplaintRow).where(col(ComplaintRow.state) != ComplaintState.CLOSED.value)
                  .order_by(col(ComplaintRow.due_on), col(ComplaintRow.id)).limit(limit))
         with self.store.session(write=False) as session:
@@ -201,11 +191,6 @@ class ComplaintDesk:
 
     def _change(self, user: ClerkUser, number: str, version: int | None, action: str,
                 change: Callable[[Session, ComplaintRow, datetime], None]) -> ComplaintView:
-        from sqlalchemy import update
-        from sqlmodel import col
-
-        from clerk.store.tables_complaints import ComplaintRow
-
         now = self.clock()
         with self.store.session(write=True) as session:
             user = self.uow.authorise(session, user, Action.COMPLAINT)
@@ -227,10 +212,6 @@ class ComplaintDesk:
 
     def _step(self, session: Session, row: ComplaintRow, user: ClerkUser, action: StepAction, *, department: str = "",
               note: str = "") -> None:
-        from clerk.store.audit import append_event
-        from clerk.store.tables import saved_id
-        from clerk.store.tables_complaints import ComplaintStepRow
-
         at = self.clock()
         session.add(ComplaintStepRow(complaint_id=saved_id(row), at=at, actor=user.id, action=action.value,
                                      department=department, note=note))
@@ -240,11 +221,6 @@ class ComplaintDesk:
 
     @staticmethod
     def _load(session: Session, number: str) -> ComplaintRow:
-        from sqlalchemy import select
-        from sqlmodel import col
-
-        from clerk.store.tables_complaints import ComplaintRow
-
         key = number.strip().upper()
         row: ComplaintRow | None = session.execute(
             select(ComplaintRow).where(col(ComplaintRow.number) == key)).scalar_one_or_none()
@@ -254,11 +230,6 @@ class ComplaintDesk:
 
     @staticmethod
     def _view(session: Session, row: ComplaintRow) -> ComplaintView:
-        from sqlalchemy import select
-        from sqlmodel import col
-
-        from clerk.store.tables_complaints import ComplaintStepRow
-
         steps = session.execute(select(ComplaintStepRow).where(col(ComplaintStepRow.complaint_id) == row.id)
                                 .order_by(col(ComplaintStepRow.id))).scalars()
         return _view_of(row, tuple(ComplaintStep(s.at, s.actor, StepAction(s.action), s.department, s.note)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from clerk.carriers import ManualCarrier
+from clerk.services.lookup import LookupService
 from clerk.services.mail import MailRoom
 from clerk.services.pickups import FallbackDesk
 from clerk.services.ratings import Ratings
@@ -29,8 +31,6 @@ if TYPE_CHECKING:
 class DeskService(FallbackDesk, MailRoom, Ratings):
     def __init__(self, cases: CaseService, carrier: Carrier | None = None) -> None:
         if carrier is None:
-            from clerk.carriers import ManualCarrier
-
             carrier = ManualCarrier()
         self.cases = cases
         self.carrier = carrier
@@ -42,8 +42,6 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
 
     def open(self, user: ClerkUser, window: int | None, number: str) -> CaseView:
         """The case in hand as ``user`` may see it (``LookupService.open``: a ``view`` event when unmasked)."""
-        from clerk.services.lookup import LookupService
-
         return LookupService(self.cases).open(user, number, window=window)
 
     def today(self) -> date:

@@ -10,14 +10,17 @@ refused with a Chinese message and nothing is written.
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from sqlmodel import col
+
+from sqlalchemy import select
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied
 from clerk.domain.permissions import Action, Sight, case_sight, case_view_for
 from clerk.domain.views import CaseSummary, CaseView
+from clerk.store.tables_mail import MailItemRow
 
 if TYPE_CHECKING:
     from clerk.services.cases import CaseService
@@ -37,10 +40,6 @@ class LookupService:
 
     def open(self, user: ClerkUser, number: str, *, window: int | None = None) -> CaseView:
         """The case in hand, opened by its number; a ``view`` event when anything is unmasked."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_mail import MailItemRow
-
         with self.cases.store.session(write=True) as session:
             account = self.cases.uow.authorise(session, user, Action.VIEW_CASE)
             row = self.cases.load(session, number)

@@ -12,33 +12,34 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from sqlalchemy import select
 from sqlmodel import col
 
+from clerk.carriers import ManifestLine
+from clerk.config import HallInfo
 from clerk.domain.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
 from clerk.domain.errors import IntakeError, NotFound, ServiceError, refuse_bad_text
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.permissions import Action
+from clerk.identity import check_phone
+from clerk.printing.data import ManifestData, ManifestRow
 from clerk.services.operations import DECISION_STATE
 from clerk.services.pickups import mail_item_view, received_mark
-from clerk.domain.views import DeadlineKind, Decision
+from clerk.domain.views import DeadlineKind, Decision, NoticeLine
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser
-from clerk.store.tables import saved_id
+from clerk.store import convert
+from clerk.store.tables import CaseRow, saved_id
 from clerk.store.notices import queue_notice
+from clerk.store.tables_mail import MailItemRow
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
     from sqlmodel import Session
-
     from clerk.carriers.base import Carrier
-    from clerk.config import HallInfo
-    from clerk.domain.views import NoticeLine
-    from clerk.printing.data import ManifestData
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited
-    from clerk.store.tables import CaseRow
-    from clerk.store.tables_mail import MailItemRow
 
 #: what goes in the envelope (内件) for each decision
 RESULT_CONTENTS = {
@@ -76,8 +77,6 @@ class MailRoom:
         Correction needs the items to correct (补正内容), refusal a reason.  The
         result says whether the decision came within the promised limit.
         """
-        from clerk.store.tables_mail import MailItemRow
-
         decision = Decision(decision)
         items = [i.strip() for i in items if i.strip()]
         if decision is Decision.CORRECTION:
@@ -126,8 +125,6 @@ class MailRoom:
     def mail_queue(self, *, direction: MailDirection | None = None, statuses: tuple[MailStatus, ...] = (),
                    follow_up_only: bool = False, limit: int = 500) -> list[MailItemView]:
         """Outbound results and inbound pickups, oldest first."""
-        from clerk.store.tables_mail import MailItemRow
-
         def shape(query: Select[tuple[MailItemRow, str]]) -> Select[tuple[MailItemRow, str]]:
             if direction is not None:
                 query = query.where(col(MailItemRow.direction) == MailDirection(direction).value)
@@ -140,8 +137,6 @@ class MailRoom:
         return self._mail_query(shape)
 
     def mail_item(self, item_id: int) -> MailItemView:
-        from clerk.store.tables_mail import MailItemRow
-
         found = self._mail_query(lambda q: q.where(col(MailItemRow.id) == item_id))
         if not found:
             raise MailItemNotFound(item_id)
@@ -150,11 +145,6 @@ class MailRoom:
     def open_mail_item(self, user: ClerkUser, window: int | None, item_id: int) -> MailItemView:
         """One mail item unmasked (recipient, phone, address) for the clerk who handles it,
         with a ``view`` event in the same transaction (lists show it masked, no event)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-        from clerk.store.tables_mail import MailItemRow
-
         query = (select(MailItemRow, col(CaseRow.number)).join(CaseRow, col(CaseRow.id) == MailItemRow.case_id)
                  .where(col(MailItemRow.id) == item_id))
         with self.cases.store.session(write=True) as session:
@@ -170,8 +160,6 @@ class MailRoom:
     def _item_change(self, user: ClerkUser, window: int, item_id: int, action: str,
                      change: Callable[[Session, CaseRow, MailItemRow, datetime], Audited]) -> MailItemView:
         """Change one mail item and its case in one guarded transaction."""
-        from clerk.store.tables_mail import MailItemRow
-
         number = self.mail_item(item_id).case_number
         result: list[MailItemView] = []
 
@@ -190,10 +178,6 @@ class MailRoom:
 
     def hand_over_item(self, user: ClerkUser, window: int, item_id: int, waybill: str) -> MailItemView:
         """Outbound: handed to EMS under ``waybill`` (case → 已寄出).  Inbound: collected by the courier."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_mail import MailItemRow
-
         check = self.carrier.check_waybill(waybill)
         if not check.ok:
             raise IntakeError([f"邮件号：{check.reason}"])
@@ -221,8 +205,6 @@ class MailRoom:
     def deliver_item(self, user: ClerkUser, window: int, item_id: int) -> MailItemView:
         """Outbound: EMS delivered it (case → 已办结).  Inbound: the materials reached the hall,
         logged as a supplement by EMS (the case is accepted when complete)."""
-        from clerk.store import convert
-
         def change(session: Session, row: CaseRow, item: MailItemRow, now: datetime) -> Audited:
             if item.status != MailStatus.HANDED.value:
                 raise ServiceError(f"该邮件当前为“{_label(item)}”，需先登记交寄/揽收")
@@ -273,8 +255,6 @@ class MailRoom:
     def requeue_item(self, user: ClerkUser, window: int, item_id: int, *, address: str | None = None,
                      phone: str | None = None) -> MailItemView:
         """After the follow-up call: send again (optionally to a corrected address)."""
-        from clerk.identity import check_phone
-
         refuse_bad_text((address or "", "邮寄地址", ADDRESS_MAX))
 
         if phone is not None and not check_phone(phone).ok:
@@ -299,8 +279,6 @@ class MailRoom:
 
     def manifest_items(self, day: date | None = None) -> list[MailItemView]:
         """Outbound items handed to EMS on ``day`` (local), in handover order."""
-        from clerk.store.tables_mail import MailItemRow
-
         day = day or self.cases.today()
         start = datetime.combine(day, time(0), self.cases.tz).astimezone(UTC)
         end = datetime.combine(date.fromordinal(day.toordinal() + 1), time(0), self.cases.tz).astimezone(UTC)
@@ -312,9 +290,6 @@ class MailRoom:
     def manifest_data(self, day: date | None = None, *, hall: HallInfo | None = None,
                       clerk_name: str = "") -> ManifestData:
         """``ManifestData`` for ``clerk.printing.render("manifest", …)``."""
-        from clerk.config import HallInfo
-        from clerk.printing.data import ManifestData, ManifestRow
-
         day = day or self.cases.today()
         rows = tuple(ManifestRow(i.waybill or "", i.case_number, i.recipient, i.phone, i.address, i.postcode,
                                  i.contents) for i in self.manifest_items(day))
@@ -323,8 +298,6 @@ class MailRoom:
 
     def manifest_csv(self, day: date | None = None) -> bytes:
         """The day's manifest in the carrier's batch-import format (EMS: CSV)."""
-        from clerk.carriers import ManifestLine
-
         day = day or self.cases.today()
         lines = [ManifestLine(i.waybill or "", i.case_number, i.recipient, i.phone, i.address, i.postcode,
                               i.contents) for i in self.manifest_items(day)]
@@ -336,6 +309,4 @@ def _label(item: MailItemRow) -> str:
 
 
 def _line_of(entry: dict[str, Any]) -> NoticeLine:
-    from clerk.domain.views import NoticeLine
-
     return NoticeLine(entry["key"], entry["name"], entry["form"], int(entry["copies"]), entry["requirement"])

@@ -12,34 +12,35 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select, update
 from sqlmodel import col
 
+from clerk.catalog import checklist_from_dict
+from clerk.domain.plan import supply_deadline
 from clerk.store import convert
-from clerk.domain.deadlines import FOLLOW_UP_DAYS, local_date, make_deadline, running
+from clerk.domain.deadlines import FOLLOW_UP_DAYS, due_date, latest_limit, local_date, make_deadline, running
 from clerk.domain.intake import MaterialMark, MaterialStatus, VerdictState, assess
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
 from clerk.domain.lifecycle import CaseState, check_transition
 from clerk.domain.views import CaseView, Deadline, DeadlineKind, Decision, Rating
 from clerk.identity.text import NOTE_MAX
-from clerk.catalog.model import Delivery
+from clerk.catalog.model import Delivery, LimitUnit
 from clerk.domain.accounts import ClerkUser
 from clerk.domain.permissions import DESK_ROLES, MAIL_ROLES, MAY, Action, check_separation  # noqa: F401 - the roles re-exported
+from clerk.store.audited import KEYS
 from clerk.store.notices import NoticeKind, queue_notice
-from clerk.store.tables import saved_id
+from clerk.store.tables import CaseRow, DeadlineRow, saved_id
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
-
     from sqlalchemy import CursorResult
     from sqlmodel import Session
-
     from clerk.calendar import WorkCalendar
     from clerk.catalog.catalog import Catalog
     from clerk.catalog.model import TimeLimit
     from clerk.services.unit import UnitOfWork
     from clerk.store.engine import Store
     from clerk.store.notices import NoticeQueue
-    from clerk.store.tables import CaseRow, DeadlineRow
 
 RESULT_STATES = (CaseState.APPROVED, CaseState.CORRECTION, CaseState.REFUSED)
 DECISION_STATE = {
@@ -101,11 +102,6 @@ class LifecycleOperations:
 
     @staticmethod
     def bump_version(session: Session, row: CaseRow, seen: int | None) -> None:
-        from sqlalchemy import update
-
-        from clerk.store.audited import KEYS
-        from clerk.store.tables import CaseRow
-
         expected = row.version if seen is None else seen
         if expected != row.version:
             raise ConcurrentUpdate()
@@ -124,10 +120,6 @@ class LifecycleOperations:
         row.state = target.value
 
     def deadlines_of(self, session: Session, row: CaseRow) -> dict[str, DeadlineRow]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import DeadlineRow
-
         return {d.kind: d for (d,) in session.execute(select(DeadlineRow).where(col(DeadlineRow.case_id) == row.id))}
 
     def refresh_due(self, session: Session, row: CaseRow, deadlines: dict[str, DeadlineRow] | None = None) -> None:
@@ -158,8 +150,6 @@ class LifecycleOperations:
                      deadlines: dict[str, DeadlineRow] | None = None) -> dict[str, DeadlineRow]:
         """Add or replace one deadline; the case's deadlines after it (``deadlines``: as read
         already in this transaction, by ``meet`` or an earlier ``add_deadline``)."""
-        from clerk.store.tables import DeadlineRow
-
         if deadlines is None:
             deadlines = self.deadlines_of(session, row)
         existing = deadlines.get(deadline.kind.value)
@@ -200,8 +190,6 @@ class LifecycleOperations:
 
     def _apply_marks(self, session: Session, row: CaseRow, marks: dict[str, MaterialMark], now: datetime,
                      tolerate: bool) -> list[str]:
-        from clerk.catalog import checklist_from_dict
-
         checklist = checklist_from_dict(row.checklist)
         listed = {e.material.key for e in checklist.entries}
         unknown = sorted(set(marks) - listed)
@@ -241,8 +229,6 @@ class LifecycleOperations:
                                                                        promised_days), known)
                 queue_notice(session, saved_id(row), NoticeKind.PROMISED, at=now)
         elif state is CaseState.INCOMPLETE and tolerate and verdict.state is VerdictState.TOLERABLE:
-            from clerk.domain.plan import supply_deadline
-
             self.move(row, CaseState.TOLERATED)
             known = self.meet(session, row, now, DeadlineKind.NOTICE)
             known = self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
@@ -256,10 +242,6 @@ class LifecycleOperations:
 
     @staticmethod
     def children_of(session: Session, row: CaseRow) -> list[CaseRow]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-
         if not row.is_bundle:
             return []
         found = session.execute(select(CaseRow).where(col(CaseRow.parent_id) == row.id).order_by(col(CaseRow.id)))
@@ -267,8 +249,6 @@ class LifecycleOperations:
 
     def meet_bundle_promise(self, session: Session, child: CaseRow, now: datetime) -> None:
         """Once every item of a bundle is decided, the bundle's promise is kept."""
-        from clerk.store.tables import CaseRow
-
         parent = session.get_one(CaseRow, child.parent_id)
         waiting = (CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED)
         if all(CaseState(kid.state) not in waiting for kid in self.children_of(session, parent)):
@@ -277,8 +257,6 @@ class LifecycleOperations:
 
     def promised_limit(self, row: CaseRow, start: date) -> TimeLimit:
         """The case's promised limit in its unit (a bundle: the item limit ending last)."""
-        from clerk.domain.deadlines import latest_limit
-
         codes = row.checklist.get("item_codes") or [row.code]
         limits = [self.catalog.items[c].promised for c in codes if c in self.catalog.items]
         if not limits:
@@ -379,12 +357,6 @@ class LifecycleOperations:
 
     def recompute_provisional_deadlines(self) -> int:
         """Recompute every provisional deadline with the loaded calendar; returns how many changed."""
-        from sqlalchemy import select
-
-        from clerk.catalog.model import LimitUnit
-        from clerk.domain.deadlines import due_date
-        from clerk.store.tables import CaseRow, DeadlineRow
-
         changed = 0
         with self.store.session(write=True) as session:
             rows = session.execute(select(DeadlineRow).where(col(DeadlineRow.provisional).is_(True))).scalars().all()

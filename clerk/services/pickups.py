@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlmodel import col
 
+from clerk.carriers import PickupRequest
 from clerk.domain.desk_views import (
     DeskDeadline,
     FallbackEntry,
@@ -30,17 +32,17 @@ from clerk.domain.lifecycle import CaseState
 from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
 from clerk.domain.accounts import ClerkUser
+from clerk.identity import check_phone
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX, text_problems
-from clerk.store.tables import saved_id
+from clerk.store import convert
+from clerk.store.tables import CaseRow, DeadlineRow, saved_id
+from clerk.store.tables_mail import MailItemRow, SupplementRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
     from clerk.carriers.base import Carrier
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited
-    from clerk.store.tables import CaseRow, DeadlineRow
-    from clerk.store.tables_mail import MailItemRow
 
 DESK_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED)
 SUPPLY_STATES = (CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION)
@@ -75,11 +77,6 @@ class FallbackDesk:
 
     def fallback_queue(self, today: date | None = None, limit: int = 500) -> list[FallbackEntry]:
         """Incomplete and 容缺 cases of every window, oldest first, with the deadline that matters."""
-        from sqlalchemy import select
-
-        from clerk.store import convert
-        from clerk.store.tables import CaseRow, DeadlineRow
-
         today = today or self.cases.today()
         query = (select(CaseRow).where(col(CaseRow.state).in_([s.value for s in DESK_STATES]),
                                        col(CaseRow.parent_id).is_(None))
@@ -146,8 +143,6 @@ class FallbackDesk:
                        marks: dict[str, MaterialMark], channel: SupplyChannel, reference: str,
                        arrived_at: datetime, tolerate: bool) -> Audited:
         """The supplement inside the caller's transaction (also used when a pickup arrives)."""
-        from clerk.store.tables_mail import SupplementRow
-
         changed = self.cases.supplement_in(session, row, now, user, window, marks, tolerate)
         arrived = sorted(k for k, m in marks.items() if m.status.received)
         if arrived:
@@ -157,10 +152,6 @@ class FallbackDesk:
         return {"materials": changed, "channel": channel.value, "reference": reference}
 
     def supplements(self, number: str) -> list[SupplementEntry]:
-        from sqlalchemy import select
-
-        from clerk.store.tables_mail import SupplementRow
-
         with self.cases.store.session(write=False) as session:
             row = self.cases.load(session, number)
             found = session.execute(select(SupplementRow).where(col(SupplementRow.case_id) == row.id)
@@ -175,10 +166,6 @@ class FallbackDesk:
                         phone: str | None = None, postcode: str | None = None,
                         version: int | None = None) -> MailItemView:
         """Arrange an EMS pickup (政府买单) of materials still owed, at the applicant's."""
-        from clerk.carriers import PickupRequest
-        from clerk.identity import check_phone
-        from clerk.store.tables_mail import MailItemRow
-
         keys = list(dict.fromkeys(materials))
         problems = text_problems((address or "", "揽收地址", ADDRESS_MAX))
         if not keys:
@@ -194,8 +181,6 @@ class FallbackDesk:
         made: list[MailItemView] = []
 
         def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
-            from clerk.store import convert
-
             if CaseState(row.state) not in SUPPLY_STATES:
                 raise ServiceError(f"案件 {row.number} 当前状态为“{row.state}”，没有需要揽收的材料")
             owed = _owed(row, convert.marks_from_json(row.marks))
@@ -226,19 +211,12 @@ class FallbackDesk:
 
     def pickups(self, day: date | None = None) -> list[MailItemView]:
         """The pickups agreed for ``day`` (default today), by time window."""
-        from clerk.store.tables_mail import MailItemRow
-
         day = day or self.cases.today()
         return self._mail_query(lambda q: q.where(col(MailItemRow.direction) == MailDirection.INBOUND.value,
                                                   col(MailItemRow.pickup_on) == day)
                                 .order_by(col(MailItemRow.pickup_from), col(MailItemRow.id)))
 
     def _mail_query(self, shape: Any) -> list[MailItemView]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-        from clerk.store.tables_mail import MailItemRow
-
         query = shape(select(MailItemRow, col(CaseRow.number)).join(CaseRow, col(CaseRow.id) == MailItemRow.case_id))
         with self.cases.store.session(write=False) as session:
             return [mail_item_view(item, number) for item, number in session.execute(query)]

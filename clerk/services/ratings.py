@@ -10,8 +10,9 @@ closed by a supervisor); this adds the comment and the supervisor's note in
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlmodel import col
 
 from clerk.domain.desk_views import FollowUpEntry
@@ -20,14 +21,13 @@ from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, Rating
 from clerk.domain.accounts import ClerkUser
 from clerk.identity.text import NOTE_MAX
-from clerk.store.tables import saved_id
+from clerk.store.tables import CaseRow, DeadlineRow, saved_id
+from clerk.store.tables_mail import RatingNoteRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited
-    from clerk.store.tables import CaseRow
 
 
 class Ratings:
@@ -36,8 +36,6 @@ class Ratings:
     def rate(self, user: ClerkUser, window: int, number: str, rating: Rating, comment: str = "", *,
              version: int | None = None) -> CaseView:
         """Record the applicant's rating after a visit or a delivery."""
-        from clerk.store.tables_mail import RatingNoteRow
-
         rating = Rating(rating)
         comment = comment.strip()
         if rating.is_bad and not comment:
@@ -56,8 +54,6 @@ class Ratings:
     def resolve_follow_up(self, user: ClerkUser, window: int, number: str, note: str, *,
                           version: int | None = None) -> CaseView:
         """A supervisor closes a bad rating's follow-up with what was rectified (整改情况)."""
-        from clerk.store.tables_mail import RatingNoteRow
-
         if not note.strip():
             raise IntakeError(["请填写整改情况"])
         refuse_bad_text((note, "整改情况", NOTE_MAX))
@@ -74,11 +70,6 @@ class Ratings:
 
     def follow_ups(self, *, open_only: bool = True, today: date | None = None) -> list[FollowUpEntry]:
         """Bad ratings' follow-ups, earliest due first."""
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow, DeadlineRow
-        from clerk.store.tables_mail import RatingNoteRow
-
         today = today or self.cases.today()
         query = (select(DeadlineRow, CaseRow, RatingNoteRow)
                  .join(CaseRow, col(CaseRow.id) == DeadlineRow.case_id)

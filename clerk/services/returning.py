@@ -11,11 +11,15 @@ it in as a method (``CaseService.previous_applicant``).
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from sqlmodel import col
 
+from sqlalchemy import select
+
 from clerk.domain.intake import Applicant, ApplicantKind
+from clerk.domain.permissions import Action
+from clerk.store.tables import CaseRow
 
 if TYPE_CHECKING:
     from clerk.domain.accounts import ClerkUser
@@ -32,11 +36,6 @@ def previous_applicant(cases: CaseService, user: ClerkUser, window: int | None, 
     Only a checked ID number / credit code is looked up (the caller checks it);
     a hit appends an audit event ``view`` naming the case whose data was shown.
     """
-    from sqlalchemy import select
-
-    from clerk.domain.permissions import Action
-    from clerk.store.tables import CaseRow
-
     id_number = id_number.strip().upper()
     if not id_number:
         return None

@@ -24,19 +24,21 @@ from __future__ import annotations
 import socket
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sqlalchemy import delete, select, update
 from sqlmodel import col
 
 from clerk.domain.errors import ServiceError
 from clerk.store.convert import aware
+from clerk.store.tables import ClerkAccount
+from clerk.store.tables_seats import SeatReleaseRow, SeatRow
 
 if TYPE_CHECKING:
     from clerk.domain.accounts import ClerkUser
     from clerk.store.engine import Store
-    from clerk.store.tables_seats import SeatRow
 
 
 #: Seconds between two heartbeats of a signed-in window (well below any sensible ``stale_after``).
@@ -106,8 +108,6 @@ class SeatService:
     def take(self, user: ClerkUser, window: int | None, *, machine: str | None = None, app: str = "window",
              take_over: bool = False) -> Seat:
         """Sit ``user`` at ``window``; ``SeatTaken`` when she sits elsewhere and ``take_over`` is False."""
-        from clerk.store.tables_seats import SeatReleaseRow, SeatRow
-
         machine = machine or this_machine()
         now = self.clock()
         with self.store.session(write=True) as session:
@@ -128,10 +128,6 @@ class SeatService:
 
     def check(self, token: str) -> SeatLost | None:
         """None while the seat with ``token`` is still held; else who took it over."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_seats import SeatReleaseRow, SeatRow
-
         with self.store.session(write=False) as session:
             if session.execute(select(col(SeatRow.clerk_id)).where(col(SeatRow.token) == token)).first() is not None:
                 return None
@@ -143,10 +139,6 @@ class SeatService:
     def heartbeat(self, token: str) -> SeatLost | None:
         """The window holding ``token`` is alive: move its ``seen_at``.  None while the seat is
         still held; else who took it over (as ``check``)."""
-        from sqlalchemy import update
-
-        from clerk.store.tables_seats import SeatRow
-
         with self.store.connection(write=True) as conn:  # not audited, wakes no live screen
             moved = conn.execute(update(SeatRow).where(col(SeatRow.token) == token).values(seen_at=self.clock()))
             if moved.rowcount:
@@ -155,23 +147,11 @@ class SeatService:
 
     def release(self, token: str) -> None:
         """Sign-out: the seat is free again."""
-        from sqlalchemy import delete
-
-        from clerk.store.tables_seats import SeatRow
-
         with self.store.session(write=True) as session:
             session.execute(delete(SeatRow).where(col(SeatRow.token) == token))
 
     def seats(self) -> list[Seat]:
         """Who sits where, by window (the supervisor's dashboard)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_seats import SeatRow
-
-        from dataclasses import replace
-
-        from clerk.store.tables import ClerkAccount
-
         query = (select(SeatRow, col(ClerkAccount.name)).outerjoin(ClerkAccount, col(ClerkAccount.id) == SeatRow.clerk_id)
                  .order_by(col(SeatRow.window), col(SeatRow.clerk_id)))
         now = self.clock()

@@ -15,7 +15,7 @@ was asked for); a script that reads cases is a reader too and says who it is:
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from clerk.domain.errors import ServiceError
 from clerk.domain.permissions import Sight, case_view_for

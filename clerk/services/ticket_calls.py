@@ -28,8 +28,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TYPE_CHECKING
 
+from sqlalchemy import ARRAY, Integer, bindparam, func, literal_column, or_, select, update
+
 from clerk.domain.queueing import Priority, TicketState
 from clerk.store.engine import CHANGES_CHANNEL
+from clerk.store.tables import table_of
+from clerk.store.tables_tickets import TicketRow, WindowStateRow
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Select
@@ -68,11 +72,6 @@ def call_statements(sqlite: bool) -> CallStatements:
 
 
 def _build(sqlite: bool) -> CallStatements:
-    from sqlalchemy import ARRAY, Integer, bindparam, func, literal_column, or_, select, update
-
-    from clerk.store.tables import table_of
-    from clerk.store.tables_tickets import TicketRow, WindowStateRow
-
     t = table_of(TicketRow)
     w = table_of(WindowStateRow)
     window = bindparam("at_window", type_=t.c.window.type)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from clerk.domain.deadlines import now_utc
@@ -50,21 +52,32 @@ from clerk.domain.queueing import (
     queue_for_item,
     queues_of_window,
 )
+from clerk.identity import mask_id
+from clerk.identity.resident_id import check_resident_id
 from clerk.services.hallday import HallDay
-from clerk.store.tables import saved_id
+from clerk.services.ticket_calls import HEAD, call_statements
+from clerk.store.audited import WROTE
+from clerk.store.engine import NOTIFIED, Store
+from clerk.store.tables import CaseRow, saved_id
 from clerk.store.convert import aware
+from clerk.store.tables_seats import SeatRow
+from clerk.store.tables_tickets import (
+    AppointmentRow,
+    TicketHolderRow,
+    TicketRow as T,
+    TicketRow,
+    WindowStateRow,
+    WindowStateRow as W,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
     from sqlalchemy.engine import Connection, Row
     from sqlmodel import Session
-
     from clerk.catalog.catalog import Catalog
     from clerk.config import Settings
     from clerk.domain.accounts import ClerkUser
     from clerk.services.ticket_calls import CallStatements
-    from clerk.store.engine import Store
-    from clerk.store.tables_tickets import TicketRow, WindowStateRow
 
 __all__ = ["DEFAULT_SERVICE_MINUTES", "RECENT_CALLS", "STALE_PENDING", "TicketService"]
 
@@ -102,8 +115,6 @@ class TicketService(HallDay):
     @classmethod
     def from_settings(cls, settings: Settings, *, store: Store | None = None,
                       catalog: Catalog | None = None) -> TicketService:
-        from clerk.store.engine import Store
-
         return cls(store or Store.from_settings(settings), settings, catalog)
 
     # -- helpers -------------------------------------------------------------------------------------
@@ -151,10 +162,6 @@ class TicketService(HallDay):
         return self._view(session, row, now)
 
     def _ahead(self, session: Session, row: TicketRow | Row[Any]) -> int:
-        from sqlalchemy import func, or_, select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         mine_first = or_(col(T.taken_at) < row.taken_at, (col(T.taken_at) == row.taken_at) & (col(T.id) < row.id))
         ahead: ColumnElement[bool]
         if Priority(row.priority).is_priority:  # only earlier priority tickets go first
@@ -167,20 +174,11 @@ class TicketService(HallDay):
 
     def _serving_windows(self, session: Session, prefix: str) -> int:
         """Signed-in windows that serve ``prefix`` and are not paused (at least 1)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_seats import SeatRow
-        from clerk.store.tables_tickets import WindowStateRow
-
         windows = {w for (w,) in session.execute(select(col(SeatRow.window)).where(col(SeatRow.window).is_not(None)))}
         paused = {w for (w,) in session.execute(select(col(WindowStateRow.window)).where(col(WindowStateRow.paused)))}
         return max(1, sum(1 for w in windows - paused if prefix in self.window_queues(w)))
 
     def _mean_service_minutes(self, session: Session, prefix: str, day: date) -> float:
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         rows = session.execute(select(col(T.last_called_at), col(T.finished_at)).where(
             col(T.day) == day, col(T.queue) == prefix, col(T.state) == TicketState.DONE.value,
             col(T.finished_at).is_not(None), col(T.last_called_at).is_not(None)).order_by(col(T.finished_at).desc()).limit(50)).all()
@@ -189,10 +187,6 @@ class TicketService(HallDay):
         return sum(spans) / len(spans) if spans else DEFAULT_SERVICE_MINUTES
 
     def _row(self, session: Session, ticket_id: int, *, lock: bool = False) -> TicketRow:
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow
-
         query = select(TicketRow).where(col(TicketRow.id) == ticket_id)
         if lock and not self.store.is_sqlite:
             query = query.with_for_update()
@@ -202,10 +196,6 @@ class TicketService(HallDay):
         return row
 
     def _open_at(self, session: Session, window: int, *, lock: bool = False) -> TicketRow | None:
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         query = select(T).where(col(T.window) == window, col(T.state).in_(_OPEN)).order_by(col(T.last_called_at).desc())
         if lock and not self.store.is_sqlite:
             query = query.with_for_update()
@@ -213,8 +203,6 @@ class TicketService(HallDay):
         return row
 
     def _window_state(self, session: Session, window: int) -> WindowStateRow | None:
-        from clerk.store.tables_tickets import WindowStateRow
-
         return session.get(WindowStateRow, window)
 
     @staticmethod
@@ -246,13 +234,6 @@ class TicketService(HallDay):
     def take_in(self, session: Session, spec: QueueSpec, now: datetime, id_number: str, priority: Priority,
                 appointment_code: str = "") -> TicketRow:
         """Insert a PENDING ticket inside the caller's transaction (checked input); the row."""
-        from sqlalchemy import func, select, text
-
-        from clerk.identity import mask_id
-        from clerk.store.tables_tickets import TicketHolderRow, TicketRow
-
-        from sqlalchemy import update
-
         day = now.astimezone(self.tz).date()
         serial = session.execute(text(_BUMP), {"day": f"{day:%Y%m%d}", "queue": spec.prefix}).scalar_one()
         # a kiosk that died between taking and printing left a PENDING ticket: after a while it is void
@@ -280,7 +261,6 @@ class TicketService(HallDay):
     def _checked_id(id_number: str | None, today: date) -> str:
         if not id_number or not id_number.strip():
             return ""
-        from clerk.identity.resident_id import check_resident_id
 
         check = check_resident_id(id_number, today=today)
         if not check.ok:
@@ -301,8 +281,6 @@ class TicketService(HallDay):
 
     def void(self, ticket_id: int, *, now: datetime | None = None) -> TicketView:
         """The paper did not print: PENDING -> VOID (counted nowhere; the ID given is dropped)."""
-        from clerk.store.tables_tickets import TicketHolderRow
-
         now = self._now(now)
         with self.store.session() as session:
             row = self._row(session, ticket_id, lock=True)
@@ -311,10 +289,6 @@ class TicketService(HallDay):
             row.state = TicketState.VOID.value
             session.add(row)
             if row.appointment_code:  # the check-in did not happen: the appointment stands again
-                from sqlalchemy import select
-
-                from clerk.store.tables_tickets import AppointmentRow
-
                 booking = session.execute(select(AppointmentRow).where(
                     col(AppointmentRow.code) == row.appointment_code)).scalar_one_or_none()
                 if booking is not None and booking.ticket_id == row.id:
@@ -333,8 +307,6 @@ class TicketService(HallDay):
 
     def holder_id_number(self, user: ClerkUser, ticket_id: int) -> str:
         """The full ID number given at the kiosk for a ticket ("" when none); a ``view`` audit event."""
-        from clerk.store.tables_tickets import TicketHolderRow
-
         with self.uow.begin(user, Action.CALL) as (session, account):
             holder = session.get(TicketHolderRow, ticket_id)
             if holder is None:
@@ -351,10 +323,6 @@ class TicketService(HallDay):
         The hall's hottest call: Core statements built once (``clerk.services.ticket_calls``),
         only the head of the calling order read, and one statement that picks, locks and
         updates the ticket (and, on PostgreSQL, notifies the live screens)."""
-        from clerk.services.ticket_calls import HEAD, call_statements
-        from clerk.store.audited import WROTE
-        from clerk.store.engine import NOTIFIED
-
         window = self._check_window(window)
         now = self._now(now)
         prefs = self.window_queues(window)
@@ -402,8 +370,6 @@ class TicketService(HallDay):
         round trip each.  SQLite: the writer lock is held, the first one is free.
         A second call from the same window at the same moment loses on the store's
         one-open-ticket-per-window index and is refused like any second call."""
-        from sqlalchemy.exc import IntegrityError
-
         values = {"at_window": window, "now": now, "by": by}
         try:
             if self.store.is_sqlite:
@@ -420,8 +386,6 @@ class TicketService(HallDay):
     def _flush_call(session: Session, window: int) -> None:
         """Write the call; a second call from the same window at the same moment loses here
         (the store's one-open-ticket-per-window index) and is refused like any second call."""
-        from sqlalchemy.exc import IntegrityError
-
         try:
             session.flush()
         except IntegrityError:
@@ -460,10 +424,6 @@ class TicketService(HallDay):
 
     def recall_no_show(self, user: ClerkUser, window: int, number: str, *, now: datetime | None = None) -> TicketView:
         """Call a no-show ticket once more (the person came back within the allowed time)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         window, now = self._check_window(window), self._now(now)
         normal = parse_ticket_number(number, self.queues)
         if normal is None:
@@ -530,10 +490,6 @@ class TicketService(HallDay):
     def link_cases(self, user: ClerkUser, window: int, case_numbers: Iterable[str], *,
                    now: datetime | None = None) -> TicketView:
         """Finish the visit: the window's ticket is DONE and remembers its case(s)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow
-
         window, now = self._check_window(window), self._now(now)
         numbers = list(dict.fromkeys(n.strip().upper() for n in case_numbers if n and n.strip()))
         with self.uow.begin(user, Action.CALL) as (session, _account):
@@ -552,8 +508,6 @@ class TicketService(HallDay):
 
     def pause(self, user: ClerkUser, window: int, reason: str, *, now: datetime | None = None) -> WindowStatus:
         """暂停/离岗 with a reason; refused while a ticket is open at the window."""
-        from clerk.store.tables_tickets import WindowStateRow
-
         window, now = self._check_window(window), self._now(now)
         reason = " ".join((reason or "").split())
         if not reason or len(reason) > 100:
@@ -573,8 +527,6 @@ class TicketService(HallDay):
 
     def resume(self, user: ClerkUser, window: int, *, now: datetime | None = None) -> WindowStatus:
         """上岗: the window serves again."""
-        from clerk.store.tables_tickets import WindowStateRow
-
         window, now = self._check_window(window), self._now(now)
         with self.uow.begin(user, Action.CALL) as (session, account):
             state = self._window_state(session, window) or WindowStateRow(window=window, since=now)
@@ -595,10 +547,6 @@ class TicketService(HallDay):
 
     def find(self, number_or_barcode: str, window: int, *, now: datetime | None = None) -> TicketView:
         """A ticket scanned or typed at ``window``: refused (Chinese) unless it is this window's."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         now = self._now(now)
         normal = parse_ticket_number(number_or_barcode, self.queues)
         if normal is None:
@@ -621,10 +569,6 @@ class TicketService(HallDay):
 
     def times(self, day: date) -> list[TicketTimes]:
         """Every counted ticket of ``day`` (VOID and PENDING left out) with its measured times."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         with self.store.session(write=False) as session:
             rows = session.execute(select(T).where(
                 col(T.day) == day, col(T.state).not_in((TicketState.VOID.value, TicketState.PENDING.value))
@@ -638,10 +582,6 @@ class TicketService(HallDay):
                 ) -> tuple[list[QueueFigures], list[WindowFigures]]:
         """The day's measured figures per queue (waiting now, longest wait now, mean and p90 wait,
         no-shows, priority served) and per window (served, mean handling time, paused)."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import WindowStateRow as W
-
         now = self._now(now)
         day = day or self.today(now)
         with self.store.session(write=False) as session:
@@ -654,10 +594,6 @@ class TicketService(HallDay):
             return self._queue_status(session, now)
 
     def _queue_status(self, session: Session, now: datetime) -> list[QueueStatus]:
-        from sqlalchemy import func, select
-
-        from clerk.store.tables_tickets import TicketRow as T
-
         day = self.today(now)
         local = now.astimezone(self.tz).time()
         waiting = dict(session.execute(select(col(T.queue), func.count()).where(
@@ -675,11 +611,6 @@ class TicketService(HallDay):
 
     def board(self, now: datetime | None = None) -> BoardView:
         """What the hall display shows: the latest calls, queue lengths and waits, paused windows."""
-        from sqlalchemy import select
-
-        from clerk.store.tables_tickets import TicketRow as T
-        from clerk.store.tables_tickets import WindowStateRow as W
-
         now = self._now(now)
         with self.store.session(write=False) as session:
             rows = session.execute(select(col(T.number), col(T.window), col(T.last_called_at)).where(

@@ -14,9 +14,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import bindparam, select
+
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied
 from clerk.domain.permissions import Action, check_permission
+from clerk.store.audit import append_event
+from clerk.store.tables import ClerkAccount, table_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -36,10 +40,6 @@ def acting_account(session: Session, user: ClerkUser) -> ClerkUser:
     does this first: no ORM entity, no statement rebuilt)."""
     global _ACCOUNT
     if _ACCOUNT is None:
-        from sqlalchemy import bindparam, select
-
-        from clerk.store.tables import ClerkAccount, table_of
-
         table = table_of(ClerkAccount)
         _ACCOUNT = select(table.c.id, table.c.name, table.c.role, table.c.active).where(
             table.c.id == bindparam("id", type_=table.c.id.type))
@@ -81,7 +81,5 @@ class UnitOfWork:
 
     def audit(self, session: Session, actor: str, window: int | None, action: str, number: str | None,
               before: dict[str, object] | None, after: dict[str, object] | None) -> None:
-        from clerk.store.audit import append_event
-
         append_event(session, at=self.clock(), actor=actor, window=window, action=action,
                      case_number=number, before=before, after=after)

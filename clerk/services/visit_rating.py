@@ -17,7 +17,7 @@ which ``rate_in(at_window=True)`` allows only on this path.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from clerk.domain.accounts import ClerkUser
 from clerk.domain.errors import IntakeError, ServiceError, refuse_bad_text
@@ -26,6 +26,7 @@ from clerk.domain.queueing import TicketState
 from clerk.domain.views import CaseView, Rating
 from clerk.identity.text import NOTE_MAX
 from clerk.store.tables import saved_id
+from clerk.store.tables_mail import RatingNoteRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -57,7 +58,6 @@ def rate_visit(cases: CaseService, tickets: TicketService, user: ClerkUser, wind
     moment = now or tickets.clock()
     if ticket.called_at is not None and moment - ticket.called_at > timedelta(minutes=RATE_WITHIN_MINUTES):
         raise ServiceError(f"{ticket.number} 的接待已结束较久，请在“好差评”中登记")
-    from clerk.store.tables_mail import RatingNoteRow
 
     rated = []
     for number in ticket.case_numbers:

@@ -1,10 +1,40 @@
 """The case store: SQLModel tables, engine/session, Alembic migrations, numbering,
 audit chain, accounts, print-queue rows.  See docs/store.md.
 
-Importing this package is cheap; SQLAlchemy loads on first use of the engine.
+Importing this package is cheap (PEP 562): ``clerk.store.errors`` and
+``clerk.store.numbering`` serve the first screen without SQLAlchemy, which loads
+with ``clerk.store.engine``.
 """
 
-from clerk.store.engine import Store
-from clerk.store.errors import ConcurrentUpdate, NotFound, StoreError, StoreUnavailable
+from __future__ import annotations
 
-__all__ = ["ConcurrentUpdate", "NotFound", "Store", "StoreError", "StoreUnavailable"]
+import importlib
+from typing import TYPE_CHECKING
+
+_EXPORTS = {
+    "Store": "clerk.store.engine",
+    "ConcurrentUpdate": "clerk.store.errors",
+    "NotFound": "clerk.store.errors",
+    "StoreError": "clerk.store.errors",
+    "StoreUnavailable": "clerk.store.errors",
+}
+
+__all__ = [
+    "ConcurrentUpdate",
+    "NotFound",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from clerk.store.engine import Store
+    from clerk.store.errors import ConcurrentUpdate, NotFound, StoreError, StoreUnavailable
+
+
+def __getattr__(name: str) -> object:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'clerk.store' has no attribute {name!r}") from None
+    return getattr(importlib.import_module(module), name)

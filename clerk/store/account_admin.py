@@ -9,21 +9,22 @@ told otherwise, be changed by its owner at the next sign-in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlmodel import col
 
 from clerk.domain.accounts import Role, hash_password
+from clerk.store.audit import append_event
 from clerk.store.errors import StoreError
 from clerk.domain.passwords import password_problems
 from clerk.store.convert import aware
+from clerk.store.tables import ClerkAccount
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
     from clerk.store.engine import Store
-    from clerk.store.tables import ClerkAccount
 
 
 class AccountError(StoreError):
@@ -46,10 +47,6 @@ class AccountStatus:
 
 
 def list_accounts(store: Store) -> list[AccountStatus]:
-    from sqlalchemy import select
-
-    from clerk.store.tables import ClerkAccount
-
     with store.session(write=False) as session:
         rows = session.execute(select(ClerkAccount).order_by(col(ClerkAccount.id))).scalars().all()
         return [AccountStatus(r.id, r.name, Role(r.role), r.active, aware(r.locked_until),
@@ -59,9 +56,6 @@ def list_accounts(store: Store) -> list[AccountStatus]:
 
 def _change(store: Store, clerk_id: str, at: datetime, by: str, action: str,
             apply: Callable[[ClerkAccount], dict[str, object]]) -> None:
-    from clerk.store.audit import append_event
-    from clerk.store.tables import ClerkAccount
-
     with store.session(write=True) as session:
         row = session.get(ClerkAccount, clerk_id.strip(), with_for_update=True)
         if row is None:

@@ -29,17 +29,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import inspect, select, text
 from sqlmodel import col
 
 from clerk.store.errors import StoreError
-from clerk.store.tracked import canonical_json, hash_algorithm, mac, utc_text
+from clerk.store.hallkey import HallKeyError
+from clerk.store.tables import AuditEvent, AuditHead, table_of
+from clerk.store.tracked import (
+    all_digests,
+    all_payloads,
+    canonical_json,
+    digests_of,
+    hash_algorithm,
+    mac,
+    tracked_table,
+    tracked_tables,
+    utc_text,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
     from sqlalchemy.engine import Connection
     from sqlmodel import Session
-
-    from clerk.store.tables import AuditEvent
 
 GENESIS_HASH = "0" * 64
 _ALGS = ("sm3", "sha256")
@@ -88,8 +99,6 @@ def keyed_event_hash(key: bytes, prev_hash: str, event: Mapping[str, Any]) -> st
 
 
 def _key_of(session: Session) -> bytes:
-    from clerk.store.hallkey import HallKeyError
-
     source: Callable[[], bytes] | None = session.info.get(KEY_SOURCE)
     if source is None:  # every Store.session() passes its key source; anything else is a bug
         raise AuditError("审计会话缺少大厅密钥来源（请通过 Store.session() 写入）")
@@ -116,10 +125,6 @@ def append_event(
     ``HallKeyMissing`` (a ``StoreError``, Chinese message) at once when the hall
     key is missing, before anything is written.
     """
-    from sqlalchemy import text
-
-    from clerk.store.tables import AuditEvent
-
     _key_of(session)  # say a missing key before anything is written
     seq, prev_hash = session.connection().execute(text(_LOCK_HEAD)).one()
     pending: list[Any] = session.info.setdefault(PENDING, [])
@@ -147,11 +152,6 @@ def append_event(
 
 def finalise(session: Session) -> None:
     """Digest the rows this transaction wrote and seal its events (runs before commit)."""
-    from sqlalchemy import text
-
-    from clerk.store.tables import AuditEvent, table_of
-    from clerk.store.tracked import digests_of, tracked_table
-
     touched: dict[str, set[tuple[Any, ...]]] = session.info.pop(TOUCHED, {})
     pending: list[Any] = session.info.get(PENDING, [])
     if not touched and not pending:
@@ -189,8 +189,6 @@ def _stored(row: AuditEvent) -> dict[str, object]:
 def append_baseline(session: Session | Connection, key: bytes, *, at: datetime, action: str, after: Mapping[str, object] | None,
                     rows: Sequence[Sequence[str | None]]) -> int | None:
     """Attest ``rows`` (``[table, key, digest]``) in one event of their own (migrations)."""
-    from sqlalchemy import text
-
     if not rows:
         return None
     seq, prev = session.execute(text(_LOCK_HEAD)).one()
@@ -199,7 +197,6 @@ def append_baseline(session: Session | Connection, key: bytes, *, at: datetime, 
              "action": action, "before": None, "after": json.loads(canonical_json(after)) if after else None,
              "alg": alg, "row_digests": rows}
     digest = keyed_event_hash(key, prev, event)
-    from clerk.store.tables import AuditEvent, table_of
 
     values = {c: event[c] for c in event} | {"prev_hash": prev, "hash": digest}
     session.execute(table_of(AuditEvent).insert().values(**values))
@@ -251,10 +248,6 @@ def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[in
     The hall key is read (``HallKeyError``) only when a keyed event or a
     tracked row needs it.
     """
-    from sqlalchemy import select
-
-    from clerk.store.tables import AuditEvent, AuditHead
-
     walk = _Walk()
     keys: list[bytes] = [key] if key is not None else []
 
@@ -309,8 +302,6 @@ def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[in
 
 
 def _check_anchor(session: Session, walk: _Walk, anchor: tuple[int, str]) -> None:
-    from clerk.store.tables import AuditEvent
-
     seq, digest = anchor
     row = session.get(AuditEvent, seq)
     if row is None:
@@ -330,8 +321,6 @@ def _row_name(table: str, row_id: str) -> str:
 
 
 def _check_rows(session: Session, walk: _Walk, hall_key: Callable[[], bytes]) -> tuple[list[str], int]:
-    from clerk.store.tracked import all_payloads, tracked_tables
-
     differing: list[str] = []
     seen: set[tuple[str, str]] = set()
     count = 0
@@ -354,8 +343,6 @@ def _check_rows(session: Session, walk: _Walk, hall_key: Callable[[], bytes]) ->
 
 
 def _has_rows(session: Session, table: Table) -> bool:
-    from sqlalchemy import select
-
     return session.execute(select(1).select_from(table).limit(1)).first() is not None
 
 
@@ -368,11 +355,6 @@ def attested_rows(conn: Connection, key_source: Callable[[], bytes]) -> dict[tup
     Reads only the columns the database has, so it works while the table
     classes are ahead of the schema.  Empty when the chain records no rows.
     """
-    from sqlalchemy import inspect, select
-
-    from clerk.store.tables import AuditEvent, table_of
-    from clerk.store.tracked import all_digests, tracked_tables
-
     if "row_digests" not in {c["name"] for c in inspect(conn).get_columns("audit_events")}:
         return {}
     audit_events = table_of(AuditEvent)
@@ -393,8 +375,6 @@ def reattest_after_upgrade(conn: Connection, key_source: Callable[[], bytes], pr
                            before: str | None, after: str | None) -> int | None:
     """A schema change that altered rows' canonical content (a column added with a
     default) re-attests the rows that were sound before it, in one event."""
-    from clerk.store.tracked import all_digests, tracked_tables
-
     if not prior:
         return None
     key, alg = key_source(), hash_algorithm()

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect, select, text
 from sqlmodel import Session
 
 from clerk.store import audit
@@ -107,8 +107,6 @@ def _before_commit(session: Session) -> None:
 @event.listens_for(AuditedSession, "after_soft_rollback")
 def _after_rollback(session: Session, previous: Any) -> None:
     if previous.nested:  # a savepoint rolled back: forget the events it appended (their seq went back)
-        from sqlalchemy import text
-
         head = session.execute(text("SELECT seq FROM audit_head WHERE id = 1")).scalar_one()
         pending = [e for e in session.info.get(audit.PENDING, []) if e.seq <= head]
         if pending:

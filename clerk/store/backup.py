@@ -19,8 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from clerk.store.audit import verify_chain
+from sqlalchemy.engine import make_url
+
 from clerk.store.engine import Store
 from clerk.store.errors import StoreError
+from clerk.store.migrate import current_revision, head_revision
 
 
 class BackupError(StoreError):
@@ -37,8 +41,6 @@ class Verified:
 
 def sqlite_file(store: Store) -> Path:
     """The database file of an SQLite store; BackupError for PostgreSQL."""
-    from sqlalchemy.engine import make_url
-
     url = make_url(store.url)
     if url.get_backend_name() != "sqlite":
         raise BackupError("PostgreSQL 数据库请用 pg_dump 或 pg_basebackup 备份（见 docs/deploy.md）")
@@ -49,9 +51,6 @@ def sqlite_file(store: Store) -> Path:
 
 def verify_copy(path: Path) -> Verified:
     """Open ``path`` as a store and check its revision and audit chain."""
-    from clerk.store.audit import verify_chain
-    from clerk.store.migrate import current_revision
-
     if not path.is_file():
         raise BackupError(f"找不到备份文件 {path}")
     try:
@@ -116,8 +115,6 @@ def backup(store: Store, target: Path) -> Verified:
 
 def restore(store: Store, backup_file: Path) -> tuple[Verified, Path | None]:
     """Replace the store's database by a verified backup; returns (verified, set-aside copy)."""
-    from clerk.store.migrate import head_revision
-
     target = sqlite_file(store)
     verified = verify_copy(backup_file.expanduser())
     if verified.revision != head_revision():

@@ -17,11 +17,16 @@ outage the first answering poll reports ``changed`` too (the screens reload).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from clerk.store.engine import CHANGES_CHANNEL
+import psycopg
+from sqlalchemy.engine import make_url
+
+from clerk.store.engine import CHANGES_CHANNEL, postgres_connect_args
 
 if TYPE_CHECKING:
     from clerk.store.engine import Store
@@ -41,17 +46,11 @@ class ChangeWatcher:
 
     # -- SQLite ----------------------------------------------------------------
     def _sqlite_path(self) -> str:
-        from pathlib import Path
-
-        from sqlalchemy.engine import make_url
-
         database = make_url(self.store.url).database or ""
         # the same file the engine opens: it expands "~" too (clerk.store.engine)
         return database if database in ("", ":memory:") else str(Path(database).expanduser())
 
     def _run_sqlite(self, stop: threading.Event, on_poll: Poll) -> None:
-        import sqlite3
-
         path = self._sqlite_path()
         conn: sqlite3.Connection | None = None
         last: int | None = None
@@ -74,10 +73,6 @@ class ChangeWatcher:
 
     # -- PostgreSQL --------------------------------------------------------------
     def _conninfo(self) -> dict[str, Any]:
-        from sqlalchemy.engine import make_url
-
-        from clerk.store.engine import postgres_connect_args
-
         url = make_url(self.store.url)
         info: dict[str, Any] = {"host": url.host, "port": url.port, "user": url.username,
                                 "password": url.password, "dbname": url.database, **dict(url.query)}
@@ -85,8 +80,6 @@ class ChangeWatcher:
         return {k: v for k, v in info.items() if v is not None}
 
     def _run_postgres(self, stop: threading.Event, on_poll: Poll) -> None:
-        import psycopg
-
         conn: Any = None
         was_ok = True
         while not stop.is_set():

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from clerk.calendar import DueDate
+from clerk.catalog.checklist import checklist_from_dict
 from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.views import (
@@ -18,6 +19,7 @@ from clerk.domain.views import (
     Rating,
 )
 from clerk.catalog.model import Delivery, LimitUnit
+from clerk.identity import check_phone, check_resident_id, check_uscc, mask_id, mask_phone, mask_uscc
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Row
@@ -96,8 +98,6 @@ class ApplicantColumns(TypedDict):
 
 
 def applicant_columns(applicant: Applicant) -> ApplicantColumns:
-    from clerk.identity import check_phone, check_resident_id, check_uscc
-
     id_check = check_resident_id if applicant.kind is ApplicantKind.PERSON else check_uscc
     return {
         "applicant_kind": applicant.kind.value,
@@ -175,8 +175,6 @@ def case_view(
     notices: tuple[NoticeView, ...] = (),
     parent_number: str | None = None,
 ) -> CaseView:
-    from clerk.catalog.checklist import checklist_from_dict
-
     return CaseView(
         number=row.number,
         code=row.code,
@@ -210,8 +208,6 @@ def case_view(
 
 
 def case_summary(row: CaseRow | Row[Any]) -> CaseSummary:
-    from clerk.identity import mask_id, mask_phone, mask_uscc
-
     masked = mask_id(row.applicant_id_number) if row.applicant_kind == ApplicantKind.PERSON.value else mask_uscc(
         row.applicant_id_number
     )

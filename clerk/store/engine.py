@@ -17,7 +17,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import clerk.store.tables
+from clerk.config import get_settings
+from clerk.filemodes import private_sqlite
+from clerk.store.audit import KEY_SOURCE
+from clerk.store.audited import AuditedSession
+from sqlalchemy import create_engine, event, exc
+from sqlalchemy.engine import make_url
+
 from clerk.store.errors import StoreUnavailable
+from clerk.store.hallkey import load_hall_key
+from clerk.store.writelock import writer_lock
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Connection, Engine
@@ -61,11 +71,7 @@ class Store:
     def hall_key(self) -> bytes:
         """The hall key (``HallKeyError`` with a Chinese message when it is missing)."""
         if self._hall_key is None:
-            from clerk.store.hallkey import load_hall_key
-
             if self._settings is None:
-                from clerk.config import get_settings
-
                 self._settings = get_settings()
             self._hall_key = load_hall_key(self._settings)
         return self._hall_key
@@ -75,8 +81,6 @@ class Store:
 
     @property
     def redacted_url(self) -> str:
-        from sqlalchemy.engine import make_url
-
         return make_url(self.url).render_as_string(hide_password=True)
 
     @property
@@ -95,12 +99,6 @@ class Store:
         return self._engine
 
     def _create_engine(self) -> Engine:
-        from sqlalchemy import create_engine, event
-        from sqlalchemy.engine import make_url
-
-        import clerk.store.tables  # noqa: F401  (registers the tables on the metadata)
-        from clerk.filemodes import private_sqlite
-
         url = make_url(self.url)
         if url.get_backend_name() != "sqlite":
             return create_engine(
@@ -166,9 +164,6 @@ class Store:
         compare tables with each other (the audit chain and its head) need it while other
         windows write.  Connection failures surface as :class:`StoreUnavailable`.
         """
-        from clerk.store.audit import KEY_SOURCE
-        from clerk.store.audited import AuditedSession
-
         self.engine  # noqa: B018  (create both engines)
         bind = self._write_engine if write else self._engine
         with self._writer_turn(write), translate_errors():
@@ -199,7 +194,6 @@ class Store:
         if not (write and self._lock_path):
             yield
             return
-        from clerk.store.writelock import writer_lock
 
         with writer_lock(self._lock_path, self.busy_timeout_ms / 1000):
             yield
@@ -235,8 +229,6 @@ _SCHEMA_ERRORS = ("no such table", "no such column", "has no column", "syntax er
 @contextmanager
 def translate_errors() -> Iterator[None]:
     """Map driver-level connection failures to :class:`StoreUnavailable`."""
-    from sqlalchemy import exc
-
     try:
         yield
     except exc.TimeoutError as error:  # no pooled connection came free in time

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
-    from alembic.config import Config
-    from sqlalchemy.engine import Connection
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
+from clerk.store import audit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.engine import Connection
     from clerk.store.engine import Store
 
 _ADVISORY_LOCK_KEY = 0x636C65726B  # "clerk"
 
 
 def alembic_config(connection: object | None = None) -> Config:
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", "clerk.store:migrations")
     config.attributes["connection"] = connection
@@ -29,29 +32,22 @@ def alembic_config(connection: object | None = None) -> Config:
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
 def current_revision(store: Store) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with store.connection(write=False) as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | None]:
     """Upgrade to ``revision``; returns (revision before, revision after)."""
-    from alembic import command
-
     with store.connection(write=True) as conn:
         if conn.dialect.name == "postgresql":
             # a migration may outlast the windows' statement timeout, and waits for another's
             conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
             conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY})")
-        from clerk.store import audit
 
         before = _revision_of(conn)
         prior = audit.attested_rows(conn, store.hall_key) if before not in (None, head_revision()) else {}
@@ -65,13 +61,9 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
 
 
 def downgrade(store: Store, revision: str) -> None:
-    from alembic import command
-
     with store.connection(write=True) as conn:
         command.downgrade(alembic_config(conn), revision)
 
 
 def _revision_of(conn: Connection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     return MigrationContext.configure(conn).get_current_revision()

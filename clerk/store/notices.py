@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlmodel import col
 
 from clerk.domain.notices import NoticeKind, NoticeStatus, NoticeView
+from clerk.store.audit import append_event
 from clerk.store.errors import NotFound
-from clerk.store.tables import saved_id
+from clerk.store.tables import CaseRow, NoticeRow, saved_id
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
     from clerk.store.engine import Store
-    from clerk.store.tables import NoticeRow
 
 __all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]
 
@@ -47,8 +47,6 @@ def queue_notice(
     session: Session, case_id: int, kind: NoticeKind, *, at: datetime, paper: str = "a4", is_reprint: bool = False
 ) -> NoticeRow:
     """Queue one notice inside the caller's transaction; returns the row."""
-    from clerk.store.tables import NoticeRow
-
     row = NoticeRow(
         case_id=case_id, kind=kind.value, paper=paper, status=NoticeStatus.QUEUED.value,
         is_reprint=is_reprint, created_at=at,
@@ -66,10 +64,6 @@ class NoticeQueue:
         self._clock = clock
 
     def pending(self, limit: int = 100) -> list[NoticeView]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow, NoticeRow
-
         query = (
             select(NoticeRow, col(CaseRow.number))
             .join(CaseRow, col(CaseRow.id) == NoticeRow.case_id)
@@ -81,10 +75,6 @@ class NoticeQueue:
             return [notice_view(row, number) for row, number in session.execute(query)]
 
     def for_case(self, session: Session, case_id: int, number: str) -> tuple[NoticeView, ...]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import NoticeRow
-
         rows = session.execute(select(NoticeRow).where(col(NoticeRow.case_id) == case_id).order_by(col(NoticeRow.id)))
         return tuple(notice_view(row, number) for (row,) in rows)
 
@@ -97,8 +87,6 @@ class NoticeQueue:
         ``on_printed(session, notice_row, now)`` runs inside the same
         transaction: what issuing this notice means for its case.
         """
-        from clerk.store.audit import append_event
-
         now = self._clock()
         with self._store.session(write=True) as session:
             row, number = self._load(session, notice_id)
@@ -127,10 +115,6 @@ class NoticeQueue:
 
     @staticmethod
     def _load(session: Session, notice_id: int) -> tuple[NoticeRow, str]:
-        from sqlalchemy import select
-
-        from clerk.store.tables import CaseRow, NoticeRow
-
         found = session.execute(
             select(NoticeRow, col(CaseRow.number))
             .join(CaseRow, col(CaseRow.id) == NoticeRow.case_id)

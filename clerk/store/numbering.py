@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+from sqlalchemy import text
 
 NUMBER_PATTERN = re.compile(r"^(\d{8})-([A-Z0-9]{1,8})-(\d{4,})$")
 
@@ -51,8 +53,6 @@ def normalise_hall_code(hall: str) -> str:
 
 def allocate_number(session: Session, day: date, hall: str) -> str:
     """Take the next serial of ``day`` for ``hall`` inside the caller's transaction."""
-    from sqlalchemy import text
-
     hall = normalise_hall_code(hall)
     serial = session.execute(text(_BUMP), {"day": f"{day:%Y%m%d}", "hall": hall}).scalar_one()
     return format_number(day, hall, serial)

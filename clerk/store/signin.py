@@ -22,26 +22,27 @@ so concurrent guesses cannot slip past the limit once it is reached.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from clerk.config import get_settings
 from clerk.domain import accounts
 from clerk.domain.accounts import ClerkUser, Role, hash_password, verify_password
 from clerk.domain.errors import AccountLocked, PasswordChangeRequired, PasswordRejected, SignInFailed
 from clerk.domain.passwords import password_problems
+from clerk.store.audit import append_event
 from clerk.store.convert import aware
+from clerk.store.tables import ClerkAccount
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-
     from sqlmodel import Session
-
     from clerk.config import Settings
     from clerk.store.engine import Store
-    from clerk.store.tables import ClerkAccount
 
 __all__ = ["AccountLocked", "PasswordChangeRequired", "PasswordRejected", "SignIn", "SignInFailed", "SignInPolicy"]
 
@@ -59,8 +60,6 @@ class SignInPolicy:
 
 
 def _default_policy() -> SignInPolicy:
-    from clerk.config import get_settings
-
     return SignInPolicy.from_settings(get_settings())
 
 
@@ -73,8 +72,6 @@ def dummy_hash() -> str:
     """A hash with the current scrypt parameters that no password matches in practice."""
     key = (accounts._N, accounts._R, accounts._P)
     if key not in _dummy_hashes:
-        import os
-
         _dummy_hashes[key] = hash_password(os.urandom(24).hex())
     return _dummy_hashes[key]
 
@@ -138,8 +135,6 @@ class SignIn:
         ``roles``: when given, an account of another role is refused like a wrong
         password (``clerk serve`` admits supervisors only), after the password check.
         """
-        from clerk.store.tables import ClerkAccount
-
         if policy is not None:
             self.policy = policy
         clerk_id = clerk_id.strip()
@@ -157,8 +152,6 @@ class SignIn:
 
     def _decide(self, session: Session, clerk_id: str, password_ok: bool, checked: str, now: datetime, via: str,
                 window: int | None, new_password: str | None, roles: Iterable[Role] | None) -> ClerkUser | SignInFailed:
-        from clerk.store.tables import ClerkAccount
-
         row = session.get(ClerkAccount, clerk_id, with_for_update=True) if clerk_id else None
         if row is None:
             return self._unknown_id(session, clerk_id, now, via, window)
@@ -224,6 +217,4 @@ class SignIn:
 
     def _audit(self, session: Session, now: datetime, actor: str, window: int | None, action: str,
                after: dict[str, object]) -> None:
-        from clerk.store.audit import append_event
-
         append_event(session, at=now, actor=actor, window=window, action=action, after=after)

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
+from sqlalchemy import bindparam, inspect, select, tuple_
+from sqlmodel import SQLModel
+
 TRACKED: list[str] = []
 
 
@@ -93,8 +96,6 @@ def row_digest(key: bytes, alg: str, table: str, row_id: str, content: dict[str,
 
 def tracked_tables(connection: Connection | None = None) -> list[Table]:
     """The SQLAlchemy ``Table`` of every tracked table (only those that exist, given a connection)."""
-    from sqlmodel import SQLModel
-
     import clerk.store.tables  # noqa: F401
     import clerk.store.tables_complaints  # noqa: F401
     import clerk.store.tables_mail  # noqa: F401
@@ -103,7 +104,6 @@ def tracked_tables(connection: Connection | None = None) -> list[Table]:
     tables = [SQLModel.metadata.tables[name] for name in TRACKED if name in SQLModel.metadata.tables]
     if connection is None:
         return tables
-    from sqlalchemy import inspect
 
     inspector = inspect(connection)
     return [t for t in tables if inspector.has_table(t.name)]
@@ -123,7 +123,6 @@ def tracked_table(name: str) -> Table:
 def _columns(table: Table, connection: Session | Connection, live: bool) -> list[Column[Any]]:
     if not live:
         return list(table.columns)
-    from sqlalchemy import inspect
 
     present = {c["name"] for c in inspect(connection).get_columns(table.name)}
     return [c for c in table.columns if c.name in present]
@@ -139,8 +138,6 @@ _BY_KEYS: dict[str, Select[Any]] = {}  # table name -> SELECT of its rows by pri
 def _by_keys(table: Table) -> Select[Any]:
     query = _BY_KEYS.get(table.name)
     if query is None:
-        from sqlalchemy import bindparam, select, tuple_
-
         pk = list(table.primary_key.columns)
         target = pk[0] if len(pk) == 1 else tuple_(*pk)
         query = _BY_KEYS[table.name] = select(*table.columns).where(target.in_(bindparam("keys", expanding=True)))
@@ -177,8 +174,6 @@ def all_digests(session: Session | Connection, key: bytes, alg: str, table: Tabl
 
 def all_payloads(session: Session | Connection, table: Table, *, live: bool = False) -> Iterator[tuple[str, str]]:
     """(key, canonical text that is digested) of every current row of ``table``."""
-    from sqlalchemy import select
-
     columns = _columns(table, session, live)
     positions = [columns.index(c) for c in table.primary_key.columns]
     result = session.execute(select(*columns).execution_options(yield_per=2000))

@@ -8,28 +8,35 @@ already moved on).  Workers never touch widgets: they post messages or use
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
+from clerk.identity.text import printable
+from clerk.incidents import open_log, report
+from clerk.services.visits import new_visit_key
 from clerk.tui.live import LiveStore
 from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text
-from clerk.tui.navigation import DESTINATIONS, go_bindings, home_of, refusal
+from clerk.tui.navigation import DESTINATIONS, NavigateScreen, go_bindings, home_of, refusal
 from clerk.tui.screen import signed_in_user
 from clerk.tui.saving import KeptForLater, Saved, SaveOutcome, VisitSaving
 from clerk.tui.scanner import ScanDetector
+from clerk.tui.screens.signin import SignInScreen
 from clerk.tui.seats import SeatKeeper
 from clerk.tui.services import Services
-from clerk.tui.state import PendingVisit, WindowState
+from clerk.tui.state import PendingVisit, StateError, WindowState
 from clerk.tui.widgets.banner import Banner, Level
 
 if TYPE_CHECKING:
@@ -81,7 +88,6 @@ class ClerkApp(App[None]):
         self.state = state or WindowState()
         if self.state.key is None:  # kept visits are sealed under the hall key
             self.state.key = partial(_hall_key, services.settings)
-        from clerk.incidents import open_log
 
         open_log(self.state.log_path)  # unexpected errors: details (masked) there, a sentence on screen
         self.keymap = dict(keymap or {})
@@ -110,8 +116,6 @@ class ClerkApp(App[None]):
 
     # -- start ---------------------------------------------------------
     def on_mount(self) -> None:
-        from clerk.tui.screens.signin import SignInScreen
-
         if self.keymap:
             self.set_keymap(self.keymap)
         self.push_screen(SignInScreen())
@@ -137,8 +141,6 @@ class ClerkApp(App[None]):
         # The catalog, its search index and the libraries are loaded for good: move them out of
         # the garbage collector's sight, or every full collection walks them all on the UI thread
         # (250–400 ms measured: a stall in the middle of a clerk's typing).
-        import gc
-
         gc.freeze()
 
     def on_catalog_loaded(self, event: CatalogLoaded) -> None:
@@ -181,8 +183,6 @@ class ClerkApp(App[None]):
 
     def seat_lost(self, text: str) -> None:
         """The clerk signed in elsewhere and took the seat over: sign out here and say so."""
-        from clerk.tui.screens.signin import SignInScreen
-
         if self.user is None:
             return
         text += self._keep_open_visit_of(self.user, self.home)
@@ -233,8 +233,6 @@ class ClerkApp(App[None]):
 
     def hand_over(self, user: ClerkUser) -> None:
         """Another clerk at a locked window signs the first out; her unfinished visit is kept for her."""
-        from clerk.tui.state import StateError
-
         if self.SIGN_IN_ROLES is not None and user.role not in self.SIGN_IN_ROLES:
             self.show_banner(f"账号 {user.id}（{user.role.label}）不能登录“{self.TITLE}”")
             return
@@ -256,8 +254,6 @@ class ClerkApp(App[None]):
 
     # -- moving between screens (F12 menu, clerk.go_* keys, palette) -------
     def action_navigate(self) -> None:
-        from clerk.tui.navigation import NavigateScreen
-
         if self.user is None:
             self.show_banner("请先登录")
         elif isinstance(self.screen, NavigateScreen):
@@ -286,8 +282,6 @@ class ClerkApp(App[None]):
 
     def action_sign_out(self) -> None:
         """Hand the window to the next clerk: back to sign-in, nothing half-done left behind."""
-        from clerk.tui.screens.signin import SignInScreen
-
         if self.user is None or self._modal_open():
             return
         if getattr(self.home, "item", None) is not None:
@@ -302,8 +296,6 @@ class ClerkApp(App[None]):
 
     def _modal_open(self) -> bool:
         """A dialog is up: finish or close it first (a half-confirmed visit is never dropped)."""
-        from textual.screen import ModalScreen
-
         from clerk.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
@@ -324,8 +316,6 @@ class ClerkApp(App[None]):
         if banners:
             banners.first().show(text, level, sticky=sticky)
         else:
-            from clerk.identity.text import printable
-
             self.message_log.add(level, text, type(self.screen).__name__)
             self.notify(printable(text, 600), markup=False, severity="error" if level == "error" else "information",
                         timeout=30 if sticky else 5)
@@ -428,8 +418,6 @@ class ClerkApp(App[None]):
             focused.call_later(self._after_scan, text, burst, focused)
 
     def _after_scan(self, text: str, burst: str, focused: Widget | None) -> None:
-        from textual.widgets import Input
-
         from clerk.store.numbering import parse_number
 
         if isinstance(focused, Input):
@@ -465,8 +453,6 @@ class ClerkApp(App[None]):
     # -- saving and printing (workers owned by the app) --------------------
     def submit_visit(self, screen: Any, draft: Any, outcome: Any, reason: str, key: str = "") -> None:
         """Save the visit under its key (clerk.services.visits): at most one case per key, ever."""
-        from clerk.services.visits import new_visit_key
-
         visit = PendingVisit(signed_in_user(self).id, self.window_number or 0, draft, outcome, reason, key or new_visit_key())
         if self.saves.begin(visit):
             self._submit(screen, self.user, visit)
@@ -523,10 +509,6 @@ class ClerkApp(App[None]):
         """A crash leaves one sentence on the terminal, never Textual's traceback with its
         locals (names, ID numbers, addresses); the details go to the log, masked.
         (Textual's own handler, pinned 8.2.8, minus the traceback; Pilot still re-raises.)"""
-        from rich.text import Text
-
-        from clerk.incidents import report
-
         self._return_code = 1
         if self._exception is None:
             self._exception = error

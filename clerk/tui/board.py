@@ -29,7 +29,11 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from clerk.config import load_settings
+from clerk.store.changes import ChangeWatcher
 from clerk.tui.bigtext import big_text
+from clerk.tui.hall import run_hall_app
+from clerk.tui.messages import banner_text
 from clerk.tui.plain import plain
 from clerk.tui.services import Services
 
@@ -142,8 +146,6 @@ class BoardApp(App[None]):
         self._stop.set()
 
     def _watch(self) -> None:
-        from clerk.store.changes import ChangeWatcher
-
         def polled(changed: bool, ok: bool) -> None:
             if changed:
                 try:
@@ -172,8 +174,6 @@ class BoardApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="board")
     def _load(self) -> None:
-        from clerk.tui.messages import banner_text
-
         try:
             view = self.services.tickets.board(self.clock())
         except Exception as exc:  # the store is down: keep the last board, say so at the bottom
@@ -250,8 +250,6 @@ class BoardApp(App[None]):
             try:
                 announce(text)
             except Exception as exc:  # noqa: BLE001 - no voice is no reason to stop the board
-                from clerk.tui.messages import banner_text
-
                 self.call_from_thread(self._voice_failed, banner_text(exc))
 
     def _voice_failed(self, text: str) -> None:
@@ -261,13 +259,9 @@ class BoardApp(App[None]):
 
 
 def make_board_app(env: dict[str, str] | None = None) -> BoardApp:
-    from clerk.config import load_settings
-
     settings = load_settings(env)
     return BoardApp(Services(settings), announce=announce_with(settings.announce_command))
 
 
 def run_board() -> int:
-    from clerk.tui.hall import run_hall_app
-
     return run_hall_app(make_board_app)

@@ -25,9 +25,18 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual import on, work
 from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.widgets import Input
 
+from clerk.domain.intake import ApplicantKind
+from clerk.domain.queueing import parse_ticket_number
 from clerk.tui.messages import Failed, Message, banner_text
 from clerk.tui.screen import ClerkScreen, signed_in_user, window_of
+from clerk.tui.screens.choose import ChooseScreen
+from clerk.tui.screens.prompt import PromptScreen
+from clerk.tui.screens.visit_rating import VisitRatingScreen
+from clerk.tui.widgets.applicant import ApplicantForm
+from clerk.tui.widgets.banner import Banner
 
 if TYPE_CHECKING:
     from clerk.domain.accounts import ClerkUser
@@ -212,8 +221,6 @@ class CallerScreen(ClerkScreen):
                                                            "warning")))
 
     def action_caller_menu(self) -> None:
-        from clerk.tui.screens.choose import ChooseScreen
-
         def chosen(index: int | None) -> None:
             if index is not None:
                 getattr(self, f"action_{MENU[index][0]}")()
@@ -221,9 +228,6 @@ class CallerScreen(ClerkScreen):
         self.app.push_screen(ChooseScreen("叫号操作（数字键或回车）", [text for _, text in MENU]), chosen)
 
     def action_transfer(self) -> None:
-        from clerk.tui.screens.choose import ChooseScreen
-        from clerk.tui.screens.prompt import PromptScreen
-
         queues = list(self.app.services.settings.queues)
         lines = [f"转到 {q.prefix} {q.name}" for q in queues] + ["转到指定窗口……"]
 
@@ -251,8 +255,6 @@ class CallerScreen(ClerkScreen):
         self._say(f"已转移：{ticket.number} 转到{where}等候（保留原取号时间）", "ok")
 
     def action_pause(self) -> None:
-        from clerk.tui.screens.prompt import PromptScreen
-
         if not self._signed_in():
             return
         user, window = self._seat()
@@ -270,8 +272,6 @@ class CallerScreen(ClerkScreen):
                                           validate=lambda t: None if t.strip() else "请填写原因"), reason)
 
     def action_recall_no_show(self) -> None:
-        from clerk.tui.screens.prompt import PromptScreen
-
         def number(text: str | None) -> None:
             if text:
                 user, window = self._seat()
@@ -285,8 +285,6 @@ class CallerScreen(ClerkScreen):
     # -- a ticket's barcode scanned at the window ---------------------------------
     def expects_scan(self, text: str) -> bool:
         """A fast burst that is a ticket number (its Code 128 on the paper) is a scan here."""
-        from clerk.domain.queueing import parse_ticket_number
-
         return parse_ticket_number(text, [q.prefix for q in self.app.services.settings.queues]) is not None
 
     def scanned(self, text: str) -> bool:
@@ -353,8 +351,6 @@ class CallerScreen(ClerkScreen):
         event.answer()
 
     def _say(self, text: str, level: Level) -> None:
-        from clerk.tui.widgets.banner import Banner
-
         self.query_one(Banner).show(text, level)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="caller-holder")
@@ -371,12 +367,6 @@ class CallerScreen(ClerkScreen):
     def _holder_id(self, event: HolderId) -> None:
         """The called ticket's ID number goes into an empty 身份证号 field; its check then offers the
         returning applicant's details (F6) like a card read at the window."""
-        from textual.css.query import NoMatches
-        from textual.widgets import Input
-
-        from clerk.domain.intake import ApplicantKind
-        from clerk.tui.widgets.applicant import ApplicantForm
-
         current = self.window_status.current if self.window_status is not None else None
         if current is None or current.id != event.ticket_id:
             return  # another ticket by now (过号, 转移)
@@ -390,8 +380,6 @@ class CallerScreen(ClerkScreen):
 
     def ask_rating(self, ticket: Any, numbers: list[str], after: Any = None) -> None:
         """The applicant rates the visit (好差评, 一次一评); ``after`` runs once the rating screen closes."""
-        from clerk.tui.screens.visit_rating import VisitRatingScreen
-
         self.app.push_screen(VisitRatingScreen(ticket, numbers), after)
 
 

@@ -7,17 +7,16 @@ tickets, appointments and ticket printer.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from textual.app import App
 
+from clerk.config import ConfigError
+
 
 def run_hall_app(make: Callable[[], App[None]]) -> int:
     """Start a hall app (``clerk kiosk`` / ``clerk board``); a bad config is one line, exit 2."""
-    import sys
-
-    from clerk.config import ConfigError
-
     try:
         app = make()
     except ConfigError as exc:

@@ -25,22 +25,29 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Footer, Input, Input as _Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from clerk.config import load_settings
+from clerk.domain.queueing import Priority
+from clerk.identity import check_resident_id
+from clerk.integration.tickets import check_in_and_print, issue_ticket
+from clerk.tui.bigtext import block_lines, drawable
+from clerk.tui.hall import run_hall_app
+from clerk.tui.keymap import keymap_from_settings
+from clerk.tui.messages import banner_text
 from clerk.tui.plain import TYPED, lines, plain
 from clerk.tui.services import Services
 
 if TYPE_CHECKING:
-    from textual import events
     from textual.timer import Timer
-
     from clerk.domain.queueing import QueueStatus, TicketView
 
 #: Seconds without a touch or key after which the kiosk forgets the ID number and choices.
@@ -97,8 +104,6 @@ class TicketShown(ModalScreen[None]):
         self.ticket, self.seconds = ticket, seconds
 
     def compose(self) -> ComposeResult:
-        from clerk.tui.bigtext import block_lines, drawable
-
         t = self.ticket
         number = Text(justify="center")
         if drawable(t.number):
@@ -254,8 +259,6 @@ class KioskApp(App[None]):
 
     def _check_idle(self) -> None:
         if self.idle_clock() - self.last_touch >= IDLE_SECONDS and not self.busy:
-            from textual.css.query import NoMatches
-
             try:
                 self.action_clear()
             except NoMatches:  # the form is not on screen (closing down, or a screen over it): next check
@@ -276,8 +279,6 @@ class KioskApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="kiosk-load")
     def _load(self) -> None:
-        from clerk.tui.messages import banner_text
-
         try:
             queues = self.services.tickets.queue_status(self.services.now())
         except Exception as exc:
@@ -324,9 +325,6 @@ class KioskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         """Digits pick a queue — unless they come as a burst: an ID card reader typing the number
         (and Enter) while nothing is focused fills the ID field and takes no ticket."""
-        from textual import events
-        from textual.widgets import Input as _Input
-
         if (isinstance(event, events.Key) and not isinstance(self.focused, _Input)
                 and self.screen is self.screen_stack[0] and self._burst_key(event)):
             event.prevent_default()
@@ -433,8 +431,6 @@ class KioskApp(App[None]):
             return
         id_number = self.query_one("#kiosk-id", Input).value.strip().upper() or None
         if id_number is not None:
-            from clerk.identity import check_resident_id
-
             check = check_resident_id(id_number, today=self.services.now().date())
             if not check.ok:
                 self._message(f"身份证号有误：{check.reason}。可清空（Esc）后不填身份证号取号", error=True)
@@ -446,10 +442,6 @@ class KioskApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="kiosk-issue")
     def _issue(self, queue: str | None, item: str | None, id_number: str | None, lane: str) -> None:
-        from clerk.domain.queueing import Priority
-        from clerk.integration.tickets import issue_ticket
-        from clerk.tui.messages import banner_text
-
         services = self.services
         try:
             if queue is None:
@@ -481,9 +473,6 @@ class KioskApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="kiosk-issue")
     def _check_in(self, code_or_id: str) -> None:
-        from clerk.integration.tickets import check_in_and_print
-        from clerk.tui.messages import banner_text
-
         services = self.services
         try:
             ticket = check_in_and_print(services.appointments, services.tickets, services.ticket_printer,
@@ -526,9 +515,6 @@ class KioskApp(App[None]):
 
 
 def make_kiosk_app(env: dict[str, str] | None = None) -> KioskApp:
-    from clerk.config import load_settings
-    from clerk.tui.keymap import keymap_from_settings
-
     settings = load_settings(env)
     app = KioskApp(Services(settings))
     keymap, _ = keymap_from_settings(settings)  # the hall's [keymap]: ids kiosk.*
@@ -537,6 +523,4 @@ def make_kiosk_app(env: dict[str, str] | None = None) -> KioskApp:
 
 
 def run_kiosk() -> int:
-    from clerk.tui.hall import run_hall_app
-
     return run_hall_app(make_kiosk_app)

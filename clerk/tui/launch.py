@@ -8,6 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
+
+from clerk.config import ConfigError, load_settings
+from clerk.tui.app import ClerkApp
+from clerk.tui.keymap import KeymapError, keymap_from_settings
+from clerk.tui.services import Services
+from clerk.tui.state import WindowState
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,14 +25,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def make_app(argv: list[str] | None = None, env: dict[str, str] | None = None):
     """Build the app from the command line, the config file and the environment."""
-    from dataclasses import replace
-
-    from clerk.config import load_settings
-    from clerk.tui.app import ClerkApp
-    from clerk.tui.keymap import keymap_from_settings
-    from clerk.tui.services import Services
-    from clerk.tui.state import WindowState
-
     args = build_parser().parse_args(argv or [])
     settings = load_settings(env)
     if args.window is not None:
@@ -35,16 +34,12 @@ def make_app(argv: list[str] | None = None, env: dict[str, str] | None = None):
 
 
 def known_binding_ids() -> set[str]:
-    from clerk.tui.app import ClerkApp
     from clerk.tui.screens.help import key_map_rows
 
     return {row[3] for row in key_map_rows({}, ClerkApp)}
 
 
 def launch(argv: list[str] | None = None) -> int:
-    from clerk.config import ConfigError
-    from clerk.tui.keymap import KeymapError
-
     try:
         app = make_app(argv)
     except (ConfigError, KeymapError) as exc:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from clerk.tui.app import ClerkApp
 
+from clerk.tui.widgets.banner import Banner
+
 
 class LiveStore:
     def __init__(self, app: ClerkApp, interval: float = 1.0) -> None:
@@ -68,8 +70,6 @@ class LiveStore:
 
     def apply(self, changed: bool, recovered: bool) -> None:
         """On the event loop: clear outage banners, tell the screens."""
-        from clerk.tui.widgets.banner import Banner
-
         if recovered:
             for screen in self.app.screen_stack:
                 for banner in screen.query(Banner):

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message as _Message
 
+from clerk.domain.errors import ServiceError, StoreError, TransitionError
+from clerk.incidents import report
+
 if TYPE_CHECKING:
     from clerk.calendar import WorkingDays
     from clerk.catalog.catalog import Catalog
@@ -90,8 +93,6 @@ def banner_text(error: BaseException) -> str:
     """The clerk's sentence for an error from the core (already Chinese there)."""
     from clerk.catalog.errors import CatalogError
 
-    from clerk.domain.errors import ServiceError, StoreError, TransitionError
-
     name = type(error).__name__
     if isinstance(error, (ServiceError, StoreError, TransitionError)) or name == "PrintError":
         return str(error)
@@ -99,7 +100,6 @@ def banner_text(error: BaseException) -> str:
         return f"事项目录有错误，请联系管理员：{error}"
     if isinstance(error, (ValueError, LookupError)) and not isinstance(error, KeyError) and str(error):
         return str(error)
-    from clerk.incidents import report
 
     return report(error)  # one sentence; the details (masked) go to the log file
 

@@ -24,6 +24,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Label
 
+from clerk.services.bounded import within
+from clerk.tui.messages import banner_text
 from clerk.tui.screen import ClerkModal
 
 if TYPE_CHECKING:
@@ -84,9 +86,7 @@ class SeatKeeper:
                             exit_on_error=False, group="seat")
 
     def _claim(self, user: ClerkUser, window: int | None, land: Callable[[str], None], take_over: bool) -> None:
-        from clerk.services.bounded import within
         from clerk.services.seats import SeatTaken
-        from clerk.tui.messages import banner_text
 
         service = self._service
         try:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from clerk.config import Settings
+from clerk.services.bounded import within
+from clerk.services.visits import VisitSaver
 
 if TYPE_CHECKING:
     from clerk.calendar import WorkCalendar
@@ -33,7 +35,6 @@ if TYPE_CHECKING:
     from clerk.services.desk import DeskService
     from clerk.services.seats import SeatService
     from clerk.services.tickets import TicketService
-    from clerk.services.visits import VisitSaver
     from clerk.store.engine import Store
     from clerk.store.notices import NoticeKind
 
@@ -216,8 +217,6 @@ class Services:
         """Exactly-once saves of a visit, bounded by the statement timeout."""
         with self._lock:
             if self._visits is None:
-                from clerk.services.visits import VisitSaver
-
                 self._visits = VisitSaver(self.cases, self.settings.statement_timeout_seconds + 1.0)
             return self._visits
 
@@ -235,7 +234,6 @@ class Services:
     # -- the calls the screens make (one call = one transaction) -------
     def authenticate(self, clerk_id: str, password: str, **how: Any) -> ClerkUser:
         """Bounded (``clerk.services.bounded``): a hung server gives a Chinese message in seconds."""
-        from clerk.services.bounded import within
         from clerk.store.signin import SignInPolicy
 
         cases = self.cases

@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import json
 import os
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -32,6 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
+
+from clerk.incidents import log_path
 
 if TYPE_CHECKING:  # the domain loads after the first screen is drawn
     from clerk.domain.intake import IntakeDraft, Outcome
@@ -73,8 +76,6 @@ class OpenVisitWriter:
     """
 
     def __init__(self, state: WindowState) -> None:
-        import threading
-
         self.state = state
         self._lock = threading.Lock()  # guards _ops and _draining
         self._writing = threading.Lock()  # one write at a time, in order
@@ -213,8 +214,6 @@ class WindowState:
     @property
     def log_path(self) -> Path:
         """The one error log (``clerk.incidents.log_path``): here unless ``CLERK_LOG_DIR`` says elsewhere."""
-        from clerk.incidents import log_path
-
         return log_path(self.root)
 
     # -- visits waiting for the store ----------------------------------

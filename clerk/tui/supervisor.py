@@ -20,10 +20,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import textual_serve
 from textual import work
 
+from clerk.config import ConfigError, get_settings, load_settings
 from clerk.domain.accounts import Role
+from clerk.store.hallkey import HallKeyError, ensure_hall_key, load_hall_key
 from clerk.tui.app import ClerkApp
+from clerk.tui.keymap import KeymapError, keymap_from_settings
+from clerk.tui.launch import known_binding_ids
+from clerk.tui.serveticket import ENV, make_ticket, ticket_clerk
 from clerk.tui.services import Services
 
 #: What ``clerk serve --app`` may run, with the page title.
@@ -52,9 +58,6 @@ class SupervisorApp(ClerkApp):
     @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
     def _sign_in_by_ticket(self, ticket: str) -> None:
         """A valid ticket for an active supervisor signs in; anything else leaves the sign-in screen up."""
-        from clerk.store.hallkey import load_hall_key
-        from clerk.tui.serveticket import ticket_clerk
-
         try:
             clerk_id = ticket_clerk(load_hall_key(self.services.settings), ticket)
             user = self.services.cases.account(clerk_id) if clerk_id else None
@@ -65,13 +68,6 @@ class SupervisorApp(ClerkApp):
 
 
 def make_supervisor_app(env: dict[str, str] | None = None) -> SupervisorApp:
-    from clerk.config import load_settings
-    from clerk.tui.keymap import keymap_from_settings
-    from clerk.tui.launch import known_binding_ids
-    from clerk.tui.services import Services
-
-    from clerk.tui.serveticket import ENV
-
     settings = load_settings(env)
     keymap, notes = keymap_from_settings(settings, known_binding_ids)
     ticket = os.environ.pop(ENV, None) if env is None else env.get(ENV)
@@ -79,9 +75,6 @@ def make_supervisor_app(env: dict[str, str] | None = None) -> SupervisorApp:
 
 
 def run_supervisor() -> int:
-    from clerk.config import ConfigError
-    from clerk.tui.keymap import KeymapError
-
     try:
         app = make_supervisor_app()
     except (ConfigError, KeymapError) as exc:
@@ -93,8 +86,6 @@ def run_supervisor() -> int:
 
 def offline_templates(target: Path) -> Path:
     """A copy of textual-serve's templates without the external web-font link."""
-    import textual_serve
-
     source = Path(textual_serve.__file__).parent / "templates"
     target.mkdir(parents=True, exist_ok=True)
     for page in source.glob("*.html"):
@@ -114,9 +105,6 @@ def serve(host: str, port: int, public_url: str | None = None, *, certfile: str 
     except ImportError:
         print("错误：未安装 textual-serve，请执行 pip install textual-serve", file=sys.stderr)
         return 2
-    from clerk.config import get_settings
-    from clerk.store.hallkey import HallKeyError, ensure_hall_key, load_hall_key
-    from clerk.tui.serveticket import make_ticket
 
     settings = get_settings()
     try:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import secrets
 import ssl
 import threading
@@ -33,9 +34,24 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp_jinja2
+import jinja2
 from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
+
+from clerk.domain.accounts import Role
+from clerk.domain.deadlines import now_utc
+from clerk.store.engine import Store
+from clerk.store.errors import StoreError
+from clerk.store.signin import (
+    AccountLocked,
+    PasswordChangeRequired,
+    PasswordRejected,
+    SignIn,
+    SignInFailed,
+    SignInPolicy,
+)
 
 COOKIE = "clerk_session"
 SESSION_HOURS = 8
@@ -116,9 +132,6 @@ class GatedServer(Server):
 
     # -- the app ------------------------------------------------------------
     async def _make_app(self) -> web.Application:
-        import aiohttp_jinja2
-        import jinja2
-
         app = web.Application(middlewares=[self._headers])
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
         app.add_routes([
@@ -201,9 +214,6 @@ class GatedServer(Server):
         raise response
 
     async def handle_login(self, request: web.Request) -> web.Response:
-        from clerk.store.signin import AccountLocked, PasswordChangeRequired, PasswordRejected, SignInFailed
-        from clerk.store.errors import StoreError
-
         if not self.same_origin(request, required=False):
             return self._login_page(message="请求来源不符，已拒绝", status=403)
         address = request.remote or "?"
@@ -241,11 +251,6 @@ class GatedServer(Server):
         raise response
 
     def _store_sign_in(self, clerk_id: str, password: str, new_password: str | None) -> Any:
-        from clerk.domain.deadlines import now_utc
-        from clerk.domain.accounts import Role
-        from clerk.store.engine import Store
-        from clerk.store.signin import SignIn, SignInPolicy
-
         with self._store_lock:
             if self._store is None:
                 self._store = Store.from_settings(self.settings)
@@ -274,8 +279,6 @@ class GatedServer(Server):
             self.running -= 1
 
     async def _run_dashboard(self, request: web.Request, session: GateSession) -> web.WebSocketResponse:
-        import logging
-
         websocket = web.WebSocketResponse(heartbeat=15)
         width = _to_int(request.query.get("width", "80"), 80)
         height = _to_int(request.query.get("height", "24"), 24)

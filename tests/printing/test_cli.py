@@ -1,9 +1,6 @@
-"""``clerk print``: test pages from demo data, the reprint hook, lazy imports."""
+"""``clerk print``: test pages from demo data, the reprint hook."""
 
 from __future__ import annotations
-
-import subprocess
-import sys
 
 import pytest
 
@@ -68,13 +65,3 @@ def test_font_report_warns_about_the_unembedded_cid_font(config, monkeypatch, ca
     monkeypatch.setenv("CLERK_FONT", "STSong-Light")
     assert main(["print", "--font"]) == 0
     assert "STSong-Light（未嵌入；" in capsys.readouterr().out
-
-
-def test_importing_printing_does_not_load_reportlab():
-    code = (
-        "import sys, clerk.printing, clerk.commands.printing, clerk.printing.queue, clerk.printing.rendering\n"
-        "from clerk.printing import NoticeKind, PrintQueue\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'barcode', 'pypdf')))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"

@@ -8,6 +8,7 @@ a deadline line drills down to its cases; C opens the complaint desk.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -17,9 +18,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
+from clerk.reports.catalog_use import open_under_older_catalog
 from clerk.tui.messages import Message, banner_text
 from clerk.tui.plain import cells
 from clerk.tui.screen import ClerkScreen
+from clerk.tui.screens.complaints import ComplaintsScreen
+from clerk.tui.screens.queue_figures import QueueFiguresScreen
 from clerk.tui.widgets.banner import Banner
 
 if TYPE_CHECKING:
@@ -137,15 +141,11 @@ class DashboardScreen(ClerkScreen):
         self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
 
     def action_refresh(self) -> None:
-        import time
-
         self._last_load = time.monotonic()
         self._load()
 
     def store_changed(self) -> None:
         """The store changed (clerk.tui.live): reload, at most every ``LIVE_GAP_SECONDS``."""
-        import time
-
         wait = self._last_load + LIVE_GAP_SECONDS - time.monotonic()
         if wait <= 0:
             self.action_refresh()
@@ -170,13 +170,9 @@ class DashboardScreen(ClerkScreen):
         self.action_drill()
 
     def action_complaints(self) -> None:
-        from clerk.tui.screens.complaints import ComplaintsScreen
-
         self.app.push_screen(ComplaintsScreen(self.complaint_desk, user=self.user))
 
     def action_queue_figures(self) -> None:
-        from clerk.tui.screens.queue_figures import QueueFiguresScreen
-
         self.app.push_screen(QueueFiguresScreen())
 
     # -- workers -------------------------------------------------------------
@@ -200,8 +196,6 @@ class DashboardScreen(ClerkScreen):
 
     def _older_catalog_cases(self) -> int:
         """Open cases taken under a catalog version other than the one loaded now."""
-        from clerk.reports.catalog_use import open_under_older_catalog
-
         catalog = getattr(self.app, "catalog", None)
         if catalog is None:
             return 0

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input, Select, Static
 
+from clerk.domain.views import Decision
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed, banner_text
 from clerk.tui.plain import TYPED
@@ -75,7 +76,6 @@ class DecisionScreen(DeskScreen["DeskService"]):
         if self.case is None:
             self.query_one(Banner).show("请先扫码或输入受理编号打开案件", "warning")
             return
-        from clerk.domain.views import Decision
 
         value = self.query_one("#decision-kind", Select).value
         if not isinstance(value, str):

@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cas
 
 from textual import on, work
 
+from clerk.store.errors import ConcurrentUpdate
+from clerk.store.numbering import parse_number
 from clerk.tui.messages import Failed, Message, banner_text
 from clerk.tui.screen import ClerkScreen, signed_in_user
+from clerk.tui.widgets.banner import Banner
 
 if TYPE_CHECKING:
     from clerk.domain.accounts import ClerkUser
     from clerk.domain.views import CaseView
-    from clerk.tui.widgets.banner import Banner
 
 D = TypeVar("D")
 R = TypeVar("R")
@@ -81,8 +83,6 @@ class DeskScreen(ClerkScreen, Generic[D]):
 
     def scanned(self, text: str) -> bool:
         """A barcode scan while this screen is up: a case number opens the case here."""
-        from clerk.store.numbering import parse_number
-
         number = text.strip().upper()
         if parse_number(number) is None:
             return False
@@ -132,8 +132,6 @@ class DeskScreen(ClerkScreen, Generic[D]):
     @on(Failed)
     def _conflict_reload(self, event: Failed) -> None:
         """Refused because another window changed the case: show the case as it now is."""
-        from clerk.store.errors import ConcurrentUpdate
-
         case = getattr(self, "case", None)
         if isinstance(event.error, ConcurrentUpdate) and case is not None:
             self._recheck(case.number, case.version)
@@ -143,8 +141,6 @@ class DeskScreen(ClerkScreen, Generic[D]):
         self.open_case(view.number)
 
     def _banner(self) -> Banner:
-        from clerk.tui.widgets.banner import Banner
-
         return self.query_one(Banner)
 
     def call(self, what: str, run: Callable[[D], R], done: Callable[[R], None]) -> None:

@@ -23,8 +23,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Select, SelectionList, Static
 
+from clerk.domain.intake import MaterialMark, MaterialStatus
+from clerk.domain.views import NoticeLine
 from clerk.identity.text import NOTE_MAX
-from clerk.tui.messages import Failed
+from clerk.services.pickups import received_mark
+from clerk.tui.messages import Failed, banner_text
 from clerk.tui.plain import TYPED, cells, plain
 from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.desk_common import DeskCall, DeskDone, DeskScreen, days_text
@@ -113,10 +116,6 @@ class FallbackScreen(DeskScreen["DeskService"]):
 
     def _marks(self) -> dict[str, Any]:
         """Materials newly ticked → received as the notice asks; unticked received ones → demanded again."""
-        from clerk.domain.intake import MaterialMark, MaterialStatus
-        from clerk.services.pickups import received_mark
-        from clerk.domain.views import NoticeLine
-
         chosen = set(self.query_one("#fallback-materials", SelectionList).selected)
         marks: dict[str, Any] = {}
         for e in self.case.checklist.entries:
@@ -211,8 +210,6 @@ class FallbackScreen(DeskScreen["DeskService"]):
             results = services.print_case(number, self.user, self.window)
             text = f"{number}：{services.describe_print(results)}"
         except Exception as exc:
-            from clerk.tui.messages import banner_text
-
             self.post_message(Failed("print", exc, banner_text(exc)))
         else:
             self.post_message(DeskDone(partial(self._printed, text)))

@@ -9,29 +9,29 @@ from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.widgets import DataTable, Footer, Static
 
+from clerk.tui.board import BoardApp
+from clerk.tui.commands import key_display
+from clerk.tui.kiosk import CheckInScreen, KioskApp, TicketShown
+from clerk.tui.navigation import NavigateScreen
+from clerk.tui.plain import cells
 from clerk.tui.screen import ClerkModal
+from clerk.tui.screens.appointments import AppointmentsScreen
+from clerk.tui.screens.complaints import ComplaintsScreen
+from clerk.tui.screens.dashboard import DashboardScreen
+from clerk.tui.screens.decision import DecisionScreen
+from clerk.tui.screens.fallback import FallbackScreen
+from clerk.tui.screens.finish import ConfirmScreen
+from clerk.tui.screens.intake import IntakeScreen
+from clerk.tui.screens.lookup import LookupScreen
+from clerk.tui.screens.mail import MailScreen
+from clerk.tui.screens.queue_figures import QueueFiguresScreen
+from clerk.tui.screens.rating import RatingScreen
+from clerk.tui.screens.signin import SignInScreen
+from clerk.tui.widgets.checklist import ChecklistTable
 
 
 def key_map_rows(keymap: dict[str, str], app_class: type[DOMNode]) -> list[tuple[str, str, str, str]]:
     """(where, key, action, binding id) for every clerk binding."""
-    from clerk.tui.commands import key_display
-    from clerk.tui.navigation import NavigateScreen
-    from clerk.tui.screens.appointments import AppointmentsScreen
-    from clerk.tui.screens.queue_figures import QueueFiguresScreen
-    from clerk.tui.board import BoardApp
-    from clerk.tui.kiosk import CheckInScreen, KioskApp, TicketShown
-    from clerk.tui.screens.complaints import ComplaintsScreen
-    from clerk.tui.screens.dashboard import DashboardScreen
-    from clerk.tui.screens.decision import DecisionScreen
-    from clerk.tui.screens.fallback import FallbackScreen
-    from clerk.tui.screens.finish import ConfirmScreen
-    from clerk.tui.screens.intake import IntakeScreen
-    from clerk.tui.screens.lookup import LookupScreen
-    from clerk.tui.screens.mail import MailScreen
-    from clerk.tui.screens.rating import RatingScreen
-    from clerk.tui.screens.signin import SignInScreen
-    from clerk.tui.widgets.checklist import ChecklistTable
-
     places: list[tuple[str, type[DOMNode]]] = [
         ("全局", app_class),
         ("切换", NavigateScreen),
@@ -80,7 +80,6 @@ class HelpScreen(ClerkModal[None]):
                          "“编号 = 按键”重新指定", id="help-title", markup=False)
             table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("位置", "按键", "操作", "编号")
-            from clerk.tui.plain import cells
 
             table.add_rows(cells(*row) for row in key_map_rows(self.app.keymap, type(self.app)))  # keys: a config file
             yield table

@@ -16,8 +16,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, assess
+from clerk.domain.deadlines import earliest_limit, limit_due_date, provisional_note, supply_by
+from clerk.domain.intake import (
+    IntakeDraft,
+    MaterialMark,
+    MaterialStatus,
+    Outcome,
+    VerdictState,
+    assess,
+    child_name_problems,
+)
 from clerk.catalog.model import Bundle, Delivery, LimitUnit, ServiceItem
+from clerk.identity import mask_phone
+from clerk.reports.catalog_use import recent_intakes
 from clerk.tui.messages import ApplicantFound, Failed, Kept, Previewed, Printed, Submitted, banner_text, whose
 from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.plain import lines as plain_lines
@@ -47,8 +58,6 @@ CLOCK_TICK = 10.0
 
 
 def offer_limit(calendar, today, days) -> str:
-    from clerk.domain.deadlines import limit_due_date
-
     return f"{limit_due_date(calendar, today, days).date:%Y-%m-%d}"
 
 
@@ -143,8 +152,6 @@ class IntakeScreen(CallerScreen):
 
     def _recent_intakes(self) -> dict[str, int]:
         """This hall's intakes per item over the last 90 days (runs in a worker)."""
-        from clerk.reports.catalog_use import recent_intakes
-
         services = self.app.services
         return recent_intakes(services.cases.store, services.now())
 
@@ -335,8 +342,6 @@ class IntakeScreen(CallerScreen):
         self._set_mark(event.key, MaterialMark(event.status, copies, old.note, None))
 
     def _ask_supply_by(self, key: str, old: MaterialMark) -> None:
-        from clerk.domain.deadlines import provisional_note, supply_by
-
         try:
             calendar = self.app.services.calendar  # loaded at start-up; pure arithmetic from here
         except Exception as exc:
@@ -371,8 +376,6 @@ class IntakeScreen(CallerScreen):
 
     def _promised_limit(self, calendar, today):
         """The limit the item promises (a bundle: the one ending first), which caps a 容缺 date."""
-        from clerk.domain.deadlines import earliest_limit
-
         item = self.item
         if isinstance(item, ServiceItem):
             return item.promised
@@ -453,8 +456,6 @@ class IntakeScreen(CallerScreen):
 
     @on(ApplicantFound)
     def _applicant_found(self, event: ApplicantFound) -> None:
-        from clerk.identity import mask_phone
-
         form = self.query_one(ApplicantForm)
         current = form.applicant()
         if current.id_number != event.id_number:
@@ -484,8 +485,6 @@ class IntakeScreen(CallerScreen):
         self._refresh_verdict()
 
     def applicant_problems(self) -> list[str]:
-        from clerk.domain.intake import VerdictState, child_name_problems
-
         form = self.query_one(ApplicantForm)
         found = form.applicant().problems(need_address=form.delivery is Delivery.EMS)
         if form.asks_child_name:  # needed to accept the visit; a visit sent on may come before the name

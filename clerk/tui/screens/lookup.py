@@ -20,6 +20,7 @@ from clerk.identity.text import NAME_MAX
 from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
 from clerk.tui.plain import TYPED, cells, literal
 from clerk.tui.screen import ClerkScreen, signed_in_user, window_of
+from clerk.tui.screens.choose import ChooseScreen
 from clerk.tui.widgets.banner import Banner, Level
 from clerk.tui.widgets.fit import clip
 
@@ -204,8 +205,6 @@ class LookupScreen(ClerkScreen):
     # -- reprint -----------------------------------------------------------
     def action_reprint(self) -> None:
         """F9: which notice of the case being looked at?  Then print that one."""
-        from clerk.tui.screens.choose import ChooseScreen
-
         view = self.view
         if view is None or view.number != self.wanted:
             self.query_one(Banner).show("请先打开一个案件", "warning")

@@ -21,7 +21,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
+from clerk.domain.desk_views import MailDirection, MailStatus
+from clerk.filemodes import private_dirs, write_private
+from clerk.identity import check_waybill, mask_address, mask_name, mask_phone
 from clerk.identity.text import NOTE_MAX
+from clerk.printing.rendering import render
+from clerk.store.numbering import parse_number
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells
 from clerk.tui.screen import signed_in_user
@@ -40,8 +45,6 @@ FILTERS = [("全部在途", "open"), ("结果寄递", "outbound"), ("材料揽�
 
 
 def _query(desk: DeskService, which: str) -> list[MailItemView]:
-    from clerk.domain.desk_views import MailDirection, MailStatus
-
     if which == "follow_up":
         return desk.mail_queue(follow_up_only=True)
     if which in ("outbound", "inbound"):
@@ -140,14 +143,10 @@ class MailScreen(DeskScreen["DeskService"]):
 
     def expects_scan(self, text: str) -> bool:
         """A waybill scanned here is a scan too (case numbers always are)."""
-        from clerk.identity import check_waybill
-
         return check_waybill(text).ok
 
     def scanned(self, text: str) -> bool:
         """A scan here: a case number picks its item; anything else is a waybill for the highlighted one."""
-        from clerk.store.numbering import parse_number
-
         value = text.strip().upper()
         if parse_number(value) is None:
             self.query_one("#mail-waybill", Input).value = value
@@ -193,7 +192,6 @@ class MailScreen(DeskScreen["DeskService"]):
         services = self.app.services
         settings = getattr(services, "settings", None)
         day = desk.today()
-        from clerk.filemodes import private_dirs, write_private
 
         root = self.out_dir or (settings.receipts_dir if settings is not None else None)
         if root is None:
@@ -202,7 +200,6 @@ class MailScreen(DeskScreen["DeskService"]):
         if kind == "csv":
             path = write_private(folder / f"EMS-{day:%Y%m%d}.csv", desk.manifest_csv(day))
             return f"已导出交寄清单（{len(desk.manifest_items(day))} 件）：{path}"
-        from clerk.printing.rendering import render
 
         data = desk.manifest_data(day, hall=settings.hall if settings else None,
                                   clerk_name=signed_in_user(self.app).name)
@@ -219,8 +216,6 @@ class MailScreen(DeskScreen["DeskService"]):
         self._show_row()
 
     def _listed(self, items: list[MailItemView]) -> None:
-        from clerk.identity import mask_address, mask_name, mask_phone
-
         self.query_one(Banner).clear_outage()  # the store answered
         table = self.query_one("#mail-items", DataTable)
         row = table.cursor_row
@@ -255,8 +250,6 @@ class MailScreen(DeskScreen["DeskService"]):
     def _show_row(self) -> None:
         """The highlighted item under the list: masked as in the list until ``open_mail_item``
         (an audited view) answers, then in full."""
-        from clerk.identity import mask_address, mask_name, mask_phone
-
         table = self.query_one("#mail-items", DataTable)
         item = None
         if table.row_count:

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
+from clerk.domain.views import Rating
 from clerk.tui.messages import Failed
 from clerk.tui.screens.desk_common import DeskCall, DeskScreen, days_text
 from clerk.identity.text import NOTE_MAX
@@ -85,7 +86,6 @@ class RatingScreen(DeskScreen["DeskService"]):
         if self.number is None:
             self.query_one(Banner).show("请先扫码或输入受理编号", "warning")
             return
-        from clerk.domain.views import Rating
 
         value = self.query_one("#rating-value", Select).value
         if not isinstance(value, str):

@@ -17,7 +17,9 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from clerk.domain.views import Rating
 from clerk.identity.text import NOTE_MAX
+from clerk.services.visit_rating import rate_visit
 from clerk.tui.messages import Failed, Message, banner_text
 from clerk.tui.plain import TYPED
 from clerk.tui.screen import ClerkModal, signed_in_user, window_of
@@ -99,9 +101,6 @@ class VisitRatingScreen(ClerkModal[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="visit-rating")
     def _rate(self, rating: str, comment: str) -> None:
-        from clerk.domain.views import Rating
-        from clerk.services.visit_rating import rate_visit
-
         app = self.app
         try:
             views = rate_visit(app.services.cases, app.services.tickets, signed_in_user(app), window_of(app),

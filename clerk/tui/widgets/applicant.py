@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -16,8 +18,10 @@ from textual.widgets import Input, Label, Static
 
 from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.catalog.model import Delivery
+from clerk.identity import check_phone, check_resident_id, check_uscc
+from clerk.identity.check import normalise
 from clerk.tui.plain import TYPED
-from clerk.identity.text import ADDRESS_MAX, NAME_MAX
+from clerk.identity.text import ADDRESS_MAX, NAME_MAX, printable
 from clerk.tui.widgets.choice import ChoiceRow
 
 _ID_LABEL = {ApplicantKind.PERSON: "身份证号", ApplicantKind.ORG: "信用代码"}
@@ -38,13 +42,9 @@ class IdInput(Input):
     @staticmethod
     def typed_form(text: str) -> str:
         """What typing ``text`` leaves in this field."""
-        from clerk.identity.check import normalise
-
         return "".join(c for c in normalise(_SEPARATORS.sub("", text)) if c.isascii() and c.isalnum())
 
     def replace(self, text: str, start: int, end: int) -> None:
-        from clerk.identity.check import normalise
-
         if not text:  # a deletion
             super().replace(text, start, end)
             return
@@ -190,11 +190,6 @@ class ApplicantForm(Vertical):
         self._show_address()
 
     def _show_address(self) -> None:
-        from rich.cells import cell_len
-        from rich.text import Text
-
-        from clerk.identity.text import printable
-
         field = self.query_one("#applicant-address", Input)
         full = self.query_one("#address-full", Static)
         value = field.value.strip()
@@ -220,8 +215,6 @@ class ApplicantForm(Vertical):
 
     @on(Input.Changed, "#applicant-phone")
     def _phone_changed(self, event: Input.Changed) -> None:
-        from clerk.identity import check_phone
-
         self._show(
             "#phone-feedback", event.value.strip(), check_phone, complete=len(event.value.strip()) >= 7
         )
@@ -234,8 +227,6 @@ class ApplicantForm(Vertical):
             self.kind, self.value = kind, value
 
     def _check_id(self, value: str) -> None:
-        from clerk.identity import check_resident_id, check_uscc
-
         check = check_resident_id if self.kind is ApplicantKind.PERSON else check_uscc
         if self._show("#id-feedback", value, check, complete=len(value) >= 18):
             self.post_message(self.IdChecked(self.kind, check(value).value))
