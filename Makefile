@@ -21,6 +21,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/ruff check clerk
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: $(VENV)/.installed

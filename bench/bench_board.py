@@ -42,7 +42,7 @@ def _windows(url: str, home: str, calls: int, done, asked) -> None:
     settings = _settings(url, Path(home))
     store = Store(url)
     tickets = TicketService(store, settings)
-    from clerk.domain.deadlines import now_utc
+    from clerk.domain.clock import now_utc
 
     clerk = AccountService(store, now_utc).add(None, "b001", "压测", Role.WINDOW, "Bench#2026x")
     rng = random.Random(7)

@@ -172,7 +172,7 @@ def run(backends: list[str], windows: int, rounds: int, tickets: int,
 def write_docs(rows: list[str], windows: int, rounds: int, tickets: int) -> None:
     load = os.getloadavg()[0]
     section = (
-        "## Calling (issue 16)\n\n"
+        "## Calling\n\n"
         f"`python -m bench.bench_calling --windows {windows} --rounds {rounds} --tickets {tickets}` "
         f"({os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, load average at the end {load:.1f} — "
         f"the machine was shared, so concurrent figures are noisy; {datetime.now():%Y-%m-%d}).  "
@@ -188,7 +188,7 @@ def write_docs(rows: list[str], windows: int, rounds: int, tickets: int) -> None
         + "\n".join(rows) + "\n"
     )
     text = DOCS.read_text(encoding="utf-8")
-    pattern = re.compile(r"## Calling \(issue 16\)\n.*?(?=\n## |\Z)", re.S)
+    pattern = re.compile(r"## Calling\n.*?(?=\n## |\Z)", re.S)
     text = pattern.sub(section.rstrip("\n"), text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     DOCS.write_text(text, encoding="utf-8")
 

@@ -527,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _write_docs(lines: list[str], args, day_seconds: float, check_seconds: float) -> None:
     section = (
-        "## Queue simulation (issue 16)\n\n"
+        "## Queue simulation\n\n"
         f"`python -m bench.queue_sim --arrivals {args.arrivals} --windows {args.windows} --db {args.db} "
         f"--replications {args.replications} --customers {args.customers} --arrival-rate {args.arrival_rate}` ({os.cpu_count()} CPU(s), "
         f"Python {sys.version.split()[0]}, {datetime.now(UTC):%Y-%m-%d}; the day took {day_seconds:.0f} s, "
@@ -544,7 +544,7 @@ def _write_docs(lines: list[str], args, day_seconds: float, check_seconds: float
         "served, or waits measured from the wrong time).\n"
     )
     text = DOCS.read_text(encoding="utf-8")
-    pattern = re.compile(r"## Queue simulation \(issue 16\)\n.*?(?=\n## |\Z)", re.S)
+    pattern = re.compile(r"## Queue simulation\n.*?(?=\n## |\Z)", re.S)
     text = pattern.sub(section.rstrip("\n"), text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     DOCS.write_text(text, encoding="utf-8")
 

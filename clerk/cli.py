@@ -48,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure ends in one Chinese line and a non-zero status."""
-    from clerk.config import get_settings
     from clerk.commands.failures import explain, record_bug
+    from clerk.config import get_settings
 
     argv = sys.argv[1:] if argv is None else argv
     get_settings.cache_clear()  # each invocation reads the configuration afresh

@@ -91,7 +91,7 @@ class Settings:
     font_path: str = ""  # fallback TrueType font for characters the shipped notice font lacks; "STSong-Light": CID
     scanner_prefix: str = ""  # prefix a barcode scanner sends before the case number
     hall: HallInfo = field(default_factory=HallInfo)
-    # Security and multi-window settings shared by the hardening work.
+    # Security and multi-window settings.
     key_file: Path | None = None  # the hall key (HMAC of the audit chain, sealed visits)
     lockout_attempts: int = 5  # failed sign-ins before an account locks
     lockout_minutes: int = 15  # how long a locked account stays locked
@@ -104,7 +104,7 @@ class Settings:
     keymap: tuple[tuple[str, str], ...] = ()  # (binding id, keys)
     complaint_categories: tuple[tuple[str, int, str], ...] = ()  # (name, working days, hint); empty: shipped
     seat_stale_minutes: int = 3  # a seat without a heartbeat this long is 离线: taken without a question
-    # Tickets and calling (issue 16, docs/tickets.md): [[queues]] and [window_queues] in the file.
+    # Tickets and calling (docs/tickets.md): [[queues]] and [window_queues] in the file.
     queues: tuple[QueueSpec, ...] = DEFAULT_QUEUES
     window_queues: dict[int, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_WINDOW_QUEUES), hash=False)
     priority_max_wait_minutes: int = 30  # an ordinary ticket never waits longer than this behind priority ones

@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from clerk.catalog.catalog import Catalog
     from clerk.catalog.checklist import checklist_from_dict, checklist_to_dict
     from clerk.catalog.errors import CatalogError, ChecklistError, Problem, UnknownCode
+    from clerk.catalog.loader import load_catalog
     from clerk.catalog.model import (
         Bundle,
         Checklist,
@@ -81,7 +82,6 @@ if TYPE_CHECKING:  # pragma: no cover
         TimeLimit,
     )
     from clerk.catalog.search import SearchHit
-    from clerk.catalog.loader import load_catalog
 
 
 def __getattr__(name: str) -> object:

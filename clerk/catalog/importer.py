@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clerk.catalog.errors import CatalogError
-from clerk.catalog.loader import load_catalog
 import yaml
 
+from clerk.catalog.errors import CatalogError
+from clerk.catalog.loader import load_catalog
 from clerk.catalog.model import ItemKind, LimitUnit, MaterialForm, Need, TimeLimit
 from clerk.catalog.sheets import Row, Table, read_tables
 

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from opencc import OpenCC
 
-
 from clerk.shipped import shipped_path
 
 # Brackets, quotes and separators people type or leave out at will.

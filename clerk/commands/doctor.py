@@ -20,11 +20,11 @@ from enum import Enum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
+
 from clerk.calendar import CalendarError, WorkCalendar
 from clerk.catalog import CatalogError, load_catalog
 from clerk.commands.failures import explain
-from sqlalchemy import text
-
 from clerk.config import Settings
 from clerk.printing.data import PrintError
 from clerk.printing.fonts import choose_font
@@ -34,7 +34,6 @@ from clerk.store.engine import Store
 from clerk.store.errors import StoreError
 from clerk.store.hallkey import HallKeyError, load_hall_key
 from clerk.store.migrate import current_revision, head_revision
-
 
 SKEW_WARN_SECONDS = 2.0  # deadlines and audit times come from both clocks
 SKEW_FAIL_SECONDS = 60.0

@@ -18,7 +18,7 @@ from clerk.calendar import WorkCalendar
 from clerk.catalog import CatalogError, load_catalog
 from clerk.config import get_settings
 from clerk.domain.accounts import Role, parse_role
-from clerk.domain.deadlines import now_utc
+from clerk.domain.clock import now_utc
 from clerk.domain.errors import ServiceError
 from clerk.printing.data import PrintError
 from clerk.store.errors import StoreError

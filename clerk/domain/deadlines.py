@@ -7,7 +7,7 @@ what the applicant promised, but never later than the promised completion.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from clerk.calendar import DueDate, WorkCalendar, add_calendar_days, add_months
@@ -18,8 +18,6 @@ NOTICE_LIMIT_DAYS = 5  # 行政许可法 art. 32: one-time notice within 5 days
 FOLLOW_UP_DAYS = 15  # a bad rating is rectified within 15 working days
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 def local_date(at: datetime, tz: ZoneInfo) -> date:

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 from clerk.calendar import WorkCalendar
 from clerk.catalog.errors import ChecklistError
+from clerk.catalog.model import Bundle, Checklist, Delivery, ItemKind, ServiceItem, TimeLimit
 from clerk.domain.deadlines import NOTICE_LIMIT_DAYS, latest_limit, local_date, make_deadline
+from clerk.domain.errors import IntakeError
 from clerk.domain.intake import (
     OUTCOME_LABELS,
     IntakeDraft,
@@ -27,11 +29,9 @@ from clerk.domain.intake import (
     assess,
     child_name_problems,
 )
-from clerk.domain.errors import IntakeError
 from clerk.domain.lifecycle import CaseState, check_transition
-from clerk.domain.views import Deadline, DeadlineKind, NoticeLine
-from clerk.catalog.model import Bundle, Checklist, Delivery, ItemKind, ServiceItem, TimeLimit
 from clerk.domain.notices import NoticeKind
+from clerk.domain.views import Deadline, DeadlineKind, NoticeLine
 from clerk.identity.text import NOTE_MAX, text_problems
 
 if TYPE_CHECKING:

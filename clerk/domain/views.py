@@ -8,9 +8,9 @@ from enum import StrEnum
 from typing import Any
 
 from clerk.calendar import DueDate
+from clerk.catalog.model import Checklist, Delivery, LimitUnit, TimeLimit
 from clerk.domain.intake import Applicant, MaterialMark, Outcome, Verdict
 from clerk.domain.lifecycle import CaseState
-from clerk.catalog.model import Checklist, Delivery, LimitUnit, TimeLimit
 from clerk.domain.notices import NoticeKind, NoticeView
 
 

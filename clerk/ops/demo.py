@@ -22,10 +22,12 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
 
 from clerk.calendar import WorkCalendar
 from clerk.catalog import load_catalog
@@ -36,8 +38,6 @@ from clerk.domain.desk_views import SupplyChannel
 from clerk.domain.errors import AuthenticationFailed, ServiceError
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, requirements
 from clerk.domain.views import Decision, Rating
-from sqlalchemy import text
-
 from clerk.ops.people import applicant, mobile, person_name, waybill
 from clerk.services.cases import CaseService
 from clerk.services.complaints import ComplaintDesk

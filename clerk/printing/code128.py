@@ -10,8 +10,8 @@ thermal head prints the bars without rounding them unevenly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from barcode.codex import Code128
 from barcode.errors import BarcodeError

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reportlab.pdfgen.canvas import Canvas
 
-from clerk.printing.data import ManifestData, NoticeData
 from clerk.printing.cjkwrap import text_width
+from clerk.printing.data import ManifestData, NoticeData
 from clerk.printing.layout import Flow, draw_text
 from clerk.printing.masking import mask_id_number, mask_phone_number
 from clerk.printing.qrcode import progress_link

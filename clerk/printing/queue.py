@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from clerk.config import Settings
-from clerk.domain.deadlines import now_utc
+from clerk.domain.clock import now_utc
 from clerk.filemodes import write_private
 from clerk.printing.data import ManifestData, NoticeData, NoticeKind, PrintError
 from clerk.printing.parts import zone

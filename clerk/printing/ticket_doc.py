@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from reportlab.pdfgen.canvas import Canvas
 
-from clerk.printing.code128 import draw_barcode, geometry
 from clerk.printing.cjkwrap import text_width
+from clerk.printing.code128 import draw_barcode, geometry
 from clerk.printing.fonts import choose_font
 from clerk.printing.layout import MM, draw_text, paper_for
 from clerk.printing.parts import zone

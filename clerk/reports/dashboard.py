@@ -26,22 +26,24 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-
 from sqlalchemy import and_, case, func, select
 from sqlmodel import col
 
 from clerk.calendar import WorkCalendar
+from clerk.domain.clock import now_utc
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.queueing import TicketState
 from clerk.reports.periods import day_range, month_range, months_back, next_month
 from clerk.store.engine import Store
-from clerk.store.tables import CaseRow as C, DeadlineRow as D
+from clerk.store.tables import CaseRow as C
+from clerk.store.tables import DeadlineRow as D
 from clerk.store.tables_mail import MailItemRow as M
 from clerk.store.tables_tickets import TicketRow as T
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Extract, SQLColumnExpression
     from sqlmodel import Session
+
     from clerk.config import Settings
 
 IDLE_GAP_MINUTES = 30
@@ -149,7 +151,7 @@ class Dashboard:
     def __init__(self, store: Store, calendar: WorkCalendar, clock: Callable[[], datetime] | None = None, *,
                  timezone: str = "Asia/Shanghai") -> None:
         self.store, self.calendar = store, calendar
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or now_utc
         self.tz = ZoneInfo(timezone)
 
     @classmethod

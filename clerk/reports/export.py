@@ -13,18 +13,19 @@ import io
 from datetime import UTC
 from typing import TYPE_CHECKING
 
-from clerk.printing.fonts import choose_font
-from clerk.printing.layout import Flow, Unit, paper_for
-from clerk.printing.parts import draw_pages
 from reportlab.graphics import renderPDF
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.colors import Color
 
+from clerk.printing.fonts import choose_font
+from clerk.printing.layout import Flow, Unit, paper_for
+from clerk.printing.parts import draw_pages
 from clerk.reports.report import Report
 
 if TYPE_CHECKING:
     from os import PathLike
+
     from reportlab.pdfgen.canvas import Canvas
 
 CSV_HEADER = ("分类", "项目", "数值")

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-
 from sqlalchemy import and_, func, select
 from sqlmodel import col
 
@@ -22,7 +21,9 @@ from clerk.domain.lifecycle import CaseState
 from clerk.domain.queueing import Priority, TicketState, percentile
 from clerk.reports.dashboard import count_if
 from clerk.reports.periods import day_range, next_month
-from clerk.store.tables import AuditEvent, AuditHead, CaseRow as C, DeadlineRow as D
+from clerk.store.tables import AuditEvent, AuditHead
+from clerk.store.tables import CaseRow as C
+from clerk.store.tables import DeadlineRow as D
 from clerk.store.tables_tickets import TicketRow as T
 
 if TYPE_CHECKING:

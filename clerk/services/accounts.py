@@ -11,9 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import col
-
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from clerk.domain.accounts import ClerkUser, Role, hash_password
 from clerk.domain.errors import IntakeError, NotFound

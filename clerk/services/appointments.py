@@ -49,10 +49,12 @@ from clerk.identity.check import normalise
 from clerk.services.hallday import HallDay
 from clerk.services.tickets import TicketService
 from clerk.store.engine import Store
-from clerk.store.tables_tickets import AppointmentRow as R, TicketRow
+from clerk.store.tables_tickets import AppointmentRow as R
+from clerk.store.tables_tickets import TicketRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
     from clerk.config import Settings
     from clerk.domain.accounts import ClerkUser
     from clerk.store.tables_tickets import AppointmentRow

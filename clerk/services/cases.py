@@ -18,37 +18,37 @@ from sqlmodel import col
 
 from clerk.calendar import WorkCalendar
 from clerk.catalog import checklist_to_dict, load_catalog
-from clerk.identity import check_phone, check_resident_id, check_uscc
-from clerk.store import convert
-from clerk.domain.deadlines import local_date, now_utc, running
-from clerk.domain.intake import IntakeDraft, Outcome
+from clerk.domain.accounts import ClerkUser, Role
+from clerk.domain.clock import now_utc
+from clerk.domain.deadlines import local_date, running
 from clerk.domain.errors import (
     AuthenticationFailed,
     CaseNotFound,
     IntakeError,
-    PermissionDenied,
     StoreUnavailable,
 )
-from clerk.domain.plan import CasePlan, plan_intake
+from clerk.domain.intake import IntakeDraft, Outcome
 from clerk.domain.lifecycle import CaseState
-from clerk.services.operations import Audited, LifecycleOperations
-from clerk.domain.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
-from clerk.domain.accounts import ClerkUser, Role, verify_password
 from clerk.domain.permissions import MAY, Action
+from clerk.domain.plan import CasePlan, plan_intake
+from clerk.domain.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
+from clerk.identity import check_phone, check_resident_id, check_uscc
 from clerk.services.accounts import AccountService
+from clerk.services.operations import Audited, LifecycleOperations
 from clerk.services.unit import UnitOfWork
+from clerk.store import convert
 from clerk.store.audit import append_event, verify_chain
 from clerk.store.convert import normalised
 from clerk.store.engine import Store
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
 from clerk.store.numbering import allocate_number, parse_number
-from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, saved_id
-from clerk.domain.passwords import password_problems
 from clerk.store.signin import SignIn, SignInPolicy
+from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, saved_id
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
     from sqlmodel import Session
+
     from clerk.calendar import WorkingDays
     from clerk.catalog.catalog import Catalog
     from clerk.config import Settings

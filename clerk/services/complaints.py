@@ -15,20 +15,19 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-
 from sqlalchemy import select, text, update
 from sqlmodel import col
 
 from clerk.calendar import DueDate, WorkCalendar
-from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError, refuse_bad_text
 from clerk.complaint_categories import Category, categories_for
-from clerk.domain.deadlines import now_utc
-from clerk.domain.complaints import ComplaintState, ComplaintStep, ComplaintView, StepAction
-from clerk.identity import check_phone, mask_phone
 from clerk.domain.accounts import ClerkUser, Role
+from clerk.domain.clock import now_utc
+from clerk.domain.complaints import ComplaintState, ComplaintStep, ComplaintView, StepAction
+from clerk.domain.errors import ConcurrentUpdate, IntakeError, PermissionDenied, ServiceError, refuse_bad_text
 from clerk.domain.permissions import Action
-from clerk.services.unit import UnitOfWork
+from clerk.identity import check_phone, mask_phone
 from clerk.identity.text import NAME_MAX, NOTE_MAX, SUMMARY_MAX, text_problems
+from clerk.services.unit import UnitOfWork
 from clerk.store.audit import append_event
 from clerk.store.engine import Store
 from clerk.store.tables import saved_id
@@ -36,6 +35,7 @@ from clerk.store.tables_complaints import ComplaintRow, ComplaintStepRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
     from clerk.config import Settings
 
 _COUNTER_SUFFIX = "T"  # complaint serials share case_counters under hall code + "T"

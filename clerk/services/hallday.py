@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from clerk.domain.deadlines import now_utc
+from clerk.domain.clock import now_utc
 from clerk.domain.queueing import QueueSpec
 from clerk.services.unit import UnitOfWork
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlmodel import col
-
 from sqlalchemy import select
+from sqlmodel import col
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied

@@ -16,27 +16,28 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from clerk.carriers import ManifestLine
+from clerk.catalog.model import Delivery
 from clerk.config import HallInfo
+from clerk.domain.accounts import ClerkUser
 from clerk.domain.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
 from clerk.domain.errors import IntakeError, NotFound, ServiceError, refuse_bad_text
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.permissions import Action
+from clerk.domain.views import DeadlineKind, Decision, NoticeLine
 from clerk.identity import check_phone
+from clerk.identity.text import ADDRESS_MAX, NOTE_MAX
 from clerk.printing.data import ManifestData, ManifestRow
 from clerk.services.operations import DECISION_STATE
 from clerk.services.pickups import mail_item_view, received_mark
-from clerk.domain.views import DeadlineKind, Decision, NoticeLine
-from clerk.identity.text import ADDRESS_MAX, NOTE_MAX
-from clerk.catalog.model import Delivery
-from clerk.domain.accounts import ClerkUser
 from clerk.store import convert
-from clerk.store.tables import CaseRow, saved_id
 from clerk.store.notices import queue_notice
+from clerk.store.tables import CaseRow, saved_id
 from clerk.store.tables_mail import MailItemRow
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
     from sqlmodel import Session
+
     from clerk.carriers.base import Carrier
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited

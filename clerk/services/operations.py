@@ -16,25 +16,27 @@ from sqlalchemy import select, update
 from sqlmodel import col
 
 from clerk.catalog import checklist_from_dict
-from clerk.domain.plan import supply_deadline
-from clerk.store import convert
-from clerk.domain.deadlines import FOLLOW_UP_DAYS, due_date, latest_limit, local_date, make_deadline, running
-from clerk.domain.intake import MaterialMark, MaterialStatus, VerdictState, assess
-from clerk.domain.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
-from clerk.domain.lifecycle import CaseState, check_transition
-from clerk.domain.views import CaseView, Deadline, DeadlineKind, Decision, Rating
-from clerk.identity.text import NOTE_MAX
 from clerk.catalog.model import Delivery, LimitUnit
 from clerk.domain.accounts import ClerkUser
+from clerk.domain.deadlines import FOLLOW_UP_DAYS, due_date, latest_limit, local_date, make_deadline, running
+from clerk.domain.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
+from clerk.domain.intake import MaterialMark, MaterialStatus, VerdictState, assess
+from clerk.domain.lifecycle import CaseState, check_transition
 from clerk.domain.permissions import DESK_ROLES, MAIL_ROLES, MAY, Action, check_separation  # noqa: F401 - the roles re-exported
+from clerk.domain.plan import supply_deadline
+from clerk.domain.views import CaseView, Deadline, DeadlineKind, Decision, Rating
+from clerk.identity.text import NOTE_MAX
+from clerk.store import convert
 from clerk.store.audited import KEYS
 from clerk.store.notices import NoticeKind, queue_notice
 from clerk.store.tables import CaseRow, DeadlineRow, saved_id
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
+
     from sqlalchemy import CursorResult
     from sqlmodel import Session
+
     from clerk.calendar import WorkCalendar
     from clerk.catalog.catalog import Catalog
     from clerk.catalog.model import TimeLimit

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from clerk.carriers import PickupRequest
+from clerk.domain.accounts import ClerkUser
 from clerk.domain.desk_views import (
     DeskDeadline,
     FallbackEntry,
@@ -26,12 +27,11 @@ from clerk.domain.desk_views import (
     SupplementEntry,
     SupplyChannel,
 )
-from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
+from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
-from clerk.domain.accounts import ClerkUser
 from clerk.identity import check_phone
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX, text_problems
 from clerk.store import convert
@@ -40,6 +40,7 @@ from clerk.store.tables_mail import MailItemRow, SupplementRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
     from clerk.carriers.base import Carrier
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited

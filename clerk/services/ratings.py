@@ -15,17 +15,18 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlmodel import col
 
+from clerk.domain.accounts import ClerkUser
 from clerk.domain.desk_views import FollowUpEntry
 from clerk.domain.errors import IntakeError, refuse_bad_text
 from clerk.domain.permissions import Action
 from clerk.domain.views import CaseView, DeadlineKind, Rating
-from clerk.domain.accounts import ClerkUser
 from clerk.identity.text import NOTE_MAX
 from clerk.store.tables import CaseRow, DeadlineRow, saved_id
 from clerk.store.tables_mail import RatingNoteRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited
 

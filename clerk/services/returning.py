@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlmodel import col
-
 from sqlalchemy import select
+from sqlmodel import col
 
 from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.domain.permissions import Action

@@ -26,7 +26,7 @@ When the whole head is held by other windows, every waiting ticket is read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ARRAY, Integer, bindparam, func, literal_column, or_, select, update
 

@@ -27,7 +27,7 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from clerk.domain.deadlines import now_utc
+from clerk.domain.clock import now_utc
 from clerk.domain.permissions import Action
 from clerk.domain.queueing import (
     BoardView,
@@ -57,16 +57,20 @@ from clerk.identity.resident_id import check_resident_id
 from clerk.services.hallday import HallDay
 from clerk.services.ticket_calls import HEAD, call_statements
 from clerk.store.audited import WROTE
+from clerk.store.convert import aware
 from clerk.store.engine import NOTIFIED, Store
 from clerk.store.tables import CaseRow, saved_id
-from clerk.store.convert import aware
 from clerk.store.tables_seats import SeatRow
 from clerk.store.tables_tickets import (
     AppointmentRow,
     TicketHolderRow,
-    TicketRow as T,
     TicketRow,
     WindowStateRow,
+)
+from clerk.store.tables_tickets import (
+    TicketRow as T,
+)
+from clerk.store.tables_tickets import (
     WindowStateRow as W,
 )
 
@@ -74,6 +78,7 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
     from sqlalchemy.engine import Connection, Row
     from sqlmodel import Session
+
     from clerk.catalog.catalog import Catalog
     from clerk.config import Settings
     from clerk.domain.accounts import ClerkUser

@@ -16,14 +16,15 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from clerk.domain.accounts import Role, hash_password
-from clerk.store.audit import append_event
-from clerk.store.errors import StoreError
 from clerk.domain.passwords import password_problems
+from clerk.store.audit import append_event
 from clerk.store.convert import aware
+from clerk.store.errors import StoreError
 from clerk.store.tables import ClerkAccount
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
     from clerk.store.engine import Store
 
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from clerk.store.audit import verify_chain
 from sqlalchemy.engine import make_url
 
+from clerk.store.audit import verify_chain
 from clerk.store.engine import Store
 from clerk.store.errors import StoreError
 from clerk.store.migrate import current_revision, head_revision

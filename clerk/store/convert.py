@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from clerk.calendar import DueDate
 from clerk.catalog.checklist import checklist_from_dict
+from clerk.catalog.model import Delivery, LimitUnit
 from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.views import (
@@ -18,7 +19,6 @@ from clerk.domain.views import (
     NoticeLine,
     Rating,
 )
-from clerk.catalog.model import Delivery, LimitUnit
 from clerk.identity import check_phone, check_resident_id, check_uscc, mask_id, mask_phone, mask_uscc
 
 if TYPE_CHECKING:

@@ -17,14 +17,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import create_engine, event, exc
+from sqlalchemy.engine import make_url
+
 import clerk.store.tables
 from clerk.config import get_settings
 from clerk.filemodes import private_sqlite
 from clerk.store.audit import KEY_SOURCE
 from clerk.store.audited import AuditedSession
-from sqlalchemy import create_engine, event, exc
-from sqlalchemy.engine import make_url
-
 from clerk.store.errors import StoreUnavailable
 from clerk.store.hallkey import load_hall_key
 from clerk.store.writelock import writer_lock

@@ -19,6 +19,7 @@ from clerk.store import audit
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Connection
+
     from clerk.store.engine import Store
 
 _ADVISORY_LOCK_KEY = 0x636C65726B  # "clerk"

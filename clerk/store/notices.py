@@ -21,6 +21,7 @@ from clerk.store.tables import CaseRow, NoticeRow, saved_id
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
     from clerk.store.engine import Store
 
 __all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]

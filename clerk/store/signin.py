@@ -40,7 +40,9 @@ from clerk.store.tables import ClerkAccount
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+
     from sqlmodel import Session
+
     from clerk.config import Settings
     from clerk.store.engine import Store
 

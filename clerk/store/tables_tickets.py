@@ -24,7 +24,6 @@ from sqlmodel import Field, SQLModel
 import clerk.store.tables  # noqa: F401  (naming convention)
 from clerk.store.tracked import track
 
-
 OPEN_AT_WINDOW = "state IN ('called', 'serving')"
 
 

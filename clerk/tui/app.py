@@ -30,9 +30,9 @@ from clerk.services.visits import new_visit_key
 from clerk.tui.live import LiveStore
 from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text
 from clerk.tui.navigation import DESTINATIONS, NavigateScreen, go_bindings, home_of, refusal
-from clerk.tui.screen import signed_in_user
 from clerk.tui.saving import KeptForLater, Saved, SaveOutcome, VisitSaving
 from clerk.tui.scanner import ScanDetector
+from clerk.tui.screen import signed_in_user
 from clerk.tui.screens.signin import SignInScreen
 from clerk.tui.seats import SeatKeeper
 from clerk.tui.services import Services
@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 
     from clerk.catalog.catalog import Catalog
     from clerk.config import Settings
-    from clerk.printing.queue import PrintOutcome
     from clerk.domain.accounts import ClerkUser, Role
+    from clerk.printing.queue import PrintOutcome
 
 
 class ClerkApp(App[None]):

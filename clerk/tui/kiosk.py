@@ -32,7 +32,8 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Input as _Input, OptionList, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Input as _Input
 from textual.widgets.option_list import Option
 
 from clerk.config import load_settings
@@ -48,6 +49,7 @@ from clerk.tui.services import Services
 
 if TYPE_CHECKING:
     from textual.timer import Timer
+
     from clerk.domain.queueing import QueueStatus, TicketView
 
 #: Seconds without a touch or key after which the kiosk forgets the ID number and choices.

@@ -8,9 +8,9 @@ message of the session with its time (F11 shows it).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message as _Message

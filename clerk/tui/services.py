@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from clerk.config import Settings
+from clerk.domain.clock import now_utc
 from clerk.services.bounded import within
 from clerk.services.visits import VisitSaver
 
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
     from clerk.store.notices import NoticeKind
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 class Services:

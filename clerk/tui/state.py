@@ -141,8 +141,8 @@ def draft_to_dict(draft: IntakeDraft) -> dict:
 
 
 def draft_from_dict(data: dict) -> IntakeDraft:
-    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
     from clerk.catalog.model import Delivery
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
 
     applicant = dict(data["applicant"])
     applicant["kind"] = ApplicantKind(applicant["kind"])

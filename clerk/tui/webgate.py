@@ -41,7 +41,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from clerk.domain.accounts import Role
-from clerk.domain.deadlines import now_utc
+from clerk.domain.clock import now_utc
 from clerk.store.engine import Store
 from clerk.store.errors import StoreError
 from clerk.store.signin import (

@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Select, SelectionList, Static
 
+from clerk.domain.desk_views import SupplyChannel
 from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.domain.views import NoticeLine
 from clerk.identity.text import NOTE_MAX
@@ -35,8 +36,6 @@ from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
 from clerk.tui.widgets.rowdetail import RowDetail
-
-from clerk.domain.desk_views import SupplyChannel
 
 if TYPE_CHECKING:
     from clerk.domain.desk_views import FallbackEntry, MailItemView

@@ -19,13 +19,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from clerk.domain.intake import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
 from clerk.catalog.model import ItemKind, ServiceItem
+from clerk.domain.intake import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
 from clerk.identity.text import NOTE_MAX
-from clerk.tui.plain import TYPED, LINE_LIMIT, literal, plain
+from clerk.tui.plain import LINE_LIMIT, TYPED, literal, plain
 from clerk.tui.screen import ClerkModal
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.footer import KeyFooter
+
 
 def outcome_label(outcome: Outcome, item: object) -> str:
     if outcome is Outcome.ACCEPT:

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
+from clerk.catalog.model import Bundle, Delivery, LimitUnit, ServiceItem
 from clerk.domain.deadlines import earliest_limit, limit_due_date, provisional_note, supply_by
 from clerk.domain.intake import (
     IntakeDraft,
@@ -26,22 +27,21 @@ from clerk.domain.intake import (
     assess,
     child_name_problems,
 )
-from clerk.catalog.model import Bundle, Delivery, LimitUnit, ServiceItem
 from clerk.identity import mask_phone
 from clerk.reports.catalog_use import recent_intakes
+from clerk.services.visits import new_visit_key
+from clerk.tui.caller import CALLER_BINDINGS, CallerScreen
 from clerk.tui.messages import ApplicantFound, Failed, Kept, Previewed, Printed, Submitted, banner_text, whose
 from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.plain import lines as plain_lines
-from clerk.services.visits import new_visit_key
-from clerk.tui.caller import CALLER_BINDINGS, CallerScreen
-from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen, describe_preview
 from clerk.tui.screen import signed_in_user
+from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen, describe_preview
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
 from clerk.tui.widgets.banner import Banner
-from clerk.tui.widgets.footer import KeyFooter
 from clerk.tui.widgets.checklist import ChecklistTable
 from clerk.tui.widgets.choice import ChoiceRow
+from clerk.tui.widgets.footer import KeyFooter
 from clerk.tui.widgets.search import ItemSearch
 from clerk.tui.widgets.verdict import VerdictPanel
 

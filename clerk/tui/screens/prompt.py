@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from clerk.identity.text import NOTE_MAX
-from clerk.tui.plain import TYPED, LINE_LIMIT, plain
+from clerk.tui.plain import LINE_LIMIT, TYPED, plain
 from clerk.tui.screen import ClerkModal
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.footer import KeyFooter

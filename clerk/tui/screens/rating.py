@@ -17,10 +17,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from clerk.domain.views import Rating
-from clerk.tui.messages import Failed
-from clerk.tui.screens.desk_common import DeskCall, DeskScreen, days_text
 from clerk.identity.text import NOTE_MAX
-from clerk.tui.plain import TYPED, LINE_LIMIT, cells, plain
+from clerk.tui.messages import Failed
+from clerk.tui.plain import LINE_LIMIT, TYPED, cells, plain
+from clerk.tui.screens.desk_common import DeskCall, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip

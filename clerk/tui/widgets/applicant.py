@@ -16,12 +16,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.catalog.model import Delivery
+from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.identity import check_phone, check_resident_id, check_uscc
 from clerk.identity.check import normalise
-from clerk.tui.plain import TYPED
 from clerk.identity.text import ADDRESS_MAX, NAME_MAX, printable
+from clerk.tui.plain import TYPED
 from clerk.tui.widgets.choice import ChoiceRow
 
 _ID_LABEL = {ApplicantKind.PERSON: "身份证号", ApplicantKind.ORG: "信用代码"}

@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.catalog.model import Checklist, Need
+from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.identity.text import printable
 from clerk.tui.plain import cells
 

@@ -12,8 +12,8 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from clerk.domain.intake import OUTCOME_LABELS, Verdict, VerdictState
 from clerk.catalog.model import ItemKind, ServiceItem
+from clerk.domain.intake import OUTCOME_LABELS, Verdict, VerdictState
 from clerk.tui.plain import literal
 
 _STATE_STYLE = {
