@@ -3,6 +3,7 @@ and every refused action leaves the store exactly as it was."""
 
 from __future__ import annotations
 
+import pytest
 from tests.support.drafts import COPY, RECEIVED, PERSON, hygiene, incomplete_hygiene
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -64,6 +65,7 @@ def _actions(service, u):
 ACTION_NAMES = sorted(_actions(None, {}).keys())
 
 
+@pytest.mark.slow
 def test_random_sequences_respect_the_transition_table(service):
     users = {
         "window": service.add_user(None, "w01", "张三", Role.WINDOW, "secret1"),

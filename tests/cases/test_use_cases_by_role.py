@@ -118,13 +118,18 @@ USE_CASES = {
 }
 
 
+_REFLECTED: dict[str, Any] = {}
+
+
 def fingerprint(store) -> dict[str, Any]:
-    """Every row of every table (the store as a whole)."""
+    """Every row of every table (the store as a whole); the schema is reflected once per store."""
     from sqlalchemy import MetaData, select
 
-    meta = MetaData()
     with store.session(write=False) as session:
-        meta.reflect(bind=session.connection())
+        meta = _REFLECTED.get(store.url)
+        if meta is None:
+            meta = _REFLECTED[store.url] = MetaData()
+            meta.reflect(bind=session.connection())
         return {name: sorted(map(repr, session.execute(select(table)).all()))
                 for name, table in meta.tables.items() if name != "alembic_version"}
 

@@ -75,6 +75,7 @@ def test_mutated_catalog_file_loads_or_fails_with_located_problems(text):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated((SHIPPED / "materials.yaml").read_text(encoding="utf-8")),
        mutated((SHIPPED / "bundles.yaml").read_text(encoding="utf-8")))
+@pytest.mark.slow
 def test_mutated_shipped_catalog_loads_or_fails_with_located_problems(materials, bundles):
     """The shipped catalog, its shared materials and bundles damaged (cross-file references)."""
     with tempfile.TemporaryDirectory() as folder:

@@ -41,6 +41,7 @@ def loaded():
     return load_catalog(CATALOG), WorkCalendar.load(CALENDAR)
 
 
+@pytest.mark.slow
 def test_killed_windows_leave_no_half_written_case(store, hall_users, loaded):
     # fork: the child starts with the catalog already loaded (a spawned one needs seconds);
     # it opens its own Store, so no connection is shared with this process.

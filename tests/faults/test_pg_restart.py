@@ -37,6 +37,7 @@ def pg_service(restartable_pg, catalog, calendar, clock, cheap_password_hashing)
 
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])  # orderly restart, and a crash
+@pytest.mark.slow
 def test_service_reports_the_outage_and_carries_on_after_restart(restartable_pg, pg_service, mode):
     from clerk.domain.intake import Outcome
     from clerk.domain.accounts import Role

@@ -211,6 +211,7 @@ SAFE_COMMANDS = [["catalog", "search", "xk"], ["calendar", "years"], ["calendar"
 @given(var=st.sampled_from([v for v in VARIABLES if v != "CLERK_DATABASE_URL"]),
        value=env_values.filter(lambda v: "\x00" not in v),
        command=st.sampled_from(SAFE_COMMANDS))  # (a real environment cannot hold NUL)
+@pytest.mark.slow
 def test_random_settings_then_a_command_end_in_one_line_and_a_status(quiet_env, monkeypatch, capsys, var, value,
                                                                     command):
     from clerk.config import get_settings

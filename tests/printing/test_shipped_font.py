@@ -70,6 +70,7 @@ def test_every_notice_embeds_its_font_and_has_no_empty_boxes(settings, tmp_path,
 @needs_poppler
 @pytest.mark.parametrize("dpi", [203, 300])
 @pytest.mark.parametrize("paper", ["a4", "a5", "roll"])
+@pytest.mark.slow
 def test_barcodes_decode_from_poppler_at_printer_resolutions(settings, tmp_path, paper, dpi):
     import zxingcpp
 

@@ -21,6 +21,7 @@ def test_served_page_has_no_external_links(tmp_path):
 
 @pytest.mark.skipif(shutil.which("chromium") is None and os.environ.get("CI") != "true",
                     reason="Debian's chromium is not installed (.ci/run installs it for CI)")
+@pytest.mark.slow
 def test_dashboard_page_opens_in_headless_chromium(tmp_path):
     """A browser on the hall's network signs in at the gate, loads the page and the app streams to it."""
     import asyncio

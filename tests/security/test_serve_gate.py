@@ -12,6 +12,8 @@ import pytest
 
 from .serving import SUPERVISOR, SUPERVISOR_PASSWORD, Browser, dashboards, hall_env, serving
 
+pytestmark = pytest.mark.slow  # each test starts `clerk serve` (and Chromium)
+
 aiohttp = pytest.importorskip("aiohttp")
 yarl = pytest.importorskip("yarl")
 pytest.importorskip("textual_serve")

@@ -36,6 +36,7 @@ def _crowded_hall(tickets, clerks, hall_clock):
     return ids
 
 
+@pytest.mark.slow
 def test_calls_follow_the_whole_calling_order_past_the_head(store, hall_settings, catalog, hall_clock, clerks):
     from clerk.services.tickets import TicketService
 
@@ -53,6 +54,7 @@ def test_calls_follow_the_whole_calling_order_past_the_head(store, hall_settings
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("backend", ["postgresql"])
+@pytest.mark.slow
 def test_a_head_held_by_other_windows_is_skipped(store, hall_settings, catalog, hall_clock, clerks):
     """Other windows hold (row-lock) the whole head: the window calls the first ticket after it."""
     from sqlalchemy import text

@@ -14,6 +14,7 @@ PERSON_ID = "11010519491231002X"
 
 
 @pytest.mark.asyncio
+@pytest.mark.slow
 async def test_book_list_and_cancel_an_appointment_of_the_day(make_app, case_service, settings, clock):
     from clerk.domain.queueing import AppointmentState
     from clerk.services.appointments import AppointmentService

@@ -34,6 +34,7 @@ def _header(app) -> str:
 
 
 @pytest.mark.asyncio
+@pytest.mark.slow
 async def test_two_windows_calling_alternately_never_get_the_same_ticket(make_app, case_service, settings,
                                                                          catalog, clock):
     from clerk.domain.accounts import Role
@@ -68,6 +69,7 @@ async def test_two_windows_calling_alternately_never_get_the_same_ticket(make_ap
 
 
 @pytest.mark.asyncio
+@pytest.mark.slow
 async def test_finishing_the_visit_links_the_case_and_the_rating_reaches_it(make_app, case_service, settings,
                                                                             catalog, clock):
     from clerk.domain.queueing import TicketState

@@ -12,6 +12,7 @@ from .visit import PERSON, applicant, finish, pick, settle, sign_in
 pytestmark = pytest.mark.asyncio
 
 
+@pytest.mark.slow
 async def test_the_newborn_bundle_asks_for_the_childs_name_and_saves_it(make_app, case_service):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -66,6 +66,7 @@ async def test_marks_survive_a_situation_answer_that_keeps_the_rows(make_app, ca
         assert all(s.startswith("已收原件") for s in statuses), statuses
 
 
+@pytest.mark.slow
 async def test_the_outcome_dialog_is_kept_and_asks_about_the_visit_of_now(make_app, case_service):
     """F10's dialog is one instance per intake screen; a second F10 shows the outcomes of the
     checklist as it is then, and its digit keys pick from those."""
@@ -103,6 +104,7 @@ async def test_the_outcome_dialog_is_kept_and_asks_about_the_visit_of_now(make_a
         assert case_service.get(number).state is CaseState.INCOMPLETE
 
 
+@pytest.mark.slow
 async def test_the_confirmation_is_kept_and_shows_the_visit_of_now(make_app):
     from .visit import applicant
 

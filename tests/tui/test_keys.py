@@ -9,6 +9,7 @@ from .visit import PERSON, applicant, pick, settle, sign_in
 pytestmark = pytest.mark.asyncio
 
 
+@pytest.mark.slow
 async def test_a_hall_can_remap_finish(make_app):
     app = make_app(keymap={"intake.finish": "f12"})
     async with app.run_test(size=(120, 36)) as pilot:

@@ -18,6 +18,7 @@ SCREENS = {
 
 
 @pytest.mark.asyncio
+@pytest.mark.slow
 async def test_f5_opens_the_lookup_on_every_screen(make_app, staff):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -77,6 +77,7 @@ def test_the_ui_role_table_matches_the_service_layer():
 
 
 @pytest.mark.asyncio
+@pytest.mark.slow
 async def test_incomplete_visit_is_finished_at_the_fallback_desk_by_scanning(make_app, case_service, staff,
                                                                               key_clock):
     from textual.widgets import DataTable, Input, SelectionList
