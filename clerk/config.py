@@ -176,7 +176,7 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _text(raw: Any, *, max_len: int = 200, allowed: str = "") -> str:
+def _text(raw: object, *, max_len: int = 200, allowed: str = "") -> str:
     if not isinstance(raw, str):
         raise _Bad(allowed or "应为字符串（用引号括起）")
     if _CONTROL.search(raw) or len(raw) > max_len:
@@ -184,7 +184,7 @@ def _text(raw: Any, *, max_len: int = 200, allowed: str = "") -> str:
     return raw
 
 
-def _path(raw: Any) -> Path:
+def _path(raw: object) -> Path:
     text = _text(raw, max_len=4096, allowed="应为文件或文件夹路径（字符串）")
     if not text.strip():
         raise _Bad("路径不能为空")
@@ -209,7 +209,7 @@ def _blocked_by_file(path: Path) -> Path | None:
     return None
 
 
-def _folder_to_create(raw: Any) -> Path:
+def _folder_to_create(raw: object) -> Path:
     path = _path(raw)
     blocker = _blocked_by_file(path)
     if blocker is not None or (path.exists() and not path.is_dir()):
@@ -217,21 +217,21 @@ def _folder_to_create(raw: Any) -> Path:
     return path
 
 
-def _existing_folder(raw: Any) -> Path:
+def _existing_folder(raw: object) -> Path:
     path = _path(raw)
     if not path.is_dir():
         raise _Bad(f"应为已存在的文件夹，找不到 {path}" if not path.exists() else f"应为文件夹，{path} 是文件")
     return path
 
 
-def _existing_catalog(raw: Any) -> Path:
+def _existing_catalog(raw: object) -> Path:
     path = _path(raw)
     if not path.exists():
         raise _Bad(f"应为已存在的事项目录文件夹（或单个 YAML 文件），找不到 {path}")
     return path
 
 
-def _file_path(raw: Any) -> Path:
+def _file_path(raw: object) -> Path:
     path = _path(raw)
     blocker = _blocked_by_file(path)
     if blocker is not None or path.is_dir():
@@ -239,8 +239,8 @@ def _file_path(raw: Any) -> Path:
     return path
 
 
-def _integer(low: int, high: int) -> Callable[[Any], int]:
-    def check(raw: Any) -> int:
+def _integer(low: int, high: int) -> Callable[[object], int]:
+    def check(raw: object) -> int:
         allowed = f"应为 {low} 至 {high} 之间的整数"
         if isinstance(raw, bool):
             raise _Bad(allowed)
@@ -255,7 +255,7 @@ def _integer(low: int, high: int) -> Callable[[Any], int]:
     return check
 
 
-def _seconds(raw: Any) -> float:
+def _seconds(raw: object) -> float:
     allowed = "应为 0.1 至 600 之间的秒数"
     if isinstance(raw, bool):
         raise _Bad(allowed)
@@ -269,7 +269,7 @@ def _seconds(raw: Any) -> float:
     return float(raw)
 
 
-def _boolean(raw: Any) -> bool:
+def _boolean(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, str):
@@ -281,7 +281,7 @@ def _boolean(raw: Any) -> bool:
     raise _Bad("应为 true 或 false")
 
 
-def _timezone(raw: Any) -> str:
+def _timezone(raw: object) -> str:
     allowed = "应为 IANA 时区名，例如 Asia/Shanghai"
     name = _text(raw, max_len=64, allowed=allowed)
     try:
@@ -291,7 +291,7 @@ def _timezone(raw: Any) -> str:
     return name
 
 
-def _paper(raw: Any) -> str:
+def _paper(raw: object) -> str:
     allowed = "应为 a4、a5 或 roll"
     value = _text(raw, max_len=8, allowed=allowed).strip().lower()
     if value not in {"a4", "a5", "roll"}:
@@ -299,7 +299,7 @@ def _paper(raw: Any) -> str:
     return value
 
 
-def _printer(raw: Any) -> str:
+def _printer(raw: object) -> str:
     allowed = "应为 CUPS 打印队列名（字母、数字、-、_、.，不含空格），留空表示不接打印机"
     value = _text(raw, max_len=127, allowed=allowed)
     if value and not re.fullmatch(r"[A-Za-z0-9_.\-@]+", value):
@@ -307,7 +307,7 @@ def _printer(raw: Any) -> str:
     return value
 
 
-def _print_command(raw: Any) -> str:
+def _print_command(raw: object) -> str:
     value = _text(raw, max_len=1000)
     try:
         shlex.split(value)
@@ -316,7 +316,7 @@ def _print_command(raw: Any) -> str:
     return value
 
 
-def _font(raw: Any) -> str:
+def _font(raw: object) -> str:
     value = _text(raw, max_len=4096)
     spec = value.strip()
     if spec and spec.lower() not in {"stsong-light", "cid"}:
@@ -326,7 +326,7 @@ def _font(raw: Any) -> str:
     return value
 
 
-def _database_url(raw: Any) -> str:
+def _database_url(raw: object) -> str:
     allowed = "应为 sqlite:///文件路径 或 postgresql+psycopg://用户@主机/库名，留空表示使用 home 下的 clerk.db"
     value = _text(raw, max_len=2000, allowed=allowed).strip()
     if not value:
@@ -360,13 +360,13 @@ def _database_url(raw: Any) -> str:
     raise _Bad(allowed)
 
 
-def _window(raw: Any) -> int | None:
+def _window(raw: object) -> int | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     return _integer(1, 999)(raw)
 
 
-def _hall_code(raw: Any) -> str:
+def _hall_code(raw: object) -> str:
     allowed = "应为 1 至 8 位大写字母或数字（用于受理编号）"
     value = _text(raw, max_len=8, allowed=allowed).strip().upper()
     if not re.fullmatch(r"[A-Z0-9]{1,8}", value):
@@ -374,14 +374,14 @@ def _hall_code(raw: Any) -> str:
     return value
 
 
-def _hall_text(raw: Any) -> str:
+def _hall_text(raw: object) -> str:
     value = _text(raw, max_len=100, allowed="应为 1 至 100 个字符、不含控制字符的字符串")
     if not value.strip():
         raise _Bad("不能为空")
     return value
 
 
-def _progress_url(raw: Any) -> str:
+def _progress_url(raw: object) -> str:
     allowed = "应为空，或以 http:// 或 https:// 开头的网址（{number} 处填入受理编号）"
     value = _text(raw, max_len=500, allowed=allowed).strip()
     if value and not re.match(r"https?://[^\s]+$", value):
@@ -389,7 +389,7 @@ def _progress_url(raw: Any) -> str:
     return value
 
 
-_CHECKS: dict[str, Callable[[Any], Any]] = {
+_CHECKS: dict[str, Callable[[object], object]] = {
     "home": _folder_to_create,
     "database_url": _database_url,
     "catalog_dir": _existing_catalog,
@@ -417,7 +417,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "wait_alert_minutes": _integer(1, 480),
 }
 
-_HALL_CHECKS: dict[str, Callable[[Any], Any]] = {
+_HALL_CHECKS: dict[str, Callable[[object], str]] = {
     f.name: (_hall_code if f.name == "code" else _hall_text) for f in fields(HallInfo)
 }
 
@@ -425,7 +425,7 @@ _HALL_CHECKS: dict[str, Callable[[Any], Any]] = {
 # -- reading ------------------------------------------------------------------
 
 
-def _show(raw: Any) -> str:
+def _show(raw: object) -> str:
     text = repr(raw)
     return text if len(text) <= 60 else text[:57] + "…"
 
@@ -450,7 +450,7 @@ class _Source:
         return str(self.path)
 
 
-def _bad(setting: str, raw: Any, where: str, reason: str) -> ConfigError:
+def _bad(setting: str, raw: object, where: str, reason: str) -> ConfigError:
     return ConfigError(f"设置 {setting} 的值 {_show(raw)} 无效（{where}）：{reason}")
 
 
@@ -531,19 +531,19 @@ def _check_queues(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
     return {"queues": queues, "window_queues": windows}
 
 
-def _table(value: Any, name: str, source: _Source) -> Mapping[str, Any]:
+def _table(value: object, name: str, source: _Source) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ConfigError(f"配置文件 {source.where(name)}：{name} 应为一个表（[{name}]）")
     return value
 
 
-def _hall(value: Any, source: _Source) -> HallInfo:
+def _hall(value: object, source: _Source) -> HallInfo:
     table = _table(value, "hall", source)
     unknown = set(table) - set(_HALL_CHECKS)
     if unknown:
         raise ConfigError(f"配置文件 {source.path}：[hall] 中有未知的设置 {sorted(unknown)}"
                           f"（可用：{'、'.join(_HALL_CHECKS)}）")
-    checked = {}
+    checked: dict[str, str] = {}
     for key, raw in table.items():
         try:
             checked[key] = _HALL_CHECKS[key](raw)
@@ -552,7 +552,7 @@ def _hall(value: Any, source: _Source) -> HallInfo:
     return replace(HallInfo(), **checked)
 
 
-def _check_keymap(value: Any, source: _Source) -> tuple[tuple[str, str], ...]:
+def _check_keymap(value: object, source: _Source) -> tuple[tuple[str, str], ...]:
     pairs = []
     for binding_id, keys in _table(value, "keymap", source).items():
         if not isinstance(keys, str) or not keys.strip() or _CONTROL.search(keys):
@@ -562,7 +562,7 @@ def _check_keymap(value: Any, source: _Source) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _check_complaints(value: Any, source: _Source) -> tuple[tuple[str, int, str], ...]:
+def _check_complaints(value: object, source: _Source) -> tuple[tuple[str, int, str], ...]:
     table = _table(value, "complaints", source)
     unknown = set(table) - {"categories"}
     if unknown:
