@@ -7,6 +7,7 @@ Kept small and free of heavy imports: the store (SQLAlchemy) and printing
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from dataclasses import replace
 
@@ -30,6 +31,9 @@ def make_app(argv: list[str] | None = None, env: dict[str, str] | None = None):
     if args.window is not None:
         settings = replace(settings, window=args.window)
     keymap, notes = keymap_from_settings(settings, known_binding_ids)
+    # Textual's and clerk's modules, just imported, live as long as the process: out of the
+    # collector's sight, or its full passes walk them all while the first screen is built.
+    gc.freeze()
     return ClerkApp(Services(settings), state=WindowState(), keymap=keymap, notes=tuple(notes))
 
 
