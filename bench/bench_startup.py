@@ -22,7 +22,7 @@ machine disturbs far less.
 Runs alternate between the variants so machine noise hits them alike, after one untimed
 round of each: the children run from compiled bytecode, as an installed clerk and the
 bare app's Textual (compiled when pip installed it) do, even where the environment sets
-PYTHONDONTWRITEBYTECODE (otherwise clerk's ~45 modules are compiled from source on every
+PYTHONDONTWRITEBYTECODE (otherwise clerk's ~43 start-up modules are compiled from source on every
 run, ~0.04 s CPU that no window PC pays).
 """
 
