@@ -25,7 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def make_app(argv: list[str] | None = None, env: dict[str, str] | None = None):
-    """Build the app from the command line, the config file and the environment."""
+    """Build the app from the command line, the config file and the environment.
+
+    Once per process, at its start: it also freezes the objects created so far (``gc.freeze``).
+    """
     args = build_parser().parse_args(argv or [])
     settings = load_settings(env)
     if args.window is not None:
