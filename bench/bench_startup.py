@@ -15,7 +15,15 @@ process is spawned until the child reports:
           intake screen ready, after the warm-up worker finished (what a clerk
           who types her password at human speed waits for).
 
-Runs alternate between the variants so machine noise hits them alike.
+Next to the wall time, each child reports the CPU time it had used when ready
+(``time.process_time()``: all its threads, from process start), which a shared, loaded
+machine disturbs far less.
+
+Runs alternate between the variants so machine noise hits them alike, after one untimed
+round of each: the children run from compiled bytecode, as an installed clerk and the
+bare app's Textual (compiled when pip installed it) do, even where the environment sets
+PYTHONDONTWRITEBYTECODE (otherwise clerk's ~43 start-up modules are compiled from source on every
+run, ~0.04 s CPU that no window PC pays).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BARE = r"""
 import os
+import time
 from textual.app import App
 from textual.widgets import DataTable
 
@@ -46,7 +55,7 @@ class Bare(App):
         table.focus()
         self.call_after_refresh(self.ready)
     def ready(self):
-        os.write(1, b"READY\n")  # Textual captures print() while running
+        os.write(1, f"READY - {time.process_time()}\n".encode())  # Textual captures print() while running
         self.exit()
 
 Bare().run(headless=True, size=(120, 36))
@@ -67,7 +76,7 @@ async def autopilot(pilot):
     while not (isinstance(app.focused, Input) and app.focused.id == "clerk-id"):
         await pilot.pause(0.001)
     if mode == "first":
-        os.write(1, b"READY\n")  # Textual captures print() while running
+        os.write(1, f"READY - {time.process_time()}\n".encode())  # Textual captures print() while running
         app.exit()
         return
     if mode == "warm":
@@ -81,16 +90,18 @@ async def autopilot(pilot):
     while not (app.focused is not None and app.focused.id == "search-input" and app.catalog is not None):
         await pilot.pause(0.001)
     if mode == "warm":
-        os.write(1, f"READY {time.perf_counter() - start}\n".encode())
+        os.write(1, f"READY {time.perf_counter() - start} -\n".encode())
     else:
-        os.write(1, b"READY\n")  # Textual captures print() while running
+        os.write(1, f"READY - {time.process_time()}\n".encode())  # Textual captures print() while running
     app.exit()
 
 app.run(headless=True, size=(120, 36), auto_pilot=autopilot)
 """
 
 
-def time_child(code: str, args: list[str], env: dict[str, str], timeout: float = 300) -> float:
+def time_child(code: str, args: list[str], env: dict[str, str], timeout: float = 300) -> tuple[float, float | None]:
+    """Seconds until the child is ready (or the interval it measured itself), and the CPU
+    seconds it had used by then (all threads, from process start) where it reports them."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, env=env, cwd=ROOT, text=True)
     watchdog = threading.Timer(timeout, proc.kill)  # a child stuck on a screen would hang the bench
@@ -98,15 +109,16 @@ def time_child(code: str, args: list[str], env: dict[str, str], timeout: float =
     for line in proc.stdout:
         if line.startswith("READY"):
             elapsed = time.perf_counter() - start
-            if line.split()[1:]:  # the child measured an interval itself
-                elapsed = float(line.split()[1])
+            interval, cpu = line.split()[1:]
+            if interval != "-":  # the child measured an interval itself
+                elapsed = float(interval)
             break
     else:
         watchdog.cancel()
         raise SystemExit(f"child {args} never became ready (exit {proc.wait()})")
     proc.wait()
     watchdog.cancel()
-    return elapsed
+    return elapsed, None if cpu == "-" else float(cpu)
 
 
 def main() -> int:
@@ -122,22 +134,32 @@ def main() -> int:
             CLERK_WINDOW="7",
             PYTHONPATH=str(ROOT),
         )
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         subprocess.run([sys.executable, "-m", "clerk.cli", "setup"], env=env, cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
         # the demo account's initial password must be changed before it signs in
         subprocess.run([sys.executable, "-m", "clerk.cli", "user", "passwd", "1001", "--password-stdin",
                         "--no-change-required"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
                        input=b"Bench#2026\n")
+        time_child(BARE, [], env)  # untimed: writes clerk's bytecode, fills the file cache
+        time_child(CLERK, ["intake"], env)
         times: dict[str, list[float]] = {"bare": [], "first": [], "intake": [], "warm": []}
+        cpu: dict[str, list[float]] = {key: [] for key in times}
+        loads = [os.getloadavg()[0]]
         for _ in range(args.runs):
-            times["bare"].append(time_child(BARE, [], env))
-            times["first"].append(time_child(CLERK, ["first"], env))
-            times["intake"].append(time_child(CLERK, ["intake"], env))
-            times["warm"].append(time_child(CLERK, ["warm"], env))
+            for key, code, child_args in (("bare", BARE, []), ("first", CLERK, ["first"]),
+                                          ("intake", CLERK, ["intake"]), ("warm", CLERK, ["warm"])):
+                elapsed, used = time_child(code, child_args, env)
+                times[key].append(elapsed)
+                if used is not None:
+                    cpu[key].append(used)
+        loads.append(os.getloadavg()[0])
     bare = statistics.median(times["bare"])
-    print(f"runs: {args.runs} each, headless 120x36, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    print("| variant | median s | min s | max s | × bare |")
-    print("|---|---:|---:|---:|---:|")
+    bare_cpu = statistics.median(cpu["bare"])
+    print(f"runs: {args.runs} each, headless 120x36, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+          f"load average {min(loads):.1f}–{max(loads):.1f}")
+    print("| variant | median s | min s | max s | × bare | CPU s (median) | CPU × bare |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     labels = {
         "bare": "bare Textual app + DataTable",
         "first": "clerk: sign-in screen ready",
@@ -146,7 +168,9 @@ def main() -> int:
     }
     for key, values in times.items():
         med = statistics.median(values)
-        print(f"| {labels[key]} | {med:.3f} | {min(values):.3f} | {max(values):.3f} | {med / bare:.2f} |")
+        used = f"{statistics.median(cpu[key]):.3f} | {statistics.median(cpu[key]) / bare_cpu:.2f}" if cpu[key] else "— | —"
+        ratio = f"{med / bare:.2f}" if key != "warm" else "—"
+        print(f"| {labels[key]} | {med:.3f} | {min(values):.3f} | {max(values):.3f} | {ratio} | {used} |")
     return 0
 
 

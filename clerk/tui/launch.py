@@ -7,6 +7,7 @@ Kept small and free of heavy imports: the store (SQLAlchemy) and printing
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from dataclasses import replace
 
@@ -24,12 +25,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def make_app(argv: list[str] | None = None, env: dict[str, str] | None = None):
-    """Build the app from the command line, the config file and the environment."""
+    """Build the app from the command line, the config file and the environment.
+
+    Once per process, at its start: it also freezes the objects created so far (``gc.freeze``).
+    """
     args = build_parser().parse_args(argv or [])
     settings = load_settings(env)
     if args.window is not None:
         settings = replace(settings, window=args.window)
     keymap, notes = keymap_from_settings(settings, known_binding_ids)
+    # Textual's and clerk's modules, just imported, live as long as the process: out of the
+    # collector's sight, or its full passes walk them all while the first screen is built.
+    gc.freeze()
     return ClerkApp(Services(settings), state=WindowState(), keymap=keymap, notes=tuple(notes))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from textual._context import NoActiveAppError
 from textual.screen import ModalScreen, Screen
 
 from clerk.domain.errors import PermissionDenied
@@ -30,6 +31,20 @@ class ClerkScreen(Screen[ResultType]):
 
     if TYPE_CHECKING:
         app = getters.app(ClerkApp)
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name, id, classes)
+        # The app's breakpoint class (-narrow/-wide) from the start: Textual adds it on the first
+        # Resize, which would style every widget of the freshly composed screen a second time.
+        try:
+            app = self.app
+        except NoActiveAppError:  # built outside a running app (a test)
+            return
+        width = app.size.width
+        for threshold, class_name in sorted(app.HORIZONTAL_BREAKPOINTS or [], reverse=True):
+            if width >= threshold:
+                self.add_class(class_name)
+                break
 
 
 class ClerkModal(ModalScreen[ResultType]):

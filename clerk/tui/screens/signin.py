@@ -49,33 +49,41 @@ class SignInScreen(ClerkScreen):
                     yield Label("窗口号")
                     window = self.app.window_number
                     yield Input("" if window is None else str(window), id="window", type="integer", compact=True)
-                with Vertical(id="new-password-box"):
-                    yield Label("新密码（至少8位，含大写字母、小写字母、数字、符号中至少3类）")
-                    yield Input(id="new-password", password=True, compact=True, max_length=MAX_LENGTH)
-                    yield Label("再次输入新密码")
-                    yield Input(id="new-password-again", password=True, compact=True, max_length=MAX_LENGTH)
                 yield Static("回车到下一项，在最后一项回车或按 F10 登录", id="signin-hint")
         yield Banner()
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#new-password-box").display = False
-
-    def _show_new_password(self, shown: bool) -> None:
+    async def _show_new_password(self, shown: bool) -> None:
+        """Show (empty, focused) or hide the new-password fields, built the first time they are
+        needed: most sign-ins never show them, and the first screen is drawn without them."""
         self._changing = shown
-        self.query_one("#new-password-box").display = shown
+        boxes = self.query("#new-password-box")
+        if not boxes:
+            if not shown:
+                return
+            box = Vertical(
+                Label("新密码（至少8位，含大写字母、小写字母、数字、符号中至少3类）"),
+                Input(id="new-password", password=True, compact=True, max_length=MAX_LENGTH),
+                Label("再次输入新密码"),
+                Input(id="new-password-again", password=True, compact=True, max_length=MAX_LENGTH),
+                id="new-password-box",
+            )
+            await self.query_one("#signin-form").mount(box, before="#signin-hint")
+        else:
+            box = boxes.first(Vertical)
+        box.display = shown
         for name in self.NEW_PASSWORD_FIELDS:
-            self.query_one(f"#{name}", Input).value = ""
+            box.query_one(f"#{name}", Input).value = ""
         if shown:
-            self.query_one("#new-password", Input).focus()
+            box.query_one("#new-password", Input).focus()
 
     @on(Input.Changed, "#clerk-id")
-    def _other_clerk(self) -> None:
+    async def _other_clerk(self) -> None:
         if self._changing:  # a new password belongs to the account it was asked for
-            self._show_new_password(False)
+            await self._show_new_password(False)
 
     @on(Input.Submitted)
-    def _next_or_sign_in(self, event: Input.Submitted) -> None:
+    async def _next_or_sign_in(self, event: Input.Submitted) -> None:
         names: tuple[str, ...] = ("clerk-id", "password", "window") if self._ask_window else ("clerk-id", "password")
         if self._changing:
             names += self.NEW_PASSWORD_FIELDS
@@ -84,9 +92,9 @@ class SignInScreen(ClerkScreen):
         if empty is not None and event.input is not fields[-1]:
             self.focus_next()
         else:
-            self.action_sign_in()
+            await self.action_sign_in()
 
-    def action_sign_in(self) -> None:
+    async def action_sign_in(self) -> None:
         clerk_id = self.query_one("#clerk-id", Input).value.strip()
         password = self.query_one("#password", Input).value
         window = self.query_one("#window", Input).value.strip() if self._ask_window else "0"
@@ -109,7 +117,7 @@ class SignInScreen(ClerkScreen):
                 return
             if new_password != again:
                 banner.show("两次输入的新密码不一致，请重新输入")
-                self._show_new_password(True)
+                await self._show_new_password(True)
                 return
         banner.show("正在登录……", "info")
         self._authenticate(clerk_id, password, int(window), new_password)
@@ -126,16 +134,16 @@ class SignInScreen(ClerkScreen):
             self.post_message(SignedIn(user, window))
 
     @on(Failed)
-    def _failed(self, event: Failed) -> None:
+    async def _failed(self, event: Failed) -> None:
         if isinstance(event.error, PasswordChangeRequired):
             self.query_one(Banner).show(event.text, "warning")
-            self._show_new_password(True)
+            await self._show_new_password(True)
             return
         self.query_one(Banner).show(event.text)
         if isinstance(event.error, PasswordRejected):
-            self._show_new_password(True)
+            await self._show_new_password(True)
             return
-        self._show_new_password(False)
+        await self._show_new_password(False)
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
