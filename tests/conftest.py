@@ -300,3 +300,9 @@ def own_home(tmp_path_factory, monkeypatch, hall_key_file) -> Path:
     get_settings.cache_clear()
     yield home
     get_settings.cache_clear()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run first (otherwise in collection order): pytest-xdist then starts the
+    long ones early and the short ones fill the end, so no worker waits alone on a long test."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
