@@ -8,8 +8,9 @@ imports PyYAML and pypinyin only when called.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from clerk.lazy import lazy_exports
 
 _EXPORTS = {
     "Catalog": "clerk.catalog.catalog",
@@ -84,9 +85,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from clerk.catalog.search import SearchHit
 
 
-def __getattr__(name: str) -> object:
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'clerk.catalog' has no attribute {name!r}") from None
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

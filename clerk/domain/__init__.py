@@ -7,8 +7,9 @@ not the intake rules and the catalog model behind them.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from clerk.lazy import lazy_exports
 
 _EXPORTS = {
     "OUTCOME_LABELS": "clerk.domain.intake",
@@ -68,9 +69,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from clerk.domain.lifecycle import TRANSITIONS, CaseState, TransitionError, can_transition, check_transition
 
 
-def __getattr__(name: str) -> object:
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'clerk.domain' has no attribute {name!r}") from None
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

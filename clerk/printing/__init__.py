@@ -6,8 +6,9 @@ does not load reportlab; see docs/printing.md.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from clerk.lazy import lazy_exports
 
 _EXPORTS = {
     "NoticeKind": "clerk.printing.data",
@@ -77,9 +78,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from clerk.printing.samples import sample  # noqa: F401
 
 
-def __getattr__(name: str) -> object:
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'clerk.printing' has no attribute {name!r}") from None
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

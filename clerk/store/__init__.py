@@ -8,8 +8,9 @@ with ``clerk.store.engine``.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from clerk.lazy import lazy_exports
 
 _EXPORTS = {
     "Store": "clerk.store.engine",
@@ -32,9 +33,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from clerk.store.errors import ConcurrentUpdate, NotFound, StoreError, StoreUnavailable
 
 
-def __getattr__(name: str) -> object:
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'clerk.store' has no attribute {name!r}") from None
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
