@@ -16,7 +16,7 @@ from .support import CLERK_ID, CLERK_PASSWORD
 from .test_roles import sign_in_as
 from .test_scan_and_lookup import saved_case
 from .test_snapshots import SIZE, _steady
-from .visit import PERSON, settle, typed
+from .visit import PERSON, settle, settled_when, typed
 
 
 def incomplete_case(case_service, catalog) -> str:
@@ -82,6 +82,7 @@ def test_mail_queue(snap_compare, make_app, case_service, catalog, staff):
         await settle(pilot)
         await sign_in_as(pilot, "3001")
         assert type(pilot.app.screen).__name__ == "MailScreen"
+        await settled_when(pilot, lambda: pilot.app.screen._opened is not None, "the first item opened")
         await _steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

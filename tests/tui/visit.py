@@ -20,6 +20,17 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def settled_when(pilot, ready, what: str, *, rounds: int = 200) -> None:
+    """Settle until ``ready()`` holds: a chain of workers and the messages between them
+    (a list loads, its first row is highlighted, that row's detail loads) can outlast one
+    ``settle`` on a busy machine. Fails, naming ``what``, if it never holds."""
+    for _ in range(rounds):
+        await settle(pilot)
+        if ready():
+            return
+    raise AssertionError(f"never ready: {what}")
+
+
 async def sign_in(pilot, window: str = "7") -> None:
     await pilot.press(*typed(CLERK_ID), "enter", *typed(CLERK_PASSWORD), "enter")
     if not pilot.app.screen.query_one("#window").value:
