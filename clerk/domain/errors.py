@@ -24,6 +24,29 @@ class StoreUnavailable(StoreError):
         super().__init__(message)
 
 
+class StoreRefused(StoreError):
+    """The database refused the statement (PostgreSQL SQLSTATE 42501): the role this process
+    logs in as may not do it (clerk db roles), or a trigger of clerk's refused it."""
+
+    def __init__(self, message: str = "数据库拒绝了这项操作：本机的数据库账号无此权限，请由系统管理员执行") -> None:
+        super().__init__(message)
+
+    @classmethod
+    def of(cls, error: object) -> StoreRefused:
+        """The one line for a driver error (its primary message names the table or the rule)."""
+        diag = getattr(error, "diag", None)
+        primary = str(getattr(diag, "message_primary", None) or error)
+        if "append-only" in primary:
+            return cls("数据库拒绝了这项操作：审计记录只能追加，不能修改或删除")
+        if "sealed by the database" in primary:
+            return cls("数据库拒绝了这项操作：审计记录只能由数据库封存")
+        words = primary.split()
+        target = words[-1] if primary.startswith("permission denied for") and words else ""
+        if target:
+            return cls(f"数据库拒绝了这项操作：本机的数据库账号无权操作 {target}，请由系统管理员执行")
+        return cls()
+
+
 class ConcurrentUpdate(StoreError):
     """Another window changed the case since it was loaded (optimistic lock)."""
 

@@ -14,6 +14,16 @@ write path needs nothing but its ORM writes and its ``append_event``; a
 transaction that writes tracked rows without an event gets one (``row_write``,
 actor ``system``).
 
+On PostgreSQL from revision 0012 the database seals (``alg`` ``db-sha256``, see
+clerk.store.keybinding): the client sends ``sha256(canonical_json(event))`` in
+``hash``; a trigger stamps what the client cannot forge (``db_login``, ``db_role``,
+``client_addr``, ``txid``, ``server_at``), takes the previous hash from
+``audit_head`` and stores ``HMAC-SHA256(db_key, prev_hash + body digest + "|" +
+the stamped columns joined by "|")`` (:func:`db_seal_message`).  Row digests of
+such events are plain SHA-256 of the canonical row: the seal covers them, and no
+window holds a key.  Events sealed by the key file before keep verifying (the
+database holds the same key and checks them for a verifier without the file).
+
 Appends lock the single ``audit_head`` row with an UPDATE (PostgreSQL row
 lock; SQLite's BEGIN IMMEDIATE already serialises writers), so concurrent
 writers can never fork the chain.  ``verify_chain`` walks the chain, then
@@ -23,6 +33,7 @@ compares every current row with the digest of its latest event.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,11 +43,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import inspect, select, text
 from sqlmodel import col
 
-from clerk.store.errors import StoreError
 from clerk.store.hallkey import HallKeyError
+from clerk.store.keybinding import SEALED_BY_DATABASE, HallKeyMissing, Sealing, read_binding
+from clerk.store.sealcheck import SealChecks
 from clerk.store.tables import AuditEvent, AuditHead, table_of
 from clerk.store.tracked import (
-    all_digests,
+    DB_ALG,
     all_payloads,
     canonical_json,
     digests_of,
@@ -53,13 +65,15 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 GENESIS_HASH = "0" * 64
-_ALGS = ("sm3", "sha256")
+_ALGS = ("sm3", "sha256", DB_ALG)
 
 _LOCK_HEAD = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
 _SET_HEAD = "UPDATE audit_head SET hash = :h WHERE id = 1"
 
 # Keys of ``session.info`` (see clerk.store.audited).
 KEY_SOURCE = "clerk_hall_key"  # a callable returning the hall key's bytes
+SEALING = "clerk_sealing"  # a callable (connection) -> Sealing: who seals this store's events
+_SEALING_NOW = "clerk_sealing_now"  # this transaction's Sealing
 PENDING = "clerk_audit_pending"  # events appended in this transaction, hashes not yet final
 PREV = "clerk_audit_prev"  # the head's hash when this transaction's first event was appended
 TOUCHED = "clerk_audit_touched"  # {table: {primary key tuple}}
@@ -71,8 +85,7 @@ class AuditError(RuntimeError):
     """A write the audit chain cannot cover (a programming error; message in Chinese)."""
 
 
-class HallKeyMissing(StoreError):
-    """No usable hall key: nothing can be written (the store error the screens show)."""
+__all__ = ["HallKeyMissing"]  # re-exported: defined in clerk.store.keybinding
 
 
 def _body(event: Mapping[str, Any]) -> dict[str, object]:
@@ -94,8 +107,31 @@ def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
 
 
 def keyed_event_hash(key: bytes, prev_hash: str, event: Mapping[str, Any]) -> str:
-    body = _body(event) | {"alg": event["alg"], "rows": event["row_digests"]}
-    return mac(key, event["alg"], prev_hash + canonical_json(body))
+    """The hash of an event: sealed by ``key`` (file-keyed events, or the database's key for ``db-sha256``)."""
+    if event["alg"] == DB_ALG:
+        return mac_with(key, "sha256", db_seal_message(prev_hash, event))
+    return mac(key, event["alg"], prev_hash + canonical_json(_keyed_body(event)))
+
+
+def mac_with(key: bytes, alg: str, message: str) -> str:
+    return hmac.new(key, message.encode("utf-8"), alg).hexdigest()
+
+
+def _keyed_body(event: Mapping[str, Any]) -> dict[str, object]:
+    return _body(event) | {"alg": event["alg"], "rows": event["row_digests"]}
+
+
+def body_digest(event: Mapping[str, Any]) -> str:
+    """What a client sends in ``hash`` for the database to seal (``db-sha256``)."""
+    return hashlib.sha256(canonical_json(_keyed_body(event)).encode("utf-8")).hexdigest()
+
+
+def db_seal_message(prev_hash: str, event: Mapping[str, Any]) -> str:
+    """The text the database's ``clerk_audit_seal`` trigger MACs (migration 0012)."""
+    server_at = event.get("server_at")
+    stamped = [event.get("db_login") or "", event.get("db_role") or "", event.get("client_addr") or "",
+               str(event.get("txid") or ""), utc_text(server_at) if server_at is not None else ""]
+    return prev_hash + body_digest(event) + "|" + "|".join(stamped)
 
 
 def _key_of(session: Session) -> bytes:
@@ -106,6 +142,17 @@ def _key_of(session: Session) -> bytes:
         return source()
     except HallKeyError as exc:
         raise HallKeyMissing(f"{exc}；在此之前无法保存任何记录") from exc
+
+
+def _sealing(session: Session) -> Sealing:
+    """How this transaction's events are sealed (decided once per transaction)."""
+    known: Sealing | None = session.info.get(_SEALING_NOW)
+    if known is not None:
+        return known
+    source: Callable[..., Sealing] | None = session.info.get(SEALING)
+    sealing = source(session.connection()) if source is not None else Sealing(hash_algorithm(), _key_of(session))
+    session.info[_SEALING_NOW] = sealing
+    return sealing
 
 
 def append_event(
@@ -125,7 +172,7 @@ def append_event(
     ``HallKeyMissing`` (a ``StoreError``, Chinese message) at once when the hall
     key is missing, before anything is written.
     """
-    _key_of(session)  # say a missing key before anything is written
+    sealing = _sealing(session)  # say a missing or wrong key before anything is written
     seq, prev_hash = session.connection().execute(text(_LOCK_HEAD)).one()
     pending: list[Any] = session.info.setdefault(PENDING, [])
     if not pending:
@@ -140,7 +187,7 @@ def append_event(
         action=action,
         before=json.loads(canonical_json(before)) if before is not None else None,
         after=json.loads(canonical_json(after)) if after is not None else None,
-        alg=hash_algorithm(),
+        alg=sealing.alg,
         row_digests=None,
         prev_hash="",
         hash="",
@@ -156,8 +203,8 @@ def finalise(session: Session) -> None:
     pending: list[Any] = session.info.get(PENDING, [])
     if not touched and not pending:
         return
-    key = _key_of(session)
-    alg = hash_algorithm()
+    sealing = _sealing(session)
+    key, alg = sealing.key, sealing.alg
     rows: list[list[str | None]] = []
     conn = session.connection()  # Core: no ORM overhead for what is only the audit's own work
     for name in sorted(touched):
@@ -173,10 +220,15 @@ def finalise(session: Session) -> None:
     for row in pending:
         row.row_digests = rows if (row is last and rows) else None
         row.prev_hash = prev
-        row.hash = prev = keyed_event_hash(key, prev, _stored(row))
+        if key is None:  # the database seals (and sets prev_hash and the head)
+            row.hash = body_digest(_stored(row))
+        else:
+            row.hash = prev = keyed_event_hash(key, prev, _stored(row))
         values.append(_stored(row) | {"prev_hash": row.prev_hash, "hash": row.hash})
     conn.execute(table_of(AuditEvent).insert(), values)
-    conn.execute(text(_SET_HEAD), {"h": prev})
+    if key is not None:
+        conn.execute(text(_SET_HEAD), {"h": prev})
+    session.info.pop(_SEALING_NOW, None)
 
 
 def _stored(row: AuditEvent) -> dict[str, object]:
@@ -186,21 +238,24 @@ def _stored(row: AuditEvent) -> dict[str, object]:
             "row_digests": row.row_digests}
 
 
-def append_baseline(session: Session | Connection, key: bytes, *, at: datetime, action: str, after: Mapping[str, object] | None,
-                    rows: Sequence[Sequence[str | None]]) -> int | None:
-    """Attest ``rows`` (``[table, key, digest]``) in one event of their own (migrations)."""
+def append_baseline(session: Session | Connection, key: bytes | None, *, at: datetime, action: str,
+                    after: Mapping[str, object] | None, rows: Sequence[Sequence[str | None]]) -> int | None:
+    """Attest ``rows`` (``[table, key, digest]``) in one event of their own (migrations).
+
+    ``key`` None: the database seals (``db-sha256``; the digests are plain SHA-256)."""
     if not rows:
         return None
     seq, prev = session.execute(text(_LOCK_HEAD)).one()
-    alg = hash_algorithm()
+    alg = hash_algorithm() if key is not None else DB_ALG
     event = {"seq": seq, "at": at.astimezone(UTC), "actor": "system", "window": None, "case_number": None,
              "action": action, "before": None, "after": json.loads(canonical_json(after)) if after else None,
              "alg": alg, "row_digests": rows}
-    digest = keyed_event_hash(key, prev, event)
+    digest = keyed_event_hash(key, prev, event) if key is not None else body_digest(event)
 
     values = {c: event[c] for c in event} | {"prev_hash": prev, "hash": digest}
     session.execute(table_of(AuditEvent).insert().values(**values))
-    session.execute(text(_SET_HEAD), {"h": digest})
+    if key is not None:
+        session.execute(text(_SET_HEAD), {"h": digest})
     return int(seq)
 
 
@@ -227,7 +282,7 @@ class _Walk:
     last: tuple[int, str, datetime | None] | None = None
 
     def fail(self, seq: int, message: str) -> None:
-        if self.bad_seq is None:
+        if self.bad_seq is None or seq < self.bad_seq:  # seals are checked in batches: keep the earliest
             self.bad_seq, self.message = seq, message
 
 
@@ -245,17 +300,14 @@ def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[in
 
     The first bad event is named; so is every row that differs.  ``anchor``
     (sequence, hash) is a head printed earlier: the chain must still hold it.
-    The hall key is read (``HallKeyError``) only when a keyed event or a
-    tracked row needs it.
+    With ``key`` every seal is checked with it; without, the store's key file is
+    read (``HallKeyError``) only when a keyed event or row needs it, and on a
+    store the database seals, the database checks what no key here can.
     """
     walk = _Walk()
-    keys: list[bytes] = [key] if key is not None else []
-
-    def hall_key() -> bytes:
-        if not keys:
-            keys.append(_key_of(session))
-        return keys[0]
-
+    binding = read_binding(session.connection())
+    checks = SealChecks(session, key, session.info.get(KEY_SOURCE),
+                        in_database=binding is not None and binding.sealed_by == SEALED_BY_DATABASE)
     prev_hash = GENESIS_HASH
     expected_seq = 1
     keyed = False
@@ -275,14 +327,19 @@ def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[in
             keyed = True
             if row.alg not in _ALGS:
                 walk.fail(row.seq, f"审计事件 #{row.seq} 的算法 {row.alg!r} 无法识别")
-            elif keyed_event_hash(hall_key(), row.prev_hash, event) != row.hash:
-                walk.fail(row.seq, f"审计事件 #{row.seq} 的内容被改动或哈希被重算（密钥校验不符）")
+            elif row.alg == DB_ALG and (row.db_login is None or row.server_at is None or row.txid is None):
+                walk.fail(row.seq, f"审计事件 #{row.seq} 缺少数据库记录的登录名、事务或时间（未经数据库封存）")
+            else:
+                message = (db_seal_message(row.prev_hash, event) if row.alg == DB_ALG
+                           else row.prev_hash + canonical_json(_keyed_body(event)))
+                checks.add(row.alg, message, row.hash, _event_failed(walk, row.seq))
             for table, row_id, digest in row.row_digests or ():
                 walk.latest[(table, row_id)] = (row.seq, digest, row.alg)
         prev_hash = row.hash
         expected_seq = row.seq + 1
         walk.count += 1
         walk.last = (row.seq, row.hash, row.at)
+    checks.run()
     head = session.get(AuditHead, 1)
     last_seq = walk.last[0] if walk.last else 0
     if head is None or head.seq != last_seq or head.hash != prev_hash:
@@ -290,7 +347,9 @@ def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[in
                   f"审计链末端不符：记录到 #{head.seq if head else 0}，实有 {walk.count} 条")
     if anchor is not None:
         _check_anchor(session, walk, anchor)
-    differing, row_count = _check_rows(session, walk, hall_key)
+    differing, row_count = _check_rows(session, walk, checks)
+    if checks.in_database:
+        differing = _with_unaudited_writes(differing, unaudited_writes(session))
     ok = walk.bad_seq is None and not differing
     if ok:
         message = f"审计链完整，共 {walk.count} 条事件；{row_count} 行数据与最近事件一致"
@@ -299,6 +358,10 @@ def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[in
     else:
         message = walk.message
     return ChainReport(ok, walk.count, walk.bad_seq, message, tuple(differing), walk.last, row_count)
+
+
+def _event_failed(walk: _Walk, seq: int) -> Callable[[], None]:
+    return lambda: walk.fail(seq, f"审计事件 #{seq} 的内容被改动或哈希被重算（密钥校验不符）")
 
 
 def _check_anchor(session: Session, walk: _Walk, anchor: tuple[int, str]) -> None:
@@ -320,7 +383,7 @@ def _row_name(table: str, row_id: str) -> str:
     return f"{_TABLE_LABELS.get(table, table)} {table}#{row_id}"
 
 
-def _check_rows(session: Session, walk: _Walk, hall_key: Callable[[], bytes]) -> tuple[list[str], int]:
+def _check_rows(session: Session, walk: _Walk, checks: SealChecks) -> tuple[list[str], int]:
     differing: list[str] = []
     seen: set[tuple[str, str]] = set()
     count = 0
@@ -330,16 +393,51 @@ def _check_rows(session: Session, walk: _Walk, hall_key: Callable[[], bytes]) ->
             count += 1
             seen.add((table.name, row_id))
             latest = walk.latest.get((table.name, row_id))
+            name = _row_name(table.name, row_id)
             if latest is None:
-                differing.append(f"{_row_name(table.name, row_id)}：没有任何审计事件记录过这一行（绕过系统写入）")
+                differing.append(f"{name}：没有任何审计事件记录过这一行（绕过系统写入）")
             elif latest[1] is None:
-                differing.append(f"{_row_name(table.name, row_id)}：审计事件 #{latest[0]} 记录其已删除，现在却存在")
-            elif latest[2] not in _ALGS or latest[1] != mac(hall_key(), latest[2], payload):
-                differing.append(f"{_row_name(table.name, row_id)}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
+                differing.append(f"{name}：审计事件 #{latest[0]} 记录其已删除，现在却存在")
+            elif latest[2] not in _ALGS:
+                differing.append(f"{name}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
+            elif latest[2] == DB_ALG:
+                if mac(None, DB_ALG, payload) != latest[1]:
+                    differing.append(f"{name}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
+            else:
+                checks.add(latest[2], payload, latest[1],
+                           _note(differing, f"{name}：内容与最近的审计事件 #{latest[0]} 不符（被改动）"))
+    checks.run()
     for (name, row_id), (seq, digest, _alg) in sorted(walk.latest.items(), key=lambda item: item[1][0]):
         if digest is not None and (name, row_id) not in seen:
             differing.append(f"{_row_name(name, row_id)}：审计事件 #{seq} 记录的这一行已不存在（被删除）")
     return differing, count
+
+
+def _note(lines: list[str], line: str) -> Callable[[], None]:
+    return lambda: lines.append(line)
+
+
+def unaudited_writes(session: Session) -> dict[str, str]:
+    """Row name -> the last write of it whose transaction appended no event (PostgreSQL,
+    revision 0012): made behind the services' back, as the database recorded it."""
+    found = session.execute(text(
+        "SELECT w.table_name, w.row_key, w.op, w.db_login, w.client_addr, w.server_at, w.txid"
+        " FROM clerk_row_writes w WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.txid = w.txid)"
+        " ORDER BY w.id"))
+    verbs = {"insert": "写入", "update": "改动", "delete": "删除"}
+    return {_row_name(table, row_id): f"数据库记录其于 {utc_text(at)} 被数据库账号 {login}"
+            f"（{'地址 ' + addr if addr else '本机套接字'}，事务 {txid}）绕过系统{verbs.get(op, op)}，没有审计事件"
+            for table, row_id, op, login, addr, at, txid in found}
+
+
+def _with_unaudited_writes(differing: list[str], writes: dict[str, str]) -> list[str]:
+    """Each differing row says who wrote it behind the services' back; a row written so but
+    matching again (a later write absorbed the edit) gets a line of its own."""
+    lines = []
+    for line in differing:
+        name = line.partition("：")[0]
+        lines.append(f"{line}；{writes.pop(name)}" if name in writes else line)
+    return lines + [f"{name}：{what}" for name, what in writes.items()]
 
 
 def _has_rows(session: Session, table: Table) -> bool:
@@ -350,36 +448,67 @@ def _has_rows(session: Session, table: Table) -> bool:
 
 
 def attested_rows(conn: Connection, key_source: Callable[[], bytes]) -> dict[tuple[str, str], str]:
-    """Rows whose current content matches their latest event (read before a schema upgrade).
+    """Rows whose current content matches their latest event (read before a schema upgrade),
+    with the plain SHA-256 of that content.
 
     Reads only the columns the database has, so it works while the table
     classes are ahead of the schema.  Empty when the chain records no rows.
+    Rows sealed by the key file are skipped when no key is at hand on a store
+    the database seals.
     """
     if "row_digests" not in {c["name"] for c in inspect(conn).get_columns("audit_events")}:
         return {}
     audit_events = table_of(AuditEvent)
     column = audit_events.c.row_digests
-    latest: dict[tuple[str, str], str | None] = {}
-    for (rows,) in conn.execute(select(column).where(column.is_not(None)).order_by(audit_events.c.seq)):
+    latest: dict[tuple[str, str], tuple[str | None, str]] = {}
+    query = select(column, audit_events.c.alg).where(column.is_not(None)).order_by(audit_events.c.seq)
+    for rows, alg in conn.execute(query):
         for table, row_id, digest in rows or ():
-            latest[(table, row_id)] = digest
+            latest[(table, row_id)] = (digest, alg)
     if not latest:
         return {}
-    key, alg = key_source(), hash_algorithm()
-    return {(t.name, row_id): digest for t in tracked_tables(conn)
-            for row_id, digest in all_digests(conn, key, alg, t, live=True)
-            if latest.get((t.name, row_id)) == digest}
+    keys: list[bytes | None] = []
+
+    def key_for(alg: str) -> bytes | None:
+        if alg == DB_ALG:
+            return None
+        if not keys:
+            try:
+                keys.append(key_source())
+            except HallKeyError:
+                if not _sealed_by_database(conn):
+                    raise
+                keys.append(None)
+        return keys[0]
+
+    sound: dict[tuple[str, str], str] = {}
+    for t in tracked_tables(conn):
+        for row_id, payload in all_payloads(conn, t, live=True):
+            digest, alg = latest.get((t.name, row_id), (None, ""))
+            if digest is None or alg not in _ALGS:
+                continue
+            key = key_for(alg)
+            if (alg == DB_ALG or key is not None) and mac(key, alg, payload) == digest:
+                sound[(t.name, row_id)] = mac(None, DB_ALG, payload)
+    return sound
+
+
+def _sealed_by_database(conn: Connection) -> bool:
+    binding = read_binding(conn)
+    return binding is not None and binding.sealed_by == SEALED_BY_DATABASE
 
 
 def reattest_after_upgrade(conn: Connection, key_source: Callable[[], bytes], prior: dict[tuple[str, str], str],
                            before: str | None, after: str | None) -> int | None:
     """A schema change that altered rows' canonical content (a column added with a
-    default) re-attests the rows that were sound before it, in one event."""
+    default) re-attests the rows that were sound before it, in one event (sealed
+    by the database when it seals)."""
     if not prior:
         return None
-    key, alg = key_source(), hash_algorithm()
-    changed = [[t.name, row_id, digest] for t in tracked_tables(conn)
-               for row_id, digest in all_digests(conn, key, alg, t, live=True)
-               if prior.get((t.name, row_id), digest) != digest]
+    key = None if _sealed_by_database(conn) else key_source()
+    alg = DB_ALG if key is None else hash_algorithm()
+    changed = [[t.name, row_id, mac(key, alg, payload)] for t in tracked_tables(conn)
+               for row_id, payload in all_payloads(conn, t, live=True)
+               if prior.get((t.name, row_id), mac(None, DB_ALG, payload)) != mac(None, DB_ALG, payload)]
     return append_baseline(conn, key, at=datetime.now(UTC), action="schema_upgrade",
                            after={"from": before, "to": after}, rows=changed)

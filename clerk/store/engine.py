@@ -23,10 +23,11 @@ from sqlalchemy.engine import make_url
 import clerk.store.tables
 from clerk.config import get_settings
 from clerk.filemodes import private_sqlite
-from clerk.store.audit import KEY_SOURCE
+from clerk.store.audit import KEY_SOURCE, SEALING
 from clerk.store.audited import AuditedSession
-from clerk.store.errors import StoreUnavailable
+from clerk.store.errors import StoreRefused, StoreUnavailable
 from clerk.store.hallkey import load_hall_key
+from clerk.store.keybinding import SealingSource
 from clerk.store.writelock import writer_lock
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,6 +63,8 @@ class Store:
         self._engine: Engine | None = None
         self._write_engine: Engine | None = None
         self._lock_path: str | None = None  # SQLite file stores only
+        #: who seals this store's audit events, decided on the first write (clerk.store.keybinding)
+        self.sealing = SealingSource(self.hall_key)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
@@ -167,7 +170,8 @@ class Store:
         self.engine  # noqa: B018  (create both engines)
         bind = self._write_engine if write else self._engine
         with self._writer_turn(write), translate_errors():
-            with AuditedSession(bind, expire_on_commit=False, info={KEY_SOURCE: self.hall_key}) as session:
+            with AuditedSession(bind, expire_on_commit=False, info={KEY_SOURCE: self.hall_key,
+                                                                    SEALING: self.sealing}) as session:
                 with session.begin():
                     if snapshot and not self.is_sqlite:
                         session.connection().exec_driver_sql(
@@ -222,6 +226,9 @@ def postgres_connect_args(statement_timeout: float | None) -> dict[str, Any]:
     }
 
 
+#: SQLSTATE of a refusal by the database's privileges or clerk's triggers (PostgreSQL).
+INSUFFICIENT_PRIVILEGE = "42501"
+
 # SQLite reports schema mistakes as OperationalError too; they are not outages.
 _SCHEMA_ERRORS = ("no such table", "no such column", "has no column", "syntax error")
 
@@ -243,4 +250,6 @@ def translate_errors() -> Iterator[None]:
     except exc.DBAPIError as error:
         if error.connection_invalidated:
             raise StoreUnavailable() from error
+        if getattr(error.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            raise StoreRefused.of(error.orig) from error
         raise

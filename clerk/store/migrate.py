@@ -58,6 +58,7 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
         after = _revision_of(conn)
         if before != after:  # a column added with a default changes rows' content: attest them again
             audit.reattest_after_upgrade(conn, store.hall_key, prior, before, after)
+    store.sealing.forget()  # the schema may now say who seals (revision 0012)
     return before, after
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, Column, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, LargeBinary, String, Table, UniqueConstraint
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
 
@@ -157,8 +157,15 @@ class AuditEvent(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
     hash: str = Field(sa_column=Column(String(64), nullable=False))
-    alg: str | None = Field(default=None, max_length=16)  # sm3 | sha256; None: legacy unkeyed SHA-256
+    alg: str | None = Field(default=None, max_length=16)  # sm3 | sha256 | db-sha256; None: legacy unkeyed SHA-256
     row_digests: list[Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Set by the database (PostgreSQL, revision 0012: a BEFORE INSERT trigger), whatever the client sends:
+    # who wrote the event as the server saw it.  NULL on SQLite and in older events.
+    db_login: str | None = Field(default=None, max_length=64)  # session_user
+    db_role: str | None = Field(default=None, max_length=64)  # current_user
+    client_addr: str | None = Field(default=None, max_length=64)  # inet_client_addr(); NULL: a unix socket
+    txid: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True, index=True))
+    server_at: datetime | None = None  # clock_timestamp()
 
 
 class AuditHead(SQLModel, table=True):
@@ -169,6 +176,44 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     hash: str = Field(max_length=64)
+
+
+class HallKeyRow(SQLModel, table=True):
+    """The hall's chain key inside the database (PostgreSQL, revision 0012): readable by the
+    owner role only; the sealing functions (SECURITY DEFINER) use it.  Empty on SQLite."""
+
+    __tablename__ = "clerk_hall_key"
+
+    id: int = Field(default=1, primary_key=True)
+    key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class KeyBinding(SQLModel, table=True):
+    """The store's hall key, by fingerprint (clerk.store.keybinding): a window holding
+    another key refuses to write; ``sealed_by`` is ``database`` (PostgreSQL) or ``file``."""
+
+    __tablename__ = "clerk_key_binding"
+
+    id: int = Field(default=1, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    sealed_by: str = Field(max_length=16)
+    bound_at: datetime
+
+
+class RowWrite(SQLModel, table=True):
+    """Every write of a tracked row as the database saw it (PostgreSQL, revision 0012: a trigger
+    fills it; nobody else may write it): names the login of an edit made behind the services' back."""
+
+    __tablename__ = "clerk_row_writes"
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    txid: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    table_name: str = Field(max_length=64)
+    row_key: str = Field(max_length=200)
+    op: str = Field(max_length=8)
+    db_login: str = Field(max_length=64)
+    client_addr: str | None = Field(default=None, max_length=64)
+    server_at: datetime
 
 
 class NoticeRow(SQLModel, table=True):

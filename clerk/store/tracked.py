@@ -60,7 +60,17 @@ def hash_algorithm() -> str:
     return "sm3"
 
 
-def mac(key: bytes, alg: str, text: str) -> str:
+#: Events sealed by the database (clerk.store.keybinding): their row digests are plain SHA-256,
+#: the event's seal (made in the database with its key) covers them.
+DB_ALG = "db-sha256"
+
+
+def mac(key: bytes | None, alg: str, text: str) -> str:
+    """The keyed digest of ``text`` (``alg`` ``sm3``/``sha256``); plain SHA-256 under ``db-sha256``."""
+    if alg == DB_ALG:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if key is None:
+        raise ValueError(f"a {alg} digest needs the hall key")
     return hmac.new(key, text.encode("utf-8"), alg).hexdigest()
 
 
@@ -90,7 +100,7 @@ def row_key(values: Iterable[object]) -> str:
     return "|".join(str(v) for v in values)
 
 
-def row_digest(key: bytes, alg: str, table: str, row_id: str, content: dict[str, object]) -> str:
+def row_digest(key: bytes | None, alg: str, table: str, row_id: str, content: dict[str, object]) -> str:
     return mac(key, alg, canonical_json([table, row_id, content]))
 
 
@@ -144,7 +154,7 @@ def _by_keys(table: Table) -> Select[Any]:
     return query
 
 
-def digests_of(session: Session | Connection, key: bytes, alg: str, table: Table,
+def digests_of(session: Session | Connection, key: bytes | None, alg: str, table: Table,
                ids: Iterable[tuple[object, ...]]) -> dict[str, str | None]:
     """Digest (or tombstone ``None``) of each given row of ``table``, read in the caller's transaction."""
     columns = list(table.columns)
@@ -161,7 +171,7 @@ def digests_of(session: Session | Connection, key: bytes, alg: str, table: Table
     return found
 
 
-def all_digests(session: Session | Connection, key: bytes, alg: str, table: Table, *,
+def all_digests(session: Session | Connection, key: bytes | None, alg: str, table: Table, *,
                 live: bool = False) -> Iterator[tuple[str, str]]:
     """(key, digest) of every current row of ``table``.
 

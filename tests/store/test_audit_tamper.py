@@ -4,6 +4,7 @@ PostgreSQL through the ``store`` fixture)."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from clerk.store.audit import AuditError, HallKeyMissing, keyed_event_hash, verify_chain
-from clerk.store.tracked import hash_algorithm
+from clerk.store.tracked import DB_ALG, hash_algorithm
 from tests.support.drafts import hygiene, incomplete_hygiene
 
 
@@ -65,7 +66,8 @@ def test_a_clean_day_verifies(store, day):
     with store.connection(write=False) as conn:
         algs = {a for (a,) in conn.execute(text("SELECT DISTINCT alg FROM audit_events"))}
         actions = [a for (a,) in conn.execute(text("SELECT action FROM audit_events ORDER BY seq"))]
-    assert algs == {hash_algorithm()}
+    # PostgreSQL: the database seals (revision 0012); SQLite: the key file
+    assert algs == ({DB_ALG} if store.dialect == "postgresql" else {hash_algorithm()})
     assert actions[-1] == "row_write"  # the failed print wrote a notice with no event of its own
 
 
@@ -218,18 +220,25 @@ def test_cli_names_every_differing_row_and_exits_non_zero(store, day, monkeypatc
 
 
 def test_missing_key_is_said_when_verifying_and_when_writing(store, day, monkeypatch, tmp_path, capsys, service):
+    """SQLite: without the key file nothing is written or verified.  PostgreSQL (revision 0012):
+    the database seals and checks, so a window without any key file works and verifies."""
     from clerk.cli import main
     from clerk.config import get_settings
     from clerk.domain.accounts import Role
     from clerk.store.engine import Store
 
+    sealed_by_database = store.dialect == "postgresql"
     monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
     monkeypatch.setenv("CLERK_CONFIG", os.devnull)
     monkeypatch.setenv("CLERK_KEY_FILE", str(tmp_path / "gone.key"))
     get_settings.cache_clear()
     try:
-        assert main(["audit", "verify"]) == 1
-        assert "找不到大厅密钥文件" in capsys.readouterr().err
+        if sealed_by_database:
+            assert main(["audit", "verify"]) == 0
+            assert "审计链完整" in capsys.readouterr().out
+        else:
+            assert main(["audit", "verify"]) == 1
+            assert "找不到大厅密钥文件" in capsys.readouterr().err
     finally:
         get_settings.cache_clear()
 
@@ -239,9 +248,14 @@ def test_missing_key_is_said_when_verifying_and_when_writing(store, day, monkeyp
     keyless = CaseService(Store(store.url, settings=Settings.defaults(key_file=tmp_path / "gone.key")), service.catalog,
                           service.calendar, service.clock)
     before = _one(store, "SELECT count(*) FROM clerk_accounts")[0]
-    with pytest.raises(HallKeyMissing, match="找不到大厅密钥文件"):
+    if sealed_by_database:
         keyless.add_user(None, "w09", "钱七", Role.WINDOW, "secret9")
-    assert _one(store, "SELECT count(*) FROM clerk_accounts")[0] == before
+        assert _one(store, "SELECT count(*) FROM clerk_accounts")[0] == before + 1
+        assert _verify(store).ok
+    else:
+        with pytest.raises(HallKeyMissing, match="找不到大厅密钥文件"):
+            keyless.add_user(None, "w09", "钱七", Role.WINDOW, "secret9")
+        assert _one(store, "SELECT count(*) FROM clerk_accounts")[0] == before
     keyless.store.dispose()
 
 
@@ -337,15 +351,18 @@ def test_schema_upgrade_reattests_sound_rows_only(store, day):
     from clerk.store.audit import attested_rows, reattest_after_upgrade
 
     _sql(store, "UPDATE clerk_accounts SET role = 'admin' WHERE id = 'w01'")  # tampered before the upgrade
-    with store.connection() as conn:
+    with store.connection() as conn:  # one transaction, as clerk.store.migrate.upgrade runs it
         prior = attested_rows(conn, store.hall_key)
         assert ("clerk_accounts", "w01") not in prior and ("clerk_accounts", "s01") in prior
         conn.execute(text("UPDATE clerk_accounts SET name = name || '（迁移）'"))  # the migration's own change
         conn.execute(text("UPDATE deadlines SET missing_years = '2025'"))
-    report = _verify(store)
-    assert _names(report, "clerk_accounts#s01") and _names(report, "deadlines#")
-    with store.connection() as conn:
         seq = reattest_after_upgrade(conn, store.hall_key, prior, "0006", "0007")
+        attested = conn.execute(text("SELECT row_digests FROM audit_events WHERE seq = :s"), {"s": seq}).scalar_one()
+    if isinstance(attested, str):
+        attested = json.loads(attested)
+    named = {f"{table}#{row_id}" for table, row_id, _digest in attested}
+    assert "clerk_accounts#s01" in named and "clerk_accounts#w01" not in named
+    assert any(name.startswith("deadlines#") for name in named)
     report = _verify(store)
     assert seq == report.head[0] and report.bad_seq is None
     assert [line.split("：")[0] for line in report.rows] == ["账号 clerk_accounts#w01"]
