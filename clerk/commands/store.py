@@ -22,7 +22,7 @@ from clerk.domain.clock import now_utc
 from clerk.domain.errors import ServiceError
 from clerk.printing.data import PrintError
 from clerk.store.errors import StoreError
-from clerk.store.hallkey import HallKeyError, ensure_hall_key
+from clerk.store.hallkey import HallKeyError
 
 if TYPE_CHECKING:
     from clerk.commands import Subcommands
@@ -55,8 +55,10 @@ def register(subparsers: Subcommands) -> None:
     rec = db_sub.add_parser("recompute-deadlines", help="载入新年度日历后重算临时期限")
     rec.set_defaults(handler=_db_recompute)
     from clerk.commands.backup import register_db
+    from clerk.commands.roles import register_roles
 
     register_db(db_sub)
+    register_roles(db_sub)
 
     audit = subparsers.add_parser("audit", help="审计记录")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION")
@@ -177,6 +179,7 @@ def _service_for_accounts() -> CaseService:
 
 
 def _setup(args: argparse.Namespace) -> int:
+    from clerk.store.keybinding import setup_hall_key
     from clerk.store.migrate import upgrade
 
     settings = get_settings()
@@ -190,11 +193,9 @@ def _setup(args: argparse.Namespace) -> int:
     calendar = WorkCalendar.load(settings.calendar_dir)  # CalendarError: one line from clerk.cli
     store = _store()
     try:
-        key_path, created = ensure_hall_key(settings)
-    except HallKeyError as exc:
+        print(setup_hall_key(store, settings))  # never a new key for a store that has one
+    except (HallKeyError, StoreError) as exc:
         return _fail(str(exc))
-    print(f"已创建大厅密钥 {key_path}（权限 0600；本大厅每个窗口需要同一份副本，请另行备份）" if created
-          else f"大厅密钥 {key_path} 已存在")
     try:
         before, after = upgrade(store)
         print(f"数据库 {store.redacted_url}：" + (f"已升级 {before or '空库'} → {after}" if before != after

@@ -25,12 +25,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, select, text
 
 from clerk.domain.errors import StoreError
-from clerk.store.hallkey import HallKeyError
+from clerk.store.hallkey import HallKeyError, ensure_hall_key, key_path, load_hall_key
 from clerk.store.tables import KeyBinding, table_of
 from clerk.store.tracked import DB_ALG, hash_algorithm
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+
+    from clerk.config import Settings
+    from clerk.store.engine import Store
 
 __all__ = ["DB_ALG", "Binding", "HallKeyMismatch", "HallKeyMissing", "Sealing", "SealingSource", "fingerprint"]
 
@@ -148,3 +151,28 @@ class SealingSource:
             return self._key_source()
         except HallKeyError as exc:
             raise HallKeyMissing(f"{exc}；在此之前无法保存任何记录") from exc
+
+
+def setup_hall_key(store: Store, settings: Settings) -> str:
+    """What ``clerk setup`` does about the hall key, as the line it prints.
+
+    Never a new key for a store that already has one: a missing key file is then an
+    error (copy the hall's file), unless the database seals (PostgreSQL), where this
+    machine needs no key at all.  Raises ``HallKeyError`` (Chinese message).
+    """
+    path = key_path(settings)
+    with store.connection(write=False) as conn:
+        binding = read_binding(conn)
+        has_key = binding is not None or store_has_key(conn)
+    if path.exists():
+        key = load_hall_key(settings)
+        if binding is not None and fingerprint(key) != binding.fingerprint:
+            raise HallKeyError(str(mismatch(binding, key)))
+        return f"大厅密钥 {path} 已存在" + (f"（与数据库登记的一致，指纹 {short(binding.fingerprint)}）" if binding else "")
+    if binding is not None and binding.sealed_by == SEALED_BY_DATABASE:
+        return f"审计记录由数据库封存（密钥指纹 {short(binding.fingerprint)}），本机不需要大厅密钥文件"
+    if has_key:
+        shown = f"（指纹 {short(binding.fingerprint)}）" if binding is not None else ""
+        raise HallKeyError(f"数据库已有大厅密钥{shown}，不会新建：请从本大厅其他窗口复制同一密钥文件到 {path}")
+    created_path, _ = ensure_hall_key(settings)
+    return f"已创建大厅密钥 {created_path}（权限 0600；本大厅每个窗口需要同一份副本，请另行备份）"
