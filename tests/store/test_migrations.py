@@ -163,3 +163,50 @@ def test_0006_with_rows_and_no_key_says_so(empty_store, tmp_path):
         assert current_revision(keyless) == "0001"  # rolled back as a whole
     finally:
         keyless.dispose()
+
+
+def test_a_0011_store_upgrades_and_its_file_sealed_events_keep_verifying(empty_store, catalog, calendar, clock,
+                                                                         cheap_password_hashing, tmp_path):
+    """The previous release sealed with the key file; after 0012 those events still verify,
+    and on PostgreSQL new events are sealed by the database and a window without any key
+    file verifies the whole chain (the database checks the old seals with its copy of the key)."""
+    from clerk.config import Settings
+    from clerk.domain.accounts import Role
+    from clerk.domain.intake import Outcome
+    from clerk.services.cases import CaseService
+    from clerk.store.audit import verify_chain
+    from clerk.store.engine import Store
+    from clerk.store.tracked import DB_ALG, hash_algorithm
+    from tests.support.drafts import hygiene
+
+    upgrade(empty_store, "0001")
+    with empty_store.connection() as conn:
+        _insert_0001_rows(conn)
+        _insert_legacy_events(conn)
+    upgrade(empty_store, "0011")  # 0006 attested the old case in an event sealed by the key file
+    assert upgrade(empty_store) == ("0011", head_revision())
+
+    service = CaseService(empty_store, catalog, calendar, clock)
+    clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
+    new_number = service.submit(clerk, 2, hygiene(), Outcome.ACCEPT).number
+    with empty_store.connection(write=False) as conn:
+        algs = dict(conn.execute(text("SELECT action, alg FROM audit_events WHERE action IN ('baseline', 'intake')"
+                                      " AND (case_number IS NULL OR case_number = :n)"), {"n": new_number}).all())
+    postgres = empty_store.dialect == "postgresql"
+    assert algs == {"baseline": hash_algorithm(), "intake": DB_ALG if postgres else hash_algorithm()}
+    with empty_store.session(write=False) as session:
+        report = verify_chain(session, key=empty_store.hall_key())
+    assert report.ok, (report.message, report.rows)
+    if postgres:
+        keyless = Store(empty_store.url, settings=Settings.defaults(key_file=tmp_path / "none.key"))
+        try:
+            with keyless.session(write=False) as session:
+                report = verify_chain(session)
+            assert report.ok, (report.message, report.rows)
+            with keyless.connection() as conn:  # an old, file-sealed event edited: named without the key
+                conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE action = 'baseline'"))
+            with keyless.session(write=False) as session:
+                report = verify_chain(session)
+            assert not report.ok and "被改动" in report.message
+        finally:
+            keyless.dispose()
