@@ -230,9 +230,25 @@ def check_permissions(settings: Settings) -> Check:
 
 
 def check_hall_key(settings: Settings) -> Check:
+    """The key file works and is the store's (clerk.store.keybinding); a window of a store the
+    database seals needs none."""
+    from clerk.store.keybinding import SEALED_BY_DATABASE, fingerprint, mismatch, read_binding, short
+
     name = "大厅密钥"
+    store = _store(settings)
     try:
-        load_hall_key(settings)
+        with store.connection(write=False) as conn:
+            binding = read_binding(conn)
+    except StoreError:
+        binding = None  # the database check says why
+    finally:
+        store.dispose()
+    try:
+        key = load_hall_key(settings)
     except HallKeyError as exc:
+        if binding is not None and binding.sealed_by == SEALED_BY_DATABASE and not settings.effective_key_file.exists():
+            return Check(Level.OK, name, f"审计记录由数据库封存（密钥指纹 {short(binding.fingerprint)}），本机无需大厅密钥")
         return Check(Level.FAIL, name, str(exc))
+    if binding is not None and fingerprint(key) != binding.fingerprint:
+        return Check(Level.FAIL, name, str(mismatch(binding, key)))
     return Check(Level.OK, name, f"{settings.effective_key_file} 可用")

@@ -106,3 +106,18 @@ def test_setup_refuses_a_key_file_that_is_not_the_stores(setup_env, monkeypatch,
     assert main(["setup"]) == 1
     err = capsys.readouterr().err
     assert "不是本数据库登记的密钥" in err and len(err.strip().splitlines()) == 1
+
+
+def test_doctor_names_a_key_that_is_not_the_stores(service, store, tmp_path):
+    from clerk.commands.doctor import Level, check_hall_key
+    from clerk.config import Settings
+
+    service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
+    stranger = _other_key(tmp_path).key_file
+    check = check_hall_key(Settings.defaults(database_url=store.url, key_file=stranger))
+    assert check.level == Level.FAIL and "不是本数据库登记的密钥" in check.detail
+    keyless = check_hall_key(Settings.defaults(database_url=store.url, key_file=tmp_path / "none.key"))
+    if store.dialect == "postgresql":
+        assert keyless.level == Level.OK and "数据库封存" in keyless.detail
+    else:
+        assert keyless.level == Level.FAIL and "找不到大厅密钥文件" in keyless.detail
