@@ -137,6 +137,7 @@ def apply_roles(conn: Connection, *, owner: str = OWNER, window: str = WINDOW, r
 
     # Nobody else gets anything by default; then exactly the grants of the table.
     conn.exec_driver_sql(f"REVOKE CREATE ON SCHEMA {q_schema} FROM PUBLIC")
+    conn.exec_driver_sql(f"REVOKE TEMPORARY ON DATABASE {_quote(database)} FROM PUBLIC")  # no temp tables either
     conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_quote(database)} TO {q_window}")
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {q_schema} TO {q_window}")
     conn.exec_driver_sql(f"REVOKE CREATE ON SCHEMA {q_schema} FROM {q_window}")

@@ -21,12 +21,12 @@ ON_POSTGRES = pytest.mark.parametrize("backend", [pytest.param("postgresql", mar
 
 def test_every_table_has_a_decision_for_the_windows_role():
     """A new table cannot be forgotten: it needs an entry in WINDOW_GRANTS (even an empty one)."""
+    from sqlmodel import SQLModel
+
     import clerk.store.tables_complaints  # noqa: F401
     import clerk.store.tables_mail  # noqa: F401
     import clerk.store.tables_seats  # noqa: F401
     import clerk.store.tables_tickets  # noqa: F401
-    from sqlmodel import SQLModel
-
     from clerk.store.roles import WINDOW_GRANTS
 
     assert sorted(SQLModel.metadata.tables) == sorted(WINDOW_GRANTS)
@@ -165,6 +165,7 @@ def test_window_role_cannot_create_an_account_directly_or_through_the_service(ha
 @pytest.mark.postgres
 @pytest.mark.parametrize("ddl", [
     "CREATE TABLE loot (x text)",
+    "CREATE TEMPORARY TABLE loot (x text)",
     "ALTER TABLE cases ADD COLUMN loot text",
     "DROP TRIGGER clerk_append_only ON audit_events",
     "ALTER TABLE audit_events DISABLE TRIGGER USER",
