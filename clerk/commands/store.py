@@ -209,6 +209,7 @@ def _setup(args: argparse.Namespace) -> int:
         else:
             print("已有账号，未创建演示账号")
         _protect_store_file(store)
+        _hint_db_roles(store)
         if service.accounts.active_with_role(Role.BACKOFFICE) == 0:
             print("提示：尚无“后台审批/出件”账号，审批结果只能由该岗位录入；"
                   "请用 clerk user add 工号 姓名 backoffice 新增")
@@ -224,6 +225,19 @@ def _setup(args: argparse.Namespace) -> int:
     years = calendar.years()
     print(f"节假日安排已载入：{years[0]}–{years[-1]} 年" if years else "没有任何年份的节假日安排")
     return 0
+
+
+def _hint_db_roles(store: Store) -> None:
+    """PostgreSQL: the windows should log in with the least-privilege role (clerk db roles)."""
+    from clerk.store.roles import roles_applied
+
+    if store.is_sqlite:
+        return
+    with store.connection(write=False) as conn:
+        if roles_applied(conn):
+            return
+    print("提示：多个窗口共用 PostgreSQL 时，请以数据库超级用户运行 clerk db roles --reader，"
+          "各窗口改用 clerk_window 角色登录（见 docs/deploy.md）")
 
 
 def _protect_store_file(store: Store) -> None:

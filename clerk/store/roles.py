@@ -180,3 +180,12 @@ def _sequences(conn: Connection, schema: str) -> list[tuple[str, str]]:
         " JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND d.deptype IN ('a', 'i')"
         " AND s.relnamespace = CAST(:s AS regnamespace)"), {"s": schema})
     return [(r[0], r[1]) for r in rows]
+
+
+def roles_applied(conn: Connection) -> bool:
+    """``clerk db roles`` has run on this database: a role other than the audit table's owner may append to it."""
+    return conn.execute(text(
+        "SELECT 1 FROM information_schema.role_table_grants g JOIN pg_tables t"
+        " ON t.tablename = g.table_name AND t.schemaname = g.table_schema"
+        " WHERE g.table_name = 'audit_events' AND g.table_schema = current_schema()"
+        " AND g.privilege_type = 'INSERT' AND g.grantee <> t.tableowner LIMIT 1")).first() is not None

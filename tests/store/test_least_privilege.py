@@ -5,6 +5,7 @@ and the row log name its database login."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -257,3 +258,25 @@ def test_db_roles_on_an_old_revision_asks_for_the_upgrade_first(empty_store, mon
 def test_db_roles_on_sqlite_explains_there_are_none(tmp_path, monkeypatch, capsys):
     code, _, err = run_db_roles(f"sqlite:///{tmp_path / 'clerk.db'}", monkeypatch, capsys)
     assert code == 1 and "SQLite" in err
+
+
+@ON_POSTGRES
+def test_setup_points_to_db_roles_until_they_are_applied(empty_store, monkeypatch, capsys, cheap_password_hashing):
+    from clerk.config import get_settings
+    from tests.conftest import FIXTURES
+
+    monkeypatch.setenv("CLERK_CATALOG_DIR", str(FIXTURES / "catalog"))
+    monkeypatch.setenv("CLERK_DATABASE_URL", empty_store.url)
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
+    get_settings.cache_clear()
+    from clerk.cli import main
+
+    assert main(["setup"]) == 0
+    assert "clerk db roles" in capsys.readouterr().out
+    code, _, err = run_db_roles(empty_store.url, monkeypatch, capsys)
+    assert code == 0, err
+    monkeypatch.setenv("CLERK_CATALOG_DIR", str(FIXTURES / "catalog"))
+    get_settings.cache_clear()
+    assert main(["setup"]) == 0
+    assert "clerk db roles" not in capsys.readouterr().out
+    get_settings.cache_clear()
