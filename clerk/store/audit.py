@@ -306,7 +306,7 @@ def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[in
     """
     walk = _Walk()
     binding = read_binding(session.connection())
-    checks = SealChecks(session, key, session.info.get(KEY_SOURCE),
+    checks = SealChecks(session, key, lambda: _key_of(session),
                         in_database=binding is not None and binding.sealed_by == SEALED_BY_DATABASE)
     prev_hash = GENESIS_HASH
     expected_seq = 1

@@ -1,9 +1,11 @@
 """Checking seals while verifying the audit chain: here with a key, or in the database without one.
 
-A verifier that holds the hall key (an administrator, a SQLite window) checks
-every MAC itself.  A PostgreSQL window holds none: it hands the messages to
-``clerk_seal_ok`` (migration 0012), which answers true or false for each and
-never gives a MAC away, in batches of :data:`BATCH`.
+A verifier given the key explicitly, or on SQLite (the key file), checks every
+MAC itself.  On a store the database seals (PostgreSQL, migration 0012) the
+messages go to ``clerk_seal_ok``, which checks them with the store's own key
+(also those sealed by the key file before 0012), answers true or false for each
+and never gives a MAC away, in batches of :data:`BATCH`; a key file on the
+window, right or wrong, plays no part.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
-from clerk.store.hallkey import HallKeyError
 from clerk.store.tracked import DB_ALG
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class SealChecks:
 
     session: Session
     key: bytes | None  # given by the caller: every MAC is checked with it
-    key_source: Callable[[], bytes] | None
+    key_source: Callable[[], bytes]  # read once, when a seal needs it here
     in_database: bool  # the store can check seals itself (PostgreSQL, revision 0012)
     _pending: list[tuple[str, str, str, Callable[[], None]]] = field(default_factory=list)
     _loaded: list[bytes | None] = field(default_factory=list)
@@ -44,15 +45,10 @@ class SealChecks:
         """The key to check ``alg`` here, or None to ask the database."""
         if self.key is not None:
             return self.key
-        if self.in_database and alg == DB_ALG:
-            return None  # sealed in the database: checked there (the window's file is not the authority)
+        if self.in_database:
+            return None  # the database holds the store's key: a key file here is not the authority
         if not self._loaded:
-            try:
-                self._loaded.append(self.key_source() if self.key_source is not None else None)
-            except HallKeyError:
-                if not self.in_database:
-                    raise
-                self._loaded.append(None)
+            self._loaded.append(self.key_source())
         return self._loaded[0]
 
     def run(self) -> None:

@@ -121,3 +121,22 @@ def test_doctor_names_a_key_that_is_not_the_stores(service, store, tmp_path):
         assert keyless.level == Level.OK and "数据库封存" in keyless.detail
     else:
         assert keyless.level == Level.FAIL and "找不到大厅密钥文件" in keyless.detail
+
+
+def test_a_wrong_key_file_on_a_database_sealed_window_does_not_fail_a_sound_chain(service, store, tmp_path):
+    """PostgreSQL: the database checks every seal with its own key (also those of the key file
+    before 0012); SQLite: the key file is the authority, and another one fails every event."""
+    from clerk.store.audit import verify_chain
+    from clerk.store.engine import Store
+
+    service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
+    stranger = Store(store.url, settings=_other_key(tmp_path))
+    try:
+        with stranger.session(write=False) as session:
+            report = verify_chain(session)
+    finally:
+        stranger.dispose()
+    if store.dialect == "postgresql":
+        assert report.ok, report.message
+    else:
+        assert not report.ok and report.bad_seq == 1
