@@ -42,6 +42,7 @@ from clerk.store.tracked import (
     digests_of,
     hash_algorithm,
     mac,
+    misspelt_rows,
     tracked_table,
     tracked_tables,
     utc_text,
@@ -323,23 +324,49 @@ def _row_name(table: str, row_id: str) -> str:
 def _check_rows(session: Session, walk: _Walk, hall_key: Callable[[], bytes]) -> tuple[list[str], int]:
     differing: list[str] = []
     seen: set[tuple[str, str]] = set()
+    unreadable: set[str] = set()  # tables said in one line (dropped, or not read): not row by row
     count = 0
     for table in tracked_tables():
+        broken = _table_damage(session, table)
+        if broken:
+            differing.append(broken)
+            unreadable.add(table.name)
+            continue
+        for row_id, spelt in misspelt_rows(session, table):
+            differing.append(f"{_row_name(table.name, row_id)}：{'、'.join(spelt)}，不是系统写入的格式（被改动）")
         payloads = all_payloads(session, table) if _has_rows(session, table) else ()
-        for row_id, payload in payloads:
-            count += 1
-            seen.add((table.name, row_id))
-            latest = walk.latest.get((table.name, row_id))
-            if latest is None:
-                differing.append(f"{_row_name(table.name, row_id)}：没有任何审计事件记录过这一行（绕过系统写入）")
-            elif latest[1] is None:
-                differing.append(f"{_row_name(table.name, row_id)}：审计事件 #{latest[0]} 记录其已删除，现在却存在")
-            elif latest[2] not in _ALGS or latest[1] != mac(hall_key(), latest[2], payload):
-                differing.append(f"{_row_name(table.name, row_id)}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
+        try:
+            for row_id, payload in payloads:
+                count += 1
+                seen.add((table.name, row_id))
+                latest = walk.latest.get((table.name, row_id))
+                if latest is None:
+                    differing.append(f"{_row_name(table.name, row_id)}：没有任何审计事件记录过这一行（绕过系统写入）")
+                elif latest[1] is None:
+                    differing.append(f"{_row_name(table.name, row_id)}：审计事件 #{latest[0]} 记录其已删除，现在却存在")
+                elif latest[2] not in _ALGS or latest[1] != mac(hall_key(), latest[2], payload):
+                    differing.append(f"{_row_name(table.name, row_id)}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
+        except (ValueError, TypeError, OverflowError):  # a stored value the column type cannot read
+            differing.append(f"{_TABLE_LABELS.get(table.name, table.name)}表 {table.name} 中有无法读取的值（被改动），"
+                             "其余行未能逐行核对")
+            unreadable.add(table.name)
     for (name, row_id), (seq, digest, _alg) in sorted(walk.latest.items(), key=lambda item: item[1][0]):
-        if digest is not None and (name, row_id) not in seen:
+        if digest is not None and (name, row_id) not in seen and name not in unreadable:
             differing.append(f"{_row_name(name, row_id)}：审计事件 #{seq} 记录的这一行已不存在（被删除）")
     return differing, count
+
+
+def _table_damage(session: Session, table: Table) -> str | None:
+    """One line when a tracked table or one of its columns is gone (dropped behind the application)."""
+    inspector = inspect(session.connection())
+    label = f"{_TABLE_LABELS.get(table.name, table.name)}表 {table.name}"
+    if not inspector.has_table(table.name):
+        return f"{label} 已不存在（整张表被删除），其中的记录无法核对"
+    present = {c["name"] for c in inspector.get_columns(table.name)}
+    gone = [c.name for c in table.columns if c.name not in present]
+    if gone:
+        return f"{label} 缺少列 {'、'.join(gone)}（表结构被改动），其中的记录无法核对"
+    return None
 
 
 def _has_rows(session: Session, table: Table) -> bool:
