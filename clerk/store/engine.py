@@ -23,9 +23,10 @@ from sqlalchemy.engine import make_url
 import clerk.store.tables
 from clerk.config import get_settings
 from clerk.filemodes import private_sqlite
+from clerk.incidents import log_to_file
 from clerk.store.audit import KEY_SOURCE
 from clerk.store.audited import AuditedSession
-from clerk.store.errors import StoreUnavailable
+from clerk.store.errors import StoreFull, StoreUnavailable
 from clerk.store.hallkey import load_hall_key
 from clerk.store.writelock import writer_lock
 
@@ -226,6 +227,17 @@ def postgres_connect_args(statement_timeout: float | None) -> dict[str, Any]:
 _SCHEMA_ERRORS = ("no such table", "no such column", "has no column", "syntax error")
 
 
+_SQLITE_FULL = 13
+_PG_DISK_FULL = "53100"
+
+
+def disk_full(error: exc.DBAPIError) -> bool:
+    """SQLite's ``database or disk is full`` or PostgreSQL's ``disk_full`` (53100)."""
+    orig = error.orig
+    return (getattr(orig, "sqlite_errorcode", None) == _SQLITE_FULL or getattr(orig, "sqlstate", None) == _PG_DISK_FULL
+            or "database or disk is full" in str(orig))
+
+
 @contextmanager
 def translate_errors() -> Iterator[None]:
     """Map driver-level connection failures to :class:`StoreUnavailable`."""
@@ -235,6 +247,8 @@ def translate_errors() -> Iterator[None]:
         raise StoreUnavailable() from error
     except (exc.OperationalError, exc.InterfaceError) as error:
         text = str(error.orig if getattr(error, "orig", None) is not None else error)
+        if disk_full(error):
+            raise StoreFull(log_to_file(error, "数据库所在磁盘已满")) from error
         if "locked" in text or "busy" in text:
             raise StoreUnavailable("数据库繁忙（其他窗口正在写入），请稍后重试。") from error
         if any(marker in text for marker in _SCHEMA_ERRORS):

@@ -6,6 +6,6 @@ defined in ``clerk.domain.errors`` (the store imports the domain only).
 
 from __future__ import annotations
 
-from clerk.domain.errors import ConcurrentUpdate, NotFound, StoreError, StoreUnavailable
+from clerk.domain.errors import ConcurrentUpdate, NotFound, StoreError, StoreFull, StoreUnavailable
 
-__all__ = ["ConcurrentUpdate", "NotFound", "StoreError", "StoreUnavailable"]
+__all__ = ["ConcurrentUpdate", "NotFound", "StoreError", "StoreFull", "StoreUnavailable"]

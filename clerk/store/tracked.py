@@ -236,18 +236,18 @@ def misspelt_rows(session: Session | Connection, table: Table) -> Iterator[tuple
     dialect = session.get_bind().dialect if hasattr(session, "get_bind") else session.dialect
     if dialect.name != "sqlite":
         return
-    checked = [(c, bad) for c in table.columns if (bad := _misspelt(c)) is not None]
+    checked = [(c, test) for c in table.columns if (test := _misspelt(c)) is not None]
     if not checked:
         return
     pk = list(table.primary_key.columns)
     raw = [_type_coerce(c, NullType()) for c, _ in checked]
-    flags = [bad for _, bad in checked]
+    flags = [test for _, test in checked]
     query = select(*pk, *raw, *flags).where(or_(*flags))
+    n = len(checked)
     for values in session.execute(query):
         row_id = row_key(values[:len(pk)])
-        stored = values[len(pk):len(pk) + len(raw)]
-        bad = values[len(pk) + len(raw):]
-        yield row_id, [f"{c.name} 存为 {_quoted(v)}" for (c, _), v, b in zip(checked, stored, bad, strict=True) if b]
+        stored, misspelt = values[len(pk):len(pk) + n], values[len(pk) + n:]
+        yield row_id, [f"{c.name} 存为 {_quoted(v)}" for (c, _), v, m in zip(checked, stored, misspelt, strict=True) if m]
 
 
 def _quoted(value: object) -> str:
