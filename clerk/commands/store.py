@@ -133,6 +133,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
     store = _store()
     try:
         anchor = parse_anchor(args.anchor) if args.anchor else None
+        store.require_existing()
         with store.session(write=False, snapshot=True) as session:
             report = verify_chain(session, key=store.hall_key(), anchor=anchor)
     except (StoreError, HallKeyError, ValueError) as exc:

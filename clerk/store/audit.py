@@ -235,10 +235,18 @@ class _Walk:
 def parse_anchor(text: str) -> tuple[int, str]:
     """``SEQ:HASH`` as printed on the daily report; ValueError (Chinese) otherwise."""
     seq, sep, digest = text.strip().partition(":")
+    seq = seq.strip()
     digest = "".join(digest.split()).lower()  # the report prints the hash in groups
-    if not sep or not seq.strip().isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise ValueError(f"锚点格式应为 序号:哈希（64位十六进制），收到 {text!r}")
+    if (not sep or not seq.isascii() or not seq.isdigit() or len(digest) != 64
+            or any(c not in "0123456789abcdef" for c in digest)):
+        raise ValueError(f"锚点格式应为 序号:哈希（64位十六进制），收到 {_shown(text)}")
+    if len(seq) > 18:  # beyond any chain (and beyond the database's 64-bit integers)
+        raise ValueError(f"锚点序号 {_shown(seq)} 过大：应为日报上打印的审计事件序号")
     return int(seq), digest
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"…（共 {len(text)} 字符）"
 
 
 def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[int, str] | None = None) -> ChainReport:

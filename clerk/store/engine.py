@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event, exc
+from sqlalchemy import create_engine, event, exc, inspect
 from sqlalchemy.engine import make_url
 
 import clerk.store.tables
@@ -26,7 +26,7 @@ from clerk.filemodes import private_sqlite
 from clerk.incidents import log_to_file
 from clerk.store.audit import KEY_SOURCE
 from clerk.store.audited import AuditedSession
-from clerk.store.errors import StoreFull, StoreUnavailable
+from clerk.store.errors import StoreError, StoreFull, StoreUnavailable
 from clerk.store.hallkey import load_hall_key
 from clerk.store.writelock import writer_lock
 
@@ -76,6 +76,21 @@ class Store:
                 self._settings = get_settings()
             self._hall_key = load_hall_key(self._settings)
         return self._hall_key
+
+    def require_existing(self) -> Store:
+        """Commands that only read a hall's store (``audit verify``, ``report``) call this first:
+        a mistyped SQLite path is said instead of created empty, and so is a database with no schema."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            path = Path(url.database).expanduser()
+            if not path.is_file():  # before self.engine, which would create it
+                raise StoreError(f"数据库文件 {path} 不存在：请检查 database_url（或 CLERK_DATABASE_URL、CLERK_HOME）；"
+                                 "新的大厅请先运行 clerk setup")
+        with self.connection(write=False) as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                raise StoreError(f"数据库 {self.redacted_url} 尚未初始化（没有任何版本记录）：请检查 database_url，"
+                                 "新的大厅请先运行 clerk setup")
+        return self
 
     def __repr__(self) -> str:
         return f"Store({self.redacted_url!r})"
