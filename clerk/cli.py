@@ -50,9 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure ends in one Chinese line and a non-zero status."""
     from clerk.commands.failures import explain, record_bug
     from clerk.config import get_settings
+    from clerk.incidents import close_log
 
     argv = sys.argv[1:] if argv is None else argv
     get_settings.cache_clear()  # each invocation reads the configuration afresh
+    close_log()  # and logs to the log of its own settings (clerk.incidents.log_to_file)
     try:
         return _dispatch(argv)
     except SystemExit:

@@ -490,6 +490,8 @@ def _read_file(path: Path) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"配置文件 {path} 无法读取：TOML 格式错误（{' '.join(str(exc).split())}）") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError(f"配置文件 {path} 无法读取：数组或表嵌套层数过多，不是 clerk 的设置") from None
     return _apply_file(data, _Source(path, text))
 
 

@@ -10,7 +10,10 @@ already exist are tightened where clerk owns them.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -57,21 +60,33 @@ def create_private_file(path: Path) -> None:
 
 
 def write_private(path: Path, data: bytes) -> Path:
-    """Write ``data`` atomically (``.part`` then rename) as a 0600 file in 0700 folders."""
+    """Write ``data`` atomically (``.part`` then rename) as a 0600 file in 0700 folders.
+
+    On failure (a full disk) the ``.part`` file is removed and ``path`` is left as it was."""
     path = Path(path)
     private_dirs(path.parent)
     part = path.with_name(path.name + ".part")
+    with private_part(part) as out:
+        out.write(data)
+    os.replace(part, path)
+    return path
+
+
+@contextmanager
+def private_part(part: Path) -> Iterator[BinaryIO]:
+    """``part`` opened for writing as a new 0600 file, flushed and closed at the end; removed if the
+    block (or the flush: a full disk often shows only then) fails."""
     fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         os.fchmod(fd, FILE_MODE)  # a leftover .part may have had another mode
         with os.fdopen(fd, "wb") as out:
             fd = -1
-            out.write(data)
-    finally:
+            yield out
+    except BaseException:
         if fd != -1:
             os.close(fd)
-    os.replace(part, path)
-    return path
+        part.unlink(missing_ok=True)
+        raise
 
 
 def private_sqlite(database: Path) -> None:

@@ -88,6 +88,14 @@ def log_incident(error: BaseException, context: str = "") -> str:
     return ref
 
 
+def log_to_file(error: BaseException, context: str = "") -> str:
+    """``log_incident``, opening the one log (``log_path()``) first when nothing has opened a log
+    yet (a ``clerk`` command): an incident the administrator must act on is never only on screen."""
+    if not any(isinstance(h, _PrivateFileHandler) for h in LOGGER.handlers):
+        open_log(log_path())
+    return log_incident(error, context)
+
+
 class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
     """A log file only the service account reads: 0600 in a 0700 folder, 4 × 5 MB at most."""
 
@@ -104,11 +112,16 @@ class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
         pass
 
 
-def open_log(path: Path) -> logging.Handler | None:
-    """Send incidents to ``path`` (replacing an earlier file); None if it cannot be opened."""
+def close_log() -> None:
+    """Detach the log file (each ``clerk`` command starts with none: the log of this command is ``log_path()``)."""
     for old in [h for h in LOGGER.handlers if isinstance(h, _PrivateFileHandler)]:
         LOGGER.removeHandler(old)
         old.close()
+
+
+def open_log(path: Path) -> logging.Handler | None:
+    """Send incidents to ``path`` (replacing an earlier file); None if it cannot be opened."""
+    close_log()
     try:
         handler = _PrivateFileHandler(path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
     except OSError:

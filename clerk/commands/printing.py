@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from clerk.config import ConfigError, load_settings
 from clerk.domain.errors import ServiceError
 from clerk.domain.notices import TITLES
+from clerk.filemodes import write_private
 from clerk.printing.data import NoticeKind, PrintError
 from clerk.printing.printers import printer_for
 from clerk.printing.samples import sample
@@ -87,8 +88,7 @@ def _sample(args: argparse.Namespace, settings: Settings) -> int:
     paper = args.paper or settings.paper
     output = args.output or Path(f"sample-{kind.value}-{paper}.pdf")
     pdf = render(kind, sample(kind, settings.hall), paper, settings)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(pdf)
+    write_private(output, pdf)  # the sample holds no one's data, but every file clerk writes is 0600
     print(f"已生成{kind.title}测试页：{output}（{paper}，{len(pdf)} 字节）")
     if args.send:
         printer = printer_for(settings)

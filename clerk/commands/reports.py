@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clerk.commands import print_help
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from clerk.reports.report import Report
 
 from clerk.config import ConfigError, get_settings
+from clerk.filemodes import write_private
 from clerk.reports.periods import parse_month
 from clerk.store.errors import StoreUnavailable
 
@@ -51,7 +53,7 @@ def run_report(args: argparse.Namespace) -> int:
             build, when = monthly_report, parse_month(args.month)
         if not 2000 <= when.year <= 2099:  # the calendar and the stored datetimes end somewhere
             raise ValueError(f"报表日期应在 2000 至 2099 年之间：{when.isoformat()}")
-        store = Store.from_settings(settings)
+        store = Store.from_settings(settings).require_existing()
         report = build(store, when, timezone=settings.timezone, hall_name=settings.hall.name,
                        queue_names={q.prefix: q.name for q in settings.queues})
     except (ValueError, ConfigError, StoreUnavailable) as exc:
@@ -61,8 +63,7 @@ def run_report(args: argparse.Namespace) -> int:
         write_csv(report, args.csv)
         print(f"已导出 CSV：{args.csv}")
     if args.pdf:
-        with open(args.pdf, "wb") as fh:
-            fh.write(report_pdf(report, font_path=settings.font_path))
+        write_private(Path(args.pdf), report_pdf(report, font_path=settings.font_path))  # 0600, whole or nothing
         print(f"已导出 PDF：{args.pdf}")
     if not (args.csv or args.pdf):
         sys.stdout.write(report_csv(report).replace("\r\n", "\n"))

@@ -135,6 +135,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
     store = _store()
     try:
         anchor = parse_anchor(args.anchor) if args.anchor else None
+        store.require_existing()
         with store.session(write=False, snapshot=True) as session:
             report = verify_chain(session, anchor=anchor)  # the key file when needed; the database checks its own seals
     except (StoreError, HallKeyError, ValueError) as exc:

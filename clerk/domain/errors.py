@@ -47,6 +47,18 @@ class StoreRefused(StoreError):
         return cls()
 
 
+class StoreFull(StoreUnavailable):
+    """The database's disk (or quota) is full: nothing was written (SQLite ``SQLITE_FULL``, PostgreSQL 53100).
+
+    A kind of unavailability (what was being saved is kept and retried, as when the store is down),
+    but the administrator must free space: the message says so and names the incident logged.
+    """
+
+    def __init__(self, reference: str) -> None:
+        self.reference = reference
+        super().__init__(f"数据库所在磁盘已满，本次操作未能保存；请系统管理员清理磁盘空间后重试（记录号 {reference}）。")
+
+
 class ConcurrentUpdate(StoreError):
     """Another window changed the case since it was loaded (optimistic lock)."""
 

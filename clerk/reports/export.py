@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportlab.graphics import renderPDF
@@ -18,6 +19,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.colors import Color
 
+from clerk.filemodes import write_private
 from clerk.printing.fonts import choose_font
 from clerk.printing.layout import Flow, Unit, paper_for
 from clerk.printing.parts import draw_pages
@@ -82,8 +84,8 @@ def report_csv(report: Report) -> str:
 
 
 def write_csv(report: Report, path: str | PathLike[str]) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        fh.write(report_csv(report))
+    """The CSV as a 0600 file (0700 folders), written whole or not at all (``clerk.filemodes``)."""
+    write_private(Path(path), report_csv(report).encode("utf-8-sig"))
 
 
 def report_pdf(report: Report, *, font_path: str = "") -> bytes:

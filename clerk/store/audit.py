@@ -54,6 +54,7 @@ from clerk.store.tracked import (
     digests_of,
     hash_algorithm,
     mac,
+    misspelt_rows,
     tracked_table,
     tracked_tables,
     utc_text,
@@ -289,10 +290,18 @@ class _Walk:
 def parse_anchor(text: str) -> tuple[int, str]:
     """``SEQ:HASH`` as printed on the daily report; ValueError (Chinese) otherwise."""
     seq, sep, digest = text.strip().partition(":")
+    seq = seq.strip()
     digest = "".join(digest.split()).lower()  # the report prints the hash in groups
-    if not sep or not seq.strip().isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise ValueError(f"锚点格式应为 序号:哈希（64位十六进制），收到 {text!r}")
+    if (not sep or not seq.isascii() or not seq.isdigit() or len(digest) != 64
+            or any(c not in "0123456789abcdef" for c in digest)):
+        raise ValueError(f"锚点格式应为 序号:哈希（64位十六进制），收到 {_shown(text)}")
+    if len(seq) > 18:  # beyond any chain (and beyond the database's 64-bit integers)
+        raise ValueError(f"锚点序号 {_shown(seq)} 过大：应为日报上打印的审计事件序号")
     return int(seq), digest
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"…（共 {len(text)} 字符）"
 
 
 def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[int, str] | None = None) -> ChainReport:
@@ -386,29 +395,42 @@ def _row_name(table: str, row_id: str) -> str:
 def _check_rows(session: Session, walk: _Walk, checks: SealChecks) -> tuple[list[str], int]:
     differing: list[str] = []
     seen: set[tuple[str, str]] = set()
+    unreadable: set[str] = set()  # tables said in one line (dropped, or not read): not row by row
     count = 0
     for table in tracked_tables():
+        broken = _table_damage(session, table)
+        if broken:
+            differing.append(broken)
+            unreadable.add(table.name)
+            continue
+        for row_id, spelt in misspelt_rows(session, table):
+            differing.append(f"{_row_name(table.name, row_id)}：{'、'.join(spelt)}，不是系统写入的格式（被改动）")
         payloads = all_payloads(session, table) if _has_rows(session, table) else ()
-        for row_id, payload in payloads:
-            count += 1
-            seen.add((table.name, row_id))
-            latest = walk.latest.get((table.name, row_id))
-            name = _row_name(table.name, row_id)
-            if latest is None:
-                differing.append(f"{name}：没有任何审计事件记录过这一行（绕过系统写入）")
-            elif latest[1] is None:
-                differing.append(f"{name}：审计事件 #{latest[0]} 记录其已删除，现在却存在")
-            elif latest[2] not in _ALGS:
-                differing.append(f"{name}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
-            elif latest[2] == DB_ALG:
-                if mac(None, DB_ALG, payload) != latest[1]:
+        try:
+            for row_id, payload in payloads:
+                count += 1
+                seen.add((table.name, row_id))
+                latest = walk.latest.get((table.name, row_id))
+                name = _row_name(table.name, row_id)
+                if latest is None:
+                    differing.append(f"{name}：没有任何审计事件记录过这一行（绕过系统写入）")
+                elif latest[1] is None:
+                    differing.append(f"{name}：审计事件 #{latest[0]} 记录其已删除，现在却存在")
+                elif latest[2] not in _ALGS:
                     differing.append(f"{name}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
-            else:
-                checks.add(latest[2], payload, latest[1],
-                           _note(differing, f"{name}：内容与最近的审计事件 #{latest[0]} 不符（被改动）"))
+                elif latest[2] == DB_ALG:
+                    if mac(None, DB_ALG, payload) != latest[1]:
+                        differing.append(f"{name}：内容与最近的审计事件 #{latest[0]} 不符（被改动）")
+                else:
+                    checks.add(latest[2], payload, latest[1],
+                               _note(differing, f"{name}：内容与最近的审计事件 #{latest[0]} 不符（被改动）"))
+        except (ValueError, TypeError, OverflowError):  # a stored value the column type cannot read
+            differing.append(f"{_TABLE_LABELS.get(table.name, table.name)}表 {table.name} 中有无法读取的值（被改动），"
+                             "其余行未能逐行核对")
+            unreadable.add(table.name)
     checks.run()
     for (name, row_id), (seq, digest, _alg) in sorted(walk.latest.items(), key=lambda item: item[1][0]):
-        if digest is not None and (name, row_id) not in seen:
+        if digest is not None and (name, row_id) not in seen and name not in unreadable:
             differing.append(f"{_row_name(name, row_id)}：审计事件 #{seq} 记录的这一行已不存在（被删除）")
     return differing, count
 
@@ -438,6 +460,19 @@ def _with_unaudited_writes(differing: list[str], writes: dict[str, str]) -> list
         name = line.partition("：")[0]
         lines.append(f"{line}；{writes.pop(name)}" if name in writes else line)
     return lines + [f"{name}：{what}" for name, what in writes.items()]
+
+
+def _table_damage(session: Session, table: Table) -> str | None:
+    """One line when a tracked table or one of its columns is gone (dropped behind the application)."""
+    inspector = inspect(session.connection())
+    label = f"{_TABLE_LABELS.get(table.name, table.name)}表 {table.name}"
+    if not inspector.has_table(table.name):
+        return f"{label} 已不存在（整张表被删除），其中的记录无法核对"
+    present = {c["name"] for c in inspector.get_columns(table.name)}
+    gone = [c.name for c in table.columns if c.name not in present]
+    if gone:
+        return f"{label} 缺少列 {'、'.join(gone)}（表结构被改动），其中的记录无法核对"
+    return None
 
 
 def _has_rows(session: Session, table: Table) -> bool:

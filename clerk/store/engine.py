@@ -17,15 +17,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event, exc
+from sqlalchemy import create_engine, event, exc, inspect
 from sqlalchemy.engine import make_url
 
 import clerk.store.tables
 from clerk.config import get_settings
 from clerk.filemodes import private_sqlite
+from clerk.incidents import log_to_file
 from clerk.store.audit import KEY_SOURCE, SEALING
 from clerk.store.audited import AuditedSession
-from clerk.store.errors import StoreRefused, StoreUnavailable
+from clerk.store.errors import StoreError, StoreFull, StoreRefused, StoreUnavailable
 from clerk.store.hallkey import load_hall_key
 from clerk.store.keybinding import SealingSource
 from clerk.store.writelock import writer_lock
@@ -78,6 +79,21 @@ class Store:
                 self._settings = get_settings()
             self._hall_key = load_hall_key(self._settings)
         return self._hall_key
+
+    def require_existing(self) -> Store:
+        """Commands that only read a hall's store (``audit verify``, ``report``) call this first:
+        a mistyped SQLite path is said instead of created empty, and so is a database with no schema."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            path = Path(url.database).expanduser()
+            if not path.is_file():  # before self.engine, which would create it
+                raise StoreError(f"数据库文件 {path} 不存在：请检查 database_url（或 CLERK_DATABASE_URL、CLERK_HOME）；"
+                                 "新的大厅请先运行 clerk setup")
+        with self.connection(write=False) as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                raise StoreError(f"数据库 {self.redacted_url} 尚未初始化（没有任何版本记录）：请检查 database_url，"
+                                 "新的大厅请先运行 clerk setup")
+        return self
 
     def __repr__(self) -> str:
         return f"Store({self.redacted_url!r})"
@@ -233,6 +249,17 @@ INSUFFICIENT_PRIVILEGE = "42501"
 _SCHEMA_ERRORS = ("no such table", "no such column", "has no column", "syntax error")
 
 
+_SQLITE_FULL = 13
+_PG_DISK_FULL = "53100"
+
+
+def disk_full(error: exc.DBAPIError) -> bool:
+    """SQLite's ``database or disk is full`` or PostgreSQL's ``disk_full`` (53100)."""
+    orig = error.orig
+    return (getattr(orig, "sqlite_errorcode", None) == _SQLITE_FULL or getattr(orig, "sqlstate", None) == _PG_DISK_FULL
+            or "database or disk is full" in str(orig))
+
+
 @contextmanager
 def translate_errors() -> Iterator[None]:
     """Map driver-level connection failures to :class:`StoreUnavailable`."""
@@ -242,6 +269,8 @@ def translate_errors() -> Iterator[None]:
         raise StoreUnavailable() from error
     except (exc.OperationalError, exc.InterfaceError) as error:
         text = str(error.orig if getattr(error, "orig", None) is not None else error)
+        if disk_full(error):
+            raise StoreFull(log_to_file(error, "数据库所在磁盘已满")) from error
         if "locked" in text or "busy" in text:
             raise StoreUnavailable("数据库繁忙（其他窗口正在写入），请稍后重试。") from error
         if any(marker in text for marker in _SCHEMA_ERRORS):

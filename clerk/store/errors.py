@@ -6,6 +6,6 @@ defined in ``clerk.domain.errors`` (the store imports the domain only).
 
 from __future__ import annotations
 
-from clerk.domain.errors import ConcurrentUpdate, NotFound, StoreError, StoreRefused, StoreUnavailable
+from clerk.domain.errors import ConcurrentUpdate, NotFound, StoreError, StoreFull, StoreRefused, StoreUnavailable
 
-__all__ = ["ConcurrentUpdate", "NotFound", "StoreError", "StoreRefused", "StoreUnavailable"]
+__all__ = ["ConcurrentUpdate", "NotFound", "StoreError", "StoreFull", "StoreRefused", "StoreUnavailable"]

@@ -16,6 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from clerk.store import audit
+from clerk.store.errors import StoreError
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Connection
@@ -41,8 +42,17 @@ def current_revision(store: Store) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def check_revision(revision: str) -> None:
+    """``head`` or one of the shipped revisions; ``StoreError`` (one line naming them) otherwise."""
+    known = [script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+    if revision != "head" and revision not in known:
+        raise StoreError(f"没有名为 {revision[:40]!r} 的数据库版本：可用 head 或 {min(known)}–{max(known)} 之一")
+
+
 def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | None]:
-    """Upgrade to ``revision``; returns (revision before, revision after)."""
+    """Upgrade to ``revision``; returns (revision before, revision after).  ``StoreError`` (before
+    anything is read or written) when ``revision`` is neither ``head`` nor a shipped revision."""
+    check_revision(revision)
     with store.connection(write=True) as conn:
         if conn.dialect.name == "postgresql":
             # a migration may outlast the windows' statement timeout, and waits for another's

@@ -15,6 +15,13 @@ before the first write, like every table module)::
 Canonical content: every column whose value is not NULL, by name, datetimes
 as UTC ISO text, dates ISO, JSON as parsed; so a migration that adds a
 nullable column leaves every digest as it was.
+
+The digest covers the parsed value, so on SQLite (which stores dates,
+datetimes and booleans as text or plain integers) ``misspelt_rows`` checks
+that each such column holds the one spelling the application writes:
+``2026W495`` parses to the same date as ``2026-12-04`` but no longer compares
+equal in SQL.  PostgreSQL stores these columns as typed values: there is no
+other spelling to store.
 """
 
 from __future__ import annotations
@@ -33,8 +40,13 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
-from sqlalchemy import bindparam, inspect, select, tuple_
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, and_, bindparam, func, inspect, or_, select, tuple_
+from sqlalchemy import type_coerce as _type_coerce
+from sqlalchemy.types import NullType, TypeDecorator
 from sqlmodel import SQLModel
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
 
 TRACKED: list[str] = []
 
@@ -190,3 +202,64 @@ def all_payloads(session: Session | Connection, table: Table, *, live: bool = Fa
     for values in result:
         row_id = row_key(values[p] for p in positions)
         yield row_id, canonical_json([table.name, row_id, _content(columns, values)])
+
+
+# -- the stored spelling (SQLite) ---------------------------------------------------------
+
+_D = "[0-9]"
+_DATE_GLOB = f"{_D * 4}-{_D * 2}-{_D * 2}"
+_DATETIME_GLOB = f"{_DATE_GLOB} {_D * 2}:{_D * 2}:{_D * 2}.{_D * 6}"  # SQLAlchemy's SQLite DATETIME
+_SHOWN = 40  # characters of a misspelt value quoted in a report
+
+
+def _misspelt(column: Column[Any]) -> ColumnElement[bool] | None:
+    """SQLite: true where ``column`` holds another spelling than the one SQLAlchemy writes (None: unchecked type)."""
+    kind = column.type
+    if isinstance(kind, TypeDecorator):
+        kind = kind.impl_instance
+    raw = _type_coerce(column, NullType())
+    stored = func.typeof(raw)
+    if isinstance(kind, Boolean):
+        return and_(raw.is_not(None), or_(stored != "integer", raw.not_in([0, 1])))
+    if isinstance(kind, Integer):
+        return and_(raw.is_not(None), stored != "integer")
+    if isinstance(kind, Numeric):
+        return and_(raw.is_not(None), stored.not_in(["integer", "real"]))
+    if isinstance(kind, DateTime):
+        return and_(raw.is_not(None), or_(stored != "text", raw.op("NOT GLOB")(_DATETIME_GLOB),
+                                          func.datetime(raw).is_distinct_from(func.substr(raw, 1, 19))))
+    if isinstance(kind, Date):
+        return and_(raw.is_not(None), or_(stored != "text", raw.op("NOT GLOB")(_DATE_GLOB),
+                                          func.date(raw).is_distinct_from(raw)))
+    return None
+
+
+def misspelt_rows(session: Session | Connection, table: Table) -> Iterator[tuple[str, list[str]]]:
+    """(key, ``column 存为 'value'`` for each misspelt column) of every row of ``table`` whose stored
+    date, datetime, boolean or number is not in the application's own spelling.
+
+    SQLite only (PostgreSQL's typed columns have one stored form): a direct edit
+    that stores ``2026W495`` for ``2026-12-04`` keeps the row's digest (the same
+    parsed value) but changes what SQL compares.  One scan in the database,
+    only the offending rows come back.
+    """
+    dialect = session.get_bind().dialect if hasattr(session, "get_bind") else session.dialect
+    if dialect.name != "sqlite":
+        return
+    checked = [(c, test) for c in table.columns if (test := _misspelt(c)) is not None]
+    if not checked:
+        return
+    pk = list(table.primary_key.columns)
+    raw = [_type_coerce(c, NullType()) for c, _ in checked]
+    flags = [test for _, test in checked]
+    query = select(*pk, *raw, *flags).where(or_(*flags))
+    n = len(checked)
+    for values in session.execute(query):
+        row_id = row_key(values[:len(pk)])
+        stored, misspelt = values[len(pk):len(pk) + n], values[len(pk) + n:]
+        yield row_id, [f"{c.name} 存为 {_quoted(v)}" for (c, _), v, m in zip(checked, stored, misspelt, strict=True) if m]
+
+
+def _quoted(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"

@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     serve = subparsers.add_parser("serve", help="通过浏览器访问大厅管理看板（textual-serve）")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000, help="端口（1–65535，默认 8000）")
     serve.add_argument("--public-url", default=None, help="经反向代理访问时的外部地址")
     serve.add_argument("--certfile", default=None, help="TLS 证书（PEM）；给出后以 https 提供服务")
     serve.add_argument("--keyfile", default=None, help="TLS 私钥（PEM）")
@@ -29,6 +29,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--app", choices=("dashboard", "kiosk", "board"), default="dashboard",
                        help="提供哪个界面：dashboard 管理看板（默认）、kiosk 取号机、board 叫号屏")
     serve.set_defaults(handler=run_serve)
+
+
+def _port(text: str) -> int:
+    """A TCP port to listen on: argparse says what is wrong in one line instead of a traceback."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"端口应为 1–65535 之间的整数，收到 {text[:20]!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 1–65535 之间的整数，收到 {port}")
+    return port
 
 
 def run_dashboard(args: argparse.Namespace) -> int:

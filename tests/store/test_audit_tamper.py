@@ -405,3 +405,140 @@ def test_a_delete_through_the_application_leaves_a_tombstone(store, day):
     _sql(store, f"INSERT INTO deadlines ({columns}) VALUES ({', '.join(':' + c for c in saved)})", **saved)
     report = _verify(store)
     assert not report.ok and _names(report, f"deadlines#{deadline_id}：审计事件 #{report.head[0]} 记录其已删除")
+
+
+# -- the stored spelling: another ISO form of the same value (issue 23, High 3) ----------------
+
+
+def _iso_week(stored: str) -> str:
+    year, week, weekday = __import__("datetime").date.fromisoformat(stored).isocalendar()
+    return f"{year}W{week:02d}{weekday}"
+
+
+def _basic_datetime(stored: str) -> str:
+    """'2026-11-25 01:00:00.000000' → '20261125T090000.000000+08:00': the same instant, other text."""
+    at = __import__("datetime").datetime.fromisoformat(stored).replace(tzinfo=UTC)
+    return at.astimezone(__import__("datetime").timezone(timedelta(hours=8))).strftime("%Y%m%dT%H%M%S.%f%z")
+
+
+#: (table, column, WHERE, new text from the stored text)
+RESPELLINGS = {
+    "date": ("deadlines", "due_on", "id = (SELECT min(id) FROM deadlines)", _iso_week),
+    "datetime": ("cases", "received_at", "id = (SELECT min(id) FROM cases)", _basic_datetime),
+    "bool-true": ("clerk_accounts", "active", "id = 'w01'", lambda stored: "true"),
+    "bool-false": ("cases", "is_bundle", "id = (SELECT min(id) FROM cases)", lambda stored: ""),
+    "integer": ("clerk_accounts", "failed_count", "id = 'w01'", lambda stored: "0x0"),
+}
+
+
+def _respell(store, kind: str):
+    """Store another spelling of one value; SQL comparing with the value no longer finds the row."""
+    table, column, where, respelt = RESPELLINGS[kind]
+    row_id, stored = _one(store, f"SELECT id, {column} FROM {table} WHERE {where}")
+    probe = f"SELECT count(*) FROM {table} WHERE {where} AND {column} = :v"
+    assert _one(store, probe, v=stored)[0] == 1
+    _sql(store, f"UPDATE {table} SET {column} = :v WHERE {where}", v=respelt(str(stored)))
+    assert _one(store, probe, v=stored)[0] == 0  # what the overdue list and the reports compare has changed
+    return table, column, row_id
+
+
+@pytest.mark.parametrize("kind", list(RESPELLINGS))
+@pytest.mark.parametrize("anchored", [False, True], ids=["plain", "anchor"])
+def test_another_spelling_of_the_same_value_is_named_on_sqlite(store, day, backend, kind, anchored):
+    """The digest covers the parsed value; SQL compares the stored text.  A date, datetime, boolean or
+    integer stored in another spelling is named, with and without the signed anchor."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL stores these columns as typed values (see the test below)")
+    signed = _verify(store).head
+    table, column, row_id = _respell(store, kind)
+
+    report = _verify(store, anchor=(signed[0], signed[1]) if anchored else None)
+    assert not report.ok and report.bad_seq is None
+    assert [line for line in report.rows if f"{table}#{row_id}：{column} 存为" in line and "不是系统写入的格式" in line]
+
+
+def test_another_spelling_is_named_by_the_cli(store, day, backend, monkeypatch, capsys):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL stores dates as typed values (see the test below)")
+    from clerk.cli import main
+    from clerk.config import get_settings
+    from clerk.store.tables import DeadlineRow
+
+    table, column, row_id = _respell(store, "date")
+    with store.session(write=False) as session:  # the application reads the same date: the digest holds
+        assert session.get(DeadlineRow, row_id).due_on.isocalendar()[1] > 0
+    monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
+    get_settings.cache_clear()
+    try:
+        assert main(["audit", "verify"]) == 1
+        err = capsys.readouterr().err
+        assert f"deadlines#{row_id}：due_on 存为 '" in err and "W" in err and "程序内部错误" not in err
+    finally:
+        get_settings.cache_clear()
+
+
+#: PostgreSQL's input forms of the same value: (table, column, WHERE, other text from the stored value)
+PG_RESPELLINGS = {
+    "date": ("deadlines", "due_on", "id = (SELECT min(id) FROM deadlines)", lambda v: v.strftime("%Y%m%d")),
+    "datetime": ("cases", "received_at", "id = (SELECT min(id) FROM cases)",
+                 lambda v: v.astimezone(__import__("datetime").timezone(timedelta(hours=8))).strftime("%Y%m%dT%H%M%S.%f+08")),
+    "bool": ("clerk_accounts", "active", "id = 'w01'", lambda v: "yes" if v else "no"),
+    "integer": ("clerk_accounts", "failed_count", "id = 'w01'", lambda v: f" {v:+d} "),
+}
+
+
+@pytest.mark.parametrize("kind", list(PG_RESPELLINGS))
+def test_postgresql_stores_one_form_whatever_the_spelling(store, day, backend, kind):
+    """On PostgreSQL a date, timestamp, boolean or integer column stores the value, not the text it was
+    given: another spelling leaves the stored row exactly as it was, so there is nothing to catch."""
+    if backend != "postgresql":
+        pytest.skip("SQLite stores the text as given (see the tests above)")
+    table, column, where, respelt = PG_RESPELLINGS[kind]
+    read = f"SELECT {column}, {column}::text FROM {table} WHERE {where}"
+    value, stored = _one(store, read)
+    _sql(store, f"UPDATE {table} SET {column} = CAST(:v AS text)::{_pg_type(store, table, column)} WHERE {where}",
+         v=respelt(value))
+    assert tuple(_one(store, read)) == (value, stored)
+    report = _verify(store)
+    assert report.ok, report.rows
+
+
+def _pg_type(store, table: str, column: str) -> str:
+    return _one(store, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = CAST(:t AS regclass)"
+                       " AND attname = :c", t=table, c=column)[0]
+
+
+@pytest.mark.parametrize("table", ["deadlines", "rating_notes"])
+def test_a_dropped_tracked_table_is_one_line_from_verify(store, day, backend, table, monkeypatch, capsys):
+    from clerk.cli import main
+    from clerk.config import get_settings
+
+    _sql(store, f"DROP TABLE {table}" + (" CASCADE" if backend == "postgresql" else ""))
+    report = _verify(store)
+    assert not report.ok
+    assert [line for line in report.rows if table in line] == [next(
+        line for line in report.rows if "整张表被删除" in line)]
+    monkeypatch.setenv("CLERK_DATABASE_URL", store.url)
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
+    get_settings.cache_clear()
+    try:
+        assert main(["audit", "verify"]) == 1
+        err = capsys.readouterr().err
+        assert f"{table} 已不存在（整张表被删除）" in err and "程序内部错误" not in err
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_dropped_tracked_column_is_one_line_from_verify(store, day):
+    _sql(store, "ALTER TABLE deadlines DROP COLUMN requested_on")
+    report = _verify(store)
+    assert not report.ok and report.rows == ("期限表 deadlines 缺少列 requested_on（表结构被改动），其中的记录无法核对",)
+
+
+def test_a_value_the_column_cannot_read_is_named(store, day, backend):
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL refuses a date that does not exist")
+    _sql(store, "UPDATE deadlines SET due_on = '2026-02-30' WHERE id = (SELECT min(id) FROM deadlines)")
+    report = _verify(store)
+    assert not report.ok and any("无法读取的值" in line for line in report.rows)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from clerk.store.migrate import current_revision, head_revision, upgrade
 
@@ -25,7 +26,10 @@ def test_upgrade_is_idempotent(store):
 
 
 def _insert_0001_rows(conn) -> None:
+    """Rows as revision 0001 wrote them: datetimes in SQLAlchemy's stored form (what the application
+    always wrote; ``clerk audit verify`` names any other spelling)."""
     at = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    stamped = bindparam("at", type_=UTCDateTime())
     conn.execute(text("INSERT INTO case_counters (day, hall, last) VALUES ('20261124', 'SF', 1)"))
     conn.execute(
         text(
@@ -35,13 +39,13 @@ def _insert_0001_rows(conn) -> None:
             " reason, version, updated_at) VALUES ('20261124-SF-0001', 'T-JB-003', '个体工商户名称查询', '', :f,"
             " '即办件', 'v0', :cl, '{}', '个人', '赵六', '11010519491231002X', '13812345678', '', '', '窗口领取',"
             " 2, 'w01', '即办办结', 'accept', :at, :f, '', 1, :at)"
-        ),
+        ).bindparams(stamped),
         {"f": False, "at": at, "cl": '{"catalog_version": "v0", "item_codes": ["T-JB-003"], "answers": [], "entries": []}'},
     )
     for kind, status in (("on_the_spot", "printed"), ("acceptance", "queued")):
         conn.execute(
             text("INSERT INTO notices (case_id, kind, paper, path, sha256, status, reason, created_at)"
-                 " VALUES (1, :k, 'a4', '', '', :s, '', :at)"),
+                 " VALUES (1, :k, 'a4', '', '', :s, '', :at)").bindparams(stamped),
             {"k": kind, "s": status, "at": at},
         )
 
