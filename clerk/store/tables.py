@@ -16,6 +16,8 @@ from sqlalchemy import JSON, Column, Index, Integer, String, Table, UniqueConstr
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
 
+from clerk.store.tracked import track
+
 # Named constraints: Alembic's batch mode (SQLite) needs names to alter them.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -60,6 +62,21 @@ class ClerkAccount(SQLModel, table=True):
     locked_until: datetime | None = None
     must_change_password: bool = False
     password_changed_at: datetime | None = None
+
+
+class SigninAttempt(SQLModel, table=True):
+    """Failed sign-ins of an id with no account (clerk.store.signin), so that it locks like a real one
+    in every process; the key is the typed id, printable characters only, clipped."""
+
+    __tablename__ = "signin_attempts"
+
+    clerk_id: str = Field(primary_key=True, max_length=64)
+    failed_count: int = 0
+    locked_until: datetime | None = None
+    last_failed_at: datetime = Field(index=True)  # the purge of ids asked long ago
+
+
+track("signin_attempts")  # like the counters in clerk_accounts: an edit behind the services' back shows
 
 
 class CaseCounter(SQLModel, table=True):
