@@ -103,10 +103,8 @@ def test_concurrent_guesses_cannot_pass_the_limit(hall):
 
 
 def test_a_disabled_account_is_refused_with_the_wrong_password_message(hall):
-    from clerk.store.account_admin import set_active
-
-    service, clock = hall
-    set_active(service.store, "w01", False, at=clock())
+    service, _ = hall
+    service.accounts.set_active(None, "w01", False)  # no administrator in this store: the first-setup path
     with pytest.raises(AuthenticationFailed, match="工号或密码不正确"):
         service.authenticate("w01", "secret1")
 
@@ -168,6 +166,26 @@ def test_an_initial_password_must_be_replaced_by_one_that_passes_the_rule(hall):
         service.authenticate("1001", "wrong", new_password="Good#Pass1")
     assert service.authenticate("1001", "clerk123", new_password="Good#Pass1").id == "1001"
     assert service.authenticate("1001", "Good#Pass1").id == "1001"
+
+
+@pytest.mark.parametrize("new", ["Clerk123", "clerK123", "cLERK123", "CLERk123"])
+def test_a_forced_change_refuses_a_password_that_differs_only_in_letter_case(hall, new):
+    """Issue 23 #4: `clerk123` → `Clerk123` passed; to a guesser it is the same password."""
+    service, _ = hall
+    service.add_user(None, "1001", "王芳", Role.WINDOW, "clerk123", must_change=True)
+    assert not password_problems(new)  # the rule alone lets it pass
+    with pytest.raises(PasswordRejected, match="不能只是改变原密码的大小写"):
+        service.authenticate("1001", "clerk123", new_password=new)
+    with pytest.raises(PasswordChangeRequired):  # nothing was changed
+        service.authenticate("1001", "clerk123")
+    assert service.authenticate("1001", "clerk123", new_password="Clerk124").id == "1001"
+
+
+def test_the_same_password_again_is_refused_at_a_forced_change(hall):
+    service, _ = hall
+    service.add_user(None, "1001", "王芳", Role.WINDOW, "Clerk#123", must_change=True)
+    with pytest.raises(PasswordRejected, match="不能与原密码相同"):
+        service.authenticate("1001", "Clerk#123", new_password="Clerk#123")
 
 
 # -- the password rule ----------------------------------------------------------
