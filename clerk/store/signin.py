@@ -33,7 +33,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 
 from clerk.config import get_settings
@@ -180,21 +182,19 @@ class SignIn:
     def _unknown_id(self, session: Session, clerk_id: str, now: datetime, via: str,
                     window: int | None) -> SignInFailed:
         key = _attempt_key(clerk_id)
-        attempt = session.get(SigninAttempt, key, with_for_update=True)
-        until = aware(attempt.locked_until) if attempt is not None else None
+        if self._add_attempt_row(session, key, now):
+            self._forget_old_unknown_ids(session, now, key)
+        # The row lock first, then the chain head (the event), as for a real account's row:
+        # concurrent tries on one id queue here, and no two transactions wait on each other.
+        attempt = session.get(SigninAttempt, key, with_for_update=True, populate_existing=True)
+        assert attempt is not None  # added above, and only ever deleted a day after its last failure
+        until = aware(attempt.locked_until)
         if until is not None and until > now:
             self._audit(session, now, _actor(clerk_id), window, "sign_in_failed",
                         {"via": via, "reason": "locked", "known": False})
             return AccountLocked(until.astimezone(self.tz))
         self._audit(session, now, _actor(clerk_id), window, "sign_in_failed",
                     {"via": via, "reason": "unknown", "known": False})
-        if attempt is None:
-            # Appending the event locked the chain head: a concurrent first try of the same id has
-            # committed its row by now (read again) or waits behind this one.
-            attempt = session.get(SigninAttempt, key, with_for_update=True, populate_existing=True)
-        if attempt is None:
-            self._forget_old_unknown_ids(session, now)
-            attempt = SigninAttempt(clerk_id=key, failed_count=0, last_failed_at=now)
         attempt.failed_count = (attempt.failed_count or 0) + 1
         attempt.last_failed_at = now
         locked = None
@@ -204,11 +204,24 @@ class SignIn:
         session.add(attempt)
         return AccountLocked(locked.astimezone(self.tz)) if locked is not None else SignInFailed()
 
-    def _forget_old_unknown_ids(self, session: Session, now: datetime) -> None:
-        old = session.execute(select(SigninAttempt).where(
-            col(SigninAttempt.last_failed_at) < now - FORGET_UNKNOWN_AFTER).limit(100)).scalars().all()
-        for row in old:  # through the ORM: the chain records each one's tombstone
-            session.delete(row)
+    @staticmethod
+    def _add_attempt_row(session: Session, key: str, now: datetime) -> bool:
+        """The id's row with no failure yet, unless it exists (two first tries at once: one row)."""
+        dialect = session.connection().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(SigninAttempt).values(clerk_id=key, failed_count=0, last_failed_at=now)
+        result = session.execute(statement.on_conflict_do_nothing(index_elements=["clerk_id"]))
+        return bool(getattr(result, "rowcount", 0))
+
+    @staticmethod
+    def _forget_old_unknown_ids(session: Session, now: datetime, keep: str) -> None:
+        """Drop ids whose last failure is over a day old (a few at a time, skipping any in use)."""
+        old = session.execute(
+            select(col(SigninAttempt.clerk_id))
+            .where(col(SigninAttempt.last_failed_at) < now - FORGET_UNKNOWN_AFTER, col(SigninAttempt.clerk_id) != keep)
+            .limit(100).with_for_update(skip_locked=True)).scalars().all()
+        if old:
+            session.execute(delete(SigninAttempt).where(col(SigninAttempt.clerk_id).in_(old)))
 
     def _count_failure(self, session: Session, row: ClerkAccount, now: datetime, via: str,
                        window: int | None, reason: str) -> datetime | None:

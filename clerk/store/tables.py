@@ -16,8 +16,6 @@ from sqlalchemy import JSON, Column, Index, Integer, String, Table, UniqueConstr
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
 
-from clerk.store.tracked import track
-
 # Named constraints: Alembic's batch mode (SQLite) needs names to alter them.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -66,7 +64,9 @@ class ClerkAccount(SQLModel, table=True):
 
 class SigninAttempt(SQLModel, table=True):
     """Failed sign-ins of an id with no account (clerk.store.signin), so that it locks like a real one
-    in every process; the key is the typed id, printable characters only, clipped."""
+    in every process; the key is the typed id, printable characters only, clipped.  Not covered by
+    the audit chain (each attempt is an event of its own): its first row is written with an
+    ``INSERT … ON CONFLICT DO NOTHING``, which two windows may send at once."""
 
     __tablename__ = "signin_attempts"
 
@@ -74,9 +74,6 @@ class SigninAttempt(SQLModel, table=True):
     failed_count: int = 0
     locked_until: datetime | None = None
     last_failed_at: datetime = Field(index=True)  # the purge of ids asked long ago
-
-
-track("signin_attempts")  # like the counters in clerk_accounts: an edit behind the services' back shows
 
 
 class CaseCounter(SQLModel, table=True):

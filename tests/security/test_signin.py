@@ -102,6 +102,45 @@ def test_concurrent_guesses_cannot_pass_the_limit(hall):
     assert len(failed) == 5  # the others were refused as locked, not counted
 
 
+def test_concurrent_guesses_of_an_unknown_id_lock_it_like_a_real_one(hall):
+    """The unknown id's count is a row in the store: twenty threads at once count exactly five,
+    and a new service on a new engine (as another process would be) finds it locked."""
+    service, clock = hall
+    errors = []
+
+    def guess(n):
+        try:
+            service.authenticate("ghost", f"wrong{n}")
+        except AuthenticationFailed as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(errors) == 20 and sum(isinstance(e, AccountLocked) for e in errors) == 16
+    counted = [after for a, after in actions(service, "ghost") if a == "sign_in_failed" and after["reason"] == "unknown"]
+    assert len(counted) == 5
+
+    from clerk.services.cases import CaseService
+    from clerk.store.engine import Store
+
+    elsewhere = Store(service.store.url)
+    try:
+        other = CaseService(elsewhere, service.catalog, service.calendar, clock, hall_code="SF",
+                            timezone="Asia/Shanghai")
+        other.sign_in_policy = SignInPolicy(attempts=5, minutes=15)
+        with pytest.raises(AccountLocked):
+            other.authenticate("ghost", "wrong")
+        clock.now += timedelta(minutes=16)
+        with pytest.raises(AuthenticationFailed) as refused:  # the lock ran out, as a real one does
+            other.authenticate("ghost", "wrong")
+        assert not isinstance(refused.value, AccountLocked)
+    finally:
+        elsewhere.dispose()
+
+
 def test_a_disabled_account_is_refused_with_the_wrong_password_message(hall):
     service, _ = hall
     service.accounts.set_active(None, "w01", False)  # no administrator in this store: the first-setup path
