@@ -223,7 +223,7 @@ def _setup(args: argparse.Namespace) -> int:
         _protect_store_file(store)
         if service.accounts.active_with_role(Role.BACKOFFICE) == 0:
             print("提示：尚无“后台审批/出件”账号，审批结果只能由该岗位录入；"
-                  "请用 clerk user add 工号 姓名 backoffice 新增")
+                  "请用 clerk user add 工号 姓名 backoffice --admin 管理员工号 新增")
     except StoreError as exc:
         return _fail(str(exc))
     print(f"事项目录已载入：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事（版本 {catalog.version[:12]}）")
