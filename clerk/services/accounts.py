@@ -53,11 +53,6 @@ class AccountService:
             raise PermissionDenied("已有系统管理员：此操作须由管理员登录后办理（命令行加 --admin 工号）")
         return SETUP
 
-    def needs_admin(self) -> bool:
-        """Whether changes need an administrator's sign-in (the store has an active one)."""
-        with self.store.session(write=False) as session:
-            return account_admin.active_admins(session) > 0
-
     def add(self, by: ClerkUser | None, clerk_id: str, name: str, role: Role, password: str, *,
             must_change: bool = False, password_rule: bool = False) -> ClerkUser:
         """Create an account (one transaction, one ``account_add`` event).

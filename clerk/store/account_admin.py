@@ -97,8 +97,15 @@ def set_password(session: Session, clerk_id: str, password: str, *, at: datetime
 
 
 def refuse_last_admin(session: Session, row: ClerkAccount) -> None:
-    """Disabling the last active administrator would leave nobody to manage accounts: refused."""
-    if row.active and row.role == Role.ADMIN.value and active_admins(session) <= 1:
+    """Disabling the last active administrator would leave nobody to manage accounts: refused.
+
+    The active administrators' rows are locked while counting, so two windows disabling the
+    last two at once cannot both pass."""
+    if not (row.active and row.role == Role.ADMIN.value):
+        return
+    query = select(col(ClerkAccount.id)).where(
+        col(ClerkAccount.role) == Role.ADMIN.value, col(ClerkAccount.active).is_(True)).with_for_update()
+    if len(session.execute(query).scalars().all()) <= 1:
         raise AccountError(f"账号 {row.id} 是最后一个在用的系统管理员账号，不能停用：请先新增另一名管理员")
 
 
