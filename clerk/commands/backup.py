@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from clerk.commands.admin_gate import add_admin_arguments, sign_in_admin
 from clerk.config import get_settings
-from clerk.store.backup import backup, restore, verify_copy
+from clerk.domain.clock import now_utc
+from clerk.store.backup import backup, record_restore, restore, sqlite_file, verify_copy
 from clerk.store.engine import Store
 from clerk.store.migrate import head_revision
 
@@ -23,6 +25,7 @@ def register_db(db_sub: Subcommands) -> None:
     restore = db_sub.add_parser("restore", help="用已校验的备份替换 SQLite 数据库（当前库先另存）")
     restore.add_argument("file", type=Path, metavar="FILE", help="clerk db backup 生成的备份文件")
     restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复（所有窗口须已退出）")
+    add_admin_arguments(restore)
     restore.set_defaults(handler=_restore)
 
 
@@ -39,6 +42,11 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     store = _store()
+    admin = None
+    if _readable(store):
+        admin = sign_in_admin(args, store)  # an administrator of the store being replaced
+    else:
+        print("当前数据库缺失或已损坏：恢复无需管理员登录（数据库文件的所有者本可直接替换文件）", file=sys.stderr)
     if not args.yes:
         checked = verify_copy(args.file.expanduser())
         print(f"备份 {checked.path}：版本 {checked.revision}，{checked.message}")
@@ -51,9 +59,29 @@ def _restore(args: argparse.Namespace) -> int:
             print("已取消，未做任何改动", file=sys.stderr)
             return 1
     verified, aside = restore(store, args.file)
+    if verified.revision == head_revision():
+        record_restore(store, admin, args.file, aside, at=now_utc())
     if aside is not None:
         print(f"原数据库已另存为 {aside}")
     print(f"已从 {args.file} 恢复；{verified.message}")
     if verified.revision != head_revision():
         print(f"备份的数据库版本为 {verified.revision}：请运行 clerk db upgrade")
     return 0
+
+
+def _readable(store: Store) -> bool:
+    """Whether the current database is there and readable as a clerk store (then it has its own
+    administrators, and one of them must do the restore)."""
+    from sqlalchemy.exc import DatabaseError
+
+    from clerk.store.errors import StoreError
+
+    if not sqlite_file(store).is_file():
+        return False
+    try:
+        with store.session(write=False) as session:
+            session.connection().exec_driver_sql("SELECT count(*) FROM clerk_accounts").scalar_one()
+    except (DatabaseError, StoreError):
+        store.dispose()
+        return False
+    return True

@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
+from clerk.commands.admin_gate import add_admin_arguments, sign_in_admin
 from clerk.config import get_settings
 
 if TYPE_CHECKING:
@@ -22,11 +23,13 @@ def register(subparsers: Subcommands) -> None:
 
     demo = subparsers.add_parser(
         "demo", help="用演示数据填满一天（培训、演示、截图用）",
-        description="通过业务服务模拟一天的窗口工作：各种办理结果、一件事、补正、邮寄、评价、诉求。",
+        description="通过业务服务模拟一天的窗口工作：各种办理结果、一件事、补正、邮寄、评价、诉求。"
+                    "演示账号的初始密码为 clerk123，首次登录时须修改；已有系统管理员的数据库须加 --admin 登录。",
     )
     demo.add_argument("--day", type=_day, default=date(2026, 11, 20), help="日期 YYYY-MM-DD（默认 2026-11-20）")
     demo.add_argument("--visits", type=_visits, default=300, help="来访人次（默认 300）")
     demo.add_argument("--seed", type=int, default=20261120, help="随机种子（同一种子得到同样的一天）")
+    add_admin_arguments(demo)
     demo.set_defaults(handler=_demo)
 
 
@@ -61,9 +64,15 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from clerk.ops.demo import DemoRefused, fill_day
+    from clerk.store.engine import Store
+    from clerk.store.migrate import upgrade
 
+    settings = get_settings()
+    store = Store.from_settings(settings)
+    upgrade(store)
+    admin = sign_in_admin(args, store)  # the staff accounts it adds are an administrator's doing
     try:
-        summary = fill_day(get_settings(), args.day, args.visits, seed=args.seed)
+        summary = fill_day(settings, args.day, args.visits, seed=args.seed, store=store, by=admin)
     except DemoRefused as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from clerk.calendar import WorkCalendar
 from clerk.catalog import CatalogError, load_catalog
+from clerk.commands.admin_gate import add_admin_arguments, add_refused_no_change, no_change_refused, sign_in_admin
 from clerk.config import get_settings
 from clerk.domain.accounts import Role, parse_role
 from clerk.domain.clock import now_utc
@@ -25,7 +26,11 @@ from clerk.store.errors import StoreError
 from clerk.store.hallkey import HallKeyError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from clerk.commands import Subcommands
+    from clerk.domain.accounts import ClerkUser
+    from clerk.services.accounts import AccountService
     from clerk.services.cases import CaseService
     from clerk.store.engine import Store
 
@@ -52,7 +57,8 @@ def register(subparsers: Subcommands) -> None:
     up.set_defaults(handler=_db_upgrade)
     cur = db_sub.add_parser("current", help="显示数据库当前版本")
     cur.set_defaults(handler=_db_current)
-    rec = db_sub.add_parser("recompute-deadlines", help="载入新年度日历后重算临时期限")
+    rec = db_sub.add_parser("recompute-deadlines", help="载入新年度日历后重算临时期限（须管理员登录）")
+    add_admin_arguments(rec)
     rec.set_defaults(handler=_db_recompute)
     from clerk.commands.backup import register_db
     from clerk.commands.roles import register_roles
@@ -68,12 +74,14 @@ def register(subparsers: Subcommands) -> None:
 
     user = subparsers.add_parser("user", help="账号管理")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION")
-    add = user_sub.add_parser("add", help="新增账号")
+    add = user_sub.add_parser("add", help="新增账号（须管理员登录；本人首次登录时须修改密码）",
+                              epilog=_STDIN_LINES)
     add.add_argument("id", help="工号")
     add.add_argument("name", help="姓名")
     add.add_argument("role", help="角色：window | fallback | mailroom | backoffice | supervisor | admin（或中文名称）")
-    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
-    add.add_argument("--no-change-required", action="store_true", help="不要求首次登录时修改密码")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取新账号的初始密码")
+    add_admin_arguments(add)
+    add_refused_no_change(add)
     add.set_defaults(handler=_user_add)
     _register_user_admin(user_sub)
 
@@ -84,9 +92,9 @@ def _store() -> Store:
     return Store.from_settings(get_settings())
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, status: int = 1) -> int:
     print(message, file=sys.stderr)
-    return 1
+    return status
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -122,7 +130,9 @@ def _service() -> CaseService:
 
 def _db_recompute(args: argparse.Namespace) -> int:
     try:
-        changed = _service().recompute_provisional_deadlines()
+        service = _service()
+        sign_in_admin(args, service.store)
+        changed = service.recompute_provisional_deadlines()
     except StoreError as exc:
         return _fail(str(exc))
     print(f"已重算期限 {changed} 个" if changed else "没有需要重算的期限")
@@ -153,19 +163,22 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _user_add(args: argparse.Namespace) -> int:
+    if (refused := no_change_refused(args)) is not None:
+        return _fail(refused, 2)
     try:
         role = parse_role(args.role)
     except ValueError as exc:
         return _fail(str(exc))
-    password = _read_new_password(args)
-    if password is None:
-        return _fail("两次输入的密码不一致")
+    accounts = _service_for_accounts().accounts
     try:
-        user = _service_for_accounts().add_user(None, args.id, args.name, role, password, password_rule=True,
-                                                must_change=not args.no_change_required)
+        admin = sign_in_admin(args, accounts.store)
+        password = _read_new_password(args)
+        if password is None:
+            return _fail("两次输入的密码不一致")
+        user = accounts.add(admin, args.id, args.name, role, password, password_rule=True, must_change=True)
     except (ServiceError, StoreError) as exc:
         return _fail(str(exc))
-    print(f"已新增账号 {user.id}（{user.name}，{user.role.label}）")
+    print(f"已新增账号 {user.id}（{user.name}，{user.role.label}），本人首次登录时须修改密码")
     return 0
 
 
@@ -213,7 +226,7 @@ def _setup(args: argparse.Namespace) -> int:
         _hint_db_roles(store)
         if service.accounts.active_with_role(Role.BACKOFFICE) == 0:
             print("提示：尚无“后台审批/出件”账号，审批结果只能由该岗位录入；"
-                  "请用 clerk user add 工号 姓名 backoffice 新增")
+                  "请用 clerk user add 工号 姓名 backoffice --admin 管理员工号 新增")
     except StoreError as exc:
         return _fail(str(exc))
     print(f"事项目录已载入：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事（版本 {catalog.version[:12]}）")
@@ -253,19 +266,27 @@ def _protect_store_file(store: Store) -> None:
             os.chmod(file, 0o600)
 # -- clerk user list | passwd | disable | enable | unlock -------------------------
 
+_STDIN_LINES = ("与 --admin-password-stdin 同用时，标准输入第一行是管理员密码，第二行是新密码。"
+                "他人设置的密码一律须由本人在首次登录时修改。")
+
+
 def _register_user_admin(user_sub: Subcommands) -> None:
     listing = user_sub.add_parser("list", help="列出账号及其状态（停用、锁定、须修改密码）")
     listing.set_defaults(handler=_user_list)
-    passwd = user_sub.add_parser("passwd", help="为账号设置新密码（默认要求下次登录时修改）")
+    passwd = user_sub.add_parser("passwd", help="为账号设置新密码（须管理员登录；本人下次登录时须修改）",
+                                 epilog=_STDIN_LINES)
     passwd.add_argument("id", help="工号")
-    passwd.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
-    passwd.add_argument("--no-change-required", action="store_true", help="不要求下次登录时修改密码")
+    passwd.add_argument("--password-stdin", action="store_true", help="从标准输入读取新密码")
+    add_admin_arguments(passwd)
+    add_refused_no_change(passwd)
     passwd.set_defaults(handler=_user_passwd)
-    for name, text, handler in (("disable", "停用账号（离岗人员），停用后任何方式都不能登录", _user_disable),
+    for name, text, handler in (("disable", "停用账号（离岗人员），停用后任何方式都不能登录；最后一个管理员不能停用",
+                                 _user_disable),
                                 ("enable", "重新启用账号", _user_enable),
                                 ("unlock", "解除因连续登录失败造成的锁定", _user_unlock)):
-        command = user_sub.add_parser(name, help=text)
+        command = user_sub.add_parser(name, help=text + "（须管理员登录）")
         command.add_argument("id", help="工号")
+        add_admin_arguments(command)
         command.set_defaults(handler=handler)
 
 
@@ -273,8 +294,8 @@ def _read_new_password(args: argparse.Namespace) -> str | None:
     """The new password from stdin or typed twice; None when the two differ."""
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    password = getpass.getpass("密码：")
-    if getpass.getpass("再次输入密码：") != password:
+    password = getpass.getpass("新密码：")
+    if getpass.getpass("再次输入新密码：") != password:
         return None
     return password
 
@@ -297,37 +318,42 @@ def _user_list(args: argparse.Namespace) -> int:
 
 
 def _user_passwd(args: argparse.Namespace) -> int:
-    from clerk.store.account_admin import set_password
-
-    password = _read_new_password(args)
-    if password is None:
-        return _fail("两次输入的密码不一致")
+    if (refused := no_change_refused(args)) is not None:
+        return _fail(refused, 2)
+    accounts = _service_for_accounts().accounts
     try:
-        set_password(_store(), args.id, password, at=now_utc(), must_change=not args.no_change_required)
-    except StoreError as exc:
+        admin = sign_in_admin(args, accounts.store)
+        password = _read_new_password(args)
+        if password is None:
+            return _fail("两次输入的密码不一致")
+        accounts.reset_password(admin, args.id, password)
+    except (ServiceError, StoreError) as exc:
         return _fail(str(exc))
-    print(f"已为账号 {args.id} 设置新密码" + ("" if args.no_change_required else "，下次登录时须修改"))
+    print(f"已为账号 {args.id} 设置新密码，本人下次登录时须修改")
     return 0
 
 
 def _user_disable(args: argparse.Namespace) -> int:
-    return _user_change(args, "set_active", f"已停用账号 {args.id}", active=False)
+    return _user_change(args, lambda accounts, admin: accounts.set_active(admin, args.id, False),
+                        f"已停用账号 {args.id}")
 
 
 def _user_enable(args: argparse.Namespace) -> int:
-    return _user_change(args, "set_active", f"已启用账号 {args.id}", active=True)
+    return _user_change(args, lambda accounts, admin: accounts.set_active(admin, args.id, True),
+                        f"已启用账号 {args.id}")
 
 
 def _user_unlock(args: argparse.Namespace) -> int:
-    return _user_change(args, "unlock", f"已解除账号 {args.id} 的锁定")
+    return _user_change(args, lambda accounts, admin: accounts.unlock(admin, args.id),
+                        f"已解除账号 {args.id} 的锁定")
 
 
-def _user_change(args: argparse.Namespace, what: str, done: str, **kwargs: object) -> int:
-    from clerk.store import account_admin
-
+def _user_change(args: argparse.Namespace, change: Callable[[AccountService, ClerkUser | None], None],
+                 done: str) -> int:
+    accounts = _service_for_accounts().accounts
     try:
-        getattr(account_admin, what)(_store(), args.id, at=now_utc(), **kwargs)
-    except StoreError as exc:
+        change(accounts, sign_in_admin(args, accounts.store))
+    except (ServiceError, StoreError) as exc:
         return _fail(str(exc))
     print(done)
     return 0

@@ -53,3 +53,17 @@ def password_problems(password: str, *, clerk_id: str = "") -> list[str]:
     if clerk_id and clerk_id.strip() and clerk_id.strip().lower() in password.lower():
         problems.append("密码不能包含工号")
     return problems
+
+
+def change_problems(new: str, old: str, *, clerk_id: str = "") -> list[str]:
+    """Why ``new`` may not replace ``old`` at a password change (empty when it may).
+
+    The rule for every password plus: the new one differs from the old in more
+    than letter case (``clerk123`` → ``Clerk123`` is the same password to a guesser).
+    """
+    problems = password_problems(new, clerk_id=clerk_id)
+    if new == old:
+        problems.append("新密码不能与原密码相同")
+    elif new.casefold() == old.casefold():
+        problems.append("新密码不能只是改变原密码的大小写")
+    return problems

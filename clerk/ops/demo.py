@@ -327,16 +327,23 @@ def _refuse_a_store_with_cases(store: Store) -> None:
                           "（请用另一个 CLERK_HOME 或 CLERK_DATABASE_URL）")
 
 
-def _ensure_staff(cases: CaseService) -> None:
+def _ensure_staff(cases: CaseService, by: ClerkUser | None) -> None:
+    """The demo hall's staff, with the initial password each changes at the first sign-in.
+
+    ``by``: the administrator who signed in for ``clerk demo`` (``None`` while the store has none)."""
     for clerk_id, name, role in STAFF:
         try:
             cases.account(clerk_id)
         except AuthenticationFailed:
-            cases.add_user(None, clerk_id, name, Role(role), DEMO_PASSWORD)
+            cases.add_user(by, clerk_id, name, Role(role), DEMO_PASSWORD, must_change=True)
 
 
-def fill_day(settings: Settings, day: date, visits: int, *, seed: int = 20261120, store: Store | None = None) -> DemoSummary:
-    """Write a demo day into the configured store (upgraded first); returns what was done."""
+def fill_day(settings: Settings, day: date, visits: int, *, seed: int = 20261120, store: Store | None = None,
+             by: ClerkUser | None = None) -> DemoSummary:
+    """Write a demo day into the configured store (upgraded first); returns what was done.
+
+    ``by``: the signed-in administrator who creates the missing staff accounts (needed once the
+    store has an administrator, see ``clerk.services.accounts``)."""
     tz = ZoneInfo(settings.timezone)
     catalog = load_catalog(settings.catalog_dir)
     calendar = WorkCalendar.load(settings.calendar_dir)
@@ -346,7 +353,7 @@ def fill_day(settings: Settings, day: date, visits: int, *, seed: int = 20261120
     _refuse_a_store_with_cases(store)
     clock = DayClock(day, tz)
     cases = CaseService(store, catalog, calendar, clock, hall_code=settings.hall.code, timezone=settings.timezone)
-    _ensure_staff(cases)
+    _ensure_staff(cases, by)
     complaints = ComplaintDesk(store, calendar, categories, clock, hall_code=settings.hall.code,
                                timezone=settings.timezone)
     summary = DemoSummary(day, visits)

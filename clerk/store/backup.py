@@ -5,7 +5,9 @@ meanwhile), written next to the target and renamed into place, then verified:
 reopened as a store, at a known schema revision, and its audit chain checked
 with :func:`clerk.store.audit.verify_chain`.  A copy that fails verification is
 deleted.  Restore verifies the file first, keeps the current database aside as
-``<db>.before-restore-<time>`` and copies the backup in with the same API.
+``<db>.before-restore-<time>`` and copies the backup in with the same API;
+the restored history then gets one more event, ``database_restored``, naming
+the administrator who signed in for it (``clerk.commands.admin_gate``).
 
 A PostgreSQL store is backed up with ``pg_dump``/``pg_basebackup``; see
 docs/deploy.md.
@@ -21,7 +23,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from clerk.store.audit import verify_chain
+from clerk.domain.accounts import ClerkUser
+from clerk.store.audit import append_event, verify_chain
 from clerk.store.engine import Store
 from clerk.store.errors import StoreError
 from clerk.store.migrate import current_revision, head_revision
@@ -138,3 +141,13 @@ def restore(store: Store, backup_file: Path) -> tuple[Verified, Path | None]:
         src.close()
     os.chmod(target, 0o600)
     return verify_copy(target), aside
+
+
+def record_restore(store: Store, by: ClerkUser | None, backup_file: Path, aside: Path | None, *,
+                   at: datetime) -> None:
+    """The restore as the first event after the restored history: who did it, from which file."""
+    with store.session(write=True) as session:
+        append_event(session, at=at, actor=by.id if by is not None else "(restore)", window=None,
+                     action="database_restored",
+                     after={"from": str(backup_file), "set_aside": str(aside) if aside else None,
+                            "by_name": by.name if by is not None else "当前库缺失或已损坏，未登录"})

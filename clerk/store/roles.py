@@ -42,6 +42,8 @@ WINDOW_GRANTS: dict[str, tuple[str, ...]] = {
     "clerk_hall_key": (),  # the chain key: the owner's alone
     # accounts: made and changed by administrators (owner role); a window signs in
     "clerk_accounts": ("SELECT", f"UPDATE({', '.join(SIGN_IN_COLUMNS)})"),
+    # failed sign-ins of ids that have no account (counted so they lock like real ids; old ones forgotten)
+    "signin_attempts": (*_WORK, "DELETE"),
     # the windows' work
     "cases": _WORK,
     "case_counters": _WORK,

@@ -62,6 +62,20 @@ class ClerkAccount(SQLModel, table=True):
     password_changed_at: datetime | None = None
 
 
+class SigninAttempt(SQLModel, table=True):
+    """Failed sign-ins of an id with no account (clerk.store.signin), so that it locks like a real one
+    in every process; the key is the typed id, printable characters only, clipped.  Not covered by
+    the audit chain (each attempt is an event of its own): its first row is written with an
+    ``INSERT … ON CONFLICT DO NOTHING``, which two windows may send at once."""
+
+    __tablename__ = "signin_attempts"
+
+    clerk_id: str = Field(primary_key=True, max_length=64)
+    failed_count: int = 0
+    locked_until: datetime | None = None
+    last_failed_at: datetime = Field(index=True)  # the purge of ids asked long ago
+
+
 class CaseCounter(SQLModel, table=True):
     """Last serial handed out per day and hall; bumped in the case's transaction."""
 

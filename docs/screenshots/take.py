@@ -43,7 +43,24 @@ def demo_settings(tmp: Path):
     ensure_hall_key(settings)  # a throw-away hall key for the demo store's audit chain
     summary = fill_day(settings, DAY, VISITS)
     print("\n".join(summary.lines()))
+    _first_sign_ins(settings)
     return settings
+
+
+#: The password the pictured accounts chose at their first sign-in (the demo's clerk123 must be replaced).
+PASSWORD = "Demo#2026"
+
+
+def _first_sign_ins(settings) -> None:
+    from clerk.store.engine import Store
+    from clerk.store.signin import SignIn
+
+    store = Store.from_settings(settings)
+    try:
+        for clerk_id in ("1001", "2001", "3001", "9001"):
+            SignIn(store, lambda: SHOT_TIME).authenticate(clerk_id, "clerk123", new_password=PASSWORD)
+    finally:
+        store.dispose()
 
 
 def make_app(settings, state: Path):
@@ -74,7 +91,7 @@ async def window_shots(settings, tmp: Path, fonts: Fonts) -> None:
         await settle(app, pilot)
         await pilot.press(*"1001")
         await shot("01-sign-in")
-        await pilot.press("enter", *"clerk123", "enter", "1", "enter")
+        await pilot.press("enter", *PASSWORD, "enter", "1", "enter")
         await settle(app, pilot)
         await pilot.press(*"wsxk")
         await shot("02-item-search")
@@ -103,7 +120,7 @@ async def desk_shots(settings, tmp: Path, fonts: Fonts) -> None:
         app = make_app(settings, tmp / f"desk{n}")
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            await pilot.press(*clerk_id, "enter", *"clerk123", "enter", "7", "enter")
+            await pilot.press(*clerk_id, "enter", *PASSWORD, "enter", "7", "enter")
             await settle(app, pilot)
             await settle(app, pilot)
             print("wrote", rasterise(app, HERE / f"{name}.png", fonts).name)

@@ -43,9 +43,12 @@ def hall(service, clock):
         "mail": service.add_user(None, "m00", "邮寄员", Role.MAILROOM, "secret1"),
         "boss": service.add_user(None, "s00", "主任", Role.SUPERVISOR, "secret1"),
     }
-    actors = {r.value: service.add_user(None, f"x-{r.value}", f"{r.label}甲", r, "secret1") for r in Role}
-    actors["deactivated"] = service.add_user(None, "x-gone", "已离职", Role.SUPERVISOR, "secret1")
-    service.accounts.deactivate(None, "x-gone")
+    # The first administrator through the first-setup path; every account after it is its doing.
+    admin = service.add_user(None, "x-admin", f"{Role.ADMIN.label}甲", Role.ADMIN, "secret1")
+    actors = {r.value: admin if r is Role.ADMIN else service.add_user(admin, f"x-{r.value}", f"{r.label}甲", r,
+                                                                     "secret1") for r in Role}
+    actors["deactivated"] = service.add_user(admin, "x-gone", "已离职", Role.SUPERVISOR, "secret1")
+    service.accounts.deactivate(admin, "x-gone")
     actors["unknown"] = ClerkUser("x-ghost", "脚本里编的", Role.SUPERVISOR)
     desk = DeskService(service)
     complaints = ComplaintDesk(service.store, service.calendar, load_categories(None), clock)

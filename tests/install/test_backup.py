@@ -10,6 +10,7 @@ import tempfile
 import pytest
 
 from clerk.cli import main
+from tests.support.accounts import as_admin, ready_admin
 
 
 @pytest.fixture
@@ -38,9 +39,10 @@ def _accounts(store) -> list[str]:
         return sorted(row[0] for row in conn.execute(text("SELECT id FROM clerk_accounts")))
 
 
-def test_backup_is_a_verified_copy_and_restore_brings_it_back(hall, tmp_path, capsys):
+def test_backup_is_a_verified_copy_and_restore_brings_it_back(hall, tmp_path, capsys, monkeypatch):
     from sqlalchemy import text
 
+    ready_admin(hall)
     copy = tmp_path / "backup.db"
     assert main(["db", "backup", str(copy)]) == 0
     out = capsys.readouterr().out
@@ -54,10 +56,63 @@ def test_backup_is_a_verified_copy_and_restore_brings_it_back(hall, tmp_path, ca
     assert "1001" not in _accounts(hall)
     hall.dispose()
 
-    assert main(["db", "restore", str(copy), "--yes"]) == 0
+    assert as_admin(monkeypatch, ["db", "restore", str(copy), "--yes"]) == 0
     out = capsys.readouterr().out
     assert "已从" in out and "另存为" in out
     assert _accounts(hall) == before
+    assert main(["audit", "verify"]) == 0
+    assert _last_event(hall)[:2] == ("admin", "database_restored")
+
+
+def _last_event(store):
+    from sqlalchemy import select
+
+    from clerk.store.tables import AuditEvent
+
+    with store.session(write=False) as session:
+        row = session.execute(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).scalar_one()
+        return row.actor, row.action, row.after
+
+
+def test_restore_needs_an_administrator_of_the_store_it_replaces(hall, tmp_path, capsys, monkeypatch):
+    """Issue 23: a shell on a window PC could put an older history back; now one line says no."""
+    from sqlalchemy import text
+
+    from tests.support.accounts import sign_in_first_time
+
+    ready_admin(hall)
+    sign_in_first_time(hall, "9001", "clerk123", "Boss#2026")
+    copy = tmp_path / "backup.db"
+    assert main(["db", "backup", str(copy)]) == 0
+    with hall.connection() as conn:  # work done after the backup, which a restore would undo
+        conn.execute(text("UPDATE clerk_accounts SET name = '新名字' WHERE id = '1002'"))
+    hall.dispose()
+    capsys.readouterr()
+    for attempt in (lambda: main(["db", "restore", str(copy), "--yes"]),
+                    lambda: as_admin(monkeypatch, ["db", "restore", str(copy), "--yes"], password="Wrong#Pass1"),
+                    lambda: as_admin(monkeypatch, ["db", "restore", str(copy), "--yes"], admin="9001",
+                                     password="Boss#2026")):
+        assert attempt() == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and ("须由系统管理员登录" in err[0] or "工号或密码不正确" in err[0]), err
+        hall.dispose()
+        with hall.connection(write=False) as conn:
+            assert conn.execute(text("SELECT name FROM clerk_accounts WHERE id = '1002'")).scalar_one() == "新名字"
+        hall.dispose()
+    assert not list((tmp_path / "home").glob("clerk.db.before-restore-*"))
+
+
+def test_a_missing_database_is_restored_without_a_sign_in_and_says_so(hall, tmp_path, capsys):
+    from clerk.store.backup import sqlite_file
+
+    copy = tmp_path / "backup.db"
+    assert main(["db", "backup", str(copy)]) == 0
+    hall.dispose()
+    sqlite_file(hall).unlink()
+    capsys.readouterr()
+    assert main(["db", "restore", str(copy), "--yes"]) == 0
+    assert "当前数据库缺失或已损坏" in capsys.readouterr().err
+    assert _last_event(hall)[:2] == ("(restore)", "database_restored")
     assert main(["audit", "verify"]) == 0
 
 
@@ -83,12 +138,13 @@ def test_a_copy_whose_audit_chain_does_not_verify_is_not_kept(hall, tmp_path, ca
     assert not copy.exists() and not list(tmp_path.glob("backup.db*"))
 
 
-def test_restore_refuses_a_file_that_is_not_a_clerk_backup(hall, tmp_path, capsys):
+def test_restore_refuses_a_file_that_is_not_a_clerk_backup(hall, tmp_path, capsys, monkeypatch):
+    ready_admin(hall)
     before = _accounts(hall)
     hall.dispose()
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
-    assert main(["db", "restore", str(junk), "--yes"]) == 1
+    assert as_admin(monkeypatch, ["db", "restore", str(junk), "--yes"]) == 1
     assert "junk.db" in capsys.readouterr().err
     assert _accounts(hall) == before
 
@@ -141,14 +197,12 @@ def test_a_pg_dump_restores_into_a_new_database_with_a_verified_chain(pg_server,
 
 
 def test_restore_without_yes_and_without_a_terminal_changes_nothing(hall, tmp_path, capsys, monkeypatch):
-    import io
-
+    ready_admin(hall)
     copy = tmp_path / "backup.db"
     assert main(["db", "backup", str(copy)]) == 0
     before = _accounts(hall)
     hall.dispose()
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert main(["db", "restore", str(copy)]) == 1
+    assert as_admin(monkeypatch, ["db", "restore", str(copy)]) == 1  # stdin ends after the password
     assert "已取消" in capsys.readouterr().err
     assert _accounts(hall) == before
     assert not list((tmp_path / "home").glob("clerk.db.before-restore-*"))

@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+from clerk.domain.accounts import Role
+
 
 @pytest.mark.slow
 def test_a_demo_day_has_every_outcome_and_follow_up_and_a_sound_audit_chain(tmp_path, monkeypatch, capsys,
@@ -74,3 +76,39 @@ def test_a_demo_day_with_the_newborn_bundle_names_the_child(tmp_path, cheap_pass
     with Store.from_settings(settings).session(write=False) as session:
         names = session.execute(select(CaseRow.child_name).where(CaseRow.code == "YJS-XSE")).scalars().all()
     assert names and all(names)
+
+
+def test_demo_needs_an_administrator_once_the_store_has_one_and_its_staff_change_their_password(
+        tmp_path, monkeypatch, capsys, cheap_password_hashing):
+    """Issue 23: `clerk demo` added accounts with no sign-in, and 1003–1006 signed in with clerk123 at once."""
+    from clerk.cli import main
+    from clerk.config import get_settings
+    from clerk.domain.errors import PasswordChangeRequired
+    from clerk.services.accounts import AccountService
+    from clerk.store.engine import Store
+    from clerk.store.signin import SignIn
+    from tests.support.accounts import as_admin, ready_admin
+
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
+    monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("CLERK_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    assert main(["setup"]) == 0
+    store = Store.from_settings(get_settings())
+    ready_admin(store)
+    capsys.readouterr()
+    assert main(["demo", "--visits", "3"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "须由系统管理员登录" in err[0]
+    from clerk.domain.clock import now_utc
+
+    accounts = AccountService(store, now_utc)
+    assert accounts.active_with_role(Role.WINDOW) == 2  # 1003–1006 were not added
+
+    assert as_admin(monkeypatch, ["demo", "--visits", "3"]) == 0
+    assert accounts.active_with_role(Role.WINDOW) == 6
+    for clerk_id in ("1003", "1006", "2001"):
+        with pytest.raises(PasswordChangeRequired):
+            SignIn(store, now_utc).authenticate(clerk_id, "clerk123")
+    store.dispose()
+    get_settings.cache_clear()

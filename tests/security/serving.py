@@ -41,10 +41,24 @@ def hall_env(tmp_path: Path, **extra: str) -> dict[str, str]:
                CLERK_RECEIPTS_DIR=str(tmp_path / "receipts"), **extra)
     env.pop("CLERK_DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "clerk.cli", "setup"], env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "clerk.cli", "user", "passwd", SUPERVISOR, "--password-stdin",
-                    "--no-change-required"], env=env, check=True, capture_output=True,
-                   input=SUPERVISOR_PASSWORD + "\n", text=True)
+    first_sign_in(env, SUPERVISOR, SUPERVISOR_PASSWORD)
     return env
+
+
+def first_sign_in(env: dict[str, str], clerk_id: str, chosen: str, initial: str = "clerk123") -> None:
+    """A first sign-in replacing the initial password of `clerk setup` (as at a window), in the hall of ``env``."""
+    subprocess.run([sys.executable, "-c", _FIRST_SIGN_IN, clerk_id, initial], env=env, check=True,
+                   capture_output=True, input=chosen + "\n", text=True)
+
+
+_FIRST_SIGN_IN = """
+import sys
+from clerk.config import get_settings
+from clerk.domain.clock import now_utc
+from clerk.store.engine import Store
+from tests.support.accounts import sign_in_first_time
+sign_in_first_time(Store.from_settings(get_settings()), sys.argv[1], sys.argv[2], sys.stdin.readline().strip())
+"""
 
 
 def descendants(pid: int) -> list[str]:

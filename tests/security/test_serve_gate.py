@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from .serving import SUPERVISOR, SUPERVISOR_PASSWORD, Browser, dashboards, hall_env, serving
+from .serving import SUPERVISOR, SUPERVISOR_PASSWORD, Browser, dashboards, first_sign_in, hall_env, serving
 
 pytestmark = pytest.mark.slow  # each test starts `clerk serve` (and Chromium)
 
@@ -142,10 +142,11 @@ def test_the_gate_checks_unknown_ids_against_a_hash_of_the_same_cost(tmp_path, m
 
 def test_only_supervisors_pass_the_gate_and_an_initial_password_is_changed_there(tmp_path):
     env = hall_env(tmp_path)
-    subprocess.run([sys.executable, "-m", "clerk.cli", "user", "passwd", "1001", "--password-stdin",
-                    "--no-change-required"], env=env, check=True, input="Window#2026\n", text=True)
+    first_sign_in(env, "1001", "Window#2026")
+    first_sign_in(env, "admin", "Hall#Key2026")
     subprocess.run([sys.executable, "-m", "clerk.cli", "user", "add", "9002", "孙主任", "supervisor",
-                    "--password-stdin"], env=env, check=True, input="Initial#2026\n", text=True)
+                    "--password-stdin", "--admin", "admin", "--admin-password-stdin"], env=env, check=True,
+                   input="Hall#Key2026\nInitial#2026\n", text=True)
     with serving(env) as (server, port, log):
         base = f"http://127.0.0.1:{port}"
 
@@ -171,8 +172,9 @@ def test_only_supervisors_pass_the_gate_and_an_initial_password_is_changed_there
                 status, _, location = await login(http, base, "9002", "Boss#2027")
                 assert status == 303 and location == "/"
                 # a disabled account no longer passes, whatever the password
-                subprocess.run([sys.executable, "-m", "clerk.cli", "user", "disable", "9002"], env=env, check=True,
-                               capture_output=True)
+                subprocess.run([sys.executable, "-m", "clerk.cli", "user", "disable", "9002", "--admin", "admin",
+                                "--admin-password-stdin"], env=env, check=True, capture_output=True,
+                               input="Hall#Key2026\n", text=True)
                 status, body, _ = await login(http, base, "9002", "Boss#2027")
                 assert status == 401 and "工号或密码不正确" in body
 

@@ -102,11 +102,48 @@ def test_concurrent_guesses_cannot_pass_the_limit(hall):
     assert len(failed) == 5  # the others were refused as locked, not counted
 
 
-def test_a_disabled_account_is_refused_with_the_wrong_password_message(hall):
-    from clerk.store.account_admin import set_active
-
+def test_concurrent_guesses_of_an_unknown_id_lock_it_like_a_real_one(hall):
+    """The unknown id's count is a row in the store: twenty threads at once count exactly five,
+    and a new service on a new engine (as another process would be) finds it locked."""
     service, clock = hall
-    set_active(service.store, "w01", False, at=clock())
+    errors = []
+
+    def guess(n):
+        try:
+            service.authenticate("ghost", f"wrong{n}")
+        except AuthenticationFailed as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(errors) == 20 and sum(isinstance(e, AccountLocked) for e in errors) == 16
+    counted = [after for a, after in actions(service, "ghost") if a == "sign_in_failed" and after["reason"] == "unknown"]
+    assert len(counted) == 5
+
+    from clerk.services.cases import CaseService
+    from clerk.store.engine import Store
+
+    elsewhere = Store(service.store.url)
+    try:
+        other = CaseService(elsewhere, service.catalog, service.calendar, clock, hall_code="SF",
+                            timezone="Asia/Shanghai")
+        other.sign_in_policy = SignInPolicy(attempts=5, minutes=15)
+        with pytest.raises(AccountLocked):
+            other.authenticate("ghost", "wrong")
+        clock.now += timedelta(minutes=16)
+        with pytest.raises(AuthenticationFailed) as refused:  # the lock ran out, as a real one does
+            other.authenticate("ghost", "wrong")
+        assert not isinstance(refused.value, AccountLocked)
+    finally:
+        elsewhere.dispose()
+
+
+def test_a_disabled_account_is_refused_with_the_wrong_password_message(hall):
+    service, _ = hall
+    service.accounts.set_active(None, "w01", False)  # no administrator in this store: the first-setup path
     with pytest.raises(AuthenticationFailed, match="工号或密码不正确"):
         service.authenticate("w01", "secret1")
 
@@ -168,6 +205,26 @@ def test_an_initial_password_must_be_replaced_by_one_that_passes_the_rule(hall):
         service.authenticate("1001", "wrong", new_password="Good#Pass1")
     assert service.authenticate("1001", "clerk123", new_password="Good#Pass1").id == "1001"
     assert service.authenticate("1001", "Good#Pass1").id == "1001"
+
+
+@pytest.mark.parametrize("new", ["Clerk123", "clerK123", "cLERK123", "CLERk123"])
+def test_a_forced_change_refuses_a_password_that_differs_only_in_letter_case(hall, new):
+    """Issue 23 #4: `clerk123` → `Clerk123` passed; to a guesser it is the same password."""
+    service, _ = hall
+    service.add_user(None, "1001", "王芳", Role.WINDOW, "clerk123", must_change=True)
+    assert not password_problems(new)  # the rule alone lets it pass
+    with pytest.raises(PasswordRejected, match="不能只是改变原密码的大小写"):
+        service.authenticate("1001", "clerk123", new_password=new)
+    with pytest.raises(PasswordChangeRequired):  # nothing was changed
+        service.authenticate("1001", "clerk123")
+    assert service.authenticate("1001", "clerk123", new_password="Clerk124").id == "1001"
+
+
+def test_the_same_password_again_is_refused_at_a_forced_change(hall):
+    service, _ = hall
+    service.add_user(None, "1001", "王芳", Role.WINDOW, "Clerk#123", must_change=True)
+    with pytest.raises(PasswordRejected, match="不能与原密码相同"):
+        service.authenticate("1001", "Clerk#123", new_password="Clerk#123")
 
 
 # -- the password rule ----------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from clerk.cli import main
 from tests.conftest import FIXTURES
+from tests.support.accounts import as_admin, ready_admin
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def cli_env(empty_store, monkeypatch, tmp_path, cheap_password_hashing):
     get_settings.cache_clear()
 
 
-def test_setup_is_idempotent_and_says_what_it_did(cli_env, capsys):
+def test_setup_is_idempotent_and_says_what_it_did(cli_env, capsys, monkeypatch):
     assert main(["setup"]) == 0
     first = capsys.readouterr().out
     from clerk.store.migrate import head_revision
@@ -36,7 +37,8 @@ def test_setup_is_idempotent_and_says_what_it_did(cli_env, capsys):
     assert main(["audit", "verify"]) == 0
     assert "共 7 条事件" in capsys.readouterr().out  # one per demo account
     assert "后台审批/出件" not in first  # the demo hall has its back office (4001)
-    assert main(["user", "disable", "4001"]) == 0
+    ready_admin(cli_env)
+    assert as_admin(monkeypatch, ["user", "disable", "4001"]) == 0
     capsys.readouterr()
     assert main(["setup"]) == 0
     assert "尚无“后台审批/出件”账号" in capsys.readouterr().out
@@ -63,10 +65,11 @@ def test_user_add_then_login(cli_env, monkeypatch, capsys):
     assert main(["user", "add", "7001", "孙七", "兜底窗口", "--password-stdin"]) == 1
     assert "至少3类" in capsys.readouterr().err  # digits and Chinese only: two classes
     monkeypatch.setattr("sys.stdin", io.StringIO("窗口Pass888\n"))
-    assert main(["user", "add", "7001", "孙七", "兜底窗口", "--password-stdin", "--no-change-required"]) == 0
+    # No administrator yet (only `db upgrade`): the first setup adds accounts without a sign-in.
+    assert main(["user", "add", "7001", "孙七", "兜底窗口", "--password-stdin"]) == 0
     assert "已新增账号 7001" in capsys.readouterr().out
     service = CaseService(cli_env, None, WorkCalendar({}))
-    assert service.authenticate("7001", "窗口Pass888").role is Role.FALLBACK
+    assert service.authenticate("7001", "窗口Pass888", new_password="窗口Pass999").role is Role.FALLBACK
     monkeypatch.setattr("sys.stdin", io.StringIO("窗口Pass888\n"))
     assert main(["user", "add", "7001", "孙七", "fallback", "--password-stdin"]) == 1
     assert "已存在" in capsys.readouterr().err
@@ -77,7 +80,7 @@ def test_user_add_then_login(cli_env, monkeypatch, capsys):
     from clerk.domain.errors import AuthenticationFailed
 
     with pytest.raises(AuthenticationFailed):
-        service.authenticate("7001", "窗口密码888")
+        service.authenticate("7001", "窗口Pass999")
     main(["user", "disable", "7001"])  # disabling twice is harmless
     capsys.readouterr()
     assert main(["db", "recompute-deadlines"]) == 0
@@ -107,18 +110,32 @@ def test_setup_creates_the_hall_key_once_and_the_chain_uses_it(cli_env, monkeypa
     assert f"已创建大厅密钥 {key_file}" in out
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = key_file.read_text()
+    ready_admin(cli_env)
     assert main(["setup"]) == 0
     assert f"大厅密钥 {key_file} 已存在" in capsys.readouterr().out and key_file.read_text() == key
     assert main(["audit", "verify"]) == 0
 
     key_file.rename(tmp_path / "moved.key")
-    monkeypatch.setattr("sys.stdin", io.StringIO("窗口Pass888\n"))
     if cli_env.dialect == "postgresql":  # the database seals with its own copy: no key file needed
         assert main(["audit", "verify"]) == 0
-        assert main(["user", "add", "7002", "周八", "window", "--password-stdin"]) == 0
+        assert as_admin(monkeypatch, ["user", "add", "7002", "周八", "window", "--password-stdin"], "窗口Pass888") == 0
         return
     # SQLite: the key is lost: said clearly, nothing passes
     assert main(["audit", "verify"]) == 1
     assert "找不到大厅密钥文件" in capsys.readouterr().err
-    assert main(["user", "add", "7002", "周八", "window", "--password-stdin"]) == 1
+    assert as_admin(monkeypatch, ["user", "add", "7002", "周八", "window", "--password-stdin"], "窗口Pass888") == 1
     assert "找不到大厅密钥文件" in capsys.readouterr().err
+
+
+def test_recompute_deadlines_needs_an_administrator_once_there_is_one(cli_env, monkeypatch, capsys):
+    """It rewrites promised dates in history: the same sign-in as the account commands."""
+    assert main(["setup"]) == 0
+    ready_admin(cli_env)
+    capsys.readouterr()
+    assert main(["db", "recompute-deadlines"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "须由系统管理员登录" in err[0]
+    assert as_admin(monkeypatch, ["db", "recompute-deadlines"], password="Wrong#Pass1") == 1
+    assert "工号或密码不正确" in capsys.readouterr().err
+    assert as_admin(monkeypatch, ["db", "recompute-deadlines"]) == 0
+    assert "没有需要重算的期限" in capsys.readouterr().out

@@ -116,9 +116,7 @@ async def test_accounts_made_without_the_flag_sign_in_as_before(make_app):
 
 @pytest.mark.asyncio
 async def test_a_disabled_account_cannot_sign_in_at_the_window(make_app, case_service, clock):
-    from clerk.store.account_admin import set_active
-
-    set_active(case_service.store, CLERK_ID, False, at=clock())
+    case_service.accounts.set_active(None, CLERK_ID, False)  # no administrator here: the first-setup path
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
