@@ -126,9 +126,9 @@ async def test_kept_files_are_private(tmp_path):
     kept = state.keep(PendingVisit("w01", 3, hygiene(), Outcome.ACCEPT))
     assert stat.S_IMODE((tmp_path / "state" / "pending" / f"{kept.key}.json").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "state" / "pending").stat().st_mode) == 0o700
-    # the seal is the clerk's: the same file checked as another clerk's fails
+    # sealed under another hall key: not saved there, and not filed as forged either (it waits)
     other = WindowState(tmp_path / "state", key=lambda: bytes(31) + b"\x01")
-    assert other.pending() == [] and len(other.take_rejected()) == 1
+    assert other.pending() == [] and other.take_rejected() == [] and sum(other.waiting_for_key.values()) == 1
 
 
 class StoreDown:
