@@ -80,3 +80,26 @@ async def test_a_visit_neither_known_saved_nor_kept_stays_on_screen_and_is_saved
         (case,) = case_service.find(PERSON[0])  # one case, never two
         assert banner().level == "ok" and f"受理编号 {case.number}" in banner().text, banner().text
         assert intake.query_one("#applicant-name").value == ""  # saved now: the form is clear
+
+
+async def test_a_visit_typed_again_minutes_after_its_save_is_flagged_before_a_second_case(make_app, case_service):
+    """Seen: a visit whose kept copy was cleared was typed again and became a second case."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        for _ in range(2):  # the same applicant and item, twice
+            await pick(pilot, TEACHER)
+            await applicant(pilot)
+            await pilot.press("f4", "a")
+            await finish(pilot, 1)
+        (first,) = case_service.find(PERSON[0])
+        assert type(app.screen).__name__ == "ConfirmScreen"  # F10 by habit made no second case
+        warning = app.screen.query_one(Banner)
+        assert warning.level == "warning" and first.number in warning.text and "重复录入" in warning.text, warning.text
+        assert len(case_service.find(PERSON[0])) == 1
+
+        await pilot.press("f10")  # on purpose: another application indeed
+        await settle(pilot)
+        assert type(app.screen).__name__ == "IntakeScreen"
+    assert len(case_service.find(PERSON[0])) == 2
