@@ -250,9 +250,12 @@ class Services:
         within ``RECENT_VISIT_SECONDS`` (an outage must never stop a visit from being finished or kept)."""
         from clerk.domain.errors import StoreUnavailable
 
+        minutes = self.settings.repeat_visit_minutes
+        if minutes <= 0:
+            return None
         cases = self.cases
         try:
-            return within(RECENT_VISIT_SECONDS, lambda: cases.recent_visit(user, draft, visit_key),
+            return within(RECENT_VISIT_SECONDS, lambda: cases.recent_visit(user, draft, visit_key, minutes=minutes),
                           name="clerk-recent-visit")
         except StoreUnavailable:
             return None
