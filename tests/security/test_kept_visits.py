@@ -232,3 +232,31 @@ async def test_a_file_claiming_this_windows_key_with_a_bad_seal_is_still_rejecte
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert state.pending() == [] and [p.name for p in state.take_rejected()] == [path.name]
     assert state.waiting_for_key == {}
+
+
+async def test_a_copied_kept_file_is_set_aside_once_and_its_visit_saved_once(make_app, service, users, tmp_path,
+                                                                             hall_key):
+    """Seen: a kept file copied under another name made the retry spin (``暂存的办件已保存`` 13 times a minute)."""
+    state_dir = tmp_path / "state"
+    kept = WindowState(state_dir, key=hall_key).keep(PendingVisit("w02", 4, hygiene(), Outcome.ACCEPT))
+    original = state_dir / "pending" / f"{kept.key}.json"
+    (state_dir / "pending" / "replayed.json").write_bytes(original.read_bytes())
+    app = make_app(state_dir=state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await _sign_in(app, pilot, users["window"])
+        await settle(pilot)
+        said = [entry.text for entry in app.message_log.entries]
+    assert sum("文件名与办件标识不符" in text for text in said) == 1, said
+    assert sum("暂存的办件已保存" in text for text in said) == 1, said
+    assert len(service.find(PERSON.name)) == 1
+    assert not list((state_dir / "pending").glob("*.json"))
+    assert [p.name for p in (state_dir / "pending" / "unmatched").iterdir()] == ["replayed.json"]
+
+
+async def test_a_half_entered_visit_kept_under_another_hall_key_is_left_for_it(tmp_path):
+    state_dir = tmp_path / "state"
+    WindowState(state_dir, key=lambda: bytes(32)).keep_open("w01", hygiene(), "k" * 32)
+    other = WindowState(state_dir, key=lambda: bytes(31) + b"\x01")
+    assert other.open_visit("w01") is None and other.take_rejected() == []  # not filed as forged
+    back = WindowState(state_dir, key=lambda: bytes(32)).open_visit("w01")
+    assert back is not None and back.key == "k" * 32
