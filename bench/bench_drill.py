@@ -63,7 +63,8 @@ def build_app(tmp: Path):
     from clerk.tui.state import WindowState
 
     settings = replace(get_settings(), home=tmp, database_url=f"sqlite:///{tmp / 'clerk.db'}", receipts_dir=tmp / "receipts",
-                       font_path="STSong-Light", key_file=throwaway_hall_key())
+                       font_path="STSong-Light", key_file=throwaway_hall_key(),
+                       repeat_visit_minutes=0)  # the same applicant again and again: no repeated-visit question
     store = Store.from_settings(settings)
     upgrade(store)
     catalog = load_catalog(settings.catalog_dir)

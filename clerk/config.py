@@ -97,6 +97,7 @@ class Settings:
     lockout_minutes: int = 15  # how long a locked account stays locked
     idle_lock_minutes: int = 10  # a window left alone this long locks its screen
     statement_timeout_seconds: float = 5.0  # a store call that takes longer is "not known yet"
+    repeat_visit_minutes: int = 30  # same applicant and item saved this recently: the confirmation warns (0: never)
     fallback_may_decide: bool = False  # may the fallback desk record back-office decisions
     progress_url: str = ""  # progress-query page; "{number}" becomes the case number; notices print a QR code
     # The file's [keymap] and [complaints.categories] tables, checked with everything else
@@ -146,6 +147,7 @@ _ENV = {
     "CLERK_LOCKOUT_MINUTES": ("lockout_minutes", int),
     "CLERK_IDLE_LOCK_MINUTES": ("idle_lock_minutes", int),
     "CLERK_STATEMENT_TIMEOUT": ("statement_timeout_seconds", float),
+    "CLERK_REPEAT_VISIT_MINUTES": ("repeat_visit_minutes", int),
     "CLERK_FALLBACK_MAY_DECIDE": ("fallback_may_decide", bool),
     "CLERK_SEAT_STALE_MINUTES": ("seat_stale_minutes", int),
     "CLERK_PRIORITY_MAX_WAIT": ("priority_max_wait_minutes", int),
@@ -407,6 +409,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
     "lockout_minutes": _integer(1, 1440),
     "idle_lock_minutes": _integer(0, 480),
     "statement_timeout_seconds": _seconds,
+    "repeat_visit_minutes": _integer(0, 1440),
     "fallback_may_decide": _boolean,
     "progress_url": _progress_url,
     "seat_stale_minutes": _integer(1, 1440),

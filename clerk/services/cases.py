@@ -8,7 +8,7 @@ details stay inside ``clerk.store``; SQLAlchemy is imported on first use.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
                   "applicant_phone", "window", "received_at", "due_on", "due_provisional")
+#: a case for the same applicant and item this recent is reported before a second one is made
+REPEAT_MINUTES = 30
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
 
 
@@ -200,6 +202,26 @@ class CaseService(LifecycleOperations):
             return self.get(number)
         except StoreUnavailable as exc:  # saved: say so, or the clerk would submit twice
             raise StoreUnavailable(f"案件已保存（受理编号 {number}），但暂时无法读取，请稍后按编号查询，勿重复受理。") from exc
+
+    def recent_visit(self, user: ClerkUser, draft: IntakeDraft, visit_key: str = "", *,
+                     minutes: int = REPEAT_MINUTES) -> CaseSummary | None:
+        """The case (masked) this applicant already has for this item from the last ``minutes``,
+        made by another visit than ``visit_key``; None when there is none.
+
+        Asked before a visit is confirmed: a visit typed again after its kept copy was
+        cleared would otherwise make a second case.  A warning, not a refusal (the same
+        applicant may rightly apply twice)."""
+        id_number = convert.applicant_columns(draft.applicant)["applicant_id_number"]
+        if not draft.code or not id_number:
+            return None
+        query = _summary_select().where(
+            col(CaseRow.applicant_id_number) == id_number, col(CaseRow.code) == draft.code,
+            col(CaseRow.parent_id).is_(None), col(CaseRow.received_at) >= self.clock() - timedelta(minutes=minutes))
+        if visit_key:
+            query = query.where(or_(col(CaseRow.visit_key).is_(None), col(CaseRow.visit_key) != visit_key))
+        with self.uow.begin(user, Action.INTAKE, write=False) as (session, _account):
+            row = session.execute(query.order_by(col(CaseRow.received_at).desc()).limit(1)).first()
+            return convert.case_summary(row) if row is not None else None
 
     def saved_visit(self, visit_key: str) -> CaseView | None:
         """The case stored for this visit, or None when the store holds none (yet)."""

@@ -51,10 +51,12 @@ class SignedIn(Message):
 
 
 class Previewed(Message):
-    def __init__(self, draft: Any, outcome: Any, reason: str, preview: Any, text: Any = None) -> None:
+    def __init__(self, draft: Any, outcome: Any, reason: str, preview: Any, text: Any = None,
+                 recent: Any = None) -> None:
         super().__init__()
         self.draft, self.outcome, self.reason, self.preview = draft, outcome, reason, preview
         self.text = text  # the confirmation's text, built by the worker (no key waits for it)
+        self.recent = recent  # the applicant's case for the same item from minutes ago (CaseSummary), if any
 
 
 class Submitted(Message):

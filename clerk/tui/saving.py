@@ -174,9 +174,15 @@ class VisitSaving(Generic[S]):
             self.window.banner(f"本机有暂存的办件，但无法核验：{exc}。请联系管理员。")
             return
         rejected = self.state.take_rejected()
+        unmatched = self.state.take_unmatched()
+        foreign = dict(self.state.waiting_for_key)
         if rejected:
             self.window.banner(rejected_text(rejected, self.state.rejected_dir))
-        elif waiting:
+        if unmatched:
+            self.window.banner(unmatched_text(unmatched, self.state.unmatched_dir))
+        if foreign:
+            self.window.banner(foreign_key_text(foreign, self.state), "warning", True)
+        if waiting and not (rejected or unmatched or foreign):
             self.window.banner("有暂存未保存的办件，正在自动保存……", "warning")
         if waiting:
             self.window.start_retry()
@@ -198,6 +204,11 @@ class VisitSaving(Generic[S]):
         try:
             view = self._visits().save(user, visit.window, visit.draft, visit.outcome, visit.reason, visit.key)
         except SaveNotKnown as exc:  # it may still commit: kept (ahead), resolved by its key later
+            why = self._keep_again(visit)
+            if why is not None:  # never "kept" unless it is on disk: the form keeps the visit instead
+                return NeitherSavedNorKept(exc, f"{who}：保存结果暂未知（数据库未在规定时间内答复），且本次办件无法暂存在本机"
+                                                f"（{why}）。请不要清空此办件，待数据库恢复后在此再按 F10 办结"
+                                                "（按办件标识核对，不会重复受理），并联系管理员。")
             return KeptForLater(visit, f"{who}：{exc}")
         except StoreUnavailable as exc:
             why = self._keep_again(visit)
@@ -206,10 +217,10 @@ class VisitSaving(Generic[S]):
                                                 "请不要关闭或清空此办件，待数据库恢复后再按 F10 办结，并联系管理员。")
             return KeptForLater(visit, f"{who}：{exc} 本次办件已暂存在本机，数据库恢复后自动保存，请勿重复录入。")
         except Exception as exc:
-            self.state.saved(visit)  # refused: nothing stored; the form still holds the visit
+            self._forget(visit)  # refused: nothing stored; the form still holds the visit
             return NotSaved(exc, f"{who}：未保存。{self._explain(exc)}")
         else:
-            self.state.saved(visit)
+            self._forget(visit)
             with self._lock:
                 self._unkept.discard(visit.key)
             self._saved(view)
@@ -217,6 +228,14 @@ class VisitSaving(Generic[S]):
         finally:
             with self._lock:
                 self._saving.discard(visit.key)
+
+    def _forget(self, visit: PendingVisit) -> None:
+        """The store answered: the kept copy goes.  A folder that cannot drop it (unwritable)
+        never hides the answer: the copy left behind is resolved by its key later (no second case)."""
+        try:
+            self.state.saved(visit)
+        except OSError:
+            pass
 
     def _keep_again(self, visit: PendingVisit) -> StateError | None:
         """The write-ahead copy failed: try once more now that the store is out too (the error: kept nowhere)."""
@@ -232,20 +251,27 @@ class VisitSaving(Generic[S]):
         return None
 
     def retry_kept(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Save the visits kept during a store outage, until none is left (a worker)."""
+        """Save the visits kept during a store outage, until none is left (a worker).
+
+        While the store does not answer, the rounds wait ``retry_interval``, doubling
+        up to ``RETRY_CAP`` times it; a round that saved something starts the next at
+        once (it removed files, so this cannot spin).  A visit saved in this run whose
+        file could not be removed is not asked for again (nor announced twice).
+        """
+        delay = self.retry_interval
+        done: set[str] = set()  # saved in this run
         while not cancelled() and not self.stop.is_set():
             try:
                 with self._lock:
-                    busy = set(self._saving)
+                    busy = set(self._saving) | done
                 pending = [v for v in self.state.pending() if v.key not in busy]  # in flight: that attempt's
             except StateError as exc:
                 self._say(f"暂存的办件无法核验：{exc}")
                 return
-            rejected = self.state.take_rejected()
-            if rejected:
-                self._say(rejected_text(rejected, self.state.rejected_dir))
+            self._report_set_aside()
             if not pending:
                 return
+            progressed = False
             for visit in pending:
                 try:
                     # ask the store for the visit's key first: a save whose answer never came may be there
@@ -260,12 +286,30 @@ class VisitSaving(Generic[S]):
                     self._say(f"暂存的办件（{visit.draft.applicant.name}）无法保存：{self._explain(exc)}",
                               "error", True)
                     return
-                self.state.saved(visit)
+                done.add(visit.key)
+                try:
+                    self.state.saved(visit)
+                    progressed = True
+                except OSError as exc:  # saved, but its file stays: not asked for again in this run
+                    self._say(f"暂存的办件已保存，但本机文件无法删除（{exc.strerror or exc}），请联系管理员。",
+                              "warning")
                 self._saved(view)
                 self._on_ui(partial(self._recovered, view))
-            else:
+            if progressed:
+                delay = self.retry_interval
                 continue
-            self.stop.wait(self.retry_interval)
+            if self.stop.wait(delay):
+                return
+            delay = min(delay * 2, self.retry_interval * RETRY_CAP)
+
+    def _report_set_aside(self) -> None:
+        """Files the last look at the state folder moved aside: said once each."""
+        rejected = self.state.take_rejected()
+        if rejected:
+            self._say(rejected_text(rejected, self.state.rejected_dir))
+        unmatched = self.state.take_unmatched()
+        if unmatched:
+            self._say(unmatched_text(unmatched, self.state.unmatched_dir))
 
     def _saved(self, view: CaseView) -> None:
         who = " · ".join(part for part in (view.applicant.name, view.name) if part)
@@ -313,7 +357,36 @@ class KeptVisits(Protocol):
 
     def take_rejected(self) -> list[Path]: ...
 
+    @property
+    def unmatched_dir(self) -> Path: ...
+
+    def take_unmatched(self) -> list[Path]: ...
+
+    @property
+    def waiting_for_key(self) -> dict[str, int]: ...
+
+    def hall_key_id(self) -> str: ...
+
     def saved(self, visit: PendingVisit) -> None: ...
+
+
+#: the longest wait between retries while the store does not answer, in retry intervals
+RETRY_CAP = 4
+
+
+def unmatched_text(unmatched: list[Path], folder: Path) -> str:
+    return (f"发现 {len(unmatched)} 个暂存办件的文件名与办件标识不符（复制或重放的文件），未保存，"
+            f"已移至 {folder}。请联系管理员核查。")
+
+
+def foreign_key_text(foreign: dict[str, int], state: KeptVisits) -> str:
+    try:
+        ours = f"（本机密钥指纹 {state.hall_key_id()}）"
+    except StateError:
+        ours = ""
+    which = "、".join(f"{fingerprint}：{count} 个" for fingerprint, count in sorted(foreign.items()))
+    return (f"本机有 {sum(foreign.values())} 个暂存办件由另一把大厅密钥封存（密钥指纹 {which}），当前密钥{ours}无法核验，"
+            "暂不保存，文件原样保留；装回该大厅密钥文件后重新登录即自动保存。请联系管理员。")
 
 
 def rejected_text(rejected: list[Path], folder: Path) -> str:

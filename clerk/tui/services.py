@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from clerk.store.notices import NoticeKind
 
 
+#: how long the confirmation waits for the repeated-visit check before it shows without it
+RECENT_VISIT_SECONDS = 1.0
 
 
 class Services:
@@ -242,6 +244,21 @@ class Services:
 
     def preview(self, draft: IntakeDraft, outcome: Outcome, reason: str = "") -> IntakePreview:
         return self.cases.preview(draft, outcome, reason)
+
+    def recent_visit(self, user: ClerkUser, draft: IntakeDraft, visit_key: str) -> CaseSummary | None:
+        """``CaseService.recent_visit``, as a warning only: None when the store does not answer
+        within ``RECENT_VISIT_SECONDS`` (an outage must never stop a visit from being finished or kept)."""
+        from clerk.domain.errors import StoreUnavailable
+
+        minutes = self.settings.repeat_visit_minutes
+        if minutes <= 0:
+            return None
+        cases = self.cases
+        try:
+            return within(RECENT_VISIT_SECONDS, lambda: cases.recent_visit(user, draft, visit_key, minutes=minutes),
+                          name="clerk-recent-visit")
+        except StoreUnavailable:
+            return None
 
     def get(self, number: str, user: ClerkUser, window: int | None = None) -> CaseView:
         """The case in hand, as ``user`` may see it (a ``view`` event when unmasked)."""

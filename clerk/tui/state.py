@@ -16,6 +16,15 @@ visit is sealed with an HMAC-SHA256 under a key derived from the hall key and
 the clerk who kept it (``clerk.store.hallkey``), over every field, so a file
 written or changed by hand — another clerk, another window, another name — fails
 the check; it is moved to ``pending/rejected/`` and reported, never saved.
+
+A kept file also names the hall key it was sealed under (``key_id``, a
+fingerprint that does not reveal the key).  A file sealed under *another* key
+(the window was given a new key file, or a file came from a window with another)
+is not a forgery: it waits where it is (``waiting_for_key``) and is saved once
+the right key is back.  A file whose name is not its visit key (copied or
+replayed by hand: ``keep`` always names the file after the key) is set aside
+once into ``pending/unmatched/``; otherwise the retry could never remove it.
+A kept visit counts as kept only when the file *and its folder* were fsynced.
 """
 
 from __future__ import annotations
@@ -183,6 +192,11 @@ def seal(hall_key: bytes, data: dict, purpose: bytes = b"clerk.pending") -> str:
     return hmac.new(key, _canonical(data), hashlib.sha256).hexdigest()
 
 
+def key_id(hall_key: bytes) -> str:
+    """The hall key's fingerprint as written in kept files (16 hex; the key cannot be found from it)."""
+    return hmac.new(hall_key, b"clerk.key-id", hashlib.sha256).hexdigest()[:16]
+
+
 class WindowState:
     """The state folder of this machine's window.
 
@@ -194,6 +208,8 @@ class WindowState:
         self.root = root or default_state_dir()
         self.key = key
         self.rejected: list[Path] = []  # files moved aside since the app last asked (``take_rejected``)
+        self.unmatched: list[Path] = []  # files set aside as copies or replays (``take_unmatched``)
+        self.waiting_for_key: dict[str, int] = {}  # kept files per foreign key id, as the last ``pending`` found
         self.writer = OpenVisitWriter(self)  # the visit being typed, written off the UI thread
 
     # -- window number -------------------------------------------------
@@ -225,6 +241,10 @@ class WindowState:
     def rejected_dir(self) -> Path:
         return self.pending_dir / "rejected"
 
+    @property
+    def unmatched_dir(self) -> Path:
+        return self.pending_dir / "unmatched"
+
     def _hall_key(self) -> bytes:
         if self.key is None:
             raise StateError("本机未配置大厅密钥，无法暂存或核验办件")
@@ -244,17 +264,27 @@ class WindowState:
             "draft": draft_to_dict(visit.draft),
             "visit_key": key,  # the store keeps one case per key: a kept visit is saved once
         }
-        data["seal"] = seal(self._hall_key(), data)
+        hall_key = self._hall_key()
+        data["key_id"] = key_id(hall_key)  # sealed under which key: another key's file waits for it
+        data["seal"] = seal(hall_key, data)
         try:
-            self._write(self.pending_dir / f"{key}.json", json.dumps(data, ensure_ascii=False, indent=1))
+            self._write(self.pending_dir / f"{key}.json", json.dumps(data, ensure_ascii=False, indent=1),
+                        sync_folder=True)
         except OSError as exc:
             raise StateError(f"本机状态目录无法写入（{exc.strerror or exc}）") from exc
         return PendingVisit(visit.clerk_id, visit.window, visit.draft, visit.outcome, visit.reason, key)
 
     def pending(self) -> list[PendingVisit]:
-        """The kept visits whose seal holds; any other file is moved aside (see ``take_rejected``)."""
+        """The kept visits whose seal holds under this window's key.
+
+        A file sealed under another hall key is left where it is and counted in
+        ``waiting_for_key``; a file whose seal fails is moved to ``rejected/``
+        (``take_rejected``); a sound file not named after its visit key (a copy or
+        a replay) is moved to ``unmatched/`` (``take_unmatched``).
+        """
         from clerk.domain.intake import Outcome
 
+        self.waiting_for_key = {}
         try:
             paths = sorted(self.pending_dir.glob("*.json"))
         except OSError:
@@ -262,10 +292,15 @@ class WindowState:
         if not paths:
             return []
         hall_key = self._hall_key()
+        ours = key_id(hall_key)
         found: list[Any] = []
         for path in paths:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
+                sealed_under = data.get("key_id")
+                if isinstance(sealed_under, str) and sealed_under != ours:  # another key's: wait for it
+                    self.waiting_for_key[sealed_under] = self.waiting_for_key.get(sealed_under, 0) + 1
+                    continue
                 given = data.pop("seal")
                 if not isinstance(given, str) or not hmac.compare_digest(given, seal(hall_key, data)):
                     raise ValueError("seal")
@@ -280,23 +315,38 @@ class WindowState:
             except Exception:  # noqa: BLE001 - forged, altered, truncated or not ours
                 self._reject(path)
                 continue
+            if visit.key != path.stem:  # copied or replayed: ``saved`` could never remove it
+                self._set_aside(path, self.unmatched_dir, self.unmatched)
+                continue
             found.append(visit)
         return found
 
     def _reject(self, path: Path) -> None:
+        self._set_aside(path, self.rejected_dir, self.rejected)
+
+    def _set_aside(self, path: Path, folder: Path, moved: list[Path]) -> None:
         try:
-            self.rejected_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            target = self.rejected_dir / path.name
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            target = folder / path.name
             os.replace(path, target)
             os.chmod(target, 0o600)
         except OSError:
             target = path
-        self.rejected.append(target)
+        moved.append(target)
 
     def take_rejected(self) -> list[Path]:
         """The files moved aside since the last call (to tell the clerk once)."""
         found, self.rejected = self.rejected, []
         return found
+
+    def take_unmatched(self) -> list[Path]:
+        """The copies and replays set aside since the last call (to tell the clerk once)."""
+        found, self.unmatched = self.unmatched, []
+        return found
+
+    def hall_key_id(self) -> str:
+        """This window's hall key fingerprint (``StateError`` without a key)."""
+        return key_id(self._hall_key())
 
     def saved(self, visit: PendingVisit) -> None:
         (self.pending_dir / f"{visit.key}.json").unlink(missing_ok=True)
@@ -316,8 +366,10 @@ class WindowState:
     def keep_open(self, clerk_id: str, draft: IntakeDraft, visit_key: str) -> None:
         """Seal and write ``clerk_id``'s half-entered visit (``draft.code`` may be empty),
         bound to its clerk and its visit key; ``StateError`` when it cannot be kept."""
-        data = {"clerk_id": clerk_id, "draft": draft_to_dict(draft), "visit_key": visit_key}
-        data["seal"] = seal(self._hall_key(), data, b"clerk.open")
+        hall_key = self._hall_key()
+        data = {"clerk_id": clerk_id, "draft": draft_to_dict(draft), "visit_key": visit_key,
+                "key_id": key_id(hall_key)}
+        data["seal"] = seal(hall_key, data, b"clerk.open")
         try:
             self._write(self._open_path(clerk_id), json.dumps(data, ensure_ascii=False, indent=1))
         except OSError as exc:
@@ -332,9 +384,12 @@ class WindowState:
         except (OSError, ValueError):
             return None
         try:
+            hall_key = self._hall_key()
+            if data.get("key_id", key_id(hall_key)) != key_id(hall_key):
+                return None  # sealed under another hall key: left for when that key is back
             given = data.pop("seal")
             if data.get("clerk_id") != clerk_id or not hmac.compare_digest(
-                    str(given), seal(self._hall_key(), data, b"clerk.open")):
+                    str(given), seal(hall_key, data, b"clerk.open")):
                 raise ValueError("seal")
             return OpenVisit(draft_from_dict(data["draft"]), str(data.get("visit_key") or ""))
         except StateError:
@@ -346,13 +401,20 @@ class WindowState:
     def drop_open(self, clerk_id: str) -> None:
         self._open_path(clerk_id).unlink(missing_ok=True)
 
-    def _write(self, path: Path, text: str) -> None:
-        # write-then-rename: a crash never leaves half a draft behind; only this account reads it
+    def _write(self, path: Path, text: str, *, sync_folder: bool = False) -> None:
+        """Write-then-rename: a crash never leaves half a file behind; only this account reads it.
+
+        ``sync_folder``: the folder is fsynced too (and the one above when the folder is new),
+        so the new name survives a power cut; on any failure the file is not left behind
+        (a kept visit is either durably there or reported as not kept).
+        """
+        created = not path.parent.is_dir()
         for folder in (self.root, path.parent):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if folder.stat().st_mode & 0o077:
                 os.chmod(folder, 0o700)
         tmp = path.with_suffix(path.suffix + ".tmp")
+        renamed = False
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -361,6 +423,22 @@ class WindowState:
                 os.fsync(out.fileno())
             os.chmod(tmp, 0o600)
             os.replace(tmp, path)
+            renamed = True
+            if sync_folder:
+                _sync_folder(path.parent)
+                if created:
+                    _sync_folder(path.parent.parent)
         except OSError:
             tmp.unlink(missing_ok=True)
+            if renamed:
+                path.unlink(missing_ok=True)
             raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync a folder: its entries (a renamed file's new name) reach the disk."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -126,9 +126,9 @@ async def test_kept_files_are_private(tmp_path):
     kept = state.keep(PendingVisit("w01", 3, hygiene(), Outcome.ACCEPT))
     assert stat.S_IMODE((tmp_path / "state" / "pending" / f"{kept.key}.json").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "state" / "pending").stat().st_mode) == 0o700
-    # the seal is the clerk's: the same file checked as another clerk's fails
+    # sealed under another hall key: not saved there, and not filed as forged either (it waits)
     other = WindowState(tmp_path / "state", key=lambda: bytes(31) + b"\x01")
-    assert other.pending() == [] and len(other.take_rejected()) == 1
+    assert other.pending() == [] and other.take_rejected() == [] and sum(other.waiting_for_key.values()) == 1
 
 
 class StoreDown:
@@ -185,3 +185,78 @@ async def test_signing_in_with_a_full_state_folder_works(make_app, users, tmp_pa
         await _sign_in(app, pilot, users["window"])
         assert app.user is users["window"] and type(app.screen).__name__ == "IntakeScreen"
     assert not (state_dir / "window").exists()
+
+
+async def test_a_visit_kept_under_another_hall_key_waits_for_it_and_is_saved_once_it_is_back(
+        make_app, service, users, settings, tmp_path, hall_key):
+    """Seen: a window given another key file (a new ``clerk setup``) filed the visits kept under the hall's
+    key as forged (``pending/rejected/``), and they stayed there after the right key was back."""
+    from dataclasses import replace
+
+    from clerk.store.hallkey import ensure_hall_key
+
+    state_dir = tmp_path / "state"
+    kept = WindowState(state_dir, key=hall_key).keep(PendingVisit("w02", 4, hygiene(), Outcome.ACCEPT))
+    path = state_dir / "pending" / f"{kept.key}.json"
+    other = replace(settings, key_file=tmp_path / "other" / "hall.key")  # the wrong key on this window
+    ensure_hall_key(other)
+
+    app = make_app(state_dir=state_dir, settings_=other)
+    async with app.run_test(size=SIZE) as pilot:
+        await _sign_in(app, pilot, users["window"])
+        text = "\n".join(entry.text for entry in app.message_log.entries)
+        assert "由另一把大厅密钥封存" in text and "装回该大厅密钥文件" in text, text
+        assert "未通过校验" not in text and "伪造" not in text
+    assert path.exists() and not (state_dir / "pending" / "rejected").exists()  # waiting, not filed as forged
+    assert service.find(PERSON.name) == []
+
+    app = make_app(state_dir=state_dir)  # the hall's key is back
+    async with app.run_test(size=SIZE) as pilot:
+        await _sign_in(app, pilot, users["window"])
+        await settle(pilot)
+    (summary,) = service.find(PERSON.name)
+    assert service.get(summary.number).clerk_id == "w02"
+    assert not path.exists()
+
+
+async def test_a_file_claiming_this_windows_key_with_a_bad_seal_is_still_rejected(tmp_path):
+    from clerk.tui.state import key_id
+
+    key = bytes(32)
+    state = WindowState(tmp_path / "state", key=lambda: key)
+    kept = state.keep(PendingVisit("w01", 3, hygiene(), Outcome.ACCEPT))
+    path = tmp_path / "state" / "pending" / f"{kept.key}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["key_id"] == key_id(key)
+    data["draft"]["applicant"]["name"] = "李鬼"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert state.pending() == [] and [p.name for p in state.take_rejected()] == [path.name]
+    assert state.waiting_for_key == {}
+
+
+async def test_a_copied_kept_file_is_set_aside_once_and_its_visit_saved_once(make_app, service, users, tmp_path,
+                                                                             hall_key):
+    """Seen: a kept file copied under another name made the retry spin (``暂存的办件已保存`` 13 times a minute)."""
+    state_dir = tmp_path / "state"
+    kept = WindowState(state_dir, key=hall_key).keep(PendingVisit("w02", 4, hygiene(), Outcome.ACCEPT))
+    original = state_dir / "pending" / f"{kept.key}.json"
+    (state_dir / "pending" / "replayed.json").write_bytes(original.read_bytes())
+    app = make_app(state_dir=state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await _sign_in(app, pilot, users["window"])
+        await settle(pilot)
+        said = [entry.text for entry in app.message_log.entries]
+    assert sum("文件名与办件标识不符" in text for text in said) == 1, said
+    assert sum("暂存的办件已保存" in text for text in said) == 1, said
+    assert len(service.find(PERSON.name)) == 1
+    assert not list((state_dir / "pending").glob("*.json"))
+    assert [p.name for p in (state_dir / "pending" / "unmatched").iterdir()] == ["replayed.json"]
+
+
+async def test_a_half_entered_visit_kept_under_another_hall_key_is_left_for_it(tmp_path):
+    state_dir = tmp_path / "state"
+    WindowState(state_dir, key=lambda: bytes(32)).keep_open("w01", hygiene(), "k" * 32)
+    other = WindowState(state_dir, key=lambda: bytes(31) + b"\x01")
+    assert other.open_visit("w01") is None and other.take_rejected() == []  # not filed as forged
+    back = WindowState(state_dir, key=lambda: bytes(32)).open_visit("w01")
+    assert back is not None and back.key == "k" * 32

@@ -71,6 +71,7 @@ class Cases:
         self.state = state
         self.stored: dict[str, Any] = {}
         self.submits: list[str] = []
+        self.asked: list[str] = []  # keys the store was asked for (``saved_visit``)
         self.kept_at_submit: list[list[str]] = []  # the kept visits' keys when each submit began
         self.fail: BaseException | None = None
         self.gate: threading.Event | None = None  # set: submit waits for it (a hung server)
@@ -90,6 +91,7 @@ class Cases:
         return self.stored[visit_key]
 
     def saved_visit(self, key: str) -> Any:
+        self.asked.append(key)
         if self.fail is not None:
             raise self.fail
         return self.stored.get(key)
@@ -292,6 +294,57 @@ def test_a_kept_visit_the_store_refuses_stays_kept_and_is_reported(state, cases)
     ((text, level, sticky),) = window.banners
     assert level == "error" and sticky and "张三" in text and "不能办理业务" in text
     assert kept_keys(state) == [visit.key] and window.printed == []
+
+
+class Waits(threading.Event):
+    """The retry's pauses, recorded instead of waited; set after ``rounds`` of them."""
+
+    def __init__(self, rounds: int) -> None:
+        super().__init__()
+        self.rounds = rounds
+        self.waits: list[float | None] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout)
+        if len(self.waits) >= self.rounds:
+            self.set()
+        return self.is_set()
+
+
+def test_while_the_store_is_out_the_retry_backs_off_to_four_intervals(state, cases):
+    state.keep(a_visit())
+    cases.fail = StoreUnavailable()
+    waits = Waits(rounds=6)
+    visits = VisitSaver(cases, 5.0)
+    saving = VisitSaving(state, lambda: visits, {CLERK.id: CLERK}.__getitem__, Window(), on_ui=lambda call: call(),
+                         explain=str, retry_interval=1.0, stop=waits)
+    saving.retry_kept()
+    assert waits.waits == [1.0, 2.0, 4.0, 4.0, 4.0, 4.0]  # doubling, capped at 4 intervals
+    assert len(cases.asked) == 6  # the store is asked once a round, never without a pause
+
+
+@pytest.mark.parametrize("original", ["kept too", "already saved"])
+def test_a_copied_kept_file_is_set_aside_once_and_the_retry_does_not_spin(state, cases, original):
+    """A kept file under another name than its visit key (copied, or replayed after the save)."""
+    window, visit = Window(), a_visit()
+    saving = saving_for(state, cases, window)
+    state.keep(visit)
+    kept = (state.pending_dir / f"{visit.key}.json").read_bytes()
+    if original == "already saved":  # the copy is a replay of a visit the store holds
+        saving.begin(visit)
+        saving.save(SCREEN, CLERK, visit)
+        assert kept_keys(state) == [] and len(cases.stored) == 1
+        cases.asked.clear()
+    (state.pending_dir / "copy.json").write_bytes(kept)
+    retry_until_done(saving, seconds=5)  # before: it ran until cancelled, announcing the same case again and again
+    retry_until_done(saving, seconds=5)
+    assert kept_keys(state) == [] and [p.name for p in state.unmatched_dir.iterdir()] == ["copy.json"]
+    said = [text for text, _, _ in window.banners]
+    assert sum("文件名与办件标识不符" in text for text in said) == 1, said
+    assert str(state.unmatched_dir) in next(text for text in said if "文件名与办件标识不符" in text)
+    assert sum("暂存的办件已保存" in text for text in said) == (1 if original == "kept too" else 0)
+    assert len(cases.stored) == 1 and cases.submits == [visit.key]
+    assert len(cases.asked) <= 1  # the copy itself is never looked up
 
 
 def test_the_saving_loads_no_textual():

@@ -8,7 +8,8 @@ goes back — as everywhere.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.text import Text
@@ -26,6 +27,9 @@ from clerk.tui.plain import LINE_LIMIT, TYPED, literal, plain
 from clerk.tui.screen import ClerkModal
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from clerk.domain.views import CaseSummary
 
 
 def outcome_label(outcome: Outcome, item: object) -> str:
@@ -168,6 +172,14 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
     return Group(*(literal(line) for line in lines))
 
 
+def repeat_warning(recent: CaseSummary, tz: tzinfo) -> str:
+    """What the confirmation says when the applicant has a case for the item from minutes ago."""
+    at = recent.received_at.astimezone(tz)
+    return (f"注意：{recent.applicant_name} 的“{recent.name}”已于 {at:%H:%M} 在第 {recent.window} 窗口受理"
+            f"（受理编号 {recent.number}，{recent.state.value}），可能是重复录入。"
+            "同一次办件请按 Esc 返回，不要再次受理；确属另一次申请，请按两次 F10。")
+
+
 class ConfirmScreen(ClerkModal[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
@@ -181,11 +193,14 @@ class ConfirmScreen(ClerkModal[bool]):
     ]
 
     def __init__(self, draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object = None,
-                 text: Group | None = None) -> None:
-        """``text``: ``describe_preview`` of the same arguments when it was built off the UI thread."""
+                 text: Group | None = None, *, repeat: str | None = None) -> None:
+        """``text``: ``describe_preview`` of the same arguments when it was built off the UI thread;
+        ``repeat``: the applicant has a case for this item from minutes ago (``repeat_warning``)."""
         super().__init__()
         self.draft, self.outcome, self.reason, self.preview, self.item = draft, outcome, reason, preview, item
         self.text = text
+        self.repeat = repeat
+        self._repeat_confirmed = False  # F10 once more after the warning: a new case on purpose
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -200,11 +215,14 @@ class ConfirmScreen(ClerkModal[bool]):
     def on_mount(self) -> None:
         if self.preview.problems:
             self.query_one(Banner).show("不能办结：" + "；".join(self.preview.problems) + "（Esc 返回修改）")
+        elif self.repeat is not None:
+            self.query_one(Banner).show(self.repeat, "warning", sticky=True)
 
     def ask(self, draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object = None,
-            text: Group | None = None) -> None:
+            text: Group | None = None, *, repeat: str | None = None) -> None:
         """The same dialog for the next visit (kept by the intake screen, as the outcome dialog)."""
         self.draft, self.outcome, self.reason, self.preview, self.item = draft, outcome, reason, preview, item
+        self.repeat, self._repeat_confirmed = repeat, False
         self.query_one("#preview", Static).update(text or describe_preview(draft, outcome, reason, preview, item))
         self.query_one(VerticalScroll).scroll_home(animate=False)
         self.query_one(Banner).clear()
@@ -213,6 +231,10 @@ class ConfirmScreen(ClerkModal[bool]):
     def action_confirm(self) -> None:
         if self.preview.problems:
             self.query_one(Banner).show("不能办结：" + "；".join(self.preview.problems) + "（Esc 返回修改）")
+            return
+        if self.repeat is not None and not self._repeat_confirmed:  # F10 by habit does not make a second case
+            self._repeat_confirmed = True
+            self.query_one(Banner).show("确属另一次申请？再按一次 F10 确认受理；同一次办件请按 Esc 返回。", "warning")
             return
         self.dismiss(True)
 

@@ -35,7 +35,7 @@ from clerk.tui.messages import ApplicantFound, Failed, Kept, Previewed, Printed,
 from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screen import signed_in_user
-from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen, describe_preview
+from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen, describe_preview, repeat_warning
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
 from clerk.tui.widgets.banner import Banner
@@ -583,7 +583,7 @@ class IntakeScreen(CallerScreen):
         def chosen(choice: tuple[Outcome, str] | None) -> None:
             if choice is not None:
                 banner.show("正在计算办结时间……", "info")
-                self._preview(draft, *choice)
+                self._preview(draft, *choice, self.owner, self.visit_key)
 
         self.app.push_screen(self._outcome_dialog(verdict), chosen)
 
@@ -607,14 +607,17 @@ class IntakeScreen(CallerScreen):
                     pass
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake")
-    def _preview(self, draft: IntakeDraft, outcome: Outcome, reason: str) -> None:
+    def _preview(self, draft: IntakeDraft, outcome: Outcome, reason: str, user: ClerkUser | None = None,
+                 visit_key: str = "") -> None:
         try:
             preview = self.app.services.preview(draft, outcome, reason)
             text = describe_preview(draft, outcome, reason, preview, self.item)  # here, not on the UI thread
+            # the same applicant and item saved minutes ago (a visit typed again): said before a second case
+            recent = self.app.services.recent_visit(user, draft, visit_key) if user is not None else None
         except Exception as exc:
             self.post_message(Failed("preview", exc, banner_text(exc)))
         else:
-            self.post_message(Previewed(draft, outcome, reason, preview, text))
+            self.post_message(Previewed(draft, outcome, reason, preview, text, recent))
 
     @on(Previewed)
     def _confirm(self, event: Previewed) -> None:
@@ -626,11 +629,12 @@ class IntakeScreen(CallerScreen):
                 self.app.submit_visit(self, event.draft, event.outcome, event.reason, self.visit_key)
 
         args = (event.draft, event.outcome, event.reason, event.preview, self.item, event.text)
+        repeat = repeat_warning(event.recent, self.app.services.tz) if event.recent is not None else None
         if self._confirm_dialog is None:
-            self._confirm_dialog = ConfirmScreen(*args)
+            self._confirm_dialog = ConfirmScreen(*args, repeat=repeat)
             self.app.install_screen(self._confirm_dialog, name=f"confirm-{id(self)}")
         else:
-            self._confirm_dialog.ask(*args)
+            self._confirm_dialog.ask(*args, repeat=repeat)
         self.app.push_screen(self._confirm_dialog, confirmed)
 
     _confirm_dialog: ConfirmScreen | None = None
