@@ -31,19 +31,48 @@ def ensure_hall_key(settings: Settings) -> tuple[Path, bool]:
     if path.exists():
         load_hall_key(settings)  # an existing file must be a good key
         return path, False
+    return path, _create(path)
+
+
+def local_key(settings: Settings) -> bytes:
+    """The key of what this machine seals for itself: its kept and half-entered visits, and
+    the sign-in tickets ``clerk serve`` hands its own children.
+
+    A machine that has the hall key file keeps using it (files kept by earlier releases stay
+    readable).  A window that needs no hall key (PostgreSQL sealing the chain itself) seals with
+    a key of its own, ``window.key`` beside where the hall key would be, made on first use
+    (0600): the state folder alone is not enough to forge a kept visit, and the hall's key
+    never has to be copied to the window.
+    """
+    own = window_key_path(settings)
+    if not own.exists() and key_path(settings).exists():
+        return load_hall_key(settings)
+    _create(own)
+    return load_hall_key(settings, own)
+
+
+def window_key_path(settings: Settings) -> Path:
+    return key_path(settings).with_name("window.key")
+
+
+def _create(path: Path) -> bool:
+    if path.exists():
+        return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(secrets.token_hex(KEY_BYTES) + "\n")
+    except FileExistsError:
+        return False  # another process of this window made it first
     except OSError as exc:
-        raise HallKeyError(f"无法创建大厅密钥文件 {path}：{exc.strerror or exc}") from exc
-    return path, True
+        raise HallKeyError(f"无法创建密钥文件 {path}：{exc.strerror or exc}") from exc
+    return True
 
 
-def load_hall_key(settings: Settings) -> bytes:
+def load_hall_key(settings: Settings, path: Path | None = None) -> bytes:
     """The key's bytes; HallKeyError says clearly what is wrong."""
-    path = key_path(settings)
+    path = path or key_path(settings)
     try:
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:

@@ -86,8 +86,8 @@ class ClerkApp(App[None]):
         super().__init__()
         self.services = services
         self.state = state or WindowState()
-        if self.state.key is None:  # kept visits are sealed under the hall key
-            self.state.key = partial(_hall_key, services.settings)
+        if self.state.key is None:  # kept visits: the hall key file, or this window's own key
+            self.state.key = partial(_local_key, services.settings)
 
         open_log(self.state.log_path)  # unexpected errors: details (masked) there, a sentence on screen
         self.keymap = dict(keymap or {})
@@ -522,10 +522,10 @@ class ClerkApp(App[None]):
 IDLE_CHECK_SECONDS = 15.0
 
 
-def _hall_key(settings: Settings) -> bytes:
-    from clerk.store.hallkey import load_hall_key
+def _local_key(settings: Settings) -> bytes:
+    from clerk.store.hallkey import local_key
 
-    return load_hall_key(settings)
+    return local_key(settings)
 
 
 def _clerk_commands() -> type:

@@ -25,7 +25,7 @@ from textual import work
 
 from clerk.config import ConfigError, get_settings, load_settings
 from clerk.domain.accounts import Role
-from clerk.store.hallkey import HallKeyError, ensure_hall_key, load_hall_key
+from clerk.store.hallkey import HallKeyError, local_key
 from clerk.tui.app import ClerkApp
 from clerk.tui.keymap import KeymapError, keymap_from_settings
 from clerk.tui.launch import known_binding_ids
@@ -59,7 +59,7 @@ class SupervisorApp(ClerkApp):
     def _sign_in_by_ticket(self, ticket: str) -> None:
         """A valid ticket for an active supervisor signs in; anything else leaves the sign-in screen up."""
         try:
-            clerk_id = ticket_clerk(load_hall_key(self.services.settings), ticket)
+            clerk_id = ticket_clerk(local_key(self.services.settings), ticket)
             user = self.services.cases.account(clerk_id) if clerk_id else None
         except Exception:  # no key, no store, disabled account: the clerk signs in by hand
             return
@@ -109,8 +109,7 @@ def serve(host: str, port: int, public_url: str | None = None, *, certfile: str 
     settings = get_settings()
     try:
         context = tls_context(certfile, keyfile)
-        ensure_hall_key(settings)
-        key = load_hall_key(settings)
+        key = local_key(settings)
     except (ValueError, HallKeyError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
