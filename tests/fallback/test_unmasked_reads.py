@@ -13,13 +13,13 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from tests.support.drafts import PERSON, hygiene
 
 from clerk.catalog.model import Delivery
 from clerk.domain.errors import PermissionDenied
 from clerk.domain.intake import Outcome
 from clerk.domain.views import Decision, Rating
 from clerk.store.tables import AuditEvent
+from tests.support.drafts import PERSON, hygiene
 
 FULL_ID, FULL_PHONE = PERSON.id_number, PERSON.phone
 
@@ -138,4 +138,13 @@ def test_the_manifest_is_role_checked_and_one_view_naming_its_cases(desk, servic
 def test_an_empty_manifest_reads_nothing_and_writes_nothing(desk, service, users):
     seen = _head(service)
     assert desk.manifest_data(users["mail"], 20, date(2026, 11, 25)).rows == ()
+    assert _since(service, seen) == []
+
+
+def test_the_desk_s_own_read_is_masked_and_leaves_no_trace(desk, service, users):
+    number = _mailed(desk, service, users)
+    seen = _head(service)
+    case = desk.get(number)  # what a desk screen checks (version, state) or shows without personal data
+    assert FULL_ID not in case.applicant.id_number and FULL_PHONE not in case.applicant.phone
+    assert case.applicant.address == "" and case.version == service.get(number).version
     assert _since(service, seen) == []
