@@ -31,8 +31,8 @@ __all__ = [
     "case_view_for",
     "case_sight",
     "check_permission",
-    "masked_mail_item",
     "check_separation",
+    "masked_mail_item",
 ]
 
 W, F, M, S, A, B = Role.WINDOW, Role.FALLBACK, Role.MAILROOM, Role.SUPERVISOR, Role.ADMIN, Role.BACKOFFICE

@@ -109,7 +109,7 @@ def serve(host: str, port: int, public_url: str | None = None, *, certfile: str 
         return 2
 
     settings = get_settings()
-    public_url = public_url or settings.serve_public_url or None  # --public-url, else the setting
+    public_url = (public_url or settings.serve_public_url).strip().rstrip("/") or None  # --public-url, else the setting
     try:
         allowed_origins(host, port, public_url, tls=bool(certfile))  # refused before any key or file is touched
         context = tls_context(certfile, keyfile)

@@ -124,7 +124,8 @@ def allowed_origins(host: str, port: int, public_url: str | None, *, tls: bool) 
         raise ValueError(f"在非本机地址 {host} 上提供服务须先设置对外访问地址：--public-url https://看板地址 "
                          "（或 CLERK_SERVE_PUBLIC_URL、配置项 serve_public_url）")
     scheme = "https" if tls else "http"
-    return frozenset(public_origin(f"{scheme}://{name}:{port}") for name in LOOPBACK_NAMES)
+    at = "" if port == {"http": 80, "https": 443}[scheme] else f":{port}"  # browsers leave the default port out
+    return frozenset(f"{scheme}://{name}{at}" for name in LOOPBACK_NAMES)
 
 
 LOGIN_PAGE = """<!DOCTYPE html>
