@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import platformdirs
@@ -113,6 +114,9 @@ class Settings:
     appointment_grace_minutes: int = 15  # check-in accepted this long before/after the half-day slot
     announce_command: str = ""  # run with the Chinese call text as its last argument (no shell); "": none
     wait_alert_minutes: int = 45  # the supervisor's 排队叫号 screen alerts when someone waits longer than this
+    # ``clerk serve``: the address browsers open (https://看板.大厅.gov.cn); its origin is the only one
+    # the gate accepts; required to serve on a non-loopback address.  "": loopback only.
+    serve_public_url: str = ""
 
     @classmethod
     def defaults(cls, **overrides: Any) -> Settings:
@@ -155,6 +159,7 @@ _ENV = {
     "CLERK_APPOINTMENT_GRACE": ("appointment_grace_minutes", int),
     "CLERK_ANNOUNCE_COMMAND": ("announce_command", str),
     "CLERK_WAIT_ALERT_MINUTES": ("wait_alert_minutes", int),
+    "CLERK_SERVE_PUBLIC_URL": ("serve_public_url", str),
 }
 
 
@@ -391,6 +396,36 @@ def _progress_url(raw: object) -> str:
     return value
 
 
+def public_origin(url: str) -> str:
+    """The origin (``scheme://host[:port]``, lower case, default port left out) of ``clerk serve``'s
+    public address; ``ValueError`` (Chinese) unless it is an http(s) address with a host and
+    no user, query or fragment."""
+    allowed = "应为浏览器访问看板的地址，如 https://kanban.example.gov.cn 或 http://10.0.0.5:8000"
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise ValueError(allowed) from None
+    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username is not None
+            or parts.query or parts.fragment or re.search(r"\s", url.strip())):
+        raise ValueError(allowed)
+    scheme, host = parts.scheme.lower(), parts.hostname.lower()
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
+
+
+def _serve_public_url(raw: object) -> str:
+    value = _text(raw, max_len=500).strip().rstrip("/")
+    if value:
+        try:
+            public_origin(value)
+        except ValueError as exc:
+            raise _Bad(str(exc)) from None
+    return value
+
+
 _CHECKS: dict[str, Callable[[object], object]] = {
     "home": _folder_to_create,
     "database_url": _database_url,
@@ -418,6 +453,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
     "appointment_grace_minutes": _integer(0, 240),
     "announce_command": _print_command,
     "wait_alert_minutes": _integer(1, 480),
+    "serve_public_url": _serve_public_url,
 }
 
 _HALL_CHECKS: dict[str, Callable[[object], str]] = {

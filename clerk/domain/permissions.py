@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.errors import PermissionDenied
-from clerk.identity import mask_id, mask_phone, mask_uscc
+from clerk.identity import mask_address, mask_id, mask_name, mask_phone, mask_uscc
 
 if TYPE_CHECKING:
+    from clerk.domain.desk_views import MailItemView
     from clerk.domain.intake import Applicant
     from clerk.domain.views import CaseView
 
@@ -31,6 +32,7 @@ __all__ = [
     "case_sight",
     "check_permission",
     "check_separation",
+    "masked_mail_item",
 ]
 
 W, F, M, S, A, B = Role.WINDOW, Role.FALLBACK, Role.MAILROOM, Role.SUPERVISOR, Role.ADMIN, Role.BACKOFFICE
@@ -114,6 +116,11 @@ class Sight(StrEnum):
     MASKED = "masked"  # the masked list view
     NONE = "none"  # not at all
 
+    @property
+    def unmasked(self) -> bool:
+        """Whether a reader with this sight sees personal data unmasked (a ``view`` event then)."""
+        return self in (Sight.FULL, Sight.MAILING)
+
 
 def case_sight(role: Role, *, in_hand: bool, mails_it: bool = False) -> Sight:
     """The access matrix for one case.
@@ -149,3 +156,9 @@ def case_view_for(view: CaseView, sight: Sight) -> CaseView:
         return view
     return replace(view, applicant=applicant_for(view.applicant, sight),
                    children=tuple(case_view_for(c, sight) for c in view.children))
+
+
+def masked_mail_item(item: MailItemView) -> MailItemView:
+    """A mail item as a list shows it: recipient, phone and address masked (no event needed)."""
+    return replace(item, recipient=mask_name(item.recipient), phone=mask_phone(item.phone) if item.phone else "",
+                   address=mask_address(item.address))

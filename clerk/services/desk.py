@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from clerk.carriers import ManualCarrier
+from clerk.domain.permissions import Sight, case_view_for
 from clerk.services.lookup import LookupService
 from clerk.services.mail import MailRoom
 from clerk.services.pickups import FallbackDesk
@@ -37,8 +38,9 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
 
     # pass-throughs the desk screens need, so a screen holds one object
     def get(self, number: str) -> CaseView:
-        """The case after a change, for the services' own use (a screen opens one with ``open``)."""
-        return self.cases.get(number)
+        """The case masked (state, version, materials, deadlines; no event): what a screen checks
+        or shows without personal data.  The applicant in full comes through ``open`` (audited)."""
+        return case_view_for(self.cases.get(number), Sight.MASKED)
 
     def open(self, user: ClerkUser, window: int | None, number: str) -> CaseView:
         """The case in hand as ``user`` may see it (``LookupService.open``: a ``view`` event when unmasked)."""

@@ -12,14 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlmodel import col
-
-from clerk.domain.accounts import ClerkUser, Role
+from clerk.domain.accounts import ClerkUser
 from clerk.domain.errors import PermissionDenied
-from clerk.domain.permissions import Action, Sight, case_sight, case_view_for
+from clerk.domain.permissions import Action, Sight, case_view_for
 from clerk.domain.views import CaseSummary, CaseView
-from clerk.store.tables_mail import MailItemRow
 
 if TYPE_CHECKING:
     from clerk.services.cases import CaseService
@@ -42,12 +38,10 @@ class LookupService:
         with self.cases.store.session(write=True) as session:
             account = self.cases.uow.authorise(session, user, Action.VIEW_CASE)
             row = self.cases.load(session, number)
-            mails_it = account.role is Role.MAILROOM and session.execute(
-                select(col(MailItemRow.id)).where(col(MailItemRow.case_id) == row.id).limit(1)).first() is not None
-            sight = case_sight(account.role, in_hand=True, mails_it=mails_it)
+            sight = self.cases.reader_sight(session, account, row)
             if sight is Sight.NONE:
                 raise PermissionDenied(f"{account.name}（{account.role.label}）无权查看申请人信息")
             view = self.cases.view_of(session, row)
-            if sight in (Sight.FULL, Sight.MAILING):
+            if sight.unmasked:
                 self.cases.uow.audit(session, account.id, window, "view", row.number, None, {"sight": sight.value})
         return case_view_for(view, sight)

@@ -22,7 +22,7 @@ from clerk.domain.accounts import ClerkUser
 from clerk.domain.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
 from clerk.domain.errors import IntakeError, NotFound, ServiceError, refuse_bad_text
 from clerk.domain.lifecycle import CaseState
-from clerk.domain.permissions import Action
+from clerk.domain.permissions import Action, Sight
 from clerk.domain.views import DeadlineKind, Decision, NoticeLine
 from clerk.identity import check_phone
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX
@@ -125,7 +125,8 @@ class MailRoom:
 
     def mail_queue(self, *, direction: MailDirection | None = None, statuses: tuple[MailStatus, ...] = (),
                    follow_up_only: bool = False, limit: int = 500) -> list[MailItemView]:
-        """Outbound results and inbound pickups, oldest first."""
+        """Outbound results and inbound pickups, oldest first; recipient, phone and address
+        masked (the full ones: ``open_mail_item``, an audited view)."""
         def shape(query: Select[tuple[MailItemRow, str]]) -> Select[tuple[MailItemRow, str]]:
             if direction is not None:
                 query = query.where(col(MailItemRow.direction) == MailDirection(direction).value)
@@ -138,6 +139,7 @@ class MailRoom:
         return self._mail_query(shape)
 
     def mail_item(self, item_id: int) -> MailItemView:
+        """One mail item as a list shows it (masked; no event)."""
         found = self._mail_query(lambda q: q.where(col(MailItemRow.id) == item_id))
         if not found:
             raise MailItemNotFound(item_id)
@@ -278,30 +280,54 @@ class MailRoom:
 
     # -- the daily manifest (交寄清单) ----------------------------------------------------
 
-    def manifest_items(self, day: date | None = None) -> list[MailItemView]:
-        """Outbound items handed to EMS on ``day`` (local), in handover order."""
-        day = day or self.cases.today()
+    def _handed_on(self, day: date) -> Callable[[Select[MailItemRow, str]], Select[MailItemRow, str]]:
+        """The query shape of outbound items handed to EMS on ``day`` (local), in handover order."""
         start = datetime.combine(day, time(0), self.cases.tz).astimezone(UTC)
         end = datetime.combine(date.fromordinal(day.toordinal() + 1), time(0), self.cases.tz).astimezone(UTC)
-        return self._mail_query(lambda q: q.where(
+        return lambda q: q.where(
             col(MailItemRow.direction) == MailDirection.OUTBOUND.value, col(MailItemRow.waybill).is_not(None),
             col(MailItemRow.handed_at) >= start, col(MailItemRow.handed_at) < end,
-        ).order_by(col(MailItemRow.handed_at), col(MailItemRow.id)))
+        ).order_by(col(MailItemRow.handed_at), col(MailItemRow.id))
 
-    def manifest_data(self, day: date | None = None, *, hall: HallInfo | None = None,
-                      clerk_name: str = "") -> ManifestData:
-        """``ManifestData`` for ``clerk.printing.render("manifest", …)``."""
+    def manifest_items(self, day: date | None = None) -> list[MailItemView]:
+        """Outbound items handed to EMS on ``day`` (local), in handover order (masked as in a list)."""
+        return self._mail_query(self._handed_on(day or self.cases.today()))
+
+    def _manifest_read(self, user: ClerkUser, window: int | None, day: date,
+                       export: str) -> tuple[ClerkUser, list[MailItemView]]:
+        """The day's manifest in full for an account that may mail (``Action.MAIL_ITEM``): one
+        ``view`` event naming its cases and items, in the read's transaction (none when empty)."""
+        query = self._handed_on(day)(
+            select(MailItemRow, col(CaseRow.number)).join(CaseRow, col(CaseRow.id) == MailItemRow.case_id))
+        with self.cases.store.session(write=True) as session:
+            account = self.cases.uow.authorise(session, user, Action.MAIL_ITEM)
+            items = [mail_item_view(item, number) for item, number in session.execute(query)]
+            if items:
+                self.cases.uow.audit(session, account.id, window, "view", None, None, {
+                    "sight": Sight.MAILING.value, "export": export, "day": day.isoformat(),
+                    "cases": list(dict.fromkeys(i.case_number for i in items)),
+                    "mail_items": [i.id for i in items]})
+        return account, items
+
+    def manifest_data(self, user: ClerkUser, window: int | None, day: date | None = None, *,
+                      hall: HallInfo | None = None, clerk_name: str = "") -> ManifestData:
+        """``ManifestData`` for ``clerk.printing.render("manifest", …)`` (an audited view, as ``manifest_csv``);
+        ``clerk_name`` defaults to the acting account's name."""
         day = day or self.cases.today()
+        account, items = self._manifest_read(user, window, day, "manifest_pdf")
         rows = tuple(ManifestRow(i.waybill or "", i.case_number, i.recipient, i.phone, i.address, i.postcode,
-                                 i.contents) for i in self.manifest_items(day))
-        return ManifestData(hall=hall or HallInfo(), day=day, rows=rows, clerk_name=clerk_name,
+                                 i.contents) for i in items)
+        return ManifestData(hall=hall or HallInfo(), day=day, rows=rows, clerk_name=clerk_name or account.name,
                             issued_at=self.cases.clock())
 
-    def manifest_csv(self, day: date | None = None) -> bytes:
-        """The day's manifest in the carrier's batch-import format (EMS: CSV)."""
+    def manifest_csv(self, user: ClerkUser, window: int | None, day: date | None = None) -> bytes:
+        """The day's manifest in the carrier's batch-import format (EMS: CSV), with every
+        recipient's phone and address: refused unless ``user`` may mail, and one ``view``
+        event naming the cases it holds."""
         day = day or self.cases.today()
+        _, items = self._manifest_read(user, window, day, "manifest_csv")
         lines = [ManifestLine(i.waybill or "", i.case_number, i.recipient, i.phone, i.address, i.postcode,
-                              i.contents) for i in self.manifest_items(day)]
+                              i.contents) for i in items]
         return self.carrier.export_manifest(day, lines)
 
 

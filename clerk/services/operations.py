@@ -17,12 +17,21 @@ from sqlmodel import col
 
 from clerk.catalog import checklist_from_dict
 from clerk.catalog.model import Delivery, LimitUnit
-from clerk.domain.accounts import ClerkUser
+from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.deadlines import FOLLOW_UP_DAYS, due_date, latest_limit, local_date, make_deadline, running
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
 from clerk.domain.intake import MaterialMark, MaterialStatus, VerdictState, assess
 from clerk.domain.lifecycle import CaseState, check_transition
-from clerk.domain.permissions import DESK_ROLES, MAIL_ROLES, MAY, Action, check_separation  # noqa: F401 - the roles re-exported
+from clerk.domain.permissions import (  # noqa: F401 - the roles re-exported
+    DESK_ROLES,
+    MAIL_ROLES,
+    MAY,
+    Action,
+    Sight,
+    case_sight,
+    case_view_for,
+    check_separation,
+)
 from clerk.domain.plan import supply_deadline
 from clerk.domain.views import CaseView, Deadline, DeadlineKind, Decision, Rating
 from clerk.identity.text import NOTE_MAX
@@ -30,6 +39,7 @@ from clerk.store import convert
 from clerk.store.audited import KEYS
 from clerk.store.notices import NoticeKind, queue_notice
 from clerk.store.tables import CaseRow, DeadlineRow, saved_id
+from clerk.store.tables_mail import MailItemRow
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -86,6 +96,11 @@ class LifecycleOperations:
         refused), check its stored role against the domain's table and the
         separation of duties, check the optimistic version, ``mutate``, append
         the audit event, commit.  A refusal raises before anything is written.
+
+        The case comes back as the acting account may see it (``reader_sight``: the
+        mail room gets the ID number and phone masked, on any case); when anything in
+        it is unmasked, a ``view`` event follows the change's event in the same
+        transaction (every unmasked read is an audited view).
         """
         with self.store.session(write=True) as session:
             account = self.uow.authorise(session, user, permission)
@@ -99,8 +114,20 @@ class LifecycleOperations:
             session.add(row)
             session.flush()
             self._audit(session, account.id, window, action, row.number, before, after)
+            sight = self.reader_sight(session, account, row)
+            if sight.unmasked:
+                self._audit(session, account.id, window, "view", row.number, None, {"sight": sight.value})
             number = row.number
-        return self.get(number)  # read after commit: row and audit-head locks already released
+        # read after commit: row and audit-head locks already released
+        return case_view_for(self.get(number), sight if sight is not Sight.NONE else Sight.MASKED)
+
+    @staticmethod
+    def reader_sight(session: Session, account: ClerkUser, row: CaseRow) -> Sight:
+        """How much of ``row``'s applicant ``account`` sees, the case being in hand (named by its
+        number): ``clerk.domain.permissions.case_sight``, with "mails it" read from the store."""
+        mails_it = account.role is Role.MAILROOM and session.execute(
+            select(col(MailItemRow.id)).where(col(MailItemRow.case_id) == row.id).limit(1)).first() is not None
+        return case_sight(account.role, in_hand=True, mails_it=mails_it)
 
     @staticmethod
     def bump_version(session: Session, row: CaseRow, seen: int | None) -> None:

@@ -30,7 +30,7 @@ from clerk.domain.desk_views import (
 from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
 from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.domain.lifecycle import CaseState
-from clerk.domain.permissions import Action
+from clerk.domain.permissions import Action, masked_mail_item
 from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
 from clerk.identity import check_phone
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX, text_problems
@@ -211,16 +211,19 @@ class FallbackDesk:
         return made[0]
 
     def pickups(self, day: date | None = None) -> list[MailItemView]:
-        """The pickups agreed for ``day`` (default today), by time window."""
+        """The pickups agreed for ``day`` (default today), by time window (masked as in a list)."""
         day = day or self.cases.today()
         return self._mail_query(lambda q: q.where(col(MailItemRow.direction) == MailDirection.INBOUND.value,
                                                   col(MailItemRow.pickup_on) == day)
                                 .order_by(col(MailItemRow.pickup_from), col(MailItemRow.id)))
 
     def _mail_query(self, shape: Any) -> list[MailItemView]:
+        """Mail items as lists show them: recipient, phone and address masked (no event).
+        The full values are read one item at a time (``open_mail_item``) or as the day's
+        manifest (``manifest_csv`` / ``manifest_data``), each an audited view."""
         query = shape(select(MailItemRow, col(CaseRow.number)).join(CaseRow, col(CaseRow.id) == MailItemRow.case_id))
         with self.cases.store.session(write=False) as session:
-            return [mail_item_view(item, number) for item, number in session.execute(query)]
+            return [masked_mail_item(mail_item_view(item, number)) for item, number in session.execute(query)]
 
 
 def _owed(row: CaseRow, marks: dict[str, MaterialMark]) -> dict[str, str]:

@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve = subparsers.add_parser("serve", help="通过浏览器访问大厅管理看板（textual-serve）")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=8000, help="端口（1–65535，默认 8000）")
-    serve.add_argument("--public-url", default=None, help="经反向代理访问时的外部地址")
+    serve.add_argument("--public-url", default=None, help="浏览器访问看板的地址（如 https://看板域名）；只接受来自该地址的请求，"
+                       "监听非本机地址时必填（默认取配置项 serve_public_url / CLERK_SERVE_PUBLIC_URL）")
     serve.add_argument("--certfile", default=None, help="TLS 证书（PEM）；给出后以 https 提供服务")
     serve.add_argument("--keyfile", default=None, help="TLS 私钥（PEM）")
     serve.add_argument("--max-sessions", type=int, default=4, help="同时打开的看板数上限（默认 4）")

@@ -99,15 +99,19 @@ def serve(host: str, port: int, public_url: str | None = None, *, certfile: str 
 
     ``app`` is the sub-command each browser tab runs: ``dashboard``, or the hall's
     ``kiosk`` / ``board`` (a supervisor signs the kiosk's or the TV's browser in once).
+    ``public_url`` (else ``Settings.serve_public_url``) is the address browsers open: its
+    origin is the only one accepted, and a non-loopback ``host`` needs it.
     """
     try:
-        from clerk.tui.webgate import GatedServer, tls_context
+        from clerk.tui.webgate import GatedServer, allowed_origins, tls_context
     except ImportError:
         print("错误：未安装 textual-serve，请执行 pip install textual-serve", file=sys.stderr)
         return 2
 
     settings = get_settings()
+    public_url = (public_url or settings.serve_public_url).strip().rstrip("/") or None  # --public-url, else the setting
     try:
+        allowed_origins(host, port, public_url, tls=bool(certfile))  # refused before any key or file is touched
         context = tls_context(certfile, keyfile)
         key = local_key(settings)
     except (ValueError, HallKeyError) as exc:

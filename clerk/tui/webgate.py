@@ -7,11 +7,16 @@ The gate changes that:
   id and password through ``clerk.store.signin`` (the same lock-out, audit
   events ``via="serve"``); an unauthenticated websocket is refused before any
   process starts;
-- a websocket must come from the page's own origin (``Origin`` equal to the
-  served origin; a foreign or missing one is refused);
+- a websocket must come from the page's own origin: ``Origin`` equal to the
+  public origin (``serve_public_url`` / ``CLERK_SERVE_PUBLIC_URL`` /
+  ``--public-url``), never merely to the request's ``Host`` (a DNS-rebinding page
+  names its own host); a foreign or missing one is refused, and a sign-in posted
+  from a foreign origin too.  Without a public address the gate serves loopback
+  only (``127.0.0.1``/``localhost``/``[::1]`` at its port);
 - at most ``max_sessions`` dashboards run at once; more are refused (503);
-- failed sign-ins from one address are throttled as well (per-account lock-out
-  alone would let one address try every account);
+- failed sign-ins are throttled per address and per account id (the store's
+  lock-out alone would let one address try every account, and many addresses one
+  id the store does not know);
 - ``/static/`` serves files, never a directory listing;
 - TLS with ``--certfile/--keyfile``; the session cookie is then ``Secure``.
 
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import ipaddress
 import logging
 import secrets
 import ssl
@@ -32,7 +38,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import jinja2
@@ -40,6 +45,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
+from clerk.config import public_origin
 from clerk.domain.accounts import Role
 from clerk.domain.clock import now_utc
 from clerk.store.engine import Store
@@ -57,7 +63,10 @@ COOKIE = "clerk_session"
 SESSION_HOURS = 8
 MAX_GATE_SESSIONS = 200  # signed-in browsers remembered at once
 THROTTLE_FAILURES = 20  # failed sign-ins from one address …
+THROTTLE_ACCOUNT_FAILURES = 10  # … or for one account id …
 THROTTLE_SECONDS = 15 * 60  # … within this window, then refused for the rest of it
+THROTTLE_KEYS = 10_000  # addresses / ids remembered at once (the oldest go first)
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 @dataclass
@@ -69,15 +78,54 @@ class GateSession:
 
 @dataclass
 class _Throttle:
+    """Recent failures per key (an address, an account id): ``limit`` within ``THROTTLE_SECONDS``."""
+
+    limit: int = THROTTLE_FAILURES
     failures: dict[str, list[float]] = field(default_factory=dict)
 
-    def blocked(self, address: str, now: float) -> bool:
-        recent = [t for t in self.failures.get(address, []) if now - t < THROTTLE_SECONDS]
-        self.failures[address] = recent
-        return len(recent) >= THROTTLE_FAILURES
+    def blocked(self, key: str, now: float) -> bool:
+        recent = [t for t in self.failures.get(key, []) if now - t < THROTTLE_SECONDS]
+        if recent:
+            self.failures[key] = recent
+        else:
+            self.failures.pop(key, None)
+        return len(recent) >= self.limit
 
-    def fail(self, address: str, now: float) -> None:
-        self.failures.setdefault(address, []).append(now)
+    def fail(self, key: str, now: float) -> None:
+        if key not in self.failures and len(self.failures) >= THROTTLE_KEYS:
+            for old in [k for k, times in self.failures.items() if now - times[-1] >= THROTTLE_SECONDS]:
+                del self.failures[old]
+            while len(self.failures) >= THROTTLE_KEYS:
+                self.failures.pop(next(iter(self.failures)))
+        self.failures.setdefault(key, []).append(now)
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` (a name or an address) is this machine only."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_origins(host: str, port: int, public_url: str | None, *, tls: bool) -> frozenset[str]:
+    """The origins the gate accepts: the public address's alone; without one (loopback only) this
+    machine's names at ``port``.  ``ValueError`` (one Chinese line) for a non-loopback ``host``
+    without a public address, or an unusable address."""
+    if public_url:
+        try:
+            return frozenset({public_origin(public_url)})
+        except ValueError as exc:
+            raise ValueError(f"对外访问地址 {public_url!r} 无效：{exc}") from None
+    if not is_loopback(host):
+        raise ValueError(f"在非本机地址 {host} 上提供服务须先设置对外访问地址：--public-url https://看板地址 "
+                         "（或 CLERK_SERVE_PUBLIC_URL、配置项 serve_public_url）")
+    scheme = "https" if tls else "http"
+    at = "" if port == {"http": 80, "https": 443}[scheme] else f":{port}"  # browsers leave the default port out
+    return frozenset(f"{scheme}://{name}{at}" for name in LOOPBACK_NAMES)
 
 
 LOGIN_PAGE = """<!DOCTYPE html>
@@ -115,7 +163,8 @@ class GatedServer(Server):
                  title: str = "大厅管理看板", public_url: str | None = None, templates_path: Any = None,
                  max_sessions: int = 4, ssl_context: ssl.SSLContext | None = None,
                  sign_in: Callable[..., Any] | None = None, ticket: Callable[[str], str] | None = None) -> None:
-        if public_url is None and ssl_context is not None:
+        self.origins = allowed_origins(host, port, public_url, tls=ssl_context is not None)
+        if not public_url and ssl_context is not None:
             public_url = f"https://{host}:{port}"
         super().__init__(command, host=host, port=port, title=title, public_url=public_url,
                          templates_path=templates_path or "./templates")
@@ -124,14 +173,16 @@ class GatedServer(Server):
         self.ssl_context = ssl_context
         self.sessions: dict[str, GateSession] = {}
         self.running = 0  # dashboards started and not yet ended
-        self.throttle = _Throttle()
+        self.throttle = _Throttle(THROTTLE_FAILURES)  # per address
+        self.account_throttle = _Throttle(THROTTLE_ACCOUNT_FAILURES)  # per account id
         self._sign_in = sign_in or self._store_sign_in
         self._store: Any = None
         self._store_lock = threading.Lock()
         self._ticket = ticket
 
     # -- the app ------------------------------------------------------------
-    async def _make_app(self) -> web.Application:
+    async def make_app(self) -> web.Application:
+        """The aiohttp application (``serve`` runs it; a test can drive it in process)."""
         app = web.Application(middlewares=[self._headers])
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
         app.add_routes([
@@ -147,6 +198,8 @@ class GatedServer(Server):
         app.on_shutdown.append(self.on_shutdown)
         return app
 
+    _make_app = make_app  # textual-serve's name for it
+
     @web.middleware
     async def _headers(self, request: web.Request, handler: Any) -> web.StreamResponse:
         response = await handler(request)
@@ -160,7 +213,7 @@ class GatedServer(Server):
     def serve(self, debug: bool = False) -> None:
         self.debug = debug
         self.initialize_logging()
-        web.run_app(self._make_app(), host=self.host, port=self.port, ssl_context=self.ssl_context,
+        web.run_app(self.make_app(), host=self.host, port=self.port, ssl_context=self.ssl_context,
                     print=lambda *args: None)
 
     # -- sessions -----------------------------------------------------------
@@ -181,15 +234,12 @@ class GatedServer(Server):
         while len(self.sessions) >= MAX_GATE_SESSIONS:  # the oldest sign-in goes first
             self.sessions.pop(next(iter(self.sessions)))
 
-    def _own_origins(self, request: web.Request) -> set[str]:
-        public = urlsplit(self.public_url)
-        return {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.host}"}
-
     def same_origin(self, request: web.Request, *, required: bool) -> bool:
+        """``Origin`` is the public origin (never judged by the request's own ``Host``)."""
         origin = request.headers.get("Origin")
         if origin is None:
             return not required
-        return origin in self._own_origins(request)
+        return origin.strip().lower() in self.origins
 
     # -- pages --------------------------------------------------------------
     async def handle_index(self, request: web.Request) -> Any:
@@ -222,6 +272,9 @@ class GatedServer(Server):
         form = await request.post()
         clerk_id = str(form.get("clerk_id", ""))[:32]
         password = str(form.get("password", ""))[:128]
+        account = clerk_id.strip().casefold()
+        if self.account_throttle.blocked(account, time.monotonic()):
+            return self._login_page(message="该工号登录失败次数过多，请15分钟后再试", clerk_id=clerk_id, status=429)
         new_password = form.get("new_password")
         if new_password is not None:
             new_password = str(new_password)[:128]
@@ -235,10 +288,10 @@ class GatedServer(Server):
         except PasswordRejected as exc:
             return self._login_page(message=str(exc), clerk_id=clerk_id, change=True, status=400)
         except AccountLocked as exc:
-            self.throttle.fail(address, time.monotonic())
+            self._failed(address, account)
             return self._login_page(message=str(exc), clerk_id=clerk_id, status=429)
         except SignInFailed as exc:
-            self.throttle.fail(address, time.monotonic())
+            self._failed(address, account)
             return self._login_page(message=str(exc), clerk_id=clerk_id, status=401)
         except StoreError as exc:
             return self._login_page(message=str(exc), clerk_id=clerk_id, status=503)
@@ -249,6 +302,11 @@ class GatedServer(Server):
         response.set_cookie(COOKIE, token, path="/", httponly=True, samesite="Strict",
                             secure=self.public_url.startswith("https"), max_age=SESSION_HOURS * 3600)
         raise response
+
+    def _failed(self, address: str, account: str) -> None:
+        now = time.monotonic()
+        self.throttle.fail(address, now)
+        self.account_throttle.fail(account, now)
 
     def _store_sign_in(self, clerk_id: str, password: str, new_password: str | None) -> Any:
         with self._store_lock:

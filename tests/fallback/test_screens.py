@@ -79,6 +79,15 @@ async def test_decision_screen_records_correction_prints_and_reports_timing(desk
     assert [i.case_number for i in desk.mail_queue()] == [view.number]
 
 
+def _events(service) -> list:
+    from sqlalchemy import select
+
+    from clerk.store.tables import AuditEvent
+
+    with service.store.session(write=False) as session:
+        return list(session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars())
+
+
 async def test_mail_screen_scan_waybill_export_csv_and_deliver(desk, service, users, tmp_path):
     from textual.widgets import DataTable
 
@@ -102,6 +111,8 @@ async def test_mail_screen_scan_waybill_export_csv_and_deliver(desk, service, us
         await settle(pilot)
         csv_path = tmp_path / "2026-11-25" / "EMS-20261125.csv"
         assert "EA123456785CN" in csv_path.read_bytes().decode("utf-8-sig")
+        exports = [(e.actor, e.window, e.after["cases"]) for e in _events(service) if (e.after or {}).get("export")]
+        assert exports == [("m01", 20, [view.number])]  # the export: one audited view naming its case
         await pilot.press("f6")
         await settle(pilot)
         assert "已妥投" in screen.query_one(Banner).text
@@ -123,7 +134,8 @@ async def test_mail_list_is_masked_and_the_highlighted_items_detail_is_a_view_ev
 
     def views() -> list[tuple[str, str | None, int | None]]:
         with service.store.session(write=False) as session:
-            rows = session.execute(select(AuditEvent).where(AuditEvent.action == "view").order_by(AuditEvent.seq))
+            rows = session.execute(select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.actor != "b01")
+                                   .order_by(AuditEvent.seq))  # not the back office's view of its own decisions
             return [(e.actor, e.case_number, e.window) for (e,) in rows]
 
     screen = MailScreen(desk)

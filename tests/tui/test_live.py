@@ -267,6 +267,8 @@ async def test_a_case_changed_elsewhere_is_reloaded_in_the_desk_pane(live_app, c
         assert await _until(pilot, lambda: desk.case.version > before, 5), "the pane kept the old case"
         assert str(desk.case.state) == "不予受理"
         assert f"{number}（孙八）已在其他窗口更新" in _banner(app)
+        # opened, then read again after the other window's change: both unmasked reads are audited views
+        assert [e.window for e in service.get(number).events if e.action == "view" and e.actor == "2001"] == [9, 9]
 
 
 async def test_quitting_frees_the_seat(live_app):

@@ -219,7 +219,9 @@ class FallbackScreen(DeskScreen["DeskService"]):
         self.query_one(Banner).show(event.text, "error", sticky=event.action not in ("queue", "open", "reopen"))
 
     def show_case_again(self, view: CaseView) -> None:
-        self._show_case(view)
+        """Changed at another window: read it again as this clerk may see it (an audited view)."""
+        user, window, number = self.user, self.window, view.number
+        self.call("reopen", lambda desk: desk.open(user, window, number), self._show_case)
 
     def _fill_queue(self, entries: list[FallbackEntry]) -> None:
         self.query_one(Banner).clear_outage()  # the store answered

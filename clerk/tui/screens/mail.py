@@ -5,8 +5,9 @@ press Enter to hand the highlighted item to EMS (checked with
 ``clerk.identity.check_waybill``); F6 marks it delivered / received, F7
 returned (with the reason; flagged for follow-up), F8 sends a returned item
 again.  F9 prints the day's manifest (交寄清单), F4 exports it as CSV for the
-EMS batch system.  The list masks names, phones and addresses; the highlighted
-item's full recipient, phone and address show below it, read through
+EMS batch system (both role-checked by the service, one audited ``view`` naming
+the day's cases).  The list comes masked from the service (``mail_queue``); the
+highlighted item's full recipient, phone and address show below it, read through
 ``open_mail_item`` (a ``view`` event per item opened).
 """
 
@@ -23,13 +24,12 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from clerk.domain.desk_views import MailDirection, MailStatus
 from clerk.filemodes import private_dirs, write_private
-from clerk.identity import check_waybill, mask_address, mask_name, mask_phone
+from clerk.identity import check_waybill
 from clerk.identity.text import NOTE_MAX
 from clerk.printing.rendering import render
 from clerk.store.numbering import parse_number
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells
-from clerk.tui.screen import signed_in_user
 from clerk.tui.screens.desk_common import DeskCall, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
@@ -197,12 +197,13 @@ class MailScreen(DeskScreen["DeskService"]):
         if root is None:
             raise ValueError("no folder for the manifest (receipts_dir)")
         folder = private_dirs(root / f"{day:%Y-%m-%d}")
-        if kind == "csv":
-            path = write_private(folder / f"EMS-{day:%Y%m%d}.csv", desk.manifest_csv(day))
+        user, window = self.user, self.window
+        if kind == "csv":  # every recipient in full: role-checked, one audited view naming its cases
+            path = write_private(folder / f"EMS-{day:%Y%m%d}.csv", desk.manifest_csv(user, window, day))
             return f"已导出交寄清单（{len(desk.manifest_items(day))} 件）：{path}"
 
-        data = desk.manifest_data(day, hall=settings.hall if settings else None,
-                                  clerk_name=signed_in_user(self.app).name)
+        data = desk.manifest_data(user, window, day, hall=settings.hall if settings else None,
+                                  clerk_name=user.name)
         if not data.rows:
             return "今天还没有交寄的邮件"
         path = write_private(folder / f"EMS-{day:%Y%m%d}-交寄清单.pdf", render("manifest", data, settings=settings))
@@ -224,8 +225,8 @@ class MailScreen(DeskScreen["DeskService"]):
         for i in items:
             when = f"{i.pickup_on:%m-%d} {i.pickup_from}-{i.pickup_to}" if i.pickup_on else ""
             status = Text(i.status_label, style="bold red" if i.follow_up else "")
-            table.add_row(*cells(i.case_number, mask_name(i.recipient), status, i.waybill or "", i.direction.label,
-                          mask_phone(i.phone), mask_address(i.address), clip(i.contents, 10), when),
+            table.add_row(*cells(i.case_number, i.recipient, status, i.waybill or "", i.direction.label,
+                          i.phone, i.address, clip(i.contents, 10), when),  # masked by ``mail_queue``
                           key=str(i.id))
         if items and row is not None:  # a live reload keeps the clerk's place
             table.move_cursor(row=min(row, len(items) - 1))
@@ -262,7 +263,7 @@ class MailScreen(DeskScreen["DeskService"]):
             who = f"{opened.recipient} {opened.phone} · {opened.address}"
             postcode = opened.postcode
         else:
-            who = f"{mask_name(item.recipient)} {mask_phone(item.phone)} · {mask_address(item.address)}"
+            who = f"{item.recipient} {item.phone} · {item.address}"  # as listed: masked
             postcode = getattr(item, "postcode", "")
         when = f" · 揽收 {item.pickup_on:%Y-%m-%d} {item.pickup_from}-{item.pickup_to}" if item.pickup_on else ""
         self.query_one("#mail-row", RowDetail).show_lines([
