@@ -1,0 +1,126 @@
+"""The one rule for which characters text from a person, a file or a device may hold.
+
+Input is data, never terminal control or a trick of the eye: every door that
+takes text (the window's forms, ``clerk`` commands, CSV and catalog files, the
+config file, holiday and synonym tables) refuses a character whose Unicode
+general category is
+
+- ``Cc`` control (NUL, ESC, DEL, the C1 controls incl. U+0085, and TAB/CR/LF),
+- ``Cf`` format (bidi embeddings, overrides, isolates and marks U+200E/U+200F,
+  zero-width characters, the BOM U+FEFF, tag characters U+E0000–U+E007F),
+- ``Zl``/``Zp`` line and paragraph separators (U+2028, U+2029),
+- ``Co`` private use, ``Cs`` surrogates, ``Cn`` unassigned code points,
+
+looked up in ``unicodedata`` (never a hand-made list).  One exception: code
+points of the CJK extension planes 2 and 3 (U+20000–U+3FFFD) that this
+Python's Unicode tables do not know yet are real names (a newer CJK extension,
+a rare character in a person's name) and are allowed; the two noncharacters
+at the end of each plane are not.  A multi-line field allows LF (and only LF).
+
+Below every other package (layers in pyproject.toml): the catalog, the
+calendar, the config and the identity checks all use it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = [
+    "REFUSED_CATEGORIES",
+    "code_point",
+    "first_refused",
+    "kind_of",
+    "refused",
+    "refusal",
+    "terminal_safe",
+]
+
+#: The general categories refused in text (see the module doc).
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
+
+#: Characters whose Unicode Bidi_Class is one of these are bidirectional controls.
+_BIDI_CLASSES = frozenset({"LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"})
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _cjk_extension(code: int) -> bool:
+    """Planes 2–3 (Supplementary / Tertiary Ideographic), except each plane's two noncharacters."""
+    return 0x20000 <= code <= 0x3FFFF and (code & 0xFFFE) != 0xFFFE
+
+
+def refused(ch: str, *, multiline: bool = False) -> bool:
+    """Whether the one character ``ch`` is refused in text (LF too, unless ``multiline``)."""
+    if multiline and ch == "\n":
+        return False
+    category = unicodedata.category(ch)
+    if category not in REFUSED_CATEGORIES:
+        return False
+    return not (category == "Cn" and _cjk_extension(ord(ch)))
+
+
+def first_refused(value: str, *, multiline: bool = False) -> str | None:
+    """The first refused character of ``value``, or None when every character may be stored."""
+    for ch in value:
+        if refused(ch, multiline=multiline):
+            return ch
+    return None
+
+
+def code_point(ch: str) -> str:
+    """``U+202E``: how a message names a character (never the character itself)."""
+    return f"U+{ord(ch):04X}"
+
+
+def kind_of(ch: str) -> str:
+    """What a refused character is, in Chinese, for the clerk or the IT person."""
+    if ch in _LINE_BREAKS:
+        return "换行或分隔符（此处只能填写一行）"
+    if unicodedata.bidirectional(ch) in _BIDI_CLASSES or ch in "\u200e\u200f\u061c":
+        return "改变文字方向的不可见字符"
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return "不可见的控制字符"
+    if category == "Cf":
+        return "不可见的格式字符"
+    if category == "Co":
+        return "私用区字符（各电脑显示不一）"
+    if category == "Cs":
+        return "无效的代理字符"
+    return "未分配的字符"
+
+
+def refusal(label: str, value: str, limit: int | None = None, *, multiline: bool = False) -> str | None:
+    """The one-line Chinese reason ``value`` cannot be stored as the field ``label``, or None.
+
+    The reason names the character by its code point and never quotes the value back.
+    """
+    bad = first_refused(value, multiline=multiline)
+    if bad is not None:
+        return f"{label}含有{kind_of(bad)}（{code_point(bad)}），请删除后重新输入"
+    if limit is not None and len(value) > limit:
+        return f"{label}过长：最多 {limit} 个字，当前 {len(value)} 个字"
+    return None
+
+
+#: What a control character looks like when shown: ESC is ␛ (U+241B), NUL ␀, DEL ␡.
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
+_REPLACEMENT = "\ufffd"
+
+
+def terminal_safe(text: str, *, keep: str = "", one_for_one: bool = False) -> str:
+    """``text`` with every refused character made visible, so that nothing stored or typed
+    reaches a terminal as control: a C0 control as its picture (ESC as ␛), any other as
+    ``<U+202E>`` (or U+FFFD with ``one_for_one``, which keeps the length for styled text).
+    ``keep`` lists characters passed unchanged (the CLI keeps its own LF and TAB)."""
+    if text.isprintable():  # no refused character is printable: the common case is quick
+        return text
+
+    def shown(ch: str) -> str:
+        if ch in keep or not refused(ch):
+            return ch
+        picture = _PICTURES.get(ord(ch))
+        if picture is not None:
+            return picture
+        return _REPLACEMENT if one_for_one else f"<{code_point(ch)}>"
+
+    return "".join(shown(ch) for ch in text)
