@@ -40,7 +40,7 @@ REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 
 #: Characters whose Unicode Bidi_Class is one of these are bidirectional controls.
 _BIDI_CLASSES = frozenset({"LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"})
-_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85")
 
 
 def _cjk_extension(code: int) -> bool:
@@ -73,11 +73,13 @@ def code_point(ch: str) -> str:
 
 def kind_of(ch: str) -> str:
     """What a refused character is, in Chinese, for the clerk or the IT person."""
+    category = unicodedata.category(ch)
+    if category in ("Zl", "Zp"):
+        return "行分隔符" if category == "Zl" else "段分隔符"
     if ch in _LINE_BREAKS:
-        return "换行或分隔符（此处只能填写一行）"
+        return "换行符"
     if unicodedata.bidirectional(ch) in _BIDI_CLASSES or ch in "\u200e\u200f\u061c":
         return "改变文字方向的不可见字符"
-    category = unicodedata.category(ch)
     if category == "Cc":
         return "不可见的控制字符"
     if category == "Cf":
