@@ -48,11 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure ends in one Chinese line and a non-zero status."""
-    from clerk.commands.failures import explain, record_bug
+    from clerk.commands.terminal import escaped_output
     from clerk.config import get_settings
 
     argv = sys.argv[1:] if argv is None else argv
     get_settings.cache_clear()  # each invocation reads the configuration afresh
+    with escaped_output():  # stored or typed text never reaches the terminal as control
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
+    from clerk.commands.failures import explain, record_bug
+
     try:
         return _dispatch(argv)
     except SystemExit:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from clerk.domain.accounts import ClerkUser, Role, hash_password
+from clerk.domain.accounts import ClerkUser, Role, account_text_problems, hash_password
 from clerk.domain.errors import IntakeError, NotFound
 from clerk.domain.passwords import password_problems
 from clerk.domain.permissions import Action
@@ -40,9 +40,12 @@ class AccountService:
         ``password_rule`` applies ``clerk.domain.passwords`` (every password a person chooses);
         ``must_change`` marks an initial password, replaced at the first sign-in.
         """
-        clerk_id, name, role = clerk_id.strip(), name.strip(), Role(role)
+        role = Role(role)
         with self.store.session(write=True) as session:
             actor = self.uow.authorise(session, by, Action.ACCOUNTS).id if by is not None else "admin"
+            if problems := account_text_problems(clerk_id, name):
+                raise IntakeError(problems)
+            clerk_id, name = clerk_id.strip(), name.strip()
             if not clerk_id or not name:
                 raise IntakeError(["工号和姓名不能为空"])
             if password_rule and (problems := password_problems(password, clerk_id=clerk_id)):
