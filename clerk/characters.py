@@ -26,6 +26,12 @@ from __future__ import annotations
 import unicodedata
 
 __all__ = [
+    "ADDRESS_MAX",
+    "CLERK_ID_MAX",
+    "NAME_MAX",
+    "NOTE_MAX",
+    "PERSON_NAME_MAX",
+    "SUMMARY_MAX",
     "REFUSED_CATEGORIES",
     "code_point",
     "first_refused",
@@ -34,6 +40,14 @@ __all__ = [
     "refusal",
     "terminal_safe",
 ]
+
+#: Lengths in characters, per kind of field (the columns are wider: see store/tables*.py).
+NAME_MAX = 100  # applicant / organisation / contact person / recipient; a catalog name
+ADDRESS_MAX = 200  # mailing address
+NOTE_MAX = 500  # reasons, comments, notes, references; a catalog requirement or description
+SUMMARY_MAX = 1000  # a complaint's text
+PERSON_NAME_MAX = 64  # 姓名 of a clerk's account or an appointment (their columns hold 64)
+CLERK_ID_MAX = 32  # 工号 (the accounts' key column holds 32)
 
 #: The general categories refused in text (see the module doc).
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})

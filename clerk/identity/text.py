@@ -15,16 +15,22 @@ made visible and the length cut for a screen.
 
 from __future__ import annotations
 
-from clerk.characters import refusal, terminal_safe
+from clerk.characters import (
+    ADDRESS_MAX,
+    CLERK_ID_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    PERSON_NAME_MAX,
+    SUMMARY_MAX,
+    refusal,
+    terminal_safe,
+)
 from clerk.identity.check import Check
 
-#: Lengths in characters (the columns are wider: see store/tables*.py).
-NAME_MAX = 100  # applicant / organisation / contact person / recipient
-ADDRESS_MAX = 200  # mailing address
-NOTE_MAX = 500  # reasons, comments, notes, references
-SUMMARY_MAX = 1000  # a complaint's text
-PERSON_NAME_MAX = 64  # 姓名 of a clerk's account or an appointment (their columns hold 64)
-CLERK_ID_MAX = 32  # 工号 (the accounts' key column holds 32)
+__all__ = [
+    "ADDRESS_MAX", "CLERK_ID_MAX", "NAME_MAX", "NOTE_MAX", "PERSON_NAME_MAX", "SUMMARY_MAX",
+    "check_text", "printable", "text_problems",
+]
 
 
 def check_text(value: str, label: str, limit: int, *, multiline: bool = False) -> Check:
