@@ -30,6 +30,7 @@ __all__ = [
     "CLERK_ID_MAX",
     "NAME_MAX",
     "NOTE_MAX",
+    "PAUSE_REASON_MAX",
     "PERSON_NAME_MAX",
     "SUMMARY_MAX",
     "REFUSED_CATEGORIES",
@@ -48,6 +49,7 @@ NOTE_MAX = 500  # reasons, comments, notes, references; a catalog requirement or
 SUMMARY_MAX = 1000  # a complaint's text
 PERSON_NAME_MAX = 64  # 姓名 of a clerk's account or an appointment (their columns hold 64)
 CLERK_ID_MAX = 32  # 工号 (the accounts' key column holds 32)
+PAUSE_REASON_MAX = 100  # 暂停/离岗 reason of a window
 
 #: The general categories refused in text (see the module doc).
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})

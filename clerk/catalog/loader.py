@@ -117,7 +117,7 @@ def _hall_synonyms(files: list[Path], problems: list[Problem]) -> Synonyms | Non
     try:
         return load_synonyms(path)
     except SynonymError as exc:
-        problems.append(Problem(str(path), 0, str(exc).removeprefix(f"{path}: ")))
+        problems.append(Problem(str(path), exc.line, exc.reason))
         return None
 
 

@@ -20,6 +20,7 @@ from clerk.characters import (
     CLERK_ID_MAX,
     NAME_MAX,
     NOTE_MAX,
+    PAUSE_REASON_MAX,
     PERSON_NAME_MAX,
     SUMMARY_MAX,
     refusal,
@@ -28,7 +29,7 @@ from clerk.characters import (
 from clerk.identity.check import Check
 
 __all__ = [
-    "ADDRESS_MAX", "CLERK_ID_MAX", "NAME_MAX", "NOTE_MAX", "PERSON_NAME_MAX", "SUMMARY_MAX",
+    "ADDRESS_MAX", "CLERK_ID_MAX", "NAME_MAX", "NOTE_MAX", "PAUSE_REASON_MAX", "PERSON_NAME_MAX", "SUMMARY_MAX",
     "check_text", "printable", "text_problems",
 ]
 
