@@ -19,7 +19,8 @@ def _config(tmp_path, text: str):
 
 @pytest.mark.parametrize("value, code", [("示范\\u202e中心", "U+202E"), ("示范\\u0085中心", "U+0085"),
                                          ("示范\\u2028中心", "U+2028"), ("示范\\ufeff中心", "U+FEFF"),
-                                         ("示范\\U000E0041中心", "U+E0041")])
+                                         ("示范\\U000E0041中心", "U+E0041")],
+                         ids=["RLO", "NEL", "LS", "BOM", "TAG-A"])
 def test_config_file_values_name_file_line_and_character(tmp_path, value, code):
     path = _config(tmp_path, f'window = 3\n\n[hall]\ncode = "LC"\nname = "{value}"\n')
     with pytest.raises(ConfigError) as refused:
@@ -87,7 +88,8 @@ def test_synonym_words_name_the_line(tmp_path):
         load_synonyms(path)
 
 
-@pytest.mark.parametrize("reason, code", [("午\u202e餐", "U+202E"), ("午\n餐", "U+000A"), ("午\x85餐", "U+0085")])
+@pytest.mark.parametrize("reason, code", [("午\u202e餐", "U+202E"), ("午\n餐", "U+000A"), ("午\x85餐", "U+0085")],
+                         ids=["RLO", "LF", "NEL"])
 def test_a_pause_reason_is_held_to_the_rule(store, catalog, clock, cheap_password_hashing, hall_key_file, tmp_path,
                                             reason, code):
     from clerk.config import Settings
