@@ -45,3 +45,17 @@ def test_aliases_and_long_names_are_held_to_the_rule(hall_copy):
         load_catalog(hall_copy)
     text = str(refused.value)
     assert "最多 100 个字，当前 101 个字" in text and "U+0085" in text
+
+
+def test_catalog_import_names_the_cell(tmp_path, capsys):
+    from tests.support.workbooks import item, material, two_sheets
+
+    book = two_sheets(tmp_path / "清单.xlsx", [
+        item("370112-MZJ-001", "内地居民\u202e结婚登记", material("户口\ufeff簿"), department="区民政局"),
+    ])
+    out = tmp_path / "catalog"
+    assert main(["catalog", "import", str(book), "-o", str(out)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "清单.xlsx!事项!B3: 「事项名称」含有改变文字方向的不可见字符（U+202E），请删除后重新输入" in lines
+    assert "清单.xlsx!材料!B2: 「材料名称」含有不可见的格式字符（U+FEFF），请删除后重新输入" in lines
+    assert not out.exists() or not any(out.iterdir())
