@@ -40,6 +40,7 @@ __all__ = [
     "refused",
     "refusal",
     "terminal_safe",
+    "typed_refusal_class",
 ]
 
 #: Lengths in characters, per kind of field (the columns are wider: see store/tables*.py).
@@ -118,6 +119,25 @@ def refusal(label: str, value: str, limit: int | None = None, *, multiline: bool
     if limit is not None and len(value) > limit:
         return f"{label}过长：最多 {limit} 个字，当前 {len(value)} 个字"
     return None
+
+
+#: Where the refused characters a keyboard, a paste or a scanner usually brings live: C0, C1, the
+#: Arabic letter mark, general punctuation (zero-width, bidi, separators), the BOM, specials, tags.
+_TYPED_BLOCKS = ((0x0000, 0x00FF), (0x0600, 0x06FF), (0x180E, 0x180E), (0x2000, 0x206F), (0xFE00, 0xFEFF),
+                 (0xFFF0, 0xFFFF), (0xE0000, 0xE007F))
+
+
+def typed_refusal_class() -> str:
+    """A regex character class body (for ``[^...]``) of the refused characters in those blocks,
+    for a text field's keyboard filter; the rest are refused by the domain on the next check."""
+    found = [code for low, high in _TYPED_BLOCKS for code in range(low, high + 1) if refused(chr(code))]
+    spans: list[tuple[int, int]] = []
+    for code in found:
+        if spans and spans[-1][1] == code - 1:
+            spans[-1] = (spans[-1][0], code)
+        else:
+            spans.append((code, code))
+    return "".join(f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in spans)
 
 
 #: What a control character looks like when shown: ESC is ␛ (U+241B), NUL ␀, DEL ␡.
