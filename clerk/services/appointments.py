@@ -124,6 +124,11 @@ class AppointmentService(HallDay):
     def _check(self, queue: str, day: Any, half: str, name: str, id_number: str, phone: str,
                code: str = "") -> _Booking:
         """A checked booking, or ``AppointmentError`` naming the first problem (Chinese)."""
+        for label, value in (("队列", queue), ("日期", day), ("时段", half), ("姓名", name), ("身份证号", id_number),
+                             ("电话", phone), ("预约号", code)):
+            # the one text rule first, so that no later message repeats a hidden character
+            if isinstance(value, str) and (refused := refusal(label, value, PERSON_NAME_MAX)) is not None:
+                raise AppointmentError(refused)
         prefix = (queue or "").strip().upper()
         spec = self.queues.get(prefix) or next((q for q in self.queues.values() if q.name == queue.strip()), None)
         if spec is None:
@@ -142,10 +147,7 @@ class AppointmentService(HallDay):
             raise AppointmentError(f"时段“{half}”应为“上午”或“下午”")
         if day == self.today() and self.clock() > self._slot_window(spec, day, half)[1]:
             raise AppointmentError(f"今天{half}的预约时段已过，请预约其他时段")
-        refused = refusal("姓名", name or "", PERSON_NAME_MAX)  # before spaces are tidied: LF is refused
-        if refused is not None:
-            raise AppointmentError(refused)
-        name = " ".join((name or "").split())
+        name = " ".join((name or "").split())  # LF and U+0085 were refused above, not turned into blanks
         if not name:
             raise AppointmentError(f"姓名应为 1 至 {PERSON_NAME_MAX} 个字符")
         checked = check_resident_id(id_number or "", today=self.today())

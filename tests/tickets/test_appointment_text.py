@@ -32,6 +32,8 @@ def test_the_service_refuses_hidden_characters_in_a_name(appointments, clerks, c
         appointments.add(clerks["window"], "B", TODAY, "上午", f"张{ch}三", YOUNG)
     kind = "改变文字方向的不可见字符" if ch == "\u202e" else "换行符"
     assert str(refused.value) == f"姓名含有{kind}（{HIDDEN[ch]}），请删除后重新输入"
+    with pytest.raises(AppointmentError, match=rf"^队列含有.*（{HIDDEN[ch].replace('+', '[+]')}）"):
+        appointments.add(clerks["window"], f"B{ch}", TODAY, "上午", "张三", YOUNG)  # never echoed back
     with pytest.raises(AppointmentError, match="姓名过长：最多 64 个字"):
         appointments.add(clerks["window"], "B", TODAY, "上午", "张" * 65, YOUNG)
     assert appointments.list(TODAY) == []
