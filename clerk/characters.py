@@ -150,15 +150,11 @@ def terminal_safe(text: str, *, keep: str = "", one_for_one: bool = False) -> st
     reaches a terminal as control: a C0 control as its picture (ESC as ␛), any other as
     ``<U+202E>`` (or U+FFFD with ``one_for_one``, which keeps the length for styled text).
     ``keep`` lists characters passed unchanged (the CLI keeps its own LF and TAB)."""
-    if text.isprintable():  # no refused character is printable: the common case is quick
+    if text.isprintable():  # no refused character is printable: the common case is one pass in C
         return text
-
-    def shown(ch: str) -> str:
-        if ch in keep or not refused(ch):
-            return ch
+    # Each distinct character is looked up once (a listing repeats few), then replaced in C.
+    bad = [ch for ch in set(text) if not ch.isprintable() and ch not in keep and refused(ch)]
+    for ch in bad:
         picture = _PICTURES.get(ord(ch))
-        if picture is not None:
-            return picture
-        return _REPLACEMENT if one_for_one else f"<{code_point(ch)}>"
-
-    return "".join(shown(ch) for ch in text)
+        text = text.replace(ch, picture or (_REPLACEMENT if one_for_one else f"<{code_point(ch)}>"))
+    return text
