@@ -95,6 +95,8 @@ def kind_of(ch: str) -> str:
         return "行分隔符" if category == "Zl" else "段分隔符"
     if ch in _LINE_BREAKS:
         return "换行符"
+    # LRM, RLM and ALM are strong characters, not bidi controls, to Unicode: named here for the
+    # wording only (whether a character is refused is its category's business).
     if unicodedata.bidirectional(ch) in _BIDI_CLASSES or ch in "\u200e\u200f\u061c":
         return "改变文字方向的不可见字符"
     if category == "Cc":
