@@ -59,3 +59,12 @@ def test_catalog_import_names_the_cell(tmp_path, capsys):
     assert "清单.xlsx!事项!B3: 「事项名称」含有改变文字方向的不可见字符（U+202E），请删除后重新输入" in lines
     assert "清单.xlsx!材料!B2: 「材料名称」含有不可见的格式字符（U+FEFF），请删除后重新输入" in lines
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_raw_escape_in_a_catalog_file_is_named_at_its_line(hall_copy, capsys):
+    """YAML itself refuses a raw ESC in the file: the line says where and which, like the rule does."""
+    bad = _break(hall_copy, [("name: 公共场所卫生许可（新办）", "name: 公共场所\x1b[2J卫生许可（新办）")])
+    assert main(["catalog", "check", str(hall_copy)]) == 1
+    out = capsys.readouterr()
+    assert out.out.splitlines() == [f"{bad}:3: 文件含有不可见的控制字符（U+001B），请删除"]
+    assert "\x1b" not in out.out + out.err
