@@ -48,13 +48,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure ends in one Chinese line and a non-zero status."""
-    from clerk.commands.failures import explain, record_bug
+    from clerk.commands.terminal import escaped_output
     from clerk.config import get_settings
     from clerk.incidents import close_log
 
     argv = sys.argv[1:] if argv is None else argv
     get_settings.cache_clear()  # each invocation reads the configuration afresh
     close_log()  # and logs to the log of its own settings (clerk.incidents.log_to_file)
+    with escaped_output():  # stored or typed text never reaches the terminal as control
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
+    from clerk.commands.failures import explain, record_bug
+
     try:
         return _dispatch(argv)
     except SystemExit:

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import platformdirs
 
+from clerk.characters import refusal
 from clerk.queue_spec import (
     DEFAULT_QUEUES,
     DEFAULT_WINDOW_QUEUES,
@@ -38,6 +39,7 @@ from clerk.queue_spec import (
     parse_window_queues,
 )
 from clerk.shipped import running_from_checkout, shipped_path
+from clerk.tomlkeys import defines, lines_of
 
 # The repository (or installed source tree) root.  Shipped data is found through
 # clerk.shipped, never through this path.
@@ -180,14 +182,15 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 # -- value checks: raw value (TOML value or variable text) -> typed value ------
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def _text(raw: object, *, max_len: int = 200, allowed: str = "") -> str:
+    """A string setting under the one text rule (``clerk.characters``): the reason names the character."""
     if not isinstance(raw, str):
         raise _Bad(allowed or "应为字符串（用引号括起）")
-    if _CONTROL.search(raw) or len(raw) > max_len:
-        raise _Bad(allowed or f"应为不含控制字符、不超过 {max_len} 个字符的字符串")
+    refused = refusal("", raw)
+    if refused is not None:
+        raise _Bad(refused)
+    if len(raw) > max_len:
+        raise _Bad(allowed or f"应为不超过 {max_len} 个字符的字符串")
     return raw
 
 
@@ -382,7 +385,7 @@ def _hall_code(raw: object) -> str:
 
 
 def _hall_text(raw: object) -> str:
-    value = _text(raw, max_len=100, allowed="应为 1 至 100 个字符、不含控制字符的字符串")
+    value = _text(raw, max_len=100, allowed="应为 1 至 100 个字符的字符串")
     if not value.strip():
         raise _Bad("不能为空")
     return value
@@ -474,17 +477,18 @@ class _Source:
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        self.lines = lines_of(text)
 
-    def where(self, key: str, section: str = "") -> str:
-        current = ""
-        pattern = re.compile(rf"""\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*=""")
+    def where(self, key: str, section: str = "", table: int = 1) -> str:
+        """``file:line`` of ``key`` in ``section`` (its ``table``-th ``[[section]]``), else the file."""
+        current, seen = "", 0
         for number, line in enumerate(self.lines, 1):
             header = re.match(r"\s*\[+\s*([^\]]+?)\s*\]+", line)
             if header:
                 current = header.group(1)
+                seen += current == section
                 continue
-            if current == section and pattern.match(line):
+            if current == section and (not section or seen == table) and defines(line, key):
                 return f"{self.path}:{number}"
         return str(self.path)
 
@@ -596,9 +600,10 @@ def _hall(value: object, source: _Source) -> HallInfo:
 def _check_keymap(value: object, source: _Source) -> tuple[tuple[str, str], ...]:
     pairs = []
     for binding_id, keys in _table(value, "keymap", source).items():
-        if not isinstance(keys, str) or not keys.strip() or _CONTROL.search(keys):
+        refused = refusal("", keys) if isinstance(keys, str) else None
+        if not isinstance(keys, str) or not keys.strip() or refused is not None:
             raise _bad(f"keymap.{binding_id}", keys, source.where(binding_id, "keymap"),
-                       "应为非空的按键名字符串，多个按键用逗号分隔，例如 \"f12\" 或 \"1,space\"")
+                       refused or "应为非空的按键名字符串，多个按键用逗号分隔，例如 \"f12\" 或 \"1,space\"")
         pairs.append((binding_id, keys))
     return tuple(pairs)
 
@@ -614,7 +619,8 @@ def _check_complaints(value: object, source: _Source) -> tuple[tuple[str, int, s
 
         categories = _table(table["categories"], "complaints.categories", source)
         try:
-            parsed = parse_categories(categories, str(source.path))
+            parsed = parse_categories(categories, str(source.path),
+                                      lambda name: source.where(name, "complaints.categories"))
         except CategoryError as exc:
             raise ConfigError(str(exc)) from None
         return tuple((c.name, c.days, c.hint) for c in parsed.values())

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Protocol
 
+from clerk.characters import NAME_MAX, refusal
+
 __all__ = ["DEFAULT_QUEUES", "DEFAULT_WINDOW_QUEUES", "QueueSpec", "QueueSpecError", "parse_queues",
            "parse_window_queues"]
 
@@ -92,11 +94,11 @@ _KEYS = {"prefix", "name", "items", "departments", "opens", "closes", "lunch_fro
 class Source(Protocol):
     """Where a setting was read (the config file's ``file:line``)."""
 
-    def where(self, key: str, section: str = "") -> str: ...
+    def where(self, key: str, section: str = "", table: int = 1) -> str: ...
 
 
-def _where(source: Source | None, key: str, section: str = "") -> str:
-    return source.where(key, section) if source is not None else "配置"
+def _where(source: Source | None, key: str, section: str = "", table: int = 1) -> str:
+    return source.where(key, section, table) if source is not None else "配置"
 
 
 def parse_queues(value: object, source: Source | None = None) -> tuple[QueueSpec, ...]:
@@ -113,13 +115,18 @@ def parse_queues(value: object, source: Source | None = None) -> tuple[QueueSpec
         if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
             raise QueueSpecError(f"配置文件 {at}：prefix 应为 1 至 2 个大写字母，例如 \"A\"")
         name = table.get("name")
-        if not isinstance(name, str) or not name.strip() or len(name) > 20 or re.search(r"[\x00-\x1f\x7f]", name):
+        if isinstance(name, str) and (refused := refusal("name（队列名称）", name)) is not None:
+            raise QueueSpecError(f"配置文件 {_where(source, 'name', 'queues', index)}：{refused}")
+        if not isinstance(name, str) or not name.strip() or len(name) > 20:
             raise QueueSpecError(f"配置文件 {at}：name 应为 1 至 20 个字符的队列名称")
         lists: dict[str, tuple[str, ...]] = {}
         for key in ("items", "departments"):
             raw = table.get(key, [])
             if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
                 raise QueueSpecError(f"配置文件 {at}：{key} 应为字符串列表")
+            for x in raw:
+                if (refused := refusal(f"{key} 中的一项", x.strip(), NAME_MAX)) is not None:
+                    raise QueueSpecError(f"配置文件 {_where(source, key, 'queues', index)}：{refused}")
             lists[key] = tuple(x.strip() for x in raw)
         times: dict[str, str] = {}
         for key, default in (("opens", "08:30"), ("closes", "17:00"), ("lunch_from", ""), ("lunch_to", "")):

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from clerk.characters import NAME_MAX, NOTE_MAX, refusal
+from clerk.tomlkeys import lines_of
+
 YEAR_FILE_NAME = re.compile(r"^(\d{4})\.toml$")
 _TOP_KEYS = {"year", "source", "holidays"}
 _HOLIDAY_KEYS = {"name", "dates", "from", "to", "makeup_workdays"}
@@ -87,7 +90,7 @@ class _Validator:
     def __init__(self, text: str, name: str, file_year: int):
         self.name = name
         self.file_year = file_year
-        self.lines = text.splitlines()
+        self.lines = lines_of(text)
         self.problems: list[CalendarProblem] = []
         self.holiday_lines = [
             i + 1 for i, ln in enumerate(self.lines) if re.match(r"^\s*\[\[\s*holidays\s*\]\]", ln)
@@ -122,6 +125,8 @@ class _Validator:
                 self._key_line("source"),
                 "缺少 source（来源）：请写明国务院办公厅通知的名称和文号",
             )
+        elif (refused := refusal("source（来源）", source, NOTE_MAX)) is not None:
+            self.problem(self._key_line("source"), refused)
         holidays: dict[date, str] = {}
         makeup: dict[date, str] = {}
         raw = data.get("holidays")
@@ -141,7 +146,8 @@ class _Validator:
                  makeup: dict[date, str]) -> None:
         line = self.holiday_lines[index] if index < len(self.holiday_lines) else 0
         name = entry.get("name")
-        label = f"第{index + 1}个 [[holidays]]" + (f"（{name}）" if isinstance(name, str) else "")
+        refused = refusal("name（节日名称）", name, NAME_MAX) if isinstance(name, str) else None
+        label = f"第{index + 1}个 [[holidays]]" + (f"（{name}）" if isinstance(name, str) and not refused else "")
         for key in sorted(set(entry) - _HOLIDAY_KEYS):
             self.problem(
                 self._key_line(key, line),
@@ -149,6 +155,9 @@ class _Validator:
             )
         if not isinstance(name, str) or not name.strip():
             self.problem(line, f"{label}：缺少 name（节日名称），例如 name = \"春节\"")
+            name = "?"
+        elif refused is not None:
+            self.problem(self._key_line("name", line), f"{label}：{refused}")
             name = "?"
         days = self._holiday_days(entry, label, line)
         for day in days:

@@ -20,7 +20,8 @@ import yaml
 from clerk.catalog.errors import CatalogError
 from clerk.catalog.loader import load_catalog
 from clerk.catalog.model import ItemKind, LimitUnit, MaterialForm, Need, TimeLimit
-from clerk.catalog.sheets import Row, Table, read_tables
+from clerk.catalog.sheets import COLUMNS, Row, Table, read_tables
+from clerk.characters import refusal
 
 OUTPUT_FILE = "imported.yaml"
 DEFAULT_DELIVERY = ("窗口领取", "EMS邮寄")
@@ -90,6 +91,12 @@ def import_workbook(path: Path | str) -> list[dict[str, object]]:
         tables, skipped = read_tables(path)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise ImportError_([f"{path.name}: 无法读取工作簿：{exc}"]) from exc
+    for table in tables:  # the one text rule, at the cell it came from
+        for row in table.rows:
+            for name, cell in row.cells.items():
+                refused = refusal(f"「{COLUMNS[name][0]}」", cell.value)
+                if refused is not None and name not in row.merged:
+                    problems.append(f"{cell.ref}: {refused}")
     by_sheet = {t.sheet: t for t in tables}
     if "事项" in by_sheet and "材料" in by_sheet:
         items = _two_sheets(by_sheet["事项"], by_sheet["材料"], problems)

@@ -31,6 +31,7 @@ from clerk.catalog.model import (
 )
 from clerk.catalog.normalise import SYNONYM_FILE, SynonymError, Synonyms, load_synonyms, normalise
 from clerk.catalog.yamlreader import Fields, Reader, compose, line_at, line_of
+from clerk.characters import code_point, kind_of
 
 _KEY = re.compile(r"[a-z0-9-]+")
 _MATERIAL_FIELDS = ("key", "name", "form", "copies", "requirement")
@@ -117,7 +118,7 @@ def _hall_synonyms(files: list[Path], problems: list[Problem]) -> Synonyms | Non
     try:
         return load_synonyms(path)
     except SynonymError as exc:
-        problems.append(Problem(str(path), 0, str(exc).removeprefix(f"{path}: ")))
+        problems.append(Problem(str(path), exc.line, exc.reason))
         return None
 
 
@@ -151,7 +152,8 @@ def _compose_file(file: Path, data: bytes, problems: list[Problem]) -> _Source |
         reader.problem(line, f"YAML 语法错误：{exc.problem or exc.context}")
         return None
     except yaml.reader.ReaderError as exc:
-        reader.problem(line_at(text, exc.position), f"文件含有不允许的控制字符（#x{exc.character:04x}），请删除")
+        bad = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)[:1]
+        reader.problem(line_at(text, exc.position), f"文件含有{kind_of(bad)}（{code_point(bad)}），请删除")
         return None
     except yaml.YAMLError as exc:
         reader.problem(0, f"YAML 语法错误：{exc}")

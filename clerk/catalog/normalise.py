@@ -18,12 +18,15 @@ from pathlib import Path
 
 from opencc import OpenCC
 
+from clerk.characters import refusal
 from clerk.shipped import shipped_path
+from clerk.tomlkeys import defines, lines_of
 
 # Brackets, quotes and separators people type or leave out at will.
 _DROP = re.compile(r"[\s()\[\]{}<>（）【】〔〕［］《》〈〉「」『』\"'“”‘’·・、,，。.:：;；/／_]+")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 SYNONYM_FILE = "search-synonyms.toml"
+_WORD_MAX = 100  # a word or a name fragment
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +73,22 @@ class Synonyms:
 
 
 class SynonymError(ValueError):
-    """The synonym file is malformed (the message names the file and the entry)."""
+    """The synonym file is malformed (the message names the file, the line when known, and the entry)."""
+
+    def __init__(self, path: Path, reason: str, line: int = 0) -> None:
+        self.path, self.reason, self.line = path, reason, line
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
+
+
+def _line_of(lines: list[str], pattern: str, nth: int = 1) -> int:
+    """The 1-based line of the ``nth`` line that matches ``pattern`` (0 when there is none)."""
+    seen = 0
+    for number, line in enumerate(lines, 1):
+        if re.match(pattern, line):
+            seen += 1
+            if seen == nth:
+                return number
+    return 0
 
 
 def load_synonyms(path: Path | str | None = None) -> Synonyms:
@@ -79,21 +97,31 @@ def load_synonyms(path: Path | str | None = None) -> Synonyms:
         path = shipped_path(SYNONYM_FILE)
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SynonymError(f"{path}: 同义词表无法读取：{exc}") from exc
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SynonymError(path, f"同义词表无法读取：{exc}") from exc
+    lines = lines_of(text)
     same: list[tuple[str, ...]] = []
     for n, group in enumerate(data.get("same", []), 1):
+        at = _line_of(lines, r"\s*\[\[\s*same\s*\]\]", n)
         words = group.get("words") if isinstance(group, dict) else None
         if not isinstance(words, list) or len(words) < 2 or not all(isinstance(w, str) and w.strip() for w in words):
-            raise SynonymError(f"{path}: 第 {n} 个 [[same]] 需要 words = [至少两个词]")
+            raise SynonymError(path, f"第 {n} 个 [[same]] 需要 words = [至少两个词]", at)
+        for word in words:
+            if (refused := refusal(f"第 {n} 个 [[same]] 的词", word.strip(), _WORD_MAX)) is not None:
+                raise SynonymError(path, refused, _line_of(lines, r"\s*words\s*=", n) or at)
         same.append(tuple(dict.fromkeys(normalise(w) for w in words)))
     leads: dict[str, tuple[str, ...]] = {}
     for word, fragments in (data.get("leads_to") or {}).items():
+        at = next((n for n, line in enumerate(lines, 1) if defines(line, word)), 0)
         if not isinstance(fragments, list) or not fragments or not all(isinstance(f, str) and f.strip() for f in fragments):
-            raise SynonymError(f"{path}: leads_to 中「{word}」需要一个非空的名称片段列表")
+            raise SynonymError(path, f"leads_to 中「{word}」需要一个非空的名称片段列表", at)
+        for text_ in (word, *fragments):
+            if (refused := refusal("leads_to 中的词", text_.strip(), _WORD_MAX)) is not None:
+                raise SynonymError(path, refused, at)
         leads[normalise(word)] = tuple(normalise(f) for f in fragments)
     unknown = set(data) - {"same", "leads_to"}
     if unknown:
-        raise SynonymError(f"{path}: 未知的表 {sorted(unknown)}（只允许 same 和 leads_to）")
+        raise SynonymError(path, f"未知的表 {sorted(unknown)}（只允许 same 和 leads_to）")
     return Synonyms(tuple(same), leads)

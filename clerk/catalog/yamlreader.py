@@ -16,6 +16,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from clerk.catalog.errors import Problem
+from clerk.characters import NAME_MAX, NOTE_MAX, refusal
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -25,6 +26,9 @@ _KIND_NAMES = {
     SequenceNode: "列表",
     ScalarNode: "单个值",
 }
+
+#: Fields that hold a sentence rather than a name (the others are held to NAME_MAX).
+_LONG_TEXT = frozenset({"requirement", "description", "fee"})
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -160,6 +164,10 @@ class Reader:
         if not value:
             self.problem(node, f"{what}的 {name} 不能为空")
             return None
+        refused = refusal(f"{what}的 {name} ", value, NOTE_MAX if name in _LONG_TEXT else NAME_MAX)
+        if refused is not None:
+            self.problem(node, refused)
+            return None
         return value
 
     def positive_int(self, fields: Fields, name: str, what: str) -> int | None:
@@ -203,6 +211,10 @@ class Reader:
             value = self.scalar(item)
             if not isinstance(item, ScalarNode) or not isinstance(value, str) or not value.strip():
                 self.problem(item, f"{what}中的每一项应为非空文字，实际是 {_show(item)}")
+                continue
+            refused = refusal(f"{what}中的一项", value.strip(), NAME_MAX)
+            if refused is not None:
+                self.problem(item, refused)
                 continue
             result.append((value.strip(), item))
         return result

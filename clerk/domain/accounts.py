@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 
+from clerk.identity.text import CLERK_ID_MAX, PERSON_NAME_MAX, text_problems
+
 # scrypt cost: n=2**14, r=8, p=1 (16 MiB, ~50 ms) — the interactive-login
 # parameters recommended by the scrypt paper.
 _N, _R, _P = 2**14, 8, 1
@@ -44,6 +46,14 @@ class ClerkUser:
     id: str
     name: str
     role: Role
+
+
+def account_text_problems(clerk_id: str, name: str) -> list[str]:
+    """Why a new account's 工号 and 姓名 cannot be stored (the one text rule, their columns' lengths)."""
+    found = text_problems((clerk_id, "工号", CLERK_ID_MAX), (name, "姓名", PERSON_NAME_MAX))
+    if not found and any(ch.isspace() for ch in clerk_id.strip()):
+        found.append("工号不能含空格")
+    return found
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:

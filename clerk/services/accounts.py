@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from clerk.domain.accounts import ClerkUser, Role, hash_password
+from clerk.domain.accounts import ClerkUser, Role, account_text_problems, hash_password
 from clerk.domain.errors import IntakeError, NotFound, PermissionDenied
 from clerk.domain.passwords import password_problems
 from clerk.domain.permissions import Action
@@ -61,10 +61,13 @@ class AccountService:
         ``must_change`` marks an initial password, replaced at the first sign-in (always so
         when an administrator creates the account: the password is not its owner's).
         """
-        clerk_id, name, role = clerk_id.strip(), name.strip(), Role(role)
+        role = Role(role)
         with self.store.session(write=True) as session:
             actor = self._actor(session, by)
             must_change = must_change or by is not None
+            if problems := account_text_problems(clerk_id, name):
+                raise IntakeError(problems)
+            clerk_id, name = clerk_id.strip(), name.strip()
             if not clerk_id or not name:
                 raise IntakeError(["工号和姓名不能为空"])
             if password_rule and (problems := password_problems(password, clerk_id=clerk_id)):

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import builtins
 import csv
+import io
 import re
 import secrets
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, text
 from sqlmodel import col
 
+from clerk.characters import refusal
 from clerk.domain.errors import ServiceError
 from clerk.domain.permissions import Action
 from clerk.domain.queueing import (
@@ -46,6 +49,7 @@ from clerk.domain.queueing import (
 )
 from clerk.identity import check_phone, check_resident_id, mask_id, mask_phone
 from clerk.identity.check import normalise
+from clerk.identity.text import PERSON_NAME_MAX
 from clerk.services.hallday import HallDay
 from clerk.services.tickets import TicketService
 from clerk.store.engine import Store
@@ -73,7 +77,6 @@ CSV_COLUMNS = {
 }
 _REQUIRED = ("queue", "day", "half", "name", "id_number")
 _CODE = re.compile(r"[A-Z0-9]{4,16}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ACTIVE = (AppointmentState.BOOKED.value, AppointmentState.CHECKED_IN.value)
 
 
@@ -96,6 +99,21 @@ class _Booking:
     phone: str
 
 
+def _records(reader: Any) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """Each record of ``reader`` with the file line it starts on (a quoted field may span lines);
+    a record that cannot be parsed ends the file with its ``csv.Error``."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield start, exc
+            return
+        yield start, values
+
+
 class AppointmentService(HallDay):
 
     @classmethod
@@ -106,6 +124,11 @@ class AppointmentService(HallDay):
     def _check(self, queue: str, day: Any, half: str, name: str, id_number: str, phone: str,
                code: str = "") -> _Booking:
         """A checked booking, or ``AppointmentError`` naming the first problem (Chinese)."""
+        for label, value in (("队列", queue), ("日期", day), ("时段", half), ("姓名", name), ("身份证号", id_number),
+                             ("电话", phone), ("预约号", code)):
+            # the one text rule first, so that no later message repeats a hidden character
+            if isinstance(value, str) and (refused := refusal(label, value, PERSON_NAME_MAX)) is not None:
+                raise AppointmentError(refused)
         prefix = (queue or "").strip().upper()
         spec = self.queues.get(prefix) or next((q for q in self.queues.values() if q.name == queue.strip()), None)
         if spec is None:
@@ -124,9 +147,9 @@ class AppointmentService(HallDay):
             raise AppointmentError(f"时段“{half}”应为“上午”或“下午”")
         if day == self.today() and self.clock() > self._slot_window(spec, day, half)[1]:
             raise AppointmentError(f"今天{half}的预约时段已过，请预约其他时段")
-        name = " ".join((name or "").split())
-        if not name or len(name) > 64 or _CONTROL.search(name):
-            raise AppointmentError("姓名应为 1 至 64 个字符")
+        name = " ".join((name or "").split())  # LF and U+0085 were refused above, not turned into blanks
+        if not name:
+            raise AppointmentError(f"姓名应为 1 至 {PERSON_NAME_MAX} 个字符")
         checked = check_resident_id(id_number or "", today=self.today())
         if not checked.ok:
             raise AppointmentError(f"身份证号码无效：{checked.reason}")
@@ -239,8 +262,13 @@ class AppointmentService(HallDay):
             raise AppointmentError(f"{path}: 不是 UTF-8 编码的 CSV 文件") from None
         except OSError as exc:
             raise AppointmentError(f"{path}: 无法读取（{exc.strerror or exc}）") from None
-        reader = csv.reader(text.splitlines())
-        header = next(reader, None)
+        # csv.reader over the text itself: a quoted field may hold a line break (refused below,
+        # reported at the line its record starts on); U+0085 and U+2028 are data, not line ends.
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            raise AppointmentError(f"{path}:1: 无法读取表头（{exc}）") from None
         if not header:
             raise AppointmentError(f"{path}:1: 文件为空，应有表头：{'、'.join(('预约号', '队列', '日期', '时段', '姓名', '身份证号', '手机号'))}")
         columns = [CSV_COLUMNS.get(h.strip().lower() if h.strip().isascii() else h.strip()) for h in header]
@@ -251,7 +279,10 @@ class AppointmentService(HallDay):
         problems: list[str] = []
         bookings: list[tuple[int, _Booking]] = []
         seen_codes: dict[str, int] = {}
-        for line, values in enumerate(reader, 2):
+        for line, values in _records(reader):
+            if isinstance(values, csv.Error):
+                problems.append(f"{path}:{line}: 无法读取此行（{values}）")
+                break
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):

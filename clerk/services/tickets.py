@@ -27,6 +27,7 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
+from clerk.characters import refusal
 from clerk.domain.clock import now_utc
 from clerk.domain.permissions import Action
 from clerk.domain.queueing import (
@@ -54,6 +55,7 @@ from clerk.domain.queueing import (
 )
 from clerk.identity import mask_id
 from clerk.identity.resident_id import check_resident_id
+from clerk.identity.text import PAUSE_REASON_MAX
 from clerk.services.hallday import HallDay
 from clerk.services.ticket_calls import HEAD, call_statements
 from clerk.store.audited import WROTE
@@ -514,9 +516,11 @@ class TicketService(HallDay):
     def pause(self, user: ClerkUser, window: int, reason: str, *, now: datetime | None = None) -> WindowStatus:
         """暂停/离岗 with a reason; refused while a ticket is open at the window."""
         window, now = self._check_window(window), self._now(now)
+        if (refused := refusal("暂停原因", reason or "", PAUSE_REASON_MAX)) is not None:
+            raise TicketError(refused)
         reason = " ".join((reason or "").split())
-        if not reason or len(reason) > 100:
-            raise TicketError("请填写暂停服务的原因（不超过 100 个字）")
+        if not reason:
+            raise TicketError(f"请填写暂停服务的原因（不超过 {PAUSE_REASON_MAX} 个字）")
         with self.uow.begin(user, Action.CALL) as (session, account):
             current = self._open_at(session, window)
             if current is not None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
+from clerk.characters import typed_refusal_class
 from clerk.identity.text import printable
 
 #: A table cell or one line shows at most this many characters (a 100,000-character
@@ -56,6 +57,7 @@ def literal(text: Text, *, limit: int | None = LINE_LIMIT) -> Text:
     return safe
 
 
-#: ``Input(restrict=TYPED)``: a key or a paste carrying a control character or a
-#: bidi mark is refused at the keyboard (the domain refuses it again on save).
-TYPED = r"[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*"
+#: ``Input(restrict=TYPED)``: a key or a paste carrying a character the text rule refuses
+#: (controls, bidi and zero-width marks, separators, the BOM, tags: ``clerk.characters``) is
+#: refused at the keyboard; the domain refuses it again, and any other, on save.
+TYPED = rf"[^{typed_refusal_class()}]*"

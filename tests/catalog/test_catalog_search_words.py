@@ -158,4 +158,4 @@ def test_a_halls_own_synonym_table_beside_its_catalog(hall_copy: Path):
     with pytest.raises(CatalogError) as caught:
         load_catalog(hall_copy)
     assert [str(p) for p in caught.value.problems] == [
-        f"{hall_copy / 'search-synonyms.toml'}: 第 1 个 [[same]] 需要 words = [至少两个词]"]
+        f"{hall_copy / 'search-synonyms.toml'}:1: 第 1 个 [[same]] 需要 words = [至少两个词]"]

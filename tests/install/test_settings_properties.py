@@ -9,6 +9,7 @@ and an exit status of 0, 1 or 2, never in the "internal error" line.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import fields, replace
 from pathlib import Path
@@ -54,7 +55,8 @@ def _toml_literal(value) -> str:
 def _assert_one_clear_line(message: str, setting: str, where: str) -> None:
     assert "\n" not in message
     assert setting in message and where in message
-    assert "应为" in message or "未知" in message or "不能" in message
+    # what is allowed, or (the text rule) which character is not, by its code point
+    assert "应为" in message or "未知" in message or "不能" in message or re.search(r"含有.*（U\+[0-9A-F]{4,6}）", message)
 
 
 @FAST

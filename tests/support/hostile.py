@@ -34,7 +34,7 @@ HOSTILE: tuple[Hostile, ...] = (
     Hostile("bidi-isolate", "赵\u2066钱\u2069", True),
     Hostile("nul", "孙\x00八", True),
     Hostile("c1-csi", "周\x9b2J吴", True),
-    Hostile("emoji", "郑🙂🇨🇳👨‍👩‍👧", False),
+    Hostile("emoji", "郑🙂🇨🇳👍🏽", False),  # a ZWJ sequence is refused: U+200D is a format character
     Hostile("len-200", "名" * 200, True),
     Hostile("len-100000", "长" * 100_000, True),
 )
