@@ -14,6 +14,7 @@ from clerk.cli import main
 from clerk.domain.accounts import Role
 from clerk.domain.errors import IntakeError
 from tests.conftest import FIXTURES
+from tests.support.accounts import as_admin, ready_admin
 
 BAD_NAMES = {
     "escape": ("张\x1b[2J三", "U+001B"),
@@ -48,15 +49,15 @@ def cli_env(empty_store, monkeypatch, cheap_password_hashing, capsys):
     monkeypatch.setenv("CLERK_CATALOG_DIR", str(FIXTURES / "catalog"))
     get_settings.cache_clear()
     assert main(["setup"]) == 0
+    ready_admin(empty_store)
     capsys.readouterr()
     yield empty_store
     get_settings.cache_clear()
 
 
 def user_add(monkeypatch, clerk_id: str, name: str) -> int:
-    """``clerk user add`` as the administrator types it, the password on stdin."""
-    monkeypatch.setattr("sys.stdin", io.StringIO("Window#09\n"))
-    return main(["user", "add", clerk_id, name, "window", "--password-stdin"])
+    """``clerk user add`` as the administrator types it, signed in, the new password on stdin."""
+    return as_admin(monkeypatch, ["user", "add", clerk_id, name, "window", "--password-stdin"], "Window#09")
 
 
 @pytest.mark.parametrize("name, reason", BAD_NAMES.values(), ids=list(BAD_NAMES))
