@@ -2,6 +2,10 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# Two pytest-xdist workers per CPU (at most 8): a worker often waits (a Pilot pausing for the
+# screen, PostgreSQL, a child process, fsync), so one per CPU left the CPUs half idle
+# (docs/benchmarks.md, "Test suite").
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); w=$$((n * 2)); [ $$w -gt 8 ] && w=8; echo $$w)
 
 .PHONY: run test lint bench clean
 
@@ -22,7 +26,7 @@ test: $(VENV)/.installed
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/ruff check clerk
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench
