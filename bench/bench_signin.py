@@ -7,7 +7,7 @@ unknown id again and again (its count updated); the mechanism itself
 (one scrypt call of the same parameters either way) is tested in
 tests/security/test_serve_gate.py.
 
-    python -m bench.bench_signin [--runs 60]
+    python -m bench.bench_signin [--runs 60] [--no-verdict]
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ def measure(url: str, runs: int) -> tuple[float, float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--no-verdict", action="store_true",
+                        help="print the figures without judging the ratio (a loaded machine: the smoke test "
+                             "runs beside three other test workers on two CPUs)")
     args = parser.parse_args(argv)
     throwaway_hall_key()
     with tempfile.TemporaryDirectory(prefix="clerk-bench-signin-") as folder:
@@ -63,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio, ratio_again = unknown / known, again / known
     print(f"refused sign-in, median of {args.runs}: real id {known:.1f} ms, new unknown id {unknown:.1f} ms "
           f"(ratio {ratio:.2f}), same unknown id again {again:.1f} ms (ratio {ratio_again:.2f})")
-    if not (0.7 < ratio < 1.4 and 0.7 < ratio_again < 1.4):
+    if not args.no_verdict and not (0.7 < ratio < 1.4 and 0.7 < ratio_again < 1.4):
         print("an unknown id answers at a different speed than a real one", file=sys.stderr)
         return 1
     return 0

@@ -49,7 +49,8 @@ RUNS: dict[str, tuple[list[str], list[str]]] = {
     "bench_search": (["--items", "300", "--queries", "200"],
                      [r"^\| shipped `data/catalog` \(\d+ items", r"^\| same, one-character typos only \|"]),
     # exits 1 when an unknown id answers at a different speed than a real one
-    "bench_signin": (["--runs", "15"], [r"^refused sign-in, median of 15: real id [\d.]+ ms, new unknown id [\d.]+ ms "
+    # the ratio is judged on a quiet machine (docs/benchmarks.md), not beside three other workers
+    "bench_signin": (["--runs", "15", "--no-verdict"], [r"^refused sign-in, median of 15: real id [\d.]+ ms, new unknown id [\d.]+ ms "
                                        r"\(ratio [\d.]+\), same unknown id again "]),
     "bench_startup": (["--runs", "1"], [r"^\| clerk: sign-in screen ready \| [\d.]+ \|",
                                         r"^\| clerk: signed in at once, intake screen ready \| [\d.]+ \|"]),
