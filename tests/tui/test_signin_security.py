@@ -106,6 +106,29 @@ async def test_an_initial_password_is_changed_before_the_clerk_gets_in(make_app,
 
 
 @pytest.mark.asyncio
+async def test_at_80_columns_and_24_rows_each_new_password_field_is_on_screen_when_it_has_the_focus(
+        make_app, case_service):
+    """Seen at 80x24: the confirmation field was below the dialog's edge, typed into unseen."""
+    case_service.add_user(None, "1001", "王芳", Role.WINDOW, "clerk123", must_change=True)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _attempt(pilot, "1001", "clerk123")
+        screen = app.screen
+        for name in ("new-password", "new-password-again"):
+            field = screen.query_one(f"#{name}", Input)
+            field.focus()
+            await settle(pilot)
+            x, y = field.region.offset
+            assert field.region.height and 0 <= y < 24 - 2, (name, field.region)  # above banner and footer
+            assert screen.get_widget_at(x, y)[0] is field, name
+        screen.query_one("#new-password", Input).focus()
+        await pilot.press(*typed("Hall#2026x"), "enter", *typed("Hall#2026x"), "enter")
+        await settle(pilot)
+        assert app.user is not None and app.user.id == "1001"
+
+
+@pytest.mark.asyncio
 async def test_accounts_made_without_the_flag_sign_in_as_before(make_app):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
