@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.support.accounts"]
+pytest_plugins = ["tests.support.accounts", "tests.support.cli"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _PG_DIRS = ("/usr/local/bin", "/usr/lib/postgresql/15/bin")

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from clerk.cli import main
-
-BUG = "程序内部错误"
+from tests.support.cli import BUG, one_clear_line, run
 
 
 @pytest.fixture
@@ -30,19 +29,6 @@ def clean_env(monkeypatch, tmp_path):
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
-
-
-def run(argv, capsys):
-    status = main(argv)
-    captured = capsys.readouterr()
-    lines = [line for line in captured.err.splitlines() if line.strip()]
-    return status, lines, captured.out
-
-
-def one_clear_line(lines):
-    assert len(lines) == 1, lines
-    assert BUG not in lines[0] and "Traceback" not in lines[0]
-    return lines[0]
 
 
 @pytest.mark.parametrize("url", ["garbage", "mysql://u@localhost/x", "http://example", "sqlite:///",

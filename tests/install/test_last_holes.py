@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from clerk.cli import main
+from tests.support.cli import BUG, one_clear_line, run
 from tests.support.diskfull import disk_full
-
-BUG = "程序内部错误"
 
 QUEUES = """
 [[queues]]
@@ -38,19 +37,6 @@ def env(monkeypatch, tmp_path):
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
-
-
-def run(argv, capsys):
-    status = main(argv)
-    captured = capsys.readouterr()
-    lines = [line for line in captured.err.splitlines() if line.strip()]
-    return status, lines, captured.out
-
-
-def one_clear_line(lines):
-    assert len(lines) == 1, lines
-    assert BUG not in lines[0] and "Traceback" not in lines[0]
-    return lines[0]
 
 
 # -- a full database disk --------------------------------------------------------------------

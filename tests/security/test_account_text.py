@@ -41,18 +41,11 @@ def test_the_account_service_refuses_hidden_characters_and_long_names(store, clo
 
 
 @pytest.fixture
-def cli_env(empty_store, monkeypatch, cheap_password_hashing, capsys):
-    from clerk.config import get_settings
-
-    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
-    monkeypatch.setenv("CLERK_DATABASE_URL", empty_store.url)
-    monkeypatch.setenv("CLERK_CATALOG_DIR", str(FIXTURES / "catalog"))
-    get_settings.cache_clear()
+def cli_env(cli_store, capsys):
     assert main(["setup"]) == 0
-    ready_admin(empty_store)
+    ready_admin(cli_store)
     capsys.readouterr()
-    yield empty_store
-    get_settings.cache_clear()
+    return cli_store
 
 
 def user_add(monkeypatch, clerk_id: str, name: str) -> int:

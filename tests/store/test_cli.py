@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import io
+import os
 
 import pytest
 
@@ -13,15 +13,8 @@ from tests.support.accounts import as_admin, ready_admin
 
 
 @pytest.fixture
-def cli_env(empty_store, monkeypatch, tmp_path, cheap_password_hashing):
-    from clerk.config import get_settings
-
-    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
-    monkeypatch.setenv("CLERK_DATABASE_URL", empty_store.url)
-    monkeypatch.setenv("CLERK_CATALOG_DIR", str(FIXTURES / "catalog"))
-    get_settings.cache_clear()
-    yield empty_store
-    get_settings.cache_clear()
+def cli_env(cli_store):
+    return cli_store
 
 
 def test_setup_is_idempotent_and_says_what_it_did(cli_env, capsys, monkeypatch):
@@ -57,8 +50,8 @@ def test_setup_fails_on_a_broken_catalog(cli_env, monkeypatch, tmp_path, capsys)
 
 def test_user_add_then_login(cli_env, monkeypatch, capsys):
     from clerk.calendar import WorkCalendar
-    from clerk.services.cases import CaseService
     from clerk.domain.accounts import Role
+    from clerk.services.cases import CaseService
 
     assert main(["db", "upgrade"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("窗口密码888\n"))

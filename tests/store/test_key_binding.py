@@ -61,15 +61,8 @@ def test_a_window_with_another_key_refuses_to_write_in_one_line(service, store, 
 
 
 @pytest.fixture
-def setup_env(empty_store, monkeypatch, tmp_path, cheap_password_hashing):
-    from clerk.config import get_settings
-
-    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
-    monkeypatch.setenv("CLERK_DATABASE_URL", empty_store.url)
-    monkeypatch.setenv("CLERK_CATALOG_DIR", str(FIXTURES / "catalog"))
-    get_settings.cache_clear()
-    yield empty_store
-    get_settings.cache_clear()
+def setup_env(cli_store):
+    return cli_store
 
 
 def _use_key_file(monkeypatch, path) -> None:
