@@ -8,6 +8,7 @@ window of a hall that shares one store needs a copy of the same file.
 
 from __future__ import annotations
 
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -15,10 +16,22 @@ from pathlib import Path
 from clerk.config import Settings
 
 KEY_BYTES = 32
+_LABEL = b"clerk hall key fingerprint"
 
 
 class HallKeyError(RuntimeError):
     """The hall key is missing, unreadable or damaged (message in Chinese)."""
+
+
+def fingerprint(key: bytes) -> str:
+    """A public name of the key (HMAC of a fixed label: says nothing about the key)."""
+    return hmac.new(key, _LABEL, "sha256").hexdigest()
+
+
+def short(fingerprint_hex: str) -> str:
+    """The first 16 hex digits in groups of four, as printed for people."""
+    head = fingerprint_hex[:16]
+    return " ".join(head[i:i + 4] for i in range(0, len(head), 4))
 
 
 def key_path(settings: Settings) -> Path:

@@ -16,7 +16,6 @@ store that already has one (:func:`store_has_key`).
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, select, text
 
 from clerk.domain.errors import StoreError
-from clerk.store.hallkey import HallKeyError, ensure_hall_key, key_path, load_hall_key
+from clerk.store.hallkey import HallKeyError, ensure_hall_key, fingerprint, key_path, load_hall_key, short
 from clerk.store.tables import KeyBinding, table_of
 from clerk.store.tracked import DB_ALG, hash_algorithm
 
@@ -35,11 +34,11 @@ if TYPE_CHECKING:
     from clerk.config import Settings
     from clerk.store.engine import Store
 
-__all__ = ["DB_ALG", "Binding", "HallKeyMismatch", "HallKeyMissing", "Sealing", "SealingSource", "fingerprint"]
+__all__ = ["DB_ALG", "Binding", "HallKeyMismatch", "HallKeyMissing", "Sealing", "SealingSource", "fingerprint",
+           "short"]
 
 SEALED_BY_DATABASE = "database"
 SEALED_BY_FILE = "file"
-_LABEL = b"clerk hall key fingerprint"
 
 
 class HallKeyMismatch(StoreError):
@@ -48,17 +47,6 @@ class HallKeyMismatch(StoreError):
 
 class HallKeyMissing(StoreError):
     """No usable hall key: nothing can be written (the store error the screens show)."""
-
-
-def fingerprint(key: bytes) -> str:
-    """A public name of the key (HMAC of a fixed label: says nothing about the key)."""
-    return hmac.new(key, _LABEL, "sha256").hexdigest()
-
-
-def short(fingerprint_hex: str) -> str:
-    """The first 16 hex digits in groups of four, as printed for people."""
-    head = fingerprint_hex[:16]
-    return " ".join(head[i:i + 4] for i in range(0, len(head), 4))
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 
 from clerk.incidents import log_path
+from clerk.store.hallkey import fingerprint, short
 
 if TYPE_CHECKING:  # the domain loads after the first screen is drawn
     from clerk.domain.intake import IntakeDraft, Outcome
@@ -193,8 +194,9 @@ def seal(hall_key: bytes, data: dict, purpose: bytes = b"clerk.pending") -> str:
 
 
 def key_id(hall_key: bytes) -> str:
-    """The hall key's fingerprint as written in kept files (16 hex; the key cannot be found from it)."""
-    return hmac.new(hall_key, b"clerk.key-id", hashlib.sha256).hexdigest()[:16]
+    """The key's fingerprint as written in kept files and shown to the clerk: the store's own
+    fingerprint (``clerk.store.hallkey.fingerprint``) in the form doctor and setup print it."""
+    return short(fingerprint(hall_key))
 
 
 class WindowState:
