@@ -79,22 +79,28 @@ def test_a_success_resets_the_count(hall):
         assert not isinstance(refused.value, AccountLocked)
 
 
-def test_concurrent_guesses_cannot_pass_the_limit(hall):
-    """Twenty threads guess at once; the right password sent after them is still refused."""
-    service, _ = hall
-    errors = []
+def _guess_at_once(service, clerk_id: str, threads: int = 20) -> list[AuthenticationFailed]:
+    """``threads`` wrong passwords for ``clerk_id`` sent at once; the refusals they got."""
+    errors: list[AuthenticationFailed] = []
 
     def guess(n):
         try:
-            service.authenticate("w01", f"wrong{n}")
+            service.authenticate(clerk_id, f"wrong{n}")
         except AuthenticationFailed as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
-    for t in threads:
+    started = [threading.Thread(target=guess, args=(n,)) for n in range(threads)]
+    for t in started:
         t.start()
-    for t in threads:
+    for t in started:
         t.join()
+    return errors
+
+
+def test_concurrent_guesses_cannot_pass_the_limit(hall):
+    """Twenty threads guess at once; the right password sent after them is still refused."""
+    service, _ = hall
+    errors = _guess_at_once(service, "w01")
     assert len(errors) == 20
     with pytest.raises(AccountLocked):
         service.authenticate("w01", "secret1")
@@ -106,19 +112,7 @@ def test_concurrent_guesses_of_an_unknown_id_lock_it_like_a_real_one(hall):
     """The unknown id's count is a row in the store: twenty threads at once count exactly five,
     and a new service on a new engine (as another process would be) finds it locked."""
     service, clock = hall
-    errors = []
-
-    def guess(n):
-        try:
-            service.authenticate("ghost", f"wrong{n}")
-        except AuthenticationFailed as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = _guess_at_once(service, "ghost")
     assert len(errors) == 20 and sum(isinstance(e, AccountLocked) for e in errors) == 16
     counted = [after for a, after in actions(service, "ghost") if a == "sign_in_failed" and after["reason"] == "unknown"]
     assert len(counted) == 5
