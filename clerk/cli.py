@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="clerk",
         description="政务服务中心综合受理窗口终端。不带子命令时启动窗口程序。",
     )
+    parser.add_argument("--version", action="version", version=_version_line(),
+                        help="显示本机 clerk 的版本和它使用的数据库版本")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
         try:
@@ -44,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
             raise
         module.register(sub)
     return parser
+
+
+def _version_line() -> str:
+    from clerk import __version__
+    from clerk.store.migrate import head_revision
+
+    return f"clerk {__version__}（数据库版本 {head_revision()}）"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,10 +30,11 @@ from clerk.printing.data import PrintError
 from clerk.printing.fonts import choose_font
 from clerk.printing.printers import explain_lp_error, explain_printer_state
 from clerk.shipped import shipped_path
+from clerk.store import versioning
 from clerk.store.engine import Store
 from clerk.store.errors import StoreError
 from clerk.store.hallkey import HallKeyError, load_hall_key
-from clerk.store.migrate import current_revision, head_revision
+from clerk.store.migrate import head_revision
 
 SKEW_WARN_SECONDS = 2.0  # deadlines and audit times come from both clocks
 SKEW_FAIL_SECONDS = 60.0
@@ -98,17 +99,20 @@ def check_store(settings: Settings) -> Check:
             return Check(Level.FAIL, name, f"数据库文件 {file} 不存在：请运行 clerk setup")
     store = _store(settings)
     try:
-        current = current_revision(store)
+        with store.connection(write=False) as conn:
+            current = versioning.store_revision(conn)
+            refused = versioning.refusal(conn)
     except StoreError as exc:
         return Check(Level.FAIL, name, f"{store.redacted_url} 无法连接：{exc}")
     finally:
         store.dispose()
-    head = head_revision()
-    if current is None:
-        return Check(Level.FAIL, name, f"{store.redacted_url} 尚未初始化：请运行 clerk setup")
-    if current != head:
-        return Check(Level.FAIL, name, f"{store.redacted_url} 版本 {current}，最新为 {head}：请运行 clerk db upgrade")
-    return Check(Level.OK, name, f"{store.redacted_url} 可连接，版本 {current}（最新）")
+    mine = f"本机 clerk {versioning.app_version()}"
+    if refused is not None:
+        return Check(Level.FAIL, name, f"{store.redacted_url}：{refused}")
+    if current != head_revision():  # a newer schema that still admits this version
+        return Check(Level.WARN, name, f"{store.redacted_url} 可连接，数据库版本 {current} 新于{mine}（仍可写入）："
+                                       "请尽快为本机安装新版本")
+    return Check(Level.OK, name, f"{store.redacted_url} 可连接，数据库版本 {current}（{mine}）")
 
 
 def check_clock(settings: Settings, now: Callable[[], datetime]) -> Check:

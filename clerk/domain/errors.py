@@ -38,6 +38,8 @@ class StoreRefused(StoreError):
         primary = str(getattr(diag, "message_primary", None) or error)
         if "append-only" in primary:
             return cls("数据库拒绝了这项操作：审计记录只能追加，不能修改或删除")
+        if "本机clerk版本过旧" in primary:  # the store's version gate (clerk.store.versioning)
+            return cls("数据库拒绝了这项操作：" + primary.removeprefix("permission denied for ").strip("（）"))
         if "sealed by the database" in primary:
             return cls("数据库拒绝了这项操作：审计记录只能由数据库封存")
         words = primary.split()

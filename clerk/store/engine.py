@@ -66,6 +66,7 @@ class Store:
         self._lock_path: str | None = None  # SQLite file stores only
         #: who seals this store's audit events, decided on the first write (clerk.store.keybinding)
         self.sealing = SealingSource(self.hall_key)
+        self._version_ok = False  # clerk.store.versioning: checked before the first write
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
@@ -174,6 +175,22 @@ class Store:
         connect = postgres_connect_args(self.statement_timeout)["connect_timeout"]
         return float(connect) + (self.statement_timeout or 30.0) + 1.0
 
+    def check_version(self) -> None:
+        """``StoreVersionMismatch`` (one Chinese line) when this app may not use the store:
+        its schema is older than this app's (``clerk db upgrade``) or newer and closed to this
+        version (clerk.store.versioning).  Checked once per store object, before its first write."""
+        if self._version_ok:
+            return
+        from clerk.store import versioning
+
+        with self.connection(write=False) as conn:
+            versioning.check(conn)
+        self._version_ok = True
+
+    def forget_version_check(self) -> None:
+        """The schema changed under this object (``clerk db upgrade``): check again before writing."""
+        self._version_ok = False
+
     @contextmanager
     def session(self, *, write: bool = True, snapshot: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on error.
@@ -184,6 +201,8 @@ class Store:
         windows write.  Connection failures surface as :class:`StoreUnavailable`.
         """
         self.engine  # noqa: B018  (create both engines)
+        if write:
+            self.check_version()
         bind = self._write_engine if write else self._engine
         with self._writer_turn(write), translate_errors():
             with AuditedSession(bind, expire_on_commit=False, info={KEY_SOURCE: self.hall_key,
@@ -227,13 +246,21 @@ class Store:
 def postgres_connect_args(statement_timeout: float | None) -> dict[str, Any]:
     """libpq options: a connect timeout always; with ``statement_timeout`` also the server's
     statement and lock timeouts and TCP keepalives, so a call never waits without bound
-    on the server (a frozen server is bounded by the caller: clerk.services.visits)."""
+    on the server (a frozen server is bounded by the caller: clerk.services.visits).
+
+    Every connection also says which clerk it is (``clerk.app_version``, checked by the
+    store's version gate, clerk.store.versioning; ``application_name`` for the server's logs)."""
+    from clerk import __version__
+
+    who = {"application_name": f"clerk {__version__}"}
+    version = f"-c clerk.app_version={__version__}"
     if not statement_timeout:
-        return {"connect_timeout": 5}
+        return {"connect_timeout": 5, "options": version, **who}
     ms = max(1, int(statement_timeout * 1000))
     return {
         "connect_timeout": max(2, int(statement_timeout + 0.999)),
-        "options": f"-c statement_timeout={ms} -c lock_timeout={ms}",
+        "options": f"-c statement_timeout={ms} -c lock_timeout={ms} {version}",
+        **who,
         "keepalives": 1,
         "keepalives_idle": max(1, int(statement_timeout)),
         "keepalives_interval": 1,

@@ -37,6 +37,11 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this release ships."""
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def current_revision(store: Store) -> str | None:
     with store.connection(write=False) as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -44,7 +49,7 @@ def current_revision(store: Store) -> str | None:
 
 def check_revision(revision: str) -> None:
     """``head`` or one of the shipped revisions; ``StoreError`` (one line naming them) otherwise."""
-    known = [script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+    known = sorted(known_revisions())
     if revision != "head" and revision not in known:
         raise StoreError(f"没有名为 {revision[:40]!r} 的数据库版本：可用 head 或 {min(known)}–{max(known)} 之一")
 
@@ -69,6 +74,7 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
         if before != after:  # a column added with a default changes rows' content: attest them again
             audit.reattest_after_upgrade(conn, store.hall_key, prior, before, after)
     store.sealing.forget()  # the schema may now say who seals (revision 0012)
+    store.forget_version_check()  # and which apps may write (revision 0014)
     return before, after
 
 

@@ -39,6 +39,7 @@ WINDOW_GRANTS: dict[str, tuple[str, ...]] = {
     "audit_head": ("SELECT", "UPDATE(seq)"),  # the database moves the hash (clerk_audit_seal)
     "clerk_row_writes": ("SELECT",),  # written by a trigger only
     "clerk_key_binding": ("SELECT",),
+    "clerk_store_info": ("SELECT",),  # which app versions may write (clerk.store.versioning)
     "clerk_hall_key": (),  # the chain key: the owner's alone
     # accounts: made and changed by administrators (owner role); a window signs in
     "clerk_accounts": ("SELECT", f"UPDATE({', '.join(SIGN_IN_COLUMNS)})"),

@@ -132,6 +132,7 @@ class SignIn:
             self.policy = policy
         clerk_id = clerk_id.strip()
         now = self.clock()
+        self.store.check_version()  # an app and a store of different schemas: one line, before any read
         with self.store.session(write=False) as session:
             row = session.get(ClerkAccount, clerk_id) if clerk_id else None
             stored = row.password_hash if row is not None else dummy_hash()

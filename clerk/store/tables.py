@@ -248,3 +248,13 @@ class NoticeRow(SQLModel, table=True):
     is_reprint: bool = False
     created_at: datetime
     printed_at: datetime | None = None
+
+
+class StoreInfo(SQLModel, table=True):
+    """What the store says about itself (revision 0014, clerk.store.versioning): the oldest
+    app version that may write to it (``min_app_version``)."""
+
+    __tablename__ = "clerk_store_info"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
