@@ -111,14 +111,19 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _db_current(args: argparse.Namespace) -> int:
-    from clerk.store.migrate import current_revision, head_revision
+    from clerk.store import versioning
+    from clerk.store.migrate import head_revision
 
     store = _store()
     try:
-        current = current_revision(store)
+        with store.connection(write=False) as conn:
+            current = versioning.store_revision(conn)
+            refused = versioning.refusal(conn)
     except StoreError as exc:
         return _fail(str(exc))
-    print(f"当前版本：{current or '未初始化'}；最新版本：{head_revision()}")
+    print(f"数据库版本：{current or '未初始化'}；本机 clerk {versioning.app_version()} 使用的数据库版本：{head_revision()}")
+    if refused is not None:
+        print(refused)
     return 0 if current == head_revision() else 1
 
 

@@ -66,6 +66,11 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY})")
 
         before = _revision_of(conn)
+        if before is not None and before not in known_revisions():
+            from clerk import __version__
+
+            raise StoreError(f"数据库版本 {before} 新于本机 clerk {__version__}（数据库版本 {head_revision()}）："
+                             "不能用旧版本升级，请在已安装新版本的电脑上运行 clerk db upgrade")
         prior = audit.attested_rows(conn, store.hall_key) if before not in (None, head_revision()) else {}
         config = alembic_config(conn)
         config.attributes["hall_key"] = store.hall_key  # 0006 attests the rows it finds (clerk.store.audit)

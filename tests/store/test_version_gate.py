@@ -201,3 +201,24 @@ def test_every_table_but_alembics_has_the_version_gate(store):
             " AND NOT EXISTS (SELECT 1 FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid"
             "                 WHERE c.relname = t.tablename AND g.tgname = 'clerk_version_gate')")).scalars().all()
     assert ungated == []
+
+
+def test_db_current_and_upgrade_on_a_store_a_later_release_upgraded(cli_store, capsys):
+    from tests.support.cli import one_clear_line, run
+
+    upgrade(cli_store)
+    _pretend_upgraded_by_a_later_release(cli_store, "0099", "9.1.0")
+    status, errors, out = run(["db", "current"], capsys)
+    assert status == 1
+    assert out.splitlines() == [
+        f"数据库版本：0099；本机 clerk {__version__} 使用的数据库版本：{head_revision()}",
+        f"数据库已升级到版本 0099，需要 clerk 9.1.0 或更高版本；本机 clerk 为 {__version__}："
+        "请系统管理员为本机安装clerk 9.1.0 或更高版本（clerk --version 可查看本机版本）"]
+    status, errors, out = run(["db", "upgrade"], capsys)
+    assert status != 0
+    assert one_clear_line(errors).endswith(
+        f"数据库版本 0099 新于本机 clerk {__version__}（数据库版本 {head_revision()}）："
+        "不能用旧版本升级，请在已安装新版本的电脑上运行 clerk db upgrade")
+    status, errors, out = run(["doctor"], capsys)
+    assert status == 2
+    assert any("✖ 数据库" in line and "需要 clerk 9.1.0 或更高版本" in line for line in out.splitlines() + errors)
