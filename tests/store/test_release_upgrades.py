@@ -83,6 +83,14 @@ def _counts(store: Store) -> dict[str, int]:
                 for t in sa.inspect(conn).get_table_names()}
 
 
+def _events(store: Store) -> list[tuple[str, dict | None]]:
+    import sqlalchemy as sa
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT action, after FROM audit_events ORDER BY seq")).all()
+    return [(action, json.loads(after) if isinstance(after, str) else after) for action, after in rows]
+
+
 def _new_visit(service: CaseService) -> IntakeDraft:
     """A complete visit for an item of the shipped catalog with no questions to answer."""
     item = next(it for _, it in sorted(service.catalog.items.items())
@@ -130,6 +138,10 @@ def test_release_store_upgrades_keeps_rows_verifies_backs_up_and_serves(release_
                 assert counts[table] >= before, (table, counts[table], before)
             else:
                 assert counts[table] == before, (table, counts[table], before)
+
+        if schema < "0007":  # 0007 adds columns to the accounts 0006 attested: the upgrade says so
+            assert any(a == "schema_upgrade" and (after or {}).get("from") == schema
+                       for a, after in _events(store)), "no re-attesting event for the changed rows"
 
         status, errors, out = run(["audit", "verify"], capsys)
         assert status == 0, errors
