@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from clerk.store.engine import Store
 
 _ADVISORY_LOCK_KEY = 0x636C65726B  # "clerk"
+#: the revision that attests every row it finds (the first ``row_digests``, clerk.store.audit)
+_BASELINE_REVISION = "0006"
 
 
 def alembic_config(connection: object | None = None) -> Config:
@@ -71,9 +73,14 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
 
             raise StoreError(f"数据库版本 {before} 新于本机 clerk {__version__}（数据库版本 {head_revision()}）："
                              "不能用旧版本升级，请在已安装新版本的电脑上运行 clerk db upgrade")
-        prior = audit.attested_rows(conn, store.hall_key) if before not in (None, head_revision()) else {}
         config = alembic_config(conn)
         config.attributes["hall_key"] = store.hall_key  # 0006 attests the rows it finds (clerk.store.audit)
+        if before is not None and _before(before, _BASELINE_REVISION) and _reaches(revision, _BASELINE_REVISION):
+            # A store older than the baseline has no digests to compare: take it to the baseline
+            # first, so that a later migration changing the rows it attested (0007 adds columns
+            # to clerk_accounts) re-attests them below instead of leaving them "changed".
+            command.upgrade(config, _BASELINE_REVISION)
+        prior = audit.attested_rows(conn, store.hall_key) if before not in (None, head_revision()) else {}
         command.upgrade(config, revision)
         after = _revision_of(conn)
         if before != after:  # a column added with a default changes rows' content: attest them again
@@ -86,6 +93,17 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
 def downgrade(store: Store, revision: str) -> None:
     with store.connection(write=True) as conn:
         command.downgrade(alembic_config(conn), revision)
+
+
+def _reaches(revision: str, ancestor: str) -> bool:
+    """Whether upgrading to ``revision`` (or ``head``) passes through ``ancestor``."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return any(s.revision == ancestor for s in script.walk_revisions(base="base", head=revision))
+
+
+def _before(revision: str, later: str) -> bool:
+    """Whether ``revision`` comes before ``later`` in the shipped history."""
+    return revision != later and _reaches(later, revision)
 
 
 def _revision_of(conn: Connection) -> str | None:
