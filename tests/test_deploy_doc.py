@@ -110,3 +110,24 @@ def test_every_configuration_sample_in_the_runbook_loads(line: int, block: str, 
         load_settings({"CLERK_CONFIG": str(config), "CLERK_HOME": str(tmp_path / "home")})
     except ConfigError as exc:
         pytest.fail(f"deploy.md block at line {line} is not a configuration clerk accepts: {exc}")
+
+
+def _joined(text: str) -> str:
+    """Shell text with continuation lines joined and runs of blanks made one."""
+    return " ".join(re.sub(r"\\\n", " ", text).split())
+
+
+def test_the_deploy_check_script_runs_the_runbooks_server_steps() -> None:
+    """.ci/deploy-check (run by .ci/run) makes the certificate with the runbook's own openssl
+    and chmod commands and starts the server with its ``ssl`` settings; if the runbook changes
+    them, the script must change with it."""
+    script = (ROOT / ".ci" / "deploy-check").read_text(encoding="utf-8")
+    server_steps = [block for _, block in _blocks("sh") if "openssl req" in block]
+    assert server_steps, "deploy.md shows no openssl command for the server's certificate"
+    for command in re.sub(r"\\\n", " ", server_steps[0]).splitlines():
+        assert _joined(command) in _joined(script), f"{command!r} is not what .ci/deploy-check runs"
+    settings = [line.split("#")[0].strip() for _, block in _blocks("ini") for line in block.splitlines()
+                if line.startswith("ssl")]
+    assert settings
+    for setting in settings:
+        assert setting in script, f"{setting!r} of deploy.md is not set by .ci/deploy-check"
