@@ -1,6 +1,6 @@
 """docs/deploy.md is a runbook: what it tells an IT person to type is what clerk accepts.
 
-Every ``clerk …`` command line of its ```sh blocks parses with clerk's own parser
+Every ``clerk …`` command line of its ```sh blocks, and every one quoted in its prose, parses with clerk's own parser
 (``clerk.cli.build_parser``; parsed, never run), and every ```toml block is a configuration
 file clerk's loader accepts as it stands (``clerk.config.load_settings``), so a setting, a
 ``[section]``, a queue table or a database URL the doc shows is one clerk knows.  The key
@@ -67,15 +67,35 @@ def clerk_commands() -> list[tuple[int, str, list[str]]]:
     return found
 
 
+def inline_clerk_commands() -> list[tuple[int, str, list[str]]]:
+    """(line, text, argv) of the ``clerk …`` commands quoted in the runbook's prose
+    (`` `clerk db recompute-deadlines --admin ID` ``), but for ``clerk user …``-style mentions
+    of a command family and quoted output (``clerk 0.4.0（数据库版本 0014）``)."""
+    text = DEPLOY.read_text(encoding="utf-8")
+    prose = re.sub(r"```.*?```", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+    found = []
+    for match in re.finditer(r"`([^`]+)`", prose):
+        words = match.group(1).split()
+        while words and _ENV_ASSIGNMENT.fullmatch(words[0]):
+            words = words[1:]
+        if not words or words[0] != "clerk" or "…" in words or (len(words) > 1 and words[1][0].isdigit()):
+            continue
+        found.append((prose.count("\n", 0, match.start()) + 1, " ".join(words), words[1:]))
+    return found
+
+
 def test_the_runbook_has_its_commands() -> None:
     """The extraction finds what the runbook is made of (a broken regex cannot pass it)."""
     names = {" ".join(argv[:2]) for _, _, argv in clerk_commands()}
     assert {"setup", "doctor", "db upgrade", "db roles", "user add", "audit verify"} <= names
     assert any(argv == ["--version"] for _, _, argv in clerk_commands())
+    quoted = {" ".join(argv[:2]) for _, _, argv in inline_clerk_commands()}
+    assert {"db recompute-deadlines", "db current", "demo --day"} <= quoted
 
 
 @pytest.mark.parametrize("line, command, argv",
-                         [pytest.param(*c, id=f"deploy.md:{c[0]} {c[1]}") for c in clerk_commands()])
+                         [pytest.param(*c, id=f"deploy.md:{c[0]} {c[1]}")
+                          for c in [*clerk_commands(), *inline_clerk_commands()]])
 def test_every_clerk_command_in_the_runbook_parses(line: int, command: str, argv: list[str]) -> None:
     if not argv or argv[0] in {"app", "--window"}:
         return  # the window app itself (clerk.cli: launched before the parser is built)
@@ -85,9 +105,9 @@ def test_every_clerk_command_in_the_runbook_parses(line: int, command: str, argv
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # --version / --help exit 0; a usage error exits 2
-            assert exc.code == 0, f"deploy.md block at line {line}: `{command}` is refused:\n{err.getvalue()}"
+            assert exc.code == 0, f"deploy.md:{line}: `{command}` is refused:\n{err.getvalue()}"
             return
-    assert getattr(args, "handler", None), f"deploy.md block at line {line}: `{command}` names no command"
+    assert getattr(args, "handler", None), f"deploy.md:{line}: `{command}` names no command"
 
 
 def toml_samples() -> list[tuple[int, str]]:
