@@ -6,7 +6,8 @@ variables (``CLERK_*``).  Every value is checked here, before anything is
 written: a bad one raises :class:`ConfigError` with one Chinese line naming the
 setting, where it came from (``file:line`` or the variable) and what is allowed.
 The ``[keymap]`` and ``[complaints]`` tables are checked here too (their
-readers, ``clerk.tui.keymap`` and ``clerk.complaint_categories``, use them).
+readers, ``clerk.tui.keymap`` and ``clerk.complaint_categories``, use them); a
+``[keymap]`` id not in ``clerk.binding_ids`` is an error.
 
 A named config file (``CLERK_CONFIG``) must exist; ``CLERK_CONFIG=/dev/null``
 (``os.devnull``) means "no file".  Everything here is plain data: no UI, no I/O
@@ -29,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 import platformdirs
 
+from clerk.binding_ids import BINDING_IDS, unknown_id_hint
 from clerk.characters import refusal
 from clerk.queue_spec import (
     DEFAULT_QUEUES,
@@ -604,6 +606,9 @@ def _check_keymap(value: object, source: _Source) -> tuple[tuple[str, str], ...]
         if not isinstance(keys, str) or not keys.strip() or refused is not None:
             raise _bad(f"keymap.{binding_id}", keys, source.where(binding_id, "keymap"),
                        refused or "应为非空的按键名字符串，多个按键用逗号分隔，例如 \"f12\" 或 \"1,space\"")
+        if binding_id not in BINDING_IDS:
+            raise ConfigError(f"设置 keymap.{binding_id} 无效（{source.where(binding_id, 'keymap')}）："
+                              f"{unknown_id_hint(binding_id)}")
         pairs.append((binding_id, keys))
     return tuple(pairs)
 
