@@ -37,6 +37,7 @@ __all__ = [
     "CallView",
     "Priority",
     "QueueFigures",
+    "NO_WINDOW",
     "QueueSpec",
     "QueueStatus",
     "TicketError",
@@ -51,6 +52,7 @@ __all__ = [
     "choose_next",
     "day_figures",
     "estimate_wait",
+    "wait_text",
     "format_ticket_number",
     "parse_ticket_number",
     "percentile",
@@ -223,6 +225,15 @@ def estimate_wait(ahead: int, serving_windows: int, mean_service_minutes: float)
     return math.ceil(ahead * max(mean_service_minutes, 0.0) / max(serving_windows, 1))
 
 
+#: What a ticket, the kiosk and the board say instead of a wait when no signed-in window serves the queue.
+NO_WINDOW = "暂无窗口办理此类业务"
+
+
+def wait_text(minutes: int, serving_windows: int) -> str:
+    """The wait to show: "约 N 分钟", or ``NO_WINDOW`` (no window serves the queue now: no promise)."""
+    return f"约 {minutes} 分钟" if serving_windows > 0 else NO_WINDOW
+
+
 def format_ticket_number(prefix: str, serial: int) -> str:
     return f"{prefix}{serial:03d}"
 
@@ -288,6 +299,7 @@ class TicketView:
     target_window: int | None = None
     appointment_code: str = ""
     finished_at: datetime | None = None
+    serving_windows: int = 1  # signed-in, unpaused windows serving its queue (0: no wait can be promised)
 
     @property
     def text(self) -> str:
@@ -396,6 +408,7 @@ class QueueStatus:
     estimated_wait_minutes: int
     open: bool
     full: bool
+    serving_windows: int = 1  # signed-in, unpaused windows serving it (0: no wait can be promised)
 
 
 @dataclass(frozen=True)
