@@ -113,6 +113,7 @@ class Settings:
     # Tickets and calling (docs/tickets.md): [[queues]] and [window_queues] in the file.
     queues: tuple[QueueSpec, ...] = DEFAULT_QUEUES
     window_queues: dict[int, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_WINDOW_QUEUES), hash=False)
+    hall_windows: int = 0  # windows in the hall, for `clerk doctor`'s daily_cap check; 0: the highest window named
     priority_max_wait_minutes: int = 30  # an ordinary ticket never waits longer than this behind priority ones
     no_show_recall_minutes: int = 30  # a no-show may be called once more within this time
     appointment_grace_minutes: int = 15  # check-in accepted this long before/after the half-day slot
@@ -158,6 +159,7 @@ _ENV = {
     "CLERK_REPEAT_VISIT_MINUTES": ("repeat_visit_minutes", int),
     "CLERK_FALLBACK_MAY_DECIDE": ("fallback_may_decide", bool),
     "CLERK_SEAT_STALE_MINUTES": ("seat_stale_minutes", int),
+    "CLERK_HALL_WINDOWS": ("hall_windows", int),
     "CLERK_PRIORITY_MAX_WAIT": ("priority_max_wait_minutes", int),
     "CLERK_NO_SHOW_RECALL_MINUTES": ("no_show_recall_minutes", int),
     "CLERK_APPOINTMENT_GRACE": ("appointment_grace_minutes", int),
@@ -453,6 +455,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
     "fallback_may_decide": _boolean,
     "progress_url": _progress_url,
     "seat_stale_minutes": _integer(1, 1440),
+    "hall_windows": _integer(0, 999),
     "priority_max_wait_minutes": _integer(1, 480),
     "no_show_recall_minutes": _integer(0, 480),
     "appointment_grace_minutes": _integer(0, 240),

@@ -59,6 +59,7 @@ __all__ = [
     "priority_for_id",
     "queue_for_item",
     "queues_of_window",
+    "serving_windows_by_queue",
     "slot_bounds",
 ]
 
@@ -260,6 +261,17 @@ def queues_of_window(window: int, window_queues: dict[int, tuple[str, ...]],
     present = {q.prefix for q in queues}
     default = tuple(p for p in ("A", "Z") if p in present)
     return default or tuple(q.prefix for q in queues[:1])
+
+
+def serving_windows_by_queue(queues: Sequence[QueueSpec], window_queues: dict[int, tuple[str, ...]],
+                             hall_windows: int) -> dict[str, int]:
+    """prefix -> how many of windows 1..``hall_windows`` serve the queue (at any preference)."""
+    counts = {q.prefix: 0 for q in queues}
+    for window in range(1, hall_windows + 1):
+        for prefix in set(queues_of_window(window, window_queues, queues)):
+            if prefix in counts:
+                counts[prefix] += 1
+    return counts
 
 
 def queue_for_item(code: str, department: str, queues: Sequence[QueueSpec]) -> str:
