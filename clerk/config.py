@@ -6,7 +6,8 @@ variables (``CLERK_*``).  Every value is checked here, before anything is
 written: a bad one raises :class:`ConfigError` with one Chinese line naming the
 setting, where it came from (``file:line`` or the variable) and what is allowed.
 The ``[keymap]`` and ``[complaints]`` tables are checked here too (their
-readers, ``clerk.tui.keymap`` and ``clerk.complaint_categories``, use them).
+readers, ``clerk.tui.keymap`` and ``clerk.complaint_categories``, use them); a
+``[keymap]`` id not in ``clerk.binding_ids`` is an error.
 
 A named config file (``CLERK_CONFIG``) must exist; ``CLERK_CONFIG=/dev/null``
 (``os.devnull``) means "no file".  Everything here is plain data: no UI, no I/O
@@ -29,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 import platformdirs
 
+from clerk.binding_ids import BINDING_IDS, unknown_id_hint
 from clerk.characters import refusal
 from clerk.queue_spec import (
     DEFAULT_QUEUES,
@@ -111,6 +113,7 @@ class Settings:
     # Tickets and calling (docs/tickets.md): [[queues]] and [window_queues] in the file.
     queues: tuple[QueueSpec, ...] = DEFAULT_QUEUES
     window_queues: dict[int, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_WINDOW_QUEUES), hash=False)
+    hall_windows: int = 0  # windows in the hall, for `clerk doctor`'s daily_cap check; 0: the highest window named
     priority_max_wait_minutes: int = 30  # an ordinary ticket never waits longer than this behind priority ones
     no_show_recall_minutes: int = 30  # a no-show may be called once more within this time
     appointment_grace_minutes: int = 15  # check-in accepted this long before/after the half-day slot
@@ -156,6 +159,7 @@ _ENV = {
     "CLERK_REPEAT_VISIT_MINUTES": ("repeat_visit_minutes", int),
     "CLERK_FALLBACK_MAY_DECIDE": ("fallback_may_decide", bool),
     "CLERK_SEAT_STALE_MINUTES": ("seat_stale_minutes", int),
+    "CLERK_HALL_WINDOWS": ("hall_windows", int),
     "CLERK_PRIORITY_MAX_WAIT": ("priority_max_wait_minutes", int),
     "CLERK_NO_SHOW_RECALL_MINUTES": ("no_show_recall_minutes", int),
     "CLERK_APPOINTMENT_GRACE": ("appointment_grace_minutes", int),
@@ -451,6 +455,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
     "fallback_may_decide": _boolean,
     "progress_url": _progress_url,
     "seat_stale_minutes": _integer(1, 1440),
+    "hall_windows": _integer(0, 999),
     "priority_max_wait_minutes": _integer(1, 480),
     "no_show_recall_minutes": _integer(0, 480),
     "appointment_grace_minutes": _integer(0, 240),
@@ -604,6 +609,9 @@ def _check_keymap(value: object, source: _Source) -> tuple[tuple[str, str], ...]
         if not isinstance(keys, str) or not keys.strip() or refused is not None:
             raise _bad(f"keymap.{binding_id}", keys, source.where(binding_id, "keymap"),
                        refused or "应为非空的按键名字符串，多个按键用逗号分隔，例如 \"f12\" 或 \"1,space\"")
+        if binding_id not in BINDING_IDS:
+            raise ConfigError(f"设置 keymap.{binding_id} 无效（{source.where(binding_id, 'keymap')}）："
+                              f"{unknown_id_hint(binding_id)}")
         pairs.append((binding_id, keys))
     return tuple(pairs)
 

@@ -17,8 +17,8 @@ from typing import Protocol
 
 from clerk.characters import NAME_MAX, refusal
 
-__all__ = ["DEFAULT_QUEUES", "DEFAULT_WINDOW_QUEUES", "QueueSpec", "QueueSpecError", "parse_queues",
-           "parse_window_queues"]
+__all__ = ["CAP_MAX", "DEFAULT_HALL_WINDOWS", "DEFAULT_QUEUES", "DEFAULT_WINDOW_QUEUES", "SERVED_HIGH",
+           "SERVED_LOW", "QueueSpec", "QueueSpecError", "parse_queues", "parse_window_queues"]
 
 
 class QueueSpecError(ValueError):
@@ -72,12 +72,26 @@ def _clock(text: str) -> time:
     return time(int(hour), int(minute))
 
 
+#: Tickets a window serves in a day: one every 6–10 minutes over an 8-hour day is 48–80.  A daily
+#: cap below ``SERVED_LOW`` × its windows is refused well before closing time (``clerk doctor`` warns);
+#: ``SERVED_HIGH`` × its windows is what a queue's cap should be at least.
+SERVED_LOW, SERVED_HIGH = 40, 80
+
+#: The hall docs/deploy.md describes: 28 windows.  With ``DEFAULT_WINDOW_QUEUES`` windows 1–2 serve
+#: B first, 3–4 C first, 9 only F, and the other 23 A then Z; so A is served by 27 windows, Z by 27,
+#: B by 2, C by 2 and F by 1.  Each cap is its windows × ``SERVED_HIGH`` rounded up with some margin,
+#: so that no queue runs out while its windows are still serving: A 27 × 80 = 2,160 → 2,200; B and C
+#: 2 × 80 = 160 → 200; F 1 × 80 → 100; Z (consultations are short, and second choice of 27 windows)
+#: 27 × 60 = 1,620 → 1,700.  A smaller hall is not hurt by a cap it never reaches; a larger one, or
+#: one that moves windows between queues, sets its own ``[[queues]]`` (and ``clerk doctor`` checks).
+DEFAULT_HALL_WINDOWS = 28
+
 DEFAULT_QUEUES: tuple[QueueSpec, ...] = (
-    QueueSpec("A", "综合受理"),
-    QueueSpec("B", "不动产登记", departments=("区住房和城乡建设局", "区城乡水务局")),
-    QueueSpec("C", "社保医保", departments=("区人力资源和社会保障局", "区医疗保障局")),
+    QueueSpec("A", "综合受理", daily_cap=2200),
+    QueueSpec("B", "不动产登记", departments=("区住房和城乡建设局", "区城乡水务局"), daily_cap=200),
+    QueueSpec("C", "社保医保", departments=("区人力资源和社会保障局", "区医疗保障局"), daily_cap=200),
     QueueSpec("F", "兜底服务", daily_cap=100),  # served at the fallback desk only
-    QueueSpec("Z", "咨询", daily_cap=500, appointment_slots=0),
+    QueueSpec("Z", "咨询", daily_cap=1700, appointment_slots=0),
 )
 
 #: window -> queue prefixes in order of preference; a window not listed serves A then Z
@@ -85,6 +99,7 @@ DEFAULT_WINDOW_QUEUES: dict[int, tuple[str, ...]] = {
     1: ("B", "A", "Z"), 2: ("B", "A", "Z"), 3: ("C", "A", "Z"), 4: ("C", "A", "Z"), 9: ("F",),
 }
 
+CAP_MAX = 9999  # ticket numbers have at most four digits (A9999)
 _PREFIX = re.compile(r"[A-Z]{1,2}")
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _KEYS = {"prefix", "name", "items", "departments", "opens", "closes", "lunch_from", "lunch_to", "daily_cap",
@@ -140,7 +155,7 @@ def parse_queues(value: object, source: Source | None = None) -> tuple[QueueSpec
                 times["lunch_from"] and not times["opens"] <= times["lunch_from"] < times["lunch_to"] <= times["closes"]):
             raise QueueSpecError(f"配置文件 {at}：lunch_from 与 lunch_to 应同时给出，且在营业时间之内、前者早于后者")
         numbers: dict[str, int] = {}
-        for key, usual, high in (("daily_cap", 300, 999), ("appointment_slots", 20, 999)):
+        for key, usual, high in (("daily_cap", 300, CAP_MAX), ("appointment_slots", 20, 999)):
             count = table.get(key, usual)
             if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= high:
                 raise QueueSpecError(f"配置文件 {at}：{key} 应为 0 至 {high} 之间的整数")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from clerk.config import ConfigError, load_settings
+from tests.support.cli import one_clear_line
 
 
 def test_defaults_use_an_embedded_sqlite_file_in_home(tmp_path):
@@ -69,13 +70,25 @@ def test_keymap_and_complaint_categories_are_read_with_the_settings(tmp_path):
     from clerk.tui.keymap import keymap_from_settings
 
     cfg = tmp_path / "clerk.toml"
-    cfg.write_text('[keymap]\n"clerk.finish" = "f12"\n"no.such" = "f3"\n'
+    cfg.write_text('[keymap]\n"intake.finish" = "f12"\n'
                    '[complaints.categories]\n"办不了" = { days = 3, hint = "三天" }\n"协调办" = 0\n', encoding="utf-8")
     settings = load_settings({"CLERK_CONFIG": str(cfg)})
     cfg.unlink()  # nothing reads the file again
-    keymap, notes = keymap_from_settings(settings, {"clerk.finish"})
-    assert keymap == {"clerk.finish": "f12"} and len(notes) == 1 and "no.such" in notes[0]
+    keymap, notes = keymap_from_settings(settings, {"intake.finish"})
+    assert keymap == {"intake.finish": "f12"} and notes == []
     categories = categories_for(settings)
     assert list(categories) == ["办不了", "协调办"]
     assert categories["办不了"].days == 3 and categories["办不了"].hint == "三天" and categories["协调办"].forward_at_once
     assert "很难办" in categories_for(load_settings({"CLERK_CONFIG": os.devnull}))  # the shipped table
+
+
+def test_an_unknown_keymap_id_is_a_configuration_error_naming_the_line(tmp_path, monkeypatch, capsys):
+    from clerk.cli import main
+
+    cfg = tmp_path / "clerk.toml"
+    cfg.write_text('window = 3\n[keymap]\n"intake.new" = "f2"\n"clerk.finish" = "f12"\n', encoding="utf-8")
+    monkeypatch.setenv("CLERK_CONFIG", str(cfg))
+    assert main(["catalog", "check"]) == 2
+    line = one_clear_line([line for line in capsys.readouterr().err.splitlines() if line.strip()])
+    assert line.startswith('配置错误：设置 keymap.clerk.finish 无效（')
+    assert f"{cfg}:4" in line and "intake.finish" in line and "F1" in line

@@ -74,6 +74,7 @@ def run_checks(settings: Settings, *, today: date | None = None,
         ("打印机", lambda: check_printer(settings)),
         ("文件权限", lambda: check_permissions(settings)),
         ("大厅密钥", lambda: check_hall_key(settings)),
+        ("号源", lambda: check_queue_caps(settings)),
     ]
     results = []
     for name, check in checks:
@@ -256,3 +257,30 @@ def check_hall_key(settings: Settings) -> Check:
     if binding is not None and fingerprint(key) != binding.fingerprint:
         return Check(Level.FAIL, name, str(mismatch(binding, key)))
     return Check(Level.OK, name, f"{settings.effective_key_file} 可用")
+
+
+def check_queue_caps(settings: Settings) -> Check:
+    """Each queue's daily_cap against what the windows serving it can serve in a day.
+
+    The hall's windows: ``hall_windows``, else the highest window number the config names
+    (``[window_queues]``, this window's ``window``).  A cap below ``SERVED_LOW`` tickets a serving
+    window is a warning with the cap that fits (``SERVED_HIGH`` a window); so is a queue no window serves.
+    """
+    from clerk.domain.queueing import serving_windows_by_queue
+    from clerk.queue_spec import CAP_MAX, SERVED_HIGH, SERVED_LOW
+
+    name = "号源"
+    windows = max([settings.hall_windows, settings.window or 0, *settings.window_queues])
+    serving = serving_windows_by_queue(settings.queues, settings.window_queues, windows)
+    problems = []
+    for spec in settings.queues:
+        count = serving[spec.prefix]
+        if count == 0:
+            problems.append(f"{spec.prefix} {spec.name} 没有窗口办理（[window_queues] 中没有窗口列出 {spec.prefix}）")
+        elif spec.daily_cap < count * SERVED_LOW:
+            problems.append(f"{spec.prefix} {spec.name} 每日号源 {spec.daily_cap} 个，远少于 {count} 个窗口一天能办的量，"
+                            f"建议 daily_cap 约 {min(count * SERVED_HIGH, CAP_MAX)}")
+    where = f"按 {windows} 个窗口计" + ("" if settings.hall_windows else "，可用 hall_windows 设置大厅窗口数")
+    if problems:
+        return Check(Level.WARN, name, f"{'；'.join(problems)}（{where}）")
+    return Check(Level.OK, name, f"各队列每日号源与办理窗口相符（{where}）")

@@ -18,7 +18,7 @@ from clerk.domain.errors import ServiceError
 from clerk.domain.notices import TITLES
 from clerk.filemodes import write_private
 from clerk.printing.data import NoticeKind, PrintError
-from clerk.printing.printers import printer_for
+from clerk.printing.printers import NoPrinter, printer_for
 from clerk.printing.samples import sample
 from clerk.store.errors import StoreError
 
@@ -92,6 +92,10 @@ def _sample(args: argparse.Namespace, settings: Settings) -> int:
     print(f"已生成{kind.title}测试页：{output}（{paper}，{len(pdf)} 字节）")
     if args.send:
         printer = printer_for(settings)
+        if isinstance(printer, NoPrinter):
+            print(f"未送打印：本窗口未配置打印机（请设置 printer 或环境变量 CLERK_PRINTER，"
+                  f"或 print_command）；测试页仅保存为 {output}", file=sys.stderr)
+            return 2
         printer.send(output, title=f"测试页 {kind.title}")
         print(f"已送打印机：{printer.name}")
     return 0

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from clerk.services.tickets import TicketService
 
 from clerk.config import get_settings
-from clerk.domain.queueing import Priority
+from clerk.domain.queueing import NO_WINDOW, Priority
 from clerk.printing.printers import printer_for
 
 _PRIORITIES = {
@@ -92,8 +92,8 @@ def run_take(args: argparse.Namespace) -> int:
     tickets, _ = _services(settings)
     ticket = issue_ticket(tickets, printer_for(settings), settings, args.queue, args.id_number, priority)
     extra = f"，{ticket.priority.label}" if ticket.priority.is_priority else ""
-    print(f"{ticket.number}　{ticket.queue_name}{extra}　前面 {ticket.ahead} 人，预计等候约 "
-          f"{ticket.estimated_wait_minutes} 分钟")
+    wait = f"预计等候约 {ticket.estimated_wait_minutes} 分钟" if ticket.serving_windows else NO_WINDOW
+    print(f"{ticket.number}　{ticket.queue_name}{extra}　前面 {ticket.ahead} 人，{wait}")
     return 0
 
 
@@ -103,7 +103,8 @@ def run_status(args: argparse.Namespace) -> int:
     print("队列\t名称\t等候\t预计等候(分钟)\t状态")
     for q in tickets.queue_status():
         state = "已满" if q.full else ("开放" if q.open else "未开放")
-        print(f"{q.prefix}\t{q.name}\t{q.waiting}\t{q.estimated_wait_minutes}\t{state}")
+        wait = q.estimated_wait_minutes if q.serving_windows else NO_WINDOW
+        print(f"{q.prefix}\t{q.name}\t{q.waiting}\t{wait}\t{state}")
     queues, windows = tickets.figures()
     print("\n今日\t名称\t已叫号\t平均等候(分钟)\t90%等候(分钟)\t当前最长等候(分钟)\t过号\t绿色通道/预约已办")
     for f in queues:

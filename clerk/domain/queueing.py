@@ -37,6 +37,7 @@ __all__ = [
     "CallView",
     "Priority",
     "QueueFigures",
+    "NO_WINDOW",
     "QueueSpec",
     "QueueStatus",
     "TicketError",
@@ -51,12 +52,14 @@ __all__ = [
     "choose_next",
     "day_figures",
     "estimate_wait",
+    "wait_text",
     "format_ticket_number",
     "parse_ticket_number",
     "percentile",
     "priority_for_id",
     "queue_for_item",
     "queues_of_window",
+    "serving_windows_by_queue",
     "slot_bounds",
 ]
 
@@ -223,6 +226,15 @@ def estimate_wait(ahead: int, serving_windows: int, mean_service_minutes: float)
     return math.ceil(ahead * max(mean_service_minutes, 0.0) / max(serving_windows, 1))
 
 
+#: What a ticket, the kiosk and the board say instead of a wait when no signed-in window serves the queue.
+NO_WINDOW = "暂无窗口办理此类业务"
+
+
+def wait_text(minutes: int, serving_windows: int) -> str:
+    """The wait to show: "约 N 分钟", or ``NO_WINDOW`` (no window serves the queue now: no promise)."""
+    return f"约 {minutes} 分钟" if serving_windows > 0 else NO_WINDOW
+
+
 def format_ticket_number(prefix: str, serial: int) -> str:
     return f"{prefix}{serial:03d}"
 
@@ -249,6 +261,17 @@ def queues_of_window(window: int, window_queues: dict[int, tuple[str, ...]],
     present = {q.prefix for q in queues}
     default = tuple(p for p in ("A", "Z") if p in present)
     return default or tuple(q.prefix for q in queues[:1])
+
+
+def serving_windows_by_queue(queues: Sequence[QueueSpec], window_queues: dict[int, tuple[str, ...]],
+                             hall_windows: int) -> dict[str, int]:
+    """prefix -> how many of windows 1..``hall_windows`` serve the queue (at any preference)."""
+    counts = {q.prefix: 0 for q in queues}
+    for window in range(1, hall_windows + 1):
+        for prefix in set(queues_of_window(window, window_queues, queues)):
+            if prefix in counts:
+                counts[prefix] += 1
+    return counts
 
 
 def queue_for_item(code: str, department: str, queues: Sequence[QueueSpec]) -> str:
@@ -288,6 +311,7 @@ class TicketView:
     target_window: int | None = None
     appointment_code: str = ""
     finished_at: datetime | None = None
+    serving_windows: int = 1  # signed-in, unpaused windows serving its queue (0: no wait can be promised)
 
     @property
     def text(self) -> str:
@@ -396,6 +420,7 @@ class QueueStatus:
     estimated_wait_minutes: int
     open: bool
     full: bool
+    serving_windows: int = 1  # signed-in, unpaused windows serving it (0: no wait can be promised)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from reportlab.pdfgen.canvas import Canvas
 
+from clerk.domain.queueing import NO_WINDOW
 from clerk.printing.cjkwrap import text_width
 from clerk.printing.code128 import draw_barcode, geometry
 from clerk.printing.fonts import choose_font
@@ -57,7 +58,8 @@ def render_ticket(ticket: TicketView, settings: Settings, *, hall_name: str | No
     if ticket.priority.is_priority:
         centred(ticket.priority.label, 10, y, bold=True)
         y -= 15
-    centred(f"您前面还有 {ticket.ahead} 人，预计等候约 {ticket.estimated_wait_minutes} 分钟", 9, y)
+    wait = f"预计等候约 {ticket.estimated_wait_minutes} 分钟" if ticket.serving_windows else NO_WINDOW
+    centred(f"您前面还有 {ticket.ahead} 人，{wait}", 9, y)
     y -= 14
     centred(f"取号时间：{ticket.taken_at.astimezone(tz):%Y-%m-%d %H:%M}", 9, y)
     y -= 12 + paper.bar_height

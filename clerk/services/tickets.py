@@ -151,10 +151,11 @@ class TicketService(HallDay):
         """The view of a ticket row, or of the view columns a call returned (``ticket_calls``)."""
         state = TicketState(row.state)
         ahead = wait = 0
+        serving = 1
         if state in (TicketState.PENDING, TicketState.WAITING):
             ahead = self._ahead(session, row)
-            wait = estimate_wait(ahead, self._serving_windows(session, row.queue),
-                                 self._mean_service_minutes(session, row.queue, row.day))
+            serving = self._serving_windows(session, row.queue)
+            wait = estimate_wait(ahead, serving, self._mean_service_minutes(session, row.queue, row.day))
         spec = self.queues.get(row.queue)
         return TicketView(
             id=saved_id(row), number=row.number, queue=row.queue, queue_name=spec.name if spec else row.queue,
@@ -162,7 +163,7 @@ class TicketService(HallDay):
             called_at=aware(row.last_called_at), window=row.window, ahead=ahead, estimated_wait_minutes=wait,
             id_number_masked=row.id_masked, recalls=row.recalls, case_numbers=tuple(row.case_numbers or ()),
             day=row.day, target_window=row.target_window, appointment_code=row.appointment_code,
-            finished_at=aware(row.finished_at))
+            finished_at=aware(row.finished_at), serving_windows=serving)
 
     def view_in(self, session: Session, row: TicketRow, now: datetime) -> TicketView:
         """The view of a ticket row inside the caller's transaction (for ``AppointmentService``)."""
@@ -180,10 +181,10 @@ class TicketService(HallDay):
         return int(session.execute(query).scalar_one())
 
     def _serving_windows(self, session: Session, prefix: str) -> int:
-        """Signed-in windows that serve ``prefix`` and are not paused (at least 1)."""
+        """Signed-in windows that serve ``prefix`` and are not paused (0: none, no wait to promise)."""
         windows = {w for (w,) in session.execute(select(col(SeatRow.window)).where(col(SeatRow.window).is_not(None)))}
         paused = {w for (w,) in session.execute(select(col(WindowStateRow.window)).where(col(WindowStateRow.paused)))}
-        return max(1, sum(1 for w in windows - paused if prefix in self.window_queues(w)))
+        return sum(1 for w in windows - paused if prefix in self.window_queues(w))
 
     def _mean_service_minutes(self, session: Session, prefix: str, day: date) -> float:
         rows = session.execute(select(col(T.last_called_at), col(T.finished_at)).where(
@@ -612,10 +613,10 @@ class TicketService(HallDay):
         result = []
         for spec in self.queues.values():
             count = int(waiting.get(spec.prefix, 0))
-            wait = estimate_wait(count, self._serving_windows(session, spec.prefix),
-                                 self._mean_service_minutes(session, spec.prefix, day))
+            serving = self._serving_windows(session, spec.prefix)
+            wait = estimate_wait(count, serving, self._mean_service_minutes(session, spec.prefix, day))
             result.append(QueueStatus(spec.prefix, spec.name, count, wait, spec.open_at(local),
-                                      int(issued.get(spec.prefix, 0)) >= spec.daily_cap))
+                                      int(issued.get(spec.prefix, 0)) >= spec.daily_cap, serving))
         return result
 
     def board(self, now: datetime | None = None) -> BoardView:

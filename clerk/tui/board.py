@@ -30,6 +30,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from clerk.config import load_settings
+from clerk.domain.queueing import wait_text
 from clerk.store.changes import ChangeWatcher
 from clerk.tui.bigtext import big_text
 from clerk.tui.hall import run_hall_app
@@ -211,7 +212,8 @@ class BoardApp(App[None]):
         queues.clear()
         for q in view.queues:
             state = "已满" if q.full else ("办理中" if q.open else "未开放")
-            wait = f"约 {q.estimated_wait_minutes} 分钟" if q.open and q.waiting else "—"
+            wait = (wait_text(q.estimated_wait_minutes, q.serving_windows)
+                    if q.open and (q.waiting or not q.serving_windows) else "—")
             queues.add_row(plain(q.prefix, style="bold"), plain(q.name), plain(f"{q.waiting} 人"), plain(wait),
                            plain(state, style="" if q.open and not q.full else "yellow"))
         paused = self.query_one("#board-paused", Static)

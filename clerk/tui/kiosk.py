@@ -37,7 +37,7 @@ from textual.widgets import Input as _Input
 from textual.widgets.option_list import Option
 
 from clerk.config import load_settings
-from clerk.domain.queueing import Priority
+from clerk.domain.queueing import NO_WINDOW, Priority
 from clerk.identity import check_resident_id
 from clerk.integration.tickets import check_in_and_print, issue_ticket
 from clerk.tui.bigtext import block_lines, drawable
@@ -111,7 +111,8 @@ class TicketShown(ModalScreen[None]):
         if drawable(t.number):
             number.append("\n".join(block_lines(t.number, 1)) + "\n")
         number.append(f"您的号码：{t.number}")
-        wait = f"，预计等候约 {t.estimated_wait_minutes} 分钟" if t.ahead else ""
+        wait = (f"，{NO_WINDOW}" if not t.serving_windows
+                else f"，预计等候约 {t.estimated_wait_minutes} 分钟" if t.ahead else "")
         lane = f"（{t.priority.label}）" if t.priority.is_priority else ""
         details = lines([f"{t.queue_name}{lane}", f"前面还有 {t.ahead} 人{wait}", "请取走号票，留意叫号屏和语音叫号"])
         with Vertical():
@@ -308,6 +309,8 @@ class KioskApp(App[None]):
             label.append("现在不在办理时间")
         elif q.full:
             label.append("今日号已取完")
+        elif not q.serving_windows:  # no signed-in window serves it: no wait to promise
+            label.append(NO_WINDOW)
         else:
             wait = f" · 约 {q.estimated_wait_minutes} 分钟" if q.waiting else ""
             label.append(f"等候 {q.waiting} 人{wait}")

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from clerk.config import Settings
 from clerk.commands.doctor import (
     Level,
     check_calendar,
@@ -17,11 +16,13 @@ from clerk.commands.doctor import (
     check_font,
     check_permissions,
     check_printer,
+    check_queue_caps,
     check_store,
     exit_status,
     run_checks,
     shipped_fonts,
 )
+from clerk.config import Settings
 
 YEAR_2027 = """\
 year = 2027
@@ -57,10 +58,10 @@ def test_a_fresh_setup_passes_every_check_but_the_reminders(ready, capsys):
     checks = run_checks(ready, today=date(2026, 6, 1))
     failures = [c.line() for c in checks if c.level is Level.FAIL]
     assert failures == []
-    assert len(checks) == 8
+    assert len(checks) == 9
     status = main(["doctor"])
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 8 and all(line[0] in "✔⚠✖" for line in lines)
+    assert len(lines) == 9 and all(line[0] in "✔⚠✖" for line in lines)
     expected = 2 if any(line.startswith("✖") for line in lines) else 1 if any(line.startswith("⚠") for line in lines) else 0
     assert status == expected != 2
 
@@ -128,8 +129,8 @@ def test_the_printer_queue_must_exist_and_be_enabled():
 
 @pytest.mark.postgres
 def test_clock_skew_against_the_database_server(pg_server):
-    from clerk.store.migrate import upgrade
     from clerk.store.engine import Store
+    from clerk.store.migrate import upgrade
 
     name = pg_server.create_database()
     try:
@@ -153,3 +154,33 @@ def test_doctor_exit_status_matches_the_worst_line():
     assert exit_status([ok, warn]) == 1
     assert exit_status([warn, fail, ok]) == 2
     assert replace(ok, detail="z").line() == "✔ x：z"
+
+
+def test_the_default_queues_fit_the_28_window_hall_of_the_deploy_guide():
+    from clerk.domain.queueing import serving_windows_by_queue
+
+    hall = replace(Settings.defaults(), hall_windows=28)
+    serving = serving_windows_by_queue(hall.queues, hall.window_queues, 28)
+    assert serving == {"A": 27, "B": 2, "C": 2, "F": 1, "Z": 27}
+    # A and B, C, F: at least 80 a serving window a day (one every 6 minutes for 8 hours)
+    assert all(q.daily_cap >= serving[q.prefix] * 80 for q in hall.queues if q.prefix != "Z")
+    check = check_queue_caps(hall)
+    assert check.level is Level.OK, check.line()
+
+
+def test_a_queue_cap_far_below_its_windows_or_a_queue_no_window_serves_is_a_warning(ready, tmp_path, monkeypatch,
+                                                                                    capsys):
+    from clerk.cli import main
+    from clerk.config import get_settings
+
+    config = tmp_path / "clerk.toml"
+    config.write_text('hall_windows = 28\n\n[[queues]]\nprefix = "A"\nname = "综合受理"\ndaily_cap = 300\n\n'
+                      '[[queues]]\nprefix = "C"\nname = "社保医保"\ndepartments = ["区医疗保障局"]\n\n'
+                      '[window_queues]\n1 = ["A"]\n', encoding="utf-8")
+    monkeypatch.setenv("CLERK_CONFIG", str(config))
+    get_settings.cache_clear()
+    capsys.readouterr()
+    assert main(["doctor"]) == 1
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("⚠ 号源")]
+    assert "A 综合受理 每日号源 300 个" in line and "28 个窗口" in line and "建议 daily_cap 约 2240" in line
+    assert "C 社保医保 没有窗口办理" in line

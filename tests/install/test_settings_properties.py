@@ -88,7 +88,7 @@ def test_any_hall_value_loads_or_is_named(tmp_path_factory, name, value):
 
 
 @FAST
-@given(key=st.sampled_from(["clerk.finish", "intake.mark_original"]), value=toml_values)
+@given(key=st.sampled_from(["intake.finish", "checklist.original"]), value=toml_values)
 def test_any_keymap_value_loads_or_is_named(tmp_path_factory, key, value):
     cfg = tmp_path_factory.mktemp("cfg") / "clerk.toml"
     cfg.write_text(f'[keymap]\n"{key}" = {_toml_literal(value)}\n', encoding="utf-8")

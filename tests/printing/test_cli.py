@@ -6,6 +6,7 @@ import pytest
 
 from clerk.cli import main
 from tests.printing.conftest import barcodes, pdf_pages, pdf_text
+from tests.support.cli import one_clear_line, run
 
 
 @pytest.fixture
@@ -65,3 +66,12 @@ def test_font_report_warns_about_the_unembedded_cid_font(config, monkeypatch, ca
     monkeypatch.setenv("CLERK_FONT", "STSong-Light")
     assert main(["print", "--font"]) == 0
     assert "STSong-Light（未嵌入；" in capsys.readouterr().out
+
+
+def test_send_without_a_printer_says_so_and_fails(config, capsys):
+    out = config / "p.pdf"
+    status, lines, _ = run(["print", "--sample", "promised", "-o", str(out), "--send"], capsys)
+    line = one_clear_line(lines)
+    assert status == 2
+    assert "未配置打印机" in line and "printer" in line and "CLERK_PRINTER" in line
+    assert str(out) in line and out.is_file()

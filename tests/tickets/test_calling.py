@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from clerk.domain.errors import PermissionDenied
-from clerk.domain.queueing import Priority, TicketError, TicketState
+from clerk.domain.queueing import Priority, TicketError, TicketState, wait_text
 from tests.support.tickets import printed
 
 
@@ -276,3 +276,17 @@ def test_a_window_with_a_ticket_open_is_in_the_figures_with_it(tickets, clerks, 
     called = tickets.call_next(clerks["window"], 7).current  # called, nothing finished at window 7 yet
     _, windows = tickets.figures()
     assert [(w.window, w.served, w.current) for w in windows] == [(7, 0, called.number)]
+
+
+def test_no_wait_is_promised_for_a_queue_no_signed_in_window_serves(store, tickets, clerks, hall_clock):
+    from clerk.services.seats import SeatService
+
+    SeatService(store, hall_clock).take(clerks["window"], 7)  # window 7 serves A and Z (the default)
+    printed(tickets, "C")
+    c = printed(tickets, "C")
+    a = printed(tickets, "A")
+    assert (c.ahead, c.serving_windows) == (1, 0) and a.serving_windows == 1
+    status = {q.prefix: q for q in tickets.queue_status()}
+    assert status["C"].serving_windows == 0 and status["A"].serving_windows == 1
+    assert wait_text(c.estimated_wait_minutes, c.serving_windows) == "暂无窗口办理此类业务"
+    assert wait_text(a.estimated_wait_minutes, a.serving_windows) == f"约 {a.estimated_wait_minutes} 分钟"

@@ -9,7 +9,7 @@ import pytest
 from tests.support.screen import screen_text
 from tests.support.tickets import FailingPrinter, PaperPrinter
 
-from .support import FIXED_NOW
+from .support import CLERK_ID, FIXED_NOW
 from .visit import settle, typed
 
 ELDER = "11010519491231002X"  # born 1949: 76 on the test day
@@ -22,8 +22,12 @@ def hall(case_service, settings, catalog):
     from clerk.tui.services import Services
 
     def build(printer=None):
+        """The kiosk's services; window 7 (serving A and Z, the default) is signed in."""
+        from clerk.services.seats import SeatService
+
         clock = lambda: FIXED_NOW  # noqa: E731
         store = case_service.store
+        SeatService(store, clock).take(case_service.account(CLERK_ID), 7)
         return Services(settings, clock=clock, store=store, catalog=catalog,
                         tickets=TicketService(store, settings, catalog, clock),
                         appointments=AppointmentService(store, settings, clock),
@@ -62,6 +66,22 @@ async def test_a_ticket_by_its_digit_is_printed_counted_and_shown(hall):
         await settle(pilot)
         assert "等候 1 人" in screen_text(app)
     assert _waiting(services, "A") == 1
+
+
+@pytest.mark.asyncio
+async def test_a_queue_no_signed_in_window_serves_promises_no_wait(hall):
+    from clerk.tui.kiosk import KioskApp, TicketShown
+
+    services = hall()  # window 7 serves A and Z; no window serves C (社保医保)
+    app = KioskApp(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "等候 0 人" in text and "暂无窗口办理此类业务" in text
+        await press_digit(pilot, "3")
+        assert isinstance(app.screen, TicketShown)
+        shown = screen_text(app)
+        assert "您的号码：C001" in shown and "暂无窗口办理此类业务" in shown and "预计等候" not in shown
 
 
 @pytest.mark.asyncio
@@ -123,11 +143,11 @@ async def test_printer_out_of_paper_says_so_and_counts_no_ticket(hall):
 
 @pytest.mark.asyncio
 async def test_store_down_says_so_and_prints_nothing(settings, catalog, tmp_path):
-    from clerk.config import Settings
     from dataclasses import replace
 
-    from clerk.tui.services import Services
+    from clerk.config import Settings
     from clerk.tui.kiosk import KioskApp
+    from clerk.tui.services import Services
 
     down = replace(settings, database_url="postgresql+psycopg://nobody@127.0.0.1:9/none",
                    statement_timeout_seconds=1)

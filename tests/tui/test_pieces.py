@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.catalog.model import Delivery
 from clerk.config import load_settings
+from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.tui.keymap import keymap_from_settings
 from clerk.tui.scanner import ScanDetector
 from clerk.tui.state import PendingVisit, WindowState
@@ -79,8 +80,9 @@ def test_a_configured_prefix_makes_even_slow_input_a_scan():
 def test_keymap_reads_the_table_and_reports_unknown_ids(tmp_path):
     path = tmp_path / "clerk.toml"
     path.write_text('window = 3\n[keymap]\n"intake.finish" = "f12"\n"checklist.original" = "1, space"\n'
-                    '"no.such" = "x"\n', encoding="utf-8")
+                    , encoding="utf-8")
     settings = load_settings({"CLERK_CONFIG": str(path), "HOME": str(tmp_path)})
+    settings = replace(settings, keymap=(*settings.keymap, ("no.such", "x")))  # the config file refuses it
     keymap, warnings = keymap_from_settings(settings, lambda: {"intake.finish", "checklist.original"})
     assert keymap == {"intake.finish": "f12", "checklist.original": "1,space"}
     assert warnings and "no.such" in warnings[0]

@@ -20,7 +20,8 @@ NARROW, TV = (80, 24), (160, 45)
 
 @pytest.fixture
 def called_hall(case_service, settings, catalog):
-    """Four tickets taken, two called (windows 3 and 7), window 5 paused for lunch."""
+    """Four tickets taken, two called (windows 3 and 7), window 5 paused for lunch, the clerk seated at 8."""
+    from clerk.services.seats import SeatService
     from clerk.services.tickets import TicketService
     from clerk.tui.services import Services
 
@@ -35,6 +36,7 @@ def called_hall(case_service, settings, catalog):
     tickets.call_next(clerk, 3)
     tickets.call_next(clerk, 7)
     tickets.pause(clerk, 5, "午休")
+    SeatService(case_service.store, clock).take(clerk, 8)  # signed in at 8 (A, Z); no window serves B
     return Services(settings, clock=clock, store=case_service.store, catalog=catalog, tickets=tickets,
                     ticket_printer=PaperPrinter())
 
