@@ -151,3 +151,14 @@ def test_the_deploy_check_script_runs_the_runbooks_server_steps() -> None:
     assert settings
     for setting in settings:
         assert setting in script, f"{setting!r} of deploy.md is not set by .ci/deploy-check"
+
+
+def test_the_runbooks_queues_for_its_28_windows_pass_doctors_cap_check(tmp_path: Path) -> None:
+    from clerk.commands.doctor import Level, check_queue_caps
+
+    [block] = [block for _, block in toml_samples() if "[[queues]]" in block]
+    config = tmp_path / "clerk.toml"
+    config.write_text(block, encoding="utf-8")
+    settings = load_settings({"CLERK_CONFIG": str(config), "CLERK_HOME": str(tmp_path / "home")})
+    check = check_queue_caps(settings)
+    assert (check.level, check.detail) == (Level.OK, "各队列每日号源与办理窗口相符（按 28 个窗口计）")
