@@ -38,6 +38,7 @@ __all__ = [
     "Priority",
     "QueueFigures",
     "NO_WINDOW",
+    "NO_WINDOW_SHORT",
     "QueueSpec",
     "QueueStatus",
     "TicketError",
@@ -228,11 +229,15 @@ def estimate_wait(ahead: int, serving_windows: int, mean_service_minutes: float)
 
 #: What a ticket, the kiosk and the board say instead of a wait when no signed-in window serves the queue.
 NO_WINDOW = "暂无窗口办理此类业务"
+#: The same in a table column (the board), where the queue's name is on the same row.
+NO_WINDOW_SHORT = "暂无窗口"
 
 
-def wait_text(minutes: int, serving_windows: int) -> str:
+def wait_text(minutes: int, serving_windows: int, *, short: bool = False) -> str:
     """The wait to show: "约 N 分钟", or ``NO_WINDOW`` (no window serves the queue now: no promise)."""
-    return f"约 {minutes} 分钟" if serving_windows > 0 else NO_WINDOW
+    if serving_windows > 0:
+        return f"约 {minutes} 分钟"
+    return NO_WINDOW_SHORT if short else NO_WINDOW
 
 
 def format_ticket_number(prefix: str, serial: int) -> str:

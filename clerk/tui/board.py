@@ -212,7 +212,7 @@ class BoardApp(App[None]):
         queues.clear()
         for q in view.queues:
             state = "已满" if q.full else ("办理中" if q.open else "未开放")
-            wait = (wait_text(q.estimated_wait_minutes, q.serving_windows)
+            wait = (wait_text(q.estimated_wait_minutes, q.serving_windows, short=True)
                     if q.open and (q.waiting or not q.serving_windows) else "—")
             queues.add_row(plain(q.prefix, style="bold"), plain(q.name), plain(f"{q.waiting} 人"), plain(wait),
                            plain(state, style="" if q.open and not q.full else "yellow"))

@@ -136,6 +136,8 @@ def _said(var: str, value: str):
         return value.strip().lower()
     if name == "progress_url":
         return value.strip()
+    if name == "serve_public_url":  # an origin: the spaces around it and a trailing slash are not part of it
+        return value.strip().rstrip("/")
     if name == "database_url":
         scheme, rest = value.strip().split(":", 1)
         return value.strip() if scheme == "sqlite" else "postgresql+psycopg:" + rest
@@ -163,6 +165,8 @@ def test_any_variable_value_loads_or_is_named(var, value):
         name = _ENV[var][0]
         if value == "":  # an empty variable is no setting
             assert loaded == baseline
+            return
+        if not value.strip() and loaded == baseline:  # nor is a blank one (spaces only)
             return
         assert getattr(loaded, name) == _said(var, value), (var, value)
         assert replace(loaded, **{name: getattr(baseline, name)}) == baseline  # nothing else changed
