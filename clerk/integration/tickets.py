@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from clerk.domain.errors import StoreError
 from clerk.domain.queueing import Priority, TicketError, TicketView
+from clerk.filemodes import write_private
 from clerk.printing.data import PrintError
 from clerk.printing.ticket_doc import render_ticket
 
@@ -60,9 +61,7 @@ def print_and_count(service: TicketService, printers: Printer, settings: Setting
     """Render and print a PENDING ticket, then count it (WAITING); a print failure voids it."""
     try:
         pdf = render_ticket(ticket, settings)
-        path = ticket_pdf_path(settings, ticket)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pdf)
+        path = write_private(ticket_pdf_path(settings, ticket), pdf)  # 0600 in 0700 folders, as every notice
         printers.send(path, title=f"号票 {ticket.number}")
     except (PrintError, OSError) as exc:
         reason = str(exc) or exc.__class__.__name__

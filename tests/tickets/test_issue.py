@@ -53,3 +53,20 @@ def test_a_ticket_left_pending_by_a_dead_kiosk_stops_counting(store, hall_settin
     hall_clock.advance(minutes=11)
     assert service.take("A").number == "A002"  # the refused take gave its serial back
     assert service.get(stuck.id).state is TicketState.VOID
+
+
+def test_a_ticket_pdf_is_as_private_as_every_notice(tickets, hall_settings):
+    """It names the queue and, for a ticket taken with an ID card, belongs to that person's visit."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        paper = PaperPrinter()
+        issue_ticket(tickets, paper, hall_settings, "A", id_number="110101199001010015")
+    finally:
+        os.umask(old)
+    (path, _), = paper.sent
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
