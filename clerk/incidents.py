@@ -70,8 +70,9 @@ def is_database_error(error: BaseException) -> bool:
 
 
 def report(error: BaseException, context: str = "") -> str:
-    """Log ``error`` (masked) and return the clerk's sentence with its reference."""
-    ref = log_incident(error, context)
+    """Log ``error`` (masked) and return the clerk's sentence with its reference: in the log file
+    even in an app that opened none (the hall board, the kiosk): a reference shown is always found."""
+    ref = log_to_file(error, context)
     if is_database_error(error):
         return f"数据库未能完成本次操作，输入内容未丢失。请重试；如仍不成功请联系管理员（记录号 {ref}）。"
     return f"程序内部错误，输入内容未丢失。请重试；如仍不成功请联系管理员（记录号 {ref}）。"

@@ -129,3 +129,32 @@ async def test_a_store_that_does_not_answer_leaves_the_last_board_and_says_so(se
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "叫号数据暂时无法读取" in screen_text(app)
+
+
+@pytest.mark.asyncio
+async def test_the_reference_number_the_board_shows_for_an_internal_error_is_in_the_log(hall, monkeypatch, tmp_path):
+    """``clerk board`` opens no log of its own: the incident must still reach ``clerk.log``."""
+    import re
+
+    from clerk.incidents import close_log, log_path
+    from clerk.tui.board import BoardApp
+
+    monkeypatch.setenv("CLERK_LOG_DIR", str(tmp_path / "log"))
+    close_log()
+    hall_services, _ = hall
+
+    def broken(now):
+        raise ImportError("cannot import name 'x' from partially initialized module 'sqlalchemy'")
+
+    monkeypatch.setattr(hall_services.tickets, "board", broken)
+    app = BoardApp(hall_services, watch=False)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            shown = screen_text(app)
+    finally:
+        close_log()
+    ref = re.search(r"记录号 ([0-9a-f]{8})", shown)
+    assert ref is not None, shown
+    assert f"incident {ref.group(1)}" in log_path().read_text(encoding="utf-8")
