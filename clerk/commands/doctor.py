@@ -100,9 +100,7 @@ def check_store(settings: Settings) -> Check:
             return Check(Level.FAIL, name, f"数据库文件 {file} 不存在：请运行 clerk setup")
     store = _store(settings)
     try:
-        with store.connection(write=False) as conn:
-            current = versioning.store_revision(conn)
-            refused = versioning.refusal(conn)
+        current, refused = versioning.standing(store)
     except StoreError as exc:
         return Check(Level.FAIL, name, f"{store.redacted_url} 无法连接：{exc}")
     finally:

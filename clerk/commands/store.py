@@ -116,9 +116,7 @@ def _db_current(args: argparse.Namespace) -> int:
 
     store = _store()
     try:
-        with store.connection(write=False) as conn:
-            current = versioning.store_revision(conn)
-            refused = versioning.refusal(conn)
+        current, refused = versioning.standing(store)
     except StoreError as exc:
         return _fail(str(exc))
     print(f"数据库版本：{current or '未初始化'}；本机 clerk {versioning.app_version()} 使用的数据库版本：{head_revision()}")

@@ -251,9 +251,10 @@ def postgres_connect_args(statement_timeout: float | None) -> dict[str, Any]:
     Every connection also says which clerk it is (``clerk.app_version``, checked by the
     store's version gate, clerk.store.versioning; ``application_name`` for the server's logs)."""
     from clerk import __version__
+    from clerk.store.versioning import APP_VERSION_SETTING
 
     who = {"application_name": f"clerk {__version__}"}
-    version = f"-c clerk.app_version={__version__}"
+    version = f"-c {APP_VERSION_SETTING}={__version__}"
     if not statement_timeout:
         return {"connect_timeout": 5, "options": version, **who}
     ms = max(1, int(statement_timeout * 1000))

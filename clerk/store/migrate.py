@@ -46,7 +46,7 @@ def known_revisions() -> set[str]:
 
 def current_revision(store: Store) -> str | None:
     with store.connection(write=False) as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return revision_of(conn)
 
 
 def check_revision(revision: str) -> None:
@@ -67,7 +67,7 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
             conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY})")
 
-        before = _revision_of(conn)
+        before = revision_of(conn)
         if before is not None and before not in known_revisions():
             from clerk import __version__
 
@@ -82,7 +82,7 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str | Non
             command.upgrade(config, _BASELINE_REVISION)
         prior = audit.attested_rows(conn, store.hall_key) if before not in (None, head_revision()) else {}
         command.upgrade(config, revision)
-        after = _revision_of(conn)
+        after = revision_of(conn)
         if before != after:  # a column added with a default changes rows' content: attest them again
             audit.reattest_after_upgrade(conn, store.hall_key, prior, before, after)
     store.sealing.forget()  # the schema may now say who seals (revision 0012)
@@ -106,5 +106,6 @@ def _before(revision: str, later: str) -> bool:
     return revision != later and _reaches(later, revision)
 
 
-def _revision_of(conn: Connection) -> str | None:
+def revision_of(conn: Connection) -> str | None:
+    """The store's schema revision (None: no schema yet)."""
     return MigrationContext.configure(conn).get_current_revision()

@@ -32,6 +32,8 @@ from clerk.domain.errors import StoreUnavailable
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Connection
 
+    from clerk.store.engine import Store
+
 #: The PostgreSQL setting each clerk connection sends with its version (``-c clerk.app_version=…``).
 APP_VERSION_SETTING = "clerk.app_version"
 #: ``clerk_store_info`` key of the oldest app version that may write to the store.
@@ -64,12 +66,6 @@ def app_version() -> str:
     return __version__
 
 
-def store_revision(conn: Connection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    return MigrationContext.configure(conn).get_current_revision()
-
-
 def store_info(conn: Connection) -> dict[str, str]:
     """What the store records about itself (empty before revision 0014)."""
     if not inspect(conn).has_table("clerk_store_info"):
@@ -79,10 +75,10 @@ def store_info(conn: Connection) -> dict[str, str]:
 
 def refusal(conn: Connection) -> str | None:
     """One Chinese line saying why this app may not use the store, or None when it may."""
-    from clerk.store.migrate import head_revision, known_revisions
+    from clerk.store.migrate import head_revision, known_revisions, revision_of
 
     mine, head = app_version(), head_revision()
-    revision = store_revision(conn)
+    revision = revision_of(conn)
     if revision == head:
         return None
     if revision is None:
@@ -99,6 +95,14 @@ def refusal(conn: Connection) -> str | None:
     wanted = f"clerk {need} 或更高版本" if need else "新版本的 clerk"
     return (f"数据库已升级到版本 {revision}，需要 {wanted}；本机 clerk 为 {mine}：请系统管理员为本机安装{wanted}"
             "（clerk --version 可查看本机版本）")
+
+
+def standing(store: Store) -> tuple[str | None, str | None]:
+    """The store's schema revision, and ``refusal`` for it (``clerk doctor``, ``clerk db current``)."""
+    from clerk.store.migrate import revision_of
+
+    with store.connection(write=False) as conn:
+        return revision_of(conn), refusal(conn)
 
 
 def check(conn: Connection) -> None:
