@@ -7,6 +7,8 @@ The screen keeps the visit's marks; ``assess`` (clerk.domain) gives the verdict.
 
 from __future__ import annotations
 
+import time
+
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -69,7 +71,7 @@ class IntakeScreen(CallerScreen):
         Binding("f4", "focus_checklist", "材料", id="intake.checklist", show=False),
         Binding("f6", "take_applicant", "带入老申请人", id="intake.take_applicant", show=False),
         Binding("f10", "finish", "办结", id="intake.finish"),
-        Binding("ctrl+n", "new_visit", "新办件", id="intake.new"),
+        Binding("ctrl+n", "ask_new_visit", "新办件", id="intake.new"),
         *CALLER_BINDINGS,  # the window caller (clerk.tui.caller): F7 叫号, F8 重呼, F9 叫号操作
     ]
     AUTO_FOCUS = "#search-input"
@@ -669,6 +671,23 @@ class IntakeScreen(CallerScreen):
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         self.query_one(Banner).show(event.text, sticky=event.action in ("submit", "print"))
+
+    #: A second ctrl+n within this many seconds clears a half-entered visit.
+    CLEAR_AGAIN_SECONDS = 5.0
+    _clear_asked_at: float | None = None
+
+    def action_ask_new_visit(self) -> None:
+        """ctrl+n: an empty form starts over at once; a half-entered one asks first (a second
+        ctrl+n clears it): one stray key must not throw away what the applicant has told."""
+        summary = self.open_visit_summary()
+        now = time.monotonic()
+        asked, self._clear_asked_at = self._clear_asked_at, None
+        if summary is None or (asked is not None and now - asked <= self.CLEAR_AGAIN_SECONDS):
+            self.action_new_visit()
+            return
+        self._clear_asked_at = now
+        self.query_one(Banner).show(f"当前办件尚未办结（{summary}）：再按一次 ctrl+n 清空，已录入的内容将不保存",
+                                    "warning")
 
     def action_new_visit(self, keep_banner: bool = False) -> None:
         if self.app.saving(self.visit_key):  # its outcome is on the way: the next visit waits for it
