@@ -8,7 +8,6 @@ The screen keeps the visit's marks; ``assess`` (clerk.domain) gives the verdict.
 from __future__ import annotations
 
 import time
-
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
