@@ -184,6 +184,14 @@ async def test_the_supervisor_lands_on_the_dashboard_and_moves_around(make_app, 
         await sign_in_as(pilot, "9001")
         home = app.screen
         assert type(home).__name__ == "DashboardScreen"
+        footer = screen_text(app).splitlines()[-1]
+        assert "刷新" in footer and "返回" not in footer  # home: nowhere to return to, nothing offered
+        await pilot.press("f5")  # the lookup, over the dashboard, offers its way back
+        await settle(pilot)
+        assert "esc 返回" in screen_text(app).splitlines()[-1]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert type(app.screen).__name__ == "MailScreen"
