@@ -109,7 +109,7 @@ class TicketShown(ModalScreen[None]):
         t = self.ticket
         number = Text(justify="center")
         if drawable(t.number):
-            number.append("\n".join(block_lines(t.number, 1)) + "\n")
+            number.append("\n".join(block_lines(t.number, 1)) + "\n\n")  # a line between number and caption
         number.append(f"您的号码：{t.number}")
         wait = (f"，{NO_WINDOW}" if not t.serving_windows
                 else f"，预计等候约 {t.estimated_wait_minutes} 分钟" if t.ahead else "")
