@@ -16,13 +16,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import DESK_ROLES, MAIL_ROLES, MAY, Action, allowed_roles
 from clerk.tui.commands import key_display
 from clerk.tui.screen import ClerkModal
+from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from clerk.tui.app import ClerkApp
@@ -167,7 +168,7 @@ class NavigateScreen(ClerkModal[str | None]):
         sign_out = key_display(app.keymap.get("clerk.sign_out", "ctrl+backslash"))
         options.append(Option(f"0  注销（换人登录）    {sign_out}", id="sign_out"))
         yield OptionList(*options)
-        yield Footer()
+        yield KeyFooter()
 
     def on_key(self, event: events.Key) -> None:
         if event.character == "0":

@@ -231,3 +231,4 @@ async def test_an_id_card_reader_typing_while_nothing_is_focused_fills_the_id_an
         await press_digit(pilot, "1")
     (ticket,) = app.issued
     assert ticket.priority is Priority.ELDERLY
+

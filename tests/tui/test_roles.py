@@ -352,3 +352,21 @@ def _incomplete_teacher(catalog):
     marks[entries[0].material.key] = MaterialMark(MaterialStatus.MISSING)
     person = Applicant(ApplicantKind.PERSON, "周八", "11010519491231002X", "13912345678", "济南市")
     return IntakeDraft(TEACHER, person, Delivery.EMS, {}, marks)
+
+
+@pytest.mark.asyncio
+async def test_footers_show_their_keys_while_the_terminal_has_no_focus(make_app, staff):
+    """In a browser (``clerk serve``) the terminal has no focus until the first click; a screen
+    opened meanwhile showed an empty footer (Textual's footer waits for the app's focus)."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.post_message(events.AppBlur())
+        await settle(pilot)
+        app.signed_in(app.services.cases.account("9001"), 0)  # a ticket of the gate signs in: no key
+        await settle(pilot)
+        await settle(pilot)
+        assert not app.app_focus and type(app.screen).__name__ == "DashboardScreen"
+        assert "f3 刷新" in screen_text(app).splitlines()[-1]

@@ -16,12 +16,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from clerk.tui.messages import Failed, SignedIn, banner_text
 from clerk.tui.plain import TYPED, lines
 from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 
 
 class LockScreen(ClerkScreen):
@@ -49,7 +50,7 @@ class LockScreen(ClerkScreen):
                 yield Label("密码")
                 yield Input(id="lock-password", password=True, compact=True)
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted)
     def action_unlock(self) -> None:
