@@ -110,6 +110,29 @@ def documents_for(state: CaseState) -> list[NoticeKind]:
     }[state]
 
 
+def bundle_documents(state: CaseState, children: list[CasePlan]) -> list[NoticeKind]:
+    """The papers of a bundle: one per kind of outcome among its items, each true for its items.
+
+    Items decided or accepted get the bundle's 承诺件通知书 (即办件办结回执 when every one
+    was done on the spot), with each item's number, outcome and date; items to be
+    supplemented get the 一次性告知书 for their missing materials only; 容缺 items the
+    承诺书.  A bundle never gets a paper saying the whole of it is incomplete when part of
+    it was done or accepted.
+    """
+    if state is CaseState.NOT_ACCEPTED or not children:
+        return documents_for(state)
+    states = {c.state for c in children}
+    documents: list[NoticeKind] = []
+    taken = states - {CaseState.INCOMPLETE, CaseState.NOT_ACCEPTED}
+    if taken:
+        documents.append(NoticeKind.ON_THE_SPOT if taken == {CaseState.DONE_ON_THE_SPOT} else NoticeKind.PROMISED)
+    if CaseState.TOLERATED in states:
+        documents.append(NoticeKind.COMMITMENT)
+    if CaseState.INCOMPLETE in states:
+        documents.append(NoticeKind.ONE_TIME)
+    return documents
+
+
 def _item_plan(
     catalog: Catalog, calendar: WorkCalendar, item: ServiceItem, answers: dict[str, str],
     marks: dict[str, MaterialMark], outcome: Outcome, start: date,
@@ -144,8 +167,7 @@ def plan_intake(
     verdict = assess(checklist, marks)
     start = local_date(received_at, tz)
     problems = list(draft.applicant.problems(need_address=draft.delivery is Delivery.EMS))
-    problems.extend(child_name_problems(draft.child_name, asked=isinstance(target, Bundle) and target.child_name,
-                                        required=outcome in (Outcome.ACCEPT, Outcome.TOLERATE)))
+    after_applicant = len(problems)
     problems.extend(verdict.problems)
     if outcome not in verdict.allowed_outcomes():
         problems.append(f"材料情况为“{verdict.summary}”，不能选择“{OUTCOME_LABELS[outcome]}”")
@@ -182,7 +204,12 @@ def plan_intake(
             problems.append(f"该事项不支持{draft.delivery.value}，可选：{'、'.join(d.value for d in target.deliveries)}")
         plan = _item_plan(catalog, calendar, target, draft.answers, marks, outcome, start)
         plan.checklist = checklist
-    plan.documents = documents_for(plan.state)
+    # The newborn's name is needed once anything is accepted or done today, which a
+    # bundle sent to the fallback desk may be in part (its papers name the child).
+    taken = [c for c in (plan, *plan.children) if c.state not in (CaseState.INCOMPLETE, CaseState.NOT_ACCEPTED)]
+    problems[after_applicant:after_applicant] = child_name_problems(
+        draft.child_name, asked=isinstance(target, Bundle) and target.child_name, required=bool(taken))
+    plan.documents = bundle_documents(plan.state, plan.children) if plan.is_bundle else documents_for(plan.state)
     for case in (plan, *plan.children):
         check_transition(draft.code, CaseState.RECEIVED, case.state)
     return plan, problems
