@@ -121,7 +121,7 @@ def _bundle_one_time(doc: Doc, d: NoticeData, received: str, law: str) -> None:
         )
     doc.missing_list(d)
     doc.bundle_items(d)
-    doc.flow.fields(doc.applicant_fields(d))
+    doc.flow.fields([(k, v) for k, v in doc.applicant_fields(d) if k != "办理事项"])  # named above, item by item
     doc.materials_received(d, heading="已收材料（已留存，补正时无需重复提交）")
     doc.supplement_channels(d)
     window = "　".join(f"{k}：{v}" for k, v in doc.window_fields(d))
@@ -134,7 +134,7 @@ def _waiting_note(d: NoticeData) -> str:
     if not waiting:
         return ""
     names = "、".join(f"“{i.name}”" for i in waiting)
-    return f"其中{names}需补正材料，补正内容见一次性告知书，补齐后即予受理。"
+    return f"其中{names}待补正，见一次性告知书。"
 
 
 def commitment(doc: Doc, d: NoticeData) -> None:

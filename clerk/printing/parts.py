@@ -117,7 +117,7 @@ class Doc:
             elif item.due_date is not None:
                 when = f"{day_text(item.due_date)}前办结" + ("（暂定）" if item.due_provisional else "")
             elif item.awaiting_supplement:
-                when = "补齐材料后受理"
+                when = "补正后受理"
             else:
                 when = "—"
             rows.append([str(i), item.name, item.number, item.state, when])

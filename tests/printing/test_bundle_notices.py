@@ -96,8 +96,8 @@ def test_a_bundle_part_done_part_waiting_prints_a_true_paper_for_each_outcome(ha
     for name in ("出生登记（户口申报）", "城乡居民基本医疗保险参保登记", "社会保障卡申领"):
         assert f"{name}{child[name].number}即办办结2026年11月25日当场办结" in promised
     assert f"生育津贴申领{accepted.number}已受理{due_text}" in promised
-    assert f"生育医疗费用报销{waiting.number}待补正补齐材料后受理" in promised
-    assert "其中“生育医疗费用报销”需补正材料，补正内容见一次性告知书" in promised
+    assert f"生育医疗费用报销{waiting.number}待补正补正后受理" in promised
+    assert "其中“生育医疗费用报销”待补正，见一次性告知书" in promised
 
     told = pdf_text(papers[NoticeKind.ONE_TIME])
     assert barcodes(papers[NoticeKind.ONE_TIME]) == [view.number]  # the fallback desk opens the bundle
@@ -132,7 +132,7 @@ def test_a_bundle_every_item_of_which_waits_is_told_so_on_one_paper(hall, shippe
     assert tuple(papers) == (NoticeKind.ONE_TIME,)
     told = pdf_text(papers[NoticeKind.ONE_TIME])
     assert "新生儿出生“一件事”（一件事一次办，共5项事项），经审查，申请材料不齐全" in told
-    assert all(f"{c.number}待补正补齐材料后受理" in told for c in view.children)
+    assert all(f"{c.number}待补正补正后受理" in told for c in view.children)
 
 
 def test_a_bundle_part_of_which_is_done_today_needs_the_childs_name(hall, shipped):
