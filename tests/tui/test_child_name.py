@@ -55,3 +55,17 @@ async def test_the_childs_name_comes_back_with_a_half_entered_visit(make_app, tm
         await pilot.press(*CLERK_ID, "enter", *CLERK_PASSWORD, "enter")
         await settle(pilot)
         assert second.screen.query_one("#child-name").value == "王小宝"
+
+
+async def test_the_childs_name_stands_apart_from_its_label(make_app):
+    """`新生儿姓名孙小雨` ran label and name together (#30, Low): a space between them, at 80 and 120 columns."""
+    for size in ((80, 24), (120, 36)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await sign_in(pilot)
+            await pick(pilot, "xsecs")
+            app.screen.query_one("#child-name").value = "孙小雨"
+            await pilot.pause()
+            (line,) = [ln for ln in screen_text(app).splitlines() if "孙小雨" in ln]
+            assert "新生儿姓名孙小雨" not in line and "新生儿姓名 " in line, (size, line)
