@@ -133,14 +133,35 @@ def bundle_documents(state: CaseState, children: list[CasePlan]) -> list[NoticeK
     return documents
 
 
+def _item_checklist(catalog: Catalog, item: ServiceItem, answers: dict[str, str],
+                    marks: dict[str, MaterialMark]) -> tuple[Checklist, dict[str, MaterialMark]]:
+    """An item's own part of a visit: its checklist for the answers it asks, and its marks."""
+    keys = {s.key for s in catalog.situations(item.code)}
+    checklist = catalog.checklist(item.code, {k: v for k, v in answers.items() if k in keys})
+    own = {e.material.key for e in checklist.entries}
+    return checklist, {k: m for k, m in marks.items() if k in own}
+
+
+def some_item_complete(catalog: Catalog, code: str, answers: dict[str, str],
+                       marks: dict[str, MaterialMark]) -> bool:
+    """A bundle of which some item has every material: that item is accepted or done today,
+    even when the visit goes on to the fallback desk for the others (so the newborn's name is
+    needed now).  False for a single item."""
+    target = catalog.get(code)
+    if not isinstance(target, Bundle):
+        return False
+    try:
+        parts = [_item_checklist(catalog, catalog.items[c], answers, marks) for c in target.item_codes]
+    except (ChecklistError, KeyError):
+        return False
+    return any(assess(checklist, own).state is VerdictState.COMPLETE for checklist, own in parts)
+
+
 def _item_plan(
     catalog: Catalog, calendar: WorkCalendar, item: ServiceItem, answers: dict[str, str],
     marks: dict[str, MaterialMark], outcome: Outcome, start: date,
 ) -> CasePlan:
-    keys = {s.key for s in catalog.situations(item.code)}
-    checklist = catalog.checklist(item.code, {k: v for k, v in answers.items() if k in keys})
-    own = {e.material.key for e in checklist.entries}
-    item_marks = {k: m for k, m in marks.items() if k in own}
+    checklist, item_marks = _item_checklist(catalog, item, answers, marks)
     verdict = assess(checklist, item_marks)
     state = state_for(outcome, verdict, item.kind is ItemKind.ON_THE_SPOT)
     return CasePlan(
