@@ -167,3 +167,23 @@ def test_a_shared_materials_wording_for_one_item_stays_on_that_item(hall, shippe
     bundle = service.submit(user, 3, newborn(shipped, missing=("household-register",)), Outcome.FALLBACK)
     told = pdf_text(printed(service, user, settings, bundle.number)[NoticeKind.ONE_TIME])
     assert "申请人（新生儿拟落户）所在户的居民户口簿原件" in told
+
+
+def test_a_bundle_whose_taken_items_were_all_done_on_the_spot_gets_the_receipt_with_its_table(
+        hall, shipped, settings):
+    service, user = hall
+    draft = newborn(shipped, missing=(BILLS, "bank-card"))  # the two 承诺件 items wait, the three 即办件 are done
+    preview = service.preview(draft, Outcome.FALLBACK)
+    assert preview.documents == (NoticeKind.ON_THE_SPOT, NoticeKind.ONE_TIME)
+    view = service.submit(user, 3, draft, Outcome.FALLBACK)
+    papers = printed(service, user, settings, view.number)
+    assert tuple(papers) == preview.documents
+    receipt = pdf_text(papers[NoticeKind.ON_THE_SPOT])
+    assert "即办件办结回执" in receipt and f"新生儿姓名：{CHILD}" in receipt
+    assert "申请材料齐全" not in receipt and "申请材料不齐全" not in receipt
+    assert "其中“生育医疗费用报销”、“生育津贴申领”待补正，见一次性告知书" in receipt
+    for c in view.children:
+        assert c.number in receipt
+    told = pdf_text(papers[NoticeKind.ONE_TIME])
+    assert "需补正的材料（共2项）" in told and "其余3项事项不受影响" in told
+    assert "用于：生育医疗费用报销、生育津贴申领" in told  # 银行卡 is for both
