@@ -9,6 +9,7 @@ Both name the bundle and the child.  Checked on the PDFs the case printer writes
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,10 @@ def test_a_bundle_part_done_part_waiting_prints_a_true_paper_for_each_outcome(ha
     assert f"新生儿姓名：{CHILD}" in told
     assert f"生育津贴申领{accepted.number}已受理{due_text}" in told
     assert f"出生登记（户口申报）{child['出生登记（户口申报）'].number}即办办结2026年11月25日当场办结" in told
+    # the waiting item has been told (its 一次性告知 deadline is met): only the accepted item stays due
+    told_item = {c.number: c for c in service.get(view.number).children}[waiting.number]
+    assert told_item.notice_issued_at is not None
+    assert [s.number for s in service.overdue(date(2027, 3, 1))] == [accepted.number]
 
 
 @needs_poppler
