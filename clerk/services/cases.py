@@ -340,10 +340,13 @@ class CaseService(LifecycleOperations):
         if notice.kind != NoticeKind.ONE_TIME.value or notice.is_reprint:
             return
         row = session.get_one(CaseRow, notice.case_id)
-        if row.notice_issued_at is None:
-            row.notice_issued_at = now
-            session.add(row)
-        self.meet_and_refresh(session, row, now, DeadlineKind.NOTICE)
+        # A bundle's notice tells its waiting items too: each of them has been told.
+        waiting = [kid for kid in self.children_of(session, row) if kid.state == CaseState.INCOMPLETE.value]
+        for case in (row, *waiting):
+            if case.notice_issued_at is None:
+                case.notice_issued_at = now
+                session.add(case)
+            self.meet_and_refresh(session, case, now, DeadlineKind.NOTICE)
 
     def mark_failed(self, notice_id: int, reason: str) -> NoticeView:
         return self.notices.mark_failed(notice_id, reason)

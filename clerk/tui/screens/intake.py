@@ -28,6 +28,7 @@ from clerk.domain.intake import (
     assess,
     child_name_problems,
 )
+from clerk.domain.plan import some_item_complete
 from clerk.identity import mask_phone
 from clerk.reports.catalog_use import recent_intakes
 from clerk.services.visits import new_visit_key
@@ -490,7 +491,10 @@ class IntakeScreen(CallerScreen):
         found = form.applicant().problems(need_address=form.delivery is Delivery.EMS)
         if form.asks_child_name:  # needed to accept the visit; a visit sent on may come before the name
             verdict = self.verdict()
-            accepted = verdict is not None and verdict.state is not VerdictState.INCOMPLETE
+            accepted = verdict is not None and (  # …unless part of the bundle is accepted or done today
+                verdict.state is not VerdictState.INCOMPLETE
+                or (self.item is not None and some_item_complete(self.catalog, self.item.code, self.answers,
+                                                                 self.marks)))
             found += child_name_problems(form.child_name, asked=True, required=accepted)
         return found
 
