@@ -116,9 +116,19 @@ def _reprint(args: argparse.Namespace, settings: Settings) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     failed = [r for r in results if not r.ok]
+    to_paper = not isinstance(printer_for(settings), NoPrinter)
     for r in results:
-        if r.ok:
-            print(f"已补打{r.notice.kind.title}：{r.path}")
+        if not r.ok:
+            continue
+        if r.note:  # a print of unknown outcome turned out printed: no second paper
+            print(f"{r.notice.kind.title}{r.note}，未再打印：{r.path}")
+        elif not to_paper:
+            print(f"已生成{r.notice.kind.title}PDF（未设置打印机，未打印）：{r.path}")
+        else:
+            print(f"{'已补打' if r.notice.reprint else '已打印（此前未打出）'}{r.notice.kind.title}：{r.path}")
     for r in failed:
-        print(f"补打未完成，已留在打印队列：{r.notice.kind.title}（{r.reason}）", file=sys.stderr)
+        if r.unknown:
+            print(f"未补打{r.notice.kind.title}：{r.reason}", file=sys.stderr)
+        else:
+            print(f"补打未完成，已留在打印队列：{r.notice.kind.title}（{r.reason}）", file=sys.stderr)
     return 1 if failed else 0

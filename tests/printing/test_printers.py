@@ -114,8 +114,13 @@ def test_printer_for_settings(tmp_path):
 
 
 def test_an_accepted_job_that_cannot_be_followed_is_not_issued(cups, monkeypatch, tmp_path):
-    """lp took the job but no scheduler answers for it: not counted as printed."""
+    """lp took the job but no scheduler answers for it: not counted as printed, nor as failed
+    (the paper may still come out), and said in Chinese."""
+    from clerk.printing.data import PrintUnknown
+
     _, pdf = cups
     monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "no-such.sock"))
-    with pytest.raises(PrintError, match="无法向打印服务（CUPS）确认打印结果"):
-        CupsPrinter("HP").send(pdf)
+    with pytest.raises(PrintUnknown, match="打印结果未知") as caught:
+        CupsPrinter("HP", follow=1).send(pdf, title="承诺件通知书 SF1")
+    assert "未运行或已停止" in str(caught.value) and "Errno" not in str(caught.value)
+    assert caught.value.job.label == "HP-7" and caught.value.job.title == "承诺件通知书 SF1"

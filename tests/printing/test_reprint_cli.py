@@ -105,3 +105,39 @@ def test_the_window_says_whether_paper_came_out():
     done = [PrintOutcome(QueuedNotice(1, "20261126-SF-0001", NoticeKind.PROMISED, False, 0, ""), True)]
     assert describe(done) == "已打印：承诺件通知书"
     assert describe(done, to_printer=False).startswith("已生成通知书PDF（未配置打印机")
+
+
+def test_a_reprint_prints_only_the_notice_asked_for_not_the_cases_queued_result(hall, monkeypatch, capsys):
+    cases, number, log = hall
+    from clerk.domain.views import Decision
+    from clerk.services.desk import DeskService
+
+    office = cases.authenticate("4001", "clerk123", new_password=PASSWORD)
+    DeskService(cases).record_decision(office, 30, number, Decision.APPROVED)  # 办结通知书 queued, not printed
+    assert reprint(monkeypatch, number, "--kind", "promised", "--clerk", "1002", "--window", "5") == 0
+    sent = log.read_text().split()
+    assert len(sent) == 1 and "-promised-reprint-" in sent[0]
+    out = capsys.readouterr().out
+    assert "已补打承诺件通知书" in out and "办结通知书" not in out
+    queued = [n for n in cases.get(number).notices if n.kind.value == "result-ready"]
+    assert [str(n.status) for n in queued] == ["queued"]  # still waiting for its own print
+
+
+def test_a_reprint_of_the_commitment_does_not_print_the_queued_promise(hall, monkeypatch, capsys):
+    cases, _, log = hall
+    from datetime import timedelta
+
+    from clerk.domain.clock import now_utc
+    from clerk.domain.intake import MaterialMark, MaterialStatus, Outcome
+
+    clerk = cases.authenticate("1001", PASSWORD)
+    late = MaterialMark(MaterialStatus.TOLERATED, supply_by=(now_utc() + timedelta(days=3)).date())
+    draft = hygiene(dict(hygiene().marks, **{"business-licence": late}))
+    other = cases.submit(clerk, 3, draft, Outcome.TOLERATE).number  # 承诺件通知书 and 承诺书 queued
+    kinds = sorted(n.kind.value for n in cases.get(other).notices)
+    assert kinds == ["commitment", "promised"]
+    assert reprint(monkeypatch, other, "--kind", "commitment", "--clerk", "1001", "--window", "3") == 0
+    sent = log.read_text().split()
+    assert len(sent) == 1 and sent[0].endswith("-commitment.pdf")
+    status = {n.kind.value: str(n.status) for n in cases.get(other).notices}
+    assert status == {"commitment": "printed", "promised": "queued"}
