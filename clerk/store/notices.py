@@ -29,6 +29,9 @@ __all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]
 #: the audit action of a print whose outcome is unknown (its ``after["job"]`` says where to ask)
 PRINT_UNKNOWN = "print_unknown"
 
+#: the audit action of a notice issued as its PDF only (no printer); a printed one's is ``print``
+SAVE_PDF = "save_pdf"
+
 #: stored statuses of a notice the applicant has: not pending any more
 ISSUED = (NoticeStatus.PRINTED.value, NoticeStatus.SAVED.value)
 
@@ -109,7 +112,7 @@ class NoticeQueue:
             row.printed_at, row.reason, row.attempts = now, "", row.attempts + int(attempted)
             session.add(row)
             append_event(
-                session, at=now, actor=actor, window=window, action="print", case_number=number,
+                session, at=now, actor=actor, window=window, action="print" if on_paper else SAVE_PDF, case_number=number,
                 before=before,
                 after={"notice": row.id, "kind": row.kind, "status": row.status, "sha256": sha256,
                        "reprint": row.is_reprint, "attempts": row.attempts},
