@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from clerk.config import Settings
 from clerk.domain.intake import MaterialStatus, assess
 from clerk.domain.lifecycle import CaseState
-from clerk.domain.views import DeadlineKind
 from clerk.domain.notices import NoticeStatus
+from clerk.domain.views import DeadlineKind
 from clerk.printing.data import (
     BundleItem,
     MissingMaterial,

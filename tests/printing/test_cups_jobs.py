@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 
 from clerk.config import Settings
+from clerk.integration.printing import CasePrinter, describe
 from clerk.printing import CupsPrinter, PrintError, PrintQueue
 from clerk.printing.data import NoticeKind
-from clerk.integration.printing import CasePrinter, describe
 from tests.printing.conftest import HALL
 from tests.printing.test_queue import MemoryNoticeStore, loader
 from tests.support.drafts import hygiene
-
 
 pytestmark = pytest.mark.slow  # each test starts its own cupsd
 
@@ -64,8 +63,8 @@ def test_the_queue_does_not_issue_a_jammed_notice(cupsd, tmp_path):
 
 
 def test_a_case_notice_stays_unprinted_with_the_reason_on_a_real_cups_queue(service, cupsd, tmp_path):
-    from clerk.domain.intake import Outcome
     from clerk.domain.accounts import Role
+    from clerk.domain.intake import Outcome
     from clerk.store.notices import NoticeStatus
 
     clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import io
+import os
 
 import pytest
 
 from clerk.cli import main
-from tests.support.drafts import hygiene
 from tests.conftest import FIXTURES
 from tests.printing.conftest import barcodes, pdf_text
+from tests.support.drafts import hygiene
 
 PASSWORD = "Window#2026"
 
@@ -30,9 +30,9 @@ def hall(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CLERK_RECEIPTS_DIR", str(tmp_path / "receipts"))
     monkeypatch.setenv("CLERK_PRINT_COMMAND", str(stub))
     assert main(["setup"]) == 0
+    from clerk.config import load_settings
     from clerk.domain.intake import Outcome
     from clerk.services.cases import CaseService
-    from clerk.config import load_settings
 
     cases = CaseService.from_settings(load_settings())
     for demo in ("1001", "1002"):  # the demo accounts set their own password at first sign-in
@@ -98,8 +98,8 @@ def test_a_notice_that_never_printed_is_retried_not_reprinted(hall, monkeypatch,
 
 
 def test_the_window_says_whether_paper_came_out():
-    from clerk.printing.data import NoticeKind
     from clerk.integration.printing import describe
+    from clerk.printing.data import NoticeKind
     from clerk.printing.queue import PrintOutcome, QueuedNotice
 
     done = [PrintOutcome(QueuedNotice(1, "20261126-SF-0001", NoticeKind.PROMISED, False, 0, ""), True)]
