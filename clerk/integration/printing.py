@@ -6,6 +6,7 @@ Everything else in ``clerk.printing`` works on the plain ``NoticeData`` /
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -170,9 +171,29 @@ class CasePrinter:
 
     def print_case(self, cases: CaseService, number: str, user: ClerkUser | None = None,
                    window: int | None = None) -> list[PrintOutcome]:
-        """Issue every notice of the case still waiting (a print of unknown outcome is settled)."""
+        """Issue every notice of the case still waiting (a print of unknown outcome is settled).
+
+        First the prints of unknown outcome this computer sent for other cases are settled
+        (``settle_unknown``): a print server that answers again is asked at the next print.
+        """
+        self.settle_unknown(cases, user, window, here_only=True, skip=number)
         queue = self._queue(cases, CaseNotices(cases, number, user, window))
         return queue.run_pending()
+
+    def settle_unknown(self, cases: CaseService, user: ClerkUser | None = None, window: int | None = None, *,
+                       here_only: bool = False, skip: str = "") -> list[PrintOutcome]:
+        """Ask the print servers about every print of unknown outcome and record what they say
+        (``here_only``: only jobs this computer sent, the ones it can ask about)."""
+        numbers = list(dict.fromkeys(n.case_number for n in cases.unknown_notices() if n.case_number != skip))
+        here = socket.gethostname()
+        results: list[PrintOutcome] = []
+        for number in numbers:
+            store = CaseNotices(cases, number, user, window)
+            queue = self._queue(cases, store)
+            for notice in store.pending():
+                if notice.unknown and not (here_only and (notice.job is None or notice.job.host != here)):
+                    results.append(queue.settle(notice))
+        return results
 
     def _queue(self, cases: CaseService, store: CaseNotices) -> PrintQueue:
         names: dict[str, str] = {}

@@ -106,7 +106,7 @@ class IppClient:
             conn.request("POST", "/", body, {"Content-Type": "application/ipp"})
             reply = conn.getresponse().read()
         except OSError as exc:
-            log_raw("server unreachable", server=self.server, error=repr(exc))
+            log_raw("server unreachable", server=self.server, error=str(exc))
             raise ServerUnreachable(connection_reason(exc)) from exc
         finally:
             conn.close()

@@ -67,8 +67,10 @@ def explain_lp_error(stderr: str, returncode: int, name: str) -> str:
     for pattern, reason in LP_ERRORS:
         if re.search(pattern, text, re.I):
             return reason.format(name=name)
-    detail = text.splitlines()[-1] if text else "无错误信息"
-    return f"打印失败（lp 退出码 {returncode}）：{detail}"
+    detail = text.splitlines()[-1] if text else ""
+    if re.search(r"[\u4e00-\u9fff]", detail):  # lp speaks Chinese (a zh_CN locale): shown as it says
+        return f"打印失败（lp 退出码 {returncode}）：{detail}"
+    return f"打印失败（lp 退出码 {returncode}），请联系管理员（原文已记入 clerk.log）"
 
 
 def explain_printer_state(lpstat_output: str, name: str) -> str | None:

@@ -10,6 +10,7 @@ administrator.
 from __future__ import annotations
 
 import errno
+import json
 import re
 import socket
 from collections.abc import Iterable
@@ -141,5 +142,6 @@ def connection_reason(exc: BaseException) -> str:
 
 def log_raw(what: str, **raw: object) -> None:
     """What the printer or server said, word for word, in clerk.log (one line)."""
-    details = " ".join(f"{key}={value!r}" for key, value in raw.items() if value not in (None, "", [], ()))
+    details = " ".join(f"{key}={json.dumps(value, ensure_ascii=False, default=str)}"
+                       for key, value in raw.items() if value not in (None, "", [], ()))
     log_note(f"print {what}: {details}")

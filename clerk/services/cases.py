@@ -318,6 +318,10 @@ class CaseService(LifecycleOperations):
     def pending_notices(self, limit: int = 100) -> list[NoticeView]:
         return self.notices.pending(limit)
 
+    def unknown_notices(self, limit: int = 200) -> list[NoticeView]:
+        """Notices whose print has an unknown outcome, to settle when the print server answers."""
+        return self.notices.unknown(limit)
+
     def mark_printed(self, notice_id: int, *, path: str, sha256: str, user: ClerkUser | None = None,
                      window: int | None = None, on_paper: bool = True, attempted: bool = True) -> NoticeView:
         """The notice is issued: printed (``on_paper``) or, with no printer set, saved as its PDF."""

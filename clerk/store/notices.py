@@ -84,6 +84,18 @@ class NoticeQueue:
         with self._store.session(write=False) as session:
             return [notice_view(row, number) for row, number in session.execute(query)]
 
+    def unknown(self, limit: int = 200) -> list[NoticeView]:
+        """Notices whose last print has an unknown outcome (to settle), oldest first."""
+        query = (
+            select(NoticeRow, col(CaseRow.number))
+            .join(CaseRow, col(CaseRow.id) == NoticeRow.case_id)
+            .where(col(NoticeRow.status) == NoticeStatus.UNKNOWN.value)
+            .order_by(col(NoticeRow.created_at), col(NoticeRow.id))
+            .limit(limit)
+        )
+        with self._store.session(write=False) as session:
+            return [notice_view(row, number) for row, number in session.execute(query)]
+
     def for_case(self, session: Session, case_id: int, number: str) -> tuple[NoticeView, ...]:
         rows = session.execute(select(NoticeRow).where(col(NoticeRow.case_id) == case_id).order_by(col(NoticeRow.id)))
         return tuple(notice_view(row, number) for (row,) in rows)

@@ -161,3 +161,37 @@ def test_a_paused_printer_is_said_in_chinese_and_its_words_are_in_the_log(cupsd,
     assert "打印机已暂停" in error and "slow-2 已撤销" in error
     assert "paused" not in error and "stopped" not in error
     assert "paused" in clerk_log.read_text(encoding="utf-8")
+
+
+def test_the_next_print_at_the_window_settles_a_lost_job_once_the_server_is_back(
+        service, cupsd, tmp_path, monkeypatch):
+    import threading
+
+    from clerk.domain.intake import Outcome
+    from clerk.printing import ipp
+    from clerk.store.notices import NoticeStatus
+
+    monkeypatch.setattr(ipp, "LOST_PATIENCE", 2.0)
+    clerk, lost = _case(service)
+    settings = Settings.defaults(home=tmp_path, receipts_dir=tmp_path / "receipts", font_path="", printer="slow",
+                                 timezone="Asia/Shanghai", hall=HALL)
+    worker = threading.Thread(target=lambda: CasePrinter(settings).print_case(service, lost, clerk, 1))
+    worker.start()
+    time.sleep(2)
+    cupsd.stop()
+    worker.join(30)
+    assert service.get(lost).notices[0].status is NoticeStatus.UNKNOWN
+
+    cupsd.restart()
+    deadline = time.monotonic() + 20
+    while not cupsd.sheets() and time.monotonic() < deadline:  # the lost job resumes by itself
+        time.sleep(0.2)
+    assert len(cupsd.sheets()) == 1
+    assert service.get(lost).notices[0].status is NoticeStatus.UNKNOWN  # nobody has asked yet
+
+    following = service.submit(clerk, 1, hygiene(), Outcome.ACCEPT).number
+    (outcome,) = CasePrinter(settings).print_case(service, following, clerk, 1)
+    assert outcome.ok
+    (notice,) = service.get(lost).notices  # settled on the way, as printed, with no paper more
+    assert notice.status is NoticeStatus.PRINTED and not notice.reason
+    assert [line.split()[0] for line in cupsd.sheets()] == ["1", "2"]

@@ -141,3 +141,23 @@ def test_a_reprint_of_the_commitment_does_not_print_the_queued_promise(hall, mon
     assert len(sent) == 1 and sent[0].endswith("-commitment.pdf")
     status = {n.kind.value: str(n.status) for n in cases.get(other).notices}
     assert status == {"commitment": "printed", "promised": "queued"}
+
+
+def test_settle_says_what_it_could_not_settle_and_a_reprint_waits_for_it(hall, monkeypatch, capsys, tmp_path):
+    """A print of unknown outcome (the print server went away mid-job) is never sent again
+    blindly: ``clerk print --settle`` asks, a reprint refuses while nobody can say."""
+    cases, _, log = hall
+    from clerk.domain.intake import Outcome
+    from clerk.printing.data import PrintJob
+
+    number = cases.submit(cases.authenticate("1001", PASSWORD), 3, hygiene(), Outcome.ACCEPT).number
+    (notice,) = cases.get(number).notices
+    gone = PrintJob(str(tmp_path / "no-cupsd.sock"), "window-pc-7", "HP", 12, f"承诺件通知书 {number}")
+    cases.mark_unknown(notice.id, "打印结果未知：…任务 HP-12 可能仍会打出", path=notice.path, sha256=notice.sha256,
+                       job=gone.record())
+    assert main(["print", "--settle"]) == 1
+    assert "须在该电脑上核实" in capsys.readouterr().out  # a local scheduler of another PC
+    assert reprint(monkeypatch, number, "--kind", "promised", "--clerk", "1002", "--window", "5") == 1
+    assert "未补打承诺件通知书" in capsys.readouterr().err
+    assert not log.exists() and not any(n.is_reprint for n in cases.get(number).notices)
+    assert str(cases.get(number).notices[0].status) == "unknown"
