@@ -5,7 +5,10 @@ counts as issued when the job reaches ``completed``; a job ``aborted`` or
 ``canceled``, a queue that stopped (a backend error: jam, no paper, printer
 off), a job held, or no completion within ``JOB_TIMEOUT`` seconds is a failure
 with the printer's reason, and the job is cancelled so it cannot print later
-behind the clerk's back (the notice is then reprinted or retried).
+behind the clerk's back (the notice is then reprinted or retried).  A
+scheduler that stops answering after it took the job (stopped or restarted
+mid-job: the job resumes when it is back) makes the outcome unknown
+(``PrintUnknown``), neither issued nor failed; ``settle_job`` asks again later.
 
 Only three operations are needed (Get-Job-Attributes, Get-Printer-Attributes,
 Cancel-Job), spoken over HTTP to the scheduler ``lp`` uses: ``CUPS_SERVER``,
