@@ -156,7 +156,10 @@ def _reprint(args: argparse.Namespace, settings: Settings) -> int:
         elif not to_paper:
             print(f"已生成{r.notice.kind.title}PDF（未设置打印机，未打印）：{r.path}")
         else:
-            print(f"{'已补打' if r.notice.reprint else '已打印（此前未打出）'}{r.notice.kind.title}：{r.path}")
+            if r.notice.reprint:
+                print(f"已补打{r.notice.kind.title}：{r.path}")
+            else:  # the first print never came out: this is the original, not a 补打
+                print(f"已打印{r.notice.kind.title}（此前未打出，按原件打印）：{r.path}")
     for r in failed:
         if r.unknown:
             print(f"未补打{r.notice.kind.title}：{r.reason}", file=sys.stderr)

@@ -137,6 +137,7 @@ def test_a_reprint_of_the_commitment_does_not_print_the_queued_promise(hall, mon
     kinds = sorted(n.kind.value for n in cases.get(other).notices)
     assert kinds == ["commitment", "promised"]
     assert reprint(monkeypatch, other, "--kind", "commitment", "--clerk", "1001", "--window", "3") == 0
+    assert "已打印容缺受理承诺书（此前未打出，按原件打印）" in capsys.readouterr().out
     sent = log.read_text().split()
     assert len(sent) == 1 and sent[0].endswith("-commitment.pdf")
     status = {n.kind.value: str(n.status) for n in cases.get(other).notices}
