@@ -185,3 +185,24 @@ def test_ipp_reasons_are_one_chinese_line_and_the_words_go_to_the_log(job, print
     assert said in message
     assert not re.search(r"[A-Za-z]{3,}", message.replace("HP-7", "").replace("clerk.log", "")), message
     assert raw in clerk_log.read_text(encoding="utf-8")
+
+
+def test_settling_a_job_of_unknown_outcome_asks_the_server_and_believes_only_that_job():
+    import socket
+
+    from clerk.printing.data import PrintJob, PrintUnknown
+    from clerk.printing.ipp import settle_job
+
+    here = socket.gethostname()
+    job = PrintJob("localhost:631", here, "HP", 7, "承诺件通知书 SF1")
+    idle = {"printer-state": 3, "printer-state-reasons": "none"}
+    settle_job(job, client=FakeCups({"job-state": 9, "job-name": job.title}, idle))  # it printed: no error
+    with pytest.raises(PrintError, match="已没有任务 HP-7 的记录") as gone:
+        settle_job(job, client=FakeCups({"job-state": 9, "job-name": "测试页 另一个"}, idle))  # number reused
+    assert not isinstance(gone.value, PrintUnknown)
+    stuck = FakeCups({"job-state": 6, "job-name": job.title}, {"printer-state": 5, "printer-state-reasons": "paused"})
+    with pytest.raises(PrintError, match="已撤销"):
+        settle_job(job, client=stuck, sleep=lambda s: None)
+    assert stuck.cancelled == [7]  # back, but stuck: cancelled then, so it cannot print later
+    with pytest.raises(PrintUnknown, match="须在该电脑上核实"):
+        settle_job(PrintJob("localhost:631", "another-pc", "HP", 7, job.title), client=FakeCups({}, idle))
