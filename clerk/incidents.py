@@ -97,6 +97,17 @@ def log_to_file(error: BaseException, context: str = "") -> str:
     return log_incident(error, context)
 
 
+def log_note(message: str) -> None:
+    """One line for the administrator (what a device or server said, word for word), masked,
+    in the one log (opened as ``log_to_file`` does when nothing has opened it)."""
+    try:
+        if not any(isinstance(h, _PrivateFileHandler) for h in LOGGER.handlers):
+            open_log(log_path())
+        LOGGER.warning(mask_personal(message))
+    except Exception:  # noqa: BLE001 - a log that fails must not stop the print
+        pass
+
+
 class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
     """A log file only the service account reads: 0600 in a 0700 folder, 4 × 5 MB at most."""
 

@@ -3,6 +3,7 @@
     clerk print --sample promised --format roll -o test.pdf [--send]
     clerk print SF20261218-0042 --kind promised        (补打, via the store)
     clerk print --font
+    clerk print --settle                               (prints of unknown outcome: ask CUPS again)
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def register(subparsers: Subcommands) -> None:
     parser.add_argument("-o", "--output", type=Path, help="测试页保存到此 PDF 文件")
     parser.add_argument("--send", action="store_true", help="测试页同时送到本窗口配置的打印机")
     parser.add_argument("--font", action="store_true", help="显示通知书使用的中文字体")
+    parser.add_argument("--settle", action="store_true",
+                        help="核实打印结果未知的通知书（打印服务中断时已送出的任务）：向打印服务询问并记录结果")
     parser.add_argument("--clerk", help="补打人工号（补打记入审计记录）")
     parser.add_argument("--window", type=int, help="补打窗口号（默认取配置的窗口号）")
     parser.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（否则提示输入）")
@@ -54,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings()
         if args.font:
             return _show_font(settings)
+        if args.settle:
+            return _settle(settings)
         if args.sample:
             return _sample(args, settings)
         if args.case:
@@ -64,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     except (PrintError, ConfigError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    print("请指定 --sample KIND、受理编号 CASE --kind KIND 或 --font（详见 clerk print --help）", file=sys.stderr)
+    print("请指定 --sample KIND、受理编号 CASE --kind KIND、--settle 或 --font（详见 clerk print --help）",
+          file=sys.stderr)
     return 2
 
 
@@ -101,6 +107,31 @@ def _sample(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _settle(settings: Settings) -> int:
+    """Ask the print servers about every print whose outcome is unknown; say what each is now."""
+    from clerk.integration.printing import CasePrinter
+    from clerk.services.cases import CaseService
+
+    try:
+        cases = CaseService.from_settings(settings)
+        results = CasePrinter(settings).settle_unknown(cases)
+    except (ServiceError, StoreError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    if not results:
+        print("没有打印结果未知的通知书")
+        return 0
+    for r in results:
+        what = f"{r.notice.case_number} {r.notice.kind.title}"
+        if r.ok:
+            print(f"{what}：{r.note}，已记为已打印")
+        elif r.unknown:
+            print(f"{what}：仍无法核实（{r.reason}）")
+        else:
+            print(f"{what}：{r.note or '未打出'}，已记为未打印，可重打（{r.reason}）")
+    return 1 if any(r.unknown for r in results) else 0
+
+
 def _reprint(args: argparse.Namespace, settings: Settings) -> int:
     from clerk.integration.printing import reprint_from_store
 
@@ -116,9 +147,22 @@ def _reprint(args: argparse.Namespace, settings: Settings) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     failed = [r for r in results if not r.ok]
+    to_paper = not isinstance(printer_for(settings), NoPrinter)
     for r in results:
-        if r.ok:
-            print(f"已补打{r.notice.kind.title}：{r.path}")
+        if not r.ok:
+            continue
+        if r.note:  # a print of unknown outcome turned out printed: no second paper
+            print(f"{r.notice.kind.title}{r.note}，未再打印：{r.path}")
+        elif not to_paper:
+            print(f"已生成{r.notice.kind.title}PDF（未设置打印机，未打印）：{r.path}")
+        else:
+            if r.notice.reprint:
+                print(f"已补打{r.notice.kind.title}：{r.path}")
+            else:  # the first print never came out: this is the original, not a 补打
+                print(f"已打印{r.notice.kind.title}（此前未打出，按原件打印）：{r.path}")
     for r in failed:
-        print(f"补打未完成，已留在打印队列：{r.notice.kind.title}（{r.reason}）", file=sys.stderr)
+        if r.unknown:
+            print(f"未补打{r.notice.kind.title}：{r.reason}", file=sys.stderr)
+        else:
+            print(f"补打未完成，已留在打印队列：{r.notice.kind.title}（{r.reason}）", file=sys.stderr)
     return 1 if failed else 0

@@ -42,8 +42,16 @@ TITLES = {
 
 class NoticeStatus(StrEnum):
     QUEUED = "queued"
-    PRINTED = "printed"
-    FAILED = "failed"
+    PRINTED = "printed"  # the printer printed it
+    SAVED = "saved"  # issued as a PDF only: no printer was set where it was issued
+    FAILED = "failed"  # not printed (the reason says why); retried or reprinted
+    UNKNOWN = "unknown"  # the print server took the job and was lost before it finished:
+    # the paper may still come out; settled (printed or failed) when the server answers again
+
+    @property
+    def issued(self) -> bool:
+        """The applicant has (or was given) this notice: printed, or saved as the PDF."""
+        return self in (NoticeStatus.PRINTED, NoticeStatus.SAVED)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Everything else in ``clerk.printing`` works on the plain ``NoticeData`` /
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -13,11 +14,21 @@ from typing import TYPE_CHECKING
 from clerk.config import Settings
 from clerk.domain.intake import MaterialStatus, assess
 from clerk.domain.lifecycle import CaseState
+from clerk.domain.notices import NoticeStatus
 from clerk.domain.views import DeadlineKind
-from clerk.printing.data import BundleItem, MissingMaterial, NoticeData, PrintError, ReceivedMaterial, ToleratedMaterial
+from clerk.printing.data import (
+    BundleItem,
+    MissingMaterial,
+    NoticeData,
+    PrintError,
+    PrintJob,
+    ReceivedMaterial,
+    ToleratedMaterial,
+)
 from clerk.printing.printers import printer_for
 from clerk.printing.queue import PrintQueue, QueuedNotice
 from clerk.services.cases import CaseService
+from clerk.store.notices import PRINT_UNKNOWN
 
 if TYPE_CHECKING:
     from clerk.catalog.catalog import Catalog
@@ -141,17 +152,26 @@ class CaseNotices:
 
     def pending(self) -> list[QueuedNotice]:
         view = self.cases.get(self.number)
+        jobs = {e.after.get("notice"): PrintJob.from_record(e.after.get("job"))
+                for e in view.events if e.action == PRINT_UNKNOWN and e.after}  # the latest per notice
         return [
-            QueuedNotice(n.id, self.number, n.kind, n.is_reprint, n.attempts, n.reason)
+            QueuedNotice(n.id, self.number, n.kind, n.is_reprint, n.attempts, n.reason,
+                         unknown=n.status is NoticeStatus.UNKNOWN, job=jobs.get(n.id), path=n.path, sha256=n.sha256)
             for n in view.notices
-            if str(n.status) != "printed"
+            if not NoticeStatus(n.status).issued
         ]
 
-    def mark_printed(self, notice_id: int | str, path: str, sha256: str) -> None:
-        self.cases.mark_printed(int(notice_id), path=path, sha256=sha256, user=self.user, window=self.window)
+    def mark_printed(self, notice_id: int | str, path: str, sha256: str, *, on_paper: bool = True,
+                     settled: bool = False) -> None:
+        self.cases.mark_printed(int(notice_id), path=path, sha256=sha256, user=self.user, window=self.window,
+                                on_paper=on_paper, attempted=not settled)
 
-    def mark_failed(self, notice_id: int | str, reason: str) -> None:
-        self.cases.mark_failed(int(notice_id), reason)
+    def mark_failed(self, notice_id: int | str, reason: str, *, settled: bool = False) -> None:
+        self.cases.mark_failed(int(notice_id), reason, attempted=not settled)
+
+    def mark_unknown(self, notice_id: int | str, reason: str, *, path: str, sha256: str, job: PrintJob) -> None:
+        self.cases.mark_unknown(int(notice_id), reason, path=path, sha256=sha256, job=job.record(),
+                                user=self.user, window=self.window)
 
 
 class CasePrinter:
@@ -167,6 +187,31 @@ class CasePrinter:
 
     def print_case(self, cases: CaseService, number: str, user: ClerkUser | None = None,
                    window: int | None = None) -> list[PrintOutcome]:
+        """Issue every notice of the case still waiting (a print of unknown outcome is settled).
+
+        First the prints of unknown outcome this computer sent for other cases are settled
+        (``settle_unknown``): a print server that answers again is asked at the next print.
+        """
+        self.settle_unknown(cases, user, window, here_only=True, skip=number)
+        queue = self._queue(cases, CaseNotices(cases, number, user, window))
+        return queue.run_pending()
+
+    def settle_unknown(self, cases: CaseService, user: ClerkUser | None = None, window: int | None = None, *,
+                       here_only: bool = False, skip: str = "") -> list[PrintOutcome]:
+        """Ask the print servers about every print of unknown outcome and record what they say
+        (``here_only``: only jobs this computer sent, the ones it can ask about)."""
+        numbers = list(dict.fromkeys(n.case_number for n in cases.unknown_notices() if n.case_number != skip))
+        here = socket.gethostname()
+        results: list[PrintOutcome] = []
+        for number in numbers:
+            store = CaseNotices(cases, number, user, window)
+            queue = self._queue(cases, store)
+            for notice in store.pending():
+                if notice.unknown and not (here_only and (notice.job is None or notice.job.host != here)):
+                    results.append(queue.settle(notice))
+        return results
+
+    def _queue(self, cases: CaseService, store: CaseNotices) -> PrintQueue:
         names: dict[str, str] = {}
 
         def load(notice: QueuedNotice) -> NoticeData:
@@ -175,26 +220,40 @@ class CasePrinter:
                 names[view.clerk_id] = cases.clerk_name(view.clerk_id)
             return notice_data_from_case(view, self.settings, clerk_name=names[view.clerk_id], catalog=cases.catalog)
 
-        store = CaseNotices(cases, number, user, window)
-        queue = PrintQueue(store, self.device, self.settings, load, clock=cases.clock)
-        return queue.run_pending()
+        return PrintQueue(store, self.device, self.settings, load, clock=cases.clock)
 
     def reprint_case(self, cases: CaseService, number: str, user: ClerkUser, window: int,
                      kinds: Iterable[NoticeKind] | None = None) -> list[PrintOutcome]:
-        """Queue a 补打 of the case's notices (all, or ``kinds``), then print them."""
+        """Print exactly the notices asked for (all kinds the case was issued, or ``kinds``), one
+        paper per kind; the case's other waiting notices are left alone.
+
+        Per kind: a notice of it still waiting is printed, not reprinted (the applicant has
+        not had it: a failed original, or a 补打 that failed); one whose last print has an
+        unknown outcome is settled first and printed again only when it did not print; else a
+        补打 is queued and printed.
+        """
         view = cases.get(number)
         issued = list(dict.fromkeys(n.kind for n in view.notices if not n.is_reprint))
         wanted = issued if kinds is None else [k for k in issued if k in set(kinds)]
         if not wanted:
             names = "、".join(k.title for k in issued) or "无"
             raise PrintError(f"案件 {number} 没有可补打的该类通知书（已出具：{names}）")
-        # A notice whose first print never succeeded is retried as the original,
-        # not reprinted: the applicant has not had it yet.
-        unprinted = {n.kind for n in view.notices if not n.is_reprint and str(n.status) != "printed"}
+        store = CaseNotices(cases, number, user, window)
+        queue = self._queue(cases, store)
+        results: list[PrintOutcome] = []
         for kind in wanted:
-            if kind not in unprinted:
+            waiting = [n for n in store.pending() if n.kind is kind]
+            if waiting and waiting[0].unknown:
+                settled = queue.issue(waiting[0])
+                if settled.ok or settled.unknown:  # it printed, or it still may: no second paper
+                    results.append(settled)
+                    continue
+                waiting = [n for n in store.pending() if n.kind is kind]
+            if not waiting:
                 cases.reprint(user, window, number, kind)
-        return self.print_case(cases, number, user, window)
+                waiting = [n for n in store.pending() if n.kind is kind and n.reprint]
+            results.append(queue.issue(waiting[0]))
+        return results
 
 
 def describe(results: list[PrintOutcome], *, to_printer: bool = True) -> str:
@@ -202,11 +261,15 @@ def describe(results: list[PrintOutcome], *, to_printer: bool = True) -> str:
     if not results:
         return "没有待打印的通知书"
     done = [r for r in results if r.ok]
-    failed = [r for r in results if not r.ok]
+    unknown = [r for r in results if r.unknown]
+    failed = [r for r in results if not r.ok and not r.unknown]
     parts = []
     if done:
         verb = "已打印" if to_printer else "已生成通知书PDF（未配置打印机，请从 receipts 目录打印）"
-        parts.append(f"{verb}：" + "、".join(r.notice.kind.title for r in done))
+        parts.append(f"{verb}：" + "、".join(r.notice.kind.title + (f"（{r.note}）" if r.note else "")
+                                          for r in done))
+    if unknown:
+        parts.append("；".join(f"{r.notice.kind.title}{r.reason}" for r in unknown))
     if failed:
         parts.append("未能打印：" + "；".join(f"{r.notice.kind.title}（{r.reason}）" for r in failed))
     return "；".join(parts)

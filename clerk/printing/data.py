@@ -24,6 +24,47 @@ class PrintError(Exception):
 
 
 @dataclass(frozen=True)
+class PrintJob:
+    """A job a print server took: where to ask about it again (``host`` is the computer that
+    sent it, which is where a local scheduler, ``localhost`` or a socket, can be asked)."""
+
+    server: str
+    host: str
+    queue: str
+    job_id: int
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.queue}-{self.job_id}"
+
+    def record(self) -> dict[str, object]:
+        """The job as stored (JSON-plain)."""
+        return {"server": self.server, "host": self.host, "queue": self.queue, "id": self.job_id,
+                "title": self.title}
+
+    @classmethod
+    def from_record(cls, record: object) -> PrintJob | None:
+        if not isinstance(record, dict):
+            return None
+        try:
+            return cls(str(record["server"]), str(record["host"]), str(record["queue"]), int(record["id"]),
+                       str(record["title"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+class PrintUnknown(PrintError):
+    """The print server took the job, then could not be asked how it ended: the paper may
+    still come out.  Not a failure (resending would print twice): the job is kept and
+    settled when the server answers again."""
+
+    def __init__(self, message: str, job: PrintJob):
+        super().__init__(message)
+        self.job = job
+
+
+@dataclass(frozen=True)
 class ReceivedMaterial:
     """A line of 已收材料: name, 原件/复印件, copies."""
 

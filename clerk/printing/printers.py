@@ -7,7 +7,10 @@ pre-flight ``lpstat -l -p NAME`` catches a disabled printer or a printer that
 reports no paper before the job is queued; then the job is followed over IPP
 (``clerk.printing.ipp``) until CUPS reports it completed: a job that jams,
 stops the queue or is aborted after ``lp`` accepted it is a failure with the
-printer's reason, and is cancelled.
+printer's reason, and is cancelled; a job the server took and then could not be
+asked about (the server stopped) is ``PrintUnknown``, settled later
+(``ipp.settle_job``).  Printer and server reasons are Chinese sentences
+(``clerk.printing.reasons``); what the printer said goes to clerk.log.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from typing import Protocol
 from clerk.config import Settings
 from clerk.printing.data import PrintError
 from clerk.printing.ipp import JOB_TIMEOUT, follow_job
+from clerk.printing.reasons import log_raw, printer_reason
 
 TIMEOUT = 30  # seconds; a print command that hangs must not freeze the window
 
 
 class Printer(Protocol):
     name: str
+    on_paper: bool  # False: the saved PDF is the issued notice (no printer)
 
     def send(self, path: Path, title: str = "") -> None: ...
 
@@ -36,25 +41,12 @@ class NoPrinter:
     """No printer configured: the saved PDF is the issued notice."""
 
     name = "仅生成PDF"
+    on_paper = False
 
     def send(self, path: Path, title: str = "") -> None:
         if not Path(path).is_file():
             raise PrintError(f"通知书文件不存在：{path}")
 
-
-# printer-state-reasons (RFC 8011 / CUPS) → what the clerk should do
-STATE_REASONS = (
-    ("media-empty", "打印机缺纸，请装纸后重试"),
-    ("media-needed", "打印机缺纸，请装纸后重试"),
-    ("media-jam", "打印机卡纸，请取出卡纸后重试"),
-    ("door-open", "打印机盖板未关好，请关好后重试"),
-    ("cover-open", "打印机盖板未关好，请关好后重试"),
-    ("toner-empty", "打印机墨粉（色带）已用完，请更换后重试"),
-    ("marker-supply-empty", "打印机墨粉（色带）已用完，请更换后重试"),
-    ("offline", "打印机未开机或未连接，请打开打印机电源并检查连线"),
-    ("connecting-to-device", "打印机未开机或未连接，请打开打印机电源并检查连线"),
-    ("shutdown", "打印机未开机或未连接，请打开打印机电源并检查连线"),
-)
 
 # lp / lpstat stderr → reason
 LP_ERRORS = (
@@ -71,11 +63,14 @@ LP_ERRORS = (
 def explain_lp_error(stderr: str, returncode: int, name: str) -> str:
     """A Chinese reason for a failed ``lp``/``lpstat`` call."""
     text = stderr.strip()
+    log_raw("lp failed", printer=name, returncode=returncode, stderr=text)
     for pattern, reason in LP_ERRORS:
         if re.search(pattern, text, re.I):
             return reason.format(name=name)
-    detail = text.splitlines()[-1] if text else "无错误信息"
-    return f"打印失败（lp 退出码 {returncode}）：{detail}"
+    detail = text.splitlines()[-1] if text else ""
+    if re.search(r"[\u4e00-\u9fff]", detail):  # lp speaks Chinese (a zh_CN locale): shown as it says
+        return f"打印失败（lp 退出码 {returncode}）：{detail}"
+    return f"打印失败（lp 退出码 {returncode}），请联系管理员（原文已记入 clerk.log）"
 
 
 def explain_printer_state(lpstat_output: str, name: str) -> str | None:
@@ -99,10 +94,10 @@ def explain_printer_state(lpstat_output: str, name: str) -> str | None:
 
 def explain_reasons(reasons: list[str]) -> str | None:
     """The clerk's sentence for printer-state-reasons (``-warning`` ones do not stop printing)."""
-    for key, reason in STATE_REASONS:
-        if any(a in (key, f"{key}-error", f"{key}-report") for a in reasons):
-            return reason
-    return None
+    found = printer_reason(reasons)
+    if found:
+        log_raw("printer state", printer_state_reasons=reasons)
+    return found
 
 
 class CupsPrinter:
@@ -111,6 +106,8 @@ class CupsPrinter:
     ``follow``: seconds to wait for the job to complete (0: trust ``lp``'s
     acceptance, for a scheduler that cannot be asked).
     """
+
+    on_paper = True
 
     def __init__(self, queue: str, lp: str = "lp", lpstat: str = "lpstat", follow: float | None = None):
         self.queue = queue
@@ -135,7 +132,7 @@ class CupsPrinter:
             found = re.search(r"request id is \S*?-(\d+)\b", result.stdout)
             if found is None:
                 raise PrintError(f"打印机“{self.queue}”未返回任务号，无法确认通知书已打印：{result.stdout.strip()}")
-            follow_job(self.queue, int(found.group(1)), timeout=self.follow, explain=explain_reasons)
+            follow_job(self.queue, int(found.group(1)), timeout=self.follow, title=title)
 
     def _preflight(self) -> None:
         lpstat = shutil.which(self._lpstat)
@@ -151,6 +148,8 @@ class CupsPrinter:
 
 class CommandPrinter:
     """Any command taking the PDF path as its last argument (``Settings.print_command``)."""
+
+    on_paper = True
 
     def __init__(self, command: str):
         self.command = command

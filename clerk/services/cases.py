@@ -329,11 +329,17 @@ class CaseService(LifecycleOperations):
     def pending_notices(self, limit: int = 100) -> list[NoticeView]:
         return self.notices.pending(limit)
 
+    def unknown_notices(self, limit: int = 200) -> list[NoticeView]:
+        """Notices whose print has an unknown outcome, to settle when the print server answers."""
+        return self.notices.unknown(limit)
+
     def mark_printed(self, notice_id: int, *, path: str, sha256: str, user: ClerkUser | None = None,
-                     window: int | None = None) -> NoticeView:
+                     window: int | None = None, on_paper: bool = True, attempted: bool = True) -> NoticeView:
+        """The notice is issued: printed (``on_paper``) or, with no printer set, saved as its PDF."""
         return self.notices.mark_printed(notice_id, path=path, sha256=sha256,
                                          actor=user.id if user else "system", window=window,
-                                         on_printed=self._notice_issued)
+                                         on_printed=self._notice_issued, on_paper=on_paper,
+                                         attempted=attempted)
 
     def _notice_issued(self, session: Session, notice: NoticeRow, now: datetime) -> None:
         """A one-time notice counts as told only once it is printed (一次告知, art. 32)."""
@@ -348,8 +354,14 @@ class CaseService(LifecycleOperations):
                 session.add(case)
             self.meet_and_refresh(session, case, now, DeadlineKind.NOTICE)
 
-    def mark_failed(self, notice_id: int, reason: str) -> NoticeView:
-        return self.notices.mark_failed(notice_id, reason)
+    def mark_failed(self, notice_id: int, reason: str, *, attempted: bool = True) -> NoticeView:
+        return self.notices.mark_failed(notice_id, reason, attempted=attempted)
+
+    def mark_unknown(self, notice_id: int, reason: str, *, path: str, sha256: str, job: dict[str, object],
+                     user: ClerkUser | None = None, window: int | None = None) -> NoticeView:
+        """The printer took the notice and its outcome is not known yet (see ``NoticeStatus.UNKNOWN``)."""
+        return self.notices.mark_unknown(notice_id, reason, path=path, sha256=sha256, job=job,
+                                         actor=user.id if user else "system", window=window)
 
     # -- audit ----------------------------------------------------------------
 

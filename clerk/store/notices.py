@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 
 __all__ = ["NoticeKind", "NoticeStatus", "NoticeView"]
 
+#: the audit action of a print whose outcome is unknown (its ``after["job"]`` says where to ask)
+PRINT_UNKNOWN = "print_unknown"
+
+#: the audit action of a notice issued as its PDF only (no printer); a printed one's is ``print``
+SAVE_PDF = "save_pdf"
+
+#: stored statuses of a notice the applicant has: not pending any more
+ISSUED = (NoticeStatus.PRINTED.value, NoticeStatus.SAVED.value)
+
 
 def notice_view(row: NoticeRow, case_number: str) -> NoticeView:
     return NoticeView(
@@ -68,7 +77,19 @@ class NoticeQueue:
         query = (
             select(NoticeRow, col(CaseRow.number))
             .join(CaseRow, col(CaseRow.id) == NoticeRow.case_id)
-            .where(col(NoticeRow.status) != NoticeStatus.PRINTED.value)
+            .where(col(NoticeRow.status).not_in(ISSUED))
+            .order_by(col(NoticeRow.created_at), col(NoticeRow.id))
+            .limit(limit)
+        )
+        with self._store.session(write=False) as session:
+            return [notice_view(row, number) for row, number in session.execute(query)]
+
+    def unknown(self, limit: int = 200) -> list[NoticeView]:
+        """Notices whose last print has an unknown outcome (to settle), oldest first."""
+        query = (
+            select(NoticeRow, col(CaseRow.number))
+            .join(CaseRow, col(CaseRow.id) == NoticeRow.case_id)
+            .where(col(NoticeRow.status) == NoticeStatus.UNKNOWN.value)
             .order_by(col(NoticeRow.created_at), col(NoticeRow.id))
             .limit(limit)
         )
@@ -81,37 +102,67 @@ class NoticeQueue:
 
     def mark_printed(
         self, notice_id: int, *, path: str, sha256: str, actor: str = "system", window: int | None = None,
-        on_printed: Callable[[Session, NoticeRow, datetime], None] | None = None,
+        on_printed: Callable[[Session, NoticeRow, datetime], None] | None = None, on_paper: bool = True,
+        attempted: bool = True,
     ) -> NoticeView:
         """Record a successful print (one transaction with its audit event).
 
+        ``on_paper=False``: no printer was set, the saved PDF is the issued notice
+        (status ``saved``: nobody may read it as printed).  ``attempted=False``: a job
+        whose outcome was unknown turned out printed (no new attempt).
         ``on_printed(session, notice_row, now)`` runs inside the same
         transaction: what issuing this notice means for its case.
         """
         now = self._clock()
         with self._store.session(write=True) as session:
             row, number = self._load(session, notice_id)
-            if on_printed is not None and row.status != NoticeStatus.PRINTED.value:
+            if on_printed is not None and row.status not in ISSUED:
                 on_printed(session, row, now)
             before = {"status": row.status, "attempts": row.attempts}
-            row.status, row.path, row.sha256 = NoticeStatus.PRINTED.value, path, sha256
-            row.printed_at, row.reason, row.attempts = now, "", row.attempts + 1
+            status = NoticeStatus.PRINTED if on_paper else NoticeStatus.SAVED
+            row.status, row.path, row.sha256 = status.value, path, sha256
+            row.printed_at, row.reason, row.attempts = now, "", row.attempts + int(attempted)
             session.add(row)
             append_event(
-                session, at=now, actor=actor, window=window, action="print", case_number=number,
+                session, at=now, actor=actor, window=window, action="print" if on_paper else SAVE_PDF, case_number=number,
                 before=before,
                 after={"notice": row.id, "kind": row.kind, "status": row.status, "sha256": sha256,
                        "reprint": row.is_reprint, "attempts": row.attempts},
             )
             return notice_view(row, number)
 
-    def mark_failed(self, notice_id: int, reason: str) -> NoticeView:
+    def mark_failed(self, notice_id: int, reason: str, *, attempted: bool = True) -> NoticeView:
+        """The notice did not print (``attempted=False``: a job whose outcome was unknown turned
+        out not printed, no new attempt); it stays pending with the reason."""
         with self._store.session(write=True) as session:
             row, number = self._load(session, notice_id)
-            if row.status == NoticeStatus.PRINTED.value:
+            if row.status in ISSUED:
                 return notice_view(row, number)  # a stale report from another printer: it was issued
-            row.status, row.reason, row.attempts = NoticeStatus.FAILED.value, reason[:400], row.attempts + 1
+            row.status, row.reason = NoticeStatus.FAILED.value, reason[:400]
+            row.attempts += int(attempted)
             session.add(row)
+            return notice_view(row, number)
+
+    def mark_unknown(self, notice_id: int, reason: str, *, path: str, sha256: str, job: dict[str, object],
+                     actor: str = "system", window: int | None = None) -> NoticeView:
+        """The print server took the job and could not be asked how it ended: the paper may still
+        come out.  The job (``job``: where it can be asked about) goes into the audit event, so the
+        notice is settled later, and never sent again before it is."""
+        now = self._clock()
+        with self._store.session(write=True) as session:
+            row, number = self._load(session, notice_id)
+            if row.status in ISSUED:
+                return notice_view(row, number)
+            before = {"status": row.status, "attempts": row.attempts}
+            row.status, row.reason, row.attempts = NoticeStatus.UNKNOWN.value, reason[:400], row.attempts + 1
+            row.path, row.sha256 = path, sha256
+            session.add(row)
+            append_event(
+                session, at=now, actor=actor, window=window, action=PRINT_UNKNOWN, case_number=number,
+                before=before,
+                after={"notice": row.id, "kind": row.kind, "status": row.status, "sha256": sha256,
+                       "reprint": row.is_reprint, "attempts": row.attempts, "job": job},
+            )
             return notice_view(row, number)
 
     @staticmethod

@@ -292,4 +292,5 @@ class Services:
         from clerk.integration.printing import describe
 
         text = describe(results, to_printer=bool(self.settings.printer or self.settings.print_command))
-        return text + "。可在查询（F5）中按 F9 重打" if any(not r.ok for r in results) else text
+        # a print of unknown outcome is not to be reprinted: its sentence says it is settled first
+        return text + "。可在查询（F5）中按 F9 重打" if any(not r.ok and not r.unknown for r in results) else text

@@ -59,3 +59,14 @@ def cupsd(tmp_path, monkeypatch):
     from tests.printing.cupsd import private_cupsd
 
     yield from private_cupsd(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def clerk_log(tmp_path, monkeypatch):
+    """The one log (clerk.log) of this test, empty; its path."""
+    from clerk.incidents import close_log, log_path
+
+    close_log()
+    monkeypatch.setenv("CLERK_LOG_DIR", str(tmp_path / "log"))
+    yield log_path()
+    close_log()

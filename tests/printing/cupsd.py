@@ -4,7 +4,10 @@ TCP port on 127.0.0.1, and queues whose backends are small scripts.
 ``good`` takes every job; ``jam`` accepts the job and then exits with an error,
 reporting a paper jam (``STATE: +media-jam-error``), as a thermal printer does
 when the roll jams after the job started.  With CUPS's default error policy
-the queue stops and the job stays pending.
+the queue stops and the job stays pending.  ``slow`` prints in 3 s and writes
+one line per sheet to ``Cupsd.paper`` (what came out, whatever clerk says).
+``stop()`` then ``restart()`` stops and starts the same scheduler (its jobs, its
+port), as a print server that goes down mid-job and comes back.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ TOOLS = ("lp", "lpstat", "lpadmin", "cupsenable", "cancel")
 BACKENDS = {
     "good": "cat > /dev/null\nexit 0\n",
     "jam": 'cat > /dev/null\necho "STATE: +media-jam-error" >&2\necho "ERROR: paper jam" >&2\nexit 1\n',
+    # takes 3 s to print, then the paper is out: one line in ``paper`` per sheet (job id, title)
+    "slow": 'cat > /dev/null\nsleep 3\necho "$1 $3" >> {paper}\nexit 0\n',
 }
 
 
@@ -52,7 +57,12 @@ class Cupsd:
         self.root = root
         self.port = _free_port()
         self.server = f"127.0.0.1:{self.port}"
+        self.paper = root / "paper"
         self.process: subprocess.Popen | None = None
+
+    def sheets(self) -> list[str]:
+        """What the ``slow`` printer printed: one "job-id title" per sheet."""
+        return self.paper.read_text().splitlines() if self.paper.exists() else []
 
     def start(self) -> None:
         root = self.root
@@ -64,7 +74,7 @@ class Cupsd:
         for name, body in BACKENDS.items():
             path = root / "bin" / "backend" / name
             path.write_text(f'#!/bin/sh\nif [ $# -eq 0 ]; then echo \'direct {name} "Unknown" "{name}"\'; exit 0; fi\n'
-                            + body)
+                            + body.replace("{paper}", str(self.paper)))
             path.chmod(0o700)  # run as the scheduler's user, not lp: the spool is private
         (root / "cupsd.conf").write_text(
             f"LogLevel debug\nListen 127.0.0.1:{self.port}\nErrorPolicy stop-printer\n"
@@ -77,9 +87,19 @@ class Cupsd:
             f"TempDir {root}/tmp\nServerBin {root}/bin\nErrorLog {root}/log/error_log\n"
             f"AccessLog {root}/log/access_log\nPageLog {root}/log/page_log\n"
         )
+        self._launch()
+        for name in BACKENDS:
+            self.run("lpadmin", "-p", name, "-E", "-v", f"{name}:/test", "-m", "raw")
+
+    def restart(self) -> None:
+        """Start the stopped scheduler again: same configuration, spool (its jobs) and port."""
+        self._launch()
+
+    def _launch(self) -> None:
+        root = self.root
         self.process = subprocess.Popen(
             [CUPSD, "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
-            stdout=subprocess.DEVNULL, stderr=open(root / "log" / "stderr", "wb"),
+            stdout=subprocess.DEVNULL, stderr=open(root / "log" / "stderr", "ab"),
         )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -92,8 +112,6 @@ class Cupsd:
                 time.sleep(0.05)
         else:
             raise RuntimeError("cupsd did not listen within 15 s")
-        for name in BACKENDS:
-            self.run("lpadmin", "-p", name, "-E", "-v", f"{name}:/test", "-m", "raw")
 
     def run(self, tool: str, *args: str) -> subprocess.CompletedProcess:
         env = {**os.environ, "CUPS_SERVER": self.server}

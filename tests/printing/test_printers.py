@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -75,15 +76,17 @@ def test_missing_printer_is_named(cups, monkeypatch):
     ("lp: The printer or class does not exist.", "不存在"),
     ('lp: Destination "HP" is not accepting jobs.', "停止接收任务"),
     ("lp: Unable to connect to server", "CUPS）未运行"),
-    ("lp: something odd", "lp 退出码 1）：lp: something odd"),
+    ("lp: something odd", r"lp 退出码 1），请联系管理员（原文已记入 clerk.log）"),
+    ("lp: 打印机出错", "lp 退出码 1）：lp: 打印机出错"),
 ])
-def test_lp_errors_are_explained(cups, monkeypatch, stderr, reason):
+def test_lp_errors_are_explained(cups, monkeypatch, stderr, reason, clerk_log):
     log, pdf = cups
     monkeypatch.setenv("LP_ERR", stderr + "\n")
     monkeypatch.setenv("LP_RC", "1")
-    with pytest.raises(PrintError, match=reason):
+    with pytest.raises(PrintError, match=reason) as caught:
         CupsPrinter("HP").send(pdf)
-    assert explain_lp_error(stderr, 1, "HP")
+    assert "odd" not in str(caught.value)  # no English on the clerk's screen
+    assert json.dumps(stderr, ensure_ascii=False) in clerk_log.read_text(encoding="utf-8")  # lp's words, for IT
 
 
 def test_lp_not_installed(tmp_path):
@@ -114,8 +117,92 @@ def test_printer_for_settings(tmp_path):
 
 
 def test_an_accepted_job_that_cannot_be_followed_is_not_issued(cups, monkeypatch, tmp_path):
-    """lp took the job but no scheduler answers for it: not counted as printed."""
+    """lp took the job but no scheduler answers for it: not counted as printed, nor as failed
+    (the paper may still come out), and said in Chinese."""
+    from clerk.printing.data import PrintUnknown
+
     _, pdf = cups
     monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "no-such.sock"))
-    with pytest.raises(PrintError, match="无法向打印服务（CUPS）确认打印结果"):
-        CupsPrinter("HP").send(pdf)
+    with pytest.raises(PrintUnknown, match="打印结果未知") as caught:
+        CupsPrinter("HP", follow=1).send(pdf, title="承诺件通知书 SF1")
+    assert "未运行或已停止" in str(caught.value) and "Errno" not in str(caught.value)
+    assert caught.value.job.label == "HP-7" and caught.value.job.title == "承诺件通知书 SF1"
+
+
+def test_a_print_server_that_refuses_the_connection_is_said_in_chinese(clerk_log):
+    """[Errno 111] Connection refused is what IT reads in clerk.log; the clerk reads a sentence."""
+    import socket
+
+    from clerk.printing.ipp import IppClient, ServerUnreachable
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nobody listens there
+    with pytest.raises(ServerUnreachable) as caught:
+        IppClient(f"127.0.0.1:{port}").job(1)
+    assert str(caught.value) == "打印服务（CUPS）未运行或已停止，请联系管理员"
+    assert "Connection refused" in clerk_log.read_text(encoding="utf-8")
+
+
+class FakeCups:
+    """An IppClient answering from fixed attributes (what CUPS would say of the job and printer)."""
+
+    server = "localhost:631"
+
+    def __init__(self, job: dict, printer: dict):
+        self._job, self._printer, self.cancelled = job, printer, []
+
+    def job(self, job_id):
+        return {"status": 0, **self._job}
+
+    def printer(self, queue):
+        return {"status": 0, **self._printer}
+
+    def cancel(self, job_id):
+        self.cancelled.append(job_id)
+
+
+@pytest.mark.parametrize("job, printer, said, raw", [
+    ({"job-state": 8, "job-state-reasons": "aborted-by-system", "job-printer-state-message": "Filter failed"},
+     {"printer-state": 3, "printer-state-reasons": "none"}, "打印服务中止了任务", "Filter failed"),
+    ({"job-state": 7, "job-state-reasons": "job-canceled-by-user"},
+     {"printer-state": 3, "printer-state-reasons": "none"}, "任务被他人撤销", "job-canceled-by-user"),
+    ({"job-state": 6, "job-state-reasons": ["job-stopped", "printer-stopped"]},
+     {"printer-state": 5, "printer-state-reasons": ["paused"], "printer-state-message": "Paused"},
+     "打印机已暂停（已停用）", "paused"),
+    ({"job-state": 6, "job-state-reasons": "job-stopped"},
+     {"printer-state": 5, "printer-state-reasons": "com.vendor-fuser-error", "printer-state-message": "Fuser 53"},
+     "打印机报告了异常（原文已记入 clerk.log）", "Fuser 53"),
+])
+def test_ipp_reasons_are_one_chinese_line_and_the_words_go_to_the_log(job, printer, said, raw, clerk_log):
+    import re
+
+    from clerk.printing.ipp import follow_job
+
+    with pytest.raises(PrintError) as caught:
+        follow_job("HP", 7, client=FakeCups(job, printer), timeout=5, sleep=lambda s: None)
+    message = str(caught.value)
+    assert said in message
+    assert not re.search(r"[A-Za-z]{3,}", message.replace("HP-7", "").replace("clerk.log", "")), message
+    assert raw in clerk_log.read_text(encoding="utf-8")
+
+
+def test_settling_a_job_of_unknown_outcome_asks_the_server_and_believes_only_that_job():
+    import socket
+
+    from clerk.printing.data import PrintJob, PrintUnknown
+    from clerk.printing.ipp import settle_job
+
+    here = socket.gethostname()
+    job = PrintJob("localhost:631", here, "HP", 7, "承诺件通知书 SF1")
+    idle = {"printer-state": 3, "printer-state-reasons": "none"}
+    settle_job(job, client=FakeCups({"job-state": 9, "job-name": job.title}, idle))  # it printed: no error
+    with pytest.raises(PrintError, match="已没有任务 HP-7 的记录") as gone:
+        settle_job(job, client=FakeCups({"job-state": 9, "job-name": "测试页 另一个"}, idle))  # number reused
+    assert not isinstance(gone.value, PrintUnknown)
+    stuck = FakeCups({"job-state": 6, "job-name": job.title}, {"printer-state": 5, "printer-state-reasons": "paused"})
+    with pytest.raises(PrintError, match="已撤销"):
+        settle_job(job, client=stuck, sleep=lambda s: None)
+    assert stuck.cancelled == [7]  # back, but stuck: cancelled then, so it cannot print later
+    with pytest.raises(PrintUnknown, match="须在该电脑上核实"):
+        settle_job(PrintJob("localhost:631", "another-pc", "HP", 7, job.title), client=FakeCups({}, idle))

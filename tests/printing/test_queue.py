@@ -31,14 +31,20 @@ class MemoryNoticeStore:
     def pending(self) -> list[QueuedNotice]:
         return [n for i, n in sorted(self.notices.items()) if i not in self.printed]
 
-    def mark_printed(self, notice_id, path, sha256):
-        self.calls.append(("printed", notice_id))
+    def mark_printed(self, notice_id, path, sha256, *, on_paper=True, settled=False):
+        self.calls.append(("printed" if on_paper else "saved", notice_id))
         self.printed[notice_id] = (path, sha256)
 
-    def mark_failed(self, notice_id, reason):
+    def mark_failed(self, notice_id, reason, *, settled=False):
         self.calls.append(("failed", notice_id, reason))
         n = self.notices[notice_id]
-        self.notices[notice_id] = replace(n, attempts=n.attempts + 1, last_error=reason)
+        self.notices[notice_id] = replace(n, attempts=n.attempts + int(not settled), last_error=reason, unknown=False)
+
+    def mark_unknown(self, notice_id, reason, *, path, sha256, job):
+        self.calls.append(("unknown", notice_id, reason))
+        n = self.notices[notice_id]
+        self.notices[notice_id] = replace(n, attempts=n.attempts + 1, last_error=reason, unknown=True, job=job,
+                                          path=path, sha256=sha256)
 
 
 def loader(notice: QueuedNotice):

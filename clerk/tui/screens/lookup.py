@@ -29,13 +29,15 @@ if TYPE_CHECKING:
     from clerk.domain.views import CaseView
     from clerk.store.notices import NoticeKind
 
-_NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "failed": "打印失败"}
+_NOTICE_STATUS = {"queued": "待打印", "printed": "已打印", "saved": "已生成PDF，未打印（未设置打印机）",
+                  "failed": "打印失败", "unknown": "打印结果未知（待核实）"}
 #: audit action codes (clerk.domain / clerk.store) as the history shows them
 _ACTIONS = {
     "intake": "窗口收件", "supplement": "补正材料", "reject": "不予受理", "decide": "后台决定",
     "mail_queue": "待寄出", "mail_hand_over": "交寄EMS", "mail_deliver": "已签收", "mail_return": "邮件退回",
     "mail_requeue": "重新寄出", "pick_up": "窗口领取", "pickup_schedule": "预约取件", "close": "办结",
-    "rate": "评价", "reprint_queue": "申请补打", "print": "打印通知书", "deadline_recompute": "重算期限",
+    "rate": "评价", "reprint_queue": "申请补打", "print": "打印通知书", "save_pdf": "生成通知书PDF（未打印）",
+    "print_unknown": "打印结果未知（待核实）", "deadline_recompute": "重算期限",
     "view": "调阅申请人信息（老申请人带入）",
 }
 
