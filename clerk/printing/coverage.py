@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from clerk.domain.intake import IntakeDraft
 from clerk.shipped import shipped_path
 
 CID_NAMES = frozenset({"stsong-light", "cid"})
@@ -142,14 +143,26 @@ def glyph_refusal(label: str, value: str, font_path: str = "") -> str | None:
         return None
     shown = "".join(f"“{ch}”" for ch in missing[:3]) + ("等" if len(missing) > 3 else "")
     codes = "、".join(f"U+{ord(ch):04X}" for ch in missing[:3])
-    hint = "" if system_faces() else f"；安装 {SYSTEM_PACKAGE} 可补全生僻字"
-    return f"{shown}（{codes}）本机字体无法打印：{label}印不出，通知书将不能打印{hint}"
+    hint = "" if system_faces() else f"（可安装 {SYSTEM_PACKAGE}）"
+    return f"{label}中的{shown}（{codes}）本机字体无法打印，通知书打不出{hint}"
 
 
 def printed_refusals(fields: Iterable[tuple[str, str]], font_path: str = "") -> list[str]:
     """``glyph_refusal`` for each (label, value) of text a notice prints."""
     found = (glyph_refusal(label, value, font_path) for label, value in fields)
     return [reason for reason in found if reason]
+
+
+def intake_fields(draft: IntakeDraft, reason: str = "") -> list[tuple[str, str]]:
+    """The typed text of a visit that its notices print, with the fields' labels."""
+    applicant = draft.applicant
+    return [("姓名", applicant.name), ("身份证号", applicant.id_number), ("联系电话", applicant.phone),
+            ("邮寄地址", applicant.address), ("新生儿姓名", draft.child_name), ("不予受理理由", reason)]
+
+
+def intake_refusals(draft: IntakeDraft, reason: str = "", font_path: str = "") -> list[str]:
+    """Why the visit's notices cannot be printed on this machine (one line per field), or []."""
+    return printed_refusals(intake_fields(draft, reason), font_path)
 
 
 def table_chars() -> str:

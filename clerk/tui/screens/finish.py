@@ -166,7 +166,12 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
                 line.append("（暂定）", style="yellow")
         lines.append(line)
     docs = "、".join(d.title for d in preview.documents) or "（无）"
-    lines.append(Text(f"将打印：{docs}", style="bold"))
+    unprintable = getattr(preview, "unprintable", ())
+    if unprintable:  # never promise a paper this machine cannot print
+        lines.append(Text(f"无法打印：{docs}（案件照常保存，可在装好字体后补打）", style="bold red"))
+        lines.extend(Text(f"✖ {reason}", style="bold red") for reason in unprintable)
+    else:
+        lines.append(Text(f"将打印：{docs}", style="bold"))
     for problem in preview.problems:
         lines.append(Text(f"✖ {problem}", style="bold red"))
     return Group(*(literal(line) for line in lines))

@@ -1,7 +1,8 @@
 """The applicant block: person or organisation, name, ID with instant checksum
 feedback, phone, mailing address, delivery.
 
-The checks themselves live in ``clerk.identity``; this widget only shows them.
+The checks themselves live in ``clerk.identity`` and, for characters no notice
+font can print (生僻字), in ``clerk.printing.coverage``; this widget only shows them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.identity import check_phone, check_resident_id, check_uscc
 from clerk.identity.check import normalise
 from clerk.identity.text import ADDRESS_MAX, NAME_MAX, printable
+from clerk.printing.coverage import glyph_refusal
 from clerk.tui.plain import TYPED
 from clerk.tui.widgets.choice import ChoiceRow
 
@@ -73,14 +75,26 @@ class ApplicantForm(Vertical):
     ApplicantForm #child-row { display: none; }
     ApplicantForm #address-full { display: none; color: $text-muted; padding-left: 0; max-height: 2; }
     ApplicantForm #address-full.-shown { display: block; }
+    ApplicantForm .glyphs { display: none; }
+    ApplicantForm .glyphs.-shown { display: block; }
     ApplicantForm.-child #child-row { display: block; }
     """
+
+    #: the printed fields checked against the notice fonts as they are typed: field → (label, feedback)
+    GLYPH_CHECKED = {"applicant-name": ("姓名", "name-glyphs"), "applicant-address": ("地址", "address-glyphs"),
+                     "child-name": ("新生儿姓名", "child-glyphs")}
+
+    def __init__(self, *, font_path: str = "", id: str | None = None) -> None:
+        """``font_path``: ``Settings.font_path``, the notices' font chain (``clerk.printing.coverage``)."""
+        super().__init__(id=id)
+        self.font_path = font_path
 
     def compose(self) -> ComposeResult:
         yield ChoiceRow("申请人  ", [k.value for k in ApplicantKind], id="applicant-kind")
         with Horizontal():
             yield Label("姓名/名称")
             yield Input(id="applicant-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
+        yield Static("", id="name-glyphs", classes="feedback -bad glyphs", markup=False)
         with Horizontal():
             yield Label(_ID_LABEL[ApplicantKind.PERSON], id="id-label")
             yield IdInput(id="applicant-id", compact=True)
@@ -94,9 +108,11 @@ class ApplicantForm(Vertical):
             yield Input(id="applicant-address", compact=True, max_length=ADDRESS_MAX, restrict=TYPED)
         # an address longer than its field is shown whole under it (the field scrolls sideways)
         yield Static("", id="address-full", classes="feedback", markup=False)
+        yield Static("", id="address-glyphs", classes="feedback -bad glyphs", markup=False)
         with Horizontal(classes="tight", id="child-row"):  # the newborn bundle only (Bundle.child_name)
             yield Label("新生儿姓名")
             yield Input(id="child-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
+        yield Static("", id="child-glyphs", classes="feedback -bad glyphs", markup=False)
         yield ChoiceRow("送达方式", [d.value for d in Delivery], id="delivery")
 
     # -- reading -------------------------------------------------------
@@ -164,7 +180,10 @@ class ApplicantForm(Vertical):
         self.offer_deliveries(tuple(Delivery))
         for feedback in self.query(".feedback").results(Static):
             feedback.update("")
-            feedback.remove_class("-bad", "-good")
+            if not feedback.has_class("glyphs"):
+                feedback.remove_class("-bad", "-good")
+        for glyphs in self.query(".glyphs"):
+            glyphs.remove_class("-shown")
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -185,6 +204,19 @@ class ApplicantForm(Vertical):
     @on(Input.Changed, "#applicant-address")
     def _address_changed(self, event: Input.Changed) -> None:
         self._show_address()
+
+    @on(Input.Changed, "#applicant-name, #applicant-address, #child-name")
+    def _check_glyphs(self, event: Input.Changed) -> None:
+        """Say at once when a typed character cannot be printed on a notice (the rule is the core's)."""
+        if event.input.id not in self.GLYPH_CHECKED:
+            return
+        label, target = self.GLYPH_CHECKED[event.input.id]
+        reason = glyph_refusal(label, event.value, self.font_path)
+        feedback = self.query_one(f"#{target}", Static)
+        if reason:
+            feedback.update(Text(f"✖{reason}"))
+        if bool(reason) != feedback.has_class("-shown"):
+            feedback.set_class(bool(reason), "-shown")
 
     def on_resize(self) -> None:
         self._show_address()
