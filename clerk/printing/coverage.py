@@ -181,9 +181,13 @@ class Coverage:
     blocks: tuple[tuple[str, int, int], ...]  # label, covered, size
     table: tuple[int, int]  # covered, size
 
-    def lines(self) -> list[str]:
-        """Chinese lines for ``clerk doctor``."""
-        fonts = "、".join(f"{f.role} {f.path.name}" for f in self.faces) or "（无）"
+    @property
+    def complete_table(self) -> bool:
+        return self.table[1] > 0 and self.table[0] == self.table[1]
+
+    def summary(self) -> str:
+        """One Chinese line for ``clerk doctor``: the fonts, the table, the blocks."""
+        fonts = "、".join(f.path.name for f in self.faces) or "（无）"
         full = [label for label, have, size in self.blocks if have == size]
         partial = [f"{label} {have}/{size}" for label, have, size in self.blocks if 0 < have < size]
         none = [label for label, have, _ in self.blocks if have == 0]
@@ -191,8 +195,7 @@ class Coverage:
             "完整：" + "、".join(full) if full else "",
             "部分：" + "、".join(partial) if partial else "",
             "无：" + "、".join(none) if none else "") if part)
-        return [f"字体链：{fonts}",
-                f"通用规范汉字表 {self.table[0]}/{self.table[1]} 字可打印；CJK 汉字区 {blocks}"]
+        return f"字体 {fonts}；通用规范汉字表 {self.table[0]}/{self.table[1]} 字可印；CJK 汉字区{blocks}"
 
 
 def coverage(font_path: str = "") -> Coverage:
