@@ -6,10 +6,11 @@ A notice draws each character with the first font of the chain that has it:
 2. ``clerk-notice-names.ttf`` — shipped: the rest of the 通用规范汉字表 (2013)
    that AR PL UMing has (the same face);
 3. ``clerk-notice-rare.ttf`` — shipped: the table's CJK Extension characters
-   (䶮 𬌗 𬳵 …) and reported ones (𠀀), from the Hanazono fonts;
+   (U+4DAE, U+2C317 …) and reported ones (U+20000), from the Hanazono fonts;
 4. ``Settings.font_path`` (``CLERK_FONT``), when configured;
-5. HanaMinA and HanaMinB of Debian's ``fonts-hanazono`` (CJK Extensions A–F
-   whole), used automatically when installed.
+5. HanaMinA and HanaMinB of Debian's ``fonts-hanazono`` (CJK Extensions D–F
+   whole, A–C but for the few characters encoded after 2017; no G–I), used
+   automatically when installed.
 
 A character none of them has cannot be printed (``PrintError`` when drawing).
 ``unprintable`` and ``glyph_refusal`` say so while the clerk types, before
