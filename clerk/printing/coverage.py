@@ -138,14 +138,15 @@ def _lacking(ch: str, font_path: str) -> bool:
 
 
 def glyph_refusal(label: str, value: str, font_path: str = "") -> str | None:
-    """One Chinese line when ``value`` (the field ``label``) has characters no font can print."""
+    """One Chinese line when ``value`` (the field ``label``; "" under the field itself) has characters
+    no font can print."""
     missing = unprintable(value, font_path)
     if not missing:
         return None
     shown = "".join(f"“{ch}”" for ch in missing[:3]) + ("等" if len(missing) > 3 else "")
     codes = "、".join(f"U+{ord(ch):04X}" for ch in missing[:3])
     hint = "" if system_faces() else f"（可安装 {SYSTEM_PACKAGE}）"
-    return f"{label}中的{shown}（{codes}）本机字体无法打印，通知书打不出{hint}"
+    return f"{label}中的{shown}（{codes}）本机字体无法打印，通知书打不出{hint}".removeprefix("中的")
 
 
 def printed_refusals(fields: Iterable[tuple[str, str]], font_path: str = "") -> list[str]:

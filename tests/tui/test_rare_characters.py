@@ -31,7 +31,7 @@ async def test_typing_a_character_no_font_has_is_named_at_once(make_app):
         await pilot.press(NO_FONT)  # one key, no worker: the next frame shows it
         await pilot.pause()
         assert warning.display
-        assert f"姓名中的“{NO_FONT}”（U+30000）本机字体无法打印，通知书打不出" in region_text(app, warning)
+        assert f"✖“{NO_FONT}”（U+30000）本机字体无法打印，通知书打不出" in region_text(app, warning)
         await pilot.press("backspace")
         await pilot.pause()
         assert not warning.display  # gone with the character
@@ -50,15 +50,41 @@ async def test_an_address_no_font_can_print_is_named_and_the_confirmation_promis
         await applicant(pilot, (name, id_number, phone, address + NO_FONT))
         warning = app.screen.query_one("#address-glyphs", Static)
         assert warning.display
-        assert f"地址中的“{NO_FONT}”（U+30000）本机字体无法打印" in region_text(app, warning)
+        assert f"✖“{NO_FONT}”（U+30000）本机字体无法打印" in region_text(app, warning)
         await pilot.press("f4", "a", "f10")
         await settle(pilot)
         await pilot.press("1")
         await settle(pilot)
         text = screen_text(app)
         assert type(app.screen).__name__ == "ConfirmScreen"
-        assert "将打印" not in text
+        assert "将打印" not in text and "保存并打印" not in text
+        assert "请核对，确认后保存（通知书无法打印）" in text and "F10 或 回车：确认并保存" in text
         assert "无法打印：承诺件通知书" in text and f"“{NO_FONT}”" in text
         await pilot.press("escape")
         await settle(pilot)
         assert case_service.find(name) == []
+
+
+async def test_a_refusal_reason_no_font_can_print_is_named_as_it_is_typed(make_app, case_service):
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        await applicant(pilot, PERSON)
+        await pilot.press("f10")
+        await settle(pilot)
+        outcomes = [str(o.prompt) for o in app.screen.query_one("#outcomes").options]
+        await pilot.press(str(next(i for i, o in enumerate(outcomes, 1) if "不予受理" in o)))
+        await pilot.press("不", "符", "合", NO_FONT)
+        await pilot.pause()
+        warning = app.screen.query_one("#reason-glyphs", Static)
+        assert warning.display
+        assert f"不予受理理由中的“{NO_FONT}”（U+30000）本机字体无法打印" in region_text(app, warning)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        assert "将打印" not in text and "无法打印：不予受理通知书" in text

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from clerk.catalog.model import ItemKind, ServiceItem
 from clerk.domain.intake import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
 from clerk.identity.text import NOTE_MAX
+from clerk.printing.coverage import glyph_refusal
 from clerk.tui.plain import LINE_LIMIT, TYPED, literal, plain
 from clerk.tui.screen import ClerkModal
 from clerk.tui.widgets.banner import Banner
@@ -45,6 +46,8 @@ class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
     OutcomeScreen > Vertical { width: 72; max-width: 100%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
     OutcomeScreen #reason-box { display: none; height: auto; }
     OutcomeScreen.-reject #reason-box { display: block; }
+    OutcomeScreen #reason-glyphs { display: none; color: $error; }
+    OutcomeScreen #reason-glyphs.-shown { display: block; }
     OutcomeScreen OptionList { height: auto; }
     """
     BINDINGS = [
@@ -85,6 +88,7 @@ class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
             with Vertical(id="reason-box"):
                 yield Label("不予受理的理由（将打印在通知书上）")
                 yield Input(id="reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
+                yield Static("", id="reason-glyphs", markup=False)
             yield Banner()
         yield KeyFooter()
 
@@ -107,6 +111,15 @@ class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
             self.query_one("#reason", Input).focus()
             return
         self.dismiss((outcome, ""))
+
+    @on(Input.Changed, "#reason")
+    def _check_glyphs(self, event: Input.Changed) -> None:
+        """The reason is printed on the 不予受理通知书: a character no font has is named at once."""
+        refusal = glyph_refusal("不予受理理由", event.value, self.app.services.settings.font_path)
+        shown = self.query_one("#reason-glyphs", Static)
+        if refusal:
+            shown.update(Text(f"✖{refusal}"))
+        shown.set_class(bool(refusal), "-shown")
 
     @on(Input.Submitted, "#reason")
     def _reason_given(self) -> None:
@@ -185,6 +198,13 @@ def repeat_warning(recent: CaseSummary, tz: tzinfo) -> str:
             "同一次办件请按 Esc 返回，不要再次受理；确属另一次申请，请按两次 F10。")
 
 
+def _confirm_labels(preview: Any) -> tuple[str, str]:
+    """The dialog's title and key hint: no promise of a paper this machine cannot print."""
+    if getattr(preview, "unprintable", ()):
+        return "请核对，确认后保存（通知书无法打印）", "F10 或 回车：确认并保存    Esc：返回修改"
+    return "请核对，确认后保存并打印", "F10 或 回车：确认并打印    Esc：返回修改"
+
+
 class ConfirmScreen(ClerkModal[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
@@ -209,11 +229,12 @@ class ConfirmScreen(ClerkModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("请核对，确认后保存并打印", id="confirm-title")
+            title, hint = _confirm_labels(self.preview)
+            yield Label(title, id="confirm-title")
             with VerticalScroll():
                 text = self.text or describe_preview(self.draft, self.outcome, self.reason, self.preview, self.item)
                 yield Static(text, id="preview")
-            yield Static("F10 或 回车：确认并打印    Esc：返回修改", id="confirm-hint")
+            yield Static(hint, id="confirm-hint")
             yield Banner()
         yield KeyFooter()
 
@@ -229,6 +250,9 @@ class ConfirmScreen(ClerkModal[bool]):
         self.draft, self.outcome, self.reason, self.preview, self.item = draft, outcome, reason, preview, item
         self.repeat, self._repeat_confirmed = repeat, False
         self.query_one("#preview", Static).update(text or describe_preview(draft, outcome, reason, preview, item))
+        title, hint = _confirm_labels(preview)
+        self.query_one("#confirm-title", Label).update(title)
+        self.query_one("#confirm-hint", Static).update(hint)
         self.query_one(VerticalScroll).scroll_home(animate=False)
         self.query_one(Banner).clear()
         self.on_mount()

@@ -8,6 +8,7 @@ font can print (生僻字), in ``clerk.printing.coverage``; this widget only sho
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -22,7 +23,7 @@ from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.identity import check_phone, check_resident_id, check_uscc
 from clerk.identity.check import normalise
 from clerk.identity.text import ADDRESS_MAX, NAME_MAX, printable
-from clerk.printing.coverage import glyph_refusal
+from clerk.printing.coverage import font_chain, glyph_refusal
 from clerk.tui.plain import TYPED
 from clerk.tui.widgets.choice import ChoiceRow
 
@@ -80,14 +81,18 @@ class ApplicantForm(Vertical):
     ApplicantForm.-child #child-row { display: block; }
     """
 
-    #: the printed fields checked against the notice fonts as they are typed: field → (label, feedback)
-    GLYPH_CHECKED = {"applicant-name": ("姓名", "name-glyphs"), "applicant-address": ("地址", "address-glyphs"),
-                     "child-name": ("新生儿姓名", "child-glyphs")}
+    #: the printed fields checked against the notice fonts as they are typed: field → its feedback line
+    GLYPH_CHECKED = {"applicant-name": "name-glyphs", "applicant-address": "address-glyphs",
+                     "child-name": "child-glyphs"}
 
     def __init__(self, *, font_path: str = "", id: str | None = None) -> None:
         """``font_path``: ``Settings.font_path``, the notices' font chain (``clerk.printing.coverage``)."""
         super().__init__(id=id)
         self.font_path = font_path
+
+    def on_mount(self) -> None:
+        # the fonts' cmaps are read once, off the UI thread, before the first key needs them
+        self.run_worker(partial(font_chain, self.font_path), thread=True, group="font-chain", exit_on_error=False)
 
     def compose(self) -> ComposeResult:
         yield ChoiceRow("申请人  ", [k.value for k in ApplicantKind], id="applicant-kind")
@@ -210,8 +215,8 @@ class ApplicantForm(Vertical):
         """Say at once when a typed character cannot be printed on a notice (the rule is the core's)."""
         if event.input.id not in self.GLYPH_CHECKED:
             return
-        label, target = self.GLYPH_CHECKED[event.input.id]
-        reason = glyph_refusal(label, event.value, self.font_path)
+        target = self.GLYPH_CHECKED[event.input.id]
+        reason = glyph_refusal("", event.value, self.font_path)  # under its field: the label goes without saying
         feedback = self.query_one(f"#{target}", Static)
         if reason:
             feedback.update(Text(f"✖{reason}"))
