@@ -200,7 +200,8 @@ def check_rare_characters(settings: Settings) -> Check:
     if not found.complete_table:
         return Check(Level.WARN, name, f"{detail}；随程序发布的生僻字字体缺失，请重新安装 clerk")
     if not system_faces():
-        detail += f"；未安装 {SYSTEM_PACKAGE}：表外的扩展区生僻字录入时即提示无法打印（apt-get install {SYSTEM_PACKAGE}）"
+        detail += (f"；未安装 {SYSTEM_PACKAGE}：表外的字（繁体字、扩展区生僻字）录入时即提示无法打印"
+                   f"（apt-get install {SYSTEM_PACKAGE}）")
     return Check(Level.OK, name, detail)
 
 

@@ -145,7 +145,7 @@ def glyph_refusal(label: str, value: str, font_path: str = "") -> str | None:
         return None
     shown = "".join(f"“{ch}”" for ch in missing[:3]) + ("等" if len(missing) > 3 else "")
     codes = "、".join(f"U+{ord(ch):04X}" for ch in missing[:3])
-    hint = "" if system_faces() else f"（可安装 {SYSTEM_PACKAGE}）"
+    hint = "" if system_faces() else f"（安装 {SYSTEM_PACKAGE} 可补全扩展A–F）"
     return f"{label}中的{shown}（{codes}）本机字体无法打印，通知书打不出{hint}".removeprefix("中的")
 
 
