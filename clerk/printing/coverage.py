@@ -214,7 +214,8 @@ def coverage(font_path: str = "") -> Coverage:
 
 @lru_cache(maxsize=16)
 def cmap_codes(path: str, index: int = 0) -> frozenset[int]:
-    """Every code point the font's Unicode ``cmap`` maps to a glyph other than .notdef."""
+    """Every code point the font's Unicode ``cmap`` maps to a glyph other than .notdef
+    (ValueError for a font without TrueType outlines: reportlab cannot embed it)."""
     with open(path, "rb") as fh:
         data = fh.read(12)
         base = 0
@@ -225,11 +226,13 @@ def cmap_codes(path: str, index: int = 0) -> frozenset[int]:
             data = fh.read(12)
         (count,) = struct.unpack(">H", data[4:6])
         records = fh.read(16 * count)
-        where = None
+        tables = {}
         for i in range(count):
             tag, _, offset, length = struct.unpack(">4sIII", records[16 * i:16 * i + 16])
-            if tag == b"cmap":
-                where = (offset, length)
+            tables[tag] = (offset, length)
+        if b"glyf" not in tables:  # CFF outlines: reportlab cannot embed them, so they print nothing
+            raise ValueError(f"{path}: no TrueType outlines")
+        where = tables.get(b"cmap")
         if where is None:
             raise ValueError(f"{path}: no cmap table")
         fh.seek(where[0])

@@ -119,3 +119,17 @@ def test_truetype_font_without_chinese_glyphs_is_refused(settings):
 def test_bad_face_index_is_refused():
     with pytest.raises(PrintError, match="字体序号无效"):
         choose_font(f"{VERA}#x")
+
+
+def test_the_typing_check_uses_the_same_chain_as_printing(rare_font, tmp_path):
+    from clerk.printing.coverage import font_chain, unprintable
+
+    assert unprintable(f"王{RARE}") == RARE  # no font of the default chain has it
+    assert unprintable(f"王{RARE}", str(rare_font)) == ""  # the configured font has it: it prints
+    assert [f.role for f in font_chain(str(rare_font))][3] == "配置的字体"  # after the shipped fonts
+    cff = tmp_path / "cjk.otf"  # the same font, its outlines tagged CFF: a valid cmap holding RARE
+    data = rare_font.read_bytes()
+    cff.write_bytes(data[:400].replace(b"glyf", b"CFF ", 1) + data[400:])
+    assert outline_format(cff) == "cff"
+    assert all(f.path != cff for f in font_chain(str(cff)))  # cannot be embedded: prints nothing
+    assert unprintable(RARE, str(cff)) == RARE
