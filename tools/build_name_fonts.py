@@ -101,6 +101,7 @@ def _subset(source: Path, index: int, codes: set[int], output: Path, family: str
     # its own PostScript name: reportlab merges registered fonts that share one
     names.setName(postscript, 6, 3, 1, 0x409)
     names.setName(credit, 10, 3, 1, 0x409)
+    font.recalcTimestamp = False  # the source font's dates: a rebuild gives the same bytes
     font.save(str(output))
     return have
 
@@ -113,29 +114,24 @@ def build(uming: Path, hanazono: Path) -> dict[str, object]:
     from_uming = _subset(uming, 0, wanted, NAMES, "Clerk Notice Names", "ClerkNoticeNames",
                          "Subset of AR PL UMing CN (Arphic Technology; CJK Unifonts), Arphic Public License")
     rest = (wanted - from_uming) | ({ord(ch) for ch in REPORTED} - main)
-    rare: set[int] = set()
-    for source in ("HanaMinA.ttf", "HanaMinB.ttf"):
-        cmap = set(TTFont(str(hanazono / source), lazy=True).getBestCmap())
-        rare |= rest & cmap
-    # One file: both Hanazono faces share their design and metrics (1024 units to the em);
-    # fontTools' merger joins the two subsets.
+    # One file: both Hanazono faces share their design and metrics (1024 units to the em),
+    # so fontTools' merger joins their two subsets (it keeps the first one's names).
     from fontTools.merge import Merger
 
-    parts = []
+    todo, parts = set(rest), []
     for n, source in enumerate(("HanaMinA.ttf", "HanaMinB.ttf")):
-        cmap = set(TTFont(str(hanazono / source), lazy=True).getBestCmap())
-        part = rare & cmap
-        rare -= part
+        part = todo & set(TTFont(str(hanazono / source), lazy=True).getBestCmap())
+        todo -= part
         if part:
             out = RARE.with_suffix(f".part{n}.ttf")
             _subset(hanazono / source, 0, part, out, "Clerk Notice Rare", "ClerkNoticeRare",
                     "Subset of HanaMinA/HanaMinB (GlyphWiki Project), Hanazono Font License")
             parts.append(out)
     merged = Merger().merge([str(p) for p in parts]) if len(parts) > 1 else TTFont(str(parts[0]))
+    merged.recalcTimestamp = False
     merged.save(str(RARE))
     for part_path in parts:
         part_path.unlink()
-    # the merger keeps the first font's names
     lacking = rest - set(TTFont(str(RARE)).getBestCmap())
     return {"names": len(from_uming), "rare": len(rest) - len(lacking),
             "lacking": "".join(chr(c) for c in sorted(lacking))}
