@@ -55,14 +55,26 @@ async def test_an_address_no_font_can_print_is_named_and_the_confirmation_promis
         await settle(pilot)
         await pilot.press("1")
         await settle(pilot)
-        text = screen_text(app)
         assert type(app.screen).__name__ == "ConfirmScreen"
-        assert "将打印" not in text and "保存并打印" not in text
-        assert "请核对，确认后保存（通知书无法打印）" in text and "F10 或 回车：确认并保存" in text
+        from textual.containers import Vertical
+        from textual.widgets import Footer
+
+        # what the dialog and its footer say: no promise of a paper anywhere
+        text = region_text(app, app.screen.query_one(Vertical)) + region_text(app, app.screen.query_one(Footer))
+        assert "将打印" not in text and "打印" not in text.replace("无法打印", "")
+        assert "请核对，确认后保存（通知书无法打印）" in text and "F10或回车：确认并保存" in text
+        assert "确认并保存" in region_text(app, app.screen.query_one(Footer))
         assert "无法打印：承诺件通知书" in text and f"“{NO_FONT}”" in text
         await pilot.press("escape")
         await settle(pilot)
         assert case_service.find(name) == []
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("f10")  # the footer's 确认并保存: the case is saved all the same
+        await settle(pilot)
+        assert [c.applicant_name for c in case_service.find(name)] == [name]
 
 
 async def test_a_refusal_reason_no_font_can_print_is_named_as_it_is_typed(make_app, case_service):

@@ -33,9 +33,12 @@ if TYPE_CHECKING:
     from clerk.domain.views import CaseSummary
 
 
-def outcome_label(outcome: Outcome, item: object) -> str:
+def outcome_label(outcome: Outcome, item: object, *, printable: bool = True) -> str:
+    """``printable=False``: the notice cannot be printed here, so the label promises no paper."""
     if outcome is Outcome.ACCEPT:
         on_the_spot = isinstance(item, ServiceItem) and item.kind is ItemKind.ON_THE_SPOT
+        if not printable:
+            return "即办件办结" if on_the_spot else "受理（承诺件）"
         return "即办件办结（打印办结凭证）" if on_the_spot else "受理（承诺件，打印承诺件通知书）"
     return OUTCOME_LABELS[outcome]
 
@@ -147,9 +150,10 @@ class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
 
 def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object) -> Group:
     """The confirmation text: exactly what will be saved and printed."""
+    unprintable = getattr(preview, "unprintable", ())
     lines: list[Text] = [
         Text(f"{preview.name}〔{preview.code}〕", style="bold"),
-        Text(f"办结方式：{outcome_label(outcome, item)} → 案件状态“{preview.state}”"),
+        Text(f"办结方式：{outcome_label(outcome, item, printable=not unprintable)} → 案件状态“{preview.state}”"),
         Text(f"申请人：{draft.applicant.name}  {draft.applicant.id_number}  {draft.applicant.phone}"),
         Text(f"送达方式：{draft.delivery}" + (f"  地址：{draft.applicant.address}" if draft.applicant.address else "")),
     ]
@@ -179,7 +183,6 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
                 line.append("（暂定）", style="yellow")
         lines.append(line)
     docs = "、".join(d.title for d in preview.documents) or "（无）"
-    unprintable = getattr(preview, "unprintable", ())
     if unprintable:  # never promise a paper this machine cannot print
         lines.append(Text(f"无法打印：{docs}（案件照常保存，可在装好字体后补打）", style="bold red"))
         lines.extend(Text(f"✖ {reason}", style="bold red") for reason in unprintable)
@@ -214,6 +217,8 @@ class ConfirmScreen(ClerkModal[bool]):
     """
     BINDINGS = [
         Binding("f10,enter", "confirm", "确认并打印", id="dialog.confirm"),
+        # the same key when the notice cannot be printed here (check_action shows one of the two)
+        Binding("f10,enter", "confirm_unprinted", "确认并保存", id="dialog.confirm"),
         Binding("escape", "cancel", "返回修改", id="dialog.cancel"),
     ]
 
@@ -253,9 +258,21 @@ class ConfirmScreen(ClerkModal[bool]):
         title, hint = _confirm_labels(preview)
         self.query_one("#confirm-title", Label).update(title)
         self.query_one("#confirm-hint", Static).update(hint)
+        self.refresh_bindings()
         self.query_one(VerticalScroll).scroll_home(animate=False)
         self.query_one(Banner).clear()
         self.on_mount()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        unprintable = bool(getattr(self.preview, "unprintable", ()))
+        if action == "confirm":
+            return not unprintable
+        if action == "confirm_unprinted":
+            return unprintable
+        return True
+
+    def action_confirm_unprinted(self) -> None:
+        self.action_confirm()
 
     def action_confirm(self) -> None:
         if self.preview.problems:
