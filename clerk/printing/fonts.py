@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,6 +137,7 @@ _CHAIN: dict[str, tuple[Face, ...]] = {}
 # a face's registered name, by (path, index)
 _REGISTERED: dict[tuple[str, int], str] = {}
 _SHIPPED_NAMES = {"clerk-notice-names.ttf": "ClerkSongNames", "clerk-notice-rare.ttf": "ClerkRare"}
+_REGISTERING = threading.Lock()
 
 
 def choose_font(font_path: str) -> FontChoice:
@@ -194,13 +196,15 @@ def _cid_font() -> FontChoice:
 
 
 def _registered(face: Face) -> str:
-    """The reportlab name of a face of the chain, registering it the first time."""
+    """The reportlab name of a face of the chain, registering it the first time (print workers
+    of several windows' queues may ask at once: one registration)."""
     key = _key(face.path, face.index)
-    name = _REGISTERED.get(key)
-    if name is None:
-        spec = f"{face.path}#{face.index}" if face.index else str(face.path)
-        name, _ = _truetype(spec, _SHIPPED_NAMES.get(face.path.name, ""), probe="")
-        _REGISTERED[key] = name
+    with _REGISTERING:
+        name = _REGISTERED.get(key)
+        if name is None:
+            spec = f"{face.path}#{face.index}" if face.index else str(face.path)
+            name, _ = _truetype(spec, _SHIPPED_NAMES.get(face.path.name, ""), probe="")
+            _REGISTERED[key] = name
     return name
 
 
