@@ -48,6 +48,9 @@ SOURCES = (
     (ROOT / "clerk" / "printing", ("*.py",)),
     (ROOT / "clerk", ("config.py",)),
 )
+# Lists and licences beside the fonts, not printed text (the 通用规范汉字表 list is the
+# rare-name fonts' business: tools/build_name_fonts.py).
+NOT_SOURCES = {"tongyong-guifan-2013.txt", "HANAZONO-LICENSE.txt"}
 RANGES = (
     (0x20, 0x7E),  # ASCII
     (0xA0, 0xFF),  # Latin-1
@@ -81,6 +84,8 @@ def source_chars() -> set[str]:
     for folder, patterns in SOURCES:
         for pattern in patterns:
             for path in sorted(folder.rglob(pattern)):
+                if path.name in NOT_SOURCES:
+                    continue
                 chars.update(path.read_text(encoding="utf-8"))
     return {ch for ch in chars if ch.isprintable()}
 

@@ -26,8 +26,9 @@ from clerk.calendar import CalendarError, WorkCalendar
 from clerk.catalog import CatalogError, load_catalog
 from clerk.commands.failures import explain
 from clerk.config import Settings
+from clerk.printing.coverage import CID_NAMES, SYSTEM_PACKAGE, coverage, system_faces
 from clerk.printing.data import PrintError
-from clerk.printing.fonts import choose_font
+from clerk.printing.fonts import choose_font, shipped_font_path
 from clerk.printing.printers import explain_lp_error, explain_printer_state
 from clerk.shipped import shipped_path
 from clerk.store import versioning
@@ -71,6 +72,7 @@ def run_checks(settings: Settings, *, today: date | None = None,
         ("事项目录", lambda: check_catalog(settings)),
         ("节假日安排", lambda: check_calendar(settings, today)),
         ("通知书字体", lambda: check_font(settings)),
+        ("生僻字", lambda: check_rare_characters(settings)),
         ("打印机", lambda: check_printer(settings)),
         ("文件权限", lambda: check_permissions(settings)),
         ("大厅密钥", lambda: check_hall_key(settings)),
@@ -181,10 +183,26 @@ def check_font(settings: Settings) -> Check:
         return Check(Level.OK, name, f"使用配置的字体 {font.source}（嵌入）")
     fonts = shipped_fonts()
     if fonts:
-        return Check(Level.OK, name, f"随程序附带的嵌入字体 {fonts[0].name}")
+        main = shipped_font_path()
+        return Check(Level.OK, name, f"随程序附带的嵌入字体 {main.name if main in fonts else fonts[0].name}")
     if spec:
         return Check(Level.WARN, name, "按配置使用内置 CID 字体（未嵌入）：打印主机须装有中文字体")
     return Check(Level.WARN, name, "未附带嵌入字体（data/fonts/*.ttf）：将使用系统字体或不嵌入的 CID 字体")
+
+
+def check_rare_characters(settings: Settings) -> Check:
+    """Which fonts the notices fall back on and what they cover (CJK Extensions A–I, 通用规范汉字表)."""
+    name = "生僻字"
+    if settings.font_path.strip().lower() in CID_NAMES:
+        return Check(Level.WARN, name, "使用内置 CID 字体（未嵌入）：生僻字能否打印取决于打印主机，无法检查")
+    found = coverage(settings.font_path)
+    detail = found.summary()
+    if not found.complete_table:
+        return Check(Level.WARN, name, f"{detail}；随程序发布的生僻字字体缺失，请重新安装 clerk")
+    if not system_faces():
+        detail += (f"；未安装 {SYSTEM_PACKAGE}：表外的字（繁体字、扩展区生僻字）录入时即提示无法打印"
+                   f"（apt-get install {SYSTEM_PACKAGE}）")
+    return Check(Level.OK, name, detail)
 
 
 def check_printer(settings: Settings, run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,

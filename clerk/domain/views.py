@@ -161,6 +161,8 @@ class IntakePreview:
     problems: tuple[str, ...] = ()
     children: tuple[tuple[str, str, CaseState], ...] = field(default_factory=tuple)  # code, name, state
     child_deadlines: tuple[tuple[Deadline, ...], ...] = field(default_factory=tuple)  # per child, as children
+    #: why ``documents`` cannot be printed on this machine (a character no notice font has), in Chinese
+    unprintable: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -33,6 +33,7 @@ from clerk.domain.permissions import MAY, Action
 from clerk.domain.plan import CasePlan, plan_intake
 from clerk.domain.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
 from clerk.identity import check_phone, check_resident_id, check_uscc
+from clerk.printing.coverage import intake_refusals
 from clerk.services.accounts import AccountService
 from clerk.services.operations import Audited, LifecycleOperations
 from clerk.services.unit import UnitOfWork
@@ -81,8 +82,10 @@ class CaseService(LifecycleOperations):
         hall_code: str = "SF",
         timezone: str = "Asia/Shanghai",
         fallback_may_decide: bool = False,
+        font_path: str = "",
     ) -> None:
         self.store = store
+        self.font_path = font_path  # Settings.font_path: the notices' font chain (clerk.printing.coverage)
         self.catalog = catalog
         self.calendar = calendar
         self.clock = clock
@@ -102,6 +105,7 @@ class CaseService(LifecycleOperations):
             hall_code=settings.hall.code,
             timezone=settings.timezone,
             fallback_may_decide=settings.fallback_may_decide,
+            font_path=settings.font_path,
         )
         service.sign_in_policy = SignInPolicy.from_settings(settings)
         return service
@@ -163,6 +167,7 @@ class CaseService(LifecycleOperations):
             received_at=received_at, deadlines=tuple(plan.deadlines), documents=tuple(plan.documents),
             problems=tuple(problems), children=tuple((c.code, c.name, c.state) for c in plan.children),
             child_deadlines=tuple(tuple(c.deadlines) for c in plan.children),
+            unprintable=tuple(intake_refusals(draft, reason, self.font_path)) if plan.documents else (),
         )
 
     def submit(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,

@@ -136,6 +136,7 @@ class Services:
                     self.clock,
                     hall_code=self.settings.hall.code,
                     timezone=self.settings.timezone,
+                    font_path=self.settings.font_path,
                 )
             return self._cases
 

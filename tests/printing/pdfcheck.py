@@ -70,8 +70,9 @@ def box_glyphs(pdf: bytes) -> list[str]:
             cmap: dict[int, str] = {}
             for table in program["cmap"].tables:
                 cmap.update(table.cmap)
-            unicode = {int(a, 16): chr(int(b, 16)) for a, b in
-                       re.findall(rb"<([0-9A-F]{2})> <([0-9A-F]{4})>", font["/ToUnicode"].get_data())}
+            # UTF-16BE: a supplementary-plane character (U+20000) is a surrogate pair, 8 hex digits
+            unicode = {int(a, 16): bytes.fromhex(b.decode()).decode("utf-16-be") for a, b in
+                       re.findall(rb"<([0-9A-F]{2})> <([0-9A-F]{4}(?:[0-9A-F]{4})?)>", font["/ToUnicode"].get_data())}
             embedded[key] = (program, cmap, unicode)
         current = None
         for operands, op in ContentStream(page.get_contents(), reader).operations:

@@ -40,12 +40,14 @@ def test_the_default_is_the_shipped_font_embedded():
     assert "随程序发布，嵌入PDF" in font.describe()
 
 
-RARE = "\u4dae"  # 䶮: CJK Extension A, outside GB 2312 and the shipped subset
+# U+9FFF (Unicode 14): in no font of the chain — not the shipped fonts, not fonts-hanazono
+# (䶮, used here before, is now in the shipped rare-name font: tests/printing/test_rare_characters.py)
+RARE = "\u9fff"
 
 
 @pytest.fixture(scope="module")
 def rare_font(tmp_path_factory) -> Path:
-    """A small TrueType 'system font' that has 䶮 (drawn with another glyph's outline)."""
+    """A small TrueType 'system font' that has U+9FFF (drawn with another glyph's outline)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -68,7 +70,7 @@ def rare_font(tmp_path_factory) -> Path:
 
 def test_a_character_no_font_has_is_refused_naming_it(settings):
     data = replace(sample(NoticeKind.PROMISED, HALL), applicant_name=f"王{RARE}")
-    with pytest.raises(PrintError, match=f"“{RARE}”（U\\+4DAE）"):
+    with pytest.raises(PrintError, match=f"“{RARE}”（U\\+9FFF）"):
         render(NoticeKind.PROMISED, data, "a4", replace(settings, font_path=""))
 
 
@@ -117,3 +119,17 @@ def test_truetype_font_without_chinese_glyphs_is_refused(settings):
 def test_bad_face_index_is_refused():
     with pytest.raises(PrintError, match="字体序号无效"):
         choose_font(f"{VERA}#x")
+
+
+def test_the_typing_check_uses_the_same_chain_as_printing(rare_font, tmp_path):
+    from clerk.printing.coverage import font_chain, unprintable
+
+    assert unprintable(f"王{RARE}") == RARE  # no font of the default chain has it
+    assert unprintable(f"王{RARE}", str(rare_font)) == ""  # the configured font has it: it prints
+    assert [f.role for f in font_chain(str(rare_font))][3] == "配置的字体"  # after the shipped fonts
+    cff = tmp_path / "cjk.otf"  # the same font, its outlines tagged CFF: a valid cmap holding RARE
+    data = rare_font.read_bytes()
+    cff.write_bytes(data[:400].replace(b"glyf", b"CFF ", 1) + data[400:])
+    assert outline_format(cff) == "cff"
+    assert all(f.path != cff for f in font_chain(str(cff)))  # cannot be embedded: prints nothing
+    assert unprintable(RARE, str(cff)) == RARE

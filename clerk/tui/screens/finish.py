@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from clerk.catalog.model import ItemKind, ServiceItem
 from clerk.domain.intake import OUTCOME_LABELS, IntakeDraft, Outcome, Verdict
 from clerk.identity.text import NOTE_MAX
+from clerk.printing.coverage import glyph_refusal
 from clerk.tui.plain import LINE_LIMIT, TYPED, literal, plain
 from clerk.tui.screen import ClerkModal
 from clerk.tui.widgets.banner import Banner
@@ -32,9 +33,12 @@ if TYPE_CHECKING:
     from clerk.domain.views import CaseSummary
 
 
-def outcome_label(outcome: Outcome, item: object) -> str:
+def outcome_label(outcome: Outcome, item: object, *, printable: bool = True) -> str:
+    """``printable=False``: the notice cannot be printed here, so the label promises no paper."""
     if outcome is Outcome.ACCEPT:
         on_the_spot = isinstance(item, ServiceItem) and item.kind is ItemKind.ON_THE_SPOT
+        if not printable:
+            return "即办件办结" if on_the_spot else "受理（承诺件）"
         return "即办件办结（打印办结凭证）" if on_the_spot else "受理（承诺件，打印承诺件通知书）"
     return OUTCOME_LABELS[outcome]
 
@@ -45,6 +49,8 @@ class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
     OutcomeScreen > Vertical { width: 72; max-width: 100%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
     OutcomeScreen #reason-box { display: none; height: auto; }
     OutcomeScreen.-reject #reason-box { display: block; }
+    OutcomeScreen #reason-glyphs { display: none; color: $error; }
+    OutcomeScreen #reason-glyphs.-shown { display: block; }
     OutcomeScreen OptionList { height: auto; }
     """
     BINDINGS = [
@@ -85,6 +91,7 @@ class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
             with Vertical(id="reason-box"):
                 yield Label("不予受理的理由（将打印在通知书上）")
                 yield Input(id="reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
+                yield Static("", id="reason-glyphs", markup=False)
             yield Banner()
         yield KeyFooter()
 
@@ -107,6 +114,15 @@ class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
             self.query_one("#reason", Input).focus()
             return
         self.dismiss((outcome, ""))
+
+    @on(Input.Changed, "#reason")
+    def _check_glyphs(self, event: Input.Changed) -> None:
+        """The reason is printed on the 不予受理通知书: a character no font has is named at once."""
+        refusal = glyph_refusal("不予受理理由", event.value, self.app.services.settings.font_path)
+        shown = self.query_one("#reason-glyphs", Static)
+        if refusal:
+            shown.update(Text(f"✖{refusal}"))
+        shown.set_class(bool(refusal), "-shown")
 
     @on(Input.Submitted, "#reason")
     def _reason_given(self) -> None:
@@ -134,9 +150,10 @@ class OutcomeScreen(ClerkModal[tuple[Outcome, str] | None]):
 
 def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview: Any, item: object) -> Group:
     """The confirmation text: exactly what will be saved and printed."""
+    unprintable = getattr(preview, "unprintable", ())
     lines: list[Text] = [
         Text(f"{preview.name}〔{preview.code}〕", style="bold"),
-        Text(f"办结方式：{outcome_label(outcome, item)} → 案件状态“{preview.state}”"),
+        Text(f"办结方式：{outcome_label(outcome, item, printable=not unprintable)} → 案件状态“{preview.state}”"),
         Text(f"申请人：{draft.applicant.name}  {draft.applicant.id_number}  {draft.applicant.phone}"),
         Text(f"送达方式：{draft.delivery}" + (f"  地址：{draft.applicant.address}" if draft.applicant.address else "")),
     ]
@@ -166,7 +183,11 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
                 line.append("（暂定）", style="yellow")
         lines.append(line)
     docs = "、".join(d.title for d in preview.documents) or "（无）"
-    lines.append(Text(f"将打印：{docs}", style="bold"))
+    if unprintable:  # never promise a paper this machine cannot print
+        lines.append(Text(f"无法打印：{docs}（案件照常保存，可在装好字体后补打）", style="bold red"))
+        lines.extend(Text(f"✖ {reason}", style="bold red") for reason in unprintable)
+    else:
+        lines.append(Text(f"将打印：{docs}", style="bold"))
     for problem in preview.problems:
         lines.append(Text(f"✖ {problem}", style="bold red"))
     return Group(*(literal(line) for line in lines))
@@ -180,6 +201,13 @@ def repeat_warning(recent: CaseSummary, tz: tzinfo) -> str:
             "同一次办件请按 Esc 返回，不要再次受理；确属另一次申请，请按两次 F10。")
 
 
+def _confirm_labels(preview: Any) -> tuple[str, str]:
+    """The dialog's title and key hint: no promise of a paper this machine cannot print."""
+    if getattr(preview, "unprintable", ()):
+        return "请核对，确认后保存（通知书无法打印）", "F10 或 回车：确认并保存    Esc：返回修改"
+    return "请核对，确认后保存并打印", "F10 或 回车：确认并打印    Esc：返回修改"
+
+
 class ConfirmScreen(ClerkModal[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
@@ -189,6 +217,8 @@ class ConfirmScreen(ClerkModal[bool]):
     """
     BINDINGS = [
         Binding("f10,enter", "confirm", "确认并打印", id="dialog.confirm"),
+        # the same key when the notice cannot be printed here (check_action shows one of the two)
+        Binding("f10,enter", "confirm_unprinted", "确认并保存", id="dialog.confirm"),
         Binding("escape", "cancel", "返回修改", id="dialog.cancel"),
     ]
 
@@ -204,11 +234,12 @@ class ConfirmScreen(ClerkModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("请核对，确认后保存并打印", id="confirm-title")
+            title, hint = _confirm_labels(self.preview)
+            yield Label(title, id="confirm-title")
             with VerticalScroll():
                 text = self.text or describe_preview(self.draft, self.outcome, self.reason, self.preview, self.item)
                 yield Static(text, id="preview")
-            yield Static("F10 或 回车：确认并打印    Esc：返回修改", id="confirm-hint")
+            yield Static(hint, id="confirm-hint")
             yield Banner()
         yield KeyFooter()
 
@@ -224,9 +255,24 @@ class ConfirmScreen(ClerkModal[bool]):
         self.draft, self.outcome, self.reason, self.preview, self.item = draft, outcome, reason, preview, item
         self.repeat, self._repeat_confirmed = repeat, False
         self.query_one("#preview", Static).update(text or describe_preview(draft, outcome, reason, preview, item))
+        title, hint = _confirm_labels(preview)
+        self.query_one("#confirm-title", Label).update(title)
+        self.query_one("#confirm-hint", Static).update(hint)
+        self.refresh_bindings()
         self.query_one(VerticalScroll).scroll_home(animate=False)
         self.query_one(Banner).clear()
         self.on_mount()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        unprintable = bool(getattr(self.preview, "unprintable", ()))
+        if action == "confirm":
+            return not unprintable
+        if action == "confirm_unprinted":
+            return unprintable
+        return True
+
+    def action_confirm_unprinted(self) -> None:
+        self.action_confirm()
 
     def action_confirm(self) -> None:
         if self.preview.problems:

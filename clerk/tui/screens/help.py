@@ -57,8 +57,10 @@ def key_map_rows(keymap: dict[str, str], app_class: type[DOMNode]) -> list[tuple
     ]
     rows = []
     for where, cls in places:
+        listed: set[str] = set()  # one row per id and place (ConfirmScreen's F10 has two labels, one shown at a time)
         for b in cls.BINDINGS:
-            if isinstance(b, Binding) and b.id:
+            if isinstance(b, Binding) and b.id and b.id not in listed:
+                listed.add(b.id)
                 rows.append((where, key_display(keymap.get(b.id, b.key)), b.description, b.id))
     return rows
 

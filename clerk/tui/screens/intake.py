@@ -99,7 +99,7 @@ class IntakeScreen(CallerScreen):
         yield Vertical(id="situations")
         with Horizontal(id="intake-main"):
             with Vertical(id="applicant-pane"):
-                yield ApplicantForm(id="applicant")
+                yield ApplicantForm(id="applicant", font_path=self.app.services.settings.font_path)
             with Vertical(id="checklist-pane"):
                 yield ChecklistTable()
                 yield Static("", id="material-detail", markup=False)

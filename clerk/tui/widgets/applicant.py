@@ -1,12 +1,14 @@
 """The applicant block: person or organisation, name, ID with instant checksum
 feedback, phone, mailing address, delivery.
 
-The checks themselves live in ``clerk.identity``; this widget only shows them.
+The checks themselves live in ``clerk.identity`` and, for characters no notice
+font can print (生僻字), in ``clerk.printing.coverage``; this widget only shows them.
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -21,6 +23,7 @@ from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.identity import check_phone, check_resident_id, check_uscc
 from clerk.identity.check import normalise
 from clerk.identity.text import ADDRESS_MAX, NAME_MAX, printable
+from clerk.printing.coverage import font_chain, glyph_refusal
 from clerk.tui.plain import TYPED
 from clerk.tui.widgets.choice import ChoiceRow
 
@@ -74,14 +77,30 @@ class ApplicantForm(Vertical):
     ApplicantForm #child-row Label { width: 12; }  /* 新生儿姓名 fills 10 cells: keep a gap before the name */
     ApplicantForm #address-full { display: none; color: $text-muted; padding-left: 0; max-height: 2; }
     ApplicantForm #address-full.-shown { display: block; }
+    ApplicantForm .glyphs { display: none; }
+    ApplicantForm .glyphs.-shown { display: block; }
     ApplicantForm.-child #child-row { display: block; }
     """
+
+    #: the printed fields checked against the notice fonts as they are typed: field → its feedback line
+    GLYPH_CHECKED = {"applicant-name": "name-glyphs", "applicant-address": "address-glyphs",
+                     "child-name": "child-glyphs"}
+
+    def __init__(self, *, font_path: str = "", id: str | None = None) -> None:
+        """``font_path``: ``Settings.font_path``, the notices' font chain (``clerk.printing.coverage``)."""
+        super().__init__(id=id)
+        self.font_path = font_path
+
+    def on_mount(self) -> None:
+        # the fonts' cmaps are read once, off the UI thread, before the first key needs them
+        self.run_worker(partial(font_chain, self.font_path), thread=True, group="font-chain", exit_on_error=False)
 
     def compose(self) -> ComposeResult:
         yield ChoiceRow("申请人  ", [k.value for k in ApplicantKind], id="applicant-kind")
         with Horizontal():
             yield Label("姓名/名称")
             yield Input(id="applicant-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
+        yield Static("", id="name-glyphs", classes="feedback -bad glyphs", markup=False)
         with Horizontal():
             yield Label(_ID_LABEL[ApplicantKind.PERSON], id="id-label")
             yield IdInput(id="applicant-id", compact=True)
@@ -95,9 +114,11 @@ class ApplicantForm(Vertical):
             yield Input(id="applicant-address", compact=True, max_length=ADDRESS_MAX, restrict=TYPED)
         # an address longer than its field is shown whole under it (the field scrolls sideways)
         yield Static("", id="address-full", classes="feedback", markup=False)
+        yield Static("", id="address-glyphs", classes="feedback -bad glyphs", markup=False)
         with Horizontal(classes="tight", id="child-row"):  # the newborn bundle only (Bundle.child_name)
             yield Label("新生儿姓名")
             yield Input(id="child-name", compact=True, max_length=NAME_MAX, restrict=TYPED)
+        yield Static("", id="child-glyphs", classes="feedback -bad glyphs", markup=False)
         yield ChoiceRow("送达方式", [d.value for d in Delivery], id="delivery")
 
     # -- reading -------------------------------------------------------
@@ -165,7 +186,10 @@ class ApplicantForm(Vertical):
         self.offer_deliveries(tuple(Delivery))
         for feedback in self.query(".feedback").results(Static):
             feedback.update("")
-            feedback.remove_class("-bad", "-good")
+            if not feedback.has_class("glyphs"):
+                feedback.remove_class("-bad", "-good")
+        for glyphs in self.query(".glyphs"):
+            glyphs.remove_class("-shown")
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -186,6 +210,19 @@ class ApplicantForm(Vertical):
     @on(Input.Changed, "#applicant-address")
     def _address_changed(self, event: Input.Changed) -> None:
         self._show_address()
+
+    @on(Input.Changed, "#applicant-name, #applicant-address, #child-name")
+    def _check_glyphs(self, event: Input.Changed) -> None:
+        """Say at once when a typed character cannot be printed on a notice (the rule is the core's)."""
+        if event.input.id not in self.GLYPH_CHECKED:
+            return
+        target = self.GLYPH_CHECKED[event.input.id]
+        reason = glyph_refusal("", event.value, self.font_path)  # under its field: the label goes without saying
+        feedback = self.query_one(f"#{target}", Static)
+        if reason:
+            feedback.update(Text(f"✖{reason}"))
+        if bool(reason) != feedback.has_class("-shown"):
+            feedback.set_class(bool(reason), "-shown")
 
     def on_resize(self) -> None:
         self._show_address()
