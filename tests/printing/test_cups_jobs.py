@@ -94,6 +94,15 @@ def _case(service):
     return clerk, service.submit(clerk, 1, hygiene(), Outcome.ACCEPT).number
 
 
+def _until_cups_has(cupsd, job: str) -> None:
+    """Wait until CUPS holds ``job`` (the notice is drawn first: seconds on a loaded machine), and
+    its 3-second backend has started."""
+    deadline = time.monotonic() + 60
+    while job not in cupsd.jobs("not-completed") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+
+
 def test_a_job_lost_with_its_server_is_unknown_then_settled_and_never_printed_twice(
         service, cupsd, tmp_path, monkeypatch):
     """cupsd stops 2 s into a job: clerk cannot know whether the paper will come out, and says so;
@@ -111,7 +120,7 @@ def test_a_job_lost_with_its_server_is_unknown_then_settled_and_never_printed_tw
     worker = threading.Thread(target=lambda: results.extend(CasePrinter(settings).print_case(service, number,
                                                                                             clerk, 1)))
     worker.start()
-    time.sleep(2)
+    _until_cups_has(cupsd, "slow-1")
     cupsd.stop()
     worker.join(30)
     (outcome,) = results
@@ -177,7 +186,7 @@ def test_the_next_print_at_the_window_settles_a_lost_job_once_the_server_is_back
                                  timezone="Asia/Shanghai", hall=HALL)
     worker = threading.Thread(target=lambda: CasePrinter(settings).print_case(service, lost, clerk, 1))
     worker.start()
-    time.sleep(2)
+    _until_cups_has(cupsd, "slow-1")
     cupsd.stop()
     worker.join(30)
     assert service.get(lost).notices[0].status is NoticeStatus.UNKNOWN
