@@ -137,4 +137,4 @@ def provisional_note(due: DueDate) -> str:
     if not due.provisional:
         return ""
     years = "、".join(str(y) for y in due.missing_years)
-    return f"（暂定：{years} 年节假日安排尚未公布，按周末推算）"
+    return f"（暂定：{years} 年节假日安排尚未公布，按法定节日从宽推算）"

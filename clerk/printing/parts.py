@@ -15,7 +15,7 @@ from clerk.printing.masking import mask_id_number, mask_phone_number
 from clerk.printing.qrcode import progress_link
 
 WEEKDAYS = "一二三四五六日"
-PROVISIONAL_NOTE = "办结时间按周末推算，待国务院公布{years}年度节假日安排后以实际为准。"
+PROVISIONAL_NOTE = "办结时间按法定节日从宽推算，待国务院公布{years}年度节假日安排后以实际为准。"
 
 
 def zone(name: str) -> tzinfo:
