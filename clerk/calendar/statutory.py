@@ -55,8 +55,13 @@ def _one_day(days: dict[date, str], day: date, name: str) -> None:
         days.setdefault(day + timedelta(days=7 - day.weekday()), name)
 
 
+def _lunar(year: int, month: int, day: int) -> date:
+    solar: date = LunarDate(year, month, day).to_solar_date()
+    return solar
+
+
 def _qingming(year: int) -> date:
-    terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
+    terms: list[tuple[date, str]] = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
     return next(day for day, name in terms if name == "清明")
 
 
@@ -74,11 +79,11 @@ def _rest_days(year: int) -> tuple[tuple[date, str], ...]:
     days: dict[date, str] = {}
     _one_day(days, date(year, 1, 1), "元旦")
     if year in _LUNAR_YEARS:
-        new_year = LunarDate(year, 1, 1).to_solar_date()
+        new_year = _lunar(year, 1, 1)
         _span(days, new_year - timedelta(days=3), new_year + timedelta(days=7), "春节")
         _one_day(days, _qingming(year), "清明")
-        _one_day(days, LunarDate(year, 5, 5).to_solar_date(), "端午节")
-        mid_autumn: date | None = LunarDate(year, 8, 15).to_solar_date()
+        _one_day(days, _lunar(year, 5, 5), "端午节")
+        mid_autumn: date | None = _lunar(year, 8, 15)
     else:  # no lunar table: every day the lunar and solar-term holidays can fall on
         _span(days, date(year, 1, 19), date(year, 2, 27), "春节")
         _span(days, date(year, 4, 3), date(year, 4, 8), "清明")
