@@ -70,13 +70,18 @@ def make_deadline(
 ) -> Deadline:
     """A deadline of ``working_days`` working days, or of a catalog ``TimeLimit`` in its unit."""
     limit = working_days if isinstance(working_days, TimeLimit) else TimeLimit(working_days)
+    due = due_date(calendar, start_on, limit.count, requested_on, limit.unit)
+    span = None
+    if requested_on is not None and due.date == requested_on:  # the date agreed, not the limit's end
+        span = TimeLimit(calendar.count_working_days(start_on, requested_on).days)
     return Deadline(
         kind=kind,
-        due=due_date(calendar, start_on, limit.count, requested_on, limit.unit),
+        due=due,
         start_on=start_on,
         working_days=limit.count,
         requested_on=requested_on,
         unit=limit.unit,
+        span=span,
     )
 
 

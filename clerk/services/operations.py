@@ -9,6 +9,7 @@ transition raises ``TransitionError`` before anything is written.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -244,7 +245,11 @@ class LifecycleOperations:
                  if m.status is MaterialStatus.TOLERATED and m.supply_by is not None and m.supply_by <= start]
         if early:
             raise IntakeError([f"容缺材料的补齐日期 {marks[k].supply_by:%Y-%m-%d} 必须晚于今天" for k in early])
-        current.update(marks)
+        # A 容缺 material that arrives keeps the date it was promised by: it stays on the signed
+        # commitment, which a 补打 reproduces as signed.
+        current.update({k: replace(m, supply_by=current[k].supply_by) if m.status.received and m.supply_by is None
+                        and k in current and current[k].status is MaterialStatus.TOLERATED else m
+                        for k, m in marks.items()})
         row.marks = convert.marks_to_json(current)
         verdict = assess(checklist, current)
         state = CaseState(row.state)
