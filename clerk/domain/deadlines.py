@@ -86,9 +86,43 @@ def make_deadline(
 
 
 def running(deadlines: list[Deadline] | tuple[Deadline, ...]) -> Deadline | None:
-    """The earliest deadline not yet met: what a queue sorts and flags on."""
-    open_ones = [d for d in deadlines if d.met_at is None]
+    """The earliest deadline not yet met: what a queue sorts and flags on.
+
+    While a case waits for 补正 (an open ``CORRECTION``), its promise does not run: the
+    days the applicant takes do not count against the limit (行政许可法; see
+    ``resume_after_correction``), so it is neither due nor overdue meanwhile.
+    """
+    suspended = any(d.kind is DeadlineKind.CORRECTION and d.met_at is None for d in deadlines)
+    open_ones = [d for d in deadlines if d.met_at is None and d.kind is not DeadlineKind.CORRECTION
+                 and not (suspended and d.kind is DeadlineKind.PROMISED)]
     return min(open_ones, key=lambda d: d.due.date, default=None)
+
+
+def correction_suspension(calendar: WorkCalendar, decided_on: date) -> Deadline:
+    """The suspension a correction request (补正) starts on ``decided_on``: open until the
+    correction arrives (its ``met_at``), the promise suspended meanwhile."""
+    missing = calendar.missing_years(decided_on, decided_on)
+    return Deadline(DeadlineKind.CORRECTION, DueDate(decided_on, bool(missing), missing), decided_on, 0)
+
+
+def resume_after_correction(calendar: WorkCalendar, promised: Deadline, decided_on: date,
+                            resumed_on: date) -> tuple[Deadline, int]:
+    """The promise once the correction arrived, and the days the case waited (in the limit's unit).
+
+    The waiting runs from the day after the request (the day it was decided on counts to the
+    department) to the day the correction arrived (the count goes on the day after it):
+    the due date moves on by those days.  A limit in months or 即办 does not move.
+    """
+    match promised.unit:
+        case LimitUnit.WORKING_DAYS:
+            waited = max(calendar.count_working_days(decided_on, resumed_on).days, 0)
+        case LimitUnit.CALENDAR_DAYS:
+            waited = max((resumed_on - decided_on).days, 0)
+        case _:
+            waited = 0
+    moved = make_deadline(calendar, DeadlineKind.PROMISED, promised.start_on,
+                          TimeLimit(promised.working_days + waited, promised.unit))
+    return moved, waited
 
 
 SUPPLY_DEFAULT_DAYS = 5  # the date offered first when a clerk marks a material 容缺

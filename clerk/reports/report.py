@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import col
 
 from clerk.domain.lifecycle import CaseState
@@ -71,8 +71,8 @@ class Report:
     by_department: tuple[tuple[str, int], ...]
     by_window: tuple[tuple[int, int], ...]
     by_outcome: tuple[tuple[str, int], ...]
-    promised_met: int
-    promised_on_time: int
+    promised_met: int  # promises kept in the period (a case in 需补正 has not kept its promise yet)
+    promised_on_time: int  # …by their due date, which moved on by the days a case waited for 补正
     ratings: tuple[tuple[str, int], ...]
     fallback_cases: int  # visits sent to the fallback desk in the period
     fallback_still_open: int  # …of which still 待补正
@@ -83,6 +83,7 @@ class Report:
     queues: tuple[QueueLine, ...] = ()
     windows_handling: tuple[tuple[int, int, float, float], ...] = ()  # window, served, mean, p90 handling
     by_hour: tuple[tuple[int, int, float], ...] = ()  # local hour, tickets taken, mean wait of those called
+    correction_waiting: int = 0  # cases waiting for 补正 at the end of the period (their limit suspended)
 
     @property
     def on_time_rate(self) -> float | None:
@@ -134,6 +135,9 @@ def _build(store: Store, kind: str, period: str, start: date, end: date, timezon
         met = rows(select(col(D.met_at), col(D.due_on)).where(col(D.kind) == "promised", col(D.met_at) >= lo, col(D.met_at) < hi))
         supply_overdue = session.execute(select(func.count()).select_from(D).where(
             col(D.kind) == "supply_by", col(D.met_at).is_(None), col(D.due_on) < end)).scalar_one()
+        correction_waiting = session.execute(select(func.count()).select_from(D).where(
+            col(D.kind) == "correction", col(D.start_on) < end,
+            or_(col(D.met_at).is_(None), col(D.met_at) >= hi))).scalar_one()
         audit_head = _audit_head(session)
         tickets = _ticket_times(session, start, end)
     queues, windows_handling, by_hour = _ticket_figures(tickets, tz, queue_names)
@@ -155,6 +159,7 @@ def _build(store: Store, kind: str, period: str, start: date, end: date, timezon
         fallback_cases=int(fallback[0]), fallback_still_open=int(fallback[1]), tolerated_cases=int(fallback[2]),
         supply_overdue=int(supply_overdue), audit_head=audit_head,
         queues=queues, windows_handling=windows_handling, by_hour=by_hour,
+        correction_waiting=int(correction_waiting),
     )
 
 

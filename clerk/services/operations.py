@@ -19,7 +19,15 @@ from sqlmodel import col
 from clerk.catalog import checklist_from_dict
 from clerk.catalog.model import Delivery, LimitUnit
 from clerk.domain.accounts import ClerkUser, Role
-from clerk.domain.deadlines import FOLLOW_UP_DAYS, due_date, latest_limit, local_date, make_deadline, running
+from clerk.domain.deadlines import (
+    FOLLOW_UP_DAYS,
+    due_date,
+    latest_limit,
+    local_date,
+    make_deadline,
+    resume_after_correction,
+    running,
+)
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
 from clerk.domain.intake import MaterialMark, MaterialStatus, VerdictState, assess
 from clerk.domain.lifecycle import CaseState, check_transition
@@ -258,7 +266,11 @@ class LifecycleOperations:
         if verdict.state is VerdictState.COMPLETE:
             self.move(row, CaseState.ACCEPTED)
             known = self.meet(session, row, now, DeadlineKind.NOTICE, DeadlineKind.SUPPLY)
-            if state is not CaseState.TOLERATED:  # 容缺 was already an acceptance: its promise stands
+            suspension = known.get(DeadlineKind.CORRECTION.value)
+            if state is CaseState.CORRECTION and suspension is not None and suspension.met_at is None:
+                known = self.resume_promise(session, row, now, suspension, known)
+                queue_notice(session, saved_id(row), NoticeKind.PROMISED, at=now)
+            elif state is not CaseState.TOLERATED:  # 容缺 was already an acceptance: its promise stands
                 known = self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
                                                                        promised_days), known)
                 queue_notice(session, saved_id(row), NoticeKind.PROMISED, at=now)
@@ -274,6 +286,29 @@ class LifecycleOperations:
         self.refresh_due(session, row, known)
         return sorted(marks)
 
+    def resume_promise(self, session: Session, row: CaseRow, now: datetime, suspension: DeadlineRow,
+                       known: dict[str, DeadlineRow]) -> dict[str, DeadlineRow]:
+        """The correction arrived: the suspension ends and the promise (and a bundle's, for its
+        item) moves on by the days the case waited (clerk.domain.deadlines.resume_after_correction)."""
+        resumed_on = local_date(now, self.tz)
+        suspension.met_at = now
+        session.add(suspension)
+        promised = known.get(DeadlineKind.PROMISED.value)
+        if promised is not None:
+            moved, _ = resume_after_correction(self.calendar, convert.deadline_of(promised), suspension.start_on,
+                                               resumed_on)
+            known = self.add_deadline(session, row, moved, known)
+        if row.parent_id is not None:
+            parent = session.get_one(CaseRow, row.parent_id)
+            theirs = self.deadlines_of(session, parent)
+            bundle = theirs.get(DeadlineKind.PROMISED.value)
+            if bundle is not None and bundle.met_at is None:
+                moved, _ = resume_after_correction(self.calendar, convert.deadline_of(bundle), suspension.start_on,
+                                                   resumed_on)
+                self.refresh_due(session, parent, self.add_deadline(session, parent, moved, theirs))
+                session.add(parent)
+        return known
+
     @staticmethod
     def children_of(session: Session, row: CaseRow) -> list[CaseRow]:
         if not row.is_bundle:
@@ -284,7 +319,7 @@ class LifecycleOperations:
     def meet_bundle_promise(self, session: Session, child: CaseRow, now: datetime) -> None:
         """Once every item of a bundle is decided, the bundle's promise is kept."""
         parent = session.get_one(CaseRow, child.parent_id)
-        waiting = (CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED)
+        waiting = (CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION)
         if all(CaseState(kid.state) not in waiting for kid in self.children_of(session, parent)):
             self.meet_and_refresh(session, parent, now, DeadlineKind.PROMISED)
             session.add(parent)
