@@ -13,7 +13,7 @@ from clerk.config import get_settings
 from clerk.domain.desk_views import SupplyChannel
 from clerk.domain.intake import Outcome
 from clerk.domain.lifecycle import CaseState
-from clerk.domain.views import Decision, DeadlineKind
+from clerk.domain.views import DeadlineKind, Decision
 from clerk.reports.report import daily_report
 from clerk.services.desk import DeskService
 from tests.support.drafts import COPY, hygiene
