@@ -74,3 +74,46 @@ def test_a_reprinted_commitment_lists_what_was_signed_after_the_material_arrived
     assert not data.tolerated  # nothing is owed any more
     signed = pdf_text(render(NoticeKind.COMMITMENT, data, "a4", SETTINGS))
     assert "容缺材料（共1项）" in signed and "营业执照（2026年11月30日前补交）" in signed
+
+
+def test_clerk_print_commitment_after_the_material_arrived_reprints_what_was_signed(tmp_path, monkeypatch, capsys):
+    """The same, through ``clerk print CASE --kind commitment`` on a store set up by ``clerk setup``."""
+    import io
+    import os
+
+    from clerk.calendar import WorkCalendar
+    from clerk.cli import main
+    from clerk.config import load_settings
+    from clerk.services.cases import CaseService
+    from tests.conftest import FIXTURES
+
+    for var in ("CLERK_FONT", "CLERK_PRINTER", "CLERK_PAPER", "CLERK_WINDOW", "CLERK_DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    log = tmp_path / "printed.log"
+    stub = tmp_path / "lp-stub.sh"
+    stub.write_text(f'#!/bin/sh\necho "$1" >> {log}\n')
+    stub.chmod(0o755)
+    monkeypatch.setenv("CLERK_CONFIG", os.devnull)
+    monkeypatch.setenv("CLERK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CLERK_CATALOG_DIR", str(FIXTURES / "catalog"))
+    monkeypatch.setenv("CLERK_RECEIPTS_DIR", str(tmp_path / "receipts"))
+    monkeypatch.setenv("CLERK_PRINT_COMMAND", str(stub))
+    assert main(["setup"]) == 0
+    cases = CaseService.from_settings(load_settings())
+    clerk = cases.authenticate("1001", "clerk123", new_password="Window#2026")
+    supply_by = WorkCalendar.load().add_working_days(cases.today(), 2).date
+    view = cases.submit(clerk, 3, tolerated(supply_by), Outcome.TOLERATE)
+    from clerk.integration.printing import CasePrinter
+
+    assert [r.ok for r in CasePrinter(load_settings()).print_case(cases, view.number, clerk, 3)] == [True, True]
+    log.unlink()  # the applicant signed and took the papers
+    DeskService(cases).log_supplement(clerk, 3, view.number, {"business-licence": COPY}, SupplyChannel.IN_PERSON)
+    capsys.readouterr()
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Window#2026\n"))
+    assert main(["print", view.number, "--kind", "commitment", "--clerk", "1001", "--window", "3",
+                 "--password-stdin"]) == 0
+    (path,) = log.read_text().split()
+    signed = pdf_text(open(path, "rb").read())
+    assert "补打" in signed and "容缺材料（共1项）" in signed
+    assert f"营业执照（{supply_by.year}年{supply_by.month}月{supply_by.day}日前补交" in signed
