@@ -45,7 +45,6 @@ _NEEDED_DEADLINES = {
     CaseState.ACCEPTED: {"promised"},
     CaseState.TOLERATED: {"promised", "supply_by"},
     CaseState.INCOMPLETE: {"one_time_notice"},
-    CaseState.CORRECTION: {"promised", "correction"},  # 补正: the promise suspended meanwhile
 }
 
 
@@ -216,10 +215,7 @@ def _deadlines(row: Any, deadlines: list[Any]) -> list[str]:
     needed = _NEEDED_DEADLINES.get(state, set())
     if needed - kinds:
         problems.append(f"{row.number}: {state.value} without deadline(s) {sorted(needed - kinds)}")
-    # what runs: an open 补正 suspends the promise and is no deadline itself (clerk.domain.deadlines.running)
-    suspended = any(d.kind == "correction" and d.met_at is None for d in deadlines)
-    unmet = [d.due_on for d in deadlines if d.met_at is None and d.kind != "correction"
-             and not (suspended and d.kind == "promised")]
+    unmet = [d.due_on for d in deadlines if d.met_at is None]
     if row.due_on != (min(unmet) if unmet else None):
-        problems.append(f"{row.number}: due_on {row.due_on}, earliest running deadline {min(unmet, default=None)}")
+        problems.append(f"{row.number}: due_on {row.due_on}, earliest unmet deadline {min(unmet, default=None)}")
     return problems

@@ -86,30 +86,18 @@ def make_deadline(
 
 
 def running(deadlines: list[Deadline] | tuple[Deadline, ...]) -> Deadline | None:
-    """The earliest deadline not yet met: what a queue sorts and flags on.
-
-    While a case waits for 补正 (an open ``CORRECTION``), its promise does not run: the
-    days the applicant takes do not count against the limit (行政许可法; see
-    ``resume_after_correction``), so it is neither due nor overdue meanwhile.
-    """
-    suspended = any(d.kind is DeadlineKind.CORRECTION and d.met_at is None for d in deadlines)
-    open_ones = [d for d in deadlines if d.met_at is None and d.kind is not DeadlineKind.CORRECTION
-                 and not (suspended and d.kind is DeadlineKind.PROMISED)]
+    """The earliest deadline not yet met: what a queue sorts and flags on."""
+    open_ones = [d for d in deadlines if d.met_at is None]
     return min(open_ones, key=lambda d: d.due.date, default=None)
-
-
-def correction_suspension(calendar: WorkCalendar, decided_on: date) -> Deadline:
-    """The suspension a correction request (补正) starts on ``decided_on``: open until the
-    correction arrives (its ``met_at``), the promise suspended meanwhile."""
-    missing = calendar.missing_years(decided_on, decided_on)
-    return Deadline(DeadlineKind.CORRECTION, DueDate(decided_on, bool(missing), missing), decided_on, 0)
 
 
 def resume_after_correction(calendar: WorkCalendar, promised: Deadline, decided_on: date,
                             resumed_on: date) -> tuple[Deadline, int]:
     """The promise once the correction arrived, and the days the case waited (in the limit's unit).
 
-    The waiting runs from the day after the request (the day it was decided on counts to the
+    补正 suspends the limit (行政许可法): the request stops the promise (met when the decision
+    to ask was recorded, so the case is neither due nor overdue while it waits, but not 办结
+    either: the report leaves out a case in 需补正), and the correction starts it again.  The waiting runs from the day after the request (the day it was decided on counts to the
     department) to the day the correction arrived (the count goes on the day after it):
     the due date moves on by those days.  A limit in months or 即办 does not move.
     """

@@ -19,7 +19,6 @@ class DeadlineKind(StrEnum):
     NOTICE = "one_time_notice"  # 一次性告知法定期限（5个工作日）
     SUPPLY = "supply_by"  # 容缺材料补齐期限
     FOLLOW_UP = "follow_up"  # 差评整改期限（15个工作日）
-    CORRECTION = "correction"  # 补正: the promise is suspended from start_on until met (the correction arrived)
 
     @property
     def label(self) -> str:
@@ -28,7 +27,6 @@ class DeadlineKind(StrEnum):
             DeadlineKind.NOTICE: "一次性告知期限",
             DeadlineKind.SUPPLY: "容缺材料补齐期限",
             DeadlineKind.FOLLOW_UP: "差评整改期限",
-            DeadlineKind.CORRECTION: "补正中止计时",
         }[self]
 
 
@@ -151,9 +149,9 @@ class CaseView:
 
     @property
     def promise_suspended(self) -> bool:
-        """Waiting for 补正: the promised limit does not run (clerk.domain.deadlines.running)."""
-        found = self.deadline(DeadlineKind.CORRECTION)
-        return found is not None and found.met_at is None
+        """Waiting for 补正: the promise is neither kept nor running; the days the applicant
+        takes move its due date on (clerk.domain.deadlines.resume_after_correction)."""
+        return self.state is CaseState.CORRECTION
 
     @property
     def promised_due(self) -> DueDate | None:

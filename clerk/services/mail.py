@@ -19,7 +19,6 @@ from clerk.carriers import ManifestLine
 from clerk.catalog.model import Delivery
 from clerk.config import HallInfo
 from clerk.domain.accounts import ClerkUser
-from clerk.domain.deadlines import correction_suspension
 from clerk.domain.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
 from clerk.domain.errors import IntakeError, NotFound, ServiceError, refuse_bad_text
 from clerk.domain.lifecycle import CaseState
@@ -96,17 +95,12 @@ class MailRoom:
             cases = self.cases
             cases.move(row, target)
             row.reason = reason.strip()
-            known = cases.deadlines_of(session, row)
-            promised = known.get(DeadlineKind.PROMISED.value)
-            decided_on = now.astimezone(cases.tz).date()
+            promised = cases.deadlines_of(session, row).get(DeadlineKind.PROMISED.value)
             if promised is not None:
+                decided_on = now.astimezone(cases.tz).date()
                 late = cases.calendar.count_working_days(promised.due_on, decided_on).days
                 timing.update({"on_time": decided_on <= promised.due_on, "late": max(late, 0)})
-            if decision is Decision.CORRECTION:  # 补正 suspends the promise; it is not kept (办结) yet
-                known = cases.add_deadline(session, row, correction_suspension(cases.calendar, decided_on), known)
-                cases.refresh_due(session, row, known)
-            else:
-                cases.meet_and_refresh(session, row, now, DeadlineKind.PROMISED)
+            cases.meet_and_refresh(session, row, now, DeadlineKind.PROMISED)
             queue_notice(session, saved_id(row), kind, at=now)
             if row.parent_id is not None:  # a bundle's item: the last one decided keeps the bundle's promise
                 cases.meet_bundle_promise(session, row, now)

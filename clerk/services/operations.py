@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -266,9 +266,9 @@ class LifecycleOperations:
         if verdict.state is VerdictState.COMPLETE:
             self.move(row, CaseState.ACCEPTED)
             known = self.meet(session, row, now, DeadlineKind.NOTICE, DeadlineKind.SUPPLY)
-            suspension = known.get(DeadlineKind.CORRECTION.value)
-            if state is CaseState.CORRECTION and suspension is not None and suspension.met_at is None:
-                known = self.resume_promise(session, row, now, suspension, known)
+            stopped = known.get(DeadlineKind.PROMISED.value)
+            if state is CaseState.CORRECTION and stopped is not None and stopped.met_at is not None:
+                known = self.resume_promise(session, row, now, stopped, known)
                 queue_notice(session, saved_id(row), NoticeKind.PROMISED, at=now)
             elif state is not CaseState.TOLERATED:  # 容缺 was already an acceptance: its promise stands
                 known = self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
@@ -286,25 +286,23 @@ class LifecycleOperations:
         self.refresh_due(session, row, known)
         return sorted(marks)
 
-    def resume_promise(self, session: Session, row: CaseRow, now: datetime, suspension: DeadlineRow,
+    def resume_promise(self, session: Session, row: CaseRow, now: datetime, stopped: DeadlineRow,
                        known: dict[str, DeadlineRow]) -> dict[str, DeadlineRow]:
-        """The correction arrived: the suspension ends and the promise (and a bundle's, for its
-        item) moves on by the days the case waited (clerk.domain.deadlines.resume_after_correction)."""
+        """The correction arrived: the promise, stopped when the correction was asked for (its
+        ``met_at``), runs again, moved on by the days the case waited; a bundle's too, for its item
+        (clerk.domain.deadlines.resume_after_correction)."""
         resumed_on = local_date(now, self.tz)
-        suspension.met_at = now
-        session.add(suspension)
-        promised = known.get(DeadlineKind.PROMISED.value)
-        if promised is not None:
-            moved, _ = resume_after_correction(self.calendar, convert.deadline_of(promised), suspension.start_on,
-                                               resumed_on)
-            known = self.add_deadline(session, row, moved, known)
+        assert stopped.met_at is not None
+        decided_on = local_date(stopped.met_at if stopped.met_at.tzinfo else stopped.met_at.replace(tzinfo=UTC),
+                                self.tz)
+        moved, _ = resume_after_correction(self.calendar, convert.deadline_of(stopped), decided_on, resumed_on)
+        known = self.add_deadline(session, row, moved, known)
         if row.parent_id is not None:
             parent = session.get_one(CaseRow, row.parent_id)
             theirs = self.deadlines_of(session, parent)
             bundle = theirs.get(DeadlineKind.PROMISED.value)
             if bundle is not None and bundle.met_at is None:
-                moved, _ = resume_after_correction(self.calendar, convert.deadline_of(bundle), suspension.start_on,
-                                                   resumed_on)
+                moved, _ = resume_after_correction(self.calendar, convert.deadline_of(bundle), decided_on, resumed_on)
                 self.refresh_due(session, parent, self.add_deadline(session, parent, moved, theirs))
                 session.add(parent)
         return known

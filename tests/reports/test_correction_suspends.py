@@ -51,7 +51,7 @@ def test_a_case_in_correction_is_not_done_and_its_wait_moves_the_due_date(store,
     assert (report.promised_met, report.promised_on_time, report.correction_waiting) == (0, 0, 1)
     lines = report_lines(store, monkeypatch, capsys, date(2026, 11, 27))
     assert "概况,期间办结的承诺件（需补正的不计）,0" in lines
-    assert "概况,期末等待补正（中止计时）,1" in lines
+    assert "概况,期间要求补正、尚待补正（中止计时，不计办结）,1" in lines
     assert any(line.startswith("概况,其中按时办结（补正期间中止计时，期限顺延）,") for line in lines)
     # waiting for the applicant: neither due nor overdue, whatever the old due date says
     assert view.number not in [s.number for s in service.overdue(date(2026, 12, 3))]

@@ -175,15 +175,11 @@ class LookupScreen(ClerkScreen):
             lines.append(Text(f"理由：{v.reason}"))
         for d in v.deadlines:
             left = self.days_left.get(d.kind.value)
-            if d.kind is DeadlineKind.CORRECTION:  # 补正: the limit stood still from then until it arrived
-                lines.append(Text(f"{d.kind.label}：自 {d.start_on:%Y-%m-%d} 起"
-                                  + ("，已补正，期限已顺延" if d.met_at else "，等待申请人补正，不计入办理时限")))
-                continue
             text = Text(f"{d.kind.label}：{d.due.date:%Y-%m-%d}")
-            if d.met_at:
+            if d.kind is DeadlineKind.PROMISED and v.promise_suspended:  # 补正: neither kept nor running
+                text.append("  等待补正，中止计时，补正后顺延", style="yellow")
+            elif d.met_at:
                 text.append("  已完成", style="green")
-            elif d.kind is DeadlineKind.PROMISED and v.promise_suspended:
-                text.append("  补正期间中止计时，补正后顺延", style="yellow")
             elif left is not None:
                 style = "bold red" if left.days < 0 else "bold yellow" if left.days <= 2 else ""
                 text.append(f"  剩余 {left.days} 个工作日" if left.days >= 0 else f"  已超期 {-left.days} 个工作日", style=style)
