@@ -3,9 +3,11 @@
 A day is a working day when it is a make-up working day (调休上班), or when it
 is Monday–Friday and not a holiday.  Schedules come from the ``chinesecalendar``
 package (years it covers) and from ``data/calendar/<year>.toml`` files; a file
-replaces the package for its year.  A year with neither is computed with
-weekends only and every result touching it is flagged ``provisional``: a
-deadline must never be silently wrong.
+replaces the package for its year.  A year with neither (from 2000 to 2199) is
+computed with its statutory holidays as ``clerk.calendar.statutory`` assumes them
+(erring late: never an earlier date than the published arrangement will give),
+outside those years with weekends only, and every result touching it is flagged
+``provisional``: a deadline must never be silently wrong.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import chinese_calendar
 from chinese_calendar import constants
 
+from clerk.calendar.statutory import statutory_rest_days
 from clerk.calendar.yearfile import (
     YEAR_FILE_NAME,
     CalendarError,
@@ -28,6 +31,7 @@ from clerk.calendar.yearfile import (
 from clerk.config import get_settings
 
 _STEP_LIMIT = 64  # below this many working days, stepping day by day is fastest
+PROVISIONAL_YEARS = range(2000, 2200)  # unpublished years given their statutory holidays
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ def _weekdays_through(ordinal: int) -> int:
 
 
 class WorkCalendar:
-    """Working days for all loaded years; weekends-only (provisional) elsewhere."""
+    """Working days for all loaded years; statutory holidays assumed (provisional) elsewhere."""
 
     def __init__(self, schedules: dict[int, YearSchedule]):
         self._schedules = dict(schedules)
@@ -79,6 +83,12 @@ class WorkCalendar:
         for schedule in self._schedules.values():
             self._off.update(schedule.holidays)
             self._on.update(schedule.makeup_workdays)
+        self._assumed: dict[date, str] = {}  # rest days of unpublished years (provisional)
+        for year in PROVISIONAL_YEARS:
+            if year not in self._schedules:
+                self._assumed.update((d, name) for d, name in statutory_rest_days(year).items()
+                                     if d.year not in self._schedules)
+        self._off.update(self._assumed)
         # For counting without walking every day: weekday holidays subtract one,
         # weekend make-up days add one, relative to the plain Monday–Friday count.
         self._off_weekdays = sorted(d.toordinal() for d in self._off if d.weekday() < 5)
@@ -113,10 +123,11 @@ class WorkCalendar:
         return schedule.source if schedule else None
 
     def day_note(self, d: date) -> str:
-        """``"春节"``-style note for a holiday, ``"春节调休上班"`` for a make-up day, else ``""``."""
+        """``"春节"``-style note for a holiday, ``"春节调休上班"`` for a make-up day, else ``""``;
+        ``"春节（暂定）"`` for a holiday assumed in a year not published yet."""
         schedule = self._schedules.get(d.year)
         if schedule is None:
-            return ""
+            return f"{self._assumed[d]}（暂定）" if d in self._assumed else ""
         if d in schedule.makeup_workdays:
             return f"{schedule.makeup_workdays[d]}调休上班"
         return schedule.holidays.get(d, "")

@@ -95,7 +95,8 @@ def provisional_explanation(missing_years: tuple[int, ...]) -> str:
     years = _year_runs(missing_years)
     return (
         f"注意：{years} 年的节假日安排尚未载入（国务院尚未公布或管理员尚未添加），"
-        "该年份仅按周六、周日休息推算，结果可能有误，安排公布后须重新核对。"
+        "该年份按周六、周日和法定节日（元旦、春节、清明、劳动节、端午、中秋、国庆，从宽估计放假天数、"
+        "不计调休上班）推算，结果只会偏晚、不会偏早，安排公布后须重新核对。"
     )
 
 
@@ -142,13 +143,13 @@ def _years(args: argparse.Namespace) -> int:
     for year in years:
         print(f"{year}  {calendar.schedule_source(year)}")
     if not years:
-        print("没有任何年份的节假日安排：全部按周六、周日休息推算，结果标注为 provisional。")
+        print("没有任何年份的节假日安排：全部按周六、周日和法定节日从宽推算，结果标注为 provisional。")
         return 0
     gaps = [str(y) for y in range(years[0], years[-1]) if not calendar.has_schedule(y)]
     if gaps:
         print(f"缺少 {'、'.join(gaps)} 年的节假日安排。")
     print(
         f"{years[0] - 1} 年及以前、{years[-1] + 1} 年及以后尚无节假日安排："
-        "按周六、周日休息推算，结果标注为 provisional。"
+        "按周六、周日和法定节日从宽推算，结果标注为 provisional。"
     )
     return 0

@@ -159,7 +159,7 @@ def check_calendar(settings: Settings, today: date) -> Check:
         return Check(Level.FAIL, name, f"年份文件有误：{exc.problems[0] if exc.problems else exc}")
     year = today.year
     if not calendar.has_schedule(year):
-        return Check(Level.FAIL, name, f"缺少本年（{year}）的安排：期限只能按周末推算，请在 "
+        return Check(Level.FAIL, name, f"缺少本年（{year}）的安排：期限只能按法定节日从宽推算，请在 "
                                        f"{settings.calendar_dir} 添加 {year}.toml")
     if today.month >= NEXT_YEAR_FROM_MONTH and not calendar.has_schedule(year + 1):
         return Check(Level.WARN, name, f"已载入 {year} 年；{year + 1} 年的安排尚未载入"

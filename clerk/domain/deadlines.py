@@ -70,13 +70,18 @@ def make_deadline(
 ) -> Deadline:
     """A deadline of ``working_days`` working days, or of a catalog ``TimeLimit`` in its unit."""
     limit = working_days if isinstance(working_days, TimeLimit) else TimeLimit(working_days)
+    due = due_date(calendar, start_on, limit.count, requested_on, limit.unit)
+    span = None
+    if requested_on is not None and due.date == requested_on:  # the date agreed, not the limit's end
+        span = TimeLimit(calendar.count_working_days(start_on, requested_on).days)
     return Deadline(
         kind=kind,
-        due=due_date(calendar, start_on, limit.count, requested_on, limit.unit),
+        due=due,
         start_on=start_on,
         working_days=limit.count,
         requested_on=requested_on,
         unit=limit.unit,
+        span=span,
     )
 
 
@@ -84,6 +89,28 @@ def running(deadlines: list[Deadline] | tuple[Deadline, ...]) -> Deadline | None
     """The earliest deadline not yet met: what a queue sorts and flags on."""
     open_ones = [d for d in deadlines if d.met_at is None]
     return min(open_ones, key=lambda d: d.due.date, default=None)
+
+
+def resume_after_correction(calendar: WorkCalendar, promised: Deadline, decided_on: date,
+                            resumed_on: date) -> tuple[Deadline, int]:
+    """The promise once the correction arrived, and the days the case waited (in the limit's unit).
+
+    补正 suspends the limit (行政许可法): the request stops the promise (met when the decision
+    to ask was recorded, so the case is neither due nor overdue while it waits, but not 办结
+    either: the report leaves out a case in 需补正), and the correction starts it again.  The waiting runs from the day after the request (the day it was decided on counts to the
+    department) to the day the correction arrived (the count goes on the day after it):
+    the due date moves on by those days.  A limit in months or 即办 does not move.
+    """
+    match promised.unit:
+        case LimitUnit.WORKING_DAYS:
+            waited = max(calendar.count_working_days(decided_on, resumed_on).days, 0)
+        case LimitUnit.CALENDAR_DAYS:
+            waited = max((resumed_on - decided_on).days, 0)
+        case _:
+            waited = 0
+    moved = make_deadline(calendar, DeadlineKind.PROMISED, promised.start_on,
+                          TimeLimit(promised.working_days + waited, promised.unit))
+    return moved, waited
 
 
 SUPPLY_DEFAULT_DAYS = 5  # the date offered first when a clerk marks a material 容缺
@@ -137,4 +164,4 @@ def provisional_note(due: DueDate) -> str:
     if not due.provisional:
         return ""
     years = "、".join(str(y) for y in due.missing_years)
-    return f"（暂定：{years} 年节假日安排尚未公布，按周末推算）"
+    return f"（暂定：{years} 年节假日安排尚未公布，按法定节日从宽推算）"

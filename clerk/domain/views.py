@@ -61,10 +61,17 @@ class Deadline:
     requested_on: date | None = None
     met_at: datetime | None = None
     unit: LimitUnit = LimitUnit.WORKING_DAYS
+    span: TimeLimit | None = None  # from start_on to due, when not the limit (a 容缺 date agreed earlier)
 
     @property
     def limit(self) -> TimeLimit:
         return TimeLimit(self.working_days, self.unit)
+
+    @property
+    def shown_span(self) -> TimeLimit:
+        """How far the due date is from the start, as shown beside it: the limit, or the
+        working days to an earlier date the applicant agreed (a 容缺 supply-by date)."""
+        return self.span or self.limit
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,12 @@ class CaseView:
 
     def deadline(self, kind: DeadlineKind) -> Deadline | None:
         return next((d for d in self.deadlines if d.kind is kind), None)
+
+    @property
+    def promise_suspended(self) -> bool:
+        """Waiting for 补正: the promise is neither kept nor running; the days the applicant
+        takes move its due date on (clerk.domain.deadlines.resume_after_correction)."""
+        return self.state is CaseState.CORRECTION
 
     @property
     def promised_due(self) -> DueDate | None:

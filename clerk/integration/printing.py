@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from clerk.config import Settings
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from clerk.catalog.catalog import Catalog
     from clerk.domain.accounts import ClerkUser
     from clerk.domain.notices import NoticeKind
-    from clerk.domain.views import CaseView
+    from clerk.domain.views import CaseView, Deadline
     from clerk.printing.printers import Printer
     from clerk.printing.queue import PrintOutcome
 
@@ -54,6 +55,8 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
     entries = {e.material.key: e.material for e in case.checklist.entries}
     received = []
     tolerated = []
+    committed = []  # the signed 容缺承诺书: what is owed and what was owed and has arrived since
+    supply = case.deadline(DeadlineKind.SUPPLY)
     for key, material in entries.items():
         mark = case.marks.get(key)
         if mark is None:
@@ -61,14 +64,17 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
         if mark.status.received:
             form = "原件" if mark.status is MaterialStatus.ORIGINAL else "复印件"
             received.append(ReceivedMaterial(material.name, form, mark.copies or material.copies))
-        elif mark.status is MaterialStatus.TOLERATED:
+        if mark.status is MaterialStatus.TOLERATED or (mark.status.received and mark.supply_by is not None):
             # The stored deadline is capped at the promised completion; the
             # paper must never promise the applicant more time than that.
-            supply = case.deadline(DeadlineKind.SUPPLY)
             dates = [d for d in (mark.supply_by, supply.due.date if supply else None) if d is not None]
             supply_by = min(dates, default=None)
             if supply_by is not None:
-                tolerated.append(ToleratedMaterial(material.name, material.requirement, supply_by))
+                owed = ToleratedMaterial(material.name, material.requirement, supply_by,
+                                         provisional=supply_provisional(supply, supply_by))
+                committed.append(owed)
+                if mark.status is MaterialStatus.TOLERATED:
+                    tolerated.append(owed)
 
     verdict = assess(case.checklist, case.marks)
     def used_by(codes: Iterable[str]) -> tuple[str, ...]:
@@ -112,6 +118,7 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
         received=tuple(received),
         missing=missing,
         tolerated=tuple(tolerated),
+        committed=tuple(committed),
         reason=case.reason,
         waybill=case.waybill or "",
         items=tuple(bundle_item(child) for child in case.children) if case.is_bundle else (),
@@ -125,6 +132,12 @@ def result_of(catalog: Catalog | None, code: str) -> str:
     """The catalog's 办理结果 of an item ("" when unknown: the paper then names none)."""
     item = catalog.items.get(code) if catalog is not None else None
     return item.result_name if item is not None else ""
+
+
+def supply_provisional(supply: Deadline | None, supply_by: date) -> bool:
+    """A supply-by date is 暂定 when its deadline was counted over a year not published yet,
+    up to that date (the day the applicant agreed, or the promised completion capping it)."""
+    return bool(supply and supply.due.provisional and any(y <= supply_by.year for y in supply.due.missing_years))
 
 
 def bundle_item(child: CaseView) -> BundleItem:

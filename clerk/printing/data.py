@@ -91,6 +91,7 @@ class ToleratedMaterial:
     name: str
     requirement: str
     supply_by: date
+    provisional: bool = False  # counted over a year whose holidays are not published: printed 暂定
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class NoticeData:
     received: tuple[ReceivedMaterial, ...] = ()
     missing: tuple[MissingMaterial, ...] = ()
     tolerated: tuple[ToleratedMaterial, ...] = ()
+    committed: tuple[ToleratedMaterial, ...] = ()  # the signed 容缺承诺书's list, also what was supplied since
     supplement_by: date | None = None  # deadline of a one-time / correction notice
     reason: str = ""  # 不予受理 / 不予许可 / 补正 reason
     legal_basis: str = ""  # e.g. 《食品经营许可管理办法》第十条

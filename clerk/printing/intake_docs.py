@@ -5,7 +5,7 @@ from __future__ import annotations
 from clerk.printing.cjkwrap import text_width
 from clerk.printing.data import NoticeData
 from clerk.printing.masking import mask_id_number
-from clerk.printing.parts import PROVISIONAL_NOTE, Doc, day_text, time_text
+from clerk.printing.parts import PROVISIONAL_NOTE, Doc, day_text, supply_text, time_text
 
 
 def promised(doc: Doc, d: NoticeData) -> None:
@@ -29,10 +29,10 @@ def promised(doc: Doc, d: NoticeData) -> None:
         )
         timing = [("全部办结", due)] if d.due_date and any(i.due_date for i in d.items) else []
     elif d.tolerated:
-        owed = max(m.supply_by for m in d.tolerated)
+        owed = max(d.tolerated, key=lambda m: m.supply_by)
         doc.body(
             f"您申请办理的“{d.item_title}”，本中心已于{received}予以容缺受理，承诺在{d.promised_text}内办结。"
-            f"尚有{len(d.tolerated)}项材料须于{day_text(owed)}前补交（见下表），逾期未补交的，本次申请终止办理。"
+            f"尚有{len(d.tolerated)}项材料须于{supply_text(owed)}补交（见下表），逾期未补交的，本次申请终止办理。"
             "本通知书是您已办结受理手续的凭证，请妥善保管。"
         )
         timing = [("承诺时限", d.promised_text), ("办结时间", due)]
@@ -158,13 +158,19 @@ def _commitment_copy(doc: Doc, d: NoticeData, copy_label: str) -> None:
         f"\u3000\u3000{who}{d.applicant_name}（证件号码 {mask_id_number(d.applicant_id)}）申请办理"
         f"“{d.item_title}”。因下列材料暂时无法提供，申请容缺受理，并郑重承诺："
     )
-    f.heading(f"容缺材料（共{len(d.tolerated)}项）")
+    signed = d.committed or d.tolerated  # a 补打 reproduces what was signed, also what arrived since
+    f.heading(f"容缺材料（共{len(signed)}项）")
     num_w = _num_width(doc)
-    for i, m in enumerate(d.tolerated, 1):
-        f.para(f"{i}. {m.name}（{day_text(m.supply_by)}前补交）", hang=num_w, bold=True)
+    for i, m in enumerate(signed, 1):
+        f.para(f"{i}. {m.name}（{day_text(m.supply_by)}前补交" + ("，日期暂定）" if m.provisional else "）"),
+               hang=num_w, bold=True)
         f.para(f"要求：{m.requirement or '按办事指南提交'}", indent=num_w)
-    latest = max((m.supply_by for m in d.tolerated), default=None)
-    by = f"（最迟{day_text(latest)}）" if latest else ""
+    latest = max(signed, key=lambda m: m.supply_by, default=None)
+    by = f"（最迟{supply_text(latest)}）" if latest else ""
+    if any(m.provisional for m in signed):
+        years = "、".join(str(y) for y in sorted({m.supply_by.year for m in signed if m.provisional}))
+        f.para("※ 补交日期（暂定）按法定节日从宽推算，待国务院公布"
+               f"{years}年度节假日安排后以实际为准，不会因此提前。", bold=True)
     for line in (
         f"一、在上述期限前{by}补齐全部容缺材料，所补材料真实、合法、有效，与已提交的材料一致。",
         "二、逾期未补齐的，同意终止办理本次申请；已作出许可决定的，由审批部门依法撤销，"

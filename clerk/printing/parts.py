@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from reportlab.pdfgen.canvas import Canvas
 
 from clerk.printing.cjkwrap import text_width
-from clerk.printing.data import ManifestData, NoticeData
+from clerk.printing.data import ManifestData, NoticeData, ToleratedMaterial
 from clerk.printing.layout import Flow, draw_text
 from clerk.printing.masking import mask_id_number, mask_phone_number
 from clerk.printing.qrcode import progress_link
 
 WEEKDAYS = "一二三四五六日"
-PROVISIONAL_NOTE = "办结时间按周末推算，待国务院公布{years}年度节假日安排后以实际为准。"
+PROVISIONAL_NOTE = "办结时间按法定节日从宽推算，待国务院公布{years}年度节假日安排后以实际为准。"
 
 
 def zone(name: str) -> tzinfo:
@@ -30,6 +30,12 @@ def zone(name: str) -> tzinfo:
 def day_text(d: date, weekday: bool = False) -> str:
     text = f"{d.year}年{d.month}月{d.day}日"
     return f"{text}（星期{WEEKDAYS[d.weekday()]}）" if weekday else text
+
+
+def supply_text(m: ToleratedMaterial) -> str:
+    """A 容缺 supply-by date as printed: ``2027年1月7日前``, marked 暂定 when it was counted over
+    a year whose holidays are not published (as the due date on the same page is)."""
+    return f"{day_text(m.supply_by)}前" + ("（暂定）" if m.provisional else "")
 
 
 def time_text(moment: datetime, tz: tzinfo) -> str:
@@ -127,7 +133,7 @@ class Doc:
     def tolerated_owed(self, d: NoticeData) -> None:
         """容缺 materials still owed, each with its deadline."""
         self.flow.heading(f"容缺材料（共{len(d.tolerated)}项，须按期补交）")
-        rows = [[str(i), m.name, f"{day_text(m.supply_by)}前"] for i, m in enumerate(d.tolerated, 1)]
+        rows = [[str(i), m.name, supply_text(m)] for i, m in enumerate(d.tolerated, 1)]
         self.flow.table(["序号", "材料名称", "补交期限"], rows, [0.8, 5.5, 2.2], self.paper.small + 1, fit=(0, 2))
 
     def missing_list(self, d: NoticeData) -> None:

@@ -44,8 +44,9 @@ def report_rows(report: Report) -> list[tuple[str, str, str]]:
         ("概况", "办件人次（一件事计1次）", str(report.visits)),
         ("概况", "事项办件数", str(report.item_cases)),
         ("概况", "按时办结率", _pct(report.on_time_rate)),
-        ("概况", "期间办结的承诺件", str(report.promised_met)),
-        ("概况", "其中按时办结", str(report.promised_on_time)),
+        ("概况", "期间办结的承诺件（需补正的不计）", str(report.promised_met)),
+        ("概况", "其中按时办结（补正期间中止计时，期限顺延）", str(report.promised_on_time)),
+        ("概况", "期间要求补正、尚待补正（中止计时，不计办结）", str(report.correction_waiting)),
         ("概况", "满意率（非常满意+满意）", _pct(report.good_rating_share)),
     ]
     rows += [("按事项", f"{code} {name}", str(n)) for code, name, n in report.by_item]

@@ -71,8 +71,8 @@ class Report:
     by_department: tuple[tuple[str, int], ...]
     by_window: tuple[tuple[int, int], ...]
     by_outcome: tuple[tuple[str, int], ...]
-    promised_met: int
-    promised_on_time: int
+    promised_met: int  # promises kept in the period (a case in 需补正 has not kept its promise yet)
+    promised_on_time: int  # …by their due date, which moved on by the days a case waited for 补正
     ratings: tuple[tuple[str, int], ...]
     fallback_cases: int  # visits sent to the fallback desk in the period
     fallback_still_open: int  # …of which still 待补正
@@ -83,6 +83,7 @@ class Report:
     queues: tuple[QueueLine, ...] = ()
     windows_handling: tuple[tuple[int, int, float, float], ...] = ()  # window, served, mean, p90 handling
     by_hour: tuple[tuple[int, int, float], ...] = ()  # local hour, tickets taken, mean wait of those called
+    correction_waiting: int = 0  # cases asked for 补正 in the period and still waiting (their limit suspended)
 
     @property
     def on_time_rate(self) -> float | None:
@@ -131,9 +132,14 @@ def _build(store: Store, kind: str, period: str, start: date, end: date, timezon
             count_if(col(C.outcome) == "fallback"),
             count_if(and_(col(C.outcome) == "fallback", col(C.state) == CaseState.INCOMPLETE.value)),
             count_if(col(C.outcome) == "tolerate")).where(period_, visits)).one()
-        met = rows(select(col(D.met_at), col(D.due_on)).where(col(D.kind) == "promised", col(D.met_at) >= lo, col(D.met_at) < hi))
+        # A case in 需补正 has not kept its promise: the correction stopped its clock (the
+        # promise's met_at) and starts it again (clerk.domain.deadlines.resume_after_correction).
+        stopped = rows(select(col(D.met_at), col(D.due_on), col(C.state)).join(C, col(C.id) == D.case_id).where(
+            col(D.kind) == "promised", col(D.met_at) >= lo, col(D.met_at) < hi))
+        met = [(met_at, due_on) for met_at, due_on, state in stopped if state != CaseState.CORRECTION.value]
         supply_overdue = session.execute(select(func.count()).select_from(D).where(
             col(D.kind) == "supply_by", col(D.met_at).is_(None), col(D.due_on) < end)).scalar_one()
+        correction_waiting = len(stopped) - len(met)
         audit_head = _audit_head(session)
         tickets = _ticket_times(session, start, end)
     queues, windows_handling, by_hour = _ticket_figures(tickets, tz, queue_names)
@@ -155,6 +161,7 @@ def _build(store: Store, kind: str, period: str, start: date, end: date, timezon
         fallback_cases=int(fallback[0]), fallback_still_open=int(fallback[1]), tolerated_cases=int(fallback[2]),
         supply_overdue=int(supply_overdue), audit_head=audit_head,
         queues=queues, windows_handling=windows_handling, by_hour=by_hour,
+        correction_waiting=int(correction_waiting),
     )
 
 

@@ -61,6 +61,8 @@ SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name",
                   "applicant_phone", "window", "received_at", "due_on", "due_provisional")
 #: a case for the same applicant and item this recent is reported before a second one is made
 REPEAT_MINUTES = 30
+KEPT_VISIT_DAYS = 7  # a visit kept through an outage keeps its time for this long (then: refused, reported)
+KEPT_VISIT_SKEW = timedelta(minutes=2)  # a visit's time may be this far ahead of the store's clock
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
 
 
@@ -171,18 +173,29 @@ class CaseService(LifecycleOperations):
         )
 
     def submit(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,
-               reason: str = "", *, visit_key: str | None = None) -> CaseView:
+               reason: str = "", *, visit_key: str | None = None, received_at: datetime | None = None) -> CaseView:
         """Commit the visit: case(s), numbers, deadlines, queued notices, audit — one transaction.
 
         ``visit_key`` names the visit (clerk.services.visits): a visit already stored under
         it is returned as it is, never stored a second time (a unique index enforces it
         even for two windows racing with the same key).
+
+        ``received_at``: when the applicant was at the window, for a visit kept through a
+        store outage and saved later (default: now).  The case number's date and every
+        deadline count from it; it may be at most ``KEPT_VISIT_DAYS`` days old and never
+        in the future, and the audit records when it was saved.
         """
         if visit_key:
             first = self.saved_visit(visit_key)
             if first is not None:
                 return first
-        received_at = self.clock()
+        now = self.clock()
+        if received_at is None:
+            received_at = now
+        elif received_at.tzinfo is None or received_at > now + KEPT_VISIT_SKEW:
+            raise IntakeError(["办件时间不能晚于现在（请检查本机时钟）"])
+        elif received_at < now - timedelta(days=KEPT_VISIT_DAYS):
+            raise IntakeError([f"暂存的办件已超过 {KEPT_VISIT_DAYS} 天，不能按当时的时间受理，请联系管理员核实后重新受理"])
         plan, problems = plan_intake(self.catalog, self.calendar, draft, outcome, received_at, self.tz, reason)
         try:
             with self.store.session(write=True) as session:
@@ -190,7 +203,7 @@ class CaseService(LifecycleOperations):
                 if problems:
                     raise IntakeError(problems)
                 parent = self._insert_case(session, plan, draft, outcome, user, window, received_at, reason, None,
-                                           visit_key=visit_key)
+                                           visit_key=visit_key, saved_at=now)
                 for child in plan.children:
                     self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
                 for kind in plan.documents:
@@ -236,7 +249,7 @@ class CaseService(LifecycleOperations):
 
     def _insert_case(self, session: Session, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
                      user: ClerkUser, window: int, at: datetime, reason: str, parent: CaseRow | None,
-                     *, visit_key: str | None = None) -> CaseRow:
+                     *, visit_key: str | None = None, saved_at: datetime | None = None) -> CaseRow:
         current = running(plan.deadlines)
         row = CaseRow(
             number=allocate_number(session, local_date(at, self.tz), self.hall_code),
@@ -263,6 +276,8 @@ class CaseService(LifecycleOperations):
             after["parent"] = parent.number
         if plan.notice is not None:
             after["one_time_notice"] = [line.key for line in plan.notice]
+        if saved_at is not None and saved_at != at:  # a kept visit: received then, saved now
+            after["received_at"] = at.isoformat()
         self._audit(session, user.id, window, "intake", row.number, {"state": CaseState.RECEIVED.value}, after)
         return row
 

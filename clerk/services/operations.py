@@ -9,7 +9,8 @@ transition raises ``TransitionError`` before anything is written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -18,7 +19,15 @@ from sqlmodel import col
 from clerk.catalog import checklist_from_dict
 from clerk.catalog.model import Delivery, LimitUnit
 from clerk.domain.accounts import ClerkUser, Role
-from clerk.domain.deadlines import FOLLOW_UP_DAYS, due_date, latest_limit, local_date, make_deadline, running
+from clerk.domain.deadlines import (
+    FOLLOW_UP_DAYS,
+    due_date,
+    latest_limit,
+    local_date,
+    make_deadline,
+    resume_after_correction,
+    running,
+)
 from clerk.domain.errors import ConcurrentUpdate, IntakeError, OneTimeNoticeViolation, ServiceError, refuse_bad_text
 from clerk.domain.intake import MaterialMark, MaterialStatus, VerdictState, assess
 from clerk.domain.lifecycle import CaseState, check_transition
@@ -244,7 +253,11 @@ class LifecycleOperations:
                  if m.status is MaterialStatus.TOLERATED and m.supply_by is not None and m.supply_by <= start]
         if early:
             raise IntakeError([f"容缺材料的补齐日期 {marks[k].supply_by:%Y-%m-%d} 必须晚于今天" for k in early])
-        current.update(marks)
+        # A 容缺 material that arrives keeps the date it was promised by: it stays on the signed
+        # commitment, which a 补打 reproduces as signed.
+        current.update({k: replace(m, supply_by=current[k].supply_by) if m.status.received and m.supply_by is None
+                        and k in current and current[k].status is MaterialStatus.TOLERATED else m
+                        for k, m in marks.items()})
         row.marks = convert.marks_to_json(current)
         verdict = assess(checklist, current)
         state = CaseState(row.state)
@@ -253,7 +266,11 @@ class LifecycleOperations:
         if verdict.state is VerdictState.COMPLETE:
             self.move(row, CaseState.ACCEPTED)
             known = self.meet(session, row, now, DeadlineKind.NOTICE, DeadlineKind.SUPPLY)
-            if state is not CaseState.TOLERATED:  # 容缺 was already an acceptance: its promise stands
+            stopped = known.get(DeadlineKind.PROMISED.value)
+            if state is CaseState.CORRECTION and stopped is not None and stopped.met_at is not None:
+                known = self.resume_promise(session, row, now, stopped, known)
+                queue_notice(session, saved_id(row), NoticeKind.PROMISED, at=now)
+            elif state is not CaseState.TOLERATED:  # 容缺 was already an acceptance: its promise stands
                 known = self.add_deadline(session, row, make_deadline(self.calendar, DeadlineKind.PROMISED, start,
                                                                        promised_days), known)
                 queue_notice(session, saved_id(row), NoticeKind.PROMISED, at=now)
@@ -269,6 +286,27 @@ class LifecycleOperations:
         self.refresh_due(session, row, known)
         return sorted(marks)
 
+    def resume_promise(self, session: Session, row: CaseRow, now: datetime, stopped: DeadlineRow,
+                       known: dict[str, DeadlineRow]) -> dict[str, DeadlineRow]:
+        """The correction arrived: the promise, stopped when the correction was asked for (its
+        ``met_at``), runs again, moved on by the days the case waited; a bundle's too, for its item
+        (clerk.domain.deadlines.resume_after_correction)."""
+        resumed_on = local_date(now, self.tz)
+        assert stopped.met_at is not None
+        decided_on = local_date(stopped.met_at if stopped.met_at.tzinfo else stopped.met_at.replace(tzinfo=UTC),
+                                self.tz)
+        moved, _ = resume_after_correction(self.calendar, convert.deadline_of(stopped), decided_on, resumed_on)
+        known = self.add_deadline(session, row, moved, known)
+        if row.parent_id is not None:
+            parent = session.get_one(CaseRow, row.parent_id)
+            theirs = self.deadlines_of(session, parent)
+            bundle = theirs.get(DeadlineKind.PROMISED.value)
+            if bundle is not None and bundle.met_at is None:
+                moved, _ = resume_after_correction(self.calendar, convert.deadline_of(bundle), decided_on, resumed_on)
+                self.refresh_due(session, parent, self.add_deadline(session, parent, moved, theirs))
+                session.add(parent)
+        return known
+
     @staticmethod
     def children_of(session: Session, row: CaseRow) -> list[CaseRow]:
         if not row.is_bundle:
@@ -279,7 +317,7 @@ class LifecycleOperations:
     def meet_bundle_promise(self, session: Session, child: CaseRow, now: datetime) -> None:
         """Once every item of a bundle is decided, the bundle's promise is kept."""
         parent = session.get_one(CaseRow, child.parent_id)
-        waiting = (CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED)
+        waiting = (CaseState.ACCEPTED, CaseState.INCOMPLETE, CaseState.TOLERATED, CaseState.CORRECTION)
         if all(CaseState(kid.state) not in waiting for kid in self.children_of(session, parent)):
             self.meet_and_refresh(session, parent, now, DeadlineKind.PROMISED)
             session.add(parent)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from clerk.services.bounded import Attempt
@@ -62,10 +63,12 @@ class VisitSaver:
         self._attempts: dict[tuple[str, str], Attempt[CaseView | None]] = {}
 
     def save(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome, reason: str,
-             key: str) -> CaseView:
-        """The case of this visit; ``SaveNotKnown`` when the store did not answer in time."""
+             key: str, at: datetime | None = None) -> CaseView:
+        """The case of this visit (received ``at``, when the visit was finished at the window);
+        ``SaveNotKnown`` when the store did not answer in time."""
         case = self._bounded(("save", key),
-                             lambda: self.cases.submit(user, window, draft, outcome, reason, visit_key=key))
+                             lambda: self.cases.submit(user, window, draft, outcome, reason, visit_key=key,
+                                                       received_at=at))
         assert case is not None  # submit returns the case it stored
         return case
 

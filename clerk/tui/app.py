@@ -453,7 +453,8 @@ class ClerkApp(App[None]):
     # -- saving and printing (workers owned by the app) --------------------
     def submit_visit(self, screen: Any, draft: Any, outcome: Any, reason: str, key: str = "") -> None:
         """Save the visit under its key (clerk.services.visits): at most one case per key, ever."""
-        visit = PendingVisit(signed_in_user(self).id, self.window_number or 0, draft, outcome, reason, key or new_visit_key())
+        visit = PendingVisit(signed_in_user(self).id, self.window_number or 0, draft, outcome, reason, key or new_visit_key(),
+                             at=self.services.clock())  # the applicant's time, however late the store gets it
         if self.saves.begin(visit):
             self._submit(screen, self.user, visit)
 

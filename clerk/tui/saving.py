@@ -31,6 +31,8 @@ from clerk.services.visits import SaveNotKnown
 from clerk.tui.state import PendingVisit, StateError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from clerk.domain.accounts import ClerkUser
     from clerk.domain.intake import IntakeDraft, Outcome
     from clerk.domain.views import CaseView
@@ -105,7 +107,7 @@ class BoundedVisits(Protocol):
     """``clerk.services.visits.VisitSaver``: exactly-once saves that never wait without bound."""
 
     def save(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome, reason: str,
-             key: str) -> CaseView: ...
+             key: str, at: datetime | None = None) -> CaseView: ...
 
     def resolve(self, key: str) -> CaseView | None: ...
 
@@ -202,7 +204,8 @@ class VisitSaving(Generic[S]):
     def _attempt(self, user: ClerkUser, visit: PendingVisit) -> SaveOutcome:
         who = visit.draft.applicant.name or "本次办件"
         try:
-            view = self._visits().save(user, visit.window, visit.draft, visit.outcome, visit.reason, visit.key)
+            view = self._visits().save(user, visit.window, visit.draft, visit.outcome, visit.reason, visit.key,
+                                       visit.at)
         except SaveNotKnown as exc:  # it may still commit: kept (ahead), resolved by its key later
             why = self._keep_again(visit)
             if why is not None:  # never "kept" unless it is on disk: the form keeps the visit instead
@@ -279,7 +282,8 @@ class VisitSaving(Generic[S]):
                     view = visits.resolve(visit.key)
                     if view is None:  # not stored, no attempt in flight: save it (same key: once at most)
                         clerk = self._account(visit.clerk_id)
-                        view = visits.save(clerk, visit.window, visit.draft, visit.outcome, visit.reason, visit.key)
+                        view = visits.save(clerk, visit.window, visit.draft, visit.outcome, visit.reason, visit.key,
+                                           visit.at)  # received when the applicant was there, not now
                 except StoreUnavailable:  # also SaveNotKnown: ask again later
                     break
                 except Exception as exc:  # a visit the store refuses: leave it, tell the clerk

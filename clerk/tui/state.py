@@ -37,7 +37,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,7 @@ class PendingVisit:
     outcome: Outcome
     reason: str = ""
     key: str = ""  # the visit key (clerk.services.visits), also the file stem in the pending folder
+    at: datetime | None = None  # when the visit was finished at the window: the case's received_at
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,8 @@ class WindowState:
             "draft": draft_to_dict(visit.draft),
             "visit_key": key,  # the store keeps one case per key: a kept visit is saved once
         }
+        if visit.at is not None:  # the applicant's time, whenever the store gets the visit
+            data["at"] = visit.at.isoformat()
         hall_key = self._hall_key()
         data["key_id"] = key_id(hall_key)  # sealed under which key: another key's file waits for it
         data["seal"] = seal(hall_key, data)
@@ -274,7 +277,7 @@ class WindowState:
                         sync_folder=True)
         except OSError as exc:
             raise StateError(f"本机状态目录无法写入（{exc.strerror or exc}）") from exc
-        return PendingVisit(visit.clerk_id, visit.window, visit.draft, visit.outcome, visit.reason, key)
+        return PendingVisit(visit.clerk_id, visit.window, visit.draft, visit.outcome, visit.reason, key, visit.at)
 
     def pending(self) -> list[PendingVisit]:
         """The kept visits whose seal holds under this window's key.
@@ -313,6 +316,7 @@ class WindowState:
                     outcome=Outcome(data["outcome"]),
                     reason=str(data.get("reason", "")),
                     key=data.get("visit_key") or path.stem,
+                    at=datetime.fromisoformat(data["at"]) if data.get("at") else None,  # none in older files
                 )
             except Exception:  # noqa: BLE001 - forged, altered, truncated or not ours
                 self._reject(path)

@@ -27,8 +27,8 @@ def test_add_into_an_unpublished_year_is_marked_provisional(capsys, empty_dir):
     code, out, _ = run(["calendar", "--dir", empty_dir, "add", "2026-12-20", "20"], capsys)
     first, second = out.splitlines()
     assert code == 0
-    assert first == "2027-01-15 星期五 (provisional)"
-    assert "2027 年的节假日安排尚未载入" in second and "仅按周六、周日休息推算" in second
+    assert first == "2027-01-18 星期一 (provisional)"  # 2027-01-01 (元旦) is no working day
+    assert "2027 年的节假日安排尚未载入" in second and "只会偏晚、不会偏早" in second
 
 
 def test_add_within_published_years_is_plain(capsys, empty_dir):
@@ -39,7 +39,7 @@ def test_add_within_published_years_is_plain(capsys, empty_dir):
 def test_count(capsys, empty_dir):
     assert run(["calendar", "--dir", empty_dir, "count", "2025-09-30", "2025-10-11"], capsys)[1] == "3 个工作日\n"
     code, out, _ = run(["calendar", "--dir", empty_dir, "count", "2026-12-31", "2027-01-04"], capsys)
-    assert out.splitlines()[0] == "2 个工作日 (provisional)"
+    assert out.splitlines()[0] == "1 个工作日 (provisional)"  # 2027-01-04; 01-01 is 元旦
 
 
 def test_years_lists_sources_and_the_uncovered_years(capsys, tmp_path):

@@ -49,9 +49,10 @@ def test_2027_has_no_schedule_so_results_are_provisional(library_calendar):
     assert cal.years() == list(range(2004, 2027))
     assert cal.has_schedule(2026) and not cal.has_schedule(2027) and not cal.has_schedule(2003)
     due = cal.add_working_days(date(2026, 12, 20), 20)
-    # Dec 21-25, 28-31 (9), then weekends only: Jan 1 (10), 4-8 (15), 11-15 (20).
-    assert due == DueDate(date(2027, 1, 15), True, (2027,))
-    assert cal.is_working_day(date(2027, 1, 1))  # weekends-only guess, flagged provisional
+    # Dec 21-25, 28-31 (9), then the statutory holidays assumed: Jan 1 (元旦) off, 4-8 (14),
+    # 11-15 (19), 18 (20).
+    assert due == DueDate(date(2027, 1, 18), True, (2027,))
+    assert not cal.is_working_day(date(2027, 1, 1))  # 元旦 is statutory, published or not
     assert not cal.add_working_days(date(2026, 11, 25), 5).provisional
 
 

@@ -81,7 +81,7 @@ class SlowCases:
         self.calls = 0
         self.stored: dict[str, str] = {}
 
-    def submit(self, user, window, draft, outcome, reason="", *, visit_key=None):
+    def submit(self, user, window, draft, outcome, reason="", *, visit_key=None, received_at=None):
         self.calls += 1
         self.release.wait(30)
         self.stored.setdefault(visit_key, f"case-{len(self.stored) + 1}")

@@ -241,16 +241,18 @@ def test_provisional_deadlines_are_recomputed_when_the_year_arrives(store, catal
 
     clock.now = datetime(2026, 12, 28, 2, 0, tzinfo=UTC)  # Monday; 5 working days reach into 2027
     view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
-    assert view.promised_due.provisional and view.promised_due.date == date(2027, 1, 4)
+    # Dec 29-31 (3), 元旦 assumed off, Jan 4-5 (5): erring late, never earlier than published.
+    assert view.promised_due.provisional and view.promised_due.date == date(2027, 1, 5)
     assert service.recompute_provisional_deadlines() == 0  # nothing new known yet
 
-    year = YearSchedule(2027, "test", {date(2027, 1, 1): "元旦"}, {})
+    # Published with a make-up Saturday (Jan 2): the real date is a day earlier.
+    year = YearSchedule(2027, "test", {date(2027, 1, 1): "元旦"}, {date(2027, 1, 2): "元旦"})
     loaded = CaseService(store, catalog, WorkCalendar({**library_schedules(), 2027: year}), clock)
     assert loaded.recompute_provisional_deadlines() == 1
     after = loaded.get(view.number)
-    assert after.promised_due.date == date(2027, 1, 5) and not after.promised_due.provisional
+    assert after.promised_due.date == date(2027, 1, 4) and not after.promised_due.provisional
     assert after.events[-1].action == "deadline_recompute"
-    assert [s.due_on for s in loaded.find(view.number)] == [date(2027, 1, 5)]
+    assert [s.due_on for s in loaded.find(view.number)] == [date(2027, 1, 4)]
 
 
 def test_outage_after_commit_names_the_saved_case(service, users, monkeypatch):

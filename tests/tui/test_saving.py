@@ -77,7 +77,7 @@ class Cases:
         self.gate: threading.Event | None = None  # set: submit waits for it (a hung server)
 
     def submit(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome, reason: str, *,
-               visit_key: str) -> Any:
+               visit_key: str, received_at: Any = None) -> Any:
         self.kept_at_submit.append([v.key for v in self.state.pending()])
         self.submits.append(visit_key)
         if self.gate is not None:

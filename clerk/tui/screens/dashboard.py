@@ -270,7 +270,7 @@ class DashboardScreen(ClerkScreen):
                                  str(line.due_3)))
         if d.lines and row is not None:
             lines.move_cursor(row=min(row, len(d.lines) - 1))
-        note = "（日历未载入，期限按周末推算）" if d.provisional else ""
+        note = "（日历未载入，期限按法定节日从宽推算）" if d.provisional else ""
         self.query_one("#watch", Static).update(
             f"逾期合计 {d.overdue_total}{note}\n"
             f"一次性告知：逾期 {d.notice_overdue}，1个工作日内到期 {d.notice_due_1}\n"

@@ -163,7 +163,7 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
         lines.append(Text(f"不予受理理由：{reason}"))
     for deadline in preview.deadlines:
         due = deadline.due
-        text = Text(f"{deadline.kind.label}：{due.date:%Y年%m月%d日}（{deadline.limit}）")
+        text = Text(f"{deadline.kind.label}：{due.date:%Y年%m月%d日}（{deadline.shown_span}）")
         if due.provisional:
             years = "、".join(str(y) for y in due.missing_years)
             text.append(f"  ⚠ 暂定：{years}年节假日安排尚未公布，日期可能变动", style="bold yellow")

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 
+from clerk.domain.views import DeadlineKind
 from clerk.identity.text import NAME_MAX
 from clerk.tui.messages import CaseLoaded, CasesFound, Failed, Printed, banner_text
 from clerk.tui.plain import TYPED, cells, literal
@@ -177,7 +178,9 @@ class LookupScreen(ClerkScreen):
         for d in v.deadlines:
             left = self.days_left.get(d.kind.value)
             text = Text(f"{d.kind.label}：{d.due.date:%Y-%m-%d}")
-            if d.met_at:
+            if d.kind is DeadlineKind.PROMISED and v.promise_suspended:  # 补正: neither kept nor running
+                text.append("  等待补正，中止计时，补正后顺延", style="yellow")
+            elif d.met_at:
                 text.append("  已完成", style="green")
             elif left is not None:
                 style = "bold red" if left.days < 0 else "bold yellow" if left.days <= 2 else ""
