@@ -670,6 +670,13 @@ class IntakeScreen(CallerScreen):
     def _failed(self, event: Failed) -> None:
         self.query_one(Banner).show(event.text, sticky=event.action in ("submit", "print"))
 
+    def applicant_left(self) -> None:
+        """The ticket's holder left (结束接待, 转移, 过号, the next F7): the ID the kiosk read, the details F6
+        brought and anything typed for them go, with the visit kept on this machine; the caller's answer
+        stays in the banner."""
+        if self.open_visit_summary() is not None or self.offer is not None:
+            self.action_new_visit(keep_banner=True)
+
     def action_new_visit(self, keep_banner: bool = False) -> None:
         if self.app.saving(self.visit_key):  # its outcome is on the way: the next visit waits for it
             self.query_one(Banner).show("正在保存本次办件，请等待保存结果", "warning")
