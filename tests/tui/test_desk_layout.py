@@ -51,6 +51,12 @@ async def test_a_long_fallback_queue_scrolls_and_the_open_case_keeps_its_room(ma
         assert table.max_scroll_y > 0
 
 
+def _contrast(one, other) -> int:
+    """How far apart two widgets' backgrounds are drawn (sum of the RGB differences)."""
+    a, b = one.rich_style.bgcolor.get_truecolor(), other.rich_style.bgcolor.get_truecolor()
+    return sum(abs(x - y) for x, y in zip(a, b, strict=True))
+
+
 def _highlighted(table) -> str:
     return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
@@ -85,6 +91,9 @@ async def test_the_mail_station_hands_over_the_row_chosen_with_the_arrow_keys(ma
         chosen = screen.items[_highlighted(table)]
         assert chosen.id != first.id
         assert app.focused is screen.query_one("#mail-waybill")  # the field keeps the focus for the scan
+        # and both show: the list's highlighted row stays bold, the field with the focus stands out
+        assert table.get_component_rich_style("datatable--cursor").bold
+        assert _contrast(screen.query_one("#mail-waybill"), screen.query_one("#mail-reason")) >= 60
 
         key_clock.scanner()
         await pilot.press(*waybill(1), "enter")
