@@ -19,6 +19,7 @@ from clerk.carriers import ManifestLine
 from clerk.catalog.model import Delivery
 from clerk.config import HallInfo
 from clerk.domain.accounts import ClerkUser
+from clerk.domain.decisions import DECISION_STATE, decision_reason
 from clerk.domain.desk_views import DecisionResult, MailDirection, MailItemView, MailStatus, SupplyChannel
 from clerk.domain.errors import IntakeError, NotFound, ServiceError, refuse_bad_text
 from clerk.domain.lifecycle import CaseState
@@ -27,7 +28,6 @@ from clerk.domain.views import DeadlineKind, Decision, NoticeLine
 from clerk.identity import check_phone
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX
 from clerk.printing.data import ManifestData, ManifestRow
-from clerk.services.operations import DECISION_STATE
 from clerk.services.pickups import mail_item_view, received_mark
 from clerk.store import convert
 from clerk.store.notices import queue_notice
@@ -79,13 +79,7 @@ class MailRoom:
         result says whether the decision came within the promised limit.
         """
         decision = Decision(decision)
-        items = [i.strip() for i in items if i.strip()]
-        if decision is Decision.CORRECTION:
-            if not items:
-                raise IntakeError(["需补正时须列明补正内容"])
-            reason = "；".join(f"{n}. {text}" for n, text in enumerate(items, 1))
-        elif decision is Decision.REFUSED and not reason.strip():
-            raise IntakeError(["不予许可须写明理由"])
+        reason = decision_reason(decision, reason, items)  # the confirmation showed the same (preview_decision)
         refuse_bad_text((reason, "补正内容或理由", NOTE_MAX))
         target, kind = DECISION_STATE[decision]
         timing: _Timing = {}

@@ -64,11 +64,6 @@ if TYPE_CHECKING:
     from clerk.store.notices import NoticeQueue
 
 RESULT_STATES = (CaseState.APPROVED, CaseState.CORRECTION, CaseState.REFUSED)
-DECISION_STATE = {
-    Decision.APPROVED: (CaseState.APPROVED, NoticeKind.RESULT_READY),
-    Decision.CORRECTION: (CaseState.CORRECTION, NoticeKind.RESULT_CORRECTION),
-    Decision.REFUSED: (CaseState.REFUSED, NoticeKind.RESULT_REFUSED),
-}
 
 #: what a change does to the locked case row; returns what the audit event adds
 Mutation = Callable[["Session", "CaseRow", datetime], "dict[str, object] | None"]

@@ -559,6 +559,11 @@ class SavesToScreens:
     def banner(self, text: str, level: Level = "error", sticky: bool | None = None) -> None:
         self.app.show_banner(text, level, sticky=sticky)
 
+    def withdraw(self, text: str) -> None:
+        for screen in self.app.screen_stack:
+            for banner in screen.query(Banner):
+                banner.withdraw(text)
+
     def print_case(self, number: str) -> None:
         self.app.print_case(None, number)
 

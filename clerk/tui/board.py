@@ -140,7 +140,13 @@ class BoardApp(App[None]):
 
     def on_resize(self) -> None:
         if self.view is not None:
-            self.call_after_refresh(self._show, self.view)
+            self.call_after_refresh(self._redraw)
+
+    def _redraw(self) -> None:
+        if self.view is not None:
+            self._show(self.view)
+            if self._stale_since is not None:
+                self._stale()  # still no answer from the store: the resized board says so too
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -191,8 +197,11 @@ class BoardApp(App[None]):
         if event.view is None:
             status.update(plain(event.error))
             status.add_class("-shown")
+            self._stale()
             return
         status.remove_class("-shown")
+        self._stale_since = None
+        self.query_one("#board-queues").border_title = "排队情况"
         self.view = event.view
         self._show(event.view)
         self._announce_new(event.view)
@@ -227,6 +236,18 @@ class BoardApp(App[None]):
             paused.update(plain("暂停服务：" + "；".join(parts)))
         else:
             paused.update(plain("各窗口正常服务"))
+
+    _stale_since: datetime | None = None  # the first load that failed, while the store does not answer
+
+    def _stale(self) -> None:
+        """The store does not answer: the last calls stay (they were made), but nothing claims to be current —
+        not 各窗口正常服务, not the queues' waits."""
+        if self._stale_since is None:
+            self._stale_since = self.clock()
+        since = f"{self._local(self._stale_since):%H:%M}"
+        self.query_one("#board-paused", Static).update(plain(f"叫号信息自 {since} 起暂停更新，请留意窗口叫号"))
+        if self.view is not None:
+            self.query_one("#board-queues").border_title = f"排队情况（{since} 前的数据，暂停更新）"
 
     def _local(self, at: datetime) -> datetime:
         now = self.clock()

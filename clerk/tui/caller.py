@@ -347,8 +347,13 @@ class CallerScreen(ClerkScreen):
         if before != after and not event.ends_visit:  # 过号, 转移 …: another ticket's visit from here
             self.visit_cases = []
         self.window_status = event.status
+        if before is not None and before != after:
+            self.applicant_left()  # ended, transferred or 过号: nothing of its applicant stays for the next
         self._status_changed()
         event.answer()
+
+    def applicant_left(self) -> None:
+        """The ticket being served left this window (the intake screen empties its form)."""
 
     def _say(self, text: str, level: Level) -> None:
         self.query_one(Banner).show(text, level)

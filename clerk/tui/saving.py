@@ -92,6 +92,10 @@ class SaveWindow(Protocol[S_contra]):
 
     def banner(self, text: str, level: Level = "error", sticky: bool | None = None) -> None: ...
 
+    def withdraw(self, text: str) -> None:
+        """Take back a banner message that no longer holds, wherever it is shown (it stays in F11)."""
+        ...
+
     def print_case(self, number: str) -> None:
         """Print a saved case's notices; the outcome goes to the banner."""
         ...
@@ -139,6 +143,7 @@ class VisitSaving(Generic[S]):
         self._saving: set[str] = set()  # visit keys this process is saving right now
         self._unkept: set[str] = set()  # visit keys whose write-ahead copy could not be kept
         self._whose: dict[str, str] = {}  # case number -> applicant · item, for later messages
+        self._kept_said: dict[str, str] = {}  # visit key -> the banner that said it was kept here
 
     # -- the UI thread ------------------------------------------------------------
     def case_label(self, number: str) -> str:
@@ -198,6 +203,8 @@ class VisitSaving(Generic[S]):
         else:
             self._on_ui(partial(self._deliver, screen, outcome))
         if isinstance(outcome, KeptForLater):  # after the key left ``_saving``: the retry takes it over
+            with self._lock:
+                self._kept_said[visit.key] = outcome.text  # taken back once the retry saved it
             self._on_ui(self.window.start_retry)
         return outcome
 
@@ -298,7 +305,9 @@ class VisitSaving(Generic[S]):
                     self._say(f"暂存的办件已保存，但本机文件无法删除（{exc.strerror or exc}），请联系管理员。",
                               "warning")
                 self._saved(view)
-                self._on_ui(partial(self._recovered, view))
+                with self._lock:
+                    said = self._kept_said.pop(visit.key, None)
+                self._on_ui(partial(self._recovered, view, said))
             if progressed:
                 delay = self.retry_interval
                 continue
@@ -343,7 +352,10 @@ class VisitSaving(Generic[S]):
         else:
             self.window.banner(outcome.text)
 
-    def _recovered(self, view: CaseView) -> None:
+    def _recovered(self, view: CaseView, said: str | None = None) -> None:
+        """A kept visit was saved: what said it was kept (“…数据库恢复后自动保存”) no longer holds."""
+        if said is not None:
+            self.window.withdraw(said)
         self.window.banner(f"暂存的办件已保存：受理编号 {self.case_label(view.number)}（{view.state}），"
                            "正在打印……", "ok", True)
         self.window.print_case(view.number)

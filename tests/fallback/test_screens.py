@@ -67,10 +67,13 @@ async def test_decision_screen_records_correction_prints_and_reports_timing(desk
         await settle(pilot)
         assert "承诺办结时间" in str(screen.query_one("#decision-detail").render())
         screen.query_one("#decision-kind", Select).value = "correction"
-        await pilot.press("f10")  # no items: refused by the service
+        await pilot.press("f10")  # no items: refused before anything is confirmed
         await settle(pilot)
         assert "补正内容" in screen.query_one(Banner).text
         screen.query_one("#decision-text", Input).value = "缺少消毒记录；平面图未标面积"
+        await pilot.press("f10")  # the confirmation: what is recorded and printed
+        await settle(pilot)
+        assert app.services.printed == []
         await pilot.press("f10")
         await settle(pilot)
         assert app.services.printed == [view.number]

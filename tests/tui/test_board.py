@@ -211,3 +211,49 @@ def test_boards_started_together_on_a_busy_pc_all_load(store, tmp_path):
         assert board.returncode == 0, err
         logs = "".join(p.read_text() for p in tmp_path.rglob("clerk.log"))
         assert out.strip() == "loads 1 status", out + err + logs
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_during_an_outage_the_board_no_longer_says_every_window_serves(hall, monkeypatch):
+    """Issue 30 item 19: the store stops answering; the board keeps the last calls but no longer claims
+    各窗口正常服务 nor shows the old queue figures as current; once the store answers, it does again."""
+    from clerk.store.errors import StoreUnavailable
+    from clerk.tui.board import BoardApp
+
+    services, _ = hall
+    real = services.tickets.board
+
+    class Flaky:
+        down = False
+
+        def board(self, now):
+            if self.down:
+                raise StoreUnavailable("数据库暂时无法连接")
+            return real(now)
+
+    flaky = Flaky()
+    monkeypatch.setattr(services.tickets, "board", flaky.board)
+    app = BoardApp(services, watch=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "各窗口正常服务" in screen_text(app)
+        flaky.down = True
+        app.reload()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "叫号数据暂时无法读取" in shown
+        assert "各窗口正常服务" not in shown
+        assert "暂停更新" in shown
+        await pilot.resize_terminal(80, 24)  # redrawn at another size: still not current
+        await pilot.pause()
+        await pilot.pause()
+        assert "各窗口正常服务" not in screen_text(app) and "暂停更新" in screen_text(app)
+        flaky.down = False
+        app.reload()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "各窗口正常服务" in shown and "暂停更新" not in shown and "叫号数据暂时无法读取" not in shown

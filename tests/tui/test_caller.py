@@ -228,3 +228,43 @@ async def test_an_id_read_at_the_kiosk_reaches_the_window_with_the_returning_off
         await pilot.press("f6")
         await settle(pilot)
         assert form.applicant().name == "赵六"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("keys", [("f9", "2", "4"), ("f9", "1"), ("f9", "5")], ids=["transfer", "no_show", "finish"])
+async def test_a_ticket_that_leaves_the_window_takes_its_applicant_with_it(make_app, case_service, settings, catalog,
+                                                                          clock, keys):
+    """Issue 30 item 3: F7 calls a ticket taken with an ID (and F6 brings the returning applicant's
+    details); 转兜底, 过号 or 结束接待 empties the form, so the next ticket (taken without an ID) starts
+    with nothing of the previous applicant."""
+    from .test_scan_and_lookup import saved_case
+
+    saved_case(case_service, catalog, "赵六")
+    tickets = _tickets(case_service, settings, catalog, clock)
+    first = printed(tickets, "A", id_number="11010519491231002X")
+    second = printed(tickets, "A")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _sign_in(pilot, CLERK_ID, CLERK_PASSWORD, "7")
+        await pilot.press("f7")
+        await settle(pilot)
+        await settle(pilot)
+        form = app.screen.query_one("#applicant")
+        assert form.applicant().id_number == "11010519491231002X"
+        await pilot.press("f6")
+        await settle(pilot)
+        assert form.applicant().name == "赵六"
+
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert app.screen.window_status.current is None
+        assert f"{first.number}" in screen_text(app)  # the caller's answer stays in the banner
+        assert form.applicant().id_number == "" and form.applicant().name == ""
+        assert app.state.open_visit(CLERK_ID) is None  # nor is it kept on this machine for later
+
+        await pilot.press("f7")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen.window_status.current.id == second.id
+        assert form.applicant().id_number == "" and form.applicant().name == ""
+        assert "11010519491231002X" not in screen_text(app) and "赵六" not in screen_text(app)

@@ -148,3 +148,42 @@ async def test_item_hits_over_the_form_show_every_character_at_80_columns(make_a
         for index in range(results.option_count):
             code = results.get_option_at_index(index).id
             assert f"{catalog.items[code].name}  [事项 {code}]" in shown, code
+
+
+async def test_an_address_that_fits_its_field_shows_from_its_first_character_once_left(make_app):
+    """Issue 30 item 17: at 80×24 an address exactly as wide as the field was left scrolled by the cursor's
+    cell: the field showed it without its first character (and repeated it whole under the field)."""
+    from .test_scan_and_lookup import TEACHER
+    from .visit import pick
+
+    address = "济南市历下区泉城路10"  # 20 cells: the field's width at 80 columns
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, TEACHER)
+        field = app.screen.query_one("#applicant-address", Input)
+        assert field.content_size.width == 20
+        await pilot.press("f3", "enter", "enter", "enter", *address, "enter")
+        await pilot.pause()
+        assert not field.has_focus and field.value == address
+        assert region_text(app, field) == address
+        assert not app.screen.query_one("#address-full").display
+
+
+async def test_two_alternatives_read_differently_in_the_80_column_checklist(make_app):
+    """Issue 30 item 17: 养老机构备案 asks for 经营场所租赁合同 or 经营场所产权证明; at 80 columns both rows read
+    `[或] 经营场 …`. Names that the column would cut to the same text show what tells them apart."""
+    from .visit import pick
+
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, "370112-MZJ-006")
+        table = app.screen.query_one("#checklist", DataTable)
+        region = table.region
+        rows = [line[region.x:region.right] for line in screen_text(app).splitlines()[region.y:region.bottom]]
+        alternatives = [row for row in rows if "[或]" in row]
+        assert len(alternatives) == 2, rows
+        assert "租赁" in alternatives[0] and "产权" in alternatives[1], alternatives

@@ -42,6 +42,7 @@ class Window:
     screens: list[tuple[str, Any]] = field(default_factory=list)
     banners: list[tuple[str, str, bool | None]] = field(default_factory=list)
     printed: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
     bells: int = 0
     retries: int = 0
 
@@ -53,6 +54,9 @@ class Window:
 
     def banner(self, text: str, level: str = "error", sticky: bool | None = None) -> None:
         self.banners.append((text, level, sticky))
+
+    def withdraw(self, text: str) -> None:
+        self.withdrawn.append(text)
 
     def print_case(self, number: str) -> None:
         self.printed.append(number)
@@ -191,6 +195,7 @@ def test_a_visit_kept_during_an_outage_is_saved_by_the_retry_exactly_once(state,
     assert len(cases.stored) == 1 and cases.stored[visit.key].user is CLERK  # as the clerk who took it
     assert window.printed == [cases.stored[visit.key].number]
     assert sum("暂存的办件已保存" in text for text, _, _ in window.banners) == 1
+    assert window.withdrawn == [outcome.text]  # “kept … saved once the store is back” no longer holds
     assert kept_keys(state) == []
 
 

@@ -87,9 +87,14 @@ class DashboardScreen(ClerkScreen):
     DashboardScreen #deadline-box { width: 3fr; }
     DashboardScreen Sparkline { height: 2; margin: 0 1; }
     DashboardScreen .panel { border: round $primary; }
+    DashboardScreen #drill { display: none; }  /* until a deadline line is opened (Enter) */
+    DashboardScreen #drill.-shown { display: block; }
+    /* 80×24: the top panels stack, shorter (the totals on two lines, no curves), so that 期限预警 and
+       提醒 below keep their header and lines readable */
     DashboardScreen.-narrow #board-top { layout: vertical; }
-    DashboardScreen.-narrow #windows { width: 1fr; height: 9; }
-    DashboardScreen.-narrow #totals-box { width: 1fr; height: 8; }
+    DashboardScreen.-narrow #windows { width: 1fr; height: 7; }
+    DashboardScreen.-narrow #totals-box { width: 1fr; height: 4; }
+    DashboardScreen.-narrow Sparkline { display: none; }
     """
 
     def __init__(self, dashboard: Any = None, *, refresh_seconds: float = REFRESH_SECONDS,
@@ -101,6 +106,7 @@ class DashboardScreen(ClerkScreen):
         self._line_keys: list[tuple[str, str]] = []
         self._last_load = 0.0  # time.monotonic() of the last load started
         self._live_pending = False
+        self._narrow: bool | None = None  # the deadline columns' layout (80 columns or wider)
 
     def compose(self) -> ComposeResult:
         yield Static("大厅管理看板 —— 正在读取……", id="board-title")
@@ -123,7 +129,7 @@ class DashboardScreen(ClerkScreen):
     def on_mount(self) -> None:
         self.query_one("#windows", DataTable).add_columns("窗口", "在岗", "今日", "最近办件", "平均办理", "待补正")
         self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
-        self.query_one("#deadlines", DataTable).add_columns("部门", "事项", "逾期", "1个工作日内", "3个工作日内")
+        self._deadline_columns()
         self.query_one("#drill", DataTable).add_columns("受理编号", "事项", "状态", "窗口", "期限")
         self.query_one("#windows").border_title = "各窗口"
         self.query_one("#totals-box").border_title = "全厅"
@@ -139,7 +145,23 @@ class DashboardScreen(ClerkScreen):
         leave(self) if leave else self.dismiss()
 
     def on_resize(self) -> None:
-        self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
+        narrow = self.app.size.width < NARROW_BELOW
+        self.set_class(narrow, "-narrow")  # (the app's breakpoints put it at another width)
+        if narrow != self._narrow:
+            self._deadline_columns()
+            if self.snapshot is not None:
+                self._show_totals(self.snapshot)
+                self._show_deadlines(self.snapshot)
+
+    def _deadline_columns(self) -> None:
+        """The counts first: a long item name scrolls in from the right, never the figures (shorter at 80 columns)."""
+        table = self.query_one("#deadlines", DataTable)
+        table.clear(columns=True)
+        self._narrow = self.has_class("-narrow")
+        if self._narrow:
+            table.add_columns("逾期", "1日内", "3日内", "部门", "事项")
+        else:
+            table.add_columns("逾期", "1个工作日内", "3个工作日内", "部门", "事项")
 
     def action_refresh(self) -> None:
         self._last_load = time.monotonic()
@@ -222,9 +244,34 @@ class DashboardScreen(ClerkScreen):
     def _show_drill(self, message: DrillReady) -> None:
         table = self.query_one("#drill", DataTable)
         table.clear()
+        table.add_class("-shown")
         for c in message.cases:
             table.add_row(*cells(c.number, c.name, c.state, f"{c.window}号", f"{c.due_on:%m-%d}" if c.due_on else "—"))
         self.query_one(Banner).show(f"{message.title}：3个工作日内到期及逾期 {len(message.cases)} 件", "info")
+
+    def _show_totals(self, snap: Any) -> None:
+        t = snap.totals
+        if self.has_class("-narrow"):  # two lines at 80 columns, without the hourly curve
+            text = (f"今日办件 {t.cases_today}　本月 {t.cases_month}　当场办结率 {_pct(t.on_the_spot_share)}\n"
+                    f"兜底待补正 {t.fallback_backlog}　容缺待补 {t.tolerated_open}　待寄件 {t.mail_queue}")
+        else:
+            text = (f"今日办件 {t.cases_today}　本月 {t.cases_month}\n"
+                    f"当场办结率 {_pct(t.on_the_spot_share)}\n"
+                    f"兜底待补正 {t.fallback_backlog}　容缺待补 {t.tolerated_open}\n"
+                    f"待寄件 {t.mail_queue}\n今日各时段办件（8—18时）：")
+        self.query_one("#totals", Static).update(text)
+        self.query_one("#hourly", Sparkline).data = list(t.hourly)
+
+    def _show_deadlines(self, snap: Any) -> None:
+        d = snap.deadlines
+        lines = self.query_one("#deadlines", DataTable)
+        row = lines.cursor_row
+        lines.clear()
+        self._line_keys = [(line.department, line.code) for line in d.lines]
+        for line in d.lines:
+            lines.add_row(*cells(str(line.overdue), str(line.due_1), str(line.due_3), line.department or "—", line.name))
+        if d.lines and row is not None:
+            lines.move_cursor(row=min(row, len(d.lines) - 1))
 
     @on(SnapshotReady)
     def _show(self, message: SnapshotReady) -> None:
@@ -253,23 +300,9 @@ class DashboardScreen(ClerkScreen):
             else:  # no tickets: estimated from the gaps between receipts
                 avg = f"约{w.avg_minutes:.1f}分钟" if w.avg_minutes is not None else "—"
             windows.add_row(*cells(f"{number}号", who, str(w.cases_today), last, avg, str(w.open_fallback)))
-        t = snap.totals
-        self.query_one("#totals", Static).update(
-            f"今日办件 {t.cases_today}　本月 {t.cases_month}\n"
-            f"当场办结率 {_pct(t.on_the_spot_share)}\n"
-            f"兜底待补正 {t.fallback_backlog}　容缺待补 {t.tolerated_open}\n"
-            f"待寄件 {t.mail_queue}\n今日各时段办件（8—18时）：")
-        self.query_one("#hourly", Sparkline).data = list(t.hourly)
+        self._show_totals(snap)
+        self._show_deadlines(snap)
         d = snap.deadlines
-        lines = self.query_one("#deadlines", DataTable)
-        row = lines.cursor_row
-        lines.clear()
-        self._line_keys = [(line.department, line.code) for line in d.lines]
-        for line in d.lines:
-            lines.add_row(*cells(line.department or "—", line.name, str(line.overdue), str(line.due_1),
-                                 str(line.due_3)))
-        if d.lines and row is not None:
-            lines.move_cursor(row=min(row, len(d.lines) - 1))
         note = "（日历未载入，期限按法定节日从宽推算）" if d.provisional else ""
         self.query_one("#watch", Static).update(
             f"逾期合计 {d.overdue_total}{note}\n"

@@ -1,8 +1,9 @@
 """Back-office results (后台审批结果): record the department's decision on a case.
 
 Scan or type the case number; choose 准予许可 / 需补正 / 不予许可; type the
-correction items (one per "；") or the refusal reason; F10 records it.  The
-matching notice is printed, an EMS case is queued for mailing, and the banner
+correction items (one per "；") or the refusal reason; F10 shows what will be
+recorded and printed (``DecisionConfirmScreen``, as an intake's confirmation),
+F10 there records it, Esc goes back.  The matching notice is printed, an EMS case is queued for mailing, and the banner
 says whether the decision came within the promised limit.
 """
 
@@ -14,16 +15,21 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Select, Static
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Label, Select, Static
 
+from clerk.domain.decisions import DecisionPreview, preview_decision
+from clerk.domain.errors import IntakeError
 from clerk.domain.views import Decision
 from clerk.identity.text import NOTE_MAX
 from clerk.tui.messages import Failed, banner_text
 from clerk.tui.plain import TYPED
 from clerk.tui.plain import lines as plain_lines
+from clerk.tui.screen import ClerkModal
 from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
+from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from clerk.domain.desk_views import DecisionResult
@@ -85,8 +91,22 @@ class DecisionScreen(DeskScreen["DeskService"]):
         text = self.query_one("#decision-text", Input).value.strip()
         items = [t for t in text.replace(";", "；").split("；") if t.strip()] if decision is Decision.CORRECTION else []
         user, window, case = self.user, self.window, self.case
-        self.call("decide", lambda desk: desk.record_decision(user, window, case.number, decision, reason=text,
-                                                              items=items, version=case.version), self._decided)
+        try:
+            preview = preview_decision(case, decision, text, items)
+        except IntakeError as exc:  # said now, not after a confirmation
+            self.query_one(Banner).show(str(exc), "warning")
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if not ok:
+                return
+            if self.case is not case:  # reloaded meanwhile (changed at another desk): read it again first
+                self.query_one(Banner).show(f"{case.number} 已重新载入，请核对后再按 F10 登记", "warning")
+                return
+            self.call("decide", lambda desk: desk.record_decision(user, window, case.number, decision, reason=text,
+                                                                  items=items, version=case.version), self._decided)
+
+        self.app.push_screen(DecisionConfirmScreen(preview), confirmed)
 
     def _opened(self, opened: tuple[CaseView, int | None]) -> None:
         view, left = opened
@@ -138,3 +158,35 @@ def _open(desk: DeskService, number: str) -> tuple[CaseView, int | None]:
     due = view.promised_due
     left = desk.working_days_left(due.date).days if due else None
     return view, left
+
+
+class DecisionConfirmScreen(ClerkModal[bool]):
+    """What F10 will record and print, read before it is: F10 or Enter records, Esc goes back."""
+
+    DEFAULT_CSS = """
+    DecisionConfirmScreen { align: center middle; }
+    DecisionConfirmScreen > Vertical { width: 90; max-width: 100%; height: auto; max-height: 100%;
+                                       border: thick $accent; background: $surface; padding: 1 2; }
+    DecisionConfirmScreen #decision-confirm-hint { margin-top: 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("f10,enter", "confirm", "确认登记并打印", id="decision_confirm.confirm"),
+        Binding("escape", "cancel", "返回修改", id="decision_confirm.cancel"),
+    ]
+
+    def __init__(self, preview: DecisionPreview) -> None:
+        super().__init__()
+        self.preview = preview
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("请核对审批结果，确认后登记并打印通知书", id="decision-confirm-title")
+            yield Static(plain_lines(self.preview.lines()), id="decision-preview")
+            yield Static("F10 或 回车：确认登记并打印    Esc：返回修改", id="decision-confirm-hint")
+        yield KeyFooter()
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -55,6 +55,8 @@ class FallbackScreen(DeskScreen["DeskService"]):
         Binding("f7", "pickup", "揽收", id="fallback.pickup"),
         Binding("f8", "reject", "不予受理", id="fallback.reject"),
         Binding("f2", "focus_scan", "扫码", id="fallback.scan", show=False),
+        # as on the intake screen: F4 is the materials, written on their pane's title
+        Binding("f4", "focus_materials", "材料", id="fallback.materials", show=False),
     ]
     AUTO_FOCUS = "#fallback-scan"
 
@@ -64,7 +66,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
 
     def compose(self) -> ComposeResult:
         yield Static("兜底窗口 —— 扫描受理编号条码（或输入编号回车）打开案件", id="fallback-title")
-        yield Input(placeholder="受理编号", id="fallback-scan", compact=True, max_length=32, restrict=TYPED)
+        yield Input(placeholder="受理编号（F2）", id="fallback-scan", compact=True, max_length=32, restrict=TYPED)
         yield DataTable(id="fallback-queue", cursor_type="row", zebra_stripes=True)
         yield RowDetail(id="fallback-row")
         with Horizontal(id="fallback-case"):
@@ -82,7 +84,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
         table = self.query_one("#fallback-queue", DataTable)
         # what the desk works by first (fits 80 columns); the rest scrolls in from the right
         table.add_columns("受理编号", "申请人", "剩余", "到期日", "尚缺材料", "事项", "状态", "期限")
-        self.query_one("#fallback-materials").border_title = "材料（空格勾选已收到）"
+        self.query_one("#fallback-materials").border_title = "材料（F4，空格勾选已收到）"
         self.action_refresh()
 
     # -- workers -----------------------------------------------------------------
@@ -96,6 +98,10 @@ class FallbackScreen(DeskScreen["DeskService"]):
 
     def action_focus_scan(self) -> None:
         self.query_one("#fallback-scan", Input).focus()
+
+    def action_focus_materials(self) -> None:
+        if self._needs_case():
+            self.query_one("#fallback-materials", SelectionList).focus()
 
     @on(Input.Submitted, "#fallback-scan")
     def _scanned(self, event: Input.Submitted) -> None:
@@ -216,6 +222,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         # not saved / not printed stays until the clerk's next action; a failed list is an outage line
+        event.stop()  # shown here: the app's banner would show it again, no longer lasting
         self.query_one(Banner).show(event.text, "error", sticky=event.action not in ("queue", "open", "reopen"))
 
     def show_case_again(self, view: CaseView) -> None:

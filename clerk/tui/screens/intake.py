@@ -675,6 +675,13 @@ class IntakeScreen(CallerScreen):
     def _failed(self, event: Failed) -> None:
         self.query_one(Banner).show(event.text, sticky=event.action in ("submit", "print"))
 
+    def applicant_left(self) -> None:
+        """The ticket's holder left (结束接待, 转移, 过号, the next F7): the ID the kiosk read, the details F6
+        brought and anything typed for them go, with the visit kept on this machine; the caller's answer
+        stays in the banner."""
+        if self.open_visit_summary() is not None or self.offer is not None:
+            self.action_new_visit(keep_banner=True)
+
     #: A second ctrl+n within this many seconds clears a half-entered visit.
     CLEAR_AGAIN_SECONDS = 5.0
     _clear_asked_at: float | None = None

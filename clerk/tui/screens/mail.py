@@ -1,7 +1,8 @@
 """The EMS station (EMS工作站): results going out and pickups coming in, one queue.
 
-Filter with the selector; ↑↓ picks an item.  Scan (or type) the waybill and
-press Enter to hand the highlighted item to EMS (checked with
+Filter with the selector; ↑↓ picks an item, also from the waybill field (the
+list's cursor stays bold while the focus is in a field).  Scan (or type) the
+waybill and press Enter to hand the highlighted item to EMS (checked with
 ``clerk.identity.check_waybill``); F6 marks it delivered / received, F7
 returned (with the reason; flagged for follow-up), F8 sends a returned item
 again.  F9 prints the day's manifest (交寄清单), F4 exports it as CSV for the
@@ -65,6 +66,9 @@ class MailScreen(DeskScreen["DeskService"]):
         Binding("f9", "manifest", "交寄清单", id="mail.manifest"),
         Binding("f4", "export", "导出", id="mail.export"),
         Binding("f2", "focus_waybill", "邮件号", id="mail.waybill", show=False),
+        # the fields take no ↑↓ themselves: the arrows pick the item the next waybill goes to
+        Binding("up", "move(-1)", "上一件", id="mail.previous", show=False),
+        Binding("down", "move(1)", "下一件", id="mail.next", show=False),
     ]
     AUTO_FOCUS = "#mail-waybill"
 
@@ -73,6 +77,7 @@ class MailScreen(DeskScreen["DeskService"]):
         self.out_dir = out_dir
         self.items: dict[str, Any] = {}
         self._opened: MailItemView | None = None  # the highlighted item read in full (an audited view)
+        self._handing: MailItemView | None = None  # the item the latest waybill was for
 
     def compose(self) -> ComposeResult:
         yield Static("EMS工作站 —— ↑↓ 选择邮件，扫描或输入邮件号回车即交寄", id="mail-title")
@@ -117,6 +122,12 @@ class MailScreen(DeskScreen["DeskService"]):
     def action_focus_waybill(self) -> None:
         self.query_one("#mail-waybill", Input).focus()
 
+    def action_move(self, step: int) -> None:
+        """↑↓ from a field: the list's cursor moves, the focus stays where the scan goes."""
+        table = self.query_one("#mail-items", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
     @on(Select.Changed, "#mail-filter")
     def _filter(self) -> None:
         self.action_refresh()
@@ -138,6 +149,7 @@ class MailScreen(DeskScreen["DeskService"]):
             return  # an Enter in the empty field (e.g. the one that opened this screen) is nothing
         item = self._current()
         if item is not None:
+            self._handing = item
             user, window = self.user, self.window
             self.call("hand_over", lambda desk: desk.hand_over_item(user, window, item.id, waybill), self._moved)
 
@@ -220,6 +232,9 @@ class MailScreen(DeskScreen["DeskService"]):
         self.query_one(Banner).clear_outage()  # the store answered
         table = self.query_one("#mail-items", DataTable)
         row = table.cursor_row
+        kept = None  # the highlighted item, where the reload put it (a handed item may move)
+        if table.row_count:
+            kept = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         table.clear()
         self.items = {str(i.id): i for i in items}
         for i in items:
@@ -228,7 +243,9 @@ class MailScreen(DeskScreen["DeskService"]):
             table.add_row(*cells(i.case_number, i.recipient, status, i.waybill or "", i.direction.label,
                           i.phone, i.address, clip(i.contents, 10), when),  # masked by ``mail_queue``
                           key=str(i.id))
-        if items and row is not None:  # a live reload keeps the clerk's place
+        if kept in self.items:  # a reload keeps the clerk's item, wherever it is now
+            table.move_cursor(row=list(self.items).index(kept))
+        elif items and row is not None:  # gone (filtered out): the same place
             table.move_cursor(row=min(row, len(items) - 1))
         self._show_row()
 
@@ -245,7 +262,12 @@ class MailScreen(DeskScreen["DeskService"]):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        self.query_one(Banner).show(event.text, "error")
+        text = event.text
+        item = self._handing
+        if event.action == "hand_over" and item is not None:  # which item it was for, and how to pick another
+            text += f"（当前选中 {item.case_number} {item.recipient}，{item.status_label}：按 ↑↓ 选择要交寄的邮件后回车）"
+        event.stop()  # shown here: not once more, plainer, by the app
+        self.query_one(Banner).show(text, "error")
 
     @on(DataTable.RowHighlighted, "#mail-items")
     def _show_row(self) -> None:

@@ -224,6 +224,14 @@ class ApplicantForm(Vertical):
         if bool(reason) != feedback.has_class("-shown"):
             feedback.set_class(bool(reason), "-shown")
 
+    @on(Input.Blurred, "#applicant-address")
+    def _address_left(self, event: Input.Blurred) -> None:
+        """Left: no cursor cell any more, so an address as wide as the field shows from its first character."""
+        field = event.input
+        if cell_len(field.value.strip()) <= (field.content_size.width or 20):
+            field.scroll_to(x=0, animate=False, immediate=True)
+        self._show_address()
+
     def on_resize(self) -> None:
         self._show_address()
 
@@ -232,7 +240,7 @@ class ApplicantForm(Vertical):
         full = self.query_one("#address-full", Static)
         value = field.value.strip()
         width = field.content_size.width or 20
-        wide = cell_len(value) > width - 1  # the last cell is the cursor's
+        wide = cell_len(value) > width - (1 if field.has_focus else 0)  # while typing, the last cell is the cursor's
         if wide:
             # two lines at most (the 80-column pane is short): the field itself shows the end
             room = 2 * (self.content_size.width or 30) - 2

@@ -7,6 +7,9 @@ marks; the intake screen owns them and asks ``assess`` for the verdict.
 
 from __future__ import annotations
 
+from os.path import commonprefix
+
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -26,6 +29,54 @@ _STATUS_STYLE = {
     MaterialStatus.NOT_APPLICABLE: "dim",
 }
 _NEED_MARK = {Need.REQUIRED: "", Need.CONDITIONAL: "（情形）", Need.OPTIONAL: "（非必要）"}
+ALT_MARK = "[或] "  # one of several alternatives (any one of them will do)
+
+
+def _cut(text: str, width: int) -> str:
+    shown = Text(text)
+    shown.truncate(width, overflow="ellipsis")
+    return shown.plain
+
+
+def _head(text: str, cells: int) -> str:
+    """The longest start of ``text`` that fits ``cells`` terminal cells."""
+    out = ""
+    for char in text:
+        if cell_len(out + char) > cells:
+            break
+        out += char
+    return out
+
+
+def _apart(mark: str, body: str, shared: int, width: int) -> str:
+    """``body`` in ``width`` cells, its first ``shared`` characters (the same in other names) cut short so
+    that what differs shows: 经营场所租赁合同 → “经…租赁…”."""
+    room = width - cell_len(mark) - 1  # the “…” between the start and what differs
+    tail = body[shared:]
+    tail_cells = min(cell_len(tail), max(4, room // 2))  # at least two Chinese characters of the difference
+    cut = cell_len(tail) > tail_cells
+    head = _head(body[:shared], room - tail_cells - cut)
+    return f"{mark}{head}…{_cut(tail, tail_cells + 1) if cut else tail}"
+
+
+def distinct_names(names: list[str], width: int) -> list[str]:
+    """The names as a ``width``-cell column can show them apart: names it would cut to the same text
+    (two alternatives 经营场所租赁合同 and 经营场所产权证明 both read “[或] 经营场 …” at 80 columns)
+    shorten the start they share instead, “[或] 经…租赁…”; the whole name shows under the list."""
+    shown = [_cut(name, width) for name in names]
+    out = list(names)
+    for text in set(shown):
+        same = [i for i, cut in enumerate(shown) if cut == text]
+        group = [names[i] for i in same]
+        if len(set(group)) < 2:
+            continue  # one row, or the same name twice: nothing to tell apart
+        mark = ALT_MARK if all(name.startswith(ALT_MARK) for name in group) else ""
+        bodies = [name[len(mark):] for name in group]
+        shared = min(len(commonprefix(bodies)), min(len(body) for body in bodies) - 1)
+        if shared > 0:
+            for i, body in zip(same, bodies, strict=True):
+                out[i] = _apart(mark, body, shared, width)
+    return out
 
 
 class ChecklistTable(DataTable):
@@ -111,7 +162,8 @@ class ChecklistTable(DataTable):
         self.checklist, self._marks, self._shown_rows = checklist, dict(marks), rows
         row = self.cursor_row
         self.clear()
-        for key, n, name, form in rows:
+        names = distinct_names([name for _, _, name, _ in rows], self._name_width)
+        for (key, n, _, form), name in zip(rows, names, strict=True):
             self.add_row(n, Text(name, no_wrap=True, overflow="ellipsis"), form, self._mark_cell(marks.get(key)),
                          key=key)
         if self.row_count:
@@ -132,7 +184,7 @@ class ChecklistTable(DataTable):
             if bundle and len(entry.needed_by) > 1:
                 name += f"（{len(entry.needed_by)}项共用）"
             if m.alt_group:
-                name = f"[或] {name}"
+                name = ALT_MARK + name
             rows.append((m.key, str(i), printable(name, None), f"{m.form.value}×{m.copies}"))
         return rows
 
