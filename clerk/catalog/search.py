@@ -40,6 +40,31 @@ _TYPO_MIN = 3  # shorter queries match too much when one character may differ
 _TYPO_SCAN = 400  # anchor occurrences examined per typo pattern at most
 _FEW = 256  # below this many occurrences, substring hits are scored in one pass
 _WRITTEN = 500  # within a tier, the name, code or an alias beats a synonym-table form
+# Tier 0 holds three bands, best first: every word of the query found apart
+# (个体户注销 -> 个体工商户注销登记), the query sounding like a name (离昏 -> 离婚),
+# one character off a name (食口经营).
+_APART, _SOUNDS = 400, 200
+_APART_SCAN = 64  # entries holding every character, examined at most (shortest names first)
+# Words said around what is wanted (办, 申请, 开 a shop, 证, 店 …): skipped when an item
+# does not carry them.  Longest first.
+_FILLERS = ("办理", "申请", "申办", "参加", "怎么", "一下", "我要",
+            "办", "开", "打", "交", "卖", "去", "领", "要", "想", "了", "的", "个", "证", "店", "厂", "馆")
+_FILLER_CHARS = frozenset("".join(_FILLERS))
+_ACTION_CHARS = frozenset("补换迁领办开注销变更")  # may stand alone as a word of the query
+# What is done to a licence or a record besides obtaining it; a name carrying one
+# (变更, 注销 …) is for someone who said so.  Query words -> the kind of action.
+_ACTIONS = (
+    ("replace", re.compile(r"补(?![贴助偿充])")),
+    ("renew", re.compile(r"换[领发证]|换(?!届)")),
+    ("cancel", re.compile(r"注销|撤销")),
+    ("change", re.compile(r"变更|更改|改")),
+    ("move", re.compile(r"迁")),
+    ("extend", re.compile(r"延续|续|再次")),
+)
+_ACTION_WEIGHT = 15
+_ALL_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+_CODE_AREA = re.compile(r"^[0-9]+")
+_NOT_CODE = re.compile(r"[^a-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -181,6 +206,17 @@ class SearchIndex:
         self._codes = [normalise(e.code) for e in self._entries]
         self._plain = _Layout(self._per_entry, self._codes, list(range(len(rows))))
         self._counted: tuple[dict[str, int], _Layout] | None = None
+        self._actions = [_actions_in(normalise(e.name)) for e in self._entries]
+        self._apart = _Apart(self._per_entry)
+        # Codes as read off a form: without punctuation, and without the area prefix
+        # (370112-SCJG-007 is also scjg007).
+        short: list[str] = []
+        for code in self._codes:
+            compact = _NOT_CODE.sub("", code)
+            local = _CODE_AREA.sub("", compact)
+            short.append(local if local and local != compact else compact)
+        self._short_codes = _Level(short)
+        self._compact_codes = {_NOT_CODE.sub("", c): i for i, c in enumerate(self._codes)}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -237,11 +273,35 @@ class SearchIndex:
                         _at_level(keys, field, p, q, limit, found, _substring(p))
                 if len(found) >= limit:
                     break
-        if len(found) < limit and len(q) >= _TYPO_MIN and _HAN.search(q):  # Chinese typos only
+        if ascii_query or "-" in q:
+            self._short_code_hits(q, limit, found)
+        chinese = _HAN.search(q) is not None
+        if len(found) < limit and chinese and len(q) >= 3:
+            self._apart.search(q, found)
+        if len(found) < limit and chinese and _ALL_HAN.fullmatch(q):
+            _sounds(layout, q, limit, found)
+        if len(found) < limit and len(q) >= _TYPO_MIN and chinese:  # Chinese typos only
             _typos(keys, layout.name.levels[0], q, limit, found)
+        wanted = _actions_in(q)
+        actions = self._actions
         rank = layout.rank
-        best = heapq.nsmallest(limit, found.items(), key=lambda hit: (-hit[1][0], rank[hit[0]]))
-        return [self._hit(index, score, keys[k].shown if k >= 0 else "") for index, (score, k) in best]
+        scored = [(index, _weighed(score, wanted, actions[index]), k) for index, (score, k) in found.items()]
+        best = heapq.nsmallest(limit, scored, key=lambda hit: (-hit[1], rank[hit[0]]))
+        return [self._hit(index, score, keys[k].shown if k >= 0 else "") for index, score, k in best]
+
+    def _short_code_hits(self, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
+        """A code without its area prefix or punctuation: ``SCJG-007``, ``scjg007``."""
+        compact = _NOT_CODE.sub("", q)
+        if len(compact) < 3 or not any(c.isdigit() for c in compact) or not any(c.isalpha() for c in compact):
+            return
+        if (index := self._compact_codes.get(compact)) is not None:
+            _keep(found, index, EXACT * 1000 + _WRITTEN, -1)
+        for n, index in enumerate(self._short_codes.prefixed(compact), 1):
+            whole = len(self._short_codes.blob) > self._short_codes.offsets[index] + len(compact) and \
+                self._short_codes.blob[self._short_codes.offsets[index] + len(compact)] == _SEP
+            _keep(found, index, (EXACT if whole else PREFIX) * 1000 + _WRITTEN, -1)
+            if n >= limit:
+                break
 
     def _hit(self, index: int, score: int, via: str) -> SearchHit:
         entry = self._entries[index]
@@ -278,6 +338,130 @@ def _occurrences(keys: list[_Key], field: _Field, q: str, found: dict[int, tuple
         pos = blob.find(q, pos + 1)
 
 
+class _Apart:
+    """Every word of a query found in an entry's keys, apart or in another order.
+
+    Per character, a bitmask of the entries whose keys hold it: the entries holding
+    every character of a query are one AND away, and only those are split into words."""
+
+    def __init__(self, per_entry: list[list[_Key]]) -> None:
+        self.texts = [tuple(key.text for key in keys) for keys in per_entry]
+        self.blobs = [_SEP.join(texts) for texts in self.texts]
+        size = len(per_entry) // 8 + 1
+        holders: dict[str, bytearray] = {}
+        for entry, blob in enumerate(self.blobs):
+            byte, bit = entry >> 3, 1 << (entry & 7)
+            for char in set(blob):
+                bits = holders.get(char)
+                if bits is None:
+                    bits = holders[char] = bytearray(size)
+                bits[byte] |= bit
+        self.masks = {char: int.from_bytes(bits, "little") for char, bits in holders.items()}
+
+    def search(self, q: str, found: dict[int, tuple[int, int]]) -> None:
+        masks = self.masks
+        holding = -1
+        for char in set(q) - _FILLER_CHARS:
+            holding &= masks.get(char, 0)
+            if not holding:
+                return
+        if holding == -1:  # nothing but fillers (办个证)
+            return
+        for _ in range(_APART_SCAN):
+            if not holding:
+                break
+            low = holding & -holding
+            holding ^= low
+            entry = low.bit_length() - 1
+            score = _apart_score(q, self.blobs[entry], self.texts[entry])
+            if score:
+                _keep(found, entry, score, -1)
+
+
+def _apart_score(q: str, blob: str, texts: tuple[str, ...]) -> int:
+    """Split ``q`` into the longest runs found in ``blob``; 0 when a word is missing.
+
+    A filler the entry lacks (办, 证 …) is skipped; a lone character must be an action
+    the entry carries (补, 换 …) or follow the run before it in one key, as people
+    shorten names (个体户 for 个体工商户).  Fewer, longer runs, all in one key, and few
+    skipped characters score higher."""
+    n = len(q)
+    words: list[str] = []
+    skipped = actions = shortened = 0
+    i = 0
+    while i < n:
+        length = n - i
+        while length and q[i:i + length] not in blob:
+            length -= 1
+        if length >= 2:
+            words.append(q[i:i + length])
+            i += length
+            continue
+        if length == 1 and q[i] in _ACTION_CHARS:
+            actions += 1
+            i += 1
+            continue
+        if length == 1 and words and _follows(texts, words[-1], q[i]):
+            shortened += 1
+            i += 1
+            continue
+        filler = next((f for f in _FILLERS if q.startswith(f, i)), "")
+        if not filler:
+            return 0
+        skipped += len(filler)
+        i += len(filler)
+    said = n - skipped
+    if not words or said < 2 or said < skipped:
+        return 0
+    score = 950 - 100 * (len(words) - 1) - 25 * skipped - 10 * shortened + 10 * actions
+    holding = [len(text) for text in texts if all(word in text for word in words)]
+    score -= min(min(holding) - said, 25) if holding else 80
+    return max(_APART + 1, min(score, 999))
+
+
+def _follows(texts: tuple[str, ...], word: str, char: str) -> bool:
+    """``char`` comes after ``word`` in one of ``texts`` (个体 … 户 in 个体工商户)."""
+    for text in texts:
+        at = text.find(word)
+        if at >= 0 and text.find(char, at + len(word)) >= 0:
+            return True
+    return False
+
+
+def _sounds(layout: _Layout, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
+    """Names, aliases and synonym words that sound like ``q`` (离昏 -> 离婚, 身分证)."""
+    keys = layout.keys
+    spelled = "".join(lazy_pinyin(q))
+    heard: dict[int, tuple[int, int]] = {}
+    for k in layout.exact.get(spelled, ()):
+        _keep(heard, keys[k].entry, EXACT * 1000 + _WRITTEN * keys[k].written, k)
+    _at_level(keys, layout.pinyin, 0, spelled, limit, heard, PREFIX * 1000)
+    if layout.pinyin.levels[0].blob.count(spelled) <= _FEW:
+        _occurrences(keys, layout.pinyin, spelled, heard)
+    for entry, (score, k) in heard.items():
+        _keep(found, entry, _SOUNDS + 50 * (score // 1000) + (score % 1000) // 12, k)
+
+
+def _actions_in(text: str) -> frozenset[str]:
+    """The kinds of action (补, 换, 注销, 变更, 迁, 延续) a query or a name speaks of."""
+    return frozenset(kind for kind, pattern in _ACTIONS if pattern.search(text))
+
+
+def _weighed(score: int, wanted: frozenset[str], carried: frozenset[str]) -> int:
+    """Within its tier (and band), move a hit toward the action the query asks for: a
+    name carrying another action (变更 when nobody said so) comes after one without."""
+    if not carried or score >= EXACT * 1000:
+        return score
+    tier, within = divmod(score, 1000)
+    shift = _ACTION_WEIGHT if wanted & carried else -_ACTION_WEIGHT
+    if tier:
+        low, high = 1, 999
+    else:
+        low = _APART + 1 if within > _APART else _SOUNDS + 1 if within > _SOUNDS else 1
+        high = 999 if within > _APART else _APART if within > _SOUNDS else _SOUNDS
+    return tier * 1000 + max(low, min(within + shift, high))
+
+
 def _typos(keys: list[_Key], level: _Level, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
     """Names one character away from ``q`` (a wrong, missing or extra character)."""
     blob, offsets = level.blob, level.offsets
@@ -299,10 +483,11 @@ def _typo_patterns(q: str) -> tuple[tuple[re.Pattern[str], int], ...]:
     """One regular expression per way of being one character off ``q``, with how far
     before its match the name's text starts (a wrong first character)."""
     n = len(q)
-    shapes = [(q[:i], q[i + 1:], 1) for i in range(n)]  # one wrong character
+    # An action said (迁, 补, 注销 …) is meant: 迁户口 is not a typo of 上户口.
+    shapes = [(q[:i], q[i + 1:], 1) for i in range(n) if q[i] not in _ACTION_CHARS]  # one wrong character
     shapes += [(q[:i], q[i:], 1) for i in range(1, n)]  # one character missing in the query
-    if n >= 4:
-        shapes += [(q[:i], q[i + 1:], 0) for i in range(1, n - 1)]  # one extra character
+    if n >= 4:  # one extra character
+        shapes += [(q[:i], q[i + 1:], 0) for i in range(1, n - 1) if q[i] not in _ACTION_CHARS]
     patterns = []
     for left, right, gap in shapes:
         # A one-character anchor occurs all over the catalog: guessing from it is noise.
