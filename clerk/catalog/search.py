@@ -62,6 +62,7 @@ _ACTIONS = (
     ("extend", re.compile(r"延续|续|再次")),
 )
 _ACTION_WEIGHT = 15
+_ROOM = 100  # exact and prefix scores start here, so an action can move a hit down within its tier
 _ALL_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 _CODE_AREA = re.compile(r"^[0-9]+")
 _NOT_CODE = re.compile(r"[^a-z0-9]")
@@ -167,6 +168,11 @@ class _Layout:
             self.rank[entry] = position
         keys = [key for entry in order for key in per_entry[entry]]
         self.keys = keys
+        self.first_key = [0] * len(order)  # entry -> index in ``keys`` of its first key
+        at = 0
+        for entry in order:
+            self.first_key[entry] = at
+            at += len(per_entry[entry])
         self.exact: dict[str, list[int]] = {}
         for k, key in enumerate(keys):
             for text in dict.fromkeys((key.text, key.pinyin, key.initials)):
@@ -207,6 +213,7 @@ class SearchIndex:
         self._plain = _Layout(self._per_entry, self._codes, list(range(len(rows))))
         self._counted: tuple[dict[str, int], _Layout] | None = None
         self._actions = [_actions_in(normalise(e.name)) for e in self._entries]
+        self._acting = frozenset(i for i, kinds in enumerate(self._actions) if kinds)
         self._apart = _Apart(self._per_entry)
         # Codes as read off a form: without punctuation, and without the area prefix
         # (370112-SCJG-007 is also scjg007).
@@ -248,14 +255,14 @@ class SearchIndex:
         found: dict[int, tuple[int, int]] = {}  # entry -> (score, key or -1)
         keys = layout.keys
         for k in layout.exact.get(q, ()):
-            _keep(found, keys[k].entry, EXACT * 1000 + _WRITTEN * keys[k].written, k)
+            _keep(found, keys[k].entry, EXACT * 1000 + _ROOM + _WRITTEN * keys[k].written, k)
         for index in layout.code_keys.get(q, ()):
-            _keep(found, index, EXACT * 1000 + _WRITTEN, -1)
+            _keep(found, index, EXACT * 1000 + _ROOM + _WRITTEN, -1)
         prefix_fields = [layout.name, layout.code]
         if ascii_query:
             prefix_fields += [layout.initials, layout.pinyin]
         for field in prefix_fields:
-            _at_level(keys, field, 0, q, limit, found, PREFIX * 1000)
+            _at_level(keys, field, 0, q, limit, found, PREFIX * 1000 + _ROOM)
         if len(found) < limit:
             fields = [layout.name, layout.initials, layout.pinyin] if ascii_query else [layout.name]
             occurring = [(f, f.levels[0].blob.count(q)) for f in fields]
@@ -278,14 +285,20 @@ class SearchIndex:
         chinese = _HAN.search(q) is not None
         if len(found) < limit and chinese and len(q) >= 3:
             self._apart.search(q, found)
-        if len(found) < limit and chinese and _ALL_HAN.fullmatch(q):
+        # Guesses, only when nothing said matches: first what sounds the same, then
+        # names one character off (Chinese queries only).
+        if not found and chinese and _ALL_HAN.fullmatch(q):
             _sounds(layout, q, limit, found)
-        if len(found) < limit and len(q) >= _TYPO_MIN and chinese:  # Chinese typos only
-            _typos(keys, layout.name.levels[0], q, limit, found)
+        if not found and len(q) >= _TYPO_MIN and chinese:
+            for entry, score, key in self._apart.typos(q):
+                _keep(found, entry, score, layout.first_key[entry] + key)
         wanted = _actions_in(q)
         actions = self._actions
         rank = layout.rank
-        scored = [(index, _weighed(score, wanted, actions[index]), k) for index, (score, k) in found.items()]
+        scored = [(index, score, k) for index, (score, k) in found.items()]
+        if self._acting:
+            scored = [(index, _weighed(score, wanted, actions[index]), k) if index in self._acting
+                      else (index, score, k) for index, score, k in scored]
         best = heapq.nsmallest(limit, scored, key=lambda hit: (-hit[1], rank[hit[0]]))
         return [self._hit(index, score, keys[k].shown if k >= 0 else "") for index, score, k in best]
 
@@ -295,11 +308,11 @@ class SearchIndex:
         if len(compact) < 3 or not any(c.isdigit() for c in compact) or not any(c.isalpha() for c in compact):
             return
         if (index := self._compact_codes.get(compact)) is not None:
-            _keep(found, index, EXACT * 1000 + _WRITTEN, -1)
+            _keep(found, index, EXACT * 1000 + _ROOM + _WRITTEN, -1)
         for n, index in enumerate(self._short_codes.prefixed(compact), 1):
             whole = len(self._short_codes.blob) > self._short_codes.offsets[index] + len(compact) and \
                 self._short_codes.blob[self._short_codes.offsets[index] + len(compact)] == _SEP
-            _keep(found, index, (EXACT if whole else PREFIX) * 1000 + _WRITTEN, -1)
+            _keep(found, index, (EXACT if whole else PREFIX) * 1000 + _ROOM + _WRITTEN, -1)
             if n >= limit:
                 break
 
@@ -378,6 +391,45 @@ class _Apart:
                 _keep(found, entry, score, -1)
 
 
+    def typos(self, q: str) -> Iterator[tuple[int, int, int]]:
+        """(entry, score, key) of the entries with a key one character off ``q``.
+
+        Only entries holding all of ``q``'s characters but one are read."""
+        masks = self.masks
+        held = [masks.get(char, 0) for char in q]
+        holding = 0
+        for skip in range(len(q)):
+            some = -1
+            for n, mask in enumerate(held):
+                if n != skip:
+                    some &= mask
+                    if not some:
+                        break
+            holding |= some
+        patterns = _typo_patterns(q)
+        for _ in range(_TYPO_SCAN):
+            if not holding:
+                break
+            low = holding & -holding
+            holding ^= low
+            entry = low.bit_length() - 1
+            blob = _SEP + self.blobs[entry] + _SEP
+            best = None
+            for pattern, back in patterns:
+                match = pattern.search(blob)
+                if match is None:
+                    continue
+                start = match.start() - back
+                if back and blob[start] == _SEP:  # the wrong character would be before the key
+                    continue
+                key = blob.count(_SEP, 0, start + 1) - 1
+                score = TYPO * 1000 + max(1, 100 - (start - blob.rfind(_SEP, 0, start + 1) - 1))
+                if best is None or score > best[0]:
+                    best = (score, key)
+            if best is not None:
+                yield entry, best[0], best[1]
+
+
 def _apart_score(q: str, blob: str, texts: tuple[str, ...]) -> int:
     """Split ``q`` into the longest runs found in ``blob``; 0 when a word is missing.
 
@@ -397,6 +449,11 @@ def _apart_score(q: str, blob: str, texts: tuple[str, ...]) -> int:
             words.append(q[i:i + length])
             i += length
             continue
+        filler = next((f for f in _FILLERS if q.startswith(f, i)), "")
+        if len(filler) > 1:  # 办理, 申请: a word of their own, not the action 办
+            skipped += len(filler)
+            i += len(filler)
+            continue
         if length == 1 and q[i] in _ACTION_CHARS:
             actions += 1
             i += 1
@@ -405,7 +462,6 @@ def _apart_score(q: str, blob: str, texts: tuple[str, ...]) -> int:
             shortened += 1
             i += 1
             continue
-        filler = next((f for f in _FILLERS if q.startswith(f, i)), "")
         if not filler:
             return 0
         skipped += len(filler)
@@ -450,32 +506,16 @@ def _actions_in(text: str) -> frozenset[str]:
 def _weighed(score: int, wanted: frozenset[str], carried: frozenset[str]) -> int:
     """Within its tier (and band), move a hit toward the action the query asks for: a
     name carrying another action (变更 when nobody said so) comes after one without."""
-    if not carried or score >= EXACT * 1000:
+    if not carried:
         return score
     tier, within = divmod(score, 1000)
     shift = _ACTION_WEIGHT if wanted & carried else -_ACTION_WEIGHT
     if tier:
-        low, high = 1, 999
+        low, high = 0, 999
     else:
         low = _APART + 1 if within > _APART else _SOUNDS + 1 if within > _SOUNDS else 1
         high = 999 if within > _APART else _APART if within > _SOUNDS else _SOUNDS
     return tier * 1000 + max(low, min(within + shift, high))
-
-
-def _typos(keys: list[_Key], level: _Level, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
-    """Names one character away from ``q`` (a wrong, missing or extra character)."""
-    blob, offsets = level.blob, level.offsets
-    for pattern, back in _typo_patterns(q):
-        for n, match in enumerate(pattern.finditer(blob)):
-            if n >= _TYPO_SCAN:
-                break
-            start = match.start() - back
-            if back and blob[start] == _SEP:  # the wrong character would be before the name
-                continue
-            row = bisect_right(offsets, start) - 1
-            _keep(found, keys[row].entry, TYPO * 1000 + max(1, 100 - (start - offsets[row])), row)
-        if len(found) >= limit * 4:
-            return
 
 
 @lru_cache(maxsize=256)
