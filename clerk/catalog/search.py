@@ -44,7 +44,7 @@ _WRITTEN = 500  # within a tier, the name, code or an alias beats a synonym-tabl
 # (个体户注销 -> 个体工商户注销登记), the query sounding like a name (离昏 -> 离婚),
 # one character off a name (食口经营).
 _APART, _SOUNDS = 400, 200
-_APART_SCAN = 64  # entries holding every character, examined at most (shortest names first)
+_APART_SCAN = 32  # entries holding every character, examined at most (shortest names first)
 # Words said around what is wanted (办, 申请, 开 a shop, 证, 店 …): skipped when an item
 # does not carry them.  Longest first.
 _FILLERS = ("办理", "申请", "申办", "参加", "怎么", "一下", "我要",
@@ -215,6 +215,7 @@ class SearchIndex:
         self._actions = [_actions_in(normalise(e.name)) for e in self._entries]
         self._acting = frozenset(i for i, kinds in enumerate(self._actions) if kinds)
         self._apart = _Apart(self._per_entry)
+        self._key_chars = frozenset(self._apart.masks)
         # Codes as read off a form: without punctuation, and without the area prefix
         # (370112-SCJG-007 is also scjg007).
         short: list[str] = []
@@ -258,28 +259,32 @@ class SearchIndex:
             _keep(found, keys[k].entry, EXACT * 1000 + _ROOM + _WRITTEN * keys[k].written, k)
         for index in layout.code_keys.get(q, ()):
             _keep(found, index, EXACT * 1000 + _ROOM + _WRITTEN, -1)
-        prefix_fields = [layout.name, layout.code]
-        if ascii_query:
-            prefix_fields += [layout.initials, layout.pinyin]
-        for field in prefix_fields:
+        _at_level(keys, layout.code, 0, q, limit, found, PREFIX * 1000 + _ROOM)
+        fields = [layout.name, layout.initials, layout.pinyin] if ascii_query else [layout.name]
+        if ascii_query and not self._key_chars.issuperset(q):  # a Latin word no name or alias holds
+            fields = fields[1:]
+        crowded = []
+        # Entries holding every character of a Chinese query: at most this many hold the query.
+        few = ascii_query or self._apart.holding(q).bit_count() <= _FEW // 2
+        for field in fields:
+            # One pass scores every occurrence where it is (prefix or substring) ...
+            seen: dict[int, tuple[int, int]] = {}
+            if (few or field.levels[0].blob.count(q) <= _FEW) and _occurrences(keys, field, q, seen):
+                for index, (score, k) in seen.items():
+                    _keep(found, index, score, k)
+            else:
+                crowded.append(field)
+        # ... unless there are too many: then the best first, level by level, up to ``limit``.
+        for field in crowded:
             _at_level(keys, field, 0, q, limit, found, PREFIX * 1000 + _ROOM)
-        if len(found) < limit:
-            fields = [layout.name, layout.initials, layout.pinyin] if ascii_query else [layout.name]
-            occurring = [(f, f.levels[0].blob.count(q)) for f in fields]
-            fields = []
-            for field, times in occurring:
-                if 0 < times <= _FEW:  # score each occurrence where it is: one pass, not one per level
-                    _occurrences(keys, field, q, found)
-                elif times:
-                    fields.append(field)
-            depth = max((len(f.levels) for f in fields), default=0)
-            # Level by level: every hit at position p outranks any at p + 1.
-            for p in range(1, depth):
-                for field in fields:
-                    if p < len(field.levels):
-                        _at_level(keys, field, p, q, limit, found, _substring(p))
-                if len(found) >= limit:
-                    break
+        depth = max((len(f.levels) for f in crowded), default=0)
+        # Every hit at position p outranks any at p + 1.
+        for p in range(1, depth):
+            if len(found) >= limit:
+                break
+            for field in crowded:
+                if p < len(field.levels):
+                    _at_level(keys, field, p, q, limit, found, _substring(p))
         if ascii_query or "-" in q:
             self._short_code_hits(q, limit, found)
         chinese = _HAN.search(q) is not None
@@ -325,30 +330,40 @@ def _at_level(
     keys: list[_Key], field: _Field, p: int, q: str, cap: int, found: dict[int, tuple[int, int]], score: int
 ) -> None:
     owners = field.owners
-    for n, value in enumerate(field.levels[p].prefixed(q), 1):
+    entries: set[int] = set()  # an entry's name and aliases are neighbours: count entries
+    for value in field.levels[p].prefixed(q):
         owner = owners[value]
         if owner < 0:  # a code
-            _keep(found, -1 - owner, score + _WRITTEN, -1)
+            entry = -1 - owner
+            _keep(found, entry, score + _WRITTEN, -1)
         else:
-            _keep(found, keys[owner].entry, score + _WRITTEN * keys[owner].written, owner)
-        if n >= cap:  # later values at this level rank lower
+            entry = keys[owner].entry
+            _keep(found, entry, score + _WRITTEN * keys[owner].written, owner)
+        entries.add(entry)
+        if len(entries) >= cap:  # later values at this level rank lower
             break
 
 
-def _occurrences(keys: list[_Key], field: _Field, q: str, found: dict[int, tuple[int, int]]) -> None:
-    """Every occurrence of ``q`` inside a value (not at its start), scored by its level."""
+def _occurrences(keys: list[_Key], field: _Field, q: str, found: dict[int, tuple[int, int]]) -> bool:
+    """Every occurrence of ``q`` in the values (at a value's start: the prefix tier), scored by
+    its position; False, and a part done, when there are more than ``_FEW``."""
     level = field.levels[0]
     blob, offsets, owners, starts = level.blob, level.offsets, field.owners, field.starts
-    pos = blob.find(q)
-    while pos >= 0:
+    find = blob.find
+    pos = find(q)
+    for _ in range(_FEW):
+        if pos < 0:
+            return True
         value = bisect_right(offsets, pos) - 1
         offset = pos - offsets[value]
         start = starts[value]
         p = offset if start is None else start.get(offset)
-        if p:  # None: inside a syllable; 0: the prefix tier, already scored
+        if p is not None:  # None: inside a syllable
             owner = owners[value]
-            _keep(found, keys[owner].entry, _substring(p) + _WRITTEN * keys[owner].written, owner)
-        pos = blob.find(q, pos + 1)
+            score = PREFIX * 1000 + _ROOM if p == 0 else _substring(p)
+            _keep(found, keys[owner].entry, score + _WRITTEN * keys[owner].written, owner)
+        pos = find(q, pos + 1)
+    return pos < 0
 
 
 class _Apart:
@@ -371,14 +386,19 @@ class _Apart:
                 bits[byte] |= bit
         self.masks = {char: int.from_bytes(bits, "little") for char, bits in holders.items()}
 
-    def search(self, q: str, found: dict[int, tuple[int, int]]) -> None:
+    def holding(self, chars: str) -> int:
+        """The entries holding every one of ``chars`` (a bitmask; -1 for none given)."""
         masks = self.masks
         holding = -1
-        for char in set(q) - _FILLER_CHARS:
+        for char in set(chars):
             holding &= masks.get(char, 0)
             if not holding:
-                return
-        if holding == -1:  # nothing but fillers (办个证)
+                break
+        return holding
+
+    def search(self, q: str, found: dict[int, tuple[int, int]]) -> None:
+        holding = self.holding("".join(set(q) - _FILLER_CHARS))
+        if holding in (0, -1):  # a word no entry holds, or nothing but fillers (办个证)
             return
         for _ in range(_APART_SCAN):
             if not holding:
@@ -492,8 +512,7 @@ def _sounds(layout: _Layout, q: str, limit: int, found: dict[int, tuple[int, int
     for k in layout.exact.get(spelled, ()):
         _keep(heard, keys[k].entry, EXACT * 1000 + _WRITTEN * keys[k].written, k)
     _at_level(keys, layout.pinyin, 0, spelled, limit, heard, PREFIX * 1000)
-    if layout.pinyin.levels[0].blob.count(spelled) <= _FEW:
-        _occurrences(keys, layout.pinyin, spelled, heard)
+    _occurrences(keys, layout.pinyin, spelled, heard)
     for entry, (score, k) in heard.items():
         _keep(found, entry, _SOUNDS + 50 * (score // 1000) + (score % 1000) // 12, k)
 
