@@ -455,8 +455,8 @@ def _apart_score(q: str, blob: str, texts: tuple[str, ...]) -> int:
 
     A filler the entry lacks (办, 证 …) is skipped; a lone character must be an action
     the entry carries (补, 换 …) or follow the run before it in one key, as people
-    shorten names (个体户 for 个体工商户).  Fewer, longer runs, all in one key, and few
-    skipped characters score higher."""
+    shorten names (个体户 for 个体工商户).  Fewer, longer runs, all in one key (in the
+    query's order), and few skipped characters score higher."""
     n = len(q)
     words: list[str] = []
     skipped = actions = shortened = 0
@@ -490,9 +490,23 @@ def _apart_score(q: str, blob: str, texts: tuple[str, ...]) -> int:
     if not words or said < 2 or said < skipped:
         return 0
     score = 950 - 100 * (len(words) - 1) - 25 * skipped - 10 * shortened + 10 * actions
-    holding = [len(text) for text in texts if all(word in text for word in words)]
-    score -= min(min(holding) - said, 25) if holding else 80
+    holding = [text for text in texts if all(word in text for word in words)]
+    if holding:
+        score -= min(min(len(text) for text in holding) - said, 25)
+        score += 20 * any(_in_order(text, words) for text in holding)
+    else:
+        score -= 80
     return max(_APART + 1, min(score, 999))
+
+
+def _in_order(text: str, words: list[str]) -> bool:
+    at = 0
+    for word in words:
+        at = text.find(word, at)
+        if at < 0:
+            return False
+        at += len(word)
+    return True
 
 
 def _follows(texts: tuple[str, ...], word: str, char: str) -> bool:
