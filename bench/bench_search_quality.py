@@ -119,8 +119,8 @@ def grade(catalog, queries: list[Query]) -> Grade:
     return Grade(len(queries), first, top3, tuple(misses))
 
 
-def timed(catalog, queries: list[Query], counts: dict[str, int] | None = None) -> list[tuple[float, str]]:
-    """(median ms of ``RUNS`` calls, query) per query, slowest first."""
+def timed(catalog, queries: list[Query], counts: dict[str, int] | None = None) -> list[tuple[float, float, str]]:
+    """(median ms, best ms of ``RUNS`` calls, query) per query, slowest median first."""
     for query in queries:  # warm up
         catalog.search(query.text, counts=counts)
     result = []
@@ -130,7 +130,7 @@ def timed(catalog, queries: list[Query], counts: dict[str, int] | None = None) -
             began = time.perf_counter_ns()
             catalog.search(query.text, counts=counts)
             samples.append((time.perf_counter_ns() - began) / 1e6)
-        result.append((statistics.median(samples), query.text))
+        result.append((statistics.median(samples), min(samples), query.text))
     return sorted(result, reverse=True)
 
 
@@ -160,10 +160,11 @@ def run(hall: int = HALL, items: int = ITEMS) -> tuple[list[str], list[str], boo
     counted = timed(huge, queries, hall_counts(huge))
     timing = []
     for label, times in (("no counts", plain), ("90-day counts for 661 items", counted)):
-        slow = ", ".join(f"`{text}` {ms:.3f}" for ms, text in times[:3])
-        values = sorted(ms for ms, _ in times)
+        slow = ", ".join(f"`{text}` {ms:.3f}" for ms, _, text in times[:3])
+        values = sorted(ms for ms, _, _ in times)
+        best = max(low for _, low, _ in times)
         timing.append(f"| {len(huge.items):,} items, {label} | {statistics.median(values):.4f} "
-                      f"| {values[int(len(values) * 0.99) - 1]:.4f} | {values[-1]:.4f} | {slow} |")
+                      f"| {values[int(len(values) * 0.99) - 1]:.4f} | {values[-1]:.4f} | {best:.4f} | {slow} |")
     worst = max(plain[0][0], counted[0][0])
     ok = result.first_rate >= TARGET_FIRST and worst < TARGET_MS
     return rows + [""] + timing, misses, ok
@@ -200,11 +201,13 @@ def section_text(rows: list[str], misses: list[str]) -> str:
         "",
         *(misses or ["- none"]),
         "",
-        f"Time per query at {ITEMS:,} items (shipped + generated): the median of {RUNS} calls per query,",
-        "after a warm-up; the slowest three queries named.  Target: every query under 1 ms.",
+        f"Time per query at {ITEMS:,} items (shipped + generated): the median of {RUNS} calls per query",
+        "after a warm-up (its median and p99 over the queries, and the slowest query's); \"slowest best\"",
+        f"is the slowest query's fastest of its {RUNS} calls, its cost without other work on the CPUs;",
+        "the three slowest queries named.  Target: every query under 1 ms.",
         "",
-        "| catalog | median ms | p99 ms | slowest ms | slowest queries (ms) |",
-        "|---|---|---|---|---|",
+        "| catalog | median ms | p99 ms | slowest ms | slowest best ms | slowest queries (median ms) |",
+        "|---|---|---|---|---|---|",
         *rows[split + 1:],
         "",
     ])

@@ -4,14 +4,22 @@ A clerk types Chinese (``卫生许可``), full pinyin (``weishengxuke``), pinyin
 initials (``wsxk``), the start of a code, an alias (俗称: ``营业执照``, ``开店``)
 or a word of the synonym table (``医保``).  Queries and names are compared
 after ``normalise`` (full/half width, traditional -> simplified, no spaces or
-brackets).  Keys are computed once when the index is built (pypinyin is
-imported only then); a query scans one string holding every key, so it costs
-microseconds, not a Python loop over every item.
+brackets).  Keys are computed once when the index is built (pypinyin spells
+names then, and a query only when nothing else matched); a query scans one
+string holding every key, so it costs microseconds, not a Python loop over
+every item.
 
-Rank: exact, then prefix, then substring (earlier is better), then names one
-character away from the query (a typo: one character wrong, missing or extra).
-Within a rank, the caller's counts break ties (how often this hall took the
-item lately), then shorter names first.
+Rank: exact, then prefix, then substring (earlier is better), then tier 0:
+every word of the query found apart or in another order (个体户注销 ->
+个体工商户注销登记); and, only when nothing matched, names that sound like the
+query (离昏 -> 离婚), then names one character away (a typo: one character
+wrong, missing or extra; never an action such as 迁 or 补).  A code also
+matches without its area prefix or punctuation (scjg007).  Within a tier, a
+name carrying an action (补, 换, 注销, 变更, 迁, 延续) comes first when the
+query says it and last when the query says none; then the caller's counts
+break ties (how often this hall took the item lately), then shorter names.
+Candidates for the tier-0 matches come from one bitmask per character (the
+entries holding it), so a query reads only the entries holding its words.
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _QUERY_ASCII = re.compile(r"[a-z0-9]+")
 _OTHER = "\x00"
 _TYPO_MIN = 3  # shorter queries match too much when one character may differ
-_TYPO_SCAN = 400  # anchor occurrences examined per typo pattern at most
+_TYPO_SCAN = 400  # entries read for one-character-off guesses at most (shortest names first)
 _FEW = 256  # below this many occurrences, substring hits are scored in one pass
 _WRITTEN = 500  # within a tier, the name, code or an alias beats a synonym-table form
 # Tier 0 holds three bands, best first: every word of the query found apart
@@ -71,8 +79,8 @@ _NOT_CODE = re.compile(r"[^a-z0-9]")
 @dataclass(frozen=True)
 class SearchHit:
     """One search result.  ``score``: higher is better; the tier (3 exact,
-    2 prefix, 1 substring, 0 one-character typo) is ``score // 1000``; within a
-    tier an earlier match scores higher.  ``via``: the alias or synonym form
+    2 prefix, 1 substring, 0 words apart / sounds alike / one-character typo)
+    is ``score // 1000``; within a tier an earlier match scores higher.  ``via``: the alias or synonym form
     that matched, when it was not the name or code itself."""
 
     kind: Kind
@@ -297,6 +305,8 @@ class SearchIndex:
         if not found and len(q) >= _TYPO_MIN and chinese:
             for entry, score, key in self._apart.typos(q):
                 _keep(found, entry, score, layout.first_key[entry] + key)
+                if len(found) >= limit:  # shortest names first: enough guesses
+                    break
         wanted = _actions_in(q)
         actions = self._actions
         rank = layout.rank
@@ -314,9 +324,9 @@ class SearchIndex:
             return
         if (index := self._compact_codes.get(compact)) is not None:
             _keep(found, index, EXACT * 1000 + _ROOM + _WRITTEN, -1)
-        for n, index in enumerate(self._short_codes.prefixed(compact), 1):
-            whole = len(self._short_codes.blob) > self._short_codes.offsets[index] + len(compact) and \
-                self._short_codes.blob[self._short_codes.offsets[index] + len(compact)] == _SEP
+        short = self._short_codes
+        for n, index in enumerate(short.prefixed(compact), 1):
+            whole = short.blob.startswith(_SEP, short.offsets[index] + len(compact))
             _keep(found, index, (EXACT if whole else PREFIX) * 1000 + _ROOM + _WRITTEN, -1)
             if n >= limit:
                 break
