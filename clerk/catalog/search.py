@@ -80,8 +80,9 @@ _NOT_CODE = re.compile(r"[^a-z0-9]")
 class SearchHit:
     """One search result.  ``score``: higher is better; the tier (3 exact,
     2 prefix, 1 substring, 0 words apart / sounds alike / one-character typo)
-    is ``score // 1000``; within a tier an earlier match scores higher.  ``via``: the alias or synonym form
-    that matched, when it was not the name or code itself."""
+    is ``score // 1000``; within a tier an earlier match scores higher.
+    ``via``: the alias or synonym form that matched, when it was not the name
+    or code itself."""
 
     kind: Kind
     code: str
@@ -419,7 +420,6 @@ class _Apart:
             score = _apart_score(q, self.blobs[entry], self.texts[entry])
             if score:
                 _keep(found, entry, score, -1)
-
 
     def typos(self, q: str) -> Iterator[tuple[int, int, int]]:
         """(entry, score, key) of the entries with a key one character off ``q``.
