@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clerk.catalog import Bundle, Catalog, ItemKind, Material, MaterialForm, Need, ServiceItem, Delivery
+from clerk.catalog import Bundle, Catalog, Delivery, ItemKind, Material, MaterialForm, Need, ServiceItem
 
 ID_CARD = Material("id-card", "身份证", MaterialForm.ORIGINAL, 1, Need.REQUIRED, False, "原件。")
 
