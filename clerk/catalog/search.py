@@ -65,9 +65,9 @@ _ACTIONS = (
     ("replace", re.compile(r"补(?![贴助偿充])")),
     ("renew", re.compile(r"换[领发证]|换(?!届)")),
     ("cancel", re.compile(r"注销|撤销")),
-    ("change", re.compile(r"变更|更改|改")),
+    ("change", re.compile(r"变更|更改|改(?![建扩造])")),  # not 改建: building work
     ("move", re.compile(r"迁")),
-    ("extend", re.compile(r"延续|续|再次")),
+    ("extend", re.compile(r"延续|(?<!手)续|再次")),  # not 手续: paperwork
 )
 _ACTION_WEIGHT = 15
 _ROOM = 100  # exact and prefix scores start here, so an action can move a hit down within its tier
