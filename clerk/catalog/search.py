@@ -4,14 +4,22 @@ A clerk types Chinese (``卫生许可``), full pinyin (``weishengxuke``), pinyin
 initials (``wsxk``), the start of a code, an alias (俗称: ``营业执照``, ``开店``)
 or a word of the synonym table (``医保``).  Queries and names are compared
 after ``normalise`` (full/half width, traditional -> simplified, no spaces or
-brackets).  Keys are computed once when the index is built (pypinyin is
-imported only then); a query scans one string holding every key, so it costs
-microseconds, not a Python loop over every item.
+brackets).  Keys are computed once when the index is built (pypinyin spells
+names then, and a query only when nothing else matched); a query scans one
+string holding every key, so it costs microseconds, not a Python loop over
+every item.
 
-Rank: exact, then prefix, then substring (earlier is better), then names one
-character away from the query (a typo: one character wrong, missing or extra).
-Within a rank, the caller's counts break ties (how often this hall took the
-item lately), then shorter names first.
+Rank: exact, then prefix, then substring (earlier is better), then tier 0:
+every word of the query found apart or in another order (个体户注销 ->
+个体工商户注销登记); and, only when nothing matched, names that sound like the
+query (离昏 -> 离婚), then names one character away (a typo: one character
+wrong, missing or extra; never an action such as 迁 or 补).  A code also
+matches without its area prefix or punctuation (scjg007).  Within a tier, a
+name carrying an action (补, 换, 注销, 变更, 迁, 延续) comes first when the
+query says it and last when the query says none; then the caller's counts
+break ties (how often this hall took the item lately), then shorter names.
+Candidates for the tier-0 matches come from one bitmask per character (the
+entries holding it), so a query reads only the entries holding its words.
 """
 
 from __future__ import annotations
@@ -37,17 +45,44 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _QUERY_ASCII = re.compile(r"[a-z0-9]+")
 _OTHER = "\x00"
 _TYPO_MIN = 3  # shorter queries match too much when one character may differ
-_TYPO_SCAN = 400  # anchor occurrences examined per typo pattern at most
+_TYPO_SCAN = 400  # entries read for one-character-off guesses at most (shortest names first)
 _FEW = 256  # below this many occurrences, substring hits are scored in one pass
 _WRITTEN = 500  # within a tier, the name, code or an alias beats a synonym-table form
+# Tier 0 holds three bands, best first: every word of the query found apart
+# (个体户注销 -> 个体工商户注销登记), the query sounding like a name (离昏 -> 离婚),
+# one character off a name (食口经营).
+_APART, _SOUNDS = 400, 200
+_APART_SCAN = 32  # entries holding every character, examined at most (shortest names first)
+# Words said around what is wanted (办, 申请, 开 a shop, 证, 店 …): skipped when an item
+# does not carry them.  Longest first.
+_FILLERS = ("办理", "申请", "申办", "参加", "怎么", "一下", "我要",
+            "办", "开", "打", "交", "卖", "去", "领", "要", "想", "了", "的", "个", "证", "店", "厂", "馆")
+_FILLER_CHARS = frozenset("".join(_FILLERS))
+_ACTION_CHARS = frozenset("补换迁领办开注销变更")  # may stand alone as a word of the query
+# What is done to a licence or a record besides obtaining it; a name carrying one
+# (变更, 注销 …) is for someone who said so.  Query words -> the kind of action.
+_ACTIONS = (
+    ("replace", re.compile(r"补(?![贴助偿充])")),
+    ("renew", re.compile(r"换[领发证]|换(?!届)")),
+    ("cancel", re.compile(r"注销|撤销")),
+    ("change", re.compile(r"变更|更改|改(?![建扩造])")),  # not 改建: building work
+    ("move", re.compile(r"迁")),
+    ("extend", re.compile(r"延续|(?<!手)续|再次")),  # not 手续: paperwork
+)
+_ACTION_WEIGHT = 15
+_ROOM = 100  # exact and prefix scores start here, so an action can move a hit down within its tier
+_ALL_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+_CODE_AREA = re.compile(r"^[0-9]+")
+_NOT_CODE = re.compile(r"[^a-z0-9]")
 
 
 @dataclass(frozen=True)
 class SearchHit:
     """One search result.  ``score``: higher is better; the tier (3 exact,
-    2 prefix, 1 substring, 0 one-character typo) is ``score // 1000``; within a
-    tier an earlier match scores higher.  ``via``: the alias or synonym form
-    that matched, when it was not the name or code itself."""
+    2 prefix, 1 substring, 0 words apart / sounds alike / one-character typo)
+    is ``score // 1000``; within a tier an earlier match scores higher.
+    ``via``: the alias or synonym form that matched, when it was not the name
+    or code itself."""
 
     kind: Kind
     code: str
@@ -142,6 +177,11 @@ class _Layout:
             self.rank[entry] = position
         keys = [key for entry in order for key in per_entry[entry]]
         self.keys = keys
+        self.first_key = [0] * len(order)  # entry -> index in ``keys`` of its first key
+        at = 0
+        for entry in order:
+            self.first_key[entry] = at
+            at += len(per_entry[entry])
         self.exact: dict[str, list[int]] = {}
         for k, key in enumerate(keys):
             for text in dict.fromkeys((key.text, key.pinyin, key.initials)):
@@ -181,6 +221,19 @@ class SearchIndex:
         self._codes = [normalise(e.code) for e in self._entries]
         self._plain = _Layout(self._per_entry, self._codes, list(range(len(rows))))
         self._counted: tuple[dict[str, int], _Layout] | None = None
+        self._actions = [_actions_in(normalise(e.name)) for e in self._entries]
+        self._acting = frozenset(i for i, kinds in enumerate(self._actions) if kinds)
+        self._apart = _Apart(self._per_entry)
+        self._key_chars = frozenset(self._apart.masks)
+        # Codes as read off a form: without punctuation, and without the area prefix
+        # (370112-SCJG-007 is also scjg007).
+        short: list[str] = []
+        for code in self._codes:
+            compact = _NOT_CODE.sub("", code)
+            local = _CODE_AREA.sub("", compact)
+            short.append(local if local and local != compact else compact)
+        self._short_codes = _Level(short)
+        self._compact_codes = {_NOT_CODE.sub("", c): i for i, c in enumerate(self._codes)}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -212,36 +265,72 @@ class SearchIndex:
         found: dict[int, tuple[int, int]] = {}  # entry -> (score, key or -1)
         keys = layout.keys
         for k in layout.exact.get(q, ()):
-            _keep(found, keys[k].entry, EXACT * 1000 + _WRITTEN * keys[k].written, k)
+            _keep(found, keys[k].entry, EXACT * 1000 + _ROOM + _WRITTEN * keys[k].written, k)
         for index in layout.code_keys.get(q, ()):
-            _keep(found, index, EXACT * 1000 + _WRITTEN, -1)
-        prefix_fields = [layout.name, layout.code]
-        if ascii_query:
-            prefix_fields += [layout.initials, layout.pinyin]
-        for field in prefix_fields:
-            _at_level(keys, field, 0, q, limit, found, PREFIX * 1000)
-        if len(found) < limit:
-            fields = [layout.name, layout.initials, layout.pinyin] if ascii_query else [layout.name]
-            occurring = [(f, f.levels[0].blob.count(q)) for f in fields]
-            fields = []
-            for field, times in occurring:
-                if 0 < times <= _FEW:  # score each occurrence where it is: one pass, not one per level
-                    _occurrences(keys, field, q, found)
-                elif times:
-                    fields.append(field)
-            depth = max((len(f.levels) for f in fields), default=0)
-            # Level by level: every hit at position p outranks any at p + 1.
-            for p in range(1, depth):
-                for field in fields:
-                    if p < len(field.levels):
-                        _at_level(keys, field, p, q, limit, found, _substring(p))
-                if len(found) >= limit:
+            _keep(found, index, EXACT * 1000 + _ROOM + _WRITTEN, -1)
+        _at_level(keys, layout.code, 0, q, limit, found, PREFIX * 1000 + _ROOM)
+        fields = [layout.name, layout.initials, layout.pinyin] if ascii_query else [layout.name]
+        if ascii_query and not self._key_chars.issuperset(q):  # a Latin word no name or alias holds
+            fields = fields[1:]
+        crowded = []
+        # Entries holding every character of a Chinese query: at most this many hold the query.
+        few = ascii_query or self._apart.holding(q).bit_count() <= _FEW // 2
+        for field in fields:
+            # One pass scores every occurrence where it is (prefix or substring) ...
+            seen: dict[int, tuple[int, int]] = {}
+            if (few or field.levels[0].blob.count(q) <= _FEW) and _occurrences(keys, field, q, seen):
+                for index, (score, k) in seen.items():
+                    _keep(found, index, score, k)
+            else:
+                crowded.append(field)
+        # ... unless there are too many: then the best first, level by level, up to ``limit``.
+        for field in crowded:
+            _at_level(keys, field, 0, q, limit, found, PREFIX * 1000 + _ROOM)
+        depth = max((len(f.levels) for f in crowded), default=0)
+        # Every hit at position p outranks any at p + 1.
+        for p in range(1, depth):
+            if len(found) >= limit:
+                break
+            for field in crowded:
+                if p < len(field.levels):
+                    _at_level(keys, field, p, q, limit, found, _substring(p))
+        if ascii_query or "-" in q:
+            self._short_code_hits(q, limit, found)
+        chinese = _HAN.search(q) is not None
+        if len(found) < limit and chinese and len(q) >= 3:
+            self._apart.search(q, found)
+        # Guesses, only when nothing said matches: first what sounds the same, then
+        # names one character off (Chinese queries only).
+        if not found and chinese and _ALL_HAN.fullmatch(q):
+            _sounds(layout, q, limit, found)
+        if not found and len(q) >= _TYPO_MIN and chinese:
+            for entry, score, key in self._apart.typos(q):
+                _keep(found, entry, score, layout.first_key[entry] + key)
+                if len(found) >= limit:  # shortest names first: enough guesses
                     break
-        if len(found) < limit and len(q) >= _TYPO_MIN and _HAN.search(q):  # Chinese typos only
-            _typos(keys, layout.name.levels[0], q, limit, found)
+        wanted = _actions_in(q)
+        actions = self._actions
         rank = layout.rank
-        best = heapq.nsmallest(limit, found.items(), key=lambda hit: (-hit[1][0], rank[hit[0]]))
-        return [self._hit(index, score, keys[k].shown if k >= 0 else "") for index, (score, k) in best]
+        scored = [(index, score, k) for index, (score, k) in found.items()]
+        if self._acting:
+            scored = [(index, _weighed(score, wanted, actions[index]), k) if index in self._acting
+                      else (index, score, k) for index, score, k in scored]
+        best = heapq.nsmallest(limit, scored, key=lambda hit: (-hit[1], rank[hit[0]]))
+        return [self._hit(index, score, keys[k].shown if k >= 0 else "") for index, score, k in best]
+
+    def _short_code_hits(self, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
+        """A code without its area prefix or punctuation: ``SCJG-007``, ``scjg007``."""
+        compact = _NOT_CODE.sub("", q)
+        if len(compact) < 3 or not any(c.isdigit() for c in compact) or not any(c.isalpha() for c in compact):
+            return
+        if (index := self._compact_codes.get(compact)) is not None:
+            _keep(found, index, EXACT * 1000 + _ROOM + _WRITTEN, -1)
+        short = self._short_codes
+        for n, index in enumerate(short.prefixed(compact), 1):
+            whole = short.blob.startswith(_SEP, short.offsets[index] + len(compact))
+            _keep(found, index, (EXACT if whole else PREFIX) * 1000 + _ROOM + _WRITTEN, -1)
+            if n >= limit:
+                break
 
     def _hit(self, index: int, score: int, via: str) -> SearchHit:
         entry = self._entries[index]
@@ -252,46 +341,224 @@ def _at_level(
     keys: list[_Key], field: _Field, p: int, q: str, cap: int, found: dict[int, tuple[int, int]], score: int
 ) -> None:
     owners = field.owners
-    for n, value in enumerate(field.levels[p].prefixed(q), 1):
+    entries: set[int] = set()  # an entry's name and aliases are neighbours: count entries
+    for value in field.levels[p].prefixed(q):
         owner = owners[value]
         if owner < 0:  # a code
-            _keep(found, -1 - owner, score + _WRITTEN, -1)
+            entry = -1 - owner
+            _keep(found, entry, score + _WRITTEN, -1)
         else:
-            _keep(found, keys[owner].entry, score + _WRITTEN * keys[owner].written, owner)
-        if n >= cap:  # later values at this level rank lower
+            entry = keys[owner].entry
+            _keep(found, entry, score + _WRITTEN * keys[owner].written, owner)
+        entries.add(entry)
+        if len(entries) >= cap:  # later values at this level rank lower
             break
 
 
-def _occurrences(keys: list[_Key], field: _Field, q: str, found: dict[int, tuple[int, int]]) -> None:
-    """Every occurrence of ``q`` inside a value (not at its start), scored by its level."""
+def _occurrences(keys: list[_Key], field: _Field, q: str, found: dict[int, tuple[int, int]]) -> bool:
+    """Every occurrence of ``q`` in the values (at a value's start: the prefix tier), scored by
+    its position; False, and a part done, when there are more than ``_FEW``."""
     level = field.levels[0]
     blob, offsets, owners, starts = level.blob, level.offsets, field.owners, field.starts
-    pos = blob.find(q)
-    while pos >= 0:
+    find = blob.find
+    pos = find(q)
+    for _ in range(_FEW):
+        if pos < 0:
+            return True
         value = bisect_right(offsets, pos) - 1
         offset = pos - offsets[value]
         start = starts[value]
         p = offset if start is None else start.get(offset)
-        if p:  # None: inside a syllable; 0: the prefix tier, already scored
+        if p is not None:  # None: inside a syllable
             owner = owners[value]
-            _keep(found, keys[owner].entry, _substring(p) + _WRITTEN * keys[owner].written, owner)
-        pos = blob.find(q, pos + 1)
+            score = PREFIX * 1000 + _ROOM if p == 0 else _substring(p)
+            _keep(found, keys[owner].entry, score + _WRITTEN * keys[owner].written, owner)
+        pos = find(q, pos + 1)
+    return pos < 0
 
 
-def _typos(keys: list[_Key], level: _Level, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
-    """Names one character away from ``q`` (a wrong, missing or extra character)."""
-    blob, offsets = level.blob, level.offsets
-    for pattern, back in _typo_patterns(q):
-        for n, match in enumerate(pattern.finditer(blob)):
-            if n >= _TYPO_SCAN:
+class _Apart:
+    """Every word of a query found in an entry's keys, apart or in another order.
+
+    Per character, a bitmask of the entries whose keys hold it: the entries holding
+    every character of a query are one AND away, and only those are split into words."""
+
+    def __init__(self, per_entry: list[list[_Key]]) -> None:
+        self.texts = [tuple(key.text for key in keys) for keys in per_entry]
+        self.blobs = [_SEP.join(texts) for texts in self.texts]
+        size = len(per_entry) // 8 + 1
+        holders: dict[str, bytearray] = {}
+        for entry, blob in enumerate(self.blobs):
+            byte, bit = entry >> 3, 1 << (entry & 7)
+            for char in set(blob):
+                bits = holders.get(char)
+                if bits is None:
+                    bits = holders[char] = bytearray(size)
+                bits[byte] |= bit
+        self.masks = {char: int.from_bytes(bits, "little") for char, bits in holders.items()}
+
+    def holding(self, chars: str) -> int:
+        """The entries holding every one of ``chars`` (a bitmask; -1 for none given)."""
+        masks = self.masks
+        holding = -1
+        for char in set(chars):
+            holding &= masks.get(char, 0)
+            if not holding:
                 break
-            start = match.start() - back
-            if back and blob[start] == _SEP:  # the wrong character would be before the name
-                continue
-            row = bisect_right(offsets, start) - 1
-            _keep(found, keys[row].entry, TYPO * 1000 + max(1, 100 - (start - offsets[row])), row)
-        if len(found) >= limit * 4:
+        return holding
+
+    def search(self, q: str, found: dict[int, tuple[int, int]]) -> None:
+        holding = self.holding("".join(set(q) - _FILLER_CHARS))
+        if holding in (0, -1):  # a word no entry holds, or nothing but fillers (办个证)
             return
+        for _ in range(_APART_SCAN):
+            if not holding:
+                break
+            low = holding & -holding
+            holding ^= low
+            entry = low.bit_length() - 1
+            score = _apart_score(q, self.blobs[entry], self.texts[entry])
+            if score:
+                _keep(found, entry, score, -1)
+
+    def typos(self, q: str) -> Iterator[tuple[int, int, int]]:
+        """(entry, score, key) of the entries with a key one character off ``q``.
+
+        Only entries holding all of ``q``'s characters but one are read."""
+        masks = self.masks
+        held = [masks.get(char, 0) for char in q]
+        holding = 0
+        for skip in range(len(q)):
+            some = -1
+            for n, mask in enumerate(held):
+                if n != skip:
+                    some &= mask
+                    if not some:
+                        break
+            holding |= some
+        patterns = _typo_patterns(q)
+        for _ in range(_TYPO_SCAN):
+            if not holding:
+                break
+            low = holding & -holding
+            holding ^= low
+            entry = low.bit_length() - 1
+            blob = _SEP + self.blobs[entry] + _SEP
+            best = None
+            for pattern, back in patterns:
+                match = pattern.search(blob)
+                if match is None:
+                    continue
+                start = match.start() - back
+                if back and blob[start] == _SEP:  # the wrong character would be before the key
+                    continue
+                key = blob.count(_SEP, 0, start + 1) - 1
+                score = TYPO * 1000 + max(1, 100 - (start - blob.rfind(_SEP, 0, start + 1) - 1))
+                if best is None or score > best[0]:
+                    best = (score, key)
+            if best is not None:
+                yield entry, best[0], best[1]
+
+
+def _apart_score(q: str, blob: str, texts: tuple[str, ...]) -> int:
+    """Split ``q`` into the longest runs found in ``blob``; 0 when a word is missing.
+
+    A filler the entry lacks (办, 证 …) is skipped; a lone character must be an action
+    the entry carries (补, 换 …) or follow the run before it in one key, as people
+    shorten names (个体户 for 个体工商户).  Fewer, longer runs, all in one key (in the
+    query's order), and few skipped characters score higher."""
+    n = len(q)
+    words: list[str] = []
+    skipped = actions = shortened = 0
+    i = 0
+    while i < n:
+        length = n - i
+        while length and q[i:i + length] not in blob:
+            length -= 1
+        if length >= 2:
+            words.append(q[i:i + length])
+            i += length
+            continue
+        filler = next((f for f in _FILLERS if q.startswith(f, i)), "")
+        if len(filler) > 1:  # 办理, 申请: a word of their own, not the action 办
+            skipped += len(filler)
+            i += len(filler)
+            continue
+        if length == 1 and q[i] in _ACTION_CHARS:
+            actions += 1
+            i += 1
+            continue
+        if length == 1 and words and _follows(texts, words[-1], q[i]):
+            shortened += 1
+            i += 1
+            continue
+        if not filler:
+            return 0
+        skipped += len(filler)
+        i += len(filler)
+    said = n - skipped
+    if not words or said < 2 or said < skipped:
+        return 0
+    score = 950 - 100 * (len(words) - 1) - 25 * skipped - 10 * shortened + 10 * actions
+    holding = [text for text in texts if all(word in text for word in words)]
+    if holding:
+        score -= min(min(len(text) for text in holding) - said, 25)
+        score += 20 * any(_in_order(text, words) for text in holding)
+    else:
+        score -= 80
+    return max(_APART + 1, min(score, 999))
+
+
+def _in_order(text: str, words: list[str]) -> bool:
+    at = 0
+    for word in words:
+        at = text.find(word, at)
+        if at < 0:
+            return False
+        at += len(word)
+    return True
+
+
+def _follows(texts: tuple[str, ...], word: str, char: str) -> bool:
+    """``char`` comes after ``word`` in one of ``texts`` (个体 … 户 in 个体工商户)."""
+    for text in texts:
+        at = text.find(word)
+        if at >= 0 and text.find(char, at + len(word)) >= 0:
+            return True
+    return False
+
+
+def _sounds(layout: _Layout, q: str, limit: int, found: dict[int, tuple[int, int]]) -> None:
+    """Names, aliases and synonym words that sound like ``q`` (离昏 -> 离婚, 身分证)."""
+    keys = layout.keys
+    spelled = "".join(lazy_pinyin(q))
+    heard: dict[int, tuple[int, int]] = {}
+    for k in layout.exact.get(spelled, ()):
+        _keep(heard, keys[k].entry, EXACT * 1000 + _WRITTEN * keys[k].written, k)
+    _at_level(keys, layout.pinyin, 0, spelled, limit, heard, PREFIX * 1000)
+    _occurrences(keys, layout.pinyin, spelled, heard)
+    for entry, (score, k) in heard.items():
+        _keep(found, entry, _SOUNDS + 50 * (score // 1000) + (score % 1000) // 12, k)
+
+
+def _actions_in(text: str) -> frozenset[str]:
+    """The kinds of action (补, 换, 注销, 变更, 迁, 延续) a query or a name speaks of."""
+    return frozenset(kind for kind, pattern in _ACTIONS if pattern.search(text))
+
+
+def _weighed(score: int, wanted: frozenset[str], carried: frozenset[str]) -> int:
+    """Within its tier (and band), move a hit toward the action the query asks for: a
+    name carrying another action (变更 when nobody said so) comes after one without."""
+    if not carried:
+        return score
+    tier, within = divmod(score, 1000)
+    shift = _ACTION_WEIGHT if wanted & carried else -_ACTION_WEIGHT
+    if tier:
+        low, high = 0, 999
+    else:
+        low = _APART + 1 if within > _APART else _SOUNDS + 1 if within > _SOUNDS else 1
+        high = 999 if within > _APART else _APART if within > _SOUNDS else _SOUNDS
+    return tier * 1000 + max(low, min(within + shift, high))
 
 
 @lru_cache(maxsize=256)
@@ -299,10 +566,11 @@ def _typo_patterns(q: str) -> tuple[tuple[re.Pattern[str], int], ...]:
     """One regular expression per way of being one character off ``q``, with how far
     before its match the name's text starts (a wrong first character)."""
     n = len(q)
-    shapes = [(q[:i], q[i + 1:], 1) for i in range(n)]  # one wrong character
+    # An action said (迁, 补, 注销 …) is meant: 迁户口 is not a typo of 上户口.
+    shapes = [(q[:i], q[i + 1:], 1) for i in range(n) if q[i] not in _ACTION_CHARS]  # one wrong character
     shapes += [(q[:i], q[i:], 1) for i in range(1, n)]  # one character missing in the query
-    if n >= 4:
-        shapes += [(q[:i], q[i + 1:], 0) for i in range(1, n - 1)]  # one extra character
+    if n >= 4:  # one extra character
+        shapes += [(q[:i], q[i + 1:], 0) for i in range(1, n - 1) if q[i] not in _ACTION_CHARS]
     patterns = []
     for left, right, gap in shapes:
         # A one-character anchor occurs all over the catalog: guessing from it is noise.

@@ -48,6 +48,8 @@ RUNS: dict[str, tuple[list[str], list[str]]] = {
                    [r"^\| sqlite \| intake \(incomplete\) \|", r"^\| sqlite \| supplement .*\|"]),
     "bench_search": (["--items", "300", "--queries", "200"],
                      [r"^\| shipped `data/catalog` \(\d+ items", r"^\| same, one-character typos only \|"]),
+    "bench_search_quality": (["--items", "700"], [r"^\| shipped \(\d+ items \+ \d+ bundles\), all \| \d+ \|",
+                                                 r"^\| 700 items, no counts \|"]),
     # exits 1 when an unknown id answers at a different speed than a real one
     # the ratio is judged on a quiet machine (docs/benchmarks.md), not beside three other workers
     "bench_signin": (["--runs", "15", "--no-verdict"], [r"^refused sign-in, median of 15: real id [\d.]+ ms, new unknown id [\d.]+ ms "

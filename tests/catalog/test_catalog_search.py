@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clerk.catalog import Bundle, Catalog, ItemKind, Material, MaterialForm, Need, ServiceItem, Delivery
+from clerk.catalog import Bundle, Catalog, Delivery, ItemKind, Material, MaterialForm, Need, ServiceItem
 
 ID_CARD = Material("id-card", "身份证", MaterialForm.ORIGINAL, 1, Need.REQUIRED, False, "原件。")
 
@@ -44,7 +44,10 @@ def test_chinese_substring_and_code_prefix(hall):
     assert set(codes(hall.search("卫生许可"))) == {"370112-GGWS-001", "370112-GGWS-002"}
     assert codes(hall.search("370112-sp")) == ["370112-SPJY-001"]
     assert codes(hall.search("370112-HJ")) == ["370112-HJ-001"]
-    assert hall.search("GGWS-001") == []  # codes match by prefix only
+    # A code matches by its prefix, with or without the area prefix (370112-), not inside.
+    assert codes(hall.search("GGWS-001")) == ["370112-GGWS-001"]
+    assert set(codes(hall.search("ggws0"))) == {"370112-GGWS-001", "370112-GGWS-002"}
+    assert hall.search("GWS-001") == [] and hall.search("12-GGWS-001") == []
     assert len(hall.search("370112")) == 9
 
 
@@ -54,9 +57,10 @@ def test_rank_is_exact_then_prefix_then_substring_with_bundles_mixed_in():
         bundles={"YJS-WS": "卫生许可一件事"},
     )
     hits = catalog.search("卫生许可")
-    assert [h.name for h in hits] == ["卫生许可", "卫生许可证注销", "卫生许可一件事", "公共场所卫生许可"]
+    # Within a tier, a name carrying an action nobody said (注销) comes after one without.
+    assert [h.name for h in hits] == ["卫生许可", "卫生许可一件事", "卫生许可证注销", "公共场所卫生许可"]
     assert [h.score // 1000 for h in hits] == [3, 2, 2, 1]
-    assert [h.kind for h in hits] == ["item", "item", "bundle", "item"]
+    assert [h.kind for h in hits] == ["item", "bundle", "item", "item"]
     assert [h.name for h in catalog.search("wsxk")][:1] == ["卫生许可"]
     assert catalog.search("C-002")[0].name == "卫生许可"
 
