@@ -1,5 +1,5 @@
-"""The Textual apps of clerk (window, kiosk, board, dashboard) on top of the UI-free core."""
+"""The Textual apps of clerk (window, kiosk, board, dashboard) on top of the UI-free core.
 
-from clerk.tui.cjk import keep_wide_characters
-
-keep_wide_characters()  # Chinese under an overlay stays whole (clerk.tui.cjk)
+Each module that defines an app applies ``clerk.tui.cjk.keep_wide_characters()``; this package
+itself imports nothing, so that UI-free parts of it (``clerk.tui.saving``) load no Textual.
+"""

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from clerk.identity.text import printable
 from clerk.incidents import open_log, report
 from clerk.services.visits import new_visit_key
+from clerk.tui.cjk import keep_wide_characters
 from clerk.tui.live import LiveStore
 from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text
 from clerk.tui.navigation import DESTINATIONS, NavigateScreen, go_bindings, home_of, refusal
@@ -38,6 +39,8 @@ from clerk.tui.seats import SeatKeeper
 from clerk.tui.services import Services
 from clerk.tui.state import PendingVisit, StateError, WindowState
 from clerk.tui.widgets.banner import Banner, Level
+
+keep_wide_characters()  # Chinese under an overlay stays whole (clerk.tui.cjk)
 
 if TYPE_CHECKING:
     from textual.widget import Widget

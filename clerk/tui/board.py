@@ -33,10 +33,13 @@ from clerk.config import load_settings
 from clerk.domain.queueing import wait_text
 from clerk.store.changes import ChangeWatcher
 from clerk.tui.bigtext import big_text
+from clerk.tui.cjk import keep_wide_characters
 from clerk.tui.hall import run_hall_app
 from clerk.tui.messages import banner_text
 from clerk.tui.plain import plain
 from clerk.tui.services import Services
+
+keep_wide_characters()  # Chinese under an overlay stays whole (clerk.tui.cjk)
 
 if TYPE_CHECKING:
     from clerk.domain.queueing import BoardView, CallView

@@ -12,7 +12,7 @@ as ``[  项 370112-WSJK-002]``, ``护士执业注册`` as ``护士执业  册``.
 that cuts a widget's line only where the widget that shows there changes: the
 pieces of one widget that wins several buckets in a row stay one strip (the
 buckets after the first get an empty placeholder so that nothing below claims
-them).  Applied when ``clerk.tui`` is imported, for the pinned Textual only
+them).  Applied by the modules that define an app (app, kiosk, board), for the pinned Textual only
 (pyproject.toml): another version keeps its own compositor untouched.
 """
 

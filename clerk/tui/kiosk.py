@@ -41,12 +41,15 @@ from clerk.domain.queueing import NO_WINDOW, Priority
 from clerk.identity import check_resident_id
 from clerk.integration.tickets import check_in_and_print, issue_ticket
 from clerk.tui.bigtext import block_lines, drawable
+from clerk.tui.cjk import keep_wide_characters
 from clerk.tui.hall import run_hall_app
 from clerk.tui.keymap import keymap_from_settings
 from clerk.tui.messages import banner_text
 from clerk.tui.plain import TYPED, lines, plain
 from clerk.tui.services import Services
 from clerk.tui.widgets.footer import KeyFooter
+
+keep_wide_characters()  # Chinese under an overlay stays whole (clerk.tui.cjk)
 
 if TYPE_CHECKING:
     from textual.timer import Timer
