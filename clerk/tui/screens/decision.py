@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from clerk.domain.decisions import DecisionPreview, preview_decision
 from clerk.domain.errors import IntakeError
@@ -62,7 +62,7 @@ class DecisionScreen(DeskScreen["DeskService"]):
         yield Input(placeholder="补正内容（多项用“；”分隔）或不予许可理由", id="decision-text", compact=True,
                     max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def action_focus_scan(self) -> None:
         self.query_one("#decision-scan", Input).focus()

@@ -21,7 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Select, SelectionList, Static
+from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from clerk.domain.desk_views import SupplyChannel
 from clerk.domain.intake import MaterialMark, MaterialStatus
@@ -35,6 +35,7 @@ from clerk.tui.screens.desk_common import DeskCall, DeskDone, DeskScreen, days_t
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
+from clerk.tui.widgets.footer import KeyFooter
 from clerk.tui.widgets.rowdetail import RowDetail
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
                 yield Input(placeholder="揽收日期 YYYY-MM-DD 时段 09:00-11:30", id="fallback-pickup", compact=True)
                 yield Input(placeholder="不予受理理由", id="fallback-reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#fallback-queue", DataTable)

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from clerk.domain.views import DeadlineKind
 from clerk.identity.text import NAME_MAX
@@ -24,6 +24,7 @@ from clerk.tui.screen import ClerkScreen, signed_in_user, window_of
 from clerk.tui.screens.choose import ChooseScreen
 from clerk.tui.widgets.banner import Banner, Level
 from clerk.tui.widgets.fit import clip
+from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from clerk.calendar import WorkingDays
@@ -69,7 +70,7 @@ class LookupScreen(ClerkScreen):
             with VerticalScroll(id="case-pane"):
                 yield Static("", id="case-detail")
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#lookup-results", DataTable)
