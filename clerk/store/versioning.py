@@ -44,6 +44,7 @@ MIN_APP_VERSION = "min_app_version"
 #: adds its line here with a new version (a test holds ``__version__`` to the head revision).
 RELEASES: dict[str, str] = {
     "0.4.0": "0014",
+    "0.5.0": "0015",
 }
 
 _VERSION = re.compile(r"^\d+(\.\d+)*$")

@@ -108,6 +108,14 @@ def test_a_later_schema_that_still_admits_this_version_lets_both_write(service, 
     assert SignIn(store, _now).authenticate("w01", PASSWORD).id == "w01"
 
 
+def _min_version(store) -> str:
+    """The oldest clerk the store lets write (raised by the migrations that need it: 0.5.0 by 0015)."""
+    from sqlalchemy import text
+
+    with store.connection(write=False) as conn:
+        return conn.execute(text("SELECT value FROM clerk_store_info WHERE key = 'min_app_version'")).scalar_one()
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_postgres_refuses_writes_from_a_session_that_does_not_say_its_version(service, users):
@@ -119,7 +127,7 @@ def test_postgres_refuses_writes_from_a_session_that_does_not_say_its_version(se
                          autocommit=True) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege) as refused:
             conn.execute("UPDATE clerk_accounts SET failed_count = 0")
-        assert "需要clerk0.4.0或更高版本" in refused.value.diag.message_primary
+        assert f"需要clerk{_min_version(service.store)}或更高版本" in refused.value.diag.message_primary
         conn.execute("SET clerk.app_version = '0.3.9'")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DELETE FROM signin_attempts")
@@ -174,7 +182,7 @@ def test_the_previous_release_cannot_write_into_an_upgraded_store_and_says_why(s
         _assert_verifies(store)
         return
     assert done.stdout.strip() == ("StoreRefused 数据库拒绝了这项操作：本机的数据库账号无权操作 （本机clerk版本过旧：数据库已升级，"
-                                   "需要clerk0.4.0或更高版本，请为本机安装新版本），请由系统管理员执行")
+                                   f"需要clerk{_min_version(store)}或更高版本，请为本机安装新版本），请由系统管理员执行")
     assert _events(store) == before
 
 
@@ -222,3 +230,19 @@ def test_db_current_and_upgrade_on_a_store_a_later_release_upgraded(cli_store, c
     status, errors, out = run(["doctor"], capsys)
     assert status == 2
     assert any("✖ 数据库" in line and "需要 clerk 9.1.0 或更高版本" in line for line in out.splitlines() + errors)
+
+
+
+def test_the_store_is_closed_to_clerk_0_4_0(service, monkeypatch):
+    """0.5.0 stores notice statuses (saved, unknown) and deadline states 0.4.0 cannot read or
+    would undo: 0.4.0's own check (its head 0014, its version 0.4.0) refuses the upgraded store."""
+    from clerk.store import migrate, versioning
+
+    assert _min_version(service.store) == "0.5.0"
+    monkeypatch.setattr(versioning, "app_version", lambda: "0.4.0")
+    monkeypatch.setattr(migrate, "head_revision", lambda: "0014")
+    shipped_by_0_4 = migrate.known_revisions() - {"0015"}
+    monkeypatch.setattr(migrate, "known_revisions", lambda: shipped_by_0_4)
+    with service.store.connection(write=False) as conn:
+        said = versioning.refusal(conn)
+    assert said is not None and "需要 clerk 0.5.0 或更高版本" in said and "本机 clerk 为 0.4.0" in said
