@@ -75,7 +75,10 @@ def test_both_shapes_give_the_same_catalog(tmp_path: Path, capsys, shape):
     ("即办", TimeLimit(0, LimitUnit.IMMEDIATE)), ("当场办结", TimeLimit(0, LimitUnit.IMMEDIATE)),
     ("30日", TimeLimit(30, LimitUnit.CALENDAR_DAYS)), ("30天", TimeLimit(30, LimitUnit.CALENDAR_DAYS)),
     ("30个自然日", TimeLimit(30, LimitUnit.CALENDAR_DAYS)), ("3个月", TimeLimit(3, LimitUnit.MONTHS)),
-    ("15", TimeLimit(15)), ("若干", None), ("", None), ("0个工作日", None), ("二十个工作日", None),
+    ("15", TimeLimit(15)), ("若干", None), ("", None), ("0个工作日", None),
+    ("二十个工作日", TimeLimit(20)), ("十五个工作日", TimeLimit(15)), ("三个月", TimeLimit(3, LimitUnit.MONTHS)),
+    ("两个月", TimeLimit(2, LimitUnit.MONTHS)), ("一百二十日", TimeLimit(120, LimitUnit.CALENDAR_DAYS)),
+    ("六十天", TimeLimit(60, LimitUnit.CALENDAR_DAYS)), ("二三个工作日", None), ("零个工作日", None),
 ])
 def test_time_limit_text_forms(text, limit):
     from clerk.catalog.sheets import clean
