@@ -190,7 +190,8 @@ def read_workbook(path: Path | str, *, strict: bool = False) -> Imported:
         used = [by_sheet["事项"], by_sheet["材料"]]
         items = _two_sheets(used[0], used[1], log)
     else:
-        candidates = sorted((t for t in tables if {"name", "material"} <= set(t.columns)), key=lambda t: t.hidden)
+        candidates = sorted((t for t in tables if _one_table(t)),
+                            key=lambda t: (t.hidden, not {"name", "material"} <= set(t.columns)))
         if not candidates:
             found = "、".join(terminal_safe(t.sheet) for t in tables) or "无"
             raise ImportError_([f"{terminal_safe(path.name)}: 找不到实施清单表头：需要「事项」和「材料」两张表，"
@@ -208,6 +209,13 @@ def read_workbook(path: Path | str, *, strict: bool = False) -> Imported:
     if errors:
         raise ImportError_(errors, [] if strict else warnings)
     return Imported(result, warnings)
+
+
+def _one_table(table: Table) -> bool:
+    """A sheet that may hold the whole 实施清单: item columns and material columns (one of
+    their headers may be missing: that is then reported, with every bad cell of the others)."""
+    columns = set(table.columns)
+    return bool(columns & {"name", "impl_code", "item_code"}) and bool(columns & {"material", "form", "copies", "need"})
 
 
 def _sorted(problems: list[str], order: dict[str, int]) -> list[str]:
@@ -263,16 +271,16 @@ def _cell_problem(name: str, cell: Cell) -> str | None:
 _CELL = re.compile(r"^[^!]*!([^!]*)!([A-Z]+)(\d+):")
 
 
-def _where(problem: str, order: dict[str, int]) -> tuple[int, int, int, str]:
-    """Sort key of a problem: sheet, row, column."""
+def _where(problem: str, order: dict[str, int]) -> tuple[int, int, int]:
+    """Sort key of a problem: sheet, row, column (problems at one cell keep the order found)."""
     found = _CELL.match(problem)
     if found is None:
-        return (-1, 0, 0, problem)
+        return (-1, 0, 0)
     sheet, letters, row = found.groups()
     column = 0
     for letter in letters:
         column = column * 26 + ord(letter) - 64
-    return (order.get(sheet, len(order)), int(row), column, problem)
+    return (order.get(sheet, len(order)), int(row), column)
 
 
 # Required columns (an error when absent) and optional ones (a warning and a default).

@@ -68,6 +68,7 @@ _HAN = r"\u3400-\u9fff"
 _SPACE_NEAR_HAN = re.compile(rf"(?<=[{_HAN}\W])\s+|\s+(?=[{_HAN}\W])")
 _SPACES = re.compile(r"\s+")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # openpyxl leaves these as written
 
 
 def clean(value: object) -> str:
@@ -208,7 +209,11 @@ def _tables(path: Path, workbook: Workbook, get_column_letter: Callable[[int], s
                     continue
                 if type(value) is not str:
                     marks.setdefault((r, c), (_kind(value), ""))
-                elif not value.isprintable():  # the refused characters are all unprintable: one C pass
+                    line.append(clean(value))
+                    continue
+                if "_x" in value:  # Excel's escape of a character XML cannot hold: _x001B_ is ESC
+                    value = _ESCAPED.sub(lambda found: chr(int(found.group(1), 16)), value)
+                if not value.isprintable():  # the refused characters are all unprintable: one C pass
                     bad = first_refused(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
                     if bad is not None:
                         marks[(r, c)] = (marks.get((r, c), ("", ""))[0], bad)
@@ -313,6 +318,7 @@ def _find_header(grid: list[list[str]]) -> tuple[int | None, dict[str, int]]:
             name = header_field(value)
             if name is not None and name not in columns:
                 columns[name] = c
-        if len(columns) >= 2 and ({"name", "material"} & set(columns)):
+        # a header names the item or the material, or at least three known columns (one may be missing)
+        if len(columns) >= 3 or (len(columns) >= 2 and {"name", "material"} & set(columns)):
             return r, columns
     return None, {}

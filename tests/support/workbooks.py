@@ -106,3 +106,50 @@ def patch_xml(path: Path, marker: str, xml: str) -> Path:
             target.writestr(info, data)
     assert found, f"{marker!r} not in {path}"
     return path
+
+
+def compound_file(path: Path, *streams: str) -> Path:
+    """An OLE2 compound file (the container of a real ``.xls`` and of a password-protected
+    ``.xlsx``) whose directory names ``streams`` — what a renamed ``.xls`` (``Workbook``) or an
+    encrypted workbook (``EncryptionInfo``, ``EncryptedPackage``) holds."""
+    import struct
+
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)  # version 3, little endian, 512-byte sectors
+    struct.pack_into("<IIII", header, 44, 1, 1, 0, 0x1000)  # one FAT sector; the directory at sector 1
+    struct.pack_into("<I", header, 76, 0)  # the FAT is sector 0
+    fat = bytearray(b"\xff" * 512)
+    struct.pack_into("<III", fat, 0, 0xFFFFFFFD, 0xFFFFFFFE, 0xFFFFFFFE)
+    directory = bytearray()
+    for n, name in enumerate(("Root Entry", *streams)):
+        entry = bytearray(128)
+        encoded = (name + "\0").encode("utf-16-le")
+        entry[: len(encoded)] = encoded
+        struct.pack_into("<HBB", entry, 64, len(encoded), 5 if n == 0 else 2, 1)
+        struct.pack_into("<III", entry, 68, 0xFFFFFFFF, 0xFFFFFFFF, 1 if n == 0 and streams else 0xFFFFFFFF)
+        directory += entry
+    directory += b"\0" * (-len(directory) % 512)
+    path.write_bytes(bytes(header + fat + directory))
+    return path
+
+
+def shared_string(path: Path, marker: str, escaped: str) -> Path:
+    """Make the cell whose text is ``marker`` a shared string holding ``escaped``, as Excel stores
+    it (openpyxl writes inline strings, which its reader does not unescape): ``_x001B_`` is an ESC."""
+    ns = "http://schemas.openxmlformats.org/"
+    patch_xml(path, f't="inlineStr"><is><t>{marker}</t></is>', 't="s"><v>0</v>')
+    with zipfile.ZipFile(path) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    members["xl/sharedStrings.xml"] = (f'<sst xmlns="{ns}spreadsheetml/2006/main" count="1" uniqueCount="1">'
+                                       f"<si><t>{escaped}</t></si></sst>").encode()
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(b"</Types>", (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>').encode())
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        f'<Relationship Id="rIdShared" Type="{ns}officeDocument/2006/relationships/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>').encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return path
