@@ -282,27 +282,27 @@ def _sheets_with_merges(path: Path, workbook: Workbook) -> Iterator[tuple[Worksh
             return
         ranges: list[_Range] = []
         marks: _Marks = {}
-        formula = valued = False
         with stream:
             for _, element in iterparse(stream):
                 tag = element.tag
-                if tag.endswith("}v"):
-                    valued = bool(element.text)
-                elif tag.endswith("}f"):
-                    formula = True
-                elif tag.endswith("}c"):
-                    where = element.get("r")
+                if tag[-2:] == "}c":  # <c r="N5" t="e"><f>…</f><v>…</v></c>: the formula comes first
+                    formula = len(element) > 0 and element[0].tag[-2:] == "}f"
                     failed = element.get("t") == "e"
-                    if where and ((formula and not valued) or failed):
-                        row, column = coordinate_to_tuple(where)
-                        marks[(row - 1, column - 1)] = (FAILED if failed and valued else UNCACHED, "")
-                    formula = valued = False
+                    if formula or failed:
+                        values = [child.text for child in element if child.tag[-2:] == "}v"]
+                        valued = bool(values and values[0])
+                        where = element.get("r")
+                        if where and (failed or not valued):
+                            row, column = coordinate_to_tuple(where)
+                            marks[(row - 1, column - 1)] = (FAILED if failed and valued else UNCACHED, "")
+                    element.clear()
                 elif tag.endswith("}mergeCell") and (ref := element.get("ref")):
                     min_col, min_row, max_col, max_row = range_boundaries(ref)
                     # a merge spans cells: every bound is given
                     assert min_col is not None and min_row is not None and max_col is not None and max_row is not None
                     ranges.append((min_col, min_row, max_col, max_row))
-                element.clear()
+                elif tag[-4:] == "}row":
+                    element.clear()
         yield sheet, ranges, marks
 
 
