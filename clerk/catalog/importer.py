@@ -339,36 +339,42 @@ def _two_sheets(items_table: Table, materials_table: Table, log: _Log) -> list[_
     if key is None and _code_field(items_table) is not None:
         log.error(materials_table.header_ref, "表头缺少「实施编码」或「事项编码」列，材料无法对应到事项")
     items: dict[str, _Item] = {}
+    unkept: list[_Item] = []  # items without a code or with a duplicate one: checked, never kept
     for row in items_table.rows:
         item = _start_item(row, key or _code_field(items_table), items, log)
-        if item is not None:
+        if item.code:
             items[item.fields["_join"]] = item
+        else:
+            unkept.append(item)
     loose = _Item("", Row(0, {}), {"_join": ""})  # materials that join no item: their cells are still checked
     for row in materials_table.rows:
         if key is None:
             _add_material(loose, row, log)
             continue
         join = row.text(key)
-        item = items.get(join)
+        owner = items.get(join)
         if not join and key not in row.bad:
             log.error(row.ref(key), f"材料缺少{_label(key)}，无法对应到事项")
-        elif join and item is None and not any(i.row.text(key) == join for i in items.values()):
+        elif join and owner is None:
             log.error(row.ref(key), f"{_label(key)} {_show(join)} 在「事项」表中不存在")
-        _add_material(item or loose, row, log)
-    return list(items.values())
+        _add_material(owner or loose, row, log)
+    return [*items.values(), *unkept]
 
 
 def _one_sheet(table: Table, log: _Log) -> list[_Item]:
     _require_columns(table, _ITEM_COLUMNS | _MATERIAL_COLUMNS, _ITEM_OPTIONAL | _MATERIAL_OPTIONAL, log)
     key = _code_field(table)
     items: dict[str, _Item] = {}
+    unkept: list[_Item] = []  # items without a code or with a duplicate one: checked, never kept
     current: _Item | None = None
     loose = _Item("", Row(0, {}), {"_join": ""})
     for row in table.rows:
         if _starts_item(row, key, current):
             current = _start_item(row, key, items, log)
-            if current is not None:
+            if current.code:
                 items[current.fields["_join"]] = current
+            else:
+                unkept.append(current)
         if current is None:
             if key is not None and not row.text(key) and not row.text("name"):
                 log.error(row.ref("material"), f"材料行之前没有事项（缺少{_label(key)}和事项名称）")
@@ -376,7 +382,7 @@ def _one_sheet(table: Table, log: _Log) -> list[_Item]:
             continue
         if row.text("material") or "material" in row.bad:
             _add_material(current, row, log)
-    return list(items.values())
+    return [*items.values(), *unkept]
 
 
 def _starts_item(row: Row, key: str | None, current: _Item | None) -> bool:
@@ -392,7 +398,9 @@ def _starts_item(row: Row, key: str | None, current: _Item | None) -> bool:
     return fresh_name and (key is None or key not in row.merged)
 
 
-def _start_item(row: Row, key: str | None, seen: dict[str, _Item], log: _Log) -> _Item | None:
+def _start_item(row: Row, key: str | None, seen: dict[str, _Item], log: _Log) -> _Item:
+    """The item a row opens; without a code (``code`` empty) when it has none or a duplicate
+    one (reported): such an item is never kept, but its cells and materials are still checked."""
     if key is None:  # no code column (reported at the header): the row's cells are still checked
         return _Item("", row, {"_join": f"row-{row.number}"})
     code = row.text("impl_code") or row.text("item_code")
@@ -400,11 +408,11 @@ def _start_item(row: Row, key: str | None, seen: dict[str, _Item], log: _Log) ->
     if not code or not join:
         if key not in row.bad:
             log.error(row.ref(key), f"事项缺少{_label(key)}")
-        return _Item("", row, {"_join": f"row-{row.number}"})  # not kept, but its cells are checked
+        return _Item("", row, {"_join": ""})
     if join in seen:
         first = seen[join].row.ref(key)
         log.error(row.ref(key), f"{_label(key)} {_show(join)} 重复（首次出现在 {first.split('!', 1)[1]}）")
-        return _Item("", row, {"_join": f"row-{row.number}"})
+        return _Item("", row, {"_join": join})  # its merged rows continue it, not reopen it
     return _Item(code, row, {"_join": join})
 
 

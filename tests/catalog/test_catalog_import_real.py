@@ -147,6 +147,15 @@ def test_a_missing_header_on_the_materials_sheet_is_reported_with_the_bad_cells(
     ]
 
 
+def test_a_duplicate_code_merged_over_its_materials_is_reported_once(tmp_path):
+    items = [item("U-001", "事项甲", material("身份证")),
+             item("U-001", "事项乙", material("户口簿"), material("照片"), material("申请表"))]
+    book = one_sheet(tmp_path / "u.xlsx", items)
+    with pytest.raises(ImportError_) as caught:
+        read_workbook(book)
+    assert caught.value.problems == ["u.xlsx!实施清单!B5: 实施编码 U-001 重复（首次出现在 实施清单!B4）"]
+
+
 def _one_problem(book: Path) -> str:
     with pytest.raises(ImportError_) as caught:
         read_workbook(book)
