@@ -247,6 +247,9 @@ def _check_cells(table: Table, log: _Log) -> None:
 
 
 def _cell_problem(name: str, cell: Cell) -> str | None:
+    limit = _LIMITS.get(name)
+    if not cell.kind and not cell.refused and cell.value.isprintable() and (limit is None or len(cell.value) <= limit):
+        return None  # the common case, in C: every refused character is unprintable
     label = f"「{_label(name)}」"
     if cell.refused:
         return refusal(label, cell.refused)
@@ -262,9 +265,6 @@ def _cell_problem(name: str, cell: Cell) -> str | None:
         what = "真/假值" if cell.kind == BOOLEAN else "数字"
         return (f"{label}应为文字，这个单元格却是{what}（{_show(cell.value)}；编码、电话的前导 0 "
                 "和长编码的末几位会丢失）：请把单元格格式设为「文本」后重新填写")
-    limit = _LIMITS.get(name)
-    if cell.value.isprintable() and (limit is None or len(cell.value) <= limit):
-        return None  # the common case, in C: every refused character is unprintable
     return refusal(label, cell.value, limit)
 
 
