@@ -183,12 +183,9 @@ def read_workbook(path: Path | str, *, strict: bool = False) -> Imported:
         tables, skipped = read_tables(path)
     except UnreadableWorkbook as exc:
         raise ImportError_([f"{terminal_safe(path.name)}: 无法读取工作簿：{exc}"]) from exc
-    for table in tables:
-        _check_cells(table, log)
     by_sheet = {t.sheet: t for t in tables}
     if "事项" in by_sheet and "材料" in by_sheet:
         used = [by_sheet["事项"], by_sheet["材料"]]
-        items = _two_sheets(used[0], used[1], log)
     else:
         candidates = sorted((t for t in tables if _one_table(t)),
                             key=lambda t: (t.hidden, not {"name", "material"} <= set(t.columns)))
@@ -197,7 +194,9 @@ def read_workbook(path: Path | str, *, strict: bool = False) -> Imported:
             raise ImportError_([f"{terminal_safe(path.name)}: 找不到实施清单表头：需要「事项」和「材料」两张表，"
                                 f"或一张同时含「事项名称」和「材料名称」列的表（识别到表头的工作表：{found}）"])
         used = [candidates[0]]
-        items = _one_sheet(used[0], log)
+    for table in used:  # only the sheets imported: a leftover sheet's cells are none of our business
+        _check_cells(table, log)
+    items = _two_sheets(used[0], used[1], log) if len(used) == 2 else _one_sheet(used[0], log)
     for table in used:
         if table.hidden:
             log.warn(table.header_ref, f"工作表「{terminal_safe(table.sheet)}」是隐藏的，事项取自这张隐藏的表："

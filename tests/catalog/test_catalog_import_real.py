@@ -283,3 +283,18 @@ def test_chinese_numerals_in_limits_are_read(tmp_path):
     write_catalog([imported], out, "x.xlsx")
     found = load_catalog(out).items["X-001"]
     assert (found.statutory, found.promised) == (TimeLimit(3, LimitUnit.MONTHS), TimeLimit(20))
+
+
+def test_a_hidden_sheet_is_passed_over_for_a_visible_one_and_not_checked(tmp_path):
+    book = one_sheet(tmp_path / "x.xlsx", [item("X-001", "事项甲", material("身份证"), aliases="甲")])
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    old = wb.copy_worksheet(wb["实施清单"])
+    old.title, old.sheet_state = "旧版", "hidden"
+    old["C4"] = "旧\u202e事项"  # a leftover, hidden sheet of last year's export
+    wb.move_sheet(old, offset=-1)
+    wb.save(book)
+    imported = read_workbook(book)
+    assert [i["name"] for i in imported.items] == ["事项甲"]
+    assert not any("隐藏" in w or "旧版" in w for w in imported.warnings)
