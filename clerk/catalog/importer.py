@@ -19,20 +19,39 @@ import yaml
 
 from clerk.catalog.errors import CatalogError
 from clerk.catalog.loader import load_catalog
-from clerk.catalog.model import ItemKind, LimitUnit, MaterialForm, Need, TimeLimit
-from clerk.catalog.sheets import COLUMNS, Row, Table, read_tables
-from clerk.characters import refusal
+from clerk.catalog.model import Delivery, ItemKind, LimitUnit, MaterialForm, Need, TimeLimit
+from clerk.catalog.sheets import (
+    BOOLEAN,
+    COLUMNS,
+    DATE,
+    FAILED,
+    NUMBER,
+    NUMERIC,
+    UNCACHED,
+    Cell,
+    Row,
+    Table,
+    UnreadableWorkbook,
+    read_tables,
+)
+from clerk.characters import NAME_MAX, NOTE_MAX, refusal, terminal_safe
 
 OUTPUT_FILE = "imported.yaml"
 DEFAULT_DELIVERY = ("窗口领取", "EMS邮寄")
 DEFAULT_RESULT = "办理结果"
+DEFAULT_PHONE = "请咨询办事窗口"
+DEFAULT_FEE = "以窗口告知为准"
+CHARGED_FEE = "收费（标准以窗口告知为准）"
 
-_WORKING = re.compile(r"(\d+)(?:个)?工作日")
-_CALENDAR = re.compile(r"(\d+)(?:个)?(?:自然日|日历日|日|天)")
-_MONTHS = re.compile(r"(\d+)(?:个)?月")
+_NUMBER = r"(\d+|[零〇一二两三四五六七八九十百]+)"
+_WORKING = re.compile(_NUMBER + r"(?:个)?工作日")
+_CALENDAR = re.compile(_NUMBER + r"(?:个)?(?:自然日|日历日|日|天)")
+_MONTHS = re.compile(_NUMBER + r"(?:个)?月")
 _IMMEDIATE = re.compile(r"即办|即时办结|当场办结|立即办结|当场办理|当场")
-_COPIES = re.compile(r"(\d+)(?:份|张|套|本|页)?")
+_COPIES = re.compile(_NUMBER + r"(?:份|张|套|本|页)?")
 _ALIAS_SPLIT = re.compile(r"[、,;/|\s]+")
+_DELIVERY_SPLIT = re.compile(r"[、,;/|\s或和及]+")
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _FORMS = {
     "原件": (MaterialForm.ORIGINAL, ""), "复印件": (MaterialForm.COPY, ""),
     "原件和复印件": (MaterialForm.ORIGINAL, "原件和复印件"), "原件及复印件": (MaterialForm.ORIGINAL, "原件和复印件"),
@@ -43,14 +62,59 @@ _FORMS = {
 _NEEDS = {"必要": (Need.REQUIRED, False), "非必要": (Need.OPTIONAL, False),
           "容缺": (Need.REQUIRED, True), "情形必要": (Need.CONDITIONAL, False)}
 _FREE = {"否", "无", "不收费", "免费", "0", "0元"}
+_PICKUP = re.compile(r"窗口|现场|自取|领取|当场|柜台")
+_MAIL = re.compile(r"邮寄|EMS|ems|快递|寄递|邮政")
+# Where an export says when a 情形必要 material applies: a clause such as 委托他人办理的 / 涉及…时.
+_CLAUSE_SPLIT = re.compile(r"[，,。；;：:（）()]")
+_WHEN = re.compile(r"(?:^(?:如|若|凡|对|属于)|(?:的|时|者)(?:需|须|应)?(?:提供|提交|出具)?$)")
+_SHOWN = 30  # characters of a bad value quoted back in a message
+
+#: field -> the most characters its value may have once imported (the catalog's own limits).
+_LIMITS = {"name": NAME_MAX, "material": NAME_MAX, "department": NAME_MAX, "item_type": NAME_MAX,
+           "result": NAME_MAX, "phone": NAME_MAX, "item_code": NAME_MAX, "impl_code": NAME_MAX,
+           "fee": NOTE_MAX}
+_QUESTION = "是否属于以下情形："
 
 
 class ImportError_(Exception):
     """The workbook cannot be imported; ``problems`` lists every reason at once."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], warnings: list[str] | None = None) -> None:
         self.problems = problems
+        self.warnings = warnings or []  # the workbook's warnings, listed with the errors
         super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The catalog items of a workbook and the warnings: values it left out and the defaults used."""
+
+    items: list[dict[str, object]]
+    warnings: list[str]
+
+
+class _Log:
+    """Errors and warnings as ``FILE!SHEET!CELL: message``.
+
+    ``absent``: fields whose column the sheet lacks, already reported once at the header,
+    so their blank cells are not reported again row by row.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.absent: set[str] = set()
+
+    def error(self, ref: str, message: str) -> None:
+        self.errors.append(f"{ref}: {message}")
+
+    def warn(self, ref: str, message: str) -> None:
+        self.warnings.append(f"{ref}: {message}")
+
+    def blank(self, row: Row, name: str, message: str) -> None:
+        """A blank optional cell imported with a default (nothing when the whole column is absent)."""
+        if name not in self.absent:
+            self.warn(row.ref(name), message)
 
 
 @dataclass
@@ -63,8 +127,29 @@ class _Item:
     material_rows: int = 0  # rows naming a material, valid or not
 
 
+def chinese_number(text: str) -> int | None:
+    """``20`` or ``二十`` / ``十五`` / ``一百二十`` / ``两`` as an int; None when it is neither."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            if digit is not None:
+                return None  # 二三: not a number
+            digit = _DIGITS[ch]
+        elif ch in "十百":
+            unit = 10 if ch == "十" else 100
+            if ch == "百" and digit is None:
+                return None
+            total += (1 if digit is None else digit) * unit
+            digit = None
+        else:
+            return None
+    return total + (digit or 0) if text else None
+
+
 def parse_limit(text: str) -> TimeLimit | None:
-    """A time-limit cell: 20个工作日 / 20工作日 / 即办 / 当场办结 / 30日 / 30天 / 3个月 / 20."""
+    """A time-limit cell: 20个工作日 / 二十个工作日 / 即办 / 当场办结 / 30日 / 30天 / 三个月 / 20."""
     text = text.replace(" ", "")
     if not text:
         return None
@@ -73,184 +158,318 @@ def parse_limit(text: str) -> TimeLimit | None:
     for pattern, unit in ((_WORKING, LimitUnit.WORKING_DAYS), (_MONTHS, LimitUnit.MONTHS),
                           (_CALENDAR, LimitUnit.CALENDAR_DAYS)):
         found = pattern.fullmatch(text)
-        if found and int(found.group(1)) > 0:
-            return TimeLimit(int(found.group(1)), unit)
+        count = chinese_number(found.group(1)) if found else None
+        if count:
+            return TimeLimit(count, unit)
     if text.isdigit() and int(text) > 0:  # a bare number of days: working days (行政许可法 art. 82)
         return TimeLimit(int(text))
     return None
 
 
-def import_workbook(path: Path | str) -> list[dict[str, object]]:
-    """The catalog items of a workbook, as the mappings the YAML holds.
+def import_workbook(path: Path | str, *, strict: bool = False) -> list[dict[str, object]]:
+    """The catalog items of a workbook, as the mappings the YAML holds (see ``read_workbook``)."""
+    return read_workbook(path, strict=strict).items
 
-    Raises ``ImportError_`` with every problem as ``FILE!SHEET!CELL: message``.
+
+def read_workbook(path: Path | str, *, strict: bool = False) -> Imported:
+    """The catalog items of a workbook and its warnings.
+
+    Raises ``ImportError_`` with every error as ``FILE!SHEET!CELL: message`` (and the
+    warnings beside them); with ``strict`` every warning is an error too.
     """
     path = Path(path)
-    problems: list[str] = []
+    log = _Log()
     try:
         tables, skipped = read_tables(path)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportError_([f"{path.name}: 无法读取工作簿：{exc}"]) from exc
-    for table in tables:  # the one text rule, at the cell it came from
-        for row in table.rows:
-            for name, cell in row.cells.items():
-                refused = refusal(f"「{COLUMNS[name][0]}」", cell.value)
-                if refused is not None and name not in row.merged:
-                    problems.append(f"{cell.ref}: {refused}")
+    except UnreadableWorkbook as exc:
+        raise ImportError_([f"{terminal_safe(path.name)}: 无法读取工作簿：{exc}"]) from exc
     by_sheet = {t.sheet: t for t in tables}
     if "事项" in by_sheet and "材料" in by_sheet:
-        items = _two_sheets(by_sheet["事项"], by_sheet["材料"], problems)
+        used = [by_sheet["事项"], by_sheet["材料"]]
     else:
-        single = next((t for t in tables if {"name", "material"} <= set(t.columns)), None)
-        if single is None:
-            found = "、".join(t.sheet for t in tables) or "无"
-            raise ImportError_([f"{path.name}: 找不到实施清单表头：需要「事项」和「材料」两张表，或一张同时含"
-                                f"「事项名称」和「材料名称」列的表（识别到表头的工作表：{found}）"])
-        items = _one_sheet(single, problems)
-    result = [_finish(item, problems) for item in items]
-    if problems:
-        order = {t.sheet: n for n, t in enumerate(tables)}
-        raise ImportError_(sorted(dict.fromkeys(problems), key=lambda p: _where(p, order)))
-    return result
+        candidates = sorted((t for t in tables if _one_table(t)),
+                            key=lambda t: (t.hidden, not {"name", "material"} <= set(t.columns)))
+        if not candidates:
+            found = "、".join(terminal_safe(t.sheet) for t in tables) or "无"
+            raise ImportError_([f"{terminal_safe(path.name)}: 找不到实施清单表头：需要「事项」和「材料」两张表，"
+                                f"或一张同时含「事项名称」和「材料名称」列的表（识别到表头的工作表：{found}）"])
+        used = [candidates[0]]
+    for table in used:  # only the sheets imported: a leftover sheet's cells are none of our business
+        _check_cells(table, log)
+    items = _two_sheets(used[0], used[1], log) if len(used) == 2 else _one_sheet(used[0], log)
+    for table in used:
+        if table.hidden:
+            log.warn(table.header_ref, f"工作表「{terminal_safe(table.sheet)}」是隐藏的，事项取自这张隐藏的表："
+                                       "请确认它就是要导入的实施清单")
+    result = [_finish(item, log) for item in items]
+    order = {t.sheet: n for n, t in enumerate(tables)}
+    warnings = _sorted(log.warnings, order)
+    errors = _sorted(log.errors + (log.warnings if strict else []), order)
+    if errors:
+        raise ImportError_(errors, [] if strict else warnings)
+    return Imported(result, warnings)
+
+
+def _one_table(table: Table) -> bool:
+    """A sheet that may hold the whole 实施清单: item columns and material columns (one of
+    their headers may be missing: that is then reported, with every bad cell of the others)."""
+    columns = set(table.columns)
+    return bool(columns & {"name", "impl_code", "item_code"}) and bool(columns & {"material", "form", "copies", "need"})
+
+
+def _sorted(problems: list[str], order: dict[str, int]) -> list[str]:
+    return sorted(dict.fromkeys(problems), key=lambda p: _where(p, order))
+
+
+def _show(value: str) -> str:
+    """A cell's value quoted back in a message: terminal-safe and short."""
+    value = terminal_safe(value)
+    return value if len(value) <= _SHOWN else value[:_SHOWN] + f"…（共 {len(value)} 个字）"
+
+
+def _label(name: str) -> str:
+    return COLUMNS[name][0]
+
+
+def _check_cells(table: Table, log: _Log) -> None:
+    """What no column may hold: refused characters, over-long text, dates, numbers in text
+    columns, formulas without a result.  A cell so reported reads as blank from then on, so
+    it is not reported a second time as blank or unreadable."""
+    for row in table.rows:
+        for name, cell in row.cells.items():
+            message = _cell_problem(name, cell)
+            if message is not None:
+                if name not in row.merged:  # a merge is reported once, at its first cell
+                    log.error(cell.ref, message)
+                row.cells[name] = Cell("", cell.ref)
+                row.bad.add(name)
+
+
+def _cell_problem(name: str, cell: Cell) -> str | None:
+    limit = _LIMITS.get(name)
+    if not cell.kind and not cell.refused and cell.value.isprintable() and (limit is None or len(cell.value) <= limit):
+        return None  # the common case, in C: every refused character is unprintable
+    label = f"「{_label(name)}」"
+    if cell.refused:
+        return refusal(label, cell.refused)
+    if cell.kind == UNCACHED:
+        return (f"{label}是公式，但文件中没有它的计算结果（由程序生成、从未在 Excel 中计算过）："
+                "请在 Excel 或 WPS 中打开并保存，或把公式改为数值后再导入")
+    if cell.kind == FAILED:
+        return f"{label}的公式出错（{_show(cell.value)}）：请在表格中改正后再导入"
+    if cell.kind == DATE:
+        return (f"{label}应为文字，这个单元格却是日期（{_show(cell.value.removesuffix(' 00:00:00'))}）："
+                "请把单元格格式设为「文本」后重新填写")
+    if cell.kind == BOOLEAN or (cell.kind == NUMBER and name not in NUMERIC):
+        what = "真/假值" if cell.kind == BOOLEAN else "数字"
+        return (f"{label}应为文字，这个单元格却是{what}（{_show(cell.value)}；编码、电话的前导 0 "
+                "和长编码的末几位会丢失）：请把单元格格式设为「文本」后重新填写")
+    return refusal(label, cell.value, limit)
 
 
 _CELL = re.compile(r"^[^!]*!([^!]*)!([A-Z]+)(\d+):")
 
 
-def _where(problem: str, order: dict[str, int]) -> tuple[int, int, int, str]:
-    """Sort key of a problem: sheet, row, column."""
+def _where(problem: str, order: dict[str, int]) -> tuple[int, int, int]:
+    """Sort key of a problem: sheet, row, column (problems at one cell keep the order found)."""
     found = _CELL.match(problem)
     if found is None:
-        return (-1, 0, 0, problem)
+        return (-1, 0, 0)
     sheet, letters, row = found.groups()
     column = 0
     for letter in letters:
         column = column * 26 + ord(letter) - 64
-    return (order.get(sheet, len(order)), int(row), column, problem)
+    return (order.get(sheet, len(order)), int(row), column)
 
 
-def _require_columns(table: Table, names: dict[str, str], problems: list[str]) -> bool:
-    missing = [label for name, label in names.items() if name not in table.columns]
-    if not ({"impl_code", "item_code"} & set(table.columns)):
-        missing.insert(0, "事项编码或实施编码")
-    for label in missing:
-        problems.append(f"{table.header_ref}: 表头缺少「{label}」列")
-    return not missing
+# Required columns (an error when absent) and optional ones (a warning and a default).
+_ITEM_COLUMNS = {"name": "事项名称", "department": "实施主体", "statutory": "法定办结时限",
+                 "promised": "承诺办结时限"}
+_MATERIAL_COLUMNS = {"material": "材料名称"}
+_ITEM_OPTIONAL = {
+    "kind": "按承诺办结时限判断：即办的为即办件，其余为承诺件",
+    "phone": f"咨询电话导入为「{DEFAULT_PHONE}」",
+    "fee": f"收费标准导入为「{DEFAULT_FEE}」（「是否收费」列写明不收费的除外）",
+    "aliases": "没有别名：只能按名称、编码和拼音检索",
+    "result": f"办理结果名称导入为「{DEFAULT_RESULT}」",
+    "delivery": f"送达方式导入为「{'、'.join(DEFAULT_DELIVERY)}」",
+}
+_MATERIAL_OPTIONAL = {
+    "form": "材料形式导入为「原件」", "copies": "份数导入为 1",
+    "need": "必要性导入为「必要」",
+    "situation": "情形必要的材料导入为必要材料，不适用时由窗口标记「不适用」",
+}
 
 
-_ITEM_COLUMNS = {"name": "事项名称", "department": "实施主体", "kind": "办件类型",
-                 "statutory": "法定办结时限", "promised": "承诺办结时限", "phone": "咨询电话"}
-_MATERIAL_COLUMNS = {"material": "材料名称", "form": "材料类型", "need": "必要性"}
+def _require_columns(table: Table, names: dict[str, str], optional: dict[str, str], log: _Log) -> None:
+    """Report absent columns: required ones as errors, optional ones as one warning each."""
+    present = set(table.columns)
+    if not ({"impl_code", "item_code"} & present):
+        log.error(table.header_ref, "表头缺少「事项编码或实施编码」列")
+        log.absent |= {"impl_code", "item_code"}
+    for name, label in names.items():
+        if name not in present:
+            log.error(table.header_ref, f"表头缺少「{label}」列")
+            log.absent.add(name)
+    for name, default in optional.items():
+        if name == "fee" and "charged" in present:
+            continue
+        if name not in present:
+            log.warn(table.header_ref, f"表头没有「{_label(name)}」列：{default}")
+            log.absent.add(name)
 
 
-def _code_field(*tables: Table) -> str:
-    """Join on 实施编码 when every table has it, else on 事项编码."""
-    return "impl_code" if all("impl_code" in t.columns for t in tables) else "item_code"
+def _code_field(*tables: Table) -> str | None:
+    """Join on 实施编码 when every table has it, else on 事项编码 (None: neither)."""
+    for key in ("impl_code", "item_code"):
+        if all(key in t.columns for t in tables):
+            return key
+    return None
 
 
-def _two_sheets(items_table: Table, materials_table: Table, problems: list[str]) -> list[_Item]:
-    ok = _require_columns(items_table, _ITEM_COLUMNS, problems)
-    ok = _require_columns(materials_table, _MATERIAL_COLUMNS, problems) and ok
-    if not ok:
-        return []
+def _two_sheets(items_table: Table, materials_table: Table, log: _Log) -> list[_Item]:
+    _require_columns(items_table, _ITEM_COLUMNS, _ITEM_OPTIONAL, log)
+    material_log = _Log()  # the 材料 sheet names its own absent columns
+    _require_columns(materials_table, _MATERIAL_COLUMNS, _MATERIAL_OPTIONAL, material_log)
+    log.errors += [p for p in material_log.errors if "编码" not in p]  # 编码 on 材料: reported below
+    log.warnings += material_log.warnings
+    log.absent |= material_log.absent - {"impl_code", "item_code"}
     key = _code_field(items_table, materials_table)
+    if key is None and _code_field(items_table) is not None:
+        log.error(materials_table.header_ref, "表头缺少「实施编码」或「事项编码」列，材料无法对应到事项")
     items: dict[str, _Item] = {}
+    unkept: list[_Item] = []  # items without a code or with a duplicate one: checked, never kept
     for row in items_table.rows:
-        item = _start_item(row, key, items, problems)
-        if item is not None:
+        item = _start_item(row, key or _code_field(items_table), items, log)
+        if item.code:
             items[item.fields["_join"]] = item
+        else:
+            unkept.append(item)
+    loose = _Item("", Row(0, {}), {"_join": ""})  # materials that join no item: their cells are still checked
     for row in materials_table.rows:
+        if key is None:
+            _add_material(loose, row, log)
+            continue
         join = row.text(key)
-        if not join:
-            problems.append(f"{row.ref(key)}: 材料缺少{_label(key)}，无法对应到事项")
-            continue
-        item = items.get(join)
-        if item is None:
-            problems.append(f"{row.ref(key)}: {_label(key)} {join} 在「事项」表中不存在")
-            continue
-        _add_material(item, row, problems)
-    return list(items.values())
+        owner = items.get(join)
+        if not join and key not in row.bad:
+            log.error(row.ref(key), f"材料缺少{_label(key)}，无法对应到事项")
+        elif join and owner is None:
+            log.error(row.ref(key), f"{_label(key)} {_show(join)} 在「事项」表中不存在")
+        _add_material(owner or loose, row, log)
+    return [*items.values(), *unkept]
 
 
-def _one_sheet(table: Table, problems: list[str]) -> list[_Item]:
-    if not _require_columns(table, {**_ITEM_COLUMNS, **_MATERIAL_COLUMNS}, problems):
-        return []
+def _one_sheet(table: Table, log: _Log) -> list[_Item]:
+    _require_columns(table, _ITEM_COLUMNS | _MATERIAL_COLUMNS, _ITEM_OPTIONAL | _MATERIAL_OPTIONAL, log)
     key = _code_field(table)
     items: dict[str, _Item] = {}
+    unkept: list[_Item] = []  # items without a code or with a duplicate one: checked, never kept
     current: _Item | None = None
+    loose = _Item("", Row(0, {}), {"_join": ""})
     for row in table.rows:
         if _starts_item(row, key, current):
-            current = _start_item(row, key, items, problems)
-            if current is None:
-                continue  # reported; its material rows are skipped with it
-            items[current.fields["_join"]] = current
+            current = _start_item(row, key, items, log)
+            if current.code:
+                items[current.fields["_join"]] = current
+            else:
+                unkept.append(current)
         if current is None:
-            problems.append(f"{row.ref('material')}: 材料行之前没有事项（缺少{_label(key)}和事项名称）")
+            if key is not None and not row.text(key) and not row.text("name"):
+                log.error(row.ref("material"), f"材料行之前没有事项（缺少{_label(key)}和事项名称）")
+            _add_material(loose, row, log)  # its cells are checked all the same
             continue
-        if row.text("material"):
-            _add_material(current, row, problems)
-    return list(items.values())
+        if row.text("material") or "material" in row.bad:
+            _add_material(current, row, log)
+    return [*items.values(), *unkept]
 
 
-def _starts_item(row: Row, key: str, current: _Item | None) -> bool:
+def _starts_item(row: Row, key: str | None, current: _Item | None) -> bool:
     """A row opens an item when its code differs from the running item's, or when it
-    writes (not merges) a different item name: a blank or merged code continues."""
-    code, name = row.text(key), row.text("name")
+    writes (not merges) a different item name: a blank or merged code continues.
+    Without a code column, a written name opens an item."""
+    code, name = (row.text(key) if key else ""), row.text("name")
     if current is None:
         return bool(code or name)
     if code and code != current.fields["_join"]:
         return True
     fresh_name = bool(name) and "name" not in row.merged and name != current.row.text("name")
-    return fresh_name and key not in row.merged
+    return fresh_name and (key is None or key not in row.merged)
 
 
-def _label(key: str) -> str:
-    return "实施编码" if key == "impl_code" else "事项编码"
-
-
-def _start_item(row: Row, key: str, seen: dict[str, _Item], problems: list[str]) -> _Item | None:
+def _start_item(row: Row, key: str | None, seen: dict[str, _Item], log: _Log) -> _Item:
+    """The item a row opens; without a code (``code`` empty) when it has none or a duplicate
+    one (reported): such an item is never kept, but its cells and materials are still checked."""
+    if key is None:  # no code column (reported at the header): the row's cells are still checked
+        return _Item("", row, {"_join": f"row-{row.number}"})
     code = row.text("impl_code") or row.text("item_code")
     join = row.text(key)
     if not code or not join:
-        problems.append(f"{row.ref(key)}: 事项缺少{_label(key)}")
-        return None
+        if key not in row.bad:
+            log.error(row.ref(key), f"事项缺少{_label(key)}")
+        return _Item("", row, {"_join": ""})
     if join in seen:
         first = seen[join].row.ref(key)
-        problems.append(f"{row.ref(key)}: {_label(key)} {join} 重复（首次出现在 {first.split('!', 1)[1]}）")
-        return None
+        log.error(row.ref(key), f"{_label(key)} {_show(join)} 重复（首次出现在 {first.split('!', 1)[1]}）")
+        return _Item("", row, {"_join": join})  # its merged rows continue it, not reopen it
     return _Item(code, row, {"_join": join})
 
 
-def _add_material(item: _Item, row: Row, problems: list[str]) -> None:
+def _count(text: str) -> int:
+    found = _COPIES.fullmatch(text)
+    return (chinese_number(found.group(1)) or 0) if found else 0
+
+
+def _add_material(item: _Item, row: Row, log: _Log) -> None:
     item.material_rows += 1
     name = row.text("material")
     if not name:
-        problems.append(f"{row.ref('material')}: 材料名称为空")
-        return
-    form_text = row.text("form")
-    form = _FORMS.get(form_text.replace(" ", ""))
-    if form is None:
-        problems.append(f"{row.ref('form')}: 材料形式只能是 原件、复印件、原件和复印件 或 电子，实际是「{form_text}」")
-    copies_text = row.text("copies").replace(" ", "") or "1"
-    copies_match = _COPIES.fullmatch(copies_text)
-    copies = int(copies_match.group(1)) if copies_match else 0
-    if copies <= 0:
-        problems.append(f"{row.ref('copies')}: 份数应为正整数（如 1、1份、2份），实际是「{row.text('copies')}」")
-    need_text = row.text("need").replace(" ", "") or "必要"
+        if "material" not in row.bad and "material" not in log.absent:
+            log.error(row.ref("material"), "材料名称为空")
+    form_text = row.text("form").replace(" ", "")
+    if not form_text and "form" not in row.bad:
+        log.blank(row, "form", _MATERIAL_OPTIONAL["form"])
+        form_text = "原件"
+    form = _FORMS.get(form_text)
+    if form is None and "form" not in row.bad:
+        log.error(row.ref("form"), f"材料形式只能是 原件、复印件、原件和复印件 或 电子，实际是「{_show(form_text)}」")
+    copies_text = row.text("copies").replace(" ", "")
+    if not copies_text and "copies" not in row.bad:
+        log.blank(row, "copies", _MATERIAL_OPTIONAL["copies"])
+        copies_text = "1"
+    copies = _count(copies_text)
+    if copies <= 0 and "copies" not in row.bad:
+        log.error(row.ref("copies"), f"份数应为正整数（如 1、1份、2份），实际是「{_show(row.text('copies'))}」")
+    need_text = row.text("need").replace(" ", "")
+    if not need_text and "need" not in row.bad:
+        log.blank(row, "need", _MATERIAL_OPTIONAL["need"])
+        need_text = "必要"
     need = _NEEDS.get(need_text)
-    if need is None:
-        problems.append(f"{row.ref('need')}: 必要性只能是 必要、非必要、容缺 或 情形必要，实际是「{need_text}」")
+    if need is None and "need" not in row.bad:
+        log.error(row.ref("need"), f"必要性只能是 必要、非必要、容缺 或 情形必要，实际是「{_show(need_text)}」")
     situation = row.text("situation")
-    if need is not None and need[0] is Need.CONDITIONAL and not situation:
-        problems.append(f"{row.ref('situation', row.ref('need'))}: 情形必要的材料须在「情形」列写明适用情形")
-    if form is None or copies <= 0 or need is None:
+    if len(situation) + len(_QUESTION) > NAME_MAX:
+        log.error(row.ref("situation"), f"「情形」过长：最多 {NAME_MAX - len(_QUESTION)} 个字，当前 {len(situation)} 个字")
+        return
+    if not name or form is None or copies <= 0 or need is None or not item.code:
         return
     key = f"{_slug(item.code)}-m{len(item.materials) + 1:02d}"
     note = row.text("note")
     form_note = form[1] or form[0].value
     requirement = f"{name}（{form_note}{copies}份）" + (f"：{note}" if note else "。")
-    material: dict[str, object] = {"key": key, "name": name, "form": form[0].value, "copies": copies,
-                                   "requirement": requirement}
+    material: dict[str, object] = {"key": key, "name": name, "form": form[0].value, "copies": copies}
+    if need[0] is Need.CONDITIONAL and not situation:
+        when = _when(name, note)
+        if "situation" not in row.bad:
+            log.blank(row, "situation", "情形必要的材料没有写明适用情形：导入为必要材料，"
+                                        "不适用时由窗口标记「不适用」" + (f"（适用情形：{when}）" if when else ""))
+        requirement += f"（情形必要：{when}；不适用时标记“不适用”）" if when else "（情形必要：不适用时标记“不适用”）"
+        need = (Need.REQUIRED, need[1])
+    if len(requirement) > NOTE_MAX:
+        log.error(row.ref("note", row.ref("material")),
+                  f"材料要求过长：材料名称、形式、份数和备注合计最多 {NOTE_MAX} 个字，当前 {len(requirement)} 个字")
+        return
+    material["requirement"] = requirement
     if need[0] is not Need.REQUIRED:
         material["need"] = need[0].value
     if need[1]:
@@ -260,76 +479,134 @@ def _add_material(item: _Item, row: Row, problems: list[str]) -> None:
     item.materials.append(material)
 
 
+def _when(name: str, note: str) -> str:
+    """When a 情形必要 material applies, if its name (in brackets) or its note says so."""
+    bracketed: list[str] = re.findall(r"（([^（）]+)）", name)
+    for clause in (*bracketed, *_CLAUSE_SPLIT.split(note)):
+        clause = clause.strip()
+        if 2 <= len(clause) <= 60 and _WHEN.search(clause):
+            return clause
+    return ""
+
+
 def _slug(code: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", code.lower()).strip("-") or "item"
 
 
-def _finish(item: _Item, problems: list[str]) -> dict[str, object]:
+def _finish(item: _Item, log: _Log) -> dict[str, object]:
     row = item.row
     out: dict[str, object] = {"code": item.code}
     name = row.text("name")
-    if not name:
-        problems.append(f"{row.ref('name')}: 事项名称为空")
+    if not name and "name" not in row.bad and "name" not in log.absent:
+        log.error(row.ref("name"), "事项名称为空")
     out["name"] = name
     if row.text("item_type"):
         out["item_type"] = row.text("item_type")
     aliases = [a for a in _ALIAS_SPLIT.split(row.text("aliases")) if a]
+    for alias in aliases:
+        refused = refusal("「别名」中的一个", alias, NAME_MAX)
+        if refused is not None:
+            log.error(row.ref("aliases"), refused)
     if aliases:
-        out["aliases"] = list(dict.fromkeys(aliases))
+        out["aliases"] = [a for a in dict.fromkeys(aliases) if a != name]
+    elif "aliases" not in row.bad:
+        log.blank(row, "aliases", _ITEM_OPTIONAL["aliases"])
     out["department"] = row.text("department")
-    if not out["department"]:
-        problems.append(f"{row.ref('department')}: 实施主体为空")
-    kind_text = row.text("kind").replace(" ", "")
-    kind = {"即办件": ItemKind.ON_THE_SPOT, "即办": ItemKind.ON_THE_SPOT,
-            "承诺件": ItemKind.PROMISED, "承诺": ItemKind.PROMISED}.get(kind_text)
-    if kind is None:
-        problems.append(f"{row.ref('kind')}: 办件类型只能是 即办件 或 承诺件，实际是「{kind_text}」")
-    out["kind"] = kind.value if kind else ""
+    if not out["department"] and "department" not in row.bad and "department" not in log.absent:
+        log.error(row.ref("department"), "实施主体为空")
     limits = {}
     for which, label in (("statutory", "法定办结时限"), ("promised", "承诺办结时限")):
         limit = parse_limit(row.text(which))
-        if limit is None:
-            problems.append(f"{row.ref(which)}: {label}无法识别「{row.text(which)}」"
-                            "（应如 20个工作日、即办、30日、3个月）")
+        if limit is None and which not in row.bad and which not in log.absent:
+            log.error(row.ref(which), f"{label}无法识别「{_show(row.text(which))}」"
+                                      "（应如 20个工作日、二十个工作日、即办、30日、3个月）")
         limits[which] = limit
     if limits["statutory"] and limits["promised"]:
         if limits["promised"].surely_longer_than(limits["statutory"]):
-            problems.append(f"{row.ref('promised')}: 承诺办结时限（{limits['promised']}）超过法定办结时限"
-                            f"（{limits['statutory']}）")
+            log.error(row.ref("promised"), f"承诺办结时限（{limits['promised']}）超过法定办结时限"
+                                           f"（{limits['statutory']}）")
+    out["kind"] = _kind(row, limits["promised"], log)
     for which in ("statutory", "promised"):
         limit = limits[which] or TimeLimit(1)
         out[f"{which}_days"] = limit.count
         if limit.unit is not LimitUnit.WORKING_DAYS:
             out[f"{which}_unit"] = limit.unit.value
-    out["fee"] = _fee(row, problems)
-    out["result"] = row.text("result") or DEFAULT_RESULT
-    out["delivery"] = list(DEFAULT_DELIVERY)
+    out["fee"] = _fee(row, log)
+    out["result"] = row.text("result")
+    if not out["result"]:
+        out["result"] = DEFAULT_RESULT
+        if "result" not in row.bad:
+            log.blank(row, "result", _ITEM_OPTIONAL["result"])
+    out["delivery"] = _delivery(row, log)
     out["phone"] = row.text("phone")
     if not out["phone"]:
-        problems.append(f"{row.ref('phone')}: 咨询电话为空")
-    if not item.material_rows:  # (rows with bad cells are reported where they are)
-        problems.append(f"{row.ref('name')}: 事项 {item.code} 没有任何材料")
+        out["phone"] = DEFAULT_PHONE
+        if "phone" not in row.bad:
+            log.blank(row, "phone", _ITEM_OPTIONAL["phone"])
+    if not item.material_rows and item.code:  # (rows with bad cells are reported where they are)
+        log.error(row.ref("name"), f"事项 {_show(item.code)} 没有任何材料")
     out["materials"] = item.materials
     if item.situations:
         out["situations"] = [
-            {"key": f"s{n}", "question": f"是否属于以下情形：{text}",
+            {"key": f"s{n}", "question": f"{_QUESTION}{text}",
              "options": [{"label": "否"}, {"label": "是", "adds": keys}]}
             for n, (text, keys) in enumerate(item.situations.items(), 1)
         ]
     return out
 
 
-def _fee(row: Row, problems: list[str]) -> str:
+def _kind(row: Row, promised: TimeLimit | None, log: _Log) -> str:
+    text = row.text("kind").replace(" ", "")
+    if not text:
+        guessed = ItemKind.ON_THE_SPOT if promised and promised.unit is LimitUnit.IMMEDIATE else ItemKind.PROMISED
+        if "kind" not in row.bad:
+            log.blank(row, "kind", f"办件类型为空：按承诺办结时限导入为{guessed.value}")
+        return str(guessed.value)
+    kind = {"即办件": ItemKind.ON_THE_SPOT, "即办": ItemKind.ON_THE_SPOT,
+            "承诺件": ItemKind.PROMISED, "承诺": ItemKind.PROMISED}.get(text)
+    if kind is None:
+        log.error(row.ref("kind"), f"办件类型只能是 即办件 或 承诺件，实际是「{_show(text)}」")
+        return ""
+    return str(kind.value)
+
+
+def _fee(row: Row, log: _Log) -> str:
     standard, charged = row.text("fee"), row.text("charged").replace(" ", "")
     if standard and standard.replace(" ", "") not in _FREE:
         return standard
     if standard or charged in _FREE:
         return "不收费"
+    if "fee" in row.bad or "charged" in row.bad:
+        return DEFAULT_FEE
     if charged:
-        problems.append(f"{row.ref('fee', row.ref('charged'))}: 收费事项须在「收费标准」列写明收费标准")
-    else:
-        problems.append(f"{row.ref('fee', row.ref('charged', row.ref('name')))}: 缺少收费标准（不收费请填写“不收费”）")
-    return ""
+        log.warn(row.ref("fee", row.ref("charged")),
+                 f"收费事项没有写明收费标准：导入为「{CHARGED_FEE}」")
+        return CHARGED_FEE
+    log.blank(row, "fee", f"收费标准为空：导入为「{DEFAULT_FEE}」（不收费请填写“不收费”）")
+    return DEFAULT_FEE
+
+
+def _delivery(row: Row, log: _Log) -> list[str]:
+    text = row.text("delivery")
+    if not text:
+        if "delivery" not in row.bad:
+            log.blank(row, "delivery", f"送达方式为空：导入为「{'、'.join(DEFAULT_DELIVERY)}」")
+        return list(DEFAULT_DELIVERY)
+    chosen: list[str] = []
+    unknown: list[str] = []
+    for word in (w for w in _DELIVERY_SPLIT.split(text) if w):
+        found = [value for value, pattern in ((Delivery.PICKUP.value, _PICKUP), (Delivery.EMS.value, _MAIL))
+                 if pattern.search(word)]
+        chosen += [value for value in found if value not in chosen]
+        if not found:
+            unknown.append(word)
+    if not chosen:
+        log.error(row.ref("delivery"), f"送达方式无法识别「{_show(text)}」（应如 窗口领取、EMS邮寄）")
+        return list(DEFAULT_DELIVERY)
+    if unknown:
+        log.warn(row.ref("delivery"), f"送达方式中「{_show('、'.join(unknown))}」本系统不支持，"
+                                      f"只导入 {'、'.join(chosen)}")
+    return chosen
 
 
 def catalog_yaml(items: list[dict[str, object]], source: str) -> str:

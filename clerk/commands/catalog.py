@@ -34,6 +34,8 @@ def register(subparsers: Subcommands) -> None:
     imp = commands.add_parser("import", help="从实施清单电子表格（.xlsx）导入事项目录")
     imp.add_argument("file", type=Path, help="事项管理系统导出的实施清单 .xlsx")
     imp.add_argument("-o", "--output", type=Path, required=True, help="写入的目录文件夹（生成 imported.yaml）")
+    imp.add_argument("--strict", action="store_true",
+                     help="把警告（缺少的可选列、空白的可选单元格）也当作错误，有警告就不导入")
     imp.set_defaults(handler=import_command)
 
     diff = commands.add_parser("diff", help="比较两个版本的事项目录：新增、删除、变更的事项和材料")
@@ -96,20 +98,30 @@ def search_command(args: argparse.Namespace) -> int:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    from clerk.catalog.importer import ImportError_, import_workbook, write_catalog
+    from clerk.catalog.importer import ImportError_, read_workbook, write_catalog
+    from clerk.characters import terminal_safe
 
     if not args.file.is_file():
-        print(f"{args.file}: 文件不存在", file=sys.stderr)
+        print(f"{terminal_safe(str(args.file))}: 文件不存在", file=sys.stderr)
         return 2
     try:
-        items = import_workbook(args.file)
+        imported = read_workbook(args.file, strict=args.strict)
     except ImportError_ as exc:
         for problem in exc.problems:
             print(problem)
-        print(f"导入未完成：共 {len(exc.problems)} 个问题，未写入任何文件", file=sys.stderr)
+        for warning in exc.warnings:
+            print(f"{warning}（警告）")
+        also = f"，另有 {len(exc.warnings)} 条警告" if exc.warnings else ""
+        print(f"导入未完成：共 {len(exc.problems)} 个错误{also}，未写入任何文件", file=sys.stderr)
         return 1
+    items = imported.items
+    for warning in imported.warnings:
+        print(f"{warning}（警告）")
+    if imported.warnings:
+        print(f"共 {len(imported.warnings)} 条警告：这些值已按默认值导入，请核对；"
+              "加 --strict 则有警告就不导入", file=sys.stderr)
     try:
-        target = write_catalog(items, args.output, args.file.name)
+        target = write_catalog(items, args.output, terminal_safe(args.file.name))
     except CatalogError as exc:
         for issue in exc.problems:
             print(issue)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 ITEM_HEADERS = ["事项编码", "实施编码", "事项名称", "事项类型", "实施主体", "办件类型", "法定办结时限",
@@ -49,29 +51,105 @@ def two_sheets(path: Path, items: list[dict], *, title: str | None = "历城区�
     return path
 
 
-def one_sheet(path: Path, items: list[dict], *, merge: bool = True) -> Path:
+def one_sheet(path: Path, items: list[dict], *, merge: bool = True, drop: tuple[str, ...] = (),
+              extra: tuple[tuple[str, str], ...] = (), hidden: bool = False) -> Path:
     """One sheet, a row per material, title rows above the header, the item's columns merged
-    down over its materials (``merge``) or left blank on the continuation rows."""
+    down over its materials (``merge``) or left blank on the continuation rows.
+
+    ``drop``: headers left out (a real export without 咨询电话 or 情形); ``extra``: item columns
+    added as (header, key), e.g. ("送达方式", "delivery"); ``hidden``: the table's sheet is
+    hidden behind a visible cover sheet without a table."""
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = "实施清单"
-    width = len(ITEM_HEADERS) + len(MATERIAL_HEADERS)
+    item_cols = [(h, k) for h, k in zip(ITEM_HEADERS, ITEM_KEYS, strict=True) if h not in drop] + list(extra)
+    mat_cols = [(h, k) for h, k in zip(MATERIAL_HEADERS, MATERIAL_KEYS, strict=True) if h not in drop]
+    width = len(item_cols) + len(mat_cols)
     sheet.append(["历城区政务服务事项实施清单"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.append(["填报单位：区行政审批服务局", None, None, "导出日期：2026-11-30"])
-    headers = [h if h != "事项名称" else "事项名称\n（必填）" for h in ITEM_HEADERS] + MATERIAL_HEADERS
+    headers = [h if h != "事项名称" else "事项名称\n（必填）" for h, _ in item_cols] + [h for h, _ in mat_cols]
     sheet.append(headers)
     row = sheet.max_row + 1
     for it in items:
         mats = it["materials"] or [material("")]
         for n, m in enumerate(mats):
-            item_part = [it[k] if n == 0 else None for k in ITEM_KEYS]
-            sheet.append(item_part + [m[k] or None for k in MATERIAL_KEYS])
+            item_part = [it.get(k) if n == 0 else None for _, k in item_cols]
+            sheet.append(item_part + [m[k] or None for _, k in mat_cols])
         if merge and len(mats) > 1:
-            for col in range(1, len(ITEM_HEADERS) + 1):
+            for col in range(1, len(item_cols) + 1):
                 sheet.merge_cells(start_row=row, start_column=col, end_row=row + len(mats) - 1, end_column=col)
         row += len(mats)
+    if hidden:
+        sheet.sheet_state = "hidden"
+        cover = book.create_sheet("说明", 0)
+        cover.append(["本表由事项管理系统导出，请勿修改。"])
+        book.active = 0
     book.save(path)
+    return path
+
+
+def patch_xml(path: Path, marker: str, xml: str) -> Path:
+    """Rewrite the saved workbook so that ``marker`` (a cell's whole text, as openpyxl stored it)
+    becomes ``xml`` in the sheets' and shared strings' XML: what openpyxl refuses to write
+    (a control character as ``_x001F_``, a formula without its cached result) but real files hold."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    found = False
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename.endswith(".xml") and marker.encode() in data:
+                data, count = re.subn(re.escape(marker.encode()), xml.encode(), data)
+                found = found or count > 0
+            target.writestr(info, data)
+    assert found, f"{marker!r} not in {path}"
+    return path
+
+
+def compound_file(path: Path, *streams: str) -> Path:
+    """An OLE2 compound file (the container of a real ``.xls`` and of a password-protected
+    ``.xlsx``) whose directory names ``streams`` — what a renamed ``.xls`` (``Workbook``) or an
+    encrypted workbook (``EncryptionInfo``, ``EncryptedPackage``) holds."""
+    import struct
+
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)  # version 3, little endian, 512-byte sectors
+    struct.pack_into("<IIII", header, 44, 1, 1, 0, 0x1000)  # one FAT sector; the directory at sector 1
+    struct.pack_into("<I", header, 76, 0)  # the FAT is sector 0
+    fat = bytearray(b"\xff" * 512)
+    struct.pack_into("<III", fat, 0, 0xFFFFFFFD, 0xFFFFFFFE, 0xFFFFFFFE)
+    directory = bytearray()
+    for n, name in enumerate(("Root Entry", *streams)):
+        entry = bytearray(128)
+        encoded = (name + "\0").encode("utf-16-le")
+        entry[: len(encoded)] = encoded
+        struct.pack_into("<HBB", entry, 64, len(encoded), 5 if n == 0 else 2, 1)
+        struct.pack_into("<III", entry, 68, 0xFFFFFFFF, 0xFFFFFFFF, 1 if n == 0 and streams else 0xFFFFFFFF)
+        directory += entry
+    directory += b"\0" * (-len(directory) % 512)
+    path.write_bytes(bytes(header + fat + directory))
+    return path
+
+
+def shared_string(path: Path, marker: str, escaped: str) -> Path:
+    """Make the cell whose text is ``marker`` a shared string holding ``escaped``, as Excel stores
+    it (openpyxl writes inline strings, which its reader does not unescape): ``_x001B_`` is an ESC."""
+    ns = "http://schemas.openxmlformats.org/"
+    patch_xml(path, f't="inlineStr"><is><t>{marker}</t></is>', 't="s"><v>0</v>')
+    with zipfile.ZipFile(path) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    members["xl/sharedStrings.xml"] = (f'<sst xmlns="{ns}spreadsheetml/2006/main" count="1" uniqueCount="1">'
+                                       f"<si><t>{escaped}</t></si></sst>").encode()
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(b"</Types>", (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>').encode())
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        f'<Relationship Id="rIdShared" Type="{ns}officeDocument/2006/relationships/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>').encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
     return path
