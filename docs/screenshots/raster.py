@@ -38,7 +38,7 @@ LATIN_BOLD_CANDIDATES = (
     "/usr/share/fonts/truetype/noto/NotoSansMono-Bold.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationMono-Bold.ttf",
 )
-SYMBOL_CANDIDATES = (  # narrow symbols the Latin font lacks (ℹ in the banners)
+SYMBOL_CANDIDATES = (  # narrow symbols the Latin font lacks (▸ ✖ ⚠ ✔ in the banners)
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
     "C:/Windows/Fonts/seguisym.ttf",

@@ -112,3 +112,15 @@ def test_kept_visit_round_trips_through_json(tmp_path):
     assert back.draft == visit.draft and back.outcome is Outcome.TOLERATE
     state.saved(back)
     assert state.pending() == []
+
+
+def test_a_banners_sign_is_never_a_letter():
+    """ℹ (U+2139) is a letter to Unicode and looked like one: the lookup's status read
+    ``i已打开 20261201-SF-0002`` in a browser.  Each level's sign is a symbol."""
+    import unicodedata
+
+    from clerk.tui.screens.history import _LEVELS
+    from clerk.tui.widgets.banner import _ICONS
+
+    signs = [*_ICONS.values(), *(label.split()[0] for label in _LEVELS.values())]
+    assert all(unicodedata.category(sign).startswith("S") for sign in signs), signs

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Label
 from clerk.tui.screen import ClerkModal
 from clerk.tui.widgets.footer import KeyFooter
 
-_LEVELS = {"error": "✖ 错误", "warning": "⚠ 注意", "info": "ℹ 提示", "ok": "✔ 完成"}
+_LEVELS = {"error": "✖ 错误", "warning": "⚠ 注意", "info": "▸ 提示", "ok": "✔ 完成"}
 
 
 class MessageHistoryScreen(ClerkModal[None]):

@@ -22,7 +22,7 @@ from clerk.identity.text import printable
 Level = Literal["error", "warning", "info", "ok"]
 
 BANNER_LIMIT = 600
-_ICONS = {"error": "✖", "warning": "⚠", "info": "ℹ", "ok": "✔"}
+_ICONS = {"error": "✖", "warning": "⚠", "info": "▸", "ok": "✔"}  # signs, never a letter (ℹ read as "i")
 _SEVERITY = ("info", "ok", "warning", "error")
 MAX_STICKY = 3
 #: Sentences of clerk.store.errors.StoreUnavailable: an outage, not an answer about a case.
