@@ -367,10 +367,20 @@ class KioskApp(App[None]):
         if len(text) == 1:
             self._pick_queue(int(text))
         elif len(text) >= 15:  # a card reader: the ID number, never a ticket by itself
-            self.query_one("#kiosk-id", Input).value = text[:18]
+            self.query_one("#kiosk-id", Input).value = self._card_number(text)
             self._message("已读取身份证号，请选择办理的业务", busy=True)
         elif text:
             self._message("请只按一个数字键选择业务", error=True)
+
+    def _card_number(self, burst: str) -> str:
+        """The ID number in a reader's burst: a digit pressed just before the card was swiped
+        runs into the burst (``1`` + 18 characters), so the number is its valid 18-character
+        tail, else its last 18 characters (the reader types the number last, then Enter)."""
+        today = self.services.now().date()
+        for start in range(max(0, len(burst) - 18), len(burst) - 14):
+            if check_resident_id(burst[start:], today=today).ok:
+                return burst[start:]
+        return burst[-18:]
 
     # -- item search -------------------------------------------------------------------
     def action_focus_search(self) -> None:

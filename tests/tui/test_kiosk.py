@@ -232,3 +232,21 @@ async def test_an_id_card_reader_typing_while_nothing_is_focused_fills_the_id_an
     (ticket,) = app.issued
     assert ticket.priority is Priority.ELDERLY
 
+
+
+@pytest.mark.asyncio
+async def test_a_digit_pressed_just_before_the_card_is_swiped_stays_out_of_the_id(hall, key_clock):
+    """A finger on 1, and the card reader's burst right behind it: the ID field holds the card's
+    number (it held ``1`` and the first 17 characters of the number)."""
+    from clerk.tui.kiosk import KioskApp
+
+    services = hall()
+    app = KioskApp(services, key_clock=key_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        key_clock.device()
+        await pilot.press("1", *typed(ELDER), "enter")
+        key_clock.person()
+        await settle(pilot)
+        assert app.query_one("#kiosk-id").value == ELDER
+        assert app.issued == [] and "已读取身份证号" in screen_text(app)
