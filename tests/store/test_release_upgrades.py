@@ -32,7 +32,7 @@ from tests.support.cli import run
 from tests.support.drafts import PERSON
 
 RELEASES = Path(__file__).resolve().parent.parent / "fixtures" / "releases"
-SCHEMAS = ("0005", "0011", "0013")
+SCHEMAS = ("0005", "0011", "0013", "0014")
 #: tables a migration may add rows to (an upgrade's audit event, the key binding, row writes)
 MAY_GROW = {"audit_events", "clerk_key_binding", "clerk_hall_key", "clerk_row_writes"}
 NEW_PASSWORD = "Window-2026-Dec"
