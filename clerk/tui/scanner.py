@@ -13,6 +13,13 @@ alone cannot tell them apart, so ``ScanDetector`` decides by what the burst
 Every other burst (an ID number from a card reader, a password typed fast, a
 pasted phone number) is left alone: its keys and its Enter go to the focused
 field exactly as typed.
+
+A burst is judged by when its keys *arrived* (the app passes each key event's
+time, stamped by the terminal driver's input thread), never by when a busy UI
+thread got round to them: keys queued behind a slow render still arrived
+10 ms apart.  ``key()`` also says when a key should be *held* rather than act:
+it continues a fast burst that can still become a case number (or follows the
+prefix), so a case number's digits never reach the checklist (clerk.tui.keyinput).
 """
 
 from __future__ import annotations
@@ -34,6 +41,31 @@ def is_hall_number(text: str, hall: str) -> bool:
     return parsed is not None and (not hall or parsed[1] == hall.strip().upper())
 
 
+#: what each of the first eight characters of a case number (its date, 20YYMMDD) may be
+_DATE_SHAPE = ("2", "0", "0123456789", "0123456789", "01", "0123456789", "0123", "0123456789")
+
+
+def could_be_hall_number(text: str, hall: str) -> bool:
+    """``text`` is the beginning of a case number of ``hall`` (of any hall when ``hall`` is empty)."""
+    t = text.upper()
+    for ch, allowed in zip(t[:8], _DATE_SHAPE, strict=False):
+        if ch not in allowed:
+            return False
+    rest = t[8:]
+    if not rest:
+        return True
+    if rest[0] != "-":
+        return False
+    code, dash, serial = rest[1:].partition("-")
+    hall = hall.strip().upper()
+    if hall:
+        if not (hall.startswith(code) if not dash else code == hall):
+            return False
+    elif code and not (code.isalnum() and code.isascii() and len(code) <= 8):
+        return False
+    return not serial or (serial.isdigit() and serial.isascii())
+
+
 @dataclass
 class ScanDetector:
     """Feed it every key; ``enter()`` returns the scanned text or ``None``."""
@@ -44,25 +76,43 @@ class ScanDetector:
     _chars: list[str] = field(default_factory=list)
     _last: float = 0.0
 
-    def key(self, character: str | None) -> None:
-        """A non-Enter key arrived (``character`` is None for non-printing keys)."""
-        now = self.clock()
+    def key(self, character: str | None, at: float | None = None) -> bool:
+        """A non-Enter key arrived at ``at`` (``character`` is None for non-printing keys).
+
+        True when the key should be held instead of acting: it follows the burst's
+        previous key within ``MAX_KEY_GAP`` and the burst can still be a scan (a case
+        number of this hall so far, or the prefix).  A burst's first key always acts
+        (nobody can know yet); ``pending`` then holds what it typed.
+        """
+        now = self.clock() if at is None else at
         if character is None or not character.isprintable():
             self.reset()
-            return
-        if now - self._last > MAX_KEY_GAP and not self._in_prefixed_scan():
+            return False
+        fast = bool(self._chars) and now - self._last <= MAX_KEY_GAP
+        if not fast and not self._in_prefixed_scan():
             self._chars = []
         self._chars.append(character)
         self._last = now
+        if not fast:
+            return False
+        typed = "".join(self._chars)
+        if self.prefix and (typed.startswith(self.prefix) or self.prefix.startswith(typed)):
+            return True
+        return could_be_hall_number(typed, self.hall)
 
-    def enter(self, expected: Callable[[str], bool] | None = None) -> str | None:
+    @property
+    def last_key_at(self) -> float:
+        """When the burst's last key arrived."""
+        return self._last
+
+    def enter(self, expected: Callable[[str], bool] | None = None, at: float | None = None) -> str | None:
         """Enter arrived: the scanned text if the burst was a scan, else None.
 
         ``expected`` says whether the current screen takes ``text`` as a scan
         (e.g. a waybill on the EMS screen); a case number of this hall and the
         prefix are always scans.
         """
-        now = self.clock()
+        now = self.clock() if at is None else at
         text = "".join(self._chars)
         fast = bool(self._chars) and now - self._last <= MAX_KEY_GAP
         self.reset()
