@@ -181,11 +181,10 @@ class KeyInput:
                 self._busy = False
 
     async def _settle(self) -> None:
-        waited = time.monotonic() - self._since
-        if waited < STUCK:
-            busy = [q for q in self._screen_queues() if getattr(q, "_unfinished_tasks", 0)]
-            if busy:
-                self._waiting = asyncio.get_running_loop().create_task(self._wait(busy, STUCK - waited))
+        """Hand on the next key once the screen has handled what this one set off."""
+        if time.monotonic() - self._since < STUCK:
+            if self._screen_busy():
+                self._waiting = asyncio.get_running_loop().create_task(self._wait())
                 return
             if self.app._message_queue.qsize():  # e.g. the focus move Widget.focus() left for the app
                 self.app.call_later(self._settle)
@@ -193,17 +192,17 @@ class KeyInput:
         self._busy = False
         await self._pump()
 
-    def _screen_queues(self) -> list[asyncio.Queue[Any]]:
+    def _screen_busy(self) -> bool:
+        """A widget of the screen (or the screen) has messages waiting."""
         screen = self.app.screen
-        return [node._message_queue for node in (screen, *screen.walk_children())]
+        return any(node._message_queue.qsize() for node in (screen, *screen.walk_children()))
 
-    async def _wait(self, queues: list[asyncio.Queue[Any]], timeout: float) -> None:
-        joins = [asyncio.ensure_future(q.join()) for q in queues]
-        try:
-            await asyncio.wait(joins, timeout=timeout)
-        finally:
-            for join in joins:
-                join.cancel()
+    async def _wait(self) -> None:
+        """Let the screen's widgets run until their queues are empty (or STUCK has passed)."""
+        turns = 0
+        while self._screen_busy() and time.monotonic() - self._since < STUCK:
+            await asyncio.sleep(0 if turns < 50 else 0.001)  # each turn lets every ready widget run
+            turns += 1
         if not self.app.call_later(self._settle):
             self._busy = False
 
