@@ -27,11 +27,11 @@ from textual.worker import get_current_worker
 from clerk.identity.text import printable
 from clerk.incidents import open_log, report
 from clerk.services.visits import new_visit_key
+from clerk.tui.keyinput import KeyInput, Scan
 from clerk.tui.live import LiveStore
 from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text
 from clerk.tui.navigation import DESTINATIONS, NavigateScreen, go_bindings, home_of, refusal
 from clerk.tui.saving import KeptForLater, Saved, SaveOutcome, VisitSaving
-from clerk.tui.keyinput import KeyInput, Scan
 from clerk.tui.scanner import ScanDetector
 from clerk.tui.screen import signed_in_user
 from clerk.tui.screens.signin import SignInScreen

@@ -35,7 +35,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 
@@ -46,14 +46,6 @@ if TYPE_CHECKING:
 
 #: seconds: a key whose effects have not settled by then lets the next key go on anyway
 STUCK = 0.5
-
-
-class KeyStateful(Protocol):
-    """A screen whose keys change state a scan must put back (the intake's checklist)."""
-
-    def key_state(self) -> object: ...
-
-    def restore_key_state(self, state: object) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -186,7 +178,7 @@ class KeyInput:
             if self._screen_busy():
                 self._waiting = asyncio.get_running_loop().create_task(self._wait())
                 return
-            if self.app._message_queue.qsize():  # e.g. the focus move Widget.focus() left for the app
+            if not cast(Any, self.app)._message_queue.empty():  # e.g. the focus move Widget.focus() left for the app
                 self.app.call_later(self._settle)
                 return
         self._busy = False
