@@ -72,7 +72,7 @@ class KeyInput:
         self.scanner = scanner
         self._forward = forward  # Textual's own handling of a key (priority bindings, the focused widget)
         self._on_scan = on_scan
-        self._clock = clock  # tests and benches: a simulated arrival clock instead of the events' times
+        self.clock = clock  # tests and benches: a simulated arrival clock instead of the events' times
         self.serial = 0  # keys handed on so far
         self._queue: deque[tuple[events.Key, int]] = deque()  # arrived; serial 0: not judged yet
         self._held: list[events.Key] = []  # a burst that may still be a scan
@@ -91,7 +91,7 @@ class KeyInput:
         await self._pump()
 
     def arrival(self, event: events.Key) -> float:
-        return self._clock() if self._clock is not None else event.time
+        return self.clock() if self.clock is not None else event.time
 
     async def _pump(self) -> None:
         while self._queue and not self._busy:
@@ -150,13 +150,22 @@ class KeyInput:
     async def _burst_over(self, token: int) -> None:
         if token != self._hold_token or not self._held:
             return
-        if self._queue or self._busy:  # the burst's next key may be waiting to be judged
+        for _ in range(3):  # a key the driver's thread already handed over reaches the app's queue
+            await asyncio.sleep(0)
+        if token != self._hold_token:
+            return
+        if self._queue or self._busy or self._key_waiting():  # the burst's next key may be waiting
             self._hold()
             return
         held, self._held = self._held, []
         self._hold_token += 1
         self._act(held)
         await self._pump()
+
+    def _key_waiting(self) -> bool:
+        """A key has arrived that the app has not read yet."""
+        waiting = getattr(cast(Any, self.app)._message_queue, "values", ())
+        return any(isinstance(message, events.Key) for message in waiting)
 
     # -- handing on, one key at a time ---------------------------------------------------
     async def _dispatch(self, event: events.Key, serial: int) -> None:
