@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 
-from clerk.tui.scanner import MAX_KEY_GAP, ScanDetector
+from clerk.tui.scanner import MAX_HICCUP, MAX_KEY_GAP, ScanDetector
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -121,10 +121,10 @@ class KeyInput:
             self._hold()
             return
         if character is None or self.scanner.pending == character:  # the burst before is over
-            self._release(held)
+            self._release(held)  # its held keys act first (they arrived first)
             self._acted, self._first_serial = [], 0
             held = []
-        self._act([*held, event] if character is not None else [event], printing=character is not None)
+        self._act([*held, event], printing=character is not None)
 
     def _act(self, keys: list[events.Key], printing: bool = True) -> None:
         """Hand on keys of the current burst: what a scan's Enter would undo."""
@@ -135,17 +135,22 @@ class KeyInput:
                 self._first_serial = serials[0]
 
     def _release(self, keys: list[events.Key]) -> list[int]:
-        """Hand these keys on, in order, before anything not yet judged."""
+        """Hand these keys on, in order: after keys released before, before any key not yet judged."""
         serials = list(range(self.serial + 1, self.serial + 1 + len(keys)))
         self.serial += len(keys)
-        self._queue.extendleft(reversed(list(zip(keys, serials, strict=True))))
+        judged = 0
+        while judged < len(self._queue) and self._queue[judged][1]:
+            judged += 1
+        for offset, item in enumerate(zip(keys, serials, strict=True)):
+            self._queue.insert(judged + offset, item)
         return serials
 
     def _hold(self) -> None:
         """Let the held keys act if the burst stops here (no key within MAX_KEY_GAP)."""
         self._hold_token += 1
         token = self._hold_token
-        asyncio.get_running_loop().call_later(MAX_KEY_GAP + 0.01, self.app.call_later, self._burst_over, token)
+        wait = MAX_HICCUP if self.scanner.established else MAX_KEY_GAP
+        asyncio.get_running_loop().call_later(wait + 0.01, self.app.call_later, self._burst_over, token)
 
     async def _burst_over(self, token: int) -> None:
         if token != self._hold_token or not self._held:

@@ -31,6 +31,10 @@ from dataclasses import dataclass, field
 #: A device types faster than this gap between two keys (and before Enter), in seconds;
 #: a person's keys are 120–250 ms apart, a scanner's 5–20 ms.
 MAX_KEY_GAP = 0.05
+#: Once a burst has gone at a device's pace for a few keys, one longer gap (up to this) does not
+#: end it: on a loaded PC the terminal's input thread may be woken late between two keys (#30).
+MAX_HICCUP = 0.15
+_HICCUP_AFTER, _HICCUPS = 3, 2  # keys at a device's pace before a hiccup is forgiven; how many
 
 
 def is_hall_number(text: str, hall: str) -> bool:
@@ -75,6 +79,7 @@ class ScanDetector:
     hall: str = ""  # the hall code in this hall's case numbers
     _chars: list[str] = field(default_factory=list)
     _last: float = 0.0
+    _hiccups: int = 0
 
     def key(self, character: str | None, at: float | None = None) -> bool:
         """A non-Enter key arrived at ``at`` (``character`` is None for non-printing keys).
@@ -88,9 +93,9 @@ class ScanDetector:
         if character is None or not character.isprintable():
             self.reset()
             return False
-        fast = bool(self._chars) and now - self._last <= MAX_KEY_GAP
+        fast = self._continues(now)
         if not fast and not self._in_prefixed_scan():
-            self._chars = []
+            self._chars, self._hiccups = [], 0
         self._chars.append(character)
         self._last = now
         if not fast:
@@ -100,10 +105,22 @@ class ScanDetector:
             return True
         return could_be_hall_number(typed, self.hall)
 
+    def _continues(self, now: float) -> bool:
+        """A key (or Enter) arriving ``now`` continues the burst at a device's pace."""
+        if not self._chars:
+            return False
+        gap = now - self._last
+        if gap <= MAX_KEY_GAP:
+            return True
+        if gap <= MAX_HICCUP and len(self._chars) >= _HICCUP_AFTER and self._hiccups < _HICCUPS:
+            self._hiccups += 1
+            return True
+        return False
+
     @property
-    def last_key_at(self) -> float:
-        """When the burst's last key arrived."""
-        return self._last
+    def established(self) -> bool:
+        """The burst has gone at a device's pace long enough that a hiccup would not end it."""
+        return len(self._chars) >= _HICCUP_AFTER and self._hiccups < _HICCUPS
 
     def enter(self, expected: Callable[[str], bool] | None = None, at: float | None = None) -> str | None:
         """Enter arrived: the scanned text if the burst was a scan, else None.
@@ -114,7 +131,7 @@ class ScanDetector:
         """
         now = self.clock() if at is None else at
         text = "".join(self._chars)
-        fast = bool(self._chars) and now - self._last <= MAX_KEY_GAP
+        fast = self._continues(now)
         self.reset()
         if self.prefix and text.startswith(self.prefix):
             return text[len(self.prefix) :]
@@ -140,4 +157,4 @@ class ScanDetector:
         return "".join(self._chars)
 
     def reset(self) -> None:
-        self._chars = []
+        self._chars, self._hiccups = [], 0
