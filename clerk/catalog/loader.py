@@ -321,7 +321,7 @@ def _item_material(
     )
     label = f"{what}的材料"
     if "ref" in names:
-        fields = reader.fields(node, label, required=("ref",), optional=_USE_FIELDS)
+        fields = reader.fields(node, label, required=("ref",), optional=(*_USE_FIELDS, "requirement"))
         if fields is None:
             return None
         ref = reader.text(fields, "ref", label)
@@ -331,6 +331,11 @@ def _item_material(
         if base is None:
             reader.problem(fields.at("ref"), f"{what}引用了未定义的材料 {ref}")
             return None
+        if "requirement" in fields:  # this item's own wording of the shared material
+            requirement = reader.text(fields, "requirement", label)
+            if requirement is None:
+                return None
+            base = replace(base, requirement=requirement)
     else:
         fields = reader.fields(node, label, required=_MATERIAL_FIELDS, optional=_USE_FIELDS)
         if fields is None:

@@ -110,14 +110,58 @@ def documents_for(state: CaseState) -> list[NoticeKind]:
     }[state]
 
 
+def bundle_documents(state: CaseState, children: list[CasePlan]) -> list[NoticeKind]:
+    """The papers of a bundle: one per kind of outcome among its items, each true for its items.
+
+    Items decided or accepted get the bundle's 承诺件通知书 (即办件办结回执 when every one
+    was done on the spot), with each item's number, outcome and date; items to be
+    supplemented get the 一次性告知书 for their missing materials only; 容缺 items the
+    承诺书.  A bundle never gets a paper saying the whole of it is incomplete when part of
+    it was done or accepted.
+    """
+    if state is CaseState.NOT_ACCEPTED or not children:
+        return documents_for(state)
+    states = {c.state for c in children}
+    documents: list[NoticeKind] = []
+    taken = states - {CaseState.INCOMPLETE, CaseState.NOT_ACCEPTED}
+    if taken:
+        documents.append(NoticeKind.ON_THE_SPOT if taken == {CaseState.DONE_ON_THE_SPOT} else NoticeKind.PROMISED)
+    if CaseState.TOLERATED in states:
+        documents.append(NoticeKind.COMMITMENT)
+    if CaseState.INCOMPLETE in states:
+        documents.append(NoticeKind.ONE_TIME)
+    return documents
+
+
+def _item_checklist(catalog: Catalog, item: ServiceItem, answers: dict[str, str],
+                    marks: dict[str, MaterialMark]) -> tuple[Checklist, dict[str, MaterialMark]]:
+    """An item's own part of a visit: its checklist for the answers it asks, and its marks."""
+    keys = {s.key for s in catalog.situations(item.code)}
+    checklist = catalog.checklist(item.code, {k: v for k, v in answers.items() if k in keys})
+    own = {e.material.key for e in checklist.entries}
+    return checklist, {k: m for k, m in marks.items() if k in own}
+
+
+def some_item_complete(catalog: Catalog, code: str, answers: dict[str, str],
+                       marks: dict[str, MaterialMark]) -> bool:
+    """A bundle of which some item has every material: that item is accepted or done today,
+    even when the visit goes on to the fallback desk for the others (so the newborn's name is
+    needed now).  False for a single item."""
+    target = catalog.get(code)
+    if not isinstance(target, Bundle):
+        return False
+    try:
+        parts = [_item_checklist(catalog, catalog.items[c], answers, marks) for c in target.item_codes]
+    except (ChecklistError, KeyError):
+        return False
+    return any(assess(checklist, own).state is VerdictState.COMPLETE for checklist, own in parts)
+
+
 def _item_plan(
     catalog: Catalog, calendar: WorkCalendar, item: ServiceItem, answers: dict[str, str],
     marks: dict[str, MaterialMark], outcome: Outcome, start: date,
 ) -> CasePlan:
-    keys = {s.key for s in catalog.situations(item.code)}
-    checklist = catalog.checklist(item.code, {k: v for k, v in answers.items() if k in keys})
-    own = {e.material.key for e in checklist.entries}
-    item_marks = {k: m for k, m in marks.items() if k in own}
+    checklist, item_marks = _item_checklist(catalog, item, answers, marks)
     verdict = assess(checklist, item_marks)
     state = state_for(outcome, verdict, item.kind is ItemKind.ON_THE_SPOT)
     return CasePlan(
@@ -144,8 +188,7 @@ def plan_intake(
     verdict = assess(checklist, marks)
     start = local_date(received_at, tz)
     problems = list(draft.applicant.problems(need_address=draft.delivery is Delivery.EMS))
-    problems.extend(child_name_problems(draft.child_name, asked=isinstance(target, Bundle) and target.child_name,
-                                        required=outcome in (Outcome.ACCEPT, Outcome.TOLERATE)))
+    after_applicant = len(problems)
     problems.extend(verdict.problems)
     if outcome not in verdict.allowed_outcomes():
         problems.append(f"材料情况为“{verdict.summary}”，不能选择“{OUTCOME_LABELS[outcome]}”")
@@ -182,7 +225,12 @@ def plan_intake(
             problems.append(f"该事项不支持{draft.delivery.value}，可选：{'、'.join(d.value for d in target.deliveries)}")
         plan = _item_plan(catalog, calendar, target, draft.answers, marks, outcome, start)
         plan.checklist = checklist
-    plan.documents = documents_for(plan.state)
+    # The newborn's name is needed once anything is accepted or done today, which a
+    # bundle sent to the fallback desk may be in part (its papers name the child).
+    taken = [c for c in (plan, *plan.children) if c.state not in (CaseState.INCOMPLETE, CaseState.NOT_ACCEPTED)]
+    problems[after_applicant:after_applicant] = child_name_problems(
+        draft.child_name, asked=isinstance(target, Bundle) and target.child_name, required=bool(taken))
+    plan.documents = bundle_documents(plan.state, plan.children) if plan.is_bundle else documents_for(plan.state)
     for case in (plan, *plan.children):
         check_transition(draft.code, CaseState.RECEIVED, case.state)
     return plan, problems

@@ -20,6 +20,7 @@ from clerk.printing.queue import PrintQueue, QueuedNotice
 from clerk.services.cases import CaseService
 
 if TYPE_CHECKING:
+    from clerk.catalog.catalog import Catalog
     from clerk.domain.accounts import ClerkUser
     from clerk.domain.notices import NoticeKind
     from clerk.domain.views import CaseView
@@ -27,15 +28,18 @@ if TYPE_CHECKING:
     from clerk.printing.queue import PrintOutcome
 
 
-def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str = "") -> NoticeData:
+def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str = "",
+                          catalog: Catalog | None = None) -> NoticeData:
     """Build the printable data of a case from its ``CaseView``.
 
     For a bundle (一件事一次办) the parent's view is printed: its items are the
     children's names and its materials are the merged checklist.  Missing
     materials come from the one-time notice *as issued* when there is one
     (一次告知: the paper must say exactly what was told), else from the
-    checklist's unmet requirements.
+    checklist's unmet requirements.  On a bundle's paper each material says which
+    items need it.  ``catalog`` names each item's result (办理结果, e.g. 公共场所卫生许可证).
     """
+    item_names = {child.code: child.name for child in case.children}
     entries = {e.material.key: e.material for e in case.checklist.entries}
     received = []
     tolerated = []
@@ -56,11 +60,16 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
                 tolerated.append(ToleratedMaterial(material.name, material.requirement, supply_by))
 
     verdict = assess(case.checklist, case.marks)
+    def used_by(codes: Iterable[str]) -> tuple[str, ...]:
+        return tuple(item_names[c] for c in codes if c in item_names) if case.is_bundle else ()
+
     if case.one_time_notice is not None:
-        missing = tuple(MissingMaterial(ln.name, ln.requirement, ln.form, ln.copies) for ln in case.one_time_notice)
+        missing = tuple(MissingMaterial(ln.name, ln.requirement, ln.form, ln.copies, used_by(ln.needed_by))
+                        for ln in case.one_time_notice)
     else:
         missing = tuple(
-            MissingMaterial(e.material.name, e.material.requirement, e.material.form.value, e.material.copies)
+            MissingMaterial(e.material.name, e.material.requirement, e.material.form.value, e.material.copies,
+                            used_by(e.needed_by))
             for req in verdict.missing
             for e in req.entries[:1]
         )
@@ -95,9 +104,16 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
         reason=case.reason,
         waybill=case.waybill or "",
         items=tuple(bundle_item(child) for child in case.children) if case.is_bundle else (),
+        result_name="" if case.is_bundle else result_of(catalog, case.code),
         complete=str(verdict.state) == "complete",
         child_name=case.child_name,
     )
+
+
+def result_of(catalog: Catalog | None, code: str) -> str:
+    """The catalog's 办理结果 of an item ("" when unknown: the paper then names none)."""
+    item = catalog.items.get(code) if catalog is not None else None
+    return item.result_name if item is not None else ""
 
 
 def bundle_item(child: CaseView) -> BundleItem:
@@ -157,7 +173,7 @@ class CasePrinter:
             view = cases.get(notice.case_number)
             if view.clerk_id not in names:
                 names[view.clerk_id] = cases.clerk_name(view.clerk_id)
-            return notice_data_from_case(view, self.settings, clerk_name=names[view.clerk_id])
+            return notice_data_from_case(view, self.settings, clerk_name=names[view.clerk_id], catalog=cases.catalog)
 
         store = CaseNotices(cases, number, user, window)
         queue = PrintQueue(store, self.device, self.settings, load, clock=cases.clock)

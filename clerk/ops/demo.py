@@ -2,7 +2,10 @@
 
 For training and demonstrations (and the README's screenshots): six windows
 serve ``visits`` applicants between 08:30 and 17:30 of ``day`` on a clock that
-moves with the visits.  Every outcome occurs — accepted 承诺件 and 即办件,
+moves with the visits.  Each applicant takes a ticket at the kiosk (some
+swiping their ID card) in the queue of the item, is called at a window that
+serves that queue, served, and the ticket ends with the visit's case; a few
+tickets are called and not answered (过号).  Every outcome occurs — accepted 承诺件 and 即办件,
 容缺受理, incomplete visits sent to the fallback desk with a one-time notice,
 不予受理 — plus bundles (一件事), supplements brought later that day, the back
 office's decisions (approved, correction, refused), EMS mail handed over and
@@ -36,13 +39,14 @@ from clerk.complaint_categories import categories_for
 from clerk.domain.accounts import Role
 from clerk.domain.desk_views import SupplyChannel
 from clerk.domain.errors import AuthenticationFailed, ServiceError
-from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, requirements
+from clerk.domain.intake import ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome, requirements
 from clerk.domain.views import Decision, Rating
 from clerk.ops.people import applicant, mobile, person_name, waybill
 from clerk.services.cases import CaseService
 from clerk.services.complaints import ComplaintDesk
 from clerk.services.desk import DeskService
 from clerk.services.system_reader import SystemReader
+from clerk.services.tickets import TicketService
 from clerk.store.engine import Store
 from clerk.store.migrate import upgrade
 
@@ -88,7 +92,8 @@ class DemoSummary:
                   "bundle": "一件事", "reject": "不予受理", "complaint": "诉求登记"}
         done = {"supplement": "补正材料", "decide": "办结决定", "mail": "邮寄交寄", "deliver": "邮件妥投",
                 "return": "邮件退回", "pick_up": "窗口领取", "rate": "评价", "follow_up": "差评整改",
-                "hand_off": "诉求转办", "reply": "诉求答复", "return_visit": "诉求回访", "late_reject": "兜底不予受理"}
+                "hand_off": "诉求转办", "reply": "诉求答复", "return_visit": "诉求回访", "late_reject": "兜底不予受理",
+                "ticket": "取号", "no_show": "过号"}
         first = "、".join(f"{labels[k]} {v}" for k, v in self.outcomes.items() if k in labels)
         second = "、".join(f"{done[k]} {v}" for k, v in self.actions.items() if k in done)
         lines = [f"已生成 {self.day.isoformat()} 的演示数据：{self.visits} 人次来访（{first}）", f"后续办理：{second}"]
@@ -111,9 +116,9 @@ class DayClock:
 
 
 class _Day:
-    def __init__(self, cases: CaseService, desk: DeskService, complaints: ComplaintDesk, clock: DayClock, rng: random.Random,
-                 summary: DemoSummary) -> None:
-        self.cases, self.desk, self.complaints = cases, desk, complaints
+    def __init__(self, cases: CaseService, desk: DeskService, complaints: ComplaintDesk, tickets: TicketService,
+                 clock: DayClock, rng: random.Random, summary: DemoSummary) -> None:
+        self.cases, self.desk, self.complaints, self.tickets = cases, desk, complaints, tickets
         self.reader = SystemReader(cases, "demo")  # the script reads state and materials: masked, no event
         self.clock, self.rng, self.summary = clock, rng, summary
         self.staff = {clerk_id: cases.account(clerk_id) for clerk_id, _, _ in STAFF}
@@ -229,7 +234,54 @@ class _Day:
 
     def submit(self, clerk: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,
                reason: str = "") -> CaseView | None:
-        return self.act("submit", lambda: self.cases.submit(clerk, window, draft, outcome, reason))
+        """The visit at the window, as the hall runs it: the applicant took a ticket a while ago
+        (swiping the ID card at the kiosk, or not), the window calls it, serves and ends it."""
+        called = self.call(clerk, window, draft)
+        case = self.act("submit", lambda: self.cases.submit(clerk, window, draft, outcome, reason))
+        if called:
+            served = self.clock.now + timedelta(minutes=self.rng.randint(3, 12))
+            self.act("ticket_done", lambda: self.tickets.link_cases(clerk, window, [case.number] if case else [],
+                                                                      now=served))
+        return case
+
+    def taken(self, queue: str, called: datetime, waited: int) -> datetime:
+        """When a ticket called at ``called`` after about ``waited`` minutes was taken: within the
+        queue's hours (a visit served at 17:20 took its ticket before the kiosk stopped at 17:00)."""
+        spec, tz = self.tickets.queues[queue], self.tickets.tz
+        opened = datetime.combine(called.astimezone(tz).date(), OPEN, tz).astimezone(UTC)
+        at = max(opened, called - timedelta(minutes=waited))
+        while at > opened and not spec.open_at(at.astimezone(tz).time()):
+            at -= timedelta(minutes=1)
+        return at
+
+    def call(self, clerk: ClerkUser, window: int, draft: IntakeDraft) -> bool:
+        """Take, print and call this visit's ticket (now is when the window calls it); a few
+        visits are preceded by a ticket whose holder has gone (过号).  True when it was called."""
+        queues = self.tickets.window_queues(window)
+        if not queues:
+            return False
+        queue = self.tickets.queue_for_item(draft.code)
+        queue = queue if queue in queues else queues[0]
+        now = self.clock.now
+        if self.rng.random() < 0.04:
+            gone = self.act("ticket", lambda: self.tickets.take(queue, now=self.taken(queue, now, 30)))
+            if gone is not None:
+                self.tickets.mark_printed(gone.id, now=gone.taken_at)
+                status = self.act("call", lambda: self.tickets.call_next(clerk, window, now=now))
+                if status is not None and status.current is not None:
+                    self.act("no_show", lambda: self.tickets.no_show(clerk, window, now=now))
+        person = draft.applicant.kind is ApplicantKind.PERSON and self.rng.random() < 0.6
+        taken = self.taken(queue, now, self.rng.randint(1, 25))
+        ticket = self.act("ticket", lambda: self.tickets.take(queue, id_number=draft.applicant.id_number if person
+                                                              else None, now=taken))
+        if ticket is None:
+            return False
+        self.tickets.mark_printed(ticket.id, now=taken)
+        status = self.act("call", lambda: self.tickets.call_next(clerk, window, now=now))
+        if status is None or status.current is None:
+            return False
+        self.act("start", lambda: self.tickets.start(clerk, window, now=now))
+        return True
 
     # -- later in the day ----------------------------------------------------------------
 
@@ -358,7 +410,8 @@ def fill_day(settings: Settings, day: date, visits: int, *, seed: int = 20261120
                                timezone=settings.timezone)
     summary = DemoSummary(day, visits)
     rng = random.Random(seed)
-    hall = _Day(cases, DeskService(cases), complaints, clock, rng, summary)
+    tickets = TicketService(store, settings, catalog, clock)
+    hall = _Day(cases, DeskService(cases), complaints, tickets, clock, rng, summary)
     opening = datetime.combine(day, OPEN, tz).astimezone(UTC)
     span = (datetime.combine(day, CLOSE, tz).astimezone(UTC) - opening).total_seconds()
     for index in range(visits):

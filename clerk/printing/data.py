@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from clerk.config import HallInfo
+from clerk.domain.lifecycle import CaseState
 from clerk.domain.notices import TITLES
 from clerk.domain.notices import NoticeKind as NoticeKind  # re-exported: one enum for stored and printed notices
 
@@ -39,6 +40,7 @@ class MissingMaterial:
     requirement: str
     form: str = ""
     copies: int = 0
+    for_items: tuple[str, ...] = ()  # a bundle's notice: the names of the items that need it
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ class BundleItem:
     due_date: date | None = None
     due_provisional: bool = False
     done_at: datetime | None = None
+
+    @property
+    def awaiting_supplement(self) -> bool:
+        """The item waits for materials (待补正): the bundle's one-time notice is about it."""
+        return self.state == CaseState.INCOMPLETE.value
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,12 @@ class NoticeData:
         """The promised limit as printed: 20个工作日, 30日, 3个月."""
         n = self.promised_days
         return {"自然日": f"{n}日", "月": f"{n}个月", "即办": "当场"}.get(self.promised_unit, f"{n}个工作日")
+
+    @property
+    def bundle_title(self) -> str:
+        """The bundle's name as the text quotes it (a name with its own quotes is not quoted again)."""
+        name = self.bundle_name or self.item_title
+        return name if "“" in name else f"“{name}”"
 
     @property
     def item_title(self) -> str:

@@ -23,8 +23,8 @@ def promised(doc: Doc, d: NoticeData) -> None:
         due = day_text(d.due_date, weekday=True) + ("前（暂定）" if d.due_provisional else "前")
     if d.items:
         doc.body(
-            f"您申请办理的“{d.bundle_name or d.item_title}”（一件事一次办，共{len(d.items)}项事项），"
-            f"本中心已于{received}收件。各事项分别编号、分别办理，办理结果和时间如下表。"
+            f"您申请办理的{d.bundle_title}（一件事一次办，共{len(d.items)}项事项），"
+            f"本中心已于{received}收件。各事项分别编号、分别办理，办理结果和时间如下表。{_waiting_note(d)}"
             "本通知书是您已办结收件手续的凭证，请妥善保管。"
         )
         timing = [("全部办结", due)] if d.due_date and any(i.due_date for i in d.items) else []
@@ -61,6 +61,16 @@ def on_the_spot(doc: Doc, d: NoticeData) -> None:
     doc.salutation(d)
     received = time_text(d.received_at, doc.tz)
     done = time_text(d.issued_at or d.received_at, doc.tz)
+    if d.items:  # a bundle whose items taken today were all done on the spot
+        doc.body(
+            f"您申请办理的{d.bundle_title}（一件事一次办，共{len(d.items)}项事项），本中心已于{received}收件。"
+            f"各事项分别编号、分别办理，办理结果和时间如下表。{_waiting_note(d)}"
+        )
+        doc.flow.fields(doc.applicant_fields(d) + [("收件时间", received)] + doc.window_fields(d))
+        doc.bundle_items(d)
+        doc.materials_received(d)
+        doc.seal(doc.phone_lines("欢迎您对本次服务作出评价（好差评）。"))
+        return
     result = f"，办理结果：{d.result_name}" if d.result_name else ""
     state = "申请材料齐全，" if d.materials_complete else ""
     doc.body(f"您申请办理的“{d.item_title}”，{state}已于{done}当场办结{result}。")
@@ -76,15 +86,55 @@ def one_time(doc: Doc, d: NoticeData) -> None:
     """一次性告知书（补正材料通知书）: every missing material, once and in full."""
     doc.header("一次性告知书", subtitle="（补正材料通知书）", number=d.case_number)
     doc.salutation(d)
-    doc.body(
-        f"您于{time_text(d.received_at, doc.tz)}申请办理的“{d.item_title}”，经审查，申请材料不齐全或者"
-        "不符合法定形式。根据《中华人民共和国行政许可法》第三十二条的规定，现将需要补正的全部内容一次性告知如下："
-    )
+    law = "根据《中华人民共和国行政许可法》第三十二条的规定，现将需要补正的全部内容一次性告知如下："
+    received = time_text(d.received_at, doc.tz)
+    if d.items:
+        _bundle_one_time(doc, d, received, law)
+        return
+    doc.body(f"您于{received}申请办理的“{d.item_title}”，经审查，申请材料不齐全或者不符合法定形式。{law}")
     doc.missing_list(d)
     doc.materials_received(d, heading="已收材料（已留存，补正时无需重复提交）")
     doc.supplement_channels(d)
     window = "　".join(f"{k}：{v}" for k, v in doc.window_fields(d))
     doc.seal(doc.phone_lines(*([window] if window else []), fallback=True))
+
+
+def _bundle_one_time(doc: Doc, d: NoticeData, received: str, law: str) -> None:
+    """A bundle's 一次性告知书: only the items that wait for materials are told they are incomplete.
+
+    The items concerned are those the notice's materials are for (as issued, so a
+    补打 after some were supplied says the same); the other items' outcomes stand in the table.
+    """
+    named = {n for m in d.missing for n in m.for_items}
+    concerned = [i for i in d.items if i.name in named] or [i for i in d.items if i.awaiting_supplement]
+    if concerned and len(concerned) < len(d.items):
+        names = "、".join(f"“{i.name}”（受理编号 {i.number}）" for i in concerned)
+        doc.body(
+            f"您于{received}申请办理的{d.bundle_title}（一件事一次办，共{len(d.items)}项事项）中，{names}"
+            f"经审查申请材料不齐全或者不符合法定形式；其余{len(d.items) - len(concerned)}项事项不受影响，"
+            f"办理结果见下表。{law}"
+        )
+    else:
+        doc.body(
+            f"您于{received}申请办理的{d.bundle_title}（一件事一次办，共{len(d.items)}项事项），经审查，"
+            f"申请材料不齐全或者不符合法定形式。{law}"
+        )
+    doc.missing_list(d)
+    doc.bundle_items(d)
+    doc.flow.fields([(k, v) for k, v in doc.applicant_fields(d) if k != "办理事项"])  # named above, item by item
+    doc.materials_received(d, heading="已收材料（已留存，补正时无需重复提交）")
+    doc.supplement_channels(d)
+    window = "　".join(f"{k}：{v}" for k, v in doc.window_fields(d))
+    doc.seal(doc.phone_lines(*([window] if window else []), fallback=True))
+
+
+def _waiting_note(d: NoticeData) -> str:
+    """A bundle's items waiting for materials, pointed at their one-time notice."""
+    waiting = [i for i in d.items if i.awaiting_supplement]
+    if not waiting:
+        return ""
+    names = "、".join(f"“{i.name}”" for i in waiting)
+    return f"其中{names}待补正，见一次性告知书。"
 
 
 def commitment(doc: Doc, d: NoticeData) -> None:

@@ -116,6 +116,8 @@ class Doc:
                 when = f"{day_text(item.done_at.astimezone(self.tz).date())}当场办结"
             elif item.due_date is not None:
                 when = f"{day_text(item.due_date)}前办结" + ("（暂定）" if item.due_provisional else "")
+            elif item.awaiting_supplement:
+                when = "补正后受理"
             else:
                 when = "—"
             rows.append([str(i), item.name, item.number, item.state, when])
@@ -137,6 +139,8 @@ class Doc:
             num_w = text_width(f"{i}. ", f.font, self.paper.body)
             f.para(label, hang=num_w, bold=True)
             f.para(f"要求：{m.requirement or '按办事指南提交'}", indent=num_w, hang=text_width("要求：", f.font, self.paper.body))
+            if m.for_items:
+                f.para(f"用于：{'、'.join(m.for_items)}", indent=num_w, hang=text_width("用于：", f.font, self.paper.body))
 
     def supplement_channels(self, d: NoticeData) -> None:
         hall = d.hall

@@ -23,12 +23,13 @@ def result_ready(doc: Doc, d: NoticeData) -> None:
     result = d.result_name or "办理结果"
     doc.body(f"您申请办理的“{d.item_title}”已办结，经审查符合办证条件，准予许可，现将{result}送达给您。")
     if d.by_mail:
-        waybill = f"，邮件号 {d.waybill}" if d.waybill else ""
-        how = f"已交EMS免费寄送至：{d.address}{waybill}"
+        # What is true when printed: handed to EMS (its waybill known) or still to be.
+        how = (f"已交EMS免费寄送至：{d.address}，邮件号 {d.waybill}" if d.waybill
+               else f"将由EMS免费寄送至：{d.address}，交寄后可凭受理编号查询邮件号")
     else:
         place = f"{d.window}号窗口" if d.window and "窗口" not in d.window else (d.window or "出证窗口")
         how = f"请于工作日携带本通知书及有效身份证件到{d.hall.address}{place}领取"
-    pairs = _decision_fields(doc, d) + [("办理结果", result), ("送达方式", how)]
+    pairs = _decision_fields(doc, d) + ([("办理结果", d.result_name)] if d.result_name else []) + [("送达方式", how)]
     doc.flow.fields(pairs)
     doc.seal(doc.phone_lines("如对办理结果或服务有意见，请拨打投诉电话，我们将及时处理并答复。"))
 

@@ -270,10 +270,13 @@ class CaseService(LifecycleOperations):
             return self.view_of(session, self.load(session, number))
 
     def find(self, text: str, limit: int = 50) -> list[CaseSummary]:
-        """Cases by number, ID number, phone or applicant name (exact or prefix)."""
+        """Cases by number, ID number, phone or applicant name: names that start with ``text``
+        first (the name index serves them), then names that hold it elsewhere (``王五`` finds
+        ``张王五``), newest first within each."""
         text = text.strip()
         if not text:
             return []
+        newest = col(CaseRow.received_at).desc()
         if parse_number(text):
             condition = col(CaseRow.number) == text.upper()
         else:
@@ -286,9 +289,17 @@ class CaseService(LifecycleOperations):
                 # Prefix as a range so the name index serves it on both databases.
                 and_(col(CaseRow.applicant_name) >= text, col(CaseRow.applicant_name) < text + "\uffff"),
             )
-        query = _summary_select().where(condition).order_by(col(CaseRow.received_at).desc()).limit(limit)
         with self.store.session(write=False) as session:
-            return [convert.case_summary(row) for row in session.execute(query)]
+            found = [convert.case_summary(row)
+                     for row in session.execute(_summary_select().where(condition).order_by(newest).limit(limit))]
+            if len(found) < limit and not parse_number(text):
+                inside = and_(col(CaseRow.applicant_name).contains(text, autoescape=True),
+                              ~col(CaseRow.applicant_name).startswith(text, autoescape=True))
+                query = _summary_select().where(inside).order_by(newest).limit(limit - len(found))
+                seen = {summary.number for summary in found}
+                found += [summary for summary in map(convert.case_summary, session.execute(query))
+                          if summary.number not in seen]
+        return found
 
     def open_cases(self, window: int | None = None, limit: int = 200) -> list[CaseSummary]:
         """Open cases (by window when given), newest first."""
@@ -329,10 +340,13 @@ class CaseService(LifecycleOperations):
         if notice.kind != NoticeKind.ONE_TIME.value or notice.is_reprint:
             return
         row = session.get_one(CaseRow, notice.case_id)
-        if row.notice_issued_at is None:
-            row.notice_issued_at = now
-            session.add(row)
-        self.meet_and_refresh(session, row, now, DeadlineKind.NOTICE)
+        # A bundle's notice tells its waiting items too: each of them has been told.
+        waiting = [kid for kid in self.children_of(session, row) if kid.state == CaseState.INCOMPLETE.value]
+        for case in (row, *waiting):
+            if case.notice_issued_at is None:
+                case.notice_issued_at = now
+                session.add(case)
+            self.meet_and_refresh(session, case, now, DeadlineKind.NOTICE)
 
     def mark_failed(self, notice_id: int, reason: str) -> NoticeView:
         return self.notices.mark_failed(notice_id, reason)

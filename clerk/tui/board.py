@@ -114,6 +114,7 @@ class BoardApp(App[None]):
         self.announced: list[str] = []  # call texts handed to ``announce`` (in order)
         self._seen: set[tuple[str, int, datetime]] | None = None  # calls already on the board
         self._stop = threading.Event()
+        self._watching = False  # the store's watcher thread has been started
         self._announce_lock = threading.Lock()  # one voice at a time, in call order
 
     def compose(self) -> ComposeResult:
@@ -133,11 +134,9 @@ class BoardApp(App[None]):
         self.query_one("#board-calls", DataTable).add_columns("号码", "窗口", "时间")
         self.query_one("#board-queue-table", DataTable).add_columns("队列", "业务", "等候人数", "预计等候", "状态")
         self._head()
-        self.reload()
+        self.reload()  # the store's watcher starts once this first load is over (``on_board_loaded``)
         self.set_interval(self.refresh_seconds, self.reload)
         self.set_interval(10.0, self._head)
-        if self.watch_store:
-            threading.Thread(target=self._watch, daemon=True, name="clerk-board-watch").start()
 
     def on_resize(self) -> None:
         if self.view is not None:
@@ -183,6 +182,11 @@ class BoardApp(App[None]):
         self.post_message(BoardLoaded(view))
 
     def on_board_loaded(self, event: BoardLoaded) -> None:
+        if self.watch_store and not self._watching:
+            # Not before: two threads loading the store's modules at once can see a half-imported
+            # SQLAlchemy (an ImportError the board showed at start-up, #30 item 14).
+            self._watching = True
+            threading.Thread(target=self._watch, daemon=True, name="clerk-board-watch").start()
         status = self.query_one("#board-status", Static)
         if event.view is None:
             status.update(plain(event.error))

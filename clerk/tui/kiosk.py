@@ -32,7 +32,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets import Input as _Input
 from textual.widgets.option_list import Option
 
@@ -46,6 +46,7 @@ from clerk.tui.keymap import keymap_from_settings
 from clerk.tui.messages import banner_text
 from clerk.tui.plain import TYPED, lines, plain
 from clerk.tui.services import Services
+from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -109,7 +110,7 @@ class TicketShown(ModalScreen[None]):
         t = self.ticket
         number = Text(justify="center")
         if drawable(t.number):
-            number.append("\n".join(block_lines(t.number, 1)) + "\n")
+            number.append("\n".join(block_lines(t.number, 1)) + "\n\n")  # a line between number and caption
         number.append(f"您的号码：{t.number}")
         wait = (f"，{NO_WINDOW}" if not t.serving_windows
                 else f"，预计等候约 {t.estimated_wait_minutes} 分钟" if t.ahead else "")
@@ -237,7 +238,7 @@ class KioskApp(App[None]):
                     yield Button(label, id=f"lane-{value}", classes="-chosen" if value == "none" else "")
             yield Button("预约签到（F3）", id="kiosk-checkin", variant="primary")
         yield Static("", id="kiosk-message", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.hall_keymap:

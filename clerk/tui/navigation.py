@@ -16,12 +16,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.permissions import DESK_ROLES, MAIL_ROLES, MAY, Action, allowed_roles
+from clerk.tui.commands import key_display
 from clerk.tui.screen import ClerkModal
+from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from clerk.tui.app import ClerkApp
@@ -160,13 +162,13 @@ class NavigateScreen(ClerkModal[str | None]):
         yield Static("切换到（数字键或回车）", markup=False)
         options = []
         for n, dest in enumerate(DESTINATIONS.values(), 1):
-            key = app.keymap.get(f"clerk.go_{dest.name}", GO_KEYS[dest.name])
+            key = key_display(app.keymap.get(f"clerk.go_{dest.name}", GO_KEYS[dest.name]))
             mark = "" if refusal(app.user, dest) is None else "（无权限）"
             options.append(Option(f"{n}  {dest.title}{mark}    {key}", id=dest.name))
-        sign_out = app.keymap.get("clerk.sign_out", "ctrl+backslash")
+        sign_out = key_display(app.keymap.get("clerk.sign_out", "ctrl+backslash"))
         options.append(Option(f"0  注销（换人登录）    {sign_out}", id="sign_out"))
         yield OptionList(*options)
-        yield Footer()
+        yield KeyFooter()
 
     def on_key(self, event: events.Key) -> None:
         if event.character == "0":

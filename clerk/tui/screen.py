@@ -46,6 +46,13 @@ class ClerkScreen(Screen[ResultType]):
                 self.add_class(class_name)
                 break
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc ``返回`` is neither offered nor done on the screen a role lands on: there is nowhere
+        to return to (the supervisor's dashboard offered it, alone in ``clerk dashboard``)."""
+        if action == "back" and self is getattr(self.app, "home", None):
+            return False
+        return True
+
 
 class ClerkModal(ModalScreen[ResultType]):
     """A dialog of the window app."""

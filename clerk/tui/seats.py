@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from clerk.services.bounded import within
 from clerk.tui.messages import banner_text
 from clerk.tui.screen import ClerkModal
+from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from clerk.domain.accounts import ClerkUser
@@ -54,7 +55,7 @@ class SeatTakeoverScreen(ClerkModal[bool]):
         with Vertical():
             yield Label(self.text, id="seat-where", markup=False)
             yield Label("按 F10 在本窗口登录并接管（那边的窗口将被注销）；按 Esc 取消。")
-        yield Footer()
+        yield KeyFooter()
 
     def action_take_over(self) -> None:
         self.dismiss(True)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from tests.support.drafts import COPY, RECEIVED, hygiene, incomplete_hygiene, PERSON
 
-from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.domain.errors import (
     AuthenticationFailed,
     ConcurrentUpdate,
@@ -265,3 +265,17 @@ def test_outage_after_commit_names_the_saved_case(service, users, monkeypatch):
     with pytest.raises(StoreUnavailable, match="20261125-SF-0001.*勿重复受理"):
         service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
     assert real_get("20261125-SF-0001").state is CaseState.ACCEPTED
+
+
+def test_a_name_is_found_by_any_part_of_it_prefix_hits_first(service, users):
+    """``王五`` finds ``[red]王五[/red]`` and ``张王五`` too (it found names starting with it only);
+    ``%`` and ``_`` in the search are letters, not wildcards."""
+    def submitted(name: str) -> str:
+        draft = hygiene(applicant=Applicant(ApplicantKind.PERSON, name, "11010519491231002X", "13812345678", "济南市"))
+        return service.submit(users["window"], 3, draft, Outcome.ACCEPT).number
+
+    marked, inside, plain = submitted("[red]王五[/red]"), submitted("张王五"), submitted("王五")
+    assert [s.number for s in service.find("王五")][:1] == [plain]
+    assert {s.number for s in service.find("王五")} >= {plain, marked, inside}
+    assert [s.number for s in service.find("[red]")] == [marked]
+    assert service.find("%") == [] and service.find("_") == []

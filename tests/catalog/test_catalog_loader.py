@@ -259,3 +259,20 @@ def test_numbers_where_text_is_expected_are_refused(tmp_path, line_with):
     path = tmp_path / "c.yaml"
     path.write_text(text, encoding="utf-8")
     assert_reported(problems_of(path), path, line_with(text, "phone: 12345"), "请加引号")
+
+
+def test_an_item_may_word_a_shared_material_its_own_way(tmp_path, line_with):
+    """Wording true for one item (居民户口簿 for a newborn) is that item's, not the shared material's."""
+    path = tmp_path / "catalog.yaml"
+    path.write_text(GOOD_MATERIAL + "items:\n"
+                    + ITEM_HEAD.format(code="A-1") + "    materials:\n      - ref: id-card\n"
+                    + "        requirement: 新生儿父（母）的身份证原件。\n"
+                    + ITEM_HEAD.format(code="A-2") + "    materials:\n      - ref: id-card\n"
+                    + ITEM_HEAD.format(code="A-3") + "    materials:\n      - ref: id-card\n"
+                    + "        requirement: \"\"\n", encoding="utf-8")
+    problems = problems_of(path)
+    assert_reported(problems, path, line_with(path.read_text(encoding="utf-8"), 'requirement: ""'), "requirement 不能为空")
+    path.write_text(path.read_text(encoding="utf-8").rsplit(ITEM_HEAD.format(code="A-3"), 1)[0], encoding="utf-8")
+    catalog = load_catalog(path)
+    assert catalog.checklist("A-1").entries[0].material.requirement == "新生儿父（母）的身份证原件。"
+    assert catalog.checklist("A-2").entries[0].material.requirement == "身份证原件。"

@@ -112,3 +112,39 @@ def test_demo_needs_an_administrator_once_the_store_has_one_and_its_staff_change
             SignIn(store, now_utc).authenticate(clerk_id, "clerk123")
     store.dispose()
     get_settings.cache_clear()
+
+
+def test_a_demo_day_takes_calls_and_serves_tickets_as_the_hall_does(tmp_path, cheap_password_hashing, hall_key_file):
+    """The applicants of a demo day took tickets (some with their ID card), were called and served
+    at a window serving the queue, a few did not come (过号); every window visit's case is on its
+    ticket, and the day's report has its 排队叫号 figures (it had none: the demo took no tickets)."""
+    from sqlalchemy import select
+
+    from clerk.config import Settings
+    from clerk.ops.demo import fill_day
+    from clerk.reports.export import report_rows
+    from clerk.reports.report import daily_report
+    from clerk.store.engine import Store
+    from clerk.store.tables import CaseRow
+    from clerk.store.tables_tickets import TicketHolderRow, TicketRow
+
+    day = date(2026, 11, 20)
+    settings = Settings.defaults(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'clerk.db'}",
+                                 receipts_dir=tmp_path / "receipts", key_file=hall_key_file)
+    summary = fill_day(settings, day, 60, seed=11)
+    assert summary.refused == []
+    store = Store.from_settings(settings)
+    with store.session(write=False) as session:
+        tickets = session.execute(select(TicketRow)).scalars().all()
+        cases = set(session.execute(select(CaseRow.number).where(CaseRow.parent_id.is_(None))).scalars())
+        holders = set(session.execute(select(TicketHolderRow.ticket_id)).scalars())
+    states = {t.state for t in tickets}
+    assert {"done"} <= states and states <= {"done", "no_show"}, states
+    linked = {number for t in tickets for number in (t.case_numbers or [])}
+    assert linked and linked <= cases
+    assert 0 < len(holders) < len(tickets)  # some swiped their ID card at the kiosk, some did not
+    assert "no_show" in states
+    assert all(t.taken_at <= t.last_called_at <= (t.finished_at or t.no_show_at) for t in tickets)
+    queued = [row for row in report_rows(daily_report(store, day, timezone=settings.timezone)) if row[0] == "排队叫号"]
+    taken = sum(int(value) for _, label, value in queued if label.endswith(" 取号"))
+    assert taken == len(tickets) > 0

@@ -88,7 +88,7 @@ def test_a_bundle_lists_each_item_with_its_number_outcome_and_date(settings, pap
     rows = text[text.index("办理事项（共5项）"):]
     assert rows.index("SF20261218-0043") < rows.index("即办办结") < rows.index("2026年12月18日当场办结")
     assert "SF20261218-0044已受理2027年1月8日前办结" in rows
-    assert "SF20261218-0045待补正—" in rows and "SF20261218-0046不予受理—" in rows
+    assert "SF20261218-0045待补正补正后受理" in rows and "SF20261218-0046不予受理—" in rows
     assert len(pdf_pages(pdf)) == 1
 
 

@@ -83,6 +83,8 @@ async def test_idle_lock_covers_the_visit_and_its_clerk_opens_it_where_she_left_
         await settle(pilot)
         assert isinstance(app.screen, LockScreen)
         shown = screen_text(app)
+        assert any("第 5 窗口已锁定（长时间无操作）" in line for line in shown.splitlines())  # not "第 5" alone
+        assert "␊" not in shown  # a new line, not the sign for one
         for secret in (NAME, ID_NUMBER, PHONE, "T-GGWS-001"):
             assert secret not in shown
         await pilot.press("f5", "f12", "ctrl+p")  # nothing opens over a locked window

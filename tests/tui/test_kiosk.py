@@ -61,6 +61,8 @@ async def test_a_ticket_by_its_digit_is_printed_counted_and_shown(hall):
         await press_digit(pilot, "1")
         assert isinstance(app.screen, TicketShown)
         assert "您的号码：A001" in screen_text(app)
+        big = str(app.screen.query_one("#ticket-number").content).splitlines()
+        assert "█" in big[-3] and big[-2:] == ["", "您的号码：A001"]  # a line between the big number and its caption
         assert services.ticket_printer.sent and "A001" in services.ticket_printer.sent[0][1]
         await pilot.press("enter")
         await settle(pilot)
@@ -229,3 +231,4 @@ async def test_an_id_card_reader_typing_while_nothing_is_focused_fills_the_id_an
         await press_digit(pilot, "1")
     (ticket,) = app.issued
     assert ticket.priority is Priority.ELDERLY
+

@@ -127,3 +127,24 @@ async def test_the_new_password_rule_is_read_whole_at_sign_in(make_app, case_ser
         assert app.user is None and app.screen.query_one("#new-password-box").display
         shown = "".join(screen_text(app).replace("█", "").split())
         assert "新密码（至少8位，含大写字母、小写字母、数字、符号中至少3类）" in shown
+
+
+
+async def test_item_hits_over_the_form_show_every_character_at_80_columns(make_app, catalog):
+    """The hit list lies over the form; every hit shows its whole name and ``[事项 code]``.
+    Textual blanked each Chinese character that straddled the edge of a widget under the list
+    (``[  项 370112-WSJK-002]``, ``护士执业  册``): clerk.tui.cjk keeps them whole."""
+    from textual.widgets import OptionList
+
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pilot.press(*"370112-WSJK")
+        await settle(pilot)
+        results = app.screen.query_one("#search-results", OptionList)
+        assert results.option_count >= 5
+        shown = screen_text(app)
+        for index in range(results.option_count):
+            code = results.get_option_at_index(index).id
+            assert f"{catalog.items[code].name}  [事项 {code}]" in shown, code

@@ -73,7 +73,7 @@ async def test_a_half_entered_visit_comes_back_after_the_process_dies(make_app, 
         assert intake.query_one("#applicant-id").value == "11010519491231002X"
         assert intake.marks == marks
         assert "已恢复上次未办结的办件" in intake.query_one("#banner").text
-        await pilot.press("ctrl+n")  # cleared: nothing to restore next time
+        await pilot.press("ctrl+n", "ctrl+n")  # cleared (asked, then confirmed): nothing to restore next time
         await settle(pilot)
         assert not list((state_dir / "open").glob("*.json"))
 

@@ -184,6 +184,14 @@ async def test_the_supervisor_lands_on_the_dashboard_and_moves_around(make_app, 
         await sign_in_as(pilot, "9001")
         home = app.screen
         assert type(home).__name__ == "DashboardScreen"
+        footer = screen_text(app).splitlines()[-1]
+        assert "刷新" in footer and "返回" not in footer  # home: nowhere to return to, nothing offered
+        await pilot.press("f5")  # the lookup, over the dashboard, offers its way back
+        await settle(pilot)
+        assert "esc 返回" in screen_text(app).splitlines()[-1]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert type(app.screen).__name__ == "MailScreen"
@@ -252,7 +260,7 @@ async def test_sign_out_hands_the_window_to_the_next_clerk(make_app, staff):
         assert type(app.screen).__name__ == "IntakeScreen"
         await pilot.press("f12")
         await settle(pilot)
-        assert "注销" in screen_text(app)
+        assert "注销（换人登录）    ctrl+\\" in screen_text(app)  # as the footer writes it, not ``ctrl+backslash``
         await pilot.press("0")
         await settle(pilot)
         assert type(app.screen).__name__ == "SignInScreen" and app.user is None
@@ -344,3 +352,21 @@ def _incomplete_teacher(catalog):
     marks[entries[0].material.key] = MaterialMark(MaterialStatus.MISSING)
     person = Applicant(ApplicantKind.PERSON, "周八", "11010519491231002X", "13912345678", "济南市")
     return IntakeDraft(TEACHER, person, Delivery.EMS, {}, marks)
+
+
+@pytest.mark.asyncio
+async def test_footers_show_their_keys_while_the_terminal_has_no_focus(make_app, staff):
+    """In a browser (``clerk serve``) the terminal has no focus until the first click; a screen
+    opened meanwhile showed an empty footer (Textual's footer waits for the app's focus)."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.post_message(events.AppBlur())
+        await settle(pilot)
+        app.signed_in(app.services.cases.account("9001"), 0)  # a ticket of the gate signs in: no key
+        await settle(pilot)
+        await settle(pilot)
+        assert not app.app_focus and type(app.screen).__name__ == "DashboardScreen"
+        assert "f3 刷新" in screen_text(app).splitlines()[-1]

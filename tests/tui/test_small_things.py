@@ -58,6 +58,9 @@ async def test_the_delivery_row_keeps_one_order_and_ctrl_n_resets_it(make_app):
         await pilot.press("f4", "down")
         await pilot.pause()
         assert str(app.screen.query_one("#material-detail").content)
+        await pilot.press("ctrl+n")  # a half-entered visit: asks first, clears nothing
+        await pilot.pause()
+        assert app.screen.item is not None and "再按一次 ctrl+n 清空" in app.screen.query_one("#banner").text
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert delivery.options == ["EMS邮寄", "窗口领取"] and delivery.value == "EMS邮寄"

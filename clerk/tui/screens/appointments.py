@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from clerk.tui.messages import Failed
 from clerk.tui.plain import TYPED, cells, plain
@@ -25,6 +25,7 @@ from clerk.tui.screens.desk_common import DeskCall, DeskScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
+from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from clerk.domain.queueing import AppointmentView
@@ -60,7 +61,7 @@ class AddAppointment(ClerkModal[dict | None]):
             yield Input(placeholder="身份证号", id="add-id", max_length=18, restrict=r"[0-9Xx]*", compact=True)
             yield Input(placeholder="联系电话", id="add-phone", max_length=20, restrict=r"[0-9\-]*", compact=True)
             yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted, "#add-phone")
     def action_confirm(self) -> None:
@@ -104,7 +105,7 @@ class AppointmentsScreen(DeskScreen["AppointmentService"]):
         yield Static("", id="appointments-title", markup=False)
         yield DataTable(id="appointments-table", cursor_type="row", zebra_stripes=True)
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.day = self.app.services.today()

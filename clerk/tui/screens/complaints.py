@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from clerk.identity.text import NAME_MAX, SUMMARY_MAX
 from clerk.tui.messages import Message, banner_text
@@ -25,6 +25,7 @@ from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
+from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from clerk.domain.accounts import ClerkUser
@@ -95,7 +96,7 @@ class ComplaintsScreen(ClerkScreen):
         yield Input(placeholder="转办部门 / 答复内容 / 回访情况，然后按 F9 / F6 / F7 / F8", id="complaint-note",
                     compact=True, max_length=SUMMARY_MAX, restrict=TYPED)
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("编号", "类别", "诉求内容", "状态", "答复期限")

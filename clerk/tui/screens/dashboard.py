@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Sparkline, Static
 
 from clerk.reports.catalog_use import open_under_older_catalog
 from clerk.tui.messages import Message, banner_text
@@ -25,6 +25,7 @@ from clerk.tui.screen import ClerkScreen
 from clerk.tui.screens.complaints import ComplaintsScreen
 from clerk.tui.screens.queue_figures import QueueFiguresScreen
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from clerk.reports.dashboard import Dashboard
@@ -117,7 +118,7 @@ class DashboardScreen(ClerkScreen):
                 yield Static("", id="ratings")
                 yield Sparkline([], id="rating-trend")
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#windows", DataTable).add_columns("窗口", "在岗", "今日", "最近办件", "平均办理", "待补正")

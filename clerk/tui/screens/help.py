@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.dom import DOMNode
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from clerk.tui.board import BoardApp
 from clerk.tui.commands import key_display
@@ -28,6 +28,7 @@ from clerk.tui.screens.queue_figures import QueueFiguresScreen
 from clerk.tui.screens.rating import RatingScreen
 from clerk.tui.screens.signin import SignInScreen
 from clerk.tui.widgets.checklist import ChecklistTable
+from clerk.tui.widgets.footer import KeyFooter
 
 
 def key_map_rows(keymap: dict[str, str], app_class: type[DOMNode]) -> list[tuple[str, str, str, str]]:
@@ -83,7 +84,7 @@ class HelpScreen(ClerkModal[None]):
 
             table.add_rows(cells(*row) for row in key_map_rows(self.app.keymap, type(self.app)))  # keys: a config file
             yield table
-        yield Footer()
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss()

@@ -9,9 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from clerk.tui.screen import ClerkModal
+from clerk.tui.widgets.footer import KeyFooter
 
 _LEVELS = {"error": "✖ 错误", "warning": "⚠ 注意", "info": "ℹ 提示", "ok": "✔ 完成"}
 
@@ -30,7 +31,7 @@ class MessageHistoryScreen(ClerkModal[None]):
         with Vertical():
             yield Label("本次登录以来的全部消息（最新在上）")
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -7,6 +7,7 @@ The screen keeps the visit's marks; ``assess`` (clerk.domain) gives the verdict.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
@@ -27,6 +28,7 @@ from clerk.domain.intake import (
     assess,
     child_name_problems,
 )
+from clerk.domain.plan import some_item_complete
 from clerk.identity import mask_phone
 from clerk.reports.catalog_use import recent_intakes
 from clerk.services.visits import new_visit_key
@@ -69,7 +71,7 @@ class IntakeScreen(CallerScreen):
         Binding("f4", "focus_checklist", "材料", id="intake.checklist", show=False),
         Binding("f6", "take_applicant", "带入老申请人", id="intake.take_applicant", show=False),
         Binding("f10", "finish", "办结", id="intake.finish"),
-        Binding("ctrl+n", "new_visit", "新办件", id="intake.new"),
+        Binding("ctrl+n", "ask_new_visit", "新办件", id="intake.new"),
         *CALLER_BINDINGS,  # the window caller (clerk.tui.caller): F7 叫号, F8 重呼, F9 叫号操作
     ]
     AUTO_FOCUS = "#search-input"
@@ -492,7 +494,10 @@ class IntakeScreen(CallerScreen):
         found = form.applicant().problems(need_address=form.delivery is Delivery.EMS)
         if form.asks_child_name:  # needed to accept the visit; a visit sent on may come before the name
             verdict = self.verdict()
-            accepted = verdict is not None and verdict.state is not VerdictState.INCOMPLETE
+            accepted = verdict is not None and (  # …unless part of the bundle is accepted or done today
+                verdict.state is not VerdictState.INCOMPLETE
+                or (self.item is not None and some_item_complete(self.catalog, self.item.code, self.answers,
+                                                                 self.marks)))
             found += child_name_problems(form.child_name, asked=True, required=accepted)
         return found
 
@@ -672,6 +677,23 @@ class IntakeScreen(CallerScreen):
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         self.query_one(Banner).show(event.text, sticky=event.action in ("submit", "print"))
+
+    #: A second ctrl+n within this many seconds clears a half-entered visit.
+    CLEAR_AGAIN_SECONDS = 5.0
+    _clear_asked_at: float | None = None
+
+    def action_ask_new_visit(self) -> None:
+        """ctrl+n: an empty form starts over at once; a half-entered one asks first (a second
+        ctrl+n clears it): one stray key must not throw away what the applicant has told."""
+        summary = self.open_visit_summary()
+        now = time.monotonic()
+        asked, self._clear_asked_at = self._clear_asked_at, None
+        if summary is None or (asked is not None and now - asked <= self.CLEAR_AGAIN_SECONDS):
+            self.action_new_visit()
+            return
+        self._clear_asked_at = now
+        self.query_one(Banner).show(f"当前办件尚未办结（{summary}）：再按一次 ctrl+n 清空，已录入的内容将不保存",
+                                    "warning")
 
     def action_new_visit(self, keep_banner: bool = False) -> None:
         if self.app.saving(self.visit_key):  # its outcome is on the way: the next visit waits for it

@@ -16,12 +16,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from clerk.tui.messages import Failed, SignedIn, banner_text
-from clerk.tui.plain import TYPED, plain
+from clerk.tui.plain import TYPED, lines
 from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 
 
 class LockScreen(ClerkScreen):
@@ -41,14 +42,15 @@ class LockScreen(ClerkScreen):
         with Center():
             with Vertical(id="lock-form"):
                 where = f"第 {self.window} 窗口" if self.window else "本机"
-                yield Static(plain(f"{where}已锁定（长时间无操作）\n{self.owner.name}（{self.owner.id}）输入密码解锁；"
-                                   "其他人员输入本人工号和密码，将注销当前账号", limit=None), id="lock-title")
+                yield Static(lines([f"{where}已锁定（长时间无操作）",
+                                    f"{self.owner.name}（{self.owner.id}）输入密码解锁；其他人员输入本人工号和密码，将注销当前账号"],
+                                   limit=None), id="lock-title")
                 yield Label("工号")
                 yield Input(self.owner.id, id="lock-clerk", compact=True, max_length=32, restrict=TYPED)
                 yield Label("密码")
                 yield Input(id="lock-password", password=True, compact=True)
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted)
     def action_unlock(self) -> None:

@@ -18,12 +18,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from clerk.tui.messages import Failed, Message, banner_text
 from clerk.tui.plain import cells, plain
 from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 
 REFRESH_SECONDS = 30.0
 LIVE_GAP_SECONDS = 2.0
@@ -76,7 +77,7 @@ class QueueFiguresScreen(ClerkScreen):
             with Vertical(id="figures-windows-box", classes="panel"):
                 yield DataTable(id="figures-windows", cursor_type="row", zebra_stripes=True)
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#figures-queues-box").border_title = "各队列（今日，分钟）"

@@ -10,9 +10,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from clerk.tui.screen import ClerkModal
+from clerk.tui.widgets.footer import KeyFooter
 
 
 class QuitScreen(ClerkModal[bool]):
@@ -38,7 +39,7 @@ class QuitScreen(ClerkModal[bool]):
                 "确定退出？  Enter / F10 退出，Esc 继续办理",
                 markup=False,
             )
-        yield Footer()
+        yield KeyFooter()
 
     def action_answer(self, quit_: bool) -> None:
         self.dismiss(quit_)

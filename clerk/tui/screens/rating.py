@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from clerk.domain.views import Rating
 from clerk.identity.text import NOTE_MAX
@@ -24,6 +24,7 @@ from clerk.tui.screens.desk_common import DeskCall, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
+from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from clerk.domain.desk_views import FollowUpEntry
@@ -56,7 +57,7 @@ class RatingScreen(DeskScreen["DeskService"]):
         yield DataTable(id="rating-follow-ups", cursor_type="row", zebra_stripes=True)
         yield Input(placeholder="整改情况（主管填写后按 F6）", id="rating-note", compact=True, max_length=NOTE_MAX, restrict=TYPED)
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#rating-follow-ups", DataTable)

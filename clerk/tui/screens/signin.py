@@ -12,13 +12,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from clerk.domain.errors import PasswordChangeRequired, PasswordRejected
 from clerk.domain.passwords import MAX_LENGTH
 from clerk.tui.messages import Failed, SignedIn, banner_text
 from clerk.tui.screen import ClerkScreen
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 
 
 class SignInScreen(ClerkScreen):
@@ -51,7 +52,7 @@ class SignInScreen(ClerkScreen):
                     yield Input("" if window is None else str(window), id="window", type="integer", compact=True)
                 yield Static("回车到下一项，在最后一项回车或按 F10 登录", id="signin-hint")
         yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     async def _show_new_password(self, shown: bool) -> None:
         """Show (empty, focused) or hide the new-password fields, built the first time they are

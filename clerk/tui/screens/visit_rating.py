@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from clerk.domain.views import Rating
@@ -24,6 +24,7 @@ from clerk.tui.messages import Failed, Message, banner_text
 from clerk.tui.plain import TYPED
 from clerk.tui.screen import ClerkModal, signed_in_user, window_of
 from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.footer import KeyFooter
 
 RATINGS = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
 
@@ -62,7 +63,7 @@ class VisitRatingScreen(ClerkModal[None]):
             yield Input(placeholder="请写下您的意见（差评必填），回车提交", id="visit-comment", max_length=NOTE_MAX,
                         restrict=TYPED)
             yield Banner()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = 1

@@ -71,6 +71,7 @@ class ApplicantForm(Vertical):
     ApplicantForm .feedback.-bad { color: $error; }
     ApplicantForm .feedback.-good { color: $success; }
     ApplicantForm #child-row { display: none; }
+    ApplicantForm #child-row Label { width: 12; }  /* 新生儿姓名 fills 10 cells: keep a gap before the name */
     ApplicantForm #address-full { display: none; color: $text-muted; padding-left: 0; max-height: 2; }
     ApplicantForm #address-full.-shown { display: block; }
     ApplicantForm.-child #child-row { display: block; }

@@ -5,6 +5,11 @@ change of the screen's bindings, and those change on every focus change: each
 Enter between the applicant's fields cost a footer rebuild, 10–40 ms of the UI
 thread here.  Most focus changes leave the footer's keys as they were; this one
 compares what it would show and keeps its widgets when nothing differs.
+
+It also shows its keys while the app has no focus: Textual's footer stays empty
+until the terminal is focused, which in a browser (``clerk serve``: the
+dashboard, the kiosk) is the first key or click — the page opened with no keys
+on it.
 """
 
 from __future__ import annotations
@@ -27,11 +32,12 @@ class KeyFooter(Footer):
         return keys, self.compact, self.show_command_palette
 
     def bindings_changed(self, screen) -> None:
-        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+        if not self.is_attached or screen is not self.screen:
             super().bindings_changed(screen)
             return
         signature = self._signature()
         if self._bindings_ready and signature == self._shown:
             return
         self._shown = signature
-        super().bindings_changed(screen)
+        self._bindings_ready = True
+        self.call_after_refresh(self.recompose)  # also without the app's focus (see the module doc)
