@@ -16,11 +16,12 @@ Two things go wrong with keys as Textual hands them on, both worse on a busy PC:
 - **Scans.**  A barcode scanner types a case number at 5–20 ms a key; its digits are the
   checklist's keys (#30 item 1).  Keys are judged by when they *arrived* (each key
   event's ``time``, stamped by the terminal driver's input thread), not by when the UI
-  thread got to them (item 12).  A key that follows the previous one within
-  ``MAX_KEY_GAP`` while the burst can still become a case number is *held*
+  thread got to them (item 12).  A key that keeps a burst at a device's pace while the
+  burst can still become a case number is *held*
   (clerk.tui.scanner ``ScanDetector.key``); the held keys act only once the burst turns
   out to be no scan (a key that breaks the pattern, a pause, or an Enter that does not
-  make a scan).  So of a case number only its first key ever acts; a scan's Enter undoes
+  make a scan).  So of a case number only its first key (a few, when its keys came late)
+  ever acts; a scan's Enter undoes
   what the burst's acted keys did (``on_scan``: the focused field's text, the screen's
   state as it was before the burst's first key) and then opens the case.
 
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 
-from clerk.tui.scanner import MAX_HICCUP, MAX_KEY_GAP, ScanDetector
+from clerk.tui.scanner import MAX_HICCUP, ScanDetector
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -146,11 +147,10 @@ class KeyInput:
         return serials
 
     def _hold(self) -> None:
-        """Let the held keys act if the burst stops here (no key within MAX_KEY_GAP)."""
+        """Let the held keys act if the burst stops here (no key within MAX_HICCUP)."""
         self._hold_token += 1
         token = self._hold_token
-        wait = MAX_HICCUP if self.scanner.established else MAX_KEY_GAP
-        asyncio.get_running_loop().call_later(wait + 0.01, self.app.call_later, self._burst_over, token)
+        asyncio.get_running_loop().call_later(MAX_HICCUP + 0.01, self.app.call_later, self._burst_over, token)
 
     async def _burst_over(self, token: int) -> None:
         if token != self._hold_token or not self._held:
