@@ -77,8 +77,8 @@ class KeyInput:
         self.serial = 0  # keys handed on so far
         self._queue: deque[tuple[events.Key, int]] = deque()  # arrived; serial 0: not judged yet
         self._held: list[events.Key] = []  # a burst that may still be a scan
-        self._acted: list[events.Key] = []  # keys of the current burst that were handed on
-        self._first_serial = 0
+        self._run: list[events.Key] = []  # the printing keys the scanner detector keeps (its ``pending``)
+        self._serial_of: dict[int, int] = {}  # id -> serial of the run's keys that were handed on
         self._busy = False
         self._since = 0.0
         self._hold_token = 0
@@ -108,32 +108,35 @@ class KeyInput:
         held, self._held = self._held, []
         self._hold_token += 1  # whatever happens now, a pending "burst over" is stale
         if event.key == "enter":
-            scan = Scan("", "".join(k.character or "" for k in self._acted), self._first_serial)
-            self._acted, self._first_serial = [], 0
+            run, serial_of = self._run, self._serial_of
+            self._run, self._serial_of = [], {}
             text = self.scanner.enter(getattr(self.app.screen, "expects_scan", None), at)
-            if text is not None:
-                self._on_scan(Scan(text, scan.acted, scan.first_serial))
-            else:
+            if text is None:
                 self._release([*held, event])
+                return
+            acted = [key for key in run[self.scanner.start :] if id(key) in serial_of]
+            first = serial_of[id(acted[0])] if acted else 0
+            self._on_scan(Scan(text, "".join(key.character or "" for key in acted), first))
             return
         character = event.character if event.is_printable else None
-        if self.scanner.key(character, at):
+        hold = self.scanner.key(character, at)
+        if character is None or self.scanner.pending == character:  # the run before is over
+            self._release(held)  # its held keys act first (they arrived first)
+            self._run, self._serial_of, held = [], {}, []
+        if character is None:
+            self._release([event])
+            return
+        self._run.append(event)
+        if hold:
             self._held = [*held, event]
             self._hold()
             return
-        if character is None or self.scanner.pending == character:  # the burst before is over
-            self._release(held)  # its held keys act first (they arrived first)
-            self._acted, self._first_serial = [], 0
-            held = []
-        self._act([*held, event], printing=character is not None)
+        self._act([*held, event])
 
-    def _act(self, keys: list[events.Key], printing: bool = True) -> None:
-        """Hand on keys of the current burst: what a scan's Enter would undo."""
-        serials = self._release(keys)
-        if printing:
-            self._acted.extend(keys)
-            if not self._first_serial and serials:
-                self._first_serial = serials[0]
+    def _act(self, keys: list[events.Key]) -> None:
+        """Hand on keys of the run: what a scan's Enter would undo."""
+        for key, serial in zip(keys, self._release(keys), strict=True):
+            self._serial_of[id(key)] = serial
 
     def _release(self, keys: list[events.Key]) -> list[int]:
         """Hand these keys on, in order: after keys released before, before any key not yet judged."""

@@ -73,63 +73,68 @@ def could_be_hall_number(text: str, hall: str) -> bool:
 
 @dataclass
 class ScanDetector:
-    """Feed it every key; ``enter()`` returns the scanned text or ``None``."""
+    """Feed it every key; ``enter()`` returns the scanned text or ``None``.
+
+    The keys kept are a *run*: keys with no pause longer than ``MAX_HICCUP`` between
+    them.  A scan is a tail of the run (a clerk's last keys may come just before the
+    scanner's first) that starts the run or follows a gap longer than ``MAX_KEY_GAP``.
+    """
 
     prefix: str = ""
     clock: Callable[[], float] = time.monotonic
     hall: str = ""  # the hall code in this hall's case numbers
     _chars: list[str] = field(default_factory=list)
-    _first: float = 0.0  # when the burst's first key arrived
-    _last: float = 0.0
+    _times: list[float] = field(default_factory=list)  # when each of ``_chars`` arrived
+    #: after ``enter()`` found a scan: where it began in the run (``pending`` before Enter)
+    start: int = 0
 
     def key(self, character: str | None, at: float | None = None) -> bool:
         """A non-Enter key arrived at ``at`` (``character`` is None for non-printing keys).
 
-        True when the key should be held instead of acting: the burst's keys so far came
-        at a device's pace (their mean gap at most ``MAX_KEY_GAP``, none a pause longer
-        than ``MAX_HICCUP``) and the burst can still be a scan (a case number of this hall
-        so far, or the prefix).  A burst's first key always acts
-        (nobody can know yet); ``pending`` then holds what it typed.
+        True when the key should be held instead of acting: a tail of the run ending with
+        it came at a device's pace (a mean gap of at most ``MAX_KEY_GAP``) and can still
+        become a scan (a case number of this hall so far, or the prefix).  A burst's first
+        key always acts (nobody can know yet); ``pending`` then holds what it typed.
         """
         now = self.clock() if at is None else at
         if character is None or not character.isprintable():
             self.reset()
             return False
-        if (not self._chars or now - self._last > MAX_HICCUP) and not self._in_prefixed_scan():
-            self._chars, self._first = [], now
+        if (not self._chars or now - self._times[-1] > MAX_HICCUP) and not self._in_prefixed_scan():
+            self.reset()
         self._chars.append(character)
-        self._last = now
-        if not self._device_pace(now, len(self._chars) - 1):
-            return False
+        self._times.append(now)
         typed = "".join(self._chars)
         if self.prefix and (typed.startswith(self.prefix) or self.prefix.startswith(typed)):
-            return True
-        return could_be_hall_number(typed, self.hall)
+            return len(typed) > 1
+        return any(could_be_hall_number(typed[s:], self.hall) for s in self._starts(now, len(typed) - 1))
 
-    def _device_pace(self, now: float, gaps: int) -> bool:
-        """The burst's ``gaps`` gaps up to ``now`` average a device's pace (and none was a pause)."""
-        return gaps > 0 and now - self._last <= MAX_HICCUP and (now - self._first) / gaps <= MAX_KEY_GAP
+    def _starts(self, now: float, keys: int) -> list[int]:
+        """Where a device-paced tail may begin: the run's start or a key after a gap, with
+        the mean gap from it to ``now`` (over ``keys - start`` gaps) a device's."""
+        times = self._times
+        starts = [0, *(i for i in range(1, len(times)) if times[i] - times[i - 1] > MAX_KEY_GAP)]
+        return [s for s in starts if keys > s and (now - times[s]) / (keys - s) <= MAX_KEY_GAP]
 
     def enter(self, expected: Callable[[str], bool] | None = None, at: float | None = None) -> str | None:
         """Enter arrived: the scanned text if the burst was a scan, else None.
 
         ``expected`` says whether the current screen takes ``text`` as a scan
         (e.g. a waybill on the EMS screen); a case number of this hall and the
-        prefix are always scans.
+        prefix are always scans.  ``start`` says where in ``pending`` the scan began.
         """
         now = self.clock() if at is None else at
         text = "".join(self._chars)
-        fast = bool(self._chars) and self._device_pace(now, len(self._chars))
+        starts = self._starts(now, len(text)) if text and now - self._times[-1] <= MAX_HICCUP else []
         self.reset()
+        self.start = 0
         if self.prefix and text.startswith(self.prefix):
             return text[len(self.prefix) :]
-        if not fast:
-            return None
-        candidate = text.strip()
-        if is_hall_number(candidate, self.hall):
-            return candidate
-        if expected is not None and candidate and expected(candidate):
-            return candidate
+        for s in starts:
+            candidate = text[s:].strip()
+            if is_hall_number(candidate, self.hall) or (expected is not None and candidate and expected(candidate)):
+                self.start = s
+                return candidate
         return None
 
     def _in_prefixed_scan(self) -> bool:
@@ -145,4 +150,4 @@ class ScanDetector:
         return "".join(self._chars)
 
     def reset(self) -> None:
-        self._chars = []
+        self._chars, self._times = [], []

@@ -134,3 +134,11 @@ def test_keys_are_held_only_while_a_fast_burst_can_still_be_a_case_number():
     assert [detector.key(ch) for ch in "11010519"] == [False] * 8  # an ID number: never held
     detector = ScanDetector(clock=Ticks(0.15), hall="SF")
     assert not any(detector.key(ch) for ch in "20261202")  # a person's pace: never held
+
+
+def test_a_scan_right_after_a_clerks_keys_is_the_scan_alone():
+    """The clerk typed ``ab``; the scanner's burst began 100 ms later: the scan is the number only."""
+    times = iter([0.0, 0.13, *(0.23 + 0.01 * n for n in range(20))])
+    detector = ScanDetector(clock=lambda: next(times), hall="SF")
+    assert feed(detector, "ab20260310-SF-0001") == "20260310-SF-0001"
+    assert detector.start == 2  # the scan began after the clerk's two keys
