@@ -107,12 +107,12 @@ def pane_state(widget: Any) -> Any:
     return None
 
 
-def seed_cases(cases: Any, catalog: Any) -> tuple[str, list[str]]:
+def seed_cases(cases: Any, catalog: Any, clerk_id: str = "1001") -> tuple[str, list[str]]:
     """An accepted case to scan, and two at the fallback desk."""
     from clerk.catalog.model import Delivery
     from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 
-    user = cases.authenticate("1001", "clerk123")
+    user = cases.authenticate(clerk_id, "clerk123")
     code = "370112-JYTY-003"
 
     def draft(name: str, missing: bool) -> IntakeDraft:
