@@ -40,13 +40,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 
-from clerk.tui.scanner import MAX_HICCUP, ScanDetector
+from clerk.tui.scanner import MAX_KEY_GAP, ScanDetector
 
 if TYPE_CHECKING:
     from textual.app import App
 
 #: seconds: a key whose effects have not settled by then lets the next key go on anyway
-STUCK = 0.5
+STUCK = 1.0
+#: seconds: held keys act when their burst pauses this long (twice a device's widest gap)
+HOLD = 2 * MAX_KEY_GAP
 
 
 @dataclass(frozen=True)
@@ -150,10 +152,13 @@ class KeyInput:
         return serials
 
     def _hold(self) -> None:
-        """Let the held keys act if the burst stops here (no key within MAX_HICCUP)."""
+        """Let the held keys act if the burst pauses here (no key within HOLD seconds).
+
+        Should it go on after all (a late key), its Enter still finds the scan and puts
+        back what the released keys did."""
         self._hold_token += 1
         token = self._hold_token
-        asyncio.get_running_loop().call_later(MAX_HICCUP + 0.01, self.app.call_later, self._burst_over, token)
+        asyncio.get_running_loop().call_later(HOLD, self.app.call_later, self._burst_over, token)
 
     async def _burst_over(self, token: int) -> None:
         if token != self._hold_token or not self._held:
