@@ -44,7 +44,7 @@ class Tally:
     typeahead: int = 0
     wrong: list[str] = field(default_factory=list)
     waits: list[float] = field(default_factory=list)  # arrival -> handed to a widget, person keys
-    held: list[float] = field(default_factory=list)  # the same, keys of scan bursts
+    held: list[float] = field(default_factory=list)  # the same, a scan's keys that reached a widget
     stall: float = 0.0
 
 
@@ -295,7 +295,7 @@ def report(sizes: list[tuple[int, int]], seed: int, hogs: int) -> int:
         print(f"keys from a feeder thread at their real pace, {hogs} CPU hog(s) beside the app; "
               "waits: from a key's arrival until the app hands it to a widget")
         print("| size | scans | misread | type-ahead checks | keys in the wrong field | person keys: worst wait, ms "
-              "| p95 ms | over a frame | scan keys (held by design): worst wait, ms | worst UI stall, ms |")
+              "| p95 ms | over a frame | a scan's first key: worst wait, ms | worst UI stall, ms |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         bad = 0
         for size in sizes:
