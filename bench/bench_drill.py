@@ -20,6 +20,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,7 +50,8 @@ VISITS = [
 ]
 
 
-def build_app(tmp: Path):
+def build_app(tmp: Path, key_clock: Any = "human"):
+    """The app on a fresh store in ``tmp``; ``key_clock=None``: keys judged by their real arrival times."""
     from clerk.calendar import WorkCalendar
     from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
@@ -73,7 +75,8 @@ def build_app(tmp: Path):
     cases = CaseService(store, catalog, calendar, hall_code=settings.hall.code, timezone=settings.timezone)
     cases.add_user(None, "1001", "演示", Role.WINDOW, "clerk123")
     services = Services(settings, catalog=catalog, calendar=calendar, cases=cases)
-    return ClerkApp(services, state=WindowState(tmp / "state"), key_clock=_HumanClock())
+    clock = _HumanClock() if key_clock == "human" else key_clock
+    return ClerkApp(services, state=WindowState(tmp / "state"), key_clock=clock)
 
 
 class _HumanClock:

@@ -172,7 +172,7 @@ async def run_size(size: tuple[int, int], seed: int, profiler: KeyProfiler | Non
     clock = SimClock()
     with tempfile.TemporaryDirectory() as tmp:
         app = build_app(Path(tmp))
-        app.scanner.clock = clock
+        app.keys.clock = clock  # the keys' arrival times as the scanner detector sees them
         rows = []
         async with app.run_test(size=size) as pilot:
             await app.workers.wait_for_complete()
@@ -234,10 +234,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--sizes", default="80x24,120x36", help="terminal sizes, e.g. 80x24")
     parser.add_argument("--verbose", action="store_true", help="list every key that stalled the UI thread")
+    parser.add_argument("--scans", action="store_true",
+                        help="the scan and type-ahead drill instead (bench.hall_scans): keys at their real pace")
+    parser.add_argument("--hog", type=int, default=1, help="with --scans: busy processes beside the app")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="cProfile the UI thread on each key; write the profiles of the keys that stalled")
     args = parser.parse_args()
     sizes = [tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")]
+    if args.scans:
+        from bench.hall_scans import report
+
+        return report(sizes, args.seed, args.hog)
     if args.profile:
         profiler = KeyProfiler()
         for size in sizes:

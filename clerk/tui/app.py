@@ -28,6 +28,7 @@ from clerk.identity.text import printable
 from clerk.incidents import open_log, report
 from clerk.services.visits import new_visit_key
 from clerk.tui.cjk import keep_wide_characters
+from clerk.tui.keyinput import KeyInput, Scan
 from clerk.tui.live import LiveStore
 from clerk.tui.messages import CatalogLoaded, Failed, Kept, MessageLog, Printed, Submitted, banner_text
 from clerk.tui.navigation import DESTINATIONS, NavigateScreen, go_bindings, home_of, refusal
@@ -80,7 +81,7 @@ class ClerkApp(App[None]):
         state: WindowState | None = None,
         keymap: dict[str, str] | None = None,
         notes: tuple[str, ...] = (),
-        key_clock: Callable[[], float] = time.monotonic,
+        key_clock: Callable[[], float] | None = None,
         idle_clock: Callable[[], float] = time.monotonic,
         retry_interval: float = 15.0,
         dashboard_refresh: float = 15.0,
@@ -95,12 +96,11 @@ class ClerkApp(App[None]):
         open_log(self.state.log_path)  # unexpected errors: details (masked) there, a sentence on screen
         self.keymap = dict(keymap or {})
         self.notes = notes  # startup warnings (e.g. unknown keymap ids)
-        self.scanner = ScanDetector(
-            prefix=services.settings.scanner_prefix, clock=key_clock, hall=services.settings.hall.code
-        )
+        self.scanner = ScanDetector(prefix=services.settings.scanner_prefix, hall=services.settings.hall.code)
+        #: keys one at a time, judged by when they arrived (``key_clock``: a simulated arrival clock for tests)
+        self.keys = KeyInput(self, self.scanner, super().on_event, self._scanned, key_clock)
         self.dashboard_refresh = dashboard_refresh
         self.home: Screen[Any] | None = None  # the screen the signed-in role lands on (bottom of the stack)
-        self.key_serial = 0  # keys seen so far: lets a screen undo what a scan burst did
         self.catalog: Catalog | None = None
         self.user: ClerkUser | None = None
         self.window_number: int | None = services.settings.window or self.state.window()
@@ -399,40 +399,25 @@ class ClerkApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_key = self.idle_clock()
-            if event.key == "enter":
-                burst = self.scanner.pending
-                scanned = self.scanner.enter(getattr(self.screen, "expects_scan", None))
-                if scanned is not None:
-                    event.prevent_default()
-                    event.stop()
-                    self._scanned(scanned, burst)
-                    return
-            else:
-                self.key_serial += 1
-                self.scanner.key(event.character if event.is_printable else None)
+            await self.keys.arrived(event)  # one at a time, a scan recognised (clerk.tui.keyinput)
+            return
         await super().on_event(event)
 
-    def _scanned(self, text: str, burst: str) -> None:
+    def _scanned(self, scan: Scan) -> None:
         """A scanner burst: undo what its keys did here, then open that case."""
-        focused = self.focused
-        if focused is None:
-            self._after_scan(text, burst, None)
-        else:  # a real scanner's keys may still wait in the widget's queue: undo after them
-            focused.call_later(self._after_scan, text, burst, focused)
-
-    def _after_scan(self, text: str, burst: str, focused: Widget | None) -> None:
         from clerk.store.numbering import parse_number
 
-        if isinstance(focused, Input):
+        focused = self.focused
+        if isinstance(focused, Input) and scan.acted:
             # the longest tail of the field that the burst typed (a max_length field drops the rest;
             # a field that drops separators, e.g. the ID number, says how the burst landed)
-            landed = getattr(focused, "typed_form", lambda text: text)(burst)
+            landed = getattr(focused, "typed_form", lambda text: text)(scan.acted)
             cut = next((k for k in range(len(landed), 0, -1) if focused.value.endswith(landed[:k])), 0)
             if cut:
                 focused.value = focused.value[: len(focused.value) - cut]
-        undo = getattr(self.screen, "undo_keys_since", None)
-        if undo is not None:
-            undo(self.key_serial - len(burst) + 1)
+        if scan.first_serial:
+            self.keys.restore_before(scan.first_serial)  # e.g. the checklist's marks and cursor
+        text = scan.text
         if self.user is None or self.locked:
             self.show_banner("请先登录，再扫描受理编号" if self.user is None else "本窗口已锁定，请先解锁")
             return

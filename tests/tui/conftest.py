@@ -94,7 +94,8 @@ def make_app(settings, catalog, calendar, case_service, clock, key_clock, tmp_pa
         ensure_hall_key(settings_ or settings)  # kept visits are sealed under it
         state = WindowState(state_dir or tmp_path / f"state{next(counter)}")
         kwargs.setdefault("retry_interval", 0.01)
-        return ClerkApp(services, state=state, key_clock=key_clock, **kwargs)
+        kwargs.setdefault("key_clock", key_clock)  # None: the keys' own arrival times (their events' time)
+        return ClerkApp(services, state=state, **kwargs)
 
     return build
 

@@ -69,3 +69,34 @@ def region_text(app, widget) -> str:
             column += get_character_cell_size(char)
         found.append("".join(cells))
     return "".join("".join(found).replace("│", "").split())
+
+
+def key_event(key: str, at: float):
+    """A key as the terminal driver makes it, stamped with its arrival time ``at``."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+    event = events.Key(name, key if len(key) == 1 else None)
+    event.time = at  # Message.time: set by the driver's input thread when the key arrived
+    return event
+
+
+async def arrive(pilot, keys, *, gap: float = 0.010, busy: float = 0.0) -> None:
+    """Keys arriving ``gap`` seconds apart (their event times), as a scanner types them.
+
+    ``busy`` = 0: all of them wait in the queue together (a UI thread that got to them late).
+    ``busy`` > 0: each is handed over ``busy`` seconds after the one before (a loaded UI
+    thread taking them one by one, late); their arrival times stay ``gap`` apart.
+    """
+    import asyncio
+    import time
+
+    app, start = pilot.app, time.monotonic()
+    for n, key in enumerate(keys):
+        event = key_event(key, start + n * gap)
+        event.set_sender(app)
+        app.post_message(event)
+        if busy:
+            await asyncio.sleep(busy)
+    await pilot.pause()

@@ -124,3 +124,33 @@ def test_a_banners_sign_is_never_a_letter():
 
     signs = [*_ICONS.values(), *(label.split()[0] for label in _LEVELS.values())]
     assert all(unicodedata.category(sign).startswith("S") for sign in signs), signs
+
+
+def test_one_late_key_does_not_split_a_scanners_burst():
+    """A loaded PC wakes the terminal's input thread late between two keys: 5 fast keys, one 100 ms gap."""
+    times = iter([0.0, 0.01, 0.02, 0.03, 0.04, 0.14, *(0.15 + 0.01 * n for n in range(20))])
+    detector = ScanDetector(clock=lambda: next(times), hall="SF")
+    assert feed(detector, "20260310-SF-0001") == "20260310-SF-0001"
+
+
+def test_a_persons_keys_never_make_a_burst_even_with_a_quick_pair():
+    times = iter([0.0, 0.03, *(0.03 + 0.13 * n for n in range(1, 20))])
+    assert feed(ScanDetector(clock=lambda: next(times), hall="SF"), "20260310-SF-0001") is None
+
+
+def test_keys_are_held_only_while_a_fast_burst_can_still_be_a_case_number():
+    detector = ScanDetector(clock=Ticks(0.01), hall="SF")
+    held = [detector.key(ch) for ch in "20261202-SF-0012"]
+    assert held == [False] + [True] * 15  # the first key acts; nobody can know it yet
+    detector = ScanDetector(clock=Ticks(0.01), hall="SF")
+    assert [detector.key(ch) for ch in "11010519"] == [False] * 8  # an ID number: never held
+    detector = ScanDetector(clock=Ticks(0.15), hall="SF")
+    assert not any(detector.key(ch) for ch in "20261202")  # a person's pace: never held
+
+
+def test_a_scan_right_after_a_clerks_keys_is_the_scan_alone():
+    """The clerk typed ``ab``; the scanner's burst began 100 ms later: the scan is the number only."""
+    times = iter([0.0, 0.13, *(0.23 + 0.01 * n for n in range(20))])
+    detector = ScanDetector(clock=lambda: next(times), hall="SF")
+    assert feed(detector, "ab20260310-SF-0001") == "20260310-SF-0001"
+    assert detector.start == 2  # the scan began after the clerk's two keys

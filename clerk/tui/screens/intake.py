@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -82,9 +82,6 @@ class IntakeScreen(CallerScreen):
         self.answers: dict[str, str] = {}
         self.checklist: Checklist | None = None
         self.marks: dict[str, MaterialMark] = {}
-        # (app key serial, marks before the change): a scanner burst that landed
-        # on the checklist (digits are marking keys) is undone from here
-        self._journal: list[tuple[int, dict[str, MaterialMark]]] = []
         self._header = ""
         self.offer: Applicant | None = None  # a returning applicant's details, taken with F6
         self._restored = False  # the half-entered visit kept on this machine was looked for
@@ -324,7 +321,6 @@ class IntakeScreen(CallerScreen):
         return entry.material.copies
 
     def _set_mark(self, key: str, mark: MaterialMark) -> None:
-        self._journal = [*self._journal[-40:], (self.app.key_serial, dict(self.marks))]
         self.marks[key] = mark
         self.query_one(ChecklistTable).update_mark(key, mark)
         self._show_material()
@@ -430,15 +426,22 @@ class IntakeScreen(CallerScreen):
             if self.marks.get(key, MaterialMark()).status is MaterialStatus.PENDING:
                 self._set_mark(key, MaterialMark(MaterialStatus.ORIGINAL, entry.material.copies))
 
-    def undo_keys_since(self, serial: int) -> None:
-        """Undo the marks made by keys numbered ``serial`` or later (a scan burst)."""
-        first = next((i for i, (s, _) in enumerate(self._journal) if s >= serial), None)
-        if first is None:
-            return
-        self.marks = self._journal[first][1]
-        del self._journal[first:]
-        self.query_one(ChecklistTable).show(self.checklist, self.marks)
-        self._refresh_verdict()
+    # -- a scanner burst's keys undone (clerk.tui.keyinput) ------------------------
+    def key_state(self) -> object:
+        """What a key may change here that a scan must put back: the marks and the checklist's cursor."""
+        tables = self.query(ChecklistTable)
+        return dict(self.marks), tables.first().cursor_row if tables else 0
+
+    def restore_key_state(self, state: object) -> None:
+        marks, row = cast(tuple[dict[str, MaterialMark], int], state)
+        table = self.query_one(ChecklistTable)
+        if marks != self.marks:
+            self.marks = dict(marks)
+            table.show(self.checklist, self.marks)
+            self._show_material()
+            self._refresh_verdict()
+        if table.row_count and table.cursor_row != row:
+            table.move_cursor(row=min(row, table.row_count - 1))
 
     # -- returning applicants ------------------------------------------
     @on(ApplicantForm.IdChecked)
