@@ -29,10 +29,11 @@ Cases of other halls (the bulk-loaded history uses hall ``BM``) are ignored.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from types import SimpleNamespace
 from typing import Any
 
-from clerk.domain.plan import documents_for
 from clerk.domain.lifecycle import TRANSITIONS, CaseState
+from clerk.domain.plan import bundle_documents, documents_for
 from clerk.store.notices import NoticeKind
 
 _RESULT_NOTICE = {
@@ -48,12 +49,18 @@ _NEEDED_DEADLINES = {
 }
 
 
-def expected_notices(before: CaseState, after: CaseState, action: str, top_level: bool) -> list[NoticeKind]:
-    """The notices one audited step must have queued."""
+def expected_notices(before: CaseState, after: CaseState, action: str, top_level: bool,
+                     items: list[CaseState] | None = None) -> list[NoticeKind]:
+    """The notices one audited step must have queued (``items``: a bundle's items as taken in,
+    which decide its papers: clerk.domain.plan.bundle_documents)."""
     if action == "mail_queue":
         return [NoticeKind.MANIFEST]
     if before is CaseState.RECEIVED:
-        return list(documents_for(after)) if top_level else []
+        if not top_level:
+            return []
+        if items:
+            return bundle_documents(after, [SimpleNamespace(state=state) for state in items])  # type: ignore[misc]
+        return list(documents_for(after))
     if before is after:
         return []
     if after is CaseState.ACCEPTED and before in (CaseState.INCOMPLETE, CaseState.CORRECTION):
@@ -113,8 +120,13 @@ def check_store(store: Any, hall: str = "SF", *, reported: list[str] | None = No
         problems.append(f"audit chain: {chain.message}")
     problems += _numbers(cases, counters, reported)
     problems += one_case_per_visit(list(cases.values()), strict=visits)
+    items: dict[int, list[CaseState]] = defaultdict(list)  # a bundle's items as taken in
     for number, row in sorted(cases.items()):
-        problems += _history(row, events.get(number, []), notices.get(row.id, Counter()))
+        intake = next((e for e in events.get(number, []) if e.action == "intake" and e.after), None)
+        if row.parent_id is not None and intake is not None and "state" in intake.after:
+            items[row.parent_id].append(CaseState(intake.after["state"]))
+    for number, row in sorted(cases.items()):
+        problems += _history(row, events.get(number, []), notices.get(row.id, Counter()), items.get(row.id))
         problems += _deadlines(row, deadlines.get(row.id, []))
     return problems
 
@@ -179,7 +191,7 @@ def one_case_per_visit(rows: list[Any], *, strict: bool = True) -> list[str]:
     return problems
 
 
-def _history(row: Any, events: list[Any], notices: Counter) -> list[str]:
+def _history(row: Any, events: list[Any], notices: Counter, items: list[CaseState] | None = None) -> list[str]:
     number = row.number
     states = [e for e in events if e.after and "state" in e.after]
     if not states or states[0].action != "intake":
@@ -197,7 +209,7 @@ def _history(row: Any, events: list[Any], notices: Counter) -> list[str]:
                             f"the case was {current.value}")
         if after is not before and after not in TRANSITIONS[before]:
             problems.append(f"{number}: event #{event.seq} moves {before.value} → {after.value}, not allowed")
-        expected.update(expected_notices(before, after, event.action, row.parent_id is None))
+        expected.update(expected_notices(before, after, event.action, row.parent_id is None, items))
         current = after
     if current.value != row.state:
         problems.append(f"{number}: row state {row.state}, audit trail ends at {current.value}")

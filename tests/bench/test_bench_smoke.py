@@ -26,7 +26,7 @@ from bench.bench_drill import VISITS as DRILL
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
 DOCS = ROOT / "docs" / "benchmarks.md"
-LIBRARIES = {"__init__", "__main__", "timing", "hall_checks", "hall_people", "hall_window"}
+LIBRARIES = {"__init__", "__main__", "timing", "hall_checks", "hall_people", "hall_scans", "hall_window"}
 
 # module -> (arguments for a brief run, lines its output must contain (regular expressions))
 RUNS: dict[str, tuple[list[str], list[str]]] = {
