@@ -154,3 +154,26 @@ def test_a_scan_right_after_a_clerks_keys_is_the_scan_alone():
     detector = ScanDetector(clock=lambda: next(times), hall="SF")
     assert feed(detector, "ab20260310-SF-0001") == "20260310-SF-0001"
     assert detector.start == 2  # the scan began after the clerk's two keys
+
+
+@pytest.mark.asyncio
+async def test_a_message_that_matters_shown_again_still_stays_until_read():
+    """A screen shows 未能打印 as a message that stays; the app shows the same message again (an
+    error that reached it too): it must stay, not be pushed off by the next line."""
+    from textual.app import App
+
+    from clerk.tui.widgets.banner import Banner
+
+    class One(App[None]):
+        def compose(self):
+            yield Banner()
+
+    app = One()
+    async with app.run_test():
+        banner = app.query_one(Banner)
+        banner.show("20261202-SF-0001（李四）：未能打印", "error", sticky=True)
+        banner.show("20261202-SF-0001（李四）：未能打印", "error")
+        banner.show("已打开 20261202-SF-0002", "info")
+        assert "未能打印" in banner.text and "已打开" in banner.text
+        banner.acknowledge()
+        assert "未能打印" not in banner.text

@@ -70,8 +70,9 @@ class Banner(Static):
         return self.lines[-1].level if self.lines else None
 
     def show(self, text: str, level: Level = "error", *, sticky: bool | None = None) -> None:
-        if sticky is None:
-            sticky = any(marker in text for marker in STICKY_MARKERS)
+        if sticky is None:  # shown again (a screen's message the app repeats) keeps its stay
+            sticky = (any(marker in text for marker in STICKY_MARKERS)
+                      or any(line.sticky and line.text == text for line in self.lines))
         outage = is_outage(text) and not sticky
         kept = [line for line in self.lines if line.sticky and line.text != text]
         self.lines = [*kept[-(MAX_STICKY - 1 if sticky else MAX_STICKY):], Line(level, text, sticky, outage)]
