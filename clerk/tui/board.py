@@ -184,6 +184,7 @@ class BoardApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="board")
     def _load(self) -> None:
         try:
+            self.services.store.check_version()  # a store not set up (or closed to this version) says so
             view = self.services.tickets.board(self.clock())
         except Exception as exc:  # the store is down: keep the last board, say so at the bottom
             self.post_message(BoardLoaded(None, f"叫号数据暂时无法读取：{banner_text(exc)}"))

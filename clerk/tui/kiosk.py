@@ -287,6 +287,7 @@ class KioskApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="kiosk-load")
     def _load(self) -> None:
         try:
+            self.services.store.check_version()  # a store not set up (or closed to this version) says so
             queues = self.services.tickets.queue_status(self.services.now())
         except Exception as exc:
             self.post_message(QueuesLoaded([], f"暂时无法取号：{banner_text(exc)}。请稍候或咨询服务台。"))

@@ -257,3 +257,20 @@ async def test_during_an_outage_the_board_no_longer_says_every_window_serves(hal
         await pilot.pause()
         shown = screen_text(app)
         assert "各窗口正常服务" in shown and "暂停更新" not in shown and "叫号数据暂时无法读取" not in shown
+
+
+@pytest.mark.asyncio
+async def test_a_board_on_a_store_not_set_up_says_so(empty_store, settings, catalog):
+    """It said 数据库未能完成本次操作，输入内容未丢失 (no input on a board; the store has no tables)."""
+    from clerk.services.tickets import TicketService
+    from clerk.tui.board import BoardApp
+    from clerk.tui.services import Services
+
+    services = Services(settings, clock=lambda: FIXED_NOW, store=empty_store, catalog=catalog,
+                        tickets=TicketService(empty_store, settings, catalog, lambda: FIXED_NOW))
+    app = BoardApp(services, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: "数据库尚未初始化" in screen_text(app), 10)
+        shown = "".join(screen_text(app).split())
+        assert "数据库尚未初始化" in shown and "请先运行clerksetup" in shown
+        assert "输入内容未丢失" not in shown
