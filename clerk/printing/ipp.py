@@ -24,7 +24,7 @@ import socket
 import struct
 import time
 from collections.abc import Callable
-from http.client import HTTPConnection
+from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 
 from clerk.printing.data import PrintError, PrintJob, PrintUnknown
@@ -108,7 +108,7 @@ class IppClient:
         try:
             conn.request("POST", "/", body, {"Content-Type": "application/ipp"})
             reply = conn.getresponse().read()
-        except OSError as exc:
+        except (OSError, HTTPException) as exc:  # refused, reset, or gone mid-answer (IncompleteRead)
             log_raw("server unreachable", server=self.server, error=str(exc))
             raise ServerUnreachable(connection_reason(exc)) from exc
         finally:

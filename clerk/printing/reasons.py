@@ -14,6 +14,7 @@ import json
 import re
 import socket
 from collections.abc import Iterable
+from http.client import HTTPException
 
 from clerk.incidents import log_note
 
@@ -134,6 +135,8 @@ def connection_reason(exc: BaseException) -> str:
     """The sentence for a failed connection to the print server."""
     if isinstance(exc, TimeoutError):
         return "打印服务（CUPS）没有应答"
+    if isinstance(exc, HTTPException):  # the connection closed halfway through the answer
+        return "打印服务（CUPS）应答中途断开（打印服务可能已停止）"
     if isinstance(exc, socket.gaierror):
         return "找不到打印服务器（名称无法解析），请检查打印设置或联系管理员"
     code = exc.errno if isinstance(exc, OSError) else None

@@ -144,6 +144,36 @@ def test_a_print_server_that_refuses_the_connection_is_said_in_chinese(clerk_log
     assert "Connection refused" in clerk_log.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("answer", [b"", b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n\x02\x00"],
+                         ids=["closed-before-answering", "died-mid-answer"])
+def test_a_print_server_that_goes_away_mid_answer_is_unreachable_not_a_bug(answer, clerk_log):
+    """cupsd stopped while clerk was asking after a job: the connection closes with no answer or
+    half of one (http.client raises RemoteDisconnected / IncompleteRead, the latter no OSError).
+    That is the server going away — the job's outcome is unknown — never an internal error."""
+    import socket
+    import threading
+
+    from clerk.printing.ipp import IppClient, ServerUnreachable
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+
+    def answer_and_die():
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(answer)
+        conn.close()
+
+    threading.Thread(target=answer_and_die, daemon=True).start()
+    try:
+        with pytest.raises(ServerUnreachable):
+            IppClient(f"127.0.0.1:{port}").job(1)
+    finally:
+        server.close()
+
+
 class FakeCups:
     """An IppClient answering from fixed attributes (what CUPS would say of the job and printer)."""
 
