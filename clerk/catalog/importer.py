@@ -420,30 +420,30 @@ def _count(text: str) -> int:
     return (chinese_number(found.group(1)) or 0) if found else 0
 
 
+def _or_default(row: Row, key: str, default: str, log: _Log) -> str:
+    """A material cell without spaces; a blank one (not already refused) warns and reads as ``default``."""
+    text = row.text(key).replace(" ", "")
+    if not text and key not in row.bad:
+        log.blank(row, key, _MATERIAL_OPTIONAL[key])
+        return default
+    return text
+
+
 def _add_material(item: _Item, row: Row, log: _Log) -> None:
     item.material_rows += 1
     name = row.text("material")
     if not name:
         if "material" not in row.bad and "material" not in log.absent:
             log.error(row.ref("material"), "材料名称为空")
-    form_text = row.text("form").replace(" ", "")
-    if not form_text and "form" not in row.bad:
-        log.blank(row, "form", _MATERIAL_OPTIONAL["form"])
-        form_text = "原件"
+    form_text = _or_default(row, "form", "原件", log)
     form = _FORMS.get(form_text)
     if form is None and "form" not in row.bad:
         log.error(row.ref("form"), f"材料形式只能是 原件、复印件、原件和复印件 或 电子，实际是「{_show(form_text)}」")
-    copies_text = row.text("copies").replace(" ", "")
-    if not copies_text and "copies" not in row.bad:
-        log.blank(row, "copies", _MATERIAL_OPTIONAL["copies"])
-        copies_text = "1"
+    copies_text = _or_default(row, "copies", "1", log)
     copies = _count(copies_text)
     if copies <= 0 and "copies" not in row.bad:
         log.error(row.ref("copies"), f"份数应为正整数（如 1、1份、2份），实际是「{_show(row.text('copies'))}」")
-    need_text = row.text("need").replace(" ", "")
-    if not need_text and "need" not in row.bad:
-        log.blank(row, "need", _MATERIAL_OPTIONAL["need"])
-        need_text = "必要"
+    need_text = _or_default(row, "need", "必要", log)
     need = _NEEDS.get(need_text)
     if need is None and "need" not in row.bad:
         log.error(row.ref("need"), f"必要性只能是 必要、非必要、容缺 或 情形必要，实际是「{_show(need_text)}」")
