@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from clerk.catalog.model import Checklist, ChecklistEntry, Delivery, Material, MaterialForm, Need
+from clerk.domain.scans import MaterialFile
 from clerk.identity import check_phone, check_postcode, check_resident_id, check_uscc
 from clerk.identity.text import ADDRESS_MAX, NAME_MAX, text_problems
 
@@ -91,6 +92,7 @@ class IntakeDraft:
     answers: dict[str, str] = field(default_factory=dict)
     marks: dict[str, MaterialMark] = field(default_factory=dict)  # material key → mark
     child_name: str = ""  # 新生儿姓名: a bundle that asks for it (the newborn bundle)
+    files: dict[str, MaterialFile] = field(default_factory=dict)  # material key → captured pages (issue 26)
 
 
 def child_name_problems(name: str, *, asked: bool, required: bool = True) -> list[str]:
