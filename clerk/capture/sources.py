@@ -29,9 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from PIL import Image
-
-from clerk.capture.pages import DEFAULT_LIMITS, CaptureError, human_size
+from clerk.capture.limits import DEFAULT_LIMITS, CaptureError, human_size
 from clerk.config import CaptureSettings
 
 #: Picture files a document camera saves (lower-case suffixes).
@@ -214,6 +212,8 @@ class DropFolderSource:
             return None
         if len(data) != st.st_size:
             return None
+        from PIL import Image  # here: the window imports this module at start-up
+
         try:
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
