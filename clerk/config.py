@@ -652,8 +652,9 @@ def _scanner_options(raw: object) -> str:
 
 
 def _drop_folder(raw: object) -> str:
+    """A folder, not necessarily there yet (the camera's software may make it): the first capture says so."""
     text = _text(raw, max_len=400)
-    return str(_existing_folder(text)) if text else ""
+    return str(_folder_to_create(text)) if text else ""
 
 
 _CAPTURE_CHECKS: dict[str, Callable[[object], object]] = {
