@@ -166,6 +166,8 @@ async def window(samples: int, kind: str) -> list[float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--samples", type=int, default=10)
+    parser.add_argument("--no-verdict", action="store_true",
+                        help="print the figures, exit 0 whatever they are (a brief run beside other work)")
     args = parser.parse_args()
     has_scanner = shutil.which("scanimage") is not None
     print("| source | path | stage | median | max |")
@@ -190,7 +192,7 @@ def main() -> int:
         print(f"| {label} | window (120×36) | {what} | {_stats(seconds)} |")
     worst = max(max(s) for _, s in results)
     print(f"\nslowest capture → page attached: {worst * 1000:.0f} ms (target < 2000 ms)")
-    return 0 if worst < 2.0 else 1
+    return 0 if worst < 2.0 or args.no_verdict else 1
 
 
 if __name__ == "__main__":
