@@ -240,26 +240,3 @@ async def test_a_page_scanned_through_sane_at_the_window(make_app, settings):
         (page,) = pdf_pages(file.pdf)
         assert (page["images"][0]["width"], page["images"][0]["filter"]) == (2362, "/DCTDecode")
 
-
-def test_snapshot_checklist_with_page_counts_at_80x24(snap_compare, make_app, settings, tmp_path):
-    """The page counts (▣n) at 80×24: a row with two pages, one with one, the name cut after the count."""
-    from .test_snapshots import _steady
-
-    folder = tmp_path / "camera"
-    app = camera_app(make_app, settings, folder)
-
-    async def run_before(pilot):
-        await settle(pilot)
-        await sign_in(pilot)
-        await pick(pilot, "jszg")
-        await applicant(pilot)
-        await pilot.press("f4")
-        for name, seed in (("a.jpg", 1), ("b.jpg", 2)):
-            shoot(folder, name, seed)
-            await captured(pilot)
-        await pilot.press("1")  # received: the cursor moves on to the next row
-        shoot(folder, "c.jpg", 3)
-        await captured(pilot)
-        await _steady(pilot)
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
