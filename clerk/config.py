@@ -83,6 +83,7 @@ class CaptureSettings:
     resolution: int = 300  # dpi asked of the scanner
     scanner_options: str = ""  # more scanimage options, e.g. "--mode Color -x 210 -y 297"
     drop_folder: str = ""  # a document camera's save folder
+    keep_camera_files: bool = False  # leave a picture in drop_folder once taken (default: removed, personal data)
     timeout_seconds: float = 30.0  # a scan, or the wait for the camera's picture, longer than this fails
     max_pages: int = 50  # pages of one material
 
@@ -663,6 +664,7 @@ _CAPTURE_CHECKS: dict[str, Callable[[object], object]] = {
     "resolution": _integer(75, 1200),
     "scanner_options": _scanner_options,
     "drop_folder": _drop_folder,
+    "keep_camera_files": _boolean,
     "timeout_seconds": _seconds,
     "max_pages": _integer(1, 500),
 }

@@ -11,6 +11,8 @@ came from; anything that goes wrong is a ``CaptureError`` with one Chinese line.
   picture in a folder.  A capture takes the newest picture file that was not there when
   the source was made and has not been taken yet, waiting for one to appear; a file still
   being written is taken only once its size and time stop changing and it decodes whole.
+  A picture taken is removed from the folder (a scan is personal data: it lives on in the
+  case, not in a folder on the window PC) unless the source is told to keep it.
 - ``read_file``: a picture or PDF the applicant sent (an online supplement).
 
 ``configured_source(settings.capture)`` makes the window's source from ``[capture]``.
@@ -129,6 +131,7 @@ class DropFolderSource:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     label: str = "高拍仪"
+    remove_taken: bool = True  # delete a picture once read (``[capture] keep_camera_files = false``)
     _there: set[str] | None = field(default=None, repr=False)  # found when the source was made: never taken
     _taken: set[tuple[str, int, int]] = field(default_factory=set, repr=False)  # (name, size, mtime_ns)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -194,6 +197,11 @@ class DropFolderSource:
                     problem = f"（{name} 不是完整的图片）"
                     break  # still being written although it looked still: look again
                 self._taken.add((name, st.st_size, st.st_mtime_ns))
+                if self.remove_taken:
+                    try:
+                        (self.folder / name).unlink()
+                    except OSError:
+                        pass  # read-only folder: remembered as taken all the same
                 return Captured(data, f"高拍仪 {name}")
             if now >= deadline:
                 raise CaptureError(f"高拍仪 {self.timeout:g} 秒内没有保存新的图片{problem}：请在高拍仪软件中拍摄，"
@@ -256,5 +264,6 @@ def configured_source(settings: CaptureSettings) -> ScannerSource | DropFolderSo
         return ScannerSource(settings.scanner, settings.resolution, tuple(shlex.split(settings.scanner_options)),
                              settings.timeout_seconds)
     if use == "folder":
-        return DropFolderSource(Path(settings.drop_folder), settings.timeout_seconds)
+        return DropFolderSource(Path(settings.drop_folder), settings.timeout_seconds,
+                                remove_taken=not settings.keep_camera_files)
     return None

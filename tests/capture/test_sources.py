@@ -97,8 +97,10 @@ def test_the_drop_folder_gives_the_newest_new_picture_and_never_one_that_was_the
     _save(tmp_path, "a.jpg", picture(seed=2), age=10)
     newest = _save(tmp_path, "b.jpg", picture(seed=3), age=5)
     _save(tmp_path, "notes.txt", b"not a picture")
+    expected = newest.read_bytes()
     got = camera.capture()
-    assert got.data == newest.read_bytes() and got.source == "高拍仪 b.jpg"
+    assert got.data == expected and got.source == "高拍仪 b.jpg"
+    assert not newest.exists() and (tmp_path / "old.jpg").exists()  # taken: removed (personal data); others stay
     assert camera.capture().source == "高拍仪 a.jpg"  # not taken yet
     with pytest.raises(CaptureError, match="高拍仪 2 秒内没有保存新的图片"):
         camera.capture()  # old.jpg was there before: never taken
@@ -123,6 +125,14 @@ def test_the_drop_folder_waits_for_the_camera_and_for_a_file_still_being_written
     assert got.data == data  # the whole picture, not the part there when it first appeared
 
 
+def test_a_camera_folder_may_keep_its_pictures(tmp_path):
+    camera = DropFolderSource(tmp_path, timeout=2, settle=0.05, poll=0.01, remove_taken=False)
+    kept = _save(tmp_path, "a.jpg", picture(seed=1))
+    assert camera.capture().source == "高拍仪 a.jpg" and kept.exists()
+    with pytest.raises(CaptureError, match="没有保存新的图片"):
+        camera.capture()  # kept, but taken already
+
+
 def test_a_drop_folder_that_is_missing_is_said(tmp_path):
     camera = DropFolderSource(tmp_path / "gone", timeout=1)
     with pytest.raises(CaptureError, match="找不到高拍仪文件夹"):
@@ -145,4 +155,6 @@ def test_the_configured_source_follows_the_capture_settings(tmp_path):
     assert isinstance(scanner, ScannerSource) and scanner.argv()[:5] == ["scanimage", "-d", "test", "--resolution", "200"]
     assert scanner.options == ("--mode", "Color")
     folder = configured_source(CaptureSettings(scanner="test", drop_folder=str(tmp_path), source="folder"))
-    assert isinstance(folder, DropFolderSource) and folder.folder == tmp_path
+    assert isinstance(folder, DropFolderSource) and folder.folder == tmp_path and folder.remove_taken
+    kept = configured_source(CaptureSettings(drop_folder=str(tmp_path), keep_camera_files=True))
+    assert isinstance(kept, DropFolderSource) and not kept.remove_taken

@@ -201,6 +201,8 @@ class IntakeScreen(CallerScreen):
             start = writer.note(user.id, None)
         else:
             form = self.query_one(ApplicantForm)
+            # no files: this is written at every change, and megabytes of scans are not; pages captured
+            # are lost with the process and scanned again (the visit kept through an outage carries them)
             draft = IntakeDraft(
                 code=self.item.code if self.item is not None else "",
                 applicant=form.applicant(),
@@ -525,8 +527,10 @@ class IntakeScreen(CallerScreen):
                 return read_file(path)
             where = "文件"
         elif source is None:
-            key_name = self.app.keymap.get("checklist.pages", "p")
-            self._say(f"本窗口未配置扫描仪或高拍仪（配置文件 [capture]）：可按 {key_name} 后从文件添加", "warning")
+            dialog = self._pages_dialog
+            way = (f"按 {self.app.keymap.get('pages.file', 'f')}" if dialog is not None and dialog.is_attached
+                   else f"按 {self.app.keymap.get('checklist.pages', 'p')} 后")
+            self._say(f"本窗口未配置扫描仪或高拍仪（配置文件 [capture]）：可{way}从文件添加", "warning")
             return
         else:
             take, where = source.capture, source.label
