@@ -127,6 +127,7 @@ class DropFolderSource:
     folder: Path
     timeout: float = 30.0
     settle: float = 0.15  # a file must keep its size and time this long before it is read
+    broken_after: float = 2.0  # a file still this long that does not decode is broken, not being written
     poll: float = 0.05
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
@@ -194,6 +195,9 @@ class DropFolderSource:
                     break
                 data = self._read_whole(name, st)
                 if data is None:
+                    if now - before[2] >= self.broken_after:
+                        self._taken.add((name, st.st_size, st.st_mtime_ns))  # never offered again
+                        raise CaptureError(f"高拍仪图片 {name} 不完整或已损坏，已跳过：请重新拍摄")
                     problem = f"（{name} 不是完整的图片）"
                     break  # still being written although it looked still: look again
                 self._taken.add((name, st.st_size, st.st_mtime_ns))

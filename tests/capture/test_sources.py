@@ -133,6 +133,15 @@ def test_a_camera_folder_may_keep_its_pictures(tmp_path):
         camera.capture()  # kept, but taken already
 
 
+def test_a_broken_picture_in_the_drop_folder_is_skipped_with_its_name(tmp_path):
+    camera = DropFolderSource(tmp_path, timeout=5, settle=0.05, poll=0.01, broken_after=0.3)
+    good = _save(tmp_path, "a.jpg", picture(seed=1), age=5)
+    _save(tmp_path, "b.jpg", b"\xff\xd8\xff" + b"junk" * 100)  # newest, and never whole
+    with pytest.raises(CaptureError, match="高拍仪图片 b.jpg 不完整或已损坏，已跳过：请重新拍摄"):
+        camera.capture()
+    assert camera.capture().source == "高拍仪 a.jpg" and not good.exists()
+
+
 def test_a_drop_folder_that_is_missing_is_said(tmp_path):
     camera = DropFolderSource(tmp_path / "gone", timeout=1)
     with pytest.raises(CaptureError, match="找不到高拍仪文件夹"):
