@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import img2pdf
@@ -32,10 +33,11 @@ import pikepdf
 from PIL import Image, UnidentifiedImageError
 
 from clerk.capture.limits import DEFAULT_LIMITS, MB, CaptureError, DuplicatePage, Limits, human_size
+from clerk.domain.intake import MaterialMark, MaterialStatus
 from clerk.domain.scans import MaterialFile
 
 __all__ = ["DEFAULT_LIMITS", "MB", "CaptureError", "DuplicatePage", "Limits", "MaterialPages", "Page", "build_pdf",
-           "human_size", "page_from_bytes", "pages_from_bytes", "sniff"]
+           "human_size", "page_from_bytes", "pages_from_bytes", "sniff", "travelling_files"]
 
 @dataclass(frozen=True)
 class Page:
@@ -280,3 +282,12 @@ class MaterialPages:
         if not self.pages:
             return None
         return MaterialFile.of(material_key, build_pdf(self.pages), len(self.pages))
+
+
+def travelling_files(files: Mapping[str, MaterialFile], on_checklist: Iterable[str],
+                     marks: Mapping[str, MaterialMark]) -> dict[str, MaterialFile]:
+    """The files that go with the visit (``IntakeDraft.files``): those of materials still on the
+    checklist and not marked 不适用 (their pages stay at the window, in case the mark changes back)."""
+    keys = set(on_checklist)
+    return {key: file for key, file in files.items()
+            if key in keys and marks.get(key, MaterialMark()).status is not MaterialStatus.NOT_APPLICABLE}

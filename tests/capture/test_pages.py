@@ -112,3 +112,14 @@ def test_a_pdf_file_gives_its_pages_and_mixes_with_pictures():
         MaterialPages().adding(from_file).adding(pages_from_bytes(two_pages))
     with pytest.raises(CaptureError, match="PDF 文件已损坏"):
         pages_from_bytes(b"%PDF-1.7\n garbage")
+
+
+def test_the_files_that_travel_are_those_on_the_checklist_not_marked_not_applicable():
+    from clerk.capture.pages import travelling_files
+    from clerk.domain.intake import MaterialMark, MaterialStatus
+
+    file = MaterialPages().adding(pages_from_bytes(picture(seed=1))).file
+    files = {"a": file("a"), "b": file("b"), "gone": file("gone")}
+    marks = {"a": MaterialMark(MaterialStatus.MISSING), "b": MaterialMark(MaterialStatus.NOT_APPLICABLE)}
+    assert set(travelling_files(files, ["a", "b"], marks)) == {"a"}
+    assert set(travelling_files(files, ["a", "b"], {})) == {"a", "b"}  # pending: not ticked, still carried

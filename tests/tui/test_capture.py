@@ -240,3 +240,24 @@ async def test_a_page_scanned_through_sane_at_the_window(make_app, settings):
         (page,) = pdf_pages(file.pdf)
         assert (page["images"][0]["width"], page["images"][0]["filter"]) == (2362, "/DCTDecode")
 
+
+
+async def test_a_new_visit_ends_the_wait_for_the_camera(make_app, settings, tmp_path):
+    folder = tmp_path / "camera"
+    app = camera_app(make_app, settings, folder, timeout_seconds=60)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, "jszg")
+        await pilot.press("f4", "s")
+        await pilot.pause()
+        started = time.monotonic()
+        await pilot.press("ctrl+n", "ctrl+n")  # the applicant left: a new visit
+        await settle(pilot)  # the capture worker ends with it, not after 60 s
+        assert time.monotonic() - started < 10
+        assert "未采集" not in banner(app) and counts(app) == {}
+        await pick(pilot, "jszg")
+        await pilot.press("f4")
+        shoot(folder, "a.jpg", 1)
+        await captured(pilot)
+        assert counts(app) == {"id-card": 1}, banner(app)

@@ -533,7 +533,11 @@ class IntakeScreen(CallerScreen):
             self._say(f"本窗口未配置扫描仪或高拍仪（配置文件 [capture]）：可{way}从文件添加", "warning")
             return
         else:
-            take, where = source.capture, source.label
+            visit_key = self.visit_key
+
+            def take() -> Captured:  # a camera's wait ends when the clerk starts another visit
+                return source.capture(lambda: self.visit_key != visit_key)
+            where = source.label
         self._capturing = key
         pages = self.pages_of(key)
         what = f"重拍第 {index + 1} 页" if index is not None else f"第 {len(pages) + 1} 页"
@@ -565,6 +569,8 @@ class IntakeScreen(CallerScreen):
 
         self._capturing = None
         name = self._material_name(event.key)
+        if event.error and event.visit_key != self.visit_key:
+            return  # the wait of a visit ended meanwhile: nothing to say about it
         if event.error:
             self._say(f"“{name}”未采集：{event.error}", "warning")
             return
@@ -630,9 +636,12 @@ class IntakeScreen(CallerScreen):
     _dropped_names: dict[str, str] = {}
 
     def draft_files(self) -> dict[str, MaterialFile]:
-        """The files that travel with the visit: materials on the checklist, not marked 不适用."""
-        keys = {e.material.key for e in self._entries()}
-        return {key: file for key, file in self.files.items() if key in keys and self._travels(key)}
+        """The files that travel with the visit (``clerk.capture.pages.travelling_files``)."""
+        if not self.files:
+            return {}
+        from clerk.capture.pages import travelling_files
+
+        return travelling_files(self.files, (e.material.key for e in self._entries()), self.marks)
 
     # -- a scanner burst's keys undone (clerk.tui.keyinput) ------------------------
     def key_state(self) -> object:
