@@ -16,7 +16,7 @@ from clerk.capture.pages import (
     page_from_bytes,
     pages_from_bytes,
 )
-from tests.support.scans import noisy_photo, pdf_pages, picture
+from tests.support.pictures import noisy_photo, pdf_pages, picture
 
 
 def test_a_jpeg_page_is_kept_byte_for_byte_in_the_pdf():

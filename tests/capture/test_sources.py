@@ -12,7 +12,7 @@ import pytest
 from clerk.capture.pages import CaptureError, MaterialPages, pages_from_bytes
 from clerk.capture.sources import DropFolderSource, ScannerSource, configured_source, read_file, scanner_problem
 from clerk.config import CaptureSettings
-from tests.support.scans import TEST_SCANNER_OPTIONS, needs_scanimage, pdf_pages, picture
+from tests.support.pictures import TEST_SCANNER_OPTIONS, needs_scanimage, pdf_pages, picture
 
 
 @needs_scanimage

@@ -12,7 +12,7 @@ import pytest
 
 from clerk.config import CaptureSettings
 from clerk.domain.intake import MaterialStatus
-from tests.support.scans import TEST_SCANNER_OPTIONS, needs_scanimage, pdf_pages, picture
+from tests.support.pictures import TEST_SCANNER_OPTIONS, needs_scanimage, pdf_pages, picture
 
 from .support import region_text, screen_text
 from .visit import PERSON, applicant, finish, pick, settle, settled_when, sign_in, typed
