@@ -171,6 +171,22 @@ class DropFolderSource:
                  if name not in self._there and (name, st.st_size, st.st_mtime_ns) not in self._taken]
         return sorted(fresh, key=lambda item: (item[1].st_mtime_ns, item[0]), reverse=True)
 
+    def discard_waiting(self) -> int:
+        """A visit ended: pictures saved for it and never taken are not the next applicant's.  They
+        are never offered again (and removed, like a taken one, unless pictures are kept); how many."""
+        try:
+            waiting = self._candidates()
+        except CaptureError:
+            return 0
+        for name, st in waiting:
+            self._taken.add((name, st.st_size, st.st_mtime_ns))
+            if self.remove_taken:
+                try:
+                    (self.folder / name).unlink()
+                except OSError:
+                    pass
+        return len(waiting)
+
     def capture(self, cancelled: Callable[[], bool] = lambda: False) -> Captured:
         if not self._lock.acquire(blocking=False):
             raise CaptureError("正在等待高拍仪的上一张图片，请稍候")

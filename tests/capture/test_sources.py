@@ -125,6 +125,14 @@ def test_the_drop_folder_waits_for_the_camera_and_for_a_file_still_being_written
     assert got.data == data  # the whole picture, not the part there when it first appeared
 
 
+def test_pictures_a_visit_never_took_are_not_offered_to_the_next(tmp_path):
+    camera = DropFolderSource(tmp_path, timeout=0.3, settle=0.05, poll=0.01)
+    left = _save(tmp_path, "a.jpg", picture(seed=1))  # shot, but the clerk never pressed s
+    assert camera.discard_waiting() == 1 and not left.exists()
+    with pytest.raises(CaptureError, match="没有保存新的图片"):
+        camera.capture()
+
+
 def test_a_camera_folder_may_keep_its_pictures(tmp_path):
     camera = DropFolderSource(tmp_path, timeout=2, settle=0.05, poll=0.01, remove_taken=False)
     kept = _save(tmp_path, "a.jpg", picture(seed=1))

@@ -261,3 +261,20 @@ async def test_a_new_visit_ends_the_wait_for_the_camera(make_app, settings, tmp_
         shoot(folder, "a.jpg", 1)
         await captured(pilot)
         assert counts(app) == {"id-card": 1}, banner(app)
+
+
+async def test_a_picture_the_last_visit_never_took_is_not_the_next_applicants(make_app, settings, tmp_path):
+    folder = tmp_path / "camera"
+    app = camera_app(make_app, settings, folder, timeout_seconds=0.5)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, "jszg")
+        shoot(folder, "a.jpg", 1)  # shot for this applicant, never taken
+        await pilot.press("ctrl+n", "ctrl+n")
+        await settle(pilot)
+        await pick(pilot, "jszg")
+        await pilot.press("f4")
+        await captured(pilot)
+        assert counts(app) == {} and "没有保存新的图片" in banner(app)
+        assert not (folder / "a.jpg").exists()

@@ -927,6 +927,9 @@ class IntakeScreen(CallerScreen):
         self.visit_key = new_visit_key()
         self.item, self.answers, self.checklist, self.marks = None, {}, None, {}
         self.pages, self.files = {}, {}  # the saved (or abandoned) visit's pages are not the next one's
+        discard = getattr(self.capture_source, "discard_waiting", None)
+        if discard is not None:
+            discard()  # a camera's picture the last visit never took is not the next applicant's
         self.offer = None
         self.query_one("#search-input", Input).value = ""
         with self.app.batch_update():
