@@ -31,3 +31,24 @@ def test_snapshot_checklist_with_page_counts_at_80x24(snap_compare, make_app, se
         await _steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_page_list_at_80x24(snap_compare, make_app, settings, tmp_path):
+    """p on a row with two pages: the page list and its keys at 80×24."""
+    from .test_snapshots import _steady
+
+    folder = tmp_path / "camera"
+    app = camera_app(make_app, settings, folder)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await sign_in(pilot)
+        await pick(pilot, "jszg")
+        await pilot.press("f4")
+        for name, seed in (("a.jpg", 1), ("b.jpg", 2)):
+            shoot(folder, name, seed)
+            await captured(pilot)
+        await pilot.press("p")
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
