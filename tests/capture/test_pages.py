@@ -29,11 +29,11 @@ def test_a_jpeg_page_is_kept_byte_for_byte_in_the_pdf():
 
 
 def test_a_forty_megabyte_phone_photo_is_reduced_to_an_a4_page_and_says_so():
-    photo = noisy_photo(6000, 4000)  # a phone camera's 24-megapixel photo, hardly compressible
-    assert len(photo) > 8 * 1024 * 1024
+    photo = noisy_photo(7300, 5000)  # a phone camera's 36-megapixel photo, hardly compressible
+    assert len(photo) > 38 * 1024 * 1024
     page = page_from_bytes(photo)
     assert max(page.width, page.height) == 3508 and page.kind == "jpeg"
-    assert "已缩小为 A4 300dpi" in page.note and "6000×4000" in page.note
+    assert "已缩小为 A4 300dpi" in page.note and "7300×5000" in page.note
     assert len(page.data) < len(photo)
 
 

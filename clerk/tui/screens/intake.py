@@ -41,7 +41,7 @@ from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen, describe_prev
 from clerk.tui.screens.pages import PagesScreen
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
-from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.banner import Banner, Level
 from clerk.tui.widgets.checklist import ChecklistTable
 from clerk.tui.widgets.choice import ChoiceRow
 from clerk.tui.widgets.footer import KeyFooter
@@ -492,11 +492,11 @@ class IntakeScreen(CallerScreen):
         """The row's pages go with the visit (not when the material is marked 不适用)."""
         return self.marks.get(key, MaterialMark()).status is not MaterialStatus.NOT_APPLICABLE
 
-    def _say(self, text: str, level: str = "warning") -> None:
+    def _say(self, text: str, level: Level = "warning") -> None:
         dialog = self._pages_dialog
         if dialog is not None and dialog.is_attached:
             dialog.say(text, level)
-        self.query_one(Banner).show(text, level)  # type: ignore[arg-type]
+        self.query_one(Banner).show(text, level)
 
     @on(ChecklistTable.CaptureRequested)
     def _capture_requested(self, event: ChecklistTable.CaptureRequested) -> None:

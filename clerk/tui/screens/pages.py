@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Label
 from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.screen import ClerkModal
 from clerk.tui.screens.prompt import PromptScreen
-from clerk.tui.widgets.banner import Banner
+from clerk.tui.widgets.banner import Banner, Level
 from clerk.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -74,8 +74,8 @@ class PagesScreen(ClerkModal[None]):
         elif table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
 
-    def say(self, text: str, level: str = "warning") -> None:
-        self.query_one("#pages-banner", Banner).show(text, level)  # type: ignore[arg-type]
+    def say(self, text: str, level: Level = "warning") -> None:
+        self.query_one("#pages-banner", Banner).show(text, level)
 
     def _index(self) -> int | None:
         if not self.owner.pages_of(self.key).pages:
