@@ -68,6 +68,26 @@ class HallInfo:
     seal_caption: str = "受理专用章"
 
 
+@dataclass(frozen=True)
+class CaptureSettings:
+    """The window's capture device (issue 26): the ``[capture]`` table.
+
+    ``scanner`` is a SANE device name (``scanimage -L``; ``"test"`` is SANE's test backend),
+    ``drop_folder`` the folder a document camera's software saves its pictures in.  With
+    both set, ``source`` chooses (``"scanner"`` or ``"folder"``); with neither, pages come
+    from files only.  Read by ``clerk.capture.sources.configured_source``.
+    """
+
+    source: str = ""  # "" (the one that is set; the scanner when both are) | "scanner" | "folder"
+    scanner: str = ""  # SANE device, e.g. "test" or "epson2:libusb:001:004"
+    resolution: int = 300  # dpi asked of the scanner
+    scanner_options: str = ""  # more scanimage options, e.g. "--mode Color -x 210 -y 297"
+    drop_folder: str = ""  # a document camera's save folder
+    keep_camera_files: bool = False  # leave a picture in drop_folder once taken (default: removed, personal data)
+    timeout_seconds: float = 30.0  # a scan, or the wait for the camera's picture, longer than this fails
+    max_pages: int = 50  # pages of one material
+
+
 def _default_home() -> Path:
     return Path(platformdirs.user_data_dir("clerk"))
 
@@ -96,6 +116,7 @@ class Settings:
     font_path: str = ""  # fallback TrueType font for characters the shipped notice font lacks; "STSong-Light": CID
     scanner_prefix: str = ""  # prefix a barcode scanner sends before the case number
     hall: HallInfo = field(default_factory=HallInfo)
+    capture: CaptureSettings = field(default_factory=CaptureSettings)  # [capture]: scanner or document camera
     # Security and multi-window settings.
     key_file: Path | None = None  # the hall key (HMAC of the audit chain, sealed visits)
     lockout_attempts: int = 5  # failed sign-ins before an account locks
@@ -550,6 +571,8 @@ def _apply_file(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
             changes["hall"] = _hall(value, source)
         elif key == "keymap":
             changes["keymap"] = _check_keymap(value, source)
+        elif key == "capture":
+            changes["capture"] = _capture(value, source)
         elif key == "complaints":
             changes["complaint_categories"] = _check_complaints(value, source)
         elif key in ("queues", "window_queues"):
@@ -561,7 +584,8 @@ def _apply_file(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
                 raise _bad(key, value, source.where(key), str(exc)) from None
         else:
             raise ConfigError(f"配置文件 {source.where(key)}：未知的设置 {key!r}"
-                              f"（可用：{'、'.join(_CHECKS)}、[hall]、[keymap]、[complaints]、[[queues]]、[window_queues]）")
+                              f"（可用：{'、'.join(_CHECKS)}、[hall]、[capture]、[keymap]、[complaints]、[[queues]]、"
+                              "[window_queues]）")
     if "queues" in data or "window_queues" in data:
         changes.update(_check_queues(data, source))
     return changes
@@ -600,6 +624,71 @@ def _hall(value: object, source: _Source) -> HallInfo:
         except _Bad as exc:
             raise _bad(f"hall.{key}", raw, source.where(key, "hall"), str(exc)) from None
     return replace(HallInfo(), **checked)
+
+
+def _capture_source(raw: object) -> str:
+    value = _text(raw, max_len=10)
+    if value not in ("", "scanner", "folder"):
+        raise _Bad("应为 scanner（扫描仪）或 folder（高拍仪保存文件夹）")
+    return value
+
+
+def _sane_device(raw: object) -> str:
+    value = _text(raw, max_len=200)
+    if value and not re.fullmatch(r"[A-Za-z0-9_.:/\-@+=,]+", value):
+        raise _Bad("应为 scanimage -L 列出的设备名，例如 test 或 epson2:libusb:001:004")
+    return value
+
+
+def _scanner_options(raw: object) -> str:
+    value = _text(raw, max_len=300)
+    try:
+        words = shlex.split(value)
+    except ValueError as exc:
+        raise _Bad(f"无法拆分为命令参数：{exc}") from None
+    for word in words:
+        if word.split("=", 1)[0] in ("-d", "--device-name", "-o", "--output-file", "--format", "-b", "--batch"):
+            raise _Bad(f"{word} 由 clerk 自己设置，请使用 scanner、resolution 等设置")
+    return value
+
+
+def _drop_folder(raw: object) -> str:
+    """A folder, not necessarily there yet (the camera's software may make it): the first capture says so."""
+    text = _text(raw, max_len=400)
+    return str(_folder_to_create(text)) if text else ""
+
+
+_CAPTURE_CHECKS: dict[str, Callable[[object], object]] = {
+    "source": _capture_source,
+    "scanner": _sane_device,
+    "resolution": _integer(75, 1200),
+    "scanner_options": _scanner_options,
+    "drop_folder": _drop_folder,
+    "keep_camera_files": _boolean,
+    "timeout_seconds": _seconds,
+    "max_pages": _integer(1, 500),
+}
+
+
+def _capture(value: object, source: _Source) -> CaptureSettings:
+    table = _table(value, "capture", source)
+    unknown = set(table) - set(_CAPTURE_CHECKS)
+    if unknown:
+        raise ConfigError(f"配置文件 {source.path}：[capture] 中有未知的设置 {sorted(unknown)}"
+                          f"（可用：{'、'.join(_CAPTURE_CHECKS)}）")
+    checked: dict[str, Any] = {}
+    for key, raw in table.items():
+        try:
+            checked[key] = _CAPTURE_CHECKS[key](raw)
+        except _Bad as exc:
+            raise _bad(f"capture.{key}", raw, source.where(key, "capture"), str(exc)) from None
+    settings = replace(CaptureSettings(), **checked)
+    if settings.source == "scanner" and not settings.scanner:
+        raise ConfigError(f"配置文件 {source.where('source', 'capture')}：capture.source = \"scanner\" 需要设置 capture.scanner")
+    if settings.source == "folder" and not settings.drop_folder:
+        raise ConfigError(f"配置文件 {source.where('source', 'capture')}：capture.source = \"folder\" 需要设置 "
+                          "capture.drop_folder")
+    return settings
 
 
 def _check_keymap(value: object, source: _Source) -> tuple[tuple[str, str], ...]:

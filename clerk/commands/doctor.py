@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 from clerk.calendar import CalendarError, WorkCalendar
+from clerk.capture.sources import ScannerSource, configured_source, scanner_problem
 from clerk.catalog import CatalogError, load_catalog
 from clerk.commands.failures import explain
 from clerk.config import Settings
@@ -77,6 +78,7 @@ def run_checks(settings: Settings, *, today: date | None = None,
         ("文件权限", lambda: check_permissions(settings)),
         ("大厅密钥", lambda: check_hall_key(settings)),
         ("号源", lambda: check_queue_caps(settings)),
+        ("扫描设备", lambda: check_capture(settings)),
     ]
     results = []
     for name, check in checks:
@@ -300,3 +302,32 @@ def check_queue_caps(settings: Settings) -> Check:
     if problems:
         return Check(Level.WARN, name, f"{'；'.join(problems)}（{where}）")
     return Check(Level.OK, name, f"各队列每日号源与办理窗口相符（{where}）")
+
+
+def check_capture(settings: Settings, run: Callable[..., subprocess.CompletedProcess[bytes]] = subprocess.run,
+                  timeout: float = 20.0) -> Check:
+    """The window's scanner answers (``scanimage -A``: its options, no scan), or its camera's folder is there
+    and the clerk's own (issue 26)."""
+    name = "扫描设备"
+    source = configured_source(settings.capture)
+    if source is None:
+        return Check(Level.OK, name, "未配置扫描仪或高拍仪：材料扫描件只能从文件添加")
+    if isinstance(source, ScannerSource):
+        program = shutil.which(source.command)
+        if program is None:
+            return Check(Level.FAIL, name, f"已配置扫描仪 {source.device}，但本机没有 scanimage：请安装 sane-utils")
+        try:
+            done = run([program, "-d", source.device, "-A"], capture_output=True, timeout=timeout, check=False,
+                       stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return Check(Level.FAIL, name, f"扫描仪 {source.device} {timeout:g} 秒内没有应答：请检查连接和电源")
+        if done.returncode != 0:
+            return Check(Level.FAIL, name, scanner_problem(source.device, done.stderr.decode("utf-8", "replace")))
+        return Check(Level.OK, name, f"扫描仪 {source.device} 可用（{source.resolution} dpi）")
+    folder = source.folder
+    if not folder.is_dir():
+        return Check(Level.FAIL, name, f"找不到高拍仪文件夹 {folder}：请在高拍仪软件中设置保存位置，或改配置 "
+                                       "capture.drop_folder")
+    if _loose(folder):
+        return Check(Level.WARN, name, f"高拍仪文件夹 {folder} 同组或其他用户可读写（扫描件是个人信息）：请执行 chmod 700")
+    return Check(Level.OK, name, f"高拍仪文件夹 {folder} 可用")

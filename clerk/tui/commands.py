@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 #: Binding-id prefixes that belong to clerk (Textual's own bindings are left out).
 PREFIXES = ("clerk.", "intake.", "checklist.", "lookup.", "signin.", "fallback.", "decision.", "mail.", "rating.",
-            "dashboard.", "complaints.", "appointments.", "queue_figures.")
+            "dashboard.", "complaints.", "appointments.", "queue_figures.", "pages.")
 
 
 _KEY_NAMES = {"backslash": "\\", "escape": "esc", "plus": "+", "minus": "−", "equals_sign": "=", "space": "空格",

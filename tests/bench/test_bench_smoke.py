@@ -35,6 +35,9 @@ RUNS: dict[str, tuple[list[str], list[str]]] = {
                       # windows × rounds calls, and no ticket left called (still open 0)
                       [rf"^\| SQLite \| {shape}, 2 windows \| 4 \| .*\(done \d+, still open 0\)$"
                        for shape in ("burst", "steady", "hall")]),
+    # a full run exits 1 when a page takes 2 s or more from capture to attached; judged on a quiet machine
+    "bench_capture": (["--samples", "2", "--no-verdict"], [r"^\| drop folder, A4 300 dpi JPEG \| window \(120×36\) \| file closed ",
+                                           r"^slowest capture → page attached: \d+ ms"]),
     "bench_catalog_import": (["--items", "40", "--materials", "200"],
                              [r"^\| two sheets .*\| 40 \| 200 \|", r"^\| one sheet, .*\| 40 \| 200 \|"]),
     "bench_dashboard": (["--cases", "2000", "--runs", "2", "--backends", "sqlite"],

@@ -24,6 +24,7 @@ from clerk.tui.screens.finish import ConfirmScreen
 from clerk.tui.screens.intake import IntakeScreen
 from clerk.tui.screens.lookup import LookupScreen
 from clerk.tui.screens.mail import MailScreen
+from clerk.tui.screens.pages import PagesScreen
 from clerk.tui.screens.queue_figures import QueueFiguresScreen
 from clerk.tui.screens.rating import RatingScreen
 from clerk.tui.screens.signin import SignInScreen
@@ -39,6 +40,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type[DOMNode]) -> list[tuple
         ("登录", SignInScreen),
         ("受理", IntakeScreen),
         ("材料清单", ChecklistTable),
+        ("扫描页", PagesScreen),
         ("查询", LookupScreen),
         ("对话框", ConfirmScreen),
         ("兜底窗口", FallbackScreen),

@@ -1,8 +1,10 @@
 """The checklist: one row per material (merged for a bundle).
 
 Keys on a row: 1 原件, 2 复印件, 3 缺, 4 容缺, 5 不适用, + / − copies, n note,
-a marks every unticked row as received original.  The table only shows the
-marks; the intake screen owns them and asks ``assess`` for the verdict.
+a marks every unticked row as received original, s captures the row's next page
+(scanner or document camera), p lists its pages (re-take, remove, add from a file).
+The table only shows the marks and page counts (``▣2``); the intake screen owns them
+and asks ``assess`` for the verdict.
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ class ChecklistTable(DataTable):
         Binding("minus", "copies(-1)", "份数−", id="checklist.fewer_copies", show=False),
         Binding("n", "note", "备注", id="checklist.note", show=False),
         Binding("a", "all_received", "其余收原件", id="checklist.all_received", show=False),  # on the pane's edge
+        Binding("s", "capture", "扫描", id="checklist.capture"),
+        Binding("p", "pages", "扫描页", id="checklist.pages", show=False),  # on the pane's edge
     ]
 
     class Marked(Message):
@@ -112,6 +116,18 @@ class ChecklistTable(DataTable):
     class AllReceived(Message):
         pass
 
+    class CaptureRequested(Message):
+        """The clerk asked for the row's next page from the window's scanner or camera."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class PagesRequested(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
     #: the fixed columns' widths; the material's name takes the rest of the pane
     FIXED = {"n": 2, "form": 6, "status": 12}
 
@@ -119,6 +135,8 @@ class ChecklistTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.checklist: Checklist | None = None
         self._marks: dict[str, MaterialMark] = {}
+        self._pages: dict[str, tuple[int, bool]] = {}  # material key → (pages, travels with the visit)
+        self._names: dict[str, str] = {}  # material key → the name as the column shows it
         self._name_width = 0
 
     def on_mount(self) -> None:
@@ -163,9 +181,10 @@ class ChecklistTable(DataTable):
         row = self.cursor_row
         self.clear()
         names = distinct_names([name for _, _, name, _ in rows], self._name_width)
+        self._names = {key: name for (key, *_), name in zip(rows, names, strict=True)}
+        self._pages = {key: shown for key, shown in self._pages.items() if key in self._names}
         for (key, n, _, form), name in zip(rows, names, strict=True):
-            self.add_row(n, Text(name, no_wrap=True, overflow="ellipsis"), form, self._mark_cell(marks.get(key)),
-                         key=key)
+            self.add_row(n, self._name_cell(key), form, self._mark_cell(marks.get(key)), key=key)
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
@@ -187,6 +206,33 @@ class ChecklistTable(DataTable):
                 name = ALT_MARK + name
             rows.append((m.key, str(i), printable(name, None), f"{m.form.value}×{m.copies}"))
         return rows
+
+    def _name_cell(self, key: str) -> Text:
+        """The name, after the page count when the row has pages (``▣2``; dim: they do not travel)."""
+        name = self._names.get(key, "")
+        count, kept = self._pages.get(key, (0, True))
+        if not count:
+            return Text(name, no_wrap=True, overflow="ellipsis")
+        mark = f"▣{count} "
+        cell = Text(mark, style="bold cyan" if kept else "dim strike", no_wrap=True, overflow="ellipsis")
+        cell.append(_cut(name, max(1, self._name_width - cell_len(mark))))
+        return cell
+
+    def update_pages(self, key: str, count: int, kept: bool = True) -> None:
+        """The row's page count (0: none); ``kept`` False: the pages do not travel (不适用)."""
+        shown = (count, kept)
+        if self._pages.get(key, (0, True)) == shown:
+            return
+        if count:
+            self._pages[key] = shown
+        else:
+            self._pages.pop(key, None)
+        if key in self._names:
+            self.update_cell(key, "name", self._name_cell(key))
+
+    def page_counts(self) -> dict[str, int]:
+        """The page counts shown, per material key (for tests and the detail line)."""
+        return {key: count for key, (count, _) in self._pages.items()}
 
     def update_mark(self, key: str, mark: MaterialMark | None) -> None:
         if mark is None:
@@ -222,6 +268,14 @@ class ChecklistTable(DataTable):
     def action_note(self) -> None:
         if (key := self.current_key) is not None:
             self.post_message(self.NoteRequested(key))
+
+    def action_capture(self) -> None:
+        if (key := self.current_key) is not None:
+            self.post_message(self.CaptureRequested(key))
+
+    def action_pages(self) -> None:
+        if (key := self.current_key) is not None:
+            self.post_message(self.PagesRequested(key))
 
     def action_all_received(self) -> None:
         if self.checklist is not None:
