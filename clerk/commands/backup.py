@@ -6,8 +6,8 @@ import argparse
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from clerk.commands.admin_gate import add_admin_arguments, sign_in_admin
 from clerk.config import get_settings

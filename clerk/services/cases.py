@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from clerk.calendar import WorkCalendar
-from clerk.catalog import checklist_to_dict, load_catalog
+from clerk.catalog import checklist_from_dict, checklist_to_dict, load_catalog
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.clock import now_utc
 from clerk.domain.deadlines import local_date, running
@@ -441,7 +441,7 @@ class CaseService(LifecycleOperations):
         if row.parent_id is None:
             files = stored_materials(session, saved_id(row))
         else:  # an item of a bundle: the bundle's pages of its own materials
-            keys = [entry.material.key for entry in convert.checklist_from_dict(row.checklist).entries]
+            keys = [entry.material.key for entry in checklist_from_dict(row.checklist).entries]
             files = stored_materials(session, row.parent_id, keys)
         return convert.case_view(
             row, deadlines=deadlines, children=children, events=events,

@@ -170,8 +170,8 @@ def draft_from_dict(data: dict, pages_dir: Path | None = None) -> IntakeDraft:
     """The draft back; its pages are read from ``pages_dir`` and must match the recorded digests
     (``ValueError`` otherwise: the caller sets the kept file aside)."""
     from clerk.catalog.model import Delivery
-    from clerk.domain.scans import MaterialFile
     from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
+    from clerk.domain.scans import MaterialFile
 
     applicant = dict(data["applicant"])
     applicant["kind"] = ApplicantKind(applicant["kind"])
