@@ -59,7 +59,7 @@ async def test_the_back_office_lists_the_scans_and_opens_one(make_app, case_serv
         assert listed.labels == [f"{names[0]} ▣2", f"{names[1]} ▣1"]
         assert listed.display and listed.region.height > 0  # on screen, also at 80×24
 
-        await pilot.press("ctrl+o")  # to the list
+        await pilot.press("f6")  # to the list
         await settle(pilot)
         assert listed.has_focus
         await pilot.press("enter")  # opens the first
@@ -78,7 +78,59 @@ async def test_no_viewer_is_said_in_one_line(make_app, case_service, catalog, st
         desk = app.screen
         await pilot.press(*typed(number), "enter")
         await settled_when(pilot, lambda: desk.case is not None, "the case opened")
-        await pilot.press("ctrl+o", "enter")
+        await pilot.press("f6", "enter")
         await settled_when(pilot, lambda: "PDF" in desk.query_one("#banner").text, "the banner said it")
         assert "本机没有可打开 PDF 的程序（no-such-pdf-viewer）" in desk.query_one("#banner").text
     assert _views(case_service, number) == []  # nothing was read for nobody to see
+
+
+async def test_the_fallback_desk_shows_page_counts_and_opens_the_highlighted_scan(
+        make_app, case_service, catalog, staff, settings, tmp_path):
+    from textual.widgets import SelectionList
+
+    number, names, files = scanned_case(case_service, catalog)
+    shown_dir = tmp_path / "viewer"
+    shown_dir.mkdir()
+    app = make_app(settings_=dataclasses.replace(settings, material_viewer=f"cp -t {shown_dir}"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "2001")
+        desk = app.screen
+        assert type(desk).__name__ == "FallbackScreen"
+        await pilot.press("f2", *typed(number), "enter")
+        await settled_when(pilot, lambda: desk.case is not None, "the case opened")
+        materials = desk.query_one("#fallback-materials", SelectionList)
+        labels = [str(materials.get_option_at_index(i).prompt) for i in range(materials.option_count)]
+        assert labels[:3] == [f"{names[0]} ▣2", f"{names[1]} ▣1", labels[2]] and "▣" not in labels[2]
+        materials.highlighted = 2
+        await pilot.press("f9")  # a material with no scan
+        await settle(pilot)
+        assert f"“{labels[2]}”没有扫描件" in desk.query_one("#banner").text
+        materials.highlighted = 1
+        await pilot.press("f9")
+        await settled_when(pilot, lambda: "已打开" in desk.query_one("#banner").text, "the scan opened")
+        [shown] = list(shown_dir.iterdir())
+        assert shown.read_bytes() == list(files.values())[1].pdf
+    assert [actor for actor, _ in _views(case_service, number)] == ["2001"]
+
+
+async def test_the_look_up_lists_the_scans_and_a_mail_room_clerk_may_not_open_them(
+        make_app, case_service, catalog, staff, settings, tmp_path):
+    number, names, _files = scanned_case(case_service, catalog)
+    shown_dir = tmp_path / "viewer"
+    shown_dir.mkdir()
+    app = make_app(settings_=dataclasses.replace(settings, material_viewer=f"cp -t {shown_dir}"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "3001")  # the mail room: sees the case masked, never its papers
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "LookupScreen"
+        await pilot.press(*typed(number), "enter")
+        await settled_when(pilot, lambda: screen.view is not None, "the case opened")
+        assert screen.query_one(MaterialFiles).labels == [f"{names[0]} ▣2", f"{names[1]} ▣1"]
+        await pilot.press("f6", "enter")
+        await settled_when(pilot, lambda: "无权查看材料扫描件" in screen.query_one("#banner").text, "refused")
+        assert list(shown_dir.iterdir()) == []
+    assert _views(case_service, number) == []

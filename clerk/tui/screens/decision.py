@@ -47,7 +47,7 @@ class DecisionScreen(DeskScreen["DeskService"]):
         Binding("escape", "back", "返回", id="decision.back"),
         Binding("f10", "save", "登记结果", id="decision.save"),
         Binding("f2", "focus_scan", "扫码", id="decision.scan"),
-        Binding("ctrl+o", "open_scans", "扫描件", id="decision.scans"),
+        Binding("f6", "open_scans", "扫描件", id="decision.scans"),
     ]
     AUTO_FOCUS = "#decision-scan"
 

@@ -59,7 +59,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
         Binding("f2", "focus_scan", "扫码", id="fallback.scan", show=False),
         # as on the intake screen: F4 is the materials, written on their pane's title
         Binding("f4", "focus_materials", "材料", id="fallback.materials", show=False),
-        Binding("ctrl+o", "open_scan", "扫描件", id="fallback.scans"),
+        Binding("f9", "open_scan", "扫描件", id="fallback.scans"),
     ]
     AUTO_FOCUS = "#fallback-scan"
 

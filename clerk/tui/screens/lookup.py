@@ -42,6 +42,7 @@ _ACTIONS = {
     "rate": "评价", "reprint_queue": "申请补打", "print": "打印通知书", "save_pdf": "生成通知书PDF（未打印）",
     "print_unknown": "打印结果未知（待核实）", "deadline_recompute": "重算期限",
     "view": "调阅申请人信息（老申请人带入）",
+    "purge_materials": "清理材料扫描件（按保存期限，摘要保留）",
 }
 
 
@@ -51,7 +52,7 @@ class LookupScreen(ClerkScreen):
         Binding("f10", "open", "打开", id="lookup.open"),
         Binding("f9", "reprint", "重打", id="lookup.reprint"),
         Binding("f2,ctrl+f", "focus_query", "查询", id="lookup.query"),
-        Binding("ctrl+o", "open_scans", "扫描件", id="lookup.scans"),
+        Binding("f6", "open_scans", "扫描件", id="lookup.scans"),
     ]
     AUTO_FOCUS = "#lookup-input"
 
@@ -226,7 +227,9 @@ class LookupScreen(ClerkScreen):
             for e in v.events:
                 at = e.at.astimezone(self.app.services.tz)
                 where = f" 第{e.window}窗口" if e.window else ""
-                lines.append(Text(f"  {at:%m-%d %H:%M} {_ACTIONS.get(e.action, e.action)}  {e.actor}{where}"))
+                what = "调阅材料扫描件" if e.action == "view" and "material" in (e.after or {}) else \
+                    _ACTIONS.get(e.action, e.action)
+                lines.append(Text(f"  {at:%m-%d %H:%M} {what}  {e.actor}{where}"))
         return Group(*(literal(line) for line in lines))
 
     # -- reprint -----------------------------------------------------------
