@@ -83,7 +83,8 @@ def put_bytes(session: Session, sha256: str, data: bytes) -> None:
                         .on_conflict_do_nothing(index_elements=["sha256"]))
         return
     path = blob_path(folder, sha256)
-    if path.is_file() and _file_sha256(path) == sha256:
+    existed = path.is_file()
+    if existed and _file_sha256(path) == sha256:
         return
     private_dirs(path.parent)
     os.chmod(folder, DIR_MODE)
@@ -98,7 +99,8 @@ def put_bytes(session: Session, sha256: str, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    session.info.setdefault(_CREATED, []).append(str(path))
+    if not existed:  # a damaged file put right stays right even if this transaction rolls back
+        session.info.setdefault(_CREATED, []).append(str(path))
 
 
 def get_bytes(session: Session, sha256: str) -> bytes | None:

@@ -134,3 +134,31 @@ async def test_the_look_up_lists_the_scans_and_a_mail_room_clerk_may_not_open_th
         await settled_when(pilot, lambda: "无权查看材料扫描件" in screen.query_one("#banner").text, "refused")
         assert list(shown_dir.iterdir()) == []
     assert _views(case_service, number) == []
+
+
+async def test_under_clerk_serve_the_browser_gets_the_pdf(make_app, case_service, catalog, staff, settings,
+                                                          monkeypatch):
+    """In a browser tab (``clerk serve``: the app's driver is the web driver) the scan goes to the
+    browser that signed in at the gate, to open in a new tab; no viewer program is needed."""
+    from clerk.tui.app import ClerkApp
+
+    number, names, files = scanned_case(case_service, catalog)
+    delivered = []
+    monkeypatch.setattr(ClerkApp, "is_web", property(lambda self: True))
+    monkeypatch.setattr(ClerkApp, "deliver_binary",
+                        lambda self, stream, **kw: delivered.append((stream.read(), kw)) or "key")
+    app = make_app(settings_=dataclasses.replace(settings, material_viewer="no-such-pdf-viewer"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await sign_in_as(pilot, "9001")  # a supervisor, as clerk serve signs in
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press(*typed(number), "enter")
+        await settled_when(pilot, lambda: screen.view is not None, "the case opened")
+        await pilot.press("f6", "enter")
+        await settled_when(pilot, lambda: "已打开" in screen.query_one("#banner").text, "delivered")
+    [(pdf, how)] = delivered
+    assert pdf == files[next(iter(files))].pdf
+    assert how["open_method"] == "browser" and how["mime_type"] == "application/pdf"
+    assert [actor for actor, _ in _views(case_service, number)] == ["9001"]

@@ -3,12 +3,16 @@
 The screen gives ``show`` the case and an ``opener`` (``file id → OpenedMaterial``: one
 service call, an audited view).  Enter on a row runs the opener in a worker, writes the
 PDF to a private temporary file and hands it to the system viewer
-(``clerk.tui.viewer``); the screen's banner says what happened.  Rows of purged files
+(``clerk.tui.viewer``); under ``clerk serve`` the browser that signed in at the gate opens
+it in a new tab instead (textual-serve's download route, behind the gate's session); the
+screen's banner says what happened.  In-terminal images (Kitty graphics, Sixel) are not
+offered: the viewer shows the pages at their real resolution.  Rows of purged files
 are listed (``▣—``) but do not open.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -110,11 +114,18 @@ class MaterialFiles(OptionList):
         if opener is None:
             return
         self.post_message(self.Said(f"正在打开 {number} 的 {label} ……", "info"))
+        web = self.app.is_web  # ``clerk serve``: the browser that signed in at the gate shows it
         try:
             command = self._viewer_command()
-            viewer_argv(command)  # no viewer: said before the scan is read
+            if not web:
+                viewer_argv(command)  # no viewer: said before the scan is read
             opened = opener(file_id)
-            show_pdf(opened.pdf, f"{number}-{opened.material_key}", command)
+            stem = f"{number}-{opened.material_key}"
+            if web:
+                self.app.call_from_thread(self.app.deliver_binary, io.BytesIO(opened.pdf), save_filename=f"{stem}.pdf",
+                                          open_method="browser", mime_type="application/pdf")
+            else:
+                show_pdf(opened.pdf, stem, command)
         except NoViewer as exc:
             self.post_message(self.Said(str(exc), "warning"))
         except Exception as exc:  # refused, tampered, purged, store down: said in the banner
