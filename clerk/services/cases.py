@@ -440,9 +440,9 @@ class CaseService(LifecycleOperations):
             parent_number = session.execute(select(col(CaseRow.number)).where(col(CaseRow.id) == row.parent_id)).scalar_one()
         if row.parent_id is None:
             files = stored_materials(session, saved_id(row))
-        else:  # an item of a bundle: the bundle's pages of its own materials
+        else:  # an item of a bundle: the bundle's pages of its own materials, then its own supplements'
             keys = [entry.material.key for entry in checklist_from_dict(row.checklist).entries]
-            files = stored_materials(session, row.parent_id, keys)
+            files = stored_materials(session, row.parent_id, keys) + stored_materials(session, saved_id(row))
         return convert.case_view(
             row, deadlines=deadlines, children=children, events=events,
             notices=self.notices.for_case(session, saved_id(row), row.number), parent_number=parent_number,
