@@ -88,6 +88,11 @@ class MaterialService:
         now = self.cases.clock()
         with self.cases.store.session(write=True) as session:
             account = self.cases.uow.authorise(session, user, Action.PURGE_SCANS)
+            if session.get_bind().dialect.name == "postgresql":
+                # No window may save a file while the purge decides which bytes no open case needs
+                # (a new case with the same PDF would otherwise name bytes about to go); SQLite's
+                # writers already take turns.
+                session.connection().exec_driver_sql("LOCK TABLE material_files IN SHARE MODE")
             query = (select(MaterialFileRow, col(CaseRow.number))
                      .join(CaseRow, col(CaseRow.id) == col(MaterialFileRow.case_id))
                      .where(col(MaterialFileRow.purged_at).is_(None), col(CaseRow.state).in_(CLOSED_STATES),
