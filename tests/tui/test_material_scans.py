@@ -22,16 +22,16 @@ pytestmark = pytest.mark.asyncio
 TEACHER = "370112-JYTY-003"
 
 
-def scanned_case(case_service, catalog) -> tuple[str, list[str], dict]:
-    """A 承诺件 saved with the scans of its first two materials (2 pages, 1 page)."""
+def scanned_case(case_service, catalog, scanned: int = 2) -> tuple[str, list[str], dict]:
+    """A 承诺件 saved with the scans of its first ``scanned`` materials (2 pages, 1 page, 2, 1, …)."""
     user = case_service.authenticate(CLERK_ID, "demo1234")
     entries = catalog.checklist(TEACHER).entries
     marks = {e.material.key: MaterialMark(MaterialStatus.ORIGINAL, 1) for e in entries}
-    keys = [entries[0].material.key, entries[1].material.key]
-    files = {keys[0]: material_file(keys[0], 2, shade=60), keys[1]: material_file(keys[1], 1, shade=120)}
+    keys = [e.material.key for e in entries[:scanned]]
+    files = {key: material_file(key, 2 - i % 2, shade=60 + 30 * i) for i, key in enumerate(keys)}
     applicant = Applicant(ApplicantKind.PERSON, "赵六", "11010519491231002X", "13912345678", "济南市")
     draft = IntakeDraft(TEACHER, applicant, Delivery.EMS, {}, marks, files=files)
-    names = [entries[0].material.name, entries[1].material.name]
+    names = [e.material.name for e in entries[:scanned]]
     return case_service.submit(user, 3, draft, Outcome.ACCEPT).number, names, files
 
 
@@ -44,7 +44,12 @@ def _views(case_service, number):
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
 async def test_the_back_office_lists_the_scans_and_opens_one(make_app, case_service, catalog, staff, settings,
                                                              tmp_path, size):
-    number, names, files = scanned_case(case_service, catalog)
+    """A visit with five materials scanned at the window, decided from the scans at another terminal."""
+    from textual.widgets import Select
+
+    from clerk.domain.lifecycle import CaseState
+
+    number, names, files = scanned_case(case_service, catalog, scanned=5)
     shown_dir = tmp_path / "viewer"
     shown_dir.mkdir()
     app = make_app(settings_=dataclasses.replace(settings, material_viewer=f"cp -t {shown_dir}"))
@@ -56,8 +61,9 @@ async def test_the_back_office_lists_the_scans_and_opens_one(make_app, case_serv
         await pilot.press(*typed(number), "enter")
         await settled_when(pilot, lambda: desk.case is not None, "the case opened")
         listed = desk.query_one(MaterialFiles)
-        assert listed.labels == [f"{names[0]} ▣2", f"{names[1]} ▣1"]
-        assert listed.display and listed.region.height > 0  # on screen, also at 80×24
+        assert listed.labels == [f"{name} ▣{2 - i % 2}" for i, name in enumerate(names)]
+        assert listed.display and listed.region.height >= 5  # every row on screen, also at 80×24
+        assert desk.query_one("#decision-text").region.height > 0  # and the form below it
 
         await pilot.press("f6")  # to the list
         await settle(pilot)
@@ -66,6 +72,12 @@ async def test_the_back_office_lists_the_scans_and_opens_one(make_app, case_serv
         await settled_when(pilot, lambda: "已打开" in desk.query_one("#banner").text, "the scan opened")
         [shown] = list(shown_dir.iterdir())
         assert shown.read_bytes() == files[next(iter(files))].pdf
+
+        desk.query_one("#decision-kind", Select).value = "approved"  # decided from the scans
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("f10")
+        await settled_when(pilot, lambda: case_service.get(number).state is CaseState.APPROVED, "decided")
     assert [actor for actor, _ in _views(case_service, number)] == ["4001"]
 
 

@@ -59,7 +59,7 @@ class MaterialFiles(OptionList):
     def __init__(self, *, id: str | None = None, viewer: Callable[[], str] | None = None, listed: bool = True) -> None:
         """``listed=False``: never shown (a screen that lists the scans in its own list opens them
         through ``open_file``)."""
-        super().__init__(id=id, compact=True, markup=False)
+        super().__init__(id=id, markup=False)
         self.listed = listed
         self.number = ""
         self._opener: Opener | None = None
