@@ -177,6 +177,7 @@ class CaseService(LifecycleOperations):
         """What ``submit`` would store and print, without writing anything."""
         received_at = self.clock()
         plan, problems = plan_intake(self.catalog, self.calendar, draft, outcome, received_at, self.tz, reason)
+        problems = [*problems, *_file_problems(plan, draft)]  # said at the confirmation, not after it
         return IntakePreview(
             code=plan.code, name=plan.name, outcome=outcome, state=plan.state, verdict=plan.verdict,
             received_at=received_at, deadlines=tuple(plan.deadlines), documents=tuple(plan.documents),

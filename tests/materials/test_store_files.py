@@ -90,6 +90,7 @@ def test_a_failed_save_leaves_neither_case_nor_pages(store, service, clerk_user,
 def test_pages_of_a_material_not_on_the_checklist_are_refused(store, service, clerk_user):
     draft = with_files(hygiene(), id_card=1)
     bad = {**draft.files, "passport": material_file("passport")}
+    assert any("passport" in p for p in service.preview(replace(draft, files=bad), Outcome.ACCEPT).problems)
     with pytest.raises(IntakeError, match="passport"):
         service.submit(clerk_user, 3, replace(draft, files=bad), Outcome.ACCEPT)
     assert _count(store, "cases") == 0 and _stored_blobs(store) == 0
