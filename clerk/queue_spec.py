@@ -88,7 +88,8 @@ DEFAULT_HALL_WINDOWS = 28
 
 DEFAULT_QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec("A", "综合受理", daily_cap=2200),
-    QueueSpec("B", "不动产登记", departments=("区住房和城乡建设局", "区城乡水务局"), daily_cap=200),
+    QueueSpec("B", "不动产登记", departments=("区不动产登记中心", "区住房和城乡建设局", "区城乡水务局"),
+              daily_cap=200),
     QueueSpec("C", "社保医保", departments=("区人力资源和社会保障局", "区医疗保障局"), daily_cap=200),
     QueueSpec("F", "兜底服务", daily_cap=100),  # served at the fallback desk only
     QueueSpec("Z", "咨询", daily_cap=1700, appointment_slots=0),

@@ -66,9 +66,12 @@ def test_every_miss_named_in_the_issue_finds_its_item_first(shipped, query, code
 
 
 def test_moving_a_household_is_not_a_birth_registration(shipped):
-    # The shipped catalog has no 户口迁移 item: better nothing than 出生登记 (上户口 is one
-    # character off, but 迁 is an action said, not a typo).
-    assert first(shipped, "迁户口") != "370112-GAFJ-001"
+    # 迁户口 finds 户口迁移, never 出生登记 (上户口 is one character off, but 迁 is an action
+    # said, not a typo); 户口迁出 and 落户 said alone are moves too.
+    assert first(shipped, "迁户口") == "370112-GAFJ-004"
+    assert first(shipped, "户口迁出") == "370112-GAFJ-009"
+    assert first(shipped, "落户") == "370112-GAFJ-004"
+    assert first(shipped, "新生儿落户") == "370112-GAFJ-001"
     catalog = Catalog("v", {
         "A": make_item("A", "出生登记（户口申报）", ("上户口",)),
         "B": make_item("B", "户口迁移（省内）"),

@@ -27,7 +27,7 @@ def test_catalog_check_accepts_the_data_folder(capsys):
 
     assert main(["catalog", "check", str(shipped_root())]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("目录检查通过：66 个事项，5 个一件事")
+    assert out.startswith("目录检查通过：212 个事项，5 个一件事")
 
 
 def test_newborn_bundle_merges_its_five_items_into_six_materials():

@@ -98,11 +98,15 @@ def patch_xml(path: Path, marker: str, xml: str) -> Path:
     with zipfile.ZipFile(path) as source:
         members = [(info, source.read(info)) for info in source.infolist()]
     found = False
+    # openpyxl writes non-ASCII text as UTF-8, or as character references (``&#36523;``) when
+    # it writes through lxml: match either
+    forms = {marker.encode(), "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in marker).encode()}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in members:
-            if info.filename.endswith(".xml") and marker.encode() in data:
-                data, count = re.subn(re.escape(marker.encode()), xml.encode(), data)
-                found = found or count > 0
+            if info.filename.endswith(".xml"):
+                for form in forms:
+                    data, count = re.subn(re.escape(form), xml.encode(), data)
+                    found = found or count > 0
             target.writestr(info, data)
     assert found, f"{marker!r} not in {path}"
     return path
