@@ -143,6 +143,11 @@ class Settings:
     # ``clerk serve``: the address browsers open (https://看板.大厅.gov.cn); its origin is the only one
     # the gate accepts; required to serve on a non-loopback address.  "": loopback only.
     serve_public_url: str = ""
+    # Material files (issue 26, docs/security.md "Material files"): the command that opens a scan's PDF
+    # (the PDF's path is its last argument) and how long the bytes of a closed case are kept by
+    # ``clerk db purge-materials`` without ``--before`` (0: until a date is given).
+    material_viewer: str = "xdg-open"
+    material_retention_days: int = 0
 
     @classmethod
     def defaults(cls, **overrides: Any) -> Settings:
@@ -187,6 +192,8 @@ _ENV = {
     "CLERK_ANNOUNCE_COMMAND": ("announce_command", str),
     "CLERK_WAIT_ALERT_MINUTES": ("wait_alert_minutes", int),
     "CLERK_SERVE_PUBLIC_URL": ("serve_public_url", str),
+    "CLERK_MATERIAL_VIEWER": ("material_viewer", str),
+    "CLERK_MATERIAL_RETENTION_DAYS": ("material_retention_days", int),
 }
 
 
@@ -483,6 +490,8 @@ _CHECKS: dict[str, Callable[[object], object]] = {
     "announce_command": _print_command,
     "wait_alert_minutes": _integer(1, 480),
     "serve_public_url": _serve_public_url,
+    "material_viewer": _print_command,
+    "material_retention_days": _integer(0, 36500),
 }
 
 _HALL_CHECKS: dict[str, Callable[[object], str]] = {

@@ -1,11 +1,13 @@
-"""``clerk db backup FILE`` and ``clerk db restore FILE`` (SQLite stores)."""
+"""``clerk db backup FILE``, ``clerk db restore FILE`` (SQLite stores) and ``clerk db purge-materials``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from clerk.commands.admin_gate import add_admin_arguments, sign_in_admin
 from clerk.config import get_settings
@@ -27,6 +29,49 @@ def register_db(db_sub: Subcommands) -> None:
     restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复（所有窗口须已退出）")
     add_admin_arguments(restore)
     restore.set_defaults(handler=_restore)
+    purge = db_sub.add_parser("purge-materials",
+                              help="删除已办结案件的材料扫描件（保留摘要，记入审计；须管理员登录）")
+    purge.add_argument("--before", type=_date, metavar="DATE",
+                       help="只清理在此日期（YYYY-MM-DD，大厅时间）之前办结的案件；省略时按 material_retention_days")
+    add_admin_arguments(purge)
+    purge.set_defaults(handler=_purge_materials)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD，收到 {text!r}") from None
+
+
+def _purge_materials(args: argparse.Namespace) -> int:
+    from clerk.domain.errors import ServiceError
+    from clerk.services.cases import CaseService
+    from clerk.services.materials import MaterialService
+    from clerk.store.errors import StoreError
+
+    settings = get_settings()
+    before = args.before
+    if before is None:
+        if not settings.material_retention_days:
+            print("请用 --before YYYY-MM-DD 指定日期（或在配置中设置 material_retention_days）", file=sys.stderr)
+            return 2
+        before = now_utc().astimezone(ZoneInfo(settings.timezone)).date() - timedelta(
+            days=settings.material_retention_days)
+    service = CaseService.from_settings(settings, store=_store())
+    try:
+        admin = sign_in_admin(args, service.store)
+        if admin is None:
+            print("清理材料扫描件须由系统管理员登录：本库还没有管理员账号（请先运行 clerk setup）", file=sys.stderr)
+            return 1
+        report = MaterialService(service).purge(admin, before)
+    except (StoreError, ServiceError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"已清理 {before.isoformat()} 之前办结的 {len(report.cases)} 件案件的 {report.files} 份扫描件"
+          f"（释放 {report.bytes} 字节；摘要保留，已记入审计）"
+          + (f"；另删除未被任何案件引用的残留文件 {report.orphans} 个" if report.orphans else ""))
+    return 0
 
 
 def _store() -> Store:
@@ -35,8 +80,12 @@ def _store() -> Store:
 
 def _backup(args: argparse.Namespace) -> int:
     verified = backup(_store(), args.file)
+    from clerk.store.materials import folder_beside
+
     size = verified.path.stat().st_size
-    print(f"已备份到 {verified.path}（{size} 字节，版本 {verified.revision}）；副本校验通过：{verified.message}")
+    files = folder_beside(verified.path)
+    scans = f"；材料扫描件 {len(list(files.glob('??/*.pdf')))} 个在 {files}" if files.is_dir() else ""
+    print(f"已备份到 {verified.path}（{size} 字节，版本 {verified.revision}{scans}）；副本校验通过：{verified.message}")
     return 0
 
 

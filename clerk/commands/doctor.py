@@ -243,11 +243,21 @@ def check_permissions(settings: Settings) -> Check:
     if url.startswith("sqlite:///"):
         db = Path(url[len("sqlite:///"):].split("?", 1)[0]).expanduser()
         files += [db, db.with_name(db.name + "-wal")]
+    folders: list[Path] = []
+    if url.startswith("sqlite:///"):  # the scans beside the store (clerk.store.materials) and their subfolders
+        from clerk.store.materials import folder_beside
+
+        scans = folder_beside(db)
+        folders = [scans, *sorted(p for p in scans.glob("??") if p.is_dir())] if scans.is_dir() else []
     files.append(settings.effective_key_file)
     loose = [f for f in files if f.exists() and _loose(f)]
-    if loose:
-        names = "、".join(str(f) for f in loose)
-        return Check(Level.FAIL, name, f"{names} 同组或其他用户可读写：请执行 chmod 600")
+    loose_folders = [f for f in folders if _loose(f)]
+    if loose or loose_folders:
+        said = [f"{'、'.join(str(f) for f in loose)} 同组或其他用户可读写：请执行 chmod 600"] if loose else []
+        if loose_folders:
+            said.append(f"材料扫描件文件夹 {'、'.join(str(f) for f in loose_folders[:3])}"
+                        f"{' 等' if len(loose_folders) > 3 else ''} 同组或其他用户可访问：请执行 chmod -R go-rwx {folders[0]}")
+        return Check(Level.FAIL, name, "；".join(said))
     present = [f for f in files if f.exists()]
     return Check(Level.OK, name, "数据库与密钥文件仅本用户可读写" if present else "没有需要检查的本地文件")
 

@@ -57,6 +57,8 @@ class Action(StrEnum):
     VIEW_CASE = "查看案件"
     CALL = "叫号"
     APPOINTMENT = "管理预约"
+    OPEN_SCAN = "查看材料扫描件"
+    PURGE_SCANS = "清理材料扫描件"
 
 
 #: the role table: which roles may do each action
@@ -79,6 +81,10 @@ MAY: dict[Action, frozenset[Role]] = {
     Action.VIEW_CASE: frozenset({W, F, M, S, B}),
     Action.CALL: frozenset({W, F, S}),  # calling tickets at a window (叫号)
     Action.APPOINTMENT: frozenset({W, F, S}),
+    # Scans show the applicant's papers (ID card, certificates) unmasked: only the roles whose sight
+    # of the case in hand is FULL (``case_sight``); the mail room and the administrator never.
+    Action.OPEN_SCAN: frozenset({W, F, S, B}),
+    Action.PURGE_SCANS: frozenset({A}),  # retention: the bytes of closed cases go, the digests stay
 }
 
 

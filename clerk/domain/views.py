@@ -98,6 +98,25 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class StoredMaterial:
+    """A material's captured pages as the store keeps them (issue 26): what a list shows.
+    The bytes are read by ``clerk.services.materials.MaterialService.open`` (an audited view)."""
+
+    id: int
+    material_key: str
+    pages: int
+    size: int
+    sha256: str
+    saved_at: datetime
+    purged: bool = False  # the bytes were removed under the retention rule; the digests stay
+
+    @property
+    def badge(self) -> str:
+        """``▣2``: the page count as the lists show it (``▣—`` once purged)."""
+        return "▣—" if self.purged else f"▣{self.pages}"
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     """A row in a list or search result (identity numbers masked)."""
 
@@ -143,6 +162,12 @@ class CaseView:
     events: tuple[AuditEntry, ...] = ()
     notices: tuple[NoticeView, ...] = ()
     child_name: str = ""  # 新生儿姓名 (the newborn bundle), on the bundle's case and each item's
+    files: tuple[StoredMaterial, ...] = ()  # captured pages of its materials (a bundle's items: their share)
+
+    def file_of(self, material_key: str) -> StoredMaterial | None:
+        """The newest stored file of one material, if any."""
+        found = [f for f in self.files if f.material_key == material_key]
+        return found[-1] if found else None
 
     def deadline(self, kind: DeadlineKind) -> Deadline | None:
         return next((d for d in self.deadlines if d.kind is kind), None)

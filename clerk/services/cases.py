@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from clerk.calendar import WorkCalendar
-from clerk.catalog import checklist_to_dict, load_catalog
+from clerk.catalog import checklist_from_dict, checklist_to_dict, load_catalog
 from clerk.domain.accounts import ClerkUser, Role
 from clerk.domain.clock import now_utc
 from clerk.domain.deadlines import local_date, running
@@ -41,6 +41,7 @@ from clerk.store import convert
 from clerk.store.audit import append_event, verify_chain
 from clerk.store.convert import normalised
 from clerk.store.engine import Store
+from clerk.store.materials import save_file, stored_materials
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
 from clerk.store.numbering import allocate_number, parse_number
 from clerk.store.signin import SignIn, SignInPolicy
@@ -64,6 +65,18 @@ REPEAT_MINUTES = 30
 KEPT_VISIT_DAYS = 7  # a visit kept through an outage keeps its time for this long (then: refused, reported)
 KEPT_VISIT_SKEW = timedelta(minutes=2)  # a visit's time may be this far ahead of the store's clock
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
+
+
+def _file_problems(plan: CasePlan, draft: IntakeDraft) -> list[str]:
+    """Captured pages the case cannot keep: a material not on its checklist, or bytes that changed."""
+    keys = {entry.material.key for entry in plan.checklist.entries}
+    problems = []
+    for key, file in sorted(draft.files.items()):
+        if key != file.material_key or key not in keys:
+            problems.append(f"扫描件“{key}”不是本事项材料清单中的材料，无法保存")
+        elif not file.intact() or file.pages < 1:
+            problems.append(f"材料“{key}”的扫描件已损坏（摘要不符），请重新扫描")
+    return problems
 
 
 def _summary_select() -> Select[Any]:
@@ -164,6 +177,7 @@ class CaseService(LifecycleOperations):
         """What ``submit`` would store and print, without writing anything."""
         received_at = self.clock()
         plan, problems = plan_intake(self.catalog, self.calendar, draft, outcome, received_at, self.tz, reason)
+        problems = [*problems, *_file_problems(plan, draft)]  # said at the confirmation, not after it
         return IntakePreview(
             code=plan.code, name=plan.name, outcome=outcome, state=plan.state, verdict=plan.verdict,
             received_at=received_at, deadlines=tuple(plan.deadlines), documents=tuple(plan.documents),
@@ -200,12 +214,15 @@ class CaseService(LifecycleOperations):
         try:
             with self.store.session(write=True) as session:
                 user = self.uow.authorise(session, user, Action.INTAKE)  # the account as stored, before anything
+                problems = problems or _file_problems(plan, draft)
                 if problems:
                     raise IntakeError(problems)
                 parent = self._insert_case(session, plan, draft, outcome, user, window, received_at, reason, None,
                                            visit_key=visit_key, saved_at=now)
                 for child in plan.children:
                     self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
+                for file in draft.files.values():  # the pages: in this transaction, or not at all
+                    save_file(session, saved_id(parent), file, by=user.id, at=now)
                 for kind in plan.documents:
                     queue_notice(session, saved_id(parent), kind, at=received_at)
                 number = parent.number
@@ -278,6 +295,9 @@ class CaseService(LifecycleOperations):
             after["one_time_notice"] = [line.key for line in plan.notice]
         if saved_at is not None and saved_at != at:  # a kept visit: received then, saved now
             after["received_at"] = at.isoformat()
+        if parent is None and draft.files:  # the pages' digests, also in the event itself
+            after["files"] = {key: {"pages": f.pages, "sha256": f.sha256, "sm3": f.sm3}
+                              for key, f in sorted(draft.files.items())}
         self._audit(session, user.id, window, "intake", row.number, {"state": CaseState.RECEIVED.value}, after)
         return row
 
@@ -419,7 +439,13 @@ class CaseService(LifecycleOperations):
         parent_number = None
         if row.parent_id is not None:
             parent_number = session.execute(select(col(CaseRow.number)).where(col(CaseRow.id) == row.parent_id)).scalar_one()
+        if row.parent_id is None:
+            files = stored_materials(session, saved_id(row))
+        else:  # an item of a bundle: the bundle's pages of its own materials, then its own supplements'
+            keys = [entry.material.key for entry in checklist_from_dict(row.checklist).entries]
+            files = stored_materials(session, row.parent_id, keys) + stored_materials(session, saved_id(row))
         return convert.case_view(
             row, deadlines=deadlines, children=children, events=events,
             notices=self.notices.for_case(session, saved_id(row), row.number), parent_number=parent_number,
+            files=files,
         )

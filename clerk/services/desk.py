@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from clerk.domain.accounts import ClerkUser
     from clerk.domain.views import CaseView
     from clerk.services.cases import CaseService
+    from clerk.services.materials import OpenedMaterial
 
 
 class DeskService(FallbackDesk, MailRoom, Ratings):
@@ -45,6 +46,12 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
     def open(self, user: ClerkUser, window: int | None, number: str) -> CaseView:
         """The case in hand as ``user`` may see it (``LookupService.open``: a ``view`` event when unmasked)."""
         return LookupService(self.cases).open(user, number, window=window)
+
+    def open_material(self, user: ClerkUser, window: int | None, number: str, file_id: int) -> OpenedMaterial:
+        """One material's scan of the case in hand (``MaterialService.open``: an audited view)."""
+        from clerk.services.materials import MaterialService
+
+        return MaterialService(self.cases).open(user, number, file_id, window=window)
 
     def today(self) -> date:
         return self.cases.today()

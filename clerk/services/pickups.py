@@ -9,7 +9,7 @@ pickup and the case change it causes are one transaction.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from clerk.carriers import PickupRequest
+from clerk.catalog import checklist_from_dict
 from clerk.domain.accounts import ClerkUser
 from clerk.domain.desk_views import (
     DeskDeadline,
@@ -35,6 +36,7 @@ from clerk.domain.views import CaseView, DeadlineKind, NoticeLine
 from clerk.identity import check_phone
 from clerk.identity.text import ADDRESS_MAX, NOTE_MAX, text_problems
 from clerk.store import convert
+from clerk.store.materials import save_file
 from clerk.store.tables import CaseRow, DeadlineRow, saved_id
 from clerk.store.tables_mail import MailItemRow, SupplementRow
 
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from clerk.carriers.base import Carrier
+    from clerk.domain.scans import MaterialFile
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited
 
@@ -112,12 +115,16 @@ class FallbackDesk:
 
     def log_supplement(self, user: ClerkUser, window: int, number: str, marks: dict[str, MaterialMark],
                        channel: SupplyChannel, *, reference: str = "", arrived_at: datetime | None = None,
-                       tolerate: bool = False, version: int | None = None) -> CaseView:
+                       tolerate: bool = False, version: int | None = None,
+                       files: Mapping[str, MaterialFile] | None = None) -> CaseView:
         """Materials that arrived by ``channel``; the case is accepted once nothing is missing.
 
         一次告知 holds: a material not on the issued notice can never be asked
         for (``OneTimeNoticeViolation``).  An acceptance queues the 承诺件通知书,
         its completion date counted from now.
+
+        ``files``: the arriving materials' scans (captured at the desk, or an online
+        supplement's file), saved with the supplement or not at all (issue 26).
         """
         channel = SupplyChannel(channel)
         refuse_bad_text((reference, "上传编号/邮件号", NOTE_MAX))
@@ -134,9 +141,21 @@ class FallbackDesk:
         if arrived_at is not None and arrived_at > now:
             raise IntakeError(["材料收到时间不能晚于现在"])
 
+        scans = dict(files or {})
+
         def mutate(session: Session, row: CaseRow, at: datetime) -> Audited:
-            return self._supplement_in(session, row, at, user, window, marks, channel, reference.strip(),
-                                       arrived_at or at, tolerate)
+            after = self._supplement_in(session, row, at, user, window, marks, channel, reference.strip(),
+                                        arrived_at or at, tolerate)
+            if scans:
+                keys = {entry.material.key for entry in checklist_from_dict(row.checklist).entries}
+                wrong = [k for k, f in sorted(scans.items()) if k not in keys or f.material_key != k
+                         or not f.intact() or f.pages < 1]
+                if wrong:
+                    raise IntakeError([f"扫描件“{k}”不是本案件材料清单中的材料或已损坏，无法保存" for k in wrong])
+                for file in scans.values():
+                    save_file(session, saved_id(row), file, by=user.id, at=at)
+                after["files"] = {k: {"pages": f.pages, "sha256": f.sha256, "sm3": f.sm3} for k, f in sorted(scans.items())}
+            return after
 
         return self.cases.transact(user, window, number, version, Action.SUPPLEMENT, "supplement", mutate)
 

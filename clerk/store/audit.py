@@ -357,6 +357,9 @@ def verify_chain(session: Session, *, key: bytes | None = None, anchor: tuple[in
     if anchor is not None:
         _check_anchor(session, walk, anchor)
     differing, row_count = _check_rows(session, walk, checks)
+    from clerk.store.materials import material_damage  # the bytes of material files (clerk.store.materials)
+
+    differing += material_damage(session)
     if checks.in_database:
         differing = _with_unaudited_writes(differing, unaudited_writes(session))
     ok = walk.bad_seq is None and not differing
@@ -385,6 +388,7 @@ def _check_anchor(session: Session, walk: _Walk, anchor: tuple[int, str]) -> Non
 _TABLE_LABELS = {
     "clerk_accounts": "账号", "cases": "办件", "deadlines": "期限", "notices": "通知书", "mail_items": "邮件",
     "supplement_log": "补件记录", "rating_notes": "评价", "complaints": "诉求", "complaint_steps": "诉求步骤",
+    "material_files": "材料扫描件",
 }
 
 

@@ -9,13 +9,21 @@ deleted.  Restore verifies the file first, keeps the current database aside as
 the restored history then gets one more event, ``database_restored``, naming
 the administrator who signed in for it (``clerk.commands.admin_gate``).
 
+The material files (issue 26) of an SQLite store live in the folder beside its
+file (``clerk.db.materials``, clerk.store.materials): a backup ``FILE`` gets its
+folder ``FILE.materials`` (copied after the database, 0700/0600), and the copy's
+verification checks every file against its digest.  Restore copies the backup's
+files back into the store's folder (a file that differs is replaced; files the
+restored database does not name are left, unreferenced, for the next purge).
+
 A PostgreSQL store is backed up with ``pg_dump``/``pg_basebackup``; see
-docs/deploy.md.
+docs/deploy.md.  Its material files are rows of ``material_blobs``: in the dump.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,9 +32,11 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from clerk.domain.accounts import ClerkUser
+from clerk.filemodes import DIR_MODE, FILE_MODE, private_dirs
 from clerk.store.audit import append_event, verify_chain
 from clerk.store.engine import Store
 from clerk.store.errors import StoreError
+from clerk.store.materials import folder_beside
 from clerk.store.migrate import current_revision, head_revision
 
 
@@ -75,7 +85,8 @@ def verify_copy(path: Path) -> Verified:
     finally:
         copy.dispose()
     if not report.ok:
-        raise BackupError(f"{path} 的审计链校验失败：{report.message}")
+        first = f"；{report.rows[0]}" + (f" 等 {len(report.rows)} 处" if len(report.rows) > 1 else "") if report.rows else ""
+        raise BackupError(f"{path} 的审计链校验失败：{report.message}{first}")
     return Verified(path, revision, report.events, report.message)
 
 
@@ -95,6 +106,27 @@ def _copy(source: Path, target: Path) -> None:
         src.close()
 
 
+def _copy_materials(source: Path, target: Path) -> int:
+    """Copy the material files of folder ``source`` into ``target`` (created 0700; files 0600);
+    a file already there with the same bytes is kept.  Returns the files copied."""
+    if not source.is_dir():
+        return 0
+    copied = 0
+    for path in sorted(source.glob("??/*.pdf")):
+        into = target / path.parent.name / path.name
+        if into.is_file() and into.stat().st_size == path.stat().st_size and into.read_bytes() == path.read_bytes():
+            continue
+        private_dirs(into.parent)
+        os.chmod(target, DIR_MODE)
+        partial = into.with_name(into.name + ".tmp")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        os.close(fd)
+        shutil.copyfile(path, partial)
+        os.replace(partial, into)
+        copied += 1
+    return copied
+
+
 def backup(store: Store, target: Path) -> Verified:
     """Copy the store's database to ``target`` (must not exist) and verify the copy."""
     source = sqlite_file(store)
@@ -105,14 +137,24 @@ def backup(store: Store, target: Path) -> Verified:
         raise BackupError(f"{target} 已存在：请换一个文件名（备份不覆盖已有文件）")
     if not target.parent.is_dir():
         raise BackupError(f"{target.parent} 不是已存在的文件夹")
+    files = folder_beside(target)
+    if files.exists():
+        raise BackupError(f"{files} 已存在：请换一个文件名（备份不覆盖已有文件）")
     partial = target.with_name(target.name + ".partial")
+    partial_files = folder_beside(partial)
     partial.unlink(missing_ok=True)
+    shutil.rmtree(partial_files, ignore_errors=True)
     try:
         _copy(source, partial)
+        # After the database: a case committed meanwhile only adds a file no copied row names.
+        _copy_materials(folder_beside(source), partial_files)
         verified = verify_copy(partial)
+        if partial_files.is_dir():
+            os.replace(partial_files, files)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+        shutil.rmtree(partial_files, ignore_errors=True)
     return Verified(target, verified.revision, verified.events, verified.message)
 
 
@@ -132,6 +174,7 @@ def restore(store: Store, backup_file: Path) -> tuple[Verified, Path | None]:
         _copy(target, aside)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
+    _copy_materials(folder_beside(verified.path), folder_beside(target))
     src = sqlite3.connect(f"file:{verified.path}?mode=ro", uri=True)
     dst = sqlite3.connect(target, timeout=30)
     try:

@@ -18,6 +18,7 @@ from clerk.domain.views import (
     DeadlineKind,
     NoticeLine,
     Rating,
+    StoredMaterial,
 )
 from clerk.identity import check_phone, check_resident_id, check_uscc, mask_id, mask_phone, mask_uscc
 
@@ -174,6 +175,7 @@ def case_view(
     events: tuple[AuditEntry, ...] = (),
     notices: tuple[NoticeView, ...] = (),
     parent_number: str | None = None,
+    files: tuple[StoredMaterial, ...] = (),
 ) -> CaseView:
     return CaseView(
         number=row.number,
@@ -204,6 +206,7 @@ def case_view(
         events=events,
         notices=notices,
         child_name=row.child_name or "",
+        files=files,
     )
 
 

@@ -29,6 +29,7 @@ from clerk.store.audited import AuditedSession
 from clerk.store.errors import StoreError, StoreFull, StoreRefused, StoreUnavailable
 from clerk.store.hallkey import load_hall_key
 from clerk.store.keybinding import SealingSource
+from clerk.store.materials import FOLDER, folder_beside
 from clerk.store.writelock import writer_lock
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,6 +103,14 @@ class Store:
     @property
     def redacted_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def materials_folder(self) -> Path | None:
+        """Where an SQLite file store keeps material files (None: in ``material_blobs``, clerk.store.materials)."""
+        url = make_url(self.url)
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return folder_beside(Path(url.database).expanduser())
 
     @property
     def is_sqlite(self) -> bool:
@@ -205,8 +214,8 @@ class Store:
             self.check_version()
         bind = self._write_engine if write else self._engine
         with self._writer_turn(write), translate_errors():
-            with AuditedSession(bind, expire_on_commit=False, info={KEY_SOURCE: self.hall_key,
-                                                                    SEALING: self.sealing}) as session:
+            info = {KEY_SOURCE: self.hall_key, SEALING: self.sealing, FOLDER: self.materials_folder}
+            with AuditedSession(bind, expire_on_commit=False, info=info) as session:
                 with session.begin():
                     if snapshot and not self.is_sqlite:
                         session.connection().exec_driver_sql(

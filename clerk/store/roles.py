@@ -62,6 +62,10 @@ WINDOW_GRANTS: dict[str, tuple[str, ...]] = {
     "ticket_holders": (*_WORK, "DELETE"),  # a finished ticket lets go of its holder's data
     "seats": (*_WORK, "DELETE"),  # a window signs out
     "seat_releases": (*_WORK, "DELETE"),
+    # captured pages (issue 26): a window adds them with the case; it never changes or removes one.
+    # A purge (retention) is the administrator's, as the owner (clerk db purge-materials).
+    "material_files": ("SELECT", "INSERT"),
+    "material_blobs": ("SELECT", "INSERT"),
 }
 #: Tables the reader may not read.
 READER_HIDDEN = frozenset({"clerk_hall_key"})

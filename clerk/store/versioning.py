@@ -45,6 +45,7 @@ MIN_APP_VERSION = "min_app_version"
 RELEASES: dict[str, str] = {
     "0.4.0": "0014",
     "0.5.0": "0015",
+    "0.6.0": "0016",
 }
 
 _VERSION = re.compile(r"^\d+(\.\d+)*$")

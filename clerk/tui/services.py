@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from clerk.services.cases import CaseService
     from clerk.services.complaints import ComplaintDesk
     from clerk.services.desk import DeskService
+    from clerk.services.materials import OpenedMaterial
     from clerk.services.seats import SeatService
     from clerk.services.tickets import TicketService
     from clerk.store.engine import Store
@@ -266,6 +267,12 @@ class Services:
         from clerk.services.lookup import LookupService
 
         return LookupService(self.cases).open(user, number, window=window)
+
+    def open_material(self, number: str, file_id: int, user: ClerkUser, window: int | None = None) -> OpenedMaterial:
+        """One material's scan of the case in hand (an audited view; refused to roles without full sight)."""
+        from clerk.services.materials import MaterialService
+
+        return MaterialService(self.cases).open(user, number, file_id, window=window)
 
     def find(self, text: str, user: ClerkUser) -> list[CaseSummary]:
         """Masked summaries; refused for a role that may not look cases up."""

@@ -25,6 +25,13 @@ the right key is back.  A file whose name is not its visit key (copied or
 replayed by hand: ``keep`` always names the file after the key) is set aside
 once into ``pending/unmatched/``; otherwise the retry could never remove it.
 A kept visit counts as kept only when the file *and its folder* were fsynced.
+
+The captured pages of a visit (``IntakeDraft.files``, issue 26) are kept beside the
+visit: one file per PDF under ``pages/`` named by its SHA-256 (0600, written and
+fsynced before the visit's file), while the sealed visit records each material's
+page count, SHA-256 and SM3.  So the seal covers the pages: a page file changed or
+missing makes the kept visit fail its check, and it is set aside like a forged one.
+Page files no kept visit names any more are removed when a visit is saved or dropped.
 """
 
 from __future__ import annotations
@@ -133,6 +140,14 @@ class OpenVisitWriter:
 
 
 def draft_to_dict(draft: IntakeDraft) -> dict:
+    data = _draft_fields(draft)
+    if draft.files:  # the digests only: the bytes are kept beside (``WindowState.pages_dir``)
+        data["files"] = {key: {"pages": f.pages, "sha256": f.sha256, "sm3": f.sm3}
+                         for key, f in sorted(draft.files.items())}
+    return data
+
+
+def _draft_fields(draft: IntakeDraft) -> dict:
     return {
         "code": draft.code,
         "applicant": {**asdict(draft.applicant), "kind": draft.applicant.kind.value},
@@ -151,9 +166,12 @@ def draft_to_dict(draft: IntakeDraft) -> dict:
     }
 
 
-def draft_from_dict(data: dict) -> IntakeDraft:
+def draft_from_dict(data: dict, pages_dir: Path | None = None) -> IntakeDraft:
+    """The draft back; its pages are read from ``pages_dir`` and must match the recorded digests
+    (``ValueError`` otherwise: the caller sets the kept file aside)."""
     from clerk.catalog.model import Delivery
     from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
+    from clerk.domain.scans import MaterialFile
 
     applicant = dict(data["applicant"])
     applicant["kind"] = ApplicantKind(applicant["kind"])
@@ -173,7 +191,20 @@ def draft_from_dict(data: dict) -> IntakeDraft:
         answers=dict(data["answers"]),
         marks=marks,
         child_name=str(data.get("child_name", "")),  # files kept before the field existed have none
+        files={key: _kept_pages(pages_dir, key, f, MaterialFile) for key, f in dict(data.get("files") or {}).items()},
     )
+
+
+def _kept_pages(pages_dir: Path | None, key: str, entry: dict, kind: Any) -> Any:
+    if pages_dir is None:
+        raise ValueError("pages")
+    sha = str(entry["sha256"])
+    if len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha):
+        raise ValueError("pages")
+    file = kind(key, (pages_dir / f"{sha}.pdf").read_bytes(), int(entry["pages"]), sha, str(entry["sm3"]))
+    if not file.intact():
+        raise ValueError("pages")
+    return file
 
 
 class StateError(OSError):
@@ -273,6 +304,7 @@ class WindowState:
         data["key_id"] = key_id(hall_key)  # sealed under which key: another key's file waits for it
         data["seal"] = seal(hall_key, data)
         try:
+            self._keep_pages(visit.draft, sync=True)
             self._write(self.pending_dir / f"{key}.json", json.dumps(data, ensure_ascii=False, indent=1),
                         sync_folder=True)
         except OSError as exc:
@@ -312,7 +344,7 @@ class WindowState:
                 visit = PendingVisit(
                     clerk_id=str(data["clerk_id"]),
                     window=int(data["window"]),
-                    draft=draft_from_dict(data["draft"]),
+                    draft=draft_from_dict(data["draft"], self.pages_dir),
                     outcome=Outcome(data["outcome"]),
                     reason=str(data.get("reason", "")),
                     key=data.get("visit_key") or path.stem,
@@ -356,6 +388,39 @@ class WindowState:
 
     def saved(self, visit: PendingVisit) -> None:
         (self.pending_dir / f"{visit.key}.json").unlink(missing_ok=True)
+        if visit.draft.files:
+            self._sweep_pages()
+
+    # -- captured pages of kept visits -----------------------------------
+    @property
+    def pages_dir(self) -> Path:
+        return self.root / "pages"
+
+    def _keep_pages(self, draft: IntakeDraft, *, sync: bool = False) -> None:
+        """Write each PDF of ``draft`` not yet kept (0600, fsynced) before the visit that names it."""
+        for file in draft.files.values():
+            path = self.pages_dir / f"{file.sha256}.pdf"
+            if path.is_file() and path.stat().st_size == len(file.pdf):
+                continue
+            self._write_bytes(path, file.pdf)
+        if sync and draft.files:
+            _sync_folder(self.pages_dir)
+
+    def _sweep_pages(self) -> None:
+        """Remove page files no kept visit (pending, open, set aside) names any more."""
+        if not self.pages_dir.is_dir():
+            return
+        named: set[str] = set()
+        for folder in (self.pending_dir, self.open_dir, self.rejected_dir, self.unmatched_dir):
+            for path in folder.glob("*.json") if folder.is_dir() else ():
+                try:
+                    files = json.loads(path.read_text(encoding="utf-8")).get("draft", {}).get("files") or {}
+                    named.update(str(f.get("sha256")) for f in files.values())
+                except (OSError, ValueError, AttributeError):
+                    return  # unreadable: keep everything rather than guess
+        for path in self.pages_dir.glob("*.pdf"):
+            if path.stem not in named:
+                path.unlink(missing_ok=True)
 
     # -- the visit being entered: one sealed file per clerk -----------------
     # Back after a quit, a crash, an outage or another clerk's sign-in at a locked
@@ -377,6 +442,7 @@ class WindowState:
                 "key_id": key_id(hall_key)}
         data["seal"] = seal(hall_key, data, b"clerk.open")
         try:
+            self._keep_pages(draft)
             self._write(self._open_path(clerk_id), json.dumps(data, ensure_ascii=False, indent=1))
         except OSError as exc:
             raise StateError(f"本机状态目录无法写入（{exc.strerror or exc}）") from exc
@@ -397,7 +463,7 @@ class WindowState:
             if data.get("clerk_id") != clerk_id or not hmac.compare_digest(
                     str(given), seal(hall_key, data, b"clerk.open")):
                 raise ValueError("seal")
-            return OpenVisit(draft_from_dict(data["draft"]), str(data.get("visit_key") or ""))
+            return OpenVisit(draft_from_dict(data["draft"], self.pages_dir), str(data.get("visit_key") or ""))
         except StateError:
             return None
         except Exception:  # noqa: BLE001 - forged or damaged: set aside like a pending file
@@ -405,7 +471,18 @@ class WindowState:
             return None
 
     def drop_open(self, clerk_id: str) -> None:
-        self._open_path(clerk_id).unlink(missing_ok=True)
+        path = self._open_path(clerk_id)
+        had_pages = path.is_file() and '"files"' in path.read_text(encoding="utf-8", errors="replace")
+        path.unlink(missing_ok=True)
+        if had_pages:
+            self._sweep_pages()
+
+    def _write_bytes(self, path: Path, data: bytes) -> None:
+        for folder in (self.root, path.parent):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if folder.stat().st_mode & 0o077:
+                os.chmod(folder, 0o700)
+        _write_bytes_to(path, data)
 
     def _write(self, path: Path, text: str, *, sync_folder: bool = False) -> None:
         """Write-then-rename: a crash never leaves half a file behind; only this account reads it.
@@ -439,6 +516,20 @@ class WindowState:
             if renamed:
                 path.unlink(missing_ok=True)
             raise
+
+
+def _write_bytes_to(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _sync_folder(folder: Path) -> None:

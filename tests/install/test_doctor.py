@@ -6,6 +6,7 @@ import os
 import subprocess
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,17 @@ def test_a_queue_cap_far_below_its_windows_or_a_queue_no_window_serves_is_a_warn
     (line,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("⚠ 号源")]
     assert "A 综合受理 每日号源 300 个" in line and "28 个窗口" in line and "建议 daily_cap 约 2240" in line
     assert "C 社保医保 没有窗口办理" in line
+
+
+def test_a_loose_folder_of_scans_fails(ready):
+    """Issue 26: the scans beside an SQLite store are personal data: their folders are 0700."""
+    from clerk.store.materials import folder_beside
+
+    db = Path(ready.effective_database_url[len("sqlite:///"):])
+    scans = folder_beside(db) / "ab"
+    scans.mkdir(parents=True, mode=0o700)
+    scans.parent.chmod(0o700)
+    assert check_permissions(ready).level is Level.OK
+    scans.chmod(0o755)
+    check = check_permissions(ready)
+    assert check.level is Level.FAIL and str(scans) in check.detail and "chmod -R go-rwx" in check.detail

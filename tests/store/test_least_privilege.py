@@ -280,3 +280,26 @@ def test_setup_points_to_db_roles_until_they_are_applied(empty_store, monkeypatc
     assert main(["setup"]) == 0
     assert "clerk db roles" not in capsys.readouterr().out
     get_settings.cache_clear()
+
+
+@pytest.mark.postgres
+def test_window_role_adds_pages_with_a_case_but_never_changes_or_removes_them(hall, desk):
+    """Issue 26: a window saves a case with its pages (INSERT); an UPDATE or DELETE of a material
+    file or its bytes is refused to it — a purge is the administrator's, as the owner."""
+    from clerk.domain.intake import Outcome
+    from tests.support.scans import with_files
+
+    window = _window_service(hall, desk)
+    clerk = window.authenticate("w01", PASSWORD, window=3)
+    case = window.submit(clerk, 3, with_files(hygiene(), id_card=2), Outcome.ACCEPT)
+    assert [f.pages for f in case.files] == [2]
+    _refused(hall.window, "UPDATE material_files SET pages = 1")
+    _refused(hall.window, "UPDATE material_files SET purged_at = now()")
+    _refused(hall.window, "DELETE FROM material_files")
+    _refused(hall.window, "UPDATE material_blobs SET data = '\\x00'::bytea")
+    _refused(hall.window, "DELETE FROM material_blobs")
+    _refused(hall.window, "TRUNCATE material_blobs")
+    with hall.window.session(write=False) as session:
+        from clerk.store.audit import verify_chain
+
+        assert verify_chain(session).ok

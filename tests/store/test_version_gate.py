@@ -233,16 +233,18 @@ def test_db_current_and_upgrade_on_a_store_a_later_release_upgraded(cli_store, c
 
 
 
-def test_the_store_is_closed_to_clerk_0_4_0(service, monkeypatch):
+@pytest.mark.parametrize(("old", "old_head"), [("0.4.0", "0014"), ("0.5.0", "0015")])
+def test_the_store_is_closed_to_clerk_0_4_0_and_0_5_0(service, monkeypatch, old, old_head):
     """0.5.0 stores notice statuses (saved, unknown) and deadline states 0.4.0 cannot read or
-    would undo: 0.4.0's own check (its head 0014, its version 0.4.0) refuses the upgraded store."""
+    would undo; 0.6.0 saves a visit's pages, which 0.5.0 would drop: each old release's own check
+    (its head, its version) refuses the upgraded store."""
     from clerk.store import migrate, versioning
 
-    assert _min_version(service.store) == "0.5.0"
-    monkeypatch.setattr(versioning, "app_version", lambda: "0.4.0")
-    monkeypatch.setattr(migrate, "head_revision", lambda: "0014")
-    shipped_by_0_4 = migrate.known_revisions() - {"0015"}
-    monkeypatch.setattr(migrate, "known_revisions", lambda: shipped_by_0_4)
+    assert _min_version(service.store) == "0.6.0"
+    monkeypatch.setattr(versioning, "app_version", lambda: old)
+    monkeypatch.setattr(migrate, "head_revision", lambda: old_head)
+    shipped = {r for r in migrate.known_revisions() if r <= old_head}
+    monkeypatch.setattr(migrate, "known_revisions", lambda: shipped)
     with service.store.connection(write=False) as conn:
         said = versioning.refusal(conn)
-    assert said is not None and "需要 clerk 0.5.0 或更高版本" in said and "本机 clerk 为 0.4.0" in said
+    assert said is not None and "需要 clerk 0.6.0 或更高版本" in said and f"本机 clerk 为 {old}" in said

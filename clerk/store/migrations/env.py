@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import clerk.store.tables  # noqa: F401  (fills the metadata)
 import clerk.store.tables_complaints  # noqa: F401  (complaint desk, dashboard indexes)
 import clerk.store.tables_mail  # noqa: F401  (0003: mail, supplements, ratings)
+import clerk.store.tables_materials  # noqa: F401  (0016: material files)
 import clerk.store.tables_seats  # noqa: F401  (0008: seats)
 import clerk.store.tables_tickets  # noqa: F401  (0010: tickets, appointments)
 

@@ -30,6 +30,7 @@ from clerk.tui.screens.desk_common import DeskDone, DeskScreen, days_text
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.footer import KeyFooter
+from clerk.tui.widgets.materials import MaterialFiles
 
 if TYPE_CHECKING:
     from clerk.domain.desk_views import DecisionResult
@@ -46,6 +47,7 @@ class DecisionScreen(DeskScreen["DeskService"]):
         Binding("escape", "back", "返回", id="decision.back"),
         Binding("f10", "save", "登记结果", id="decision.save"),
         Binding("f2", "focus_scan", "扫码", id="decision.scan"),
+        Binding("f6", "open_scans", "扫描件", id="decision.scans"),
     ]
     AUTO_FOCUS = "#decision-scan"
 
@@ -58,6 +60,7 @@ class DecisionScreen(DeskScreen["DeskService"]):
         yield Static("审批结果登记 —— 扫描受理编号条码（或输入编号回车）", id="decision-title")
         yield Input(placeholder="受理编号", id="decision-scan", compact=True, max_length=32, restrict=TYPED)
         yield Static("", id="decision-detail")
+        yield MaterialFiles(id="decision-files")
         yield ClerkSelect(DECISIONS, value="approved", allow_blank=False, id="decision-kind", compact=True)
         yield Input(placeholder="补正内容（多项用“；”分隔）或不予许可理由", id="decision-text", compact=True,
                     max_length=NOTE_MAX, restrict=TYPED)
@@ -66,6 +69,21 @@ class DecisionScreen(DeskScreen["DeskService"]):
 
     def action_focus_scan(self) -> None:
         self.query_one("#decision-scan", Input).focus()
+
+    def action_open_scans(self) -> None:
+        """The case's scans: to the list, or (already there) open the highlighted one."""
+        files = self.query_one(MaterialFiles)
+        if not files.option_count:
+            self.query_one(Banner).show("本案件没有材料扫描件" if self.case is not None else "请先扫码或输入受理编号打开案件",
+                                        "warning")
+        elif not (files.has_focus and files.open_highlighted()):
+            files.focus()
+            if files.highlighted is None:
+                files.highlighted = 0
+
+    @on(MaterialFiles.Said)
+    def _scan_said(self, event: MaterialFiles.Said) -> None:
+        self.query_one(Banner).show(event.text, event.level)  # type: ignore[arg-type]
 
     @on(Input.Submitted, "#decision-scan")
     def _scanned(self, event: Input.Submitted) -> None:
@@ -137,6 +155,9 @@ class DecisionScreen(DeskScreen["DeskService"]):
             left_text = f"  {days_text(left)}" if left is not None else ""
             lines.append(f"承诺办结时间：{due.date:%Y-%m-%d}" + ("（暂定）" if due.provisional else "") + left_text)
         self.query_one("#decision-detail", Static).update(plain_lines(lines))
+        user, window = self.user, self.window
+        self.query_one(MaterialFiles).show(
+            view, lambda file_id: self.desk.open_material(user, window, view.number, file_id))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="decision-print")
     def _print(self, number: str) -> None:

@@ -36,6 +36,7 @@ from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
 from clerk.tui.widgets.footer import KeyFooter
+from clerk.tui.widgets.materials import MaterialFiles
 from clerk.tui.widgets.rowdetail import RowDetail
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
         Binding("f2", "focus_scan", "扫码", id="fallback.scan", show=False),
         # as on the intake screen: F4 is the materials, written on their pane's title
         Binding("f4", "focus_materials", "材料", id="fallback.materials", show=False),
+        Binding("f9", "open_scan", "扫描件", id="fallback.scans"),
     ]
     AUTO_FOCUS = "#fallback-scan"
 
@@ -78,6 +80,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
                 yield Input(placeholder="上传编号 / 邮件号（可空）", id="fallback-ref", compact=True, max_length=64, restrict=TYPED)
                 yield Input(placeholder="揽收日期 YYYY-MM-DD 时段 09:00-11:30", id="fallback-pickup", compact=True)
                 yield Input(placeholder="不予受理理由", id="fallback-reason", compact=True, max_length=NOTE_MAX, restrict=TYPED)
+        yield MaterialFiles(id="fallback-files", listed=False)  # the scans are badges in the list above
         yield Banner()
         yield KeyFooter()
 
@@ -103,6 +106,27 @@ class FallbackScreen(DeskScreen["DeskService"]):
     def action_focus_materials(self) -> None:
         if self._needs_case():
             self.query_one("#fallback-materials", SelectionList).focus()
+
+    def action_open_scan(self) -> None:
+        """The scan of the highlighted material (``▣2`` in the list), with the system viewer."""
+        if not self._needs_case():
+            return
+        materials = self.query_one("#fallback-materials", SelectionList)
+        index = materials.highlighted
+        key = str(materials.get_option_at_index(index).value) if index is not None else ""
+        file = self.case.file_of(key) if key else None
+        name = next((e.material.name for e in self.case.checklist.entries if e.material.key == key), key)
+        if file is None:
+            self.query_one(Banner).show(f"材料“{name}”没有扫描件" if key else "请先在材料列表（F4）中选中一项材料",
+                                        "warning")
+        elif file.purged:
+            self.query_one(Banner).show(f"材料“{name}”的扫描件已按保存期限清理，只保留了摘要", "warning")
+        else:
+            self.query_one(MaterialFiles).open_file(file.id, f"{name} {file.badge}")
+
+    @on(MaterialFiles.Said)
+    def _scan_said(self, event: MaterialFiles.Said) -> None:
+        self.query_one(Banner).show(event.text, event.level)  # type: ignore[arg-type]
 
     @on(Input.Submitted, "#fallback-scan")
     def _scanned(self, event: Input.Submitted) -> None:
@@ -284,12 +308,17 @@ class FallbackScreen(DeskScreen["DeskService"]):
             mark = view.marks.get(m.key)
             has_it = bool(mark and mark.status.received)
             flag = "（告知书）" if m.key in on_notice else ""
-            materials.add_option((plain(f"{m.name}{flag}"), m.key, has_it))
+            scan = view.file_of(m.key)
+            badge = f" {scan.badge}" if scan is not None else ""
+            materials.add_option((plain(f"{m.name}{flag}{badge}"), m.key, has_it))
         a = view.applicant
         lines = [f"{view.number}  {view.name}", f"状态：{view.state}  申请人：{a.name}  {a.address}"]
         lines += [f"{d.kind.label}：{d.due.date:%Y-%m-%d}" + ("  已完成" if d.met_at else "")
                   for d in view.deadlines]
         self.query_one("#fallback-detail", Static).update(plain_lines(lines))
+        user, window = self.user, self.window
+        self.query_one(MaterialFiles).show(
+            view, lambda file_id: self.desk.open_material(user, window, view.number, file_id))
         received = {k for k, mark in view.marks.items() if mark.status.received}
         owed = [i for i, e in enumerate(view.checklist.entries)
                 if e.material.key in on_notice and e.material.key not in received]

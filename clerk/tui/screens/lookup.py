@@ -25,6 +25,7 @@ from clerk.tui.screens.choose import ChooseScreen
 from clerk.tui.widgets.banner import Banner, Level
 from clerk.tui.widgets.fit import clip
 from clerk.tui.widgets.footer import KeyFooter
+from clerk.tui.widgets.materials import MaterialFiles
 
 if TYPE_CHECKING:
     from clerk.calendar import WorkingDays
@@ -41,6 +42,7 @@ _ACTIONS = {
     "rate": "评价", "reprint_queue": "申请补打", "print": "打印通知书", "save_pdf": "生成通知书PDF（未打印）",
     "print_unknown": "打印结果未知（待核实）", "deadline_recompute": "重算期限",
     "view": "调阅申请人信息（老申请人带入）",
+    "purge_materials": "清理材料扫描件（按保存期限，摘要保留）",
 }
 
 
@@ -50,6 +52,7 @@ class LookupScreen(ClerkScreen):
         Binding("f10", "open", "打开", id="lookup.open"),
         Binding("f9", "reprint", "重打", id="lookup.reprint"),
         Binding("f2,ctrl+f", "focus_query", "查询", id="lookup.query"),
+        Binding("f6", "open_scans", "扫描件", id="lookup.scans"),
     ]
     AUTO_FOCUS = "#lookup-input"
 
@@ -68,6 +71,7 @@ class LookupScreen(ClerkScreen):
         with Vertical(id="lookup-main"):
             yield DataTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="case-pane"):
+                yield MaterialFiles(id="lookup-files")
                 yield Static("", id="case-detail")
         yield Banner()
         yield KeyFooter()
@@ -84,6 +88,21 @@ class LookupScreen(ClerkScreen):
 
     def action_focus_query(self) -> None:
         self.query_one("#lookup-input", Input).focus()
+
+    def action_open_scans(self) -> None:
+        """The open case's scans: to the list, or (already there) open the highlighted one."""
+        files = self.query_one(MaterialFiles)
+        if not files.option_count:
+            self.query_one(Banner).show("本案件没有材料扫描件" if self.view is not None else "请先查询并打开案件",
+                                        "warning")
+        elif not (files.has_focus and files.open_highlighted()):
+            files.focus()
+            if files.highlighted is None:
+                files.highlighted = 0
+
+    @on(MaterialFiles.Said)
+    def _scan_said(self, event: MaterialFiles.Said) -> None:
+        self.query_one(Banner).show(event.text, event.level)  # type: ignore[arg-type]
 
     def open_number(self, number: str) -> None:
         """A scan (or the caller) opens ``number``: the query starts empty again."""
@@ -161,6 +180,9 @@ class LookupScreen(ClerkScreen):
             return  # a slower load of a case the clerk has moved away from
         self.view, self.days_left = event.view, event.days_left
         self.query_one("#case-detail", Static).update(self._describe(event.view))
+        user, window, number = signed_in_user(self.app), self.app.window_number, event.view.number
+        self.query_one(MaterialFiles).show(
+            event.view, lambda file_id: self.app.services.open_material(number, file_id, user, window))
         self.query_one("#case-pane").border_title = f"案件 {event.view.number}"
         if self._announce:
             self.query_one(Banner).show(f"已打开 {event.view.number}：{event.view.state}（F9 重打通知书）", "info")
@@ -205,7 +227,9 @@ class LookupScreen(ClerkScreen):
             for e in v.events:
                 at = e.at.astimezone(self.app.services.tz)
                 where = f" 第{e.window}窗口" if e.window else ""
-                lines.append(Text(f"  {at:%m-%d %H:%M} {_ACTIONS.get(e.action, e.action)}  {e.actor}{where}"))
+                what = "调阅材料扫描件" if e.action == "view" and "material" in (e.after or {}) else \
+                    _ACTIONS.get(e.action, e.action)
+                lines.append(Text(f"  {at:%m-%d %H:%M} {what}  {e.actor}{where}"))
         return Group(*(literal(line) for line in lines))
 
     # -- reprint -----------------------------------------------------------
