@@ -224,7 +224,7 @@ class _Day:
                 self.soon((60, 400), partial(self.supply, case.number))
         else:
             case = self.submit(clerk, window, self.draft(rng.choice(self.items)), Outcome.ACCEPT)
-            if case is not None and not case.is_bundle and case.item_kind == "承诺件" and rng.random() < 0.35:
+            if case is not None and not case.is_bundle and case.item_kind == "承诺件" and rng.random() < 0.5:
                 self.soon((30, 400), partial(self.decide, case.number, window))
         if case is None:
             return

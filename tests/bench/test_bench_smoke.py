@@ -46,6 +46,8 @@ RUNS: dict[str, tuple[list[str], list[str]]] = {
     "bench_drill": (["--rounds", "1"], [rf"^\| {re.escape(name)} \| .*\| \d{{8}}-SF-\d{{4}}（" for name, _ in DRILL]),
     "bench_intake_ratio": (["--runs", "5", "--backends", "sqlite"], [r"^\| SQLite \| [\d.]+ / [\d.]+ ms \|"]),
     "bench_live": (["--samples", "2", "--backends", "sqlite"], [r"^\| sqlite \| 2 \|"]),
+    "bench_material_space": (["--visits", "2", "--backends", "sqlite"],
+                             [r"^\| 身份证复印件（彩色，JPEG q85） \| \d+ KB \|", r"^\| sqlite \| [\d.]+ MB \| \d+ ms \|"]),
     "bench_render": (["--rounds", "2"], [r"^\| manifest \| roll \|", r"^worst median: "]),
     "bench_save": (["--calls", "5", "--backends", "sqlite"],
                    [r"^\| sqlite \| intake \(incomplete\) \|", r"^\| sqlite \| supplement .*\|"]),
