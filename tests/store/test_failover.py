@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 
 import pytest
@@ -65,6 +66,7 @@ def test_windows_save_again_after_failover_without_losing_or_doubling_a_visit(
     from clerk.domain.intake import Outcome
     from clerk.services.cases import CaseService
     from clerk.services.visits import SaveNotKnown, VisitSaver, new_visit_key
+    from clerk.store.changes import ChangeWatcher
     from clerk.store.engine import Store
     from clerk.store.errors import StoreUnavailable
     from clerk.store.migrate import upgrade
@@ -78,6 +80,12 @@ def test_windows_save_again_after_failover_without_losing_or_doubling_a_visit(
     store = Store(pair.multi_host_url(database))
     service = CaseService(store, catalog, calendar, clock, hall_code="SF")
     saver = VisitSaver(service, deadline=1.5)
+    # The live screens' watcher (LISTEN on its own connection, through the same URL).
+    polls: list[tuple[float, bool, bool]] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=ChangeWatcher(store, interval=0.2).run, daemon=True,
+                               args=(stop, lambda changed, ok: polls.append((time.monotonic(), changed, ok))))
+    watcher.start()
     try:
         clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
 
@@ -139,7 +147,17 @@ def test_windows_save_again_after_failover_without_losing_or_doubling_a_visit(
         assert numbers == [*told, retried.number, after.number]  # the visit in flight is stored once
         assert len({key for _, key in rows}) == len(rows)
         assert [int(n.rsplit("-", 1)[1]) for n in numbers] == list(range(1, len(numbers) + 1))  # gap-free
+
+        # The live screens saw the outage and came back by themselves (a reload on the new primary).
+        deadline = time.monotonic() + RECONNECT_LIMIT
+        while not any(at > promoted and changed and ok for at, changed, ok in polls) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(at < killed and ok for at, _, ok in polls)
+        assert any(killed < at < promoted and not ok for at, _, ok in polls)
+        assert any(at > promoted and changed and ok for at, changed, ok in polls)
     finally:
+        stop.set()
+        watcher.join(5)
         store.dispose()
 
 
