@@ -64,6 +64,7 @@ def test_windows_save_again_after_failover_without_losing_or_doubling_a_visit(
         replicated_pair, catalog, calendar, clock, cheap_password_hashing):
     from clerk.domain.accounts import Role
     from clerk.domain.intake import Outcome
+    from clerk.reports.report import daily_report
     from clerk.services.cases import CaseService
     from clerk.services.visits import SaveNotKnown, VisitSaver, new_visit_key
     from clerk.store.changes import ChangeWatcher
@@ -98,6 +99,15 @@ def test_windows_save_again_after_failover_without_losing_or_doubling_a_visit(
             case = saver.save(clerk, 1, hygiene(), Outcome.ACCEPT, "", new_visit_key())
             told.append(case.number)
             assert case.number in on_standby()
+
+        # Reports may read from the standby (prefer-standby), off the primary's load.
+        reader = Store(pair.multi_host_url(database).replace("read-write", "prefer-standby"))
+        try:
+            with reader.connection(write=False) as conn:
+                assert conn.exec_driver_sql("SELECT pg_is_in_recovery()").scalar() is True
+            assert daily_report(reader, clock().date()).visits == len(told)
+        finally:
+            reader.dispose()
 
         # A write that reaches the standby is an outage said in Chinese, not an internal error.
         standby_first = Store(f"postgresql+psycopg://postgres@/{database}?host=127.0.0.1:{pair.standby.port},"
