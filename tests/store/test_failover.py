@@ -200,7 +200,7 @@ def test_a_window_leaves_a_primary_that_turned_read_only(replicated_pair, catalo
 
         pair.admin(pair.primary, "ALTER SYSTEM SET default_transaction_read_only = on")
         pair.admin(pair.primary, "SELECT pg_reload_conf()")
-        time.sleep(0.2)  # the backends read the new setting
+        # (an idle backend reads the reloaded setting before its next command: the pool's ping)
         with pytest.raises(StoreUnavailable, match="只读"):
             service.submit(clerk, 1, hygiene(), Outcome.ACCEPT, visit_key=new_visit_key())
         pair.wait_until_received()
