@@ -74,7 +74,9 @@ def test_windows_save_again_after_failover_without_losing_or_doubling_a_visit(
 
     pair = replicated_pair
     database = pair.primary.create_database()
-    upgrade(Store(pair.primary.url(database)))
+    migrated = Store(pair.primary.url(database))
+    upgrade(migrated)
+    migrated.dispose()
     pair.start_standby()
     pair.synchronous("remote_apply")
 
@@ -137,6 +139,7 @@ def test_windows_save_again_after_failover_without_losing_or_doubling_a_visit(
             if not saver.in_flight(in_flight):
                 break
             time.sleep(0.05)
+        assert not saver.in_flight(in_flight)
 
         promoting = time.monotonic()
         pair.promote_standby()
@@ -189,7 +192,9 @@ def test_a_window_leaves_a_primary_that_turned_read_only(replicated_pair, catalo
 
     pair = replicated_pair
     database = pair.primary.create_database()
-    upgrade(Store(pair.primary.url(database)))
+    migrated = Store(pair.primary.url(database))
+    upgrade(migrated)
+    migrated.dispose()
     pair.start_standby()
 
     store = Store(pair.multi_host_url(database))
