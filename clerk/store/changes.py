@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 from sqlalchemy.engine import make_url
 
-from clerk.store.engine import CHANGES_CHANNEL, postgres_connect_args
+from clerk.store.engine import CHANGES_CHANNEL, libpq_conninfo, postgres_connect_args
 
 if TYPE_CHECKING:
     from clerk.store.engine import Store
@@ -73,9 +73,7 @@ class ChangeWatcher:
 
     # -- PostgreSQL --------------------------------------------------------------
     def _conninfo(self) -> dict[str, Any]:
-        url = make_url(self.store.url)
-        info: dict[str, Any] = {"host": url.host, "port": url.port, "user": url.username,
-                                "password": url.password, "dbname": url.database, **dict(url.query)}
+        info = libpq_conninfo(self.store.url)
         info.update(postgres_connect_args(self.store.statement_timeout or 5.0))
         return {k: v for k, v in info.items() if v is not None}
 

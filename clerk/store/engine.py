@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, exc, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 import clerk.store.tables
 from clerk.config import get_settings
@@ -130,14 +130,16 @@ class Store:
     def _create_engine(self) -> Engine:
         url = make_url(self.url)
         if url.get_backend_name() != "sqlite":
-            return create_engine(
-                url,
+            engine = create_engine(
+                multi_host_url(url),
                 echo=self._echo,
                 pool_pre_ping=True,
                 pool_size=self._pool_size,
                 pool_timeout=self.statement_timeout or 30,
                 connect_args=postgres_connect_args(self.statement_timeout),
             )
+            event.listen(engine, "handle_error", _drop_on_failover)
+            return engine
         if url.database and url.database != ":memory:":
             database = Path(url.database).expanduser()
             private_sqlite(database)  # 0600 file (SQLite gives -wal/-shm the same mode), 0700 folders
@@ -279,12 +281,69 @@ def postgres_connect_args(statement_timeout: float | None) -> dict[str, Any]:
     }
 
 
+def multi_host_url(url: URL) -> URL:
+    """``url`` with its servers in libpq's own form, ``?host=a,b&port=5432,5433``.
+
+    A district store lists its primary and its standby (docs/deploy.md, "Streaming
+    replication"): ``?host=a:5432,b:5433`` or ``?host=a:5432&host=b:5433`` (SQLAlchemy's
+    spelling) or ``?host=a,b&port=5432,5433``.  SQLAlchemy passes the first one to libpq as one
+    host named ``a:5432,b:5433``; the listener of clerk.store.changes cannot pass a repeated
+    ``host`` at all.  Both get the libpq form.  A URL with one server is returned as it is."""
+    hosts = url.query.get("host")
+    if hosts is None:
+        return url
+    items = [item.strip() for entry in ((hosts,) if isinstance(hosts, str) else hosts) for item in entry.split(",")]
+    if not any(_split_port(item)[1] for item in items):
+        return url.update_query_dict({"host": ",".join(items)})
+    if url.query.get("port") is not None:
+        raise StoreError("database_url 的 host 已带端口（host=主机:端口），请不要再写 port=")
+    pairs = [_split_port(item) for item in items]
+    return url.update_query_dict({"host": ",".join(h for h, _ in pairs), "port": ",".join(p for _, p in pairs)})
+
+
+def _split_port(item: str) -> tuple[str, str]:
+    """``a:5432`` -> ("a", "5432"); ``a`` -> ("a", "") (libpq: the default port); ``[::1]:5432`` too."""
+    host, colon, port = item.rpartition(":")
+    if colon and port.isdigit() and (not host.count(":") or host.endswith("]")):
+        return host.removeprefix("[").removesuffix("]"), port
+    return item.removeprefix("[").removesuffix("]"), ""
+
+
+def libpq_conninfo(url: str) -> dict[str, Any]:
+    """The libpq keywords of a PostgreSQL ``url`` (a multi-host URL as ``host=a,b port=p,q``)."""
+    parsed = multi_host_url(make_url(url))
+    info: dict[str, Any] = {"host": parsed.host, "port": parsed.port, "user": parsed.username,
+                            "password": parsed.password, "dbname": parsed.database, **dict(parsed.query)}
+    return {key: value for key, value in info.items() if value is not None}
+
+
 #: SQLSTATE of a refusal by the database's privileges or clerk's triggers (PostgreSQL).
 INSUFFICIENT_PRIVILEGE = "42501"
+#: SQLSTATE of a write on a read-only server: a standby (hot standby) or ``default_transaction_read_only``.
+READ_ONLY_TRANSACTION = "25006"
+#: SQLSTATEs after which a connection is not used again: the server is shutting down or was
+#: stopped (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now: starting up,
+#: in recovery), the connection failed (class 08), or the server is a standby (25006).
+_FAILOVER_STATES = ("57P01", "57P02", "57P03", READ_ONLY_TRANSACTION)
+
+
+def _drop_on_failover(context: Any) -> None:
+    """``handle_error`` of a PostgreSQL engine: after a failover the pool must not hand out a
+    connection to the stopped primary or to a standby again.  Marked as a disconnect, the
+    connection is discarded together with every pooled connection older than it, and the next
+    checkout connects anew through the URL's host list (``target_session_attrs=read-write``:
+    to the new primary)."""
+    state = getattr(context.original_exception, "sqlstate", None) or ""
+    if state in _FAILOVER_STATES or state.startswith("08"):
+        context.is_disconnect = True
 
 # SQLite reports schema mistakes as OperationalError too; they are not outages.
 _SCHEMA_ERRORS = ("no such table", "no such column", "has no column", "syntax error")
 
+
+#: A write reached a standby: during a failover, or a database_url without ``target_session_attrs``.
+READ_ONLY_MESSAGE = ("数据库服务器当前只读（主备切换中或连到了备用服务器），本次未保存；请稍后重试，"
+                     "如持续出现请系统管理员检查 database_url 的 target_session_attrs=read-write")
 
 _SQLITE_FULL = 13
 _PG_DISK_FULL = "53100"
@@ -314,6 +373,8 @@ def translate_errors() -> Iterator[None]:
             raise  # a wrong or unmigrated schema is a bug to see, not an outage to retry
         raise StoreUnavailable() from error
     except exc.DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == READ_ONLY_TRANSACTION:
+            raise StoreUnavailable(READ_ONLY_MESSAGE) from error
         if error.connection_invalidated:
             raise StoreUnavailable() from error
         if getattr(error.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:

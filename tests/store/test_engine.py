@@ -86,3 +86,25 @@ def test_writer_lock_times_out_then_cleans_up(tmp_path):
     with writer_lock(path, timeout=1) as got:
         assert got is True
     os.close(holder)
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql+psycopg://clerk:pw@/clerk?host=db1:5432,db2:5433&target_session_attrs=read-write",
+    "postgresql+psycopg://clerk:pw@/clerk?host=db1:5432&host=db2:5433&target_session_attrs=read-write",
+    "postgresql+psycopg://clerk:pw@/clerk?host=db1,db2&port=5432,5433&target_session_attrs=read-write",
+])
+def test_a_multi_host_url_reaches_libpq_as_a_host_list(url):
+    """The three spellings of a primary-and-standby URL (docs/deploy.md) give libpq the same
+    host and port lists, for the windows' pool and the live screens' listener alike."""
+    from sqlalchemy.engine import make_url
+
+    from clerk.store.engine import libpq_conninfo, multi_host_url
+
+    expected = {"host": "db1,db2", "port": "5432,5433", "user": "clerk", "password": "pw", "dbname": "clerk",
+                "target_session_attrs": "read-write"}
+    assert libpq_conninfo(url) == expected
+    engine_url = multi_host_url(make_url(url))
+    _, connect = Store(url).engine.dialect.create_connect_args(engine_url)
+    assert {key: connect[key] for key in ("host", "port", "target_session_attrs")} == {
+        "host": "db1,db2", "port": "5432,5433", "target_session_attrs": "read-write"}
+
