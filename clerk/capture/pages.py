@@ -208,17 +208,37 @@ def _pdf_pages(data: bytes, source: str, limits: Limits) -> list[Page]:
         raise CaptureError(f"PDF 文件已损坏，无法读取（{type(exc).__name__}）") from None
 
 
+_A4 = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
+_SCAN_DPI = 300
+
+
+def _as_scanned(width_px: int, height_px: int, _ndpi: object) -> tuple[float, float, float, float]:
+    """img2pdf layout for a picture that does not say its resolution (a document camera's or a
+    phone's): read as a 300 dpi scan, and no larger than an A4 sheet the way it lies — not img2pdf's
+    96 dpi default, which makes an A4 scan a page of 66 × 93 cm."""
+    width, height = width_px * 72 / _SCAN_DPI, height_px * 72 / _SCAN_DPI
+    sheet_w, sheet_h = _A4 if height >= width else _A4[::-1]
+    scale = min(1.0, sheet_w / width, sheet_h / height)
+    return width * scale, height * scale, width * scale, height * scale
+
+
+def _image_pdf(page: Page) -> bytes:
+    if page.dpi:
+        return bytes(img2pdf.convert([page.data]))
+    return bytes(img2pdf.convert([page.data], layout_fun=_as_scanned))
+
+
 def build_pdf(pages: tuple[Page, ...]) -> bytes:
     """One PDF of ``pages`` in order: pictures through img2pdf (a JPEG's bytes kept), PDF pages as they are."""
     if not pages:
         raise ValueError("no pages")
-    if all(p.kind != "pdf" for p in pages):
+    if all(p.kind != "pdf" and p.dpi for p in pages):
         return bytes(img2pdf.convert([p.data for p in pages]))
     out_pdf = pikepdf.new()
     opened: list[pikepdf.Pdf] = []
     try:
         for page in pages:
-            data = page.data if page.kind == "pdf" else bytes(img2pdf.convert([page.data]))
+            data = page.data if page.kind == "pdf" else _image_pdf(page)
             one = pikepdf.open(io.BytesIO(data))
             opened.append(one)
             out_pdf.pages.extend(one.pages)

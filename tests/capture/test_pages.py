@@ -123,3 +123,27 @@ def test_the_files_that_travel_are_those_on_the_checklist_not_marked_not_applica
     marks = {"a": MaterialMark(MaterialStatus.MISSING), "b": MaterialMark(MaterialStatus.NOT_APPLICABLE)}
     assert set(travelling_files(files, ["a", "b"], marks)) == {"a"}
     assert set(travelling_files(files, ["a", "b"], {})) == {"a", "b"}  # pending: not ticked, still carried
+
+
+def _without_resolution(width: int, height: int) -> bytes:
+    """A document camera's picture: a JPEG that does not say its dpi."""
+    out = io.BytesIO()
+    Image.new("L", (width, height), 255).save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("size", "sheet"), [
+    ((2480, 3508), (595, 842)),  # an A4 page shot at 300 dpi: an A4 page, not img2pdf's 96 dpi 66 × 93 cm
+    ((3508, 2480), (842, 595)),  # the same page lying down
+    ((2000, 3600), (468, 842)),  # a page taller than A4 at 300 dpi fits the sheet
+    ((1011, 638), (243, 153)),  # an ID card at 300 dpi keeps its size (85.6 × 54 mm)
+])
+def test_a_picture_that_does_not_say_its_resolution_is_read_as_a_scan_no_larger_than_a4(size, sheet):
+    data = _without_resolution(*size)
+    page = page_from_bytes(data, source="高拍仪")
+    assert page.dpi == 0
+    mixed = build_pdf((page, page_from_bytes(picture(1240, 1754, dpi=150))))
+    first, second = pdf_pages(mixed)
+    assert (round(first["width_pt"]), round(first["height_pt"])) == sheet
+    assert first["images"][0]["data"] == data  # still the camera's bytes
+    assert round(second["width_pt"]) == 595  # a picture that says its dpi keeps its size
