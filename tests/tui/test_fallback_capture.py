@@ -1,7 +1,7 @@
 """The fallback desk's supplement captures the arriving material as the window does (issue 26):
 s takes the highlighted material's next page from the desk's scanner or document camera, p lists
-its pages, f adds an online supplement's file; the list shows ``本次▣n``, capturing ticks nothing,
-F10 saves the pages with the supplement and the case's list then shows ``▣n``."""
+its pages, f adds an online supplement's file; the list shows ``本次▣n`` (not saved yet), capturing
+ticks nothing, F10 saves the pages with the supplement and the case's list then shows ``▣n``."""
 
 from __future__ import annotations
 
@@ -69,7 +69,9 @@ async def test_a_page_from_the_camera_is_saved_with_the_supplement(make_app, set
         await pilot.press("s")
         await settled_when(pilot, lambda: "已采集" in banner(app), "the page captured")
         assert f"“{PHOTO}”已采集第 1 页，共 1 页" in banner(app) and "收到请按空格勾选" in banner(app)
-        assert labels(desk)["photo"].endswith("本次▣1")
+        assert labels(desk)["photo"].startswith("本次▣1 ")
+        said = desk.query_one("#banner").region  # on screen, above the footer, at 80×24 too
+        assert said.height and said.bottom <= size[1] - 1, said
         assert "photo" not in ticked(desk)  # capture does not tick
         assert stored(case_service) == (0, 0)  # nor save: F10 does
 
@@ -101,7 +103,7 @@ async def test_an_online_supplement_is_attached_from_a_file(make_app, case_servi
         await pilot.press("f", *typed(str(upload)), "enter")
         await settled_when(pilot, lambda: "已采集" in banner(app), "the file attached")
         assert f"“{PHOTO}”已采集第 1–2 页，共 2 页" in banner(app)
-        assert labels(desk)["photo"].endswith("本次▣2")
+        assert labels(desk)["photo"].startswith("本次▣2 ")
 
         await pilot.press("p")  # the same page list as at the window
         await pilot.pause()
@@ -151,3 +153,22 @@ async def test_a_failed_capture_says_why_and_nothing_is_saved_half(make_app, set
         await settle(pilot)
         assert f"“{PHOTO}”已有扫描页但未勾选收到：请按空格勾选，或按 p 删除其扫描页" in banner(app)
         assert stored(case_service) == (0, 0) and case_service.get(number).state is not CaseState.ACCEPTED
+
+
+async def test_pages_not_saved_are_dropped_with_a_word_when_another_case_is_opened(make_app, case_service, catalog,
+                                                                                 staff, tmp_path):
+    first, second = incomplete_case(case_service, catalog), incomplete_case(case_service, catalog)
+    upload = tmp_path / "photo.jpg"
+    upload.write_bytes(picture(seed=5))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        desk = await opened(pilot, first)
+        await pilot.press("f", *typed(str(upload)), "enter")
+        await settled_when(pilot, lambda: "已采集" in banner(app), "the file attached")
+        await pilot.press("f2", *typed(second), "enter")
+        await settled_when(pilot, lambda: desk.case.number == second, "the second case opened")
+        assert f"{first} 未登记的 1 页扫描件已放弃" in banner(app)
+        assert desk.pages == {} and desk.files == {} and "本次" not in labels(desk)["photo"]
+        await pilot.press("space", "f10")  # the second case's supplement carries none of the first's pages
+        await settled_when(pilot, lambda: case_service.get(second).state is CaseState.ACCEPTED, "supplemented")
+    assert case_service.get(second).files == () and stored(case_service) == (0, 1)

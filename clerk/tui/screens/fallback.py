@@ -4,14 +4,17 @@ The queue lists incomplete and 容缺 cases of every window, oldest first, with
 the deadline that matters (the 5-working-day one-time-notice limit, or the 容缺
 supply-by date) and the working days left; rows about to lapse are red.  Scan
 a case's barcode (or type its number and Enter) to open it; tick the materials
-that arrived (space), choose the channel, F10 logs the supplement.  The arriving
-materials' pages are captured as at the window (issue 26, ``PageCapture``): s takes the
-highlighted material's next page from this desk's scanner or document camera, p lists its
-pages, f adds a picture or PDF file (an online supplement's); the list shows the pages
-(``本次▣2``), capturing ticks nothing, and F10 saves the pages with the supplement.  Unticking a
+that arrived (space), choose the channel, F10 logs the supplement.  Unticking a
 material that was never on the one-time notice is refused by the service (一次
 告知) and the banner says so.  When the case becomes accepted the 承诺件通知书
 is printed, its completion date counted from that moment.
+
+The arriving materials' pages are captured as at the window (issue 26, ``PageCapture``):
+s takes the highlighted material's next page from this desk's scanner or document
+camera, p lists its pages, f adds a picture or PDF file (an online supplement's).  The
+list shows them before the name (``本次▣2``, not saved yet); capturing ticks nothing;
+F10 saves them with the supplement or not at all, and refuses pages of a material not
+ticked received.  Opening another case drops pages not saved, and says so.
 """
 
 from __future__ import annotations
@@ -60,8 +63,8 @@ class FallbackMaterials(SelectionList[str]):
 
     BINDINGS = [
         Binding("s", "screen.capture_page", "扫描", id="fallback.capture"),
-        Binding("p", "screen.pages", "扫描页", id="fallback.pages"),
-        Binding("f", "screen.attach_file", "附文件", id="fallback.file"),
+        Binding("p", "screen.pages", "扫描页", id="fallback.pages", show=False),  # on the list's edge
+        Binding("f", "screen.attach_file", "附文件", id="fallback.file", show=False),
     ]
 
 
@@ -111,7 +114,7 @@ class FallbackScreen(PageCapture, DeskScreen["DeskService"]):
         # what the desk works by first (fits 80 columns); the rest scrolls in from the right
         table.add_columns("受理编号", "申请人", "剩余", "到期日", "尚缺材料", "事项", "状态", "期限")
         self.query_one("#fallback-materials").border_title = "材料（F4，空格勾选已收到）"
-        self.query_one("#fallback-materials").border_subtitle = "s扫描 p扫描页 f附文件"
+        self.query_one("#fallback-materials").border_subtitle = "p扫描页 f附文件"
         self.open_capture_source()
         self.action_refresh()
 
@@ -141,8 +144,8 @@ class FallbackScreen(PageCapture, DeskScreen["DeskService"]):
         flag = "（告知书）" if key in {ln.key for ln in view.one_time_notice or ()} else ""
         scan = view.file_of(key)
         badge = f" {scan.badge}" if scan is not None else ""
-        pending = f" 本次▣{len(self.pages[key])}" if key in self.pages else ""
-        return plain(f"{entry.material.name}{flag}{badge}{pending}")
+        pending = f"本次▣{len(self.pages[key])} " if key in self.pages else ""  # first: a long name cuts the end
+        return plain(f"{pending}{entry.material.name}{flag}{badge}")
 
     def _new_pages(self) -> None:
         """The pages captured so far are not this case's any more (saved, or another case opened)."""
