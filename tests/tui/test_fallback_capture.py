@@ -5,15 +5,18 @@ ticks nothing, F10 saves the pages with the supplement and the case's list then 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import text
 from textual.widgets import Input, Select, SelectionList
 
 from clerk.capture.pages import build_pdf, pages_from_bytes
+from clerk.config import CaptureSettings
 from clerk.domain.lifecycle import CaseState
 from clerk.services.desk import DeskService
 from clerk.store.materials import get_bytes
-from tests.support.pictures import pdf_pages, picture
+from tests.support.pictures import TEST_SCANNER_OPTIONS, needs_scanimage, pdf_pages, picture
 
 from .test_capture import camera_app, shoot
 from .test_roles import sign_in_as
@@ -172,3 +175,21 @@ async def test_pages_not_saved_are_dropped_with_a_word_when_another_case_is_open
         await pilot.press("space", "f10")  # the second case's supplement carries none of the first's pages
         await settled_when(pilot, lambda: case_service.get(second).state is CaseState.ACCEPTED, "supplemented")
     assert case_service.get(second).files == () and stored(case_service) == (0, 1)
+
+
+@needs_scanimage
+async def test_a_page_scanned_through_sane_at_the_fallback_desk(make_app, settings, case_service, catalog, staff):
+    number = incomplete_case(case_service, catalog)
+    chosen = CaptureSettings(scanner="test", resolution=300, scanner_options=" ".join(TEST_SCANNER_OPTIONS))
+    app = make_app(settings_=replace(settings, capture=chosen))
+    async with app.run_test(size=(120, 36)) as pilot:
+        desk = await opened(pilot, number)
+        await pilot.press("s")
+        await settled_when(pilot, lambda: "已采集" in banner(app), "the page scanned", rounds=400)
+        await pilot.press("space", "f10")
+        await settled_when(pilot, lambda: case_service.get(number).state is CaseState.ACCEPTED, "supplemented")
+        await settled_when(pilot, lambda: labels(desk)["photo"].endswith(" ▣1"), "the saved scan listed")
+    [file] = case_service.get(number).files
+    with case_service.store.session(write=False) as session:
+        (page,) = pdf_pages(get_bytes(session, file.sha256))
+    assert (page["images"][0]["width"], page["images"][0]["filter"]) == (2362, "/DCTDecode")  # A4 at 300 dpi, as scanned
