@@ -137,6 +137,28 @@ def test_fallback_queue_with_a_long_name(snap_compare, make_app, case_service, c
     assert snap_compare(make_app(), terminal_size=NARROW, run_before=run_before)
 
 
+def test_fallback_supplement_with_a_captured_page(snap_compare, make_app, case_service, catalog, staff, tmp_path):
+    """The arriving photo attached from a file (issue 26): 本次▣1 on its row, ticked, before F10."""
+    from tests.support.pictures import picture
+
+    number = long_named_case(case_service, catalog)
+    upload = tmp_path / "photo.jpg"
+    upload.write_bytes(picture(seed=3))
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await sign_in_as(pilot, "2001")
+        await pilot.press("f2", *typed(number), "enter")
+        await settle(pilot)
+        await pilot.press("f", *typed(str(upload)), "enter")
+        await settle(pilot)
+        assert pilot.app.screen.pages, pilot.app.screen.query_one("#banner").text
+        await pilot.press("space")
+        await _steady(pilot)
+
+    assert snap_compare(make_app(), terminal_size=NARROW, run_before=run_before)
+
+
 def test_mail_queue_with_a_long_name(snap_compare, make_app, case_service, catalog, staff):
     from clerk.services.desk import DeskService
     from clerk.domain.views import Decision

@@ -8,6 +8,13 @@ that arrived (space), choose the channel, F10 logs the supplement.  Unticking a
 material that was never on the one-time notice is refused by the service (一次
 告知) and the banner says so.  When the case becomes accepted the 承诺件通知书
 is printed, its completion date counted from that moment.
+
+The arriving materials' pages are captured as at the window (issue 26, ``PageCapture``):
+s takes the highlighted material's next page from this desk's scanner or document
+camera, p lists its pages, f adds a picture or PDF file (an online supplement's).  The
+list shows them before the name (``本次▣2``, not saved yet); capturing ticks nothing;
+F10 saves them with the supplement or not at all, and refuses pages of a material not
+ticked received.  Opening another case drops pages not saved, and says so.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from rich.text import Text
 from textual import on, work
@@ -32,6 +40,7 @@ from clerk.tui.messages import Failed, banner_text
 from clerk.tui.plain import TYPED, cells, plain
 from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screens.desk_common import DeskCall, DeskDone, DeskScreen, days_text
+from clerk.tui.screens.pages import PageCapture
 from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.chinese import ClerkSelect
 from clerk.tui.widgets.fit import clip
@@ -41,13 +50,25 @@ from clerk.tui.widgets.rowdetail import RowDetail
 
 if TYPE_CHECKING:
     from clerk.domain.desk_views import FallbackEntry, MailItemView
+    from clerk.domain.scans import MaterialFile
     from clerk.domain.views import CaseView
     from clerk.services.desk import DeskService
 
 CHANNELS = [("现场递交", "in_person"), ("网上上传", "online"), ("EMS揽收", "ems")]
 
 
-class FallbackScreen(DeskScreen["DeskService"]):
+class FallbackMaterials(SelectionList[str]):
+    """The open case's materials: space ticks one received; s, p, f its pages (as on the window's
+    checklist: ``PageCapture``)."""
+
+    BINDINGS = [
+        Binding("s", "screen.capture_page", "扫描", id="fallback.capture"),
+        Binding("p", "screen.pages", "扫描页", id="fallback.pages", show=False),  # on the list's edge
+        Binding("f", "screen.attach_file", "附文件", id="fallback.file", show=False),
+    ]
+
+
+class FallbackScreen(PageCapture, DeskScreen["DeskService"]):
     WORKER_GROUP = "fallback"
     BINDINGS = [
         Binding("escape", "back", "返回", id="fallback.back", show=False),
@@ -62,10 +83,14 @@ class FallbackScreen(DeskScreen["DeskService"]):
         Binding("f9", "open_scan", "扫描件", id="fallback.scans"),
     ]
     AUTO_FOCUS = "#fallback-scan"
+    PAGES_KEY_ID = "fallback.pages"
+    RECEIVE_HINT = "收到请按空格勾选"
 
     def __init__(self, desk: DeskService | None = None) -> None:
         super().__init__(desk)
         self.case: Any = None
+        self.init_capture()
+        self._pages_for = uuid4().hex  # the open case's pages (a new one: earlier captures are not kept)
 
     def compose(self) -> ComposeResult:
         yield Static("兜底窗口 —— 扫描受理编号条码（或输入编号回车）打开案件", id="fallback-title")
@@ -73,7 +98,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
         yield DataTable(id="fallback-queue", cursor_type="row", zebra_stripes=True)
         yield RowDetail(id="fallback-row")
         with Horizontal(id="fallback-case"):
-            yield SelectionList[str](id="fallback-materials")
+            yield FallbackMaterials(id="fallback-materials")
             with Vertical(id="fallback-form"):
                 yield Static("", id="fallback-detail")
                 yield ClerkSelect(CHANNELS, value="in_person", allow_blank=False, id="fallback-channel", compact=True)
@@ -89,7 +114,79 @@ class FallbackScreen(DeskScreen["DeskService"]):
         # what the desk works by first (fits 80 columns); the rest scrolls in from the right
         table.add_columns("受理编号", "申请人", "剩余", "到期日", "尚缺材料", "事项", "状态", "期限")
         self.query_one("#fallback-materials").border_title = "材料（F4，空格勾选已收到）"
+        self.query_one("#fallback-materials").border_subtitle = "p扫描页 f附文件"
+        self.open_capture_source()
         self.action_refresh()
+
+    # -- the arriving materials' pages (issue 26: ``PageCapture``) ------------------------
+    def capture_token(self) -> str:
+        return self._pages_for
+
+    def capture_keys(self) -> set[str]:
+        return {e.material.key for e in self.case.checklist.entries} if self.case is not None else set()
+
+    def material_name(self, key: str) -> str:
+        entries = self.case.checklist.entries if self.case is not None else ()
+        return next((e.material.name for e in entries if e.material.key == key), key)
+
+    def is_received(self, key: str) -> bool:
+        return key in self.query_one("#fallback-materials", SelectionList).selected
+
+    def pages_shown(self, key: str) -> None:
+        materials = self.query_one("#fallback-materials", SelectionList)
+        for index in range(materials.option_count):
+            if materials.get_option_at_index(index).value == key:
+                materials.replace_option_prompt_at_index(index, self._label(key))
+
+    def _label(self, key: str) -> Text:
+        view = self.case
+        entry = next(e for e in view.checklist.entries if e.material.key == key)
+        flag = "（告知书）" if key in {ln.key for ln in view.one_time_notice or ()} else ""
+        scan = view.file_of(key)
+        badge = f" {scan.badge}" if scan is not None else ""
+        pending = f"本次▣{len(self.pages[key])} " if key in self.pages else ""  # first: a long name cuts the end
+        return plain(f"{pending}{entry.material.name}{flag}{badge}")
+
+    def _new_pages(self) -> None:
+        """The pages captured so far are not this case's any more (saved, or another case opened)."""
+        self.forget_pages()
+        self._pages_for = uuid4().hex
+
+    def _highlighted_material(self) -> str | None:
+        if not self._needs_case():
+            return None
+        materials = self.query_one("#fallback-materials", SelectionList)
+        index = materials.highlighted
+        if index is None:
+            self.query_one(Banner).show("请先在材料列表（F4）中选中一项材料", "warning")
+            return None
+        return str(materials.get_option_at_index(index).value)
+
+    def action_capture_page(self) -> None:
+        key = self._highlighted_material()
+        if key is not None:
+            self.start_capture(key)
+
+    def action_pages(self) -> None:
+        key = self._highlighted_material()
+        if key is not None:
+            self.open_pages(key, self.query_one("#fallback-materials", SelectionList).focus)
+
+    def action_attach_file(self) -> None:
+        key = self._highlighted_material()
+        if key is not None:
+            self.ask_file(key)
+
+    def supplement_files(self) -> dict[str, MaterialFile] | None:
+        """The pages that go with the supplement: of materials ticked received (None: some pages
+        are of a material not ticked, and the banner says which)."""
+        unticked = [key for key in self.files if not self.is_received(key)]
+        if unticked:
+            names = "、".join(f"“{self.material_name(key)}”" for key in unticked)
+            self.query_one(Banner).show(f"{names}已有扫描页但未勾选收到：请按空格勾选，或按 "
+                                        f"{self.app.keymap.get('fallback.pages', 'p')} 删除其扫描页", "warning")
+            return None
+        return dict(self.files)
 
     # -- workers -----------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="fallback-list")
@@ -166,16 +263,24 @@ class FallbackScreen(DeskScreen["DeskService"]):
     def action_save(self, tolerate: bool = False) -> None:
         if not self._needs_case():
             return
+        files = self.supplement_files()  # first: pages of an unticked material are why nothing is ticked
+        if files is None:
+            return
         marks = self._marks()
         if not marks and not tolerate:
             self.query_one(Banner).show("没有新勾选的材料", "warning")
             return
+        if self._capturing is not None:
+            self.query_one(Banner).show(f"正在采集“{self.material_name(self._capturing)}”的扫描页，请等采集完成后再登记",
+                                        "warning")
+            return
         channel = SupplyChannel(str(self.query_one("#fallback-channel", Select).value))  # never blank
         reference = self.query_one("#fallback-ref", Input).value
-        user, window, case = self.user, self.window, self.case
+        user, window, case, token = self.user, self.window, self.case, self._pages_for
         self.call("supplement", lambda desk: desk.log_supplement(user, window, case.number, marks, channel,
                                                                  reference=reference, tolerate=tolerate,
-                                                                 version=case.version), self._changed)
+                                                                 version=case.version, files=files),
+                  partial(self._supplemented, token, len(files)))
 
     def action_tolerate(self) -> None:
         self.action_save(tolerate=True)
@@ -216,7 +321,13 @@ class FallbackScreen(DeskScreen["DeskService"]):
         user, window, number = self.user, self.window, item.case_number
         self.call("reopen", lambda desk: desk.open(user, window, number), self._show_case)
 
-    def _changed(self, view: CaseView) -> None:
+    def _supplemented(self, token: str, scans: int, view: CaseView) -> None:
+        """A supplement was recorded, with the pages captured for it (``scans`` materials')."""
+        if token == self._pages_for:
+            self._new_pages()  # saved with it: they are the case's now, listed as ▣n
+        self._changed(view, f"，扫描件 {scans} 份已保存" if scans else "")
+
+    def _changed(self, view: CaseView, saved: str = "") -> None:
         """A supplement or a refusal was recorded."""
         self._show_case(view)
         # whatever the change queued (承诺件通知书, 容缺承诺书, 不予受理通知书) is printed now
@@ -224,10 +335,10 @@ class FallbackScreen(DeskScreen["DeskService"]):
         who = f"{view.number}（{view.applicant.name}）"
         banner = self.query_one(Banner)
         if waiting:
-            banner.show(f"{who}：当前状态 {view.state}，正在打印{'、'.join(waiting)}……", "ok", sticky=True)
+            banner.show(f"{who}{saved}：当前状态 {view.state}，正在打印{'、'.join(waiting)}……", "ok", sticky=True)
             self._print(view.number)
         else:
-            banner.show(f"{who}：已登记，当前状态 {view.state}", "ok", sticky=True)
+            banner.show(f"{who}：已登记{saved}，当前状态 {view.state}", "ok", sticky=True)
         self.action_refresh()
 
     def _printed(self, text: str) -> None:
@@ -299,6 +410,12 @@ class FallbackScreen(DeskScreen["DeskService"]):
         ])
 
     def _show_case(self, view: CaseView) -> None:
+        if self.case is not None and self.case.number != view.number:
+            if self.pages:  # captured for the case left and never saved
+                left = sum(len(p) for p in self.pages.values())
+                self.query_one(Banner).show(f"{self.case.number} 未登记的 {left} 页扫描件已放弃", "warning",
+                                            sticky=True)
+            self._new_pages()
         self.case = view
         materials = self.query_one("#fallback-materials", SelectionList)
         materials.clear_options()
@@ -307,10 +424,7 @@ class FallbackScreen(DeskScreen["DeskService"]):
             m = e.material
             mark = view.marks.get(m.key)
             has_it = bool(mark and mark.status.received)
-            flag = "（告知书）" if m.key in on_notice else ""
-            scan = view.file_of(m.key)
-            badge = f" {scan.badge}" if scan is not None else ""
-            materials.add_option((plain(f"{m.name}{flag}{badge}"), m.key, has_it))
+            materials.add_option((self._label(m.key), m.key, has_it))
         a = view.applicant
         lines = [f"{view.number}  {view.name}", f"状态：{view.state}  申请人：{a.name}  {a.address}"]
         lines += [f"{d.kind.label}：{d.due.date:%Y-%m-%d}" + ("  已完成" if d.met_at else "")

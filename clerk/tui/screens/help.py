@@ -19,7 +19,7 @@ from clerk.tui.screens.appointments import AppointmentsScreen
 from clerk.tui.screens.complaints import ComplaintsScreen
 from clerk.tui.screens.dashboard import DashboardScreen
 from clerk.tui.screens.decision import DecisionScreen
-from clerk.tui.screens.fallback import FallbackScreen
+from clerk.tui.screens.fallback import FallbackMaterials, FallbackScreen
 from clerk.tui.screens.finish import ConfirmScreen
 from clerk.tui.screens.intake import IntakeScreen
 from clerk.tui.screens.lookup import LookupScreen
@@ -44,6 +44,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type[DOMNode]) -> list[tuple
         ("查询", LookupScreen),
         ("对话框", ConfirmScreen),
         ("兜底窗口", FallbackScreen),
+        ("兜底材料", FallbackMaterials),
         ("后台结果录入", DecisionScreen),
         ("EMS邮件", MailScreen),
         ("好差评", RatingScreen),

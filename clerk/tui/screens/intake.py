@@ -38,10 +38,10 @@ from clerk.tui.plain import LINE_LIMIT, plain
 from clerk.tui.plain import lines as plain_lines
 from clerk.tui.screen import signed_in_user
 from clerk.tui.screens.finish import ConfirmScreen, OutcomeScreen, describe_preview, repeat_warning
-from clerk.tui.screens.pages import PagesScreen
+from clerk.tui.screens.pages import PageCapture
 from clerk.tui.screens.prompt import PromptScreen
 from clerk.tui.widgets.applicant import ApplicantForm
-from clerk.tui.widgets.banner import Banner, Level
+from clerk.tui.widgets.banner import Banner
 from clerk.tui.widgets.checklist import ChecklistTable
 from clerk.tui.widgets.choice import ChoiceRow
 from clerk.tui.widgets.footer import KeyFooter
@@ -49,8 +49,6 @@ from clerk.tui.widgets.search import ItemSearch
 from clerk.tui.widgets.verdict import VerdictPanel
 
 if TYPE_CHECKING:
-    from clerk.capture.pages import MaterialPages, Page
-    from clerk.capture.sources import Captured, DropFolderSource, ScannerSource
     from clerk.catalog.catalog import Catalog
     from clerk.catalog.model import Checklist, ChecklistEntry
     from clerk.domain.accounts import ClerkUser
@@ -63,22 +61,11 @@ if TYPE_CHECKING:
 CLOCK_TICK = 10.0
 
 
-class PagesCaptured(Message):
-    """A capture worker's result: the material's pages after it, or the clerk's line why not."""
-
-    def __init__(self, visit_key: str, key: str, *, before: MaterialPages | None = None,
-                 after: MaterialPages | None = None, file: MaterialFile | None = None, added: tuple[Page, ...] = (),
-                 index: int | None = None, error: str = "") -> None:
-        super().__init__()
-        self.visit_key, self.key, self.before, self.after, self.file = visit_key, key, before, after, file
-        self.added, self.index, self.error = added, index, error
-
-
 def offer_limit(calendar, today, days) -> str:
     return f"{limit_due_date(calendar, today, days).date:%Y-%m-%d}"
 
 
-class IntakeScreen(CallerScreen):
+class IntakeScreen(PageCapture, CallerScreen):
     BINDINGS = [
         # F2, F3, F4 are written on the search line and the panes' titles: the footer keeps room
         Binding("f2,ctrl+f", "focus_search", "事项", id="intake.search", show=False),
@@ -104,11 +91,7 @@ class IntakeScreen(CallerScreen):
         # names this visit from its first keystroke to its commit: the store keeps one case per key
         self.visit_key = new_visit_key()
         # issue 26: each material's captured pages, and the PDF each became (IntakeDraft.files)
-        self.pages: dict[str, MaterialPages] = {}
-        self.files: dict[str, MaterialFile] = {}
-        self.capture_source: ScannerSource | DropFolderSource | None = None
-        self._capturing: str | None = None  # the material a capture worker is taking a page for
-        self._pages_dialog: PagesScreen | None = None
+        self.init_capture()
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self._header_text(), limit=LINE_LIMIT), id="intake-header")
@@ -130,7 +113,7 @@ class IntakeScreen(CallerScreen):
         self.query_one("#applicant-pane").border_title = "申请人（F3）"
         self.query_one("#checklist-pane").border_title = "材料清单（F4）"
         self.query_one("#checklist-pane").border_subtitle = "a其余收原件 +/−份数 n备注 p扫描页"
-        self._open_capture_source()
+        self.open_capture_source()
         self.set_interval(CLOCK_TICK, self.tick_header)
         self.catalog_ready(self.app.catalog)
 
@@ -354,7 +337,7 @@ class IntakeScreen(CallerScreen):
             count, travels = len(self.pages[key]), self._travels(key)
             self.query_one(ChecklistTable).update_pages(key, count, travels)
             if travelled and not travels:
-                self.query_one(Banner).show(f"“{self._material_name(key)}”标为不适用：其 {count} 页扫描件不随办件保存"
+                self.query_one(Banner).show(f"“{self.material_name(key)}”标为不适用：其 {count} 页扫描件不随办件保存"
                                             "（改回其他状态即恢复）", "warning")
         self._show_material()
         self._refresh_verdict()
@@ -465,38 +448,27 @@ class IntakeScreen(CallerScreen):
             if self.marks.get(key, MaterialMark()).status is MaterialStatus.PENDING:
                 self._set_mark(key, MaterialMark(MaterialStatus.ORIGINAL, entry.material.copies))
 
-    # -- captured pages (issue 26) -----------------------------------------------
-    def _open_capture_source(self) -> None:
-        """The window's scanner or document camera from ``[capture]`` (made now: a camera's folder
-        is looked at once, so that pictures already there are never taken for this window's visits)."""
-        from clerk.capture.sources import configured_source
+    # -- captured pages (issue 26: ``PageCapture``) ------------------------------------
+    def capture_token(self) -> str:
+        return self.visit_key
 
-        try:
-            self.capture_source = configured_source(self.app.services.settings.capture)
-        except Exception:  # noqa: BLE001 - a source that cannot be made says why at the first capture
-            self.capture_source = None
+    def capture_keys(self) -> set[str]:
+        return {e.material.key for e in self._entries()}
 
-    def pages_of(self, key: str) -> MaterialPages:
-        from clerk.capture.pages import MaterialPages
-
-        found = self.pages.get(key)
-        if found is None:
-            found = MaterialPages(max_pages=self.app.services.settings.capture.max_pages)
-        return found
-
-    def _material_name(self, key: str) -> str:
+    def material_name(self, key: str) -> str:
         entry = next((e for e in self._entries() if e.material.key == key), None)
         return entry.material.name if entry is not None else key
+
+    def is_received(self, key: str) -> bool:
+        return self.marks.get(key, MaterialMark()).status.received
+
+    def pages_shown(self, key: str) -> None:
+        self.query_one(ChecklistTable).update_pages(key, len(self.pages_of(key)), self._travels(key))
+        self._show_material()
 
     def _travels(self, key: str) -> bool:
         """The row's pages go with the visit (not when the material is marked 不适用)."""
         return self.marks.get(key, MaterialMark()).status is not MaterialStatus.NOT_APPLICABLE
-
-    def _say(self, text: str, level: Level = "warning") -> None:
-        dialog = self._pages_dialog
-        if dialog is not None and dialog.is_attached:
-            dialog.say(text, level)
-        self.query_one(Banner).show(text, level)
 
     @on(ChecklistTable.CaptureRequested)
     def _capture_requested(self, event: ChecklistTable.CaptureRequested) -> None:
@@ -504,123 +476,7 @@ class IntakeScreen(CallerScreen):
 
     @on(ChecklistTable.PagesRequested)
     def _pages_requested(self, event: ChecklistTable.PagesRequested) -> None:
-        dialog = PagesScreen(self, event.key, self._material_name(event.key))
-        self._pages_dialog = dialog
-
-        def closed(_: None) -> None:
-            self._pages_dialog = None
-            self.query_one(ChecklistTable).focus()
-
-        self.app.push_screen(dialog, closed)
-
-    def start_capture(self, key: str, index: int | None = None, path: str = "") -> None:
-        """Take the material's next page (``index``: re-take that page) from the window's scanner or
-        camera, or from the file at ``path``, in a worker: the clerk goes on typing meanwhile."""
-        if self._capturing is not None:
-            self._say(f"正在采集“{self._material_name(self._capturing)}”的上一页，请稍候", "warning")
-            return
-        source = self.capture_source
-        if path:
-            from clerk.capture.sources import read_file
-
-            def take() -> Captured:
-                return read_file(path)
-            where = "文件"
-        elif source is None:
-            dialog = self._pages_dialog
-            way = (f"按 {self.app.keymap.get('pages.file', 'f')}" if dialog is not None and dialog.is_attached
-                   else f"按 {self.app.keymap.get('checklist.pages', 'p')} 后")
-            self._say(f"本窗口未配置扫描仪或高拍仪（配置文件 [capture]）：可{way}从文件添加", "warning")
-            return
-        else:
-            visit_key = self.visit_key
-
-            def take() -> Captured:  # a camera's wait ends when the clerk starts another visit
-                return source.capture(lambda: self.visit_key != visit_key)
-            where = source.label
-        self._capturing = key
-        pages = self.pages_of(key)
-        what = f"重拍第 {index + 1} 页" if index is not None else f"第 {len(pages) + 1} 页"
-        self._say(f"正在从{where}采集“{self._material_name(key)}”{what}……（可继续录入）", "info")
-        self._capture(self.visit_key, key, take, pages, index)
-
-    @work(thread=True, exclusive=False, exit_on_error=False, group="capture")
-    def _capture(self, visit_key: str, key: str, take, before: MaterialPages, index: int | None) -> None:
-        from clerk.capture.pages import CaptureError, pages_from_bytes
-
-        try:
-            got = take()
-            new = tuple(pages_from_bytes(got.data, source=got.source))
-            if index is not None and len(new) != 1:
-                raise CaptureError(f"重拍只能换成一页，该文件有 {len(new)} 页")
-            after = before.adding(list(new)) if index is None else before.replacing(index, new[0])
-            file = after.file(key)  # the PDF and its digests, built here: no key waits for them
-        except CaptureError as exc:
-            self.post_message(PagesCaptured(visit_key, key, error=str(exc), index=index))
-        except Exception as exc:  # noqa: BLE001 - said to the clerk, the visit goes on
-            self.post_message(PagesCaptured(visit_key, key, error=f"采集失败：{banner_text(exc)}", index=index))
-        else:
-            self.post_message(PagesCaptured(visit_key, key, before=before, after=after, file=file, added=new,
-                                            index=index))
-
-    @on(PagesCaptured)
-    def _pages_captured(self, event: PagesCaptured) -> None:
-        from clerk.capture.pages import CaptureError
-
-        self._capturing = None
-        name = self._material_name(event.key)
-        if event.error and event.visit_key != self.visit_key:
-            return  # the wait of a visit ended meanwhile: nothing to say about it
-        if event.error:
-            self._say(f"“{name}”未采集：{event.error}", "warning")
-            return
-        if event.visit_key != self.visit_key or event.key not in {e.material.key for e in self._entries()}:
-            self._say(f"采集完成时“{name}”已不在当前办件的材料清单中，该页未保存", "warning")
-            return
-        after, file = event.after, event.file
-        current = self.pages_of(event.key)
-        if current is not event.before:  # a page removed meanwhile: add to what is there now
-            try:
-                after = current.adding(list(event.added)) if event.index is None else current.replacing(
-                    event.index, event.added[0])
-            except CaptureError as exc:
-                self._say(f"“{name}”未采集：{exc}", "warning")
-                return
-            file = after.file(event.key)
-        assert after is not None
-        self._set_pages(event.key, after, file)
-        page = event.added[0]
-        what = (f"已重拍第 {event.index + 1} 页" if event.index is not None
-                else f"已采集第 {len(after) - len(event.added) + 1}"
-                     + (f"–{len(after)}" if len(event.added) > 1 else "") + " 页")
-        mark = self.marks.get(event.key, MaterialMark())
-        tick = "" if mark.status.received else "；收件请按 1（原件）或 2（复印件）"
-        note = f"（{page.note}）" if page.note else ""
-        self._say(f"“{name}”{what}，共 {len(after)} 页 · {page.size_text}{note}{tick}", "ok")
-
-    def _set_pages(self, key: str, pages: MaterialPages, file: MaterialFile | None) -> None:
-        if len(pages):
-            self.pages[key] = pages
-        else:
-            self.pages.pop(key, None)
-        if file is not None:
-            self.files[key] = file
-        else:
-            self.files.pop(key, None)
-        self.query_one(ChecklistTable).update_pages(key, len(pages), self._travels(key))
-        self._show_material()
-        dialog = self._pages_dialog
-        if dialog is not None and dialog.is_attached and dialog.key == key:
-            dialog.show_pages()
-
-    def remove_page(self, key: str, index: int) -> None:
-        """Page ``index`` (0-based) of the material removed; its PDF rebuilt."""
-        pages = self.pages_of(key)
-        if not 0 <= index < len(pages):
-            return
-        after = pages.without(index)
-        self._set_pages(key, after, after.file(key))
-        self._say(f"已删除“{self._material_name(key)}”第 {index + 1} 页，剩 {len(after)} 页", "ok")
+        self.open_pages(event.key, self.query_one(ChecklistTable).focus)
 
     def _drop_pages(self, keys: set[str], why: str) -> None:
         """Pages of materials no longer on the checklist go, and the clerk is told which."""
@@ -926,10 +782,7 @@ class IntakeScreen(CallerScreen):
             return
         self.visit_key = new_visit_key()
         self.item, self.answers, self.checklist, self.marks = None, {}, None, {}
-        self.pages, self.files = {}, {}  # the saved (or abandoned) visit's pages are not the next one's
-        discard = getattr(self.capture_source, "discard_waiting", None)
-        if discard is not None:
-            discard()  # a camera's picture the last visit never took is not the next applicant's
+        self.forget_pages()  # the saved (or abandoned) visit's pages are not the next one's
         self.offer = None
         self.query_one("#search-input", Input).value = ""
         with self.app.batch_update():
