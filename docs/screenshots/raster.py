@@ -67,8 +67,10 @@ def _first(paths: tuple[str, ...], env: str, extra: list[Path] = ()) -> str:
 def _shipped_fonts() -> list[Path]:
     from clerk.shipped import shipped_path
 
-    folder = shipped_path("fonts")
-    return sorted(folder.glob("*.ttf")) if folder.is_dir() else []
+    # the notice font (a subset of AR PL UMing holding every character the UI and notices use), not
+    # the name and rare-character fonts beside it, which hold only names' characters
+    font = shipped_path("fonts") / "clerk-notice-song.ttf"
+    return [font] if font.is_file() else []
 
 
 class Fonts:
