@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/ruff check clerk
+	$(BIN)/ruff check clerk tests bench
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 bench: $(VENV)/.installed

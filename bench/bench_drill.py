@@ -52,12 +52,12 @@ VISITS = [
 
 def build_app(tmp: Path, key_clock: Any = "human"):
     """The app on a fresh store in ``tmp``; ``key_clock=None``: keys judged by their real arrival times."""
-    from clerk.calendar import WorkCalendar
-    from clerk.services.cases import CaseService
-    from clerk.catalog import load_catalog
     from bench.timing import throwaway_hall_key
+    from clerk.calendar import WorkCalendar
+    from clerk.catalog import load_catalog
     from clerk.config import get_settings
     from clerk.domain.accounts import Role
+    from clerk.services.cases import CaseService
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
     from clerk.tui.app import ClerkApp

@@ -19,12 +19,10 @@ from bench.timing import throwaway_hall_key
 
 def measure(url: str, runs: int) -> tuple[float, float, float, float]:
     """(audited median, audited p99, raw median, raw p99) in ms."""
+    from clerk.domain.intake import Outcome
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
-
     from tests.support.drafts import hygiene
-
-    from clerk.domain.intake import Outcome
 
     upgrade(Store(url))
     service = _service(url)

@@ -29,10 +29,10 @@ PASSWORDS = {"w07": "window123", "2001": "desk1234"}
 
 
 def _save(url: str, catalog, calendar, serial: int, report) -> None:
+    from clerk.catalog.model import Delivery
     from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
     from clerk.services.cases import CaseService
     from clerk.services.visits import new_visit_key
-    from clerk.catalog.model import Delivery
     from clerk.store.engine import Store
 
     service = CaseService(Store(url), catalog, calendar, hall_code="SF")
@@ -85,9 +85,9 @@ async def _measure(url: str, samples: int, catalog, calendar, home: Path) -> lis
 
 def run(url: str, samples: int) -> list[float]:
     from clerk.calendar import WorkCalendar
-    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
     from clerk.domain.accounts import Role
+    from clerk.services.cases import CaseService
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
 

@@ -30,7 +30,6 @@ from clerk.printing.fonts import choose_font  # noqa: E402
 from clerk.printing.rendering import render  # noqa: E402
 from clerk.printing.samples import sample  # noqa: E402
 
-
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞鑫宇浩然梓涵子轩欣怡诗琪雨桐佳"
 

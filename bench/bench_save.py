@@ -29,14 +29,12 @@ def measure(url: str, calls: int) -> dict[str, tuple[float, float, float]]:
     """name -> (median ms, p99 ms, statements per call)."""
     from sqlalchemy import event
 
-    from tests.support.drafts import incomplete_hygiene
-
     from clerk.domain.accounts import Role
     from clerk.domain.desk_views import SupplyChannel
-    from clerk.domain.intake import Outcome
-    from clerk.domain.intake import MaterialMark, MaterialStatus
+    from clerk.domain.intake import MaterialMark, MaterialStatus, Outcome
     from clerk.services.desk import DeskService
     from clerk.store.migrate import upgrade
+    from tests.support.drafts import incomplete_hygiene
 
     service = _service(url)
     upgrade(service.store)

@@ -59,8 +59,8 @@ def postgres_server():
 
 def _service(url: str):
     from clerk.calendar import WorkCalendar
-    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
+    from clerk.services.cases import CaseService
     from clerk.store.engine import Store
 
     return CaseService(Store(url), load_catalog(CATALOG), WorkCalendar.load(ROOT / "data" / "calendar"))
@@ -79,9 +79,8 @@ def window_user(service, clerk_id: str, window: int):
 
 
 def _writer(url: str, window: int, count: int, barrier) -> list[float]:
-    from tests.support.drafts import hygiene
-
     from clerk.domain.intake import Outcome
+    from tests.support.drafts import hygiene
 
     service = _service(url)
     user = window_user(service, f"w{window:02d}", window)
@@ -121,9 +120,8 @@ def _raw_writer(url: str, window: int, count: int, barrier) -> list[float]:
     writer lock on SQLite, the numbering row and the audit head locked), but no
     ORM, no intake planning, no row digests or HMAC, no read-back of the view.
     """
-    from tests.support.drafts import hygiene
-
     from clerk.domain.intake import Outcome
+    from tests.support.drafts import hygiene
 
     service = _service(url)
     user = window_user(service, f"r{window:02d}", window)

@@ -41,9 +41,9 @@ def prepare(url: str, windows: int, history: int) -> float:
     """Schema, accounts and the earlier cases; returns the bulk-load seconds."""
     from bench.bench_store import bulk_load
     from clerk.calendar import WorkCalendar
-    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
     from clerk.domain.accounts import Role
+    from clerk.services.cases import CaseService
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
 

@@ -54,7 +54,6 @@ class WindowResult:
 class Window:
     def __init__(self, service: Any, desk: Any, window: int, rng: random.Random, result: WindowResult) -> None:
         from clerk.domain.intake import requirements
-
         from clerk.services.system_reader import SystemReader
 
         self.cases, self.desk, self.window, self.rng, self.result = service, desk, window, rng, result
@@ -88,13 +87,13 @@ class Window:
 
     def draft(self, code: str, *, missing: int = 0, tolerate: bool = False) -> Any:
         from bench.hall_people import applicant, person_name
+        from clerk.catalog.model import Bundle, Delivery, MaterialForm
         from clerk.domain.intake import (
             IntakeDraft,
             MaterialMark,
             MaterialStatus,
             requirements,
         )
-        from clerk.catalog.model import Bundle, Delivery, MaterialForm
 
         catalog, rng = self.cases.catalog, self.rng
         # 容缺 candidates were chosen on the default answers (see __init__): keep those
@@ -238,9 +237,9 @@ class Window:
 def run_window(url: str, window: int, visits: int, seed: int, barrier: Any = None) -> WindowResult:
     """A window's day (the spawned process's entry point)."""
     from clerk.calendar import WorkCalendar
-    from clerk.services.desk import DeskService
-    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
+    from clerk.services.cases import CaseService
+    from clerk.services.desk import DeskService
     from clerk.store.engine import Store
 
     store = Store(url)

@@ -28,9 +28,8 @@ def throwaway_hall_key():
     """
     import os
     import tempfile
-    from pathlib import Path
-
     from dataclasses import replace
+    from pathlib import Path
 
     from clerk.config import get_settings
     from clerk.store.hallkey import ensure_hall_key

@@ -12,8 +12,8 @@ from clerk.config import Settings
 from clerk.domain.errors import IntakeError
 from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome, child_name_problems
 from clerk.shipped import shipped_path
-from tests.support.drafts import PERSON, hygiene
 from tests.printing.conftest import HALL, pdf_text
+from tests.support.drafts import PERSON, hygiene
 
 NEWBORN = "YJS-XSE"
 

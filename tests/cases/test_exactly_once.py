@@ -7,9 +7,9 @@ import threading
 import pytest
 
 from bench.hall_checks import check_store, one_case_per_visit
+from clerk.domain.accounts import Role
 from clerk.domain.intake import Outcome
 from clerk.services.visits import SaveNotKnown, VisitSaver, new_visit_key
-from clerk.domain.accounts import Role
 from tests.support.drafts import hygiene, incomplete_hygiene
 
 

@@ -4,16 +4,16 @@ and every refused action leaves the store exactly as it was."""
 from __future__ import annotations
 
 import pytest
-from tests.support.drafts import COPY, RECEIVED, PERSON, hygiene, incomplete_hygiene
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome
-from clerk.domain.errors import IntakeError, ServiceError, TransitionError
-from clerk.domain.lifecycle import TRANSITIONS, CaseState
-from clerk.domain.views import Decision, Rating
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import Role
+from clerk.domain.errors import IntakeError, ServiceError, TransitionError
+from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.lifecycle import TRANSITIONS, CaseState
+from clerk.domain.views import Decision, Rating
+from tests.support.drafts import COPY, PERSON, RECEIVED, hygiene, incomplete_hygiene
 
 TOLERATED = MaterialMark(MaterialStatus.TOLERATED)
 STARTS = {

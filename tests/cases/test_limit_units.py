@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from tests.support.drafts import PERSON, RECEIVED
 
 from clerk.catalog import CatalogError, LimitUnit, TimeLimit, load_catalog
 from clerk.catalog.model import Delivery
 from clerk.domain.deadlines import limit_due_date, make_deadline, supply_by
 from clerk.domain.intake import IntakeDraft, Outcome
 from clerk.domain.views import DeadlineKind
+from tests.support.drafts import PERSON, RECEIVED
 
 UNITS_YAML = """\
 materials:

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
-from clerk.domain.views import DeadlineKind
 from clerk.config import Settings
 from clerk.domain.accounts import Role
+from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.views import DeadlineKind
 from tests.support.drafts import hygiene, incomplete_hygiene
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from tests.support.drafts import COPY, RECEIVED, hygiene, incomplete_hygiene, PERSON
 
-from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.catalog.model import Delivery
+from clerk.domain.accounts import Role
 from clerk.domain.errors import (
     AuthenticationFailed,
     ConcurrentUpdate,
@@ -17,11 +17,11 @@ from clerk.domain.errors import (
     ServiceError,
     TransitionError,
 )
+from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.views import DeadlineKind, Decision, Rating
-from clerk.catalog.model import Delivery
-from clerk.domain.accounts import Role
 from clerk.store.notices import NoticeKind, NoticeStatus
+from tests.support.drafts import COPY, PERSON, RECEIVED, hygiene, incomplete_hygiene
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome
-from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, ServiceError
-from clerk.domain.lifecycle import CaseState
-from clerk.domain.views import Decision, DeadlineKind
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import Role
+from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, ServiceError
+from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.views import DeadlineKind, Decision
 from tests.support.drafts import COPY, MISSING, PERSON, RECEIVED, hygiene, incomplete_hygiene
 
 
@@ -90,8 +90,8 @@ def test_a_bundle_keeps_its_promise_once_every_item_is_decided(service, staff, c
 
 
 def test_a_window_clerk_cannot_hand_mail_to_ems(service, staff):
-    from clerk.services.desk import DeskService
     from clerk.domain.errors import PermissionDenied
+    from clerk.services.desk import DeskService
 
     desk = DeskService(service)
     view = service.submit(staff["window"], 1, hygiene(), Outcome.ACCEPT)

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any, Callable
 
 import pytest
-from tests.support.drafts import COPY, hygiene, incomplete_hygiene
 
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser, Role
@@ -24,6 +23,7 @@ from clerk.domain.lifecycle import CaseState
 from clerk.domain.notices import NoticeKind
 from clerk.domain.permissions import MAY, Action
 from clerk.domain.views import Decision, Rating
+from tests.support.drafts import COPY, hygiene, incomplete_hygiene
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 ACTORS = [*(r.value for r in Role), "deactivated", "unknown"]

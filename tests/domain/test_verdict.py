@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clerk.domain import MaterialMark, MaterialStatus, Outcome, VerdictState, assess
 from clerk.catalog.model import Checklist, ChecklistEntry, Material, MaterialForm, Need
+from clerk.domain import MaterialMark, MaterialStatus, Outcome, VerdictState, assess
 
 
 def material(key: str, *, need=Need.REQUIRED, tolerable=False, alt=None) -> Material:

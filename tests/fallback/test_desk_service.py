@@ -7,16 +7,16 @@ import io
 from datetime import date
 
 import pytest
-from tests.support.drafts import COPY, MISSING, hygiene, incomplete_hygiene
 
-from clerk.domain.desk_views import MailDirection, MailStatus, SupplyChannel
-from clerk.domain.intake import MaterialMark, MaterialStatus, Outcome
-from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, PermissionDenied, ServiceError
-from clerk.domain.lifecycle import CaseState
-from clerk.domain.views import DeadlineKind, Decision, Rating
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import ClerkUser, Role
+from clerk.domain.desk_views import MailDirection, MailStatus, SupplyChannel
+from clerk.domain.errors import IntakeError, OneTimeNoticeViolation, PermissionDenied, ServiceError
+from clerk.domain.intake import MaterialMark, MaterialStatus, Outcome
+from clerk.domain.lifecycle import CaseState
+from clerk.domain.views import DeadlineKind, Decision, Rating
 from clerk.store.notices import NoticeKind
+from tests.support.drafts import COPY, MISSING, hygiene, incomplete_hygiene
 
 
 def test_one_time_notice_rule_holds_in_the_store(desk, service, users):

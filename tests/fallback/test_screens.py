@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.support.drafts import hygiene, incomplete_hygiene
-from tests.support.desk_harness import DeskHarness, settle
+import pytest
 
 from clerk.domain.intake import Outcome
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.views import Decision
 from clerk.tui.widgets.banner import Banner
-
-import pytest
+from tests.support.desk_harness import DeskHarness, settle
+from tests.support.drafts import hygiene, incomplete_hygiene
 
 pytestmark = pytest.mark.asyncio
 SIZE = (120, 36)

@@ -48,8 +48,8 @@ def hall_data():
 @pytest.fixture
 def hung_store(restartable_pg, hall_data, cheap_password_hashing):
     """A migrated database on the freezable cluster, with the window clerk; thawed afterwards."""
-    from clerk.services.cases import CaseService
     from clerk.domain.accounts import Role
+    from clerk.services.cases import CaseService
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
 

@@ -16,7 +16,6 @@ import pytest
 from bench.hall_checks import check_store
 from tests.support.drafts import hygiene, incomplete_hygiene
 
-
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -39,8 +38,8 @@ def pg_service(restartable_pg, catalog, calendar, clock, cheap_password_hashing)
 @pytest.mark.parametrize("mode", ["fast", "immediate"])  # orderly restart, and a crash
 @pytest.mark.slow
 def test_service_reports_the_outage_and_carries_on_after_restart(restartable_pg, pg_service, mode):
-    from clerk.domain.intake import Outcome
     from clerk.domain.accounts import Role
+    from clerk.domain.intake import Outcome
     from clerk.store.errors import StoreUnavailable
 
     service = pg_service

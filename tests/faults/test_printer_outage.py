@@ -16,7 +16,6 @@ from clerk.config import Settings
 from tests.printing.conftest import HALL
 from tests.support.drafts import hygiene, incomplete_hygiene
 
-
 FAILURES = 3
 
 
@@ -42,9 +41,9 @@ def _print_events(service, number):
 
 
 def test_notices_wait_while_the_printer_fails_and_print_once(service, flaky, tmp_path):
+    from clerk.domain.accounts import Role
     from clerk.domain.intake import Outcome
     from clerk.integration.printing import CasePrinter
-    from clerk.domain.accounts import Role
     from clerk.store.notices import NoticeStatus
 
     printer, log = flaky
@@ -84,8 +83,8 @@ def test_notices_wait_while_the_printer_fails_and_print_once(service, flaky, tmp
 def test_an_issued_notice_stays_issued_when_a_stale_printer_reports(service):
     """Two windows print the same case: A prints and marks it printed, B (same stale pending
     list) then reports its own failure — the notice was issued and must stay so."""
-    from clerk.domain.intake import Outcome
     from clerk.domain.accounts import Role
+    from clerk.domain.intake import Outcome
     from clerk.store.notices import NoticeStatus
 
     clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")

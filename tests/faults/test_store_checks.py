@@ -14,8 +14,8 @@ from tests.support.drafts import hygiene, incomplete_hygiene
 
 @pytest.fixture
 def day(service):
-    from clerk.domain.intake import Outcome
     from clerk.domain.accounts import Role
+    from clerk.domain.intake import Outcome
 
     clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
     numbers = [service.submit(clerk, 1, hygiene(), Outcome.ACCEPT).number,

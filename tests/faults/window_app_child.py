@@ -10,9 +10,8 @@ visit has been resolved (its pending file gone).
 
 from __future__ import annotations
 
-import os
-
 import asyncio
+import os
 from pathlib import Path
 
 

@@ -16,9 +16,9 @@ import sys
 def serve(url: str, seed: int, ready, limit: int | None = None, catalog=None, calendar=None) -> None:
     from bench.hall_window import CALENDAR, CATALOG, Window, WindowResult
     from clerk.calendar import WorkCalendar
-    from clerk.services.desk import DeskService
-    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
+    from clerk.services.cases import CaseService
+    from clerk.services.desk import DeskService
     from clerk.store.engine import Store
 
     catalog = catalog or load_catalog(CATALOG)

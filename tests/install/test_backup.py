@@ -163,9 +163,9 @@ def _pg_tool(name: str) -> str:
 @pytest.mark.postgres
 def test_a_pg_dump_restores_into_a_new_database_with_a_verified_chain(pg_server, service, store):
     """docs/deploy.md's PostgreSQL backup, done for real: pg_dump -Fc, pg_restore, audit verify."""
+    from clerk.domain.accounts import Role
     from clerk.store.audit import verify_chain
     from clerk.store.engine import Store
-    from clerk.domain.accounts import Role
 
     if store.is_sqlite:
         pytest.skip("PostgreSQL half only")

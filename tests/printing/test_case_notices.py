@@ -7,11 +7,10 @@ from datetime import date
 import pytest
 
 from clerk.config import Settings
-from clerk.printing import NoticeKind, render
 from clerk.integration.printing import notice_data_from_case
+from clerk.printing import NoticeKind, render
 from tests.printing.conftest import HALL, pdf_text
 from tests.support.drafts import PERSON, hygiene
-
 
 SETTINGS = Settings.defaults(font_path="", hall=HALL, timezone="Asia/Shanghai")
 
@@ -39,9 +38,8 @@ def test_a_complete_case_says_so(service, users):
 
 
 def test_a_bundle_prints_each_item_with_its_own_number_and_state(service, users):
-    from clerk.domain.intake import MaterialMark, MaterialStatus, Outcome
-    from clerk.domain.intake import IntakeDraft
     from clerk.catalog.model import Delivery
+    from clerk.domain.intake import IntakeDraft, MaterialMark, MaterialStatus, Outcome
 
     got, copy = MaterialMark(MaterialStatus.ORIGINAL), MaterialMark(MaterialStatus.COPY)
     draft = IntakeDraft("T-YJS-CY", PERSON, Delivery.EMS, {},

@@ -6,13 +6,15 @@ import re
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from clerk.printing import NoticeKind, render
+from clerk.printing.cjkwrap import NO_START, text_width, wrap
 from clerk.printing.code128 import geometry
 from clerk.printing.data import ManifestRow, MissingMaterial, ReceivedMaterial
 from clerk.printing.fonts import CID_FONT, choose_font
-from clerk.printing.cjkwrap import NO_START, text_width, wrap
 from clerk.printing.layout import PAPERS
 from clerk.printing.samples import sample
 from tests.printing.conftest import HALL, pdf_pages, pdf_text

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.support.drafts import hygiene, incomplete_hygiene
-
 from clerk.domain.accounts import Role
 from clerk.domain.intake import Outcome
 from clerk.reports.catalog_use import open_under_older_catalog, recent_intakes
+from tests.support.drafts import hygiene, incomplete_hygiene
 
 
 def test_recent_intakes_count_the_last_90_days_per_code(service, clock):

@@ -6,12 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from clerk.domain.errors import IntakeError, PermissionDenied
-from clerk.domain.complaints import ComplaintState
-from clerk.complaint_categories import load_categories
-from clerk.complaint_categories import CategoryError
-from clerk.services.complaints import ComplaintDesk, ComplaintError
+from clerk.complaint_categories import CategoryError, load_categories
 from clerk.domain.accounts import ClerkUser, Role
+from clerk.domain.complaints import ComplaintState
+from clerk.domain.errors import IntakeError, PermissionDenied
+from clerk.services.complaints import ComplaintDesk, ComplaintError
 
 OWNER = ClerkUser("w03", "张三", Role.WINDOW)
 OTHER = ClerkUser("w04", "李四", Role.WINDOW)

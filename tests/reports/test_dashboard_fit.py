@@ -19,8 +19,8 @@ async def _settle(pilot) -> None:
 
 @pytest.mark.parametrize("width", [120, 80])
 async def test_every_window_column_is_visible(hall, dashboard, service, catalog, calendar, clock, tmp_path, width):
-    from clerk.services.seats import SeatService
     from clerk.config import Settings
+    from clerk.services.seats import SeatService
     from clerk.tui.services import Services
     from clerk.tui.state import WindowState
 
@@ -45,8 +45,8 @@ async def test_every_window_column_is_visible(hall, dashboard, service, catalog,
 
 async def test_a_window_whose_heartbeat_stopped_shows_offline(hall, dashboard, service, catalog, calendar, clock,
                                                               tmp_path):
-    from clerk.services.seats import SeatService
     from clerk.config import Settings
+    from clerk.services.seats import SeatService
     from clerk.tui.services import Services
     from clerk.tui.state import WindowState
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import csv
 import io
+import os
 from datetime import date
 
 import pytest
@@ -30,7 +30,6 @@ def test_on_time_rate_counts_met_promises(hall, service, clock, store):
     from datetime import UTC, datetime
 
     from clerk.domain.views import Decision
-
     from clerk.services.desk import DeskService
 
     office = service.authenticate("b01", "secret1")

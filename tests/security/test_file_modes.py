@@ -8,8 +8,8 @@ import stat
 import pytest
 
 from clerk.cli import main
-from tests.support.drafts import hygiene
 from tests.conftest import FIXTURES
+from tests.support.drafts import hygiene
 
 
 def mode(path) -> int:
@@ -72,10 +72,10 @@ def test_an_existing_loose_store_is_tightened(hall):
 
 
 def test_a_printed_notice_and_its_date_folder(hall):
-    from clerk.domain.intake import Outcome
-    from clerk.services.cases import CaseService
     from clerk.config import load_settings
+    from clerk.domain.intake import Outcome
     from clerk.integration.printing import CasePrinter
+    from clerk.services.cases import CaseService
 
     cases = CaseService.from_settings(load_settings())
     clerk = cases.authenticate("1001", "clerk123", new_password="Window#2026")

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clerk.domain.errors import AccountLocked, AuthenticationFailed, PasswordChangeRequired, PasswordRejected
 from clerk.domain.accounts import Role
+from clerk.domain.errors import AccountLocked, AuthenticationFailed, PasswordChangeRequired, PasswordRejected
 from clerk.domain.passwords import password_problems
 from clerk.store.signin import SignInPolicy
 

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from clerk.domain.intake import Applicant, ApplicantKind, Outcome
 from clerk.domain.errors import IntakeError
+from clerk.domain.intake import Applicant, ApplicantKind, Outcome
 from clerk.identity.text import ADDRESS_MAX, NAME_MAX, NOTE_MAX, check_text, printable
 from tests.support.drafts import PERSON, hygiene
 from tests.support.hostile import HOSTILE, ids
@@ -61,9 +61,9 @@ def test_submit_refuses_at_entry_on_both_stores(service, value):
 
 
 def test_desk_free_text_refused_on_both_stores(service):
-    from clerk.services.desk import DeskService
-    from clerk.domain.views import Decision, Rating
     from clerk.domain.accounts import Role
+    from clerk.domain.views import Decision, Rating
+    from clerk.services.desk import DeskService
 
     clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
     boss = service.add_user(None, "s01", "钱主任", Role.SUPERVISOR, "secret1")
@@ -80,9 +80,9 @@ def test_desk_free_text_refused_on_both_stores(service):
 @pytest.mark.parametrize("summary", ["诉" * 1001, "诉求\x00内容", "诉求\u2067内容"], ids=["1001", "nul", "bidi"])
 def test_complaint_text_refused_on_both_stores(store, calendar, clock, summary):
     from clerk.complaint_categories import load_categories
-    from clerk.services.complaints import ComplaintDesk
     from clerk.domain.accounts import Role
     from clerk.services.accounts import AccountService
+    from clerk.services.complaints import ComplaintDesk
 
     desk = ComplaintDesk(store, calendar, load_categories(None), clock)
     who = AccountService(store, clock).add(None, "s01", "钱主任", Role.SUPERVISOR, "secret1")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 
 def intake_worker(url: str, catalog_dir: str, window: int, count: int, start_event) -> list[str]:
-    from tests.support.drafts import hygiene
-
     from clerk.calendar import WorkCalendar
-    from clerk.domain.intake import Outcome
-    from clerk.services.cases import CaseService
     from clerk.catalog import load_catalog
     from clerk.domain.accounts import Role
     from clerk.domain.errors import IntakeError
+    from clerk.domain.intake import Outcome
+    from clerk.services.cases import CaseService
     from clerk.store.engine import Store
+    from tests.support.drafts import hygiene
 
     service = CaseService(Store(url), load_catalog(catalog_dir), WorkCalendar({}))
     try:  # the services act only for a stored, active account

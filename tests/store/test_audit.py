@@ -11,8 +11,8 @@ from tests.support.drafts import hygiene
 
 
 def _visits(service, clock, n=3):
-    from clerk.domain.intake import Outcome
     from clerk.domain.accounts import Role
+    from clerk.domain.intake import Outcome
 
     user = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
     return [service.submit(user, 3, hygiene(), Outcome.ACCEPT).number for _ in range(n)]

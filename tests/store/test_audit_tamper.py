@@ -20,8 +20,8 @@ from tests.support.drafts import hygiene, incomplete_hygiene
 @pytest.fixture
 def day(service, clock):
     """A clean day of work: accounts, three intakes, one notice printed, one print failed."""
-    from clerk.domain.intake import Outcome
     from clerk.domain.accounts import Role
+    from clerk.domain.intake import Outcome
 
     clerk = service.add_user(None, "w01", "张三", Role.WINDOW, "secret1")
     service.add_user(None, "s01", "刘洋", Role.SUPERVISOR, "secret2")
@@ -242,8 +242,8 @@ def test_missing_key_is_said_when_verifying_and_when_writing(store, day, monkeyp
     finally:
         get_settings.cache_clear()
 
-    from clerk.services.cases import CaseService
     from clerk.config import Settings
+    from clerk.services.cases import CaseService
 
     keyless = CaseService(Store(store.url, settings=Settings.defaults(key_file=tmp_path / "gone.key")), service.catalog,
                           service.calendar, service.clock)

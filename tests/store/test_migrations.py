@@ -91,9 +91,9 @@ def _insert_legacy_events(conn) -> None:
 
 
 def test_0006_keeps_every_case_and_extends_the_chain(empty_store, catalog, calendar, clock, cheap_password_hashing):
+    from clerk.domain.accounts import Role
     from clerk.domain.intake import Outcome
     from clerk.services.cases import CaseService
-    from clerk.domain.accounts import Role
     from clerk.store.audit import verify_chain
     from clerk.store.tracked import hash_algorithm
     from tests.support.drafts import hygiene

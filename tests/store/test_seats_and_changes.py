@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from clerk.domain.accounts import Role
 from clerk.domain.intake import Outcome
 from clerk.services.seats import SeatService, SeatTaken
-from clerk.domain.accounts import Role
 from tests.support.drafts import hygiene
 from tests.support.tickets import watch
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
 from clerk.catalog.model import Delivery
+from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
 
 RECEIVED = MaterialMark(MaterialStatus.ORIGINAL, 1)
 COPY = MaterialMark(MaterialStatus.COPY, 1)

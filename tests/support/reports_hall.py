@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
-from clerk.domain.views import Rating
 from clerk.catalog.model import Delivery
 from clerk.domain.accounts import Role
+from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+from clerk.domain.views import Rating
 
 RECEIVED = MaterialMark(MaterialStatus.ORIGINAL, 1)
 COPY = MaterialMark(MaterialStatus.COPY, 1)

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-import os
 import itertools
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from clerk.config import Settings
 from clerk.shipped import shipped_path
 
 from .support import CLERK_ID, CLERK_NAME, CLERK_PASSWORD, FIXED_NOW, KeyClock
+
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
@@ -56,8 +57,8 @@ def clock():
 
 @pytest.fixture
 def case_service(settings, catalog, calendar, clock, store_templates, tmp_path):
-    from clerk.services.cases import CaseService
     from clerk.domain.accounts import Role
+    from clerk.services.cases import CaseService
 
     store = store_templates.sqlite_store(tmp_path / "clerk.db")  # settings.database_url's file
     service = CaseService(store, catalog, calendar, clock, hall_code=settings.hall.code, timezone=settings.timezone)

@@ -6,10 +6,10 @@ import time
 
 
 def save_one(url: str, catalog, calendar, name: str, report) -> None:
+    from clerk.catalog.model import Delivery
     from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
     from clerk.services.cases import CaseService
     from clerk.services.visits import new_visit_key
-    from clerk.catalog.model import Delivery
     from clerk.store.engine import Store
 
     service = CaseService(Store(url), catalog, calendar, hall_code="SF")

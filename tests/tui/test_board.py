@@ -23,7 +23,6 @@ def hall(store, settings, catalog, cheap_password_hashing):
     from clerk.services.accounts import AccountService
     from clerk.services.tickets import TicketService
     from clerk.tui.services import Services
-
     from tests.conftest import FakeClock
 
     clock = FakeClock(FIXED_NOW)

@@ -70,9 +70,9 @@ async def test_marks_survive_a_situation_answer_that_keeps_the_rows(make_app, ca
 async def test_the_outcome_dialog_is_kept_and_asks_about_the_visit_of_now(make_app, case_service):
     """F10's dialog is one instance per intake screen; a second F10 shows the outcomes of the
     checklist as it is then, and its digit keys pick from those."""
-    from .visit import applicant
-
     from clerk.domain.lifecycle import CaseState
+
+    from .visit import applicant
 
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -34,8 +34,8 @@ def _banner(app) -> str:
 @pytest.fixture
 def live_app(store, catalog, calendar, settings, tmp_path, cheap_password_hashing):
     """A window app on the parametrised store (SQLite file or PostgreSQL), real clock."""
-    from clerk.services.cases import CaseService
     from clerk.domain.accounts import Role
+    from clerk.services.cases import CaseService
     from clerk.tui.app import ClerkApp
     from clerk.tui.services import Services
     from clerk.tui.state import WindowState

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from .support import screen_text
 from .visit import PERSON, applicant, pick, settle, sign_in
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
+
+from clerk.domain.accounts import Role
+from clerk.domain.lifecycle import CaseState
+
+from .conftest import STAFF_PASSWORD as PASSWORD
 from .support import screen_text
 from .test_scan_and_lookup import saved_case
 from .visit import applicant, finish, pick, settle, sign_in, typed
-
-from clerk.domain.lifecycle import CaseState
-from clerk.domain.accounts import Role
-
-from .conftest import STAFF_PASSWORD as PASSWORD
 
 TEACHER = "370112-JYTY-003"  # 教师资格认定, 承诺件 (promised days from the catalog)
 
@@ -129,8 +129,8 @@ async def test_incomplete_visit_is_finished_at_the_fallback_desk_by_scanning(mak
 async def test_the_mail_room_hands_a_result_to_ems(make_app, case_service, catalog, staff, key_clock):
     from textual.widgets import DataTable
 
-    from clerk.services.desk import DeskService
     from clerk.domain.views import Decision
+    from clerk.services.desk import DeskService
 
     number = saved_case(case_service, catalog)
     DeskService(case_service).record_decision(staff["office"], 30, number, Decision.APPROVED)
@@ -284,8 +284,8 @@ async def test_sign_out_is_refused_in_the_middle_of_a_visit(make_app):
 @pytest.mark.asyncio
 async def test_a_kept_visit_is_saved_as_the_clerk_who_took_it(make_app, case_service, catalog, staff, tmp_path,
                                                               settings):
-    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
     from clerk.catalog.model import Delivery
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
     from clerk.tui.state import PendingVisit, WindowState
 
     from .support import CLERK_ID
@@ -344,8 +344,8 @@ async def test_not_accepted_at_the_fallback_desk_prints_the_notice(make_app, cas
 
 
 def _incomplete_teacher(catalog):
-    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
     from clerk.catalog.model import Delivery
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus
 
     entries = catalog.checklist(TEACHER).entries
     marks = {e.material.key: MaterialMark(MaterialStatus.ORIGINAL, 1) for e in entries[1:]}

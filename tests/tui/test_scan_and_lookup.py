@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from .support import CLERK_ID, screen_text
-from .visit import PERSON, applicant, finish, pick, settle, sign_in
 
+from clerk.catalog.model import Delivery
 from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 from clerk.domain.lifecycle import CaseState
-from clerk.catalog.model import Delivery
 from clerk.store.errors import StoreUnavailable
+
+from .support import CLERK_ID, screen_text
+from .visit import PERSON, applicant, finish, pick, settle, sign_in
 
 pytestmark = pytest.mark.asyncio
 TEACHER = "370112-JYTY-003"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input
-from .visit import PERSON, applicant, pick, settle, sign_in
 
+from .visit import PERSON, applicant, pick, settle, sign_in
 
 SIZE = (120, 36)
 
@@ -78,10 +78,10 @@ def test_help_screen(snap_compare, make_app):
 
 @pytest.fixture
 def looked_up_case(case_service, catalog):
-    from .support import CLERK_ID, CLERK_PASSWORD
-
-    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
     from clerk.catalog.model import Delivery
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
+
+    from .support import CLERK_ID, CLERK_PASSWORD
 
     user = case_service.authenticate(CLERK_ID, CLERK_PASSWORD)
     code = "370112-JYTY-003"

@@ -21,6 +21,7 @@ from .visit import PERSON, settle, settled_when, typed
 
 def incomplete_case(case_service, catalog) -> str:
     """A 教师资格认定 sent to the fallback desk with the photo missing."""
+    from clerk.catalog.model import Delivery
     from clerk.domain.intake import (
         Applicant,
         ApplicantKind,
@@ -29,7 +30,6 @@ def incomplete_case(case_service, catalog) -> str:
         MaterialStatus,
         Outcome,
     )
-    from clerk.catalog.model import Delivery
 
     user = case_service.authenticate(CLERK_ID, CLERK_PASSWORD)
     code = "370112-JYTY-003"
@@ -41,8 +41,8 @@ def incomplete_case(case_service, catalog) -> str:
 
 def approved_case(case_service, catalog, boss) -> str:
     """An EMS 承诺件 approved by the back office: queued for the mail room."""
-    from clerk.services.desk import DeskService
     from clerk.domain.views import Decision
+    from clerk.services.desk import DeskService
 
     number = saved_case(case_service, catalog)
     DeskService(case_service).record_decision(boss, 30, number, Decision.APPROVED)
@@ -106,8 +106,8 @@ def test_decision_screen_with_a_case(snap_compare, make_app, case_service, catal
 
 
 def test_rating_screen_with_a_follow_up(snap_compare, make_app, case_service, catalog, staff):
-    from clerk.services.desk import DeskService
     from clerk.domain.views import Rating
+    from clerk.services.desk import DeskService
 
     number = saved_case(case_service, catalog)
     DeskService(case_service).rate(staff["boss"], 1, number, Rating.DISSATISFIED, "等候时间太长")

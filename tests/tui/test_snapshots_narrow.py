@@ -20,8 +20,8 @@ LONG_NAME = "济南市历城区示范新材料科技研发与智能制造产业�
 
 
 def long_named_case(case_service, catalog, outcome: str = "fallback") -> str:
-    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
     from clerk.catalog.model import Delivery
+    from clerk.domain.intake import Applicant, ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome
 
     user = case_service.authenticate(CLERK_ID, CLERK_PASSWORD)
     code = "370112-JYTY-003"
@@ -160,8 +160,8 @@ def test_fallback_supplement_with_a_captured_page(snap_compare, make_app, case_s
 
 
 def test_mail_queue_with_a_long_name(snap_compare, make_app, case_service, catalog, staff):
-    from clerk.services.desk import DeskService
     from clerk.domain.views import Decision
+    from clerk.services.desk import DeskService
 
     number = long_named_case(case_service, catalog, "accept")
     DeskService(case_service).record_decision(staff["office"], 1, number, Decision.APPROVED)
@@ -189,8 +189,8 @@ def test_results_screen(snap_compare, make_app, case_service, catalog, staff):
 
 
 def test_rating_screen(snap_compare, make_app, case_service, catalog, staff):
-    from clerk.services.desk import DeskService
     from clerk.domain.views import Rating
+    from clerk.services.desk import DeskService
 
     number = long_named_case(case_service, catalog, "accept")
     DeskService(case_service).rate(staff["boss"], 1, number, Rating.DISSATISFIED, "等候时间太长，窗口只开了一个，排队一个多小时")

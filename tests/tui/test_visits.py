@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from .support import screen_text
-from .visit import ORG, PERSON, applicant, finish, pick, settle, sign_in
 
 from clerk.domain.lifecycle import CaseState
+
+from .support import screen_text
+from .visit import ORG, PERSON, applicant, finish, pick, settle, sign_in
 
 pytestmark = pytest.mark.asyncio
 
