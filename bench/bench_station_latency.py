@@ -168,8 +168,6 @@ def default_bounds() -> dict[str, float]:
 
 def _prepare(url: str, cases: int) -> None:
     """Schema, the station's accounts, and a few cases of the day (some for the fallback desk)."""
-    from tests.support.drafts import hygiene, incomplete_hygiene
-
     from clerk.calendar import WorkCalendar
     from clerk.catalog import load_catalog
     from clerk.domain.accounts import Role
@@ -177,6 +175,7 @@ def _prepare(url: str, cases: int) -> None:
     from clerk.services.cases import CaseService
     from clerk.store.engine import Store
     from clerk.store.migrate import upgrade
+    from tests.support.drafts import hygiene, incomplete_hygiene
 
     store = Store(url)
     upgrade(store)
@@ -195,13 +194,12 @@ def measure(proxy: DelayProxy, runs: int) -> list[Step]:
     """Every step through the window's ``Services`` on ``CLERK_DATABASE_URL`` = the proxy."""
     from sqlalchemy import event
 
-    from tests.support.drafts import hygiene
-
     from clerk.config import get_settings
     from clerk.domain.accounts import Role
     from clerk.domain.intake import Outcome
     from clerk.reports.catalog_use import recent_intakes
     from clerk.tui.services import Services
+    from tests.support.drafts import hygiene
 
     os.environ["CLERK_DATABASE_URL"] = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/postgres"
     get_settings.cache_clear()
@@ -296,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"measured at {rtt} ms RTT", flush=True)
     text = table(figures)
     print(text, flush=True)
+    # The proxy really held the link: no step may answer faster than its round trips allow.
+    short = [f"{step.name} at {rtt} ms" for rtt, steps in figures.items() for step in steps
+             if step.median_ms < step.round_trips * rtt * 0.9]
+    if short:
+        print("faster than the round trips allow (the proxy did not delay): " + "; ".join(short), file=sys.stderr)
+        return 1
     if args.write_docs:
         section = (f"{TITLE}\n\n`python -m bench.bench_station_latency --rtt-ms {args.rtt_ms} --runs {args.runs}` "
                    f"({os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}; "
