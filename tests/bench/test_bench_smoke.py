@@ -1,7 +1,8 @@
 """Every runnable module in bench/ runs briefly, on a fresh HOME, and passes its own checks.
 
 The benchmarks are code too: each runs here as ``python -m bench.<name>`` in a child process
-with a small day or a few rounds, on SQLite (the PostgreSQL runs are the full benches' job), with
+with a small day or a few rounds, on SQLite (the PostgreSQL runs are the full benches' job, but for
+``bench_station_latency``, which measures a link to PostgreSQL and starts its own cluster), with
 an empty HOME and no ``CLERK_*`` at all (not even the suite's hall key), as on a new machine.
 Each must exit 0, print its figures, report no errors, duplicate or missing numbers where it
 counts them, and leave docs/benchmarks.md alone (only full-size runs rewrite it).
@@ -61,6 +62,11 @@ RUNS: dict[str, tuple[list[str], list[str]]] = {
                                        r"\(ratio [\d.]+\), same unknown id again "]),
     "bench_startup": (["--runs", "1"], [r"^\| clerk: sign-in screen ready \| [\d.]+ \|",
                                         r"^\| clerk: signed in at once, intake screen ready \| [\d.]+ \|"]),
+    # PostgreSQL behind the bench's delay proxy (the one bench here that needs it: a station's link);
+    # exits 1 when a step answers faster than its round trips × RTT (the proxy did not delay)
+    "bench_station_latency": (["--rtt-ms", "0,50", "--runs", "2", "--cases", "3"],
+                              [r"^\| save one visit .*\| \d+ / \d+ ms \| \d+ / \d+ ms \| 6 s \|$",
+                               r"^\| dashboard snapshot \(supervisor\) \| "]),
     "bench_store": (["--cases", "2000", "--writers", "1", "--per-writer", "3", "--backends", "sqlite"],
                     [r"^\| SQLite \| intake commit \(audited service\), 1 writer", r"^\| SQLite \| find by number "]),
     "bench_window_day": (["--sizes", "80x24"], [r"^\| 80×24 \| 扫描通知书补打 \|"]),  # exits 1 on a visit not saved

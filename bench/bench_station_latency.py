@@ -1,0 +1,330 @@
+"""A station on the extranet: what a clerk waits for each step at a given round-trip time to the store.
+
+    python -m bench.bench_station_latency                      # 0 and 200 ms RTT, 20 runs per step
+    python -m bench.bench_station_latency --rtt-ms 0,50,200 --runs 10
+    python -m bench.bench_station_latency --write-docs         # also rewrite its section of docs/benchmarks.md
+
+A throw-away PostgreSQL cluster (``bench.bench_store.postgres_server``) stands for the district
+store.  In front of it runs ``DelayProxy``, a TCP proxy written with asyncio here, which holds
+every chunk ``RTT / 2`` in each direction (order kept, no throttling): an extranet link of that
+round-trip time, without root, netem or a network namespace.  The window's ``Services`` are built
+from ``CLERK_DATABASE_URL`` pointing at the proxy, so every step goes through the same code as at
+a station: the connection pool, ``pool_pre_ping``, the statement timeout, the services.
+
+For each step: median / max wall time over ``--runs`` calls (one warm-up call first: the pool
+holds its connection, as at a station that has been open for a while), the SQL statements it
+executes (SQLAlchemy ``before_cursor_execute``: BEGIN, COMMIT and the pool's ping are not among
+them) and the round trips the proxy saw (a client message after the server's answer: every
+statement, BEGIN, COMMIT and ping).  At a long RTT, time ≈ round trips × RTT + the local time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.bench_store import CATALOG, DOCS, ROOT, postgres_server
+from bench.timing import replace_doc_section, throwaway_hall_key
+
+PASSWORD = "Station#2026"
+WINDOW, DESK = 7, 9
+TITLE = "## Station latency"
+
+
+class DelayProxy:
+    """A TCP proxy on 127.0.0.1 holding each chunk ``rtt_ms / 2`` in each direction; counts round trips.
+
+    Runs its own asyncio loop in a daemon thread.  ``round_trips`` counts, over every
+    connection, the client messages that follow an answer of the server (or open the
+    connection): one per request the client had to wait for.
+    """
+
+    def __init__(self, upstream_port: int, rtt_ms: float) -> None:
+        self.upstream_port = upstream_port
+        self.delay = rtt_ms / 2000
+        self.round_trips = 0
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="delay-proxy", daemon=True)
+        self.port = 0
+
+    def __enter__(self) -> DelayProxy:
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", 0))
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _shutdown(self) -> None:
+        """Close the listening socket and every connection still open (the pool's, disposed by now)."""
+        self._server.close()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _client(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        try:
+            server_r, server_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        except OSError:
+            client_w.close()
+            return
+        answered = [True]  # the server spoke last (or nobody yet): the client's next chunk is a new round trip
+
+        def upstream(chunk: bytes) -> None:
+            if answered[0]:
+                self.round_trips += 1
+                answered[0] = False
+
+        def downstream(chunk: bytes) -> None:
+            answered[0] = True
+
+        try:
+            await asyncio.gather(self._pump(client_r, server_w, upstream), self._pump(server_r, client_w, downstream),
+                                 return_exceptions=True)
+        except asyncio.CancelledError:  # the proxy shuts down (``_shutdown``): drop the connection quietly
+            server_w.close()
+            client_w.close()
+
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                    seen: Callable[[bytes], None]) -> None:
+        """Copy ``reader`` to ``writer``, each chunk delivered ``delay`` after it arrived."""
+        held: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+        async def deliver() -> None:
+            while True:
+                due, chunk = await held.get()
+                if not chunk:
+                    break
+                wait = due - self._loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                seen(chunk)
+                writer.write(chunk)
+                await writer.drain()
+            writer.close()
+
+        delivering = asyncio.ensure_future(deliver())
+        try:
+            while chunk := await reader.read(65536):
+                held.put_nowait((self._loop.time() + self.delay, chunk))
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            held.put_nowait((0.0, b""))
+            try:
+                await delivering
+            except (ConnectionError, OSError):
+                pass
+
+
+@dataclass
+class Step:
+    name: str
+    median_ms: float
+    max_ms: float
+    statements: float
+    round_trips: float
+    bound_s: float | None = None  # how long the window waits for this step at the default settings
+
+
+SIGN_IN, RECENT, SAVE = ("sign-in (`authenticate`, scrypt included)", "repeated-visit check before confirming",
+                         "save one visit (`VisitSaver` → `submit`)")
+
+
+def default_bounds() -> dict[str, float]:
+    """The window's own time limits at the default ``statement_timeout`` (5 s): past them the clerk
+    sees 数据库未答复 (sign-in), no repeated-visit warning at all, or 保存结果暂未知 (the visit is
+    kept and checked later by its key)."""
+    from clerk.config import Settings
+    from clerk.store.engine import postgres_connect_args
+    from clerk.tui.services import RECENT_VISIT_SECONDS
+
+    timeout = Settings.defaults().statement_timeout_seconds
+    return {SIGN_IN: float(postgres_connect_args(timeout)["connect_timeout"]) + timeout + 1.0,
+            RECENT: RECENT_VISIT_SECONDS, SAVE: timeout + 1.0}
+
+
+def _prepare(url: str, cases: int) -> None:
+    """Schema, the station's accounts, and a few cases of the day (some for the fallback desk)."""
+    from clerk.calendar import WorkCalendar
+    from clerk.catalog import load_catalog
+    from clerk.domain.accounts import Role
+    from clerk.domain.intake import Outcome
+    from clerk.services.cases import CaseService
+    from clerk.store.engine import Store
+    from clerk.store.migrate import upgrade
+    from tests.support.drafts import hygiene, incomplete_hygiene
+
+    store = Store(url)
+    upgrade(store)
+    service = CaseService(store, load_catalog(CATALOG), WorkCalendar.load(ROOT / "data" / "calendar"))
+    window = service.add_user(None, "w01", "站点窗口", Role.WINDOW, PASSWORD)
+    service.add_user(None, "f01", "兜底", Role.FALLBACK, PASSWORD)
+    for i in range(cases):
+        if i % 3:
+            service.submit(window, WINDOW, hygiene(), Outcome.ACCEPT)
+        else:
+            service.submit(window, WINDOW, incomplete_hygiene(), Outcome.FALLBACK)
+    store.dispose()
+
+
+def measure(proxy: DelayProxy, runs: int) -> list[Step]:
+    """Every step through the window's ``Services`` on ``CLERK_DATABASE_URL`` = the proxy."""
+    from sqlalchemy import event
+
+    from clerk.config import get_settings
+    from clerk.domain.accounts import Role
+    from clerk.domain.intake import Outcome
+    from clerk.reports.catalog_use import recent_intakes
+    from clerk.tui.services import Services
+    from tests.support.drafts import hygiene
+
+    os.environ["CLERK_DATABASE_URL"] = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/postgres"
+    get_settings.cache_clear()
+    services = Services(get_settings())
+    store = services.store
+    statements = [0]
+    event.listen(store.engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1))
+    user = services.authenticate("w01", PASSWORD, via="window", window=WINDOW)
+    desk_user = services.cases.account("f01")
+    assert desk_user.role is Role.FALLBACK
+    saved: list[str] = []
+    queue_number = services.desk.fallback_queue()[0].number
+
+    def save() -> None:
+        key = uuid.uuid4().hex
+        case = services.visits.save(user, WINDOW, hygiene(), Outcome.ACCEPT, "", key, at=services.clock())
+        saved.append(case.number)
+
+    def newest() -> str:
+        return saved[-1] if saved else services.desk.fallback_queue()[0].number
+
+    steps: dict[str, Callable[[], object]] = {
+        SIGN_IN: lambda: services.authenticate("w01", PASSWORD, via="window", window=WINDOW),
+        "take the window's seat (after sign-in)": lambda: services.seats.take(user, WINDOW),
+        "intake screen: item counts of 90 days": lambda: recent_intakes(store, services.now()),
+        RECENT: lambda: services.cases.recent_visit(user, hygiene(), "k"),
+        SAVE: save,
+        "look a case up by number (F5)": lambda: services.get(newest(), user, WINDOW),
+        "find by phone": lambda: services.find("13812345678", user),
+        "fallback desk: its queue": lambda: services.desk.fallback_queue(),
+        "fallback desk: open a case": lambda: services.desk.open(desk_user, DESK, queue_number),
+        "dashboard snapshot (supervisor)": lambda: services.dashboard.snapshot(),
+    }
+    bounds = default_bounds()
+    result = []
+    for name, call in steps.items():
+        call()  # warm-up: imports, the dummy hash, prepared state
+        samples, counted, trips = [], [], []
+        for _ in range(runs):
+            statements[0], before = 0, proxy.round_trips
+            began = time.perf_counter()
+            call()
+            samples.append((time.perf_counter() - began) * 1000)
+            counted.append(statements[0])
+            trips.append(proxy.round_trips - before)
+        result.append(Step(name, statistics.median(samples), max(samples), statistics.mean(counted),
+                           statistics.mean(trips), bounds.get(name)))
+    store.dispose()
+    return result
+
+
+def table(figures: dict[int, list[Step]]) -> str:
+    rtts = sorted(figures)
+    head = ("| step | statements | round trips | " + " | ".join(f"{r} ms RTT: median / max" for r in rtts)
+            + " | window's limit (default settings) |")
+    rule = "|---|---|---|" + "---|" * len(rtts) + "---|"
+    lines = [head, rule]
+    for i, step in enumerate(figures[rtts[0]]):
+        trips = {round(figures[r][i].round_trips, 1) for r in rtts}
+        cells = " | ".join(f"{figures[r][i].median_ms:.0f} / {figures[r][i].max_ms:.0f} ms"
+                           + (" **over**" if step.bound_s and figures[r][i].max_ms > step.bound_s * 1000 else "")
+                           for r in rtts)
+        bound = f"{step.bound_s:g} s" if step.bound_s else ""
+        lines.append(f"| {step.name} | {step.statements:g} | {' / '.join(f'{t:g}' for t in sorted(trips))} "
+                     f"| {cells} | {bound} |")
+    return "\n".join(lines)
+
+
+READING = """\
+Reading it: every transaction costs three round trips besides its statements — the pool's ping
+(`pool_pre_ping`), psycopg's `BEGIN` and the `COMMIT` — so a one-statement read is 4.  A save is three
+transactions: the visit-key check (`CaseService.saved_visit`), the write (account, number, case, audit
+head, deadline, notice, `NOTIFY`, the new rows read for the audit record, the audit event: one
+statement each) and the read-back of the case for the screen (`CaseService.get`: case, deadlines, audit, materials, notices).  The fractions and most
+of the max column: psycopg prepares a statement on its fifth use on a connection (`prepare_threshold`),
+one more round trip for each, so one save in a while takes ~40 round trips instead of ~26.  At a long
+RTT the time is round trips × RTT; the local work (scrypt at sign-in, a few ms elsewhere) hardly
+shows.  What a station clerk waits, and which steps are worth batching, is in docs/deploy.md
+("Stations on the extranet").
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rtt-ms", default="0,200", help="round-trip times to measure, comma-separated (default 0,200)")
+    parser.add_argument("--runs", type=int, default=20, help="calls per step and RTT (after one warm-up)")
+    parser.add_argument("--cases", type=int, default=30, help="cases of the day in the store before measuring")
+    parser.add_argument("--statement-timeout", type=float, default=30.0,
+                        help="CLERK_STATEMENT_TIMEOUT of the measured window, seconds (default 30: long enough "
+                             "that no step is cut short; the table compares with the default limits)")
+    parser.add_argument("--write-docs", action="store_true", help=f"rewrite '{TITLE}' in docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    rtts = [int(x) for x in args.rtt_ms.split(",")]
+    throwaway_hall_key()
+    home = Path(tempfile.mkdtemp(prefix="clerk-bench-station-"))
+    os.environ.update(CLERK_HOME=str(home), CLERK_CATALOG_DIR=str(CATALOG),
+                      CLERK_CALENDAR_DIR=str(ROOT / "data" / "calendar"),
+                      CLERK_STATEMENT_TIMEOUT=str(args.statement_timeout))
+    figures: dict[int, list[Step]] = {}
+    with postgres_server() as url:
+        _prepare(url, args.cases)
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        for rtt in rtts:
+            with DelayProxy(port, rtt) as proxy:
+                figures[rtt] = measure(proxy, args.runs)
+            print(f"measured at {rtt} ms RTT", flush=True)
+    text = table(figures)
+    print(text, flush=True)
+    # The proxy really held the link: no step may answer faster than its round trips allow.
+    short = [f"{step.name} at {rtt} ms" for rtt, steps in figures.items() for step in steps
+             if step.median_ms < step.round_trips * rtt * 0.9]
+    if short:
+        print("faster than the round trips allow (the proxy did not delay): " + "; ".join(short), file=sys.stderr)
+        return 1
+    if args.write_docs:
+        section = (f"{TITLE}\n\n`python -m bench.bench_station_latency --rtt-ms {args.rtt_ms} --runs {args.runs}` "
+                   f"({os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}; "
+                   "PostgreSQL behind an asyncio proxy holding each direction RTT/2, see the module's docstring).  "
+                   "Median / max of each step through the window's `Services`, statements counted by "
+                   "SQLAlchemy, round trips by the proxy.  Measured with a 30 s statement timeout so that no "
+                   "step is cut short; **over**: the max passed the limit the window has at the default 5 s.\n\n"
+                   + text + "\n\n" + READING)
+        replace_doc_section(DOCS, TITLE, section)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
