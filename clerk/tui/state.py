@@ -402,7 +402,7 @@ class WindowState:
             path = self.pages_dir / f"{file.sha256}.pdf"
             if path.is_file() and path.stat().st_size == len(file.pdf):
                 continue
-            self._write_bytes(path, file.pdf)
+            self._write(path, file.pdf)
         if sync and draft.files:
             _sync_folder(self.pages_dir)
 
@@ -477,15 +477,9 @@ class WindowState:
         if had_pages:
             self._sweep_pages()
 
-    def _write_bytes(self, path: Path, data: bytes) -> None:
-        for folder in (self.root, path.parent):
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if folder.stat().st_mode & 0o077:
-                os.chmod(folder, 0o700)
-        _write_bytes_to(path, data)
-
-    def _write(self, path: Path, text: str, *, sync_folder: bool = False) -> None:
-        """Write-then-rename: a crash never leaves half a file behind; only this account reads it.
+    def _write(self, path: Path, content: str | bytes, *, sync_folder: bool = False) -> None:
+        """Write-then-rename (text as UTF-8): a crash never leaves half a file behind; only this
+        account reads it.
 
         ``sync_folder``: the folder is fsynced too (and the one above when the folder is new),
         so the new name survives a power cut; on any failure the file is not left behind
@@ -500,8 +494,8 @@ class WindowState:
         renamed = False
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
+            with os.fdopen(fd, "wb") as out:
+                out.write(content.encode("utf-8") if isinstance(content, str) else content)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, 0o600)
@@ -516,20 +510,6 @@ class WindowState:
             if renamed:
                 path.unlink(missing_ok=True)
             raise
-
-
-def _write_bytes_to(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _sync_folder(folder: Path) -> None:
