@@ -91,14 +91,9 @@ class LookupScreen(ClerkScreen):
 
     def action_open_scans(self) -> None:
         """The open case's scans: to the list, or (already there) open the highlighted one."""
-        files = self.query_one(MaterialFiles)
-        if not files.option_count:
+        if not self.query_one(MaterialFiles).to_list_or_open():
             self.query_one(Banner).show("本案件没有材料扫描件" if self.view is not None else "请先查询并打开案件",
                                         "warning")
-        elif not (files.has_focus and files.open_highlighted()):
-            files.focus()
-            if files.highlighted is None:
-                files.highlighted = 0
 
     @on(MaterialFiles.Said)
     def _scan_said(self, event: MaterialFiles.Said) -> None:

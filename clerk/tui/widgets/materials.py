@@ -93,6 +93,17 @@ class MaterialFiles(OptionList):
         self._open(self.number, int(option.id), str(option.prompt))
         return True
 
+    def to_list_or_open(self) -> bool:
+        """F6: move to the list, or (already there) open the highlighted scan; False when the case
+        shown has no scans (the screen says why)."""
+        if not self.option_count:
+            return False
+        if not (self.has_focus and self.open_highlighted()):
+            self.focus()
+            if self.highlighted is None:
+                self.highlighted = 0
+        return True
+
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
