@@ -620,19 +620,26 @@ def _table(value: object, name: str, source: _Source) -> Mapping[str, Any]:
     return value
 
 
-def _hall(value: object, source: _Source) -> HallInfo:
-    table = _table(value, "hall", source)
-    unknown = set(table) - set(_HALL_CHECKS)
+def _checked_table(value: object, name: str, checks: Mapping[str, Callable[[object], Any]],
+                   source: _Source) -> dict[str, Any]:
+    """The ``[name]`` table's settings, each through its check; an unknown key or a bad value is a
+    ``ConfigError`` naming where it was set."""
+    table = _table(value, name, source)
+    unknown = set(table) - set(checks)
     if unknown:
-        raise ConfigError(f"配置文件 {source.path}：[hall] 中有未知的设置 {sorted(unknown)}"
-                          f"（可用：{'、'.join(_HALL_CHECKS)}）")
-    checked: dict[str, str] = {}
+        raise ConfigError(f"配置文件 {source.path}：[{name}] 中有未知的设置 {sorted(unknown)}"
+                          f"（可用：{'、'.join(checks)}）")
+    checked: dict[str, Any] = {}
     for key, raw in table.items():
         try:
-            checked[key] = _HALL_CHECKS[key](raw)
+            checked[key] = checks[key](raw)
         except _Bad as exc:
-            raise _bad(f"hall.{key}", raw, source.where(key, "hall"), str(exc)) from None
-    return replace(HallInfo(), **checked)
+            raise _bad(f"{name}.{key}", raw, source.where(key, name), str(exc)) from None
+    return checked
+
+
+def _hall(value: object, source: _Source) -> HallInfo:
+    return replace(HallInfo(), **_checked_table(value, "hall", _HALL_CHECKS, source))
 
 
 def _capture_source(raw: object) -> str:
@@ -680,18 +687,7 @@ _CAPTURE_CHECKS: dict[str, Callable[[object], object]] = {
 
 
 def _capture(value: object, source: _Source) -> CaptureSettings:
-    table = _table(value, "capture", source)
-    unknown = set(table) - set(_CAPTURE_CHECKS)
-    if unknown:
-        raise ConfigError(f"配置文件 {source.path}：[capture] 中有未知的设置 {sorted(unknown)}"
-                          f"（可用：{'、'.join(_CAPTURE_CHECKS)}）")
-    checked: dict[str, Any] = {}
-    for key, raw in table.items():
-        try:
-            checked[key] = _CAPTURE_CHECKS[key](raw)
-        except _Bad as exc:
-            raise _bad(f"capture.{key}", raw, source.where(key, "capture"), str(exc)) from None
-    settings = replace(CaptureSettings(), **checked)
+    settings = replace(CaptureSettings(), **_checked_table(value, "capture", _CAPTURE_CHECKS, source))
     if settings.source == "scanner" and not settings.scanner:
         raise ConfigError(f"配置文件 {source.where('source', 'capture')}：capture.source = \"scanner\" 需要设置 capture.scanner")
     if settings.source == "folder" and not settings.drop_folder:
