@@ -33,6 +33,8 @@ import bz2
 import sys
 from pathlib import Path
 
+from build_notice_font import subset_named  # tools/ is on sys.path when a tool is run
+
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "data" / "fonts"
 MAIN = FONTS / "clerk-notice-song.ttf"
@@ -43,8 +45,6 @@ TABLE = FONTS / "tongyong-guifan-2013.txt"
 # Characters outside the table that were met at a counter and must print without
 # a system font (issue 30: 李𠀀, U+20000, the first character of Extension B).
 REPORTED = "\U00020000"
-
-DROP_TABLES = ["BDF ", "EBDT", "EBLC", "EBSC", "FFTM", "GDEF", "GPOS", "GSUB", "VORG", "vhea", "vmtx", "gasp"]
 
 
 def read_table(path: Path = TABLE) -> list[str]:
@@ -73,34 +73,13 @@ def write_table(unihan: Path, path: Path = TABLE) -> int:
 def _subset(source: Path, index: int, codes: set[int], output: Path, family: str, postscript: str,
             credit: str) -> set[int]:
     """Write the subset of face ``index`` of ``source`` holding ``codes``; the codes it has."""
-    from fontTools import subset
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(source), fontNumber=index, lazy=False)
     cmap = font.getBestCmap()
     have = {c for c in codes if c in cmap}
-    options = subset.Options()
-    options.layout_features = []
-    options.drop_tables += DROP_TABLES
-    options.hinting = False
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.glyph_names = False
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(have))
-    subsetter.subset(font)
-    names = font["name"]
-    for record in list(names.names):
-        if record.nameID in (1, 3, 4, 6, 16, 17):
-            names.removeNames(nameID=record.nameID)
-    names.setName(family, 1, 3, 1, 0x409)
-    names.setName("Regular", 2, 3, 1, 0x409)
-    names.setName(f"{postscript};{credit}", 3, 3, 1, 0x409)
-    names.setName(family, 4, 3, 1, 0x409)
     # its own PostScript name: reportlab merges registered fonts that share one
-    names.setName(postscript, 6, 3, 1, 0x409)
-    names.setName(credit, 10, 3, 1, 0x409)
+    subset_named(font, have, family=family, postscript=postscript, unique_id=f"{postscript};{credit}", credit=credit)
     font.recalcTimestamp = False  # the source font's dates: a rebuild gives the same bytes
     font.save(str(output))
     return have

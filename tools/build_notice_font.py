@@ -97,31 +97,11 @@ def wanted() -> set[str]:
     return {ch for ch in chars if ch.isprintable() or ch == "\u3000"}
 
 
-def rename(font) -> None:
-    """Give the subset its own family and PostScript names (see POSTSCRIPT)."""
-    names = font["name"]
-    for record in list(names.names):
-        if record.nameID in (1, 3, 4, 6, 16, 17):
-            names.removeNames(nameID=record.nameID)
-    names.setName(FAMILY, 1, 3, 1, 0x409)
-    names.setName("Regular", 2, 3, 1, 0x409)
-    names.setName(f"{POSTSCRIPT};subset of AR PL UMing CN", 3, 3, 1, 0x409)
-    names.setName(FAMILY, 4, 3, 1, 0x409)
-    names.setName(POSTSCRIPT, 6, 3, 1, 0x409)
-    names.setName("Subset of AR PL UMing CN (Arphic Technology; CJK Unifonts), Arphic Public License",
-                  10, 3, 1, 0x409)
-
-
-def build(source: Path, output: Path = OUTPUT) -> tuple[int, list[str]]:
-    """Write the subset; return (glyph count, wanted characters the source lacks)."""
+def subset_named(font, codes: set[int], *, family: str, postscript: str, unique_id: str, credit: str) -> None:
+    """Cut ``font`` down to ``codes`` (outlines only: no layout, hinting or bitmaps) and give it its own
+    family and PostScript names (see POSTSCRIPT) — shared with tools/build_name_fonts.py."""
     from fontTools import subset
-    from fontTools.ttLib import TTFont
 
-    font = TTFont(str(source), fontNumber=FACE, lazy=False)
-    cmap = font.getBestCmap()
-    chars = wanted()
-    lacking = sorted(ch for ch in source_chars() | set(NAME_CHARS) if ord(ch) not in cmap and ord(ch) > 0x7F
-                     and not ch.isspace())
     options = subset.Options()
     options.layout_features = []
     options.drop_tables += ["BDF ", "EBDT", "EBLC", "EBSC", "FFTM", "GDEF", "GPOS", "GSUB",
@@ -132,9 +112,32 @@ def build(source: Path, output: Path = OUTPUT) -> tuple[int, list[str]]:
     options.notdef_outline = True
     options.glyph_names = False
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(ch) for ch in chars if ord(ch) in cmap])
+    subsetter.populate(unicodes=sorted(codes))
     subsetter.subset(font)
-    rename(font)
+    names = font["name"]
+    for record in list(names.names):
+        if record.nameID in (1, 3, 4, 6, 16, 17):
+            names.removeNames(nameID=record.nameID)
+    names.setName(family, 1, 3, 1, 0x409)
+    names.setName("Regular", 2, 3, 1, 0x409)
+    names.setName(unique_id, 3, 3, 1, 0x409)
+    names.setName(family, 4, 3, 1, 0x409)
+    names.setName(postscript, 6, 3, 1, 0x409)
+    names.setName(credit, 10, 3, 1, 0x409)
+
+
+def build(source: Path, output: Path = OUTPUT) -> tuple[int, list[str]]:
+    """Write the subset; return (glyph count, wanted characters the source lacks)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(source), fontNumber=FACE, lazy=False)
+    cmap = font.getBestCmap()
+    chars = wanted()
+    lacking = sorted(ch for ch in source_chars() | set(NAME_CHARS) if ord(ch) not in cmap and ord(ch) > 0x7F
+                     and not ch.isspace())
+    subset_named(font, {ord(ch) for ch in chars if ord(ch) in cmap}, family=FAMILY, postscript=POSTSCRIPT,
+                 unique_id=f"{POSTSCRIPT};subset of AR PL UMing CN",
+                 credit="Subset of AR PL UMing CN (Arphic Technology; CJK Unifonts), Arphic Public License")
     output.parent.mkdir(parents=True, exist_ok=True)
     font.save(str(output))
     return font["maxp"].numGlyphs, lacking
