@@ -59,15 +59,19 @@ def create_private_file(path: Path) -> None:
         tighten(path)
 
 
-def write_private(path: Path, data: bytes) -> Path:
+def write_private(path: Path, data: bytes, *, durable: bool = False) -> Path:
     """Write ``data`` atomically (``.part`` then rename) as a 0600 file in 0700 folders.
 
+    ``durable``: the bytes are fsynced before the rename (a file a database row will name).
     On failure (a full disk) the ``.part`` file is removed and ``path`` is left as it was."""
     path = Path(path)
     private_dirs(path.parent)
     part = path.with_name(path.name + ".part")
     with private_part(part) as out:
         out.write(data)
+        if durable:
+            out.flush()
+            os.fsync(out.fileno())
     os.replace(part, path)
     return path
 

@@ -35,7 +35,7 @@ from sqlalchemy import event, select
 from sqlmodel import col
 
 from clerk.domain.views import StoredMaterial
-from clerk.filemodes import DIR_MODE, FILE_MODE, private_dirs
+from clerk.filemodes import DIR_MODE, FILE_MODE, private_dirs, write_private
 from clerk.store.audited import AuditedSession
 from clerk.store.tables import CaseRow, table_of
 from clerk.store.tables_materials import MaterialBlob, MaterialFileRow
@@ -88,17 +88,7 @@ def put_bytes(session: Session, sha256: str, data: bytes) -> None:
         return
     private_dirs(path.parent)
     os.chmod(folder, DIR_MODE)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_private(path, data, durable=True)
     if not existed:  # a damaged file put right stays right even if this transaction rolls back
         session.info.setdefault(_CREATED, []).append(str(path))
 
@@ -132,7 +122,7 @@ def sweep_orphans(session: Session) -> int:
         col(MaterialFileRow.purged_at).is_(None))).scalars())
     count = 0
     for path in folder.glob("??/*"):
-        sha = path.name.removesuffix(".pdf").removesuffix(".tmp")
+        sha = path.name.removesuffix(".pdf")  # a ``.part`` left by a killed write is named by no row
         if sha not in named:
             session.info.setdefault(_UNLINK, []).append(str(path))
             count += 1
