@@ -61,7 +61,8 @@ def notice_lines(verdict: Verdict) -> tuple[NoticeLine, ...]:
     for req in (*verdict.missing, *verdict.tolerated):
         for entry in req.entries:
             m = entry.material
-            lines.append(NoticeLine(m.key, m.name, m.form.value, m.copies, m.requirement, entry.needed_by))
+            choice = (m.alt_group or "") if len(req.entries) > 1 else ""
+            lines.append(NoticeLine(m.key, m.name, m.form.value, m.copies, m.requirement, entry.needed_by, choice))
     return tuple(lines)
 
 

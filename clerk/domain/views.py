@@ -84,6 +84,7 @@ class NoticeLine:
     copies: int
     requirement: str
     needed_by: tuple[str, ...] = ()
+    choice: str = ""  # the alternatives it is one of (any one will do); "" when it stands alone
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
         return tuple(item_names[c] for c in codes if c in item_names) if case.is_bundle else ()
 
     if case.one_time_notice is not None:
-        missing = tuple(MissingMaterial(ln.name, ln.requirement, ln.form, ln.copies, used_by(ln.needed_by))
+        missing = tuple(MissingMaterial(ln.name, ln.requirement, ln.form, ln.copies, used_by(ln.needed_by), ln.choice)
                         for ln in case.one_time_notice)
     else:
         missing = tuple(

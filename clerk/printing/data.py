@@ -82,6 +82,7 @@ class MissingMaterial:
     form: str = ""
     copies: int = 0
     for_items: tuple[str, ...] = ()  # a bundle's notice: the names of the items that need it
+    choice: str = ""  # the alternatives it is one of (printed together: any one will do)
 
 
 @dataclass(frozen=True)

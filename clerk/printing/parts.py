@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from reportlab.pdfgen.canvas import Canvas
 
 from clerk.printing.cjkwrap import text_width
-from clerk.printing.data import ManifestData, NoticeData, ToleratedMaterial
+from clerk.printing.data import ManifestData, MissingMaterial, NoticeData, ToleratedMaterial
 from clerk.printing.layout import Flow, draw_text
 from clerk.printing.masking import mask_id_number, mask_phone_number
 from clerk.printing.qrcode import progress_link
@@ -137,16 +137,33 @@ class Doc:
         self.flow.table(["序号", "材料名称", "补交期限"], rows, [0.8, 5.5, 2.2], self.paper.small + 1, fit=(0, 2))
 
     def missing_list(self, d: NoticeData) -> None:
+        """Each thing to bring, numbered; alternatives (any one will do) are one thing, their
+        materials listed under it as （1）（2）…"""
         f = self.flow
-        f.heading(f"需补正的材料（共{len(d.missing)}项）")
-        for i, m in enumerate(d.missing, 1):
-            form = "，".join(x for x in (m.form, f"{m.copies}份" if m.copies else "") if x)
-            label = f"{i}. {m.name}" + (f"（{form}）" if form else "")
+        things: list[list[MissingMaterial]] = []
+        for m in d.missing:
+            if m.choice and things and things[-1][0].choice == m.choice:
+                things[-1].append(m)
+            else:
+                things.append([m])
+        f.heading(f"需补正的材料（共{len(things)}项）")
+        for i, thing in enumerate(things, 1):
             num_w = text_width(f"{i}. ", f.font, self.paper.body)
-            f.para(label, hang=num_w, bold=True)
-            f.para(f"要求：{m.requirement or '按办事指南提交'}", indent=num_w, hang=text_width("要求：", f.font, self.paper.body))
-            if m.for_items:
-                f.para(f"用于：{'、'.join(m.for_items)}", indent=num_w, hang=text_width("用于：", f.font, self.paper.body))
+            if len(thing) == 1:
+                self._missing_material(thing[0], f"{i}. ", num_w, 0.0)
+                continue
+            f.para(f"{i}. 以下{len(thing)}种材料提交其中一种即可", hang=num_w, bold=True)
+            for j, m in enumerate(thing, 1):
+                self._missing_material(m, f"（{j}）", text_width(f"（{j}）", f.font, self.paper.body), num_w)
+
+    def _missing_material(self, m: MissingMaterial, number: str, num_w: float, indent: float) -> None:
+        f = self.flow
+        form = "，".join(x for x in (m.form, f"{m.copies}份" if m.copies else "") if x)
+        f.para(f"{number}{m.name}" + (f"（{form}）" if form else ""), indent=indent, hang=num_w, bold=True)
+        hang = text_width("要求：", f.font, self.paper.body)
+        f.para(f"要求：{m.requirement or '按办事指南提交'}", indent=indent + num_w, hang=hang)
+        if m.for_items:
+            f.para(f"用于：{'、'.join(m.for_items)}", indent=indent + num_w, hang=text_width("用于：", f.font, self.paper.body))
 
     def supplement_channels(self, d: NoticeData) -> None:
         hall = d.hall

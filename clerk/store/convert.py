@@ -67,7 +67,7 @@ def marks_from_json(data: dict[str, Any]) -> dict[str, MaterialMark]:
 def notice_lines_to_json(lines: tuple[NoticeLine, ...]) -> list[dict[str, Any]]:
     return [
         {"key": ln.key, "name": ln.name, "form": ln.form, "copies": ln.copies,
-         "requirement": ln.requirement, "needed_by": list(ln.needed_by)}
+         "requirement": ln.requirement, "needed_by": list(ln.needed_by), **({"choice": ln.choice} if ln.choice else {})}
         for ln in lines
     ]
 
@@ -76,7 +76,8 @@ def notice_lines_from_json(data: list[dict[str, Any]] | None) -> tuple[NoticeLin
     if data is None:
         return None
     return tuple(
-        NoticeLine(d["key"], d["name"], d["form"], int(d["copies"]), d["requirement"], tuple(d["needed_by"]))
+        NoticeLine(d["key"], d["name"], d["form"], int(d["copies"]), d["requirement"], tuple(d["needed_by"]),
+                   d.get("choice", ""))  # none in notices issued before alternatives were told apart
         for d in data
     )
 

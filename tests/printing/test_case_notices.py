@@ -58,3 +58,21 @@ def test_a_bundle_prints_each_item_with_its_own_number_and_state(service, users)
     for child in view.children:
         assert f"{child.number}已受理{child.promised_due.date.year}年" in text
     assert "一件事一次办，共2项事项" in text
+
+
+def test_alternatives_missing_are_one_thing_to_bring_on_the_one_time_notice(service, users):
+    """A lease or a property certificate (either will do): one numbered entry, said to be a choice,
+    not two materials the applicant would think both wanted (seen on 居住证申领's three proofs)."""
+    from clerk.domain.intake import MaterialMark, MaterialStatus, Outcome
+
+    missing = MaterialMark(MaterialStatus.MISSING)
+    marks = {"id-card": MaterialMark(MaterialStatus.ORIGINAL, 1), "business-licence": missing,
+             "hygiene-plan": MaterialMark(MaterialStatus.COPY, 1), "lease-contract": missing,
+             "property-certificate": missing}
+    view = service.submit(users["window"], 3, hygiene(marks), Outcome.FALLBACK)
+    again = service.get(view.number)  # as stored: the notice is reprinted the same
+    assert [ln.choice for ln in again.one_time_notice] == ["", "premises", "premises"]
+    text = pdf_text(render(NoticeKind.ONE_TIME, notice_data_from_case(again, SETTINGS), "a4", SETTINGS))
+    flat = text.replace("\n", "").replace(" ", "")
+    assert "需补正的材料（共2项）1.营业执照" in flat
+    assert "2.以下2种材料提交其中一种即可（1）房屋租赁合同" in flat and "（2）不动产权证书" in flat
