@@ -76,6 +76,32 @@ class TimeLimit:
         return self.span()[0] > other.span()[1]
 
 
+class VerifyMethod(StrEnum):
+    """How the authority verifies a 告知承诺 afterwards (事中事后核查)."""
+
+    DATA = "数据核查"  # checked against shared data (共享数据比对)
+    SITE = "现场核查"  # an inspector visits
+    ASK = "部门协查"  # another department is asked
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """告知承诺制: the applicant's signed commitment stands in for something, verified afterwards.
+
+    On a material it replaces that certificate (证明事项告知承诺); on an item it replaces
+    the check before approval (e.g. the on-site inspection), and every case of the item
+    is taken on commitment.  ``replaces`` and ``basis`` are printed on the 告知承诺书;
+    ``within`` counts from acceptance; ``sample_percent`` is the share of cases verified
+    (100: every case).
+    """
+
+    replaces: str  # what the commitment stands in for (证明 / 现场核查 ...)
+    method: VerifyMethod
+    within: TimeLimit  # the verification limit (核查时限), from the day of acceptance
+    sample_percent: int = 100  # 抽查比例
+    basis: str = ""  # the legal requirement the applicant commits to meet (法定条件)
+
+
 class Delivery(StrEnum):
     EMS = "EMS邮寄"
     PICKUP = "窗口领取"
@@ -99,6 +125,7 @@ class Material:
     tolerable: bool  # 容缺: may be accepted missing on a written commitment
     requirement: str
     alt_group: str | None = None
+    commitment: Commitment | None = None  # 可告知承诺: a signed commitment may replace it
 
 
 @dataclass(frozen=True)
@@ -142,6 +169,7 @@ class ServiceItem:
     statutory_unit: LimitUnit = LimitUnit.WORKING_DAYS
     promised_unit: LimitUnit = LimitUnit.WORKING_DAYS
     item_type: str = ""  # 事项类型: 行政许可, 行政确认, 公共服务 ... (as the 实施清单 says)
+    commitment: Commitment | None = None  # 实行告知承诺制: every case is taken on commitment
 
     @property
     def statutory(self) -> TimeLimit:
