@@ -199,7 +199,7 @@ class ChecklistTable(DataTable):
         rows = []
         for i, entry in enumerate(checklist.entries, start=1):
             m = entry.material
-            name = m.name + _NEED_MARK[m.need] + ("〔可容缺〕" if m.tolerable else "")
+            name = m.name + _NEED_MARK[m.need] + ("〔可容缺〕" if m.tolerable else "") + ("〔可告知承诺〕" if m.commitment else "")
             if bundle and len(entry.needed_by) > 1:
                 name += f"（{len(entry.needed_by)}项共用）"
             if m.alt_group:
