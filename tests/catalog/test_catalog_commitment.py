@@ -119,8 +119,9 @@ def test_catalog_check_reports_every_commitment_problem_with_its_line(tmp_path, 
         prefix = f"{path}:{line}: "
         assert any(p.startswith(prefix) and fragment in p for p in out), (
             f"expected {prefix}…{fragment}… in:\n" + "\n".join(out))
-    # a good file of the same shape passes
+    # a good file of the same shape passes, and says what it marks
     assert main(["catalog", "check", str(write(tmp_path, GOOD, "good.yaml"))]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "告知承诺：1 个事项实行告知承诺制，3 项材料可告知承诺"
 
 
 def test_an_item_on_commitment_may_be_decided_on_the_spot(tmp_path):
