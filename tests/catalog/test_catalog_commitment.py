@@ -58,7 +58,7 @@ def test_a_material_and_an_item_are_marked_in_yaml(tmp_path):
     assert catalog.items["A-2"].commitment is None
     # the mark is per item: the shared material itself carries none
     assert catalog.materials["no-crime"].commitment is None
-    assert str(by_key["no-crime"].commitment) == "以承诺代替无犯罪记录证明，受理后 20 个工作日 内数据核查"
+    assert str(by_key["no-crime"].commitment) == "以承诺代替无犯罪记录证明，受理后 20 个工作日内数据核查"
 
 
 def test_catalog_check_reports_every_commitment_problem_with_its_line(tmp_path, capsys):
@@ -179,10 +179,10 @@ def test_catalog_diff_shows_a_changed_commitment(tmp_path, capsys):
     diff = diff_catalogs(load_catalog(old), load_catalog(new))
     lines = diff.lines()
     assert "  * A-1 测试事项A-1" in lines
-    assert ("      告知承诺制：以承诺代替审批前现场核查，受理后 30 日（自然日） 内现场核查（抽查 20%）；"
+    assert ("      告知承诺制：以承诺代替审批前现场核查，受理后 30 日（自然日）内现场核查（抽查 20%）；"
             "承诺内容：经营场所和设施符合《公共场所卫生管理条例》规定的卫生要求 → （空）") in lines
-    assert ("      材料「无犯罪记录证明」：告知承诺：以承诺代替无犯罪记录证明，受理后 20 个工作日 内数据核查 → "
-            "以承诺代替无犯罪记录证明，受理后 15 个工作日 内数据核查") in lines
+    assert ("      材料「无犯罪记录证明」：告知承诺：以承诺代替无犯罪记录证明，受理后 20 个工作日内数据核查 → "
+            "以承诺代替无犯罪记录证明，受理后 15 个工作日内数据核查") in lines
 
 
 # -- the 实施清单 import ----------------------------------------------------------------
@@ -197,7 +197,7 @@ HYGIENE = item(
     material("从业人员健康证明", commitment="是", method="数据核查", within="20个工作日"),
     material("卫生检测报告", commitment="可告知承诺", method="现场检查", within="30日", sample="20%"),
     material("平面图", commitment="否"),
-    commit="是", replaces="审批前现场核查", method="现场核查", within="二十个工作日", sample="10%",
+    commit="是", replaces="审批前现场核查", method="现场核查", within="二十个工作日", sample=0.1,  # a 10% cell
     basis="经营场所符合卫生要求",
 )
 PLAIN = item("370112-MZJ-001", "内地居民结婚登记", material("户口簿"), department="区民政局",
