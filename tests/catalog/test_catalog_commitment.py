@@ -254,3 +254,13 @@ def test_the_import_names_the_cell_of_every_commitment_problem(tmp_path: Path):
         assert any(p.startswith(expected) for p in problems), f"{expected} not in:\n" + "\n".join(problems)
     # the item: 承诺替代内容 is required for an item (its column on the 事项 sheet, row 3)
     assert any("清单.xlsx!事项!" in p and "3: 实行告知承诺制的事项没有填写「承诺替代内容」" in p for p in problems)
+
+
+@pytest.mark.parametrize(("text", "share"), [
+    ("20%", 20), ("20％", 20), ("20", 20), ("百分之二十", 20), ("百分之百", 100), ("百分之一百", 100),
+    ("全部", 100), ("逐件核查", 100), ("若干", None), ("", None), ("20.5%", None),
+])
+def test_share_spellings(text, share):
+    from clerk.catalog.limits import parse_percent
+
+    assert parse_percent(text) == share
