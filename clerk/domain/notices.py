@@ -21,6 +21,8 @@ class NoticeKind(StrEnum):
     RESULT_CORRECTION = "result-correction"  # 补正材料通知书 (back office)
     RESULT_REFUSED = "result-refused"  # 不予许可通知书
     MANIFEST = "manifest"  # EMS 交寄清单
+    PLEDGE = "pledge"  # 告知承诺书 (告知承诺制)
+    REVOCATION = "revocation"  # 撤销决定书 (a false commitment)
 
     @property  # the notice's Chinese title; shadows str.title on purpose (screens read kind.title)
     def title(self) -> str:  # type: ignore[override]
@@ -37,6 +39,8 @@ TITLES = {
     NoticeKind.RESULT_CORRECTION: "补正材料通知书",
     NoticeKind.RESULT_REFUSED: "不予许可通知书",
     NoticeKind.MANIFEST: "EMS交寄清单",
+    NoticeKind.PLEDGE: "告知承诺书",
+    NoticeKind.REVOCATION: "撤销决定书",
 }
 
 
