@@ -108,7 +108,7 @@ def revocation(doc: Doc, d: NoticeData) -> None:
         f = doc.flow
         num_w = text_width("1. ", f.font, doc.paper.body)
         for i, line in enumerate(d.pledges, 1):
-            f.para(f"{i}. 不实的承诺：{line.name}（承诺代替：{line.replaces}；核查方式：{line.method}）", hang=num_w)
+            f.para(f"{i}. 不实的承诺：{line.name}（以承诺代替：{line.replaces}；核查方式：{line.method}）", hang=num_w)
     doc.flow.heading("依据")
     doc.body(d.legal_basis or REVOCATION_BASIS)
     doc.flow.heading("撤销决定")

@@ -104,7 +104,7 @@ def test_revocation_states_the_finding_the_basis_the_decision_and_the_remedy(set
     assert ("您于2026年12月18日10:32申请办理的“食品经营许可（新办）”以告知承诺方式办理，示范区市场监督管理局"
             "于2026年12月18日作出准予许可决定（JY13701000012345），核发食品经营许可证。") in text
     assert f"经事后核查，您作出的承诺与实际情况不符（承诺不实）：{flat(data.reason)}" in text
-    assert "不实的承诺：经营场所合法使用证明（承诺代替：房屋产权证明或租赁合同；核查方式：数据核查）" in text
+    assert "不实的承诺：经营场所合法使用证明（以承诺代替：房屋产权证明或租赁合同；核查方式：数据核查）" in text
     assert "依据《中华人民共和国行政许可法》第六十九条第二款" in text
     assert "示范区市场监督管理局决定撤销上述准予许可决定，食品经营许可证随之失效。" in text
     assert "您作出不实承诺的行为已记入信用记录（失信）" in text
@@ -188,7 +188,7 @@ def test_hostile_text_in_a_revocation_wraps_stays_on_paper_and_is_printed_whole(
     text = pdf_text(pdf)
     assert flat(reason) in text and flat(HOSTILE[1]) in text and "[/]撤字〔2027〕第1号" in text
     for bad in HOSTILE:
-        assert f"不实的承诺：{flat(bad)}（承诺代替：{flat(bad)}；核查方式：{flat(bad)}）" in text, bad
+        assert f"不实的承诺：{flat(bad)}（以承诺代替：{flat(bad)}；核查方式：{flat(bad)}）" in text, bad
 
 
 def test_a_control_character_is_refused_with_a_reason_never_printed_as_a_box(settings):
