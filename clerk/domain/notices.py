@@ -23,8 +23,6 @@ class NoticeKind(StrEnum):
     PLEDGE = "pledge"  # 告知承诺书 (告知承诺制: signed in place of a certificate or a check)
     REVOCATION = "revocation"  # 撤销决定书 (a commitment found false: the approval revoked)
     MANIFEST = "manifest"  # EMS 交寄清单
-    PLEDGE = "pledge"  # 告知承诺书 (告知承诺制)
-    REVOCATION = "revocation"  # 撤销决定书 (a false commitment)
 
     @property  # the notice's Chinese title; shadows str.title on purpose (screens read kind.title)
     def title(self) -> str:  # type: ignore[override]
@@ -43,8 +41,6 @@ TITLES = {
     NoticeKind.PLEDGE: "告知承诺书",
     NoticeKind.REVOCATION: "撤销决定书",
     NoticeKind.MANIFEST: "EMS交寄清单",
-    NoticeKind.PLEDGE: "告知承诺书",
-    NoticeKind.REVOCATION: "撤销决定书",
 }
 
 
