@@ -91,6 +91,13 @@ class VerificationView:
     created_at: datetime
     decided_at: datetime | None = None
     decided_by: str | None = None
+    basis: str = ""  # the legal requirement committed to (printed on the 告知承诺书)
+    due_provisional: bool = False  # counted over a year whose holidays are not published
+
+    @property
+    def every_case(self) -> bool:
+        """Every case of the item is verified (no share drawn)."""
+        return self.sample_percent >= 100
 
     def overdue(self, today: date) -> bool:
         return self.state.open and self.due_on < today

@@ -189,6 +189,7 @@ class NoticeData:
     # 撤销决定书: the approval revoked (decision_number / decided_on are the revocation's own)
     approval_number: str = ""  # the revoked approval's 决定书文号 (or the licence number)
     approved_on: date | None = None  # the day it was granted
+    approved: bool = True  # a revoked case had been approved (else only accepted: the acceptance is revoked)
     credit_recorded: bool = False  # the false commitment is recorded in the dishonesty list (失信): printed only when true
 
     @property

@@ -97,7 +97,7 @@ def revocation(doc: Doc, d: NoticeData) -> None:
     doc.salutation(d)
     dept = d.department or "审批部门"
     approval = _approval_text(d)
-    result = f"，核发{d.result_name}" if d.result_name else ""
+    result = f"，核发{d.result_name}" if d.result_name and d.approved else ""
     doc.body(
         f"您于{time_text(d.received_at, doc.tz)}申请办理的“{d.item_title}”以告知承诺方式办理，"
         f"{dept}{approval}{result}。"
@@ -112,8 +112,11 @@ def revocation(doc: Doc, d: NoticeData) -> None:
     doc.flow.heading("依据")
     doc.body(d.legal_basis or REVOCATION_BASIS)
     doc.flow.heading("撤销决定")
-    void = f"，{d.result_name}随之失效" if d.result_name else ""
-    decision = f"{dept}决定撤销上述准予许可决定{void}。"
+    if d.approved:
+        void = f"，{d.result_name}随之失效" if d.result_name else ""
+        decision = f"{dept}决定撤销上述准予许可决定{void}。"
+    else:
+        decision = f"{dept}决定撤销对上述申请的受理，本申请终止办理。"
     if d.credit_recorded:
         decision += "您作出不实承诺的行为已记入信用记录（失信）；涉嫌违法的，依法追究法律责任。"
     doc.body(decision)
@@ -121,7 +124,7 @@ def revocation(doc: Doc, d: NoticeData) -> None:
     original = "　".join(x for x in (d.approval_number, day_text(d.approved_on) if d.approved_on else "") if x)
     if original:
         pairs.append(("原许可决定", original))
-    if d.result_name:
+    if d.result_name and d.approved:
         pairs.append(("许可证件", d.result_name))
     if d.decided_on:
         pairs.append(("撤销日期", day_text(d.decided_on)))
@@ -133,7 +136,9 @@ def revocation(doc: Doc, d: NoticeData) -> None:
 
 
 def _approval_text(d: NoticeData) -> str:
-    """The revoked approval: 于2026年12月18日作出准予许可决定（文号）."""
+    """The revoked approval: 于2026年12月18日作出准予许可决定（文号）; or the acceptance."""
+    if not d.approved:
+        return "已受理"
     when = f"于{day_text(d.approved_on)}" if d.approved_on else "已"
     number = f"（{d.approval_number}）" if d.approval_number else ""
     return f"{when}作出准予许可决定{number}"

@@ -45,5 +45,5 @@ def verification_view(row: VerificationRow, number: str, item_name: str, departm
         material_key=row.material_key, name=row.name, replaces=row.replaces, method=row.method,
         due_on=row.due_on, sample_percent=row.sample_percent, state=VerificationState(row.state), note=row.note,
         applicant_name=applicant_name, created_at=row.created_at, decided_at=row.decided_at,
-        decided_by=row.decided_by,
+        decided_by=row.decided_by, basis=row.basis, due_provisional=row.due_provisional,
     )
