@@ -107,9 +107,10 @@ def test_true_closes_it_and_it_cannot_be_recorded_twice(pledging, users):
     assert pledging.get(view.number).state is CaseState.ACCEPTED
 
 
-def test_false_revokes_the_approval_records_the_dishonesty_and_bars_the_next_commitment(pledging, users):
+def test_false_revokes_the_approval_records_the_dishonesty_and_bars_the_next_commitment(pledging, users, clock):
     view = pledging.submit(users["window"], 3, pledged_draft(), Outcome.ACCEPT)
     DeskService(pledging).record_decision(users["office"], 30, view.number, Decision.APPROVED)
+    clock.advance(hours=15)  # 17:00 UTC: already 2026-11-26 in the hall
     desk = VerificationDesk(pledging)
     (task,) = desk.due(users["office"])
     with pytest.raises(ServiceError, match="必须填写核查情况说明"):
@@ -124,7 +125,7 @@ def test_false_revokes_the_approval_records_the_dishonesty_and_bars_the_next_com
     # the same applicant asks to commit again: refused in full, nothing written
     cases_before = count(pledging.store, CaseRow)
     assert any("失信记录" in p for p in pledging.pledge_problems(pledged_draft(), Outcome.ACCEPT))
-    with pytest.raises(IntakeError, match=f"失信记录（案件 {view.number}"):
+    with pytest.raises(IntakeError, match=f"失信记录（案件 {view.number}，2026-11-26）"):
         pledging.submit(users["window"], 3, pledged_draft(), Outcome.ACCEPT)
     assert count(pledging.store, CaseRow) == cases_before
     # bringing the material itself is fine

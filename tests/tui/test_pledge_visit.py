@@ -43,10 +43,11 @@ async def test_a_commitment_at_the_window_then_found_false_at_the_back_office(ma
         await pilot.press(*["down"] * (exam - 1))  # a mark moves to the next row, a refused one too
         await settle(pilot)
         detail = app.screen.query_one("#material-detail")
-        assert "可告知承诺（按 6 选择）：以承诺代替6个月内健康体检证明" in str(detail.content)
+        assert str(detail.content).startswith("〔可告知承诺·按6〕6个月内健康体检证明：")
+        assert "告知承诺：以承诺代替6个月内健康体检证明，部门协查" in str(detail.content)
         await pilot.press("6", "up")
         await settle(pilot)
-        assert "可告知承诺（已选）" in str(detail.content)
+        assert str(detail.content).startswith("〔已选告知承诺〕")
         await pilot.press("a")
         await settle(pilot)
         assert "告知承诺1项" in region_text(app, app.screen.query_one("#verdict"))
@@ -54,7 +55,8 @@ async def test_a_commitment_at_the_window_then_found_false_at_the_back_office(ma
         await settle(pilot)
         await pilot.press("1")
         await settle(pilot)
-        assert "告知承诺书" in screen_text(app)  # the confirmation says what will be printed
+        shown = screen_text(app)
+        assert "告知承诺书" in shown and "告知承诺：6个月内健康体检证明（部门协查，" in shown  # what is printed and verified
         await pilot.press("f10")
         await settle(pilot)
         assert "受理编号" in banner(app), banner(app)
