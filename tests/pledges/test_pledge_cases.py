@@ -190,3 +190,19 @@ def test_the_report_and_the_dashboard_count_commitments(pledging, users, clock):
     assert report.commitments == (("区卫生健康局", "公共场所卫生许可（新办）", 2, 2, 0, 1, 0, 0),)
     assert "告知承诺,区卫生健康局 公共场所卫生许可（新办）,承诺 2，抽中核查 2，属实 0，不实 1" in report_csv(report)
     assert "告知承诺" in pdf_text(report_pdf(report))
+
+
+def test_a_result_written_behind_the_services_back_is_named_by_the_audit(pledging, users):
+    from sqlalchemy import text
+
+    from clerk.store.audit import verify_chain
+
+    pledging.submit(users["window"], 3, pledged_draft(), Outcome.ACCEPT)
+    (task,) = VerificationDesk(pledging).due(users["office"])
+    with pledging.store.session(write=False) as session:
+        assert verify_chain(session).ok
+    with pledging.store.connection() as conn:  # a shell on a window PC marks it 属实 by hand
+        conn.execute(text("UPDATE verifications SET state = '属实' WHERE id = :i"), {"i": task.id})
+    with pledging.store.session(write=False) as session:
+        report = verify_chain(session)
+    assert not report.ok and any(f"verifications#{task.id}" in line for line in report.rows), report.rows
