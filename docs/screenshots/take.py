@@ -57,7 +57,7 @@ def _first_sign_ins(settings) -> None:
 
     store = Store.from_settings(settings)
     try:
-        for clerk_id in ("1001", "2001", "3001", "9001"):
+        for clerk_id in ("1001", "2001", "3001", "4001", "9001"):
             SignIn(store, lambda: SHOT_TIME).authenticate(clerk_id, "clerk123", new_password=PASSWORD)
     finally:
         store.dispose()
@@ -114,14 +114,18 @@ async def window_shots(settings, tmp: Path, fonts: Fonts) -> None:
 
 
 async def desk_shots(settings, tmp: Path, fonts: Fonts) -> None:
-    """The fallback queue, the EMS station and the dashboard, each as its role signs in."""
-    for n, (clerk_id, name) in enumerate((("2001", "08-fallback-queue"), ("3001", "09-mail-queue"),
-                                          ("9001", "10-dashboard"))):
+    """The fallback queue, the EMS station, the dashboard and the back office's 告知承诺核查, each as
+    its role signs in (``go``: the key that opens the screen after signing in)."""
+    for n, (clerk_id, name, go) in enumerate((("2001", "08-fallback-queue", ""), ("3001", "09-mail-queue", ""),
+                                              ("9001", "10-dashboard", ""), ("4001", "13-verifications", "ctrl+z"))):
         app = make_app(settings, tmp / f"desk{n}")
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press(*clerk_id, "enter", *PASSWORD, "enter", "7", "enter")
             await settle(app, pilot)
+            if go:
+                await pilot.press(go)
+                await settle(app, pilot)
             await settle(app, pilot)
             print("wrote", rasterise(app, HERE / f"{name}.png", fonts).name)
 
