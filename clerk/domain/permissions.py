@@ -59,6 +59,7 @@ class Action(StrEnum):
     APPOINTMENT = "管理预约"
     OPEN_SCAN = "查看材料扫描件"
     PURGE_SCANS = "清理材料扫描件"
+    EXCHANGE = "导出或导入跨域通办数据包"
 
 
 #: the role table: which roles may do each action
@@ -85,6 +86,9 @@ MAY: dict[Action, frozenset[Role]] = {
     # of the case in hand is FULL (``case_sight``); the mail room and the administrator never.
     Action.OPEN_SCAN: frozenset({W, F, S, B}),
     Action.PURGE_SCANS: frozenset({A}),  # retention: the bytes of closed cases go, the digests stay
+    # 跨域通办 (issue 29): the 专窗 hands a case over and applies what comes back; a packet carries the
+    # applicant and the scans unmasked, so only the roles that see a case in hand in full.
+    Action.EXCHANGE: frozenset({W, F, S}),
 }
 
 

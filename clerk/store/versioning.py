@@ -46,6 +46,7 @@ RELEASES: dict[str, str] = {
     "0.4.0": "0014",
     "0.5.0": "0015",
     "0.6.0": "0016",
+    "0.7.0": "0018",  # 0017 (告知承诺) and 0018 (跨域通办 packets) ship together
 }
 
 _VERSION = re.compile(r"^\d+(\.\d+)*$")
