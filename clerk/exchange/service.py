@@ -117,7 +117,7 @@ class ExchangeService:
     # -- export -------------------------------------------------------------------------
 
     def export(self, user: ClerkUser, window: int | None, number: str, *, to: str | None = None,
-               deliver: Callable[[bytes], None] = lambda data: None) -> Exported:
+               deliver: Callable[[Exported], None] = lambda packet: None) -> Exported:
         key = self.key()
         trusted = self.trusted()
         cases = self.cases
@@ -154,8 +154,9 @@ class ExchangeService:
             cases.uow.audit(session, account.id, window, "exchange_export", row.number, None, {
                 "packet": packet_id, "kind": kind, "status": status.value if status else None, "to": receiver,
                 "sequence": sequence, "files": {f.name: sha256_hex(f.data) for f in files}})
-            deliver(data)
-        return Exported(packet_id, kind, status.value if status else None, receiver, sequence, len(files), data)
+            made = Exported(packet_id, kind, status.value if status else None, receiver, sequence, len(files), data)
+            deliver(made)
+        return made
 
     def _hand_over(self, session: Session, row: CaseRow, link: ExchangeCaseRow | None, to: str | None,
                    trusted: dict[str, TrustedHall], now: Any) -> ExchangeCaseRow:
