@@ -297,7 +297,7 @@ class ExchangeService:
             cases.refresh_due(session, row)
             session.add(row)
             for file in packet.files:
-                key = file.key if file.role == "material" else f"收件地通知书:{file.key}"
+                key = file.key if file.role == "material" else _notice_key(file.key)
                 save_file(session, saved_id(row), MaterialFile.of(key[:64], file.data, file.pages),
                           by=account.id, at=now)
             session.add(ExchangeCaseRow(case_id=saved_id(row), taken_in_hall=packet.sender,
@@ -340,6 +340,14 @@ class ExchangeService:
 
         view = self.cases.transact(user, window, ref_number, None, Action.EXCHANGE, "exchange_import", mutate)
         return Imported(packet.packet_id, "status", status.value, packet.sender, view.number, view.state.value)
+
+
+def _notice_key(kind: str) -> str:
+    """How a notice of the taking-in hall is kept with the case here: as a file named after it."""
+    try:
+        return f"收件地{NoticeKind(kind).title}"
+    except ValueError:
+        return "收件地通知书"
 
 
 def _manifest_sm3(data: bytes) -> str:

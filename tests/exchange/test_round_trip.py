@@ -36,6 +36,7 @@ def test_a_case_goes_round_trip_between_two_halls(two_halls, tmp_path, clock):
     assert taken.state is CaseState.ACCEPTED
     assert issue_notices(a, taken.number, tmp_path / "a-notices") == [NoticeKind.PROMISED.value]
 
+    (promised,) = a.cases.get(taken.number).notices
     handed = a.exchange.export(a.users["window"], 3, taken.number, to=HALL_B)
     assert (handed.kind, handed.receiver, handed.sequence, handed.files) == ("case", HALL_B, 1, 3)
 
@@ -47,7 +48,7 @@ def test_a_case_goes_round_trip_between_two_halls(two_halls, tmp_path, clock):
     assert at_b.applicant == taken.applicant and at_b.marks == taken.marks
     assert at_b.deadline(DeadlineKind.PROMISED).due == taken.deadline(DeadlineKind.PROMISED).due
     assert {(f.material_key, f.pages, f.sha256) for f in at_b.files} == {
-        *((f.material_key, f.pages, f.sha256) for f in taken.files), ("收件地通知书:promised", 1, at_b.files[-1].sha256)}
+        *((f.material_key, f.pages, f.sha256) for f in taken.files), ("收件地承诺件通知书", 1, promised.sha256)}
     assert _link(b, at_b.number) == (HALL_A, HALL_B, taken.number, taken.number)
     assert [e.action for e in at_b.events] == ["exchange_import"]
 
