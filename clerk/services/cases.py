@@ -46,6 +46,7 @@ from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notic
 from clerk.store.numbering import allocate_number, parse_number
 from clerk.store.signin import SignIn, SignInPolicy
 from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, saved_id
+from clerk.store.verifications import add_verifications, verification_view, verifications_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
@@ -65,6 +66,21 @@ REPEAT_MINUTES = 30
 KEPT_VISIT_DAYS = 7  # a visit kept through an outage keeps its time for this long (then: refused, reported)
 KEPT_VISIT_SKEW = timedelta(minutes=2)  # a visit's time may be this far ahead of the store's clock
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
+
+
+def _pledge_problems(session: Session, plan: CasePlan, draft: IntakeDraft) -> list[str]:
+    """An applicant with a 失信记录 signs no new 告知承诺 for a material (the material must come)."""
+    pledged = [v.name for case in (plan, *plan.children) for v in case.verifications if v.material_key]
+    if not pledged:
+        return []
+    from clerk.services.verification import dishonest_entries
+
+    entries = dishonest_entries(session, convert.applicant_columns(draft.applicant)["applicant_id_number"])
+    if not entries:
+        return []
+    first = entries[0]
+    return [f"申请人有告知承诺失信记录（案件 {first.case_number}，{first.recorded_at:%Y-%m-%d}），"
+            f"不适用告知承诺，请收取“{'、'.join(dict.fromkeys(pledged))}”"]
 
 
 def _file_problems(plan: CasePlan, draft: IntakeDraft) -> list[str]:
@@ -214,7 +230,7 @@ class CaseService(LifecycleOperations):
         try:
             with self.store.session(write=True) as session:
                 user = self.uow.authorise(session, user, Action.INTAKE)  # the account as stored, before anything
-                problems = problems or _file_problems(plan, draft)
+                problems = problems or _file_problems(plan, draft) or _pledge_problems(session, plan, draft)
                 if problems:
                     raise IntakeError(problems)
                 parent = self._insert_case(session, plan, draft, outcome, user, window, received_at, reason, None,
@@ -237,6 +253,13 @@ class CaseService(LifecycleOperations):
             return self.get(number)
         except StoreUnavailable as exc:  # saved: say so, or the clerk would submit twice
             raise StoreUnavailable(f"案件已保存（受理编号 {number}），但暂时无法读取，请稍后按编号查询，勿重复受理。") from exc
+
+    def pledge_problems(self, draft: IntakeDraft, outcome: Outcome) -> list[str]:
+        """Why this applicant may not sign the 告知承诺 the draft asks for (a 失信记录), said at the
+        confirmation; ``submit`` checks the same inside its transaction."""
+        plan, _problems = plan_intake(self.catalog, self.calendar, draft, outcome, self.clock(), self.tz)
+        with self.store.session(write=False) as session:
+            return _pledge_problems(session, plan, draft)
 
     def recent_visit(self, user: ClerkUser, draft: IntakeDraft, visit_key: str = "", *,
                      minutes: int = REPEAT_MINUTES) -> CaseSummary | None:
@@ -289,6 +312,8 @@ class CaseService(LifecycleOperations):
             session.add(DeadlineRow(case_id=saved_id(row), **convert.deadline_columns(deadline)))
         after: Audited = {"state": plan.state.value, "code": plan.code, "outcome": outcome.value,
                                  "marks": row.marks}
+        if plan.verifications:  # 告知承诺: what to verify, by when, and whether this case was drawn
+            after["verifications"] = add_verifications(session, saved_id(row), plan.verifications, at)
         if parent is not None:
             after["parent"] = parent.number
         if plan.notice is not None:
@@ -444,8 +469,10 @@ class CaseService(LifecycleOperations):
         else:  # an item of a bundle: the bundle's pages of its own materials, then its own supplements'
             keys = [entry.material.key for entry in checklist_from_dict(row.checklist).entries]
             files = stored_materials(session, row.parent_id, keys) + stored_materials(session, saved_id(row))
+        verifications = tuple(verification_view(v, row.number, row.name, row.department, row.applicant_name)
+                              for v in verifications_of(session, saved_id(row)))
         return convert.case_view(
             row, deadlines=deadlines, children=children, events=events,
             notices=self.notices.for_case(session, saved_id(row), row.number), parent_number=parent_number,
-            files=files,
+            files=files, verifications=verifications,
         )

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0016"  # TEMP until 0017 is merged: must be "0017"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
