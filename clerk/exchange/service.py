@@ -50,6 +50,7 @@ from clerk.exchange.payload import (
     status_of,
 )
 from clerk.services.desk import DeskService
+from clerk.store.convert import aware
 from clerk.store.materials import get_bytes, save_file
 from clerk.store.notices import ISSUED
 from clerk.store.numbering import allocate_number
@@ -250,7 +251,8 @@ class ExchangeService:
         seen = session.execute(select(ExchangePacketRow).where(
             col(ExchangePacketRow.packet_id) == packet.packet_id)).scalar_one_or_none()
         if seen is not None:
-            raise PacketRefused("replay", f"数据包 {packet.packet_id} 已于 {seen.at:%Y-%m-%d %H:%M} 由 {seen.by} 导入过")
+            at = aware(seen.at).astimezone(self.cases.tz)
+            raise PacketRefused("replay", f"数据包 {packet.packet_id} 已于 {at:%Y-%m-%d %H:%M} 由 {seen.by} 导入过")
         last = 0
         if case_id is not None:
             last = int(session.execute(select(func.coalesce(func.max(col(ExchangePacketRow.sequence)), 0)).where(

@@ -43,6 +43,7 @@ _ACTIONS = {
     "print_unknown": "打印结果未知（待核实）", "deadline_recompute": "重算期限",
     "view": "调阅申请人信息（老申请人带入）",
     "purge_materials": "清理材料扫描件（按保存期限，摘要保留）",
+    "exchange_export": "导出跨域通办数据包", "exchange_import": "导入跨域通办数据包",
 }
 
 
