@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
+from clerk.catalog.model import Delivery
 from clerk.domain.deadlines import local_date
 from clerk.domain.errors import PermissionDenied, ServiceError
 from clerk.domain.lifecycle import CaseState, TransitionError
@@ -289,6 +290,9 @@ class ExchangeService:
             if link is not None:
                 raise PacketRefused("apply", f"办件 {ref_number} 已导入（本大厅编号 {link.remote_number}）")
             now = cases.clock()
+            # The result goes back to the hall that took the case in, which delivers it as the applicant
+            # chose (EMS or its window) when it applies the status: here it is mailed to nobody.
+            chosen, columns["delivery"] = columns["delivery"], Delivery.PICKUP.value
             row = CaseRow(number=allocate_number(session, local_date(now, cases.tz), cases.hall_code),
                           window=window or 0, clerk_id=account.id, version=1, updated_at=now, **columns)
             session.add(row)
@@ -309,7 +313,7 @@ class ExchangeService:
             session.flush()
             cases.uow.audit(session, account.id, window, "exchange_import", row.number, None, {
                 "packet": packet.packet_id, "kind": "case", "from": packet.sender, "sequence": packet.sequence,
-                "remote_number": ref_number, "state": row.state, "code": row.code,
+                "remote_number": ref_number, "state": row.state, "code": row.code, "delivery_there": chosen,
                 "files": {f.name: {"key": f.key, "sha256": sha256_hex(f.data), "sm3": sm3_hex(f.data)}
                           for f in packet.files}})
             number, state = row.number, row.state

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from clerk.catalog.model import Delivery
 from clerk.domain.desk_views import SupplyChannel
 from clerk.domain.intake import Outcome
 from clerk.domain.lifecycle import CaseState
@@ -50,6 +51,7 @@ def test_a_case_goes_round_trip_between_two_halls(two_halls, tmp_path, clock):
     assert {(f.material_key, f.pages, f.sha256) for f in at_b.files} == {
         *((f.material_key, f.pages, f.sha256) for f in taken.files), ("收件地承诺件通知书", 1, promised.sha256)}
     assert _link(b, at_b.number) == (HALL_A, HALL_B, taken.number, taken.number)
+    assert taken.delivery == Delivery.EMS.value and at_b.delivery == Delivery.PICKUP.value  # B mails nobody
     assert [e.action for e in at_b.events] == ["exchange_import"]
 
     # B's back office asks for a correction; the status goes back to A with B's notice
@@ -79,6 +81,10 @@ def test_a_case_goes_round_trip_between_two_halls(two_halls, tmp_path, clock):
         "exchange_export", "exchange_import", "exchange_import"]
     imports = [e.after for e in at_a.events if e.action == "exchange_import"]
     assert [(e["status"], e["sequence"], e["from"]) for e in imports] == [("补正", 1, HALL_B), ("办结", 2, HALL_B)]
+    # the applicant chose EMS: A mails the correction notice and then the result; B mailed nothing
+    assert [(m.case_number, m.contents) for m in a.desk.mail_queue()] == [
+        (taken.number, "补正材料通知书（公共场所卫生许可（新办））"), (taken.number, "准予许可决定书及证照（公共场所卫生许可（新办））")]
+    assert b.desk.mail_queue() == []
     assert a.cases.verify_audit().ok and b.cases.verify_audit().ok
 
 
