@@ -161,7 +161,12 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from clerk.exchange.errors import PacketRefused
+    from clerk.exchange.packet import MAX_PACKET_BYTES
+
     service = _service()
+    if args.file.stat().st_size > MAX_PACKET_BYTES:
+        raise PacketRefused("format", f"文件超过 {MAX_PACKET_BYTES // (1024 * 1024)} MB，不是跨域通办数据包")
     data = args.file.read_bytes()
     user = _signed_in(args, service)
     done = service.import_packet(user, _window(args), data)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from gmssl import sm2
 
+from clerk.characters import refusal
 from clerk.domain.scans import sm3_hex
 from clerk.exchange.errors import ExchangeError
 from clerk.filemodes import tighten, write_private
@@ -46,7 +47,7 @@ HALL_ID = re.compile(r"[1-9]\d{5}-[^\s/\\\x00-\x1f\x7f]{1,40}")
 
 def check_hall_id(value: str) -> str:
     """``value`` if it is a hall id, else ``ExchangeError`` saying what one looks like."""
-    if not HALL_ID.fullmatch(value):
+    if not HALL_ID.fullmatch(value) or refusal("", value) is not None:
         raise ExchangeError(f"大厅标识 {value!r} 无效：应为6位行政区划代码、“-”和大厅名称，例如 370171-高新区政务服务中心")
     return value
 

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from clerk.characters import refusal
 from clerk.domain.scans import sha256_hex, sm3_hex
 from clerk.exchange.errors import PacketRefused
 from clerk.exchange.keys import HALL_ID, HallKeyPair, TrustedHall, verify
@@ -138,6 +139,8 @@ def _members(data: bytes) -> list[tuple[str, bytes]]:
                 raise _refuse_format("文件中的内容过多，不是跨域通办数据包")
             if sum(i.file_size for i in infos) > MAX_PACKET_BYTES:
                 raise _refuse_format("文件解开后过大，不是跨域通办数据包")
+            if any(i.compress_type != zipfile.ZIP_STORED for i in infos):  # nothing is inflated
+                raise _refuse_format("文件结构与发送方生成的不一致（文件在传输中被改动）")
             members = [(info.filename, archive.read(info)) for info in infos]
     except PacketRefused:
         raise
@@ -168,7 +171,7 @@ def read_packet(data: bytes, trusted: Mapping[str, TrustedHall], this_hall: str)
     (_, body), (_, signature), *rest = members
     manifest = _parsed_manifest(body)
     sender = manifest.get("sender")
-    if not isinstance(sender, str) or not HALL_ID.fullmatch(sender):
+    if not isinstance(sender, str) or not HALL_ID.fullmatch(sender) or refusal("", sender) is not None:
         raise PacketRefused("signature", "清单中没有有效的发送方大厅标识")
     partner = trusted.get(sender)
     if partner is None:

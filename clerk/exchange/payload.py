@@ -13,9 +13,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from clerk.domain.intake import Applicant, ApplicantKind
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.views import Decision
 from clerk.exchange.errors import PacketRefused
+from clerk.identity.text import NAME_MAX, NOTE_MAX, text_problems
 from clerk.store.tables import CaseRow, DeadlineRow
 
 
@@ -47,9 +49,11 @@ DECISION_OF_STATUS = {
 #: states a case may be handed over in: accepted here (容缺 included), waiting for the decision
 HANDED_OVER_STATES = (CaseState.ACCEPTED, CaseState.TOLERATED)
 
-_CASE_TEXT = ("number", "code", "name", "department", "item_kind", "catalog_version", "applicant_kind",
-              "applicant_name", "applicant_id_number", "applicant_phone", "applicant_address",
-              "applicant_postcode", "delivery", "state", "outcome", "reason")
+#: the case's text columns a body carries, each with its column's length
+_CASE_TEXT = {"number": 24, "code": 64, "name": 200, "department": 100, "item_kind": 8, "catalog_version": 64,
+              "applicant_kind": 8, "applicant_name": 200, "applicant_id_number": 32, "applicant_phone": 32,
+              "applicant_address": 400, "applicant_postcode": 8, "delivery": 16, "state": 16, "outcome": 16,
+              "reason": NOTE_MAX}
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -95,12 +99,13 @@ def case_columns(body: dict[str, Any]) -> dict[str, Any]:
     """The columns of the case the handling hall makes of a ``case`` body (but its number, window,
     clerk, version and times of its own)."""
     columns: dict[str, Any] = {}
-    for name in _CASE_TEXT:
+    for name, limit in _CASE_TEXT.items():
         value = body.get(name)
-        if not isinstance(value, str):
+        if not isinstance(value, str) or len(value) > limit:
             raise _bad(name)
         columns[name] = value
     del columns["number"]
+    _check_people_text(columns, body.get("child_name"))
     try:
         state = CaseState(columns["state"])
     except ValueError:
@@ -122,6 +127,22 @@ def case_columns(body: dict[str, Any]) -> dict[str, Any]:
                    received_at=_moment(body.get("received_at"), "received_at"),
                    notice_issued_at=_moment(issued, "notice_issued_at") if issued is not None else None)
     return columns
+
+
+def _check_people_text(columns: dict[str, Any], child_name: object) -> None:
+    """What came from people is held to the window's own rules (clerk.characters, the ID checksums):
+    a signed packet is trusted for where it came from, not for what it lets into this store."""
+    try:
+        kind = ApplicantKind(columns["applicant_kind"])
+    except ValueError:
+        raise _bad("applicant_kind") from None
+    applicant = Applicant(kind, columns["applicant_name"], columns["applicant_id_number"],
+                          columns["applicant_phone"], columns["applicant_address"], columns["applicant_postcode"])
+    problems = applicant.problems(need_address=False) + text_problems(
+        (columns["reason"], "理由", NOTE_MAX), (columns["name"], "事项名称", 200),
+        (columns["department"], "部门", 100), (child_name if isinstance(child_name, str) else "", "新生儿姓名", NAME_MAX))
+    if problems:
+        raise PacketRefused("format", "办件内容不符合本系统的录入规则（" + "；".join(problems) + "）")
 
 
 def deadline_columns(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -161,6 +182,9 @@ def status_of(body: dict[str, Any]) -> tuple[Status, str, str]:
     text, number = body.get("text"), body.get("number")
     if not isinstance(text, str) or not isinstance(number, str) or len(number) > 24:
         raise _bad("text")
+    problems = text_problems((text, "补正内容或理由", NOTE_MAX), (number, "办件编号", 24))
+    if problems:
+        raise PacketRefused("format", "办理状态不符合本系统的录入规则（" + "；".join(problems) + "）")
     if status in (Status.CORRECTION, Status.REFUSED) and not text.strip():
         raise _bad("text")
     return status, text, number

@@ -161,3 +161,39 @@ def test_statuses_out_of_order_are_refused_until_the_missing_one_comes(handed):
     said = refused(a, third, "apply")
     assert "不能转为“准予许可”" in said
     refused(a, first, "replay")
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("applicant_name", "王\u202e五", "申请人名称含有"),
+    ("applicant_id_number", "110105194912310021", "身份证号码"),
+    ("reason", "x\x1b[2J", "理由含有"),
+])
+def test_a_signed_case_the_window_would_not_have_taken_is_refused(handed, field, value, said):
+    """A trusted signature says where a packet came from, not that its text is fit for this store."""
+    a, b, taken, data = handed
+    (_, body), *_ = members(data)
+    manifest = json.loads(body)
+    manifest["case"][field] = value
+    message = refused(b, resigned(data, a.key, case=manifest["case"]), "format")
+    assert "办件内容不符合本系统的录入规则" in message and said in message
+
+
+def test_a_status_text_with_terminal_control_is_refused(handed):
+    a, b, taken, data = handed
+    arrived = b.exchange.import_packet(b.users["window"], 5, data)
+    b.desk.record_decision(b.users["office"], 30, arrived.number, Decision.REFUSED, reason="不符合选址要求")
+    status = b.exchange.export(b.users["window"], 5, arrived.number).data
+    (_, body), *_ = members(status)
+    manifest = json.loads(body)
+    manifest["status"]["text"] = "不符合\x1b]0;owned\x07选址要求"
+    message = refused(a, resigned(status, b.key, status=manifest["status"]), "format")
+    assert "办理状态不符合本系统的录入规则（补正内容或理由含有" in message
+
+
+def test_a_compressed_packet_is_refused_unread(handed):
+    a, b, taken, data = handed
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members(data):
+            archive.writestr(name, content)
+    refused(b, out.getvalue(), "format")
