@@ -145,3 +145,27 @@ def test_trusted_keys_are_checked_when_read(tmp_path):
     (folder / "copy.toml").write_text('hall_id = "南山"\npublic_key = "04"\n', "utf-8")
     with pytest.raises(ExchangeError, match="copy.toml 无效：大厅标识 '南山' 无效"):
         read_trusted(folder)
+
+
+def test_doctor_says_whether_the_hall_can_exchange(tmp_path):
+    import os
+
+    from clerk.commands.doctor import Level, check_exchange
+    from clerk.config import ExchangeSettings, Settings, replace
+
+    bare = Settings.defaults(home=tmp_path)
+    assert check_exchange(bare).level is Level.OK and "不办理跨域通办" in check_exchange(bare).detail
+    settings = replace(bare, exchange=ExchangeSettings(hall_id="370171-高新区政务服务中心"))
+    assert "请运行 clerk exchange keygen" in check_exchange(settings).detail
+    pair = HallKeyPair.generate()
+    write_private_key(settings.exchange_key_file, pair)
+    said = check_exchange(settings)
+    assert said.level is Level.WARN and "尚未安装任何合作大厅的公钥" in said.detail
+    install_trusted(settings.exchange_trusted_keys, "440305-南山区政务服务中心", HallKeyPair.generate().public_hex)
+    said = check_exchange(settings)
+    assert said.level is Level.OK and said.detail.endswith("受信任的合作大厅 1 个：440305-南山区政务服务中心")
+    os.chmod(settings.exchange_key_file, 0o644)
+    assert check_exchange(settings).level is Level.WARN
+    assert stat.S_IMODE(settings.exchange_key_file.stat().st_mode) == 0o600
+    settings.exchange_key_file.write_text("0" * 64 + "\n")
+    assert check_exchange(settings).level is Level.FAIL
