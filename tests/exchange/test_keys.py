@@ -149,9 +149,10 @@ def test_trusted_keys_are_checked_when_read(tmp_path):
 
 def test_doctor_says_whether_the_hall_can_exchange(tmp_path):
     import os
+    from dataclasses import replace
 
     from clerk.commands.doctor import Level, check_exchange
-    from clerk.config import ExchangeSettings, Settings, replace
+    from clerk.config import ExchangeSettings, Settings
 
     bare = Settings.defaults(home=tmp_path)
     assert check_exchange(bare).level is Level.OK and "不办理跨域通办" in check_exchange(bare).detail
