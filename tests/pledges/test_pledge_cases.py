@@ -168,3 +168,24 @@ def test_figures_per_item(pledging, users):
     (row,) = desk.figures(users["office"])
     assert (row.department, row.item_name, row.total, row.drawn, row.due, row.unverifiable, row.false) == (
         "区卫生健康局", "公共场所卫生许可（新办）", 2, 2, 1, 1, 0)
+
+
+def test_the_report_and_the_dashboard_count_commitments(pledging, users, clock):
+    from clerk.reports.dashboard import Dashboard
+    from clerk.reports.export import report_csv, report_pdf
+    from clerk.reports.report import daily_report
+    from tests.printing.conftest import pdf_text
+
+    first = pledging.submit(users["window"], 3, pledged_draft(), Outcome.ACCEPT)
+    pledging.submit(users["window"], 3, pledged_draft(), Outcome.ACCEPT)
+    desk = VerificationDesk(pledging)
+    task = next(t for t in desk.due(users["office"]) if t.case_number == first.number)
+    desk.record(users["office"], 30, task.id, "不实", "未建立制度")
+    board = Dashboard(pledging.store, pledging.calendar, clock)
+    assert (board.deadlines().verify_open, board.deadlines().verify_overdue) == (1, 0)
+    clock.advance(days=40)  # past the 20 working days
+    assert (board.deadlines().verify_open, board.deadlines().verify_overdue) == (1, 1)
+    report = daily_report(pledging.store, date(2026, 11, 25), now=clock())
+    assert report.commitments == (("区卫生健康局", "公共场所卫生许可（新办）", 2, 2, 0, 1, 0, 0),)
+    assert "告知承诺,区卫生健康局 公共场所卫生许可（新办）,承诺 2，抽中核查 2，属实 0，不实 1" in report_csv(report)
+    assert "告知承诺" in pdf_text(report_pdf(report))

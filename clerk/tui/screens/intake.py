@@ -352,6 +352,11 @@ class IntakeScreen(PageCapture, CallerScreen):
                 return
             self._ask_supply_by(event.key, old)
             return
+        if event.status is MaterialStatus.COMMITTED:
+            material = next(e.material for e in self._entries() if e.material.key == event.key)
+            if material.commitment is None:  # the catalog says so
+                self.query_one(Banner).show(f"“{material.name}”不实行告知承诺，请收取材料或选择 3（缺）", "warning")
+                return
         copies = old.copies or self._default_copies(event.key) if event.status.received else 0
         self._set_mark(event.key, MaterialMark(event.status, copies, old.note, None))
 
