@@ -50,6 +50,10 @@ def register(subparsers: Subcommands) -> None:
     _add_clerk_arguments(export)
     export.set_defaults(handler=_export)
 
+    listing = sub.add_parser("list", help="列出跨域通办办件：按对方大厅，含状态、对方编号和最近的数据包（不含个人信息）")
+    listing.add_argument("--open", action="store_true", help="只列出未办结的")
+    listing.set_defaults(handler=_list)
+
     imp = sub.add_parser("import", help="校验并导入合作大厅发来的数据包")
     imp.add_argument("file", type=Path, help="数据包文件")
     _add_clerk_arguments(imp)
@@ -172,4 +176,30 @@ def _import(args: argparse.Namespace) -> int:
     done = service.import_packet(user, _window(args), data)
     what = "办件" if done.kind == "case" else f"办理状态“{done.status}”"
     print(f"已导入 {done.sender} 发来的{what}（数据包 {done.packet_id}）：本大厅办件 {done.number}，状态“{done.state}”")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    service = _service()
+    found = service.cross_region_cases(open_only=args.open)
+    if not found:
+        print("没有跨域通办办件")
+        return 0
+    tz = ZoneInfo(get_settings().timezone)
+    hall = None
+    for case in found:
+        if case.other_hall != hall:
+            hall = case.other_hall
+            mine = [c for c in found if c.other_hall == hall]
+            states = "，".join(f"{s} {sum(c.state == s for c in mine)}" for s in dict.fromkeys(c.state for c in mine))
+            print(f"{hall}：{len(mine)} 件（{states}）")
+        role = "本大厅收件，对方办理" if case.taken_in else "对方收件，本大厅办理"
+        line = f"  {case.number}  {case.name}  {case.state}  {role}  对方编号 {case.remote_number or '（未知）'}"
+        if case.last_packet is not None:
+            direction, what, sequence, at = case.last_packet
+            line += f"  最近：{'导出' if direction == 'out' else '导入'}{'办件' if what == 'case' else what}" \
+                    f"（第 {sequence} 个，{at.astimezone(tz):%Y-%m-%d %H:%M}）"
+        print(line)
     return 0

@@ -21,6 +21,7 @@ import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +94,21 @@ class Imported:
     sender: str
     number: str
     state: str
+
+
+@dataclass(frozen=True)
+class CrossRegionCase:
+    """A 跨域 case as a list shows it (no personal data): this hall's number, the item, its state,
+    whether this hall took it in (``taken_in``) or decides it, the other hall and its number there,
+    and the last packet about it (``out``/``in``, kind or status, sequence, when)."""
+
+    number: str
+    name: str
+    state: str
+    taken_in: bool
+    other_hall: str
+    remote_number: str | None
+    last_packet: tuple[str, str, int, datetime] | None
 
 
 class ExchangeService:
@@ -231,6 +247,28 @@ class ExchangeService:
                                     "（文件被改动）：请补打后再导出")
             files.append(PacketFile(f"notices/{len(files) + 1:02d}.pdf", "notice", notice.kind, data, _pages(data)))
         return files
+
+    # -- the list -----------------------------------------------------------------------
+
+    def cross_region_cases(self, *, open_only: bool = False) -> list[CrossRegionCase]:
+        """This hall's 跨域 cases, by the other hall, then newest first (``open_only``: still owing something)."""
+        query = (select(ExchangeCaseRow, col(CaseRow.number), col(CaseRow.name), col(CaseRow.state))
+                 .join(CaseRow, col(CaseRow.id) == col(ExchangeCaseRow.case_id))
+                 .order_by(col(ExchangeCaseRow.created_at).desc()))
+        with self.cases.store.session(write=False) as session:
+            rows = session.execute(query).all()
+            last: dict[int, tuple[str, str, int, datetime]] = {}
+            for packet in session.execute(select(ExchangePacketRow).order_by(col(ExchangePacketRow.id))).scalars():
+                last[packet.case_id] = (packet.direction, packet.status or packet.kind, packet.sequence, aware(packet.at))
+        found = []
+        for link, number, name, state in rows:
+            if open_only and not CaseState(state).is_open:
+                continue
+            taken_in = link.taken_in_hall == self.hall_id
+            found.append(CrossRegionCase(number, name, state, taken_in,
+                                         link.deciding_hall if taken_in else link.taken_in_hall,
+                                         link.remote_number, last.get(link.case_id)))
+        return sorted(found, key=lambda c: c.other_hall)  # stable: newest first within each hall
 
     # -- import -------------------------------------------------------------------------
 

@@ -70,6 +70,11 @@ def test_keygen_then_trust_then_export_and_import(two_halls, monkeypatch, tmp_pa
     status, errors, out = as_clerk(monkeypatch, capsys, ["exchange", "import", str(packet)])
     assert status == 1
     assert one_clear_line(errors).startswith("数据包被拒绝（重复导入校验）：数据包 ")
+    status, errors, out = run(["exchange", "list"], capsys)
+    assert status == 0
+    first, case_line = out.splitlines()
+    assert first == f"{a.hall_id}：1 件（已受理 1）"
+    assert "-NS-" in case_line and f"已受理  对方收件，本大厅办理  对方编号 {taken.number}  最近：导入办件（第 1 个，" in case_line
 
 
 def test_export_without_the_deciding_hall_says_so(two_halls, monkeypatch, tmp_path, capsys):

@@ -85,6 +85,13 @@ def test_a_case_goes_round_trip_between_two_halls(two_halls, tmp_path, clock):
     assert [(m.case_number, m.contents) for m in a.desk.mail_queue()] == [
         (taken.number, "补正材料通知书（公共场所卫生许可（新办））"), (taken.number, "准予许可决定书及证照（公共场所卫生许可（新办））")]
     assert b.desk.mail_queue() == []
+    (listed,) = a.exchange.cross_region_cases()
+    assert (listed.number, listed.state, listed.taken_in, listed.other_hall, listed.remote_number) == (
+        taken.number, "准予许可", True, HALL_B, at_b.number)
+    assert listed.last_packet[:3] == ("in", "办结", 2)
+    (there,) = b.exchange.cross_region_cases(open_only=True)
+    assert (there.number, there.taken_in, there.other_hall, there.last_packet[:3]) == (
+        at_b.number, False, HALL_A, ("out", "办结", 2))
     assert a.cases.verify_audit().ok and b.cases.verify_audit().ok
 
 
