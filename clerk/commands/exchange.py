@@ -143,7 +143,6 @@ def _service() -> ExchangeService:
 
 def _export(args: argparse.Namespace) -> int:
     from clerk.exchange.errors import ExchangeError
-    from clerk.exchange.service import Exported
     from clerk.filemodes import write_private
 
     service = _service()
@@ -157,7 +156,12 @@ def _export(args: argparse.Namespace) -> int:
         write_private(path, packet.data, durable=True)
         chosen.append(path)
 
-    done = service.export(user, _window(args), args.case, to=args.to, deliver=deliver)
+    try:
+        done = service.export(user, _window(args), args.case, to=args.to, deliver=deliver)
+    except BaseException:
+        for path in chosen:  # written, but the export was not recorded: no packet may go out unrecorded
+            path.unlink(missing_ok=True)
+        raise
     what = "办件" if done.kind == "case" else f"办理状态“{done.status}”"
     print(f"已导出{what}：{chosen[0]}（发往 {done.receiver}，数据包 {done.packet_id}，第 {done.sequence} 个，"
           f"附 {done.files} 个文件）")

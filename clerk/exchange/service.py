@@ -25,7 +25,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pikepdf
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
@@ -34,12 +33,12 @@ from clerk.catalog.model import Delivery
 from clerk.domain.deadlines import local_date
 from clerk.domain.errors import PermissionDenied, ServiceError
 from clerk.domain.lifecycle import CaseState, TransitionError
-from clerk.domain.notices import NoticeKind
 from clerk.domain.permissions import Action
 from clerk.domain.scans import MaterialFile, sha256_hex, sm3_hex
 from clerk.exchange.errors import ExchangeError, PacketRefused
+from clerk.exchange.files import materials, notice_key, notices
 from clerk.exchange.keys import HallKeyPair, TrustedHall, read_private_key, read_trusted
-from clerk.exchange.packet import Packet, PacketFile, build_packet, read_packet
+from clerk.exchange.packet import Packet, build_packet, read_packet
 from clerk.exchange.payload import (
     DECISION_OF_STATUS,
     HANDED_OVER_STATES,
@@ -53,12 +52,10 @@ from clerk.exchange.payload import (
 )
 from clerk.services.desk import DeskService
 from clerk.store.convert import aware
-from clerk.store.materials import get_bytes, save_file
-from clerk.store.notices import ISSUED
+from clerk.store.materials import save_file
 from clerk.store.numbering import allocate_number
-from clerk.store.tables import CaseRow, DeadlineRow, NoticeRow, saved_id
+from clerk.store.tables import CaseRow, DeadlineRow, saved_id
 from clerk.store.tables_exchange import ExchangeCaseRow, ExchangePacketRow
-from clerk.store.tables_materials import MaterialFileRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -136,6 +133,13 @@ class ExchangeService:
 
     def export(self, user: ClerkUser, window: int | None, number: str, *, to: str | None = None,
                deliver: Callable[[Exported], None] = lambda packet: None) -> Exported:
+        try:
+            return self._export(user, window, number, to, deliver)
+        except IntegrityError:
+            raise ExchangeError(f"另一窗口刚刚导出了办件 {number.strip().upper()} 的数据包：请查看后再导出") from None
+
+    def _export(self, user: ClerkUser, window: int | None, number: str, to: str | None,
+                deliver: Callable[[Exported], None]) -> Exported:
         key = self.key()
         trusted = self.trusted()
         cases = self.cases
@@ -152,11 +156,11 @@ class ExchangeService:
                 kind, link = "case", self._hand_over(session, row, link, to, trusted, now)
                 body = case_body(row, self._deadlines(session, row),
                                  {"hall": self.hall_id, "name": self.hall_name}, {"hall": link.deciding_hall})
-                files = self._materials(session, row) + self._notices(session, row, None)
+                files = materials(session, row) + notices(session, row, None)
             else:
                 kind, status = "status", self._status(session, row, link)
                 body = status_body(row, now)
-                files = self._notices(session, row, status)
+                files = notices(session, row, status)
             receiver = link.deciding_hall if kind == "case" else link.taken_in_hall
             sequence = 1 + int(session.execute(select(func.count()).select_from(ExchangePacketRow).where(
                 col(ExchangePacketRow.case_id) == row.id, col(ExchangePacketRow.direction) == OUT)).scalar_one())
@@ -172,12 +176,13 @@ class ExchangeService:
             cases.uow.audit(session, account.id, window, "exchange_export", row.number, None, {
                 "packet": packet_id, "kind": kind, "status": status.value if status else None, "to": receiver,
                 "sequence": sequence, "files": {f.name: sha256_hex(f.data) for f in files}})
+            session.flush()  # another window's export of this case at the same moment fails here, before the file
             made = Exported(packet_id, kind, status.value if status else None, receiver, sequence, len(files), data)
             deliver(made)
         return made
 
     def _hand_over(self, session: Session, row: CaseRow, link: ExchangeCaseRow | None, to: str | None,
-                   trusted: dict[str, TrustedHall], now: Any) -> ExchangeCaseRow:
+                   trusted: dict[str, TrustedHall], now: datetime) -> ExchangeCaseRow:
         if link is not None:
             raise ExchangeError(f"办件 {row.number} 已移交 {link.deciding_hall}：同一办件不重复移交"
                                 "（对方未收到时请重新发送原数据包文件）")
@@ -212,41 +217,6 @@ class ExchangeService:
     def _deadlines(session: Session, row: CaseRow) -> list[DeadlineRow]:
         query = select(DeadlineRow).where(col(DeadlineRow.case_id) == row.id).order_by(col(DeadlineRow.id))
         return list(session.execute(query).scalars())
-
-    @staticmethod
-    def _materials(session: Session, row: CaseRow) -> list[PacketFile]:
-        files = []
-        query = select(MaterialFileRow).where(col(MaterialFileRow.case_id) == row.id,
-                                              col(MaterialFileRow.purged_at).is_(None)).order_by(col(MaterialFileRow.id))
-        for n, found in enumerate(session.execute(query).scalars(), 1):
-            data = get_bytes(session, found.sha256)
-            if data is None or sha256_hex(data) != found.sha256:
-                raise ExchangeError(f"办件 {row.number} 材料 {found.material_key} 的扫描件已不存在或与记录不符："
-                                    "请先运行 clerk audit verify 查明原因")
-            files.append(PacketFile(f"materials/{n:02d}.pdf", "material", found.material_key, data, found.pages))
-        return files
-
-    @staticmethod
-    def _notices(session: Session, row: CaseRow, status: Status | None) -> list[PacketFile]:
-        """The issued notices of the case (a status: those of its decision), as their PDFs were issued."""
-        query = select(NoticeRow).where(col(NoticeRow.case_id) == row.id, col(NoticeRow.status).in_(ISSUED),
-                                        col(NoticeRow.is_reprint).is_(False)).order_by(col(NoticeRow.id))
-        wanted = {Status.CORRECTION: NoticeKind.RESULT_CORRECTION, Status.DONE: NoticeKind.RESULT_READY,
-                  Status.REFUSED: NoticeKind.RESULT_REFUSED}.get(status) if status else None
-        files: list[PacketFile] = []
-        for notice in session.execute(query).scalars():
-            if status is not None and notice.kind != wanted:
-                continue
-            try:
-                data = Path(notice.path).read_bytes()
-            except OSError:
-                raise ExchangeError(f"办件 {row.number} 的{NoticeKind(notice.kind).title} PDF（{notice.path}）"
-                                    "无法读取：请补打后再导出") from None
-            if sha256_hex(data) != notice.sha256:
-                raise ExchangeError(f"办件 {row.number} 的{NoticeKind(notice.kind).title} PDF 与出具时的摘要不符"
-                                    "（文件被改动）：请补打后再导出")
-            files.append(PacketFile(f"notices/{len(files) + 1:02d}.pdf", "notice", notice.kind, data, _pages(data)))
-        return files
 
     # -- the list -----------------------------------------------------------------------
 
@@ -341,7 +311,7 @@ class ExchangeService:
             cases.refresh_due(session, row)
             session.add(row)
             for file in packet.files:
-                key = file.key if file.role == "material" else _notice_key(file.key)
+                key = file.key if file.role == "material" else notice_key(file.key)
                 save_file(session, saved_id(row), MaterialFile.of(key[:64], file.data, file.pages),
                           by=account.id, at=now)
             session.add(ExchangeCaseRow(case_id=saved_id(row), taken_in_hall=packet.sender,
@@ -386,26 +356,9 @@ class ExchangeService:
         return Imported(packet.packet_id, "status", status.value, packet.sender, view.number, view.state.value)
 
 
-def _notice_key(kind: str) -> str:
-    """How a notice of the taking-in hall is kept with the case here: as a file named after it."""
-    try:
-        return f"收件地{NoticeKind(kind).title}"
-    except ValueError:
-        return "收件地通知书"
-
-
 def _manifest_sm3(data: bytes) -> str:
     """The SM3 of the manifest inside packet ``data`` (as signed)."""
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return sm3_hex(archive.read("manifest.json"))
-
-
-def _pages(pdf: bytes) -> int:
-    try:
-        with pikepdf.open(io.BytesIO(pdf)) as document:
-            return len(document.pages)
-    except pikepdf.PdfError:
-        return 0
-
