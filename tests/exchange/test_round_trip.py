@@ -12,7 +12,7 @@ from clerk.domain.desk_views import SupplyChannel
 from clerk.domain.intake import Outcome
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.notices import NoticeKind
-from clerk.domain.views import DeadlineKind, Decision
+from clerk.domain.views import CrossRegion, DeadlineKind, Decision
 from tests.support.desk_cases import waybill
 from tests.support.drafts import COPY, hygiene
 from tests.support.exchange import HALL_A, HALL_B, issue_notices
@@ -34,7 +34,7 @@ def _link(hall, number):
 def test_a_case_goes_round_trip_between_two_halls(two_halls, tmp_path, clock):
     a, b = two_halls
     taken = a.cases.submit(a.users["window"], 3, with_files(hygiene(), id_card=2, business_licence=1), Outcome.ACCEPT)
-    assert taken.state is CaseState.ACCEPTED
+    assert taken.state is CaseState.ACCEPTED and taken.cross_region is None
     assert issue_notices(a, taken.number, tmp_path / "a-notices") == [NoticeKind.PROMISED.value]
 
     (promised,) = a.cases.get(taken.number).notices
@@ -66,6 +66,9 @@ def test_a_case_goes_round_trip_between_two_halls(two_halls, tmp_path, clock):
     assert at_a.reason == "1. 营业执照副本不清晰"
     assert NoticeKind.RESULT_CORRECTION in [n.kind for n in at_a.notices]  # printed at A for the applicant
     assert _link(a, taken.number) == (HALL_A, HALL_B, taken.number, at_b.number)
+    assert at_a.cross_region == CrossRegion(HALL_A, HALL_B, at_b.number)
+    assert at_a.cross_region.line() == f"跨域通办：收件地 {HALL_A} → 办理地 {HALL_B}（对方编号 {at_b.number}）"
+    assert b.cases.get(at_b.number).cross_region == CrossRegion(HALL_A, HALL_B, taken.number)
 
     # the applicant brings the correction to A; it reaches B; B approves; 办结 comes back
     a.desk.log_supplement(a.users["fallback"], 9, taken.number, {"business-licence": COPY}, SupplyChannel.IN_PERSON)

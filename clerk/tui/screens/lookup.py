@@ -193,6 +193,8 @@ class LookupScreen(ClerkScreen):
             Text(f"送达：{v.delivery}  {a.address}"),
             Text(f"收件：{v.received_at.astimezone(self.app.services.tz):%Y-%m-%d %H:%M}  第 {v.window} 窗口  {v.clerk_id}"),
         ]
+        if v.cross_region is not None:
+            lines.append(Text(v.cross_region.line()))
         if v.reason:
             lines.append(Text(f"理由：{v.reason}"))
         for d in v.deadlines:
