@@ -197,3 +197,28 @@ def test_a_compressed_packet_is_refused_unread(handed):
         for name, content in members(data):
             archive.writestr(name, content)
     refused(b, out.getvalue(), "format")
+
+
+def test_two_windows_importing_the_same_packet_at_once_apply_it_once(handed):
+    """The unique packet id holds even when both windows pass the replay check before either commits."""
+    import threading
+
+    a, b, taken, data = handed
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def window(number):
+        start.wait()
+        try:
+            outcomes.append(b.exchange.import_packet(b.users["window"], number, data).number)
+        except PacketRefused as exc:
+            outcomes.append(exc.check)
+
+    threads = [threading.Thread(target=window, args=(n,)) for n in (5, 6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    applied = [o for o in outcomes if o != "replay"]
+    assert len(outcomes) == 2 and len(applied) == 1 and "-NS-" in applied[0]
+    assert store_state(b.store)["exchange_packets"] == 1 and store_state(b.store)["exchange_cases"] == 1
