@@ -65,12 +65,13 @@ def notices(session: Session, row: CaseRow, status: Status | None) -> list[Packe
     return files
 
 
-def notice_key(kind: str) -> str:
-    """How a notice of the taking-in hall is kept with the case here: as a file named after it."""
+def notice_key(kind: str, where: str) -> str:
+    """How a notice of the other hall (``where``: 收件地 or 办理地) is kept with the case here: as a
+    file named after it (收件地承诺件通知书, 办理地不予许可通知书 …)."""
     try:
-        return f"收件地{NoticeKind(kind).title}"
+        return f"{where}{NoticeKind(kind).title}"
     except ValueError:
-        return "收件地通知书"
+        return f"{where}通知书"
 
 
 def pages_of(pdf: bytes) -> int:

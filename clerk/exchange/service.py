@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -311,7 +311,7 @@ class ExchangeService:
             cases.refresh_due(session, row)
             session.add(row)
             for file in packet.files:
-                key = file.key if file.role == "material" else notice_key(file.key)
+                key = file.key if file.role == "material" else notice_key(file.key, "收件地")
                 save_file(session, saved_id(row), MaterialFile.of(key[:64], file.data, file.pages),
                           by=account.id, at=now)
             session.add(ExchangeCaseRow(case_id=saved_id(row), taken_in_hall=packet.sender,
@@ -336,14 +336,19 @@ class ExchangeService:
             raise PacketRefused("apply", f"本大厅没有移交给 {packet.sender} 的办件 {ref_number}")
         desk = DeskService(self.cases)
 
-        def mutate(session: Session, row: CaseRow, now: Any) -> Audited:
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
             self._checks(session, packet, saved_id(row))
             found = session.get_one(ExchangeCaseRow, link.id)
             found.remote_number = remote_number
             session.add(found)
             self._record(session, packet, data, saved_id(row), user.id, status.value)
+            for file in packet.files:  # the deciding hall's own paper (its decision), kept with the case
+                save_file(session, saved_id(row), MaterialFile.of(notice_key(file.key, "办理地"), file.data, file.pages),
+                          by=user.id, at=now)
             after: Audited = {"packet": packet.packet_id, "kind": "status", "status": status.value,
-                              "from": packet.sender, "sequence": packet.sequence, "remote_number": remote_number}
+                              "from": packet.sender, "sequence": packet.sequence, "remote_number": remote_number,
+                              "files": {f.name: {"key": f.key, "sha256": sha256_hex(f.data), "sm3": sm3_hex(f.data)}
+                                        for f in packet.files}}
             decision = DECISION_OF_STATUS.get(status)
             if decision is None:  # 受理: the deciding hall accepted what this hall handed over
                 if CaseState(row.state) not in HANDED_OVER_STATES:

@@ -64,6 +64,8 @@ def test_a_case_goes_round_trip_between_two_halls(two_halls, tmp_path, clock):
     assert (applied.status, applied.number, applied.state) == ("补正", taken.number, CaseState.CORRECTION.value)
     at_a = a.cases.get(taken.number)
     assert at_a.reason == "1. 营业执照副本不清晰"
+    (b_notice,) = [n for n in b.cases.get(at_b.number).notices if n.kind is NoticeKind.RESULT_CORRECTION]
+    assert (at_a.files[-1].material_key, at_a.files[-1].sha256) == ("办理地补正材料通知书", b_notice.sha256)
     assert NoticeKind.RESULT_CORRECTION in [n.kind for n in at_a.notices]  # printed at A for the applicant
     assert _link(a, taken.number) == (HALL_A, HALL_B, taken.number, at_b.number)
     assert at_a.cross_region == CrossRegion(HALL_A, HALL_B, at_b.number)
