@@ -221,6 +221,8 @@ class IntakePreview:
     child_deadlines: tuple[tuple[Deadline, ...], ...] = field(default_factory=tuple)  # per child, as children
     #: why ``documents`` cannot be printed on this machine (a character no notice font has), in Chinese
     unprintable: tuple[str, ...] = ()
+    #: 告知承诺: (what is committed to, method, verification due) of the case and its items
+    pledges: tuple[tuple[str, str, DueDate], ...] = ()
 
     @property
     def ok(self) -> bool:

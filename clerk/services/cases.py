@@ -69,7 +69,7 @@ KEPT_VISIT_SKEW = timedelta(minutes=2)  # a visit's time may be this far ahead o
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
 
 
-def _pledge_problems(session: Session, plan: CasePlan, draft: IntakeDraft) -> list[str]:
+def _pledge_problems(session: Session, plan: CasePlan, draft: IntakeDraft, tz: ZoneInfo) -> list[str]:
     """An applicant with a 失信记录 signs no new 告知承诺 for a material (the material must come)."""
     pledged = [v.name for case in (plan, *plan.children) for v in case.verifications if v.material_key]
     if not pledged:
@@ -80,7 +80,7 @@ def _pledge_problems(session: Session, plan: CasePlan, draft: IntakeDraft) -> li
     if not entries:
         return []
     first = entries[0]
-    return [f"申请人有告知承诺失信记录（案件 {first.case_number}，{first.recorded_at:%Y-%m-%d}），"
+    return [f"申请人有告知承诺失信记录（案件 {first.case_number}，{first.recorded_at.astimezone(tz):%Y-%m-%d}），"
             f"不适用告知承诺，请收取“{'、'.join(dict.fromkeys(pledged))}”"]
 
 
@@ -201,6 +201,8 @@ class CaseService(LifecycleOperations):
             problems=tuple(problems), children=tuple((c.code, c.name, c.state) for c in plan.children),
             child_deadlines=tuple(tuple(c.deadlines) for c in plan.children),
             unprintable=tuple(intake_refusals(draft, reason, self.font_path)) if plan.documents else (),
+            pledges=tuple((v.name, v.commitment.method.value, v.due)
+                          for case in (plan, *plan.children) for v in case.verifications),
         )
 
     def submit(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,
@@ -231,7 +233,7 @@ class CaseService(LifecycleOperations):
         try:
             with self.store.session(write=True) as session:
                 user = self.uow.authorise(session, user, Action.INTAKE)  # the account as stored, before anything
-                problems = problems or _file_problems(plan, draft) or _pledge_problems(session, plan, draft)
+                problems = problems or _file_problems(plan, draft) or _pledge_problems(session, plan, draft, self.tz)
                 if problems:
                     raise IntakeError(problems)
                 parent = self._insert_case(session, plan, draft, outcome, user, window, received_at, reason, None,
@@ -260,7 +262,7 @@ class CaseService(LifecycleOperations):
         confirmation; ``submit`` checks the same inside its transaction."""
         plan, _problems = plan_intake(self.catalog, self.calendar, draft, outcome, self.clock(), self.tz)
         with self.store.session(write=False) as session:
-            return _pledge_problems(session, plan, draft)
+            return _pledge_problems(session, plan, draft, self.tz)
 
     def recent_visit(self, user: ClerkUser, draft: IntakeDraft, visit_key: str = "", *,
                      minutes: int = REPEAT_MINUTES) -> CaseSummary | None:

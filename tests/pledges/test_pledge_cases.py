@@ -107,9 +107,10 @@ def test_true_closes_it_and_it_cannot_be_recorded_twice(pledging, users):
     assert pledging.get(view.number).state is CaseState.ACCEPTED
 
 
-def test_false_revokes_the_approval_records_the_dishonesty_and_bars_the_next_commitment(pledging, users):
+def test_false_revokes_the_approval_records_the_dishonesty_and_bars_the_next_commitment(pledging, users, clock):
     view = pledging.submit(users["window"], 3, pledged_draft(), Outcome.ACCEPT)
     DeskService(pledging).record_decision(users["office"], 30, view.number, Decision.APPROVED)
+    clock.advance(hours=15)  # 17:00 UTC: already 2026-11-26 in the hall
     desk = VerificationDesk(pledging)
     (task,) = desk.due(users["office"])
     with pytest.raises(ServiceError, match="必须填写核查情况说明"):
@@ -124,7 +125,7 @@ def test_false_revokes_the_approval_records_the_dishonesty_and_bars_the_next_com
     # the same applicant asks to commit again: refused in full, nothing written
     cases_before = count(pledging.store, CaseRow)
     assert any("失信记录" in p for p in pledging.pledge_problems(pledged_draft(), Outcome.ACCEPT))
-    with pytest.raises(IntakeError, match=f"失信记录（案件 {view.number}"):
+    with pytest.raises(IntakeError, match=f"失信记录（案件 {view.number}，2026-11-26）"):
         pledging.submit(users["window"], 3, pledged_draft(), Outcome.ACCEPT)
     assert count(pledging.store, CaseRow) == cases_before
     # bringing the material itself is fine
@@ -189,3 +190,19 @@ def test_the_report_and_the_dashboard_count_commitments(pledging, users, clock):
     assert report.commitments == (("区卫生健康局", "公共场所卫生许可（新办）", 2, 2, 0, 1, 0, 0),)
     assert "告知承诺,区卫生健康局 公共场所卫生许可（新办）,承诺 2，抽中核查 2，属实 0，不实 1" in report_csv(report)
     assert "告知承诺" in pdf_text(report_pdf(report))
+
+
+def test_a_result_written_behind_the_services_back_is_named_by_the_audit(pledging, users):
+    from sqlalchemy import text
+
+    from clerk.store.audit import verify_chain
+
+    pledging.submit(users["window"], 3, pledged_draft(), Outcome.ACCEPT)
+    (task,) = VerificationDesk(pledging).due(users["office"])
+    with pledging.store.session(write=False) as session:
+        assert verify_chain(session).ok
+    with pledging.store.connection() as conn:  # a shell on a window PC marks it 属实 by hand
+        conn.execute(text("UPDATE verifications SET state = '属实' WHERE id = :i"), {"i": task.id})
+    with pledging.store.session(write=False) as session:
+        report = verify_chain(session)
+    assert not report.ok and any(f"verifications#{task.id}" in line for line in report.rows), report.rows

@@ -219,7 +219,8 @@ class LookupScreen(ClerkScreen):
         if verifications:  # 告知承诺: what the commitment replaced and where its verification stands
             lines.append(Text("告知承诺：", style="bold"))
             for x in verifications:
-                text = Text(f"  · {x.name}（代替{x.replaces}，{x.method}，{x.due_on:%Y-%m-%d}前）：")
+                instead = "" if x.replaces == x.name else f"代替{x.replaces}，"
+                text = Text(f"  ·{x.name}（{instead}{x.method}，{x.due_on:%Y-%m-%d}前核查）：")
                 text.append(x.state.value, style="bold red" if x.state.value == "不实" else "")
                 if x.note:
                     text.append(f"  {x.note}")

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from clerk.services.desk import DeskService
 
 
+TITLE = "告知承诺核查 —— 到期在前，逾期标红；F7 不实即撤销案件并记入失信名单"
+
+
 class VerificationScreen(DeskScreen["DeskService"]):
     WORKER_GROUP = "verification"
     BINDINGS = [
@@ -52,10 +55,11 @@ class VerificationScreen(DeskScreen["DeskService"]):
         self.department = ""  # "" = every department
         self.departments: list[str] = []
         self.rows: dict[str, VerificationView] = {}
+        self._left: dict[int, int] = {}  # verification id → working days left (negative: overdue)
         self._said = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("告知承诺核查 —— 到期在前；F6 属实  F7 不实（撤销并记失信）  F8 无法核查  F4 按部门", id="verification-title")
+        yield Static(TITLE, id="verification-title")
         yield DataTable(id="verification-list", cursor_type="row", zebra_stripes=True)
         yield Static("", id="verification-detail")
         yield Banner()
@@ -63,7 +67,8 @@ class VerificationScreen(DeskScreen["DeskService"]):
 
     def on_mount(self) -> None:
         table = self.query_one("#verification-list", DataTable)
-        table.add_columns("核查期限", "剩余", "受理编号", "事项", "承诺内容", "核查方式", "申请人")
+        # narrow enough for 80 columns; the item and department are on the line under the table
+        table.add_columns("核查期限", "工作日", "受理编号", "承诺内容", "核查方式", "申请人")
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -86,14 +91,17 @@ class VerificationScreen(DeskScreen["DeskService"]):
         table = self.query_one("#verification-list", DataTable)
         table.clear()
         self.rows = {}
+        self._left = {v.id: left for v, left in due}
         for v, left in due:
             style = "bold red" if v.overdue(today) else ("yellow" if left <= 3 else "")
             key = str(v.id)
             self.rows[key] = v
-            table.add_row(*cells(f"{v.due_on:%Y-%m-%d}", Text(days_text(left), style=style), v.case_number,
-                                 clip(v.item_name, 18), clip(v.name, 14), v.method, v.applicant_name), key=key)
+            left_text = f"余{left}" if left >= 0 else f"超{-left}"
+            table.add_row(*cells(f"{v.due_on:%Y-%m-%d}", Text(left_text, style=style), v.case_number,
+                                 clip(v.name, 14), v.method, v.applicant_name), key=key)
         where = self.department or "全部部门"
-        table.border_title = f"待核查 {len(due)} 件（{where}）"
+        self.query_one("#verification-title", Static).update(
+            Text(f"告知承诺核查（{where}，待核查 {len(due)} 件）—— 到期在前，逾期标红；F4 换部门"))
         self._show_detail()
 
     @on(DataTable.RowHighlighted, "#verification-list")
@@ -109,9 +117,10 @@ class VerificationScreen(DeskScreen["DeskService"]):
 
     def _show_detail(self) -> None:
         v = self._current()
-        text = "" if v is None else (f"{v.case_number}  {v.department}  以承诺代替：{v.replaces}"
-                                     + ("" if v.every_case else f"  （抽查 {v.sample_percent}%，本件已抽中）"))
-        self.query_one("#verification-detail", Static).update(Text(text, no_wrap=True, overflow="ellipsis"))
+        text = "" if v is None else (f"{v.item_name}（{v.department}）  以承诺代替：{v.replaces}  "
+                                     f"{days_text(self._left.get(v.id, 0))}"
+                                     + ("" if v.every_case else f"  抽查 {v.sample_percent}%，本件已抽中"))
+        self.query_one("#verification-detail", Static).update(Text(text))
 
     def action_department(self) -> None:
         """Next department (after the last: every department again)."""
@@ -146,7 +155,7 @@ class VerificationScreen(DeskScreen["DeskService"]):
         self.app.push_screen(PromptScreen(title, validate=lambda text: None if text.strip() else "请填写情况说明"), done)
 
     def _recorded(self, verdict: VerificationResult, view: CaseView) -> None:
-        self._said = f"{view.number}：核查{verdict.value}"
+        self._said = f"{view.number}：已登记核查结果“{verdict.value}”"
         if view.state.value == "已撤销":
             self._said += "，案件已撤销，已记入失信名单"
             self.query_one(Banner).show(f"{self._said}，正在打印撤销决定书……", "warning")

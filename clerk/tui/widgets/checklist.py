@@ -89,7 +89,8 @@ class ChecklistTable(DataTable):
         Binding("3", "mark('缺')", "缺", id="checklist.missing"),
         Binding("4", "mark('容缺')", "容缺", id="checklist.tolerated"),
         Binding("5", "mark('不适用')", "不适用", id="checklist.not_applicable"),
-        Binding("6", "mark('告知承诺')", "承诺", id="checklist.pledge"),
+        # rare (only materials the catalog marks 〔可告知承诺〕): the material's detail line names it, not the footer
+        Binding("6", "mark('告知承诺')", "告知承诺", id="checklist.pledge", show=False),
         Binding("plus,equals_sign", "copies(1)", "份数+", id="checklist.more_copies", show=False),
         Binding("minus", "copies(-1)", "份数−", id="checklist.fewer_copies", show=False),
         Binding("n", "note", "备注", id="checklist.note", show=False),
