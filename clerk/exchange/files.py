@@ -23,6 +23,8 @@ from clerk.store.tables import CaseRow, NoticeRow
 from clerk.store.tables_materials import MaterialFileRow
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlmodel import Session
 
 #: the notice a status carries with it
@@ -30,11 +32,15 @@ DECISION_NOTICES = {Status.CORRECTION: NoticeKind.RESULT_CORRECTION, Status.DONE
                     Status.REFUSED: NoticeKind.RESULT_REFUSED}
 
 
-def materials(session: Session, row: CaseRow) -> list[PacketFile]:
-    """The case's scans not purged, each checked against its recorded SHA-256."""
+def materials(session: Session, row: CaseRow, since: datetime | None = None) -> list[PacketFile]:
+    """The case's scans not purged, each checked against its recorded SHA-256; ``since``: only the scans of
+    its checklist's materials saved from then on (a correction's, not the other hall's papers kept here)."""
     files = []
     query = select(MaterialFileRow).where(col(MaterialFileRow.case_id) == row.id,
                                           col(MaterialFileRow.purged_at).is_(None)).order_by(col(MaterialFileRow.id))
+    if since is not None:
+        keys = [entry["key"] for entry in row.checklist.get("entries", ())]
+        query = query.where(col(MaterialFileRow.saved_at) >= since, col(MaterialFileRow.material_key).in_(keys))
     for n, found in enumerate(session.execute(query).scalars(), 1):
         data = get_bytes(session, found.sha256)
         if data is None or sha256_hex(data) != found.sha256:

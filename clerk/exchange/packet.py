@@ -37,7 +37,7 @@ from clerk.exchange.keys import HALL_ID, HallKeyPair, TrustedHall, verify
 FORMAT = "clerk-exchange/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
-KINDS = ("case", "status")
+KINDS = ("case", "supplement", "status")
 #: a packet larger than this is refused unread (a case's scans are a few MB)
 MAX_PACKET_BYTES = 512 * 1024 * 1024
 _MAX_MEMBERS = 1000

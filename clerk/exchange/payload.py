@@ -13,11 +13,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from clerk.domain.intake import Applicant, ApplicantKind
+from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.views import Decision
 from clerk.exchange.errors import PacketRefused
 from clerk.identity.text import NAME_MAX, NOTE_MAX, text_problems
+from clerk.store.convert import marks_from_json
 from clerk.store.tables import CaseRow, DeadlineRow
 
 
@@ -188,3 +189,14 @@ def status_of(body: dict[str, Any]) -> tuple[Status, str, str]:
     if status in (Status.CORRECTION, Status.REFUSED) and not text.strip():
         raise _bad("text")
     return status, text, number
+
+
+def supplement_marks(body: dict[str, Any]) -> dict[str, MaterialMark]:
+    """The marks of a ``supplement`` body (the taking-in hall's marks after the applicant's correction)."""
+    marks = body.get("marks")
+    if not isinstance(marks, dict):
+        raise _bad("marks")
+    try:
+        return marks_from_json(marks)
+    except (KeyError, TypeError, ValueError):
+        raise _bad("marks") from None

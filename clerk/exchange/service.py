@@ -38,6 +38,7 @@ from clerk.domain.scans import MaterialFile, sha256_hex, sm3_hex
 from clerk.exchange.errors import ExchangeError, PacketRefused
 from clerk.exchange.files import materials, notice_key, notices
 from clerk.exchange.keys import HallKeyPair, TrustedHall, read_private_key, read_trusted
+from clerk.exchange.listing import CrossRegionCase, cross_region_cases
 from clerk.exchange.packet import Packet, build_packet, read_packet
 from clerk.exchange.payload import (
     DECISION_OF_STATUS,
@@ -49,6 +50,7 @@ from clerk.exchange.payload import (
     deadline_columns,
     status_body,
     status_of,
+    supplement_marks,
 )
 from clerk.services.desk import DeskService
 from clerk.store.convert import aware
@@ -56,6 +58,7 @@ from clerk.store.materials import save_file
 from clerk.store.numbering import allocate_number
 from clerk.store.tables import CaseRow, DeadlineRow, saved_id
 from clerk.store.tables_exchange import ExchangeCaseRow, ExchangePacketRow
+from clerk.store.tables_mail import SupplementRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -91,21 +94,6 @@ class Imported:
     sender: str
     number: str
     state: str
-
-
-@dataclass(frozen=True)
-class CrossRegionCase:
-    """A 跨域 case as a list shows it (no personal data): this hall's number, the item, its state,
-    whether this hall took it in (``taken_in``) or decides it, the other hall and its number there,
-    and the last packet about it (``out``/``in``, kind or status, sequence, when)."""
-
-    number: str
-    name: str
-    state: str
-    taken_in: bool
-    other_hall: str
-    remote_number: str | None
-    last_packet: tuple[str, str, int, datetime] | None
 
 
 class ExchangeService:
@@ -152,16 +140,22 @@ class ExchangeService:
             link = session.execute(select(ExchangeCaseRow).where(
                 col(ExchangeCaseRow.case_id) == row.id)).scalar_one_or_none()
             status: Status | None = None
-            if link is None or link.taken_in_hall == self.hall_id:
-                kind, link = "case", self._hand_over(session, row, link, to, trusted, now)
+            if link is None:
+                kind, link = "case", self._hand_over(session, row, to, trusted, now)
                 body = case_body(row, self._deadlines(session, row),
                                  {"hall": self.hall_id, "name": self.hall_name}, {"hall": link.deciding_hall})
                 files = materials(session, row) + notices(session, row, None)
+            elif link.taken_in_hall == self.hall_id:  # after a 补正: what the applicant brought here
+                kind, since = "supplement", self._correction_asked(session, row, link)
+                supplied = sorted({key for (keys,) in session.execute(select(col(SupplementRow.materials)).where(
+                    col(SupplementRow.case_id) == row.id, col(SupplementRow.logged_at) >= since)) for key in keys})
+                body = {"marks": {key: row.marks[key] for key in supplied if key in row.marks}, "number": row.number}
+                files = materials(session, row, since)
             else:
                 kind, status = "status", self._status(session, row, link)
                 body = status_body(row, now)
                 files = notices(session, row, status)
-            receiver = link.deciding_hall if kind == "case" else link.taken_in_hall
+            receiver = link.taken_in_hall if kind == "status" else link.deciding_hall
             sequence = 1 + int(session.execute(select(func.count()).select_from(ExchangePacketRow).where(
                 col(ExchangePacketRow.case_id) == row.id, col(ExchangePacketRow.direction) == OUT)).scalar_one())
             packet_id = str(uuid.uuid4())
@@ -181,11 +175,8 @@ class ExchangeService:
             deliver(made)
         return made
 
-    def _hand_over(self, session: Session, row: CaseRow, link: ExchangeCaseRow | None, to: str | None,
-                   trusted: dict[str, TrustedHall], now: datetime) -> ExchangeCaseRow:
-        if link is not None:
-            raise ExchangeError(f"办件 {row.number} 已移交 {link.deciding_hall}：同一办件不重复移交"
-                                "（对方未收到时请重新发送原数据包文件）")
+    def _hand_over(self, session: Session, row: CaseRow, to: str | None, trusted: dict[str, TrustedHall],
+                   now: datetime) -> ExchangeCaseRow:
         if not to:
             raise ExchangeError(f"办件 {row.number} 是本大厅收件的：首次移交须指明办理地大厅（--to 大厅标识）")
         if to == self.hall_id:
@@ -201,14 +192,28 @@ class ExchangeService:
         session.flush()
         return link
 
+    @staticmethod
+    def _last_packet(session: Session, row: CaseRow) -> ExchangePacketRow | None:
+        query = select(ExchangePacketRow).where(col(ExchangePacketRow.case_id) == row.id)
+        return session.execute(query.order_by(col(ExchangePacketRow.id).desc()).limit(1)).scalar_one_or_none()
+
+    def _correction_asked(self, session: Session, row: CaseRow, link: ExchangeCaseRow) -> datetime:
+        """When the deciding hall's 补正 was applied here, for a case whose correction has been logged since
+        (its new scans are those saved after it); otherwise the case was handed over already."""
+        last = self._last_packet(session, row)
+        assert last is not None  # the case packet, at least
+        if last.direction != IN or last.status != Status.CORRECTION.value \
+                or CaseState(row.state) not in HANDED_OVER_STATES:
+            raise ExchangeError(f"办件 {row.number} 已移交 {link.deciding_hall}：同一办件不重复移交（对方未收到时请重新"
+                                "发送原数据包文件；对方要求补正的，登记申请人补交的材料后再导出）")
+        return aware(last.at)
+
     def _status(self, session: Session, row: CaseRow, link: ExchangeCaseRow) -> Status:
         status = STATUS_OF_STATE.get(CaseState(row.state))
         if status is None:
             raise ExchangeError(f"办件 {row.number} 当前状态为“{row.state}”：没有要发回 {link.taken_in_hall} 的办理状态")
-        last = session.execute(select(ExchangePacketRow).where(
-            col(ExchangePacketRow.case_id) == row.id, col(ExchangePacketRow.direction) == OUT)
-            .order_by(col(ExchangePacketRow.sequence).desc()).limit(1)).scalar_one_or_none()
-        if last is not None and last.status == status.value:
+        last = self._last_packet(session, row)  # the same status again, with nothing come in since
+        if last is not None and last.direction == OUT and last.status == status.value:
             raise ExchangeError(f"办件 {row.number} 的“{status.value}”已导出过（数据包 {last.packet_id}）："
                                 "对方未收到时请重新发送原数据包文件")
         return status
@@ -222,23 +227,7 @@ class ExchangeService:
 
     def cross_region_cases(self, *, open_only: bool = False) -> list[CrossRegionCase]:
         """This hall's 跨域 cases, by the other hall, then newest first (``open_only``: still owing something)."""
-        query = (select(ExchangeCaseRow, col(CaseRow.number), col(CaseRow.name), col(CaseRow.state))
-                 .join(CaseRow, col(CaseRow.id) == col(ExchangeCaseRow.case_id))
-                 .order_by(col(ExchangeCaseRow.created_at).desc()))
-        with self.cases.store.session(write=False) as session:
-            rows = session.execute(query).all()
-            last: dict[int, tuple[str, str, int, datetime]] = {}
-            for packet in session.execute(select(ExchangePacketRow).order_by(col(ExchangePacketRow.id))).scalars():
-                last[packet.case_id] = (packet.direction, packet.status or packet.kind, packet.sequence, aware(packet.at))
-        found = []
-        for link, number, name, state in rows:
-            if open_only and not CaseState(state).is_open:
-                continue
-            taken_in = link.taken_in_hall == self.hall_id
-            found.append(CrossRegionCase(number, name, state, taken_in,
-                                         link.deciding_hall if taken_in else link.taken_in_hall,
-                                         link.remote_number, last.get(link.case_id)))
-        return sorted(found, key=lambda c: c.other_hall)  # stable: newest first within each hall
+        return cross_region_cases(self.cases.store, self.hall_id, open_only=open_only)
 
     # -- import -------------------------------------------------------------------------
 
@@ -247,6 +236,8 @@ class ExchangeService:
         try:
             if packet.kind == "case":
                 return self._import_case(user, window, packet, data)
+            if packet.kind == "supplement":
+                return self._import_supplement(user, window, packet, data)
             return self._import_status(user, window, packet, data)
         except IntegrityError:  # the same packet applied by another window meanwhile
             raise PacketRefused("replay", f"数据包 {packet.packet_id} 刚刚已由其他窗口导入") from None
@@ -326,6 +317,36 @@ class ExchangeService:
                           for f in packet.files}})
             number, state = row.number, row.state
         return Imported(packet.packet_id, "case", None, packet.sender, number, state)
+
+    def _import_supplement(self, user: ClerkUser, window: int | None, packet: Packet, data: bytes) -> Imported:
+        """What the applicant brought to the taking-in hall after a 补正: the new marks and scans, applied as a
+        supplement (``LifecycleOperations.supplement_in``: the case is accepted again, its promise resumed)."""
+        arrived = supplement_marks(packet.body())
+        hall, ref_number = packet.case_ref
+        with self.cases.store.session(write=False) as session:
+            link = self._link(session, packet)
+            number = session.get_one(CaseRow, link.case_id).number if link is not None else ""
+        if link is None or hall != packet.sender or link.deciding_hall != self.hall_id:
+            raise PacketRefused("apply", f"本大厅没有 {packet.sender} 移交来的办件 {ref_number}")
+
+        def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
+            self._checks(session, packet, saved_id(row))
+            self._record(session, packet, data, saved_id(row), user.id, None)
+            if not arrived:
+                raise PacketRefused("apply", "数据包中没有补交的材料")
+            keys = {entry["key"] for entry in row.checklist.get("entries", ())}
+            for file in packet.files:
+                if file.key not in keys:
+                    raise PacketRefused("apply", f"扫描件“{file.key}”不是本办件材料清单中的材料")
+                save_file(session, saved_id(row), MaterialFile.of(file.key, file.data, file.pages), by=user.id, at=now)
+            supplied = self.cases.supplement_in(session, row, now, user, window or 0, arrived, False)
+            return {"packet": packet.packet_id, "kind": "supplement", "from": packet.sender,
+                    "sequence": packet.sequence, "materials": supplied,
+                    "files": {f.name: {"key": f.key, "sha256": sha256_hex(f.data), "sm3": sm3_hex(f.data)}
+                              for f in packet.files}}
+
+        view = self.cases.transact(user, window, number, None, Action.EXCHANGE, "exchange_import", mutate)
+        return Imported(packet.packet_id, "supplement", None, packet.sender, view.number, view.state.value)
 
     def _import_status(self, user: ClerkUser, window: int | None, packet: Packet, data: bytes) -> Imported:
         status, text, remote_number = status_of(packet.body())

@@ -53,7 +53,7 @@ class ExchangePacketRow(SQLModel, table=True):
     receiver: str = Field(max_length=HALL_ID_MAX)
     case_id: int = Field(foreign_key="cases.id", index=True)
     sequence: int
-    kind: str = Field(max_length=8)  # case | status
+    kind: str = Field(max_length=16)  # case | supplement | status
     status: str | None = Field(default=None, max_length=8)  # 受理 | 补正 | 办结 | 不予许可
     manifest_sm3: str = Field(max_length=64)
     at: datetime

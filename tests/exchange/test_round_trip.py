@@ -13,10 +13,9 @@ from clerk.domain.intake import Outcome
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.notices import NoticeKind
 from clerk.domain.views import CrossRegion, DeadlineKind, Decision
-from tests.support.desk_cases import waybill
 from tests.support.drafts import COPY, hygiene
 from tests.support.exchange import HALL_A, HALL_B, issue_notices
-from tests.support.scans import with_files
+from tests.support.scans import material_file, with_files
 
 pytestmark = pytest.mark.postgres
 
@@ -72,9 +71,18 @@ def test_a_case_goes_round_trip_between_two_halls(two_halls, tmp_path, clock):
     assert at_a.cross_region.line() == f"跨域通办：收件地 {HALL_A} → 办理地 {HALL_B}（对方编号 {at_b.number}）"
     assert b.cases.get(at_b.number).cross_region == CrossRegion(HALL_A, HALL_B, taken.number)
 
-    # the applicant brings the correction to A; it reaches B; B approves; 办结 comes back
-    a.desk.log_supplement(a.users["fallback"], 9, taken.number, {"business-licence": COPY}, SupplyChannel.IN_PERSON)
-    b.desk.log_supplement(b.users["fallback"], 9, at_b.number, {"business-licence": COPY}, SupplyChannel.EMS, reference=waybill(1))
+    # the applicant brings the correction to A, scanned there; it goes to B, is applied as a supplement
+    # (B's case accepted again, its promise resumed); B approves; 办结 comes back
+    rescan = material_file("business-licence", 1, shade=99)
+    a.desk.log_supplement(a.users["fallback"], 9, taken.number, {"business-licence": COPY}, SupplyChannel.IN_PERSON,
+                          files={"business-licence": rescan})
+    corrected = a.exchange.export(a.users["window"], 3, taken.number)
+    assert (corrected.kind, corrected.receiver, corrected.sequence, corrected.files) == ("supplement", HALL_B, 2, 1)
+    supplied = b.exchange.import_packet(b.users["window"], 5, corrected.data)
+    assert (supplied.kind, supplied.number, supplied.state) == ("supplement", at_b.number, CaseState.ACCEPTED.value)
+    at_b = b.cases.get(at_b.number)
+    assert at_b.file_of("business-licence").sha256 == rescan.sha256
+    assert not at_b.promise_suspended and at_b.deadline(DeadlineKind.PROMISED).met_at is None
     b.desk.record_decision(b.users["office"], 30, at_b.number, Decision.APPROVED)
     done = b.exchange.export(b.users["window"], 5, at_b.number)
     assert (done.status, done.sequence) == ("办结", 2)
@@ -83,7 +91,7 @@ def test_a_case_goes_round_trip_between_two_halls(two_halls, tmp_path, clock):
     at_a = a.cases.get(taken.number)
     assert at_a.state is CaseState.APPROVED
     assert [e.action for e in at_a.events if e.action.startswith("exchange")] == [
-        "exchange_export", "exchange_import", "exchange_import"]
+        "exchange_export", "exchange_import", "exchange_export", "exchange_import"]
     imports = [e.after for e in at_a.events if e.action == "exchange_import"]
     assert [(e["status"], e["sequence"], e["from"]) for e in imports] == [("补正", 1, HALL_B), ("办结", 2, HALL_B)]
     # the applicant chose EMS: A mails the correction notice and then the result; B mailed nothing

@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.Column("receiver", sa.String(length=48), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=8), nullable=True),
         sa.Column("manifest_sm3", sa.String(length=64), nullable=False),
         sa.Column("at", tz, nullable=False),
