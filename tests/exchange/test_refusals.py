@@ -222,3 +222,24 @@ def test_two_windows_importing_the_same_packet_at_once_apply_it_once(handed):
     applied = [o for o in outcomes if o != "replay"]
     assert len(outcomes) == 2 and len(applied) == 1 and "-NS-" in applied[0]
     assert store_state(b.store)["exchange_packets"] == 1 and store_state(b.store)["exchange_cases"] == 1
+
+
+def test_a_supplement_whose_scan_is_not_on_the_checklist_is_refused(handed):
+    from clerk.domain.desk_views import SupplyChannel
+    from tests.support.drafts import COPY
+    from tests.support.scans import material_file
+
+    a, b, taken, data = handed
+    arrived = b.exchange.import_packet(b.users["window"], 5, data)
+    b.desk.record_decision(b.users["office"], 30, arrived.number, Decision.CORRECTION, items=["租赁合同缺页"])
+    a.exchange.import_packet(a.users["window"], 3, b.exchange.export(b.users["window"], 5, arrived.number).data)
+    a.desk.log_supplement(a.users["fallback"], 9, taken.number, {"lease-contract": COPY}, SupplyChannel.IN_PERSON,
+                          files={"lease-contract": material_file("lease-contract", 2)})
+    supplement = a.exchange.export(a.users["window"], 3, taken.number).data
+    (_, body), _signature, *files = members(supplement)
+    manifest = json.loads(body)
+    assert manifest["kind"] == "supplement" and manifest["supplement"]["marks"].keys() == {"lease-contract"}
+    manifest["files"][0]["key"] = "photo"
+    said = refused(b, resigned(supplement, a.key, files=manifest["files"]), "apply")
+    assert "扫描件“photo”不是本办件材料清单中的材料" in said
+    assert b.exchange.import_packet(b.users["window"], 5, supplement).state == "已受理"
