@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -58,6 +59,19 @@ class Doc:
         self.tz = tz
         self.paper = flow.paper
         self.progress_url = progress_url  # Settings.progress_url: a QR code beside the barcode
+
+    def two_copies(self, archive: str, draw: Callable[[str], None]) -> None:
+        """A paper the applicant signs, in two copies (联): the applicant's, then ``archive``'s —
+        a page each, or on a roll one after the other with a line to tear along."""
+        for copy, keeper in (("第一联", "申请人留存"), ("第二联", archive)):
+            if copy == "第二联":
+                if self.paper.height is None:
+                    self.flow.space(0.5)
+                    self.flow.rule("沿此线撕开")
+                    self.flow.space(0.5)
+                else:
+                    self.flow.page_break()
+            draw(f"{copy}　{keeper}")
 
     def header(self, title: str, subtitle: str = "", number: str = "") -> None:
         f, p = self.flow, self.paper

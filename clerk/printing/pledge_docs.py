@@ -33,15 +33,7 @@ def pledge(doc: Doc, d: NoticeData) -> None:
     """告知承诺书: two copies (联), signed by the applicant; each commitment with how it is verified."""
     if not d.pledges:
         raise PrintError("告知承诺书没有承诺事项：本案件未选择告知承诺")
-    for copy, keeper in (("第一联", "申请人留存"), ("第二联", "审批部门存档")):
-        if copy == "第二联":
-            if doc.paper.height is None:
-                doc.flow.space(0.5)
-                doc.flow.rule("沿此线撕开")
-                doc.flow.space(0.5)
-            else:
-                doc.flow.page_break()
-        _pledge_copy(doc, d, f"{copy}　{keeper}")
+    doc.two_copies("审批部门存档", lambda label: _pledge_copy(doc, d, label))
 
 
 def _pledge_copy(doc: Doc, d: NoticeData, copy_label: str) -> None:
