@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "clerk.commands.printing",
     "clerk.commands.reports",
     "clerk.commands.tickets",
+    "clerk.commands.exchange",
     "clerk.tui.cli",
     "clerk.commands.ops",
 )

@@ -88,6 +88,21 @@ class CaptureSettings:
     max_pages: int = 50  # pages of one material
 
 
+@dataclass(frozen=True)
+class ExchangeSettings:
+    """跨域通办 (issue 29, docs/exchange.md): the ``[exchange]`` table.
+
+    ``hall_id`` names this hall to its partners (6-digit 行政区划代码, "-", the hall's name);
+    empty: this hall exchanges no packets.  ``key_file`` is this hall's SM2 private key
+    (default ``<home>/exchange/sm2-private.key``), ``trusted_keys`` the folder of the partner
+    halls' public keys the administrator installs (default ``<home>/exchange/trusted``).
+    """
+
+    hall_id: str = ""
+    key_file: Path | None = None
+    trusted_keys: Path | None = None
+
+
 def _default_home() -> Path:
     return Path(platformdirs.user_data_dir("clerk"))
 
@@ -117,6 +132,7 @@ class Settings:
     scanner_prefix: str = ""  # prefix a barcode scanner sends before the case number
     hall: HallInfo = field(default_factory=HallInfo)
     capture: CaptureSettings = field(default_factory=CaptureSettings)  # [capture]: scanner or document camera
+    exchange: ExchangeSettings = field(default_factory=ExchangeSettings)  # [exchange]: 跨域通办 packets
     # Security and multi-window settings.
     key_file: Path | None = None  # the hall key (HMAC of the audit chain, sealed visits)
     lockout_attempts: int = 5  # failed sign-ins before an account locks
@@ -161,6 +177,16 @@ class Settings:
     @property
     def effective_key_file(self) -> Path:
         return self.key_file or self.home / "hall.key"
+
+    @property
+    def exchange_key_file(self) -> Path:
+        """This hall's SM2 private key (跨域通办)."""
+        return self.exchange.key_file or self.home / "exchange" / "sm2-private.key"
+
+    @property
+    def exchange_trusted_keys(self) -> Path:
+        """The folder of the partner halls' SM2 public keys."""
+        return self.exchange.trusted_keys or self.home / "exchange" / "trusted"
 
 
 _ENV = {
@@ -582,6 +608,9 @@ def _apply_file(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
             changes["keymap"] = _check_keymap(value, source)
         elif key == "capture":
             changes["capture"] = _capture(value, source)
+        elif key == "exchange":
+            changes["exchange"] = replace(ExchangeSettings(),
+                                          **_checked_table(value, "exchange", _EXCHANGE_CHECKS, source))
         elif key == "complaints":
             changes["complaint_categories"] = _check_complaints(value, source)
         elif key in ("queues", "window_queues"):
@@ -593,7 +622,7 @@ def _apply_file(data: Mapping[str, Any], source: _Source) -> dict[str, Any]:
                 raise _bad(key, value, source.where(key), str(exc)) from None
         else:
             raise ConfigError(f"配置文件 {source.where(key)}：未知的设置 {key!r}"
-                              f"（可用：{'、'.join(_CHECKS)}、[hall]、[capture]、[keymap]、[complaints]、[[queues]]、"
+                              f"（可用：{'、'.join(_CHECKS)}、[hall]、[capture]、[exchange]、[keymap]、[complaints]、[[queues]]、"
                               "[window_queues]）")
     if "queues" in data or "window_queues" in data:
         changes.update(_check_queues(data, source))
@@ -694,6 +723,20 @@ def _capture(value: object, source: _Source) -> CaptureSettings:
         raise ConfigError(f"配置文件 {source.where('source', 'capture')}：capture.source = \"folder\" 需要设置 "
                           "capture.drop_folder")
     return settings
+
+
+def _exchange_hall_id(raw: object) -> str:
+    value = _text(raw, max_len=47).strip()
+    if value and not re.fullmatch(r"[1-9]\d{5}-[^\s/\\]{1,40}", value):
+        raise _Bad("应为6位行政区划代码、“-”和大厅名称（不含空格和斜杠），例如 370171-高新区政务服务中心；留空表示不办理跨域通办")
+    return value
+
+
+_EXCHANGE_CHECKS: dict[str, Callable[[object], object]] = {
+    "hall_id": _exchange_hall_id,
+    "key_file": _file_path,
+    "trusted_keys": _folder_to_create,
+}
 
 
 def _check_keymap(value: object, source: _Source) -> tuple[tuple[str, str], ...]:

@@ -79,6 +79,7 @@ def run_checks(settings: Settings, *, today: date | None = None,
         ("大厅密钥", lambda: check_hall_key(settings)),
         ("号源", lambda: check_queue_caps(settings)),
         ("扫描设备", lambda: check_capture(settings)),
+        ("跨域通办", lambda: check_exchange(settings)),
     ]
     results = []
     for name, check in checks:
@@ -341,3 +342,29 @@ def check_capture(settings: Settings, run: Callable[..., subprocess.CompletedPro
     if _loose(folder):
         return Check(Level.WARN, name, f"高拍仪文件夹 {folder} 同组或其他用户可读写（扫描件是个人信息）：请执行 chmod 700")
     return Check(Level.OK, name, f"高拍仪文件夹 {folder} 可用")
+
+
+def check_exchange(settings: Settings) -> Check:
+    """跨域通办 (docs/exchange.md): this hall's SM2 key is there, private and valid, and the partners' keys read."""
+    from clerk.exchange.errors import ExchangeError
+    from clerk.exchange.keys import fingerprint, read_private_key, read_trusted
+
+    name = "跨域通办"
+    hall_id = settings.exchange.hall_id
+    if not hall_id:
+        return Check(Level.OK, name, "未设置 [exchange] hall_id：本大厅不办理跨域通办数据包")
+    path = settings.exchange_key_file
+    if not path.exists():
+        return Check(Level.WARN, name, f"本大厅（{hall_id}）尚未生成 SM2 密钥：请运行 clerk exchange keygen")
+    loose = _loose(path)
+    try:
+        pair = read_private_key(path)  # tightens a loose file it owns
+        partners = read_trusted(settings.exchange_trusted_keys)
+    except ExchangeError as exc:
+        return Check(Level.FAIL, name, str(exc))
+    said = f"本大厅 {hall_id}，公钥指纹 {fingerprint(pair.public_xy)}"
+    if loose:
+        return Check(Level.WARN, name, f"私钥文件 {path} 曾可被他人读取，已改为仅本用户可读：请考虑更换密钥（{said}）")
+    if not partners:
+        return Check(Level.WARN, name, f"{said}；尚未安装任何合作大厅的公钥（clerk exchange trust）")
+    return Check(Level.OK, name, f"{said}；受信任的合作大厅 {len(partners)} 个：{'、'.join(sorted(partners))}")

@@ -60,6 +60,7 @@ class Action(StrEnum):
     OPEN_SCAN = "查看材料扫描件"
     PURGE_SCANS = "清理材料扫描件"
     VERIFY = "登记告知承诺核查结果"
+    EXCHANGE = "导出或导入跨域通办数据包"
 
 
 #: the role table: which roles may do each action
@@ -87,6 +88,9 @@ MAY: dict[Action, frozenset[Role]] = {
     Action.OPEN_SCAN: frozenset({W, F, S, B}),
     Action.PURGE_SCANS: frozenset({A}),  # retention: the bytes of closed cases go, the digests stay
     Action.VERIFY: frozenset({B}),  # 告知承诺: the department verifies afterwards (事中事后核查)
+    # 跨域通办 (issue 29): the 专窗 hands a case over and applies what comes back; a packet carries the
+    # applicant and the scans unmasked, so only the roles that see a case in hand in full.
+    Action.EXCHANGE: frozenset({W, F, S}),
 }
 
 

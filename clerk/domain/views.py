@@ -137,6 +137,20 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class CrossRegion:
+    """A 跨域通办 case's two halls (docs/exchange.md): where it was taken in (收件地), where it is
+    decided (办理地), and its number at the other hall once known."""
+
+    taken_in_hall: str
+    deciding_hall: str
+    remote_number: str | None = None
+
+    def line(self) -> str:
+        other = f"（对方编号 {self.remote_number}）" if self.remote_number else ""
+        return f"跨域通办：收件地 {self.taken_in_hall} → 办理地 {self.deciding_hall}{other}"
+
+
+@dataclass(frozen=True)
 class CaseView:
     number: str
     code: str  # item or bundle code
@@ -168,6 +182,7 @@ class CaseView:
     child_name: str = ""  # 新生儿姓名 (the newborn bundle), on the bundle's case and each item's
     files: tuple[StoredMaterial, ...] = ()  # captured pages of its materials (a bundle's items: their share)
     verifications: tuple[VerificationView, ...] = ()  # 告知承诺: its commitments to verify (clerk.domain.verification)
+    cross_region: CrossRegion | None = None  # 跨域通办: handed to or taken from another hall (clerk.exchange)
 
     def file_of(self, material_key: str) -> StoredMaterial | None:
         """The newest stored file of one material, if any."""

@@ -105,6 +105,8 @@ class DeadlineWatch:
     complaints_open: int
     verify_overdue: int = 0  # 告知承诺 verifications past their limit
     verify_open: int = 0  # 告知承诺 verifications due (drawn, not yet recorded)
+    # 跨域通办 cases still open: (收件地, 办理地, state, cases), by the two halls then state (issue 29)
+    cross_region: tuple[tuple[str, str, str, int], ...] = ()
 
     @property
     def overdue_total(self) -> int:
@@ -236,6 +238,7 @@ class Dashboard:
     def deadlines(self) -> DeadlineWatch:
         from clerk.domain.verification import VerificationState
         from clerk.store.tables_complaints import ComplaintRow as T
+        from clerk.store.tables_exchange import ExchangeCaseRow as X
         from clerk.store.tables_verification import VerificationRow as V
 
         today = self.today()
@@ -258,15 +261,19 @@ class Dashboard:
             col(T.state) != "已回访")
         verify_q = select(count_if(col(V.due_on) < today), func.count()).where(
             col(V.state) == VerificationState.DUE.value)
+        halls = (col(X.taken_in_hall), col(X.deciding_hall), col(C.state))
+        cross_q = (select(*halls, func.count()).join(C, col(C.id) == X.case_id).where(col(C.state).in_(OPEN_STATES))
+                   .group_by(*halls).order_by(*halls))
         with self.store.session(write=False) as session:
             lines = [DeadlineLine(r[0], r[1], r[2], int(r[3]), int(r[4]), int(r[5])) for r in session.execute(lines_q)]
             k = session.execute(kinds_q).one()
             t = session.execute(complaints_q).one()
             v = session.execute(verify_q).one()
+            cross = [(a, b, state, int(n)) for a, b, state, n in session.execute(cross_q)]
         lines.sort(key=lambda line: (-line.overdue, -line.due_1, -line.due_3, line.department, line.code))
         return DeadlineWatch(today, d1.date, d3.date, d1.provisional or d3.provisional, tuple(lines),
                              int(k[0]), int(k[1]), int(k[2]), int(k[3]), int(k[4]), int(t[0]), int(t[1]),
-                             verify_overdue=int(v[0]), verify_open=int(v[1]))
+                             verify_overdue=int(v[0]), verify_open=int(v[1]), cross_region=tuple(cross))
 
     def ratings(self, months: int = 6) -> RatingPanel:
         firsts = months_back(self.today(), months)

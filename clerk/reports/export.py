@@ -75,6 +75,8 @@ def report_rows(report: Report) -> list[tuple[str, str, str]]:
     rows += [("告知承诺", f"{dept} {name}",
               f"承诺 {n}，抽中核查 {drawn}，属实 {true}，不实 {false}，无法核查 {unknown}，逾期未核查 {late}")
              for dept, name, n, drawn, true, false, unknown, late in report.commitments]
+    rows += [("跨域通办", hall, f"移交 {out_case}，接收 {in_case}，发回办理状态 {out_status}，收到办理状态 {in_status}")
+             for hall, out_case, in_case, out_status, in_status in report.cross_region]
     return rows
 
 
@@ -125,6 +127,11 @@ def report_pdf(report: Report, *, font_path: str = "") -> bytes:
         flow.table(["部门", "事项", "承诺", "核查", "属实", "不实", "无法核查", "逾期"],
                    [[d, name, *(str(n) for n in counts)] for d, name, *counts in report.commitments],
                    [2, 3, 0.7, 0.7, 0.7, 0.7, 1, 0.7])
+    if report.cross_region:
+        flow.heading("跨域通办")
+        flow.table(["合作大厅", "移交", "接收", "发回办理状态", "收到办理状态"],
+                   [[hall, *(str(n) for n in counts)] for hall, *counts in report.cross_region],
+                   [3.4, 0.8, 0.8, 1.2, 1.2])
     _queue_section(flow, report)
     _audit_anchor(flow, report)
     return draw_pages(flow, number=report.period, title=report.title, author=report.hall_name or "clerk",

@@ -87,6 +87,9 @@ class Report:
     # 告知承诺 taken in the period, per department and item: (department, item, commitments, drawn for
     # verification, 属实, 不实, 无法核查, still due past their limit at the period's end)
     commitments: tuple[tuple[str, str, int, int, int, int, int, int], ...] = ()
+    # 跨域通办 packets of the period, per partner hall: (hall, cases handed over, cases taken over,
+    # statuses sent back, statuses received) (issue 29, docs/exchange.md)
+    cross_region: tuple[tuple[str, int, int, int, int], ...] = ()
 
     @property
     def on_time_rate(self) -> float | None:
@@ -146,6 +149,7 @@ def _build(store: Store, kind: str, period: str, start: date, end: date, timezon
         audit_head = _audit_head(session)
         tickets = _ticket_times(session, start, end)
         commitments = _commitments(session, lo, hi, end)
+        cross_region = _cross_region(session, lo, hi)
     queues, windows_handling, by_hour = _ticket_figures(tickets, tz, queue_names)
     outcomes: dict[str, int] = {}
     for outcome, item_kind, is_bundle, n in by_outcome:
@@ -165,7 +169,7 @@ def _build(store: Store, kind: str, period: str, start: date, end: date, timezon
         fallback_cases=int(fallback[0]), fallback_still_open=int(fallback[1]), tolerated_cases=int(fallback[2]),
         supply_overdue=int(supply_overdue), audit_head=audit_head,
         queues=queues, windows_handling=windows_handling, by_hour=by_hour,
-        correction_waiting=int(correction_waiting), commitments=commitments,
+        correction_waiting=int(correction_waiting), commitments=commitments, cross_region=cross_region,
     )
 
 
@@ -182,6 +186,20 @@ def _commitments(session: Session, lo: datetime, hi: datetime, end: date) -> tup
              .join(C, col(C.id) == V.case_id).where(col(C.received_at) >= lo, col(C.received_at) < hi)
              .group_by(col(C.department), col(C.name)).order_by(col(C.department), col(C.name)))
     return tuple((dept or "（未注明）", name, *(int(n) for n in counts)) for dept, name, *counts in session.execute(query))
+
+
+def _cross_region(session: Session, lo: datetime, hi: datetime) -> tuple[tuple[str, int, int, int, int], ...]:
+    """跨域通办 packets made or applied in the period, by partner hall (issue 29)."""
+    from clerk.store.tables_exchange import ExchangePacketRow as P
+
+    query = (select(col(P.direction), col(P.kind), col(P.sender), col(P.receiver), func.count())
+             .where(col(P.at) >= lo, col(P.at) < hi).group_by(col(P.direction), col(P.kind), col(P.sender), col(P.receiver)))
+    halls: dict[str, list[int]] = {}
+    column = {("out", "case"): 0, ("in", "case"): 1, ("out", "status"): 2, ("in", "status"): 3}
+    for direction, kind, sender, receiver, n in session.execute(query):
+        counts = halls.setdefault(receiver if direction == "out" else sender, [0, 0, 0, 0])
+        counts[column[(direction, kind)]] += int(n)
+    return tuple((hall, c[0], c[1], c[2], c[3]) for hall, c in sorted(halls.items()))
 
 
 def _audit_head(session: Session) -> tuple[int, str, datetime | None] | None:

@@ -31,7 +31,7 @@ from clerk.domain.intake import IntakeDraft, Outcome
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.permissions import MAY, Action
 from clerk.domain.plan import CasePlan, plan_intake
-from clerk.domain.views import CaseSummary, CaseView, DeadlineKind, IntakePreview
+from clerk.domain.views import CaseSummary, CaseView, CrossRegion, DeadlineKind, IntakePreview
 from clerk.identity import check_phone, check_resident_id, check_uscc
 from clerk.printing.coverage import intake_refusals
 from clerk.services.accounts import AccountService
@@ -46,6 +46,7 @@ from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notic
 from clerk.store.numbering import allocate_number, parse_number
 from clerk.store.signin import SignIn, SignInPolicy
 from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, saved_id
+from clerk.store.tables_exchange import ExchangeCaseRow
 from clerk.store.verifications import add_verifications, verification_view, verifications_of
 
 if TYPE_CHECKING:
@@ -473,8 +474,10 @@ class CaseService(LifecycleOperations):
             files = stored_materials(session, row.parent_id, keys) + stored_materials(session, saved_id(row))
         verifications = tuple(verification_view(v, row.number, row.name, row.department, row.applicant_name)
                               for v in verifications_of(session, saved_id(row)))
+        link = session.execute(select(ExchangeCaseRow).where(col(ExchangeCaseRow.case_id) == row.id)).scalar_one_or_none()
         return convert.case_view(
             row, deadlines=deadlines, children=children, events=events,
             notices=self.notices.for_case(session, saved_id(row), row.number), parent_number=parent_number,
             files=files, verifications=verifications,
+            cross_region=CrossRegion(link.taken_in_hall, link.deciding_hall, link.remote_number) if link else None,
         )

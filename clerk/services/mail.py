@@ -9,6 +9,7 @@ audit event on the case).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -60,6 +61,16 @@ class _Timing(TypedDict, total=False):
     late: int  # working days after it
 
 
+@dataclass(frozen=True)
+class Decided:
+    """What ``MailRoom.decide_in`` did: the audit event's additions, the timing, the EMS item queued."""
+
+    after: Audited
+    on_time: bool | None
+    late_days: int
+    mail: MailItemView | None
+
+
 class MailRoom:
     """Decisions, the mail queue (results out, pickups in) and the daily manifest."""
 
@@ -81,39 +92,50 @@ class MailRoom:
         decision = Decision(decision)
         reason = decision_reason(decision, reason, items)  # the confirmation showed the same (preview_decision)
         refuse_bad_text((reason, "补正内容或理由", NOTE_MAX))
-        target, kind = DECISION_STATE[decision]
-        timing: _Timing = {}
-        mailed: list[MailItemView] = []
+        found: list[Decided] = []
 
         def mutate(session: Session, row: CaseRow, now: datetime) -> Audited:
-            cases = self.cases
-            cases.move(row, target)
-            row.reason = reason.strip()
-            promised = cases.deadlines_of(session, row).get(DeadlineKind.PROMISED.value)
-            if promised is not None:
-                decided_on = now.astimezone(cases.tz).date()
-                late = cases.calendar.count_working_days(promised.due_on, decided_on).days
-                timing.update({"on_time": decided_on <= promised.due_on, "late": max(late, 0)})
-            cases.meet_and_refresh(session, row, now, DeadlineKind.PROMISED)
-            queue_notice(session, saved_id(row), kind, at=now)
-            if row.parent_id is not None:  # a bundle's item: the last one decided keeps the bundle's promise
-                cases.meet_bundle_promise(session, row, now)
-            after: Audited = {"decision": decision.value, "reason": row.reason, **timing}
-            if row.delivery == Delivery.EMS.value:
-                item = MailItemRow(
-                    case_id=saved_id(row), direction=MailDirection.OUTBOUND.value, status=MailStatus.QUEUED.value,
-                    contents=f"{RESULT_CONTENTS[decision]}（{row.name}）", recipient=row.applicant_name,
-                    phone=row.applicant_phone, address=row.applicant_address, postcode=row.applicant_postcode,
-                    created_by=user.id, created_at=now,
-                )
-                session.add(item)
-                session.flush()
-                mailed.append(mail_item_view(item, row.number))
-                after["mail"] = item.id
-            return after
+            found.append(self.decide_in(session, row, now, user, decision, reason))
+            return found[0].after
 
         view = self.cases.transact(user, window, number, version, Action.DECIDE, "decide", mutate)
-        return DecisionResult(view, timing.get("on_time"), timing.get("late", 0), mailed[0] if mailed else None)
+        return DecisionResult(view, found[0].on_time, found[0].late_days, found[0].mail)
+
+    def decide_in(self, session: Session, row: CaseRow, now: datetime, user: ClerkUser, decision: Decision,
+                  reason: str) -> Decided:
+        """A decision inside the caller's transaction (``record_decision``'s, and a 跨域通办 status applied
+        by ``clerk.exchange``): state, reason, the promise kept, its notice, the EMS item.  ``reason`` is
+        the recorded text (``decision_reason``)."""
+        reason = reason.strip()
+        refuse_bad_text((reason, "补正内容或理由", NOTE_MAX))
+        target, kind = DECISION_STATE[decision]
+        timing: _Timing = {}
+        cases = self.cases
+        cases.move(row, target)
+        row.reason = reason
+        promised = cases.deadlines_of(session, row).get(DeadlineKind.PROMISED.value)
+        if promised is not None:
+            decided_on = now.astimezone(cases.tz).date()
+            late = cases.calendar.count_working_days(promised.due_on, decided_on).days
+            timing.update({"on_time": decided_on <= promised.due_on, "late": max(late, 0)})
+        cases.meet_and_refresh(session, row, now, DeadlineKind.PROMISED)
+        queue_notice(session, saved_id(row), kind, at=now)
+        if row.parent_id is not None:  # a bundle's item: the last one decided keeps the bundle's promise
+            cases.meet_bundle_promise(session, row, now)
+        after: Audited = {"decision": decision.value, "reason": row.reason, **timing}
+        mailed: MailItemView | None = None
+        if row.delivery == Delivery.EMS.value:
+            item = MailItemRow(
+                case_id=saved_id(row), direction=MailDirection.OUTBOUND.value, status=MailStatus.QUEUED.value,
+                contents=f"{RESULT_CONTENTS[decision]}（{row.name}）", recipient=row.applicant_name,
+                phone=row.applicant_phone, address=row.applicant_address, postcode=row.applicant_postcode,
+                created_by=user.id, created_at=now,
+            )
+            session.add(item)
+            session.flush()
+            mailed = mail_item_view(item, row.number)
+            after["mail"] = item.id
+        return Decided(after, timing.get("on_time"), timing.get("late", 0), mailed)
 
     # -- the mail queue ------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from clerk.domain.views import (
     AuditEntry,
     CaseSummary,
     CaseView,
+    CrossRegion,
     Deadline,
     DeadlineKind,
     NoticeLine,
@@ -179,6 +180,7 @@ def case_view(
     parent_number: str | None = None,
     files: tuple[StoredMaterial, ...] = (),
     verifications: tuple[VerificationView, ...] = (),
+    cross_region: CrossRegion | None = None,
 ) -> CaseView:
     return CaseView(
         number=row.number,
@@ -211,6 +213,7 @@ def case_view(
         child_name=row.child_name or "",
         files=files,
         verifications=verifications,
+        cross_region=cross_region,
     )
 
 

@@ -70,6 +70,10 @@ WINDOW_GRANTS: dict[str, tuple[str, ...]] = {
     # and the dishonesty list; nothing is ever removed.
     "verifications": _WORK,
     "dishonest_records": ("SELECT", "INSERT"),
+    # 跨域通办 (issue 29): a window records the packets it makes and applies, and the case's link to the
+    # other hall (its number there arrives with the first status); a record is never removed.
+    "exchange_cases": _WORK,
+    "exchange_packets": ("SELECT", "INSERT"),
 }
 #: Tables the reader may not read.
 READER_HIDDEN = frozenset({"clerk_hall_key"})

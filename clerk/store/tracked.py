@@ -120,6 +120,7 @@ def tracked_tables(connection: Connection | None = None) -> list[Table]:
     """The SQLAlchemy ``Table`` of every tracked table (only those that exist, given a connection)."""
     import clerk.store.tables  # noqa: F401
     import clerk.store.tables_complaints  # noqa: F401
+    import clerk.store.tables_exchange  # noqa: F401
     import clerk.store.tables_mail  # noqa: F401
     import clerk.store.tables_materials  # noqa: F401
     import clerk.store.tables_tickets  # noqa: F401

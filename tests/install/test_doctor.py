@@ -59,10 +59,10 @@ def test_a_fresh_setup_passes_every_check_but_the_reminders(ready, capsys):
     checks = run_checks(ready, today=date(2026, 6, 1))
     failures = [c.line() for c in checks if c.level is Level.FAIL]
     assert failures == []
-    assert len(checks) == 11
+    assert len(checks) == 12
     status = main(["doctor"])
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 11 and all(line[0] in "✔⚠✖" for line in lines)
+    assert len(lines) == 12 and all(line[0] in "✔⚠✖" for line in lines)
     expected = 2 if any(line.startswith("✖") for line in lines) else 1 if any(line.startswith("⚠") for line in lines) else 0
     assert status == expected != 2
 

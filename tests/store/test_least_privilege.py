@@ -25,6 +25,7 @@ def test_every_table_has_a_decision_for_the_windows_role():
     from sqlmodel import SQLModel
 
     import clerk.store.tables_complaints  # noqa: F401
+    import clerk.store.tables_exchange  # noqa: F401
     import clerk.store.tables_mail  # noqa: F401
     import clerk.store.tables_seats  # noqa: F401
     import clerk.store.tables_tickets  # noqa: F401

@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import clerk.store.tables  # noqa: F401  (fills the metadata)
 import clerk.store.tables_complaints  # noqa: F401  (complaint desk, dashboard indexes)
+import clerk.store.tables_exchange  # noqa: F401  (0018: 跨域通办 packets)
 import clerk.store.tables_mail  # noqa: F401  (0003: mail, supplements, ratings)
 import clerk.store.tables_materials  # noqa: F401  (0016: material files)
 import clerk.store.tables_seats  # noqa: F401  (0008: seats)

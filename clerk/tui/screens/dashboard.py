@@ -313,6 +313,8 @@ class DashboardScreen(ClerkScreen):
         if d.verify_open:  # 告知承诺: overdue verifications in red
             watch.append(f"\n告知承诺核查：待核查 {d.verify_open}，")
             watch.append(f"逾期 {d.verify_overdue}", style="bold red" if d.verify_overdue else "")
+        for taken_in, deciding, rows in _by_halls(d.cross_region):  # 跨域通办: the cases still open, by hall pair
+            watch.append(f"\n跨域通办 {taken_in}→{deciding}：" + "，".join(f"{state} {n}" for state, n in rows))
         if message.older:
             watch.append(f"\n旧版事项目录受理的在办件 {message.older} 件（按受理时的清单办理）")
         self.query_one("#watch", Static).update(watch)
@@ -321,3 +323,11 @@ class DashboardScreen(ClerkScreen):
         self.query_one("#ratings", Static).update(
             f"本月满意率 {_pct(r.good_share)}（{r.month_good}/{r.month_rated}）\n近月：{trend}")
         self.query_one("#rating-trend", Sparkline).data = [s * 100 if s is not None else 0 for _, s in r.trend]
+
+
+def _by_halls(lines: tuple[tuple[str, str, str, int], ...]) -> list[tuple[str, str, list[tuple[str, int]]]]:
+    """(收件地, 办理地, [(state, cases) …]) of the dashboard's 跨域通办 lines, in their order."""
+    found: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for taken_in, deciding, state, n in lines:
+        found.setdefault((taken_in, deciding), []).append((state, n))
+    return [(a, b, rows) for (a, b), rows in found.items()]

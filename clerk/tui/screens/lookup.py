@@ -44,6 +44,7 @@ _ACTIONS = {
     "view": "调阅申请人信息（老申请人带入）",
     "purge_materials": "清理材料扫描件（按保存期限，摘要保留）",
     "verify": "告知承诺核查",
+    "exchange_export": "导出跨域通办数据包", "exchange_import": "导入跨域通办数据包",
 }
 
 
@@ -192,6 +193,8 @@ class LookupScreen(ClerkScreen):
             Text(f"送达：{v.delivery}  {a.address}"),
             Text(f"收件：{v.received_at.astimezone(self.app.services.tz):%Y-%m-%d %H:%M}  第 {v.window} 窗口  {v.clerk_id}"),
         ]
+        if v.cross_region is not None:
+            lines.append(Text(v.cross_region.line()))
         if v.reason:
             lines.append(Text(f"理由：{v.reason}"))
         for d in v.deadlines:
