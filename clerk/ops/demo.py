@@ -94,7 +94,7 @@ class DemoSummary:
         done = {"supplement": "补正材料", "decide": "办结决定", "mail": "邮寄交寄", "deliver": "邮件妥投",
                 "return": "邮件退回", "pick_up": "窗口领取", "rate": "评价", "follow_up": "差评整改",
                 "hand_off": "诉求转办", "reply": "诉求答复", "return_visit": "诉求回访", "late_reject": "兜底不予受理",
-                "ticket": "取号", "no_show": "过号"}
+                "ticket": "取号", "no_show": "过号", "verify": "告知承诺核查"}
         first = "、".join(f"{labels[k]} {v}" for k, v in self.outcomes.items() if k in labels)
         second = "、".join(f"{done[k]} {v}" for k, v in self.actions.items() if k in done)
         lines = [f"已生成 {self.day.isoformat()} 的演示数据：{self.visits} 人次来访（{first}）", f"后续办理：{second}"]
