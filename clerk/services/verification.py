@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from clerk.services.cases import CaseService
     from clerk.services.operations import Audited
 
-__all__ = ["CommitmentFigures", "DishonestEntry", "VerificationDesk", "VerificationNotFound"]
+__all__ = ["DishonestEntry", "VerificationDesk", "VerificationNotFound"]
 
 #: what a revoked case's reason says before the finding
 REVOKED_REASON = "告知承诺不实"
@@ -62,21 +62,6 @@ class DishonestEntry:
     case_number: str
     recorded_at: datetime
     reason: str
-
-
-@dataclass(frozen=True)
-class CommitmentFigures:
-    """Commitments of one item (the report's row)."""
-
-    department: str
-    item_name: str
-    total: int
-    drawn: int
-    due: int
-    overdue: int
-    true: int
-    false: int
-    unverifiable: int
 
 
 class VerificationDesk:
@@ -193,34 +178,6 @@ class VerificationDesk:
                 col(NoticeRow.case_id) == row.id, col(NoticeRow.kind) == NoticeKind.RESULT_REFUSED.value)).scalar_one()
             return not refused
         return True
-
-    # -- figures --------------------------------------------------------------------
-
-    def figures(self, user: ClerkUser, *, start: date | None = None, end: date | None = None) -> list[CommitmentFigures]:
-        """Commitments per department and item taken in from ``start`` to ``end`` (local dates,
-        inclusive): how many, drawn, due, overdue, 属实, 不实, 无法核查."""
-        today = self.today()
-        query = self._select()
-        tz = self.cases.tz
-        if start is not None:
-            query = query.where(col(VerificationRow.created_at) >= datetime.combine(start, datetime.min.time(), tz))
-        if end is not None:
-            query = query.where(col(VerificationRow.created_at) < datetime.combine(
-                end, datetime.max.time(), tz))
-        rows: dict[tuple[str, str], dict[str, int]] = {}
-        with self.cases.uow.begin(user, Action.VIEW_CASE, write=False) as (session, _account):
-            for task, _number, name, dept, _applicant in session.execute(query):
-                counts = rows.setdefault((dept, name), dict.fromkeys(
-                    ("total", "drawn", "due", "overdue", "true", "false", "unverifiable"), 0))
-                state = VerificationState(task.state)
-                counts["total"] += 1
-                counts["drawn"] += state is not VerificationState.NOT_DRAWN
-                counts["due"] += state is VerificationState.DUE
-                counts["overdue"] += state is VerificationState.DUE and task.due_on < today
-                counts["true"] += state is VerificationState.TRUE
-                counts["false"] += state is VerificationState.FALSE
-                counts["unverifiable"] += state is VerificationState.UNVERIFIABLE
-        return [CommitmentFigures(dept, name, **counts) for (dept, name), counts in sorted(rows.items())]
 
 
 def dishonest_entries(session: Session, id_number: str) -> list[DishonestEntry]:
