@@ -3,6 +3,7 @@
     python -m bench.bench_station_latency                      # 0 and 200 ms RTT, 20 runs per step
     python -m bench.bench_station_latency --rtt-ms 0,50,200 --runs 10
     python -m bench.bench_station_latency --write-docs         # also rewrite its section of docs/benchmarks.md
+    python -m bench.bench_station_latency --trace              # list the round trips of one save, one by one
 
 A throw-away PostgreSQL cluster (``bench.bench_store.postgres_server``) stands for the district
 store.  In front of it runs ``DelayProxy``, a TCP proxy written with asyncio here, which holds
@@ -24,6 +25,7 @@ import argparse
 import asyncio
 import os
 import statistics
+import struct
 import sys
 import tempfile
 import threading
@@ -53,6 +55,8 @@ class DelayProxy:
         self.upstream_port = upstream_port
         self.delay = rtt_ms / 2000
         self.round_trips = 0
+        #: when a list: one line per round trip, what the client sent (``describe``)
+        self.log: list[str] | None = None
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="delay-proxy", daemon=True)
@@ -90,12 +94,17 @@ class DelayProxy:
         except OSError:
             client_w.close()
             return
+        named: dict[str, str] = {}  # this connection's prepared statements (``describe``)
         answered = [True]  # the server spoke last (or nobody yet): the client's next chunk is a new round trip
 
         def upstream(chunk: bytes) -> None:
             if answered[0]:
                 self.round_trips += 1
                 answered[0] = False
+                if self.log is not None:
+                    self.log.append(describe(chunk, named))
+            elif self.log is not None and self.log:
+                self.log[-1] += " + " + describe(chunk, named)
 
         def downstream(chunk: bytes) -> None:
             answered[0] = True
@@ -137,6 +146,30 @@ class DelayProxy:
                 await delivering
             except (ConnectionError, OSError):
                 pass
+
+
+def describe(chunk: bytes, named: dict[str, str]) -> str:
+    """What a client chunk asks of the server, by its frontend messages: ``Q:`` a simple query
+    (BEGIN, COMMIT, the pool's ping ``;``), ``P:`` an extended query's text (``P[name]:`` one
+    psycopg prepares, remembered in ``named``), ``B[name]:`` the execution of a prepared one; the rest is left out."""
+    parts, at = [], 0
+    while at + 5 <= len(chunk):
+        kind, size = chr(chunk[at]), struct.unpack("!I", chunk[at + 1:at + 5])[0]
+        body = chunk[at + 5:at + 1 + size]
+        if kind == "Q":
+            parts.append("Q:" + body.rstrip(b"\0").decode(errors="replace"))
+        elif kind == "P":
+            name, _, rest = body.partition(b"\0")
+            text = rest.split(b"\0")[0].decode(errors="replace")
+            if name:
+                named[name.decode()] = text
+            parts.append(f"P{'[' + name.decode() + ']' if name else ''}:" + text)
+        elif kind == "B":
+            statement = body.partition(b"\0")[2].split(b"\0")[0]
+            if statement:
+                parts.append(f"B[{statement.decode()}]:" + named.get(statement.decode(), "?"))
+        at += 1 + size
+    return " | ".join(" ".join(part.split())[:100] for part in parts) or f"({len(chunk)} bytes)"
 
 
 @dataclass
@@ -251,6 +284,28 @@ def measure(proxy: DelayProxy, runs: int) -> list[Step]:
     return result
 
 
+def trace(proxy: DelayProxy, saves: int = 8) -> tuple[list[int], list[str]]:
+    """How many round trips each of ``saves`` saves of a visit through the window's ``Services``
+    took, and those of the last one."""
+    from clerk.config import get_settings
+    from clerk.domain.intake import Outcome
+    from clerk.tui.services import Services
+    from tests.support.drafts import hygiene
+
+    os.environ["CLERK_DATABASE_URL"] = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/postgres"
+    get_settings.cache_clear()
+    services = Services(get_settings())
+    user = services.authenticate("w01", PASSWORD, via="window", window=WINDOW)
+    counts = []
+    for _ in range(saves):
+        proxy.log = []
+        services.visits.save(user, WINDOW, hygiene(), Outcome.ACCEPT, "", uuid.uuid4().hex, at=services.clock())
+        counts.append(len(proxy.log))
+    lines, proxy.log = proxy.log or [], None
+    services.store.dispose()
+    return counts, lines
+
+
 def table(figures: dict[int, list[Step]]) -> str:
     rtts = sorted(figures)
     head = ("| step | statements | round trips | " + " | ".join(f"{r} ms RTT: median / max" for r in rtts)
@@ -290,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--statement-timeout", type=float, default=30.0,
                         help="CLERK_STATEMENT_TIMEOUT of the measured window, seconds (default 30: long enough "
                              "that no step is cut short; the table compares with the default limits)")
+    parser.add_argument("--trace", action="store_true",
+                        help="list the round trips of one save at the first --rtt-ms instead of measuring")
     parser.add_argument("--write-docs", action="store_true", help=f"rewrite '{TITLE}' in docs/benchmarks.md")
     args = parser.parse_args(argv)
     rtts = [int(x) for x in args.rtt_ms.split(",")]
@@ -302,6 +359,12 @@ def main(argv: list[str] | None = None) -> int:
     with postgres_server() as url:
         _prepare(url, args.cases)
         port = int(url.rsplit(":", 1)[1].split("/")[0])
+        if args.trace:
+            with DelayProxy(port, rtts[0]) as proxy:
+                counts, lines = trace(proxy)
+            print(f"round trips of {len(counts)} saves of a visit, one after the other: {counts}; the last one:")
+            print("\n".join(f"{i:3}  {line}" for i, line in enumerate(lines, 1)))
+            return 0
         for rtt in rtts:
             with DelayProxy(port, rtt) as proxy:
                 figures[rtt] = measure(proxy, args.runs)
