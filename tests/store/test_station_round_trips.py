@@ -1,0 +1,85 @@
+"""A station on the extranet: what one save of a visit costs in round trips to the district store.
+
+Every round trip costs a station the link's round-trip time (docs/deploy.md, "Stations on the
+extranet"), so the window's save is counted, not timed: the bench's ``DelayProxy`` (asyncio, no
+root) stands between a real PostgreSQL and the window's own ``Store``/``CaseService``/
+``VisitSaver`` and counts the requests the client waited for (BEGIN, COMMIT, the pool's ping,
+every statement, psycopg's prepares).  Before the station work a save took 26 round trips
+(40 on the save where psycopg prepared its statements).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from bench.bench_station_latency import DelayProxy
+from clerk.domain.accounts import Role
+from clerk.domain.intake import Outcome
+from tests.support.drafts import hygiene
+
+pytestmark = pytest.mark.postgres
+
+#: the most round trips one save of a visit may take (a plain one: a case, a deadline, notices)
+SAVE_ROUND_TRIPS = 14
+
+
+@pytest.fixture
+def station(pg_server, store_templates, catalog, calendar, cheap_password_hashing):
+    """(proxy, CaseService, window clerk): the window's store reaches PostgreSQL through a DelayProxy."""
+    from clerk.services.cases import CaseService
+    from clerk.store.engine import Store
+
+    direct, name = store_templates.postgres_store(pg_server)
+    setup = CaseService(direct, catalog, calendar)
+    clerk = setup.add_user(None, "w01", "站点窗口", Role.WINDOW, "Station#2026")
+    direct.dispose()
+    proxies = []
+
+    def through(rtt_ms: float):
+        proxy = DelayProxy(pg_server.port, rtt_ms).__enter__()
+        proxies.append(proxy)
+        store = Store(f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/{name}", statement_timeout=30)
+        return proxy, CaseService(store, catalog, calendar)
+
+    try:
+        yield through, clerk
+    finally:
+        for proxy in proxies:
+            proxy.__exit__(None, None, None)
+        pg_server.drop_database(name)
+
+
+def _trips(proxy: DelayProxy, call) -> tuple[int, object]:
+    before = proxy.round_trips
+    result = call()
+    return proxy.round_trips - before, result
+
+
+def test_a_save_of_a_visit_takes_few_round_trips_every_time(station):
+    from clerk.services.visits import VisitSaver
+
+    through, clerk = station
+    proxy, cases = through(0)
+    saver = VisitSaver(cases, 30.0)
+    saver.save(clerk, 7, hygiene(), Outcome.ACCEPT, "", uuid.uuid4().hex)  # connects (the station opened)
+    counts = []
+    for _ in range(12):  # past psycopg's fifth use of each statement, where it would prepare them
+        trips, case = _trips(proxy, lambda: saver.save(clerk, 7, hygiene(), Outcome.ACCEPT, "", uuid.uuid4().hex))
+        counts.append(trips)
+        assert cases.get(case.number) == case  # what the window shows is what the store holds
+    cases.store.dispose()
+    assert max(counts) <= SAVE_ROUND_TRIPS, counts
+
+
+def test_the_same_visit_saved_again_costs_one_transaction_and_returns_the_first_case(station):
+    through, clerk = station
+    proxy, cases = through(0)
+    key = uuid.uuid4().hex
+    first = cases.submit(clerk, 7, hygiene(), Outcome.ACCEPT, visit_key=key)
+    trips, again = _trips(proxy, lambda: cases.submit(clerk, 7, hygiene(), Outcome.ACCEPT, visit_key=key))
+    cases.store.dispose()
+    assert again == first
+    assert trips <= 9, trips  # BEGIN, the key, the case's five reads, COMMIT (no second transaction)
