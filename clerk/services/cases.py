@@ -38,14 +38,16 @@ from clerk.services.accounts import AccountService
 from clerk.services.operations import Audited, LifecycleOperations
 from clerk.services.unit import UnitOfWork
 from clerk.store import convert
-from clerk.store.audit import append_event, verify_chain
+from clerk.store.audit import PENDING, append_event, verify_chain
+from clerk.store.audited import INSERTED
 from clerk.store.convert import normalised
 from clerk.store.engine import Store
-from clerk.store.materials import save_file, stored_materials
-from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
+from clerk.store.materials import save_file, stored_material, stored_materials
+from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, notice_view, queue_notice
 from clerk.store.numbering import allocate_number, parse_number
 from clerk.store.signin import SignIn, SignInPolicy
-from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, saved_id
+from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, NoticeRow, saved_id
+from clerk.store.tables_materials import MaterialFileRow
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
@@ -55,7 +57,6 @@ if TYPE_CHECKING:
     from clerk.catalog.catalog import Catalog
     from clerk.config import Settings
     from clerk.store.audit import ChainReport
-    from clerk.store.tables import NoticeRow
 
 INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
@@ -228,18 +229,17 @@ class CaseService(LifecycleOperations):
                     save_file(session, saved_id(parent), file, by=user.id, at=now)
                 for kind in plan.documents:
                     queue_notice(session, saved_id(parent), kind, at=received_at)
-                number = parent.number
+                # The view is built from the rows this transaction wrote, not read back in a
+                # transaction of its own after the commit (eight round trips at a station);
+                # in memory, so the numbering and audit-head locks are held no longer.
+                session.flush()
+                view = self._written_view(session, parent)
         except IntegrityError:
             first = self.saved_visit(visit_key) if visit_key else None
             if first is None:
                 raise
             return first  # the same visit committed meanwhile (another attempt): that one stands
-        # The view is read after the commit, so the numbering and audit-head row
-        # locks are not held while it is assembled (other windows wait on them).
-        try:
-            return self.get(number)
-        except StoreUnavailable as exc:  # saved: say so, or the clerk would submit twice
-            raise StoreUnavailable(f"案件已保存（受理编号 {number}），但暂时无法读取，请稍后按编号查询，勿重复受理。") from exc
+        return view
 
     def recent_visit(self, user: ClerkUser, draft: IntakeDraft, visit_key: str = "", *,
                      minutes: int = REPEAT_MINUTES) -> CaseSummary | None:
@@ -429,6 +429,42 @@ class CaseService(LifecycleOperations):
         if row is None:
             raise CaseNotFound(number.strip())
         return row
+
+    def _written_view(self, session: Session, row: CaseRow, *, with_children: bool = True) -> CaseView:
+        """``view_of`` a case this transaction has just created, from what it wrote, without a read.
+
+        Every row of a new case (its deadlines, notices, files, items) was inserted and flushed by
+        this transaction (``clerk.store.audited.INSERTED``); its audit events are the transaction's
+        pending ones.  Kept equal to ``view_of`` of the committed case (tests/store/
+        test_station_round_trips.py compares them)."""
+        written = session.info.get(INSERTED, [])
+
+        def of(kind: type[Any], **match: object) -> list[Any]:
+            return sorted((obj for obj in written if isinstance(obj, kind)
+                           and all(getattr(obj, name) == value for name, value in match.items())),
+                          key=lambda obj: obj.id)
+
+        case_id = saved_id(row)
+        events = tuple(convert.audit_entry_of(e) for e in sorted(session.info.get(PENDING, []), key=lambda e: e.seq)
+                       if e.case_number == row.number)
+        children: tuple[CaseView, ...] = ()
+        if with_children and row.is_bundle:
+            children = tuple(self._written_view(session, kid, with_children=False)
+                             for kid in of(CaseRow, parent_id=case_id))
+        parent_number = None
+        if row.parent_id is not None:
+            parent_number = next(obj.number for obj in of(CaseRow, id=row.parent_id))
+            keys = {entry.material.key for entry in checklist_from_dict(row.checklist).entries}
+            files = [f for f in of(MaterialFileRow, case_id=row.parent_id) if f.material_key in keys]
+        else:
+            files = []
+        files += of(MaterialFileRow, case_id=case_id)
+        return convert.case_view(
+            row, deadlines=tuple(convert.deadline_of(d) for d in of(DeadlineRow, case_id=case_id)),
+            children=children, events=events,
+            notices=tuple(notice_view(n, row.number) for n in of(NoticeRow, case_id=case_id)),
+            parent_number=parent_number, files=tuple(stored_material(f) for f in files),
+        )
 
     def view_of(self, session: Session, row: CaseRow, *, with_children: bool = True) -> CaseView:
         deadlines = tuple(

@@ -167,9 +167,12 @@ def stored_materials(session: Session, case_id: int, keys: Iterable[str] | None 
     """The material files of a case, oldest first (only ``keys`` when given)."""
     query = select(MaterialFileRow).where(col(MaterialFileRow.case_id) == case_id).order_by(col(MaterialFileRow.id))
     wanted = set(keys) if keys is not None else None
-    return tuple(StoredMaterial(id=row.id or 0, material_key=row.material_key, pages=row.pages, size=row.size,
-                                sha256=row.sha256, saved_at=row.saved_at, purged=row.purged_at is not None)
-                 for (row,) in session.execute(query) if wanted is None or row.material_key in wanted)
+    return tuple(stored_material(row) for (row,) in session.execute(query) if wanted is None or row.material_key in wanted)
+
+
+def stored_material(row: MaterialFileRow) -> StoredMaterial:
+    return StoredMaterial(id=row.id or 0, material_key=row.material_key, pages=row.pages, size=row.size,
+                          sha256=row.sha256, saved_at=row.saved_at, purged=row.purged_at is not None)
 
 
 # -- verification -------------------------------------------------------------------------
