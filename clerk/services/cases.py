@@ -206,9 +206,9 @@ class CaseService(LifecycleOperations):
                 # The visit's key is looked up in the write transaction itself (not one of its own
                 # before it: three round trips less at a station); a visit already stored is
                 # returned as it is, before any check of its time or account, and nothing is written.
-                first = self._saved_row(session, visit_key) if visit_key else None
-                if first is not None:
-                    return self.view_of(session, first)
+                stored = self._saved_row(session, visit_key) if visit_key else None
+                if stored is not None:
+                    return self.view_of(session, stored)
                 if received_at is None:
                     received_at = now
                 elif received_at.tzinfo is None or received_at > now + KEPT_VISIT_SKEW:
