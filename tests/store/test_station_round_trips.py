@@ -83,3 +83,26 @@ def test_the_same_visit_saved_again_costs_one_transaction_and_returns_the_first_
     cases.store.dispose()
     assert again == first
     assert trips <= 9, trips  # BEGIN, the key, the case's five reads, COMMIT (no second transaction)
+
+
+def test_a_connection_the_server_closed_is_not_used_for_the_next_save(station, pg_server):
+    """No ping on every checkout any more: a pooled connection the server ended (a restart, a
+    failover, an idle timeout) is still found out before the save uses it, not by the save failing."""
+    import psycopg
+
+    through, clerk = station
+    proxy, cases = through(0)
+    cases.submit(clerk, 7, hygiene(), Outcome.ACCEPT)
+    database = cases.store.engine.url.database
+    with psycopg.connect(host=pg_server.host, port=pg_server.port, user="postgres", dbname="postgres",
+                         autocommit=True) as admin:
+        ended = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE datname = %s AND pid <> pg_backend_pid()", (database,)).fetchone()
+        assert ended is not None and ended[0] >= 1
+        for _ in range(50):
+            if not admin.execute("SELECT 1 FROM pg_stat_activity WHERE datname = %s", (database,)).fetchall():
+                break
+            time.sleep(0.05)
+    case = cases.submit(clerk, 7, hygiene(), Outcome.ACCEPT)  # no StoreUnavailable: a fresh connection
+    assert cases.get(case.number) == case
+    cases.store.dispose()
