@@ -111,6 +111,9 @@ def _before_commit(session: Session) -> None:
 
 @event.listens_for(AuditedSession, "after_soft_rollback")
 def _after_rollback(session: Session, previous: Any) -> None:
+    from clerk.store.engine import NOTIFIED
+
+    session.info.pop(NOTIFIED, None)  # a pg_notify rolled back with a savepoint: the commit notifies itself
     if previous.nested:  # a savepoint rolled back: forget the events it appended (their seq went back)
         head = session.execute(text("SELECT seq FROM audit_head WHERE id = 1")).scalar_one()
         pending = [e for e in session.info.get(audit.PENDING, []) if e.seq <= head]
