@@ -186,17 +186,18 @@ SIGN_IN, RECENT, SAVE = ("sign-in (`authenticate`, scrypt included)", "repeated-
                          "save one visit (`VisitSaver` → `submit`)")
 
 
-def default_bounds() -> dict[str, float]:
-    """The window's own time limits at the default ``statement_timeout`` (5 s): past them the clerk
-    sees 数据库未答复 (sign-in), no repeated-visit warning at all, or 保存结果暂未知 (the visit is
+def default_bounds(rtt_ms: float) -> dict[str, float]:
+    """The window's own time limits at the default ``statement_timeout`` (5 s) on a link of
+    ``rtt_ms``: past them the clerk sees 数据库未答复 (sign-in), no repeated-visit warning at all
+    (its limit follows the measured link: ``recent_visit_limit``), or 保存结果暂未知 (the visit is
     kept and checked later by its key)."""
     from clerk.config import Settings
     from clerk.store.engine import postgres_connect_args
-    from clerk.tui.services import RECENT_VISIT_SECONDS
+    from clerk.tui.services import recent_visit_limit
 
     timeout = Settings.defaults().statement_timeout_seconds
-    return {SIGN_IN: float(postgres_connect_args(timeout)["connect_timeout"]) + timeout + 1.0,
-            RECENT: RECENT_VISIT_SECONDS, SAVE: timeout + 1.0}
+    answer = float(postgres_connect_args(timeout)["connect_timeout"]) + timeout + 1.0
+    return {SIGN_IN: answer, RECENT: recent_visit_limit(rtt_ms / 1000, answer), SAVE: timeout + 1.0}
 
 
 def _prepare(url: str, cases: int) -> None:
@@ -266,7 +267,7 @@ def measure(proxy: DelayProxy, runs: int) -> list[Step]:
         "fallback desk: open a case": lambda: services.desk.open(desk_user, DESK, queue_number),
         "dashboard snapshot (supervisor)": lambda: services.dashboard.snapshot(),
     }
-    bounds = default_bounds()
+    bounds = default_bounds(proxy.delay * 2000)
     result = []
     for name, call in steps.items():
         call()  # warm-up: imports, the dummy hash, prepared state
@@ -315,9 +316,11 @@ def table(figures: dict[int, list[Step]]) -> str:
     for i, step in enumerate(figures[rtts[0]]):
         trips = {round(figures[r][i].round_trips, 1) for r in rtts}
         cells = " | ".join(f"{figures[r][i].median_ms:.0f} / {figures[r][i].max_ms:.0f} ms"
-                           + (" **over**" if step.bound_s and figures[r][i].max_ms > step.bound_s * 1000 else "")
+                           + (" **over**" if figures[r][i].bound_s and figures[r][i].max_ms > (figures[r][i].bound_s or 0)
+                              * 1000 else "")
                            for r in rtts)
-        bound = f"{step.bound_s:g} s" if step.bound_s else ""
+        bounds = sorted({figures[r][i].bound_s or 0 for r in rtts})
+        bound = " / ".join(f"{b:g}" for b in bounds) + " s" if step.bound_s else ""
         lines.append(f"| {step.name} | {step.statements:g} | {' / '.join(f'{t:g}' for t in sorted(trips))} "
                      f"| {cells} | {bound} |")
     return "\n".join(lines)

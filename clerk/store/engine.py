@@ -13,6 +13,8 @@ SQLAlchemy is imported lazily: importing this module is cheap.
 from __future__ import annotations
 
 import select
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +42,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from clerk.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: how many of the latest statements ``Store.round_trip`` looks at
+ROUND_TRIP_SAMPLES = 32
 _WRITE_OPTION = "clerk_write"
 #: PostgreSQL channel every write transaction notifies on commit (clerk.store.changes listens).
 CHANGES_CHANNEL = "clerk_changes"
@@ -69,6 +73,8 @@ class Store:
         #: who seals this store's audit events, decided on the first write (clerk.store.keybinding)
         self.sealing = SealingSource(self.hall_key)
         self._version_ok = False  # clerk.store.versioning: checked before the first write
+        #: seconds the latest statements took, client side (``round_trip``)
+        self._statement_times: deque[float] = deque(maxlen=ROUND_TRIP_SAMPLES)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
@@ -144,6 +150,8 @@ class Store:
             )
             event.listen(engine, "handle_error", _drop_on_failover)
             event.listen(engine, "checkout", _ping_if_spoken(engine.dialect))
+            event.listen(engine, "before_cursor_execute", _started)
+            event.listen(engine, "after_cursor_execute", self._timed)
             return engine
         if url.database and url.database != ":memory:":
             database = Path(url.database).expanduser()
@@ -173,6 +181,20 @@ class Store:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
+
+    def _timed(self, conn: Connection, *_args: Any) -> None:
+        started = conn.info.pop(_STARTED, None)
+        if started is not None:
+            self._statement_times.append(time.perf_counter() - started)
+
+    @property
+    def round_trip(self) -> float:
+        """Seconds one round trip to the server takes, as measured: the quickest of the latest
+        ``ROUND_TRIP_SAMPLES`` statements (each is one round trip; the quickest is the link, not
+        the server's work).  0 before any statement, and for SQLite (no link).  A station on
+        the extranet shows its link here (docs/deploy.md, "Stations on the extranet")."""
+        times = list(self._statement_times)
+        return min(times) if times else 0.0
 
     @property
     def busy_timeout_ms(self) -> int:
@@ -257,6 +279,13 @@ class Store:
         if self._engine is not None:
             self._engine.dispose()
         self._engine = self._write_engine = None
+
+
+_STARTED = "clerk_statement_started"  # ``Connection.info``: when the statement under way was sent
+
+
+def _started(conn: Connection, *_args: Any) -> None:
+    conn.info[_STARTED] = time.perf_counter()
 
 
 def postgres_connect_args(statement_timeout: float | None) -> dict[str, Any]:

@@ -106,3 +106,22 @@ def test_a_connection_the_server_closed_is_not_used_for_the_next_save(station, p
     case = cases.submit(clerk, 7, hygiene(), Outcome.ACCEPT)  # no StoreUnavailable: a fresh connection
     assert cases.get(case.number) == case
     cases.store.dispose()
+
+
+@pytest.mark.parametrize("rtt_ms", [200, 300])
+def test_the_repeated_visit_check_warns_at_a_station_on_a_slow_link(station, rtt_ms):
+    """The confirmation's repeated-visit check waits for the link it measured, not a fixed second
+    that a station 200 ms away always exceeded (the warning never showed there)."""
+    from clerk.config import Settings
+    from clerk.tui.services import Services
+
+    through, clerk = station
+    _proxy, cases = through(rtt_ms)
+    services = Services(Settings.defaults(), cases=cases)
+    clerk = services.authenticate("w01", "Station#2026", via="window", window=7)  # the station opens
+    first = services.visits.save(clerk, 7, hygiene(), Outcome.ACCEPT, "", uuid.uuid4().hex)
+    assert services.store.round_trip >= rtt_ms / 1000 * 0.9  # the store measured the link
+    began = time.monotonic()
+    found = services.recent_visit(clerk, hygiene(), uuid.uuid4().hex)  # the same applicant typed again
+    assert found is not None and found.number == first.number, f"no warning after {time.monotonic() - began:.1f} s"
+    cases.store.dispose()
