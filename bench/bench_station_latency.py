@@ -327,16 +327,18 @@ def table(figures: dict[int, list[Step]]) -> str:
 
 
 READING = """\
-Reading it: every transaction costs three round trips besides its statements — the pool's ping
-(`pool_pre_ping`), psycopg's `BEGIN` and the `COMMIT` — so a one-statement read is 4.  A save is three
-transactions: the visit-key check (`CaseService.saved_visit`), the write (account, number, case, audit
-head, deadline, notice, `NOTIFY`, the new rows read for the audit record, the audit event: one
-statement each) and the read-back of the case for the screen (`CaseService.get`: case, deadlines, audit, materials, notices).  The fractions and most
-of the max column: psycopg prepares a statement on its fifth use on a connection (`prepare_threshold`),
-one more round trip for each, so one save in a while takes ~40 round trips instead of ~26.  At a long
-RTT the time is round trips × RTT; the local work (scrypt at sign-in, a few ms elsewhere) hardly
-shows.  What a station clerk waits, and which steps are worth batching, is in docs/deploy.md
-("Stations on the extranet").
+Reading it: a transaction costs two round trips besides its statements — psycopg's `BEGIN` and the
+`COMMIT` — so a one-statement read is 3 (the pool pings a pooled connection only when its socket has
+something to read, `clerk.store.engine._ping_if_spoken`; psycopg prepares nothing, so no save now
+and then pays a round trip per statement).  A save is one transaction: `BEGIN`, the visit's key
+read with the acting account, the day's number, the case, the audit head (which also sends the
+`pg_notify`), the deadlines, the notices, the new rows read for the audit record (one statement per
+table), the audit event, `COMMIT`: 12; the case for the screen is built from what was written, not
+read back.  Before this work (same bench, 2026-12-03) a save was three transactions and 26 round
+trips (40 when psycopg prepared its statements): 1376 / 2043 ms at 50 ms RTT, 5273 / 7893 ms at
+200 ms, over the window's 6 s.  `--trace` lists the round trips of one save.  At a long RTT the
+time is round trips × RTT; the local work (scrypt at sign-in, a few ms elsewhere) hardly shows.
+What a station clerk waits is in docs/deploy.md ("Stations on the extranet").
 """
 
 
