@@ -50,17 +50,21 @@ _NEEDED_DEADLINES = {
 
 
 def expected_notices(before: CaseState, after: CaseState, action: str, top_level: bool,
-                     items: list[CaseState] | None = None) -> list[NoticeKind]:
-    """The notices one audited step must have queued (``items``: a bundle's items as taken in,
-    which decide its papers: clerk.domain.plan.bundle_documents)."""
+                     items: list[tuple[CaseState, bool]] | None = None, *, pledged: bool = False) -> list[NoticeKind]:
+    """The notices one audited step must have queued (``items``: a bundle's items as taken in —
+    state, taken on 告知承诺 — which decide its papers: clerk.domain.plan.bundle_documents;
+    ``pledged``: the step took the case on 告知承诺, its intake event lists verifications)."""
     if action == "mail_queue":
         return [NoticeKind.MANIFEST]
     if before is CaseState.RECEIVED:
         if not top_level:
             return []
         if items:
-            return bundle_documents(after, [SimpleNamespace(state=state) for state in items])  # type: ignore[misc]
-        return list(documents_for(after))
+            children = [SimpleNamespace(state=state, verifications=(True,) if pledge else ()) for state, pledge in items]
+            return bundle_documents(after, children)  # type: ignore[arg-type]
+        return list(documents_for(after, pledged))
+    if after is CaseState.REVOKED:
+        return [NoticeKind.REVOCATION]
     if before is after:
         return []
     if after is CaseState.ACCEPTED and before in (CaseState.INCOMPLETE, CaseState.CORRECTION):
@@ -120,11 +124,11 @@ def check_store(store: Any, hall: str = "SF", *, reported: list[str] | None = No
         problems.append(f"audit chain: {chain.message}")
     problems += _numbers(cases, counters, reported)
     problems += one_case_per_visit(list(cases.values()), strict=visits)
-    items: dict[int, list[CaseState]] = defaultdict(list)  # a bundle's items as taken in
+    items: dict[int, list[tuple[CaseState, bool]]] = defaultdict(list)  # a bundle's items as taken in
     for number, row in sorted(cases.items()):
         intake = next((e for e in events.get(number, []) if e.action == "intake" and e.after), None)
         if row.parent_id is not None and intake is not None and "state" in intake.after:
-            items[row.parent_id].append(CaseState(intake.after["state"]))
+            items[row.parent_id].append((CaseState(intake.after["state"]), bool(intake.after.get("verifications"))))
     for number, row in sorted(cases.items()):
         problems += _history(row, events.get(number, []), notices.get(row.id, Counter()), items.get(row.id))
         problems += _deadlines(row, deadlines.get(row.id, []))
@@ -191,7 +195,7 @@ def one_case_per_visit(rows: list[Any], *, strict: bool = True) -> list[str]:
     return problems
 
 
-def _history(row: Any, events: list[Any], notices: Counter, items: list[CaseState] | None = None) -> list[str]:
+def _history(row: Any, events: list[Any], notices: Counter, items: list[tuple[CaseState, bool]] | None = None) -> list[str]:
     number = row.number
     states = [e for e in events if e.after and "state" in e.after]
     if not states or states[0].action != "intake":
@@ -209,7 +213,8 @@ def _history(row: Any, events: list[Any], notices: Counter, items: list[CaseStat
                             f"the case was {current.value}")
         if after is not before and after not in TRANSITIONS[before]:
             problems.append(f"{number}: event #{event.seq} moves {before.value} → {after.value}, not allowed")
-        expected.update(expected_notices(before, after, event.action, row.parent_id is None, items))
+        expected.update(expected_notices(before, after, event.action, row.parent_id is None, items,
+                                         pledged=bool(event.after.get("verifications"))))
         current = after
     if current.value != row.state:
         problems.append(f"{number}: row state {row.state}, audit trail ends at {current.value}")

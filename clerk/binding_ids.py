@@ -16,9 +16,9 @@ BINDING_IDS: frozenset[str] = frozenset({
     "board.quit",
     "checklist.all_received", "checklist.capture", "checklist.copy", "checklist.fewer_copies", "checklist.missing",
     "checklist.more_copies", "checklist.not_applicable", "checklist.note", "checklist.original",
-    "checklist.pages", "checklist.tolerated",
+    "checklist.pages", "checklist.pledge", "checklist.tolerated",
     "clerk.go_appointments", "clerk.go_complaints", "clerk.go_dashboard", "clerk.go_decision",
-    "clerk.go_fallback", "clerk.go_intake", "clerk.go_mail", "clerk.go_rating", "clerk.help",
+    "clerk.go_fallback", "clerk.go_intake", "clerk.go_mail", "clerk.go_rating", "clerk.go_verification", "clerk.help",
     "clerk.history", "clerk.lookup", "clerk.navigate", "clerk.palette", "clerk.quit", "clerk.sign_out",
     "complaints.back", "complaints.hand_off", "complaints.log", "complaints.reply",
     "complaints.visit_bad", "complaints.visit_ok",
@@ -38,6 +38,8 @@ BINDING_IDS: frozenset[str] = frozenset({
     "pages.capture", "pages.close", "pages.file", "pages.remove", "pages.retake",
     "queue_figures.back", "queue_figures.refresh",
     "rating.back", "rating.refresh", "rating.resolve", "rating.save",
+    "verification.back", "verification.department", "verification.false", "verification.refresh",
+    "verification.true", "verification.unverifiable",
     "signin.confirm",
 })
 

@@ -35,6 +35,8 @@ PICTURES = {
     "result-ready-a4": (NoticeKind.RESULT_READY, "a4", None),
     "result-correction-a5": (NoticeKind.RESULT_CORRECTION, "a5", None),
     "result-refused-a4": (NoticeKind.RESULT_REFUSED, "a4", None),
+    "pledge-a4": (NoticeKind.PLEDGE, "a4", None),
+    "revocation-a4": (NoticeKind.REVOCATION, "a4", None),
     "manifest-a4": (NoticeKind.MANIFEST, "a4", None),
 }
 

@@ -23,6 +23,7 @@ _EXPORTS = {
     "Bundle": "clerk.catalog.model",
     "Checklist": "clerk.catalog.model",
     "ChecklistEntry": "clerk.catalog.model",
+    "Commitment": "clerk.catalog.model",
     "Delivery": "clerk.catalog.model",
     "ItemKind": "clerk.catalog.model",
     "LimitUnit": "clerk.catalog.model",
@@ -33,6 +34,7 @@ _EXPORTS = {
     "Situation": "clerk.catalog.model",
     "SituationOption": "clerk.catalog.model",
     "TimeLimit": "clerk.catalog.model",
+    "VerifyMethod": "clerk.catalog.model",
     "SearchHit": "clerk.catalog.search",
     "load_catalog": "clerk.catalog.loader",
 }
@@ -44,6 +46,7 @@ __all__ = [
     "Checklist",
     "ChecklistEntry",
     "ChecklistError",
+    "Commitment",
     "Delivery",
     "ItemKind",
     "LimitUnit",
@@ -57,6 +60,7 @@ __all__ = [
     "SituationOption",
     "TimeLimit",
     "UnknownCode",
+    "VerifyMethod",
     "checklist_from_dict",
     "checklist_to_dict",
     "load_catalog",
@@ -71,6 +75,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Bundle,
         Checklist,
         ChecklistEntry,
+        Commitment,
         Delivery,
         ItemKind,
         LimitUnit,
@@ -81,6 +86,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Situation,
         SituationOption,
         TimeLimit,
+        VerifyMethod,
     )
     from clerk.catalog.search import SearchHit
 

@@ -16,11 +16,15 @@ from clerk.catalog.errors import ChecklistError
 from clerk.catalog.model import (
     Checklist,
     ChecklistEntry,
+    Commitment,
+    LimitUnit,
     Material,
     MaterialForm,
     Need,
     ServiceItem,
     Situation,
+    TimeLimit,
+    VerifyMethod,
 )
 
 # Stronger first: when items of a bundle disagree, the window asks for the stronger form.
@@ -96,8 +100,22 @@ def _merge_one(uses: list[tuple[str, Material]]) -> ChecklistEntry:
         need=Need.REQUIRED if any(m.need is Need.REQUIRED for m in variants) else first.need,
         tolerable=all(m.tolerable for m in variants),
         alt_group=first.alt_group if len(groups) == 1 else None,
+        commitment=_merged_commitment([m.commitment for m in variants]),
     )
     return ChecklistEntry(material, codes)
+
+
+def _merged_commitment(commitments: list[Commitment | None]) -> Commitment | None:
+    """A commitment only when every item of the bundle allows one for this material; where
+    they differ, the strictest terms: the shortest limit (its method with it), the largest share,
+    and every item's legal requirement."""
+    kept = [c for c in commitments if c is not None]
+    if len(kept) < len(commitments) or not kept:
+        return None
+    strictest = min(kept, key=lambda c: c.within.span()[1])
+    bases = dict.fromkeys(c.basis for c in kept if c.basis)
+    return replace(strictest, replaces=kept[0].replaces,
+                   sample_percent=max(c.sample_percent for c in kept), basis="；".join(bases))
 
 
 def build(
@@ -140,6 +158,8 @@ def checklist_to_dict(checklist: Checklist) -> dict[str, Any]:
                 "requirement": e.material.requirement,
                 "alt_group": e.material.alt_group,
                 "needed_by": list(e.needed_by),
+                # only when there is one: a checklist without commitments freezes as it always did
+                **({"commitment": commitment_to_dict(e.material.commitment)} if e.material.commitment else {}),
             }
             for e in checklist.entries
         ],
@@ -160,6 +180,7 @@ def checklist_from_dict(data: Mapping[str, Any]) -> Checklist:
                     tolerable=bool(e["tolerable"]),
                     requirement=e["requirement"],
                     alt_group=e.get("alt_group"),
+                    commitment=commitment_from_dict(e["commitment"]) if e.get("commitment") else None,
                 ),
                 tuple(e["needed_by"]),
             )
@@ -174,3 +195,26 @@ def checklist_from_dict(data: Mapping[str, Any]) -> Checklist:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ChecklistError(f"冻结的材料清单数据不完整或已损坏：{exc}") from exc
+
+
+def commitment_to_dict(commitment: Commitment) -> dict[str, Any]:
+    """A commitment as JSON-safe values (the limit as its count and unit)."""
+    return {
+        "replaces": commitment.replaces,
+        "method": commitment.method.value,
+        "within": [commitment.within.count, commitment.within.unit.value],
+        "sample_percent": commitment.sample_percent,
+        "basis": commitment.basis,
+    }
+
+
+def commitment_from_dict(data: Mapping[str, Any]) -> Commitment:
+    """The inverse of ``commitment_to_dict`` (raises KeyError, TypeError or ValueError when broken)."""
+    count, unit = data["within"]
+    return Commitment(
+        replaces=str(data["replaces"]),
+        method=VerifyMethod(data["method"]),
+        within=TimeLimit(int(count), LimitUnit(unit)),
+        sample_percent=int(data.get("sample_percent", 100)),
+        basis=str(data.get("basis", "")),
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from clerk.catalog.catalog import Catalog
-from clerk.catalog.model import Bundle, Material, ServiceItem
+from clerk.catalog.model import Bundle, Commitment, Material, ServiceItem
 
 E = TypeVar("E", ServiceItem, Bundle)
 
@@ -99,8 +99,15 @@ def _title(thing: ServiceItem | Bundle) -> str:
 
 
 def _material(m: Material) -> str:
-    extra = [m.need.value] + (["容缺"] if m.tolerable else [])
+    extra = [m.need.value] + (["容缺"] if m.tolerable else []) + (["可告知承诺"] if m.commitment else [])
     return f"{m.name}（{m.form.value}{m.copies}份，{'、'.join(extra)}）"
+
+
+def _commitment(commitment: Commitment | None) -> str:
+    """A commitment's terms in one line; empty (shown as （空）) when there is none."""
+    if commitment is None:
+        return ""
+    return str(commitment) + (f"；承诺内容：{commitment.basis}" if commitment.basis else "")
 
 
 def _changes(pairs: list[tuple[str, object, object]]) -> tuple[Change, ...]:
@@ -141,6 +148,7 @@ def _item_diff(old: ServiceItem, new: ServiceItem) -> ItemDiff:
         ("收费", old.fee, new.fee), ("办理结果", old.result_name, new.result_name),
         ("送达方式", old.deliveries, new.deliveries), ("咨询电话", old.phone, new.phone),
         ("别名", old.aliases, new.aliases),
+        ("告知承诺制", _commitment(old.commitment), _commitment(new.commitment)),
         ("情形", tuple(s.question for s in old.situations), tuple(s.question for s in new.situations)),
     ])
     pairs, added, removed = _match(old.materials, new.materials)
@@ -150,6 +158,7 @@ def _item_diff(old: ServiceItem, new: ServiceItem) -> ItemDiff:
             ("名称", a.name, b.name), ("形式", a.form, b.form), ("份数", a.copies, b.copies),
             ("必要性", a.need, b.need), ("容缺", a.tolerable, b.tolerable),
             ("可替代组", a.alt_group or "", b.alt_group or ""), ("要求", a.requirement, b.requirement),
+            ("告知承诺", _commitment(a.commitment), _commitment(b.commitment)),
         ])
         if changes:
             changed.append((a.name, changes))

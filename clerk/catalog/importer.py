@@ -18,8 +18,9 @@ from pathlib import Path
 import yaml
 
 from clerk.catalog.errors import CatalogError
+from clerk.catalog.limits import COUNT, chinese_number, limit_text, parse_limit, parse_percent
 from clerk.catalog.loader import load_catalog
-from clerk.catalog.model import Delivery, ItemKind, LimitUnit, MaterialForm, Need, TimeLimit
+from clerk.catalog.model import Delivery, ItemKind, LimitUnit, MaterialForm, Need, TimeLimit, VerifyMethod
 from clerk.catalog.sheets import (
     BOOLEAN,
     COLUMNS,
@@ -43,15 +44,9 @@ DEFAULT_PHONE = "请咨询办事窗口"
 DEFAULT_FEE = "以窗口告知为准"
 CHARGED_FEE = "收费（标准以窗口告知为准）"
 
-_NUMBER = r"(\d+|[零〇一二两三四五六七八九十百]+)"
-_WORKING = re.compile(_NUMBER + r"(?:个)?工作日")
-_CALENDAR = re.compile(_NUMBER + r"(?:个)?(?:自然日|日历日|日|天)")
-_MONTHS = re.compile(_NUMBER + r"(?:个)?月")
-_IMMEDIATE = re.compile(r"即办|即时办结|当场办结|立即办结|当场办理|当场")
-_COPIES = re.compile(_NUMBER + r"(?:份|张|套|本|页)?")
+_COPIES = re.compile(COUNT + r"(?:份|张|套|本|页)?")
 _ALIAS_SPLIT = re.compile(r"[、,;/|\s]+")
 _DELIVERY_SPLIT = re.compile(r"[、,;/|\s或和及]+")
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _FORMS = {
     "原件": (MaterialForm.ORIGINAL, ""), "复印件": (MaterialForm.COPY, ""),
     "原件和复印件": (MaterialForm.ORIGINAL, "原件和复印件"), "原件及复印件": (MaterialForm.ORIGINAL, "原件和复印件"),
@@ -62,6 +57,14 @@ _FORMS = {
 _NEEDS = {"必要": (Need.REQUIRED, False), "非必要": (Need.OPTIONAL, False),
           "容缺": (Need.REQUIRED, True), "情形必要": (Need.CONDITIONAL, False)}
 _FREE = {"否", "无", "不收费", "免费", "0", "0元"}
+_YES = {"是", "可", "可以", "适用", "实行", "y", "yes", "√", "✓", "可告知承诺", "实行告知承诺制"}
+_NO = {"否", "不", "不可", "不适用", "不实行", "无", "n", "no", "×", "/", "-", "—"}
+_METHODS = {
+    VerifyMethod.DATA: ("数据核查", "数据比对", "共享数据核查", "信息共享核查", "系统核查", "网上核查"),
+    VerifyMethod.SITE: ("现场核查", "现场检查", "实地核查", "现场核验"),
+    VerifyMethod.ASK: ("部门协查", "部门核查", "协查", "函询", "发函核查"),
+}
+_METHOD_TEXT = {text: method for method, texts in _METHODS.items() for text in texts}
 _PICKUP = re.compile(r"窗口|现场|自取|领取|当场|柜台")
 _MAIL = re.compile(r"邮寄|EMS|ems|快递|寄递|邮政")
 # Where an export says when a 情形必要 material applies: a clause such as 委托他人办理的 / 涉及…时.
@@ -72,7 +75,7 @@ _SHOWN = 30  # characters of a bad value quoted back in a message
 #: field -> the most characters its value may have once imported (the catalog's own limits).
 _LIMITS = {"name": NAME_MAX, "material": NAME_MAX, "department": NAME_MAX, "item_type": NAME_MAX,
            "result": NAME_MAX, "phone": NAME_MAX, "item_code": NAME_MAX, "impl_code": NAME_MAX,
-           "fee": NOTE_MAX}
+           "fee": NOTE_MAX, "replaces": NAME_MAX, "basis": NOTE_MAX}
 _QUESTION = "是否属于以下情形："
 
 
@@ -125,45 +128,6 @@ class _Item:
     materials: list[dict[str, object]] = field(default_factory=list)
     situations: dict[str, list[str]] = field(default_factory=dict)  # 情形 text -> material keys
     material_rows: int = 0  # rows naming a material, valid or not
-
-
-def chinese_number(text: str) -> int | None:
-    """``20`` or ``二十`` / ``十五`` / ``一百二十`` / ``两`` as an int; None when it is neither."""
-    if text.isdigit():
-        return int(text)
-    total, digit = 0, None
-    for ch in text:
-        if ch in _DIGITS:
-            if digit is not None:
-                return None  # 二三: not a number
-            digit = _DIGITS[ch]
-        elif ch in "十百":
-            unit = 10 if ch == "十" else 100
-            if ch == "百" and digit is None:
-                return None
-            total += (1 if digit is None else digit) * unit
-            digit = None
-        else:
-            return None
-    return total + (digit or 0) if text else None
-
-
-def parse_limit(text: str) -> TimeLimit | None:
-    """A time-limit cell: 20个工作日 / 二十个工作日 / 即办 / 当场办结 / 30日 / 30天 / 三个月 / 20."""
-    text = text.replace(" ", "")
-    if not text:
-        return None
-    if _IMMEDIATE.fullmatch(text):
-        return TimeLimit(0, LimitUnit.IMMEDIATE)
-    for pattern, unit in ((_WORKING, LimitUnit.WORKING_DAYS), (_MONTHS, LimitUnit.MONTHS),
-                          (_CALENDAR, LimitUnit.CALENDAR_DAYS)):
-        found = pattern.fullmatch(text)
-        count = chinese_number(found.group(1)) if found else None
-        if count:
-            return TimeLimit(count, unit)
-    if text.isdigit() and int(text) > 0:  # a bare number of days: working days (行政许可法 art. 82)
-        return TimeLimit(int(text))
-    return None
 
 
 def import_workbook(path: Path | str, *, strict: bool = False) -> list[dict[str, object]]:
@@ -474,9 +438,94 @@ def _add_material(item: _Item, row: Row, log: _Log) -> None:
         material["need"] = need[0].value
     if need[1]:
         material["tolerable"] = True
+    if _says_yes(row, "commitment", log):
+        if need[1] or need[0] is Need.OPTIONAL:
+            log.error(row.ref("commitment"), "容缺材料须限期补交，告知承诺的材料不再提交：一项材料只能二选一"
+                      if need[1] else "非必要材料无需以告知承诺代替")
+            return
+        commitment = _commitment(row, log, "可告知承诺的材料", "commitment", replaces=name)
+        if commitment is None:
+            return
+        material["commitment"] = commitment
     if need[0] is Need.CONDITIONAL:
         item.situations.setdefault(situation, []).append(key)
     item.materials.append(material)
+
+
+def _says_yes(row: Row, name: str, log: _Log) -> bool:
+    """A yes/no cell (是 / 否 / blank) such as 可告知承诺; anything else is reported and reads as no."""
+    text = row.text(name).replace(" ", "").lower()
+    if not text or text in _NO or name in row.bad:
+        return False
+    if text in _YES:
+        return True
+    if name not in row.merged:
+        log.error(row.ref(name), f"「{_label(name)}」只能填 是 或 否，实际是「{_show(row.text(name))}」")
+    return False
+
+
+def _commitment(row: Row, log: _Log, what: str, flag: str, *, replaces: str = "") -> dict[str, object] | None:
+    """The terms of a commitment from a row's 核查方式 / 核查时限 / 抽查比例 / 承诺替代内容 / 承诺内容:
+    ``replaces`` is the default of 承诺替代内容 (a material's own name); without one it is required."""
+    ok = True
+    where = row.ref(flag)
+
+    def missing(name: str) -> None:
+        nonlocal ok
+        if name not in row.bad:
+            log.error(row.ref(name, where), f"{what}没有填写「{_label(name)}」")
+        ok = False
+
+    out: dict[str, object] = {}
+    given = row.text("replaces")
+    if given:
+        out["replaces"] = given
+    elif not replaces:
+        missing("replaces")
+    method_text = row.text("verify_method").replace(" ", "")
+    method = _METHOD_TEXT.get(method_text)
+    if not method_text:
+        missing("verify_method")
+    elif method is None:
+        log.error(row.ref("verify_method"), f"核查方式只能是 数据核查、现场核查 或 部门协查，实际是「{_show(method_text)}」")
+        ok = False
+    else:
+        out["method"] = method.value
+    limit_cell = row.text("verify_limit")
+    limit = parse_limit(limit_cell)
+    if not limit_cell:
+        missing("verify_limit")
+    elif limit is None or limit.count <= 0:
+        log.error(row.ref("verify_limit"), f"核查时限无法识别「{_show(limit_cell)}」（应如 20个工作日、30日、3个月；"
+                                           "不能是即办：核查在受理之后进行）")
+        ok = False
+    else:
+        out["within"] = limit_text(limit)
+    sample = _share(row)
+    if sample is None:
+        log.error(row.ref("sample"), f"抽查比例应为 1% 到 100% 之间（如 20%、100%），实际是「{_show(row.text('sample'))}」")
+        ok = False
+    elif sample != 100:
+        out["sample"] = sample
+    if row.text("basis"):
+        out["basis"] = row.text("basis")
+    return out if ok else None
+
+
+def _share(row: Row) -> int | None:
+    """The 抽查比例 cell as a whole percent (blank: 100, every case); None when unreadable or out of range.
+    A number cell of at most 1 is a fraction (Excel stores 20% as 0.2 and 100% as 1)."""
+    cell = row.cells.get("sample")
+    text = row.text("sample")
+    if not text or "sample" in row.bad:
+        return 100
+    share: int | None
+    if cell is not None and cell.kind == NUMBER:
+        number = float(text)
+        share = round(number * 100) if number <= 1 else (int(number) if number.is_integer() else None)
+    else:
+        share = parse_percent(text)
+    return share if share is not None and 1 <= share <= 100 else None
 
 
 def _when(name: str, note: str) -> str:
@@ -543,6 +592,10 @@ def _finish(item: _Item, log: _Log) -> dict[str, object]:
         out["phone"] = DEFAULT_PHONE
         if "phone" not in row.bad:
             log.blank(row, "phone", _ITEM_OPTIONAL["phone"])
+    if _says_yes(row, "item_commitment", log):
+        commitment = _commitment(row, log, "实行告知承诺制的事项", "item_commitment")
+        if commitment is not None:
+            out["commitment"] = commitment
     if not item.material_rows and item.code:  # (rows with bad cells are reported where they are)
         log.error(row.ref("name"), f"事项 {_show(item.code)} 没有任何材料")
     out["materials"] = item.materials

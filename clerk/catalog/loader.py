@@ -16,8 +16,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from clerk.catalog.catalog import Catalog
 from clerk.catalog.errors import CatalogError, Problem
+from clerk.catalog.limits import parse_limit, parse_percent
 from clerk.catalog.model import (
     Bundle,
+    Commitment,
     Delivery,
     ItemKind,
     LimitUnit,
@@ -28,6 +30,7 @@ from clerk.catalog.model import (
     Situation,
     SituationOption,
     TimeLimit,
+    VerifyMethod,
 )
 from clerk.catalog.normalise import SYNONYM_FILE, SynonymError, Synonyms, load_synonyms, normalise
 from clerk.catalog.yamlreader import Fields, Reader, compose, line_at, line_of
@@ -35,14 +38,15 @@ from clerk.characters import code_point, kind_of
 
 _KEY = re.compile(r"[a-z0-9-]+")
 _MATERIAL_FIELDS = ("key", "name", "form", "copies", "requirement")
-_USE_FIELDS = ("need", "tolerable", "alt")
+_USE_FIELDS = ("need", "tolerable", "alt", "commitment")
+_COMMITMENT_FIELDS = ("replaces", "method", "within", "sample", "basis")
 _ITEM_FIELDS = (
     "code", "name", "department", "kind", "statutory_days", "promised_days",
     "fee", "result", "delivery", "phone", "materials",
 )
 
 
-_ITEM_OPTIONAL = ("situations", "aliases", "statutory_unit", "promised_unit", "item_type")
+_ITEM_OPTIONAL = ("situations", "aliases", "statutory_unit", "promised_unit", "item_type", "commitment")
 
 
 @dataclass
@@ -239,9 +243,11 @@ def _item(
     _check_conditional_and_alt(reader, materials, lines, situations, what)
     aliases = _aliases(reader, fields, name, what)
     item_type = reader.text(fields, "item_type", what) if "item_type" in fields else ""
+    commitment = _commitment(reader, fields, what, None) if "commitment" in fields else None
     if (not unique or code is None or name is None or department is None or kind is None or statutory is None
             or promised is None or fee is None or result is None or phone is None or aliases is None
-            or item_type is None or deliveries is None or materials is None):
+            or item_type is None or deliveries is None or materials is None
+            or ("commitment" in fields and commitment is None)):
         return None
     return ServiceItem(
         code=code, name=name, department=department, kind=kind,
@@ -249,6 +255,7 @@ def _item(
         deliveries=deliveries, phone=phone, materials=tuple(materials),
         situations=tuple(situations), source=f"{reader.file}:{fields.line}", aliases=aliases,
         statutory_unit=statutory.unit, promised_unit=promised.unit, item_type=item_type,
+        commitment=commitment,
     )
 
 
@@ -351,9 +358,93 @@ def _item_material(
     need = reader.enum(fields, "need", label, Need)
     tolerable = reader.boolean(fields, "tolerable", label, default=False)
     alt = reader.text(fields, "alt", label) if "alt" in fields else None
-    if base is None or ("need" in fields and need is None) or ("alt" in fields and alt is None):
+    commitment = None
+    if "commitment" in fields:
+        named = f"{what}的材料 {base.key} " if base else label
+        commitment = _commitment(reader, fields, named, base.name if base else "")
+        if commitment is not None and not _commitment_fits(reader, fields, named, need, tolerable):
+            commitment = None
+    if (base is None or ("need" in fields and need is None) or ("alt" in fields and alt is None)
+            or ("commitment" in fields and commitment is None)):
         return None
-    return replace(base, need=need or Need.REQUIRED, tolerable=tolerable, alt_group=alt)
+    return replace(base, need=need or Need.REQUIRED, tolerable=tolerable, alt_group=alt, commitment=commitment)
+
+
+def _commitment(reader: Reader, fields: Fields, what: str, default_replaces: str | None) -> Commitment | None:
+    """``commitment:`` (告知承诺制) on a material (``replaces`` defaults to the material's name)
+    or on an item (``replaces`` required: what the commitment stands in for, e.g. 现场核查)."""
+    label = f"{what}的告知承诺（commitment）"
+    required = ("method", "within") if default_replaces is not None else ("replaces", "method", "within")
+    cfields = reader.fields(fields.at("commitment"), label, required=required, optional=_COMMITMENT_FIELDS)
+    if cfields is None:
+        return None
+    replaces = reader.text(cfields, "replaces", label) if "replaces" in cfields else default_replaces
+    method = reader.enum(cfields, "method", label, VerifyMethod)
+    within = _within(reader, cfields, label)
+    sample = _sample(reader, cfields, label) if "sample" in cfields else 100
+    basis = reader.text(cfields, "basis", label) if "basis" in cfields else ""
+    if not replaces or method is None or within is None or sample is None or basis is None:
+        return None
+    return Commitment(replaces, method, within, sample, basis)
+
+
+def _within(reader: Reader, cfields: Fields, label: str) -> TimeLimit | None:
+    """The verification limit: a count of working days (``20``) or a spelling the 实施清单
+    uses for 时限 (``20个工作日``, ``30日``, ``3个月``); never 即办 or 0."""
+    node = cfields.get("within")
+    if node is None:
+        return None
+    value = reader.scalar(node)
+    limit = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        limit = TimeLimit(value) if value > 0 else TimeLimit(0, LimitUnit.IMMEDIATE)
+    elif isinstance(value, str):
+        limit = parse_limit(value)
+    if limit is None:
+        reader.problem(node, f"{label}的 within（核查时限）无法识别 {_shown(node)}"
+                             "（应如 20、20个工作日、30日、3个月）")
+        return None
+    if limit.count <= 0:
+        reader.problem(node, f"{label}的 within（核查时限）应大于 0，实际是 {_shown(node)}："
+                             "核查在受理之后进行，需要一个期限")
+        return None
+    return limit
+
+
+def _sample(reader: Reader, cfields: Fields, label: str) -> int | None:
+    """The share of cases verified, 1–100 (``20`` or ``20%``; default 100: every case)."""
+    node = cfields.get("sample")
+    if node is None:
+        return None
+    value = reader.scalar(node)
+    if isinstance(value, bool):
+        share = None
+    elif isinstance(value, int):
+        share = value
+    else:
+        share = parse_percent(value) if isinstance(value, str) else None
+    if share is None or not 1 <= share <= 100:
+        reader.problem(node, f"{label}的 sample（抽查比例）应为 1 到 100 之间的百分数，实际是 {_shown(node)}")
+        return None
+    return share
+
+
+def _commitment_fits(reader: Reader, fields: Fields, label: str, need: Need | None, tolerable: bool) -> bool:
+    """A material taken on commitment is never brought: so it cannot also be 容缺 (brought
+    later by a set date) and must be one the item asks for (a 非必要 one needs no stand-in)."""
+    if tolerable:
+        reader.problem(fields.key("commitment"),
+                       f"{label}不能既容缺又可告知承诺：容缺的材料须限期补交，告知承诺的材料不再提交、"
+                       "由部门核查，请只保留一种")
+        return False
+    if need is Need.OPTIONAL:
+        reader.problem(fields.key("commitment"), f"{label}是非必要材料，无需以告知承诺代替")
+        return False
+    return True
+
+
+def _shown(node: Node) -> str:
+    return repr(node.value) if isinstance(node, ScalarNode) and node.value != "" else "空值"
 
 
 def _situations(

@@ -101,6 +101,11 @@ class Commitment:
     sample_percent: int = 100  # 抽查比例
     basis: str = ""  # the legal requirement the applicant commits to meet (法定条件)
 
+    def __str__(self) -> str:
+        """One line for a clerk: 以承诺代替无犯罪记录证明，受理后 20 个工作日内数据核查（抽查 20%）."""
+        share = f"（抽查 {self.sample_percent}%）" if self.sample_percent < 100 else ""
+        return f"以承诺代替{self.replaces}，受理后 {self.within}内{self.method.value}{share}"
+
 
 class Delivery(StrEnum):
     EMS = "EMS邮寄"

@@ -59,9 +59,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "situation": ("情形", "适用情形"),
     "note": ("备注", "填报须知", "材料要求"),
     "delivery": ("送达方式", "结果送达方式", "送达形式"),
+    # 告知承诺制: a material that a signed commitment may replace, an item run wholly on commitment,
+    # and the terms of its verification (on the 材料 sheet for a material, on 事项 for an item)
+    "commitment": ("可告知承诺", "是否可告知承诺", "是否告知承诺", "告知承诺", "是否可以告知承诺"),
+    "item_commitment": ("实行告知承诺制", "是否实行告知承诺制", "是否实行告知承诺", "告知承诺制"),
+    "replaces": ("承诺替代内容", "告知承诺替代内容", "承诺代替内容", "承诺替代"),
+    "verify_method": ("核查方式", "核查方法", "事后核查方式"),
+    "verify_limit": ("核查时限", "核查期限"),
+    "sample": ("抽查比例", "核查比例"),
+    "basis": ("承诺内容", "告知承诺内容"),
 }
-#: Columns whose cells may hold a number (a bare ``20`` days, ``2`` copies, a fee of ``0``).
-NUMERIC = frozenset({"copies", "statutory", "promised", "fee", "charged"})
+#: Columns whose cells may hold a number (a bare ``20`` days, ``2`` copies, a fee of ``0``, 20 %).
+NUMERIC = frozenset({"copies", "statutory", "promised", "fee", "charged", "verify_limit", "sample"})
 _BY_TEXT = {text: name for name, texts in COLUMNS.items() for text in texts}
 _BRACKETED = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")  # "事项名称（必填）" names 事项名称
 _HAN = r"\u3400-\u9fff"

@@ -28,7 +28,7 @@ _KIND_NAMES = {
 }
 
 #: Fields that hold a sentence rather than a name (the others are held to NAME_MAX).
-_LONG_TEXT = frozenset({"requirement", "description", "fee"})
+_LONG_TEXT = frozenset({"requirement", "description", "fee", "basis"})
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

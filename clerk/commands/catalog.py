@@ -73,6 +73,10 @@ def check_command(args: argparse.Namespace) -> int:
         f"目录检查通过：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事，"
         f"版本 {catalog.version[:8]}"
     )
+    items = sum(1 for item in catalog.items.values() if item.commitment)
+    materials = sum(1 for item in catalog.items.values() for m in item.materials if m.commitment)
+    if items or materials:  # what an import made of the 告知承诺 columns, to check against the list
+        print(f"告知承诺：{items} 个事项实行告知承诺制，{materials} 项材料可告知承诺")
     return 0
 
 

@@ -23,6 +23,7 @@ class MaterialStatus(StrEnum):
     MISSING = "缺"
     TOLERATED = "容缺"  # missing, accepted on a written commitment
     NOT_APPLICABLE = "不适用"
+    COMMITTED = "告知承诺"  # replaced by the applicant's signed commitment; never comes, verified later
 
     @property
     def received(self) -> bool:
@@ -146,6 +147,11 @@ class Requirement:
     def tolerable(self) -> bool:
         return any(e.material.tolerable for e in self.entries)
 
+    @property
+    def committable(self) -> bool:
+        """告知承诺: a signed commitment may stand in for it."""
+        return any(e.material.commitment is not None for e in self.entries)
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -154,14 +160,18 @@ class Verdict:
     tolerated: tuple[Requirement, ...]
     pending: tuple[Requirement, ...]  # not yet ticked (counted as missing too)
     problems: tuple[str, ...] = ()  # e.g. 容缺 on a material that does not allow it
+    committed: tuple[Requirement, ...] = ()  # met by the applicant's 告知承诺 (verified afterwards)
 
     @property
     def summary(self) -> str:
+        pledged = ""
+        if self.committed:
+            pledged = f"（告知承诺 {len(self.committed)} 项：{'、'.join(r.name for r in self.committed)}）"
         if self.state is VerdictState.COMPLETE:
-            return "材料齐全"
+            return "材料齐全" + pledged
         if self.state is VerdictState.TOLERABLE:
             names = "、".join(r.name for r in self.tolerated)
-            return f"可容缺受理（容缺 {len(self.tolerated)} 项：{names}）"
+            return f"可容缺受理（容缺 {len(self.tolerated)} 项：{names}）{pledged}"
         names = "、".join(r.name for r in self.missing)
         return f"缺 {len(self.missing)} 项：{names}"
 
@@ -202,12 +212,20 @@ def assess(checklist: Checklist, marks: dict[str, MaterialMark]) -> Verdict:
     """The verdict on a visit's materials (the live panel at the window)."""
     missing: list[Requirement] = []
     tolerated: list[Requirement] = []
+    committed: list[Requirement] = []
     pending: list[Requirement] = []
     problems: list[str] = []
     for req in requirements(checklist):
         statuses = {e.material.key: marks.get(e.material.key, MaterialMark()).status for e in req.entries}
         if any(satisfies(e.material, statuses[e.material.key]) for e in req.entries):
             continue
+        pledged = [e for e in req.entries if statuses[e.material.key] is MaterialStatus.COMMITTED]
+        if pledged:
+            refused = [e for e in pledged if e.material.commitment is None]
+            if not refused:
+                committed.append(req)
+                continue
+            problems.extend(f"“{e.material.name}”不实行告知承诺" for e in refused)
         tolerated_entries = [e for e in req.entries if statuses[e.material.key] is MaterialStatus.TOLERATED]
         if tolerated_entries:
             refused = [e for e in tolerated_entries if not e.material.tolerable]
@@ -224,4 +242,4 @@ def assess(checklist: Checklist, marks: dict[str, MaterialMark]) -> Verdict:
         state = VerdictState.TOLERABLE
     else:
         state = VerdictState.INCOMPLETE
-    return Verdict(state, tuple(missing), tuple(tolerated), tuple(pending), tuple(problems))
+    return Verdict(state, tuple(missing), tuple(tolerated), tuple(pending), tuple(problems), tuple(committed))

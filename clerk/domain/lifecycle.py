@@ -23,6 +23,7 @@ class CaseState(StrEnum):
     MAILED = "已寄出"  # result handed to EMS
     PICKED_UP = "已领取"  # result picked up at the window
     CLOSED = "已办结"
+    REVOKED = "已撤销"  # 告知承诺 found false: the approval (or acceptance) revoked (撤销决定书)
 
     @property
     def is_open(self) -> bool:
@@ -30,9 +31,9 @@ class CaseState(StrEnum):
         return self not in _FINISHED
 
 
-_FINISHED = frozenset({CaseState.NOT_ACCEPTED, CaseState.CLOSED, CaseState.DONE_ON_THE_SPOT})
+_FINISHED = frozenset({CaseState.NOT_ACCEPTED, CaseState.CLOSED, CaseState.DONE_ON_THE_SPOT, CaseState.REVOKED})
 
-# state → states it may move to
+# state → states it may move to (a taken case may also be revoked: ``_REVOCABLE`` below)
 TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.RECEIVED: frozenset(
         {
@@ -58,7 +59,15 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.DONE_ON_THE_SPOT: frozenset(),
     CaseState.NOT_ACCEPTED: frozenset(),
     CaseState.CLOSED: frozenset(),
+    CaseState.REVOKED: frozenset(),
 }
+# 告知承诺制: a commitment found false (不实) revokes what it obtained — the acceptance, or the
+# approval even after the result was handed over or the case closed.  A refused case obtained
+# nothing (the store checks that a closed case was not a refusal).
+_REVOCABLE = (CaseState.DONE_ON_THE_SPOT, CaseState.ACCEPTED, CaseState.TOLERATED, CaseState.CORRECTION,
+              CaseState.APPROVED, CaseState.MAILED, CaseState.PICKED_UP, CaseState.CLOSED)
+for _state in _REVOCABLE:
+    TRANSITIONS[_state] = TRANSITIONS[_state] | {CaseState.REVOKED}
 
 
 class TransitionError(ValueError):

@@ -20,6 +20,8 @@ class NoticeKind(StrEnum):
     RESULT_READY = "result-ready"  # 办结通知书 (licence ready)
     RESULT_CORRECTION = "result-correction"  # 补正材料通知书 (back office)
     RESULT_REFUSED = "result-refused"  # 不予许可通知书
+    PLEDGE = "pledge"  # 告知承诺书 (告知承诺制: signed in place of a certificate or a check)
+    REVOCATION = "revocation"  # 撤销决定书 (a commitment found false: the approval revoked)
     MANIFEST = "manifest"  # EMS 交寄清单
 
     @property  # the notice's Chinese title; shadows str.title on purpose (screens read kind.title)
@@ -36,6 +38,8 @@ TITLES = {
     NoticeKind.RESULT_READY: "办结通知书",
     NoticeKind.RESULT_CORRECTION: "补正材料通知书",
     NoticeKind.RESULT_REFUSED: "不予许可通知书",
+    NoticeKind.PLEDGE: "告知承诺书",
+    NoticeKind.REVOCATION: "撤销决定书",
     NoticeKind.MANIFEST: "EMS交寄清单",
 }
 

@@ -59,6 +59,7 @@ class Action(StrEnum):
     APPOINTMENT = "管理预约"
     OPEN_SCAN = "查看材料扫描件"
     PURGE_SCANS = "清理材料扫描件"
+    VERIFY = "登记告知承诺核查结果"
 
 
 #: the role table: which roles may do each action
@@ -85,6 +86,7 @@ MAY: dict[Action, frozenset[Role]] = {
     # of the case in hand is FULL (``case_sight``); the mail room and the administrator never.
     Action.OPEN_SCAN: frozenset({W, F, S, B}),
     Action.PURGE_SCANS: frozenset({A}),  # retention: the bytes of closed cases go, the digests stay
+    Action.VERIFY: frozenset({B}),  # 告知承诺: the department verifies afterwards (事中事后核查)
 }
 
 
@@ -109,9 +111,10 @@ def check_permission(user: ClerkUser, action: Action, *, fallback_may_decide: bo
 
 
 def check_separation(user: ClerkUser, action: Action, intake_clerk_id: str, number: str) -> None:
-    """The clerk who took a case in never records its decision (岗位分离)."""
-    if action is Action.DECIDE and user.id == intake_clerk_id:
-        raise PermissionDenied(f"岗位分离：案件 {number} 由{user.name}本人受理，不能由本人登记审批结果")
+    """The clerk who took a case in never records its decision nor verifies its commitments (岗位分离)."""
+    if action in (Action.DECIDE, Action.VERIFY) and user.id == intake_clerk_id:
+        what = "审批结果" if action is Action.DECIDE else "核查结果"
+        raise PermissionDenied(f"岗位分离：案件 {number} 由{user.name}本人受理，不能由本人登记{what}")
 
 
 class Sight(StrEnum):

@@ -31,6 +31,7 @@ from clerk.domain.intake import (
 )
 from clerk.domain.lifecycle import CaseState, check_transition
 from clerk.domain.notices import NoticeKind
+from clerk.domain.verification import VerificationPlan, plan_verifications
 from clerk.domain.views import Deadline, DeadlineKind, NoticeLine
 from clerk.identity.text import NOTE_MAX, text_problems
 
@@ -53,6 +54,7 @@ class CasePlan:
     notice: tuple[NoticeLine, ...] | None = None
     documents: list[NoticeKind] = field(default_factory=list)
     children: list[CasePlan] = field(default_factory=list)
+    verifications: list[VerificationPlan] = field(default_factory=list)  # 告知承诺: to verify afterwards
 
 
 def notice_lines(verdict: Verdict) -> tuple[NoticeLine, ...]:
@@ -101,8 +103,14 @@ def deadlines_for(
     return []
 
 
-def documents_for(state: CaseState) -> list[NoticeKind]:
-    return {
+#: states in which a case was taken (its commitments stand and are verified)
+TAKEN_STATES = frozenset({CaseState.ACCEPTED, CaseState.DONE_ON_THE_SPOT, CaseState.TOLERATED})
+
+
+def documents_for(state: CaseState, pledged: bool = False) -> list[NoticeKind]:
+    """The papers of a case in ``state``; ``pledged``: it was taken on 告知承诺 (the 告知承诺书 too)."""
+    pledge = [NoticeKind.PLEDGE] if pledged and state in TAKEN_STATES else []
+    return pledge + {
         CaseState.ACCEPTED: [NoticeKind.PROMISED],
         CaseState.DONE_ON_THE_SPOT: [NoticeKind.ON_THE_SPOT],
         CaseState.TOLERATED: [NoticeKind.PROMISED, NoticeKind.COMMITMENT],
@@ -124,6 +132,8 @@ def bundle_documents(state: CaseState, children: list[CasePlan]) -> list[NoticeK
         return documents_for(state)
     states = {c.state for c in children}
     documents: list[NoticeKind] = []
+    if any(c.verifications for c in children):
+        documents.append(NoticeKind.PLEDGE)
     taken = states - {CaseState.INCOMPLETE, CaseState.NOT_ACCEPTED}
     if taken:
         documents.append(NoticeKind.ON_THE_SPOT if taken == {CaseState.DONE_ON_THE_SPOT} else NoticeKind.PROMISED)
@@ -170,6 +180,8 @@ def _item_plan(
         item_kind=item.kind.value, checklist=checklist, marks=item_marks, verdict=verdict, state=state,
         deadlines=deadlines_for(calendar, state, start, item.promised, item_marks, verdict),
         notice=notice_lines(verdict) if state is CaseState.INCOMPLETE else None,
+        verifications=plan_verifications(calendar, start, item, checklist, item_marks) if state in TAKEN_STATES
+        else [],
     )
 
 
@@ -231,7 +243,8 @@ def plan_intake(
     taken = [c for c in (plan, *plan.children) if c.state not in (CaseState.INCOMPLETE, CaseState.NOT_ACCEPTED)]
     problems[after_applicant:after_applicant] = child_name_problems(
         draft.child_name, asked=isinstance(target, Bundle) and target.child_name, required=bool(taken))
-    plan.documents = bundle_documents(plan.state, plan.children) if plan.is_bundle else documents_for(plan.state)
+    plan.documents = (bundle_documents(plan.state, plan.children) if plan.is_bundle
+                      else documents_for(plan.state, bool(plan.verifications)))
     for case in (plan, *plan.children):
         check_transition(draft.code, CaseState.RECEIVED, case.state)
     return plan, problems

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clerk.calendar import DueDate
 from clerk.catalog.model import Checklist, Delivery, LimitUnit, TimeLimit
 from clerk.domain.intake import Applicant, MaterialMark, Outcome, Verdict
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.notices import NoticeKind, NoticeView
+
+if TYPE_CHECKING:
+    from clerk.domain.verification import VerificationView  # it counts deadlines, which read these views
 
 
 class DeadlineKind(StrEnum):
@@ -164,6 +167,7 @@ class CaseView:
     notices: tuple[NoticeView, ...] = ()
     child_name: str = ""  # 新生儿姓名 (the newborn bundle), on the bundle's case and each item's
     files: tuple[StoredMaterial, ...] = ()  # captured pages of its materials (a bundle's items: their share)
+    verifications: tuple[VerificationView, ...] = ()  # 告知承诺: its commitments to verify (clerk.domain.verification)
 
     def file_of(self, material_key: str) -> StoredMaterial | None:
         """The newest stored file of one material, if any."""
@@ -202,6 +206,8 @@ class IntakePreview:
     child_deadlines: tuple[tuple[Deadline, ...], ...] = field(default_factory=tuple)  # per child, as children
     #: why ``documents`` cannot be printed on this machine (a character no notice font has), in Chinese
     unprintable: tuple[str, ...] = ()
+    #: 告知承诺: (what is committed to, method, verification due) of the case and its items
+    pledges: tuple[tuple[str, str, DueDate], ...] = ()
 
     @property
     def ok(self) -> bool:

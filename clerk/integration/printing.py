@@ -11,16 +11,19 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from clerk.config import Settings
 from clerk.domain.intake import MaterialStatus, assess
 from clerk.domain.lifecycle import CaseState
 from clerk.domain.notices import NoticeStatus
+from clerk.domain.verification import VerificationState
 from clerk.domain.views import DeadlineKind
 from clerk.printing.data import (
     BundleItem,
     MissingMaterial,
     NoticeData,
+    PledgeLine,
     PrintError,
     PrintJob,
     ReceivedMaterial,
@@ -94,7 +97,7 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
     promised = case.deadline(DeadlineKind.PROMISED)
     applicant = case.applicant
     items = tuple(child.name for child in case.children) if case.is_bundle else (case.name,)
-    return NoticeData(
+    data = NoticeData(
         hall=settings.hall,
         case_number=case.number,
         item_names=items or (case.name,),
@@ -125,7 +128,39 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
         result_name="" if case.is_bundle else result_of(catalog, case.code),
         complete=str(verdict.state) == "complete",
         child_name=case.child_name,
+        pledges=pledge_lines(case),
     )
+    return revocation_data(case, data, settings) if case.state is CaseState.REVOKED else data
+
+
+def pledge_lines(case: CaseView) -> tuple[PledgeLine, ...]:
+    """The commitments the applicant signed (a bundle's: its items'), as stored when signed."""
+    views = [*case.verifications, *(v for child in case.children for v in child.verifications)]
+    return tuple(
+        PledgeLine(v.name, v.replaces, v.basis, v.method, v.due_on,
+                   sampled=None if v.every_case else v.state is not VerificationState.NOT_DRAWN,
+                   provisional=v.due_provisional)
+        for v in views)
+
+
+def revocation_data(case: CaseView, data: NoticeData, settings: Settings) -> NoticeData:
+    """A revoked case's paper: the false commitments, when and why; what it revokes."""
+    false = [v for v in case.verifications if v.state is VerificationState.FALSE]
+    verify = next((e for e in reversed(case.events) if e.action == "verify" and (e.after or {}).get("revoked")), None)
+    approval = next((e for e in case.events if e.action == "decide" and (e.after or {}).get("decision") == "approved"),
+                    None)
+    tz = ZoneInfo(settings.timezone)
+    approved_on = None
+    if approval is not None:
+        approved_on = approval.at.astimezone(tz).date()
+    elif case.outcome.value == "accept" and case.item_kind == "即办件":  # decided on the spot
+        approved_on = case.received_at.astimezone(tz).date()
+    decided = verify.at if verify is not None else None
+    return replace(
+        data, pledges=tuple(line for line in data.pledges if any(v.name == line.name for v in false)),
+        reason=false[-1].note if false else case.reason, approved=approved_on is not None, approved_on=approved_on,
+        decided_on=decided.astimezone(tz).date() if decided else None, issued_at=decided,
+        credit_recorded=bool(verify and (verify.after or {}).get("dishonest")))
 
 
 def result_of(catalog: Catalog | None, code: str) -> str:

@@ -40,6 +40,7 @@ from clerk.domain.accounts import Role
 from clerk.domain.desk_views import SupplyChannel
 from clerk.domain.errors import AuthenticationFailed, ServiceError
 from clerk.domain.intake import ApplicantKind, IntakeDraft, MaterialMark, MaterialStatus, Outcome, requirements
+from clerk.domain.verification import VerificationResult, VerificationState
 from clerk.domain.views import Decision, Rating
 from clerk.ops.people import applicant, mobile, person_name, waybill
 from clerk.services.cases import CaseService
@@ -173,6 +174,10 @@ class _Day:
         for req in rng.sample(reqs, min(missing, len(reqs))):
             for entry in req.entries:
                 marks[entry.material.key] = MaterialMark(MaterialStatus.MISSING)
+        if not tolerate and not missing:  # 告知承诺: half the applicants who may, sign instead of bringing it
+            for req in reqs:
+                if req.committable and len(req.entries) == 1 and rng.random() < 0.5:
+                    marks[req.entries[0].material.key] = MaterialMark(MaterialStatus.COMMITTED)
         target = catalog.get(code)
         if isinstance(target, Bundle):
             allowed = [d for d in Delivery if all(d in catalog.items[c].deliveries for c in target.item_codes)]
@@ -226,6 +231,8 @@ class _Day:
             case = self.submit(clerk, window, self.draft(rng.choice(self.items)), Outcome.ACCEPT)
             if case is not None and not case.is_bundle and case.item_kind == "承诺件" and rng.random() < 0.5:
                 self.soon((30, 400), partial(self.decide, case.number, window))
+            if case is not None and case.verifications:  # a data check is quick: most are done the same day
+                self.soon((30, 240), partial(self.verify, case.number, window))
         if case is None:
             return
         self.summary.outcomes[kind] += 1
@@ -314,6 +321,19 @@ class _Day:
             self.soon((20, 90), partial(self.post, result.mail.id, window))
         elif self.rng.random() < 0.6:
             self.soon((20, 120), lambda: self.pick_up(number, window))
+
+    def verify(self, number: str, window: int) -> None:
+        """The back office checks a case's commitments: mostly true, now and then unverifiable, rarely false."""
+        office = self.staff["4001"]
+        for task in self.reader.masked(number).verifications:
+            if task.state is not VerificationState.DUE:
+                continue
+            roll = self.rng.random()
+            result, note = ((VerificationResult.TRUE, "") if roll < 0.85 else
+                            (VerificationResult.UNVERIFIABLE, "协查部门未在期限内答复") if roll < 0.95 else
+                            (VerificationResult.FALSE, "核查发现与承诺内容不符"))
+            if self.act("verify", lambda: self.desk.verifications.record(office, window, task.id, result, note)) is None:
+                return
 
     def post(self, item_id: int, window: int) -> None:
         mail = self.staff["3001"]

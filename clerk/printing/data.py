@@ -96,6 +96,28 @@ class ToleratedMaterial:
 
 
 @dataclass(frozen=True)
+class PledgeLine:
+    """One line of the 告知承诺书 (告知承诺制): what the applicant's signed commitment stands in for.
+
+    ``name``: the material the commitment replaces, or the item for an item-level commitment;
+    ``replaces``: what is not required because of it (房屋产权证明 / 许可前现场核查);
+    ``basis``: the legal requirement committed to (may be empty); ``method``: 核查方式 as
+    printed (数据核查 / 现场核查 / 部门协查); ``verify_by``: the last day of the verification.
+    ``sampled``: None when every case is verified; True or False when the item verifies a share
+    of its cases — the paper then says only that a sample is verified, never whether this case
+    was picked (the applicant must expect the check either way).
+    """
+
+    name: str
+    replaces: str
+    basis: str
+    method: str
+    verify_by: date
+    sampled: bool | None = None
+    provisional: bool = False  # verify_by counted over a year whose holidays are not published: printed 暂定
+
+
+@dataclass(frozen=True)
 class BundleItem:
     """One item of a bundle (一件事一次办): its own case, outcome and date.
 
@@ -163,6 +185,12 @@ class NoticeData:
     complete: bool | None = None  # the verdict: every material received; None = judge by missing/tolerated
     promised_unit: str = "工作日"  # clerk.catalog.model.LimitUnit value of promised_days
     child_name: str = ""  # 新生儿姓名 (the newborn bundle)
+    pledges: tuple[PledgeLine, ...] = ()  # 告知承诺书: each commitment signed; 撤销决定书: those found false
+    # 撤销决定书: the approval revoked (decision_number / decided_on are the revocation's own)
+    approval_number: str = ""  # the revoked approval's 决定书文号 (or the licence number)
+    approved_on: date | None = None  # the day it was granted
+    approved: bool = True  # a revoked case had been approved (else only accepted: the acceptance is revoked)
+    credit_recorded: bool = False  # the false commitment is recorded in the dishonesty list (失信): printed only when true
 
     @property
     def materials_complete(self) -> bool:

@@ -139,15 +139,7 @@ def _waiting_note(d: NoticeData) -> str:
 
 def commitment(doc: Doc, d: NoticeData) -> None:
     """容缺受理承诺书: two copies (联), signed by the applicant."""
-    for copy, keeper in (("第一联", "申请人留存"), ("第二联", "受理窗口存档")):
-        if copy == "第二联":
-            if doc.paper.height is None:
-                doc.flow.space(0.5)
-                doc.flow.rule("沿此线撕开")
-                doc.flow.space(0.5)
-            else:
-                doc.flow.page_break()
-        _commitment_copy(doc, d, f"{copy}　{keeper}")
+    doc.two_copies("受理窗口存档", lambda label: _commitment_copy(doc, d, label))
 
 
 def _commitment_copy(doc: Doc, d: NoticeData, copy_label: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -58,6 +59,19 @@ class Doc:
         self.tz = tz
         self.paper = flow.paper
         self.progress_url = progress_url  # Settings.progress_url: a QR code beside the barcode
+
+    def two_copies(self, archive: str, draw: Callable[[str], None]) -> None:
+        """A paper the applicant signs, in two copies (联): the applicant's, then ``archive``'s —
+        a page each, or on a roll one after the other with a line to tear along."""
+        for copy, keeper in (("第一联", "申请人留存"), ("第二联", archive)):
+            if copy == "第二联":
+                if self.paper.height is None:
+                    self.flow.space(0.5)
+                    self.flow.rule("沿此线撕开")
+                    self.flow.space(0.5)
+                else:
+                    self.flow.page_break()
+            draw(f"{copy}　{keeper}")
 
     def header(self, title: str, subtitle: str = "", number: str = "") -> None:
         f, p = self.flow, self.paper
@@ -190,19 +204,21 @@ class Doc:
             lines.insert(0, f"兜底窗口：{hall.fallback_desk_phone}")
         return tuple(lines)
 
-    def remedy(self) -> None:
+    def remedy(self, paper: str = "本通知书") -> None:
         self.body(
-            "如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，"
+            f"如对本决定不服，可以自收到{paper}之日起六十日内依法申请行政复议，"
             "或者在六个月内依法向人民法院提起行政诉讼。"
         )
 
-    def seal(self, side: tuple[str, ...] = ()) -> None:
-        """The seal block, glued to what precedes it; ``side`` lines go beside it."""
+    def seal(self, side: tuple[str, ...] = (), day: date | None = None) -> None:
+        """The seal block, glued to what precedes it; ``side`` lines go beside it.
+
+        ``day``: the date under the seal (a decision's date); default the day it is issued."""
         self.flow.keep_with_next()
         self.flow.space(0.5)
         self.flow.keep_with_next()
         hall = self.data.hall
-        self.flow.seal(hall.name, hall.seal_caption, day_text(issue_day(self.data, self.tz)), side)
+        self.flow.seal(hall.name, hall.seal_caption, day_text(day or issue_day(self.data, self.tz)), side)
 
 
 def draw_pages(flow: Flow, *, number: str, title: str, author: str, reprint_note: str) -> bytes:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import tzinfo
 
 from clerk.config import Settings, get_settings
-from clerk.printing import intake_docs, result_docs
+from clerk.printing import intake_docs, pledge_docs, result_docs
 from clerk.printing.data import ManifestData, NoticeData, NoticeKind, PrintError
 from clerk.printing.fonts import choose_font
 from clerk.printing.layout import Flow, Paper, Unit, paper_for
@@ -26,6 +26,8 @@ BUILDERS: dict[NoticeKind, Callable[[Doc, NoticeData], None]] = {
     NoticeKind.RESULT_READY: result_docs.result_ready,
     NoticeKind.RESULT_CORRECTION: result_docs.result_correction,
     NoticeKind.RESULT_REFUSED: result_docs.result_refused,
+    NoticeKind.PLEDGE: pledge_docs.pledge,
+    NoticeKind.REVOCATION: pledge_docs.revocation,
 }
 
 
@@ -59,7 +61,7 @@ def _layout(kind: NoticeKind, data: NoticeData | ManifestData, paper: Paper, fon
     A notice whose last page holds only a little (a stray row and the seal)
     is built again with tighter leading and tables; the version with the
     fewest pages wins (the loosest one on a tie).  Pages forced by a page
-    break (the commitment's second copy) are never "saved".
+    break (the second copy of a commitment or a pledge) are never "saved".
     """
     best: tuple[int, Flow] | None = None
     for tight in (0, 1, 2):

@@ -16,6 +16,7 @@ from clerk.printing.data import (
     MissingMaterial,
     NoticeData,
     NoticeKind,
+    PledgeLine,
     ReceivedMaterial,
     ToleratedMaterial,
 )
@@ -49,6 +50,26 @@ MISSING = (
 TOLERATED = (
     ToleratedMaterial(
         "食品安全管理人员健康证明", "由县级以上医疗卫生机构出具、在有效期内的健康证明。", date(2027, 1, 8)
+    ),
+)
+
+
+PLEDGES = (
+    PledgeLine(
+        "经营场所合法使用证明",
+        "房屋产权证明或租赁合同",
+        "具有与经营的食品品种、数量相适应的食品原料处理和食品加工、销售、贮存等场所（《中华人民共和国食品安全法》第三十三条）",
+        "数据核查",
+        date(2027, 1, 18),
+    ),
+    PledgeLine(
+        "食品经营许可（新办）",
+        "许可前现场核查",
+        "经营场所、设施设备和布局流程符合食品安全要求，与申请材料一致",
+        "现场核查",
+        date(2027, 1, 29),
+        sampled=True,
+        provisional=True,
     ),
 )
 
@@ -103,6 +124,17 @@ def sample_notice(kind: NoticeKind, hall: HallInfo | None = None) -> NoticeData:
             return replace(base, reason="经营场所与有毒、有害场所的距离不符合要求（不足25米）。",
                            legal_basis="《食品经营许可和备案管理办法》第十二条第（二）项",
                            decision_number="示市监不许字〔2027〕第3号", decided_on=decided.date(), issued_at=decided)
+        case NoticeKind.PLEDGE:
+            return replace(base, pledges=PLEDGES, due_date=date(2026, 12, 18), due_provisional=False,
+                           promised_days=0, promised_unit="即办")
+        case NoticeKind.REVOCATION:
+            return replace(base, pledges=PLEDGES[:1], result_name="食品经营许可证",
+                           approval_number="JY13701000012345", approved_on=date(2026, 12, 18),
+                           reason="2027年1月12日核查发现，申请人承诺合法使用的经营场所为住宅，"
+                                  "未取得改变房屋用途的批准，与承诺不符。",
+                           legal_basis="《中华人民共和国行政许可法》第六十九条第二款",
+                           decision_number="示市监撤字〔2027〕第1号", decided_on=date(2027, 1, 15),
+                           credit_recorded=True, issued_at=datetime(2027, 1, 15, 10, 0, tzinfo=CST))
     raise ValueError(kind)
 
 

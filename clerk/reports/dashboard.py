@@ -103,6 +103,8 @@ class DeadlineWatch:
     follow_up_open: int
     complaints_overdue: int
     complaints_open: int
+    verify_overdue: int = 0  # 告知承诺 verifications past their limit
+    verify_open: int = 0  # 告知承诺 verifications due (drawn, not yet recorded)
 
     @property
     def overdue_total(self) -> int:
@@ -232,7 +234,9 @@ class Dashboard:
                           hourly=tuple(int(x) for x in v[3:]))
 
     def deadlines(self) -> DeadlineWatch:
+        from clerk.domain.verification import VerificationState
         from clerk.store.tables_complaints import ComplaintRow as T
+        from clerk.store.tables_verification import VerificationRow as V
 
         today = self.today()
         d1, d3 = self.calendar.add_working_days(today, 1), self.calendar.add_working_days(today, 3)
@@ -252,13 +256,17 @@ class Dashboard:
         ).select_from(D).join(C, col(C.id) == D.case_id).where(open_d, col(C.state).in_(OPEN_STATES) | (col(D.kind) == "follow_up"))
         complaints_q = select(count_if(and_(col(T.answered_at).is_(None), col(T.due_on) < today)), func.count()).where(
             col(T.state) != "已回访")
+        verify_q = select(count_if(col(V.due_on) < today), func.count()).where(
+            col(V.state) == VerificationState.DUE.value)
         with self.store.session(write=False) as session:
             lines = [DeadlineLine(r[0], r[1], r[2], int(r[3]), int(r[4]), int(r[5])) for r in session.execute(lines_q)]
             k = session.execute(kinds_q).one()
             t = session.execute(complaints_q).one()
+            v = session.execute(verify_q).one()
         lines.sort(key=lambda line: (-line.overdue, -line.due_1, -line.due_3, line.department, line.code))
         return DeadlineWatch(today, d1.date, d3.date, d1.provisional or d3.provisional, tuple(lines),
-                             int(k[0]), int(k[1]), int(k[2]), int(k[3]), int(k[4]), int(t[0]), int(t[1]))
+                             int(k[0]), int(k[1]), int(k[2]), int(k[3]), int(k[4]), int(t[0]), int(t[1]),
+                             verify_overdue=int(v[0]), verify_open=int(v[1]))
 
     def ratings(self, months: int = 6) -> RatingPanel:
         firsts = months_back(self.today(), months)

@@ -72,6 +72,9 @@ def report_rows(report: Report) -> list[tuple[str, str, str]]:
         ("兜底与容缺", "容缺受理", str(report.tolerated_cases)),
         ("兜底与容缺", "容缺材料逾期未补", str(report.supply_overdue)),
     ]
+    rows += [("告知承诺", f"{dept} {name}",
+              f"承诺 {n}，抽中核查 {drawn}，属实 {true}，不实 {false}，无法核查 {unknown}，逾期未核查 {late}")
+             for dept, name, n, drawn, true, false, unknown, late in report.commitments]
     return rows
 
 
@@ -117,6 +120,11 @@ def report_pdf(report: Report, *, font_path: str = "") -> bytes:
     flow.table(["评价", "件数"], [[r, str(n)] for r, n in report.ratings], [4, 1])
     flow.heading("七、兜底与容缺")
     flow.fields([(label, value) for section, label, value in report_rows(report) if section == "兜底与容缺"])
+    if report.commitments:
+        flow.heading("告知承诺")
+        flow.table(["部门", "事项", "承诺", "核查", "属实", "不实", "无法核查", "逾期"],
+                   [[d, name, *(str(n) for n in counts)] for d, name, *counts in report.commitments],
+                   [2, 3, 0.7, 0.7, 0.7, 0.7, 1, 0.7])
     _queue_section(flow, report)
     _audit_anchor(flow, report)
     return draw_pages(flow, number=report.period, title=report.title, author=report.hall_name or "clerk",

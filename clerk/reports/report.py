@@ -84,6 +84,9 @@ class Report:
     windows_handling: tuple[tuple[int, int, float, float], ...] = ()  # window, served, mean, p90 handling
     by_hour: tuple[tuple[int, int, float], ...] = ()  # local hour, tickets taken, mean wait of those called
     correction_waiting: int = 0  # cases asked for 补正 in the period and still waiting (their limit suspended)
+    # 告知承诺 taken in the period, per department and item: (department, item, commitments, drawn for
+    # verification, 属实, 不实, 无法核查, still due past their limit at the period's end)
+    commitments: tuple[tuple[str, str, int, int, int, int, int, int], ...] = ()
 
     @property
     def on_time_rate(self) -> float | None:
@@ -142,6 +145,7 @@ def _build(store: Store, kind: str, period: str, start: date, end: date, timezon
         correction_waiting = len(stopped) - len(met)
         audit_head = _audit_head(session)
         tickets = _ticket_times(session, start, end)
+        commitments = _commitments(session, lo, hi, end)
     queues, windows_handling, by_hour = _ticket_figures(tickets, tz, queue_names)
     outcomes: dict[str, int] = {}
     for outcome, item_kind, is_bundle, n in by_outcome:
@@ -161,8 +165,23 @@ def _build(store: Store, kind: str, period: str, start: date, end: date, timezon
         fallback_cases=int(fallback[0]), fallback_still_open=int(fallback[1]), tolerated_cases=int(fallback[2]),
         supply_overdue=int(supply_overdue), audit_head=audit_head,
         queues=queues, windows_handling=windows_handling, by_hour=by_hour,
-        correction_waiting=int(correction_waiting),
+        correction_waiting=int(correction_waiting), commitments=commitments,
     )
+
+
+def _commitments(session: Session, lo: datetime, hi: datetime, end: date) -> tuple[
+        tuple[str, str, int, int, int, int, int, int], ...]:
+    """告知承诺 of the cases taken in the period, by department and item (issue 28)."""
+    from clerk.domain.verification import VerificationState as S
+    from clerk.store.tables_verification import VerificationRow as V
+
+    state = col(V.state)
+    query = (select(col(C.department), col(C.name), func.count(), count_if(state != S.NOT_DRAWN.value),
+                    count_if(state == S.TRUE.value), count_if(state == S.FALSE.value),
+                    count_if(state == S.UNVERIFIABLE.value), count_if(and_(state == S.DUE.value, col(V.due_on) < end)))
+             .join(C, col(C.id) == V.case_id).where(col(C.received_at) >= lo, col(C.received_at) < hi)
+             .group_by(col(C.department), col(C.name)).order_by(col(C.department), col(C.name)))
+    return tuple((dept or "（未注明）", name, *(int(n) for n in counts)) for dept, name, *counts in session.execute(query))
 
 
 def _audit_head(session: Session) -> tuple[int, str, datetime | None] | None:

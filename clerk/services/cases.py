@@ -48,6 +48,8 @@ from clerk.store.numbering import allocate_number, parse_number
 from clerk.store.signin import SignIn, SignInPolicy
 from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, NoticeRow, saved_id, table_of
 from clerk.store.tables_materials import MaterialFileRow
+from clerk.store.tables_verification import VerificationRow
+from clerk.store.verifications import add_verifications, verification_view, verifications_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
@@ -66,6 +68,21 @@ REPEAT_MINUTES = 30
 KEPT_VISIT_DAYS = 7  # a visit kept through an outage keeps its time for this long (then: refused, reported)
 KEPT_VISIT_SKEW = timedelta(minutes=2)  # a visit's time may be this far ahead of the store's clock
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
+
+
+def _pledge_problems(session: Session, plan: CasePlan, draft: IntakeDraft, tz: ZoneInfo) -> list[str]:
+    """An applicant with a 失信记录 signs no new 告知承诺 for a material (the material must come)."""
+    pledged = [v.name for case in (plan, *plan.children) for v in case.verifications if v.material_key]
+    if not pledged:
+        return []
+    from clerk.services.verification import dishonest_entries
+
+    entries = dishonest_entries(session, convert.applicant_columns(draft.applicant)["applicant_id_number"])
+    if not entries:
+        return []
+    first = entries[0]
+    return [f"申请人有告知承诺失信记录（案件 {first.case_number}，{first.recorded_at.astimezone(tz):%Y-%m-%d}），"
+            f"不适用告知承诺，请收取“{'、'.join(dict.fromkeys(pledged))}”"]
 
 
 def _file_problems(plan: CasePlan, draft: IntakeDraft) -> list[str]:
@@ -205,6 +222,8 @@ class CaseService(LifecycleOperations):
             problems=tuple(problems), children=tuple((c.code, c.name, c.state) for c in plan.children),
             child_deadlines=tuple(tuple(c.deadlines) for c in plan.children),
             unprintable=tuple(intake_refusals(draft, reason, self.font_path)) if plan.documents else (),
+            pledges=tuple((v.name, v.commitment.method.value, v.due)
+                          for case in (plan, *plan.children) for v in case.verifications),
         )
 
     def submit(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,
@@ -241,7 +260,7 @@ class CaseService(LifecycleOperations):
                                              reason)
                 # the account as stored (read with the key), before anything is written
                 user = self.uow.permitted(checked_account(key_and_account, user), Action.INTAKE)
-                problems = problems or _file_problems(plan, draft)
+                problems = problems or _file_problems(plan, draft) or _pledge_problems(session, plan, draft, self.tz)
                 if problems:
                     raise IntakeError(problems)
                 parent = self._insert_case(session, plan, draft, outcome, user, window, received_at, reason, None,
@@ -263,6 +282,13 @@ class CaseService(LifecycleOperations):
                 raise
             return first  # the same visit committed meanwhile (another attempt): that one stands
         return view
+
+    def pledge_problems(self, draft: IntakeDraft, outcome: Outcome) -> list[str]:
+        """Why this applicant may not sign the 告知承诺 the draft asks for (a 失信记录), said at the
+        confirmation; ``submit`` checks the same inside its transaction."""
+        plan, _problems = plan_intake(self.catalog, self.calendar, draft, outcome, self.clock(), self.tz)
+        with self.store.session(write=False) as session:
+            return _pledge_problems(session, plan, draft, self.tz)
 
     def recent_visit(self, user: ClerkUser, draft: IntakeDraft, visit_key: str = "", *,
                      minutes: int = REPEAT_MINUTES) -> CaseSummary | None:
@@ -319,6 +345,8 @@ class CaseService(LifecycleOperations):
             session.add(DeadlineRow(case_id=saved_id(row), **convert.deadline_columns(deadline)))
         after: Audited = {"state": plan.state.value, "code": plan.code, "outcome": outcome.value,
                                  "marks": row.marks}
+        if plan.verifications:  # 告知承诺: what to verify, by when, and whether this case was drawn
+            after["verifications"] = add_verifications(session, saved_id(row), plan.verifications, at)
         if parent is not None:
             after["parent"] = parent.number
         if plan.notice is not None:
@@ -482,11 +510,13 @@ class CaseService(LifecycleOperations):
         else:
             files = []
         files += of(MaterialFileRow, case_id=case_id)
+        verifications = tuple(verification_view(v, row.number, row.name, row.department, row.applicant_name)
+                              for v in of(VerificationRow, case_id=case_id))
         return convert.case_view(
             row, deadlines=tuple(convert.deadline_of(d) for d in of(DeadlineRow, case_id=case_id)),
             children=children, events=events,
             notices=tuple(notice_view(n, row.number) for n in of(NoticeRow, case_id=case_id)),
-            parent_number=parent_number, files=tuple(stored_material(f) for f in files),
+            parent_number=parent_number, files=tuple(stored_material(f) for f in files), verifications=verifications,
         )
 
     def view_of(self, session: Session, row: CaseRow, *, with_children: bool = True) -> CaseView:
@@ -510,8 +540,10 @@ class CaseService(LifecycleOperations):
         else:  # an item of a bundle: the bundle's pages of its own materials, then its own supplements'
             keys = [entry.material.key for entry in checklist_from_dict(row.checklist).entries]
             files = stored_materials(session, row.parent_id, keys) + stored_materials(session, saved_id(row))
+        verifications = tuple(verification_view(v, row.number, row.name, row.department, row.applicant_name)
+                              for v in verifications_of(session, saved_id(row)))
         return convert.case_view(
             row, deadlines=deadlines, children=children, events=events,
             notices=self.notices.for_case(session, saved_id(row), row.number), parent_number=parent_number,
-            files=files,
+            files=files, verifications=verifications,
         )

@@ -18,6 +18,7 @@ from clerk.services.lookup import LookupService
 from clerk.services.mail import MailRoom
 from clerk.services.pickups import FallbackDesk
 from clerk.services.ratings import Ratings
+from clerk.services.verification import VerificationDesk
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -36,6 +37,7 @@ class DeskService(FallbackDesk, MailRoom, Ratings):
             carrier = ManualCarrier()
         self.cases = cases
         self.carrier = carrier
+        self.verifications = VerificationDesk(cases)  # 告知承诺: the verifications due and their results
 
     # pass-throughs the desk screens need, so a screen holds one object
     def get(self, number: str) -> CaseView:

@@ -10,6 +10,7 @@ from clerk.catalog.checklist import checklist_from_dict
 from clerk.catalog.model import Delivery, LimitUnit
 from clerk.domain.intake import Applicant, ApplicantKind, MaterialMark, MaterialStatus, Outcome
 from clerk.domain.lifecycle import CaseState
+from clerk.domain.verification import VerificationView
 from clerk.domain.views import (
     AuditEntry,
     CaseSummary,
@@ -177,6 +178,7 @@ def case_view(
     notices: tuple[NoticeView, ...] = (),
     parent_number: str | None = None,
     files: tuple[StoredMaterial, ...] = (),
+    verifications: tuple[VerificationView, ...] = (),
 ) -> CaseView:
     return CaseView(
         number=row.number,
@@ -208,6 +210,7 @@ def case_view(
         notices=notices,
         child_name=row.child_name or "",
         files=files,
+        verifications=verifications,
     )
 
 

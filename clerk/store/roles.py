@@ -66,6 +66,10 @@ WINDOW_GRANTS: dict[str, tuple[str, ...]] = {
     # A purge (retention) is the administrator's, as the owner (clerk db purge-materials).
     "material_files": ("SELECT", "INSERT"),
     "material_blobs": ("SELECT", "INSERT"),
+    # 告知承诺 (issue 28): intake writes a case's verifications, the back office records their results
+    # and the dishonesty list; nothing is ever removed.
+    "verifications": _WORK,
+    "dishonest_records": ("SELECT", "INSERT"),
 }
 #: Tables the reader may not read.
 READER_HIDDEN = frozenset({"clerk_hall_key"})

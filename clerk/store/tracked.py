@@ -123,6 +123,7 @@ def tracked_tables(connection: Connection | None = None) -> list[Table]:
     import clerk.store.tables_mail  # noqa: F401
     import clerk.store.tables_materials  # noqa: F401
     import clerk.store.tables_tickets  # noqa: F401
+    import clerk.store.tables_verification  # noqa: F401
 
     tables = [SQLModel.metadata.tables[name] for name in TRACKED if name in SQLModel.metadata.tables]
     if connection is None:

@@ -74,6 +74,12 @@ def _rating(app: ClerkApp) -> Screen[Any]:
     return RatingScreen()
 
 
+def _verification(app: ClerkApp) -> Screen[Any]:
+    from clerk.tui.screens.verification import VerificationScreen
+
+    return VerificationScreen()
+
+
 def _dashboard(app: ClerkApp) -> Screen[Any]:
     from clerk.tui.screens.dashboard import DashboardScreen
 
@@ -96,6 +102,7 @@ DESTINATIONS: dict[str, Destination] = {d.name: d for d in (
     Destination("intake", "综合受理", DESK_ROLES | {Role.ADMIN}, _intake, "IntakeScreen"),
     Destination("fallback", "兜底窗口", DESK_ROLES, _fallback, "FallbackScreen"),
     Destination("decision", "后台结果录入", _DECIDE, _decision, "DecisionScreen"),
+    Destination("verification", "告知承诺核查", MAY[Action.VERIFY], _verification, "VerificationScreen"),
     Destination("mail", "EMS邮件", MAIL_ROLES, _mail, "MailScreen"),
     Destination("rating", "好差评", MAY[Action.RATE], _rating, "RatingScreen"),
     Destination("dashboard", "管理看板", frozenset({Role.SUPERVISOR, Role.ADMIN}), _dashboard, "DashboardScreen"),
@@ -118,6 +125,7 @@ GO_KEYS = {
     "intake": "ctrl+t",
     "fallback": "ctrl+g",
     "decision": "ctrl+r",
+    "verification": "ctrl+z",
     "mail": "ctrl+y",
     "rating": "ctrl+o",
     "dashboard": "ctrl+l",

@@ -255,7 +255,23 @@ class Services:
                       name="clerk-sign-in")
 
     def preview(self, draft: IntakeDraft, outcome: Outcome, reason: str = "") -> IntakePreview:
-        return self.cases.preview(draft, outcome, reason)
+        """``CaseService.preview``; a draft that takes a material on 告知承诺 also asks the store
+        whether the applicant has a 失信记录 (said at the confirmation; the save checks it again).
+        A store that does not answer within ``RECENT_VISIT_SECONDS`` leaves that to the save."""
+        from dataclasses import replace
+
+        from clerk.domain.errors import StoreUnavailable
+        from clerk.domain.intake import MaterialStatus
+
+        preview = self.cases.preview(draft, outcome, reason)
+        if not any(m.status is MaterialStatus.COMMITTED for m in draft.marks.values()):
+            return preview
+        cases = self.cases
+        try:
+            barred = within(RECENT_VISIT_SECONDS, lambda: cases.pledge_problems(draft, outcome), name="clerk-pledge")
+        except StoreUnavailable:
+            return preview
+        return replace(preview, problems=(*preview.problems, *barred)) if barred else preview
 
     def recent_visit(self, user: ClerkUser, draft: IntakeDraft, visit_key: str) -> CaseSummary | None:
         """``CaseService.recent_visit``, as a warning only: None when the store does not answer

@@ -41,7 +41,7 @@ def test_check_lists_every_problem_and_fails(capsys, hall_copy):
     lines = captured.out.splitlines()
     bad = hall_copy / "40-bad.yaml"
     assert f"{bad}:2: 编码 370112-HJ-001 重复（首次定义于 {hall_copy / '30-newborn.yaml'}:2）" in lines
-    assert f"{bad}:3: 事项中有未知字段 nmae（允许的字段：aliases、code、delivery、department、fee、item_type、kind、materials、name、phone、promised_days、promised_unit、result、situations、statutory_days、statutory_unit）" in lines
+    assert f"{bad}:3: 事项中有未知字段 nmae（允许的字段：aliases、code、commitment、delivery、department、fee、item_type、kind、materials、name、phone、promised_days、promised_unit、result、situations、statutory_days、statutory_unit）" in lines
     assert all(line.startswith(f"{bad}:") for line in lines)
     assert f"共 {len(lines)} 个问题" in captured.err
 

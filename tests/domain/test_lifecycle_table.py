@@ -26,11 +26,25 @@ def test_every_open_state_can_reach_a_finished_state():
         assert any(not s.is_open for s in reachable_from(state)), state
 
 
-@pytest.mark.parametrize("state", [CaseState.CLOSED, CaseState.NOT_ACCEPTED, CaseState.DONE_ON_THE_SPOT])
+@pytest.mark.parametrize("state", [CaseState.NOT_ACCEPTED, CaseState.REVOKED])
 def test_finished_states_allow_nothing(state):
     assert not state.is_open
     with pytest.raises(TransitionError, match="已是终态"):
         check_transition("20261125-SF-0001", state, CaseState.ACCEPTED)
+
+
+@pytest.mark.parametrize("state", [CaseState.CLOSED, CaseState.DONE_ON_THE_SPOT])
+def test_finished_approvals_may_only_be_revoked(state):
+    """告知承诺制: a false commitment revokes an approval even after the case is finished."""
+    assert not state.is_open
+    assert TRANSITIONS[state] == {CaseState.REVOKED}
+    with pytest.raises(TransitionError, match="只能转为：已撤销"):
+        check_transition("20261125-SF-0001", state, CaseState.ACCEPTED)
+
+
+def test_refusals_and_untaken_cases_cannot_be_revoked():
+    for state in (CaseState.NOT_ACCEPTED, CaseState.REFUSED, CaseState.INCOMPLETE, CaseState.RECEIVED):
+        assert CaseState.REVOKED not in TRANSITIONS[state], state
 
 
 def test_illegal_transition_names_the_case_and_what_is_allowed():

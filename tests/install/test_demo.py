@@ -35,6 +35,7 @@ def test_a_demo_day_has_every_outcome_and_follow_up_and_a_sound_audit_chain(tmp_
         days = {row[0][:10] for row in conn.execute(text("SELECT received_at FROM cases"))}
         complaints = conn.execute(text("SELECT count(*) FROM complaints")).scalar_one()
         actions = {row[0] for row in conn.execute(text("SELECT DISTINCT action FROM audit_events"))}
+        pledges = dict(conn.execute(text("SELECT state, count(*) FROM verifications GROUP BY state")).all())
     with store.session(write=False) as session:
         assert verify_chain(session).ok
     store.dispose()
@@ -46,6 +47,7 @@ def test_a_demo_day_has_every_outcome_and_follow_up_and_a_sound_audit_chain(tmp_
     assert days == {"2026-11-20"}
     assert {"intake", "supplement", "decide", "mail_hand_over", "mail_deliver", "pick_up", "rate",
             "complaint_log", "complaint_hand_off"} <= actions, actions
+    assert sum(pledges.values()) > 0 and "verify" in actions, pledges  # 告知承诺: taken, and verified
 
 
 def test_demo_arguments_are_checked(capsys):

@@ -1,5 +1,6 @@
-"""Checks on rendered PDFs with poppler (pdffonts, pdftotext, pdftoppm) and the
-glyph programs embedded in them (fontTools), for tests/printing."""
+"""Checks on rendered PDFs with poppler (pdffonts, pdftotext, pdftoppm), the
+glyph programs embedded in them (fontTools), and where each text run sits on the page
+(pypdf), for tests/printing."""
 
 from __future__ import annotations
 
@@ -143,3 +144,33 @@ def seal_geometry(pdf: bytes, texts: list[str]):
             x, y, size = found[text]
             boxes.append((x, y - 0.2 * size, x + text_width(text, font, size), y + 0.9 * size))
     return ring, boxes
+
+
+def text_boxes(pdf: bytes):
+    """(page, text, x, y, width) of every text run, from the PDF itself."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from clerk.printing.fonts import choose_font
+    from tests.printing.conftest import pdf_pages
+
+    shipped = choose_font("").name  # the conftest settings: the shipped font
+    for number, page in enumerate(pdf_pages(pdf)):
+        box = page.mediabox
+        found = []
+
+        def visit(text, cm, tm, font, size, found=found):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                found.append((text, x, y, stringWidth(text.rstrip("\n"), shipped, size * cm[0])))
+
+        page.extract_text(visitor_text=visit)
+        assert found, f"page {number} has no text"
+        for text, x, y, w in found:
+            yield number, box, text, x, y, w
+
+
+def assert_on_paper(pdf: bytes) -> None:
+    for number, box, text, x, y, w in text_boxes(pdf):
+        assert float(box.left) <= x and x + w <= float(box.right) + 0.01, (number, text, x, w)
+        assert float(box.bottom) <= y <= float(box.top), (number, text, y)

@@ -137,7 +137,8 @@ def test_reprint_is_marked_on_the_paper(settings):
 @pytest.mark.parametrize("kind", CASE_KINDS)
 def test_barcode_decodes_to_the_case_number(settings, kind, paper):
     data, pdf = doc(kind, settings, paper)
-    copies = 2 if kind is NoticeKind.COMMITMENT and paper == "roll" else 1  # both copies on one strip
+    two_copies = kind in (NoticeKind.COMMITMENT, NoticeKind.PLEDGE)
+    copies = 2 if two_copies and paper == "roll" else 1  # both copies on one strip
     assert barcodes(pdf) == [data.case_number] * copies
 
 

@@ -18,36 +18,10 @@ from clerk.printing.fonts import CID_FONT, choose_font
 from clerk.printing.layout import PAPERS
 from clerk.printing.samples import sample
 from tests.printing.conftest import HALL, pdf_pages, pdf_text
+from tests.printing.pdfcheck import assert_on_paper
 
 LONG = "经营场所须为合法建筑，提供房屋产权证明或者租赁合同（租赁期限不少于一年），" * 40
 LATIN = "https://zwfw.example.gov.cn/" + "A1B2C3" * 60
-
-
-def text_boxes(pdf: bytes):
-    """(page, text, x, y, width) of every text run, from the PDF itself."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    shipped = choose_font("").name  # the conftest settings: the shipped font
-    for number, page in enumerate(pdf_pages(pdf)):
-        box = page.mediabox
-        found = []
-
-        def visit(text, cm, tm, font, size, found=found):
-            if text.strip():
-                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                found.append((text, x, y, stringWidth(text.rstrip("\n"), shipped, size * cm[0])))
-
-        page.extract_text(visitor_text=visit)
-        assert found, f"page {number} has no text"
-        for text, x, y, w in found:
-            yield number, box, text, x, y, w
-
-
-def assert_on_paper(pdf: bytes) -> None:
-    for number, box, text, x, y, w in text_boxes(pdf):
-        assert float(box.left) <= x and x + w <= float(box.right) + 0.01, (number, text, x, w)
-        assert float(box.bottom) <= y <= float(box.top), (number, text, y)
 
 
 def long_notice():

@@ -233,18 +233,19 @@ def test_db_current_and_upgrade_on_a_store_a_later_release_upgraded(cli_store, c
 
 
 
-@pytest.mark.parametrize(("old", "old_head"), [("0.4.0", "0014"), ("0.5.0", "0015")])
-def test_the_store_is_closed_to_clerk_0_4_0_and_0_5_0(service, monkeypatch, old, old_head):
+@pytest.mark.parametrize(("old", "old_head"), [("0.4.0", "0014"), ("0.5.0", "0015"), ("0.6.0", "0016")])
+def test_the_store_is_closed_to_clerk_0_4_0_to_0_6_0(service, monkeypatch, old, old_head):
     """0.5.0 stores notice statuses (saved, unknown) and deadline states 0.4.0 cannot read or
-    would undo; 0.6.0 saves a visit's pages, which 0.5.0 would drop: each old release's own check
-    (its head, its version) refuses the upgraded store."""
+    would undo; 0.6.0 saves a visit's pages, which 0.5.0 would drop; 0.7.0 writes the
+    verifications of 告知承诺 and revokes cases, which 0.6.0 knows nothing of: each old
+    release's own check (its head, its version) refuses the upgraded store."""
     from clerk.store import migrate, versioning
 
-    assert _min_version(service.store) == "0.6.0"
+    assert _min_version(service.store) == "0.7.0"
     monkeypatch.setattr(versioning, "app_version", lambda: old)
     monkeypatch.setattr(migrate, "head_revision", lambda: old_head)
     shipped = {r for r in migrate.known_revisions() if r <= old_head}
     monkeypatch.setattr(migrate, "known_revisions", lambda: shipped)
     with service.store.connection(write=False) as conn:
         said = versioning.refusal(conn)
-    assert said is not None and "需要 clerk 0.6.0 或更高版本" in said and f"本机 clerk 为 {old}" in said
+    assert said is not None and "需要 clerk 0.7.0 或更高版本" in said and f"本机 clerk 为 {old}" in said

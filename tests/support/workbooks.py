@@ -29,8 +29,12 @@ def material(name: str, **fields: str) -> dict:
     return base
 
 
-def two_sheets(path: Path, items: list[dict], *, title: str | None = "历城区政务服务事项实施清单") -> Path:
-    """Sheets 事项 and 材料 joined on 实施编码; columns in a shuffled order, an extra column."""
+def two_sheets(path: Path, items: list[dict], *, title: str | None = "历城区政务服务事项实施清单",
+               extra: tuple[tuple[str, str], ...] = (), material_extra: tuple[tuple[str, str], ...] = ()) -> Path:
+    """Sheets 事项 and 材料 joined on 实施编码; columns in a shuffled order, an extra column.
+
+    ``extra`` / ``material_extra``: columns added to 事项 / 材料 as (header, key), e.g.
+    ("可告知承诺", "commitment"); a key an item or material lacks leaves its cell blank."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -39,25 +43,27 @@ def two_sheets(path: Path, items: list[dict], *, title: str | None = "历城区�
     order = [9, 2, 0, 1, 5, 4, 3, 6, 7, 8, 10]  # not the export's order: headers are found by text
     if title:
         sheet.append([title])
-    sheet.append([ITEM_HEADERS[i] for i in order] + ["更新时间"])
+    sheet.append([ITEM_HEADERS[i] for i in order] + ["更新时间"] + [h for h, _ in extra])
     for it in items:
-        sheet.append([it[ITEM_KEYS[i]] for i in order] + ["2026-11-01"])
+        sheet.append([it[ITEM_KEYS[i]] for i in order] + ["2026-11-01"] + [it.get(k) for _, k in extra])
     mats = book.create_sheet("材料")
-    mats.append(["实施编码"] + MATERIAL_HEADERS)
+    mats.append(["实施编码"] + MATERIAL_HEADERS + [h for h, _ in material_extra])
     for it in items:
         for m in it["materials"]:
-            mats.append([it["code"]] + [m[k] for k in MATERIAL_KEYS])
+            mats.append([it["code"]] + [m[k] for k in MATERIAL_KEYS] + [m.get(k) for _, k in material_extra])
     book.save(path)
     return path
 
 
 def one_sheet(path: Path, items: list[dict], *, merge: bool = True, drop: tuple[str, ...] = (),
-              extra: tuple[tuple[str, str], ...] = (), hidden: bool = False) -> Path:
+              extra: tuple[tuple[str, str], ...] = (), material_extra: tuple[tuple[str, str], ...] = (),
+              hidden: bool = False) -> Path:
     """One sheet, a row per material, title rows above the header, the item's columns merged
     down over its materials (``merge``) or left blank on the continuation rows.
 
     ``drop``: headers left out (a real export without 咨询电话 or 情形); ``extra``: item columns
-    added as (header, key), e.g. ("送达方式", "delivery"); ``hidden``: the table's sheet is
+    added as (header, key), e.g. ("送达方式", "delivery"), ``material_extra`` the same for material
+    columns, e.g. ("可告知承诺", "commitment"); ``hidden``: the table's sheet is
     hidden behind a visible cover sheet without a table."""
     from openpyxl import Workbook
 
@@ -66,6 +72,7 @@ def one_sheet(path: Path, items: list[dict], *, merge: bool = True, drop: tuple[
     sheet.title = "实施清单"
     item_cols = [(h, k) for h, k in zip(ITEM_HEADERS, ITEM_KEYS, strict=True) if h not in drop] + list(extra)
     mat_cols = [(h, k) for h, k in zip(MATERIAL_HEADERS, MATERIAL_KEYS, strict=True) if h not in drop]
+    mat_cols += list(material_extra)
     width = len(item_cols) + len(mat_cols)
     sheet.append(["历城区政务服务事项实施清单"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -77,7 +84,7 @@ def one_sheet(path: Path, items: list[dict], *, merge: bool = True, drop: tuple[
         mats = it["materials"] or [material("")]
         for n, m in enumerate(mats):
             item_part = [it.get(k) if n == 0 else None for _, k in item_cols]
-            sheet.append(item_part + [m[k] or None for _, k in mat_cols])
+            sheet.append(item_part + [m.get(k) or None for _, k in mat_cols])
         if merge and len(mats) > 1:
             for col in range(1, len(item_cols) + 1):
                 sheet.merge_cells(start_row=row, start_column=col, end_row=row + len(mats) - 1, end_column=col)

@@ -39,6 +39,7 @@ OFFERED = {
     "intake": {W, F, S, A},
     "fallback": {W, F, S},
     "decision": {B, F},
+    "verification": {B},
     "mail": {M, S},
     "rating": {W, F, S, M},
     "dashboard": {S, A},
@@ -59,6 +60,7 @@ def test_the_ui_role_table_matches_the_service_layer():
     # decision screen, which the service serves only under the hall's fallback_may_decide;
     # the fallback desk mails the pickups it receives from its own screen, not the mail room's.
     job = {"intake": Action.INTAKE, "fallback": Action.SUPPLEMENT, "decision": Action.DECIDE,
+           "verification": Action.VERIFY,
            "mail": Action.MAIL_ITEM, "rating": Action.RATE, "appointments": Action.APPOINTMENT}
     offered_beyond_the_service = {"intake": {A}, "decision": {F}}
     allowed_elsewhere = {"mail": {F}}

@@ -11,6 +11,7 @@ import clerk.store.tables_mail  # noqa: F401  (0003: mail, supplements, ratings)
 import clerk.store.tables_materials  # noqa: F401  (0016: material files)
 import clerk.store.tables_seats  # noqa: F401  (0008: seats)
 import clerk.store.tables_tickets  # noqa: F401  (0010: tickets, appointments)
+import clerk.store.tables_verification  # noqa: F401  (0017: 告知承诺 verifications)
 
 connection = context.config.attributes["connection"]
 context.configure(

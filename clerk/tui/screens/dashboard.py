@@ -304,13 +304,18 @@ class DashboardScreen(ClerkScreen):
         self._show_deadlines(snap)
         d = snap.deadlines
         note = "（日历未载入，期限按法定节日从宽推算）" if d.provisional else ""
-        self.query_one("#watch", Static).update(
+        watch = Text(
             f"逾期合计 {d.overdue_total}{note}\n"
             f"一次性告知：逾期 {d.notice_overdue}，1个工作日内到期 {d.notice_due_1}\n"
             f"容缺材料逾期未补 {d.supply_overdue}\n"
             f"差评整改：未办结 {d.follow_up_open}，逾期 {d.follow_up_overdue}\n"
-            f"诉求：未办结 {d.complaints_open}，逾期未答复 {d.complaints_overdue}"
-            + (f"\n旧版事项目录受理的在办件 {message.older} 件（按受理时的清单办理）" if message.older else ""))
+            f"诉求：未办结 {d.complaints_open}，逾期未答复 {d.complaints_overdue}")
+        if d.verify_open:  # 告知承诺: overdue verifications in red
+            watch.append(f"\n告知承诺核查：待核查 {d.verify_open}，")
+            watch.append(f"逾期 {d.verify_overdue}", style="bold red" if d.verify_overdue else "")
+        if message.older:
+            watch.append(f"\n旧版事项目录受理的在办件 {message.older} 件（按受理时的清单办理）")
+        self.query_one("#watch", Static).update(watch)
         r = snap.ratings
         trend = " ".join(f"{m[5:]}月{_pct(s)}" for m, s in r.trend[-3:])
         self.query_one("#ratings", Static).update(

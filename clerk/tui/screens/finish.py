@@ -168,6 +168,9 @@ def describe_preview(draft: IntakeDraft, outcome: Outcome, reason: str, preview:
             years = "、".join(str(y) for y in due.missing_years)
             text.append(f"  ⚠ 暂定：{years}年节假日安排尚未公布，日期可能变动", style="bold yellow")
         lines.append(text)
+    for name, method, due in getattr(preview, "pledges", ()):  # 告知承诺: signed now, verified by then
+        lines.append(Text(f"告知承诺：{name}（{method}，{due.date:%Y年%m月%d日}前核查）"
+                          + ("（暂定）" if due.provisional else "")))
     if outcome in (Outcome.FALLBACK, Outcome.TOLERATE):
         label = "一次性告知的缺件" if outcome is Outcome.FALLBACK else "容缺材料"
         reqs = preview.verdict.missing if outcome is Outcome.FALLBACK else preview.verdict.tolerated

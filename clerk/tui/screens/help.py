@@ -28,6 +28,7 @@ from clerk.tui.screens.pages import PagesScreen
 from clerk.tui.screens.queue_figures import QueueFiguresScreen
 from clerk.tui.screens.rating import RatingScreen
 from clerk.tui.screens.signin import SignInScreen
+from clerk.tui.screens.verification import VerificationScreen
 from clerk.tui.widgets.checklist import ChecklistTable
 from clerk.tui.widgets.footer import KeyFooter
 
@@ -46,6 +47,7 @@ def key_map_rows(keymap: dict[str, str], app_class: type[DOMNode]) -> list[tuple
         ("兜底窗口", FallbackScreen),
         ("兜底材料", FallbackMaterials),
         ("后台结果录入", DecisionScreen),
+        ("告知承诺核查", VerificationScreen),
         ("EMS邮件", MailScreen),
         ("好差评", RatingScreen),
         ("管理看板", DashboardScreen),

@@ -352,6 +352,11 @@ class IntakeScreen(PageCapture, CallerScreen):
                 return
             self._ask_supply_by(event.key, old)
             return
+        if event.status is MaterialStatus.COMMITTED:
+            material = next(e.material for e in self._entries() if e.material.key == event.key)
+            if material.commitment is None:  # the catalog says so
+                self.query_one(Banner).show(f"“{material.name}”不实行告知承诺，请收取材料或选择 3（缺）", "warning")
+                return
         copies = old.copies or self._default_copies(event.key) if event.status.received else 0
         self._set_mark(event.key, MaterialMark(event.status, copies, old.note, None))
 
@@ -416,6 +421,10 @@ class IntakeScreen(PageCapture, CallerScreen):
             text = f"▣扫描件 {len(pages)} 页（{human_size(pages.size)}{kept}）· {text}"
         if len(entry.needed_by) > 1:
             text += f"（{len(entry.needed_by)} 个事项共用）"
+        pledge = entry.material.commitment
+        if pledge is not None:  # key 6 is not in the footer: said first where it applies (2 lines at 80×24)
+            done = "已选告知承诺" if mark.status is MaterialStatus.COMMITTED else "可告知承诺·按6"
+            text = f"〔{done}〕{text}\n告知承诺：以承诺代替{pledge.replaces}，{pledge.method.value}，{pledge.within}内核查"
         if mark.supply_by:
             text += f"\n容缺：{mark.supply_by:%Y-%m-%d} 前补交"
         if mark.note:

@@ -43,6 +43,7 @@ _ACTIONS = {
     "print_unknown": "打印结果未知（待核实）", "deadline_recompute": "重算期限",
     "view": "调阅申请人信息（老申请人带入）",
     "purge_materials": "清理材料扫描件（按保存期限，摘要保留）",
+    "verify": "告知承诺核查",
 }
 
 
@@ -211,6 +212,16 @@ class LookupScreen(ClerkScreen):
             lines.extend(Text(f"  · {line.name}：{line.requirement}") for line in v.one_time_notice)
         for child in v.children:
             lines.append(Text(f"  └ {child.number} {child.name}：{child.state}"))
+        verifications = [*v.verifications, *(x for child in v.children for x in child.verifications)]
+        if verifications:  # 告知承诺: what the commitment replaced and where its verification stands
+            lines.append(Text("告知承诺：", style="bold"))
+            for x in verifications:
+                instead = "" if x.replaces == x.name else f"代替{x.replaces}，"
+                text = Text(f"  ·{x.name}（{instead}{x.method}，{x.due_on:%Y-%m-%d}前核查）：")
+                text.append(x.state.value, style="bold red" if x.state.value == "不实" else "")
+                if x.note:
+                    text.append(f"  {x.note}")
+                lines.append(text)
         if v.notices:
             lines.append(Text("通知书：", style="bold"))
             for n in v.notices:

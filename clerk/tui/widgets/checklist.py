@@ -29,6 +29,7 @@ _STATUS_STYLE = {
     MaterialStatus.MISSING: "bold red",
     MaterialStatus.TOLERATED: "bold yellow",
     MaterialStatus.NOT_APPLICABLE: "dim",
+    MaterialStatus.COMMITTED: "bold cyan",
 }
 _NEED_MARK = {Need.REQUIRED: "", Need.CONDITIONAL: "（情形）", Need.OPTIONAL: "（非必要）"}
 ALT_MARK = "[或] "  # one of several alternatives (any one of them will do)
@@ -88,6 +89,8 @@ class ChecklistTable(DataTable):
         Binding("3", "mark('缺')", "缺", id="checklist.missing"),
         Binding("4", "mark('容缺')", "容缺", id="checklist.tolerated"),
         Binding("5", "mark('不适用')", "不适用", id="checklist.not_applicable"),
+        # rare (only materials the catalog marks 〔可告知承诺〕): the material's detail line names it, not the footer
+        Binding("6", "mark('告知承诺')", "告知承诺", id="checklist.pledge", show=False),
         Binding("plus,equals_sign", "copies(1)", "份数+", id="checklist.more_copies", show=False),
         Binding("minus", "copies(-1)", "份数−", id="checklist.fewer_copies", show=False),
         Binding("n", "note", "备注", id="checklist.note", show=False),
@@ -199,7 +202,7 @@ class ChecklistTable(DataTable):
         rows = []
         for i, entry in enumerate(checklist.entries, start=1):
             m = entry.material
-            name = m.name + _NEED_MARK[m.need] + ("〔可容缺〕" if m.tolerable else "")
+            name = m.name + _NEED_MARK[m.need] + ("〔可容缺〕" if m.tolerable else "") + ("〔可告知承诺〕" if m.commitment else "")
             if bundle and len(entry.needed_by) > 1:
                 name += f"（{len(entry.needed_by)}项共用）"
             if m.alt_group:

@@ -63,6 +63,8 @@ class VerdictPanel(Static):
             parts.append(Text(verdict.summary))
         for req in verdict.tolerated:
             parts.append(_line(f"容缺：{req.name}", "yellow"))
+        for req in verdict.committed:
+            parts.append(_line(f"告知承诺：{req.name}", "cyan"))
         for problem in verdict.problems:
             parts.append(Text(f"✖ {problem}", style="red"))
         if applicant_problems:
@@ -100,6 +102,8 @@ def _compact(verdict: Verdict, applicant_problems: list[str], item: object | Non
         head.append(f"：缺{len(verdict.missing)}项（未核{len(verdict.pending)}项）", style="")
     if verdict.tolerated:
         head.append(f" 容缺{len(verdict.tolerated)}项", style="yellow")
+    if verdict.committed:
+        head.append(f" 告知承诺{len(verdict.committed)}项", style="cyan")
     short = [re.sub(r"（.*?）", "", label) for label in _outcomes(verdict, item)]
     parts = [head, Text("F10：" + "/".join(short), style="bold")]
     parts.extend(Text(f"✖ {problem}", style="red") for problem in verdict.problems)
