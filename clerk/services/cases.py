@@ -42,7 +42,7 @@ from clerk.store.audit import PENDING, append_event, verify_chain
 from clerk.store.audited import INSERTED
 from clerk.store.convert import normalised
 from clerk.store.engine import Store
-from clerk.store.materials import save_file, stored_material, stored_materials
+from clerk.store.materials import save_files, stored_material, stored_materials
 from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, notice_view, queue_notice
 from clerk.store.numbering import allocate_number, parse_number
 from clerk.store.signin import SignIn, SignInPolicy
@@ -267,8 +267,8 @@ class CaseService(LifecycleOperations):
                                            visit_key=visit_key, saved_at=now)
                 for child in plan.children:
                     self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
-                for file in draft.files.values():  # the pages: in this transaction, or not at all
-                    save_file(session, saved_id(parent), file, by=user.id, at=now)
+                # the pages: in this transaction, or not at all
+                save_files(session, saved_id(parent), draft.files.values(), by=user.id, at=now)
                 for kind in plan.documents:
                     queue_notice(session, saved_id(parent), kind, at=received_at)
                 # The view is built from the rows this transaction wrote, not read back in a

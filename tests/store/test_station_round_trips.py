@@ -125,3 +125,21 @@ def test_the_repeated_visit_check_warns_at_a_station_on_a_slow_link(station, rtt
     found = services.recent_visit(clerk, hygiene(), uuid.uuid4().hex)  # the same applicant typed again
     assert found is not None and found.number == first.number, f"no warning after {time.monotonic() - began:.1f} s"
     cases.store.dispose()
+
+
+def test_a_visit_with_scans_costs_the_same_round_trips_however_many_materials(station):
+    """The pages' bytes go in one executemany and their rows in one insert (it was a round trip
+    for each file's bytes and one for each file's row: 19 for three scanned materials)."""
+    from tests.support.scans import with_files
+
+    through, clerk = station
+    proxy, cases = through(0)
+    cases.submit(clerk, 7, hygiene(), Outcome.ACCEPT, visit_key=uuid.uuid4().hex)  # connects
+    counts = {}
+    for n, pages in ((1, {"id_card": 1}), (3, {"id_card": 2, "lease_contract": 1, "hygiene_plan": 1})):
+        counts[n], case = _trips(proxy, lambda pages=pages: cases.submit(
+            clerk, 7, with_files(hygiene(), **pages), Outcome.ACCEPT, visit_key=uuid.uuid4().hex))
+        assert [f.material_key for f in case.files] == [key.replace("_", "-") for key in pages]
+        assert cases.get(case.number) == case
+    cases.store.dispose()
+    assert counts[1] == counts[3] <= SAVE_ROUND_TRIPS + 3, counts
