@@ -5,7 +5,8 @@ extranet"), so the window's save is counted, not timed: the bench's ``DelayProxy
 root) stands between a real PostgreSQL and the window's own ``Store``/``CaseService``/
 ``VisitSaver`` and counts the requests the client waited for (BEGIN, COMMIT, the pool's ping,
 every statement, psycopg's prepares).  Before the station work a save took 26 round trips
-(40 on the save where psycopg prepared its statements).
+(40 on the save where psycopg prepared its statements).  ``python -m bench.bench_station_latency
+--trace`` lists them one by one.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ def test_a_connection_the_server_closed_is_not_used_for_the_next_save(station, p
     cases.store.dispose()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rtt_ms", [200, 300])
 def test_the_repeated_visit_check_warns_at_a_station_on_a_slow_link(station, rtt_ms):
     """The confirmation's repeated-visit check waits for the link it measured, not a fixed second
