@@ -242,6 +242,7 @@ class CaseService(LifecycleOperations):
         now = self.clock()
         try:
             with self.store.session(write=True) as session:
+                session.info[INSERTED] = []  # the rows written, for the case handed back (``_written_view``)
                 # The visit's key is looked up in the write transaction itself, in the statement
                 # that reads the acting account (not in a transaction of its own before it: four
                 # round trips less at a station); a visit already stored is returned as it is,

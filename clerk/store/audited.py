@@ -39,8 +39,9 @@ _RAW_WRITE = re.compile(r"\b(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+fro
 KEYS = "clerk_keys"
 #: ``session.info`` key: this transaction wrote something (``Store.session`` notifies live screens only then).
 WROTE = "clerk_wrote"
-#: ``session.info`` key: the rows this transaction inserted, as flushed (the session's identity map
-#: holds them only weakly): a new case's view is built from them (``CaseService.submit``).
+#: ``session.info`` key: set to a list by a caller that wants the rows its transaction inserts kept
+#: there as they are flushed (the session's identity map holds them only weakly): a new case's view
+#: is built from them (``CaseService.submit``).
 INSERTED = "clerk_inserted"
 
 
@@ -60,8 +61,9 @@ def _touch(session: Session, table: str, key: tuple[Any, ...]) -> None:
 def _after_flush(session: Session, _context: Any) -> None:
     if session.new or session.dirty or session.deleted:
         session.info[WROTE] = True
-    if session.new:
-        session.info.setdefault(INSERTED, []).extend(session.new)
+    kept = session.info.get(INSERTED)
+    if kept is not None:
+        kept.extend(session.new)
     for group in (session.new, session.dirty, session.deleted):
         for obj in group:
             mapper = inspect(obj).mapper
