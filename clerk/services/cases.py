@@ -314,12 +314,8 @@ class CaseService(LifecycleOperations):
     def saved_visit(self, visit_key: str) -> CaseView | None:
         """The case stored for this visit, or None when the store holds none (yet)."""
         with self.store.session(write=False) as session:
-            row = self._saved_row(session, visit_key)
+            row = session.execute(select(CaseRow).where(col(CaseRow.visit_key) == visit_key)).scalar_one_or_none()
             return self.view_of(session, row) if row is not None else None
-
-    @staticmethod
-    def _saved_row(session: Session, visit_key: str) -> CaseRow | None:
-        return session.execute(select(CaseRow).where(col(CaseRow.visit_key) == visit_key)).scalar_one_or_none()
 
     def _insert_case(self, session: Session, plan: CasePlan, draft: IntakeDraft, outcome: Outcome,
                      user: ClerkUser, window: int, at: datetime, reason: str, parent: CaseRow | None,

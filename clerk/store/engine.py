@@ -371,6 +371,7 @@ def _drop_on_failover(context: Any) -> None:
     if state in _FAILOVER_STATES or state.startswith("08"):
         context.is_disconnect = True
 
+
 def _ping_if_spoken(dialect: Any) -> Callable[[Any, Any, Any], None]:
     """``checkout`` of a PostgreSQL pool: the pooled connection is pinged only when its socket
     has something to read, instead of on every checkout (``pool_pre_ping``: one round trip
