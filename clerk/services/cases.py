@@ -36,17 +36,20 @@ from clerk.identity import check_phone, check_resident_id, check_uscc
 from clerk.printing.coverage import intake_refusals
 from clerk.services.accounts import AccountService
 from clerk.services.operations import Audited, LifecycleOperations
-from clerk.services.unit import UnitOfWork
+from clerk.services.unit import UnitOfWork, checked_account
 from clerk.store import convert
-from clerk.store.audit import append_event, verify_chain
+from clerk.store.audit import PENDING, append_event, verify_chain
+from clerk.store.audited import INSERTED
 from clerk.store.convert import normalised
 from clerk.store.engine import Store
-from clerk.store.materials import save_file, stored_materials
-from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, queue_notice
+from clerk.store.materials import save_files, stored_material, stored_materials
+from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, notice_view, queue_notice
 from clerk.store.numbering import allocate_number, parse_number
 from clerk.store.signin import SignIn, SignInPolicy
-from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, saved_id
+from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, NoticeRow, saved_id, table_of
 from clerk.store.tables_exchange import ExchangeCaseRow
+from clerk.store.tables_materials import MaterialFileRow
+from clerk.store.tables_verification import VerificationRow
 from clerk.store.verifications import add_verifications, verification_view, verifications_of
 
 if TYPE_CHECKING:
@@ -57,7 +60,6 @@ if TYPE_CHECKING:
     from clerk.catalog.catalog import Catalog
     from clerk.config import Settings
     from clerk.store.audit import ChainReport
-    from clerk.store.tables import NoticeRow
 
 INTAKE_ROLES = MAY[Action.INTAKE]
 SUMMARY_FIELDS = ("number", "name", "state", "applicant_kind", "applicant_name", "applicant_id_number",
@@ -94,6 +96,26 @@ def _file_problems(plan: CasePlan, draft: IntakeDraft) -> list[str]:
         elif not file.intact() or file.pages < 1:
             problems.append(f"材料“{key}”的扫描件已损坏（摘要不符），请重新扫描")
     return problems
+
+
+_KEY_AND_ACCOUNT: Any = None  # built on first use (``_key_and_account``)
+
+
+def _key_and_account() -> Any:
+    """One statement: the id of the case stored under the visit's key (``saved``, NULL for none)
+    and the acting account's columns (NULL when there is no such account; ``checked_account``)."""
+    global _KEY_AND_ACCOUNT
+    if _KEY_AND_ACCOUNT is None:
+        from sqlalchemy import bindparam, literal
+
+        accounts, cases = table_of(ClerkAccount), table_of(CaseRow)
+        saved = select(cases.c.id).where(cases.c.visit_key == bindparam("key", type_=cases.c.visit_key.type))
+        one = select(literal(1).label("one")).subquery("one")
+        _KEY_AND_ACCOUNT = select(
+            saved.scalar_subquery().label("saved"), accounts.c.id, accounts.c.name, accounts.c.role,
+            accounts.c.active,
+        ).select_from(one.outerjoin(accounts, accounts.c.id == bindparam("id", type_=accounts.c.id.type)))
+    return _KEY_AND_ACCOUNT
 
 
 def _summary_select() -> Select[Any]:
@@ -218,21 +240,28 @@ class CaseService(LifecycleOperations):
         deadline count from it; it may be at most ``KEPT_VISIT_DAYS`` days old and never
         in the future, and the audit records when it was saved.
         """
-        if visit_key:
-            first = self.saved_visit(visit_key)
-            if first is not None:
-                return first
         now = self.clock()
-        if received_at is None:
-            received_at = now
-        elif received_at.tzinfo is None or received_at > now + KEPT_VISIT_SKEW:
-            raise IntakeError(["办件时间不能晚于现在（请检查本机时钟）"])
-        elif received_at < now - timedelta(days=KEPT_VISIT_DAYS):
-            raise IntakeError([f"暂存的办件已超过 {KEPT_VISIT_DAYS} 天，不能按当时的时间受理，请联系管理员核实后重新受理"])
-        plan, problems = plan_intake(self.catalog, self.calendar, draft, outcome, received_at, self.tz, reason)
         try:
             with self.store.session(write=True) as session:
-                user = self.uow.authorise(session, user, Action.INTAKE)  # the account as stored, before anything
+                session.info[INSERTED] = []  # the rows written, for the case handed back (``_written_view``)
+                # The visit's key is looked up in the write transaction itself, in the statement
+                # that reads the acting account (not in a transaction of its own before it: four
+                # round trips less at a station); a visit already stored is returned as it is,
+                # before any check of its time or account, and nothing is written.
+                key_and_account = session.connection().execute(
+                    _key_and_account(), {"key": visit_key or None, "id": getattr(user, "id", None)}).one()
+                if key_and_account.saved is not None:
+                    return self.view_of(session, session.get_one(CaseRow, key_and_account.saved))
+                if received_at is None:
+                    received_at = now
+                elif received_at.tzinfo is None or received_at > now + KEPT_VISIT_SKEW:
+                    raise IntakeError(["办件时间不能晚于现在（请检查本机时钟）"])
+                elif received_at < now - timedelta(days=KEPT_VISIT_DAYS):
+                    raise IntakeError([f"暂存的办件已超过 {KEPT_VISIT_DAYS} 天，不能按当时的时间受理，请联系管理员核实后重新受理"])
+                plan, problems = plan_intake(self.catalog, self.calendar, draft, outcome, received_at, self.tz,
+                                             reason)
+                # the account as stored (read with the key), before anything is written
+                user = self.uow.permitted(checked_account(key_and_account, user), Action.INTAKE)
                 problems = problems or _file_problems(plan, draft) or _pledge_problems(session, plan, draft, self.tz)
                 if problems:
                     raise IntakeError(problems)
@@ -240,22 +269,21 @@ class CaseService(LifecycleOperations):
                                            visit_key=visit_key, saved_at=now)
                 for child in plan.children:
                     self._insert_case(session, child, draft, outcome, user, window, received_at, reason, parent)
-                for file in draft.files.values():  # the pages: in this transaction, or not at all
-                    save_file(session, saved_id(parent), file, by=user.id, at=now)
+                # the pages: in this transaction, or not at all
+                save_files(session, saved_id(parent), draft.files.values(), by=user.id, at=now)
                 for kind in plan.documents:
                     queue_notice(session, saved_id(parent), kind, at=received_at)
-                number = parent.number
+                # The view is built from the rows this transaction wrote, not read back in a
+                # transaction of its own after the commit (eight round trips at a station);
+                # in memory, so the numbering and audit-head locks are held no longer.
+                session.flush()
+                view = self._written_view(session, parent)
         except IntegrityError:
             first = self.saved_visit(visit_key) if visit_key else None
             if first is None:
                 raise
             return first  # the same visit committed meanwhile (another attempt): that one stands
-        # The view is read after the commit, so the numbering and audit-head row
-        # locks are not held while it is assembled (other windows wait on them).
-        try:
-            return self.get(number)
-        except StoreUnavailable as exc:  # saved: say so, or the clerk would submit twice
-            raise StoreUnavailable(f"案件已保存（受理编号 {number}），但暂时无法读取，请稍后按编号查询，勿重复受理。") from exc
+        return view
 
     def pledge_problems(self, draft: IntakeDraft, outcome: Outcome) -> list[str]:
         """Why this applicant may not sign the 告知承诺 the draft asks for (a 失信记录), said at the
@@ -450,6 +478,46 @@ class CaseService(LifecycleOperations):
         if row is None:
             raise CaseNotFound(number.strip())
         return row
+
+    def _written_view(self, session: Session, row: CaseRow, *, with_children: bool = True) -> CaseView:
+        """``view_of`` a case this transaction has just created, from what it wrote, without a read.
+
+        Every row of a new case (its deadlines, notices, files, items) was inserted and flushed by
+        this transaction (``clerk.store.audited.INSERTED``); its audit events are the transaction's
+        pending ones.  Kept equal to ``view_of`` of the committed case (tests/store/
+        test_station_round_trips.py compares them)."""
+        written = session.info.get(INSERTED, [])
+
+        def of(kind: type[Any], **match: object) -> list[Any]:
+            return sorted((obj for obj in written if isinstance(obj, kind)
+                           and all(getattr(obj, name) == value for name, value in match.items())),
+                          key=lambda obj: obj.id)
+
+        case_id = saved_id(row)
+        events = tuple(convert.audit_entry_of(e) for e in sorted(session.info.get(PENDING, []), key=lambda e: e.seq)
+                       if e.case_number == row.number)
+        children: tuple[CaseView, ...] = ()
+        if with_children and row.is_bundle:
+            children = tuple(self._written_view(session, kid, with_children=False)
+                             for kid in of(CaseRow, parent_id=case_id))
+        parent_number = None
+        if row.parent_id is not None:
+            parent_number = next(obj.number for obj in of(CaseRow, id=row.parent_id))
+            keys = {entry.material.key for entry in checklist_from_dict(row.checklist).entries}
+            files = [f for f in of(MaterialFileRow, case_id=row.parent_id) if f.material_key in keys]
+        else:
+            files = []
+        files += of(MaterialFileRow, case_id=case_id)
+        verifications = tuple(verification_view(v, row.number, row.name, row.department, row.applicant_name)
+                              for v in of(VerificationRow, case_id=case_id))
+        link = next(iter(of(ExchangeCaseRow, case_id=case_id)), None)
+        return convert.case_view(
+            row, deadlines=tuple(convert.deadline_of(d) for d in of(DeadlineRow, case_id=case_id)),
+            children=children, events=events,
+            notices=tuple(notice_view(n, row.number) for n in of(NoticeRow, case_id=case_id)),
+            parent_number=parent_number, files=tuple(stored_material(f) for f in files), verifications=verifications,
+            cross_region=CrossRegion(link.taken_in_hall, link.deciding_hall, link.remote_number) if link else None,
+        )
 
     def view_of(self, session: Session, row: CaseRow, *, with_children: bool = True) -> CaseView:
         deadlines = tuple(

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from clerk.store.engine import Store
 
-__all__ = ["UnitOfWork", "acting_account"]
+__all__ = ["UnitOfWork", "acting_account", "checked_account"]
 
 
 _ACCOUNT: Any = None  # the Core statement reading the acting account, built on first use
@@ -45,7 +45,14 @@ def acting_account(session: Session, user: ClerkUser) -> ClerkUser:
             table.c.id == bindparam("id", type_=table.c.id.type))
     account_id = getattr(user, "id", None)
     row = session.connection().execute(_ACCOUNT, {"id": account_id}).one_or_none() if account_id is not None else None
-    if row is None:
+    return checked_account(row, user)
+
+
+def checked_account(row: Any, user: ClerkUser) -> ClerkUser:
+    """The acting account from its stored ``row`` (id, name, role, active; None or a NULL id: no
+    such account), refused as ``acting_account`` says; for a call that reads the account in a
+    statement of its own (``CaseService.submit``: with the visit's key)."""
+    if row is None or row.id is None:
         raise PermissionDenied(f"工号 {getattr(user, 'id', '')} 不存在，不能办理业务")
     if not row.active:
         raise PermissionDenied(f"账号 {row.id}（{row.name}）已停用，不能办理业务")
@@ -70,7 +77,10 @@ class UnitOfWork:
         self.fallback_may_decide = fallback_may_decide
 
     def authorise(self, session: Session, user: ClerkUser, action: Action) -> ClerkUser:
-        account = acting_account(session, user)
+        return self.permitted(acting_account(session, user), action)
+
+    def permitted(self, account: ClerkUser, action: Action) -> ClerkUser:
+        """``account`` (as stored) when its role may do ``action``; ``PermissionDenied`` otherwise."""
         check_permission(account, action, fallback_may_decide=self.fallback_may_decide)
         return account
 

@@ -39,6 +39,10 @@ _RAW_WRITE = re.compile(r"\b(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+fro
 KEYS = "clerk_keys"
 #: ``session.info`` key: this transaction wrote something (``Store.session`` notifies live screens only then).
 WROTE = "clerk_wrote"
+#: ``session.info`` key: set to a list by a caller that wants the rows its transaction inserts kept
+#: there as they are flushed (the session's identity map holds them only weakly): a new case's view
+#: is built from them (``CaseService.submit``).
+INSERTED = "clerk_inserted"
 
 
 class AuditedSession(Session):
@@ -57,6 +61,9 @@ def _touch(session: Session, table: str, key: tuple[Any, ...]) -> None:
 def _after_flush(session: Session, _context: Any) -> None:
     if session.new or session.dirty or session.deleted:
         session.info[WROTE] = True
+    kept = session.info.get(INSERTED)
+    if kept is not None:
+        kept.extend(session.new)
     for group in (session.new, session.dirty, session.deleted):
         for obj in group:
             mapper = inspect(obj).mapper
@@ -106,6 +113,9 @@ def _before_commit(session: Session) -> None:
 
 @event.listens_for(AuditedSession, "after_soft_rollback")
 def _after_rollback(session: Session, previous: Any) -> None:
+    from clerk.store.engine import NOTIFIED
+
+    session.info.pop(NOTIFIED, None)  # a pg_notify rolled back with a savepoint: the commit notifies itself
     if previous.nested:  # a savepoint rolled back: forget the events it appended (their seq went back)
         head = session.execute(text("SELECT seq FROM audit_head WHERE id = 1")).scalar_one()
         pending = [e for e in session.info.get(audit.PENDING, []) if e.seq <= head]

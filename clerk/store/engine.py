@@ -12,7 +12,10 @@ SQLAlchemy is imported lazily: importing this module is cheap.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import select
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +42,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from clerk.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: how many of the latest statements ``Store.round_trip`` looks at
+ROUND_TRIP_SAMPLES = 32
 _WRITE_OPTION = "clerk_write"
 #: PostgreSQL channel every write transaction notifies on commit (clerk.store.changes listens).
 CHANGES_CHANNEL = "clerk_changes"
@@ -68,6 +73,8 @@ class Store:
         #: who seals this store's audit events, decided on the first write (clerk.store.keybinding)
         self.sealing = SealingSource(self.hall_key)
         self._version_ok = False  # clerk.store.versioning: checked before the first write
+        #: seconds the latest statements took, client side (``round_trip``)
+        self._statement_times: deque[float] = deque(maxlen=ROUND_TRIP_SAMPLES)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
@@ -133,12 +140,18 @@ class Store:
             engine = create_engine(
                 multi_host_url(url),
                 echo=self._echo,
-                pool_pre_ping=True,
+                pool_pre_ping=False,  # _ping_if_spoken: a ping only when the server has said something
                 pool_size=self._pool_size,
                 pool_timeout=self.statement_timeout or 30,
-                connect_args=postgres_connect_args(self.statement_timeout),
+                # psycopg would prepare a statement on its fifth use: one more round trip for each
+                # statement on each connection, which a station on the extranet pays in full (the
+                # server's parse it saves is far below a millisecond for these statements).
+                connect_args={**postgres_connect_args(self.statement_timeout), "prepare_threshold": None},
             )
             event.listen(engine, "handle_error", _drop_on_failover)
+            event.listen(engine, "checkout", _ping_if_spoken(engine.dialect))
+            event.listen(engine, "before_cursor_execute", _started)
+            event.listen(engine, "after_cursor_execute", self._timed)
             return engine
         if url.database and url.database != ":memory:":
             database = Path(url.database).expanduser()
@@ -168,6 +181,20 @@ class Store:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
+
+    def _timed(self, conn: Connection, *_args: Any) -> None:
+        started = conn.info.pop(_STARTED, None)
+        if started is not None:
+            self._statement_times.append(time.perf_counter() - started)
+
+    @property
+    def round_trip(self) -> float:
+        """Seconds one round trip to the server takes, as measured: the quickest of the latest
+        ``ROUND_TRIP_SAMPLES`` statements (each is one round trip; the quickest is the link, not
+        the server's work).  0 before any statement, and for SQLite (no link).  A station on
+        the extranet shows its link here (docs/deploy.md, "Stations on the extranet")."""
+        times = list(self._statement_times)
+        return min(times) if times else 0.0
 
     @property
     def busy_timeout_ms(self) -> int:
@@ -254,6 +281,13 @@ class Store:
         self._engine = self._write_engine = None
 
 
+_STARTED = "clerk_statement_started"  # ``Connection.info``: when the statement under way was sent
+
+
+def _started(conn: Connection, *_args: Any) -> None:
+    conn.info[_STARTED] = time.perf_counter()
+
+
 def postgres_connect_args(statement_timeout: float | None) -> dict[str, Any]:
     """libpq options: a connect timeout always; with ``statement_timeout`` also the server's
     statement and lock timeouts and TCP keepalives, so a call never waits without bound
@@ -336,6 +370,43 @@ def _drop_on_failover(context: Any) -> None:
     state = getattr(context.original_exception, "sqlstate", None) or ""
     if state in _FAILOVER_STATES or state.startswith("08"):
         context.is_disconnect = True
+
+
+def _ping_if_spoken(dialect: Any) -> Callable[[Any, Any, Any], None]:
+    """``checkout`` of a PostgreSQL pool: the pooled connection is pinged only when its socket
+    has something to read, instead of on every checkout (``pool_pre_ping``: one round trip
+    per transaction, a fifth of a second at a station on the extranet).
+
+    An idle connection the server has nothing to say on has nothing to read.  One the server
+    closed (a restart, a failover's ``pg_ctl stop``, ``pg_terminate_backend``, an idle timeout:
+    a FATAL message, then end of file), one the kernel gave up on (TCP keepalives, set with the
+    statement timeout: ``postgres_connect_args``), or one psycopg marked closed or broken is
+    readable or fails the check; it is pinged as before, and a failed ping makes the pool
+    connect anew (``DisconnectionError``).  A link cut silently (no FIN, keepalives not run
+    out yet) is left to the first statement, as a cut in mid-transaction always was:
+    ``_drop_on_failover`` drops the connection and the call says the store is unavailable."""
+
+    def checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if not _has_spoken(dbapi_connection):
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:  # noqa: BLE001 - any failure: not to be used again
+            raise exc.DisconnectionError(str(error)) from error
+
+    return checkout
+
+
+def _has_spoken(dbapi_connection: Any) -> bool:
+    """Whether a pooled psycopg connection has anything to read (or cannot say): then it is pinged."""
+    if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False):
+        return True
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except Exception:  # noqa: BLE001 - closed under us, a descriptor select cannot take: ping
+        return True
+    return bool(readable)
+
 
 # SQLite reports schema mistakes as OperationalError too; they are not outages.
 _SCHEMA_ERRORS = ("no such table", "no such column", "has no column", "syntax error")

@@ -71,17 +71,31 @@ def _folder(session: Session) -> Path | None:
 
 def put_bytes(session: Session, sha256: str, data: bytes) -> None:
     """Keep ``data`` under ``sha256`` in this transaction (nothing when already kept intact)."""
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise ValueError("material bytes do not match their SHA-256")
+    put_many(session, {sha256: data})
+
+
+def put_many(session: Session, blobs: dict[str, bytes]) -> None:
+    """``put_bytes`` of each (sha256, data); in the database all in one ``executemany`` (psycopg
+    sends them in one round trip: a station saving a visit with its scans)."""
+    for sha256, data in blobs.items():
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ValueError("material bytes do not match their SHA-256")
     folder = _folder(session)
     if folder is None:
+        if not blobs:
+            return
         from sqlalchemy.dialects.postgresql import insert as pg_insert
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(insert(table_of(MaterialBlob)).values(sha256=sha256, data=data)
-                        .on_conflict_do_nothing(index_elements=["sha256"]))
+        session.execute(insert(table_of(MaterialBlob)).on_conflict_do_nothing(index_elements=["sha256"]),
+                        [{"sha256": sha256, "data": data} for sha256, data in blobs.items()])
         return
+    for sha256, data in blobs.items():
+        _put_file(session, folder, sha256, data)
+
+
+def _put_file(session: Session, folder: Path, sha256: str, data: bytes) -> None:
     path = blob_path(folder, sha256)
     existed = path.is_file()
     if existed and _file_sha256(path) == sha256:
@@ -156,20 +170,32 @@ def _file_sha256(path: Path) -> str:
 
 def save_file(session: Session, case_id: int, file: MaterialFile, *, by: str, at: datetime) -> None:
     """One material's PDF, row and bytes, inside the caller's transaction."""
-    if not file.intact():
-        raise ValueError(f"material {file.material_key}: bytes do not match their digests")
-    put_bytes(session, file.sha256, file.pdf)
-    session.add(MaterialFileRow(case_id=case_id, material_key=file.material_key, pages=file.pages,
-                                size=len(file.pdf), sha256=file.sha256, sm3=file.sm3, saved_at=at, saved_by=by))
+    save_files(session, case_id, [file], by=by, at=at)
+
+
+def save_files(session: Session, case_id: int, files: Iterable[MaterialFile], *, by: str, at: datetime) -> None:
+    """Materials' PDFs, rows and bytes, inside the caller's transaction: every file's bytes
+    first (``put_many``), then their rows (flushed together: one multi-row insert)."""
+    files = list(files)
+    for file in files:
+        if not file.intact():
+            raise ValueError(f"material {file.material_key}: bytes do not match their digests")
+    put_many(session, {file.sha256: file.pdf for file in files})
+    for file in files:
+        session.add(MaterialFileRow(case_id=case_id, material_key=file.material_key, pages=file.pages,
+                                    size=len(file.pdf), sha256=file.sha256, sm3=file.sm3, saved_at=at, saved_by=by))
 
 
 def stored_materials(session: Session, case_id: int, keys: Iterable[str] | None = None) -> tuple[StoredMaterial, ...]:
     """The material files of a case, oldest first (only ``keys`` when given)."""
     query = select(MaterialFileRow).where(col(MaterialFileRow.case_id) == case_id).order_by(col(MaterialFileRow.id))
     wanted = set(keys) if keys is not None else None
-    return tuple(StoredMaterial(id=row.id or 0, material_key=row.material_key, pages=row.pages, size=row.size,
-                                sha256=row.sha256, saved_at=row.saved_at, purged=row.purged_at is not None)
-                 for (row,) in session.execute(query) if wanted is None or row.material_key in wanted)
+    return tuple(stored_material(row) for (row,) in session.execute(query) if wanted is None or row.material_key in wanted)
+
+
+def stored_material(row: MaterialFileRow) -> StoredMaterial:
+    return StoredMaterial(id=row.id or 0, material_key=row.material_key, pages=row.pages, size=row.size,
+                          sha256=row.sha256, saved_at=row.saved_at, purged=row.purged_at is not None)
 
 
 # -- verification -------------------------------------------------------------------------

@@ -41,8 +41,18 @@ if TYPE_CHECKING:
     from clerk.store.notices import NoticeKind
 
 
-#: how long the confirmation waits for the repeated-visit check before it shows without it
+#: how long the confirmation waits for the repeated-visit check before it shows without it,
+#: besides the round trips of its transaction over the measured link (``recent_visit_limit``)
 RECENT_VISIT_SECONDS = 1.0
+#: round trips of the repeated-visit check (BEGIN, account, query, COMMIT), with room for a reconnect
+RECENT_VISIT_ROUND_TRIPS = 6
+
+
+def recent_visit_limit(round_trip: float, answer_limit: float) -> float:
+    """Seconds the confirmation waits for the repeated-visit check on a link whose round trip takes
+    ``round_trip`` seconds (``Store.round_trip``): a second plus its round trips, so that a station
+    on a slow extranet link still gets the warning; never more than ``answer_limit``."""
+    return min(RECENT_VISIT_SECONDS + RECENT_VISIT_ROUND_TRIPS * round_trip, max(answer_limit, RECENT_VISIT_SECONDS))
 
 
 class Services:
@@ -265,7 +275,8 @@ class Services:
 
     def recent_visit(self, user: ClerkUser, draft: IntakeDraft, visit_key: str) -> CaseSummary | None:
         """``CaseService.recent_visit``, as a warning only: None when the store does not answer
-        within ``RECENT_VISIT_SECONDS`` (an outage must never stop a visit from being finished or kept)."""
+        within ``recent_visit_limit`` of the measured link (an outage must never stop a visit from
+        being finished or kept)."""
         from clerk.domain.errors import StoreUnavailable
 
         minutes = self.settings.repeat_visit_minutes
@@ -273,7 +284,8 @@ class Services:
             return None
         cases = self.cases
         try:
-            return within(RECENT_VISIT_SECONDS, lambda: cases.recent_visit(user, draft, visit_key, minutes=minutes),
+            limit = recent_visit_limit(cases.store.round_trip, cases.store.answer_limit)
+            return within(limit, lambda: cases.recent_visit(user, draft, visit_key, minutes=minutes),
                           name="clerk-recent-visit")
         except StoreUnavailable:
             return None

@@ -255,18 +255,21 @@ def test_provisional_deadlines_are_recomputed_when_the_year_arrives(store, catal
     assert [s.due_on for s in loaded.find(view.number)] == [date(2027, 1, 4)]
 
 
-def test_outage_after_commit_names_the_saved_case(service, users, monkeypatch):
+def test_an_outage_after_the_commit_cannot_hide_the_saved_case(service, users, monkeypatch):
+    """The case handed back is built from what the save wrote: no read after the commit that
+    an outage could fail (it used to be read back, and then only its number could be said)."""
     from clerk.domain.errors import StoreUnavailable
 
-    real_get = service.get
+    real_get, real_saved = service.get, service.saved_visit
 
     def outage(number):
         raise StoreUnavailable()
 
     monkeypatch.setattr(service, "get", outage)
-    with pytest.raises(StoreUnavailable, match="20261125-SF-0001.*勿重复受理"):
-        service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT)
-    assert real_get("20261125-SF-0001").state is CaseState.ACCEPTED
+    monkeypatch.setattr(service, "saved_visit", outage)
+    view = service.submit(users["window"], 3, hygiene(), Outcome.ACCEPT, visit_key="k" * 32)
+    assert view.number == "20261125-SF-0001" and view.state is CaseState.ACCEPTED
+    assert real_get(view.number) == view == real_saved("k" * 32)
 
 
 def test_a_name_is_found_by_any_part_of_it_prefix_hits_first(service, users):

@@ -205,7 +205,14 @@ def test_a_window_leaves_a_primary_that_turned_read_only(replicated_pair, catalo
 
         pair.admin(pair.primary, "ALTER SYSTEM SET default_transaction_read_only = on")
         pair.admin(pair.primary, "SELECT pg_reload_conf()")
-        # (an idle backend reads the reloaded setting before its next command: the pool's ping)
+        # An idle backend applies a reload it was signalled before its next command (BEGIN); the
+        # postmaster signals its backends once it has read the files itself, which a new session
+        # sees (the pool no longer pings first, which used to give the signal that much more time).
+        for _ in range(100):
+            if pair.query(pair.primary, database, "SHOW default_transaction_read_only") == ("on",):
+                break
+            time.sleep(0.05)
+        time.sleep(0.2)
         with pytest.raises(StoreUnavailable, match="只读"):
             service.submit(clerk, 1, hygiene(), Outcome.ACCEPT, visit_key=new_visit_key())
         pair.wait_until_received()
