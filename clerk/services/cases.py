@@ -132,7 +132,7 @@ class CaseService(LifecycleOperations):
                       calendar: WorkCalendar | None = None) -> CaseService:
         service = cls(
             store or Store.from_settings(settings),
-            catalog or load_catalog(settings.catalog_dir),
+            catalog or load_catalog(settings.catalog_dir, settings.cross_region_catalog),
             calendar or WorkCalendar.load(settings.calendar_dir),
             hall_code=settings.hall.code,
             timezone=settings.timezone,
