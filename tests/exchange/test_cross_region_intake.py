@@ -135,3 +135,17 @@ def test_export_goes_to_the_catalogs_hall_without_naming_it(two_halls, tmp_path)
     at_b = b.cases.get(arrived.number)
     assert at_b.code == MEDICAL_FILING and at_b.cross_region == CrossRegion(HALL_A, HALL_B, taken.number)
     assert at_b.deadline(DeadlineKind.PROMISED).due == taken.deadline(DeadlineKind.PROMISED).due
+
+
+@pairs
+def test_clerk_exchange_export_names_no_receiver_for_another_regions_item(two_halls, monkeypatch, tmp_path, capsys):
+    from tests.exchange.test_cli import as_clerk, at
+
+    a, _b = two_halls
+    taken = a.cases.submit(a.users["window"], 3, medical_filing(), Outcome.ACCEPT)
+    at(monkeypatch, tmp_path, a, a.hall_id, a.folder)
+    packet = tmp_path / "out" / "case.zip"
+    status, errors, out = as_clerk(monkeypatch, capsys, ["exchange", "export", taken.number, "-o", str(packet)])
+    assert status == 0, errors
+    assert f"已导出办件：{packet}（发往 {HALL_B}" in out
+    assert _link(a.cases, taken.number) == (HALL_A, HALL_B, taken.number, None)
