@@ -121,6 +121,7 @@ class Settings:
     home: Path
     database_url: str = ""  # empty: sqlite file inside ``home``
     catalog_dir: Path = field(default_factory=lambda: shipped_path("catalog"))
+    cross_region_dir: Path | None = None  # 跨域通办: other regions' items; None: the shipped list
     calendar_dir: Path = field(default_factory=lambda: shipped_path("calendar"))
     receipts_dir: Path = field(default_factory=_default_receipts_dir)
     timezone: str = "Asia/Shanghai"
@@ -179,6 +180,15 @@ class Settings:
         return self.key_file or self.home / "hall.key"
 
     @property
+    def cross_region_catalog(self) -> Path | None:
+        """The other regions' items (跨省通办 list): the configured folder, else the shipped one
+        when this installation has it."""
+        if self.cross_region_dir is not None:
+            return self.cross_region_dir
+        shipped = shipped_path("cross_region")
+        return shipped if shipped.is_dir() else None
+
+    @property
     def exchange_key_file(self) -> Path:
         """This hall's SM2 private key (跨域通办)."""
         return self.exchange.key_file or self.home / "exchange" / "sm2-private.key"
@@ -193,6 +203,7 @@ _ENV = {
     "CLERK_HOME": ("home", Path),
     "CLERK_DATABASE_URL": ("database_url", str),
     "CLERK_CATALOG_DIR": ("catalog_dir", Path),
+    "CLERK_CROSS_REGION_DIR": ("cross_region_dir", Path),
     "CLERK_CALENDAR_DIR": ("calendar_dir", Path),
     "CLERK_RECEIPTS_DIR": ("receipts_dir", Path),
     "CLERK_TIMEZONE": ("timezone", str),
@@ -491,6 +502,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
     "home": _folder_to_create,
     "database_url": _database_url,
     "catalog_dir": _existing_catalog,
+    "cross_region_dir": _existing_catalog,
     "calendar_dir": _existing_folder,
     "receipts_dir": _folder_to_create,
     "timezone": _timezone,

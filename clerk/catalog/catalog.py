@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 
 from clerk.catalog import checklist as _checklist
 from clerk.catalog.errors import UnknownCode
@@ -27,24 +28,32 @@ class Catalog:
         bundles: Mapping[str, Bundle] | None = None,
         materials: Mapping[str, Material] | None = None,
         synonyms: Synonyms | None = None,
+        regional: Mapping[str, ServiceItem] | None = None,
     ) -> None:
         self.version = version
         self.items: dict[str, ServiceItem] = dict(items)
         self.bundles: dict[str, Bundle] = dict(bundles or {})
         self.materials: dict[str, Material] = dict(materials or {})  # shared, by key
         self.synonyms = synonyms  # None: the shipped table (data/search-synonyms.toml)
+        # 跨域通办: other regions' items (their ``region`` set), kept apart from the hall's own
+        self.regional: dict[str, ServiceItem] = dict(regional or {})
         self._index: SearchIndex | None = None
+        self._regional_index: SearchIndex | None = None
         self._index_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (
             f"Catalog(version={self.version[:8]!r}, items={len(self.items)}, "
-            f"bundles={len(self.bundles)})"
+            f"bundles={len(self.bundles)}, regional={len(self.regional)})"
         )
 
     def get(self, code: str) -> ServiceItem | Bundle | None:
-        """The item or bundle with this code, or None."""
-        return self.items.get(code) or self.bundles.get(code)
+        """The item (the hall's own or another region's) or bundle with this code, or None."""
+        return self.items.get(code) or self.regional.get(code) or self.bundles.get(code)
+
+    def item(self, code: str) -> ServiceItem | None:
+        """The hall's own item or another region's with this code, or None."""
+        return self.items.get(code) or self.regional.get(code)
 
     def _require(self, code: str) -> ServiceItem | Bundle:
         found = self.get(code)
@@ -84,6 +93,8 @@ class Catalog:
         """Compute every search key now (imports pypinyin), laid out for ``counts`` if given;
         later calls are free."""
         self._search_index().prepare(counts)
+        if self.regional:
+            self._regional_search().prepare(None)
 
     def _search_index(self) -> SearchIndex:
         if self._index is None:
@@ -96,9 +107,34 @@ class Catalog:
                     self._index = SearchIndex(names, synonyms)
         return self._index
 
+    def _regional_search(self) -> SearchIndex:
+        if self._regional_index is None:
+            with self._index_lock:
+                if self._regional_index is None:
+                    synonyms = self.synonyms if self.synonyms is not None else load_synonyms()
+                    self._regional_index = SearchIndex(
+                        [("item", i.code, i.name, i.aliases) for i in self.regional.values()], synonyms)
+        return self._regional_index
+
     def search(
         self, query: str, limit: int = 20, counts: Mapping[str, int] | None = None
     ) -> list[SearchHit]:
         """Items and bundles matching ``query``, best first (exact, prefix, substring,
-        one-character typo); ``counts`` (code -> this hall's recent intakes) breaks ties."""
-        return self._search_index().search(query, limit, counts)
+        one-character typo); ``counts`` (code -> this hall's recent intakes) breaks ties.
+
+        Other regions' items (跨域通办) come after every hit of the hall's own, their region
+        in ``SearchHit.region``; when the hall's fill the list, up to a quarter of it is
+        left to them, so a query naming one still shows it."""
+        hits = self._search_index().search(query, limit, counts)
+        if not self.regional:
+            return hits
+        others = self._regional_search().search(query, limit, counts)
+        if not others:
+            return hits
+        room = max(limit - len(hits), limit // 4) if hits else limit
+        kept = min(len(others), room)
+        return hits[: limit - kept] + [
+            replace(hit, region=region.label)
+            for hit in others[:kept]
+            if (region := self.regional[hit.code].region) is not None
+        ]

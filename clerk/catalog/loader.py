@@ -21,6 +21,7 @@ from clerk.catalog.model import (
     Bundle,
     Commitment,
     Delivery,
+    HandlingRegion,
     ItemKind,
     LimitUnit,
     Material,
@@ -49,29 +50,43 @@ _ITEM_FIELDS = (
 _ITEM_OPTIONAL = ("situations", "aliases", "statutory_unit", "promised_unit", "item_type", "commitment")
 
 
+_REGION_FIELDS = ("code", "name", "body", "phone", "address", "transfer_days")
+_REGION_CODE = re.compile(r"[1-8][0-9]{5}")
+_HALL_ID_MAX = 48  # clerk.store.tables_exchange.HALL_ID_MAX
+
+
 @dataclass
 class _Source:
     """One composed YAML file and the sections it holds."""
 
     reader: Reader
     sections: Fields | None
+    cross_region: bool = False  # a file of the other regions' catalog (跨省通办)
+    region: HandlingRegion | None = None
 
 
-def load_catalog(path: Path | str) -> Catalog:
-    """Load a catalog folder (every ``*.yaml`` in it) or a single YAML file.
+def load_catalog(path: Path | str, cross_region: Path | str | None = None) -> Catalog:
+    """Load a catalog folder (every ``*.yaml`` in it) or a single YAML file, and the
+    other regions' items (跨域通办) from ``cross_region`` (a folder or file; None: none).
 
+    The other regions' items are read and checked like the hall's own (their codes
+    may not repeat the hall's) but kept apart: ``Catalog.items`` is the hall's,
+    ``Catalog.regional`` the others'.
     Raises ``CatalogError`` listing every problem as ``file:line: message``.
     """
     path = Path(path)
     problems: list[Problem] = []
     files = _catalog_files(path, problems)
+    other_files = _cross_region_files(Path(cross_region), problems) if cross_region is not None else []
     digest = hashlib.sha256()
     sources: list[_Source] = []
     unreadable = False
-    for file in files:
+    for file in [*files, *other_files]:
         data = file.read_bytes()
+        if file in other_files:  # the version names both sources; a file name cannot move across
+            digest.update(b"\x00cross-region\x00")
         digest.update(data)
-        source = _compose_file(file, data, problems)
+        source = _compose_file(file, data, problems, cross_region=file in other_files)
         if source is not None:
             sources.append(source)
         else:
@@ -89,11 +104,18 @@ def load_catalog(path: Path | str) -> Catalog:
 
     codes: dict[str, str] = {}  # code -> "file:line" of its first definition
     items: dict[str, ServiceItem] = {}
+    regional: dict[str, ServiceItem] = {}
     for source in sources:
+        if source.cross_region:
+            source.region = _region(source)
         for node in _section(source, "items"):
             item = _item(source.reader, node, materials, codes)
-            if item is not None:
+            if item is None:
+                continue
+            if not source.cross_region:
                 items[item.code] = item
+            elif source.region is not None and _regional_limit_ok(source.reader, node, item):
+                regional[item.code] = replace(item, region=source.region)
     bundles: dict[str, Bundle] = {}
     for source in sources:
         for node in _section(source, "bundles"):
@@ -107,7 +129,7 @@ def load_catalog(path: Path | str) -> Catalog:
     if problems:
         raise CatalogError(problems)
     catalog = Catalog(version=digest.hexdigest(), items=items, bundles=bundles, materials=materials,
-                      synonyms=synonyms)
+                      synonyms=synonyms, regional=regional)
     catalog.prepare_search()  # pinyin keys once, at load, never per keystroke
     return catalog
 
@@ -140,7 +162,63 @@ def _catalog_files(path: Path, problems: list[Problem]) -> list[Path]:
     return []
 
 
-def _compose_file(file: Path, data: bytes, problems: list[Problem]) -> _Source | None:
+def _cross_region_files(path: Path, problems: list[Problem]) -> list[Path]:
+    if path.is_dir():
+        return sorted((p for p in path.glob("*.yaml") if p.is_file()), key=lambda p: p.name)
+    if path.is_file():
+        return [path]
+    problems.append(Problem(str(path), 0, "找不到跨域通办事项目录（文件或文件夹不存在）"))
+    return []
+
+
+def _region(source: _Source) -> HandlingRegion | None:
+    """A cross-region file's ``region:``: who decides its items, and the transfer time."""
+    reader = source.reader
+    node = source.sections.get("region") if source.sections is not None else None
+    if node is None:
+        if source.sections is not None and "items" in source.sections:
+            reader.problem(source.sections.line, "跨域通办事项文件缺少 region（办理地：行政区划代码、名称、办理机构、"
+                                                 "电话、地址、移交时限）")
+        return None
+    what = "办理地（region）"
+    fields = reader.fields(node, what, required=_REGION_FIELDS, optional=("hall_id",))
+    if fields is None:
+        return None
+    code = reader.text(fields, "code", what)
+    if code is not None and not _REGION_CODE.fullmatch(code):
+        reader.problem(fields.at("code"), f"{what}的 code 应为 6 位行政区划代码（如 440305），实际是 {code!r}")
+        code = None
+    name = reader.text(fields, "name", what)
+    body = reader.text(fields, "body", what)
+    phone = reader.text(fields, "phone", what)
+    address = reader.text(fields, "address", what)
+    transfer = reader.positive_int(fields, "transfer_days", what)
+    hall_id = reader.text(fields, "hall_id", what) if "hall_id" in fields else (
+        f"{code}-{body}" if code and body else None)
+    if hall_id is not None and len(hall_id) > _HALL_ID_MAX:
+        reader.problem(fields.at("hall_id") if "hall_id" in fields else fields.at("body"),
+                       f"{what}的大厅标识 {hall_id} 超过 {_HALL_ID_MAX} 个字符，请用 hall_id 给出较短的标识")
+        hall_id = None
+    if hall_id is not None and code is not None and not hall_id.startswith(f"{code}-"):
+        reader.problem(fields.at("hall_id"), f"{what}的 hall_id 应以行政区划代码开头（{code}-…），实际是 {hall_id!r}")
+        hall_id = None
+    if (code is None or name is None or body is None or phone is None or address is None or transfer is None
+            or hall_id is None):
+        return None
+    return HandlingRegion(code, name, body, phone, address, transfer, hall_id)
+
+
+def _regional_limit_ok(reader: Reader, node: Node, item: ServiceItem) -> bool:
+    """The window promises the handling region's limit plus the transfer, in working days:
+    a limit in 自然日 or 月 cannot be added to them."""
+    if item.promised_unit in (LimitUnit.WORKING_DAYS, LimitUnit.IMMEDIATE):
+        return True
+    reader.problem(node, f"跨域通办事项 {item.code} 的承诺时限应以工作日计（或即办），实际是 {item.promised}："
+                         "收件地按工作日加上移交时限承诺办结日期")
+    return False
+
+
+def _compose_file(file: Path, data: bytes, problems: list[Problem], *, cross_region: bool = False) -> _Source | None:
     reader = Reader(str(file), problems)
     try:
         text = data.decode("utf-8")
@@ -163,9 +241,10 @@ def _compose_file(file: Path, data: bytes, problems: list[Problem]) -> _Source |
         reader.problem(0, f"YAML 语法错误：{exc}")
         return None
     if root is None or (isinstance(root, ScalarNode) and root.value == ""):
-        return _Source(reader, None)
-    sections = reader.fields(root, "文件顶层", required=(), optional=("materials", "items", "bundles"))
-    return _Source(reader, sections)
+        return _Source(reader, None, cross_region)
+    optional = ("region", "materials", "items") if cross_region else ("materials", "items", "bundles")
+    sections = reader.fields(root, "文件顶层", required=(), optional=optional)
+    return _Source(reader, sections, cross_region)
 
 
 def _section(source: _Source, name: str) -> list[Node]:

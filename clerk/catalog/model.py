@@ -154,6 +154,29 @@ class Situation:
 
 
 @dataclass(frozen=True)
+class HandlingRegion:
+    """跨域通办: the region and body that decide another region's item (办理地).
+
+    ``hall_id`` is the deciding hall's name between clerk installations (``[exchange]``
+    ``hall_id``: 行政区划代码-name); ``transfer_days`` the working days the alliance
+    agreement allows for handing the case over, added to the item's own limit.
+    """
+
+    code: str  # 6-digit 行政区划代码, e.g. 440305
+    name: str  # 深圳市南山区
+    body: str  # the handling body (办理机构), e.g. 深圳市南山区政务服务中心
+    phone: str
+    address: str
+    transfer_days: int
+    hall_id: str
+
+    @property
+    def label(self) -> str:
+        """How a search hit names it: 跨域·深圳市南山区."""
+        return f"跨域·{self.name}"
+
+
+@dataclass(frozen=True)
 class ServiceItem:
     """A service item (政务服务事项) as its 办事指南 describes it."""
 
@@ -175,6 +198,7 @@ class ServiceItem:
     promised_unit: LimitUnit = LimitUnit.WORKING_DAYS
     item_type: str = ""  # 事项类型: 行政许可, 行政确认, 公共服务 ... (as the 实施清单 says)
     commitment: Commitment | None = None  # 实行告知承诺制: every case is taken on commitment
+    region: HandlingRegion | None = None  # 跨域通办: another region decides it (its catalog, not this hall's)
 
     @property
     def statutory(self) -> TimeLimit:

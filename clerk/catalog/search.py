@@ -82,13 +82,20 @@ class SearchHit:
     2 prefix, 1 substring, 0 words apart / sounds alike / one-character typo)
     is ``score // 1000``; within a tier an earlier match scores higher.
     ``via``: the alias or synonym form that matched, when it was not the name
-    or code itself."""
+    or code itself.  ``region``: another region's item (跨域通办), the label of the region
+    that decides it (跨域·深圳市南山区); "" for the hall's own."""
 
     kind: Kind
     code: str
     name: str
     score: int
     via: str = ""
+    region: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name as a list shows it: 〔跨域·深圳市南山区〕 after another region's item."""
+        return f"{self.name}〔{self.region}〕" if self.region else self.name
 
 
 @dataclass(frozen=True)

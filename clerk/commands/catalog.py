@@ -23,6 +23,8 @@ def register(subparsers: Subcommands) -> None:
 
     check = commands.add_parser("check", help="检查事项目录，一次列出全部问题")
     check.add_argument("path", nargs="?", type=Path, help="目录文件夹或单个 YAML 文件（默认：配置中的 catalog_dir）")
+    check.add_argument("--cross-region", type=Path, metavar="DIR",
+                       help="跨域通办（其他地区）事项目录（默认：不指定 path 时用配置中的 cross_region_dir 或随附清单）")
     check.set_defaults(handler=check_command)
 
     search = commands.add_parser("search", help="按中文、拼音、拼音首字母或编码检索事项")
@@ -53,17 +55,21 @@ def _default_dir() -> Path:
     return get_settings().catalog_dir
 
 
-def _load(path: Path | None) -> tuple[Catalog, list[Problem]] | tuple[None, list[Problem]]:
+def _load(path: Path | None, cross_region: Path | None = None) -> tuple[Catalog, list[Problem]] | tuple[None, list[Problem]]:
+    """The catalog at ``path`` (default: the configured one, with the configured other regions'
+    items; a path given alone is loaded alone)."""
     from clerk.catalog.loader import load_catalog
 
+    if cross_region is None and path is None:
+        cross_region = get_settings().cross_region_catalog
     try:
-        return load_catalog(path or _default_dir()), []
+        return load_catalog(path or _default_dir(), cross_region), []
     except CatalogError as exc:
         return None, exc.problems
 
 
 def check_command(args: argparse.Namespace) -> int:
-    catalog, problems = _load(args.path)
+    catalog, problems = _load(args.path, args.cross_region)
     if catalog is None:
         for problem in problems:
             print(problem)
@@ -73,6 +79,9 @@ def check_command(args: argparse.Namespace) -> int:
         f"目录检查通过：{len(catalog.items)} 个事项，{len(catalog.bundles)} 个一件事，"
         f"版本 {catalog.version[:8]}"
     )
+    if catalog.regional:  # the other regions' items (跨省通办 list), by the region that decides them
+        regions = sorted({item.region.label for item in catalog.regional.values() if item.region})
+        print(f"跨域通办：{len(catalog.regional)} 个其他地区事项，办理地 {len(regions)} 个（{'、'.join(regions)}）")
     items = sum(1 for item in catalog.items.values() if item.commitment)
     materials = sum(1 for item in catalog.items.values() for m in item.materials if m.commitment)
     if items or materials:  # what an import made of the 告知承诺 columns, to check against the list
@@ -97,7 +106,7 @@ def search_command(args: argparse.Namespace) -> int:
     for hit in hits:
         mark = "\t[一件事]" if hit.kind == "bundle" else ""
         via = f"\t（{hit.via}）" if hit.via else ""
-        print(f"{hit.code}\t{hit.name}{mark}{via}")
+        print(f"{hit.code}\t{hit.label}{mark}{via}")
     return 0
 
 

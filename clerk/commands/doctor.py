@@ -146,7 +146,7 @@ def check_clock(settings: Settings, now: Callable[[], datetime]) -> Check:
 def check_catalog(settings: Settings) -> Check:
     name = "事项目录"
     try:
-        catalog = load_catalog(settings.catalog_dir)
+        catalog = load_catalog(settings.catalog_dir, settings.cross_region_catalog)
     except CatalogError as exc:
         first = exc.problems[0] if exc.problems else ""
         return Check(Level.FAIL, name, f"{settings.catalog_dir} 有 {len(exc.problems)} 处问题，"

@@ -46,7 +46,7 @@ def register(subparsers: Subcommands) -> None:
     export = sub.add_parser("export", help="把办件（首次移交）或其办理状态（发回收件地）导出为签名数据包")
     export.add_argument("case", help="本大厅的办件编号")
     export.add_argument("-o", "--output", type=Path, help="数据包文件（默认：当前文件夹下 exchange-编号-序号.zip）")
-    export.add_argument("--to", help="办理地大厅标识（本大厅收件的办件首次移交时必填）")
+    export.add_argument("--to", help="办理地大厅标识（本大厅收件的办件首次移交时必填；其他地区事项按事项目录的办理地，可不填）")
     _add_clerk_arguments(export)
     export.set_defaults(handler=_export)
 

@@ -202,7 +202,7 @@ def _setup(args: argparse.Namespace) -> int:
     settings = get_settings()
     # Everything setup reads is checked before it writes anything.
     try:
-        catalog = load_catalog(settings.catalog_dir)
+        catalog = load_catalog(settings.catalog_dir, settings.cross_region_catalog)
     except CatalogError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -15,7 +15,16 @@ from zoneinfo import ZoneInfo
 
 from clerk.calendar import WorkCalendar
 from clerk.catalog.errors import ChecklistError
-from clerk.catalog.model import Bundle, Checklist, Delivery, ItemKind, ServiceItem, TimeLimit
+from clerk.catalog.model import (
+    Bundle,
+    Checklist,
+    Delivery,
+    HandlingRegion,
+    ItemKind,
+    LimitUnit,
+    ServiceItem,
+    TimeLimit,
+)
 from clerk.domain.deadlines import NOTICE_LIMIT_DAYS, latest_limit, local_date, make_deadline
 from clerk.domain.errors import IntakeError
 from clerk.domain.intake import (
@@ -55,6 +64,17 @@ class CasePlan:
     documents: list[NoticeKind] = field(default_factory=list)
     children: list[CasePlan] = field(default_factory=list)
     verifications: list[VerificationPlan] = field(default_factory=list)  # 告知承诺: to verify afterwards
+    region: HandlingRegion | None = None  # 跨域通办: decided by another region (办理地), taken in here
+
+
+def window_promise(item: ServiceItem) -> TimeLimit:
+    """What this hall's window promises for ``item``: its own limit; for another region's item
+    (跨域通办) the handling region's limit plus the transfer time the alliance agreement allows,
+    in working days (counted on this hall's calendar)."""
+    if item.region is None:
+        return item.promised
+    own = 0 if item.promised_unit is LimitUnit.IMMEDIATE else item.promised_days
+    return TimeLimit(own + item.region.transfer_days, LimitUnit.WORKING_DAYS)
 
 
 def notice_lines(verdict: Verdict) -> tuple[NoticeLine, ...]:
@@ -174,11 +194,14 @@ def _item_plan(
 ) -> CasePlan:
     checklist, item_marks = _item_checklist(catalog, item, answers, marks)
     verdict = assess(checklist, item_marks)
-    state = state_for(outcome, verdict, item.kind is ItemKind.ON_THE_SPOT)
+    # Another region's item is never decided at this window: it is taken in and handed over.
+    state = state_for(outcome, verdict, item.kind is ItemKind.ON_THE_SPOT and item.region is None)
     return CasePlan(
         code=item.code, name=item.name, department=item.department, is_bundle=False,
-        item_kind=item.kind.value, checklist=checklist, marks=item_marks, verdict=verdict, state=state,
-        deadlines=deadlines_for(calendar, state, start, item.promised, item_marks, verdict),
+        item_kind=(ItemKind.PROMISED if item.region is not None else item.kind).value, checklist=checklist,
+        marks=item_marks, verdict=verdict, state=state,
+        deadlines=deadlines_for(calendar, state, start, window_promise(item), item_marks, verdict),
+        region=item.region,
         notice=notice_lines(verdict) if state is CaseState.INCOMPLETE else None,
         verifications=plan_verifications(calendar, start, item, checklist, item_marks) if state in TAKEN_STATES
         else [],

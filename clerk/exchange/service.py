@@ -140,8 +140,12 @@ class ExchangeService:
             link = session.execute(select(ExchangeCaseRow).where(
                 col(ExchangeCaseRow.case_id) == row.id)).scalar_one_or_none()
             status: Status | None = None
-            if link is None:
-                kind, link = "case", self._hand_over(session, row, to, trusted, now)
+            # A link without any packet: another region's item, its 办理地 named at intake (clerk.catalog).
+            named = link is not None and self._last_packet(session, row) is None
+            if link is None or named:
+                kind = "case"
+                link = (self._hand_over_named(row, link, to, trusted) if link is not None
+                        else self._hand_over(session, row, to, trusted, now))
                 body = case_body(row, self._deadlines(session, row),
                                  {"hall": self.hall_id, "name": self.hall_name}, {"hall": link.deciding_hall})
                 files = materials(session, row) + notices(session, row, None)
@@ -190,6 +194,22 @@ class ExchangeService:
                                ref_number=row.number, created_at=now)
         session.add(link)
         session.flush()
+        return link
+
+    def _hand_over_named(self, row: CaseRow, link: ExchangeCaseRow, to: str | None,
+                         trusted: dict[str, TrustedHall]) -> ExchangeCaseRow:
+        """The first export of a case for another region's item: to the hall the catalog named at
+        intake (``--to`` may repeat it, not change it); 收件地 is this hall's id from now on."""
+        if link.deciding_hall == self.hall_id:
+            raise ExchangeError(f"办件 {row.number} 的办理地是本大厅，无需移交")
+        if to and to != link.deciding_hall:
+            raise ExchangeError(f"办件 {row.number} 受理时的办理地是 {link.deciding_hall}，不能改为移交 {to}")
+        if link.deciding_hall not in trusted:
+            raise ExchangeError(f"{link.deciding_hall} 不在本大厅的受信任公钥中：先安装对方公钥（clerk exchange trust），"
+                                "以便核验对方发回的办理结果")
+        if CaseState(row.state) not in HANDED_OVER_STATES:
+            raise ExchangeError(f"办件 {row.number} 当前状态为“{row.state}”：只能移交已受理（含容缺受理）的办件")
+        link.taken_in_hall = self.hall_id  # named at intake before [exchange] hall_id was set, perhaps
         return link
 
     @staticmethod

@@ -21,6 +21,7 @@ from clerk.domain.verification import VerificationState
 from clerk.domain.views import DeadlineKind
 from clerk.printing.data import (
     BundleItem,
+    CrossRegionNotice,
     MissingMaterial,
     NoticeData,
     PledgeLine,
@@ -36,6 +37,7 @@ from clerk.store.notices import PRINT_UNKNOWN
 
 if TYPE_CHECKING:
     from clerk.catalog.catalog import Catalog
+    from clerk.catalog.model import TimeLimit
     from clerk.domain.accounts import ClerkUser
     from clerk.domain.notices import NoticeKind
     from clerk.domain.views import CaseView, Deadline
@@ -129,6 +131,7 @@ def notice_data_from_case(case: CaseView, settings: Settings, *, clerk_name: str
         complete=str(verdict.state) == "complete",
         child_name=case.child_name,
         pledges=pledge_lines(case),
+        cross_region=cross_region_notice(case, settings, catalog),
     )
     return revocation_data(case, data, settings) if case.state is CaseState.REVOKED else data
 
@@ -165,8 +168,25 @@ def revocation_data(case: CaseView, data: NoticeData, settings: Settings) -> Not
 
 def result_of(catalog: Catalog | None, code: str) -> str:
     """The catalog's 办理结果 of an item ("" when unknown: the paper then names none)."""
-    item = catalog.items.get(code) if catalog is not None else None
+    item = catalog.item(code) if catalog is not None else None
     return item.result_name if item is not None else ""
+
+
+def cross_region_notice(case: CaseView, settings: Settings, catalog: Catalog | None) -> CrossRegionNotice | None:
+    """跨域通办: a case taken in here for another region's item, with the handling body's contact
+    from the catalog (None for the hall's own items, and at the hall that decides it)."""
+    item = catalog.item(case.code) if catalog is not None and not case.is_bundle else None
+    region = item.region if item is not None else None
+    if region is None or case.cross_region is None:
+        return None
+    return CrossRegionNotice(taken_in=settings.hall.name, region=region.name, body=region.body, phone=region.phone,
+                             address=region.address, transfer_days=region.transfer_days,
+                             handling_limit=_limit_text(item.promised) if item is not None else "")
+
+
+def _limit_text(limit: TimeLimit) -> str:
+    return {"自然日": f"{limit.count}日", "月": f"{limit.count}个月", "即办": "即办"}.get(
+        limit.unit.value, f"{limit.count}个工作日")
 
 
 def supply_provisional(supply: Deadline | None, supply_by: date) -> bool:

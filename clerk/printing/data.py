@@ -140,6 +140,23 @@ class BundleItem:
 
 
 @dataclass(frozen=True)
+class CrossRegionNotice:
+    """跨域通办: a case taken in at this hall (收件地) for an item another region decides (办理地)."""
+
+    taken_in: str  # 收件地: this hall
+    region: str  # 办理地: 深圳市南山区
+    body: str  # the handling body: 深圳市南山区政务服务中心
+    phone: str  # the handling body's phone
+    address: str
+    transfer_days: int  # working days to hand the case over (the alliance agreement)
+    handling_limit: str  # the handling region's own limit, as printed: 2个工作日
+
+    @property
+    def deciding(self) -> str:
+        return f"{self.region}{self.body}" if not self.body.startswith(self.region) else self.body
+
+
+@dataclass(frozen=True)
 class NoticeData:
     """Everything any notice about one case may print.
 
@@ -191,6 +208,7 @@ class NoticeData:
     approved_on: date | None = None  # the day it was granted
     approved: bool = True  # a revoked case had been approved (else only accepted: the acceptance is revoked)
     credit_recorded: bool = False  # the false commitment is recorded in the dishonesty list (失信): printed only when true
+    cross_region: CrossRegionNotice | None = None  # 跨域通办: taken in here, decided in another region
 
     @property
     def materials_complete(self) -> bool:

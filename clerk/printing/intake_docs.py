@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clerk.printing.cjkwrap import text_width
-from clerk.printing.data import NoticeData
+from clerk.printing.data import CrossRegionNotice, NoticeData
 from clerk.printing.masking import mask_id_number
 from clerk.printing.parts import PROVISIONAL_NOTE, Doc, day_text, supply_text, time_text
 
@@ -43,6 +43,9 @@ def promised(doc: Doc, d: NoticeData) -> None:
             f"承诺在{d.promised_text}内办结。本通知书是您已办结受理手续的凭证，请妥善保管。"
         )
         timing = [("承诺时限", d.promised_text), ("办结时间", due)]
+    if d.cross_region is not None:
+        doc.body(_cross_region_text(d.cross_region))
+        timing += _cross_region_fields(d.cross_region)
     pairs = doc.applicant_fields(d) + [("收件时间", received), *timing, ("结果送达", doc.delivery_text(d))]
     doc.flow.fields(pairs + doc.window_fields(d))
     if d.due_provisional and d.due_date:
@@ -53,6 +56,17 @@ def promised(doc: Doc, d: NoticeData) -> None:
         doc.tolerated_owed(d)
     doc.materials_received(d)
     doc.seal(doc.phone_lines("凭受理编号或扫描本通知书条码可查询办理进度；办理结果将按上述方式送达，无需再跑。"))
+
+
+def _cross_region_text(c: CrossRegionNotice) -> str:
+    """跨域通办 (异地代收代办): where the case was taken in, where it is decided, and how."""
+    return (f"本事项为跨域通办事项，由{c.taken_in}收件（收件地），{c.deciding}审批办理（办理地）。"
+            f"本中心于受理后{c.transfer_days}个工作日内将申请材料移交办理地，办理地承诺时限为{c.handling_limit}，"
+            f"上述承诺时限已包含移交时间。办理进度可向办理地咨询：{c.phone}。")
+
+
+def _cross_region_fields(c: CrossRegionNotice) -> list[tuple[str, str]]:
+    return [("收件地", c.taken_in), ("办理地", c.deciding), ("办理地电话", c.phone), ("办理地地址", c.address)]
 
 
 def on_the_spot(doc: Doc, d: NoticeData) -> None:
@@ -92,6 +106,10 @@ def one_time(doc: Doc, d: NoticeData) -> None:
         _bundle_one_time(doc, d, received, law)
         return
     doc.body(f"您于{received}申请办理的“{d.item_title}”，经审查，申请材料不齐全或者不符合法定形式。{law}")
+    if d.cross_region is not None:
+        c = d.cross_region
+        doc.body(f"本事项为跨域通办事项，由{c.deciding}审批办理（办理地，电话 {c.phone}），"
+                 f"材料补齐后仍在{c.taken_in}（收件地）提交。")
     doc.missing_list(d)
     doc.materials_received(d, heading="已收材料（已留存，补正时无需重复提交）")
     doc.supplement_channels(d)

@@ -47,7 +47,7 @@ from clerk.store.notices import NoticeKind, NoticeQueue, NoticeView, notice_view
 from clerk.store.numbering import allocate_number, parse_number
 from clerk.store.signin import SignIn, SignInPolicy
 from clerk.store.tables import AuditEvent, CaseRow, ClerkAccount, DeadlineRow, NoticeRow, saved_id, table_of
-from clerk.store.tables_exchange import ExchangeCaseRow
+from clerk.store.tables_exchange import HALL_ID_MAX, ExchangeCaseRow
 from clerk.store.tables_materials import MaterialFileRow
 from clerk.store.tables_verification import VerificationRow
 from clerk.store.verifications import add_verifications, verification_view, verifications_of
@@ -137,8 +137,11 @@ class CaseService(LifecycleOperations):
         timezone: str = "Asia/Shanghai",
         fallback_may_decide: bool = False,
         font_path: str = "",
+        hall_id: str = "",
     ) -> None:
         self.store = store
+        # 跨域通办: this hall's name as 收件地 of another region's item ([exchange] hall_id, else the hall's name)
+        self.hall_id = hall_id
         self.font_path = font_path  # Settings.font_path: the notices' font chain (clerk.printing.coverage)
         self.catalog = catalog
         self.calendar = calendar
@@ -154,12 +157,13 @@ class CaseService(LifecycleOperations):
                       calendar: WorkCalendar | None = None) -> CaseService:
         service = cls(
             store or Store.from_settings(settings),
-            catalog or load_catalog(settings.catalog_dir),
+            catalog or load_catalog(settings.catalog_dir, settings.cross_region_catalog),
             calendar or WorkCalendar.load(settings.calendar_dir),
             hall_code=settings.hall.code,
             timezone=settings.timezone,
             fallback_may_decide=settings.fallback_may_decide,
             font_path=settings.font_path,
+            hall_id=(settings.exchange.hall_id or settings.hall.name)[:HALL_ID_MAX],
         )
         service.sign_in_policy = SignInPolicy.from_settings(settings)
         return service
@@ -347,6 +351,11 @@ class CaseService(LifecycleOperations):
             after["verifications"] = add_verifications(session, saved_id(row), plan.verifications, at)
         if parent is not None:
             after["parent"] = parent.number
+        if plan.region is not None:  # 跨域通办: taken in here (收件地), decided there (办理地)
+            taken_in = self.hall_id or "本大厅"
+            session.add(ExchangeCaseRow(case_id=saved_id(row), taken_in_hall=taken_in,
+                                        deciding_hall=plan.region.hall_id, ref_number=row.number, created_at=at))
+            after["cross_region"] = {"taken_in": taken_in, "deciding": plan.region.hall_id}
         if plan.notice is not None:
             after["one_time_notice"] = [line.key for line in plan.notice]
         if saved_at is not None and saved_at != at:  # a kept visit: received then, saved now

@@ -115,7 +115,7 @@ class Services:
             if self._catalog is None:
                 from clerk.catalog.loader import load_catalog
 
-                self._catalog = load_catalog(self.settings.catalog_dir)
+                self._catalog = load_catalog(self.settings.catalog_dir, self.settings.cross_region_catalog)
             return self._catalog
 
     def load_catalog(self) -> Catalog:

@@ -28,7 +28,7 @@ from clerk.domain.intake import (
     assess,
     child_name_problems,
 )
-from clerk.domain.plan import some_item_complete
+from clerk.domain.plan import some_item_complete, window_promise
 from clerk.identity import mask_phone
 from clerk.reports.catalog_use import recent_intakes
 from clerk.services.visits import new_visit_key
@@ -266,7 +266,14 @@ class IntakeScreen(PageCapture, CallerScreen):
     def _show_item(self) -> None:
         info = self.query_one("#item-info", Static)
         item = self.item
-        if isinstance(item, ServiceItem):
+        if isinstance(item, ServiceItem) and item.region is not None:  # 跨域通办: taken in here, decided there
+            region = item.region
+            text = (
+                f"{item.name}〔{item.code}〕 跨域通办 · 承诺 {window_promise(item)}（办理地 {item.promised}"
+                f" + 移交 {region.transfer_days} 个工作日）· 办理地 {region.name} {region.body} {region.phone}"
+            )
+            deliveries = item.deliveries
+        elif isinstance(item, ServiceItem):
             text = (
                 f"{item.name}〔{item.code}〕 {item.kind.value} · 承诺 {item.promised}"
                 f"（法定 {item.statutory_days if {item.statutory_unit, item.promised_unit} == {LimitUnit.WORKING_DAYS} else item.statutory}）"
@@ -397,7 +404,7 @@ class IntakeScreen(PageCapture, CallerScreen):
         """The limit the item promises (a bundle: the one ending first), which caps a 容缺 date."""
         item = self.item
         if isinstance(item, ServiceItem):
-            return item.promised
+            return window_promise(item)
         if isinstance(item, Bundle):
             return earliest_limit(calendar, today, [self.catalog.items[c].promised for c in item.item_codes])
         return None

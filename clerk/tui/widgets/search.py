@@ -95,7 +95,7 @@ class ItemSearch(Vertical):
             return
         hits = self.catalog.search(query, limit=12, counts=self.counts)
         results.add_options(
-            Option(plain(f"{hit.name}  [{_KIND_LABEL[hit.kind]} {hit.code}]" + (f"  ← {hit.via}" if hit.via else "")),
+            Option(plain(f"{hit.label}  [{_KIND_LABEL[hit.kind]} {hit.code}]" + (f"  ← {hit.via}" if hit.via else "")),
                    id=hit.code)
             for hit in hits
         )
