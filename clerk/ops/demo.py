@@ -417,7 +417,7 @@ def fill_day(settings: Settings, day: date, visits: int, *, seed: int = 20261120
     ``by``: the signed-in administrator who creates the missing staff accounts (needed once the
     store has an administrator, see ``clerk.services.accounts``)."""
     tz = ZoneInfo(settings.timezone)
-    catalog = load_catalog(settings.catalog_dir)
+    catalog = load_catalog(settings.catalog_dir, settings.cross_region_catalog)  # the windows' version
     calendar = WorkCalendar.load(settings.calendar_dir)
     categories = categories_for(settings)
     store = store or Store.from_settings(settings)

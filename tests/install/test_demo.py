@@ -36,6 +36,7 @@ def test_a_demo_day_has_every_outcome_and_follow_up_and_a_sound_audit_chain(tmp_
         complaints = conn.execute(text("SELECT count(*) FROM complaints")).scalar_one()
         actions = {row[0] for row in conn.execute(text("SELECT DISTINCT action FROM audit_events"))}
         pledges = dict(conn.execute(text("SELECT state, count(*) FROM verifications GROUP BY state")).all())
+        versions = {row[0] for row in conn.execute(text("SELECT DISTINCT catalog_version FROM cases"))}
     with store.session(write=False) as session:
         assert verify_chain(session).ok
     store.dispose()
@@ -47,6 +48,10 @@ def test_a_demo_day_has_every_outcome_and_follow_up_and_a_sound_audit_chain(tmp_
     assert days == {"2026-11-20"}
     assert {"intake", "supplement", "decide", "mail_hand_over", "mail_deliver", "pick_up", "rate",
             "complaint_log", "complaint_hand_off"} <= actions, actions
+    from clerk.catalog import load_catalog
+
+    settings = get_settings()  # the windows read the hall's catalog and the other regions' list: one version
+    assert versions == {load_catalog(settings.catalog_dir, settings.cross_region_catalog).version}
     assert sum(pledges.values()) > 0 and "verify" in actions, pledges  # 告知承诺: taken, and verified
 
 
