@@ -55,6 +55,7 @@ class DelayProxy:
         self.upstream_port = upstream_port
         self.delay = rtt_ms / 2000
         self.round_trips = 0
+        self.server_closed = 0  # connections the server ended, their close passed on to the client
         #: when a list: one line per round trip, what the client sent (``describe``)
         self.log: list[str] | None = None
         self._loop = asyncio.new_event_loop()
@@ -109,9 +110,12 @@ class DelayProxy:
         def downstream(chunk: bytes) -> None:
             answered[0] = True
 
+        async def from_server() -> None:
+            await self._pump(server_r, client_w, downstream)
+            self.server_closed += 1
+
         try:
-            await asyncio.gather(self._pump(client_r, server_w, upstream), self._pump(server_r, client_w, downstream),
-                                 return_exceptions=True)
+            await asyncio.gather(self._pump(client_r, server_w, upstream), from_server(), return_exceptions=True)
         except asyncio.CancelledError:  # the proxy shuts down (``_shutdown``): drop the connection quietly
             server_w.close()
             client_w.close()

@@ -104,6 +104,11 @@ def test_a_connection_the_server_closed_is_not_used_for_the_next_save(station, p
             if not admin.execute("SELECT 1 FROM pg_stat_activity WHERE datname = %s", (database,)).fetchall():
                 break
             time.sleep(0.05)
+    for _ in range(100):  # the close has reached the window's socket (through the proxy: a moment later)
+        if proxy.server_closed >= ended[0]:
+            break
+        time.sleep(0.05)
+    time.sleep(0.05)
     case = cases.submit(clerk, 7, hygiene(), Outcome.ACCEPT)  # no StoreUnavailable: a fresh connection
     assert cases.get(case.number) == case
     cases.store.dispose()
