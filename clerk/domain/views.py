@@ -223,6 +223,7 @@ class IntakePreview:
     unprintable: tuple[str, ...] = ()
     #: 告知承诺: (what is committed to, method, verification due) of the case and its items
     pledges: tuple[tuple[str, str, DueDate], ...] = ()
+    pledged_materials: tuple[str, ...] = ()  # of those, the materials the applicant chose to commit for
 
     @property
     def ok(self) -> bool:

@@ -71,9 +71,14 @@ KEPT_VISIT_SKEW = timedelta(minutes=2)  # a visit's time may be this far ahead o
 OPEN_STATES = tuple(s.value for s in CaseState if s.is_open and s is not CaseState.RECEIVED)
 
 
-def _pledge_problems(session: Session, plan: CasePlan, draft: IntakeDraft, tz: ZoneInfo) -> list[str]:
+def _pledged_materials(plan: CasePlan) -> tuple[str, ...]:
+    """The materials the plan takes on 告知承诺 (an item's own commitment is not the applicant's choice)."""
+    return tuple(dict.fromkeys(v.name for case in (plan, *plan.children) for v in case.verifications
+                               if v.material_key))
+
+
+def _pledge_problems(session: Session, draft: IntakeDraft, pledged: tuple[str, ...], tz: ZoneInfo) -> list[str]:
     """An applicant with a 失信记录 signs no new 告知承诺 for a material (the material must come)."""
-    pledged = [v.name for case in (plan, *plan.children) for v in case.verifications if v.material_key]
     if not pledged:
         return []
     from clerk.services.verification import dishonest_entries
@@ -83,7 +88,7 @@ def _pledge_problems(session: Session, plan: CasePlan, draft: IntakeDraft, tz: Z
         return []
     first = entries[0]
     return [f"申请人有告知承诺失信记录（案件 {first.case_number}，{first.recorded_at.astimezone(tz):%Y-%m-%d}），"
-            f"不适用告知承诺，请收取“{'、'.join(dict.fromkeys(pledged))}”"]
+            f"不适用告知承诺，请收取“{'、'.join(pledged)}”"]
 
 
 def _file_problems(plan: CasePlan, draft: IntakeDraft) -> list[str]:
@@ -229,6 +234,7 @@ class CaseService(LifecycleOperations):
             unprintable=tuple(intake_refusals(draft, reason, self.font_path)) if plan.documents else (),
             pledges=tuple((v.name, v.commitment.method.value, v.due)
                           for case in (plan, *plan.children) for v in case.verifications),
+            pledged_materials=_pledged_materials(plan),
         )
 
     def submit(self, user: ClerkUser, window: int, draft: IntakeDraft, outcome: Outcome,
@@ -266,7 +272,7 @@ class CaseService(LifecycleOperations):
                                              reason)
                 # the account as stored (read with the key), before anything is written
                 user = self.uow.permitted(checked_account(key_and_account, user), Action.INTAKE)
-                problems = problems or _file_problems(plan, draft) or _pledge_problems(session, plan, draft, self.tz)
+                problems = problems or _file_problems(plan, draft) or _pledge_problems(session, draft, _pledged_materials(plan), self.tz)
                 if problems:
                     raise IntakeError(problems)
                 parent = self._insert_case(session, plan, draft, outcome, user, window, received_at, reason, None,
@@ -289,12 +295,11 @@ class CaseService(LifecycleOperations):
             return first  # the same visit committed meanwhile (another attempt): that one stands
         return view
 
-    def pledge_problems(self, draft: IntakeDraft, outcome: Outcome) -> list[str]:
-        """Why this applicant may not sign the 告知承诺 the draft asks for (a 失信记录), said at the
-        confirmation; ``submit`` checks the same inside its transaction."""
-        plan, _problems = plan_intake(self.catalog, self.calendar, draft, outcome, self.clock(), self.tz)
+    def pledge_problems(self, draft: IntakeDraft, pledged: tuple[str, ...]) -> list[str]:
+        """Why this applicant may not sign the 告知承诺 for ``pledged`` (``IntakePreview.pledged_materials``):
+        a 失信记录, said at the confirmation; ``submit`` checks the same inside its transaction."""
         with self.store.session(write=False) as session:
-            return _pledge_problems(session, plan, draft, self.tz)
+            return _pledge_problems(session, draft, pledged, self.tz)
 
     def recent_visit(self, user: ClerkUser, draft: IntakeDraft, visit_key: str = "", *,
                      minutes: int = REPEAT_MINUTES) -> CaseSummary | None:

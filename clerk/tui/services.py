@@ -261,14 +261,13 @@ class Services:
         from dataclasses import replace
 
         from clerk.domain.errors import StoreUnavailable
-        from clerk.domain.intake import MaterialStatus
 
         preview = self.cases.preview(draft, outcome, reason)
-        if not any(m.status is MaterialStatus.COMMITTED for m in draft.marks.values()):
+        if not preview.pledged_materials:
             return preview
-        cases = self.cases
+        cases, pledged = self.cases, preview.pledged_materials
         try:
-            barred = within(RECENT_VISIT_SECONDS, lambda: cases.pledge_problems(draft, outcome), name="clerk-pledge")
+            barred = within(RECENT_VISIT_SECONDS, lambda: cases.pledge_problems(draft, pledged), name="clerk-pledge")
         except StoreUnavailable:
             return preview
         return replace(preview, problems=(*preview.problems, *barred)) if barred else preview

@@ -124,7 +124,8 @@ def test_false_revokes_the_approval_records_the_dishonesty_and_bars_the_next_com
     assert [e.case_number for e in desk.dishonest_of(view.applicant.id_number)] == [view.number]
     # the same applicant asks to commit again: refused in full, nothing written
     cases_before = count(pledging.store, CaseRow)
-    assert any("失信记录" in p for p in pledging.pledge_problems(pledged_draft(), Outcome.ACCEPT))
+    pledged = pledging.preview(pledged_draft(), Outcome.ACCEPT).pledged_materials
+    assert any("失信记录" in p for p in pledging.pledge_problems(pledged_draft(), pledged))
     with pytest.raises(IntakeError, match=f"失信记录（案件 {view.number}，2026-11-26）"):
         pledging.submit(users["window"], 3, pledged_draft(), Outcome.ACCEPT)
     assert count(pledging.store, CaseRow) == cases_before
